@@ -1,0 +1,39 @@
+"""dataaudit: audit a machine-learning dataset before training on it.
+
+    >>> import dataaudit
+    >>> report = dataaudit.audit("train.csv", target="label")
+    >>> report.passed, report.findings
+    >>> report.raise_for_gate()
+
+Heavy modules (pyarrow, pandas) load on first use, so importing dataaudit stays instant.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dataaudit.errors import AuditFailed, DataAuditError, InputError, RulesError
+
+__version__ = "0.1.0"
+__all__ = ["AuditFailed", "DataAuditError", "Finding", "InputError", "Report", "RulesError", "Severity", "audit",
+           "__version__"]
+
+if TYPE_CHECKING:
+    from dataaudit.api import audit
+    from dataaudit.report.model import Finding, Report, Severity
+
+_LAZY = {
+    "audit": ("dataaudit.api", "audit"),
+    "Report": ("dataaudit.report.model", "Report"),
+    "Finding": ("dataaudit.report.model", "Finding"),
+    "Severity": ("dataaudit.report.model", "Severity"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'dataaudit' has no attribute {name!r}")

@@ -1,0 +1,63 @@
+"""The check families and the function that runs them all on a profile.
+
+Each family module declares `CHECKS` (stable id -> one-line description), a `Rules` section
+model with its default levels, and a pure `run(profile, rules, results)`. Adding a family is
+adding a module here; its section appears in rule packs under the same name.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from dataaudit.checks import balance, columns, duplicates, labels, missing, size, source
+from dataaudit.checks.base import Results
+from dataaudit.report.model import CheckStatus, Finding
+
+if TYPE_CHECKING:
+    from dataaudit.profile.model import Profile
+    from dataaudit.rules.model import RulePack
+
+FAMILIES: dict[str, ModuleType] = {
+    "source": source,
+    "size": size,
+    "balance": balance,
+    "missing": missing,
+    "duplicates": duplicates,
+    "labels": labels,
+    "columns": columns,
+}
+
+
+def _registry() -> dict[str, str]:
+    registry: dict[str, str] = {}
+    for family in FAMILIES.values():
+        for check, description in family.CHECKS.items():
+            if check in registry:
+                raise RuntimeError(f"check id {check!r} is declared twice")
+            registry[check] = description
+    return registry
+
+
+REGISTRY = _registry()
+
+
+def run_checks(profile: Profile, rules: RulePack) -> tuple[list[Finding], list[CheckStatus]]:
+    """All findings, most severe first, and the status of every check."""
+    results = Results()
+    for name, family in FAMILIES.items():
+        family.run(profile, getattr(rules.checks, name), results)
+    findings = sorted(results.findings, key=lambda f: (-f.severity.rank, f.check, f.column or ""))
+    worst: dict[str, Finding] = {}
+    for finding in findings:
+        worst.setdefault(finding.check, finding)
+    statuses = []
+    for check, description in REGISTRY.items():
+        if check in worst:
+            status, reason = worst[check].severity.value, None
+        elif check in results.skipped:
+            status, reason = "skipped", results.skipped[check]
+        else:
+            status, reason = "passed", None
+        statuses.append(CheckStatus(check, description, status, reason))
+    return findings, statuses

@@ -1,0 +1,42 @@
+"""Are the classes balanced enough to learn the small ones."""
+
+from __future__ import annotations
+
+from dataaudit.checks.base import Results, pct
+from dataaudit.checks.classes import class_counts
+from dataaudit.checks.levels import MaxLevels, MinLevels, Section
+from dataaudit.profile.model import Profile
+
+CHECKS = {
+    "balance.imbalance_ratio": "The largest class is not too many times the smallest.",
+    "balance.minority_share": "The smallest class is not too small a share of the rows.",
+}
+
+
+class Rules(Section):
+    max_imbalance_ratio: MaxLevels = MaxLevels(warn=10, fail=100)
+    min_class_share: MinLevels = MinLevels(warn=0.02, fail=0.002)
+
+
+def run(profile: Profile, rules: Rules, results: Results) -> None:
+    label = profile.label
+    counts = class_counts(label) if label is not None and label.tracked else {}
+    if len(counts) < 2:
+        for check in CHECKS:
+            results.skip(check, "fewer than two classes")
+        return
+    (big, n_big), (small, n_small) = next(iter(counts.items())), list(counts.items())[-1]
+    total = sum(counts.values())
+    ratio = n_big / n_small
+    results.judge(
+        "balance.imbalance_ratio", rules.max_imbalance_ratio, ratio,
+        f"Class imbalance {ratio:,.1f}:1 ({big!r} {n_big:,} vs {small!r} {n_small:,}).",
+        column=label.column, details={"classes": counts},
+        hint="Resample, weight classes in the loss, or collect more minority examples.",
+    )
+    results.judge(
+        "balance.minority_share", rules.min_class_share, n_small / total,
+        f"The smallest class {small!r} is {pct(n_small, total)} of labelled rows ({n_small:,} of {total:,}).",
+        column=label.column,
+        hint="Collect more examples of the smallest class or weight it in training.",
+    )

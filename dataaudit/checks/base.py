@@ -1,0 +1,55 @@
+"""What every check module shares: the results collector and number formatting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dataaudit.checks.levels import MaxLevels, MinLevels
+from dataaudit.report.model import Finding, Severity
+
+
+@dataclass
+class Results:
+    """Findings and skipped checks, gathered while the checks run."""
+
+    findings: list[Finding] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def add(self, check: str, severity: Severity | None, message: str, **fields: Any) -> None:
+        if severity is not None:
+            self.findings.append(Finding(check=check, severity=severity, message=message, **fields))
+
+    def skip(self, check: str, reason: str) -> None:
+        self.skipped.setdefault(check, reason)
+
+    def judge(self, check: str, levels: MaxLevels | MinLevels, observed: float, message: str,
+              info_when_present: bool = False, **fields: Any) -> None:
+        """A finding at the severity `levels` give `observed`; `info` for a non-zero amount
+        below the warn level when asked, so small problems are visible without failing."""
+        severity = levels.judge(observed)
+        if severity is None and info_when_present and observed > 0:
+            severity = Severity.INFO
+        self.add(check, severity, message, observed=_round(observed), threshold=levels.breached(observed), **fields)
+
+
+def _round(value: float) -> float | int:
+    return value if isinstance(value, int) else round(float(value), 6)
+
+
+def pct(part: float, whole: float) -> str:
+    """A share as a percentage with enough digits to be non-zero when the part is."""
+    if not whole:
+        return "0%"
+    share = 100.0 * part / whole
+    if share == 0 or share >= 10:
+        return f"{share:.0f}%"
+    digits = 1 if share >= 0.1 else 3
+    return f"{share:.{digits}f}%"
+
+
+def quoted_counts(counts: dict[str, int], limit: int = 5) -> str:
+    """`'NA' 11, '?' 3` for a message."""
+    items = sorted(counts.items(), key=lambda kv: -kv[1])
+    text = ", ".join(f"{name!r} {n:,}" for name, n in items[:limit])
+    return text + (f" and {len(items) - limit} more" if len(items) > limit else "")

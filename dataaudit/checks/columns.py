@@ -1,0 +1,71 @@
+"""Columns that mislead a model: constant, unique per row (an id), or of mixed types."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.levels import Section, Toggle
+from dataaudit.profile.model import ColumnProfile, Profile
+
+CHECKS = {
+    "columns.constant": "No feature column holds a single value.",
+    "columns.unique": "No feature column is unique per row, like an id that can leak the label.",
+    "columns.mixed_types": "Each feature column holds one kind of value (numbers or text).",
+}
+
+
+class Rules(Section):
+    constant: Toggle = Toggle.WARN
+    unique: Toggle = Toggle.WARN
+    unique_min_share: float = Field(0.99, gt=0, le=1)
+    unique_min_rows: int = Field(50, ge=2)
+    mixed_types: Toggle = Toggle.WARN
+
+
+def run(profile: Profile, rules: Rules, results: Results) -> None:
+    for column in profile.columns:
+        if column.role != "feature" or not column.present:
+            continue
+        if _constant(column):
+            value = column.top_values[0][0] if column.top_values else f"{column.numeric.min:g}"
+            results.add("columns.constant", rules.constant.severity,
+                        f"Column {column.name!r} holds one value ({value!r}) in all {column.present:,} non-missing rows.",
+                        column=column.name, observed=1,
+                        hint="A constant carries no signal: drop it (`dataaudit clean` does).")
+        elif _unique(column, rules):
+            results.add("columns.unique", rules.unique.severity,
+                        f"Column {column.name!r} is unique per row (~{column.distinct:,} distinct of "
+                        f"{column.present:,}): an id? It can leak the label and hides duplicates.",
+                        column=column.name, observed=column.distinct,
+                        hint=f"If it is not a feature, name it: --ignore-column {column.name}")
+        if column.type == "mixed":
+            _mixed(column, rules, results)
+
+
+def _constant(column: ColumnProfile) -> bool:
+    if column.type in ("integer", "float"):
+        return column.numeric is not None and column.numeric.min == column.numeric.max
+    return column.top_values is not None and len(column.top_values) == 1 and column.type != "mixed"
+
+
+def _unique(column: ColumnProfile, rules: Rules) -> bool:
+    """Ids are integers or single-word text; floats and free text are naturally unique."""
+    if column.type not in ("integer", "text") or column.present < rules.unique_min_rows:
+        return False
+    if column.type == "text" and column.spaced > column.present / 2:
+        return False
+    return column.distinct >= rules.unique_min_share * column.present
+
+
+def _mixed(column: ColumnProfile, rules: Rules, results: Results) -> None:
+    kinds = column.kinds
+    minority = min(kinds, key=kinds.get)
+    results.add(
+        "columns.mixed_types", rules.mixed_types.severity,
+        f"Column {column.name!r} mixes kinds of values: {quoted_counts(kinds)}; the {minority} values "
+        f"({pct(kinds[minority], column.present)}) are likely errors or codes.",
+        column=column.name, observed=kinds[minority], examples=column.kind_rows.get(minority, []),
+        details={"kinds": kinds},
+        hint="Fix the odd values or declare them missing tokens in the rules.",
+    )

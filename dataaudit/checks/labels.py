@@ -1,0 +1,116 @@
+"""Label consistency: spelling variants, conflicting labels, unexpected or absent labels."""
+
+from __future__ import annotations
+
+from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.classes import canonical_spelling
+from dataaudit.checks.levels import MaxLevels, Section, Toggle
+from dataaudit.profile.model import LabelProfile, Profile
+from dataaudit.profile.values import fold_label
+
+CHECKS = {
+    "labels.variants": "Each label has one spelling (no `Cat`, `cat `, `CAT` side by side).",
+    "labels.conflicts": "Rows with identical features carry the same label.",
+    "labels.unexpected": "Every label is one of the allowed labels (when the rules list them).",
+    "labels.absent": "Every allowed label occurs (when the rules list them).",
+    "labels.mixed_types": "Labels are all numbers or all text, not a mix.",
+    "labels.categorical": "The target has a manageable number of distinct labels.",
+}
+
+
+class Rules(Section):
+    allowed: list[str] | None = None
+    variants: Toggle = Toggle.FAIL
+    max_conflicting_rows_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    unexpected: Toggle = Toggle.FAIL
+    absent: Toggle = Toggle.WARN
+    mixed_types: Toggle = Toggle.WARN
+
+
+def run(profile: Profile, rules: Rules, results: Results) -> None:
+    label = profile.label
+    if label is None:
+        for check in CHECKS:
+            results.skip(check, "no target column")
+        return
+    _mixed_types(profile, rules, results)
+    if not label.tracked:
+        results.add("labels.categorical", Toggle.WARN.severity,
+                    f"The target {label.column!r} has too many distinct values to be a class label; label "
+                    "checks were skipped. Is it a regression target or an id?", column=label.column)
+        for check in ("labels.variants", "labels.conflicts", "labels.unexpected", "labels.absent"):
+            results.skip(check, "the target is not categorical")
+        return
+    _variants(label, rules, results)
+    _conflicts(profile, rules, results)
+    _allowed(label, rules, results)
+
+
+def _variants(label: LabelProfile, rules: Rules, results: Results) -> None:
+    for spellings in label.folded.values():
+        if len(spellings) < 2:
+            continue
+        canonical = canonical_spelling(spellings, rules.allowed)
+        others = {s: n for s, n in spellings.items() if s != canonical}
+        rows = sum(others.values())
+        results.add(
+            "labels.variants", rules.variants.severity,
+            f"Label {canonical!r} ({spellings.get(canonical, 0):,} rows) is also spelled {quoted_counts(others)}: "
+            f"{rows:,} rows.",
+            column=label.column, observed=rows, examples=list(others),
+            details={"canonical": canonical, "variants": others},
+            hint=f"Merge the spellings into {canonical!r} (`dataaudit clean` does).",
+        )
+
+
+def _conflicts(profile: Profile, rules: Rules, results: Results) -> None:
+    d = profile.duplicates
+    if not profile.rows:
+        return
+    groups = [{"rows": g.rows, "size": g.size, "labels": g.labels} for g in d.conflict_examples]
+    first = d.conflict_examples[0] if d.conflict_examples else None
+    example = ""
+    if first is not None:
+        example = f" E.g. rows {', '.join(map(str, first.rows[:5]))} are labelled {quoted_counts(first.labels)}."
+    results.judge(
+        "labels.conflicts", rules.max_conflicting_rows_share, d.conflict_rows / profile.rows,
+        f"{d.conflict_groups:,} groups of identical feature rows carry different labels: {d.conflict_rows:,} rows "
+        f"({pct(d.conflict_rows, profile.rows)}).{example}",
+        column=profile.label.column, examples=[r for g in d.conflict_examples for r in g.rows][:20],
+        details={"groups": d.conflict_groups, "rows": d.conflict_rows, "examples": groups},
+        hint="Relabel the group consistently; `dataaudit clean` quarantines conflicting groups.",
+    )
+
+
+def _allowed(label: LabelProfile, rules: Rules, results: Results) -> None:
+    if rules.allowed is None:
+        for check in ("labels.unexpected", "labels.absent"):
+            results.skip(check, "the rules list no allowed labels")
+        return
+    allowed = {fold_label(a): a for a in rules.allowed}
+    unexpected = {canonical_spelling(s, None): sum(s.values()) for key, s in label.folded.items() if key not in allowed}
+    if unexpected:
+        rows = sum(unexpected.values())
+        results.add("labels.unexpected", rules.unexpected.severity,
+                    f"{rows:,} rows carry labels outside the allowed set: {quoted_counts(unexpected)}.",
+                    column=label.column, observed=rows, examples=list(unexpected),
+                    details={"labels": unexpected, "allowed": rules.allowed},
+                    hint="Fix these labels or add them to labels.allowed in the rules.")
+    absent = [a for key, a in allowed.items() if key not in label.folded]
+    if absent:
+        results.add("labels.absent", rules.absent.severity,
+                    f"Allowed labels with no rows: {', '.join(map(repr, absent))}.",
+                    column=label.column, observed=len(absent), examples=absent,
+                    hint="A class with no examples cannot be learned: collect some.")
+
+
+def _mixed_types(profile: Profile, rules: Rules, results: Results) -> None:
+    column = profile.column(profile.label.column)
+    if column.type != "mixed":
+        return
+    results.add("labels.mixed_types", rules.mixed_types.severity,
+                f"Labels in {column.name!r} mix kinds: {quoted_counts(column.kinds)}.",
+                column=column.name, observed=len(column.kinds),
+                examples=sorted(r for rows in column.kind_rows.values() for r in rows[:3]),
+                details={"kinds": column.kinds},
+                hint="Use one spelling per class, e.g. all text names or all integer codes.")

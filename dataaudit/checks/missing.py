@@ -1,0 +1,99 @@
+"""Missing values: true nulls and disguised ones ("?", "NA", -999) counted apart."""
+
+from __future__ import annotations
+
+import math
+
+from pydantic import Field
+
+from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.levels import MaxLevels, Section, Toggle
+from dataaudit.profile.model import ColumnProfile, Profile
+
+CHECKS = {
+    "missing.column_share": "Each feature column has few missing values (nulls and disguised tokens).",
+    "missing.empty_column": "No column is entirely empty.",
+    "missing.rows": "Few rows miss most of their fields.",
+    "missing.target": "Every row has a label.",
+}
+HINT = "`dataaudit clean` turns disguised tokens into nulls; then impute or drop the rows."
+
+
+class Rules(Section):
+    max_column_share: MaxLevels = MaxLevels(warn=0.01, fail=0.3)
+    empty_column: Toggle = Toggle.WARN
+    mostly_missing_row: float = Field(0.5, gt=0, le=1)
+    max_mostly_missing_rows_share: MaxLevels = MaxLevels(warn=0, fail=0.05)
+    max_missing_target_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+
+
+def run(profile: Profile, rules: Rules, results: Results) -> None:
+    for column in profile.columns:
+        if column.role != "feature" or not column.rows:
+            continue
+        if column.present == 0:
+            results.add("missing.empty_column", rules.empty_column.severity,
+                        f"Column {column.name!r} is empty: all {column.rows:,} values are missing.",
+                        column=column.name, observed=column.rows, details=_breakdown(column),
+                        hint="Drop the column (`dataaudit clean` drops all-empty columns).")
+            continue
+        _column_share(column, rules, results)
+    _rows(profile, rules, results)
+    _target(profile, rules, results)
+
+
+def _breakdown(column: ColumnProfile) -> dict:
+    return {"nulls": column.nulls, "tokens": column.tokens, "sentinels": column.sentinels,
+            "sentinels_in_range": column.sentinels_in_range}
+
+
+def _column_share(column: ColumnProfile, rules: Rules, results: Results) -> None:
+    parts = []
+    if column.nulls:
+        parts.append(f"{column.nulls:,} null")
+    if column.tokens:
+        parts.append(f"{sum(column.tokens.values()):,} disguised ({quoted_counts(column.tokens)})")
+    if column.sentinels:
+        parts.append(f"{sum(column.sentinels.values()):,} sentinel ({quoted_counts(column.sentinels)})")
+    message = (f"Column {column.name!r}: {column.missing:,} of {column.rows:,} values missing "
+               f"({pct(column.missing, column.rows)}): {', '.join(parts) or 'none'}.")
+    if column.sentinels_in_range:
+        message += (f" Not counted: {quoted_counts(column.sentinels_in_range)}, inside the column's "
+                    "range of real values.")
+    examples = sorted(set(column.null_rows) | set(column.token_rows) | set(column.sentinel_rows))[:20]
+    results.judge("missing.column_share", rules.max_column_share, column.missing / column.rows, message,
+                  info_when_present=True, column=column.name, examples=examples,
+                  details=_breakdown(column), hint=HINT)
+
+
+def _rows(profile: Profile, rules: Rules, results: Results) -> None:
+    n_features = len(profile.features)
+    if not n_features or not profile.rows:
+        results.skip("missing.rows", "no feature columns")
+        return
+    least = max(1, math.ceil(rules.mostly_missing_row * n_features))
+    histogram = profile.missing_per_row
+    rows = sum(histogram[least:])
+    examples = sorted(r for k, rs in profile.missing_per_row_examples.items() if k >= least for r in rs)[:20]
+    results.judge(
+        "missing.rows", rules.max_mostly_missing_rows_share, rows / profile.rows,
+        f"{rows:,} rows ({pct(rows, profile.rows)}) miss at least {least} of their {n_features} feature values.",
+        info_when_present=True, examples=examples,
+        details={"missing_cells_per_row": {str(k): n for k, n in enumerate(histogram) if n}},
+        hint="Such rows carry little signal: drop them or fix the source.",
+    )
+
+
+def _target(profile: Profile, rules: Rules, results: Results) -> None:
+    label = profile.label
+    if label is None:
+        results.skip("missing.target", "no target column")
+        return
+    if not profile.rows:
+        return
+    results.judge(
+        "missing.target", rules.max_missing_target_share, label.missing / profile.rows,
+        f"{label.missing:,} rows ({pct(label.missing, profile.rows)}) have no label in {label.column!r}.",
+        column=label.column, examples=label.missing_rows,
+        hint="Label these rows or drop them (`dataaudit clean` quarantines them).",
+    )

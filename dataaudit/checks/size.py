@@ -1,0 +1,67 @@
+"""Is there enough data: rows, rows per class, rows per feature, more than one class."""
+
+from __future__ import annotations
+
+from dataaudit.checks.base import Results
+from dataaudit.checks.classes import class_counts
+from dataaudit.checks.levels import MinLevels, Section, Toggle
+from dataaudit.profile.model import Profile
+from dataaudit.report.model import Severity
+
+CHECKS = {
+    "size.rows": "The dataset has enough rows.",
+    "size.classes": "The target has at least two classes.",
+    "size.rows_per_class": "Every class has enough rows to learn and to evaluate.",
+    "size.rows_per_feature": "There are enough rows per feature column.",
+}
+
+
+class Rules(Section):
+    min_rows: MinLevels = MinLevels(warn=100, fail=20)
+    single_class: Toggle = Toggle.FAIL
+    min_rows_per_class: MinLevels = MinLevels(warn=20, fail=5)
+    min_rows_per_feature: MinLevels = MinLevels(warn=10, fail=2)
+
+
+def run(profile: Profile, rules: Rules, results: Results) -> None:
+    n = profile.rows
+    if n == 0:
+        results.add("size.rows", Severity.FAIL, "The dataset has no rows.", observed=0,
+                    hint="Check the file: only a header, or every row was rejected.")
+    else:
+        results.judge("size.rows", rules.min_rows, n, f"The dataset has {n:,} rows.",
+                      hint="Collect more data or lower size.min_rows in the rules.")
+    if profile.features:
+        per_feature = n / len(profile.features)
+        results.judge(
+            "size.rows_per_feature", rules.min_rows_per_feature, per_feature,
+            f"{per_feature:,.1f} rows per feature column ({n:,} rows, {len(profile.features)} features).",
+            hint="Drop uninformative columns or collect more rows.",
+        )
+    else:
+        results.skip("size.rows_per_feature", "no feature columns")
+    _classes(profile, rules, results)
+
+
+def _classes(profile: Profile, rules: Rules, results: Results) -> None:
+    label = profile.label
+    if label is None or not label.tracked:
+        for check in ("size.classes", "size.rows_per_class"):
+            results.skip(check, "no target column" if label is None else "the target is not categorical")
+        return
+    counts = class_counts(label)
+    if len(counts) < 2 and profile.rows:
+        only = f"only {next(iter(counts))!r}" if counts else "no labels at all"
+        results.add("size.classes", rules.single_class.severity,
+                    f"The target {label.column!r} has {len(counts)} class ({only}); a classifier needs two.",
+                    column=label.column, observed=len(counts), threshold=2)
+    small = {name: c for name, c in counts.items() if rules.min_rows_per_class.judge(c)}
+    if small:
+        fewest = min(small.values())
+        listed = ", ".join(f"{name!r} {c:,}" for name, c in sorted(small.items(), key=lambda kv: kv[1]))
+        results.judge(
+            "size.rows_per_class", rules.min_rows_per_class, fewest,
+            f"{len(small)} class(es) of {label.column!r} have too few rows: {listed}.",
+            column=label.column, examples=list(small), details={"classes": small},
+            hint="Collect more examples of these classes, or merge or drop them.",
+        )

@@ -1,0 +1,30 @@
+"""Rows the reader had to set aside: the audit saw less than the whole file."""
+
+from __future__ import annotations
+
+from dataaudit.checks.base import Results
+from dataaudit.checks.levels import Section, Toggle
+from dataaudit.profile.model import Profile
+
+CHECKS = {
+    "source.bad_rows": "Every row of the file could be read.",
+}
+
+
+class Rules(Section):
+    bad_rows: Toggle = Toggle.FAIL
+
+
+def run(profile: Profile, rules: Rules, results: Results) -> None:
+    problems = profile.source.get("problems", [])
+    if not problems:
+        return
+    lines = [p["line"] for p in problems if p.get("line") is not None]
+    first = problems[0]
+    where = f"line {first['line']}" if first.get("line") else "a row"
+    results.add(
+        "source.bad_rows", rules.bad_rows.severity,
+        f"{len(problems):,} rows could not be read and were left out; first at {where}: {first['problem']}.",
+        observed=len(problems), examples=lines[:20], details={"problems": problems[:20]},
+        hint="Fix or remove these lines in the file; the rest of the audit does not include them.",
+    )

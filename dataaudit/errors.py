@@ -1,0 +1,37 @@
+"""Exceptions that carry a message fit for a user's terminal.
+
+Every error a user can cause (a bad file, an unknown column, an invalid rule pack) is a
+`DataAuditError`; the CLI prints its message on one line and exits with code 2. Anything else
+escaping the package is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dataaudit.report.model import Report
+
+
+class DataAuditError(Exception):
+    """A problem with the user's input, described in one line."""
+
+
+class InputError(DataAuditError):
+    """The dataset cannot be read as given (missing file, wrong format, corrupt row, bad column)."""
+
+
+class RulesError(DataAuditError):
+    """A rule pack is unknown or invalid; the message names the file and line."""
+
+
+class AuditFailed(Exception):
+    """Raised by `Report.raise_for_gate()` so a pipeline can stop before training."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        counts = report.counts
+        super().__init__(
+            f"audit gate failed: {counts['fail']} failing and {counts['warn']} warning findings"
+            + (" (strict: warnings fail)" if report.strict else "")
+        )

@@ -1,0 +1,97 @@
+"""CSV and TSV, streamed with pyarrow's CSV reader.
+
+Every column is read as text: disguised missing tokens ("?", "NA") and mixed-type columns can
+only be seen in the text, and a type guessed from the first block would break on a later one.
+An unquoted empty field is a null; a quoted empty string ("") is kept as a disguised token.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from dataaudit.errors import InputError
+from dataaudit.io.source import RowProblem, Source
+
+SNIFF_BYTES = 64 * 1024
+DELIMITERS = ",\t;|"
+
+
+def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str | None, chunk_bytes: int,
+             bad_rows: str, tab_default: bool) -> Source:
+    text = _decode(path, sample, encoding)
+    delimiter = delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
+    header = next(csv.reader(io.StringIO(text.splitlines()[0] if text else ""), delimiter=delimiter), [])
+    if not header:
+        raise InputError(f"{path}: no header line")
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise InputError(f"{path}: duplicate column name(s) in the header: {', '.join(map(repr, duplicated))}")
+    source = Source(str(path), "csv" if delimiter != "\t" else "tsv", header, read=lambda: iter(()))
+    source.info["delimiter"] = delimiter
+
+    def read() -> Iterator[pa.RecordBatch]:
+        def on_bad_row(row: pacsv.InvalidRow) -> str:
+            problem = f"expected {row.expected_columns} fields, found {row.actual_columns}"
+            source.problems.append(RowProblem(row.number, problem, row.text[:200]))
+            return "skip" if bad_rows == "skip" else "error"
+
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=chunk_bytes, encoding=encoding or "utf8"),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
+            ),
+        )
+        rows = 0
+        try:
+            for batch in reader:
+                rows += batch.num_rows
+                yield batch
+        except pa.ArrowInvalid as exc:
+            raise _translate(path, exc, source, rows) from None
+
+    source.read = read
+    return source
+
+
+def _decode(path: Path, sample: bytes, encoding: str | None) -> str:
+    # a sample may end inside a multi-byte character: drop an incomplete tail
+    try:
+        return sample.decode(encoding or "utf-8")
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:
+            return sample[: exc.start].decode(encoding or "utf-8")
+        line = sample[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}:{line}: not valid UTF-8 text (byte {sample[exc.start]:#x}); pass --encoding, e.g. latin-1"
+        ) from None
+
+
+def _sniff_delimiter(text: str, default: str) -> str:
+    lines = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(lines, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return default
+
+
+def _translate(path: Path, exc: pa.ArrowInvalid, source: Source, rows: int) -> InputError:
+    message = str(exc)
+    if source.problems:
+        bad = source.problems[-1]
+        where = f"{path}:{bad.line}" if bad.line else str(path)
+        return InputError(f"{where}: malformed row, {bad.problem}: {bad.text!r} "
+                          "(use --bad-rows skip to report such rows and go on)")
+    if "UTF8" in message or "UTF-8" in message:
+        return InputError(f"{path}: not valid UTF-8 text after data row {rows:,}; pass --encoding, e.g. latin-1")
+    return InputError(f"{path}: cannot parse as CSV after data row {rows:,}: {message.splitlines()[0]}")

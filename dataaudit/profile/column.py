@@ -1,0 +1,189 @@
+"""The mergeable statistics of one column: counts, kinds, missing values, moments, distincts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from dataaudit.profile import values as v
+from dataaudit.profile.sketches import first_rows, hll_add, hll_empty, rows_where
+from dataaudit.profile.spec import ProfileSpec
+
+
+@dataclass
+class Moments:
+    """Count, mean and sum of squared deviations, merged with Chan et al.'s parallel formula."""
+
+    count: int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+    min: float = float("inf")
+    max: float = float("-inf")
+
+    @classmethod
+    def of(cls, values: np.ndarray, weights: np.ndarray) -> Moments:
+        if values.size == 0:
+            return cls()
+        # weighted sums with plain reductions: np.dot would call BLAS, whose thread start-up
+        # costs more than the sum itself on chunk-sized arrays
+        count = int(weights.sum())
+        mean = float((weights * values).sum() / count)
+        m2 = float((weights * (values - mean) ** 2).sum())
+        return cls(count, mean, m2, float(values.min()), float(values.max()))
+
+    def merged(self, other: Moments) -> Moments:
+        if not other.count:
+            return self
+        if not self.count:
+            return other
+        count = self.count + other.count
+        delta = other.mean - self.mean
+        mean = self.mean + delta * other.count / count
+        m2 = self.m2 + other.m2 + delta * delta * self.count * other.count / count
+        return Moments(count, mean, m2, min(self.min, other.min), max(self.max, other.max))
+
+
+@dataclass
+class ColumnPartial:
+    """One column's statistics over some rows; `merged` combines two disjoint row sets.
+
+    `value_counts` holds the non-numeric values (or, for the target, every value) while there
+    are at most `limit` distinct ones; past that it becomes None for good. Whether the limit is
+    passed depends only on the union of values, so the outcome is the same for any chunking.
+    Row lists keep the `examples` smallest row numbers, for the same reason.
+    """
+
+    name: str
+    count_all_values: bool
+    limit: int
+    examples: int
+    rows: int = 0
+    nulls: int = 0
+    null_rows: list[int] = field(default_factory=list)
+    tokens: Counter = field(default_factory=Counter)
+    token_rows: list[int] = field(default_factory=list)
+    sentinels: Counter = field(default_factory=Counter)
+    sentinel_rows: list[int] = field(default_factory=list)
+    kinds: Counter = field(default_factory=Counter)
+    spaced: int = 0
+    kind_rows: dict[str, list[int]] = field(default_factory=dict)
+    moments: Moments = field(default_factory=Moments)
+    value_counts: Counter | None = field(default_factory=Counter)
+    registers: np.ndarray = field(default_factory=hll_empty)
+
+    def add(self, array: pa.Array, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
+        """Count one chunk; return each row's value hash and whether the row's cell is missing."""
+        self.rows += len(array)
+        chunk = None if self.count_all_values else v.try_numeric(array)
+        if chunk is not None:
+            return self._add_numeric(chunk, offset, spec)
+        return self._add_table(v.value_table(array, spec), offset, spec)
+
+    def _add_numeric(self, chunk: v.NumericChunk, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
+        null = ~chunk.valid
+        self.null_rows = self._note(self.null_rows, null, offset)
+        self.nulls += int(null.sum())
+        self._add_kind("integer", chunk.valid & ~chunk.is_float, offset)
+        self._add_kind("float", chunk.is_float, offset)
+        numbers = chunk.values[chunk.valid]
+        self._add_numbers(numbers, np.ones(numbers.size), chunk.values, chunk.valid, offset, spec)
+        hashes = np.full(len(chunk.values), v.NULL_HASH, dtype=np.uint64)
+        hashes[chunk.valid] = v.hash_numbers(numbers)
+        hll_add(self.registers, hashes[chunk.valid])
+        return hashes, null
+
+    def _add_table(self, table: v.ValueTable, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
+        codes = table.codes
+        null = codes < 0
+        safe = np.maximum(codes, 0)
+        self.null_rows = self._note(self.null_rows, null, offset)
+        self.nulls += int(null.sum())
+        counts = table.counts
+        row_kind = np.where(null, -2, table.kind[safe])
+        token = table.kind == v.TOKEN
+        for raw, n in zip(table.raw[token], counts[token]):
+            if n:
+                self.tokens[raw] += int(n)
+        self.token_rows = self._note(self.token_rows, row_kind == v.TOKEN, offset)
+        for code, name in enumerate(v.KINDS):
+            self._add_kind(name, row_kind == code, offset)
+        self.spaced += int(counts[table.spaced].sum())
+        numeric = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
+        row_numeric = ~null & numeric[safe]
+        self._add_numbers(table.number[numeric], counts[numeric], table.number[safe], row_numeric, offset, spec)
+        present = ~token & (counts > 0)
+        self._count_values(table.raw, counts, present if self.count_all_values else present & ~numeric)
+        hll_add(self.registers, table.hashes[present])
+        hashes = np.where(null, v.NULL_HASH, table.hashes[safe])
+        return hashes, null | (row_kind == v.TOKEN)
+
+    def _note(self, rows: list[int], mask: np.ndarray, offset: int) -> list[int]:
+        # within one partial, chunks arrive in file order: once full, later rows cannot enter
+        if (len(rows) >= self.examples and rows[-1] < offset) or not mask.any():
+            return rows
+        return first_rows(rows, rows_where(mask, offset, self.examples), self.examples)
+
+    def _add_kind(self, name: str, mask: np.ndarray, offset: int) -> None:
+        n = int(mask.sum())
+        if n:
+            self.kinds[name] += n
+            self.kind_rows[name] = self._note(self.kind_rows.get(name, []), mask, offset)
+
+    def _add_numbers(self, distinct: np.ndarray, weights: np.ndarray, per_row: np.ndarray,
+                     row_valid: np.ndarray, offset: int, spec: ProfileSpec) -> None:
+        """Moments of the numbers that are not sentinels; sentinels are counted apart."""
+        if distinct.size == 0:
+            return
+        sentinel = np.isin(distinct, spec.sentinels)
+        if sentinel.any():
+            for value, n in zip(distinct[sentinel], weights[sentinel]):
+                self.sentinels[float(value)] += int(n)
+            self.sentinel_rows = self._note(self.sentinel_rows, row_valid & np.isin(per_row, spec.sentinels), offset)
+        keep = ~sentinel
+        self.moments = self.moments.merged(Moments.of(distinct[keep], weights[keep].astype(np.float64)))
+
+    def _count_values(self, raw: np.ndarray, counts: np.ndarray, mask: np.ndarray) -> None:
+        if self.value_counts is None or not mask.any():
+            return
+        if int(mask.sum()) > self.limit:
+            self.value_counts = None
+            return
+        for value, n in zip(raw[mask], counts[mask]):
+            self.value_counts[value] += int(n)
+        if len(self.value_counts) > self.limit:
+            self.value_counts = None
+
+    def merged(self, other: ColumnPartial) -> ColumnPartial:
+        def rows(a: list[int], b: list[int]) -> list[int]:
+            return first_rows(a, b, self.examples)
+
+        value_counts = None
+        if self.value_counts is not None and other.value_counts is not None:
+            value_counts = self.value_counts + other.value_counts
+            if len(value_counts) > self.limit:
+                value_counts = None
+        return ColumnPartial(
+            name=self.name,
+            count_all_values=self.count_all_values,
+            limit=self.limit,
+            examples=self.examples,
+            rows=self.rows + other.rows,
+            nulls=self.nulls + other.nulls,
+            null_rows=rows(self.null_rows, other.null_rows),
+            tokens=self.tokens + other.tokens,
+            token_rows=rows(self.token_rows, other.token_rows),
+            sentinels=self.sentinels + other.sentinels,
+            sentinel_rows=rows(self.sentinel_rows, other.sentinel_rows),
+            kinds=self.kinds + other.kinds,
+            spaced=self.spaced + other.spaced,
+            kind_rows={
+                name: rows(self.kind_rows.get(name, []), other.kind_rows.get(name, []))
+                for name in sorted(set(self.kind_rows) | set(other.kind_rows))
+            },
+            moments=self.moments.merged(other.moments),
+            value_counts=value_counts,
+            registers=np.maximum(self.registers, other.registers),
+        )

@@ -1,0 +1,98 @@
+"""Duplicate rows and conflicting labels, from the per-row hashes of the whole dataset."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dataaudit.profile.model import ConflictGroup, DuplicateProfile
+from dataaudit.profile.rows import combine
+
+
+def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, whole: np.ndarray,
+                    label_keys: dict[int, str], k: int) -> DuplicateProfile:
+    """Count repeats of whole rows and of (features, folded label), and label conflicts.
+
+    `label_keys` maps a row's label hash to its folded label; a row whose hash is absent has a
+    missing label and takes part in no conflict.
+    """
+    keys = sorted(set(label_keys.values()))
+    key_code = {key: i for i, key in enumerate(keys)}
+    hashes = np.array(list(label_keys), dtype=np.uint64)
+    codes_of_hash = np.array([key_code[label_keys[int(h)]] for h in hashes], dtype=np.int64)
+    label_code = _lookup(labels, hashes, codes_of_hash)
+
+    exact = _repeats(whole)
+    same_label = combine([features, label_code.astype(np.uint64)], len(rows))
+    feature = _repeats(same_label)
+    beyond_exact = np.where((feature >= 0) & (exact < 0), feature, -1)
+    groups, involved, examples = _conflicts(rows, features, label_code, keys, k)
+    return DuplicateProfile(
+        exact_rows=int(np.count_nonzero(exact >= 0)),
+        exact_examples=_pairs(rows, exact, k),
+        feature_rows=int(np.count_nonzero(feature >= 0)),
+        feature_examples=_pairs(rows, beyond_exact, k),
+        conflict_groups=groups,
+        conflict_rows=involved,
+        conflict_examples=examples,
+    )
+
+
+def _lookup(values: np.ndarray, keys: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """codes[i] where values == keys[i], else -1."""
+    out = np.full(values.shape, -1, dtype=np.int64)
+    if keys.size == 0:
+        return out
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    pos = np.clip(np.searchsorted(sorted_keys, values), 0, len(keys) - 1)
+    hit = sorted_keys[pos] == values
+    out[hit] = codes[order][pos[hit]]
+    return out
+
+
+def _repeats(hashes: np.ndarray) -> np.ndarray:
+    """For each row: the index of the first earlier row with the same hash, or -1."""
+    out = np.full(hashes.shape, -1, dtype=np.int64)
+    if hashes.size == 0:
+        return out
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    original = first[inverse]
+    repeat = original != np.arange(hashes.size)
+    out[repeat] = original[repeat]
+    return out
+
+
+def _pairs(rows: np.ndarray, repeat_of: np.ndarray, k: int) -> list[tuple[int, int]]:
+    """(row, row it repeats) for the first k repeated rows."""
+    idx = np.flatnonzero(repeat_of >= 0)[:k]
+    return [(int(rows[i]), int(rows[repeat_of[i]])) for i in idx]
+
+
+def _conflicts(rows: np.ndarray, features: np.ndarray, label_code: np.ndarray, keys: list[str],
+               k: int) -> tuple[int, int, list[ConflictGroup]]:
+    labelled = label_code >= 0
+    f, c, r = features[labelled], label_code[labelled], rows[labelled]
+    if f.size == 0:
+        return 0, 0, []
+    order = np.lexsort((r, c, f))
+    f, c, r = f[order], c[order], r[order]
+    starts = np.concatenate(([True], f[1:] != f[:-1]))
+    group = np.cumsum(starts) - 1
+    new_label = np.concatenate(([False], (c[1:] != c[:-1]) & ~starts[1:]))
+    distinct = 1 + np.bincount(group[new_label], minlength=group[-1] + 1)
+    conflicted = distinct > 1
+    in_conflict = conflicted[group]
+    sizes = np.bincount(group)
+    examples = []
+    if conflicted.any():
+        first_row = np.full(len(sizes), np.iinfo(np.int64).max)
+        np.minimum.at(first_row, group, r)
+        for g in sorted(np.flatnonzero(conflicted), key=lambda g: first_row[g])[:k]:
+            members = np.flatnonzero(group == g)
+            labels, counts = np.unique(c[members], return_counts=True)
+            examples.append(ConflictGroup(
+                rows=sorted(r[members].tolist())[:k],
+                size=int(sizes[g]),
+                labels={keys[int(lab)]: int(n) for lab, n in zip(labels, counts)},
+            ))
+    return int(conflicted.sum()), int(in_conflict.sum()), examples

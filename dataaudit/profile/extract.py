@@ -1,0 +1,110 @@
+"""From a merged `PartialProfile` to the `Profile` the checks read."""
+
+from __future__ import annotations
+
+import math
+
+import pyarrow as pa
+
+from dataaudit.profile import values as v
+from dataaudit.profile.column import ColumnPartial
+from dataaudit.profile.duplicates import find_duplicates
+from dataaudit.profile.model import ColumnProfile, LabelProfile, NumericSummary, Profile
+from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.sketches import hll_estimate
+from dataaudit.profile.spec import ProfileSpec
+
+TOP_VALUES = 10
+
+
+def extract(partial: PartialProfile, source: dict | None = None) -> Profile:
+    spec = partial.spec
+    columns = [_column(col, spec.role(name)) for name, col in partial.columns.items()]
+    label = None
+    label_hash_to_key: dict[int, str] = {}
+    if spec.target is not None and spec.target in partial.columns:
+        label, label_hash_to_key = _label(partial.columns[spec.target], spec)
+    rows, features, labels, whole = partial.rows.arrays()
+    duplicates = find_duplicates(rows, features, labels, whole, label_hash_to_key, spec.examples)
+    histogram = partial.rows.missing_histogram.tolist()
+    return Profile(
+        rows=partial.n_rows,
+        columns=columns,
+        features=[c for c in partial.columns if spec.role(c) == "feature"],
+        ignored={c: spec.ignore_reasons.get(c, "named as not a feature") for c in spec.ignored if c in partial.columns},
+        label=label,
+        duplicates=duplicates,
+        missing_per_row=histogram,
+        missing_per_row_examples=dict(sorted(partial.rows.missing_rows.items())),
+        source=dict(source or {}),
+    )
+
+
+def _column(col: ColumnPartial, role: str) -> ColumnProfile:
+    m = col.moments
+    numeric = None
+    if m.count:
+        std = math.sqrt(m.m2 / (m.count - 1)) if m.count > 1 else 0.0
+        numeric = NumericSummary(m.count, m.min, m.max, m.mean, std)
+    outside, inside = {}, {}
+    for value, n in sorted(col.sentinels.items()):
+        in_range = numeric is not None and numeric.min <= value <= numeric.max
+        (inside if in_range else outside)[_number_text(value)] = n
+    top = None
+    if col.value_counts is not None:
+        top = sorted(col.value_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_VALUES]
+    return ColumnProfile(
+        name=col.name,
+        role=role,
+        rows=col.rows,
+        type=_column_type(col.kinds),
+        kinds=dict(sorted(col.kinds.items())),
+        spaced=col.spaced,
+        kind_rows=dict(sorted(col.kind_rows.items())),
+        nulls=col.nulls,
+        null_rows=col.null_rows,
+        tokens=dict(sorted(col.tokens.items())),
+        token_rows=col.token_rows,
+        sentinels=outside,
+        sentinel_rows=col.sentinel_rows if outside else [],
+        sentinels_in_range=inside,
+        distinct=hll_estimate(col.registers),
+        numeric=numeric,
+        top_values=top,
+    )
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def _column_type(kinds: dict[str, int]) -> str:
+    families = {"integer": "numeric", "float": "numeric"}
+    present = {families.get(k, k) for k, n in kinds.items() if n}
+    if not present:
+        return "empty"
+    if len(present) > 1:
+        return "mixed"
+    family = present.pop()
+    if family == "numeric":
+        return "float" if kinds.get("float") else "integer"
+    return family
+
+
+def _label(col: ColumnPartial, spec: ProfileSpec) -> tuple[LabelProfile, dict[int, str]]:
+    """Label counts, their folding, and the map from a row's label hash to its folded key."""
+    missing = col.nulls + sum(col.tokens.values())
+    missing_rows = sorted(set(col.null_rows) | set(col.token_rows))[: spec.examples]
+    if col.value_counts is None:
+        return LabelProfile(col.name, {}, {}, missing, missing_rows, tracked=False), {}
+    counts = dict(sorted(col.value_counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    folded: dict[str, dict[str, int]] = {}
+    for raw, n in counts.items():
+        folded.setdefault(v.fold_label(raw), {})[raw] = n
+    hash_to_key: dict[int, str] = {}
+    if counts:
+        table = v.value_table(pa.array(list(counts), pa.string()), spec)
+        for raw, h in zip(table.raw, table.hashes):
+            hash_to_key[int(h)] = v.fold_label(raw)
+    return LabelProfile(col.name, counts, folded, missing, missing_rows, tracked=True), hash_to_key
+

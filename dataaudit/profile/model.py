@@ -1,0 +1,109 @@
+"""The extracted profile: plain, read-only facts about a dataset that every check reads.
+
+Checks never see pyarrow, pandas or the file; they see this. A profile from the local engine
+and one from a distributed engine are the same objects with the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NumericSummary:
+    count: int
+    min: float
+    max: float
+    mean: float
+    std: float
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """One column. Missing cells are `nulls` (empty or null) plus `tokens` (disguised: "?",
+    "NA", ...) plus `sentinels` (listed numbers such as -999 lying outside the column's range).
+    """
+
+    name: str
+    role: str
+    rows: int
+    type: str
+    kinds: dict[str, int]
+    spaced: int
+    kind_rows: dict[str, list[int]]
+    nulls: int
+    null_rows: list[int]
+    tokens: dict[str, int]
+    token_rows: list[int]
+    sentinels: dict[str, int]
+    sentinel_rows: list[int]
+    sentinels_in_range: dict[str, int]
+    distinct: int
+    numeric: NumericSummary | None
+    top_values: list[tuple[str, int]] | None
+
+    @property
+    def disguised(self) -> int:
+        return sum(self.tokens.values()) + sum(self.sentinels.values())
+
+    @property
+    def missing(self) -> int:
+        return self.nulls + self.disguised
+
+    @property
+    def present(self) -> int:
+        return self.rows - self.missing
+
+
+@dataclass(frozen=True)
+class ConflictGroup:
+    rows: list[int]
+    size: int
+    labels: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DuplicateProfile:
+    """Exact duplicates are identical in every column; feature duplicates repeat the features
+    and the (folded) label, possibly differing in ignored columns; a conflict group is a set of
+    rows with identical features and more than one label."""
+
+    exact_rows: int
+    exact_examples: list[tuple[int, int]]
+    feature_rows: int
+    feature_examples: list[tuple[int, int]]
+    conflict_groups: int
+    conflict_rows: int
+    conflict_examples: list[ConflictGroup]
+
+
+@dataclass(frozen=True)
+class LabelProfile:
+    """The target: counts per spelling as written, and per folded key (spellings merged)."""
+
+    column: str
+    counts: dict[str, int]
+    folded: dict[str, dict[str, int]]
+    missing: int
+    missing_rows: list[int]
+    tracked: bool
+
+
+@dataclass(frozen=True)
+class Profile:
+    rows: int
+    columns: list[ColumnProfile]
+    features: list[str]
+    ignored: dict[str, str]
+    label: LabelProfile | None
+    duplicates: DuplicateProfile
+    missing_per_row: list[int]
+    missing_per_row_examples: dict[int, list[int]]
+    source: dict[str, Any] = field(default_factory=dict)
+
+    def column(self, name: str) -> ColumnProfile:
+        return next(c for c in self.columns if c.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,63 @@
+"""The accumulator of the one pass: create, add a chunk, merge, extract.
+
+`PartialProfile` follows the combiner protocol of TFDV's statistics generators: a partial is
+built from any subset of row chunks, two partials over disjoint rows merge into the partial of
+their union, and `extract` turns the final one into the read-only `Profile` the checks use.
+Merging is associative and commutative, so chunks may be profiled in any order, by any worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from dataaudit.profile.column import ColumnPartial
+from dataaudit.profile.rows import RowsPartial, combine
+from dataaudit.profile.spec import ProfileSpec
+
+
+@dataclass
+class PartialProfile:
+    spec: ProfileSpec
+    columns: dict[str, ColumnPartial]
+    rows: RowsPartial
+    n_rows: int = 0
+
+    @classmethod
+    def create(cls, spec: ProfileSpec, column_names: list[str]) -> PartialProfile:
+        columns = {
+            name: ColumnPartial(
+                name=name,
+                count_all_values=spec.role(name) == "target",
+                limit=spec.max_tracked_labels if spec.role(name) == "target" else spec.max_tracked_values,
+                examples=spec.examples,
+            )
+            for name in column_names
+        }
+        return cls(spec, columns, RowsPartial(examples=spec.examples))
+
+    def add(self, batch: pa.RecordBatch, offset: int) -> None:
+        """Profile one chunk whose first row is row `offset` of the dataset."""
+        n = batch.num_rows
+        hashes: dict[str, np.ndarray] = {}
+        missing = np.zeros(n, dtype=np.int64)
+        for name, array in zip(batch.schema.names, batch.columns):
+            hashes[name], is_missing = self.columns[name].add(array, offset, self.spec)
+            if self.spec.role(name) == "feature":
+                missing += is_missing
+        features = combine([hashes[c] for c in self.columns if self.spec.role(c) == "feature"], n)
+        target = self.spec.target
+        label = hashes[target] if target in hashes else np.zeros(n, dtype=np.uint64)
+        whole = combine([hashes[c] for c in self.columns], n)
+        self.rows.add(offset, features, label, whole, missing)
+        self.n_rows += n
+
+    def merged(self, other: PartialProfile) -> PartialProfile:
+        return PartialProfile(
+            spec=self.spec,
+            columns={name: col.merged(other.columns[name]) for name, col in self.columns.items()},
+            rows=self.rows.merged(other.rows),
+            n_rows=self.n_rows + other.n_rows,
+        )

@@ -1,0 +1,43 @@
+"""What the one pass over the data must know before it starts.
+
+The spec is fixed for a whole audit and identical on every worker, so partial profiles built
+from different chunks (or on different machines) describe the same quantities and can merge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_MISSING_TOKENS = ("", "?", "NA", "N/A", "null", "None", "nan")
+
+
+@dataclass(frozen=True)
+class ProfileSpec:
+    """Roles of the columns and how missing values are recognised.
+
+    `tokens` are compared after trimming whitespace (so a whitespace-only cell matches `""`)
+    and, unless `case_sensitive`, after lower-casing. `sentinels` are numeric values that stand
+    for "missing" only where a rule pack lists them.
+    """
+
+    target: str | None = None
+    ignored: tuple[str, ...] = ()
+    tokens: tuple[str, ...] = DEFAULT_MISSING_TOKENS
+    case_sensitive: bool = False
+    sentinels: tuple[float, ...] = ()
+    examples: int = 20
+    max_tracked_values: int = 1000
+    max_tracked_labels: int = 10_000
+    ignore_reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def role(self, column: str) -> str:
+        if column == self.target:
+            return "target"
+        if column in self.ignored:
+            return "ignored"
+        return "feature"
+
+    @property
+    def folded_tokens(self) -> tuple[str, ...]:
+        tokens = (t.strip() for t in self.tokens)
+        return tuple(tokens if self.case_sensitive else (t.lower() for t in tokens))

@@ -1,0 +1,129 @@
+"""The one report model. Renderers format it; nothing downstream recomputes a statistic.
+
+`Report.to_dict()` is the JSON contract for pipelines; `SCHEMA_VERSION` changes with any
+incompatible change to its shape (see docs/report-schema.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+from dataaudit.errors import AuditFailed
+
+SCHEMA_VERSION = "1.0"
+
+
+class Severity(str, Enum):
+    """How much a finding matters; `fail` blocks the gate, `warn` blocks it only when strict."""
+
+    INFO = "info"
+    WARN = "warn"
+    FAIL = "fail"
+
+    @property
+    def rank(self) -> int:
+        return ("info", "warn", "fail").index(self.value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One observation with its numbers: what a person needs to find and fix the rows."""
+
+    check: str
+    severity: Severity
+    message: str
+    column: str | None = None
+    observed: float | int | str | None = None
+    threshold: float | int | str | None = None
+    examples: list[Any] = field(default_factory=list)
+    hint: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(**{**data, "severity": Severity(data["severity"])})
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    """Every check that was considered: `passed`, its worst severity, or `skipped` with why."""
+
+    check: str
+    description: str
+    status: str
+    reason: str | None = None
+
+
+@dataclass
+class Report:
+    source: dict[str, Any]
+    target: str | None
+    rules: dict[str, Any]
+    strict: bool
+    dataset: dict[str, Any]
+    checks: list[CheckStatus]
+    findings: list[Finding]
+    tool: dict[str, str] = field(default_factory=dict)
+    created_at: str = ""
+    schema_version: str = SCHEMA_VERSION
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Severity}
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        return counts
+
+    @property
+    def blocking(self) -> list[Finding]:
+        """The findings that make the gate fail."""
+        worst = Severity.WARN if self.strict else Severity.FAIL
+        return [f for f in self.findings if f.severity.rank >= worst.rank]
+
+    @property
+    def passed(self) -> bool:
+        return not self.blocking
+
+    def raise_for_gate(self) -> None:
+        """Raise `AuditFailed` carrying this report when the gate fails; a pipeline's stop sign."""
+        if not self.passed:
+            raise AuditFailed(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "tool": self.tool,
+            "created_at": self.created_at,
+            "passed": self.passed,
+            "strict": self.strict,
+            "counts": self.counts,
+            "source": self.source,
+            "target": self.target,
+            "rules": self.rules,
+            "dataset": self.dataset,
+            "checks": [asdict(c) for c in self.checks],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Rebuild a report from its JSON form, e.g. to render a saved report again."""
+        return cls(
+            source=data["source"],
+            target=data["target"],
+            rules=data["rules"],
+            strict=data["strict"],
+            dataset=data["dataset"],
+            checks=[CheckStatus(**c) for c in data["checks"]],
+            findings=[Finding.from_dict(f) for f in data["findings"]],
+            tool=data.get("tool", {}),
+            created_at=data.get("created_at", ""),
+            schema_version=data.get("schema_version", SCHEMA_VERSION),
+        )

@@ -1,0 +1,111 @@
+"""Find, parse and validate rule packs, with errors that name the file and the line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from dataaudit.errors import RulesError
+from dataaudit.rules.model import RulePack
+
+
+@dataclass(frozen=True)
+class LoadedRules:
+    name: str
+    path: str | None
+    rules: RulePack
+
+
+def packs_dir() -> Path:
+    """Shipped packs: inside the installed package, or the repository's `rules/` folder when
+    running from a source checkout (an editable install)."""
+    installed = Path(str(resources.files("dataaudit"))) / "rulepacks"
+    return installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "rules"
+
+
+def shipped() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(packs_dir().glob("*.yaml"))}
+
+
+def load_rules(rules: str | Path | RulePack | None = "default") -> LoadedRules:
+    """A shipped pack by name, a YAML file by path, or a `RulePack` as it is."""
+    if rules is None:
+        rules = "default"
+    if isinstance(rules, RulePack):
+        return LoadedRules("custom", None, rules)
+    text = str(rules)
+    packs = shipped()
+    if text in packs:
+        return LoadedRules(text, str(packs[text]), parse_file(packs[text]))
+    path = Path(text)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return LoadedRules(path.stem, str(path), parse_file(path))
+    raise RulesError(f"unknown rule pack {text!r}; shipped packs are {', '.join(packs)}, or give a path to a YAML file")
+
+
+def parse_file(path: Path) -> RulePack:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RulesError(f"{path}: rule pack not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(f"{path}: cannot read rule pack: {exc}") from None
+    return parse_text(text, str(path))
+
+
+def parse_text(text: str, name: str) -> RulePack:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark else name
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RulesError(f"{where}: invalid YAML: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise RulesError(f"{name}:1: a rule pack is a mapping of keys (description, target, checks, ...)")
+    try:
+        return RulePack.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = error["loc"]
+        line = _line_of(node, loc)
+        key = ".".join(str(part) for part in loc) or "(top level)"
+        raise RulesError(f"{name}:{line}: {key}: {_describe(error)}") from None
+
+
+def _describe(error: dict[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    message = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int:
+    """The line of the deepest YAML node on the error's path (1-based)."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                break
+            key, node = match
+            line = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def dump(rules: RulePack) -> str:
+    """A pack as YAML, every level spelled out."""
+    return yaml.safe_dump(rules.model_dump(mode="json"), sort_keys=False)
