@@ -15,8 +15,17 @@ from typing import TYPE_CHECKING, Any
 from dataaudit.errors import AuditFailed, DataAuditError, InputError, RulesError
 
 __version__ = "0.1.0"
-__all__ = ["AuditFailed", "DataAuditError", "Finding", "InputError", "Report", "RulesError", "Severity", "audit",
-           "__version__"]
+__all__ = [
+    "AuditFailed",
+    "DataAuditError",
+    "Finding",
+    "InputError",
+    "Report",
+    "RulesError",
+    "Severity",
+    "__version__",
+    "audit",
+]
 
 if TYPE_CHECKING:
     from dataaudit.api import audit

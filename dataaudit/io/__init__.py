@@ -49,8 +49,7 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
     else:
         from dataaudit.io.csv_reader import open_csv
 
-        # about 150 bytes a row in typical tabular data: a chunk of text of the same order
-        source = open_csv(path, sample, delimiter=delimiter, encoding=encoding, chunk_bytes=chunk_rows * 160,
+        source = open_csv(path, sample, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
                           bad_rows=bad_rows, tab_default=fmt == "tsv")
     source.info.update({"path": str(path), "format": source.format, "bytes": path.stat().st_size})
     return source

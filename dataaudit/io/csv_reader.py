@@ -18,11 +18,13 @@ import pyarrow.csv as pacsv
 from dataaudit.errors import InputError
 from dataaudit.io.source import RowProblem, Source
 
-SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",\t;|"
+# pyarrow's streaming reader reads ahead many blocks: its memory is a multiple of the block
+# size, so blocks stay small and are regrouped into chunks of `chunk_rows` rows
+BLOCK_BYTES = 1 << 20
 
 
-def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str | None, chunk_bytes: int,
+def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
              bad_rows: str, tab_default: bool) -> Source:
     text = _decode(path, sample, encoding)
     delimiter = delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
@@ -43,7 +45,7 @@ def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str 
 
         reader = pacsv.open_csv(
             path,
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=chunk_bytes, encoding=encoding or "utf8"),
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES, encoding=encoding or "utf8"),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
@@ -52,7 +54,7 @@ def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str 
         )
         rows = 0
         try:
-            for batch in reader:
+            for batch in regroup(reader, chunk_rows):
                 rows += batch.num_rows
                 yield batch
         except pa.ArrowInvalid as exc:
@@ -60,6 +62,20 @@ def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str 
 
     source.read = read
     return source
+
+
+def regroup(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
+    """Batches of about `rows` rows from smaller ones: per-chunk work has a fixed cost."""
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    for batch in batches:
+        pending.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
+            pending, count = [], 0
+    if pending:
+        yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
 
 
 def _decode(path: Path, sample: bytes, encoding: str | None) -> str:

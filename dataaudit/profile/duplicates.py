@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from dataaudit.profile.model import ConflictGroup, DuplicateProfile
 from dataaudit.profile.rows import combine
@@ -24,13 +25,13 @@ def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, 
     exact = _repeats(whole)
     same_label = combine([features, label_code.astype(np.uint64)], len(rows))
     feature = _repeats(same_label)
-    beyond_exact = np.where((feature >= 0) & (exact < 0), feature, -1)
-    groups, involved, examples = _conflicts(rows, features, label_code, keys, k)
+    shared = pd.Series(features, copy=False).duplicated(keep=False).to_numpy()
+    groups, involved, examples = _conflicts(rows[shared], features[shared], label_code[shared], keys, k)
     return DuplicateProfile(
-        exact_rows=int(np.count_nonzero(exact >= 0)),
-        exact_examples=_pairs(rows, exact, k),
-        feature_rows=int(np.count_nonzero(feature >= 0)),
-        feature_examples=_pairs(rows, beyond_exact, k),
+        exact_rows=int(exact.sum()),
+        exact_examples=_pairs(rows, whole, exact, k),
+        feature_rows=int(feature.sum()),
+        feature_examples=_pairs(rows, same_label, feature & ~exact, k),
         conflict_groups=groups,
         conflict_rows=involved,
         conflict_examples=examples,
@@ -51,25 +52,19 @@ def _lookup(values: np.ndarray, keys: np.ndarray, codes: np.ndarray) -> np.ndarr
 
 
 def _repeats(hashes: np.ndarray) -> np.ndarray:
-    """For each row: the index of the first earlier row with the same hash, or -1."""
-    out = np.full(hashes.shape, -1, dtype=np.int64)
-    if hashes.size == 0:
-        return out
-    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
-    original = first[inverse]
-    repeat = original != np.arange(hashes.size)
-    out[repeat] = original[repeat]
-    return out
+    """Which rows repeat an earlier row's hash (pandas' hash table: linear, no sort)."""
+    return pd.Series(hashes, copy=False).duplicated(keep="first").to_numpy()
 
 
-def _pairs(rows: np.ndarray, repeat_of: np.ndarray, k: int) -> list[tuple[int, int]]:
-    """(row, row it repeats) for the first k repeated rows."""
-    idx = np.flatnonzero(repeat_of >= 0)[:k]
-    return [(int(rows[i]), int(rows[repeat_of[i]])) for i in idx]
+def _pairs(rows: np.ndarray, hashes: np.ndarray, repeated: np.ndarray, k: int) -> list[tuple[int, int]]:
+    """(row, the earlier row it repeats) for the first k repeated rows."""
+    return [(int(rows[i]), int(rows[np.argmax(hashes == hashes[i])])) for i in np.flatnonzero(repeated)[:k]]
 
 
 def _conflicts(rows: np.ndarray, features: np.ndarray, label_code: np.ndarray, keys: list[str],
                k: int) -> tuple[int, int, list[ConflictGroup]]:
+    """Groups of rows with equal feature hashes and more than one label (callers pass only the
+    rows whose features occur more than once, usually a small share)."""
     labelled = label_code >= 0
     f, c, r = features[labelled], label_code[labelled], rows[labelled]
     if f.size == 0:

@@ -28,6 +28,7 @@ _TOKEN_SALT = np.uint64(0x9E3779B97F4A7C15)
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _INTEGER = r"^[+-]?\d+$"
 _NUMBER_RE = re.compile(_NUMBER)
+_NUMBER_START = pa.array(list("0123456789+-."))
 _FOLD_DROP = re.compile(r"[\W_]+")
 
 
@@ -148,8 +149,7 @@ def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
     trimmed = pc.utf8_trim_whitespace(values)
     folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
     token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())).to_numpy(zero_copy_only=False)
-    numeric = pc.match_substring_regex(trimmed, _NUMBER).to_numpy(zero_copy_only=False) & ~token
-    integer = pc.match_substring_regex(trimmed, _INTEGER).to_numpy(zero_copy_only=False) & numeric
+    numeric, integer = _numeric_masks(trimmed, token)
     boolean = pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(["true", "false"])).to_numpy(
         zero_copy_only=False
     ) & ~token
@@ -171,7 +171,22 @@ def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
         truth = pc.equal(pc.utf8_lower(trimmed), "true").to_numpy(zero_copy_only=False)[boolean]
         hashes[boolean] = hash_numbers(truth.astype(np.float64)) ^ _BOOL_SALT
     spaced = (kind == TEXT) & pc.match_substring(trimmed, " ").to_numpy(zero_copy_only=False)
-    return ValueTable(codes, kind, number, hashes, raw.astype(object), spaced)
+    return ValueTable(codes, kind, number, hashes, raw, spaced)
+
+
+def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which values are numbers, and which of those integers; the regular expressions only run
+    on values whose first character could start a number, so text columns cost little."""
+    numeric = np.zeros(len(trimmed), dtype=bool)
+    integer = np.zeros(len(trimmed), dtype=bool)
+    first = pc.utf8_slice_codeunits(trimmed, 0, 1)
+    candidate = pc.is_in(first, value_set=_NUMBER_START).to_numpy(zero_copy_only=False) & ~token
+    if candidate.any():
+        where = np.flatnonzero(candidate)
+        subset = trimmed.take(pa.array(where))
+        numeric[where] = pc.match_substring_regex(subset, _NUMBER).to_numpy(zero_copy_only=False)
+        integer[where] = pc.match_substring_regex(subset, _INTEGER).to_numpy(zero_copy_only=False)
+    return numeric, integer & numeric
 
 
 def _boolean_table(array: pa.Array) -> ValueTable:

@@ -1,0 +1,73 @@
+"""The report for a terminal: findings grouped by severity, then the verdict.
+
+Colour comes from click.style; click.echo strips it when the output is not a terminal.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from dataaudit.report.model import Report, Severity
+
+STYLE = {"fail": "red", "warn": "yellow", "info": "cyan", "passed": "green"}
+WIDTH = 100
+
+
+def render_console(report: Report) -> str:
+    lines = [_header(report), ""]
+    for severity in (Severity.FAIL, Severity.WARN, Severity.INFO):
+        findings = [f for f in report.findings if f.severity is severity]
+        if not findings:
+            continue
+        lines.append(click.style(f"{severity.value.upper()} ({len(findings)})", fg=STYLE[severity.value], bold=True))
+        for f in findings:
+            where = f"  [{f.column}]" if f.column else ""
+            lines.append("  " + click.style(f.check, bold=True) + where)
+            lines.extend(textwrap.wrap(f.message, WIDTH, initial_indent="    ", subsequent_indent="    "))
+            if f.examples:
+                shown = ", ".join(str(e) for e in f.examples[:10]) + (" ..." if len(f.examples) > 10 else "")
+                lines.append(click.style(f"    e.g. {_example_label(f.check)}: {shown}", dim=True))
+        lines.append("")
+    lines.extend(_footer(report))
+    return "\n".join(lines) + "\n"
+
+
+def _example_label(check: str) -> str:
+    return "labels" if check in ("labels.variants", "labels.unexpected", "labels.absent",
+                                 "size.rows_per_class") else "rows"
+
+
+def _header(report: Report) -> str:
+    d = report.dataset
+    target = f"target {report.target!r}" if report.target else "no target"
+    title = click.style(f"dataaudit {report.tool.get('version', '')}", bold=True)
+    fmt = report.source.get("format", "")
+    return (f"{title}  {report.source.get('name', '')} ({fmt}, {d['rows']:,} rows x {d['columns']} columns), "
+            f"{target}, rules {report.rules.get('name')!r}")
+
+
+def _footer(report: Report) -> list[str]:
+    lines = []
+    d = report.dataset
+    labels = d.get("labels")
+    if labels and labels.get("counts"):
+        counts = ", ".join(f"{k} {v:,}" for k, v in list(labels["counts"].items())[:8])
+        more = " ..." if len(labels["counts"]) > 8 else ""
+        lines.append(f"Labels: {counts}{more}")
+    if d.get("ignored"):
+        lines.append("Ignored: " + ", ".join(f"{i['column']} ({i['reason']})" for i in d["ignored"]))
+    statuses = [c.status for c in report.checks]
+    lines.append(
+        f"Checks: {statuses.count('passed')} passed, {statuses.count('fail')} failed, "
+        f"{statuses.count('warn')} warned, {statuses.count('info')} informational, {statuses.count('skipped')} skipped"
+    )
+    counts = report.counts
+    if report.passed:
+        verdict = click.style("PASSED", fg=STYLE["passed"], bold=True)
+    else:
+        verdict = click.style("FAILED", fg=STYLE["fail"], bold=True)
+    strict = " (strict: warnings fail)" if report.strict else ""
+    lines.append(f"{verdict}: {counts['fail']} fail, {counts['warn']} warn, {counts['info']} info{strict}")
+    return lines

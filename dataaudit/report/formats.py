@@ -1,0 +1,26 @@
+"""Output formats: each one a projection of the same `Report`."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+
+from dataaudit.report.model import Report
+
+
+class Format(str, Enum):
+    CONSOLE = "console"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+def render(report: Report, fmt: Format) -> str:
+    if fmt is Format.JSON:
+        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    if fmt is Format.MARKDOWN:
+        from dataaudit.report.markdown import render_markdown
+
+        return render_markdown(report)
+    from dataaudit.report.console import render_console
+
+    return render_console(report)

@@ -1,0 +1,40 @@
+"""GitHub-flavoured Markdown, compact enough for a pull-request comment or a job summary."""
+
+from __future__ import annotations
+
+from dataaudit.report.model import Report
+
+ICON = {"fail": "❌", "warn": "⚠️", "info": "ℹ️"}
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report) -> str:
+    d = report.dataset
+    counts = report.counts
+    verdict = "✅ passed" if report.passed else "❌ failed"
+    target = f"target `{report.target}`" if report.target else "no target"
+    lines = [
+        f"### dataaudit {verdict}: `{report.source.get('name', '')}`",
+        "",
+        f"{d['rows']:,} rows × {d['columns']} columns · {target} · rules `{report.rules.get('name')}`"
+        f"{' (strict)' if report.strict else ''} · **{counts['fail']} fail, {counts['warn']} warn, "
+        f"{counts['info']} info**",
+        "",
+    ]
+    if report.findings:
+        lines += ["| | Check | Column | Finding |", "|---|---|---|---|"]
+        for f in report.findings:
+            lines.append(f"| {ICON[f.severity.value]} {f.severity.value} | `{f.check}` | "
+                         f"{_cell(f.column or '')} | {_cell(f.message)} |")
+        lines.append("")
+    passed = [c.check for c in report.checks if c.status == "passed"]
+    skipped = [c for c in report.checks if c.status == "skipped"]
+    lines.append(f"<details><summary>{len(passed)} checks passed, {len(skipped)} skipped</summary>")
+    lines.append("")
+    lines.extend(f"- ✅ `{c}`" for c in passed)
+    lines.extend(f"- ⏭️ `{c.check}`: {_cell(c.reason)}" for c in skipped)
+    lines += ["", "</details>", ""]
+    return "\n".join(lines)
