@@ -104,7 +104,7 @@ def _pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tu
         return [(formats[0], outputs[0])]
     if len(outputs) != len(formats):
         raise click.UsageError(f"{len(formats)} --format but {len(outputs)} --output: give one --output per --format")
-    return list(zip(formats, outputs))
+    return list(zip(formats, outputs, strict=True))
 
 
 def _write(path: Path, text: str) -> None:

@@ -30,7 +30,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         if _constant(column):
             value = column.top_values[0][0] if column.top_values else f"{column.numeric.min:g}"
             results.add("columns.constant", rules.constant.severity,
-                        f"Column {column.name!r} holds one value ({value!r}) in all {column.present:,} non-missing rows.",
+                        f"Column {column.name!r} holds one value ({value!r}) in all {column.present:,} "
+                        "non-missing rows.",
                         column=column.name, observed=1,
                         hint="A constant carries no signal: drop it (`dataaudit clean` does).")
         elif _unique(column, rules):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from dataaudit.report.model import Severity
 
 
-class Toggle(str, Enum):
+class Toggle(StrEnum):
     """Severity of a check that either finds something or not (e.g. label spelling variants)."""
 
     OFF = "off"

@@ -65,7 +65,8 @@ def _records(path: Path, encoding: str | None, source: Source, bad_rows: str) ->
                     yield line_no, record
                     continue
                 if bad_rows != "skip":
-                    raise InputError(f"{path}:{line_no}: {problem} (use --bad-rows skip to report such lines and go on)")
+                    raise InputError(f"{path}:{line_no}: {problem} "
+                                     "(use --bad-rows skip to report such lines and go on)")
                 source.problems.append(RowProblem(line_no, problem, line[:200].rstrip("\n")))
     except UnicodeDecodeError:
         raise InputError(f"{path}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None

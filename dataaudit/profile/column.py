@@ -98,13 +98,14 @@ class ColumnPartial:
     def _add_table(self, table: v.ValueTable, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
         codes = table.codes
         null = codes < 0
-        safe = np.maximum(codes, 0)
+        # nulls index one extra slot past the distinct values (a chunk may have no value at all)
+        slot = np.where(null, len(table.kind), codes)
         self.null_rows = self._note(self.null_rows, null, offset)
         self.nulls += int(null.sum())
         counts = table.counts
-        row_kind = np.where(null, -2, table.kind[safe])
+        row_kind = np.append(table.kind, -2)[slot]
         token = table.kind == v.TOKEN
-        for raw, n in zip(table.raw[token], counts[token]):
+        for raw, n in zip(table.raw[token], counts[token], strict=True):
             if n:
                 self.tokens[raw] += int(n)
         self.token_rows = self._note(self.token_rows, row_kind == v.TOKEN, offset)
@@ -112,12 +113,13 @@ class ColumnPartial:
             self._add_kind(name, row_kind == code, offset)
         self.spaced += int(counts[table.spaced].sum())
         numeric = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
-        row_numeric = ~null & numeric[safe]
-        self._add_numbers(table.number[numeric], counts[numeric], table.number[safe], row_numeric, offset, spec)
+        row_numeric = np.append(numeric, False)[slot]
+        row_number = np.append(table.number, np.nan)[slot]
+        self._add_numbers(table.number[numeric], counts[numeric], row_number, row_numeric, offset, spec)
         present = ~token & (counts > 0)
         self._count_values(table.raw, counts, present if self.count_all_values else present & ~numeric)
         hll_add(self.registers, table.hashes[present])
-        hashes = np.where(null, v.NULL_HASH, table.hashes[safe])
+        hashes = np.append(table.hashes, v.NULL_HASH)[slot]
         return hashes, null | (row_kind == v.TOKEN)
 
     def _note(self, rows: list[int], mask: np.ndarray, offset: int) -> list[int]:
@@ -139,7 +141,7 @@ class ColumnPartial:
             return
         sentinel = np.isin(distinct, spec.sentinels)
         if sentinel.any():
-            for value, n in zip(distinct[sentinel], weights[sentinel]):
+            for value, n in zip(distinct[sentinel], weights[sentinel], strict=True):
                 self.sentinels[float(value)] += int(n)
             self.sentinel_rows = self._note(self.sentinel_rows, row_valid & np.isin(per_row, spec.sentinels), offset)
         keep = ~sentinel
@@ -151,7 +153,7 @@ class ColumnPartial:
         if int(mask.sum()) > self.limit:
             self.value_counts = None
             return
-        for value, n in zip(raw[mask], counts[mask]):
+        for value, n in zip(raw[mask], counts[mask], strict=True):
             self.value_counts[value] += int(n)
         if len(self.value_counts) > self.limit:
             self.value_counts = None

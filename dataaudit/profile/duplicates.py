@@ -88,6 +88,6 @@ def _conflicts(rows: np.ndarray, features: np.ndarray, label_code: np.ndarray, k
             examples.append(ConflictGroup(
                 rows=sorted(r[members].tolist())[:k],
                 size=int(sizes[g]),
-                labels={keys[int(lab)]: int(n) for lab, n in zip(labels, counts)},
+                labels={keys[int(lab)]: int(n) for lab, n in zip(labels, counts, strict=True)},
             ))
     return int(conflicted.sum()), int(in_conflict.sum()), examples

@@ -104,7 +104,7 @@ def _label(col: ColumnPartial, spec: ProfileSpec) -> tuple[LabelProfile, dict[in
     hash_to_key: dict[int, str] = {}
     if counts:
         table = v.value_table(pa.array(list(counts), pa.string()), spec)
-        for raw, h in zip(table.raw, table.hashes):
+        for raw, h in zip(table.raw, table.hashes, strict=True):
             hash_to_key[int(h)] = v.fold_label(raw)
     return LabelProfile(col.name, counts, folded, missing, missing_rows, tracked=True), hash_to_key
 

@@ -55,7 +55,7 @@ class PartialProfile:
                                names, batch.columns)
         hashes: dict[str, np.ndarray] = {}
         missing = np.zeros(n, dtype=np.int64)
-        for name, (column_hashes, is_missing) in zip(names, outcomes):
+        for name, (column_hashes, is_missing) in zip(names, outcomes, strict=True):
             hashes[name] = column_hashes
             if self.spec.role(name) == "feature":
                 missing += is_missing

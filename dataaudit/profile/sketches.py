@@ -56,5 +56,5 @@ def hll_estimate(registers: np.ndarray) -> int:
     alpha = 0.7213 / (1 + 1.079 / m)
     raw = alpha * m * m / float(np.sum(np.exp2(-registers.astype(np.float64))))
     if raw <= 2.5 * m and zeros:
-        return int(round(m * np.log(m / zeros)))
-    return int(round(raw))
+        return round(m * np.log(m / zeros))
+    return round(raw)

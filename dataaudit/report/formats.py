@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 
 from dataaudit.report.model import Report
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     CONSOLE = "console"
     JSON = "json"
     MARKDOWN = "markdown"

@@ -7,7 +7,7 @@ incompatible change to its shape (see docs/report-schema.md).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from dataaudit.errors import AuditFailed
@@ -15,7 +15,7 @@ from dataaudit.errors import AuditFailed
 SCHEMA_VERSION = "1.0"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding matters; `fail` blocks the gate, `warn` blocks it only when strict."""
 
     INFO = "info"

@@ -43,6 +43,7 @@ __all__ = [
     "FEATURE_COLUMNS",
     "FORMATS",
     "RATES",
+    "compute_truth",
     "generate",
     "main",
     "truth_path_for",
@@ -464,6 +465,7 @@ def compute_truth(table: pa.Table, seed: int | None = None) -> dict[str, Any]:
     exact, _ = _duplicates([codes[c] for c in COLUMNS])
     feat_dup, _ = _duplicates([codes[c] for c in COLUMNS if c != ID_COLUMN])
     label = table.column(TARGET)
+    mixed = _mixed_values(table.column("mixed"))
     return {
         "generator_version": GENERATOR_VERSION,
         "rows": table.num_rows,
@@ -474,8 +476,8 @@ def compute_truth(table: pa.Table, seed: int | None = None) -> dict[str, Any]:
         "classes": list(CLASSES),
         "id_columns": [ID_COLUMN],
         "constant_columns": [c for c, k in codes.items() if k.size and k.max() == 0],
-        "mixed_type_columns": ["mixed"],
-        "mixed_values": {"mixed": _mixed_values(table.column("mixed"))},
+        "mixed_type_columns": ["mixed"] if _is_mixed(mixed) else [],
+        "mixed_values": {"mixed": mixed},
         "exact_duplicate_rows": {"count": int(exact.size), "rows": exact.tolist()},
         "feature_duplicate_rows": {
             "count": int(feat_dup.size),
@@ -593,6 +595,11 @@ def _mixed_values(col: pa.ChunkedArray) -> dict[str, Any]:
     is_int = _np_bool(pc.match_substring_regex(col, r"^-?[0-9]+$"))
     others = pc.filter(col, pa.array(~is_int & ~_np_bool(pc.is_null(col))))
     return {"integer_text": int(is_int.sum()), "other": _value_counts(others)}
+
+
+def _is_mixed(values: dict[str, Any]) -> bool:
+    """Integers and words together (tiny tables may have drawn no word at all)."""
+    return values["integer_text"] > 0 and bool(values["other"])
 
 
 def _missing_mask(col: pa.ChunkedArray) -> np.ndarray:

@@ -1,0 +1,511 @@
+"""Measure speed and peak memory of ``dataaudit audit`` against peers on synthetic data.
+
+Why: "fast enough for a million rows" is a claim a user can check with one
+command. The dataset comes from ``dataaudit.testing.synthetic`` (known issues,
+exact truth) and is cached in the work dir. Every measured run is its own
+subprocess, started by a tiny launcher that reaps it with ``os.wait4``, so its peak
+RSS is read from the kernel, not sampled (see LAUNCHER for why the launcher is
+needed). Wall time covers the whole process (start-up, imports, reading the file,
+the work), the same for every tool.
+
+This script only reports; it never asserts a time or memory limit.
+
+    python benchmarks/bench_audit.py --rows 1000000 --repeat 3 --peers pandas,pandera,gx
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+LABELS = ["cat", "dog", "bird", "fish"]
+PEERS = {"pandas": "pandas", "pandera": "pandera", "gx": "great_expectations"}
+PEER_ALIASES = {"great_expectations": "gx", "great-expectations": "gx"}
+STARTUP_RUNS = 5
+
+# --------------------------------------------------------------------------- #
+# peer programs: each runs as `python -c CODE FILE` and prints one JSON line
+# --------------------------------------------------------------------------- #
+READ = """
+import json, sys
+import pandas as pd
+path = sys.argv[1]
+if path.endswith(".parquet"):
+    df = pd.read_parquet(path)
+elif path.endswith(".jsonl"):
+    df = pd.read_json(path, lines=True)
+else:
+    df = pd.read_csv(path, engine="pyarrow", sep="\\t" if path.endswith(".tsv") else ",")
+"""
+
+PANDAS_CODE = (
+    READ
+    + """
+nulls = df.isna().sum()
+exact = df.duplicated().sum()
+feature = df.drop(columns="id").duplicated().sum()
+labels = df["label"].value_counts()
+print(json.dumps({"null_cells": int(nulls.sum()), "exact_duplicates": int(exact),
+                  "feature_duplicates": int(feature), "label_values": len(labels)}))
+"""
+)
+
+PANDERA_CODE = (
+    READ
+    + """
+try:
+    import pandera.pandas as pa
+except ImportError:
+    import pandera as pa
+from pandera.errors import SchemaErrors
+columns = {c: pa.Column(nullable=False) for c in df.columns}
+columns["label"] = pa.Column(checks=pa.Check.isin(LABELS), nullable=False)
+try:
+    pa.DataFrameSchema(columns).validate(df, lazy=True)
+    failures = 0
+except SchemaErrors as exc:
+    failures = len(exc.failure_cases)
+print(json.dumps({"failure_cases": failures}))
+""".replace("LABELS", repr(LABELS))
+)
+
+GX_CODE = (
+    READ
+    + """
+import great_expectations as gx
+context = gx.get_context(mode="ephemeral")
+batch = (context.data_sources.add_pandas("bench").add_dataframe_asset("frame")
+         .add_batch_definition_whole_dataframe("all")
+         .get_batch(batch_parameters={"dataframe": df}))
+suite = context.suites.add(gx.ExpectationSuite(name="bench"))
+for col in df.columns:
+    suite.add_expectation(gx.expectations.ExpectColumnValuesToNotBeNull(column=col))
+suite.add_expectation(gx.expectations.ExpectColumnValuesToBeInSet(
+    column="label", value_set=LABELS))
+result = batch.validate(suite)
+print(json.dumps({"success": bool(result.success),
+                  "failed_expectations": sum(not r.success for r in result.results)}))
+""".replace("LABELS", repr(LABELS))
+)
+
+PEER_CODE = {"pandas": PANDAS_CODE, "pandera": PANDERA_CODE, "gx": GX_CODE}
+
+
+# --------------------------------------------------------------------------- #
+# measuring one subprocess
+# --------------------------------------------------------------------------- #
+# Why a launcher: on Linux a child's ru_maxrss starts at the high-water RSS of the
+# process it was forked from (the kernel records the old address space's peak at
+# exec), so reaping the tool straight from this script would report at least this
+# script's own peak. The launcher is a bare Python (~10 MiB) that forks the tool,
+# reaps it with os.wait4 (peak RSS of the tool, max over it and its own reaped
+# children) and writes {rc, seconds, peak_rss_mib} to a file.
+LAUNCHER = """
+import json, os, subprocess, sys, threading, time
+result_path, timeout, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+start = time.perf_counter()
+proc = subprocess.Popen(cmd)
+timer = threading.Timer(timeout, proc.kill) if timeout > 0 else None
+if timer:
+    timer.start()
+peak = None
+if hasattr(os, "wait4"):
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+else:
+    proc.wait()
+seconds = time.perf_counter() - start
+if timer:
+    timer.cancel()
+with open(result_path, "w") as fh:
+    json.dump({"rc": proc.returncode, "seconds": seconds, "peak_rss_mib": peak}, fh)
+"""
+
+
+@dataclass
+class Run:
+    """One finished subprocess: exit code, wall seconds, peak RSS, output."""
+
+    returncode: int
+    seconds: float
+    peak_rss_mib: float | None
+    stdout: str
+    stderr: str
+
+
+def run_measured(cmd: list[str], timeout: float | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run ``cmd`` under :data:`LAUNCHER`; return its exit code, wall time and peak RSS.
+
+    Wall time is taken in the launcher around the tool only (launcher start-up
+    excluded). A negative return code means killed by that signal (e.g. timeout).
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        result_path = Path(tmp) / "result.json"
+        out_path, err_path = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        launcher = [sys.executable, "-c", LAUNCHER, str(result_path), str(timeout or 0), *cmd]
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            done = subprocess.run(launcher, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, check=False)
+        stdout = out_path.read_text("utf-8", "replace")
+        stderr = err_path.read_text("utf-8", "replace")
+        try:
+            res = json.loads(result_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return Run(done.returncode or 2, 0.0, None, stdout, stderr or f"launcher failed (exit {done.returncode})")
+        return Run(res["rc"], res["seconds"], res["peak_rss_mib"], stdout, stderr)
+
+
+def _last_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[-1][:200] if lines else "(no output)"
+
+
+# --------------------------------------------------------------------------- #
+# tools
+# --------------------------------------------------------------------------- #
+@dataclass
+class Result:
+    """Repeated measurements of one tool; status is ok, error or skipped."""
+
+    tool: str
+    rows: int
+    status: str = "ok"
+    note: str = ""
+    seconds: list[float] = field(default_factory=list)
+    peak_rss_mib: list[float] = field(default_factory=list)
+    detail: Any = None
+
+    @property
+    def median_seconds(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def max_rss_mib(self) -> float | None:
+        return max(self.peak_rss_mib) if self.peak_rss_mib else None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(
+            median_seconds=self.median_seconds,
+            max_peak_rss_mib=self.max_rss_mib,
+            rows_per_second=_rate(self.rows, self.median_seconds),
+        )
+        return data
+
+
+def dataaudit_command() -> list[str]:
+    """The ``dataaudit`` next to this Python (the venv's), else on PATH, else ``-m``."""
+    bindir = Path(sys.executable).parent
+    for name in ("dataaudit", "dataaudit.exe"):
+        if (bindir / name).exists():
+            return [str(bindir / name)]
+    found = shutil.which("dataaudit")
+    return [found] if found else [sys.executable, "-m", "dataaudit"]
+
+
+def measure(
+    tool: str,
+    cmd: list[str],
+    rows: int,
+    repeat: int,
+    ok_codes: tuple[int, ...],
+    timeout: float | None,
+    env: dict[str, str] | None = None,
+    check: Callable[[Run], str | None] | None = None,
+) -> Result:
+    """Run ``cmd`` ``repeat`` times; the first failure ends the tool's runs.
+
+    ``check(run)`` may turn an accepted exit code into an error (returns its text).
+    """
+    result = Result(tool, rows)
+    for _ in range(repeat):
+        run = run_measured(cmd, timeout, env)
+        problem = None if run.returncode in ok_codes else _last_line(run.stderr or run.stdout)
+        if run.returncode < 0:
+            problem = f"killed by signal {-run.returncode} (--timeout {timeout} s?)"
+        if problem is None and check is not None:
+            problem = check(run)
+        if problem is not None:
+            result.status, result.note = "error", f"exit {run.returncode}: {problem}"
+            return result
+        result.seconds.append(run.seconds)
+        if run.peak_rss_mib is not None:
+            result.peak_rss_mib.append(run.peak_rss_mib)
+        result.detail = _parse_json_line(run.stdout)
+        if run.returncode:
+            result.note = f"exit {run.returncode}"
+    return result
+
+
+def _parse_json_line(text: str) -> Any:
+    try:
+        return json.loads(text.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
+def bench_dataaudit(data: Path, report: Path, rows: int, repeat: int, timeout: float | None) -> Result:
+    """`dataaudit audit`: exit 0 (gate passed) and 1 (gate failed) are both fine.
+
+    Exit 1 only counts as a gate failure if a JSON report was written; otherwise
+    (e.g. a missing CLI exits 1 too) it is reported as an error.
+    """
+    cmd = [
+        *dataaudit_command(),
+        "audit",
+        str(data),
+        "--target",
+        "label",
+        "--ignore-column",
+        "id",
+        "--format",
+        "json",
+        "-o",
+        str(report),
+    ]
+
+    def check(run: Run) -> str | None:
+        problem = _report_problem(report)
+        if problem is not None:
+            return f"{problem}; {_last_line(run.stderr or run.stdout)}"
+        report.rename(report.with_suffix(".last.json"))  # next run must write its own
+        return None
+
+    report.unlink(missing_ok=True)
+    result = measure("dataaudit", cmd, rows, repeat, (0, 1), timeout, check=check)
+    if result.status == "ok" and result.note == "exit 1":
+        result.note = "gate failed (exit 1)"
+    return result
+
+
+def _report_problem(report: Path) -> str | None:
+    """Why ``report`` is not a usable JSON report, or None if it is."""
+    try:
+        json.loads(report.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "no report written"
+    except (OSError, ValueError) as exc:
+        return f"report not JSON ({type(exc).__name__})"
+    return None
+
+
+def bench_peer(peer: str, data: Path, rows: int, repeat: int, timeout: float | None) -> Result:
+    """A peer library as `python -c CODE FILE`, or skipped if it is not importable."""
+    if importlib.util.find_spec(PEERS[peer]) is None:
+        return Result(peer, rows, status="skipped", note="skipped: not installed")
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
+    cmd = [sys.executable, "-c", PEER_CODE[peer], str(data)]
+    return measure(peer, cmd, rows, repeat, (0,), timeout, env)
+
+
+def bench_startup(timeout: float | None) -> Result:
+    """`dataaudit --help`, :data:`STARTUP_RUNS` times: the import/start-up cost."""
+    result = measure("dataaudit --help", [*dataaudit_command(), "--help"], 0, STARTUP_RUNS, (0,), timeout)
+    result.detail = None
+    return result
+
+
+# --------------------------------------------------------------------------- #
+# dataset
+# --------------------------------------------------------------------------- #
+GENERATE = """
+import json, sys, time
+from pathlib import Path
+from dataaudit.testing import synthetic
+path, rows, seed = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+truth_path = synthetic.truth_path_for(path)
+try:
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+except (OSError, ValueError):
+    truth = {}
+key = (truth.get("rows"), truth.get("seed"), truth.get("generator_version"))
+if path.exists() and key == (rows, seed, synthetic.GENERATOR_VERSION):
+    print(json.dumps({"seconds": None}))
+else:
+    start = time.perf_counter()
+    synthetic.write(path, rows, seed)
+    print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def ensure_dataset(workdir: Path, rows: int, seed: int, fmt: str) -> tuple[Path, float | None]:
+    """Generated file for (rows, seed, fmt), reused when its truth says it is current.
+
+    Runs in a subprocess (with this source tree first on PYTHONPATH) so the
+    generator's memory is released before anything is measured. Returns the path
+    and the generation time (None when reused).
+    """
+    path = workdir / f"synthetic-{rows}-s{seed}.{fmt}"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-c", GENERATE, str(path), str(rows), str(seed)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"dataset generation failed: {_last_line(done.stderr)}")
+    return path, json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+
+
+# --------------------------------------------------------------------------- #
+# output
+# --------------------------------------------------------------------------- #
+def _rate(rows: int, seconds: float | None) -> float | None:
+    return rows / seconds if seconds and rows else None
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def format_table(results: list[Result]) -> str:
+    """Plain-text table: tool, rows, seconds (median), rows/s, peak RSS MiB, status."""
+    header = ("tool", "rows", "seconds", "rows/s", "peak RSS MiB", "status")
+    lines = [header]
+    for r in results:
+        secs = r.median_seconds if r.status == "ok" else None
+        rss = r.max_rss_mib if r.status == "ok" else None
+        status = r.status if not r.note else (r.note if r.status == "skipped" else f"{r.status}: {r.note}")
+        lines.append(
+            (r.tool, f"{r.rows:,}", _fmt(secs, ".2f"), _fmt(_rate(r.rows, secs), ",.0f"), _fmt(rss, ".1f"), status)
+        )
+    widths = [max(len(row[i]) for row in lines) for i in range(len(header) - 1)]
+    out = []
+    for row in lines:
+        cells = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=False))]
+        out.append("  ".join([*cells, row[-1]]))
+    out.insert(1, "-" * len(out[0]))
+    return "\n".join(out)
+
+
+def ratios(results: list[Result]) -> dict[str, float | None]:
+    """dataaudit / pandas for median time and peak RSS (None when either is missing)."""
+    by = {r.tool: r for r in results if r.status == "ok"}
+    da, pd_ = by.get("dataaudit"), by.get("pandas")
+    if not (da and pd_):
+        return {"time": None, "memory": None}
+
+    def div(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
+
+    return {"time": div(da.median_seconds, pd_.median_seconds), "memory": div(da.max_rss_mib, pd_.max_rss_mib)}
+
+
+def format_ratio(ratio: dict[str, float | None]) -> str:
+    if ratio["time"] is None:
+        return "dataaudit/pandas: n/a (one of them did not run)"
+    return f"dataaudit/pandas: time {ratio['time']:.2f}x, memory {_fmt(ratio['memory'], '.2f')}x"
+
+
+def format_startup(r: Result) -> str:
+    if r.status != "ok":
+        return f"dataaudit --help start-up: {r.status}: {r.note}"
+    return (
+        f"dataaudit --help start-up: {r.median_seconds:.3f} s "
+        f"(median of {len(r.seconds)}), peak RSS {_fmt(r.max_rss_mib, '.1f')} MiB"
+    )
+
+
+# --------------------------------------------------------------------------- #
+# main
+# --------------------------------------------------------------------------- #
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--rows", type=int, default=1_000_000, help="rows (default 1,000,000)")
+    p.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
+    p.add_argument("--repeat", type=int, default=3, help="runs per tool; median reported")
+    p.add_argument(
+        "--peers", default="pandas,pandera,gx", help="comma list of pandas, pandera, gx (pandas always runs)"
+    )
+    p.add_argument(
+        "--format", default="csv", choices=["csv", "tsv", "parquet", "jsonl"], help="dataset file format (default csv)"
+    )
+    p.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "dataaudit-bench",
+        help="where the dataset is cached and reports go",
+    )
+    p.add_argument("--timeout", type=float, default=1800.0, help="seconds before a single run is killed (default 1800)")
+    p.add_argument("--json", type=Path, help="also save the results as JSON here")
+    args = p.parse_args(argv)
+    args.peers = _peers(p, args.peers)
+    if args.repeat < 1 or args.rows < 1:
+        p.error("--repeat and --rows must be >= 1")
+    return args
+
+
+def _peers(parser: argparse.ArgumentParser, text: str) -> list[str]:
+    names = [PEER_ALIASES.get(n.strip(), n.strip()) for n in text.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(PEERS))
+    if unknown:
+        parser.error(f"unknown peer(s): {', '.join(unknown)} (known: {', '.join(PEERS)})")
+    return ["pandas"] + [n for n in dict.fromkeys(names) if n != "pandas"]
+
+
+def environment() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "executable": sys.executable,
+        "dataaudit_command": dataaudit_command(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    data, gen_seconds = ensure_dataset(args.workdir, args.rows, args.seed, args.format)
+    size_mib = data.stat().st_size / 2**20
+    made = "reused" if gen_seconds is None else f"generated in {gen_seconds:.1f} s"
+    print(f"dataset: {data} ({size_mib:.1f} MiB, {args.rows:,} rows, {made})", flush=True)
+
+    results = [bench_dataaudit(data, args.workdir / f"report-{args.rows}.json", args.rows, args.repeat, args.timeout)]
+    for peer in args.peers:
+        results.append(bench_peer(peer, data, args.rows, args.repeat, args.timeout))
+    startup = bench_startup(args.timeout)
+    ratio = ratios(results)
+
+    print(f"\nrepeats: {args.repeat} (median seconds, max peak RSS; whole process)")
+    print(format_table(results))
+    print(format_ratio(ratio))
+    print(format_startup(startup))
+    if args.json:
+        payload = {
+            "rows": args.rows,
+            "seed": args.seed,
+            "format": args.format,
+            "dataset": str(data),
+            "dataset_mib": size_mib,
+            "generation_seconds": gen_seconds,
+            "repeat": args.repeat,
+            "environment": environment(),
+            "results": [r.to_json() for r in results],
+            "startup": startup.to_json(),
+            "ratio_dataaudit_over_pandas": ratio,
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        print(f"saved {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
