@@ -8,6 +8,7 @@ partial. Hypothesis picks the data and the chunk boundaries.
 
 from __future__ import annotations
 
+import itertools
 import math
 from functools import reduce
 
@@ -50,7 +51,7 @@ def datasets(draw: st.DrawFn) -> tuple[pa.RecordBatch, list[int]]:
 def _partials(batch: pa.RecordBatch, cuts: list[int]) -> list[PartialProfile]:
     bounds = [0, *cuts, batch.num_rows]
     partials = []
-    for start, stop in zip(bounds, bounds[1:], strict=False):
+    for start, stop in itertools.pairwise(bounds):
         partial = PartialProfile.create(SPEC, batch.schema.names)
         partial.add(batch.slice(start, stop - start), start)
         partials.append(partial)
