@@ -49,7 +49,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("data", type=click.Path(path_type=Path))
 @click.option("-t", "--target", help="The label column (overrides the rule pack's target).")
 @click.option("-r", "--rules", "rules", default="default", show_default=True,
               help="A shipped rule pack (see `dataaudit rules list`) or a path to a YAML rule pack.")
@@ -86,7 +86,7 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
         if output in (None, "-"):
             click.echo(text, nl=False)
         else:
-            _write(Path(output), text)
+            _write(Path(output), click.unstyle(text))
     if all(output not in (None, "-") for _, output in destinations):
         counts = report.counts
         verdict = "passed" if report.passed else "FAILED"

@@ -17,6 +17,11 @@ class Toggle(StrEnum):
     WARN = "warn"
     FAIL = "fail"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Toggle | None:
+        # YAML 1.1 reads an unquoted `off` as false
+        return cls.OFF if value is False else None
+
     @property
     def severity(self) -> Severity | None:
         return None if self is Toggle.OFF else Severity(self.value)

@@ -27,6 +27,8 @@ BLOCK_BYTES = 1 << 20
 def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
              bad_rows: str, tab_default: bool) -> Source:
     text = _decode(path, sample, encoding)
+    if delimiter is not None and len(delimiter) != 1:
+        raise InputError(f"the delimiter must be one character, not {delimiter!r}")
     delimiter = delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
     header = next(csv.reader(io.StringIO(text.splitlines()[0] if text else ""), delimiter=delimiter), [])
     if not header:
@@ -43,17 +45,17 @@ def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str 
             source.problems.append(RowProblem(row.number, problem, row.text[:200]))
             return "skip" if bad_rows == "skip" else "error"
 
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES, encoding=encoding or "utf8"),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
-            ),
-        )
         rows = 0
         try:
+            reader = pacsv.open_csv(
+                path,
+                read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES, encoding=encoding or "utf8"),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={name: pa.string() for name in header},
+                    strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
+                ),
+            )
             for batch in regroup(reader, chunk_rows):
                 rows += batch.num_rows
                 yield batch

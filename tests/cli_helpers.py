@@ -1,0 +1,54 @@
+"""Run the `dataaudit` command and assert its exit code, in the spirit of sqlfluff's `invoke_assert_code`.
+
+`invoke` runs `dataaudit.cli.cli` in-process through click's `CliRunner`; an exception other than
+`SystemExit` is re-raised with its traceback, so a crash can never pass for a clean exit 2.
+`run` runs the installed console script as a subprocess: what a user (or CI) really runs.
+Both return `(stdout, stderr)` as text.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dataaudit.cli import cli
+
+SCRIPT = Path(sys.executable).parent / "dataaudit"
+
+
+def _show(stdout: str, stderr: str) -> str:
+    return f"\n--- stdout ---\n{stdout[-3000:]}\n--- stderr ---\n{stderr[-3000:]}"
+
+
+def invoke(args: Sequence[str | os.PathLike[str]], code: int) -> tuple[str, str]:
+    """Run the CLI in-process; assert the exit code; re-raise any crash."""
+    result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="dataaudit")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        assert result.exc_info is not None
+        raise result.exception.with_traceback(result.exc_info[2])
+    assert result.exit_code == code, (
+        f"dataaudit {' '.join(map(str, args))}: exit {result.exit_code}, expected {code}"
+        + _show(result.stdout, result.stderr)
+    )
+    return result.stdout, result.stderr
+
+
+def run(args: Sequence[str | os.PathLike[str]], code: int, cwd: str | os.PathLike[str] | None = None,
+        timeout: float = 60) -> tuple[str, str]:
+    """Run the installed `dataaudit` script as a subprocess; assert the exit code."""
+    assert SCRIPT.is_file(), f"the console script is not installed at {SCRIPT}"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run(
+        [str(SCRIPT), *(str(a) for a in args)], cwd=cwd, env=env, capture_output=True,
+        encoding="utf-8", errors="replace", timeout=timeout, check=False,
+    )
+    assert proc.returncode == code, (
+        f"dataaudit {' '.join(map(str, args))}: exit {proc.returncode}, expected {code}"
+        + _show(proc.stdout, proc.stderr)
+    )
+    return proc.stdout, proc.stderr
