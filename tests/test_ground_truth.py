@@ -11,16 +11,13 @@ from pathlib import Path
 import pytest
 
 from dataaudit.testing import write
-
-DATAAUDIT = str(Path(sys.executable).parent / "dataaudit")
+from tests.cli_helpers import run
 
 
 def _report(path: Path, tmp_path: Path, *args: str) -> dict:
     """The installed command's JSON report; the gate fails on these datasets (exit 1)."""
     out = tmp_path / "report.json"
-    done = subprocess.run([DATAAUDIT, "audit", str(path), "--target", "label", "--format", "json", "-o", str(out),
-                           *args], capture_output=True, text=True)
-    assert done.returncode == 1, done.stderr
+    run(["audit", str(path), "--target", "label", "--format", "json", "-o", str(out), *args], 1)
     return json.loads(out.read_text())
 
 
