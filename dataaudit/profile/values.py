@@ -127,7 +127,7 @@ def _float_literals(array: pa.Array, values: np.ndarray, valid: np.ndarray) -> n
 
 def _starts_numeric(array: pa.Array, sample: int = 8) -> bool:
     """A failed cast costs a full scan; peek at the first values before trying one."""
-    head = array.drop_null().slice(0, sample).to_pylist()
+    head = array.slice(0, 64).drop_null().slice(0, sample).to_pylist()
     return all(_NUMBER_RE.match(value) for value in head)
 
 
