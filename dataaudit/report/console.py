@@ -9,7 +9,7 @@ import textwrap
 
 import click
 
-from dataaudit.report.model import Report, Severity
+from dataaudit.report.model import Report, ReportTable, Severity
 
 STYLE = {"fail": "red", "warn": "yellow", "info": "cyan", "passed": "green"}
 WIDTH = 100
@@ -30,8 +30,33 @@ def render_console(report: Report) -> str:
                 shown = ", ".join(str(e) for e in f.examples[:10]) + (" ..." if len(f.examples) > 10 else "")
                 lines.append(click.style(f"    e.g. {_example_label(f.check)}: {shown}", dim=True))
         lines.append("")
+    for table in report.tables:
+        lines.extend(_table(table))
+        lines.append("")
     lines.extend(_footer(report))
     return "\n".join(lines) + "\n"
+
+
+def _table(table: ReportTable, max_rows: int = 15) -> list[str]:
+    """A plain aligned table; the JSON report keeps every row, the terminal the first few."""
+    cells = [[_cell(v) for v in row] for row in table.rows[:max_rows]]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(table.columns)]
+    lines = [click.style(table.title, bold=True)]
+    lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)).rstrip())
+    lines.extend("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells)
+    if len(table.rows) > max_rows:
+        lines.append(click.style(f"  ... {len(table.rows) - max_rows:,} more rows in the JSON report", dim=True))
+    if table.note:
+        lines.extend(textwrap.wrap(table.note, WIDTH, initial_indent="  ", subsequent_indent="  "))
+    return lines
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return "" if value is None else str(value)
 
 
 def _example_label(check: str) -> str:

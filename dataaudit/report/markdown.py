@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataaudit.report.model import Report
 
 ICON = {"fail": "❌", "warn": "⚠️", "info": "ℹ️"}
+MAX_TABLE_ROWS = 20
 
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _number(value: object) -> object:
+    return f"{value:.4g}" if isinstance(value, float) else value
 
 
 def render_markdown(report: Report) -> str:
@@ -29,6 +34,15 @@ def render_markdown(report: Report) -> str:
         for f in report.findings:
             lines.append(f"| {ICON[f.severity.value]} {f.severity.value} | `{f.check}` | "
                          f"{_cell(f.column or '')} | {_cell(f.message)} |")
+        lines.append("")
+    for table in report.tables:
+        lines += [f"**{_cell(table.title)}**", "", "| " + " | ".join(_cell(c) for c in table.columns) + " |",
+                  "|" + "---|" * len(table.columns)]
+        lines.extend("| " + " | ".join(_cell(_number(v)) for v in row) + " |" for row in table.rows[:MAX_TABLE_ROWS])
+        if len(table.rows) > MAX_TABLE_ROWS:
+            lines.append(f"\n_{len(table.rows) - MAX_TABLE_ROWS:,} more rows in the JSON report._")
+        if table.note:
+            lines += ["", _cell(table.note)]
         lines.append("")
     passed = [c.check for c in report.checks if c.status == "passed"]
     skipped = [c for c in report.checks if c.status == "skipped"]

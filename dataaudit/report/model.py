@@ -61,6 +61,21 @@ class CheckStatus:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class ReportTable:
+    """A table a feature adds beside the findings (per-split class shares, suspected rows, ...).
+
+    Renderers show every table the same generic way, so a new feature needs no renderer change;
+    `rows` hold plain JSON values in the order of `columns`.
+    """
+
+    id: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    note: str | None = None
+
+
 @dataclass
 class Report:
     source: dict[str, Any]
@@ -70,6 +85,7 @@ class Report:
     dataset: dict[str, Any]
     checks: list[CheckStatus]
     findings: list[Finding]
+    tables: list[ReportTable] = field(default_factory=list)
     tool: dict[str, str] = field(default_factory=dict)
     created_at: str = ""
     schema_version: str = SCHEMA_VERSION
@@ -110,6 +126,7 @@ class Report:
             "dataset": self.dataset,
             "checks": [asdict(c) for c in self.checks],
             "findings": [f.to_dict() for f in self.findings],
+            "tables": [asdict(t) for t in self.tables],
         }
 
     @classmethod
@@ -123,6 +140,7 @@ class Report:
             dataset=data["dataset"],
             checks=[CheckStatus(**c) for c in data["checks"]],
             findings=[Finding.from_dict(f) for f in data["findings"]],
+            tables=[ReportTable(**t) for t in data.get("tables", [])],
             tool=data.get("tool", {}),
             created_at=data.get("created_at", ""),
             schema_version=data.get("schema_version", SCHEMA_VERSION),

@@ -1,0 +1,53 @@
+"""What every command shares: exit codes, one-line errors, where reports go."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+EXIT_PASSED = 0
+EXIT_FAILED = 1
+EXIT_ERROR = 2
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a user error into one line on stderr and exit code 2, without a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from dataaudit.errors import DataAuditError
+
+        try:
+            return command(*args, **kwargs)
+        except DataAuditError as exc:
+            click.echo(f"dataaudit: error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper
+
+
+def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """Match each --format with its --output (None: stdout)."""
+    if not outputs:
+        if len(formats) > 1:
+            raise click.UsageError("several --format need one --output each")
+        return [(formats[0], None)]
+    if len(outputs) == 1 and len(formats) == 1:
+        return [(formats[0], outputs[0])]
+    if len(outputs) != len(formats):
+        raise click.UsageError(f"{len(formats)} --format but {len(outputs)} --output: give one --output per --format")
+    return list(zip(formats, outputs, strict=True))
+
+
+def write_text(path: Path, text: str) -> None:
+    from dataaudit.errors import InputError
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the report: {exc.strerror or exc}") from None

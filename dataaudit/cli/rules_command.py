@@ -1,0 +1,47 @@
+"""`dataaudit rules`: list, show and validate rule packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dataaudit.cli.common import reports_errors
+from dataaudit.cli.group import cli
+
+
+@cli.group()
+def rules() -> None:
+    """List, show and validate rule packs."""
+
+
+@rules.command("list")
+@reports_errors
+def rules_list() -> None:
+    """The shipped rule packs."""
+    from dataaudit.rules.load import parse_file, shipped
+
+    for name, path in shipped().items():
+        click.echo(f"{name:16} {parse_file(path).description}")
+
+
+@rules.command("show")
+@click.argument("pack")
+@reports_errors
+def rules_show(pack: str) -> None:
+    """Every level of PACK (a shipped name or a path), defaults filled in, as YAML."""
+    from dataaudit.rules.load import dump, load_rules
+
+    click.echo(dump(load_rules(pack).rules), nl=False)
+
+
+@rules.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@reports_errors
+def rules_validate(paths: tuple[Path, ...]) -> None:
+    """Check rule pack files; errors name the file and line."""
+    from dataaudit.rules.load import parse_file
+
+    for path in paths:
+        parse_file(path)
+        click.echo(f"{path}: valid")

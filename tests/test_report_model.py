@@ -1,0 +1,49 @@
+"""The report model's JSON round trip and the generic tables every renderer shows."""
+
+from __future__ import annotations
+
+import json
+
+from dataaudit import audit
+from dataaudit.report.formats import Format, render
+from dataaudit.report.model import Report, ReportTable
+from tests.conftest import DATA
+
+
+def _report_with_table(rows: int) -> Report:
+    report = audit(DATA / "penguins.csv", target="species")
+    report.tables.append(ReportTable(
+        id="example.shares", title="Class share per split", columns=["label", "train", "test"],
+        rows=[[f"class {i}", 0.5, i] for i in range(rows)], note="Shares are of non-missing labels.",
+    ))
+    return report
+
+
+def test_json_round_trip_keeps_tables_and_findings() -> None:
+    report = _report_with_table(3)
+    data = json.loads(render(report, Format.JSON))
+    assert data["tables"][0]["rows"][2] == ["class 2", 0.5, 2]
+    again = Report.from_dict(data)
+    assert again.tables == report.tables
+    assert again.findings == report.findings
+    assert again.to_dict() == data
+
+
+def test_console_shows_the_first_rows_and_says_how_many_more() -> None:
+    text = render(_report_with_table(40), Format.CONSOLE)
+    assert "Class share per split" in text
+    assert "class 14" in text and "class 15" not in text
+    assert "25 more rows in the JSON report" in text
+    assert "Shares are of non-missing labels." in text
+
+
+def test_markdown_renders_a_table() -> None:
+    text = render(_report_with_table(2), Format.MARKDOWN)
+    assert "| label | train | test |" in text
+    assert "| class 1 | 0.5 | 1 |" in text
+
+
+def test_a_report_saved_before_tables_existed_still_loads() -> None:
+    data = audit(DATA / "penguins.csv", target="species").to_dict()
+    del data["tables"]
+    assert Report.from_dict(data).tables == []
