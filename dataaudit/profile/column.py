@@ -32,7 +32,8 @@ class Moments:
         count = int(weights.sum())
         mean = float((weights * values).sum() / count)
         m2 = float((weights * (values - mean) ** 2).sum())
-        return cls(count, mean, m2, float(values.min()), float(values.max()))
+        # + 0.0 turns -0.0 into 0.0: which zero min() keeps depends on the order values arrive in
+        return cls(count, mean, m2, float(values.min()) + 0.0, float(values.max()) + 0.0)
 
     def merged(self, other: Moments) -> Moments:
         if not other.count:
