@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from dataaudit.errors import InputError
+from dataaudit.io.locate import first_invalid_utf8_line, record_lines
 from dataaudit.io.source import RowProblem, Source
 
 DELIMITERS = ",\t;|"
@@ -60,10 +62,20 @@ def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str 
                 rows += batch.num_rows
                 yield batch
         except pa.ArrowInvalid as exc:
+            _number_file_lines(path, source, delimiter, encoding)
             raise _translate(path, exc, source, rows) from None
+        _number_file_lines(path, source, delimiter, encoding)
 
     source.read = read
     return source
+
+
+def _number_file_lines(path: Path, source: Source, delimiter: str, encoding: str | None) -> None:
+    """Replace pyarrow's record numbers in `source.problems` by the lines they start on."""
+    lines = record_lines(path, (p.line for p in source.problems if p.line is not None),
+                         delimiter=delimiter, encoding=encoding)
+    source.problems[:] = [replace(p, line=lines.get(p.line, p.line)) if p.line is not None else p
+                          for p in source.problems]
 
 
 def regroup(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
@@ -111,5 +123,7 @@ def _translate(path: Path, exc: pa.ArrowInvalid, source: Source, rows: int) -> I
         return InputError(f"{where}: malformed row, {bad.problem}: {bad.text!r} "
                           "(use --bad-rows skip to report such rows and go on)")
     if "UTF8" in message or "UTF-8" in message:
-        return InputError(f"{path}: not valid UTF-8 text after data row {rows:,}; pass --encoding, e.g. latin-1")
+        line = first_invalid_utf8_line(path)
+        where = f"{path}:{line}" if line else str(path)
+        return InputError(f"{where}: not valid UTF-8 text; pass --encoding, e.g. latin-1")
     return InputError(f"{path}: cannot parse as CSV after data row {rows:,}: {message.splitlines()[0]}")

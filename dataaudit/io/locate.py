@@ -1,0 +1,57 @@
+"""Turn what pyarrow knows about a bad spot (a record number, "invalid UTF-8") into a file line.
+
+pyarrow numbers records, not lines: it skips blank lines and a quoted field may span several
+lines. Both lookups rescan the file, which costs a pass, so they run only on the error path.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+BLOCK_BYTES = 1 << 20
+
+
+def record_lines(path: Path, records: Iterable[int], *, delimiter: str, encoding: str | None) -> dict[int, int]:
+    """The first file line (1-based) of each 1-based record number, as pyarrow counts records."""
+    wanted = set(records)
+    found: dict[int, int] = {}
+    if not wanted:
+        return found
+    last = max(wanted)
+    with path.open(encoding=encoding or "utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        number = 0
+        start = reader.line_num + 1
+        for fields in reader:
+            if fields:  # pyarrow skips blank lines without counting them
+                number += 1
+                if number in wanted:
+                    found[number] = start
+                if number >= last:
+                    break
+            start = reader.line_num + 1
+    return found
+
+
+def first_invalid_utf8_line(path: Path) -> int | None:
+    """The line holding the first byte that is not UTF-8, or None when the file decodes."""
+    lines_before = 0
+    carry = b""
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(BLOCK_BYTES)
+            data = carry + block
+            try:
+                data.decode("utf-8")
+                carry = b""
+            except UnicodeDecodeError as exc:
+                if block and exc.end == len(data) and exc.start >= len(data) - 3:
+                    carry = data[exc.start:]  # a character cut by the block boundary
+                    data = data[: exc.start]
+                else:
+                    return lines_before + data[: exc.start].count(b"\n") + 1
+            if not block:
+                return None
+            lines_before += data.count(b"\n")
