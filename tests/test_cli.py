@@ -199,6 +199,26 @@ def test_format_and_output_counts_must_match(tmp_path: Path, options: list[str],
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.csv"], "nothing is written on a usage error"
 
 
+@pytest.mark.parametrize(("args", "line"), [
+    (["audit", "data.csv", "--nope"],
+     "dataaudit audit: error: No such option '--nope'. (see 'dataaudit audit --help')"),
+    (["audit"], "dataaudit audit: error: Missing argument 'DATA'. (see 'dataaudit audit --help')"),
+    (["nope"], "dataaudit: error: No such command 'nope'. (see 'dataaudit --help')"),
+    (["audit", "data.csv", "--bad-rows", "maybe"], "dataaudit audit: error: Invalid value for '--bad-rows'"),
+], ids=["unknown-option", "missing-argument", "unknown-command", "bad-choice"])
+@pytest.mark.parametrize("runner", [invoke, run], ids=["in-process", "subprocess"])
+def test_usage_errors_are_one_line(runner, args: list[str], line: str) -> None:
+    out, err = runner(args, 2)
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith(line), err
+
+
+def test_no_command_shows_the_help() -> None:
+    out, _ = invoke([], 2)
+    assert "Commands:" in out and "audit" in out
+
+
 # --- columns ---------------------------------------------------------------------------------
 
 

@@ -2,10 +2,39 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """Usage errors as one line on stderr (`dataaudit audit: error: ...`), exit code 2.
+
+    click prints a usage block before the message; in CI logs and scripts, one line naming
+    the problem and where to read more is easier to find and to grep.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.format_message())
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "dataaudit"
+            click.echo(f"{command}: error: {exc.format_message()} (see '{command} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"dataaudit: error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("dataaudit: aborted", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dataaudit", prog_name="dataaudit")
 def cli() -> None:
     """Audit a machine-learning dataset before training on it.
