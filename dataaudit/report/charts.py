@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 from dataaudit.report.model import Report, ReportTable
+from dataaudit.report.text import printable
 
 MAX_BARS = 30
 COLOURS = {"nulls": "#4c72b0", "tokens": "#dd8452", "sentinels": "#c44e52", "before": "#8c8c8c", "after": "#55a868"}
@@ -66,7 +67,7 @@ def _class_distribution(report: Report, plt: Any) -> Any:
         items = [*items[:MAX_BARS - 1], (f"{len(rest)} other labels", sum(v for _, v in rest))]
     if labels.get("missing"):
         items.append(("(missing label)", labels["missing"]))
-    names = [str(k) for k, _ in items][::-1]
+    names = [printable(k) for k, _ in items][::-1]
     values = [v for _, v in items][::-1]
     figure, axes = _bar_figure(plt, len(items))
     bars = axes.barh(names, values, color=COLOURS["nulls"])
@@ -86,7 +87,7 @@ def _missing_share(report: Report, plt: Any) -> Any:
         "tokens": [sum(c["tokens"].values()) / rows for c in columns],
         "sentinels": [sum(c["sentinels"].values()) / rows for c in columns],
     }
-    names = [str(c["name"]) for c in columns]
+    names = [printable(c["name"]) for c in columns]
     figure, axes = _bar_figure(plt, len(columns))
     left = [0.0] * len(columns)
     legend = {"nulls": "true nulls", "tokens": "disguised tokens (NA, ?, ...)", "sentinels": "sentinels (-999, ...)"}
@@ -125,7 +126,7 @@ def _before_after(report: Report, plt: Any) -> Any:
     rows = [r for r in table.rows if _is_number(r[index["before"]]) and _is_number(r[index["after"]])][:MAX_BARS]
     if not rows:
         return None
-    names = [str(r[index["measure"]]) for r in rows][::-1]
+    names = [printable(r[index["measure"]]) for r in rows][::-1]
     before = [r[index["before"]] for r in rows][::-1]
     after = [r[index["after"]] for r in rows][::-1]
     figure, axes = _bar_figure(plt, 2 * len(rows))

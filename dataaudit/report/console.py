@@ -7,20 +7,15 @@ carrying a terminal escape sequence is printed, never obeyed.
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 import click
 
 from dataaudit.report.model import Report, ReportTable, Severity
+from dataaudit.report.text import printable as _plain
 
 STYLE = {"fail": "red", "warn": "yellow", "info": "cyan", "passed": "green"}
 WIDTH = 100
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def _plain(text: object) -> str:
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(text))
 
 
 def render_console(report: Report) -> str:
