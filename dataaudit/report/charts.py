@@ -97,7 +97,7 @@ def _missing_share(report: Report, plt: Any) -> Any:
             left = [a + b for a, b in zip(left, shares, strict=True)]
     axes.xaxis.set_major_formatter(_percent())
     axes.set_xlabel("share of rows")
-    axes.legend(loc="lower right", frameon=False)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(columns) + 3)), ncols=3, frameon=False)
     return figure
 
 
