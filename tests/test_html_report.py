@@ -128,7 +128,8 @@ def test_matplotlib_is_loaded_only_to_draw_html(tmp_path: Path) -> None:
     code = ("import sys; from dataaudit import audit; from dataaudit.report.formats import Format, render; "
             f"r = audit({str(PENGUINS)!r}, target='species'); render(r, Format.MARKDOWN); render(r, Format.JUNIT); "
             "assert 'matplotlib' not in sys.modules and 'jinja2' not in sys.modules; "
-            "render(r, Format.HTML); assert 'matplotlib' in sys.modules; print('ok')")
+            "render(r, Format.HTML); assert 'matplotlib' in sys.modules and 'matplotlib.pyplot' not in sys.modules; "
+            "print('ok')")
     import subprocess
     import sys
 

@@ -2,8 +2,10 @@
 
 Every chart reads numbers the report already holds; none is recomputed. Text stays text
 (`svg.fonttype: none`), so the SVG needs no font file, and `text.parse_math` is off so a label
-such as `$5` is drawn as written. matplotlib is imported here only, when an HTML report is
-rendered: the command line and the other formats never load it.
+such as `$5` is drawn as written. Figures are made without pyplot, so rendering a report never
+touches the caller's backend or global figure list (a notebook keeps its own). matplotlib is
+imported here only, when an HTML report is rendered: the command line and the other formats
+never load it.
 """
 
 from __future__ import annotations
@@ -31,32 +33,30 @@ def charts(report: Report) -> list[dict[str, str]]:
     """The charts that apply to this report, each `{"id", "title", "svg"}`, in reading order."""
     import matplotlib
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     drawn = []
-    with plt.rc_context(RC):
+    with matplotlib.rc_context(RC):
         for chart_id, title, draw in _CHARTS:
-            figure = draw(report, plt)
+            figure = draw(report)
             if figure is not None:
-                drawn.append({"id": chart_id, "title": title, "svg": _svg(figure, plt)})
+                drawn.append({"id": chart_id, "title": title, "svg": _svg(figure)})
     return drawn
 
 
-def _svg(figure: Any, plt: Any) -> str:
+def _svg(figure: Any) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    plt.close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg"):]  # inline: drop the XML declaration and DOCTYPE
 
 
-def _bar_figure(plt: Any, count: int) -> tuple[Any, Any]:
-    height = min(0.28 * count + 0.9, 9.0)
-    return plt.subplots(figsize=(6.4, height))
+def _bar_figure(count: int) -> tuple[Any, Any]:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.4, min(0.28 * count + 0.9, 9.0)))
+    return figure, figure.subplots()
 
 
-def _class_distribution(report: Report, plt: Any) -> Any:
+def _class_distribution(report: Report) -> Any:
     labels = report.dataset.get("labels") or {}
     counts = labels.get("counts") or {}
     if not counts:
@@ -69,14 +69,14 @@ def _class_distribution(report: Report, plt: Any) -> Any:
         items.append(("(missing label)", labels["missing"]))
     names = [printable(k) for k, _ in items][::-1]
     values = [v for _, v in items][::-1]
-    figure, axes = _bar_figure(plt, len(items))
+    figure, axes = _bar_figure(len(items))
     bars = axes.barh(names, values, color=COLOURS["nulls"])
     axes.bar_label(bars, labels=[f"{v:,}" for v in values], padding=3)
     axes.set_xlabel("rows")
     return figure
 
 
-def _missing_share(report: Report, plt: Any) -> Any:
+def _missing_share(report: Report) -> Any:
     columns = [c for c in report.dataset.get("column_profiles", []) if c.get("missing")]
     if not columns:
         return None
@@ -88,7 +88,7 @@ def _missing_share(report: Report, plt: Any) -> Any:
         "sentinels": [sum(c["sentinels"].values()) / rows for c in columns],
     }
     names = [printable(c["name"]) for c in columns]
-    figure, axes = _bar_figure(plt, len(columns))
+    figure, axes = _bar_figure(len(columns))
     left = [0.0] * len(columns)
     legend = {"nulls": "true nulls", "tokens": "disguised tokens (NA, ?, ...)", "sentinels": "sentinels (-999, ...)"}
     for part, shares in parts.items():
@@ -101,14 +101,14 @@ def _missing_share(report: Report, plt: Any) -> Any:
     return figure
 
 
-def _duplicates(report: Report, plt: Any) -> Any:
+def _duplicates(report: Report) -> Any:
     d = report.dataset.get("duplicates") or {}
     measures = [("exact duplicate rows", d.get("exact_rows", 0)), ("duplicate feature rows", d.get("feature_rows", 0)),
                 ("rows in label conflicts", d.get("conflict_rows", 0))]
     if not any(v for _, v in measures):
         return None
     rows = report.dataset["rows"] or 1
-    figure, axes = _bar_figure(plt, len(measures))
+    figure, axes = _bar_figure(len(measures))
     names = [m for m, _ in measures][::-1]
     values = [v for _, v in measures][::-1]
     bars = axes.barh(names, [v / rows for v in values], color=COLOURS["sentinels"])
@@ -118,7 +118,7 @@ def _duplicates(report: Report, plt: Any) -> Any:
     return figure
 
 
-def _before_after(report: Report, plt: Any) -> Any:
+def _before_after(report: Report) -> Any:
     table = _table(report, BEFORE_AFTER_TABLE)
     if table is None:
         return None
@@ -129,7 +129,7 @@ def _before_after(report: Report, plt: Any) -> Any:
     names = [printable(r[index["measure"]]) for r in rows][::-1]
     before = [r[index["before"]] for r in rows][::-1]
     after = [r[index["after"]] for r in rows][::-1]
-    figure, axes = _bar_figure(plt, 2 * len(rows))
+    figure, axes = _bar_figure(2 * len(rows))
     positions = range(len(rows))
     axes.barh([p + 0.2 for p in positions], before, height=0.4, color=COLOURS["before"], label="before")
     axes.barh([p - 0.2 for p in positions], after, height=0.4, color=COLOURS["after"], label="after")
