@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -124,15 +126,12 @@ def test_the_page_forbids_every_fetch_and_references_nothing_outside(failing: Re
     assert set(re.findall(r"url\(([^)]*)\)", html)) <= {f"#{i}" for i in page.by_id}, "url() only to this page"
 
 
-def test_matplotlib_is_loaded_only_to_draw_html(tmp_path: Path) -> None:
+def test_matplotlib_is_loaded_only_to_draw_html() -> None:
     code = ("import sys; from dataaudit import audit; from dataaudit.report.formats import Format, render; "
             f"r = audit({str(PENGUINS)!r}, target='species'); render(r, Format.MARKDOWN); render(r, Format.JUNIT); "
             "assert 'matplotlib' not in sys.modules and 'jinja2' not in sys.modules; "
             "render(r, Format.HTML); assert 'matplotlib' in sys.modules and 'matplotlib.pyplot' not in sys.modules; "
             "print('ok')")
-    import subprocess
-    import sys
-
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "ok"
 

@@ -13,7 +13,7 @@ from dataaudit.report.formats import Format, render
 from dataaudit.report.model import Report
 from tests.cli_helpers import invoke
 from tests.hostile import write_hostile_csv
-from tests.report_fixtures import PENGUINS, failing_report, penguins_report
+from tests.report_fixtures import PENGUINS, cleaned_report, failing_report, penguins_report
 
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "schemas" / "junit-10.xsd")
 
@@ -82,6 +82,16 @@ def test_skipped_checks_say_why() -> None:
         assert (skipped is not None) == (status.status == "skipped")
         if skipped is not None:
             assert skipped.get("message") == status.reason
+
+
+def test_tables_are_in_the_suite_output() -> None:
+    xml = render(cleaned_report(), Format.JUNIT)
+    SCHEMA.validate(xml)
+    out = ET.fromstring(xml).find("testsuite").find("system-out")
+    assert out is not None
+    assert ("Cleaning steps\nstep\trows_changed\trows_quarantined\tdetail\n"
+            "tokens_to_null\t11\t0\t'NA' -> null\n") in out.text
+    assert "Before and after cleaning\nmeasure\tbefore\tafter\nrows\t344\t342\n" in out.text
 
 
 def test_hostile_values_keep_the_file_valid(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 One test suite per dataset, one test case per check (classname: the check's family). A finding
 that blocks the gate is a <failure> (a warning only under --strict); other findings stay
-visible in <system-out>; a skipped check is <skipped>. Valid against the widely used Jenkins
+visible in <system-out>; a skipped check is <skipped>. Tables other features add to the report
+go, as tab-separated text, into the suite's <system-out>. Valid against the widely used Jenkins
 JUnit schema (junit-10.xsd). ElementTree escapes markup; characters XML 1.0 cannot carry at all
 (control characters) are written as Python escapes, so a hostile value never breaks the file.
 """
@@ -12,8 +13,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from dataaudit.report.model import Finding, Report
+from dataaudit.report.model import Finding, Report, ReportTable
 
+MAX_TABLE_ROWS = 500
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -47,6 +49,8 @@ def render_junit(report: Report) -> str:
         visible = [f for f in findings if id(f) not in blocking]
         if visible:
             ET.SubElement(case, "system-out").text = _clean("\n\n".join(_describe(f) for f in visible))
+    if report.tables:
+        ET.SubElement(suite, "system-out").text = _clean("\n\n".join(_table(t) for t in report.tables))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -80,6 +84,16 @@ def _describe(f: Finding) -> str:
         lines.append("examples: " + ", ".join(str(e) for e in f.examples[:20]))
     if f.hint:
         lines.append(f"hint: {f.hint}")
+    return "\n".join(lines)
+
+
+def _table(table: ReportTable) -> str:
+    lines = [table.title, "\t".join(table.columns)]
+    lines += ["\t".join("" if v is None else str(v) for v in row) for row in table.rows[:MAX_TABLE_ROWS]]
+    if len(table.rows) > MAX_TABLE_ROWS:
+        lines.append(f"... {len(table.rows) - MAX_TABLE_ROWS:,} more rows in the JSON report")
+    if table.note:
+        lines.append(table.note)
     return "\n".join(lines)
 
 
