@@ -105,3 +105,14 @@ def test_the_schema_rejects_what_it_should() -> None:
     broken = render(penguins_report(), Format.JUNIT).replace('name="size.rows" ', "", 1)
     with pytest.raises(xmlschema.XMLSchemaValidationError):
         SCHEMA.validate(broken)
+
+
+def test_a_dataframe_suite_names_no_file() -> None:
+    import pandas as pd
+
+    from dataaudit import audit
+
+    xml = render(audit(pd.read_csv(PENGUINS), target="species"), Format.JUNIT)
+    SCHEMA.validate(xml)
+    suite = ET.fromstring(xml).find("testsuite")
+    assert suite.get("name") == "<dataframe>" and suite.get("file") is None

@@ -29,9 +29,10 @@ def render_junit(report: Report) -> str:
     counts = {"tests": str(len(checks)), "failures": str(failures), "errors": "0"}
 
     root = ET.Element("testsuites", name="dataaudit", time="0", **counts)
+    where = {"file": report.source["path"]} if report.source.get("path") else {}
     suite = ET.SubElement(root, "testsuite", _attrs(
         name=report.source.get("name", ""), **counts, skipped=str(skipped), time="0", timestamp=report.created_at,
-        file=report.source.get("path") or "", package="dataaudit"))
+        package="dataaudit", **where))
     properties = ET.SubElement(suite, "properties")
     for name, value in _properties(report).items():
         ET.SubElement(properties, "property", _attrs(name=name, value=value))
