@@ -3,7 +3,8 @@
 One test suite per dataset, one test case per check (classname: the check's family). A finding
 that blocks the gate is a <failure> (a warning only under --strict); other findings stay
 visible in <system-out>; a skipped check is <skipped>. Tables other features add to the report
-go, as tab-separated text, into the suite's <system-out>. Valid against the widely used Jenkins
+go, as tab-separated text, into the suite's <system-out>. The suite's timestamp is UTC without an
+offset, as Surefire writes it; the `created_at` property keeps the full form. Valid against the widely used Jenkins
 JUnit schema (junit-10.xsd). ElementTree escapes markup; characters XML 1.0 cannot carry at all
 (control characters) are written as Python escapes, so a hostile value never breaks the file.
 """
@@ -31,7 +32,7 @@ def render_junit(report: Report) -> str:
     root = ET.Element("testsuites", name="dataaudit", time="0", **counts)
     where = {"file": report.source["path"]} if report.source.get("path") else {}
     suite = ET.SubElement(root, "testsuite", _attrs(
-        name=report.source.get("name", ""), **counts, skipped=str(skipped), time="0", timestamp=report.created_at,
+        name=report.source.get("name", ""), **counts, skipped=str(skipped), time="0", timestamp=report.created_at.removesuffix("+00:00"),
         package="dataaudit", **where))
     properties = ET.SubElement(suite, "properties")
     for name, value in _properties(report).items():
@@ -67,6 +68,7 @@ def _properties(report: Report) -> dict[str, str]:
         "rows": str(d.get("rows", "")), "columns": str(d.get("columns", "")),
         "target": report.target or "", "rules": str(report.rules.get("name", "")),
         "sha256": report.source.get("sha256") or "", "tool.version": report.tool.get("version", ""),
+        "created_at": report.created_at,
     }
 
 

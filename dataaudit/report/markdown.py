@@ -15,6 +15,7 @@ from dataaudit.report.model import Report
 
 ICON = {"fail": "❌", "warn": "⚠️", "info": "ℹ️"}
 MAX_TABLE_ROWS = 20
+MAX_FINDINGS = 50  # most severe first; keeps a pull-request comment short
 _METACHARACTERS = re.compile(r"([\\`*_{}\[\]()<>#+!|~&$@])")
 _AUTOLINK = re.compile(r"(https?|ftp|www)(:|\.)", re.IGNORECASE)  # GFM links bare URLs that start so
 
@@ -51,9 +52,11 @@ def render_markdown(report: Report) -> str:
     ]
     if report.findings:
         lines += ["| | Check | Column | Finding |", "|---|---|---|---|"]
-        for f in report.findings:
+        for f in report.findings[:MAX_FINDINGS]:
             lines.append(f"| {ICON[f.severity.value]} {f.severity.value} | `{f.check}` | "
                          f"{_cell(f.column or '')} | {_cell(f.message)} |")
+        if len(report.findings) > MAX_FINDINGS:
+            lines.append(f"\n_{len(report.findings) - MAX_FINDINGS:,} more findings in the JSON report._")
         lines.append("")
     for table in report.tables:
         lines += [f"**{_cell(table.title)}**", "", "| " + " | ".join(_cell(c) for c in table.columns) + " |",
