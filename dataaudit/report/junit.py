@@ -32,8 +32,8 @@ def render_junit(report: Report) -> str:
     root = ET.Element("testsuites", name="dataaudit", time="0", **counts)
     where = {"file": report.source["path"]} if report.source.get("path") else {}
     suite = ET.SubElement(root, "testsuite", _attrs(
-        name=report.source.get("name", ""), **counts, skipped=str(skipped), time="0", timestamp=report.created_at.removesuffix("+00:00"),
-        package="dataaudit", **where))
+        name=report.source.get("name", ""), **counts, skipped=str(skipped), time="0",
+        timestamp=report.created_at.removesuffix("+00:00"), package="dataaudit", **where))
     properties = ET.SubElement(suite, "properties")
     for name, value in _properties(report).items():
         ET.SubElement(properties, "property", _attrs(name=name, value=value))
