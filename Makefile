@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean reports browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +17,23 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/dataaudit audit examples/penguins.csv --target species
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_audit.py --rows 1000000
+
+reports: $(STAMP) browser
+	$(BIN)/python reports/render.py
+
+# Headless Chromium for the browser test and the report screenshot: installed with apt-get
+# where that works (CI, a root shell); elsewhere the browser test skips and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || \
+	  { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; } || \
+	  echo "chromium could not be installed with apt-get: the browser test will skip"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
+from dataaudit.io.digest import file_sha256
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -56,7 +59,11 @@ def audit(
         target=target, ignored=tuple(reasons), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
         sentinels=tuple(mv.sentinels), ignore_reasons=reasons,
     )
-    profile = profile_source(source, spec)
+    with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
+        sha256 = hasher.submit(file_sha256, Path(data)) if isinstance(data, (str, Path)) else None
+        profile = profile_source(source, spec)
+        if sha256 is not None:
+            profile.source["sha256"] = sha256.result()
     profile.source["problems"] = [asdict(p) for p in source.problems]
     findings, statuses = run_checks(profile, pack)
     return Report(
@@ -68,8 +75,15 @@ def audit(
         checks=statuses,
         findings=findings,
         tool={"name": "dataaudit", "version": __version__},
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        created_at=_created_at(),
     )
+
+
+def _created_at() -> str:
+    """Now in UTC, or SOURCE_DATE_EPOCH when set, so sample reports render reproducibly."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 def _require_column(source: Source, column: str, what: str) -> None:

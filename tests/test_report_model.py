@@ -47,3 +47,17 @@ def test_a_report_saved_before_tables_existed_still_loads() -> None:
     data = audit(DATA / "penguins.csv", target="species").to_dict()
     del data["tables"]
     assert Report.from_dict(data).tables == []
+
+
+def test_markdown_lists_the_most_severe_findings_and_counts_the_rest() -> None:
+    from dataclasses import replace
+
+    from dataaudit.report.markdown import MAX_FINDINGS
+    from dataaudit.report.model import Finding, Severity
+
+    report = audit(DATA / "penguins.csv", target="species")
+    many = [Finding("missing.column_share", Severity.WARN, f"finding {i}", column=f"c{i}")
+            for i in range(MAX_FINDINGS + 7)]
+    text = render(replace(report, findings=many), Format.MARKDOWN)
+    assert f"finding {MAX_FINDINGS - 1} |" in text and f"finding {MAX_FINDINGS} |" not in text
+    assert "_7 more findings in the JSON report._" in text

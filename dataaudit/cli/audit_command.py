@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, pair_outputs, reports_errors, write_text
+from dataaudit.cli.common import pair_outputs, reports_errors
+from dataaudit.cli.deliver import FORMATS, deliver
 from dataaudit.cli.group import cli
-
-FORMATS = ("console", "json", "markdown")
 
 
 @cli.command()
@@ -25,13 +24,15 @@ FORMATS = ("console", "json", "markdown")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="PATH",
               help="Write the report here ('-' for stdout); one per --format, in the same order.")
 @click.option("--strict", is_flag=True, help="Warnings fail the gate too.")
+@click.option("--summary", is_flag=True, help="Also append the Markdown report to $GITHUB_STEP_SUMMARY.")
 @click.option("--delimiter", help="CSV field delimiter (detected when not given).")
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
 @click.option("--bad-rows", type=click.Choice(["error", "skip"]), default="error", show_default=True,
               help="A malformed row stops the audit (error), or is left out and reported as a finding (skip).")
 @reports_errors
 def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
-          outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str) -> None:
+          outputs: tuple[str, ...], strict: bool, summary: bool, delimiter: str | None, encoding: str | None,
+          bad_rows: str) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
 
     \b
@@ -39,22 +40,11 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
       dataaudit audit train.csv --target label
       dataaudit audit train.parquet -t label --rules strict --format json -o audit.json
       dataaudit audit train.csv -t label --format markdown >> "$GITHUB_STEP_SUMMARY"
+      dataaudit audit train.csv -t label -f json -o a.json -f html -o a.html -f junit -o a.xml
     """
     from dataaudit.api import audit as run_audit
-    from dataaudit.report.formats import Format, render
 
     destinations = pair_outputs(formats or ("console",), outputs)
     report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
                        delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
-    for fmt, output in destinations:
-        text = render(report, Format(fmt))
-        if output in (None, "-"):
-            click.echo(text, nl=False)
-        else:
-            write_text(Path(output), click.unstyle(text))
-    if all(output not in (None, "-") for _, output in destinations):
-        counts = report.counts
-        verdict = "passed" if report.passed else "FAILED"
-        click.echo(f"dataaudit: {verdict} ({counts['fail']} fail, {counts['warn']} warn, {counts['info']} info); "
-                   f"report written to {', '.join(o for _, o in destinations)}", err=True)
-    sys.exit(EXIT_PASSED if report.passed else EXIT_FAILED)
+    sys.exit(deliver(report, destinations, summary))

@@ -1,6 +1,8 @@
 """The report for a terminal: findings grouped by severity, then the verdict.
 
-Colour comes from click.style; click.echo strips it when the output is not a terminal.
+Colour comes from click.style; click.echo strips it when the output is not a terminal. Text
+from the dataset passes through `_plain`, which shows control characters as escapes, so a value
+carrying a terminal escape sequence is printed, never obeyed.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import textwrap
 import click
 
 from dataaudit.report.model import Report, ReportTable, Severity
+from dataaudit.report.text import printable as _plain
 
 STYLE = {"fail": "red", "warn": "yellow", "info": "cyan", "passed": "green"}
 WIDTH = 100
@@ -23,11 +26,11 @@ def render_console(report: Report) -> str:
             continue
         lines.append(click.style(f"{severity.value.upper()} ({len(findings)})", fg=STYLE[severity.value], bold=True))
         for f in findings:
-            where = f"  [{f.column}]" if f.column else ""
+            where = f"  [{_plain(f.column)}]" if f.column else ""
             lines.append("  " + click.style(f.check, bold=True) + where)
-            lines.extend(textwrap.wrap(f.message, WIDTH, initial_indent="    ", subsequent_indent="    "))
+            lines.extend(textwrap.wrap(_plain(f.message), WIDTH, initial_indent="    ", subsequent_indent="    "))
             if f.examples:
-                shown = ", ".join(str(e) for e in f.examples[:10]) + (" ..." if len(f.examples) > 10 else "")
+                shown = ", ".join(_plain(e) for e in f.examples[:10]) + (" ..." if len(f.examples) > 10 else "")
                 lines.append(click.style(f"    e.g. {_example_label(f.check)}: {shown}", dim=True))
         lines.append("")
     for table in report.tables:
@@ -40,14 +43,15 @@ def render_console(report: Report) -> str:
 def _table(table: ReportTable, max_rows: int = 15) -> list[str]:
     """A plain aligned table; the JSON report keeps every row, the terminal the first few."""
     cells = [[_cell(v) for v in row] for row in table.rows[:max_rows]]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(table.columns)]
-    lines = [click.style(table.title, bold=True)]
-    lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)).rstrip())
+    columns = [_plain(c) for c in table.columns]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = [click.style(_plain(table.title), bold=True)]
+    lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     lines.extend("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells)
     if len(table.rows) > max_rows:
         lines.append(click.style(f"  ... {len(table.rows) - max_rows:,} more rows in the JSON report", dim=True))
     if table.note:
-        lines.extend(textwrap.wrap(table.note, WIDTH, initial_indent="  ", subsequent_indent="  "))
+        lines.extend(textwrap.wrap(_plain(table.note), WIDTH, initial_indent="  ", subsequent_indent="  "))
     return lines
 
 
@@ -56,7 +60,7 @@ def _cell(value: object) -> str:
         return f"{value:.4g}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
-    return "" if value is None else str(value)
+    return "" if value is None else _plain(value)
 
 
 def _example_label(check: str) -> str:
@@ -69,7 +73,7 @@ def _header(report: Report) -> str:
     target = f"target {report.target!r}" if report.target else "no target"
     title = click.style(f"dataaudit {report.tool.get('version', '')}", bold=True)
     fmt = report.source.get("format", "")
-    return (f"{title}  {report.source.get('name', '')} ({fmt}, {d['rows']:,} rows x {d['columns']} columns), "
+    return (f"{title}  {_plain(report.source.get('name', ''))} ({fmt}, {d['rows']:,} rows x {d['columns']} columns), "
             f"{target}, rules {report.rules.get('name')!r}")
 
 
@@ -78,11 +82,11 @@ def _footer(report: Report) -> list[str]:
     d = report.dataset
     labels = d.get("labels")
     if labels and labels.get("counts"):
-        counts = ", ".join(f"{k} {v:,}" for k, v in list(labels["counts"].items())[:8])
+        counts = ", ".join(f"{_plain(k)} {v:,}" for k, v in list(labels["counts"].items())[:8])
         more = " ..." if len(labels["counts"]) > 8 else ""
         lines.append(f"Labels: {counts}{more}")
     if d.get("ignored"):
-        lines.append("Ignored: " + ", ".join(f"{i['column']} ({i['reason']})" for i in d["ignored"]))
+        lines.append("Ignored: " + ", ".join(f"{_plain(i['column'])} ({i['reason']})" for i in d["ignored"]))
     statuses = [c.status for c in report.checks]
     lines.append(
         f"Checks: {statuses.count('passed')} passed, {statuses.count('fail')} failed, "

@@ -12,6 +12,8 @@ class Format(StrEnum):
     CONSOLE = "console"
     JSON = "json"
     MARKDOWN = "markdown"
+    HTML = "html"
+    JUNIT = "junit"
 
 
 def render(report: Report, fmt: Format) -> str:
@@ -21,6 +23,14 @@ def render(report: Report, fmt: Format) -> str:
         from dataaudit.report.markdown import render_markdown
 
         return render_markdown(report)
+    if fmt is Format.HTML:
+        from dataaudit.report.html import render_html
+
+        return render_html(report)
+    if fmt is Format.JUNIT:
+        from dataaudit.report.junit import render_junit
+
+        return render_junit(report)
     from dataaudit.report.console import render_console
 
     return render_console(report)

@@ -1,15 +1,36 @@
-"""GitHub-flavoured Markdown, compact enough for a pull-request comment or a job summary."""
+"""GitHub-flavoured Markdown, compact enough for a pull-request comment or a job summary.
+
+Text from the dataset (file and column names, labels, values in messages) is untrusted: every
+Markdown and HTML metacharacter is backslash-escaped (names outside tables become code spans),
+so `[x](javascript:...)`, `<script>`, a `|` or a backtick show as written and can neither break
+a table nor become a link; bare URLs and e-mail addresses are escaped too, so GitHub does not
+autolink them.
+"""
 
 from __future__ import annotations
+
+import re
 
 from dataaudit.report.model import Report
 
 ICON = {"fail": "❌", "warn": "⚠️", "info": "ℹ️"}
 MAX_TABLE_ROWS = 20
+MAX_FINDINGS = 50  # most severe first; keeps a pull-request comment short
+_METACHARACTERS = re.compile(r"([\\`*_{}\[\]()<>#+!|~&$@])")
+_AUTOLINK = re.compile(r"(https?|ftp|www)(:|\.)", re.IGNORECASE)  # GFM links bare URLs that start so
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Untrusted text made literal, on one line (safe in a table cell, a heading or a list item)."""
+    return _AUTOLINK.sub(r"\1\\\2", _METACHARACTERS.sub(r"\\\1", " ".join(str(text).split())))
+
+
+def _code(text: object) -> str:
+    """Untrusted text as a code span outside tables: shown literally, the fence outlasting any backtick run."""
+    text = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _number(value: object) -> object:
@@ -20,20 +41,22 @@ def render_markdown(report: Report) -> str:
     d = report.dataset
     counts = report.counts
     verdict = "✅ passed" if report.passed else "❌ failed"
-    target = f"target `{report.target}`" if report.target else "no target"
+    target = f"target {_code(report.target)}" if report.target else "no target"
     lines = [
-        f"### dataaudit {verdict}: `{report.source.get('name', '')}`",
+        f"### dataaudit {verdict}: {_code(report.source.get('name', ''))}",
         "",
-        f"{d['rows']:,} rows × {d['columns']} columns · {target} · rules `{report.rules.get('name')}`"
+        f"{d['rows']:,} rows × {d['columns']} columns · {target} · rules {_code(report.rules.get('name'))}"
         f"{' (strict)' if report.strict else ''} · **{counts['fail']} fail, {counts['warn']} warn, "
         f"{counts['info']} info**",
         "",
     ]
     if report.findings:
         lines += ["| | Check | Column | Finding |", "|---|---|---|---|"]
-        for f in report.findings:
+        for f in report.findings[:MAX_FINDINGS]:
             lines.append(f"| {ICON[f.severity.value]} {f.severity.value} | `{f.check}` | "
                          f"{_cell(f.column or '')} | {_cell(f.message)} |")
+        if len(report.findings) > MAX_FINDINGS:
+            lines.append(f"\n_{len(report.findings) - MAX_FINDINGS:,} more findings in the JSON report._")
         lines.append("")
     for table in report.tables:
         lines += [f"**{_cell(table.title)}**", "", "| " + " | ".join(_cell(c) for c in table.columns) + " |",

@@ -1,0 +1,34 @@
+"""`dataaudit report`: render a saved JSON report again, in any format, with its saved verdict."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from dataaudit.cli.common import pair_outputs, reports_errors
+from dataaudit.cli.deliver import FORMATS, deliver
+from dataaudit.cli.group import cli
+
+
+@cli.command()
+@click.argument("saved", type=click.Path(path_type=Path))
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Report format; repeat with one --output each to write several.  [default: console]")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="PATH",
+              help="Write the report here ('-' for stdout); one per --format, in the same order.")
+@click.option("--summary", is_flag=True, help="Also append the Markdown report to $GITHUB_STEP_SUMMARY.")
+@reports_errors
+def report(saved: Path, formats: tuple[str, ...], outputs: tuple[str, ...], summary: bool) -> None:
+    """Render SAVED (a report written with `--format json`) again; the exit code is its verdict.
+
+    \b
+    Examples:
+      dataaudit report audit.json --format markdown
+      dataaudit report audit.json -f html -o audit.html -f junit -o audit.xml
+    """
+    from dataaudit.report.saved import load_report
+
+    destinations = pair_outputs(formats or ("console",), outputs)
+    sys.exit(deliver(load_report(saved), destinations, summary))

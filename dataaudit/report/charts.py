@@ -1,0 +1,161 @@
+"""Charts for the HTML report, drawn by matplotlib as inline SVG.
+
+Every chart reads numbers the report already holds; none is recomputed. Text stays text
+(`svg.fonttype: none`), so the SVG needs no font file, and `text.parse_math` is off so a label
+such as `$5` is drawn as written. Figures are made without pyplot, so rendering a report never
+touches the caller's backend or global figure list (a notebook keeps its own). matplotlib is
+imported here only, when an HTML report is rendered: the command line and the other formats
+never load it.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from dataaudit.report.model import Report, ReportTable
+from dataaudit.report.text import printable
+
+MAX_BARS = 30
+COLOURS = {"nulls": "#4c72b0", "tokens": "#dd8452", "sentinels": "#c44e52", "before": "#8c8c8c", "after": "#55a868"}
+BEFORE_AFTER_TABLE = "clean.before_after"
+RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "dataaudit",  # stable element ids: the same report renders the same bytes
+    "text.parse_math": False,
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def charts(report: Report) -> list[dict[str, str]]:
+    """The charts that apply to this report, each `{"id", "title", "svg"}`, in reading order."""
+    import matplotlib
+
+    drawn = []
+    with matplotlib.rc_context(RC):
+        for chart_id, title, draw in _CHARTS:
+            figure = draw(report)
+            if figure is not None:
+                drawn.append({"id": chart_id, "title": title, "svg": _svg(figure)})
+    return drawn
+
+
+def _svg(figure: Any) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]  # inline: drop the XML declaration and DOCTYPE
+
+
+def _bar_figure(count: int) -> tuple[Any, Any]:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.4, min(0.28 * count + 0.9, 9.0)))
+    return figure, figure.subplots()
+
+
+def _class_distribution(report: Report) -> Any:
+    labels = report.dataset.get("labels") or {}
+    counts = labels.get("counts") or {}
+    if not counts:
+        return None
+    items = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(items) > MAX_BARS:
+        rest = items[MAX_BARS - 1:]
+        items = [*items[:MAX_BARS - 1], (f"{len(rest)} other labels", sum(v for _, v in rest))]
+    if labels.get("missing"):
+        items.append(("(missing label)", labels["missing"]))
+    names = [printable(k) for k, _ in items][::-1]
+    values = [v for _, v in items][::-1]
+    figure, axes = _bar_figure(len(items))
+    bars = axes.barh(names, values, color=COLOURS["nulls"])
+    axes.bar_label(bars, labels=[f"{v:,}" for v in values], padding=3)
+    axes.set_xlabel("rows")
+    return figure
+
+
+def _missing_share(report: Report) -> Any:
+    columns = [c for c in report.dataset.get("column_profiles", []) if c.get("missing")]
+    if not columns:
+        return None
+    columns = sorted(columns, key=lambda c: -c["missing_share"])[:MAX_BARS][::-1]
+    rows = report.dataset["rows"] or 1
+    parts = {
+        "nulls": [c["nulls"] / rows for c in columns],
+        "tokens": [sum(c["tokens"].values()) / rows for c in columns],
+        "sentinels": [sum(c["sentinels"].values()) / rows for c in columns],
+    }
+    names = [printable(c["name"]) for c in columns]
+    figure, axes = _bar_figure(len(columns))
+    left = [0.0] * len(columns)
+    legend = {"nulls": "true nulls", "tokens": "disguised tokens (NA, ?, ...)", "sentinels": "sentinels (-999, ...)"}
+    for part, shares in parts.items():
+        if any(shares):
+            axes.barh(names, shares, left=left, color=COLOURS[part], label=legend[part])
+            left = [a + b for a, b in zip(left, shares, strict=True)]
+    axes.xaxis.set_major_formatter(_percent())
+    axes.set_xlabel("share of rows")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(columns) + 3)), ncols=3, frameon=False)
+    return figure
+
+
+def _duplicates(report: Report) -> Any:
+    d = report.dataset.get("duplicates") or {}
+    measures = [("exact duplicate rows", d.get("exact_rows", 0)), ("duplicate feature rows", d.get("feature_rows", 0)),
+                ("rows in label conflicts", d.get("conflict_rows", 0))]
+    if not any(v for _, v in measures):
+        return None
+    rows = report.dataset["rows"] or 1
+    figure, axes = _bar_figure(len(measures))
+    names = [m for m, _ in measures][::-1]
+    values = [v for _, v in measures][::-1]
+    bars = axes.barh(names, [v / rows for v in values], color=COLOURS["sentinels"])
+    axes.bar_label(bars, labels=[f"{v:,} ({v / rows:.1%})" for v in values], padding=3)
+    axes.xaxis.set_major_formatter(_percent())
+    axes.set_xlabel(f"share of {report.dataset['rows']:,} rows")
+    return figure
+
+
+def _before_after(report: Report) -> Any:
+    table = _table(report, BEFORE_AFTER_TABLE)
+    if table is None:
+        return None
+    index = {name: i for i, name in enumerate(table.columns)}
+    rows = [r for r in table.rows if _is_number(r[index["before"]]) and _is_number(r[index["after"]])][:MAX_BARS]
+    if not rows:
+        return None
+    names = [printable(r[index["measure"]]) for r in rows][::-1]
+    before = [r[index["before"]] for r in rows][::-1]
+    after = [r[index["after"]] for r in rows][::-1]
+    figure, axes = _bar_figure(2 * len(rows))
+    positions = range(len(rows))
+    axes.barh([p + 0.2 for p in positions], before, height=0.4, color=COLOURS["before"], label="before")
+    axes.barh([p - 0.2 for p in positions], after, height=0.4, color=COLOURS["after"], label="after")
+    axes.set_yticks(list(positions), names)
+    axes.legend(loc="lower right", frameon=False)
+    return figure
+
+
+def _table(report: Report, table_id: str) -> ReportTable | None:
+    return next((t for t in report.tables if t.id == table_id and {"measure", "before", "after"} <= set(t.columns)),
+                None)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _percent() -> Any:
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(1.0, decimals=None)
+
+
+_CHARTS = (
+    ("class-distribution", "Class distribution", _class_distribution),
+    ("missing-share", "Missing values per column", _missing_share),
+    ("duplicates", "Duplicates and label conflicts", _duplicates),
+    ("before-after", "Before and after cleaning", _before_after),
+)

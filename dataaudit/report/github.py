@@ -1,0 +1,37 @@
+"""GitHub Actions workflow commands: findings as annotations on the run.
+
+`::error` for a finding that fails the gate, `::warning` for a warning that does not; info
+findings stay in the report. Escaping follows the Actions toolkit: data escapes `%`, CR and LF;
+properties also escape `:` and `,`, so a hostile column name can neither end the command early
+nor add a property.
+"""
+
+from __future__ import annotations
+
+from dataaudit.report.model import Report, Severity
+
+
+def annotations(report: Report) -> list[str]:
+    blocking = {id(f) for f in report.blocking}
+    path = report.source.get("path")
+    lines = []
+    for f in report.findings:
+        if id(f) in blocking:
+            command = "error"
+        elif f.severity is Severity.WARN:
+            command = "warning"
+        else:
+            continue
+        title = f"dataaudit {f.check}" + (f" [{f.column}]" if f.column else "")
+        properties = ([f"file={escape_property(path)}"] if path else []) + [f"title={escape_property(title)}"]
+        message = f.message + (f"\n{f.hint}" if f.hint else "")
+        lines.append(f"::{command} {','.join(properties)}::{escape_data(message)}")
+    return lines
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,69 @@
+"""One self-contained HTML file: verdict, dataset card, findings, charts and tables.
+
+The page loads nothing: styles are inline, charts are inline SVG, and a Content-Security-Policy
+forbids any fetch, so it opens offline and a hostile value can neither run nor call out. Jinja2
+autoescapes every value from the dataset (column names, labels, example values); only the SVG
+that matplotlib drew, which escapes its own text, is inserted as markup.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from dataaudit.report.model import Report, Severity
+
+MAX_TABLE_ROWS = 500
+
+
+def render_html(report: Report) -> str:
+    from markupsafe import Markup
+
+    from dataaudit.report.charts import charts
+
+    drawn = [{**c, "svg": Markup(c["svg"])} for c in charts(report)]  # matplotlib escapes its own text
+    return _template().render(
+        report=report,
+        verdict="passed" if report.passed else "failed",
+        groups=_grouped(report),
+        charts=drawn,
+        descriptions={c.check: c.description for c in report.checks},
+        max_rows=MAX_TABLE_ROWS,
+    )
+
+
+@cache
+def _template() -> Any:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=PackageLoader("dataaudit.report", "templates"), undefined=StrictUndefined,
+                      autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+    env.filters["cell"] = _cell
+    return env.get_template("report.html.j2")
+
+
+def _grouped(report: Report) -> list[dict[str, Any]]:
+    """Findings by severity (worst first), then by check, in the report's order."""
+    groups = []
+    for severity in (Severity.FAIL, Severity.WARN, Severity.INFO):
+        by_check: dict[str, list[Any]] = {}
+        for finding in report.findings:
+            if finding.severity is severity:
+                by_check.setdefault(finding.check, []).append(finding)
+        if by_check:
+            groups.append({"severity": severity.value, "count": sum(map(len, by_check.values())),
+                           "checks": list(by_check.items())})
+    return groups
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

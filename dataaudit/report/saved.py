@@ -1,0 +1,31 @@
+"""Reading a JSON report saved earlier, with one clear error for anything it cannot be."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dataaudit.errors import InputError
+from dataaudit.report.model import SCHEMA_VERSION, Report
+
+
+def load_report(path: Path) -> Report:
+    """A saved report; a reader of schema 1.x reads any 1.x (a breaking change bumps the major)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: not a JSON report: {exc.msg}") from None
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise InputError(f"{path}: not a dataaudit JSON report (no schema_version)")
+    version = str(data["schema_version"])
+    if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise InputError(f"{path}: report schema_version {version!r} cannot be read by this dataaudit, "
+                         f"which reads {SCHEMA_VERSION.split('.')[0]}.x")
+    try:
+        return Report.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{path}: not a valid dataaudit JSON report ({type(exc).__name__}: {exc})") from None

@@ -1,0 +1,82 @@
+"""GitHub Actions: findings as workflow-command annotations, the Markdown report as job summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dataaudit.report.github import annotations
+from dataaudit.report.model import Finding, Report, Severity
+from tests.cli_helpers import invoke, run
+from tests.report_fixtures import PENGUINS
+
+
+def _report(strict: bool = False) -> Report:
+    findings = [
+        Finding("labels.variants", Severity.FAIL, "Label 'Cat' is also spelled 'cat':\n100% of 5, done\r",
+                column="label,kind: x", hint="Fold the spellings: 50%."),
+        Finding("duplicates.rows", Severity.WARN, "3 rows (1.5%) repeat an earlier row."),
+        Finding("missing.column_share", Severity.INFO, "Column 'a': 1 missing."),
+    ]
+    return Report(source={"name": "data/pets,v2:final.csv", "path": "data/pets,v2:final.csv"}, target="label",
+                  rules={"name": "default"}, strict=strict, dataset={"rows": 200, "columns": 3}, checks=[],
+                  findings=findings)
+
+
+def test_exact_lines_with_escaped_data_and_properties() -> None:
+    assert annotations(_report()) == [
+        "::error file=data/pets%2Cv2%3Afinal.csv,title=dataaudit labels.variants [label%2Ckind%3A x]::"
+        "Label 'Cat' is also spelled 'cat':%0A100%25 of 5, done%0D%0AFold the spellings: 50%25.",
+        "::warning file=data/pets%2Cv2%3Afinal.csv,title=dataaudit duplicates.rows::"
+        "3 rows (1.5%25) repeat an earlier row.",
+    ]
+
+
+def test_under_strict_a_warning_is_an_error_and_info_is_never_annotated() -> None:
+    lines = annotations(_report(strict=True))
+    assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::error"]
+
+
+def test_a_dataframe_report_has_no_file_property() -> None:
+    report = _report()
+    report.source = {"name": "DataFrame"}
+    assert annotations(report)[1] == "::warning title=dataaudit duplicates.rows::3 rows (1.5%25) repeat an earlier row."
+
+
+def test_the_command_annotates_on_stderr_and_keeps_stdout_for_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    out, err = run(["audit", PENGUINS, "-t", "species", "--format", "json"], 0)
+    assert json.loads(out)["passed"] is True
+    warnings = [line for line in err.splitlines() if line.startswith("::")]
+    assert warnings == [
+        f"::warning file={PENGUINS},title=dataaudit missing.column_share [sex]::Column 'sex': 11 of 344 values "
+        "missing (3.2%25): 11 disguised ('NA' 11).%0A`dataaudit clean` turns disguised tokens into nulls; then impute "
+        "or drop the rows.",
+        f"::warning file={PENGUINS},title=dataaudit missing.rows::2 rows (0.6%25) miss at least 4 of their 7 feature "
+        "values.%0ASuch rows carry little signal: drop them or fix the source.",
+    ]
+
+
+def test_no_annotations_outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    _, err = invoke(["audit", PENGUINS, "-t", "species"], 0)
+    assert "::" not in err
+
+
+def test_summary_appends_the_markdown_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    invoke(["audit", PENGUINS, "-t", "species", "--summary"], 0)
+    invoke(["audit", PENGUINS, "-t", "species", "--summary", "--strict"], 1)
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n### dataaudit ✅ passed: ")
+    assert text.count("### dataaudit") == 2 and "### dataaudit ❌ failed: " in text
+
+
+def test_summary_without_the_variable_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    _, err = invoke(["audit", PENGUINS, "-t", "species", "--summary"], 0)
+    assert "GITHUB_STEP_SUMMARY is not set" in err

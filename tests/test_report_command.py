@@ -1,0 +1,53 @@
+"""`dataaudit report`: a saved JSON report rendered again, with the saved verdict as exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import invoke, run
+from tests.report_fixtures import PENGUINS
+
+
+@pytest.fixture
+def saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    path = tmp_path / "audit.json"
+    invoke(["audit", PENGUINS, "-t", "species", "-f", "json", "-o", path], 0)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["console", "json", "markdown", "junit", "html"])
+def test_a_saved_report_renders_as_the_audit_itself_did(saved: Path, fmt: str) -> None:
+    direct, _ = invoke(["audit", PENGUINS, "-t", "species", "--format", fmt], 0)
+    again, _ = invoke(["report", saved, "--format", fmt], 0)
+    assert again == direct
+
+
+def test_the_exit_code_is_the_saved_verdict(tmp_path: Path) -> None:
+    strict = tmp_path / "strict.json"
+    invoke(["audit", PENGUINS, "-t", "species", "--strict", "-f", "json", "-o", strict], 1)
+    out, err = run(["report", strict, "-f", "markdown", "-o", tmp_path / "strict.md", "-f", "junit", "-o",
+                    tmp_path / "strict.xml"], 1)
+    assert out == "" and "dataaudit: FAILED (0 fail, 2 warn, 4 info)" in err
+    assert (tmp_path / "strict.md").read_text(encoding="utf-8").startswith("### dataaudit ❌ failed")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{not json", "bad.json:1: not a JSON report: Expecting property name enclosed in double quotes"),
+    ("[1, 2]", "bad.json: not a dataaudit JSON report (no schema_version)"),
+    ('{"schema_version": "2.0"}', "bad.json: report schema_version '2.0' cannot be read by this dataaudit, "
+                                  "which reads 1.x"),
+    ('{"schema_version": "1.0", "source": {}}', "bad.json: not a valid dataaudit JSON report (KeyError: 'target')"),
+])
+def test_an_unreadable_report_is_one_line_and_exit_2(tmp_path: Path, content: str, message: str) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    _, err = invoke(["report", bad], 2)
+    assert err == f"dataaudit: error: {bad.parent}/{message}\n"
+
+
+def test_a_missing_report_file_is_exit_2(tmp_path: Path) -> None:
+    _, err = run(["report", tmp_path / "nope.json"], 2)
+    assert err == f"dataaudit: error: {tmp_path / 'nope.json'}: no such file\n"

@@ -1,0 +1,60 @@
+"""The sample reports committed in reports/ are what `make reports` renders today.
+
+The audit is re-run into a temporary folder with the same command; the comparison ignores the
+tool's version (it changes with every release, not with the audit) and, in HTML, the bytes of
+the SVG charts (they depend on the installed matplotlib; the numbers they draw are compared
+through the JSON and the tables).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = ROOT / "reports"
+
+
+def _renderer():
+    spec = importlib.util.spec_from_file_location("render_samples", REPORTS / "render.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+RENDER = _renderer()
+
+
+def _normalised(text: str, version: str, fmt: str) -> str:
+    text = text.replace(version, "<version>")
+    if fmt == "html":
+        text = re.sub(r"<svg.*?</svg>", "<svg/>", text, flags=re.DOTALL)
+    return text
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return RENDER.render(tmp_path_factory.mktemp("reports"))
+
+
+@pytest.mark.parametrize("fmt", list(RENDER.OUTPUTS))
+def test_committed_sample_is_current(fresh: dict[str, Path], fmt: str) -> None:
+    from dataaudit import __version__
+
+    committed_path = REPORTS / RENDER.OUTPUTS[fmt]
+    assert committed_path.is_file(), f"{committed_path} is missing: run `make reports`"
+    committed_version = json.loads((REPORTS / RENDER.OUTPUTS["json"]).read_text(encoding="utf-8"))["tool"]["version"]
+    committed = _normalised(committed_path.read_text(encoding="utf-8"), committed_version, fmt)
+    current = _normalised(fresh[fmt].read_text(encoding="utf-8"), __version__, fmt)
+    assert committed == current, f"{committed_path.relative_to(ROOT)} is stale: run `make reports` and commit"
+
+
+def test_the_screenshot_is_committed() -> None:
+    png = REPORTS / RENDER.SCREENSHOT
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 20_000, "the screenshot looks empty"
