@@ -9,6 +9,7 @@ import click
 
 from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, pair_outputs, reports_errors, write_text
 from dataaudit.cli.group import cli
+from dataaudit.cli.split_options import group_option, split_option
 
 FORMATS = ("console", "json", "markdown")
 
@@ -29,9 +30,12 @@ FORMATS = ("console", "json", "markdown")
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
 @click.option("--bad-rows", type=click.Choice(["error", "skip"]), default="error", show_default=True,
               help="A malformed row stops the audit (error), or is left out and reported as a finding (skip).")
+@split_option
+@group_option
 @reports_errors
 def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
-          outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str) -> None:
+          outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str,
+          splits: dict[str, Path], group_column: str | None) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
 
     \b
@@ -39,13 +43,15 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
       dataaudit audit train.csv --target label
       dataaudit audit train.parquet -t label --rules strict --format json -o audit.json
       dataaudit audit train.csv -t label --format markdown >> "$GITHUB_STEP_SUMMARY"
+      dataaudit audit train.csv -t label --split val=val.csv --split test=test.csv --group-column patient_id
     """
     from dataaudit.api import audit as run_audit
     from dataaudit.report.formats import Format, render
 
     destinations = pair_outputs(formats or ("console",), outputs)
     report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
-                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
+                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows, splits=splits,
+                       group_column=group_column)
     for fmt, output in destinations:
         text = render(report, Format(fmt))
         if output in (None, "-"):
