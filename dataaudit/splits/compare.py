@@ -121,6 +121,8 @@ def _leakage(reference: SplitProfile, others: list[SplitProfile], spec: ProfileS
     labelled = ref_labels != 0
     ref_pairs = combine([ref_keys[labelled], ref_labels[labelled]], int(labelled.sum()))
     ref_labelled_keys = ref_keys[labelled]
+    firsts = pd.Series(ref_keys, copy=False).drop_duplicates(keep="first")
+    first_row = pd.Index(firsts.to_numpy())
     out = []
     for split in others:
         keys, labels = split.keys.features, _folded_labels(split, spec)
@@ -128,7 +130,9 @@ def _leakage(reference: SplitProfile, others: list[SplitProfile], spec: ProfileS
         comparable = leaked & (labels != 0) & _isin(keys, ref_labelled_keys)
         pairs = combine([keys, labels], len(keys))
         other_label = comparable & ~_isin(pairs, ref_pairs)
-        out.append(Leakage(split.name, len(keys), np.flatnonzero(leaked), np.flatnonzero(other_label), features))
+        sources = firsts.index.to_numpy()[first_row.get_indexer(keys[leaked])]
+        out.append(Leakage(split.name, len(keys), np.flatnonzero(leaked), sources, np.flatnonzero(other_label),
+                           features))
     return out
 
 

@@ -24,12 +24,14 @@ class SchemaDiff:
 
 @dataclass(frozen=True)
 class Leakage:
-    """Rows of `split` whose shared features equal those of some reference row; of those, the
-    rows whose label differs from every reference row with the same features."""
+    """Rows of `split` whose shared features equal those of some reference row (`sources`: the
+    first such reference row of each); of those, the rows whose label differs from every
+    reference row with the same features."""
 
     split: str
     rows: int
     leaked: np.ndarray
+    sources: np.ndarray
     other_label: np.ndarray
     features: tuple[str, ...]
 

@@ -10,6 +10,8 @@ from dataaudit.report.model import ReportTable
 from dataaudit.splits.keys import SplitProfile
 from dataaudit.splits.model import SplitComparison
 
+LEAKED_ROWS_LISTED = 10_000
+
 
 def split_cards(profiles: list[SplitProfile], comparison: SplitComparison) -> dict[str, Any]:
     """Every split's dataset card (the same keys as the reference's), with its source and share."""
@@ -30,6 +32,8 @@ def split_tables(c: SplitComparison, rules: Rules) -> list[ReportTable]:
     if c.class_counts:
         tables.append(_class_shares(c))
     tables.append(_drift(c, rules))
+    if any(len(leak.leaked) for leak in c.leakage):
+        tables.append(_leaked_rows(c))
     return tables
 
 
@@ -96,3 +100,18 @@ def _drift(c: SplitComparison, rules: Rules) -> ReportTable:
         note = f"Not compared: {shown}" + (" ..." if len(c.not_compared) > 5 else "")
     return ReportTable(id="splits.drift", title="Feature drift against the reference (largest first)",
                        columns=["column", "kind", "measure", "value", "chance", "split"], rows=rows, note=note)
+
+
+def _leaked_rows(c: SplitComparison, limit: int = LEAKED_ROWS_LISTED) -> ReportTable:
+    """Each leaked row with the reference row it repeats: the list to drop them by."""
+    rows: list[list[Any]] = []
+    left_out = 0
+    for leak in c.leakage:
+        other = set(leak.other_label.tolist())
+        listed = min(len(leak.leaked), limit)
+        left_out += len(leak.leaked) - listed
+        rows.extend([leak.split, int(r), int(s), "yes" if int(r) in other else ""]
+                    for r, s in zip(leak.leaked[:listed], leak.sources[:listed], strict=True))
+    note = f"{left_out:,} more leaked rows are not listed (at most {limit:,} per split)." if left_out else None
+    return ReportTable(id="splits.leaked_rows", title=f"Rows that repeat a row of {c.reference!r}",
+                       columns=["split", "row", f"{c.reference} row", "other label"], rows=rows, note=note)
