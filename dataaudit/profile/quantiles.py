@@ -46,7 +46,10 @@ class QuantileSketch:
         reaches each point), the minimum and maximum exact."""
         if self._sketch.is_empty():
             return []
-        return [float(q) + 0.0 for q in self._sketch.get_quantiles(GRID.tolist(), True)]
+        values = [float(q) + 0.0 for q in self._sketch.get_quantiles(GRID.tolist(), True)]
+        # rank 0 and 1 of a compacted sketch are retained items, not the extremes it tracks exactly
+        values[0], values[-1] = float(self._sketch.get_min_value()) + 0.0, float(self._sketch.get_max_value()) + 0.0
+        return values
 
     def normalized_rank_error(self) -> float:
         return float(self._sketch.normalized_rank_error(False))
