@@ -21,8 +21,8 @@ from dataaudit.checks import run_checks
 from dataaudit.profile.extract import extract
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.spec import ProfileSpec
-from dataaudit.splits.keys import KeySpec, SplitPartial
 from dataaudit.rules.model import RulePack
+from dataaudit.splits.keys import KeySpec, SplitPartial
 
 # quantiles: the sketch of every numeric column takes part; below its k (200) values a KLL sketch
 # keeps every value, so on these small datasets merged percentiles equal the whole's exactly
