@@ -42,7 +42,7 @@ def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: tupl
     for split in others:
         for column in features:
             a, b = ref.column(column), split.profile.column(column)
-            found, skipped = _column_drift(a, b, split.name)
+            found, skipped = _column_drift(a, b, split.name, spec.max_tracked_values)
             drift.extend(found)
             not_compared.extend(skipped)
             if (extra := _unseen(a, b, split.name)) is not None:
@@ -193,7 +193,8 @@ def _label_shift(reference: str, class_counts: dict[str, dict[str, int]],
 
 
 # --------------------------------------------------------------------------- columns
-def _column_drift(a: ColumnProfile, b: ColumnProfile, split: str) -> tuple[list[Drift], list[tuple[str, str, str]]]:
+def _column_drift(a: ColumnProfile, b: ColumnProfile, split: str,
+                  limit: int) -> tuple[list[Drift], list[tuple[str, str, str]]]:
     found, skipped = [], []
     if a.percentiles and b.percentiles:
         edges = m.bin_edges(a.percentiles)
@@ -208,9 +209,8 @@ def _column_drift(a: ColumnProfile, b: ColumnProfile, split: str) -> tuple[list[
     if a.type in NUMERIC:
         return found, skipped
     if a.value_counts is None or b.value_counts is None:
-        which = "the reference" if a.value_counts is None else "this split"
-        skipped.append((a.name, split, f"more distinct values in {which} than are counted (categorical drift "
-                                       "is measured on columns with up to max_tracked_values values)"))
+        which = "the reference" if a.value_counts is None else "the split"
+        skipped.append((a.name, split, f"more than {limit:,} distinct values in {which}"))
     elif a.value_counts and b.value_counts:
         categories = sorted(set(a.value_counts) | set(b.value_counts))
         p = m.shares(np.array([a.value_counts.get(c, 0) for c in categories], dtype=np.float64))

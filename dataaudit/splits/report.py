@@ -96,8 +96,11 @@ def _drift(c: SplitComparison, rules: Rules) -> ReportTable:
     rows = [[d.column, d.kind, d.measure, round(d.value, 4), round(d.noise, 4), d.split] for d in ranked]
     note = None
     if c.not_compared:
-        shown = "; ".join(f"{col!r} in {split!r}: {why}" for col, split, why in c.not_compared[:5])
-        note = f"Not compared: {shown}" + (" ..." if len(c.not_compared) > 5 else "")
+        splits_of: dict[tuple[str, str], list[str]] = {}
+        for column, split, why in c.not_compared:
+            splits_of.setdefault((column, why), []).append(split)
+        note = "Not compared: " + "; ".join(f"{column!r} in {', '.join(map(repr, splits))} ({why})"
+                                            for (column, why), splits in splits_of.items()) + "."
     return ReportTable(id="splits.drift", title="Feature drift against the reference (largest first)",
                        columns=["column", "kind", "measure", "value", "chance", "split"], rows=rows, note=note)
 
