@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataaudit
+from dataaudit.report.formats import Format, render
 from dataaudit.report.model import Report, Severity
 from dataaudit.testing.synthetic import NO_ISSUES, generate, generate_splits
 from tests.cli_helpers import invoke, run
@@ -139,6 +140,9 @@ def test_penguins_split_by_island_show_the_species_shift(tmp_path: Path) -> None
     assert unseen.details["classes"] == {"Gentoo": 124} and unseen.severity is Severity.FAIL
     assert set(report.dataset["splits"]) == {"dream", "biscoe", "torgersen"}
     assert report.dataset["splits"]["biscoe"]["rows"] == 168
+    markdown = render(report, Format.MARKDOWN)
+    assert "| Gentoo | 0 | 0 | 124 | 0.7381 | 0 | 0 |" in markdown
+    assert "None" not in markdown  # the reference's empty comparison cells stay empty
 
 
 def test_penguins_from_the_shared_datasets(tmp_path: Path, shared_dir: Path) -> None:

@@ -9,7 +9,7 @@ MAX_TABLE_ROWS = 20
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _number(value: object) -> object:
