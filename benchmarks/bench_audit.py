@@ -257,7 +257,8 @@ def _parse_json_line(text: str) -> Any:
         return None
 
 
-def bench_dataaudit(data: Path, report: Path, rows: int, repeat: int, timeout: float | None) -> Result:
+def bench_dataaudit(data: Path, report: Path, rows: int, repeat: int, timeout: float | None,
+                    extra: tuple[str, ...] = (), tool: str = "dataaudit") -> Result:
     """`dataaudit audit`: exit 0 (gate passed) and 1 (gate failed) are both fine.
 
     Exit 1 only counts as a gate failure if a JSON report was written; otherwise
@@ -275,6 +276,7 @@ def bench_dataaudit(data: Path, report: Path, rows: int, repeat: int, timeout: f
         "json",
         "-o",
         str(report),
+        *extra,
     ]
 
     def check(run: Run) -> str | None:
@@ -285,7 +287,7 @@ def bench_dataaudit(data: Path, report: Path, rows: int, repeat: int, timeout: f
         return None
 
     report.unlink(missing_ok=True)
-    result = measure("dataaudit", cmd, rows, repeat, (0, 1), timeout, check=check)
+    result = measure(tool, cmd, rows, repeat, (0, 1), timeout, check=check)
     if result.status == "ok" and result.note == "exit 1":
         result.note = "gate failed (exit 1)"
     return result
@@ -341,6 +343,58 @@ else:
 """
 
 
+GENERATE_SPLITS = """
+import json, sys
+from pathlib import Path
+from dataaudit.testing import synthetic
+train, test, rows, test_rows, seed = Path(sys.argv[1]), Path(sys.argv[2]), *map(int, sys.argv[3:])
+truth = synthetic.write_splits(train, test, rows, test_rows, seed, leaked_share=0.01, shift={"num_b": 0.5})
+print(json.dumps({"leaked": len(truth["leaked_rows"])}))
+"""
+
+
+def ensure_splits(workdir: Path, rows: int, test_rows: int, seed: int, fmt: str) -> tuple[Path, Path]:
+    """A training split of ``rows`` and a test split of ``test_rows`` (1% leaked training rows,
+    ``num_b`` shifted), generated once per size and seed."""
+    train = workdir / f"split-train-{rows}-s{seed}.{fmt}"
+    test = workdir / f"split-test-{test_rows}-of-{rows}-s{seed}.{fmt}"
+    if not (train.exists() and test.exists()):
+        done = subprocess.run([sys.executable, "-c", GENERATE_SPLITS, str(train), str(test), str(rows),
+                               str(test_rows), str(seed)], capture_output=True, text=True, env=_repo_env(),
+                              check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"split generation failed: {_last_line(done.stderr)}")
+    return train, test
+
+
+def bench_splits(workdir: Path, rows: int, test_rows: int, args: argparse.Namespace) -> list[Result]:
+    """One audit of train with --split test against two separate audits of the same files."""
+    train, test = ensure_splits(workdir, rows, test_rows, args.seed, args.format)
+    report = workdir / "report-splits.json"
+    together = bench_dataaudit(train, report, rows + test_rows, args.repeat, args.timeout,
+                               ("--split", f"test={test}"), tool="dataaudit train --split test")
+    alone = [bench_dataaudit(train, report, rows, args.repeat, args.timeout, tool="dataaudit train alone"),
+             bench_dataaudit(test, report, test_rows, args.repeat, args.timeout, tool="dataaudit test alone")]
+    return [together, *alone]
+
+
+def format_splits(results: list[Result]) -> str:
+    together, *alone = results
+    if any(r.status != "ok" for r in results):
+        return "splits vs separate audits: n/a (a run failed)"
+    seconds = sum(r.median_seconds or 0.0 for r in alone)
+    memory = max(r.max_rss_mib or 0.0 for r in alone)
+    return (f"splits vs separate audits: time {together.median_seconds or 0:.2f} s vs {seconds:.2f} s summed "
+            f"({(together.median_seconds or 0) / seconds:.2f}x), peak RSS {together.max_rss_mib or 0:.0f} MiB vs "
+            f"{memory:.0f} MiB for the larger alone ({(together.max_rss_mib or 0) / memory:.2f}x)")
+
+
+def _repo_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
 def ensure_dataset(workdir: Path, rows: int, seed: int, fmt: str) -> tuple[Path, float | None]:
     """Generated file for (rows, seed, fmt), reused when its truth says it is current.
 
@@ -349,13 +403,11 @@ def ensure_dataset(workdir: Path, rows: int, seed: int, fmt: str) -> tuple[Path,
     and the generation time (None when reused).
     """
     path = workdir / f"synthetic-{rows}-s{seed}.{fmt}"
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     done = subprocess.run(
         [sys.executable, "-c", GENERATE, str(path), str(rows), str(seed)],
         capture_output=True,
         text=True,
-        env=env,
+        env=_repo_env(),
         check=False,
     )
     if done.returncode != 0:
@@ -444,6 +496,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds before a single run is killed (default 1800)")
     p.add_argument("--json", type=Path, help="also save the results as JSON here")
+    p.add_argument("--split-rows", type=int, default=0,
+                   help="also time `audit train --split test=...` with a test split of this many rows against "
+                        "auditing both files separately (train has --rows rows)")
     args = p.parse_args(argv)
     args.peers = _peers(p, args.peers)
     if args.repeat < 1 or args.rows < 1:
@@ -482,11 +537,16 @@ def main(argv: list[str] | None = None) -> int:
         results.append(bench_peer(peer, data, args.rows, args.repeat, args.timeout))
     startup = bench_startup(args.timeout)
     ratio = ratios(results)
+    split_results = bench_splits(args.workdir, args.rows, args.split_rows, args) if args.split_rows else []
 
     print(f"\nrepeats: {args.repeat} (median seconds, max peak RSS; whole process)")
     print(format_table(results))
     print(format_ratio(ratio))
     print(format_startup(startup))
+    if split_results:
+        print(f"\nsplits: train {args.rows:,} rows + test {args.split_rows:,} rows")
+        print(format_table(split_results))
+        print(format_splits(split_results))
     if args.json:
         payload = {
             "rows": args.rows,
@@ -500,6 +560,7 @@ def main(argv: list[str] | None = None) -> int:
             "results": [r.to_json() for r in results],
             "startup": startup.to_json(),
             "ratio_dataaudit_over_pandas": ratio,
+            "splits": [r.to_json() for r in split_results],
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -29,22 +29,34 @@ def audit(
     encoding: str | None = None,
     bad_rows: str = "error",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    splits: dict[str, Any] | None = None,
+    group_column: str | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
     One streaming pass builds the profile; the rule pack's checks turn it into findings.
     Raises `InputError` or `RulesError` for input that cannot be audited; a failing gate is
     not an exception here (see `Report.passed` and `Report.raise_for_gate`).
+
+    A dataset in splits is a mapping `{"train": ..., "val": ..., "test": ...}` whose first entry
+    is the reference (the training split: it gets the full audit, and every other split is
+    compared with it), or `data` (named "train") plus `splits={"val": ..., "test": ...}`.
+    `group_column` names a column of every split whose values (patients, users, documents)
+    must each live in one split only; it is not used as a feature.
     """
     from dataaudit import __version__
     from dataaudit.checks import run_checks
     from dataaudit.engines.local import profile_source
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
+    from dataaudit.splits import run as split_run
 
     loaded = load_rules(rules)
     pack = loaded.rules
-    source = open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
+    named = split_run.name_splits(data, splits)
+    sources = {name: open_source(d, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
+               for name, d in named.items()}
+    source = next(iter(sources.values()))
     target = target if target is not None else pack.target
     if target is not None:
         _require_column(source, target, "target column")
@@ -52,16 +64,29 @@ def audit(
     reasons.update({c: "named with --ignore-column" for c in ignore_columns})
     for column in reasons:
         _require_column(source, column, "ignored column")
+    if group_column is not None:
+        if len(sources) < 2:
+            raise InputError("a group column is compared across splits: give at least one more split")
+        split_run.require_group_column(sources, group_column)
+        reasons.setdefault(group_column, "the group column of the splits")
     if target in reasons:
         raise InputError(f"{source.name}: column {target!r} is both the target and ignored")
     mv = pack.missing_values
     spec = ProfileSpec(
         target=target, ignored=tuple(reasons), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
-        sentinels=tuple(mv.sentinels), ignore_reasons=reasons,
+        sentinels=tuple(mv.sentinels), ignore_reasons=reasons, quantiles=len(sources) > 1,
     )
+    path = source.info.get("path")
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
-        sha256 = hasher.submit(file_sha256, Path(data)) if isinstance(data, (str, Path)) else None
-        profile = profile_source(source, spec)
+        sha256 = hasher.submit(file_sha256, Path(path)) if path else None
+        cards, tables = None, []
+        if len(sources) == 1:
+            profile = profile_source(source, spec)
+        else:
+            from dataaudit.splits.report import split_cards, split_tables
+
+            profile, per_split = split_run.profile_splits(sources, spec, group_column)
+            cards, tables = split_cards(per_split, profile.splits), split_tables(profile.splits, pack.checks.splits)
         if sha256 is not None:
             profile.source["sha256"] = sha256.result()
     profile.source["problems"] = [asdict(p) for p in source.problems]
@@ -71,9 +96,10 @@ def audit(
         target=target,
         rules={"name": loaded.name, "path": loaded.path},
         strict=strict,
-        dataset=dataset_summary(profile),
+        dataset=dataset_summary(profile) | ({"splits": cards} if cards else {}),
         checks=statuses,
         findings=findings,
+        tables=tables,
         tool={"name": "dataaudit", "version": __version__},
         created_at=_created_at(),
     )

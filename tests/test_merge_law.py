@@ -12,6 +12,7 @@ import itertools
 import math
 from functools import reduce
 
+import numpy as np
 import pyarrow as pa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -21,8 +22,12 @@ from dataaudit.profile.extract import extract
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.model import RulePack
+from dataaudit.splits.keys import KeySpec, SplitPartial
 
-SPEC = ProfileSpec(target="label", ignored=("id",), sentinels=(-999.0,), examples=5, max_tracked_values=6)
+# quantiles: the sketch of every numeric column takes part; below its k (200) values a KLL sketch
+# keeps every value, so on these small datasets merged percentiles equal the whole's exactly
+SPEC = ProfileSpec(target="label", ignored=("id",), sentinels=(-999.0,), examples=5, max_tracked_values=6,
+                   quantiles=True)
 CELLS = st.one_of(
     st.none(),
     st.sampled_from(["", "?", "NA", " ", "null", "-999", "x", "y", "two words", "1", "2.5", "3.0", "true", "1e3"]),
@@ -112,3 +117,48 @@ def test_one_chunk_per_row_equals_one_chunk() -> None:
     merged = reduce(lambda a, b: a.merged(b), _partials(batch, list(range(1, batch.num_rows))))
     assert _normalise(extract(merged).to_dict()) == _normalise(extract(whole).to_dict())
     assert extract(merged).column("a").top_values is None  # more than 6 distinct text values
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets())
+def test_split_row_keys_merge_to_the_whole(case: tuple[pa.RecordBatch, list[int]]) -> None:
+    """The per-row keys of a split (shared features, label, group) are the same however chunked."""
+    batch, cuts = case
+    keys = KeySpec(features=("b", "a"), target="label", group="id")
+
+    def partial(start: int, stop: int) -> SplitPartial:
+        p = SplitPartial.create(SPEC, keys, batch.schema.names)
+        p.add(batch.slice(start, stop - start), start)
+        return p
+
+    bounds = [0, *cuts, batch.num_rows]
+    pieces = [partial(a, b) for a, b in itertools.pairwise(bounds)]
+    whole = partial(0, batch.num_rows).keys.extract()
+    merged = reduce(lambda a, b: b.merged(a), reversed(pieces)).keys.extract()
+    for name in ("features", "label", "group"):
+        assert np.array_equal(getattr(merged, name), getattr(whole, name)), name
+
+
+def test_merged_quantile_sketches_stay_within_their_rank_error() -> None:
+    """Past k values KLL compacts at random, so merged and whole sketches differ; each must put
+    every percentile within the sketch's rank error of the true one."""
+    rng = np.random.default_rng(0)
+    values = rng.lognormal(0.0, 1.0, 50_000)
+    batch = pa.RecordBatch.from_arrays([pa.array(values)], names=["x"])
+    spec = ProfileSpec(quantiles=True)
+    whole = PartialProfile.create(spec, ["x"])
+    whole.add(batch, 0)
+    pieces = []
+    for start in range(0, len(values), 7_000):
+        piece = PartialProfile.create(spec, ["x"])
+        piece.add(batch.slice(start, 7_000), start)
+        pieces.append(piece)
+    merged = _tree(pieces)
+    ordered = np.sort(values)
+    for partial in (whole, merged):
+        sketch = partial.columns["x"].quantiles
+        bound = sketch.normalized_rank_error()
+        percentiles = extract(partial).column("x").percentiles
+        true_ranks = np.searchsorted(ordered, percentiles, side="right") / len(values)
+        assert np.abs(true_ranks - np.linspace(0, 1, 101)).max() <= bound
+        assert percentiles[0] == ordered[0] and percentiles[-1] == ordered[-1]

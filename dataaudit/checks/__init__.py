@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from dataaudit.checks import balance, columns, duplicates, labels, missing, size, source
+from dataaudit.checks import splits as splits_family
 from dataaudit.checks.base import Results
 from dataaudit.report.model import CheckStatus, Finding
 
@@ -26,6 +27,7 @@ FAMILIES: dict[str, ModuleType] = {
     "duplicates": duplicates,
     "labels": labels,
     "columns": columns,
+    "splits": splits_family,
 }
 
 

@@ -10,6 +10,7 @@ import click
 from dataaudit.cli.common import pair_outputs, reports_errors
 from dataaudit.cli.deliver import FORMATS, deliver
 from dataaudit.cli.group import cli
+from dataaudit.cli.split_options import group_option, split_option
 
 
 @cli.command()
@@ -29,10 +30,12 @@ from dataaudit.cli.group import cli
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
 @click.option("--bad-rows", type=click.Choice(["error", "skip"]), default="error", show_default=True,
               help="A malformed row stops the audit (error), or is left out and reported as a finding (skip).")
+@split_option
+@group_option
 @reports_errors
 def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
           outputs: tuple[str, ...], strict: bool, summary: bool, delimiter: str | None, encoding: str | None,
-          bad_rows: str) -> None:
+          bad_rows: str, splits: dict[str, Path], group_column: str | None) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
 
     \b
@@ -41,10 +44,12 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
       dataaudit audit train.parquet -t label --rules strict --format json -o audit.json
       dataaudit audit train.csv -t label --format markdown >> "$GITHUB_STEP_SUMMARY"
       dataaudit audit train.csv -t label -f json -o a.json -f html -o a.html -f junit -o a.xml
+      dataaudit audit train.csv -t label --split val=val.csv --split test=test.csv --group-column patient_id
     """
     from dataaudit.api import audit as run_audit
 
     destinations = pair_outputs(formats or ("console",), outputs)
     report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
-                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
+                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows, splits=splits,
+                       group_column=group_column)
     sys.exit(deliver(report, destinations, summary))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator
+from typing import Protocol
 
 import pyarrow as pa
 
@@ -21,13 +22,22 @@ from dataaudit.profile.spec import ProfileSpec
 _DONE = object()
 
 
+class Accumulator(Protocol):
+    def add(self, batch: pa.RecordBatch, offset: int) -> object: ...
+
+
 def profile_source(source: Source, spec: ProfileSpec) -> Profile:
     partial = PartialProfile.create(spec, source.columns)
+    feed(source, partial)
+    return extract(partial, source.info)
+
+
+def feed(source: Source, accumulator: Accumulator) -> None:
+    """Stream every batch of `source` into `accumulator`, with its first row's number."""
     offset = 0
     for batch in _read_ahead(source.batches()):
-        partial.add(_conform(batch, source.columns), offset)
+        accumulator.add(_conform(batch, source.columns), offset)
         offset += batch.num_rows
-    return extract(partial, source.info)
 
 
 def _conform(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:

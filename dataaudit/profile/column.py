@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.profile import values as v
+from dataaudit.profile.quantiles import QuantileSketch
 from dataaudit.profile.sketches import first_rows, hll_add, hll_empty, rows_where
 from dataaudit.profile.spec import ProfileSpec
 
@@ -74,6 +75,7 @@ class ColumnPartial:
     moments: Moments = field(default_factory=Moments)
     value_counts: Counter | None = field(default_factory=Counter)
     registers: np.ndarray = field(default_factory=hll_empty)
+    quantiles: QuantileSketch | None = None
 
     def add(self, array: pa.Array, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
         """Count one chunk; return each row's value hash and whether the row's cell is missing."""
@@ -147,6 +149,9 @@ class ColumnPartial:
             self.sentinel_rows = self._note(self.sentinel_rows, row_valid & np.isin(per_row, spec.sentinels), offset)
         keep = ~sentinel
         self.moments = self.moments.merged(Moments.of(distinct[keep], weights[keep].astype(np.float64)))
+        if spec.quantiles and keep.any():
+            self.quantiles = self.quantiles or QuantileSketch()
+            self.quantiles.update(np.repeat(distinct[keep], weights[keep].astype(np.int64)))
 
     def _count_values(self, raw: np.ndarray, counts: np.ndarray, mask: np.ndarray) -> None:
         if self.value_counts is None or not mask.any():
@@ -189,4 +194,11 @@ class ColumnPartial:
             moments=self.moments.merged(other.moments),
             value_counts=value_counts,
             registers=np.maximum(self.registers, other.registers),
+            quantiles=_merged_sketch(self.quantiles, other.quantiles),
         )
+
+
+def _merged_sketch(a: QuantileSketch | None, b: QuantileSketch | None) -> QuantileSketch | None:
+    if a is None or b is None:
+        return a or b
+    return a.merged(b)

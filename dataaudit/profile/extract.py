@@ -71,6 +71,8 @@ def _column(col: ColumnPartial, role: str) -> ColumnProfile:
         distinct=hll_estimate(col.registers),
         numeric=numeric,
         top_values=top,
+        value_counts=None if col.value_counts is None else dict(sorted(col.value_counts.items())),
+        percentiles=col.quantiles.percentiles() if col.quantiles is not None else None,
     )
 
 
@@ -101,10 +103,13 @@ def _label(col: ColumnPartial, spec: ProfileSpec) -> tuple[LabelProfile, dict[in
     folded: dict[str, dict[str, int]] = {}
     for raw, n in counts.items():
         folded.setdefault(v.fold_label(raw), {})[raw] = n
-    hash_to_key: dict[int, str] = {}
-    if counts:
-        table = v.value_table(pa.array(list(counts), pa.string()), spec)
-        for raw, h in zip(table.raw, table.hashes, strict=True):
-            hash_to_key[int(h)] = v.fold_label(raw)
-    return LabelProfile(col.name, counts, folded, missing, missing_rows, tracked=True), hash_to_key
+    return LabelProfile(col.name, counts, folded, missing, missing_rows, tracked=True), label_keys(list(counts), spec)
+
+
+def label_keys(labels: list[str], spec: ProfileSpec) -> dict[int, str]:
+    """The map from a label's value hash (as the rows carry it) to its folded key."""
+    if not labels:
+        return {}
+    table = v.value_table(pa.array(labels, pa.string()), spec)
+    return {int(h): v.fold_label(raw) for raw, h in zip(table.raw, table.hashes, strict=True)}
 

@@ -42,6 +42,10 @@ class ColumnProfile:
     distinct: int
     numeric: NumericSummary | None
     top_values: list[tuple[str, int]] | None
+    #: every tracked non-numeric value with its count (None past the tracking limit)
+    value_counts: dict[str, int] | None = None
+    #: values at the percentiles 0, 1, ..., 100 of the numbers (with `ProfileSpec.quantiles`)
+    percentiles: list[float] | None = None
 
     @property
     def disguised(self) -> int:
@@ -101,6 +105,8 @@ class Profile:
     missing_per_row: list[int]
     missing_per_row_examples: dict[int, list[int]]
     source: dict[str, Any] = field(default_factory=dict)
+    #: the comparison with the other splits of the dataset, when there are any
+    splits: Any = None
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)

@@ -47,8 +47,9 @@ class PartialProfile:
         }
         return cls(spec, columns, RowsPartial(examples=spec.examples))
 
-    def add(self, batch: pa.RecordBatch, offset: int) -> None:
-        """Profile one chunk whose first row is row `offset` of the dataset."""
+    def add(self, batch: pa.RecordBatch, offset: int) -> dict[str, np.ndarray]:
+        """Profile one chunk whose first row is row `offset` of the dataset; return each
+        column's per-row value hashes, for accumulators that build on them."""
         n = batch.num_rows
         names = batch.schema.names
         outcomes = _pool().map(lambda name, array: self.columns[name].add(array, offset, self.spec),
@@ -65,6 +66,7 @@ class PartialProfile:
         whole = combine([hashes[c] for c in self.columns], n)
         self.rows.add(offset, features, label, whole, missing)
         self.n_rows += n
+        return hashes
 
     def merged(self, other: PartialProfile) -> PartialProfile:
         return PartialProfile(

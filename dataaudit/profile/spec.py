@@ -17,7 +17,8 @@ class ProfileSpec:
 
     `tokens` are compared after trimming whitespace (so a whitespace-only cell matches `""`)
     and, unless `case_sensitive`, after lower-casing. `sentinels` are numeric values that stand
-    for "missing" only where a rule pack lists them.
+    for "missing" only where a rule pack lists them. `quantiles` keeps a quantile sketch of every
+    numeric column (comparing splits needs it; a single audit skips its cost).
     """
 
     target: str | None = None
@@ -28,6 +29,7 @@ class ProfileSpec:
     examples: int = 20
     max_tracked_values: int = 1000
     max_tracked_labels: int = 10_000
+    quantiles: bool = False
     ignore_reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def role(self, column: str) -> str:

@@ -34,6 +34,8 @@ def _code(text: object) -> str:
 
 
 def _number(value: object) -> object:
+    if value is None:
+        return ""
     return f"{value:.4g}" if isinstance(value, float) else value
 
 

@@ -42,12 +42,15 @@ __all__ = [
     "COLUMNS",
     "FEATURE_COLUMNS",
     "FORMATS",
+    "NO_ISSUES",
     "RATES",
     "compute_truth",
     "generate",
+    "generate_splits",
     "main",
     "truth_path_for",
     "write",
+    "write_splits",
 ]
 
 #: Bumped whenever the generated data for a given (rows, seed) changes, so caches
@@ -239,6 +242,8 @@ RATES: dict[str, float] = {
     "age:-999": 0.010,
 }
 MIN_ROWS_EVERY_ISSUE = 200
+#: Rates that inject nothing: clean data drawn from the generator's distribution.
+NO_ISSUES: dict[str, float] = {k: 0.0 for k in RATES}
 
 #: File formats by suffix.
 FORMATS: dict[str, str] = {
@@ -257,34 +262,37 @@ _CELL_KEYS = tuple(k for k in RATES if ":" in k)
 # --------------------------------------------------------------------------- #
 # generation
 # --------------------------------------------------------------------------- #
-def generate(rows: int, seed: int = 0) -> tuple[pa.Table, dict[str, Any]]:
+def generate(rows: int, seed: int = 0, rates: dict[str, float] | None = None) -> tuple[pa.Table, dict[str, Any]]:
     """Return ``(table, truth)`` for ``rows`` rows; same (rows, seed) -> same bytes.
 
     The table has exactly :data:`COLUMNS`; ``truth`` is JSON-serialisable and
-    documented in the module docstring and :func:`compute_truth`.
+    documented in the module docstring and :func:`compute_truth`. ``rates``
+    overrides injection rates of :data:`RATES` (:data:`NO_ISSUES` injects none).
     """
     if rows < 0:
         raise ValueError(f"rows must be >= 0, got {rows}")
+    rates = {**RATES, **(rates or {})}
     rng = np.random.default_rng(seed)
-    copies = {k: _count(RATES[k], rows) for k in _COPY_KINDS}
+    copies = {k: _count(rates[k], rows) for k in _COPY_KINDS}
     n_base = rows - sum(copies.values())
     cls = rng.choice(len(CLASSES), size=n_base, p=CLASS_SHARES)
     base = _clean_features(rng, cls)
     free = np.ones(n_base, dtype=bool)
-    labels = _inject_label_issues(rng, cls, free, rows)
-    base = _inject_cells(rng, base, free, rows)
-    base = _inject_mixed_words(rng, base, rows)
+    labels = _inject_label_issues(rng, cls, free, rows, rates)
+    base = _inject_cells(rng, base, free, rows, rates)
+    base = _inject_mixed_words(rng, base, rows, rates)
     src, id_num, labels = _append_copies(rng, cls, labels, free, copies)
     order = rng.permutation(rows)
     labels = (labels[0][order], labels[1][order])
     table = _assemble(base, src[order], id_num[order], labels, rows)
-    return table, compute_truth(table, seed=seed)
+    return table, compute_truth(table, seed=seed, rates=rates)
 
 
 def _count(rate: float, rows: int, minimum: int = 1) -> int:
-    """Injection count for ``rate``; at least ``minimum`` for reasonably sized tables."""
+    """Injection count for ``rate``; at least ``minimum`` for reasonably sized tables (none
+    for a zero rate)."""
     k = round(rate * rows)
-    return max(k, minimum) if rows >= MIN_ROWS_EVERY_ISSUE else k
+    return max(k, minimum) if rows >= MIN_ROWS_EVERY_ISSUE and rate > 0 else k
 
 
 def _pick(rng: np.random.Generator, free: np.ndarray, k: int, where: np.ndarray | None = None) -> np.ndarray:
@@ -353,37 +361,39 @@ def _notes(rng: np.random.Generator, n: int) -> pa.Array:
 
 
 def _inject_label_issues(
-    rng: np.random.Generator, cls: np.ndarray, free: np.ndarray, rows: int
+    rng: np.random.Generator, cls: np.ndarray, free: np.ndarray, rows: int, rates: dict[str, float]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Label codes (index into CLASSES + LABEL_VARIANTS) and the missing-label mask."""
     codes = cls.astype(np.int64)
-    k = _count(RATES["label_variant"], rows, minimum=len(LABEL_VARIANTS))
+    k = _count(rates["label_variant"], rows, minimum=len(LABEL_VARIANTS))
     variant_rows = _pick(rng, free, k, where=cls == 0)
     codes[variant_rows] = len(CLASSES) + np.arange(variant_rows.size) % len(LABEL_VARIANTS)
     missing = np.zeros(cls.size, dtype=bool)
-    missing[_pick(rng, free, _count(RATES["missing_label"], rows))] = True
+    missing[_pick(rng, free, _count(rates["missing_label"], rows))] = True
     return codes, missing
 
 
 def _inject_cells(
-    rng: np.random.Generator, base: dict[str, pa.Array], free: np.ndarray, rows: int
+    rng: np.random.Generator, base: dict[str, pa.Array], free: np.ndarray, rows: int, rates: dict[str, float]
 ) -> dict[str, pa.Array]:
     """Rows missing most fields, then single-cell nulls/tokens/sentinels."""
     n = free.size
-    most = _mask(n, _pick(rng, free, _count(RATES["missing_most"], rows)))
+    most = _mask(n, _pick(rng, free, _count(rates["missing_most"], rows)))
     for col in MISSING_MOST_NULLED:
         base[col] = _set(base[col], most, None)
     for key in _CELL_KEYS:
         col, literal = key.split(":", 1)
-        chosen = _mask(n, _pick(rng, free, _count(RATES[key], rows)))
+        chosen = _mask(n, _pick(rng, free, _count(rates[key], rows)))
         base[col] = _set(base[col], chosen, json.loads(literal))
     return base
 
 
-def _inject_mixed_words(rng: np.random.Generator, base: dict[str, pa.Array], rows: int) -> dict[str, pa.Array]:
+def _inject_mixed_words(
+    rng: np.random.Generator, base: dict[str, pa.Array], rows: int, rates: dict[str, float]
+) -> dict[str, pa.Array]:
     """Put words among the integer strings of ``mixed`` (any rows: not a missing issue)."""
     n = len(base["mixed"])
-    chosen = np.sort(rng.choice(n, size=min(_count(RATES["mixed_word"], rows), n), replace=False))
+    chosen = np.sort(rng.choice(n, size=min(_count(rates["mixed_word"], rows), n), replace=False))
     words = _take(MIXED_WORDS, np.arange(chosen.size) % len(MIXED_WORDS))
     base["mixed"] = pc.replace_with_mask(base["mixed"], pa.array(_mask(n, chosen)), words)
     return base
@@ -453,7 +463,7 @@ def _assemble(
 # --------------------------------------------------------------------------- #
 # ground truth, measured on the final table
 # --------------------------------------------------------------------------- #
-def compute_truth(table: pa.Table, seed: int | None = None) -> dict[str, Any]:
+def compute_truth(table: pa.Table, seed: int | None = None, rates: dict[str, float] | None = None) -> dict[str, Any]:
     """Measure every ground-truth count on ``table`` itself.
 
     Keys: rows, seed, columns, feature_columns, target, id_columns,
@@ -491,7 +501,7 @@ def compute_truth(table: pa.Table, seed: int | None = None) -> dict[str, Any]:
         "rows_missing_most": _rows_missing_most(table),
         "disguised_tokens_scanned": list(SCANNED_TOKENS),
         "sentinels": [SENTINEL],
-        "rates": dict(RATES),
+        "rates": dict(rates or RATES),
     }
 
 
@@ -636,6 +646,66 @@ def _rows_missing_most(table: pa.Table) -> dict[str, Any]:
         "rows": rows.tolist(),
         "threshold": "missing feature cells >= half of feature columns",
     }
+
+
+# --------------------------------------------------------------------------- #
+# splits
+# --------------------------------------------------------------------------- #
+def generate_splits(
+    train_rows: int,
+    test_rows: int,
+    seed: int = 0,
+    leaked_share: float = 0.0,
+    shift: dict[str, float] | None = None,
+    rename: dict[str, str] | None = None,
+    rates: dict[str, float] | None = None,
+) -> tuple[pa.Table, pa.Table, dict[str, Any]]:
+    """A training and a test split with known differences: ``(train, test, truth)``.
+
+    The test split is fresh rows from the same distribution (another seed), plus
+    ``round(leaked_share * test_rows)`` distinct training rows copied in at random
+    positions. ``shift`` adds a constant to numeric columns of the fresh rows (the
+    leaked copies stay exact), ``rename`` renames test columns. ``truth`` holds
+    ``leaked_rows`` (test row positions, ascending) and ``leaked_from`` (the
+    training row each one copies), ``shift`` and ``rename``.
+    """
+    train, _ = generate(train_rows, seed, rates)
+    n_leaked = min(round(leaked_share * test_rows), train_rows)
+    fresh, _ = generate(test_rows - n_leaked, seed + 1, rates)
+    for column, delta in (shift or {}).items():
+        index = fresh.column_names.index(column)
+        fresh = fresh.set_column(index, column, pc.add(fresh.column(column), pa.scalar(delta, pa.float64())))
+    rng = np.random.default_rng([seed, 7])
+    source = np.sort(rng.choice(train_rows, size=n_leaked, replace=False))
+    copies = train.take(pa.array(source, pa.int64())).cast(fresh.schema)
+    order = rng.permutation(test_rows)
+    test = pa.concat_tables([fresh, copies]).take(pa.array(order, pa.int64()))
+    if rename:
+        test = test.rename_columns([rename.get(c, c) for c in test.column_names])
+    is_copy = order >= fresh.num_rows
+    leaked_rows = np.flatnonzero(is_copy)
+    truth = {
+        "train_rows": train_rows,
+        "test_rows": test_rows,
+        "seed": seed,
+        "leaked_rows": leaked_rows.tolist(),
+        "leaked_from": source[order[is_copy] - fresh.num_rows].tolist(),
+        "shift": dict(shift or {}),
+        "rename": dict(rename or {}),
+    }
+    return train, test, truth
+
+
+def write_splits(train_path: str | Path, test_path: str | Path, train_rows: int, test_rows: int, seed: int = 0,
+                 **options: Any) -> dict[str, Any]:
+    """:func:`generate_splits` written to two files (format from each suffix), the truth
+    next to the test file; returns the truth."""
+    train, test, truth = generate_splits(train_rows, test_rows, seed, **options)
+    for table, path in ((train, Path(train_path)), (test, Path(test_path))):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _WRITERS[FORMATS[path.suffix.lower()]](table, path)
+    truth_path_for(test_path).write_text(json.dumps(truth) + "\n", encoding="utf-8")
+    return truth
 
 
 # --------------------------------------------------------------------------- #

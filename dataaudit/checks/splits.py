@@ -1,0 +1,226 @@
+"""Can the validation and test splits measure what a model learned from the training split:
+no leaked rows or groups, the same classes and feature distributions, the same columns, and
+enough rows per class.
+
+Reads the `SplitComparison` the audit attaches to the reference profile; skipped when the
+dataset comes as one split. Drift and shift measures grow by chance on small splits: a value
+past its warn level is judged warn or fail only when it also exceeds `significance` times the
+value two samples of those sizes from one distribution give on average; below that it is shown
+as info, saying the split is too small to tell.
+"""
+
+from __future__ import annotations
+
+from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.levels import MaxLevels, MinLevels, Section, Toggle
+from dataaudit.profile.model import Profile
+from dataaudit.report.model import Severity
+from dataaudit.splits.model import SplitComparison
+
+CHECKS = {
+    "splits.schema": "Every split has the reference's columns, with the same types.",
+    "splits.leakage": "No row of another split repeats the features of a reference (training) row.",
+    "splits.leakage_labels": "No leaked row carries a label other than its reference copy's.",
+    "splits.group_leakage": "No group of the group column has rows in more than one split.",
+    "splits.classes": "Every split has the reference's classes and no class the reference lacks.",
+    "splits.label_shift": "Class shares of every split stay close to the reference's (Jensen-Shannon).",
+    "splits.numeric_drift": "Numeric features keep their distribution (PSI on the reference's decile bins).",
+    "splits.categorical_drift": "Categorical features keep their distribution (Jensen-Shannon divergence).",
+    "splits.unseen_categories": "No split carries categories the reference never saw.",
+    "splits.missing_shift": "The share of missing values of every column stays close to the reference's.",
+    "splits.size": "Every split has enough rows per class to measure per-class metrics.",
+}
+
+
+class Rules(Section):
+    missing_column: Toggle = Toggle.FAIL
+    extra_column: Toggle = Toggle.WARN
+    type_change: Toggle = Toggle.WARN
+    max_leaked_row_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    leaked_label_conflicts: Toggle = Toggle.WARN
+    max_shared_group_row_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    missing_class: Toggle = Toggle.WARN
+    unseen_class: Toggle = Toggle.FAIL
+    max_label_divergence: MaxLevels = MaxLevels(warn=0.01, fail=0.05)
+    max_psi: MaxLevels = MaxLevels(warn=0.1, fail=0.25)
+    max_categorical_divergence: MaxLevels = MaxLevels(warn=0.02, fail=0.05)
+    max_unseen_category_share: MaxLevels = MaxLevels(warn=0.01, fail=0.05)
+    max_missing_share_change: MaxLevels = MaxLevels(warn=0.05, fail=0.2)
+    min_rows_per_class: MinLevels = MinLevels(warn=20)
+    significance: float = 3.0
+
+
+def run(profile: Profile, rules: Rules, results: Results) -> None:
+    comparison = profile.splits
+    if not isinstance(comparison, SplitComparison):
+        for check in CHECKS:
+            results.skip(check, "the dataset comes as one split (compare splits with --split NAME=PATH)")
+        return
+    _schema(comparison, rules, results)
+    _leakage(comparison, rules, results)
+    _groups(comparison, rules, results)
+    _labels(comparison, rules, results)
+    _drift(comparison, rules, results)
+    _missing(comparison, rules, results)
+
+
+def _schema(c: SplitComparison, rules: Rules, results: Results) -> None:
+    for diff in c.schema:
+        if diff.missing:
+            features = {col: role for col, role in diff.missing.items() if role != "ignored"}
+            severity = rules.missing_column.severity if features else Severity.INFO
+            listed = ", ".join(f"{col!r} ({role})" for col, role in diff.missing.items())
+            results.add("splits.schema", severity,
+                        f"Split {diff.split!r} lacks {len(diff.missing)} column(s) of {c.reference!r}: {listed}.",
+                        observed=len(diff.missing), details={"split": diff.split, "columns": diff.missing},
+                        hint="Build every split with the same pipeline; a renamed column shows as one missing "
+                             "and one extra.")
+        if diff.extra:
+            results.add("splits.schema", rules.extra_column.severity,
+                        f"Split {diff.split!r} has {len(diff.extra)} column(s) {c.reference!r} lacks: "
+                        f"{', '.join(map(repr, diff.extra))}.",
+                        observed=len(diff.extra), details={"split": diff.split, "columns": diff.extra})
+        for column, (ours, theirs) in diff.type_changes.items():
+            results.add("splits.schema", rules.type_change.severity,
+                        f"Column {column!r} is {ours} in {c.reference!r} but {theirs} in {diff.split!r}.",
+                        column=column, details={"split": diff.split, "reference_type": ours, "split_type": theirs})
+
+
+def _leakage(c: SplitComparison, rules: Rules, results: Results) -> None:
+    if not c.leakage:
+        for check in ("splits.leakage", "splits.leakage_labels"):
+            results.skip(check, "the splits share no feature column")
+        return
+    differ = any(d.missing or d.extra for d in c.schema)
+    for leak in c.leakage:
+        n = len(leak.leaked)
+        on = f" (on the {len(leak.features)} feature columns all splits share)" if differ else ""
+        results.judge(
+            "splits.leakage", rules.max_leaked_row_share, n / leak.rows if leak.rows else 0.0,
+            f"{n:,} of {leak.rows:,} rows ({pct(n, leak.rows)}) of split {leak.split!r} repeat the features of a "
+            f"row of {c.reference!r}{on}: a model is scored on rows it trained on.",
+            info_when_present=True, examples=leak.leaked[:20].tolist(),
+            details={"split": leak.split, "leaked_rows": n, "features_compared": list(leak.features)},
+            hint=f"Drop these rows from {leak.split!r} (or deduplicate before splitting).",
+        )
+        k = len(leak.other_label)
+        if k:
+            results.add(
+                "splits.leakage_labels", rules.leaked_label_conflicts.severity,
+                f"{k:,} leaked rows of split {leak.split!r} carry a label other than every {c.reference!r} row "
+                "with the same features: label noise across splits.",
+                observed=k, examples=leak.other_label[:20].tolist(), details={"split": leak.split},
+                hint="Check the labelling of these rows in both splits.",
+            )
+
+
+def _groups(c: SplitComparison, rules: Rules, results: Results) -> None:
+    if c.group_column is None:
+        results.skip("splits.group_leakage", "no group column (--group-column)")
+        return
+    for overlap in c.groups:
+        n = len(overlap.rows)
+        share = n / overlap.split_rows if overlap.split_rows else 0.0
+        results.judge(
+            "splits.group_leakage", rules.max_shared_group_row_share, share,
+            f"{overlap.groups:,} of the {overlap.split_groups:,} {overlap.column!r} groups of split {overlap.split!r} "
+            f"also occur in {overlap.other!r}: {n:,} rows ({pct(n, overlap.split_rows)}).",
+            column=overlap.column, info_when_present=True, examples=overlap.rows[:20].tolist(),
+            details={"split": overlap.split, "other": overlap.other, "shared_groups": overlap.groups},
+            hint="Split by group (e.g. scikit-learn's GroupShuffleSplit), so each group lives in one split.",
+        )
+
+
+def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
+    if c.class_counts is None:
+        for check in ("splits.classes", "splits.label_shift", "splits.size"):
+            results.skip(check, "no categorical target")
+        return
+    for shift in c.label_shift:
+        if shift.missing:
+            results.add("splits.classes", rules.missing_class.severity,
+                        f"Split {shift.split!r} has no rows of {len(shift.missing)} class(es) of {c.reference!r}: "
+                        f"{', '.join(map(repr, shift.missing))}; their metrics cannot be measured there.",
+                        column=c.target, observed=len(shift.missing),
+                        details={"split": shift.split, "classes": shift.missing})
+        if shift.unseen:
+            results.add("splits.classes", rules.unseen_class.severity,
+                        f"Split {shift.split!r} has class(es) {c.reference!r} lacks: {quoted_counts(shift.unseen)}; "
+                        "a model trained on it can never predict them.",
+                        column=c.target, observed=len(shift.unseen),
+                        details={"split": shift.split, "classes": shift.unseen})
+        shares = _shares_text(c, shift.split)
+        _judge_measure(results, rules, "splits.label_shift", rules.max_label_divergence, shift.js, shift.noise,
+                       f"Class shares of {shift.split!r} differ from {c.reference!r}: Jensen-Shannon divergence "
+                       f"{shift.js:.3f} bits ({shares}).",
+                       column=c.target, details={"split": shift.split, "classes": c.class_counts[shift.split]},
+                       hint="Stratify the split by the label, or weigh the evaluation by the training shares.")
+    for name in c.others:
+        counts = c.class_counts.get(name, {})
+        present = {k: n for k, n in counts.items() if n}
+        small = {k: n for k, n in present.items() if rules.min_rows_per_class.judge(n)}
+        if small:
+            fewest = min(small.values())
+            results.judge("splits.size", rules.min_rows_per_class, fewest,
+                          f"Split {name!r} has too few rows of {len(small)} class(es) to measure per-class metrics: "
+                          f"{quoted_counts(small)} (of {c.sizes[name]:,} rows).",
+                          column=c.target, details={"split": name, "classes": small},
+                          hint="Give this split more rows, or report only metrics its class counts support.")
+
+
+def _shares_text(c: SplitComparison, split: str) -> str:
+    assert c.class_counts is not None
+    ref, theirs = c.class_counts[c.reference], c.class_counts[split]
+    total_ref, total = sum(ref.values()) or 1, sum(theirs.values()) or 1
+    moved = sorted(ref, key=lambda k: -abs(theirs[k] / total - ref[k] / total_ref))[:3]
+    return ", ".join(f"{k!r} {pct(ref[k], total_ref)} -> {pct(theirs[k], total)}" for k in moved)
+
+
+def _drift(c: SplitComparison, rules: Rules, results: Results) -> None:
+    levels = {"numeric": rules.max_psi, "categorical": rules.max_categorical_divergence}
+    for d in c.drift:
+        check = f"splits.{d.kind}_drift"
+        if d.kind == "numeric":
+            text = (f"Column {d.column!r} drifts in {d.split!r}: PSI {d.value:.3f} on the deciles of {c.reference!r} "
+                    f"(median {d.details['reference_median']:.4g} -> {d.details['split_median']:.4g}).")
+        else:
+            moved = list(d.details["largest_changes"].items())[:3]
+            changes = ", ".join(f"{k!r} {a:.1%} -> {b:.1%}" for k, (a, b) in moved)
+            text = (f"Column {d.column!r} drifts in {d.split!r}: Jensen-Shannon divergence {d.value:.3f} bits "
+                    f"({changes}).")
+        _judge_measure(results, rules, check, levels[d.kind], d.value, d.noise, text, column=d.column,
+                       details={"split": d.split, **d.details},
+                       hint="Compare how the splits were collected; re-split at random (or stratified) if "
+                            "the difference is not intended.")
+    for u in c.unseen:
+        if u.rows:
+            results.judge("splits.unseen_categories", rules.max_unseen_category_share, u.rows / u.split_rows,
+                          f"Column {u.column!r}: {u.rows:,} rows ({pct(u.rows, u.split_rows)}) of {u.split!r} carry "
+                          f"values {c.reference!r} never has: {quoted_counts(u.values)}.",
+                          info_when_present=True, column=u.column,
+                          details={"split": u.split, "values": u.values})
+    if not c.drift:
+        for check in ("splits.numeric_drift", "splits.categorical_drift"):
+            results.skip(check, "no feature column the splits share could be compared")
+
+
+def _missing(c: SplitComparison, rules: Rules, results: Results) -> None:
+    for s in c.missing:
+        _judge_measure(results, rules, "splits.missing_shift", rules.max_missing_share_change, s.change, s.noise,
+                       f"Column {s.column!r} is missing in {s.split_share:.1%} of {s.split!r} against "
+                       f"{s.reference_share:.1%} of {c.reference!r}.",
+                       column=s.column, details={"split": s.split, "reference_share": round(s.reference_share, 6),
+                                                 "split_share": round(s.split_share, 6)})
+
+
+def _judge_measure(results: Results, rules: Rules, check: str, levels: MaxLevels, value: float, noise: float,
+                   message: str, **fields: object) -> None:
+    """Judge a drift or shift measure, as info when chance alone could give it at these sizes."""
+    severity = levels.judge(value)
+    if severity is None:
+        return
+    threshold = levels.breached(value)
+    if value < rules.significance * noise:
+        severity, threshold = Severity.INFO, None
+        message += f" The split is too small to tell: chance alone gives about {noise:.3f} at these sizes."
+    results.add(check, severity, message, observed=round(value, 6), threshold=threshold, **fields)  # type: ignore[arg-type]

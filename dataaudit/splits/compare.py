@@ -1,0 +1,238 @@
+"""Compare every split with the reference split, from their profiles and row keys alone."""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from dataaudit.checks.classes import canonical_spelling
+from dataaudit.profile import values as v
+from dataaudit.profile.extract import label_keys
+from dataaudit.profile.model import ColumnProfile, Profile
+from dataaudit.profile.rows import combine
+from dataaudit.profile.spec import ProfileSpec
+from dataaudit.splits import measures as m
+from dataaudit.splits.keys import SplitProfile
+from dataaudit.splits.model import (
+    Drift,
+    GroupOverlap,
+    LabelShift,
+    Leakage,
+    MissingShift,
+    SchemaDiff,
+    SplitComparison,
+    UnseenCategories,
+)
+
+NUMERIC = ("integer", "float")
+UNSEEN_SHOWN = 10
+
+
+def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: tuple[str, ...],
+                   group_column: str | None = None) -> SplitComparison:
+    """`splits[0]` is the reference; `features` the feature columns every split shares (the
+    row keys were hashed over them)."""
+    reference, others = splits[0], splits[1:]
+    ref = reference.profile
+    class_counts = _class_counts(splits)
+    drift, unseen, missing, not_compared = [], [], [], []
+    for split in others:
+        for column in features:
+            a, b = ref.column(column), split.profile.column(column)
+            found, skipped = _column_drift(a, b, split.name, spec.max_tracked_values)
+            drift.extend(found)
+            not_compared.extend(skipped)
+            if (extra := _unseen(a, b, split.name)) is not None:
+                unseen.append(extra)
+            missing.append(_missing(a, b, split.name))
+    return SplitComparison(
+        reference=reference.name,
+        sizes={s.name: s.profile.rows for s in splits},
+        target=spec.target,
+        class_counts=class_counts,
+        schema=[_schema(ref, s.profile, s.name) for s in others],
+        leakage=_leakage(reference, others, spec, features),
+        group_column=group_column,
+        groups=_groups(splits, group_column) if group_column else [],
+        label_shift=_label_shift(reference.name, class_counts, splits) if class_counts else [],
+        drift=drift,
+        unseen=unseen,
+        missing=missing,
+        not_compared=not_compared,
+    )
+
+
+# --------------------------------------------------------------------------- schema
+def _family(kind: str) -> str:
+    return "numeric" if kind in NUMERIC else kind
+
+
+def _schema(ref: Profile, other: Profile, name: str) -> SchemaDiff:
+    theirs = {c.name: c for c in other.columns}
+    ours = {c.name: c for c in ref.columns}
+    changes = {}
+    for column, a in ours.items():
+        b = theirs.get(column)
+        if b is None or "empty" in (a.type, b.type):
+            continue
+        if _family(a.type) != _family(b.type):
+            changes[column] = (a.type, b.type)
+    return SchemaDiff(
+        split=name,
+        missing={c: ours[c].role for c in ours if c not in theirs},
+        extra=[c for c in theirs if c not in ours],
+        type_changes=changes,
+    )
+
+
+# --------------------------------------------------------------------------- leakage
+def _isin(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Membership through pandas' hash table: linear, where numpy would sort."""
+    return pd.Series(values, copy=False).isin(pd.Series(pool, copy=False)).to_numpy()
+
+
+def _folded_labels(split: SplitProfile, spec: ProfileSpec) -> np.ndarray:
+    """One hash per row for its label with spellings folded together (`Cat` = `cat`), 0 where
+    the label is missing; a target too varied to count (a regression target) keeps its raw
+    value hash."""
+    label, raw = split.profile.label, split.keys.label
+    if label is None:
+        return np.zeros(raw.shape, dtype=np.uint64)
+    if not label.tracked:
+        return np.where(raw == v.NULL_HASH, np.uint64(0), raw)
+    keys = label_keys(list(label.counts), spec)
+    if not keys:
+        return np.zeros(raw.shape, dtype=np.uint64)
+    hashes = np.fromiter(keys, dtype=np.uint64, count=len(keys))
+    folded = v.hash_strings(np.array(list(keys.values()), dtype=object))
+    index = pd.Index(hashes).get_indexer(raw)
+    return np.where(index >= 0, folded[np.maximum(index, 0)], np.uint64(0))
+
+
+def _leakage(reference: SplitProfile, others: list[SplitProfile], spec: ProfileSpec,
+             features: tuple[str, ...]) -> list[Leakage]:
+    if not features:
+        return []
+    ref_keys = reference.keys.features
+    ref_labels = _folded_labels(reference, spec)
+    labelled = ref_labels != 0
+    ref_pairs = combine([ref_keys[labelled], ref_labels[labelled]], int(labelled.sum()))
+    ref_labelled_keys = ref_keys[labelled]
+    firsts = pd.Series(ref_keys, copy=False).drop_duplicates(keep="first")
+    first_row = pd.Index(firsts.to_numpy())
+    out = []
+    for split in others:
+        keys, labels = split.keys.features, _folded_labels(split, spec)
+        leaked = _isin(keys, ref_keys)
+        comparable = leaked & (labels != 0) & _isin(keys, ref_labelled_keys)
+        pairs = combine([keys, labels], len(keys))
+        other_label = comparable & ~_isin(pairs, ref_pairs)
+        sources = firsts.index.to_numpy()[first_row.get_indexer(keys[leaked])]
+        out.append(Leakage(split.name, len(keys), np.flatnonzero(leaked), sources, np.flatnonzero(other_label),
+                           features))
+    return out
+
+
+def _groups(splits: list[SplitProfile], column: str) -> list[GroupOverlap]:
+    """Every pair of splits, from the later split's side: a group must live in one split only."""
+    present = {}
+    for s in splits:
+        group = s.keys.group
+        assert group is not None
+        present[s.name] = np.unique(group[group != v.NULL_HASH])
+    out = []
+    for a, b in combinations(splits, 2):
+        shared = np.intersect1d(present[a.name], present[b.name], assume_unique=True)
+        group = b.keys.group
+        rows = np.flatnonzero(_isin(group, shared)) if shared.size else np.zeros(0, dtype=np.int64)
+        out.append(GroupOverlap(b.name, a.name, column, int(shared.size), int(present[b.name].size), rows, len(group)))
+    return out
+
+
+# --------------------------------------------------------------------------- labels
+def _class_counts(splits: list[SplitProfile]) -> dict[str, dict[str, int]] | None:
+    """Rows per class and split, classes aligned by their folded key and named by the
+    reference's spelling where it has one."""
+    labels = [s.profile.label for s in splits]
+    if labels[0] is None or not labels[0].tracked:
+        return None
+    names: dict[str, str] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for split, label in zip(splits, labels, strict=True):
+        if label is None or not label.tracked:
+            continue
+        for key, spellings in label.folded.items():
+            names.setdefault(key, canonical_spelling(spellings, None))
+            counts.setdefault(split.name, {})[key] = sum(spellings.values())
+    order = sorted(names, key=lambda k: (-sum(c.get(k, 0) for c in counts.values()), names[k]))
+    return {s.name: {names[k]: counts.get(s.name, {}).get(k, 0) for k in order} for s in splits if s.name in counts}
+
+
+def _label_shift(reference: str, class_counts: dict[str, dict[str, int]],
+                 splits: list[SplitProfile]) -> list[LabelShift]:
+    ref = class_counts[reference]
+    ref_counts = np.array(list(ref.values()), dtype=np.float64)
+    out = []
+    for split in splits[1:]:
+        theirs = class_counts.get(split.name)
+        if theirs is None or not sum(theirs.values()):
+            continue
+        counts = np.array([theirs[c] for c in ref], dtype=np.float64)
+        present = int((ref_counts + counts > 0).sum())
+        out.append(LabelShift(
+            split=split.name,
+            js=m.js_divergence(m.shares(ref_counts), m.shares(counts)),
+            noise=m.js_noise(present, int(ref_counts.sum()), int(counts.sum())),
+            missing=[c for c, n in ref.items() if n and not theirs[c]],
+            unseen={c: n for c, n in theirs.items() if n and not ref[c]},
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- columns
+def _column_drift(a: ColumnProfile, b: ColumnProfile, split: str,
+                  limit: int) -> tuple[list[Drift], list[tuple[str, str, str]]]:
+    found, skipped = [], []
+    if a.percentiles and b.percentiles:
+        edges = m.bin_edges(a.percentiles)
+        p, q = m.bin_shares(a.percentiles, edges), m.bin_shares(b.percentiles, edges)
+        na, nb = a.numeric.count if a.numeric else 0, b.numeric.count if b.numeric else 0
+        found.append(Drift(a.name, split, "numeric", "psi", m.psi(p, q), m.psi_noise(len(p), na, nb), nb, {
+            "bin_edges": [round(float(e), 6) for e in edges],
+            "reference_shares": [round(float(x), 4) for x in p],
+            "split_shares": [round(float(x), 4) for x in q],
+            "reference_median": a.percentiles[50], "split_median": b.percentiles[50],
+        }))
+    if a.type in NUMERIC:
+        return found, skipped
+    if a.value_counts is None or b.value_counts is None:
+        which = "the reference" if a.value_counts is None else "the split"
+        skipped.append((a.name, split, f"more than {limit:,} distinct values in {which}"))
+    elif a.value_counts and b.value_counts:
+        categories = sorted(set(a.value_counts) | set(b.value_counts))
+        p = m.shares(np.array([a.value_counts.get(c, 0) for c in categories], dtype=np.float64))
+        q = m.shares(np.array([b.value_counts.get(c, 0) for c in categories], dtype=np.float64))
+        na, nb = sum(a.value_counts.values()), sum(b.value_counts.values())
+        moved = np.argsort(-np.abs(q - p), kind="stable")[:5]
+        changes = {categories[i]: [round(float(p[i]), 4), round(float(q[i]), 4)] for i in moved}
+        found.append(Drift(a.name, split, "categorical", "js", m.js_divergence(p, q),
+                           m.js_noise(len(categories), na, nb), nb, {"largest_changes": changes}))
+    return found, skipped
+
+
+def _unseen(a: ColumnProfile, b: ColumnProfile, split: str) -> UnseenCategories | None:
+    if a.type in NUMERIC or a.value_counts is None or b.value_counts is None or not a.value_counts:
+        return None
+    new = {c: n for c, n in b.value_counts.items() if c not in a.value_counts}
+    shown = dict(sorted(new.items(), key=lambda kv: (-kv[1], kv[0]))[:UNSEEN_SHOWN])
+    return UnseenCategories(a.name, split, sum(new.values()), b.rows, shown)
+
+
+def _missing(a: ColumnProfile, b: ColumnProfile, split: str) -> MissingShift:
+    pa_, pb = (a.missing / a.rows if a.rows else 0.0), (b.missing / b.rows if b.rows else 0.0)
+    pooled = (a.missing + b.missing) / (a.rows + b.rows) if a.rows + b.rows else 0.0
+    noise = math.sqrt(pooled * (1 - pooled) * (1 / a.rows + 1 / b.rows)) if a.rows and b.rows else math.inf
+    return MissingShift(a.name, split, pa_, pb, noise)

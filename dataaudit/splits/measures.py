@@ -1,0 +1,87 @@
+"""Distances between two distributions, and how large each is by chance alone.
+
+Jensen-Shannon divergence is in bits (0 = identical, 1 = disjoint support), symmetric and
+finite even where one split lacks a category. The population stability index (PSI) is the
+symmetric Kullback-Leibler divergence over bins, with the usual thresholds (0.1 moderate,
+0.25 major shift). Both grow with sampling noise on small splits: `*_noise` is the value two
+samples of these sizes from one distribution give on average (the chi-square approximation:
+(bins - 1) / effective size), so a check can tell drift from chance.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: floor for an empty bin's share in PSI, which would otherwise be infinite
+PSI_EPSILON = 1e-4
+
+
+def shares(counts: np.ndarray) -> np.ndarray:
+    total = counts.sum()
+    return counts / total if total else np.zeros_like(counts, dtype=np.float64)
+
+
+def js_divergence(p: np.ndarray, q: np.ndarray) -> float:
+    """Jensen-Shannon divergence of two share vectors over the same categories, in bits."""
+    m = (p + q) / 2
+
+    def kl(a: np.ndarray) -> float:
+        mask = a > 0
+        return float((a[mask] * np.log2(a[mask] / m[mask])).sum())
+
+    return max(0.0, (kl(p) + kl(q)) / 2)
+
+
+def psi(p: np.ndarray, q: np.ndarray) -> float:
+    """Population stability index of the split's shares `q` against the reference's `p`."""
+    a, b = np.maximum(p, PSI_EPSILON), np.maximum(q, PSI_EPSILON)
+    return max(0.0, float(((b - a) * np.log(b / a)).sum()))
+
+
+def effective_size(n_a: int, n_b: int) -> float:
+    return n_a * n_b / (n_a + n_b) if n_a and n_b else 0.0
+
+
+def psi_noise(bins: int, n_a: int, n_b: int) -> float:
+    n = effective_size(n_a, n_b)
+    return (bins - 1) / n if n else math.inf
+
+
+def js_noise(categories: int, n_a: int, n_b: int) -> float:
+    n = effective_size(n_a, n_b)
+    return (categories - 1) / (8 * n * math.log(2)) if n else math.inf
+
+
+def cdf_at(percentiles: list[float], points: np.ndarray) -> np.ndarray:
+    """Share of values <= each point, read off a column's percentiles (0, 1, ..., 100).
+
+    Between two percentiles the share is interpolated linearly; at a value many percentiles
+    share (a discrete column), it is the highest of them, as a cumulative distribution is.
+    """
+    grid = np.asarray(percentiles, dtype=np.float64)
+    ranks = np.linspace(0.0, 1.0, grid.size)
+    right = np.searchsorted(grid, points, side="right")
+    out = np.empty(points.shape, dtype=np.float64)
+    below, above = right == 0, right >= grid.size
+    out[below], out[above] = 0.0, 1.0
+    inside = ~below & ~above
+    i = right[inside]
+    lo, hi = grid[i - 1], grid[i]
+    step = np.where(hi > lo, (points[inside] - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0)
+    out[inside] = ranks[i - 1] + step * (ranks[i] - ranks[i - 1])
+    return out
+
+
+def bin_edges(percentiles: list[float], bins: int = 10) -> np.ndarray:
+    """The reference's quantile cut points (deciles by default), repeated values merged."""
+    grid = np.asarray(percentiles, dtype=np.float64)
+    cuts = grid[np.linspace(0, grid.size - 1, bins + 1).round().astype(int)[1:-1]]
+    return np.unique(cuts)
+
+
+def bin_shares(percentiles: list[float], edges: np.ndarray) -> np.ndarray:
+    """Shares of values in (-inf, e1], (e1, e2], ..., (ek, inf)."""
+    cdf = np.concatenate(([0.0], cdf_at(percentiles, edges), [1.0]))
+    return np.clip(np.diff(cdf), 0.0, 1.0)

@@ -1,0 +1,64 @@
+"""One pass per split, then the comparison: what `audit` does when a dataset comes in splits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dataaudit.engines.local import feed
+from dataaudit.errors import InputError
+from dataaudit.io import Source
+from dataaudit.profile.model import Profile
+from dataaudit.profile.spec import ProfileSpec
+from dataaudit.splits.compare import compare_splits
+from dataaudit.splits.keys import KeySpec, SplitPartial, SplitProfile, extract_split
+
+REFERENCE = "train"
+
+
+def name_splits(data: object, splits: dict[str, object] | None) -> dict[str, object]:
+    """The splits by name, the reference first: a mapping as given, or `data` as `train` followed
+    by `splits`."""
+    if isinstance(data, dict):
+        if splits:
+            raise InputError("give the splits either as one mapping or as data plus splits=, not both")
+        named = dict(data)
+        if not named:
+            raise InputError("the mapping of splits is empty")
+    else:
+        named = {REFERENCE: data}
+        for name, value in (splits or {}).items():
+            if name in named:
+                raise InputError(f"split name {name!r} is given twice (the first dataset is {REFERENCE!r})")
+            named[name] = value
+    for name in named:
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(f"split names must be non-empty text, not {name!r}")
+    return named
+
+
+def shared_features(sources: dict[str, Source], spec: ProfileSpec) -> tuple[str, ...]:
+    """The reference's feature columns that every split has, in the reference's order."""
+    first, *others = sources.values()
+    return tuple(c for c in first.columns if spec.role(c) == "feature" and all(c in s.columns for s in others))
+
+
+def require_group_column(sources: dict[str, Source], column: str) -> None:
+    for source in sources.values():
+        if column not in source.columns:
+            raise InputError(f"{source.name}: group column {column!r} not found; columns are: "
+                             + ", ".join(source.columns[:20]) + (" ..." if len(source.columns) > 20 else ""))
+
+
+def profile_splits(sources: dict[str, Source], spec: ProfileSpec,
+                   group_column: str | None) -> tuple[Profile, list[SplitProfile]]:
+    """The reference's profile with the comparison of all splits attached (`Profile.splits`),
+    and every split's own profile."""
+    features = shared_features(sources, spec)
+    keys = KeySpec(features, spec.target, group_column)
+    profiles: list[SplitProfile] = []
+    for name, source in sources.items():
+        partial = SplitPartial.create(spec, keys, source.columns)
+        feed(source, partial)
+        profiles.append(extract_split(name, partial, source.info))
+    comparison = compare_splits(profiles, spec, features, group_column)
+    return replace(profiles[0].profile, splits=comparison), profiles

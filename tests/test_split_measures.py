@@ -1,0 +1,67 @@
+"""The distances splits are compared by, their chance levels, and the quantile sketch they read."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dataaudit
+from dataaudit.profile.extract import extract
+from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.spec import ProfileSpec
+from dataaudit.report.model import Severity
+from dataaudit.splits import measures as m
+
+COUNTS = st.lists(st.integers(0, 50), min_size=2, max_size=8).filter(lambda c: sum(c) > 0)
+
+
+@given(COUNTS, COUNTS)
+def test_jensen_shannon_is_a_bounded_symmetric_divergence(a: list[int], b: list[int]) -> None:
+    n = max(len(a), len(b))
+    p = m.shares(np.array(a + [0] * (n - len(a)), dtype=float))
+    q = m.shares(np.array(b + [0] * (n - len(b)), dtype=float))
+    assert 0.0 <= m.js_divergence(p, q) <= 1.0 + 1e-12
+    assert abs(m.js_divergence(p, q) - m.js_divergence(q, p)) < 1e-12
+    assert m.js_divergence(p, p) == 0.0
+    assert m.psi(p, p) == 0.0
+
+
+def test_disjoint_shares_are_one_bit_apart() -> None:
+    assert m.js_divergence(np.array([1.0, 0.0]), np.array([0.0, 1.0])) == 1.0
+
+
+def test_cdf_of_a_discrete_column_takes_the_highest_tied_rank() -> None:
+    percentiles = [0.0] * 30 + [1.0] * 50 + [2.0] * 21  # 101 values: 30% zeros, 50% ones, the rest twos
+    assert m.cdf_at(percentiles, np.array([-1.0, 0.0, 0.5, 1.0, 2.0])).tolist() == [0.0, 0.29, 0.295, 0.79, 1.0]
+    edges = m.bin_edges(percentiles)
+    assert edges.tolist() == [0.0, 1.0, 2.0]
+    assert m.bin_shares(percentiles, edges).sum() == 1.0
+
+
+def test_chance_level_shrinks_with_split_size() -> None:
+    assert m.psi_noise(10, 100, 100) == 9 / 50
+    assert m.psi_noise(10, 100_000, 100_000) < 0.001
+    assert m.js_noise(4, 1000, 1000) < m.js_noise(4, 100, 100)
+
+
+def test_drift_on_small_splits_is_only_info() -> None:
+    """Two samples of 30 rows from one distribution differ a lot by chance: not a warning."""
+    rng = np.random.default_rng(1)
+    frames = [pd.DataFrame({"x": rng.normal(size=30), "label": rng.choice(["a", "b"], size=30)}) for _ in range(2)]
+    report = dataaudit.audit({"train": frames[0], "val": frames[1]}, target="label")
+    drift = [f for f in report.findings if f.check == "splits.numeric_drift"]
+    assert drift and all(f.severity is Severity.INFO and "too small to tell" in f.message for f in drift)
+
+
+def test_a_profile_with_quantile_sketches_survives_pickling() -> None:
+    """Worker processes hand partial profiles back pickled."""
+    spec = ProfileSpec(quantiles=True)
+    partial = PartialProfile.create(spec, ["x"])
+    partial.add(pa.RecordBatch.from_arrays([pa.array(np.arange(1000.0))], names=["x"]), 0)
+    again = pickle.loads(pickle.dumps(partial))
+    assert extract(again).column("x").percentiles == extract(partial).column("x").percentiles

@@ -1,0 +1,232 @@
+"""Comparing splits end to end: leaked rows, drift, schema mismatches, label shift and group
+leakage, on generated splits whose differences are known exactly and on the penguins split by
+island; the laws a comparison of a split with itself must obey."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dataaudit
+from dataaudit.report.formats import Format, render
+from dataaudit.report.model import Report, Severity
+from dataaudit.testing.synthetic import NO_ISSUES, generate, generate_splits
+from tests.cli_helpers import invoke, run
+from tests.conftest import DATA
+
+
+def _write(table: pa.Table, path: Path) -> Path:
+    if path.suffix == ".parquet":
+        pq.write_table(table, path)
+    else:
+        pacsv.write_csv(table, path)
+    return path
+
+
+def _splits(tmp_path: Path, **options: object) -> tuple[Path, Path, dict]:
+    train, test, truth = generate_splits(4000, 1000, seed=3, **options)  # type: ignore[arg-type]
+    return _write(train, tmp_path / "train.csv"), _write(test, tmp_path / "test.csv"), truth
+
+
+def _audit(train: Path, test: Path, **options: object) -> Report:
+    return dataaudit.audit(train, target="label", ignore_columns=["id"], splits={"test": test}, **options)  # type: ignore[arg-type]
+
+
+def _table(report: Report | dict, table_id: str) -> dict:
+    data = report if isinstance(report, dict) else report.to_dict()
+    return next(t for t in data["tables"] if t["id"] == table_id)
+
+
+def _split_findings(report: Report, above: Severity = Severity.INFO) -> list:
+    return [f for f in report.findings if f.check.startswith("splits.") and f.severity.rank > above.rank]
+
+
+def test_leaked_rows_are_exactly_the_copied_training_rows(tmp_path: Path) -> None:
+    train, test, truth = _splits(tmp_path, leaked_share=0.05)
+    report = _audit(train, test)
+    leaked = _table(report, "splits.leaked_rows")
+    assert [row[1] for row in leaked["rows"]] == truth["leaked_rows"]
+    assert len(truth["leaked_rows"]) == 50
+    finding = next(f for f in report.findings if f.check == "splits.leakage")
+    assert finding.severity is Severity.FAIL  # 5% > the 1% fail level
+    assert finding.details["leaked_rows"] == 50
+    assert finding.examples == truth["leaked_rows"][:20]
+    assert not [f for f in report.findings if f.check == "splits.leakage_labels"]
+
+
+def test_leaked_rows_point_at_the_row_they_copy(tmp_path: Path) -> None:
+    """On clean training data (no duplicates) the source row of each leaked row is unique."""
+    train, test, truth = _splits(tmp_path, leaked_share=0.02, rates=NO_ISSUES)
+    rows = _table(_audit(train, test), "splits.leaked_rows")["rows"]
+    assert [(r[1], r[2]) for r in rows] == list(zip(truth["leaked_rows"], truth["leaked_from"], strict=True))
+
+
+def test_leaked_rows_with_another_label(tmp_path: Path) -> None:
+    train_table, test_table, truth = generate_splits(2000, 500, seed=5, leaked_share=0.04, rates=NO_ISSUES)
+    flipped = truth["leaked_rows"][:3]
+    labels = test_table.column("label").to_pylist()
+    for row in flipped:
+        labels[row] = "dog" if labels[row] != "dog" else "cat"
+    test_table = test_table.set_column(test_table.column_names.index("label"), "label", pa.array(labels))
+    report = _audit(_write(train_table, tmp_path / "train.parquet"), _write(test_table, tmp_path / "test.csv"))
+    finding = next(f for f in report.findings if f.check == "splits.leakage_labels")
+    assert finding.examples == flipped
+    assert [r[1] for r in _table(report, "splits.leaked_rows")["rows"] if r[3] == "yes"] == flipped
+
+
+def test_a_shifted_numeric_column_is_the_top_drift(tmp_path: Path) -> None:
+    train, test, _ = _splits(tmp_path, shift={"num_b": 1.5})
+    report = _audit(train, test)
+    top = _table(report, "splits.drift")["rows"][0]
+    assert (top[0], top[1], top[2], top[5]) == ("num_b", "numeric", "psi", "test")
+    drift = [f for f in report.findings if f.check == "splits.numeric_drift"]
+    assert [f.column for f in drift] == ["num_b"]
+    assert drift[0].severity.rank >= Severity.WARN.rank
+
+
+def test_a_renamed_column_is_a_schema_mismatch(tmp_path: Path) -> None:
+    train, test, truth = _splits(tmp_path, rename={"colour": "color"}, leaked_share=0.01)
+    report = _audit(train, test)
+    schema = [f for f in report.findings if f.check == "splits.schema"]
+    missing = next(f for f in schema if f.details.get("columns") == {"colour": "feature"})
+    extra = next(f for f in schema if f.details.get("columns") == ["color"])
+    assert missing.severity is Severity.FAIL and extra.severity is Severity.WARN
+    # leakage still compares rows on the columns both splits have
+    assert [r[1] for r in _table(report, "splits.leaked_rows")["rows"]] == truth["leaked_rows"]
+    leak = next(f for f in report.findings if f.check == "splits.leakage")
+    assert "colour" not in leak.details["features_compared"]
+
+
+def test_identically_distributed_splits_raise_nothing_above_info(tmp_path: Path) -> None:
+    table, _ = generate(6000, seed=11, rates=NO_ISSUES)
+    train = _write(table.slice(0, 3000), tmp_path / "train.csv")
+    val = _write(table.slice(3000), tmp_path / "val.parquet")  # another format: values hash alike
+    report = _audit(train, val)
+    assert _split_findings(report) == []
+    statuses = {c.check: c.status for c in report.checks}
+    assert statuses["splits.leakage"] == "passed"
+    assert statuses["splits.group_leakage"] == "skipped"
+    assert len(_table(report, "splits.drift")["rows"]) >= 8
+
+
+def _penguins_by_island(tmp_path: Path, source: Path) -> dict[str, Path]:
+    frame = pd.read_csv(source)
+    paths = {}
+    for island in ("Biscoe", "Dream", "Torgersen"):
+        paths[island] = tmp_path / f"{island}.csv"
+        frame[frame["island"] == island].to_csv(paths[island], index=False)
+    return paths
+
+
+def test_penguins_split_by_island_show_the_species_shift(tmp_path: Path) -> None:
+    paths = _penguins_by_island(tmp_path, DATA / "penguins.csv")
+    report = dataaudit.audit({"dream": paths["Dream"], "biscoe": paths["Biscoe"], "torgersen": paths["Torgersen"]},
+                             target="species")
+    table = _table(report, "splits.class_shares")
+    assert table["columns"][:3] == ["class", "dream rows", "dream share"]
+    gentoo = next(row for row in table["rows"] if row[0] == "Gentoo")
+    assert gentoo[1::2] == [0, 124, 0]  # Gentoo lives only on Biscoe
+    shifts = {f.details["split"]: f for f in report.findings if f.check == "splits.label_shift"}
+    assert set(shifts) == {"biscoe", "torgersen"} and all(f.severity is Severity.FAIL for f in shifts.values())
+    unseen = next(f for f in report.findings if f.check == "splits.classes" and f.details["split"] == "biscoe")
+    assert unseen.details["classes"] == {"Gentoo": 124} and unseen.severity is Severity.FAIL
+    assert set(report.dataset["splits"]) == {"dream", "biscoe", "torgersen"}
+    assert report.dataset["splits"]["biscoe"]["rows"] == 168
+    markdown = render(report, Format.MARKDOWN)
+    assert "| Gentoo | 0 | 0 | 124 | 0.7381 | 0 | 0 |" in markdown
+    assert "None" not in markdown  # the reference's empty comparison cells stay empty
+
+
+def test_penguins_from_the_shared_datasets(tmp_path: Path, shared_dir: Path) -> None:
+    paths = _penguins_by_island(tmp_path, shared_dir / "datasets" / "penguins.csv")
+    out = tmp_path / "report.json"
+    run(["audit", paths["Biscoe"], "-t", "species", "--split", f"dream={paths['Dream']}",
+         "--split", f"torgersen={paths['Torgersen']}", "-f", "json", "-o", out], 1)
+    report = json.loads(out.read_text())
+    rows = {row[0]: row for row in _table(report, "splits.class_shares")["rows"]}
+    assert rows["Gentoo"][1:] == [124, 0.7381, 0, 0.0, 0, 0.0]
+
+
+def test_groups_in_more_than_one_split(tmp_path: Path) -> None:
+    train = pd.DataFrame({"patient": [f"p{i // 4}" for i in range(400)], "x": range(400),
+                          "label": ["a", "b"] * 200})
+    test = pd.DataFrame({"patient": [f"p{90 + i // 4}" for i in range(200)], "x": range(1000, 1200),
+                         "label": ["a", "b"] * 100})
+    report = dataaudit.audit({"train": train, "test": test}, target="label", group_column="patient")
+    finding = next(f for f in report.findings if f.check == "splits.group_leakage")
+    assert finding.details["shared_groups"] == 10  # p90 .. p99
+    assert finding.observed == 40 / 200 and finding.examples == list(range(20))
+    assert {"column": "patient", "reason": "the group column of the splits"} in report.dataset["ignored"]
+
+
+def test_one_split_skips_the_split_checks() -> None:
+    report = dataaudit.audit(DATA / "iris.csv", target="target")
+    reasons = {c.reason for c in report.checks if c.check.startswith("splits.")}
+    assert reasons == {"the dataset comes as one split (compare splits with --split NAME=PATH)"}
+    assert report.tables == []
+
+
+FRAMES = st.lists(
+    st.tuples(st.sampled_from(["a", "b", "c", None, "?"]), st.integers(-3, 3) | st.floats(-5, 5, width=16),
+              st.sampled_from(["cat", "dog", "Cat"])),
+    min_size=1, max_size=40,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(FRAMES)
+def test_a_split_compared_with_itself(rows: list[tuple]) -> None:
+    """Every row leaks, none with another label, and nothing drifts or shifts."""
+    frame = pd.DataFrame(rows, columns=["colour", "size", "label"])
+    report = dataaudit.audit({"train": frame, "copy": frame.copy()}, target="label")
+    leaked = _table(report, "splits.leaked_rows")
+    assert [r[1] for r in leaked["rows"]] == list(range(len(frame)))
+    assert all(r[3] == "" for r in leaked["rows"])
+    assert all(row[3] == 0 for row in _table(report, "splits.drift")["rows"])
+    checks = {f.check for f in report.findings if f.check.startswith("splits.")}
+    assert checks <= {"splits.leakage", "splits.size"}
+
+
+# --------------------------------------------------------------------------- command line
+def test_cli_compares_splits_in_process_and_installed(tmp_path: Path) -> None:
+    train, test, truth = _splits(tmp_path, leaked_share=0.05)
+    out = tmp_path / "report.json"
+    args = ["audit", train, "-t", "label", "-i", "id", "--split", f"test={test}", "-f", "json", "-o", out]
+    invoke(args, 1)
+    report = json.loads(out.read_text())
+    assert [r[1] for r in _table(report, "splits.leaked_rows")["rows"]] == truth["leaked_rows"]
+    assert report["dataset"]["splits"]["test"]["rows"] == 1000
+    assert report["dataset"]["splits"]["train"]["reference"] is True
+    stdout, _ = run(["audit", train, "-t", "label", "-i", "id", "--split", f"test={test}"], 1)
+    assert "Class shares per split ('label')" in stdout and "splits.leakage" in stdout
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("test", "'test' is not NAME=PATH"),
+    ("=x.csv", "'=x.csv' is not NAME=PATH"),
+    ("train=x.csv", "split name 'train' is already used by the audited DATA"),
+])
+def test_cli_rejects_a_bad_split(tmp_path: Path, spec: str, message: str) -> None:
+    train, _, _ = _splits(tmp_path)
+    _, err = invoke(["audit", train, "-t", "label", "--split", spec], 2)
+    assert message in err
+
+
+def test_cli_errors_name_the_file_or_column(tmp_path: Path) -> None:
+    train, test, _ = _splits(tmp_path)
+    _, err = invoke(["audit", train, "-t", "label", "-s", f"a={test}", "-s", f"a={test}"], 2)
+    assert "split name 'a' is already used by an earlier --split" in err
+    _, err = run(["audit", train, "-t", "label", "-s", f"test={tmp_path / 'nope.csv'}"], 2)
+    assert err.strip() == f"dataaudit: error: {tmp_path / 'nope.csv'}: no such file"
+    _, err = run(["audit", train, "-t", "label", "-s", f"test={test}", "--group-column", "patient"], 2)
+    assert err.startswith(f"dataaudit: error: {train}: group column 'patient' not found") and "Traceback" not in err
+    _, err = invoke(["audit", train, "-t", "label", "--group-column", "id"], 2)
+    assert "give at least one more split" in err
