@@ -26,16 +26,21 @@ def audit(
     encoding: str | None = None,
     bad_rows: str = "error",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    schema: Any = None,
+    gx_suite: str | Path | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
     One streaming pass builds the profile; the rule pack's checks turn it into findings.
     Raises `InputError` or `RulesError` for input that cannot be audited; a failing gate is
     not an exception here (see `Report.passed` and `Report.raise_for_gate`).
+    `schema` (a pandera `DataFrameSchema` or its YAML file) and `gx_suite` (a Great Expectations
+    suite JSON file) validate the same pass; their failures become findings.
     """
     from dataaudit import __version__
     from dataaudit.checks import run_checks
     from dataaudit.engines.local import profile_source
+    from dataaudit.integrations.observe import collect, observed, validators
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
 
@@ -56,9 +61,12 @@ def audit(
         target=target, ignored=tuple(reasons), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
         sentinels=tuple(mv.sentinels), ignore_reasons=reasons,
     )
+    observers = validators(source.columns, pack, schema=schema, gx_suite=gx_suite)
+    source, seen = observed(source, observers)
     profile = profile_source(source, spec)
     profile.source["problems"] = [asdict(p) for p in source.problems]
     findings, statuses = run_checks(profile, pack)
+    findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     return Report(
         source={k: v for k, v in profile.source.items() if k != "problems"} | {"name": source.name},
         target=target,

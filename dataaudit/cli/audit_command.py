@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -14,7 +15,7 @@ FORMATS = ("console", "json", "markdown")
 
 
 @cli.command()
-@click.argument("data", type=click.Path(path_type=Path))
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-t", "--target", help="The label column (overrides the rule pack's target).")
 @click.option("-r", "--rules", "rules", default="default", show_default=True,
               help="A shipped rule pack (see `dataaudit rules list`) or a path to a YAML rule pack.")
@@ -29,10 +30,16 @@ FORMATS = ("console", "json", "markdown")
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
 @click.option("--bad-rows", type=click.Choice(["error", "skip"]), default="error", show_default=True,
               help="A malformed row stops the audit (error), or is left out and reported as a finding (skip).")
+@click.option("--schema", type=click.Path(path_type=Path),
+              help="A pandera schema (YAML, e.g. from `dataaudit schema infer`); violations become findings.")
+@click.option("--gx-suite", type=click.Path(path_type=Path),
+              help="A Great Expectations suite (JSON) run on the data; failed expectations become findings.")
 @reports_errors
-def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
-          outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str) -> None:
+def audit(data: tuple[Path, ...], outputs: tuple[str, ...], **options: Any) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
+
+    Several DATA files are audited one after the other (as pre-commit passes them), each
+    report to stdout; the exit code is the worst of theirs.
 
     \b
     Examples:
@@ -40,12 +47,20 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
       dataaudit audit train.parquet -t label --rules strict --format json -o audit.json
       dataaudit audit train.csv -t label --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
+    if len(data) > 1 and outputs:
+        raise click.UsageError(f"--output takes one DATA file, not {len(data)}: several files report to stdout")
+    sys.exit(max(_audit_one(path, outputs=outputs, **options) for path in data))
+
+
+def _audit_one(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
+               outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str,
+               schema: Path | None, gx_suite: Path | None) -> int:
     from dataaudit.api import audit as run_audit
     from dataaudit.report.formats import Format, render
 
     destinations = pair_outputs(formats or ("console",), outputs)
     report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
-                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
+                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows, schema=schema, gx_suite=gx_suite)
     for fmt, output in destinations:
         text = render(report, Format(fmt))
         if output in (None, "-"):
@@ -57,4 +72,4 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
         verdict = "passed" if report.passed else "FAILED"
         click.echo(f"dataaudit: {verdict} ({counts['fail']} fail, {counts['warn']} warn, {counts['info']} info); "
                    f"report written to {', '.join(o for _, o in destinations)}", err=True)
-    sys.exit(EXIT_PASSED if report.passed else EXIT_FAILED)
+    return EXIT_PASSED if report.passed else EXIT_FAILED
