@@ -48,9 +48,16 @@ def load_suite(path: str | Path) -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not JSON: {exc.msg}") from None
     try:
-        return gx.ExpectationSuite(**data)
+        suite = gx.ExpectationSuite(**data)
     except Exception as exc:  # GX raises pydantic, marshmallow and its own errors for a malformed suite
         raise InputError(f"{path}: not a Great Expectations suite: {' '.join(str(exc).split())[:300]}") from None
+    # GX logs an expectation it cannot build and leaves it out: an audit would pass without it
+    given = [e.get("type") or e.get("expectation_type") for e in data.get("expectations", [])]
+    loaded = [e.expectation_type for e in suite.expectations]
+    lost = [t for t in given if t not in loaded]
+    if lost:
+        raise InputError(f"{path}: not a Great Expectations suite: GX cannot build {', '.join(map(repr, lost))}")
+    return suite
 
 
 def validate_frame(suite: Any, frame: pd.DataFrame) -> Any:
@@ -112,9 +119,9 @@ def _finding(result: Any) -> Finding | None:
     column = kwargs.get("column")
     on = f" on column {column!r}" if column else ""
     details: dict[str, Any] = {"expectation": config.type, "kwargs": _plain(kwargs)}
-    info = result.exception_info or {}
-    if info.get("raised_exception"):
-        message = f"GX expectation {config.type}{on} could not run: {info.get('exception_message')}"
+    error = _raised(result.exception_info or {})
+    if error is not None:
+        message = f"GX expectation {config.type}{on} could not run: {error}"
         return Finding(check=f"gx.{config.type}", severity=severity, message=message, column=column, details=details)
     outcome = result.result or {}
     details["result"] = _plain({k: v for k, v in outcome.items() if not k.startswith("partial_unexpected_counts")})
@@ -136,6 +143,17 @@ def _finding(result: Any) -> Finding | None:
                    observed=_plain(outcome.get("observed_value")), details=details)
 
 
+def _raised(info: dict[str, Any]) -> str | None:
+    """The exception message of an expectation that could not run; GX keys it by metric, or not."""
+    for entry in (info, *info.values()):
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            return " ".join(str(entry.get("exception_message")).split())[:300]
+    return None
+
+
 def _plain(value: Any) -> Any:
     """JSON-safe: the report is serialised; GX results hold numpy numbers and NaN."""
-    return json.loads(json.dumps(value, default=str), parse_constant=lambda _: None)
+    def scalar(item: Any) -> Any:
+        return item.item() if hasattr(item, "item") else str(item)
+
+    return json.loads(json.dumps(value, default=scalar), parse_constant=lambda _: None)

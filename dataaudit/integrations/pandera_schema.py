@@ -107,9 +107,11 @@ class SchemaValidator:
         cases = self._failures(frame)
         uncoercible = cases[cases["check"].str.startswith("coerce_dtype(") & cases["index"].notna()]
         if len(uncoercible):
-            # a value that cannot take the dtype stops the column's checks; check the other rows again
+            # a value that cannot take the dtype stops the checks of its column: check those columns
+            # again without the rows holding such values (other columns' results stand)
+            broken = cases["column"].isin(set(uncoercible["column"]))
             rest = self._failures(frame.drop(index=uncoercible["index"].unique()))
-            cases = _concat(uncoercible, rest)
+            cases = _concat(_concat(cases[~broken], uncoercible), rest[rest["column"].isin(set(uncoercible["column"]))])
         for case in cases.itertuples(index=False):
             column = None if case.column is None or case.column != case.column else str(case.column)
             if case.index is None or case.index != case.index:
@@ -173,7 +175,7 @@ def _on(column: str | None) -> str:
 def _concat(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.concat([frame for frame in (first, second) if len(frame)]) if len(second) else first
+    return pd.concat([first, second]) if len(first) and len(second) else (first if len(first) else second)
 
 
 def _one_line(exc: BaseException) -> str:
