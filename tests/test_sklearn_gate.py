@@ -105,5 +105,5 @@ def test_y_named_like_a_column_of_x_is_an_error() -> None:
 
 
 @parametrize_with_checks([AuditGate(rules=warn_only_pack())])
-def test_sklearn_estimator_checks(estimator, check) -> None:  # noqa: ANN001  (supplied by scikit-learn)
+def test_sklearn_estimator_checks(estimator, check) -> None:
     check(estimator)

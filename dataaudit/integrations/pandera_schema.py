@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dataaudit.checks.base import pct
 from dataaudit.errors import InputError
 from dataaudit.integrations.frames import to_frame, with_numbers
 from dataaudit.report.model import CheckStatus, Finding, Severity
@@ -86,7 +87,7 @@ class _Tally:
         if row is not None and len(self.rows) < EXAMPLE_ROWS:
             self.rows.append(int(row))
         shown = repr(value)
-        if len(self.values) < EXAMPLE_VALUES and shown not in self.values:
+        if value is not None and value == value and len(self.values) < EXAMPLE_VALUES and shown not in self.values:
             self.values.append(shown)
 
 
@@ -158,11 +159,11 @@ class SchemaValidator:
 
     @staticmethod
     def _finding(column: str | None, check: str, tally: _Tally, rows: int) -> Finding:
-        share = f" ({100 * tally.count / rows:.3g}%)" if rows else ""
+        share = f" ({pct(tally.count, rows)})" if rows else ""
         return Finding(
             check=CHECK_ID, severity=Severity.FAIL, column=column, observed=tally.count,
             message=(f"{tally.count:,} {'row' if tally.count == 1 else 'rows'}{share} fail pandera check "
-                     f"{check}{_on(column)}; values e.g. {', '.join(tally.values)}."),
+                     f"{check}{_on(column)}" + (f"; values e.g. {', '.join(tally.values)}." if tally.values else ".")),
             examples=tally.rows,
             details={"pandera_check": check, "failure_cases": tally.values},
         )
