@@ -68,6 +68,14 @@ def test_several_files_exit_with_the_worst_verdict(good_and_bad: tuple[Path, Pat
     assert "good.csv" in out and "bad.csv" in out
 
 
+def test_an_unreadable_file_among_several_is_reported_and_the_rest_audited(good_and_bad: tuple[Path, Path],
+                                                                          tmp_path: Path) -> None:
+    good, bad = good_and_bad
+    out, err = invoke(["audit", tmp_path / "gone.csv", good, bad, "-t", "label"], 2)
+    assert err.splitlines() == [f"dataaudit: error: {tmp_path / 'gone.csv'}: no such file"]
+    assert "good.csv" in out and "bad.csv" in out
+
+
 def test_several_files_with_one_output_is_a_usage_error(good_and_bad: tuple[Path, Path], tmp_path: Path) -> None:
     _, err = invoke(["audit", *good_and_bad, "-o", tmp_path / "r.json", "-f", "json"], 2)
     assert "--output takes one DATA file, not 2" in err

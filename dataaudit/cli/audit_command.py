@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, pair_outputs, reports_errors, write_text
+from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, pair_outputs, reports_errors, write_text
 from dataaudit.cli.group import cli
 
 FORMATS = ("console", "json", "markdown")
@@ -39,7 +39,7 @@ def audit(data: tuple[Path, ...], outputs: tuple[str, ...], **options: Any) -> N
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
 
     Several DATA files are audited one after the other (as pre-commit passes them), each
-    report to stdout; the exit code is the worst of theirs.
+    report to stdout, a file that cannot be read reported on stderr; the exit code is the worst.
 
     \b
     Examples:
@@ -49,7 +49,20 @@ def audit(data: tuple[Path, ...], outputs: tuple[str, ...], **options: Any) -> N
     """
     if len(data) > 1 and outputs:
         raise click.UsageError(f"--output takes one DATA file, not {len(data)}: several files report to stdout")
-    sys.exit(max(_audit_one(path, outputs=outputs, **options) for path in data))
+    if len(data) == 1:
+        sys.exit(_audit_one(data[0], outputs=outputs, **options))
+    sys.exit(max(_audit_each(path, **options) for path in data))
+
+
+def _audit_each(path: Path, **options: Any) -> int:
+    """One of several files: an unreadable one is reported and the others still audited."""
+    from dataaudit.errors import DataAuditError
+
+    try:
+        return _audit_one(path, outputs=(), **options)
+    except DataAuditError as exc:
+        click.echo(f"dataaudit: error: {exc}", err=True)
+        return EXIT_ERROR
 
 
 def _audit_one(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
