@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dataaudit
 from tests.cli_helpers import invoke, run
@@ -138,3 +141,32 @@ def test_a_broken_schema_file_is_one_line_and_exit_2(tmp_path: Path, content: st
 def test_a_missing_schema_file_is_exit_2(tmp_path: Path) -> None:
     _, err = invoke(["audit", PENGUINS, "--schema", tmp_path / "nope.yaml"], 2)
     assert "nope.yaml: cannot read the schema" in err
+
+
+CELLS = st.one_of(st.integers(-5, 30).map(str), st.sampled_from(["x", "", "NA", "2.5"]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(rows=st.lists(st.tuples(CELLS, CELLS), min_size=1, max_size=60), chunk_rows=st.integers(1, 20))
+def test_schema_findings_do_not_depend_on_chunking(rows: list[tuple[str, str]], chunk_rows: int) -> None:
+    """Chunk by chunk or whole, the same failures on the same rows (a row breaking one column's
+    dtype still has its other columns checked)."""
+    frame = pd.DataFrame(rows, columns=["a", "b"])
+    schema = pa.DataFrameSchema({"a": pa.Column(int, pa.Check.ge(0)), "b": pa.Column(int, pa.Check.le(20))})
+    whole = schema_findings(dataaudit.audit(frame, schema=schema, chunk_rows=len(rows)))
+    chunked = schema_findings(dataaudit.audit(frame, schema=schema, chunk_rows=chunk_rows))
+    assert {k: (f["observed"], f["examples"]) for k, f in chunked.items()} == \
+        {k: (f["observed"], f["examples"]) for k, f in whole.items()}
+    def rows_where(column: int, test: Callable[[str], bool]) -> list[int]:
+        return [i for i, row in enumerate(rows) if test(row[column])][:10]
+
+    def examples(column: str, check: str) -> list[int]:
+        return whole[(column, check)]["examples"] if (column, check) in whole else []
+
+    def integer(cell: str) -> bool:
+        return cell.lstrip("-").isdigit()
+
+    assert examples("a", "coerce_dtype('int64')") == rows_where(0, lambda c: c not in ("", "NA") and not integer(c))
+    assert examples("a", "greater_than_or_equal_to(0)") == rows_where(0, lambda c: integer(c) and int(c) < 0)
+    assert examples("b", "less_than_or_equal_to(20)") == rows_where(1, lambda c: integer(c) and int(c) > 20)
+    assert examples("b", "not_nullable") == rows_where(1, lambda c: c in ("", "NA"))

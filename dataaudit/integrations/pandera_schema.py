@@ -105,29 +105,37 @@ class SchemaValidator:
 
     def add(self, batch: pa.RecordBatch, offset: int) -> None:
         frame = to_frame(batch, self.columns, offset, self.missing)
-        cases = self._failures(frame)
-        uncoercible = cases[cases["check"].str.startswith("coerce_dtype(") & cases["index"].notna()]
-        if len(uncoercible):
-            # a value that cannot take the dtype stops the checks of its column: check those columns
-            # again without the rows holding such values (other columns' results stand)
-            broken = cases["column"].isin(set(uncoercible["column"]))
-            rest = self._failures(frame.drop(index=uncoercible["index"].unique()))
-            cases = _concat(_concat(cases[~broken], uncoercible), rest[rest["column"].isin(set(uncoercible["column"]))])
+        cases = self._failures(frame, self.schema)
+        uncoercible = cases["check"].str.startswith("coerce_dtype(") & cases["index"].notna()
+        if uncoercible.any():
+            # a value that cannot take the dtype (a word, or a null in an int column) stops the checks
+            # of its column: check each such column again without those rows (other columns' results
+            # stand); a null is `not_nullable`'s to report, not a coercion failure
+            broken = cases[uncoercible].groupby("column")["index"].unique()
+            again = [self._failures(frame.loc[~frame.index.isin(rows), [column]], self._column_schema(column))
+                     for column, rows in broken.items()]
+            kept = ~cases["column"].isin(set(broken.index)) | (cases["check"] == "not_nullable")
+            cases = _concat(cases[kept], *again, cases[uncoercible & cases["failure_case"].notna()])
+        cases = cases[~(cases["check"].str.startswith("coerce_dtype(") & cases["failure_case"].isna())]
         for case in cases.itertuples(index=False):
-            column = None if case.column is None or case.column != case.column else str(case.column)
-            if case.index is None or case.index != case.index:
-                self.whole_table.add((column, str(case.check), str(case.failure_case)))
+            column = None if case.column is None else str(case.column)
+            if case.index is None:
+                self.whole_table.add((column, case.check, str(case.failure_case)))
             else:
-                self.tallies.setdefault((column, str(case.check)), _Tally()).add(case.index, case.failure_case)
+                self.tallies.setdefault((column, case.check), _Tally()).add(case.index, case.failure_case)
 
-    def _failures(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def _column_schema(self, column: str) -> pa_schema.DataFrameSchema:
+        return _pandera().DataFrameSchema({column: self.schema.columns[column]}, coerce=True)
+
+    @staticmethod
+    def _failures(frame: pd.DataFrame, schema: pa_schema.DataFrameSchema) -> pd.DataFrame:
         import pandas as pd
 
         pandera = _pandera()
         empty = pd.DataFrame({"column": [], "check": [], "failure_case": [], "index": []}, dtype=object)
         empty["check"] = empty["check"].astype(str)
         try:
-            self.schema.validate(frame, lazy=True)
+            schema.validate(frame, lazy=True)
         except pandera.errors.SchemaErrors as exc:
             cases = exc.failure_cases[["column", "check", "failure_case", "index"]].astype(object)
         except pandera.errors.SchemaError as exc:
@@ -139,12 +147,11 @@ class SchemaValidator:
         cases["check"] = cases["check"].astype(str)
         coercing = cases["check"].str.startswith("coerce_dtype(")
         coerced = set(zip(cases.loc[coercing, "column"], cases.loc[coercing, "index"], strict=True))
-        # pandera repeats an uncoercible value as a dtype failure, and reports a null as a coerce
-        # failure that `not_nullable` already reports
+        # pandera repeats an uncoercible value as a dtype failure
         repeated = cases["check"].str.startswith("dtype(") & pd.Series(
             [(c, i) in coerced for c, i in zip(cases["column"], cases["index"], strict=True)], index=cases.index,
             dtype=bool)
-        return cases[~(repeated | (coercing & cases["failure_case"].isna()))]
+        return cases[~repeated]
 
     def results(self, rows: int) -> tuple[list[Finding], list[CheckStatus]]:
         findings = [self._finding(column, check, tally, rows) for (column, check), tally in self.tallies.items()]
@@ -173,10 +180,11 @@ def _on(column: str | None) -> str:
     return f" on column {column!r}" if column is not None else ""
 
 
-def _concat(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+def _concat(*frames: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.concat([first, second]) if len(first) and len(second) else (first if len(first) else second)
+    filled = [frame for frame in frames if len(frame)]
+    return pd.concat(filled) if filled else frames[0]
 
 
 def _one_line(exc: BaseException) -> str:
