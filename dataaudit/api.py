@@ -31,6 +31,8 @@ def audit(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     splits: dict[str, Any] | None = None,
     group_column: str | None = None,
+    schema: Any = None,
+    gx_suite: str | Path | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
@@ -43,10 +45,14 @@ def audit(
     compared with it), or `data` (named "train") plus `splits={"val": ..., "test": ...}`.
     `group_column` names a column of every split whose values (patients, users, documents)
     must each live in one split only; it is not used as a feature.
+
+    `schema` (a pandera `DataFrameSchema` or its YAML file) and `gx_suite` (a Great Expectations
+    suite JSON file) validate the same pass; their failures become findings.
     """
     from dataaudit import __version__
     from dataaudit.checks import run_checks
     from dataaudit.engines.local import profile_source
+    from dataaudit.integrations.observe import collect, observed, validators
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
     from dataaudit.splits import run as split_run
@@ -76,6 +82,9 @@ def audit(
         target=target, ignored=tuple(reasons), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
         sentinels=tuple(mv.sentinels), ignore_reasons=reasons, quantiles=len(sources) > 1,
     )
+    observers = validators(source.columns, pack, schema=schema, gx_suite=gx_suite)
+    source, seen = observed(source, observers)
+    sources[next(iter(sources))] = source
     path = source.info.get("path")
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
         sha256 = hasher.submit(file_sha256, Path(path)) if path else None
@@ -91,6 +100,7 @@ def audit(
             profile.source["sha256"] = sha256.result()
     profile.source["problems"] = [asdict(p) for p in source.problems]
     findings, statuses = run_checks(profile, pack)
+    findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     return Report(
         source={k: v for k, v in profile.source.items() if k != "problems"} | {"name": source.name},
         target=target,

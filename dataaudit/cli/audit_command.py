@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from dataaudit.cli.common import pair_outputs, reports_errors
+from dataaudit.cli.common import EXIT_ERROR, pair_outputs, reports_errors
 from dataaudit.cli.deliver import FORMATS, deliver
 from dataaudit.cli.group import cli
 from dataaudit.cli.split_options import group_option, split_option
 
 
 @cli.command()
-@click.argument("data", type=click.Path(path_type=Path))
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-t", "--target", help="The label column (overrides the rule pack's target).")
 @click.option("-r", "--rules", "rules", default="default", show_default=True,
               help="A shipped rule pack (see `dataaudit rules list`) or a path to a YAML rule pack.")
@@ -32,11 +33,16 @@ from dataaudit.cli.split_options import group_option, split_option
               help="A malformed row stops the audit (error), or is left out and reported as a finding (skip).")
 @split_option
 @group_option
+@click.option("--schema", type=click.Path(path_type=Path),
+              help="A pandera schema (YAML, e.g. from `dataaudit schema infer`); violations become findings.")
+@click.option("--gx-suite", type=click.Path(path_type=Path),
+              help="A Great Expectations suite (JSON) run on the data; failed expectations become findings.")
 @reports_errors
-def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
-          outputs: tuple[str, ...], strict: bool, summary: bool, delimiter: str | None, encoding: str | None,
-          bad_rows: str, splits: dict[str, Path], group_column: str | None) -> None:
+def audit(data: tuple[Path, ...], outputs: tuple[str, ...], **options: Any) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
+
+    Several DATA files are audited one after the other (as pre-commit passes them), each
+    report to stdout, a file that cannot be read reported on stderr; the exit code is the worst.
 
     \b
     Examples:
@@ -46,10 +52,32 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
       dataaudit audit train.csv -t label -f json -o a.json -f html -o a.html -f junit -o a.xml
       dataaudit audit train.csv -t label --split val=val.csv --split test=test.csv --group-column patient_id
     """
+    if len(data) > 1 and outputs:
+        raise click.UsageError(f"--output takes one DATA file, not {len(data)}: several files report to stdout")
+    if len(data) == 1:
+        sys.exit(_audit_one(data[0], outputs=outputs, **options))
+    sys.exit(max(_audit_each(path, **options) for path in data))
+
+
+def _audit_each(path: Path, **options: Any) -> int:
+    """One of several files: an unreadable one is reported and the others still audited."""
+    from dataaudit.errors import DataAuditError
+
+    try:
+        return _audit_one(path, outputs=(), **options)
+    except DataAuditError as exc:
+        click.echo(f"dataaudit: error: {exc}", err=True)
+        return EXIT_ERROR
+
+
+def _audit_one(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
+               outputs: tuple[str, ...], strict: bool, summary: bool, delimiter: str | None, encoding: str | None,
+               bad_rows: str, splits: dict[str, Path], group_column: str | None, schema: Path | None,
+               gx_suite: Path | None) -> int:
     from dataaudit.api import audit as run_audit
 
     destinations = pair_outputs(formats or ("console",), outputs)
     report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
                        delimiter=delimiter, encoding=encoding, bad_rows=bad_rows, splits=splits,
-                       group_column=group_column)
-    sys.exit(deliver(report, destinations, summary))
+                       group_column=group_column, schema=schema, gx_suite=gx_suite)
+    return deliver(report, destinations, summary)

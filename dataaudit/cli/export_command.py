@@ -1,0 +1,52 @@
+"""`dataaudit export gx`: a rule pack's checks as a Great Expectations suite other tools can run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from dataaudit.cli.common import reports_errors, write_text
+from dataaudit.cli.group import cli
+
+
+@cli.group()
+def export() -> None:
+    """Export a rule pack's checks in another tool's format."""
+
+
+@export.command("gx")
+@click.option("-r", "--rules", default="default", show_default=True,
+              help="A shipped rule pack or a path to a YAML rule pack.")
+@click.option("-t", "--target", help="The label column (overrides the rule pack's target).")
+@click.option("--data", "data", type=click.Path(path_type=Path),
+              help="A data file whose columns get per-column expectations (missing values, constants).")
+@click.option("--name", help="The suite's name.  [default: dataaudit-<rules>]")
+@click.option("-o", "--output", default="-", show_default=True, metavar="PATH", help="Where to write the suite.")
+@reports_errors
+def export_gx(rules: str, target: str | None, data: Path | None, name: str | None, output: str) -> None:
+    """Write the rule pack's checks as a Great Expectations 1.x Expectation Suite (JSON).
+
+    Fail levels become critical expectations, warn levels warning ones; checks GX cannot state
+    are listed in the suite's meta.
+
+    \b
+    Examples:
+      dataaudit export gx --rules default --target label -o suite.json
+      dataaudit export gx -r strict -t label --data train.csv -o suite.json
+      dataaudit audit new.csv --target label --gx-suite suite.json
+    """
+    from dataaudit.integrations.gx_export import export_suite
+    from dataaudit.io import open_source
+    from dataaudit.rules.load import load_rules
+
+    loaded = load_rules(rules)
+    columns = open_source(data).columns if data is not None else None
+    suite = export_suite(loaded.rules, name or f"dataaudit-{loaded.name}", target=target, columns=columns)
+    text = json.dumps(suite, indent=2) + "\n"
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_text(Path(output), text)
+        click.echo(f"dataaudit: {len(suite['expectations'])} expectations written to {output}", err=True)

@@ -1,0 +1,49 @@
+"""`dataaudit schema infer`: a pandera schema learnt from a reference dataset, in pandera's YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dataaudit.cli.common import reports_errors, write_text
+from dataaudit.cli.group import cli
+
+DEFAULT_SAMPLE = 100_000
+
+
+@cli.group()
+def schema() -> None:
+    """pandera schemas: infer one to validate later data with `dataaudit audit --schema`."""
+
+
+@schema.command("infer")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, metavar="PATH", help="Where to write the schema ('-' for stdout).")
+@click.option("--sample", type=click.IntRange(min=1), default=DEFAULT_SAMPLE, show_default=True,
+              help="Infer from the first N rows.")
+@click.option("-r", "--rules", default="default", show_default=True,
+              help="The rule pack whose missing-value tokens (NA, ?, blanks) read as nulls.")
+@click.option("--delimiter", help="CSV field delimiter (detected when not given).")
+@click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
+@reports_errors
+def infer(data: Path, output: str, sample: int, rules: str, delimiter: str | None, encoding: str | None) -> None:
+    """Infer a pandera schema (dtypes, nullability, value ranges) from DATA.
+
+    \b
+    Examples:
+      dataaudit schema infer train.csv -o schema.yaml
+      dataaudit audit new.csv --target label --schema schema.yaml
+    """
+    from dataaudit.integrations.pandera_schema import infer_schema
+    from dataaudit.io import open_source
+    from dataaudit.rules.load import load_rules
+
+    missing = load_rules(rules).rules.missing_values
+    source = open_source(data, delimiter=delimiter, encoding=encoding)
+    text = infer_schema(source, missing, sample).to_yaml()
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_text(Path(output), text)
+        click.echo(f"dataaudit: schema of {len(source.columns)} columns written to {output}", err=True)

@@ -1,0 +1,65 @@
+"""Record batches as the pandas frames that pandera and Great Expectations validate.
+
+The audit reads CSV cells as text and counts disguised missing values (`NA`, `?`, blanks) by
+the rule pack's tokens; a frame handed to another validator carries those cells as nulls, so
+both judge missing values alike, and its index holds the 0-based data-row numbers the report uses.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from dataaudit.rules.model import MissingValues
+
+
+def to_frame(batch: pa.RecordBatch | pa.Table, columns: list[str], offset: int,
+             missing: MissingValues) -> pd.DataFrame:
+    """A frame with the source's columns in order, tokens as nulls, rows numbered from `offset`."""
+    import pandas as pd
+
+    folded = _folded_tokens(missing)
+    arrays = {}
+    for name in columns:
+        array = batch.column(name) if name in batch.schema.names else pa.nulls(batch.num_rows, pa.string())
+        arrays[name] = _null_tokens(array, folded, missing.case_sensitive)
+    frame = pa.table(arrays).to_pandas()
+    frame.index = pd.RangeIndex(offset, offset + len(frame))
+    return frame
+
+
+def with_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns whose every present value is a number become numeric, as a typed reader would
+    make them; a column with one word in it stays text."""
+    import pandas as pd
+
+    typed = frame.copy()
+    for name in frame.columns:
+        column = frame[name]
+        if not (pd.api.types.is_string_dtype(column) or column.dtype == object):
+            continue
+        present = column.notna()
+        if not present.any():
+            continue
+        numbers = pd.to_numeric(column, errors="coerce")
+        if numbers[present].notna().all():
+            typed[name] = numbers
+    return typed
+
+
+def _folded_tokens(missing: MissingValues) -> pa.Array:
+    tokens = (t.strip() for t in missing.tokens)
+    return pa.array(sorted(set(tokens if missing.case_sensitive else (t.lower() for t in tokens))), pa.string())
+
+
+def _null_tokens(array: pa.Array | pa.ChunkedArray, folded: pa.Array, case_sensitive: bool) -> pa.Array:
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)) or not len(folded):
+        return array
+    trimmed = pc.utf8_trim_whitespace(array)
+    token = pc.is_in(trimmed if case_sensitive else pc.utf8_lower(trimmed), value_set=folded)
+    return pc.if_else(token, pa.scalar(None, array.type), array)

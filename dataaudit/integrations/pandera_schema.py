@@ -1,0 +1,192 @@
+"""pandera schemas: infer one from a reference dataset, and validate the audited data against one.
+
+Validation runs chunk by chunk as the audit streams the file, and keeps per (column, check)
+only a count and the first example rows and values, so memory stays bounded by the chunk size.
+The audit reads CSV cells as text, so the schema is applied with `coerce=True`: a value that
+cannot become the column's dtype is a `coerce_dtype(...)` failure, reported with its row.
+Checks spanning rows (`unique`, DataFrame-wide checks) see one chunk at a time.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dataaudit.checks.base import pct
+from dataaudit.errors import InputError
+from dataaudit.integrations.frames import to_frame, with_numbers
+from dataaudit.report.model import CheckStatus, Finding, Severity
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa_schema
+    import pyarrow as pa
+
+    from dataaudit.io import Source
+    from dataaudit.rules.model import MissingValues
+
+CHECK_ID = "schema.pandera"
+DESCRIPTION = "Every row satisfies the given pandera schema (dtypes, nullability, checks)."
+EXAMPLE_ROWS = 10
+EXAMPLE_VALUES = 5
+
+
+def _pandera() -> Any:
+    try:
+        import pandera.pandas as pandera
+    except ImportError:
+        raise InputError("pandera schemas need the 'pandera' extra: pip install 'dataaudit[pandera]'") from None
+    return pandera
+
+
+def load_schema(schema: str | Path | pa_schema.DataFrameSchema) -> pa_schema.DataFrameSchema:
+    """A `DataFrameSchema` as given, or read from pandera's YAML file."""
+    pandera = _pandera()
+    if isinstance(schema, pandera.DataFrameSchema):
+        return schema
+    path = Path(schema)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the schema: {exc.strerror or exc}") from None
+    try:
+        return pandera.DataFrameSchema.from_yaml(text)
+    except Exception as exc:  # pandera raises yaml, key and its own errors for a malformed file
+        raise InputError(f"{path}: not a pandera schema: {_one_line(exc)}") from None
+
+
+def infer_schema(source: Source, missing: MissingValues, sample_rows: int | None) -> pa_schema.DataFrameSchema:
+    """pandera's own inference on the first `sample_rows` rows (all when None), typed as a reader
+    that knows numbers would type them; the index is left out, rows are numbered by the audit."""
+    import pandas as pd
+
+    pandera = _pandera()
+    frames, rows = [], 0
+    for batch in source.batches():
+        if sample_rows is not None and rows >= sample_rows:
+            break
+        take = batch if sample_rows is None else batch.slice(0, sample_rows - rows)
+        frames.append(to_frame(take, source.columns, rows, missing))
+        rows += take.num_rows
+    if not rows:
+        raise InputError(f"{source.name}: no rows to infer a schema from")
+    frame = with_numbers(pd.concat(frames))
+    return pandera.infer_schema(frame).reset_index(drop=True)
+
+
+@dataclass
+class _Tally:
+    count: int = 0
+    rows: list[int] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+
+    def add(self, row: Any, value: Any) -> None:
+        self.count += 1
+        if row is not None and len(self.rows) < EXAMPLE_ROWS:
+            self.rows.append(int(row))
+        shown = repr(value)
+        if value is not None and value == value and len(self.values) < EXAMPLE_VALUES and shown not in self.values:
+            self.values.append(shown)
+
+
+class SchemaValidator:
+    """Validates each batch against the schema; a `BatchObserver` of the audit's pass."""
+
+    def __init__(self, schema: str | Path | pa_schema.DataFrameSchema, columns: list[str],
+                 missing: MissingValues) -> None:
+        self.schema = copy.deepcopy(load_schema(schema))
+        self.schema.coerce = True
+        self.columns = columns
+        self.missing = missing
+        self.tallies: dict[tuple[str | None, str], _Tally] = {}
+        self.whole_table: set[tuple[str | None, str, str]] = set()
+
+    def add(self, batch: pa.RecordBatch, offset: int) -> None:
+        frame = to_frame(batch, self.columns, offset, self.missing)
+        cases = self._failures(frame, self.schema)
+        uncoercible = cases["check"].str.startswith("coerce_dtype(") & cases["index"].notna()
+        if uncoercible.any():
+            # a value that cannot take the dtype (a word, or a null in an int column) stops the checks
+            # of its column: check each such column again without those rows (other columns' results
+            # stand); a null is `not_nullable`'s to report, not a coercion failure
+            broken = cases[uncoercible].groupby("column")["index"].unique()
+            again = [self._failures(frame.loc[~frame.index.isin(rows), [column]], self._column_schema(column))
+                     for column, rows in broken.items()]
+            kept = ~cases["column"].isin(set(broken.index)) | (cases["check"] == "not_nullable")
+            cases = _concat(cases[kept], *again, cases[uncoercible & cases["failure_case"].notna()])
+        cases = cases[~(cases["check"].str.startswith("coerce_dtype(") & cases["failure_case"].isna())]
+        for case in cases.itertuples(index=False):
+            column = None if case.column is None else str(case.column)
+            if case.index is None:
+                self.whole_table.add((column, case.check, str(case.failure_case)))
+            else:
+                self.tallies.setdefault((column, case.check), _Tally()).add(case.index, case.failure_case)
+
+    def _column_schema(self, column: str) -> pa_schema.DataFrameSchema:
+        return _pandera().DataFrameSchema({column: self.schema.columns[column]}, coerce=True)
+
+    @staticmethod
+    def _failures(frame: pd.DataFrame, schema: pa_schema.DataFrameSchema) -> pd.DataFrame:
+        import pandas as pd
+
+        pandera = _pandera()
+        empty = pd.DataFrame({"column": [], "check": [], "failure_case": [], "index": []}, dtype=object)
+        empty["check"] = empty["check"].astype(str)
+        try:
+            schema.validate(frame, lazy=True)
+        except pandera.errors.SchemaErrors as exc:
+            cases = exc.failure_cases[["column", "check", "failure_case", "index"]].astype(object)
+        except pandera.errors.SchemaError as exc:
+            cases = pd.DataFrame({"column": [None], "check": [str(exc.check or "schema")],
+                                  "failure_case": [_one_line(exc)], "index": [None]})
+        else:
+            return empty
+        cases = cases.where(cases.notna(), None)
+        cases["check"] = cases["check"].astype(str)
+        coercing = cases["check"].str.startswith("coerce_dtype(")
+        coerced = set(zip(cases.loc[coercing, "column"], cases.loc[coercing, "index"], strict=True))
+        # pandera repeats an uncoercible value as a dtype failure
+        repeated = cases["check"].str.startswith("dtype(") & pd.Series(
+            [(c, i) in coerced for c, i in zip(cases["column"], cases["index"], strict=True)], index=cases.index,
+            dtype=bool)
+        return cases[~repeated]
+
+    def results(self, rows: int) -> tuple[list[Finding], list[CheckStatus]]:
+        findings = [self._finding(column, check, tally, rows) for (column, check), tally in self.tallies.items()]
+        findings += [
+            Finding(check=CHECK_ID, severity=Severity.FAIL, column=column,
+                    message=f"pandera check {check} failed{_on(column)}: {case}",
+                    details={"pandera_check": check, "failure_case": case})
+            for column, check, case in sorted(self.whole_table, key=str)
+        ]
+        status = "fail" if findings else "passed"
+        return findings, [CheckStatus(CHECK_ID, DESCRIPTION, status)]
+
+    @staticmethod
+    def _finding(column: str | None, check: str, tally: _Tally, rows: int) -> Finding:
+        share = f" ({pct(tally.count, rows)})" if rows else ""
+        return Finding(
+            check=CHECK_ID, severity=Severity.FAIL, column=column, observed=tally.count,
+            message=(f"{tally.count:,} {'row' if tally.count == 1 else 'rows'}{share} fail pandera check "
+                     f"{check}{_on(column)}" + (f"; values e.g. {', '.join(tally.values)}." if tally.values else ".")),
+            examples=tally.rows,
+            details={"pandera_check": check, "failure_cases": tally.values},
+        )
+
+
+def _on(column: str | None) -> str:
+    return f" on column {column!r}" if column is not None else ""
+
+
+def _concat(*frames: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
+    filled = [frame for frame in frames if len(frame)]
+    return pd.concat(filled) if filled else frames[0]
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + ("..." if len(text) > 300 else "")

@@ -1,0 +1,148 @@
+"""Great Expectations: an exported suite loads in GX, and GX's own verdict on the data agrees with
+the audit's; a given suite runs inside the audit and its failures become findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import great_expectations as gx
+import pandas as pd
+import pytest
+
+import dataaudit
+from dataaudit.rules.load import load_rules
+from tests.cli_helpers import invoke, run
+from tests.conftest import DATA
+
+RULES = """\
+target: species
+checks:
+  labels: {allowed: [Adelie, Gentoo, Chinstrap]}
+"""
+
+
+@pytest.fixture
+def rules_file(tmp_path: Path) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULES, encoding="utf-8")
+    return path
+
+
+def penguins(tmp_path: Path, name: str, change: callable | None = None) -> Path:
+    frame = pd.read_csv(DATA / "penguins.csv", dtype=str, keep_default_na=False)
+    if change is not None:
+        frame = change(frame)
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+# Each case: a dataset and how it breaks (or not); the verdicts are GX's and the audit's, compared.
+CASES = {
+    "clean": None,
+    "too_few_rows": lambda f: f.head(15),
+    "unexpected_label": lambda f: f.assign(species=f["species"].where(f.index % 50 != 0, "Emperor")),
+    "mostly_missing_column": lambda f: f.assign(bill_depth_mm=f["bill_depth_mm"].where(f.index % 2 == 0, "NA")),
+    "missing_labels": lambda f: f.assign(species=f["species"].where(f.index % 20 != 0, "")),
+    "one_class": lambda f: f.assign(species="Adelie"),
+}
+
+
+def gx_verdict(suite_path: Path, data: Path, tokens: list[str]) -> tuple[bool, bool]:
+    """(critical expectations all pass, every expectation passes), by GX alone on pandas' reading."""
+    frame = pd.read_csv(data, na_values=tokens, keep_default_na=False)
+    context = gx.get_context(mode="ephemeral")
+    suite = context.suites.add(gx.ExpectationSuite(**json.loads(suite_path.read_text(encoding="utf-8"))))
+    batch = (context.data_sources.add_pandas("p").add_dataframe_asset("a").add_batch_definition_whole_dataframe("b")
+             .get_batch(batch_parameters={"dataframe": frame}))
+    result = batch.validate(suite)
+    critical = all(r.success for r in result.results if r.expectation_config.severity.value == "critical")
+    return critical, result.success
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_gx_agrees_with_the_audit_on_the_exported_checks(tmp_path: Path, rules_file: Path, case: str) -> None:
+    data = penguins(tmp_path, f"{case}.csv", CASES[case])
+    suite = tmp_path / "suite.json"
+    invoke(["export", "gx", "--rules", rules_file, "--data", data, "-o", suite], 0)
+    tokens = load_rules(rules_file).rules.missing_values.tokens
+    gx_passed, gx_all_passed = gx_verdict(suite, data, tokens)
+    # the audit's verdict on the checks that have a GX equivalent
+    exported = {e["meta"]["dataaudit"]["check"] for e in json.loads(suite.read_text())["expectations"]}
+    report = dataaudit.audit(data, rules=rules_file)
+    relevant = [f for f in report.findings if f.check in exported]
+    assert gx_passed == (not any(f.severity == "fail" for f in relevant))
+    assert gx_all_passed == (not any(f.severity in ("fail", "warn") for f in relevant))
+    if case == "clean":
+        assert gx_passed and report.passed
+    else:
+        assert not gx_passed and not report.passed, [f.check for f in report.blocking]
+
+
+def test_exported_suite_loads_in_gx_and_names_what_it_leaves_out(rules_file: Path) -> None:
+    out, _ = run(["export", "gx", "-r", rules_file, "-t", "species"], 0)
+    data = json.loads(out)
+    suite = gx.ExpectationSuite(**data)
+    types = {e.expectation_type for e in suite.expectations}
+    assert {"expect_table_row_count_to_be_between", "expect_column_values_to_not_be_null",
+            "expect_column_values_to_be_in_set", "expect_column_distinct_values_to_contain_set"} <= types
+    in_set = next(e for e in suite.expectations if e.expectation_type == "expect_column_values_to_be_in_set")
+    assert (in_set.column, list(in_set.value_set)) == ("species", ["Adelie", "Gentoo", "Chinstrap"])
+    assert "labels.variants" in data["meta"]["dataaudit"]["no_equivalent"]
+
+
+def test_strict_pack_exports_exact_duplicate_uniqueness(tmp_path: Path) -> None:
+    data = penguins(tmp_path, "dup.csv", lambda f: pd.concat([f, f.head(3)], ignore_index=True))
+    suite = tmp_path / "strict.json"
+    invoke(["export", "gx", "-r", "strict", "-t", "species", "--data", data, "-o", suite], 0)
+    unique = [e for e in json.loads(suite.read_text())["expectations"]
+              if e["type"] == "expect_compound_columns_to_be_unique"]
+    assert [e["meta"]["dataaudit"]["check"] for e in unique] == ["duplicates.rows", "duplicates.features"]
+    out, _ = invoke(["audit", data, "-r", "strict", "-t", "species", "--gx-suite", suite, "-f", "json"], 1)
+    found = [f for f in json.loads(out)["findings"] if f["check"] == "gx.expect_compound_columns_to_be_unique"]
+    assert found and found[0]["severity"] == "warn" and found[0]["observed"] == 6   # GX counts every copy
+
+
+def test_audit_runs_a_suite_and_merges_its_results(tmp_path: Path, rules_file: Path) -> None:
+    data = penguins(tmp_path, "bad.csv", CASES["unexpected_label"])
+    suite = tmp_path / "suite.json"
+    invoke(["export", "gx", "-r", rules_file, "-o", suite], 0)
+    out, _ = run(["audit", data, "-r", rules_file, "--gx-suite", suite, "-f", "json"], 1)
+    report = json.loads(out)
+    in_set = [f for f in report["findings"] if f["check"] == "gx.expect_column_values_to_be_in_set"]
+    emperors = [i for i in range(344) if i % 50 == 0]
+    assert len(in_set) == 1
+    assert in_set[0]["severity"] == "fail" and in_set[0]["column"] == "species"
+    assert in_set[0]["observed"] == len(emperors) and in_set[0]["examples"] == emperors
+    assert "'Emperor'" in in_set[0]["message"]
+    statuses = {c["check"]: c["status"] for c in report["checks"]}
+    assert statuses["gx.expect_column_values_to_be_in_set"] == "fail"
+    assert statuses["gx.expect_table_row_count_to_be_between"] == "passed"
+
+
+def test_a_hand_written_suite_with_a_missing_column_is_a_finding(tmp_path: Path) -> None:
+    suite = tmp_path / "own.json"
+    suite.write_text(json.dumps({"name": "own", "expectations": [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "no_such_column"}},
+        {"type": "expect_column_max_to_be_between", "kwargs": {"column": "year", "max_value": 2008},
+         "severity": "warning"},
+    ]}), encoding="utf-8")
+    report = dataaudit.audit(DATA / "penguins.csv", target="species", gx_suite=suite)
+    found = {f.check: f for f in report.findings if f.check.startswith("gx.")}
+    assert found["gx.expect_column_values_to_not_be_null"].severity == "fail"
+    assert "could not run" in found["gx.expect_column_values_to_not_be_null"].message
+    assert found["gx.expect_column_max_to_be_between"].severity == "warn"
+    assert found["gx.expect_column_max_to_be_between"].observed == 2009
+
+
+@pytest.mark.parametrize("content, says", [
+    ("{not json", ":1: not JSON"),
+    ('{"name": "x", "expectations": [{"type": "expect_nothing_at_all", "kwargs": {}}]}',
+     "not a Great Expectations suite"),
+])
+def test_a_broken_suite_is_one_line_and_exit_2(tmp_path: Path, content: str, says: str) -> None:
+    suite = tmp_path / "bad.json"
+    suite.write_text(content, encoding="utf-8")
+    _, err = invoke(["audit", DATA / "penguins.csv", "--gx-suite", suite], 2)
+    assert err.startswith(f"dataaudit: error: {suite}") and says in err and err.count("\n") == 1

@@ -1,0 +1,172 @@
+"""pandera schemas: inferred with pandera, written in its YAML, validated chunk by chunk in the audit."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dataaudit
+from tests.cli_helpers import invoke, run
+from tests.conftest import DATA
+
+PENGUINS = DATA / "penguins.csv"
+
+
+def rows_of(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def schema_file(tmp_path: Path) -> Path:
+    path = tmp_path / "schema.yaml"
+    invoke(["schema", "infer", PENGUINS, "-o", path], 0)
+    return path
+
+
+def broken_penguins(path: Path) -> tuple[Path, dict[tuple[str, str], list[int]]]:
+    """Penguins with deliberate breaks; returns the file and the data rows broken per (column, check)."""
+    rows = rows_of(PENGUINS)
+    header = rows[0]
+    breaks = {
+        ("bill_length_mm", "coerce_dtype('float64')"): ([5, 140], "abc"),
+        ("year", "greater_than_or_equal_to(2007.0)"): ([10, 300], "1999"),
+        ("species", "not_nullable"): ([30], "NA"),
+        ("island", "not_nullable"): ([200], ""),
+    }
+    for (column, _), (data_rows, value) in breaks.items():
+        for row in data_rows:
+            rows[row + 1][header.index(column)] = value
+    return write_rows(path, rows), {key: data_rows for key, (data_rows, _) in breaks.items()}
+
+
+def schema_findings(report: dataaudit.Report) -> dict[tuple[str | None, str], dict]:
+    return {(f.column, f.details["pandera_check"]): f.to_dict() for f in report.findings if f.check == "schema.pandera"}
+
+
+def test_inferred_schema_is_pandera_yaml_and_round_trips(schema_file: Path) -> None:
+    text = schema_file.read_text(encoding="utf-8")
+    schema = pa.DataFrameSchema.from_yaml(text)
+    assert schema.to_yaml() == text
+    assert list(schema.columns) == rows_of(PENGUINS)[0]
+    assert str(schema.columns["year"].dtype) == "int64"
+    assert str(schema.columns["bill_length_mm"].dtype) == "float64"
+    assert schema.columns["bill_length_mm"].nullable            # 'NA' cells read as nulls
+    assert not schema.columns["species"].nullable
+    frame = pd.read_csv(PENGUINS, na_values=["NA"], keep_default_na=False)
+    schema.validate(frame)                                       # pandera itself accepts the reference data
+
+
+def test_reference_data_passes_its_own_schema(schema_file: Path) -> None:
+    report = dataaudit.audit(PENGUINS, target="species", schema=schema_file)
+    assert schema_findings(report) == {}
+    assert {c.check: c.status for c in report.checks}["schema.pandera"] == "passed"
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 7, 64, 100_000])
+def test_broken_file_is_caught_with_its_rows(schema_file: Path, tmp_path: Path, chunk_rows: int) -> None:
+    broken, expected = broken_penguins(tmp_path / "broken.csv")
+    report = dataaudit.audit(broken, target="species", schema=schema_file, chunk_rows=chunk_rows)
+    found = schema_findings(report)
+    assert set(found) == set(expected)
+    for key, data_rows in expected.items():
+        assert found[key]["examples"] == data_rows
+        assert found[key]["observed"] == len(data_rows)
+        assert found[key]["severity"] == "fail"
+    assert "'abc'" in found[("bill_length_mm", "coerce_dtype('float64')")]["message"]
+    assert not report.passed
+
+
+def test_cli_reports_schema_findings_and_fails_the_gate(schema_file: Path, tmp_path: Path) -> None:
+    broken, expected = broken_penguins(tmp_path / "broken.csv")
+    out, _ = invoke(["audit", broken, "-t", "species", "--schema", schema_file, "-f", "json"], 1)
+    found = {(f["column"], f["details"]["pandera_check"]) for f in json.loads(out)["findings"]
+             if f["check"] == "schema.pandera"}
+    assert found == set(expected)
+
+
+def test_installed_command_infers_and_validates(tmp_path: Path) -> None:
+    schema = tmp_path / "s.yaml"
+    run(["schema", "infer", PENGUINS, "-o", schema, "--sample", "100"], 0)
+    sampled = pa.DataFrameSchema.from_yaml(schema.read_text(encoding="utf-8"))
+    # learnt from the first 100 rows (all Adelie, 2007): later years break its range check
+    out, _ = run(["audit", PENGUINS, "-t", "species", "--schema", schema, "-f", "json"], 1)
+    year = [f for f in json.loads(out)["findings"] if f["check"] == "schema.pandera" and f["column"] == "year"]
+    later = sum(1 for row in rows_of(PENGUINS)[1:] if int(row[-1]) > sampled.columns["year"].checks[1].statistics[
+        "max_value"])
+    assert year and year[0]["observed"] == later
+
+
+def test_api_takes_a_schema_object_and_a_dataframe() -> None:
+    frame = pd.DataFrame({"x": [str(i) for i in range(50)] + ["-3", "oops"], "label": ["a", "b"] * 26})
+    schema = pa.DataFrameSchema({"x": pa.Column(int, pa.Check.ge(0)), "label": pa.Column(str, pa.Check.isin(["a"]))})
+    found = schema_findings(dataaudit.audit(frame, target="label", schema=schema))
+    assert found[("x", "greater_than_or_equal_to(0)")]["examples"] == [50]
+    assert found[("x", "coerce_dtype('int64')")]["examples"] == [51]
+    assert found[("label", "isin(['a'])")]["observed"] == 26
+
+
+def test_a_column_missing_from_the_data_is_one_finding_not_one_per_chunk(tmp_path: Path) -> None:
+    schema = pa.DataFrameSchema({"species": pa.Column(str), "weight": pa.Column(float)})
+    report = dataaudit.audit(PENGUINS, target="species", schema=schema, chunk_rows=10)
+    missing = [f for f in report.findings if f.check == "schema.pandera" and "weight" in f.message]
+    assert len(missing) == 1
+
+
+@pytest.mark.parametrize("content, says", [
+    ("columns: [", "not a pandera schema"),
+    ("schema_type: dataframe\ncolumns:\n  a:\n    dtype: no_such_type\n", "not a pandera schema"),
+])
+def test_a_broken_schema_file_is_one_line_and_exit_2(tmp_path: Path, content: str, says: str) -> None:
+    schema = tmp_path / "bad.yaml"
+    schema.write_text(content, encoding="utf-8")
+    _, err = run(["audit", PENGUINS, "--schema", schema], 2)
+    assert err.startswith(f"dataaudit: error: {schema}: {says}") and err.count("\n") == 1
+
+
+def test_a_missing_schema_file_is_exit_2(tmp_path: Path) -> None:
+    _, err = invoke(["audit", PENGUINS, "--schema", tmp_path / "nope.yaml"], 2)
+    assert "nope.yaml: cannot read the schema" in err
+
+
+CELLS = st.one_of(st.integers(-5, 30).map(str), st.sampled_from(["x", "", "NA", "2.5"]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(rows=st.lists(st.tuples(CELLS, CELLS), min_size=1, max_size=60), chunk_rows=st.integers(1, 20))
+def test_schema_findings_do_not_depend_on_chunking(rows: list[tuple[str, str]], chunk_rows: int) -> None:
+    """Chunk by chunk or whole, the same failures on the same rows (a row breaking one column's
+    dtype still has its other columns checked)."""
+    frame = pd.DataFrame(rows, columns=["a", "b"])
+    schema = pa.DataFrameSchema({"a": pa.Column(int, pa.Check.ge(0)), "b": pa.Column(int, pa.Check.le(20))})
+    whole = schema_findings(dataaudit.audit(frame, schema=schema, chunk_rows=len(rows)))
+    chunked = schema_findings(dataaudit.audit(frame, schema=schema, chunk_rows=chunk_rows))
+    assert {k: (f["observed"], f["examples"]) for k, f in chunked.items()} == \
+        {k: (f["observed"], f["examples"]) for k, f in whole.items()}
+    def rows_where(column: int, test: Callable[[str], bool]) -> list[int]:
+        return [i for i, row in enumerate(rows) if test(row[column])][:10]
+
+    def examples(column: str, check: str) -> list[int]:
+        return whole[(column, check)]["examples"] if (column, check) in whole else []
+
+    def integer(cell: str) -> bool:
+        return cell.lstrip("-").isdigit()
+
+    assert examples("a", "coerce_dtype('int64')") == rows_where(0, lambda c: c not in ("", "NA") and not integer(c))
+    assert examples("a", "greater_than_or_equal_to(0)") == rows_where(0, lambda c: integer(c) and int(c) < 0)
+    assert examples("b", "less_than_or_equal_to(20)") == rows_where(1, lambda c: integer(c) and int(c) > 20)
+    assert examples("b", "not_nullable") == rows_where(1, lambda c: c in ("", "NA"))
