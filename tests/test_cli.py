@@ -202,7 +202,7 @@ def test_format_and_output_counts_must_match(tmp_path: Path, options: list[str],
 @pytest.mark.parametrize(("args", "line"), [
     (["audit", "data.csv", "--nope"],
      "dataaudit audit: error: No such option '--nope'. (see 'dataaudit audit --help')"),
-    (["audit"], "dataaudit audit: error: Missing argument 'DATA'. (see 'dataaudit audit --help')"),
+    (["audit"], "dataaudit audit: error: Missing argument 'DATA...'. (see 'dataaudit audit --help')"),
     (["nope"], "dataaudit: error: No such command 'nope'. (see 'dataaudit --help')"),
     (["audit", "data.csv", "--bad-rows", "maybe"], "dataaudit audit: error: Invalid value for '--bad-rows'"),
 ], ids=["unknown-option", "missing-argument", "unknown-command", "bad-choice"])

@@ -6,10 +6,14 @@ The payload (a report) goes to stdout or to --output files; errors and notes go 
 
 from __future__ import annotations
 
-import dataaudit.cli.report_command  # noqa: F401  (registers `dataaudit report`)
-import dataaudit.cli.export_command  # noqa: F401  (registers `dataaudit export`)
-import dataaudit.cli.schema_command  # noqa: F401  (registers `dataaudit schema`)
-from dataaudit.cli import audit_command, rules_command  # noqa: F401  (commands register on the group)
+# each command module registers its command on the group
+from dataaudit.cli import (  # noqa: F401
+    audit_command,
+    export_command,
+    report_command,
+    rules_command,
+    schema_command,
+)
 from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED
 from dataaudit.cli.group import cli
 
