@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,7 @@ DELIMITERS = ",\t;|"
 # pyarrow's streaming reader reads ahead many blocks: its memory is a multiple of the block
 # size, so blocks stay small and are regrouped into chunks of `chunk_rows` rows
 BLOCK_BYTES = 1 << 20
+_BAD_ROW = re.compile(r"Row #(\d+): Expected (\d+) columns, got (\d+): (.*)", re.S)
 
 
 def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
@@ -42,17 +44,20 @@ def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str 
     source.info["delimiter"] = delimiter
 
     def read() -> Iterator[pa.RecordBatch]:
-        def on_bad_row(row: pacsv.InvalidRow) -> str:
-            problem = f"expected {row.expected_columns} fields, found {row.actual_columns}"
-            source.problems.append(RowProblem(row.number, problem, row.text[:200]))
-            return "skip" if bad_rows == "skip" else "error"
+        # Only skipping needs a Python handler. An erroring one leaves pyarrow's reader holding
+        # a Python callable after the error, and interpreter teardown then sometimes aborts;
+        # without a handler, pyarrow's own message names the row.
+        def skip_bad_row(row: pacsv.InvalidRow) -> str:
+            source.problems.append(_row_problem(row.number, row.expected_columns, row.actual_columns, row.text))
+            return "skip"
 
         rows = 0
         try:
             reader = pacsv.open_csv(
                 path,
                 read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES, encoding=encoding or "utf8"),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter,
+                                                 invalid_row_handler=skip_bad_row if bad_rows == "skip" else None),
                 convert_options=pacsv.ConvertOptions(
                     column_types={name: pa.string() for name in header},
                     strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
@@ -62,12 +67,20 @@ def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str 
                 rows += batch.num_rows
                 yield batch
         except pa.ArrowInvalid as exc:
+            bad = _BAD_ROW.search(str(exc))
+            if bad:
+                number, expected, actual, text = bad.groups()
+                source.problems.append(_row_problem(int(number), int(expected), int(actual), text))
             _number_file_lines(path, source, delimiter, encoding)
             raise _translate(path, exc, source, rows) from None
         _number_file_lines(path, source, delimiter, encoding)
 
     source.read = read
     return source
+
+
+def _row_problem(number: int | None, expected: int, actual: int, text: str) -> RowProblem:
+    return RowProblem(number, f"expected {expected} fields, found {actual}", text[:200])
 
 
 def _number_file_lines(path: Path, source: Source, delimiter: str, encoding: str | None) -> None:
