@@ -6,13 +6,16 @@ import difflib
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
-from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
+from dataaudit.io import DEFAULT_CHUNK_ROWS, Source
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
+
+if TYPE_CHECKING:
+    from dataaudit.engines import Engine
 
 
 def audit(
@@ -26,22 +29,28 @@ def audit(
     encoding: str | None = None,
     bad_rows: str = "error",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    engine: str | Engine | None = None,
+    jobs: int | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
     One streaming pass builds the profile; the rule pack's checks turn it into findings.
     Raises `InputError` or `RulesError` for input that cannot be audited; a failing gate is
     not an exception here (see `Report.passed` and `Report.raise_for_gate`).
+    `engine`: "local" (default) or "spark" (the default for a pyspark DataFrame), or an engine
+    object such as `SparkEngine(master="local[4]")`. `jobs`: worker processes of the local
+    engine (-1: one per core).
     """
     from dataaudit import __version__
     from dataaudit.checks import run_checks
-    from dataaudit.engines.local import profile_source
+    from dataaudit.engines import get_engine
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
 
     loaded = load_rules(rules)
     pack = loaded.rules
-    source = open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
+    runner = get_engine(engine, data, jobs=jobs)
+    source = runner.open(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
     target = target if target is not None else pack.target
     if target is not None:
         _require_column(source, target, "target column")
@@ -56,7 +65,7 @@ def audit(
         target=target, ignored=tuple(reasons), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
         sentinels=tuple(mv.sentinels), ignore_reasons=reasons,
     )
-    profile = profile_source(source, spec)
+    profile = runner.profile(source, spec)
     profile.source["problems"] = [asdict(p) for p in source.problems]
     findings, statuses = run_checks(profile, pack)
     return Report(

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, pair_outputs, reports_errors, write_text
 from dataaudit.cli.group import cli
 
+if TYPE_CHECKING:
+    from dataaudit.engines import Engine
+
 FORMATS = ("console", "json", "markdown")
 
 
 @cli.command()
-@click.argument("data", type=click.Path(path_type=Path))
+@click.argument("data", type=click.Path())
 @click.option("-t", "--target", help="The label column (overrides the rule pack's target).")
 @click.option("-r", "--rules", "rules", default="default", show_default=True,
               help="A shipped rule pack (see `dataaudit rules list`) or a path to a YAML rule pack.")
@@ -29,9 +33,19 @@ FORMATS = ("console", "json", "markdown")
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
 @click.option("--bad-rows", type=click.Choice(["error", "skip"]), default="error", show_default=True,
               help="A malformed row stops the audit (error), or is left out and reported as a finding (skip).")
+@click.option("--engine", type=click.Choice(["local", "spark"]),
+              help="Where the pass runs: this machine, or Apache Spark (pip install 'dataaudit[spark]').  "
+                   "[default: local]")
+@click.option("--spark-master", metavar="URL",
+              help="Spark master for --engine spark (local[4], spark://host:7077, yarn).  "
+                   "[default: $SPARK_MASTER, else local[*]]")
+@click.option("-j", "--jobs", type=int,
+              help="Worker processes of the local engine; -1 for one per core.  [default: 1]")
+@click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal anyway).")
 @reports_errors
-def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
-          outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str) -> None:
+def audit(data: str, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
+          outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str,
+          engine: str | None, spark_master: str | None, jobs: int | None, quiet: bool) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
 
     \b
@@ -39,13 +53,16 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
       dataaudit audit train.csv --target label
       dataaudit audit train.parquet -t label --rules strict --format json -o audit.json
       dataaudit audit train.csv -t label --format markdown >> "$GITHUB_STEP_SUMMARY"
+      dataaudit audit big.csv -t label --jobs -1
+      dataaudit audit s3a://bucket/train/ -t label --engine spark
     """
     from dataaudit.api import audit as run_audit
     from dataaudit.report.formats import Format, render
 
     destinations = pair_outputs(formats or ("console",), outputs)
+    runner = _engine(engine, spark_master, jobs, quiet)
     report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
-                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
+                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows, engine=runner)
     for fmt, output in destinations:
         text = render(report, Format(fmt))
         if output in (None, "-"):
@@ -58,3 +75,15 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
         click.echo(f"dataaudit: {verdict} ({counts['fail']} fail, {counts['warn']} warn, {counts['info']} info); "
                    f"report written to {', '.join(o for _, o in destinations)}", err=True)
     sys.exit(EXIT_PASSED if report.passed else EXIT_FAILED)
+
+
+def _engine(name: str | None, spark_master: str | None, jobs: int | None, quiet: bool) -> Engine:
+    from dataaudit.engines import get_engine
+
+    if name == "spark":
+        if jobs is not None:
+            raise click.UsageError("--jobs applies to the local engine; Spark spreads the work by itself")
+        return get_engine("spark", master=spark_master)
+    if spark_master is not None:
+        raise click.UsageError("--spark-master needs --engine spark")
+    return get_engine("local", jobs=jobs, progress=None if quiet else click.get_text_stream("stderr"))
