@@ -86,4 +86,4 @@ def _engine(name: str | None, spark_master: str | None, jobs: int | None, quiet:
         return get_engine("spark", master=spark_master)
     if spark_master is not None:
         raise click.UsageError("--spark-master needs --engine spark")
-    return get_engine("local", jobs=jobs, progress=None if quiet else click.get_text_stream("stderr"))
+    return get_engine("local", jobs=jobs, progress=None if quiet else sys.stderr)

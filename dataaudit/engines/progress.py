@@ -25,7 +25,7 @@ class ProgressLine:
     and the ETA where the file's size and the reader's position are known, else `total_rows`."""
 
     def __init__(self, stream: TextIO | None, *, total_rows: int | None = None, total_bytes: int | None = None,
-                 position: Callable[[], int] | None = None, delay: float = 1.0, every: float = 0.2,
+                 position: Callable[[], int | None] | None = None, delay: float = 1.0, every: float = 0.2,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream if stream is not None and _is_terminal(stream) else None
         self.total_rows, self.total_bytes, self.position = total_rows, total_bytes, position
@@ -37,9 +37,12 @@ class ProgressLine:
 
     @classmethod
     def for_source(cls, source: Source, stream: TextIO | None, **options: float) -> ProgressLine:
-        size = source.info.get("bytes")
-        return cls(stream, total_rows=source.info.get("rows"), total_bytes=size if source.position else None,
-                   position=source.position, **options)
+        # a reader knows its position only once it reads, and only in an uncompressed file
+        def position() -> int | None:
+            return source.position() if source.position is not None else None
+
+        return cls(stream, total_rows=source.info.get("rows"), total_bytes=source.info.get("bytes"),
+                   position=position, **options)
 
     def track(self, chunks: Iterator[T]) -> Iterator[T]:
         for chunk in chunks:
@@ -59,8 +62,9 @@ class ProgressLine:
     def text(self, elapsed: float) -> str:
         parts = [f"dataaudit: {self.rows:,} rows"]
         done = total = None
-        if self.total_bytes and self.position is not None:
-            read = min(self.position(), self.total_bytes)
+        position = self.position() if self.position is not None else None
+        if self.total_bytes and position is not None:
+            read = min(position, self.total_bytes)
             parts.append(f"{read / MIB:,.1f}/{self.total_bytes / MIB:,.1f} MB")
             done, total = read, self.total_bytes
         elif self.total_rows:

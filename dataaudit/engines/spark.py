@@ -22,6 +22,7 @@ import pickle
 import sys
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
@@ -86,8 +87,9 @@ class SparkEngine:
             raise InputError(f"{source.name}: the Spark engine profiles what it opened itself")
         frame = source.frame
         try:
-            offsets = _partition_offsets(frame)
-            rows = _collect_partials(frame, spec, source.columns, offsets, source.chunk_rows)
+            with _no_pandas_warning():
+                offsets = _partition_offsets(frame)
+                rows = _collect_partials(frame, spec, source.columns, offsets, source.chunk_rows)
         except _spark_errors() as exc:
             raise _translate(exc, source.name) from None
         partials = []
@@ -106,7 +108,8 @@ class SparkEngine:
         if self.session is not None:
             return self.session
         try:
-            from pyspark.sql import SparkSession
+            with _no_pandas_warning():
+                from pyspark.sql import SparkSession
         except ImportError:
             raise InputError("the spark engine needs pyspark: pip install 'dataaudit[spark]'") from None
 
@@ -173,12 +176,17 @@ def _partition_offsets(frame: Any) -> dict[int, tuple[int, int]]:
     return offsets
 
 
+@contextmanager
+def _no_pandas_warning() -> Iterator[None]:
+    """mapInArrow never converts to pandas, yet pyspark checks (and warns about) its version."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+        yield
+
+
 def _collect_partials(frame: Any, spec: ProfileSpec, columns: list[str], offsets: dict[int, tuple[int, int]],
                       chunk_rows: int) -> pa.Table:
-    with warnings.catch_warnings():
-        # mapInArrow never converts to pandas, yet pyspark checks (and warns about) its version
-        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
-        return frame.mapInArrow(_profile_partitions(spec, columns, offsets, chunk_rows), PARTIALS_SCHEMA).toArrow()
+    return frame.mapInArrow(_profile_partitions(spec, columns, offsets, chunk_rows), PARTIALS_SCHEMA).toArrow()
 
 
 def _profile_partitions(spec: ProfileSpec, columns: list[str], offsets: dict[int, tuple[int, int]],
