@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 import dataaudit
 from dataaudit.testing import generate, write
 from tests.cli_helpers import invoke, run
+from tests.conftest import DATA
+
+PENGUINS = str(DATA / "penguins.csv")
 
 
 def _report(data: object, **options: object) -> dict:
@@ -55,24 +58,24 @@ def test_jobs_on_the_command_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("jobs", ["0", "-2"])
 def test_jobs_must_be_positive_or_minus_one(jobs: str) -> None:
-    _, err = invoke(["audit", "examples/penguins.csv", "-t", "species", "--jobs", jobs], 2)
+    _, err = invoke(["audit", PENGUINS, "-t", "species", "--jobs", jobs], 2)
     assert err == f"dataaudit: error: jobs must be a positive number of processes or -1 for all cores, not {jobs}\n"
 
 
 def test_engine_options_belong_to_their_engine() -> None:
-    _, err = invoke(["audit", "examples/penguins.csv", "-t", "species", "--spark-master", "local[2]"], 2)
+    _, err = invoke(["audit", PENGUINS, "-t", "species", "--spark-master", "local[2]"], 2)
     assert "--spark-master needs --engine spark" in err
-    _, err = invoke(["audit", "examples/penguins.csv", "-t", "species", "--engine", "spark", "--jobs", "2"], 2)
+    _, err = invoke(["audit", PENGUINS, "-t", "species", "--engine", "spark", "--jobs", "2"], 2)
     assert "--jobs applies to the local engine" in err
     with pytest.raises(dataaudit.InputError, match="unknown engine 'dask'; choose one of local, spark"):
-        dataaudit.audit("examples/penguins.csv", target="species", engine="dask")
+        dataaudit.audit(PENGUINS, target="species", engine="dask")
     with pytest.raises(dataaudit.InputError, match="jobs does not apply to the spark engine"):
-        dataaudit.audit("examples/penguins.csv", target="species", engine="spark", jobs=2)
+        dataaudit.audit(PENGUINS, target="species", engine="spark", jobs=2)
 
 
 def test_the_local_engine_never_imports_pyspark() -> None:
-    code = ("import sys, dataaudit; dataaudit.audit('examples/penguins.csv', target='species', jobs=2); "
+    code = ("import sys, dataaudit; dataaudit.audit(sys.argv[1], target='species', jobs=2); "
             "import dataaudit.cli; print(sorted(m for m in sys.modules if m.startswith('pyspark')))")
     # -c runs without a main module file, so worker processes start without re-running it
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code, PENGUINS], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

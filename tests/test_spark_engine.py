@@ -18,10 +18,13 @@ import pytest
 
 import dataaudit
 from dataaudit.testing import generate, write
-from tests.cli_helpers import invoke
+from tests.cli_helpers import invoke, run
+from tests.conftest import DATA
 
 pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installed (pip install 'dataaudit[spark]')")
+
+PENGUINS = str(DATA / "penguins.csv")
 
 
 @pytest.fixture(scope="session")
@@ -107,3 +110,14 @@ def test_ragged_csv_on_spark_is_one_line_and_exit_2(spark: object, tmp_path: Pat
 def test_missing_file_fails_before_spark_starts(tmp_path: Path) -> None:
     _, err = invoke(["audit", tmp_path / "nope.csv", "-t", "label", "--engine", "spark"], 2)
     assert err == f"dataaudit: error: {tmp_path / 'nope.csv'}: no such file\n"
+
+
+def test_the_installed_command_starts_its_own_spark(tmp_path: Path) -> None:
+    """No session given: the engine starts one on the master asked for, with this interpreter's workers."""
+    out = tmp_path / "spark.json"
+    _, err = run(["audit", PENGUINS, "-t", "species", "--engine", "spark", "--spark-master", "local[1]",
+                  "-f", "json", "-o", out], 0, timeout=300)
+    assert err.splitlines()[-1].startswith("dataaudit: passed")
+    on_spark = json.loads(out.read_text())
+    local = dataaudit.audit(PENGUINS, target="species").to_dict()
+    assert _aside(on_spark) == _aside(local)
