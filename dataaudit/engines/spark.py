@@ -24,7 +24,6 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import reduce
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -92,14 +91,7 @@ class SparkEngine:
                 rows = _collect_partials(frame, spec, source.columns, offsets, source.chunk_rows)
         except _spark_errors() as exc:
             raise _translate(exc, source.name) from None
-        partials = []
-        for partition, count, blob in sorted(zip(*(rows.column(i).to_pylist() for i in range(3)), strict=True)):
-            if count != offsets.get(partition, (0, 0))[1]:
-                raise InputError(f"{source.name}: partition {partition} held {offsets.get(partition, (0, 0))[1]:,} "
-                                 f"rows when counted and {count:,} when profiled; the DataFrame is not "
-                                 "deterministic: cache() or checkpoint() it first")
-            partials.append(pickle.loads(blob))
-        total = reduce(PartialProfile.merged, partials, PartialProfile.create(spec, source.columns))
+        total = _merge_partials(rows, offsets, PartialProfile.create(spec, source.columns), source.name)
         source.info["engine"] = self.name
         return extract(total, source.info)
 
@@ -187,6 +179,22 @@ def _no_pandas_warning() -> Iterator[None]:
 def _collect_partials(frame: Any, spec: ProfileSpec, columns: list[str], offsets: dict[int, tuple[int, int]],
                       chunk_rows: int) -> pa.Table:
     return frame.mapInArrow(_profile_partitions(spec, columns, offsets, chunk_rows), PARTIALS_SCHEMA).toArrow()
+
+
+def _merge_partials(rows: pa.Table, offsets: dict[int, tuple[int, int]], total: PartialProfile,
+                    name: str) -> PartialProfile:
+    """The partitions' partials merged into `total` in partition order, unpickled one at a time."""
+    partitions, counts, blobs = (rows.column(i) for i in range(3))
+    profiled = dict(zip(partitions.to_pylist(), counts.to_pylist(), strict=True))
+    counted = {partition: count for partition, (_, count) in offsets.items() if count}
+    if profiled != counted:
+        changed = min(p for p in profiled.keys() | counted.keys() if profiled.get(p) != counted.get(p))
+        raise InputError(f"{name}: partition {changed} held {counted.get(changed, 0):,} rows when counted and "
+                         f"{profiled.get(changed, 0):,} when profiled; the DataFrame is not deterministic: "
+                         "cache() or checkpoint() it first")
+    for i in sorted(range(len(partitions)), key=lambda i: partitions[i].as_py()):
+        total = total.merged(pickle.loads(blobs[i].as_buffer()))
+    return total
 
 
 def _profile_partitions(spec: ProfileSpec, columns: list[str], offsets: dict[int, tuple[int, int]],
