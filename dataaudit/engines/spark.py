@@ -69,8 +69,8 @@ class SparkEngine:
         if _is_local(path):
             # the local reader checks the file and finds format, delimiter and columns from its first
             # bytes, so Spark parses it exactly as the local engine would
-            probe = open_source(Path(path), delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
-                                bad_rows=bad_rows)
+            probe = open_source(Path(path.removeprefix("file://")), delimiter=delimiter, encoding=encoding,
+                                chunk_rows=chunk_rows, bad_rows=bad_rows)
             fmt, columns, info = probe.format, probe.columns, probe.info
             delimiter = probe.info.get("delimiter", delimiter)
         else:
