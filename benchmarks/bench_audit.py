@@ -112,7 +112,11 @@ PEER_CODE = {"pandas": PANDAS_CODE, "pandera": PANDERA_CODE, "gx": GX_CODE}
 # exec), so reaping the tool straight from this script would report at least this
 # script's own peak. The launcher is a bare Python (~10 MiB) that forks the tool,
 # reaps it with os.wait4 (peak RSS of the tool, max over it and its own reaped
-# children) and writes {rc, seconds, peak_rss_mib} to a file.
+# children) and writes {rc, seconds, peak_rss_mib, peak_tree_mib} to a file.
+# ru_maxrss is the peak of the largest single process; a tool with worker processes
+# (--jobs, Spark's JVM and its Python workers) needs the whole tree: a thread samples
+# the summed PSS (shared pages split among their users, so nothing counts twice) of
+# the tool and all its descendants every 50 ms, with psutil where it is installed.
 LAUNCHER = """
 import json, os, subprocess, sys, threading, time
 result_path, timeout, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
@@ -121,6 +125,32 @@ proc = subprocess.Popen(cmd)
 timer = threading.Timer(timeout, proc.kill) if timeout > 0 else None
 if timer:
     timer.start()
+finished = threading.Event()
+tree = {"peak": None}
+
+def sample_tree():
+    try:
+        import psutil
+        root = psutil.Process(proc.pid)
+    except Exception:
+        return
+    while not finished.is_set():
+        try:
+            members = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        total = 0
+        for member in members:
+            try:
+                info = member.memory_full_info()
+                total += getattr(info, "pss", info.rss)
+            except psutil.Error:
+                pass
+        tree["peak"] = max(tree["peak"] or 0, total / 2**20)
+        finished.wait(0.05)
+
+sampler = threading.Thread(target=sample_tree, daemon=True)
+sampler.start()
 peak = None
 if hasattr(os, "wait4"):
     _, status, usage = os.wait4(proc.pid, 0)
@@ -129,10 +159,12 @@ if hasattr(os, "wait4"):
 else:
     proc.wait()
 seconds = time.perf_counter() - start
+finished.set()
+sampler.join()
 if timer:
     timer.cancel()
 with open(result_path, "w") as fh:
-    json.dump({"rc": proc.returncode, "seconds": seconds, "peak_rss_mib": peak}, fh)
+    json.dump({"rc": proc.returncode, "seconds": seconds, "peak_rss_mib": peak, "peak_tree_mib": tree["peak"]}, fh)
 """
 
 
@@ -145,6 +177,7 @@ class Run:
     peak_rss_mib: float | None
     stdout: str
     stderr: str
+    peak_tree_mib: float | None = None
 
 
 def run_measured(cmd: list[str], timeout: float | None = None, env: dict[str, str] | None = None) -> Run:
@@ -165,7 +198,7 @@ def run_measured(cmd: list[str], timeout: float | None = None, env: dict[str, st
             res = json.loads(result_path.read_text("utf-8"))
         except (OSError, ValueError):
             return Run(done.returncode or 2, 0.0, None, stdout, stderr or f"launcher failed (exit {done.returncode})")
-        return Run(res["rc"], res["seconds"], res["peak_rss_mib"], stdout, stderr)
+        return Run(res["rc"], res["seconds"], res["peak_rss_mib"], stdout, stderr, res.get("peak_tree_mib"))
 
 
 def _last_line(text: str) -> str:
@@ -187,6 +220,7 @@ class Result:
     seconds: list[float] = field(default_factory=list)
     peak_rss_mib: list[float] = field(default_factory=list)
     detail: Any = None
+    peak_tree_mib: list[float] = field(default_factory=list)
 
     @property
     def median_seconds(self) -> float | None:
@@ -196,11 +230,16 @@ class Result:
     def max_rss_mib(self) -> float | None:
         return max(self.peak_rss_mib) if self.peak_rss_mib else None
 
+    @property
+    def max_tree_mib(self) -> float | None:
+        return max(self.peak_tree_mib) if self.peak_tree_mib else None
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.update(
             median_seconds=self.median_seconds,
             max_peak_rss_mib=self.max_rss_mib,
+            max_peak_tree_mib=self.max_tree_mib,
             rows_per_second=_rate(self.rows, self.median_seconds),
         )
         return data
@@ -244,6 +283,8 @@ def measure(
         result.seconds.append(run.seconds)
         if run.peak_rss_mib is not None:
             result.peak_rss_mib.append(run.peak_rss_mib)
+        if run.peak_tree_mib is not None:
+            result.peak_tree_mib.append(run.peak_tree_mib)
         result.detail = _parse_json_line(run.stdout)
         if run.returncode:
             result.note = f"exit {run.returncode}"
@@ -258,8 +299,8 @@ def _parse_json_line(text: str) -> Any:
 
 
 def bench_dataaudit(data: Path, report: Path, rows: int, repeat: int, timeout: float | None,
-                    extra: tuple[str, ...] = (), tool: str = "dataaudit") -> Result:
-    """`dataaudit audit`: exit 0 (gate passed) and 1 (gate failed) are both fine.
+                    tool: str = "dataaudit", options: tuple[str, ...] = ()) -> Result:
+    """`dataaudit audit` (plus `options`, e.g. `--jobs 2`): exit 0 (gate passed) and 1 (gate failed) are both fine.
 
     Exit 1 only counts as a gate failure if a JSON report was written; otherwise
     (e.g. a missing CLI exits 1 too) it is reported as an error.
@@ -276,7 +317,7 @@ def bench_dataaudit(data: Path, report: Path, rows: int, repeat: int, timeout: f
         "json",
         "-o",
         str(report),
-        *extra,
+        *options,
     ]
 
     def check(run: Run) -> str | None:
@@ -372,7 +413,7 @@ def bench_splits(workdir: Path, rows: int, test_rows: int, args: argparse.Namesp
     train, test = ensure_splits(workdir, rows, test_rows, args.seed, args.format)
     report = workdir / "report-splits.json"
     together = bench_dataaudit(train, report, rows + test_rows, args.repeat, args.timeout,
-                               ("--split", f"test={test}"), tool="dataaudit train --split test")
+                               tool="dataaudit train --split test", options=("--split", f"test={test}"))
     alone = [bench_dataaudit(train, report, rows, args.repeat, args.timeout, tool="dataaudit train alone"),
              bench_dataaudit(test, report, test_rows, args.repeat, args.timeout, tool="dataaudit test alone")]
     return [together, *alone]
@@ -427,16 +468,17 @@ def _fmt(value: float | None, spec: str) -> str:
 
 
 def format_table(results: list[Result]) -> str:
-    """Plain-text table: tool, rows, seconds (median), rows/s, peak RSS MiB, status."""
-    header = ("tool", "rows", "seconds", "rows/s", "peak RSS MiB", "status")
+    """Plain-text table: tool, rows, seconds (median), rows/s, peak RSS MiB (largest process),
+    peak tree MiB (all processes), status."""
+    header = ("tool", "rows", "seconds", "rows/s", "peak RSS MiB", "peak tree MiB", "status")
     lines = [header]
     for r in results:
         secs = r.median_seconds if r.status == "ok" else None
         rss = r.max_rss_mib if r.status == "ok" else None
+        tree = r.max_tree_mib if r.status == "ok" else None
         status = r.status if not r.note else (r.note if r.status == "skipped" else f"{r.status}: {r.note}")
-        lines.append(
-            (r.tool, f"{r.rows:,}", _fmt(secs, ".2f"), _fmt(_rate(r.rows, secs), ",.0f"), _fmt(rss, ".1f"), status)
-        )
+        lines.append((r.tool, f"{r.rows:,}", _fmt(secs, ".2f"), _fmt(_rate(r.rows, secs), ",.0f"), _fmt(rss, ".1f"),
+                      _fmt(tree, ".1f"), status))
     widths = [max(len(row[i]) for row in lines) for i in range(len(header) - 1)]
     out = []
     for row in lines:
@@ -499,11 +541,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--split-rows", type=int, default=0,
                    help="also time `audit train --split test=...` with a test split of this many rows against "
                         "auditing both files separately (train has --rows rows)")
+    p.add_argument("--scale", metavar="ROWS,ROWS", type=_row_counts,
+                   help="instead of peers: each row count with --jobs 1, --jobs 2 and Spark local[2]")
     args = p.parse_args(argv)
     args.peers = _peers(p, args.peers)
     if args.repeat < 1 or args.rows < 1:
         p.error("--repeat and --rows must be >= 1")
     return args
+
+
+def _row_counts(text: str) -> list[int]:
+    try:
+        counts = [int(n.replace("_", "")) for n in text.split(",") if n.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma list of row counts: {text!r}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"row counts must be >= 1: {text!r}")
+    return counts
 
 
 def _peers(parser: argparse.ArgumentParser, text: str) -> list[str]:
@@ -524,9 +578,62 @@ def environment() -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- #
+# engines at growing sizes (--scale)
+# --------------------------------------------------------------------------- #
+SCALE_RUNS = {
+    "local --jobs 1": ("--jobs", "1"),
+    "local --jobs 2": ("--jobs", "2"),
+    "spark local[2]": ("--engine", "spark", "--spark-master", "local[2]"),
+}
+
+
+def run_scale(args: argparse.Namespace) -> list[Result]:
+    """Every run of :data:`SCALE_RUNS` on a generated dataset of each size, smallest first."""
+    results = []
+    for rows in sorted(args.scale):
+        data, gen_seconds = ensure_dataset(args.workdir, rows, args.seed, args.format)
+        made = "reused" if gen_seconds is None else f"generated in {gen_seconds:.1f} s"
+        print(f"dataset: {data} ({data.stat().st_size / 2**20:,.1f} MiB, {rows:,} rows, {made})", flush=True)
+        for tool, options in SCALE_RUNS.items():
+            result = bench_dataaudit(data, args.workdir / f"report-{rows}.json", rows, args.repeat, args.timeout,
+                                     tool, options)
+            print(f"  {tool}: {_fmt(result.median_seconds, '.1f')} s, {result.status} {result.note}".rstrip(),
+                  f"(load average {os.getloadavg()[0]:.1f})", flush=True)
+            results.append(result)
+    return results
+
+
+def format_growth(results: list[Result]) -> list[str]:
+    """Peak memory of the whole process tree at the largest size over the smallest, per run."""
+    lines = []
+    for tool in SCALE_RUNS:
+        ok = sorted((r for r in results if r.tool == tool and r.status == "ok" and r.max_tree_mib),
+                    key=lambda r: r.rows)
+        if len(ok) > 1:
+            small, large = ok[0], ok[-1]
+            lines.append(f"{tool}: peak tree memory at {large.rows:,} rows / at {small.rows:,} rows = "
+                         f"{large.max_tree_mib / small.max_tree_mib:.2f}x")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.scale:
+        print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+        results = run_scale(args)
+        print(f"\nrepeats: {args.repeat} (median seconds; peak RSS of the largest process, peak PSS of the whole "
+              "process tree: workers, JVM)")
+        print(format_table(results))
+        print("\n".join(format_growth(results)))
+        print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            payload = {"scale": args.scale, "seed": args.seed, "format": args.format, "repeat": args.repeat,
+                       "environment": environment(), "results": [r.to_json() for r in results]}
+            args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        return 0
     data, gen_seconds = ensure_dataset(args.workdir, args.rows, args.seed, args.format)
     size_mib = data.stat().st_size / 2**20
     made = "reused" if gen_seconds is None else f"generated in {gen_seconds:.1f} s"

@@ -8,14 +8,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
-from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
+from dataaudit.io import DEFAULT_CHUNK_ROWS, Source
 from dataaudit.io.digest import file_sha256
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
+
+if TYPE_CHECKING:
+    from dataaudit.engines import Engine
 
 
 def audit(
@@ -33,6 +36,8 @@ def audit(
     group_column: str | None = None,
     schema: Any = None,
     gx_suite: str | Path | None = None,
+    engine: str | Engine | None = None,
+    jobs: int | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
@@ -48,10 +53,14 @@ def audit(
 
     `schema` (a pandera `DataFrameSchema` or its YAML file) and `gx_suite` (a Great Expectations
     suite JSON file) validate the same pass; their failures become findings.
+
+    `engine`: "local" (default) or "spark" (the default for a pyspark DataFrame), or an engine
+    object such as `SparkEngine(master="local[4]")`. `jobs`: worker processes of the local
+    engine (-1: one per core).
     """
     from dataaudit import __version__
     from dataaudit.checks import run_checks
-    from dataaudit.engines.local import profile_source
+    from dataaudit.engines import get_engine
     from dataaudit.integrations.observe import collect, observed, validators
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
@@ -59,8 +68,9 @@ def audit(
 
     loaded = load_rules(rules)
     pack = loaded.rules
+    runner = get_engine(engine, data, jobs=jobs)
     named = split_run.name_splits(data, splits)
-    sources = {name: open_source(d, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
+    sources = {name: runner.open(d, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
                for name, d in named.items()}
     source = next(iter(sources.values()))
     target = target if target is not None else pack.target
@@ -87,14 +97,14 @@ def audit(
     sources[next(iter(sources))] = source
     path = source.info.get("path")
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
-        sha256 = hasher.submit(file_sha256, Path(path)) if path else None
+        sha256 = hasher.submit(file_sha256, Path(path)) if path and Path(path).is_file() else None
         cards, tables = None, []
         if len(sources) == 1:
-            profile = profile_source(source, spec)
+            profile = runner.profile(source, spec)
         else:
             from dataaudit.splits.report import split_cards, split_tables
 
-            profile, per_split = split_run.profile_splits(sources, spec, group_column)
+            profile, per_split = split_run.profile_splits(sources, spec, group_column, runner)
             cards, tables = split_cards(per_split, profile.splits), split_tables(profile.splits, pack.checks.splits)
         if sha256 is not None:
             profile.source["sha256"] = sha256.result()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,9 +13,12 @@ from dataaudit.cli.deliver import FORMATS, deliver
 from dataaudit.cli.group import cli
 from dataaudit.cli.split_options import group_option, split_option
 
+if TYPE_CHECKING:
+    from dataaudit.engines import Engine
+
 
 @cli.command()
-@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("data", nargs=-1, required=True, type=click.Path())
 @click.option("-t", "--target", help="The label column (overrides the rule pack's target).")
 @click.option("-r", "--rules", "rules", default="default", show_default=True,
               help="A shipped rule pack (see `dataaudit rules list`) or a path to a YAML rule pack.")
@@ -37,8 +40,17 @@ from dataaudit.cli.split_options import group_option, split_option
               help="A pandera schema (YAML, e.g. from `dataaudit schema infer`); violations become findings.")
 @click.option("--gx-suite", type=click.Path(path_type=Path),
               help="A Great Expectations suite (JSON) run on the data; failed expectations become findings.")
+@click.option("--engine", type=click.Choice(["local", "spark"]),
+              help="Where the pass runs: this machine, or Apache Spark (pip install 'dataaudit[spark]').  "
+                   "[default: local]")
+@click.option("--spark-master", metavar="URL",
+              help="Spark master for --engine spark (local[4], spark://host:7077, yarn).  "
+                   "[default: $SPARK_MASTER, else local[*]]")
+@click.option("-j", "--jobs", type=int,
+              help="Worker processes of the local engine; -1 for one per core.  [default: 1]")
+@click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal anyway).")
 @reports_errors
-def audit(data: tuple[Path, ...], outputs: tuple[str, ...], **options: Any) -> None:
+def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
 
     Several DATA files are audited one after the other (as pre-commit passes them), each
@@ -51,6 +63,8 @@ def audit(data: tuple[Path, ...], outputs: tuple[str, ...], **options: Any) -> N
       dataaudit audit train.csv -t label --format markdown >> "$GITHUB_STEP_SUMMARY"
       dataaudit audit train.csv -t label -f json -o a.json -f html -o a.html -f junit -o a.xml
       dataaudit audit train.csv -t label --split val=val.csv --split test=test.csv --group-column patient_id
+      dataaudit audit big.csv -t label --jobs -1
+      dataaudit audit s3a://bucket/train/ -t label --engine spark
     """
     if len(data) > 1 and outputs:
         raise click.UsageError(f"--output takes one DATA file, not {len(data)}: several files report to stdout")
@@ -59,7 +73,7 @@ def audit(data: tuple[Path, ...], outputs: tuple[str, ...], **options: Any) -> N
     sys.exit(max(_audit_each(path, **options) for path in data))
 
 
-def _audit_each(path: Path, **options: Any) -> int:
+def _audit_each(path: str, **options: Any) -> int:
     """One of several files: an unreadable one is reported and the others still audited."""
     from dataaudit.errors import DataAuditError
 
@@ -70,14 +84,28 @@ def _audit_each(path: Path, **options: Any) -> int:
         return EXIT_ERROR
 
 
-def _audit_one(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
+def _audit_one(data: str, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
                outputs: tuple[str, ...], strict: bool, summary: bool, delimiter: str | None, encoding: str | None,
                bad_rows: str, splits: dict[str, Path], group_column: str | None, schema: Path | None,
-               gx_suite: Path | None) -> int:
+               gx_suite: Path | None, engine: str | None, spark_master: str | None, jobs: int | None,
+               quiet: bool) -> int:
     from dataaudit.api import audit as run_audit
 
     destinations = pair_outputs(formats or ("console",), outputs)
+    runner = _engine(engine, spark_master, jobs, quiet)
     report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
                        delimiter=delimiter, encoding=encoding, bad_rows=bad_rows, splits=splits,
-                       group_column=group_column, schema=schema, gx_suite=gx_suite)
+                       group_column=group_column, schema=schema, gx_suite=gx_suite, engine=runner)
     return deliver(report, destinations, summary)
+
+
+def _engine(name: str | None, spark_master: str | None, jobs: int | None, quiet: bool) -> Engine:
+    from dataaudit.engines import get_engine
+
+    if name == "spark":
+        if jobs is not None:
+            raise click.UsageError("--jobs applies to the local engine; Spark spreads the work by itself")
+        return get_engine("spark", master=spark_master)
+    if spark_master is not None:
+        raise click.UsageError("--spark-master needs --engine spark")
+    return get_engine("local", jobs=jobs, progress=None if quiet else sys.stderr)

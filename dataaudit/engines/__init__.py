@@ -1,1 +1,63 @@
-"""Engines run the one pass: they feed a source's chunks to partial profiles and merge them."""
+"""Engines run the one pass: they feed a source's chunks to partial profiles and merge them.
+
+Every engine opens the data as a `Source` and turns it into the same `Profile`; checks and
+renderers never know which engine ran. Engines register by name and load lazily (the pattern
+of pandera's per-backend register functions): choosing `local` never imports pyspark, and a
+pyspark DataFrame is recognised by its class's module name, without importing pyspark.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from typing import TYPE_CHECKING, Any, Protocol
+
+from dataaudit.errors import InputError
+
+if TYPE_CHECKING:
+    from dataaudit.io.source import Source
+    from dataaudit.profile.model import Profile
+    from dataaudit.profile.spec import ProfileSpec
+
+# name -> (module, class): the module is imported only when the engine is chosen
+ENGINES = {
+    "local": ("dataaudit.engines.local", "LocalEngine"),
+    "spark": ("dataaudit.engines.spark", "SparkEngine"),
+}
+
+
+class Engine(Protocol):
+    """What `audit` needs from an engine: open the data, then profile it in one pass."""
+
+    name: str
+
+    def open(self, data: Any, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
+             bad_rows: str) -> Source: ...
+
+    def profile(self, source: Source, spec: ProfileSpec) -> Profile: ...
+
+
+def is_spark_frame(data: Any) -> bool:
+    """A pyspark DataFrame (classic or Connect), told apart without importing pyspark."""
+    return any(cls.__module__.startswith("pyspark.sql") and cls.__name__ == "DataFrame"
+               for cls in type(data).__mro__)
+
+
+def get_engine(engine: str | Engine | None, data: Any = None, **options: Any) -> Engine:
+    """The engine named, with its options (None: not given), or the one `data` calls for:
+    Spark for a Spark DataFrame, else local."""
+    given = {key: value for key, value in options.items() if value is not None}
+    if engine is not None and not isinstance(engine, str):
+        if given:
+            raise InputError(f"{', '.join(given)}: set it on the engine object instead")
+        return engine
+    name = engine or ("spark" if is_spark_frame(data) else "local")
+    if name not in ENGINES:
+        raise InputError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    module, attr = ENGINES[name]
+    cls = getattr(importlib.import_module(module), attr)
+    accepted = {f.name for f in dataclasses.fields(cls)}
+    for key in given:
+        if key not in accepted:
+            raise InputError(f"{key} does not apply to the {name} engine")
+    return cls(**given)

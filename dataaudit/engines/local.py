@@ -1,46 +1,110 @@
-"""The embedded engine: one process, the file streamed chunk by chunk.
+"""The embedded engine: the file streamed chunk by chunk, in one process or over a process pool.
 
 The reader runs one chunk ahead in a background thread: pyarrow parses while the profile
-code hashes the previous chunk (both release the GIL for most of their work).
+code hashes the previous chunk (both release the GIL for most of their work). With `jobs` > 1
+the chunks are profiled in worker processes (see `pool.py`) and merged in file order.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import queue
 import threading
-from collections.abc import Iterator
-from typing import Protocol
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol, TextIO, TypeVar
 
 import pyarrow as pa
 
-from dataaudit.io import Source
+from dataaudit.engines import is_spark_frame
+from dataaudit.errors import InputError
+from dataaudit.io import Source, open_source
 from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.spec import ProfileSpec
 
 _DONE = object()
+partial_factory = functools.partial
 
 
 class Accumulator(Protocol):
+    """A mergeable statistic: chunks are added with their first row's number, partials merge."""
+
     def add(self, batch: pa.RecordBatch, offset: int) -> object: ...
+
+    def merged(self, other: Any) -> Any: ...
+
+
+A = TypeVar("A", bound=Accumulator)
+
+
+@dataclass
+class LocalEngine:
+    """`jobs`: worker processes (1 = profile in this process, -1 = one per core).
+    `progress`: a stream for the progress line (shown only if it is a terminal), or None."""
+
+    jobs: int = 1
+    progress: TextIO | None = None
+    name: ClassVar[str] = "local"
+
+    def __post_init__(self) -> None:
+        self.jobs = resolve_jobs(self.jobs)
+
+    def open(self, data: Any, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
+             bad_rows: str) -> Source:
+        if is_spark_frame(data):
+            raise InputError("a Spark DataFrame is audited by the spark engine, not the local one")
+        return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
+
+    def profile(self, source: Source, spec: ProfileSpec) -> Profile:
+        partial = self.accumulate(source, partial_factory(PartialProfile.create, spec, source.columns))
+        return extract(partial, source.info)
+
+    def accumulate(self, source: Source, create: Callable[[], A]) -> A:
+        """Feed every chunk of `source` to accumulators made by `create` (picklable, as workers
+        call it too) and merge them in file order: the pass behind `profile` and any other
+        mergeable statistic, such as the row keys a split comparison needs."""
+        from dataaudit.engines.progress import ProgressLine
+
+        with ProgressLine.for_source(source, self.progress) as progress:
+            chunks = progress.track(numbered(_read_ahead(source.batches()), source.columns))
+            if self.jobs == 1:
+                partial = create()
+                for batch, offset in chunks:
+                    partial.add(batch, offset)
+            else:
+                from dataaudit.engines.pool import profile_in_processes
+
+                partial = profile_in_processes(chunks, create, self.jobs)
+        source.info["engine"] = self.name
+        return partial
 
 
 def profile_source(source: Source, spec: ProfileSpec) -> Profile:
-    partial = PartialProfile.create(spec, source.columns)
-    feed(source, partial)
-    return extract(partial, source.info)
+    """The whole pass in this process, as `audit` runs it by default."""
+    return LocalEngine().profile(source, spec)
 
 
-def feed(source: Source, accumulator: Accumulator) -> None:
-    """Stream every batch of `source` into `accumulator`, with its first row's number."""
+def resolve_jobs(jobs: int) -> int:
+    """-1 means one worker per core; 0 or below -1 is a mistake worth a clear message."""
+    if jobs == -1:
+        return os.cpu_count() or 1
+    if jobs < 1:
+        raise InputError(f"jobs must be a positive number of processes or -1 for all cores, not {jobs}")
+    return jobs
+
+
+def numbered(batches: Iterator[pa.RecordBatch], columns: list[str]) -> Iterator[tuple[pa.RecordBatch, int]]:
+    """Each chunk with the dataset row number of its first row, in the source's column order."""
     offset = 0
-    for batch in _read_ahead(source.batches()):
-        accumulator.add(_conform(batch, source.columns), offset)
+    for batch in batches:
+        yield conform(batch, columns), offset
         offset += batch.num_rows
 
 
-def _conform(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:
+def conform(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:
     """Batches carry the source's columns in its order, whatever the reader produced."""
     if batch.schema.names == columns:
         return batch

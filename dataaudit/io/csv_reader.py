@@ -53,8 +53,11 @@ def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str 
 
         rows = 0
         try:
+            stream = pa.input_stream(str(path), compression="detect")
+            if isinstance(stream, pa.OSFile):  # a compressed stream's position is not the file's
+                source.position = stream.tell
             reader = pacsv.open_csv(
-                path,
+                stream,
                 read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES, encoding=encoding or "utf8"),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter,
                                                  invalid_row_handler=skip_bad_row if bad_rows == "skip" else None),

@@ -35,6 +35,8 @@ class Source:
     read: Callable[[], Iterator[pa.RecordBatch]]
     info: dict[str, Any] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
+    # bytes of the file read so far, where the reader can tell (for progress and its ETA)
+    position: Callable[[], int] | None = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         return self.read()

@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from dataaudit.profile import values as v
 from dataaudit.profile.column import ColumnPartial
-from dataaudit.profile.duplicates import find_duplicates
+from dataaudit.profile.duplicates import find_duplicates_by_part
 from dataaudit.profile.model import ColumnProfile, LabelProfile, NumericSummary, Profile
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.sketches import hll_estimate
@@ -24,8 +24,7 @@ def extract(partial: PartialProfile, source: dict | None = None) -> Profile:
     label_hash_to_key: dict[int, str] = {}
     if spec.target is not None and spec.target in partial.columns:
         label, label_hash_to_key = _label(partial.columns[spec.target], spec)
-    rows, features, labels, whole = partial.rows.arrays()
-    duplicates = find_duplicates(rows, features, labels, whole, label_hash_to_key, spec.examples)
+    duplicates = find_duplicates_by_part(partial.rows.parts(), label_hash_to_key, spec.examples)
     histogram = partial.rows.missing_histogram.tolist()
     return Profile(
         rows=partial.n_rows,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -9,6 +10,8 @@ import numpy as np
 from dataaudit.profile.sketches import first_rows, rows_where
 
 _MIX = np.uint64(0x100000001B3)
+# duplicates are looked for in 16 parts of the rows: the working memory of one part is small
+PART_BITS = 4
 
 
 def combine(hashes: list[np.ndarray], n: int) -> np.ndarray:
@@ -71,17 +74,31 @@ class RowsPartial:
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Row numbers and the three hashes, in row order."""
+        return next(self.parts(0))
+
+    def parts(self, bits: int = PART_BITS) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """`arrays()` cut into 2**bits parts by the top bits of the features hash, each in row order.
+
+        Rows that can repeat or contradict one another have equal features, so they share a part:
+        duplicates and conflicts can be found part by part, with working memory for a fraction
+        of the rows instead of copies of all of them.
+        """
         blocks = sorted(self.blocks, key=lambda b: b.start)
         if not blocks:
             empty = np.zeros(0, dtype=np.uint64)
-            return np.zeros(0, dtype=np.int64), empty, empty, empty
-        rows = np.concatenate([np.arange(b.start, b.start + len(b.whole), dtype=np.int64) for b in blocks])
-        return (
-            rows,
-            np.concatenate([b.features for b in blocks]),
-            np.concatenate([b.label for b in blocks]),
-            np.concatenate([b.whole for b in blocks]),
-        )
+            yield np.zeros(0, dtype=np.int64), empty, empty, empty
+            return
+        shift = np.uint64(64 - bits)
+        part_of = [(b.features >> shift).astype(np.uint16) if bits else None for b in blocks]
+        for part in range(1 << bits):
+            masks = [np.ones(len(b.whole), dtype=bool) if of is None else of == part
+                     for b, of in zip(blocks, part_of, strict=True)]
+            yield (
+                np.concatenate([np.flatnonzero(m) + b.start for b, m in zip(blocks, masks, strict=True)]),
+                np.concatenate([b.features[m] for b, m in zip(blocks, masks, strict=True)]),
+                np.concatenate([b.label[m] for b, m in zip(blocks, masks, strict=True)]),
+                np.concatenate([b.whole[m] for b, m in zip(blocks, masks, strict=True)]),
+            )
 
 
 def _add_padded(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dataaudit.engines.local import feed
+from dataaudit.engines import Engine
+from dataaudit.engines.local import partial_factory
 from dataaudit.errors import InputError
 from dataaudit.io import Source
 from dataaudit.profile.model import Profile
@@ -49,16 +50,18 @@ def require_group_column(sources: dict[str, Source], column: str) -> None:
                              + ", ".join(source.columns[:20]) + (" ..." if len(source.columns) > 20 else ""))
 
 
-def profile_splits(sources: dict[str, Source], spec: ProfileSpec,
-                   group_column: str | None) -> tuple[Profile, list[SplitProfile]]:
+def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: str | None,
+                   engine: Engine) -> tuple[Profile, list[SplitProfile]]:
     """The reference's profile with the comparison of all splits attached (`Profile.splits`),
     and every split's own profile."""
+    accumulate = getattr(engine, "accumulate", None)
+    if accumulate is None:
+        raise InputError(f"splits are compared by the local engine, not the {engine.name} engine")
     features = shared_features(sources, spec)
     keys = KeySpec(features, spec.target, group_column)
     profiles: list[SplitProfile] = []
     for name, source in sources.items():
-        partial = SplitPartial.create(spec, keys, source.columns)
-        feed(source, partial)
+        partial = accumulate(source, partial_factory(SplitPartial.create, spec, keys, source.columns))
         profiles.append(extract_split(name, partial, source.info))
     comparison = compare_splits(profiles, spec, features, group_column)
     return replace(profiles[0].profile, splits=comparison), profiles

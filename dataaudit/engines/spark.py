@@ -1,0 +1,264 @@
+"""The Spark engine: the same partial profile per partition, merged on the driver.
+
+Each partition runs `PartialProfile.create`/`add` over its Arrow record batches (`mapInArrow`:
+batches in, batches out, no pandas conversion), ships its partial as one pickled binary row,
+and the driver merges them in partition order with `PartialProfile.merged`, the merge the
+local engine uses. Checks and renderers see the same `Profile` either way.
+
+Row numbers: a first, cheap job counts the rows of every partition (Spark alone, no Python);
+each partition then profiles from its prefix-sum offset, so a finding's row `r` is row `r` of
+the data in Spark's scan order, which for a single file is the file's order, the numbering the
+local engine uses. A partition whose row count changes between the two jobs (a DataFrame that
+is not deterministic) is an error, never silently wrong row numbers.
+
+The driver holds 24 bytes per row for exact duplicate detection, as the local engine does.
+This is the only module that imports pyspark, and only when the Spark engine is chosen.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pyarrow as pa
+
+from dataaudit.engines import is_spark_frame
+from dataaudit.engines.local import conform
+from dataaudit.errors import InputError
+from dataaudit.io import FORMATS, Source, open_source
+from dataaudit.io.csv_reader import regroup
+from dataaudit.profile.extract import extract
+from dataaudit.profile.model import Profile
+from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.spec import ProfileSpec
+
+PARTIALS_SCHEMA = "partition int, rows long, partial binary"
+
+
+@dataclass
+class SparkSource(Source):
+    """A `Source` whose rows live in a Spark DataFrame; `batches()` would collect them to the driver."""
+
+    frame: Any = None
+    chunk_rows: int = 65_536
+
+
+@dataclass
+class SparkEngine:
+    """`master`: a Spark master URL (`local[4]`, `spark://host:7077`, `yarn`, ...); default: the
+    `SPARK_MASTER` environment variable, else what spark-submit set, else `local[*]`.
+    `session`: a SparkSession to use instead (by default the active one, if any)."""
+
+    master: str | None = None
+    session: Any = None
+    name: ClassVar[str] = "spark"
+
+    def open(self, data: Any, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
+             bad_rows: str) -> Source:
+        if is_spark_frame(data):
+            self.session = self.session or data.sparkSession
+            return _frame_source(data, "<spark dataframe>", {"format": "spark"}, chunk_rows)
+        path = str(data)
+        if _is_local(path):
+            # the local reader checks the file and finds format, delimiter and columns from its first
+            # bytes, so Spark parses it exactly as the local engine would
+            probe = open_source(Path(path.removeprefix("file://")), delimiter=delimiter, encoding=encoding,
+                                chunk_rows=chunk_rows, bad_rows=bad_rows)
+            fmt, columns, info = probe.format, probe.columns, probe.info
+            delimiter = probe.info.get("delimiter", delimiter)
+        else:
+            fmt, columns, info = _format_of_url(path), None, {"path": path}
+            info["format"] = fmt
+        frame = _read(self.spark(), path, fmt, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
+        if columns is not None:
+            frame = frame.select(*[frame[f"`{name}`"] for name in columns])
+        return _frame_source(frame, path, info, chunk_rows)
+
+    def profile(self, source: Source, spec: ProfileSpec) -> Profile:
+        if not isinstance(source, SparkSource):
+            raise InputError(f"{source.name}: the Spark engine profiles what it opened itself")
+        frame = source.frame
+        try:
+            with _no_pandas_warning():
+                offsets = _partition_offsets(frame)
+                rows = _collect_partials(frame, spec, source.columns, offsets, source.chunk_rows)
+        except _spark_errors() as exc:
+            raise _translate(exc, source.name) from None
+        total = _merge_partials(rows, offsets, PartialProfile.create(spec, source.columns), source.name)
+        source.info["engine"] = self.name
+        return extract(total, source.info)
+
+    def spark(self) -> Any:
+        """The session: the given one, the active one, or a new one on the master chosen."""
+        if self.session is not None:
+            return self.session
+        try:
+            with _no_pandas_warning():
+                from pyspark.sql import SparkSession
+        except ImportError:
+            raise InputError("the spark engine needs pyspark: pip install 'dataaudit[spark]'") from None
+
+        master = self.master or os.environ.get("SPARK_MASTER")
+        active = SparkSession.getActiveSession()
+        if active is not None and master is None:
+            self.session = active
+            return active
+        # local workers must run this very interpreter, where dataaudit is installed
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = SparkSession.builder.appName("dataaudit").config("spark.ui.showConsoleProgress", "false")
+        if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit
+            master = "local[*]"
+        if master is not None:
+            builder = builder.master(master)
+        try:
+            self.session = builder.getOrCreate()
+        except _spark_errors() as exc:
+            raise InputError(f"cannot start Spark (master {master or 'from spark-submit'}): "
+                             f"{_first_line(exc)}") from None
+        self.session.sparkContext.setLogLevel("ERROR")
+        return self.session
+
+
+def _frame_source(frame: Any, name: str, info: dict[str, Any], chunk_rows: int) -> SparkSource:
+    columns = list(frame.columns)
+    if len(set(columns)) != len(columns):
+        raise InputError(f"{name}: duplicate column names")
+    source = SparkSource(name, info.get("format", "spark"), columns,
+                         read=lambda: iter(frame.toArrow().to_batches(max_chunksize=chunk_rows)), info=dict(info))
+    source.frame, source.chunk_rows = frame, chunk_rows
+    return source
+
+
+def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: str | None, bad_rows: str) -> Any:
+    """CSV as the local reader reads it: header, every column text, `""` kept apart from empty.
+
+    Spark turns a cell equal to `nullValue` into null, after its parser has already replaced an
+    unquoted empty field by `nullValue` and a quoted one by `emptyValue`: with both "" (the
+    default) the two are indistinguishable, so `nullValue` is a NUL character no text cell holds.
+    """
+    mode = "DROPMALFORMED" if bad_rows == "skip" else "FAILFAST"
+    try:
+        if fmt in ("csv", "tsv"):
+            sep = delimiter or ("\t" if fmt == "tsv" else ",")
+            return spark.read.csv(path, header=True, inferSchema=False, sep=sep, quote='"', escape='"',
+                                  encoding=encoding or "UTF-8", mode=mode, nullValue="\0", emptyValue="")
+        if fmt == "jsonl":
+            return spark.read.json(path, mode=mode, encoding=encoding)
+        return spark.read.parquet(path)
+    except _spark_errors() as exc:
+        raise _translate(exc, path) from None
+
+
+def _partition_offsets(frame: Any) -> dict[int, tuple[int, int]]:
+    """partition -> (its first row's number, its row count), from a count that runs in Spark alone."""
+    from pyspark.sql import functions as F
+
+    counts = dict(frame.groupBy(F.spark_partition_id().alias("p")).count().collect())
+    offsets, start = {}, 0
+    for partition in sorted(counts):
+        offsets[partition] = (start, counts[partition])
+        start += counts[partition]
+    return offsets
+
+
+@contextmanager
+def _no_pandas_warning() -> Iterator[None]:
+    """mapInArrow never converts to pandas, yet pyspark checks (and warns about) its version."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+        yield
+
+
+def _collect_partials(frame: Any, spec: ProfileSpec, columns: list[str], offsets: dict[int, tuple[int, int]],
+                      chunk_rows: int) -> pa.Table:
+    return frame.mapInArrow(_profile_partitions(spec, columns, offsets, chunk_rows), PARTIALS_SCHEMA).toArrow()
+
+
+def _merge_partials(rows: pa.Table, offsets: dict[int, tuple[int, int]], total: PartialProfile,
+                    name: str) -> PartialProfile:
+    """The partitions' partials merged into `total` in partition order, unpickled one at a time."""
+    partitions, counts, blobs = (rows.column(i) for i in range(3))
+    profiled = dict(zip(partitions.to_pylist(), counts.to_pylist(), strict=True))
+    counted = {partition: count for partition, (_, count) in offsets.items() if count}
+    if profiled != counted:
+        changed = min(p for p in profiled.keys() | counted.keys() if profiled.get(p) != counted.get(p))
+        raise InputError(f"{name}: partition {changed} held {counted.get(changed, 0):,} rows when counted and "
+                         f"{profiled.get(changed, 0):,} when profiled; the DataFrame is not deterministic: "
+                         "cache() or checkpoint() it first")
+    for i in sorted(range(len(partitions)), key=lambda i: partitions[i].as_py()):
+        total = total.merged(pickle.loads(blobs[i].as_buffer()))
+    return total
+
+
+def _profile_partitions(spec: ProfileSpec, columns: list[str], offsets: dict[int, tuple[int, int]],
+                        chunk_rows: int) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def profile_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from pyspark import TaskContext
+
+        partition = TaskContext.get().partitionId()
+        start = offsets.get(partition, (0, 0))[0]
+        partial = PartialProfile.create(spec, columns)
+        rows = 0
+        for batch in regroup(batches, chunk_rows):
+            partial.add(conform(_small_types(batch), columns), start + rows)
+            rows += batch.num_rows
+        if rows:
+            yield pa.RecordBatch.from_pydict(
+                {"partition": [partition], "rows": [rows], "partial": [pickle.dumps(partial, protocol=5)]},
+                schema=pa.schema([("partition", pa.int32()), ("rows", pa.int64()), ("partial", pa.binary())]),
+            )
+
+    return profile_partition
+
+
+def _small_types(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Spark may hand strings as large_string; the profile's value code expects what local readers give."""
+    large = {pa.large_string(): pa.string(), pa.large_binary(): pa.binary()}
+    if not any(f.type in large for f in batch.schema):
+        return batch
+    return pa.RecordBatch.from_arrays([c.cast(large.get(c.type, c.type)) for c in batch.columns],
+                                      names=batch.schema.names)
+
+
+def _is_local(path: str) -> bool:
+    return "://" not in path or path.startswith("file://")
+
+
+def _format_of_url(path: str) -> str:
+    """A remote path's format from its extension; a folder of files is taken for Parquet."""
+    suffix = os.path.splitext(path.rstrip("/").rsplit("/", 1)[-1])[1].lower()
+    for compressed in (".gz", ".bz2", ".zst", ".lz4"):
+        if suffix == compressed:
+            suffix = os.path.splitext(path.rstrip("/")[: -len(compressed)])[1].lower()
+    return FORMATS.get(suffix, "parquet")
+
+
+def _spark_errors() -> tuple[type[Exception], ...]:
+    """What Spark raises for bad data or a bad setup: its own errors, and the JVM's through py4j."""
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    return PySparkException, Py4JError
+
+
+def _translate(exc: Exception, name: str) -> InputError:
+    """Spark's errors (often a JVM stack trace) as one line a user can act on."""
+    if isinstance(exc, InputError):
+        return exc
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    malformed = next((line for line in lines if "Malformed" in line or "malformed" in line), None)
+    if malformed is not None:
+        return InputError(f"{name}: malformed row ({malformed[:200]}); use --bad-rows skip to leave such rows out")
+    return InputError(f"{name}: Spark could not read the data: {_first_line(exc)}")
+
+
+def _first_line(exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0][:300] if lines else type(exc).__name__
