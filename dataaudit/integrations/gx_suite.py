@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
+from dataaudit.integrations import without_pyspark_pandas_warning
 from dataaudit.integrations.frames import to_frame, with_numbers
 from dataaudit.report.model import CheckStatus, Finding, Severity
 
@@ -31,7 +32,8 @@ EXAMPLES = 10
 def _gx() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     try:
-        import great_expectations as gx
+        with without_pyspark_pandas_warning():
+            import great_expectations as gx
     except ImportError:
         raise InputError("expectation suites need the 'gx' extra: pip install 'dataaudit[gx]'") from None
     return gx
