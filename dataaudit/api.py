@@ -10,6 +10,7 @@ from typing import Any
 
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
+from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -33,6 +34,23 @@ def audit(
     Raises `InputError` or `RulesError` for input that cannot be audited; a failing gate is
     not an exception here (see `Report.passed` and `Report.raise_for_gate`).
     """
+    return audit_and_profile(data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter,
+                             encoding=encoding, bad_rows=bad_rows, chunk_rows=chunk_rows)[0]
+
+
+def audit_and_profile(
+    data: Any,
+    target: str | None = None,
+    rules: str | Path | RulePack | None = "default",
+    *,
+    ignore_columns: tuple[str, ...] | list[str] = (),
+    strict: bool = False,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    bad_rows: str = "error",
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> tuple[Report, Profile]:
+    """The audit and the profile it judged: `dataaudit clean` fixes what this very profile shows."""
     from dataaudit import __version__
     from dataaudit.checks import run_checks
     from dataaudit.engines.local import profile_source
@@ -59,7 +77,7 @@ def audit(
     profile = profile_source(source, spec)
     profile.source["problems"] = [asdict(p) for p in source.problems]
     findings, statuses = run_checks(profile, pack)
-    return Report(
+    report = Report(
         source={k: v for k, v in profile.source.items() if k != "problems"} | {"name": source.name},
         target=target,
         rules={"name": loaded.name, "path": loaded.path},
@@ -70,6 +88,7 @@ def audit(
         tool={"name": "dataaudit", "version": __version__},
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+    return report, profile
 
 
 def _require_column(source: Source, column: str, what: str) -> None:
