@@ -6,7 +6,8 @@ The payload (a report) goes to stdout or to --output files; errors and notes go 
 
 from __future__ import annotations
 
-from dataaudit.cli import audit_command, clean_command, rules_command  # noqa: F401  (commands register on the group)
+import dataaudit.cli.clean_command  # noqa: F401  (registers `dataaudit clean`)
+from dataaudit.cli import audit_command, rules_command  # noqa: F401  (commands register on the group)
 from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED
 from dataaudit.cli.group import cli
 
