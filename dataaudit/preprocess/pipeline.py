@@ -158,7 +158,7 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
             sink.write(batch)
-            outcome.rows_out += batch.num_rows
+            outcome.rows_out += n - int(quarantined.sum())
             offset += n
             yield batch
 

@@ -56,7 +56,8 @@ class RowHashes:
     invalid: list[np.ndarray] = field(default_factory=list)
 
     def add(self, batch: pa.RecordBatch, invalid: np.ndarray) -> None:
-        n = batch.num_rows
+        # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
+        n = len(invalid)
         hashes = {name: cell_hashes(batch.column(name)) for name in batch.schema.names}
         feature_names = [c for c in batch.schema.names if c != self.target and c not in self.ignored]
         self.whole.append(combine(list(hashes.values()), n))
