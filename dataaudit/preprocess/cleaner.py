@@ -62,7 +62,7 @@ class Cleaner(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "fitted_")
         columns = list(self.fitted_.columns)
         batch = pa.RecordBatch.from_arrays([pa.array([], pa.string()) for _ in columns], names=columns)
-        return np.asarray(self._output(batch, 0).columns, dtype=object)
+        return np.asarray(self._output(self._steps(batch), 0).columns, dtype=object)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -111,7 +111,9 @@ class Cleaner(TransformerMixin, BaseEstimator):
 
         source = open_frame(frame, chunk_rows=max(1, len(frame)))
         batches = list(source.batches())
-        batch = batches[0] if batches else pa.RecordBatch.from_pylist([])
+        return self._steps(batches[0] if batches else pa.RecordBatch.from_pylist([]))
+
+    def _steps(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         for step in self.fitted_.steps:
             batch = step.transform(batch)
         return batch
