@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_audit.py --rows 1000000
+	$(BIN)/python benchmarks/bench_clean.py --sizes 250000,1000000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

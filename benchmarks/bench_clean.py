@@ -2,7 +2,8 @@
 
 Why: cleaning streams like the audit, so its memory should follow the chunk size, not the
 file size. The script cleans generated files of several sizes (the largest gives the
-throughput) and prints peak RSS beside each, with the growth per extra row. Every run is
+throughput) and prints peak RSS beside each, with the growth per extra row, and audits the
+same files for reference (a clean runs the audit twice: before and after). Every run is
 its own process, measured by ``bench_audit``'s launcher (wall time of the whole process,
 peak RSS from the kernel); the datasets are ``bench_audit``'s cached ones.
 
@@ -71,9 +72,14 @@ def main(argv: list[str] | None = None) -> int:
         data, _ = ba.ensure_dataset(args.workdir, rows, args.seed, args.format)
         print(f"dataset: {data} ({data.stat().st_size / 2**20:.1f} MiB)", flush=True)
         results.append(bench_clean(data, args.workdir, rows, args.repeat, args.timeout))
+        # the audit of the same file at the same moment: clean runs it twice (before and after),
+        # so the ratio says what cleaning adds, whatever the machine's load
+        reference = ba.bench_dataaudit(data, args.workdir / f"report-{rows}.json", rows, args.repeat, args.timeout)
+        reference.tool = "dataaudit audit"
+        results.append(reference)
     print(f"\nrepeats: {args.repeat} (median seconds, max peak RSS; whole process: audit, clean, write, re-audit)")
     print(ba.format_table(results))
-    per_row = growth(results)
+    per_row = growth([r for r in results if r.tool == "dataaudit clean"])
     if per_row is not None:
         print(f"peak RSS grows {per_row:.0f} bytes per extra row (row hashes and decisions); the rest follows the "
               "chunk size")
