@@ -164,3 +164,15 @@ def _read(path: Path) -> pd.DataFrame:
 def _text(value: object) -> str:
     text = str(value)
     return text[:-2] if text.endswith(".0") else text
+
+
+def test_the_python_result_writes_the_same_files(tmp_path: Path) -> None:
+    import dataaudit
+
+    result = dataaudit.clean(DATA / "penguins.csv", target="species")
+    manifest = result.write_to(tmp_path / "p.parquet")
+    assert _files(tmp_path) == {"p.parquet", "p.quarantine.parquet", "p.manifest.json"}
+    assert manifest["files"]["output"]["sha256"] == file_sha256(tmp_path / "p.parquet")
+    assert pd.read_parquet(tmp_path / "p.parquet").equals(result.data)
+    with pytest.raises(InputError, match="already exists"):
+        result.write_to(tmp_path / "p.parquet")
