@@ -176,3 +176,26 @@ def test_the_python_result_writes_the_same_files(tmp_path: Path) -> None:
     assert pd.read_parquet(tmp_path / "p.parquet").equals(result.data)
     with pytest.raises(InputError, match="already exists"):
         result.write_to(tmp_path / "p.parquet")
+
+
+def test_the_after_report_as_json_carries_the_clean_tables(tmp_path: Path, data: Path) -> None:
+    invoke(["clean", data, "-t", "label", "-i", "id", "-o", tmp_path / "out.csv", "--report", tmp_path / "r.json"], 0)
+    report = json.loads((tmp_path / "r.json").read_text())
+    tables = {t["id"]: t for t in report["tables"]}
+    assert tables["clean.steps"]["columns"] == ["step", "rows_changed", "rows_quarantined", "detail"]
+    assert tables["clean.before_after"]["columns"] == ["measure", "before", "after"]
+    assert [row[0] for row in tables["clean.before_after"]["rows"]] == [
+        "rows", "exact duplicate rows", "conflicting-label rows", "missing labels", "label variant rows",
+        "disguised missing cells", "fail findings", "warn findings"]
+    assert tables["clean.before_after"]["rows"][0] == ["rows", 3_000, report["dataset"]["rows"]]
+    assert [row[0] for row in tables["clean.steps"]["rows"]] == [
+        "missing_to_null", "normalize_text", "merge_label_variants", "coerce_numeric", "drop_columns",
+        "missing_labels", "duplicates", "conflicts"]
+    _, stderr = invoke(["clean", data, "-t", "label", "-o", tmp_path / "o2.csv", "--report", tmp_path / "r.json"], 2)
+    assert "r.json: already exists" in stderr
+
+
+def test_a_column_named_like_the_quarantine_columns_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text("_row,label\n1,a\n")
+    _, stderr = invoke(["clean", tmp_path / "d.csv", "-t", "label", "-o", tmp_path / "out.csv"], 2)
+    assert "'_row' is reserved" in stderr

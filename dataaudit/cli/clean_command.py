@@ -28,14 +28,16 @@ from dataaudit.cli.group import cli
               help="Clean with a saved fitted state (another split's statistics) instead of learning one.")
 @click.option("-i", "--ignore-column", "ignore_columns", multiple=True, metavar="COLUMN",
               help="A column that is not a feature (id, timestamp); left untouched. Repeatable.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path),
+              help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite existing output, quarantine and manifest files.")
 @click.option("--delimiter", help="CSV field delimiter (detected when not given).")
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
 @reports_errors
 def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
-          save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...], dry_run: bool, force: bool,
-          delimiter: str | None, encoding: str | None) -> None:
+          save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...], report_path: Path | None,
+          dry_run: bool, force: bool, delimiter: str | None, encoding: str | None) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
     Disguised missing values become nulls, text is trimmed and NFKC-normalized, label
@@ -57,7 +59,7 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
     from dataaudit.report.console import render_console
 
     run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
-                      fitted=fitted, save_fitted=save_fitted, dry_run=dry_run, force=force,
+                      fitted=fitted, save_fitted=save_fitted, report=report_path, dry_run=dry_run, force=force,
                       ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding)
     click.echo(render_console(run.report), nl=False)
     rows = run.manifest["rows"]

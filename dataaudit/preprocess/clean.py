@@ -137,14 +137,16 @@ class CleanRun:
 
 def clean_files(data: Path, output: Path, *, target: str | None = None, rules: str | Path | RulePack | None = "default",
                 quarantine: Path | None = None, manifest: Path | None = None, fitted: Path | None = None,
-                save_fitted: Path | None = None, dry_run: bool = False, force: bool = False,
-                ignore_columns: tuple[str, ...] = (), delimiter: str | None = None, encoding: str | None = None,
-                chunk_rows: int = DEFAULT_CHUNK_ROWS) -> CleanRun:
-    """Stream `data` through the steps into `output` and the quarantine file beside it."""
+                save_fitted: Path | None = None, report: Path | None = None, dry_run: bool = False,
+                force: bool = False, ignore_columns: tuple[str, ...] = (),
+                quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
+                encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> CleanRun:
+    """Stream `data` through the steps into `output` and the quarantine file beside it; also the
+    fitted state and the after report (JSON) when their paths are given."""
     output, quarantine, manifest = destinations(Path(data), Path(output), quarantine, manifest, force,
-                                                save_fitted=save_fitted)
+                                                save_fitted, report)
     fmt, held_fmt = output_format(output), output_format(quarantine)
-    the_plan = _plan(data, target, rules, fitted, ignore_columns, None, delimiter, encoding, chunk_rows)
+    the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows)
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     if dry_run:
         outcome, order, tallies = _run(the_plan, NullSink(), str(output), fmt)
@@ -163,11 +165,15 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
         atomic_text(manifest, _json(built))
         if save_fitted is not None:
             the_plan.fitted.save(save_fitted)
+        if report is not None:
+            from dataaudit.report.formats import Format, render
+
+            atomic_text(report, render(outcome.after, Format.JSON))
     return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, not dry_run)
 
 
 def destinations(data: Path | None, output: Path, quarantine: str | Path | None, manifest: str | Path | None,
-                 force: bool, save_fitted: Path | None = None) -> tuple[Path, Path, Path]:
+                 force: bool, *others: Path | None) -> tuple[Path, Path, Path]:
     """Output, quarantine and manifest paths; refuses to overwrite the input, or an existing
     file without `force`."""
     output_format(output)
@@ -175,10 +181,10 @@ def destinations(data: Path | None, output: Path, quarantine: str | Path | None,
         f"{output.stem}.quarantine{output.suffix}")
     output_format(quarantine)
     manifest = Path(manifest) if manifest is not None else output.with_name(f"{output.stem}.manifest.json")
-    paths = [p for p in (output, quarantine, manifest, save_fitted) if p is not None]
+    paths = [Path(p) for p in (output, quarantine, manifest, *others) if p is not None]
     resolved = [p.resolve() for p in paths]
     if len(set(resolved)) != len(resolved):
-        raise InputError(f"{output}: output, quarantine, manifest and fitted-state paths must all differ")
+        raise InputError(f"{output}: output, quarantine, manifest, fitted-state and report paths must all differ")
     if data is not None and data.resolve() in resolved:
         raise InputError(f"{data}: refusing to overwrite the input; write the cleaned data elsewhere")
     for path in paths:

@@ -86,6 +86,9 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows)
 
     source = reopen()
+    taken = [c for c in (ROW_COLUMN, REASON_COLUMN) if c in source.columns]
+    if taken:
+        raise InputError(f"{source.name}: column {taken[0]!r} is reserved for the quarantine file; rename it first")
     ignored = list(profile.ignored)
     fitted_here = fitted is None
     if fitted is None:
