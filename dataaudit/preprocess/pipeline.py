@@ -78,6 +78,10 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
 
     if fitted is not None and target is None:
         target = fitted.target
+    if not isinstance(data, (str, Path, pa.Table, Source)):
+        # a DataFrame is read once per pass: convert it to Arrow once, not every time
+        batches = list(open_source(data, chunk_rows=chunk_rows).batches())
+        data = pa.Table.from_batches(batches) if batches else data
     before, profile = audit_and_profile(data, target, rules, ignore_columns=ignore_columns, delimiter=delimiter,
                                         encoding=encoding, chunk_rows=chunk_rows)
     pack = load_rules(rules).rules
