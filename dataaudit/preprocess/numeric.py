@@ -90,11 +90,13 @@ class Impute(Step):
             if name not in batch.schema.names:
                 continue
             array = batch.column(name)
+            if pa.types.is_integer(array.type) and not float(value).is_integer():
+                # in every chunk, with nulls or not, so the column keeps one type across chunks
+                array = array.cast(pa.float64())
+                batch = replace_column(batch, name, array)
             null = array.is_null().to_numpy(zero_copy_only=False)
             if not null.any():
                 continue
-            if pa.types.is_integer(array.type) and not float(value).is_integer():
-                array = array.cast(pa.float64())
             filled = pc.fill_null(array, pa.scalar(value).cast(array.type))
             tally.cells[name] += int(null.sum())
             tally.rewrites[f"null -> {value!r}"] += int(null.sum())
