@@ -168,6 +168,9 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
             yield batch
+        if offset != plan.rows_in:  # the passes must see the same rows, or decisions land on others
+            raise InputError(f"{plan.source.name}: the input changed while it was cleaned ({plan.rows_in:,} rows, "
+                             f"then {offset:,})")
 
     template = output_template(plan)
     stream = Source(name, fmt, template.names, read=cleaned, info={"format": fmt})
