@@ -199,3 +199,14 @@ def test_a_column_named_like_the_quarantine_columns_is_refused(tmp_path: Path) -
     (tmp_path / "d.csv").write_text("_row,label\n1,a\n")
     _, stderr = invoke(["clean", tmp_path / "d.csv", "-t", "label", "-o", tmp_path / "out.csv"], 2)
     assert "'_row' is reserved" in stderr
+
+
+def test_delimiter_and_encoding_reach_every_pass(tmp_path: Path) -> None:
+    data = tmp_path / "latin.csv"
+    data.write_bytes("ville;n;label\nZürich;1;a\n Zürich;2;a\nGenève;3;b\nGenève;3;b\n".encode("latin-1"))
+    # four rows fail the size checks however clean they are: exit 1, files written
+    run(["clean", data, "-t", "label", "-o", tmp_path / "out.csv", "--delimiter", ";", "--encoding", "latin-1"], 1)
+    out = pd.read_csv(tmp_path / "out.csv", encoding="utf-8")
+    assert out["ville"].tolist() == ["Zürich", "Zürich", "Genève"]
+    held = pd.read_csv(tmp_path / "out.quarantine.csv", encoding="utf-8")
+    assert held[["ville", "_row", "_reason"]].values.tolist() == [["Genève", 3, "duplicate"]]
