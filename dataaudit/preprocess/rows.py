@@ -101,6 +101,7 @@ class Decisions:
 def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str,
            given: Mapping[int, str | tuple[str, float]] | None = None) -> Decisions:
     """Run the row steps in order over the whole dataset's hashes."""
+    # each list is emptied as it is joined: the chunks and the joined array never coexist for long
     whole = _concat(rows.whole, np.uint64)
     features = _concat(rows.features, np.uint64)
     label = _concat(rows.label, np.uint64)
@@ -159,4 +160,6 @@ def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, unlab
 
 
 def _concat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+    joined = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+    parts.clear()
+    return joined
