@@ -23,6 +23,7 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_audit.py --rows 1000000
+	$(BIN)/python benchmarks/bench_clean.py --sizes 250000,1000000
 
 reports: $(STAMP) browser
 	$(BIN)/python reports/render.py

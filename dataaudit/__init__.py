@@ -4,6 +4,7 @@
     >>> report = dataaudit.audit("train.csv", target="label")
     >>> report.passed, report.findings
     >>> report.raise_for_gate()
+    >>> result = dataaudit.clean("train.csv", target="label")   # result.data, .quarantine, .manifest
 
 Heavy modules (pyarrow, pandas) load on first use, so importing dataaudit stays instant.
 """
@@ -17,6 +18,8 @@ from dataaudit.errors import AuditFailed, DataAuditError, InputError, RulesError
 __version__ = "0.1.0"
 __all__ = [
     "AuditFailed",
+    "CleanResult",
+    "Cleaner",
     "DataAuditError",
     "Finding",
     "InputError",
@@ -25,10 +28,13 @@ __all__ = [
     "Severity",
     "__version__",
     "audit",
+    "clean",
 ]
 
 if TYPE_CHECKING:
     from dataaudit.api import audit
+    from dataaudit.preprocess.clean import CleanResult, clean
+    from dataaudit.preprocess.cleaner import Cleaner
     from dataaudit.report.model import Finding, Report, Severity
 
 _LAZY = {
@@ -36,6 +42,9 @@ _LAZY = {
     "Report": ("dataaudit.report.model", "Report"),
     "Finding": ("dataaudit.report.model", "Finding"),
     "Severity": ("dataaudit.report.model", "Severity"),
+    "clean": ("dataaudit.preprocess.clean", "clean"),
+    "CleanResult": ("dataaudit.preprocess.clean", "CleanResult"),
+    "Cleaner": ("dataaudit.preprocess.cleaner", "Cleaner"),
 }
 
 

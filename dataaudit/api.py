@@ -122,6 +122,7 @@ def audit(
         tables=tables,
         tool={"name": "dataaudit", "version": __version__},
         created_at=_created_at(),
+        profile=profile,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 # each command module registers its command on the group
 from dataaudit.cli import (  # noqa: F401
     audit_command,
+    clean_command,
     export_command,
     report_command,
     rules_command,
@@ -21,4 +22,17 @@ __all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_PASSED", "cli", "main"]
 
 
 def main() -> None:
-    cli(prog_name="dataaudit")
+    try:
+        cli(prog_name="dataaudit")
+    except SystemExit as exc:
+        if exc.code == EXIT_ERROR:
+            # After a parse error inside pyarrow's streaming CSV reader (read in a background
+            # thread), interpreter teardown sometimes aborts in pyarrow's C++ destructors (exit 134
+            # instead of 2). The error line is written: flush and leave without the teardown.
+            import os
+            import sys
+
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_ERROR)
+        raise

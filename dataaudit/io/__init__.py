@@ -28,6 +28,8 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
     """Open a path or an in-memory table for one streaming pass."""
     if bad_rows not in BAD_ROWS:
         raise InputError(f"bad_rows must be one of {', '.join(BAD_ROWS)}, not {bad_rows!r}")
+    if isinstance(data, Source):  # already open: a stream another step produces
+        return data
     if not isinstance(data, (str, Path)):
         from dataaudit.io.frame_reader import open_frame
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import AuditFailed
+
+if TYPE_CHECKING:
+    from dataaudit.profile.model import Profile
 
 SCHEMA_VERSION = "1.0"
 
@@ -89,6 +92,9 @@ class Report:
     tool: dict[str, str] = field(default_factory=dict)
     created_at: str = ""
     schema_version: str = SCHEMA_VERSION
+    # the profile an in-process audit judged (None for a report read back from JSON): what
+    # `dataaudit clean` fits its steps on; not part of the JSON contract
+    profile: Profile | None = field(default=None, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -6,6 +6,7 @@ from pydantic import Field, create_model
 
 from dataaudit.checks import FAMILIES
 from dataaudit.checks.levels import Section
+from dataaudit.preprocess.config import Preprocess
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
 
 Checks = create_model(
@@ -33,3 +34,4 @@ class RulePack(Section):
     columns: Columns = Columns()
     missing_values: MissingValues = MissingValues()
     checks: Checks = Checks()  # type: ignore[valid-type]
+    preprocess: Preprocess = Preprocess()

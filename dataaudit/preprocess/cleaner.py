@@ -1,0 +1,126 @@
+"""`Cleaner`: the cleaning steps as one scikit-learn transformer over a DataFrame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+import pyarrow as pa
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from dataaudit.rules.model import RulePack
+
+
+class Cleaner(TransformerMixin, BaseEstimator):
+    """The value steps of `dataaudit clean` in a scikit-learn pipeline.
+
+    `fit(X)` audits X, learns every step from it (disguised missing values, text forms, label
+    spellings, numeric columns, constant and empty columns) and fits imputation, scaling and
+    encoding on the rows `dataaudit.clean` would keep: duplicates, conflicting-label groups and
+    unlabelled rows do not weigh in the statistics.
+
+    `transform(X)` applies the fitted steps to every row and returns a DataFrame with as many
+    rows, in the same order. It never drops a row: scikit-learn passes `y` beside `X`, and a
+    transformer that removed rows would misalign them. So rows that `dataaudit.clean` would
+    quarantine stay in the output, and a value that is not a number where the training data
+    had numbers becomes NaN. To take rows out, run `dataaudit.clean` before the pipeline.
+
+    `target` names the label column when X holds it: the label map and the row decisions of
+    `fit` use it, and it is left out of the output, so a model never sees its own label.
+    `impute`, `scale` and `encode` override the rule pack's `preprocess:` section (`None`: as
+    the pack says); the defaults make the output ready for a model: numbers only, no NaN.
+    """
+
+    def __init__(self, target: str | None = None, rules: str | Path | RulePack | None = "default",
+                 ignore_columns: tuple[str, ...] = (), impute: str | None = "median", scale: str | None = "standard",
+                 encode: str | None = "onehot") -> None:
+        self.target = target
+        self.rules = rules
+        self.ignore_columns = ignore_columns
+        self.impute = impute
+        self.scale = scale
+        self.encode = encode
+
+    def fit(self, X: Any, y: Any = None) -> Self:
+        from dataaudit.preprocess.pipeline import plan
+
+        frame = self._frame(X, reset=True)
+        target = self.target if self.target in frame.columns else None
+        fitted = plan(frame, target=target, rules=self._pack(), fitted=None,
+                      ignore_columns=tuple(self.ignore_columns)).fitted
+        self.fitted_ = fitted
+        return self
+
+    def transform(self, X: Any) -> Any:
+        check_is_fitted(self, "fitted_")
+        frame = self._frame(X, reset=False)
+        return self._output(self._table(frame), len(frame))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        check_is_fitted(self, "fitted_")
+        columns = list(self.fitted_.columns)
+        batch = pa.RecordBatch.from_arrays([pa.array([], pa.string()) for _ in columns], names=columns)
+        return np.asarray(self._output(self._steps(batch), 0).columns, dtype=object)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+    def _pack(self) -> RulePack:
+        from dataaudit.rules.load import load_rules
+
+        pack = load_rules(self.rules).rules
+        config = pack.preprocess
+        overrides: dict[str, Any] = {}
+        if self.impute is not None:
+            overrides["impute"] = config.impute.model_copy(update={"numeric": self.impute})
+        if self.scale is not None:
+            overrides["scale"] = self.scale
+        if self.encode is not None:
+            overrides["encode"] = config.encode.model_copy(update={"method": self.encode})
+        checked = type(config).model_validate({**config.model_dump(), **overrides})
+        return pack.model_copy(update={"preprocess": checked})
+
+    def _frame(self, X: Any, reset: bool) -> Any:
+        """X as a DataFrame with string column names, validated as scikit-learn validates."""
+        import pandas as pd
+
+        check_array(X, dtype=None, ensure_all_finite=False, ensure_min_samples=1)
+        if isinstance(X, pd.DataFrame):
+            frame = X.rename(columns=str)
+        else:
+            array = np.asarray(X)
+            frame = pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+        if reset:
+            self.n_features_in_ = frame.shape[1]
+            if isinstance(X, pd.DataFrame):
+                self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
+        elif frame.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {frame.shape[1]} features, but {type(self).__name__} is expecting "
+                             f"{self.n_features_in_} features as input.")
+        return frame
+
+    def _table(self, frame: Any) -> pa.RecordBatch:
+        from dataaudit.io.frame_reader import open_frame
+
+        source = open_frame(frame, chunk_rows=max(1, len(frame)))
+        batches = list(source.batches())
+        return self._steps(batches[0] if batches else pa.RecordBatch.from_pylist([]))
+
+    def _steps(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        for step in self.fitted_.steps:
+            batch = step.transform(batch)
+        return batch
+
+    def _output(self, batch: pa.RecordBatch, rows: int) -> Any:
+        import pandas as pd
+
+        names = [n for n in batch.schema.names if n != self.target]
+        # without columns a batch has no row count: the frame keeps the input's
+        return batch.select(names).to_pandas() if names else pd.DataFrame(index=range(rows))

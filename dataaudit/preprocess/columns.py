@@ -1,0 +1,121 @@
+"""Column-level fixes: numbers stored as text become numbers; constant and all-empty feature
+columns are dropped. Both decide from the audit profile, with the audit's own definitions."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataaudit.checks.columns import _constant as is_constant
+from dataaudit.preprocess.base import Step, Tally, is_text, replace_column
+from dataaudit.profile import values as v
+from dataaudit.profile.model import Profile
+from dataaudit.profile.spec import ProfileSpec
+
+NUMERIC_TYPES = {"integer": pa.int64(), "float": pa.float64()}
+# no tokens: a disguised token left in a numeric column is not a number
+_AS_WRITTEN = ProfileSpec(tokens=())
+
+
+class CoerceNumeric(Step):
+    """Cast text feature columns whose every present value is a number to int64 or float64.
+
+    Learns `columns_`: column -> "integer" or "float", from the audit's column types. A value
+    of another split that is not a number is one of `invalid_rows`: `dataaudit clean`
+    quarantines such rows before casting; `transform` alone makes the value null and counts it.
+    """
+
+    name = "coerce_numeric"
+    state = ("columns_",)
+
+    def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
+        self.columns_ = {c.name: c.type for c in profile.columns
+                         if c.role == "feature" and c.type in NUMERIC_TYPES}
+        return self
+
+    def invalid_rows(self, batch: pa.RecordBatch) -> dict[str, np.ndarray]:
+        """Per coerced column, the rows whose value cannot become its type."""
+        out = {}
+        for name, array in self._text_columns(batch):
+            _, invalid = _parse(array, self.columns_[name])
+            if invalid.any():
+                out[name] = invalid
+        return out
+
+    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
+        tally = Tally()
+        touched = np.zeros(batch.num_rows, dtype=bool)
+        for name, array in self._text_columns(batch):
+            numbers, invalid = _parse(array, self.columns_[name])
+            present = array.is_valid().to_numpy(zero_copy_only=False)
+            tally.cells[name] += int(present.sum())
+            touched |= present
+            if invalid.any():
+                for value, n in zip(*np.unique(np.asarray(array.filter(pa.array(invalid)).to_pylist(), dtype=object),
+                                                return_counts=True), strict=True):
+                    tally.rewrites[f"{value!r} -> null (not a number)"] += int(n)
+            batch = replace_column(batch, name, numbers)
+        if tally.cells:
+            tally.notes.append("to numbers: " + ", ".join(f"{n} ({self.columns_[n]})" for n in tally.cells))
+        tally.rows_changed = int(touched.sum())
+        return batch, tally
+
+    def _text_columns(self, batch: pa.RecordBatch) -> list[tuple[str, pa.Array]]:
+        check = [(name, batch.column(name)) for name in self.columns_ if name in batch.schema.names]
+        return [(name, array) for name, array in check if is_text(array)]
+
+
+def _parse(array: pa.Array, kind: str) -> tuple[pa.Array, np.ndarray]:
+    """The column as `kind`, and the rows whose value is not one (null in the result)."""
+    trimmed = pc.utf8_trim_whitespace(array)
+    try:
+        return pc.cast(trimmed, NUMERIC_TYPES[kind]), np.zeros(len(array), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    table = v.value_table(array, _AS_WRITTEN)
+    ok = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
+    if kind == "integer":
+        ok &= np.floor(table.number) == table.number
+    slot = np.where(table.codes < 0, len(ok), table.codes)
+    row_ok = np.append(ok, False)[slot]
+    numbers = np.append(table.number, np.nan)[slot]
+    invalid = ~row_ok & (table.codes >= 0)
+    if kind == "integer":
+        return pa.array(np.where(row_ok, numbers, 0).astype(np.int64), mask=~row_ok), invalid
+    return pa.array(numbers, mask=~row_ok), invalid
+
+
+class DropColumns(Step):
+    """Drop feature columns that hold one value (`columns.constant`) or none
+    (`missing.empty_column`). Learns `columns_`: column -> why."""
+
+    name = "drop_columns"
+    state = ("columns_",)
+
+    def __init__(self, constant: bool = True, empty: bool = True) -> None:
+        self.constant = constant
+        self.empty = empty
+
+    def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
+        self.columns_ = {}
+        for column in profile.columns:
+            if column.role != "feature" or not column.rows:
+                continue
+            if self.empty and column.present == 0:
+                self.columns_[column.name] = "empty"
+            elif self.constant and column.present and is_constant(column):
+                self.columns_[column.name] = "constant"
+        return self
+
+    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
+        tally = Tally()
+        dropped = [name for name in self.columns_ if name in batch.schema.names]
+        if not dropped:
+            return batch, tally
+        tally.notes.append("dropped " + ", ".join(f"{name} ({self.columns_[name]})" for name in dropped))
+        tally.rows_changed = batch.num_rows
+        keep = [name for name in batch.schema.names if name not in dropped]
+        return pa.RecordBatch.from_arrays([batch.column(name) for name in keep], names=keep), tally

@@ -1,0 +1,48 @@
+"""The `preprocess:` section of a rule pack: which cleaning steps run and how.
+
+Every key is optional. The defaults fix what the audit finds and change nothing else: values
+keep their meaning and columns their scale. Imputation, scaling and encoding change the data a
+model sees, so a pack (or `Cleaner`) turns them on explicitly.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from dataaudit.checks.levels import Section
+
+
+class Impute(Section):
+    """Fill nulls in feature columns with statistics of the training rows (scikit-learn's
+    `SimpleImputer` for numbers); `none` leaves nulls as nulls."""
+
+    numeric: Literal["none", "mean", "median", "most_frequent", "constant"] = "none"
+    categorical: Literal["none", "most_frequent", "constant"] = "none"
+    fill_number: float = 0.0
+    fill_text: str = "missing"
+
+
+class Encode(Section):
+    """Turn text feature columns into numbers: one column per category (`onehot`) or one
+    integer per category (`ordinal`, unknown categories -1). Columns with more categories than
+    `max_categories` are left as text and named in the step's report."""
+
+    method: Literal["none", "onehot", "ordinal"] = "none"
+    max_categories: int = Field(50, ge=1)
+
+
+class Preprocess(Section):
+    missing_to_null: bool = True                # disguised tokens and out-of-range sentinels -> null
+    normalize_text: bool = True                 # trim blanks and Unicode-normalize (NFKC) text features
+    merge_label_variants: bool = True           # one canonical spelling per label
+    missing_labels: Literal["quarantine", "keep"] = "quarantine"
+    duplicates: Literal["exact", "features", "keep"] = "exact"
+    conflicts: Literal["quarantine", "majority", "keep"] = "quarantine"
+    coerce_numeric: bool = True                 # numbers stored as text become numbers
+    drop_constant_columns: bool = True
+    drop_empty_columns: bool = True
+    impute: Impute = Impute()
+    scale: Literal["none", "standard", "minmax", "robust"] = "none"
+    encode: Encode = Encode()

@@ -1,0 +1,119 @@
+"""Fitted state: what cleaning learned on the training split, saved as readable JSON.
+
+Label map, sentinels, dropped columns, numeric columns, fill values, scaling parameters and
+categories go into one JSON file (never a pickle: it is reviewed, diffed and loaded without
+running code), so validation and test splits are cleaned with training statistics only.
+`format_version` changes with any change a reader of an older file could not follow.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dataaudit.errors import InputError
+from dataaudit.preprocess.base import Step
+from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
+from dataaudit.preprocess.config import Preprocess
+from dataaudit.preprocess.encode import Encode
+from dataaudit.preprocess.labels import MergeLabelVariants
+from dataaudit.preprocess.missing import MissingToNull
+from dataaudit.preprocess.numeric import Impute, Scale
+from dataaudit.preprocess.text import NormalizeText
+
+FORMAT = "dataaudit.fitted"
+FORMAT_VERSION = 1
+STEPS: dict[str, type[Step]] = {cls.name: cls for cls in (
+    MissingToNull, NormalizeText, MergeLabelVariants, CoerceNumeric, DropColumns, Impute, Scale, Encode)}
+#: steps fitted on the audit profile (before the row decisions); the others on the kept rows
+PROFILE_STEPS = ("missing_to_null", "normalize_text", "merge_label_variants", "coerce_numeric", "drop_columns")
+
+
+def configured_steps(config: Preprocess, target: str | None, ignored: tuple[str, ...], tokens: list[str],
+                     case_sensitive: bool, allowed: list[str] | None) -> list[Step]:
+    """The unfitted steps the `preprocess:` section asks for, in the order they run."""
+    exclude = tuple(c for c in (target, *ignored) if c is not None)
+    steps: list[Step] = []
+    if config.missing_to_null:
+        steps.append(MissingToNull(tokens=tuple(tokens), case_sensitive=case_sensitive))
+    if config.normalize_text:
+        steps.append(NormalizeText())
+    if config.merge_label_variants and target is not None:
+        steps.append(MergeLabelVariants(target=target, allowed=allowed))
+    if config.coerce_numeric:
+        steps.append(CoerceNumeric())
+    if config.drop_constant_columns or config.drop_empty_columns:
+        steps.append(DropColumns(constant=config.drop_constant_columns, empty=config.drop_empty_columns))
+    impute = config.impute
+    if impute.numeric != "none" or impute.categorical != "none":
+        steps.append(Impute(numeric=impute.numeric, categorical=impute.categorical, fill_number=impute.fill_number,
+                            fill_text=impute.fill_text, exclude=exclude))
+    if config.scale != "none":
+        steps.append(Scale(method=config.scale, exclude=exclude))
+    if config.encode.method != "none":
+        steps.append(Encode(method=config.encode.method, max_categories=config.encode.max_categories,
+                            exclude=exclude))
+    return steps
+
+
+@dataclass
+class Fitted:
+    """The fitted steps with what they were fitted for: target, ignored and input columns."""
+
+    target: str | None
+    ignored: list[str]
+    columns: list[str]
+    steps: list[Step]
+
+    def check_columns(self, columns: list[str], name: str) -> None:
+        missing = [c for c in self.columns if c not in columns]
+        if missing:
+            raise InputError(f"{name}: the fitted state was learned on columns this data lacks: "
+                             f"{', '.join(map(repr, missing[:10]))}")
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataaudit import __version__
+
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "dataaudit_version": __version__,
+            "target": self.target,
+            "ignored": self.ignored,
+            "columns": self.columns,
+            "steps": [{"step": s.name, "params": _plain(s.get_params()), "state": s.state_dict()} for s in self.steps],
+        }
+
+    def save(self, path: Path) -> None:
+        from dataaudit.preprocess.writers import atomic_text
+
+        atomic_text(path, json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], name: str = "fitted state") -> Fitted:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise InputError(f"{name}: not a dataaudit fitted-state file (saved with `dataaudit clean --save-fitted`)")
+        if data.get("format_version") != FORMAT_VERSION:
+            raise InputError(f"{name}: fitted-state format version {data.get('format_version')!r}; this dataaudit "
+                             f"reads version {FORMAT_VERSION}")
+        try:
+            steps = [STEPS[s["step"]].from_state(s["params"], s["state"]) for s in data["steps"]]
+            return cls(data["target"], list(data["ignored"]), list(data["columns"]), steps)
+        except (KeyError, TypeError) as exc:
+            raise InputError(f"{name}: incomplete fitted state (missing or unknown {exc})") from None
+
+    @classmethod
+    def load(cls, path: Path) -> Fitted:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such fitted-state file") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"{path}: cannot read the fitted state: {exc}") from None
+        return cls.from_dict(data, str(path))
+
+
+def _plain(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}

@@ -1,0 +1,43 @@
+"""The manifest: which bytes went in and came out, how many rows, what each step did, with
+which parameters and which dataaudit. It holds no clock time, so two runs on the same input
+give the same manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dataaudit.io.digest import file_sha256
+from dataaudit.preprocess.base import Tally
+from dataaudit.preprocess.pipeline import Outcome, Plan
+from dataaudit.preprocess.summary import measures
+
+
+def file_entry(path: Path | None, fmt: str | None = None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    path = Path(path)
+    return {"path": str(path), "format": fmt, "bytes": path.stat().st_size, "sha256": file_sha256(path)}
+
+
+def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tally], *,
+          files: dict[str, dict[str, Any] | None], fitted_from: str | None) -> dict[str, Any]:
+    from dataaudit import __version__
+
+    return {
+        "tool": {"name": "dataaudit", "version": __version__},
+        "files": files,
+        "rows": {"in": plan.rows_in, "out": outcome.rows_out, "quarantined": plan.decisions.quarantined},
+        "quarantine_reasons": plan.decisions.counts(),
+        "steps": [{"step": name, **tallies.get(name, Tally()).to_dict()} for name in order],
+        "parameters": {
+            "target": plan.before.target,
+            "rules": plan.before.rules,
+            "ignored": plan.fitted.ignored,
+            "preprocess": plan.pack.preprocess.model_dump(mode="json"),
+            "fitted_from": fitted_from,
+            "fitted": plan.fitted.to_dict()["steps"],
+        },
+        "audit": {"before": measures(plan.before), "after": measures(outcome.after),
+                  "passed_before": plan.before.passed, "passed_after": outcome.after.passed},
+    }

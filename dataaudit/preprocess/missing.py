@@ -1,0 +1,76 @@
+"""Disguised missing values ("?", "NA", whitespace, out-of-range -999) become real nulls.
+
+Values are classified by the audit's own `value_table`, with the rule pack's tokens, so every
+cell the audit counted as disguised is exactly a cell this step nulls. A sentinel is nulled
+only in the columns where the audit found it outside the range of real values.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataaudit.preprocess.base import Step, Tally, changed_mask, count_rewrites, is_text, replace_column
+from dataaudit.profile import values as v
+from dataaudit.profile.model import Profile
+from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS, ProfileSpec
+
+
+class MissingToNull(Step):
+    """Null every disguised token and out-of-range sentinel in the feature and target columns.
+
+    Learns `columns_` (the columns it looks at) and `sentinels_` (per column, the sentinel
+    values the audit found outside the column's range).
+    """
+
+    name = "missing_to_null"
+    state = ("columns_", "sentinels_")
+
+    def __init__(self, tokens: tuple[str, ...] = DEFAULT_MISSING_TOKENS, case_sensitive: bool = False) -> None:
+        self.tokens = tokens
+        self.case_sensitive = case_sensitive
+
+    def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
+        self.columns_ = [c.name for c in profile.columns if c.role != "ignored"]
+        self.sentinels_ = {c.name: sorted(float(s) for s in c.sentinels) for c in profile.columns
+                           if c.role == "feature" and c.sentinels}
+        return self
+
+    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
+        tally = Tally()
+        touched = np.zeros(batch.num_rows, dtype=bool)
+        for name in self.columns_:
+            if name not in batch.schema.names:
+                continue
+            array = batch.column(name)
+            missing = self._missing(array, self.sentinels_.get(name, []))
+            if not missing.any():
+                continue
+            cleaned = pc.if_else(pa.array(missing), pa.scalar(None, array.type), array)
+            count_rewrites(tally, array, cleaned, changed_mask(array, cleaned))
+            tally.cells[name] += int(missing.sum())
+            touched |= missing
+            batch = replace_column(batch, name, cleaned)
+        tally.rows_changed = int(touched.sum())
+        return batch, tally
+
+    def _missing(self, array: pa.Array, sentinels: list[float]) -> np.ndarray:
+        if not is_text(array):
+            if not sentinels or not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
+                return np.zeros(len(array), dtype=bool)
+            return pc.fill_null(pc.is_in(array.cast(pa.float64()), pa.array(sentinels)), False).to_numpy(
+                zero_copy_only=False)
+        spec = ProfileSpec(tokens=tuple(self.tokens), case_sensitive=self.case_sensitive, sentinels=tuple(sentinels))
+        if not sentinels:  # tokens alone: the value table's token test, without its hashing
+            encoded = pc.dictionary_encode(array)
+            trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
+            folded = trimmed if self.case_sensitive else pc.utf8_lower(trimmed)
+            token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string()))
+            return pc.fill_null(pc.take(token, encoded.indices), False).to_numpy(zero_copy_only=False)
+        table = v.value_table(array, spec)
+        numeric = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
+        disguised = (table.kind == v.TOKEN) | (numeric & np.isin(table.number, sentinels))
+        return np.append(disguised, False)[np.where(table.codes < 0, len(disguised), table.codes)]

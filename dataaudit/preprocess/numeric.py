@@ -1,0 +1,160 @@
+"""Imputation and scaling of feature columns, fitted with scikit-learn on the kept rows.
+
+Both learn from values, not from the profile, so they are fitted on a stream of cleaned chunks
+(`fit_batches`): StandardScaler and MinMaxScaler through `partial_fit`, in memory bounded by
+the chunk; the median, the most frequent number and RobustScaler need every value of a column,
+so those keep 8 bytes per row and numeric column while fitting. Nulls are left out of every
+statistic, as scikit-learn leaves out NaN.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, Self
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataaudit.preprocess.base import Step, Tally, is_text, replace_column
+
+
+def numeric_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
+    return [f.name for f in batch.schema if f.name not in exclude
+            and (pa.types.is_integer(f.type) or pa.types.is_floating(f.type))]
+
+
+def text_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
+    return [f.name for f in batch.schema if f.name not in exclude and is_text(batch.column(f.name))]
+
+
+def as_matrix(batch: pa.RecordBatch, columns: list[str]) -> np.ndarray:
+    """Columns as float64, null as NaN: scikit-learn's view of missing values."""
+    if not columns:
+        return np.zeros((batch.num_rows, 0))
+    return np.column_stack([batch.column(c).cast(pa.float64()).to_numpy(zero_copy_only=False) for c in columns])
+
+
+class Impute(Step):
+    """Fill nulls of numeric features (SimpleImputer: mean, median, most_frequent, constant) and
+    of text features (most_frequent, constant). Learns `fill_`: column -> fill value."""
+
+    name = "impute"
+    state = ("fill_",)
+
+    def __init__(self, numeric: str = "median", categorical: str = "none", fill_number: float = 0.0,
+                 fill_text: str = "missing", exclude: tuple[str, ...] = ()) -> None:
+        self.numeric = numeric
+        self.categorical = categorical
+        self.fill_number = fill_number
+        self.fill_text = fill_text
+        self.exclude = exclude
+
+    def fit(self, X: pa.RecordBatch, y: Any = None) -> Self:
+        return self.fit_batches([X])
+
+    def fit_batches(self, batches: Iterable[pa.RecordBatch]) -> Self:
+        from sklearn.impute import SimpleImputer
+
+        numbers: list[np.ndarray] = []
+        counts: dict[str, Counter] = {}
+        num_cols: list[str] = []
+        txt_cols: list[str] = []
+        for batch in batches:
+            num_cols = numeric_columns(batch, self.exclude) if self.numeric != "none" else []
+            txt_cols = text_columns(batch, self.exclude) if self.categorical != "none" else []
+            numbers.append(as_matrix(batch, num_cols))
+            for name in txt_cols:
+                column = counts.setdefault(name, Counter())
+                for item in pc.value_counts(batch.column(name)).to_pylist():
+                    if item["values"] is not None:
+                        column[item["values"]] += item["counts"]
+        self.fill_ = {}
+        if num_cols:
+            imputer = SimpleImputer(strategy=self.numeric, fill_value=self.fill_number, keep_empty_features=True)
+            imputer.fit(np.vstack(numbers))
+            self.fill_.update({c: float(s) for c, s in zip(num_cols, imputer.statistics_, strict=True)})
+        for name in txt_cols:
+            seen = counts.get(name)
+            if self.categorical == "constant" or not seen:
+                self.fill_[name] = self.fill_text
+            else:  # most frequent, ties to the smallest value as scikit-learn breaks them
+                self.fill_[name] = min(seen, key=lambda value: (-seen[value], value))
+        return self
+
+    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
+        tally = Tally()
+        touched = np.zeros(batch.num_rows, dtype=bool)
+        for name, value in self.fill_.items():
+            if name not in batch.schema.names:
+                continue
+            array = batch.column(name)
+            if pa.types.is_integer(array.type) and not float(value).is_integer():
+                # in every chunk, with nulls or not, so the column keeps one type across chunks
+                array = array.cast(pa.float64())
+                batch = replace_column(batch, name, array)
+            null = array.is_null().to_numpy(zero_copy_only=False)
+            if not null.any():
+                continue
+            filled = pc.fill_null(array, pa.scalar(value).cast(array.type))
+            tally.cells[name] += int(null.sum())
+            tally.rewrites[f"null -> {value!r}"] += int(null.sum())
+            touched |= null
+            batch = replace_column(batch, name, filled)
+        tally.rows_changed = int(touched.sum())
+        return batch, tally
+
+
+class Scale(Step):
+    """Scale numeric features: `standard` (StandardScaler), `minmax` (MinMaxScaler to [0, 1]) or
+    `robust` (RobustScaler). Learns `columns_`, `center_` and `scale_`: x -> (x - center) / scale,
+    scikit-learn's own statistics, so another split is scaled exactly as scikit-learn would."""
+
+    name = "scale"
+    state = ("columns_", "center_", "scale_")
+
+    def __init__(self, method: str = "standard", exclude: tuple[str, ...] = ()) -> None:
+        self.method = method
+        self.exclude = exclude
+
+    def fit(self, X: pa.RecordBatch, y: Any = None) -> Self:
+        return self.fit_batches([X])
+
+    def fit_batches(self, batches: Iterable[pa.RecordBatch]) -> Self:
+        from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+
+        scaler = {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}[self.method]()
+        columns: list[str] = []
+        kept: list[np.ndarray] = []
+        for batch in batches:
+            columns = numeric_columns(batch, self.exclude)
+            matrix = as_matrix(batch, columns)
+            if self.method == "robust":
+                kept.append(matrix)
+            elif len(matrix) and columns:
+                scaler.partial_fit(matrix)
+        if self.method == "robust" and columns:
+            scaler.fit(np.vstack(kept))
+        self.columns_ = columns
+        if not columns or not hasattr(scaler, "scale_"):
+            self.center_, self.scale_ = [0.0] * len(columns), [1.0] * len(columns)
+        elif self.method == "minmax":
+            self.center_, self.scale_ = scaler.data_min_.tolist(), (1.0 / scaler.scale_).tolist()
+        else:
+            center = scaler.mean_ if self.method == "standard" else scaler.center_
+            self.center_, self.scale_ = np.asarray(center).tolist(), scaler.scale_.tolist()
+        return self
+
+    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
+        tally = Tally()
+        for name, center, scale in zip(self.columns_, self.center_, self.scale_, strict=True):
+            if name not in batch.schema.names:
+                continue
+            values = batch.column(name).cast(pa.float64())
+            tally.cells[name] += len(values) - values.null_count
+            batch = replace_column(batch, name, pc.divide(pc.subtract(values, center), scale))
+        if tally.cells:
+            tally.rows_changed = batch.num_rows
+            tally.notes.append(f"{self.method} scaling of {len(tally.cells)} columns")
+        return batch, tally

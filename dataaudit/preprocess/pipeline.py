@@ -1,0 +1,194 @@
+"""The passes of a cleaning run over a streamed dataset.
+
+1. The audit (`audit`, whose report keeps its profile): the "before" report and the profile the steps fit on.
+2. Decide: stream, apply the value steps, hash the cleaned rows, choose the rows to quarantine.
+3. Fit the value-learning steps (imputation, scaling, encoding) on the kept rows, one pass
+   each, only when the rule pack asks for them and no fitted state was given.
+4. Stream again: quarantined rows keep their original values and go to the quarantine sink,
+   kept rows go through every step to the output sink; the "after" audit profiles this same
+   stream as it passes, so what it judges is exactly what was written.
+Memory is bounded by the chunk size plus the row hashes of pass 2 (24 bytes a row, freed
+after it) and the decisions (1 byte a row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+
+from dataaudit.errors import InputError
+from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
+from dataaudit.preprocess.base import Step, Tally
+from dataaudit.preprocess.columns import CoerceNumeric
+from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
+from dataaudit.preprocess.rows import Decisions, RowHashes, decide
+from dataaudit.report.model import Report
+from dataaudit.rules.load import load_rules
+from dataaudit.rules.model import RulePack
+
+ROW_COLUMN, REASON_COLUMN = "_row", "_reason"
+
+
+class Sink(Protocol):
+    """Where the cleaned chunks and the quarantined rows go."""
+
+    def write(self, batch: pa.RecordBatch) -> None: ...
+    def quarantine(self, batch: pa.RecordBatch) -> None: ...
+
+
+@dataclass
+class Plan:
+    """Everything decided before the writing pass."""
+
+    open: Callable[[], Source]
+    source: Source
+    pack: RulePack
+    rules: str | Path | RulePack | None
+    ignore_columns: tuple[str, ...]
+    before: Report
+    fitted: Fitted
+    decisions: Decisions
+    fitted_here: bool
+
+    @property
+    def rows_in(self) -> int:
+        return len(self.decisions.codes)
+
+
+@dataclass
+class Outcome:
+    """The writing pass: the after audit and what every step changed."""
+
+    after: Report
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    rows_out: int = 0
+
+
+def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, fitted: Fitted | None,
+         ignore_columns: tuple[str, ...] = (), quarantine_rows: Mapping[int, Any] | None = None,
+         delimiter: str | None = None, encoding: str | None = None,
+         chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Plan:
+    """Passes 1 to 3: audit, decide which rows leave, fit the steps."""
+    from dataaudit.api import audit
+
+    if fitted is not None and target is None:
+        target = fitted.target
+    if not isinstance(data, (str, Path, pa.Table, Source)):
+        # a DataFrame is read once per pass: convert it to Arrow once, not every time
+        batches = list(open_source(data, chunk_rows=chunk_rows).batches())
+        data = pa.Table.from_batches(batches) if batches else data
+    before = audit(data, target, rules, ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
+                   chunk_rows=chunk_rows)
+    profile = before.profile
+    assert profile is not None, "an in-process audit keeps its profile"
+    pack = load_rules(rules).rules
+
+    def reopen() -> Source:
+        return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows)
+
+    source = reopen()
+    taken = [c for c in (ROW_COLUMN, REASON_COLUMN) if c in source.columns]
+    if taken:
+        raise InputError(f"{source.name}: column {taken[0]!r} is reserved for the quarantine file; rename it first")
+    ignored = list(profile.ignored)
+    fitted_here = fitted is None
+    if fitted is None:
+        mv = pack.missing_values
+        steps = configured_steps(pack.preprocess, before.target, tuple(ignored), mv.tokens, mv.case_sensitive,
+                                 pack.checks.labels.allowed)
+        for step in steps:
+            if step.name in PROFILE_STEPS:
+                step.fit(profile=profile)
+        fitted = Fitted(before.target, ignored, list(source.columns), steps)
+    else:
+        fitted.check_columns(source.columns, source.name)
+    profile_steps = [s for s in fitted.steps if s.name in PROFILE_STEPS]
+    decisions = _decide(reopen(), before.target, ignored, profile_steps, pack, quarantine_rows)
+    if fitted_here:
+        for i, step in enumerate(fitted.steps):
+            if step.name not in PROFILE_STEPS:
+                step.fit_batches(_kept(reopen(), decisions, fitted.steps[:i]))
+    return Plan(reopen, source, pack, rules, ignore_columns, before, fitted, decisions, fitted_here)
+
+
+def _decide(source: Source, target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
+            quarantine_rows: Mapping[int, Any] | None) -> Decisions:
+    hashes = RowHashes(target, tuple(ignored))
+    for batch in source.batches():
+        invalid = np.zeros(batch.num_rows, dtype=bool)
+        for step in steps:
+            if isinstance(step, CoerceNumeric):
+                for mask in step.invalid_rows(batch).values():
+                    invalid |= mask
+            batch = step.transform(batch)
+        hashes.add(batch, invalid)
+    config = pack.preprocess
+    try:
+        return decide(hashes, config.missing_labels, config.duplicates, config.conflicts, quarantine_rows)
+    except ValueError as exc:
+        raise InputError(f"{source.name}: {exc}") from None
+
+
+def _kept(source: Source, decisions: Decisions, steps: list[Step]) -> Iterator[pa.RecordBatch]:
+    offset = 0
+    for batch in source.batches():
+        keep = decisions.codes[offset:offset + batch.num_rows] == 0
+        offset += batch.num_rows
+        batch = batch.filter(pa.array(keep))
+        for step in steps:
+            batch = step.transform(batch)
+        yield batch
+
+
+def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
+    """Pass 4: write kept and quarantined rows to `sink` while the after audit profiles them."""
+    from dataaudit.api import audit
+
+    outcome = Outcome(after=plan.before)
+    steps = plan.fitted.steps
+
+    def cleaned() -> Iterator[pa.RecordBatch]:
+        offset = 0
+        for raw in plan.open().batches():
+            n = raw.num_rows
+            quarantined = plan.decisions.codes[offset:offset + n] != 0
+            if quarantined.any():
+                rows = np.flatnonzero(quarantined) + offset
+                batch = raw.filter(pa.array(quarantined))
+                batch = batch.append_column(ROW_COLUMN, pa.array(rows, pa.int64()))
+                sink.quarantine(batch.append_column(REASON_COLUMN, pa.array(plan.decisions.reasons(rows), pa.string())))
+            batch = raw.filter(pa.array(~quarantined))
+            for step in steps:
+                batch, tally = step.transform_counted(batch)
+                outcome.tallies.setdefault(step.name, Tally()).add(tally)
+            sink.write(batch)
+            outcome.rows_out += n - int(quarantined.sum())
+            offset += n
+            yield batch
+        if offset != plan.rows_in:  # the passes must see the same rows, or decisions land on others
+            raise InputError(f"{plan.source.name}: the input changed while it was cleaned ({plan.rows_in:,} rows, "
+                             f"then {offset:,})")
+
+    template = output_template(plan)
+    stream = Source(name, fmt, template.names, read=cleaned, info={"format": fmt})
+    outcome.after = audit(stream, plan.before.target, plan.rules, ignore_columns=plan.ignore_columns)
+    return outcome
+
+
+def output_template(plan: Plan) -> pa.Schema:
+    """The output's columns (and types, for text input), from an empty chunk through the steps."""
+    batch = pa.RecordBatch.from_arrays([pa.array([], pa.string()) for _ in plan.source.columns],
+                                       names=plan.source.columns)
+    for step in plan.fitted.steps:
+        batch = step.transform(batch)
+    return batch.schema
+
+
+def quarantine_template(plan: Plan) -> pa.Schema:
+    fields = [pa.field(c, pa.string()) for c in plan.source.columns]
+    return pa.schema([*fields, pa.field(ROW_COLUMN, pa.int64()), pa.field(REASON_COLUMN, pa.string())])

@@ -1,0 +1,165 @@
+"""Row steps: which rows leave the cleaned data for the quarantine file, and why.
+
+Rows are judged on their cleaned values (tokens nulled, text normalized, labels merged), so
+two rows that become identical by cleaning are duplicates, and a re-audit of the output finds
+none. Cells are hashed by the audit's own value hashing (`profile/values.py`): `3`, `3.0` and a
+Parquet 3.0 are one value here as there. The hashes of every row are kept (24 bytes a row, as
+in the audit) until the decisions are made; then one byte a row remains.
+
+Steps run in order, each on the rows the earlier ones kept: values that cannot be cast,
+missing labels, duplicates (keep the first), conflicting-label groups, rows given by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from dataaudit.preprocess.base import Tally
+from dataaudit.profile import values as v
+from dataaudit.profile.rows import combine
+from dataaudit.profile.spec import ProfileSpec
+
+KEEP = 0
+REASONS = ("", "not_a_number", "missing_label", "duplicate", "label_conflict", "minority_label", "given")
+NOT_A_NUMBER, MISSING_LABEL, DUPLICATE, CONFLICT, MINORITY, GIVEN = range(1, len(REASONS))
+STEP_OF = {NOT_A_NUMBER: "coerce_numeric", MISSING_LABEL: "missing_labels", DUPLICATE: "duplicates",
+           CONFLICT: "conflicts", MINORITY: "conflicts", GIVEN: "quarantine_rows"}
+_RAW = ProfileSpec(tokens=())
+
+
+def cell_hashes(array: pa.Array) -> np.ndarray:
+    """One 64-bit hash per cell, equal for equal values whatever their type (the audit's)."""
+    chunk = v.try_numeric(array)
+    if chunk is not None:
+        hashes = np.full(len(array), v.NULL_HASH, dtype=np.uint64)
+        hashes[chunk.valid] = v.hash_numbers(chunk.values[chunk.valid])
+        return hashes
+    table = v.value_table(array, _RAW)
+    return np.append(table.hashes, v.NULL_HASH)[np.where(table.codes < 0, len(table.hashes), table.codes)]
+
+
+@dataclass
+class RowHashes:
+    """The cleaned rows' identities, gathered chunk by chunk in row order."""
+
+    target: str | None
+    ignored: tuple[str, ...]
+    whole: list[np.ndarray] = field(default_factory=list)
+    features: list[np.ndarray] = field(default_factory=list)
+    label: list[np.ndarray] = field(default_factory=list)
+    unlabelled: list[np.ndarray] = field(default_factory=list)
+    invalid: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, batch: pa.RecordBatch, invalid: np.ndarray) -> None:
+        # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
+        n = len(invalid)
+        hashes = {name: cell_hashes(batch.column(name)) for name in batch.schema.names}
+        feature_names = [c for c in batch.schema.names if c != self.target and c not in self.ignored]
+        self.whole.append(combine(list(hashes.values()), n))
+        self.features.append(combine([hashes[c] for c in feature_names], n))
+        if self.target in hashes:
+            self.label.append(hashes[self.target])
+            self.unlabelled.append(batch.column(self.target).is_null().to_numpy(zero_copy_only=False))
+        else:
+            self.label.append(np.zeros(n, dtype=np.uint64))
+            self.unlabelled.append(np.zeros(n, dtype=bool))
+        self.invalid.append(invalid)
+
+
+@dataclass
+class Decisions:
+    """Per row, 0 (kept) or the code of the step that quarantined it; reasons of given rows."""
+
+    codes: np.ndarray
+    given: dict[int, str] = field(default_factory=dict)
+    tallies: dict[str, Tally] = field(default_factory=dict)
+
+    def reasons(self, rows: np.ndarray) -> list[str]:
+        """The `_reason` text of the quarantined `rows`."""
+        return [self.given[int(row)] if code == GIVEN else REASONS[code]
+                for row, code in zip(rows, self.codes[rows], strict=True)]
+
+    @property
+    def quarantined(self) -> int:
+        return int(np.count_nonzero(self.codes))
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for code, n in zip(*np.unique(self.codes[self.codes > 0], return_counts=True), strict=True):
+            if code != GIVEN:
+                counts[REASONS[code]] = int(n)
+        for reason in self.given.values():
+            counts[reason] = counts.get(reason, 0) + 1
+        return counts
+
+
+def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str,
+           given: Mapping[int, str | tuple[str, float]] | None = None) -> Decisions:
+    """Run the row steps in order over the whole dataset's hashes."""
+    # each list is emptied as it is joined: the chunks and the joined array never coexist for long
+    whole = _concat(rows.whole, np.uint64)
+    features = _concat(rows.features, np.uint64)
+    label = _concat(rows.label, np.uint64)
+    unlabelled = _concat(rows.unlabelled, bool)
+    codes = np.zeros(len(whole), dtype=np.int8)
+    codes[_concat(rows.invalid, bool)] = NOT_A_NUMBER
+    if missing_labels == "quarantine" and rows.target is not None:
+        codes[(codes == KEEP) & unlabelled] = MISSING_LABEL
+    if duplicates != "keep":
+        identity = whole if duplicates == "exact" else combine([features, label], len(whole))
+        kept = np.flatnonzero(codes == KEEP)
+        codes[kept[pd.Series(identity[kept], copy=False).duplicated(keep="first").to_numpy()]] = DUPLICATE
+    if conflicts != "keep" and rows.target is not None:
+        _conflicts(codes, features, label, unlabelled, majority=conflicts == "majority")
+    decisions = Decisions(codes)
+    for row, reason in sorted((given or {}).items()):
+        if not 0 <= row < len(codes):
+            raise ValueError(f"row {row} to quarantine is not a row of the data (0 to {len(codes) - 1})")
+        if codes[row] == KEEP:
+            codes[row] = GIVEN
+            decisions.given[row] = reason if isinstance(reason, str) else f"{reason[0]} (score {reason[1]:.4g})"
+    for code, step in STEP_OF.items():
+        tally = decisions.tallies.setdefault(step, Tally())
+        tally.rows_quarantined += int(np.count_nonzero(codes == code))
+    return decisions
+
+
+def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, unlabelled: np.ndarray,
+               majority: bool) -> None:
+    """Groups of kept, labelled rows with equal features and more than one label: all of the
+    group to quarantine, or (majority) the rows outside the group's most frequent label, when
+    one label is more frequent than every other."""
+    candidates = np.flatnonzero((codes == KEEP) & ~unlabelled)
+    shared = pd.Series(features[candidates], copy=False).duplicated(keep=False).to_numpy()
+    rows = candidates[shared]
+    if not rows.size:
+        return
+    frame = pd.DataFrame({"f": features[rows], "l": label[rows], "row": rows})
+    distinct = frame.groupby("f")["l"].transform("nunique")
+    frame = frame[distinct.to_numpy() > 1]
+    if not majority:
+        codes[frame["row"].to_numpy()] = CONFLICT
+        return
+    # small integer codes: uint64 hashes must not pass through pandas' float NaN handling
+    group = pd.factorize(frame["f"])[0]
+    label_code = pd.factorize(frame["l"])[0]
+    sizes = pd.DataFrame({"f": group, "l": label_code}).groupby(["f", "l"]).size().rename("n").reset_index()
+    leaders = sizes[sizes["n"] == sizes.groupby("f")["n"].transform("max")]
+    single = (leaders.groupby("f")["l"].transform("size") == 1).to_numpy()
+    winner = np.full(group.max() + 1, -1)
+    winner[leaders["f"].to_numpy()[single]] = leaders["l"].to_numpy()[single]
+    won = winner[group]
+    members = frame["row"].to_numpy()
+    codes[members[won < 0]] = CONFLICT
+    codes[members[(won >= 0) & (label_code != won)]] = MINORITY
+
+
+def _concat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    joined = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+    parts.clear()
+    return joined

@@ -1,0 +1,44 @@
+"""Text features lose surrounding blanks and get one Unicode form (NFKC), so `"red "`,
+`"red"` and a full-width `"ｒｅｄ"` become one value."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataaudit.preprocess.base import Step, Tally, changed_mask, count_rewrites, is_text, replace_column
+from dataaudit.profile.model import Profile
+
+TEXT_TYPES = ("text", "mixed", "boolean")
+
+
+class NormalizeText(Step):
+    """Trim and NFKC-normalize the text feature columns; learns `columns_` from the profile."""
+
+    name = "normalize_text"
+    state = ("columns_",)
+
+    def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
+        self.columns_ = [c.name for c in profile.columns if c.role == "feature" and c.type in TEXT_TYPES]
+        return self
+
+    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
+        tally = Tally()
+        touched = np.zeros(batch.num_rows, dtype=bool)
+        for name in self.columns_:
+            if name not in batch.schema.names or not is_text(batch.column(name)):
+                continue
+            array = batch.column(name)
+            cleaned = pc.utf8_trim_whitespace(pc.utf8_normalize(array, "NFKC"))
+            changed = changed_mask(array, cleaned)
+            if not changed.any():
+                continue
+            count_rewrites(tally, array, cleaned, changed)
+            tally.cells[name] += int(changed.sum())
+            touched |= changed
+            batch = replace_column(batch, name, cleaned)
+        tally.rows_changed = int(touched.sum())
+        return batch, tally

@@ -1,0 +1,107 @@
+"""Fitted on train, applied to a held-back split: the split is cleaned with the training
+statistics only, and the fitted state is plain JSON that round-trips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.csv as pacsv
+import pytest
+from sklearn.preprocessing import StandardScaler
+
+import dataaudit
+from dataaudit.testing import generate
+from tests.cli_helpers import invoke, run
+
+NUMERIC = ["num_a", "num_b", "num_c", "age", "count"]
+
+
+@pytest.fixture
+def split(tmp_path: Path) -> tuple[Path, Path]:
+    table, _ = generate(12_000, seed=5)
+    train, val = tmp_path / "train.csv", tmp_path / "val.csv"
+    pacsv.write_csv(table.slice(0, 9_000), train)
+    pacsv.write_csv(table.slice(9_000), val)
+    return train, val
+
+
+def _pack(tmp_path: Path, preprocess: str) -> Path:
+    path = tmp_path / "pack.yaml"
+    path.write_text(f"columns: {{ignore: [id]}}\npreprocess: {preprocess}\n")
+    return path
+
+
+def test_a_split_is_scaled_with_the_training_mean_and_scale(tmp_path: Path, split: tuple[Path, Path]) -> None:
+    train, val = split
+    plain = dataaudit.clean(train, target="label", rules=_pack(tmp_path, "{}"))
+    scaled = dataaudit.clean(train, target="label", rules=_pack(tmp_path, "{scale: standard}"))
+    plain.fitted.save(tmp_path / "plain.json")
+    scaled.fitted.save(tmp_path / "scaled.json")
+    val_plain = dataaudit.clean(val, fitted=tmp_path / "plain.json").data
+    val_scaled = dataaudit.clean(val, fitted=tmp_path / "scaled.json").data
+
+    reference = StandardScaler().fit(plain.data[NUMERIC].astype(float))
+    expected = reference.transform(val_plain[NUMERIC].astype(float))
+    np.testing.assert_allclose(val_scaled[NUMERIC].astype(float).to_numpy(), expected, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(scaled.data[NUMERIC].astype(float).to_numpy(),
+                               reference.transform(plain.data[NUMERIC].astype(float)), rtol=1e-9, atol=1e-12)
+    # the split's own statistics were not used: its scaled means are not zero
+    assert np.abs(np.nanmean(val_scaled[NUMERIC].astype(float).to_numpy(), axis=0)).max() > 1e-3
+
+
+def test_the_fitted_state_is_readable_json_that_round_trips(tmp_path: Path, split: tuple[Path, Path]) -> None:
+    train, val = split
+    rules = _pack(tmp_path, "{impute: {numeric: median, categorical: most_frequent}, scale: robust, "
+                            "encode: {method: onehot, max_categories: 10}}")
+    first = dataaudit.clean(train, target="label", rules=rules)
+    first.fitted.save(tmp_path / "fitted.json")
+    saved = json.loads((tmp_path / "fitted.json").read_text())
+    assert saved["format"] == "dataaudit.fitted" and saved["format_version"] == 1
+    steps = {step["step"]: step["state"] for step in saved["steps"]}
+    assert steps["merge_label_variants"]["label_map"]["cat"] == "cat"
+    assert steps["drop_columns"]["columns"] == {"const": "constant"}
+    assert steps["missing_to_null"]["sentinels"] == {"age": [-999.0]}
+    assert set(steps["scale"]["columns"]) == set(NUMERIC)
+    assert steps["encode"]["categories"]["colour"] == sorted(steps["encode"]["categories"]["colour"])
+    plain = dataaudit.clean(train, target="label", rules=_pack(tmp_path, "{}")).data
+    assert steps["impute"]["fill"]["age"] == float(plain["age"].median())
+    assert steps["impute"]["fill"]["colour"] == plain["colour"].value_counts().idxmax()
+    again = dataaudit.clean(val, fitted=tmp_path / "fitted.json")
+    direct = dataaudit.clean(val, fitted=first.fitted)
+    pd.testing.assert_frame_equal(again.data, direct.data)
+    assert not again.data[[c for c in again.data.columns if c.startswith("colour=")]].isna().any().any()
+    assert not again.data[NUMERIC].isna().any().any()
+
+
+def test_cli_saves_and_applies_the_fitted_state(tmp_path: Path, split: tuple[Path, Path]) -> None:
+    train, val = split
+    rules = _pack(tmp_path, "{scale: minmax}")
+    run(["clean", train, "-t", "label", "-r", rules, "-o", tmp_path / "train.clean.csv",
+         "--save-fitted", tmp_path / "prep.json"], 0)
+    run(["clean", val, "-t", "label", "-r", rules, "-o", tmp_path / "val.clean.csv",
+         "--fitted", tmp_path / "prep.json"], 0)
+    train_out = pd.read_csv(tmp_path / "train.clean.csv")
+    val_out = pd.read_csv(tmp_path / "val.clean.csv")
+    assert train_out["num_a"].min() == pytest.approx(0) and train_out["num_a"].max() == pytest.approx(1)
+    assert (val_out["num_a"].min(), val_out["num_a"].max()) != pytest.approx((0, 1))
+    manifest = json.loads((tmp_path / "val.clean.manifest.json").read_text())
+    assert manifest["parameters"]["fitted_from"] == str(tmp_path / "prep.json")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("not json", "cannot read the fitted state"),
+    ('{"format": "something else"}', "not a dataaudit fitted-state file"),
+    ('{"format": "dataaudit.fitted", "format_version": 99}', "format version 99"),
+    ('{"format": "dataaudit.fitted", "format_version": 1, "target": "label", "ignored": [], '
+     '"columns": ["nope"], "steps": []}', "columns this data lacks: 'nope'"),
+])
+def test_a_bad_fitted_state_is_one_line_and_exit_2(tmp_path: Path, split: tuple[Path, Path], content: str,
+                                                   message: str) -> None:
+    (tmp_path / "bad.json").write_text(content)
+    _, stderr = invoke(["clean", split[1], "-t", "label", "-o", tmp_path / "out.csv", "--fitted",
+                        tmp_path / "bad.json"], 2)
+    assert message in stderr and len(stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out.csv").exists()

@@ -1,0 +1,127 @@
+"""Single cleaning steps and policies on small real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+
+import dataaudit
+from dataaudit.errors import RulesError
+from dataaudit.preprocess.numeric import Scale
+from dataaudit.rules.load import dump, load_rules
+from tests.cli_helpers import invoke
+
+
+def _csv(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _pack(tmp_path: Path, text: str) -> Path:
+    return _csv(tmp_path, text, "pack.yaml")
+
+
+CONFLICTS = "id,f,label\nr0,1,a\nr1,1,a\nr2,1,b\nr3,2,a\nr4,2,b\nr5,3,c\nr5,3,c\n"
+
+
+@pytest.mark.parametrize(("policy", "held"), [
+    ("quarantine", {0: "label_conflict", 1: "label_conflict", 2: "label_conflict", 3: "label_conflict",
+                    4: "label_conflict"}),
+    ("majority", {2: "minority_label", 3: "label_conflict", 4: "label_conflict"}),
+    ("keep", {}),
+])
+def test_conflict_policies(tmp_path: Path, policy: str, held: dict[int, str]) -> None:
+    # row 6 repeats row 5 exactly: the duplicate step takes it before conflicts are judged
+    result = dataaudit.clean(_csv(tmp_path, CONFLICTS), target="label", ignore_columns=["id"],
+                             rules=_pack(tmp_path, f"preprocess: {{conflicts: {policy}}}"))
+    assert dict(zip(result.quarantine["_row"], result.quarantine["_reason"], strict=True)) == {**held, 6: "duplicate"}
+    assert len(result.data) == 7 - len(held) - 1
+
+
+def test_feature_duplicates_ignore_the_ignored_columns(tmp_path: Path) -> None:
+    data = _csv(tmp_path, "id,f,label\nr1,1,a\nr2,1,a\nr3,2,a\n")
+    exact = dataaudit.clean(data, target="label", ignore_columns=["id"])
+    features = dataaudit.clean(data, target="label", ignore_columns=["id"],
+                               rules=_pack(tmp_path, "preprocess: {duplicates: features}"))
+    assert exact.quarantine.empty
+    assert features.quarantine[["_row", "_reason"]].values.tolist() == [[1, "duplicate"]]
+    assert features.data["id"].tolist() == ["r1", "r3"]
+
+
+def test_labels_take_the_allowed_spelling(tmp_path: Path) -> None:
+    data = _csv(tmp_path, "f,label\n1,cat\n2,cat\n3,CAT\n4,Dog\n")
+    result = dataaudit.clean(data, target="label", rules=_pack(tmp_path, "checks: {labels: {allowed: [Cat, dog]}}"))
+    assert result.data["label"].tolist() == ["Cat", "Cat", "Cat", "dog"]
+    plain = dataaudit.clean(data, target="label")
+    assert plain.data["label"].tolist() == ["cat", "cat", "cat", "Dog"]
+
+
+def test_sentinels_inside_the_range_of_real_values_are_data(tmp_path: Path) -> None:
+    data = _csv(tmp_path, "low,high,label\n-999,5,a\n-2000,-999,b\n10,7,a\n")
+    result = dataaudit.clean(data, target="label")
+    assert result.data["low"].tolist() == [-999, -2000, 10]
+    assert result.data["high"].isna().tolist() == [False, True, False]
+
+
+def test_text_is_trimmed_and_nfkc_normalized(tmp_path: Path) -> None:
+    data = _csv(tmp_path, "colour,n,label\n\"ｒｅｄ \",1,a\n red,2,b\nblue,3,a\n")
+    result = dataaudit.clean(data, target="label")
+    assert result.data["colour"].tolist() == ["red", "red", "blue"]
+    steps = {row[0]: row for row in next(t for t in result.report.tables if t.id == "clean.steps").rows}
+    assert steps["normalize_text"][1] == 2
+
+
+def test_a_value_that_is_not_a_number_is_quarantined_with_training_state(tmp_path: Path) -> None:
+    train = _csv(tmp_path, "n,label\n1,a\n2,b\n3,a\n", "train.csv")
+    val = _csv(tmp_path, "n,label\n4,a\nfour,b\n5,a\n", "val.csv")
+    fitted = dataaudit.clean(train, target="label").fitted
+    result = dataaudit.clean(val, fitted=fitted)
+    assert result.quarantine[["_row", "_reason", "n"]].values.tolist() == [[1, "not_a_number", "four"]]
+    assert result.data["n"].tolist() == [4, 5]
+    cleaner = dataaudit.Cleaner(target="label", impute=None, scale=None, encode=None)
+    out = cleaner.fit(pd.read_csv(train)).transform(pd.read_csv(val, dtype=str))
+    assert out["n"].isna().tolist() == [False, True, False]
+
+
+def test_constant_and_empty_columns_are_dropped(tmp_path: Path) -> None:
+    data = _csv(tmp_path, "c,e,f,label\nv,?,1,a\nv,,2,b\nv,NA,3,a\n")
+    result = dataaudit.clean(data, target="label")
+    assert list(result.data.columns) == ["f", "label"]
+    kept = dataaudit.clean(data, target="label", rules=_pack(
+        tmp_path, "preprocess: {drop_constant_columns: false, drop_empty_columns: false}"))
+    assert list(kept.data.columns) == ["c", "e", "f", "label"]
+
+
+@pytest.mark.parametrize(("method", "reference"), [("standard", StandardScaler), ("minmax", MinMaxScaler),
+                                                     ("robust", RobustScaler)])
+def test_scaling_fitted_chunk_by_chunk_equals_scikit_learn(method: str, reference: type) -> None:
+    rng = np.random.default_rng(0)
+    values = rng.normal(5, 3, size=(1_000, 2))
+    values[rng.random((1_000, 2)) < 0.1] = np.nan
+    batch = pa.RecordBatch.from_arrays([pa.array(values[:, 0], from_pandas=True),
+                                        pa.array(values[:, 1], from_pandas=True)], names=["a", "b"])
+    step = Scale(method=method).fit_batches(batch.slice(i, 97) for i in range(0, 1_000, 97))
+    out = step.transform(batch)
+    expected = reference().fit(values).transform(values)
+    got = np.column_stack([out.column(n).to_numpy(zero_copy_only=False) for n in ("a", "b")])
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_the_preprocess_section_is_validated_with_its_line(tmp_path: Path) -> None:
+    pack = _pack(tmp_path, "description: x\npreprocess:\n  conflicts: vote\n")
+    with pytest.raises(RulesError, match=r"pack.yaml:3: preprocess.conflicts: Input should be"):
+        load_rules(pack)
+    _, stderr = invoke(["clean", _csv(tmp_path, "f,label\n1,a\n"), "-t", "label", "-r", pack,
+                        "-o", tmp_path / "out.csv"], 2)
+    assert "pack.yaml:3: preprocess.conflicts" in stderr
+
+
+def test_rules_show_spells_out_the_preprocess_defaults() -> None:
+    text = dump(load_rules("default").rules)
+    assert "preprocess:" in text and "conflicts: quarantine" in text and "scale: none" in text

@@ -1,0 +1,57 @@
+"""`dataaudit.Cleaner` as a scikit-learn transformer: the estimator checks, and a pipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import dataaudit
+from dataaudit.testing import generate
+from tests.conftest import DATA
+
+
+# Every check of scikit-learn's suite runs; none is marked as an expected failure. Only
+# `check_array_api_input` skips itself (it runs when SCIPY_ARRAY_API is set; Cleaner works on
+# DataFrames, not array-API arrays). `Cleaner` declares what it is in `__sklearn_tags__`: it
+# accepts NaN, strings and categories (so the checks that feed those expect no error), and it
+# does not preserve float dtypes (encoding makes int8 columns), so
+# `check_transformer_preserve_dtypes` has nothing to compare.
+@parametrize_with_checks([dataaudit.Cleaner(), dataaudit.Cleaner(impute=None, scale="minmax", encode="ordinal")])
+def test_scikit_learn_estimator_checks(estimator: dataaudit.Cleaner, check) -> None:
+    check(estimator)
+
+
+def test_transform_keeps_every_row_in_order_and_leaves_the_label_out() -> None:
+    table, _ = generate(4_000, seed=7)
+    frame = table.to_pandas()
+    cleaner = dataaudit.Cleaner(target="label", ignore_columns=("id",)).fit(frame)
+    out = cleaner.transform(frame)
+    assert len(out) == len(frame) and "label" not in out.columns
+    assert out.index.tolist() == list(range(len(frame)))
+    numeric = out[["num_a", "num_b", "num_c", "age", "count"]]
+    assert not numeric.isna().any().any()
+    # the scaler was fitted on the rows `clean` keeps: without duplicates, conflicts and unlabelled rows
+    kept = dataaudit.clean(frame, target="label", ignore_columns=["id"]).data
+    assert np.allclose(cleaner.fitted_.steps[-2].center_,
+                       kept[["num_a", "num_b", "num_c", "age", "count"]].astype(float).fillna(
+                           kept[["num_a", "num_b", "num_c", "age", "count"]].astype(float).median()).mean())
+    assert list(cleaner.get_feature_names_out()) == list(out.columns)
+
+
+def test_in_a_pipeline_with_a_model() -> None:
+    frame = pd.read_csv(DATA / "penguins.csv", keep_default_na=False)
+    X, y = frame.drop(columns="species"), frame["species"]
+    pipe = make_pipeline(dataaudit.Cleaner(), LogisticRegression(max_iter=1000)).fit(X, y)
+    assert pipe.score(X, y) > 0.9
+    assert pipe.predict(X.iloc[:5]).tolist() == ["Adelie"] * 5
+
+
+def test_transform_before_fit_is_an_error() -> None:
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        dataaudit.Cleaner().transform(pd.DataFrame({"a": [1.0]}))
