@@ -26,12 +26,19 @@ def audit(
     encoding: str | None = None,
     bad_rows: str = "error",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    format_kind: str | None = None,
+    text_columns: tuple[str, ...] | list[str] = (),
+    tokenizer: str | Path | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
     One streaming pass builds the profile; the rule pack's checks turn it into findings.
     Raises `InputError` or `RulesError` for input that cannot be audited; a failing gate is
     not an exception here (see `Report.passed` and `Report.raise_for_gate`).
+
+    A JSONL file of chat, prompt/completion or instruction examples is recognised and audited
+    line by line (`format_kind` forces a layout, or "table"); `text_columns` of a table get the
+    text checks too; `tokenizer` is a tokenizer.json on disk (else tokens are estimated).
     """
     from dataaudit import __version__
     from dataaudit.checks import run_checks
@@ -41,6 +48,13 @@ def audit(
 
     loaded = load_rules(rules)
     pack = loaded.rules
+    from dataaudit.text.audit import profile_text_columns, text_kind, with_text
+    from dataaudit.text.tables import text_tables
+
+    if (kind := text_kind(data, format_kind, encoding)) is not None:
+        from dataaudit.text.report import audit_text_file
+
+        return audit_text_file(data, kind, loaded, strict=strict, tokenizer=tokenizer)
     source = open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
     target = target if target is not None else pack.target
     if target is not None:
@@ -49,6 +63,8 @@ def audit(
     reasons.update({c: "named with --ignore-column" for c in ignore_columns})
     for column in reasons:
         _require_column(source, column, "ignored column")
+    for column in text_columns:
+        _require_column(source, column, "text column")
     if target in reasons:
         raise InputError(f"{source.name}: column {target!r} is both the target and ignored")
     mv = pack.missing_values
@@ -58,6 +74,8 @@ def audit(
     )
     profile = profile_source(source, spec)
     profile.source["problems"] = [asdict(p) for p in source.problems]
+    if text_columns:
+        profile = with_text(profile, profile_text_columns(source, text_columns, target, pack.checks.text, tokenizer))
     findings, statuses = run_checks(profile, pack)
     return Report(
         source={k: v for k, v in profile.source.items() if k != "problems"} | {"name": source.name},
@@ -67,6 +85,7 @@ def audit(
         dataset=dataset_summary(profile),
         checks=statuses,
         findings=findings,
+        tables=text_tables(profile.text),
         tool={"name": "dataaudit", "version": __version__},
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )

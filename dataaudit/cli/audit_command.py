@@ -29,9 +29,16 @@ FORMATS = ("console", "json", "markdown")
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
 @click.option("--bad-rows", type=click.Choice(["error", "skip"]), default="error", show_default=True,
               help="A malformed row stops the audit (error), or is left out and reported as a finding (skip).")
+@click.option("--format-kind", type=click.Choice(["chat", "prompt-completion", "instruction", "table"]),
+              help="Audit a JSONL file as this layout (detected from its first lines when not given).")
+@click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
+              help="A column of free text to run the text checks on. Repeatable.")
+@click.option("--tokenizer", type=click.Path(path_type=Path),
+              help="A tokenizer.json on disk to count tokens with (never downloaded); else tokens are estimated.")
 @reports_errors
 def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
-          outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str) -> None:
+          outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str,
+          format_kind: str | None = None, text_columns: tuple[str, ...] = (), tokenizer: Path | None = None) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
 
     \b
@@ -39,13 +46,16 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
       dataaudit audit train.csv --target label
       dataaudit audit train.parquet -t label --rules strict --format json -o audit.json
       dataaudit audit train.csv -t label --format markdown >> "$GITHUB_STEP_SUMMARY"
+      dataaudit audit chats.jsonl                      # chat / prompt-completion / instruction detected
+      dataaudit audit reviews.csv -t sentiment --text-column review
     """
     from dataaudit.api import audit as run_audit
     from dataaudit.report.formats import Format, render
 
     destinations = pair_outputs(formats or ("console",), outputs)
     report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
-                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
+                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
+                       format_kind=format_kind, text_columns=text_columns, tokenizer=tokenizer)
     for fmt, output in destinations:
         text = render(report, Format(fmt))
         if output in (None, "-"):

@@ -7,7 +7,10 @@ and one from a distributed engine are the same objects with the same numbers.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dataaudit.text.model import TextProfile
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Profile:
     missing_per_row: list[int]
     missing_per_row_examples: dict[int, list[int]]
     source: dict[str, Any] = field(default_factory=dict)
+    text: list[TextProfile] = field(default_factory=list)
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)
