@@ -156,7 +156,8 @@ def _conflicts(t: TextProfile, rules: Rules, results: Results, column: str | Non
         "text.conflicts", rules.max_conflicting_share, t.conflict_records / t.texts, message,
         info_when_present=True, column=column,
         examples=[group[0] for group in t.conflict_examples],
-        details={"examples_are": unit, "groups": t.conflict_groups, unit: t.conflict_records, "examples": t.conflict_examples},
+        details={"examples_are": unit, "groups": t.conflict_groups, unit: t.conflict_records,
+                 "examples": t.conflict_examples},
         hint="The same input with different targets teaches noise: keep one answer per prompt, or check the labels.",
     )
 

@@ -149,7 +149,7 @@ class TextPartial:
             if labels is not None:
                 prompts.append(line.segments[0][1])
                 answers.append(labels[i])
-            elif line.answer is not None:
+            elif line.answer and any(text.strip() for _, text in line.segments[: line.answer]):
                 prompts.append(json.dumps(line.segments[: line.answer], ensure_ascii=False))
                 answers.append(line.segments[line.answer][1])
             else:
