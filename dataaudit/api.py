@@ -51,7 +51,7 @@ def audit(
     from dataaudit.text.audit import profile_text_columns, text_kind, with_text
     from dataaudit.text.tables import text_tables
 
-    if (kind := text_kind(data, format_kind, encoding)) is not None:
+    if (kind := text_kind(data, format_kind)) is not None:
         from dataaudit.text.report import audit_text_file
 
         return audit_text_file(data, kind, loaded, strict=strict, tokenizer=tokenizer)

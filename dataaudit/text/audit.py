@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 
-def text_kind(data: Any, format_kind: str | None, encoding: str | None = None) -> str | None:
+def text_kind(data: Any, format_kind: str | None) -> str | None:
     """The fine-tuning layout to audit `data` as, or None to audit it as a table.
 
     A JSONL path is looked at when no kind is given; `format_kind` forces one.
@@ -41,7 +41,7 @@ def text_kind(data: Any, format_kind: str | None, encoding: str | None = None) -
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz", ".bz2", ".zst", ".lz4")]
     if not path.is_file() or not suffixes or suffixes[-1] not in JSONL_SUFFIXES:
         return None
-    kind = detect_format(path, encoding)
+    kind = detect_format(path)
     return None if kind == TABLE else kind
 
 

@@ -7,12 +7,9 @@ objects on its first lines, so one bad line at the top does not decide the forma
 
 from __future__ import annotations
 
-import io
 import json
 from collections import Counter
 from pathlib import Path
-
-from dataaudit.errors import InputError
 
 CHAT = "chat"
 PROMPT_COMPLETION = "prompt-completion"
@@ -43,24 +40,18 @@ def kind_of_record(record: object) -> str:
     return TABLE
 
 
-def detect_format(path: str | Path, encoding: str | None = None, lines: int = SAMPLE_LINES) -> str:
+def detect_format(path: str | Path, lines: int = SAMPLE_LINES) -> str:
     """The layout most of the first `lines` JSON objects follow; `table` when none is a
-    fine-tuning layout (an ordinary JSONL table)."""
-    import pyarrow as pa
+    fine-tuning layout (an ordinary JSONL table). Lines that are not JSON get no vote."""
+    from dataaudit.text.lines import open_binary
 
     votes: Counter[str] = Counter()
-    try:
-        with pa.input_stream(str(path), compression="detect") as stream, \
-                io.TextIOWrapper(stream, encoding=encoding or "utf-8") as handle:
-            for _, line in zip(range(lines), handle, strict=False):
-                try:
-                    votes[kind_of_record(json.loads(line))] += 1
-                except ValueError:
-                    continue
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
+    with open_binary(Path(path)) as handle:
+        for _, line in zip(range(lines), handle, strict=False):
+            try:
+                votes[kind_of_record(json.loads(line))] += 1
+            except ValueError:  # not JSON, or not UTF-8
+                continue
     text_votes = {kind: n for kind, n in votes.items() if kind != TABLE}
     if not text_votes or votes[TABLE] > sum(text_votes.values()):
         return TABLE
