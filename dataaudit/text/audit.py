@@ -45,25 +45,27 @@ def text_kind(data: Any, format_kind: str | None) -> str | None:
     return None if kind == TABLE else kind
 
 
-def text_spec(name: str, kind: str, rules: Rules, counter: TokenCounter, unit: str, labelled: bool = False) -> TextSpec:
+def text_spec(name: str, kind: str, rules: Rules, counter: TokenCounter, unit: str, labelled: bool = False,
+              examples: int = 20) -> TextSpec:
     layout = None
     if kind in TEXT_KINDS:
         layout = Layout(kind, frozenset(rules.allowed_keys if rules.allowed_keys is not None else DEFAULT_KEYS[kind]),
                         frozenset(rules.allowed_message_keys), frozenset(rules.allowed_roles))
     return TextSpec(name=name, kind=kind, unit=unit, layout=layout, max_tokens=rules.max_tokens,
                     near_threshold=rules.near_duplicate_threshold, num_perm=rules.num_perm,
-                    outlier_iqr=rules.length_outlier_iqr, labelled=labelled, counter=counter)
+                    outlier_iqr=rules.length_outlier_iqr, labelled=labelled, examples=examples, counter=counter)
 
 
 def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str | Path | None = None,
-                      chunk_lines: int | None = None) -> TextProfile:
-    """One pass over a fine-tuning JSONL file, line by line, in bounded memory."""
+                      chunk_lines: int | None = None, examples: int = 20) -> TextProfile:
+    """One pass over a fine-tuning JSONL file, line by line, in bounded memory; `examples`
+    caps the example lines kept per finding (raise it to get every near copy)."""
     from dataaudit.text.extract import extract
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    spec = text_spec(str(path), kind, rules, token_counter(tokenizer), unit="line")
+    spec = text_spec(str(path), kind, rules, token_counter(tokenizer), unit="line", examples=examples)
     assert spec.layout is not None
     partial = TextPartial(spec)
     for numbers, raw in numbered_chunks(path, **({"chunk_lines": chunk_lines} if chunk_lines else {})):

@@ -129,7 +129,7 @@ def near_duplicates(sigs: np.ndarray, threshold: float, skip: np.ndarray | None 
     parent = np.arange(n)
     n_bands, rows = bands(threshold, num_perm)
     edges = []
-    for band in range(n_bands):
+    for band in range(n_bands if len(candidates) > 1 else 0):
         key = np.zeros(len(candidates), dtype=np.uint64)
         for column in range(band * rows, (band + 1) * rows):
             key = key * _MIX[0] ^ sigs[candidates, column].astype(np.uint64)
