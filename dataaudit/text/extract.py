@@ -9,14 +9,15 @@ import pandas as pd
 from dataaudit.profile.duplicates import _pairs, _repeats
 from dataaudit.text.minhash import near_duplicates
 from dataaudit.text.model import TextProfile
-from dataaudit.text.partial import TextBlock, TextPartial
+from dataaudit.text.partial import TextPartial, compact
 from dataaudit.text.validate import ERROR_KINDS
 
 
 def extract(partial: TextPartial) -> TextProfile:
     spec = partial.spec
     k = spec.examples
-    b = _concatenated(partial.blocks, spec.num_perm)
+    b = compact(partial.blocks, spec.num_perm)
+    partial.blocks.append(b)
     repeated = _repeats(b.whole)
     near = near_duplicates(b.signatures, spec.near_threshold, skip=repeated)
     near_pairs = sorted(zip(b.numbers[near.copies].tolist(), b.numbers[near.first].tolist(), strict=True))
@@ -58,17 +59,6 @@ def extract(partial: TextPartial) -> TextProfile:
         length_bounds=bounds,
         labelled=spec.labelled,
     )
-
-
-def _concatenated(blocks: list[TextBlock], num_perm: int) -> TextBlock:
-    """All kept texts in line order."""
-    if not blocks:
-        empty = np.zeros(0, dtype=np.uint64)
-        return TextBlock(np.zeros(0, dtype=np.int64), empty, empty, empty, np.zeros(0, dtype=np.int64),
-                         np.zeros((0, num_perm), dtype=np.uint16))
-    blocks = sorted(blocks, key=lambda block: int(block.numbers[0]) if len(block.numbers) else -1)
-    return TextBlock(*(np.concatenate([getattr(block, name) for block in blocks])
-                       for name in ("numbers", "whole", "prompt", "answer", "chars", "signatures")))
 
 
 def _conflicts(numbers: np.ndarray, prompt: np.ndarray, answer: np.ndarray,

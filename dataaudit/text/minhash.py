@@ -14,7 +14,6 @@ only once, band by band, after the pass.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,10 +22,11 @@ import pandas as pd
 
 SHINGLE_WORDS = 3
 SEED = 1
-_WORD = re.compile(r"\w+")
+_WORD_GAP = r"[^\p{L}\p{N}\p{M}_]+"
 _MAX32 = np.uint64((1 << 32) - 1)
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _BATCH_SHINGLES = 8192
+_BATCH_TEXTS = 2048
 
 
 @cache
@@ -50,17 +50,25 @@ def bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def shingle_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """32-bit hashes of each text's word 3-grams (lower-cased words; a text of one or two
-    words is one shingle), and how many shingles each text has."""
-    words = [_WORD.findall(text.lower()) for text in texts]
-    per_text = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-    flat = [word for text_words in words for word in text_words]
-    if not flat:
-        return np.zeros(0, dtype=np.uint64), np.zeros(len(texts), dtype=np.int64)
-    h = pd.util.hash_array(np.array(flat, dtype=object))
+    """32-bit hashes of each text's word 3-grams (lower-cased runs of letters, digits, marks and
+    '_', as Python's `\\w+`; a text of one or two words is one shingle), and how many shingles
+    each text has. Splitting and hashing run in pyarrow and numpy over the whole chunk."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    split = pc.split_pattern_regex(pc.utf8_lower(pa.array(texts, pa.large_string())), _WORD_GAP)
+    flat = pc.list_flatten(split)
+    present = pc.not_equal(pc.utf8_length(flat), 0)
+    owner = pc.filter(pc.list_parent_indices(split), present).to_numpy()
+    per_text = np.bincount(owner, minlength=len(texts)).astype(np.int64)
+    if not len(owner):
+        return np.zeros(0, dtype=np.uint64), per_text
+    encoded = pc.dictionary_encode(pc.filter(flat, present))
+    vocabulary = pd.util.hash_array(np.asarray(encoded.dictionary.to_pylist(), dtype=object), categorize=False)
+    h = vocabulary[encoded.indices.to_numpy()]
     ends = np.cumsum(per_text)
     end_of = np.repeat(ends, per_text)
-    position = np.arange(len(flat))
+    position = np.arange(len(h))
     combined = h * _MIX[0]
     for k in range(1, SHINGLE_WORDS):
         shifted = np.zeros_like(h)
@@ -105,9 +113,13 @@ def minima(hashes: np.ndarray, counts: np.ndarray, num_perm: int) -> np.ndarray:
 
 
 def signatures(texts: list[str], num_perm: int) -> np.ndarray:
-    """Compact signatures: the low 16 bits of each MinHash value."""
-    hashes, counts = shingle_hashes(texts)
-    return (minima(hashes, counts, num_perm) & np.uint32(0xFFFF)).astype(np.uint16)
+    """Compact signatures: the low 16 bits of each MinHash value (texts taken 2,048 at a time,
+    which bounds the word and shingle arrays in flight)."""
+    out = np.empty((len(texts), num_perm), dtype=np.uint16)
+    for start in range(0, len(texts), _BATCH_TEXTS):
+        hashes, counts = shingle_hashes(texts[start:start + _BATCH_TEXTS])
+        out[start:start + len(counts)] = minima(hashes, counts, num_perm) & np.uint32(0xFFFF)
+    return out
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ and conflicting answers are resolved once, at extract.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -145,12 +144,12 @@ class TextPartial:
         for i in kept:
             line = lines[i]
             assert line.segments is not None
-            wholes.append(json.dumps(line.segments, ensure_ascii=False))
+            wholes.append(_canonical(line.segments))
             if labels is not None:
                 prompts.append(line.segments[0][1])
                 answers.append(labels[i])
             elif line.answer and any(text.strip() for _, text in line.segments[: line.answer]):
-                prompts.append(json.dumps(line.segments[: line.answer], ensure_ascii=False))
+                prompts.append(_canonical(line.segments[: line.answer]))
                 answers.append(line.segments[line.answer][1])
             else:
                 prompts.append(None)
@@ -190,11 +189,36 @@ class TextPartial:
         )
 
 
+def compact(blocks: list[TextBlock], num_perm: int) -> TextBlock:
+    """All blocks as one, in line order, emptying `blocks` as it goes: each block is released
+    once copied, so memory peaks at the kept texts plus one block, not twice the kept texts."""
+    blocks.sort(key=lambda block: int(block.numbers[0]) if len(block.numbers) else -1, reverse=True)
+    n = sum(len(block.numbers) for block in blocks)
+    out = TextBlock(np.empty(n, dtype=np.int64), np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.uint64),
+                    np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.int64),
+                    np.empty((n, num_perm), dtype=np.uint16))
+    at = 0
+    while blocks:
+        block = blocks.pop()
+        size = len(block.numbers)
+        for name in ("numbers", "whole", "prompt", "answer", "chars", "signatures"):
+            getattr(out, name)[at:at + size] = getattr(block, name)
+        at += size
+    return out
+
+
+def _canonical(segments: list[tuple[str, str]]) -> str:
+    """Roles and texts in order, joined by the ASCII unit and record separators: what makes two
+    conversations the same, whatever their key order, spacing or extra keys (a text would need
+    those control characters in it to collide)."""
+    return "\x1e".join(f"{role}\x1f{text}" for role, text in segments)
+
+
 def _hash(values: list[str | None]) -> np.ndarray:
     """64-bit hashes; 0 stands for "none" (a line without an answer, a missing label)."""
     present = np.array([v is not None for v in values], dtype=bool)
     out = np.zeros(len(values), dtype=np.uint64)
     if present.any():
-        hashed = pd.util.hash_array(np.array([v for v in values if v is not None], dtype=object))
+        hashed = pd.util.hash_array(np.array([v for v in values if v is not None], dtype=object), categorize=False)
         out[present] = np.maximum(hashed, np.uint64(1))
     return out
