@@ -16,6 +16,7 @@ from dataaudit.text.extract import extract
 from dataaudit.text.partial import TextPartial
 from dataaudit.text.tokens import ESTIMATE
 from dataaudit.text.validate import check_line
+from tests.test_merge_law import _tree
 
 SPEC = text_spec("chats.jsonl", "chat", Rules(max_tokens=12, near_duplicate_threshold=0.5), ESTIMATE, unit="line")
 SPEC = type(SPEC)(**{**SPEC.__dict__, "examples": 3})
@@ -46,13 +47,6 @@ def _partials(lines: list[bytes], cuts: list[int]) -> list[TextPartial]:
         partial.add(numbers, [check_line(line, SPEC.layout) for line in lines[start:stop]])
         partials.append(partial)
     return partials
-
-
-def _tree(partials: list[TextPartial]) -> TextPartial:
-    if len(partials) == 1:
-        return partials[0]
-    middle = len(partials) // 2
-    return _tree(partials[middle:]).merged(_tree(partials[:middle]))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
