@@ -31,7 +31,8 @@ def _message(draw: st.DrawFn) -> dict:
 
 @st.composite
 def files(draw: st.DrawFn) -> tuple[list[bytes], list[int]]:
-    pool = [b"", b"not json", b"[1]", b'{"messages": "x"}', b'{"caf\xe9": 1}']
+    pool = [b"", b"not json", b"[1]", b'{"messages": "x"}', b'{"caf\xe9": 1}', b'{"messages": []}',
+            b'{"messages": ["x"]}']
     for _ in range(draw(st.integers(2, 8))):
         pool.append(json.dumps({"messages": [_message(draw) for _ in range(draw(st.integers(1, 4)))]}).encode())
     lines = [draw(st.sampled_from(pool)) for _ in range(draw(st.integers(1, 40)))]

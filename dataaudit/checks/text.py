@@ -135,7 +135,8 @@ def _format_errors(t: TextProfile, rules: Rules, results: Results) -> None:
     for kind, count in t.errors.items():
         results.judge(
             "text.format_errors", rules.max_format_error_share, count / t.records,
-            f"{count:,} of {t.records:,} lines ({pct(count, t.records)}): {ERROR_KINDS[kind]} ({kind}).",
+            f"{count:,} of {t.records:,} lines ({pct(count, t.records)}): {ERROR_KINDS[kind]} ({kind}); "
+            f"{'line' if count == 1 else 'first lines'} {', '.join(map(str, t.error_lines.get(kind, [])[:5]))}.",
             info_when_present=True, examples=t.error_lines.get(kind, []),
             details={"examples_are": "lines", "kind": kind, "lines": count},
             hint="Trainers reject such lines or silently skip them; `dataaudit clean` quarantines them.",

@@ -96,7 +96,7 @@ class TextPartial:
                     examples = self.error_lines.setdefault(kind, [])
                     if len(examples) < k:
                         examples.append(number)
-            if line.segments is None:
+            if not line.segments:  # nothing to measure: no usable text, or an empty message list
                 continue
             if not any(text.strip() for _, text in line.segments):
                 self.empty += 1

@@ -136,16 +136,16 @@ def _fields(record: dict, kind: str, errors: list[str]) -> Line:
     if any(key not in record for key in REQUIRED[kind]):
         return Line([*errors, "field_missing"])
     segments = []
+    empty = False
     for key in (*REQUIRED[kind][:1], *OPTIONAL[kind], *REQUIRED[kind][1:]):
         value = record.get(key)
         if value is None and key in OPTIONAL[kind]:
             continue
         if not isinstance(value, str):
             return Line([*errors, "field_not_text"])
-        if key in REQUIRED[kind] and not value.strip():
-            errors.append("empty_content")
-        if value or key in REQUIRED[kind]:
+        if key in REQUIRED[kind]:
+            empty = empty or not value.strip()
             segments.append((key, value))
-    if "empty_content" in errors:
-        errors = [*dict.fromkeys(errors)]
-    return Line(errors, segments, len(segments) - 1)
+        elif value:
+            segments.append((key, value))
+    return Line([*errors, "empty_content"] if empty else errors, segments, len(segments) - 1)
