@@ -184,3 +184,14 @@ def test_a_table_without_text_skips_the_text_checks() -> None:
 def test_unknown_text_column_names_the_columns() -> None:
     with pytest.raises(InputError, match=r"text column 'reveiw' not found .*did you mean 'review'"):
         audit(TEXT / "reviews.csv", text_columns=["reveiw"])
+
+
+def test_a_compressed_file_is_audited_like_the_plain_one(tmp_path) -> None:
+    import gzip
+    from dataclasses import replace
+
+    path = tmp_path / "chat_errors.jsonl.gz"
+    path.write_bytes(gzip.compress(CHAT_ERRORS.read_bytes()))
+    assert text_kind(path, None) == "chat"
+    compressed = profile_text_file(path, "chat", Rules())
+    assert replace(compressed, name=str(CHAT_ERRORS)) == profile_text_file(CHAT_ERRORS, "chat", Rules())

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dataaudit.errors import InputError
-from dataaudit.text.clean import clean_jsonl
+from dataaudit.text import clean_jsonl
 from dataaudit.text.validate import ERROR_KINDS
 from tests.conftest import DATA
 from tests.test_text_audit import CHAT_ERRORS, EXPECTED_CHAT_ERRORS
