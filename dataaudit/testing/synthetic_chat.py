@@ -98,8 +98,8 @@ class _Generator:
             n = int(self.rng.integers(2, 4))
             words["".join(self.rng.choice(syllables, n))] = None
         self.vocab = np.array(list(words))
-        weights = 1.0 / (np.arange(VOCABULARY) + 10.0)
-        self.weights = weights / weights.sum()
+        weights = np.cumsum(1.0 / (np.arange(VOCABULARY) + 10.0))
+        self.cumulative = weights / weights[-1]
         self.kinds = ["clean", *rates]
         self.probs = np.array([1.0 - sum(rates.values()), *rates.values()])
         self.pool: list[_Conversation] = []
@@ -107,7 +107,8 @@ class _Generator:
         self.truth = _Truth()
 
     def _words(self, low: int, high: int) -> list[str]:
-        return self.vocab[self.rng.choice(VOCABULARY, int(self.rng.integers(low, high + 1)), p=self.weights)].tolist()
+        draws = self.rng.random(int(self.rng.integers(low, high + 1)))
+        return self.vocab[np.minimum(np.searchsorted(self.cumulative, draws), VOCABULARY - 1)].tolist()
 
     def _id(self) -> int:
         self.ids += 1
