@@ -45,12 +45,11 @@ def audit(
     from dataaudit.engines.local import profile_source
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
-
-    loaded = load_rules(rules)
-    pack = loaded.rules
     from dataaudit.text.audit import profile_text_columns, text_kind, with_text
     from dataaudit.text.tables import text_tables
 
+    loaded = load_rules(rules)
+    pack = loaded.rules
     if (kind := text_kind(data, format_kind)) is not None:
         from dataaudit.text.report import audit_text_file
 
