@@ -195,3 +195,14 @@ def test_a_compressed_file_is_audited_like_the_plain_one(tmp_path) -> None:
     assert text_kind(path, None) == "chat"
     compressed = profile_text_file(path, "chat", Rules())
     assert replace(compressed, name=str(CHAT_ERRORS)) == profile_text_file(CHAT_ERRORS, "chat", Rules())
+
+
+def test_text_column_of_a_dataframe_matches_the_csv() -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(TEXT / "reviews.csv", dtype=str, keep_default_na=False)
+    from_frame = audit(frame, target="sentiment", ignore_columns=["id"], text_columns=["review"])
+    from_csv = audit(TEXT / "reviews.csv", target="sentiment", ignore_columns=["id"], text_columns=["review"])
+    texts = [(f.check, f.examples) for f in from_frame.findings if f.check.startswith("text.")]
+    assert texts == [(f.check, f.examples) for f in from_csv.findings if f.check.startswith("text.")]
+    assert from_frame.tables == from_csv.tables

@@ -96,3 +96,17 @@ def test_synthetic_near_copies_precision_and_recall(synthetic: tuple[Path, dict]
     recall = correct / len(truth["near_copies"])
     assert precision == 1.0
     assert recall >= 0.95
+
+
+def test_generator_command_line_writes_file_and_truth(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "chats.jsonl"
+    subprocess.run([sys.executable, "-m", "dataaudit.testing.synthetic_chat", "--lines", "500", "--seed", "3",
+                    "--out", str(out)], check=True)
+    truth = json.loads(out.with_name("chats.jsonl.truth.json").read_text(encoding="utf-8"))
+    assert truth == write_chat(tmp_path / "again.jsonl", 500, seed=3)
+    assert out.read_bytes() == (tmp_path / "again.jsonl").read_bytes()
+    assert len(out.read_bytes().splitlines()) == truth["lines"] == 500
