@@ -110,3 +110,20 @@ def test_generator_command_line_writes_file_and_truth(tmp_path: Path) -> None:
     assert truth == write_chat(tmp_path / "again.jsonl", 500, seed=3)
     assert out.read_bytes() == (tmp_path / "again.jsonl").read_bytes()
     assert len(out.read_bytes().splitlines()) == truth["lines"] == 500
+
+
+def test_a_shared_system_prompt_does_not_make_examples_alike(tmp_path: Path) -> None:
+    import json
+
+    system = " ".join(f"rule{i} applies to every answer" for i in range(60))
+    lines = [
+        [("system", system), ("user", "What is the capital of France?"), ("assistant", "Paris, on the Seine.")],
+        [("system", system), ("user", "How many legs has a spider?"), ("assistant", "Eight legs, always.")],
+        [("system", "Be brief."), ("user", "What is the capital of France?"), ("assistant", "Paris, on the Seine.")],
+    ]
+    path = tmp_path / "chats.jsonl"
+    path.write_text("".join(json.dumps({"messages": [{"role": r, "content": c} for r, c in line]}) + "\n"
+                            for line in lines), encoding="utf-8")
+    text = profile_text_file(path, "chat", Rules())
+    assert text.duplicates == 0
+    assert text.near_duplicate_examples == [(3, 1)]  # the same exchange under another system prompt

@@ -8,9 +8,9 @@ at the given rates:
 * one line per planted format error, each showing exactly one error kind of the text audit
   (a line never shows two, so counts per kind are exact);
 * exact duplicates: byte-identical copies of an earlier clean conversation;
-* near copies: an earlier conversation of at least 60 words with one word in every 100 of its
-  user message replaced (word 3-gram Jaccard similarity to the original is measured and
-  recorded, and is at least 0.85 by construction);
+* near copies: an earlier conversation of at least 60 words (user and assistant) with one word
+  in every 100 of its user message replaced (word 3-gram Jaccard similarity of the user and
+  assistant words to the original is measured and recorded, at least 0.85 by construction);
 * conflicting answers: an earlier conversation's prompt with a new answer;
 * over-long conversations (an answer of 6,000 words) and texts with HTML entities or tags.
 
@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 VOCABULARY = 5000
 SYSTEM_PROMPTS = (
     "You are a helpful assistant.",
@@ -74,7 +74,8 @@ class _Conversation:
                 {"role": "assistant", "content": self.assistant}]
 
     def words(self) -> list[str]:
-        return [*(self.system or "").lower().replace(".", " ").split(), *self.user, *self.assistant.split()]
+        """The words near-duplicate detection compares (system prompts are left out, as there)."""
+        return [*self.user, *self.assistant.split()]
 
 
 @dataclass

@@ -124,7 +124,10 @@ class TextPartial:
         self.over_limit_lines = first_rows(self.over_limit_lines, kept_numbers[over][:k].tolist(), k)
         texts = ["\n".join(contents[s:s + n]) for s, n in zip(starts.tolist(), per_text, strict=True)]
         self._markup(texts, kept_numbers)
-        self._hash(kept, lines, labels, texts, kept_numbers, text_chars)
+        # a system prompt shared by every example would make all of them look alike: near
+        # duplicates compare what the examples say, not the instructions they all carry
+        said = ["\n".join(text for role, text in lines[i].segments or () if role != "system") for i in kept]
+        self._hash(kept, lines, labels, said, kept_numbers, text_chars)
 
     def _markup(self, texts: list[str], numbers: np.ndarray) -> None:
         found = []
