@@ -38,6 +38,9 @@ def audit(
     gx_suite: str | Path | None = None,
     engine: str | Engine | None = None,
     jobs: int | None = None,
+    format_kind: str | None = None,
+    text_columns: tuple[str, ...] | list[str] = (),
+    tokenizer: str | Path | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
@@ -57,6 +60,10 @@ def audit(
     `engine`: "local" (default) or "spark" (the default for a pyspark DataFrame), or an engine
     object such as `SparkEngine(master="local[4]")`. `jobs`: worker processes of the local
     engine (-1: one per core).
+
+    A JSONL file of chat, prompt/completion or instruction examples is recognised and audited
+    line by line (`format_kind` forces a layout, or "table"); `text_columns` of a table get the
+    text checks too; `tokenizer` is a tokenizer.json on disk (else tokens are estimated).
     """
     from dataaudit import __version__
     from dataaudit.checks import run_checks
@@ -65,9 +72,15 @@ def audit(
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
     from dataaudit.splits import run as split_run
+    from dataaudit.text.audit import profile_text_columns, text_kind, with_text
+    from dataaudit.text.tables import text_tables
 
     loaded = load_rules(rules)
     pack = loaded.rules
+    if (kind := text_kind(data, format_kind)) is not None:
+        from dataaudit.text.report import audit_text_file
+
+        return audit_text_file(data, kind, loaded, strict=strict, tokenizer=tokenizer)
     runner = get_engine(engine, data, jobs=jobs)
     named = split_run.name_splits(data, splits)
     sources = {name: runner.open(d, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
@@ -85,6 +98,8 @@ def audit(
             raise InputError("a group column is compared across splits: give at least one more split")
         split_run.require_group_column(sources, group_column)
         reasons.setdefault(group_column, "the group column of the splits")
+    for column in text_columns:
+        _require_column(source, column, "text column")
     if target in reasons:
         raise InputError(f"{source.name}: column {target!r} is both the target and ignored")
     mv = pack.missing_values
@@ -109,6 +124,8 @@ def audit(
         if sha256 is not None:
             profile.source["sha256"] = sha256.result()
     profile.source["problems"] = [asdict(p) for p in source.problems]
+    if text_columns:
+        profile = with_text(profile, profile_text_columns(source, text_columns, target, pack.checks.text, tokenizer))
     findings, statuses = run_checks(profile, pack)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     return Report(
@@ -119,7 +136,7 @@ def audit(
         dataset=dataset_summary(profile) | ({"splits": cards} if cards else {}),
         checks=statuses,
         findings=findings,
-        tables=tables,
+        tables=tables + text_tables(profile.text),
         tool={"name": "dataaudit", "version": __version__},
         created_at=_created_at(),
         profile=profile,

@@ -49,6 +49,12 @@ if TYPE_CHECKING:
 @click.option("-j", "--jobs", type=int,
               help="Worker processes of the local engine; -1 for one per core.  [default: 1]")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal anyway).")
+@click.option("--format-kind", type=click.Choice(["chat", "prompt-completion", "instruction", "table"]),
+              help="Audit a JSONL file as this layout (detected from its first lines when not given).")
+@click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
+              help="A column of free text to run the text checks on. Repeatable.")
+@click.option("--tokenizer", type=click.Path(path_type=Path),
+              help="A tokenizer.json on disk to count tokens with (never downloaded); else tokens are estimated.")
 @reports_errors
 def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
@@ -65,6 +71,8 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit train.csv -t label --split val=val.csv --split test=test.csv --group-column patient_id
       dataaudit audit big.csv -t label --jobs -1
       dataaudit audit s3a://bucket/train/ -t label --engine spark
+      dataaudit audit chats.jsonl                      # chat / prompt-completion / instruction detected
+      dataaudit audit reviews.csv -t sentiment --text-column review
     """
     if len(data) > 1 and outputs:
         raise click.UsageError(f"--output takes one DATA file, not {len(data)}: several files report to stdout")
@@ -84,18 +92,14 @@ def _audit_each(path: str, **options: Any) -> int:
         return EXIT_ERROR
 
 
-def _audit_one(data: str, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
-               outputs: tuple[str, ...], strict: bool, summary: bool, delimiter: str | None, encoding: str | None,
-               bad_rows: str, splits: dict[str, Path], group_column: str | None, schema: Path | None,
-               gx_suite: Path | None, engine: str | None, spark_master: str | None, jobs: int | None,
-               quiet: bool) -> int:
+def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...], summary: bool,
+               engine: str | None, spark_master: str | None, jobs: int | None, quiet: bool,
+               **audit_options: Any) -> int:
+    """Audit one DATA; the remaining options are `dataaudit.audit`'s keyword arguments by name."""
     from dataaudit.api import audit as run_audit
 
     destinations = pair_outputs(formats or ("console",), outputs)
-    runner = _engine(engine, spark_master, jobs, quiet)
-    report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
-                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows, splits=splits,
-                       group_column=group_column, schema=schema, gx_suite=gx_suite, engine=runner)
+    report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
     return deliver(report, destinations, summary)
 
 

@@ -7,7 +7,10 @@ and one from a distributed engine are the same objects with the same numbers.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dataaudit.text.model import TextProfile
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class Profile:
     source: dict[str, Any] = field(default_factory=dict)
     #: the comparison with the other splits of the dataset, when there are any
     splits: Any = None
+    text: list[TextProfile] = field(default_factory=list)
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)

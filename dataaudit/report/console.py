@@ -31,7 +31,8 @@ def render_console(report: Report) -> str:
             lines.extend(textwrap.wrap(_plain(f.message), WIDTH, initial_indent="    ", subsequent_indent="    "))
             if f.examples:
                 shown = ", ".join(_plain(e) for e in f.examples[:10]) + (" ..." if len(f.examples) > 10 else "")
-                lines.append(click.style(f"    e.g. {_example_label(f.check)}: {shown}", dim=True))
+                label = f.details.get("examples_are") or _example_label(f.check)
+                lines.append(click.style(f"    e.g. {label}: {shown}", dim=True))
         lines.append("")
     for table in report.tables:
         lines.extend(_table(table))

@@ -1,0 +1,167 @@
+"""Texts: fine-tuning JSONL files (chat, prompt/completion, instruction) and text columns.
+
+Line numbers in these findings are 1-based lines of the JSONL file; for a text column of a
+table they are 0-based data rows, like every other row number in a report.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from dataaudit.checks.base import Results, pct
+from dataaudit.checks.levels import MaxLevels, Section
+
+if TYPE_CHECKING:
+    from dataaudit.profile.model import Profile
+    from dataaudit.text.model import TextProfile
+
+CHECKS = {
+    "text.format_errors": "Every line of a fine-tuning file is a well-formed example a trainer accepts "
+                          "(one finding per error kind).",
+    "text.empty": "Few texts in a text column are empty or whitespace-only.",
+    "text.duplicates": "Few texts or conversations are exact copies of an earlier one.",
+    "text.near_duplicates": "Few texts or conversations are near copies of an earlier one (MinHash LSH).",
+    "text.conflicts": "A prompt is not answered differently by different examples; a text does not carry "
+                      "different labels.",
+    "text.too_long": "Few examples are longer than the token limit.",
+    "text.markup": "Few texts carry HTML entities or markup left over from scraping.",
+    "text.length_outliers": "Few texts are far shorter or longer than the rest.",
+}
+NO_TEXT = ("no text to audit: give a chat, prompt/completion or instruction JSONL file, or name text "
+           "columns with --text-column")
+
+
+class Rules(Section):
+    allowed_roles: list[str] = Field(default_factory=lambda: ["system", "user", "assistant", "tool"])
+    allowed_keys: list[str] | None = Field(
+        default=None, description="Top-level keys of a line; null: the layout's own keys and 'id'.")
+    allowed_message_keys: list[str] = Field(
+        default_factory=lambda: ["role", "content", "name", "tool_calls", "tool_call_id", "weight"])
+    max_tokens: int = Field(default=4096, gt=0)
+    near_duplicate_threshold: float = Field(default=0.8, gt=0, le=1)
+    num_perm: int = Field(default=64, ge=16, le=1024)
+    length_outlier_iqr: float = Field(default=3.0, gt=0)
+    max_format_error_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    max_empty_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    max_duplicate_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
+    max_near_duplicate_share: MaxLevels = MaxLevels(warn=0.01, fail=0.1)
+    max_conflicting_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
+    max_over_limit_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    max_markup_share: MaxLevels = MaxLevels(warn=0.01)
+    max_length_outlier_share: MaxLevels = MaxLevels(warn=0.01)
+
+
+def run(profile: Profile, rules: Rules, results: Results) -> None:
+    texts: list[TextProfile] = profile.text
+    if not texts:
+        for check in CHECKS:
+            results.skip(check, NO_TEXT)
+        return
+    for text in texts:
+        _run_one(text, rules, results)
+
+
+def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
+    column = t.name if t.kind == "column" else None
+    unit = f"{t.unit}s"
+    what = "conversations" if t.kind == "chat" else "examples" if t.kind != "column" else f"texts in {t.name!r}"
+    if t.kind == "column":
+        results.skip("text.format_errors", "a text column has no line format")
+        results.judge("text.empty", rules.max_empty_share, _share(t.empty, t.records),
+                      f"{t.empty:,} of {t.records:,} values of {t.name!r} ({pct(t.empty, t.records)}) are empty, "
+                      "missing or whitespace-only.", info_when_present=True, column=column,
+                      examples=t.empty_lines, details={"examples_are": unit, "rows": t.empty})
+    else:
+        results.skip("text.empty", "empty contents of a fine-tuning file count as format errors (empty_content)")
+        _format_errors(t, rules, results)
+    if not t.texts:
+        for check in ("text.duplicates", "text.near_duplicates", "text.conflicts", "text.too_long", "text.markup",
+                      "text.length_outliers"):
+            results.skip(check, f"no {what} with text")
+        return
+    n = t.texts
+    results.judge(
+        "text.duplicates", rules.max_duplicate_share, t.duplicates / n,
+        f"{t.duplicates:,} of {n:,} {what} ({pct(t.duplicates, n)}) are exact copies of an earlier one.",
+        info_when_present=True, column=column, examples=[line for line, _ in t.duplicate_examples],
+        details={"examples_are": unit, unit: t.duplicates, "repeats": [list(p) for p in t.duplicate_examples]},
+        hint="Copies over-weight some examples and leak between splits; `dataaudit clean` drops them.",
+    )
+    results.judge(
+        "text.near_duplicates", rules.max_near_duplicate_share, t.near_duplicates / n,
+        f"{t.near_duplicates:,} of {n:,} {what} ({pct(t.near_duplicates, n)}) are near copies of an earlier one "
+        f"(estimated Jaccard similarity of word 3-grams >= {t.near_threshold:g}), in "
+        f"{t.near_duplicate_clusters:,} clusters.",
+        info_when_present=True, column=column, examples=[line for line, _ in t.near_duplicate_examples],
+        details={"examples_are": unit, unit: t.near_duplicates, "clusters": t.near_duplicate_clusters,
+                 "copies": [list(p) for p in t.near_duplicate_examples]},
+        hint="Near copies (templated or lightly edited texts) weigh like duplicates; review a few and deduplicate.",
+    )
+    _conflicts(t, rules, results, column, unit, what)
+    token_word = "estimated tokens" if t.tokens_estimated else "tokens"
+    results.judge(
+        "text.too_long", rules.max_over_limit_share, t.over_limit / n,
+        f"{t.over_limit:,} of {n:,} {what} ({pct(t.over_limit, n)}) are longer than {t.max_tokens:,} {token_word}"
+        f" ({t.tokenizer}).",
+        info_when_present=True, column=column, examples=t.over_limit_lines,
+        details={"examples_are": unit, unit: t.over_limit, "max_tokens": t.max_tokens, "tokenizer": t.tokenizer,
+                 "estimated": t.tokens_estimated},
+        hint="Trainers truncate or drop examples over their sequence length; raise checks.text.max_tokens to the "
+             "model's limit, or split the examples.",
+    )
+    kinds = ", ".join(f"{kind} {count:,}" for kind, count in t.markup_kinds.items())
+    results.judge(
+        "text.markup", rules.max_markup_share, t.markup / n,
+        f"{t.markup:,} of {n:,} {what} ({pct(t.markup, n)}) contain HTML entities or tags ({kinds or 'none'}).",
+        info_when_present=True, column=column, examples=t.markup_lines,
+        details={"examples_are": unit, unit: t.markup, "kinds": t.markup_kinds},
+        hint="Entities such as &amp; and tags such as <br> are usually scraping residue: unescape or strip them.",
+    )
+    low, high = t.length_bounds or (0, 0)
+    results.judge(
+        "text.length_outliers", rules.max_length_outlier_share, t.length_outliers / n,
+        f"{t.length_outliers:,} of {n:,} {what} ({pct(t.length_outliers, n)}) have a length in characters outside "
+        f"{low:,} to {high:,}, far from the rest.",
+        info_when_present=True, column=column, examples=t.length_outlier_lines,
+        details={"examples_are": unit, unit: t.length_outliers, "bounds": [low, high]},
+    )
+
+
+def _format_errors(t: TextProfile, rules: Rules, results: Results) -> None:
+    from dataaudit.text.validate import ERROR_KINDS
+
+    for kind, count in t.errors.items():
+        results.judge(
+            "text.format_errors", rules.max_format_error_share, count / t.records,
+            f"{count:,} of {t.records:,} lines ({pct(count, t.records)}): {ERROR_KINDS[kind]} ({kind}); "
+            f"{'line' if count == 1 else 'first lines'} {', '.join(map(str, t.error_lines.get(kind, [])[:5]))}.",
+            info_when_present=True, examples=t.error_lines.get(kind, []),
+            details={"examples_are": "lines", "kind": kind, "lines": count},
+            hint="Trainers reject such lines or silently skip them; `dataaudit clean` quarantines them.",
+        )
+
+
+def _conflicts(t: TextProfile, rules: Rules, results: Results, column: str | None, unit: str, what: str) -> None:
+    if t.kind == "column" and not t.labelled:
+        results.skip("text.conflicts", "no target: a text column is checked for different labels only with one")
+        return
+    if t.kind == "column":
+        message = (f"{t.conflict_groups:,} texts of {t.name!r} occur with different labels: {t.conflict_records:,} "
+                   f"rows ({pct(t.conflict_records, t.texts)}).")
+    else:
+        message = (f"{t.conflict_groups:,} prompts are answered differently by different {what}: "
+                   f"{t.conflict_records:,} {what} ({pct(t.conflict_records, t.texts)}).")
+    results.judge(
+        "text.conflicts", rules.max_conflicting_share, t.conflict_records / t.texts, message,
+        info_when_present=True, column=column,
+        examples=[group[0] for group in t.conflict_examples],
+        details={"examples_are": unit, "groups": t.conflict_groups, unit: t.conflict_records,
+                 "examples": t.conflict_examples},
+        hint="The same input with different targets teaches noise: keep one answer per prompt, or check the labels.",
+    )
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0

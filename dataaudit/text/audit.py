@@ -1,0 +1,101 @@
+"""The text audit's two entry points: a fine-tuning JSONL file on its own, and text columns
+of a table profiled beside the table's own profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dataaudit.errors import InputError
+from dataaudit.text.formats import DEFAULT_KEYS, FORMAT_KINDS, TABLE, TEXT_KINDS, detect_format
+from dataaudit.text.lines import numbered_chunks
+from dataaudit.text.partial import TextPartial, TextSpec
+from dataaudit.text.tokens import TokenCounter, token_counter
+from dataaudit.text.validate import Layout, Line, check_line
+
+if TYPE_CHECKING:
+    from dataaudit.checks.text import Rules
+    from dataaudit.io import Source
+    from dataaudit.profile.model import Profile
+    from dataaudit.text.model import TextProfile
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+
+
+def text_kind(data: Any, format_kind: str | None) -> str | None:
+    """The fine-tuning layout to audit `data` as, or None to audit it as a table.
+
+    A JSONL path is looked at when no kind is given; `format_kind` forces one.
+    """
+    if format_kind is not None and format_kind not in FORMAT_KINDS:
+        raise InputError(f"format kind must be one of {', '.join(FORMAT_KINDS)}, not {format_kind!r}")
+    if format_kind == TABLE or not isinstance(data, (str, Path)):
+        if format_kind in TEXT_KINDS:
+            raise InputError(f"--format-kind {format_kind} needs a JSONL file, not a {type(data).__name__}")
+        return None
+    if format_kind is not None:
+        return format_kind
+    path = Path(data)
+    suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz", ".bz2", ".zst", ".lz4")]
+    if not path.is_file() or not suffixes or suffixes[-1] not in JSONL_SUFFIXES:
+        return None
+    kind = detect_format(path)
+    return None if kind == TABLE else kind
+
+
+def text_spec(name: str, kind: str, rules: Rules, counter: TokenCounter, unit: str, labelled: bool = False,
+              examples: int = 20) -> TextSpec:
+    layout = None
+    if kind in TEXT_KINDS:
+        layout = Layout(kind, frozenset(rules.allowed_keys if rules.allowed_keys is not None else DEFAULT_KEYS[kind]),
+                        frozenset(rules.allowed_message_keys), frozenset(rules.allowed_roles))
+    return TextSpec(name=name, kind=kind, unit=unit, layout=layout, max_tokens=rules.max_tokens,
+                    near_threshold=rules.near_duplicate_threshold, num_perm=rules.num_perm,
+                    outlier_iqr=rules.length_outlier_iqr, labelled=labelled, examples=examples, counter=counter)
+
+
+def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str | Path | None = None,
+                      chunk_lines: int | None = None, examples: int = 20) -> TextProfile:
+    """One pass over a fine-tuning JSONL file, line by line, in bounded memory; `examples`
+    caps the example lines kept per finding (raise it to get every near copy)."""
+    from dataaudit.text.extract import extract
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    spec = text_spec(str(path), kind, rules, token_counter(tokenizer), unit="line", examples=examples)
+    assert spec.layout is not None
+    partial = TextPartial(spec)
+    for numbers, raw in numbered_chunks(path, **({"chunk_lines": chunk_lines} if chunk_lines else {})):
+        partial.add(numbers, [check_line(line, spec.layout) for line in raw])
+    if not partial.records:
+        raise InputError(f"{path}: the file is empty")
+    return extract(partial)
+
+
+def profile_text_columns(source: Source, columns: Iterable[str], target: str | None, rules: Rules,
+                         tokenizer: str | Path | None = None) -> list[TextProfile]:
+    """A second pass over the table reading only the text columns (and the target)."""
+    from dataaudit.text.extract import extract
+
+    counter = token_counter(tokenizer)
+    partials = {c: TextPartial(text_spec(c, "column", rules, counter, unit="row", labelled=target is not None))
+                for c in columns}
+    offset = 0
+    for batch in source.batches():
+        names = batch.schema.names
+        labels = batch.column(names.index(target)).to_pylist() if target in names else None
+        numbers = list(range(offset, offset + batch.num_rows))
+        for name, partial in partials.items():
+            values = batch.column(names.index(name)).to_pylist() if name in names else [None] * batch.num_rows
+            lines = [Line([], [("text", v if isinstance(v, str) else "" if v is None else str(v))], None)
+                     for v in values]
+            partial.add(numbers, lines, labels=labels)
+        offset += batch.num_rows
+    return [extract(p) for p in partials.values()]
+
+
+def with_text(profile: Profile, texts: list[TextProfile]) -> Profile:
+    return replace(profile, text=[*profile.text, *texts])

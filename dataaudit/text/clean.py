@@ -1,0 +1,129 @@
+"""Cleaning a fine-tuning JSONL file: broken lines and exact duplicate conversations go to a
+quarantine file with their line number and reason; every other line is copied byte for byte,
+except that leading and trailing whitespace of its texts is trimmed when asked.
+
+Both files are written to a temporary file beside their destination and renamed into place,
+so a failed run never leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from dataaudit.errors import InputError
+from dataaudit.rules.load import load_rules
+from dataaudit.rules.model import RulePack
+from dataaudit.text.audit import text_kind, text_spec
+from dataaudit.text.lines import numbered_chunks
+from dataaudit.text.tokens import ESTIMATE
+from dataaudit.text.validate import Line, check_line
+
+TEXT_KEYS = ("content", "prompt", "completion", "instruction", "input", "output", "system")
+
+
+@dataclass
+class CleanSummary:
+    """What `clean_jsonl` did; `quarantined` counts lines per reason (an error kind or
+    `duplicate`)."""
+
+    lines: int = 0
+    kept: int = 0
+    trimmed: int = 0
+    quarantined: dict[str, int] = field(default_factory=dict)
+    output: str = ""
+    quarantine: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | None = None, *,
+                rules: str | Path | RulePack | None = "default", format_kind: str | None = None,
+                drop_duplicates: bool = True, trim: bool = True) -> CleanSummary:
+    """Write the good lines of `path` to `output` and the others, with line and reason, to
+    `quarantine`; a line is broken when it shows any format error the text audit reports."""
+    path, output = Path(path), Path(output)
+    if output.resolve() == path.resolve() or (quarantine is not None and Path(quarantine).resolve() == path.resolve()):
+        raise InputError(f"{path}: cleaning writes a new file; give an output path other than the input")
+    kind = text_kind(path, format_kind)
+    if kind is None:
+        raise InputError(f"{path}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
+    spec = text_spec(str(path), kind, load_rules(rules).rules.checks.text, ESTIMATE, unit="line")
+    assert spec.layout is not None
+    summary = CleanSummary(output=str(output), quarantine=None if quarantine is None else str(quarantine))
+    seen: dict[int, int] = {}
+    with ExitStack() as stack:
+        good = stack.enter_context(_atomic(output))
+        bad = stack.enter_context(_atomic(Path(quarantine))) if quarantine is not None else None
+        for numbers, raw in numbered_chunks(path):
+            checked = [check_line(line, spec.layout) for line in raw]
+            hashes = _canonical_hashes(checked)
+            for number, line, result, digest in zip(numbers, raw, checked, hashes, strict=True):
+                summary.lines += 1
+                reason = None
+                if result.errors:
+                    reason, why = result.errors[0], "; ".join(result.errors)
+                elif drop_duplicates and digest is not None:
+                    first = seen.setdefault(digest, number)
+                    if first != number:
+                        reason, why = "duplicate", f"duplicate of line {first}"
+                if reason is not None:
+                    summary.quarantined[reason] = summary.quarantined.get(reason, 0) + 1
+                    if bad is not None:
+                        bad.write(json.dumps({"line": number, "reason": why, "kinds": result.errors or [reason],
+                                              "text": line.decode("utf-8", "replace").rstrip("\r\n")},
+                                             ensure_ascii=False).encode() + b"\n")
+                    continue
+                cleaned = _trimmed(line) if trim else line
+                summary.trimmed += cleaned is not line
+                summary.kept += 1
+                good.write(cleaned)
+    return summary
+
+
+def _canonical_hashes(checked: list[Line]) -> list[int | None]:
+    forms = [json.dumps([(r, t.strip()) for r, t in c.segments], ensure_ascii=False) if c.segments else None
+             for c in checked]
+    present = [f for f in forms if f is not None]
+    hashed = iter(pd.util.hash_array(pd.Series(present, dtype=object).to_numpy()).tolist() if present else [])
+    return [None if f is None else next(hashed) for f in forms]
+
+
+def _trimmed(raw: bytes) -> bytes:
+    """The line with its texts trimmed, re-encoded only when something changed."""
+    record = json.loads(raw)
+    changed = False
+    for holder in [record, *(m for m in record.get("messages", []) if isinstance(m, dict))]:
+        for key in TEXT_KEYS:
+            value = holder.get(key)
+            if isinstance(value, str) and value != value.strip():
+                holder[key] = value.strip()
+                changed = True
+    if not changed:
+        return raw
+    end = raw[len(raw.rstrip(b"\r\n")):]
+    return json.dumps(record, ensure_ascii=False).encode("utf-8") + end
+
+
+@contextmanager
+def _atomic(destination: Path) -> Iterator[IO[bytes]]:
+    try:
+        fd, name = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"{destination}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        os.replace(name, destination)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,58 @@
+"""The layouts of fine-tuning JSONL files, and recognising one from a file's first lines.
+
+Trainers name three layouts: chat (`{"messages": [{"role": ..., "content": ...}, ...]}`),
+prompt/completion, and instruction/input/output (the Alpaca layout). A file is judged by the
+objects on its first lines, so one bad line at the top does not decide the format.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+CHAT = "chat"
+PROMPT_COMPLETION = "prompt-completion"
+INSTRUCTION = "instruction"
+TABLE = "table"
+FORMAT_KINDS = (CHAT, PROMPT_COMPLETION, INSTRUCTION, TABLE)
+TEXT_KINDS = (CHAT, PROMPT_COMPLETION, INSTRUCTION)
+
+#: Top-level keys each layout allows unless the rule pack names its own (`checks.text.allowed_keys`).
+DEFAULT_KEYS = {
+    CHAT: ("messages", "tools", "id"),
+    PROMPT_COMPLETION: ("prompt", "completion", "id"),
+    INSTRUCTION: ("instruction", "input", "output", "system", "id"),
+}
+SAMPLE_LINES = 100
+
+
+def kind_of_record(record: object) -> str:
+    """The layout one parsed line follows (`table` for any other object)."""
+    if not isinstance(record, dict):
+        return TABLE
+    if "messages" in record:
+        return CHAT
+    if "prompt" in record and "completion" in record:
+        return PROMPT_COMPLETION
+    if "instruction" in record and "output" in record:
+        return INSTRUCTION
+    return TABLE
+
+
+def detect_format(path: str | Path, lines: int = SAMPLE_LINES) -> str:
+    """The layout most of the first `lines` JSON objects follow; `table` when none is a
+    fine-tuning layout (an ordinary JSONL table). Lines that are not JSON get no vote."""
+    from dataaudit.text.lines import open_binary
+
+    votes: Counter[str] = Counter()
+    with open_binary(Path(path)) as handle:
+        for _, line in zip(range(lines), handle, strict=False):
+            try:
+                votes[kind_of_record(json.loads(line))] += 1
+            except ValueError:  # not JSON, or not UTF-8
+                continue
+    text_votes = {kind: n for kind, n in votes.items() if kind != TABLE}
+    if not text_votes or votes[TABLE] > sum(text_votes.values()):
+        return TABLE
+    return max(text_votes, key=lambda kind: (text_votes[kind], -TEXT_KINDS.index(kind)))

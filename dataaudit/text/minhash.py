@@ -1,0 +1,172 @@
+"""Near duplicates: MinHash signatures of word 3-gram shingles, banded LSH, then a check of
+each candidate pair's estimated Jaccard similarity against the threshold.
+
+The permutations and the band/row split come from `datasketch` (its `MinHash` with the
+`affine32` scheme, and `MinHashLSH`), so signatures equal datasketch's for the same shingle
+hashes; what is done here
+is computing them for a whole chunk of texts at once in numpy (a Python call per text and per
+shingle would dominate the audit) and keeping them compact: only the low 16 bits of each
+minimum are stored (b-bit minwise hashing, Li and König 2010). Two different minima agree in
+16 bits with chance 1/65,536, which shifts an estimated similarity by less than 0.0001; memory
+is `num_perm` x 2 bytes per text (128 bytes at the default 64), and the LSH buckets are built
+only once, band by band, after the pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+SHINGLE_WORDS = 3
+SEED = 1
+_WORD_GAP = r"[^\p{L}\p{N}\p{M}_]+"
+_MAX32 = np.uint64((1 << 32) - 1)
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+_BATCH_SHINGLES = 8192
+_BATCH_TEXTS = 2048
+
+
+@cache
+def permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme="affine32").permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+@cache
+def bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's LSH picks for this threshold, weighting missed
+    pairs 9 to 1 over false candidates: every candidate's similarity is checked afterwards, so
+    a false candidate costs a comparison, a missed pair is lost (at 64 permutations and 0.8 a
+    pair of similarity 0.9 becomes a candidate with chance 0.997 instead of 0.85)."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.1, 0.9))
+    return lsh.b, lsh.r
+
+
+def shingle_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """32-bit hashes of each text's word 3-grams (lower-cased runs of letters, digits, marks and
+    '_', as Python's `\\w+`; a text of one or two words is one shingle), and how many shingles
+    each text has. Splitting and hashing run in pyarrow and numpy over the whole chunk."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    split = pc.split_pattern_regex(pc.utf8_lower(pa.array(texts, pa.large_string())), _WORD_GAP)
+    flat = pc.list_flatten(split)
+    present = pc.not_equal(pc.utf8_length(flat), 0)
+    owner = pc.filter(pc.list_parent_indices(split), present).to_numpy()
+    per_text = np.bincount(owner, minlength=len(texts)).astype(np.int64)
+    if not len(owner):
+        return np.zeros(0, dtype=np.uint64), per_text
+    encoded = pc.dictionary_encode(pc.filter(flat, present))
+    vocabulary = pd.util.hash_array(np.asarray(encoded.dictionary.to_pylist(), dtype=object), categorize=False)
+    h = vocabulary[encoded.indices.to_numpy()]
+    ends = np.cumsum(per_text)
+    end_of = np.repeat(ends, per_text)
+    position = np.arange(len(h))
+    combined = h * _MIX[0]
+    for k in range(1, SHINGLE_WORDS):
+        shifted = np.zeros_like(h)
+        shifted[: len(h) - k] = h[k:]
+        shifted[position + k >= end_of] = 0
+        combined ^= shifted * _MIX[k]
+    short = np.repeat(per_text < SHINGLE_WORDS, per_text)
+    keep = (position + SHINGLE_WORDS <= end_of) | (short & (position == np.repeat(ends - per_text, per_text)))
+    combined = combined[keep]
+    combined ^= combined >> np.uint64(31)
+    counts = np.maximum(per_text - (SHINGLE_WORDS - 1), np.minimum(per_text, 1))
+    return (combined >> np.uint64(32)) ^ (combined & _MAX32), counts
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finaliser, which datasketch applies to every input hash."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minima(hashes: np.ndarray, counts: np.ndarray, num_perm: int) -> np.ndarray:
+    """32-bit MinHash values, one row per text: datasketch's `affine32` scheme (a * fmix(h) + b
+    modulo 2^32); a text without shingles keeps the maximum everywhere, as an empty MinHash."""
+    a, b = permutations(num_perm)
+    mixed = _fmix32(hashes.astype(np.uint32))
+    out = np.full((len(counts), num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    ends = np.cumsum(counts)
+    text = 0
+    while text < len(counts):
+        stop = max(int(np.searchsorted(ends, ends[text] - counts[text] + _BATCH_SHINGLES, side="right")), text + 1)
+        lo, hi = int(ends[text] - counts[text]), int(ends[stop - 1])
+        if hi > lo:
+            values = mixed[lo:hi, None] * a + b
+            present = np.flatnonzero(counts[text:stop])
+            offsets = (ends[text:stop] - counts[text:stop])[present] - lo
+            out[text + present] = np.minimum.reduceat(values, offsets, axis=0)
+        text = stop
+    return out
+
+
+def signatures(texts: list[str], num_perm: int) -> np.ndarray:
+    """Compact signatures: the low 16 bits of each MinHash value (texts taken 2,048 at a time,
+    which bounds the word and shingle arrays in flight)."""
+    out = np.empty((len(texts), num_perm), dtype=np.uint16)
+    for start in range(0, len(texts), _BATCH_TEXTS):
+        hashes, counts = shingle_hashes(texts[start:start + _BATCH_TEXTS])
+        out[start:start + len(counts)] = minima(hashes, counts, num_perm) & np.uint32(0xFFFF)
+    return out
+
+
+@dataclass(frozen=True)
+class NearDuplicates:
+    """`copies` are (index, index of the first member of its cluster) for every member but the
+    first; clusters link texts whose estimated similarity reaches the threshold."""
+
+    copies: np.ndarray
+    first: np.ndarray
+    clusters: int
+
+
+def near_duplicates(sigs: np.ndarray, threshold: float, skip: np.ndarray | None = None) -> NearDuplicates:
+    """Clusters of near-identical texts among the rows of `sigs`; texts without words, and
+    rows where `skip` holds (e.g. exact repeats, counted apart), take no part."""
+    n, num_perm = sigs.shape
+    wordless = (sigs == np.uint16(0xFFFF)).all(axis=1)
+    candidates = np.flatnonzero(~(wordless | skip) if skip is not None else ~wordless)
+    parent = np.arange(n)
+    n_bands, rows = bands(threshold, num_perm)
+    edges = []
+    for band in range(n_bands if len(candidates) > 1 else 0):
+        key = np.zeros(len(candidates), dtype=np.uint64)
+        for column in range(band * rows, (band + 1) * rows):
+            key = key * _MIX[0] ^ sigs[candidates, column].astype(np.uint64)
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+        run_start = np.concatenate(([True], sorted_key[1:] != sorted_key[:-1]))
+        first_of = order[np.maximum.accumulate(np.where(run_start, np.arange(len(order)), 0))]
+        later = ~run_start
+        i, j = candidates[order[later]], candidates[first_of[later]]
+        if i.size:
+            similar = (sigs[i] == sigs[j]).mean(axis=1) >= threshold
+            edges.append(np.stack([i[similar], j[similar]], axis=1))
+    linked = np.unique(np.concatenate(edges), axis=0) if edges else np.zeros((0, 2), dtype=np.int64)
+    for i, j in linked.tolist():
+        ri, rj = _root(parent, i), _root(parent, j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    nodes = np.unique(linked)
+    roots = np.array([_root(parent, k) for k in nodes.tolist()], dtype=np.int64)
+    copy = roots != nodes
+    return NearDuplicates(nodes[copy], roots[copy], len(np.unique(roots[copy])))
+
+
+def _root(parent: np.ndarray, k: int) -> int:
+    while parent[k] != k:
+        parent[k] = parent[parent[k]]
+        k = int(parent[k])
+    return k

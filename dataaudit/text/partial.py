@@ -1,0 +1,227 @@
+"""The accumulator of the text audit: create, add a chunk of lines (or cells), merge, extract.
+
+Like the table profile it follows TFDV's combiner protocol, and merging partials of disjoint
+chunks gives the partial of their union whatever the order. Counts, first examples and length
+histograms are small; per text it keeps three 64-bit hashes (whole text, prompt, answer), its
+line number, its length and a compact MinHash signature: about 160 bytes per line at the
+default 64 permutations, whatever the length of the conversations. Exact and near duplicates
+and conflicting answers are resolved once, at extract.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dataaudit.profile.sketches import first_rows
+from dataaudit.text.lengths import LengthHistogram
+from dataaudit.text.tokens import ESTIMATE, TokenCounter
+from dataaudit.text.validate import Layout, Line
+
+LENGTHS = ("message_chars", "message_tokens", "text_chars", "text_tokens")
+MARKUP = {
+    "entity": re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"),
+    "tag": re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]*)?/?>"),
+}
+
+
+@dataclass(frozen=True)
+class TextSpec:
+    """What the pass must know before it starts, fixed for a whole audit (from the rule pack).
+
+    `layout` is None for a text column of a table; `unit` names what `numbers` count.
+    """
+
+    name: str
+    kind: str
+    unit: str
+    layout: Layout | None = None
+    max_tokens: int = 4096
+    near_threshold: float = 0.8
+    num_perm: int = 64
+    outlier_iqr: float = 3.0
+    examples: int = 20
+    labelled: bool = False
+    counter: TokenCounter = field(default=ESTIMATE, compare=False)
+
+
+@dataclass
+class TextBlock:
+    numbers: np.ndarray
+    whole: np.ndarray
+    prompt: np.ndarray
+    answer: np.ndarray
+    chars: np.ndarray
+    signatures: np.ndarray
+
+
+@dataclass
+class TextPartial:
+    spec: TextSpec
+    records: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    error_lines: dict[str, list[int]] = field(default_factory=dict)
+    error_records: int = 0
+    error_record_lines: list[int] = field(default_factory=list)
+    roles: Counter[str] = field(default_factory=Counter)
+    lengths: dict[str, LengthHistogram] = field(default_factory=lambda: {k: LengthHistogram() for k in LENGTHS})
+    over_limit: int = 0
+    over_limit_lines: list[int] = field(default_factory=list)
+    empty: int = 0
+    empty_lines: list[int] = field(default_factory=list)
+    markup: Counter[str] = field(default_factory=Counter)
+    markup_records: int = 0
+    markup_lines: list[int] = field(default_factory=list)
+    blocks: list[TextBlock] = field(default_factory=list)
+
+    def add(self, numbers: list[int], lines: list[Line], labels: list[str | None] | None = None) -> None:
+        """Add checked lines (or cells) numbered `numbers`; `labels`, for a text column of a
+        labelled table, stand in for the answers."""
+        k = self.spec.examples
+        self.records += len(lines)
+        kept: list[int] = []
+        segments: list[tuple[str, str]] = []
+        per_text: list[int] = []
+        for i, (number, line) in enumerate(zip(numbers, lines, strict=True)):
+            if line.errors:
+                self.error_records += 1
+                if len(self.error_record_lines) < k:
+                    self.error_record_lines.append(number)
+                for kind in line.errors:
+                    self.errors[kind] += 1
+                    examples = self.error_lines.setdefault(kind, [])
+                    if len(examples) < k:
+                        examples.append(number)
+            if not line.segments:  # nothing to measure: no usable text, or an empty message list
+                continue
+            if not any(text.strip() for _, text in line.segments):
+                self.empty += 1
+                if len(self.empty_lines) < k:
+                    self.empty_lines.append(number)
+                if self.spec.layout is None:
+                    continue
+            kept.append(i)
+            segments.extend(line.segments)
+            per_text.append(len(line.segments))
+        if not kept:
+            return
+        self.roles.update(role for role, _ in segments)
+        contents = [text for _, text in segments]
+        message_chars = np.fromiter((len(t) for t in contents), dtype=np.int64, count=len(contents))
+        message_tokens = self.spec.counter.count(contents, message_chars)
+        starts = np.concatenate(([0], np.cumsum(per_text)[:-1]))
+        text_chars = np.add.reduceat(message_chars, starts)
+        text_tokens = np.add.reduceat(message_tokens, starts)
+        for name, values in zip(LENGTHS, (message_chars, message_tokens, text_chars, text_tokens), strict=True):
+            self.lengths[name].add(values)
+        kept_numbers = np.array([numbers[i] for i in kept], dtype=np.int64)
+        over = text_tokens > self.spec.max_tokens
+        self.over_limit += int(over.sum())
+        self.over_limit_lines = first_rows(self.over_limit_lines, kept_numbers[over][:k].tolist(), k)
+        texts = ["\n".join(contents[s:s + n]) for s, n in zip(starts.tolist(), per_text, strict=True)]
+        self._markup(texts, kept_numbers)
+        # a system prompt shared by every example would make all of them look alike: near
+        # duplicates compare what the examples say, not the instructions they all carry
+        said = ["\n".join(text for role, text in lines[i].segments or () if role != "system") for i in kept]
+        self._hash(kept, lines, labels, said, kept_numbers, text_chars)
+
+    def _markup(self, texts: list[str], numbers: np.ndarray) -> None:
+        found = []
+        for number, text in zip(numbers.tolist(), texts, strict=True):
+            if "&" not in text and "<" not in text:
+                continue
+            kinds = [kind for kind, pattern in MARKUP.items() if pattern.search(text)]
+            if kinds:
+                self.markup.update(kinds)
+                found.append(number)
+        self.markup_records += len(found)
+        self.markup_lines = first_rows(self.markup_lines, found[: self.spec.examples], self.spec.examples)
+
+    def _hash(self, kept: list[int], lines: list[Line], labels: list[str | None] | None, texts: list[str],
+              numbers: np.ndarray, chars: np.ndarray) -> None:
+        wholes, prompts, answers = [], [], []
+        for i in kept:
+            line = lines[i]
+            assert line.segments is not None
+            wholes.append(_canonical(line.segments))
+            if labels is not None:
+                prompts.append(line.segments[0][1])
+                answers.append(labels[i])
+            elif line.answer and any(text.strip() for _, text in line.segments[: line.answer]):
+                prompts.append(_canonical(line.segments[: line.answer]))
+                answers.append(line.segments[line.answer][1])
+            else:
+                prompts.append(None)
+                answers.append(None)
+        from dataaudit.text.minhash import signatures
+
+        self.blocks.append(TextBlock(
+            numbers=numbers,
+            whole=_hash(wholes),
+            prompt=_hash(prompts),
+            answer=_hash(answers),
+            chars=chars.astype(np.int64),
+            signatures=signatures(texts, self.spec.num_perm),
+        ))
+
+    def merged(self, other: TextPartial) -> TextPartial:
+        k = self.spec.examples
+        kinds = sorted(set(self.error_lines) | set(other.error_lines))
+        return TextPartial(
+            spec=self.spec,
+            records=self.records + other.records,
+            errors=self.errors + other.errors,
+            error_lines={kind: first_rows(self.error_lines.get(kind, []), other.error_lines.get(kind, []), k)
+                         for kind in kinds},
+            error_records=self.error_records + other.error_records,
+            error_record_lines=first_rows(self.error_record_lines, other.error_record_lines, k),
+            roles=self.roles + other.roles,
+            lengths={name: self.lengths[name].merged(other.lengths[name]) for name in LENGTHS},
+            over_limit=self.over_limit + other.over_limit,
+            over_limit_lines=first_rows(self.over_limit_lines, other.over_limit_lines, k),
+            empty=self.empty + other.empty,
+            empty_lines=first_rows(self.empty_lines, other.empty_lines, k),
+            markup=self.markup + other.markup,
+            markup_records=self.markup_records + other.markup_records,
+            markup_lines=first_rows(self.markup_lines, other.markup_lines, k),
+            blocks=self.blocks + other.blocks,
+        )
+
+
+def compact(blocks: list[TextBlock], num_perm: int) -> TextBlock:
+    """All blocks as one, in line order, emptying `blocks` as it goes: each block is released
+    once copied, so memory peaks at the kept texts plus one block, not twice the kept texts."""
+    blocks.sort(key=lambda block: int(block.numbers[0]) if len(block.numbers) else -1, reverse=True)
+    n = sum(len(block.numbers) for block in blocks)
+    out = TextBlock(np.empty(n, dtype=np.int64), np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.uint64),
+                    np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.int64),
+                    np.empty((n, num_perm), dtype=np.uint16))
+    at = 0
+    while blocks:
+        block = blocks.pop()
+        size = len(block.numbers)
+        for name in ("numbers", "whole", "prompt", "answer", "chars", "signatures"):
+            getattr(out, name)[at:at + size] = getattr(block, name)
+        at += size
+    return out
+
+
+def _canonical(segments: list[tuple[str, str]]) -> str:
+    """Roles and texts in order, joined by the ASCII unit and record separators: what makes two
+    conversations the same, whatever their key order, spacing or extra keys (a text would need
+    those control characters in it to collide)."""
+    return "\x1e".join(f"{role}\x1f{text}" for role, text in segments)
+
+
+def _hash(values: list[str | None]) -> np.ndarray:
+    """64-bit hashes; 0 stands for "none" (a line without an answer, a missing label)."""
+    present = np.array([v is not None for v in values], dtype=bool)
+    out = np.zeros(len(values), dtype=np.uint64)
+    if present.any():
+        hashed = pd.util.hash_array(np.array([v for v in values if v is not None], dtype=object), categorize=False)
+        out[present] = np.maximum(hashed, np.uint64(1))
+    return out

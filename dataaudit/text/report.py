@@ -1,0 +1,44 @@
+"""A fine-tuning JSONL file's report: the text profile, judged by the text checks and the
+size check; the table checks do not apply and say so."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dataaudit.profile.model import DuplicateProfile, Profile
+from dataaudit.report.model import CheckStatus, Report
+from dataaudit.rules.load import LoadedRules
+from dataaudit.text.audit import profile_text_file
+from dataaudit.text.tables import text_tables
+
+APPLY = ("text.", "size.rows")
+
+
+def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict: bool = False,
+                    tokenizer: str | Path | None = None, chunk_lines: int | None = None) -> Report:
+    from dataaudit import __version__
+    from dataaudit.checks import run_checks
+
+    path = Path(path)
+    text = profile_text_file(path, kind, loaded.rules.checks.text, tokenizer, chunk_lines)
+    source = {"path": str(path), "format": "jsonl", "kind": kind, "bytes": path.stat().st_size}
+    profile = Profile(rows=text.records, columns=[], features=[], ignored={}, label=None,
+                      duplicates=DuplicateProfile(0, [], 0, [], 0, 0, []), missing_per_row=[],
+                      missing_per_row_examples={}, source=source, text=[text])
+    findings, statuses = run_checks(profile, loaded.rules)
+    reason = f"a table check; a {kind} JSONL file is audited by the text checks"
+    return Report(
+        source=source | {"name": str(path)},
+        target=None,
+        rules={"name": loaded.name, "path": loaded.path},
+        strict=strict,
+        dataset={"rows": text.records, "columns": 0, "kind": kind, "texts": text.texts, "messages": text.messages,
+                 "tokenizer": text.tokenizer, "tokens_estimated": text.tokens_estimated},
+        checks=[s if s.check.startswith(APPLY) else CheckStatus(s.check, s.description, "skipped", reason)
+                for s in statuses],
+        findings=[f for f in findings if f.check.startswith(APPLY)],
+        tables=text_tables([text]),
+        tool={"name": "dataaudit", "version": __version__},
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )

@@ -1,0 +1,69 @@
+"""`clean_jsonl`: broken and duplicate lines go to quarantine with line and reason; the rest is
+copied byte for byte, with texts trimmed only where asked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dataaudit.errors import InputError
+from dataaudit.text import clean_jsonl
+from dataaudit.text.validate import ERROR_KINDS
+from tests.conftest import DATA
+from tests.test_text_audit import CHAT_ERRORS, EXPECTED_CHAT_ERRORS
+
+
+def test_broken_and_duplicate_lines_are_quarantined(tmp_path: Path) -> None:
+    out, quarantine = tmp_path / "clean.jsonl", tmp_path / "quarantine.jsonl"
+    summary = clean_jsonl(CHAT_ERRORS, out, quarantine)
+    raw = CHAT_ERRORS.read_bytes().split(b"\n")
+    broken = sorted({line for lines in EXPECTED_CHAT_ERRORS.values() for line in lines})
+    kept = [n for n in range(1, 22) if n not in broken and n != 20]  # 20 repeats line 1
+    assert out.read_bytes() == b"".join(raw[n - 1] + b"\n" for n in kept)
+    entries = [json.loads(line) for line in quarantine.read_text(encoding="utf-8").splitlines()]
+    assert [e["line"] for e in entries] == sorted([*broken, 20])
+    assert {e["line"]: e["kinds"] for e in entries}[20] == ["duplicate"]
+    assert {e["line"]: e["reason"] for e in entries}[20] == "duplicate of line 1"
+    assert all(set(e["kinds"]) <= set(ERROR_KINDS) for e in entries if e["line"] != 20)
+    assert (summary.lines, summary.kept, sum(summary.quarantined.values())) == (21, len(kept), len(broken) + 1)
+    assert summary.trimmed == 0
+
+
+def test_a_clean_file_is_copied_byte_for_byte(tmp_path: Path) -> None:
+    source = DATA / "text" / "azure_openai_example.jsonl"
+    out = tmp_path / "out.jsonl"
+    summary = clean_jsonl(source, out)
+    assert out.read_bytes() == source.read_bytes()
+    assert (summary.kept, summary.quarantined) == (14, {})
+
+
+def test_trim_rewrites_only_lines_with_padded_texts(tmp_path: Path) -> None:
+    source = tmp_path / "pairs.jsonl"
+    source.write_bytes(b'{"prompt": "  Hi ", "completion": "Hello\\n", "id": 1}\r\n'
+                       b'{"prompt":"Bye","completion":"See you"}\n'
+                       b'{"prompt": "Hi", "completion": "Hello", "id": 2}')
+    out = tmp_path / "out.jsonl"
+    summary = clean_jsonl(source, out, format_kind="prompt-completion")
+    assert out.read_bytes() == (b'{"prompt": "Hi", "completion": "Hello", "id": 1}\r\n'
+                                b'{"prompt":"Bye","completion":"See you"}\n')
+    assert (summary.trimmed, summary.quarantined) == (1, {"duplicate": 1})  # line 3 repeats line 1 once trimmed
+    untrimmed = clean_jsonl(source, tmp_path / "raw.jsonl", format_kind="prompt-completion", trim=False,
+                            drop_duplicates=False)
+    assert (tmp_path / "raw.jsonl").read_bytes() == source.read_bytes()
+    assert untrimmed.trimmed == 0
+
+
+def test_the_input_is_never_overwritten(tmp_path: Path) -> None:
+    source = tmp_path / "chats.jsonl"
+    source.write_bytes(CHAT_ERRORS.read_bytes())
+    with pytest.raises(InputError, match="other than the input"):
+        clean_jsonl(source, source)
+    assert source.read_bytes() == CHAT_ERRORS.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chats.jsonl"]
+
+
+def test_a_table_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not a chat, prompt/completion or instruction JSONL"):
+        clean_jsonl(DATA / "iris.csv", tmp_path / "out.jsonl")

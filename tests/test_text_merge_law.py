@@ -1,0 +1,61 @@
+"""The merge law for the text audit's partial: lines checked chunk by chunk and merged, in any
+order or tree shape, extract to the same text profile as all lines at once."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from functools import reduce
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dataaudit.checks.text import Rules
+from dataaudit.text.audit import text_spec
+from dataaudit.text.extract import extract
+from dataaudit.text.partial import TextPartial
+from dataaudit.text.tokens import ESTIMATE
+from dataaudit.text.validate import check_line
+from tests.test_merge_law import _tree
+
+SPEC = text_spec("chats.jsonl", "chat", Rules(max_tokens=12, near_duplicate_threshold=0.5), ESTIMATE, unit="line")
+SPEC = type(SPEC)(**{**SPEC.__dict__, "examples": 3})
+WORDS = ["paris", "is", "the", "capital", "of", "france", "lyon", "a", "city", "&amp;", "<br>", "  "]
+ROLES = ["system", "user", "assistant", "human"]
+
+
+def _message(draw: st.DrawFn) -> dict:
+    return {"role": draw(st.sampled_from(ROLES)), "content": " ".join(draw(st.lists(st.sampled_from(WORDS),
+                                                                                      max_size=12)))}
+
+
+@st.composite
+def files(draw: st.DrawFn) -> tuple[list[bytes], list[int]]:
+    pool = [b"", b"not json", b"[1]", b'{"messages": "x"}', b'{"caf\xe9": 1}', b'{"messages": []}',
+            b'{"messages": ["x"]}']
+    for _ in range(draw(st.integers(2, 8))):
+        pool.append(json.dumps({"messages": [_message(draw) for _ in range(draw(st.integers(1, 4)))]}).encode())
+    lines = [draw(st.sampled_from(pool)) for _ in range(draw(st.integers(1, 40)))]
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, len(lines) - 1)), max_size=5))) if len(lines) > 1 else []
+    return lines, [c for c in cuts if 0 < c < len(lines)]
+
+
+def _partials(lines: list[bytes], cuts: list[int]) -> list[TextPartial]:
+    partials = []
+    for start, stop in itertools.pairwise([0, *cuts, len(lines)]):
+        partial = TextPartial(SPEC)
+        numbers = list(range(start + 1, stop + 1))
+        partial.add(numbers, [check_line(line, SPEC.layout) for line in lines[start:stop]])
+        partials.append(partial)
+    return partials
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files())
+def test_chunked_text_partials_merge_to_the_whole(case: tuple[list[bytes], list[int]]) -> None:
+    lines, cuts = case
+    whole = TextPartial(SPEC)
+    whole.add(list(range(1, len(lines) + 1)), [check_line(line, SPEC.layout) for line in lines])
+    expected = extract(whole)
+    assert extract(reduce(lambda a, b: a.merged(b), _partials(lines, cuts))) == expected
+    assert extract(_tree(_partials(lines, cuts))) == expected

@@ -1,0 +1,129 @@
+"""Near duplicates: signatures equal datasketch's MinHash, and planted near copies are found
+(on texts written here, and on the synthetic chat file against its ground truth)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataaudit.checks.text import Rules
+from dataaudit.testing.synthetic_chat import PLANTED_ERRORS, write_chat
+from dataaudit.text import minhash
+from dataaudit.text.audit import profile_text_file
+
+TEXTS = st.lists(st.text(alphabet="abc xyz.,\n", max_size=60), min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TEXTS)
+def test_signatures_equal_datasketch_minhash(texts: list[str]) -> None:
+    hashes, counts = minhash.shingle_hashes(texts)
+    ours = minhash.minima(hashes, counts, 32)
+    ends = np.cumsum(counts)
+    for i in range(len(texts)):
+        reference = MinHash(num_perm=32, seed=minhash.SEED, scheme="affine32", hashfunc=int)
+        reference.update_batch(hashes[ends[i] - counts[i]:ends[i]].tolist())
+        assert np.array_equal(reference.hashvalues, ours[i])
+
+
+def test_bands_are_datasketch_lsh_parameters() -> None:
+    lsh = MinHashLSH(threshold=0.8, num_perm=64, weights=(0.1, 0.9))
+    assert minhash.bands(0.8, 64) == (lsh.b, lsh.r)
+
+
+def test_planted_near_copies_are_found_and_nothing_else() -> None:
+    rng = np.random.default_rng(3)
+    vocabulary = [f"w{i}" for i in range(2000)]
+    originals = [" ".join(rng.choice(vocabulary, 80)) for _ in range(300)]
+    texts = list(originals)
+    planted = {}
+    for k in range(0, 300, 10):  # every tenth text gets a near copy: one word replaced
+        words = originals[k].split()
+        words[40] = "changed"
+        planted[len(texts)] = k
+        texts.append(" ".join(words))
+    texts.append(texts[0].upper() + "!")  # differs only in case and punctuation: a near copy
+    planted[len(texts) - 1] = 0
+    found = minhash.near_duplicates(minhash.signatures(texts, 64), 0.8)
+    assert dict(zip(found.copies.tolist(), found.first.tolist(), strict=True)) == planted
+    assert found.clusters == 30
+
+
+def test_exact_repeats_and_wordless_texts_take_no_part() -> None:
+    text = "one two three four five six seven eight nine ten eleven twelve"
+    sigs = minhash.signatures([text, text, "", "...", text.replace("twelve", "zwölf")], 64)
+    found = minhash.near_duplicates(sigs, 0.5, skip=np.array([False, True, False, False, False]))
+    assert found.copies.tolist() == [4]
+    assert found.first.tolist() == [0]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    path = tmp_path_factory.mktemp("chat") / "chats.jsonl"
+    truth = write_chat(path, 6000, seed=7, rates={"near_copy": 0.03, "exact_duplicate": 0.02})
+    return path, truth
+
+
+def test_synthetic_chat_ground_truth_is_met_exactly(synthetic: tuple[Path, dict]) -> None:
+    path, truth = synthetic
+    text = profile_text_file(path, "chat", Rules())
+    assert text.records == truth["lines"] == 6000
+    assert text.errors == {k: n for k, n in truth["errors"].items() if n}
+    assert set(text.errors) <= set(PLANTED_ERRORS)
+    assert all(text.error_lines[k] == lines[:20] for k, lines in truth["error_lines"].items() if lines)
+    assert text.duplicates == truth["exact_duplicates"]
+    assert (text.conflict_groups, text.conflict_records) == (truth["conflict_groups"], truth["conflict_records"])
+    assert text.over_limit == len(truth["over_limit"])
+    assert text.over_limit_lines == truth["over_limit"][:20]
+    assert text.markup == len(truth["markup"])
+
+
+def test_synthetic_near_copies_precision_and_recall(synthetic: tuple[Path, dict]) -> None:
+    path, truth = synthetic
+    text = profile_text_file(path, "chat", Rules(), examples=10**6)
+    family = {}
+    for copy in truth["near_copies"]:
+        family.setdefault(copy["of"], copy["of"])
+        family[copy["line"]] = family[copy["of"]]
+    assert min(c["jaccard"] for c in truth["near_copies"]) >= 0.85
+    correct = sum(1 for line, first in text.near_duplicate_examples if family.get(line, -1) == family.get(first))
+    precision = correct / len(text.near_duplicate_examples)
+    recall = correct / len(truth["near_copies"])
+    assert precision == 1.0
+    assert recall >= 0.95
+
+
+def test_generator_command_line_writes_file_and_truth(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "chats.jsonl"
+    subprocess.run([sys.executable, "-m", "dataaudit.testing.synthetic_chat", "--lines", "500", "--seed", "3",
+                    "--out", str(out)], check=True)
+    truth = json.loads(out.with_name("chats.jsonl.truth.json").read_text(encoding="utf-8"))
+    assert truth == write_chat(tmp_path / "again.jsonl", 500, seed=3)
+    assert out.read_bytes() == (tmp_path / "again.jsonl").read_bytes()
+    assert len(out.read_bytes().splitlines()) == truth["lines"] == 500
+
+
+def test_a_shared_system_prompt_does_not_make_examples_alike(tmp_path: Path) -> None:
+    import json
+
+    system = " ".join(f"rule{i} applies to every answer" for i in range(60))
+    lines = [
+        [("system", system), ("user", "What is the capital of France?"), ("assistant", "Paris, on the Seine.")],
+        [("system", system), ("user", "How many legs has a spider?"), ("assistant", "Eight legs, always.")],
+        [("system", "Be brief."), ("user", "What is the capital of France?"), ("assistant", "Paris, on the Seine.")],
+    ]
+    path = tmp_path / "chats.jsonl"
+    path.write_text("".join(json.dumps({"messages": [{"role": r, "content": c} for r, c in line]}) + "\n"
+                            for line in lines), encoding="utf-8")
+    text = profile_text_file(path, "chat", Rules())
+    assert text.duplicates == 0
+    assert text.near_duplicate_examples == [(3, 1)]  # the same exchange under another system prompt
