@@ -26,16 +26,22 @@ def audit(
     encoding: str | None = None,
     bad_rows: str = "error",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    label_noise: bool = False,
+    sample: int | None = None,
+    folds: int | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
     One streaming pass builds the profile; the rule pack's checks turn it into findings.
     Raises `InputError` or `RulesError` for input that cannot be audited; a failing gate is
     not an exception here (see `Report.passed` and `Report.raise_for_gate`).
+    `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
+    rule pack's) with `folds`-fold cross-validation.
     """
     from dataaudit import __version__
     from dataaudit.checks import run_checks
     from dataaudit.engines.local import profile_source
+    from dataaudit.labelnoise import step as model_step
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
 
@@ -52,11 +58,15 @@ def audit(
     if target in reasons:
         raise InputError(f"{source.name}: column {target!r} is both the target and ignored")
     mv = pack.missing_values
+    model_rules = model_step.settings(pack.checks.label_noise, sample, folds) if label_noise else None
     spec = ProfileSpec(
         target=target, ignored=tuple(reasons), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
         sentinels=tuple(mv.sentinels), ignore_reasons=reasons,
+        sample=None if model_rules is None else model_step.sample_spec(model_rules),
     )
     profile = profile_source(source, spec)
+    if model_rules is not None:
+        profile = model_step.with_label_quality(profile, model_rules, spec.tokens, None)
     profile.source["problems"] = [asdict(p) for p in source.problems]
     findings, statuses = run_checks(profile, pack)
     return Report(
@@ -67,6 +77,7 @@ def audit(
         dataset=dataset_summary(profile),
         checks=statuses,
         findings=findings,
+        tables=model_step.tables(profile.label_quality),
         tool={"name": "dataaudit", "version": __version__},
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )

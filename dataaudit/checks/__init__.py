@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from dataaudit.checks import balance, columns, duplicates, labels, missing, size, source
+from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, size, source
 from dataaudit.checks.base import Results
 from dataaudit.report.model import CheckStatus, Finding
 
@@ -26,6 +26,7 @@ FAMILIES: dict[str, ModuleType] = {
     "duplicates": duplicates,
     "labels": labels,
     "columns": columns,
+    "label_noise": label_noise,
 }
 
 

@@ -29,9 +29,16 @@ FORMATS = ("console", "json", "markdown")
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
 @click.option("--bad-rows", type=click.Choice(["error", "skip"]), default="error", show_default=True,
               help="A malformed row stops the audit (error), or is left out and reported as a finding (skip).")
+@click.option("--label-noise", is_flag=True,
+              help="Add the model-based label checks: likely mislabelled rows, noise per class, a baseline.")
+@click.option("--sample", type=click.IntRange(min=10), metavar="N",
+              help="Rows sampled for --label-noise (stratified, seeded).  [default: the rule pack's, 100000]")
+@click.option("--folds", type=click.IntRange(2, 50), metavar="K",
+              help="Cross-validation folds for --label-noise.  [default: the rule pack's, 5]")
 @reports_errors
 def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
-          outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str) -> None:
+          outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str,
+          label_noise: bool, sample: int | None, folds: int | None) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
 
     \b
@@ -45,7 +52,8 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
 
     destinations = pair_outputs(formats or ("console",), outputs)
     report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
-                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
+                       delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
+                       label_noise=label_noise, sample=sample, folds=folds)
     for fmt, output in destinations:
         text = render(report, Format(fmt))
         if output in (None, "-"):

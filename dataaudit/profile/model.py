@@ -7,7 +7,11 @@ and one from a distributed engine are the same objects with the same numbers.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dataaudit.labelnoise.result import LabelQuality
+    from dataaudit.profile.sample import RowSample
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class Profile:
     missing_per_row: list[int]
     missing_per_row_examples: dict[int, list[int]]
     source: dict[str, Any] = field(default_factory=dict)
+    sample: RowSample | None = None  # labelled rows for model-based checks, when asked for
+    label_quality: LabelQuality | None = None  # model-based label findings, computed before the checks
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)
