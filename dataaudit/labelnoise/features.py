@@ -66,13 +66,18 @@ def _prepare_column(raw: pd.Series, tokens: set[str]) -> tuple[str, pd.Series]:
         return "numeric", numbers.astype("float64")
     distinct = present.nunique()
     if distinct <= MAX_LEVELS:
-        return "category", text.astype("category")
+        return "category", _category(text)
     if present.str.split().str.len().mean() >= TEXT_WORDS:
         return "text", text.fillna("")
     if distinct >= ID_LIKE_SHARE * len(present):
         return "skip", text
     top = present.value_counts().index[:MAX_LEVELS]
-    return "category", text.where(text.isin(top)).astype("category")
+    return "category", _category(text.where(text.isin(top)))
+
+
+def _category(text: pd.Series) -> pd.Series:
+    """A categorical of plain strings with NaN for missing, as every scikit-learn encoder accepts."""
+    return pd.Series(text.to_numpy(dtype=object, na_value=np.nan), index=text.index, dtype="category")
 
 
 def class_codes(labels: list[str]) -> tuple[np.ndarray, list[str]]:
