@@ -19,10 +19,12 @@ from hypothesis import strategies as st
 from dataaudit.checks import run_checks
 from dataaudit.profile.extract import extract
 from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.sample import SampleSpec
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.model import RulePack
 
-SPEC = ProfileSpec(target="label", ignored=("id",), sentinels=(-999.0,), examples=5, max_tracked_values=6)
+SPEC = ProfileSpec(target="label", ignored=("id",), sentinels=(-999.0,), examples=5, max_tracked_values=6,
+                   sample=SampleSpec(size=7, per_label=2, seed=3))  # small, so chunks compete for places
 CELLS = st.one_of(
     st.none(),
     st.sampled_from(["", "?", "NA", " ", "null", "-999", "x", "y", "two words", "1", "2.5", "3.0", "true", "1e3"]),
@@ -49,10 +51,14 @@ def datasets(draw: st.DrawFn) -> tuple[pa.RecordBatch, list[int]]:
 
 
 def _partials(batch: pa.RecordBatch, cuts: list[int]) -> list[PartialProfile]:
+    return _partials_with(SPEC, batch, cuts)
+
+
+def _partials_with(spec: ProfileSpec, batch: pa.RecordBatch, cuts: list[int]) -> list[PartialProfile]:
     bounds = [0, *cuts, batch.num_rows]
     partials = []
     for start, stop in itertools.pairwise(bounds):
-        partial = PartialProfile.create(SPEC, batch.schema.names)
+        partial = PartialProfile.create(spec, batch.schema.names)
         partial.add(batch.slice(start, stop - start), start)
         partials.append(partial)
     return partials
@@ -112,3 +118,27 @@ def test_one_chunk_per_row_equals_one_chunk() -> None:
     merged = reduce(lambda a, b: a.merged(b), _partials(batch, list(range(1, batch.num_rows))))
     assert _normalise(extract(merged).to_dict()) == _normalise(extract(whole).to_dict())
     assert extract(merged).column("a").top_values is None  # more than 6 distinct text values
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", None, "?"]), min_size=1, max_size=80), st.integers(1, 40),
+       st.integers(0, 2**32))
+def test_label_sample_is_bounded_stratified_and_chunk_free(labels: list[str | None], chunk: int, seed: int) -> None:
+    """The sample keeps only labelled rows, at most size + per_label x labels of them, every
+    label's first `per_label` rows in the seeded order, and does not depend on the chunking."""
+    spec = ProfileSpec(target="label", sample=SampleSpec(size=5, per_label=3, seed=seed))
+    batch = pa.RecordBatch.from_arrays([pa.array([str(i) for i in range(len(labels))]), pa.array(labels, pa.string())],
+                                       names=["x", "label"])
+    whole = PartialProfile.create(spec, batch.schema.names)
+    whole.add(batch, 0)
+    cuts = list(range(chunk, len(labels), chunk))
+    chunked = reduce(lambda a, b: a.merged(b), _partials_with(spec, batch, cuts))
+    sample = extract(whole).sample
+    assert sample == extract(chunked).sample
+    present = {x for x in labels if x not in (None, "?")}
+    assert len(sample.rows) <= 5 + 3 * len(present)
+    assert sample.values.column("x").to_pylist() == [str(r) for r in sample.rows]
+    for label in present:
+        kept = [r for r in sample.rows if labels[r] == label]
+        assert len(kept) >= min(3, labels.count(label))
+    assert all(labels[r] not in (None, "?") for r in sample.rows)

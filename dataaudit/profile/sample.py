@@ -21,7 +21,7 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 def priorities(rows: np.ndarray, seed: int) -> np.ndarray:
     """splitmix64 of (row number, seed): a fixed pseudo-random order of all rows."""
-    z = rows.astype(np.uint64) + np.uint64(seed % 2**64) * _GOLDEN + _GOLDEN
+    z = rows.astype(np.uint64) + np.uint64((seed * int(_GOLDEN) + int(_GOLDEN)) % 2**64)
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return z ^ (z >> np.uint64(31))
