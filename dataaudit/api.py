@@ -29,6 +29,7 @@ def audit(
     label_noise: bool = False,
     sample: int | None = None,
     folds: int | None = None,
+    jobs: int | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
@@ -36,7 +37,7 @@ def audit(
     Raises `InputError` or `RulesError` for input that cannot be audited; a failing gate is
     not an exception here (see `Report.passed` and `Report.raise_for_gate`).
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
-    rule pack's) with `folds`-fold cross-validation.
+    rule pack's) with `folds`-fold cross-validation, `jobs` folds fitted at once (-1: all cores).
     """
     from dataaudit import __version__
     from dataaudit.checks import run_checks
@@ -66,7 +67,7 @@ def audit(
     )
     profile = profile_source(source, spec)
     if model_rules is not None:
-        profile = model_step.with_label_quality(profile, model_rules, spec.tokens, None)
+        profile = model_step.with_label_quality(profile, model_rules, spec.tokens, jobs)
     profile.source["problems"] = [asdict(p) for p in source.problems]
     findings, statuses = run_checks(profile, pack)
     return Report(

@@ -35,10 +35,12 @@ FORMATS = ("console", "json", "markdown")
               help="Rows sampled for --label-noise (stratified, seeded).  [default: the rule pack's, 100000]")
 @click.option("--folds", type=click.IntRange(2, 50), metavar="K",
               help="Cross-validation folds for --label-noise.  [default: the rule pack's, 5]")
+@click.option("--jobs", "jobs", type=int, callback=lambda _ctx, _param, value: _check_jobs(value), metavar="N",
+              help="Cross-validation folds of --label-noise fitted at once (-1: all cores).  [default: 1]")
 @reports_errors
 def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str, ...], formats: tuple[str, ...],
           outputs: tuple[str, ...], strict: bool, delimiter: str | None, encoding: str | None, bad_rows: str,
-          label_noise: bool, sample: int | None, folds: int | None) -> None:
+          label_noise: bool, sample: int | None, folds: int | None, jobs: int | None) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
 
     \b
@@ -53,7 +55,7 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
     destinations = pair_outputs(formats or ("console",), outputs)
     report = run_audit(data, target=target, rules=rules, ignore_columns=ignore_columns, strict=strict,
                        delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
-                       label_noise=label_noise, sample=sample, folds=folds)
+                       label_noise=label_noise, sample=sample, folds=folds, jobs=jobs)
     for fmt, output in destinations:
         text = render(report, Format(fmt))
         if output in (None, "-"):
@@ -66,3 +68,10 @@ def audit(data: Path, target: str | None, rules: str, ignore_columns: tuple[str,
         click.echo(f"dataaudit: {verdict} ({counts['fail']} fail, {counts['warn']} warn, {counts['info']} info); "
                    f"report written to {', '.join(o for _, o in destinations)}", err=True)
     sys.exit(EXIT_PASSED if report.passed else EXIT_FAILED)
+
+
+def _check_jobs(value: int | None) -> int | None:
+    """joblib's convention: a positive count, or -1 for all cores (-2 all but one, ...); never 0."""
+    if value == 0:
+        raise click.BadParameter("0 jobs would run nothing; use a positive count or -1 for all cores")
+    return value
