@@ -128,7 +128,7 @@ def test_json_report_lists_every_suspected_row(tmp_path: Path) -> None:
     path, _ = _flipped_penguins(tmp_path, 0.2)
     out = tmp_path / "report.json"
     stdout, _ = invoke(["audit", path, "-t", "species", "--label-noise", "--folds", "4", "--sample", "1000",
-                        "-f", "json", "-o", out, "-f", "console", "-o", "-"], 0)
+                        "-f", "json", "-o", out, "-f", "console", "-o", "-"], 1)  # 20% noise fails the gate
     data = json.loads(out.read_text(encoding="utf-8"))
     table = next(t for t in data["tables"] if t["id"] == "labels.suspected")
     finding = next(f for f in data["findings"] if f["check"] == "labels.suspected")

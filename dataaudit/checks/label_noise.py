@@ -101,7 +101,7 @@ def _learnability(quality: LabelQuality, rules: Rules, results: Results, column:
     gain = model.macro_f1 - dummy.macro_f1
     results.judge(
         "baseline.learnability", rules.min_f1_gain, gain,
-        f"A {quality.folds}-fold {quality.model} model reaches macro F1 {model.macro_f1:.3f} (accuracy "
+        f"{quality.folds}-fold cross-validation ({quality.model}) reaches macro F1 {model.macro_f1:.3f} (accuracy "
         f"{model.accuracy:.3f}); a majority-class guess reaches {dummy.macro_f1:.3f} ({dummy.accuracy:.3f}): "
         f"a gain of {gain:.3f}.",
         column=column,

@@ -31,8 +31,9 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     counts = Counter(folded)
     small = {_display(label.folded, k): n for k, n in sorted(counts.items()) if n < rules.folds}
     keep = np.array([counts[k] >= rules.folds for k in folded], dtype=bool)
+    method = f"confident learning ({rules.filter_by}) on each model's probabilities, rows all models flag"
     quality = LabelQuality(sample_rows=int(keep.sum()), folds=rules.folds, seed=rules.seed, model=rules.model,
-                           method=f"confident learning ({rules.filter_by})", small_classes=small)
+                           method=method, small_classes=small)
     if len(counts) - len(small) < 2:
         return _skipped(quality, f"fewer than 2 classes have at least {rules.folds} sampled rows (one per fold)")
     index = np.flatnonzero(keep)
@@ -40,9 +41,10 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     if features.empty:
         return _skipped(quality, "no feature column the model can use")
     y, classes = class_codes([folded[i] for i in index])
-    probs, model = out_of_fold(features, y, rules.model, rules.folds, rules.seed, jobs)
+    oof = out_of_fold(features, y, rules.model, rules.folds, rules.seed, jobs)
+    probs, model = oof.blended, oof.model
     names = [_display(label.folded, c) for c in classes]
-    issues = detect.label_issues(y, probs, rules.filter_by)
+    issues = detect.label_issues(y, oof.by_model, probs, rules.filter_by)
     per_class, overall = detect.noise_rates(y, probs)
     suggested = probs.argmax(axis=1)
     suspected = [SuspectedRow(row=sample.rows[index[i]], given=given[index[i]], suggested=names[suggested[i]],

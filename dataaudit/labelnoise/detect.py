@@ -10,12 +10,23 @@ from __future__ import annotations
 import numpy as np
 
 
-def label_issues(y: np.ndarray, probs: np.ndarray, filter_by: str) -> np.ndarray:
-    """Indices of suspected rows, most likely mislabelled first (lowest self-confidence)."""
+def label_issues(y: np.ndarray, by_model: dict[str, np.ndarray], ranking: np.ndarray, filter_by: str) -> np.ndarray:
+    """Indices of rows every model flags, most likely mislabelled first (lowest `ranking`
+    probability of the given label).
+
+    Requiring each model's agreement trades a little recall for precision: a row looks wrong
+    to trees and to a linear model for different reasons, and an honest but unusual row rarely
+    fools both. Measured on flipped labels, the agreement beat either model and their blend.
+    """
     from cleanlab.filter import find_label_issues
 
-    return np.asarray(find_label_issues(labels=y, pred_probs=probs, filter_by=filter_by,
-                                        return_indices_ranked_by="self_confidence", n_jobs=1), dtype=np.int64)
+    flagged = None
+    for probs in by_model.values():
+        mask = find_label_issues(labels=y, pred_probs=probs, filter_by=filter_by, n_jobs=1)
+        flagged = mask if flagged is None else flagged & mask
+    index = np.flatnonzero(flagged)
+    confidence = ranking[index, y[index]]
+    return index[np.lexsort((index, confidence))]
 
 
 def noise_rates(y: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, float]:

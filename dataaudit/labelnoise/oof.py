@@ -6,6 +6,8 @@ worthless), and the baseline metrics come from the same probabilities, computed 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -13,35 +15,59 @@ from dataaudit.labelnoise.features import Features
 
 TEXT = "__text__"
 BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+REPEATS = 3
+REPEAT_BELOW_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class Probabilities:
+    """Out-of-fold probabilities of each model that ran, and their blend (what the baseline scores)."""
+
+    by_model: dict[str, np.ndarray]
+    blended: np.ndarray
+    model: str
 
 
 def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed: int,
-                jobs: int | None) -> tuple[np.ndarray, str]:
-    """Probabilities (rows x classes) and a description of the model that made them.
+                jobs: int | None) -> Probabilities:
+    """Every row's class probabilities from models that never saw the row.
 
-    `auto` fits both models on the same folds and blends their probabilities with the weight
-    (0, 1/4, ..., 1) of least out-of-fold log loss: boosted trees win on interactions and
-    thresholds, the linear model on small or smooth data and on free text, and which one wins is
-    measured on the data rather than guessed. Fits run single-threaded per fold (`jobs` folds at
-    once): on a busy machine OpenMP threads inside each fit cost more than they gain.
+    `auto` fits boosted trees and the linear model on the same folds: trees win on interactions
+    and thresholds, the linear model on small or smooth data and on free text. Their blend
+    weight (0, 1/4, ..., 1) is the one of least out-of-fold log loss, measured rather than
+    guessed. Below REPEAT_BELOW_ROWS rows the folds are drawn REPEATS times and the
+    probabilities averaged: on small data one fold split moves a handful of rows across the
+    line. Fits run single-threaded (`jobs` folds at once): on a busy machine OpenMP threads
+    inside each fit cost more than they gain.
     """
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from threadpoolctl import threadpool_limits
 
-    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     use_trees = model in ("auto", "gradient_boosting") and features.tabular.shape[1] > 0
     use_linear = model in ("auto", "logistic") or not use_trees
-    probs: dict[str, np.ndarray] = {}
+    repeats = REPEATS if len(y) < REPEAT_BELOW_ROWS else 1
+    by_model: dict[str, np.ndarray] = {}
     with threadpool_limits(limits=1):
         if use_trees:
-            probs["gradient_boosting"] = cross_val_predict(_boosting(seed), features.tabular, y, cv=cv,
-                                                           method="predict_proba", n_jobs=jobs)
+            by_model["gradient_boosting"] = _repeated(_boosting(seed), features.tabular, y, folds, seed, repeats, jobs)
         if use_linear:
             estimator, X = _linear(features, seed)
-            probs["logistic"] = cross_val_predict(estimator, X, y, cv=cv, method="predict_proba", n_jobs=jobs)
-    if len(probs) == 1:
-        return next(iter(probs.items()))[::-1]
-    return _blend(probs["gradient_boosting"], probs["logistic"], y)
+            by_model["logistic"] = _repeated(estimator, X, y, folds, seed, repeats, jobs)
+    if len(by_model) == 1:
+        name, probs = next(iter(by_model.items()))
+        return Probabilities(by_model, probs, name)
+    blended, name = _blend(by_model["gradient_boosting"], by_model["logistic"], y)
+    return Probabilities(by_model, blended, name)
+
+
+def _repeated(estimator, X, y: np.ndarray, folds: int, seed: int, repeats: int, jobs: int | None) -> np.ndarray:
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    total = None
+    for repeat in range(repeats):
+        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed + repeat)
+        probs = cross_val_predict(estimator, X, y, cv=cv, method="predict_proba", n_jobs=jobs)
+        total = probs if total is None else total + probs
+    return total / repeats
 
 
 def _blend(trees: np.ndarray, linear: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, str]:
@@ -52,9 +78,7 @@ def _blend(trees: np.ndarray, linear: np.ndarray, y: np.ndarray) -> tuple[np.nda
         return float(-np.mean(np.log(np.clip(mixed, 1e-12, 1.0))))
 
     weight = min(BLEND_WEIGHTS, key=log_loss)
-    described = {1.0: "gradient_boosting", 0.0: "logistic"}.get(
-        weight, f"gradient_boosting {weight:.2f} + logistic {1 - weight:.2f}")
-    return weight * trees + (1 - weight) * linear, described
+    return weight * trees + (1 - weight) * linear, f"gradient_boosting {weight:.2f} + logistic {1 - weight:.2f}"
 
 
 def _boosting(seed: int):
@@ -66,7 +90,7 @@ def _boosting(seed: int):
 
 
 def _linear(features: Features, seed: int):
-    """One-hot categories, standardised numbers with missing indicators, TF-IDF text, logistic regression."""
+    """One-hot categories (missing is one), standardised median-filled numbers, TF-IDF text, logistic regression."""
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.impute import SimpleImputer
@@ -80,8 +104,8 @@ def _linear(features: Features, seed: int):
     X = frame.copy()
     for c in categorical:
         X[c] = X[c].astype("object").where(X[c].notna(), "<missing>")
-    parts = [("numeric", make_pipeline(SimpleImputer(strategy="median", add_indicator=True,
-                                                     keep_empty_features=True), StandardScaler()), numeric),
+    parts = [("numeric", make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()),
+              numeric),
              ("categorical", OneHotEncoder(handle_unknown="ignore"), categorical)]
     if features.text is not None:
         X[TEXT] = features.text.to_numpy()

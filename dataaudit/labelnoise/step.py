@@ -43,7 +43,7 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
     """The suspected rows (all of them), the noise rate per class and the baseline, for the report."""
     if quality is None or quality.skipped:
         return []
-    about = f"{quality.folds}-fold out-of-fold probabilities of a {quality.model} model on {quality.sample_rows:,} " \
+    about = f"{quality.folds}-fold out-of-fold probabilities ({quality.model}) on {quality.sample_rows:,} " \
             f"sampled rows (seed {quality.seed})"
     baseline, dummy = quality.baseline, quality.dummy
     metrics = [("accuracy", baseline.accuracy, dummy.accuracy),
@@ -56,7 +56,7 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
             id="labels.suspected", title="Suspected label errors, most likely first",
             columns=["row", "given", "suggested", "score"],
             rows=[[s.row, s.given, s.suggested, s.score] for s in quality.suspected],
-            note=f"Found by {quality.method} on {about}; score = 1 - p(given label). Review before relabelling.",
+            note=f"{about}; {quality.method}; score = 1 - p(given label). Review before relabelling.",
         ),
         ReportTable(
             id="labels.noise_rate", title="Estimated label noise per class",
@@ -68,6 +68,6 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
             id="baseline.learnability", title="Cross-validated baseline",
             columns=["metric", "model", "majority_class"],
             rows=[[name, m, d] for name, m, d in metrics],
-            note=f"From the same {about}; the majority class is a DummyClassifier fitted fold by fold.",
+            note=f"The same {about}; the majority class is a DummyClassifier fitted fold by fold.",
         ),
     ]
