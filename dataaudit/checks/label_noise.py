@@ -33,7 +33,7 @@ class Rules(Section):
     sample_rows_per_class: int = Field(50, ge=2)
     seed: int = Field(0, ge=0)
     model: Literal["auto", "gradient_boosting", "logistic"] = "auto"
-    filter_by: FilterBy = "prune_by_class"
+    filter_by: FilterBy = "predicted_neq_given"
     suspected: Toggle = Toggle.WARN
     max_noise_rate: MaxLevels = MaxLevels(fail=0.10)
     max_class_noise_rate: MaxLevels = MaxLevels(warn=0.20)

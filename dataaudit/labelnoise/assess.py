@@ -31,7 +31,8 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     counts = Counter(folded)
     small = {_display(label.folded, k): n for k, n in sorted(counts.items()) if n < rules.folds}
     keep = np.array([counts[k] >= rules.folds for k in folded], dtype=bool)
-    method = f"confident learning ({rules.filter_by}) on each model's probabilities, rows all models flag"
+    method = (f"rows every model flags ({rules.filter_by}), at most confident learning's estimated count, "
+              "ranked by self-confidence")
     quality = LabelQuality(sample_rows=int(keep.sum()), folds=rules.folds, seed=rules.seed, model=rules.model,
                            method=method, small_classes=small)
     if len(counts) - len(small) < 2:
