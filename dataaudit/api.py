@@ -41,6 +41,9 @@ def audit(
     format_kind: str | None = None,
     text_columns: tuple[str, ...] | list[str] = (),
     tokenizer: str | Path | None = None,
+    label_noise: bool = False,
+    sample: int | None = None,
+    folds: int | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
@@ -59,16 +62,20 @@ def audit(
 
     `engine`: "local" (default) or "spark" (the default for a pyspark DataFrame), or an engine
     object such as `SparkEngine(master="local[4]")`. `jobs`: worker processes of the local
-    engine (-1: one per core).
+    engine (-1: one per core), also the folds `label_noise` fits at once.
 
     A JSONL file of chat, prompt/completion or instruction examples is recognised and audited
     line by line (`format_kind` forces a layout, or "table"); `text_columns` of a table get the
     text checks too; `tokenizer` is a tokenizer.json on disk (else tokens are estimated).
+
+    `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
+    rule pack's) with `folds`-fold cross-validation.
     """
     from dataaudit import __version__
     from dataaudit.checks import run_checks
     from dataaudit.engines import get_engine
     from dataaudit.integrations.observe import collect, observed, validators
+    from dataaudit.labelnoise import step as model_step
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
     from dataaudit.splits import run as split_run
@@ -81,7 +88,7 @@ def audit(
         from dataaudit.text.report import audit_text_file
 
         return audit_text_file(data, kind, loaded, strict=strict, tokenizer=tokenizer)
-    runner = get_engine(engine, data, jobs=jobs)
+    runner = get_engine(engine, data, jobs=None if engine is not None and not isinstance(engine, str) else jobs)
     named = split_run.name_splits(data, splits)
     sources = {name: runner.open(d, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
                for name, d in named.items()}
@@ -103,9 +110,11 @@ def audit(
     if target in reasons:
         raise InputError(f"{source.name}: column {target!r} is both the target and ignored")
     mv = pack.missing_values
+    model_rules = model_step.settings(pack.checks.label_noise, sample, folds) if label_noise else None
     spec = ProfileSpec(
         target=target, ignored=tuple(reasons), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
         sentinels=tuple(mv.sentinels), ignore_reasons=reasons, quantiles=len(sources) > 1,
+        sample=None if model_rules is None else model_step.sample_spec(model_rules),
     )
     observers = validators(source.columns, pack, schema=schema, gx_suite=gx_suite)
     source, seen = observed(source, observers)
@@ -123,6 +132,8 @@ def audit(
             cards, tables = split_cards(per_split, profile.splits), split_tables(profile.splits, pack.checks.splits)
         if sha256 is not None:
             profile.source["sha256"] = sha256.result()
+    if model_rules is not None:
+        profile = model_step.with_label_quality(profile, model_rules, spec.tokens, getattr(runner, "jobs", jobs))
     profile.source["problems"] = [asdict(p) for p in source.problems]
     if text_columns:
         profile = with_text(profile, profile_text_columns(source, text_columns, target, pack.checks.text, tokenizer))
@@ -136,7 +147,7 @@ def audit(
         dataset=dataset_summary(profile) | ({"splits": cards} if cards else {}),
         checks=statuses,
         findings=findings,
-        tables=tables + text_tables(profile.text),
+        tables=tables + text_tables(profile.text) + model_step.tables(profile.label_quality),
         tool={"name": "dataaudit", "version": __version__},
         created_at=_created_at(),
         profile=profile,

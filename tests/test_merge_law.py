@@ -20,14 +20,16 @@ from hypothesis import strategies as st
 from dataaudit.checks import run_checks
 from dataaudit.profile.extract import extract
 from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.sample import SampleSpec
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.model import RulePack
 from dataaudit.splits.keys import KeySpec, SplitPartial
 
 # quantiles: the sketch of every numeric column takes part; below its k (200) values a KLL sketch
-# keeps every value, so on these small datasets merged percentiles equal the whole's exactly
+# keeps every value, so on these small datasets merged percentiles equal the whole's exactly.
+# The row sample is small, so chunks compete for its places.
 SPEC = ProfileSpec(target="label", ignored=("id",), sentinels=(-999.0,), examples=5, max_tracked_values=6,
-                   quantiles=True)
+                   quantiles=True, sample=SampleSpec(size=7, per_label=2, seed=3))
 CELLS = st.one_of(
     st.none(),
     st.sampled_from(["", "?", "NA", " ", "null", "-999", "x", "y", "two words", "1", "2.5", "3.0", "true", "1e3"]),
@@ -54,10 +56,14 @@ def datasets(draw: st.DrawFn) -> tuple[pa.RecordBatch, list[int]]:
 
 
 def _partials(batch: pa.RecordBatch, cuts: list[int]) -> list[PartialProfile]:
+    return _partials_with(SPEC, batch, cuts)
+
+
+def _partials_with(spec: ProfileSpec, batch: pa.RecordBatch, cuts: list[int]) -> list[PartialProfile]:
     bounds = [0, *cuts, batch.num_rows]
     partials = []
     for start, stop in itertools.pairwise(bounds):
-        partial = PartialProfile.create(SPEC, batch.schema.names)
+        partial = PartialProfile.create(spec, batch.schema.names)
         partial.add(batch.slice(start, stop - start), start)
         partials.append(partial)
     return partials
@@ -162,3 +168,27 @@ def test_merged_quantile_sketches_stay_within_their_rank_error() -> None:
         true_ranks = np.searchsorted(ordered, percentiles, side="right") / len(values)
         assert np.abs(true_ranks - np.linspace(0, 1, 101)).max() <= bound
         assert percentiles[0] == ordered[0] and percentiles[-1] == ordered[-1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", None, "?"]), min_size=1, max_size=80), st.integers(1, 40),
+       st.integers(0, 2**32))
+def test_label_sample_is_bounded_stratified_and_chunk_free(labels: list[str | None], chunk: int, seed: int) -> None:
+    """The sample keeps only labelled rows, at most size + per_label x labels of them, every
+    label's first `per_label` rows in the seeded order, and does not depend on the chunking."""
+    spec = ProfileSpec(target="label", sample=SampleSpec(size=5, per_label=3, seed=seed))
+    batch = pa.RecordBatch.from_arrays([pa.array([str(i) for i in range(len(labels))]), pa.array(labels, pa.string())],
+                                       names=["x", "label"])
+    whole = PartialProfile.create(spec, batch.schema.names)
+    whole.add(batch, 0)
+    cuts = list(range(chunk, len(labels), chunk))
+    chunked = reduce(lambda a, b: a.merged(b), _partials_with(spec, batch, cuts))
+    sample = extract(whole).sample
+    assert sample == extract(chunked).sample
+    present = {x for x in labels if x not in (None, "?")}
+    assert len(sample.rows) <= 5 + 3 * len(present)
+    assert sample.values.column("x").to_pylist() == [str(r) for r in sample.rows]
+    for label in present:
+        kept = [r for r in sample.rows if labels[r] == label]
+        assert len(kept) >= min(3, labels.count(label))
+    assert all(labels[r] not in (None, "?") for r in sample.rows)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from dataaudit.checks import balance, columns, duplicates, labels, missing, size, source, text
+from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, size, source, text
 from dataaudit.checks import splits as splits_family
 from dataaudit.checks.base import Results
 from dataaudit.report.model import CheckStatus, Finding
@@ -29,6 +29,7 @@ FAMILIES: dict[str, ModuleType] = {
     "columns": columns,
     "splits": splits_family,
     "text": text,
+    "label_noise": label_noise,
 }
 
 

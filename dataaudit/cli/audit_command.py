@@ -47,7 +47,8 @@ if TYPE_CHECKING:
               help="Spark master for --engine spark (local[4], spark://host:7077, yarn).  "
                    "[default: $SPARK_MASTER, else local[*]]")
 @click.option("-j", "--jobs", type=int,
-              help="Worker processes of the local engine; -1 for one per core.  [default: 1]")
+              help="Worker processes of the local engine, also the folds --label-noise fits at once; -1 for one "
+                   "per core.  [default: 1]")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal anyway).")
 @click.option("--format-kind", type=click.Choice(["chat", "prompt-completion", "instruction", "table"]),
               help="Audit a JSONL file as this layout (detected from its first lines when not given).")
@@ -55,6 +56,12 @@ if TYPE_CHECKING:
               help="A column of free text to run the text checks on. Repeatable.")
 @click.option("--tokenizer", type=click.Path(path_type=Path),
               help="A tokenizer.json on disk to count tokens with (never downloaded); else tokens are estimated.")
+@click.option("--label-noise", is_flag=True,
+              help="Add the model-based label checks: likely mislabelled rows, noise per class, a baseline.")
+@click.option("--sample", type=click.IntRange(min=10), metavar="N",
+              help="Rows sampled for --label-noise (stratified, seeded).  [default: the rule pack's, 100000]")
+@click.option("--folds", type=click.IntRange(2, 50), metavar="K",
+              help="Cross-validation folds for --label-noise.  [default: the rule pack's, 5]")
 @reports_errors
 def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
@@ -73,6 +80,7 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit s3a://bucket/train/ -t label --engine spark
       dataaudit audit chats.jsonl                      # chat / prompt-completion / instruction detected
       dataaudit audit reviews.csv -t sentiment --text-column review
+      dataaudit audit train.csv -t label --label-noise --sample 200000 --folds 5 --jobs -1
     """
     if len(data) > 1 and outputs:
         raise click.UsageError(f"--output takes one DATA file, not {len(data)}: several files report to stdout")

@@ -11,6 +11,7 @@ from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.duplicates import find_duplicates_by_part
 from dataaudit.profile.model import ColumnProfile, LabelProfile, NumericSummary, Profile
 from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.sample import extract_sample
 from dataaudit.profile.sketches import hll_estimate
 from dataaudit.profile.spec import ProfileSpec
 
@@ -36,6 +37,8 @@ def extract(partial: PartialProfile, source: dict | None = None) -> Profile:
         missing_per_row=histogram,
         missing_per_row_examples=dict(sorted(partial.rows.missing_rows.items())),
         source=dict(source or {}),
+        sample=None if partial.sample is None else extract_sample(
+            partial.sample, [c for c in partial.columns if spec.role(c) != "ignored"]),
     )
 
 

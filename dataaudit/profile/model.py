@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from dataaudit.labelnoise.result import LabelQuality
+    from dataaudit.profile.sample import RowSample
     from dataaudit.text.model import TextProfile
 
 
@@ -111,6 +113,8 @@ class Profile:
     #: the comparison with the other splits of the dataset, when there are any
     splits: Any = None
     text: list[TextProfile] = field(default_factory=list)
+    sample: RowSample | None = None  # labelled rows for model-based checks, when asked for
+    label_quality: LabelQuality | None = None  # model-based label findings, computed before the checks
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)

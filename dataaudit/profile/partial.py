@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.rows import RowsPartial, combine
+from dataaudit.profile.sample import SamplePartial
 from dataaudit.profile.spec import ProfileSpec
 
 
@@ -33,6 +34,7 @@ class PartialProfile:
     columns: dict[str, ColumnPartial]
     rows: RowsPartial
     n_rows: int = 0
+    sample: SamplePartial | None = None
 
     @classmethod
     def create(cls, spec: ProfileSpec, column_names: list[str]) -> PartialProfile:
@@ -45,7 +47,8 @@ class PartialProfile:
             )
             for name in column_names
         }
-        return cls(spec, columns, RowsPartial(examples=spec.examples))
+        sample = SamplePartial(spec.sample) if spec.sample is not None and spec.target in columns else None
+        return cls(spec, columns, RowsPartial(examples=spec.examples), sample=sample)
 
     def add(self, batch: pa.RecordBatch, offset: int) -> dict[str, np.ndarray]:
         """Profile one chunk whose first row is row `offset` of the dataset; return each
@@ -60,11 +63,16 @@ class PartialProfile:
             hashes[name] = column_hashes
             if self.spec.role(name) == "feature":
                 missing += is_missing
+            elif self.spec.role(name) == "target":
+                labelled = ~is_missing
         features = combine([hashes[c] for c in self.columns if self.spec.role(c) == "feature"], n)
         target = self.spec.target
         label = hashes[target] if target in hashes else np.zeros(n, dtype=np.uint64)
         whole = combine([hashes[c] for c in self.columns], n)
         self.rows.add(offset, features, label, whole, missing)
+        if self.sample is not None:
+            kept = [c for c in names if self.spec.role(c) != "ignored"]
+            self.sample.add(batch.select(kept), offset, label, labelled)
         self.n_rows += n
         return hashes
 
@@ -74,4 +82,5 @@ class PartialProfile:
             columns={name: col.merged(other.columns[name]) for name, col in self.columns.items()},
             rows=self.rows.merged(other.rows),
             n_rows=self.n_rows + other.n_rows,
+            sample=None if self.sample is None else self.sample.merged(other.sample),
         )

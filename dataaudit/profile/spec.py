@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dataaudit.profile.sample import SampleSpec
+
 DEFAULT_MISSING_TOKENS = ("", "?", "NA", "N/A", "null", "None", "nan")
 
 
@@ -31,6 +33,7 @@ class ProfileSpec:
     max_tracked_labels: int = 10_000
     quantiles: bool = False
     ignore_reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    sample: SampleSpec | None = None  # rows kept for model-based label checks; None: none kept
 
     def role(self, column: str) -> str:
         if column == self.target:

@@ -45,6 +45,7 @@ __all__ = [
     "NO_ISSUES",
     "RATES",
     "compute_truth",
+    "flip_labels",
     "generate",
     "generate_splits",
     "main",
@@ -262,12 +263,16 @@ _CELL_KEYS = tuple(k for k in RATES if ":" in k)
 # --------------------------------------------------------------------------- #
 # generation
 # --------------------------------------------------------------------------- #
-def generate(rows: int, seed: int = 0, rates: dict[str, float] | None = None) -> tuple[pa.Table, dict[str, Any]]:
-    """Return ``(table, truth)`` for ``rows`` rows; same (rows, seed) -> same bytes.
+def generate(rows: int, seed: int = 0, rates: dict[str, float] | None = None,
+             flip_share: float = 0.0) -> tuple[pa.Table, dict[str, Any]]:
+    """Return ``(table, truth)`` for ``rows`` rows; same (rows, seed, rates, flip_share) -> same bytes.
 
     The table has exactly :data:`COLUMNS`; ``truth`` is JSON-serialisable and
     documented in the module docstring and :func:`compute_truth`. ``rates``
-    overrides injection rates of :data:`RATES` (:data:`NO_ISSUES` injects none).
+    overrides injection rates of :data:`RATES` (:data:`NO_ISSUES` injects none). ``flip_share``
+    of the rows with a canonical class label get another class (label noise no
+    table scan can see); ``truth["flipped_labels"]`` lists them. The flips draw
+    from their own random stream, so the rest of the table does not change.
     """
     if rows < 0:
         raise ValueError(f"rows must be >= 0, got {rows}")
@@ -284,8 +289,36 @@ def generate(rows: int, seed: int = 0, rates: dict[str, float] | None = None) ->
     src, id_num, labels = _append_copies(rng, cls, labels, free, copies)
     order = rng.permutation(rows)
     labels = (labels[0][order], labels[1][order])
-    table = _assemble(base, src[order], id_num[order], labels, rows)
-    return table, compute_truth(table, seed=seed, rates=rates)
+    eligible = (labels[0] < len(CLASSES)) & ~labels[1]
+    codes, flipped = flip_labels(labels[0], eligible, len(CLASSES), flip_share, seed)
+    table = _assemble(base, src[order], id_num[order], (codes, labels[1]), rows)
+    truth = compute_truth(table, seed=seed, rates=rates)
+    if flip_share:
+        truth["flipped_labels"] = {
+            "share": flip_share, "count": int(flipped.size), "rows": flipped.tolist(),
+            "original": [CLASSES[c] for c in labels[0][flipped]],
+        }
+    return table, truth
+
+
+def flip_labels(codes: np.ndarray, eligible: np.ndarray, n_classes: int, share: float,
+                seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Give ``round(share * eligible rows)`` of the eligible rows another class, uniformly.
+
+    Returns the new codes and the flipped positions (sorted). Seeded on its own
+    stream (``seed`` and a fixed tag), so asking for no flips changes nothing.
+    """
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"flip share must lie in [0, 1], got {share}")
+    pool = np.flatnonzero(eligible)
+    k = round(share * pool.size)
+    if k == 0 or n_classes < 2:
+        return codes, np.zeros(0, dtype=np.int64)
+    rng = np.random.default_rng([seed, 0xF119])
+    flipped = np.sort(rng.choice(pool, size=k, replace=False))
+    out = codes.copy()
+    out[flipped] = (codes[flipped] + rng.integers(1, n_classes, size=k)) % n_classes
+    return out, flipped
 
 
 def _count(rate: float, rows: int, minimum: int = 1) -> int:
@@ -717,7 +750,8 @@ def truth_path_for(path: str | Path) -> Path:
     return path.with_name(f"{path.stem}.truth.json")
 
 
-def write(path: str | Path, rows: int, seed: int = 0, fmt: str | None = None) -> dict[str, Any]:
+def write(path: str | Path, rows: int, seed: int = 0, fmt: str | None = None,
+          flip_share: float = 0.0) -> dict[str, Any]:
     """Generate, write the table to ``path`` and the truth next to it; return the truth.
 
     ``fmt`` (csv, tsv, parquet, jsonl) defaults to the one of ``path``'s suffix.
@@ -728,7 +762,7 @@ def write(path: str | Path, rows: int, seed: int = 0, fmt: str | None = None) ->
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt not in set(FORMATS.values()):
         raise ValueError(f"unknown format for {path} (use one of {sorted(FORMATS)})")
-    table, truth = generate(rows, seed)
+    table, truth = generate(rows, seed, flip_share)
     path.parent.mkdir(parents=True, exist_ok=True)
     _WRITERS[fmt](table, path)
     truth = {"file": path.name, "format": fmt, **truth}
@@ -804,9 +838,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--format", choices=sorted(set(FORMATS.values())), help="override the format implied by the suffix"
     )
+    parser.add_argument("--flip-labels", type=float, default=0.0, metavar="SHARE",
+                        help="give this share of labelled rows another class (listed in the truth)")
     args = parser.parse_args(argv)
     try:
-        truth = write(args.out, args.rows, args.seed, args.format)
+        truth = write(args.out, args.rows, args.seed, args.format, args.flip_labels)
     except ValueError as exc:
         parser.error(str(exc))
     print(f"wrote {truth['rows']} rows ({truth['format']}) to {args.out}; truth: {truth_path_for(args.out)}")

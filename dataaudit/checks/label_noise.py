@@ -1,0 +1,111 @@
+"""Model-based label quality: likely mislabelled rows, noise per class, whether labels are learnable.
+
+The model runs before the checks (see `dataaudit.labelnoise`), on the audit's sample, and leaves
+its results on the profile; these checks only judge them. The section's model settings (folds,
+sample size, seed, model, filter) are read by the model step, the levels here.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.levels import MaxLevels, MinLevels, Section, Toggle
+from dataaudit.labelnoise.result import LabelQuality
+from dataaudit.profile.model import Profile
+from dataaudit.report.model import Severity
+
+CHECKS = {
+    "labels.suspected": "Few rows look mislabelled to a cross-validated model (confident learning).",
+    "labels.noise_rate": "No class has a high estimated share of wrong labels.",
+    "baseline.learnability": "A cross-validated model beats a majority-class guess by a clear margin.",
+}
+
+FilterBy = Literal["prune_by_noise_rate", "prune_by_class", "both", "confident_learning", "predicted_neq_given",
+                   "low_normalized_margin", "low_self_confidence"]
+
+
+class Rules(Section):
+    folds: int = Field(5, ge=2, le=50)
+    sample_rows: int = Field(100_000, ge=10)
+    sample_rows_per_class: int = Field(50, ge=2)
+    seed: int = Field(0, ge=0)
+    model: Literal["auto", "gradient_boosting", "logistic"] = "auto"
+    filter_by: FilterBy = "predicted_neq_given"
+    suspected: Toggle = Toggle.WARN
+    max_noise_rate: MaxLevels = MaxLevels(fail=0.10)
+    max_class_noise_rate: MaxLevels = MaxLevels(warn=0.20)
+    min_f1_gain: MinLevels = MinLevels(warn=0.05)
+
+
+def run(profile: Profile, rules: Rules, results: Results) -> None:
+    quality = profile.label_quality
+    reason = None
+    if profile.label is None:
+        reason = "no target column"
+    elif quality is None:
+        reason = "model-based label checks are off (--label-noise turns them on)"
+    elif quality.skipped:
+        reason = quality.skipped
+    if reason is not None:
+        for check in CHECKS:
+            results.skip(check, reason)
+        return
+    column = profile.label.column
+    _suspected(quality, rules, results, column)
+    _noise_rate(quality, rules, results, column)
+    _learnability(quality, rules, results, column)
+
+
+def _suspected(quality: LabelQuality, rules: Rules, results: Results, column: str) -> None:
+    rows = quality.suspected
+    if not rows:
+        return
+    severity = rules.max_noise_rate.judge(quality.noise_rate) or rules.suspected.severity
+    top = ", ".join(f"row {s.row} '{s.given}' -> '{s.suggested}' ({s.score:.2f})" for s in rows[:3])
+    results.add(
+        "labels.suspected", severity,
+        f"{len(rows):,} of {quality.sample_rows:,} modelled rows ({pct(len(rows), quality.sample_rows)}) look "
+        f"mislabelled; estimated noise rate {pct(quality.noise_rate, 1)}. Most likely: {top}.",
+        column=column, observed=len(rows), threshold=rules.max_noise_rate.breached(quality.noise_rate),
+        examples=[s.row for s in rows[:20]],
+        details={"estimated_noise_rate": round(quality.noise_rate, 6), "modelled_rows": quality.sample_rows,
+                 "model": quality.model, "method": quality.method, "folds": quality.folds, "seed": quality.seed},
+        hint="Review these rows by hand (the labels.suspected table lists every one, most likely first) "
+             "before relabelling or dropping them.",
+    )
+
+
+def _noise_rate(quality: LabelQuality, rules: Rules, results: Results, column: str) -> None:
+    for cls in quality.classes:
+        results.judge(
+            "labels.noise_rate", rules.max_class_noise_rate, cls.noise_rate,
+            f"Class {cls.label!r}: estimated {pct(cls.noise_rate, 1)} of its {cls.rows:,} modelled rows carry a "
+            f"wrong label ({cls.suspected:,} suspected).",
+            column=column, details={"label": cls.label, "rows": cls.rows, "suspected": cls.suspected},
+        )
+    if quality.small_classes:
+        results.add(
+            "labels.noise_rate", Severity.INFO,
+            f"Classes with fewer sampled rows than the {quality.folds} folds were left out of the model: "
+            f"{quoted_counts(quality.small_classes)}.",
+            column=column, observed=len(quality.small_classes), examples=list(quality.small_classes),
+            hint="Collect more rows of these classes, or lower checks.label_noise.folds.",
+        )
+
+
+def _learnability(quality: LabelQuality, rules: Rules, results: Results, column: str) -> None:
+    model, dummy = quality.baseline, quality.dummy
+    gain = model.macro_f1 - dummy.macro_f1
+    results.judge(
+        "baseline.learnability", rules.min_f1_gain, gain,
+        f"{quality.folds}-fold cross-validation ({quality.model}) reaches macro F1 {model.macro_f1:.3f} (accuracy "
+        f"{model.accuracy:.3f}); a majority-class guess reaches {dummy.macro_f1:.3f} ({dummy.accuracy:.3f}): "
+        f"a gain of {gain:.3f}.",
+        column=column,
+        details={"model": model.__dict__, "dummy": dummy.__dict__},
+        hint="Features that barely predict the label: check the target column, leaked or missing features, "
+             "or label noise.",
+    )

@@ -1,0 +1,73 @@
+"""Where the model step meets an audit: its settings, the sample it asks of the pass, its result."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pydantic import ValidationError
+
+from dataaudit.checks.label_noise import Rules
+from dataaudit.errors import InputError
+from dataaudit.labelnoise.result import LabelQuality
+from dataaudit.profile.model import Profile
+from dataaudit.profile.sample import SampleSpec
+from dataaudit.report.model import ReportTable
+
+
+def settings(section: Rules, sample: int | None = None, folds: int | None = None) -> Rules:
+    """The rule pack's section with the command line's overrides, validated like the pack."""
+    overrides = {k: v for k, v in {"sample_rows": sample, "folds": folds}.items() if v is not None}
+    try:
+        return Rules.model_validate({**section.model_dump(), **overrides})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        names = {"sample_rows": "sample", "folds": "folds"}
+        raise InputError(f"{names.get(error['loc'][0], error['loc'][0])}: {error['msg']}") from None
+
+
+def sample_spec(rules: Rules) -> SampleSpec:
+    return SampleSpec(size=rules.sample_rows, per_label=rules.sample_rows_per_class, seed=rules.seed)
+
+
+def with_label_quality(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
+                       jobs: int | None) -> Profile:
+    """The profile with the model's findings on it; unchanged when there is no categorical target."""
+    if profile.label is None or profile.sample is None:
+        return profile
+    from dataaudit.labelnoise.assess import assess
+
+    return replace(profile, label_quality=assess(profile, rules, missing_tokens, jobs))
+
+
+def tables(quality: LabelQuality | None) -> list[ReportTable]:
+    """The suspected rows (all of them), the noise rate per class and the baseline, for the report."""
+    if quality is None or quality.skipped:
+        return []
+    about = f"{quality.folds}-fold out-of-fold probabilities ({quality.model}) on {quality.sample_rows:,} " \
+            f"sampled rows (seed {quality.seed})"
+    baseline, dummy = quality.baseline, quality.dummy
+    metrics = [("accuracy", baseline.accuracy, dummy.accuracy),
+               ("macro precision", baseline.macro_precision, dummy.macro_precision),
+               ("macro recall", baseline.macro_recall, dummy.macro_recall),
+               ("macro F1", baseline.macro_f1, dummy.macro_f1)]
+    metrics += [(f"F1 {c!r}", f, dummy.per_class_f1[c]) for c, f in baseline.per_class_f1.items()]
+    return [
+        ReportTable(
+            id="labels.suspected", title="Suspected label errors, most likely first",
+            columns=["row", "given", "suggested", "score"],
+            rows=[[s.row, s.given, s.suggested, s.score] for s in quality.suspected],
+            note=f"{about}; {quality.method}; score = 1 - p(given label). Review before relabelling.",
+        ),
+        ReportTable(
+            id="labels.noise_rate", title="Estimated label noise per class",
+            columns=["class", "rows", "suspected", "noise_rate"],
+            rows=[[c.label, c.rows, c.suspected, c.noise_rate] for c in quality.classes],
+            note=f"Estimated share of wrong labels among each class's modelled rows; overall {quality.noise_rate:.4f}.",
+        ),
+        ReportTable(
+            id="baseline.learnability", title="Cross-validated baseline",
+            columns=["metric", "model", "majority_class"],
+            rows=[[name, m, d] for name, m, d in metrics],
+            note=f"The same {about}; the majority class is a DummyClassifier fitted fold by fold.",
+        ),
+    ]

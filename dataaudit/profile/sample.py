@@ -1,0 +1,111 @@
+"""A bounded, seeded, stratified sample of labelled rows, drawn during the one pass.
+
+Model-based label checks need real rows, but a 100M-row file must cost no more than the
+sample. Every row gets a priority, a seeded 64-bit hash of its row number; the sample is the
+`size` rows of smallest priority overall (a uniform sample) plus, per label, the `per_label`
+rows of smallest priority (so small classes keep enough rows for cross-validation). Both are
+bottom-k sets, which merge by union-then-truncate: the sample depends on the data and the seed,
+never on how the file was cut into chunks or in which order the partials merged. Memory is
+bounded by `size + per_label * labels` rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def priorities(rows: np.ndarray, seed: int) -> np.ndarray:
+    """splitmix64 of (row number, seed): a fixed pseudo-random order of all rows."""
+    z = rows.astype(np.uint64) + np.uint64((seed * int(_GOLDEN) + int(_GOLDEN)) % 2**64)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@dataclass(frozen=True)
+class SampleSpec:
+    """How many rows to keep overall and at least per label, and the seed of the order."""
+
+    size: int = 100_000
+    per_label: int = 50
+    seed: int = 0
+
+
+@dataclass
+class SamplePartial:
+    """Candidate rows: their row numbers, priorities, label hashes and values (all columns kept)."""
+
+    spec: SampleSpec
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    priority: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    label: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    values: pa.Table | None = None
+
+    def add(self, batch: pa.RecordBatch, offset: int, label: np.ndarray, labelled: np.ndarray) -> None:
+        """Offer one chunk's labelled rows (`labelled` is False where the label is missing)."""
+        index = np.flatnonzero(labelled)
+        rows = index.astype(np.int64) + offset
+        keep = SamplePartial(self.spec, rows, priorities(rows, self.spec.seed), label[index])._kept()
+        taken = pa.Table.from_batches([batch.take(pa.array(index[keep], pa.int64()))], schema=batch.schema)
+        chunk = SamplePartial(self.spec, rows[keep], priorities(rows[keep], self.spec.seed), label[index][keep], taken)
+        merged = self.merged(chunk)
+        self.rows, self.priority, self.label, self.values = merged.rows, merged.priority, merged.label, merged.values
+
+    def merged(self, other: SamplePartial) -> SamplePartial:
+        if other.values is None:
+            return self
+        if self.values is None:
+            return other
+        return SamplePartial(
+            self.spec,
+            np.concatenate([self.rows, other.rows]),
+            np.concatenate([self.priority, other.priority]),
+            np.concatenate([self.label, other.label]),
+            pa.concat_tables([self.values, other.values.select(self.values.column_names)]),
+        )._pruned()
+
+    def _kept(self) -> np.ndarray:
+        """Positions of the overall and per-label bottom-k, in row order (a canonical form)."""
+        n = len(self.rows)
+        keep = np.zeros(n, dtype=bool)
+        order = np.lexsort((self.rows, self.priority))
+        keep[order[: self.spec.size]] = True
+        by_label = order[np.argsort(self.label[order], kind="stable")]
+        labels = self.label[by_label]
+        starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if n else np.zeros(0, dtype=np.int64)
+        rank = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
+        keep[by_label[rank < self.spec.per_label]] = True
+        index = np.flatnonzero(keep)
+        return index[np.argsort(self.rows[index], kind="stable")]
+
+    def _pruned(self) -> SamplePartial:
+        index = self._kept()
+        taken = pa.array(index, pa.int64())
+        return SamplePartial(self.spec, self.rows[index], self.priority[index], self.label[index],
+                             None if self.values is None else self.values.take(taken))
+
+
+@dataclass(frozen=True)
+class RowSample:
+    """The drawn sample: file row numbers (0-based data rows) and the rows' values as read."""
+
+    rows: list[int]
+    values: pa.Table
+    seed: int
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, RowSample) and self.rows == other.rows and self.seed == other.seed
+                and self.values.equals(other.values))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def extract_sample(partial: SamplePartial, columns: list[str]) -> RowSample:
+    values = partial.values if partial.values is not None else pa.table(
+        {c: pa.array([], pa.string()) for c in columns})
+    return RowSample(partial.rows.tolist(), values.combine_chunks(), partial.spec.seed)
