@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataaudit
+from dataaudit.errors import InputError
 from dataaudit.testing import generate, write
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
@@ -59,7 +60,10 @@ def test_jobs_on_the_command_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("jobs", ["0", "-2"])
 def test_jobs_must_be_positive_or_minus_one(jobs: str) -> None:
     _, err = invoke(["audit", PENGUINS, "-t", "species", "--jobs", jobs], 2)
-    assert err == f"dataaudit: error: jobs must be a positive number of processes or -1 for all cores, not {jobs}\n"
+    assert err.startswith(f"dataaudit audit: error: Invalid value for '-j' / '--jobs': {jobs}: give a positive "
+                          "number of processes, or -1 for one per core")
+    with pytest.raises(InputError, match=f"positive number of processes or -1 for all cores, not {jobs}"):
+        dataaudit.audit(PENGUINS, target="species", jobs=int(jobs))
 
 
 def test_engine_options_belong_to_their_engine() -> None:
