@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
-from dataaudit.integrations import without_pyspark_pandas_warning
+from dataaudit.integrations import ignore_pyspark_pandas_warning
 from dataaudit.integrations.frames import to_frame, with_numbers
 from dataaudit.report.model import CheckStatus, Finding, Severity
 
@@ -32,8 +32,8 @@ EXAMPLES = 10
 def _gx() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     try:
-        with without_pyspark_pandas_warning():
-            import great_expectations as gx
+        ignore_pyspark_pandas_warning()
+        import great_expectations as gx
     except ImportError:
         raise InputError("expectation suites need the 'gx' extra: pip install 'dataaudit[gx]'") from None
     return gx

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from dataaudit.checks.base import pct
 from dataaudit.errors import InputError
-from dataaudit.integrations import without_pyspark_pandas_warning
+from dataaudit.integrations import ignore_pyspark_pandas_warning
 from dataaudit.integrations.frames import to_frame, with_numbers
 from dataaudit.report.model import CheckStatus, Finding, Severity
 
@@ -36,8 +36,8 @@ EXAMPLE_VALUES = 5
 
 def _pandera() -> Any:
     try:
-        with without_pyspark_pandas_warning():
-            import pandera.pandas as pandera
+        ignore_pyspark_pandas_warning()
+        import pandera.pandas as pandera
     except ImportError:
         raise InputError("pandera schemas need the 'pandera' extra: pip install 'dataaudit[pandera]'") from None
     return pandera
