@@ -79,13 +79,17 @@ def test_spark_and_local_give_identical_json_reports(spark: object, dataset: Pat
 
 
 def test_parquet_on_spark_matches_local(spark: object, tmp_path: Path) -> None:
-    table, _ = generate(30_000, seed=5)
+    """With the model-based checks too: their row sample is drawn in the same mergeable pass on
+    Spark's partitions, so the suspected rows are the local engine's."""
+    table, _ = generate(30_000, seed=5, flip_share=0.05)
     path = tmp_path / "train.parquet"
     pq.write_table(table, path, row_group_size=5_000)
-    local = dataaudit.audit(path, target="label", ignore_columns=["id"])
-    on_spark = dataaudit.audit(path, target="label", ignore_columns=["id"], engine="spark")
+    options = {"target": "label", "ignore_columns": ["id"], "label_noise": True, "sample": 3_000}
+    local = dataaudit.audit(path, **options)
+    on_spark = dataaudit.audit(path, engine="spark", **options)
     assert on_spark.source["engine"] == "spark"
     assert _aside(on_spark.to_dict()) == _aside(local.to_dict())
+    assert any(t.id == "labels.suspected" and t.rows for t in on_spark.tables)
 
 
 def test_a_spark_dataframe_goes_to_spark_by_itself(spark: object) -> None:
