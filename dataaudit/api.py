@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import difflib
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source
 from dataaudit.io.digest import file_sha256
-from dataaudit.report.model import Report
+from dataaudit.report.model import Report, created_now
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
 
@@ -149,16 +147,10 @@ def audit(
         findings=findings,
         tables=tables + text_tables(profile.text) + model_step.tables(profile.label_quality),
         tool={"name": "dataaudit", "version": __version__},
-        created_at=_created_at(),
+        created_at=created_now(),
         profile=profile,
     )
 
-
-def _created_at() -> str:
-    """Now in UTC, or SOURCE_DATE_EPOCH when set, so sample reports render reproducibly."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
-    return moment.isoformat(timespec="seconds")
 
 
 def _require_column(source: Source, column: str, what: str) -> None:

@@ -13,6 +13,7 @@ import click
 
 from dataaudit.report.model import Report, ReportTable, Severity
 from dataaudit.report.text import printable as _plain
+from dataaudit.report.text import shape
 
 STYLE = {"fail": "red", "warn": "yellow", "info": "cyan", "passed": "green"}
 WIDTH = 100
@@ -74,7 +75,7 @@ def _header(report: Report) -> str:
     target = f"target {report.target!r}" if report.target else "no target"
     title = click.style(f"dataaudit {report.tool.get('version', '')}", bold=True)
     fmt = report.source.get("format", "")
-    return (f"{title}  {_plain(report.source.get('name', ''))} ({fmt}, {d['rows']:,} rows x {d['columns']} columns), "
+    return (f"{title}  {_plain(report.source.get('name', ''))} ({fmt}, {shape(d)}), "
             f"{target}, rules {report.rules.get('name')!r}")
 
 

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from dataaudit.report.model import Report, Severity
+from dataaudit.report.text import shape
 
 MAX_TABLE_ROWS = 500
 
@@ -40,6 +41,7 @@ def _template() -> Any:
     env = Environment(loader=PackageLoader("dataaudit.report", "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
     env.filters["cell"] = _cell
+    env.globals["shape"] = shape
     return env.get_template("report.html.j2")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from dataaudit.report.model import Report
+from dataaudit.report.text import shape
 
 ICON = {"fail": "❌", "warn": "⚠️", "info": "ℹ️"}
 MAX_TABLE_ROWS = 20
@@ -47,7 +48,7 @@ def render_markdown(report: Report) -> str:
     lines = [
         f"### dataaudit {verdict}: {_code(report.source.get('name', ''))}",
         "",
-        f"{d['rows']:,} rows × {d['columns']} columns · {target} · rules {_code(report.rules.get('name'))}"
+        f"{shape(d).replace(' x ', ' × ')} · {target} · rules {_code(report.rules.get('name'))}"
         f"{' (strict)' if report.strict else ''} · **{counts['fail']} fail, {counts['warn']} warn, "
         f"{counts['info']} info**",
         "",

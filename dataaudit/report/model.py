@@ -6,7 +6,9 @@ incompatible change to its shape (see docs/report-schema.md).
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -151,3 +153,10 @@ class Report:
             created_at=data.get("created_at", ""),
             schema_version=data.get("schema_version", SCHEMA_VERSION),
         )
+
+
+def created_now() -> str:
+    """Now in UTC, or SOURCE_DATE_EPOCH when set, so sample reports render reproducibly."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    return moment.isoformat(timespec="seconds")

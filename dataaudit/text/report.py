@@ -3,11 +3,12 @@ size check; the table checks do not apply and say so."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
+from dataaudit.io.digest import file_sha256
 from dataaudit.profile.model import DuplicateProfile, Profile
-from dataaudit.report.model import CheckStatus, Report
+from dataaudit.report.dataset import dataset_summary
+from dataaudit.report.model import CheckStatus, Report, created_now
 from dataaudit.rules.load import LoadedRules
 from dataaudit.text.audit import profile_text_file
 from dataaudit.text.tables import text_tables
@@ -22,7 +23,8 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
 
     path = Path(path)
     text = profile_text_file(path, kind, loaded.rules.checks.text, tokenizer, chunk_lines)
-    source = {"path": str(path), "format": "jsonl", "kind": kind, "bytes": path.stat().st_size}
+    source = {"path": str(path), "format": "jsonl", "kind": kind, "bytes": path.stat().st_size,
+              "sha256": file_sha256(path)}
     profile = Profile(rows=text.records, columns=[], features=[], ignored={}, label=None,
                       duplicates=DuplicateProfile(0, [], 0, [], 0, 0, []), missing_per_row=[],
                       missing_per_row_examples={}, source=source, text=[text])
@@ -33,12 +35,14 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
         target=None,
         rules={"name": loaded.name, "path": loaded.path},
         strict=strict,
-        dataset={"rows": text.records, "columns": 0, "kind": kind, "texts": text.texts, "messages": text.messages,
-                 "tokenizer": text.tokenizer, "tokens_estimated": text.tokens_estimated},
+        dataset=dataset_summary(profile) | {
+            "kind": kind, "texts": text.texts, "messages": text.messages, "tokenizer": text.tokenizer,
+            "tokens_estimated": text.tokens_estimated,
+        },
         checks=[s if s.check.startswith(APPLY) else CheckStatus(s.check, s.description, "skipped", reason)
                 for s in statuses],
         findings=[f for f in findings if f.check.startswith(APPLY)],
         tables=text_tables([text]),
         tool={"name": "dataaudit", "version": __version__},
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        created_at=created_now(),
     )
