@@ -61,3 +61,12 @@ def test_markdown_lists_the_most_severe_findings_and_counts_the_rest() -> None:
     text = render(replace(report, findings=many), Format.MARKDOWN)
     assert f"finding {MAX_FINDINGS - 1} |" in text and f"finding {MAX_FINDINGS} |" not in text
     assert "_7 more findings in the JSON report._" in text
+
+
+def test_conflicting_labels_are_quoted_as_written(tmp_path) -> None:
+    """Conflicts are found on folded labels; the message quotes the spellings in the file."""
+    path = tmp_path / "conflict.csv"
+    path.write_text("a,b,label\n1,2,<b>Cat</b>\n1,2,Dog!\n3,4,Dog!\n5,6,<b>Cat</b>\n", encoding="utf-8")
+    finding = next(f for f in audit(path, target="label").findings if f.check == "labels.conflicts")
+    assert "labelled '<b>Cat</b>' 1, 'Dog!' 1" in finding.message
+    assert finding.details["examples"][0]["labels"] == {"<b>Cat</b>": 1, "Dog!": 1}

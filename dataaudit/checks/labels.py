@@ -67,11 +67,18 @@ def _conflicts(profile: Profile, rules: Rules, results: Results) -> None:
     d = profile.duplicates
     if not profile.rows:
         return
-    groups = [{"rows": g.rows, "size": g.size, "labels": g.labels} for g in d.conflict_examples]
-    first = d.conflict_examples[0] if d.conflict_examples else None
+    folded = profile.label.folded if profile.label is not None else {}
+
+    def spelled(labels: dict[str, int]) -> dict[str, int]:
+        """Conflicts are found on folded labels (`cat` for `Cat`); users read the spelling they wrote."""
+        return {canonical_spelling(folded[key], rules.allowed) if key in folded else key: n
+                for key, n in labels.items()}
+
+    groups = [{"rows": g.rows, "size": g.size, "labels": spelled(g.labels)} for g in d.conflict_examples]
+    first = groups[0] if groups else None
     example = ""
     if first is not None:
-        example = f" E.g. rows {', '.join(map(str, first.rows[:5]))} are labelled {quoted_counts(first.labels)}."
+        example = f" E.g. rows {', '.join(map(str, first['rows'][:5]))} are labelled {quoted_counts(first['labels'])}."
     results.judge(
         "labels.conflicts", rules.max_conflicting_rows_share, d.conflict_rows / profile.rows,
         f"{d.conflict_groups:,} groups of identical feature rows carry different labels: {d.conflict_rows:,} rows "
