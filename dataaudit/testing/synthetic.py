@@ -762,7 +762,7 @@ def write(path: str | Path, rows: int, seed: int = 0, fmt: str | None = None,
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt not in set(FORMATS.values()):
         raise ValueError(f"unknown format for {path} (use one of {sorted(FORMATS)})")
-    table, truth = generate(rows, seed, flip_share)
+    table, truth = generate(rows, seed, flip_share=flip_share)
     path.parent.mkdir(parents=True, exist_ok=True)
     _WRITERS[fmt](table, path)
     truth = {"file": path.name, "format": fmt, **truth}
