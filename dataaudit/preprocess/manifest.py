@@ -37,7 +37,17 @@ def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tal
             "preprocess": plan.pack.preprocess.model_dump(mode="json"),
             "fitted_from": fitted_from,
             "fitted": plan.fitted.to_dict()["steps"],
+            "label_model": label_model(plan),
         },
         "audit": {"before": measures(plan.before), "after": measures(outcome.after),
                   "passed_before": plan.before.passed, "passed_after": outcome.after.passed},
     }
+
+
+def label_model(plan: Plan) -> dict[str, Any] | None:
+    """How the suspected rows were found (None when no model ran): enough to reproduce them."""
+    quality = plan.before.profile.label_quality if plan.before.profile is not None else None
+    if quality is None:
+        return None
+    return {"model": quality.model, "folds": quality.folds, "seed": quality.seed, "sample_rows": quality.sample_rows,
+            "suspected": len(quality.suspected), "skipped": quality.skipped}
