@@ -20,12 +20,16 @@ def file_entry(path: Path | None, fmt: str | None = None) -> dict[str, Any] | No
     return {"path": str(path), "format": fmt, "bytes": path.stat().st_size, "sha256": file_sha256(path)}
 
 
-def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tally], *,
-          files: dict[str, dict[str, Any] | None], fitted_from: str | None) -> dict[str, Any]:
+def tool_entry() -> dict[str, str]:
     from dataaudit import __version__
 
+    return {"name": "dataaudit", "version": __version__}
+
+
+def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tally], *,
+          files: dict[str, dict[str, Any] | None], fitted_from: str | None) -> dict[str, Any]:
     return {
-        "tool": {"name": "dataaudit", "version": __version__},
+        "tool": tool_entry(),
         "files": files,
         "rows": {"in": plan.rows_in, "out": outcome.rows_out, "quarantined": plan.decisions.quarantined},
         "quarantine_reasons": plan.decisions.counts(),
