@@ -28,7 +28,7 @@ from dataaudit.preprocess.pipeline import (
     quarantine_template,
 )
 from dataaudit.preprocess.summary import ROW_STEPS, before_after_table, steps_table
-from dataaudit.preprocess.writers import BatchWriter, atomic_text, output_format
+from dataaudit.preprocess.writers import BatchWriter, atomic_json, atomic_text, output_format
 from dataaudit.report.model import Report
 from dataaudit.rules.model import RulePack
 
@@ -63,7 +63,7 @@ class CleanResult:
             writer.close(pa.Schema.from_pandas(frame, preserve_index=False))
         self.manifest["files"].update(output=manifests.file_entry(output, output_format(output)),
                                       quarantine=manifests.file_entry(quarantine_path, output_format(quarantine_path)))
-        atomic_text(manifest_path, _json(self.manifest))
+        atomic_json(manifest_path, self.manifest)
         return self.manifest
 
 
@@ -138,10 +138,11 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
 
 @dataclass
 class CleanRun:
-    """What `clean_files` did: the after report (with its tables), manifest and where it wrote."""
+    """What `clean_files` did: the after report (with its tables), manifest and where it wrote.
+    `before` is None for a fine-tuning JSONL file, whose clean audits only its output."""
 
     report: Report
-    before: Report
+    before: Report | None
     manifest: dict[str, Any]
     output: Path
     quarantine: Path
@@ -181,7 +182,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
     fitted_from = str(fitted) if fitted is not None else None
     built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
     if not dry_run:
-        atomic_text(manifest, _json(built))
+        atomic_json(manifest, built)
         if save_fitted is not None:
             the_plan.fitted.save(save_fitted)
         if report is not None:
@@ -273,9 +274,3 @@ def _input_entry(data: Any, the_plan: Plan) -> dict[str, Any] | None:
     if isinstance(data, (str, Path)):
         return manifests.file_entry(Path(data), the_plan.source.format)
     return {"path": None, "format": the_plan.source.format, "rows": the_plan.rows_in}
-
-
-def _json(data: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n"
