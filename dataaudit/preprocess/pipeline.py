@@ -106,7 +106,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         data = pa.Table.from_batches(batches) if batches else data
     model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
     before = audit(data, target, rules, ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
-                   chunk_rows=chunk_rows, **model_options)
+                   chunk_rows=chunk_rows, format_kind="table", **model_options)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
     if suspected_labels is not None:
