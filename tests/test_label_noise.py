@@ -163,7 +163,7 @@ def test_suspected_rows_agree_from_report_and_profile(tmp_path: Path) -> None:
     from_profile = suspected_rows(captured[0])
     assert from_profile == suspected_rows(report)
     reason, score = next(iter(from_profile.values()))
-    assert reason.startswith("labels.suspected: labelled ") and 0 < score <= 1
+    assert reason == "suspected_label" and 0 < score <= 1
 
 
 def test_installed_command_runs_the_model_checks(tmp_path: Path) -> None:
@@ -180,7 +180,7 @@ def test_installed_command_runs_the_model_checks(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["--folds", "1"], "--folds"),
     (["--sample", "5"], "--sample"),
-    (["--jobs", "0"], "--jobs"),
+    (["--jobs", "0"], "jobs must be a positive number"),
 ])
 def test_bad_model_options_are_usage_errors(args: list[str], message: str) -> None:
     _, stderr = invoke(["audit", DATA / "iris.csv", "-t", "target", "--label-noise", *args], 2)

@@ -67,3 +67,15 @@ def test_the_input_is_never_overwritten(tmp_path: Path) -> None:
 def test_a_table_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a chat, prompt/completion or instruction JSONL"):
         clean_jsonl(DATA / "iris.csv", tmp_path / "out.jsonl")
+
+
+def test_dry_run_writes_nothing_and_audits_what_it_would_keep(tmp_path: Path) -> None:
+    out, quarantine = tmp_path / "clean.jsonl", tmp_path / "quarantine.jsonl"
+    summary = clean_jsonl(CHAT_ERRORS, out, quarantine, dry_run=True)
+    assert list(tmp_path.iterdir()) == []
+    written = clean_jsonl(CHAT_ERRORS, out, quarantine)
+    assert (summary.kept, summary.quarantined, summary.bytes_out) == (written.kept, written.quarantined,
+                                                                    out.stat().st_size)
+    assert summary.report is not None and written.report is not None
+    assert summary.report.dataset["rows"] == written.kept
+    assert summary.report.to_dict()["findings"] == written.report.to_dict()["findings"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,16 +35,34 @@ from dataaudit.cli.group import cli
 @click.option("--force", is_flag=True, help="Overwrite existing output, quarantine and manifest files.")
 @click.option("--delimiter", help="CSV field delimiter (detected when not given).")
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
+@click.option("--quarantine-suspected-labels", is_flag=True,
+              help="Run the label model of `audit --label-noise` and quarantine the rows it suspects "
+                   "(reason suspected_label, with the score).")
+@click.option("--sample", type=click.IntRange(min=10), metavar="N",
+              help="Rows sampled for the label model (stratified, seeded).  [default: the rule pack's, 100000]")
+@click.option("--folds", type=click.IntRange(2, 50), metavar="K",
+              help="Cross-validation folds of the label model.  [default: the rule pack's, 5]")
+@click.option("-j", "--jobs", type=int,
+              help="Worker processes of the first audit and folds of the label model fitted at once; -1 for one "
+                   "per core.  [default: 1]")
+@click.option("--format-kind", type=click.Choice(["chat", "prompt-completion", "instruction", "table"]),
+              help="Clean a JSONL file as this fine-tuning layout, or as a table (detected when not given).")
 @reports_errors
 def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
           save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...], report_path: Path | None,
-          dry_run: bool, force: bool, delimiter: str | None, encoding: str | None) -> None:
+          dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
+          sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
     Disguised missing values become nulls, text is trimmed and NFKC-normalized, label
     spellings merge, duplicates, conflicting-label groups and unlabelled rows move to the
     quarantine file, numbers stored as text become numbers, constant and empty columns go.
     The cleaned data is then audited again and the report shows before and after.
+
+    A fine-tuning JSONL file (chat, prompt/completion, instruction) is cleaned line by line:
+    broken lines and duplicate conversations go to the quarantine with their line number and
+    reason, texts are trimmed, every other line is kept byte for byte; the output gets the
+    text audit.
 
     Exit codes: 0 the cleaned data passes the gate, 1 it still fails, 2 usage or input error
     (also: OUTPUT is the input, or exists without --force).
@@ -54,14 +73,28 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
       dataaudit clean train.csv -t label -o train.clean.parquet --save-fitted prep.json
       dataaudit clean val.csv -t label -o val.clean.csv --fitted prep.json
       dataaudit clean train.csv -t label -o out.csv --dry-run
+      dataaudit clean train.csv -t label --quarantine-suspected-labels -o train.clean.csv
+      dataaudit clean chats.jsonl -o chats.clean.jsonl
     """
     from dataaudit.preprocess.clean import clean_files
     from dataaudit.report.console import render_console
+    from dataaudit.text.audit import text_kind
+
+    kind = text_kind(data, format_kind)
+    if kind is not None:
+        _refuse_table_options(data, kind, target=target, fitted=fitted, save_fitted=save_fitted,
+                              ignore_column=ignore_columns, delimiter=delimiter, encoding=encoding,
+                              quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds,
+                              jobs=jobs)
+        sys.exit(_clean_jsonl(data, output, rules, kind, quarantine, manifest, report_path, dry_run, force))
 
     run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
                       fitted=fitted, save_fitted=save_fitted, report=report_path, dry_run=dry_run, force=force,
-                      ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding)
+                      ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
+                      quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs)
     click.echo(render_console(run.report), nl=False)
+    if quarantine_suspected_labels:
+        click.echo(_label_model_note(run.manifest["parameters"]["label_model"]), err=True)
     rows = run.manifest["rows"]
     if run.written:
         fitted_note = f", fitted state {save_fitted}" if save_fitted else ""
@@ -71,3 +104,44 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
         click.echo(f"dataaudit: dry run, nothing written: {rows['out']:,} rows would be kept, "
                    f"{rows['quarantined']:,} quarantined", err=True)
     sys.exit(EXIT_PASSED if run.report.passed else EXIT_FAILED)
+
+
+def _label_model_note(model: dict[str, Any] | None) -> str:
+    if model is None or model["skipped"]:
+        why = "the target has no classes to model" if model is None else model["skipped"]
+        return f"dataaudit: no label model ran ({why}); no row quarantined as suspected_label"
+    return (f"dataaudit: the label model ({model['folds']}-fold {model['model']}, {model['sample_rows']:,} sampled "
+            f"rows) suspects {model['suspected']:,} rows of a wrong label; they go to the quarantine unless an earlier "
+            "step took them")
+
+
+def _refuse_table_options(data: Path, kind: str, **options: Any) -> None:
+    """Options of the table clean given for a fine-tuning file: one line, exit 2, nothing written."""
+    from dataaudit.errors import InputError
+
+    given = [name for name, value in options.items() if value is not None and value is not False and value != ()]
+    if given:
+        flag = "--" + given[0].replace("_", "-")
+        raise InputError(f"{data}: {flag} applies to tables; a {kind} JSONL file is cleaned line by line "
+                         "(pass --format-kind table to clean it as a table)")
+
+
+def _clean_jsonl(data: Path, output: Path, rules: str, kind: str, quarantine: Path | None, manifest: Path | None,
+                 report: Path | None, dry_run: bool, force: bool) -> int:
+    from dataaudit.report.console import render_console
+    from dataaudit.text.clean_files import clean_jsonl_files
+
+    run = clean_jsonl_files(data, output, rules=rules, format_kind=kind, quarantine=quarantine, manifest=manifest,
+                            report=report, dry_run=dry_run, force=force)
+    click.echo(render_console(run.report), nl=False)
+    lines = run.manifest["lines"]
+    reasons = ", ".join(f"{n:,} {reason}" for reason, n in sorted(run.manifest["quarantine_reasons"].items()))
+    why = f" ({reasons})" if reasons else ""
+    if run.written:
+        click.echo(f"dataaudit: {lines['out']:,} lines written to {run.output} ({lines['trimmed']:,} trimmed), "
+                   f"{lines['quarantined']:,} quarantined to {run.quarantine}{why}; manifest {run.manifest_path}",
+                   err=True)
+    else:
+        click.echo(f"dataaudit: dry run, nothing written: {lines['out']:,} lines would be kept, "
+                   f"{lines['quarantined']:,} quarantined{why}", err=True)
+    return EXIT_PASSED if run.report.passed else EXIT_FAILED

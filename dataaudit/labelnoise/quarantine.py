@@ -11,18 +11,17 @@ from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
 
 CHECK = "labels.suspected"
+REASON = "suspected_label"
 
 
 def suspected_rows(source: Report | Profile) -> dict[int, tuple[str, float]]:
-    """Every suspected row, most likely first; empty when the model did not run or found nothing."""
+    """Every suspected row, most likely first, as (`suspected_label`, score); empty when the model
+    did not run or found nothing. One reason for all, so a manifest counts them together; the
+    given and suggested labels are in the audit's `labels.suspected` table."""
     if isinstance(source, Profile):
         quality = source.label_quality
-        found = [] if quality is None else [(s.row, s.given, s.suggested, s.score) for s in quality.suspected]
-    else:
+        found = [] if quality is None else [(s.row, s.score) for s in quality.suspected]
+    else:  # the table's columns: row, given, suggested, score
         table = next((t for t in source.tables if t.id == CHECK), None)
-        found = [] if table is None else [tuple(row) for row in table.rows]
-    return {int(row): (_reason(given, suggested), float(score)) for row, given, suggested, score in found}
-
-
-def _reason(given: str, suggested: str) -> str:
-    return f"{CHECK}: labelled {given!r}, the model suggests {suggested!r}"
+        found = [] if table is None else [(row[0], row[3]) for row in table.rows]
+    return {int(row): (REASON, float(score)) for row, score in found}

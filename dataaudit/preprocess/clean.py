@@ -18,9 +18,17 @@ from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
-from dataaudit.preprocess.pipeline import Outcome, Plan, execute, output_template, plan, quarantine_template
+from dataaudit.preprocess.pipeline import (
+    LabelModel,
+    Outcome,
+    Plan,
+    execute,
+    output_template,
+    plan,
+    quarantine_template,
+)
 from dataaudit.preprocess.summary import ROW_STEPS, before_after_table, steps_table
-from dataaudit.preprocess.writers import BatchWriter, atomic_text, output_format
+from dataaudit.preprocess.writers import BatchWriter, atomic_json, atomic_text, output_format
 from dataaudit.report.model import Report
 from dataaudit.rules.model import RulePack
 
@@ -55,7 +63,7 @@ class CleanResult:
             writer.close(pa.Schema.from_pandas(frame, preserve_index=False))
         self.manifest["files"].update(output=manifests.file_entry(output, output_format(output)),
                                       quarantine=manifests.file_entry(quarantine_path, output_format(quarantine_path)))
-        atomic_text(manifest_path, _json(self.manifest))
+        atomic_json(manifest_path, self.manifest)
         return self.manifest
 
 
@@ -104,14 +112,20 @@ class NullSink:
 def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | None = "default",
           fitted: Fitted | str | Path | None = None, *, ignore_columns: tuple[str, ...] | list[str] = (),
           quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
-          encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> CleanResult:
+          encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
+          quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
+          jobs: int | None = None) -> CleanResult:
     """Clean a dataset (path, DataFrame or pyarrow Table) with the rule pack's `preprocess:` steps.
 
     `fitted` (a `Fitted` or the path of a saved one) cleans with another split's statistics
     instead of learning them here. `quarantine_rows` ({row: reason} or {row: (reason, score)})
-    sends further rows to quarantine, e.g. rows a label-noise model suspects.
+    sends further rows to quarantine. `quarantine_suspected_labels` runs the label model of
+    `audit(label_noise=True)` (on `sample` rows, `folds` folds, `jobs` at once) in the first audit
+    and quarantines the rows it suspects with reason `suspected_label` and their score.
     """
-    the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows)
+    model = _label_model(quarantine_suspected_labels, sample, folds, jobs)
+    the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
+                     model)
     sink = MemorySink()
     outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe")
     data_out = _frame(sink.kept, output_template(the_plan))
@@ -124,10 +138,11 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
 
 @dataclass
 class CleanRun:
-    """What `clean_files` did: the after report (with its tables), manifest and where it wrote."""
+    """What `clean_files` did: the after report (with its tables), manifest and where it wrote.
+    `before` is None for a fine-tuning JSONL file, whose clean audits only its output."""
 
     report: Report
-    before: Report
+    before: Report | None
     manifest: dict[str, Any]
     output: Path
     quarantine: Path
@@ -140,13 +155,18 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
                 save_fitted: Path | None = None, report: Path | None = None, dry_run: bool = False,
                 force: bool = False, ignore_columns: tuple[str, ...] = (),
                 quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
-                encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> CleanRun:
+                encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
+                quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
+                jobs: int | None = None) -> CleanRun:
     """Stream `data` through the steps into `output` and the quarantine file beside it; also the
-    fitted state and the after report (JSON) when their paths are given."""
+    fitted state and the after report (JSON) when their paths are given. The other options are
+    `clean`'s."""
     output, quarantine, manifest = destinations(Path(data), Path(output), quarantine, manifest, force,
                                                 save_fitted, report)
     fmt, held_fmt = output_format(output), output_format(quarantine)
-    the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows)
+    model = _label_model(quarantine_suspected_labels, sample, folds, jobs)
+    the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
+                     model)
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     if dry_run:
         outcome, order, tallies = _run(the_plan, NullSink(), str(output), fmt)
@@ -162,7 +182,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
     fitted_from = str(fitted) if fitted is not None else None
     built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
     if not dry_run:
-        atomic_text(manifest, _json(built))
+        atomic_json(manifest, built)
         if save_fitted is not None:
             the_plan.fitted.save(save_fitted)
         if report is not None:
@@ -199,11 +219,21 @@ def destinations(data: Path | None, output: Path, quarantine: str | Path | None,
 
 def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path | None,
           ignore_columns: tuple[str, ...] | list[str], quarantine_rows: Mapping[int, Any] | None,
-          delimiter: str | None, encoding: str | None, chunk_rows: int) -> Plan:
+          delimiter: str | None, encoding: str | None, chunk_rows: int, model: LabelModel | None) -> Plan:
     if isinstance(fitted, (str, Path)):
         fitted = Fitted.load(Path(fitted))
     return plan(data, target=target, rules=rules, fitted=fitted, ignore_columns=tuple(ignore_columns),
-                quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows)
+                quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
+                suspected_labels=model)
+
+
+def _label_model(enabled: bool, sample: int | None, folds: int | None, jobs: int | None) -> LabelModel | None:
+    if not enabled:
+        if sample is not None or folds is not None or jobs is not None:
+            raise InputError("sample, folds and jobs set the label model: they need quarantine_suspected_labels "
+                             "(--quarantine-suspected-labels)")
+        return None
+    return LabelModel(sample, folds, jobs)
 
 
 def _run(the_plan: Plan, sink: Any, name: str, fmt: str) -> tuple[Outcome, list[str], dict[str, Tally]]:
@@ -244,9 +274,3 @@ def _input_entry(data: Any, the_plan: Plan) -> dict[str, Any] | None:
     if isinstance(data, (str, Path)):
         return manifests.file_entry(Path(data), the_plan.source.format)
     return {"path": None, "format": the_plan.source.format, "rows": the_plan.rows_in}
-
-
-def _json(data: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n"

@@ -87,9 +87,9 @@ class Fitted:
         }
 
     def save(self, path: Path) -> None:
-        from dataaudit.preprocess.writers import atomic_text
+        from dataaudit.preprocess.writers import atomic_json
 
-        atomic_text(path, json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n")
+        atomic_json(path, self.to_dict())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], name: str = "fitted state") -> Fitted:

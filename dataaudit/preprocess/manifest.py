@@ -20,12 +20,16 @@ def file_entry(path: Path | None, fmt: str | None = None) -> dict[str, Any] | No
     return {"path": str(path), "format": fmt, "bytes": path.stat().st_size, "sha256": file_sha256(path)}
 
 
-def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tally], *,
-          files: dict[str, dict[str, Any] | None], fitted_from: str | None) -> dict[str, Any]:
+def tool_entry() -> dict[str, str]:
     from dataaudit import __version__
 
+    return {"name": "dataaudit", "version": __version__}
+
+
+def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tally], *,
+          files: dict[str, dict[str, Any] | None], fitted_from: str | None) -> dict[str, Any]:
     return {
-        "tool": {"name": "dataaudit", "version": __version__},
+        "tool": tool_entry(),
         "files": files,
         "rows": {"in": plan.rows_in, "out": outcome.rows_out, "quarantined": plan.decisions.quarantined},
         "quarantine_reasons": plan.decisions.counts(),
@@ -37,7 +41,17 @@ def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tal
             "preprocess": plan.pack.preprocess.model_dump(mode="json"),
             "fitted_from": fitted_from,
             "fitted": plan.fitted.to_dict()["steps"],
+            "label_model": label_model(plan),
         },
         "audit": {"before": measures(plan.before), "after": measures(outcome.after),
                   "passed_before": plan.before.passed, "passed_after": outcome.after.passed},
     }
+
+
+def label_model(plan: Plan) -> dict[str, Any] | None:
+    """How the suspected rows were found (None when no model ran): enough to reproduce them."""
+    quality = plan.before.profile.label_quality if plan.before.profile is not None else None
+    if quality is None:
+        return None
+    return {"model": quality.model, "folds": quality.folds, "seed": quality.seed, "sample_rows": quality.sample_rows,
+            "suspected": len(quality.suspected), "skipped": quality.skipped}

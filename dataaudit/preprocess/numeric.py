@@ -73,7 +73,9 @@ class Impute(Step):
         self.fill_ = {}
         if num_cols:
             imputer = SimpleImputer(strategy=self.numeric, fill_value=self.fill_number, keep_empty_features=True)
-            imputer.fit(np.vstack(numbers))
+            matrix = np.vstack(numbers)
+            # no row kept (all quarantined): learn as from one empty row, the fill of an all-null column
+            imputer.fit(matrix if len(matrix) else np.full((1, len(num_cols)), np.nan))
             self.fill_.update({c: float(s) for c, s in zip(num_cols, imputer.statistics_, strict=True)})
         for name in txt_cols:
             seen = counts.get(name)
@@ -134,7 +136,7 @@ class Scale(Step):
                 kept.append(matrix)
             elif len(matrix) and columns:
                 scaler.partial_fit(matrix)
-        if self.method == "robust" and columns:
+        if self.method == "robust" and columns and sum(len(m) for m in kept):
             scaler.fit(np.vstack(kept))
         self.columns_ = columns
         if not columns or not hasattr(scaler, "scale_"):

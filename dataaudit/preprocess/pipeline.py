@@ -41,6 +41,19 @@ class Sink(Protocol):
     def quarantine(self, batch: pa.RecordBatch) -> None: ...
 
 
+@dataclass(frozen=True)
+class LabelModel:
+    """The label model the first audit runs to quarantine the rows it suspects (`audit --label-noise`'s
+    settings; None: the rule pack's `checks.label_noise`)."""
+
+    sample: int | None = None
+    folds: int | None = None
+    jobs: int | None = None
+
+    def audit_options(self) -> dict[str, Any]:
+        return {"label_noise": True, "sample": self.sample, "folds": self.folds, "jobs": self.jobs}
+
+
 @dataclass
 class Plan:
     """Everything decided before the writing pass."""
@@ -72,21 +85,32 @@ class Outcome:
 def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, fitted: Fitted | None,
          ignore_columns: tuple[str, ...] = (), quarantine_rows: Mapping[int, Any] | None = None,
          delimiter: str | None = None, encoding: str | None = None,
-         chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Plan:
-    """Passes 1 to 3: audit, decide which rows leave, fit the steps."""
+         chunk_rows: int = DEFAULT_CHUNK_ROWS, suspected_labels: LabelModel | None = None) -> Plan:
+    """Passes 1 to 3: audit, decide which rows leave, fit the steps.
+
+    With `suspected_labels` the audit also runs the label model, and the rows it suspects join
+    `quarantine_rows` (the caller's reason wins for a row in both): the model runs once, on the
+    same pass, and its rows are judged with the others.
+    """
     from dataaudit.api import audit
+    from dataaudit.labelnoise.quarantine import suspected_rows
 
     if fitted is not None and target is None:
         target = fitted.target
+    pack = load_rules(rules).rules
+    if suspected_labels is not None and target is None and pack.target is None:
+        raise InputError("quarantining suspected labels needs the label column: give a target (--target)")
     if not isinstance(data, (str, Path, pa.Table, Source)):
         # a DataFrame is read once per pass: convert it to Arrow once, not every time
         batches = list(open_source(data, chunk_rows=chunk_rows).batches())
         data = pa.Table.from_batches(batches) if batches else data
+    model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
     before = audit(data, target, rules, ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
-                   chunk_rows=chunk_rows)
+                   chunk_rows=chunk_rows, format_kind="table", **model_options)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
-    pack = load_rules(rules).rules
+    if suspected_labels is not None:
+        quarantine_rows = {**suspected_rows(profile), **(quarantine_rows or {})}
 
     def reopen() -> Source:
         return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows)

@@ -73,15 +73,15 @@ class RowHashes:
 
 @dataclass
 class Decisions:
-    """Per row, 0 (kept) or the code of the step that quarantined it; reasons of given rows."""
+    """Per row, 0 (kept) or the code of the step that quarantined it; reason and score of given rows."""
 
     codes: np.ndarray
-    given: dict[int, str] = field(default_factory=dict)
+    given: dict[int, tuple[str, float | None]] = field(default_factory=dict)
     tallies: dict[str, Tally] = field(default_factory=dict)
 
     def reasons(self, rows: np.ndarray) -> list[str]:
         """The `_reason` text of the quarantined `rows`."""
-        return [self.given[int(row)] if code == GIVEN else REASONS[code]
+        return [_given_text(*self.given[int(row)]) if code == GIVEN else REASONS[code]
                 for row, code in zip(rows, self.codes[rows], strict=True)]
 
     @property
@@ -93,9 +93,13 @@ class Decisions:
         for code, n in zip(*np.unique(self.codes[self.codes > 0], return_counts=True), strict=True):
             if code != GIVEN:
                 counts[REASONS[code]] = int(n)
-        for reason in self.given.values():
+        for reason, _ in self.given.values():
             counts[reason] = counts.get(reason, 0) + 1
         return counts
+
+
+def _given_text(reason: str, score: float | None) -> str:
+    return reason if score is None else f"{reason} (score {score:.4g})"
 
 
 def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str,
@@ -122,7 +126,7 @@ def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str
             raise ValueError(f"row {row} to quarantine is not a row of the data (0 to {len(codes) - 1})")
         if codes[row] == KEEP:
             codes[row] = GIVEN
-            decisions.given[row] = reason if isinstance(reason, str) else f"{reason[0]} (score {reason[1]:.4g})"
+            decisions.given[row] = (reason, None) if isinstance(reason, str) else (reason[0], float(reason[1]))
     for code, step in STEP_OF.items():
         tally = decisions.tallies.setdefault(step, Tally())
         tally.rows_quarantined += int(np.count_nonzero(codes == code))

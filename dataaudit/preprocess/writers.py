@@ -11,6 +11,8 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,14 +61,26 @@ def _umask() -> int:
     return mask
 
 
-def atomic_text(path: Path, text: str) -> None:
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A binary handle on `AtomicFile(path)`: committed when the block ends, aborted if it raises."""
     target = AtomicFile(path)
     try:
-        target.handle.write(text.encode("utf-8"))
+        yield target.handle
     except BaseException:
         target.abort()
         raise
     target.commit()
+
+
+def atomic_text(path: Path, text: str) -> None:
+    with atomic_file(path) as handle:
+        handle.write(text.encode("utf-8"))
+
+
+def atomic_json(path: Path, data: dict[str, Any]) -> None:
+    """A manifest or state file: indented, UTF-8, anything else (paths, numbers) as its text."""
+    atomic_text(path, json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n")
 
 
 class BatchWriter:

@@ -2,29 +2,30 @@
 quarantine file with their line number and reason; every other line is copied byte for byte,
 except that leading and trailing whitespace of its texts is trimmed when asked.
 
-Both files are written to a temporary file beside their destination and renamed into place,
-so a failed run never leaves a half-written output.
+Both files are written atomically (`preprocess.writers.atomic_file`), so a failed run never
+leaves a half-written output. The kept lines are profiled by the text audit as they are
+written, so the report judges exactly the bytes of the output, without reading it again.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pandas as pd
 
 from dataaudit.errors import InputError
+from dataaudit.preprocess.writers import atomic_file
+from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
 from dataaudit.text.audit import text_kind, text_spec
 from dataaudit.text.lines import numbered_chunks
-from dataaudit.text.tokens import ESTIMATE
+from dataaudit.text.partial import TextPartial
+from dataaudit.text.tokens import token_counter
 from dataaudit.text.validate import Line, check_line
 
 TEXT_KEYS = ("content", "prompt", "completion", "instruction", "input", "output", "system")
@@ -33,7 +34,7 @@ TEXT_KEYS = ("content", "prompt", "completion", "instruction", "input", "output"
 @dataclass
 class CleanSummary:
     """What `clean_jsonl` did; `quarantined` counts lines per reason (an error kind or
-    `duplicate`)."""
+    `duplicate`); `report` is the text audit of the kept lines (of the output as written)."""
 
     lines: int = 0
     kept: int = 0
@@ -41,32 +42,43 @@ class CleanSummary:
     quarantined: dict[str, int] = field(default_factory=dict)
     output: str = ""
     quarantine: str | None = None
+    kind: str = ""
+    bytes_out: int = 0
+    report: Report | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "report"}
 
 
 def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | None = None, *,
                 rules: str | Path | RulePack | None = "default", format_kind: str | None = None,
-                drop_duplicates: bool = True, trim: bool = True) -> CleanSummary:
+                drop_duplicates: bool = True, trim: bool = True, tokenizer: str | Path | None = None,
+                dry_run: bool = False) -> CleanSummary:
     """Write the good lines of `path` to `output` and the others, with line and reason, to
-    `quarantine`; a line is broken when it shows any format error the text audit reports."""
+    `quarantine`; a line is broken when it shows any format error the text audit reports.
+    `dry_run` decides and audits every line but writes nothing."""
+    from dataaudit.text.extract import extract
+    from dataaudit.text.report import text_report
+
     path, output = Path(path), Path(output)
     if output.resolve() == path.resolve() or (quarantine is not None and Path(quarantine).resolve() == path.resolve()):
         raise InputError(f"{path}: cleaning writes a new file; give an output path other than the input")
     kind = text_kind(path, format_kind)
     if kind is None:
         raise InputError(f"{path}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
-    spec = text_spec(str(path), kind, load_rules(rules).rules.checks.text, ESTIMATE, unit="line")
+    loaded = load_rules(rules)
+    spec = text_spec(str(path), kind, loaded.rules.checks.text, token_counter(tokenizer), unit="line")
     assert spec.layout is not None
-    summary = CleanSummary(output=str(output), quarantine=None if quarantine is None else str(quarantine))
+    after = TextPartial(replace(spec, name=str(output)))
+    summary = CleanSummary(output=str(output), quarantine=None if quarantine is None else str(quarantine), kind=kind)
     seen: dict[int, int] = {}
     with ExitStack() as stack:
-        good = stack.enter_context(_atomic(output))
-        bad = stack.enter_context(_atomic(Path(quarantine))) if quarantine is not None else None
+        good = None if dry_run else stack.enter_context(atomic_file(output))
+        bad = None if dry_run or quarantine is None else stack.enter_context(atomic_file(Path(quarantine)))
         for numbers, raw in numbered_chunks(path):
             checked = [check_line(line, spec.layout) for line in raw]
             hashes = _canonical_hashes(checked)
+            kept: list[Line] = []
             for number, line, result, digest in zip(numbers, raw, checked, hashes, strict=True):
                 summary.lines += 1
                 reason = None
@@ -85,8 +97,14 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                     continue
                 cleaned = _trimmed(line) if trim else line
                 summary.trimmed += cleaned is not line
-                summary.kept += 1
-                good.write(cleaned)
+                summary.bytes_out += len(cleaned)
+                kept.append(result if cleaned is line else check_line(cleaned, spec.layout))
+                if good is not None:
+                    good.write(cleaned)
+            after.add(list(range(summary.kept + 1, summary.kept + len(kept) + 1)), kept)
+            summary.kept += len(kept)
+    source = {"path": str(output), "format": "jsonl", "kind": kind, "bytes": summary.bytes_out}
+    summary.report = text_report(extract(after), source, loaded)
     return summary
 
 
@@ -112,18 +130,3 @@ def _trimmed(raw: bytes) -> bytes:
         return raw
     end = raw[len(raw.rstrip(b"\r\n")):]
     return json.dumps(record, ensure_ascii=False).encode("utf-8") + end
-
-
-@contextmanager
-def _atomic(destination: Path) -> Iterator[IO[bytes]]:
-    try:
-        fd, name = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"{destination}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-        os.replace(name, destination)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise

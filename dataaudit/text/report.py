@@ -4,6 +4,7 @@ size check; the table checks do not apply and say so."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from dataaudit.io.digest import file_sha256
 from dataaudit.profile.model import DuplicateProfile, Profile
@@ -11,6 +12,7 @@ from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.model import CheckStatus, Report, created_now
 from dataaudit.rules.load import LoadedRules
 from dataaudit.text.audit import profile_text_file
+from dataaudit.text.model import TextProfile
 from dataaudit.text.tables import text_tables
 
 APPLY = ("text.", "size.rows")
@@ -18,20 +20,26 @@ APPLY = ("text.", "size.rows")
 
 def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict: bool = False,
                     tokenizer: str | Path | None = None, chunk_lines: int | None = None) -> Report:
-    from dataaudit import __version__
-    from dataaudit.checks import run_checks
-
     path = Path(path)
     text = profile_text_file(path, kind, loaded.rules.checks.text, tokenizer, chunk_lines)
     source = {"path": str(path), "format": "jsonl", "kind": kind, "bytes": path.stat().st_size,
               "sha256": file_sha256(path)}
+    return text_report(text, source, loaded, strict=strict)
+
+
+def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, *, strict: bool = False) -> Report:
+    """The report of a profiled fine-tuning file; `source` says which (path, format, kind, bytes)."""
+    from dataaudit import __version__
+    from dataaudit.checks import run_checks
+
+    kind = source["kind"]
     profile = Profile(rows=text.records, columns=[], features=[], ignored={}, label=None,
                       duplicates=DuplicateProfile(0, [], 0, [], 0, 0, []), missing_per_row=[],
                       missing_per_row_examples={}, source=source, text=[text])
     findings, statuses = run_checks(profile, loaded.rules)
     reason = f"a table check; a {kind} JSONL file is audited by the text checks"
     return Report(
-        source=source | {"name": str(path)},
+        source=source | {"name": source["path"]},
         target=None,
         rules={"name": loaded.name, "path": loaded.path},
         strict=strict,

@@ -1,0 +1,56 @@
+"""`dataaudit clean chats.jsonl`: the fine-tuning form of `clean_files`, with the table clean's
+destinations, refusals, manifest and exit code, so both cleans look alike from the outside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dataaudit.errors import InputError
+from dataaudit.preprocess import manifest as manifests
+from dataaudit.preprocess.clean import CleanRun, destinations
+from dataaudit.preprocess.writers import atomic_json, atomic_text, output_format
+from dataaudit.rules.model import RulePack
+from dataaudit.text.clean import CleanSummary, clean_jsonl
+
+
+def clean_jsonl_files(data: Path, output: Path, *, rules: str | Path | RulePack | None = "default",
+                      format_kind: str | None = None, quarantine: Path | None = None, manifest: Path | None = None,
+                      report: Path | None = None, dry_run: bool = False, force: bool = False) -> CleanRun:
+    """Clean `data` into `output`, the quarantine beside it (OUTPUT.quarantine.jsonl) and a
+    manifest (OUTPUT.manifest.json); the run's report is the text audit of `output`."""
+    output, quarantine, manifest = destinations(Path(data), Path(output), quarantine, manifest, force, report)
+    for path in (output, quarantine):
+        if output_format(path) != "jsonl":
+            raise InputError(f"{path}: the lines of a JSONL file are written as JSONL; name it .jsonl")
+    summary = clean_jsonl(data, output, quarantine, rules=rules, format_kind=format_kind, dry_run=dry_run)
+    assert summary.report is not None
+    written = {"output": None, "quarantine": None}
+    if not dry_run:
+        written = {"output": manifests.file_entry(output, "jsonl"),
+                   "quarantine": manifests.file_entry(quarantine, "jsonl")}
+    built = build_manifest(summary, {"input": manifests.file_entry(Path(data), "jsonl"), **written})
+    if not dry_run:
+        atomic_json(manifest, built)
+        if report is not None:
+            from dataaudit.report.formats import Format, render
+
+            atomic_text(report, render(summary.report, Format.JSON))
+    return CleanRun(summary.report, None, built, output, quarantine, manifest, not dry_run)
+
+
+def build_manifest(summary: CleanSummary, files: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
+    """Which bytes went in and came out, how many lines and why the others left; no clock time,
+    so the same input gives the same manifest."""
+    report = summary.report
+    assert report is not None
+    return {
+        "tool": manifests.tool_entry(),
+        "files": files,
+        "lines": {"in": summary.lines, "out": summary.kept, "quarantined": sum(summary.quarantined.values()),
+                  "trimmed": summary.trimmed},
+        "quarantine_reasons": summary.quarantined,
+        "parameters": {"format_kind": summary.kind, "rules": report.rules, "drop_duplicates": True, "trim": True},
+        "audit": {"passed_after": report.passed, "fail findings": report.counts["fail"],
+                  "warn findings": report.counts["warn"]},
+    }
