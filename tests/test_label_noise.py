@@ -180,7 +180,7 @@ def test_installed_command_runs_the_model_checks(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["--folds", "1"], "--folds"),
     (["--sample", "5"], "--sample"),
-    (["--jobs", "0"], "jobs must be a positive number"),
+    (["--jobs", "0"], "--jobs"),
 ])
 def test_bad_model_options_are_usage_errors(args: list[str], message: str) -> None:
     _, stderr = invoke(["audit", DATA / "iris.csv", "-t", "target", "--label-noise", *args], 2)

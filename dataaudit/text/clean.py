@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from dataaudit.errors import InputError
+from dataaudit.io.digest import file_sha256
 from dataaudit.preprocess.writers import atomic_file
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
@@ -104,6 +105,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
             after.add(list(range(summary.kept + 1, summary.kept + len(kept) + 1)), kept)
             summary.kept += len(kept)
     source = {"path": str(output), "format": "jsonl", "kind": kind, "bytes": summary.bytes_out}
+    if not dry_run:
+        source["sha256"] = file_sha256(output)
     summary.report = text_report(extract(after), source, loaded)
     return summary
 
