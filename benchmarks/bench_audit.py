@@ -11,6 +11,8 @@ the work), the same for every tool.
 This script only reports; it never asserts a time or memory limit.
 
     python benchmarks/bench_audit.py --rows 1000000 --repeat 3 --peers pandas,pandera,gx
+
+The peers (``peer_checks.py``) do the checks of dataaudit's default audit with their own API.
 """
 
 from __future__ import annotations
@@ -31,78 +33,14 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-LABELS = ["cat", "dog", "bird", "fish"]
-PEERS = {"pandas": "pandas", "pandera": "pandera", "gx": "great_expectations"}
+PEER_SCRIPT = Path(__file__).resolve().parent / "peer_checks.py"
+#: peer name -> the module it needs (a peer whose module is missing is skipped)
+PEERS = {"pandas": "pandas", "pandera": "pandera", "gx": "great_expectations", "pandera-min": "pandera",
+         "gx-min": "great_expectations"}
 PEER_ALIASES = {"great_expectations": "gx", "great-expectations": "gx"}
+#: the table's name for a peer, where its own name would not say what it is
+PEER_TITLES = {"pandas": "pandas baseline"}
 STARTUP_RUNS = 5
-
-# --------------------------------------------------------------------------- #
-# peer programs: each runs as `python -c CODE FILE` and prints one JSON line
-# --------------------------------------------------------------------------- #
-READ = """
-import json, sys
-import pandas as pd
-path = sys.argv[1]
-if path.endswith(".parquet"):
-    df = pd.read_parquet(path)
-elif path.endswith(".jsonl"):
-    df = pd.read_json(path, lines=True)
-else:
-    df = pd.read_csv(path, engine="pyarrow", sep="\\t" if path.endswith(".tsv") else ",")
-"""
-
-PANDAS_CODE = (
-    READ
-    + """
-nulls = df.isna().sum()
-exact = df.duplicated().sum()
-feature = df.drop(columns="id").duplicated().sum()
-labels = df["label"].value_counts()
-print(json.dumps({"null_cells": int(nulls.sum()), "exact_duplicates": int(exact),
-                  "feature_duplicates": int(feature), "label_values": len(labels)}))
-"""
-)
-
-PANDERA_CODE = (
-    READ
-    + """
-try:
-    import pandera.pandas as pa
-except ImportError:
-    import pandera as pa
-from pandera.errors import SchemaErrors
-columns = {c: pa.Column(nullable=False) for c in df.columns}
-columns["label"] = pa.Column(checks=pa.Check.isin(LABELS), nullable=False)
-try:
-    pa.DataFrameSchema(columns).validate(df, lazy=True)
-    failures = 0
-except SchemaErrors as exc:
-    failures = len(exc.failure_cases)
-print(json.dumps({"failure_cases": failures}))
-""".replace("LABELS", repr(LABELS))
-)
-
-GX_CODE = (
-    READ
-    + """
-import great_expectations as gx
-context = gx.get_context(mode="ephemeral")
-batch = (context.data_sources.add_pandas("bench").add_dataframe_asset("frame")
-         .add_batch_definition_whole_dataframe("all")
-         .get_batch(batch_parameters={"dataframe": df}))
-suite = context.suites.add(gx.ExpectationSuite(name="bench"))
-for col in df.columns:
-    suite.add_expectation(gx.expectations.ExpectColumnValuesToNotBeNull(column=col))
-suite.add_expectation(gx.expectations.ExpectColumnValuesToBeInSet(
-    column="label", value_set=LABELS))
-result = batch.validate(suite)
-print(json.dumps({"success": bool(result.success),
-                  "failed_expectations": sum(not r.success for r in result.results)}))
-""".replace("LABELS", repr(LABELS))
-)
-
-PEER_CODE = {"pandas": PANDAS_CODE, "pandera": PANDERA_CODE, "gx": GX_CODE}
-
 
 # --------------------------------------------------------------------------- #
 # measuring one subprocess
@@ -346,12 +284,13 @@ def _report_problem(report: Path) -> str | None:
 
 
 def bench_peer(peer: str, data: Path, rows: int, repeat: int, timeout: float | None) -> Result:
-    """A peer library as `python -c CODE FILE`, or skipped if it is not importable."""
+    """A peer as `python peer_checks.py PEER FILE`, or skipped if its library is not importable."""
+    tool = PEER_TITLES.get(peer, peer)
     if importlib.util.find_spec(PEERS[peer]) is None:
-        return Result(peer, rows, status="skipped", note="skipped: not installed")
+        return Result(tool, rows, status="skipped", note="skipped: not installed")
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
-    cmd = [sys.executable, "-c", PEER_CODE[peer], str(data)]
-    return measure(peer, cmd, rows, repeat, (0,), timeout, env)
+    cmd = [sys.executable, str(PEER_SCRIPT), peer, str(data)]
+    return measure(tool, cmd, rows, repeat, (0,), timeout, env)
 
 
 def bench_startup(timeout: float | None) -> Result:
@@ -491,7 +430,7 @@ def format_table(results: list[Result]) -> str:
 def ratios(results: list[Result]) -> dict[str, float | None]:
     """dataaudit / pandas for median time and peak RSS (None when either is missing)."""
     by = {r.tool: r for r in results if r.status == "ok"}
-    da, pd_ = by.get("dataaudit"), by.get("pandas")
+    da, pd_ = by.get("dataaudit"), by.get(PEER_TITLES["pandas"])
     if not (da and pd_):
         return {"time": None, "memory": None}
 
@@ -505,6 +444,14 @@ def format_ratio(ratio: dict[str, float | None]) -> str:
     if ratio["time"] is None:
         return "dataaudit/pandas: n/a (one of them did not run)"
     return f"dataaudit/pandas: time {ratio['time']:.2f}x, memory {_fmt(ratio['memory'], '.2f')}x"
+
+
+def format_peer_checks(peers: list[str]) -> list[str]:
+    """One line per peer: what it checks (``peer_checks.CHECKS``)."""
+    from peer_checks import CHECKS, READS  # the sibling script, on sys.path when this one runs
+
+    return [f"peers read the file with {READS}",
+            *(f"{PEER_TITLES.get(peer, peer)} checks: {CHECKS[peer]}" for peer in peers)]
 
 
 def format_startup(r: Result) -> str:
@@ -525,7 +472,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
     p.add_argument("--repeat", type=int, default=3, help="runs per tool; median reported")
     p.add_argument(
-        "--peers", default="pandas,pandera,gx", help="comma list of pandas, pandera, gx (pandas always runs)"
+        "--peers", default="pandas,pandera,gx",
+        help="comma list of pandas, pandera, gx (the default audit's checks), pandera-min, gx-min (nulls and the "
+             "label set only); pandas always runs"
     )
     p.add_argument(
         "--format", default="csv", choices=["csv", "tsv", "parquet", "jsonl"], help="dataset file format (default csv)"
@@ -650,6 +599,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(results))
     print(format_ratio(ratio))
     print(format_startup(startup))
+    print("\n".join(format_peer_checks(args.peers)))
     if split_results:
         print(f"\nsplits: train {args.rows:,} rows + test {args.split_rows:,} rows")
         print(format_table(split_results))
