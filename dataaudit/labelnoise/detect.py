@@ -16,10 +16,13 @@ def label_issues(y: np.ndarray, by_model: dict[str, np.ndarray], ranking: np.nda
 
     A row is a candidate when every model's probabilities flag it (`filter_by`, by default: the
     model predicts another class), and at most confident learning's estimate of the number of
-    wrong labels (`num_label_issues` on `ranking`) are kept. Two models of different kinds
-    rarely misjudge the same honest row, and the estimate keeps a weak model's many errors from
-    all becoming suspects. Measured on injected flips against filtering each model alone, the
-    blend alone, and the agreement without the cap (benchmarks/bench_label_noise.py, README).
+    wrong labels are kept: `num_label_issues` on `ranking`, counted on the calibrated joint (rows
+    sum to the given class counts, as `noise_rates` reports them), which cleanlab documents as the
+    cutoff for a ranking; the uncalibrated count undercounts with few classes. Two models of
+    different kinds rarely misjudge the same honest row, and the estimate keeps a weak model's
+    many errors from all becoming suspects. Measured on injected flips against filtering each
+    model alone, the blend alone, the agreement without the cap and with the uncalibrated cap
+    (benchmarks/bench_label_noise.py, README).
     """
     from cleanlab.count import num_label_issues
     from cleanlab.filter import find_label_issues
@@ -31,7 +34,7 @@ def label_issues(y: np.ndarray, by_model: dict[str, np.ndarray], ranking: np.nda
     index = np.flatnonzero(flagged)
     confidence = ranking[index, y[index]]
     ranked = index[np.lexsort((index, confidence))]
-    return ranked[: num_label_issues(labels=y, pred_probs=ranking)]
+    return ranked[: num_label_issues(labels=y, pred_probs=ranking, estimation_method="off_diagonal_calibrated")]
 
 
 def noise_rates(y: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, float]:
