@@ -272,5 +272,5 @@ def _frame(batches: list[pa.RecordBatch], schema: pa.Schema) -> Any:
 
 def _input_entry(data: Any, the_plan: Plan) -> dict[str, Any] | None:
     if isinstance(data, (str, Path)):
-        return manifests.file_entry(Path(data), the_plan.source.format)
+        return manifests.file_entry(Path(data), the_plan.source.format, the_plan.before.source.get("sha256"))
     return {"path": None, "format": the_plan.source.format, "rows": the_plan.rows_in}
