@@ -115,6 +115,7 @@ def audit(
         sample=None if model_rules is None else model_step.sample_spec(model_rules),
     )
     observers = validators(source.columns, pack, schema=schema, gx_suite=gx_suite)
+    unobserved = source  # a second pass (text columns) must not feed the validators again
     source, seen = observed(source, observers)
     sources[next(iter(sources))] = source
     path = source.info.get("path")
@@ -134,7 +135,8 @@ def audit(
         profile = model_step.with_label_quality(profile, model_rules, spec.tokens, getattr(runner, "jobs", jobs))
     profile.source["problems"] = [asdict(p) for p in source.problems]
     if text_columns:
-        profile = with_text(profile, profile_text_columns(source, text_columns, target, pack.checks.text, tokenizer))
+        profile = with_text(profile, profile_text_columns(unobserved, text_columns, target, pack.checks.text,
+                                                          tokenizer))
     findings, statuses = run_checks(profile, pack)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     return Report(

@@ -170,3 +170,14 @@ def test_schema_findings_do_not_depend_on_chunking(rows: list[tuple[str, str]], 
     assert examples("a", "greater_than_or_equal_to(0)") == rows_where(0, lambda c: integer(c) and int(c) < 0)
     assert examples("b", "less_than_or_equal_to(20)") == rows_where(1, lambda c: integer(c) and int(c) > 20)
     assert examples("b", "not_nullable") == rows_where(1, lambda c: c in ("", "NA"))
+
+
+def test_a_second_pass_for_text_columns_does_not_count_schema_failures_twice() -> None:
+    schema = pa.DataFrameSchema({"body_mass_g": pa.Column(float, pa.Check.lt(4000), nullable=True, coerce=True)})
+
+    def failures(**options: object) -> int:
+        report = dataaudit.audit(PENGUINS, target="species", schema=schema, **options)
+        return sum(f.observed for f in report.findings if f.check == "schema.pandera")
+
+    assert failures() > 0
+    assert failures(text_columns=["island"]) == failures()
