@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean reports browser
+.PHONY: demo test bench clean reports browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
