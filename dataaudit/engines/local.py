@@ -26,7 +26,6 @@ from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.spec import ProfileSpec
 
 _DONE = object()
-partial_factory = functools.partial
 
 
 class Accumulator(Protocol):
@@ -59,7 +58,7 @@ class LocalEngine:
         return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
 
     def profile(self, source: Source, spec: ProfileSpec) -> Profile:
-        partial = self.accumulate(source, partial_factory(PartialProfile.create, spec, source.columns))
+        partial = self.accumulate(source, functools.partial(PartialProfile.create, spec, source.columns))
         return extract(partial, source.info)
 
     def accumulate(self, source: Source, create: Callable[[], A]) -> A:
@@ -80,11 +79,6 @@ class LocalEngine:
                 partial = profile_in_processes(chunks, create, self.jobs)
         source.info["engine"] = self.name
         return partial
-
-
-def profile_source(source: Source, spec: ProfileSpec) -> Profile:
-    """The whole pass in this process, as `audit` runs it by default."""
-    return LocalEngine().profile(source, spec)
 
 
 def resolve_jobs(jobs: int) -> int:

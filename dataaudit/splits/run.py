@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from dataaudit.engines import Engine
-from dataaudit.engines.local import partial_factory
 from dataaudit.errors import InputError
 from dataaudit.io import Source
 from dataaudit.profile.model import Profile
@@ -61,7 +61,7 @@ def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: 
     keys = KeySpec(features, spec.target, group_column)
     profiles: list[SplitProfile] = []
     for name, source in sources.items():
-        partial = accumulate(source, partial_factory(SplitPartial.create, spec, keys, source.columns))
+        partial = accumulate(source, functools.partial(SplitPartial.create, spec, keys, source.columns))
         profiles.append(extract_split(name, partial, source.info))
     comparison = compare_splits(profiles, spec, features, group_column)
     return replace(profiles[0].profile, splits=comparison), profiles
