@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
-from dataaudit.io import DEFAULT_CHUNK_ROWS, Source
+from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.digest import file_sha256
 from dataaudit.report.model import Report, created_now
 from dataaudit.rules.load import load_rules
@@ -93,18 +92,19 @@ def audit(
     source = next(iter(sources.values()))
     target = target if target is not None else pack.target
     if target is not None:
-        _require_column(source, target, "target column")
+        source.require(target, "target column")
     reasons = {c: "named in the rules (columns.ignore)" for c in pack.columns.ignore}
     reasons.update({c: "named with --ignore-column" for c in ignore_columns})
     for column in reasons:
-        _require_column(source, column, "ignored column")
+        source.require(column, "ignored column")
     if group_column is not None:
         if len(sources) < 2:
             raise InputError("a group column is compared across splits: give at least one more split")
-        split_run.require_group_column(sources, group_column)
+        for each in sources.values():
+            each.require(group_column, "group column")
         reasons.setdefault(group_column, "the group column of the splits")
     for column in text_columns:
-        _require_column(source, column, "text column")
+        source.require(column, "text column")
     if target in reasons:
         raise InputError(f"{source.name}: column {target!r} is both the target and ignored")
     mv = pack.missing_values
@@ -154,11 +154,3 @@ def audit(
     )
 
 
-
-def _require_column(source: Source, column: str, what: str) -> None:
-    if column in source.columns:
-        return
-    close = difflib.get_close_matches(column, source.columns, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    shown = ", ".join(source.columns[:20]) + (" ..." if len(source.columns) > 20 else "")
-    raise InputError(f"{source.name}: {what} {column!r} not found{hint}; columns are: {shown}")

@@ -3,11 +3,14 @@ rows it had to set aside."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+
+from dataaudit.errors import InputError
 
 DEFAULT_CHUNK_ROWS = 65_536
 
@@ -40,3 +43,13 @@ class Source:
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         return self.read()
+
+    def require(self, column: str, what: str) -> None:
+        """Raise `InputError` naming the source, the missing column, a close match and the
+        columns there are, so a typo is one line to fix."""
+        if column in self.columns:
+            return
+        close = difflib.get_close_matches(column, self.columns, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        shown = ", ".join(self.columns[:20]) + (" ..." if len(self.columns) > 20 else "")
+        raise InputError(f"{self.name}: {what} {column!r} not found{hint}; columns are: {shown}")

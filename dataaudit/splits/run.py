@@ -43,13 +43,6 @@ def shared_features(sources: dict[str, Source], spec: ProfileSpec) -> tuple[str,
     return tuple(c for c in first.columns if spec.role(c) == "feature" and all(c in s.columns for s in others))
 
 
-def require_group_column(sources: dict[str, Source], column: str) -> None:
-    for source in sources.values():
-        if column not in source.columns:
-            raise InputError(f"{source.name}: group column {column!r} not found; columns are: "
-                             + ", ".join(source.columns[:20]) + (" ..." if len(source.columns) > 20 else ""))
-
-
 def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: str | None,
                    engine: Engine) -> tuple[Profile, list[SplitProfile]]:
     """The reference's profile with the comparison of all splits attached (`Profile.splits`),
