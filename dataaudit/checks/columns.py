@@ -27,7 +27,7 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     for column in profile.columns:
         if column.role != "feature" or not column.present:
             continue
-        if _constant(column):
+        if is_constant(column):
             value = column.top_values[0][0] if column.top_values else f"{column.numeric.min:g}"
             results.add("columns.constant", rules.constant.severity,
                         f"Column {column.name!r} holds one value ({value!r}) in all {column.present:,} "
@@ -44,7 +44,7 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
             _mixed(column, rules, results)
 
 
-def _constant(column: ColumnProfile) -> bool:
+def is_constant(column: ColumnProfile) -> bool:
     if column.type in ("integer", "float"):
         return column.numeric is not None and column.numeric.min == column.numeric.max
     return column.top_values is not None and len(column.top_values) == 1 and column.type != "mixed"

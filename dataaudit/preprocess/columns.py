@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.checks.columns import _constant as is_constant
+from dataaudit.checks.columns import is_constant
 from dataaudit.preprocess.base import Step, Tally, is_text, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile

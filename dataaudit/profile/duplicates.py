@@ -24,16 +24,16 @@ def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, 
     codes_of_hash = np.array([key_code[label_keys[int(h)]] for h in hashes], dtype=np.int64)
     label_code = _lookup(labels, hashes, codes_of_hash)
 
-    exact = _repeats(whole)
+    exact = repeats(whole)
     same_label = combine([features, label_code.astype(np.uint64)], len(rows))
-    feature = _repeats(same_label)
+    feature = repeats(same_label)
     shared = pd.Series(features, copy=False).duplicated(keep=False).to_numpy()
     groups, involved, examples = _conflicts(rows[shared], features[shared], label_code[shared], keys, k)
     return DuplicateProfile(
         exact_rows=int(exact.sum()),
-        exact_examples=_pairs(rows, whole, exact, k),
+        exact_examples=repeat_pairs(rows, whole, exact, k),
         feature_rows=int(feature.sum()),
-        feature_examples=_pairs(rows, same_label, feature & ~exact, k),
+        feature_examples=repeat_pairs(rows, same_label, feature & ~exact, k),
         conflict_groups=groups,
         conflict_rows=involved,
         conflict_examples=examples,
@@ -70,12 +70,12 @@ def _lookup(values: np.ndarray, keys: np.ndarray, codes: np.ndarray) -> np.ndarr
     return out
 
 
-def _repeats(hashes: np.ndarray) -> np.ndarray:
+def repeats(hashes: np.ndarray) -> np.ndarray:
     """Which rows repeat an earlier row's hash (pandas' hash table: linear, no sort)."""
     return pd.Series(hashes, copy=False).duplicated(keep="first").to_numpy()
 
 
-def _pairs(rows: np.ndarray, hashes: np.ndarray, repeated: np.ndarray, k: int) -> list[tuple[int, int]]:
+def repeat_pairs(rows: np.ndarray, hashes: np.ndarray, repeated: np.ndarray, k: int) -> list[tuple[int, int]]:
     """(row, the earlier row it repeats) for the first k repeated rows."""
     return [(int(rows[i]), int(rows[np.argmax(hashes == hashes[i])])) for i in np.flatnonzero(repeated)[:k]]
 

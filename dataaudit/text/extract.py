@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dataaudit.profile.duplicates import _pairs, _repeats
+from dataaudit.profile.duplicates import repeat_pairs, repeats
 from dataaudit.text.minhash import near_duplicates
 from dataaudit.text.model import TextProfile
 from dataaudit.text.partial import TextPartial, compact
@@ -18,7 +18,7 @@ def extract(partial: TextPartial) -> TextProfile:
     k = spec.examples
     b = compact(partial.blocks, spec.num_perm)
     partial.blocks.append(b)
-    repeated = _repeats(b.whole)
+    repeated = repeats(b.whole)
     near = near_duplicates(b.signatures, spec.near_threshold, skip=repeated)
     near_pairs = sorted(zip(b.numbers[near.copies].tolist(), b.numbers[near.first].tolist(), strict=True))
     groups, involved, conflict_examples = _conflicts(b.numbers, b.prompt, b.answer, k)
@@ -46,7 +46,7 @@ def extract(partial: TextPartial) -> TextProfile:
         markup_kinds=dict(sorted(partial.markup.items())),
         markup_lines=partial.markup_lines,
         duplicates=int(repeated.sum()),
-        duplicate_examples=_pairs(b.numbers, b.whole, repeated, k),
+        duplicate_examples=repeat_pairs(b.numbers, b.whole, repeated, k),
         near_duplicates=len(near_pairs),
         near_duplicate_clusters=near.clusters,
         near_duplicate_examples=near_pairs[:k],
