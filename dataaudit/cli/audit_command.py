@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dataaudit.cli.common import EXIT_ERROR, pair_outputs, reports_errors
+from dataaudit.cli.common import EXIT_ERROR, check_jobs, pair_outputs, reports_errors
 from dataaudit.cli.deliver import FORMATS, deliver
 from dataaudit.cli.group import cli
 from dataaudit.cli.split_options import group_option, split_option
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 @click.option("--spark-master", metavar="URL",
               help="Spark master for --engine spark (local[4], spark://host:7077, yarn).  "
                    "[default: $SPARK_MASTER, else local[*]]")
-@click.option("-j", "--jobs", type=int, callback=lambda _ctx, _param, value: _check_jobs(value),
+@click.option("-j", "--jobs", type=int, callback=check_jobs,
               help="Worker processes of the local engine, also the folds --label-noise fits at once; -1 for one "
                    "per core.  [default: 1]")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal anyway).")
@@ -109,12 +109,6 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
     destinations = pair_outputs(formats or ("console",), outputs)
     report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
     return deliver(report, destinations, summary)
-
-
-def _check_jobs(value: int | None) -> int | None:
-    if value is not None and (value == 0 or value < -1):
-        raise click.BadParameter(f"{value}: give a positive number of processes, or -1 for one per core")
-    return value
 
 
 def _engine(name: str | None, spark_master: str | None, jobs: int | None, quiet: bool) -> Engine:

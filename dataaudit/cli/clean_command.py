@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, reports_errors
+from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, check_jobs, reports_errors
 from dataaudit.cli.group import cli
 
 
@@ -42,7 +42,7 @@ from dataaudit.cli.group import cli
               help="Rows sampled for the label model (stratified, seeded).  [default: the rule pack's, 100000]")
 @click.option("--folds", type=click.IntRange(2, 50), metavar="K",
               help="Cross-validation folds of the label model.  [default: the rule pack's, 5]")
-@click.option("-j", "--jobs", type=int,
+@click.option("-j", "--jobs", type=int, callback=check_jobs,
               help="Worker processes of the first audit and folds of the label model fitted at once; -1 for one "
                    "per core.  [default: 1]")
 @click.option("--format-kind", type=click.Choice(["chat", "prompt-completion", "instruction", "table"]),

@@ -31,6 +31,13 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def check_jobs(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    """The --jobs of every command: a positive number of processes, or -1 for one per core."""
+    if value is not None and (value == 0 or value < -1):
+        raise click.BadParameter(f"{value}: give a positive number of processes, or -1 for one per core")
+    return value
+
+
 def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """Match each --format with its --output (None: stdout)."""
     if not outputs:
