@@ -21,7 +21,8 @@ from dataaudit.testing import generate, write
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
-pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")]
 pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installed (pip install 'dataaudit[spark]')")
 
 PENGUINS = str(DATA / "penguins.csv")
