@@ -52,6 +52,9 @@ from dataaudit.cli.group import cli
 @click.option("--completion-key", metavar="KEY",
               help="Clean a JSONL file as prompt/completion, its answer under KEY (canonical_solution in "
                    "HumanEval-style files).  [default: the rule pack's, completion]")
+@click.option("--trim/--no-trim", default=None,
+              help="Trim leading and trailing whitespace of a fine-tuning file's texts, or keep it (code, whose "
+                   "indentation matters).  [default: the rule pack's preprocess.normalize_text, true]")
 @click.option("--strip-metadata/--keep-metadata", default=None,
               help="Drop from a fine-tuning file's kept lines the top-level keys its layout does not read (id, "
                    "source, ...), or keep them.  [default: the rule pack's preprocess.strip_metadata, false]")
@@ -60,7 +63,7 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
           save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...], report_path: Path | None,
           dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
           sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None, prompt_key: str | None,
-          completion_key: str | None, strip_metadata: bool | None) -> None:
+          completion_key: str | None, trim: bool | None, strip_metadata: bool | None) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
     Disguised missing values become nulls, text is trimmed and NFKC-normalized, label
@@ -98,12 +101,9 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
                               quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds,
                               jobs=jobs)
         sys.exit(_clean_jsonl(data, output, rules, kind, quarantine, manifest, report_path, dry_run, force,
-                              strip_metadata=strip_metadata, prompt_key=prompt_key, completion_key=completion_key))
-    if strip_metadata is not None:
-        from dataaudit.errors import InputError
-
-        raise InputError(f"{data}: --{'strip' if strip_metadata else 'keep'}-metadata applies to fine-tuning JSONL "
-                         "files; a table's columns are kept or dropped by the `preprocess:` steps")
+                              trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
+                              completion_key=completion_key))
+    _refuse_text_options(data, trim=trim, strip_metadata=strip_metadata)
 
     run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
                       fitted=fitted, save_fitted=save_fitted, report=report_path, dry_run=dry_run, force=force,
@@ -143,9 +143,21 @@ def _refuse_table_options(data: Path, kind: str, **options: Any) -> None:
                          "(pass --format-kind table to clean it as a table)")
 
 
+def _refuse_text_options(data: Path, trim: bool | None, strip_metadata: bool | None) -> None:
+    """Options of the fine-tuning clean given for a table: one line, exit 2, nothing written."""
+    from dataaudit.errors import InputError
+
+    given = [flags[value] for flags, value in ((("--no-trim", "--trim"), trim),
+                                                (("--keep-metadata", "--strip-metadata"), strip_metadata))
+             if value is not None]
+    if given:
+        raise InputError(f"{data}: {given[0]} applies to fine-tuning JSONL files; a table is cleaned by the rule "
+                         "pack's `preprocess:` steps")
+
+
 def _clean_jsonl(data: Path, output: Path, rules: str, kind: str, quarantine: Path | None, manifest: Path | None,
                  report: Path | None, dry_run: bool, force: bool, **text_options: Any) -> int:
-    """`text_options` are `clean_jsonl_files`'s strip_metadata, prompt_key and completion_key."""
+    """`text_options` are `clean_jsonl_files`'s trim, strip_metadata, prompt_key and completion_key."""
     from dataaudit.report.console import render_console
     from dataaudit.text.clean_files import clean_jsonl_files
 

@@ -47,6 +47,7 @@ class CleanSummary:
     kind: str = ""
     #: a prompt/completion file's keys: prompt_key, completion_key
     keys: dict[str, str] = field(default_factory=dict)
+    trim: bool = True
     strip_metadata: bool = False
     bytes_out: int = 0
     report: Report | None = field(default=None, repr=False)
@@ -57,14 +58,16 @@ class CleanSummary:
 
 def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | None = None, *,
                 rules: str | Path | RulePack | None = "default", format_kind: str | None = None,
-                drop_duplicates: bool = True, trim: bool = True, strip_metadata: bool | None = None,
+                drop_duplicates: bool = True, trim: bool | None = None, strip_metadata: bool | None = None,
                 prompt_key: str | None = None, completion_key: str | None = None,
                 tokenizer: str | Path | None = None, dry_run: bool = False) -> CleanSummary:
     """Write the good lines of `path` to `output` and the others, with line and reason, to
     `quarantine`; a line is broken when it shows any format error the text audit reports.
-    Metadata keys are kept unless `strip_metadata` (default: the rule pack's
-    `preprocess.strip_metadata`); `prompt_key` and `completion_key` name a prompt/completion
-    file's keys as for the audit. `dry_run` decides and audits every line but writes nothing."""
+    Texts are trimmed when `trim` (default: the rule pack's `preprocess.normalize_text`; code,
+    whose indentation is its meaning, wants False). Metadata keys are kept unless
+    `strip_metadata` (default: the pack's `preprocess.strip_metadata`). `prompt_key` and
+    `completion_key` name a prompt/completion file's keys as for the audit. `dry_run` decides
+    and audits every line but writes nothing."""
     from dataaudit.text.extract import extract
     from dataaudit.text.report import text_report
 
@@ -74,14 +77,16 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     kind, loaded = text_layout(path, format_kind, load_rules(rules), prompt_key, completion_key)
     if kind is None:
         raise InputError(f"{path}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
-    strip = loaded.rules.preprocess.strip_metadata if strip_metadata is None else strip_metadata
+    steps = loaded.rules.preprocess
+    trim = steps.normalize_text if trim is None else trim
+    strip = steps.strip_metadata if strip_metadata is None else strip_metadata
     spec = text_spec(str(path), kind, loaded.rules.checks.text, token_counter(tokenizer), unit="line")
     layout = spec.layout
     assert layout is not None
     after = TextPartial(replace(spec, name=str(output)))
     summary = CleanSummary(output=str(output), quarantine=None if quarantine is None else str(quarantine), kind=kind,
                            keys=dict(zip(("prompt_key", "completion_key"), layout.required, strict=True))
-                           if kind == PROMPT_COMPLETION else {}, strip_metadata=strip)
+                           if kind == PROMPT_COMPLETION else {}, trim=trim, strip_metadata=strip)
     seen: dict[int, int] = {}
     with ExitStack() as stack:
         good = None if dry_run else stack.enter_context(atomic_file(output))
