@@ -12,10 +12,10 @@ import pytest
 
 from dataaudit.checks.text import Rules
 from dataaudit.text.audit import profile_text_file
-from tests.cli_helpers import invoke, run
+from tests.cli_helpers import invoke
 from tests.conftest import DATA
+from tests.text_helpers import RUNNERS, audit_json, small_pack
 
-RUNNERS = {"invoke": invoke, "run": run}
 CHAT = DATA / "text" / "hhh_alignment_chat_head.jsonl"
 LINES = CHAT.read_bytes().splitlines(keepends=True)
 #: the lines of the head that repeat an earlier conversation (see tests/data/SOURCES.md)
@@ -25,21 +25,12 @@ KEPT = [n for n in range(1, len(LINES) + 1) if n not in DUPLICATES]
 
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
-    """The default pack wants 100 rows and no duplicate; this is a 30-line head on purpose."""
-    pack = tmp_path / "small.yaml"
-    pack.write_text("checks:\n  size:\n    min_rows: {warn: 1, fail: 1}\n", encoding="utf-8")
-    return pack
-
-
-def _report(runner: str, args: list, code: int, tmp_path: Path) -> dict:
-    path = tmp_path / "report.json"
-    RUNNERS[runner](["audit", *args, "-f", "json", "-o", path], code)
-    return json.loads(path.read_text("utf-8"))
+    return small_pack(tmp_path)
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_metadata_is_an_info_finding_naming_keys_and_counts(runner: str, tmp_path: Path) -> None:
-    report = _report(runner, [CHAT], 1, tmp_path)  # the duplicates fail the gate, not the metadata
+    report = audit_json(runner, [CHAT], 1, tmp_path)  # the duplicates fail the gate, not the metadata
     (metadata,) = [f for f in report["findings"] if f["check"] == "text.metadata"]
     assert metadata["severity"] == "info"
     assert metadata["details"]["keys"] == {"subset": 30}
@@ -75,7 +66,7 @@ def test_strip_metadata_drops_only_the_metadata_keys(runner: str, tmp_path: Path
     manifest = json.loads(tmp_path.joinpath("chat.clean.manifest.json").read_text("utf-8"))
     assert manifest["lines"]["stripped"] == 18 and manifest["parameters"]["strip_metadata"] is True
     assert "18 without their metadata" in stderr
-    report = _report(runner, [out, "-r", small], 1, tmp_path)
+    report = audit_json(runner, [out, "-r", small], 1, tmp_path)
     assert "text.metadata" not in {f["check"] for f in report["findings"]}
 
 
@@ -105,7 +96,7 @@ def with_message_key(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_unknown_key_inside_a_message_is_a_line_error_naming_key_and_line(runner: str, with_message_key: Path,
                                                                         tmp_path: Path, small: Path) -> None:
-    report = _report(runner, [with_message_key], 1, tmp_path)
+    report = audit_json(runner, [with_message_key], 1, tmp_path)
     (error,) = [f for f in report["findings"] if f["check"] == "text.format_errors"]
     assert (error["details"]["kind"], error["details"]["keys"], error["examples"]) == (
         "unknown_key", {"messages[].rating": 1}, [4])

@@ -12,10 +12,10 @@ import pytest
 
 from dataaudit.api import audit
 from dataaudit.errors import InputError
-from tests.cli_helpers import invoke, run
+from tests.cli_helpers import invoke
 from tests.conftest import DATA
+from tests.text_helpers import RUNNERS, audit_json, small_pack
 
-RUNNERS = {"invoke": invoke, "run": run}
 TEXT = DATA / "text"
 HUMANEVAL = TEXT / "humaneval_head.jsonl"
 PROBLEMS = [json.loads(line) for line in HUMANEVAL.read_text("utf-8").splitlines()]
@@ -24,16 +24,7 @@ KEYS = ["--prompt-key", "prompt", "--completion-key", "canonical_solution"]
 
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
-    """The default pack wants 100 rows; this is a 20-problem head on purpose."""
-    pack = tmp_path / "small.yaml"
-    pack.write_text("checks:\n  size:\n    min_rows: {warn: 1, fail: 1}\n", encoding="utf-8")
-    return pack
-
-
-def _report(runner: str, args: list, code: int, tmp_path: Path) -> dict:
-    path = tmp_path / "report.json"
-    RUNNERS[runner](["audit", *args, "-f", "json", "-o", path], code)
-    return json.loads(path.read_text("utf-8"))
+    return small_pack(tmp_path)
 
 
 def _table(report: dict, table: str) -> dict:
@@ -42,7 +33,7 @@ def _table(report: dict, table: str) -> dict:
 
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_humaneval_audits_with_its_keys_named(runner: str, tmp_path: Path, small: Path) -> None:
-    report = _report(runner, [HUMANEVAL, "-r", small, *KEYS], 0, tmp_path)
+    report = audit_json(runner, [HUMANEVAL, "-r", small, *KEYS], 0, tmp_path)
     assert report["source"]["kind"] == "prompt-completion"
     assert not [f for f in report["findings"] if f["check"] == "text.format_errors"]
     (metadata,) = [f for f in report["findings"] if f["check"] == "text.metadata"]
@@ -62,7 +53,7 @@ def test_a_repeated_problem_is_a_duplicate_whatever_its_metadata(runner: str, tm
     again = {**PROBLEMS[2], "task_id": "HumanEval/2-copy"}
     path = tmp_path / "humaneval.jsonl"
     path.write_bytes(HUMANEVAL.read_bytes() + json.dumps(again).encode() + b"\n")
-    report = _report(runner, [path, *KEYS], 0, tmp_path)
+    report = audit_json(runner, [path, *KEYS], 0, tmp_path)
     (duplicates,) = [f for f in report["findings"] if f["check"] == "text.duplicates"]
     assert duplicates["details"]["repeats"] == [[21, 3]]
     assert duplicates["severity"] == "warn"  # 1 of 21 (4.8%): past the warn level, under the fail level
@@ -71,7 +62,7 @@ def test_a_repeated_problem_is_a_duplicate_whatever_its_metadata(runner: str, tm
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_without_the_keys_one_line_names_the_missing_and_the_extra_keys(runner: str, tmp_path: Path,
                                                                          small: Path) -> None:
-    report = _report(runner, [HUMANEVAL, "--format-kind", "prompt-completion"], 1, tmp_path)
+    report = audit_json(runner, [HUMANEVAL, "--format-kind", "prompt-completion"], 1, tmp_path)
     (error,) = [f for f in report["findings"] if f["check"] == "text.format_errors"]
     assert (error["details"]["kind"], error["details"]["keys"]) == ("field_missing", {"completion": 20})
     message = error["message"]
