@@ -117,3 +117,12 @@ def test_listed_allowed_keys_make_every_other_top_level_key_an_error() -> None:
     assert text.metadata == {}
     listed = profile_text_file(CHAT, "chat", Rules(allowed_keys=["subset"]))
     assert (listed.errors, listed.metadata) == ({}, {"subset": 30})
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_fine_tuning_options_on_a_table_are_refused(runner: str, tmp_path: Path) -> None:
+    for flag in ("--strip-metadata", "--keep-metadata", "--no-trim"):
+        _, stderr = RUNNERS[runner](["clean", DATA / "iris.csv", "-t", "target", "-o", tmp_path / "out.csv", flag], 2)
+        assert stderr == f"dataaudit: error: {DATA / 'iris.csv'}: {flag} applies to fine-tuning JSONL files; a table " \
+                         "is cleaned by the rule pack's `preprocess:` steps\n"
+    assert list(tmp_path.iterdir()) == []
