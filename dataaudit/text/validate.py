@@ -27,7 +27,7 @@ ERROR_KINDS = {
     "message_not_object": "a message that is not a JSON object",
     "message_missing_field": "a message without 'role' or 'content'",
     "content_not_text": "message content that is neither a string nor a list of text parts",
-    "unknown_key": "a key outside the allowed keys",
+    "unknown_key": "a key outside the allowed keys (in a message, or at the top when the rule pack lists them)",
     "unknown_role": "a role outside the allowed roles",
     "empty_content": "empty or whitespace-only content",
     "no_assistant": "a conversation without an assistant message",
