@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, check_jobs, reports_errors
+from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, check_jobs, reports_errors
 from dataaudit.cli.group import cli
 
 
@@ -33,6 +33,8 @@ from dataaudit.cli.group import cli
               help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite existing output, quarantine and manifest files.")
+@click.option("--allow-large-quarantine", is_flag=True,
+              help="Allow quarantining more than half of the rows, or every row of a class (refused otherwise).")
 @click.option("--delimiter", help="CSV field delimiter (detected when not given).")
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
 @click.option("--quarantine-suspected-labels", is_flag=True,
@@ -62,8 +64,9 @@ from dataaudit.cli.group import cli
 def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
           save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...], report_path: Path | None,
           dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
-          sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None, prompt_key: str | None,
-          completion_key: str | None, trim: bool | None, strip_metadata: bool | None) -> None:
+          sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None,
+          allow_large_quarantine: bool, prompt_key: str | None, completion_key: str | None, trim: bool | None,
+          strip_metadata: bool | None) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
     Disguised missing values become nulls, text is trimmed and NFKC-normalized, label
@@ -76,8 +79,12 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
     reason, texts are trimmed, every other line is kept byte for byte; the output gets the
     text audit.
 
+    A clean that would quarantine more than half of the rows, or every row of a class, is
+    refused before anything is written (a dry run shows the numbers and says so), unless
+    --allow-large-quarantine or the rule pack's `preprocess.allow_large_quarantine` allows it.
+
     Exit codes: 0 the cleaned data passes the gate, 1 it still fails, 2 usage or input error
-    (also: OUTPUT is the input, or exists without --force).
+    (also: OUTPUT is the input, or exists without --force; the clean is refused).
 
     \b
     Examples:
@@ -99,7 +106,7 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
         _refuse_table_options(data, kind, target=target, fitted=fitted, save_fitted=save_fitted,
                               ignore_column=ignore_columns, delimiter=delimiter, encoding=encoding,
                               quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds,
-                              jobs=jobs)
+                              jobs=jobs, allow_large_quarantine=allow_large_quarantine)
         sys.exit(_clean_jsonl(data, output, rules, kind, quarantine, manifest, report_path, dry_run, force,
                               trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
                               completion_key=completion_key))
@@ -108,7 +115,8 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
     run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
                       fitted=fitted, save_fitted=save_fitted, report=report_path, dry_run=dry_run, force=force,
                       ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
-                      quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs)
+                      quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
+                      allow_large_quarantine=allow_large_quarantine)
     click.echo(render_console(run.report), nl=False)
     if quarantine_suspected_labels:
         click.echo(_label_model_note(run.manifest["parameters"]["label_model"]), err=True)
@@ -120,6 +128,9 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
     else:
         click.echo(f"dataaudit: dry run, nothing written: {rows['out']:,} rows would be kept, "
                    f"{rows['quarantined']:,} quarantined", err=True)
+    if run.refused is not None:
+        click.echo(f"dataaudit: a real run would be refused: {run.refused}", err=True)
+        sys.exit(EXIT_ERROR)
     sys.exit(EXIT_PASSED if run.report.passed else EXIT_FAILED)
 
 
