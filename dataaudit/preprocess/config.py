@@ -47,3 +47,4 @@ class Preprocess(Section):
     impute: Impute = Impute()
     scale: Literal["none", "standard", "minmax", "robust"] = "none"
     encode: Encode = Encode()
+    strip_metadata: bool = False                # fine-tuning JSONL: drop top-level keys the layout does not read
