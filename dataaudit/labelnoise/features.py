@@ -1,10 +1,11 @@
 """From the sampled rows as read (often all strings) to model inputs, without hand tuning.
 
 A column is numeric when nearly all its present values parse as numbers; otherwise it is free
-text (TF-IDF) when its values are several words long and nearly all differ (however few rows the
-sample has), a category when it has few distinct values (gradient boosting splits on categories
-natively), free text when its values are several words long, and a category of its most frequent
-values otherwise. Columns unique per row (ids) carry no signal and are left out.
+text (TF-IDF) when its values are several words long and either nearly all differ (even in a
+sample of a few dozen rows, where a category of one-off values would teach nothing) or are too
+many for a category; a category when it has few distinct values (gradient boosting splits on
+categories natively), and a category of its most frequent values otherwise. Columns unique per
+row (ids) carry no signal and are left out.
 """
 
 from __future__ import annotations
