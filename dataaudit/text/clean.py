@@ -2,15 +2,16 @@
 quarantine file with their line number and reason; every other line is copied byte for byte,
 except that leading and trailing whitespace of its texts is trimmed when asked.
 
-Both files are written atomically (`preprocess.writers.atomic_file`), so a failed run never
-leaves a half-written output. The kept lines are profiled by the text audit as they are
+Both files are files of one run (`dataaudit.output`): renamed into place together when
+complete, so a failed run never leaves a half-written output. The kept lines are profiled by the text audit as they are
 written, so the report judges exactly the bytes of the output, without reading it again.
 """
 
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pandas as pd
 
 from dataaudit.errors import InputError
 from dataaudit.io.digest import file_sha256
-from dataaudit.preprocess.writers import atomic_file
+from dataaudit.output import Outputs, all_or_nothing
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -54,10 +55,11 @@ class CleanSummary:
 def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | None = None, *,
                 rules: str | Path | RulePack | None = "default", format_kind: str | None = None,
                 drop_duplicates: bool = True, trim: bool = True, tokenizer: str | Path | None = None,
-                dry_run: bool = False) -> CleanSummary:
+                dry_run: bool = False, outputs: Outputs | None = None) -> CleanSummary:
     """Write the good lines of `path` to `output` and the others, with line and reason, to
     `quarantine`; a line is broken when it shows any format error the text audit reports.
-    `dry_run` decides and audits every line but writes nothing."""
+    `dry_run` decides and audits every line but writes nothing. With `outputs` both files join
+    that run's files (renamed when it commits), else they are renamed when this returns."""
     from dataaudit.text.extract import extract
     from dataaudit.text.report import text_report
 
@@ -73,9 +75,11 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     after = TextPartial(replace(spec, name=str(output)))
     summary = CleanSummary(output=str(output), quarantine=None if quarantine is None else str(quarantine), kind=kind)
     seen: dict[int, int] = {}
-    with ExitStack() as stack:
-        good = None if dry_run else stack.enter_context(atomic_file(output))
-        bad = None if dry_run or quarantine is None else stack.enter_context(atomic_file(Path(quarantine)))
+    with _files_of(outputs) as files:
+        good_file = None if dry_run else files.open(output)
+        bad_file = None if dry_run or quarantine is None else files.open(Path(quarantine))
+        good = None if good_file is None else good_file.handle
+        bad = None if bad_file is None else bad_file.handle
         for numbers, raw in numbered_chunks(path):
             checked = [check_line(line, spec.layout) for line in raw]
             hashes = _canonical_hashes(checked)
@@ -104,11 +108,24 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                     good.write(cleaned)
             after.add(list(range(summary.kept + 1, summary.kept + len(kept) + 1)), kept)
             summary.kept += len(kept)
+        for file in (good_file, bad_file):
+            if file is not None:
+                file.finish()
     source = {"path": str(output), "format": "jsonl", "kind": kind, "bytes": summary.bytes_out}
-    if not dry_run:
-        source["sha256"] = file_sha256(output)
+    if good_file is not None:
+        source["sha256"] = file_sha256(good_file.content)
     summary.report = text_report(extract(after), source, loaded)
     return summary
+
+
+@contextmanager
+def _files_of(outputs: Outputs | None) -> Iterator[Outputs]:
+    """The caller's run, or one of this clean's own."""
+    if outputs is not None:
+        yield outputs
+        return
+    with all_or_nothing() as own:
+        yield own
 
 
 def _canonical_hashes(checked: list[Line]) -> list[int | None]:
