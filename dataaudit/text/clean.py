@@ -20,7 +20,7 @@ import pandas as pd
 
 from dataaudit.errors import InputError
 from dataaudit.io.digest import file_sha256
-from dataaudit.output import Outputs, all_or_nothing
+from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -64,8 +64,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     from dataaudit.text.report import text_report
 
     path, output = Path(path), Path(output)
-    if output.resolve() == path.resolve() or (quarantine is not None and Path(quarantine).resolve() == path.resolve()):
-        raise InputError(f"{path}: cleaning writes a new file; give an output path other than the input")
+    check_destinations((output, quarantine), (path,))
     kind = text_kind(path, format_kind)
     if kind is None:
         raise InputError(f"{path}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
