@@ -176,6 +176,11 @@ def test_the_python_result_writes_the_same_files(tmp_path: Path) -> None:
     assert pd.read_parquet(tmp_path / "p.parquet").equals(result.data)
     with pytest.raises(OutputError, match="already exists"):
         result.write_to(tmp_path / "p.parquet")
+    source = tmp_path / "in.csv"
+    shutil.copy(DATA / "penguins.csv", source)
+    with pytest.raises(OutputError, match="refusing to overwrite the input"):
+        dataaudit.clean(source, target="species").write_to(tmp_path / "p2.csv", quarantine=source, force=True)
+    assert file_sha256(source) == file_sha256(DATA / "penguins.csv")
 
 
 def test_the_after_report_as_json_carries_the_clean_tables(tmp_path: Path, data: Path) -> None:

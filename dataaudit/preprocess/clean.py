@@ -51,8 +51,10 @@ class CleanResult:
     def write_to(self, output: str | Path, quarantine: str | Path | None = None,
                  manifest: str | Path | None = None, *, force: bool = False) -> dict[str, Any]:
         """Write data, quarantine and manifest (paths beside `output` by default); returns the
-        manifest with the files' SHA-256."""
-        output, quarantine_path, manifest_path = destinations(Path(output), quarantine, manifest, force)
+        manifest with the files' SHA-256. The cleaned file, when it was one, is not a destination."""
+        source = self.manifest["files"]["input"] or {}
+        output, quarantine_path, manifest_path = destinations(Path(output), quarantine, manifest, force,
+                                                              inputs=(source.get("path"),))
         kept, held = (pa.Table.from_pandas(frame, preserve_index=False)
                       for frame in (self.data, self.quarantine))
         with all_or_nothing() as outputs, FileSink(outputs, output, quarantine_path) as sink:
