@@ -27,7 +27,10 @@ import errno
 import io
 import json
 import os
+import signal
+import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,10 +71,18 @@ def check_destinations(destinations: Iterable[PathLike | None], inputs: Iterable
 def _identity(path: Path) -> tuple[int, int] | None:
     """Device and inode of the file a path leads to (through symlinks), None when there is none."""
     try:
-        stat = os.stat(path)
+        found = os.stat(path)
     except OSError:
         return None
-    return stat.st_dev, stat.st_ino
+    return found.st_dev, found.st_ino
+
+
+def _in_place(path: Path) -> bool:
+    """A destination that exists and is no regular file (`/dev/stdout`, a pipe) is written in place."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _check_writable(path: Path, exists: bool, overwrite: bool) -> None:
@@ -79,7 +90,7 @@ def _check_writable(path: Path, exists: bool, overwrite: bool) -> None:
         raise OutputError(f"{path}: is a directory")
     if exists and not overwrite:
         raise OutputError(f"{path}: already exists; pass --force to overwrite it")
-    if exists and not Path(os.path.realpath(path)).is_file():
+    if _in_place(path):
         if not os.access(path, os.W_OK):
             raise OutputError(f"{path}: cannot write: permission denied")
         return
@@ -103,12 +114,12 @@ class AtomicFile:
 
     def __init__(self, path: PathLike) -> None:
         self.path = Path(path)
-        self.target = Path(os.path.realpath(self.path))  # a symlinked destination keeps its link
+        self.target = self.path if _in_place(self.path) else Path(os.path.realpath(self.path))  # a link stays one
         self.temp: Path | None = None
         self.finished = self.renamed = False
         try:
-            if self.target.exists() and not self.target.is_file():
-                raw = _raw_file(os.open(self.target, os.O_WRONLY | os.O_TRUNC))
+            if _in_place(self.path):
+                raw = _raw_file(os.open(self.path, os.O_WRONLY | os.O_TRUNC))
             else:
                 fd, temp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.",
                                             suffix=TEMPORARY_SUFFIX)
@@ -186,12 +197,15 @@ class Outputs:
         return self.text(path, json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n")
 
     def commit(self) -> None:
-        """Finish every file, then rename them in the order they were opened."""
+        """Finish every file, then rename them in the order they were opened; an interruption
+        that arrives during the renames waits until they are done, so that it cannot leave some
+        files new and others old."""
         try:
             for file in self.files:
                 file.finish()
-            for file in self.files:
-                file.rename()
+            with _interruptions_held():
+                for file in self.files:
+                    file.rename()
         except BaseException:
             self.abort()
             raise
@@ -238,6 +252,25 @@ def remove_temporaries() -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
         _temporaries.discard(temp)
+
+
+@contextmanager
+def _interruptions_held() -> Iterator[None]:
+    """SIGINT and SIGTERM received in the block are raised again when it ends (by the handlers
+    that were in place, so an ignored signal stays ignored)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, lambda signum, _frame: held.append(signum)) for signum in signals}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(held):
+            signal.raise_signal(signum)
 
 
 def _raw_file(fd: int) -> io.RawIOBase:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import shutil
 import signal
@@ -260,6 +261,31 @@ def test_ctrl_c_during_clean_exits_130_and_leaves_the_older_outputs(tmp_path: Pa
     _, stderr = invoke(_clean(data, out), 130)
     assert stderr == "dataaudit: interrupted\n"
     assert _state(tmp_path) == before
+
+
+def test_an_interruption_during_the_renames_waits_for_them(tmp_path: Path, data: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after the first of a clean's files is renamed: the others follow, then exit 130."""
+    out = tmp_path / "out.csv"
+    real_replace = os.replace
+
+    def replace_then_interrupt(source: str, destination: str) -> None:
+        real_replace(source, destination)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(output.os, "replace", replace_then_interrupt)
+    _, stderr = invoke(["clean", data, "-t", "label", "-o", out], 130)
+    monkeypatch.undo()
+    assert stderr.endswith("dataaudit: interrupted\n")
+    assert set(_state(tmp_path)) == {"data.csv", "out.csv", "out.quarantine.csv", "out.manifest.json"}
+    manifest = json.loads((tmp_path / "out.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"]["output"]["sha256"] == file_sha256(out)
+
+
+def test_a_device_destination_is_written_in_place(tmp_path: Path) -> None:
+    """`-o /dev/stdout` (a pipe here) is written to, not renamed over."""
+    stdout, _ = run(["audit", PENGUINS, "-t", "species", "-f", "json", "-o", "/dev/stdout"], 0)
+    assert json.loads(stdout)["dataset"]["rows"] == 344
 
 
 SIGNAL_ON_FIRST_WRITE = """
