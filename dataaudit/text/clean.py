@@ -2,9 +2,10 @@
 quarantine file with their line number and reason; every other line is copied byte for byte,
 except that leading and trailing whitespace of its texts is trimmed when asked.
 
-Both files are files of one run (`dataaudit.output`): renamed into place together when
-complete, so a failed run never leaves a half-written output. The kept lines are profiled by the text audit as they are
-written, so the report judges exactly the bytes of the output, without reading it again.
+Both files are files of one run (`dataaudit.output`), renamed into place together when
+complete, so a failed run never leaves a half-written output. The kept lines are profiled by
+the text audit as they are written, so the report judges exactly the bytes of the output,
+without reading it again.
 """
 
 from __future__ import annotations
