@@ -21,6 +21,10 @@ class InputError(DataAuditError):
     """The dataset cannot be read as given (missing file, wrong format, corrupt row, bad column)."""
 
 
+class OutputError(DataAuditError):
+    """A file cannot be written (an input named as a destination, a full disk); the message names it."""
+
+
 class RulesError(DataAuditError):
     """A rule pack is unknown or invalid; the message names the file and line."""
 

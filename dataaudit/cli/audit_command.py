@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dataaudit.cli.common import EXIT_ERROR, check_jobs, pair_outputs, reports_errors
-from dataaudit.cli.deliver import FORMATS, deliver
+from dataaudit.cli.common import EXIT_ERROR, check_jobs, reports_errors
+from dataaudit.cli.deliver import FORMATS, checked_destinations, deliver
 from dataaudit.cli.group import cli
 from dataaudit.cli.split_options import group_option, split_option
 
@@ -112,7 +112,9 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
     """Audit one DATA; the remaining options are `dataaudit.audit`'s keyword arguments by name."""
     from dataaudit.api import audit as run_audit
 
-    destinations = pair_outputs(formats or ("console",), outputs)
+    read = audit_options
+    inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["tokenizer"])
+    destinations = checked_destinations(formats, outputs, inputs)
     report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
     return deliver(report, destinations, summary)
 

@@ -3,15 +3,17 @@ quarantine file with their line number and reason; every other line is copied by
 except that leading and trailing whitespace of its texts is trimmed, and its metadata keys
 dropped, when asked.
 
-Both files are written atomically (`preprocess.writers.atomic_file`), so a failed run never
-leaves a half-written output. The kept lines are profiled by the text audit as they are
-written, so the report judges exactly the bytes of the output, without reading it again.
+Both files are files of one run (`dataaudit.output`), renamed into place together when
+complete, so a failed run never leaves a half-written output. The kept lines are profiled by
+the text audit as they are written, so the report judges exactly the bytes of the output,
+without reading it again.
 """
 
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import pandas as pd
 
 from dataaudit.errors import InputError
 from dataaudit.io.digest import file_sha256
-from dataaudit.preprocess.writers import atomic_file
+from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -60,20 +62,21 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                 rules: str | Path | RulePack | None = "default", format_kind: str | None = None,
                 drop_duplicates: bool = True, trim: bool | None = None, strip_metadata: bool | None = None,
                 prompt_key: str | None = None, completion_key: str | None = None,
-                tokenizer: str | Path | None = None, dry_run: bool = False) -> CleanSummary:
+                tokenizer: str | Path | None = None, dry_run: bool = False,
+                outputs: Outputs | None = None) -> CleanSummary:
     """Write the good lines of `path` to `output` and the others, with line and reason, to
     `quarantine`; a line is broken when it shows any format error the text audit reports.
     Texts are trimmed when `trim` (default: the rule pack's `preprocess.normalize_text`; code,
     whose indentation is its meaning, wants False). Metadata keys are kept unless
     `strip_metadata` (default: the pack's `preprocess.strip_metadata`). `prompt_key` and
     `completion_key` name a prompt/completion file's keys as for the audit. `dry_run` decides
-    and audits every line but writes nothing."""
+    and audits every line but writes nothing. With `outputs` both files join that run's files
+    (renamed when it commits), else they are renamed when this returns."""
     from dataaudit.text.extract import extract
     from dataaudit.text.report import text_report
 
     path, output = Path(path), Path(output)
-    if output.resolve() == path.resolve() or (quarantine is not None and Path(quarantine).resolve() == path.resolve()):
-        raise InputError(f"{path}: cleaning writes a new file; give an output path other than the input")
+    check_destinations((output, quarantine), (path,))
     kind, loaded = text_layout(path, format_kind, load_rules(rules), prompt_key, completion_key)
     if kind is None:
         raise InputError(f"{path}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
@@ -88,9 +91,11 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                            keys=dict(zip(("prompt_key", "completion_key"), layout.required, strict=True))
                            if kind == PROMPT_COMPLETION else {}, trim=trim, strip_metadata=strip)
     seen: dict[int, int] = {}
-    with ExitStack() as stack:
-        good = None if dry_run else stack.enter_context(atomic_file(output))
-        bad = None if dry_run or quarantine is None else stack.enter_context(atomic_file(Path(quarantine)))
+    with _files_of(outputs) as files:
+        good_file = None if dry_run else files.open(output)
+        bad_file = None if dry_run or quarantine is None else files.open(Path(quarantine))
+        good = None if good_file is None else good_file.handle
+        bad = None if bad_file is None else bad_file.handle
         for numbers, raw in numbered_chunks(path):
             checked = [check_line(line, layout) for line in raw]
             hashes = _canonical_hashes(checked)
@@ -121,11 +126,24 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                     good.write(cleaned)
             after.add(list(range(summary.kept + 1, summary.kept + len(kept) + 1)), kept)
             summary.kept += len(kept)
+        for file in (good_file, bad_file):
+            if file is not None:
+                file.finish()
     source = {"path": str(output), "format": "jsonl", "kind": kind, "bytes": summary.bytes_out}
-    if not dry_run:
-        source["sha256"] = file_sha256(output)
+    if good_file is not None:
+        source["sha256"] = file_sha256(good_file.content)
     summary.report = text_report(extract(after), source, loaded)
     return summary
+
+
+@contextmanager
+def _files_of(outputs: Outputs | None) -> Iterator[Outputs]:
+    """The caller's run, or one of this clean's own."""
+    if outputs is not None:
+        yield outputs
+        return
+    with all_or_nothing() as own:
+        yield own
 
 
 def _canonical_hashes(checked: list[Line]) -> list[int | None]:
