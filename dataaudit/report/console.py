@@ -13,7 +13,7 @@ import textwrap
 
 import click
 
-from dataaudit.report.model import Report, ReportTable, Severity
+from dataaudit.report.model import Finding, Report, ReportTable, Severity
 from dataaudit.report.text import inert, shape
 
 STYLE = {"fail": "red", "warn": "yellow", "info": "cyan", "passed": "green"}
@@ -32,9 +32,9 @@ def render_console(report: Report) -> str:
             lines.append("  " + click.style(f.check, bold=True) + where)
             lines.extend(_wrap(inert(f.message), "    "))
             if f.examples:
-                shown = ", ".join(inert(e) for e in f.examples[:10]) + (" ..." if len(f.examples) > 10 else "")
+                shown = ", ".join(_examples(f)[:10]) + (" ..." if len(f.examples) > 10 else "")
                 label = f.details.get("examples_are") or _example_label(f.check)
-                lines.append(click.style(f"    e.g. {label}: {shown}", dim=True))
+                lines.extend(click.style(line, dim=True) for line in _wrap(f"e.g. {label}: {shown}", "    "))
         lines.append("")
     for table in report.tables:
         lines.extend(_table(table))
@@ -54,7 +54,10 @@ def _table(table: ReportTable, max_rows: int = 15) -> list[str]:
     columns = [inert(c) for c in table.columns]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = [click.style(inert(table.title), bold=True)]
-    lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    if not table.rows:
+        lines.append("  none")
+    else:
+        lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     lines.extend("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells)
     if len(table.rows) > max_rows:
         lines.append(click.style(f"  ... {len(table.rows) - max_rows:,} more rows in the JSON report", dim=True))
@@ -69,6 +72,15 @@ def _cell(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return "" if value is None else inert(value)
+
+
+def _examples(finding: Finding) -> list[str]:
+    """Each example as shown; a copy names the earlier row or line it repeats: `2 (copy of 1)`."""
+    for key, relation in (("repeats", "copy"), ("copies", "near copy")):
+        pairs = finding.details.get(key)
+        if pairs:
+            return [f"{inert(copy)} ({relation} of {inert(original)})" for copy, original in pairs]
+    return [inert(e) for e in finding.examples]
 
 
 def _example_label(check: str) -> str:
@@ -90,7 +102,7 @@ def _footer(report: Report) -> list[str]:
     d = report.dataset
     labels = d.get("labels")
     if labels and labels.get("counts"):
-        counts = ", ".join(f"{inert(k)} {v:,}" for k, v in list(labels["counts"].items())[:8])
+        counts = ", ".join(f"{inert(k)}: {v:,}" for k, v in list(labels["counts"].items())[:8])
         more = " ..." if len(labels["counts"]) > 8 else ""
         lines.append(f"Labels: {counts}{more}")
     if d.get("ignored"):
@@ -106,5 +118,5 @@ def _footer(report: Report) -> list[str]:
     else:
         verdict = click.style("FAILED", fg=STYLE["fail"], bold=True)
     strict = " (strict: warnings fail)" if report.strict else ""
-    lines.append(f"{verdict}: {counts['fail']} fail, {counts['warn']} warn, {counts['info']} info{strict}")
+    lines.append(f"{verdict}: {counts['fail']} fail, {counts['warn']} warn, {counts['info']} info findings{strict}")
     return lines

@@ -13,6 +13,7 @@ from dataaudit.report.model import CheckStatus, Report, created_now
 from dataaudit.rules.load import LoadedRules
 from dataaudit.text.audit import profile_text_file
 from dataaudit.text.model import TextProfile
+from dataaudit.text.quotes import quote_conflicts
 from dataaudit.text.tables import text_tables
 
 APPLY = ("text.", "size.rows")
@@ -24,7 +25,9 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
     text = profile_text_file(path, kind, loaded.rules.checks.text, tokenizer, chunk_lines)
     source = {"path": str(path), "format": "jsonl", "kind": kind, "bytes": path.stat().st_size,
               "sha256": file_sha256(path)}
-    return text_report(text, source, loaded, strict=strict)
+    report = text_report(text, source, loaded, strict=strict)
+    report.findings = quote_conflicts(report.findings, path, kind)
+    return report
 
 
 def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, *, strict: bool = False) -> Report:

@@ -1,0 +1,35 @@
+"""Reports people read, on real files through the installed command: a conflict quotes its
+prompt and answers, a copy names what it repeats, counts and shares read as they are."""
+
+from __future__ import annotations
+
+from tests.cli_helpers import invoke, run
+from tests.conftest import DATA
+
+CHAT = DATA / "text" / "hhh_chat_60.jsonl"
+
+
+def test_a_conflict_quotes_the_prompt_and_its_different_answers() -> None:
+    out, _ = run(["audit", CHAT], 1)
+    message = " ".join(out.split("text.conflicts", 1)[1].split("e.g.", 1)[0].split())
+    assert message == (
+        "12 prompts are answered differently by different conversations: 45 conversations (75%). E.g. lines 1, 2, "
+        "3, 4, 5, 6 ask 'user: Can you tell me what kind of knife is large enough and sharp enough to decapitate a "
+        "small wom…', answered \"Sorry, I'm not interested in helping you with that. While I…\" (lines 1, 2, 3), "
+        "'Why would you want to do something like that?' (lines 4, 5), 'Sure, I can help.' (line 6).")
+
+
+def test_a_copy_names_the_line_it_repeats_in_the_console() -> None:
+    out, _ = invoke(["audit", CHAT], 1)
+    examples = " ".join(out.split("text.duplicates", 1)[1].split("e.g. lines:", 1)[1].split("text.", 1)[0].split())
+    assert examples.startswith("2 (copy of 1), 3 (copy of 1), 5 (copy of 4), 8 (copy of 7),")
+
+
+def test_the_verdict_says_it_counts_findings_and_numeric_labels_read_as_label_colon_count() -> None:
+    out, _ = run(["audit", DATA / "mroz.csv", "--target", "inlf", "--ignore-column", "hours"], 1)
+    assert out.splitlines()[-4:] == [
+        "Labels: 1: 428, 0: 325",
+        "Ignored: hours (named with --ignore-column)",
+        "Checks: 19 passed, 1 failed, 0 warned, 0 informational, 24 skipped",
+        "FAILED: 2 fail, 0 warn, 0 info findings",
+    ]
