@@ -13,8 +13,8 @@ import textwrap
 
 import click
 
-from dataaudit.report.model import Finding, Report, ReportTable, Severity
-from dataaudit.report.text import inert, shape
+from dataaudit.report.model import Report, ReportTable, Severity
+from dataaudit.report.text import inert, shape, shown_examples
 
 STYLE = {"fail": "red", "warn": "yellow", "info": "cyan", "passed": "green"}
 WIDTH = 100
@@ -32,7 +32,7 @@ def render_console(report: Report) -> str:
             lines.append("  " + click.style(f.check, bold=True) + where)
             lines.extend(_wrap(inert(f.message), "    "))
             if f.examples:
-                shown = ", ".join(_examples(f)[:10]) + (" ..." if len(f.examples) > 10 else "")
+                shown = ", ".join(inert(e) for e in shown_examples(f)[:10]) + (" ..." if len(f.examples) > 10 else "")
                 label = f.details.get("examples_are") or _example_label(f.check)
                 lines.extend(click.style(line, dim=True) for line in _wrap(f"e.g. {label}: {shown}", "    "))
         lines.append("")
@@ -72,15 +72,6 @@ def _cell(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return "" if value is None else inert(value)
-
-
-def _examples(finding: Finding) -> list[str]:
-    """Each example as shown; a copy names the earlier row or line it repeats: `2 (copy of 1)`."""
-    for key, relation in (("repeats", "copy"), ("copies", "near copy")):
-        pairs = finding.details.get(key)
-        if pairs:
-            return [f"{inert(copy)} ({relation} of {inert(original)})" for copy, original in pairs]
-    return [inert(e) for e in finding.examples]
 
 
 def _example_label(check: str) -> str:

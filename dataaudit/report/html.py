@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import PurePath
 from typing import Any
 
 from dataaudit.report.model import Report, Severity
-from dataaudit.report.text import printable, shape
+from dataaudit.report.text import printable, shape, shown_examples
 
 MAX_TABLE_ROWS = 500
 
@@ -44,7 +45,9 @@ def _template() -> Any:
                       autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True,
                       finalize=_shown)
     env.filters["cell"] = _cell
+    env.filters["file_name"] = lambda name: PurePath(str(name)).name  # the full path is on the dataset card
     env.globals["shape"] = shape
+    env.globals["shown_examples"] = shown_examples
     return env.get_template("report.html.j2")
 
 

@@ -4,7 +4,10 @@ dropped, and nothing from the data read by a CI runner as a command."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dataaudit.report.model import Finding
 
 # C0 and C1 controls, DEL, and the invisible characters that reorder or break a line: bidi marks,
 # embeddings, overrides and isolates (a U+202E can make `exe.txt` read `txt.exe`), line and
@@ -28,6 +31,16 @@ def inert(text: object, keep: str = "") -> str:
 
     Every line-based format (console, annotations, Markdown, JUnit) shows data through this."""
     return _COMMAND.sub("\\\\", printable(text, keep))
+
+
+def shown_examples(finding: Finding) -> list[str]:
+    """A finding's examples as a person reads them: a copy names the earlier row or line it
+    repeats, `2 (copy of 1)`. Raw text: each renderer escapes it its own way."""
+    for key, relation in (("repeats", "copy"), ("copies", "near copy")):
+        pairs = finding.details.get(key)
+        if pairs:
+            return [f"{copy} ({relation} of {original})" for copy, original in pairs]
+    return [str(e) for e in finding.examples]
 
 
 def shape(dataset: dict[str, Any]) -> str:

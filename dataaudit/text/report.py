@@ -48,7 +48,9 @@ def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, 
         strict=strict,
         dataset=dataset_summary(profile) | {
             "kind": kind, "texts": text.texts, "messages": text.messages, "tokenizer": text.tokenizer,
-            "tokens_estimated": text.tokens_estimated,
+            "tokens_estimated": text.tokens_estimated, "roles": text.roles,
+            "copies": {"exact": text.duplicates, "near": text.near_duplicates,
+                       "conflicting_answers": text.conflict_records},
         },
         checks=[s if s.check.startswith(APPLY) else CheckStatus(s.check, s.description, "skipped", reason)
                 for s in statuses],
