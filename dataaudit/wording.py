@@ -25,3 +25,8 @@ def pct(part: float, whole: float) -> str:
         digits += 1
         text = f"{share:.{digits}f}"
     return f"{text}%"
+
+
+def verb(count: int, one: str, many: str) -> str:
+    """The word that agrees with `count`: `verb(1, "is", "are")` is `is`."""
+    return one if count == 1 else many

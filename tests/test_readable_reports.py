@@ -33,3 +33,18 @@ def test_the_verdict_says_it_counts_findings_and_numeric_labels_read_as_label_co
         "Checks: 19 passed, 1 failed, 0 warned, 0 informational, 24 skipped",
         "FAILED: 2 fail, 0 warn, 0 info findings",
     ]
+
+
+def test_one_row_is_singular_and_names_the_row_it_repeats() -> None:
+    out, _ = run(["audit", DATA / "iris.csv", "--target", "target"], 0)
+    assert "    1 row (0.7%) is an exact duplicate of an earlier row.\n    e.g. rows: 142 (copy of 101)\n" in out
+
+
+def test_a_chat_html_report_draws_its_charts_and_no_empty_column_table(tmp_path) -> None:
+    page = tmp_path / "chats.html"
+    run(["audit", CHAT, "-f", "html", "-o", page], 1)
+    html = page.read_text(encoding="utf-8")
+    for chart in ("lengths", "roles", "format-errors", "copies"):
+        assert f'<figure id="chart-{chart}">' in html
+    assert "Columns: types and missing values" not in html and "$\\mathdefault" not in html
+    assert "2 (copy of 1), 3 (copy of 1)" in html

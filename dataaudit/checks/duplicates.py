@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.levels import MaxLevels, Section
 from dataaudit.profile.model import Profile
+from dataaudit.wording import plural, verb
 
 CHECKS = {
     "duplicates.rows": "Few rows are exact copies of an earlier row.",
@@ -28,7 +29,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         return
     results.judge(
         "duplicates.rows", rules.max_duplicate_row_share, d.exact_rows / n,
-        f"{d.exact_rows:,} rows ({pct(d.exact_rows, n)}) are exact duplicates of an earlier row.",
+        f"{plural(d.exact_rows, 'row')} ({pct(d.exact_rows, n)}) "
+        f"{verb(d.exact_rows, 'is an exact duplicate', 'are exact duplicates')} of an earlier row.",
         info_when_present=True, examples=[row for row, _ in d.exact_examples],
         details={"rows": d.exact_rows, "repeats": [list(p) for p in d.exact_examples]}, hint=HINT,
     )
@@ -38,7 +40,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     beyond = d.feature_rows - d.exact_rows
     results.judge(
         "duplicates.features", rules.max_feature_duplicate_share, beyond / n,
-        f"{beyond:,} more rows ({pct(beyond, n)}) repeat an earlier row's features and label, differing only "
+        f"{plural(beyond, 'more row')} ({pct(beyond, n)}) {verb(beyond, 'repeats', 'repeat')} an earlier row's "
+        f"features and label, differing only "
         f"in {', '.join(map(repr, profile.ignored))}.",
         info_when_present=True, examples=[row for row, _ in d.feature_examples],
         details={"rows": beyond, "repeats": [list(p) for p in d.feature_examples]}, hint=HINT,

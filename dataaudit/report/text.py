@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from dataaudit.wording import plural
+
 if TYPE_CHECKING:
     from dataaudit.report.model import Finding
 
@@ -47,5 +49,5 @@ def shape(dataset: dict[str, Any]) -> str:
     """What was audited, in a few words: `344 rows x 8 columns`, or `2 chat examples` for a
     fine-tuning file, whose records are examples rather than rows of columns."""
     if dataset.get("kind"):
-        return f"{dataset['rows']:,} {dataset['kind']} examples"
-    return f"{dataset['rows']:,} rows x {dataset['columns']} columns"
+        return plural(dataset["rows"], f"{dataset['kind']} example")
+    return f"{plural(dataset['rows'], 'row')} x {plural(dataset['columns'], 'column')}"
