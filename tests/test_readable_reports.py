@@ -3,6 +3,10 @@ prompt and answers, a copy names what it repeats, counts and shares read as they
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
@@ -48,3 +52,19 @@ def test_a_chat_html_report_draws_its_charts_and_no_empty_column_table(tmp_path)
         assert f'<figure id="chart-{chart}">' in html
     assert "Columns: types and missing values" not in html and "$\\mathdefault" not in html
     assert "2 (copy of 1), 3 (copy of 1)" in html
+
+
+@pytest.mark.slow
+def test_a_table_of_nothing_found_says_so_without_an_empty_header(tmp_path) -> None:
+    markdown = tmp_path / "audit.md"
+    out, _ = run(["audit", DATA / "penguins.csv", "--target", "species", "--label-noise", "-f", "console", "-o", "-",
+                  "-f", "markdown", "-o", markdown], 0, timeout=600)
+    assert "Suspected label errors, most likely first\n  none\n" in out
+    assert "**Suspected label errors, most likely first**\n\nNone found.\n" in markdown.read_text(encoding="utf-8")
+
+
+def test_markup_in_code_blocks_and_inline_code_is_not_html() -> None:
+    out, _ = run(["audit", DATA / "text" / "chat_code.jsonl", "--format", "json"], 1)
+    (markup,) = [f for f in json.loads(out)["findings"] if f["check"] == "text.markup"]
+    assert markup["examples"] == [5]  # the scraped `Fish &amp; chips<br>`; lines 1 to 4 hold code
+    assert markup["details"]["kinds"] == {"entity": 1, "tag": 1}

@@ -63,9 +63,13 @@ def render_markdown(report: Report) -> str:
             lines.append(f"\n_{len(report.findings) - MAX_FINDINGS:,} more findings in the JSON report._")
         lines.append("")
     for table in report.tables:
-        lines += [f"**{_cell(table.title)}**", "", "| " + " | ".join(_cell(c) for c in table.columns) + " |",
-                  "|" + "---|" * len(table.columns)]
-        lines.extend("| " + " | ".join(_cell(_number(v)) for v in row) + " |" for row in table.rows[:MAX_TABLE_ROWS])
+        lines += [f"**{_cell(table.title)}**", ""]
+        if not table.rows:  # a header over nothing reads as a rendering fault
+            lines.append("None found.")
+        else:
+            lines += ["| " + " | ".join(_cell(c) for c in table.columns) + " |", "|" + "---|" * len(table.columns)]
+            lines.extend("| " + " | ".join(_cell(_number(v)) for v in row) + " |"
+                         for row in table.rows[:MAX_TABLE_ROWS])
         if len(table.rows) > MAX_TABLE_ROWS:
             lines.append(f"\n_{len(table.rows) - MAX_TABLE_ROWS:,} more rows in the JSON report._")
         if table.note:
