@@ -68,3 +68,14 @@ def test_markup_in_code_blocks_and_inline_code_is_not_html() -> None:
     (markup,) = [f for f in json.loads(out)["findings"] if f["check"] == "text.markup"]
     assert markup["examples"] == [5]  # the scraped `Fish &amp; chips<br>`; lines 1 to 4 hold code
     assert markup["details"]["kinds"] == {"entity": 1, "tag": 1}
+
+
+def test_free_text_columns_a_table_audit_left_alone_are_named_with_the_option_that_audits_them() -> None:
+    pairs = DATA / "text" / "hhh_pairs_40.jsonl"
+    out, _ = run(["audit", pairs], 0)
+    assert ("Free text not audited as text: 'prompt', 'chosen', 'rejected'; audit them with --text-column prompt "
+            "--text-column chosen --text-column rejected\n") in out
+    out, _ = invoke(["audit", pairs, "--text-column", "prompt", "--text-column", "chosen"], 1)
+    assert "Free text not audited as text: 'rejected'; audit it with --text-column rejected\n" in out
+    out, _ = invoke(["audit", DATA / "cars.csv"], 0)
+    assert "Free text" not in out  # car names are short labels, not sentences

@@ -9,12 +9,14 @@ command from it. Lines wrap only at spaces, never inside a word, so wrapping can
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 
 import click
 
 from dataaudit.report.model import Report, ReportTable, Severity
 from dataaudit.report.text import inert, shape, shown_examples
+from dataaudit.wording import verb
 
 STYLE = {"fail": "red", "warn": "yellow", "info": "cyan", "passed": "green"}
 WIDTH = 100
@@ -98,6 +100,11 @@ def _footer(report: Report) -> list[str]:
         lines.append(f"Labels: {counts}{more}")
     if d.get("ignored"):
         lines.append("Ignored: " + ", ".join(f"{inert(i['column'])} ({i['reason']})" for i in d["ignored"]))
+    if d.get("free_text_columns"):
+        names = d["free_text_columns"]
+        options = " ".join(f"--text-column {shlex.quote(inert(name))}" for name in names)
+        lines.append(f"Free text not audited as text: {', '.join(repr(inert(n)) for n in names)}; "
+                     f"audit {verb(len(names), 'it', 'them')} with {options}")
     statuses = [c.status for c in report.checks]
     lines.append(
         f"Checks: {statuses.count('passed')} passed, {statuses.count('fail')} failed, "

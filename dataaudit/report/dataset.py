@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dataaudit.profile.model import ColumnProfile, Profile
+from dataaudit.text.free_text import free_text_columns
 
 
 def dataset_summary(profile: Profile) -> dict[str, Any]:
@@ -27,6 +28,7 @@ def dataset_summary(profile: Profile) -> dict[str, Any]:
             "conflict_rows": profile.duplicates.conflict_rows,
         },
         "column_profiles": [_column(c) for c in profile.columns],
+        "free_text_columns": free_text_columns(profile),
     }
 
 
