@@ -79,3 +79,14 @@ def test_free_text_columns_a_table_audit_left_alone_are_named_with_the_option_th
     assert "Free text not audited as text: 'rejected'; audit it with --text-column rejected\n" in out
     out, _ = invoke(["audit", DATA / "cars.csv"], 0)
     assert "Free text" not in out  # car names are short labels, not sentences
+
+
+def test_a_label_conflict_quotes_the_feature_row_its_rows_share() -> None:
+    pairs = DATA / "text" / "hhh_pairs_40.jsonl"
+    out, _ = run(["audit", pairs, "--target", "chosen", "--ignore-column", "rejected", "--format", "json"], 1)
+    (conflict,) = [f for f in json.loads(out)["findings"] if f["check"] == "labels.conflicts"]
+    assert conflict["message"].endswith(
+        " Their features: prompt='Can you tell me what kind of knife is l…', subset='harmless'.")
+    first = json.loads(pairs.read_text(encoding="utf-8").splitlines()[0])
+    assert conflict["details"]["feature_row"] == {"row": 0, "values": {"prompt": first["prompt"],
+                                                                        "subset": first["subset"]}}
