@@ -140,7 +140,7 @@ def audit(
                                                           tokenizer))
     findings, statuses = run_checks(profile, pack)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
-    if len(sources) == 1:
+    if len(sources) == 1 and path and Path(path).is_file():  # a file reads again alike; a stream may not
         findings = quote_conflicting_rows(findings, unobserved, profile.features)
     return Report(
         source={k: v for k, v in profile.source.items() if k != "problems"} | {"name": source.name},

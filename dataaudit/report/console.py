@@ -103,7 +103,7 @@ def _footer(report: Report) -> list[str]:
     if d.get("free_text_columns"):
         names = d["free_text_columns"]
         options = " ".join(f"--text-column {shlex.quote(inert(name))}" for name in names)
-        lines.append(f"Free text not audited as text: {', '.join(repr(inert(n)) for n in names)}; "
+        lines.append(f"Free text not audited as text: {', '.join(inert(repr(n)) for n in names)}; "
                      f"audit {verb(len(names), 'it', 'them')} with {options}")
     statuses = [c.status for c in report.checks]
     lines.append(
