@@ -79,6 +79,7 @@ def audit(
     from dataaudit.labelnoise import step as model_step
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
+    from dataaudit.report.feature_rows import quote_conflicting_rows
     from dataaudit.splits import run as split_run
     from dataaudit.text.audit import profile_text_columns, text_layout, with_text
     from dataaudit.text.tables import text_tables
@@ -143,6 +144,8 @@ def audit(
                                                           tokenizer))
     findings, statuses = run_checks(profile, pack)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
+    if len(sources) == 1 and path and Path(path).is_file():  # a file reads again alike; a stream may not
+        findings = quote_conflicting_rows(findings, unobserved, profile.features)
     return Report(
         source={k: v for k, v in profile.source.items() if k != "problems"} | {"name": source.name},
         target=target,

@@ -41,12 +41,20 @@ class LargeQuarantine(DataAuditError):
 
 
 class AuditFailed(Exception):
-    """Raised by `Report.raise_for_gate()` so a pipeline can stop before training."""
+    """Raised by `Report.raise_for_gate()` so a pipeline can stop before training; the message
+    names the checks that failed, so a log line alone says what to fix."""
 
     def __init__(self, report: Report) -> None:
+        from dataaudit.wording import plural
+
         self.report = report
+        failing: dict[str, int] = {}
+        for finding in report.blocking:
+            failing[finding.check] = failing.get(finding.check, 0) + 1
+        checks = ", ".join(check + (f" ({n} findings)" if n > 1 else "") for check, n in failing.items())
         counts = report.counts
         super().__init__(
-            f"audit gate failed: {counts['fail']} failing and {counts['warn']} warning findings"
-            + (" (strict: warnings fail)" if report.strict else "")
+            f"audit gate failed on {report.source.get('name', 'the data')}: {checks} "
+            f"({plural(counts['fail'], 'failing finding')}, {plural(counts['warn'], 'warning')}"
+            + (", strict: warnings fail)" if report.strict else ")")
         )

@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from dataaudit.report.formats import Format, render
-from dataaudit.testing.browser import dump_dom, find_chromium
-from tests.cli_helpers import invoke
+from dataaudit.testing.browser import dump_dom, find_chromium, layout
+from tests.cli_helpers import invoke, run
+from tests.conftest import DATA
 from tests.hostile import LABELS, write_hostile_csv
 from tests.report_fixtures import failing_report
 
+PHONE_WIDTH = 390  # CSS pixels, a common phone's viewport
 pytestmark = pytest.mark.skipif(
     find_chromium() is None,
     reason="chromium is not installed (`make test` installs Debian's chromium package where apt-get can)",
@@ -62,3 +64,17 @@ def test_the_request_check_sees_a_page_that_does_call_out(tmp_path: Path) -> Non
                     '<link rel="stylesheet" href="https://cdn.example.invalid/site.css">', encoding="utf-8")
     _, requests = dump_dom(page, tmp_path / "net.json")
     assert sorted(requests) == ["http://example.invalid/pixel.png", "https://cdn.example.invalid/site.css"]
+
+
+def test_a_chat_report_has_its_charts_whole_words_and_no_sideways_scroll_on_a_phone(tmp_path: Path) -> None:
+    chats = tmp_path / "chats.jsonl"
+    chats.write_bytes((DATA / "text" / "hhh_chat_60.jsonl").read_bytes())
+    page = tmp_path / "chats.html"
+    run(["audit", chats, "-f", "html", "-o", page], 1)
+    dom, requests = dump_dom(page, tmp_path / "net.json")
+    assert requests == []
+    charts = re.findall(r'<figure id="chart-([\w-]+)"><figcaption>[^<]*</figcaption><svg', dom)
+    assert charts == ["lengths", "roles", "format-errors", "copies"]
+    assert _text(dom).count(str(chats)) == 1  # on the dataset card; the header and tables name the file only
+    assert "<th>column</th>" not in dom  # a chat file has no columns: no empty table of them
+    assert layout(page, PHONE_WIDTH) == {"scroll_width": PHONE_WIDTH, "broken_words": []}

@@ -61,7 +61,7 @@ def test_clean_dataset_passes(tmp_path: Path) -> None:
     out, err = invoke(["audit", data, "--target", "label"], 0)
     assert err == ""
     assert "PASSED: 0 fail, 0 warn, 0 info" in out
-    assert "Labels: x 60, y 60" in out
+    assert "Labels: x: 60, y: 60" in out
     assert f"{data} (csv, 120 rows x 3 columns), target 'label', rules 'default'" in out
 
     report = audit_json([data, "-t", "label"], 0)
@@ -95,7 +95,7 @@ def test_strict_turns_warnings_into_a_failing_gate(tmp_path: Path) -> None:
     assert "columns.unique" in out
 
     out, _ = invoke(["audit", data, "-t", "label", "--strict"], 1)
-    assert "FAILED: 0 fail, 2 warn, 0 info (strict: warnings fail)" in out
+    assert "FAILED: 0 fail, 2 warn, 0 info findings (strict: warnings fail)" in out
 
     report = audit_json([data, "-t", "label", "--strict"], 1)
     assert report["strict"] is True

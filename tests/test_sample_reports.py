@@ -42,19 +42,21 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return RENDER.render(tmp_path_factory.mktemp("reports"))
 
 
-@pytest.mark.parametrize("fmt", list(RENDER.OUTPUTS))
-def test_committed_sample_is_current(fresh: dict[str, Path], fmt: str) -> None:
+@pytest.mark.parametrize("key", list(RENDER.OUTPUTS))
+def test_committed_sample_is_current(fresh: dict[str, Path], key: str) -> None:
     from dataaudit import __version__
 
-    committed_path = REPORTS / RENDER.OUTPUTS[fmt]
+    sample, fmt = key.split(".")
+    committed_path = REPORTS / RENDER.OUTPUTS[key]
     assert committed_path.is_file(), f"{committed_path} is missing: run `make reports`"
-    committed_version = json.loads((REPORTS / RENDER.OUTPUTS["json"]).read_text(encoding="utf-8"))["tool"]["version"]
-    committed = _normalised(committed_path.read_text(encoding="utf-8"), committed_version, fmt)
-    current = _normalised(fresh[fmt].read_text(encoding="utf-8"), __version__, fmt)
+    saved = json.loads((REPORTS / RENDER.OUTPUTS[f"{sample}.json"]).read_text(encoding="utf-8"))
+    committed = _normalised(committed_path.read_text(encoding="utf-8"), saved["tool"]["version"], fmt)
+    current = _normalised(fresh[key].read_text(encoding="utf-8"), __version__, fmt)
     assert committed == current, f"{committed_path.relative_to(ROOT)} is stale: run `make reports` and commit"
 
 
-def test_the_screenshot_is_committed() -> None:
-    png = REPORTS / RENDER.SCREENSHOT
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert png.stat().st_size > 20_000, "the screenshot looks empty"
+@pytest.mark.parametrize("png", list(RENDER.SCREENSHOTS.values()))
+def test_the_screenshot_is_committed(png: str) -> None:
+    shot = REPORTS / png
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000, "the screenshot looks empty"

@@ -107,3 +107,12 @@ def test_y_named_like_a_column_of_x_is_an_error() -> None:
 @parametrize_with_checks([AuditGate(rules=warn_only_pack())])
 def test_sklearn_estimator_checks(estimator, check) -> None:
     check(estimator)
+
+
+def test_the_failed_gate_names_its_failing_checks() -> None:
+    data = DATA / "text" / "hhh_chat_60.jsonl"
+    with pytest.raises(dataaudit.AuditFailed) as caught:
+        dataaudit.audit(data).raise_for_gate()
+    failing = list(dict.fromkeys(f.check for f in caught.value.report.blocking))
+    assert {"text.duplicates", "text.conflicts"} <= set(failing)
+    assert str(caught.value).startswith(f"audit gate failed on {data}: {', '.join(failing)} (")

@@ -82,5 +82,5 @@ def test_tokenizer_file_counts_tokens(tmp_path: Path) -> None:
                 for m in json.loads(line)["messages"]]
     expected = [len(tokenizer.encode(m if isinstance(m, str) else "\n".join(
         p["text"] for p in m if p["type"] == "text"), add_special_tokens=False).ids) for m in messages]
-    row = next(r for r in lengths["rows"] if r[1] == "tokens per message")
-    assert (row[2], row[3], row[7]) == (len(expected), min(expected), max(expected))
+    row = next(r for r in lengths["rows"] if r[0] == "tokens per message")
+    assert (row[1], row[2], row[6]) == (len(expected), min(expected), max(expected))

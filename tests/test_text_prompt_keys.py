@@ -38,12 +38,12 @@ def test_humaneval_audits_with_its_keys_named(runner: str, tmp_path: Path, small
     assert not [f for f in report["findings"] if f["check"] == "text.format_errors"]
     (metadata,) = [f for f in report["findings"] if f["check"] == "text.metadata"]
     assert metadata["details"]["keys"] == {"entry_point": 20, "task_id": 20, "test": 20}
-    assert _table(report, "text.summary")["rows"][0][2:6] == [20, 20, 40, "canonical_solution 20, prompt 20"]
-    lengths = {row[1]: row for row in _table(report, "text.lengths")["rows"]}
+    assert _table(report, "text.summary")["rows"][0][1:5] == [20, 20, 40, "canonical_solution 20, prompt 20"]
+    lengths = {row[0]: row for row in _table(report, "text.lengths")["rows"]}
     chars = [len(p["prompt"]) + len(p["canonical_solution"]) for p in PROBLEMS]
     example = lengths["characters per example"]
-    assert (example[2], example[3], example[7]) == (20, min(chars), max(chars))
-    assert example[8] == pytest.approx(sum(chars) / len(chars), abs=0.05)
+    assert (example[1], example[2], example[6]) == (20, min(chars), max(chars))
+    assert example[7] == pytest.approx(sum(chars) / len(chars), abs=0.05)
     statuses = {c["check"]: c["status"] for c in report["checks"]}
     assert statuses["text.duplicates"] == "passed"
 

@@ -1,20 +1,26 @@
 """Data is untrusted: markup in column names, labels and values renders inert in every format.
 
 The audit runs through the command line on a real file whose header, labels and values carry
-`<script>`, `</testcase>`, `]]>`, `|`, backticks, `[x](javascript:...)`, a bare URL and terminal
-escape sequences; each format is then parsed the way its reader parses it.
+`<script>`, `</testcase>`, `]]>`, `|`, backticks, `[x](javascript:...)`, a bare URL, terminal
+escape sequences, a bidi override and CI workflow commands; each format is then parsed the way
+its reader parses it, and read line by line the way a CI runner reads a log.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from tests.cli_helpers import invoke
+from dataaudit.report.text import inert
+from tests.cli_helpers import invoke, run
 from tests.hostile import COLUMNS, CONSTANT, LABELS, write_hostile_csv
 
 
@@ -74,7 +80,7 @@ def test_junit_parses_and_values_round_trip(rendered: dict[str, str]) -> None:
     shown = [e for e in root.iter() if e.tag in ("failure", "system-out")]
     texts = "\n".join((e.text or "") + (e.get("message") or "") for e in shown)
     for finding in findings:
-        assert finding["message"] in texts
+        assert inert(finding["message"]) in texts
     assert [t.get("name") for t in root.iter("testcase")].count("labels.variants") == 1
     failure = next(t for t in root.iter("testcase") if t.get("name") == "labels.variants").find("failure")
     assert failure is not None and "<SCRIPT>alert('l')</SCRIPT>" in failure.get("message", "")
@@ -109,3 +115,37 @@ def test_console_prints_markup_and_escape_sequences_as_text(rendered: dict[str, 
     assert "<script>alert('l')</script>" in out
     assert "bell\\x07\\x1b[31mred" in out
     assert "\x07" not in out and "\x1b[31mred" not in out
+
+
+# what a CI log or a terminal would obey or hide: C0 and C1 controls (bar the line breaks and tabs
+# the formats themselves write), bidi marks, overrides and isolates, line and paragraph separators
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+OWN_ANNOTATION = re.compile(r"::(error|warning) file=[^:,]*,title=dataaudit [^:,]*::")
+
+
+def test_no_line_of_any_format_is_a_workflow_command_or_holds_a_control_character(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    data = write_hostile_csv(tmp_path / "hostile.csv")
+    files = {fmt: tmp_path / f"report.{fmt}" for fmt in ("markdown", "html", "junit")}
+    args: list[str | Path] = ["audit", data, "--target", "label", "--format", "console", "--output", "-"]
+    for fmt, path in files.items():
+        args += ["--format", fmt, "--output", path]
+    console, annotations = run(args, 1)
+    shown = {"console": console, "annotations": annotations} | {
+        fmt: path.read_text(encoding="utf-8") for fmt, path in files.items()}
+    for fmt, text in shown.items():
+        for line in text.splitlines():
+            if line.lstrip().startswith(("::", "##[")):
+                assert fmt == "annotations" and OWN_ANNOTATION.match(line), (fmt, line)
+        assert not RAW_CONTROL.search(text), (fmt, RAW_CONTROL.findall(text))
+    assert "\\::error file=x::pwned" in console and "##\\[group]\\u202eevil\\x1b[2J\\x9b31m" in console
+    assert len(annotations.splitlines()) == 9 and "[\\%3A%3Aerror file=x%3A%3Apwned \\%3A%3Aerror" in annotations
+    assert "\\u202eevil\\x1b[2J\\x9b31m" in shown["html"] and "\\u202eevil" in shown["junit"]
+
+
+@given(st.text())
+def test_shown_data_never_starts_a_command_nor_carries_a_control_character(text: str) -> None:
+    shown = inert(text)
+    assert re.search(r"(?<!\S)::", shown) is None and "##[" not in shown and "##vso[" not in shown
+    assert not RAW_CONTROL.search(shown)

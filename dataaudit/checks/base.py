@@ -7,6 +7,7 @@ from typing import Any
 
 from dataaudit.checks.levels import MaxLevels, MinLevels
 from dataaudit.report.model import Finding, Severity
+from dataaudit.wording import pct as pct  # checks format shares with it
 
 
 @dataclass
@@ -38,17 +39,6 @@ class Results:
 
 def _round(value: float) -> float | int:
     return value if isinstance(value, int) else round(float(value), 6)
-
-
-def pct(part: float, whole: float) -> str:
-    """A share as a percentage with enough digits to be non-zero when the part is."""
-    if not whole:
-        return "0%"
-    share = 100.0 * part / whole
-    if share == 0 or share >= 10:
-        return f"{share:.0f}%"
-    digits = 1 if share >= 0.1 else 3
-    return f"{share:.{digits}f}%"
 
 
 def quoted_counts(counts: dict[str, int], limit: int = 5) -> str:

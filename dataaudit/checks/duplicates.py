@@ -8,6 +8,7 @@ from dataaudit.checks.base import Results, pct
 from dataaudit.checks.feature_space import FeatureSpace, feature_space
 from dataaudit.checks.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import Profile
+from dataaudit.wording import plural, verb
 
 CHECKS = {
     "duplicates.rows": "Few rows are exact copies of an earlier row.",
@@ -39,15 +40,17 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         return
     judged = _Judged(space, rules.intrinsic, results)
     judged.judge("duplicates.rows", rules.max_duplicate_row_share, d.exact_rows, n,
-                 f"{d.exact_rows:,} rows ({pct(d.exact_rows, n)}) are exact duplicates of an earlier row.",
+                 f"{plural(d.exact_rows, 'row')} ({pct(d.exact_rows, n)}) "
+                 f"{verb(d.exact_rows, 'is an exact duplicate', 'are exact duplicates')} of an earlier row.",
                  d.exact_examples)
     if not profile.ignored:
         results.skip("duplicates.features", "no ignored columns: the same as exact duplicates")
         return
     beyond = d.feature_rows - d.exact_rows
     judged.judge("duplicates.features", rules.max_feature_duplicate_share, beyond, n,
-                 f"{beyond:,} more rows ({pct(beyond, n)}) repeat an earlier row's features and label, differing "
-                 f"only in {', '.join(map(repr, profile.ignored))}.", d.feature_examples)
+                 f"{plural(beyond, 'more row')} ({pct(beyond, n)}) {verb(beyond, 'repeats', 'repeat')} "
+                 f"an earlier row's features and label, differing only in "
+                 f"{', '.join(map(repr, profile.ignored))}.", d.feature_examples)
 
 
 class _Judged:

@@ -8,6 +8,7 @@ from dataaudit.checks.feature_space import feature_space
 from dataaudit.checks.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import LabelProfile, Profile
 from dataaudit.profile.values import fold_label
+from dataaudit.wording import plural, verb
 
 CHECKS = {
     "labels.variants": "Each label has one spelling (no `Cat`, `cat `, `CAT` side by side).",
@@ -57,8 +58,9 @@ def _variants(label: LabelProfile, rules: Rules, results: Results) -> None:
         rows = sum(others.values())
         results.add(
             "labels.variants", rules.variants.severity,
-            f"Label {canonical!r} ({spellings.get(canonical, 0):,} rows) is also spelled {quoted_counts(others)}: "
-            f"{rows:,} rows.",
+            f"Label {canonical!r} ({plural(spellings.get(canonical, 0), 'row')}) is also spelled "
+            f"{quoted_counts(others)}: "
+            f"{plural(rows, 'row')}.",
             column=label.column, observed=rows, examples=list(others),
             details={"canonical": canonical, "variants": others},
             hint=f"Merge the spellings into {canonical!r} (`dataaudit clean` does).",
@@ -95,7 +97,9 @@ def _conflicts(profile: Profile, rules: Rules, results: Results) -> None:
                 "the group; set `duplicates: keep` too, or repeats go first.")
     results.judge(
         "labels.conflicts", rules.max_conflicting_rows_share, d.conflict_rows / profile.rows,
-        f"{d.conflict_groups:,} groups of identical feature rows carry different labels: {d.conflict_rows:,} rows "
+        f"{plural(d.conflict_groups, 'group')} of identical feature rows {verb(d.conflict_groups, 'carries', 'carry')} "
+        f"different labels: "
+        f"{plural(d.conflict_rows, 'row')} "
         f"({pct(d.conflict_rows, profile.rows)}).{example}",
         at_most=rules.intrinsic_conflicts.severity if space.intrinsic else None,
         column=profile.label.column, examples=[r for g in d.conflict_examples for r in g.rows][:20],
@@ -114,7 +118,8 @@ def _allowed(label: LabelProfile, rules: Rules, results: Results) -> None:
     if unexpected:
         rows = sum(unexpected.values())
         results.add("labels.unexpected", rules.unexpected.severity,
-                    f"{rows:,} rows carry labels outside the allowed set: {quoted_counts(unexpected)}.",
+                    f"{plural(rows, 'row')} {verb(rows, 'carries a label', 'carry labels')} outside the allowed set: "
+                    f"{quoted_counts(unexpected)}.",
                     column=label.column, observed=rows, examples=list(unexpected),
                     details={"labels": unexpected, "allowed": rules.allowed},
                     hint="Fix these labels or add them to labels.allowed in the rules.")

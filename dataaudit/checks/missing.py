@@ -9,6 +9,7 @@ from pydantic import Field
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import ColumnProfile, Profile
+from dataaudit.wording import plural, verb
 
 CHECKS = {
     "missing.column_share": "Each feature column has few missing values (nulls and disguised tokens).",
@@ -33,7 +34,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
             continue
         if column.present == 0:
             results.add("missing.empty_column", rules.empty_column.severity,
-                        f"Column {column.name!r} is empty: all {column.rows:,} values are missing.",
+                        f"Column {column.name!r} is empty: all {plural(column.rows, 'value')} "
+                        f"{verb(column.rows, 'is', 'are')} missing.",
                         column=column.name, observed=column.rows, details=_breakdown(column),
                         hint="Drop the column (`dataaudit clean` drops all-empty columns).")
             continue
@@ -55,7 +57,7 @@ def _column_share(column: ColumnProfile, rules: Rules, results: Results) -> None
         parts.append(f"{sum(column.tokens.values()):,} disguised ({quoted_counts(column.tokens)})")
     if column.sentinels:
         parts.append(f"{sum(column.sentinels.values()):,} sentinel ({quoted_counts(column.sentinels)})")
-    message = (f"Column {column.name!r}: {column.missing:,} of {column.rows:,} values missing "
+    message = (f"Column {column.name!r}: {column.missing:,} of {plural(column.rows, 'value')} missing "
                f"({pct(column.missing, column.rows)}): {', '.join(parts) or 'none'}.")
     if column.sentinels_in_range:
         message += (f" Not counted: {quoted_counts(column.sentinels_in_range)}, inside the column's "
@@ -77,7 +79,8 @@ def _rows(profile: Profile, rules: Rules, results: Results) -> None:
     examples = sorted(r for k, rs in profile.missing_per_row_examples.items() if k >= least for r in rs)[:20]
     results.judge(
         "missing.rows", rules.max_mostly_missing_rows_share, rows / profile.rows,
-        f"{rows:,} rows ({pct(rows, profile.rows)}) miss at least {least} of their {n_features} feature values.",
+        f"{plural(rows, 'row')} ({pct(rows, profile.rows)}) {verb(rows, 'misses', 'miss')} at least {least} of "
+        f"{verb(rows, 'its', 'their')} {plural(n_features, 'feature value')}.",
         info_when_present=True, examples=examples,
         details={"missing_cells_per_row": {str(k): n for k, n in enumerate(histogram) if n}},
         hint="Such rows carry little signal: drop them or fix the source.",
@@ -93,7 +96,9 @@ def _target(profile: Profile, rules: Rules, results: Results) -> None:
         return
     results.judge(
         "missing.target", rules.max_missing_target_share, label.missing / profile.rows,
-        f"{label.missing:,} rows ({pct(label.missing, profile.rows)}) have no label in {label.column!r}.",
+        f"{plural(label.missing, 'row')} ({pct(label.missing, profile.rows)}) {verb(label.missing, 'has', 'have')} no "
+        f"label in "
+        f"{label.column!r}.",
         column=label.column, examples=label.missing_rows,
         hint="Label these rows or drop them (`dataaudit clean` quarantines them).",
     )

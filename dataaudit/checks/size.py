@@ -7,6 +7,7 @@ from dataaudit.checks.classes import class_counts
 from dataaudit.checks.levels import MinLevels, Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Severity
+from dataaudit.wording import plural
 
 CHECKS = {
     "size.rows": "The dataset has enough rows.",
@@ -29,13 +30,14 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         results.add("size.rows", Severity.FAIL, "The dataset has no rows.", observed=0,
                     hint="Check the file: only a header, or every row was rejected.")
     else:
-        results.judge("size.rows", rules.min_rows, n, f"The dataset has {n:,} rows.",
+        results.judge("size.rows", rules.min_rows, n, f"The dataset has {plural(n, 'row')}.",
                       hint="Collect more data or lower size.min_rows in the rules.")
     if profile.features:
         per_feature = n / len(profile.features)
         results.judge(
             "size.rows_per_feature", rules.min_rows_per_feature, per_feature,
-            f"{per_feature:,.1f} rows per feature column ({n:,} rows, {len(profile.features)} features).",
+            f"{per_feature:,.1f} rows per feature column ({plural(n, 'row')}, "
+            f"{plural(len(profile.features), 'feature')}).",
             hint="Drop uninformative columns or collect more rows.",
         )
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataaudit.checks.base import Results
 from dataaudit.checks.levels import Section, Toggle
 from dataaudit.profile.model import Profile
+from dataaudit.wording import plural, verb
 
 CHECKS = {
     "source.bad_rows": "Every row of the file could be read.",
@@ -24,7 +25,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     where = f"line {first['line']}" if first.get("line") else "a row"
     results.add(
         "source.bad_rows", rules.bad_rows.severity,
-        f"{len(problems):,} rows could not be read and were left out; first at {where}: {first['problem']}.",
+        f"{plural(len(problems), 'row')} could not be read and {verb(len(problems), 'was', 'were')} left out; "
+        f"first at {where}: {first['problem']}.",
         observed=len(problems), examples=lines[:20], details={"problems": problems[:20]},
         hint="Fix or remove these lines in the file; the rest of the audit does not include them.",
     )

@@ -16,6 +16,7 @@ from dataaudit.checks.levels import MaxLevels, MinLevels, Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Severity
 from dataaudit.splits.model import SplitComparison
+from dataaudit.wording import plural, verb
 
 CHECKS = {
     "splits.schema": "Every split has the reference's columns, with the same types.",
@@ -97,7 +98,8 @@ def _leakage(c: SplitComparison, rules: Rules, results: Results) -> None:
         on = f" (on the {len(leak.features)} feature columns all splits share)" if differ else ""
         results.judge(
             "splits.leakage", rules.max_leaked_row_share, n / leak.rows if leak.rows else 0.0,
-            f"{n:,} of {leak.rows:,} rows ({pct(n, leak.rows)}) of split {leak.split!r} repeat the features of a "
+            f"{n:,} of {plural(leak.rows, 'row')} ({pct(n, leak.rows)}) of split {leak.split!r} "
+            f"{verb(n, 'repeats', 'repeat')} the features of a "
             f"row of {c.reference!r}{on}: a model is scored on rows it trained on.",
             info_when_present=True, examples=leak.leaked[:20].tolist(),
             details={"split": leak.split, "leaked_rows": n, "features_compared": list(leak.features)},
@@ -124,7 +126,7 @@ def _groups(c: SplitComparison, rules: Rules, results: Results) -> None:
         results.judge(
             "splits.group_leakage", rules.max_shared_group_row_share, share,
             f"{overlap.groups:,} of the {overlap.split_groups:,} {overlap.column!r} groups of split {overlap.split!r} "
-            f"also occur in {overlap.other!r}: {n:,} rows ({pct(n, overlap.split_rows)}).",
+            f"also occur in {overlap.other!r}: {plural(n, 'row')} ({pct(n, overlap.split_rows)}).",
             column=overlap.column, info_when_present=True, examples=overlap.rows[:20].tolist(),
             details={"split": overlap.split, "other": overlap.other, "shared_groups": overlap.groups},
             hint="Split by group (e.g. scikit-learn's GroupShuffleSplit), so each group lives in one split.",
@@ -163,7 +165,7 @@ def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
             fewest = min(small.values())
             results.judge("splits.size", rules.min_rows_per_class, fewest,
                           f"Split {name!r} has too few rows of {len(small)} class(es) to measure per-class metrics: "
-                          f"{quoted_counts(small)} (of {c.sizes[name]:,} rows).",
+                          f"{quoted_counts(small)} (of {plural(c.sizes[name], 'row')}).",
                           column=c.target, details={"split": name, "classes": small},
                           hint="Give this split more rows, or report only metrics its class counts support.")
 
@@ -195,7 +197,8 @@ def _drift(c: SplitComparison, rules: Rules, results: Results) -> None:
     for u in c.unseen:
         if u.rows:
             results.judge("splits.unseen_categories", rules.max_unseen_category_share, u.rows / u.split_rows,
-                          f"Column {u.column!r}: {u.rows:,} rows ({pct(u.rows, u.split_rows)}) of {u.split!r} carry "
+                          f"Column {u.column!r}: {plural(u.rows, 'row')} ({pct(u.rows, u.split_rows)}) of {u.split!r} "
+                          f"{verb(u.rows, 'carries', 'carry')} "
                           f"values {c.reference!r} never has: {quoted_counts(u.values)}.",
                           info_when_present=True, column=u.column,
                           details={"split": u.split, "values": u.values})

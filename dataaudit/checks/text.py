@@ -13,6 +13,7 @@ from pydantic import Field
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.levels import MaxLevels, Section
 from dataaudit.report.model import Severity
+from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
@@ -80,7 +81,8 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
         results.skip("text.format_errors", "a text column has no line format")
         results.skip("text.metadata", "a text column has no line keys")
         results.judge("text.empty", rules.max_empty_share, _share(t.empty, t.records),
-                      f"{t.empty:,} of {t.records:,} values of {t.name!r} ({pct(t.empty, t.records)}) are empty, "
+                      f"{t.empty:,} of {plural(t.records, 'value')} of {t.name!r} ({pct(t.empty, t.records)}) "
+                      f"{verb(t.empty, 'is', 'are')} empty, "
                       "missing or whitespace-only.", info_when_present=True, column=column,
                       examples=t.empty_lines, details={"examples_are": unit, "rows": t.empty})
     else:
@@ -95,16 +97,18 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
     n = t.texts
     results.judge(
         "text.duplicates", rules.max_duplicate_share, t.duplicates / n,
-        f"{t.duplicates:,} of {n:,} {what} ({pct(t.duplicates, n)}) are exact copies of an earlier one.",
+        f"{t.duplicates:,} of {n:,} {what} ({pct(t.duplicates, n)}) "
+        f"{verb(t.duplicates, 'is an exact copy', 'are exact copies')} of an earlier one.",
         info_when_present=True, column=column, examples=[line for line, _ in t.duplicate_examples],
         details={"examples_are": unit, unit: t.duplicates, "repeats": [list(p) for p in t.duplicate_examples]},
         hint="Copies over-weight some examples and leak between splits; `dataaudit clean` drops them.",
     )
     results.judge(
         "text.near_duplicates", rules.max_near_duplicate_share, t.near_duplicates / n,
-        f"{t.near_duplicates:,} of {n:,} {what} ({pct(t.near_duplicates, n)}) are near copies of an earlier one "
+        f"{t.near_duplicates:,} of {n:,} {what} ({pct(t.near_duplicates, n)}) "
+        f"{verb(t.near_duplicates, 'is a near copy', 'are near copies')} of an earlier one "
         f"(estimated Jaccard similarity of word 3-grams >= {t.near_threshold:g}), in "
-        f"{t.near_duplicate_clusters:,} clusters.",
+        f"{plural(t.near_duplicate_clusters, 'cluster')}.",
         info_when_present=True, column=column, examples=[line for line, _ in t.near_duplicate_examples],
         details={"examples_are": unit, unit: t.near_duplicates, "clusters": t.near_duplicate_clusters,
                  "copies": [list(p) for p in t.near_duplicate_examples]},
@@ -114,7 +118,8 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
     token_word = "estimated tokens" if t.tokens_estimated else "tokens"
     results.judge(
         "text.too_long", rules.max_over_limit_share, t.over_limit / n,
-        f"{t.over_limit:,} of {n:,} {what} ({pct(t.over_limit, n)}) are longer than {t.max_tokens:,} {token_word}"
+        f"{t.over_limit:,} of {n:,} {what} ({pct(t.over_limit, n)}) {verb(t.over_limit, 'is', 'are')} longer than "
+        f"{t.max_tokens:,} {token_word}"
         f" ({t.tokenizer}).",
         info_when_present=True, column=column, examples=t.over_limit_lines,
         details={"examples_are": unit, unit: t.over_limit, "max_tokens": t.max_tokens, "tokenizer": t.tokenizer,
@@ -125,7 +130,8 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
     kinds = ", ".join(f"{kind} {count:,}" for kind, count in t.markup_kinds.items())
     results.judge(
         "text.markup", rules.max_markup_share, t.markup / n,
-        f"{t.markup:,} of {n:,} {what} ({pct(t.markup, n)}) contain HTML entities or tags ({kinds or 'none'}).",
+        f"{t.markup:,} of {n:,} {what} ({pct(t.markup, n)}) {verb(t.markup, 'contains', 'contain')} HTML entities "
+        f"or tags ({kinds or 'none'}).",
         info_when_present=True, column=column, examples=t.markup_lines,
         details={"examples_are": unit, unit: t.markup, "kinds": t.markup_kinds},
         hint="Entities such as &amp; and tags such as <br> are usually scraping residue: unescape or strip them.",
@@ -133,7 +139,8 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
     low, high = t.length_bounds or (0, 0)
     results.judge(
         "text.length_outliers", rules.max_length_outlier_share, t.length_outliers / n,
-        f"{t.length_outliers:,} of {n:,} {what} ({pct(t.length_outliers, n)}) have a length in characters outside "
+        f"{t.length_outliers:,} of {n:,} {what} ({pct(t.length_outliers, n)}) "
+        f"{verb(t.length_outliers, 'has', 'have')} a length in characters outside "
         f"{low:,} to {high:,}, far from the rest.",
         info_when_present=True, column=column, examples=t.length_outlier_lines,
         details={"examples_are": unit, unit: t.length_outliers, "bounds": [low, high]},
@@ -153,8 +160,8 @@ def _format_errors(t: TextProfile, rules: Rules, results: Results) -> None:
                       if t.kind == "prompt-completion" else ".")
         results.judge(
             "text.format_errors", rules.max_format_error_share, count / t.records,
-            f"{count:,} of {t.records:,} lines ({pct(count, t.records)}): {ERROR_KINDS[kind]} ({kind}); "
-            f"{'line' if count == 1 else 'first lines'} {', '.join(map(str, t.error_lines.get(kind, [])[:5]))}."
+            f"{count:,} of {plural(t.records, 'line')} ({pct(count, t.records)}): {ERROR_KINDS[kind]} ({kind}); "
+            f"{verb(count, 'line', 'first lines')} {', '.join(map(str, t.error_lines.get(kind, [])[:5]))}."
             f"{named}",
             info_when_present=True, examples=t.error_lines.get(kind, []),
             details={"examples_are": "lines", "kind": kind, "lines": count, **({"keys": keys} if keys else {})},
@@ -181,10 +188,12 @@ def _conflicts(t: TextProfile, rules: Rules, results: Results, column: str | Non
         results.skip("text.conflicts", "no target: a text column is checked for different labels only with one")
         return
     if t.kind == "column":
-        message = (f"{t.conflict_groups:,} texts of {t.name!r} occur with different labels: {t.conflict_records:,} "
-                   f"rows ({pct(t.conflict_records, t.texts)}).")
+        message = (f"{plural(t.conflict_groups, 'text')} of {t.name!r} "
+                   f"{verb(t.conflict_groups, 'occurs', 'occur')} with different labels: "
+                   f"{plural(t.conflict_records, 'row')} ({pct(t.conflict_records, t.texts)}).")
     else:
-        message = (f"{t.conflict_groups:,} prompts are answered differently by different {what}: "
+        message = (f"{plural(t.conflict_groups, 'prompt')} {verb(t.conflict_groups, 'is', 'are')} answered "
+                   f"differently by different {what}: "
                    f"{t.conflict_records:,} {what} ({pct(t.conflict_records, t.texts)}).")
     results.judge(
         "text.conflicts", rules.max_conflicting_share, t.conflict_records / t.texts, message,

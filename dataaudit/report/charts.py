@@ -15,9 +15,11 @@ from typing import Any
 
 from dataaudit.report.model import Report, ReportTable
 from dataaudit.report.text import printable
+from dataaudit.wording import pct
 
 MAX_BARS = 30
 COLOURS = {"nulls": "#4c72b0", "tokens": "#dd8452", "sentinels": "#c44e52", "before": "#8c8c8c", "after": "#55a868"}
+PERCENTILES = {"p50": ("o", "#4c72b0"), "p90": ("^", "#dd8452"), "p99": ("D", "#c44e52")}
 BEFORE_AFTER_TABLE = "clean.before_after"
 RC = {
     "svg.fonttype": "none",
@@ -112,14 +114,14 @@ def _duplicates(report: Report) -> Any:
     names = [m for m, _ in measures][::-1]
     values = [v for _, v in measures][::-1]
     bars = axes.barh(names, [v / rows for v in values], color=COLOURS["sentinels"])
-    axes.bar_label(bars, labels=[f"{v:,} ({v / rows:.1%})" for v in values], padding=3)
+    axes.bar_label(bars, labels=[f"{v:,} ({pct(v, rows)})" for v in values], padding=3)
     axes.xaxis.set_major_formatter(_percent())
     axes.set_xlabel(f"share of {report.dataset['rows']:,} rows")
     return figure
 
 
 def _before_after(report: Report) -> Any:
-    table = _table(report, BEFORE_AFTER_TABLE)
+    table = _table(report, BEFORE_AFTER_TABLE, {"measure", "before", "after"})
     if table is None:
         return None
     index = {name: i for i, name in enumerate(table.columns)}
@@ -138,13 +140,87 @@ def _before_after(report: Report) -> Any:
     return figure
 
 
-def _table(report: Report, table_id: str) -> ReportTable | None:
-    return next((t for t in report.tables if t.id == table_id and {"measure", "before", "after"} <= set(t.columns)),
-                None)
+def _lengths(report: Report) -> Any:
+    """Each length measure of the texts as a range from min to max with its percentiles marked,
+    on a logarithmic axis: a few very long examples stand out without squashing the rest."""
+    table = _table(report, "text.lengths", {"measure", "min", "p50", "p90", "p99", "max"})
+    if table is None or not table.rows:
+        return None
+    index = {name: i for i, name in enumerate(table.columns)}
+    rows = table.rows[:MAX_BARS][::-1]
+    names = [printable(" ".join(str(r[index[c]]) for c in ("text", "measure") if c in index)) for r in rows]
+    figure, axes = _bar_figure(len(rows))
+    positions = list(range(len(rows)))
+    axes.hlines(positions, [max(r[index["min"]], 1) for r in rows], [max(r[index["max"]], 1) for r in rows],
+                color=COLOURS["before"], linewidth=2, label="min to max")
+    for name, (marker, colour) in PERCENTILES.items():
+        axes.scatter([max(r[index[name]], 1) for r in rows], positions, marker=marker, color=colour, zorder=3,
+                     label=name)
+    axes.set_yticks(positions, names)
+    axes.set_xscale("log")
+    axes.xaxis.set_major_formatter(_plain_numbers())
+    axes.xaxis.set_minor_formatter(_plain_numbers(minor=True))
+    axes.set_xlabel("length (log scale)")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(rows) + 3)), ncols=4, frameon=False)
+    return figure
+
+
+def _roles(report: Report) -> Any:
+    roles = report.dataset.get("roles") or {}
+    if not roles:
+        return None
+    return _counts_figure({printable(role): n for role, n in roles.items()}, "messages")
+
+
+def _format_errors(report: Report) -> Any:
+    table = _table(report, "text.errors", {"kind", "lines"})
+    if table is None or not table.rows:
+        return None
+    kind, lines = table.columns.index("kind"), table.columns.index("lines")
+    counts: dict[str, int] = {}
+    for row in table.rows:
+        counts[printable(row[kind])] = counts.get(printable(row[kind]), 0) + row[lines]
+    return _counts_figure(counts, "lines")
+
+
+def _copies(report: Report) -> Any:
+    copies = report.dataset.get("copies") or {}
+    if not any(copies.values()):
+        return None
+    examples = report.dataset.get("texts") or report.dataset["rows"] or 1
+    measures = [("exact copies", copies.get("exact", 0)), ("near copies", copies.get("near", 0)),
+                ("in prompts answered differently", copies.get("conflicting_answers", 0))][::-1]
+    figure, axes = _bar_figure(len(measures))
+    bars = axes.barh([m for m, _ in measures], [v / examples for _, v in measures], color=COLOURS["sentinels"])
+    axes.bar_label(bars, labels=[f"{v:,} ({pct(v, examples)})" for _, v in measures], padding=3)
+    axes.xaxis.set_major_formatter(_percent())
+    axes.set_xlabel(f"share of {examples:,} examples")
+    return figure
+
+
+def _counts_figure(counts: dict[str, int], unit: str) -> Any:
+    """Horizontal bars, largest on top, each labelled with its count."""
+    items = sorted(counts.items(), key=lambda kv: kv[1])[-MAX_BARS:]
+    figure, axes = _bar_figure(len(items))
+    bars = axes.barh([k for k, _ in items], [v for _, v in items], color=COLOURS["nulls"])
+    axes.bar_label(bars, labels=[f"{v:,}" for _, v in items], padding=3)
+    axes.set_xlabel(unit)
+    return figure
+
+
+def _table(report: Report, table_id: str, columns: set[str]) -> ReportTable | None:
+    return next((t for t in report.tables if t.id == table_id and columns <= set(t.columns)), None)
 
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _plain_numbers(minor: bool = False) -> Any:
+    """`1,000` rather than matplotlib's TeX `10^{3}`, which is drawn as written with math text off."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    return NullFormatter() if minor else FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
 def _percent() -> Any:
@@ -158,4 +234,8 @@ _CHARTS = (
     ("missing-share", "Missing values per column", _missing_share),
     ("duplicates", "Duplicates and label conflicts", _duplicates),
     ("before-after", "Before and after cleaning", _before_after),
+    ("lengths", "Length distributions", _lengths),
+    ("roles", "Messages by role", _roles),
+    ("format-errors", "Format errors by kind", _format_errors),
+    ("copies", "Copies and conflicting answers", _copies),
 )

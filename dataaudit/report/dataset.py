@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dataaudit.profile.model import ColumnProfile, Profile
+from dataaudit.text.free_text import free_text_columns
 
 
 def dataset_summary(profile: Profile) -> dict[str, Any]:
@@ -28,6 +29,7 @@ def dataset_summary(profile: Profile) -> dict[str, Any]:
             "distinct_feature_rows": profile.duplicates.distinct_feature_rows,
         },
         "column_profiles": [_column(c) for c in profile.columns],
+        "free_text_columns": free_text_columns(profile),
     }
 
 

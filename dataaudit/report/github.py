@@ -3,12 +3,16 @@
 `::error` for a finding that fails the gate, `::warning` for a warning that does not; info
 findings stay in the report. Escaping follows the Actions toolkit: data escapes `%`, CR and LF;
 properties also escape `:` and `,`, so a hostile column name can neither end the command early
-nor add a property.
+nor add a property. Data shows its other control characters as escapes and carries no `::` or
+`##[` a runner could read as a command of its own (`inert`).
 """
 
 from __future__ import annotations
 
 from dataaudit.report.model import Report, Severity
+from dataaudit.report.text import inert
+
+LINE_BREAKS = "\r\n"  # the toolkit's %0D and %0A show them as line breaks in the annotation
 
 
 def annotations(report: Report) -> list[str]:
@@ -22,9 +26,9 @@ def annotations(report: Report) -> list[str]:
             command = "warning"
         else:
             continue
-        title = f"dataaudit {f.check}" + (f" [{f.column}]" if f.column else "")
+        title = f"dataaudit {f.check}" + (f" [{inert(f.column)}]" if f.column else "")
         properties = ([f"file={escape_property(path)}"] if path else []) + [f"title={escape_property(title)}"]
-        message = f.message + (f"\n{f.hint}" if f.hint else "")
+        message = "\n".join(inert(text, keep=LINE_BREAKS) for text in (f.message, f.hint) if text)
         lines.append(f"::{command} {','.join(properties)}::{escape_data(message)}")
     return lines
 

@@ -2,18 +2,21 @@
 
 The page loads nothing: styles are inline, charts are inline SVG, and a Content-Security-Policy
 forbids any fetch, so it opens offline and a hostile value can neither run nor call out. Jinja2
-autoescapes every value from the dataset (column names, labels, example values); only the SVG
-that matplotlib drew, which escapes its own text, is inserted as markup.
+autoescapes every value from the dataset (column names, labels, example values), and every value
+shows its control characters as escapes (`printable`, as the `finalize` of every expression), so
+no escape byte or bidi override reaches the page; only the SVG that matplotlib drew, which
+escapes its own text, is inserted as markup.
 """
 
 from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import PurePath
 from typing import Any
 
 from dataaudit.report.model import Report, Severity
-from dataaudit.report.text import shape
+from dataaudit.report.text import printable, shape, shown_examples
 
 MAX_TABLE_ROWS = 500
 
@@ -39,9 +42,12 @@ def _template() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=PackageLoader("dataaudit.report", "templates"), undefined=StrictUndefined,
-                      autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+                      autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True,
+                      finalize=_shown)
     env.filters["cell"] = _cell
+    env.filters["file_name"] = lambda name: PurePath(str(name)).name  # the full path is on the dataset card
     env.globals["shape"] = shape
+    env.globals["shown_examples"] = shown_examples
     return env.get_template("report.html.j2")
 
 
@@ -57,6 +63,12 @@ def _grouped(report: Report) -> list[dict[str, Any]]:
             groups.append({"severity": severity.value, "count": sum(map(len, by_check.values())),
                            "checks": list(by_check.items())})
     return groups
+
+
+def _shown(value: object) -> object:
+    from markupsafe import Markup
+
+    return value if isinstance(value, Markup) else printable(value)
 
 
 def _cell(value: object) -> str:

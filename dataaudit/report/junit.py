@@ -5,8 +5,9 @@ that blocks the gate is a <failure> (a warning only under --strict); other findi
 visible in <system-out>; a skipped check is <skipped>. Tables other features add to the report
 go, as tab-separated text, into the suite's <system-out>. The suite's timestamp is UTC without an
 offset, as Surefire writes it; the `created_at` property keeps the full form. Valid against the widely used Jenkins
-JUnit schema (junit-10.xsd). ElementTree escapes markup; characters XML 1.0 cannot carry at all
-(control characters) are written as Python escapes, so a hostile value never breaks the file.
+JUnit schema (junit-10.xsd). ElementTree escapes markup; values from the data show control
+characters as Python escapes and carry no `::` or `##[` a CI log would obey (`inert`), and any
+other character XML 1.0 cannot carry is escaped too, so a hostile value never breaks the file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from dataaudit.report.model import Finding, Report, ReportTable
+from dataaudit.report.text import inert
 
 MAX_TABLE_ROWS = 500
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -74,29 +76,29 @@ def _properties(report: Report) -> dict[str, str]:
 
 def _summary(findings: list[Finding]) -> str:
     first = findings[0]
-    where = f"[{first.column}] " if first.column else ""
+    where = f"[{inert(first.column)}] " if first.column else ""
     more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-    return f"{where}{first.message}{more}"
+    return f"{where}{inert(first.message)}{more}"
 
 
 def _describe(f: Finding) -> str:
-    lines = [f"{f.severity.value.upper()} {f.check}" + (f" [{f.column}]" if f.column else ""), f.message]
+    lines = [f"{f.severity.value.upper()} {f.check}" + (f" [{inert(f.column)}]" if f.column else ""), inert(f.message)]
     if f.observed is not None or f.threshold is not None:
-        lines.append(f"observed: {f.observed}  threshold: {f.threshold}")
+        lines.append(f"observed: {inert(f.observed)}  threshold: {inert(f.threshold)}")
     if f.examples:
-        lines.append("examples: " + ", ".join(str(e) for e in f.examples[:20]))
+        lines.append("examples: " + ", ".join(inert(e) for e in f.examples[:20]))
     if f.hint:
-        lines.append(f"hint: {f.hint}")
+        lines.append(f"hint: {inert(f.hint)}")
     return "\n".join(lines)
 
 
 def _table(table: ReportTable) -> str:
-    lines = [table.title, "\t".join(table.columns)]
-    lines += ["\t".join("" if v is None else str(v) for v in row) for row in table.rows[:MAX_TABLE_ROWS]]
+    lines = [inert(table.title), "\t".join(inert(c) for c in table.columns)]
+    lines += ["\t".join("" if v is None else inert(v) for v in row) for row in table.rows[:MAX_TABLE_ROWS]]
     if len(table.rows) > MAX_TABLE_ROWS:
         lines.append(f"... {len(table.rows) - MAX_TABLE_ROWS:,} more rows in the JSON report")
     if table.note:
-        lines.append(table.note)
+        lines.append(inert(table.note))
     return "\n".join(lines)
 
 

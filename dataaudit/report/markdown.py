@@ -4,7 +4,8 @@ Text from the dataset (file and column names, labels, values in messages) is unt
 Markdown and HTML metacharacter is backslash-escaped (names outside tables become code spans),
 so `[x](javascript:...)`, `<script>`, a `|` or a backtick show as written and can neither break
 a table nor become a link; bare URLs and e-mail addresses are escaped too, so GitHub does not
-autolink them.
+autolink them. Control characters show as escapes and no `::` or `##[` is left for a CI log to
+obey when the file is printed (`inert`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 
 from dataaudit.report.model import Report
-from dataaudit.report.text import shape
+from dataaudit.report.text import inert, shape
 
 ICON = {"fail": "❌", "warn": "⚠️", "info": "ℹ️"}
 MAX_TABLE_ROWS = 20
@@ -23,12 +24,12 @@ _AUTOLINK = re.compile(r"(https?|ftp|www)(:|\.)", re.IGNORECASE)  # GFM links ba
 
 def _cell(text: object) -> str:
     """Untrusted text made literal, on one line (safe in a table cell, a heading or a list item)."""
-    return _AUTOLINK.sub(r"\1\\\2", _METACHARACTERS.sub(r"\\\1", " ".join(str(text).split())))
+    return _AUTOLINK.sub(r"\1\\\2", _METACHARACTERS.sub(r"\\\1", " ".join(inert(text).split())))
 
 
 def _code(text: object) -> str:
     """Untrusted text as a code span outside tables: shown literally, the fence outlasting any backtick run."""
-    text = " ".join(str(text).split())
+    text = " ".join(inert(text).split())
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
@@ -62,9 +63,13 @@ def render_markdown(report: Report) -> str:
             lines.append(f"\n_{len(report.findings) - MAX_FINDINGS:,} more findings in the JSON report._")
         lines.append("")
     for table in report.tables:
-        lines += [f"**{_cell(table.title)}**", "", "| " + " | ".join(_cell(c) for c in table.columns) + " |",
-                  "|" + "---|" * len(table.columns)]
-        lines.extend("| " + " | ".join(_cell(_number(v)) for v in row) + " |" for row in table.rows[:MAX_TABLE_ROWS])
+        lines += [f"**{_cell(table.title)}**", ""]
+        if not table.rows:  # a header over nothing reads as a rendering fault
+            lines.append("None found.")
+        else:
+            lines += ["| " + " | ".join(_cell(c) for c in table.columns) + " |", "|" + "---|" * len(table.columns)]
+            lines.extend("| " + " | ".join(_cell(_number(v)) for v in row) + " |"
+                         for row in table.rows[:MAX_TABLE_ROWS])
         if len(table.rows) > MAX_TABLE_ROWS:
             lines.append(f"\n_{len(table.rows) - MAX_TABLE_ROWS:,} more rows in the JSON report._")
         if table.note:

@@ -19,14 +19,11 @@ import pandas as pd
 
 from dataaudit.profile.sketches import first_rows
 from dataaudit.text.lengths import LengthHistogram
+from dataaudit.text.markup import markup_kinds
 from dataaudit.text.tokens import ESTIMATE, TokenCounter
 from dataaudit.text.validate import Layout, Line
 
 LENGTHS = ("message_chars", "message_tokens", "text_chars", "text_tokens")
-MARKUP = {
-    "entity": re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"),
-    "tag": re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]*)?/?>"),
-}
 #: `messages[3].mood` is counted as `messages[].mood`: one key, whichever message carries it
 MESSAGE_INDEX = re.compile(r"\[\d+\]")
 
@@ -139,9 +136,7 @@ class TextPartial:
     def _markup(self, texts: list[str], numbers: np.ndarray) -> None:
         found = []
         for number, text in zip(numbers.tolist(), texts, strict=True):
-            if "&" not in text and "<" not in text:
-                continue
-            kinds = [kind for kind, pattern in MARKUP.items() if pattern.search(text)]
+            kinds = markup_kinds(text)
             if kinds:
                 self.markup.update(kinds)
                 found.append(number)

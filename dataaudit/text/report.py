@@ -11,8 +11,9 @@ from dataaudit.profile.model import DuplicateProfile, Profile
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.model import CheckStatus, Report, created_now
 from dataaudit.rules.load import LoadedRules
-from dataaudit.text.audit import profile_text_file
+from dataaudit.text.audit import layout_of, profile_text_file
 from dataaudit.text.model import TextProfile
+from dataaudit.text.quotes import quote_conflicts
 from dataaudit.text.tables import text_tables
 
 APPLY = ("text.", "size.rows")
@@ -24,7 +25,9 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
     text = profile_text_file(path, kind, loaded.rules.checks.text, tokenizer, chunk_lines)
     source = {"path": str(path), "format": "jsonl", "kind": kind, "bytes": path.stat().st_size,
               "sha256": file_sha256(path)}
-    return text_report(text, source, loaded, strict=strict)
+    report = text_report(text, source, loaded, strict=strict)
+    report.findings = quote_conflicts(report.findings, path, layout_of(kind, loaded.rules.checks.text))
+    return report
 
 
 def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, *, strict: bool = False) -> Report:
@@ -45,7 +48,9 @@ def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, 
         strict=strict,
         dataset=dataset_summary(profile) | {
             "kind": kind, "texts": text.texts, "messages": text.messages, "tokenizer": text.tokenizer,
-            "tokens_estimated": text.tokens_estimated,
+            "tokens_estimated": text.tokens_estimated, "roles": text.roles,
+            "copies": {"exact": text.duplicates, "near": text.near_duplicates,
+                       "conflicting_answers": text.conflict_records},
         },
         checks=[s if s.check.startswith(APPLY) else CheckStatus(s.check, s.description, "skipped", reason)
                 for s in statuses],

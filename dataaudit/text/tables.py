@@ -1,6 +1,11 @@
-"""The text audit's report tables: length distributions, error kinds, and what was read."""
+"""The text audit's report tables: length distributions, error kinds, and what was read.
+
+A fine-tuning file is one text: its tables leave out the `text` column, which would repeat the
+file's path (already in the report's header) on every row; text columns of a table keep it."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from dataaudit.report.model import ReportTable
 from dataaudit.text.lengths import BINS_PER_DOUBLING
@@ -21,7 +26,9 @@ def text_tables(texts: list[TextProfile]) -> list[ReportTable]:
     tables = [_summary(texts), _lengths(texts)]
     if any(t.errors for t in texts):
         tables.append(_errors(texts))
-    return tables
+    if texts[0].kind == "column":
+        return tables
+    return [replace(t, columns=t.columns[1:], rows=[row[1:] for row in t.rows]) for t in tables]
 
 
 def _summary(texts: list[TextProfile]) -> ReportTable:

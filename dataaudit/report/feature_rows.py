@@ -1,0 +1,52 @@
+"""The feature row a label conflict shares, quoted in its finding.
+
+The table profile keeps hashes of feature rows, not their values, so a conflict is counted in
+bounded memory; the one row a person reads (the first of the first example group) is read
+again after the pass, stopping at that row, and quoted shortened next to its labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dataaudit.io.source import Source
+    from dataaudit.report.model import Finding
+
+QUOTE_CHARS = 160
+VALUE_CHARS = 40
+
+
+def quote_conflicting_rows(findings: list[Finding], source: Source, features: list[str]) -> list[Finding]:
+    """`findings` with the labels.conflicts finding quoting the feature row its first group shares."""
+    return [_quoted(f, source, features) if f.check == "labels.conflicts" and f.details.get("examples") else f
+            for f in findings]
+
+
+def _quoted(finding: Finding, source: Source, features: list[str]) -> Finding:
+    row = finding.details["examples"][0]["rows"][0]
+    values = _row(source, row, features)
+    if values is None:
+        return finding
+    shown = ", ".join(f"{name}={_short(value)!r}" for name, value in values.items())
+    if len(shown) > QUOTE_CHARS:
+        shown = shown[: QUOTE_CHARS - 1].rstrip() + "…"
+    return replace(finding, message=f"{finding.message} Their features: {shown}.",
+                   details={**finding.details, "feature_row": {"row": row, "values": values}})
+
+
+def _row(source: Source, row: int, features: list[str]) -> dict[str, Any] | None:
+    start = 0
+    for batch in source.batches():
+        if row < start + batch.num_rows:
+            record = batch.slice(row - start, 1).to_pylist()[0]
+            return {name: record.get(name) for name in features}
+        start += batch.num_rows
+    return None
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > VALUE_CHARS:
+        return value[: VALUE_CHARS - 1] + "…"
+    return value
