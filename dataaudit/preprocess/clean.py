@@ -18,6 +18,7 @@ from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
+from dataaudit.preprocess.json_cells import TypedCells
 from dataaudit.preprocess.pipeline import (
     LabelModel,
     Outcome,
@@ -72,10 +73,10 @@ class MemorySink:
     kept: list[pa.RecordBatch] = field(default_factory=list)
     held: list[pa.RecordBatch] = field(default_factory=list)
 
-    def write(self, batch: pa.RecordBatch) -> None:
+    def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         self.kept.append(batch)
 
-    def quarantine(self, batch: pa.RecordBatch) -> None:
+    def quarantine(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         self.held.append(batch)
 
 
@@ -84,11 +85,11 @@ class FileSink:
         self.output = BatchWriter(output)
         self.held = BatchWriter(quarantine)
 
-    def write(self, batch: pa.RecordBatch) -> None:
-        self.output.write(batch)
+    def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
+        self.output.write(batch, typed)
 
-    def quarantine(self, batch: pa.RecordBatch) -> None:
-        self.held.write(batch)
+    def quarantine(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
+        self.held.write(batch, typed)
 
     def close(self, output: pa.Schema, quarantine: pa.Schema) -> None:
         self.output.close(output)
@@ -102,10 +103,10 @@ class FileSink:
 class NullSink:
     """A dry run: every pass runs, nothing is kept."""
 
-    def write(self, batch: pa.RecordBatch) -> None:
+    def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         pass
 
-    def quarantine(self, batch: pa.RecordBatch) -> None:
+    def quarantine(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         pass
 
 

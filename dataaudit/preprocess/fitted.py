@@ -39,7 +39,7 @@ def configured_steps(config: Preprocess, target: str | None, ignored: tuple[str,
     if config.missing_to_null:
         steps.append(MissingToNull(tokens=tuple(tokens), case_sensitive=case_sensitive))
     if config.normalize_text:
-        steps.append(NormalizeText())
+        steps.append(NormalizeText(unicode=config.normalize_unicode))
     if config.merge_label_variants and target is not None:
         steps.append(MergeLabelVariants(target=target, allowed=allowed))
     if config.coerce_numeric:
