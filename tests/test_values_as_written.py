@@ -90,6 +90,18 @@ def test_a_typed_value_is_one_value_whatever_its_type(tmp_path: Path, runner: Ru
     assert duplicates["exact_rows"] == 2  # rows 1 and 4
 
 
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_split_leakage_compares_rows_as_written(tmp_path: Path, runner: Runner) -> None:
+    train = _write_csv(tmp_path / "train.csv", [["code", "amount", "label"], ["007", "1e3", "y"], ["01", "2", "z"]])
+    val = _write_csv(tmp_path / "val.csv", [["code", "amount", "label"], ["7", "1000", "y"], ["007", "1e3", "y"],
+                                            ["q", "9", "z"]])
+    out = tmp_path / "splits.json"
+    runner(["audit", train, "-t", "label", "--split", f"val={val}", "-f", "json", "-o", out], 1)
+    tables = {t["id"]: t for t in json.loads(out.read_text())["tables"]}
+    summary = {row[0]: row for row in tables["splits.summary"]["rows"]}
+    assert summary["val"][3] == 1  # `007,1e3` leaks; `7,1000` is another row
+
+
 SPELLINGS = [
     ["id", "zip", "amount", "colour", "note", "label"],
     [" 007 ", "00123", "1.10", " red ", "a…b", "cat "],
