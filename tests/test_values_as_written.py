@@ -255,4 +255,6 @@ def test_clean_keeps_every_cell_no_step_touches(tmp_path: Path, rows: list[tuple
     steps = {step["step"]: step["cells"] for step in manifest["steps"]}
     # a column nulled and then dropped as empty is counted but not written
     assert {name: {c: n for c, n in steps[name].items() if c in header} for name in changed} == changed
+    dropped = [name for name in table[0] if name not in header]
+    assert steps["drop_columns"] == {name: len(kept) - 1 for name in dropped}
     assert _sha(data) == digest

@@ -122,5 +122,7 @@ class DropColumns(Step):
             return batch, tally
         tally.notes.append("dropped " + ", ".join(f"{name} ({self.columns_[name]})" for name in dropped))
         tally.rows_changed = batch.num_rows
+        for name in dropped:  # every cell of a dropped column is a changed cell
+            tally.cells[name] += batch.num_rows
         keep = [name for name in batch.schema.names if name not in dropped]
         return pa.RecordBatch.from_arrays([batch.column(name) for name in keep], names=keep), tally
