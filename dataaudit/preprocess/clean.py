@@ -13,11 +13,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
+from dataaudit.preprocess.guard import refusal
 from dataaudit.preprocess.json_cells import TypedCells
 from dataaudit.preprocess.pipeline import (
     LabelModel,
@@ -115,7 +116,7 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
           quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
           encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
           quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
-          jobs: int | None = None) -> CleanResult:
+          jobs: int | None = None, allow_large_quarantine: bool = False) -> CleanResult:
     """Clean a dataset (path, DataFrame or pyarrow Table) with the rule pack's `preprocess:` steps.
 
     `fitted` (a `Fitted` or the path of a saved one) cleans with another split's statistics
@@ -123,10 +124,17 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     sends further rows to quarantine. `quarantine_suspected_labels` runs the label model of
     `audit(label_noise=True)` (on `sample` rows, `folds` folds, `jobs` at once) in the first audit
     and quarantines the rows it suspects with reason `suspected_label` and their score.
+
+    Raises `LargeQuarantine` when more than half of the rows, or every row of a class, would be
+    quarantined, unless `allow_large_quarantine` (or the rule pack's
+    `preprocess.allow_large_quarantine`) allows it.
     """
     model = _label_model(quarantine_suspected_labels, sample, folds, jobs)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
                      model)
+    refused = refusal(the_plan, allow_large_quarantine)
+    if refused is not None:
+        raise refused
     sink = MemorySink()
     outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe")
     data_out = _frame(sink.kept, output_template(the_plan))
@@ -140,7 +148,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
 @dataclass
 class CleanRun:
     """What `clean_files` did: the after report (with its tables), manifest and where it wrote.
-    `before` is None for a fine-tuning JSONL file, whose clean audits only its output."""
+    `before` is None for a fine-tuning JSONL file, whose clean audits only its output. `refused`
+    is the refusal a dry run met (a real run raises it before writing)."""
 
     report: Report
     before: Report | None
@@ -149,6 +158,7 @@ class CleanRun:
     quarantine: Path
     manifest_path: Path
     written: bool
+    refused: LargeQuarantine | None = None
 
 
 def clean_files(data: Path, output: Path, *, target: str | None = None, rules: str | Path | RulePack | None = "default",
@@ -158,16 +168,19 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
                 quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
                 encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
                 quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
-                jobs: int | None = None) -> CleanRun:
+                jobs: int | None = None, allow_large_quarantine: bool = False) -> CleanRun:
     """Stream `data` through the steps into `output` and the quarantine file beside it; also the
     fitted state and the after report (JSON) when their paths are given. The other options are
-    `clean`'s."""
+    `clean`'s; a refusal is raised before any file is opened for writing."""
     output, quarantine, manifest = destinations(Path(data), Path(output), quarantine, manifest, force,
                                                 save_fitted, report)
     fmt, held_fmt = output_format(output), output_format(quarantine)
     model = _label_model(quarantine_suspected_labels, sample, folds, jobs)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
                      model)
+    refused = refusal(the_plan, allow_large_quarantine)
+    if refused is not None and not dry_run:
+        raise refused
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     if dry_run:
         outcome, order, tallies = _run(the_plan, NullSink(), str(output), fmt)
@@ -190,7 +203,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
             from dataaudit.report.formats import Format, render
 
             atomic_text(report, render(outcome.after, Format.JSON))
-    return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, not dry_run)
+    return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, not dry_run, refused)
 
 
 def destinations(data: Path | None, output: Path, quarantine: str | Path | None, manifest: str | Path | None,

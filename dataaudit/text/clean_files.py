@@ -16,14 +16,18 @@ from dataaudit.text.clean import CleanSummary, clean_jsonl
 
 def clean_jsonl_files(data: Path, output: Path, *, rules: str | Path | RulePack | None = "default",
                       format_kind: str | None = None, quarantine: Path | None = None, manifest: Path | None = None,
-                      report: Path | None = None, dry_run: bool = False, force: bool = False) -> CleanRun:
+                      report: Path | None = None, dry_run: bool = False, force: bool = False,
+                      trim: bool | None = None, strip_metadata: bool | None = None, prompt_key: str | None = None,
+                      completion_key: str | None = None) -> CleanRun:
     """Clean `data` into `output`, the quarantine beside it (OUTPUT.quarantine.jsonl) and a
     manifest (OUTPUT.manifest.json); the run's report is the text audit of `output`."""
     output, quarantine, manifest = destinations(Path(data), Path(output), quarantine, manifest, force, report)
     for path in (output, quarantine):
         if output_format(path) != "jsonl":
             raise InputError(f"{path}: the lines of a JSONL file are written as JSONL; name it .jsonl")
-    summary = clean_jsonl(data, output, quarantine, rules=rules, format_kind=format_kind, dry_run=dry_run)
+    summary = clean_jsonl(data, output, quarantine, rules=rules, format_kind=format_kind, dry_run=dry_run,
+                          trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
+                          completion_key=completion_key)
     assert summary.report is not None
     written = {"output": None, "quarantine": None}
     if not dry_run:
@@ -48,9 +52,10 @@ def build_manifest(summary: CleanSummary, files: dict[str, dict[str, Any] | None
         "tool": manifests.tool_entry(),
         "files": files,
         "lines": {"in": summary.lines, "out": summary.kept, "quarantined": sum(summary.quarantined.values()),
-                  "trimmed": summary.trimmed},
+                  "trimmed": summary.trimmed, "stripped": summary.stripped},
         "quarantine_reasons": summary.quarantined,
-        "parameters": {"format_kind": summary.kind, "rules": report.rules, "drop_duplicates": True, "trim": True},
+        "parameters": {"format_kind": summary.kind, **summary.keys, "rules": report.rules, "drop_duplicates": True,
+                       "trim": summary.trim, "strip_metadata": summary.strip_metadata},
         "audit": {"passed_after": report.passed, "fail findings": report.counts["fail"],
                   "warn findings": report.counts["warn"]},
     }
