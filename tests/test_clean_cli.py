@@ -99,11 +99,11 @@ def test_an_interrupted_run_leaves_the_old_file_and_no_part_file(tmp_path: Path,
     real_write = writers.BatchWriter.write
     calls = []
 
-    def failing_write(self: writers.BatchWriter, batch: object) -> None:
+    def failing_write(self: writers.BatchWriter, batch: object, *typed: object) -> None:
         calls.append(batch)
         if len(calls) > 1:  # the output got its first chunk; the quarantine's fails
             raise InputError("the disk is full")
-        real_write(self, batch)
+        real_write(self, batch, *typed)
 
     monkeypatch.setattr(writers.BatchWriter, "write", failing_write)
     before = _files(tmp_path)
@@ -194,7 +194,7 @@ def test_the_after_report_as_json_carries_the_clean_tables(tmp_path: Path, data:
         "disguised missing cells", "fail findings", "warn findings"]
     assert tables["clean.before_after"]["rows"][0] == ["rows", 3_000, report["dataset"]["rows"]]
     assert [row[0] for row in tables["clean.steps"]["rows"]] == [
-        "missing_to_null", "normalize_text", "merge_label_variants", "coerce_numeric", "drop_columns",
+        "missing_to_null", "normalize_text", "merge_label_variants", "drop_columns",
         "missing_labels", "duplicates", "conflicts"]
     _, stderr = invoke(["clean", data, "-t", "label", "-o", tmp_path / "o2.csv", "--report", tmp_path / "r.json"], 2)
     assert "r.json: already exists" in stderr

@@ -65,22 +65,24 @@ def test_labels_take_the_allowed_spelling(tmp_path: Path) -> None:
 def test_sentinels_inside_the_range_of_real_values_are_data(tmp_path: Path) -> None:
     data = _csv(tmp_path, "low,high,label\n-999,5,a\n-2000,-999,b\n10,7,a\n")
     result = dataaudit.clean(data, target="label")
-    assert result.data["low"].tolist() == [-999, -2000, 10]
+    assert result.data["low"].tolist() == ["-999", "-2000", "10"]  # as written: no step asked for numbers
     assert result.data["high"].isna().tolist() == [False, True, False]
 
 
-def test_text_is_trimmed_and_nfkc_normalized(tmp_path: Path) -> None:
+def test_text_is_trimmed_and_nfkc_normalized_only_when_asked(tmp_path: Path) -> None:
     data = _csv(tmp_path, "colour,n,label\n\"ｒｅｄ \",1,a\n red,2,b\nblue,3,a\n")
     result = dataaudit.clean(data, target="label")
-    assert result.data["colour"].tolist() == ["red", "red", "blue"]
+    assert result.data["colour"].tolist() == ["ｒｅｄ", "red", "blue"]
     steps = {row[0]: row for row in next(t for t in result.report.tables if t.id == "clean.steps").rows}
     assert steps["normalize_text"][1] == 2
+    folded = dataaudit.clean(data, target="label", rules=_pack(tmp_path, "preprocess: {normalize_unicode: true}"))
+    assert folded.data["colour"].tolist() == ["red", "red", "blue"]
 
 
 def test_a_value_that_is_not_a_number_is_quarantined_with_training_state(tmp_path: Path) -> None:
     train = _csv(tmp_path, "n,label\n1,a\n2,b\n3,a\n", "train.csv")
     val = _csv(tmp_path, "n,label\n4,a\nfour,b\n5,a\n", "val.csv")
-    fitted = dataaudit.clean(train, target="label").fitted
+    fitted = dataaudit.clean(train, target="label", rules=_pack(tmp_path, "preprocess: {coerce_numeric: true}")).fitted
     # the only 'b' row goes, which without allowing it is refused
     result = dataaudit.clean(val, fitted=fitted, allow_large_quarantine=True)
     assert result.quarantine[["_row", "_reason", "n"]].values.tolist() == [[1, "not_a_number", "four"]]

@@ -45,8 +45,10 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
 
 
 def is_constant(column: ColumnProfile) -> bool:
+    """One value as written: numbers equal in float64 (`007` and `7`, 2**53 and 2**53 + 1) are
+    still different values, which the distinct count (hashed as written) tells apart."""
     if column.type in ("integer", "float"):
-        return column.numeric is not None and column.numeric.min == column.numeric.max
+        return column.numeric is not None and column.numeric.min == column.numeric.max and column.distinct <= 1
     return column.top_values is not None and len(column.top_values) == 1 and column.type != "mixed"
 
 

@@ -69,10 +69,12 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
           strip_metadata: bool | None) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
-    Disguised missing values become nulls, text is trimmed and NFKC-normalized, label
-    spellings merge, duplicates, conflicting-label groups and unlabelled rows move to the
-    quarantine file, numbers stored as text become numbers, constant and empty columns go.
-    The cleaned data is then audited again and the report shows before and after.
+    Disguised missing values become nulls, text features are trimmed, label spellings
+    merge, duplicates, conflicting-label groups and unlabelled rows move to the quarantine
+    file, constant and empty columns go; every other cell is written as the input spells it
+    (numbers stored as text become numbers, and text is NFKC-normalized, only when the
+    rules' preprocess section asks). The cleaned data is then audited again and the report
+    shows before and after.
 
     A fine-tuning JSONL file (chat, prompt/completion, instruction) is cleaned line by line:
     broken lines and duplicate conversations go to the quarantine with their line number and

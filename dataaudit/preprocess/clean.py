@@ -20,6 +20,7 @@ from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
 from dataaudit.preprocess.guard import refusal
+from dataaudit.preprocess.json_cells import TypedCells
 from dataaudit.preprocess.pipeline import (
     LabelModel,
     Outcome,
@@ -74,10 +75,10 @@ class MemorySink:
     kept: list[pa.RecordBatch] = field(default_factory=list)
     held: list[pa.RecordBatch] = field(default_factory=list)
 
-    def write(self, batch: pa.RecordBatch) -> None:
+    def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         self.kept.append(batch)
 
-    def quarantine(self, batch: pa.RecordBatch) -> None:
+    def quarantine(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         self.held.append(batch)
 
 
@@ -88,11 +89,11 @@ class FileSink:
         self.output = BatchWriter(outputs.open(output))
         self.held = BatchWriter(outputs.open(quarantine))
 
-    def write(self, batch: pa.RecordBatch) -> None:
-        self.output.write(batch)
+    def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
+        self.output.write(batch, typed)
 
-    def quarantine(self, batch: pa.RecordBatch) -> None:
-        self.held.write(batch)
+    def quarantine(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
+        self.held.write(batch, typed)
 
     def close(self, output: pa.Schema, quarantine: pa.Schema) -> None:
         self.output.close(output)
@@ -115,10 +116,10 @@ class FileSink:
 class NullSink:
     """A dry run: every pass runs, nothing is kept."""
 
-    def write(self, batch: pa.RecordBatch) -> None:
+    def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         pass
 
-    def quarantine(self, batch: pa.RecordBatch) -> None:
+    def quarantine(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         pass
 
 

@@ -30,7 +30,9 @@ class Cleaner(TransformerMixin, BaseEstimator):
     `target` names the label column when X holds it: the label map and the row decisions of
     `fit` use it, and it is left out of the output, so a model never sees its own label.
     `impute`, `scale` and `encode` override the rule pack's `preprocess:` section (`None`: as
-    the pack says); the defaults make the output ready for a model: numbers only, no NaN.
+    the pack says); the defaults make the output ready for a model: numbers only, no NaN. For
+    that, numbers stored as text become numbers (`coerce_numeric`, which `dataaudit clean`
+    leaves off by default so that it writes every value as the input spells it).
     """
 
     def __init__(self, target: str | None = None, rules: str | Path | RulePack | None = "default",
@@ -77,7 +79,7 @@ class Cleaner(TransformerMixin, BaseEstimator):
 
         pack = load_rules(self.rules).rules
         config = pack.preprocess
-        overrides: dict[str, Any] = {}
+        overrides: dict[str, Any] = {"coerce_numeric": True}
         if self.impute is not None:
             overrides["impute"] = config.impute.model_copy(update={"numeric": self.impute})
         if self.scale is not None:

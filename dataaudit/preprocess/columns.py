@@ -1,5 +1,9 @@
 """Column-level fixes: numbers stored as text become numbers; constant and all-empty feature
-columns are dropped. Both decide from the audit profile, with the audit's own definitions."""
+columns are dropped. Both decide from the audit profile, with the audit's own definitions.
+
+A column becomes numbers only if every number in it is written as it prints: a ZIP code
+`00123`, an amount `1.10`, `1e3` or an id past 2**53 would come out as `123`, `1.1`, `1000`
+or a rounded float, so such a column stays text."""
 
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ _AS_WRITTEN = ProfileSpec(tokens=())
 
 
 class CoerceNumeric(Step):
-    """Cast text feature columns whose every present value is a number to int64 or float64.
+    """Cast text feature columns whose every present value is a number written as it prints
+    (the audit's `respelled` count is 0) to int64 or float64.
 
     Learns `columns_`: column -> "integer" or "float", from the audit's column types. A value
     of another split that is not a number is one of `invalid_rows`: `dataaudit clean`
@@ -33,7 +38,7 @@ class CoerceNumeric(Step):
 
     def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
         self.columns_ = {c.name: c.type for c in profile.columns
-                         if c.role == "feature" and c.type in NUMERIC_TYPES}
+                         if c.role == "feature" and c.type in NUMERIC_TYPES and not c.respelled}
         return self
 
     def invalid_rows(self, batch: pa.RecordBatch) -> dict[str, np.ndarray]:
@@ -117,5 +122,7 @@ class DropColumns(Step):
             return batch, tally
         tally.notes.append("dropped " + ", ".join(f"{name} ({self.columns_[name]})" for name in dropped))
         tally.rows_changed = batch.num_rows
+        for name in dropped:  # every cell of a dropped column is a changed cell
+            tally.cells[name] += batch.num_rows
         keep = [name for name in batch.schema.names if name not in dropped]
         return pa.RecordBatch.from_arrays([batch.column(name) for name in keep], names=keep), tally

@@ -1,8 +1,11 @@
 """The `preprocess:` section of a rule pack: which cleaning steps run and how.
 
-Every key is optional. The defaults fix what the audit finds and change nothing else: values
-keep their meaning and columns their scale. Imputation, scaling and encoding change the data a
-model sees, so a pack (or `Cleaner`) turns them on explicitly.
+Every key is optional. The defaults fix what the audit finds and change nothing else: a cell
+of a kept row changes only when it is a disguised missing value (to null), a text feature with
+surrounding blanks (trimmed) or a label spelling (merged); every other cell is written as the
+input spells it. Steps that rewrite values beyond that (Unicode folding, numbers stored as text
+to numbers, imputation, scaling, encoding) change the data a model sees, so a pack (or
+`Cleaner`) turns them on explicitly.
 """
 
 from __future__ import annotations
@@ -35,13 +38,14 @@ class Encode(Section):
 
 class Preprocess(Section):
     missing_to_null: bool = True                # disguised tokens and out-of-range sentinels -> null
-    normalize_text: bool = True                 # trim blanks and Unicode-normalize (NFKC) text features
+    normalize_text: bool = True                 # trim surrounding blanks of text features
+    normalize_unicode: bool = False             # also fold Unicode compatibility forms (NFKC): `…` -> `...`
     merge_label_variants: bool = True           # one canonical spelling per label
     missing_labels: Literal["quarantine", "keep"] = "quarantine"
     duplicates: Literal["exact", "features", "keep"] = "exact"
     conflicts: Literal["quarantine", "majority", "keep"] = "quarantine"
     allow_large_quarantine: bool = False        # else more than half the rows, or a whole class, is refused
-    coerce_numeric: bool = True                 # numbers stored as text become numbers
+    coerce_numeric: bool = False                # numbers stored as text become numbers (as they print)
     drop_constant_columns: bool = True
     drop_empty_columns: bool = True
     impute: Impute = Impute()

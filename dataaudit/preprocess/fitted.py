@@ -39,14 +39,15 @@ def configured_steps(config: Preprocess, target: str | None, ignored: tuple[str,
     if config.missing_to_null:
         steps.append(MissingToNull(tokens=tuple(tokens), case_sensitive=case_sensitive))
     if config.normalize_text:
-        steps.append(NormalizeText())
+        steps.append(NormalizeText(unicode=config.normalize_unicode))
     if config.merge_label_variants and target is not None:
         steps.append(MergeLabelVariants(target=target, allowed=allowed))
-    if config.coerce_numeric:
+    impute = config.impute
+    model_ready = impute.numeric != "none" or config.scale != "none" or config.encode.method != "none"
+    if config.coerce_numeric or model_ready:  # imputing, scaling and encoding need the numbers as numbers
         steps.append(CoerceNumeric())
     if config.drop_constant_columns or config.drop_empty_columns:
         steps.append(DropColumns(constant=config.drop_constant_columns, empty=config.drop_empty_columns))
-    impute = config.impute
     if impute.numeric != "none" or impute.categorical != "none":
         steps.append(Impute(numeric=impute.numeric, categorical=impute.categorical, fill_number=impute.fill_number,
                             fill_text=impute.fill_text, exclude=exclude))

@@ -13,6 +13,7 @@ after it) and the decisions (1 byte a row).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
 from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.columns import CoerceNumeric
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
+from dataaudit.preprocess.json_cells import TypedCells, typed_cells
 from dataaudit.preprocess.rows import Decisions, RowHashes, decide
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
@@ -35,10 +37,11 @@ ROW_COLUMN, REASON_COLUMN = "_row", "_reason"
 
 
 class Sink(Protocol):
-    """Where the cleaned chunks and the quarantined rows go."""
+    """Where the cleaned chunks and the quarantined rows go (with a JSONL input's typed cells
+    when the output is JSONL too)."""
 
-    def write(self, batch: pa.RecordBatch) -> None: ...
-    def quarantine(self, batch: pa.RecordBatch) -> None: ...
+    def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None: ...
+    def quarantine(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Plan:
     fitted: Fitted
     decisions: Decisions
     fitted_here: bool
+    encoding: str | None = None
 
     @property
     def rows_in(self) -> int:
@@ -140,7 +144,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         for i, step in enumerate(fitted.steps):
             if step.name not in PROFILE_STEPS:
                 step.fit_batches(_kept(reopen(), decisions, fitted.steps[:i]))
-    return Plan(reopen, source, pack, rules, ignore_columns, before, fitted, decisions, fitted_here)
+    return Plan(reopen, source, pack, rules, ignore_columns, before, fitted, decisions, fitted_here, encoding)
 
 
 def _decide(source: Source, target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
@@ -181,19 +185,22 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
 
     def cleaned() -> Iterator[pa.RecordBatch]:
         offset = 0
+        lines = typed_cells(plan.source.name, plan.encoding) if plan.source.format == fmt == "jsonl" else None
         for raw in plan.open().batches():
             n = raw.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
+            typed = None if lines is None else list(itertools.islice(lines, n))
             if quarantined.any():
                 rows = np.flatnonzero(quarantined) + offset
                 batch = raw.filter(pa.array(quarantined))
                 batch = batch.append_column(ROW_COLUMN, pa.array(rows, pa.int64()))
-                sink.quarantine(batch.append_column(REASON_COLUMN, pa.array(plan.decisions.reasons(rows), pa.string())))
+                sink.quarantine(batch.append_column(REASON_COLUMN, pa.array(plan.decisions.reasons(rows), pa.string())),
+                                _rows_of(typed, quarantined))
             batch = raw.filter(pa.array(~quarantined))
             for step in steps:
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
-            sink.write(batch)
+            sink.write(batch, _rows_of(typed, ~quarantined))
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
             yield batch
@@ -205,6 +212,10 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
     stream = Source(name, fmt, template.names, read=cleaned, info={"format": fmt})
     outcome.after = audit(stream, plan.before.target, plan.rules, ignore_columns=plan.ignore_columns)
     return outcome
+
+
+def _rows_of(typed: list[TypedCells] | None, mask: np.ndarray) -> list[TypedCells] | None:
+    return None if typed is None else [cells for cells, keep in zip(typed, mask, strict=True) if keep]
 
 
 def output_template(plan: Plan) -> pa.Schema:

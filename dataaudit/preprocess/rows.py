@@ -1,10 +1,11 @@
 """Row steps: which rows leave the cleaned data for the quarantine file, and why.
 
-Rows are judged on their cleaned values (tokens nulled, text normalized, labels merged), so
+Rows are judged on their cleaned values (tokens nulled, text trimmed, labels merged), so
 two rows that become identical by cleaning are duplicates, and a re-audit of the output finds
-none. Cells are hashed by the audit's own value hashing (`profile/values.py`): `3`, `3.0` and a
-Parquet 3.0 are one value here as there. The hashes of every row are kept (24 bytes a row, as
-in the audit) until the decisions are made; then one byte a row remains.
+none. Cells are hashed by the audit's own value hashing (`profile/values.py`): a text cell is
+its text (`007` is not `7`), a typed cell its value (a Parquet 3.0 is the cell `3`). The
+hashes of every row are kept (24 bytes a row, as in the audit) until the decisions are made;
+then one byte a row remains.
 
 Steps run in order, each on the rows the earlier ones kept: values that cannot be cast,
 missing labels, duplicates (keep the first), conflicting-label groups, rows given by the caller.
@@ -36,12 +37,11 @@ MAX_NAMED_CLASSES = ProfileSpec().max_tracked_labels
 
 
 def cell_hashes(array: pa.Array) -> np.ndarray:
-    """One 64-bit hash per cell, equal for equal values whatever their type (the audit's)."""
+    """One 64-bit hash per cell, the audit's identity of a value: text as written, typed
+    values by value."""
     chunk = v.try_numeric(array)
     if chunk is not None:
-        hashes = np.full(len(array), v.NULL_HASH, dtype=np.uint64)
-        hashes[chunk.valid] = v.hash_numbers(chunk.values[chunk.valid])
-        return hashes
+        return chunk.hashes
     table = v.value_table(array, _RAW)
     return np.append(table.hashes, v.NULL_HASH)[np.where(table.codes < 0, len(table.hashes), table.codes)]
 

@@ -1,5 +1,9 @@
-"""Text features lose surrounding blanks and get one Unicode form (NFKC), so `"red "`,
-`"red"` and a full-width `"ｒｅｄ"` become one value."""
+"""Text features lose surrounding blanks, so `"red "` and `"red"` become one value.
+
+Only the blanks go: the characters between them are what the file says. Folding Unicode
+compatibility forms (NFKC: a full-width `"ｒｅｄ"` to `"red"`, but also `…` to `...` and `²`
+to `2`) rewrites text the user wrote, so it runs only when asked (`unicode=True`, the rule
+pack's `normalize_unicode`)."""
 
 from __future__ import annotations
 
@@ -16,10 +20,14 @@ TEXT_TYPES = ("text", "mixed", "boolean")
 
 
 class NormalizeText(Step):
-    """Trim and NFKC-normalize the text feature columns; learns `columns_` from the profile."""
+    """Trim the text feature columns (and NFKC-normalize them with `unicode`); learns
+    `columns_` from the profile."""
 
     name = "normalize_text"
     state = ("columns_",)
+
+    def __init__(self, unicode: bool = False) -> None:
+        self.unicode = unicode
 
     def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
         self.columns_ = [c.name for c in profile.columns if c.role == "feature" and c.type in TEXT_TYPES]
@@ -32,7 +40,7 @@ class NormalizeText(Step):
             if name not in batch.schema.names or not is_text(batch.column(name)):
                 continue
             array = batch.column(name)
-            cleaned = pc.utf8_trim_whitespace(pc.utf8_normalize(array, "NFKC"))
+            cleaned = pc.utf8_trim_whitespace(pc.utf8_normalize(array, "NFKC") if self.unicode else array)
             changed = changed_mask(array, cleaned)
             if not changed.any():
                 continue

@@ -7,7 +7,6 @@ appears, complete, when the run renames all its files, or not at all.
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.output import AtomicFile
+from dataaudit.preprocess.json_cells import TypedCells, encode_row
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl",
            ".ndjson": "jsonl"}
@@ -38,14 +38,18 @@ class BatchWriter:
         self.rows = 0
         self._writer: Any = None
 
-    def write(self, batch: pa.RecordBatch) -> None:
+    def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
+        """`typed` (JSONL only): per row, the JSONL input's typed values, written as the input
+        wrote them where no step changed them (see `json_cells`)."""
         if self.schema is None:
             self._open(batch.schema)
         elif batch.schema != self.schema:
             batch = batch.cast(self.schema)
         self.rows += batch.num_rows
         if self.fmt == "jsonl":
-            lines = (json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in batch.to_pylist())
+            rows = batch.to_pylist()
+            cells = typed if typed is not None else [{}] * len(rows)
+            lines = (encode_row(row, kept) + "\n" for row, kept in zip(rows, cells, strict=True))
             self.file.handle.write("".join(lines).encode("utf-8"))
         elif batch.num_rows:
             self._writer.write_batch(batch)

@@ -71,6 +71,7 @@ class ColumnPartial:
     sentinel_rows: list[int] = field(default_factory=list)
     kinds: Counter = field(default_factory=Counter)
     spaced: int = 0
+    respelled: int = 0
     kind_rows: dict[str, list[int]] = field(default_factory=dict)
     moments: Moments = field(default_factory=Moments)
     value_counts: Counter | None = field(default_factory=Counter)
@@ -91,12 +92,11 @@ class ColumnPartial:
         self.nulls += int(null.sum())
         self._add_kind("integer", chunk.valid & ~chunk.is_float, offset)
         self._add_kind("float", chunk.is_float, offset)
+        self.respelled += int(chunk.respelled.sum())
         numbers = chunk.values[chunk.valid]
         self._add_numbers(numbers, np.ones(numbers.size), chunk.values, chunk.valid, offset, spec)
-        hashes = np.full(len(chunk.values), v.NULL_HASH, dtype=np.uint64)
-        hashes[chunk.valid] = v.hash_numbers(numbers)
-        hll_add(self.registers, hashes[chunk.valid])
-        return hashes, null
+        hll_add(self.registers, chunk.hashes[chunk.valid])
+        return chunk.hashes, null
 
     def _add_table(self, table: v.ValueTable, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
         codes = table.codes
@@ -115,6 +115,7 @@ class ColumnPartial:
         for code, name in enumerate(v.KINDS):
             self._add_kind(name, row_kind == code, offset)
         self.spaced += int(counts[table.spaced].sum())
+        self.respelled += int(counts[table.respelled].sum())
         numeric = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
         row_numeric = np.append(numeric, False)[slot]
         row_number = np.append(table.number, np.nan)[slot]
@@ -187,6 +188,7 @@ class ColumnPartial:
             sentinel_rows=rows(self.sentinel_rows, other.sentinel_rows),
             kinds=self.kinds + other.kinds,
             spaced=self.spaced + other.spaced,
+            respelled=self.respelled + other.respelled,
             kind_rows={
                 name: rows(self.kind_rows.get(name, []), other.kind_rows.get(name, []))
                 for name in sorted(set(self.kind_rows) | set(other.kind_rows))

@@ -75,6 +75,7 @@ def _column(col: ColumnPartial, role: str) -> ColumnProfile:
         top_values=top,
         value_counts=None if col.value_counts is None else dict(sorted(col.value_counts.items())),
         percentiles=col.quantiles.percentiles() if col.quantiles is not None else None,
+        respelled=col.respelled,
     )
 
 

@@ -51,6 +51,8 @@ class ColumnProfile:
     value_counts: dict[str, int] | None = None
     #: values at the percentiles 0, 1, ..., 100 of the numbers (with `ProfileSpec.quantiles`)
     percentiles: list[float] | None = None
+    #: numbers not written as they print (`007`, `1.10`, `1e3`): as numbers they would be rewritten
+    respelled: int = 0
 
     @property
     def disguised(self) -> int:

@@ -1,9 +1,17 @@
 """Turn one chunk of one column into value-level facts: kind, missing-ness, hash.
 
-Everything the profile counts is decided here, once per distinct value, so that a CSV cell
-"3.0", a Parquet double 3.0 and a JSON number 3 all hash and count alike, whichever reader
-produced them and whichever chunk they fall in. That value-level definition is what makes
+Everything the profile counts is decided here, once per distinct value, whichever reader
+produced it and whichever chunk it falls in. That value-level definition is what makes
 per-chunk statistics merge to exactly the whole-file statistics.
+
+Two kinds of facts, kept apart on purpose. The *kind* and *number* of a value (is `007` an
+integer? which float is `1e3`?) feed statistics only: numeric summaries, drift, the schema.
+The *hash* is the value's identity, which decides duplicate rows, conflicts and leakage: a
+text cell is identified by its text exactly as written, so `007` and `7`, `1e3` and `1000`,
+`True` and `TRUE` are different values; a typed cell (Parquet, a DataFrame) by its value, so
+a float64 1.0 is one value. The two meet where a text is spelled the way its number prints
+(`3`, `2.5`): such a cell hashes as the number, so the cell "3" of a CSV and the int 3 of a
+Parquet split are one value.
 """
 
 from __future__ import annotations
@@ -23,8 +31,9 @@ KINDS = ("integer", "float", "boolean", "text", "datetime")
 TOKEN, INTEGER, FLOAT, BOOLEAN, TEXT, DATETIME = -1, 0, 1, 2, 3, 4
 
 NULL_HASH = np.uint64(0x5BD1E9955BD1E995)
-_BOOL_SALT = np.uint64(0x2545F4914F6CDD1D)
-_TOKEN_SALT = np.uint64(0x9E3779B97F4A7C15)
+# beyond 2**53 a float64 no longer holds every integer: such integers are identified by their digits
+EXACT_INTEGERS = 2**53
+_BOOLEANS = np.array(["false", "true"], dtype=object)
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _INTEGER = r"^[+-]?\d+$"
 _NUMBER_RE = re.compile(_NUMBER)
@@ -48,13 +57,62 @@ def hash_numbers(values: np.ndarray) -> np.ndarray:
     return pd.util.hash_array(np.asarray(values, dtype=np.float64) + 0.0, categorize=False)
 
 
+def printed(numbers: np.ndarray) -> pa.Array:
+    """How each number prints: whole numbers up to 2**53 as their digits (`3`, `10000000000`),
+    others in the shortest form that reads back as the same float (`2.5`, `1e+20`)."""
+    x = np.asarray(numbers, dtype=np.float64) + 0.0
+    whole = (np.floor(x) == x) & (np.abs(x) <= EXACT_INTEGERS)
+    digits = pc.cast(pa.array(np.where(whole, x, 0).astype(np.int64)), pa.string())
+    if whole.all():
+        return digits
+    return pc.if_else(pa.array(whole), digits, pc.cast(pa.array(x), pa.string()))
+
+
+def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The identity of each (non-null) text as written, and which numbers are respelled.
+
+    A number spelled as it prints hashes as that number (one hash with the typed value); any
+    other text, a respelled number (`007`, `1e3`) included, as its characters. So two texts
+    hash alike only when they are the same text.
+    """
+    canonical = is_number.copy()
+    if canonical.any():
+        where = pa.array(np.flatnonzero(canonical))
+        canonical[canonical] = pc.equal(printed(numbers[canonical]), text.take(where)).to_numpy(
+            zero_copy_only=False)
+    hashes = np.empty(len(text), dtype=np.uint64)
+    hashes[canonical] = hash_numbers(numbers[canonical])
+    other = ~canonical
+    if other.any():
+        hashes[other] = hash_strings(text.filter(pa.array(other)).to_numpy(zero_copy_only=False))
+    return hashes, is_number & ~canonical
+
+
+def integer_hashes(array: pa.Array) -> np.ndarray:
+    """Typed integers by value, exactly: those a float64 holds as the number (one hash with
+    the float 3.0 and the text "3"), larger ones (int64 past 2**53, uint64) by their digits."""
+    numbers = array.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+    hashes = hash_numbers(numbers)
+    exact = array.to_numpy(zero_copy_only=False)
+    # compared as integers: 2**53 + 1 rounds to the float 2**53, the integer must not
+    large = exact > EXACT_INTEGERS
+    if np.issubdtype(exact.dtype, np.signedinteger):
+        large |= exact < -EXACT_INTEGERS
+    if large.any():
+        digits = pc.cast(array.filter(pa.array(large)), pa.string()).to_numpy(zero_copy_only=False)
+        hashes[large] = hash_strings(digits)
+    return hashes
+
+
 @dataclass
 class ValueTable:
     """The distinct values of a chunk with what the profile needs to know about each.
 
     `codes` maps every row to its value (-1 for a null); the per-value arrays are aligned
     with `raw` (the values as they appear, as Python strings for display and counting).
-    `spaced` marks text with inner blanks: free text rather than a code or an id.
+    `spaced` marks text with inner blanks: free text rather than a code or an id;
+    `respelled` marks numbers whose text is not how the number prints (`007`, `1.10`, `1e3`):
+    turned into numbers, they would be written back differently.
     """
 
     codes: np.ndarray
@@ -63,6 +121,7 @@ class ValueTable:
     hashes: np.ndarray
     raw: np.ndarray
     spaced: np.ndarray
+    respelled: np.ndarray
 
     @property
     def counts(self) -> np.ndarray:
@@ -72,11 +131,14 @@ class ValueTable:
 
 @dataclass
 class NumericChunk:
-    """A chunk whose every non-null value parsed as a number: no value table needed."""
+    """A chunk whose every non-null value parsed as a number: no value table needed.
+    `hashes` are the cells' identities (`spelled_hashes`), `respelled` as in `ValueTable`."""
 
     values: np.ndarray
     valid: np.ndarray
     is_float: np.ndarray
+    hashes: np.ndarray
+    respelled: np.ndarray
 
 
 def _as_numpy_codes(indices: pa.Array) -> np.ndarray:
@@ -91,10 +153,16 @@ def try_numeric(array: pa.Array) -> NumericChunk | None:
     produce the same hashes and counts for the same values.
     """
     typ = array.type
-    if pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ):
-        values = array.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    if pa.types.is_integer(typ) or pa.types.is_floating(typ):
+        # statistics in float64; past 2**53 an integer is rounded there, but not in its hash
+        values = array.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
         valid = ~np.isnan(values)
-        return NumericChunk(values, valid, valid & (not pa.types.is_integer(typ)))
+        hashes = np.full(len(values), NULL_HASH, dtype=np.uint64)
+        typed = integer_hashes(array.filter(pa.array(valid))) if pa.types.is_integer(typ) else hash_numbers(
+            values[valid])
+        hashes[valid] = typed
+        return NumericChunk(values, valid, valid & (not pa.types.is_integer(typ)), hashes,
+                            np.zeros(len(values), dtype=bool))
     if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)) or not _starts_numeric(array):
         return None
     try:
@@ -105,7 +173,11 @@ def try_numeric(array: pa.Array) -> NumericChunk | None:
     valid = numbers.is_valid().to_numpy(zero_copy_only=False)
     if not np.isfinite(values[valid]).all():
         return None  # "nan"/"inf" spelled out: let the value table decide
-    return NumericChunk(values, valid, _float_literals(array, values, valid))
+    present = array.filter(pa.array(valid))
+    hashes = np.full(len(values), NULL_HASH, dtype=np.uint64)
+    respelled = np.zeros(len(values), dtype=bool)
+    hashes[valid], respelled[valid] = spelled_hashes(present, values[valid], np.ones(len(present), dtype=bool))
+    return NumericChunk(values, valid, _float_literals(array, values, valid), hashes, respelled)
 
 
 def _float_literals(array: pa.Array, values: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -162,16 +234,9 @@ def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
     if numeric.any():
         number[numeric] = pc.cast(trimmed.filter(pa.array(numeric)), pa.float64()).to_numpy()
     raw = values.to_numpy(zero_copy_only=False)
-    hashes = np.empty(len(values), dtype=np.uint64)
-    text = ~numeric & ~boolean
-    hashes[text] = hash_strings(raw[text])
-    hashes[token] ^= _TOKEN_SALT
-    hashes[numeric] = hash_numbers(number[numeric])
-    if boolean.any():
-        truth = pc.equal(pc.utf8_lower(trimmed), "true").to_numpy(zero_copy_only=False)[boolean]
-        hashes[boolean] = hash_numbers(truth.astype(np.float64)) ^ _BOOL_SALT
+    hashes, respelled = spelled_hashes(values, number, numeric)
     spaced = (kind == TEXT) & pc.match_substring(trimmed, " ").to_numpy(zero_copy_only=False)
-    return ValueTable(codes, kind, number, hashes, raw, spaced)
+    return ValueTable(codes, kind, number, hashes, raw, spaced, respelled)
 
 
 def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,10 +258,10 @@ def _boolean_table(array: pa.Array) -> ValueTable:
     values = array.to_numpy(zero_copy_only=False)
     valid = array.is_valid().to_numpy(zero_copy_only=False)
     codes = np.where(valid, np.where(valid, values, False).astype(np.int64), -1)
-    raw = np.array(["false", "true"], dtype=object)
-    hashes = hash_numbers(np.array([0.0, 1.0])) ^ _BOOL_SALT
     kind = np.array([BOOLEAN, BOOLEAN], np.int8)
-    return ValueTable(codes, kind, np.full(2, np.nan), hashes, raw, np.zeros(2, dtype=bool))
+    # a typed boolean is the text it prints as, so it equals a CSV's `true`, not its `True`
+    return ValueTable(codes, kind, np.full(2, np.nan), hash_strings(_BOOLEANS), _BOOLEANS.copy(),
+                      np.zeros(2, dtype=bool), np.zeros(2, dtype=bool))
 
 
 def _temporal_table(array: pa.Array) -> ValueTable:
@@ -205,7 +270,7 @@ def _temporal_table(array: pa.Array) -> ValueTable:
     kind = np.full(len(raw), DATETIME, dtype=np.int8)
     n = len(raw)
     return ValueTable(_as_numpy_codes(encoded.indices), kind, np.full(n, np.nan), hash_strings(raw), raw,
-                      np.zeros(n, dtype=bool))
+                      np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
 
 
 def _to_text(array: pa.Array) -> pa.Array:
