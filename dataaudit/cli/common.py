@@ -13,6 +13,7 @@ import click
 EXIT_PASSED = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
+ERROR_CHARS = 1000
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -25,10 +26,19 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except DataAuditError as exc:
-            click.echo(f"dataaudit: error: {exc}", err=True)
+            click.echo(error_line(exc), err=True)
             sys.exit(EXIT_ERROR)
 
     return wrapper
+
+
+def error_line(exc: Exception) -> str:
+    """A user error as the one stderr line scripts and CI logs grep for: line ends folded, and
+    capped at `ERROR_CHARS`, however much of a file or a value the message carries."""
+    text = " ".join(str(exc).splitlines())
+    if len(text) > ERROR_CHARS:
+        text = text[:ERROR_CHARS] + " ..."
+    return f"dataaudit: error: {text}"
 
 
 def check_jobs(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
