@@ -17,7 +17,8 @@ ERROR_CHARS = 1000
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a user error into one line on stderr and exit code 2, without a traceback."""
+    """Turn a user error into one line on stderr and exit code 2, without a traceback; remove
+    the copies of stdin or FIFOs the command made, however it ends (each command reads its own)."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -28,6 +29,9 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except DataAuditError as exc:
             click.echo(error_line(exc), err=True)
             sys.exit(EXIT_ERROR)
+        finally:
+            if spool := sys.modules.get("dataaudit.io.spool"):  # loaded only by a command that reads data
+                spool.remove_copies()
 
     return wrapper
 

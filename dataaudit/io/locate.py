@@ -6,6 +6,7 @@ lines. Both lookups rescan the file, which costs a pass, so they run only on the
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,14 +25,16 @@ def record_lines(path: Path, records: Iterable[int], *, delimiter: str, encoding
         reader = csv.reader(handle, delimiter=delimiter)
         number = 0
         start = reader.line_num + 1
-        for fields in reader:
-            if fields:  # pyarrow skips blank lines without counting them
-                number += 1
-                if number in wanted:
-                    found[number] = start
-                if number >= last:
-                    break
-            start = reader.line_num + 1
+        # a field past the csv module's size limit ends the count: records from there keep their number
+        with contextlib.suppress(csv.Error):
+            for fields in reader:
+                if fields:  # pyarrow skips blank lines without counting them
+                    number += 1
+                    if number in wanted:
+                        found[number] = start
+                    if number >= last:
+                        break
+                start = reader.line_num + 1
     return found
 
 

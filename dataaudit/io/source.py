@@ -13,6 +13,7 @@ import pyarrow as pa
 from dataaudit.errors import InputError, quoted
 
 DEFAULT_CHUNK_ROWS = 65_536
+SHOWN_COLUMNS = 15  # an unknown column's error lists this many, each cut to 40 characters
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,6 @@ class Source:
         close = difflib.get_close_matches(column, self.columns, n=1)
         hint = f" (did you mean {quoted(close[0], 60)}?)" if close else ""
         # a name can be as long as a header line: each is cut so the message stays one short line
-        shown = ", ".join(c if len(c) <= 60 else c[:60] + "..." for c in self.columns[:20])
-        more = f" ... ({len(self.columns):,} in all)" if len(self.columns) > 20 else ""
+        shown = ", ".join(c if len(c) <= 40 else c[:40] + "..." for c in self.columns[:SHOWN_COLUMNS])
+        more = f" ... ({len(self.columns):,} in all)" if len(self.columns) > SHOWN_COLUMNS else ""
         raise InputError(f"{self.name}: {what} {quoted(column)} not found{hint}; columns are: {shown}{more}")

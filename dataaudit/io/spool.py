@@ -4,7 +4,7 @@
 An audit reads its input more than once (a sample to detect the format, the header, the pass,
 the digest; `clean` reads it again to write), and a second open of a pipe waits forever for a
 writer that has gone. Such an input is copied once to a temporary file that every later
-read uses; the copy is removed when the process ends, also after an error.
+read uses; the copy is removed when the command ends (or the process), also after an error.
 """
 
 from __future__ import annotations
@@ -56,16 +56,19 @@ def local_copy(data: str | Path) -> Spooled | None:
 
 
 def remove_copies() -> None:
-    """Delete every spooled copy (run at exit; the CLI calls it before a fast exit too)."""
+    """Delete every spooled copy: each CLI command calls it when it ends, and a Python caller's
+    copies go when the process exits."""
     _copies.clear()
     while _folder:
         shutil.rmtree(_folder.pop(), ignore_errors=True)
 
 
+atexit.register(remove_copies)
+
+
 def _spool(key: str) -> Spooled:
     if not _folder:
         _folder.append(Path(tempfile.mkdtemp(prefix="dataaudit-input-")))
-        atexit.register(remove_copies)
     # the copy keeps the name's suffixes, which say the format and the compression
     suffixes = "".join(Path(key).suffixes) if key != STDIN else ""
     target = _folder[0] / f"input-{len(_copies)}{suffixes}"
