@@ -399,3 +399,12 @@ def test_report_of_a_garbage_file(tmp_path: Path, dataaudit: Runner) -> None:
     garbage = tmp_path / "garbage.json"
     garbage.write_bytes(bytes(range(256)) * 4_000)
     error_line(dataaudit, ["report", garbage], str(garbage))
+
+
+def test_a_malformed_row_in_a_compressed_file_names_its_line(tmp_path: Path, dataaudit: Runner) -> None:
+    """Line numbers count the decompressed text, where each record here takes two lines."""
+    rows = ["id,text,label", *(f'{i},"first\nsecond",x' for i in range(100))]
+    rows[50] = "1,2"
+    path = tmp_path / "data.csv.gz"
+    path.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode()))
+    error_line(dataaudit, ["audit", path], f"{path}:100: malformed row, expected 3 fields, found 2: '1,2'")
