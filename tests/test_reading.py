@@ -216,6 +216,17 @@ def test_stdin_as_dash(tmp_path: Path, dataaudit: Runner, private_tmp: Path) -> 
     assert list(private_tmp.iterdir()) == []
 
 
+def test_clean_from_stdin(tmp_path: Path, dataaudit: Runner) -> None:
+    """`clean` reads stdin for the audit and again for the output; the manifest names what it read."""
+    source = small_csv(tmp_path / "rows.csv")
+    out = tmp_path / "out.csv"
+    dataaudit(["clean", "-", "-t", "label", "-o", out], 0, stdin=source.read_bytes())
+    manifest = json.loads((tmp_path / "out.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"]["input"] == {"path": "<stdin>", "format": "csv", "bytes": source.stat().st_size,
+                                          "sha256": sha256(source)}
+    assert manifest["rows"]["in"] == 60
+
+
 def test_empty_stdin(dataaudit: Runner) -> None:
     error_line(dataaudit, ["audit", "-"], "<stdin>: the file is empty", stdin=b"")
 
