@@ -63,6 +63,13 @@ def json_report(dataaudit: Runner, args: list, code: int, stdin: bytes | None = 
     return json.loads(out)
 
 
+def _zstd(data: bytes) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(sink, "zstd") as stream:
+        stream.write(data)
+    return sink.getvalue().to_pybytes()
+
+
 def quoted_newline_csv(path: Path, rows: int = QUOTED_NEWLINE_ROWS) -> Path:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         handle.write("id,text,label\n")
@@ -227,6 +234,17 @@ def test_clean_from_stdin(tmp_path: Path, dataaudit: Runner) -> None:
     assert manifest["rows"]["in"] == 60
 
 
+@pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, _zstd])
+def test_compressed_stdin(tmp_path: Path, dataaudit: Runner, compress: Callable[[bytes], bytes]) -> None:
+    """`gzip -c data.csv | dataaudit audit -`: stdin has no name, so its bytes say the compression."""
+    packed = compress(small_csv(tmp_path / "rows.csv").read_bytes())
+    report = json_report(dataaudit, ["audit", "-", "-t", "label"], 0, stdin=packed)
+    assert report["dataset"]["rows"] == 60
+    assert report["source"]["sha256"] == hashlib.sha256(packed).hexdigest()
+    error_line(dataaudit, ["audit", "-"], "<stdin>: the compressed file is truncated or corrupt",
+               stdin=packed[: len(packed) // 2])
+
+
 def test_empty_stdin(dataaudit: Runner) -> None:
     error_line(dataaudit, ["audit", "-"], "<stdin>: the file is empty", stdin=b"")
 
@@ -248,13 +266,6 @@ def _truncated(path: Path, compress: Callable[[bytes], bytes], data: bytes) -> P
     packed = compress(data)
     path.write_bytes(packed[: len(packed) // 2])
     return path
-
-
-def _zstd(data: bytes) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.CompressedOutputStream(sink, "zstd") as stream:
-        stream.write(data)
-    return sink.getvalue().to_pybytes()
 
 
 @pytest.mark.parametrize(("suffix", "compress"), [(".csv.gz", gzip.compress), (".csv.bz2", bz2.compress),

@@ -39,6 +39,6 @@ def read_failure(path: Path | str, exc: OSError) -> InputError:
     if exc.errno in REASONS:
         return InputError(f"{path}: {REASONS[exc.errno]}")
     message = (exc.strerror or str(exc) or type(exc).__name__).splitlines()[0][:200]
-    if str(path).lower().endswith((".gz", ".bz2", ".zst", ".lz4")):
+    if str(path).lower().endswith((".gz", ".bz2", ".zst", ".lz4")) or "compress" in message.lower():
         return InputError(f"{path}: the compressed file is truncated or corrupt ({message})")
     return InputError(f"{path}: cannot read: {message}")

@@ -28,13 +28,13 @@ def nested_as_json(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
 
+def nested_as_text(schema: pa.Schema) -> pa.Schema:
+    """The schema `nested_as_json` gives batches of `schema`."""
+    return pa.schema([pa.field(f.name, pa.string()) if pa.types.is_nested(f.type) else f for f in schema])
+
+
 def _plain(value: Any) -> Any:
     """What JSON has no type for: bytes as text where they decode, dates and decimals as text."""
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="backslashreplace")
     return str(value)
-
-
-def nested_as_text(schema: pa.Schema) -> pa.Schema:
-    """The schema `nested_as_json` gives batches of `schema`."""
-    return pa.schema([pa.field(f.name, pa.string()) if pa.types.is_nested(f.type) else f for f in schema])

@@ -24,6 +24,7 @@ from dataaudit.io.access import checked_stat, read_failure
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 BLOCK_BYTES = 1 << 20
+MAGIC = {b"\x1f\x8b": ".gz", b"BZh": ".bz2", b"\x28\xb5\x2f\xfd": ".zst"}
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,18 @@ def _spool(key: str) -> Spooled:
     suffixes = "".join(Path(key).suffixes) if key != STDIN else ""
     target = _folder[0] / f"input-{len(_copies)}{suffixes}"
     digest = hashlib.sha256()
+    head = b""
     try:
         with contextlib.nullcontext(sys.stdin.buffer) if key == STDIN else open(key, "rb") as source, \
                 open(target, "wb") as out:
             while block := source.read(BLOCK_BYTES):
+                head = head or block[:4]
                 digest.update(block)
                 out.write(block)
     except OSError as exc:
         raise read_failure(display_name(key), exc) from None
+    # `gzip -c data.csv | dataaudit audit -`: a name without a suffix, so the bytes say the compression
+    compression = next((suffix for magic, suffix in MAGIC.items() if head.startswith(magic)), None)
+    if compression is not None and not suffixes.endswith(compression):
+        target = target.rename(target.with_name(target.name + compression))
     return Spooled(target, digest.hexdigest())
