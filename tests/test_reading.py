@@ -14,6 +14,7 @@ import bz2
 import csv
 import gzip
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -93,16 +94,26 @@ def test_quoted_newlines_past_the_first_block(tmp_path: Path, dataaudit: Runner,
     assert sha256(path) == digest
 
 
-def _block_csv(path: Path, tail: list[list[str]], line_end: str) -> Path:
-    """Rows filling most of the first 1 MiB block, then `tail` rows that straddle its end."""
-    filler = "f" * 900
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator=line_end)
-        writer.writerow(["id", "text", "label"])
-        for i in range((1 << 20) // 912 - 3):
-            writer.writerow([i, filler, "a" if i % 2 else "b"])
-        for i, (text, label) in enumerate(tail):
-            writer.writerow([f"t{i}", text, label])
+BLOCK = 1 << 20
+
+
+def _block_csv(path: Path, lead: int, cell: str, tail: list[tuple[str, str]], line_end: str) -> Path:
+    """Rows up to `lead` bytes before the end of the first 1 MiB block, where a quoted field opens
+    and runs on past the block's end with a line end every other character (so the block's last
+    line end is inside quotes); then `tail` rows."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator=line_end)
+    writer.writerow(["id", "text", "label"])
+    for i in range(BLOCK // 912 - 4):
+        writer.writerow([i, "f" * 900, "a" if i % 2 else "b"])
+    # a padding row ends where the next row's quoted field starts: `lead` bytes before the block end
+    opening = len('x,"')
+    padding = BLOCK - lead - opening - len(text.getvalue()) - len("p,,a") - len(line_end)
+    writer.writerow(["p", "f" * padding, "a"])
+    writer.writerow(["x", "\n" + cell + "y\n" * 2_100, "a"])
+    for i, (value, label) in enumerate(tail):
+        writer.writerow([f"t{i}", value, label])
+    path.write_text(text.getvalue(), encoding="utf-8", newline="")
     return path
 
 
@@ -111,12 +122,15 @@ CELL = st.text(st.sampled_from('ab ,"\n\t;x'), min_size=0, max_size=3000)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(tail=st.lists(st.tuples(CELL, st.sampled_from(["a", "b", "c,d", "e\nf"])), min_size=1, max_size=12),
+@given(lead=st.integers(1, 2_000), cell=CELL,
+       tail=st.lists(st.tuples(CELL, st.sampled_from(["a", "b", "c,d", "e\nf"])), max_size=8),
        line_end=st.sampled_from(["\n", "\r\n"]))
-def test_rows_around_the_block_boundary_match_the_csv_module(tmp_path: Path, tail: list, line_end: str) -> None:
-    """Whatever quoted line ends, commas and quotes sit at the 1 MiB boundary, the audit counts
-    the rows Python's csv module reads."""
-    path = _block_csv(tmp_path / "boundary.csv", tail, line_end)
+def test_rows_around_the_block_boundary_match_the_csv_module(tmp_path: Path, lead: int, cell: str, tail: list,
+                                                             line_end: str) -> None:
+    """Whatever quoted line ends, commas and quotes sit across the 1 MiB block boundary, the
+    audit counts the rows Python's csv module reads."""
+    path = _block_csv(tmp_path / "boundary.csv", lead, cell, tail, line_end)
+    assert path.read_bytes()[BLOCK - lead - 1:BLOCK - lead + 1] == b'"\n'
     with open(path, encoding="utf-8", newline="") as handle:
         expected = sum(1 for fields in csv.reader(handle) if fields) - 1
     assert audit_api(path, "label").dataset["rows"] == expected
