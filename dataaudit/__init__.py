@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dataaudit.errors import AuditFailed, DataAuditError, InputError, RulesError
+from dataaudit.errors import AuditFailed, DataAuditError, InputError, LargeQuarantine, RulesError
 
 __version__ = "0.1.0"
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "DataAuditError",
     "Finding",
     "InputError",
+    "LargeQuarantine",
     "Report",
     "RulesError",
     "Severity",

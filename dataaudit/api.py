@@ -36,6 +36,8 @@ def audit(
     engine: str | Engine | None = None,
     jobs: int | None = None,
     format_kind: str | None = None,
+    prompt_key: str | None = None,
+    completion_key: str | None = None,
     text_columns: tuple[str, ...] | list[str] = (),
     tokenizer: str | Path | None = None,
     label_noise: bool = False,
@@ -62,7 +64,9 @@ def audit(
     engine (-1: one per core), also the folds `label_noise` fits at once.
 
     A JSONL file of chat, prompt/completion or instruction examples is recognised and audited
-    line by line (`format_kind` forces a layout, or "table"); `text_columns` of a table get the
+    line by line (`format_kind` forces a layout, or "table"; `prompt_key` and `completion_key`
+    name the keys of a prompt/completion file, e.g. HumanEval's "prompt" and
+    "canonical_solution"); `text_columns` of a table get the
     text checks too; `tokenizer` is a tokenizer.json on disk (else tokens are estimated).
 
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
@@ -76,12 +80,12 @@ def audit(
     from dataaudit.profile.spec import ProfileSpec
     from dataaudit.report.dataset import dataset_summary
     from dataaudit.splits import run as split_run
-    from dataaudit.text.audit import profile_text_columns, text_kind, with_text
+    from dataaudit.text.audit import profile_text_columns, text_layout, with_text
     from dataaudit.text.tables import text_tables
 
-    loaded = load_rules(rules)
+    kind, loaded = text_layout(data, format_kind, load_rules(rules), prompt_key, completion_key)
     pack = loaded.rules
-    if (kind := text_kind(data, format_kind)) is not None:
+    if kind is not None:
         from dataaudit.text.report import audit_text_file
 
         return audit_text_file(data, kind, loaded, strict=strict, tokenizer=tokenizer)

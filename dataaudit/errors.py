@@ -21,8 +21,23 @@ class InputError(DataAuditError):
     """The dataset cannot be read as given (missing file, wrong format, corrupt row, bad column)."""
 
 
+class OutputError(DataAuditError):
+    """A file cannot be written (an input named as a destination, a full disk); the message names it."""
+
+
 class RulesError(DataAuditError):
     """A rule pack is unknown or invalid; the message names the file and line."""
+
+
+class LargeQuarantine(DataAuditError):
+    """`clean` would quarantine more than half of the rows, or every row of a class: refused
+    before anything is written, since a dataset that loses most of its rows (or a class) to
+    its duplicate and conflict steps is far more often a feature space with few distinct
+    rows than a dirty one. `summary` holds the numbers the message gives."""
+
+    def __init__(self, message: str, summary: dict) -> None:
+        super().__init__(message)
+        self.summary = summary
 
 
 class AuditFailed(Exception):

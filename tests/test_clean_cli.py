@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import dataaudit.preprocess.writers as writers
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, OutputError
 from dataaudit.io import open_source
 from dataaudit.io.digest import file_sha256
 from dataaudit.testing import write
@@ -174,8 +174,13 @@ def test_the_python_result_writes_the_same_files(tmp_path: Path) -> None:
     assert _files(tmp_path) == {"p.parquet", "p.quarantine.parquet", "p.manifest.json"}
     assert manifest["files"]["output"]["sha256"] == file_sha256(tmp_path / "p.parquet")
     assert pd.read_parquet(tmp_path / "p.parquet").equals(result.data)
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(OutputError, match="already exists"):
         result.write_to(tmp_path / "p.parquet")
+    source = tmp_path / "in.csv"
+    shutil.copy(DATA / "penguins.csv", source)
+    with pytest.raises(OutputError, match="refusing to overwrite the input"):
+        dataaudit.clean(source, target="species").write_to(tmp_path / "p2.csv", quarantine=source, force=True)
+    assert file_sha256(source) == file_sha256(DATA / "penguins.csv")
 
 
 def test_the_after_report_as_json_carries_the_clean_tables(tmp_path: Path, data: Path) -> None:

@@ -46,9 +46,10 @@ def test_no_row_is_lost_and_every_quarantined_row_says_why(records: list[tuple],
         (Path(folder) / "pack.yaml").write_text(f"preprocess: {preprocess}\n")
         digest = file_sha256(path)
         suspects = {row: ("suspected label", 0.5) for row in given_rows if row < len(records)}
-        # chunks of a few rows: every step must give every chunk the same columns and types
+        # chunks of a few rows: every step must give every chunk the same columns and types; small
+        # frames often lose most rows or a class, which is allowed here (the refusal has its own laws)
         result = dataaudit.clean(path, target="label", rules=Path(folder) / "pack.yaml", chunk_rows=chunk,
-                                 quarantine_rows=suspects)
+                                 quarantine_rows=suspects, allow_large_quarantine=True)
         assert file_sha256(path) == digest
     held = result.quarantine
     assert len(result.data) + len(held) == len(records)

@@ -38,8 +38,8 @@ CONFLICTS = "id,f,label\nr0,1,a\nr1,1,a\nr2,1,b\nr3,2,a\nr4,2,b\nr5,3,c\nr5,3,c\
 ])
 def test_conflict_policies(tmp_path: Path, policy: str, held: dict[int, str]) -> None:
     # row 6 repeats row 5 exactly: the duplicate step takes it before conflicts are judged
-    result = dataaudit.clean(_csv(tmp_path, CONFLICTS), target="label", ignore_columns=["id"],
-                             rules=_pack(tmp_path, f"preprocess: {{conflicts: {policy}}}"))
+    pack = _pack(tmp_path, f"preprocess: {{conflicts: {policy}, allow_large_quarantine: true}}")
+    result = dataaudit.clean(_csv(tmp_path, CONFLICTS), target="label", ignore_columns=["id"], rules=pack)
     assert dict(zip(result.quarantine["_row"], result.quarantine["_reason"], strict=True)) == {**held, 6: "duplicate"}
     assert len(result.data) == 7 - len(held) - 1
 
@@ -81,7 +81,8 @@ def test_a_value_that_is_not_a_number_is_quarantined_with_training_state(tmp_pat
     train = _csv(tmp_path, "n,label\n1,a\n2,b\n3,a\n", "train.csv")
     val = _csv(tmp_path, "n,label\n4,a\nfour,b\n5,a\n", "val.csv")
     fitted = dataaudit.clean(train, target="label").fitted
-    result = dataaudit.clean(val, fitted=fitted)
+    # the only 'b' row goes, which without allowing it is refused
+    result = dataaudit.clean(val, fitted=fitted, allow_large_quarantine=True)
     assert result.quarantine[["_row", "_reason", "n"]].values.tolist() == [[1, "not_a_number", "four"]]
     assert result.data["n"].tolist() == [4, 5]
     cleaner = dataaudit.Cleaner(target="label", impute=None, scale=None, encode=None)

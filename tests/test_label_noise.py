@@ -132,7 +132,7 @@ def test_json_report_lists_every_suspected_row(tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     table = next(t for t in data["tables"] if t["id"] == "labels.suspected")
     finding = next(f for f in data["findings"] if f["check"] == "labels.suspected")
-    assert len(table["rows"]) == finding["observed"] > 15
+    assert len(table["rows"]) == finding["observed"]["suspected_rows"] > 15
     assert table["columns"] == ["row", "given", "suggested", "score"]
     scores = [row[3] for row in table["rows"]]
     assert scores == sorted(scores, reverse=True)

@@ -29,7 +29,7 @@ EXPECTED_CHAT_ERRORS = {
     "message_not_object": [7],
     "message_missing_field": [8],
     "content_not_text": [9],
-    "unknown_key": [10, 19],  # a top-level key, a message key
+    "unknown_key": [19],  # a message key (line 10's top-level key is metadata)
     "unknown_role": [11],
     "empty_content": [12],
     "no_assistant": [13],
@@ -48,7 +48,9 @@ def test_every_chat_error_kind_is_counted_on_its_lines() -> None:
     assert text.records == 21
     assert text.errors == {kind: len(lines) for kind, lines in EXPECTED_CHAT_ERRORS.items()}
     assert text.error_lines == EXPECTED_CHAT_ERRORS
-    assert text.error_records == 17
+    assert text.error_records == 16
+    assert text.error_keys["unknown_key"] == {"messages[].mood": 1}
+    assert text.metadata == {"id": 1, "source": 1}  # lines 5 and 10
 
 
 def test_chat_error_findings_name_kind_count_and_lines() -> None:
@@ -94,9 +96,10 @@ def test_a_real_clean_chat_file_passes() -> None:
 
 def test_prompt_completion_file() -> None:
     text = profile_text_file(TEXT / "prompt_completion.jsonl", "prompt-completion", Rules())
-    assert text.errors == {"field_missing": 1, "field_not_text": 1, "unknown_key": 1, "empty_content": 1}
-    assert text.error_lines == {"field_missing": [5], "field_not_text": [6], "unknown_key": [8],
-                                "empty_content": [7]}
+    assert text.errors == {"field_missing": 1, "field_not_text": 1, "empty_content": 1}
+    assert text.error_lines == {"field_missing": [5], "field_not_text": [6], "empty_content": [7]}
+    assert text.error_keys == {"field_missing": {"completion": 1}, "field_not_text": {"completion": 1}}
+    assert text.metadata == {"lang": 1}
     assert text.duplicate_examples == [(4, 2)]
     assert (text.conflict_groups, text.conflict_records, text.conflict_examples) == (1, 2, [[1, 3]])
 

@@ -4,11 +4,12 @@ copied byte for byte, with texts trimmed only where asked."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, OutputError
 from dataaudit.text import clean_jsonl
 from dataaudit.text.validate import ERROR_KINDS
 from tests.conftest import DATA
@@ -58,8 +59,12 @@ def test_trim_rewrites_only_lines_with_padded_texts(tmp_path: Path) -> None:
 def test_the_input_is_never_overwritten(tmp_path: Path) -> None:
     source = tmp_path / "chats.jsonl"
     source.write_bytes(CHAT_ERRORS.read_bytes())
-    with pytest.raises(InputError, match="other than the input"):
+    with pytest.raises(OutputError, match="refusing to overwrite the input"):
         clean_jsonl(source, source)
+    os.link(source, tmp_path / "same.jsonl")
+    with pytest.raises(OutputError, match="refusing to overwrite the input"):
+        clean_jsonl(source, tmp_path / "out.jsonl", quarantine=tmp_path / "same.jsonl")
+    (tmp_path / "same.jsonl").unlink()
     assert source.read_bytes() == CHAT_ERRORS.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chats.jsonl"]
 

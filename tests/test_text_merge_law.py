@@ -1,5 +1,6 @@
 """The merge law for the text audit's partial: lines checked chunk by chunk and merged, in any
-order or tree shape, extract to the same text profile as all lines at once."""
+order or tree shape, extract to the same text profile as all lines at once, metadata keys and
+the keys named by errors counted alike."""
 
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ SPEC = text_spec("chats.jsonl", "chat", Rules(max_tokens=12, near_duplicate_thre
 SPEC = type(SPEC)(**{**SPEC.__dict__, "examples": 3})
 WORDS = ["paris", "is", "the", "capital", "of", "france", "lyon", "a", "city", "&amp;", "<br>", "  "]
 ROLES = ["system", "user", "assistant", "human"]
+METADATA = ["id", "source_file", "categories"]
 
 
 def _message(draw: st.DrawFn) -> dict:
-    return {"role": draw(st.sampled_from(ROLES)), "content": " ".join(draw(st.lists(st.sampled_from(WORDS),
-                                                                                      max_size=12)))}
+    message = {"role": draw(st.sampled_from(ROLES)), "content": " ".join(draw(st.lists(st.sampled_from(WORDS),
+                                                                                         max_size=12)))}
+    return message | ({"mood": "calm"} if draw(st.booleans()) and draw(st.booleans()) else {})
 
 
 @st.composite
@@ -34,10 +37,21 @@ def files(draw: st.DrawFn) -> tuple[list[bytes], list[int]]:
     pool = [b"", b"not json", b"[1]", b'{"messages": "x"}', b'{"caf\xe9": 1}', b'{"messages": []}',
             b'{"messages": ["x"]}']
     for _ in range(draw(st.integers(2, 8))):
-        pool.append(json.dumps({"messages": [_message(draw) for _ in range(draw(st.integers(1, 4)))]}).encode())
+        metadata = {key: 1 for key in draw(st.lists(st.sampled_from(METADATA), max_size=3))}
+        pool.append(json.dumps({"messages": [_message(draw) for _ in range(draw(st.integers(1, 4)))]} | metadata)
+                    .encode())
     lines = [draw(st.sampled_from(pool)) for _ in range(draw(st.integers(1, 40)))]
     cuts = sorted(draw(st.sets(st.integers(1, max(1, len(lines) - 1)), max_size=5))) if len(lines) > 1 else []
     return lines, [c for c in cuts if 0 < c < len(lines)]
+
+
+def _record(line: bytes) -> dict:
+    """The line's object, or an empty one for a line that is not a JSON object."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
 def _partials(lines: list[bytes], cuts: list[int]) -> list[TextPartial]:
@@ -57,5 +71,9 @@ def test_chunked_text_partials_merge_to_the_whole(case: tuple[list[bytes], list[
     whole = TextPartial(SPEC)
     whole.add(list(range(1, len(lines) + 1)), [check_line(line, SPEC.layout) for line in lines])
     expected = extract(whole)
+    records = [_record(line) for line in lines]
+    assert expected.metadata == {key: n for key in METADATA if (n := sum(key in r for r in records))}
+    moods = sum(any(isinstance(m, dict) and "mood" in m for m in r.get("messages", [])) for r in records)
+    assert expected.error_keys.get("unknown_key", {}) == ({"messages[].mood": moods} if moods else {})
     assert extract(reduce(lambda a, b: a.merged(b), _partials(lines, cuts))) == expected
     assert extract(_tree(_partials(lines, cuts))) == expected

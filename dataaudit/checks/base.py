@@ -24,12 +24,15 @@ class Results:
         self.skipped.setdefault(check, reason)
 
     def judge(self, check: str, levels: MaxLevels | MinLevels, observed: float, message: str,
-              info_when_present: bool = False, **fields: Any) -> None:
+              info_when_present: bool = False, at_most: Severity | None = None, **fields: Any) -> None:
         """A finding at the severity `levels` give `observed`; `info` for a non-zero amount
-        below the warn level when asked, so small problems are visible without failing."""
+        below the warn level when asked, so small problems are visible without failing; never
+        above `at_most` (what the data cannot avoid is reported, not failed)."""
         severity = levels.judge(observed)
         if severity is None and info_when_present and observed > 0:
             severity = Severity.INFO
+        if severity is not None and at_most is not None and severity.rank > at_most.rank:
+            severity = at_most
         self.add(check, severity, message, observed=_round(observed), threshold=levels.breached(observed), **fields)
 
 

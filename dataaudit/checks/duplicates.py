@@ -1,9 +1,12 @@
-"""Repeated rows: exact copies, and copies that differ only in ignored columns."""
+"""Repeated rows: exact copies, and copies that differ only in ignored columns. In a small
+feature space (`feature_space`) repeats are samples, and the findings say so at `intrinsic`'s
+severity at most."""
 
 from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct
-from dataaudit.checks.levels import MaxLevels, Section
+from dataaudit.checks.feature_space import FeatureSpace, feature_space
+from dataaudit.checks.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import Profile
 
 CHECKS = {
@@ -12,11 +15,14 @@ CHECKS = {
                            "ignored columns (ids, timestamps).",
 }
 HINT = "Duplicates over-weight some examples and leak between splits; `dataaudit clean` drops them."
+INTRINSIC_HINT = ("Set `duplicates: keep` in the rule pack's `preprocess:` section: otherwise `dataaudit clean` "
+                  "drops every repeat, and with it most of the data.")
 
 
 class Rules(Section):
     max_duplicate_row_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
     max_feature_duplicate_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
+    intrinsic: Toggle = Toggle.INFO  # the most a finding says when repeats are intrinsic; fail: judge as usual
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
@@ -26,20 +32,40 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         for check in CHECKS:
             results.skip(check, "no rows")
         return
-    results.judge(
-        "duplicates.rows", rules.max_duplicate_row_share, d.exact_rows / n,
-        f"{d.exact_rows:,} rows ({pct(d.exact_rows, n)}) are exact duplicates of an earlier row.",
-        info_when_present=True, examples=[row for row, _ in d.exact_examples],
-        details={"rows": d.exact_rows, "repeats": [list(p) for p in d.exact_examples]}, hint=HINT,
-    )
+    space = feature_space(profile)
+    if space.intrinsic and rules.intrinsic is Toggle.OFF:
+        for check in CHECKS:
+            results.skip(check, f"repeats are intrinsic: {space.describe()}")
+        return
+    judged = _Judged(space, rules.intrinsic, results)
+    judged.judge("duplicates.rows", rules.max_duplicate_row_share, d.exact_rows, n,
+                 f"{d.exact_rows:,} rows ({pct(d.exact_rows, n)}) are exact duplicates of an earlier row.",
+                 d.exact_examples)
     if not profile.ignored:
         results.skip("duplicates.features", "no ignored columns: the same as exact duplicates")
         return
     beyond = d.feature_rows - d.exact_rows
-    results.judge(
-        "duplicates.features", rules.max_feature_duplicate_share, beyond / n,
-        f"{beyond:,} more rows ({pct(beyond, n)}) repeat an earlier row's features and label, differing only "
-        f"in {', '.join(map(repr, profile.ignored))}.",
-        info_when_present=True, examples=[row for row, _ in d.feature_examples],
-        details={"rows": beyond, "repeats": [list(p) for p in d.feature_examples]}, hint=HINT,
-    )
+    judged.judge("duplicates.features", rules.max_feature_duplicate_share, beyond, n,
+                 f"{beyond:,} more rows ({pct(beyond, n)}) repeat an earlier row's features and label, differing "
+                 f"only in {', '.join(map(repr, profile.ignored))}.", d.feature_examples)
+
+
+class _Judged:
+    """Both checks judged alike: in a small feature space, capped and saying why."""
+
+    def __init__(self, space: FeatureSpace, intrinsic: Toggle, results: Results) -> None:
+        self.space, self.results = space, results
+        self.at_most = intrinsic.severity if space.intrinsic else None
+
+    def judge(self, check: str, levels: MaxLevels, rows: int, n: int, message: str,
+              repeats: list[tuple[int, int]]) -> None:
+        hint = HINT
+        if self.space.intrinsic:
+            message += (f" Repeats are intrinsic here: {self.space.describe()}, so they are samples, not copies; "
+                        "`duplicates: keep` in the rule pack's `preprocess:` section keeps them.")
+            hint = INTRINSIC_HINT
+        self.results.judge(
+            check, levels, rows / n, message, info_when_present=True, at_most=self.at_most,
+            examples=[row for row, _ in repeats],
+            details={"rows": rows, "repeats": [list(p) for p in repeats], **self.space.details()}, hint=hint,
+        )

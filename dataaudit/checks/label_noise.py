@@ -36,6 +36,8 @@ class Rules(Section):
     filter_by: FilterBy = "predicted_neq_given"
     suspected: Toggle = Toggle.WARN
     max_noise_rate: MaxLevels = MaxLevels(fail=0.10)
+    # a fail also needs two models that agree and a baseline this far above chance (balanced accuracy)
+    fail_needs_margin_over_chance: float = Field(0.20, ge=0.0, le=1.0)
     max_class_noise_rate: MaxLevels = MaxLevels(warn=0.20)
     min_f1_gain: MinLevels = MinLevels(warn=0.05)
 
@@ -64,18 +66,57 @@ def _suspected(quality: LabelQuality, rules: Rules, results: Results, column: st
     if not rows:
         return
     severity = rules.max_noise_rate.judge(quality.noise_rate) or rules.suspected.severity
+    trusted = _trusted(quality, rules)
+    held_back = severity is Severity.FAIL and not trusted
+    if held_back:
+        severity = Severity.WARN
     top = ", ".join(f"row {s.row} '{s.given}' -> '{s.suggested}' ({s.score:.2f})" for s in rows[:3])
     results.add(
         "labels.suspected", severity,
         f"{len(rows):,} of {quality.sample_rows:,} modelled rows ({pct(len(rows), quality.sample_rows)}) look "
-        f"mislabelled; estimated noise rate {pct(quality.noise_rate, 1)}. Most likely: {top}.",
-        column=column, observed=len(rows), threshold=rules.max_noise_rate.breached(quality.noise_rate),
+        f"mislabelled; estimated noise rate {pct(quality.noise_rate, 1)}. Most likely: {top}. "
+        f"{_witnesses(quality)}" + (f" A warning, not a failure: {_why_not_trusted(quality, rules)}."
+                                     if held_back else ""),
+        column=column, threshold=rules.max_noise_rate.breached(quality.noise_rate),
+        observed={"suspected_rows": len(rows), "estimated_noise_rate": round(quality.noise_rate, 6),
+                  "models": quality.models, "balanced_accuracy": quality.baseline.balanced_accuracy,
+                  "chance": round(quality.chance, 6), "margin_over_chance": quality.margin_over_chance,
+                  "trusted": trusted},
         examples=[s.row for s in rows[:20]],
         details={"estimated_noise_rate": round(quality.noise_rate, 6), "modelled_rows": quality.sample_rows,
                  "model": quality.model, "method": quality.method, "folds": quality.folds, "seed": quality.seed},
         hint="Review these rows by hand (the labels.suspected table lists every one, most likely first) "
              "before relabelling or dropping them.",
     )
+
+
+def _trusted(quality: LabelQuality, rules: Rules) -> bool:
+    """Whether the model's word is enough to fail the gate.
+
+    A suspect is a row every model that ran flags; one model alone, or models that barely beat a
+    guess, flag their own mistakes as much as wrong labels (text-only data with a weak linear
+    model: half the rows "suspected"). Two models of different kinds agreeing, with a baseline
+    clearly above chance, is the evidence a failure needs; anything less stays a warning.
+    """
+    return len(quality.models) >= 2 and quality.margin_over_chance >= rules.fail_needs_margin_over_chance
+
+
+def _witnesses(quality: LabelQuality) -> str:
+    models = quality.models
+    if len(models) > 1:
+        who = f"{' and '.join(models)} agree on every suspect; their blend's"
+    else:
+        who = f"only {models[0]} ran; its"
+    return (f"Models: {who} cross-validated balanced accuracy {quality.baseline.balanced_accuracy:.3f} is "
+            f"{quality.margin_over_chance:+.3f} over chance ({quality.chance:.3f}).")
+
+
+def _why_not_trusted(quality: LabelQuality, rules: Rules) -> str:
+    margin = rules.fail_needs_margin_over_chance
+    lacking = ["two models"] if len(quality.models) < 2 else []
+    if quality.margin_over_chance < margin:
+        lacking.append(f"a balanced accuracy at least {margin:.2f} over chance")
+    return f"a failure needs {' and '.join(lacking)} (a weak model's own errors look like wrong labels)"
 
 
 def _noise_rate(quality: LabelQuality, rules: Rules, results: Results, column: str) -> None:

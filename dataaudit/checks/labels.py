@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.classes import canonical_spelling
+from dataaudit.checks.feature_space import feature_space
 from dataaudit.checks.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import LabelProfile, Profile
 from dataaudit.profile.values import fold_label
@@ -22,6 +23,7 @@ class Rules(Section):
     allowed: list[str] | None = None
     variants: Toggle = Toggle.FAIL
     max_conflicting_rows_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    intrinsic_conflicts: Toggle = Toggle.WARN  # the most it says when the feature space is small; fail: as usual
     unexpected: Toggle = Toggle.FAIL
     absent: Toggle = Toggle.WARN
     mixed_types: Toggle = Toggle.WARN
@@ -79,13 +81,26 @@ def _conflicts(profile: Profile, rules: Rules, results: Results) -> None:
     example = ""
     if first is not None:
         example = f" E.g. rows {', '.join(map(str, first['rows'][:5]))} are labelled {quoted_counts(first['labels'])}."
+    space = feature_space(profile)
+    if space.intrinsic and d.conflict_rows and rules.intrinsic_conflicts is Toggle.OFF:
+        results.skip("labels.conflicts", f"conflicts are intrinsic: {space.describe()}")
+        return
+    hint = "Relabel the group consistently; `dataaudit clean` quarantines conflicting groups."
+    if space.intrinsic:
+        example += (f" The features cannot tell these rows apart ({space.describe()}): the label is not a function "
+                    "of them, not a labelling error; choose `conflicts: keep`, `majority` or `quarantine` in the rule "
+                    "pack's `preprocess:` section.")
+        hint = ("In the rule pack's `preprocess:` section, `conflicts: keep` trains on the rows as they are, "
+                "`majority` keeps each group's most frequent label, `quarantine` (the default) takes every row of "
+                "the group; set `duplicates: keep` too, or repeats go first.")
     results.judge(
         "labels.conflicts", rules.max_conflicting_rows_share, d.conflict_rows / profile.rows,
         f"{d.conflict_groups:,} groups of identical feature rows carry different labels: {d.conflict_rows:,} rows "
         f"({pct(d.conflict_rows, profile.rows)}).{example}",
+        at_most=rules.intrinsic_conflicts.severity if space.intrinsic else None,
         column=profile.label.column, examples=[r for g in d.conflict_examples for r in g.rows][:20],
-        details={"groups": d.conflict_groups, "rows": d.conflict_rows, "examples": groups},
-        hint="Relabel the group consistently; `dataaudit clean` quarantines conflicting groups.",
+        details={"groups": d.conflict_groups, "rows": d.conflict_rows, "examples": groups, **space.details()},
+        hint=hint,
     )
 
 

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from dataaudit.checks.base import Results, pct
+from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.levels import MaxLevels, Section
+from dataaudit.report.model import Severity
 
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 CHECKS = {
     "text.format_errors": "Every line of a fine-tuning file is a well-formed example a trainer accepts "
                           "(one finding per error kind).",
+    "text.metadata": "Top-level keys a fine-tuning layout does not read (id, source, category) are named as "
+                     "metadata.",
     "text.empty": "Few texts in a text column are empty or whitespace-only.",
     "text.duplicates": "Few texts or conversations are exact copies of an earlier one.",
     "text.near_duplicates": "Few texts or conversations are near copies of an earlier one (MinHash LSH).",
@@ -36,7 +39,13 @@ NO_TEXT = ("no text to audit: give a chat, prompt/completion or instruction JSON
 class Rules(Section):
     allowed_roles: list[str] = Field(default_factory=lambda: ["system", "user", "assistant", "tool"])
     allowed_keys: list[str] | None = Field(
-        default=None, description="Top-level keys of a line; null: the layout's own keys and 'id'.")
+        default=None, description="Top-level keys a line may carry; null: any, those the layout does not read "
+                                  "being metadata (reported, kept by clean).")
+    prompt_key: str = Field(default="prompt", min_length=1,
+                            description="The key holding the prompt of a prompt/completion line.")
+    completion_key: str = Field(default="completion", min_length=1,
+                                description="The key holding the answer of a prompt/completion line "
+                                            "(canonical_solution in HumanEval-style files).")
     allowed_message_keys: list[str] = Field(
         default_factory=lambda: ["role", "content", "name", "tool_calls", "tool_call_id", "weight"])
     max_tokens: int = Field(default=4096, gt=0)
@@ -69,6 +78,7 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
     what = "conversations" if t.kind == "chat" else "examples" if t.kind != "column" else f"texts in {t.name!r}"
     if t.kind == "column":
         results.skip("text.format_errors", "a text column has no line format")
+        results.skip("text.metadata", "a text column has no line keys")
         results.judge("text.empty", rules.max_empty_share, _share(t.empty, t.records),
                       f"{t.empty:,} of {t.records:,} values of {t.name!r} ({pct(t.empty, t.records)}) are empty, "
                       "missing or whitespace-only.", info_when_present=True, column=column,
@@ -76,6 +86,7 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
     else:
         results.skip("text.empty", "empty contents of a fine-tuning file count as format errors (empty_content)")
         _format_errors(t, rules, results)
+        _metadata(t, results)
     if not t.texts:
         for check in ("text.duplicates", "text.near_duplicates", "text.conflicts", "text.too_long", "text.markup",
                       "text.length_outliers"):
@@ -133,14 +144,36 @@ def _format_errors(t: TextProfile, rules: Rules, results: Results) -> None:
     from dataaudit.text.validate import ERROR_KINDS
 
     for kind, count in t.errors.items():
+        keys = t.error_keys.get(kind, {})
+        label = "Missing keys" if kind == "field_missing" else "Keys"
+        named = f" {label} (lines): {quoted_counts(keys)}." if keys else ""
+        if kind == "field_missing" and t.metadata:
+            named += f" Keys beside the layout's (lines): {quoted_counts(t.metadata)}"
+            named += (": name the prompt and the answer with --prompt-key and --completion-key."
+                      if t.kind == "prompt-completion" else ".")
         results.judge(
             "text.format_errors", rules.max_format_error_share, count / t.records,
             f"{count:,} of {t.records:,} lines ({pct(count, t.records)}): {ERROR_KINDS[kind]} ({kind}); "
-            f"{'line' if count == 1 else 'first lines'} {', '.join(map(str, t.error_lines.get(kind, [])[:5]))}.",
+            f"{'line' if count == 1 else 'first lines'} {', '.join(map(str, t.error_lines.get(kind, [])[:5]))}."
+            f"{named}",
             info_when_present=True, examples=t.error_lines.get(kind, []),
-            details={"examples_are": "lines", "kind": kind, "lines": count},
+            details={"examples_are": "lines", "kind": kind, "lines": count, **({"keys": keys} if keys else {})},
             hint="Trainers reject such lines or silently skip them; `dataaudit clean` quarantines them.",
         )
+
+
+def _metadata(t: TextProfile, results: Results) -> None:
+    """Keys beside the layout's are reported, never judged: published datasets carry ids, sources
+    and categories, and trainers reading only the layout's keys ignore them."""
+    if not t.metadata:
+        return
+    results.add(
+        "text.metadata", Severity.INFO,
+        f"{len(t.metadata):,} top-level key{'s' if len(t.metadata) > 1 else ''} the {t.kind} layout does not read, "
+        f"metadata rather than format errors (lines carrying each): {quoted_counts(t.metadata)}.",
+        details={"keys": t.metadata},
+        hint="`dataaudit clean` keeps them; `--strip-metadata` drops them from the cleaned file.",
+    )
 
 
 def _conflicts(t: TextProfile, rules: Rules, results: Results, column: str | None, unit: str, what: str) -> None:

@@ -15,24 +15,25 @@ from dataaudit.cli import (  # noqa: F401
     rules_command,
     schema_command,
 )
-from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED
+from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED
 from dataaudit.cli.group import cli
 
-__all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_PASSED", "cli", "main"]
+__all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_PASSED", "cli", "main"]
 
 
 def main() -> None:
     try:
         cli(prog_name="dataaudit")
     except SystemExit as exc:
-        if exc.code == EXIT_ERROR:
-            # After a parse error inside pyarrow's streaming CSV reader (read in a background
-            # thread), interpreter teardown sometimes aborts in pyarrow's C++ destructors (exit 134
-            # instead of 2). The error line is written: flush and leave without the teardown.
+        if exc.code in (EXIT_ERROR, EXIT_INTERRUPTED):
+            # After a parse error or an interruption inside pyarrow's streaming CSV reader (read in
+            # a background thread), interpreter teardown sometimes aborts in pyarrow's C++
+            # destructors (exit 134 instead of 2 or 130). The command has written its line and
+            # removed its temporary files (`reports_errors`): flush and leave without the teardown.
             import os
             import sys
 
             sys.stdout.flush()
             sys.stderr.flush()
-            os._exit(EXIT_ERROR)
+            os._exit(int(exc.code))
         raise

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dataaudit.cli.common import EXIT_ERROR, check_jobs, error_line, pair_outputs, reports_errors
-from dataaudit.cli.deliver import FORMATS, deliver
+from dataaudit.cli.common import EXIT_ERROR, check_jobs, error_line, reports_errors
+from dataaudit.cli.deliver import FORMATS, checked_destinations, deliver
 from dataaudit.cli.group import cli
 from dataaudit.cli.split_options import group_option, split_option
 
@@ -52,6 +52,11 @@ if TYPE_CHECKING:
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal anyway).")
 @click.option("--format-kind", type=click.Choice(["chat", "prompt-completion", "instruction", "table"]),
               help="Audit a JSONL file as this layout (detected from its first lines when not given).")
+@click.option("--prompt-key", metavar="KEY",
+              help="Audit a JSONL file as prompt/completion, its prompt under KEY.  [default: the rule pack's, prompt]")
+@click.option("--completion-key", metavar="KEY",
+              help="Audit a JSONL file as prompt/completion, its answer under KEY (canonical_solution in "
+                   "HumanEval-style files).  [default: the rule pack's, completion]")
 @click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
               help="A column of free text to run the text checks on. Repeatable.")
 @click.option("--tokenizer", type=click.Path(path_type=Path),
@@ -79,6 +84,7 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit big.csv -t label --jobs -1
       dataaudit audit s3a://bucket/train/ -t label --engine spark
       dataaudit audit chats.jsonl                      # chat / prompt-completion / instruction detected
+      dataaudit audit HumanEval.jsonl --prompt-key prompt --completion-key canonical_solution
       dataaudit audit reviews.csv -t sentiment --text-column review
       dataaudit audit train.csv -t label --label-noise --sample 200000 --folds 5 --jobs -1
     """
@@ -106,7 +112,9 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
     """Audit one DATA; the remaining options are `dataaudit.audit`'s keyword arguments by name."""
     from dataaudit.api import audit as run_audit
 
-    destinations = pair_outputs(formats or ("console",), outputs)
+    read = audit_options
+    inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["tokenizer"])
+    destinations = checked_destinations(formats, outputs, inputs)
     report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
     return deliver(report, destinations, summary)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, check_jobs, reports_errors
+from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, check_jobs, reports_errors
 from dataaudit.cli.group import cli
 
 
@@ -33,6 +33,8 @@ from dataaudit.cli.group import cli
               help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite existing output, quarantine and manifest files.")
+@click.option("--allow-large-quarantine", is_flag=True,
+              help="Allow quarantining more than half of the rows, or every row of a class (refused otherwise).")
 @click.option("--delimiter", help="CSV field delimiter (detected when not given).")
 @click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
 @click.option("--quarantine-suspected-labels", is_flag=True,
@@ -47,11 +49,24 @@ from dataaudit.cli.group import cli
                    "per core.  [default: 1]")
 @click.option("--format-kind", type=click.Choice(["chat", "prompt-completion", "instruction", "table"]),
               help="Clean a JSONL file as this fine-tuning layout, or as a table (detected when not given).")
+@click.option("--prompt-key", metavar="KEY",
+              help="Clean a JSONL file as prompt/completion, its prompt under KEY.  [default: the rule pack's, prompt]")
+@click.option("--completion-key", metavar="KEY",
+              help="Clean a JSONL file as prompt/completion, its answer under KEY (canonical_solution in "
+                   "HumanEval-style files).  [default: the rule pack's, completion]")
+@click.option("--trim/--no-trim", default=None,
+              help="Trim leading and trailing whitespace of a fine-tuning file's texts, or keep it (code, whose "
+                   "indentation matters).  [default: the rule pack's preprocess.normalize_text, true]")
+@click.option("--strip-metadata/--keep-metadata", default=None,
+              help="Drop from a fine-tuning file's kept lines the top-level keys its layout does not read (id, "
+                   "source, ...), or keep them.  [default: the rule pack's preprocess.strip_metadata, false]")
 @reports_errors
 def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
           save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...], report_path: Path | None,
           dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
-          sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None) -> None:
+          sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None,
+          allow_large_quarantine: bool, prompt_key: str | None, completion_key: str | None, trim: bool | None,
+          strip_metadata: bool | None) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
     Disguised missing values become nulls, text is trimmed and NFKC-normalized, label
@@ -64,8 +79,12 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
     reason, texts are trimmed, every other line is kept byte for byte; the output gets the
     text audit.
 
+    A clean that would quarantine more than half of the rows, or every row of a class, is
+    refused before anything is written (a dry run shows the numbers and says so), unless
+    --allow-large-quarantine or the rule pack's `preprocess.allow_large_quarantine` allows it.
+
     Exit codes: 0 the cleaned data passes the gate, 1 it still fails, 2 usage or input error
-    (also: OUTPUT is the input, or exists without --force).
+    (also: OUTPUT is the input, or exists without --force; the clean is refused).
 
     \b
     Examples:
@@ -75,23 +94,29 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
       dataaudit clean train.csv -t label -o out.csv --dry-run
       dataaudit clean train.csv -t label --quarantine-suspected-labels -o train.clean.csv
       dataaudit clean chats.jsonl -o chats.clean.jsonl
+      dataaudit clean chats.jsonl -o chats.clean.jsonl --strip-metadata
     """
     from dataaudit.preprocess.clean import clean_files
     from dataaudit.report.console import render_console
-    from dataaudit.text.audit import text_kind
+    from dataaudit.rules.load import load_rules
+    from dataaudit.text.audit import text_layout
 
-    kind = text_kind(data, format_kind)
+    kind, _ = text_layout(data, format_kind, load_rules(rules), prompt_key, completion_key)
     if kind is not None:
         _refuse_table_options(data, kind, target=target, fitted=fitted, save_fitted=save_fitted,
                               ignore_column=ignore_columns, delimiter=delimiter, encoding=encoding,
                               quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds,
-                              jobs=jobs)
-        sys.exit(_clean_jsonl(data, output, rules, kind, quarantine, manifest, report_path, dry_run, force))
+                              jobs=jobs, allow_large_quarantine=allow_large_quarantine)
+        sys.exit(_clean_jsonl(data, output, rules, kind, quarantine, manifest, report_path, dry_run, force,
+                              trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
+                              completion_key=completion_key))
+    _refuse_text_options(data, trim=trim, strip_metadata=strip_metadata)
 
     run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
                       fitted=fitted, save_fitted=save_fitted, report=report_path, dry_run=dry_run, force=force,
                       ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
-                      quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs)
+                      quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
+                      allow_large_quarantine=allow_large_quarantine)
     click.echo(render_console(run.report), nl=False)
     if quarantine_suspected_labels:
         click.echo(_label_model_note(run.manifest["parameters"]["label_model"]), err=True)
@@ -103,6 +128,9 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
     else:
         click.echo(f"dataaudit: dry run, nothing written: {rows['out']:,} rows would be kept, "
                    f"{rows['quarantined']:,} quarantined", err=True)
+    if run.refused is not None:
+        click.echo(f"dataaudit: a real run would be refused: {run.refused}", err=True)
+        sys.exit(EXIT_ERROR)
     sys.exit(EXIT_PASSED if run.report.passed else EXIT_FAILED)
 
 
@@ -126,21 +154,35 @@ def _refuse_table_options(data: Path, kind: str, **options: Any) -> None:
                          "(pass --format-kind table to clean it as a table)")
 
 
+def _refuse_text_options(data: Path, trim: bool | None, strip_metadata: bool | None) -> None:
+    """Options of the fine-tuning clean given for a table: one line, exit 2, nothing written."""
+    from dataaudit.errors import InputError
+
+    given = [flags[value] for flags, value in ((("--no-trim", "--trim"), trim),
+                                                (("--keep-metadata", "--strip-metadata"), strip_metadata))
+             if value is not None]
+    if given:
+        raise InputError(f"{data}: {given[0]} applies to fine-tuning JSONL files; a table is cleaned by the rule "
+                         "pack's `preprocess:` steps")
+
+
 def _clean_jsonl(data: Path, output: Path, rules: str, kind: str, quarantine: Path | None, manifest: Path | None,
-                 report: Path | None, dry_run: bool, force: bool) -> int:
+                 report: Path | None, dry_run: bool, force: bool, **text_options: Any) -> int:
+    """`text_options` are `clean_jsonl_files`'s trim, strip_metadata, prompt_key and completion_key."""
     from dataaudit.report.console import render_console
     from dataaudit.text.clean_files import clean_jsonl_files
 
     run = clean_jsonl_files(data, output, rules=rules, format_kind=kind, quarantine=quarantine, manifest=manifest,
-                            report=report, dry_run=dry_run, force=force)
+                            report=report, dry_run=dry_run, force=force, **text_options)
     click.echo(render_console(run.report), nl=False)
     lines = run.manifest["lines"]
     reasons = ", ".join(f"{n:,} {reason}" for reason, n in sorted(run.manifest["quarantine_reasons"].items()))
     why = f" ({reasons})" if reasons else ""
     if run.written:
-        click.echo(f"dataaudit: {lines['out']:,} lines written to {run.output} ({lines['trimmed']:,} trimmed), "
-                   f"{lines['quarantined']:,} quarantined to {run.quarantine}{why}; manifest {run.manifest_path}",
-                   err=True)
+        stripped = f", {lines['stripped']:,} without their metadata" if lines["stripped"] else ""
+        click.echo(f"dataaudit: {lines['out']:,} lines written to {run.output} ({lines['trimmed']:,} trimmed"
+                   f"{stripped}), {lines['quarantined']:,} quarantined to {run.quarantine}{why}; "
+                   f"manifest {run.manifest_path}", err=True)
     else:
         click.echo(f"dataaudit: dry run, nothing written: {lines['out']:,} lines would be kept, "
                    f"{lines['quarantined']:,} quarantined{why}", err=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 from typing import Any
 
 import click
@@ -13,23 +12,33 @@ import click
 EXIT_PASSED = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 ERROR_CHARS = 1000
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a user error into one line on stderr and exit code 2, without a traceback; remove
-    the copies of stdin or FIFOs the command made, however it ends (each command reads its own)."""
+    """Turn a user error into one line on stderr and exit code 2, without a traceback; an
+    interruption (Ctrl-C, SIGTERM) into `dataaudit: interrupted` and exit code 130. Either way
+    no temporary file of the command outlives it, nor a copy of stdin or a FIFO it read (each
+    command reads its own)."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from dataaudit.cli.interrupts import terminate_as_interrupt
         from dataaudit.errors import DataAuditError
+        from dataaudit.output import remove_temporaries
 
         try:
-            return command(*args, **kwargs)
+            with terminate_as_interrupt():
+                return command(*args, **kwargs)
         except DataAuditError as exc:
             click.echo(error_line(exc), err=True)
             sys.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("dataaudit: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         finally:
+            remove_temporaries()
             if spool := sys.modules.get("dataaudit.io.spool"):  # loaded only by a command that reads data
                 spool.remove_copies()
 
@@ -63,12 +72,3 @@ def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tup
     if len(outputs) != len(formats):
         raise click.UsageError(f"{len(formats)} --format but {len(outputs)} --output: give one --output per --format")
     return list(zip(formats, outputs, strict=True))
-
-
-def write_text(path: Path, text: str) -> None:
-    from dataaudit.errors import InputError
-
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write the report: {exc.strerror or exc}") from None

@@ -8,12 +8,12 @@ stderr (the runner reads both streams; stdout stays the report's, e.g. clean JSO
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import click
 
-from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, write_text
+from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, pair_outputs
 
 if TYPE_CHECKING:
     from dataaudit.report.model import Report
@@ -21,16 +21,33 @@ if TYPE_CHECKING:
 FORMATS = ("console", "json", "markdown", "html", "junit")
 
 
+def checked_destinations(formats: tuple[str, ...], outputs: tuple[str, ...],
+                         inputs: Iterable[object]) -> list[tuple[str, str | None]]:
+    """Each --format with its --output, every output checked before the run reads anything:
+    a report never overwrites one of the run's `inputs`, and a bad path costs no audit."""
+    from dataaudit.output import check_destinations
+
+    destinations = pair_outputs(formats or ("console",), outputs)
+    check_destinations((output for _, output in destinations), inputs)
+    return destinations
+
+
 def deliver(report: Report, destinations: list[tuple[str, str | None]], summary: bool = False) -> int:
-    """Write every requested format, publish to CI, and return the gate's exit code."""
+    """Write every requested format, publish to CI, and return the gate's exit code.
+
+    Every format is rendered before any file is written, and the files are renamed into place
+    together: a failure leaves the older reports as they were, not some new and some old."""
+    from dataaudit.output import all_or_nothing
     from dataaudit.report.formats import Format, render
 
-    for fmt, output in destinations:
-        text = render(report, Format(fmt))
+    rendered = [(render(report, Format(fmt)), output) for fmt, output in destinations]
+    with all_or_nothing() as files:
+        for text, output in rendered:
+            if output not in (None, "-"):
+                files.text(output, click.unstyle(text))
+    for text, output in rendered:
         if output in (None, "-"):
             click.echo(text, nl=False)
-        else:
-            write_text(Path(output), click.unstyle(text))
     if all(output not in (None, "-") for _, output in destinations):
         counts = report.counts
         verdict = "passed" if report.passed else "FAILED"
@@ -52,11 +69,7 @@ def _publish_to_github(report: Report, summary: bool) -> None:
     if not target:
         click.echo("dataaudit: --summary: GITHUB_STEP_SUMMARY is not set, no job summary written", err=True)
         return
-    from dataaudit.errors import InputError
+    from dataaudit.output import append_text
     from dataaudit.report.markdown import render_markdown
 
-    try:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown(report) + "\n")
-    except OSError as exc:
-        raise InputError(f"{target}: cannot append the job summary: {exc.strerror or exc}") from None
+    append_text(target, render_markdown(report) + "\n")

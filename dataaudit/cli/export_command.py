@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dataaudit.cli.common import reports_errors, write_text
+from dataaudit.cli.common import reports_errors
 from dataaudit.cli.group import cli
 
 
@@ -39,8 +39,10 @@ def export_gx(rules: str, target: str | None, data: Path | None, name: str | Non
     """
     from dataaudit.integrations.gx_export import export_suite
     from dataaudit.io import open_source
+    from dataaudit.output import check_destinations, write_text
     from dataaudit.rules.load import load_rules
 
+    check_destinations((output,), (data, rules))
     loaded = load_rules(rules)
     columns = open_source(data).columns if data is not None else None
     suite = export_suite(loaded.rules, name or f"dataaudit-{loaded.name}", target=target, columns=columns)
@@ -48,5 +50,5 @@ def export_gx(rules: str, target: str | None, data: Path | None, name: str | Non
     if output == "-":
         click.echo(text, nl=False)
     else:
-        write_text(Path(output), text)
+        write_text(output, text)
         click.echo(f"dataaudit: {len(suite['expectations'])} expectations written to {output}", err=True)

@@ -29,9 +29,11 @@ class OneLineErrors(click.Group):
         except click.ClickException as exc:
             click.echo(f"dataaudit: error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("dataaudit: aborted", err=True)
-            sys.exit(1)
+        except click.Abort:  # Ctrl-C before a command started; exit 1 would read as a failed gate
+            from dataaudit.cli.common import EXIT_INTERRUPTED
+
+            click.echo("dataaudit: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from dataaudit.cli.common import pair_outputs, reports_errors
-from dataaudit.cli.deliver import FORMATS, deliver
+from dataaudit.cli.common import reports_errors
+from dataaudit.cli.deliver import FORMATS, checked_destinations, deliver
 from dataaudit.cli.group import cli
 
 
@@ -30,5 +30,5 @@ def report(saved: Path, formats: tuple[str, ...], outputs: tuple[str, ...], summ
     """
     from dataaudit.report.saved import load_report
 
-    destinations = pair_outputs(formats or ("console",), outputs)
+    destinations = checked_destinations(formats, outputs, (saved,))
     sys.exit(deliver(load_report(saved), destinations, summary))

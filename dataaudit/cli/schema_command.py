@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dataaudit.cli.common import reports_errors, write_text
+from dataaudit.cli.common import reports_errors
 from dataaudit.cli.group import cli
 
 DEFAULT_SAMPLE = 100_000
@@ -37,13 +37,15 @@ def infer(data: Path, output: str, sample: int, rules: str, delimiter: str | Non
     """
     from dataaudit.integrations.pandera_schema import infer_schema
     from dataaudit.io import open_source
+    from dataaudit.output import check_destinations, write_text
     from dataaudit.rules.load import load_rules
 
+    check_destinations((output,), (data, rules))
     missing = load_rules(rules).rules.missing_values
     source = open_source(data, delimiter=delimiter, encoding=encoding)
     text = infer_schema(source, missing, sample).to_yaml()
     if output == "-":
         click.echo(text, nl=False)
     else:
-        write_text(Path(output), text)
+        write_text(output, text)
         click.echo(f"dataaudit: schema of {len(source.columns)} columns written to {output}", err=True)

@@ -7,6 +7,7 @@ the chunks are profiled in worker processes (see `pool.py`) and merged in file o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import queue
@@ -67,8 +68,8 @@ class LocalEngine:
         mergeable statistic, such as the row keys a split comparison needs."""
         from dataaudit.engines.progress import ProgressLine
 
-        with ProgressLine.for_source(source, self.progress) as progress:
-            chunks = progress.track(numbered(_read_ahead(source.batches()), source.columns))
+        with ProgressLine.for_source(source, self.progress) as progress, \
+                contextlib.closing(progress.track(numbered(_read_ahead(source.batches()), source.columns))) as chunks:
             if self.jobs == 1:
                 partial = create()
                 for batch, offset in chunks:
@@ -108,21 +109,34 @@ def conform(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:
 
 
 def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """`batches` produced one ahead in a thread. However the consumer stops (the end, an error,
+    Ctrl-C), the thread is stopped and waited for before this returns: what the batches drive
+    (a clean's writers) must not run on while the caller removes their files."""
     slot: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
 
     def produce() -> None:
         try:
             for batch in batches:
+                if stop.is_set():
+                    return
                 slot.put(batch)
             slot.put(_DONE)
         except BaseException as exc:  # handed to the consumer, which re-raises it
             slot.put(exc)
 
-    threading.Thread(target=produce, daemon=True).start()
-    while True:
-        item = slot.get()
-        if item is _DONE:
-            return
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+    reader = threading.Thread(target=produce, daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = slot.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while reader.is_alive():  # take what it is putting, so that it sees `stop`
+            with contextlib.suppress(queue.Empty):
+                slot.get(timeout=0.05)

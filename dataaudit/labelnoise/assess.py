@@ -60,7 +60,7 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
         noise_rate=round(overall, 6),
         baseline=baseline.scores(y, suggested, names),
         dummy=baseline.scores(y, baseline.majority_predictions(y, rules.folds, rules.seed), names),
-        small_classes=small,
+        small_classes=small, models=list(oof.by_model),
     )
 
 

@@ -8,7 +8,7 @@ from dataaudit.labelnoise.result import Scores
 
 
 def scores(y: np.ndarray, predicted: np.ndarray, classes: list[str]) -> Scores:
-    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, precision_recall_fscore_support
 
     labels = np.arange(len(classes))
     precision, recall, f1, _ = precision_recall_fscore_support(y, predicted, labels=labels, average="macro",
@@ -16,6 +16,7 @@ def scores(y: np.ndarray, predicted: np.ndarray, classes: list[str]) -> Scores:
     per_class = f1_score(y, predicted, labels=labels, average=None, zero_division=0)
     return Scores(
         accuracy=round(float(accuracy_score(y, predicted)), 6),
+        balanced_accuracy=round(float(balanced_accuracy_score(y, predicted)), 6),
         macro_precision=round(float(precision), 6),
         macro_recall=round(float(recall), 6),
         macro_f1=round(float(f1), 6),

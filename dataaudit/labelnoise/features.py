@@ -1,9 +1,11 @@
 """From the sampled rows as read (often all strings) to model inputs, without hand tuning.
 
-A column is numeric when nearly all its present values parse as numbers; otherwise it is a
-category when it has few distinct values (gradient boosting splits on categories natively), free
-text when its values are several words long (TF-IDF), and a category of its most frequent values
-otherwise. Columns unique per row (ids) carry no signal and are left out.
+A column is numeric when nearly all its present values parse as numbers; otherwise it is free
+text (TF-IDF) when its values are several words long and either nearly all differ (even in a
+sample of a few dozen rows, where a category of one-off values would teach nothing) or are too
+many for a category; a category when it has few distinct values (gradient boosting splits on
+categories natively), and a category of its most frequent values otherwise. Columns unique per
+row (ids) carry no signal and are left out.
 """
 
 from __future__ import annotations
@@ -65,9 +67,12 @@ def _prepare_column(raw: pd.Series, tokens: set[str]) -> tuple[str, pd.Series]:
     if numbers.notna().sum() >= NUMERIC_SHARE * len(present):
         return "numeric", numbers.astype("float64")
     distinct = present.nunique()
+    several_words = present.str.split().str.len().mean() >= TEXT_WORDS
+    if several_words and distinct >= ID_LIKE_SHARE * len(present):
+        return "text", text.fillna("")  # nearly every value its own: a category would have nothing to share
     if distinct <= MAX_LEVELS:
         return "category", _category(text)
-    if present.str.split().str.len().mean() >= TEXT_WORDS:
+    if several_words:
         return "text", text.fillna("")
     if distinct >= ID_LIKE_SHARE * len(present):
         return "skip", text

@@ -38,15 +38,13 @@ def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed:
     guessed. Below REPEAT_BELOW_ROWS rows the folds are drawn REPEATS times and the
     probabilities averaged: on small data one fold split moves a handful of rows across the
     line. Fits run single-threaded (`jobs` folds at once): on a busy machine OpenMP threads
-    inside each fit cost more than they gain.
+    inside each fit cost more than they gain (see `_one_thread_per_fit`).
     """
-    from threadpoolctl import threadpool_limits
-
     use_trees = model in ("auto", "gradient_boosting") and features.tabular.shape[1] > 0
     use_linear = model in ("auto", "logistic") or not use_trees
     repeats = REPEATS if len(y) < REPEAT_BELOW_ROWS else 1
     by_model: dict[str, np.ndarray] = {}
-    with threadpool_limits(limits=1):
+    with _one_thread_per_fit():
         if use_trees:
             by_model["gradient_boosting"] = _repeated(_boosting(seed), features.tabular, y, folds, seed, repeats, jobs)
         if use_linear:
@@ -57,6 +55,21 @@ def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed:
         return Probabilities(by_model, probs, name)
     blended, name = _blend(by_model["gradient_boosting"], by_model["logistic"], y)
     return Probabilities(by_model, blended, name)
+
+
+def _one_thread_per_fit():
+    """A cap of one thread on the OpenMP and BLAS runtimes the fits use.
+
+    threadpoolctl can only cap a runtime that is already loaded, and scikit-learn loads its OpenMP
+    runtime (and SciPy its BLAS) on import: the estimators are imported first, or the cap would
+    find nothing to cap and every fit would start one thread per core; on a busy machine those
+    threads wait on each other far longer than the fit itself takes.
+    """
+    import sklearn.ensemble  # loads OpenMP (gradient boosting) and SciPy's BLAS
+    import sklearn.linear_model  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
 
 
 def _repeated(estimator, X, y: np.ndarray, folds: int, seed: int, repeats: int, jobs: int | None) -> np.ndarray:

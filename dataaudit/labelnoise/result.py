@@ -28,6 +28,7 @@ class ClassNoise:
 @dataclass(frozen=True)
 class Scores:
     accuracy: float
+    balanced_accuracy: float
     macro_precision: float
     macro_recall: float
     macro_f1: float
@@ -40,6 +41,8 @@ class LabelQuality:
 
     `skipped` says why no model ran (too few rows or classes); then the other results are empty.
     `small_classes` are classes with fewer sampled rows than folds, left out of the model.
+    `models` are the models that ran: every suspect is a row each of them flags, so one model
+    alone is a weaker witness than two of different kinds.
     """
 
     sample_rows: int
@@ -54,3 +57,15 @@ class LabelQuality:
     dummy: Scores | None = None
     small_classes: dict[str, int] = field(default_factory=dict)
     skipped: str | None = None
+    models: list[str] = field(default_factory=list)
+
+    @property
+    def chance(self) -> float:
+        """The balanced accuracy of any guess that ignores the features (1 / classes)."""
+        return 1.0 / len(self.classes) if self.classes else 0.0
+
+    @property
+    def margin_over_chance(self) -> float:
+        """How far the cross-validated baseline's balanced accuracy lies above chance: how much
+        the model's disagreements with a label can be trusted to be the label's fault."""
+        return 0.0 if self.baseline is None else round(self.baseline.balanced_accuracy - self.chance, 6)

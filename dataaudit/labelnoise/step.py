@@ -47,6 +47,7 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
             f"sampled rows (seed {quality.seed})"
     baseline, dummy = quality.baseline, quality.dummy
     metrics = [("accuracy", baseline.accuracy, dummy.accuracy),
+               ("balanced accuracy", baseline.balanced_accuracy, dummy.balanced_accuracy),
                ("macro precision", baseline.macro_precision, dummy.macro_precision),
                ("macro recall", baseline.macro_recall, dummy.macro_recall),
                ("macro F1", baseline.macro_f1, dummy.macro_f1)]

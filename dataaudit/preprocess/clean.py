@@ -13,11 +13,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
+from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
+from dataaudit.preprocess.guard import refusal
 from dataaudit.preprocess.pipeline import (
     LabelModel,
     Outcome,
@@ -28,7 +30,7 @@ from dataaudit.preprocess.pipeline import (
     quarantine_template,
 )
 from dataaudit.preprocess.summary import ROW_STEPS, before_after_table, steps_table
-from dataaudit.preprocess.writers import BatchWriter, atomic_json, atomic_text, output_format
+from dataaudit.preprocess.writers import BatchWriter, output_format
 from dataaudit.report.model import Report
 from dataaudit.rules.model import RulePack
 
@@ -50,20 +52,20 @@ class CleanResult:
     def write_to(self, output: str | Path, quarantine: str | Path | None = None,
                  manifest: str | Path | None = None, *, force: bool = False) -> dict[str, Any]:
         """Write data, quarantine and manifest (paths beside `output` by default); returns the
-        manifest with the files' SHA-256."""
-        output, quarantine_path, manifest_path = destinations(None, Path(output), quarantine, manifest, force)
-        for frame, path in ((self.data, output), (self.quarantine, quarantine_path)):
-            writer = BatchWriter(path)
-            try:
-                for batch in pa.Table.from_pandas(frame, preserve_index=False).to_batches():
-                    writer.write(batch)
-            except BaseException:
-                writer.abort()
-                raise
-            writer.close(pa.Schema.from_pandas(frame, preserve_index=False))
-        self.manifest["files"].update(output=manifests.file_entry(output, output_format(output)),
-                                      quarantine=manifests.file_entry(quarantine_path, output_format(quarantine_path)))
-        atomic_json(manifest_path, self.manifest)
+        manifest with the files' SHA-256. The cleaned file, when it was one, is not a destination."""
+        source = self.manifest["files"]["input"] or {}
+        output, quarantine_path, manifest_path = destinations(Path(output), quarantine, manifest, force,
+                                                              inputs=(source.get("path"),))
+        kept, held = (pa.Table.from_pandas(frame, preserve_index=False)
+                      for frame in (self.data, self.quarantine))
+        with all_or_nothing() as outputs, FileSink(outputs, output, quarantine_path) as sink:
+            for batch in kept.to_batches():
+                sink.write(batch)
+            for batch in held.to_batches():
+                sink.quarantine(batch)
+            sink.close(kept.schema, held.schema)
+            self.manifest["files"].update(sink.entries())
+            outputs.json(manifest_path, self.manifest)
         return self.manifest
 
 
@@ -80,9 +82,11 @@ class MemorySink:
 
 
 class FileSink:
-    def __init__(self, output: Path, quarantine: Path) -> None:
-        self.output = BatchWriter(output)
-        self.held = BatchWriter(quarantine)
+    """Kept rows to the output, quarantined rows to the quarantine: two files of one run."""
+
+    def __init__(self, outputs: Outputs, output: Path, quarantine: Path) -> None:
+        self.output = BatchWriter(outputs.open(output))
+        self.held = BatchWriter(outputs.open(quarantine))
 
     def write(self, batch: pa.RecordBatch) -> None:
         self.output.write(batch)
@@ -94,9 +98,18 @@ class FileSink:
         self.output.close(output)
         self.held.close(quarantine)
 
-    def abort(self) -> None:
-        self.output.abort()
-        self.held.abort()
+    def entries(self) -> dict[str, dict[str, Any] | None]:
+        """The manifest's entries of both files, from their bytes before the run renames them."""
+        return {name: manifests.file_entry(writer.file.path, writer.fmt, content=writer.file.content)
+                for name, writer in (("output", self.output), ("quarantine", self.held))}
+
+    def __enter__(self) -> FileSink:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:  # the writers let go of their temporaries; the run removes them
+            self.output.abort()
+            self.held.abort()
 
 
 class NullSink:
@@ -114,7 +127,7 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
           quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
           encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
           quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
-          jobs: int | None = None) -> CleanResult:
+          jobs: int | None = None, allow_large_quarantine: bool = False) -> CleanResult:
     """Clean a dataset (path, DataFrame or pyarrow Table) with the rule pack's `preprocess:` steps.
 
     `fitted` (a `Fitted` or the path of a saved one) cleans with another split's statistics
@@ -122,10 +135,17 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     sends further rows to quarantine. `quarantine_suspected_labels` runs the label model of
     `audit(label_noise=True)` (on `sample` rows, `folds` folds, `jobs` at once) in the first audit
     and quarantines the rows it suspects with reason `suspected_label` and their score.
+
+    Raises `LargeQuarantine` when more than half of the rows, or every row of a class, would be
+    quarantined, unless `allow_large_quarantine` (or the rule pack's
+    `preprocess.allow_large_quarantine`) allows it.
     """
-    model = _label_model(quarantine_suspected_labels, sample, folds, jobs)
+    model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
-                     model)
+                     model, jobs)
+    refused = refusal(the_plan, allow_large_quarantine)
+    if refused is not None:
+        raise refused
     sink = MemorySink()
     outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe")
     data_out = _frame(sink.kept, output_template(the_plan))
@@ -139,7 +159,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
 @dataclass
 class CleanRun:
     """What `clean_files` did: the after report (with its tables), manifest and where it wrote.
-    `before` is None for a fine-tuning JSONL file, whose clean audits only its output."""
+    `before` is None for a fine-tuning JSONL file, whose clean audits only its output. `refused`
+    is the refusal a dry run met (a real run raises it before writing)."""
 
     report: Report
     before: Report | None
@@ -148,6 +169,7 @@ class CleanRun:
     quarantine: Path
     manifest_path: Path
     written: bool
+    refused: LargeQuarantine | None = None
 
 
 def clean_files(data: Path, output: Path, *, target: str | None = None, rules: str | Path | RulePack | None = "default",
@@ -157,83 +179,71 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
                 quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
                 encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
                 quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
-                jobs: int | None = None) -> CleanRun:
+                jobs: int | None = None, allow_large_quarantine: bool = False) -> CleanRun:
     """Stream `data` through the steps into `output` and the quarantine file beside it; also the
     fitted state and the after report (JSON) when their paths are given. The other options are
-    `clean`'s."""
-    output, quarantine, manifest = destinations(Path(data), Path(output), quarantine, manifest, force,
-                                                save_fitted, report)
-    fmt, held_fmt = output_format(output), output_format(quarantine)
-    model = _label_model(quarantine_suspected_labels, sample, folds, jobs)
+    `clean`'s; a refusal is raised before any file is opened for writing."""
+    output, quarantine, manifest = destinations(Path(output), quarantine, manifest, force, (save_fitted, report),
+                                                (data, fitted, rules))
+    fmt = output_format(output)
+    model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
-                     model)
+                     model, jobs)
+    refused = refusal(the_plan, allow_large_quarantine)
+    if refused is not None and not dry_run:
+        raise refused
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
+    fitted_from = str(fitted) if fitted is not None else None
     if dry_run:
         outcome, order, tallies = _run(the_plan, NullSink(), str(output), fmt)
-    else:
-        sink = FileSink(output, quarantine)
-        try:
-            outcome, order, tallies = _run(the_plan, sink, str(output), fmt)
-        except BaseException:
-            sink.abort()
-            raise
+        built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
+        return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, False, refused)
+    with all_or_nothing() as outputs, FileSink(outputs, output, quarantine) as sink:
+        outcome, order, tallies = _run(the_plan, sink, str(output), fmt)
         sink.close(output_template(the_plan), quarantine_template(the_plan))
-        files.update(output=manifests.file_entry(output, fmt), quarantine=manifests.file_entry(quarantine, held_fmt))
-    fitted_from = str(fitted) if fitted is not None else None
-    built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
-    if not dry_run:
-        atomic_json(manifest, built)
+        files.update(sink.entries())
+        built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
         if save_fitted is not None:
-            the_plan.fitted.save(save_fitted)
+            outputs.json(save_fitted, the_plan.fitted.to_dict())
         if report is not None:
             from dataaudit.report.formats import Format, render
 
-            atomic_text(report, render(outcome.after, Format.JSON))
-    return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, not dry_run)
+            outputs.text(report, render(outcome.after, Format.JSON))
+        outputs.json(manifest, built)  # last: the manifest vouches for the files renamed before it
+    return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
 
 
-def destinations(data: Path | None, output: Path, quarantine: str | Path | None, manifest: str | Path | None,
-                 force: bool, *others: Path | None) -> tuple[Path, Path, Path]:
-    """Output, quarantine and manifest paths; refuses to overwrite the input, or an existing
-    file without `force`."""
+def destinations(output: Path, quarantine: str | Path | None, manifest: str | Path | None, force: bool,
+                 others: tuple[Path | None, ...] = (), inputs: tuple[object, ...] = ()) -> tuple[Path, Path, Path]:
+    """Output, quarantine and manifest paths, checked with `others` (fitted state, report) before
+    anything is read: none may be an input, or an existing file without `force`."""
     output_format(output)
     quarantine = Path(quarantine) if quarantine is not None else output.with_name(
         f"{output.stem}.quarantine{output.suffix}")
     output_format(quarantine)
     manifest = Path(manifest) if manifest is not None else output.with_name(f"{output.stem}.manifest.json")
-    paths = [Path(p) for p in (output, quarantine, manifest, *others) if p is not None]
-    resolved = [p.resolve() for p in paths]
-    if len(set(resolved)) != len(resolved):
-        raise InputError(f"{output}: output, quarantine, manifest, fitted-state and report paths must all differ")
-    if data is not None and data.resolve() in resolved:
-        raise InputError(f"{data}: refusing to overwrite the input; write the cleaned data elsewhere")
-    for path in paths:
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory")
-        if path.exists() and not force:
-            raise InputError(f"{path}: already exists; pass --force to overwrite it")
-        if not path.parent.is_dir():
-            raise InputError(f"{path}: no such folder {str(path.parent)!r}")
+    check_destinations((output, quarantine, manifest, *others), inputs, overwrite=force)
     return output, quarantine, manifest
 
 
 def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path | None,
           ignore_columns: tuple[str, ...] | list[str], quarantine_rows: Mapping[int, Any] | None,
-          delimiter: str | None, encoding: str | None, chunk_rows: int, model: LabelModel | None) -> Plan:
+          delimiter: str | None, encoding: str | None, chunk_rows: int, model: LabelModel | None,
+          jobs: int | None) -> Plan:
     if isinstance(fitted, (str, Path)):
         fitted = Fitted.load(Path(fitted))
     return plan(data, target=target, rules=rules, fitted=fitted, ignore_columns=tuple(ignore_columns),
                 quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
-                suspected_labels=model)
+                suspected_labels=model, jobs=jobs)
 
 
-def _label_model(enabled: bool, sample: int | None, folds: int | None, jobs: int | None) -> LabelModel | None:
+def _label_model(enabled: bool, sample: int | None, folds: int | None) -> LabelModel | None:
     if not enabled:
-        if sample is not None or folds is not None or jobs is not None:
-            raise InputError("sample, folds and jobs set the label model: they need quarantine_suspected_labels "
+        if sample is not None or folds is not None:
+            raise InputError("sample and folds set the label model: they need quarantine_suspected_labels "
                              "(--quarantine-suspected-labels)")
         return None
-    return LabelModel(sample, folds, jobs)
+    return LabelModel(sample, folds)
 
 
 def _run(the_plan: Plan, sink: Any, name: str, fmt: str) -> tuple[Outcome, list[str], dict[str, Tally]]:

@@ -40,9 +40,11 @@ class Preprocess(Section):
     missing_labels: Literal["quarantine", "keep"] = "quarantine"
     duplicates: Literal["exact", "features", "keep"] = "exact"
     conflicts: Literal["quarantine", "majority", "keep"] = "quarantine"
+    allow_large_quarantine: bool = False        # else more than half the rows, or a whole class, is refused
     coerce_numeric: bool = True                 # numbers stored as text become numbers
     drop_constant_columns: bool = True
     drop_empty_columns: bool = True
     impute: Impute = Impute()
     scale: Literal["none", "standard", "minmax", "robust"] = "none"
     encode: Encode = Encode()
+    strip_metadata: bool = False                # fine-tuning JSONL: drop top-level keys the layout does not read

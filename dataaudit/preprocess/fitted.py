@@ -87,9 +87,9 @@ class Fitted:
         }
 
     def save(self, path: Path) -> None:
-        from dataaudit.preprocess.writers import atomic_json
+        from dataaudit.output import write_json
 
-        atomic_json(path, self.to_dict())
+        write_json(path, self.to_dict())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], name: str = "fitted state") -> Fitted:

@@ -13,13 +13,17 @@ from dataaudit.preprocess.pipeline import Outcome, Plan
 from dataaudit.preprocess.summary import measures
 
 
-def file_entry(path: Path | None, fmt: str | None = None, sha256: str | None = None) -> dict[str, Any] | None:
+def file_entry(path: Path | None, fmt: str | None = None, sha256: str | None = None,
+               content: Path | None = None) -> dict[str, Any] | None:
     """A file's path, format, size and digest; `sha256` when already known (the audit of the
-    input computed it while reading), so the file is not read once more for it."""
+    input computed it while reading), so the file is not read once more for it; `content` where
+    the bytes are until the run renames them to `path`."""
     if path is None:
         return None
     path = Path(path)
-    return {"path": str(path), "format": fmt, "bytes": path.stat().st_size, "sha256": sha256 or file_sha256(path)}
+    content = Path(content) if content is not None else path
+    return {"path": str(path), "format": fmt, "bytes": content.stat().st_size,
+            "sha256": sha256 or file_sha256(content)}
 
 
 def tool_entry() -> dict[str, str]:

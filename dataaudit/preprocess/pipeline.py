@@ -48,10 +48,9 @@ class LabelModel:
 
     sample: int | None = None
     folds: int | None = None
-    jobs: int | None = None
 
     def audit_options(self) -> dict[str, Any]:
-        return {"label_noise": True, "sample": self.sample, "folds": self.folds, "jobs": self.jobs}
+        return {"label_noise": True, "sample": self.sample, "folds": self.folds}
 
 
 @dataclass
@@ -85,8 +84,12 @@ class Outcome:
 def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, fitted: Fitted | None,
          ignore_columns: tuple[str, ...] = (), quarantine_rows: Mapping[int, Any] | None = None,
          delimiter: str | None = None, encoding: str | None = None,
-         chunk_rows: int = DEFAULT_CHUNK_ROWS, suspected_labels: LabelModel | None = None) -> Plan:
+         chunk_rows: int = DEFAULT_CHUNK_ROWS, suspected_labels: LabelModel | None = None,
+         jobs: int | None = None) -> Plan:
     """Passes 1 to 3: audit, decide which rows leave, fit the steps.
+
+    `jobs` are the worker processes of the first audit, the one pass that profiles every
+    column (and the folds its label model fits at once); the later passes hash and transform.
 
     With `suspected_labels` the audit also runs the label model, and the rows it suspects join
     `quarantine_rows` (the caller's reason wins for a row in both): the model runs once, on the
@@ -106,7 +109,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         data = pa.Table.from_batches(batches) if batches else data
     model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
     before = audit(data, target, rules, ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
-                   chunk_rows=chunk_rows, format_kind="table", **model_options)
+                   chunk_rows=chunk_rows, format_kind="table", jobs=jobs, **model_options)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
     if suspected_labels is not None:

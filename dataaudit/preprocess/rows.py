@@ -25,11 +25,14 @@ from dataaudit.profile.rows import combine
 from dataaudit.profile.spec import ProfileSpec
 
 KEEP = 0
+KEPT = "kept"
 REASONS = ("", "not_a_number", "missing_label", "duplicate", "label_conflict", "minority_label", "given")
 NOT_A_NUMBER, MISSING_LABEL, DUPLICATE, CONFLICT, MINORITY, GIVEN = range(1, len(REASONS))
 STEP_OF = {NOT_A_NUMBER: "coerce_numeric", MISSING_LABEL: "missing_labels", DUPLICATE: "duplicates",
            CONFLICT: "conflicts", MINORITY: "conflicts", GIVEN: "quarantine_rows"}
 _RAW = ProfileSpec(tokens=())
+#: past this many distinct labels the target is no class label, and classes are not counted
+MAX_NAMED_CLASSES = ProfileSpec().max_tracked_labels
 
 
 def cell_hashes(array: pa.Array) -> np.ndarray:
@@ -54,6 +57,8 @@ class RowHashes:
     label: list[np.ndarray] = field(default_factory=list)
     unlabelled: list[np.ndarray] = field(default_factory=list)
     invalid: list[np.ndarray] = field(default_factory=list)
+    #: each cleaned label's hash -> its text, to name a class in the row decisions
+    label_names: dict[int, str] = field(default_factory=dict)
 
     def add(self, batch: pa.RecordBatch, invalid: np.ndarray) -> None:
         # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
@@ -64,20 +69,33 @@ class RowHashes:
         self.features.append(combine([hashes[c] for c in feature_names], n))
         if self.target in hashes:
             self.label.append(hashes[self.target])
-            self.unlabelled.append(batch.column(self.target).is_null().to_numpy(zero_copy_only=False))
+            unlabelled = batch.column(self.target).is_null().to_numpy(zero_copy_only=False)
+            self.unlabelled.append(unlabelled)
+            self._name_labels(batch.column(self.target), hashes[self.target], unlabelled)
         else:
             self.label.append(np.zeros(n, dtype=np.uint64))
             self.unlabelled.append(np.zeros(n, dtype=bool))
         self.invalid.append(invalid)
 
+    def _name_labels(self, column: pa.Array, hashes: np.ndarray, unlabelled: np.ndarray) -> None:
+        if len(self.label_names) >= MAX_NAMED_CLASSES:
+            return
+        distinct, first = np.unique(hashes[~unlabelled], return_index=True)
+        rows = np.flatnonzero(~unlabelled)[first]
+        for label_hash, row in zip(distinct.tolist(), rows.tolist(), strict=True):
+            if label_hash not in self.label_names:
+                self.label_names[label_hash] = str(column[row].as_py())
+
 
 @dataclass
 class Decisions:
-    """Per row, 0 (kept) or the code of the step that quarantined it; reason and score of given rows."""
+    """Per row, 0 (kept) or the code of the step that quarantined it; reason and score of given
+    rows; per class (cleaned label), its rows kept (`KEPT`) and taken by each step."""
 
     codes: np.ndarray
     given: dict[int, tuple[str, float | None]] = field(default_factory=dict)
     tallies: dict[str, Tally] = field(default_factory=dict)
+    classes: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def reasons(self, rows: np.ndarray) -> list[str]:
         """The `_reason` text of the quarantined `rows`."""
@@ -130,7 +148,24 @@ def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str
     for code, step in STEP_OF.items():
         tally = decisions.tallies.setdefault(step, Tally())
         tally.rows_quarantined += int(np.count_nonzero(codes == code))
+    if rows.target is not None and len(rows.label_names) < MAX_NAMED_CLASSES:
+        decisions.classes = _fate_of_classes(codes, label, unlabelled, rows.label_names)
     return decisions
+
+
+def _fate_of_classes(codes: np.ndarray, label: np.ndarray, unlabelled: np.ndarray,
+                     names: dict[int, str]) -> dict[str, dict[str, int]]:
+    """Per class, how many of its rows are kept and how many each step takes."""
+    labelled = ~unlabelled
+    # label hashes are uint64: group on small integer codes, not through pandas' float handling
+    label_code, label_hashes = pd.factorize(label[labelled])
+    counts = pd.DataFrame({"label": label_code, "code": codes[labelled]}).groupby(["label", "code"]).size()
+    classes: dict[str, dict[str, int]] = {}
+    for (index, code), n in counts.items():
+        fate = classes.setdefault(names[int(label_hashes[index])], {KEPT: 0})
+        step = KEPT if code == KEEP else STEP_OF[int(code)]
+        fate[step] = fate.get(step, 0) + int(n)
+    return classes
 
 
 def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, unlabelled: np.ndarray,

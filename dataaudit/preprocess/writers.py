@@ -1,25 +1,21 @@
-"""Cleaned data, quarantine and manifest written chunk by chunk, all or nothing.
+"""Cleaned data and quarantine written chunk by chunk, in CSV, TSV, Parquet or JSONL.
 
-Each file is written to a temporary file in its destination folder and renamed over the
-destination only when complete (`os.replace` is atomic within a file system), so an
-interrupted run leaves the old file or none, never half a file.
+A `BatchWriter` writes into an `AtomicFile` of the run's `dataaudit.output.Outputs`: the file
+appears, complete, when the run renames all its files, or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyarrow as pa
 
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.nested import nested_as_json, nested_as_text
+from dataaudit.output import AtomicFile
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl",
            ".ndjson": "jsonl"}
@@ -32,65 +28,13 @@ def output_format(path: Path) -> str:
     return fmt
 
 
-class AtomicFile:
-    """A temporary file beside `path` that becomes `path` on `commit`, or vanishes on `abort`."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        try:
-            fd, temp = tempfile.mkstemp(dir=self.path.parent or ".", prefix=f".{self.path.name}.", suffix=".part")
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write here: {exc.strerror or exc}") from None
-        self.temp = Path(temp)
-        self.handle: IO[bytes] = os.fdopen(fd, "wb")
-
-    def commit(self) -> None:
-        self.handle.close()
-        # mkstemp makes the file private (0600); the result gets the mode any new file would
-        os.chmod(self.temp, 0o666 & ~_umask())
-        os.replace(self.temp, self.path)
-
-    def abort(self) -> None:
-        self.handle.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.temp.unlink()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """A binary handle on `AtomicFile(path)`: committed when the block ends, aborted if it raises."""
-    target = AtomicFile(path)
-    try:
-        yield target.handle
-    except BaseException:
-        target.abort()
-        raise
-    target.commit()
-
-
-def atomic_text(path: Path, text: str) -> None:
-    with atomic_file(path) as handle:
-        handle.write(text.encode("utf-8"))
-
-
-def atomic_json(path: Path, data: dict[str, Any]) -> None:
-    """A manifest or state file: indented, UTF-8, anything else (paths, numbers) as its text."""
-    atomic_text(path, json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n")
-
-
 class BatchWriter:
     """Record batches to one CSV, TSV, Parquet or JSONL file; the first batch fixes the schema
     and later ones are cast to it (a chunk of a CSV column may be all null, hence typeless)."""
 
-    def __init__(self, path: Path, fmt: str | None = None) -> None:
-        self.fmt = fmt or output_format(path)
-        self.file = AtomicFile(path)
+    def __init__(self, file: AtomicFile, fmt: str | None = None) -> None:
+        self.fmt = fmt or output_format(file.path)
+        self.file = file
         self.schema: pa.Schema | None = None
         self.rows = 0
         self._writer: Any = None
@@ -110,12 +54,12 @@ class BatchWriter:
             self._writer.write_batch(batch)
 
     def close(self, template: pa.Schema | None = None) -> None:
-        """Finish and rename; `template` is the schema of an output that received no batch."""
+        """Finish the file (the run renames it); `template` is the schema of an output that received no batch."""
         if self.schema is None:
             self._open(template if template is not None else pa.schema([]))
         if self._writer is not None:
             self._writer.close()
-        self.file.commit()
+        self.file.finish()
 
     def abort(self) -> None:
         if self._writer is not None:

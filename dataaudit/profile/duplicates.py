@@ -37,14 +37,16 @@ def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, 
         conflict_groups=groups,
         conflict_rows=involved,
         conflict_examples=examples,
+        distinct_feature_rows=len(features) - int(repeats(features).sum()),
     )
 
 
 def find_duplicates_by_part(parts: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
                             label_keys: dict[int, str], k: int) -> DuplicateProfile:
     """`find_duplicates` over parts of the rows that no repeat or conflict crosses (see
-    `RowsPartial.parts`), one part in memory at a time: counts add up, and the examples are
-    the first k of all parts in row order."""
+    `RowsPartial.parts`), one part in memory at a time: counts (distinct feature rows too, as
+    equal features share a part) add up, and the examples are the first k of all parts in row
+    order."""
     found = [find_duplicates(*part, label_keys, k) for part in parts]
     return DuplicateProfile(
         exact_rows=sum(f.exact_rows for f in found),
@@ -54,6 +56,7 @@ def find_duplicates_by_part(parts: Iterable[tuple[np.ndarray, np.ndarray, np.nda
         conflict_groups=sum(f.conflict_groups for f in found),
         conflict_rows=sum(f.conflict_rows for f in found),
         conflict_examples=sorted((g for f in found for g in f.conflict_examples), key=lambda g: g.rows[0])[:k],
+        distinct_feature_rows=sum(f.distinct_feature_rows for f in found),
     )
 
 

@@ -85,6 +85,8 @@ class DuplicateProfile:
     conflict_groups: int
     conflict_rows: int
     conflict_examples: list[ConflictGroup]
+    #: how many different feature rows there are (ignored columns and the label left out)
+    distinct_feature_rows: int = 0
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ def dataset_summary(profile: Profile) -> dict[str, Any]:
             "feature_rows": profile.duplicates.feature_rows,
             "conflict_groups": profile.duplicates.conflict_groups,
             "conflict_rows": profile.duplicates.conflict_rows,
+            "distinct_feature_rows": profile.duplicates.distinct_feature_rows,
         },
         "column_profiles": [_column(c) for c in profile.columns],
     }

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 VOCABULARY = 5000
 SYSTEM_PROMPTS = (
     "You are a helpful assistant.",
@@ -184,7 +184,7 @@ def _error_line(kind: str, c: _Conversation) -> bytes:
         "message_not_object": {"messages": [" ".join(c.user), answer]},
         "message_missing_field": {"messages": [{"role": "user"}, answer]},
         "content_not_text": {"messages": [{"role": "user", "content": len(c.user)}, answer]},
-        "unknown_key": {"messages": [user, answer], "source": "forum"},
+        "unknown_key": {"messages": [user, {**answer, "mood": "calm"}]},  # a top-level key would be metadata
         "unknown_role": {"messages": [{"role": "human", "content": user["content"]}, answer]},
         "empty_content": {"messages": [{"role": "user", "content": "  "}, answer]},
         "no_assistant": {"messages": [user]},

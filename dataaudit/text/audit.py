@@ -9,7 +9,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
-from dataaudit.text.formats import DEFAULT_KEYS, FORMAT_KINDS, TABLE, TEXT_KINDS, detect_format
+from dataaudit.text.formats import (
+    CHAT,
+    CHAT_KEYS,
+    FORMAT_KINDS,
+    INSTRUCTION_FIELDS,
+    PROMPT_COMPLETION,
+    PROMPT_COMPLETION_KEYS,
+    TABLE,
+    TEXT_KINDS,
+    detect_format,
+)
 from dataaudit.text.lines import numbered_chunks
 from dataaudit.text.partial import TextPartial, TextSpec
 from dataaudit.text.tokens import TokenCounter, token_counter
@@ -19,15 +29,17 @@ if TYPE_CHECKING:
     from dataaudit.checks.text import Rules
     from dataaudit.io import Source
     from dataaudit.profile.model import Profile
+    from dataaudit.rules.load import LoadedRules
     from dataaudit.text.model import TextProfile
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 
-def text_kind(data: Any, format_kind: str | None) -> str | None:
+def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str | None:
     """The fine-tuning layout to audit `data` as, or None to audit it as a table.
 
-    A JSONL path is looked at when no kind is given; `format_kind` forces one.
+    A JSONL path is looked at when no kind is given (`pair`: its prompt and completion keys);
+    `format_kind` forces one.
     """
     if format_kind is not None and format_kind not in FORMAT_KINDS:
         raise InputError(f"format kind must be one of {', '.join(FORMAT_KINDS)}, not {format_kind!r}")
@@ -41,19 +53,53 @@ def text_kind(data: Any, format_kind: str | None) -> str | None:
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz", ".bz2", ".zst", ".lz4")]
     if not path.is_file() or not suffixes or suffixes[-1] not in JSONL_SUFFIXES:
         return None
-    kind = detect_format(path)
+    kind = detect_format(path, pair=pair)
     return None if kind == TABLE else kind
+
+
+def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_key: str | None = None,
+                completion_key: str | None = None) -> tuple[str | None, LoadedRules]:
+    """The layout to audit `data` as, and the rules to audit it with.
+
+    Keys named here (`--prompt-key`, `--completion-key`) replace the rule pack's and make the
+    file a prompt/completion file: a HumanEval-style `prompt`/`canonical_solution` file has no
+    `completion` to be detected by. Keys named only in the pack are used to detect the layout.
+    """
+    named = {k: v for k, v in (("prompt_key", prompt_key), ("completion_key", completion_key)) if v is not None}
+    if named:
+        if format_kind not in (None, PROMPT_COMPLETION):
+            raise InputError(f"--prompt-key and --completion-key name the keys of a {PROMPT_COMPLETION} file, "
+                             f"not of a {format_kind} one")
+        format_kind = PROMPT_COMPLETION
+        pack = loaded.rules
+        checks = pack.checks.model_copy(update={"text": pack.checks.text.model_copy(update=named)})
+        loaded = replace(loaded, rules=pack.model_copy(update={"checks": checks}))
+    rules = loaded.rules.checks.text
+    if rules.prompt_key == rules.completion_key:
+        raise InputError(f"the prompt and the completion need two keys, not {rules.prompt_key!r} twice")
+    return text_kind(data, format_kind, (rules.prompt_key, rules.completion_key)), loaded
 
 
 def text_spec(name: str, kind: str, rules: Rules, counter: TokenCounter, unit: str, labelled: bool = False,
               examples: int = 20) -> TextSpec:
-    layout = None
-    if kind in TEXT_KINDS:
-        layout = Layout(kind, frozenset(rules.allowed_keys if rules.allowed_keys is not None else DEFAULT_KEYS[kind]),
-                        frozenset(rules.allowed_message_keys), frozenset(rules.allowed_roles))
+    layout = layout_of(kind, rules) if kind in TEXT_KINDS else None
     return TextSpec(name=name, kind=kind, unit=unit, layout=layout, max_tokens=rules.max_tokens,
                     near_threshold=rules.near_duplicate_threshold, num_perm=rules.num_perm,
                     outlier_iqr=rules.length_outlier_iqr, labelled=labelled, examples=examples, counter=counter)
+
+
+def layout_of(kind: str, rules: Rules) -> Layout:
+    """What a line of a `kind` file must look like under `rules`."""
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    if kind == PROMPT_COMPLETION:
+        required = (rules.prompt_key, rules.completion_key)
+    elif kind != CHAT:
+        required, optional = INSTRUCTION_FIELDS
+    own = frozenset(CHAT_KEYS if kind == CHAT else (*required, *optional))
+    allowed = None if rules.allowed_keys is None else frozenset(rules.allowed_keys) | own
+    return Layout(kind, own, allowed, frozenset(rules.allowed_message_keys), frozenset(rules.allowed_roles),
+                  required, optional)
 
 
 def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str | Path | None = None,

@@ -1,16 +1,19 @@
 """Cleaning a fine-tuning JSONL file: broken lines and exact duplicate conversations go to a
 quarantine file with their line number and reason; every other line is copied byte for byte,
-except that leading and trailing whitespace of its texts is trimmed when asked.
+except that leading and trailing whitespace of its texts is trimmed, and its metadata keys
+dropped, when asked.
 
-Both files are written atomically (`preprocess.writers.atomic_file`), so a failed run never
-leaves a half-written output. The kept lines are profiled by the text audit as they are
-written, so the report judges exactly the bytes of the output, without reading it again.
+Both files are files of one run (`dataaudit.output`), renamed into place together when
+complete, so a failed run never leaves a half-written output. The kept lines are profiled by
+the text audit as they are written, so the report judges exactly the bytes of the output,
+without reading it again.
 """
 
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,17 +22,16 @@ import pandas as pd
 
 from dataaudit.errors import InputError
 from dataaudit.io.digest import file_sha256
-from dataaudit.preprocess.writers import atomic_file
+from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
-from dataaudit.text.audit import text_kind, text_spec
+from dataaudit.text.audit import text_layout, text_spec
+from dataaudit.text.formats import CHAT, PROMPT_COMPLETION
 from dataaudit.text.lines import numbered_chunks
 from dataaudit.text.partial import TextPartial
 from dataaudit.text.tokens import token_counter
-from dataaudit.text.validate import Line, check_line
-
-TEXT_KEYS = ("content", "prompt", "completion", "instruction", "input", "output", "system")
+from dataaudit.text.validate import Layout, Line, check_line
 
 
 @dataclass
@@ -40,10 +42,15 @@ class CleanSummary:
     lines: int = 0
     kept: int = 0
     trimmed: int = 0
+    stripped: int = 0
     quarantined: dict[str, int] = field(default_factory=dict)
     output: str = ""
     quarantine: str | None = None
     kind: str = ""
+    #: a prompt/completion file's keys: prompt_key, completion_key
+    keys: dict[str, str] = field(default_factory=dict)
+    trim: bool = True
+    strip_metadata: bool = False
     bytes_out: int = 0
     report: Report | None = field(default=None, repr=False)
 
@@ -53,38 +60,51 @@ class CleanSummary:
 
 def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | None = None, *,
                 rules: str | Path | RulePack | None = "default", format_kind: str | None = None,
-                drop_duplicates: bool = True, trim: bool = True, tokenizer: str | Path | None = None,
-                dry_run: bool = False) -> CleanSummary:
+                drop_duplicates: bool = True, trim: bool | None = None, strip_metadata: bool | None = None,
+                prompt_key: str | None = None, completion_key: str | None = None,
+                tokenizer: str | Path | None = None, dry_run: bool = False,
+                outputs: Outputs | None = None) -> CleanSummary:
     """Write the good lines of `path` to `output` and the others, with line and reason, to
     `quarantine`; a line is broken when it shows any format error the text audit reports.
-    `dry_run` decides and audits every line but writes nothing."""
+    Texts are trimmed when `trim` (default: the rule pack's `preprocess.normalize_text`; code,
+    whose indentation is its meaning, wants False). Metadata keys are kept unless
+    `strip_metadata` (default: the pack's `preprocess.strip_metadata`). `prompt_key` and
+    `completion_key` name a prompt/completion file's keys as for the audit. `dry_run` decides
+    and audits every line but writes nothing. With `outputs` both files join that run's files
+    (renamed when it commits), else they are renamed when this returns."""
     from dataaudit.text.extract import extract
     from dataaudit.text.report import text_report
 
     path, output = Path(path), Path(output)
-    if output.resolve() == path.resolve() or (quarantine is not None and Path(quarantine).resolve() == path.resolve()):
-        raise InputError(f"{path}: cleaning writes a new file; give an output path other than the input")
-    kind = text_kind(path, format_kind)
+    check_destinations((output, quarantine), (path,))
+    kind, loaded = text_layout(path, format_kind, load_rules(rules), prompt_key, completion_key)
     if kind is None:
         raise InputError(f"{path}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
-    loaded = load_rules(rules)
+    steps = loaded.rules.preprocess
+    trim = steps.normalize_text if trim is None else trim
+    strip = steps.strip_metadata if strip_metadata is None else strip_metadata
     spec = text_spec(str(path), kind, loaded.rules.checks.text, token_counter(tokenizer), unit="line")
-    assert spec.layout is not None
+    layout = spec.layout
+    assert layout is not None
     after = TextPartial(replace(spec, name=str(output)))
-    summary = CleanSummary(output=str(output), quarantine=None if quarantine is None else str(quarantine), kind=kind)
+    summary = CleanSummary(output=str(output), quarantine=None if quarantine is None else str(quarantine), kind=kind,
+                           keys=dict(zip(("prompt_key", "completion_key"), layout.required, strict=True))
+                           if kind == PROMPT_COMPLETION else {}, trim=trim, strip_metadata=strip)
     seen: dict[int, int] = {}
-    with ExitStack() as stack:
-        good = None if dry_run else stack.enter_context(atomic_file(output))
-        bad = None if dry_run or quarantine is None else stack.enter_context(atomic_file(Path(quarantine)))
+    with _files_of(outputs) as files:
+        good_file = None if dry_run else files.open(output)
+        bad_file = None if dry_run or quarantine is None else files.open(Path(quarantine))
+        good = None if good_file is None else good_file.handle
+        bad = None if bad_file is None else bad_file.handle
         for numbers, raw in numbered_chunks(path):
-            checked = [check_line(line, spec.layout) for line in raw]
+            checked = [check_line(line, layout) for line in raw]
             hashes = _canonical_hashes(checked)
             kept: list[Line] = []
             for number, line, result, digest in zip(numbers, raw, checked, hashes, strict=True):
                 summary.lines += 1
                 reason = None
                 if result.errors:
-                    reason, why = result.errors[0], "; ".join(result.errors)
+                    reason, why = result.errors[0], result.reason()
                 elif drop_duplicates and digest is not None:
                     first = seen.setdefault(digest, number)
                     if first != number:
@@ -96,19 +116,34 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                                               "text": line.decode("utf-8", "replace").rstrip("\r\n")},
                                              ensure_ascii=False).encode() + b"\n")
                     continue
-                cleaned = _trimmed(line) if trim else line
-                summary.trimmed += cleaned is not line
+                dropped = result.metadata if strip else ()
+                cleaned, trimmed = _rewritten(line, layout, trim, dropped)
+                summary.trimmed += trimmed
+                summary.stripped += bool(dropped)
                 summary.bytes_out += len(cleaned)
-                kept.append(result if cleaned is line else check_line(cleaned, spec.layout))
+                kept.append(result if cleaned is line else check_line(cleaned, layout))
                 if good is not None:
                     good.write(cleaned)
             after.add(list(range(summary.kept + 1, summary.kept + len(kept) + 1)), kept)
             summary.kept += len(kept)
+        for file in (good_file, bad_file):
+            if file is not None:
+                file.finish()
     source = {"path": str(output), "format": "jsonl", "kind": kind, "bytes": summary.bytes_out}
-    if not dry_run:
-        source["sha256"] = file_sha256(output)
+    if good_file is not None:
+        source["sha256"] = file_sha256(good_file.content)
     summary.report = text_report(extract(after), source, loaded)
     return summary
+
+
+@contextmanager
+def _files_of(outputs: Outputs | None) -> Iterator[Outputs]:
+    """The caller's run, or one of this clean's own."""
+    if outputs is not None:
+        yield outputs
+        return
+    with all_or_nothing() as own:
+        yield own
 
 
 def _canonical_hashes(checked: list[Line]) -> list[int | None]:
@@ -119,17 +154,26 @@ def _canonical_hashes(checked: list[Line]) -> list[int | None]:
     return [None if f is None else next(hashed) for f in forms]
 
 
-def _trimmed(raw: bytes) -> bytes:
-    """The line with its texts trimmed, re-encoded only when something changed."""
+def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...]) -> tuple[bytes, bool]:
+    """The line with the texts the layout reads trimmed (when `trim`) and the metadata keys
+    `dropped` left out, re-encoded only when something changed; and whether a text was trimmed.
+    Metadata values are never trimmed: nobody asked for them to change."""
+    if not trim and not dropped:
+        return raw, False
     record = json.loads(raw)
-    changed = False
-    for holder in [record, *(m for m in record.get("messages", []) if isinstance(m, dict))]:
-        for key in TEXT_KEYS:
+    for key in dropped:
+        del record[key]
+    holders = [(record, (*layout.required, *layout.optional))]
+    if layout.kind == CHAT:
+        holders += [(m, ("content",)) for m in record.get("messages", []) if isinstance(m, dict)]
+    trimmed = False
+    for holder, keys in holders if trim else ():
+        for key in keys:
             value = holder.get(key)
             if isinstance(value, str) and value != value.strip():
                 holder[key] = value.strip()
-                changed = True
-    if not changed:
-        return raw
+                trimmed = True
+    if not trimmed and not dropped:
+        return raw, False
     end = raw[len(raw.rstrip(b"\r\n")):]
-    return json.dumps(record, ensure_ascii=False).encode("utf-8") + end
+    return json.dumps(record, ensure_ascii=False).encode("utf-8") + end, trimmed

@@ -7,36 +7,46 @@ from pathlib import Path
 from typing import Any
 
 from dataaudit.errors import InputError
+from dataaudit.output import all_or_nothing
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.clean import CleanRun, destinations
-from dataaudit.preprocess.writers import atomic_json, atomic_text, output_format
+from dataaudit.preprocess.writers import output_format
+from dataaudit.report.model import Report
 from dataaudit.rules.model import RulePack
 from dataaudit.text.clean import CleanSummary, clean_jsonl
 
 
 def clean_jsonl_files(data: Path, output: Path, *, rules: str | Path | RulePack | None = "default",
                       format_kind: str | None = None, quarantine: Path | None = None, manifest: Path | None = None,
-                      report: Path | None = None, dry_run: bool = False, force: bool = False) -> CleanRun:
+                      report: Path | None = None, dry_run: bool = False, force: bool = False,
+                      trim: bool | None = None, strip_metadata: bool | None = None, prompt_key: str | None = None,
+                      completion_key: str | None = None) -> CleanRun:
     """Clean `data` into `output`, the quarantine beside it (OUTPUT.quarantine.jsonl) and a
     manifest (OUTPUT.manifest.json); the run's report is the text audit of `output`."""
-    output, quarantine, manifest = destinations(Path(data), Path(output), quarantine, manifest, force, report)
+    output, quarantine, manifest = destinations(Path(output), quarantine, manifest, force, (report,), (data, rules))
     for path in (output, quarantine):
         if output_format(path) != "jsonl":
             raise InputError(f"{path}: the lines of a JSONL file are written as JSONL; name it .jsonl")
-    summary = clean_jsonl(data, output, quarantine, rules=rules, format_kind=format_kind, dry_run=dry_run)
-    assert summary.report is not None
-    written = {"output": None, "quarantine": None}
-    if not dry_run:
-        written = {"output": manifests.file_entry(output, "jsonl"),
-                   "quarantine": manifests.file_entry(quarantine, "jsonl")}
-    built = build_manifest(summary, {"input": manifests.file_entry(Path(data), "jsonl"), **written})
-    if not dry_run:
-        atomic_json(manifest, built)
-        if report is not None:
-            from dataaudit.report.formats import Format, render
+    with all_or_nothing() as outputs:  # a dry run opens no file in it
+        summary = clean_jsonl(data, output, quarantine, rules=rules, format_kind=format_kind, dry_run=dry_run,
+                              trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
+                              completion_key=completion_key, outputs=outputs)
+        written = [manifests.file_entry(file.path, "jsonl", content=file.content) for file in outputs.files]
+        output_entry, quarantine_entry = written or (None, None)
+        built = build_manifest(summary, {"input": manifests.file_entry(Path(data), "jsonl"), "output": output_entry,
+                                         "quarantine": quarantine_entry})
+        if not dry_run:
+            if report is not None:
+                from dataaudit.report.formats import Format, render
 
-            atomic_text(report, render(summary.report, Format.JSON))
-    return CleanRun(summary.report, None, built, output, quarantine, manifest, not dry_run)
+                outputs.text(report, render(_report(summary), Format.JSON))
+            outputs.json(manifest, built)
+    return CleanRun(_report(summary), None, built, output, quarantine, manifest, not dry_run)
+
+
+def _report(summary: CleanSummary) -> Report:
+    assert summary.report is not None, "clean_jsonl always audits what it keeps"
+    return summary.report
 
 
 def build_manifest(summary: CleanSummary, files: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
@@ -48,9 +58,10 @@ def build_manifest(summary: CleanSummary, files: dict[str, dict[str, Any] | None
         "tool": manifests.tool_entry(),
         "files": files,
         "lines": {"in": summary.lines, "out": summary.kept, "quarantined": sum(summary.quarantined.values()),
-                  "trimmed": summary.trimmed},
+                  "trimmed": summary.trimmed, "stripped": summary.stripped},
         "quarantine_reasons": summary.quarantined,
-        "parameters": {"format_kind": summary.kind, "rules": report.rules, "drop_duplicates": True, "trim": True},
+        "parameters": {"format_kind": summary.kind, **summary.keys, "rules": report.rules, "drop_duplicates": True,
+                       "trim": summary.trim, "strip_metadata": summary.strip_metadata},
         "audit": {"passed_after": report.passed, "fail findings": report.counts["fail"],
                   "warn findings": report.counts["warn"]},
     }

@@ -32,8 +32,10 @@ def extract(partial: TextPartial) -> TextProfile:
         errors={kind: partial.errors[kind] for kind in ERROR_KINDS if partial.errors[kind]},
         error_lines={kind: partial.error_lines[kind] for kind in ERROR_KINDS if kind in partial.error_lines},
         error_records=partial.error_records,
+        error_keys={kind: _by_count(partial.error_keys[kind]) for kind in ERROR_KINDS if kind in partial.error_keys},
+        metadata=_by_count(partial.metadata),
         messages=int(partial.lengths["message_chars"].counts.sum()),
-        roles=dict(sorted(partial.roles.items(), key=lambda kv: (-kv[1], kv[0]))),
+        roles=_by_count(partial.roles),
         lengths={name: hist.summary() for name, hist in partial.lengths.items()},
         tokenizer=spec.counter.name,
         tokens_estimated=spec.counter.estimated,
@@ -59,6 +61,11 @@ def extract(partial: TextPartial) -> TextProfile:
         length_bounds=bounds,
         labelled=spec.labelled,
     )
+
+
+def _by_count(counts: dict[str, int]) -> dict[str, int]:
+    """Most frequent first, then by name: the same order whatever order the lines were read in."""
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _conflicts(numbers: np.ndarray, prompt: np.ndarray, answer: np.ndarray,

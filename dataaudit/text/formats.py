@@ -18,29 +18,30 @@ TABLE = "table"
 FORMAT_KINDS = (CHAT, PROMPT_COMPLETION, INSTRUCTION, TABLE)
 TEXT_KINDS = (CHAT, PROMPT_COMPLETION, INSTRUCTION)
 
-#: Top-level keys each layout allows unless the rule pack names its own (`checks.text.allowed_keys`).
-DEFAULT_KEYS = {
-    CHAT: ("messages", "tools", "id"),
-    PROMPT_COMPLETION: ("prompt", "completion", "id"),
-    INSTRUCTION: ("instruction", "input", "output", "system", "id"),
-}
+#: The top-level keys a trainer reads in each layout; any other key of a line is metadata.
+CHAT_KEYS = ("messages", "tools", "parallel_tool_calls", "functions")
+#: An instruction line's required keys (the answer last) and its optional ones.
+INSTRUCTION_FIELDS = (("instruction", "output"), ("input", "system"))
+#: A prompt/completion line's keys unless the rule pack names others (`checks.text.prompt_key`, ...).
+PROMPT_COMPLETION_KEYS = ("prompt", "completion")
 SAMPLE_LINES = 100
 
 
-def kind_of_record(record: object) -> str:
-    """The layout one parsed line follows (`table` for any other object)."""
+def kind_of_record(record: object, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str:
+    """The layout one parsed line follows (`table` for any other object); `pair` names the
+    prompt and completion keys."""
     if not isinstance(record, dict):
         return TABLE
     if "messages" in record:
         return CHAT
-    if "prompt" in record and "completion" in record:
+    if pair[0] in record and pair[1] in record:
         return PROMPT_COMPLETION
     if "instruction" in record and "output" in record:
         return INSTRUCTION
     return TABLE
 
 
-def detect_format(path: str | Path, lines: int = SAMPLE_LINES) -> str:
+def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str:
     """The layout most of the first `lines` JSON objects follow; `table` when none is a
     fine-tuning layout (an ordinary JSONL table). Lines that are not JSON get no vote."""
     from dataaudit.text.lines import open_binary
@@ -49,7 +50,7 @@ def detect_format(path: str | Path, lines: int = SAMPLE_LINES) -> str:
     with open_binary(Path(path)) as handle:
         for _, line in zip(range(lines), handle, strict=False):
             try:
-                votes[kind_of_record(json.loads(line))] += 1
+                votes[kind_of_record(json.loads(line), pair)] += 1
             except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than the parser goes
                 continue
     text_votes = {kind: n for kind, n in votes.items() if kind != TABLE}

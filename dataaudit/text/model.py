@@ -11,7 +11,9 @@ from dataaudit.text.lengths import LengthSummary
 class TextProfile:
     """One fine-tuning file (`kind` chat, prompt-completion or instruction; `numbers` are
     1-based file lines) or one text column of a table (`kind` column; `numbers` are 0-based data
-    rows). `records` counts lines or cells; `texts` those with text to measure."""
+    rows). `records` counts lines or cells; `texts` those with text to measure. `error_keys`
+    counts, per error kind, the lines naming each key; `metadata` the lines carrying each
+    top-level key the layout does not read."""
 
     name: str
     kind: str
@@ -21,6 +23,8 @@ class TextProfile:
     errors: dict[str, int]
     error_lines: dict[str, list[int]]
     error_records: int
+    error_keys: dict[str, dict[str, int]]
+    metadata: dict[str, int]
     messages: int
     roles: dict[str, int]
     lengths: dict[str, LengthSummary]

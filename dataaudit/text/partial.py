@@ -27,6 +27,8 @@ MARKUP = {
     "entity": re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"),
     "tag": re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]*)?/?>"),
 }
+#: `messages[3].mood` is counted as `messages[].mood`: one key, whichever message carries it
+MESSAGE_INDEX = re.compile(r"\[\d+\]")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class TextPartial:
     error_lines: dict[str, list[int]] = field(default_factory=dict)
     error_records: int = 0
     error_record_lines: list[int] = field(default_factory=list)
+    error_keys: dict[str, Counter[str]] = field(default_factory=dict)
+    metadata: Counter[str] = field(default_factory=Counter)
     roles: Counter[str] = field(default_factory=Counter)
     lengths: dict[str, LengthHistogram] = field(default_factory=lambda: {k: LengthHistogram() for k in LENGTHS})
     over_limit: int = 0
@@ -87,6 +91,9 @@ class TextPartial:
         segments: list[tuple[str, str]] = []
         per_text: list[int] = []
         for i, (number, line) in enumerate(zip(numbers, lines, strict=True)):
+            self.metadata.update(line.metadata)
+            for kind, keys in line.keys.items():
+                self.error_keys.setdefault(kind, Counter()).update({MESSAGE_INDEX.sub("[]", key) for key in keys})
             if line.errors:
                 self.error_records += 1
                 if len(self.error_record_lines) < k:
@@ -179,6 +186,9 @@ class TextPartial:
                          for kind in kinds},
             error_records=self.error_records + other.error_records,
             error_record_lines=first_rows(self.error_record_lines, other.error_record_lines, k),
+            error_keys={kind: self.error_keys.get(kind, Counter()) + other.error_keys.get(kind, Counter())
+                        for kind in self.error_keys.keys() | other.error_keys.keys()},
+            metadata=self.metadata + other.metadata,
             roles=self.roles + other.roles,
             lengths={name: self.lengths[name].merged(other.lengths[name]) for name in LENGTHS},
             over_limit=self.over_limit + other.over_limit,

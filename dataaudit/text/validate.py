@@ -1,16 +1,18 @@
 """One line of a fine-tuning JSONL file: parsed, checked the way trainers check it, and cut
 into the (role, text) segments the length, duplicate and near-duplicate statistics read.
 
-A line may show several error kinds at once; each kind counts the line once.
+A line may show several error kinds at once; each kind counts the line once. Top-level keys
+the layout does not read (`id`, `source_file`, `categories`) are metadata, not errors: published
+datasets carry them, and trainers that read only the layout's keys ignore them.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from dataaudit.text.formats import CHAT, INSTRUCTION, PROMPT_COMPLETION
+from dataaudit.text.formats import CHAT
 
 #: Error kind -> what it means, in the order reports list them.
 ERROR_KINDS = {
@@ -25,7 +27,7 @@ ERROR_KINDS = {
     "message_not_object": "a message that is not a JSON object",
     "message_missing_field": "a message without 'role' or 'content'",
     "content_not_text": "message content that is neither a string nor a list of text parts",
-    "unknown_key": "a key outside the allowed keys",
+    "unknown_key": "a key outside the allowed keys (in a message, or at the top when the rule pack lists them)",
     "unknown_role": "a role outside the allowed roles",
     "empty_content": "empty or whitespace-only content",
     "no_assistant": "a conversation without an assistant message",
@@ -33,29 +35,45 @@ ERROR_KINDS = {
     "consecutive_user": "two user turns in a row",
     "system_not_first": "a system message that is not the first message",
 }
-REQUIRED = {PROMPT_COMPLETION: ("prompt", "completion"), INSTRUCTION: ("instruction", "output")}
-OPTIONAL = {PROMPT_COMPLETION: (), INSTRUCTION: ("input", "system")}
-ANSWER = {PROMPT_COMPLETION: "completion", INSTRUCTION: "output"}
 
 
 @dataclass(frozen=True)
 class Layout:
-    """What a line must look like: its kind and the allowed keys and roles."""
+    """What a line must look like. `own` are the top-level keys the layout reads; `allowed`
+    the keys a line may carry (None: any, and those outside `own` are metadata). `required` and
+    `optional` are the text keys of a prompt/completion or instruction line, the answer last."""
 
     kind: str
-    keys: frozenset[str]
+    own: frozenset[str]
+    allowed: frozenset[str] | None
     message_keys: frozenset[str]
     roles: frozenset[str]
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
 
 
 @dataclass
 class Line:
     """A checked line. `segments` are its (role, text) pieces in order, None when the line has
-    no usable text; `answer` indexes the segment that answers the ones before it."""
+    no usable text; `answer` indexes the segment that answers the ones before it. `keys` names,
+    per error kind, the keys behind it (`unknown_key`: `source`, `messages[1].mood`;
+    `field_missing`: `completion`); `metadata` the top-level keys outside the layout."""
 
     errors: list[str]
     segments: list[tuple[str, str]] | None = None
     answer: int | None = None
+    keys: dict[str, list[str]] = field(default_factory=dict)
+    metadata: tuple[str, ...] = ()
+
+    def reason(self) -> str:
+        """The line's error kinds, each with the keys it concerns: what a quarantine entry says."""
+        parts = []
+        for kind in self.errors:
+            named = ", ".join(self.keys.get(kind, []))
+            if kind == "field_missing" and self.metadata:
+                named += f"; other keys: {', '.join(self.metadata)}"
+            parts.append(f"{kind} ({named})" if named else kind)
+        return "; ".join(parts)
 
 
 def check_line(raw: bytes, layout: Layout) -> Line:
@@ -71,28 +89,31 @@ def check_line(raw: bytes, layout: Layout) -> Line:
         return Line(["not_json"])
     if not isinstance(record, dict):
         return Line(["not_object"])
-    errors: list[str] = []
-    if record.keys() - layout.keys:
-        errors.append("unknown_key")
-    if layout.kind == CHAT:
-        return _chat(record, layout, errors)
-    return _fields(record, layout.kind, errors)
+    outside = [key for key in record if key not in layout.own]
+    unknown = [key for key in outside if layout.allowed is not None and key not in layout.allowed]
+    line = _chat(record, layout) if layout.kind == CHAT else _fields(record, layout)
+    line.metadata = tuple(key for key in outside if key not in unknown)
+    if unknown:
+        line.keys["unknown_key"] = unknown + line.keys.get("unknown_key", [])
+        if "unknown_key" not in line.errors:
+            line.errors.insert(0, "unknown_key")
+    return line
 
 
-def _chat(record: dict, layout: Layout, errors: list[str]) -> Line:
+def _chat(record: dict, layout: Layout) -> Line:
     messages = record.get("messages")
     if "messages" not in record:
-        return Line([*errors, "messages_missing"])
+        return Line(["messages_missing"])
     if not isinstance(messages, list):
-        return Line([*errors, "messages_not_list"])
+        return Line(["messages_not_list"])
     found: set[str] = set()
+    unknown: list[str] = []
     segments: list[tuple[str, str]] = []
-    for message in messages:
+    for index, message in enumerate(messages):
         if not isinstance(message, dict):
             found.add("message_not_object")
             continue
-        if message.keys() - layout.message_keys:
-            found.add("unknown_key")
+        unknown.extend(f"messages[{index}].{key}" for key in message if key not in layout.message_keys)
         role, content = message.get("role"), message.get("content")
         if not isinstance(role, str) or "content" not in message:
             found.add("message_missing_field")
@@ -116,9 +137,11 @@ def _chat(record: dict, layout: Layout, errors: list[str]) -> Line:
         found.add("consecutive_user")
     if "system" in roles[1:]:
         found.add("system_not_first")
+    if unknown:
+        found.add("unknown_key")
     answer = max((i for i, r in enumerate(roles) if r == "assistant"), default=None)
-    errors.extend(kind for kind in ERROR_KINDS if kind in found and kind not in errors)
-    return Line(errors, segments, answer)
+    return Line([kind for kind in ERROR_KINDS if kind in found], segments, answer,
+                keys={"unknown_key": unknown} if unknown else {})
 
 
 def _text_of(content: object) -> str | None:
@@ -132,20 +155,22 @@ def _text_of(content: object) -> str | None:
     return None
 
 
-def _fields(record: dict, kind: str, errors: list[str]) -> Line:
-    if any(key not in record for key in REQUIRED[kind]):
-        return Line([*errors, "field_missing"])
+def _fields(record: dict, layout: Layout) -> Line:
+    required, optional = layout.required, layout.optional
+    missing = [key for key in required if key not in record]
+    if missing:
+        return Line(["field_missing"], keys={"field_missing": missing})
     segments = []
     empty = False
-    for key in (*REQUIRED[kind][:1], *OPTIONAL[kind], *REQUIRED[kind][1:]):
+    for key in (*required[:1], *optional, *required[1:]):
         value = record.get(key)
-        if value is None and key in OPTIONAL[kind]:
+        if value is None and key in optional:
             continue
         if not isinstance(value, str):
-            return Line([*errors, "field_not_text"])
-        if key in REQUIRED[kind]:
+            return Line(["field_not_text"], keys={"field_not_text": [key]})
+        if key in required:
             empty = empty or not value.strip()
             segments.append((key, value))
         elif value:
             segments.append((key, value))
-    return Line([*errors, "empty_content"] if empty else errors, segments, len(segments) - 1)
+    return Line(["empty_content"] if empty else [], segments, len(segments) - 1)

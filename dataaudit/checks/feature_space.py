@@ -1,0 +1,57 @@
+"""Whether repeated feature rows are intrinsic to the data: few possible combinations make
+repeats samples, not copies.
+
+A table of a few categorical columns (Titanic's class, age and sex: 4 x 2 x 2 = 16
+combinations for 2,201 people) cannot help repeating itself, and the same feature row then
+carries both outcomes because the features do not decide the label, not because someone
+mislabelled it. The duplicate and conflict checks read this to say so instead of failing.
+
+Repeats are intrinsic when every feature column has at most `MAX_LEVELS` values (a missing
+value counts as one more), the distinct feature rows are at most `MAX_DISTINCT_SHARE` of the
+rows, and they fill at least `MIN_COVERAGE` of the possible combinations (the product of the
+columns' value counts): the rows repeat because the space is full, not because rows were
+copied. Rows copied many times over in a large space (few distinct rows, but a small share of
+what the columns allow) stay duplicates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from dataaudit.profile.model import Profile
+
+MAX_LEVELS = 20
+MAX_DISTINCT_SHARE = 0.1
+MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class FeatureSpace:
+    columns: int
+    distinct_rows: int
+    #: the product of the feature columns' value counts; None when a column has more than MAX_LEVELS
+    combinations: int | None
+    intrinsic: bool
+
+    def describe(self) -> str:
+        """`14 distinct feature rows of 16 possible combinations of 3 columns`, for a message."""
+        return (f"{self.distinct_rows:,} distinct feature rows of {self.combinations:,} possible combinations of "
+                f"{self.columns} column{'s' if self.columns != 1 else ''}")
+
+    def details(self) -> dict[str, int | bool | None]:
+        return {"intrinsic": self.intrinsic, "distinct_feature_rows": self.distinct_rows,
+                "possible_combinations": self.combinations}
+
+
+def feature_space(profile: Profile) -> FeatureSpace:
+    """The feature columns' space and whether its repeats are intrinsic (see the module)."""
+    features = [c for c in profile.columns if c.name in profile.features]
+    levels = [c.distinct + (1 if c.missing else 0) for c in features]
+    small = bool(levels) and max(levels) <= MAX_LEVELS
+    distinct = profile.duplicates.distinct_feature_rows
+    if not small or not profile.rows:
+        return FeatureSpace(len(features), distinct, None, False)
+    combinations = math.prod(levels)
+    intrinsic = distinct <= MAX_DISTINCT_SHARE * profile.rows and distinct >= MIN_COVERAGE * combinations
+    return FeatureSpace(len(features), distinct, combinations, intrinsic)

@@ -1,0 +1,62 @@
+"""The refusal of a clean that would empty a dataset: more than half of its rows, or every
+row of a class, going to the quarantine.
+
+Row steps judge each row on its own, so nothing in them notices when their sum wipes the data:
+on a table of a few categorical columns (Titanic's class, age and sex: 14 distinct feature
+rows in 2,201) every repeat is a "duplicate" and every repeated feature row with two outcomes
+a "label conflict", and the default steps keep 4 rows. The decisions are all known once the
+plan is made, so the refusal comes before any file is written, with the numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dataaudit.errors import LargeQuarantine
+from dataaudit.preprocess.pipeline import Plan
+from dataaudit.preprocess.rows import KEPT
+
+MAX_QUARANTINE_SHARE = 0.5
+ALLOW = "--allow-large-quarantine (rule pack: preprocess.allow_large_quarantine: true)"
+#: the row steps a rule pack can switch to `keep`
+KEEPABLE = ("missing_labels", "duplicates", "conflicts")
+SHOWN_CLASSES = 3
+
+
+def refusal(plan: Plan, allowed: bool = False) -> LargeQuarantine | None:
+    """The error to raise before writing, or None when the plan keeps enough (or it is allowed,
+    by the caller or by the rule pack)."""
+    if allowed or plan.pack.preprocess.allow_large_quarantine:
+        return None
+    decisions = plan.decisions
+    rows, held = plan.rows_in, decisions.quarantined
+    vanished = {label: _taken(fate) for label, fate in decisions.classes.items() if fate[KEPT] == 0}
+    if held <= rows * MAX_QUARANTINE_SHARE and not vanished:
+        return None
+    steps = {step: tally.rows_quarantined for step, tally in decisions.tallies.items() if tally.rows_quarantined}
+    summary: dict[str, Any] = {"rows": rows, "quarantined": held, "steps": steps, "vanished_classes": vanished}
+    return LargeQuarantine(_message(plan.source.name, summary), summary)
+
+
+def _taken(fate: dict[str, int]) -> dict[str, int]:
+    return {step: n for step, n in fate.items() if step != KEPT}
+
+
+def _message(name: str, summary: dict[str, Any]) -> str:
+    rows, held, vanished = summary["rows"], summary["quarantined"], summary["vanished_classes"]
+    text = f"{name}: clean would quarantine {held:,} of {rows:,} rows ({held / rows:.1%}; {_by_step(summary['steps'])})"
+    if vanished:
+        shown = [f"{label!r} ({sum(taken.values()):,}: {_by_step(taken)})"
+                 for label, taken in list(vanished.items())[:SHOWN_CLASSES]]
+        more = f" and {len(vanished) - SHOWN_CLASSES} more" if len(vanished) > SHOWN_CLASSES else ""
+        noun = "class" if len(vanished) == 1 else "classes"
+        text += f" and every row of {noun} {', '.join(shown)}{more}"
+    text += f"; refused, nothing written. Pass {ALLOW} to allow it"
+    keepable = [step for step in KEEPABLE if step in summary["steps"]]
+    if keepable:
+        text += f", or keep such rows: preprocess {', '.join(f'{step}: keep' for step in keepable)}"
+    return text
+
+
+def _by_step(steps: dict[str, int]) -> str:
+    return ", ".join(f"{step} {n:,}" for step, n in steps.items())
