@@ -58,3 +58,14 @@ class AuditFailed(Exception):
             f"({plural(counts['fail'], 'failing finding')}, {plural(counts['warn'], 'warning')}"
             + (", strict: warnings fail)" if report.strict else ")")
         )
+
+
+QUOTE_LIMIT = 200
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` as an error message quotes it: repr'd (so a newline or a control character stays
+    on the one error line) and cut to `limit` characters, since a row or a column name can be
+    megabytes long and a terminal or CI log should get one readable line."""
+    shown = repr(text[: limit + 1])
+    return shown if len(shown) <= limit else shown[:limit] + "...'"

@@ -25,9 +25,10 @@ def _show(stdout: str, stderr: str) -> str:
     return f"\n--- stdout ---\n{stdout[-3000:]}\n--- stderr ---\n{stderr[-3000:]}"
 
 
-def invoke(args: Sequence[str | os.PathLike[str]], code: int) -> tuple[str, str]:
-    """Run the CLI in-process; assert the exit code; re-raise any crash."""
-    result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="dataaudit")
+def invoke(args: Sequence[str | os.PathLike[str]], code: int, stdin: bytes | None = None) -> tuple[str, str]:
+    """Run the CLI in-process (`stdin`: the bytes it reads as standard input); assert the exit
+    code; re-raise any crash."""
+    result = CliRunner().invoke(cli, [str(a) for a in args], input=stdin, prog_name="dataaudit")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         assert result.exc_info is not None
         raise result.exception.with_traceback(result.exc_info[2])
@@ -39,16 +40,17 @@ def invoke(args: Sequence[str | os.PathLike[str]], code: int) -> tuple[str, str]
 
 
 def run(args: Sequence[str | os.PathLike[str]], code: int, cwd: str | os.PathLike[str] | None = None,
-        timeout: float = 60) -> tuple[str, str]:
-    """Run the installed `dataaudit` script as a subprocess; assert the exit code."""
+        timeout: float = 60, stdin: bytes | None = None) -> tuple[str, str]:
+    """Run the installed `dataaudit` script as a subprocess (`stdin`: the bytes piped to it);
+    assert the exit code."""
     assert SCRIPT.is_file(), f"the console script is not installed at {SCRIPT}"
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.run(
-        [str(SCRIPT), *(str(a) for a in args)], cwd=cwd, env=env, capture_output=True,
-        encoding="utf-8", errors="replace", timeout=timeout, check=False,
+        [str(SCRIPT), *(str(a) for a in args)], cwd=cwd, env=env, capture_output=True, input=stdin,
+        timeout=timeout, check=False,
     )
+    stdout, stderr = (stream.decode("utf-8", errors="replace") for stream in (proc.stdout, proc.stderr))
     assert proc.returncode == code, (
-        f"dataaudit {' '.join(map(str, args))}: exit {proc.returncode}, expected {code}"
-        + _show(proc.stdout, proc.stderr)
+        f"dataaudit {' '.join(map(str, args))}: exit {proc.returncode}, expected {code}" + _show(stdout, stderr)
     )
-    return proc.stdout, proc.stderr
+    return stdout, stderr

@@ -253,8 +253,8 @@ def test_ctrl_c_during_clean_exits_130_and_leaves_the_older_outputs(tmp_path: Pa
     before = _state(tmp_path)
     real_write = writers.BatchWriter.write
 
-    def interrupted_write(self: writers.BatchWriter, batch: object) -> None:
-        real_write(self, batch)
+    def interrupted_write(self: writers.BatchWriter, batch: object, typed: object = None) -> None:
+        real_write(self, batch, typed)
         os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C, once the temporaries hold data
 
     monkeypatch.setattr(writers.BatchWriter, "write", interrupted_write)
@@ -294,8 +294,8 @@ import dataaudit.preprocess.writers as writers
 from dataaudit.cli import main
 
 real_write = writers.BatchWriter.write
-def write(self, batch):
-    real_write(self, batch)
+def write(self, batch, typed=None):
+    real_write(self, batch, typed)
     os.kill(os.getpid(), signal.SIGTERM)
 writers.BatchWriter.write = write
 sys.argv[0] = "dataaudit"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dataaudit.cli.common import EXIT_ERROR, check_jobs, reports_errors
+from dataaudit.cli.common import EXIT_ERROR, check_jobs, error_line, reports_errors
 from dataaudit.cli.deliver import FORMATS, checked_destinations, deliver
 from dataaudit.cli.group import cli
 from dataaudit.cli.split_options import group_option, split_option
@@ -102,7 +102,7 @@ def _audit_each(path: str, **options: Any) -> int:
     try:
         return _audit_one(path, outputs=(), **options)
     except DataAuditError as exc:
-        click.echo(f"dataaudit: error: {exc}", err=True)
+        click.echo(error_line(exc), err=True)
         return EXIT_ERROR
 
 

@@ -13,12 +13,14 @@ EXIT_PASSED = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+ERROR_CHARS = 1000
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a user error into one line on stderr and exit code 2, without a traceback; an
     interruption (Ctrl-C, SIGTERM) into `dataaudit: interrupted` and exit code 130. Either way
-    no temporary file of the command outlives it."""
+    no temporary file of the command outlives it, nor a copy of stdin or a FIFO it read (each
+    command reads its own)."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -30,15 +32,26 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             with terminate_as_interrupt():
                 return command(*args, **kwargs)
         except DataAuditError as exc:
-            click.echo(f"dataaudit: error: {exc}", err=True)
+            click.echo(error_line(exc), err=True)
             sys.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             click.echo("dataaudit: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         finally:
             remove_temporaries()
+            if spool := sys.modules.get("dataaudit.io.spool"):  # loaded only by a command that reads data
+                spool.remove_copies()
 
     return wrapper
+
+
+def error_line(exc: Exception) -> str:
+    """A user error as the one stderr line scripts and CI logs grep for: line ends folded, and
+    capped at `ERROR_CHARS`, however much of a file or a value the message carries."""
+    text = " ".join(str(exc).splitlines())
+    if len(text) > ERROR_CHARS:
+        text = text[:ERROR_CHARS] + " ..."
+    return f"dataaudit: error: {text}"
 
 
 def check_jobs(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:

@@ -1,7 +1,8 @@
 """Readers: any supported input becomes a `Source` of streamed record batches.
 
 Formats are recognised by extension (compressed `.gz`/`.bz2`/`.zst` CSV and JSONL too), and
-by content when the extension says nothing.
+by content when the extension says nothing. `-` is standard input; stdin, FIFOs and other
+inputs that can be read only once are spooled to a temporary file first (see `spool.py`).
 """
 
 from __future__ import annotations
@@ -9,8 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from dataaudit.errors import InputError
+from dataaudit.io.access import read_failure
+from dataaudit.io.decoding import BOM_NOTE, starts_with_bom
 from dataaudit.io.source import DEFAULT_CHUNK_ROWS, RowProblem, Source
+from dataaudit.io.spool import display_name, local_copy
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "RowProblem", "Source", "open_source"]
 
@@ -37,44 +43,40 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
             raise InputError(f"cannot audit a {type(data).__name__}: give a file path, a pandas DataFrame "
                              "or a pyarrow Table")
         return open_frame(data, chunk_rows=chunk_rows)
-    path = Path(data)
-    sample = _sample(path)
-    fmt = fmt or _format_of(path, sample)
+    name = display_name(data)
+    copy = local_copy(data)
+    path = copy.path if copy is not None else Path(data)
+    sample = _sample(path, name)
+    fmt = fmt or _format_of(Path(name), sample)
     if fmt == "parquet":
         from dataaudit.io.parquet_reader import open_parquet
 
-        source = open_parquet(path, chunk_rows=chunk_rows)
+        source = open_parquet(path, name, chunk_rows=chunk_rows)
     elif fmt == "jsonl":
         from dataaudit.io.jsonl_reader import open_jsonl
 
-        source = open_jsonl(path, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
+        source = open_jsonl(path, name, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
     else:
         from dataaudit.io.csv_reader import open_csv
 
-        source = open_csv(path, sample, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
+        source = open_csv(path, name, sample, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
                           bad_rows=bad_rows, tab_default=fmt == "tsv")
-    source.info.update({"path": str(path), "format": source.format, "bytes": path.stat().st_size})
+    source.info.update({"path": name, "format": source.format, "bytes": path.stat().st_size})
+    if copy is not None:  # the copy was hashed as it was made; the input itself cannot be read again
+        source.info["sha256"] = copy.sha256
+    if fmt != "parquet" and starts_with_bom(sample, encoding):
+        source.info.setdefault("notes", []).append(BOM_NOTE)
     return source
 
 
-def _sample(path: Path) -> bytes:
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a data file")
+def _sample(path: Path, name: str) -> bytes:
     try:
-        if path.suffix.lower() in COMPRESSED:
-            import pyarrow as pa
-
-            with pa.input_stream(str(path), compression="detect") as stream:
-                sample = stream.read(64 * 1024)
-        else:
-            with open(path, "rb") as handle:
-                sample = handle.read(64 * 1024)
+        with pa.input_stream(str(path), compression="detect") as stream:
+            sample = stream.read(64 * 1024)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise read_failure(name, exc) from None
     if not sample:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(f"{name}: the file is empty")
     return sample
 
 

@@ -8,8 +8,8 @@ An unquoted empty field is a null; a quoted empty string ("") is kept as a disgu
 from __future__ import annotations
 
 import csv
-import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +17,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, quoted
+from dataaudit.io.access import read_failure
+from dataaudit.io.header import read_header
 from dataaudit.io.locate import first_invalid_utf8_line, record_lines
 from dataaudit.io.source import RowProblem, Source
 
@@ -28,19 +30,21 @@ BLOCK_BYTES = 1 << 20
 _BAD_ROW = re.compile(r"Row #(\d+): Expected (\d+) columns, got (\d+): (.*)", re.S)
 
 
-def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
-             bad_rows: str, tab_default: bool) -> Source:
-    text = _decode(path, sample, encoding)
+def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, encoding: str | None,
+             chunk_rows: int, bad_rows: str, tab_default: bool) -> Source:
+    """`path` is read, `name` is what reports and errors call it (they differ for spooled stdin)."""
+    text = _decode(name, sample, encoding)
     if delimiter is not None and len(delimiter) != 1:
-        raise InputError(f"the delimiter must be one character, not {delimiter!r}")
+        raise InputError(f"the delimiter must be one character, not {quoted(delimiter)}")
     delimiter = delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
-    header = next(csv.reader(io.StringIO(text.splitlines()[0] if text else ""), delimiter=delimiter), [])
-    if not header:
-        raise InputError(f"{path}: no header line")
-    duplicated = sorted({name for name in header if header.count(name) > 1})
+    header, header_chars = read_header(path, name, delimiter=delimiter, encoding=encoding)
+    duplicated = [column for column, count in Counter(header).items() if count > 1]
     if duplicated:
-        raise InputError(f"{path}: duplicate column name(s) in the header: {', '.join(map(repr, duplicated))}")
-    source = Source(str(path), "csv" if delimiter != "\t" else "tsv", header, read=lambda: iter(()))
+        more = f" (and {len(duplicated) - 1:,} more)" if len(duplicated) > 1 else ""
+        raise InputError(f"{name}: duplicate column name in the header: {quoted(duplicated[0])}{more}")
+    # a block holds whole rows: a file with a very wide header has rows as wide
+    block_bytes = max(BLOCK_BYTES, 4 * header_chars)
+    source = Source(name, "csv" if delimiter != "\t" else "tsv", header, read=lambda: iter(()))
     source.info["delimiter"] = delimiter
 
     def read() -> Iterator[pa.RecordBatch]:
@@ -58,8 +62,9 @@ def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str 
                 source.position = stream.tell
             reader = pacsv.open_csv(
                 stream,
-                read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES, encoding=encoding or "utf8"),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter,
+                read_options=pacsv.ReadOptions(use_threads=False, block_size=block_bytes, encoding=encoding or "utf8"),
+                # quoted fields may hold line ends anywhere, also across a block boundary
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                  invalid_row_handler=skip_bad_row if bad_rows == "skip" else None),
                 convert_options=pacsv.ConvertOptions(
                     column_types={name: pa.string() for name in header},
@@ -75,7 +80,9 @@ def open_csv(path: Path, sample: bytes, *, delimiter: str | None, encoding: str 
                 number, expected, actual, text = bad.groups()
                 source.problems.append(_row_problem(int(number), int(expected), int(actual), text))
             _number_file_lines(path, source, delimiter, encoding)
-            raise _translate(path, exc, source, rows) from None
+            raise _translate(path, name, exc, source, rows, block_bytes) from None
+        except OSError as exc:  # a compressed stream cut short or corrupt
+            raise read_failure(name, exc) from None
         _number_file_lines(path, source, delimiter, encoding)
 
     source.read = read
@@ -108,18 +115,18 @@ def regroup(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordB
         yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
 
 
-def _decode(path: Path, sample: bytes, encoding: str | None) -> str:
+def _decode(name: str, sample: bytes, encoding: str | None) -> str:
     # a sample may end inside a multi-byte character: drop an incomplete tail
     try:
         return sample.decode(encoding or "utf-8")
     except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}") from None
+        raise InputError(f"unknown encoding {quoted(str(encoding))}") from None
     except UnicodeDecodeError as exc:
         if exc.start >= len(sample) - 4:
             return sample[: exc.start].decode(encoding or "utf-8")
         line = sample[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"{path}:{line}: not valid UTF-8 text (byte {sample[exc.start]:#x}); pass --encoding, e.g. latin-1"
+            f"{name}:{line}: not valid UTF-8 text (byte {sample[exc.start]:#x}); pass --encoding, e.g. latin-1"
         ) from None
 
 
@@ -131,15 +138,19 @@ def _sniff_delimiter(text: str, default: str) -> str:
         return default
 
 
-def _translate(path: Path, exc: pa.ArrowInvalid, source: Source, rows: int) -> InputError:
+def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows: int,
+               block_bytes: int) -> InputError:
     message = str(exc)
     if source.problems:
         bad = source.problems[-1]
-        where = f"{path}:{bad.line}" if bad.line else str(path)
-        return InputError(f"{where}: malformed row, {bad.problem}: {bad.text!r} "
+        where = f"{name}:{bad.line}" if bad.line else name
+        return InputError(f"{where}: malformed row, {bad.problem}: {quoted(bad.text)} "
                           "(use --bad-rows skip to report such rows and go on)")
     if "UTF8" in message or "UTF-8" in message:
         line = first_invalid_utf8_line(path)
-        where = f"{path}:{line}" if line else str(path)
+        where = f"{name}:{line}" if line else name
         return InputError(f"{where}: not valid UTF-8 text; pass --encoding, e.g. latin-1")
-    return InputError(f"{path}: cannot parse as CSV after data row {rows:,}: {message.splitlines()[0]}")
+    if "straddl" in message:
+        return InputError(f"{name}: after data row {rows:,}, a row longer than {block_bytes >> 20} MiB or a quoted "
+                          "field that is never closed")
+    return InputError(f"{name}: cannot parse as CSV after data row {rows:,}: {message.splitlines()[0][:200]}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,18 +16,24 @@ from typing import Any
 import pyarrow as pa
 
 from dataaudit.errors import InputError
+from dataaudit.io.access import read_failure
+from dataaudit.io.decoding import text_codec
+from dataaudit.io.nested import json_text
 from dataaudit.io.source import RowProblem, Source
 
+ARRAY = "one JSON array, not JSON Lines: one object per line expected"
 
-def open_jsonl(path: Path, *, encoding: str | None, chunk_rows: int, bad_rows: str) -> Source:
-    columns = _columns_of_first_rows(path, encoding, chunk_rows)
-    source = Source(str(path), "jsonl", columns, read=lambda: iter(()))
+
+def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, bad_rows: str) -> Source:
+    """`path` is read, `name` is what reports and errors call it (they differ for spooled stdin)."""
+    columns = _columns_of_first_rows(path, name, encoding, chunk_rows)
+    source = Source(name, "jsonl", columns, read=lambda: iter(()))
 
     def read() -> Iterator[pa.RecordBatch]:
         known = set(columns)
         unknown: set[str] = set()
         rows: list[dict[str, Any]] = []
-        for line_no, record in _records(path, encoding, source, bad_rows):
+        for line_no, record in _records(path, name, encoding, source, bad_rows):
             extra = record.keys() - known - unknown
             for key in sorted(extra):
                 unknown.add(key)
@@ -43,33 +50,47 @@ def open_jsonl(path: Path, *, encoding: str | None, chunk_rows: int, bad_rows: s
     return source
 
 
-def _columns_of_first_rows(path: Path, encoding: str | None, limit: int) -> list[str]:
+def _columns_of_first_rows(path: Path, name: str, encoding: str | None, limit: int) -> list[str]:
     columns: dict[str, None] = {}
-    scratch = Source(str(path), "jsonl", [], read=lambda: iter(()))
-    for i, (_, record) in enumerate(_records(path, encoding, scratch, "skip")):
+    scratch = Source(name, "jsonl", [], read=lambda: iter(()))
+    for i, (_, record) in enumerate(_records(path, name, encoding, scratch, "skip")):
         columns.update(dict.fromkeys(record))
         if i + 1 >= limit:
             break
+    if not columns:  # nothing to audit: say why rather than list no columns later
+        if not scratch.problems:
+            raise InputError(f"{name}: no JSON object with a key")
+        first = scratch.problems[0]
+        raise InputError(f"{name}:{first.line}: {first.problem}")
     return list(columns)
 
 
-def _records(path: Path, encoding: str | None, source: Source, bad_rows: str) -> Iterator[tuple[int, dict]]:
+def _records(path: Path, name: str, encoding: str | None, source: Source,
+             bad_rows: str) -> Iterator[tuple[int, dict]]:
     try:
         with pa.input_stream(str(path), compression="detect") as stream, \
-                io.TextIOWrapper(stream, encoding=encoding or "utf-8") as handle:
+                io.TextIOWrapper(stream, encoding=text_codec(encoding)) as handle:
+            first = True
             for line_no, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
                 record, problem = _parse(line)
                 if problem is None:
                     yield line_no, record
+                    first = False
                     continue
+                if first and line.lstrip().startswith("["):
+                    # a .json file is often one array of objects, on one line or pretty-printed
+                    raise InputError(f"{name}:{line_no}: {ARRAY}")
+                first = False
                 if bad_rows != "skip":
-                    raise InputError(f"{path}:{line_no}: {problem} "
+                    raise InputError(f"{name}:{line_no}: {problem} "
                                      "(use --bad-rows skip to report such lines and go on)")
                 source.problems.append(RowProblem(line_no, problem, line[:200].rstrip("\n")))
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
+        raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
+    except OSError as exc:  # a compressed stream cut short or corrupt
+        raise read_failure(name, exc) from None
 
 
 def _parse(line: str) -> tuple[dict, str | None]:
@@ -77,17 +98,13 @@ def _parse(line: str) -> tuple[dict, str | None]:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return {}, f"not valid JSON ({exc.msg} at column {exc.colno})"
+    except RecursionError:  # the parser recurses once per level: its limit is the depth limit
+        return {}, f"JSON nested more than {sys.getrecursionlimit():,} levels deep"
     if not isinstance(record, dict):
         return {}, f"expected a JSON object, found {type(record).__name__}"
     return record, None
 
 
 def _batch(rows: list[dict[str, Any]], columns: list[str]) -> pa.RecordBatch:
-    arrays = [pa.array([_text(row.get(name)) for row in rows], pa.string()) for name in columns]
+    arrays = [pa.array([json_text(row.get(name)) for row in rows], pa.string()) for name in columns]
     return pa.RecordBatch.from_arrays(arrays, names=columns)
-
-
-def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)

@@ -1,14 +1,19 @@
 """Turn what pyarrow knows about a bad spot (a record number, "invalid UTF-8") into a file line.
 
 pyarrow numbers records, not lines: it skips blank lines and a quoted field may span several
-lines. Both lookups rescan the file, which costs a pass, so they run only on the error path.
+lines. Both lookups rescan the file (decompressed, as the reader saw it), which costs a pass,
+so they run only on the error path.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 from collections.abc import Iterable
 from pathlib import Path
+
+import pyarrow as pa
 
 BLOCK_BYTES = 1 << 20
 
@@ -20,18 +25,21 @@ def record_lines(path: Path, records: Iterable[int], *, delimiter: str, encoding
     if not wanted:
         return found
     last = max(wanted)
-    with path.open(encoding=encoding or "utf-8", errors="replace", newline="") as handle:
+    with pa.input_stream(str(path), compression="detect") as stream, \
+            io.TextIOWrapper(stream, encoding=encoding or "utf-8", errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         number = 0
         start = reader.line_num + 1
-        for fields in reader:
-            if fields:  # pyarrow skips blank lines without counting them
-                number += 1
-                if number in wanted:
-                    found[number] = start
-                if number >= last:
-                    break
-            start = reader.line_num + 1
+        # a field past the csv module's size limit ends the count: records from there keep their number
+        with contextlib.suppress(csv.Error):
+            for fields in reader:
+                if fields:  # pyarrow skips blank lines without counting them
+                    number += 1
+                    if number in wanted:
+                        found[number] = start
+                    if number >= last:
+                        break
+                start = reader.line_num + 1
     return found
 
 
@@ -39,7 +47,7 @@ def first_invalid_utf8_line(path: Path) -> int | None:
     """The line holding the first byte that is not UTF-8, or None when the file decodes."""
     lines_before = 0
     carry = b""
-    with path.open("rb") as handle:
+    with pa.input_stream(str(path), compression="detect") as handle:
         while True:
             block = handle.read(BLOCK_BYTES)
             data = carry + block

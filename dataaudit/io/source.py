@@ -10,9 +10,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, quoted
 
 DEFAULT_CHUNK_ROWS = 65_536
+SHOWN_COLUMNS = 15  # an unknown column's error lists this many, each cut to 40 characters
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,11 @@ class Source:
         columns there are, so a typo is one line to fix."""
         if column in self.columns:
             return
+        if not self.columns:
+            raise InputError(f"{self.name}: {what} {quoted(column)} not found; the file has no columns")
         close = difflib.get_close_matches(column, self.columns, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        shown = ", ".join(self.columns[:20]) + (" ..." if len(self.columns) > 20 else "")
-        raise InputError(f"{self.name}: {what} {column!r} not found{hint}; columns are: {shown}")
+        hint = f" (did you mean {quoted(close[0], 60)}?)" if close else ""
+        # a name can be as long as a header line: each is cut so the message stays one short line
+        shown = ", ".join(c if len(c) <= 40 else c[:40] + "..." for c in self.columns[:SHOWN_COLUMNS])
+        more = f" ... ({len(self.columns):,} in all)" if len(self.columns) > SHOWN_COLUMNS else ""
+        raise InputError(f"{self.name}: {what} {quoted(column)} not found{hint}; columns are: {shown}{more}")

@@ -12,7 +12,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, quoted
+from dataaudit.io.nested import nested_as_json, nested_as_text
 from dataaudit.output import AtomicFile
 from dataaudit.preprocess.json_cells import TypedCells, encode_row
 
@@ -41,6 +42,8 @@ class BatchWriter:
     def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         """`typed` (JSONL only): per row, the JSONL input's typed values, written as the input
         wrote them where no step changed them (see `json_cells`)."""
+        if self.fmt in ("csv", "tsv"):  # CSV holds text: a struct, list or map cell is written as its JSON
+            batch = nested_as_json(batch)
         if self.schema is None:
             self._open(batch.schema)
         elif batch.schema != self.schema:
@@ -73,8 +76,13 @@ class BatchWriter:
         if self.fmt in ("csv", "tsv"):
             import pyarrow.csv as pacsv
 
+            binary = next((f.name for f in schema if pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)
+                           or pa.types.is_fixed_size_binary(f.type)), None)
+            if binary is not None:
+                raise InputError(f"{self.file.path}: column {quoted(binary)} holds binary values, which a "
+                                 f"{self.fmt.upper()} file cannot hold; write the cleaned file as .parquet")
             options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
-            self._writer = pacsv.CSVWriter(self.file.handle, schema, write_options=options)
+            self._writer = pacsv.CSVWriter(self.file.handle, nested_as_text(schema), write_options=options)
         elif self.fmt == "parquet":
             import pyarrow.parquet as pq
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, quoted
 from dataaudit.report.model import SCHEMA_VERSION, Report
 
 
@@ -19,13 +19,16 @@ def load_report(path: Path) -> Report:
         raise InputError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not a JSON report: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a JSON report: nested deeper than a report ever is") from None
     if not isinstance(data, dict) or "schema_version" not in data:
         raise InputError(f"{path}: not a dataaudit JSON report (no schema_version)")
     version = str(data["schema_version"])
     if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-        raise InputError(f"{path}: report schema_version {version!r} cannot be read by this dataaudit, "
+        raise InputError(f"{path}: report schema_version {quoted(version, 40)} cannot be read by this dataaudit, "
                          f"which reads {SCHEMA_VERSION.split('.')[0]}.x")
     try:
         return Report.from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{path}: not a valid dataaudit JSON report ({type(exc).__name__}: {exc})") from None
+        raise InputError(f"{path}: not a valid dataaudit JSON report "
+                         f"({type(exc).__name__}: {str(exc)[:200]})") from None

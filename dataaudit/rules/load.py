@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from dataaudit.errors import RulesError
 from dataaudit.rules.model import RulePack
 
+MAX_PACK_BYTES = 1 << 20
+
 
 @dataclass(frozen=True)
 class LoadedRules:
@@ -49,12 +51,23 @@ def load_rules(rules: str | Path | RulePack | None = "default") -> LoadedRules:
 
 
 def parse_file(path: Path) -> RulePack:
+    """A rule pack from its file; one larger than `MAX_PACK_BYTES` is refused before YAML parses
+    it, since a parser building a huge document takes gigabytes and minutes."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PACK_BYTES + 1)
     except FileNotFoundError:
         raise RulesError(f"{path}: rule pack not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(f"{path}: cannot read rule pack: {exc}") from None
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
+    if len(data) > MAX_PACK_BYTES:
+        raise RulesError(f"{path}: a rule pack is a config file of at most {MAX_PACK_BYTES >> 20} MiB; "
+                         "this one is larger")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RulesError(f"{path}:{line}: cannot read rule pack: not UTF-8 text") from None
     return parse_text(text, str(path))
 
 

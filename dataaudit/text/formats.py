@@ -51,7 +51,7 @@ def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, 
         for _, line in zip(range(lines), handle, strict=False):
             try:
                 votes[kind_of_record(json.loads(line), pair)] += 1
-            except ValueError:  # not JSON, or not UTF-8
+            except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than the parser goes
                 continue
     text_votes = {kind: n for kind, n in votes.items() if kind != TABLE}
     if not text_votes or votes[TABLE] > sum(text_votes.values()):

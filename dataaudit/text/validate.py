@@ -85,7 +85,7 @@ def check_line(raw: bytes, layout: Layout) -> Line:
         return Line(["not_utf8"])
     try:
         record = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than the parser goes is not JSON it can check
         return Line(["not_json"])
     if not isinstance(record, dict):
         return Line(["not_object"])

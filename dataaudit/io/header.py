@@ -1,0 +1,57 @@
+"""A CSV file's header record, read from the file itself however long it is.
+
+A sample of the first kilobytes cuts a wide header (20,000 columns is ~250 KB) and makes up
+column names; the header is read with the csv module instead, which also follows a quoted
+name across lines. A limit keeps a file with no line end (a 200 MB single line) from being
+read whole: a header is a line of column names, not megabytes of data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+import pyarrow as pa
+
+from dataaudit.errors import InputError
+from dataaudit.io.access import read_failure
+from dataaudit.io.decoding import text_codec
+
+HEADER_LIMIT = 16 << 20
+
+
+def read_header(path: Path, name: str, *, delimiter: str, encoding: str | None,
+                limit: int = HEADER_LIMIT) -> tuple[list[str], int]:
+    """The column names of the file's first record and the characters that record takes."""
+    lines = _Bounded(name, limit)
+    try:
+        with pa.input_stream(str(path), compression="detect") as stream, \
+                io.TextIOWrapper(stream, encoding=text_codec(encoding), newline="") as handle:
+            header = next(csv.reader(lines.of(handle), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise InputError(f"{name}:1: the header cannot be read as CSV: {exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{name}:1: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
+    except OSError as exc:
+        raise read_failure(name, exc) from None
+    if not header:
+        raise InputError(f"{name}: no header line")
+    return header, lines.read
+
+
+class _Bounded:
+    """The handle's lines, counting what is read and stopping at `limit` characters."""
+
+    def __init__(self, name: str, limit: int) -> None:
+        self.name, self.limit, self.read = name, limit, 0
+
+    def of(self, handle: TextIO) -> Iterator[str]:
+        while line := handle.readline(self.limit - self.read + 1):
+            self.read += len(line)
+            if self.read > self.limit:
+                raise InputError(f"{self.name}:1: the header is longer than {self.limit >> 20} MiB; a CSV file "
+                                 "starts with one line of column names")
+            yield line

@@ -1,0 +1,40 @@
+"""Nested values (structs, lists, maps) as JSON text.
+
+The JSONL reader reads a nested value as the JSON it is written as, and a CSV file, which holds
+only text, writes a Parquet file's nested columns the same way: one JSON text per cell.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyarrow as pa
+
+
+def json_text(value: Any) -> str | None:
+    """A cell as text: strings and nulls as they are, anything else as its JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=_plain)
+
+
+def nested_as_json(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """`batch` with every nested column replaced by its values' JSON text; others untouched."""
+    if not any(pa.types.is_nested(field.type) for field in batch.schema):
+        return batch
+    arrays = [pa.array([json_text(v) for v in column.to_pylist()], pa.string())
+              if pa.types.is_nested(column.type) else column for column in batch.columns]
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def nested_as_text(schema: pa.Schema) -> pa.Schema:
+    """The schema `nested_as_json` gives batches of `schema`."""
+    return pa.schema([pa.field(f.name, pa.string()) if pa.types.is_nested(f.type) else f for f in schema])
+
+
+def _plain(value: Any) -> Any:
+    """What JSON has no type for: bytes as text where they decode, dates and decimals as text."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="backslashreplace")
+    return str(value)
