@@ -30,13 +30,17 @@ REPORTED_ONLY = {"text.metadata"}
 
 
 def _expand(spec: str | dict) -> str:
-    """The file's text: header, `repeat` copies of the body numbered by `{n}`, then `append`."""
+    """The file's text: a CSV's header line (a JSONL file has none), `repeat` copies of the body
+    with every `{n}` a running number, then `append`."""
     case = {"csv": spec} if isinstance(spec, str) else spec
-    text = case.get("csv", case.get("jsonl", ""))
-    header, _, body = text.partition("\n") if "csv" in case else ("", "", text)
+    if "jsonl" in case:
+        header, body = "", case["jsonl"]
+    else:
+        first, _, body = case["csv"].partition("\n")
+        header = f"{first}\n"
     numbers = count()
     rows = re.sub(r"\{n\}", lambda _: str(next(numbers)), body * case.get("repeat", 1))
-    return f"{header}\n{rows}{case.get('append', '')}" if "csv" in case else f"{rows}{case.get('append', '')}"
+    return f"{header}{rows}{case.get('append', '')}"
 
 
 def _write(case: dict, folder: Path) -> tuple[Path, dict[str, Path]]:
