@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.levels import MaxLevels, Section
+from dataaudit.levels import MaxLevels, Section
 from dataaudit.report.model import Severity
 from dataaudit.wording import plural, verb
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, create_model
 
 from dataaudit.checks import FAMILIES
-from dataaudit.checks.levels import Section
+from dataaudit.levels import Section
 from dataaudit.preprocess.config import Preprocess
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
 
