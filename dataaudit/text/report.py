@@ -8,11 +8,11 @@ from typing import Any
 
 from dataaudit.io.digest import file_sha256
 from dataaudit.profile.model import DuplicateProfile, Profile
+from dataaudit.profile.text import TextProfile
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.model import CheckStatus, Report, created_now
 from dataaudit.rules.load import LoadedRules
 from dataaudit.text.audit import layout_of, profile_text_file
-from dataaudit.text.model import TextProfile
 from dataaudit.text.quotes import quote_conflicts
 from dataaudit.text.tables import text_tables
 
