@@ -6,8 +6,8 @@ from pydantic import Field, create_model
 
 from dataaudit.checks import FAMILIES
 from dataaudit.levels import Section
-from dataaudit.preprocess.config import Preprocess
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
+from dataaudit.rules.preprocess import Preprocess
 
 Checks = create_model(
     "Checks",
