@@ -74,7 +74,6 @@ def audit(
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
     rule pack's) with `folds`-fold cross-validation.
     """
-    from dataaudit import __version__
     from dataaudit.checks import run_checks
     from dataaudit.engines import get_engine
     from dataaudit.integrations.observe import collect, observed, validators
@@ -85,6 +84,7 @@ def audit(
     from dataaudit.splits import run as split_run
     from dataaudit.text.audit import profile_text_columns, text_layout, with_text
     from dataaudit.text.tables import text_tables
+    from dataaudit.version import __version__
 
     kind, loaded = text_layout(data, format_kind, load_rules(rules), prompt_key, completion_key)
     pack = loaded.rules

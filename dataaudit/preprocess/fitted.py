@@ -75,7 +75,7 @@ class Fitted:
                              f"{', '.join(map(repr, missing[:10]))}")
 
     def to_dict(self) -> dict[str, Any]:
-        from dataaudit import __version__
+        from dataaudit.version import __version__
 
         return {
             "format": FORMAT,

@@ -32,8 +32,8 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
 
 def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, *, strict: bool = False) -> Report:
     """The report of a profiled fine-tuning file; `source` says which (path, format, kind, bytes)."""
-    from dataaudit import __version__
     from dataaudit.checks import run_checks
+    from dataaudit.version import __version__
 
     kind = source["kind"]
     profile = Profile(rows=text.records, columns=[], features=[], ignored={}, label=None,
