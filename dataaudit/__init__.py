@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import AuditFailed, DataAuditError, InputError, LargeQuarantine, RulesError
+from dataaudit.version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "AuditFailed",
     "CleanResult",

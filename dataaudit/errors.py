@@ -7,10 +7,7 @@ escaping the package is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from dataaudit.report.model import Report
+from typing import Any, Protocol
 
 
 class DataAuditError(Exception):
@@ -40,11 +37,25 @@ class LargeQuarantine(DataAuditError):
         self.summary = summary
 
 
+class GateOutcome(Protocol):
+    """What `AuditFailed` reads of a report (a `dataaudit.report.model.Report`): typed by its
+    shape, so that this module stays a leaf that every layer, the report's included, can import."""
+
+    source: dict[str, Any]
+    strict: bool
+
+    @property
+    def blocking(self) -> list[Any]: ...
+
+    @property
+    def counts(self) -> dict[str, int]: ...
+
+
 class AuditFailed(Exception):
     """Raised by `Report.raise_for_gate()` so a pipeline can stop before training; the message
     names the checks that failed, so a log line alone says what to fix."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: GateOutcome) -> None:
         from dataaudit.wording import plural
 
         self.report = report

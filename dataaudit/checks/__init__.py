@@ -8,7 +8,7 @@ adding a module here; its section appears in rule packs under the same name.
 from __future__ import annotations
 
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, size, source, text
 from dataaudit.checks import splits as splits_family
@@ -17,7 +17,6 @@ from dataaudit.report.model import CheckStatus, Finding
 
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
-    from dataaudit.rules.model import RulePack
 
 FAMILIES: dict[str, ModuleType] = {
     "source": source,
@@ -46,7 +45,16 @@ def _registry() -> dict[str, str]:
 REGISTRY = _registry()
 
 
-def run_checks(profile: Profile, rules: RulePack) -> tuple[list[Finding], list[CheckStatus]]:
+class CheckedRules(Protocol):
+    """What `run_checks` reads of a rule pack (a `dataaudit.rules.model.RulePack`): its `checks`
+    section, one sub-section per family. Typed by shape because the rule pack is built from the
+    families' sections, so the rules layer sits above the checks and this package must not import it."""
+
+    @property
+    def checks(self) -> Any: ...
+
+
+def run_checks(profile: Profile, rules: CheckedRules) -> tuple[list[Finding], list[CheckStatus]]:
     """All findings, most severe first, and the status of every check."""
     results = Results()
     for name, family in FAMILIES.items():

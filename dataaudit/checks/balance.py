@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct
-from dataaudit.checks.classes import class_counts
-from dataaudit.checks.levels import MaxLevels, MinLevels, Section
+from dataaudit.levels import MaxLevels, MinLevels, Section
+from dataaudit.profile.classes import class_counts
 from dataaudit.profile.model import Profile
 
 CHECKS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dataaudit.checks.levels import MaxLevels, MinLevels
+from dataaudit.levels import MaxLevels, MinLevels
 from dataaudit.report.model import Finding, Severity
 from dataaudit.wording import pct as pct  # checks format shares with it
 

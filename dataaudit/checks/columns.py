@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.levels import Section, Toggle
+from dataaudit.levels import Section, Toggle
 from dataaudit.profile.model import ColumnProfile, Profile
 
 CHECKS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.feature_space import FeatureSpace, feature_space
-from dataaudit.checks.levels import MaxLevels, Section, Toggle
+from dataaudit.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.wording import plural, verb
 

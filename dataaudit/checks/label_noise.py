@@ -12,8 +12,8 @@ from typing import Literal
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.levels import MaxLevels, MinLevels, Section, Toggle
-from dataaudit.labelnoise.result import LabelQuality
+from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
+from dataaudit.profile.label_quality import LabelQuality
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Severity
 

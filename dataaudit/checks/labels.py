@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.classes import canonical_spelling
 from dataaudit.checks.feature_space import feature_space
-from dataaudit.checks.levels import MaxLevels, Section, Toggle
+from dataaudit.levels import MaxLevels, Section, Toggle
+from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import LabelProfile, Profile
 from dataaudit.profile.values import fold_label
 from dataaudit.wording import plural, verb

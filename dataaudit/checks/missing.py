@@ -7,7 +7,7 @@ import math
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.levels import MaxLevels, Section, Toggle
+from dataaudit.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.wording import plural, verb
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataaudit.checks.base import Results
-from dataaudit.checks.classes import class_counts
-from dataaudit.checks.levels import MinLevels, Section, Toggle
+from dataaudit.levels import MinLevels, Section, Toggle
+from dataaudit.profile.classes import class_counts
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Severity
 from dataaudit.wording import plural

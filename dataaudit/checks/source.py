@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataaudit.checks.base import Results
-from dataaudit.checks.levels import Section, Toggle
+from dataaudit.levels import Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.wording import plural, verb
 

@@ -12,10 +12,10 @@ as info, saying the split is too small to tell.
 from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.levels import MaxLevels, MinLevels, Section, Toggle
+from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
 from dataaudit.profile.model import Profile
+from dataaudit.profile.splits import SplitComparison
 from dataaudit.report.model import Severity
-from dataaudit.splits.model import SplitComparison
 from dataaudit.wording import plural, verb
 
 CHECKS = {

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.levels import MaxLevels, Section
+from dataaudit.levels import MaxLevels, Section
 from dataaudit.report.model import Severity
 from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
-    from dataaudit.text.model import TextProfile
+    from dataaudit.profile.text import TextProfile
 
 CHECKS = {
     "text.format_errors": "Every line of a fine-tuning file is a well-formed example a trainer accepts "
@@ -148,7 +148,7 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
 
 
 def _format_errors(t: TextProfile, rules: Rules, results: Results) -> None:
-    from dataaudit.text.validate import ERROR_KINDS
+    from dataaudit.profile.text import ERROR_KINDS
 
     for kind, count in t.errors.items():
         keys = t.error_keys.get(kind, {})

@@ -171,8 +171,8 @@ def _refuse_text_options(data: Path, trim: bool | None, strip_metadata: bool | N
 def _clean_jsonl(data: Path, output: Path, rules: str, kind: str, quarantine: Path | None, manifest: Path | None,
                  report: Path | None, dry_run: bool, force: bool, **text_options: Any) -> int:
     """`text_options` are `clean_jsonl_files`'s trim, strip_metadata, prompt_key and completion_key."""
+    from dataaudit.preprocess.text_files import clean_jsonl_files
     from dataaudit.report.console import render_console
-    from dataaudit.text.clean_files import clean_jsonl_files
 
     run = clean_jsonl_files(data, output, rules=rules, format_kind=kind, quarantine=quarantine, manifest=manifest,
                             report=report, dry_run=dry_run, force=force, **text_options)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from dataaudit.checks.levels import MaxLevels, MinLevels
+from dataaudit.levels import MaxLevels, MinLevels
 from dataaudit.report.model import Severity
 from dataaudit.rules.model import RulePack
 

@@ -6,12 +6,12 @@ from collections import Counter
 
 import numpy as np
 
-from dataaudit.checks.classes import canonical_spelling
 from dataaudit.checks.label_noise import Rules
 from dataaudit.labelnoise import baseline, detect
 from dataaudit.labelnoise.features import class_codes, prepare
 from dataaudit.labelnoise.oof import out_of_fold
-from dataaudit.labelnoise.result import ClassNoise, LabelQuality, SuspectedRow
+from dataaudit.profile.classes import canonical_spelling
+from dataaudit.profile.label_quality import ClassNoise, LabelQuality, SuspectedRow
 from dataaudit.profile.model import Profile
 from dataaudit.profile.values import fold_label
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dataaudit.labelnoise.result import Scores
+from dataaudit.profile.label_quality import Scores
 
 
 def scores(y: np.ndarray, predicted: np.ndarray, classes: list[str]) -> Scores:

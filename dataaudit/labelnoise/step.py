@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from dataaudit.checks.label_noise import Rules
 from dataaudit.errors import InputError
-from dataaudit.labelnoise.result import LabelQuality
+from dataaudit.profile.label_quality import LabelQuality
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import SampleSpec
 from dataaudit.report.model import ReportTable

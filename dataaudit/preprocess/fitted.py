@@ -16,12 +16,12 @@ from typing import Any
 from dataaudit.errors import InputError
 from dataaudit.preprocess.base import Step
 from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
-from dataaudit.preprocess.config import Preprocess
 from dataaudit.preprocess.encode import Encode
 from dataaudit.preprocess.labels import MergeLabelVariants
 from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.numeric import Impute, Scale
 from dataaudit.preprocess.text import NormalizeText
+from dataaudit.rules.preprocess import Preprocess
 
 FORMAT = "dataaudit.fitted"
 FORMAT_VERSION = 1
@@ -75,7 +75,7 @@ class Fitted:
                              f"{', '.join(map(repr, missing[:10]))}")
 
     def to_dict(self) -> dict[str, Any]:
-        from dataaudit import __version__
+        from dataaudit.version import __version__
 
         return {
             "format": FORMAT,

@@ -10,8 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.checks.classes import canonical_spelling
 from dataaudit.preprocess.base import Step, Tally, changed_mask, count_rewrites, replace_column
+from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import Profile
 from dataaudit.profile.values import fold_label
 

@@ -27,7 +27,7 @@ def file_entry(path: Path | None, fmt: str | None = None, sha256: str | None = N
 
 
 def tool_entry() -> dict[str, str]:
-    from dataaudit import __version__
+    from dataaudit.version import __version__
 
     return {"name": "dataaudit", "version": __version__}
 

@@ -99,8 +99,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     `quarantine_rows` (the caller's reason wins for a row in both): the model runs once, on the
     same pass, and its rows are judged with the others.
     """
-    from dataaudit.api import audit
     from dataaudit.labelnoise.quarantine import suspected_rows
+    from dataaudit.runner import audit
 
     if fitted is not None and target is None:
         target = fitted.target
@@ -178,7 +178,7 @@ def _kept(source: Source, decisions: Decisions, steps: list[Step]) -> Iterator[p
 
 def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
     """Pass 4: write kept and quarantined rows to `sink` while the after audit profiles them."""
-    from dataaudit.api import audit
+    from dataaudit.runner import audit
 
     outcome = Outcome(after=plan.before)
     steps = plan.fitted.steps

@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dataaudit.labelnoise.result import LabelQuality
+    from dataaudit.profile.label_quality import LabelQuality
     from dataaudit.profile.sample import RowSample
-    from dataaudit.text.model import TextProfile
+    from dataaudit.profile.text import TextProfile
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dataaudit.profile.free_text import free_text_columns
 from dataaudit.profile.model import ColumnProfile, Profile
-from dataaudit.text.free_text import free_text_columns
 
 
 def dataset_summary(profile: Profile) -> dict[str, Any]:

@@ -9,27 +9,15 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import AuditFailed
+from dataaudit.levels import Severity
 
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
 
 SCHEMA_VERSION = "1.0"
-
-
-class Severity(StrEnum):
-    """How much a finding matters; `fail` blocks the gate, `warn` blocks it only when strict."""
-
-    INFO = "info"
-    WARN = "warn"
-    FAIL = "fail"
-
-    @property
-    def rank(self) -> int:
-        return ("info", "warn", "fail").index(self.value)
 
 
 @dataclass(frozen=True)

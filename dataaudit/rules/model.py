@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import Field, create_model
 
 from dataaudit.checks import FAMILIES
-from dataaudit.checks.levels import Section
-from dataaudit.preprocess.config import Preprocess
+from dataaudit.levels import Section
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
+from dataaudit.rules.preprocess import Preprocess
 
 Checks = create_model(
     "Checks",

@@ -8,15 +8,13 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from dataaudit.checks.classes import canonical_spelling
 from dataaudit.profile import values as v
+from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.extract import label_keys
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.profile.rows import combine
 from dataaudit.profile.spec import ProfileSpec
-from dataaudit.splits import measures as m
-from dataaudit.splits.keys import SplitProfile
-from dataaudit.splits.model import (
+from dataaudit.profile.splits import (
     Drift,
     GroupOverlap,
     LabelShift,
@@ -26,6 +24,8 @@ from dataaudit.splits.model import (
     SplitComparison,
     UnseenCategories,
 )
+from dataaudit.splits import measures as m
+from dataaudit.splits.keys import SplitProfile
 
 NUMERIC = ("integer", "float")
 UNSEEN_SHOWN = 10

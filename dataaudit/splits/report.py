@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from dataaudit.checks.splits import Rules
+from dataaudit.profile.splits import SplitComparison
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.model import ReportTable
 from dataaudit.splits.keys import SplitProfile
-from dataaudit.splits.model import SplitComparison
 
 LEAKED_ROWS_LISTED = 10_000
 

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from dataaudit.checks.text import Rules
     from dataaudit.io import Source
     from dataaudit.profile.model import Profile
+    from dataaudit.profile.text import TextProfile
     from dataaudit.rules.load import LoadedRules
-    from dataaudit.text.model import TextProfile
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 

@@ -7,10 +7,9 @@ import numpy as np
 import pandas as pd
 
 from dataaudit.profile.duplicates import repeat_pairs, repeats
+from dataaudit.profile.text import ERROR_KINDS, TextProfile
 from dataaudit.text.minhash import near_duplicates
-from dataaudit.text.model import TextProfile
 from dataaudit.text.partial import TextPartial, compact
-from dataaudit.text.validate import ERROR_KINDS
 
 
 def extract(partial: TextPartial) -> TextProfile:

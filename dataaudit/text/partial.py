@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dataaudit.profile.sketches import first_rows
-from dataaudit.text.lengths import LengthHistogram
+from dataaudit.profile.text_lengths import LengthHistogram
 from dataaudit.text.markup import markup_kinds
 from dataaudit.text.tokens import ESTIMATE, TokenCounter
 from dataaudit.text.validate import Layout, Line

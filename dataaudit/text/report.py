@@ -8,11 +8,11 @@ from typing import Any
 
 from dataaudit.io.digest import file_sha256
 from dataaudit.profile.model import DuplicateProfile, Profile
+from dataaudit.profile.text import TextProfile
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.model import CheckStatus, Report, created_now
 from dataaudit.rules.load import LoadedRules
 from dataaudit.text.audit import layout_of, profile_text_file
-from dataaudit.text.model import TextProfile
 from dataaudit.text.quotes import quote_conflicts
 from dataaudit.text.tables import text_tables
 
@@ -32,8 +32,8 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
 
 def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, *, strict: bool = False) -> Report:
     """The report of a profiled fine-tuning file; `source` says which (path, format, kind, bytes)."""
-    from dataaudit import __version__
     from dataaudit.checks import run_checks
+    from dataaudit.version import __version__
 
     kind = source["kind"]
     profile = Profile(rows=text.records, columns=[], features=[], ignored={}, label=None,

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from dataaudit.profile.text import ERROR_KINDS, TextProfile
+from dataaudit.profile.text_lengths import BINS_PER_DOUBLING
 from dataaudit.report.model import ReportTable
-from dataaudit.text.lengths import BINS_PER_DOUBLING
-from dataaudit.text.model import TextProfile
-from dataaudit.text.validate import ERROR_KINDS
 
 MEASURES = {
     "message_chars": "characters per message",

@@ -12,29 +12,8 @@ import itertools
 import json
 from dataclasses import dataclass, field
 
+from dataaudit.profile.text import ERROR_KINDS
 from dataaudit.text.formats import CHAT
-
-#: Error kind -> what it means, in the order reports list them.
-ERROR_KINDS = {
-    "blank_line": "blank line",
-    "not_utf8": "not valid UTF-8 text",
-    "not_json": "not valid JSON",
-    "not_object": "not a JSON object",
-    "messages_missing": "no 'messages' key",
-    "messages_not_list": "'messages' is not a list",
-    "field_missing": "a required key is missing (prompt/completion, instruction/output)",
-    "field_not_text": "a prompt, completion, instruction, input or output that is not a string",
-    "message_not_object": "a message that is not a JSON object",
-    "message_missing_field": "a message without 'role' or 'content'",
-    "content_not_text": "message content that is neither a string nor a list of text parts",
-    "unknown_key": "a key outside the allowed keys (in a message, or at the top when the rule pack lists them)",
-    "unknown_role": "a role outside the allowed roles",
-    "empty_content": "empty or whitespace-only content",
-    "no_assistant": "a conversation without an assistant message",
-    "ends_on_user": "a conversation ending on a user turn",
-    "consecutive_user": "two user turns in a row",
-    "system_not_first": "a system message that is not the first message",
-}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from dataaudit.checks.levels import Section
+from dataaudit.levels import Section
 
 
 class Impute(Section):

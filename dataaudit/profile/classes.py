@@ -1,4 +1,4 @@
-"""Classes as the checks see them: spelling variants merged under one canonical name."""
+"""Classes as the checks, the label model and the clean see them: spelling variants merged under one canonical name."""
 
 from __future__ import annotations
 

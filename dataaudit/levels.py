@@ -1,0 +1,97 @@
+"""Severities, warn and fail levels, and the one place where an observed number becomes a severity.
+
+A leaf: the rule sections, the checks, the report and the integrations all speak these, so it
+imports nothing of the package."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+
+class Severity(StrEnum):
+    """How much a finding matters; `fail` blocks the gate, `warn` blocks it only when strict."""
+
+    INFO = "info"
+    WARN = "warn"
+    FAIL = "fail"
+
+    @property
+    def rank(self) -> int:
+        return ("info", "warn", "fail").index(self.value)
+
+
+class Toggle(StrEnum):
+    """Severity of a check that either finds something or not (e.g. label spelling variants)."""
+
+    OFF = "off"
+    INFO = "info"
+    WARN = "warn"
+    FAIL = "fail"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Toggle | None:
+        # YAML 1.1 reads an unquoted `off` as false
+        return cls.OFF if value is False else None
+
+    @property
+    def severity(self) -> Severity | None:
+        return None if self is Toggle.OFF else Severity(self.value)
+
+
+class Section(BaseModel):
+    """Base of every rule section: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Levels(Section):
+    warn: float | None = None
+    fail: float | None = None
+    _word = ""
+
+    @staticmethod
+    def _beyond(observed: float, level: float) -> bool:
+        raise NotImplementedError
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Levels:
+        if self.warn is not None and self.fail is not None and self._beyond(self.warn, self.fail):
+            raise ValueError(
+                f"fail level {self.fail:g} is stricter than warn level {self.warn:g}: every warning would "
+                f"already fail; for {self._word} limit the fail level must lie beyond the warn level"
+            )
+        return self
+
+    def judge(self, observed: float) -> Severity | None:
+        if self.fail is not None and self._beyond(observed, self.fail):
+            return Severity.FAIL
+        if self.warn is not None and self._beyond(observed, self.warn):
+            return Severity.WARN
+        return None
+
+    def breached(self, observed: float) -> float | None:
+        """The level that `observed` crossed, for the report's `threshold` field."""
+        severity = self.judge(observed)
+        return None if severity is None else (self.fail if severity is Severity.FAIL else self.warn)
+
+
+class MaxLevels(_Levels):
+    """An upper limit: `warn` when the observed value exceeds `warn`, `fail` past `fail`."""
+
+    _word = "an upper"
+
+    @staticmethod
+    def _beyond(observed: float, level: float) -> bool:
+        return observed > level
+
+
+class MinLevels(_Levels):
+    """A lower limit: `warn` when the observed value is below `warn`, `fail` below `fail`."""
+
+    _word = "a lower"
+
+    @staticmethod
+    def _beyond(observed: float, level: float) -> bool:
+        return observed < level

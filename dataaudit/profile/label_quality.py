@@ -1,0 +1,71 @@
+"""What the model found, as plain values: the checks and the report read this, never a model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SuspectedRow:
+    """A row whose given label the model doubts; `score` is 1 - p(given label), higher is surer."""
+
+    row: int
+    given: str
+    suggested: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ClassNoise:
+    """One class: sampled rows, suspected rows, and confident learning's estimated noise rate."""
+
+    label: str
+    rows: int
+    suspected: int
+    noise_rate: float
+
+
+@dataclass(frozen=True)
+class Scores:
+    accuracy: float
+    balanced_accuracy: float
+    macro_precision: float
+    macro_recall: float
+    macro_f1: float
+    per_class_f1: dict[str, float]
+
+
+@dataclass(frozen=True)
+class LabelQuality:
+    """Everything the model-based checks need, computed once from one set of out-of-fold probabilities.
+
+    `skipped` says why no model ran (too few rows or classes); then the other results are empty.
+    `small_classes` are classes with fewer sampled rows than folds, left out of the model.
+    `models` are the models that ran: every suspect is a row each of them flags, so one model
+    alone is a weaker witness than two of different kinds.
+    """
+
+    sample_rows: int
+    folds: int
+    seed: int
+    model: str
+    method: str
+    suspected: list[SuspectedRow] = field(default_factory=list)
+    classes: list[ClassNoise] = field(default_factory=list)
+    noise_rate: float = 0.0
+    baseline: Scores | None = None
+    dummy: Scores | None = None
+    small_classes: dict[str, int] = field(default_factory=dict)
+    skipped: str | None = None
+    models: list[str] = field(default_factory=list)
+
+    @property
+    def chance(self) -> float:
+        """The balanced accuracy of any guess that ignores the features (1 / classes)."""
+        return 1.0 / len(self.classes) if self.classes else 0.0
+
+    @property
+    def margin_over_chance(self) -> float:
+        """How far the cross-validated baseline's balanced accuracy lies above chance: how much
+        the model's disagreements with a label can be trusted to be the label's fault."""
+        return 0.0 if self.baseline is None else round(self.baseline.balanced_accuracy - self.chance, 6)
