@@ -75,3 +75,17 @@ def test_copies_in_a_large_feature_space_still_fail(tmp_path: Path) -> None:
     assert found["duplicates.rows"]["details"]["intrinsic"] is False
     assert found["duplicates.rows"]["details"]["possible_combinations"] == 1_000
     assert "intrinsic" not in found["duplicates.rows"]["message"]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_space_too_large_to_count_is_not_counted(runner: str, tmp_path: Path) -> None:
+    # 60 two-valued columns allow 2**60 combinations: past what JSON holds exactly, and past any
+    # file's rows; the report says None instead of failing to write the number
+    rows = pd.DataFrame({f"f{i}": [(r >> (i % 5)) & 1 for r in range(40)] for i in range(60)})
+    rows["label"] = ["x", "y"] * 20
+    data = tmp_path / "wide.csv"
+    pd.concat([rows] * 2).to_csv(data, index=False)
+    RUNNERS[runner](["audit", data, "-t", "label", "-f", "json", "-o", tmp_path / "r.json"], 1)
+    found = _findings(json.loads((tmp_path / "r.json").read_text()))
+    assert found["duplicates.rows"]["details"]["intrinsic"] is False
+    assert found["duplicates.rows"]["details"]["possible_combinations"] is None

@@ -16,7 +16,6 @@ what the columns allow) stay duplicates.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from dataaudit.profile.model import Profile
@@ -24,6 +23,7 @@ from dataaudit.profile.model import Profile
 MAX_LEVELS = 20
 MAX_DISTINCT_SHARE = 0.1
 MIN_COVERAGE = 0.5
+JSON_SAFE_INTEGER = 2**53
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class FeatureSpace:
     columns: int
     distinct_rows: int
     #: the product of the feature columns' value counts; None when a column has more than MAX_LEVELS
+    #: or the product passes 2**53 (thousands of columns make it astronomical; no file has the rows to fill it,
+    #: and JSON readers hold integers exactly only up to there)
     combinations: int | None
     intrinsic: bool
 
@@ -52,6 +54,10 @@ def feature_space(profile: Profile) -> FeatureSpace:
     distinct = profile.duplicates.distinct_feature_rows
     if not small or not profile.rows:
         return FeatureSpace(len(features), distinct, None, False)
-    combinations = math.prod(levels)
+    combinations = 1
+    for count in levels:
+        combinations *= count
+        if combinations > JSON_SAFE_INTEGER:
+            return FeatureSpace(len(features), distinct, None, False)
     intrinsic = distinct <= MAX_DISTINCT_SHARE * profile.rows and distinct >= MIN_COVERAGE * combinations
     return FeatureSpace(len(features), distinct, combinations, intrinsic)
