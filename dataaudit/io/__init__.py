@@ -62,6 +62,7 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
         source = open_csv(path, name, sample, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
                           bad_rows=bad_rows, tab_default=fmt == "tsv")
     source.info.update({"path": name, "format": source.format, "bytes": path.stat().st_size})
+    source.local_path = path
     if copy is not None:  # the copy was hashed as it was made; the input itself cannot be read again
         source.info["sha256"] = copy.sha256
     if fmt != "parquet" and starts_with_bom(sample, encoding):

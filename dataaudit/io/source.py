@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -41,6 +42,9 @@ class Source:
     problems: list[RowProblem] = field(default_factory=list)
     # bytes of the file read so far, where the reader can tell (for progress and its ETA)
     position: Callable[[], int] | None = None
+    # the file the reader reads: the input itself, or the copy of a read-once input (stdin, a
+    # FIFO); None for an in-memory table. `name` is how reports call it, which may be no path.
+    local_path: Path | None = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         return self.read()

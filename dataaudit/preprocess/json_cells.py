@@ -19,6 +19,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from dataaudit.io.decoding import text_codec
+
 #: per row, column -> (the text the reader made of the value, the value's JSON as written)
 TypedCells = dict[str, tuple[str, str]]
 
@@ -41,7 +43,7 @@ def typed_cells(path: str | Path, encoding: str | None) -> Iterator[TypedCells]:
     """One entry per data line of a JSONL file (blank lines skipped, as the reader skips
     them): its values that are not strings or null."""
     with pa.input_stream(str(path), compression="detect") as stream, \
-            io.TextIOWrapper(stream, encoding=encoding or "utf-8") as handle:
+            io.TextIOWrapper(stream, encoding=text_codec(encoding)) as handle:
         for line in handle:
             if not line.strip():
                 continue

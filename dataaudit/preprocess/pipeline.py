@@ -185,7 +185,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
 
     def cleaned() -> Iterator[pa.RecordBatch]:
         offset = 0
-        lines = typed_cells(plan.source.name, plan.encoding) if plan.source.format == fmt == "jsonl" else None
+        jsonl = plan.source.format == fmt == "jsonl" and plan.source.local_path is not None
+        lines = typed_cells(plan.source.local_path, plan.encoding) if jsonl else None
         for raw in plan.open().batches():
             n = raw.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from dataaudit.io.nested import json_text
+
 if TYPE_CHECKING:
     from dataaudit.io.source import Source
     from dataaudit.report.model import Finding
@@ -41,7 +43,8 @@ def _row(source: Source, row: int, features: list[str]) -> dict[str, Any] | None
     for batch in source.batches():
         if row < start + batch.num_rows:
             record = batch.slice(row - start, 1).to_pylist()[0]
-            return {name: record.get(name) for name in features}
+            # as text: a date, bytes or a nested value of a typed file must not break the JSON report
+            return {name: json_text(record.get(name)) for name in features}
         start += batch.num_rows
     return None
 

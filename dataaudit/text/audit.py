@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
+from dataaudit.io import COMPRESSED, FORMATS
 from dataaudit.text.formats import (
     CHAT,
     CHAT_KEYS,
@@ -67,6 +68,10 @@ def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_
     """
     named = {k: v for k, v in (("prompt_key", prompt_key), ("completion_key", completion_key)) if v is not None}
     if named:
+        table = _table_format(data)
+        if table is not None:
+            raise InputError(f"{data}: --prompt-key and --completion-key name the keys of a JSONL file, "
+                             f"not the columns of a {table.upper()} file (use --text-column)")
         if format_kind not in (None, PROMPT_COMPLETION):
             raise InputError(f"--prompt-key and --completion-key name the keys of a {PROMPT_COMPLETION} file, "
                              f"not of a {format_kind} one")
@@ -78,6 +83,17 @@ def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_
     if rules.prompt_key == rules.completion_key:
         raise InputError(f"the prompt and the completion need two keys, not {rules.prompt_key!r} twice")
     return text_kind(data, format_kind, (rules.prompt_key, rules.completion_key)), loaded
+
+
+def _table_format(data: Any) -> str | None:
+    """`csv`, `tsv` or `parquet` when `data` is a path named like a table file, else None."""
+    if not isinstance(data, (str, Path)):
+        return None
+    suffixes = [s.lower() for s in Path(data).suffixes]
+    if suffixes and suffixes[-1] in COMPRESSED:
+        suffixes.pop()
+    fmt = FORMATS.get(suffixes[-1]) if suffixes else None
+    return fmt if fmt in ("csv", "tsv", "parquet") else None
 
 
 def text_spec(name: str, kind: str, rules: Rules, counter: TokenCounter, unit: str, labelled: bool = False,

@@ -59,7 +59,7 @@ def check_line(raw: bytes, layout: Layout) -> Line:
     if not raw.strip():
         return Line(["blank_line"])
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark before the first line
     except UnicodeDecodeError:
         return Line(["not_utf8"])
     try:
