@@ -105,3 +105,22 @@ def test_a_bad_fitted_state_is_one_line_and_exit_2(tmp_path: Path, split: tuple[
                         tmp_path / "bad.json"], 2)
     assert message in stderr and len(stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_state_saved_before_unicode_folding_was_a_parameter_still_folds(tmp_path: Path) -> None:
+    """Such a file's normalize_text has no `unicode` parameter: it folded always, and still does."""
+    from dataaudit.preprocess.fitted import Fitted
+
+    data = tmp_path / "rows.csv"
+    data.write_text("id,x,label\n" + "".join(f"{i},ｒｅｄ {i % 6},{'ab'[i % 2]}\n" for i in range(200)),
+                    encoding="utf-8")
+    fitted = dataaudit.clean(data, target="label", rules=_pack(tmp_path, "{normalize_unicode: true}")).fitted
+    saved = fitted.to_dict()
+    for step in saved["steps"]:
+        if step["step"] == "normalize_text":
+            assert step["params"] == {"unicode": True}
+            step["params"] = {}
+    (tmp_path / "old.json").write_text(json.dumps(saved), encoding="utf-8")
+    old = Fitted.load(tmp_path / "old.json")
+    assert [s.unicode for s in old.steps if s.name == "normalize_text"] == [True]
+    assert set(dataaudit.clean(data, fitted=tmp_path / "old.json").data["x"]) == {f"red {k}" for k in range(6)}

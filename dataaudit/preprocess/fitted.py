@@ -100,7 +100,7 @@ class Fitted:
             raise InputError(f"{name}: fitted-state format version {data.get('format_version')!r}; this dataaudit "
                              f"reads version {FORMAT_VERSION}")
         try:
-            steps = [STEPS[s["step"]].from_state(s["params"], s["state"]) for s in data["steps"]]
+            steps = [STEPS[s["step"]].from_state(_saved_params(s), s["state"]) for s in data["steps"]]
             return cls(data["target"], list(data["ignored"]), list(data["columns"]), steps)
         except (KeyError, TypeError) as exc:
             raise InputError(f"{name}: incomplete fitted state (missing or unknown {exc})") from None
@@ -114,6 +114,14 @@ class Fitted:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"{path}: cannot read the fitted state: {exc}") from None
         return cls.from_dict(data, str(path))
+
+
+def _saved_params(step: dict[str, Any]) -> dict[str, Any]:
+    """A step's parameters as saved; a normalize_text saved before Unicode folding became a
+    parameter of its own folded always, and keeps doing so (`unicode: true`)."""
+    if step["step"] == "normalize_text":
+        return {"unicode": True, **step["params"]}
+    return step["params"]
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
