@@ -157,14 +157,6 @@ class AtomicFile:
         self.renamed = True
         _temporaries.discard(self.temp)
 
-    def commit(self) -> None:
-        try:
-            self.finish()
-            self.rename()
-        except BaseException:
-            self.abort()
-            raise
-
     def abort(self) -> None:
         """Close and remove the temporary; safe to call at any point, and again."""
         with contextlib.suppress(Exception):

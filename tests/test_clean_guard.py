@@ -101,7 +101,7 @@ def test_a_class_that_would_vanish_is_refused_under_half_the_rows(tmp_path: Path
     data = tmp_path / "data.csv"
     data.write_text("f,label\n" + "\n".join(lines) + "\n")
     _, stderr = invoke(["clean", data, "-t", "label", "-o", tmp_path / "out.csv"], 2)
-    assert ("clean would quarantine 2 of 10 rows (20.0%; conflicts 2) and every row of class 'rare' "
+    assert ("clean would quarantine 2 of 10 rows (20%; conflicts 2) and every row of class 'rare' "
             "(1: conflicts 1); refused") in stderr
     assert _files(tmp_path) == {"data.csv"}
     # allowed, it writes: the after audit fails, as one class is left
@@ -156,7 +156,7 @@ def test_each_conflicts_policy_quarantines_exactly_its_rows(tmp_path: Path, tita
 def test_the_quarantine_policy_of_titanic_is_refused_without_the_option(tmp_path: Path, titanic: Path) -> None:
     pack = _pack(tmp_path, "{duplicates: keep, conflicts: quarantine}")
     _, stderr = invoke(["clean", titanic, "-t", "survived", "-r", pack, "-o", tmp_path / "out.csv"], 2)
-    assert "clean would quarantine 2,171 of 2,201 rows (98.6%; conflicts 2,171)" in stderr
+    assert "clean would quarantine 2,171 of 2,201 rows (99%; conflicts 2,171)" in stderr
     assert "or keep such rows: preprocess conflicts: keep" in stderr
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from dataaudit.errors import LargeQuarantine
 from dataaudit.preprocess.pipeline import Plan
 from dataaudit.preprocess.rows import KEPT
+from dataaudit.wording import pct
 
 MAX_QUARANTINE_SHARE = 0.5
 ALLOW = "--allow-large-quarantine (rule pack: preprocess.allow_large_quarantine: true)"
@@ -44,12 +45,12 @@ def _taken(fate: dict[str, int]) -> dict[str, int]:
 
 def _message(name: str, summary: dict[str, Any]) -> str:
     rows, held, vanished = summary["rows"], summary["quarantined"], summary["vanished_classes"]
-    text = f"{name}: clean would quarantine {held:,} of {rows:,} rows ({held / rows:.1%}; {_by_step(summary['steps'])})"
+    text = f"{name}: clean would quarantine {held:,} of {rows:,} rows ({pct(held, rows)}; {_by_step(summary['steps'])})"
     if vanished:
         shown = [f"{label!r} ({sum(taken.values()):,}: {_by_step(taken)})"
                  for label, taken in list(vanished.items())[:SHOWN_CLASSES]]
         more = f" and {len(vanished) - SHOWN_CLASSES} more" if len(vanished) > SHOWN_CLASSES else ""
-        noun = "class" if len(vanished) == 1 else "classes"
+        noun = "class" if len(vanished) == 1 else "classes"  # the count is said by the list that follows
         text += f" and every row of {noun} {', '.join(shown)}{more}"
     text += f"; refused, nothing written. Pass {ALLOW} to allow it"
     keepable = [step for step in KEEPABLE if step in summary["steps"]]

@@ -60,8 +60,9 @@ def build_manifest(summary: CleanSummary, files: dict[str, dict[str, Any] | None
         "lines": {"in": summary.lines, "out": summary.kept, "quarantined": sum(summary.quarantined.values()),
                   "trimmed": summary.trimmed, "stripped": summary.stripped},
         "quarantine_reasons": summary.quarantined,
-        "parameters": {"format_kind": summary.kind, **summary.keys, "rules": report.rules, "drop_duplicates": True,
-                       "trim": summary.trim, "strip_metadata": summary.strip_metadata},
+        "parameters": {"format_kind": summary.kind, **summary.keys, "rules": report.rules,
+                       "drop_duplicates": summary.drop_duplicates, "trim": summary.trim,
+                       "strip_metadata": summary.strip_metadata},
         "audit": {"passed_after": report.passed, "fail findings": report.counts["fail"],
                   "warn findings": report.counts["warn"]},
     }

@@ -28,7 +28,9 @@ class Finding:
     severity: Severity
     message: str
     column: str | None = None
-    observed: float | int | str | None = None
+    # a number or a text; a check that weighs several numbers at once gives them by name
+    # (labels.suspected: rows, models, balanced accuracy, margin over chance), GX its own value
+    observed: float | int | str | dict[str, Any] | list[Any] | None = None
     threshold: float | int | str | None = None
     examples: list[Any] = field(default_factory=list)
     hint: str | None = None

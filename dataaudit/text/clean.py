@@ -51,6 +51,7 @@ class CleanSummary:
     keys: dict[str, str] = field(default_factory=dict)
     trim: bool = True
     strip_metadata: bool = False
+    drop_duplicates: bool = True
     bytes_out: int = 0
     report: Report | None = field(default=None, repr=False)
 
@@ -89,7 +90,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     after = TextPartial(replace(spec, name=str(output)))
     summary = CleanSummary(output=str(output), quarantine=None if quarantine is None else str(quarantine), kind=kind,
                            keys=dict(zip(("prompt_key", "completion_key"), layout.required, strict=True))
-                           if kind == PROMPT_COMPLETION else {}, trim=trim, strip_metadata=strip)
+                           if kind == PROMPT_COMPLETION else {}, trim=trim, strip_metadata=strip,
+                           drop_duplicates=drop_duplicates)
     seen: dict[int, int] = {}
     with _files_of(outputs) as files:
         good_file = None if dry_run else files.open(output)
