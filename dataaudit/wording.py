@@ -5,6 +5,11 @@ from __future__ import annotations
 MAX_DIGITS = 12
 
 
+def shortened(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, the last one an ellipsis, so a quote says it goes on."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """`1 row`, `1,035 rows`; `nouns` for an irregular plural (`plural(n, "class", "classes")`)."""
     return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataaudit.wording import pct, plural
+from dataaudit.wording import pct, plural, shortened
 
 
 @given(st.integers(min_value=1, max_value=10**9), st.data())
@@ -25,3 +25,13 @@ def test_shares_near_the_ends_keep_their_digits() -> None:
 def test_one_is_singular() -> None:
     assert [plural(1, "row"), plural(2, "row"), plural(0, "row"), plural(1_035, "class", "classes")] == [
         "1 row", "2 rows", "0 rows", "1,035 classes"]
+
+
+@given(st.text(), st.integers(min_value=1, max_value=50))
+def test_a_shortened_quote_fits_its_limit_and_says_it_goes_on(text: str, limit: int) -> None:
+    shown = shortened(text, limit)
+    assert len(shown) <= limit
+    if len(text) <= limit:
+        assert shown == text
+    else:
+        assert shown.endswith("…") and text.startswith(shown[:-1])

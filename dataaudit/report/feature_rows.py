@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.io.nested import json_text
+from dataaudit.wording import shortened
 
 if TYPE_CHECKING:
     from dataaudit.io.source import Source
@@ -31,9 +32,7 @@ def _quoted(finding: Finding, source: Source, features: list[str]) -> Finding:
     values = _row(source, row, features)
     if values is None:
         return finding
-    shown = ", ".join(f"{name}={_short(value)!r}" for name, value in values.items())
-    if len(shown) > QUOTE_CHARS:
-        shown = shown[: QUOTE_CHARS - 1].rstrip() + "…"
+    shown = shortened(", ".join(f"{name}={_short(value)!r}" for name, value in values.items()), QUOTE_CHARS)
     return replace(finding, message=f"{finding.message} Their features: {shown}.",
                    details={**finding.details, "feature_row": {"row": row, "values": values}})
 

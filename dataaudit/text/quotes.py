@@ -13,6 +13,7 @@ from pathlib import Path
 from dataaudit.report.model import Finding
 from dataaudit.text.lines import numbered_chunks
 from dataaudit.text.validate import Layout, check_line
+from dataaudit.wording import shortened
 
 QUOTED_GROUPS = 3
 PROMPT_CHARS = 100
@@ -60,8 +61,7 @@ def _group(group: list[int], lines: dict) -> dict | None:
 
 
 def _truncated(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shortened(" ".join(text.split()), limit)
 
 
 def _lines(numbers: list[int]) -> str:
