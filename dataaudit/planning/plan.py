@@ -91,8 +91,7 @@ def check_options(options: AuditOptions, kind: str, engine: str, what: str) -> N
     given = options.given()
     reader = CAPABILITIES["engine"]
     if engine not in reader.runs[kind]:
-        raise InputError(f"the {engine} engine cannot audit {what} ({reader.spelled('engine')}): "
-                         f"{reader.engine_note}")
+        raise InputError(f"{reader.flag} {engine} (engine={engine!r}) cannot audit {what}: {reader.engine_note}")
     for name in given:
         capability = CAPABILITIES[name]
         if kind not in capability.runs:
