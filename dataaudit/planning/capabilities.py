@@ -59,8 +59,8 @@ CAPABILITIES: dict[str, Capability] = {
                                          "fine-tuning file is a text.format_errors finding", on(TABLES)),
     "chunk_rows": Capability("", "it sizes the chunks the data is read in", on(EVERY_KIND)),
     "splits": Capability("--split", "it adds splits of a table to compare with it", on(TABLES)),
-    "group_column": Capability("--group-column", "it names a column whose values must each stay in one split",
-                               on([SPLITS])),
+    "group_column": Capability("--group-column", "its values are compared across splits (give at least one more "
+                                                 "split of a table)", on([SPLITS])),
     "schema": Capability("--schema", "it validates the columns of a table", on(TABLES, [LOCAL]), _VALIDATORS_NOTE),
     "gx_suite": Capability("--gx-suite", "it validates the columns of a table", on(TABLES, [LOCAL]),
                            _VALIDATORS_NOTE),
