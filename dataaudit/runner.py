@@ -1,4 +1,4 @@
-"""The audit itself: one streaming pass to a profile, the checks, the report. Published as
+"""The audit itself: the plan, one streaming pass to a profile, the checks, the report. Published as
 `dataaudit.audit` (through `dataaudit.api`); it lives below the clean, which audits before and
 after it cleans, so that the public API can sit above both."""
 
@@ -61,8 +61,9 @@ def audit(
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
     One streaming pass builds the profile; the rule pack's checks turn it into findings.
-    Raises `InputError` or `RulesError` for input that cannot be audited; a failing gate is
-    not an exception here (see `Report.passed` and `Report.raise_for_gate`).
+    Raises `InputError` or `RulesError` for input that cannot be audited, or an option that
+    does not apply to it (see `dataaudit.planning`); a failing gate is not an exception here
+    (see `Report.passed` and `Report.raise_for_gate`).
 
     A dataset in splits is a mapping `{"train": ..., "val": ..., "test": ...}` whose first entry
     is the reference (the training split: it gets the full audit, and every other split is

@@ -3,7 +3,7 @@ the profile spec, every option checked against `CAPABILITIES` before any data is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.engines import ENGINES, is_spark_frame
@@ -36,7 +36,7 @@ class Plan:
     engine: str
     datasets: dict[str, Any]
     target: str | None = None
-    ignored: dict[str, str] | None = None
+    ignored: dict[str, str] = field(default_factory=dict)
     spec: ProfileSpec | None = None
     model_rules: ModelRules | None = None
 
@@ -121,8 +121,7 @@ def require_columns(plan: Plan, sources: dict[str, Source]) -> None:
     reference = next(iter(sources.values()))
     if plan.target is not None:
         reference.require(plan.target, "target column")
-    ignored = plan.ignored or {}
-    for column in ignored:
+    for column in plan.ignored:
         if column != plan.options.group_column:
             reference.require(column, "ignored column")
     if plan.options.group_column is not None:
@@ -130,6 +129,6 @@ def require_columns(plan: Plan, sources: dict[str, Source]) -> None:
             source.require(plan.options.group_column, "group column")
     for column in plan.options.text_columns:
         reference.require(column, "text column")
-    if plan.target in ignored:
+    if plan.target in plan.ignored:
         raise InputError(f"{reference.name}: column {plan.target!r} is both the target and ignored")
 
