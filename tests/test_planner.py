@@ -232,4 +232,13 @@ def test_a_chat_file_plan_fails_exactly_on_the_first_option_the_table_refuses(na
         return
     with pytest.raises(InputError) as raised:
         plan_audit(options)
-    assert str(raised.value).startswith(CAPABILITIES[refused[0]].spelled(refused[0]) + " does not apply")
+    assert str(raised.value).startswith(f"{CHAT}: {CAPABILITIES[refused[0]].spelled(refused[0])} does not apply")
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_several_files_report_the_table_and_refuse_the_chat_file_by_name(runner: str) -> None:
+    """As pre-commit passes files: one option list for all, each file planned on its own."""
+    out, err = RUNNERS[runner](["audit", PENGUINS, CHAT, "-t", "species"], 2)
+    assert "penguins.csv" in out
+    assert _one_line(err) == (f"dataaudit: error: {CHAT}: --target (target) does not apply to a chat JSONL file: "
+                              f"{CAPABILITIES['target'].purpose}")

@@ -4,6 +4,7 @@ the profile spec, every option checked against `CAPABILITIES` before any data is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.engines import ENGINES, is_spark_frame
@@ -87,7 +88,17 @@ def described(kind: str, layout: str | None) -> str:
 
 def check_options(options: AuditOptions, kind: str, engine: str, what: str) -> None:
     """Refuse the first option given that does not apply to `kind`, cannot run on `engine`, or
-    lacks the option it needs; the engine itself is checked against the input first."""
+    lacks the option it needs; the engine itself is checked against the input first. A file is
+    named first: of several files audited with one set of options, it says which one."""
+    try:
+        _check_options(options, kind, engine, what)
+    except InputError as refused:
+        if isinstance(options.data, (str, Path)):
+            raise InputError(f"{options.data}: {refused}") from None
+        raise
+
+
+def _check_options(options: AuditOptions, kind: str, engine: str, what: str) -> None:
     given = options.given()
     reader = CAPABILITIES["engine"]
     if engine not in reader.runs[kind]:
