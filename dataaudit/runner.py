@@ -1,23 +1,35 @@
-"""The audit itself: one streaming pass to a profile, the checks, the report. Published as
+"""The audit itself: the plan, one streaming pass to a profile, the checks, the report. Published as
 `dataaudit.audit` (through `dataaudit.api`); it lives below the clean, which audits before and
 after it cleans, so that the public API can sit above both."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dataaudit.errors import InputError
+from dataaudit.checks import run_checks
+from dataaudit.engines import get_engine
+from dataaudit.integrations.observe import collect, observed, validators
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.digest import file_sha256
-from dataaudit.report.model import Report, created_now
-from dataaudit.rules.load import load_rules
+from dataaudit.labelnoise import step as model_step
+from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns
+from dataaudit.planning.capabilities import TEXT_FILE
+from dataaudit.report.dataset import dataset_summary
+from dataaudit.report.feature_rows import quote_conflicting_rows
+from dataaudit.report.model import CheckStatus, Finding, Report, ReportTable, created_now
 from dataaudit.rules.model import RulePack
+from dataaudit.splits import run as split_run
+from dataaudit.text.audit import profile_text_columns, with_text
+from dataaudit.text.tables import text_tables
+from dataaudit.version import __version__
 
 if TYPE_CHECKING:
     from dataaudit.engines import Engine
+    from dataaudit.io import Source
+    from dataaudit.profile.model import Profile
 
 
 def audit(
@@ -49,8 +61,9 @@ def audit(
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
     One streaming pass builds the profile; the rule pack's checks turn it into findings.
-    Raises `InputError` or `RulesError` for input that cannot be audited; a failing gate is
-    not an exception here (see `Report.passed` and `Report.raise_for_gate`).
+    Raises `InputError` or `RulesError` for input that cannot be audited, or an option that
+    does not apply to it (see `dataaudit.planning`); a failing gate is not an exception here
+    (see `Report.passed` and `Report.raise_for_gate`).
 
     A dataset in splits is a mapping `{"train": ..., "val": ..., "test": ...}` whose first entry
     is the reference (the training split: it gets the full audit, and every other split is
@@ -74,85 +87,93 @@ def audit(
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
     rule pack's) with `folds`-fold cross-validation.
     """
-    from dataaudit.checks import run_checks
-    from dataaudit.engines import get_engine
-    from dataaudit.integrations.observe import collect, observed, validators
-    from dataaudit.labelnoise import step as model_step
-    from dataaudit.profile.spec import ProfileSpec
-    from dataaudit.report.dataset import dataset_summary
-    from dataaudit.report.feature_rows import quote_conflicting_rows
-    from dataaudit.splits import run as split_run
-    from dataaudit.text.audit import profile_text_columns, text_layout, with_text
-    from dataaudit.text.tables import text_tables
-    from dataaudit.version import __version__
-
-    kind, loaded = text_layout(data, format_kind, load_rules(rules), prompt_key, completion_key)
-    pack = loaded.rules
-    if kind is not None:
-        from dataaudit.text.report import audit_text_file
-
-        return audit_text_file(data, kind, loaded, strict=strict, tokenizer=tokenizer)
-    runner = get_engine(engine, data, jobs=None if engine is not None and not isinstance(engine, str) else jobs)
-    named = split_run.name_splits(data, splits)
-    sources = {name: runner.open(d, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
-               for name, d in named.items()}
-    source = next(iter(sources.values()))
-    target = target if target is not None else pack.target
-    if target is not None:
-        source.require(target, "target column")
-    reasons = {c: "named in the rules (columns.ignore)" for c in pack.columns.ignore}
-    reasons.update({c: "named with --ignore-column" for c in ignore_columns})
-    for column in reasons:
-        source.require(column, "ignored column")
-    if group_column is not None:
-        if len(sources) < 2:
-            raise InputError("a group column is compared across splits: give at least one more split")
-        for each in sources.values():
-            each.require(group_column, "group column")
-        reasons.setdefault(group_column, "the group column of the splits")
-    for column in text_columns:
-        source.require(column, "text column")
-    if target in reasons:
-        raise InputError(f"{source.name}: column {target!r} is both the target and ignored")
-    mv = pack.missing_values
-    model_rules = model_step.settings(pack.checks.label_noise, sample, folds) if label_noise else None
-    spec = ProfileSpec(
-        target=target, ignored=tuple(reasons), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
-        sentinels=tuple(mv.sentinels), ignore_reasons=reasons, quantiles=len(sources) > 1,
-        sample=None if model_rules is None else model_step.sample_spec(model_rules),
-    )
-    observers = validators(source.columns, pack, schema=schema, gx_suite=gx_suite)
-    unobserved = source  # a second pass (text columns) must not feed the validators again
-    source, seen = observed(source, observers)
-    sources[next(iter(sources))] = source
-    path = source.info.get("path")
+    plan = plan_audit(AuditOptions(
+        data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
+        bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, group_column=group_column, schema=schema,
+        gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
+        completion_key=completion_key, text_columns=text_columns, tokenizer=tokenizer, label_noise=label_noise,
+        sample=sample, folds=folds,
+    ))
+    if plan.kind == TEXT_FILE:
+        return audit_fine_tuning_file(plan)
+    runner = get_engine(engine, data, jobs=jobs)
+    sources = open_sources(plan, runner)
+    require_columns(plan, sources)
+    reference = next(iter(sources.values()))
+    observers = validators(reference.columns, plan.pack, schema=schema, gx_suite=gx_suite)
+    watched, seen = observed(reference, observers)
+    path = watched.info.get("path")
+    on_disk = bool(path) and Path(path).is_file()
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
-        sha256 = hasher.submit(file_sha256, Path(path)) if path and Path(path).is_file() else None
-        cards, tables = None, []
-        if len(sources) == 1:
-            profile = runner.profile(source, spec)
-        else:
-            from dataaudit.splits.report import split_cards, split_tables
-
-            profile, per_split = split_run.profile_splits(sources, spec, group_column, runner)
-            cards, tables = split_cards(per_split, profile.splits), split_tables(profile.splits, pack.checks.splits)
-        if sha256 is not None:
-            profile.source["sha256"] = sha256.result()
-    if model_rules is not None:
-        profile = model_step.with_label_quality(profile, model_rules, spec.tokens, getattr(runner, "jobs", jobs))
-    profile.source["problems"] = [asdict(p) for p in source.problems]
-    if text_columns:
-        profile = with_text(profile, profile_text_columns(unobserved, text_columns, target, pack.checks.text,
-                                                          tokenizer))
-    findings, statuses = run_checks(profile, pack)
+        digest = hasher.submit(file_sha256, Path(path)) if on_disk else None
+        profile, cards, tables = profile_tables(plan, runner, {**sources, next(iter(sources)): watched})
+        sha256 = None if digest is None else digest.result()
+    profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
+    profile = text_columns_profiled(plan, profile, reference)
+    findings, statuses = run_checks(profile, plan.pack)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
-    if len(sources) == 1 and path and Path(path).is_file():  # a file reads again alike; a stream may not
-        findings = quote_conflicting_rows(findings, unobserved, profile.features)
+    if len(sources) == 1 and on_disk:  # a file reads again alike; a stream may not
+        findings = quote_conflicting_rows(findings, reference, profile.features)
+    return table_report(plan, profile, findings, statuses, tables, cards, name=watched.name, sha256=sha256)
+
+
+def audit_fine_tuning_file(plan: Plan) -> Report:
+    """The one place a fine-tuning JSONL file is audited: its own profile and report."""
+    from dataaudit.text.report import audit_text_file
+
+    options = plan.options
+    chunk_lines = options.chunk_rows if "chunk_rows" in options.given() else None
+    assert plan.layout is not None
+    return audit_text_file(options.data, plan.layout, plan.loaded, strict=options.strict, tokenizer=options.tokenizer,
+                           chunk_lines=chunk_lines)
+
+
+def open_sources(plan: Plan, runner: Engine) -> dict[str, Source]:
+    """Every table of the plan opened for its pass, by split name, the reference first."""
+    o = plan.options
+    return {name: runner.open(data, delimiter=o.delimiter, encoding=o.encoding, chunk_rows=o.chunk_rows,
+                              bad_rows=o.bad_rows) for name, data in plan.datasets.items()}
+
+
+def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]
+                   ) -> tuple[Profile, dict[str, Any] | None, list[ReportTable]]:
+    """The one pass: the reference's profile, and with splits every split's card and the
+    comparison's tables."""
+    assert plan.spec is not None
+    if len(sources) == 1:
+        return runner.profile(next(iter(sources.values())), plan.spec), None, []
+    from dataaudit.splits.report import split_cards, split_tables
+
+    profile, per_split = split_run.profile_splits(sources, plan.spec, plan.options.group_column, runner)
+    return profile, split_cards(per_split, profile.splits), split_tables(profile.splits, plan.pack.checks.splits)
+
+
+def label_model(plan: Plan, profile: Profile, runner: Engine) -> Profile:
+    """The profile with the label model's findings, when `label_noise` asks for them."""
+    if plan.model_rules is None:
+        return profile
+    assert plan.spec is not None
+    return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, getattr(runner, "jobs", None))
+
+
+def text_columns_profiled(plan: Plan, profile: Profile, reference: Source) -> Profile:
+    """The profile with its text columns' profiles; `reference` is the source the validators
+    did not watch, so a second pass does not feed them again."""
+    columns = plan.options.text_columns
+    if not columns:
+        return profile
+    return with_text(profile, profile_text_columns(reference, columns, plan.target, plan.pack.checks.text,
+                                                   plan.options.tokenizer))
+
+
+def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses: list[CheckStatus],
+                 tables: list[ReportTable], cards: dict[str, Any] | None, *, name: str, sha256: str | None) -> Report:
+    """The report of a table or of splits; `sha256` is the digest of the file read, if it is one."""
     return Report(
-        source={k: v for k, v in profile.source.items() if k != "problems"} | {"name": source.name},
-        target=target,
-        rules={"name": loaded.name, "path": loaded.path},
-        strict=strict,
+        source=profile.source | ({"sha256": sha256} if sha256 is not None else {}) | {"name": name},
+        target=plan.target,
+        rules={"name": plan.loaded.name, "path": plan.loaded.path},
+        strict=plan.options.strict,
         dataset=dataset_summary(profile) | ({"splits": cards} if cards else {}),
         checks=statuses,
         findings=findings,
@@ -161,5 +182,3 @@ def audit(
         created_at=created_now(),
         profile=profile,
     )
-
-

@@ -17,7 +17,7 @@ class Rules(Section):
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
-    problems = profile.source.get("problems", [])
+    problems = profile.problems
     if not problems:
         return
     lines = [p["line"] for p in problems if p.get("line") is not None]

@@ -119,6 +119,8 @@ class Profile:
     text: list[TextProfile] = field(default_factory=list)
     sample: RowSample | None = None  # labelled rows for model-based checks, when asked for
     label_quality: LabelQuality | None = None  # model-based label findings, computed before the checks
+    #: rows the reader set aside (`bad_rows="skip"`), as the report lists them: known only after the pass
+    problems: list[dict[str, Any]] = field(default_factory=list)
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)

@@ -19,7 +19,7 @@ def split_cards(profiles: list[SplitProfile], comparison: SplitComparison) -> di
     return {
         s.name: {
             "reference": s.name == comparison.reference,
-            "source": {k: v for k, v in s.profile.source.items() if k != "problems"},
+            "source": dict(s.profile.source),
             "share": round(s.profile.rows / total, 6),
             **dataset_summary(s.profile),
         }

@@ -1,0 +1,82 @@
+"""The one table of where each option of `dataaudit.audit` applies and which engines run it.
+
+An input is one of three kinds: a single table (a CSV/TSV/Parquet/JSONL table, a DataFrame, an
+Arrow table), a dataset in splits (a reference table and others compared with it), or a
+fine-tuning text file (chat, prompt/completion or instruction JSONL). For each option the table
+lists the kinds it applies to and, per kind, the engines that can run it; the planner refuses
+anything else with one line naming the option. Teaching an engine a new input is one entry:
+the `engine` row says which engines can read each kind at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from dataaudit.engines import ENGINES
+
+TABLE, SPLITS, TEXT_FILE = "table", "splits", "text file"
+TABLES = (TABLE, SPLITS)
+EVERY_KIND = (TABLE, SPLITS, TEXT_FILE)
+LOCAL, SPARK = "local", "spark"
+EVERY_ENGINE = frozenset(ENGINES)
+
+
+def on(kinds: Iterable[str], engines: Iterable[str] = EVERY_ENGINE) -> Mapping[str, frozenset[str]]:
+    """The same engines for each of `kinds`."""
+    return {kind: frozenset(engines) for kind in kinds}
+
+
+@dataclass(frozen=True)
+class Capability:
+    """Where one option applies. `flag` is how the command line spells it ("" for an option of
+    the Python API only); `purpose` finishes "does not apply to ...: "; `runs` maps each input
+    kind it applies to onto the engines that can run it, and `engine_note` says why the others
+    cannot; `needs` names an option it does nothing without, wherever that one applies."""
+
+    flag: str
+    purpose: str
+    runs: Mapping[str, frozenset[str]]
+    engine_note: str = ""
+    needs: str | None = None
+
+    def spelled(self, name: str) -> str:
+        """The option as the command line and Python spell it: `--group-column (group_column)`."""
+        return f"{self.flag} ({name})" if self.flag else name
+
+
+_VALIDATORS_NOTE = "the validators see every batch in this process; use --engine local"
+
+CAPABILITIES: dict[str, Capability] = {
+    "target": Capability("--target", "it names the label column of a table", on(TABLES)),
+    "rules": Capability("--rules", "it is the rule pack", on(EVERY_KIND)),
+    "ignore_columns": Capability("--ignore-column", "it names columns of a table that are no features", on(TABLES)),
+    "strict": Capability("--strict", "it makes warnings fail the gate", on(EVERY_KIND)),
+    "delimiter": Capability("--delimiter", "it splits the fields of a CSV file", on(TABLES)),
+    "encoding": Capability("--encoding", "it decodes a table's text; a fine-tuning file is read as UTF-8",
+                           on(TABLES)),
+    "bad_rows": Capability("--bad-rows", "it says what a malformed row of a table does; a broken line of a "
+                                         "fine-tuning file is a text.format_errors finding", on(TABLES)),
+    "chunk_rows": Capability("", "it sizes the chunks the data is read in", on(EVERY_KIND)),
+    "splits": Capability("--split", "it adds splits of a table to compare with it", on(TABLES)),
+    "group_column": Capability("--group-column", "its values are compared across splits (give at least one more "
+                                                 "split of a table)", on([SPLITS])),
+    "schema": Capability("--schema", "it validates the columns of a table", on(TABLES, [LOCAL]), _VALIDATORS_NOTE),
+    "gx_suite": Capability("--gx-suite", "it validates the columns of a table", on(TABLES, [LOCAL]),
+                           _VALIDATORS_NOTE),
+    "engine": Capability("--engine", "it chooses where the pass runs",
+                         {TABLE: EVERY_ENGINE, SPLITS: frozenset([LOCAL]), TEXT_FILE: frozenset([LOCAL])},
+                         "splits are compared, and fine-tuning files read, by the local engine"),
+    "jobs": Capability("--jobs", "it spreads a table's pass over worker processes", on(TABLES, [LOCAL]),
+                       "Spark spreads the work by itself"),
+    "format_kind": Capability("--format-kind", "it says how to read a JSONL file", on(EVERY_KIND)),
+    "prompt_key": Capability("--prompt-key", "it names a key of a prompt/completion file", on([TEXT_FILE])),
+    "completion_key": Capability("--completion-key", "it names a key of a prompt/completion file", on([TEXT_FILE])),
+    "text_columns": Capability("--text-column", "it names free-text columns of a table; a fine-tuning file's "
+                                                "texts are checked already", on(TABLES)),
+    "tokenizer": Capability("--tokenizer", "it counts the tokens of texts", on(EVERY_KIND), needs="text_columns"),
+    "label_noise": Capability("--label-noise", "it fits a model to a table's label column", on(TABLES)),
+    "sample": Capability("--sample", "it sizes the label model's sample", on(TABLES), needs="label_noise"),
+    "folds": Capability("--folds", "it sets the label model's cross-validation folds", on(TABLES),
+                        needs="label_noise"),
+}

@@ -1,0 +1,65 @@
+"""Every option of `dataaudit.audit` in one typed value, and which of them the caller asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dataaudit.io import DEFAULT_CHUNK_ROWS
+
+if TYPE_CHECKING:
+    from dataaudit.engines import Engine
+    from dataaudit.rules.model import RulePack
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """The arguments of `dataaudit.audit`, with its defaults: an option differs from its default
+    exactly when the caller gave it, which is what the planner checks."""
+
+    data: Any
+    target: str | None = None
+    rules: str | Path | RulePack | None = "default"
+    ignore_columns: tuple[str, ...] | list[str] = ()
+    strict: bool = False
+    delimiter: str | None = None
+    encoding: str | None = None
+    bad_rows: str = "error"
+    chunk_rows: int = DEFAULT_CHUNK_ROWS
+    splits: dict[str, Any] | None = None
+    group_column: str | None = None
+    schema: Any = None
+    gx_suite: str | Path | None = None
+    engine: str | Engine | None = None
+    jobs: int | None = None
+    format_kind: str | None = None
+    prompt_key: str | None = None
+    completion_key: str | None = None
+    text_columns: tuple[str, ...] | list[str] = ()
+    tokenizer: str | Path | None = None
+    label_noise: bool = False
+    sample: int | None = None
+    folds: int | None = None
+
+    def given(self) -> list[str]:
+        """The options the caller asked for, in signature order (`data` is the input, no option).
+
+        `jobs` counts as asked for when an engine object carries more than one worker: the
+        command line sets `--jobs` on the engine it passes, not as `jobs=`.
+        """
+        asked = [f.name for f in fields(self) if f.name != "data" and _asked(getattr(self, f.name), f.default)]
+        if "jobs" not in asked and getattr(self.engine, "jobs", 1) != 1:
+            asked.append("jobs")
+        return asked
+
+
+def _asked(value: Any, default: Any) -> bool:
+    """Whether `value` asks for something its default does not; an empty mapping or list asks
+    for nothing (the command line passes `splits={}` when no `--split` is given)."""
+    if value is None or value is default:
+        return False
+    if isinstance(value, (Mapping, list, tuple)) and not value:
+        return False
+    return default is None or bool(value != default)

@@ -1,0 +1,145 @@
+"""From the options to a plan: the input kind, the engine, the target, the ignored columns and
+the profile spec, every option checked against `CAPABILITIES` before any data is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dataaudit.engines import ENGINES, is_spark_frame
+from dataaudit.errors import InputError
+from dataaudit.labelnoise import step as model_step
+from dataaudit.planning.capabilities import CAPABILITIES, SPLITS, TABLE, TEXT_FILE
+from dataaudit.planning.options import AuditOptions
+from dataaudit.profile.spec import ProfileSpec
+from dataaudit.rules.load import LoadedRules, load_rules
+from dataaudit.splits.run import name_splits
+from dataaudit.text.audit import text_layout
+
+if TYPE_CHECKING:
+    from dataaudit.checks.label_noise import Rules as ModelRules
+    from dataaudit.io import Source
+    from dataaudit.rules.model import RulePack
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one audit runs. `kind` is one of the capability table's input kinds; `layout` the
+    fine-tuning layout of a text file (chat, prompt-completion, instruction); `datasets` the
+    tables by split name, the reference first (none for a text file); `ignored` the columns that
+    are no features, each with the reason the report gives; `spec` what the pass computes."""
+
+    options: AuditOptions
+    loaded: LoadedRules
+    kind: str
+    layout: str | None
+    engine: str
+    datasets: dict[str, Any]
+    target: str | None = None
+    ignored: dict[str, str] = field(default_factory=dict)
+    spec: ProfileSpec | None = None
+    model_rules: ModelRules | None = None
+
+    @property
+    def pack(self) -> RulePack:
+        return self.loaded.rules
+
+
+def plan_audit(options: AuditOptions) -> Plan:
+    """The plan for `options`, or `InputError` naming the first option that does not apply to
+    the input or cannot run on the engine. Reads at most a JSONL file's first lines (to detect
+    its layout); no engine starts."""
+    layout, loaded = text_layout(options.data, options.format_kind, load_rules(options.rules), options.prompt_key,
+                                 options.completion_key)
+    datasets = {} if layout is not None else name_splits(options.data, options.splits)
+    kind = TEXT_FILE if layout is not None else SPLITS if len(datasets) > 1 else TABLE
+    engine = engine_name(options)
+    check_options(options, kind, engine, described(kind, layout))
+    if kind == TEXT_FILE:
+        return Plan(options, loaded, kind, layout, engine, datasets)
+    pack = loaded.rules
+    target = options.target if options.target is not None else pack.target
+    ignored = {c: "named in the rules (columns.ignore)" for c in pack.columns.ignore}
+    ignored.update({c: "named with --ignore-column" for c in options.ignore_columns})
+    if options.group_column is not None:
+        ignored.setdefault(options.group_column, "the group column of the splits")
+    model_rules = (model_step.settings(pack.checks.label_noise, options.sample, options.folds)
+                   if options.label_noise else None)
+    return Plan(options, loaded, kind, layout, engine, datasets, target, ignored,
+                profile_spec(pack, target, ignored, kind, model_rules), model_rules)
+
+
+def engine_name(options: AuditOptions) -> str:
+    """The engine that will run: the one named or passed, else Spark for a Spark DataFrame."""
+    engine = options.engine
+    if engine is None:
+        return "spark" if is_spark_frame(options.data) else "local"
+    name = engine if isinstance(engine, str) else engine.name
+    if name not in ENGINES:
+        raise InputError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    return name
+
+
+def described(kind: str, layout: str | None) -> str:
+    """The input kind as an error message names it."""
+    return {TABLE: "a single table", SPLITS: "a dataset in splits"}.get(kind) or f"a {layout} JSONL file"
+
+
+def check_options(options: AuditOptions, kind: str, engine: str, what: str) -> None:
+    """Refuse the first option given that does not apply to `kind`, cannot run on `engine`, or
+    lacks the option it needs; the engine itself is checked against the input first. A file is
+    named first: of several files audited with one set of options, it says which one."""
+    try:
+        _check_options(options, kind, engine, what)
+    except InputError as refused:
+        if isinstance(options.data, (str, Path)):
+            raise InputError(f"{options.data}: {refused}") from None
+        raise
+
+
+def _check_options(options: AuditOptions, kind: str, engine: str, what: str) -> None:
+    given = options.given()
+    reader = CAPABILITIES["engine"]
+    if engine not in reader.runs[kind]:
+        raise InputError(f"{reader.flag} {engine} (engine={engine!r}) cannot audit {what}: {reader.engine_note}")
+    for name in given:
+        capability = CAPABILITIES[name]
+        if kind not in capability.runs:
+            raise InputError(f"{capability.spelled(name)} does not apply to {what}: {capability.purpose}")
+        if engine not in capability.runs[kind]:
+            raise InputError(f"{capability.spelled(name)} cannot run on the {engine} engine: {capability.engine_note}")
+        needed = capability.needs
+        if needed is not None and needed not in given and kind in CAPABILITIES[needed].runs:
+            raise InputError(f"{capability.spelled(name)} needs {CAPABILITIES[needed].spelled(needed)} "
+                             f"on {what}: {capability.purpose}")
+
+
+def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], kind: str,
+                 model_rules: ModelRules | None) -> ProfileSpec:
+    """What the one pass computes: the statistics the checks of `kind` read."""
+    mv = pack.missing_values
+    return ProfileSpec(
+        target=target, ignored=tuple(ignored), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
+        sentinels=tuple(mv.sentinels), ignore_reasons=ignored, quantiles=kind == SPLITS,
+        sample=None if model_rules is None else model_step.sample_spec(model_rules),
+    )
+
+
+def require_columns(plan: Plan, sources: dict[str, Source]) -> None:
+    """Every column the plan names exists where it is read; the target is no ignored column.
+    Checked once the sources are open, before the pass: a typo costs no read of the data."""
+    reference = next(iter(sources.values()))
+    if plan.target is not None:
+        reference.require(plan.target, "target column")
+    for column in plan.ignored:
+        if column != plan.options.group_column:
+            reference.require(column, "ignored column")
+    if plan.options.group_column is not None:
+        for source in sources.values():
+            source.require(plan.options.group_column, "group column")
+    for column in plan.options.text_columns:
+        reference.require(column, "text column")
+    if plan.target in plan.ignored:
+        raise InputError(f"{reference.name}: column {plan.target!r} is both the target and ignored")
+
