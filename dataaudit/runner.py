@@ -74,7 +74,7 @@ def audit(
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
     rule pack's) with `folds`-fold cross-validation.
     """
-    from dataaudit.checks import run_checks
+    from dataaudit.checks import run_checks, statistics_needed
     from dataaudit.engines import get_engine
     from dataaudit.integrations.observe import collect, observed, validators
     from dataaudit.labelnoise import step as model_step
@@ -116,9 +116,11 @@ def audit(
         raise InputError(f"{source.name}: column {target!r} is both the target and ignored")
     mv = pack.missing_values
     model_rules = model_step.settings(pack.checks.label_noise, sample, folds) if label_noise else None
+    checked = "table" if len(sources) == 1 else "splits"
     spec = ProfileSpec(
         target=target, ignored=tuple(reasons), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
-        sentinels=tuple(mv.sentinels), ignore_reasons=reasons, quantiles=len(sources) > 1,
+        sentinels=tuple(mv.sentinels), ignore_reasons=reasons,
+        quantiles="quantiles" in statistics_needed(pack, checked),
         sample=None if model_rules is None else model_step.sample_spec(model_rules),
     )
     observers = validators(source.columns, pack, schema=schema, gx_suite=gx_suite)
@@ -144,7 +146,7 @@ def audit(
     if text_columns:
         profile = with_text(profile, profile_text_columns(unobserved, text_columns, target, pack.checks.text,
                                                           tokenizer))
-    findings, statuses = run_checks(profile, pack)
+    findings, statuses = run_checks(profile, pack, checked)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     if len(sources) == 1 and path and Path(path).is_file():  # a file reads again alike; a stream may not
         findings = quote_conflicting_rows(findings, unobserved, profile.features)
