@@ -45,9 +45,11 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     numeric = [c for c in profile.columns if c.role == "feature" and c.type in NUMERIC and c.present]
     spread = [c for c in numeric if c.percentiles and _iqr(c) > 0]
     if not spread:
-        reason = ("no numeric feature column" if not numeric else
-                  "no percentiles of the numeric columns were computed" if not any(c.percentiles for c in numeric)
-                  else "no numeric feature column has a spread between its quartiles")
+        reason = "no numeric feature column"
+        if numeric:
+            reason = ("no numeric feature column has a spread between its quartiles"
+                      if any(c.percentiles for c in numeric)
+                      else "no percentiles: the profile computes them only while a check that reads them is on")
         results.skip("numeric.outliers", reason)
         return
     for column in spread:
