@@ -111,22 +111,22 @@ def test_an_empty_column_and_missing_labels() -> None:
 
 
 # --------------------------------------------------------------------------- numeric.outliers
-TAIL = [float(k) for k in range(95)] + [10_000.0] * 6  # Q1 25, Q3 75: the upper far fence is 225
+TAIL = [float(k) for k in range(85)] + [10_000.0] * 16  # Q1 25, Q3 75: the upper far fence is 225
 
 
 def test_far_values_warn_with_their_share_and_fences() -> None:
     found, status = judged(make_profile(columns=[make_column("x", percentiles=TAIL)]))
     assert status["numeric.outliers"] == "warn"
     finding = found["numeric.outliers"]
-    # 1 - cdf(225), interpolated between the 94th percentile (94) and the 95th (10,000)
-    assert finding.observed == round(0.06 - 0.01 * (225 - 94) / (10_000 - 94), 6) and finding.threshold == 0.05
+    # 1 - cdf(225), interpolated between the 84th percentile (84) and the 85th (10,000)
+    assert finding.observed == round(0.16 - 0.01 * (225 - 84) / (10_000 - 84), 6) and finding.threshold == 0.1
     assert finding.details["fences"] == [-125.0, 225.0] and finding.details["below"] == 0.0
-    assert finding.message == ("Column 'x': about 6.0% of its values lie beyond 3 IQRs from its quartiles "
-                               "(below -125: 0%, above 225: 6.0%).")
+    assert finding.message == ("Column 'x': about 16% of its values lie beyond 3 IQRs from its quartiles "
+                               "(below -125: 0%, above 225: 16%).")
 
 
 def test_values_on_a_fence_are_not_beyond_it() -> None:
-    on_fence = [float(k) for k in range(95)] + [225.0] * 6
+    on_fence = [float(k) for k in range(85)] + [225.0] * 16
     _, status = judged(make_profile(columns=[make_column("x", percentiles=on_fence)]))
     assert status["numeric.outliers"] == "passed"
 
@@ -140,8 +140,10 @@ def test_a_wider_fence_or_an_even_spread_passes() -> None:
 @pytest.mark.parametrize(("column", "reason"), [
     (make_column("c", type="text"), "no numeric feature column"),
     (make_column("x"), "no percentiles: the profile computes them only while a check that reads them is on"),
-    (make_column("x", percentiles=[0.0] * 90 + [5.0] * 11), "no numeric feature column has a spread between its "
-                                                            "quartiles"),
+    (make_column("x", percentiles=[0.0] * 90 + [5.0] * 11), "no numeric feature column has 20 distinct values "
+                                                            "and a spread between its quartiles"),
+    (make_column("x", percentiles=TAIL, distinct=19), "no numeric feature column has 20 distinct values and a "
+                                                      "spread between its quartiles"),
     (make_column("id", role="ignored", percentiles=TAIL), "no numeric feature column"),
 ])
 def test_outliers_skip_saying_why(column: object, reason: str) -> None:

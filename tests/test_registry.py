@@ -32,7 +32,7 @@ def test_default_levels_are_read_from_the_section_model() -> None:
     assert REGISTRY["balance.minority_share"].levels(RulePack().checks) == {
         "min_class_share": MinLevels(warn=0.02, fail=0.002)}
     assert REGISTRY["numeric.outliers"].levels(RulePack().checks) == {
-        "max_outlier_share": MaxLevels(warn=0.05, fail=0.2), "fence_iqr": 3.0}
+        "max_outlier_share": MaxLevels(warn=0.1, fail=0.25), "fence_iqr": 3.0, "min_distinct": 20}
 
 
 def test_a_check_id_declared_twice_is_refused() -> None:

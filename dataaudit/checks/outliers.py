@@ -11,8 +11,10 @@ within the sketch's rank error (about 1.3%) past that, and to a percentile's wid
 a fence falls between two percentiles, as in the tails: an estimate, stated as one.
 
 A column whose quartiles coincide (IQR 0: mostly one value, such as a count that is usually
-zero) has no spread to measure distance in and is left out, as are columns of text, missing
-values only, or non-features. Far values are not wrong values, so the levels are loose: a
+zero) has no spread to measure distance in and is left out, and so is one with fewer than
+`min_distinct` distinct numbers: on a short scale (years of schooling, a 1-5 rating) the
+quartiles are a step apart and ordinary values lie "far". Columns of text, of missing values
+only, and non-features are not read. Far values are not wrong values, so the levels are loose: a
 heavy tail (incomes, counts) warns only when it holds a large share of the column.
 """
 
@@ -29,7 +31,7 @@ from dataaudit.profile.quantiles import cdf_at
 
 CHECKS = (
     Check("numeric.outliers", "Few values of a numeric feature column lie far outside its quartiles.", "outliers",
-          ("max_outlier_share", "fence_iqr"),
+          ("max_outlier_share", "fence_iqr", "min_distinct"),
           NoEquivalent("GX bounds a column by fixed values; these fences move with the column's own quartiles"),
           needs=frozenset({"quantiles"})),
 )
@@ -38,17 +40,19 @@ NUMERIC = ("integer", "float")
 
 class Rules(Section):
     fence_iqr: float = Field(3.0, gt=0, description="How many IQRs beyond the quartiles a value is far.")
-    max_outlier_share: MaxLevels = MaxLevels(warn=0.05, fail=0.2)
+    min_distinct: int = Field(20, ge=2, description="Columns with fewer distinct numbers are a short scale, "
+                                                    "left out.")
+    max_outlier_share: MaxLevels = MaxLevels(warn=0.1, fail=0.25)
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
     numeric = [c for c in profile.columns if c.role == "feature" and c.type in NUMERIC and c.present]
-    spread = [c for c in numeric if c.percentiles and _iqr(c) > 0]
+    spread = [c for c in numeric if c.percentiles and c.distinct >= rules.min_distinct and _iqr(c) > 0]
     if not spread:
         reason = "no numeric feature column"
         if numeric:
-            reason = ("no numeric feature column has a spread between its quartiles"
-                      if any(c.percentiles for c in numeric)
+            reason = (f"no numeric feature column has {rules.min_distinct} distinct values and a spread between "
+                      "its quartiles" if any(c.percentiles for c in numeric)
                       else "no percentiles: the profile computes them only while a check that reads them is on")
         results.skip("numeric.outliers", reason)
         return
