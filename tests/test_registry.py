@@ -14,6 +14,7 @@ from dataaudit.checks.registry import Check, Exports, NoEquivalent, registry
 from dataaudit.integrations.gx_export import EXPORTERS, export_suite, no_equivalent
 from dataaudit.levels import MaxLevels, MinLevels
 from dataaudit.rules.model import RulePack
+from tests.cli_helpers import invoke, run
 from tests.profiles import make_profile
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -112,3 +113,18 @@ def test_the_readme_check_table_lists_every_registered_check() -> None:
     section = README.read_text(encoding="utf-8").split("## What it checks", 1)[1].split("\n## ", 1)[0]
     listed = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", section))
     assert set(REGISTRY) <= listed, sorted(set(REGISTRY) - listed)
+
+
+def test_rules_checks_lists_every_declaration() -> None:
+    out, err = run(["rules", "checks"], 0)
+    assert err == "" and invoke(["rules", "checks"], 0)[0] == out
+    headers = [line.split("  ", 1)[0] for line in out.splitlines() if not line.startswith(" ")]
+    assert headers == list(REGISTRY)
+    block = out.split("numeric.outliers  ", 1)[1].split("\n")[:4]
+    assert block == [
+        "Few values of a numeric feature column lie far outside its quartiles.",
+        "  rules: checks.outliers: max_outlier_share, fence_iqr, min_distinct",
+        "  needs: quantiles; applies to: splits, table",
+        "  gx: none: GX bounds a column by fixed values; these fences move with the column's own quartiles",
+    ]
+    assert "  gx: expect_table_row_count_to_be_between" in out.split("size.rows  ", 1)[1]
