@@ -47,7 +47,10 @@ class CheckedRules(Protocol):
 
 def statistics_needed(rules: CheckedRules, kind: str) -> frozenset[str]:
     """The profile statistics beyond the base pass that the checks applying to `kind` and
-    switched on in `rules` read: what the profiling pass must compute, and nothing more."""
+    switched on in `rules` read. The audit keeps the quantile sketch exactly when this names it;
+    the split comparison, the text profile and the label model also need the input or a flag
+    that asks for them (`--split`, a JSONL file or `--text-column`, `--label-noise`), and the
+    checks reading them skip, saying so, without."""
     return frozenset().union(*(c.needs for c in REGISTRY.values()
                                if kind in c.applies_to and c.enabled(rules.checks)))
 
