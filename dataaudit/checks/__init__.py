@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, outliers, size, source, text
 from dataaudit.checks import splits as splits_family
 from dataaudit.checks.base import Results
-from dataaudit.checks.registry import Check, registry
+from dataaudit.checks.registry import KINDS, Check, registry
 from dataaudit.report.model import CheckStatus, Finding
 
 if TYPE_CHECKING:
@@ -59,6 +59,8 @@ def run_checks(profile: Profile, rules: CheckedRules,
                kind: str = "table") -> tuple[list[Finding], list[CheckStatus]]:
     """All findings, most severe first, and the status of every check; a check that does not
     apply to the input `kind` ("table", "splits", "text_file") is skipped saying so."""
+    if kind not in KINDS:
+        raise ValueError(f"input kind {kind!r} is none of {', '.join(KINDS)}")
     results = Results()
     for name, family in FAMILIES.items():
         if any(kind in check.applies_to for check in family.CHECKS):

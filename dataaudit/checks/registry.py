@@ -9,19 +9,17 @@ The family modules import it; it imports only the levels, a leaf below it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from dataaudit.levels import MaxLevels, MinLevels, Toggle
 
-Kind = Literal["table", "splits", "text_file"]
-Statistic = Literal["quantiles", "splits", "text", "label_quality"]
-
-#: How a skip reason names each input kind.
+#: The input kinds, as a skip reason names them.
 KINDS: dict[str, str] = {
     "table": "one table",
     "splits": "a dataset in splits (compare splits with --split NAME=PATH)",
     "text_file": "a fine-tuning JSONL file",
 }
+#: The profile statistics beyond the base pass a check may need.
 STATISTICS = frozenset({"quantiles", "splits", "text", "label_quality"})
 #: A table's checks also judge the reference split of a dataset in splits.
 TABLES: frozenset[str] = frozenset({"table", "splits"})

@@ -23,6 +23,7 @@ ACROSS = NoEquivalent("a GX suite validates one batch; this check compares the s
 
 
 def _check(check: str, description: str, fields: tuple[str, ...], *needs: str) -> Check:
+    """Split checks compare splits: they read the comparison and judge only a dataset in splits."""
     return Check(check, description, "splits", fields, ACROSS, needs=frozenset({"splits", *needs}),
                  applies_to=frozenset({"splits"}))
 
