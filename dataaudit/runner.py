@@ -110,7 +110,7 @@ def audit(
         sha256 = None if digest is None else digest.result()
     profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
     profile = text_columns_profiled(plan, profile, reference)
-    findings, statuses = run_checks(profile, plan.pack)
+    findings, statuses = run_checks(profile, plan.pack, plan.kind)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     if len(sources) == 1 and on_disk:  # a file reads again alike; a stream may not
         findings = quote_conflicting_rows(findings, reference, profile.features)

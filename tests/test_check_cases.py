@@ -18,6 +18,7 @@ import yaml
 
 import dataaudit
 from dataaudit.checks import REGISTRY
+from dataaudit.checks.registry import Exports, NoEquivalent
 from dataaudit.rules.model import RulePack
 
 CASE_DIR = Path(__file__).parent / "cases"
@@ -88,3 +89,11 @@ def test_every_case_names_registered_checks_and_known_statuses() -> None:
     for case in CASES:
         assert set(case["expect"]) <= set(REGISTRY), case["name"]
         assert set(case["expect"].values()) <= FIRING | CLEAN | {"skipped"}, case["name"]
+
+
+def test_every_registered_check_has_a_gx_decision() -> None:
+    """Declared by construction (`Check.gx` has no default and takes one of two types: see
+    tests/test_registry.py); this holds the registry to it, reasons included."""
+    undecided = [c.id for c in REGISTRY.values() if not isinstance(c.gx, (Exports, NoEquivalent))
+                 or (isinstance(c.gx, NoEquivalent) and not c.gx.reason.strip())]
+    assert not undecided, f"checks with no GX decision: {', '.join(undecided)}"

@@ -170,7 +170,7 @@ def test_groups_in_more_than_one_split(tmp_path: Path) -> None:
 def test_one_split_skips_the_split_checks() -> None:
     report = dataaudit.audit(DATA / "iris.csv", target="target")
     reasons = {c.reason for c in report.checks if c.check.startswith("splits.")}
-    assert reasons == {"the dataset comes as one split (compare splits with --split NAME=PATH)"}
+    assert reasons == {"for a dataset in splits (compare splits with --split NAME=PATH), not one table"}
     assert report.tables == []
 
 

@@ -1,8 +1,8 @@
 """The check families and the function that runs them all on a profile.
 
-Each family module declares `CHECKS` (stable id -> one-line description), a `Rules` section
-model with its default levels, and a pure `run(profile, rules, results)`. Adding a family is
-adding a module here; its section appears in rule packs under the same name.
+Each family module declares `CHECKS`, one `Check` (see `checks.registry`) per check, a `Rules`
+section model with its default levels, and a pure `run(profile, rules, results)`. Adding a
+family is adding a module here; its section appears in rule packs under the same name.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, size, source, text
+from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, outliers, size, source, text
 from dataaudit.checks import splits as splits_family
 from dataaudit.checks.base import Results
+from dataaudit.checks.registry import KINDS, TABLE, Check, registry
 from dataaudit.report.model import CheckStatus, Finding
 
 if TYPE_CHECKING:
@@ -26,23 +27,13 @@ FAMILIES: dict[str, ModuleType] = {
     "duplicates": duplicates,
     "labels": labels,
     "columns": columns,
+    "outliers": outliers,
     "splits": splits_family,
     "text": text,
     "label_noise": label_noise,
 }
 
-
-def _registry() -> dict[str, str]:
-    registry: dict[str, str] = {}
-    for family in FAMILIES.values():
-        for check, description in family.CHECKS.items():
-            if check in registry:
-                raise RuntimeError(f"check id {check!r} is declared twice")
-            registry[check] = description
-    return registry
-
-
-REGISTRY = _registry()
+REGISTRY: dict[str, Check] = registry([check for family in FAMILIES.values() for check in family.CHECKS])
 
 
 class CheckedRules(Protocol):
@@ -54,22 +45,40 @@ class CheckedRules(Protocol):
     def checks(self) -> Any: ...
 
 
-def run_checks(profile: Profile, rules: CheckedRules) -> tuple[list[Finding], list[CheckStatus]]:
-    """All findings, most severe first, and the status of every check."""
+def statistics_needed(rules: CheckedRules, kind: str) -> frozenset[str]:
+    """The profile statistics beyond the base pass that the checks applying to `kind` and
+    switched on in `rules` read. The audit keeps the quantile sketch exactly when this names it;
+    the split comparison, the text profile and the label model also need the input or a flag
+    that asks for them (`--split`, a JSONL file or `--text-column`, `--label-noise`), and the
+    checks reading them skip, saying so, without."""
+    return frozenset().union(*(c.needs for c in REGISTRY.values()
+                               if kind in c.applies_to and c.enabled(rules.checks)))
+
+
+def run_checks(profile: Profile, rules: CheckedRules,
+               kind: str = TABLE) -> tuple[list[Finding], list[CheckStatus]]:
+    """All findings, most severe first, and the status of every check; a check that does not
+    apply to the input `kind` ("table", "splits", "text_file") is skipped saying so."""
+    if kind not in KINDS:
+        raise ValueError(f"input kind {kind!r} is none of {', '.join(KINDS)}")
     results = Results()
     for name, family in FAMILIES.items():
-        family.run(profile, getattr(rules.checks, name), results)
-    findings = sorted(results.findings, key=lambda f: (-f.severity.rank, f.check, f.column or ""))
+        if any(kind in check.applies_to for check in family.CHECKS):
+            family.run(profile, getattr(rules.checks, name), results)
+    findings = sorted((f for f in results.findings if kind in REGISTRY[f.check].applies_to),
+                      key=lambda f: (-f.severity.rank, f.check, f.column or ""))
     worst: dict[str, Finding] = {}
     for finding in findings:
         worst.setdefault(finding.check, finding)
     statuses = []
-    for check, description in REGISTRY.items():
-        if check in worst:
-            status, reason = worst[check].severity.value, None
-        elif check in results.skipped:
-            status, reason = "skipped", results.skipped[check]
+    for check in REGISTRY.values():
+        if kind not in check.applies_to:
+            status, reason = "skipped", check.not_applicable(kind)
+        elif check.id in worst:
+            status, reason = worst[check.id].severity.value, None
+        elif check.id in results.skipped:
+            status, reason = "skipped", results.skipped[check.id]
         else:
             status, reason = "passed", None
-        statuses.append(CheckStatus(check, description, status, reason))
+        statuses.append(CheckStatus(check.id, check.description, status, reason))
     return findings, statuses

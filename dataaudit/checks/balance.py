@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct
+from dataaudit.checks.registry import Check, NoEquivalent
 from dataaudit.levels import MaxLevels, MinLevels, Section
 from dataaudit.profile.classes import class_counts
 from dataaudit.profile.model import Profile
 
-CHECKS = {
-    "balance.imbalance_ratio": "The largest class is not too many times the smallest.",
-    "balance.minority_share": "The smallest class is not too small a share of the rows.",
-}
+CHECKS = (
+    Check("balance.imbalance_ratio", "The largest class is not too many times the smallest.", "balance",
+          ("max_imbalance_ratio",), NoEquivalent("GX has no ratio between value counts")),
+    Check("balance.minority_share", "The smallest class is not too small a share of the rows.", "balance",
+          ("min_class_share",), NoEquivalent("GX has no share of the rarest value")),
+)
 
 
 class Rules(Section):
@@ -23,7 +26,7 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     counts = class_counts(label) if label is not None and label.tracked else {}
     if len(counts) < 2:
         for check in CHECKS:
-            results.skip(check, "fewer than two classes")
+            results.skip(check.id, "fewer than two classes")
         return
     (big, n_big), (small, n_small) = next(iter(counts.items())), list(counts.items())[-1]
     total = sum(counts.values())

@@ -5,14 +5,19 @@ from __future__ import annotations
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.registry import Check, Exports, NoEquivalent
 from dataaudit.levels import Section, Toggle
 from dataaudit.profile.model import ColumnProfile, Profile
 
-CHECKS = {
-    "columns.constant": "No feature column holds a single value.",
-    "columns.unique": "No feature column is unique per row, like an id that can leak the label.",
-    "columns.mixed_types": "Each feature column holds one kind of value (numbers or text).",
-}
+CHECKS = (
+    Check("columns.constant", "No feature column holds a single value.", "columns", ("constant",),
+          Exports(("expect_column_unique_value_count_to_be_between",))),
+    Check("columns.unique", "No feature column is unique per row, like an id that can leak the label.", "columns",
+          ("unique", "unique_min_share", "unique_min_rows"),
+          NoEquivalent("the audit's id detection weighs value kinds and a minimum row count")),
+    Check("columns.mixed_types", "Each feature column holds one kind of value (numbers or text).", "columns",
+          ("mixed_types",), NoEquivalent("GX has no per-value kind of a column")),
+)
 
 
 class Rules(Section):

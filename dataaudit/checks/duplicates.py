@@ -6,15 +6,22 @@ from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.feature_space import FeatureSpace, feature_space
+from dataaudit.checks.registry import Check, Exports
 from dataaudit.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.wording import plural, verb
 
-CHECKS = {
-    "duplicates.rows": "Few rows are exact copies of an earlier row.",
-    "duplicates.features": "Few rows repeat an earlier row's features and label while differing only in "
-                           "ignored columns (ids, timestamps).",
-}
+UNIQUE_ROWS = ("expect_compound_columns_to_be_unique",)
+CHECKS = (
+    Check("duplicates.rows", "Few rows are exact copies of an earlier row.", "duplicates",
+          ("max_duplicate_row_share", "intrinsic"),
+          Exports(UNIQUE_ROWS, partly="GX counts every copy of a repeated row, the audit the repeats after the "
+                                      "first; exported only at level 0, where both agree")),
+    Check("duplicates.features", "Few rows repeat an earlier row's features and label while differing only in "
+                                 "ignored columns (ids, timestamps).", "duplicates",
+          ("max_feature_duplicate_share", "intrinsic"),
+          Exports(UNIQUE_ROWS, partly="as duplicates.rows, over the feature columns")),
+)
 HINT = "Duplicates over-weight some examples and leak between splits; `dataaudit clean` drops them."
 INTRINSIC_HINT = ("Set `duplicates: keep` in the rule pack's `preprocess:` section: otherwise `dataaudit clean` "
                   "drops every repeat, and with it most of the data.")
@@ -31,12 +38,12 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     d = profile.duplicates
     if not n:
         for check in CHECKS:
-            results.skip(check, "no rows")
+            results.skip(check.id, "no rows")
         return
     space = feature_space(profile)
     if space.intrinsic and rules.intrinsic is Toggle.OFF:
         for check in CHECKS:
-            results.skip(check, f"repeats are intrinsic: {space.describe()}")
+            results.skip(check.id, f"repeats are intrinsic: {space.describe()}")
         return
     judged = _Judged(space, rules.intrinsic, results)
     judged.judge("duplicates.rows", rules.max_duplicate_row_share, d.exact_rows, n,

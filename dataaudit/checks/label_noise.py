@@ -12,16 +12,22 @@ from typing import Literal
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.registry import Check, NoEquivalent
 from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
 from dataaudit.profile.label_quality import LabelQuality
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Severity
 
-CHECKS = {
-    "labels.suspected": "Few rows look mislabelled to a cross-validated model (confident learning).",
-    "labels.noise_rate": "No class has a high estimated share of wrong labels.",
-    "baseline.learnability": "A cross-validated model beats a majority-class guess by a clear margin.",
-}
+BY_MODEL = NoEquivalent("a cross-validated model's verdict, not a property of the values GX can state")
+NEEDS = frozenset({"label_quality"})
+CHECKS = (
+    Check("labels.suspected", "Few rows look mislabelled to a cross-validated model (confident learning).",
+          "label_noise", ("suspected", "max_noise_rate", "fail_needs_margin_over_chance"), BY_MODEL, needs=NEEDS),
+    Check("labels.noise_rate", "No class has a high estimated share of wrong labels.", "label_noise",
+          ("max_class_noise_rate",), BY_MODEL, needs=NEEDS),
+    Check("baseline.learnability", "A cross-validated model beats a majority-class guess by a clear margin.",
+          "label_noise", ("min_f1_gain",), BY_MODEL, needs=NEEDS),
+)
 
 FilterBy = Literal["prune_by_noise_rate", "prune_by_class", "both", "confident_learning", "predicted_neq_given",
                    "low_normalized_margin", "low_self_confidence"]
@@ -53,7 +59,7 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         reason = quality.skipped
     if reason is not None:
         for check in CHECKS:
-            results.skip(check, reason)
+            results.skip(check.id, reason)
         return
     column = profile.label.column
     _suspected(quality, rules, results, column)

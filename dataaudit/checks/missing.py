@@ -7,16 +7,22 @@ import math
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.registry import Check, Exports, NoEquivalent
 from dataaudit.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.wording import plural, verb
 
-CHECKS = {
-    "missing.column_share": "Each feature column has few missing values (nulls and disguised tokens).",
-    "missing.empty_column": "No column is entirely empty.",
-    "missing.rows": "Few rows miss most of their fields.",
-    "missing.target": "Every row has a label.",
-}
+NOT_NULL = Exports(("expect_column_values_to_not_be_null",))
+CHECKS = (
+    Check("missing.column_share", "Each feature column has few missing values (nulls and disguised tokens).",
+          "missing", ("max_column_share",), NOT_NULL),
+    Check("missing.empty_column", "No column is entirely empty.", "missing", ("empty_column",),
+          Exports(("expect_column_unique_value_count_to_be_between",))),
+    Check("missing.rows", "Few rows miss most of their fields.", "missing",
+          ("mostly_missing_row", "max_mostly_missing_rows_share"),
+          NoEquivalent("GX has no per-row share of missing values")),
+    Check("missing.target", "Every row has a label.", "missing", ("max_missing_target_share",), NOT_NULL),
+)
 HINT = "`dataaudit clean` turns disguised tokens into nulls; then impute or drop the rows."
 
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from dataaudit.checks.base import Results
+from dataaudit.checks.registry import EVERY_KIND, Check, Exports, NoEquivalent
 from dataaudit.levels import MinLevels, Section, Toggle
 from dataaudit.profile.classes import class_counts
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Severity
 from dataaudit.wording import plural
 
-CHECKS = {
-    "size.rows": "The dataset has enough rows.",
-    "size.classes": "The target has at least two classes.",
-    "size.rows_per_class": "Every class has enough rows to learn and to evaluate.",
-    "size.rows_per_feature": "There are enough rows per feature column.",
-}
+ROW_COUNT = Exports(("expect_table_row_count_to_be_between",))
+CHECKS = (
+    Check("size.rows", "The dataset has enough rows.", "size", ("min_rows",), ROW_COUNT, applies_to=EVERY_KIND),
+    Check("size.classes", "The target has at least two classes.", "size", ("single_class",),
+          Exports(("expect_column_unique_value_count_to_be_between",))),
+    Check("size.rows_per_class", "Every class has enough rows to learn and to evaluate.", "size",
+          ("min_rows_per_class",), NoEquivalent("GX has no per-class row count")),
+    Check("size.rows_per_feature", "There are enough rows per feature column.", "size", ("min_rows_per_feature",),
+          ROW_COUNT),
+)
 
 
 class Rules(Section):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataaudit.checks.base import Results
+from dataaudit.checks.registry import Check, NoEquivalent
 from dataaudit.levels import Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.wording import plural, verb
 
-CHECKS = {
-    "source.bad_rows": "Every row of the file could be read.",
-}
+CHECKS = (
+    Check("source.bad_rows", "Every row of the file could be read.", "source", ("bad_rows",),
+          NoEquivalent("GX sees only the rows a reader could parse")),
+)
 
 
 class Rules(Section):

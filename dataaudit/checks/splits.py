@@ -12,25 +12,46 @@ as info, saying the split is too small to tell.
 from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.registry import SPLITS, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.profile.splits import SplitComparison
 from dataaudit.report.model import Severity
 from dataaudit.wording import plural, verb
 
-CHECKS = {
-    "splits.schema": "Every split has the reference's columns, with the same types.",
-    "splits.leakage": "No row of another split repeats the features of a reference (training) row.",
-    "splits.leakage_labels": "No leaked row carries a label other than its reference copy's.",
-    "splits.group_leakage": "No group of the group column has rows in more than one split.",
-    "splits.classes": "Every split has the reference's classes and no class the reference lacks.",
-    "splits.label_shift": "Class shares of every split stay close to the reference's (Jensen-Shannon).",
-    "splits.numeric_drift": "Numeric features keep their distribution (PSI on the reference's decile bins).",
-    "splits.categorical_drift": "Categorical features keep their distribution (Jensen-Shannon divergence).",
-    "splits.unseen_categories": "No split carries categories the reference never saw.",
-    "splits.missing_shift": "The share of missing values of every column stays close to the reference's.",
-    "splits.size": "Every split has enough rows per class to measure per-class metrics.",
-}
+ACROSS = NoEquivalent("a GX suite validates one batch; this check compares the splits")
+
+
+def _check(check: str, description: str, fields: tuple[str, ...], *needs: str) -> Check:
+    """Split checks compare splits: they read the comparison and judge only a dataset in splits."""
+    return Check(check, description, "splits", fields, ACROSS, needs=frozenset({"splits", *needs}),
+                 applies_to=frozenset({SPLITS}))
+
+
+CHECKS = (
+    _check("splits.schema", "Every split has the reference's columns, with the same types.",
+           ("missing_column", "extra_column", "type_change")),
+    _check("splits.leakage", "No row of another split repeats the features of a reference (training) row.",
+           ("max_leaked_row_share",)),
+    _check("splits.leakage_labels", "No leaked row carries a label other than its reference copy's.",
+           ("leaked_label_conflicts",)),
+    _check("splits.group_leakage", "No group of the group column has rows in more than one split.",
+           ("max_shared_group_row_share",)),
+    _check("splits.classes", "Every split has the reference's classes and no class the reference lacks.",
+           ("missing_class", "unseen_class")),
+    _check("splits.label_shift", "Class shares of every split stay close to the reference's (Jensen-Shannon).",
+           ("max_label_divergence", "significance")),
+    _check("splits.numeric_drift", "Numeric features keep their distribution (PSI on the reference's decile bins).",
+           ("max_psi", "significance"), "quantiles"),
+    _check("splits.categorical_drift", "Categorical features keep their distribution (Jensen-Shannon divergence).",
+           ("max_categorical_divergence", "significance")),
+    _check("splits.unseen_categories", "No split carries categories the reference never saw.",
+           ("max_unseen_category_share",)),
+    _check("splits.missing_shift", "The share of missing values of every column stays close to the reference's.",
+           ("max_missing_share_change", "significance")),
+    _check("splits.size", "Every split has enough rows per class to measure per-class metrics.",
+           ("min_rows_per_class",)),
+)
 
 
 class Rules(Section):
@@ -52,11 +73,7 @@ class Rules(Section):
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
-    comparison = profile.splits
-    if not isinstance(comparison, SplitComparison):
-        for check in CHECKS:
-            results.skip(check, "the dataset comes as one split (compare splits with --split NAME=PATH)")
-        return
+    comparison: SplitComparison = profile.splits  # the runner runs this family on a dataset in splits only
     _schema(comparison, rules, results)
     _leakage(comparison, rules, results)
     _groups(comparison, rules, results)

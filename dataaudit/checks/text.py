@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, Section
 from dataaudit.report.model import Severity
 from dataaudit.wording import plural, verb
@@ -19,20 +20,33 @@ if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
     from dataaudit.profile.text import TextProfile
 
-CHECKS = {
-    "text.format_errors": "Every line of a fine-tuning file is a well-formed example a trainer accepts "
-                          "(one finding per error kind).",
-    "text.metadata": "Top-level keys a fine-tuning layout does not read (id, source, category) are named as "
-                     "metadata.",
-    "text.empty": "Few texts in a text column are empty or whitespace-only.",
-    "text.duplicates": "Few texts or conversations are exact copies of an earlier one.",
-    "text.near_duplicates": "Few texts or conversations are near copies of an earlier one (MinHash LSH).",
-    "text.conflicts": "A prompt is not answered differently by different examples; a text does not carry "
-                      "different labels.",
-    "text.too_long": "Few examples are longer than the token limit.",
-    "text.markup": "Few texts carry HTML entities or markup left over from scraping.",
-    "text.length_outliers": "Few texts are far shorter or longer than the rest.",
-}
+IN_TEXT = NoEquivalent("GX validates table columns; it has no notion of examples, conversations or tokens")
+
+
+def _check(check: str, description: str, fields: tuple[str, ...]) -> Check:
+    """Text checks judge a fine-tuning file and a table's text columns alike."""
+    return Check(check, description, "text", fields, IN_TEXT, needs=frozenset({"text"}), applies_to=EVERY_KIND)
+
+
+CHECKS = (
+    _check("text.format_errors", "Every line of a fine-tuning file is a well-formed example a trainer accepts "
+                                 "(one finding per error kind).",
+           ("max_format_error_share", "allowed_roles", "allowed_keys", "allowed_message_keys", "prompt_key",
+            "completion_key")),
+    _check("text.metadata", "Top-level keys a fine-tuning layout does not read (id, source, category) are named "
+                            "as metadata.", ("allowed_keys",)),
+    _check("text.empty", "Few texts in a text column are empty or whitespace-only.", ("max_empty_share",)),
+    _check("text.duplicates", "Few texts or conversations are exact copies of an earlier one.",
+           ("max_duplicate_share",)),
+    _check("text.near_duplicates", "Few texts or conversations are near copies of an earlier one (MinHash LSH).",
+           ("max_near_duplicate_share", "near_duplicate_threshold", "num_perm")),
+    _check("text.conflicts", "A prompt is not answered differently by different examples; a text does not carry "
+                             "different labels.", ("max_conflicting_share",)),
+    _check("text.too_long", "Few examples are longer than the token limit.", ("max_over_limit_share", "max_tokens")),
+    _check("text.markup", "Few texts carry HTML entities or markup left over from scraping.", ("max_markup_share",)),
+    _check("text.length_outliers", "Few texts are far shorter or longer than the rest.",
+           ("max_length_outlier_share", "length_outlier_iqr")),
+)
 NO_TEXT = ("no text to audit: give a chat, prompt/completion or instruction JSONL file, or name text "
            "columns with --text-column")
 
@@ -67,7 +81,7 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     texts: list[TextProfile] = profile.text
     if not texts:
         for check in CHECKS:
-            results.skip(check, NO_TEXT)
+            results.skip(check.id, NO_TEXT)
         return
     for text in texts:
         _run_one(text, rules, results)

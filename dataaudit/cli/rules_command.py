@@ -25,6 +25,24 @@ def rules_list() -> None:
         click.echo(f"{name:16} {parse_file(path).description}")
 
 
+@rules.command("checks")
+@reports_errors
+def rules_checks() -> None:
+    """Every check: the rule fields it reads, the statistics it needs, the inputs it applies to,
+    and the GX expectations it exports to or why there are none."""
+    from dataaudit.checks import REGISTRY
+    from dataaudit.checks.registry import Exports
+
+    for check in REGISTRY.values():
+        gx = (", ".join(check.gx.types) + (f" (partly: {check.gx.partly})" if check.gx.partly else "")
+              if isinstance(check.gx, Exports) else f"none: {check.gx.reason}")
+        needs, kinds = ", ".join(sorted(check.needs)) or "-", ", ".join(sorted(check.applies_to))
+        click.echo(f"{check.id}  {check.description}\n"
+                   f"  rules: checks.{check.section}: {', '.join(check.fields) or '-'}\n"
+                   f"  needs: {needs}; applies to: {kinds}\n"
+                   f"  gx: {gx}")
+
+
 @rules.command("show")
 @click.argument("pack")
 @reports_errors

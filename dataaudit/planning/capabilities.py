@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from dataaudit.checks.registry import SPLITS, TABLE, TEXT_FILE
 from dataaudit.engines import ENGINES
 
-TABLE, SPLITS, TEXT_FILE = "table", "splits", "text file"
 TABLES = (TABLE, SPLITS)
 EVERY_KIND = (TABLE, SPLITS, TEXT_FILE)
 LOCAL, SPARK = "local", "spark"

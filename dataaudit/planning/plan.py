@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dataaudit.checks import statistics_needed
 from dataaudit.engines import ENGINES, is_spark_frame
 from dataaudit.errors import InputError
 from dataaudit.labelnoise import step as model_step
@@ -121,7 +122,8 @@ def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], ki
     mv = pack.missing_values
     return ProfileSpec(
         target=target, ignored=tuple(ignored), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
-        sentinels=tuple(mv.sentinels), ignore_reasons=ignored, quantiles=kind == SPLITS,
+        sentinels=tuple(mv.sentinels), ignore_reasons=ignored,
+        quantiles="quantiles" in statistics_needed(pack, kind),
         sample=None if model_rules is None else model_step.sample_spec(model_rules),
     )
 

@@ -72,3 +72,23 @@ class QuantileSketch:
         from datasketches import kll_doubles_sketch
 
         self._sketch = kll_doubles_sketch.deserialize(state)
+
+
+def cdf_at(percentiles: list[float], points: np.ndarray) -> np.ndarray:
+    """Share of values <= each point, read off a column's percentiles (0, 1, ..., 100).
+
+    Between two percentiles the share is interpolated linearly; at a value many percentiles
+    share (a discrete column), it is the highest of them, as a cumulative distribution is.
+    """
+    grid = np.asarray(percentiles, dtype=np.float64)
+    ranks = np.linspace(0.0, 1.0, grid.size)
+    right = np.searchsorted(grid, points, side="right")
+    out = np.empty(points.shape, dtype=np.float64)
+    below, above = right == 0, right >= grid.size
+    out[below], out[above] = 0.0, 1.0
+    inside = ~below & ~above
+    i = right[inside]
+    lo, hi = grid[i - 1], grid[i]
+    step = np.where(hi > lo, (points[inside] - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0)
+    out[inside] = ranks[i - 1] + step * (ranks[i] - ranks[i - 1])
+    return out

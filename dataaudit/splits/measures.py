@@ -14,6 +14,8 @@ import math
 
 import numpy as np
 
+from dataaudit.profile.quantiles import cdf_at
+
 #: floor for an empty bin's share in PSI, which would otherwise be infinite
 PSI_EPSILON = 1e-4
 
@@ -52,26 +54,6 @@ def psi_noise(bins: int, n_a: int, n_b: int) -> float:
 def js_noise(categories: int, n_a: int, n_b: int) -> float:
     n = effective_size(n_a, n_b)
     return (categories - 1) / (8 * n * math.log(2)) if n else math.inf
-
-
-def cdf_at(percentiles: list[float], points: np.ndarray) -> np.ndarray:
-    """Share of values <= each point, read off a column's percentiles (0, 1, ..., 100).
-
-    Between two percentiles the share is interpolated linearly; at a value many percentiles
-    share (a discrete column), it is the highest of them, as a cumulative distribution is.
-    """
-    grid = np.asarray(percentiles, dtype=np.float64)
-    ranks = np.linspace(0.0, 1.0, grid.size)
-    right = np.searchsorted(grid, points, side="right")
-    out = np.empty(points.shape, dtype=np.float64)
-    below, above = right == 0, right >= grid.size
-    out[below], out[above] = 0.0, 1.0
-    inside = ~below & ~above
-    i = right[inside]
-    lo, hi = grid[i - 1], grid[i]
-    step = np.where(hi > lo, (points[inside] - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0)
-    out[inside] = ranks[i - 1] + step * (ranks[i] - ranks[i - 1])
-    return out
 
 
 def bin_edges(percentiles: list[float], bins: int = 10) -> np.ndarray:

@@ -1,5 +1,5 @@
-"""A fine-tuning JSONL file's report: the text profile, judged by the text checks and the
-size check; the table checks do not apply and say so."""
+"""A fine-tuning JSONL file's report: the text profile, judged by the checks that declare they
+apply to a fine-tuning file (the text checks and the size check); the others say they do not."""
 
 from __future__ import annotations
 
@@ -10,13 +10,11 @@ from dataaudit.io.digest import file_sha256
 from dataaudit.profile.model import DuplicateProfile, Profile
 from dataaudit.profile.text import TextProfile
 from dataaudit.report.dataset import dataset_summary
-from dataaudit.report.model import CheckStatus, Report, created_now
+from dataaudit.report.model import Report, created_now
 from dataaudit.rules.load import LoadedRules
 from dataaudit.text.audit import layout_of, profile_text_file
 from dataaudit.text.quotes import quote_conflicts
 from dataaudit.text.tables import text_tables
-
-APPLY = ("text.", "size.rows")
 
 
 def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict: bool = False,
@@ -33,14 +31,14 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
 def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, *, strict: bool = False) -> Report:
     """The report of a profiled fine-tuning file; `source` says which (path, format, kind, bytes)."""
     from dataaudit.checks import run_checks
+    from dataaudit.checks.registry import TEXT_FILE
     from dataaudit.version import __version__
 
     kind = source["kind"]
     profile = Profile(rows=text.records, columns=[], features=[], ignored={}, label=None,
                       duplicates=DuplicateProfile(0, [], 0, [], 0, 0, []), missing_per_row=[],
                       missing_per_row_examples={}, source=source, text=[text])
-    findings, statuses = run_checks(profile, loaded.rules)
-    reason = f"a table check; a {kind} JSONL file is audited by the text checks"
+    findings, statuses = run_checks(profile, loaded.rules, TEXT_FILE)
     return Report(
         source=source | {"name": source["path"]},
         target=None,
@@ -52,9 +50,8 @@ def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, 
             "copies": {"exact": text.duplicates, "near": text.near_duplicates,
                        "conflicting_answers": text.conflict_records},
         },
-        checks=[s if s.check.startswith(APPLY) else CheckStatus(s.check, s.description, "skipped", reason)
-                for s in statuses],
-        findings=[f for f in findings if f.check.startswith(APPLY)],
+        checks=statuses,
+        findings=findings,
         tables=text_tables([text]),
         tool={"name": "dataaudit", "version": __version__},
         created_at=created_now(),
