@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.digest import file_sha256
+from dataaudit.report.cards import RulesInfo, SourceInfo, ToolInfo
 from dataaudit.report.model import Report, created_now
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -149,15 +150,15 @@ def audit(
     if len(sources) == 1 and path and Path(path).is_file():  # a file reads again alike; a stream may not
         findings = quote_conflicting_rows(findings, unobserved, profile.features)
     return Report(
-        source={k: v for k, v in profile.source.items() if k != "problems"} | {"name": source.name},
+        source=SourceInfo.from_info(profile.source, name=source.name),
         target=target,
-        rules={"name": loaded.name, "path": loaded.path},
+        rules=RulesInfo(name=loaded.name, path=loaded.path),
         strict=strict,
-        dataset=dataset_summary(profile) | ({"splits": cards} if cards else {}),
+        dataset=dataset_summary(profile, splits=cards),
         checks=statuses,
         findings=findings,
         tables=tables + text_tables(profile.text) + model_step.tables(profile.label_quality),
-        tool={"name": "dataaudit", "version": __version__},
+        tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,
     )

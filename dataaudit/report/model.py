@@ -1,18 +1,23 @@
 """The one report model. Renderers format it; nothing downstream recomputes a statistic.
 
-`Report.to_dict()` is the JSON contract for pipelines; `SCHEMA_VERSION` changes with any
-incompatible change to its shape (see docs/report-schema.md).
+`Report.to_dict()` is the JSON contract for pipelines: a `ReportDocument`, whose generated JSON
+Schema is committed as report.schema.json. `SCHEMA_VERSION` changes with any incompatible change
+to its shape (see docs/report-schema.md).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
 
-from dataaudit.errors import AuditFailed
+from pydantic import TypeAdapter, ValidationError, with_config
+
+from dataaudit.errors import AuditFailed, quoted
 from dataaudit.levels import Severity
+from dataaudit.report.cards import STRICT, DatasetCard, RulesInfo, SourceInfo, ToolInfo, plain
 
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
@@ -20,6 +25,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = "1.0"
 
 
+@with_config(STRICT)
 @dataclass(frozen=True)
 class Finding:
     """One observation with its numbers: what a person needs to find and fix the rows."""
@@ -37,25 +43,25 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Finding:
-        return cls(**{**data, "severity": Severity(data["severity"])})
+        return plain(self)
 
 
+#: a check's outcome: `passed`, the severity of its worst finding, or `skipped` (with a reason)
+Status = Literal["passed", "info", "warn", "fail", "skipped"]
+
+
+@with_config(STRICT)
 @dataclass(frozen=True)
 class CheckStatus:
     """Every check that was considered: `passed`, its worst severity, or `skipped` with why."""
 
     check: str
     description: str
-    status: str
+    status: Status
     reason: str | None = None
 
 
+@with_config(STRICT)
 @dataclass(frozen=True)
 class ReportTable:
     """A table a feature adds beside the findings (per-split class shares, suspected rows, ...).
@@ -73,15 +79,15 @@ class ReportTable:
 
 @dataclass
 class Report:
-    source: dict[str, Any]
+    source: SourceInfo
     target: str | None
-    rules: dict[str, Any]
+    rules: RulesInfo
     strict: bool
-    dataset: dict[str, Any]
+    dataset: DatasetCard
     checks: list[CheckStatus]
     findings: list[Finding]
+    tool: ToolInfo
     tables: list[ReportTable] = field(default_factory=list)
-    tool: dict[str, str] = field(default_factory=dict)
     created_at: str = ""
     schema_version: str = SCHEMA_VERSION
     # the profile an in-process audit judged (None for a report read back from JSON): what
@@ -111,38 +117,70 @@ class Report:
             raise AuditFailed(self)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema_version": self.schema_version,
-            "tool": self.tool,
-            "created_at": self.created_at,
-            "passed": self.passed,
-            "strict": self.strict,
-            "counts": self.counts,
-            "source": self.source,
-            "target": self.target,
-            "rules": self.rules,
-            "dataset": self.dataset,
-            "checks": [asdict(c) for c in self.checks],
-            "findings": [f.to_dict() for f in self.findings],
-            "tables": [asdict(t) for t in self.tables],
-        }
+        return plain(ReportDocument(
+            schema_version=self.schema_version, tool=self.tool, created_at=self.created_at, passed=self.passed,
+            strict=self.strict, counts=self.counts, source=self.source, target=self.target, rules=self.rules,
+            dataset=self.dataset, checks=self.checks, findings=self.findings, tables=self.tables,
+        ))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
-        """Rebuild a report from its JSON form, e.g. to render a saved report again."""
-        return cls(
-            source=data["source"],
-            target=data["target"],
-            rules=data["rules"],
-            strict=data["strict"],
-            dataset=data["dataset"],
-            checks=[CheckStatus(**c) for c in data["checks"]],
-            findings=[Finding.from_dict(f) for f in data["findings"]],
-            tables=[ReportTable(**t) for t in data.get("tables", [])],
-            tool=data.get("tool", {}),
-            created_at=data.get("created_at", ""),
-            schema_version=data.get("schema_version", SCHEMA_VERSION),
-        )
+        """Rebuild a report from its JSON form, e.g. to render a saved report again.
+
+        Raises `ReportFormatError` (one line) for a schema_version of another major or a
+        document that is not this version's report."""
+        version = str(data.get("schema_version", ""))
+        if version.split(".")[0] != MAJOR:
+            raise ReportFormatError(f"report schema_version {quoted(version, 40)} cannot be read by this dataaudit, "
+                                    f"which reads {MAJOR}.x")
+        try:
+            doc = _document_adapter().validate_python(data)
+        except ValidationError as exc:
+            raise ReportFormatError(f"not a valid dataaudit JSON report ({_first_error(exc)})") from None
+        return cls(source=doc.source, target=doc.target, rules=doc.rules, strict=doc.strict, dataset=doc.dataset,
+                   checks=doc.checks, findings=doc.findings, tables=doc.tables, tool=doc.tool,
+                   created_at=doc.created_at, schema_version=doc.schema_version)
+
+
+MAJOR = SCHEMA_VERSION.split(".")[0]
+
+
+class ReportFormatError(ValueError):
+    """A dict that `Report.from_dict` cannot read as a report; its message is one line."""
+
+
+@with_config(STRICT)
+@dataclass(frozen=True)
+class ReportDocument:
+    """The JSON form of a report, key for key in the order written: what `Report.to_dict` writes,
+    `Report.from_dict` reads back and the committed JSON Schema is generated from."""
+
+    schema_version: str
+    tool: ToolInfo
+    created_at: str  # UTC, ISO 8601
+    passed: bool  # the gate's verdict
+    strict: bool  # whether warnings failed the gate
+    counts: dict[Severity, int]  # findings per severity
+    source: SourceInfo
+    target: str | None
+    rules: RulesInfo
+    dataset: DatasetCard
+    checks: list[CheckStatus]
+    findings: list[Finding]  # most severe first
+    tables: list[ReportTable] = field(default_factory=list)  # written always; absent from reports of 1.0 before them
+
+
+@cache
+def _document_adapter() -> TypeAdapter[ReportDocument]:
+    return TypeAdapter(ReportDocument)
+
+
+def _first_error(exc: ValidationError) -> str:
+    """`dataset.rows: Field required`: the first problem, on one line, where it is."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "the report"
+    more = f"; {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
+    return f"{where}: {error['msg']}{more}"[:300]
 
 
 def created_now() -> str:
