@@ -11,9 +11,9 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import TypeAdapter, ValidationError, with_config
+from pydantic import Field, TypeAdapter, ValidationError, with_config
 
 from dataaudit.errors import AuditFailed, quoted
 from dataaudit.levels import Severity
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
 
 SCHEMA_VERSION = "1.0"
+MAJOR = SCHEMA_VERSION.split(".")[0]
 
 
 @with_config(STRICT)
@@ -142,9 +143,6 @@ class Report:
                    created_at=doc.created_at, schema_version=doc.schema_version)
 
 
-MAJOR = SCHEMA_VERSION.split(".")[0]
-
-
 class ReportFormatError(ValueError):
     """A dict that `Report.from_dict` cannot read as a report; its message is one line."""
 
@@ -155,7 +153,7 @@ class ReportDocument:
     """The JSON form of a report, key for key in the order written: what `Report.to_dict` writes,
     `Report.from_dict` reads back and the committed JSON Schema is generated from."""
 
-    schema_version: str
+    schema_version: Annotated[str, Field(pattern=rf"^{MAJOR}\.[0-9]+$")]  # a reader reads its own major only
     tool: ToolInfo
     created_at: str  # UTC, ISO 8601
     passed: bool  # the gate's verdict
