@@ -16,8 +16,9 @@ from typing import Any
 
 from pydantic import ConfigDict, with_config
 
-# every field without `metadata=OMIT` is written, so the schema requires it
-STRICT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+# every field without `metadata=OMIT` is written, so the schema requires it; a field's docstring
+# is its description there
+STRICT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True, use_attribute_docstrings=True)
 OMIT_WHEN_NONE = "omit_when_none"
 #: the metadata of a field that is absent from the JSON while it is None (typed as `X | None`)
 OMIT = {OMIT_WHEN_NONE: True}
@@ -45,20 +46,30 @@ def plain(value: Any) -> Any:
 @with_config(STRICT)
 @dataclass(frozen=True)
 class SourceInfo:
-    """What was read: every key a reader, an engine or the audit records about its input.
+    """What was read: each key only where its reader, engine or the audit knows it.
 
     A reader adding a key must add it here: `from_info` refuses one it does not know."""
 
-    delimiter: str | None = field(default=None, metadata=OMIT)  # CSV/TSV
-    rows: int | None = field(default=None, metadata=OMIT)  # known before the pass (Parquet, a table)
-    path: str | None = field(default=None, metadata=OMIT)  # the name given, for a file (`-` for standard input)
-    format: str | None = field(default=None, metadata=OMIT)  # csv, tsv, jsonl, parquet; absent for an in-memory table
-    kind: str | None = field(default=None, metadata=OMIT)  # fine-tuning files: chat, prompt_completion, instruction
+    delimiter: str | None = field(default=None, metadata=OMIT)
+    """The delimiter a CSV or TSV file was read with."""
+    rows: int | None = field(default=None, metadata=OMIT)
+    """Rows known before the pass: a Parquet file's metadata, an in-memory table."""
+    path: str | None = field(default=None, metadata=OMIT)
+    """The file as it was named (`<stdin>` for standard input)."""
+    format: str | None = field(default=None, metadata=OMIT)
+    """csv, tsv, jsonl or parquet; absent for an in-memory table."""
+    kind: str | None = field(default=None, metadata=OMIT)
+    """A fine-tuning file's layout: chat, prompt_completion or instruction."""
     bytes: int | None = field(default=None, metadata=OMIT)
-    notes: list[str] | None = field(default=None, metadata=OMIT)  # what the reader did that matters (a BOM)
-    engine: str | None = field(default=None, metadata=OMIT)  # local or spark
-    sha256: str | None = field(default=None, metadata=OMIT)  # hex SHA-256 of the file's bytes; file inputs only
-    name: str | None = field(default=None, metadata=OMIT)  # how the report calls the data; absent on a split's card
+    """The file's size."""
+    notes: list[str] | None = field(default=None, metadata=OMIT)
+    """What the reader did that a person should know (a byte-order mark skipped)."""
+    engine: str | None = field(default=None, metadata=OMIT)
+    """The engine of the pass: local or spark."""
+    sha256: str | None = field(default=None, metadata=OMIT)
+    """Hex SHA-256 of the file's bytes; file inputs only."""
+    name: str | None = field(default=None, metadata=OMIT)
+    """How the report calls the data; absent on a split's card."""
 
     @classmethod
     def from_info(cls, info: Mapping[str, Any], name: str | None = None) -> SourceInfo:
@@ -71,8 +82,10 @@ class SourceInfo:
 @with_config(STRICT)
 @dataclass(frozen=True)
 class RulesInfo:
-    name: str  # a bundled pack's name or the file's stem
-    path: str | None  # the YAML file read; None for a rule pack built in Python
+    name: str
+    """A bundled pack's name or the file's stem."""
+    path: str | None
+    """The YAML file read; null for a rule pack built in Python."""
 
 
 @with_config(STRICT)
@@ -85,6 +98,8 @@ class ToolInfo:
 @with_config(STRICT)
 @dataclass(frozen=True)
 class IgnoredColumn:
+    """A column left out of the features, and why."""
+
     column: str
     reason: str
 
@@ -93,17 +108,23 @@ class IgnoredColumn:
 @dataclass(frozen=True)
 class LabelCard:
     column: str
-    counts: dict[str, int]  # rows per label as written, most frequent first
+    counts: dict[str, int]
+    """Rows per label as written (each spelling apart), most frequent first."""
     missing: int
-    categorical: bool  # False: too many distinct values to track as classes
+    """Rows without a label."""
+    categorical: bool
+    """False when the target has too many distinct values to track as classes."""
 
 
 @with_config(STRICT)
 @dataclass(frozen=True)
 class DuplicateCard:
     exact_rows: int
+    """Rows that repeat an earlier row entirely."""
     feature_rows: int
+    """Rows that repeat an earlier row's features."""
     conflict_groups: int
+    """Groups of rows with the same features and different labels."""
     conflict_rows: int
     distinct_feature_rows: int
 
@@ -121,18 +142,26 @@ class NumericCard:
 @dataclass(frozen=True)
 class ColumnCard:
     name: str
-    role: str  # feature, target or ignored
+    role: str
+    """feature, target or ignored."""
     type: str
-    kinds: dict[str, int]  # cells per kind of value (integer, float, text, ...)
+    kinds: dict[str, int]
+    """Cells per kind of value (integer, float, text, ...)."""
     nulls: int
-    tokens: dict[str, int]  # disguised missing values (NA, ?, ...) and their counts
+    """True nulls (empty cells)."""
+    tokens: dict[str, int]
+    """Disguised missing values (NA, ?, ...) and their counts."""
     sentinels: dict[str, int]
+    """Sentinel numbers (-999, ...) and their counts."""
     sentinels_in_range: dict[str, int]
+    """Sentinel numbers inside the column's range, so possibly real values."""
     missing: int
     missing_share: float
     distinct_estimate: int
     numeric: NumericCard | None = field(default=None, metadata=OMIT)
-    top_values: list[tuple[Any, int]] | None = field(default=None, metadata=OMIT)  # [value, rows], most frequent first
+    """min, max, mean and std of a numeric column."""
+    top_values: list[tuple[Any, int]] | None = field(default=None, metadata=OMIT)
+    """[value, rows] pairs, most frequent first."""
 
 
 @with_config(STRICT)
@@ -143,6 +172,7 @@ class CopyCounts:
     exact: int
     near: int
     conflicting_answers: int
+    """Examples whose prompt is answered differently elsewhere."""
 
 
 @with_config(STRICT)
@@ -155,9 +185,11 @@ class TableCard:
     features: list[str]
     ignored: list[IgnoredColumn]
     labels: LabelCard | None
+    """Null without a target."""
     duplicates: DuplicateCard
     column_profiles: list[ColumnCard]
-    free_text_columns: list[str]  # long, varied texts not audited with --text-column
+    free_text_columns: list[str]
+    """String columns of long, varied texts not audited with --text-column."""
 
 
 @with_config(STRICT)
@@ -165,9 +197,11 @@ class TableCard:
 class SplitPlace:
     """Where a split stands among the others; written before its card."""
 
-    reference: bool  # the split every other one is compared with
+    reference: bool
+    """True for the split every other one is compared with (the first)."""
     source: SourceInfo
-    share: float  # of the rows of all splits
+    share: float
+    """Of the rows of all splits."""
 
 
 @with_config(STRICT)
@@ -188,10 +222,15 @@ class DatasetCard(TableCard):
     adds what its texts hold."""
 
     splits: dict[str, SplitCard] | None = field(default=None, metadata=OMIT)
+    """Every split's card by name, the reference first; with splits only."""
     kind: str | None = field(default=None, metadata=OMIT)
+    """A fine-tuning file's layout."""
     texts: int | None = field(default=None, metadata=OMIT)
+    """Examples with text to measure."""
     messages: int | None = field(default=None, metadata=OMIT)
     tokenizer: str | None = field(default=None, metadata=OMIT)
+    """The tokenizer that counted tokens, or how they were estimated."""
     tokens_estimated: bool | None = field(default=None, metadata=OMIT)
-    roles: dict[str, int] | None = field(default=None, metadata=OMIT)  # messages per role
+    roles: dict[str, int] | None = field(default=None, metadata=OMIT)
+    """Messages per role."""
     copies: CopyCounts | None = field(default=None, metadata=OMIT)

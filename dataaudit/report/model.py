@@ -35,11 +35,12 @@ class Finding:
     severity: Severity
     message: str
     column: str | None = None
-    # a number or a text; a check that weighs several numbers at once gives them by name
-    # (labels.suspected: rows, models, balanced accuracy, margin over chance), GX its own value
     observed: float | int | str | dict[str, Any] | list[Any] | None = None
+    """A number or a text; a check that weighs several numbers at once gives them by name
+    (labels.suspected: rows, models, balanced accuracy, margin over chance), GX its own value."""
     threshold: float | int | str | None = None
     examples: list[Any] = field(default_factory=list)
+    """Row numbers or values."""
     hint: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -75,6 +76,7 @@ class ReportTable:
     title: str
     columns: list[str]
     rows: list[list[Any]]
+    """Every row, plain JSON values in the order of `columns`."""
     note: str | None = None
 
 
@@ -153,19 +155,28 @@ class ReportDocument:
     """The JSON form of a report, key for key in the order written: what `Report.to_dict` writes,
     `Report.from_dict` reads back and the committed JSON Schema is generated from."""
 
-    schema_version: Annotated[str, Field(pattern=rf"^{MAJOR}\.[0-9]+$")]  # a reader reads its own major only
+    schema_version: Annotated[str, Field(pattern=rf"^{MAJOR}\.[0-9]+$")]
+    """The report format's version; a reader reads its own major only."""
     tool: ToolInfo
-    created_at: str  # UTC, ISO 8601
-    passed: bool  # the gate's verdict
-    strict: bool  # whether warnings failed the gate
-    counts: dict[Severity, int]  # findings per severity
+    created_at: str
+    """UTC, ISO 8601 (SOURCE_DATE_EPOCH when set)."""
+    passed: bool
+    """The gate's verdict."""
+    strict: bool
+    """Whether warnings failed the gate."""
+    counts: dict[Severity, int]
+    """Findings per severity."""
     source: SourceInfo
     target: str | None
+    """The label column."""
     rules: RulesInfo
     dataset: DatasetCard
     checks: list[CheckStatus]
-    findings: list[Finding]  # most severe first
-    tables: list[ReportTable] = field(default_factory=list)  # written always; absent from reports of 1.0 before them
+    """Every check considered, with its outcome."""
+    findings: list[Finding]
+    """Most severe first."""
+    tables: list[ReportTable] = field(default_factory=list)
+    """Tables a feature adds beside the findings; written always, absent from reports of 1.0 before them."""
 
 
 @cache
