@@ -52,7 +52,7 @@ def report_files_problems(folder: Path) -> list[str]:
     for path in sorted(folder.rglob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             continue  # not a JSON document: a test of unreadable input wrote it
         if is_report(data):
             problems += schema_problems(data, str(path))

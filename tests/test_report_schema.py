@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
+from typing import get_args
 
 import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import dataaudit
-from dataaudit.report.cards import SourceInfo
+from dataaudit.report.cards import SourceInfo, TextKind, plain
 from dataaudit.report.model import Report, ReportFormatError
 from dataaudit.report.schema import REGENERATE, SCHEMA_FILE, schema_text
 from dataaudit.testing.synthetic import NO_ISSUES, generate_splits
+from dataaudit.text.formats import TEXT_KINDS
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA, SchemaGuard, report_files_problems, schema_problems
 from tests.report_fixtures import PENGUINS, penguins_report
@@ -158,3 +163,34 @@ def test_an_in_memory_table_report_has_no_file_keys() -> None:
     table = pa.table({"a": [1, 2, 3, 4], "label": ["x", "y", "x", "y"]})
     data = dataaudit.audit(table, target="label").to_dict()
     assert set(data["source"]) == {"rows", "engine", "name"}
+
+
+def test_the_report_knows_every_fine_tuning_layout() -> None:
+    assert get_args(TextKind) == TEXT_KINDS
+
+
+_SOURCE_VALUES = {
+    "delimiter": st.sampled_from([",", "\t", ";", "|"]), "rows": st.integers(0, 10**12),
+    "path": st.text(max_size=30), "format": st.sampled_from(["csv", "tsv", "jsonl", "parquet"]),
+    "kind": st.sampled_from(TEXT_KINDS), "bytes": st.integers(0, 10**15),
+    "notes": st.lists(st.text(max_size=20), max_size=2), "engine": st.sampled_from(["local", "spark"]),
+    "sha256": st.text("0123456789abcdef", min_size=64, max_size=64),
+}
+
+
+@given(info=st.fixed_dictionaries({}, optional=_SOURCE_VALUES), name=st.none() | st.text(max_size=30))
+def test_a_source_writes_exactly_the_keys_its_reader_recorded(info: dict, name: str | None) -> None:
+    """Whatever subset of keys a reader records, the report writes those keys (and the name),
+    in one fixed order, valid against the schema, and reads them back alike."""
+    source = SourceInfo.from_info(info | {"problems": [{"line": 3}]}, name=name)
+    written = plain(source)
+    assert written == info | ({"name": name} if name is not None else {})
+    assert list(written) == [k for k in [*_SOURCE_VALUES, "name"] if k in written]
+    data = json.loads(json.dumps(penguins_document() | {"source": written}))
+    assert schema_problems(data, "source") == []
+    assert Report.from_dict(data).source == source
+
+
+@cache
+def penguins_document() -> dict:
+    return penguins_report().to_dict()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields, is_dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ConfigDict, with_config
 
@@ -22,6 +22,8 @@ STRICT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=
 OMIT_WHEN_NONE = "omit_when_none"
 #: the metadata of a field that is absent from the JSON while it is None (typed as `X | None`)
 OMIT = {OMIT_WHEN_NONE: True}
+#: the layouts of a fine-tuning JSONL file (dataaudit.text.formats.TEXT_KINDS)
+TextKind = Literal["chat", "prompt-completion", "instruction"]
 
 
 def omittable(f: Field[Any]) -> bool:
@@ -58,8 +60,8 @@ class SourceInfo:
     """The file as it was named (`<stdin>` for standard input)."""
     format: str | None = field(default=None, metadata=OMIT)
     """csv, tsv, jsonl or parquet; absent for an in-memory table."""
-    kind: str | None = field(default=None, metadata=OMIT)
-    """A fine-tuning file's layout: chat, prompt_completion or instruction."""
+    kind: TextKind | None = field(default=None, metadata=OMIT)
+    """A fine-tuning file's layout."""
     bytes: int | None = field(default=None, metadata=OMIT)
     """The file's size."""
     notes: list[str] | None = field(default=None, metadata=OMIT)
@@ -223,7 +225,7 @@ class DatasetCard(TableCard):
 
     splits: dict[str, SplitCard] | None = field(default=None, metadata=OMIT)
     """Every split's card by name, the reference first; with splits only."""
-    kind: str | None = field(default=None, metadata=OMIT)
+    kind: TextKind | None = field(default=None, metadata=OMIT)
     """A fine-tuning file's layout."""
     texts: int | None = field(default=None, metadata=OMIT)
     """Examples with text to measure."""
