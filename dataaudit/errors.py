@@ -37,12 +37,21 @@ class LargeQuarantine(DataAuditError):
         self.summary = summary
 
 
+class Named(Protocol):
+    """A report's source, as far as its error message names it."""
+
+    @property
+    def name(self) -> str | None: ...
+
+
 class GateOutcome(Protocol):
     """What `AuditFailed` reads of a report (a `dataaudit.report.model.Report`): typed by its
     shape, so that this module stays a leaf that every layer, the report's included, can import."""
 
-    source: dict[str, Any]
     strict: bool
+
+    @property
+    def source(self) -> Named: ...
 
     @property
     def blocking(self) -> list[Any]: ...
@@ -65,7 +74,7 @@ class AuditFailed(Exception):
         checks = ", ".join(check + (f" ({n} findings)" if n > 1 else "") for check, n in failing.items())
         counts = report.counts
         super().__init__(
-            f"audit gate failed on {report.source.get('name', 'the data')}: {checks} "
+            f"audit gate failed on {report.source.name or 'the data'}: {checks} "
             f"({plural(counts['fail'], 'failing finding')}, {plural(counts['warn'], 'warning')}"
             + (", strict: warnings fail)" if report.strict else ")")
         )

@@ -17,6 +17,7 @@ from dataaudit.io.digest import file_sha256
 from dataaudit.labelnoise import step as model_step
 from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns
 from dataaudit.planning.capabilities import TEXT_FILE
+from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.feature_rows import quote_conflicting_rows
 from dataaudit.report.model import CheckStatus, Finding, Report, ReportTable, created_now
@@ -136,7 +137,7 @@ def open_sources(plan: Plan, runner: Engine) -> dict[str, Source]:
 
 
 def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]
-                   ) -> tuple[Profile, dict[str, Any] | None, list[ReportTable]]:
+                   ) -> tuple[Profile, dict[str, SplitCard] | None, list[ReportTable]]:
     """The one pass: the reference's profile, and with splits every split's card and the
     comparison's tables."""
     assert plan.spec is not None
@@ -167,18 +168,19 @@ def text_columns_profiled(plan: Plan, profile: Profile, reference: Source) -> Pr
 
 
 def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses: list[CheckStatus],
-                 tables: list[ReportTable], cards: dict[str, Any] | None, *, name: str, sha256: str | None) -> Report:
+                 tables: list[ReportTable], cards: dict[str, SplitCard] | None, *, name: str,
+                 sha256: str | None) -> Report:
     """The report of a table or of splits; `sha256` is the digest of the file read, if it is one."""
     return Report(
-        source=profile.source | ({"sha256": sha256} if sha256 is not None else {}) | {"name": name},
+        source=SourceInfo.from_info(profile.source | ({"sha256": sha256} if sha256 is not None else {}), name=name),
         target=plan.target,
-        rules={"name": plan.loaded.name, "path": plan.loaded.path},
+        rules=RulesInfo(name=plan.loaded.name, path=plan.loaded.path),
         strict=plan.options.strict,
-        dataset=dataset_summary(profile) | ({"splits": cards} if cards else {}),
+        dataset=dataset_summary(profile, splits=cards),
         checks=statuses,
         findings=findings,
         tables=tables + text_tables(profile.text) + model_step.tables(profile.label_quality),
-        tool={"name": "dataaudit", "version": __version__},
+        tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,
     )

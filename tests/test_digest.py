@@ -24,14 +24,14 @@ def test_digest_spans_several_blocks_and_an_empty_file(tmp_path: Path) -> None:
 
 
 def test_a_file_report_carries_the_digest_of_its_bytes(tmp_path: Path) -> None:
-    assert audit(PENGUINS, target="species").source["sha256"] == hashlib.sha256(PENGUINS.read_bytes()).hexdigest()
+    assert audit(PENGUINS, target="species").source.sha256 == hashlib.sha256(PENGUINS.read_bytes()).hexdigest()
     packed = tmp_path / "penguins.csv.gz"
     packed.write_bytes(gzip.compress(PENGUINS.read_bytes(), mtime=0))
     report = audit(packed, target="species")
-    assert report.source["sha256"] == hashlib.sha256(packed.read_bytes()).hexdigest()
-    assert report.to_dict()["source"]["sha256"] == report.source["sha256"]
+    assert report.source.sha256 == hashlib.sha256(packed.read_bytes()).hexdigest()
+    assert report.to_dict()["source"]["sha256"] == report.source.sha256
 
 
 def test_a_dataframe_has_no_file_to_digest() -> None:
     report = audit(pd.read_csv(PENGUINS), target="species")
-    assert "sha256" not in report.source
+    assert report.source.sha256 is None

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from dataaudit.report.cards import SourceInfo
 from dataaudit.report.github import annotations
 from dataaudit.report.model import Finding, Report, Severity
 from tests.cli_helpers import invoke, run
-from tests.report_fixtures import PENGUINS
+from tests.report_fixtures import PENGUINS, penguins_report
 
 
 def _report(strict: bool = False) -> Report:
@@ -20,9 +22,8 @@ def _report(strict: bool = False) -> Report:
         Finding("duplicates.rows", Severity.WARN, "3 rows (1.5%) repeat an earlier row."),
         Finding("missing.column_share", Severity.INFO, "Column 'a': 1 missing."),
     ]
-    return Report(source={"name": "data/pets,v2:final.csv", "path": "data/pets,v2:final.csv"}, target="label",
-                  rules={"name": "default"}, strict=strict, dataset={"rows": 200, "columns": 3}, checks=[],
-                  findings=findings)
+    return replace(penguins_report(), source=SourceInfo(path="data/pets,v2:final.csv", name="data/pets,v2:final.csv"),
+                   strict=strict, findings=findings)
 
 
 def test_exact_lines_with_escaped_data_and_properties() -> None:
@@ -41,7 +42,7 @@ def test_under_strict_a_warning_is_an_error_and_info_is_never_annotated() -> Non
 
 def test_a_dataframe_report_has_no_file_property() -> None:
     report = _report()
-    report.source = {"name": "DataFrame"}
+    report.source = SourceInfo(name="DataFrame")
     assert annotations(report)[1] == "::warning title=dataaudit duplicates.rows::3 rows (1.5%25) repeat an earlier row."
 
 

@@ -79,7 +79,7 @@ def test_charts_are_inline_svg_with_text_as_text(failing: Report) -> None:
     assert 'id="chart-before-after"' not in html
     assert html.count("<svg") == 3
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html
-    labels = failing.dataset["labels"]["counts"]
+    labels = failing.dataset.labels.counts
     biggest = max(labels, key=labels.get)
     assert re.search(rf"<text[^>]*>{re.escape(biggest)}</text>", html), "label text should be SVG text, not paths"
 

@@ -39,7 +39,7 @@ def test_one_suite_one_case_per_check_and_schema_valid() -> None:
     assert {name: case.get("classname") for name, case in cases.items()}["missing.rows"] == "missing"
     assert suites[0].get("tests") == str(len(report.checks)) and suites[0].get("failures") == "0"
     properties = {p.get("name"): p.get("value") for p in suites[0].iter("property")}
-    assert properties["sha256"] == report.source["sha256"] and properties["passed"] == "true"
+    assert properties["sha256"] == report.source.sha256 and properties["passed"] == "true"
 
 
 def test_warnings_are_visible_but_do_not_fail() -> None:

@@ -136,7 +136,7 @@ def test_a_validator_on_a_chat_file_is_refused(runner: str, option: str, validat
 
 def test_options_that_apply_to_a_chat_file_still_run() -> None:
     report = dataaudit.audit(CHAT, rules="default", strict=True, format_kind="chat", chunk_rows=5)
-    assert report.source["kind"] == "chat"
+    assert report.source.kind == "chat"
     assert report.to_dict()["findings"] == dataaudit.audit(CHAT, strict=True).to_dict()["findings"]
 
 

@@ -62,7 +62,7 @@ def test_silent_when_not_a_terminal_or_short(tmp_path: Path) -> None:
     path = _csv(tmp_path)
     pipe = io.StringIO()
     report = dataaudit.audit(path, target="label", engine=LocalEngine(progress=pipe))
-    assert report.dataset["rows"] == 5_000 and pipe.getvalue() == ""
+    assert report.dataset.rows == 5_000 and pipe.getvalue() == ""
     terminal = Terminal()  # a terminal, but the run ends before the line would appear
     source = open_source(path, chunk_rows=1_000)
     with ProgressLine.for_source(source, terminal, delay=3600) as progress:

@@ -133,7 +133,7 @@ def test_rows_around_the_block_boundary_match_the_csv_module(tmp_path: Path, lea
     assert path.read_bytes()[BLOCK - lead - 1:BLOCK - lead + 1] == b'"\n'
     with open(path, encoding="utf-8", newline="") as handle:
         expected = sum(1 for fields in csv.reader(handle) if fields) - 1
-    assert audit_api(path, "label").dataset["rows"] == expected
+    assert audit_api(path, "label").dataset.rows == expected
 
 
 # --- 10: headers of any length ----------------------------------------------------------------------

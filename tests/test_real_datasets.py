@@ -22,7 +22,7 @@ def test_breast_cancer_is_a_clean_control() -> None:
     report = dataaudit.audit(DATA / "breast_cancer.csv", target="target")
     assert report.passed
     assert report.counts == {"info": 0, "warn": 0, "fail": 0}
-    assert report.dataset["labels"]["counts"] == {"benign": 357, "malignant": 212}
+    assert report.dataset.labels.counts == {"benign": 357, "malignant": 212}
 
 
 def test_penguins_disguised_na_and_mostly_missing_rows() -> None:
@@ -35,7 +35,7 @@ def test_penguins_disguised_na_and_mostly_missing_rows() -> None:
         assert shares[column].details["nulls"] == 0
     assert found["missing.rows"][0].details["missing_cells_per_row"]["5"] == 2  # 4 measurements + sex
     assert found["missing.rows"][0].examples == [3, 271]
-    assert report.dataset["labels"]["counts"] == {"Adelie": 152, "Gentoo": 124, "Chinstrap": 68}
+    assert report.dataset.labels.counts == {"Adelie": 152, "Gentoo": 124, "Chinstrap": 68}
     assert set(found) == {"missing.column_share", "missing.rows"}
     assert report.passed
 
@@ -53,7 +53,7 @@ def test_cars_empty_cells_and_no_false_duplicates() -> None:
     shares = {f.column: f.details["nulls"] for f in _by_check(report)["missing.column_share"]}
     assert shares == {"Miles_per_Gallon": 8, "Horsepower": 6}
     assert "duplicates.rows" not in _by_check(report)
-    assert report.dataset["labels"]["counts"] == {"USA": 254, "Japan": 79, "Europe": 73}
+    assert report.dataset.labels.counts == {"USA": 254, "Japan": 79, "Europe": 73}
 
 
 def test_dataframe_takes_the_same_path_as_the_file() -> None:

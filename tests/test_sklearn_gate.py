@@ -42,8 +42,8 @@ def test_gate_inside_a_pipeline_fit_changes_nothing_the_model_sees() -> None:
     np.testing.assert_array_equal(gated.predict(X), plain.predict(X))
     np.testing.assert_allclose(gated.predict_proba(X), plain.predict_proba(X))
     report = gated[0].report_
-    assert report.passed and report.target == "species" and report.dataset["rows"] == len(X)
-    assert report.dataset["labels"]["counts"] == y.value_counts().to_dict()
+    assert report.passed and report.target == "species" and report.dataset.rows == len(X)
+    assert report.dataset.labels.counts == y.value_counts().to_dict()
 
 
 def test_gate_inside_grid_search() -> None:
@@ -53,7 +53,7 @@ def test_gate_inside_grid_search() -> None:
     search.fit(X, y)
     gate = search.best_estimator_[0]
     assert gate.report_.passed and gate.report_.target == "target"   # y has no name: the default
-    assert gate.report_.dataset["rows"] == len(X)                     # refit on all rows
+    assert gate.report_.dataset.rows == len(X)                     # refit on all rows
     assert search.best_score_ > 0.8
 
 

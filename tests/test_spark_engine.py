@@ -88,7 +88,7 @@ def test_parquet_on_spark_matches_local(spark: object, tmp_path: Path) -> None:
     options = {"target": "label", "ignore_columns": ["id"], "label_noise": True, "sample": 3_000}
     local = dataaudit.audit(path, **options)
     on_spark = dataaudit.audit(path, engine="spark", **options)
-    assert on_spark.source["engine"] == "spark"
+    assert on_spark.source.engine == "spark"
     assert _aside(on_spark.to_dict()) == _aside(local.to_dict())
     assert any(t.id == "labels.suspected" and t.rows for t in on_spark.tables)
 
@@ -98,9 +98,9 @@ def test_a_spark_dataframe_goes_to_spark_by_itself(spark: object) -> None:
     frame = spark.createDataFrame(table).repartition(3)  # type: ignore[attr-defined]
     frame = frame.localCheckpoint()  # repartition shuffles: fix one row order for both passes
     on_spark = dataaudit.audit(frame, target="label", ignore_columns=["id"])
-    assert on_spark.source["engine"] == "spark"
-    assert on_spark.dataset["rows"] == truth["rows"]
-    assert on_spark.dataset["duplicates"]["exact_rows"] == truth["exact_duplicate_rows"]["count"]
+    assert on_spark.source.engine == "spark"
+    assert on_spark.dataset.rows == truth["rows"]
+    assert on_spark.dataset.duplicates.exact_rows == truth["exact_duplicate_rows"]["count"]
     local = dataaudit.audit(frame.toArrow(), target="label", ignore_columns=["id"])  # same rows, same order
     assert [f.to_dict() for f in on_spark.findings] == [f.to_dict() for f in local.findings]
 

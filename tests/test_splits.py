@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataaudit
+from dataaudit.report.cards import IgnoredColumn
 from dataaudit.report.formats import Format, render
 from dataaudit.report.model import Report, Severity
 from dataaudit.testing.synthetic import NO_ISSUES, generate, generate_splits
@@ -138,8 +139,8 @@ def test_penguins_split_by_island_show_the_species_shift(tmp_path: Path) -> None
     assert set(shifts) == {"biscoe", "torgersen"} and all(f.severity is Severity.FAIL for f in shifts.values())
     unseen = next(f for f in report.findings if f.check == "splits.classes" and f.details["split"] == "biscoe")
     assert unseen.details["classes"] == {"Gentoo": 124} and unseen.severity is Severity.FAIL
-    assert set(report.dataset["splits"]) == {"dream", "biscoe", "torgersen"}
-    assert report.dataset["splits"]["biscoe"]["rows"] == 168
+    assert set(report.dataset.splits) == {"dream", "biscoe", "torgersen"}
+    assert report.dataset.splits["biscoe"].rows == 168
     markdown = render(report, Format.MARKDOWN)
     assert "| Gentoo | 0 | 0 | 124 | 0.7381 | 0 | 0 |" in markdown
     assert "None" not in markdown  # the reference's empty comparison cells stay empty
@@ -164,7 +165,7 @@ def test_groups_in_more_than_one_split(tmp_path: Path) -> None:
     finding = next(f for f in report.findings if f.check == "splits.group_leakage")
     assert finding.details["shared_groups"] == 10  # p90 .. p99
     assert finding.observed == 40 / 200 and finding.examples == list(range(20))
-    assert {"column": "patient", "reason": "the group column of the splits"} in report.dataset["ignored"]
+    assert IgnoredColumn("patient", "the group column of the splits") in report.dataset.ignored
 
 
 def test_one_split_skips_the_split_checks() -> None:

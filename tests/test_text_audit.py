@@ -61,7 +61,7 @@ def test_chat_error_findings_name_kind_count_and_lines() -> None:
         assert by_kind[kind].examples == lines
         assert by_kind[kind].details["lines"] == len(lines)
         assert by_kind[kind].severity.value == "fail"  # 1 of 21 lines is past the 1% fail level
-    assert report.source["kind"] == "chat"
+    assert report.source.kind == "chat"
     errors_table = next(t for t in report.tables if t.id == "text.errors")
     assert [row[0] for row in errors_table.rows] == list(EXPECTED_CHAT_ERRORS)  # one file: no text column
 

@@ -82,5 +82,5 @@ def test_dry_run_writes_nothing_and_audits_what_it_would_keep(tmp_path: Path) ->
     assert (summary.kept, summary.quarantined, summary.bytes_out) == (written.kept, written.quarantined,
                                                                     out.stat().st_size)
     assert summary.report is not None and written.report is not None
-    assert summary.report.dataset["rows"] == written.kept
+    assert summary.report.dataset.rows == written.kept
     assert summary.report.to_dict()["findings"] == written.report.to_dict()["findings"]

@@ -100,14 +100,14 @@ def test_the_rule_pack_names_the_keys(tmp_path: Path, small: Path) -> None:
     keys = "  text:\n    prompt_key: prompt\n    completion_key: canonical_solution\n"
     pack.write_text(small.read_text("utf-8") + keys, encoding="utf-8")
     from_pack = audit(HUMANEVAL, rules=pack)
-    assert from_pack.source["kind"] == "prompt-completion"  # detected with the pack's keys
+    assert from_pack.source.kind == "prompt-completion"  # detected with the pack's keys
     from_flags = audit(HUMANEVAL, rules=small, prompt_key="prompt", completion_key="canonical_solution")
     assert from_pack.findings == from_flags.findings
     assert from_pack.tables == from_flags.tables
     out = tmp_path / "he.clean.jsonl"
     invoke(["clean", HUMANEVAL, "-r", pack, "--no-trim", "-o", out], 0)
     assert out.read_bytes() == HUMANEVAL.read_bytes()
-    assert audit(HUMANEVAL, rules=small).source["format"] == "jsonl"  # without keys: a table, as before
+    assert audit(HUMANEVAL, rules=small).source.format == "jsonl"  # without keys: a table, as before
 
 
 @pytest.mark.parametrize(("name", "prompt", "completion", "metadata"), [
@@ -117,7 +117,7 @@ def test_the_rule_pack_names_the_keys(tmp_path: Path, small: Path) -> None:
 def test_eval_and_preference_files_audit_as_prompt_completion(name: str, prompt: str, completion: str,
                                                              metadata: dict[str, int], small: Path) -> None:
     report = audit(TEXT / name, rules=small, prompt_key=prompt, completion_key=completion)
-    assert report.source["kind"] == "prompt-completion"
+    assert report.source.kind == "prompt-completion"
     assert not [f for f in report.findings if f.check == "text.format_errors"]
     (found,) = [f for f in report.findings if f.check == "text.metadata"]
     assert found.details["keys"] == metadata

@@ -13,22 +13,33 @@ from dataaudit.cli.group import cli
 
 
 @cli.command()
-@click.argument("saved", type=click.Path(path_type=Path))
+@click.argument("saved", type=click.Path(path_type=Path), required=False)
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Report format; repeat with one --output each to write several.  [default: console]")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="PATH",
               help="Write the report here ('-' for stdout); one per --format, in the same order.")
 @click.option("--summary", is_flag=True, help="Also append the Markdown report to $GITHUB_STEP_SUMMARY.")
+@click.option("--schema", "schema", is_flag=True, help="Print the JSON Schema of the JSON report instead.")
 @reports_errors
-def report(saved: Path, formats: tuple[str, ...], outputs: tuple[str, ...], summary: bool) -> None:
+def report(saved: Path | None, formats: tuple[str, ...], outputs: tuple[str, ...], summary: bool,
+           schema: bool) -> None:
     """Render SAVED (a report written with `--format json`) again; the exit code is its verdict.
 
     \b
     Examples:
       dataaudit report audit.json --format markdown
       dataaudit report audit.json -f html -o audit.html -f junit -o audit.xml
+      dataaudit report --schema > report.schema.json
     """
     from dataaudit.report.saved import load_report
+
+    if schema:
+        from dataaudit.report.schema import schema_text
+
+        click.echo(schema_text(), nl=False)
+        return
+    if saved is None:
+        raise click.UsageError("give SAVED, a report written with --format json (or --schema)")
 
     destinations = checked_destinations(formats, outputs, (saved,))
     sys.exit(deliver(load_report(saved), destinations, summary))

@@ -285,8 +285,7 @@ def _input_entry(data: Any, the_plan: Plan) -> dict[str, Any] | None:
     if isinstance(data, (str, Path)) and not Path(data).is_file():
         # stdin or a FIFO cannot be read again: it is described by what the audit read
         read = the_plan.before.source
-        return {"path": read["path"], "format": the_plan.source.format, "bytes": read["bytes"],
-                "sha256": read["sha256"]}
+        return {"path": read.path, "format": the_plan.source.format, "bytes": read.bytes, "sha256": read.sha256}
     if isinstance(data, (str, Path)):
-        return manifests.file_entry(Path(data), the_plan.source.format, the_plan.before.source.get("sha256"))
+        return manifests.file_entry(Path(data), the_plan.source.format, the_plan.before.source.sha256)
     return {"path": None, "format": the_plan.source.format, "rows": the_plan.rows_in}

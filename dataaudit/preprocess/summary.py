@@ -43,15 +43,14 @@ def steps_table(order: list[str], tallies: dict[str, Tally]) -> ReportTable:
 def measures(report: Report) -> dict[str, int | None]:
     """The audit's numbers that cleaning should bring to zero, plus rows and findings."""
     d = report.dataset
-    labels = d.get("labels")
-    features = set(d["features"])
-    disguised = sum(sum(c["tokens"].values()) + sum(c["sentinels"].values())
-                    for c in d["column_profiles"] if c["name"] in features)
+    features = set(d.features)
+    disguised = sum(sum(c.tokens.values()) + sum(c.sentinels.values())
+                    for c in d.column_profiles if c.name in features)
     return {
-        "rows": d["rows"],
-        "exact duplicate rows": d["duplicates"]["exact_rows"],
-        "conflicting-label rows": d["duplicates"]["conflict_rows"],
-        "missing labels": None if labels is None else labels["missing"],
+        "rows": d.rows,
+        "exact duplicate rows": d.duplicates.exact_rows,
+        "conflicting-label rows": d.duplicates.conflict_rows,
+        "missing labels": None if d.labels is None else d.labels.missing,
         "label variant rows": sum(int(f.observed or 0) for f in report.findings if f.check == "labels.variants"),
         "disguised missing cells": disguised,
         "fail findings": report.counts["fail"],

@@ -59,16 +59,16 @@ def _bar_figure(count: int) -> tuple[Any, Any]:
 
 
 def _class_distribution(report: Report) -> Any:
-    labels = report.dataset.get("labels") or {}
-    counts = labels.get("counts") or {}
-    if not counts:
+    labels = report.dataset.labels
+    if labels is None or not labels.counts:
         return None
+    counts = labels.counts
     items = sorted(counts.items(), key=lambda kv: -kv[1])
     if len(items) > MAX_BARS:
         rest = items[MAX_BARS - 1:]
         items = [*items[:MAX_BARS - 1], (f"{len(rest)} other labels", sum(v for _, v in rest))]
-    if labels.get("missing"):
-        items.append(("(missing label)", labels["missing"]))
+    if labels.missing:
+        items.append(("(missing label)", labels.missing))
     names = [printable(k) for k, _ in items][::-1]
     values = [v for _, v in items][::-1]
     figure, axes = _bar_figure(len(items))
@@ -79,17 +79,17 @@ def _class_distribution(report: Report) -> Any:
 
 
 def _missing_share(report: Report) -> Any:
-    columns = [c for c in report.dataset.get("column_profiles", []) if c.get("missing")]
+    columns = [c for c in report.dataset.column_profiles if c.missing]
     if not columns:
         return None
-    columns = sorted(columns, key=lambda c: -c["missing_share"])[:MAX_BARS][::-1]
-    rows = report.dataset["rows"] or 1
+    columns = sorted(columns, key=lambda c: -c.missing_share)[:MAX_BARS][::-1]
+    rows = report.dataset.rows or 1
     parts = {
-        "nulls": [c["nulls"] / rows for c in columns],
-        "tokens": [sum(c["tokens"].values()) / rows for c in columns],
-        "sentinels": [sum(c["sentinels"].values()) / rows for c in columns],
+        "nulls": [c.nulls / rows for c in columns],
+        "tokens": [sum(c.tokens.values()) / rows for c in columns],
+        "sentinels": [sum(c.sentinels.values()) / rows for c in columns],
     }
-    names = [printable(c["name"]) for c in columns]
+    names = [printable(c.name) for c in columns]
     figure, axes = _bar_figure(len(columns))
     left = [0.0] * len(columns)
     legend = {"nulls": "true nulls", "tokens": "disguised tokens (NA, ?, ...)", "sentinels": "sentinels (-999, ...)"}
@@ -104,19 +104,19 @@ def _missing_share(report: Report) -> Any:
 
 
 def _duplicates(report: Report) -> Any:
-    d = report.dataset.get("duplicates") or {}
-    measures = [("exact duplicate rows", d.get("exact_rows", 0)), ("duplicate feature rows", d.get("feature_rows", 0)),
-                ("rows in label conflicts", d.get("conflict_rows", 0))]
+    d = report.dataset.duplicates
+    measures = [("exact duplicate rows", d.exact_rows), ("duplicate feature rows", d.feature_rows),
+                ("rows in label conflicts", d.conflict_rows)]
     if not any(v for _, v in measures):
         return None
-    rows = report.dataset["rows"] or 1
+    rows = report.dataset.rows or 1
     figure, axes = _bar_figure(len(measures))
     names = [m for m, _ in measures][::-1]
     values = [v for _, v in measures][::-1]
     bars = axes.barh(names, [v / rows for v in values], color=COLOURS["sentinels"])
     axes.bar_label(bars, labels=[f"{v:,} ({pct(v, rows)})" for v in values], padding=3)
     axes.xaxis.set_major_formatter(_percent())
-    axes.set_xlabel(f"share of {report.dataset['rows']:,} rows")
+    axes.set_xlabel(f"share of {report.dataset.rows:,} rows")
     return figure
 
 
@@ -166,7 +166,7 @@ def _lengths(report: Report) -> Any:
 
 
 def _roles(report: Report) -> Any:
-    roles = report.dataset.get("roles") or {}
+    roles = report.dataset.roles
     if not roles:
         return None
     return _counts_figure({printable(role): n for role, n in roles.items()}, "messages")
@@ -184,12 +184,12 @@ def _format_errors(report: Report) -> Any:
 
 
 def _copies(report: Report) -> Any:
-    copies = report.dataset.get("copies") or {}
-    if not any(copies.values()):
+    copies = report.dataset.copies
+    if copies is None or not (copies.exact or copies.near or copies.conflicting_answers):
         return None
-    examples = report.dataset.get("texts") or report.dataset["rows"] or 1
-    measures = [("exact copies", copies.get("exact", 0)), ("near copies", copies.get("near", 0)),
-                ("in prompts answered differently", copies.get("conflicting_answers", 0))][::-1]
+    examples = report.dataset.texts or report.dataset.rows or 1
+    measures = [("exact copies", copies.exact), ("near copies", copies.near),
+                ("in prompts answered differently", copies.conflicting_answers)][::-1]
     figure, axes = _bar_figure(len(measures))
     bars = axes.barh([m for m, _ in measures], [v / examples for _, v in measures], color=COLOURS["sentinels"])
     axes.bar_label(bars, labels=[f"{v:,} ({pct(v, examples)})" for _, v in measures], padding=3)

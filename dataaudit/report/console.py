@@ -84,24 +84,23 @@ def _example_label(check: str) -> str:
 def _header(report: Report) -> str:
     d = report.dataset
     target = f"target {report.target!r}" if report.target else "no target"
-    title = click.style(f"dataaudit {report.tool.get('version', '')}", bold=True)
-    fmt = report.source.get("format", "")
-    return (f"{title}  {inert(report.source.get('name', ''))} ({fmt}, {shape(d)}), "
-            f"{target}, rules {report.rules.get('name')!r}")
+    title = click.style(f"dataaudit {report.tool.version}", bold=True)
+    fmt = report.source.format or ""
+    return (f"{title}  {inert(report.source.name or '')} ({fmt}, {shape(d)}), "
+            f"{target}, rules {report.rules.name!r}")
 
 
 def _footer(report: Report) -> list[str]:
     lines = []
     d = report.dataset
-    labels = d.get("labels")
-    if labels and labels.get("counts"):
-        counts = ", ".join(f"{inert(k)}: {v:,}" for k, v in list(labels["counts"].items())[:8])
-        more = " ..." if len(labels["counts"]) > 8 else ""
+    if d.labels and d.labels.counts:
+        counts = ", ".join(f"{inert(k)}: {v:,}" for k, v in list(d.labels.counts.items())[:8])
+        more = " ..." if len(d.labels.counts) > 8 else ""
         lines.append(f"Labels: {counts}{more}")
-    if d.get("ignored"):
-        lines.append("Ignored: " + ", ".join(f"{inert(i['column'])} ({i['reason']})" for i in d["ignored"]))
-    if d.get("free_text_columns"):
-        names = d["free_text_columns"]
+    if d.ignored:
+        lines.append("Ignored: " + ", ".join(f"{inert(i.column)} ({i.reason})" for i in d.ignored))
+    if d.free_text_columns:
+        names = d.free_text_columns
         options = " ".join(f"--text-column {shlex.quote(inert(name))}" for name in names)
         lines.append(f"Free text not audited as text: {', '.join(inert(repr(n)) for n in names)}; "
                      f"audit {verb(len(names), 'it', 'them')} with {options}")

@@ -17,7 +17,7 @@ LINE_BREAKS = "\r\n"  # the toolkit's %0D and %0A show them as line breaks in th
 
 def annotations(report: Report) -> list[str]:
     blocking = {id(f) for f in report.blocking}
-    path = report.source.get("path")
+    path = report.source.path
     lines = []
     for f in report.findings:
         if id(f) in blocking:

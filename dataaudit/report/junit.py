@@ -32,9 +32,9 @@ def render_junit(report: Report) -> str:
     counts = {"tests": str(len(checks)), "failures": str(failures), "errors": "0"}
 
     root = ET.Element("testsuites", name="dataaudit", time="0", **counts)
-    where = {"file": report.source["path"]} if report.source.get("path") else {}
+    where = {"file": report.source.path} if report.source.path else {}
     suite = ET.SubElement(root, "testsuite", _attrs(
-        name=report.source.get("name", ""), **counts, skipped=str(skipped), time="0",
+        name=report.source.name or "", **counts, skipped=str(skipped), time="0",
         timestamp=report.created_at.removesuffix("+00:00"), package="dataaudit", **where))
     properties = ET.SubElement(suite, "properties")
     for name, value in _properties(report).items():
@@ -67,9 +67,9 @@ def _properties(report: Report) -> dict[str, str]:
     d = report.dataset
     return {
         "passed": str(report.passed).lower(), "strict": str(report.strict).lower(),
-        "rows": str(d.get("rows", "")), "columns": str(d.get("columns", "")),
-        "target": report.target or "", "rules": str(report.rules.get("name", "")),
-        "sha256": report.source.get("sha256") or "", "tool.version": report.tool.get("version", ""),
+        "rows": str(d.rows), "columns": str(d.columns),
+        "target": report.target or "", "rules": report.rules.name,
+        "sha256": report.source.sha256 or "", "tool.version": report.tool.version,
         "created_at": report.created_at,
     }
 

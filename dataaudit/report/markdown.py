@@ -47,9 +47,9 @@ def render_markdown(report: Report) -> str:
     verdict = "✅ passed" if report.passed else "❌ failed"
     target = f"target {_code(report.target)}" if report.target else "no target"
     lines = [
-        f"### dataaudit {verdict}: {_code(report.source.get('name', ''))}",
+        f"### dataaudit {verdict}: {_code(report.source.name or '')}",
         "",
-        f"{shape(d).replace(' x ', ' × ')} · {target} · rules {_code(report.rules.get('name'))}"
+        f"{shape(d).replace(' x ', ' × ')} · {target} · rules {_code(report.rules.name)}"
         f"{' (strict)' if report.strict else ''} · **{counts['fail']} fail, {counts['warn']} warn, "
         f"{counts['info']} info**",
         "",

@@ -1,25 +1,32 @@
 """The one report model. Renderers format it; nothing downstream recomputes a statistic.
 
-`Report.to_dict()` is the JSON contract for pipelines; `SCHEMA_VERSION` changes with any
-incompatible change to its shape (see docs/report-schema.md).
+`Report.to_dict()` is the JSON contract for pipelines: a `ReportDocument`, whose generated JSON
+Schema is committed as report.schema.json. `SCHEMA_VERSION` changes with any incompatible change
+to its shape (see docs/report-schema.md).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from dataaudit.errors import AuditFailed
+from pydantic import Field, TypeAdapter, ValidationError, with_config
+
+from dataaudit.errors import AuditFailed, quoted
 from dataaudit.levels import Severity
+from dataaudit.report.cards import STRICT, DatasetCard, RulesInfo, SourceInfo, ToolInfo, plain
 
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
 
 SCHEMA_VERSION = "1.0"
+MAJOR = SCHEMA_VERSION.split(".")[0]
 
 
+@with_config(STRICT)
 @dataclass(frozen=True)
 class Finding:
     """One observation with its numbers: what a person needs to find and fix the rows."""
@@ -28,34 +35,35 @@ class Finding:
     severity: Severity
     message: str
     column: str | None = None
-    # a number or a text; a check that weighs several numbers at once gives them by name
-    # (labels.suspected: rows, models, balanced accuracy, margin over chance), GX its own value
     observed: float | int | str | dict[str, Any] | list[Any] | None = None
+    """A number or a text; a check that weighs several numbers at once gives them by name
+    (labels.suspected: rows, models, balanced accuracy, margin over chance), GX its own value."""
     threshold: float | int | str | None = None
     examples: list[Any] = field(default_factory=list)
+    """Row numbers or values."""
     hint: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Finding:
-        return cls(**{**data, "severity": Severity(data["severity"])})
+        return plain(self)
 
 
+#: a check's outcome: `passed`, the severity of its worst finding, or `skipped` (with a reason)
+Status = Literal["passed", "info", "warn", "fail", "skipped"]
+
+
+@with_config(STRICT)
 @dataclass(frozen=True)
 class CheckStatus:
     """Every check that was considered: `passed`, its worst severity, or `skipped` with why."""
 
     check: str
     description: str
-    status: str
+    status: Status
     reason: str | None = None
 
 
+@with_config(STRICT)
 @dataclass(frozen=True)
 class ReportTable:
     """A table a feature adds beside the findings (per-split class shares, suspected rows, ...).
@@ -68,20 +76,21 @@ class ReportTable:
     title: str
     columns: list[str]
     rows: list[list[Any]]
+    """Every row, plain JSON values in the order of `columns`."""
     note: str | None = None
 
 
 @dataclass
 class Report:
-    source: dict[str, Any]
+    source: SourceInfo
     target: str | None
-    rules: dict[str, Any]
+    rules: RulesInfo
     strict: bool
-    dataset: dict[str, Any]
+    dataset: DatasetCard
     checks: list[CheckStatus]
     findings: list[Finding]
+    tool: ToolInfo
     tables: list[ReportTable] = field(default_factory=list)
-    tool: dict[str, str] = field(default_factory=dict)
     created_at: str = ""
     schema_version: str = SCHEMA_VERSION
     # the profile an in-process audit judged (None for a report read back from JSON): what
@@ -111,38 +120,76 @@ class Report:
             raise AuditFailed(self)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema_version": self.schema_version,
-            "tool": self.tool,
-            "created_at": self.created_at,
-            "passed": self.passed,
-            "strict": self.strict,
-            "counts": self.counts,
-            "source": self.source,
-            "target": self.target,
-            "rules": self.rules,
-            "dataset": self.dataset,
-            "checks": [asdict(c) for c in self.checks],
-            "findings": [f.to_dict() for f in self.findings],
-            "tables": [asdict(t) for t in self.tables],
-        }
+        return plain(ReportDocument(
+            schema_version=self.schema_version, tool=self.tool, created_at=self.created_at, passed=self.passed,
+            strict=self.strict, counts=self.counts, source=self.source, target=self.target, rules=self.rules,
+            dataset=self.dataset, checks=self.checks, findings=self.findings, tables=self.tables,
+        ))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
-        """Rebuild a report from its JSON form, e.g. to render a saved report again."""
-        return cls(
-            source=data["source"],
-            target=data["target"],
-            rules=data["rules"],
-            strict=data["strict"],
-            dataset=data["dataset"],
-            checks=[CheckStatus(**c) for c in data["checks"]],
-            findings=[Finding.from_dict(f) for f in data["findings"]],
-            tables=[ReportTable(**t) for t in data.get("tables", [])],
-            tool=data.get("tool", {}),
-            created_at=data.get("created_at", ""),
-            schema_version=data.get("schema_version", SCHEMA_VERSION),
-        )
+        """Rebuild a report from its JSON form, e.g. to render a saved report again.
+
+        Raises `ReportFormatError` (one line) for a schema_version of another major or a
+        document that is not this version's report."""
+        version = str(data.get("schema_version", ""))
+        if version.split(".")[0] != MAJOR:
+            raise ReportFormatError(f"report schema_version {quoted(version, 40)} cannot be read by this dataaudit, "
+                                    f"which reads {MAJOR}.x")
+        try:
+            doc = _document_adapter().validate_python(data)
+        except ValidationError as exc:
+            raise ReportFormatError(f"not a valid dataaudit JSON report ({_first_error(exc)})") from None
+        return cls(source=doc.source, target=doc.target, rules=doc.rules, strict=doc.strict, dataset=doc.dataset,
+                   checks=doc.checks, findings=doc.findings, tables=doc.tables, tool=doc.tool,
+                   created_at=doc.created_at, schema_version=doc.schema_version)
+
+
+class ReportFormatError(ValueError):
+    """A dict that `Report.from_dict` cannot read as a report; its message is one line."""
+
+
+@with_config(STRICT)
+@dataclass(frozen=True)
+class ReportDocument:
+    """The JSON form of a report, key for key in the order written: what `Report.to_dict` writes,
+    `Report.from_dict` reads back and the committed JSON Schema is generated from."""
+
+    schema_version: Annotated[str, Field(pattern=rf"^{MAJOR}\.[0-9]+$")]
+    """The report format's version; a reader reads its own major only."""
+    tool: ToolInfo
+    created_at: str
+    """UTC, ISO 8601 (SOURCE_DATE_EPOCH when set)."""
+    passed: bool
+    """The gate's verdict."""
+    strict: bool
+    """Whether warnings failed the gate."""
+    counts: dict[Severity, int]
+    """Findings per severity."""
+    source: SourceInfo
+    target: str | None
+    """The label column."""
+    rules: RulesInfo
+    dataset: DatasetCard
+    checks: list[CheckStatus]
+    """Every check considered, with its outcome."""
+    findings: list[Finding]
+    """Most severe first."""
+    tables: list[ReportTable] = field(default_factory=list)
+    """Tables a feature adds beside the findings; written always, absent from reports of 1.0 before them."""
+
+
+@cache
+def _document_adapter() -> TypeAdapter[ReportDocument]:
+    return TypeAdapter(ReportDocument)
+
+
+def _first_error(exc: ValidationError) -> str:
+    """`dataset.rows: Field required`: the first problem, on one line, where it is."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "the report"
+    more = f"; {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
+    return f"{where}: {error['msg']}{more}"[:300]
 
 
 def created_now() -> str:

@@ -4,11 +4,12 @@ dropped, and nothing from the data read by a CI runner as a command."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dataaudit.wording import plural
 
 if TYPE_CHECKING:
+    from dataaudit.report.cards import DatasetCard
     from dataaudit.report.model import Finding
 
 # C0 and C1 controls, DEL, and the invisible characters that reorder or break a line: bidi marks,
@@ -45,9 +46,9 @@ def shown_examples(finding: Finding) -> list[str]:
     return [str(e) for e in finding.examples]
 
 
-def shape(dataset: dict[str, Any]) -> str:
+def shape(dataset: DatasetCard) -> str:
     """What was audited, in a few words: `344 rows x 8 columns`, or `2 chat examples` for a
     fine-tuning file, whose records are examples rather than rows of columns."""
-    if dataset.get("kind"):
-        return plural(dataset["rows"], f"{dataset['kind']} example")
-    return f"{plural(dataset['rows'], 'row')} x {plural(dataset['columns'], 'column')}"
+    if dataset.kind:
+        return plural(dataset.rows, f"{dataset.kind} example")
+    return f"{plural(dataset.rows, 'row')} x {plural(dataset.columns, 'column')}"

@@ -6,6 +6,7 @@ from typing import Any
 
 from dataaudit.checks.splits import Rules
 from dataaudit.profile.splits import SplitComparison
+from dataaudit.report.cards import SourceInfo, SplitCard, SplitPlace
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.model import ReportTable
 from dataaudit.splits.keys import SplitProfile
@@ -13,16 +14,13 @@ from dataaudit.splits.keys import SplitProfile
 LEAKED_ROWS_LISTED = 10_000
 
 
-def split_cards(profiles: list[SplitProfile], comparison: SplitComparison) -> dict[str, Any]:
+def split_cards(profiles: list[SplitProfile], comparison: SplitComparison) -> dict[str, SplitCard]:
     """Every split's dataset card (the same keys as the reference's), with its source and share."""
     total = sum(comparison.sizes.values()) or 1
     return {
-        s.name: {
-            "reference": s.name == comparison.reference,
-            "source": dict(s.profile.source),
-            "share": round(s.profile.rows / total, 6),
-            **dataset_summary(s.profile),
-        }
+        s.name: SplitCard.of(dataset_summary(s.profile), SplitPlace(
+            reference=s.name == comparison.reference, source=SourceInfo.from_info(s.profile.source),
+            share=round(s.profile.rows / total, 6)))
         for s in profiles
     }
 

@@ -3,12 +3,14 @@ apply to a fine-tuning file (the text checks and the size check); the others say
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from dataaudit.io.digest import file_sha256
 from dataaudit.profile.model import DuplicateProfile, Profile
 from dataaudit.profile.text import TextProfile
+from dataaudit.report.cards import CopyCounts, RulesInfo, SourceInfo, ToolInfo
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.model import Report, created_now
 from dataaudit.rules.load import LoadedRules
@@ -40,19 +42,19 @@ def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, 
                       missing_per_row_examples={}, source=source, text=[text])
     findings, statuses = run_checks(profile, loaded.rules, TEXT_FILE)
     return Report(
-        source=source | {"name": source["path"]},
+        source=SourceInfo.from_info(source, name=source["path"]),
         target=None,
-        rules={"name": loaded.name, "path": loaded.path},
+        rules=RulesInfo(name=loaded.name, path=loaded.path),
         strict=strict,
-        dataset=dataset_summary(profile) | {
-            "kind": kind, "texts": text.texts, "messages": text.messages, "tokenizer": text.tokenizer,
-            "tokens_estimated": text.tokens_estimated, "roles": text.roles,
-            "copies": {"exact": text.duplicates, "near": text.near_duplicates,
-                       "conflicting_answers": text.conflict_records},
-        },
+        dataset=replace(
+            dataset_summary(profile), kind=kind, texts=text.texts, messages=text.messages, tokenizer=text.tokenizer,
+            tokens_estimated=text.tokens_estimated, roles=text.roles,
+            copies=CopyCounts(exact=text.duplicates, near=text.near_duplicates,
+                              conflicting_answers=text.conflict_records),
+        ),
         checks=statuses,
         findings=findings,
         tables=text_tables([text]),
-        tool={"name": "dataaudit", "version": __version__},
+        tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
     )
