@@ -151,7 +151,7 @@ def audit(
     return Report(
         source={k: v for k, v in profile.source.items() if k != "problems"} | {"name": source.name},
         target=target,
-        rules={"name": loaded.name, "path": loaded.path},
+        rules={"name": loaded.name, "path": loaded.path, "sha256": loaded.sha256},
         strict=strict,
         dataset=dataset_summary(profile) | ({"splits": cards} if cards else {}),
         checks=statuses,

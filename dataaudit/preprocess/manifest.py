@@ -32,6 +32,13 @@ def tool_entry() -> dict[str, str]:
     return {"name": "dataaudit", "version": __version__}
 
 
+def rules_entry(rules: dict[str, Any]) -> dict[str, str]:
+    """The rule pack as a manifest records it, from the audit report's `rules`: its name and the
+    SHA-256 of its content, not its path, which would leak a home folder and stop matching once
+    the pack moves."""
+    return {"name": rules["name"], "sha256": rules["sha256"]}
+
+
 def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tally], *,
           files: dict[str, dict[str, Any] | None], fitted_from: str | None) -> dict[str, Any]:
     return {
@@ -42,7 +49,7 @@ def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tal
         "steps": [{"step": name, **tallies.get(name, Tally()).to_dict()} for name in order],
         "parameters": {
             "target": plan.before.target,
-            "rules": plan.before.rules,
+            "rules": rules_entry(plan.before.rules),
             "ignored": plan.fitted.ignored,
             "preprocess": plan.pack.preprocess.model_dump(mode="json"),
             "fitted_from": fitted_from,

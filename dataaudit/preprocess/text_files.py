@@ -60,7 +60,7 @@ def build_manifest(summary: CleanSummary, files: dict[str, dict[str, Any] | None
         "lines": {"in": summary.lines, "out": summary.kept, "quarantined": sum(summary.quarantined.values()),
                   "trimmed": summary.trimmed, "stripped": summary.stripped},
         "quarantine_reasons": summary.quarantined,
-        "parameters": {"format_kind": summary.kind, **summary.keys, "rules": report.rules,
+        "parameters": {"format_kind": summary.kind, **summary.keys, "rules": manifests.rules_entry(report.rules),
                        "drop_duplicates": summary.drop_duplicates, "trim": summary.trim,
                        "strip_metadata": summary.strip_metadata},
         "audit": {"passed_after": report.passed, "fail findings": report.counts["fail"],
