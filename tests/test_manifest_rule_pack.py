@@ -10,6 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dataaudit
 from dataaudit.io.digest import file_sha256
@@ -87,3 +90,14 @@ def test_an_in_memory_pack_is_digested_from_its_settings() -> None:
 def test_a_pack_written_out_and_read_back_keeps_its_settings_digest(name: str) -> None:
     rules = parse_file(shipped()[name])
     assert pack_sha256(parse_text(dump(rules), name)) == pack_sha256(rules)
+
+
+SECTIONS = list(parse_file(shipped()["default"]).model_dump(mode="json"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(order=st.permutations(SECTIONS))
+def test_an_in_memory_packs_digest_does_not_depend_on_the_order_of_its_sections(order: list[str]) -> None:
+    settings_ = parse_file(shipped()["default"]).model_dump(mode="json")
+    text = yaml.safe_dump({key: settings_[key] for key in order}, sort_keys=False)
+    assert pack_sha256(parse_text(text, "reordered")) == pack_sha256(parse_file(shipped()["default"]))

@@ -791,8 +791,21 @@ def make_dirty_splits(
 
 def write_dirty_splits(train_path: str | Path, test_path: str | Path, train_rows: int, test_rows: int,
                        seed: int = 0, **options: Any) -> dict[str, Any]:
-    """:func:`make_dirty_splits` written to two files (format from each suffix), the truth
-    next to the test file; returns the truth."""
+    """:func:`make_dirty_splits` written to two files, its truth next to the test file.
+
+    Parameters
+    ----------
+    train_path, test_path : str or Path
+        The two files, each in the format of its suffix; the truth goes to
+        :func:`truth_path_for` of ``test_path``.
+    train_rows, test_rows, seed, **options
+        As in :func:`make_dirty_splits` (``leaked_share``, ``shift``, ``rename``, ``rates``).
+
+    Returns
+    -------
+    truth : dict
+        The truth of :func:`make_dirty_splits`.
+    """
     train, test, truth = make_dirty_splits(train_rows, test_rows, seed, **options)
     for table, path in ((train, Path(train_path)), (test, Path(test_path))):
         path.parent.mkdir(parents=True, exist_ok=True)
