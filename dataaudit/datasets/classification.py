@@ -206,15 +206,7 @@ SCANNED_TOKENS: tuple[str, ...] = (
 #: Columns nulled in the "rows missing most fields" injection: 7 of the 10
 #: feature columns (70 %). ``num_a`` stays (continuous, keeps those rows
 #: distinct from each other), ``mixed`` and ``const`` stay.
-MISSING_MOST_NULLED: tuple[str, ...] = (
-    "num_b",
-    "num_c",
-    "age",
-    "count",
-    "colour",
-    "city",
-    "note",
-)
+MISSING_MOST_NULLED: tuple[str, ...] = tuple(c for c in FEATURE_COLUMNS if c not in ("num_a", "mixed", "const"))
 
 #: Injection rates as fractions of the total row count. Each count is
 #: ``round(rate * rows)``, and at least 1 (3 for label variants: one per
