@@ -1,7 +1,7 @@
 """Measure speed and peak memory of ``dataaudit audit`` against peers on synthetic data.
 
 Why: "fast enough for a million rows" is a claim a user can check with one
-command. The dataset comes from ``dataaudit.testing.synthetic`` (known issues,
+command. The dataset comes from ``dataaudit.datasets.classification`` (known issues,
 exact truth) and is cached in the work dir. Every measured run is its own
 subprocess, started by a tiny launcher that reaps it with ``os.wait4``, so its peak
 RSS is read from the kernel, not sampled (see LAUNCHER for why the launcher is
@@ -306,19 +306,19 @@ def bench_startup(timeout: float | None) -> Result:
 GENERATE = """
 import json, sys, time
 from pathlib import Path
-from dataaudit.testing import synthetic
+from dataaudit.datasets import classification
 path, rows, seed = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-truth_path = synthetic.truth_path_for(path)
+truth_path = classification.truth_path_for(path)
 try:
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
 except (OSError, ValueError):
     truth = {}
 key = (truth.get("rows"), truth.get("seed"), truth.get("generator_version"))
-if path.exists() and key == (rows, seed, synthetic.GENERATOR_VERSION):
+if path.exists() and key == (rows, seed, classification.GENERATOR_VERSION):
     print(json.dumps({"seconds": None}))
 else:
     start = time.perf_counter()
-    synthetic.write(path, rows, seed)
+    classification.write_dirty_classification(path, rows, seed)
     print(json.dumps({"seconds": time.perf_counter() - start}))
 """
 
@@ -326,9 +326,9 @@ else:
 GENERATE_SPLITS = """
 import json, sys
 from pathlib import Path
-from dataaudit.testing import synthetic
+from dataaudit.datasets import classification
 train, test, rows, test_rows, seed = Path(sys.argv[1]), Path(sys.argv[2]), *map(int, sys.argv[3:])
-truth = synthetic.write_splits(train, test, rows, test_rows, seed, leaked_share=0.01, shift={"num_b": 0.5})
+truth = classification.write_dirty_splits(train, test, rows, test_rows, seed, leaked_share=0.01, shift={"num_b": 0.5})
 print(json.dumps({"leaked": len(truth["leaked_rows"])}))
 """
 

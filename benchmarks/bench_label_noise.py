@@ -58,18 +58,18 @@ class Outcome:
 
 
 def generated_cases(rows: int, shares: list[float], seed: int, workdir: Path) -> list[Case]:
-    from dataaudit.testing.synthetic import write
+    from dataaudit.datasets import write_dirty_classification
 
     cases = []
     for share in shares:
         path = workdir / f"generated-{rows}-{share}-{seed}.csv"
-        truth = write(path, rows, seed, flip_share=share)
+        truth = write_dirty_classification(path, rows, seed, flip_share=share)
         cases.append(Case(f"generated {rows:,}", share, path, "label", set(truth["flipped_labels"]["rows"]), ("id",)))
     return cases
 
 
 def real_cases(shares: list[float], seed: int, workdir: Path) -> list[Case]:
-    from dataaudit.testing.synthetic import flip_labels
+    from dataaudit.datasets.classification import flip_labels
 
     folder = SHARED if SHARED.is_dir() else REPO / "tests" / "data"
     cases = []

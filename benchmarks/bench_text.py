@@ -7,7 +7,7 @@ Two measured processes over the same file (see README.md beside this file):
 2. the same profiling pass in Python with every near copy kept (a report keeps 20 examples),
    for the precision and recall of near-duplicate detection on the planted near copies.
 
-The file comes from ``dataaudit.testing.synthetic_chat.write_chat`` and is cached in
+The file comes from ``dataaudit.datasets.chat.write_dirty_chat`` and is cached in
 ``--workdir`` as ``chat-<lines>-s<seed>.jsonl`` with its ``.truth.json``.
 
     .venv/bin/python benchmarks/bench_text.py --lines 1000000
@@ -37,7 +37,7 @@ json.dump({"pairs": text.near_duplicate_examples, "clusters": text.near_duplicat
 
 
 def ensure_file(workdir: Path, lines: int, seed: int) -> tuple[Path, dict[str, Any], float | None]:
-    from dataaudit.testing.synthetic_chat import GENERATOR_VERSION, write_chat
+    from dataaudit.datasets.chat import GENERATOR_VERSION, write_dirty_chat
 
     path = workdir / f"chat-{lines}-s{seed}.jsonl"
     truth_path = path.with_name(path.name + ".truth.json")
@@ -46,7 +46,7 @@ def ensure_file(workdir: Path, lines: int, seed: int) -> tuple[Path, dict[str, A
         if truth.get("generator_version") == GENERATOR_VERSION and truth.get("lines") == lines:
             return path, truth, None
     start = time.perf_counter()
-    truth = write_chat(path, lines, seed)
+    truth = write_dirty_chat(path, lines, seed)
     truth_path.write_text(json.dumps(truth), encoding="utf-8")
     return path, truth, time.perf_counter() - start
 

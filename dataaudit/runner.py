@@ -174,7 +174,7 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
     return Report(
         source=SourceInfo.from_info(profile.source | ({"sha256": sha256} if sha256 is not None else {}), name=name),
         target=plan.target,
-        rules=RulesInfo(name=plan.loaded.name, path=plan.loaded.path),
+        rules=RulesInfo(name=plan.loaded.name, path=plan.loaded.path, sha256=plan.loaded.sha256),
         strict=plan.options.strict,
         dataset=dataset_summary(profile, splits=cards),
         checks=statuses,

@@ -43,7 +43,8 @@ def render(out_dir: Path) -> dict[str, Path]:
 
 
 def main() -> int:
-    from dataaudit.testing.browser import find_chromium, screenshot
+    sys.path.insert(0, str(ROOT))  # the screenshot is taken the way the browser test looks at a page
+    from tests.browser import find_chromium, screenshot
 
     paths = render(HERE)
     print("rendered", ", ".join(str(p.relative_to(ROOT)) for p in paths.values()))

@@ -7,8 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from dataaudit import audit
+from dataaudit.datasets import write_dirty_classification
 from dataaudit.report.model import Report, ReportTable
-from dataaudit.testing.synthetic import write
 from tests.conftest import DATA
 
 PENGUINS = DATA / "penguins.csv"
@@ -22,7 +22,7 @@ def failing_report(folder: Path) -> Report:
     """A generated dataset with injected problems of every kind: fail, warn and info findings."""
     path = folder / "train.csv"
     if not path.exists():
-        write(path, rows=3000, seed=1)
+        write_dirty_classification(path, rows=3000, seed=1)
     return audit(path, target="label")
 
 

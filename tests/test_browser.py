@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dataaudit.report.formats import Format, render
-from dataaudit.testing.browser import dump_dom, find_chromium, layout
+from tests.browser import dump_dom, find_chromium, layout
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 from tests.hostile import LABELS, write_hostile_csv

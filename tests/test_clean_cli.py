@@ -11,17 +11,17 @@ import pandas as pd
 import pytest
 
 import dataaudit.preprocess.writers as writers
+from dataaudit.datasets import write_dirty_classification
 from dataaudit.errors import InputError, OutputError
 from dataaudit.io import open_source
 from dataaudit.io.digest import file_sha256
-from dataaudit.testing import write
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    write(tmp_path / "data.csv", rows=3_000, seed=2)
+    write_dirty_classification(tmp_path / "data.csv", rows=3_000, seed=2)
     (tmp_path / "data.truth.json").unlink()
     return tmp_path / "data.csv"
 
@@ -146,7 +146,7 @@ def test_outputs_agree_across_formats(tmp_path: Path, data: Path) -> None:
 
 @pytest.mark.parametrize("suffix", [".parquet", ".jsonl"])
 def test_parquet_and_jsonl_inputs_clean_like_csv(tmp_path: Path, suffix: str) -> None:
-    truth = write(tmp_path / f"data{suffix}", rows=2_000, seed=4)
+    truth = write_dirty_classification(tmp_path / f"data{suffix}", rows=2_000, seed=4)
     shutil.copy(tmp_path / "data.truth.json", tmp_path / "keep.json")
     invoke(["clean", tmp_path / f"data{suffix}", "-t", "label", "-i", "id", "-o", tmp_path / "out.csv"], 0)
     manifest = json.loads((tmp_path / "out.manifest.json").read_text())

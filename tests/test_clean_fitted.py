@@ -13,7 +13,7 @@ import pytest
 from sklearn.preprocessing import StandardScaler
 
 import dataaudit
-from dataaudit.testing import generate
+from dataaudit.datasets import make_dirty_classification
 from tests.cli_helpers import invoke, run
 
 NUMERIC = ["num_a", "num_b", "num_c", "age", "count"]
@@ -21,7 +21,7 @@ NUMERIC = ["num_a", "num_b", "num_c", "age", "count"]
 
 @pytest.fixture
 def split(tmp_path: Path) -> tuple[Path, Path]:
-    table, _ = generate(12_000, seed=5)
+    table, _ = make_dirty_classification(12_000, seed=5)
     train, val = tmp_path / "train.csv", tmp_path / "val.csv"
     pacsv.write_csv(table.slice(0, 9_000), train)
     pacsv.write_csv(table.slice(9_000), val)

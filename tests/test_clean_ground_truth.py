@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dataaudit.testing import write
+from dataaudit.datasets import write_dirty_classification
 from tests.cli_helpers import run
 
 
@@ -40,7 +40,7 @@ def _assert_fixed(report: dict) -> None:
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_own_generator(tmp_path: Path, suffix: str) -> None:
-    truth = write(tmp_path / "data.csv", rows=20_000, seed=3)
+    truth = write_dirty_classification(tmp_path / "data.csv", rows=20_000, seed=3)
     output = tmp_path / f"clean{suffix}"
     run(["clean", tmp_path / "data.csv", "-t", "label", "-i", "id", "-o", output], 0)
     held = _held(tmp_path / f"clean.quarantine{suffix}")

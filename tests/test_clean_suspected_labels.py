@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import dataaudit
+from dataaudit.datasets import write_dirty_classification
 from dataaudit.labelnoise import assess as assess_module
 from dataaudit.labelnoise.quarantine import suspected_rows
 from dataaudit.preprocess.clean import CleanResult
-from dataaudit.testing.synthetic import write
 from tests.cli_helpers import invoke, run
 
 
@@ -21,7 +21,7 @@ from tests.cli_helpers import invoke, run
 def flipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[int]]:
     """1,500 generated rows, 10% of their labels flipped; the generator lists the flipped rows."""
     path = tmp_path_factory.mktemp("flipped") / "train.csv"
-    truth = write(path, 1500, seed=4, flip_share=0.1)
+    truth = write_dirty_classification(path, 1500, seed=4, flip_share=0.1)
     return path, set(truth["flipped_labels"]["rows"])
 
 

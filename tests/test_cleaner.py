@@ -10,7 +10,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import dataaudit
-from dataaudit.testing import generate
+from dataaudit.datasets import make_dirty_classification
 from tests.conftest import DATA
 
 
@@ -26,7 +26,7 @@ def test_scikit_learn_estimator_checks(estimator: dataaudit.Cleaner, check) -> N
 
 
 def test_transform_keeps_every_row_in_order_and_leaves_the_label_out() -> None:
-    table, _ = generate(4_000, seed=7)
+    table, _ = make_dirty_classification(4_000, seed=7)
     frame = table.to_pandas()
     cleaner = dataaudit.Cleaner(target="label", ignore_columns=("id",)).fit(frame)
     out = cleaner.transform(frame)

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from dataaudit.io.digest import file_sha256
 from tests.cli_helpers import invoke, run
 
 N = 120  # >= the default min_rows warn level (100)
@@ -375,7 +376,7 @@ def test_custom_rule_pack_changes_the_verdict(tmp_path: Path) -> None:
     pack = tmp_path / "lenient.yaml"
     pack.write_text("description: lenient\nchecks:\n  labels:\n    variants: warn\n", encoding="utf-8")
     report = audit_json([data, "-t", "label", "--rules", pack], 0)
-    assert report["rules"] == {"name": "lenient", "path": str(pack)}
+    assert report["rules"] == {"name": "lenient", "path": str(pack), "sha256": file_sha256(pack)}
     assert [f["severity"] for f in report["findings"] if f["check"] == "labels.variants"] == ["warn"]
 
 

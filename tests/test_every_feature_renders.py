@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import dataaudit
+from dataaudit.datasets import write_dirty_classification
 from dataaudit.report.formats import Format, render
 from dataaudit.report.model import Report
-from dataaudit.testing.synthetic import write
 from tests.conftest import DATA
 
 
@@ -23,8 +23,8 @@ def _chat(tmp: Path) -> Report:
 
 
 def _splits(tmp: Path) -> Report:
-    write(tmp / "train.csv", 2000, seed=1)
-    write(tmp / "test.csv", 500, seed=2)
+    write_dirty_classification(tmp / "train.csv", 2000, seed=1)
+    write_dirty_classification(tmp / "test.csv", 500, seed=2)
     return dataaudit.audit(tmp / "train.csv", target="label", ignore_columns=["id"],
                            splits={"test": tmp / "test.csv"})
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dataaudit.testing import write
+from dataaudit.datasets import write_dirty_classification
 from tests.cli_helpers import run
 
 
@@ -31,7 +31,7 @@ def _findings(report: dict, check: str) -> list[dict]:
 
 @pytest.mark.parametrize("suffix", [".csv", ".tsv", ".parquet", ".jsonl"])
 def test_own_generator_counts(tmp_path: Path, suffix: str) -> None:
-    truth = write(tmp_path / f"data{suffix}", rows=20_000, seed=3)
+    truth = write_dirty_classification(tmp_path / f"data{suffix}", rows=20_000, seed=3)
     report = _report(tmp_path / f"data{suffix}", tmp_path, "--ignore-column", "id")
     dataset = report["dataset"]
     assert dataset["rows"] == truth["rows"]
@@ -59,7 +59,7 @@ def test_own_generator_counts(tmp_path: Path, suffix: str) -> None:
 
 
 def test_own_generator_flags_the_id_when_not_ignored(tmp_path: Path) -> None:
-    write(tmp_path / "data.csv", rows=5_000, seed=1)
+    write_dirty_classification(tmp_path / "data.csv", rows=5_000, seed=1)
     report = _report(tmp_path / "data.csv", tmp_path)
     assert [f["column"] for f in _findings(report, "columns.unique")] == ["id"]
 

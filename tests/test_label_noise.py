@@ -13,9 +13,9 @@ import pyarrow.csv as pacsv
 import pytest
 
 import dataaudit
+from dataaudit.datasets.classification import CLASSES, make_dirty_classification, write_dirty_classification
 from dataaudit.labelnoise.quarantine import suspected_rows
 from dataaudit.report.model import Report, Severity
-from dataaudit.testing.synthetic import CLASSES, generate, write
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
@@ -28,7 +28,7 @@ def _status(report: Report, check: str) -> str:
 
 def _flipped_penguins(tmp_path: Path, share: float) -> tuple[Path, set[int]]:
     """penguins.csv with `share` of its species labels changed to another species (seeded)."""
-    from dataaudit.testing.synthetic import flip_labels
+    from dataaudit.datasets.classification import flip_labels
 
     table = pacsv.read_csv(DATA / "penguins.csv")
     labels = table.column("species").to_pylist()
@@ -66,7 +66,7 @@ def test_known_flips_are_found_in_generated_data(tmp_path: Path) -> None:
     """Quality floor on 3,000 generated rows with 10% of labels flipped (the features predict the
     label with about 86% accuracy, so some honest rows look suspicious too)."""
     path = tmp_path / "flipped.csv"
-    truth = write(path, 3000, seed=4, flip_share=0.1)
+    truth = write_dirty_classification(path, 3000, seed=4, flip_share=0.1)
     flipped = set(truth["flipped_labels"]["rows"])
     report = dataaudit.audit(path, target="label", ignore_columns=["id"], label_noise=True)
     found = set(suspected_rows(report))
@@ -77,8 +77,8 @@ def test_known_flips_are_found_in_generated_data(tmp_path: Path) -> None:
 
 
 def test_generator_flips_are_listed_and_leave_the_rest_unchanged() -> None:
-    clean, clean_truth = generate(2000, seed=2)
-    noisy, truth = generate(2000, seed=2, flip_share=0.05)
+    clean, clean_truth = make_dirty_classification(2000, seed=2)
+    noisy, truth = make_dirty_classification(2000, seed=2, flip_share=0.05)
     flips = truth["flipped_labels"]
     assert "flipped_labels" not in clean_truth
     assert clean.drop_columns(["label"]).equals(noisy.drop_columns(["label"]))

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from dataaudit.checks import label_noise
 from dataaudit.checks.base import Results
+from dataaudit.datasets import NO_ISSUES, make_dirty_classification
 from dataaudit.labelnoise.result import ClassNoise, LabelQuality, Scores, SuspectedRow
 from dataaudit.report.model import Severity
-from dataaudit.testing.synthetic import NO_ISSUES, generate
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
@@ -51,7 +51,7 @@ def _suspected(args: list, code: int, runner, tmp_path: Path) -> dict:
 @pytest.fixture(scope="module")
 def flipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """800 generated rows with no issue but 10% flipped labels: the label model alone fails the gate."""
-    table, _ = generate(800, seed=4, rates=NO_ISSUES, flip_share=0.1)
+    table, _ = make_dirty_classification(800, seed=4, rates=NO_ISSUES, flip_share=0.1)
     path = tmp_path_factory.mktemp("flipped") / "flipped.csv"
     pacsv.write_csv(table, path)
     return path

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataaudit
+from dataaudit.datasets import make_dirty_classification, write_dirty_classification
 from dataaudit.errors import InputError
-from dataaudit.testing import generate, write
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
@@ -32,7 +32,7 @@ def _report(data: object, **options: object) -> dict:
 
 @pytest.fixture(scope="module")
 def table() -> object:
-    return generate(6_000, seed=11)[0]
+    return make_dirty_classification(6_000, seed=11)[0]
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -47,7 +47,7 @@ def test_jobs_give_the_report_of_one_process(table: object, chunk_rows: int, job
 
 def test_jobs_on_the_command_line(tmp_path: Path) -> None:
     data = tmp_path / "train.csv"
-    write(data, rows=20_000, seed=4)
+    write_dirty_classification(data, rows=20_000, seed=4)
     reports = {}
     for jobs in ("1", "2", "-1"):
         out = tmp_path / f"jobs{jobs}.json"

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 import dataaudit.output as output
+from dataaudit.datasets import write_dirty_classification
 from dataaudit.io.digest import file_sha256
-from dataaudit.testing import write
 from tests.cli_helpers import SCRIPT, invoke, run
 from tests.conftest import DATA
 
@@ -162,7 +162,7 @@ def test_several_formats_are_all_written_or_none(tmp_path: Path, disk_full_after
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    write(tmp_path / "data.csv", rows=3_000, seed=2)
+    write_dirty_classification(tmp_path / "data.csv", rows=3_000, seed=2)
     (tmp_path / "data.truth.json").unlink()
     return tmp_path / "data.csv"
 
@@ -318,7 +318,7 @@ def test_sigterm_during_clean_exits_130_and_leaves_the_older_outputs(tmp_path: P
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("big")
-    write(folder / "big.csv", rows=1_000_000, seed=5)
+    write_dirty_classification(folder / "big.csv", rows=1_000_000, seed=5)
     (folder / "big.truth.json").unlink()
     return folder / "big.csv"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from dataaudit.testing import synthetic
+from dataaudit.datasets import classification
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "peer_checks.py"
 
@@ -24,7 +24,7 @@ SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "peer_checks.py"
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     path = tmp_path_factory.mktemp("peers") / "planted.csv"
-    return path, synthetic.write(path, 5000, seed=3)
+    return path, classification.write_dirty_classification(path, 5000, seed=3)
 
 
 def run_peer(peer: str, path: Path) -> dict[str, Any]:

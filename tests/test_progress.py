@@ -7,10 +7,10 @@ import itertools
 from pathlib import Path
 
 import dataaudit
+from dataaudit.datasets import write_dirty_classification
 from dataaudit.engines.local import LocalEngine, numbered
 from dataaudit.engines.progress import ProgressLine
 from dataaudit.io import open_source
-from dataaudit.testing import write
 from tests.cli_helpers import invoke, run
 
 
@@ -27,7 +27,7 @@ def _ticking(step: float = 1.0) -> object:
 
 def _csv(tmp_path: Path, rows: int = 5_000) -> Path:
     path = tmp_path / "train.csv"
-    write(path, rows=rows, seed=1)
+    write_dirty_classification(path, rows=rows, seed=1)
     return path
 
 
@@ -49,7 +49,7 @@ def test_a_terminal_sees_rows_megabytes_rate_and_eta(tmp_path: Path) -> None:
 
 def test_parquet_progress_counts_rows_of_the_known_total(tmp_path: Path) -> None:
     path = tmp_path / "train.parquet"
-    write(path, rows=3_000, seed=1)
+    write_dirty_classification(path, rows=3_000, seed=1)
     source = open_source(path, chunk_rows=1_000)
     terminal = Terminal()
     with ProgressLine.for_source(source, terminal, delay=0, every=0, clock=_ticking()) as progress:

@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dataaudit
+from dataaudit.datasets import NO_ISSUES, make_dirty_splits
 from dataaudit.report.cards import SourceInfo, TextKind, plain
 from dataaudit.report.model import Report, ReportFormatError
 from dataaudit.report.schema import REGENERATE, SCHEMA_FILE, schema_text
-from dataaudit.testing.synthetic import NO_ISSUES, generate_splits
 from dataaudit.text.formats import TEXT_KINDS
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA, SchemaGuard, report_files_problems, schema_problems
@@ -29,7 +29,7 @@ CHATS = ROOT / "examples" / "chats.jsonl"
 
 
 def _split_report() -> Report:
-    train, test, _ = generate_splits(600, 200, seed=2, leaked_share=0.05, rates=NO_ISSUES)
+    train, test, _ = make_dirty_splits(600, 200, seed=2, leaked_share=0.05, rates=NO_ISSUES)
     return dataaudit.audit(train, target="label", splits={"test": test})
 
 

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import dataaudit
-from dataaudit.testing import generate, write
+from dataaudit.datasets import make_dirty_classification, write_dirty_classification
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
@@ -50,7 +50,7 @@ def spark() -> Iterator[object]:
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generated 100,000-row dataset with its injected problems, as CSV (about 10 MB)."""
     path = tmp_path_factory.mktemp("spark") / "train.csv"
-    write(path, rows=100_000, seed=0)
+    write_dirty_classification(path, rows=100_000, seed=0)
     return path
 
 
@@ -82,7 +82,7 @@ def test_spark_and_local_give_identical_json_reports(spark: object, dataset: Pat
 def test_parquet_on_spark_matches_local(spark: object, tmp_path: Path) -> None:
     """With the model-based checks too: their row sample is drawn in the same mergeable pass on
     Spark's partitions, so the suspected rows are the local engine's."""
-    table, _ = generate(30_000, seed=5, flip_share=0.05)
+    table, _ = make_dirty_classification(30_000, seed=5, flip_share=0.05)
     path = tmp_path / "train.parquet"
     pq.write_table(table, path, row_group_size=5_000)
     options = {"target": "label", "ignore_columns": ["id"], "label_noise": True, "sample": 3_000}
@@ -94,7 +94,7 @@ def test_parquet_on_spark_matches_local(spark: object, tmp_path: Path) -> None:
 
 
 def test_a_spark_dataframe_goes_to_spark_by_itself(spark: object) -> None:
-    table, truth = generate(8_000, seed=2)
+    table, truth = make_dirty_classification(8_000, seed=2)
     frame = spark.createDataFrame(table).repartition(3)  # type: ignore[attr-defined]
     frame = frame.localCheckpoint()  # repartition shuffles: fix one row order for both passes
     on_spark = dataaudit.audit(frame, target="label", ignore_columns=["id"])

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataaudit
+from dataaudit.datasets import NO_ISSUES, make_dirty_classification, make_dirty_splits
 from dataaudit.report.cards import IgnoredColumn
 from dataaudit.report.formats import Format, render
 from dataaudit.report.model import Report, Severity
-from dataaudit.testing.synthetic import NO_ISSUES, generate, generate_splits
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
@@ -33,7 +33,7 @@ def _write(table: pa.Table, path: Path) -> Path:
 
 
 def _splits(tmp_path: Path, **options: object) -> tuple[Path, Path, dict]:
-    train, test, truth = generate_splits(4000, 1000, seed=3, **options)  # type: ignore[arg-type]
+    train, test, truth = make_dirty_splits(4000, 1000, seed=3, **options)  # type: ignore[arg-type]
     return _write(train, tmp_path / "train.csv"), _write(test, tmp_path / "test.csv"), truth
 
 
@@ -71,7 +71,7 @@ def test_leaked_rows_point_at_the_row_they_copy(tmp_path: Path) -> None:
 
 
 def test_leaked_rows_with_another_label(tmp_path: Path) -> None:
-    train_table, test_table, truth = generate_splits(2000, 500, seed=5, leaked_share=0.04, rates=NO_ISSUES)
+    train_table, test_table, truth = make_dirty_splits(2000, 500, seed=5, leaked_share=0.04, rates=NO_ISSUES)
     flipped = truth["leaked_rows"][:3]
     labels = test_table.column("label").to_pylist()
     for row in flipped:
@@ -107,7 +107,7 @@ def test_a_renamed_column_is_a_schema_mismatch(tmp_path: Path) -> None:
 
 
 def test_identically_distributed_splits_raise_nothing_above_info(tmp_path: Path) -> None:
-    table, _ = generate(6000, seed=11, rates=NO_ISSUES)
+    table, _ = make_dirty_classification(6000, seed=11, rates=NO_ISSUES)
     train = _write(table.slice(0, 3000), tmp_path / "train.csv")
     val = _write(table.slice(3000), tmp_path / "val.parquet")  # another format: values hash alike
     report = _audit(train, val)

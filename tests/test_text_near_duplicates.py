@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataaudit.checks.text import Rules
-from dataaudit.testing.synthetic_chat import PLANTED_ERRORS, write_chat
+from dataaudit.datasets.chat import PLANTED_ERRORS, write_dirty_chat
 from dataaudit.text import minhash
 from dataaudit.text.audit import profile_text_file
 
@@ -65,7 +65,7 @@ def test_exact_repeats_and_wordless_texts_take_no_part() -> None:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     path = tmp_path_factory.mktemp("chat") / "chats.jsonl"
-    truth = write_chat(path, 6000, seed=7, rates={"near_copy": 0.03, "exact_duplicate": 0.02})
+    truth = write_dirty_chat(path, 6000, seed=7, rates={"near_copy": 0.03, "exact_duplicate": 0.02})
     return path, truth
 
 
@@ -104,10 +104,10 @@ def test_generator_command_line_writes_file_and_truth(tmp_path: Path) -> None:
     import sys
 
     out = tmp_path / "chats.jsonl"
-    subprocess.run([sys.executable, "-m", "dataaudit.testing.synthetic_chat", "--lines", "500", "--seed", "3",
+    subprocess.run([sys.executable, "-m", "dataaudit.datasets.chat", "--lines", "500", "--seed", "3",
                     "--out", str(out)], check=True)
     truth = json.loads(out.with_name("chats.jsonl.truth.json").read_text(encoding="utf-8"))
-    assert truth == write_chat(tmp_path / "again.jsonl", 500, seed=3)
+    assert truth == write_dirty_chat(tmp_path / "again.jsonl", 500, seed=3)
     assert out.read_bytes() == (tmp_path / "again.jsonl").read_bytes()
     assert len(out.read_bytes().splitlines()) == truth["lines"] == 500
 

@@ -5,12 +5,15 @@ give the same manifest."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataaudit.io.digest import file_sha256
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.pipeline import Outcome, Plan
 from dataaudit.preprocess.summary import measures
+
+if TYPE_CHECKING:
+    from dataaudit.report.cards import RulesInfo
 
 
 def file_entry(path: Path | None, fmt: str | None = None, sha256: str | None = None,
@@ -32,6 +35,13 @@ def tool_entry() -> dict[str, str]:
     return {"name": "dataaudit", "version": __version__}
 
 
+def rules_entry(rules: RulesInfo) -> dict[str, str]:
+    """The rule pack as a manifest records it, from the audit report's `rules`: its name and the
+    SHA-256 of its content, not its path, which would leak a home folder and stop matching once
+    the pack moves."""
+    return {"name": rules.name, "sha256": rules.sha256}
+
+
 def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tally], *,
           files: dict[str, dict[str, Any] | None], fitted_from: str | None) -> dict[str, Any]:
     return {
@@ -42,7 +52,7 @@ def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tal
         "steps": [{"step": name, **tallies.get(name, Tally()).to_dict()} for name in order],
         "parameters": {
             "target": plan.before.target,
-            "rules": plan.before.rules,
+            "rules": rules_entry(plan.before.rules),
             "ignored": plan.fitted.ignored,
             "preprocess": plan.pack.preprocess.model_dump(mode="json"),
             "fitted_from": fitted_from,

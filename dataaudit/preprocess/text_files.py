@@ -11,7 +11,6 @@ from dataaudit.output import all_or_nothing
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.clean import CleanRun, destinations
 from dataaudit.preprocess.writers import output_format
-from dataaudit.report.cards import plain
 from dataaudit.report.model import Report
 from dataaudit.rules.model import RulePack
 from dataaudit.text.clean import CleanSummary, clean_jsonl
@@ -61,7 +60,7 @@ def build_manifest(summary: CleanSummary, files: dict[str, dict[str, Any] | None
         "lines": {"in": summary.lines, "out": summary.kept, "quarantined": sum(summary.quarantined.values()),
                   "trimmed": summary.trimmed, "stripped": summary.stripped},
         "quarantine_reasons": summary.quarantined,
-        "parameters": {"format_kind": summary.kind, **summary.keys, "rules": plain(report.rules),
+        "parameters": {"format_kind": summary.kind, **summary.keys, "rules": manifests.rules_entry(report.rules),
                        "drop_duplicates": summary.drop_duplicates, "trim": summary.trim,
                        "strip_metadata": summary.strip_metadata},
         "audit": {"passed_after": report.passed, "fail findings": report.counts["fail"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,9 +20,15 @@ MAX_PACK_BYTES = 1 << 20
 
 @dataclass(frozen=True)
 class LoadedRules:
+    """A pack as an audit or a clean used it. `sha256` names the pack by its content: the file's
+    bytes (a shipped pack's too), or an in-memory pack's canonical JSON (`pack_sha256`), so a
+    manifest identifies the pack wherever it moves, without recording a path that could leak a
+    home folder."""
+
     name: str
     path: str | None
     rules: RulePack
+    sha256: str
 
 
 def packs_dir() -> Path:
@@ -39,20 +47,39 @@ def load_rules(rules: str | Path | RulePack | None = "default") -> LoadedRules:
     if rules is None:
         rules = "default"
     if isinstance(rules, RulePack):
-        return LoadedRules("custom", None, rules)
+        return LoadedRules("custom", None, rules, pack_sha256(rules))
     text = str(rules)
     packs = shipped()
     if text in packs:
-        return LoadedRules(text, str(packs[text]), parse_file(packs[text]))
+        return _load_file(text, packs[text])
     path = Path(text)
     if path.suffix in (".yaml", ".yml") or path.exists():
-        return LoadedRules(path.stem, str(path), parse_file(path))
+        return _load_file(path.stem, path)
     raise RulesError(f"unknown rule pack {text!r}; shipped packs are {', '.join(packs)}, or give a path to a YAML file")
 
 
+def pack_sha256(rules: RulePack) -> str:
+    """The digest of an in-memory pack: SHA-256 of its JSON dump with sorted keys and no
+    spacing, so the same settings give the same digest in any process."""
+    canonical = json.dumps(rules.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _load_file(name: str, path: Path) -> LoadedRules:
+    """The digest is taken of the very bytes that are parsed: a file rewritten meanwhile cannot
+    pair one version's settings with another's digest."""
+    data = _read_pack(path)
+    return LoadedRules(name, str(path), _parse_bytes(data, path), hashlib.sha256(data).hexdigest())
+
+
 def parse_file(path: Path) -> RulePack:
-    """A rule pack from its file; one larger than `MAX_PACK_BYTES` is refused before YAML parses
-    it, since a parser building a huge document takes gigabytes and minutes."""
+    """A rule pack from its file."""
+    return _parse_bytes(_read_pack(path), path)
+
+
+def _read_pack(path: Path) -> bytes:
+    """A pack's bytes; one larger than `MAX_PACK_BYTES` is refused before YAML parses it, since a
+    parser building a huge document takes gigabytes and minutes."""
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_PACK_BYTES + 1)
@@ -63,6 +90,10 @@ def parse_file(path: Path) -> RulePack:
     if len(data) > MAX_PACK_BYTES:
         raise RulesError(f"{path}: a rule pack is a config file of at most {MAX_PACK_BYTES >> 20} MiB; "
                          "this one is larger")
+    return data
+
+
+def _parse_bytes(data: bytes, path: Path) -> RulePack:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -44,7 +44,7 @@ def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, 
     return Report(
         source=SourceInfo.from_info(source, name=source["path"]),
         target=None,
-        rules=RulesInfo(name=loaded.name, path=loaded.path),
+        rules=RulesInfo(name=loaded.name, path=loaded.path, sha256=loaded.sha256),
         strict=strict,
         dataset=replace(
             dataset_summary(profile), kind=kind, texts=text.texts, messages=text.messages, tokenizer=text.tokenizer,

@@ -1,7 +1,7 @@
 """Deterministic synthetic classification dataset with known, exactly counted issues.
 
 Why this exists: an auditor can only be tested (and benchmarked) honestly against
-data whose problems are known *exactly*. :func:`generate` builds a learnable
+data whose problems are known *exactly*. :func:`make_dirty_classification` builds a learnable
 4-class table, injects every kind of issue ``dataaudit`` looks for, and returns a
 ground-truth dict whose counts are measured by scanning the final table (not taken
 from the injection bookkeeping), so they stay exact even where injections overlap
@@ -20,7 +20,7 @@ final, shuffled table, header excluded):
 
 Command line::
 
-    python -m dataaudit.testing.synthetic --rows 100000 --seed 0 --out data.csv
+    python -m dataaudit.datasets.classification --rows 100000 --seed 0 --out data.csv
 """
 
 from __future__ import annotations
@@ -46,12 +46,12 @@ __all__ = [
     "RATES",
     "compute_truth",
     "flip_labels",
-    "generate",
-    "generate_splits",
     "main",
+    "make_dirty_classification",
+    "make_dirty_splits",
     "truth_path_for",
-    "write",
-    "write_splits",
+    "write_dirty_classification",
+    "write_dirty_splits",
 ]
 
 #: Bumped whenever the generated data for a given (rows, seed) changes, so caches
@@ -206,15 +206,7 @@ SCANNED_TOKENS: tuple[str, ...] = (
 #: Columns nulled in the "rows missing most fields" injection: 7 of the 10
 #: feature columns (70 %). ``num_a`` stays (continuous, keeps those rows
 #: distinct from each other), ``mixed`` and ``const`` stay.
-MISSING_MOST_NULLED: tuple[str, ...] = (
-    "num_b",
-    "num_c",
-    "age",
-    "count",
-    "colour",
-    "city",
-    "note",
-)
+MISSING_MOST_NULLED: tuple[str, ...] = tuple(c for c in FEATURE_COLUMNS if c not in ("num_a", "mixed", "const"))
 
 #: Injection rates as fractions of the total row count. Each count is
 #: ``round(rate * rows)``, and at least 1 (3 for label variants: one per
@@ -263,16 +255,58 @@ _CELL_KEYS = tuple(k for k in RATES if ":" in k)
 # --------------------------------------------------------------------------- #
 # generation
 # --------------------------------------------------------------------------- #
-def generate(rows: int, seed: int = 0, rates: dict[str, float] | None = None,
-             flip_share: float = 0.0) -> tuple[pa.Table, dict[str, Any]]:
-    """Return ``(table, truth)`` for ``rows`` rows; same (rows, seed, rates, flip_share) -> same bytes.
+def make_dirty_classification(rows: int, seed: int = 0, rates: dict[str, float] | None = None,
+                              flip_share: float = 0.0) -> tuple[pa.Table, dict[str, Any]]:
+    """A learnable 4-class table with every problem dataaudit looks for planted in it.
 
-    The table has exactly :data:`COLUMNS`; ``truth`` is JSON-serialisable and
-    documented in the module docstring and :func:`compute_truth`. ``rates``
-    overrides injection rates of :data:`RATES` (:data:`NO_ISSUES` injects none). ``flip_share``
-    of the rows with a canonical class label get another class (label noise no
-    table scan can see); ``truth["flipped_labels"]`` lists them. The flips draw
-    from their own random stream, so the rest of the table does not change.
+    Same (rows, seed, rates, flip_share), same bytes: a test or a benchmark can name its data.
+
+    Parameters
+    ----------
+    rows : int
+        Number of data rows, planted copies included.
+    seed : int, default 0
+        Seed of the random generator.
+    rates : dict of str to float, optional
+        Overrides of :data:`RATES`, each a share of ``rows``; :data:`NO_ISSUES` plants nothing
+        (clean data from the same distribution).
+    flip_share : float, default 0.0
+        Share of the rows with a canonical class label that get another class: label noise no
+        table scan can see. The flips draw from their own random stream, so the rest of the
+        table does not change.
+
+    Returns
+    -------
+    table : pyarrow.Table
+        Exactly the columns :data:`COLUMNS`: ``id``, ten features, ``label`` (classes
+        :data:`CLASSES`, shares 50/25/15/10 %).
+    truth : dict
+        JSON-serialisable ground truth measured on ``table`` itself (see :func:`compute_truth`):
+        counts and 0-based row positions of each problem; ``truth["flipped_labels"]`` lists the
+        flipped rows and their original class when ``flip_share`` is set.
+
+    Notes
+    -----
+    Planted at the default :data:`RATES`, each ``round(rate * rows)`` times (at least once,
+    three times for the label spellings, from 200 rows on):
+
+    * 1.0 % exact duplicate rows, 0.5 % feature duplicates (new id, same label) and 0.3 %
+      conflicting labels (new id, another class), all copies of clean rows;
+    * 0.6 % label variants (``Cat``, ``cat ``, ``CAT``) and 0.4 % missing labels;
+    * 0.2 % rows missing most fields (7 of 10 features null);
+    * missing cells: nulls in ``num_b`` (2 %), ``colour`` (1 %) and ``note`` (1 %), the
+      disguised tokens ``?`` in ``colour`` (1 %), ``NA`` and ``null`` in ``city`` (0.8 %,
+      0.4 %), empty and blank ``note`` (0.8 %, 0.4 %), the sentinel -999 in ``age`` (1 %);
+    * a mixed-type column (``mixed``: integers as text and 0.5 % words), a constant column
+      (``const``) and an id column (``id``).
+
+    Label and cell problems go to distinct rows, one per row, so the counts do not overlap.
+
+    Examples
+    --------
+    >>> table, truth = make_dirty_classification(10_000, seed=0)
+    >>> truth["exact_duplicate_rows"]["count"]
+    100
     """
     if rows < 0:
         raise ValueError(f"rows must be >= 0, got {rows}")
@@ -684,7 +718,7 @@ def _rows_missing_most(table: pa.Table) -> dict[str, Any]:
 # --------------------------------------------------------------------------- #
 # splits
 # --------------------------------------------------------------------------- #
-def generate_splits(
+def make_dirty_splits(
     train_rows: int,
     test_rows: int,
     seed: int = 0,
@@ -693,18 +727,36 @@ def generate_splits(
     rename: dict[str, str] | None = None,
     rates: dict[str, float] | None = None,
 ) -> tuple[pa.Table, pa.Table, dict[str, Any]]:
-    """A training and a test split with known differences: ``(train, test, truth)``.
+    """A training and a test split with known differences, for the split audit.
 
-    The test split is fresh rows from the same distribution (another seed), plus
-    ``round(leaked_share * test_rows)`` distinct training rows copied in at random
-    positions. ``shift`` adds a constant to numeric columns of the fresh rows (the
-    leaked copies stay exact), ``rename`` renames test columns. ``truth`` holds
-    ``leaked_rows`` (test row positions, ascending) and ``leaked_from`` (the
-    training row each one copies), ``shift`` and ``rename``.
+    Parameters
+    ----------
+    train_rows, test_rows : int
+        Rows of each split; each is a :func:`make_dirty_classification` table (the test split
+        from the next seed).
+    seed : int, default 0
+        Seed of the training split (the test split uses ``seed + 1``).
+    leaked_share : float, default 0.0
+        ``round(leaked_share * test_rows)`` distinct training rows are copied into the test
+        split at random positions: planted leakage.
+    shift : dict of str to float, optional
+        A constant added to these numeric columns of the test split's fresh rows (the leaked
+        copies stay exact): planted drift.
+    rename : dict of str to str, optional
+        Test columns renamed: a planted schema difference.
+    rates : dict of str to float, optional
+        As in :func:`make_dirty_classification`, for both splits.
+
+    Returns
+    -------
+    train, test : pyarrow.Table
+    truth : dict
+        ``leaked_rows`` (test row positions, ascending), ``leaked_from`` (the training row each
+        one copies), ``shift`` and ``rename``.
     """
-    train, _ = generate(train_rows, seed, rates)
+    train, _ = make_dirty_classification(train_rows, seed, rates)
     n_leaked = min(round(leaked_share * test_rows), train_rows)
-    fresh, _ = generate(test_rows - n_leaked, seed + 1, rates)
+    fresh, _ = make_dirty_classification(test_rows - n_leaked, seed + 1, rates)
     for column, delta in (shift or {}).items():
         index = fresh.column_names.index(column)
         fresh = fresh.set_column(index, column, pc.add(fresh.column(column), pa.scalar(delta, pa.float64())))
@@ -729,11 +781,24 @@ def generate_splits(
     return train, test, truth
 
 
-def write_splits(train_path: str | Path, test_path: str | Path, train_rows: int, test_rows: int, seed: int = 0,
-                 **options: Any) -> dict[str, Any]:
-    """:func:`generate_splits` written to two files (format from each suffix), the truth
-    next to the test file; returns the truth."""
-    train, test, truth = generate_splits(train_rows, test_rows, seed, **options)
+def write_dirty_splits(train_path: str | Path, test_path: str | Path, train_rows: int, test_rows: int,
+                       seed: int = 0, **options: Any) -> dict[str, Any]:
+    """:func:`make_dirty_splits` written to two files, its truth next to the test file.
+
+    Parameters
+    ----------
+    train_path, test_path : str or Path
+        The two files, each in the format of its suffix; the truth goes to
+        :func:`truth_path_for` of ``test_path``.
+    train_rows, test_rows, seed, **options
+        As in :func:`make_dirty_splits` (``leaked_share``, ``shift``, ``rename``, ``rates``).
+
+    Returns
+    -------
+    truth : dict
+        The truth of :func:`make_dirty_splits`.
+    """
+    train, test, truth = make_dirty_splits(train_rows, test_rows, seed, **options)
     for table, path in ((train, Path(train_path)), (test, Path(test_path))):
         path.parent.mkdir(parents=True, exist_ok=True)
         _WRITERS[FORMATS[path.suffix.lower()]](table, path)
@@ -745,24 +810,36 @@ def write_splits(train_path: str | Path, test_path: str | Path, train_rows: int,
 # writing
 # --------------------------------------------------------------------------- #
 def truth_path_for(path: str | Path) -> Path:
-    """``data/x.csv`` -> ``data/x.truth.json`` (where :func:`write` puts the truth)."""
+    """``data/x.csv`` -> ``data/x.truth.json`` (where :func:`write_dirty_classification` puts the truth)."""
     path = Path(path)
     return path.with_name(f"{path.stem}.truth.json")
 
 
-def write(path: str | Path, rows: int, seed: int = 0, fmt: str | None = None,
+def write_dirty_classification(path: str | Path, rows: int, seed: int = 0, fmt: str | None = None,
           flip_share: float = 0.0) -> dict[str, Any]:
-    """Generate, write the table to ``path`` and the truth next to it; return the truth.
+    """:func:`make_dirty_classification` written to ``path``, its truth next to it.
 
-    ``fmt`` (csv, tsv, parquet, jsonl) defaults to the one of ``path``'s suffix.
-    CSV/TSV: a null is an empty unquoted field, every string value is quoted (so
-    an empty string is ``""``). JSONL: one object per line, null as ``null``.
+    Parameters
+    ----------
+    path : str or Path
+        The data file; the truth goes to :func:`truth_path_for` of it (``x.truth.json``).
+    rows, seed, flip_share
+        As in :func:`make_dirty_classification`.
+    fmt : {"csv", "tsv", "parquet", "jsonl"}, optional
+        Defaults to the one of ``path``'s suffix. CSV/TSV: a null is an empty unquoted field,
+        every string value is quoted (so an empty string is ``""``). JSONL: one object per
+        line, null as ``null``.
+
+    Returns
+    -------
+    truth : dict
+        The truth of :func:`make_dirty_classification`, plus the file's name and format.
     """
     path = Path(path)
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt not in set(FORMATS.values()):
         raise ValueError(f"unknown format for {path} (use one of {sorted(FORMATS)})")
-    table, truth = generate(rows, seed, flip_share=flip_share)
+    table, truth = make_dirty_classification(rows, seed, flip_share=flip_share)
     path.parent.mkdir(parents=True, exist_ok=True)
     _WRITERS[fmt](table, path)
     truth = {"file": path.name, "format": fmt, **truth}
@@ -827,9 +904,9 @@ _WRITERS = {
 # command line
 # --------------------------------------------------------------------------- #
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m dataaudit.testing.synthetic --rows N --seed S --out PATH``."""
+    """``python -m dataaudit.datasets.classification --rows N --seed S --out PATH``."""
     parser = argparse.ArgumentParser(
-        prog="python -m dataaudit.testing.synthetic",
+        prog="python -m dataaudit.datasets.classification",
         description="Write a synthetic dataset with known issues and its ground truth (<stem>.truth.json next to it).",
     )
     parser.add_argument("--rows", type=int, required=True, help="number of data rows")
@@ -842,7 +919,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="give this share of labelled rows another class (listed in the truth)")
     args = parser.parse_args(argv)
     try:
-        truth = write(args.out, args.rows, args.seed, args.format, args.flip_labels)
+        truth = write_dirty_classification(args.out, args.rows, args.seed, args.format, args.flip_labels)
     except ValueError as exc:
         parser.error(str(exc))
     print(f"wrote {truth['rows']} rows ({truth['format']}) to {args.out}; truth: {truth_path_for(args.out)}")

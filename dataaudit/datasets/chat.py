@@ -1,7 +1,7 @@
 """Synthetic chat fine-tuning JSONL with planted problems and an exact ground truth.
 
 Why this exists: the text audit can only be tested, and its near-duplicate detection measured,
-against a file whose problems are known line by line. :func:`write_chat` writes a chat JSONL
+against a file whose problems are known line by line. :func:`write_dirty_chat` writes a chat JSONL
 (`{"messages": [...]}` per line) of random conversations over a made-up vocabulary and plants,
 at the given rates:
 
@@ -20,7 +20,7 @@ recent conversations that copies are drawn from.
 
 Command line::
 
-    python -m dataaudit.testing.synthetic_chat --lines 100000 --seed 0 --out chats.jsonl
+    python -m dataaudit.datasets.chat --lines 100000 --seed 0 --out chats.jsonl
 """
 
 from __future__ import annotations
@@ -207,8 +207,35 @@ def _jaccard(a: list[str], b: list[str]) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
-def write_chat(path: str | Path, lines: int, seed: int = 0, rates: dict[str, float] | None = None) -> dict[str, Any]:
-    """Write the file and return its ground truth (see the module docstring)."""
+def write_dirty_chat(path: str | Path, lines: int, seed: int = 0,
+                     rates: dict[str, float] | None = None) -> dict[str, Any]:
+    """Write a chat fine-tuning JSONL with planted problems and return its ground truth.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write (streamed: memory stays bounded whatever ``lines`` is).
+    lines : int
+        Number of lines, planted ones included.
+    seed : int, default 0
+        Seed of the random generator; same arguments, same bytes.
+    rates : dict of str to float, optional
+        Overrides of :data:`RATES`, each a share of ``lines``.
+
+    Returns
+    -------
+    truth : dict
+        1-based line numbers and counts of each planted problem: ``errors`` and
+        ``error_lines`` per kind, ``exact_duplicate_pairs``, ``near_copies`` (with their
+        measured similarity), ``conflict_groups``, ``over_limit`` and ``markup``.
+
+    Notes
+    -----
+    Planted at the default :data:`RATES`: 1 % exact duplicates, 1 % near copies, 0.5 %
+    conflicting answers, 0.05 % over-long conversations, 0.2 % texts with HTML markup, and
+    0.05 % lines of each of the 16 :data:`PLANTED_ERRORS` format errors (one error per line).
+    The rest are clean conversations over a made-up vocabulary.
+    """
     generator = _Generator(seed, {**RATES, **(rates or {})})
     with open(path, "wb") as handle:
         buffer: list[bytes] = []
@@ -247,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    truth = write_chat(args.out, args.lines, args.seed)
+    truth = write_dirty_chat(args.out, args.lines, args.seed)
     args.out.with_name(args.out.name + ".truth.json").write_text(json.dumps(truth) + "\n", encoding="utf-8")
     return 0
 

@@ -1,4 +1,4 @@
-"""Headless Chromium for looking at an HTML report as a person would, fully offline.
+"""Test support: headless Chromium for looking at an HTML report as a person would, fully offline.
 
 Used by the browser test (does the page show the verdict and findings, does it request
 anything?) and by `make reports` (the screenshot in reports/). Every host name resolves to
