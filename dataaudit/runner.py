@@ -82,17 +82,17 @@ def audit(
     from dataaudit.report.dataset import dataset_summary
     from dataaudit.report.feature_rows import quote_conflicting_rows
     from dataaudit.splits import run as split_run
-    from dataaudit.text.audit import profile_text_columns, text_layout, with_text
+    from dataaudit.text.audit import text_column_accumulators, text_layout
     from dataaudit.text.tables import text_tables
     from dataaudit.version import __version__
 
     kind, loaded = text_layout(data, format_kind, load_rules(rules), prompt_key, completion_key)
     pack = loaded.rules
+    runner = get_engine(engine, data, jobs=None if engine is not None and not isinstance(engine, str) else jobs)
     if kind is not None:
         from dataaudit.text.report import audit_text_file
 
-        return audit_text_file(data, kind, loaded, strict=strict, tokenizer=tokenizer)
-    runner = get_engine(engine, data, jobs=None if engine is not None and not isinstance(engine, str) else jobs)
+        return audit_text_file(data, kind, loaded, strict=strict, tokenizer=tokenizer, engine=runner)
     named = split_run.name_splits(data, splits)
     sources = {name: runner.open(d, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
                for name, d in named.items()}
@@ -120,9 +120,10 @@ def audit(
         target=target, ignored=tuple(reasons), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
         sentinels=tuple(mv.sentinels), ignore_reasons=reasons, quantiles=len(sources) > 1,
         sample=None if model_rules is None else model_step.sample_spec(model_rules),
+        texts=text_column_accumulators(text_columns, target, pack.checks.text, tokenizer),
     )
     observers = validators(source.columns, pack, schema=schema, gx_suite=gx_suite)
-    unobserved = source  # a second pass (text columns) must not feed the validators again
+    unobserved = source  # a second read (quoting conflicts) must not feed the validators again
     source, seen = observed(source, observers)
     sources[next(iter(sources))] = source
     path = source.info.get("path")
@@ -141,9 +142,6 @@ def audit(
     if model_rules is not None:
         profile = model_step.with_label_quality(profile, model_rules, spec.tokens, getattr(runner, "jobs", jobs))
     profile.source["problems"] = [asdict(p) for p in source.problems]
-    if text_columns:
-        profile = with_text(profile, profile_text_columns(unobserved, text_columns, target, pack.checks.text,
-                                                          tokenizer))
     findings, statuses = run_checks(profile, pack)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     if len(sources) == 1 and path and Path(path).is_file():  # a file reads again alike; a stream may not
