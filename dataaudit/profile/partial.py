@@ -19,7 +19,7 @@ import pyarrow as pa
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.rows import RowsPartial, combine
 from dataaudit.profile.sample import SamplePartial
-from dataaudit.profile.spec import ProfileSpec, TextAccumulator
+from dataaudit.profile.spec import ProfileSpec, TextColumnAccumulator
 
 
 @cache
@@ -35,7 +35,7 @@ class PartialProfile:
     rows: RowsPartial
     n_rows: int = 0
     sample: SamplePartial | None = None
-    texts: list[TextAccumulator] = field(default_factory=list)
+    texts: list[TextColumnAccumulator] = field(default_factory=list)
 
     @classmethod
     def create(cls, spec: ProfileSpec, column_names: list[str]) -> PartialProfile:

@@ -18,7 +18,7 @@ from dataaudit.profile.text import TextProfile
 DEFAULT_MISSING_TOKENS = ("", "?", "NA", "N/A", "null", "None", "nan")
 
 
-class TextAccumulator(Protocol):
+class TextColumnAccumulator(Protocol):
     """The text audit of one text column, run in the table's pass (made by the text layer,
     which sits above the profile): fed the same batches, merged alike, extracted at the end."""
 
@@ -51,7 +51,7 @@ class ProfileSpec:
     ignore_reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     sample: SampleSpec | None = None  # rows kept for model-based label checks; None: none kept
     # one maker per text column (`--text-column`), each picklable for worker processes
-    texts: tuple[Callable[[], TextAccumulator], ...] = field(default=(), compare=False, hash=False)
+    texts: tuple[Callable[[], TextColumnAccumulator], ...] = field(default=(), compare=False, hash=False)
 
     def role(self, column: str) -> str:
         if column == self.target:
