@@ -54,6 +54,16 @@ def test_chat_and_prompt_completion_files_on_spark_report_as_locally(spark: obje
     assert kinds == {"blank_line", "not_json", "not_utf8"}
 
 
+def test_text_columns_on_spark_report_as_locally(spark: object) -> None:
+    from dataaudit.engines.spark import SparkEngine
+
+    options = {"target": "sentiment", "text_columns": ["review"], "rules": "default"}
+    local = dataaudit.audit(TEXT / "reviews.csv", **options).to_dict()
+    on_spark = dataaudit.audit(TEXT / "reviews.csv", engine=SparkEngine(session=spark), **options).to_dict()
+    assert comparable(on_spark) == comparable(local)
+    assert {"text.duplicates", "text.conflicts"} <= {f["check"] for f in local["findings"]}
+
+
 def test_the_command_audits_a_chat_file_on_spark(spark: object, generated: dict[str, Path], tmp_path: Path) -> None:
     local = audit_json("invoke", [generated["chat"]], 0, tmp_path)
     on_spark = audit_json("invoke", [generated["chat"], "--engine", "spark"], 0, tmp_path)

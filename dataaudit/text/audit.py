@@ -138,7 +138,7 @@ def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str 
 
 
 def text_column_accumulators(columns: Iterable[str], target: str | None, rules: Rules,
-                 tokenizer: str | Path | None = None) -> tuple[Callable[[], ColumnTexts], ...]:
+                             tokenizer: str | Path | None = None) -> tuple[Callable[[], ColumnTexts], ...]:
     """What makes the accumulators of a table's text columns (and the target, when labelled),
     carried by the table's `ProfileSpec` so that one pass profiles the table and its texts."""
     counter = token_counter(tokenizer)
