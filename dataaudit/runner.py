@@ -23,7 +23,6 @@ from dataaudit.report.feature_rows import quote_conflicting_rows
 from dataaudit.report.model import CheckStatus, Finding, Report, ReportTable, created_now
 from dataaudit.rules.model import RulePack
 from dataaudit.splits import run as split_run
-from dataaudit.text.audit import profile_text_columns, with_text
 from dataaudit.text.tables import text_tables
 from dataaudit.version import __version__
 
@@ -95,9 +94,9 @@ def audit(
         completion_key=completion_key, text_columns=text_columns, tokenizer=tokenizer, label_noise=label_noise,
         sample=sample, folds=folds,
     ))
-    if plan.kind == TEXT_FILE:
-        return audit_fine_tuning_file(plan)
     runner = get_engine(engine, data, jobs=jobs)
+    if plan.kind == TEXT_FILE:
+        return audit_fine_tuning_file(plan, runner)
     sources = open_sources(plan, runner)
     require_columns(plan, sources)
     reference = next(iter(sources.values()))
@@ -110,7 +109,6 @@ def audit(
         profile, cards, tables = profile_tables(plan, runner, {**sources, next(iter(sources)): watched})
         sha256 = None if digest is None else digest.result()
     profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
-    profile = text_columns_profiled(plan, profile, reference)
     findings, statuses = run_checks(profile, plan.pack, plan.kind)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     if len(sources) == 1 and on_disk:  # a file reads again alike; a stream may not
@@ -118,7 +116,7 @@ def audit(
     return table_report(plan, profile, findings, statuses, tables, cards, name=watched.name, sha256=sha256)
 
 
-def audit_fine_tuning_file(plan: Plan) -> Report:
+def audit_fine_tuning_file(plan: Plan, runner: Engine) -> Report:
     """The one place a fine-tuning JSONL file is audited: its own profile and report."""
     from dataaudit.text.report import audit_text_file
 
@@ -126,7 +124,7 @@ def audit_fine_tuning_file(plan: Plan) -> Report:
     chunk_lines = options.chunk_rows if "chunk_rows" in options.given() else None
     assert plan.layout is not None
     return audit_text_file(options.data, plan.layout, plan.loaded, strict=options.strict, tokenizer=options.tokenizer,
-                           chunk_lines=chunk_lines)
+                           chunk_lines=chunk_lines, engine=runner)
 
 
 def open_sources(plan: Plan, runner: Engine) -> dict[str, Source]:
@@ -155,16 +153,6 @@ def label_model(plan: Plan, profile: Profile, runner: Engine) -> Profile:
         return profile
     assert plan.spec is not None
     return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, getattr(runner, "jobs", None))
-
-
-def text_columns_profiled(plan: Plan, profile: Profile, reference: Source) -> Profile:
-    """The profile with its text columns' profiles; `reference` is the source the validators
-    did not watch, so a second pass does not feed them again."""
-    columns = plan.options.text_columns
-    if not columns:
-        return profile
-    return with_text(profile, profile_text_columns(reference, columns, plan.target, plan.pack.checks.text,
-                                                   plan.options.tokenizer))
 
 
 def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses: list[CheckStatus],

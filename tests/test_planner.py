@@ -104,10 +104,8 @@ CHAT_REFUSED = [
     (["--delimiter", ";"], {"delimiter": ";"}, "--delimiter (delimiter)"),
     (["--encoding", "latin-1"], {"encoding": "latin-1"}, "--encoding (encoding)"),
     (["--bad-rows", "skip"], {"bad_rows": "skip"}, "--bad-rows (bad_rows)"),
-    (["--jobs", "2"], {"jobs": 2}, "--jobs (jobs)"),
     (["--sample", "100"], {"sample": 100}, "--sample (sample)"),
     (["--folds", "3"], {"folds": 3}, "--folds (folds)"),
-    (["--engine", "spark"], {"engine": "spark"}, "--engine spark (engine='spark') cannot audit a chat JSONL file"),
 ]
 
 
@@ -203,11 +201,12 @@ PROBE = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize(("option", "named"), [*ENGINE_REFUSED, ("engine", "cannot audit a chat JSONL file")])
+@pytest.mark.parametrize(("option", "named"), [*ENGINE_REFUSED, ("splits", "cannot audit a dataset in splits")])
 def test_refused_engine_combinations_never_import_pyspark(option: str, named: str,
                                                           validator_files: dict[str, Path]) -> None:
-    data, extra = (CHAT, []) if option == "engine" else (PENGUINS, [CAPABILITIES[option].flag, validator_files[option]])
-    proc = subprocess.run([sys.executable, "-c", PROBE, "audit", data, "--engine", "spark", *extra],
+    extra = ["--split", f"test={PENGUINS}"] if option == "splits" else [CAPABILITIES[option].flag,
+                                                                        validator_files[option]]
+    proc = subprocess.run([sys.executable, "-c", PROBE, "audit", PENGUINS, "--engine", "spark", *extra],
                           capture_output=True, text=True, timeout=60, check=False)
     assert proc.stdout.split() == ["2", "False"], proc.stdout + proc.stderr
     assert named in _one_line(proc.stderr)

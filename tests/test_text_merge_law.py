@@ -1,17 +1,22 @@
 """The merge law for the text audit's partial: lines checked chunk by chunk and merged, in any
 order or tree shape, extract to the same text profile as all lines at once, metadata keys and
-the keys named by errors counted alike."""
+the keys named by errors counted alike. The accumulators the engines run (a file's lines and a
+table's text column, fed record batches and pickled as to a worker and back) obey it too."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import pickle
+import random
 from functools import reduce
 
+import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataaudit.checks.text import Rules
+from dataaudit.text.accumulator import ColumnTexts, FileLines
 from dataaudit.text.audit import text_spec
 from dataaudit.text.extract import extract
 from dataaudit.text.partial import TextPartial
@@ -77,3 +82,48 @@ def test_chunked_text_partials_merge_to_the_whole(case: tuple[list[bytes], list[
     assert expected.error_keys.get("unknown_key", {}) == ({"messages[].mood": moods} if moods else {})
     assert extract(reduce(lambda a, b: a.merged(b), _partials(lines, cuts))) == expected
     assert extract(_tree(_partials(lines, cuts))) == expected
+
+
+def _accumulators(lines: list[bytes], cuts: list[int]) -> list[FileLines]:
+    """The file's lines as the engines hand them: record batches of one binary column, each
+    with the row number of its first line."""
+    accumulators = []
+    for start, stop in itertools.pairwise([0, *cuts, len(lines)]):
+        accumulator = FileLines.create(SPEC)
+        accumulator.add(pa.RecordBatch.from_arrays([pa.array(lines[start:stop], pa.binary())], names=["line"]), start)
+        accumulators.append(pickle.loads(pickle.dumps(accumulator)))  # as a worker process returns it
+    return accumulators
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files(), st.randoms(use_true_random=False))
+def test_line_batches_merge_to_the_whole_in_any_order(case: tuple[list[bytes], list[int]], rng: random.Random) -> None:
+    lines, cuts = case
+    whole = TextPartial(SPEC)
+    whole.add(list(range(1, len(lines) + 1)), [check_line(line, SPEC.layout) for line in lines])
+    expected = extract(whole)
+    assert reduce(lambda a, b: a.merged(b), _accumulators(lines, cuts)).extract() == expected
+    assert _tree(_accumulators(lines, cuts)).extract() == expected
+    shuffled = _accumulators(lines, cuts)
+    rng.shuffle(shuffled)  # workers finish in any order: examples still come out in file order
+    assert reduce(lambda a, b: a.merged(b), shuffled).extract() == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["Paris is lovely", "paris is lovely!", "", None, "Lyon", "a city of France"]),
+                min_size=1, max_size=30),
+       st.lists(st.sampled_from(["good", "bad", None]), min_size=30, max_size=30),
+       st.sets(st.integers(1, 29), max_size=4))
+def test_text_column_batches_merge_to_the_whole(texts: list[str | None], labels: list[str | None],
+                                                cuts: set[int]) -> None:
+    spec = text_spec("review", "column", Rules(near_duplicate_threshold=0.5), ESTIMATE, unit="row", labelled=True)
+    batch = pa.RecordBatch.from_pydict({"review": texts, "label": labels[: len(texts)]})
+    whole = ColumnTexts.create(spec, "label")
+    whole.add(batch, 0)
+    parts = []
+    for start, stop in itertools.pairwise([0, *sorted(c for c in cuts if c < len(texts)), len(texts)]):
+        part = ColumnTexts.create(spec, "label")
+        part.add(batch.slice(start, stop - start), start)
+        parts.append(pickle.loads(pickle.dumps(part)))
+    assert _tree(parts).extract() == whole.extract()
+    assert reduce(lambda a, b: a.merged(b), reversed(parts)).extract() == whole.extract()

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from dataaudit.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from dataaudit.io.source import Source
     from dataaudit.profile.model import Profile
     from dataaudit.profile.spec import ProfileSpec
+
+A = TypeVar("A")
 
 # name -> (module, class): the module is imported only when the engine is chosen
 ENGINES = {
@@ -27,7 +32,8 @@ ENGINES = {
 
 
 class Engine(Protocol):
-    """What `audit` needs from an engine: open the data, then profile it in one pass."""
+    """What `audit` needs from an engine: open the data, then profile it in one pass; or open a
+    file as its raw lines and run any mergeable accumulator over them (a fine-tuning file)."""
 
     name: str
 
@@ -35,6 +41,10 @@ class Engine(Protocol):
              bad_rows: str) -> Source: ...
 
     def profile(self, source: Source, spec: ProfileSpec) -> Profile: ...
+
+    def open_lines(self, path: Path, chunk_lines: int = ...) -> Source: ...
+
+    def accumulate(self, source: Source, create: Callable[[], A]) -> A: ...
 
 
 def is_spark_frame(data: Any) -> bool:

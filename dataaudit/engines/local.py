@@ -14,6 +14,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar, Protocol, TextIO, TypeVar
 
 import pyarrow as pa
@@ -21,6 +22,7 @@ import pyarrow as pa
 from dataaudit.engines import is_spark_frame
 from dataaudit.errors import InputError
 from dataaudit.io import Source, open_source
+from dataaudit.io.lines import CHUNK_LINES, line_source
 from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
@@ -57,6 +59,9 @@ class LocalEngine:
         if is_spark_frame(data):
             raise InputError("a Spark DataFrame is audited by the spark engine, not the local one")
         return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
+
+    def open_lines(self, path: Path, chunk_lines: int = CHUNK_LINES) -> Source:
+        return line_source(path, chunk_lines)
 
     def profile(self, source: Source, spec: ProfileSpec) -> Profile:
         partial = self.accumulate(source, functools.partial(PartialProfile.create, spec, source.columns))

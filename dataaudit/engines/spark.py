@@ -1,9 +1,10 @@
 """The Spark engine: the same partial profile per partition, merged on the driver.
 
-Each partition runs `PartialProfile.create`/`add` over its Arrow record batches (`mapInArrow`:
+Each partition runs `PartialProfile.create`/`add` (or any other accumulator's: a fine-tuning
+file's lines go through the text audit's) over its Arrow record batches (`mapInArrow`:
 batches in, batches out, no pandas conversion), ships its partial as one pickled binary row,
-and the driver merges them in partition order with `PartialProfile.merged`, the merge the
-local engine uses. Checks and renderers see the same `Profile` either way.
+and the driver merges them in partition order with `merged`, the merge the local engine uses.
+Checks and renderers see the same `Profile` either way.
 
 Row numbers: a first, cheap job counts the rows of every partition (Spark alone, no Python);
 each partition then profiles from its prefix-sum offset, so a finding's row `r` is row `r` of
@@ -17,6 +18,7 @@ This is the only module that imports pyspark, and only when the Spark engine is 
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import sys
@@ -30,10 +32,11 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from dataaudit.engines import is_spark_frame
-from dataaudit.engines.local import conform
+from dataaudit.engines.local import A, Accumulator, conform
 from dataaudit.errors import InputError
 from dataaudit.io import FORMATS, Source, open_source
 from dataaudit.io.csv_reader import regroup
+from dataaudit.io.lines import CHUNK_LINES, LINE_COLUMN
 from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
@@ -81,19 +84,37 @@ class SparkEngine:
             frame = frame.select(*[frame[f"`{name}`"] for name in columns])
         return _frame_source(frame, path, info, chunk_rows)
 
+    def open_lines(self, path: Path, chunk_lines: int = CHUNK_LINES) -> Source:
+        """A text file's raw lines, one row each, split at `\\n` alone as the local reader splits
+        them (Spark's default also splits at a lone `\\r`)."""
+        try:
+            frame = self.spark().read.text(str(path), lineSep="\n").withColumnRenamed("value", LINE_COLUMN)
+        except _spark_errors() as exc:
+            raise _translate(exc, str(path)) from None
+        info = {"path": str(path), "format": "jsonl", "bytes": path.stat().st_size}
+        return _frame_source(frame, str(path), info, chunk_lines)
+
     def profile(self, source: Source, spec: ProfileSpec) -> Profile:
+        partial = self.accumulate(source, functools.partial(PartialProfile.create, spec, source.columns))
+        return extract(partial, source.info)
+
+    def accumulate(self, source: Source, create: Callable[[], A]) -> A:
+        """Every partition feeds its batches, numbered from its first row's, to an accumulator
+        made by `create` (pickled to the executors with it), and the driver merges them in
+        partition order: the file's order."""
         if not isinstance(source, SparkSource):
             raise InputError(f"{source.name}: the Spark engine profiles what it opened itself")
         frame = source.frame
         try:
             with _no_pandas_warning():
                 offsets = _partition_offsets(frame)
-                rows = _collect_partials(frame, spec, source.columns, offsets, source.chunk_rows)
+                rows = frame.mapInArrow(_accumulate_partitions(create, source.columns, offsets, source.chunk_rows),
+                                        PARTIALS_SCHEMA).toArrow()
         except _spark_errors() as exc:
             raise _translate(exc, source.name) from None
-        total = _merge_partials(rows, offsets, PartialProfile.create(spec, source.columns), source.name)
+        total = _merge_partials(rows, offsets, create(), source.name)
         source.info["engine"] = self.name
-        return extract(total, source.info)
+        return total
 
     def spark(self) -> Any:
         """The session: the given one, the active one, or a new one on the master chosen."""
@@ -176,13 +197,7 @@ def _no_pandas_warning() -> Iterator[None]:
         yield
 
 
-def _collect_partials(frame: Any, spec: ProfileSpec, columns: list[str], offsets: dict[int, tuple[int, int]],
-                      chunk_rows: int) -> pa.Table:
-    return frame.mapInArrow(_profile_partitions(spec, columns, offsets, chunk_rows), PARTIALS_SCHEMA).toArrow()
-
-
-def _merge_partials(rows: pa.Table, offsets: dict[int, tuple[int, int]], total: PartialProfile,
-                    name: str) -> PartialProfile:
+def _merge_partials(rows: pa.Table, offsets: dict[int, tuple[int, int]], total: A, name: str) -> A:
     """The partitions' partials merged into `total` in partition order, unpickled one at a time."""
     partitions, counts, blobs = (rows.column(i) for i in range(3))
     profiled = dict(zip(partitions.to_pylist(), counts.to_pylist(), strict=True))
@@ -197,14 +212,14 @@ def _merge_partials(rows: pa.Table, offsets: dict[int, tuple[int, int]], total: 
     return total
 
 
-def _profile_partitions(spec: ProfileSpec, columns: list[str], offsets: dict[int, tuple[int, int]],
-                        chunk_rows: int) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    def profile_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str], offsets: dict[int, tuple[int, int]],
+                           chunk_rows: int) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def accumulate_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from pyspark import TaskContext
 
         partition = TaskContext.get().partitionId()
         start = offsets.get(partition, (0, 0))[0]
-        partial = PartialProfile.create(spec, columns)
+        partial = create()
         rows = 0
         for batch in regroup(batches, chunk_rows):
             partial.add(conform(_small_types(batch), columns), start + rows)
@@ -215,7 +230,7 @@ def _profile_partitions(spec: ProfileSpec, columns: list[str], offsets: dict[int
                 schema=pa.schema([("partition", pa.int32()), ("rows", pa.int64()), ("partial", pa.binary())]),
             )
 
-    return profile_partition
+    return accumulate_partition
 
 
 def _small_types(batch: pa.RecordBatch) -> pa.RecordBatch:

@@ -16,7 +16,7 @@ from dataaudit.planning.options import AuditOptions
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.load import LoadedRules, load_rules
 from dataaudit.splits.run import name_splits
-from dataaudit.text.audit import text_layout
+from dataaudit.text.audit import text_column_accumulators, text_layout
 
 if TYPE_CHECKING:
     from dataaudit.checks.label_noise import Rules as ModelRules
@@ -68,7 +68,7 @@ def plan_audit(options: AuditOptions) -> Plan:
     model_rules = (model_step.settings(pack.checks.label_noise, options.sample, options.folds)
                    if options.label_noise else None)
     return Plan(options, loaded, kind, layout, engine, datasets, target, ignored,
-                profile_spec(pack, target, ignored, kind, model_rules), model_rules)
+                profile_spec(pack, target, ignored, kind, model_rules, options), model_rules)
 
 
 def engine_name(options: AuditOptions) -> str:
@@ -117,14 +117,16 @@ def _check_options(options: AuditOptions, kind: str, engine: str, what: str) -> 
 
 
 def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], kind: str,
-                 model_rules: ModelRules | None) -> ProfileSpec:
-    """What the one pass computes: the statistics the checks of `kind` read."""
+                 model_rules: ModelRules | None, options: AuditOptions) -> ProfileSpec:
+    """What the one pass computes: the statistics the checks of `kind` read, and the named
+    text columns' profiles in the same pass."""
     mv = pack.missing_values
     return ProfileSpec(
         target=target, ignored=tuple(ignored), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
         sentinels=tuple(mv.sentinels), ignore_reasons=ignored,
         quantiles="quantiles" in statistics_needed(pack, kind),
         sample=None if model_rules is None else model_step.sample_spec(model_rules),
+        texts=text_column_accumulators(options.text_columns, target, pack.checks.text, options.tokenizer),
     )
 
 

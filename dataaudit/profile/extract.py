@@ -39,6 +39,7 @@ def extract(partial: PartialProfile, source: dict | None = None) -> Profile:
         source=dict(source or {}),
         sample=None if partial.sample is None else extract_sample(
             partial.sample, [c for c in partial.columns if spec.role(c) != "ignored"]),
+        text=[texts.extract() for texts in partial.texts],
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -19,7 +19,7 @@ import pyarrow as pa
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.rows import RowsPartial, combine
 from dataaudit.profile.sample import SamplePartial
-from dataaudit.profile.spec import ProfileSpec
+from dataaudit.profile.spec import ProfileSpec, TextColumnAccumulator
 
 
 @cache
@@ -35,6 +35,7 @@ class PartialProfile:
     rows: RowsPartial
     n_rows: int = 0
     sample: SamplePartial | None = None
+    texts: list[TextColumnAccumulator] = field(default_factory=list)
 
     @classmethod
     def create(cls, spec: ProfileSpec, column_names: list[str]) -> PartialProfile:
@@ -48,7 +49,8 @@ class PartialProfile:
             for name in column_names
         }
         sample = SamplePartial(spec.sample) if spec.sample is not None and spec.target in columns else None
-        return cls(spec, columns, RowsPartial(examples=spec.examples), sample=sample)
+        return cls(spec, columns, RowsPartial(examples=spec.examples), sample=sample,
+                   texts=[make() for make in spec.texts])
 
     def add(self, batch: pa.RecordBatch, offset: int) -> dict[str, np.ndarray]:
         """Profile one chunk whose first row is row `offset` of the dataset; return each
@@ -73,6 +75,8 @@ class PartialProfile:
         if self.sample is not None:
             kept = [c for c in names if self.spec.role(c) != "ignored"]
             self.sample.add(batch.select(kept), offset, label, labelled)
+        for texts in self.texts:
+            texts.add(batch, offset)
         self.n_rows += n
         return hashes
 
@@ -83,4 +87,5 @@ class PartialProfile:
             rows=self.rows.merged(other.rows),
             n_rows=self.n_rows + other.n_rows,
             sample=None if self.sample is None else self.sample.merged(other.sample),
+            texts=[mine.merged(theirs) for mine, theirs in zip(self.texts, other.texts, strict=True)],
         )

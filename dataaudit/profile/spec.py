@@ -6,11 +6,27 @@ from different chunks (or on different machines) describe the same quantities an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pyarrow as pa
 
 from dataaudit.profile.sample import SampleSpec
+from dataaudit.profile.text import TextProfile
 
 DEFAULT_MISSING_TOKENS = ("", "?", "NA", "N/A", "null", "None", "nan")
+
+
+class TextColumnAccumulator(Protocol):
+    """The text audit of one text column, run in the table's pass (made by the text layer,
+    which sits above the profile): fed the same batches, merged alike, extracted at the end."""
+
+    def add(self, batch: pa.RecordBatch, offset: int) -> object: ...
+
+    def merged(self, other: Any) -> Any: ...
+
+    def extract(self) -> TextProfile: ...
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,8 @@ class ProfileSpec:
     quantiles: bool = False
     ignore_reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     sample: SampleSpec | None = None  # rows kept for model-based label checks; None: none kept
+    # one maker per text column (`--text-column`), each picklable for worker processes
+    texts: tuple[Callable[[], TextColumnAccumulator], ...] = field(default=(), compare=False, hash=False)
 
     def role(self, column: str) -> str:
         if column == self.target:

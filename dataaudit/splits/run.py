@@ -47,14 +47,13 @@ def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: 
                    engine: Engine) -> tuple[Profile, list[SplitProfile]]:
     """The reference's profile with the comparison of all splits attached (`Profile.splits`),
     and every split's own profile."""
-    accumulate = getattr(engine, "accumulate", None)
-    if accumulate is None:
+    if engine.name != "local":
         raise InputError(f"splits are compared by the local engine, not the {engine.name} engine")
     features = shared_features(sources, spec)
     keys = KeySpec(features, spec.target, group_column)
     profiles: list[SplitProfile] = []
     for name, source in sources.items():
-        partial = accumulate(source, functools.partial(SplitPartial.create, spec, keys, source.columns))
+        partial = engine.accumulate(source, functools.partial(SplitPartial.create, spec, keys, source.columns))
         profiles.append(extract_split(name, partial, source.info))
     comparison = compare_splits(profiles, spec, features, group_column)
     return replace(profiles[0].profile, splits=comparison), profiles

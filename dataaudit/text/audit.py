@@ -1,15 +1,17 @@
 """The text audit's two entry points: a fine-tuning JSONL file on its own, and text columns
-of a table profiled beside the table's own profile."""
+of a table profiled in the table's own pass."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
 from dataaudit.io import COMPRESSED, FORMATS
+from dataaudit.text.accumulator import ColumnTexts, FileLines
 from dataaudit.text.formats import (
     CHAT,
     CHAT_KEYS,
@@ -21,15 +23,13 @@ from dataaudit.text.formats import (
     TEXT_KINDS,
     detect_format,
 )
-from dataaudit.text.lines import numbered_chunks
-from dataaudit.text.partial import TextPartial, TextSpec
+from dataaudit.text.partial import TextSpec
 from dataaudit.text.tokens import TokenCounter, token_counter
-from dataaudit.text.validate import Layout, Line, check_line
+from dataaudit.text.validate import Layout
 
 if TYPE_CHECKING:
     from dataaudit.checks.text import Rules
-    from dataaudit.io import Source
-    from dataaudit.profile.model import Profile
+    from dataaudit.engines import Engine
     from dataaudit.profile.text import TextProfile
     from dataaudit.rules.load import LoadedRules
 
@@ -119,45 +119,29 @@ def layout_of(kind: str, rules: Rules) -> Layout:
 
 
 def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str | Path | None = None,
-                      chunk_lines: int | None = None, examples: int = 20) -> TextProfile:
-    """One pass over a fine-tuning JSONL file, line by line, in bounded memory; `examples`
-    caps the example lines kept per finding (raise it to get every near copy)."""
-    from dataaudit.text.extract import extract
+                      chunk_lines: int | None = None, examples: int = 20, engine: Engine | None = None) -> TextProfile:
+    """One pass over a fine-tuning JSONL file in bounded memory, run by `engine` (default: the
+    local one, in this process); `examples` caps the example lines kept per finding (raise it to
+    get every near copy)."""
+    from dataaudit.engines import get_engine
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     spec = text_spec(str(path), kind, rules, token_counter(tokenizer), unit="line", examples=examples)
-    assert spec.layout is not None
-    partial = TextPartial(spec)
-    for numbers, raw in numbered_chunks(path, **({"chunk_lines": chunk_lines} if chunk_lines else {})):
-        partial.add(numbers, [check_line(line, spec.layout) for line in raw])
-    if not partial.records:
+    runner = engine if engine is not None else get_engine("local")
+    source = runner.open_lines(path, **({"chunk_lines": chunk_lines} if chunk_lines else {}))
+    lines = runner.accumulate(source, functools.partial(FileLines.create, spec))
+    if not lines.partial.records:
         raise InputError(f"{path}: the file is empty")
-    return extract(partial)
+    return lines.extract()
 
 
-def profile_text_columns(source: Source, columns: Iterable[str], target: str | None, rules: Rules,
-                         tokenizer: str | Path | None = None) -> list[TextProfile]:
-    """A second pass over the table reading only the text columns (and the target)."""
-    from dataaudit.text.extract import extract
-
+def text_column_accumulators(columns: Iterable[str], target: str | None, rules: Rules,
+                             tokenizer: str | Path | None = None) -> tuple[Callable[[], ColumnTexts], ...]:
+    """What makes the accumulators of a table's text columns (and the target, when labelled),
+    carried by the table's `ProfileSpec` so that one pass profiles the table and its texts."""
     counter = token_counter(tokenizer)
-    partials = {c: TextPartial(text_spec(c, "column", rules, counter, unit="row", labelled=target is not None))
-                for c in columns}
-    offset = 0
-    for batch in source.batches():
-        names = batch.schema.names
-        labels = batch.column(names.index(target)).to_pylist() if target in names else None
-        numbers = list(range(offset, offset + batch.num_rows))
-        for name, partial in partials.items():
-            values = batch.column(names.index(name)).to_pylist() if name in names else [None] * batch.num_rows
-            lines = [Line([], [("text", v if isinstance(v, str) else "" if v is None else str(v))], None)
-                     for v in values]
-            partial.add(numbers, lines, labels=labels)
-        offset += batch.num_rows
-    return [extract(p) for p in partials.values()]
-
-
-def with_text(profile: Profile, texts: list[TextProfile]) -> Profile:
-    return replace(profile, text=[*profile.text, *texts])
+    return tuple(functools.partial(ColumnTexts.create, text_spec(c, "column", rules, counter, unit="row",
+                                                                 labelled=target is not None), target)
+                 for c in columns)

@@ -44,7 +44,7 @@ def kind_of_record(record: object, pair: tuple[str, str] = PROMPT_COMPLETION_KEY
 def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str:
     """The layout most of the first `lines` JSON objects follow; `table` when none is a
     fine-tuning layout (an ordinary JSONL table). Lines that are not JSON get no vote."""
-    from dataaudit.text.lines import open_binary
+    from dataaudit.io.lines import open_binary
 
     votes: Counter[str] = Counter()
     with open_binary(Path(path)) as handle:

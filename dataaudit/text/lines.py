@@ -2,32 +2,16 @@
 
 The table reader turns each object into columns; a fine-tuning file is checked line by line,
 and `clean` must copy good lines byte for byte, so lines are kept as bytes with their 1-based
-line number in the file. Compressed files (.gz, .bz2, .zst) are read through pyarrow.
+line number in the file. The audit reads the same lines as record batches
+(`dataaudit.io.lines.line_source`), so that any engine can run it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
 
-from dataaudit.errors import InputError
-
-CHUNK_LINES = 8192
-
-
-@contextmanager
-def open_binary(path: Path) -> Iterator[BinaryIO]:
-    import io
-
-    import pyarrow as pa
-
-    try:
-        with pa.input_stream(str(path), compression="detect") as stream:
-            yield io.BufferedReader(stream, buffer_size=1 << 20)  # type: ignore[arg-type]
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
+from dataaudit.io.lines import CHUNK_LINES, open_binary
 
 
 def numbered_chunks(path: Path, chunk_lines: int = CHUNK_LINES) -> Iterator[tuple[list[int], list[bytes]]]:

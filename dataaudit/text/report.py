@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataaudit.io.digest import file_sha256
 from dataaudit.profile.model import DuplicateProfile, Profile
@@ -18,11 +18,17 @@ from dataaudit.text.audit import layout_of, profile_text_file
 from dataaudit.text.quotes import quote_conflicts
 from dataaudit.text.tables import text_tables
 
+if TYPE_CHECKING:
+    from dataaudit.engines import Engine
+
 
 def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict: bool = False,
-                    tokenizer: str | Path | None = None, chunk_lines: int | None = None) -> Report:
+                    tokenizer: str | Path | None = None, chunk_lines: int | None = None,
+                    engine: Engine | None = None) -> Report:
+    """The audit of a fine-tuning file: the one entry the audit calls for a `kind` JSONL file,
+    its pass run by `engine` (default: the local engine, in this process)."""
     path = Path(path)
-    text = profile_text_file(path, kind, loaded.rules.checks.text, tokenizer, chunk_lines)
+    text = profile_text_file(path, kind, loaded.rules.checks.text, tokenizer, chunk_lines, engine=engine)
     source = {"path": str(path), "format": "jsonl", "kind": kind, "bytes": path.stat().st_size,
               "sha256": file_sha256(path)}
     report = text_report(text, source, loaded, strict=strict)
