@@ -109,7 +109,7 @@ def test_scaling_fitted_chunk_by_chunk_equals_scikit_learn(method: str, referenc
     values[rng.random((1_000, 2)) < 0.1] = np.nan
     batch = pa.RecordBatch.from_arrays([pa.array(values[:, 0], from_pandas=True),
                                         pa.array(values[:, 1], from_pandas=True)], names=["a", "b"])
-    step = Scale(method=method).fit_batches(batch.slice(i, 97) for i in range(0, 1_000, 97))
+    step = Scale(method=method).fit(batch.slice(i, 97) for i in range(0, 1_000, 97))
     out = step.transform(batch)
     expected = reference().fit(values).transform(values)
     got = np.column_stack([out.column(n).to_numpy(zero_copy_only=False) for n in ("a", "b")])

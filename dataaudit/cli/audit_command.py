@@ -8,9 +8,21 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dataaudit.cli.common import EXIT_ERROR, check_jobs, error_line, reports_errors
-from dataaudit.cli.deliver import FORMATS, checked_destinations, deliver
+from dataaudit.cli.common import EXIT_ERROR, error_line, reports_errors
+from dataaudit.cli.deliver import checked_destinations, deliver
 from dataaudit.cli.group import cli
+from dataaudit.cli.options import (
+    bad_rows_option,
+    engine_options,
+    ignore_columns_option,
+    jobs_option,
+    label_model_options,
+    layout_options,
+    reading_options,
+    report_options,
+    rules_option,
+    target_option,
+)
 from dataaudit.cli.split_options import group_option, split_option
 
 if TYPE_CHECKING:
@@ -19,54 +31,30 @@ if TYPE_CHECKING:
 
 @cli.command()
 @click.argument("data", nargs=-1, required=True, type=click.Path())
-@click.option("-t", "--target", help="The label column (overrides the rule pack's target).")
-@click.option("-r", "--rules", "rules", default="default", show_default=True,
-              help="A shipped rule pack (see `dataaudit rules list`) or a path to a YAML rule pack.")
-@click.option("-i", "--ignore-column", "ignore_columns", multiple=True, metavar="COLUMN",
-              help="A column that is not a feature (id, timestamp, file name). Repeatable.")
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Report format; repeat with one --output each to write several.  [default: console]")
-@click.option("-o", "--output", "outputs", multiple=True, metavar="PATH",
-              help="Write the report here ('-' for stdout); one per --format, in the same order.")
+@target_option
+@rules_option
+@ignore_columns_option
+@report_options
 @click.option("--strict", is_flag=True, help="Warnings fail the gate too.")
-@click.option("--summary", is_flag=True, help="Also append the Markdown report to $GITHUB_STEP_SUMMARY.")
-@click.option("--delimiter", help="CSV field delimiter (detected when not given).")
-@click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
-@click.option("--bad-rows", type=click.Choice(["error", "skip"]), default="error", show_default=True,
-              help="A malformed row stops the audit (error), or is left out and reported as a finding (skip).")
+@reading_options
+@bad_rows_option
 @split_option
 @group_option
 @click.option("--schema", type=click.Path(path_type=Path),
               help="A pandera schema (YAML, e.g. from `dataaudit schema infer`); violations become findings.")
 @click.option("--gx-suite", type=click.Path(path_type=Path),
               help="A Great Expectations suite (JSON) run on the data; failed expectations become findings.")
-@click.option("--engine", type=click.Choice(["local", "spark"]),
-              help="Where the pass runs: this machine, or Apache Spark (pip install 'dataaudit[spark]').  "
-                   "[default: local]")
-@click.option("--spark-master", metavar="URL",
-              help="Spark master for --engine spark (local[4], spark://host:7077, yarn).  "
-                   "[default: $SPARK_MASTER, else local[*]]")
-@click.option("-j", "--jobs", type=int, callback=check_jobs,
-              help="Worker processes of the local engine, also the folds --label-noise fits at once; -1 for one "
-                   "per core.  [default: 1]")
+@engine_options
+@jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal anyway).")
-@click.option("--format-kind", type=click.Choice(["chat", "prompt-completion", "instruction", "table"]),
-              help="Audit a JSONL file as this layout (detected from its first lines when not given).")
-@click.option("--prompt-key", metavar="KEY",
-              help="Audit a JSONL file as prompt/completion, its prompt under KEY.  [default: the rule pack's, prompt]")
-@click.option("--completion-key", metavar="KEY",
-              help="Audit a JSONL file as prompt/completion, its answer under KEY (canonical_solution in "
-                   "HumanEval-style files).  [default: the rule pack's, completion]")
+@layout_options
 @click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
               help="A column of free text to run the text checks on. Repeatable.")
 @click.option("--tokenizer", type=click.Path(path_type=Path),
               help="A tokenizer.json on disk to count tokens with (never downloaded); else tokens are estimated.")
 @click.option("--label-noise", is_flag=True,
               help="Add the model-based label checks: likely mislabelled rows, noise per class, a baseline.")
-@click.option("--sample", type=click.IntRange(min=10), metavar="N",
-              help="Rows sampled for --label-noise (stratified, seeded).  [default: the rule pack's, 100000]")
-@click.option("--folds", type=click.IntRange(2, 50), metavar="K",
-              help="Cross-validation folds for --label-noise.  [default: the rule pack's, 5]")
+@label_model_options
 @reports_errors
 def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.

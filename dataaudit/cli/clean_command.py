@@ -8,15 +8,23 @@ from typing import Any
 
 import click
 
-from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, check_jobs, reports_errors
+from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, reports_errors
 from dataaudit.cli.group import cli
+from dataaudit.cli.options import (
+    ignore_columns_option,
+    jobs_option,
+    label_model_options,
+    layout_options,
+    reading_options,
+    rules_option,
+    target_option,
+)
 
 
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option("-t", "--target", help="The label column (overrides the rule pack's target).")
-@click.option("-r", "--rules", "rules", default="default", show_default=True,
-              help="A shipped rule pack or a YAML file; its `preprocess:` section names the steps.")
+@target_option
+@rules_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="The cleaned data; the format follows the extension: .csv, .tsv, .parquet, .jsonl.")
 @click.option("--quarantine", type=click.Path(path_type=Path),
@@ -27,33 +35,20 @@ from dataaudit.cli.group import cli
               help="Save what was learned (label map, fill values, scaling, categories) as JSON.")
 @click.option("--fitted", type=click.Path(path_type=Path),
               help="Clean with a saved fitted state (another split's statistics) instead of learning one.")
-@click.option("-i", "--ignore-column", "ignore_columns", multiple=True, metavar="COLUMN",
-              help="A column that is not a feature (id, timestamp); left untouched. Repeatable.")
+@ignore_columns_option
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
               help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite existing output, quarantine and manifest files.")
 @click.option("--allow-large-quarantine", is_flag=True,
               help="Allow quarantining more than half of the rows, or every row of a class (refused otherwise).")
-@click.option("--delimiter", help="CSV field delimiter (detected when not given).")
-@click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
+@reading_options
 @click.option("--quarantine-suspected-labels", is_flag=True,
               help="Run the label model of `audit --label-noise` and quarantine the rows it suspects "
                    "(reason suspected_label, with the score).")
-@click.option("--sample", type=click.IntRange(min=10), metavar="N",
-              help="Rows sampled for the label model (stratified, seeded).  [default: the rule pack's, 100000]")
-@click.option("--folds", type=click.IntRange(2, 50), metavar="K",
-              help="Cross-validation folds of the label model.  [default: the rule pack's, 5]")
-@click.option("-j", "--jobs", type=int, callback=check_jobs,
-              help="Worker processes of the first audit and folds of the label model fitted at once; -1 for one "
-                   "per core.  [default: 1]")
-@click.option("--format-kind", type=click.Choice(["chat", "prompt-completion", "instruction", "table"]),
-              help="Clean a JSONL file as this fine-tuning layout, or as a table (detected when not given).")
-@click.option("--prompt-key", metavar="KEY",
-              help="Clean a JSONL file as prompt/completion, its prompt under KEY.  [default: the rule pack's, prompt]")
-@click.option("--completion-key", metavar="KEY",
-              help="Clean a JSONL file as prompt/completion, its answer under KEY (canonical_solution in "
-                   "HumanEval-style files).  [default: the rule pack's, completion]")
+@label_model_options
+@jobs_option
+@layout_options
 @click.option("--trim/--no-trim", default=None,
               help="Trim leading and trailing whitespace of a fine-tuning file's texts, or keep it (code, whose "
                    "indentation matters).  [default: the rule pack's preprocess.normalize_text, true]")
@@ -69,6 +64,7 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
           strip_metadata: bool | None) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
+    The rule pack's `preprocess:` section names the steps.
     Disguised missing values become nulls, text features are trimmed, label spellings
     merge, duplicates, conflicting-label groups and unlabelled rows move to the quarantine
     file, constant and empty columns go; every other cell is written as the input spells it

@@ -18,8 +18,6 @@ from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, pair_outputs
 if TYPE_CHECKING:
     from dataaudit.report.model import Report
 
-FORMATS = ("console", "json", "markdown", "html", "junit")
-
 
 def checked_destinations(formats: tuple[str, ...], outputs: tuple[str, ...],
                          inputs: Iterable[object]) -> list[tuple[str, str | None]]:

@@ -9,6 +9,7 @@ import click
 
 from dataaudit.cli.common import reports_errors
 from dataaudit.cli.group import cli
+from dataaudit.cli.options import rules_option, target_option
 
 
 @cli.group()
@@ -17,9 +18,8 @@ def export() -> None:
 
 
 @export.command("gx")
-@click.option("-r", "--rules", default="default", show_default=True,
-              help="A shipped rule pack or a path to a YAML rule pack.")
-@click.option("-t", "--target", help="The label column (overrides the rule pack's target).")
+@rules_option
+@target_option
 @click.option("--data", "data", type=click.Path(path_type=Path),
               help="A data file whose columns get per-column expectations (missing values, constants).")
 @click.option("--name", help="The suite's name.  [default: dataaudit-<rules>]")

@@ -8,17 +8,14 @@ from pathlib import Path
 import click
 
 from dataaudit.cli.common import reports_errors
-from dataaudit.cli.deliver import FORMATS, checked_destinations, deliver
+from dataaudit.cli.deliver import checked_destinations, deliver
 from dataaudit.cli.group import cli
+from dataaudit.cli.options import report_options
 
 
 @cli.command()
 @click.argument("saved", type=click.Path(path_type=Path), required=False)
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Report format; repeat with one --output each to write several.  [default: console]")
-@click.option("-o", "--output", "outputs", multiple=True, metavar="PATH",
-              help="Write the report here ('-' for stdout); one per --format, in the same order.")
-@click.option("--summary", is_flag=True, help="Also append the Markdown report to $GITHUB_STEP_SUMMARY.")
+@report_options
 @click.option("--schema", "schema", is_flag=True, help="Print the JSON Schema of the JSON report instead.")
 @reports_errors
 def report(saved: Path | None, formats: tuple[str, ...], outputs: tuple[str, ...], summary: bool,

@@ -8,6 +8,7 @@ import click
 
 from dataaudit.cli.common import reports_errors
 from dataaudit.cli.group import cli
+from dataaudit.cli.options import reading_options, rules_option
 
 DEFAULT_SAMPLE = 100_000
 
@@ -22,13 +23,13 @@ def schema() -> None:
 @click.option("-o", "--output", required=True, metavar="PATH", help="Where to write the schema ('-' for stdout).")
 @click.option("--sample", type=click.IntRange(min=1), default=DEFAULT_SAMPLE, show_default=True,
               help="Infer from the first N rows.")
-@click.option("-r", "--rules", default="default", show_default=True,
-              help="The rule pack whose missing-value tokens (NA, ?, blanks) read as nulls.")
-@click.option("--delimiter", help="CSV field delimiter (detected when not given).")
-@click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]")
+@rules_option
+@reading_options
 @reports_errors
 def infer(data: Path, output: str, sample: int, rules: str, delimiter: str | None, encoding: str | None) -> None:
     """Infer a pandera schema (dtypes, nullability, value ranges) from DATA.
+
+    The rule pack's missing-value tokens (NA, ?, blanks) read as nulls.
 
     \b
     Examples:

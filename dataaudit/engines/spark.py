@@ -22,9 +22,7 @@ import functools
 import os
 import pickle
 import sys
-import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -41,6 +39,7 @@ from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.spec import ProfileSpec
+from dataaudit.scoped import environ_default, quiet_pyspark_pandas_warning
 
 PARTIALS_SCHEMA = "partition int, rows long, partial binary"
 
@@ -105,8 +104,8 @@ class SparkEngine:
         if not isinstance(source, SparkSource):
             raise InputError(f"{source.name}: the Spark engine profiles what it opened itself")
         frame = source.frame
-        try:
-            with _no_pandas_warning():
+        try:  # mapInArrow never converts to pandas, yet pyspark checks (and warns about) its version
+            with quiet_pyspark_pandas_warning():
                 offsets = _partition_offsets(frame)
                 rows = frame.mapInArrow(_accumulate_partitions(create, source.columns, offsets, source.chunk_rows),
                                         PARTIALS_SCHEMA).toArrow()
@@ -121,7 +120,7 @@ class SparkEngine:
         if self.session is not None:
             return self.session
         try:
-            with _no_pandas_warning():
+            with quiet_pyspark_pandas_warning():
                 from pyspark.sql import SparkSession
         except ImportError:
             raise InputError("the spark engine needs pyspark: pip install 'dataaudit[spark]'") from None
@@ -131,15 +130,14 @@ class SparkEngine:
         if active is not None and master is None:
             self.session = active
             return active
-        # local workers must run this very interpreter, where dataaudit is installed
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = SparkSession.builder.appName("dataaudit").config("spark.ui.showConsoleProgress", "false")
         if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit
             master = "local[*]"
         if master is not None:
             builder = builder.master(master)
-        try:
-            self.session = builder.getOrCreate()
+        try:  # local workers must run this very interpreter, where dataaudit is installed
+            with environ_default("PYSPARK_PYTHON", sys.executable):
+                self.session = builder.getOrCreate()
         except _spark_errors() as exc:
             raise InputError(f"cannot start Spark (master {master or 'from spark-submit'}): "
                              f"{_first_line(exc)}") from None
@@ -187,14 +185,6 @@ def _partition_offsets(frame: Any) -> dict[int, tuple[int, int]]:
         offsets[partition] = (start, counts[partition])
         start += counts[partition]
     return offsets
-
-
-@contextmanager
-def _no_pandas_warning() -> Iterator[None]:
-    """mapInArrow never converts to pandas, yet pyspark checks (and warns about) its version."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
-        yield
 
 
 def _merge_partials(rows: pa.Table, offsets: dict[int, tuple[int, int]], total: A, name: str) -> A:

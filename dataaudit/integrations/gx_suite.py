@@ -10,14 +10,13 @@ The context is ephemeral: nothing is written to disk and no usage statistics are
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
-from dataaudit.integrations import ignore_pyspark_pandas_warning
 from dataaudit.integrations.frames import to_frame, with_numbers
 from dataaudit.report.model import CheckStatus, Finding, Severity
+from dataaudit.scoped import environ_default, quiet_pyspark_pandas_warning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,10 +29,9 @@ EXAMPLES = 10
 
 
 def _gx() -> Any:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    try:
-        ignore_pyspark_pandas_warning()
-        import great_expectations as gx
+    try:  # GX reads its analytics switch as it is imported
+        with environ_default("GX_ANALYTICS_ENABLED", "false"), quiet_pyspark_pandas_warning():
+            import great_expectations as gx
     except ImportError:
         raise InputError("expectation suites need the 'gx' extra: pip install 'dataaudit[gx]'") from None
     return gx

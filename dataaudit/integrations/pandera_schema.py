@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from dataaudit.checks.base import pct
 from dataaudit.errors import InputError
-from dataaudit.integrations import ignore_pyspark_pandas_warning
 from dataaudit.integrations.frames import to_frame, with_numbers
 from dataaudit.report.model import CheckStatus, Finding, Severity
+from dataaudit.scoped import quiet_pyspark_pandas_warning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,8 +36,8 @@ EXAMPLE_VALUES = 5
 
 def _pandera() -> Any:
     try:
-        ignore_pyspark_pandas_warning()
-        import pandera.pandas as pandera
+        with quiet_pyspark_pandas_warning():
+            import pandera.pandas as pandera
     except ImportError:
         raise InputError("pandera schemas need the 'pandera' extra: pip install 'dataaudit[pandera]'") from None
     return pandera
@@ -137,7 +137,8 @@ class SchemaValidator:
         empty = pd.DataFrame({"column": [], "check": [], "failure_case": [], "index": []}, dtype=object)
         empty["check"] = empty["check"].astype(str)
         try:
-            schema.validate(frame, lazy=True)
+            with quiet_pyspark_pandas_warning():  # pandera loads its Spark support at the first validation
+                schema.validate(frame, lazy=True)
         except pandera.errors.SchemaErrors as exc:
             cases = exc.failure_cases[["column", "check", "failure_case", "index"]].astype(object)
         except pandera.errors.SchemaError as exc:

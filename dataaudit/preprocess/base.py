@@ -1,26 +1,36 @@
 """What every cleaning step shares: the scikit-learn estimator protocol, the chunk it works on,
 and the tally of what it changed.
 
-A step is a scikit-learn transformer (`__init__` only stores parameters; learned state ends in
-`_` and is set in `fit`; `transform` calls `check_is_fitted`) over one chunk of rows, a pyarrow
-`RecordBatch`. Steps that learn from the dataset's audit profile take it as a fit parameter,
-so clean and audit read the same numbers; steps that learn from values (`numeric.py`,
-`encode.py`) also have `partial_fit`, so a file larger than memory is fitted chunk by chunk.
-`transform_counted` returns the chunk and what changed; `transform` drops the count, so
-transforming never mutates the step.
+A step is a scikit-learn transformer over chunks of rows (pyarrow `RecordBatch`es): `__init__`
+only stores parameters; `fit` is the one way to learn, the same signature on every step, and
+sets the state named in `state` (all ending in `_`), forgetting any earlier fit; `transform`
+calls `check_is_fitted` first. `fit(X, profile=...)` takes the rows (a record batch, a table,
+a DataFrame or an array, or an iterator of record batches, so a file larger than memory is
+fitted chunk by chunk) and, when the caller has it, their audit profile: the clean passes its
+audit's, so clean and audit read the same numbers. Steps that learn from the profile
+(`FromProfile`) make one from X when none is given; steps that learn from values (`numeric.py`,
+`encode.py`) read X's chunks. `transform` returns what it is given, a batch for a batch, a
+DataFrame for a DataFrame, an array for an array, so a step also runs in a scikit-learn
+pipeline. `transform_counted` returns the chunk and what changed; `transform` drops the count,
+so transforming never mutates the step.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
+
+if TYPE_CHECKING:
+    from dataaudit.profile.model import Profile
+    from dataaudit.profile.spec import ProfileSpec
 
 EXAMPLES = 5
 MAX_REWRITES = 1000
@@ -62,25 +72,51 @@ class Tally:
                 "notes": self.notes}
 
 
-class Step(BaseEstimator, TransformerMixin, auto_wrap_output_keys=None):
+class Step(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """One named cleaning step over a chunk; see the module docstring for the protocol."""
 
     name: ClassVar[str]
     #: the fitted attributes saved in the fitted-state JSON (all end in `_`)
     state: ClassVar[tuple[str, ...]]
 
-    def transform(self, X: pa.RecordBatch) -> pa.RecordBatch:
-        return self.transform_counted(X)[0]
+    def fit(self, X: Any = None, y: Any = None, *, profile: Profile | None = None) -> Self:
+        """Learn from the rows `X` (or their audit `profile`); see the module docstring."""
+        for name in (*self.state, "n_features_in_"):
+            vars(self).pop(name, None)
+        if X is not None and not isinstance(X, Iterator):  # an iterator is a stream, read once by `_fit`
+            X = as_batch(X)[0]
+            self.n_features_in_ = X.num_columns
+        self._fit(as_batches(X), profile)
+        return self
+
+    def _fit(self, batches: Iterable[pa.RecordBatch], profile: Profile | None) -> None:
+        raise NotImplementedError
+
+    def transform(self, X: Any) -> Any:
+        batch, give_back = as_batch(X)
+        expected = getattr(self, "n_features_in_", batch.num_columns)
+        if batch.num_columns != expected:
+            raise ValueError(f"X has {batch.num_columns} features, but {type(self).__name__} is expecting "
+                             f"{expected} features as input.")
+        return give_back(self.transform_counted(batch)[0])
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # a missing value is what many steps are for
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        tags.transformer_tags.preserves_dtype = []  # text may become numbers, numbers scaled floats
+        return tags
 
     def transform_counted(self, X: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
-        check_is_fitted(self, self.state[0])
+        check_is_fitted(self, list(self.state))
         return self._apply(X)
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         raise NotImplementedError
 
     def state_dict(self) -> dict[str, Any]:
-        check_is_fitted(self, self.state[0])
+        check_is_fitted(self, list(self.state))
         return {name.rstrip("_"): getattr(self, name) for name in self.state}
 
     @classmethod
@@ -89,6 +125,76 @@ class Step(BaseEstimator, TransformerMixin, auto_wrap_output_keys=None):
         for name in cls.state:
             setattr(step, name, state[name.rstrip("_")])
         return step
+
+
+class FromProfile(Step):
+    """A step that learns from the audit profile: the caller's, or one made of X with `spec()`."""
+
+    def _fit(self, batches: Iterable[pa.RecordBatch], profile: Profile | None) -> None:
+        self._learn(profile if profile is not None else profile_of(batches, self.spec()))
+
+    def spec(self) -> ProfileSpec:
+        """How X is profiled when no profile is given: its target and missing-value tokens."""
+        from dataaudit.profile.spec import ProfileSpec
+
+        return ProfileSpec()
+
+    def _learn(self, profile: Profile) -> None:
+        raise NotImplementedError
+
+
+def profile_of(batches: Iterable[pa.RecordBatch], spec: ProfileSpec) -> Profile:
+    """The audit's profile of rows given without one, by the audit's own engine."""
+    from dataaudit.engines.local import LocalEngine
+    from dataaudit.io import open_source
+
+    chunks = list(batches)
+    if not chunks or not sum(chunk.num_rows for chunk in chunks):
+        raise ValueError("no rows to fit on: give X (at least one row) or its profile")
+    return LocalEngine().profile(open_source(pa.Table.from_batches(chunks)), spec)
+
+
+def as_batches(X: pa.RecordBatch | Iterator[pa.RecordBatch] | None) -> Iterator[pa.RecordBatch]:
+    """The chunks `_fit` reads: one batch, a stream of them (a file's), or none (a profile alone)."""
+    if X is None:
+        return iter(())
+    if isinstance(X, pa.RecordBatch):
+        return iter([X])
+    return X
+
+
+def as_batch(X: Any) -> tuple[pa.RecordBatch, Callable[[pa.RecordBatch], Any]]:
+    """X as one record batch, and how to hand a transformed batch back in X's kind: Arrow as a
+    record batch, a DataFrame as a DataFrame, anything array-like as a numpy array (columns
+    `x0`, `x1`, ...)."""
+    if isinstance(X, pa.RecordBatch):
+        return X, _same
+    if isinstance(X, pa.Table):
+        return X.combine_chunks().to_batches()[0] if X.num_rows else _empty(X.schema), _same
+    import pandas as pd
+    from sklearn.utils.validation import check_array
+
+    array = check_array(X, dtype=None, ensure_all_finite=False)  # scikit-learn's errors for what it rejects
+    if isinstance(X, pd.DataFrame):
+        return pa.RecordBatch.from_pandas(X.rename(columns=str), preserve_index=False), _to_frame
+    columns = [pa.array(array[:, i], from_pandas=True) for i in range(array.shape[1])]
+    return pa.RecordBatch.from_arrays(columns, names=[f"x{i}" for i in range(array.shape[1])]), _to_array
+
+
+def _same(batch: pa.RecordBatch) -> pa.RecordBatch:
+    return batch
+
+
+def _to_frame(batch: pa.RecordBatch) -> Any:
+    return batch.to_pandas()
+
+
+def _to_array(batch: pa.RecordBatch) -> np.ndarray:
+    return batch.to_pandas().to_numpy()
+
+
+def _empty(schema: pa.Schema) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays([pa.array([], f.type) for f in schema], schema=schema)
 
 
 def replace_column(batch: pa.RecordBatch, name: str, array: pa.Array) -> pa.RecordBatch:

@@ -7,14 +7,12 @@ or a rounded float, so such a column stays text."""
 
 from __future__ import annotations
 
-from typing import Any, Self
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.checks.columns import is_constant
-from dataaudit.preprocess.base import Step, Tally, is_text, replace_column
+from dataaudit.preprocess.base import FromProfile, Tally, is_text, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import ProfileSpec
@@ -24,7 +22,7 @@ NUMERIC_TYPES = {"integer": pa.int64(), "float": pa.float64()}
 _AS_WRITTEN = ProfileSpec(tokens=())
 
 
-class CoerceNumeric(Step):
+class CoerceNumeric(FromProfile):
     """Cast text feature columns whose every present value is a number written as it prints
     (the audit's `respelled` count is 0) to int64 or float64.
 
@@ -36,10 +34,9 @@ class CoerceNumeric(Step):
     name = "coerce_numeric"
     state = ("columns_",)
 
-    def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
+    def _learn(self, profile: Profile) -> None:
         self.columns_ = {c.name: c.type for c in profile.columns
                          if c.role == "feature" and c.type in NUMERIC_TYPES and not c.respelled}
-        return self
 
     def invalid_rows(self, batch: pa.RecordBatch) -> dict[str, np.ndarray]:
         """Per coerced column, the rows whose value cannot become its type."""
@@ -93,7 +90,7 @@ def _parse(array: pa.Array, kind: str) -> tuple[pa.Array, np.ndarray]:
     return pa.array(numbers, mask=~row_ok), invalid
 
 
-class DropColumns(Step):
+class DropColumns(FromProfile):
     """Drop feature columns that hold one value (`columns.constant`) or none
     (`missing.empty_column`). Learns `columns_`: column -> why."""
 
@@ -104,7 +101,7 @@ class DropColumns(Step):
         self.constant = constant
         self.empty = empty
 
-    def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
+    def _learn(self, profile: Profile) -> None:
         self.columns_ = {}
         for column in profile.columns:
             if column.role != "feature" or not column.rows:
@@ -113,7 +110,6 @@ class DropColumns(Step):
                 self.columns_[column.name] = "empty"
             elif self.constant and column.present and is_constant(column):
                 self.columns_[column.name] = "constant"
-        return self
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()

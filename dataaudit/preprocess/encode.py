@@ -7,13 +7,13 @@ them; a category another split brings is all zeros (one-hot) or -1 (ordinal).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Self
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.numeric import text_columns
+from dataaudit.profile.model import Profile
 
 
 class Encode(Step):
@@ -28,10 +28,7 @@ class Encode(Step):
         self.max_categories = max_categories
         self.exclude = exclude
 
-    def fit(self, X: pa.RecordBatch, y: Any = None) -> Self:
-        return self.fit_batches([X])
-
-    def fit_batches(self, batches: Iterable[pa.RecordBatch]) -> Self:
+    def _fit(self, batches: Iterable[pa.RecordBatch], profile: Profile | None) -> None:
         seen: dict[str, set | None] = {}
         for batch in batches:
             for name in text_columns(batch, self.exclude):
@@ -43,7 +40,6 @@ class Encode(Step):
                     seen[name] = None
         self.categories_ = {name: sorted(values) for name, values in seen.items() if values is not None}
         self.skipped_ = [name for name, values in seen.items() if values is None]
-        return self
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()

@@ -4,19 +4,18 @@ allowed label when the rules list one, else the most frequent spelling, chosen b
 
 from __future__ import annotations
 
-from typing import Any, Self
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.preprocess.base import Step, Tally, changed_mask, count_rewrites, replace_column
+from dataaudit.preprocess.base import FromProfile, Tally, changed_mask, count_rewrites, replace_column
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import Profile
+from dataaudit.profile.spec import ProfileSpec
 from dataaudit.profile.values import fold_label
 
 
-class MergeLabelVariants(Step):
+class MergeLabelVariants(FromProfile):
     """Map each label to its class's canonical spelling.
 
     Learns `label_map_`: folded key -> canonical label. A label of another split whose key
@@ -30,12 +29,14 @@ class MergeLabelVariants(Step):
         self.target = target
         self.allowed = allowed
 
-    def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
+    def spec(self) -> ProfileSpec:
+        return ProfileSpec(target=self.target)
+
+    def _learn(self, profile: Profile) -> None:
         label = profile.label
         folded = label.folded if label is not None else {}
         self.label_map_ = {key: canonical_spelling(spellings, self.allowed)
                            for key, spellings in sorted(folded.items())}
-        return self
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()

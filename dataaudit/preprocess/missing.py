@@ -7,19 +7,17 @@ only in the columns where the audit found it outside the range of real values.
 
 from __future__ import annotations
 
-from typing import Any, Self
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.preprocess.base import Step, Tally, changed_mask, count_rewrites, is_text, replace_column
+from dataaudit.preprocess.base import FromProfile, Tally, changed_mask, count_rewrites, is_text, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS, ProfileSpec
 
 
-class MissingToNull(Step):
+class MissingToNull(FromProfile):
     """Null every disguised token and out-of-range sentinel in the feature and target columns.
 
     Learns `columns_` (the columns it looks at) and `sentinels_` (per column, the sentinel
@@ -33,11 +31,13 @@ class MissingToNull(Step):
         self.tokens = tokens
         self.case_sensitive = case_sensitive
 
-    def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
+    def spec(self) -> ProfileSpec:
+        return ProfileSpec(tokens=tuple(self.tokens), case_sensitive=self.case_sensitive)
+
+    def _learn(self, profile: Profile) -> None:
         self.columns_ = [c.name for c in profile.columns if c.role != "ignored"]
         self.sentinels_ = {c.name: sorted(float(s) for s in c.sentinels) for c in profile.columns
                            if c.role == "feature" and c.sentinels}
-        return self
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()

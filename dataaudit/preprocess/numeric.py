@@ -1,7 +1,7 @@
 """Imputation and scaling of feature columns, fitted with scikit-learn on the kept rows.
 
 Both learn from values, not from the profile, so they are fitted on a stream of cleaned chunks
-(`fit_batches`): StandardScaler and MinMaxScaler through `partial_fit`, in memory bounded by
+(`fit` with an iterable of chunks): StandardScaler and MinMaxScaler through `partial_fit`, in memory bounded by
 the chunk; the median, the most frequent number and RobustScaler need every value of a column,
 so those keep 8 bytes per row and numeric column while fitting. Nulls are left out of every
 statistic, as scikit-learn leaves out NaN.
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any, Self
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.preprocess.base import Step, Tally, is_text, replace_column
+from dataaudit.profile.model import Profile
 
 
 def numeric_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
@@ -51,10 +51,7 @@ class Impute(Step):
         self.fill_text = fill_text
         self.exclude = exclude
 
-    def fit(self, X: pa.RecordBatch, y: Any = None) -> Self:
-        return self.fit_batches([X])
-
-    def fit_batches(self, batches: Iterable[pa.RecordBatch]) -> Self:
+    def _fit(self, batches: Iterable[pa.RecordBatch], profile: Profile | None) -> None:
         from sklearn.impute import SimpleImputer
 
         numbers: list[np.ndarray] = []
@@ -83,7 +80,6 @@ class Impute(Step):
                 self.fill_[name] = self.fill_text
             else:  # most frequent, ties to the smallest value as scikit-learn breaks them
                 self.fill_[name] = min(seen, key=lambda value: (-seen[value], value))
-        return self
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
@@ -120,10 +116,7 @@ class Scale(Step):
         self.method = method
         self.exclude = exclude
 
-    def fit(self, X: pa.RecordBatch, y: Any = None) -> Self:
-        return self.fit_batches([X])
-
-    def fit_batches(self, batches: Iterable[pa.RecordBatch]) -> Self:
+    def _fit(self, batches: Iterable[pa.RecordBatch], profile: Profile | None) -> None:
         from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
         scaler = {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}[self.method]()
@@ -146,7 +139,6 @@ class Scale(Step):
         else:
             center = scaler.mean_ if self.method == "standard" else scaler.center_
             self.center_, self.scale_ = np.asarray(center).tolist(), scaler.scale_.tolist()
-        return self
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()

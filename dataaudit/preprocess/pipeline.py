@@ -134,7 +134,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
                                  pack.checks.labels.allowed)
         for step in steps:
             if step.name in PROFILE_STEPS:
-                step.fit(profile=profile)
+                step.fit(profile=profile)  # X's profile: the audit's, no second pass
         fitted = Fitted(before.target, ignored, list(source.columns), steps)
     else:
         fitted.check_columns(source.columns, source.name)
@@ -143,7 +143,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     if fitted_here:
         for i, step in enumerate(fitted.steps):
             if step.name not in PROFILE_STEPS:
-                step.fit_batches(_kept(reopen(), decisions, fitted.steps[:i]))
+                step.fit(_kept(reopen(), decisions, fitted.steps[:i]))
     return Plan(reopen, source, pack, rules, ignore_columns, before, fitted, decisions, fitted_here, encoding)
 
 

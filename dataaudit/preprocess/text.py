@@ -7,19 +7,17 @@ pack's `normalize_unicode`)."""
 
 from __future__ import annotations
 
-from typing import Any, Self
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.preprocess.base import Step, Tally, changed_mask, count_rewrites, is_text, replace_column
+from dataaudit.preprocess.base import FromProfile, Tally, changed_mask, count_rewrites, is_text, replace_column
 from dataaudit.profile.model import Profile
 
 TEXT_TYPES = ("text", "mixed", "boolean")
 
 
-class NormalizeText(Step):
+class NormalizeText(FromProfile):
     """Trim the text feature columns (and NFKC-normalize them with `unicode`); learns
     `columns_` from the profile."""
 
@@ -29,9 +27,8 @@ class NormalizeText(Step):
     def __init__(self, unicode: bool = False) -> None:
         self.unicode = unicode
 
-    def fit(self, X: Any = None, y: Any = None, *, profile: Profile) -> Self:
+    def _learn(self, profile: Profile) -> None:
         self.columns_ = [c.name for c in profile.columns if c.role == "feature" and c.type in TEXT_TYPES]
-        return self
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()

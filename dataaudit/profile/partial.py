@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 import pyarrow as pa
@@ -20,12 +19,6 @@ from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.rows import RowsPartial, combine
 from dataaudit.profile.sample import SamplePartial
 from dataaudit.profile.spec import ProfileSpec, TextColumnAccumulator
-
-
-@cache
-def _pool() -> ThreadPoolExecutor:
-    """Columns of a chunk are profiled side by side: pyarrow and numpy release the GIL."""
-    return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="dataaudit-column")
 
 
 @dataclass
@@ -57,8 +50,7 @@ class PartialProfile:
         column's per-row value hashes, for accumulators that build on them."""
         n = batch.num_rows
         names = batch.schema.names
-        outcomes = _pool().map(lambda name, array: self.columns[name].add(array, offset, self.spec),
-                               names, batch.columns)
+        outcomes = self._add_columns(batch, offset)
         hashes: dict[str, np.ndarray] = {}
         missing = np.zeros(n, dtype=np.int64)
         for name, (column_hashes, is_missing) in zip(names, outcomes, strict=True):
@@ -79,6 +71,15 @@ class PartialProfile:
             texts.add(batch, offset)
         self.n_rows += n
         return hashes
+
+    def _add_columns(self, batch: pa.RecordBatch, offset: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Columns of a chunk are profiled side by side (pyarrow and numpy release the GIL), by
+        threads of this call alone: none outlives it, in the process that embeds the audit or
+        in a worker, and the partial holds no pool, so it pickles to and from workers."""
+        threads = max(1, min(4, os.cpu_count() or 1, batch.num_columns))
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dataaudit-column") as pool:
+            return list(pool.map(lambda name, array: self.columns[name].add(array, offset, self.spec),
+                                 batch.schema.names, batch.columns))
 
     def merged(self, other: PartialProfile) -> PartialProfile:
         return PartialProfile(

@@ -1,0 +1,96 @@
+"""The options several commands take, each declared once (sqlfluff's `common_options`).
+
+A command stacks the groups it needs; an option's flags, help text and choices live only
+here, so `audit`, `clean`, `report` and `schema infer` cannot come to describe one option in
+two ways. Choices come from the lists the code itself dispatches on (report formats, engines,
+fine-tuning layouts). Only light modules are imported: `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import click
+
+from dataaudit.cli.common import check_jobs
+from dataaudit.engines import ENGINES
+from dataaudit.report.formats import Format
+from dataaudit.text.formats import FORMAT_KINDS
+
+Command = TypeVar("Command", bound=Callable[..., object])
+#: `dataaudit.io.BAD_ROWS`, spelled out: importing the readers would load pyarrow for `--help`
+BAD_ROWS = ("error", "skip")
+
+
+def stacked(*options: Callable[[Command], Command]) -> Callable[[Command], Command]:
+    """Several option decorators as one, listed in `--help` in the order given."""
+
+    def apply(command: Command) -> Command:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+target_option = click.option("-t", "--target", help="The label column (overrides the rule pack's target).")
+rules_option = click.option(
+    "-r", "--rules", "rules", default="default", show_default=True,
+    help="A shipped rule pack (see `dataaudit rules list`) or a path to a YAML rule pack.",
+)
+ignore_columns_option = click.option(
+    "-i", "--ignore-column", "ignore_columns", multiple=True, metavar="COLUMN",
+    help="A column that is not a feature (id, timestamp, file name): no feature check reads it, a clean leaves it "
+         "untouched. Repeatable.",
+)
+
+reading_options = stacked(
+    click.option("--delimiter", help="CSV field delimiter (detected when not given)."),
+    click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]"),
+)
+bad_rows_option = click.option(
+    "--bad-rows", type=click.Choice(BAD_ROWS), default="error", show_default=True,
+    help="A malformed row stops the audit (error), or is left out and reported as a finding (skip).",
+)
+
+report_options = stacked(
+    click.option("-f", "--format", "formats", multiple=True, type=click.Choice([f.value for f in Format]),
+                 help="Report format; repeat with one --output each to write several.  [default: console]"),
+    click.option("-o", "--output", "outputs", multiple=True, metavar="PATH",
+                 help="Write the report here ('-' for stdout); one per --format, in the same order."),
+    click.option("--summary", is_flag=True, help="Also append the Markdown report to $GITHUB_STEP_SUMMARY."),
+)
+
+engine_options = stacked(
+    click.option("--engine", type=click.Choice(list(ENGINES)),
+                 help="Where the pass runs: this machine, or Apache Spark (pip install 'dataaudit[spark]').  "
+                      "[default: local]"),
+    click.option("--spark-master", metavar="URL",
+                 help="Spark master for --engine spark (local[4], spark://host:7077, yarn).  "
+                      "[default: $SPARK_MASTER, else local[*]]"),
+)
+jobs_option = click.option(
+    "-j", "--jobs", type=int, callback=check_jobs,
+    help="Worker processes of the local engine's pass, also the label model's folds fitted at once; -1 for one "
+         "per core.  [default: 1]",
+)
+
+layout_options = stacked(
+    click.option("--format-kind", type=click.Choice(FORMAT_KINDS),
+                 help="Read a JSONL file as this fine-tuning layout, or as a table (detected from its first lines "
+                      "when not given)."),
+    click.option("--prompt-key", metavar="KEY",
+                 help="Read a JSONL file as prompt/completion, its prompt under KEY.  [default: the rule pack's, "
+                      "prompt]"),
+    click.option("--completion-key", metavar="KEY",
+                 help="Read a JSONL file as prompt/completion, its answer under KEY (canonical_solution in "
+                      "HumanEval-style files).  [default: the rule pack's, completion]"),
+)
+
+label_model_options = stacked(
+    click.option("--sample", type=click.IntRange(min=10), metavar="N",
+                 help="Rows sampled for the label model (stratified, seeded).  [default: the rule pack's, 100000]"),
+    click.option("--folds", type=click.IntRange(2, 50), metavar="K",
+                 help="Cross-validation folds of the label model.  [default: the rule pack's, 5]"),
+)
