@@ -26,6 +26,7 @@ OWN_MEANING = {
     "clean": {"output"},                  # the cleaned data
     "export gx": {"output"},              # the suite
     "schema infer": {"output", "sample"},  # the schema; its first N rows, not a label model's sample
+    "report": {"schema"},                 # print the report's JSON Schema, not a pandera schema to validate
 }
 #: options that more than one command takes
 SHARED = {"target", "rules", "ignore_columns", "delimiter", "encoding", "jobs", "format_kind", "prompt_key",
