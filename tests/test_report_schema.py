@@ -112,6 +112,17 @@ def test_from_dict_refuses_another_major_in_one_line() -> None:
     assert str(caught.value) == "report schema_version '2.1' cannot be read by this dataaudit, which reads 1.x"
 
 
+@pytest.mark.parametrize("runner", ["invoke", "run"])
+def test_a_report_saved_under_schema_1_0_renders_again(runner: str, tmp_path: Path) -> None:
+    """A 1.0 report has no `rules.sha256`: the minor that added it reads it as absent."""
+    saved = DATA / "report-1.0.json"
+    report = Report.from_dict(json.loads(saved.read_text()))
+    assert (report.schema_version, report.rules.sha256, report.passed) == ("1.0", None, True)
+    out = tmp_path / "again.md"
+    (invoke if runner == "invoke" else run)(["report", str(saved), "-f", "markdown", "-o", str(out)], 0)
+    assert "penguins.csv" in out.read_text()
+
+
 def test_from_dict_names_the_first_unknown_key() -> None:
     data = penguins_report().to_dict()
     data["dataset"]["column_profiles"][1]["mising"] = 3

@@ -88,9 +88,9 @@ class RulesInfo:
     """A bundled pack's name or the file's stem."""
     path: str | None
     """The YAML file read; null for a rule pack built in Python."""
-    sha256: str
+    sha256: str | None = field(default=None, metadata=OMIT)
     """SHA-256 of the pack's content: the file's bytes, or the canonical JSON of a pack built in
-    Python; what a clean's manifest records instead of the path."""
+    Python; what a clean's manifest records instead of the path (since schema 1.1)."""
 
 
 @with_config(STRICT)
