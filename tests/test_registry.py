@@ -94,7 +94,8 @@ def test_the_audit_computes_percentiles_only_when_a_check_needs_them(tmp_path: P
     off = RulePack.model_validate({"checks": {"outliers": {"max_outlier_share": OFF}}})
     report = dataaudit.audit(data, target="label", rules=off)
     assert report.profile.column("x").percentiles is None
-    assert {c.check: c.reason for c in report.checks}["numeric.outliers"].startswith("no percentiles")
+    assert {c.check: c.reason for c in report.checks}["numeric.outliers"] == (
+        "switched off in the rules (checks.outliers: max_outlier_share, fence_iqr, min_distinct)")
 
 
 def test_a_check_that_does_not_apply_to_the_input_kind_is_skipped_saying_for_what() -> None:
@@ -102,7 +103,8 @@ def test_a_check_that_does_not_apply_to_the_input_kind_is_skipped_saying_for_wha
                                     "text_file")
     status = {s.check: s for s in statuses}
     assert status["balance.minority_share"].status == "skipped"
-    assert status["balance.minority_share"].reason == "for one table, not a fine-tuning JSONL file"
+    assert status["balance.minority_share"].reason == ("for one table or a dataset in splits, "
+                                                       "not a fine-tuning JSONL file")
     assert status["splits.leakage"].reason == ("for a dataset in splits (compare splits with --split NAME=PATH), "
                                                "not a fine-tuning JSONL file")
     assert status["size.rows"].status == "warn"  # applies to every kind

@@ -53,6 +53,12 @@ def test_report_without_a_file_or_the_schema_is_a_usage_error() -> None:
     assert "give SAVED" in err
 
 
+@pytest.mark.parametrize("extra", [[str(DATA / "report-1.0.json")], ["-f", "html"], ["-o", "x.json"], ["--summary"]])
+def test_the_schema_with_anything_to_render_is_a_usage_error(extra: list[str]) -> None:
+    _, err = invoke(["report", "--schema", *extra], 2)
+    assert "--schema prints the schema alone" in err
+
+
 def test_the_schema_is_strict_where_it_matters() -> None:
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert set(schema["required"]) == set(schema["properties"])  # every top-level key is always written
@@ -194,7 +200,7 @@ _SOURCE_VALUES = {
 def test_a_source_writes_exactly_the_keys_its_reader_recorded(info: dict, name: str | None) -> None:
     """Whatever subset of keys a reader records, the report writes those keys (and the name),
     in one fixed order, valid against the schema, and reads them back alike."""
-    source = SourceInfo.from_info(info | {"problems": [{"line": 3}]}, name=name)
+    source = SourceInfo.from_info(info, name=name)
     written = plain(source)
     assert written == info | ({"name": name} if name is not None else {})
     assert list(written) == [k for k in [*_SOURCE_VALUES, "name"] if k in written]

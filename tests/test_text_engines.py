@@ -68,6 +68,7 @@ def test_the_audit_of_a_fine_tuning_file_runs_on_the_engine_it_is_given(tmp_path
     expected = audit_text_file(path, "chat", loaded)
     assert comparable(report.to_dict()) == comparable(expected.to_dict())
     assert report.to_dict()["dataset"]["rows"] == 21
+    assert (report.source.engine, expected.source.engine) == ("local", "local")
 
 
 @pytest.mark.slow

@@ -68,5 +68,6 @@ def test_the_command_audits_a_chat_file_on_spark(spark: object, generated: dict[
     local = audit_json("invoke", [generated["chat"]], 0, tmp_path)
     on_spark = audit_json("invoke", [generated["chat"], "--engine", "spark"], 0, tmp_path)
     assert comparable(on_spark) == comparable(local)
+    assert (on_spark["source"]["engine"], local["source"]["engine"]) == ("spark", "local")
     _, err = invoke(["audit", tmp_path / "nope.jsonl", "--format-kind", "chat", "--engine", "spark"], 2)
     assert err == f"dataaudit: error: {tmp_path / 'nope.jsonl'}: no such file\n"

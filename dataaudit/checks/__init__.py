@@ -74,6 +74,8 @@ def run_checks(profile: Profile, rules: CheckedRules,
     for check in REGISTRY.values():
         if kind not in check.applies_to:
             status, reason = "skipped", check.not_applicable(kind)
+        elif check.needs and not check.enabled(rules.checks):  # its statistics were not computed either
+            status, reason = "skipped", check.switched_off()
         elif check.id in worst:
             status, reason = worst[check.id].severity.value, None
         elif check.id in results.skipped:

@@ -11,11 +11,14 @@ within the sketch's rank error (about 1.3%) past that, and to a percentile's wid
 a fence falls between two percentiles, as in the tails: an estimate, stated as one.
 
 A column whose quartiles coincide (IQR 0: mostly one value, such as a count that is usually
-zero) has no spread to measure distance in and is left out, and so is one with fewer than
-`min_distinct` distinct numbers: on a short scale (years of schooling, a 1-5 rating) the
-quartiles are a step apart and ordinary values lie "far". Columns of text, of missing values
-only, and non-features are not read. Far values are not wrong values, so the levels are loose: a
-heavy tail (incomes, counts) warns only when it holds a large share of the column.
+zero) has no spread to measure distance in and is not judged, and neither is one with fewer
+than `min_distinct` distinct numbers: on a short scale (years of schooling, a 1-5 rating) the
+quartiles are a step apart and ordinary values lie "far". The check is skipped, saying why, only
+when no column is left. Columns of text, of missing values only, and non-features are not read.
+Far values are not wrong values, so the levels are loose: a heavy tail (incomes, counts) warns
+only when it holds a large share of the column. Past 200 numbers the sketch compacts at random,
+so a share within the rank error of a level may land on either side of it from one run to the
+next.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ KINDS: dict[str, str] = {
     SPLITS: "a dataset in splits (compare splits with --split NAME=PATH)",
     TEXT_FILE: "a fine-tuning JSONL file",
 }
+#: Each input kind as a list of kinds names it.
+SHORT: dict[str, str] = {TABLE: "one table", SPLITS: "a dataset in splits", TEXT_FILE: "a fine-tuning JSONL file"}
 #: The profile statistics beyond the base pass a check may need.
 STATISTICS = frozenset({"quantiles", "splits", "text", "label_quality"})
 #: A table's checks also judge the reference split of a dataset in splits.
@@ -89,9 +91,14 @@ class Check:
 
     def not_applicable(self, kind: str) -> str:
         """The skip reason on an input kind the check does not apply to."""
-        kinds = [KINDS[k] for k in sorted(self.applies_to - {SPLITS} if TABLE in self.applies_to
-                                          else self.applies_to)]
+        if self.applies_to == {SPLITS}:
+            return f"for {KINDS[SPLITS]}, not {KINDS[kind]}"
+        kinds = [SHORT[k] for k in (TABLE, SPLITS, TEXT_FILE) if k in self.applies_to]
         return f"for {' or '.join(kinds)}, not {KINDS[kind]}"
+
+    def switched_off(self) -> str:
+        """The skip reason of a check whose levels are all off in the rules."""
+        return f"switched off in the rules (checks.{self.section}: {', '.join(self.fields)})"
 
 
 def _switched_on(value: MaxLevels | MinLevels | Toggle) -> bool:

@@ -33,6 +33,10 @@ def report(saved: Path | None, formats: tuple[str, ...], outputs: tuple[str, ...
     if schema:
         from dataaudit.report.schema import schema_text
 
+        if saved is not None or formats or outputs or summary:
+            raise click.UsageError("--schema prints the schema alone: give it without SAVED, --format, --output "
+                                   "or --summary")
+
         click.echo(schema_text(), nl=False)
         return
     if saved is None:

@@ -13,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from dataaudit.checks.registry import SPLITS, TABLE, TEXT_FILE
+from dataaudit.checks.registry import EVERY_KIND, SPLITS, TABLE, TABLES, TEXT_FILE
 from dataaudit.engines import ENGINES
 
-TABLES = (TABLE, SPLITS)
-EVERY_KIND = (TABLE, SPLITS, TEXT_FILE)
 LOCAL, SPARK = "local", "spark"
 EVERY_ENGINE = frozenset(ENGINES)
 

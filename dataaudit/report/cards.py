@@ -75,10 +75,8 @@ class SourceInfo:
 
     @classmethod
     def from_info(cls, info: Mapping[str, Any], name: str | None = None) -> SourceInfo:
-        """The source part of a report from a profile's `source` dict, without the row problems
-        (the `source.bad_rows` finding reports them)."""
-        known = {k: v for k, v in info.items() if k != "problems"}
-        return cls(**(known | ({"name": name} if name is not None else {})))
+        """The source part of a report from a profile's `source` dict (what its reader recorded)."""
+        return cls(**(dict(info) | ({"name": name} if name is not None else {})))
 
 
 @with_config(STRICT)

@@ -53,7 +53,8 @@ def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: 
     keys = KeySpec(features, spec.target, group_column)
     profiles: list[SplitProfile] = []
     for name, source in sources.items():
-        partial = engine.accumulate(source, functools.partial(SplitPartial.create, spec, keys, source.columns))
+        own = spec if not profiles else replace(spec, texts=())  # text columns are audited on the reference only
+        partial = engine.accumulate(source, functools.partial(SplitPartial.create, own, keys, source.columns))
         profiles.append(extract_split(name, partial, source.info))
     comparison = compare_splits(profiles, spec, features, group_column)
     return replace(profiles[0].profile, splits=comparison), profiles

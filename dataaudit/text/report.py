@@ -30,7 +30,7 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
     path = Path(path)
     text = profile_text_file(path, kind, loaded.rules.checks.text, tokenizer, chunk_lines, engine=engine)
     source = {"path": str(path), "format": "jsonl", "kind": kind, "bytes": path.stat().st_size,
-              "sha256": file_sha256(path)}
+              "engine": "local" if engine is None else engine.name, "sha256": file_sha256(path)}
     report = text_report(text, source, loaded, strict=strict)
     report.findings = quote_conflicts(report.findings, path, layout_of(kind, loaded.rules.checks.text))
     return report
