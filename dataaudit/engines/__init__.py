@@ -53,6 +53,17 @@ def is_spark_frame(data: Any) -> bool:
                for cls in type(data).__mro__)
 
 
+def engine_name(engine: str | Engine | None, data: Any = None) -> str:
+    """The name of the engine that will run, known without importing it: the one named or
+    passed, else Spark for a Spark DataFrame, else local."""
+    if engine is None:
+        return "spark" if is_spark_frame(data) else "local"
+    name = engine if isinstance(engine, str) else engine.name
+    if name not in ENGINES:
+        raise InputError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    return name
+
+
 def get_engine(engine: str | Engine | None, data: Any = None, **options: Any) -> Engine:
     """The engine named, with its options (None: not given), or the one `data` calls for:
     Spark for a Spark DataFrame, else local."""
@@ -61,9 +72,7 @@ def get_engine(engine: str | Engine | None, data: Any = None, **options: Any) ->
         if given:
             raise InputError(f"{', '.join(given)}: set it on the engine object instead")
         return engine
-    name = engine or ("spark" if is_spark_frame(data) else "local")
-    if name not in ENGINES:
-        raise InputError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    name = engine_name(engine, data)
     module, attr = ENGINES[name]
     cls = getattr(importlib.import_module(module), attr)
     accepted = {f.name for f in dataclasses.fields(cls)}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.checks import statistics_needed
-from dataaudit.engines import ENGINES, is_spark_frame
+from dataaudit.engines import engine_name
 from dataaudit.errors import InputError
 from dataaudit.labelnoise import step as model_step
 from dataaudit.planning.capabilities import CAPABILITIES, SPLITS, TABLE, TEXT_FILE
@@ -55,7 +55,7 @@ def plan_audit(options: AuditOptions) -> Plan:
                                  options.completion_key)
     datasets = {} if layout is not None else name_splits(options.data, options.splits)
     kind = TEXT_FILE if layout is not None else SPLITS if len(datasets) > 1 else TABLE
-    engine = engine_name(options)
+    engine = engine_name(options.engine, options.data)
     check_options(options, kind, engine, described(kind, layout))
     if kind == TEXT_FILE:
         return Plan(options, loaded, kind, layout, engine, datasets)
@@ -69,17 +69,6 @@ def plan_audit(options: AuditOptions) -> Plan:
                    if options.label_noise else None)
     return Plan(options, loaded, kind, layout, engine, datasets, target, ignored,
                 profile_spec(pack, target, ignored, kind, model_rules, options), model_rules)
-
-
-def engine_name(options: AuditOptions) -> str:
-    """The engine that will run: the one named or passed, else Spark for a Spark DataFrame."""
-    engine = options.engine
-    if engine is None:
-        return "spark" if is_spark_frame(options.data) else "local"
-    name = engine if isinstance(engine, str) else engine.name
-    if name not in ENGINES:
-        raise InputError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
-    return name
 
 
 def described(kind: str, layout: str | None) -> str:
