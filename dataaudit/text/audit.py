@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from dataaudit.profile.text import TextProfile
     from dataaudit.rules.load import LoadedRules
 
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
-
 
 def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str | None:
     """The fine-tuning layout to audit `data` as, or None to audit it as a table.
@@ -51,8 +49,8 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
     if format_kind is not None:
         return format_kind
     path = Path(data)
-    suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz", ".bz2", ".zst", ".lz4")]
-    if not path.is_file() or not suffixes or suffixes[-1] not in JSONL_SUFFIXES:
+    suffixes = [s.lower() for s in path.suffixes if s.lower() not in COMPRESSED]
+    if not path.is_file() or not suffixes or FORMATS.get(suffixes[-1]) != "jsonl":
         return None
     kind = detect_format(path, pair=pair)
     return None if kind == TABLE else kind
