@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dataaudit.checks import run_checks
 from dataaudit.checks.registry import NUMBERS
-from dataaudit.checks.target import target_kind
+from dataaudit.checks.target import distribution_table, target_kind
 from dataaudit.engines import get_engine
 from dataaudit.integrations.observe import collect, observed, validators
 from dataaudit.io import DEFAULT_CHUNK_ROWS
@@ -171,7 +171,8 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         dataset=dataset_summary(profile, splits=cards),
         checks=statuses,
         findings=findings,
-        tables=tables + text_tables(profile.text) + model_step.tables(profile.label_quality),
+        tables=(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)
+                + model_step.tables(profile.label_quality)),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

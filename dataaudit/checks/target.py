@@ -11,10 +11,9 @@ HyperLogLog estimate past that.
 On a regression target the checks that count classes (declared with `target=CLASSES`) are
 skipped with the reason `a regression target (N distinct numbers)`, and these checks judge it
 instead, from the target column's percentiles (the 101 points of its quantile sketch, see
-`numeric.outliers` for their precision) and its counts per value:
+`numeric.outliers` for their precision) and its counts per value; the report's table
+`target.distribution` gives min, quartiles, max, mean and the most common value with its share.
 
-- `target.distribution` reports min, quartiles, max, mean and the most common value with its
-  share; it is information, never a warning.
 - `target.point_mass` warns when one value holds more than `max_value_share` of the target's
   numbers: a mass at the minimum or maximum is censoring (hours worked are 0 for those who do
   not work), which a plain regression fits badly. The share is exact while every value is
@@ -36,15 +35,11 @@ from dataaudit.checks.outliers import NUMERIC, fences, outside_shares
 from dataaudit.checks.registry import CLASSES, NUMBERS, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, Section
 from dataaudit.profile.model import ColumnProfile, Profile
-from dataaudit.report.model import Severity
+from dataaudit.report.model import ReportTable
 from dataaudit.wording import plural
 
 QUANTILES = frozenset({"quantiles"})
 CHECKS = (
-    Check("target.distribution", "A regression target's range, quartiles, mean and most common value are reported.",
-          "target", ("kind", "min_distinct", "min_distinct_share"),
-          NoEquivalent("a report of the target's distribution, not a rule on its values"),
-          needs=QUANTILES, target=NUMBERS),
     Check("target.point_mass", "No single value holds a large share of a regression target (censoring).", "target",
           ("max_value_share",),
           NoEquivalent("GX has no share of a column's most common value"), needs=QUANTILES, target=NUMBERS),
@@ -112,9 +107,7 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         for check in CHECKS:
             results.skip(check.id, "the target holds no numbers")
         return
-    heaviest = _heaviest_value(profile, column)
-    _distribution(column, heaviest, results)
-    _point_mass(column, heaviest, rules, results)
+    _point_mass(column, _heaviest_value(profile, column), rules, results)
     _outliers(column, rules, results)
 
 
@@ -152,18 +145,23 @@ def _heaviest_value(profile: Profile, column: ColumnProfile) -> Heaviest:
     return Heaviest(float(values[top]), (int(repeats[top]) - 1) / 100, exact=False)
 
 
-def _distribution(column: ColumnProfile, heaviest: Heaviest, results: Results) -> None:
+def distribution_table(profile: Profile, rules: Rules) -> list[ReportTable]:
+    """The regression target's distribution for the report, where censoring shows as a most
+    common value at the minimum; no table for class labels."""
+    if target_kind(profile, rules).kind != NUMBERS:
+        return []
+    column = profile.column(profile.label.column)
     p = column.percentiles
-    summary = {"min": p[0], "q1": p[25], "median": p[50], "q3": p[75], "max": p[100],
-               "mean": round(column.numeric.mean, 6) if column.numeric else None,
-               "most_common": heaviest.value, "most_common_share": round(heaviest.share, 6)}
-    results.add(
-        "target.distribution", Severity.INFO,
-        f"Target {column.name!r}: {plural(column.present, 'number')} from {p[0]:,.6g} to {p[100]:,.6g}; quartiles "
-        f"{p[25]:,.6g}, {p[50]:,.6g}, {p[75]:,.6g}; mean {summary['mean']:,.6g}; the most common value is "
-        f"{heaviest.value:,.6g}, in {heaviest.described()}.",
-        column=column.name, details=summary,
-    )
+    if not p:
+        return []
+    heaviest = _heaviest_value(profile, column)
+    mean = round(column.numeric.mean, 6) if column.numeric else None
+    return [ReportTable(
+        id="target.distribution", title=f"Distribution of the regression target {column.name!r}",
+        columns=["numbers", "min", "q1", "median", "q3", "max", "mean", "most_common", "most_common_share"],
+        rows=[[column.present, p[0], p[25], p[50], p[75], p[100], mean, heaviest.value, round(heaviest.share, 6)]],
+        note=f"Quartiles from the target's quantile sketch; the most common value is in {heaviest.described()}.",
+    )]
 
 
 def _point_mass(column: ColumnProfile, heaviest: Heaviest, rules: Rules, results: Results) -> None:
