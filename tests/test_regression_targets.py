@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dataaudit
-from dataaudit.checks import REGISTRY
+from dataaudit.checks import REGISTRY, run_checks
 from dataaudit.checks.registry import CLASSES
 from dataaudit.rules.model import RulePack
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
+from tests.profiles import make_column, make_profile
 
 CLASS_CHECKS = sorted(c.id for c in REGISTRY.values() if c.target == CLASSES)
 TARGET_CHECKS = ("target.point_mass", "target.outliers")
@@ -131,3 +134,29 @@ def test_twenty_distinct_numbers_or_fewer_are_classes(values: list[float]) -> No
     report = dataaudit.audit(frame, target="y")
     assert {c.check: c.status for c in report.checks}["target.point_mass"] == "skipped"
     assert not [t for t in report.tables if t.id == "target.distribution"]
+
+
+def _untracked_target(percentiles: list[float]) -> tuple[list, list]:
+    """Past 10,000 distinct values the profile no longer counts each one: the heaviest value is
+    read off the target's percentiles."""
+    profile = make_profile(label_counts={"0": 1}, rows=200_000, tracked=False, columns=["x"])
+    target = make_column("label", rows=200_000, role="target", type="float", distinct=150_000,
+                         percentiles=percentiles)
+    return run_checks(replace(profile, columns=[c if c.name != "label" else target for c in profile.columns]),
+                      RulePack())
+
+
+def test_a_mass_past_the_tracked_values_is_read_off_the_percentiles() -> None:
+    findings, statuses = _untracked_target([0.0] * 41 + list(np.linspace(1, 1000, 60)))
+    (mass,) = [f for f in findings if f.check == "target.point_mass"]
+    assert mass.severity.value == "warn"
+    assert mass.details == {"value": 0.0, "share": 0.4}
+    assert mass.message == "Target 'label' is 0, its minimum, in about 40% of the numbers."
+    status = {s.check: s for s in statuses}
+    assert status["balance.imbalance_ratio"].reason == "a regression target (150,000 distinct numbers)"
+
+
+def test_a_spread_target_past_the_tracked_values_passes() -> None:
+    findings, statuses = _untracked_target(list(np.linspace(-5, 5, 101)))
+    assert not [f for f in findings if f.check.startswith("target.")]
+    assert {s.check: s.status for s in statuses}["target.point_mass"] == "passed"

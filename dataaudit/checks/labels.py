@@ -49,7 +49,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     if not label.tracked:
         results.add("labels.categorical", Toggle.WARN.severity,
                     f"The target {label.column!r} has too many distinct values to be a class label; label "
-                    "checks were skipped. Is it a regression target or an id?", column=label.column)
+                    "checks were skipped. Is it an id, or numbers to regress on (`checks.target.kind: regression`)?",
+                    column=label.column)
         for check in ("labels.variants", "labels.conflicts", "labels.unexpected", "labels.absent"):
             results.skip(check, "the target is not categorical")
         return
