@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.checks import run_checks
+from dataaudit.checks.registry import NUMBERS
+from dataaudit.checks.target import distribution_table, target_kind
 from dataaudit.engines import get_engine
 from dataaudit.integrations.observe import collect, observed, validators
 from dataaudit.io import DEFAULT_CHUNK_ROWS
@@ -148,8 +150,10 @@ def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]
 
 
 def label_model(plan: Plan, profile: Profile, runner: Engine) -> Profile:
-    """The profile with the label model's findings, when `label_noise` asks for them."""
-    if plan.model_rules is None:
+    """The profile with the label model's findings, when `label_noise` asks for them and the
+    target holds classes: a classifier on a regression target would learn one class per number,
+    so its checks skip, saying so, instead."""
+    if plan.model_rules is None or target_kind(profile, plan.pack.checks.target).kind == NUMBERS:
         return profile
     assert plan.spec is not None
     return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, getattr(runner, "jobs", None))
@@ -167,7 +171,8 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         dataset=dataset_summary(profile, splits=cards),
         checks=statuses,
         findings=findings,
-        tables=tables + text_tables(profile.text) + model_step.tables(profile.label_quality),
+        tables=(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)
+                + model_step.tables(profile.label_quality)),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

@@ -19,6 +19,8 @@ from tests.profiles import make_profile
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 OFF = {"warn": None, "fail": None}
+#: every check reading the quantile sketch of one table switched off: the numeric outliers and the regression target's
+PERCENTILES_OFF = {"outliers": {"max_outlier_share": OFF}, "target": {"max_value_share": OFF, "max_outlier_share": OFF}}
 
 
 @pytest.mark.parametrize("check", REGISTRY.values(), ids=list(REGISTRY))
@@ -79,10 +81,11 @@ def test_statistics_follow_the_enabled_checks_and_the_input_kind() -> None:
     assert "splits" not in statistics_needed(default, "table")
     assert statistics_needed(default, "text_file") == {"text"}
     outliers_off = RulePack.model_validate({"checks": {"outliers": {"max_outlier_share": OFF}}})
-    assert "quantiles" not in statistics_needed(outliers_off, "table")
-    assert "quantiles" in statistics_needed(outliers_off, "splits")  # numeric drift reads them
-    both_off = RulePack.model_validate({"checks": {"outliers": {"max_outlier_share": OFF},
-                                                   "splits": {"max_psi": OFF}}})
+    assert "quantiles" in statistics_needed(outliers_off, "table")  # a regression target's checks read them
+    percentiles_off = RulePack.model_validate({"checks": PERCENTILES_OFF})
+    assert "quantiles" not in statistics_needed(percentiles_off, "table")
+    assert "quantiles" in statistics_needed(percentiles_off, "splits")  # numeric drift reads them
+    both_off = RulePack.model_validate({"checks": {**PERCENTILES_OFF, "splits": {"max_psi": OFF}}})
     assert "quantiles" not in statistics_needed(both_off, "splits")
 
 
@@ -91,7 +94,7 @@ def test_the_audit_computes_percentiles_only_when_a_check_needs_them(tmp_path: P
     data.write_text("x,label\n" + "".join(f"{i},{'ab'[i % 2]}\n" for i in range(40)), encoding="utf-8")
     column = dataaudit.audit(data, target="label").profile.column("x")
     assert column.percentiles is not None and column.percentiles[50] == 19.0
-    off = RulePack.model_validate({"checks": {"outliers": {"max_outlier_share": OFF}}})
+    off = RulePack.model_validate({"checks": PERCENTILES_OFF})
     report = dataaudit.audit(data, target="label", rules=off)
     assert report.profile.column("x").percentiles is None
     assert {c.check: c.reason for c in report.checks}["numeric.outliers"] == (

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, outliers, size, source, text
 from dataaudit.checks import splits as splits_family
+from dataaudit.checks import target as target_family
 from dataaudit.checks.base import Results
 from dataaudit.checks.registry import KINDS, TABLE, Check, registry
 from dataaudit.report.model import CheckStatus, Finding
@@ -28,6 +29,7 @@ FAMILIES: dict[str, ModuleType] = {
     "labels": labels,
     "columns": columns,
     "outliers": outliers,
+    "target": target_family,
     "splits": splits_family,
     "text": text,
     "label_noise": label_noise,
@@ -65,7 +67,12 @@ def run_checks(profile: Profile, rules: CheckedRules,
     for name, family in FAMILIES.items():
         if any(kind in check.applies_to for check in family.CHECKS):
             family.run(profile, getattr(rules.checks, name), results)
-    findings = sorted((f for f in results.findings if kind in REGISTRY[f.check].applies_to),
+    target_is = target_family.target_kind(profile, rules.checks.target)
+
+    def judged(check: Check) -> bool:
+        return kind in check.applies_to and check.target in (None, target_is.kind)
+
+    findings = sorted((f for f in results.findings if judged(REGISTRY[f.check])),
                       key=lambda f: (-f.severity.rank, f.check, f.column or ""))
     worst: dict[str, Finding] = {}
     for finding in findings:
@@ -74,6 +81,8 @@ def run_checks(profile: Profile, rules: CheckedRules,
     for check in REGISTRY.values():
         if kind not in check.applies_to:
             status, reason = "skipped", check.not_applicable(kind)
+        elif not judged(check) and target_is.kind is not None:
+            status, reason = "skipped", check.other_target(target_is.reason)
         elif check.needs and not check.enabled(rules.checks):  # its statistics were not computed either
             status, reason = "skipped", check.switched_off()
         elif check.id in worst:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct
-from dataaudit.checks.registry import Check, NoEquivalent
+from dataaudit.checks.registry import CLASSES, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, MinLevels, Section
 from dataaudit.profile.classes import class_counts
 from dataaudit.profile.model import Profile
 
 CHECKS = (
     Check("balance.imbalance_ratio", "The largest class is not too many times the smallest.", "balance",
-          ("max_imbalance_ratio",), NoEquivalent("GX has no ratio between value counts")),
+          ("max_imbalance_ratio",), NoEquivalent("GX has no ratio between value counts"), target=CLASSES),
     Check("balance.minority_share", "The smallest class is not too small a share of the rows.", "balance",
-          ("min_class_share",), NoEquivalent("GX has no share of the rarest value")),
+          ("min_class_share",), NoEquivalent("GX has no share of the rarest value"), target=CLASSES),
 )
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.registry import Check, NoEquivalent
+from dataaudit.checks.registry import CLASSES, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
 from dataaudit.profile.label_quality import LabelQuality
 from dataaudit.profile.model import Profile
@@ -22,11 +22,14 @@ BY_MODEL = NoEquivalent("a cross-validated model's verdict, not a property of th
 NEEDS = frozenset({"label_quality"})
 CHECKS = (
     Check("labels.suspected", "Few rows look mislabelled to a cross-validated model (confident learning).",
-          "label_noise", ("suspected", "max_noise_rate", "fail_needs_margin_over_chance"), BY_MODEL, needs=NEEDS),
+          "label_noise", ("suspected", "max_noise_rate", "fail_needs_margin_over_chance"), BY_MODEL, needs=NEEDS,
+          target=CLASSES),
     Check("labels.noise_rate", "No class has a high estimated share of wrong labels.", "label_noise",
-          ("max_class_noise_rate",), BY_MODEL, needs=NEEDS),
+          ("max_class_noise_rate",), BY_MODEL, needs=NEEDS,
+          target=CLASSES),
     Check("baseline.learnability", "A cross-validated model beats a majority-class guess by a clear margin.",
-          "label_noise", ("min_f1_gain",), BY_MODEL, needs=NEEDS),
+          "label_noise", ("min_f1_gain",), BY_MODEL, needs=NEEDS,
+          target=CLASSES),
 )
 
 FilterBy = Literal["prune_by_noise_rate", "prune_by_class", "both", "confident_learning", "predicted_neq_given",

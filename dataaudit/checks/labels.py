@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.feature_space import feature_space
-from dataaudit.checks.registry import Check, Exports, NoEquivalent
+from dataaudit.checks.registry import CLASSES, Check, Exports, NoEquivalent
 from dataaudit.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import LabelProfile, Profile
@@ -13,18 +13,19 @@ from dataaudit.wording import plural, verb
 
 CHECKS = (
     Check("labels.variants", "Each label has one spelling (no `Cat`, `cat `, `CAT` side by side).", "labels",
-          ("variants", "allowed"), NoEquivalent("GX has no folding of spellings")),
+          ("variants", "allowed"), NoEquivalent("GX has no folding of spellings"), target=CLASSES),
     Check("labels.conflicts", "Rows with identical features carry the same label.", "labels",
           ("max_conflicting_rows_share", "intrinsic_conflicts"),
-          NoEquivalent("GX has no check across feature rows and labels")),
+          NoEquivalent("GX has no check across feature rows and labels"), target=CLASSES),
     Check("labels.unexpected", "Every label is one of the allowed labels (when the rules list them).", "labels",
-          ("unexpected", "allowed"), Exports(("expect_column_values_to_be_in_set",))),
+          ("unexpected", "allowed"), Exports(("expect_column_values_to_be_in_set",)), target=CLASSES),
     Check("labels.absent", "Every allowed label occurs (when the rules list them).", "labels",
-          ("absent", "allowed"), Exports(("expect_column_distinct_values_to_contain_set",))),
+          ("absent", "allowed"), Exports(("expect_column_distinct_values_to_contain_set",)), target=CLASSES),
     Check("labels.mixed_types", "Labels are all numbers or all text, not a mix.", "labels", ("mixed_types",),
           NoEquivalent("GX has no per-value kind of a column")),
     Check("labels.categorical", "The target has a manageable number of distinct labels.", "labels", (),
-          NoEquivalent("the audit tells a class label from a continuous target by how many values it can track")),
+          NoEquivalent("the audit tells a class label from a continuous target by how many values it can track"),
+          target=CLASSES),
 )
 
 
@@ -48,7 +49,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     if not label.tracked:
         results.add("labels.categorical", Toggle.WARN.severity,
                     f"The target {label.column!r} has too many distinct values to be a class label; label "
-                    "checks were skipped. Is it a regression target or an id?", column=label.column)
+                    "checks were skipped. Is it an id, or numbers to regress on (`checks.target.kind: regression`)?",
+                    column=label.column)
         for check in ("labels.variants", "labels.conflicts", "labels.unexpected", "labels.absent"):
             results.skip(check, "the target is not categorical")
         return

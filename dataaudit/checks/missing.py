@@ -22,7 +22,15 @@ CHECKS = (
           ("mostly_missing_row", "max_mostly_missing_rows_share"),
           NoEquivalent("GX has no per-row share of missing values")),
     Check("missing.target", "Every row has a label.", "missing", ("max_missing_target_share",), NOT_NULL),
+    Check("missing.token_in_numeric", "No missing-value token that readers take for text (`?`) hides among a "
+          "column's numbers.", "missing",
+          ("token_in_numeric",),
+          NoEquivalent("GX reads a column with the types its reader gave it: a token among numbers makes it text")),
 )
+#: The spellings both pandas' and pyarrow's CSV readers read as missing by default (`STR_NA_VALUES`,
+#: `ConvertOptions.null_values`): any other token among numbers turns the column into text for them.
+READ_AS_MISSING = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                             "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null"})
 HINT = "`dataaudit clean` turns disguised tokens into nulls; then impute or drop the rows."
 
 
@@ -32,6 +40,7 @@ class Rules(Section):
     mostly_missing_row: float = Field(0.5, gt=0, le=1)
     max_mostly_missing_rows_share: MaxLevels = MaxLevels(warn=0, fail=0.05)
     max_missing_target_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    token_in_numeric: Toggle = Toggle.WARN
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
@@ -46,6 +55,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
                         hint="Drop the column (`dataaudit clean` drops all-empty columns).")
             continue
         _column_share(column, rules, results)
+    for column in profile.columns:
+        _token_in_numeric(column, rules, results)
     _rows(profile, rules, results)
     _target(profile, rules, results)
 
@@ -72,6 +83,22 @@ def _column_share(column: ColumnProfile, rules: Rules, results: Results) -> None
     results.judge("missing.column_share", rules.max_column_share, column.missing / column.rows, message,
                   info_when_present=True, column=column.name, examples=examples,
                   details=_breakdown(column), hint=HINT)
+
+
+def _token_in_numeric(column: ColumnProfile, rules: Rules, results: Results) -> None:
+    """Whatever its share: one `?` among numbers makes pandas, pyarrow and any loader that does
+    not list it read the whole column as text. `NA`, `null` and the like are left to
+    `missing.column_share`: those readers know them."""
+    unread = {token: n for token, n in column.tokens.items() if token not in READ_AS_MISSING}
+    if column.role == "ignored" or column.type not in ("integer", "float") or not unread:
+        return
+    tokens = sum(unread.values())
+    results.add("missing.token_in_numeric", rules.token_in_numeric.severity,
+                f"Column {column.name!r} holds numbers and {plural(tokens, 'missing-value token')} "
+                f"({quoted_counts(unread)}): pandas, pyarrow and other readers that do not know the token read "
+                "the column as text.",
+                column=column.name, observed=tokens, examples=column.token_rows[:20], details={"tokens": unread},
+                hint="Write missing numbers as empty cells (`dataaudit clean` turns these tokens into nulls).")
 
 
 def _rows(profile: Profile, rules: Rules, results: Results) -> None:

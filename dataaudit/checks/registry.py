@@ -28,6 +28,8 @@ STATISTICS = frozenset({"quantiles", "splits", "text", "label_quality"})
 #: A table's checks also judge the reference split of a dataset in splits.
 TABLES: frozenset[str] = frozenset({TABLE, SPLITS})
 EVERY_KIND: frozenset[str] = frozenset(KINDS)
+#: What a check may require of the target: class labels to count, or numbers (a regression target).
+CLASSES, NUMBERS = "classes", "numbers"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Check:
     gx: Exports | NoEquivalent
     needs: frozenset[str] = field(default_factory=frozenset)  # profile statistics beyond the base pass
     applies_to: frozenset[str] = TABLES
+    #: CLASSES or NUMBERS when the check judges only that kind of target; None when any target will do
+    target: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.gx, (Exports, NoEquivalent)):
@@ -76,6 +80,8 @@ class Check:
             raise ValueError(f"{self.id}: unknown statistics {sorted(self.needs - STATISTICS)}")
         if not self.applies_to or not self.applies_to <= EVERY_KIND:
             raise ValueError(f"{self.id}: applies to some of {sorted(EVERY_KIND)}, not {sorted(self.applies_to)}")
+        if self.target not in (None, CLASSES, NUMBERS):
+            raise ValueError(f"{self.id}: target is {CLASSES!r}, {NUMBERS!r} or None, not {self.target!r}")
 
     def levels(self, checks: Any) -> dict[str, Any]:
         """The values of this check's fields in a rule pack's `checks` (a `RulePack().checks`
@@ -95,6 +101,13 @@ class Check:
             return f"for {KINDS[SPLITS]}, not {KINDS[kind]}"
         kinds = [SHORT[k] for k in (TABLE, SPLITS, TEXT_FILE) if k in self.applies_to]
         return f"for {' or '.join(kinds)}, not {KINDS[kind]}"
+
+    def other_target(self, reason: str) -> str:
+        """The skip reason on a target of the other kind, `reason` describing the target; the
+        label model says what it estimates, since asking for it was explicit."""
+        if "label_quality" in self.needs:
+            return f"{reason}: label noise is estimated for classes"
+        return reason
 
     def switched_off(self) -> str:
         """The skip reason of a check whose levels are all off in the rules."""

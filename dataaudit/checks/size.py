@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataaudit.checks.base import Results
-from dataaudit.checks.registry import EVERY_KIND, Check, Exports, NoEquivalent
+from dataaudit.checks.registry import CLASSES, EVERY_KIND, Check, Exports, NoEquivalent
 from dataaudit.levels import MinLevels, Section, Toggle
 from dataaudit.profile.classes import class_counts
 from dataaudit.profile.model import Profile
@@ -14,9 +14,9 @@ ROW_COUNT = Exports(("expect_table_row_count_to_be_between",))
 CHECKS = (
     Check("size.rows", "The dataset has enough rows.", "size", ("min_rows",), ROW_COUNT, applies_to=EVERY_KIND),
     Check("size.classes", "The target has at least two classes.", "size", ("single_class",),
-          Exports(("expect_column_unique_value_count_to_be_between",))),
+          Exports(("expect_column_unique_value_count_to_be_between",)), target=CLASSES),
     Check("size.rows_per_class", "Every class has enough rows to learn and to evaluate.", "size",
-          ("min_rows_per_class",), NoEquivalent("GX has no per-class row count")),
+          ("min_rows_per_class",), NoEquivalent("GX has no per-class row count"), target=CLASSES),
     Check("size.rows_per_feature", "There are enough rows per feature column.", "size", ("min_rows_per_feature",),
           ROW_COUNT),
 )

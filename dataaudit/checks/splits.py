@@ -12,7 +12,7 @@ as info, saying the split is too small to tell.
 from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.registry import SPLITS, Check, NoEquivalent
+from dataaudit.checks.registry import CLASSES, SPLITS, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.profile.splits import SplitComparison
@@ -22,10 +22,10 @@ from dataaudit.wording import plural, verb
 ACROSS = NoEquivalent("a GX suite validates one batch; this check compares the splits")
 
 
-def _check(check: str, description: str, fields: tuple[str, ...], *needs: str) -> Check:
+def _check(check: str, description: str, fields: tuple[str, ...], *needs: str, target: str | None = None) -> Check:
     """Split checks compare splits: they read the comparison and judge only a dataset in splits."""
     return Check(check, description, "splits", fields, ACROSS, needs=frozenset({"splits", *needs}),
-                 applies_to=frozenset({SPLITS}))
+                 applies_to=frozenset({SPLITS}), target=target)
 
 
 CHECKS = (
@@ -38,9 +38,9 @@ CHECKS = (
     _check("splits.group_leakage", "No group of the group column has rows in more than one split.",
            ("max_shared_group_row_share",)),
     _check("splits.classes", "Every split has the reference's classes and no class the reference lacks.",
-           ("missing_class", "unseen_class")),
+           ("missing_class", "unseen_class"), target=CLASSES),
     _check("splits.label_shift", "Class shares of every split stay close to the reference's (Jensen-Shannon).",
-           ("max_label_divergence", "significance")),
+           ("max_label_divergence", "significance"), target=CLASSES),
     _check("splits.numeric_drift", "Numeric features keep their distribution (PSI on the reference's decile bins).",
            ("max_psi", "significance"), "quantiles"),
     _check("splits.categorical_drift", "Categorical features keep their distribution (Jensen-Shannon divergence).",
@@ -50,7 +50,7 @@ CHECKS = (
     _check("splits.missing_shift", "The share of missing values of every column stays close to the reference's.",
            ("max_missing_share_change", "significance")),
     _check("splits.size", "Every split has enough rows per class to measure per-class metrics.",
-           ("min_rows_per_class",)),
+           ("min_rows_per_class",), target=CLASSES),
 )
 
 
