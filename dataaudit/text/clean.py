@@ -131,7 +131,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
         for file in (good_file, bad_file):
             if file is not None:
                 file.finish()
-    source = {"path": str(output), "format": "jsonl", "kind": kind, "bytes": summary.bytes_out}
+    source = {"path": str(output), "format": "jsonl", "kind": kind, "bytes": summary.bytes_out, "engine": "local"}
     if good_file is not None:
         source["sha256"] = file_sha256(good_file.content)
     summary.report = text_report(extract(after), source, loaded)
