@@ -13,9 +13,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.errors import InputError, LargeQuarantine
+from dataaudit.errors import LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
+from dataaudit.planning.clean import plan_clean
+from dataaudit.planning.options import CleanOptions
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
@@ -141,6 +143,10 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     quarantined, unless `allow_large_quarantine` (or the rule pack's
     `preprocess.allow_large_quarantine`) allows it.
     """
+    _check_options(data, target=target, rules=rules, fitted=fitted, ignore_columns=ignore_columns,
+                   quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
+                   quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
+                   allow_large_quarantine=allow_large_quarantine)
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
                      model, jobs)
@@ -186,6 +192,11 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
     `clean`'s; a refusal is raised before any file is opened for writing."""
     output, quarantine, manifest = destinations(Path(output), quarantine, manifest, force, (save_fitted, report),
                                                 (data, fitted, rules))
+    _check_options(data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest,
+                   report=report, save_fitted=save_fitted, fitted=fitted, ignore_columns=ignore_columns,
+                   quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
+                   quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
+                   allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force)
     fmt = output_format(output)
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
@@ -238,13 +249,14 @@ def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path
                 suspected_labels=model, jobs=jobs)
 
 
+def _check_options(data: Any, **options: Any) -> None:
+    """Refuse, by the clean's capability table, an option that does not apply to a table (this
+    clean reads every input as one) or lacks the option it needs, as the command line does."""
+    plan_clean(CleanOptions(data, format_kind="table", **options))
+
+
 def _label_model(enabled: bool, sample: int | None, folds: int | None) -> LabelModel | None:
-    if not enabled:
-        if sample is not None or folds is not None:
-            raise InputError("sample and folds set the label model: they need quarantine_suspected_labels "
-                             "(--quarantine-suspected-labels)")
-        return None
-    return LabelModel(sample, folds)
+    return LabelModel(sample, folds) if enabled else None
 
 
 def _run(the_plan: Plan, sink: Any, name: str, fmt: str) -> tuple[Outcome, list[str], dict[str, Tally]]:
