@@ -22,6 +22,7 @@ from dataaudit.planning import CAPABILITIES, CLEAN_CAPABILITIES, CleanOptions, p
 from dataaudit.planning.capabilities import EVERY_KIND, TABLE, TEXT_FILE
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
+from tests.plan_helpers import assert_a_chat_plan_fails_on_the_first_option_refused
 
 CHAT = DATA / "text" / "hhh_chat_60.jsonl"
 IRIS = DATA / "iris.csv"
@@ -143,14 +144,7 @@ GIVEN = {
 @given(st.sets(st.sampled_from(sorted(GIVEN))))
 def test_a_chat_file_clean_fails_exactly_on_the_first_option_the_table_refuses(names: set[str]) -> None:
     options = CleanOptions(CHAT, **{name: GIVEN[name] for name in names})
-    refused = [n for n in options.given() if TEXT_FILE not in CLEAN_CAPABILITIES[n].runs]
-    if not refused:
-        assert plan_clean(options).kind == TEXT_FILE
-        return
-    with pytest.raises(InputError) as raised:
-        plan_clean(options)
-    assert str(raised.value).startswith(f"{CHAT}: {CLEAN_CAPABILITIES[refused[0]].spelled(refused[0])} "
-                                        "does not apply to a chat JSONL file")
+    assert_a_chat_plan_fails_on_the_first_option_refused(plan_clean, options, CLEAN_CAPABILITIES)
 
 
 # --- a table: the fine-tuning clean's options, and options without their partner ------------------
