@@ -118,6 +118,35 @@ def test_a_table_option_on_a_chat_file_is_one_line_and_writes_nothing(runner: st
     assert _listing(chat_folder) == before
 
 
+PYTHON_REFUSED_ON_CHAT = {
+    "target": "label", "ignore_columns": ["id"], "delimiter": ";", "encoding": "latin-1", "fitted": "prep.json",
+    "quarantine_suspected_labels": True, "sample": 100, "folds": 3, "jobs": 2, "allow_large_quarantine": True,
+}
+
+
+@pytest.mark.parametrize(("args", "option"), [c for c in CHAT_REFUSED if c[1] in PYTHON_REFUSED_ON_CHAT],
+                         ids=[c[1] for c in CHAT_REFUSED if c[1] in PYTHON_REFUSED_ON_CHAT])
+def test_python_refuses_a_table_option_on_a_chat_file_as_the_command_line_does(args: list[str], option: str,
+                                                                                chat_folder: Path) -> None:
+    chats, before = chat_folder / "chats.jsonl", _listing(chat_folder)
+    _, err = invoke(["clean", chats, "-o", chat_folder / "out.jsonl", *args], 2)
+    with pytest.raises(InputError) as raised:
+        dataaudit.clean(chats, **{option: PYTHON_REFUSED_ON_CHAT[option]})
+    assert err == _refusal(str(raised.value))
+    assert _listing(chat_folder) == before
+
+
+def test_python_cleans_a_chat_file_as_a_table_only_when_told(chat_folder: Path) -> None:
+    chats = chat_folder / "chats.jsonl"
+    with pytest.raises(InputError, match=r"a chat JSONL file is cleaned line by line by dataaudit\.text\.clean_jsonl"):
+        dataaudit.clean(chats)
+    with pytest.raises(InputError, match="does not apply to a chat JSONL file"):
+        dataaudit.clean(chats, quarantine_rows={1: "by hand"})
+    result = dataaudit.clean(chats, format_kind="table", quarantine_rows={0: "by hand"})
+    assert result.manifest["rows"]["in"] == 60
+    assert "by hand" in result.quarantine["_reason"].tolist()
+
+
 def test_jobs_on_a_fine_tuning_file_says_why() -> None:
     with pytest.raises(InputError, match="a fine-tuning file is cleaned line by line in one process"):
         plan_clean(CleanOptions(CHAT, jobs=2))
