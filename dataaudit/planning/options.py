@@ -59,8 +59,8 @@ class AuditOptions:
 @dataclass(frozen=True)
 class CleanOptions:
     """The options of a clean: the arguments of `dataaudit.clean` and the options of `dataaudit
-    clean` (which adds its files and the fine-tuning clean's), with `dataaudit.clean`'s defaults.
-    `format_kind` "table" is how `dataaudit.clean` reads every input."""
+    clean` (which adds its files and the fine-tuning clean's), with `dataaudit.clean`'s defaults,
+    so that one table can say where each applies whichever of the two was called."""
 
     data: Any
     target: str | None = None
