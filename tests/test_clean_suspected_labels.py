@@ -91,7 +91,7 @@ def test_a_row_given_by_the_caller_keeps_the_callers_reason(cleaned: CleanResult
 
 
 def test_model_settings_without_the_flag_or_a_target_are_refused(flipped: tuple[Path, set[int]]) -> None:
-    with pytest.raises(dataaudit.InputError, match="need quarantine_suspected_labels"):
+    with pytest.raises(dataaudit.InputError, match=r"--sample \(sample\) needs --quarantine-suspected-labels"):
         dataaudit.clean(flipped[0], target="label", sample=500)
     with pytest.raises(dataaudit.InputError, match="needs the label column"):
         dataaudit.clean(flipped[0], quarantine_suspected_labels=True)

@@ -21,10 +21,11 @@ from dataaudit.cli import cli
 from dataaudit.engines import ENGINES
 from dataaudit.errors import InputError
 from dataaudit.planning import CAPABILITIES, AuditOptions, plan_audit
-from dataaudit.planning.capabilities import EVERY_KIND, TEXT_FILE
+from dataaudit.planning.capabilities import EVERY_KIND
 from dataaudit.runner import audit
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
+from tests.plan_helpers import assert_a_chat_plan_fails_on_the_first_option_refused
 
 CHAT = DATA / "text" / "chat_errors.jsonl"
 PENGUINS = DATA / "penguins.csv"
@@ -225,13 +226,7 @@ GIVEN_ON_CHAT = {
 @given(st.sets(st.sampled_from(sorted(GIVEN_ON_CHAT))))
 def test_a_chat_file_plan_fails_exactly_on_the_first_option_the_table_refuses(names: set[str]) -> None:
     options = AuditOptions(CHAT, **{name: GIVEN_ON_CHAT[name] for name in names})
-    refused = [n for n in options.given() if TEXT_FILE not in CAPABILITIES[n].runs]
-    if not refused:
-        assert plan_audit(options).kind == TEXT_FILE
-        return
-    with pytest.raises(InputError) as raised:
-        plan_audit(options)
-    assert str(raised.value).startswith(f"{CHAT}: {CAPABILITIES[refused[0]].spelled(refused[0])} does not apply")
+    assert_a_chat_plan_fails_on_the_first_option_refused(plan_audit, options, CAPABILITIES)
 
 
 @pytest.mark.parametrize("runner", RUNNERS)

@@ -110,8 +110,9 @@ def test_refusals_are_one_line_and_write_nothing(runner: str, chats: Path, small
     cases = [
         (["-o", chats], "refusing to overwrite the input"),
         (["-o", out], "already exists; pass --force"),
-        (["-o", tmp_path / "new.jsonl", "-t", "label"], "--target applies to tables"),
-        (["-o", tmp_path / "new.jsonl", "--quarantine-suspected-labels"], "--quarantine-suspected-labels applies"),
+        (["-o", tmp_path / "new.jsonl", "-t", "label"], "--target (target) does not apply to a chat JSONL file"),
+        (["-o", tmp_path / "new.jsonl", "--quarantine-suspected-labels"],
+         "--quarantine-suspected-labels (quarantine_suspected_labels) does not apply to a chat JSONL file"),
         (["-o", tmp_path / "new.csv"], "are written as JSONL; name it .jsonl"),
     ]
     for args, message in cases:

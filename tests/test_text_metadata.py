@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dataaudit.checks.text import Rules
+from dataaudit.planning import CLEAN_CAPABILITIES
 from dataaudit.text.audit import profile_text_file
 from tests.cli_helpers import invoke
 from tests.conftest import DATA
@@ -121,8 +122,10 @@ def test_listed_allowed_keys_make_every_other_top_level_key_an_error() -> None:
 
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_fine_tuning_options_on_a_table_are_refused(runner: str, tmp_path: Path) -> None:
-    for flag in ("--strip-metadata", "--keep-metadata", "--no-trim"):
+    for flag, option in (("--strip-metadata", "strip_metadata"), ("--keep-metadata", "strip_metadata"),
+                         ("--no-trim", "trim")):
         _, stderr = RUNNERS[runner](["clean", DATA / "iris.csv", "-t", "target", "-o", tmp_path / "out.csv", flag], 2)
-        assert stderr == f"dataaudit: error: {DATA / 'iris.csv'}: {flag} applies to fine-tuning JSONL files; a table " \
-                         "is cleaned by the rule pack's `preprocess:` steps\n"
+        capability = CLEAN_CAPABILITIES[option]
+        assert stderr == f"dataaudit: error: {DATA / 'iris.csv'}: {capability.spelled(option)} does not apply to a " \
+                         f"single table: {capability.purpose}\n"
     assert list(tmp_path.iterdir()) == []

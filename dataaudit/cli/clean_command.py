@@ -36,7 +36,7 @@ from dataaudit.cli.options import (
 @click.option("--fitted", type=click.Path(path_type=Path),
               help="Clean with a saved fitted state (another split's statistics) instead of learning one.")
 @ignore_columns_option
-@click.option("--report", "report_path", type=click.Path(path_type=Path),
+@click.option("--report", type=click.Path(path_type=Path),
               help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite existing output, quarantine and manifest files.")
@@ -57,7 +57,7 @@ from dataaudit.cli.options import (
                    "source, ...), or keep them.  [default: the rule pack's preprocess.strip_metadata, false]")
 @reports_errors
 def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
-          save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...], report_path: Path | None,
+          save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...], report: Path | None,
           dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
           sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None,
           allow_large_quarantine: bool, prompt_key: str | None, completion_key: str | None, trim: bool | None,
@@ -94,24 +94,23 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
       dataaudit clean chats.jsonl -o chats.clean.jsonl
       dataaudit clean chats.jsonl -o chats.clean.jsonl --strip-metadata
     """
+    from dataaudit.planning import CleanOptions, plan_clean
     from dataaudit.preprocess.clean import clean_files
     from dataaudit.report.console import render_console
-    from dataaudit.rules.load import load_rules
-    from dataaudit.text.audit import text_layout
 
-    kind, _ = text_layout(data, format_kind, load_rules(rules), prompt_key, completion_key)
-    if kind is not None:
-        _refuse_table_options(data, kind, target=target, fitted=fitted, save_fitted=save_fitted,
-                              ignore_column=ignore_columns, delimiter=delimiter, encoding=encoding,
-                              quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds,
-                              jobs=jobs, allow_large_quarantine=allow_large_quarantine)
-        sys.exit(_clean_jsonl(data, output, rules, kind, quarantine, manifest, report_path, dry_run, force,
+    plan = plan_clean(CleanOptions(
+        data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest, report=report,
+        save_fitted=save_fitted, fitted=fitted, ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
+        quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
+        allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind=format_kind,
+        prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata))
+    if plan.layout is not None:
+        sys.exit(_clean_jsonl(data, output, rules, plan.layout, quarantine, manifest, report, dry_run, force,
                               trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
                               completion_key=completion_key))
-    _refuse_text_options(data, trim=trim, strip_metadata=strip_metadata)
 
     run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
-                      fitted=fitted, save_fitted=save_fitted, report=report_path, dry_run=dry_run, force=force,
+                      fitted=fitted, save_fitted=save_fitted, report=report, dry_run=dry_run, force=force,
                       ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
                       quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
                       allow_large_quarantine=allow_large_quarantine)
@@ -139,29 +138,6 @@ def _label_model_note(model: dict[str, Any] | None) -> str:
     return (f"dataaudit: the label model ({model['folds']}-fold {model['model']}, {model['sample_rows']:,} sampled "
             f"rows) suspects {model['suspected']:,} rows of a wrong label; they go to the quarantine unless an earlier "
             "step took them")
-
-
-def _refuse_table_options(data: Path, kind: str, **options: Any) -> None:
-    """Options of the table clean given for a fine-tuning file: one line, exit 2, nothing written."""
-    from dataaudit.errors import InputError
-
-    given = [name for name, value in options.items() if value is not None and value is not False and value != ()]
-    if given:
-        flag = "--" + given[0].replace("_", "-")
-        raise InputError(f"{data}: {flag} applies to tables; a {kind} JSONL file is cleaned line by line "
-                         "(pass --format-kind table to clean it as a table)")
-
-
-def _refuse_text_options(data: Path, trim: bool | None, strip_metadata: bool | None) -> None:
-    """Options of the fine-tuning clean given for a table: one line, exit 2, nothing written."""
-    from dataaudit.errors import InputError
-
-    given = [flags[value] for flags, value in ((("--no-trim", "--trim"), trim),
-                                                (("--keep-metadata", "--strip-metadata"), strip_metadata))
-             if value is not None]
-    if given:
-        raise InputError(f"{data}: {given[0]} applies to fine-tuning JSONL files; a table is cleaned by the rule "
-                         "pack's `preprocess:` steps")
 
 
 def _clean_jsonl(data: Path, output: Path, rules: str, kind: str, quarantine: Path | None, manifest: Path | None,

@@ -4,11 +4,14 @@ anything is read.
 `AuditOptions` holds what the caller asked for, `CAPABILITIES` says where each option applies
 and which engines run it, and `plan_audit` resolves the input kind, the target, the ignored
 columns and the profile spec, or raises `InputError` naming the option that does not fit, so an
-option is never silently dropped and a refused combination never starts an engine.
+option is never silently dropped and a refused combination never starts an engine. The clean is
+planned the same way: `CleanOptions`, `CLEAN_CAPABILITIES` and `plan_clean`.
 """
 
-from dataaudit.planning.capabilities import CAPABILITIES, Capability
-from dataaudit.planning.options import AuditOptions
+from dataaudit.planning.capabilities import CAPABILITIES, CLEAN_CAPABILITIES, Capability
+from dataaudit.planning.clean import CleanPlan, plan_clean
+from dataaudit.planning.options import AuditOptions, CleanOptions
 from dataaudit.planning.plan import Plan, plan_audit, require_columns
 
-__all__ = ["CAPABILITIES", "AuditOptions", "Capability", "Plan", "plan_audit", "require_columns"]
+__all__ = ["CAPABILITIES", "CLEAN_CAPABILITIES", "AuditOptions", "Capability", "CleanOptions", "CleanPlan", "Plan",
+           "plan_audit", "plan_clean", "require_columns"]

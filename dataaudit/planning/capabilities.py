@@ -6,12 +6,15 @@ fine-tuning text file (chat, prompt/completion or instruction JSONL). For each o
 lists the kinds it applies to and, per kind, the engines that can run it; the planner refuses
 anything else with one line naming the option. Teaching an engine a new input is one entry:
 the `engine` row says which engines can read each kind at all.
+
+`CLEAN_CAPABILITIES` is the same table for the clean, which reads a single table or a
+fine-tuning file on this machine: the options it shares with the audit are the audit's entries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dataaudit.checks.registry import EVERY_KIND, SPLITS, TABLE, TABLES, TEXT_FILE
 from dataaudit.engines import ENGINES
@@ -77,4 +80,34 @@ CAPABILITIES: dict[str, Capability] = {
     "sample": Capability("--sample", "it sizes the label model's sample", on(TABLES), needs="label_noise"),
     "folds": Capability("--folds", "it sets the label model's cross-validation folds", on(TABLES),
                         needs="label_noise"),
+}
+
+_BOTH = on([TABLE, TEXT_FILE])
+_TABLE = on([TABLE])
+
+CLEAN_CAPABILITIES: dict[str, Capability] = {
+    **{name: CAPABILITIES[name] for name in ("target", "rules", "ignore_columns", "delimiter", "encoding",
+                                             "chunk_rows", "format_kind", "prompt_key", "completion_key")},
+    "output": Capability("--output", "it is where the cleaned data goes", _BOTH),
+    "quarantine": Capability("--quarantine", "it is where the quarantined rows go", _BOTH),
+    "manifest": Capability("--manifest", "it is where the manifest goes", _BOTH),
+    "report": Capability("--report", "it is where the after report goes", _BOTH),
+    "dry_run": Capability("--dry-run", "it shows what would change", _BOTH),
+    "force": Capability("--force", "it overwrites existing files", _BOTH),
+    "save_fitted": Capability("--save-fitted", "it saves what a table's steps learned", _TABLE),
+    "fitted": Capability("--fitted", "it cleans a table with what another split's steps learned", _TABLE),
+    "quarantine_rows": Capability("", "it names rows of a table to quarantine", _TABLE),
+    "quarantine_suspected_labels": Capability("--quarantine-suspected-labels",
+                                              "it fits a model to a table's label column", _TABLE),
+    **{name: replace(CAPABILITIES[name], runs=_TABLE, needs="quarantine_suspected_labels")
+       for name in ("sample", "folds")},
+    "jobs": Capability("--jobs", "it spreads a table's audit and label model over worker processes; a fine-tuning "
+                                 "file is cleaned line by line in one process", _TABLE),
+    "allow_large_quarantine": Capability("--allow-large-quarantine", "it lets a table's clean quarantine more than "
+                                                                     "half of the rows, or every row of a class",
+                                         _TABLE),
+    "trim": Capability("--trim/--no-trim", "it trims or keeps the texts of a fine-tuning file; a table's are "
+                                           "trimmed by the rule pack's preprocess.normalize_text", on([TEXT_FILE])),
+    "strip_metadata": Capability("--strip-metadata/--keep-metadata", "it drops or keeps the metadata keys of a "
+                                                                     "fine-tuning file's lines", on([TEXT_FILE])),
 }

@@ -1,4 +1,5 @@
-"""Every option of `dataaudit.audit` in one typed value, and which of them the caller asked for."""
+"""Every option of `dataaudit.audit`, and of `dataaudit.clean` and `dataaudit clean`, in one typed value
+each, and which of them the caller asked for."""
 
 from __future__ import annotations
 
@@ -49,10 +50,53 @@ class AuditOptions:
         `jobs` counts as asked for when an engine object carries more than one worker: the
         command line sets `--jobs` on the engine it passes, not as `jobs=`.
         """
-        asked = [f.name for f in fields(self) if f.name != "data" and _asked(getattr(self, f.name), f.default)]
+        asked = asked_for(self)
         if "jobs" not in asked and getattr(self.engine, "jobs", 1) != 1:
             asked.append("jobs")
         return asked
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """The options of a clean: the arguments of `dataaudit.clean` and the options of `dataaudit
+    clean` (which adds its files and the fine-tuning clean's), with `dataaudit.clean`'s defaults,
+    so that one table can say where each applies whichever of the two was called."""
+
+    data: Any
+    target: str | None = None
+    rules: str | Path | RulePack | None = "default"
+    output: Path | None = None
+    quarantine: Path | None = None
+    manifest: Path | None = None
+    report: Path | None = None
+    save_fitted: Path | None = None
+    fitted: Any = None
+    ignore_columns: tuple[str, ...] | list[str] = ()
+    quarantine_rows: Mapping[int, Any] | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    chunk_rows: int = DEFAULT_CHUNK_ROWS
+    quarantine_suspected_labels: bool = False
+    sample: int | None = None
+    folds: int | None = None
+    jobs: int | None = None
+    allow_large_quarantine: bool = False
+    dry_run: bool = False
+    force: bool = False
+    format_kind: str | None = None
+    prompt_key: str | None = None
+    completion_key: str | None = None
+    trim: bool | None = None
+    strip_metadata: bool | None = None
+
+    def given(self) -> list[str]:
+        """The options the caller asked for, in the order of the fields."""
+        return asked_for(self)
+
+
+def asked_for(options: AuditOptions | CleanOptions) -> list[str]:
+    """The fields of `options` (but the input, `data`) that differ from their defaults."""
+    return [f.name for f in fields(options) if f.name != "data" and _asked(getattr(options, f.name), f.default)]
 
 
 def _asked(value: Any, default: Any) -> bool:

@@ -3,6 +3,8 @@ the profile spec, every option checked against `CAPABILITIES` before any data is
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +13,7 @@ from dataaudit.checks import statistics_needed
 from dataaudit.engines import engine_name
 from dataaudit.errors import InputError
 from dataaudit.labelnoise import step as model_step
-from dataaudit.planning.capabilities import CAPABILITIES, SPLITS, TABLE, TEXT_FILE
+from dataaudit.planning.capabilities import CAPABILITIES, SPLITS, TABLE, TEXT_FILE, Capability
 from dataaudit.planning.options import AuditOptions
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.load import LoadedRules, load_rules
@@ -78,30 +80,39 @@ def described(kind: str, layout: str | None) -> str:
 
 def check_options(options: AuditOptions, kind: str, engine: str, what: str) -> None:
     """Refuse the first option given that does not apply to `kind`, cannot run on `engine`, or
-    lacks the option it needs; the engine itself is checked against the input first. A file is
-    named first: of several files audited with one set of options, it says which one."""
+    lacks the option it needs; the engine itself is checked against the input first."""
+    with file_named_first(options.data):
+        reader = CAPABILITIES["engine"]
+        if engine not in reader.runs[kind]:
+            raise InputError(f"{reader.flag} {engine} (engine={engine!r}) cannot audit {what}: {reader.engine_note}")
+        refuse_unfit(options.given(), CAPABILITIES, kind, engine, what)
+
+
+@contextmanager
+def file_named_first(data: Any) -> Iterator[None]:
+    """An option refused for a file names the file first: of several files audited with one set
+    of options, it says which one."""
     try:
-        _check_options(options, kind, engine, what)
+        yield
     except InputError as refused:
-        if isinstance(options.data, (str, Path)):
-            raise InputError(f"{options.data}: {refused}") from None
+        if isinstance(data, (str, Path)):
+            raise InputError(f"{data}: {refused}") from None
         raise
 
 
-def _check_options(options: AuditOptions, kind: str, engine: str, what: str) -> None:
-    given = options.given()
-    reader = CAPABILITIES["engine"]
-    if engine not in reader.runs[kind]:
-        raise InputError(f"{reader.flag} {engine} (engine={engine!r}) cannot audit {what}: {reader.engine_note}")
+def refuse_unfit(given: list[str], capabilities: Mapping[str, Capability], kind: str, engine: str,
+                 what: str) -> None:
+    """Raise `InputError` for the first of the options `given` that `capabilities` say does not
+    apply to `kind`, cannot run on `engine`, or lacks the option it needs."""
     for name in given:
-        capability = CAPABILITIES[name]
+        capability = capabilities[name]
         if kind not in capability.runs:
             raise InputError(f"{capability.spelled(name)} does not apply to {what}: {capability.purpose}")
         if engine not in capability.runs[kind]:
             raise InputError(f"{capability.spelled(name)} cannot run on the {engine} engine: {capability.engine_note}")
         needed = capability.needs
-        if needed is not None and needed not in given and kind in CAPABILITIES[needed].runs:
-            raise InputError(f"{capability.spelled(name)} needs {CAPABILITIES[needed].spelled(needed)} "
+        if needed is not None and needed not in given and kind in capabilities[needed].runs:
+            raise InputError(f"{capability.spelled(name)} needs {capabilities[needed].spelled(needed)} "
                              f"on {what}: {capability.purpose}")
 
 

@@ -16,6 +16,8 @@ import pyarrow as pa
 from dataaudit.errors import InputError, LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
+from dataaudit.planning.clean import CleanPlan, plan_clean
+from dataaudit.planning.options import CleanOptions
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
@@ -128,7 +130,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
           quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
           encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
           quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
-          jobs: int | None = None, allow_large_quarantine: bool = False) -> CleanResult:
+          jobs: int | None = None, allow_large_quarantine: bool = False,
+          format_kind: str | None = None) -> CleanResult:
     """Clean a dataset (path, DataFrame or pyarrow Table) with the rule pack's `preprocess:` steps.
 
     `fitted` (a `Fitted` or the path of a saved one) cleans with another split's statistics
@@ -140,7 +143,20 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     Raises `LargeQuarantine` when more than half of the rows, or every row of a class, would be
     quarantined, unless `allow_large_quarantine` (or the rule pack's
     `preprocess.allow_large_quarantine`) allows it.
+
+    A JSONL file is read as `audit` reads it (`format_kind` forces a layout, or "table"): a
+    fine-tuning file (chat, prompt/completion, instruction) is refused, as is an option that does
+    not apply to the input, in the words of `dataaudit clean`. Such a file is cleaned line by line
+    by `dataaudit.text.clean_jsonl`, which keeps its lines byte for byte.
     """
+    planned = _check_options(data, target=target, rules=rules, fitted=fitted, ignore_columns=ignore_columns,
+                             quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding,
+                             chunk_rows=chunk_rows, quarantine_suspected_labels=quarantine_suspected_labels,
+                             sample=sample, folds=folds, jobs=jobs, allow_large_quarantine=allow_large_quarantine,
+                             format_kind=format_kind)
+    if planned.layout is not None:
+        raise InputError(f"{data}: a {planned.layout} JSONL file is cleaned line by line by dataaudit.text.clean_jsonl "
+                         "(or `dataaudit clean`); format_kind='table' cleans it as a table")
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
                      model, jobs)
@@ -186,6 +202,11 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
     `clean`'s; a refusal is raised before any file is opened for writing."""
     output, quarantine, manifest = destinations(Path(output), quarantine, manifest, force, (save_fitted, report),
                                                 (data, fitted, rules))
+    _check_options(data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest,
+                   report=report, save_fitted=save_fitted, fitted=fitted, ignore_columns=ignore_columns,
+                   quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
+                   quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
+                   allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind="table")
     fmt = output_format(output)
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
@@ -238,13 +259,14 @@ def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path
                 suspected_labels=model, jobs=jobs)
 
 
+def _check_options(data: Any, **options: Any) -> CleanPlan:
+    """The clean's plan of `data`: an option that does not apply to the input, or lacks the
+    option it needs, is refused by the clean's capability table, as the command line does."""
+    return plan_clean(CleanOptions(data, **options))
+
+
 def _label_model(enabled: bool, sample: int | None, folds: int | None) -> LabelModel | None:
-    if not enabled:
-        if sample is not None or folds is not None:
-            raise InputError("sample and folds set the label model: they need quarantine_suspected_labels "
-                             "(--quarantine-suspected-labels)")
-        return None
-    return LabelModel(sample, folds)
+    return LabelModel(sample, folds) if enabled else None
 
 
 def _run(the_plan: Plan, sink: Any, name: str, fmt: str) -> tuple[Outcome, list[str], dict[str, Tally]]:

@@ -1,0 +1,32 @@
+"""The clean's plan: which clean runs (a table's steps, or a fine-tuning file line by line), its
+options checked against `CLEAN_CAPABILITIES` before anything is read or written, so the command
+line and `dataaudit.clean` refuse an option in the same words as the audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dataaudit.planning.capabilities import CLEAN_CAPABILITIES, LOCAL, TABLE, TEXT_FILE
+from dataaudit.planning.options import CleanOptions
+from dataaudit.planning.plan import described, file_named_first, refuse_unfit
+from dataaudit.rules.load import load_rules
+from dataaudit.text.audit import text_layout
+
+
+@dataclass(frozen=True)
+class CleanPlan:
+    """`kind` is `TABLE` or `TEXT_FILE`; `layout` the fine-tuning layout of a text file."""
+
+    kind: str
+    layout: str | None
+
+
+def plan_clean(options: CleanOptions) -> CleanPlan:
+    """The clean `options` ask for, or `InputError` naming the first option that does not apply
+    to the input; a JSONL file's layout is detected from its first lines, as the audit does."""
+    layout, _ = text_layout(options.data, options.format_kind, load_rules(options.rules), options.prompt_key,
+                            options.completion_key)
+    kind = TABLE if layout is None else TEXT_FILE
+    with file_named_first(options.data):
+        refuse_unfit(options.given(), CLEAN_CAPABILITIES, kind, LOCAL, described(kind, layout))
+    return CleanPlan(kind, layout)
