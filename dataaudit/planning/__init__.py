@@ -9,6 +9,7 @@ option is never silently dropped and a refused combination never starts an engin
 
 from dataaudit.planning.capabilities import CAPABILITIES, Capability
 from dataaudit.planning.options import AuditOptions
-from dataaudit.planning.plan import Plan, plan_audit, require_columns
+from dataaudit.planning.plan import Plan, plan_audit, require_columns, with_free_text
 
-__all__ = ["CAPABILITIES", "AuditOptions", "Capability", "Plan", "plan_audit", "require_columns"]
+__all__ = ["CAPABILITIES", "AuditOptions", "Capability", "Plan", "plan_audit", "require_columns",
+           "with_free_text"]
