@@ -102,13 +102,13 @@ def audit(
     sources = open_sources(plan, runner)
     require_columns(plan, sources)
     reference = next(iter(sources.values()))
-    plan = with_free_text(plan, reference)
     observers = validators(reference.columns, plan.pack, schema=schema, gx_suite=gx_suite)
     watched, seen = observed(reference, observers)
     path = watched.info.get("path")
     on_disk = bool(path) and Path(path).is_file()
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
         digest = hasher.submit(file_sha256, Path(path)) if on_disk else None
+        plan = with_free_text(plan, reference)  # judged on the first rows, which the pass then reads
         profile, cards, tables = profile_tables(plan, runner, {**sources, next(iter(sources)): watched})
         sha256 = None if digest is None else digest.result()
     profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
