@@ -17,7 +17,7 @@ from dataaudit.integrations.observe import collect, observed, validators
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.digest import file_sha256
 from dataaudit.labelnoise import step as model_step
-from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns
+from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns, with_free_text
 from dataaudit.planning.capabilities import TEXT_FILE
 from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
@@ -55,6 +55,7 @@ def audit(
     prompt_key: str | None = None,
     completion_key: str | None = None,
     text_columns: tuple[str, ...] | list[str] = (),
+    auto_text: bool = True,
     tokenizer: str | Path | None = None,
     label_noise: bool = False,
     sample: int | None = None,
@@ -84,7 +85,8 @@ def audit(
     line by line (`format_kind` forces a layout, or "table"; `prompt_key` and `completion_key`
     name the keys of a prompt/completion file, e.g. HumanEval's "prompt" and
     "canonical_solution"); `text_columns` of a table get the
-    text checks too; `tokenizer` is a tokenizer.json on disk (else tokens are estimated).
+    text checks too, and so do the free-text columns its first rows show unless `auto_text` is
+    False; `tokenizer` is a tokenizer.json on disk (else tokens are estimated).
 
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
     rule pack's) with `folds`-fold cross-validation.
@@ -93,8 +95,8 @@ def audit(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
         bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, group_column=group_column, schema=schema,
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
-        completion_key=completion_key, text_columns=text_columns, tokenizer=tokenizer, label_noise=label_noise,
-        sample=sample, folds=folds,
+        completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
+        label_noise=label_noise, sample=sample, folds=folds,
     ))
     runner = get_engine(engine, data, jobs=jobs)
     if plan.kind == TEXT_FILE:
@@ -108,6 +110,7 @@ def audit(
     on_disk = bool(path) and Path(path).is_file()
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
         digest = hasher.submit(file_sha256, Path(path)) if on_disk else None
+        plan = with_free_text(plan, reference)  # judged on the first rows, which the pass then reads
         profile, cards, tables = profile_tables(plan, runner, {**sources, next(iter(sources)): watched})
         sha256 = None if digest is None else digest.result()
     profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
@@ -168,7 +171,7 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         target=plan.target,
         rules=RulesInfo(name=plan.loaded.name, path=plan.loaded.path, sha256=plan.loaded.sha256),
         strict=plan.options.strict,
-        dataset=dataset_summary(profile, splits=cards),
+        dataset=dataset_summary(profile, splits=cards, auto_text=plan.auto_text),
         checks=statuses,
         findings=findings,
         tables=(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)

@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 @layout_options
 @click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
               help="A column of free text to run the text checks on. Repeatable.")
+@click.option("--no-auto-text", "auto_text", is_flag=True, flag_value=False, default=True,
+              help="Audit as text only the --text-column columns, not also the free-text columns the first "
+                   "rows show.")
 @click.option("--tokenizer", type=click.Path(path_type=Path),
               help="A tokenizer.json on disk to count tokens with (never downloaded); else tokens are estimated.")
 @click.option("--label-noise", is_flag=True,

@@ -51,6 +51,10 @@ class SparkSource(Source):
     frame: Any = None
     chunk_rows: int = 65_536
 
+    def first_rows(self, rows: int) -> pa.Table:
+        """The frame's leading rows, by a limit on the cluster rather than a collect of it all."""
+        return self.frame.limit(rows).toArrow()
+
 
 @dataclass
 class SparkEngine:

@@ -4,6 +4,7 @@ rows it had to set aside."""
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,19 @@ class Source:
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         return self.read()
+
+    def first_rows(self, rows: int) -> pa.Table:
+        """Up to `rows` leading rows (those of the first batch), to decide something before
+        the pass. The batch read here is handed to the pass as its first one, so the pass reads
+        the data once all the same; a later read (a second look at the file) starts afresh."""
+        read = self.read
+        stream = read()
+        first = next(stream, None)
+        if first is None:
+            return pa.Table.from_batches([], schema=pa.schema([(c, pa.null()) for c in self.columns]))
+        pending = [itertools.chain([first], stream)]
+        self.read = lambda: pending.pop() if pending else read()
+        return pa.Table.from_batches([first.slice(0, rows)])
 
     def require(self, column: str, what: str) -> None:
         """Raise `InputError` naming the source, the missing column, a close match and the

@@ -75,6 +75,8 @@ CAPABILITIES: dict[str, Capability] = {
     "completion_key": Capability("--completion-key", "it names a key of a prompt/completion file", on([TEXT_FILE])),
     "text_columns": Capability("--text-column", "it names free-text columns of a table; a fine-tuning file's "
                                                 "texts are checked already", on(TABLES)),
+    "auto_text": Capability("--no-auto-text", "it turns off finding the free-text columns of a table",
+                            on(TABLES)),
     "tokenizer": Capability("--tokenizer", "it counts the tokens of texts", on(EVERY_KIND), needs="text_columns"),
     "label_noise": Capability("--label-noise", "it fits a model to a table's label column", on(TABLES)),
     "sample": Capability("--sample", "it sizes the label model's sample", on(TABLES), needs="label_noise"),

@@ -39,6 +39,7 @@ class AuditOptions:
     prompt_key: str | None = None
     completion_key: str | None = None
     text_columns: tuple[str, ...] | list[str] = ()
+    auto_text: bool = True
     tokenizer: str | Path | None = None
     label_noise: bool = False
     sample: int | None = None

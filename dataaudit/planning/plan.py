@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from dataaudit.errors import InputError
 from dataaudit.labelnoise import step as model_step
 from dataaudit.planning.capabilities import CAPABILITIES, SPLITS, TABLE, TEXT_FILE, Capability
 from dataaudit.planning.options import AuditOptions
+from dataaudit.profile.free_text import free_text_in_rows
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.load import LoadedRules, load_rules
 from dataaudit.splits.run import name_splits
@@ -31,7 +32,8 @@ class Plan:
     """What one audit runs. `kind` is one of the capability table's input kinds; `layout` the
     fine-tuning layout of a text file (chat, prompt-completion, instruction); `datasets` the
     tables by split name, the reference first (none for a text file); `ignored` the columns that
-    are no features, each with the reason the report gives; `spec` what the pass computes."""
+    are no features, each with the reason the report gives; `spec` what the pass computes;
+    `auto_text` the free-text columns audited as text without being named (`with_free_text`)."""
 
     options: AuditOptions
     loaded: LoadedRules
@@ -43,6 +45,7 @@ class Plan:
     ignored: dict[str, str] = field(default_factory=dict)
     spec: ProfileSpec | None = None
     model_rules: ModelRules | None = None
+    auto_text: tuple[str, ...] = ()
 
     @property
     def pack(self) -> RulePack:
@@ -128,6 +131,26 @@ def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], ki
         sample=None if model_rules is None else model_step.sample_spec(model_rules),
         texts=text_column_accumulators(options.text_columns, target, pack.checks.text, options.tokenizer),
     )
+
+
+FIRST_ROWS = 1_000
+
+
+def with_free_text(plan: Plan, reference: Source) -> Plan:
+    """The plan with the reference's free-text columns audited as text too, unless `auto_text`
+    is off. The pass must know its text columns before it starts, so they are judged on the
+    first rows (at most `FIRST_ROWS`, of the batch the pass reads first anyway: the data is still
+    read once), with the rule the report's `free_text_columns` applies to the whole profile. The
+    target, ignored columns and the named text columns are never candidates."""
+    options = plan.options
+    if not options.auto_text or plan.spec is None:
+        return plan
+    skip = {plan.target, *plan.ignored, *options.text_columns}
+    found = free_text_in_rows(reference.first_rows(FIRST_ROWS), skip)
+    if not found:
+        return plan
+    texts = text_column_accumulators(found, plan.target, plan.pack.checks.text, options.tokenizer)
+    return replace(plan, auto_text=tuple(found), spec=replace(plan.spec, texts=plan.spec.texts + texts))
 
 
 def require_columns(plan: Plan, sources: dict[str, Source]) -> None:

@@ -226,6 +226,9 @@ class DatasetCard(TableCard):
 
     splits: dict[str, SplitCard] | None = field(default=None, metadata=OMIT)
     """Every split's card by name, the reference first; with splits only."""
+    auto_text_columns: list[str] | None = field(default=None, metadata=OMIT)
+    """Free-text columns audited as text without --text-column (their first rows held long, varied
+    texts; --no-auto-text turns this off); only when there are some. New in schema 1.2."""
     kind: TextKind | None = field(default=None, metadata=OMIT)
     """A fine-tuning file's layout."""
     texts: int | None = field(default=None, metadata=OMIT)

@@ -15,7 +15,7 @@ import textwrap
 import click
 
 from dataaudit.report.model import Report, ReportTable, Severity
-from dataaudit.report.text import inert, shape, shown_examples
+from dataaudit.report.text import AUTO_TEXT, AUTO_TEXT_OFF, inert, shape, shown_examples
 from dataaudit.wording import verb
 
 STYLE = {"fail": "red", "warn": "yellow", "info": "cyan", "passed": "green"}
@@ -99,6 +99,8 @@ def _footer(report: Report) -> list[str]:
         lines.append(f"Labels: {counts}{more}")
     if d.ignored:
         lines.append("Ignored: " + ", ".join(f"{inert(i.column)} ({i.reason})" for i in d.ignored))
+    if d.auto_text_columns:
+        lines.append(f"{AUTO_TEXT}: {', '.join(inert(repr(n)) for n in d.auto_text_columns)}; {AUTO_TEXT_OFF}")
     if d.free_text_columns:
         names = d.free_text_columns
         options = " ".join(f"--text-column {shlex.quote(inert(name))}" for name in names)

@@ -15,7 +15,9 @@ from dataaudit.report.cards import (
 )
 
 
-def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None) -> DatasetCard:
+def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None,
+                    auto_text: tuple[str, ...] = ()) -> DatasetCard:
+    """The card of `profile`; `auto_text` names the columns audited as text without being named."""
     label = profile.label
     d = profile.duplicates
     return DatasetCard(
@@ -31,6 +33,7 @@ def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None
         column_profiles=[_column(c) for c in profile.columns],
         free_text_columns=free_text_columns(profile),
         splits=splits,
+        auto_text_columns=list(auto_text) or None,
     )
 
 

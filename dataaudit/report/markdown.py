@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from dataaudit.report.model import Report
-from dataaudit.report.text import inert, shape
+from dataaudit.report.text import AUTO_TEXT, AUTO_TEXT_OFF, inert, shape
 
 ICON = {"fail": "❌", "warn": "⚠️", "info": "ℹ️"}
 MAX_TABLE_ROWS = 20
@@ -54,6 +54,8 @@ def render_markdown(report: Report) -> str:
         f"{counts['info']} info**",
         "",
     ]
+    if d.auto_text_columns:
+        lines += [f"{AUTO_TEXT}: {', '.join(map(_code, d.auto_text_columns))}; {_cell(AUTO_TEXT_OFF)}", ""]
     if report.findings:
         lines += ["| | Check | Column | Finding |", "|---|---|---|---|"]
         for f in report.findings[:MAX_FINDINGS]:

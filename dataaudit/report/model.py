@@ -22,7 +22,7 @@ from dataaudit.report.cards import STRICT, DatasetCard, RulesInfo, SourceInfo, T
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 MAJOR = SCHEMA_VERSION.split(".")[0]
 
 

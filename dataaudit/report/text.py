@@ -20,6 +20,10 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\
 # first) and `##[command` or `##vso[command` anywhere in it (GitHub's legacy form, Azure Pipelines)
 _COMMAND = re.compile(r"(?<!\S)(?=::)|(?<=##)(?=\[)|(?<=##vso)(?=\[)")
 
+# the one line every human-readable report gives the columns audited as text without being named
+AUTO_TEXT = "Audited as text by themselves (long, varied texts in their first rows)"
+AUTO_TEXT_OFF = "--no-auto-text audits only the --text-column columns"
+
 
 def printable(text: object, keep: str = "") -> str:
     """`bell\\x07` for a value holding a bell: a terminal or a chart shows it, neither acts on it.
