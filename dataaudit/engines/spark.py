@@ -52,8 +52,13 @@ class SparkSource(Source):
     chunk_rows: int = 65_536
 
     def first_rows(self, rows: int) -> pa.Table:
-        """The frame's leading rows, by a limit on the cluster rather than a collect of it all."""
-        return self.frame.limit(rows).toArrow()
+        """The frame's leading rows, by a limit on the cluster rather than a collect of it all;
+        a file Spark cannot parse is the same one line as in the pass."""
+        try:
+            with quiet_pyspark_pandas_warning():
+                return self.frame.limit(rows).toArrow()
+        except _spark_errors() as exc:
+            raise _translate(exc, self.name) from None
 
 
 @dataclass
