@@ -35,13 +35,19 @@ def open_binary(path: Path) -> Iterator[BinaryIO]:
         raise InputError(f"{path}: cannot read: {exc}") from None
 
 
+def line_chunks(path: Path, chunk_lines: int = CHUNK_LINES) -> Iterator[list[bytes]]:
+    """The raw lines of `path`, with their line ends, `chunk_lines` at a time."""
+    with open_binary(path) as handle:
+        while lines := list(itertools.islice(handle, chunk_lines)):
+            yield lines
+
+
 def line_source(path: Path, chunk_lines: int = CHUNK_LINES) -> Source:
     """`path` as a source of `chunk_lines`-line batches of its raw lines."""
 
     def read() -> Iterator[pa.RecordBatch]:
-        with open_binary(path) as handle:
-            while lines := list(itertools.islice(handle, chunk_lines)):
-                yield pa.RecordBatch.from_arrays([pa.array(lines, pa.binary())], names=[LINE_COLUMN])
+        for lines in line_chunks(path, chunk_lines):
+            yield pa.RecordBatch.from_arrays([pa.array(lines, pa.binary())], names=[LINE_COLUMN])
 
     info = {"path": str(path), "format": "jsonl", "bytes": path.stat().st_size}
     return Source(str(path), "jsonl", [LINE_COLUMN], read, info=info, local_path=path)

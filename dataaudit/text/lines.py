@@ -11,19 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from dataaudit.io.lines import CHUNK_LINES, open_binary
+from dataaudit.io.lines import CHUNK_LINES, line_chunks
 
 
 def numbered_chunks(path: Path, chunk_lines: int = CHUNK_LINES) -> Iterator[tuple[list[int], list[bytes]]]:
-    """(line numbers, raw lines with their line ends) in chunks of `chunk_lines`."""
-    numbers: list[int] = []
-    lines: list[bytes] = []
-    with open_binary(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            numbers.append(number)
-            lines.append(line)
-            if len(lines) == chunk_lines:
-                yield numbers, lines
-                numbers, lines = [], []
-    if lines:
-        yield numbers, lines
+    """(1-based line numbers, raw lines with their line ends) in chunks of `chunk_lines`."""
+    first = 1
+    for lines in line_chunks(path, chunk_lines):
+        yield list(range(first, first + len(lines))), lines
+        first += len(lines)
