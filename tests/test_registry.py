@@ -101,6 +101,17 @@ def test_the_audit_computes_percentiles_only_when_a_check_needs_them(tmp_path: P
         "switched off in the rules (checks.outliers: max_outlier_share, fence_iqr, min_distinct)")
 
 
+def test_a_check_with_every_level_switched_off_is_skipped_not_passed() -> None:
+    """A check that looked for nothing did not pass: the report says it was switched off."""
+    rules = RulePack.model_validate({"checks": {"balance": {"max_imbalance_ratio": OFF}}})
+    _, statuses = run_checks(make_profile(label_counts={"a": 99, "b": 1}, columns=["x"]), rules)
+    status = {s.check: s for s in statuses}
+    assert status["balance.imbalance_ratio"].status == "skipped"
+    assert status["balance.imbalance_ratio"].reason == (
+        "switched off in the rules (checks.balance: max_imbalance_ratio)")
+    assert status["balance.minority_share"].status == "warn"  # its neighbour in the section still judges
+
+
 def test_a_check_that_does_not_apply_to_the_input_kind_is_skipped_saying_for_what() -> None:
     findings, statuses = run_checks(make_profile(label_counts={"a": 49, "b": 1}, columns=["x"]), RulePack(),
                                     "text_file")

@@ -89,6 +89,8 @@ def run_checks(profile: Profile, rules: CheckedRules,
             status, reason = worst[check.id].severity.value, None
         elif check.id in results.skipped:
             status, reason = "skipped", results.skipped[check.id]
+        elif not check.enabled(rules.checks):  # it found nothing because it looked for nothing
+            status, reason = "skipped", check.switched_off()
         else:
             status, reason = "passed", None
         statuses.append(CheckStatus(check.id, check.description, status, reason))
