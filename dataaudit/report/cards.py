@@ -100,6 +100,26 @@ class ToolInfo:
 
 @with_config(STRICT)
 @dataclass(frozen=True)
+class BaselineInfo:
+    """The saved report an audit was gated against: a failing finding it already had, and no
+    worse now, is forgiven (listed here, not blocking); a new or worsened one fails the gate."""
+
+    path: str
+    """The saved report as it was named."""
+    created_at: str
+    """When the saved report was made."""
+    delta: float
+    """How far a finding's number may move the bad way, as a share of its old value, before it counts as worse."""
+    forgiven: list[str]
+    """Fingerprints of the failing findings the saved report had too, no worse now."""
+    new: list[str]
+    """Fingerprints of the failing findings the saved report did not have."""
+    worsened: list[str]
+    """Fingerprints of the failing findings that got worse: a higher severity, or a number past `delta`."""
+
+
+@with_config(STRICT)
+@dataclass(frozen=True)
 class IgnoredColumn:
     """A column left out of the features, and why."""
 
