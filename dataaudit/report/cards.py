@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, with_config
 
+from dataaudit.wording import plural
+
 # every field without `metadata=OMIT` is written, so the schema requires it; a field's docstring
 # is its description there
 STRICT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True, use_attribute_docstrings=True)
@@ -116,6 +118,11 @@ class BaselineInfo:
     """Fingerprints of the failing findings the saved report did not have."""
     worsened: list[str]
     """Fingerprints of the failing findings that got worse: a higher severity, or a number past `delta`."""
+
+    def summary(self) -> str:
+        """The line every format shows: what the baseline forgave, and what it could not."""
+        return (f"against baseline {self.path}: forgave {plural(len(self.forgiven), 'failing finding')} it had "
+                f"too, no worse now; {len(self.new)} new, {len(self.worsened)} worsened")
 
 
 @with_config(STRICT)

@@ -10,11 +10,14 @@ other number (counts, shares, ratios past an upper limit) as it grows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 from dataaudit.report.cards import BaselineInfo
 from dataaudit.report.model import Finding, Report, Severity
+from dataaudit.report.saved import load_report
 
 #: how far a number may move the bad way, as a share of its old value, before the finding is worse
 DEFAULT_DELTA = 0.1
@@ -110,6 +113,18 @@ def against_baseline(report: Report, baseline: Report, path: str, delta: float =
     info = BaselineInfo(path=path, created_at=baseline.created_at, delta=delta, forgiven=by_status["unchanged"],
                         new=by_status["new"], worsened=by_status["worsened"])
     return replace(report, baseline=info)
+
+
+def baseline_gate(baseline: str | Path | Report | None, delta: float = DEFAULT_DELTA) -> Callable[[Report], Report]:
+    """What an audit does to its report for `baseline`: nothing without one; a saved report is
+    read now, so that one that cannot be read is refused before the audit's pass."""
+    if baseline is None:
+        return lambda report: report
+    if isinstance(baseline, Report):
+        saved, name = baseline, f"the report of {baseline.source.name or 'the data'}"
+    else:
+        saved, name = load_report(Path(baseline)), str(baseline)
+    return lambda report: against_baseline(report, saved, name, delta)
 
 
 def _number(value: object) -> bool:
