@@ -21,8 +21,8 @@ from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns, 
 from dataaudit.planning.capabilities import TEXT_FILE
 from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
-from dataaudit.report.feature_rows import quote_conflicting_rows
 from dataaudit.report.diff import DEFAULT_DELTA, baseline_gate
+from dataaudit.report.feature_rows import quote_conflicting_rows
 from dataaudit.report.model import CheckStatus, Finding, Report, ReportTable, created_now
 from dataaudit.rules.model import RulePack
 from dataaudit.splits import run as split_run

@@ -13,9 +13,9 @@ from dataaudit.cli.deliver import checked_destinations, deliver
 from dataaudit.cli.group import cli
 from dataaudit.cli.options import (
     bad_rows_option,
+    delta_option,
     engine_options,
     ignore_columns_option,
-    delta_option,
     jobs_option,
     label_model_options,
     layout_options,
