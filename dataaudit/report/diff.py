@@ -4,8 +4,9 @@ stayed and what was fixed.
 Findings are matched by fingerprint (see `fingerprint.py`), so a finding whose numbers moved is
 the same finding. A matched finding is worse when its severity rose, or when its number moved
 past `delta` (a share of the old value) the bad way. Which way is bad the finding itself says:
-a number that crossed a lower limit (observed below its threshold) is worse as it falls, any
-other number (counts, shares, ratios past an upper limit) as it grows.
+a number that crossed a lower limit (observed below its threshold, in the old report or else the
+new) is worse as it falls, any other number (counts, shares, ratios past an upper limit) as it
+grows.
 """
 
 from __future__ import annotations
@@ -96,8 +97,7 @@ def worse(old: Finding, new: Finding, delta: float) -> str:
     if new.severity.rank < old.severity.rank or not (_number(old.observed) and _number(new.observed)):
         return ""
     before, after = float(old.observed), float(new.observed)  # type: ignore[arg-type]
-    bad_way = -1.0 if _number(new.threshold) and after < float(new.threshold) else 1.0  # type: ignore[arg-type]
-    moved = (after - before) * bad_way
+    moved = (after - before) * _bad_way(old, new)
     if moved > 0 and moved > delta * abs(before):
         return f"observed {_shown(before)} -> {_shown(after)}"
     return ""
@@ -125,6 +125,15 @@ def baseline_gate(baseline: str | Path | Report | None, delta: float = DEFAULT_D
     else:
         saved, name = load_report(Path(baseline)), str(baseline)
     return lambda report: against_baseline(report, saved, name, delta)
+
+
+def _bad_way(old: Finding, new: Finding) -> float:
+    """-1.0 when a smaller number is worse: the finding (as it was, else as it is) lies below the
+    limit it crossed; 1.0 otherwise."""
+    for finding in (old, new):
+        if _number(finding.threshold) and finding.observed != finding.threshold:
+            return -1.0 if float(finding.observed) < float(finding.threshold) else 1.0  # type: ignore[arg-type]
+    return 1.0
 
 
 def _number(value: object) -> bool:
