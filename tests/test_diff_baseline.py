@@ -271,3 +271,9 @@ def test_a_baseline_is_never_overwritten_by_the_report(reports: tuple[Path, Path
 def test_baseline_delta_without_a_baseline_is_refused() -> None:
     _, err = invoke(["audit", PENGUINS, "-t", "species", "--baseline-delta", "0.3"], 2)
     assert "--baseline-delta (baseline_delta) needs --baseline" in err
+
+
+def test_the_markdown_report_names_what_the_baseline_forgave(reports: tuple[Path, Path]) -> None:
+    out, _ = invoke(["audit", PENGUINS, "-t", "species", "--strict", "--baseline", reports[0], "-f", "markdown"], 0)
+    assert out.startswith("### dataaudit ✅ passed")
+    assert "forgave 2 failing findings it had too, no worse now; 0 new, 0 worsened" in out
