@@ -36,25 +36,25 @@ def shared_dir() -> Path:
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+def _validator(schema_file: Path) -> jsonschema.protocols.Validator:
+    """A validator of the schema's own draft (the report's is 2020-12, SARIF's draft 4)."""
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _problems(schema_file: Path, data: Any, where: str) -> list[str]:
+    return [f"{where}: {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}"
+            for e in _validator(schema_file).iter_errors(data)]
 
 
 def schema_problems(data: Any, where: str) -> list[str]:
     """Each way `data` breaks the committed report schema, as `where: path: message`."""
-    return [f"{where}: {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}"
-            for e in _validator().iter_errors(data)]
-
-
-@cache
-def _sarif_validator() -> jsonschema.Draft4Validator:
-    return jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA_FILE.read_text(encoding="utf-8")))
+    return _problems(SCHEMA_FILE, data, where)
 
 
 def sarif_problems(data: Any, where: str) -> list[str]:
     """Each way `data` breaks the SARIF 2.1.0 schema, as `where: path: message`."""
-    return [f"{where}: {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}"
-            for e in _sarif_validator().iter_errors(data)]
+    return _problems(SARIF_SCHEMA_FILE, data, where)
 
 
 def is_report(data: Any) -> bool:
