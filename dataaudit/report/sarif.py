@@ -43,7 +43,7 @@ def render_sarif(report: Report) -> str:
     artifact = _artifact(report)
     run: dict[str, Any] = {
         "tool": {"driver": {
-            "name": report.tool.name, "version": report.tool.version, "informationUri": "https://pypi.org/project/dataaudit/",
+            "name": report.tool.name, "version": report.tool.version,
             "rules": [_rule(check, statuses.get(check), report.findings) for check in checks],
         }},
         "invocations": [{"executionSuccessful": True,
@@ -64,7 +64,7 @@ def _rule(check: str, status: CheckStatus | None, findings: list[Finding]) -> di
     return {
         "id": check,
         "shortDescription": {"text": description},
-        "help": {"text": help_text + " Its levels are the rule pack's; `dataaudit rules checks` lists every check."},
+        "help": {"text": help_text + " Its levels are set in the rule pack (`dataaudit rules show default`)."},
         "properties": {"tags": ["data-quality", check.split(".")[0]],
                        **({"status": status.status} if status is not None else {})},
     }
