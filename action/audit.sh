@@ -11,7 +11,11 @@ args=(audit "$DATAAUDIT_DATA" --rules "${DATAAUDIT_RULES:-default}")
 [[ "${DATAAUDIT_STRICT:-false}" == "true" ]] && args+=(--strict)
 # Markdown always (the job summary), then each requested format into the output folder
 args+=(-f markdown -o "$out/report.md")
-for fmt in ${DATAAUDIT_FORMATS:-json}; do
+# shellcheck disable=SC2206  # the formats input is a space-separated list
+formats=(${DATAAUDIT_FORMATS:-json})
+# code scanning reads report.sarif (the upload step of action.yml)
+[[ "${DATAAUDIT_SARIF:-false}" == "true" && " ${formats[*]} " != *" sarif "* ]] && formats+=(sarif)
+for fmt in "${formats[@]}"; do
   [[ "$fmt" == markdown || "$fmt" == console ]] && continue
   args+=(-f "$fmt" -o "$out/report.$fmt")
 done

@@ -21,6 +21,7 @@ from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns, 
 from dataaudit.planning.capabilities import TEXT_FILE
 from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
+from dataaudit.report.diff import DEFAULT_DELTA, baseline_gate
 from dataaudit.report.feature_rows import quote_conflicting_rows
 from dataaudit.report.model import CheckStatus, Finding, Report, ReportTable, created_now
 from dataaudit.rules.model import RulePack
@@ -60,6 +61,8 @@ def audit(
     label_noise: bool = False,
     sample: int | None = None,
     folds: int | None = None,
+    baseline: str | Path | Report | None = None,
+    baseline_delta: float = DEFAULT_DELTA,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
@@ -90,17 +93,22 @@ def audit(
 
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
     rule pack's) with `folds`-fold cross-validation.
+
+    `baseline` (a saved JSON report or a `Report`) gates on what got worse since: a failing
+    finding it had too, no worse now (see `dataaudit.report.diff`, `baseline_delta`), is
+    forgiven; the report names the baseline and what it forgave.
     """
     plan = plan_audit(AuditOptions(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
         bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, group_column=group_column, schema=schema,
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
-        label_noise=label_noise, sample=sample, folds=folds,
+        label_noise=label_noise, sample=sample, folds=folds, baseline=baseline, baseline_delta=baseline_delta,
     ))
+    gate = baseline_gate(baseline, baseline_delta)  # read first: a bad baseline costs no pass
     runner = get_engine(engine, data, jobs=jobs)
     if plan.kind == TEXT_FILE:
-        return audit_fine_tuning_file(plan, runner)
+        return gate(audit_fine_tuning_file(plan, runner))
     sources = open_sources(plan, runner)
     require_columns(plan, sources)
     reference = next(iter(sources.values()))
@@ -118,7 +126,7 @@ def audit(
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     if len(sources) == 1 and on_disk:  # a file reads again alike; a stream may not
         findings = quote_conflicting_rows(findings, reference, profile.features)
-    return table_report(plan, profile, findings, statuses, tables, cards, name=watched.name, sha256=sha256)
+    return gate(table_report(plan, profile, findings, statuses, tables, cards, name=watched.name, sha256=sha256))
 
 
 def audit_fine_tuning_file(plan: Plan, runner: Engine) -> Report:

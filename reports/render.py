@@ -20,7 +20,7 @@ SAMPLES = {
     "penguins": ["audit", "examples/penguins.csv", "--target", "species", "--rules", "rules/default.yaml"],
     "chats": ["audit", "examples/chats.jsonl", "--rules", "rules/default.yaml"],
 }
-SUFFIXES = {"console": "txt", "json": "json", "markdown": "md", "html": "html", "junit": "xml"}
+SUFFIXES = {"console": "txt", "json": "json", "markdown": "md", "html": "html", "junit": "xml", "sarif": "sarif"}
 #: "sample.format" -> file name in this folder
 OUTPUTS = {f"{sample}.{fmt}": f"{sample}.{suffix}" for sample in SAMPLES for fmt, suffix in SUFFIXES.items()}
 SCREENSHOTS = {sample: f"{sample}.png" for sample in SAMPLES}

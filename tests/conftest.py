@@ -3,7 +3,9 @@ absent in a user's clone: tests that cross-check against it skip, saying why.
 
 Every report a test makes is held to the committed JSON Schema (`report_schema_guard`, autouse):
 each `Report.to_dict()` result as it is made, and after the test every JSON report under its
-`tmp_path` (the files the `dataaudit` command wrote, in-process or as a subprocess)."""
+`tmp_path` (the files the `dataaudit` command wrote, in-process or as a subprocess). The SARIF of
+each of those reports, and every `.sarif` file under `tmp_path`, is held to the official SARIF
+2.1.0 schema (tests/schemas/sarif-schema-2.1.0.json) the same way."""
 
 from __future__ import annotations
 
@@ -18,10 +20,12 @@ import jsonschema
 import pytest
 
 from dataaudit.report.model import Report
+from dataaudit.report.sarif import render_sarif
 from dataaudit.report.schema import SCHEMA_FILE
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+SARIF_SCHEMA_FILE = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 
 
 @pytest.fixture
@@ -32,14 +36,25 @@ def shared_dir() -> Path:
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+def _validator(schema_file: Path) -> jsonschema.protocols.Validator:
+    """A validator of the schema's own draft (the report's is 2020-12, SARIF's draft 4)."""
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _problems(schema_file: Path, data: Any, where: str) -> list[str]:
+    return [f"{where}: {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}"
+            for e in _validator(schema_file).iter_errors(data)]
 
 
 def schema_problems(data: Any, where: str) -> list[str]:
     """Each way `data` breaks the committed report schema, as `where: path: message`."""
-    return [f"{where}: {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}"
-            for e in _validator().iter_errors(data)]
+    return _problems(SCHEMA_FILE, data, where)
+
+
+def sarif_problems(data: Any, where: str) -> list[str]:
+    """Each way `data` breaks the SARIF 2.1.0 schema, as `where: path: message`."""
+    return _problems(SARIF_SCHEMA_FILE, data, where)
 
 
 def is_report(data: Any) -> bool:
@@ -49,13 +64,19 @@ def is_report(data: Any) -> bool:
 def report_files_problems(folder: Path) -> list[str]:
     """The schema problems of every dataaudit JSON report under `folder` (other JSON is skipped)."""
     problems = []
+    for path in sorted(folder.rglob("*.sarif")):
+        try:
+            problems += sarif_problems(json.loads(path.read_text(encoding="utf-8")), str(path))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.append(f"{path}: not a SARIF document: {exc}")
     for path in sorted(folder.rglob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             continue  # not a JSON document: a test of unreadable input wrote it
-        if is_report(data):
-            problems += schema_problems(data, str(path))
+        if is_report(data):  # a report the schema refuses cannot be read back to render its SARIF
+            problems += schema_problems(data, str(path)) or sarif_problems(
+                json.loads(render_sarif(Report.from_dict(data))), f"SARIF of {path}")
     return problems
 
 
@@ -75,7 +96,9 @@ def report_schema_guard(request: pytest.FixtureRequest, monkeypatch: pytest.Monk
     def validated(report: Report) -> dict[str, Any]:
         data = to_dict(report)
         guard.seen += 1
-        guard.problems += schema_problems(data, f"Report.to_dict() of {report.source.name!r}")
+        where = repr(report.source.name)  # the SARIF of a report the schema refuses would repeat its problem
+        guard.problems += (schema_problems(data, f"Report.to_dict() of {where}")
+                           or sarif_problems(json.loads(render_sarif(report)), f"SARIF of {where}"))
         return data
 
     monkeypatch.setattr(Report, "to_dict", validated)
@@ -84,5 +107,5 @@ def report_schema_guard(request: pytest.FixtureRequest, monkeypatch: pytest.Monk
     if folder is not None:
         guard.problems += report_files_problems(folder)
     if guard.problems:
-        pytest.fail("a report breaks dataaudit/report/report.schema.json:\n" + "\n".join(guard.problems[:20]),
-                    pytrace=False)
+        pytest.fail("a report breaks dataaudit/report/report.schema.json or SARIF 2.1.0:\n"
+                    + "\n".join(guard.problems[:20]), pytrace=False)

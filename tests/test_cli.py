@@ -21,7 +21,7 @@ from tests.cli_helpers import invoke, run
 
 N = 120  # >= the default min_rows warn level (100)
 
-FINDING_KEYS = {"check", "severity", "message", "examples"}
+FINDING_KEYS = {"fingerprint", "check", "severity", "message", "examples"}
 
 
 def clean_rows(n: int = N) -> list[tuple[int, int, str]]:
@@ -121,7 +121,7 @@ def test_json_report_to_a_file(tmp_path: Path, make, code: int, verdict: str) ->
     assert err.splitlines() == [f"dataaudit: {verdict}; report written to {out_path}"]
 
     report = json.loads(out_path.read_text(encoding="utf-8"))
-    assert report["schema_version"] == "1.2"
+    assert report["schema_version"] == "1.3"
     assert report["passed"] is (code == 0)
     assert report["target"] == "label"
     assert report["source"]["name"] == str(data)

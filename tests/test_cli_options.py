@@ -27,6 +27,7 @@ OWN_MEANING = {
     "export gx": {"output"},              # the suite
     "schema infer": {"output", "sample"},  # the schema; its first N rows, not a label model's sample
     "report": {"schema"},                 # print the report's JSON Schema, not a pandera schema to validate
+    "diff": {"formats", "outputs"},       # the comparison's formats and files, not a report's
 }
 #: options that more than one command takes
 SHARED = {"target", "rules", "ignore_columns", "delimiter", "encoding", "jobs", "format_kind", "prompt_key",
@@ -102,3 +103,11 @@ def test_installed_commands_print_the_one_help_text() -> None:
         if name in SHARED:
             for path, option in commands.items():
                 assert " ".join(str(option.help).split()) in helps[path], f"{path} --help: --{name}"
+
+
+def test_diff_offers_the_formats_a_comparison_renders_in() -> None:
+    from dataaudit.report.diff_formats import RENDERERS as DIFF_RENDERERS
+    from dataaudit.report.diff_formats import DiffFormat
+
+    formats = next(p for p in cli.commands["diff"].params if p.name == "formats")
+    assert list(formats.type.choices) == [f.value for f in DiffFormat] == [f.value for f in DIFF_RENDERERS]

@@ -121,7 +121,8 @@ def run_action_step(tmp_path: Path, data: Path, **inputs: str) -> tuple[dict[str
            for name, value in step["env"].items()}
     output, summary = tmp_path / "github_output", tmp_path / "summary.md"
     env |= {"GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTION_PATH": str(ROOT),
-            "PATH": f"{SCRIPT.parent}{os.pathsep}{os.environ['PATH']}"}
+            "PATH": f"{SCRIPT.parent}{os.pathsep}{os.environ['PATH']}",
+            "PYTHONPATH": os.environ.get("PYTHONPATH", "")}  # the code under test, where it is not the installed one
     command = step["run"].replace("${GITHUB_ACTION_PATH}", str(ROOT))
     subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, check=True, capture_output=True)
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
@@ -144,6 +145,20 @@ def test_action_step_passes_strict_and_extra_arguments(good_and_bad: tuple[Path,
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
     assert report["strict"] is True and outputs["exit-code"] == ("0" if report["passed"] else "1")
     assert [c["column"] for c in report["dataset"]["ignored"]] == ["b"]
+
+
+def test_action_step_writes_sarif_for_code_scanning(good_and_bad: tuple[Path, Path], tmp_path: Path) -> None:
+    _, bad = good_and_bad
+    outputs, _, folder = run_action_step(tmp_path, bad, target="label", formats="json", sarif="true")
+    sarif = json.loads((folder / "report.sarif").read_text(encoding="utf-8"))
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] and outputs["exit-code"] == "1"
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    steps = action["runs"]["steps"]
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif"))
+    assert upload["with"]["sarif_file"] == "${{ inputs.output-dir }}/report.sarif"
+    assert "inputs.sarif == 'true'" in upload["if"] and upload["if"].startswith("always()")
+    assert steps.index(upload) < len(steps) - 1  # before the gate step fails the job
+    assert action["inputs"]["sarif"]["default"] == "false"
 
 
 def test_action_declares_its_inputs_and_fails_the_job_on_the_gate() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataaudit.cli import (  # noqa: F401
     audit_command,
     clean_command,
+    diff_command,
     export_command,
     report_command,
     rules_command,

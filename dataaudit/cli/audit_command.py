@@ -13,6 +13,7 @@ from dataaudit.cli.deliver import checked_destinations, deliver
 from dataaudit.cli.group import cli
 from dataaudit.cli.options import (
     bad_rows_option,
+    delta_option,
     engine_options,
     ignore_columns_option,
     jobs_option,
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 @ignore_columns_option
 @report_options
 @click.option("--strict", is_flag=True, help="Warnings fail the gate too.")
+@click.option("--baseline", type=click.Path(path_type=Path), metavar="REPORT",
+              help="A saved JSON report (e.g. main's): fail the gate only on findings new or worse since it.")
+@delta_option("--baseline-delta")
 @reading_options
 @bad_rows_option
 @split_option
@@ -71,6 +75,8 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit train.parquet -t label --rules strict --format json -o audit.json
       dataaudit audit train.csv -t label --format markdown >> "$GITHUB_STEP_SUMMARY"
       dataaudit audit train.csv -t label -f json -o a.json -f html -o a.html -f junit -o a.xml
+      dataaudit audit train.csv -t label -f json -o new.json --baseline main.json
+      dataaudit audit train.csv -t label -f sarif -o data.sarif
       dataaudit audit train.csv -t label --split val=val.csv --split test=test.csv --group-column patient_id
       dataaudit audit big.csv -t label --jobs -1
       dataaudit audit s3a://bucket/train/ -t label --engine spark
@@ -79,6 +85,8 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit reviews.csv -t sentiment --text-column review
       dataaudit audit train.csv -t label --label-noise --sample 200000 --folds 5 --jobs -1
     """
+    if len(data) > 1 and options["baseline"] is not None:
+        raise click.UsageError(f"--baseline takes one DATA file, not {len(data)}")
     if len(data) > 1 and outputs:
         raise click.UsageError(f"--output takes one DATA file, not {len(data)}: several files report to stdout")
     if len(data) == 1:
@@ -104,10 +112,14 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
     from dataaudit.api import audit as run_audit
 
     read = audit_options
-    inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["tokenizer"])
+    inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["tokenizer"],
+              read["baseline"])
     destinations = checked_destinations(formats, outputs, inputs)
     report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
-    return deliver(report, destinations, summary)
+    code = deliver(report, destinations, summary)
+    if report.baseline is not None and ("console", None) not in destinations:  # the console report says it too
+        click.echo(f"dataaudit: gate {report.baseline.summary()}", err=True)
+    return code
 
 
 def _engine(name: str | None, spark_master: str | None, jobs: int | None, quiet: bool) -> Engine:

@@ -35,17 +35,9 @@ def deliver(report: Report, destinations: list[tuple[str, str | None]], summary:
 
     Every format is rendered before any file is written, and the files are renamed into place
     together: a failure leaves the older reports as they were, not some new and some old."""
-    from dataaudit.output import all_or_nothing
     from dataaudit.report.formats import Format, render
 
-    rendered = [(render(report, Format(fmt)), output) for fmt, output in destinations]
-    with all_or_nothing() as files:
-        for text, output in rendered:
-            if output not in (None, "-"):
-                files.text(output, click.unstyle(text))
-    for text, output in rendered:
-        if output in (None, "-"):
-            click.echo(text, nl=False)
+    write_rendered([(render(report, Format(fmt)), output) for fmt, output in destinations])
     if all(output not in (None, "-") for _, output in destinations):
         counts = report.counts
         verdict = "passed" if report.passed else "FAILED"
@@ -53,6 +45,19 @@ def deliver(report: Report, destinations: list[tuple[str, str | None]], summary:
                    f"report written to {', '.join(o for _, o in destinations)}", err=True)
     _publish_to_github(report, summary)
     return EXIT_PASSED if report.passed else EXIT_FAILED
+
+
+def write_rendered(rendered: list[tuple[str, str | None]]) -> None:
+    """Each text to its file or to stdout (None or "-"); the files renamed into place together."""
+    from dataaudit.output import all_or_nothing
+
+    with all_or_nothing() as files:
+        for text, output in rendered:
+            if output not in (None, "-"):
+                files.text(output, click.unstyle(text))
+    for text, output in rendered:
+        if output in (None, "-"):
+            click.echo(text, nl=False)
 
 
 def _publish_to_github(report: Report, summary: bool) -> None:

@@ -21,6 +21,8 @@ from dataaudit.text.formats import FORMAT_KINDS
 Command = TypeVar("Command", bound=Callable[..., object])
 #: `dataaudit.io.BAD_ROWS`, spelled out: importing the readers would load pyarrow for `--help`
 BAD_ROWS = ("error", "skip")
+#: `dataaudit.report.diff.DEFAULT_DELTA`, spelled out: importing it would load the report model for `--help`
+DEFAULT_DELTA = 0.1
 
 
 def stacked(*options: Callable[[Command], Command]) -> Callable[[Command], Command]:
@@ -61,6 +63,16 @@ report_options = stacked(
                  help="Write the report here ('-' for stdout); one per --format, in the same order."),
     click.option("--summary", is_flag=True, help="Also append the Markdown report to $GITHUB_STEP_SUMMARY."),
 )
+
+
+
+def delta_option(flag: str) -> Callable[[Command], Command]:
+    """How far a finding's number may move the bad way before it counts as worse (`diff`, `audit --baseline`)."""
+    return click.option(flag, type=click.FloatRange(min=0), default=DEFAULT_DELTA,
+                        show_default=True, metavar="SHARE",
+                        help="A finding counts as worse when its severity rose, or its number moved more than this "
+                             "share of its old value the bad way.")
+
 
 engine_options = stacked(
     click.option("--engine", type=click.Choice(list(ENGINES)),

@@ -82,6 +82,9 @@ CAPABILITIES: dict[str, Capability] = {
     "sample": Capability("--sample", "it sizes the label model's sample", on(TABLES), needs="label_noise"),
     "folds": Capability("--folds", "it sets the label model's cross-validation folds", on(TABLES),
                         needs="label_noise"),
+    "baseline": Capability("--baseline", "it gates on what got worse since a saved report", on(EVERY_KIND)),
+    "baseline_delta": Capability("--baseline-delta", "it says how far a number may move before it is worse",
+                                 on(EVERY_KIND), needs="baseline"),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])

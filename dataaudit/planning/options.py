@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.io import DEFAULT_CHUNK_ROWS
+from dataaudit.report.diff import DEFAULT_DELTA
 
 if TYPE_CHECKING:
     from dataaudit.engines import Engine
+    from dataaudit.report.model import Report
     from dataaudit.rules.model import RulePack
 
 
@@ -44,6 +46,8 @@ class AuditOptions:
     label_noise: bool = False
     sample: int | None = None
     folds: int | None = None
+    baseline: str | Path | Report | None = None
+    baseline_delta: float = DEFAULT_DELTA
 
     def given(self) -> list[str]:
         """The options the caller asked for, in signature order (`data` is the input, no option).

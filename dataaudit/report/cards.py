@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, with_config
 
+from dataaudit.wording import plural
+
 # every field without `metadata=OMIT` is written, so the schema requires it; a field's docstring
 # is its description there
 STRICT = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True, use_attribute_docstrings=True)
@@ -96,6 +98,31 @@ class RulesInfo:
 class ToolInfo:
     name: str
     version: str
+
+
+@with_config(STRICT)
+@dataclass(frozen=True)
+class BaselineInfo:
+    """The saved report an audit was gated against: a failing finding it already had, and no
+    worse now, is forgiven (listed here, not blocking); a new or worsened one fails the gate."""
+
+    path: str
+    """The saved report as it was named."""
+    created_at: str
+    """When the saved report was made."""
+    delta: float
+    """How far a finding's number may move the bad way, as a share of its old value, before it counts as worse."""
+    forgiven: list[str]
+    """Fingerprints of the failing findings the saved report had too, no worse now."""
+    new: list[str]
+    """Fingerprints of the failing findings the saved report did not have."""
+    worsened: list[str]
+    """Fingerprints of the failing findings that got worse: a higher severity, or a number past `delta`."""
+
+    def summary(self) -> str:
+        """The line every format shows: what the baseline forgave, and what it could not."""
+        return (f"against baseline {self.path}: forgave {plural(len(self.forgiven), 'failing finding')} it had "
+                f"too, no worse now; {len(self.new)} new, {len(self.worsened)} worsened")
 
 
 @with_config(STRICT)

@@ -117,5 +117,7 @@ def _footer(report: Report) -> list[str]:
     else:
         verdict = click.style("FAILED", fg=STYLE["fail"], bold=True)
     strict = " (strict: warnings fail)" if report.strict else ""
+    if report.baseline is not None:
+        lines.append(f"Gate {inert(report.baseline.summary())}")
     lines.append(f"{verdict}: {counts['fail']} fail, {counts['warn']} warn, {counts['info']} info findings{strict}")
     return lines

@@ -22,6 +22,7 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
     HTML = "html"
     JUNIT = "junit"
+    SARIF = "sarif"
 
 
 def _console(report: Report) -> str:
@@ -52,9 +53,15 @@ def _junit(report: Report) -> str:
     return render_junit(report)
 
 
+def _sarif(report: Report) -> str:
+    from dataaudit.report.sarif import render_sarif
+
+    return render_sarif(report)
+
+
 RENDERERS: dict[Format, Callable[[Report], str]] = {
     Format.CONSOLE: _console, Format.JSON: _json, Format.MARKDOWN: _markdown, Format.HTML: _html,
-    Format.JUNIT: _junit,
+    Format.JUNIT: _junit, Format.SARIF: _sarif,
 }
 
 

@@ -54,6 +54,8 @@ def render_markdown(report: Report) -> str:
         f"{counts['info']} info**",
         "",
     ]
+    if report.baseline is not None:
+        lines += [f"Gate {_cell(report.baseline.summary())}", ""]
     if d.auto_text_columns:
         lines += [f"{AUTO_TEXT}: {', '.join(map(_code, d.auto_text_columns))}; {_cell(AUTO_TEXT_OFF)}", ""]
     if report.findings:

@@ -17,12 +17,13 @@ from pydantic import Field, TypeAdapter, ValidationError, with_config
 
 from dataaudit.errors import AuditFailed, quoted
 from dataaudit.levels import Severity
-from dataaudit.report.cards import STRICT, DatasetCard, RulesInfo, SourceInfo, ToolInfo, plain
+from dataaudit.report.cards import OMIT, STRICT, BaselineInfo, DatasetCard, RulesInfo, SourceInfo, ToolInfo, plain
+from dataaudit.report.fingerprint import finding_fingerprint
 
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 MAJOR = SCHEMA_VERSION.split(".")[0]
 
 
@@ -43,6 +44,14 @@ class Finding:
     """Row numbers or values."""
     hint: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = field(init=False, default="")
+    """Which problem this is, the same in every audit that finds it: 16 hex digits from the check,
+    the column and the details naming the split, class or kind, never from counts or rows. New
+    in schema 1.3; computed again when a report is read, so older reports have it too."""
+
+    def __post_init__(self) -> None:
+        # derived, not given: a finding copied with another column or details gets its own
+        object.__setattr__(self, "fingerprint", finding_fingerprint(self.check, self.column, self.details))
 
     def to_dict(self) -> dict[str, Any]:
         return plain(self)
@@ -93,6 +102,7 @@ class Report:
     tables: list[ReportTable] = field(default_factory=list)
     created_at: str = ""
     schema_version: str = SCHEMA_VERSION
+    baseline: BaselineInfo | None = None
     # the profile an in-process audit judged (None for a report read back from JSON): what
     # `dataaudit clean` fits its steps on; not part of the JSON contract
     profile: Profile | None = field(default=None, repr=False, compare=False)
@@ -107,6 +117,12 @@ class Report:
     @property
     def blocking(self) -> list[Finding]:
         """The findings that make the gate fail."""
+        forgiven = set(self.baseline.forgiven) if self.baseline is not None else set()
+        return [f for f in self.gating if f.fingerprint not in forgiven]
+
+    @property
+    def gating(self) -> list[Finding]:
+        """The findings severe enough to fail the gate, before a baseline forgives any."""
         worst = Severity.WARN if self.strict else Severity.FAIL
         return [f for f in self.findings if f.severity.rank >= worst.rank]
 
@@ -124,6 +140,7 @@ class Report:
             schema_version=self.schema_version, tool=self.tool, created_at=self.created_at, passed=self.passed,
             strict=self.strict, counts=self.counts, source=self.source, target=self.target, rules=self.rules,
             dataset=self.dataset, checks=self.checks, findings=self.findings, tables=self.tables,
+            baseline=self.baseline,
         ))
 
     @classmethod
@@ -137,12 +154,12 @@ class Report:
             raise ReportFormatError(f"report schema_version {quoted(version, 40)} cannot be read by this dataaudit, "
                                     f"which reads {MAJOR}.x")
         try:
-            doc = _document_adapter().validate_python(data)
+            doc = _document_adapter().validate_python(_without_fingerprints(data))
         except ValidationError as exc:
             raise ReportFormatError(f"not a valid dataaudit JSON report ({_first_error(exc)})") from None
         return cls(source=doc.source, target=doc.target, rules=doc.rules, strict=doc.strict, dataset=doc.dataset,
                    checks=doc.checks, findings=doc.findings, tables=doc.tables, tool=doc.tool,
-                   created_at=doc.created_at, schema_version=doc.schema_version)
+                   created_at=doc.created_at, schema_version=doc.schema_version, baseline=doc.baseline)
 
 
 class ReportFormatError(ValueError):
@@ -177,6 +194,18 @@ class ReportDocument:
     """Most severe first."""
     tables: list[ReportTable] = field(default_factory=list)
     """Tables a feature adds beside the findings; written always, absent from reports of 1.0 before them."""
+    baseline: BaselineInfo | None = field(default=None, metadata=OMIT)
+    """The saved report the gate was judged against (`--baseline`); only then. New in schema 1.3."""
+
+
+def _without_fingerprints(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with each finding's fingerprint left out: it is derived, and computing it again
+    gives a report of 1.2 or before the same fingerprints as one of today."""
+    findings = data.get("findings")
+    if not isinstance(findings, list):
+        return data
+    return {**data, "findings": [{k: v for k, v in f.items() if k != "fingerprint"} if isinstance(f, dict) else f
+                                 for f in findings]}
 
 
 @cache

@@ -5,7 +5,8 @@ validates every report it writes against it, and fails when the committed file i
 `report_schema()` generates (regenerate it with `dataaudit report --schema`, see
 docs/report-schema.md). Pydantic writes the schema of the dataclasses as dataaudit writes them
 (every field required); the fields `plain` leaves out while they are None are then made
-optional and never null, since no report writes them as null.
+optional and never null, since no report writes them as null. So are the derived fields a reader
+computes again (a finding's fingerprint): a report from before them lacks nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def report_schema() -> dict[str, Any]:
     for cls in _dataclasses(ReportDocument):
         part = schema if cls is ReportDocument else schema["$defs"][cls.__name__]
         for f in fields(cls):
-            if omittable(f):
+            if omittable(f) or not f.init:  # a derived field (a fingerprint) is computed again on reading
                 part["required"].remove(f.name)
                 _never_null(part["properties"][f.name])
     return {"$schema": DIALECT, **schema, "title": f"dataaudit JSON report, schema_version {SCHEMA_VERSION}"}
