@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dataaudit.profile.runs import Run
+
 if TYPE_CHECKING:
     from dataaudit.profile.label_quality import LabelQuality
     from dataaudit.profile.sample import RowSample
@@ -92,8 +94,20 @@ class DuplicateProfile:
 
 
 @dataclass(frozen=True)
+class Placeholders:
+    """The target's numbers that could be placeholders (see `dataaudit.profile.placeholders`),
+    each with its rows and first row numbers, and the range of its other numbers (None without any)."""
+
+    counts: dict[float, int]
+    rows: dict[float, list[int]]
+    others_min: float | None
+    others_max: float | None
+
+
+@dataclass(frozen=True)
 class LabelProfile:
-    """The target: counts per spelling as written, and per folded key (spellings merged)."""
+    """The target: counts per spelling as written, and per folded key (spellings merged); for
+    its numbers, the longest run of one number in row order and the placeholder candidates."""
 
     column: str
     counts: dict[str, int]
@@ -101,6 +115,8 @@ class LabelProfile:
     missing: int
     missing_rows: list[int]
     tracked: bool
+    longest_run: Run | None = None
+    placeholders: Placeholders | None = None
 
 
 @dataclass(frozen=True)
