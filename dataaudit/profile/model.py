@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from dataaudit.profile.runs import Run
 
 if TYPE_CHECKING:
-    from dataaudit.profile.label_quality import LabelQuality
+    from dataaudit.profile.label_quality import LabelQuality, TargetResiduals
     from dataaudit.profile.sample import RowSample
     from dataaudit.profile.text import TextProfile
 
@@ -135,6 +135,7 @@ class Profile:
     text: list[TextProfile] = field(default_factory=list)
     sample: RowSample | None = None  # labelled rows for model-based checks, when asked for
     label_quality: LabelQuality | None = None  # model-based label findings, computed before the checks
+    target_residuals: TargetResiduals | None = None  # the same model step on a regression target
     #: rows the reader set aside (`bad_rows="skip"`), as the report lists them: known only after the pass
     problems: list[dict[str, Any]] = field(default_factory=list)
 
