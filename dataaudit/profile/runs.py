@@ -60,19 +60,19 @@ class Stretch:
 def stretch_of(numbers: np.ndarray, present: np.ndarray, offset: int) -> Stretch:
     """The runs of one chunk: `numbers` per row, `present` False where a row has no number."""
     n = len(numbers)
-    if n == 0:
-        return Stretch(offset, offset, None, None, None)
+    if not present.any():
+        return Stretch(offset, offset + n, None, None, None)
     starts = np.flatnonzero(np.r_[True, (numbers[1:] != numbers[:-1]) | (present[1:] != present[:-1])])
     lengths = np.diff(np.r_[starts, n])
-    kept = present[starts]
-    runs = [Run(float(numbers[s]) + 0.0, int(k), int(s) + offset)
-            for s, k in zip(starts[kept], lengths[kept], strict=True)]
-    if not runs:
-        return Stretch(offset, offset + n, None, None, None)
-    best = int(np.argmax(lengths[kept]))  # argmax keeps the first of equals: the earliest run
-    head = runs[0] if runs[0].start == offset else None
-    tail = runs[-1] if runs[-1].start + runs[-1].length == offset + n else None
-    return Stretch(offset, offset + n, head, tail, runs[best])
+    kept = np.flatnonzero(present[starts])  # the runs of numbers, not of missing cells
+
+    def run(k: int) -> Run:
+        return Run(float(numbers[starts[k]]) + 0.0, int(lengths[k]), int(starts[k]) + offset)
+
+    first, last = run(kept[0]), run(kept[-1])
+    best = run(kept[int(np.argmax(lengths[kept]))])  # argmax keeps the first of equals: the earliest run
+    return Stretch(offset, offset + n, first if first.start == offset else None,
+                   last if last.start + last.length == offset + n else None, best)
 
 
 @dataclass
