@@ -161,13 +161,16 @@ def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]
 
 
 def label_model(plan: Plan, profile: Profile, runner: Engine) -> Profile:
-    """The profile with the label model's findings, when `label_noise` asks for them and the
-    target holds classes: a classifier on a regression target would learn one class per number,
-    so its checks skip, saying so, instead."""
-    if plan.model_rules is None or target_kind(profile, plan.pack.checks.target).kind == NUMBERS:
+    """The profile with the label model's findings, when `label_noise` asks for them: a
+    classifier on class labels, a regressor on a regression target (a classifier would learn
+    one class per number)."""
+    if plan.model_rules is None:
         return profile
     assert plan.spec is not None
-    return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, getattr(runner, "jobs", None))
+    jobs = getattr(runner, "jobs", None)
+    if target_kind(profile, plan.pack.checks.target).kind == NUMBERS:
+        return model_step.with_target_residuals(profile, plan.model_rules, plan.spec.tokens, jobs)
+    return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, jobs)
 
 
 def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses: list[CheckStatus],
@@ -183,7 +186,7 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         checks=statuses,
         findings=findings,
         tables=(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)
-                + model_step.tables(profile.label_quality)),
+                + model_step.tables(profile.label_quality) + model_step.residual_tables(profile.target_residuals)),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

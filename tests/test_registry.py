@@ -20,7 +20,8 @@ from tests.profiles import make_profile
 README = Path(__file__).resolve().parents[1] / "README.md"
 OFF = {"warn": None, "fail": None}
 #: every check reading the quantile sketch of one table switched off: the numeric outliers and the regression target's
-PERCENTILES_OFF = {"outliers": {"max_outlier_share": OFF}, "target": {"max_value_share": OFF, "max_outlier_share": OFF}}
+PERCENTILES_OFF = {"outliers": {"max_outlier_share": OFF},
+                   "target": {"max_value_share": OFF, "max_outlier_share": OFF, "max_run_ratio": OFF}}
 
 
 @pytest.mark.parametrize("check", REGISTRY.values(), ids=list(REGISTRY))

@@ -12,7 +12,8 @@ from typing import Literal
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.registry import CLASSES, Check, NoEquivalent
+from dataaudit.checks.registry import CLASSES, NUMBERS, Check, NoEquivalent
+from dataaudit.checks.target_model import judge_target_residuals
 from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
 from dataaudit.profile.label_quality import LabelQuality
 from dataaudit.profile.model import Profile
@@ -30,6 +31,9 @@ CHECKS = (
     Check("baseline.learnability", "A cross-validated model beats a majority-class guess by a clear margin.",
           "label_noise", ("min_f1_gain",), BY_MODEL, needs=NEEDS,
           target=CLASSES),
+    Check("target.suspected", "Few regression target values lie far from a cross-validated regressor's "
+          "prediction.", "label_noise", ("suspected", "max_residual_mads"), BY_MODEL, needs=NEEDS,
+          target=NUMBERS),
 )
 
 FilterBy = Literal["prune_by_noise_rate", "prune_by_class", "both", "confident_learning", "predicted_neq_given",
@@ -49,9 +53,13 @@ class Rules(Section):
     fail_needs_margin_over_chance: float = Field(0.20, ge=0.0, le=1.0)
     max_class_noise_rate: MaxLevels = MaxLevels(warn=0.20)
     min_f1_gain: MinLevels = MinLevels(warn=0.05)
+    max_residual_mads: float = Field(5.0, gt=0, description="A regression target value is suspected when its "
+                                                            "out-of-fold residual lies more than this many robust "
+                                                            "standard deviations (1.4826 MAD) from the median.")
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
+    judge_target_residuals(profile, rules, results)
     quality = profile.label_quality
     reason = None
     if profile.label is None:
@@ -62,7 +70,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         reason = quality.skipped
     if reason is not None:
         for check in CHECKS:
-            results.skip(check.id, reason)
+            if check.target == CLASSES:
+                results.skip(check.id, reason)
         return
     column = profile.label.column
     _suspected(quality, rules, results, column)

@@ -105,7 +105,7 @@ class Check:
     def other_target(self, reason: str) -> str:
         """The skip reason on a target of the other kind, `reason` describing the target; the
         label model says what it estimates, since asking for it was explicit."""
-        if "label_quality" in self.needs:
+        if "label_quality" in self.needs and self.target == CLASSES:
             return f"{reason}: label noise is estimated for classes"
         return reason
 

@@ -20,6 +20,8 @@ instead, from the target column's percentiles (the 101 points of its quantile sk
   counted; past that it is read off the percentiles, to within a percentile (1%).
 - `target.outliers` puts numeric.outliers' fences (`fence_iqr` IQRs beyond the quartiles) on
   the target.
+- `target.sentinels` and `target.runs` read the target in row order: see
+  `dataaudit.checks.target_order`.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from pydantic import Field
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.outliers import NUMERIC, fences, outside_shares
 from dataaudit.checks.registry import CLASSES, NUMBERS, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Section
+from dataaudit.checks.target_order import judge_runs, judge_sentinels, number_counts
+from dataaudit.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.report.model import ReportTable
 from dataaudit.wording import plural
@@ -47,6 +50,13 @@ CHECKS = (
           ("max_outlier_share", "fence_iqr"),
           NoEquivalent("GX bounds a column by fixed values; these fences move with the target's own quartiles"),
           needs=QUANTILES, target=NUMBERS),
+    Check("target.sentinels", "No placeholder number (-1, 999, -999) stands outside a regression target's "
+          "other values.", "target", ("sentinels",),
+          NoEquivalent("GX can forbid listed values, not judge them against the range of the others"),
+          target=NUMBERS),
+    Check("target.runs", "No number of a regression target repeats in a run far longer than its share gives "
+          "by chance.", "target", ("max_run_ratio", "min_run_rows"),
+          NoEquivalent("GX has no expectation on the order of rows"), needs=QUANTILES, target=NUMBERS),
 )
 
 
@@ -60,6 +70,9 @@ class Rules(Section):
     max_value_share: MaxLevels = MaxLevels(warn=0.1)
     fence_iqr: float = Field(3.0, gt=0, description="How many IQRs beyond the quartiles a value is far.")
     max_outlier_share: MaxLevels = MaxLevels(warn=0.1, fail=0.25)
+    sentinels: Toggle = Toggle.WARN
+    max_run_ratio: MaxLevels = MaxLevels(warn=3.0)
+    min_run_rows: int = Field(5, ge=2, description="Shorter runs of one number are left alone.")
 
 
 @dataclass(frozen=True)
@@ -103,12 +116,14 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     if kind.kind != NUMBERS:
         return
     column = profile.column(profile.label.column)
+    judge_sentinels(profile, column, rules, results)
     if not column.percentiles:
         for check in CHECKS:
             results.skip(check.id, "the target holds no numbers")
         return
     _point_mass(column, _heaviest_value(profile, column), rules, results)
     _outliers(column, rules, results)
+    judge_runs(profile, column, rules, results)
 
 
 @dataclass(frozen=True)
@@ -128,13 +143,7 @@ class Heaviest:
 def _heaviest_value(profile: Profile, column: ColumnProfile) -> Heaviest:
     """The most common number: counted exactly while the profile tracks every target value,
     otherwise the value the most percentiles fall on (its share to within a percentile)."""
-    counts = {}
-    if profile.label.tracked:
-        for written, n in profile.label.counts.items():
-            try:
-                counts[float(written)] = counts.get(float(written), 0) + n
-            except ValueError:
-                continue
+    counts = number_counts(profile)
     if counts:
         value, n = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
         total = sum(counts.values())

@@ -38,18 +38,19 @@ def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed:
     guessed. Below REPEAT_BELOW_ROWS rows the folds are drawn REPEATS times and the
     probabilities averaged: on small data one fold split moves a handful of rows across the
     line. Fits run single-threaded (`jobs` folds at once): on a busy machine OpenMP threads
-    inside each fit cost more than they gain (see `_one_thread_per_fit`).
+    inside each fit cost more than they gain (see `one_thread_per_fit`).
     """
     use_trees = model in ("auto", "gradient_boosting") and features.tabular.shape[1] > 0
     use_linear = model in ("auto", "logistic") or not use_trees
     repeats = REPEATS if len(y) < REPEAT_BELOW_ROWS else 1
     by_model: dict[str, np.ndarray] = {}
-    with _one_thread_per_fit():
+    with one_thread_per_fit():
         if use_trees:
-            by_model["gradient_boosting"] = _repeated(_boosting(seed), features.tabular, y, folds, seed, repeats, jobs)
+            by_model["gradient_boosting"] = repeated_out_of_fold(_boosting(seed), features.tabular, y, folds, seed,
+                                                                 repeats, jobs)
         if use_linear:
             estimator, X = _linear(features, seed)
-            by_model["logistic"] = _repeated(estimator, X, y, folds, seed, repeats, jobs)
+            by_model["logistic"] = repeated_out_of_fold(estimator, X, y, folds, seed, repeats, jobs)
     if len(by_model) == 1:
         name, probs = next(iter(by_model.items()))
         return Probabilities(by_model, probs, name)
@@ -57,7 +58,7 @@ def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed:
     return Probabilities(by_model, blended, name)
 
 
-def _one_thread_per_fit():
+def one_thread_per_fit():
     """A cap of one thread on the OpenMP and BLAS runtimes the fits use.
 
     threadpoolctl can only cap a runtime that is already loaded, and scikit-learn loads its OpenMP
@@ -72,14 +73,18 @@ def _one_thread_per_fit():
     return threadpool_limits(limits=1)
 
 
-def _repeated(estimator, X, y: np.ndarray, folds: int, seed: int, repeats: int, jobs: int | None) -> np.ndarray:
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+def repeated_out_of_fold(estimator, X, y: np.ndarray, folds: int, seed: int, repeats: int, jobs: int | None,
+                         method: str = "predict_proba") -> np.ndarray:
+    """Out-of-fold `method` outputs averaged over `repeats` shuffled fold draws: stratified folds
+    for class probabilities, plain folds for a regressor's `predict`."""
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 
+    splitter = StratifiedKFold if method == "predict_proba" else KFold
     total = None
     for repeat in range(repeats):
-        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed + repeat)
-        probs = cross_val_predict(estimator, X, y, cv=cv, method="predict_proba", n_jobs=jobs)
-        total = probs if total is None else total + probs
+        cv = splitter(n_splits=folds, shuffle=True, random_state=seed + repeat)
+        out = cross_val_predict(estimator, X, y, cv=cv, method=method, n_jobs=jobs)
+        total = out if total is None else total + out
     return total / repeats
 
 

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from dataaudit.checks.label_noise import Rules
 from dataaudit.errors import InputError
-from dataaudit.profile.label_quality import LabelQuality
+from dataaudit.profile.label_quality import LabelQuality, TargetResiduals
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import SampleSpec
 from dataaudit.report.model import ReportTable
@@ -37,6 +37,39 @@ def with_label_quality(profile: Profile, rules: Rules, missing_tokens: tuple[str
     from dataaudit.labelnoise.assess import assess
 
     return replace(profile, label_quality=assess(profile, rules, missing_tokens, jobs))
+
+
+def with_target_residuals(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
+                          jobs: int | None) -> Profile:
+    """The profile with the regressor's out-of-fold residuals on a regression target."""
+    if profile.label is None or profile.sample is None:
+        return profile
+    from dataaudit.labelnoise.residuals import assess_regression
+
+    return replace(profile, target_residuals=assess_regression(profile, rules, missing_tokens, jobs))
+
+
+def residual_tables(found: TargetResiduals | None) -> list[ReportTable]:
+    """Every suspected target value, farthest first, and the regressor against the mean."""
+    if found is None or found.skipped:
+        return []
+    about = (f"{found.folds}-fold out-of-fold predictions ({found.model}) on {found.sample_rows:,} sampled rows "
+             f"(seed {found.seed})")
+    return [
+        ReportTable(
+            id="target.suspected", title="Suspected target values, farthest from the prediction first",
+            columns=["row", "given", "predicted", "score"],
+            rows=[[s.row, s.given, s.predicted, s.score] for s in found.suspected],
+            note=f"{about}; score = |residual - median residual| / (1.4826 MAD of the residuals), suspected past "
+                 f"{found.max_mads:g}. Review before changing a value.",
+        ),
+        ReportTable(
+            id="baseline.regression", title="Cross-validated regression baseline",
+            columns=["metric", "model", "mean"],
+            rows=[["R²", found.r2, found.r2_mean], ["mean absolute error", found.mae, found.mae_mean]],
+            note=f"The same {about}; the mean is the training folds' mean, fitted fold by fold.",
+        ),
+    ]
 
 
 def tables(quality: LabelQuality | None) -> list[ReportTable]:

@@ -9,7 +9,9 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.profile import values as v
+from dataaudit.profile.placeholders import PlaceholderPartial
 from dataaudit.profile.quantiles import QuantileSketch
+from dataaudit.profile.runs import RunsPartial
 from dataaudit.profile.sketches import first_rows, hll_add, hll_empty, rows_where
 from dataaudit.profile.spec import ProfileSpec
 
@@ -55,7 +57,8 @@ class ColumnPartial:
     `value_counts` holds the non-numeric values (or, for the target, every value) while there
     are at most `limit` distinct ones; past that it becomes None for good. Whether the limit is
     passed depends only on the union of values, so the outcome is the same for any chunking.
-    Row lists keep the `examples` smallest row numbers, for the same reason.
+    Row lists keep the `examples` smallest row numbers, for the same reason. The target also
+    keeps the runs of its numbers in row order and its placeholder candidates.
     """
 
     name: str
@@ -77,6 +80,14 @@ class ColumnPartial:
     value_counts: Counter | None = field(default_factory=Counter)
     registers: np.ndarray = field(default_factory=hll_empty)
     quantiles: QuantileSketch | None = None
+    runs: RunsPartial | None = None
+    placeholders: PlaceholderPartial | None = None
+
+    @classmethod
+    def for_target(cls, name: str, limit: int, examples: int) -> ColumnPartial:
+        """The target's partial: every value counted, and its numbers followed in row order."""
+        return cls(name=name, count_all_values=True, limit=limit, examples=examples, runs=RunsPartial(),
+                   placeholders=PlaceholderPartial(examples))
 
     def add(self, array: pa.Array, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
         """Count one chunk; return each row's value hash and whether the row's cell is missing."""
@@ -120,6 +131,10 @@ class ColumnPartial:
         row_numeric = np.append(numeric, False)[slot]
         row_number = np.append(table.number, np.nan)[slot]
         self._add_numbers(table.number[numeric], counts[numeric], row_number, row_numeric, offset, spec)
+        if self.runs is not None:
+            self.runs.add(row_number, row_numeric, offset)
+        if self.placeholders is not None:
+            self.placeholders.add(row_number, row_numeric, offset, spec.sentinels)
         present = ~token & (counts > 0)
         self._count_values(table.raw, counts, present if self.count_all_values else present & ~numeric)
         hll_add(self.registers, table.hashes[present])
@@ -197,6 +212,8 @@ class ColumnPartial:
             value_counts=value_counts,
             registers=np.maximum(self.registers, other.registers),
             quantiles=_merged_sketch(self.quantiles, other.quantiles),
+            runs=None if self.runs is None else self.runs.merged(other.runs),
+            placeholders=None if self.placeholders is None else self.placeholders.merged(other.placeholders),
         )
 
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 from dataaudit.profile import values as v
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.duplicates import find_duplicates_by_part
-from dataaudit.profile.model import ColumnProfile, LabelProfile, NumericSummary, Profile
+from dataaudit.profile.model import ColumnProfile, LabelProfile, NumericSummary, Placeholders, Profile
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.sample import extract_sample
 from dataaudit.profile.sketches import hll_estimate
@@ -101,13 +101,25 @@ def _label(col: ColumnPartial, spec: ProfileSpec) -> tuple[LabelProfile, dict[in
     """Label counts, their folding, and the map from a row's label hash to its folded key."""
     missing = col.nulls + sum(col.tokens.values())
     missing_rows = sorted(set(col.null_rows) | set(col.token_rows))[: spec.examples]
+    in_order = {"longest_run": None if col.runs is None else col.runs.longest(),
+                "placeholders": _placeholders(col)}
     if col.value_counts is None:
-        return LabelProfile(col.name, {}, {}, missing, missing_rows, tracked=False), {}
+        return LabelProfile(col.name, {}, {}, missing, missing_rows, tracked=False, **in_order), {}
     counts = dict(sorted(col.value_counts.items(), key=lambda kv: (-kv[1], kv[0])))
     folded: dict[str, dict[str, int]] = {}
     for raw, n in counts.items():
         folded.setdefault(v.fold_label(raw), {})[raw] = n
-    return LabelProfile(col.name, counts, folded, missing, missing_rows, tracked=True), label_keys(list(counts), spec)
+    return (LabelProfile(col.name, counts, folded, missing, missing_rows, tracked=True, **in_order),
+            label_keys(list(counts), spec))
+
+
+def _placeholders(col: ColumnPartial) -> Placeholders | None:
+    found = col.placeholders
+    if found is None:
+        return None
+    seen = found.others_min <= found.others_max
+    return Placeholders(dict(sorted(found.counts.items())), dict(sorted(found.rows.items())),
+                        found.others_min if seen else None, found.others_max if seen else None)
 
 
 def label_keys(labels: list[str], spec: ProfileSpec) -> dict[int, str]:

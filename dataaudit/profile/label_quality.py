@@ -69,3 +69,37 @@ class LabelQuality:
         """How far the cross-validated baseline's balanced accuracy lies above chance: how much
         the model's disagreements with a label can be trusted to be the label's fault."""
         return 0.0 if self.baseline is None else round(self.baseline.balanced_accuracy - self.chance, 6)
+
+
+@dataclass(frozen=True)
+class SuspectedValue:
+    """A row whose regression target the model doubts: `score` is how many robust standard
+    deviations (1.4826 MAD) its out-of-fold residual lies from the residuals' median."""
+
+    row: int
+    given: float
+    predicted: float
+    score: float
+
+
+@dataclass(frozen=True)
+class TargetResiduals:
+    """The label model as a regressor: out-of-fold predictions of a regression target.
+
+    `suspected` are the rows whose residual lies more than `max_mads` robust standard deviations
+    from the median residual, farthest first; `r2` is the model's out-of-fold R², `r2_mean` that
+    of the training folds' mean, the baseline. `skipped` says why no model ran.
+    """
+
+    sample_rows: int
+    folds: int
+    seed: int
+    model: str
+    max_mads: float
+    suspected: list[SuspectedValue] = field(default_factory=list)
+    r2: float = 0.0
+    r2_mean: float = 0.0
+    mae: float = 0.0
+    mae_mean: float = 0.0
+    residual_scale: float = 0.0
+    skipped: str | None = None

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dataaudit.profile.runs import Run
+
 if TYPE_CHECKING:
-    from dataaudit.profile.label_quality import LabelQuality
+    from dataaudit.profile.label_quality import LabelQuality, TargetResiduals
     from dataaudit.profile.sample import RowSample
     from dataaudit.profile.text import TextProfile
 
@@ -92,8 +94,20 @@ class DuplicateProfile:
 
 
 @dataclass(frozen=True)
+class Placeholders:
+    """The target's numbers that could be placeholders (see `dataaudit.profile.placeholders`),
+    each with its rows and first row numbers, and the range of its other numbers (None without any)."""
+
+    counts: dict[float, int]
+    rows: dict[float, list[int]]
+    others_min: float | None
+    others_max: float | None
+
+
+@dataclass(frozen=True)
 class LabelProfile:
-    """The target: counts per spelling as written, and per folded key (spellings merged)."""
+    """The target: counts per spelling as written, and per folded key (spellings merged); for
+    its numbers, the longest run of one number in row order and the placeholder candidates."""
 
     column: str
     counts: dict[str, int]
@@ -101,6 +115,8 @@ class LabelProfile:
     missing: int
     missing_rows: list[int]
     tracked: bool
+    longest_run: Run | None = None
+    placeholders: Placeholders | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +135,7 @@ class Profile:
     text: list[TextProfile] = field(default_factory=list)
     sample: RowSample | None = None  # labelled rows for model-based checks, when asked for
     label_quality: LabelQuality | None = None  # model-based label findings, computed before the checks
+    target_residuals: TargetResiduals | None = None  # the same model step on a regression target
     #: rows the reader set aside (`bad_rows="skip"`), as the report lists them: known only after the pass
     problems: list[dict[str, Any]] = field(default_factory=list)
 

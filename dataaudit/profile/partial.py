@@ -33,12 +33,9 @@ class PartialProfile:
     @classmethod
     def create(cls, spec: ProfileSpec, column_names: list[str]) -> PartialProfile:
         columns = {
-            name: ColumnPartial(
-                name=name,
-                count_all_values=spec.role(name) == "target",
-                limit=spec.max_tracked_labels if spec.role(name) == "target" else spec.max_tracked_values,
-                examples=spec.examples,
-            )
+            name: ColumnPartial.for_target(name, spec.max_tracked_labels, spec.examples)
+            if spec.role(name) == "target" else
+            ColumnPartial(name=name, count_all_values=False, limit=spec.max_tracked_values, examples=spec.examples)
             for name in column_names
         }
         sample = SamplePartial(spec.sample) if spec.sample is not None and spec.target in columns else None

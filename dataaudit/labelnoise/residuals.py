@@ -1,0 +1,114 @@
+"""The label model as a regressor: out-of-fold residuals of a regression target, and its doubtful rows.
+
+Every sampled row's target is predicted by boosted trees that never saw the row (the folds of
+`oof.repeated_out_of_fold`, drawn REPEATS times below REPEAT_BELOW_ROWS rows and averaged). The
+trees minimise absolute error: a few corrupted targets in the training folds would pull a
+squared-error fit towards themselves and hide their own residuals. A row is suspected when its
+residual lies more than `max_mads` robust standard deviations from the median residual, the
+robust standard deviation being 1.4826 times the residuals' median absolute deviation (MAD),
+which a few wild residuals do not inflate as they would a standard deviation (see
+`_robust_scale` for a censored target's pile of exact predictions). The out-of-fold
+R² is reported next to that of the training folds' mean, the baseline any feature must beat.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dataaudit.checks.label_noise import Rules
+from dataaudit.labelnoise.features import prepare
+from dataaudit.labelnoise.oof import REPEAT_BELOW_ROWS, REPEATS, one_thread_per_fit, repeated_out_of_fold
+from dataaudit.profile.label_quality import SuspectedValue, TargetResiduals
+from dataaudit.profile.model import Profile
+from dataaudit.profile.sample import priorities
+
+MODEL = "gradient_boosting (absolute error)"
+#: fewer sampled rows per fold than this and a fold's residuals say more about the split than the rows
+MIN_ROWS_PER_FOLD = 10
+#: 1.4826 MAD estimates the standard deviation of normal residuals
+MAD_TO_SD = 1.4826
+#: a target value holding more of the rows is a point mass, left out of the residuals' scale
+MASS_SHARE = 0.1
+
+
+def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
+                      jobs: int | None = None) -> TargetResiduals:
+    """Out-of-fold predictions of the target on the uniform part of the audit's sample."""
+    sample, column = profile.sample, profile.label.column
+    settings = {"folds": rules.folds, "seed": rules.seed, "model": MODEL, "max_mads": rules.max_residual_mads}
+    uniform = _uniform(np.asarray(sample.rows, dtype=np.int64), rules)
+    rows, values = np.asarray(sample.rows, dtype=np.int64)[uniform], sample.values.take(uniform)
+    y_all = pd.to_numeric(values.column(column).cast("string").to_pandas().str.strip(), errors="coerce")
+    numbered = np.flatnonzero(np.isfinite(y_all.to_numpy(dtype=np.float64, na_value=np.nan)))
+    y = y_all.to_numpy(dtype=np.float64, na_value=np.nan)[numbered]
+    least = MIN_ROWS_PER_FOLD * rules.folds
+    if len(y) < least:
+        return TargetResiduals(len(y), **settings, skipped=f"{len(y)} sampled rows hold a target number, fewer "
+                               f"than the {least} the regressor needs ({MIN_ROWS_PER_FOLD} per fold)")
+    if np.ptp(y) == 0:
+        return TargetResiduals(len(y), **settings, skipped="the target holds one number in the sample: nothing "
+                                                           "to predict")
+    features = prepare(values.take(numbered), profile.features, missing_tokens)
+    if features.tabular.shape[1] == 0:
+        return TargetResiduals(len(y), **settings, skipped="no tabular feature column the regressor can use")
+    repeats = REPEATS if len(y) < REPEAT_BELOW_ROWS else 1
+    with one_thread_per_fit():
+        predicted = repeated_out_of_fold(_regressor(rules.seed), features.tabular, y, rules.folds, rules.seed,
+                                         repeats, jobs, method="predict")
+        mean = repeated_out_of_fold(_mean(), np.zeros((len(y), 1)), y, rules.folds, rules.seed, repeats, jobs,
+                                    method="predict")
+    residual = y - predicted
+    scale = _robust_scale(residual, y)
+    score = np.abs(residual - np.median(residual)) / scale if scale > 0 else np.zeros(len(y))
+    suspects = np.flatnonzero(score > rules.max_residual_mads)
+    suspects = suspects[np.lexsort((suspects, -score[suspects]))]
+    return TargetResiduals(
+        len(y), **settings,
+        suspected=[SuspectedValue(int(rows[numbered[i]]), float(y[i]), round(float(predicted[i]), 6),
+                                  round(float(score[i]), 3)) for i in suspects],
+        r2=round(_r2(y, predicted), 6), r2_mean=round(_r2(y, mean), 6),
+        mae=round(float(np.mean(np.abs(residual))), 6), mae_mean=round(float(np.mean(np.abs(y - mean))), 6),
+        residual_scale=round(scale, 6),
+    )
+
+
+def _uniform(rows: np.ndarray, rules: Rules) -> np.ndarray:
+    """Positions of the sample's uniform part: the `sample_rows` rows of smallest priority. The
+    rows the sample adds per label stand for classes; a regression target has none, and they
+    would over-weight its rare values."""
+    order = np.lexsort((rows, priorities(rows, rules.seed)))
+    return np.sort(order[: rules.sample_rows])
+
+
+def _robust_scale(residual: np.ndarray, y: np.ndarray) -> float:
+    """1.4826 MAD of the residuals off the target's most common value when that value holds
+    more than MASS_SHARE of the rows: a model that predicts a censored target's mass (0 hours)
+    exactly leaves a pile of zero residuals there, which would shrink the MAD and make every
+    ordinary error elsewhere look extreme. Where the MAD is still 0, the mean absolute deviation
+    (times 1.2533, its normal scale) stands in."""
+    values, counts = np.unique(y, return_counts=True)
+    off_mass = y != values[np.argmax(counts)] if counts.max() > MASS_SHARE * len(y) else np.ones(len(y), bool)
+    kept = residual[off_mass] if off_mass.sum() >= 2 else residual
+    deviation = np.abs(kept - np.median(kept))
+    mad = float(np.median(deviation)) * MAD_TO_SD
+    return mad if mad > 0 else float(np.mean(deviation)) * 1.2533
+
+
+def _r2(y: np.ndarray, predicted: np.ndarray) -> float:
+    total = float(np.sum((y - y.mean()) ** 2))
+    return 1.0 - float(np.sum((y - predicted) ** 2)) / total
+
+
+def _regressor(seed: int):
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    return HistGradientBoostingRegressor(loss="absolute_error", categorical_features="from_dtype",
+                                         early_stopping=True, l2_regularization=1.0, max_leaf_nodes=15,
+                                         random_state=seed)
+
+
+def _mean():
+    from sklearn.dummy import DummyRegressor
+
+    return DummyRegressor(strategy="mean")
