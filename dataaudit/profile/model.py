@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from dataaudit.profile.label_quality import LabelQuality
     from dataaudit.profile.sample import RowSample
+    from dataaudit.profile.shortcuts import Shortcuts
     from dataaudit.profile.text import TextProfile
 
 
@@ -119,6 +120,7 @@ class Profile:
     text: list[TextProfile] = field(default_factory=list)
     sample: RowSample | None = None  # labelled rows for model-based checks, when asked for
     label_quality: LabelQuality | None = None  # model-based label findings, computed before the checks
+    shortcuts: Shortcuts | None = None  # single columns and text tokens against the label, before the checks
     #: rows the reader set aside (`bad_rows="skip"`), as the report lists them: known only after the pass
     problems: list[dict[str, Any]] = field(default_factory=list)
 
