@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 BINS = 32
 
@@ -35,12 +37,31 @@ def stratified_folds(y: np.ndarray, folds: int, seed: int) -> np.ndarray:
     return fold
 
 
-def column_keys(series: pd.Series) -> np.ndarray:
-    """One integer per row, equal for rows the classifier cannot tell apart: a category's code,
-    a number's value (at most `BINS` distinct) or quantile bin; missing is key 0."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(dtype=np.int64) + 1
-    values = series.to_numpy(dtype=float)
+def column_keys(column: pa.ChunkedArray, numeric: bool, missing: frozenset[str]) -> np.ndarray:
+    """One integer per row, equal for rows the classifier cannot tell apart: a value's code, or
+    for a `numeric` column a number's value (at most `BINS` distinct) or quantile bin. Missing
+    (null, or a `missing` token after trimming and lower-casing) is key 0."""
+    if numeric:
+        return _number_keys(_numbers(column, missing))
+    text = pc.utf8_trim_whitespace(column.cast(pa.string()))
+    text = pc.if_else(pc.is_in(pc.utf8_lower(text), pa.array(sorted(missing), pa.string())), None, text)
+    codes = pc.dictionary_encode(text.combine_chunks()).indices
+    return pc.fill_null(codes, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+
+
+def _numbers(column: pa.ChunkedArray, missing: frozenset[str]) -> np.ndarray:
+    """The column as floats, NaN where missing or not a number."""
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        return column.to_numpy().astype(np.float64)
+    text = pc.utf8_trim_whitespace(column.cast(pa.string()))
+    text = pc.if_else(pc.is_in(pc.utf8_lower(text), pa.array(sorted(missing), pa.string())), None, text)
+    try:
+        return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a stray word among the numbers
+        return pd.to_numeric(text.to_pandas(), errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _number_keys(values: np.ndarray) -> np.ndarray:
     present = ~np.isnan(values)
     keys = np.zeros(len(values), dtype=np.int64)
     distinct = np.unique(values[present])

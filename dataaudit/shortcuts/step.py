@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from dataaudit.checks.outliers import NUMERIC
 from dataaudit.checks.registry import NUMBERS
 from dataaudit.checks.shortcuts import Rules, feature_breaches, id_breaches
 from dataaudit.checks.target import target_kind
-from dataaudit.labelnoise.features import class_codes, prepare
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import Profile
+from dataaudit.profile.sample import RowSample
 from dataaudit.profile.shortcuts import Shortcuts, SingleColumn
 from dataaudit.profile.values import fold_label
 from dataaudit.report.model import ReportTable
@@ -44,8 +47,7 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...]) -> 
     """Every feature column, every id and the row order alone against the label, and the
     signatures of the text columns, on the sampled rows."""
     sample, label = profile.sample, profile.label
-    folded = [fold_label(g) for g in sample.values.column(label.column).cast("string").to_pylist()]
-    y, keys = class_codes(folded)
+    y, keys = _classes(sample, label.column)
     n = len(y)
     if n < MIN_ROWS or len(keys) < 2:
         why = f"fewer than {MIN_ROWS} sampled rows" if n < MIN_ROWS else "a single class"
@@ -54,10 +56,16 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...]) -> 
     majority = float(np.bincount(y).max() / n)
     texts = [t.name for t in profile.text if t.name in sample.values.column_names]
     ids = id_like_columns(sample.values, [c for c in profile.features if c not in texts])
+    fold = stratified_folds(y, rules.folds, rules.seed)
+    missing = frozenset(t.strip().lower() for t in missing_tokens)
+    features = []
+    for column in (c for c in profile.features if c not in ids and c not in texts):
+        numeric = profile.column(column).type in NUMERIC
+        keys_of = column_keys(sample.values.column(column), numeric, missing)
+        features.append(SingleColumn(column, out_of_fold_accuracy(keys_of, y, fold, len(keys)), majority, n,
+                                     "its numbers" if numeric else "its values"))
     return Shortcuts(
-        sample_rows=n, folds=rules.folds,
-        features=_features(profile, [c for c in profile.features if c not in ids and c not in texts], y, majority,
-                           rules, missing_tokens),
+        sample_rows=n, folds=rules.folds, features=features,
         ids=[SingleColumn(c, neighbour_accuracy(order, y), majority, n, "the order of its values")
              for c, order in ids.items()],
         row_order=SingleColumn("row order", neighbour_accuracy(np.arange(n), y), majority, n, "the order of the rows"),
@@ -68,15 +76,12 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...]) -> 
     )
 
 
-def _features(profile: Profile, columns: list[str], y: np.ndarray, majority: float, rules: Rules,
-              missing_tokens: tuple[str, ...]) -> list[SingleColumn]:
-    """Each column the label model reads as a number or a category, alone, out of fold."""
-    tabular = prepare(profile.sample.values, columns, missing_tokens).tabular
-    fold = stratified_folds(y, rules.folds, rules.seed)
-    classes = int(y.max()) + 1
-    return [SingleColumn(c, out_of_fold_accuracy(column_keys(tabular[c]), y, fold, classes), majority, len(y),
-                         "its values" if tabular[c].dtype == "category" else "its numbers")
-            for c in tabular.columns]
+def _classes(sample: RowSample, column: str) -> tuple[np.ndarray, list[str]]:
+    """Each sampled row's class code and the classes (folded spellings, sorted): `Cat` and `cat`
+    are one class, spelling being labels.variants' business. Folded once per distinct label."""
+    encoded = pc.dictionary_encode(sample.values.column(column).cast(pa.string()).combine_chunks())
+    keys, code_of = np.unique([fold_label(v) for v in encoded.dictionary.to_pylist()], return_inverse=True)
+    return code_of[encoded.indices.to_numpy(zero_copy_only=False)].astype(np.int64), keys.tolist()
 
 
 def tables(shortcuts: Shortcuts | None, rules: Rules) -> list[ReportTable]:
