@@ -17,8 +17,9 @@ Measured on the clean controls, the strongest single columns stay well below: br
 the label: sorted by the id, the next row's label is right for most rows (a file sorted by label
 and numbered, or keys that begin with the label). A model fed the id learns the order. The rows'
 own order is measured alike: a file sorted by label teaches nothing by itself (the row number is
-no column), but a split taken from its top leaves classes out and any index written with it
-inherits the order, so it is `row_order` (info), not a warning.
+no column; iris and penguins come sorted by species), but a split taken from its top leaves
+classes out and any index written with it inherits the order: `row_order: info` reports it,
+off by default.
 
 `shortcuts.text_token`: tokens of the text columns that mark a class (see
 `dataaudit.shortcuts.tokens`), one finding per column.
@@ -55,7 +56,7 @@ class Rules(Section):
     seed: int = Field(0, ge=0)
     max_feature_skill: MaxLevels = MaxLevels(warn=0.97)
     max_id_skill: MaxLevels = MaxLevels(warn=0.9)
-    row_order: Toggle = Toggle.INFO
+    row_order: Toggle = Toggle.OFF
     signature: Toggle = Toggle.WARN
     min_token_rows: int = Field(20, ge=2)
     min_token_share: float = Field(0.2, gt=0.0, le=1.0)
