@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.base import Results, pct, quoted_counts, skipped_without
 from dataaudit.checks.registry import CLASSES, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
 from dataaudit.profile.label_quality import LabelQuality
@@ -53,16 +53,8 @@ class Rules(Section):
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
     quality = profile.label_quality
-    reason = None
-    if profile.label is None:
-        reason = "no target column"
-    elif quality is None:
-        reason = "model-based label checks are off (--label-noise turns them on)"
-    elif quality.skipped:
-        reason = quality.skipped
-    if reason is not None:
-        for check in CHECKS:
-            results.skip(check.id, reason)
+    if skipped_without(profile, quality, "model-based label checks are off (--label-noise turns them on)", CHECKS,
+                       results):
         return
     column = profile.label.column
     _suspected(quality, rules, results, column)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from dataaudit.checks.base import Results
+from dataaudit.checks.base import Results, skipped_without
 from dataaudit.checks.registry import CLASSES, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import Profile
@@ -78,37 +78,15 @@ def id_breaches(shortcuts: Shortcuts, rules: Rules) -> list[SingleColumn]:
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
     found = profile.shortcuts
-    reason = None
-    if profile.label is None:
-        reason = "no target column"
-    elif found is None:
-        reason = "no sampled rows with a class label"
-    elif found.skipped:
-        reason = found.skipped
-    if reason is not None:
-        for check in CHECKS:
-            results.skip(check.id, reason)
+    if skipped_without(profile, found, "no sampled rows with a class label", CHECKS, results):
         return
     column = profile.label.column
-    for single in found.features:
-        results.judge(
-            "shortcuts.feature", rules.max_feature_skill, single.skill,
-            f"Column {single.column!r} alone predicts {column!r} for {single.accuracy:.1%} of {single.rows:,} "
-            f"sampled rows ({found.folds}-fold cross-validated, from {single.read_as}), against "
-            f"{single.majority:.1%} for the majority class: a shortcut the model can learn.",
-            column=single.column, details=_numbers(single),
-            hint="Check whether this column is known when the model predicts: a copy or a consequence of the "
-                 "label is a leak; leave it out (--ignore-column) or drop it.",
-        )
-    for single in found.ids:
-        results.judge(
-            "shortcuts.id", rules.max_id_skill, single.skill,
-            f"Column {single.column!r} is an id (unique values) whose order predicts {column!r}: sorted by it, the "
-            f"next row's label is right for {single.accuracy:.1%} of {single.rows:,} sampled rows, against "
-            f"{single.majority:.1%} for the majority class: a shortcut the model can learn.",
-            column=single.column, details=_numbers(single),
-            hint="Leave the id out of the features (--ignore-column); shuffle the rows before numbering them.",
-        )
+    judged = (("shortcuts.feature", rules.max_feature_skill, found.features, _alone, _LEAVE_OUT_COLUMN),
+              ("shortcuts.id", rules.max_id_skill, found.ids, _in_order, _LEAVE_OUT_ID))
+    for check, levels, singles, says, hint in judged:
+        for single in singles:
+            results.judge(check, levels, single.skill, says(single, column, found.folds), column=single.column,
+                          details=_numbers(single), hint=hint)
     order = found.row_order
     if order is not None and rules.max_id_skill.judge(order.skill):
         results.add(
@@ -143,6 +121,23 @@ def _text_tokens(found: Shortcuts, rules: Rules, results: Results) -> None:
             hint="Strip signatures, link hosts and boilerplate that name the source before training; the "
                  "shortcuts.text_tokens table lists every such token.",
         )
+
+
+_LEAVE_OUT_COLUMN = ("Check whether this column is known when the model predicts: a copy or a consequence of the "
+                     "label is a leak; leave it out (--ignore-column) or drop it.")
+_LEAVE_OUT_ID = "Leave the id out of the features (--ignore-column); shuffle the rows before numbering them."
+
+
+def _alone(single: SingleColumn, target: str, folds: int) -> str:
+    return (f"Column {single.column!r} alone predicts {target!r} for {single.accuracy:.1%} of {single.rows:,} "
+            f"sampled rows ({folds}-fold cross-validated, from {single.read_as}), against {single.majority:.1%} for "
+            "the majority class: a shortcut the model can learn.")
+
+
+def _in_order(single: SingleColumn, target: str, folds: int) -> str:
+    return (f"Column {single.column!r} is an id (unique values) whose order predicts {target!r}: sorted by it, the "
+            f"next row's label is right for {single.accuracy:.1%} of {single.rows:,} sampled rows, against "
+            f"{single.majority:.1%} for the majority class: a shortcut the model can learn.")
 
 
 def _numbers(single: SingleColumn) -> dict[str, float | int | str]:
