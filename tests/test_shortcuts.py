@@ -121,6 +121,25 @@ def test_clean_controls_have_no_shortcut(tmp_path: Path, name: str, target: str)
     assert not [t for t in report["tables"] if t["id"].startswith("shortcuts.")]
 
 
+def test_parquet_columns_of_every_type_are_measured_as_their_values(tmp_path: Path) -> None:
+    """Lists and structs as the JSON they read as, booleans, timestamps and decimals as values."""
+    import datetime
+    import decimal
+
+    import pyarrow.parquet as pq
+
+    n = 120
+    data = tmp_path / "typed.parquet"
+    pq.write_table(pa.table({
+        "tags": [[i % 3, 1] for i in range(n)], "meta": [{"odd": i % 2} for i in range(n)],
+        "flag": [i % 2 == 0 for i in range(n)],
+        "when": [datetime.datetime(2020, 1, 1) + datetime.timedelta(days=i) for i in range(n)],
+        "amount": [decimal.Decimal(i % 7) for i in range(n)], "blob": [bytes([i % 5]) for i in range(n)],
+        "label": ["a" if i % 2 else "b" for i in range(n)]}), data)
+    report = _audit_json(tmp_path, [data, "-t", "label"], 0)
+    assert {f["column"] for f in _shortcuts(report)} == {"meta", "flag"}
+
+
 def test_iris_petal_width_is_strong_but_no_shortcut() -> None:
     report = dataaudit.audit(DATA / "iris.csv", target="target")
     best = max(report.profile.shortcuts.features, key=lambda s: s.skill)

@@ -43,9 +43,9 @@ def column_keys(column: pa.ChunkedArray, numeric: bool, missing: frozenset[str])
     (null, or a `missing` token after trimming and lower-casing) is key 0."""
     if numeric:
         return _number_keys(_numbers(column, missing))
-    text = pc.utf8_trim_whitespace(column.cast(pa.string()))
-    text = pc.if_else(pc.is_in(pc.utf8_lower(text), pa.array(sorted(missing), pa.string())), None, text)
-    codes = pc.dictionary_encode(text.combine_chunks()).indices
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        column = _present_text(column, missing)
+    codes = pc.dictionary_encode(column.combine_chunks()).indices
     return pc.fill_null(codes, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
 
 
@@ -53,12 +53,17 @@ def _numbers(column: pa.ChunkedArray, missing: frozenset[str]) -> np.ndarray:
     """The column as floats, NaN where missing or not a number."""
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         return column.to_numpy().astype(np.float64)
-    text = pc.utf8_trim_whitespace(column.cast(pa.string()))
-    text = pc.if_else(pc.is_in(pc.utf8_lower(text), pa.array(sorted(missing), pa.string())), None, text)
+    text = _present_text(column.cast(pa.string()), missing)
     try:
         return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a stray word among the numbers
         return pd.to_numeric(text.to_pandas(), errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _present_text(column: pa.ChunkedArray, missing: frozenset[str]) -> pa.ChunkedArray:
+    """The values trimmed, a `missing` token (compared lower-cased) made null."""
+    text = pc.utf8_trim_whitespace(column)
+    return pc.if_else(pc.is_in(pc.utf8_lower(text), pa.array(sorted(missing), pa.string())), None, text)
 
 
 def _number_keys(values: np.ndarray) -> np.ndarray:

@@ -4,8 +4,9 @@ detection can replace it.
 An id names a row instead of describing it: every sampled row has a value and no two share one.
 Two kinds are common in training tables: a running number (`0, 1, 2, ...`, the index pandas
 writes with `to_csv`), whose values rise or fall with the row order, and a key of one word
-holding a digit (`goodhealth-577117109701967872`, `img_0042.jpg`, `r0001234`). A unique
-column of measured numbers (a price, a weight) is neither: its values do not follow the rows.
+holding a digit and a letter (`goodhealth-577117109701967872`, `img_0042.jpg`, `r0001234`). A
+unique column of measured numbers (a price, a weight) is neither: its values do not follow the
+rows, and a number is no key.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from dataaudit.checks.outliers import NUMERIC
 from dataaudit.checks.registry import NUMBERS
 from dataaudit.checks.shortcuts import Rules, feature_breaches, id_breaches
 from dataaudit.checks.target import target_kind
+from dataaudit.io.nested import nested_as_json, nested_as_text
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import RowSample
@@ -46,7 +47,9 @@ def with_shortcuts(profile: Profile, pack: RulePack, missing_tokens: tuple[str, 
 def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...]) -> Shortcuts:
     """Every feature column, every id and the row order alone against the label, and the
     signatures of the text columns, on the sampled rows."""
-    sample, label = profile.sample, profile.label
+    label = profile.label
+    sample = replace(profile.sample, values=pa.Table.from_batches(  # nested cells as the JSON they read as
+        [nested_as_json(b) for b in profile.sample.values.to_batches()], nested_as_text(profile.sample.values.schema)))
     y, keys = _classes(sample, label.column)
     n = len(y)
     if n < MIN_ROWS or len(keys) < 2:
