@@ -67,6 +67,8 @@ class SamplePartial:
         admit = np.ones(len(priority), dtype=bool)
         if len(self.priority) >= self.spec.size:
             admit = priority <= np.partition(self.priority, self.spec.size - 1)[self.spec.size - 1]
+        if self.spec.per_label == 0:
+            return admit
         order = np.lexsort((self.priority, self.label))
         labels, ranked = self.label[order], self.priority[order]
         starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if len(labels) else np.zeros(0, np.int64)
