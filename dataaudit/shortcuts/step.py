@@ -99,7 +99,7 @@ def tables(shortcuts: Shortcuts | None, rules: Rules) -> list[ReportTable]:
             id="shortcuts.columns", title="Each column alone against the label",
             columns=["column", "read_as", "accuracy", "majority", "skill"],
             rows=[[s.column, s.read_as, round(s.accuracy, 6), round(s.majority, 6), s.skill] for s in judged],
-            note=f"On {shortcuts.sample_rows:,} sampled rows: a number's {rules.folds}-fold out-of-fold accuracy "
+            note=f"On {shortcuts.sample_rows:,} sampled rows: a column's {rules.folds}-fold out-of-fold accuracy "
                  "(the majority label of each value or quantile bin), an id's from the next row in its order; "
                  "skill = the share of the majority guess's errors the column avoids.",
         ))
