@@ -82,6 +82,15 @@ def test_planting_shortcuts_changes_no_other_count_of_the_truth() -> None:
     assert (labels[signed] == SIGNATURE_CLASS).mean() > 0.95
 
 
+def test_the_generator_command_plants_them_when_asked(tmp_path: Path) -> None:
+    from dataaudit.datasets.classification import main, truth_path_for
+
+    assert main(["--rows", "300", "--out", str(tmp_path / "planted.csv"), "--shortcuts"]) == 0
+    truth = json.loads(truth_path_for(tmp_path / "planted.csv").read_text())
+    assert truth["shortcuts"]["leak_column"] == "leak" and truth["shortcuts"]["token_rows"]
+    assert pd.read_csv(tmp_path / "planted.csv").columns[-2:].tolist() == ["leak", "label"]
+
+
 @pytest.mark.slow
 def test_healthtweets_link_hosts_and_source_ids_name_the_agency(tmp_path: Path) -> None:
     report = _audit_json(tmp_path, [DATA / "healthtweets_960.csv", "-t", "agency"], 0, runner=run)
