@@ -25,6 +25,7 @@ from dataaudit.report.diff import DEFAULT_DELTA, baseline_gate
 from dataaudit.report.feature_rows import quote_conflicting_rows
 from dataaudit.report.model import CheckStatus, Finding, Report, ReportTable, created_now
 from dataaudit.rules.model import RulePack
+from dataaudit.shortcuts import step as shortcut_step
 from dataaudit.splits import run as split_run
 from dataaudit.text.tables import text_tables
 from dataaudit.version import __version__
@@ -122,6 +123,7 @@ def audit(
         profile, cards, tables = profile_tables(plan, runner, {**sources, next(iter(sources)): watched})
         sha256 = None if digest is None else digest.result()
     profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
+    profile = shortcut_step.with_shortcuts(profile, plan.pack, plan.spec.tokens)
     findings, statuses = run_checks(profile, plan.pack, plan.kind)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     if len(sources) == 1 and on_disk:  # a file reads again alike; a stream may not
@@ -186,7 +188,8 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         checks=statuses,
         findings=findings,
         tables=(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)
-                + model_step.tables(profile.label_quality) + model_step.residual_tables(profile.target_residuals)),
+                + model_step.tables(profile.label_quality) + model_step.residual_tables(profile.target_residuals)
+                + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts)),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

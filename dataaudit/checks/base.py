@@ -37,6 +37,18 @@ class Results:
         self.add(check, severity, message, observed=_round(observed), threshold=levels.breached(observed), **fields)
 
 
+def skipped_without(profile: Any, measured: Any, absent: str, checks: tuple[Any, ...], results: Results) -> bool:
+    """Skip every one of `checks` when the profile has no target, or lacks `measured` (a result a
+    step computed before the checks; `absent` says why it is missing) or it says why it skipped;
+    True when they were skipped."""
+    reason = "no target column" if profile.label is None else absent if measured is None else measured.skipped
+    if reason is None:
+        return False
+    for check in checks:
+        results.skip(check.id, reason)
+    return True
+
+
 def _round(value: float) -> float | int:
     return value if isinstance(value, int) else round(float(value), 6)
 

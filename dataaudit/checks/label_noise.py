@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from dataaudit.checks.base import Results, pct, quoted_counts
+from dataaudit.checks.base import Results, pct, quoted_counts, skipped_without
 from dataaudit.checks.registry import CLASSES, NUMBERS, Check, NoEquivalent
 from dataaudit.checks.target_model import judge_target_residuals
 from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
@@ -61,17 +61,9 @@ class Rules(Section):
 def run(profile: Profile, rules: Rules, results: Results) -> None:
     judge_target_residuals(profile, rules, results)
     quality = profile.label_quality
-    reason = None
-    if profile.label is None:
-        reason = "no target column"
-    elif quality is None:
-        reason = "model-based label checks are off (--label-noise turns them on)"
-    elif quality.skipped:
-        reason = quality.skipped
-    if reason is not None:
-        for check in CHECKS:
-            if check.target == CLASSES:
-                results.skip(check.id, reason)
+    for_classes = tuple(check for check in CHECKS if check.target == CLASSES)
+    if skipped_without(profile, quality, "model-based label checks are off (--label-noise turns them on)", for_classes,
+                       results):
         return
     column = profile.label.column
     _suspected(quality, rules, results, column)

@@ -177,6 +177,14 @@ NOTE_WORDS: tuple[str, ...] = (
     "reported",
     "healthy",
 )
+#: What ``shortcuts=True`` plants: a column that copies the class (a code per class, changed in
+#: ``LEAK_NOISE`` of the rows) and a word that only ``SIGNATURE_CLASS``'s notes carry, in
+#: ``SIGNATURE_SHARE`` of its rows with a note: the two shortcuts a model would learn first.
+LEAK_COLUMN = "leak"
+LEAK_NOISE = 0.005
+SIGNATURE = "kennelcam"
+SIGNATURE_CLASS = "dog"
+SIGNATURE_SHARE = 0.4
 #: Words that make ``mixed`` a mixed-type column (mostly integers as text).
 MIXED_WORDS: tuple[str, ...] = ("unknown-code", "pending-review", "see-notes")
 CONST_VALUE = "v1"
@@ -256,7 +264,7 @@ _CELL_KEYS = tuple(k for k in RATES if ":" in k)
 # generation
 # --------------------------------------------------------------------------- #
 def make_dirty_classification(rows: int, seed: int = 0, rates: dict[str, float] | None = None,
-                              flip_share: float = 0.0) -> tuple[pa.Table, dict[str, Any]]:
+                              flip_share: float = 0.0, shortcuts: bool = False) -> tuple[pa.Table, dict[str, Any]]:
     """A learnable 4-class table with every problem dataaudit looks for planted in it.
 
     Same (rows, seed, rates, flip_share), same bytes: a test or a benchmark can name its data.
@@ -274,6 +282,11 @@ def make_dirty_classification(rows: int, seed: int = 0, rates: dict[str, float] 
         Share of the rows with a canonical class label that get another class: label noise no
         table scan can see. The flips draw from their own random stream, so the rest of the
         table does not change.
+    shortcuts : bool, default False
+        Plant two shortcuts (:data:`LEAK_COLUMN`, a column before ``label`` holding a code of the
+        class; :data:`SIGNATURE` appended to ``note`` in :data:`SIGNATURE_SHARE` of the
+        :data:`SIGNATURE_CLASS` rows with a note), from their own random stream, in the rows
+        before they are copied, so copies carry them too and every other count stays as it was.
 
     Returns
     -------
@@ -283,7 +296,8 @@ def make_dirty_classification(rows: int, seed: int = 0, rates: dict[str, float] 
     truth : dict
         JSON-serialisable ground truth measured on ``table`` itself (see :func:`compute_truth`):
         counts and 0-based row positions of each problem; ``truth["flipped_labels"]`` lists the
-        flipped rows and their original class when ``flip_share`` is set.
+        flipped rows and their original class when ``flip_share`` is set; ``truth["shortcuts"]``
+        the planted column and token, with the rows carrying the token, when ``shortcuts`` is set.
 
     Notes
     -----
@@ -320,6 +334,8 @@ def make_dirty_classification(rows: int, seed: int = 0, rates: dict[str, float] 
     labels = _inject_label_issues(rng, cls, free, rows, rates)
     base = _inject_cells(rng, base, free, rows, rates)
     base = _inject_mixed_words(rng, base, rows, rates)
+    if shortcuts:
+        base = _plant_shortcuts(np.random.default_rng([seed, 0x5C]), base, cls)
     src, id_num, labels = _append_copies(rng, cls, labels, free, copies)
     order = rng.permutation(rows)
     labels = (labels[0][order], labels[1][order])
@@ -327,6 +343,11 @@ def make_dirty_classification(rows: int, seed: int = 0, rates: dict[str, float] 
     codes, flipped = flip_labels(labels[0], eligible, len(CLASSES), flip_share, seed)
     table = _assemble(base, src[order], id_num[order], (codes, labels[1]), rows)
     truth = compute_truth(table, seed=seed, rates=rates)
+    if shortcuts:
+        carried = _np_bool(pc.match_substring(table.column("note"), SIGNATURE))
+        truth["shortcuts"] = {"leak_column": LEAK_COLUMN, "leak_noise": LEAK_NOISE, "token": SIGNATURE,
+                              "token_column": "note", "token_class": SIGNATURE_CLASS,
+                              "token_rows": np.flatnonzero(carried).tolist()}
     if flip_share:
         truth["flipped_labels"] = {
             "share": flip_share, "count": int(flipped.size), "rows": flipped.tolist(),
@@ -427,6 +448,19 @@ def _notes(rng: np.random.Generator, n: int) -> pa.Array:
     return pc.binary_join_element_wise(*parts, " ", null_handling="skip")
 
 
+def _plant_shortcuts(rng: np.random.Generator, base: dict[str, pa.Array], cls: np.ndarray) -> dict[str, pa.Array]:
+    """The leaking column and the signature word (see :data:`LEAK_COLUMN`), on rows before copying."""
+    codes = cls.copy()
+    changed = rng.random(cls.size) < LEAK_NOISE
+    codes[changed] = (codes[changed] + rng.integers(1, len(CLASSES), size=int(changed.sum()))) % len(CLASSES)
+    base[LEAK_COLUMN] = _take(tuple(f"k{c}" for c in range(len(CLASSES))), codes)
+    note = base["note"]
+    has_note = _np_bool(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(note)), 0))
+    signed = has_note & (cls == CLASSES.index(SIGNATURE_CLASS)) & (rng.random(cls.size) < SIGNATURE_SHARE)
+    base["note"] = pc.if_else(pa.array(signed), pc.binary_join_element_wise(note, SIGNATURE, " "), note)
+    return base
+
+
 def _inject_label_issues(
     rng: np.random.Generator, cls: np.ndarray, free: np.ndarray, rows: int, rates: dict[str, float]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -524,7 +558,8 @@ def _assemble(
     cols = {name: pc.take(arr, take) for name, arr in base.items()}
     cols["id"] = pc.binary_join_element_wise("r", ids, "")
     cols["label"] = _take(CLASSES + LABEL_VARIANTS, labels[0], mask=labels[1])
-    return pa.table({name: cols[name] for name in COLUMNS})
+    planted = [name for name in cols if name not in COLUMNS]  # the shortcuts, before the label
+    return pa.table({name: cols[name] for name in (*COLUMNS[:-1], *planted, TARGET)})
 
 
 # --------------------------------------------------------------------------- #
@@ -548,7 +583,7 @@ def compute_truth(table: pa.Table, seed: int | None = None, rates: dict[str, flo
         "rows": table.num_rows,
         "seed": seed,
         "columns": list(table.column_names),
-        "feature_columns": list(FEATURE_COLUMNS),
+        "feature_columns": [c for c in table.column_names if c not in (ID_COLUMN, TARGET)],
         "target": TARGET,
         "classes": list(CLASSES),
         "id_columns": [ID_COLUMN],
@@ -816,14 +851,14 @@ def truth_path_for(path: str | Path) -> Path:
 
 
 def write_dirty_classification(path: str | Path, rows: int, seed: int = 0, fmt: str | None = None,
-          flip_share: float = 0.0) -> dict[str, Any]:
+          flip_share: float = 0.0, shortcuts: bool = False) -> dict[str, Any]:
     """:func:`make_dirty_classification` written to ``path``, its truth next to it.
 
     Parameters
     ----------
     path : str or Path
         The data file; the truth goes to :func:`truth_path_for` of it (``x.truth.json``).
-    rows, seed, flip_share
+    rows, seed, flip_share, shortcuts
         As in :func:`make_dirty_classification`.
     fmt : {"csv", "tsv", "parquet", "jsonl"}, optional
         Defaults to the one of ``path``'s suffix. CSV/TSV: a null is an empty unquoted field,
@@ -839,7 +874,7 @@ def write_dirty_classification(path: str | Path, rows: int, seed: int = 0, fmt: 
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt not in set(FORMATS.values()):
         raise ValueError(f"unknown format for {path} (use one of {sorted(FORMATS)})")
-    table, truth = make_dirty_classification(rows, seed, flip_share=flip_share)
+    table, truth = make_dirty_classification(rows, seed, flip_share=flip_share, shortcuts=shortcuts)
     path.parent.mkdir(parents=True, exist_ok=True)
     _WRITERS[fmt](table, path)
     truth = {"file": path.name, "format": fmt, **truth}
@@ -917,9 +952,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--flip-labels", type=float, default=0.0, metavar="SHARE",
                         help="give this share of labelled rows another class (listed in the truth)")
+    parser.add_argument("--shortcuts", action="store_true",
+                        help=f"plant a column copying the class ({LEAK_COLUMN!r}) and a signature word in 'note'")
     args = parser.parse_args(argv)
     try:
-        truth = write_dirty_classification(args.out, args.rows, args.seed, args.format, args.flip_labels)
+        truth = write_dirty_classification(args.out, args.rows, args.seed, args.format, args.flip_labels,
+                                           args.shortcuts)
     except ValueError as exc:
         parser.error(str(exc))
     print(f"wrote {truth['rows']} rows ({truth['format']}) to {args.out}; truth: {truth_path_for(args.out)}")

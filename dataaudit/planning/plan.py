@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.checks import statistics_needed
+from dataaudit.checks.shortcuts import sample_spec as shortcuts_sample
 from dataaudit.engines import engine_name
 from dataaudit.errors import InputError
 from dataaudit.labelnoise import step as model_step
@@ -128,7 +129,8 @@ def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], ki
         target=target, ignored=tuple(ignored), tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive,
         sentinels=tuple(mv.sentinels), ignore_reasons=ignored,
         quantiles="quantiles" in statistics_needed(pack, kind),
-        sample=None if model_rules is None else model_step.sample_spec(model_rules),
+        sample=model_step.sample_spec(model_rules) if model_rules is not None
+        else shortcuts_sample(pack.checks.shortcuts) if "sample" in statistics_needed(pack, kind) else None,
         texts=text_column_accumulators(options.text_columns, target, pack.checks.text, options.tokenizer),
     )
 

@@ -14,6 +14,7 @@ from dataaudit.profile.runs import Run
 if TYPE_CHECKING:
     from dataaudit.profile.label_quality import LabelQuality, TargetResiduals
     from dataaudit.profile.sample import RowSample
+    from dataaudit.profile.shortcuts import Shortcuts
     from dataaudit.profile.text import TextProfile
 
 
@@ -136,6 +137,7 @@ class Profile:
     sample: RowSample | None = None  # labelled rows for model-based checks, when asked for
     label_quality: LabelQuality | None = None  # model-based label findings, computed before the checks
     target_residuals: TargetResiduals | None = None  # the same model step on a regression target
+    shortcuts: Shortcuts | None = None  # single columns and text tokens against the label, before the checks
     #: rows the reader set aside (`bad_rows="skip"`), as the report lists them: known only after the pass
     problems: list[dict[str, Any]] = field(default_factory=list)
 

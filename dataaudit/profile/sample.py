@@ -49,12 +49,34 @@ class SamplePartial:
     def add(self, batch: pa.RecordBatch, offset: int, label: np.ndarray, labelled: np.ndarray) -> None:
         """Offer one chunk's labelled rows (`labelled` is False where the label is missing)."""
         index = np.flatnonzero(labelled)
+        index = index[self._admits(priorities(index.astype(np.int64) + offset, self.spec.seed), label[index])]
         rows = index.astype(np.int64) + offset
         keep = SamplePartial(self.spec, rows, priorities(rows, self.spec.seed), label[index])._kept()
         taken = pa.Table.from_batches([batch.take(pa.array(index[keep], pa.int64()))], schema=batch.schema)
         chunk = SamplePartial(self.spec, rows[keep], priorities(rows[keep], self.spec.seed), label[index][keep], taken)
         merged = self.merged(chunk)
         self.rows, self.priority, self.label, self.values = merged.rows, merged.priority, merged.label, merged.values
+
+    def _admits(self, priority: np.ndarray, label: np.ndarray) -> np.ndarray:
+        """Which offered rows could still enter the sample: those at or below the `size`-th
+        smallest priority kept so far, or below their label's `per_label`-th (every row while
+        either set is not full). A bottom-k set never takes a row above its k-th, so passing
+        the others over changes nothing but the work: after the first chunks, a chunk costs its
+        priorities instead of a copy of `size` rows."""
+        unbounded = np.iinfo(np.uint64).max
+        admit = np.ones(len(priority), dtype=bool)
+        if len(self.priority) >= self.spec.size:
+            admit = priority <= np.partition(self.priority, self.spec.size - 1)[self.spec.size - 1]
+        if self.spec.per_label == 0:
+            return admit
+        order = np.lexsort((self.priority, self.label))
+        labels, ranked = self.label[order], self.priority[order]
+        starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if len(labels) else np.zeros(0, np.int64)
+        full = np.diff(np.r_[starts, len(labels)]) >= self.spec.per_label
+        kth = np.where(full, ranked[np.minimum(starts + self.spec.per_label - 1, max(len(ranked) - 1, 0))], unbounded)
+        at = np.minimum(np.searchsorted(labels[starts], label), max(len(starts) - 1, 0))
+        known = (labels[starts][at] == label) if len(starts) else np.zeros(len(label), dtype=bool)
+        return admit | (priority <= np.where(known, kth[at] if len(starts) else unbounded, unbounded))
 
     def merged(self, other: SamplePartial) -> SamplePartial:
         if other.values is None:

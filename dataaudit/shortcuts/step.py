@@ -1,0 +1,114 @@
+"""Where the shortcut measures meet an audit: the sample they read, their result on the profile,
+their tables in the report."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataaudit.checks.outliers import NUMERIC
+from dataaudit.checks.registry import NUMBERS
+from dataaudit.checks.shortcuts import Rules, feature_breaches, id_breaches
+from dataaudit.checks.target import target_kind
+from dataaudit.io.nested import nested_as_json, nested_as_text
+from dataaudit.profile.classes import canonical_spelling
+from dataaudit.profile.model import Profile
+from dataaudit.profile.sample import RowSample
+from dataaudit.profile.shortcuts import Shortcuts, SingleColumn
+from dataaudit.profile.values import fold_label
+from dataaudit.report.model import ReportTable
+from dataaudit.rules.model import RulePack
+from dataaudit.shortcuts.baseline import (
+    column_keys,
+    neighbour_accuracy,
+    out_of_fold_accuracy,
+    stratified_folds,
+)
+from dataaudit.shortcuts.ids import id_like_columns
+from dataaudit.shortcuts.tokens import signatures
+
+#: fewer sampled rows say too little: one row more or less right moves the accuracy by a percent
+MIN_ROWS = 50
+
+
+def with_shortcuts(profile: Profile, pack: RulePack, missing_tokens: tuple[str, ...]) -> Profile:
+    """The profile with the shortcut measures on it; unchanged without a sample or a class target
+    (a regression target has no classes for a column to predict)."""
+    if profile.label is None or profile.sample is None or not profile.label.tracked:
+        return profile
+    if target_kind(profile, pack.checks.target).kind == NUMBERS:
+        return profile
+    return replace(profile, shortcuts=measure(profile, pack.checks.shortcuts, missing_tokens))
+
+
+def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...]) -> Shortcuts:
+    """Every feature column, every id and the row order alone against the label, and the
+    signatures of the text columns, on the sampled rows."""
+    label = profile.label
+    sample = replace(profile.sample, values=pa.Table.from_batches(  # nested cells as the JSON they read as
+        [nested_as_json(b) for b in profile.sample.values.to_batches()], nested_as_text(profile.sample.values.schema)))
+    y, keys = _classes(sample, label.column)
+    n = len(y)
+    if n < MIN_ROWS or len(keys) < 2:
+        why = f"fewer than {MIN_ROWS} sampled rows" if n < MIN_ROWS else "a single class"
+        return Shortcuts(n, rules.folds, skipped=f"{why}: nothing to tell a shortcut from")
+    names = [canonical_spelling(label.folded[k], None) if k in label.folded else k for k in keys]
+    majority = float(np.bincount(y).max() / n)
+    texts = [t.name for t in profile.text if t.name in sample.values.column_names]
+    ids = id_like_columns(sample.values, [c for c in profile.features if c not in texts])
+    fold = stratified_folds(y, rules.folds, rules.seed)
+    missing = frozenset(t.strip().lower() for t in missing_tokens)
+    features = []
+    for column in (c for c in profile.features if c not in ids and c not in texts):
+        numeric = profile.column(column).type in NUMERIC
+        keys_of = column_keys(sample.values.column(column), numeric, missing)
+        features.append(SingleColumn(column, out_of_fold_accuracy(keys_of, y, fold, len(keys)), majority, n,
+                                     "its numbers" if numeric else "its values"))
+    return Shortcuts(
+        sample_rows=n, folds=rules.folds, features=features,
+        ids=[SingleColumn(c, neighbour_accuracy(order, y), majority, n, "the order of its values")
+             for c, order in ids.items()],
+        row_order=SingleColumn("row order", neighbour_accuracy(np.arange(n), y), majority, n, "the order of the rows"),
+        signatures=[s for c in texts for s in signatures(
+            c, sample.values.column(c).cast("string").to_pylist(), y, names, min_rows=rules.min_token_rows,
+            min_share=rules.min_token_share, min_purity=rules.min_token_purity)],
+        text_columns=texts,
+    )
+
+
+def _classes(sample: RowSample, column: str) -> tuple[np.ndarray, list[str]]:
+    """Each sampled row's class code and the classes (folded spellings, sorted): `Cat` and `cat`
+    are one class, spelling being labels.variants' business. Folded once per distinct label."""
+    encoded = pc.dictionary_encode(sample.values.column(column).cast(pa.string()).combine_chunks())
+    keys, code_of = np.unique([fold_label(v) for v in encoded.dictionary.to_pylist()], return_inverse=True)
+    return code_of[encoded.indices.to_numpy(zero_copy_only=False)].astype(np.int64), keys.tolist()
+
+
+def tables(shortcuts: Shortcuts | None, rules: Rules) -> list[ReportTable]:
+    """When a column or an id is a shortcut, every column's measure beside it; when a token is,
+    every signature found."""
+    if shortcuts is None or shortcuts.skipped:
+        return []
+    out = []
+    if feature_breaches(shortcuts, rules) or id_breaches(shortcuts, rules):
+        judged = sorted(shortcuts.features + shortcuts.ids, key=lambda s: (-s.skill, s.column))
+        out.append(ReportTable(
+            id="shortcuts.columns", title="Each column alone against the label",
+            columns=["column", "read_as", "accuracy", "majority", "skill"],
+            rows=[[s.column, s.read_as, round(s.accuracy, 6), round(s.majority, 6), s.skill] for s in judged],
+            note=f"On {shortcuts.sample_rows:,} sampled rows: a column's {rules.folds}-fold out-of-fold accuracy "
+                 "(the majority label of each value or quantile bin), an id's from the next row in its order; "
+                 "skill = the share of the majority guess's errors the column avoids.",
+        ))
+    if shortcuts.signatures:
+        out.append(ReportTable(
+            id="shortcuts.text_tokens", title="Text tokens that mark one class",
+            columns=["column", "token", "class", "rows", "share_of_class", "purity"],
+            rows=[[s.column, s.token, s.label, s.rows, s.share, s.purity] for s in shortcuts.signatures],
+            note=f"On {shortcuts.sample_rows:,} sampled rows: share_of_class = the class's rows carrying the token, "
+                 "purity = the token's rows in that class.",
+        ))
+    return out

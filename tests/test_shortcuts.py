@@ -1,0 +1,228 @@
+"""Shortcuts: a column, an id or a text token that alone predicts the label, found on real and
+generated files, and never on the clean controls; the measures' laws."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dataaudit
+from dataaudit.datasets import make_dirty_classification
+from dataaudit.datasets.classification import SIGNATURE, SIGNATURE_CLASS
+from dataaudit.profile.sample import SamplePartial, SampleSpec, priorities
+from dataaudit.profile.shortcuts import SingleColumn
+from dataaudit.shortcuts.baseline import neighbour_accuracy, out_of_fold_accuracy, stratified_folds
+from dataaudit.shortcuts.tokens import tokens
+from tests.cli_helpers import invoke, run
+from tests.conftest import DATA
+
+
+def _shortcuts(report: dict) -> list[dict]:
+    return [f for f in report["findings"] if f["check"].startswith("shortcuts.")]
+
+
+def _audit_json(tmp_path: Path, args: list, code: int, runner=invoke) -> dict:
+    out = tmp_path / "report.json"
+    runner(["audit", *args, "-f", "json", "-o", out], code)
+    return json.loads(out.read_text())
+
+
+@pytest.mark.parametrize("rates", [None, "clean"], ids=["with every planted problem", "clean rows"])
+def test_generated_data_shows_the_planted_leak_and_signature_and_nothing_else(tmp_path: Path, rates) -> None:
+    from dataaudit.datasets import NO_ISSUES
+
+    table, truth = make_dirty_classification(2_000, seed=3, rates=NO_ISSUES if rates else None, shortcuts=True)
+    data = tmp_path / "planted.csv"
+    pacsv.write_csv(table, data)
+    report = _audit_json(tmp_path, [data, "-t", "label", "--text-column", "note"], 1 if rates is None else 0)
+    found = {(f["check"], f["column"], f["severity"]) for f in _shortcuts(report)}
+    assert found == {("shortcuts.feature", "leak", "warn"), ("shortcuts.text_token", "note", "warn")}
+    (token,) = [f for f in _shortcuts(report) if f["check"] == "shortcuts.text_token"]
+    (mark,) = token["details"]["tokens"]
+    labels = table.column("label").to_numpy(zero_copy_only=False)[truth["shortcuts"]["token_rows"]]
+    labelled = [label for label in labels if label is not None]  # the sample holds labelled rows only
+    assert (mark["token"], mark["class"], mark["rows"]) == (SIGNATURE, SIGNATURE_CLASS, len(labelled))
+    assert mark["purity"] == round(labelled.count(SIGNATURE_CLASS) / len(labelled), 6) >= 0.95
+    assert 0.3 < mark["share_of_class"] < 0.5
+    tables = {t["id"] for t in report["tables"]}
+    assert {"shortcuts.columns", "shortcuts.text_tokens"} <= tables
+
+
+def test_generated_data_without_planting_shows_no_shortcut(tmp_path: Path) -> None:
+    table, _ = make_dirty_classification(2_000, seed=3)
+    data = tmp_path / "plain.csv"
+    pacsv.write_csv(table, data)
+    report = _audit_json(tmp_path, [data, "-t", "label", "--text-column", "note"], 1)
+    assert _shortcuts(report) == []
+    statuses = {c["check"]: c["status"] for c in report["checks"]}
+    assert [statuses[c] for c in ("shortcuts.feature", "shortcuts.id", "shortcuts.text_token")] == ["passed"] * 3
+
+
+def test_planting_shortcuts_changes_no_other_count_of_the_truth() -> None:
+    plain, before = make_dirty_classification(3_000, seed=5)
+    planted, after = make_dirty_classification(3_000, seed=5, shortcuts=True)
+    assert planted.column_names == [*plain.column_names[:-1], "leak", "label"]
+    assert planted.drop_columns(["leak", "note"]).equals(plain.drop_columns(["note"]))
+    for key in ("exact_duplicate_rows", "feature_duplicate_rows", "conflicting_labels", "missing_label",
+                "label_variants", "rows_missing_most"):
+        assert after[key] == before[key], key
+    assert {k: v for k, v in after["missing"].items() if k != "leak"} == before["missing"]
+    signed = np.array(after["shortcuts"]["token_rows"])
+    labels = planted.column("label").to_numpy(zero_copy_only=False)
+    other = [int(r) for r, label in zip(signed, labels[signed], strict=True) if label not in (SIGNATURE_CLASS, None)]
+    assert set(other) <= set(after["conflicting_labels"]["rows"])  # copies planted with another class
+    assert (labels[signed] == SIGNATURE_CLASS).mean() > 0.95
+
+
+def test_the_generator_command_plants_them_when_asked(tmp_path: Path) -> None:
+    from dataaudit.datasets.classification import main, truth_path_for
+
+    assert main(["--rows", "300", "--out", str(tmp_path / "planted.csv"), "--shortcuts"]) == 0
+    truth = json.loads(truth_path_for(tmp_path / "planted.csv").read_text())
+    assert truth["shortcuts"]["leak_column"] == "leak" and truth["shortcuts"]["token_rows"]
+    assert pd.read_csv(tmp_path / "planted.csv").columns[-2:].tolist() == ["leak", "label"]
+
+
+@pytest.mark.slow
+def test_healthtweets_link_hosts_and_source_ids_name_the_agency(tmp_path: Path) -> None:
+    report = _audit_json(tmp_path, [DATA / "healthtweets_960.csv", "-t", "agency"], 0, runner=run)
+    by_check = {f["check"]: f for f in _shortcuts(report)}
+    assert set(by_check) == {"shortcuts.id", "shortcuts.text_token"}
+    assert by_check["shortcuts.id"]["column"] == "source_id"
+    assert by_check["shortcuts.id"]["details"]["accuracy"] > 0.98
+    marks = {t["token"]: t for t in by_check["shortcuts.text_token"]["details"]["tokens"]}
+    assert marks["bbc.in"] == {"token": "bbc.in", "class": "bbchealth", "rows": 60, "share_of_class": 1.0,
+                               "purity": 1.0}
+    assert marks["reut.rs"]["class"] == "reuters_health" and marks["reut.rs"]["purity"] == 1.0
+    assert marks["gu.com"] == {"token": "gu.com", "class": "gdnhealthcare", "rows": 41,
+                               "share_of_class": round(41 / 60, 6), "purity": 1.0}
+    (table,) = [t for t in report["tables"] if t["id"] == "shortcuts.text_tokens"]
+    assert ["text", "bbc.in", "bbchealth", 60, 1.0, 1.0] in table["rows"]
+
+
+def test_mroz_wage_and_hours_give_away_who_works_and_so_does_a_written_index(tmp_path: Path) -> None:
+    report = _audit_json(tmp_path, [DATA / "mroz.csv", "-t", "inlf"], 1, runner=run)  # wage: 43% missing fails
+    found = {(f["check"], f["column"]) for f in _shortcuts(report)}
+    assert found == {("shortcuts.feature", "hours"), ("shortcuts.feature", "wage"), ("shortcuts.feature", "lwage")}
+    hours = next(f for f in _shortcuts(report) if f["column"] == "hours")
+    assert hours["details"]["accuracy"] == 1.0 and hours["details"]["majority"] == round(428 / 753, 6)
+    indexed = tmp_path / "mroz_indexed.csv"
+    pd.read_csv(DATA / "mroz.csv", dtype=str, keep_default_na=False).to_csv(indexed)  # pandas writes its index
+    report = _audit_json(tmp_path, [indexed, "-t", "inlf"], 1)
+    (index,) = [f for f in _shortcuts(report) if f["check"] == "shortcuts.id"]
+    assert index["column"] == "" and index["severity"] == "warn"
+    assert index["details"]["accuracy"] == round(752 / 753, 6)  # one change of label in 753 sorted rows
+
+
+@pytest.mark.parametrize(("name", "target"), [("breast_cancer.csv", "target"), ("iris.csv", "target"),
+                                              ("penguins.csv", "species"), ("cars.csv", "Origin")])
+def test_clean_controls_have_no_shortcut(tmp_path: Path, name: str, target: str) -> None:
+    report = _audit_json(tmp_path, [DATA / name, "-t", target], 0)
+    assert _shortcuts(report) == []
+    assert not [t for t in report["tables"] if t["id"].startswith("shortcuts.")]
+
+
+def test_parquet_columns_of_every_type_are_measured_as_their_values(tmp_path: Path) -> None:
+    """Lists and structs as the JSON they read as, booleans, timestamps and decimals as values."""
+    import datetime
+    import decimal
+
+    import pyarrow.parquet as pq
+
+    n = 120
+    data = tmp_path / "typed.parquet"
+    pq.write_table(pa.table({
+        "tags": [[i % 3, 1] for i in range(n)], "meta": [{"odd": i % 2} for i in range(n)],
+        "flag": [i % 2 == 0 for i in range(n)],
+        "when": [datetime.datetime(2020, 1, 1) + datetime.timedelta(days=i) for i in range(n)],
+        "amount": [decimal.Decimal(i % 7) for i in range(n)], "blob": [bytes([i % 5]) for i in range(n)],
+        "label": ["a" if i % 2 else "b" for i in range(n)]}), data)
+    report = _audit_json(tmp_path, [data, "-t", "label"], 0)
+    assert {f["column"] for f in _shortcuts(report)} == {"meta", "flag"}
+
+
+def test_iris_petal_width_is_strong_but_no_shortcut() -> None:
+    report = dataaudit.audit(DATA / "iris.csv", target="target")
+    best = max(report.profile.shortcuts.features, key=lambda s: s.skill)
+    assert best.column == "petal_width_cm"
+    assert best.accuracy == pytest.approx(143 / 150) and best.majority == pytest.approx(1 / 3)
+    assert best.skill < 0.97
+
+
+def test_the_label_model_sample_serves_the_shortcuts_too() -> None:
+    report = dataaudit.audit(DATA / "mroz.csv", target="inlf", label_noise=True, sample=300)
+    assert report.profile.shortcuts.sample_rows == len(report.profile.sample.rows)
+    assert {f.column for f in report.findings if f.check == "shortcuts.feature"} == {"hours", "wage", "lwage"}
+
+
+def test_a_column_of_unique_values_predicts_no_better_than_a_constant() -> None:
+    y = np.array([0] * 60 + [1] * 30 + [2] * 10)
+    fold = stratified_folds(y, 5, 0)
+    unique = out_of_fold_accuracy(np.arange(len(y)), y, fold, 3)
+    assert unique == out_of_fold_accuracy(np.zeros(len(y), dtype=np.int64), y, fold, 3) == 0.6
+    assert out_of_fold_accuracy(y.copy(), y, fold, 3) == 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=10, max_size=200), st.integers(2, 6), st.integers(0, 5))
+def test_unique_keys_are_a_majority_guess_out_of_fold(labels: list[int], folds: int, seed: int) -> None:
+    """Law: no row's key is seen in the other folds, so every row gets the other folds' majority."""
+    y = np.unique(labels, return_inverse=True)[1]
+    fold = stratified_folds(y, folds, seed)
+    classes = int(y.max()) + 1
+    unique = out_of_fold_accuracy(np.arange(len(y)), y, fold, classes)
+    assert unique == out_of_fold_accuracy(np.zeros(len(y), dtype=np.int64), y, fold, classes)
+    assert out_of_fold_accuracy(y, y, fold, classes) >= unique
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 4), min_size=2, max_size=300))
+def test_rows_sorted_by_label_miss_at_most_two_rows_per_change(labels: list[int]) -> None:
+    y = np.sort(np.array(labels))
+    changes = int((y[1:] != y[:-1]).sum())
+    assert round(neighbour_accuracy(np.arange(len(y)), y) * len(y)) >= len(y) - 2 * changes
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=400), st.lists(st.integers(1, 90), min_size=1, max_size=8),
+       st.integers(1, 60), st.integers(0, 8))
+def test_the_sample_is_the_bottom_k_however_the_rows_arrive(labels: list[int], cuts: list[int], size: int,
+                                                            per_label: int) -> None:
+    """Rows passed over as unable to enter the sample never would have: chunk by chunk, the
+    sample is the `size` rows of least priority plus each label's `per_label`, as if drawn at once."""
+    spec = SampleSpec(size=size, per_label=per_label, seed=7)
+    label = np.array(labels, dtype=np.uint64)
+    n = len(label)
+    batch = pa.record_batch({"row": pa.array(np.arange(n))})
+    partial, start = SamplePartial(spec), 0
+    for cut in [*cuts, n]:
+        end = min(n, start + cut)
+        if end > start:
+            partial.add(batch.slice(start, end - start), start, label[start:end], np.ones(end - start, dtype=bool))
+        start = end
+    rows = np.arange(n)
+    order = np.lexsort((rows, priorities(rows, 7)))
+    expected = set(order[:size].tolist())
+    for value in np.unique(label):
+        expected |= set(order[label[order] == value][:per_label].tolist())
+    assert partial.rows.tolist() == sorted(expected)
+    assert partial.values.column("row").to_pylist() == sorted(expected)
+
+
+def test_skill_is_the_share_of_the_majority_guess_errors_avoided() -> None:
+    assert SingleColumn("x", 0.9, 0.6, 100, "its values").skill == 0.75
+    assert SingleColumn("x", 0.5, 0.6, 100, "its values").skill == 0.0
+    assert SingleColumn("x", 1.0, 1.0, 100, "its values").skill == 0.0
+
+
+def test_a_link_is_its_host_and_words_are_lower_cased() -> None:
+    assert tokens("Ebola: WHO says http://bbc.in/1BO3dB0 and https://Reut.rs/x?y=1 #health") == [
+        "bbc.in", "reut.rs", "ebola", "who", "says", "and", "health"]
