@@ -58,7 +58,7 @@ def _judge(profile: Profile, group: GroupProfile, rules: Rules, results: Results
                     f"{'carries' if group.mixed == 1 else 'carry'} more than one label.")
     results.judge(
         "groups.repeated", rules.max_repeated_row_share, group.repeated_rows / profile.rows if profile.rows else 0.0,
-        message + " A random split puts rows of one group on both sides and leaks it.",
+        message + " A random split puts rows of one group on both sides and leaks it.", info_when_present=True,
         column=group.column, examples=group.mixed_examples,
         details={"groups": group.groups, "repeated_groups": group.repeated, "repeated_rows": group.repeated_rows,
                  "rows_per_group": {"min": low, "median": median, "max": high},
