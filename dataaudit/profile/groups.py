@@ -46,16 +46,19 @@ class GroupProfile:
     overflow: bool = False
 
 
+#: one row per group: the value's hash, its rows, its first row, its labels' smallest and largest hash
+GROUP_TABLE = np.dtype([("key", np.uint64), ("rows", np.int64), ("first", np.int64), ("low", np.uint64),
+                        ("high", np.uint64)])
+_REDUCE = {"rows": np.add, "first": np.minimum, "low": np.minimum, "high": np.maximum}
+
+
 @dataclass
 class GroupsPartial:
-    """The groups of one column over some rows, sorted by the value's hash."""
+    """The groups of one column over some rows, one `GROUP_TABLE` row each, sorted by the value's
+    hash."""
 
     column: str
-    keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    first: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    low: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    high: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    table: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=GROUP_TABLE))
     overflow: bool = False
 
     def add(self, values: np.ndarray, present: np.ndarray, labels: np.ndarray, labelled: np.ndarray,
@@ -66,45 +69,40 @@ class GroupsPartial:
             return
         at = np.flatnonzero(present)
         has_label = labelled[at]
-        chunk = GroupsPartial(
-            self.column, values[at], np.ones(len(at), dtype=np.int64), at.astype(np.int64) + offset,
-            np.where(has_label, labels[at], _NO_LABEL_LOW).astype(np.uint64),
-            np.where(has_label, labels[at], 0).astype(np.uint64),
-        )
-        merged = self.merged(chunk)
-        self.keys, self.rows, self.first, self.low, self.high = (merged.keys, merged.rows, merged.first,
-                                                                 merged.low, merged.high)
-        self.overflow = merged.overflow
+        chunk = np.zeros(len(at), dtype=GROUP_TABLE)
+        chunk["key"], chunk["rows"], chunk["first"] = values[at], 1, at + offset
+        chunk["low"] = np.where(has_label, labels[at], _NO_LABEL_LOW)
+        chunk["high"] = np.where(has_label, labels[at], 0)
+        merged = self.merged(GroupsPartial(self.column, chunk))
+        self.table, self.overflow = merged.table, merged.overflow
 
     def merged(self, other: GroupsPartial) -> GroupsPartial:
         if self.overflow or other.overflow:
             return GroupsPartial(self.column, overflow=True)
-        keys = np.concatenate([self.keys, other.keys])
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, int)
+        both = np.concatenate([self.table, other.table])
+        both = both[np.argsort(both["key"], kind="stable")]
+        keys = both["key"]
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(both) else np.zeros(0, int)
         if len(starts) > MAX_GROUPS:
             return GroupsPartial(self.column, overflow=True)
-
-        def reduce(ufunc: np.ufunc, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            both = np.concatenate([a, b])[order]
-            return ufunc.reduceat(both, starts) if len(both) else both
-
-        return GroupsPartial(self.column, keys[starts], reduce(np.add, self.rows, other.rows),
-                             reduce(np.minimum, self.first, other.first), reduce(np.minimum, self.low, other.low),
-                             reduce(np.maximum, self.high, other.high))
+        table = both[starts]
+        for name, ufunc in _REDUCE.items():
+            table[name] = ufunc.reduceat(both[name], starts) if len(both) else both[name]
+        return GroupsPartial(self.column, table)
 
     def extract(self, reason: str) -> GroupProfile:
-        if self.overflow or not len(self.keys):
+        if self.overflow or not len(self.table):
             return GroupProfile(self.column, reason, overflow=self.overflow)
-        repeated = self.rows > 1
-        mixed = (self.low != _NO_LABEL_LOW) & (self.low < self.high)
-        sizes, counts = np.unique(self.rows, return_counts=True)
+        rows = self.table["rows"]
+        repeated = rows > 1
+        low, high = self.table["low"], self.table["high"]
+        mixed = (low != _NO_LABEL_LOW) & (low < high)
+        sizes, counts = np.unique(rows, return_counts=True)
         return GroupProfile(
-            column=self.column, reason=reason, rows=int(self.rows.sum()), groups=len(self.keys),
-            repeated=int(repeated.sum()), repeated_rows=int(self.rows[repeated].sum()),
-            sizes=(int(self.rows.min()), int(np.median(self.rows)), int(self.rows.max())),
+            column=self.column, reason=reason, rows=int(rows.sum()), groups=len(rows),
+            repeated=int(repeated.sum()), repeated_rows=int(rows[repeated].sum()),
+            sizes=(int(rows.min()), int(np.median(rows)), int(rows.max())),
             most_common_size=int(sizes[np.argmax(counts)]),
-            mixed=int(mixed.sum()), mixed_rows=int(self.rows[mixed].sum()),
-            mixed_examples=sorted(self.first[mixed].tolist())[:EXAMPLES],
+            mixed=int(mixed.sum()), mixed_rows=int(rows[mixed].sum()),
+            mixed_examples=sorted(self.table["first"][mixed].tolist())[:EXAMPLES],
         )
