@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.checks import run_checks
+from dataaudit.checks.groups import groups_table
 from dataaudit.checks.registry import NUMBERS
 from dataaudit.checks.target import distribution_table, target_kind
 from dataaudit.engines import get_engine
@@ -17,7 +18,7 @@ from dataaudit.integrations.observe import collect, observed, validators
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.digest import file_sha256
 from dataaudit.labelnoise import step as model_step
-from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns, with_free_text
+from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns, with_free_text, with_roles
 from dataaudit.planning.capabilities import TEXT_FILE
 from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
@@ -42,6 +43,7 @@ def audit(
     rules: str | Path | RulePack | None = "default",
     *,
     ignore_columns: tuple[str, ...] | list[str] = (),
+    keep_columns: tuple[str, ...] | list[str] = (),
     strict: bool = False,
     delimiter: str | None = None,
     encoding: str | None = None,
@@ -76,7 +78,12 @@ def audit(
     is the reference (the training split: it gets the full audit, and every other split is
     compared with it), or `data` (named "train") plus `splits={"val": ..., "test": ...}`.
     `group_column` names a column of every split whose values (patients, users, documents)
-    must each live in one split only; it is not used as a feature.
+    must each live in one split only; it is not used as a feature. In a single table its rows
+    are counted per group (`groups.repeated`).
+
+    Id-like columns (row numbers, UUIDs, a column named like an id: see
+    `dataaudit.profile.id_columns`) are found on the first rows and left out of the duplicate
+    and conflict judgement like `ignore_columns`; `keep_columns` keeps the named ones features.
 
     `schema` (a pandera `DataFrameSchema` or its YAML file) and `gx_suite` (a Great Expectations
     suite JSON file) validate the same pass; their failures become findings.
@@ -101,6 +108,7 @@ def audit(
     """
     plan = plan_audit(AuditOptions(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
+        keep_columns=keep_columns,
         bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, group_column=group_column, schema=schema,
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
@@ -119,7 +127,7 @@ def audit(
     on_disk = bool(path) and Path(path).is_file()
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
         digest = hasher.submit(file_sha256, Path(path)) if on_disk else None
-        plan = with_free_text(plan, reference)  # judged on the first rows, which the pass then reads
+        plan = with_free_text(with_roles(plan, reference), reference)  # judged on the first rows the pass then reads
         profile, cards, tables = profile_tables(plan, runner, {**sources, next(iter(sources)): watched})
         sha256 = None if digest is None else digest.result()
     profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
@@ -189,7 +197,7 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         findings=findings,
         tables=(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)
                 + model_step.tables(profile.label_quality) + model_step.residual_tables(profile.target_residuals)
-                + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts)),
+                + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts) + groups_table(profile)),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

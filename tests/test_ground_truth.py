@@ -58,10 +58,14 @@ def test_own_generator_counts(tmp_path: Path, suffix: str) -> None:
     assert dataset["ignored"] == [{"column": "id", "reason": "named with --ignore-column"}]
 
 
-def test_own_generator_flags_the_id_when_not_ignored(tmp_path: Path) -> None:
+def test_own_generator_flags_the_id_when_kept_and_leaves_it_out_by_itself(tmp_path: Path) -> None:
     write_dirty_classification(tmp_path / "data.csv", rows=5_000, seed=1)
-    report = _report(tmp_path / "data.csv", tmp_path)
+    report = _report(tmp_path / "data.csv", tmp_path, "--keep-column", "id")
     assert [f["column"] for f in _findings(report, "columns.unique")] == ["id"]
+    report = _report(tmp_path / "data.csv", tmp_path)
+    assert not _findings(report, "columns.unique")
+    assert [i["column"] for i in report["dataset"]["ignored"]] == ["id"]
+    assert report["dataset"]["ignored"][0]["reason"].startswith("id-like: named like an id")
 
 
 def test_shared_generator_counts_match_its_truth(tmp_path: Path, shared_dir: Path) -> None:

@@ -100,6 +100,7 @@ CHAT_REFUSED = [
     (["--split", f"val={CHAT}"], {"splits": {"val": CHAT}}, "--split (splits)"),
     (["--group-column", "user"], {"group_column": "user"}, "--group-column (group_column)"),
     (["-i", "id"], {"ignore_columns": ["id"]}, "--ignore-column (ignore_columns)"),
+    (["--keep-column", "id"], {"keep_columns": ["id"]}, "--keep-column (keep_columns)"),
     (["--label-noise"], {"label_noise": True}, "--label-noise (label_noise)"),
     (["--text-column", "review"], {"text_columns": ["review"]}, "--text-column (text_columns)"),
     (["--delimiter", ";"], {"delimiter": ";"}, "--delimiter (delimiter)"),
@@ -142,8 +143,6 @@ def test_options_that_apply_to_a_chat_file_still_run() -> None:
 # --- a single table ---------------------------------------------------------------------------
 
 TABLE_REFUSED = [
-    (["--group-column", "island"], {"group_column": "island"},
-     "--group-column (group_column) does not apply to a single table"),
     (["--sample", "100"], {"sample": 100}, "--sample (sample) needs --label-noise (label_noise)"),
     (["--folds", "3"], {"folds": 3}, "--folds (folds) needs --label-noise (label_noise)"),
     (["--tokenizer", DATA / "tokenizer.json"], {"tokenizer": DATA / "tokenizer.json"},
@@ -219,6 +218,7 @@ GIVEN_ON_CHAT = {
     "target": "nope", "ignore_columns": ["id"], "strict": True, "delimiter": ";", "encoding": "latin-1",
     "bad_rows": "skip", "chunk_rows": 7, "splits": {"val": CHAT}, "group_column": "user", "engine": "local",
     "jobs": 2, "format_kind": "chat", "text_columns": ["t"], "label_noise": True, "sample": 50, "folds": 3,
+    "keep_columns": ["id"],
 }
 
 

@@ -92,8 +92,9 @@ def test_wage_panel_log_wage_is_regression_and_union_stays_classes() -> None:
     lwage = dataaudit.audit(DATA / "wage_panel_800.csv", target="lwage")
     union = dataaudit.audit(DATA / "wage_panel_800.csv", target="union")
     assert {c.check: c.status for c in lwage.checks}["balance.imbalance_ratio"] == "skipped"
-    assert {f.check for f in lwage.findings} <= {"target.point_mass", "target.outliers"}
-    assert [t.id for t in lwage.tables] == ["target.distribution"]
+    # the panel's men (`nr`, 8 rows each) are a group, whatever the target
+    assert {f.check for f in lwage.findings} <= {"target.point_mass", "target.outliers", "groups.repeated"}
+    assert [t.id for t in lwage.tables] == ["target.distribution", "groups.sizes"]
     assert {c.check: c.status for c in union.checks}["balance.imbalance_ratio"] == "passed"
     assert not [t for t in union.tables if t.id == "target.distribution"]
 

@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, outliers, size, source, text
+from dataaudit.checks import groups as groups_family
 from dataaudit.checks import shortcuts as shortcuts_family
 from dataaudit.checks import splits as splits_family
 from dataaudit.checks import target as target_family
@@ -31,6 +32,7 @@ FAMILIES: dict[str, ModuleType] = {
     "columns": columns,
     "outliers": outliers,
     "target": target_family,
+    "groups": groups_family,
     "splits": splits_family,
     "text": text,
     "shortcuts": shortcuts_family,

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 @target_option
 @rules_option
 @ignore_columns_option
+@click.option("--keep-column", "keep_columns", multiple=True, metavar="COLUMN",
+              help="A column kept among the features however id-like it looks (row numbers, UUIDs, a name like "
+                   "`*_id`, which are otherwise left out of duplicates and conflicts). Repeatable.")
 @report_options
 @click.option("--strict", is_flag=True, help="Warnings fail the gate too.")
 @click.option("--baseline", type=click.Path(path_type=Path), metavar="REPORT",

@@ -31,5 +31,6 @@ split_option = click.option(
 )
 group_option = click.option(
     "-g", "--group-column", metavar="COLUMN",
-    help="A column whose values (patients, users, documents) must each stay in one split; needs --split.",
+    help="A column whose values (patients, users, documents) group the rows: rows per group and groups with several "
+         "labels are reported; with --split each group must stay in one split.",
 )

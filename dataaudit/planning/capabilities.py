@@ -52,6 +52,8 @@ CAPABILITIES: dict[str, Capability] = {
     "target": Capability("--target", "it names the label column of a table", on(TABLES)),
     "rules": Capability("--rules", "it is the rule pack", on(EVERY_KIND)),
     "ignore_columns": Capability("--ignore-column", "it names columns of a table that are no features", on(TABLES)),
+    "keep_columns": Capability("--keep-column", "it keeps columns of a table among the features however id-like "
+                                                "they look", on(TABLES)),
     "strict": Capability("--strict", "it makes warnings fail the gate", on(EVERY_KIND)),
     "delimiter": Capability("--delimiter", "it splits the fields of a CSV file", on(TABLES)),
     "encoding": Capability("--encoding", "it decodes a table's text; a fine-tuning file is read as UTF-8",
@@ -60,8 +62,8 @@ CAPABILITIES: dict[str, Capability] = {
                                          "fine-tuning file is a text.format_errors finding", on(TABLES)),
     "chunk_rows": Capability("", "it sizes the chunks the data is read in", on(EVERY_KIND)),
     "splits": Capability("--split", "it adds splits of a table to compare with it", on(TABLES)),
-    "group_column": Capability("--group-column", "its values are compared across splits (give at least one more "
-                                                 "split of a table)", on([SPLITS])),
+    "group_column": Capability("--group-column", "it names the groups (patients, users) of a table's rows",
+                               on(TABLES)),
     "schema": Capability("--schema", "it validates the columns of a table", on(TABLES, [LOCAL]), _VALIDATORS_NOTE),
     "gx_suite": Capability("--gx-suite", "it validates the columns of a table", on(TABLES, [LOCAL]),
                            _VALIDATORS_NOTE),

@@ -26,6 +26,7 @@ class AuditOptions:
     target: str | None = None
     rules: str | Path | RulePack | None = "default"
     ignore_columns: tuple[str, ...] | list[str] = ()
+    keep_columns: tuple[str, ...] | list[str] = ()
     strict: bool = False
     delimiter: str | None = None
     encoding: str | None = None

@@ -17,6 +17,7 @@ from dataaudit.labelnoise import step as model_step
 from dataaudit.planning.capabilities import CAPABILITIES, SPLITS, TABLE, TEXT_FILE, Capability
 from dataaudit.planning.options import AuditOptions
 from dataaudit.profile.free_text import free_text_in_rows
+from dataaudit.profile.roles import detected_roles, repeating_ids
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.load import LoadedRules, load_rules
 from dataaudit.splits.run import name_splits
@@ -70,7 +71,8 @@ def plan_audit(options: AuditOptions) -> Plan:
     ignored = {c: "named in the rules (columns.ignore)" for c in pack.columns.ignore}
     ignored.update({c: "named with --ignore-column" for c in options.ignore_columns})
     if options.group_column is not None:
-        ignored.setdefault(options.group_column, "the group column of the splits")
+        reason = "the group column of the splits" if kind == SPLITS else "the group column"
+        ignored.setdefault(options.group_column, reason)
     model_rules = (model_step.settings(pack.checks.label_noise, options.sample, options.folds)
                    if options.label_noise else None)
     return Plan(options, loaded, kind, layout, engine, datasets, target, ignored,
@@ -132,10 +134,36 @@ def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], ki
         sample=model_step.sample_spec(model_rules) if model_rules is not None
         else shortcuts_sample(pack.checks.shortcuts) if "sample" in statistics_needed(pack, kind) else None,
         texts=text_column_accumulators(options.text_columns, target, pack.checks.text, options.tokenizer),
+        groups=() if options.group_column is None else (options.group_column,),
+        group_reasons={} if options.group_column is None else {options.group_column: "named with --group-column"},
     )
 
 
 FIRST_ROWS = 1_000
+MAX_CANDIDATE_GROUPS = 3  # candidate group columns counted in the pass, each within MAX_GROUPS groups
+
+
+def with_roles(plan: Plan, reference: Source) -> Plan:
+    """The plan with the reference's id-like columns (and any other role a detector of
+    `dataaudit.profile.roles` finds) left out of the duplicate and conflict judgement, each with
+    its reason, unless kept (`keep_columns`). As for free text, the pass must know its features
+    before it starts, so they are judged on the first rows of the batch the pass reads first.
+    Without a named group column, the id-like columns whose values repeat there are the
+    candidate groups the pass counts."""
+    if plan.spec is None:
+        return plan
+    options = plan.options
+    skip = {plan.target, *plan.ignored, *options.keep_columns, *options.text_columns}
+    found = detected_roles(reference.first_rows(FIRST_ROWS), skip, plan.spec.folded_tokens)
+    if not found:
+        return plan
+    ignored = {**plan.ignored, **{name: what.reason for name, what in found.items()}}
+    spec = replace(plan.spec, ignored=tuple(ignored), ignore_reasons=ignored)
+    if options.group_column is None:
+        candidates = repeating_ids(found)[:MAX_CANDIDATE_GROUPS]
+        spec = replace(spec, groups=tuple(candidates), group_reasons={
+            name: "a candidate: id-like, its values repeat" for name in candidates})
+    return replace(plan, ignored=ignored, spec=spec)
 
 
 def with_free_text(plan: Plan, reference: Source) -> Plan:
@@ -169,6 +197,8 @@ def require_columns(plan: Plan, sources: dict[str, Source]) -> None:
             source.require(plan.options.group_column, "group column")
     for column in plan.options.text_columns:
         reference.require(column, "text column")
+    for column in plan.options.keep_columns:
+        reference.require(column, "kept column")
     if plan.target in plan.ignored:
         raise InputError(f"{reference.name}: column {plan.target!r} is both the target and ignored")
 

@@ -40,6 +40,7 @@ def extract(partial: PartialProfile, source: dict | None = None) -> Profile:
         sample=None if partial.sample is None else extract_sample(
             partial.sample, [c for c in partial.columns if spec.role(c) != "ignored"]),
         text=[texts.extract() for texts in partial.texts],
+        groups=[g.extract(spec.group_reasons.get(g.column, "a group column")) for g in partial.groups],
     )
 
 

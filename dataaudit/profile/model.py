@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from dataaudit.profile.runs import Run
 
 if TYPE_CHECKING:
+    from dataaudit.profile.groups import GroupProfile
     from dataaudit.profile.label_quality import LabelQuality, TargetResiduals
     from dataaudit.profile.sample import RowSample
     from dataaudit.profile.shortcuts import Shortcuts
@@ -140,6 +141,8 @@ class Profile:
     shortcuts: Shortcuts | None = None  # single columns and text tokens against the label, before the checks
     #: rows the reader set aside (`bad_rows="skip"`), as the report lists them: known only after the pass
     problems: list[dict[str, Any]] = field(default_factory=list)
+    #: rows per value of the group columns (`--group-column`, or id-like columns that repeat)
+    groups: list[GroupProfile] = field(default_factory=list)
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)

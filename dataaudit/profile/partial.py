@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.profile.column import ColumnPartial
+from dataaudit.profile.groups import GroupsPartial
 from dataaudit.profile.rows import RowsPartial, combine
 from dataaudit.profile.sample import SamplePartial
 from dataaudit.profile.spec import ProfileSpec, TextColumnAccumulator
@@ -29,6 +30,7 @@ class PartialProfile:
     n_rows: int = 0
     sample: SamplePartial | None = None
     texts: list[TextColumnAccumulator] = field(default_factory=list)
+    groups: list[GroupsPartial] = field(default_factory=list)
 
     @classmethod
     def create(cls, spec: ProfileSpec, column_names: list[str]) -> PartialProfile:
@@ -39,8 +41,9 @@ class PartialProfile:
             for name in column_names
         }
         sample = SamplePartial(spec.sample) if spec.sample is not None and spec.target in columns else None
+        groups = [GroupsPartial(name) for name in spec.groups if name in columns]
         return cls(spec, columns, RowsPartial(examples=spec.examples), sample=sample,
-                   texts=[make() for make in spec.texts])
+                   texts=[make() for make in spec.texts], groups=groups)
 
     def add(self, batch: pa.RecordBatch, offset: int) -> dict[str, np.ndarray]:
         """Profile one chunk whose first row is row `offset` of the dataset; return each
@@ -50,8 +53,11 @@ class PartialProfile:
         outcomes = self._add_columns(batch, offset)
         hashes: dict[str, np.ndarray] = {}
         missing = np.zeros(n, dtype=np.int64)
+        labelled = np.zeros(n, dtype=bool)
+        absent: dict[str, np.ndarray] = {}
         for name, (column_hashes, is_missing) in zip(names, outcomes, strict=True):
             hashes[name] = column_hashes
+            absent[name] = is_missing
             if self.spec.role(name) == "feature":
                 missing += is_missing
             elif self.spec.role(name) == "target":
@@ -66,6 +72,8 @@ class PartialProfile:
             self.sample.add(batch.select(kept), offset, label, labelled)
         for texts in self.texts:
             texts.add(batch, offset)
+        for groups in self.groups:
+            groups.add(hashes[groups.column], ~absent[groups.column], label, labelled, offset)
         self.n_rows += n
         return hashes
 
@@ -86,4 +94,5 @@ class PartialProfile:
             n_rows=self.n_rows + other.n_rows,
             sample=None if self.sample is None else self.sample.merged(other.sample),
             texts=[mine.merged(theirs) for mine, theirs in zip(self.texts, other.texts, strict=True)],
+            groups=[mine.merged(theirs) for mine, theirs in zip(self.groups, other.groups, strict=True)],
         )

@@ -52,6 +52,9 @@ class ProfileSpec:
     sample: SampleSpec | None = None  # rows kept for model-based label checks; None: none kept
     # one maker per text column (`--text-column`), each picklable for worker processes
     texts: tuple[Callable[[], TextColumnAccumulator], ...] = field(default=(), compare=False, hash=False)
+    # columns whose rows are counted per value (`dataaudit.profile.groups`), each with why it is judged
+    groups: tuple[str, ...] = ()
+    group_reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def role(self, column: str) -> str:
         if column == self.target:

@@ -1,0 +1,192 @@
+"""Id-like columns are found on the first rows and left out of duplicate and conflict judgement,
+the report says which and why, --keep-column keeps one a feature and --ignore-column still adds.
+Real files: health-news tweets (a unique `source_id`), the wage panel (`nr`, a man's id repeated
+over 8 years), ParlSpeech (`parlspeech_row`), mroz, and the clean controls."""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dataaudit
+from dataaudit.profile.id_columns import id_like_columns, id_shape
+from tests.cli_helpers import invoke, run
+from tests.conftest import DATA
+
+TWEETS = DATA / "healthtweets_1200.csv"
+WAGES = DATA / "wage_panel.csv"
+SPEAKERS = DATA / "parlspeech_speakers.csv"
+CONTROLS = [("breast_cancer.csv", "target"), ("iris.csv", "target"), ("penguins.csv", "species"),
+            ("cars.csv", "Origin"), ("mroz.csv", "hours")]
+
+
+def _json(args: list[object], code: int) -> dict:
+    out, _ = run(["audit", *args, "--format", "json"], code)
+    return json.loads(out)
+
+
+def _statuses(report: dict) -> dict[str, str]:
+    return {c["check"]: c["status"] for c in report["checks"]}
+
+
+def _ignored(report: dict) -> dict[str, str]:
+    return {i["column"]: i["reason"] for i in report["dataset"]["ignored"]}
+
+
+# --- the rule ------------------------------------------------------------------------------------
+
+ROWS = 200
+rng = random.Random(7)
+IDS = [
+    ("ref", [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(ROWS)], "id-like: UUIDs"),
+    ("checksum", [f"{rng.getrandbits(160):040x}" for _ in range(ROWS)], "id-like: hex digests"),
+    ("image", [f"scans/{i:05d}.png" for i in range(ROWS)], "id-like: file names"),
+    ("position", [str(i) for i in rng.sample(range(1000, 1000 + ROWS), ROWS)], "id-like: 200 distinct sequential"),
+    ("patient_id", [f"P-{rng.randrange(184):04d}" for _ in range(ROWS)], "id-like: named like an id"),
+    ("userId", [str(rng.randrange(10**9)) for _ in range(ROWS)], "id-like: named like an id"),
+    ("nr", [str(i // 8) for i in range(ROWS)], "id-like: named like an id, 25 distinct integers"),
+]
+NO_IDS = [
+    ("price", [str(rng.randrange(10**6)) for _ in range(ROWS)]),   # unique, not a run, no id's name
+    ("weight", [f"{rng.random() * 100:.4f}" for _ in range(ROWS)]),
+    ("party.facts.id", [rng.choice(["1567", "1569", "1573", "1590"]) for _ in range(ROWS)]),   # a category
+    ("key", [str(rng.randrange(12)) for _ in range(ROWS)]),     # a song's musical key, 0-11 (Spotify's tracks)
+    ("Name", [f"{rng.choice(['ford', 'chevrolet', 'amc'])} model {rng.randrange(150)}" for _ in range(ROWS)]),
+    ("speaker_id", [f"{rng.choice(['Ann', 'Bob'])} {rng.randrange(300)}" for _ in range(ROWS)]),   # blanks: values
+]
+
+
+@pytest.mark.parametrize(("name", "values", "reason"), IDS, ids=[c[0] for c in IDS])
+def test_an_id_is_told_by_its_shape_or_by_its_name_and_shape(name: str, values: list[str], reason: str) -> None:
+    found = id_shape(name, values, ROWS)
+    assert found is not None and found.startswith(reason), found
+
+
+@pytest.mark.parametrize(("name", "values"), NO_IDS, ids=[c[0] for c in NO_IDS])
+def test_a_unique_measurement_a_named_category_and_a_repeated_name_are_no_ids(name: str, values: list[str]) -> None:
+    assert id_shape(name, values, ROWS) is None
+
+
+def test_a_92_percent_unique_patient_id_is_an_id_too() -> None:
+    values = [f"P{i:05d}" for i in range(920)] + [f"P{i:05d}" for i in range(80)]
+    assert len(set(values)) / len(values) == 0.92
+    found = id_shape("patient_id", values, 1000)
+    assert found == "id-like: named like an id, 920 distinct codes in the first 1,000 rows"
+    assert id_shape("patient", values, 1000) is None   # the same codes unnamed: shape alone does not tell
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=st.integers(-10**12, 10**12), n=st.integers(20, 300), seed=st.integers(0, 2**32 - 1),
+       gap=st.booleans())
+def test_a_run_of_integers_is_an_id_in_any_order_and_a_gap_breaks_it(start: int, n: int, seed: int, gap: bool) -> None:
+    numbers = list(range(start, start + n + gap))
+    if gap:
+        numbers.pop(n // 2)
+    random.Random(seed).shuffle(numbers)
+    found = id_shape("value", [str(x) for x in numbers], n)
+    assert (found is not None) is not gap
+
+
+def test_the_first_rows_name_the_columns_and_whether_their_values_repeat() -> None:
+    rows = pa.table({"nr": [i // 4 for i in range(100)], "row": [str(i) for i in range(100)],
+                     "label": ["a", "b"] * 50, "skipped_id": [str(i) for i in range(100)]})
+    found = id_like_columns(rows, skip={"label", "skipped_id"})
+    assert list(found) == ["nr", "row"]
+    assert found["nr"].repeats and not found["row"].repeats
+
+
+def test_missing_tokens_do_not_count_as_values() -> None:
+    numbers = iter(range(90))
+    rows = pa.table({"position": ["NA" if i % 10 == 3 else str(next(numbers)) for i in range(100)]})
+    assert id_like_columns(rows, skip=(), missing={"na"})["position"].reason.startswith(
+        "id-like: 90 distinct sequential integers")
+    assert not id_like_columns(rows, skip=())
+
+
+# --- real files ----------------------------------------------------------------------------------
+
+
+def test_a_unique_source_id_hid_the_repeated_tweets() -> None:
+    report = _json([TWEETS, "-t", "agency"], 0)
+    assert _ignored(report) == {"source_id": "id-like: named like an id, 1,000 distinct codes in the first 1,000 rows"}
+    assert report["dataset"]["duplicates"]["feature_rows"] == 6
+    repeated = [f for f in report["findings"] if f["check"] == "duplicates.features"]
+    assert [f["severity"] for f in repeated] == ["warn"]
+    assert "differing only in 'source_id'" in repeated[0]["message"]
+
+    kept = _json([TWEETS, "-t", "agency", "--keep-column", "source_id"], 0)
+    assert _ignored(kept) == {}
+    assert "source_id" in kept["dataset"]["features"]
+    assert _statuses(kept)["duplicates.features"] == "skipped"
+    assert kept["dataset"]["duplicates"]["feature_rows"] == 0
+
+
+def test_the_console_names_the_id_and_why() -> None:
+    out, _ = invoke(["audit", TWEETS, "-t", "agency"], 0)
+    assert "Ignored: source_id (id-like: named like an id, 1,000 distinct codes in the first 1,000 rows)" in out
+
+
+def test_ignore_column_still_adds_to_the_ids_found() -> None:
+    report = dataaudit.audit(TWEETS, target="agency", ignore_columns=["text"], auto_text=False)
+    assert [(i.column, i.reason) for i in report.dataset.ignored] == [
+        ("text", "named with --ignore-column"),
+        ("source_id", "id-like: named like an id, 1,000 distinct codes in the first 1,000 rows")]
+    assert report.dataset.features == []
+
+
+def test_the_wage_panel_man_id_hid_a_conflicting_pair() -> None:
+    report = _json([WAGES, "-t", "union"], 0)
+    assert _ignored(report) == {"nr": "id-like: named like an id, 125 distinct integers in the first 1,000 rows"}
+    duplicates = report["dataset"]["duplicates"]
+    assert (duplicates["conflict_groups"], duplicates["conflict_rows"]) == (1, 2)
+    kept = dataaudit.audit(WAGES, target="union", keep_columns=["nr"])
+    assert kept.dataset.duplicates.conflict_groups == 0
+    assert "nr" in kept.dataset.features
+
+
+def test_parlspeech_row_numbers_are_ids_and_its_speakers_and_party_codes_are_not() -> None:
+    report = dataaudit.audit(SPEAKERS, target="party")
+    assert [i.column for i in report.dataset.ignored] == ["parlspeech_row"]
+    assert {"speaker", "party.facts.id", "speechnumber"} <= set(report.dataset.features)
+    assert not [f for f in report.findings if f.check == "columns.unique"]
+
+
+@pytest.mark.parametrize(("name", "target"), CONTROLS, ids=[c[0] for c in CONTROLS])
+def test_the_controls_have_no_id_and_keep_their_findings(name: str, target: str) -> None:
+    report = dataaudit.audit(DATA / name, target=target)
+    assert report.dataset.ignored == []
+    assert "groups.repeated" not in {f.check for f in report.findings}
+
+
+def test_cars_repeated_model_names_stay_a_feature_of_the_duplicate_judgement() -> None:
+    report = dataaudit.audit(DATA / "cars.csv", target="Origin")
+    assert "Name" in report.dataset.features
+    assert report.dataset.duplicates.exact_rows == 0 and report.dataset.duplicates.conflict_groups == 0
+    without_name = dataaudit.audit(DATA / "cars.csv", target="Origin", ignore_columns=["Name"])
+    assert without_name.dataset.duplicates.feature_rows == report.dataset.duplicates.feature_rows == 0
+
+
+def test_iris_keeps_its_one_duplicate() -> None:
+    assert dataaudit.audit(DATA / "iris.csv", target="target").dataset.duplicates.exact_rows == 1
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["in-process", "installed"])
+def test_an_unknown_kept_column_is_one_line(runner, tmp_path: Path) -> None:
+    _, err = runner(["audit", WAGES, "-t", "union", "--keep-column", "nro"], 2)
+    assert err == f"dataaudit: error: {WAGES}: kept column 'nro' not found (did you mean 'nr'?); columns are: " \
+                  "nr, year, black, exper, hisp, hours, married, educ, union, lwage, expersq, occupation\n"
+
+
+def test_a_cleaned_panel_keeps_the_ids_as_written_and_takes_the_hidden_conflict(tmp_path: Path) -> None:
+    result = dataaudit.clean(WAGES, target="union")
+    assert result.manifest["rows"]["quarantined"] == 2
+    assert set(result.quarantine["_reason"]) == {"label_conflict"}
+    assert sorted(result.data["nr"].astype(str).unique()) == sorted({line.split(",")[0] for line in
+                                                                    WAGES.read_text().splitlines()[1:]})
