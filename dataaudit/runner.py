@@ -17,7 +17,7 @@ from dataaudit.integrations.observe import collect, observed, validators
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.digest import file_sha256
 from dataaudit.labelnoise import step as model_step
-from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns, with_free_text
+from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns, with_free_text, with_time_column
 from dataaudit.planning.capabilities import TEXT_FILE
 from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
@@ -25,6 +25,8 @@ from dataaudit.report.feature_rows import quote_conflicting_rows
 from dataaudit.report.model import CheckStatus, Finding, Report, ReportTable, created_now
 from dataaudit.rules.model import RulePack
 from dataaudit.splits import run as split_run
+from dataaudit.splits.period_report import period_tables
+from dataaudit.splits.periods import with_period_drift
 from dataaudit.text.tables import text_tables
 from dataaudit.version import __version__
 
@@ -60,6 +62,8 @@ def audit(
     label_noise: bool = False,
     sample: int | None = None,
     folds: int | None = None,
+    time_column: str | None = None,
+    period: str | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
@@ -90,13 +94,17 @@ def audit(
 
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
     rule pack's) with `folds`-fold cross-validation.
+
+    `time_column` names the column that dates a table's rows (else a date, timestamp or year
+    column is found in the first rows); the file is compared with itself period by period,
+    `period` ("year", "quarter", "month") or periods chosen from the span.
     """
     plan = plan_audit(AuditOptions(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
         bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, group_column=group_column, schema=schema,
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
-        label_noise=label_noise, sample=sample, folds=folds,
+        label_noise=label_noise, sample=sample, folds=folds, time_column=time_column, period=period,
     ))
     runner = get_engine(engine, data, jobs=jobs)
     if plan.kind == TEXT_FILE:
@@ -110,7 +118,8 @@ def audit(
     on_disk = bool(path) and Path(path).is_file()
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
         digest = hasher.submit(file_sha256, Path(path)) if on_disk else None
-        plan = with_free_text(plan, reference)  # judged on the first rows, which the pass then reads
+        # judged on the first rows, which the pass then reads
+        plan = with_time_column(with_free_text(plan, reference), reference)
         profile, cards, tables = profile_tables(plan, runner, {**sources, next(iter(sources)): watched})
         sha256 = None if digest is None else digest.result()
     profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
@@ -145,7 +154,8 @@ def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]
     comparison's tables."""
     assert plan.spec is not None
     if len(sources) == 1:
-        return runner.profile(next(iter(sources.values())), plan.spec), None, []
+        profile = with_period_drift(runner.profile(next(iter(sources.values())), plan.spec))
+        return profile, None, period_tables(profile.periods, plan.pack.checks.time)
     from dataaudit.splits.report import split_cards, split_tables
 
     profile, per_split = split_run.profile_splits(sources, plan.spec, plan.options.group_column, runner)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, outliers, size, source, text
 from dataaudit.checks import splits as splits_family
 from dataaudit.checks import target as target_family
+from dataaudit.checks import time_drift as time_family
 from dataaudit.checks.base import Results
 from dataaudit.checks.registry import KINDS, TABLE, Check, registry
 from dataaudit.report.model import CheckStatus, Finding
@@ -31,6 +32,7 @@ FAMILIES: dict[str, ModuleType] = {
     "outliers": outliers,
     "target": target_family,
     "splits": splits_family,
+    "time": time_family,
     "text": text,
     "label_noise": label_noise,
 }

@@ -82,6 +82,9 @@ CAPABILITIES: dict[str, Capability] = {
     "sample": Capability("--sample", "it sizes the label model's sample", on(TABLES), needs="label_noise"),
     "folds": Capability("--folds", "it sets the label model's cross-validation folds", on(TABLES),
                         needs="label_noise"),
+    "time_column": Capability("--time-column", "it names the time column of one table, read period by period",
+                              on([TABLE])),
+    "period": Capability("--period", "it sets the periods of one table's time column", on([TABLE])),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])

@@ -44,6 +44,8 @@ class AuditOptions:
     label_noise: bool = False
     sample: int | None = None
     folds: int | None = None
+    time_column: str | None = None
+    period: str | None = None
 
     def given(self) -> list[str]:
         """The options the caller asked for, in signature order (`data` is the input, no option).

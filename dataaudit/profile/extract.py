@@ -7,10 +7,12 @@ import math
 import pyarrow as pa
 
 from dataaudit.profile import values as v
+from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.duplicates import find_duplicates_by_part
 from dataaudit.profile.model import ColumnProfile, LabelProfile, NumericSummary, Profile
 from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.periods import extract_periods
 from dataaudit.profile.sample import extract_sample
 from dataaudit.profile.sketches import hll_estimate
 from dataaudit.profile.spec import ProfileSpec
@@ -40,6 +42,9 @@ def extract(partial: PartialProfile, source: dict | None = None) -> Profile:
         sample=None if partial.sample is None else extract_sample(
             partial.sample, [c for c in partial.columns if spec.role(c) != "ignored"]),
         text=[texts.extract() for texts in partial.texts],
+        periods=None if partial.periods is None else extract_periods(
+            partial.periods, _class_names(label, label_hash_to_key),
+            {c.name for c in columns if c.type in ("integer", "float")}),
     )
 
 
@@ -108,6 +113,13 @@ def _label(col: ColumnPartial, spec: ProfileSpec) -> tuple[LabelProfile, dict[in
     for raw, n in counts.items():
         folded.setdefault(v.fold_label(raw), {})[raw] = n
     return LabelProfile(col.name, counts, folded, missing, missing_rows, tracked=True), label_keys(list(counts), spec)
+
+
+def _class_names(label: LabelProfile | None, keys: dict[int, str]) -> dict[int, str]:
+    """The map from a label's value hash to its class, named by its most frequent spelling."""
+    if label is None:
+        return {}
+    return {h: canonical_spelling(label.folded[key], None) for h, key in keys.items()}
 
 
 def label_keys(labels: list[str], spec: ProfileSpec) -> dict[int, str]:

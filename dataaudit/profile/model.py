@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dataaudit.profile.label_quality import LabelQuality
+    from dataaudit.profile.periods import PeriodProfile
     from dataaudit.profile.sample import RowSample
     from dataaudit.profile.text import TextProfile
 
@@ -121,6 +122,8 @@ class Profile:
     label_quality: LabelQuality | None = None  # model-based label findings, computed before the checks
     #: rows the reader set aside (`bad_rows="skip"`), as the report lists them: known only after the pass
     problems: list[dict[str, Any]] = field(default_factory=list)
+    #: the file read period by period of its time column, when it has one
+    periods: PeriodProfile | None = None
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)

@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.profile.column import ColumnPartial
+from dataaudit.profile.periods import PeriodsPartial
 from dataaudit.profile.rows import RowsPartial, combine
 from dataaudit.profile.sample import SamplePartial
 from dataaudit.profile.spec import ProfileSpec, TextColumnAccumulator
@@ -29,6 +30,7 @@ class PartialProfile:
     n_rows: int = 0
     sample: SamplePartial | None = None
     texts: list[TextColumnAccumulator] = field(default_factory=list)
+    periods: PeriodsPartial | None = None
 
     @classmethod
     def create(cls, spec: ProfileSpec, column_names: list[str]) -> PartialProfile:
@@ -42,8 +44,11 @@ class PartialProfile:
             for name in column_names
         }
         sample = SamplePartial(spec.sample) if spec.sample is not None and spec.target in columns else None
+        periods = None if spec.time is None else PeriodsPartial(
+            spec.time, tuple(c for c in column_names if spec.role(c) == "feature" and c != spec.time.column.name),
+            spec.target)
         return cls(spec, columns, RowsPartial(examples=spec.examples), sample=sample,
-                   texts=[make() for make in spec.texts])
+                   texts=[make() for make in spec.texts], periods=periods)
 
     def add(self, batch: pa.RecordBatch, offset: int) -> dict[str, np.ndarray]:
         """Profile one chunk whose first row is row `offset` of the dataset; return each
@@ -69,6 +74,8 @@ class PartialProfile:
             self.sample.add(batch.select(kept), offset, label, labelled)
         for texts in self.texts:
             texts.add(batch, offset)
+        if self.periods is not None:
+            self.periods.add(batch, hashes)
         self.n_rows += n
         return hashes
 
@@ -89,4 +96,5 @@ class PartialProfile:
             n_rows=self.n_rows + other.n_rows,
             sample=None if self.sample is None else self.sample.merged(other.sample),
             texts=[mine.merged(theirs) for mine, theirs in zip(self.texts, other.texts, strict=True)],
+            periods=None if self.periods is None or other.periods is None else self.periods.merged(other.periods),
         )

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
 from dataaudit.profile.sample import SampleSpec
 from dataaudit.profile.text import TextProfile
+
+if TYPE_CHECKING:
+    from dataaudit.profile.time_like import TimeSpec
 
 DEFAULT_MISSING_TOKENS = ("", "?", "NA", "N/A", "null", "None", "nan")
 
@@ -52,6 +55,7 @@ class ProfileSpec:
     sample: SampleSpec | None = None  # rows kept for model-based label checks; None: none kept
     # one maker per text column (`--text-column`), each picklable for worker processes
     texts: tuple[Callable[[], TextColumnAccumulator], ...] = field(default=(), compare=False, hash=False)
+    time: TimeSpec | None = None  # the time column whose periods are counted; None: none
 
     def role(self, column: str) -> str:
         if column == self.target:
