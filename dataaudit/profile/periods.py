@@ -70,7 +70,7 @@ class PeriodsPartial:
         dated = np.flatnonzero(month >= 0)
         self.undated += len(month) - len(dated)
         month = month[dated]
-        self.rows.update(dict(zip(*np.unique(month, return_counts=True), strict=True)))
+        self.rows.update(dict(zip(*(a.tolist() for a in np.unique(month, return_counts=True)), strict=True)))
         if self.target in hashes:
             self.labels.update(_pair_counts(month, hashes[self.target][dated]))
         for column in self.features:
