@@ -9,9 +9,13 @@ whatever the chunking, the order of the chunks or the number of workers.
 
 Per month the pass keeps: the rows; the rows per label (by value hash); for every feature
 column with at most `TimeSpec.max_values` distinct values (over the whole file), the rows per
-value; and for every numeric feature column a KLL quantile sketch of its numbers (see
-`dataaudit.profile.quantiles` for its precision). Months are those of 1800 to 2100, so at most
-3,612 are kept, whatever the file's size; at most `MAX_PERIODS` periods are reported.
+value; and for every numeric feature column the rows per logarithmic bucket of its numbers
+(`numeric_buckets`: every number within 2% of its bucket's value, as DDSketch keeps them). A
+quantile sketch such as KLL would be smaller, but it compacts at random, and periods compared
+by it would differ from one run to the next; bucket counts sum exactly and give the same
+percentiles every time. Months are those of 1800 to 2100, so at most 3,612 are kept, whatever
+the file's size; a numeric column whose (month, bucket) cells pass `MAX_BUCKET_CELLS` is no
+longer followed (and named in the report); at most `MAX_PERIODS` periods are reported.
 
 The period is a month, a quarter, a year, or 2, 5, 10 or 25 years: with `TimeSpec.period` the one
 asked for (widened when it would give more than `MAX_PERIODS` periods), else the shortest whose
@@ -23,19 +27,27 @@ left out.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dataaudit.profile.quantiles import QuantileSketch
+from dataaudit.profile.quantiles import GRID
 from dataaudit.profile.time_like import YEARS, TimeSpec, months
 
 MAX_PERIODS = 60
+#: Distinct (month, bucket) cells a numeric column may fill before it is no longer followed.
+MAX_BUCKET_CELLS = 100_000
+#: Each bucket holds the numbers within 2% of its value: buckets are powers of GAMMA.
+ACCURACY = 0.02
+GAMMA = (1 + ACCURACY) / (1 - ACCURACY)
+#: Numbers closer to 0 than this fall in bucket 0, the bucket of zero.
+TINY = 1e-9
+_BIAS = math.ceil(-math.log(TINY) / math.log(GAMMA)) + 1
 #: Period sizes in months, shortest first, as the report names them.
 SIZES: dict[str, int] = {"month": 1, "quarter": 3, "year": 12, "2 years": 24, "5 years": 60, "10 years": 120,
                          "25 years": 300}
@@ -56,13 +68,13 @@ class PeriodsPartial:
     labels: Counter = field(default_factory=Counter)  # (month, label hash) -> rows
     values: dict[str, Counter | None] = field(default_factory=dict)  # column -> (month, value hash) -> rows
     names: dict[str, dict[int, str]] = field(default_factory=dict)  # column -> value hash -> value as written
-    numbers: dict[str, dict[int, QuantileSketch]] = field(default_factory=dict)  # column -> month -> sketch
+    numbers: dict[str, Counter | None] = field(default_factory=dict)  # column -> (month, bucket) -> rows
 
     def __post_init__(self) -> None:
         for column in self.features:
             self.values.setdefault(column, Counter())
             self.names.setdefault(column, {})
-            self.numbers.setdefault(column, {})
+            self.numbers.setdefault(column, Counter())
 
     def add(self, batch: pa.RecordBatch, hashes: dict[str, np.ndarray]) -> None:
         """Count one chunk, given each column's per-row value hashes from the profile's pass."""
@@ -93,20 +105,15 @@ class PeriodsPartial:
         counts.update(_pair_counts(month, hashes))
 
     def _add_numbers(self, column: str, array: pa.Array, month: np.ndarray, dated: np.ndarray) -> None:
+        counts = self.numbers[column]
         numbers = _numbers(array)
-        if numbers is None:
+        if counts is None or numbers is None:
             return
         numbers = numbers[dated]
         valid = ~np.isnan(numbers)
-        if not valid.any():
-            return
-        month, numbers = month[valid], numbers[valid]
-        order = np.argsort(month, kind="stable")
-        month, numbers = month[order], numbers[order]
-        starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])
-        sketches = self.numbers[column]
-        for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), month.size], strict=True):
-            sketches.setdefault(int(month[start]), QuantileSketch()).update(numbers[start:stop])
+        counts.update(_pair_counts(month[valid], numeric_buckets(numbers[valid])))
+        if len(counts) > MAX_BUCKET_CELLS:
+            self.numbers[column] = None
 
     def merged(self, other: PeriodsPartial) -> PeriodsPartial:
         values: dict[str, Counter | None] = {}
@@ -116,9 +123,11 @@ class PeriodsPartial:
             both = {**other.names[column], **self.names[column]}
             too_many = mine is None or theirs is None or len(both) > self.spec.max_values
             values[column], names[column] = (None, {}) if too_many else (mine + theirs, both)
-        numbers = {column: {month: _merged_sketch(self.numbers[column].get(month), other.numbers[column].get(month))
-                            for month in sorted(self.numbers[column].keys() | other.numbers[column].keys())}
-                   for column in self.features}
+        numbers: dict[str, Counter | None] = {}
+        for column in self.features:
+            mine_numbers, their_numbers = self.numbers[column], other.numbers[column]
+            summed = None if mine_numbers is None or their_numbers is None else mine_numbers + their_numbers
+            numbers[column] = summed if summed is None or len(summed) <= MAX_BUCKET_CELLS else None
         return PeriodsPartial(self.spec, self.features, self.target, self.rows + other.rows,
                               self.undated + other.undated, self.labels + other.labels, values, names, numbers)
 
@@ -148,19 +157,35 @@ def _numbers(array: pa.Array) -> np.ndarray | None:
     return None
 
 
-def _merged_sketch(a: QuantileSketch | None, b: QuantileSketch | None) -> QuantileSketch:
-    if a is None or b is None:
-        out = a or b
-        assert out is not None
-        return out
-    return a.merged(b)
+def numeric_buckets(numbers: np.ndarray) -> np.ndarray:
+    """Each number's logarithmic bucket: 0 for zero, k > 0 for a positive number in
+    (GAMMA^(k - BIAS - 1), GAMMA^(k - BIAS)], -k for its negative; buckets sort as their numbers do."""
+    size = np.abs(numbers)
+    index = np.ceil(np.log(np.maximum(size, TINY)) / math.log(GAMMA)) + _BIAS
+    return (np.sign(numbers) * np.where(size < TINY, 0, index)).astype(np.int64)
+
+
+def bucket_values(buckets: np.ndarray) -> np.ndarray:
+    """The value each bucket stands for, within `ACCURACY` of every number in it."""
+    size = 2 * GAMMA ** (np.abs(buckets) - _BIAS) / (1 + GAMMA)
+    return np.where(buckets == 0, 0.0, np.sign(buckets) * size)
+
+
+def bucket_percentiles(counts: dict[int, int]) -> list[float]:
+    """The values at ranks 0, 0.01, ..., 1 of the numbers counted per bucket (the smallest whose
+    rank reaches each point, as `QuantileSketch.percentiles` reads them)."""
+    buckets = np.array(sorted(counts), dtype=np.int64)
+    cumulative = np.cumsum([counts[b] for b in buckets.tolist()])
+    at = np.searchsorted(cumulative, np.maximum(GRID * cumulative[-1], 1), side="left")
+    return [float(x) for x in bucket_values(buckets[np.minimum(at, buckets.size - 1)])]
 
 
 # --------------------------------------------------------------------------- extract
 @dataclass(frozen=True)
 class Period:
     """One period: its name, first day, rows, rows per class and per value of each counted
-    column, and per numeric column its count and percentiles, and those of all other periods."""
+    column, and per numeric column its count and percentiles, and those of all other periods
+    (read off the bucket counts: within 2% of the numbers' own)."""
 
     name: str
     start: str
@@ -199,8 +224,10 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
     spec = partial.spec
     dated = sum(partial.rows.values())
     size, note, skipped = choose_period(partial.rows, spec)
-    not_compared = {c: f"more than {spec.max_values} distinct values and not numbers"
-                    for c in partial.features if partial.values[c] is None and c not in numeric}
+    not_compared = {c: f"more than {spec.max_values} distinct values and not numbers" if c not in numeric else
+                    f"numbers too spread over time to follow (more than {MAX_BUCKET_CELLS:,} month and bucket cells)"
+                    for c in partial.features if partial.values[c] is None
+                    and (c not in numeric or partial.numbers[c] is None)}
     profile = PeriodProfile(spec.column.name, spec.column.reason, size, note, dated, partial.undated, [], not_compared,
                             skipped)
     if size is None:
@@ -210,21 +237,22 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
     classes = _grouped(partial.labels, start_of, class_of)
     categories = {c: _grouped(counts, start_of, partial.names[c]) for c, counts in partial.values.items()
                   if counts is not None}
-    sketches = {c: _period_sketches(partial.numbers[c], start_of, starts) for c in partial.features
-                if c in numeric and c not in categories}
-    rests = {c: _rests(s) for c, s in sketches.items()}
+    histograms = {c: _grouped_buckets(counts, start_of) for c in partial.features
+                  if c in numeric and c not in categories and (counts := partial.numbers[c]) is not None}
+    totals = {c: sum(h.values(), Counter()) for c, h in histograms.items()}
     periods = []
-    for i, start in enumerate(starts):
-        own = {c: s[i] for c, s in sketches.items() if s[i] is not None}
-        rest = {c: r[i] for c, r in rests.items() if r[i] is not None}
+    for start in starts:
+        own = {c: h[start] for c, h in histograms.items() if start in h}
+        rest = {c: r for c, h in histograms.items() if (r := totals[c] - h.get(start, Counter()))}
         periods.append(Period(
             name=period_name(start, size), start=f"{start // 12:04d}-{start % 12 + 1:02d}-01",
             rows=sum(n for month, n in partial.rows.items() if start_of[month] == start),
             classes=classes.get(start, {}),
             categories={c: counts.get(start, {}) for c, counts in categories.items()},
-            numbers={c: s.n for c, s in own.items()}, percentiles={c: s.percentiles() for c, s in own.items()},
-            rest_numbers={c: s.n for c, s in rest.items()},
-            rest_percentiles={c: s.percentiles() for c, s in rest.items()},
+            numbers={c: sum(h.values()) for c, h in own.items()},
+            percentiles={c: bucket_percentiles(h) for c, h in own.items()},
+            rest_numbers={c: sum(h.values()) for c, h in rest.items()},
+            rest_percentiles={c: bucket_percentiles(h) for c, h in rest.items()},
         ))
     return PeriodProfile(spec.column.name, spec.column.reason, size, note, dated, partial.undated, periods,
                          not_compared)
@@ -281,26 +309,9 @@ def _grouped(counts: Counter, start_of: dict[int, int], name_of: dict[int, str])
     return {start: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for start, c in out.items()}
 
 
-def _period_sketches(by_month: dict[int, QuantileSketch], start_of: dict[int, int],
-                     starts: list[int]) -> list[QuantileSketch | None]:
-    merged: dict[int, QuantileSketch] = {}
-    for month in sorted(by_month):
-        start = start_of[month]
-        merged[start] = _merged_sketch(merged.get(start), by_month[month])
-    return [merged.get(start) for start in starts]
-
-
-def _rests(sketches: list[QuantileSketch | None]) -> list[QuantileSketch | None]:
-    """For each period, the sketch of all the others: prefix and suffix merges, so the cost grows
-    with the number of periods, not with its square."""
-
-    def joined(a: QuantileSketch | None, b: QuantileSketch | None) -> QuantileSketch | None:
-        return None if a is None and b is None else _merged_sketch(a, b)
-
-    prefix: list[QuantileSketch | None] = [None]
-    for s in sketches[:-1]:
-        prefix.append(joined(prefix[-1], s))
-    suffix: list[QuantileSketch | None] = [None]
-    for s in reversed(sketches[1:]):
-        suffix.append(joined(suffix[-1], s))
-    return [reduce(joined, (before, after), None) for before, after in zip(prefix, reversed(suffix), strict=True)]
+def _grouped_buckets(counts: Counter, start_of: dict[int, int]) -> dict[int, Counter]:
+    """Per period start, the rows per bucket."""
+    out: dict[int, Counter] = {}
+    for (month, bucket), n in counts.items():
+        out.setdefault(start_of[month], Counter())[bucket] += n
+    return out
