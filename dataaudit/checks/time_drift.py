@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from dataaudit.checks.base import Results, pct
+from dataaudit.checks.base import Results
 from dataaudit.checks.registry import CLASSES, TABLE, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, Section
 from dataaudit.profile.model import Profile
@@ -120,14 +120,17 @@ def _measured(d: Drift) -> str:
 
 
 def _course(periods: PeriodProfile, d: Drift) -> str:
-    """For a counted column, the share of its most moved value in the first and the last period."""
+    """For a counted column, the share of its most moved value in the first and the last period
+    (of two values moving alike, as both of a yes/no column do, the rarer one)."""
     if d.kind != "categorical":
         return ""
-    value = next(iter(d.details["largest_changes"]))
+    changes = d.details["largest_changes"]
+    value = max(changes, key=lambda k: (round(abs(changes[k][1] - changes[k][0]), 4), -changes[k][0]))
     first, last = periods.periods[0], periods.periods[-1]
 
     def share(counts: dict[str, int]) -> str:
-        return pct(counts.get(value, 0), sum(counts.values()))
+        total = sum(counts.values())
+        return f"{counts.get(value, 0) / total:.1%}" if total else "no rows"
 
     counts = (first.classes, last.classes) if d.column not in first.categories else (
         first.categories[d.column], last.categories[d.column])
