@@ -57,9 +57,10 @@ class PartialProfile:
         names = batch.schema.names
         outcomes = self._add_columns(batch, offset)
         hashes: dict[str, np.ndarray] = {}
+        numbers: dict[str, np.ndarray] = {}
         missing = np.zeros(n, dtype=np.int64)
-        for name, (column_hashes, is_missing) in zip(names, outcomes, strict=True):
-            hashes[name] = column_hashes
+        for name, (column_hashes, is_missing, column_numbers) in zip(names, outcomes, strict=True):
+            hashes[name], numbers[name] = column_hashes, column_numbers
             if self.spec.role(name) == "feature":
                 missing += is_missing
             elif self.spec.role(name) == "target":
@@ -75,11 +76,11 @@ class PartialProfile:
         for texts in self.texts:
             texts.add(batch, offset)
         if self.periods is not None:
-            self.periods.add(batch, hashes)
+            self.periods.add(batch, hashes, numbers)
         self.n_rows += n
         return hashes
 
-    def _add_columns(self, batch: pa.RecordBatch, offset: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _add_columns(self, batch: pa.RecordBatch, offset: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Columns of a chunk are profiled side by side (pyarrow and numpy release the GIL), by
         threads of this call alone: none outlives it, in the process that embeds the audit or
         in a worker, and the partial holds no pool, so it pickles to and from workers."""

@@ -40,6 +40,8 @@ from dataaudit.profile.quantiles import GRID
 from dataaudit.profile.time_like import YEARS, TimeSpec, months
 
 MAX_PERIODS = 60
+#: Distinct labels counted per month: past them the target is no set of classes (a regression target).
+MAX_LABELS = 10_000
 #: Distinct (month, bucket) cells a numeric column may fill before it is no longer followed.
 MAX_BUCKET_CELLS = 100_000
 #: Each bucket holds the numbers within 2% of its value: buckets are powers of GAMMA.
@@ -48,12 +50,43 @@ GAMMA = (1 + ACCURACY) / (1 - ACCURACY)
 #: Numbers closer to 0 than this fall in bucket 0, the bucket of zero.
 TINY = 1e-9
 _BIAS = math.ceil(-math.log(TINY) / math.log(GAMMA)) + 1
+#: A (month, bucket) key is month * BUCKET_SPAN + bucket + BUCKET_ZERO: buckets of finite doubles
+#: lie within +-BUCKET_ZERO (the largest, 1.8e308, is bucket 18,630 or so).
+BUCKET_SPAN, BUCKET_ZERO = 1 << 16, 1 << 15
 #: Period sizes in months, shortest first, as the report names them.
 SIZES: dict[str, int] = {"month": 1, "quarter": 3, "year": 12, "2 years": 24, "5 years": 60, "10 years": 120,
                          "25 years": 300}
 #: The sizes `--period` may ask for.
 ASKED = ("year", "quarter", "month")
 MISSING_VALUE = "(missing)"
+
+
+@dataclass(frozen=True)
+class KeyCounts:
+    """Rows per integer key, as sorted distinct keys and their counts: merged with numpy, not
+    key by key, since a numeric column fills up to `MAX_BUCKET_CELLS` (month, bucket) keys."""
+
+    keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @classmethod
+    def of(cls, keys: np.ndarray) -> KeyCounts:
+        distinct, counts = np.unique(keys, return_counts=True)
+        return cls(distinct.astype(np.int64), counts.astype(np.int64))
+
+    def merged(self, other: KeyCounts) -> KeyCounts:
+        distinct, where = np.unique(np.concatenate([self.keys, other.keys]), return_inverse=True)
+        counts = np.bincount(where, weights=np.concatenate([self.counts, other.counts]), minlength=len(distinct))
+        return KeyCounts(distinct.astype(np.int64), counts.astype(np.int64))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, KeyCounts) and np.array_equal(self.keys, other.keys)
+                and np.array_equal(self.counts, other.counts))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass
@@ -65,55 +98,55 @@ class PeriodsPartial:
     target: str | None
     rows: Counter = field(default_factory=Counter)  # month -> rows
     undated: int = 0
-    labels: Counter = field(default_factory=Counter)  # (month, label hash) -> rows
+    labels: Counter | None = field(default_factory=Counter)  # (month, label hash) -> rows; None: too many labels
     values: dict[str, Counter | None] = field(default_factory=dict)  # column -> (month, value hash) -> rows
     names: dict[str, dict[int, str]] = field(default_factory=dict)  # column -> value hash -> value as written
-    numbers: dict[str, Counter | None] = field(default_factory=dict)  # column -> (month, bucket) -> rows
+    numbers: dict[str, KeyCounts | None] = field(default_factory=dict)  # column -> rows per (month, bucket) key
 
     def __post_init__(self) -> None:
         for column in self.features:
             self.values.setdefault(column, Counter())
             self.names.setdefault(column, {})
-            self.numbers.setdefault(column, Counter())
+            self.numbers.setdefault(column, KeyCounts())
 
-    def add(self, batch: pa.RecordBatch, hashes: dict[str, np.ndarray]) -> None:
-        """Count one chunk, given each column's per-row value hashes from the profile's pass."""
+    def add(self, batch: pa.RecordBatch, hashes: dict[str, np.ndarray], numbers: dict[str, np.ndarray]) -> None:
+        """Count one chunk, given each column's per-row value hashes and numbers (NaN where a cell
+        is none) as the profile's pass read them."""
         month = months(batch.column(self.spec.column.name), self.spec.column)
         dated = np.flatnonzero(month >= 0)
         self.undated += len(month) - len(dated)
         month = month[dated]
         self.rows.update(dict(zip(*(a.tolist() for a in np.unique(month, return_counts=True)), strict=True)))
         if self.target in hashes:
-            self.labels.update(_pair_counts(month, hashes[self.target][dated]))
+            self.labels = _capped(self.labels, _pair_counts(month, hashes[self.target][dated]), MAX_LABELS)
         for column in self.features:
             array = batch.column(column)
             self._add_values(column, array, month, dated, hashes[column][dated])
-            self._add_numbers(column, array, month, dated)
+            self._add_numbers(column, numbers[column][dated], month)
 
     def _add_values(self, column: str, array: pa.Array, month: np.ndarray, dated: np.ndarray,
                     hashes: np.ndarray) -> None:
         counts = self.values[column]
         if counts is None:
             return
-        distinct, first = np.unique(hashes, return_index=True)
+        codes, distinct = pd.factorize(hashes)  # a hash table: a column of many values costs no sort
         names = self.names[column]
         if len(distinct) > self.spec.max_values or len(names.keys() | set(distinct.tolist())) > self.spec.max_values:
             self.values[column], self.names[column] = None, {}
             return
+        first = np.full(len(distinct), len(codes))
+        np.minimum.at(first, codes, np.arange(len(codes)))
         for value, row in zip(distinct.tolist(), dated[first].tolist(), strict=True):
             names.setdefault(value, _written(array[row].as_py()))
         counts.update(_pair_counts(month, hashes))
 
-    def _add_numbers(self, column: str, array: pa.Array, month: np.ndarray, dated: np.ndarray) -> None:
+    def _add_numbers(self, column: str, numbers: np.ndarray, month: np.ndarray) -> None:
         counts = self.numbers[column]
-        numbers = _numbers(array)
-        if counts is None or numbers is None:
+        valid = np.isfinite(numbers)
+        if counts is None or not valid.any():
             return
-        numbers = numbers[dated]
-        valid = ~np.isnan(numbers)
-        counts.update(_pair_counts(month[valid], numeric_buckets(numbers[valid])))
-        if len(counts) > MAX_BUCKET_CELLS:
-            self.numbers[column] = None
+        counts = counts.merged(KeyCounts.of(month[valid] * BUCKET_SPAN + numeric_buckets(numbers[valid]) + BUCKET_ZERO))
+        self.numbers[column] = counts if len(counts) <= MAX_BUCKET_CELLS else None
 
     def merged(self, other: PeriodsPartial) -> PeriodsPartial:
         values: dict[str, Counter | None] = {}
@@ -123,21 +156,32 @@ class PeriodsPartial:
             both = {**other.names[column], **self.names[column]}
             too_many = mine is None or theirs is None or len(both) > self.spec.max_values
             values[column], names[column] = (None, {}) if too_many else (mine + theirs, both)
-        numbers: dict[str, Counter | None] = {}
+        numbers: dict[str, KeyCounts | None] = {}
         for column in self.features:
             mine_numbers, their_numbers = self.numbers[column], other.numbers[column]
-            summed = None if mine_numbers is None or their_numbers is None else mine_numbers + their_numbers
+            summed = None if mine_numbers is None or their_numbers is None else mine_numbers.merged(their_numbers)
             numbers[column] = summed if summed is None or len(summed) <= MAX_BUCKET_CELLS else None
         return PeriodsPartial(self.spec, self.features, self.target, self.rows + other.rows,
-                              self.undated + other.undated, self.labels + other.labels, values, names, numbers)
+                              self.undated + other.undated, _capped(self.labels, other.labels, MAX_LABELS), values,
+                              names, numbers)
 
 
 def _pair_counts(month: np.ndarray, keys: np.ndarray) -> dict[tuple[int, int], int]:
+    """Rows per (month, key)."""
     if not month.size:
         return {}
-    counts = pd.DataFrame({"month": month, "key": keys}, copy=False).value_counts(sort=False)
-    pairs = zip(counts.index.get_level_values(0).tolist(), counts.index.get_level_values(1).tolist(), strict=True)
-    return dict(zip(pairs, counts.tolist(), strict=True))
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    pairs, counts = np.unique(month * len(distinct) + inverse, return_counts=True)
+    months, index = np.divmod(pairs, len(distinct))
+    return dict(zip(zip(months.tolist(), distinct[index].tolist(), strict=True), counts.tolist(), strict=True))
+
+
+def _capped(counts: Counter | None, more: Counter | dict[tuple[int, int], int] | None, limit: int) -> Counter | None:
+    """`counts` and `more` summed, or None (for good) once they hold more than `limit` distinct keys."""
+    if counts is None or more is None:
+        return None
+    summed = counts + Counter(more)
+    return summed if len({key for _, key in summed}) <= limit else None
 
 
 def _written(value: Any) -> str:
@@ -146,15 +190,6 @@ def _written(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _numbers(array: pa.Array) -> np.ndarray | None:
-    """The cells as numbers (NaN where a cell is none), or None for a column of another type."""
-    if pa.types.is_integer(array.type) or pa.types.is_floating(array.type):
-        return pd.Series(array.to_pandas(), copy=False).to_numpy(dtype=np.float64, na_value=np.nan)
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-        return pd.to_numeric(pd.Series(array.to_pandas(), copy=False), errors="coerce").to_numpy(dtype=np.float64)
-    return None
 
 
 def numeric_buckets(numbers: np.ndarray) -> np.ndarray:
@@ -171,13 +206,13 @@ def bucket_values(buckets: np.ndarray) -> np.ndarray:
     return np.where(buckets == 0, 0.0, np.sign(buckets) * size)
 
 
-def bucket_percentiles(counts: dict[int, int]) -> list[float]:
-    """The values at ranks 0, 0.01, ..., 1 of the numbers counted per bucket (the smallest whose
-    rank reaches each point, as `QuantileSketch.percentiles` reads them)."""
-    buckets = np.array(sorted(counts), dtype=np.int64)
-    cumulative = np.cumsum([counts[b] for b in buckets.tolist()])
+def bucket_percentiles(buckets: np.ndarray, counts: np.ndarray) -> list[float]:
+    """The values at ranks 0, 0.01, ..., 1 of the numbers counted per bucket (`buckets` sorted,
+    some `counts` may be 0), the smallest whose rank reaches each point, as
+    `QuantileSketch.percentiles` reads them."""
+    cumulative = np.cumsum(counts)
     at = np.searchsorted(cumulative, np.maximum(GRID * cumulative[-1], 1), side="left")
-    return [float(x) for x in bucket_values(buckets[np.minimum(at, buckets.size - 1)])]
+    return [float(x) for x in bucket_values(buckets[at])]
 
 
 # --------------------------------------------------------------------------- extract
@@ -234,25 +269,24 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
         return profile
     start_of = {month: period_start(month, size) for month in partial.rows}
     starts = sorted(set(start_of.values()))
-    classes = _grouped(partial.labels, start_of, class_of)
+    classes = _grouped(partial.labels or Counter(), start_of, class_of)
     categories = {c: _grouped(counts, start_of, partial.names[c]) for c, counts in partial.values.items()
                   if counts is not None}
-    histograms = {c: _grouped_buckets(counts, start_of) for c in partial.features
+    histograms = {c: _period_buckets(counts, size, starts) for c in partial.features
                   if c in numeric and c not in categories and (counts := partial.numbers[c]) is not None}
-    totals = {c: sum(h.values(), Counter()) for c, h in histograms.items()}
     periods = []
-    for start in starts:
-        own = {c: h[start] for c, h in histograms.items() if start in h}
-        rest = {c: r for c, h in histograms.items() if (r := totals[c] - h.get(start, Counter()))}
+    for i, start in enumerate(starts):
+        own = {c: (b, m[i]) for c, (b, m) in histograms.items() if m[i].any()}
+        rest = {c: (b, r) for c, (b, m) in histograms.items() if (r := m.sum(axis=0) - m[i]).any()}
         periods.append(Period(
             name=period_name(start, size), start=f"{start // 12:04d}-{start % 12 + 1:02d}-01",
             rows=sum(n for month, n in partial.rows.items() if start_of[month] == start),
             classes=classes.get(start, {}),
             categories={c: counts.get(start, {}) for c, counts in categories.items()},
-            numbers={c: sum(h.values()) for c, h in own.items()},
-            percentiles={c: bucket_percentiles(h) for c, h in own.items()},
-            rest_numbers={c: sum(h.values()) for c, h in rest.items()},
-            rest_percentiles={c: bucket_percentiles(h) for c, h in rest.items()},
+            numbers={c: int(n.sum()) for c, (_, n) in own.items()},
+            percentiles={c: bucket_percentiles(b, n) for c, (b, n) in own.items()},
+            rest_numbers={c: int(n.sum()) for c, (_, n) in rest.items()},
+            rest_percentiles={c: bucket_percentiles(b, n) for c, (b, n) in rest.items()},
         ))
     return PeriodProfile(spec.column.name, spec.column.reason, size, note, dated, partial.undated, periods,
                          not_compared)
@@ -280,8 +314,8 @@ def choose_period(rows: Counter, spec: TimeSpec) -> tuple[str | None, str, str |
                       f"{spec.min_period_rows:,} rows on average (checks.time.min_period_rows)")
 
 
-def period_start(month: int, size: str) -> int:
-    """The first month of the period of `size` that `month` falls in."""
+def period_start(month: Any, size: str) -> Any:
+    """The first month of the period of `size` that `month` (a month, or an array of them) falls in."""
     length = SIZES[size]
     if length < 12:
         return month // length * length
@@ -309,9 +343,10 @@ def _grouped(counts: Counter, start_of: dict[int, int], name_of: dict[int, str])
     return {start: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for start, c in out.items()}
 
 
-def _grouped_buckets(counts: Counter, start_of: dict[int, int]) -> dict[int, Counter]:
-    """Per period start, the rows per bucket."""
-    out: dict[int, Counter] = {}
-    for (month, bucket), n in counts.items():
-        out.setdefault(start_of[month], Counter())[bucket] += n
-    return out
+def _period_buckets(counts: KeyCounts, size: str, starts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """A column's distinct buckets (sorted) and its rows per period and bucket, one row per period."""
+    month, bucket = np.divmod(counts.keys, BUCKET_SPAN)
+    buckets, column = np.unique(bucket - BUCKET_ZERO, return_inverse=True)
+    matrix = np.zeros((len(starts), len(buckets)), dtype=np.int64)
+    np.add.at(matrix, (np.searchsorted(starts, period_start(month, size)), column), counts.counts)
+    return buckets, matrix

@@ -17,6 +17,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
 
@@ -152,6 +153,18 @@ def _years(name: str, present: list[object]) -> TimeColumn | None:
     return TimeColumn(name, YEARS, None, f"years {int(years.min())} to {int(years.max())}")
 
 
+def _iso_months(array: pa.Array) -> np.ndarray:
+    """The months of ISO 8601 text, read off its first seven characters (`2019-10`) by pyarrow:
+    a timestamp's month is the one it is written in, whatever its offset from UTC."""
+    text = pc.utf8_trim_whitespace(array.cast(pa.string()))
+    dated = pc.fill_null(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}"), False)
+    year = pc.cast(pc.if_else(dated, pc.utf8_slice_codeunits(text, 0, 4), "0"), pa.int64())
+    month = pc.cast(pc.if_else(dated, pc.utf8_slice_codeunits(text, 5, 7), "0"), pa.int64())
+    year, month = (a.to_numpy(zero_copy_only=False) for a in (year, month))
+    inside = (year >= FIRST_YEAR) & (year <= LAST_YEAR) & (month >= 1) & (month <= 12)
+    return np.where(inside, year * 12 + month - 1, -1).astype(np.int64)
+
+
 def months(array: pa.Array, column: TimeColumn) -> np.ndarray:
     """Each row's month as `year * 12 + month - 1` (a year column's rows fall in January), -1
     where the cell is missing, unreadable or outside the years believed in."""
@@ -165,6 +178,8 @@ def months(array: pa.Array, column: TimeColumn) -> np.ndarray:
         stamps = pd.to_datetime(numbers.where(numbers.between(*EPOCH_RANGE)), unit="s", errors="coerce", utc=True)
     elif pa.types.is_temporal(array.type):
         stamps = pd.to_datetime(values, errors="coerce", utc=True)
+    elif column.format in (None, "ISO8601"):
+        return _iso_months(array)
     else:
         stamps = _parse(values.astype("string").str.strip(), column.format or "ISO8601")
     year = stamps.dt.year
