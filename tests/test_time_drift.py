@@ -133,7 +133,8 @@ def test_party_shares_that_follow_the_governments_fail_the_label_drift() -> None
     assert label["severity"] == "fail" and label["column"] == "party"
     assert label["details"]["time_column"] == "date"
     table = _table(report)
-    assert "Time column 'date' (dates 1989-01-11 to 2019-10-21); periods of 5 years" in table["note"]
+    assert table["note"].startswith("Time column 'date' (dates 1989-01-11 to 2019-10-21); periods of 5 years: the "
+                                    "shortest holding 100 rows on average.")
     periods = {row[0]: dict(zip(table["columns"], row, strict=True)) for row in table["rows"]}
     assert list(periods) == ["1985-1989", "1990-1994", "1995-1999", "2000-2004", "2005-2009", "2010-2014",
                              "2015-2019"]
@@ -199,10 +200,10 @@ def test_the_clean_controls_keep_their_verdict(name: str, target: str, time_colu
 def test_periods_asked_for_are_widened_past_sixty(tmp_path: Path) -> None:
     out, _ = invoke(["audit", SPEECHES, "-t", "party", "--period", "month", "-f", "json"], 1)
     table = _table(json.loads(out))
-    assert "periods of year: a month gives 300 periods, more than 60" in table["note"]
+    assert "periods of a year: a month gives 300 periods, more than 60" in table["note"]
     assert len(table["rows"]) == 31
     out, _ = invoke(["audit", DATA / "wage_panel.csv", "-t", "union", "--period", "year", "-f", "json"], 0)
-    assert "periods of year as asked" in _table(json.loads(out))["note"]
+    assert "periods of a year as asked" in _table(json.loads(out))["note"]
 
 
 @pytest.mark.parametrize(("args", "line"), [

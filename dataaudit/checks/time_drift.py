@@ -27,7 +27,7 @@ from dataaudit.checks.base import Results
 from dataaudit.checks.registry import CLASSES, TABLE, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, Section
 from dataaudit.profile.model import Profile
-from dataaudit.profile.periods import PeriodProfile
+from dataaudit.profile.periods import PeriodProfile, periods_of
 from dataaudit.profile.splits import Drift
 from dataaudit.report.model import Severity
 
@@ -97,7 +97,7 @@ def _judge_column(results: Results, rules: Rules, check: str, levels: MaxLevels,
     past = f"{len(judged)} of {len(drifts)} periods past the level"
     results.add(
         check, severity,
-        f"{subject} over time ({periods.column!r}, periods of {periods.size}): {worst.split} "
+        f"{subject} over time ({periods.column!r}, {periods_of(periods.size or '')}): {worst.split} "
         f"({rows:,} rows) differs from the rest of the file by {_measured(worst)}; {past}{_course(periods, worst)}.",
         column=worst.column, observed=round(worst.value, 6), threshold=levels.breached(worst.value),
         details={"time_column": periods.column, "period": worst.split, "chance": round(worst.noise, 6),

@@ -236,9 +236,10 @@ class Period:
 @dataclass(frozen=True)
 class PeriodProfile:
     """The file read period by period. `skipped` says why there are no periods; `size` is the
-    period chosen; `note` says how it was chosen; `not_compared` the feature columns neither
-    counted by value nor numeric, with why. The comparison of each period with the rest of the
-    file (`label_shift`, `drift`) is attached by `dataaudit.splits.periods`."""
+    period chosen; `note` says how it was chosen ("periods of a year as asked"); `not_compared`
+    the feature columns neither counted by value nor numeric, with why. The comparison of each
+    period with the rest of the file (`label_shift`, `drift`) is attached by
+    `dataaudit.splits.periods`."""
 
     column: str
     reason: str
@@ -302,16 +303,21 @@ def choose_period(rows: Counter, spec: TimeSpec) -> tuple[str | None, str, str |
     if spec.period is not None:
         fitting = [s for s in sizes[sizes.index(spec.period):] if counts[s] <= MAX_PERIODS]
         size = fitting[0] if fitting else sizes[-1]
-        note = f"{spec.period} as asked" if size == spec.period else (
-            f"{size}: a {spec.period} gives {counts[spec.period]:,} periods, more than {MAX_PERIODS}")
+        note = f"{periods_of(size)} as asked" if size == spec.period else (
+            f"{periods_of(size)}: a {spec.period} gives {counts[spec.period]:,} periods, more than {MAX_PERIODS}")
         if counts[size] < 2:
             return None, note, f"all {dated:,} dated rows fall in one {size}"
         return size, note, None
     for size in sizes:
         if 2 <= counts[size] <= MAX_PERIODS and dated / counts[size] >= spec.min_period_rows:
-            return size, f"{size}: the shortest period holding {spec.min_period_rows:,} rows on average", None
+            return size, f"{periods_of(size)}: the shortest holding {spec.min_period_rows:,} rows on average", None
     return None, "", (f"{dated:,} dated rows cannot be cut into 2 to {MAX_PERIODS} periods of "
                       f"{spec.min_period_rows:,} rows on average (checks.time.min_period_rows)")
+
+
+def periods_of(size: str) -> str:
+    """`periods of a year`, `periods of 5 years`."""
+    return f"periods of {'a ' if SIZES[size] in (1, 3, 12) else ''}{size}"
 
 
 def period_start(month: Any, size: str) -> Any:

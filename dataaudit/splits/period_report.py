@@ -44,7 +44,7 @@ def period_tables(periods: PeriodProfile | None, rules: Rules) -> list[ReportTab
     columns = ["period", "rows", *(SHARE + k for k in shown), *([SHARE + "other"] if other else []),
                "label JS", "chance", "largest feature drift"]
     undated = f" {periods.undated:,} rows without a readable time are left out." if periods.undated else ""
-    note = (f"Time column {periods.column!r} ({periods.reason}); periods of {periods.note}. Each period is compared "
+    note = (f"Time column {periods.column!r} ({periods.reason}); {periods.note}. Each period is compared "
             f"with the rest of the file.{undated}")
     if periods.not_compared:
         note += " Not compared: " + "; ".join(f"{c!r} ({why})" for c, why in periods.not_compared.items()) + "."
