@@ -18,7 +18,8 @@ from dataaudit.integrations.observe import collect, observed, validators
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.digest import file_sha256
 from dataaudit.labelnoise import step as model_step
-from dataaudit.planning import AuditOptions, Plan, plan_audit, require_columns, with_free_text, with_roles
+from dataaudit.planning import (AuditOptions, Plan, plan_audit, require_columns, with_free_text, with_roles,
+                                with_time_column)
 from dataaudit.planning.capabilities import TEXT_FILE
 from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
@@ -28,6 +29,8 @@ from dataaudit.report.model import CheckStatus, Finding, Report, ReportTable, cr
 from dataaudit.rules.model import RulePack
 from dataaudit.shortcuts import step as shortcut_step
 from dataaudit.splits import run as split_run
+from dataaudit.splits.period_report import period_tables
+from dataaudit.splits.periods import with_period_drift
 from dataaudit.text.tables import text_tables
 from dataaudit.version import __version__
 
@@ -66,6 +69,8 @@ def audit(
     folds: int | None = None,
     baseline: str | Path | Report | None = None,
     baseline_delta: float = DEFAULT_DELTA,
+    time_column: str | None = None,
+    period: str | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
@@ -105,6 +110,9 @@ def audit(
     `baseline` (a saved JSON report or a `Report`) gates on what got worse since: a failing
     finding it had too, no worse now (see `dataaudit.report.diff`, `baseline_delta`), is
     forgiven; the report names the baseline and what it forgave.
+    `time_column` names the column that dates a table's rows (else a date, timestamp or year
+    column is found in the first rows); the file is compared with itself period by period,
+    `period` ("year", "quarter", "month") or periods chosen from the span.
     """
     plan = plan_audit(AuditOptions(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
@@ -113,6 +121,7 @@ def audit(
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
         label_noise=label_noise, sample=sample, folds=folds, baseline=baseline, baseline_delta=baseline_delta,
+        time_column=time_column, period=period,
     ))
     gate = baseline_gate(baseline, baseline_delta)  # read first: a bad baseline costs no pass
     runner = get_engine(engine, data, jobs=jobs)
@@ -127,7 +136,8 @@ def audit(
     on_disk = bool(path) and Path(path).is_file()
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
         digest = hasher.submit(file_sha256, Path(path)) if on_disk else None
-        plan = with_free_text(with_roles(plan, reference), reference)  # judged on the first rows the pass then reads
+        # judged on the first rows, which the pass then reads
+        plan = with_time_column(with_free_text(with_roles(plan, reference), reference), reference)
         profile, cards, tables = profile_tables(plan, runner, {**sources, next(iter(sources)): watched})
         sha256 = None if digest is None else digest.result()
     profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
@@ -163,7 +173,8 @@ def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]
     comparison's tables."""
     assert plan.spec is not None
     if len(sources) == 1:
-        return runner.profile(next(iter(sources.values())), plan.spec), None, []
+        profile = with_period_drift(runner.profile(next(iter(sources.values())), plan.spec))
+        return profile, None, period_tables(profile.periods, plan.pack.checks.time)
     from dataaudit.splits.report import split_cards, split_tables
 
     profile, per_split = split_run.profile_splits(sources, plan.spec, plan.options.group_column, runner)

@@ -3,7 +3,7 @@
 A case file holds the cases of one check family. A case is a CSV (`csv:`) or a fine-tuning
 JSONL file (`jsonl:`), optional other splits (`splits: {test: "csv text"}`), and the audit's
 options: `target`, `rules`, `ignore`, `keep`, `text_columns`, `group_column`, `bad_rows`,
-`label_noise`. `repeat: N` copies the body N times, each `{n}` becoming a running number,
+`label_noise`, `time_column`, `period`. `repeat: N` copies the body N times, each `{n}` becoming a running number,
 and `append:` adds lines after the copies; a split given as a mapping takes the same keys.
 """
 
@@ -63,7 +63,7 @@ def _statuses(case: dict, folder: Path) -> dict[str, str]:
         ignore_columns=case.get("ignore", ()), splits=splits or None, group_column=case.get("group_column"),
         keep_columns=case.get("keep", ()),
         text_columns=case.get("text_columns", ()), bad_rows=case.get("bad_rows", "error"),
-        label_noise=case.get("label_noise", False),
+        label_noise=case.get("label_noise", False), time_column=case.get("time_column"), period=case.get("period"),
     )
     return {c.check: c.status for c in report.checks}
 

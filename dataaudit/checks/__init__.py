@@ -15,6 +15,7 @@ from dataaudit.checks import groups as groups_family
 from dataaudit.checks import shortcuts as shortcuts_family
 from dataaudit.checks import splits as splits_family
 from dataaudit.checks import target as target_family
+from dataaudit.checks import time_drift as time_family
 from dataaudit.checks.base import Results
 from dataaudit.checks.registry import KINDS, TABLE, Check, registry
 from dataaudit.report.model import CheckStatus, Finding
@@ -34,6 +35,7 @@ FAMILIES: dict[str, ModuleType] = {
     "target": target_family,
     "groups": groups_family,
     "splits": splits_family,
+    "time": time_family,
     "text": text,
     "shortcuts": shortcuts_family,
     "label_noise": label_noise,

@@ -24,7 +24,7 @@ KINDS: dict[str, str] = {
 #: Each input kind as a list of kinds names it.
 SHORT: dict[str, str] = {TABLE: "one table", SPLITS: "a dataset in splits", TEXT_FILE: "a fine-tuning JSONL file"}
 #: The profile statistics beyond the base pass a check may need.
-STATISTICS = frozenset({"quantiles", "splits", "text", "label_quality", "sample"})
+STATISTICS = frozenset({"quantiles", "splits", "text", "label_quality", "sample", "periods"})
 #: A table's checks also judge the reference split of a dataset in splits.
 TABLES: frozenset[str] = frozenset({TABLE, SPLITS})
 EVERY_KIND: frozenset[str] = frozenset(KINDS)

@@ -23,6 +23,7 @@ from dataaudit.cli.options import (
     report_options,
     rules_option,
     target_option,
+    time_options,
 )
 from dataaudit.cli.split_options import group_option, split_option
 
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
 @click.option("--label-noise", is_flag=True,
               help="Add the model-based label checks: likely mislabelled rows, noise per class, a baseline.")
 @label_model_options
+@time_options
 @reports_errors
 def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> None:
     """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.

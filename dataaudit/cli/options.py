@@ -100,6 +100,16 @@ layout_options = stacked(
                       "HumanEval-style files).  [default: the rule pack's, completion]"),
 )
 
+time_options = stacked(
+    click.option("--time-column", metavar="COLUMN",
+                 help="The column that dates the rows; the file is compared with itself period by period.  "
+                      "[default: a date, timestamp or year column found in the first rows]"),
+    # `dataaudit.profile.periods.ASKED`, spelled out: importing it would load pandas for `--help`
+    click.option("--period", type=click.Choice(["year", "quarter", "month"]),
+                 help="The periods of the time column.  [default: chosen from the span, each holding the rule "
+                      "pack's checks.time.min_period_rows rows on average]"),
+)
+
 label_model_options = stacked(
     click.option("--sample", type=click.IntRange(min=10), metavar="N",
                  help="Rows sampled for the label model (stratified, seeded).  [default: the rule pack's, 100000]"),

@@ -87,6 +87,9 @@ CAPABILITIES: dict[str, Capability] = {
     "baseline": Capability("--baseline", "it gates on what got worse since a saved report", on(EVERY_KIND)),
     "baseline_delta": Capability("--baseline-delta", "it says how far a number may move before it is worse",
                                  on(EVERY_KIND), needs="baseline"),
+    "time_column": Capability("--time-column", "it names the time column of one table, read period by period",
+                              on([TABLE])),
+    "period": Capability("--period", "it sets the periods of one table's time column", on([TABLE])),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])

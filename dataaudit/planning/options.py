@@ -49,6 +49,8 @@ class AuditOptions:
     folds: int | None = None
     baseline: str | Path | Report | None = None
     baseline_delta: float = DEFAULT_DELTA
+    time_column: str | None = None
+    period: str | None = None
 
     def given(self) -> list[str]:
         """The options the caller asked for, in signature order (`data` is the input, no option).

@@ -89,15 +89,17 @@ class ColumnPartial:
         return cls(name=name, count_all_values=True, limit=limit, examples=examples, runs=RunsPartial(),
                    placeholders=PlaceholderPartial(examples))
 
-    def add(self, array: pa.Array, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
-        """Count one chunk; return each row's value hash and whether the row's cell is missing."""
+    def add(self, array: pa.Array, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Count one chunk; return each row's value hash, whether the row's cell is missing, and
+        its number (NaN where it is none), for accumulators that build on them."""
         self.rows += len(array)
         chunk = None if self.count_all_values else v.try_numeric(array)
         if chunk is not None:
             return self._add_numeric(chunk, offset, spec)
         return self._add_table(v.value_table(array, spec), offset, spec)
 
-    def _add_numeric(self, chunk: v.NumericChunk, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
+    def _add_numeric(self, chunk: v.NumericChunk, offset: int,
+                     spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         null = ~chunk.valid
         self.null_rows = self._note(self.null_rows, null, offset)
         self.nulls += int(null.sum())
@@ -107,9 +109,10 @@ class ColumnPartial:
         numbers = chunk.values[chunk.valid]
         self._add_numbers(numbers, np.ones(numbers.size), chunk.values, chunk.valid, offset, spec)
         hll_add(self.registers, chunk.hashes[chunk.valid])
-        return chunk.hashes, null
+        return chunk.hashes, null, chunk.values
 
-    def _add_table(self, table: v.ValueTable, offset: int, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
+    def _add_table(self, table: v.ValueTable, offset: int,
+                   spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         codes = table.codes
         null = codes < 0
         # nulls index one extra slot past the distinct values (a chunk may have no value at all)
@@ -139,7 +142,7 @@ class ColumnPartial:
         self._count_values(table.raw, counts, present if self.count_all_values else present & ~numeric)
         hll_add(self.registers, table.hashes[present])
         hashes = np.append(table.hashes, v.NULL_HASH)[slot]
-        return hashes, null | (row_kind == v.TOKEN)
+        return hashes, null | (row_kind == v.TOKEN), np.where(row_numeric, row_number, np.nan)
 
     def _note(self, rows: list[int], mask: np.ndarray, offset: int) -> list[int]:
         # within one partial, chunks arrive in file order: once full, later rows cannot enter

@@ -7,10 +7,12 @@ import math
 import pyarrow as pa
 
 from dataaudit.profile import values as v
+from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.duplicates import find_duplicates_by_part
 from dataaudit.profile.model import ColumnProfile, LabelProfile, NumericSummary, Placeholders, Profile
 from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.periods import extract_periods
 from dataaudit.profile.sample import extract_sample
 from dataaudit.profile.sketches import hll_estimate
 from dataaudit.profile.spec import ProfileSpec
@@ -41,6 +43,9 @@ def extract(partial: PartialProfile, source: dict | None = None) -> Profile:
             partial.sample, [c for c in partial.columns if spec.role(c) != "ignored"]),
         text=[texts.extract() for texts in partial.texts],
         groups=[g.extract(spec.group_reasons.get(g.column, "a group column")) for g in partial.groups],
+        periods=None if partial.periods is None else extract_periods(
+            partial.periods, _class_names(label, label_hash_to_key),
+            {c.name for c in columns if c.type in ("integer", "float")}),
     )
 
 
@@ -121,6 +126,13 @@ def _placeholders(col: ColumnPartial) -> Placeholders | None:
     seen = found.others_min <= found.others_max
     return Placeholders(dict(sorted(found.counts.items())), dict(sorted(found.rows.items())),
                         found.others_min if seen else None, found.others_max if seen else None)
+
+
+def _class_names(label: LabelProfile | None, keys: dict[int, str]) -> dict[int, str]:
+    """The map from a label's value hash to its class, named by its most frequent spelling."""
+    if label is None:
+        return {}
+    return {h: canonical_spelling(label.folded[key], None) for h, key in keys.items()}
 
 
 def label_keys(labels: list[str], spec: ProfileSpec) -> dict[int, str]:

@@ -14,6 +14,8 @@ from dataaudit.profile.runs import Run
 if TYPE_CHECKING:
     from dataaudit.profile.groups import GroupProfile
     from dataaudit.profile.label_quality import LabelQuality, TargetResiduals
+    from dataaudit.profile.label_quality import LabelQuality
+    from dataaudit.profile.periods import PeriodProfile
     from dataaudit.profile.sample import RowSample
     from dataaudit.profile.shortcuts import Shortcuts
     from dataaudit.profile.text import TextProfile
@@ -143,6 +145,8 @@ class Profile:
     problems: list[dict[str, Any]] = field(default_factory=list)
     #: rows per value of the group columns (`--group-column`, or id-like columns that repeat)
     groups: list[GroupProfile] = field(default_factory=list)
+    #: the file read period by period of its time column, when it has one
+    periods: PeriodProfile | None = None
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)

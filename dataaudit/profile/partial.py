@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.groups import GroupsPartial
+from dataaudit.profile.periods import PeriodsPartial
 from dataaudit.profile.rows import RowsPartial, combine
 from dataaudit.profile.sample import SamplePartial
 from dataaudit.profile.spec import ProfileSpec, TextColumnAccumulator
@@ -31,6 +32,7 @@ class PartialProfile:
     sample: SamplePartial | None = None
     texts: list[TextColumnAccumulator] = field(default_factory=list)
     groups: list[GroupsPartial] = field(default_factory=list)
+    periods: PeriodsPartial | None = None
 
     @classmethod
     def create(cls, spec: ProfileSpec, column_names: list[str]) -> PartialProfile:
@@ -42,8 +44,11 @@ class PartialProfile:
         }
         sample = SamplePartial(spec.sample) if spec.sample is not None and spec.target in columns else None
         groups = [GroupsPartial(name) for name in spec.groups if name in columns]
+        periods = None if spec.time is None else PeriodsPartial(
+            spec.time, tuple(c for c in column_names if spec.role(c) == "feature" and c != spec.time.column.name),
+            spec.target)
         return cls(spec, columns, RowsPartial(examples=spec.examples), sample=sample,
-                   texts=[make() for make in spec.texts], groups=groups)
+                   texts=[make() for make in spec.texts], groups=groups, periods=periods)
 
     def add(self, batch: pa.RecordBatch, offset: int) -> dict[str, np.ndarray]:
         """Profile one chunk whose first row is row `offset` of the dataset; return each
@@ -52,11 +57,12 @@ class PartialProfile:
         names = batch.schema.names
         outcomes = self._add_columns(batch, offset)
         hashes: dict[str, np.ndarray] = {}
+        numbers: dict[str, np.ndarray] = {}
         missing = np.zeros(n, dtype=np.int64)
         labelled = np.zeros(n, dtype=bool)
         absent: dict[str, np.ndarray] = {}
-        for name, (column_hashes, is_missing) in zip(names, outcomes, strict=True):
-            hashes[name] = column_hashes
+        for name, (column_hashes, is_missing, column_numbers) in zip(names, outcomes, strict=True):
+            hashes[name], numbers[name] = column_hashes, column_numbers
             absent[name] = is_missing
             if self.spec.role(name) == "feature":
                 missing += is_missing
@@ -74,10 +80,12 @@ class PartialProfile:
             texts.add(batch, offset)
         for groups in self.groups:
             groups.add(hashes[groups.column], ~absent[groups.column], label, labelled, offset)
+        if self.periods is not None:
+            self.periods.add(batch, hashes, numbers)
         self.n_rows += n
         return hashes
 
-    def _add_columns(self, batch: pa.RecordBatch, offset: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _add_columns(self, batch: pa.RecordBatch, offset: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Columns of a chunk are profiled side by side (pyarrow and numpy release the GIL), by
         threads of this call alone: none outlives it, in the process that embeds the audit or
         in a worker, and the partial holds no pool, so it pickles to and from workers."""
@@ -95,4 +103,5 @@ class PartialProfile:
             sample=None if self.sample is None else self.sample.merged(other.sample),
             texts=[mine.merged(theirs) for mine, theirs in zip(self.texts, other.texts, strict=True)],
             groups=[mine.merged(theirs) for mine, theirs in zip(self.groups, other.groups, strict=True)],
+            periods=None if self.periods is None or other.periods is None else self.periods.merged(other.periods),
         )

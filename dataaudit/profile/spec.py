@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
 from dataaudit.profile.sample import SampleSpec
 from dataaudit.profile.text import TextProfile
+
+if TYPE_CHECKING:
+    from dataaudit.profile.time_like import TimeSpec
 
 DEFAULT_MISSING_TOKENS = ("", "?", "NA", "N/A", "null", "None", "nan")
 
@@ -55,6 +58,7 @@ class ProfileSpec:
     # columns whose rows are counted per value (`dataaudit.profile.groups`), each with why it is judged
     groups: tuple[str, ...] = ()
     group_reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    time: TimeSpec | None = None  # the time column whose periods are counted; None: none
 
     def role(self, column: str) -> str:
         if column == self.target:

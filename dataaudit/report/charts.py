@@ -21,6 +21,8 @@ MAX_BARS = 30
 COLOURS = {"nulls": "#4c72b0", "tokens": "#dd8452", "sentinels": "#c44e52", "before": "#8c8c8c", "after": "#55a868"}
 PERCENTILES = {"p50": ("o", "#4c72b0"), "p90": ("^", "#dd8452"), "p99": ("D", "#c44e52")}
 BEFORE_AFTER_TABLE = "clean.before_after"
+#: The table of a time column's periods (`dataaudit.splits.period_report`) and its share columns' prefix.
+PERIODS_TABLE, SHARE = "time.periods", "share "
 RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "dataaudit",  # stable element ids: the same report renders the same bytes
@@ -198,6 +200,28 @@ def _copies(report: Report) -> Any:
     return figure
 
 
+def _label_shares_over_time(report: Report) -> Any:
+    """One line per class through the periods of the time column, from the `time.periods` table."""
+    table = _table(report, PERIODS_TABLE, {"period"})
+    shares = [i for i, c in enumerate(table.columns) if c.startswith(SHARE)] if table is not None else []
+    if table is None or len(table.rows) < 2 or not shares:
+        return None
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.4, 3.6))
+    axes = figure.subplots()
+    periods = [printable(row[0]) for row in table.rows]
+    for i in shares:
+        axes.plot(periods, [row[i] if _is_number(row[i]) else float("nan") for row in table.rows], marker="o",
+                  label=printable(table.columns[i][len(SHARE):]))
+    axes.yaxis.set_major_formatter(_percent())
+    axes.set_ylabel("share of labelled rows")
+    axes.set_ylim(bottom=0)
+    axes.tick_params(axis="x", labelrotation=45 if len(periods) > 8 else 0)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return figure
+
+
 def _counts_figure(counts: dict[str, int], unit: str) -> Any:
     """Horizontal bars, largest on top, each labelled with its count."""
     items = sorted(counts.items(), key=lambda kv: kv[1])[-MAX_BARS:]
@@ -238,4 +262,5 @@ _CHARTS = (
     ("roles", "Messages by role", _roles),
     ("format-errors", "Format errors by kind", _format_errors),
     ("copies", "Copies and conflicting answers", _copies),
+    ("label-shares-over-time", "Class shares over time", _label_shares_over_time),
 )

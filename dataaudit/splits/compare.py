@@ -197,30 +197,43 @@ def _column_drift(a: ColumnProfile, b: ColumnProfile, split: str,
                   limit: int) -> tuple[list[Drift], list[tuple[str, str, str]]]:
     found, skipped = [], []
     if a.percentiles and b.percentiles:
-        edges = m.bin_edges(a.percentiles)
-        p, q = m.bin_shares(a.percentiles, edges), m.bin_shares(b.percentiles, edges)
         na, nb = a.numeric.count if a.numeric else 0, b.numeric.count if b.numeric else 0
-        found.append(Drift(a.name, split, "numeric", "psi", m.psi(p, q), m.psi_noise(len(p), na, nb), nb, {
-            "bin_edges": [round(float(e), 6) for e in edges],
-            "reference_shares": [round(float(x), 4) for x in p],
-            "split_shares": [round(float(x), 4) for x in q],
-            "reference_median": a.percentiles[50], "split_median": b.percentiles[50],
-        }))
+        found.append(numeric_drift(a.name, split, a.percentiles, b.percentiles, na, nb))
     if a.type in NUMERIC:
         return found, skipped
     if a.value_counts is None or b.value_counts is None:
         which = "the reference" if a.value_counts is None else "the split"
         skipped.append((a.name, split, f"more than {limit:,} distinct values in {which}"))
     elif a.value_counts and b.value_counts:
-        categories = sorted(set(a.value_counts) | set(b.value_counts))
-        p = m.shares(np.array([a.value_counts.get(c, 0) for c in categories], dtype=np.float64))
-        q = m.shares(np.array([b.value_counts.get(c, 0) for c in categories], dtype=np.float64))
-        na, nb = sum(a.value_counts.values()), sum(b.value_counts.values())
-        moved = np.argsort(-np.abs(q - p), kind="stable")[:5]
-        changes = {categories[i]: [round(float(p[i]), 4), round(float(q[i]), 4)] for i in moved}
-        found.append(Drift(a.name, split, "categorical", "js", m.js_divergence(p, q),
-                           m.js_noise(len(categories), na, nb), nb, {"largest_changes": changes}))
+        found.append(categorical_drift(a.name, split, a.value_counts, b.value_counts))
     return found, skipped
+
+
+def numeric_drift(column: str, split: str, reference: list[float], percentiles: list[float], n_reference: int,
+                  n: int) -> Drift:
+    """PSI of a column's numbers in `split` on the deciles of the reference's, from the
+    percentiles of both."""
+    edges = m.bin_edges(reference)
+    p, q = m.bin_shares(reference, edges), m.bin_shares(percentiles, edges)
+    return Drift(column, split, "numeric", "psi", m.psi(p, q), m.psi_noise(len(p), n_reference, n), n, {
+        "bin_edges": [round(float(e), 6) for e in edges],
+        "reference_shares": [round(float(x), 4) for x in p],
+        "split_shares": [round(float(x), 4) for x in q],
+        "reference_median": reference[50], "split_median": percentiles[50],
+    })
+
+
+def categorical_drift(column: str, split: str, reference: dict[str, int], counts: dict[str, int]) -> Drift:
+    """Jensen-Shannon divergence of a column's value counts in `split` from the reference's,
+    with the five values whose share moved most."""
+    categories = sorted(set(reference) | set(counts))
+    p = m.shares(np.array([reference.get(c, 0) for c in categories], dtype=np.float64))
+    q = m.shares(np.array([counts.get(c, 0) for c in categories], dtype=np.float64))
+    na, nb = sum(reference.values()), sum(counts.values())
+    moved = np.argsort(-np.abs(q - p), kind="stable")[:5]
+    changes = {categories[i]: [round(float(p[i]), 4), round(float(q[i]), 4)] for i in moved}
+    return Drift(column, split, "categorical", "js", m.js_divergence(p, q), m.js_noise(len(categories), na, nb), nb,
+                 {"largest_changes": changes})
 
 
 def _unseen(a: ColumnProfile, b: ColumnProfile, split: str) -> UnseenCategories | None:

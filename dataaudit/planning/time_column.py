@@ -1,0 +1,66 @@
+"""The time column of a table, named (`time_column`) or found in its first rows, planned into
+the pass so that the file is counted period by period in the same read."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from dataaudit.checks import statistics_needed
+from dataaudit.errors import InputError
+from dataaudit.planning.capabilities import CAPABILITIES, TABLE
+from dataaudit.planning.plan import FIRST_ROWS, Plan
+from dataaudit.profile.periods import ASKED
+from dataaudit.profile.time_like import YEARS, TimeColumn, TimeSpec, read_time_column
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from dataaudit.io import Source
+
+
+def with_time_column(plan: Plan, reference: Source) -> Plan:
+    """The plan with the periods of its time column counted in the pass: the column named by
+    `time_column`, else the first column whose first rows (at most `FIRST_ROWS`) are dates,
+    timestamps or years (`dataaudit.profile.time_like.time_like`). The target, ignored and text
+    columns are never candidates. Nothing is counted when no time check is switched on."""
+    options = plan.options
+    if plan.kind != TABLE or plan.spec is None or "periods" not in statistics_needed(plan.pack, plan.kind):
+        return plan
+    if options.period is not None and options.period not in ASKED:
+        raise InputError(f"{CAPABILITIES['period'].spelled('period')} is one of {', '.join(ASKED)}, "
+                         f"not {options.period!r}")
+    if options.time_column is not None:
+        reference.require(options.time_column, "time column")
+        if options.time_column == plan.target:
+            raise InputError(f"{reference.name}: column {plan.target!r} is both the target and the time column")
+    first = reference.first_rows(FIRST_ROWS)
+    column = _found(plan, first) if options.time_column is None else _named(options.time_column, reference, first)
+    if column is None:
+        if options.period is not None:
+            raise InputError(f"{reference.name}: {CAPABILITIES['period'].spelled('period')} needs a time column, and "
+                             f"no column holds dates, timestamps or years in its first rows; name one with "
+                             f"{CAPABILITIES['time_column'].spelled('time_column')}")
+        return plan
+    if column.kind == YEARS and options.period not in (None, "year"):
+        raise InputError(f"{reference.name}: column {column.name!r} holds {column.reason}, which have no "
+                         f"{options.period}s; leave out {CAPABILITIES['period'].flag} or give year")
+    time = TimeSpec(column, options.period, plan.pack.checks.time.min_period_rows)
+    return replace(plan, spec=replace(plan.spec, time=time))
+
+
+def _named(name: str, reference: Source, first: pa.Table) -> TimeColumn:
+    column = read_time_column(name, first.column(name).to_pylist())
+    if column is None:
+        raise InputError(f"{reference.name}: time column {name!r} holds no dates, timestamps or years in its first "
+                         f"rows (ISO dates such as 2019-10-21, dd/mm/yyyy, epoch seconds or years under a name "
+                         f"that says so)")
+    return column
+
+
+def _found(plan: Plan, first: pa.Table) -> TimeColumn | None:
+    skip = {plan.target, *plan.ignored, *plan.options.text_columns, *plan.auto_text}
+    for name in first.column_names:
+        if name not in skip and (column := read_time_column(name, first.column(name).to_pylist())) is not None:
+            return column
+    return None

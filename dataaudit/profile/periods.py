@@ -1,0 +1,358 @@
+"""Rows, labels and feature values counted per month of the time column, in the one pass.
+
+Labels whose shares move from year to year, or a feature that means something else after a
+date, hide in a file's totals; they show when the file is read period by period. The pass
+cannot know the periods before it has seen the span of the dates (a file need not be in time
+order), so it counts by calendar month, the finest period, and `extract_periods` sums the
+months into the periods chosen at the end. Summing is exact, so the periods are the same
+whatever the chunking, the order of the chunks or the number of workers.
+
+Per month the pass keeps: the rows; the rows per label (by value hash); for every feature
+column with at most `TimeSpec.max_values` distinct values (over the whole file), the rows per
+value; and for every numeric feature column the rows per logarithmic bucket of its numbers
+(`numeric_buckets`: every number within 2% of its bucket's value, as DDSketch keeps them). A
+quantile sketch such as KLL would be smaller, but it compacts at random, and periods compared
+by it would differ from one run to the next; bucket counts sum exactly and give the same
+percentiles every time. Months are those of 1800 to 2100, so at most 3,612 are kept, whatever
+the file's size; a numeric column whose (month, bucket) cells pass `MAX_BUCKET_CELLS` is no
+longer followed (and named in the report); at most `MAX_PERIODS` periods are reported.
+
+The period is a month, a quarter, a year, or 2, 5, 10 or 25 years: with `TimeSpec.period` the one
+asked for (widened when it would give more than `MAX_PERIODS` periods), else the shortest whose
+periods hold `TimeSpec.min_period_rows` rows on average and number from 2 to `MAX_PERIODS`
+(a year column's shortest is a year). Periods start on calendar boundaries (quarters in
+January, April, July and October; 5-year periods in 1985, 1990, ...); a period without rows is
+left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from dataaudit.profile.quantiles import GRID
+from dataaudit.profile.time_like import YEARS, TimeSpec, months
+
+MAX_PERIODS = 60
+#: Distinct labels counted per month: past them the target is no set of classes (a regression target).
+MAX_LABELS = 10_000
+#: Distinct (month, bucket) cells a numeric column may fill before it is no longer followed.
+MAX_BUCKET_CELLS = 100_000
+#: Each bucket holds the numbers within 2% of its value: buckets are powers of GAMMA.
+ACCURACY = 0.02
+GAMMA = (1 + ACCURACY) / (1 - ACCURACY)
+#: Numbers closer to 0 than this fall in bucket 0, the bucket of zero.
+TINY = 1e-9
+_BIAS = math.ceil(-math.log(TINY) / math.log(GAMMA)) + 1
+#: A (month, bucket) key is month * BUCKET_SPAN + bucket + BUCKET_ZERO: buckets of finite doubles
+#: lie within +-BUCKET_ZERO (the largest, 1.8e308, is bucket 18,630 or so).
+BUCKET_SPAN, BUCKET_ZERO = 1 << 16, 1 << 15
+#: Period sizes in months, shortest first, as the report names them.
+SIZES: dict[str, int] = {"month": 1, "quarter": 3, "year": 12, "2 years": 24, "5 years": 60, "10 years": 120,
+                         "25 years": 300}
+#: The sizes `--period` may ask for.
+ASKED = ("year", "quarter", "month")
+MISSING_VALUE = "(missing)"
+
+
+@dataclass(frozen=True)
+class KeyCounts:
+    """Rows per integer key, as sorted distinct keys and their counts: merged with numpy, not
+    key by key, since a numeric column fills up to `MAX_BUCKET_CELLS` (month, bucket) keys."""
+
+    keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @classmethod
+    def of(cls, keys: np.ndarray) -> KeyCounts:
+        distinct, counts = np.unique(keys, return_counts=True)
+        return cls(distinct.astype(np.int64), counts.astype(np.int64))
+
+    def merged(self, other: KeyCounts) -> KeyCounts:
+        distinct, where = np.unique(np.concatenate([self.keys, other.keys]), return_inverse=True)
+        counts = np.bincount(where, weights=np.concatenate([self.counts, other.counts]), minlength=len(distinct))
+        return KeyCounts(distinct.astype(np.int64), counts.astype(np.int64))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, KeyCounts) and np.array_equal(self.keys, other.keys)
+                and np.array_equal(self.counts, other.counts))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass
+class PeriodsPartial:
+    """The per-month counts of some rows; `merged` combines two disjoint row sets."""
+
+    spec: TimeSpec
+    features: tuple[str, ...]
+    target: str | None
+    rows: Counter = field(default_factory=Counter)  # month -> rows
+    undated: int = 0
+    labels: Counter | None = field(default_factory=Counter)  # (month, label hash) -> rows; None: too many labels
+    values: dict[str, Counter | None] = field(default_factory=dict)  # column -> (month, value hash) -> rows
+    names: dict[str, dict[int, str]] = field(default_factory=dict)  # column -> value hash -> value as written
+    numbers: dict[str, KeyCounts | None] = field(default_factory=dict)  # column -> rows per (month, bucket) key
+
+    def __post_init__(self) -> None:
+        for column in self.features:
+            self.values.setdefault(column, Counter())
+            self.names.setdefault(column, {})
+            self.numbers.setdefault(column, KeyCounts())
+
+    def add(self, batch: pa.RecordBatch, hashes: dict[str, np.ndarray], numbers: dict[str, np.ndarray]) -> None:
+        """Count one chunk, given each column's per-row value hashes and numbers (NaN where a cell
+        is none) as the profile's pass read them."""
+        month = months(batch.column(self.spec.column.name), self.spec.column)
+        dated = np.flatnonzero(month >= 0)
+        self.undated += len(month) - len(dated)
+        month = month[dated]
+        self.rows.update(dict(zip(*(a.tolist() for a in np.unique(month, return_counts=True)), strict=True)))
+        if self.target in hashes:
+            self.labels = _capped(self.labels, _pair_counts(month, hashes[self.target][dated]), MAX_LABELS)
+        for column in self.features:
+            array = batch.column(column)
+            self._add_values(column, array, month, dated, hashes[column][dated])
+            self._add_numbers(column, numbers[column][dated], month)
+
+    def _add_values(self, column: str, array: pa.Array, month: np.ndarray, dated: np.ndarray,
+                    hashes: np.ndarray) -> None:
+        counts = self.values[column]
+        if counts is None:
+            return
+        codes, distinct = pd.factorize(hashes)  # a hash table: a column of many values costs no sort
+        names = self.names[column]
+        if len(distinct) > self.spec.max_values or len(names.keys() | set(distinct.tolist())) > self.spec.max_values:
+            self.values[column], self.names[column] = None, {}
+            return
+        first = np.full(len(distinct), len(codes))
+        np.minimum.at(first, codes, np.arange(len(codes)))
+        for value, row in zip(distinct.tolist(), dated[first].tolist(), strict=True):
+            names.setdefault(value, _written(array[row].as_py()))
+        counts.update(_pair_counts(month, hashes))
+
+    def _add_numbers(self, column: str, numbers: np.ndarray, month: np.ndarray) -> None:
+        counts = self.numbers[column]
+        valid = np.isfinite(numbers)
+        if counts is None or not valid.any():
+            return
+        counts = counts.merged(KeyCounts.of(month[valid] * BUCKET_SPAN + numeric_buckets(numbers[valid]) + BUCKET_ZERO))
+        self.numbers[column] = counts if len(counts) <= MAX_BUCKET_CELLS else None
+
+    def merged(self, other: PeriodsPartial) -> PeriodsPartial:
+        values: dict[str, Counter | None] = {}
+        names: dict[str, dict[int, str]] = {}
+        for column in self.features:
+            mine, theirs = self.values[column], other.values[column]
+            both = {**other.names[column], **self.names[column]}
+            too_many = mine is None or theirs is None or len(both) > self.spec.max_values
+            values[column], names[column] = (None, {}) if too_many else (mine + theirs, both)
+        numbers: dict[str, KeyCounts | None] = {}
+        for column in self.features:
+            mine_numbers, their_numbers = self.numbers[column], other.numbers[column]
+            summed = None if mine_numbers is None or their_numbers is None else mine_numbers.merged(their_numbers)
+            numbers[column] = summed if summed is None or len(summed) <= MAX_BUCKET_CELLS else None
+        return PeriodsPartial(self.spec, self.features, self.target, self.rows + other.rows,
+                              self.undated + other.undated, _capped(self.labels, other.labels, MAX_LABELS), values,
+                              names, numbers)
+
+
+def _pair_counts(month: np.ndarray, keys: np.ndarray) -> dict[tuple[int, int], int]:
+    """Rows per (month, key)."""
+    if not month.size:
+        return {}
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    pairs, counts = np.unique(month * len(distinct) + inverse, return_counts=True)
+    months, index = np.divmod(pairs, len(distinct))
+    return dict(zip(zip(months.tolist(), distinct[index].tolist(), strict=True), counts.tolist(), strict=True))
+
+
+def _capped(counts: Counter | None, more: Counter | dict[tuple[int, int], int] | None, limit: int) -> Counter | None:
+    """`counts` and `more` summed, or None (for good) once they hold more than `limit` distinct keys."""
+    if counts is None or more is None:
+        return None
+    summed = counts + Counter(more)
+    return summed if len({key for _, key in summed}) <= limit else None
+
+
+def _written(value: Any) -> str:
+    if value is None:
+        return MISSING_VALUE
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def numeric_buckets(numbers: np.ndarray) -> np.ndarray:
+    """Each number's logarithmic bucket: 0 for zero, k > 0 for a positive number in
+    (GAMMA^(k - BIAS - 1), GAMMA^(k - BIAS)], -k for its negative; buckets sort as their numbers do."""
+    size = np.abs(numbers)
+    index = np.ceil(np.log(np.maximum(size, TINY)) / math.log(GAMMA)) + _BIAS
+    return (np.sign(numbers) * np.where(size < TINY, 0, index)).astype(np.int64)
+
+
+def bucket_values(buckets: np.ndarray) -> np.ndarray:
+    """The value each bucket stands for, within `ACCURACY` of every number in it."""
+    size = 2 * GAMMA ** (np.abs(buckets) - _BIAS) / (1 + GAMMA)
+    return np.where(buckets == 0, 0.0, np.sign(buckets) * size)
+
+
+def bucket_percentiles(buckets: np.ndarray, counts: np.ndarray) -> list[float]:
+    """The values at ranks 0, 0.01, ..., 1 of the numbers counted per bucket (`buckets` sorted,
+    some `counts` may be 0), the smallest whose rank reaches each point, as
+    `QuantileSketch.percentiles` reads them."""
+    cumulative = np.cumsum(counts)
+    at = np.searchsorted(cumulative, np.maximum(GRID * cumulative[-1], 1), side="left")
+    return [float(x) for x in bucket_values(buckets[at])]
+
+
+# --------------------------------------------------------------------------- extract
+@dataclass(frozen=True)
+class Period:
+    """One period: its name, first day, rows, rows per class and per value of each counted
+    column, and per numeric column its count and percentiles, and those of all other periods
+    (read off the bucket counts: within 2% of the numbers' own)."""
+
+    name: str
+    start: str
+    rows: int
+    classes: dict[str, int]
+    categories: dict[str, dict[str, int]]
+    numbers: dict[str, int]
+    percentiles: dict[str, list[float]]
+    rest_numbers: dict[str, int]
+    rest_percentiles: dict[str, list[float]]
+
+
+@dataclass(frozen=True)
+class PeriodProfile:
+    """The file read period by period. `skipped` says why there are no periods; `size` is the
+    period chosen; `note` says how it was chosen ("periods of a year as asked"); `not_compared`
+    the feature columns neither counted by value nor numeric, with why. The comparison of each
+    period with the rest of the file (`label_shift`, `drift`) is attached by
+    `dataaudit.splits.periods`."""
+
+    column: str
+    reason: str
+    size: str | None
+    note: str
+    dated: int
+    undated: int
+    periods: list[Period]
+    not_compared: dict[str, str]
+    skipped: str | None = None
+    label_shift: list[Any] = field(default_factory=list)  # dataaudit.profile.splits.LabelShift, per period
+    drift: list[Any] = field(default_factory=list)  # dataaudit.profile.splits.Drift, per column and period
+
+
+def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: set[str]) -> PeriodProfile:
+    """The periods of the file. `class_of` maps a label's value hash to its class (spellings
+    merged; a hash it lacks is a missing label); `numeric` names the numeric feature columns."""
+    spec = partial.spec
+    dated = sum(partial.rows.values())
+    size, note, skipped = choose_period(partial.rows, spec)
+    not_compared = {c: f"more than {spec.max_values} distinct values and not numbers" if c not in numeric else
+                    f"numbers too spread over time to follow (more than {MAX_BUCKET_CELLS:,} month and bucket cells)"
+                    for c in partial.features if partial.values[c] is None
+                    and (c not in numeric or partial.numbers[c] is None)}
+    profile = PeriodProfile(spec.column.name, spec.column.reason, size, note, dated, partial.undated, [], not_compared,
+                            skipped)
+    if size is None:
+        return profile
+    start_of = {month: period_start(month, size) for month in partial.rows}
+    starts = sorted(set(start_of.values()))
+    classes = _grouped(partial.labels or Counter(), start_of, class_of)
+    categories = {c: _grouped(counts, start_of, partial.names[c]) for c, counts in partial.values.items()
+                  if counts is not None}
+    histograms = {c: _period_buckets(counts, size, starts) for c in partial.features
+                  if c in numeric and c not in categories and (counts := partial.numbers[c]) is not None}
+    periods = []
+    for i, start in enumerate(starts):
+        own = {c: (b, m[i]) for c, (b, m) in histograms.items() if m[i].any()}
+        rest = {c: (b, r) for c, (b, m) in histograms.items() if (r := m.sum(axis=0) - m[i]).any()}
+        periods.append(Period(
+            name=period_name(start, size), start=f"{start // 12:04d}-{start % 12 + 1:02d}-01",
+            rows=sum(n for month, n in partial.rows.items() if start_of[month] == start),
+            classes=classes.get(start, {}),
+            categories={c: counts.get(start, {}) for c, counts in categories.items()},
+            numbers={c: int(n.sum()) for c, (_, n) in own.items()},
+            percentiles={c: bucket_percentiles(b, n) for c, (b, n) in own.items()},
+            rest_numbers={c: int(n.sum()) for c, (_, n) in rest.items()},
+            rest_percentiles={c: bucket_percentiles(b, n) for c, (b, n) in rest.items()},
+        ))
+    return PeriodProfile(spec.column.name, spec.column.reason, size, note, dated, partial.undated, periods,
+                         not_compared)
+
+
+def choose_period(rows: Counter, spec: TimeSpec) -> tuple[str | None, str, str | None]:
+    """The period size, how it was chosen, and why there are no periods (None when there are)."""
+    dated = sum(rows.values())
+    sizes = list(SIZES)
+    if spec.column.kind == YEARS:
+        sizes = sizes[sizes.index("year"):]
+    counts = {size: len({period_start(m, size) for m in rows}) for size in sizes}
+    if spec.period is not None:
+        fitting = [s for s in sizes[sizes.index(spec.period):] if counts[s] <= MAX_PERIODS]
+        size = fitting[0] if fitting else sizes[-1]
+        note = f"{periods_of(size)} as asked" if size == spec.period else (
+            f"{periods_of(size)}: a {spec.period} gives {counts[spec.period]:,} periods, more than {MAX_PERIODS}")
+        if counts[size] < 2:
+            return None, note, f"all {dated:,} dated rows fall in one {size}"
+        return size, note, None
+    for size in sizes:
+        if 2 <= counts[size] <= MAX_PERIODS and dated / counts[size] >= spec.min_period_rows:
+            return size, f"{periods_of(size)}: the shortest holding {spec.min_period_rows:,} rows on average", None
+    return None, "", (f"{dated:,} dated rows cannot be cut into 2 to {MAX_PERIODS} periods of "
+                      f"{spec.min_period_rows:,} rows on average (checks.time.min_period_rows)")
+
+
+def periods_of(size: str) -> str:
+    """`periods of a year`, `periods of 5 years`."""
+    return f"periods of {'a ' if SIZES[size] in (1, 3, 12) else ''}{size}"
+
+
+def period_start(month: Any, size: str) -> Any:
+    """The first month of the period of `size` that `month` (a month, or an array of them) falls in."""
+    length = SIZES[size]
+    if length < 12:
+        return month // length * length
+    years = length // 12
+    return month // 12 // years * years * 12
+
+
+def period_name(start: int, size: str) -> str:
+    year, month = divmod(start, 12)
+    if size == "month":
+        return f"{year}-{month + 1:02d}"
+    if size == "quarter":
+        return f"{year}-Q{month // 3 + 1}"
+    if size == "year":
+        return str(year)
+    return f"{year}-{year + SIZES[size] // 12 - 1}"
+
+
+def _grouped(counts: Counter, start_of: dict[int, int], name_of: dict[int, str]) -> dict[int, dict[str, int]]:
+    """Per period start, the rows per name (keys without a name are left out), largest first."""
+    out: dict[int, Counter] = {}
+    for (month, key), n in counts.items():
+        if key in name_of:
+            out.setdefault(start_of[month], Counter())[name_of[key]] += n
+    return {start: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for start, c in out.items()}
+
+
+def _period_buckets(counts: KeyCounts, size: str, starts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """A column's distinct buckets (sorted) and its rows per period and bucket, one row per period."""
+    month, bucket = np.divmod(counts.keys, BUCKET_SPAN)
+    buckets, column = np.unique(bucket - BUCKET_ZERO, return_inverse=True)
+    matrix = np.zeros((len(starts), len(buckets)), dtype=np.int64)
+    np.add.at(matrix, (np.searchsorted(starts, period_start(month, size)), column), counts.counts)
+    return buckets, matrix

@@ -1,0 +1,188 @@
+"""Which column tells when a row happened: dates, timestamps, epoch seconds, years.
+
+A time-like column is no feature like the others. Its values are near-unique, so two rows that
+differ only in their date are still copies of one another; and it orders the rows, so the label
+and the features can be read period by period. The pass must know the column before it starts,
+so it is judged on the first rows, from the column's name and values (`time_like`), and the
+same reading turns every value of the pass into a month (`months`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
+
+#: Years a time is believed in; a value outside them is no time of a row (a sentinel, a typo).
+FIRST_YEAR, LAST_YEAR = 1800, 2100
+#: At least this many present values, and at most this share of them unreadable, make a column time-like.
+MIN_VALUES, MAX_UNREADABLE = 5, 0.05
+#: Name words that make integers from FIRST_YEAR to LAST_YEAR years.
+YEAR_WORDS = frozenset({"year", "years", "yr", "yrs", "yyyy", "period"})
+#: Name words that make large integers epoch seconds.
+EPOCH_WORDS = frozenset({"timestamp", "ts", "epoch", "unix", "time", "created", "updated", "modified", "datetime"})
+#: Epoch seconds of 1973-03-03 and of 2100-01-01: smaller integers are durations or counts, not times.
+EPOCH_RANGE = (1.0e8, 4_102_444_800.0)
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_MISSING = frozenset(t.lower() for t in DEFAULT_MISSING_TOKENS)
+
+DATES, EPOCH, YEARS = "dates", "epoch", "years"
+
+
+@dataclass(frozen=True)
+class TimeColumn:
+    """How a column tells time: `kind` is DATES (calendar dates or timestamps, read with the
+    pandas `format`), EPOCH (seconds since 1970) or YEARS (whole years); `reason` says so in words."""
+
+    name: str
+    kind: str
+    format: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class TimeSpec:
+    """What the pass counts per period: the time column, the period asked for (None: chosen
+    from the span, see `dataaudit.profile.periods`), the rows a chosen period should hold on
+    average, and how many distinct values a column may have to be counted value by value."""
+
+    column: TimeColumn
+    period: str | None = None
+    min_period_rows: int = 100
+    max_values: int = 50
+
+
+def time_like(name: str, values: Sequence[object]) -> str | None:
+    """Why the column `name` with these (first) values tells time, or None when it does not.
+
+    The rule: at least 5 values are present (empty cells and missing tokens such as `NA` are
+    left out) and at most 5% of them unreadable, and
+
+    - they are dates or timestamps: typed dates, ISO 8601 text (`2019-10-21`,
+      `2019-10-21T08:30:00Z`) or `dd/mm/yyyy` (`mm/dd/yyyy` when a middle field is past 12):
+      "dates 1989-01-11 to 2019-10-21", whatever the name; or
+    - the name has a word of `EPOCH_WORDS` (`created_at`, `timestamp`) and they are numbers
+      from 1e8 to 4,102,444,800: "epoch seconds 2001-09-09 to 2001-09-10"; or
+    - the name has a word of `YEAR_WORDS` (`year`, `yr`, `period`, `fiscalYear`) and they are
+      whole numbers from 1800 to 2100: "years 1980 to 1987".
+
+    Numbers alone are never times (a count, a price or an id can look like a year), which is why
+    the last two need the name.
+    """
+    found = read_time_column(name, values)
+    return None if found is None else found.reason
+
+
+def read_time_column(name: str, values: Sequence[object]) -> TimeColumn | None:
+    """The rule of `time_like`, with how to read the column's values (`months`)."""
+    present = [x for x in values if x is not None and not (isinstance(x, str) and x.strip().lower() in _MISSING)
+               and not (isinstance(x, float) and np.isnan(x))]
+    if len(present) < MIN_VALUES:
+        return None
+    words = {w.lower() for w in _WORDS.findall(name)}
+    for reader in (_dates, _epoch if words & EPOCH_WORDS else None, _years if words & YEAR_WORDS else None):
+        found = reader(name, present) if reader is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def _enough(read: int, present: int) -> bool:
+    return read >= MIN_VALUES and present - read <= MAX_UNREADABLE * present
+
+
+def _dates(name: str, present: list[object]) -> TimeColumn | None:
+    if all(isinstance(x, (date, datetime, pd.Timestamp)) for x in present):
+        stamps = pd.to_datetime(pd.Series(present), errors="coerce", utc=True)
+        return _dated(name, stamps, None, len(present))
+    texts = [x.strip() for x in present if isinstance(x, str)]
+    iso = [t for t in texts if _ISO.match(t)]
+    if _enough(len(iso), len(present)):
+        return _dated(name, _parse(pd.Series(iso), "ISO8601"), "ISO8601", len(present))
+    slashed = [m.groups() for t in texts if (m := _SLASHED.match(t))]
+    if _enough(len(slashed), len(present)):
+        month_first = any(int(middle) > 12 for _, middle, _ in slashed)
+        fmt = "%m/%d/%Y" if month_first else "%d/%m/%Y"
+        return _dated(name, _parse(pd.Series(["/".join(g) for g in slashed]), fmt), fmt, len(present))
+    return None
+
+
+def _parse(texts: pd.Series, fmt: str) -> pd.Series:
+    return pd.to_datetime(texts, format=fmt, errors="coerce", utc=True)
+
+
+def _dated(name: str, stamps: pd.Series, fmt: str | None, present: int) -> TimeColumn | None:
+    stamps = stamps[stamps.notna() & stamps.dt.year.between(FIRST_YEAR, LAST_YEAR)]
+    if not _enough(len(stamps), present):
+        return None
+    first, last = stamps.min(), stamps.max()
+    timed = bool((stamps != stamps.dt.normalize()).any())
+    what = "timestamps" if timed else "dates"
+    return TimeColumn(name, DATES, fmt, f"{what} {first.date().isoformat()} to {last.date().isoformat()}")
+
+
+def _numbers(present: list[object]) -> np.ndarray:
+    return pd.to_numeric(pd.Series([str(x) for x in present]), errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _epoch(name: str, present: list[object]) -> TimeColumn | None:
+    numbers = _numbers(present)
+    seconds = numbers[(numbers >= EPOCH_RANGE[0]) & (numbers <= EPOCH_RANGE[1])]
+    if not _enough(seconds.size, len(present)):
+        return None
+    first, last = (pd.Timestamp(s, unit="s").date().isoformat() for s in (seconds.min(), seconds.max()))
+    return TimeColumn(name, EPOCH, None, f"epoch seconds {first} to {last}")
+
+
+def _years(name: str, present: list[object]) -> TimeColumn | None:
+    numbers = _numbers(present)
+    years = numbers[(numbers == np.floor(numbers)) & (numbers >= FIRST_YEAR) & (numbers <= LAST_YEAR)]
+    if not _enough(years.size, len(present)):
+        return None
+    return TimeColumn(name, YEARS, None, f"years {int(years.min())} to {int(years.max())}")
+
+
+def _iso_months(array: pa.Array) -> np.ndarray:
+    """The months of ISO 8601 text, read off its first seven characters (`2019-10`) by pyarrow:
+    a timestamp's month is the one it is written in, whatever its offset from UTC."""
+    text = pc.utf8_trim_whitespace(array.cast(pa.string()))
+    dated = pc.fill_null(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}"), False)
+    year = pc.cast(pc.if_else(dated, pc.utf8_slice_codeunits(text, 0, 4), "0"), pa.int64())
+    month = pc.cast(pc.if_else(dated, pc.utf8_slice_codeunits(text, 5, 7), "0"), pa.int64())
+    year, month = (a.to_numpy(zero_copy_only=False) for a in (year, month))
+    inside = (year >= FIRST_YEAR) & (year <= LAST_YEAR) & (month >= 1) & (month <= 12)
+    return np.where(inside, year * 12 + month - 1, -1).astype(np.int64)
+
+
+def months(array: pa.Array, column: TimeColumn) -> np.ndarray:
+    """Each row's month as `year * 12 + month - 1` (a year column's rows fall in January), -1
+    where the cell is missing, unreadable or outside the years believed in."""
+    values = pd.Series(array.to_pandas(), copy=False)
+    if column.kind == YEARS:
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+        whole = (numbers == np.floor(numbers)) & (numbers >= FIRST_YEAR) & (numbers <= LAST_YEAR)
+        return np.where(whole, np.nan_to_num(numbers) * 12, -1).astype(np.int64)
+    if column.kind == EPOCH:
+        numbers = pd.to_numeric(values, errors="coerce")
+        stamps = pd.to_datetime(numbers.where(numbers.between(*EPOCH_RANGE)), unit="s", errors="coerce", utc=True)
+    elif pa.types.is_temporal(array.type):
+        stamps = pd.to_datetime(values, errors="coerce", utc=True)
+    elif column.format in (None, "ISO8601"):
+        return _iso_months(array)
+    else:
+        stamps = _parse(values.astype("string").str.strip(), column.format or "ISO8601")
+    year = stamps.dt.year
+    inside = stamps.notna() & year.between(FIRST_YEAR, LAST_YEAR)
+    month = (year * 12 + stamps.dt.month - 1).where(inside, -1)
+    return month.to_numpy(dtype=np.float64, na_value=-1).astype(np.int64)

@@ -1,0 +1,241 @@
+"""Drift over time inside one file: time-like columns, periods counted in the one pass, and the
+label and features of each period against the rest of the file, on real dated tables."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import date, timedelta
+from functools import reduce
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dataaudit
+from dataaudit.checks.time_drift import NO_TIME_COLUMN
+from dataaudit.profile.extract import extract
+from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.spec import ProfileSpec
+from dataaudit.profile.time_like import TimeSpec, read_time_column, time_like
+from dataaudit.rules.model import RulePack
+from tests.cli_helpers import invoke, run
+
+DATA = Path(__file__).parent / "data"
+SPEECHES = DATA / "parlspeech_dates.csv"  # House of Commons speeches 1989-2019, party shares follow the governments
+WAGES = DATA / "wage_panel.csv"  # 545 men x 1980-1987: union share flat, married rising
+EPOCHS = [1_000_000_000 + 86_400 * i for i in range(6)]
+
+
+@pytest.mark.parametrize(("name", "values", "reason"), [
+    ("date", ["2019-10-21", "1989-01-11", "2001-05-02", "2001-05-03", "2010-05-11"], "dates 1989-01-11 to 2019-10-21"),
+    ("posted", ["2019-10-21T08:30:00Z", "2019-10-22T09:00:00+02:00", "2019-10-23 10:00", "2019-10-24",
+                "2019-10-25"], "timestamps 2019-10-21 to 2019-10-25"),
+    ("day", ["21/10/2019", "01/02/2019", "03/04/2019", "05/06/2019", "07/08/2019"], "dates 2019-02-01 to 2019-10-21"),
+    ("day", ["10/21/2019", "02/01/2019", "04/03/2019", "06/05/2019", "08/07/2019"], "dates 2019-02-01 to 2019-10-21"),
+    ("date", ["2019-10-21", "NA", "", None, "2019-10-22", "2019-10-23", "2019-10-24", "2019-10-25"],
+     "dates 2019-10-21 to 2019-10-25"),
+    ("created_at", EPOCHS, "epoch seconds 2001-09-09 to 2001-09-14"),
+    ("createdAt", [str(s) for s in EPOCHS], "epoch seconds 2001-09-09 to 2001-09-14"),
+    ("year", [1987, 1980, 1981, 1982, 1983], "years 1980 to 1987"),
+    ("fiscal_yr", ["2019", "2020", "2021", "2022", "2023"], "years 2019 to 2023"),
+    ("period", [2001.0, 2002.0, 2003.0, 2004.0, 2005.0], "years 2001 to 2005"),
+    # numbers need a name that says what they are: counts, prices and ids can look like years or epochs
+    ("count", EPOCHS, None),
+    ("price", [1980, 1981, 1982, 1983, 1984], None),
+    ("year", [1, 2, 3, 4, 5], None),
+    ("year", [1980.5, 1981, 1982, 1983, 1984], None),
+    ("duration_time", [5, 60, 300, 12, 7], None),
+    ("date", ["2019-10-21", "2019-10-22", "2019-10-23", "2019-10-24"], None),  # fewer than 5 values
+    ("note", ["2019-10-21", "hello", "2019-10-23", "2019-10-24", "2019-10-25", "2019-10-26"], None),
+    ("date", ["2019-13-45", "2019-14-01", "2019-15-01", "2019-16-01", "2019-17-01"], None),
+    ("when", [date(2020, 1, 1) + timedelta(days=i) for i in range(5)], "dates 2020-01-01 to 2020-01-05"),
+])
+def test_time_like_reads_dates_timestamps_epoch_seconds_and_years(name: str, values: list, reason: str | None) -> None:
+    assert time_like(name, values) == reason
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.dates(date(1800, 1, 1), date(2100, 12, 31)), min_size=5, max_size=40),
+       st.sampled_from(["date", "x", "value"]))
+def test_any_iso_dates_are_time_like_whatever_the_name(days: list[date], name: str) -> None:
+    assert time_like(name, [d.isoformat() for d in days]) == f"dates {min(days).isoformat()} to {max(days).isoformat()}"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1800, 2100), min_size=5, max_size=40))
+def test_years_are_time_like_only_under_a_name_that_says_so(years: list[int]) -> None:
+    assert time_like("year", years) == f"years {min(years)} to {max(years)}"
+    assert time_like("amount", years) is None
+
+
+# --------------------------------------------------------------------------- one pass, any chunking
+YEAR = read_time_column("year", [2001, 2002, 2003, 2004, 2005])
+SPEC = ProfileSpec(target="label", ignored=("id",), time=TimeSpec(YEAR, None, min_period_rows=1, max_values=4))
+YEARS_OR_NOT = st.one_of(st.none(), st.sampled_from(["2001", "2002", "2003", "2005", "NA", "", "1700", "x"]))
+CELLS = st.one_of(st.none(), st.sampled_from(["red", "blue", "green", "NA", "1", "2.5", "-3", "1e3", "0", "700"]),
+                  st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: f"{f:.3f}"))
+LABELS = st.one_of(st.none(), st.sampled_from(["cat", "Cat", "dog", "?"]))
+
+
+@st.composite
+def dated_rows(draw: st.DrawFn) -> tuple[pa.RecordBatch, list[int]]:
+    n = draw(st.integers(1, 80))
+    rows = draw(st.lists(st.tuples(YEARS_OR_NOT, CELLS, CELLS, LABELS), min_size=n, max_size=n))
+    batch = pa.RecordBatch.from_arrays(
+        [pa.array([str(i) for i in range(n)]), *(pa.array([r[i] for r in rows], pa.string()) for i in range(4))],
+        names=["id", "year", "a", "b", "label"])
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, n - 1)), max_size=6))) if n > 1 else []
+    return batch, [c for c in cuts if 0 < c < n]
+
+
+def _chunks(batch: pa.RecordBatch, cuts: list[int]) -> list[PartialProfile]:
+    partials = []
+    for start, stop in itertools.pairwise([0, *cuts, batch.num_rows]):
+        partial = PartialProfile.create(SPEC, batch.schema.names)
+        partial.add(batch.slice(start, stop - start), start)
+        partials.append(partial)
+    return partials
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dated_rows())
+def test_chunking_does_not_change_the_periods(case: tuple[pa.RecordBatch, list[int]]) -> None:
+    """Rows, labels, value counts and percentiles per period are sums over months, so any cut
+    of the file and any order of merging gives the periods of the whole."""
+    batch, cuts = case
+    whole = PartialProfile.create(SPEC, batch.schema.names)
+    whole.add(batch, 0)
+    expected = extract(whole).periods
+    partials = _chunks(batch, cuts)
+    for merged in (reduce(lambda a, b: a.merged(b), partials), reduce(lambda a, b: b.merged(a), partials[::-1])):
+        assert extract(merged).periods == expected
+    assert expected is not None
+    assert expected.dated + expected.undated == batch.num_rows
+    assert sum(p.rows for p in expected.periods) == (expected.dated if expected.size is not None else 0)
+
+
+# --------------------------------------------------------------------------- real files
+def _statuses(report: dataaudit.Report) -> dict[str, str]:
+    return {c.check: c.status for c in report.checks}
+
+
+def _table(report: dict, table_id: str = "time.periods") -> dict:
+    return next(t for t in report["tables"] if t["id"] == table_id)
+
+
+def test_party_shares_that_follow_the_governments_fail_the_label_drift() -> None:
+    out, _ = run(["audit", SPEECHES, "--target", "party", "--format", "json"], 1)
+    report = json.loads(out)
+    (label,) = [f for f in report["findings"] if f["check"] == "time.label_drift"]
+    assert label["severity"] == "fail" and label["column"] == "party"
+    assert label["details"]["time_column"] == "date"
+    table = _table(report)
+    assert table["note"].startswith("Time column 'date' (dates 1989-01-11 to 2019-10-21); periods of 5 years: the "
+                                    "shortest holding 100 rows on average.")
+    periods = {row[0]: dict(zip(table["columns"], row, strict=True)) for row in table["rows"]}
+    assert list(periods) == ["1985-1989", "1990-1994", "1995-1999", "2000-2004", "2005-2009", "2010-2014",
+                             "2015-2019"]
+    assert sum(p["rows"] for p in periods.values()) == 1000
+    labour_years = ("2000-2004", "2005-2009")
+    assert all(periods[p]["share Lab"] > 0.55 > periods[p]["share Con"] for p in labour_years)
+    assert all(periods[p]["share Con"] > 0.5 > 0.35 > periods[p]["share Lab"] for p in ("2010-2014", "2015-2019"))
+
+
+def test_the_government_periods_of_the_catalog_are_read_per_year() -> None:
+    """Per year, the rows of 1989-1996, 1998-2009 and 2011-2019 (the years wholly under one
+    government) give the catalog's shares to within the few rows of the election years."""
+    report = dataaudit.audit(SPEECHES, target="party", period="year")
+    periods = report.profile.periods
+    assert periods is not None and periods.size == "year" and len(periods.periods) == 31
+    by_year = {int(p.name): p for p in periods.periods}
+
+    def share(years: range, party: str) -> float:
+        return sum(by_year[y].classes.get(party, 0) for y in years) / sum(by_year[y].rows for y in years)
+
+    assert share(range(1989, 1997), "Con") == pytest.approx(0.512, abs=0.03)
+    assert share(range(1998, 2010), "Lab") == pytest.approx(0.572, abs=0.03)
+    assert share(range(2011, 2020), "Con") == pytest.approx(0.538, abs=0.03)
+
+
+def test_a_flat_union_share_passes_and_married_men_warn_the_feature_drift() -> None:
+    report = dataaudit.audit(WAGES, target="union")
+    statuses = _statuses(report)
+    assert statuses["time.label_drift"] == "passed"
+    assert statuses["time.feature_drift"] == "warn"
+    (married,) = [f for f in report.findings if f.check == "time.feature_drift" and f.column == "married"]
+    assert married.message.endswith("'1': 18.5% in 1980, 61.5% in 1987.")
+    table = _table(report.to_dict())
+    union = [row[table["columns"].index("share 1")] for row in table["rows"]]
+    assert [row[0] for row in table["rows"]] == [str(y) for y in range(1980, 1988)]
+    assert min(union) == pytest.approx(0.211, abs=0.001) and max(union) == pytest.approx(0.262, abs=0.001)
+    drifting = {f.column for f in report.findings if f.check == "time.feature_drift"}
+    assert {"married", "exper", "expersq"} <= drifting
+    assert not {"black", "hisp", "educ"} & drifting  # constant within a man, so the same every year
+
+
+TIME_OFF = RulePack.model_validate({"checks": {"time": {
+    "max_label_divergence": {"warn": None, "fail": None}, "max_psi": {"warn": None, "fail": None},
+    "max_categorical_divergence": {"warn": None, "fail": None}}}})
+
+
+@pytest.mark.parametrize(("name", "target", "time_column"), [
+    ("breast_cancer.csv", "target", None), ("iris.csv", "target", None), ("penguins.csv", "species", "year")])
+def test_the_clean_controls_keep_their_verdict(name: str, target: str, time_column: str | None) -> None:
+    report = dataaudit.audit(DATA / name, target=target)
+    without = dataaudit.audit(DATA / name, target=target, rules=TIME_OFF)
+    assert [f.to_dict() for f in report.findings] == [f.to_dict() for f in without.findings]
+    assert report.passed
+    statuses = {c.check: c for c in report.checks if c.check.startswith("time.")}
+    if time_column is None:
+        assert {c.status for c in statuses.values()} == {"skipped"}
+        assert {c.reason for c in statuses.values()} == {NO_TIME_COLUMN}
+    else:  # the penguins' three years: species and measurements as steady as chance allows
+        assert {c.status for c in statuses.values()} == {"passed"}
+        assert report.profile.periods.column == time_column
+
+
+def test_periods_asked_for_are_widened_past_sixty(tmp_path: Path) -> None:
+    out, _ = invoke(["audit", SPEECHES, "-t", "party", "--period", "month", "-f", "json"], 1)
+    table = _table(json.loads(out))
+    assert "periods of a year: a month gives 300 periods, more than 60" in table["note"]
+    assert len(table["rows"]) == 31
+    out, _ = invoke(["audit", DATA / "wage_panel.csv", "-t", "union", "--period", "year", "-f", "json"], 0)
+    assert "periods of a year as asked" in _table(json.loads(out))["note"]
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["--time-column", "dat"], "time column 'dat' not found (did you mean 'date'?)"),
+    (["--time-column", "party"], "time column 'party' holds no dates, timestamps or years in its first rows"),
+    (["--time-column", "party", "-t", "party"], "column 'party' is both the target and the time column"),
+    (["--split", f"test={SPEECHES}", "--time-column", "date"],
+     "--time-column (time_column) does not apply to a dataset in splits"),
+])
+def test_a_time_column_that_cannot_be_read_is_one_line_and_exit_2(args: list[str], line: str) -> None:
+    _, err = run(["audit", SPEECHES, *args], 2)
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert line in err and str(SPEECHES) in err
+
+
+def test_months_of_a_year_column_or_periods_without_a_time_column_are_refused() -> None:
+    _, err = run(["audit", WAGES, "-t", "union", "--period", "month"], 2)
+    assert "column 'year' holds years 1980 to 1987, which have no months" in err
+    _, err = invoke(["audit", DATA / "iris.csv", "-t", "target", "--period", "year"], 2)
+    assert "--period (period) needs a time column" in err and len(err.strip().splitlines()) == 1
+
+
+def test_worker_processes_count_the_same_periods() -> None:
+    one = dataaudit.audit(WAGES, target="union", chunk_rows=500)
+    two = dataaudit.audit(WAGES, target="union", chunk_rows=500, jobs=2)
+    assert one.profile.periods == two.profile.periods
+    assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
+
+
+def test_the_html_report_draws_the_class_shares_over_time(tmp_path: Path) -> None:
+    page = tmp_path / "speeches.html"
+    run(["audit", SPEECHES, "-t", "party", "-f", "html", "-o", page], 1)
+    html = page.read_text(encoding="utf-8")
+    assert '<figure id="chart-label-shares-over-time">' in html
+    assert "Periods of the time column" in html
