@@ -57,6 +57,7 @@ def audit(
     text_columns: tuple[str, ...] | list[str] = (),
     auto_text: bool = True,
     tokenizer: str | Path | None = None,
+    max_length: int | None = None,
     label_noise: bool = False,
     sample: int | None = None,
     folds: int | None = None,
@@ -86,7 +87,9 @@ def audit(
     name the keys of a prompt/completion file, e.g. HumanEval's "prompt" and
     "canonical_solution"); `text_columns` of a table get the
     text checks too, and so do the free-text columns its first rows show unless `auto_text` is
-    False; `tokenizer` is a tokenizer.json on disk (else tokens are estimated).
+    False; `tokenizer` is a model's tokenizer folder or its tokenizer.json on disk (else tokens
+    are estimated): a folder's chat template renders every chat example, cut at `max_length`
+    tokens (default: the rule pack's `checks.text.max_tokens`).
 
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
     rule pack's) with `folds`-fold cross-validation.
@@ -96,7 +99,7 @@ def audit(
         bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, group_column=group_column, schema=schema,
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
-        label_noise=label_noise, sample=sample, folds=folds,
+        max_length=max_length, label_noise=label_noise, sample=sample, folds=folds,
     ))
     runner = get_engine(engine, data, jobs=jobs)
     if plan.kind == TEXT_FILE:
@@ -129,7 +132,7 @@ def audit_fine_tuning_file(plan: Plan, runner: Engine) -> Report:
     chunk_lines = options.chunk_rows if "chunk_rows" in options.given() else None
     assert plan.layout is not None
     return audit_text_file(options.data, plan.layout, plan.loaded, strict=options.strict, tokenizer=options.tokenizer,
-                           chunk_lines=chunk_lines, engine=runner)
+                           chunk_lines=chunk_lines, engine=runner, max_length=options.max_length)
 
 
 def open_sources(plan: Plan, runner: Engine) -> dict[str, Source]:

@@ -10,7 +10,19 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, outliers, size, source, text
+from dataaudit.checks import (
+    balance,
+    chat_template,
+    columns,
+    duplicates,
+    label_noise,
+    labels,
+    missing,
+    outliers,
+    size,
+    source,
+    text,
+)
 from dataaudit.checks import splits as splits_family
 from dataaudit.checks import target as target_family
 from dataaudit.checks.base import Results
@@ -32,6 +44,7 @@ FAMILIES: dict[str, ModuleType] = {
     "target": target_family,
     "splits": splits_family,
     "text": text,
+    "chat_template": chat_template,
     "label_noise": label_noise,
 }
 
