@@ -11,15 +11,20 @@ each line, for tokenizers trained here and chat templates in the common styles.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import dataaudit
 from dataaudit.datasets.tokenizer_folder import TEMPLATES, write_tokenizer_folder
 from tests.cli_helpers import invoke
-from tests.text_helpers import RUNNERS, audit_json
+from tests.text_helpers import RUNNERS, audit_json, comparable
 
 pytest.importorskip("tokenizers", reason="a tokenizer folder is read with the 'tokenizers' package")
 
@@ -220,3 +225,53 @@ def test_a_folder_without_a_chat_template_counts_messages_exactly(chats: Path, f
     assert report["dataset"]["tokens_estimated"] is False
     assert _status(report, "text.over_max_length") == "skipped"
     assert _status(report, "text.too_long") != "skipped"
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_chunked_template_partials_merge_to_the_whole(data: st.DataObject, chats: Path,
+                                                      folders: dict[str, Path]) -> None:
+    """Lines rendered chunk by chunk, each partial pickled as to a worker and back, merged in
+    any order: the same template profile (counts, first lines, distributions, errors) as all
+    lines at once."""
+    import pickle
+
+    from dataaudit.checks.text import Rules
+    from dataaudit.text.audit import text_spec
+    from dataaudit.text.extract import extract
+    from dataaudit.text.partial import TextPartial
+    from dataaudit.text.tokens import token_counter
+    from dataaudit.text.validate import check_line
+
+    pool = [*chats.read_bytes().splitlines(), b"not json", b'{"messages": []}', b'{"messages": ["x"]}']
+    style = data.draw(st.sampled_from(sorted(TEMPLATES)))
+    spec = text_spec("chats.jsonl", "chat", Rules(max_tokens=data.draw(st.sampled_from([16, 64, 256, 100_000]))),
+                     token_counter(folders[style]), unit="line", examples=3)
+    lines = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=30))
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(lines) - 1)), max_size=5)) - {len(lines)})
+    whole = TextPartial(spec)
+    whole.add(list(range(1, len(lines) + 1)), [check_line(line, spec.layout) for line in lines])
+    partials = []
+    for start, stop in itertools.pairwise([0, *cuts, len(lines)]):
+        partial = TextPartial(spec)
+        partial.add(list(range(start + 1, stop + 1)), [check_line(line, spec.layout) for line in lines[start:stop]])
+        partials.append(pickle.loads(pickle.dumps(partial)))
+    order = data.draw(st.permutations(partials))
+    merged = functools.reduce(TextPartial.merged, order)
+    expected = extract(whole)
+    assert expected.template is not None
+    assert extract(merged).template == expected.template
+    assert expected.template.rendered + sum(expected.template.errors.values()) == sum(
+        line.startswith(b'{"') and b'"messages": [{' in line for line in lines)
+
+
+def test_jobs_2_gives_the_report_of_jobs_1(chats: Path, folders: dict[str, Path], tmp_path: Path) -> None:
+    from dataaudit.engines.local import LocalEngine
+
+    options = {"tokenizer": folders["gemma"], "max_length": MAX_LENGTH, "chunk_rows": 7}
+    one = dataaudit.audit(chats, **options).to_dict()
+    two = dataaudit.audit(chats, engine=LocalEngine(jobs=2), **options).to_dict()
+    assert comparable(two) == comparable(one)
+    assert {"text.template_error", "text.over_max_length", "text.no_trainable_tokens"} <= {
+        f["check"] for f in one["findings"]}
