@@ -275,3 +275,24 @@ def test_jobs_2_gives_the_report_of_jobs_1(chats: Path, folders: dict[str, Path]
     assert comparable(two) == comparable(one)
     assert {"text.template_error", "text.over_max_length", "text.no_trainable_tokens"} <= {
         f["check"] for f in one["findings"]}
+
+
+def test_the_html_report_draws_the_tokens_against_the_maximum_length(chats: Path, folders: dict[str, Path],
+                                                                     tmp_path: Path) -> None:
+    import re
+
+    from dataaudit.report.formats import Format, render
+    from dataaudit.report.model import Report
+
+    report = dataaudit.audit(chats, tokenizer=folders["chatml"], max_length=MAX_LENGTH)
+    html = render(report, Format.HTML)
+    figure = html[html.index('<figure id="chart-template-tokens">'):]
+    figure = figure[:figure.index("</figure>")]
+    assert re.search(rf"<text[^>]*>max length {MAX_LENGTH}</text>", figure)
+    for measure in ("tokens per example, rendered", "trainable tokens per example", "tokens per user message"):
+        assert re.search(rf"<text[^>]*>{measure}</text>", figure)
+    assert "tokens past the maximum length</text>" not in figure  # an excess, not a length: the table has it
+    saved = Report.from_dict(json.loads(render(report, Format.JSON)))
+    for fmt in Format:
+        assert render(saved, fmt) == render(report, fmt), fmt
+    assert "Tokens through the chat template" in render(report, Format.MARKDOWN)

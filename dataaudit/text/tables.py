@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from dataaudit.profile.text import ERROR_KINDS, TextProfile
 from dataaudit.profile.text_lengths import BINS_PER_DOUBLING
+from dataaudit.report.charts import PAST_THE_LIMIT
 from dataaudit.report.model import ReportTable
 
 MEASURES = {
@@ -23,7 +24,7 @@ LENGTH_COLUMNS = ["text", "measure", "count", "min", "p50", "p90", "p99", "max",
 TEMPLATE_MEASURES = {
     "tokens": "tokens per example, rendered",
     "trainable": "trainable tokens per example",
-    "over_by": "tokens past the maximum length",
+    "over_by": PAST_THE_LIMIT,
 }
 
 
