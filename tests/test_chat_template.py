@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import dataaudit
 from dataaudit.datasets.tokenizer_folder import TEMPLATES, write_tokenizer_folder
-from tests.cli_helpers import invoke
+from tests.cli_helpers import invoke, run
 from tests.text_helpers import RUNNERS, audit_json, comparable
 
 pytest.importorskip("tokenizers", reason="a tokenizer folder is read with the 'tokenizers' package")
@@ -296,3 +296,15 @@ def test_the_html_report_draws_the_tokens_against_the_maximum_length(chats: Path
     for fmt in Format:
         assert render(saved, fmt) == render(report, fmt), fmt
     assert "Tokens through the chat template" in render(report, Format.MARKDOWN)
+
+
+@pytest.mark.parametrize("fmt", ["console", "markdown", "html", "json"])
+def test_without_a_tokenizer_every_format_labels_the_tokens_an_estimate(fmt: str, chats: Path, tmp_path: Path) -> None:
+    out = tmp_path / f"report.{fmt}"
+    run(["audit", chats, "--max-length", MAX_LENGTH, "-f", fmt, "-o", out], 1)
+    text = out.read_text(encoding="utf-8").replace("\\", "")  # Markdown escapes its parentheses
+    assert "estimated tokens per message" in text and "estimated tokens per example" in text
+    assert "estimate: ceil(characters / 4)" in text
+    assert f"longer than {MAX_LENGTH} estimated tokens" in text
+    if fmt == "json":
+        assert json.loads(out.read_text(encoding="utf-8"))["dataset"]["tokens_estimated"] is True
