@@ -308,3 +308,11 @@ def test_without_a_tokenizer_every_format_labels_the_tokens_an_estimate(fmt: str
     assert f"longer than {MAX_LENGTH} estimated tokens" in text
     if fmt == "json":
         assert json.loads(out.read_text(encoding="utf-8"))["dataset"]["tokens_estimated"] is True
+
+
+def test_max_length_applies_to_fine_tuning_files_only() -> None:
+    from tests.conftest import DATA
+
+    _, err = invoke(["audit", DATA / "iris.csv", "--target", "target", "--max-length", "512"], 2)
+    assert err == (f"dataaudit: error: {DATA / 'iris.csv'}: --max-length (max_length) does not apply to a single "
+                   "table: it is the sequence length a fine-tuning file's examples train at\n")

@@ -87,7 +87,7 @@ class TextPartial:
         counter = self.spec.counter
         if (self.template is None and isinstance(counter, TemplateCounter) and counter.template is not None
                 and self.spec.kind == CHAT):
-            self.template = TemplateTally(self.spec.max_tokens, self.spec.examples)
+            self.template = TemplateTally(self.spec.max_tokens, counter.template.marks_assistant, self.spec.examples)
 
     def add(self, numbers: list[int], lines: list[Line], labels: list[str | None] | None = None) -> None:
         """Add checked lines (or cells) numbered `numbers`; `labels`, for a text column of a

@@ -24,7 +24,11 @@ MEASURES = ("tokens", "trainable", "over_by")
 
 @dataclass
 class TemplateTally:
+    """`marks_assistant`: whether the template marks assistant tokens, without which no example
+    is counted as left with none (every one would be)."""
+
     max_length: int
+    marks_assistant: bool
     examples: int = 20
     rendered: int = 0
     lengths: dict[str, LengthHistogram] = field(default_factory=lambda: {m: LengthHistogram() for m in MEASURES})
@@ -56,7 +60,7 @@ class TemplateTally:
         self.lengths["over_by"].add(tokens[over] - self.max_length)
         self.over += int(over.sum())
         self.over_lines = first_rows(self.over_lines, lines[ok][over][:k].tolist(), k)
-        if counter.template is not None and counter.template.marks_assistant:
+        if self.marks_assistant:
             untrained = trainable == 0
             self.untrained += int(untrained.sum())
             self.untrained_lines = first_rows(self.untrained_lines, lines[ok][untrained][:k].tolist(), k)
@@ -72,6 +76,7 @@ class TemplateTally:
         empty = LengthHistogram()
         return TemplateTally(
             max_length=self.max_length,
+            marks_assistant=self.marks_assistant,
             examples=k,
             rendered=self.rendered + other.rendered,
             lengths={m: self.lengths[m].merged(other.lengths[m]) for m in MEASURES},
@@ -86,10 +91,9 @@ class TemplateTally:
                          for m in sorted(self.error_lines.keys() | other.error_lines.keys())},
         )
 
-    def extract(self, counter: TemplateCounter) -> TemplateProfile:
-        assert counter.template is not None
+    def extract(self) -> TemplateProfile:
         return TemplateProfile(
-            marks_assistant=counter.template.marks_assistant,
+            marks_assistant=self.marks_assistant,
             max_length=self.max_length,
             rendered=self.rendered,
             lengths={m: hist.summary() for m, hist in self.lengths.items()},
