@@ -18,8 +18,15 @@ from dataaudit.integrations.observe import collect, observed, validators
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.digest import file_sha256
 from dataaudit.labelnoise import step as model_step
-from dataaudit.planning import (AuditOptions, Plan, plan_audit, require_columns, with_free_text, with_roles,
-                                with_time_column)
+from dataaudit.planning import (
+    AuditOptions,
+    Plan,
+    plan_audit,
+    require_columns,
+    with_free_text,
+    with_roles,
+    with_time_column,
+)
 from dataaudit.planning.capabilities import TEXT_FILE
 from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
@@ -64,6 +71,7 @@ def audit(
     text_columns: tuple[str, ...] | list[str] = (),
     auto_text: bool = True,
     tokenizer: str | Path | None = None,
+    max_length: int | None = None,
     label_noise: bool = False,
     sample: int | None = None,
     folds: int | None = None,
@@ -102,7 +110,9 @@ def audit(
     name the keys of a prompt/completion file, e.g. HumanEval's "prompt" and
     "canonical_solution"); `text_columns` of a table get the
     text checks too, and so do the free-text columns its first rows show unless `auto_text` is
-    False; `tokenizer` is a tokenizer.json on disk (else tokens are estimated).
+    False; `tokenizer` is a model's tokenizer folder or its tokenizer.json on disk (else tokens
+    are estimated): a folder's chat template renders every chat example, cut at `max_length`
+    tokens (default: the rule pack's `checks.text.max_tokens`).
 
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
     rule pack's) with `folds`-fold cross-validation.
@@ -120,8 +130,8 @@ def audit(
         bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, group_column=group_column, schema=schema,
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
-        label_noise=label_noise, sample=sample, folds=folds, baseline=baseline, baseline_delta=baseline_delta,
-        time_column=time_column, period=period,
+        max_length=max_length, label_noise=label_noise, sample=sample, folds=folds, baseline=baseline,
+        baseline_delta=baseline_delta, time_column=time_column, period=period,
     ))
     gate = baseline_gate(baseline, baseline_delta)  # read first: a bad baseline costs no pass
     runner = get_engine(engine, data, jobs=jobs)
@@ -157,7 +167,7 @@ def audit_fine_tuning_file(plan: Plan, runner: Engine) -> Report:
     chunk_lines = options.chunk_rows if "chunk_rows" in options.given() else None
     assert plan.layout is not None
     return audit_text_file(options.data, plan.layout, plan.loaded, strict=options.strict, tokenizer=options.tokenizer,
-                           chunk_lines=chunk_lines, engine=runner)
+                           chunk_lines=chunk_lines, engine=runner, max_length=options.max_length)
 
 
 def open_sources(plan: Plan, runner: Engine) -> dict[str, Source]:

@@ -3,7 +3,9 @@
 A case file holds the cases of one check family. A case is a CSV (`csv:`) or a fine-tuning
 JSONL file (`jsonl:`), optional other splits (`splits: {test: "csv text"}`), and the audit's
 options: `target`, `rules`, `ignore`, `keep`, `text_columns`, `group_column`, `bad_rows`,
-`label_noise`, `time_column`, `period`. `repeat: N` copies the body N times, each `{n}` becoming a running number,
+`label_noise`, `time_column`, `period`, `max_length`, and `tokenizer`: a chat template style of
+`dataaudit.datasets.tokenizer_folder.TEMPLATES`, whose folder is made with a BPE trained on the
+case's file. `repeat: N` copies the body N times, each `{n}` becoming a running number,
 and `append:` adds lines after the copies; a split given as a mapping takes the same keys.
 """
 
@@ -57,6 +59,11 @@ def _write(case: dict, folder: Path) -> tuple[Path, dict[str, Path]]:
 
 def _statuses(case: dict, folder: Path) -> dict[str, str]:
     data, splits = _write(case, folder)
+    tokenizer = None
+    if "tokenizer" in case:
+        from dataaudit.datasets.tokenizer_folder import write_tokenizer_folder
+
+        tokenizer = write_tokenizer_folder(folder / "tokenizer", case["tokenizer"], data.read_text("utf-8").split())
     default_target = None if "jsonl" in case else "label"
     report = dataaudit.audit(
         data, target=case.get("target", default_target), rules=RulePack.model_validate(case.get("rules", {})),
@@ -64,6 +71,7 @@ def _statuses(case: dict, folder: Path) -> dict[str, str]:
         keep_columns=case.get("keep", ()),
         text_columns=case.get("text_columns", ()), bad_rows=case.get("bad_rows", "error"),
         label_noise=case.get("label_noise", False), time_column=case.get("time_column"), period=case.get("period"),
+        tokenizer=tokenizer, max_length=case.get("max_length"),
     )
     return {c.check: c.status for c in report.checks}
 

@@ -59,7 +59,7 @@ def test_text_column_on_a_table() -> None:
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_missing_tokenizer_is_an_input_error(runner: str, tmp_path: Path) -> None:
     _, err = RUNNERS[runner](["audit", CHAT_ERRORS, "--tokenizer", tmp_path / "tokenizer.json"], 2)
-    assert "no such tokenizer file" in err
+    assert "no such tokenizer folder or file" in err
     assert "Traceback" not in err
 
 

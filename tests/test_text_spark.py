@@ -71,3 +71,17 @@ def test_the_command_audits_a_chat_file_on_spark(spark: object, generated: dict[
     assert (on_spark["source"]["engine"], local["source"]["engine"]) == ("spark", "local")
     _, err = invoke(["audit", tmp_path / "nope.jsonl", "--format-kind", "chat", "--engine", "spark"], 2)
     assert err == f"dataaudit: error: {tmp_path / 'nope.jsonl'}: no such file\n"
+
+
+def test_a_chat_file_through_a_chat_template_on_spark_reports_as_locally(spark: object, generated: dict[str, Path],
+                                                                          tmp_path: Path) -> None:
+    pytest.importorskip("tokenizers", reason="a tokenizer folder is read with the 'tokenizers' package")
+    from dataaudit.datasets.tokenizer_folder import write_tokenizer_folder
+    from dataaudit.engines.spark import SparkEngine
+
+    words = generated["chat"].read_text(encoding="utf-8", errors="replace").split()[:50_000]
+    options = {"tokenizer": write_tokenizer_folder(tmp_path / "tokenizer", "gemma", words), "max_length": 48}
+    local = dataaudit.audit(generated["chat"], **options).to_dict()
+    on_spark = dataaudit.audit(generated["chat"], engine=SparkEngine(session=spark), **options).to_dict()
+    assert comparable(on_spark) == comparable(local)
+    assert {"text.template_error", "text.over_max_length"} <= {f["check"] for f in local["findings"]}

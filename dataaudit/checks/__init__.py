@@ -10,7 +10,19 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, outliers, size, source, text
+from dataaudit.checks import (
+    balance,
+    chat_template,
+    columns,
+    duplicates,
+    label_noise,
+    labels,
+    missing,
+    outliers,
+    size,
+    source,
+    text,
+)
 from dataaudit.checks import groups as groups_family
 from dataaudit.checks import shortcuts as shortcuts_family
 from dataaudit.checks import splits as splits_family
@@ -38,6 +50,7 @@ FAMILIES: dict[str, ModuleType] = {
     "time": time_family,
     "text": text,
     "shortcuts": shortcuts_family,
+    "chat_template": chat_template,
     "label_noise": label_noise,
 }
 

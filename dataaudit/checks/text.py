@@ -130,17 +130,21 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
     )
     _conflicts(t, rules, results, column, unit, what)
     token_word = "estimated tokens" if t.tokens_estimated else "tokens"
-    results.judge(
-        "text.too_long", rules.max_over_limit_share, t.over_limit / n,
-        f"{t.over_limit:,} of {n:,} {what} ({pct(t.over_limit, n)}) {verb(t.over_limit, 'is', 'are')} longer than "
-        f"{t.max_tokens:,} {token_word}"
-        f" ({t.tokenizer}).",
-        info_when_present=True, column=column, examples=t.over_limit_lines,
-        details={"examples_are": unit, unit: t.over_limit, "max_tokens": t.max_tokens, "tokenizer": t.tokenizer,
-                 "estimated": t.tokens_estimated},
-        hint="Trainers truncate or drop examples over their sequence length; raise checks.text.max_tokens to the "
-             "model's limit, or split the examples.",
-    )
+    if t.template is not None:
+        results.skip("text.too_long", "counted through the chat template, its own tokens included: see "
+                                      "text.over_max_length")
+    else:
+        results.judge(
+            "text.too_long", rules.max_over_limit_share, t.over_limit / n,
+            f"{t.over_limit:,} of {n:,} {what} ({pct(t.over_limit, n)}) {verb(t.over_limit, 'is', 'are')} longer than "
+            f"{t.max_tokens:,} {token_word}"
+            f" ({t.tokenizer}).",
+            info_when_present=True, column=column, examples=t.over_limit_lines,
+            details={"examples_are": unit, unit: t.over_limit, "max_tokens": t.max_tokens, "tokenizer": t.tokenizer,
+                     "estimated": t.tokens_estimated},
+            hint="Trainers truncate or drop examples over their sequence length; raise checks.text.max_tokens to the "
+                 "model's limit, or split the examples.",
+        )
     kinds = ", ".join(f"{kind} {count:,}" for kind, count in t.markup_kinds.items())
     results.judge(
         "text.markup", rules.max_markup_share, t.markup / n,

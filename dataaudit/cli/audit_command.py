@@ -62,7 +62,11 @@ if TYPE_CHECKING:
               help="Audit as text only the --text-column columns, not also the free-text columns the first "
                    "rows show.")
 @click.option("--tokenizer", type=click.Path(path_type=Path),
-              help="A tokenizer.json on disk to count tokens with (never downloaded); else tokens are estimated.")
+              help="A model's tokenizer folder (tokenizer.json, tokenizer_config.json with its chat template) or a "
+                   "tokenizer.json on disk to count tokens with (never downloaded); else tokens are estimated.")
+@click.option("--max-length", type=click.IntRange(min=1), metavar="N",
+              help="The sequence length a fine-tuning file trains at (default: the rule pack's "
+                   "checks.text.max_tokens).")
 @click.option("--label-noise", is_flag=True,
               help="Add the model-based label checks: likely mislabelled rows, noise per class, a baseline.")
 @label_model_options
@@ -86,6 +90,7 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit big.csv -t label --jobs -1
       dataaudit audit s3a://bucket/train/ -t label --engine spark
       dataaudit audit chats.jsonl                      # chat / prompt-completion / instruction detected
+      dataaudit audit chats.jsonl --tokenizer ./my-model --max-length 4096
       dataaudit audit HumanEval.jsonl --prompt-key prompt --completion-key canonical_solution
       dataaudit audit reviews.csv -t sentiment --text-column review
       dataaudit audit train.csv -t label --label-noise --sample 200000 --folds 5 --jobs -1

@@ -80,6 +80,8 @@ CAPABILITIES: dict[str, Capability] = {
     "auto_text": Capability("--no-auto-text", "it turns off finding the free-text columns of a table",
                             on(TABLES)),
     "tokenizer": Capability("--tokenizer", "it counts the tokens of texts", on(EVERY_KIND), needs="text_columns"),
+    "max_length": Capability("--max-length", "it is the sequence length a fine-tuning file's examples train at",
+                             on([TEXT_FILE])),
     "label_noise": Capability("--label-noise", "it fits a model to a table's label column", on(TABLES)),
     "sample": Capability("--sample", "it sizes the label model's sample", on(TABLES), needs="label_noise"),
     "folds": Capability("--folds", "it sets the label model's cross-validation folds", on(TABLES),

@@ -44,6 +44,7 @@ class AuditOptions:
     text_columns: tuple[str, ...] | list[str] = ()
     auto_text: bool = True
     tokenizer: str | Path | None = None
+    max_length: int | None = None
     label_noise: bool = False
     sample: int | None = None
     folds: int | None = None

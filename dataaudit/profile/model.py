@@ -14,7 +14,6 @@ from dataaudit.profile.runs import Run
 if TYPE_CHECKING:
     from dataaudit.profile.groups import GroupProfile
     from dataaudit.profile.label_quality import LabelQuality, TargetResiduals
-    from dataaudit.profile.label_quality import LabelQuality
     from dataaudit.profile.periods import PeriodProfile
     from dataaudit.profile.sample import RowSample
     from dataaudit.profile.shortcuts import Shortcuts

@@ -73,3 +73,26 @@ class TextProfile:
     length_outlier_lines: list[int]
     length_bounds: tuple[int, int] | None
     labelled: bool = False
+    template: TemplateProfile | None = None
+
+
+@dataclass(frozen=True)
+class TemplateProfile:
+    """A chat file rendered through a tokenizer's chat template: `rendered` examples (those the
+    template did not refuse); `lengths` of them in tokens (`tokens` template tokens included,
+    `trainable` assistant tokens left within `max_length`, `over_by` the tokens past it of the
+    `over` examples longer); `roles` the tokens of message texts by role; `untrained` examples
+    left with no trainable token (counted only when the template `marks_assistant`); `errors`
+    the template's messages with their counts and first lines."""
+
+    marks_assistant: bool
+    max_length: int
+    rendered: int
+    lengths: dict[str, LengthSummary]
+    roles: dict[str, LengthSummary]
+    over: int
+    over_lines: list[int]
+    untrained: int
+    untrained_lines: list[int]
+    errors: dict[str, int]
+    error_lines: dict[str, list[int]]

@@ -11,6 +11,7 @@ never load it.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Any
 
 from dataaudit.report.model import Report, ReportTable
@@ -23,6 +24,8 @@ PERCENTILES = {"p50": ("o", "#4c72b0"), "p90": ("^", "#dd8452"), "p99": ("D", "#
 BEFORE_AFTER_TABLE = "clean.before_after"
 #: The table of a time column's periods (`dataaudit.splits.period_report`) and its share columns' prefix.
 PERIODS_TABLE, SHARE = "time.periods", "share "
+#: The row of the chat template's table that measures an excess, not a length: left out of its chart.
+PAST_THE_LIMIT = "tokens past the maximum length"
 RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "dataaudit",  # stable element ids: the same report renders the same bytes
@@ -148,6 +151,28 @@ def _lengths(report: Report) -> Any:
     table = _table(report, "text.lengths", {"measure", "min", "p50", "p90", "p99", "max"})
     if table is None or not table.rows:
         return None
+    return _ranges(table)[0]
+
+
+def _template_tokens(report: Report) -> Any:
+    """The exact token distributions through the chat template, against the maximum length the
+    examples train at (a dashed line): what lies right of it is cut."""
+    table = _table(report, "text.template", {"measure", "min", "p50", "p90", "p99", "max", "max length"})
+    measure = table.columns.index("measure") if table is not None else 0
+    if table is None or not table.rows:
+        return None
+    limit = table.rows[0][table.columns.index("max length")]
+    figure, axes = _ranges(replace(table, rows=[r for r in table.rows if r[measure] != PAST_THE_LIMIT]))
+    axes.axvline(max(limit, 1), color=COLOURS["sentinels"], linestyle="--", linewidth=1.5)
+    axes.annotate(f"max length {limit:,}", (max(limit, 1), 1.0), xycoords=("data", "axes fraction"),
+                  xytext=(4, 2), textcoords="offset points", color=COLOURS["sentinels"], va="bottom")
+    axes.set_xlabel("tokens (log scale)")
+    return figure
+
+
+def _ranges(table: ReportTable) -> tuple[Any, Any]:
+    """Each row of a length table as a range from min to max with its percentiles marked, on a
+    logarithmic axis."""
     index = {name: i for i, name in enumerate(table.columns)}
     rows = table.rows[:MAX_BARS][::-1]
     names = [printable(" ".join(str(r[index[c]]) for c in ("text", "measure") if c in index)) for r in rows]
@@ -164,7 +189,7 @@ def _lengths(report: Report) -> Any:
     axes.xaxis.set_minor_formatter(_plain_numbers(minor=True))
     axes.set_xlabel("length (log scale)")
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(rows) + 3)), ncols=4, frameon=False)
-    return figure
+    return figure, axes
 
 
 def _roles(report: Report) -> Any:
@@ -259,6 +284,7 @@ _CHARTS = (
     ("duplicates", "Duplicates and label conflicts", _duplicates),
     ("before-after", "Before and after cleaning", _before_after),
     ("lengths", "Length distributions", _lengths),
+    ("template-tokens", "Tokens through the chat template, against the maximum length", _template_tokens),
     ("roles", "Messages by role", _roles),
     ("format-errors", "Format errors by kind", _format_errors),
     ("copies", "Copies and conflicting answers", _copies),

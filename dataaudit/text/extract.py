@@ -59,6 +59,7 @@ def extract(partial: TextPartial) -> TextProfile:
         length_outlier_lines=outliers[:k],
         length_bounds=bounds,
         labelled=spec.labelled,
+        template=None if partial.template is None else partial.template.extract(),
     )
 
 

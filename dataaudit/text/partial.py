@@ -19,7 +19,10 @@ import pandas as pd
 
 from dataaudit.profile.sketches import first_rows
 from dataaudit.profile.text_lengths import LengthHistogram
+from dataaudit.text.formats import CHAT
 from dataaudit.text.markup import markup_kinds
+from dataaudit.text.template_counter import Chat, TemplateCounter
+from dataaudit.text.template_tally import TemplateTally
 from dataaudit.text.tokens import ESTIMATE, TokenCounter
 from dataaudit.text.validate import Layout, Line
 
@@ -78,6 +81,13 @@ class TextPartial:
     markup_records: int = 0
     markup_lines: list[int] = field(default_factory=list)
     blocks: list[TextBlock] = field(default_factory=list)
+    template: TemplateTally | None = None
+
+    def __post_init__(self) -> None:
+        counter = self.spec.counter
+        if (self.template is None and isinstance(counter, TemplateCounter) and counter.template is not None
+                and self.spec.kind == CHAT):
+            self.template = TemplateTally(self.spec.max_tokens, counter.template.marks_assistant, self.spec.examples)
 
     def add(self, numbers: list[int], lines: list[Line], labels: list[str | None] | None = None) -> None:
         """Add checked lines (or cells) numbered `numbers`; `labels`, for a text column of a
@@ -111,12 +121,17 @@ class TextPartial:
             kept.append(i)
             segments.extend(line.segments)
             per_text.append(len(line.segments))
+        if self.template is not None:
+            assert isinstance(self.spec.counter, TemplateCounter)
+            self.template.add(*_renderable(numbers, lines), self.spec.counter)
         if not kept:
             return
         self.roles.update(role for role, _ in segments)
         contents = [text for _, text in segments]
         message_chars = np.fromiter((len(t) for t in contents), dtype=np.int64, count=len(contents))
         message_tokens = self.spec.counter.count(contents, message_chars)
+        if self.template is not None:
+            self.template.add_roles([role for role, _ in segments], message_tokens)
         starts = np.concatenate(([0], np.cumsum(per_text)[:-1]))
         text_chars = np.add.reduceat(message_chars, starts)
         text_tokens = np.add.reduceat(message_tokens, starts)
@@ -194,7 +209,16 @@ class TextPartial:
             markup_records=self.markup_records + other.markup_records,
             markup_lines=first_rows(self.markup_lines, other.markup_lines, k),
             blocks=self.blocks + other.blocks,
+            template=None if self.template is None or other.template is None else self.template.merged(other.template),
         )
+
+
+def _renderable(numbers: list[int], lines: list[Line]) -> tuple[list[int], list[Chat]]:
+    """The lines a chat template can be given: a non-empty list of message objects (a line
+    whose messages are not even objects is a format error the template would only repeat)."""
+    kept = [(number, line.chat) for number, line in zip(numbers, lines, strict=True)
+            if line.chat is not None and line.chat[0] and all(isinstance(m, dict) for m in line.chat[0])]
+    return [number for number, _ in kept], [chat for _, chat in kept]
 
 
 def compact(blocks: list[TextBlock], num_perm: int) -> TextBlock:

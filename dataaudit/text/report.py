@@ -24,11 +24,15 @@ if TYPE_CHECKING:
 
 def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict: bool = False,
                     tokenizer: str | Path | None = None, chunk_lines: int | None = None,
-                    engine: Engine | None = None) -> Report:
+                    engine: Engine | None = None, max_length: int | None = None) -> Report:
     """The audit of a fine-tuning file: the one entry the audit calls for a `kind` JSONL file,
-    its pass run by `engine` (default: the local engine, in this process)."""
+    its pass run by `engine` (default: the local engine, in this process); `max_length`
+    replaces the rule pack's token limit."""
     path = Path(path)
-    text = profile_text_file(path, kind, loaded.rules.checks.text, tokenizer, chunk_lines, engine=engine)
+    rules = loaded.rules.checks.text
+    if max_length is not None:
+        rules = rules.model_copy(update={"max_tokens": max_length})
+    text = profile_text_file(path, kind, rules, tokenizer, chunk_lines, engine=engine)
     source = {"path": str(path), "format": "jsonl", "kind": kind, "bytes": path.stat().st_size,
               "engine": "local" if engine is None else engine.name, "sha256": file_sha256(path)}
     report = text_report(text, source, loaded, strict=strict)

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from dataaudit.profile.text import ERROR_KINDS, TextProfile
 from dataaudit.profile.text_lengths import BINS_PER_DOUBLING
+from dataaudit.report.charts import PAST_THE_LIMIT
 from dataaudit.report.model import ReportTable
 
 MEASURES = {
@@ -19,12 +20,22 @@ MEASURES = {
 }
 
 
+LENGTH_COLUMNS = ["text", "measure", "count", "min", "p50", "p90", "p99", "max", "mean"]
+TEMPLATE_MEASURES = {
+    "tokens": "tokens per example, rendered",
+    "trainable": "trainable tokens per example",
+    "over_by": PAST_THE_LIMIT,
+}
+
+
 def text_tables(texts: list[TextProfile]) -> list[ReportTable]:
     if not texts:
         return []
     tables = [_summary(texts), _lengths(texts)]
     if any(t.errors for t in texts):
         tables.append(_errors(texts))
+    if any(t.template is not None for t in texts):
+        tables.append(_template(texts))
     if texts[0].kind == "column":
         return tables
     return [replace(t, columns=t.columns[1:], rows=[row[1:] for row in t.rows]) for t in tables]
@@ -44,14 +55,34 @@ def _lengths(texts: list[TextProfile]) -> ReportTable:
             if t.kind == "column" and name.startswith("message"):
                 continue
             s = t.lengths[name]
+            if t.tokens_estimated and name.endswith("tokens"):
+                measure = f"estimated {measure}"
             rows.append([t.name, measure, s.count, s.min, s.p50, s.p90, s.p99, s.max, s.mean])
     tokenizers = sorted({t.tokenizer for t in texts})
     note = (f"Tokens: {'; '.join(tokenizers)}. Percentiles are read from logarithmic bins ({BINS_PER_DOUBLING} "
             "per doubling): each is at most 9% below the true value; count, min, max and mean are exact.")
     if texts[0].kind == "chat":
         note += " Tokens of an example add up its messages' contents, without the chat template's own tokens."
-    return ReportTable("text.lengths", "Length distributions",
-                       ["text", "measure", "count", "min", "p50", "p90", "p99", "max", "mean"], rows, note)
+    return ReportTable("text.lengths", "Length distributions", LENGTH_COLUMNS, rows, note)
+
+
+def _template(texts: list[TextProfile]) -> ReportTable:
+    """Exact token distributions of the examples rendered by the chat template, against the
+    maximum length they train at (the `max length` column, which the HTML chart draws)."""
+    rows = []
+    for t in texts:
+        p = t.template
+        if p is None:
+            continue
+        measures = [(TEMPLATE_MEASURES[name], p.lengths[name]) for name in TEMPLATE_MEASURES]
+        measures += [(f"tokens per {role} message", s) for role, s in p.roles.items()]
+        rows += [[t.name, measure, s.count, s.min, s.p50, s.p90, s.p99, s.max, s.mean, p.max_length]
+                 for measure, s in measures]
+    note = ("Exact counts of the chat template's rendering (its own tokens included), cut at the maximum length; "
+            "trainable tokens are the assistant tokens it marks with {% generation %} left within the cut. "
+            f"Percentiles are read from logarithmic bins ({BINS_PER_DOUBLING} per doubling).")
+    return ReportTable("text.template", "Tokens through the chat template", [*LENGTH_COLUMNS, "max length"], rows,
+                       note)
 
 
 def _errors(texts: list[TextProfile]) -> ReportTable:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from dataaudit.profile.text import ERROR_KINDS
 from dataaudit.text.formats import CHAT
@@ -36,13 +37,15 @@ class Line:
     """A checked line. `segments` are its (role, text) pieces in order, None when the line has
     no usable text; `answer` indexes the segment that answers the ones before it. `keys` names,
     per error kind, the keys behind it (`unknown_key`: `source`, `messages[1].mood`;
-    `field_missing`: `completion`); `metadata` the top-level keys outside the layout."""
+    `field_missing`: `completion`); `metadata` the top-level keys outside the layout; `chat` a
+    chat line's messages and tools as written, what a chat template renders."""
 
     errors: list[str]
     segments: list[tuple[str, str]] | None = None
     answer: int | None = None
     keys: dict[str, list[str]] = field(default_factory=dict)
     metadata: tuple[str, ...] = ()
+    chat: tuple[list[Any], list[Any] | None] | None = None
 
     def reason(self) -> str:
         """The line's error kinds, each with the keys it concerns: what a quarantine entry says."""
@@ -99,7 +102,7 @@ def _chat(record: dict, layout: Layout) -> Line:
             continue
         if role not in layout.roles:
             found.add("unknown_role")
-        text = _text_of(content)
+        text = text_of(content)
         if text is None:
             if content is not None or not message.get("tool_calls"):
                 found.add("content_not_text" if content is not None else "message_missing_field")
@@ -119,11 +122,13 @@ def _chat(record: dict, layout: Layout) -> Line:
     if unknown:
         found.add("unknown_key")
     answer = max((i for i, r in enumerate(roles) if r == "assistant"), default=None)
+    tools = record.get("tools")
     return Line([kind for kind in ERROR_KINDS if kind in found], segments, answer,
-                keys={"unknown_key": unknown} if unknown else {})
+                keys={"unknown_key": unknown} if unknown else {},
+                chat=(messages, tools if isinstance(tools, list) else None))
 
 
-def _text_of(content: object) -> str | None:
+def text_of(content: object) -> str | None:
     """A string, or the text parts of a list of content parts (`[{"type": "text", "text": ...}]`)."""
     if isinstance(content, str):
         return content

@@ -1,0 +1,92 @@
+"""The exact counter of a tokenizer folder with a chat template: a `TokenCounter` whose
+conversations are counted as the trainer sees them, rendered, tokenized and cut.
+
+A token is the assistant's when it overlaps a `{% generation %}` span of the rendered text,
+the rule transformers' `apply_chat_template(..., return_assistant_tokens_mask=True)` applies to
+the tokenizer's offsets; truncation keeps the first `max_length` tokens (trainers cut on the
+right), so the trainable tokens left are the assistant tokens among those.
+"""
+
+from __future__ import annotations
+
+import bisect
+import operator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dataaudit.text.chat_template import ChatTemplate, Rendered, TemplateFailure
+from dataaudit.text.tokens import TokenCounter
+
+#: One conversation as a line holds it: its messages and its tools (or None).
+Chat = tuple[list[Any], list[Any] | None]
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Per conversation: `tokens` of the rendered example (-1 where the template failed),
+    `assistant` tokens marked for the loss, `trainable` those within the maximum length, and the
+    template's error message (None where it rendered)."""
+
+    tokens: np.ndarray
+    assistant: np.ndarray
+    trainable: np.ndarray
+    failures: list[str | None]
+
+
+@dataclass(frozen=True)
+class TemplateCounter(TokenCounter):
+    template: ChatTemplate | None = None
+
+    def conversation_tokens(self, messages: list[Any], tools: list[Any] | None = None) -> int:
+        """Tokens of the rendered example, the template's own included; raises `TemplateFailure`
+        when the template refuses the conversation."""
+        rendered = self._template().render(messages, tools)
+        return len(self.tokenizer.encode(rendered.text, add_special_tokens=False).ids)
+
+    def measure(self, chats: list[Chat], max_length: int) -> Measures:
+        """Every conversation rendered and tokenized in one batch."""
+        template = self._template()
+        rendered: list[Rendered] = []
+        failures: list[str | None] = []
+        for messages, tools in chats:
+            try:
+                rendered.append(template.render(messages, tools))
+                failures.append(None)
+            except TemplateFailure as exc:
+                failures.append(str(exc))
+        encodings = self.tokenizer.encode_batch([r.text for r in rendered], add_special_tokens=False)
+        ok = np.array([f is None for f in failures], dtype=bool)
+        tokens = np.full(len(chats), -1, dtype=np.int64)
+        assistant = np.zeros(len(chats), dtype=np.int64)
+        trainable = np.zeros(len(chats), dtype=np.int64)
+        at = np.flatnonzero(ok)
+        for i, example, encoding in zip(at.tolist(), rendered, encodings, strict=True):
+            tokens[i] = len(encoding.ids)
+            if example.spans:
+                assistant[i], trainable[i] = assistant_tokens(encoding.offsets, example.spans, max_length)
+        return Measures(tokens, assistant, trainable, failures)
+
+    def _template(self) -> ChatTemplate:
+        assert self.template is not None
+        return self.template
+
+
+def assistant_tokens(offsets: list[tuple[int, int]], spans: list[tuple[int, int]], max_length: int) -> tuple[int, int]:
+    """The tokens (their character `offsets`) overlapping any generation span, and those of
+    them among the first `max_length`. Offsets and spans both run in text order, as transformers
+    also relies on, so the tokens of a span are one run found by bisection: no per-token loop,
+    which would cost more than the tokenizing."""
+    assistant = trainable = done = 0
+    for start, end in spans:
+        first = max(bisect.bisect_right(offsets, start, key=_END), done)  # the first token ending after it starts
+        stop = bisect.bisect_left(offsets, end, key=_START)  # the first token starting at or after its end
+        if stop > first:
+            assistant += stop - first
+            trainable += max(0, min(stop, max_length) - first)
+            done = stop
+    return assistant, trainable
+
+
+_START, _END = operator.itemgetter(0), operator.itemgetter(1)
