@@ -57,6 +57,9 @@ def audit(
     text_columns: tuple[str, ...] | list[str] = (),
     auto_text: bool = True,
     tokenizer: str | Path | None = None,
+    format_profile: str | Path | None = None,
+    epochs: int | None = None,
+    price_per_million: float | None = None,
     label_noise: bool = False,
     sample: int | None = None,
     folds: int | None = None,
@@ -86,7 +89,10 @@ def audit(
     name the keys of a prompt/completion file, e.g. HumanEval's "prompt" and
     "canonical_solution"); `text_columns` of a table get the
     text checks too, and so do the free-text columns its first rows show unless `auto_text` is
-    False; `tokenizer` is a tokenizer.json on disk (else tokens are estimated).
+    False; `tokenizer` is a tokenizer.json on disk (else tokens are estimated). `format_profile`
+    (a shipped profile's name, such as "openai-chat", or a YAML path) judges a fine-tuning file
+    by a provider's or trainer's rules; `epochs` and `price_per_million` size and price its
+    training run.
 
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
     rule pack's) with `folds`-fold cross-validation.
@@ -96,6 +102,7 @@ def audit(
         bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, group_column=group_column, schema=schema,
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
+        format_profile=format_profile, epochs=epochs, price_per_million=price_per_million,
         label_noise=label_noise, sample=sample, folds=folds,
     ))
     runner = get_engine(engine, data, jobs=jobs)

@@ -11,6 +11,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dataaudit.checks import balance, columns, duplicates, label_noise, labels, missing, outliers, size, source, text
+from dataaudit.checks import formats as formats_family
+from dataaudit.checks import preference as preference_family
 from dataaudit.checks import splits as splits_family
 from dataaudit.checks import target as target_family
 from dataaudit.checks.base import Results
@@ -32,6 +34,8 @@ FAMILIES: dict[str, ModuleType] = {
     "target": target_family,
     "splits": splits_family,
     "text": text,
+    "format": formats_family,
+    "preference": preference_family,
     "label_noise": label_noise,
 }
 

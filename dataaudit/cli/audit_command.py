@@ -14,6 +14,7 @@ from dataaudit.cli.group import cli
 from dataaudit.cli.options import (
     bad_rows_option,
     engine_options,
+    finetune_options,
     ignore_columns_option,
     jobs_option,
     label_model_options,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
                    "rows show.")
 @click.option("--tokenizer", type=click.Path(path_type=Path),
               help="A tokenizer.json on disk to count tokens with (never downloaded); else tokens are estimated.")
+@finetune_options
 @click.option("--label-noise", is_flag=True,
               help="Add the model-based label checks: likely mislabelled rows, noise per class, a baseline.")
 @label_model_options
@@ -76,6 +78,7 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit s3a://bucket/train/ -t label --engine spark
       dataaudit audit chats.jsonl                      # chat / prompt-completion / instruction detected
       dataaudit audit HumanEval.jsonl --prompt-key prompt --completion-key canonical_solution
+      dataaudit audit chats.jsonl --format-profile openai-chat --epochs 3 --price-per-million 8
       dataaudit audit reviews.csv -t sentiment --text-column review
       dataaudit audit train.csv -t label --label-noise --sample 200000 --folds 5 --jobs -1
     """

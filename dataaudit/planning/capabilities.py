@@ -78,6 +78,11 @@ CAPABILITIES: dict[str, Capability] = {
     "auto_text": Capability("--no-auto-text", "it turns off finding the free-text columns of a table",
                             on(TABLES)),
     "tokenizer": Capability("--tokenizer", "it counts the tokens of texts", on(EVERY_KIND), needs="text_columns"),
+    "format_profile": Capability("--format-profile", "it judges a fine-tuning file by a provider's or trainer's "
+                                                     "format", on([TEXT_FILE])),
+    "epochs": Capability("--epochs", "it multiplies a fine-tuning file's training tokens", on([TEXT_FILE])),
+    "price_per_million": Capability("--price-per-million", "it prices a fine-tuning file's training tokens",
+                                    on([TEXT_FILE])),
     "label_noise": Capability("--label-noise", "it fits a model to a table's label column", on(TABLES)),
     "sample": Capability("--sample", "it sizes the label model's sample", on(TABLES), needs="label_noise"),
     "folds": Capability("--folds", "it sets the label model's cross-validation folds", on(TABLES),

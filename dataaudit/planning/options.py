@@ -41,6 +41,9 @@ class AuditOptions:
     text_columns: tuple[str, ...] | list[str] = ()
     auto_text: bool = True
     tokenizer: str | Path | None = None
+    format_profile: str | Path | None = None
+    epochs: int | None = None
+    price_per_million: float | None = None
     label_noise: bool = False
     sample: int | None = None
     folds: int | None = None
