@@ -3,8 +3,9 @@
 A case file holds the cases of one check family. A case is a CSV (`csv:`) or a fine-tuning
 JSONL file (`jsonl:`), optional other splits (`splits: {test: "csv text"}`), and the audit's
 options: `target`, `rules`, `ignore`, `text_columns`, `group_column`, `bad_rows`,
-`label_noise`. `repeat: N` copies the body N times, each `{n}` becoming a running number,
-and `append:` adds lines after the copies; a split given as a mapping takes the same keys.
+`label_noise`, `format_profile`, `epochs`, `price_per_million`. `repeat: N` copies the body N
+times, each `{n}` becoming a running number, and `append:` adds lines after the copies; a split
+given as a mapping takes the same keys.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def _statuses(case: dict, folder: Path) -> dict[str, str]:
         data, target=case.get("target", default_target), rules=RulePack.model_validate(case.get("rules", {})),
         ignore_columns=case.get("ignore", ()), splits=splits or None, group_column=case.get("group_column"),
         text_columns=case.get("text_columns", ()), bad_rows=case.get("bad_rows", "error"),
-        label_noise=case.get("label_noise", False),
+        label_noise=case.get("label_noise", False), format_profile=case.get("format_profile"),
+        epochs=case.get("epochs"), price_per_million=case.get("price_per_million"),
     )
     return {c.check: c.status for c in report.checks}
 

@@ -17,7 +17,6 @@ from pydantic import Field
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import TEXT_FILE, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, Section, Toggle
-from dataaudit.report.model import Severity
 from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
@@ -37,8 +36,10 @@ CHECKS = (
                            "rule broken, naming its lines.", ("profile", "max_rule_break_share")),
     _check("format.example_count", "The file holds as many examples as the format profile allows, no fewer and "
                                    "no more.", ("profile", "example_count")),
-    _check("format.training_size", "The tokens one training run reads: every example's, times the epochs, and "
-                                   "their cost at a given price per million tokens.", ("epochs", "price_per_million")),
+    Check("format.training_size", "The tokens one training run reads (every example's, times the epochs) stay "
+                                  "within a budget, if set; their cost at a given price per million tokens.",
+          "format", ("epochs", "price_per_million", "max_training_tokens"), IN_PROFILE,
+          applies_to=frozenset({TEXT_FILE})),  # reported whether or not a budget is set
 )
 NO_PROFILE = "no format profile chosen (--format-profile, or checks.format.profile in the rules)"
 
@@ -52,6 +53,8 @@ class Rules(Section):
                                                                            "tokens (--price-per-million); none "
                                                                            "is built in.")
     max_rule_break_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    max_training_tokens: MaxLevels = Field(default=MaxLevels(), description="A budget of training tokens "
+                                                                            "(x epochs); none by default.")
     example_count: Toggle = Toggle.FAIL
 
 
@@ -117,8 +120,8 @@ def _training_size(t: TextProfile, rules: Rules, results: Results) -> None:
                f" = {total:,} {kind}")
     cost = None if rules.price_per_million is None else round(total / 1e6 * rules.price_per_million, 2)
     message += "." if cost is None else f"; at {rules.price_per_million:g} per million tokens: {cost:,.2f}."
-    results.add("format.training_size", Severity.INFO, message, observed=total,
-                details={"tokens_per_epoch": t.tokens_total, "epochs": rules.epochs, "tokens": total,
+    results.judge("format.training_size", rules.max_training_tokens, total, message, info_when_present=True,
+                    details={"tokens_per_epoch": t.tokens_total, "epochs": rules.epochs, "tokens": total,
                          "estimated": t.tokens_estimated, "tokenizer": t.tokenizer,
-                         "price_per_million": rules.price_per_million, "cost": cost},
-                hint=None if not t.tokens_estimated else "Give --tokenizer for the model's exact counts.")
+                           "price_per_million": rules.price_per_million, "cost": cost},
+                  hint=None if not t.tokens_estimated else "Give --tokenizer for the model's exact counts.")

@@ -29,7 +29,8 @@ def broken_rules(parsed: object, profile: FormatProfile) -> Broken:
     if isinstance(parsed, Line) or not isinstance(parsed, dict):
         return [("json", "not one JSON object")]
     broken: Broken = [("required_key", key) for key in profile.required_keys if key not in parsed]
-    broken += [("unknown_key", key) for key in parsed if key not in profile.allowed_keys]
+    if not profile.other_keys:
+        broken += [("unknown_key", key) for key in parsed if key not in profile.allowed_keys]
     if profile.system_key in parsed and not isinstance(parsed[profile.system_key], str):
         broken.append(("value_type", profile.system_key))
     broken += _values(parsed, profile)
@@ -136,8 +137,9 @@ def meanings(profile: FormatProfile) -> dict[str, str]:
     return {
         "json": "each line is one JSON object",
         "required_key": f"a line carries {', '.join(profile.required_keys)}",
-        "unknown_key": f"top-level keys are among {', '.join(profile.allowed_keys)}; message keys among "
-                       f"{', '.join(profile.message_keys)}",
+        "unknown_key": (f"message keys are among {', '.join(profile.message_keys)}" if profile.other_keys else
+                        f"top-level keys are among {', '.join(profile.allowed_keys)}; message keys among "
+                        f"{', '.join(profile.message_keys)}"),
         "value_type": "each value has the type the format reads (text, message list, one-message sides)",
         "unknown_role": f"roles are among {', '.join(profile.roles)}",
         "system_placement": {"first": "a system message comes first, if at all",

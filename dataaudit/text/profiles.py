@@ -44,6 +44,8 @@ class FormatProfile(BaseModel):
     kind: Literal["chat", "prompt-completion", "preference"]
     required_keys: list[str] = Field(min_length=1)
     allowed_keys: list[str] = Field(min_length=1)
+    other_keys: bool = Field(False, description="Top-level keys beyond allowed_keys are metadata the trainer "
+                                                "ignores, not errors (a dataset's extra columns).")
     conversation: str | None = None
     role_key: str = "role"
     content_key: str = "content"
