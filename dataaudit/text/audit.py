@@ -75,6 +75,9 @@ def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_
     loaded = _with_format_options(loaded, format_options)
     profile = format_profile(loaded.rules.checks.format)
     if profile is not None:
+        table = _table_format(data) if isinstance(data, (str, Path)) else type(data).__name__
+        if table is not None:
+            raise InputError(f"the {profile.name} format profile judges a JSONL or JSON file, not a {table}")
         if format_kind not in (None, profile.kind):
             raise InputError(f"the {profile.name} format profile reads a {profile.kind} file, not a {format_kind} one")
         format_kind = profile.kind

@@ -66,16 +66,16 @@ def _values(record: dict, profile: FormatProfile) -> Broken:
 def _conversation(record: dict, profile: FormatProfile) -> object:
     """The message list the role rules read: a chat's messages; a prompt as messages followed by
     its completion or chosen side; None when the line holds plain strings."""
-    path = profile.conversation or ""
+    path = (profile.conversation or "messages").split(".")
     value: object = record
-    for part in path.split(".") if path else []:
+    for part in path:
         value = value.get(part) if isinstance(value, dict) else None
     if profile.kind == CHAT:
-        return value if value is not None else None
+        return value
     answer = record.get(profile.sides[0] if profile.sides else "completion")
-    if not isinstance(answer, list):
+    if not isinstance(answer, list) or (value is None and path[0] in profile.required_keys):
         return None
-    if value is None or value is record:  # implicit prompt: the chosen side holds the whole conversation
+    if value is None:  # an implicit prompt: the chosen side holds the whole conversation
         return answer
     return [*value, *answer] if isinstance(value, list) else None
 
