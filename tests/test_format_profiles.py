@@ -90,7 +90,7 @@ def test_with_a_profile_the_layout_errors_give_way_to_its_rules() -> None:
 
 
 @pytest.mark.parametrize("runner", [run, invoke])
-def test_an_unknown_profile_is_a_usage_error_listing_the_known_ones(runner) -> None:  # noqa: ANN001
+def test_an_unknown_profile_is_a_usage_error_listing_the_known_ones(runner) -> None:
     _, err = runner(["audit", FORMATS / "openai-chat.pass.jsonl", "--format-profile", "openai-chatt"], 2)
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "unknown format profile 'openai-chatt'; known profiles are " in err
