@@ -4,9 +4,7 @@ order, on worker processes too."""
 
 from __future__ import annotations
 
-import itertools
 import json
-import pickle
 import random
 from functools import reduce
 from pathlib import Path
@@ -26,6 +24,7 @@ from dataaudit.text.profiles import load_profile
 from dataaudit.text.tokens import ESTIMATE
 from tests.cli_helpers import invoke, run
 from tests.test_merge_law import _tree
+from tests.test_text_merge_law import _accumulators, _record
 
 DATA = Path(__file__).parent / "data"
 HHH = DATA / "text" / "hhh_alignment_pairs.jsonl"
@@ -120,15 +119,6 @@ def pair_files(draw: st.DrawFn) -> tuple[list[bytes], list[int]]:
     return lines, [c for c in cuts if 0 < c < len(lines)]
 
 
-def _accumulators(lines: list[bytes], cuts: list[int]) -> list[FileLines]:
-    accumulators = []
-    for start, stop in itertools.pairwise([0, *cuts, len(lines)]):
-        accumulator = FileLines.create(SPEC)
-        accumulator.add(pa.RecordBatch.from_arrays([pa.array(lines[start:stop], pa.binary())], names=["line"]), start)
-        accumulators.append(pickle.loads(pickle.dumps(accumulator)))  # as a worker process returns it
-    return accumulators
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pair_files(), st.randoms(use_true_random=False))
 def test_pair_and_profile_rule_partials_merge_to_the_whole_in_any_order(case: tuple[list[bytes], list[int]],
@@ -143,19 +133,11 @@ def test_pair_and_profile_rule_partials_merge_to_the_whole_in_any_order(case: tu
         assert expected.pairs.chosen_longer == sum(_side(r["chosen"]) > _side(r["rejected"]) for r in pairs)
     assert expected.format_rules is not None
     assert expected.format_rules.broken.get("json", 0) == lines.count(b"not json")
-    assert reduce(lambda a, b: a.merged(b), _accumulators(lines, cuts)).extract() == expected
-    assert _tree(_accumulators(lines, cuts)).extract() == expected
-    shuffled = _accumulators(lines, cuts)
+    assert reduce(lambda a, b: a.merged(b), _accumulators(lines, cuts, SPEC)).extract() == expected
+    assert _tree(_accumulators(lines, cuts, SPEC)).extract() == expected
+    shuffled = _accumulators(lines, cuts, SPEC)
     rng.shuffle(shuffled)  # workers finish in any order: examples still come out in file order
     assert reduce(lambda a, b: a.merged(b), shuffled).extract() == expected
-
-
-def _record(line: bytes) -> dict:
-    try:
-        record = json.loads(line)
-    except ValueError:
-        return {}
-    return record if isinstance(record, dict) else {}
 
 
 def _side(value: str | list[dict]) -> int:

@@ -26,16 +26,18 @@ if TYPE_CHECKING:
 IN_PROFILE = NoEquivalent("GX validates table columns; a format profile judges nested JSON examples and files")
 
 
-def _check(check: str, description: str, fields: tuple[str, ...]) -> Check:
-    return Check(check, description, "format", fields, IN_PROFILE, needs=frozenset({"text"}),
+def file_check(check: str, description: str, fields: tuple[str, ...], gx: NoEquivalent = IN_PROFILE) -> Check:
+    """A check of a fine-tuning file alone (not of a table's text columns), in the section its
+    id names."""
+    return Check(check, description, check.split(".")[0], fields, gx, needs=frozenset({"text"}),
                  applies_to=frozenset({TEXT_FILE}))
 
 
 CHECKS = (
-    _check("format.rules", "Every example follows the chosen format profile (--format-profile); one finding per "
-                           "rule broken, naming its lines.", ("profile", "max_rule_break_share")),
-    _check("format.example_count", "The file holds as many examples as the format profile allows, no fewer and "
-                                   "no more.", ("profile", "example_count")),
+    file_check("format.rules", "Every example follows the chosen format profile (--format-profile); one finding "
+                               "per rule broken, naming its lines.", ("profile", "max_rule_break_share")),
+    file_check("format.example_count", "The file holds as many examples as the format profile allows, no fewer "
+                                       "and no more.", ("profile", "example_count")),
     Check("format.training_size", "The tokens one training run reads (every example's, times the epochs) stay "
                                   "within a budget, if set; their cost at a given price per million tokens.",
           "format", ("epochs", "price_per_million", "max_training_tokens"), IN_PROFILE,

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct
-from dataaudit.checks.registry import TEXT_FILE, Check, NoEquivalent
+from dataaudit.checks.formats import file_check
+from dataaudit.checks.registry import NoEquivalent
 from dataaudit.levels import MaxLevels, Section
 from dataaudit.wording import verb
 
@@ -26,23 +27,17 @@ if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
 
 IN_PAIRS = NoEquivalent("GX validates table columns; it does not compare the two sides of a preference pair")
-
-
-def _check(check: str, description: str, fields: tuple[str, ...]) -> Check:
-    return Check(check, description, "preference", fields, IN_PAIRS, needs=frozenset({"text"}),
-                 applies_to=frozenset({TEXT_FILE}))
-
-
 CHECKS = (
-    _check("preference.identical", "No pair's chosen answer is the same text as its rejected one.",
-           ("max_identical_share",)),
-    _check("preference.empty_side", "No pair has an empty chosen or rejected answer.", ("max_empty_side_share",)),
-    _check("preference.prompt_mismatch", "The two sides of a pair with an implicit prompt open with the same "
-                                         "conversation.", ("max_prompt_mismatch_share",)),
-    _check("preference.duplicates", "Few pairs repeat an earlier pair (same prompt, chosen and rejected).",
-           ("max_duplicate_share",)),
-    _check("preference.length_bias", "Chosen answers are not systematically longer, or shorter, than rejected "
-                                     "ones.", ("max_length_bias", "min_pairs")),
+    file_check("preference.identical", "No pair's chosen answer is the same text as its rejected one.",
+               ("max_identical_share",), IN_PAIRS),
+    file_check("preference.empty_side", "No pair has an empty chosen or rejected answer.",
+               ("max_empty_side_share",), IN_PAIRS),
+    file_check("preference.prompt_mismatch", "The two sides of a pair with an implicit prompt open with the same "
+                                             "conversation.", ("max_prompt_mismatch_share",), IN_PAIRS),
+    file_check("preference.duplicates", "Few pairs repeat an earlier pair (same prompt, chosen and rejected).",
+               ("max_duplicate_share",), IN_PAIRS),
+    file_check("preference.length_bias", "Chosen answers are not systematically longer, or shorter, than rejected "
+                                         "ones.", ("max_length_bias", "min_pairs"), IN_PAIRS),
 )
 NOT_PAIRS = "not a preference file (prompt/chosen/rejected, or input/preferred_output/non_preferred_output)"
 

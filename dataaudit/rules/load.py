@@ -120,19 +120,20 @@ def parse_text(text: str, name: str) -> RulePack:
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = error["loc"]
-        line = _line_of(node, loc)
+        line = line_of(node, loc)
         key = ".".join(str(part) for part in loc) or "(top level)"
-        raise RulesError(f"{name}:{line}: {key}: {_describe(error)}") from None
+        raise RulesError(f"{name}:{line}: {key}: {describe(error)}") from None
 
 
-def _describe(error: dict[str, Any]) -> str:
+def describe(error: dict[str, Any]) -> str:
+    """A pydantic error in the words a config file's author reads."""
     if error["type"] == "extra_forbidden":
         return "unknown key"
     message = error["msg"]
     return message.removeprefix("Value error, ")
 
 
-def _line_of(node: yaml.Node | None, loc: tuple) -> int:
+def line_of(node: yaml.Node | None, loc: tuple) -> int:
     """The line of the deepest YAML node on the error's path (1-based)."""
     line = node.start_mark.line + 1 if node is not None else 1
     for part in loc:

@@ -22,13 +22,25 @@ PERCENTILES = (10, 25, 50, 75, 90)
 
 
 @dataclass
+class Tally:
+    """Lines counted, and the first of them in file order."""
+
+    count: int = 0
+    lines: list[int] = field(default_factory=list)
+
+    def add(self, number: int, k: int) -> None:
+        self.count += 1
+        self.lines = first_rows(self.lines, [number], k)
+
+    def merged(self, other: Tally, k: int) -> Tally:
+        return Tally(self.count + other.count, first_rows(self.lines, other.lines, k))
+
+
+@dataclass
 class PairPartial:
-    identical: int = 0
-    identical_lines: list[int] = field(default_factory=list)
-    empty_side: int = 0
-    empty_side_lines: list[int] = field(default_factory=list)
-    prompt_differs: int = 0
-    prompt_differs_lines: list[int] = field(default_factory=list)
+    identical: Tally = field(default_factory=Tally)
+    empty_side: Tally = field(default_factory=Tally)
+    prompt_differs: Tally = field(default_factory=Tally)
     numbers: list[np.ndarray] = field(default_factory=list)
     hashes: list[np.ndarray] = field(default_factory=list)
     chosen: list[np.ndarray] = field(default_factory=list)
@@ -39,14 +51,11 @@ class PairPartial:
             return
         for number, pair in zip(numbers, pairs, strict=True):
             if not pair.chosen.strip() or not pair.rejected.strip():
-                self.empty_side += 1
-                self.empty_side_lines = first_rows(self.empty_side_lines, [number], k)
+                self.empty_side.add(number, k)
             elif pair.chosen == pair.rejected:
-                self.identical += 1
-                self.identical_lines = first_rows(self.identical_lines, [number], k)
+                self.identical.add(number, k)
             if pair.prompt_differs:
-                self.prompt_differs += 1
-                self.prompt_differs_lines = first_rows(self.prompt_differs_lines, [number], k)
+                self.prompt_differs.add(number, k)
         self.numbers.append(np.array(numbers, dtype=np.int64))
         self.hashes.append(hashed([canonical([("prompt", p.prompt), ("chosen", p.chosen), ("rejected", p.rejected)])
                                    for p in pairs]))
@@ -54,18 +63,11 @@ class PairPartial:
         self.rejected.append(np.fromiter((len(p.rejected) for p in pairs), dtype=np.int64, count=len(pairs)))
 
     def merged(self, other: PairPartial, k: int) -> PairPartial:
-        return PairPartial(
-            identical=self.identical + other.identical,
-            identical_lines=first_rows(self.identical_lines, other.identical_lines, k),
-            empty_side=self.empty_side + other.empty_side,
-            empty_side_lines=first_rows(self.empty_side_lines, other.empty_side_lines, k),
-            prompt_differs=self.prompt_differs + other.prompt_differs,
-            prompt_differs_lines=first_rows(self.prompt_differs_lines, other.prompt_differs_lines, k),
-            numbers=self.numbers + other.numbers,
-            hashes=self.hashes + other.hashes,
-            chosen=self.chosen + other.chosen,
-            rejected=self.rejected + other.rejected,
-        )
+        tallies = {name: getattr(self, name).merged(getattr(other, name), k)
+                   for name in ("identical", "empty_side", "prompt_differs")}
+        arrays = {name: getattr(self, name) + getattr(other, name)
+                  for name in ("numbers", "hashes", "chosen", "rejected")}
+        return PairPartial(**tallies, **arrays)
 
     def extract(self, k: int) -> PairProfile | None:
         """The pairs' profile, None when the file held none."""
@@ -82,12 +84,12 @@ class PairPartial:
         counts = np.bincount(np.minimum(bins, len(RATIO_BINS) - 1), minlength=len(RATIO_BINS))
         return PairProfile(
             pairs=len(numbers),
-            identical=self.identical,
-            identical_lines=self.identical_lines,
-            empty_side=self.empty_side,
-            empty_side_lines=self.empty_side_lines,
-            prompt_differs=self.prompt_differs,
-            prompt_differs_lines=self.prompt_differs_lines,
+            identical=self.identical.count,
+            identical_lines=self.identical.lines,
+            empty_side=self.empty_side.count,
+            empty_side_lines=self.empty_side.lines,
+            prompt_differs=self.prompt_differs.count,
+            prompt_differs_lines=self.prompt_differs.lines,
             duplicates=int(repeated.sum()),
             duplicate_examples=repeat_pairs(numbers, hashes, repeated, k),
             chosen_longer=int((chosen > rejected).sum()),

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dataaudit.errors import InputError
-from dataaudit.rules.load import packs_dir
+from dataaudit.rules.load import describe, line_of, packs_dir
 from dataaudit.text.formats import CHAT, PREFERENCE
 
 #: The part each role plays, whatever a format calls it (ShareGPT's `human` is a `user`).
@@ -116,7 +116,8 @@ def parse_profile(path: Path) -> FormatProfile:
     if len(data) > MAX_PROFILE_BYTES:
         raise InputError(f"{path}: a format profile is a small YAML file of at most {MAX_PROFILE_BYTES >> 10} KiB")
     try:
-        parsed = yaml.safe_load(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        node, parsed = yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: not a YAML format profile: {str(exc).splitlines()[0]}") from None
     if not isinstance(parsed, dict):
@@ -126,6 +127,4 @@ def parse_profile(path: Path) -> FormatProfile:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        problem = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
-        raise InputError(f"{path}: {field}: {problem}") from None
-
+        raise InputError(f"{path}:{line_of(node, error['loc'])}: {field}: {describe(error)}") from None
