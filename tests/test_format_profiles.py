@@ -107,7 +107,7 @@ def test_an_unknown_profile_is_a_usage_error_listing_the_known_ones(runner) -> N
     ("name: mine\ndescription: x\nkind: chat\nrequired_keys: [text]\nallowed_keys: [messages]\n"
      "conversation: messages\nroles: {user: user}\nfirst_roles: [user]\nlast_roles: [user]\n",
      ":1: (top level): required keys ['text'] are not among allowed_keys"),
-    ("name: mine\nkind: [\n", ": not a YAML format profile"),
+    ("name: mine\nkind: [\n", ":3: invalid YAML: "),
 ])
 def test_a_bad_profile_file_is_one_line_naming_the_file_and_the_field(text: str, says: str, tmp_path: Path) -> None:
     profile = tmp_path / "mine.yaml"

@@ -12,11 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dataaudit.errors import InputError
-from dataaudit.rules.load import describe, line_of, packs_dir
+from dataaudit.rules.load import packs_dir, parse_config
 from dataaudit.text.formats import CHAT, PREFERENCE
 
 #: The part each role plays, whatever a format calls it (ShareGPT's `human` is a `user`).
@@ -117,14 +116,7 @@ def parse_profile(path: Path) -> FormatProfile:
         raise InputError(f"{path}: a format profile is a small YAML file of at most {MAX_PROFILE_BYTES >> 10} KiB")
     try:
         text = data.decode("utf-8")
-        node, parsed = yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: not a YAML format profile: {str(exc).splitlines()[0]}") from None
-    if not isinstance(parsed, dict):
-        raise InputError(f"{path}: a format profile is a mapping of keys (name, kind, roles, ...)")
-    try:
-        return FormatProfile.model_validate(parsed)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        raise InputError(f"{path}:{line_of(node, error['loc'])}: {field}: {describe(error)}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: a format profile is YAML text, not UTF-8 here") from None
+    return parse_config(text, str(path), FormatProfile,
+                        "a format profile is a mapping of keys (name, kind, roles, ...)")
