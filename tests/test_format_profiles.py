@@ -65,6 +65,8 @@ def test_a_profile_names_every_rule_its_fail_file_breaks_with_the_lines(name: st
     out, _ = invoke(["audit", FORMATS / f"{name}.fail.jsonl", "--format-profile", name, "-f", "json"], 1)
     report = _json(out)
     assert _broken(report) == BROKEN[name]
+    (table,) = [t for t in report["tables"] if t["id"] == "format.rules"]
+    assert {row[0]: row[2] for row in table["rows"]} == {rule: len(lines) for rule, lines in BROKEN[name].items()}
     for finding in (f for f in report["findings"] if f["check"] == "format.rules"):
         rule = finding["details"]["rule"]
         assert finding["message"].startswith(f"format.{rule}: ")

@@ -58,6 +58,8 @@ def test_the_hhh_pairs_show_the_length_bias_the_catalog_measured() -> None:
     rows = [json.loads(line) for line in HHH.read_text(encoding="utf-8").splitlines()]
     ratios = sorted((len(r["chosen"]) + 1) / (len(r["rejected"]) + 1) for r in rows)
     assert bias["details"]["ratio_percentiles"]["p50"] == round(ratios[110], 3)
+    (table,) = [t for t in report["tables"] if t["id"] == "preference.length_ratio"]
+    assert table["rows"] == [[label, n] for label, n in bias["details"]["ratio_bins"].items()]
     # a prompt in several pairs is how preference data is made, not a conflict
     assert {c["check"]: c["status"] for c in report["checks"]}["text.conflicts"] == "skipped"
 

@@ -145,8 +145,8 @@ def meanings(profile: FormatProfile) -> dict[str, str]:
         "system_placement": {"first": "a system message comes first, if at all",
                              "top_level": f"the system prompt goes in the top-level {profile.system_key!r} key",
                              "anywhere": "system messages may come anywhere"}[profile.system],
-        "first_role": f"the first turn after a system prompt is {' or '.join(profile.first_roles)}",
-        "last_role": f"the last message is {' or '.join(profile.last_roles)}",
+        "first_role": f"the first turn after a system prompt is {_written(profile, profile.first_roles)}",
+        "last_role": f"the last message is {_written(profile, profile.last_roles)}",
         "role_order": "user and assistant turns alternate" if profile.alternate else "any role order",
         "weight": (f"{weight.key} is one of {', '.join(f'{v:g}' for v in weight.values)}, on "
                    f"{' or '.join(weight.roles)} messages") if weight else "no weight key",
@@ -155,6 +155,11 @@ def meanings(profile: FormatProfile) -> dict[str, str]:
         "example_tokens": (f"an example has at most {profile.max_tokens_per_example:,} tokens"
                            if profile.max_tokens_per_example else "no token limit"),
     }
+
+
+def _written(profile: FormatProfile, parts: list[str]) -> str:
+    """The roles playing `parts`, as the format writes them (ShareGPT's `human` for a user)."""
+    return " or ".join(role for role, part in profile.roles.items() if part in parts)
 
 
 @dataclass
