@@ -58,6 +58,8 @@ def test_a_profile_passes_its_pass_file(name: str) -> None:
     assert _broken(report) == {}
     assert _status(report, "format.rules") == "passed"
     assert _status(report, "format.example_count") in ("passed", "skipped")
+    lines = (FORMATS / f"{name}.pass.jsonl").read_text(encoding="utf-8").count("\n")
+    assert report["dataset"]["texts"] == lines  # every example measured, conversational ones too
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))

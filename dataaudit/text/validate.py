@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 
 from dataaudit.profile.text import ERROR_KINDS
-from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_SIDES
+from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_SIDES, PROMPT_COMPLETION
 from dataaudit.text.hashing import canonical
 
 
@@ -178,6 +178,11 @@ def _fields(record: dict, layout: Layout) -> Line:
     for key in (*required[:1], *optional, *required[1:]):
         value = record.get(key)
         if value is None and key in optional:
+            continue
+        messages = _side(value, key) if isinstance(value, list) and layout.kind == PROMPT_COMPLETION else None
+        if messages is not None:  # TRL's conversational prompt-completion: message lists under both keys
+            empty = empty or not any(text.strip() for _, text in messages)
+            segments.extend(messages)
             continue
         if not isinstance(value, str):
             return Line(["field_not_text"], keys={"field_not_text": [key]})
