@@ -72,6 +72,9 @@ def audit(
     auto_text: bool = True,
     tokenizer: str | Path | None = None,
     max_length: int | None = None,
+    format_profile: str | Path | None = None,
+    epochs: int | None = None,
+    price_per_million: float | None = None,
     label_noise: bool = False,
     sample: int | None = None,
     folds: int | None = None,
@@ -112,7 +115,10 @@ def audit(
     text checks too, and so do the free-text columns its first rows show unless `auto_text` is
     False; `tokenizer` is a model's tokenizer folder or its tokenizer.json on disk (else tokens
     are estimated): a folder's chat template renders every chat example, cut at `max_length`
-    tokens (default: the rule pack's `checks.text.max_tokens`).
+    tokens (default: the rule pack's `checks.text.max_tokens`). `format_profile`
+    (a shipped profile's name, such as "openai-chat", or a YAML path) judges a fine-tuning file
+    by a provider's or trainer's rules; `epochs` and `price_per_million` size and price its
+    training run.
 
     `label_noise` adds the model-based label checks, on a sample of `sample` rows (default: the
     rule pack's) with `folds`-fold cross-validation.
@@ -120,6 +126,7 @@ def audit(
     `baseline` (a saved JSON report or a `Report`) gates on what got worse since: a failing
     finding it had too, no worse now (see `dataaudit.report.diff`, `baseline_delta`), is
     forgiven; the report names the baseline and what it forgave.
+
     `time_column` names the column that dates a table's rows (else a date, timestamp or year
     column is found in the first rows); the file is compared with itself period by period,
     `period` ("year", "quarter", "month") or periods chosen from the span.
@@ -132,6 +139,7 @@ def audit(
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
         max_length=max_length, label_noise=label_noise, sample=sample, folds=folds, baseline=baseline,
         baseline_delta=baseline_delta, time_column=time_column, period=period,
+        format_profile=format_profile, epochs=epochs, price_per_million=price_per_million,
     ))
     gate = baseline_gate(baseline, baseline_delta)  # read first: a bad baseline costs no pass
     runner = get_engine(engine, data, jobs=jobs)

@@ -3,7 +3,8 @@
 A case file holds the cases of one check family. A case is a CSV (`csv:`) or a fine-tuning
 JSONL file (`jsonl:`), optional other splits (`splits: {test: "csv text"}`), and the audit's
 options: `target`, `rules`, `ignore`, `keep`, `text_columns`, `group_column`, `bad_rows`,
-`label_noise`, `time_column`, `period`, `max_length`, and `tokenizer`: a chat template style of
+`label_noise`, `time_column`, `period`, `format_profile`, `epochs`, `price_per_million`,
+`max_length`, and `tokenizer`: a chat template style of
 `dataaudit.datasets.tokenizer_folder.TEMPLATES`, whose folder is made with a BPE trained on the
 case's file. `repeat: N` copies the body N times, each `{n}` becoming a running number,
 and `append:` adds lines after the copies; a split given as a mapping takes the same keys.
@@ -72,6 +73,8 @@ def _statuses(case: dict, folder: Path) -> dict[str, str]:
         text_columns=case.get("text_columns", ()), bad_rows=case.get("bad_rows", "error"),
         label_noise=case.get("label_noise", False), time_column=case.get("time_column"), period=case.get("period"),
         tokenizer=tokenizer, max_length=case.get("max_length"),
+        format_profile=case.get("format_profile"), epochs=case.get("epochs"),
+        price_per_million=case.get("price_per_million"),
     )
     return {c.check: c.status for c in report.checks}
 

@@ -77,10 +77,11 @@ def test_markup_in_code_blocks_and_inline_code_is_not_html() -> None:
 
 def test_free_text_columns_a_table_audit_left_alone_are_named_with_the_option_that_audits_them() -> None:
     pairs = DATA / "text" / "hhh_pairs_40.jsonl"
-    out, _ = run(["audit", pairs, "--no-auto-text"], 0)
+    out, _ = run(["audit", pairs, "--format-kind", "table", "--no-auto-text"], 0)
     assert ("Free text not audited as text: 'prompt', 'chosen', 'rejected'; audit them with --text-column prompt "
             "--text-column chosen --text-column rejected\n") in out
-    out, _ = invoke(["audit", pairs, "--no-auto-text", "--text-column", "prompt", "--text-column", "chosen"], 1)
+    out, _ = invoke(["audit", pairs, "--format-kind", "table", "--no-auto-text", "--text-column", "prompt",
+                     "--text-column", "chosen"], 1)
     assert "Free text not audited as text: 'rejected'; audit it with --text-column rejected\n" in out
     out, _ = invoke(["audit", DATA / "cars.csv"], 0)
     assert "Free text" not in out  # car names are short labels, not sentences
@@ -88,7 +89,8 @@ def test_free_text_columns_a_table_audit_left_alone_are_named_with_the_option_th
 
 def test_a_label_conflict_quotes_the_feature_row_its_rows_share() -> None:
     pairs = DATA / "text" / "hhh_pairs_40.jsonl"
-    out, _ = run(["audit", pairs, "--target", "chosen", "--ignore-column", "rejected", "--format", "json"], 1)
+    out, _ = run(["audit", pairs, "--format-kind", "table", "--target", "chosen", "--ignore-column", "rejected",
+                  "--format", "json"], 1)
     (conflict,) = [f for f in json.loads(out)["findings"] if f["check"] == "labels.conflicts"]
     assert conflict["message"].endswith(
         " Their features: prompt='Can you tell me what kind of knife is l…', subset='harmless'.")

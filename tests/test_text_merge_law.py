@@ -19,7 +19,7 @@ from dataaudit.checks.text import Rules
 from dataaudit.text.accumulator import ColumnTexts, FileLines
 from dataaudit.text.audit import text_spec
 from dataaudit.text.extract import extract
-from dataaudit.text.partial import TextPartial
+from dataaudit.text.partial import TextPartial, TextSpec
 from dataaudit.text.tokens import ESTIMATE
 from dataaudit.text.validate import check_line
 from tests.test_merge_law import _tree
@@ -84,12 +84,12 @@ def test_chunked_text_partials_merge_to_the_whole(case: tuple[list[bytes], list[
     assert extract(_tree(_partials(lines, cuts))) == expected
 
 
-def _accumulators(lines: list[bytes], cuts: list[int]) -> list[FileLines]:
+def _accumulators(lines: list[bytes], cuts: list[int], spec: TextSpec = SPEC) -> list[FileLines]:
     """The file's lines as the engines hand them: record batches of one binary column, each
     with the row number of its first line."""
     accumulators = []
     for start, stop in itertools.pairwise([0, *cuts, len(lines)]):
-        accumulator = FileLines.create(SPEC)
+        accumulator = FileLines.create(spec)
         accumulator.add(pa.RecordBatch.from_arrays([pa.array(lines[start:stop], pa.binary())], names=["line"]), start)
         accumulators.append(pickle.loads(pickle.dumps(accumulator)))  # as a worker process returns it
     return accumulators

@@ -23,7 +23,9 @@ from dataaudit.checks import (
     source,
     text,
 )
+from dataaudit.checks import formats as formats_family
 from dataaudit.checks import groups as groups_family
+from dataaudit.checks import preference as preference_family
 from dataaudit.checks import shortcuts as shortcuts_family
 from dataaudit.checks import splits as splits_family
 from dataaudit.checks import target as target_family
@@ -51,6 +53,8 @@ FAMILIES: dict[str, ModuleType] = {
     "text": text,
     "shortcuts": shortcuts_family,
     "chat_template": chat_template,
+    "format": formats_family,
+    "preference": preference_family,
     "label_noise": label_noise,
 }
 

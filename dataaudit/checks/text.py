@@ -99,6 +99,11 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
                       f"{verb(t.empty, 'is', 'are')} empty, "
                       "missing or whitespace-only.", info_when_present=True, column=column,
                       examples=t.empty_lines, details={"examples_are": unit, "rows": t.empty})
+    elif t.format_rules is not None:
+        results.skip("text.empty", "empty contents of a fine-tuning file count as format errors (empty_content)")
+        for check in ("text.format_errors", "text.metadata"):
+            results.skip(check, f"the {t.format_rules.name} format profile judges each line's keys and shape "
+                                "(format.rules)")
     else:
         results.skip("text.empty", "empty contents of a fine-tuning file count as format errors (empty_content)")
         _format_errors(t, rules, results)
@@ -109,14 +114,10 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
             results.skip(check, f"no {what} with text")
         return
     n = t.texts
-    results.judge(
-        "text.duplicates", rules.max_duplicate_share, t.duplicates / n,
-        f"{t.duplicates:,} of {n:,} {what} ({pct(t.duplicates, n)}) "
-        f"{verb(t.duplicates, 'is an exact copy', 'are exact copies')} of an earlier one.",
-        info_when_present=True, column=column, examples=[line for line, _ in t.duplicate_examples],
-        details={"examples_are": unit, unit: t.duplicates, "repeats": [list(p) for p in t.duplicate_examples]},
-        hint="Copies over-weight some examples and leak between splits; `dataaudit clean` drops them.",
-    )
+    if t.kind == "preference":
+        results.skip("text.duplicates", "a repeated pair is a preference.duplicates finding")
+    else:
+        _duplicates(t, rules, results, column, unit, what)
     results.judge(
         "text.near_duplicates", rules.max_near_duplicate_share, t.near_duplicates / n,
         f"{t.near_duplicates:,} of {n:,} {what} ({pct(t.near_duplicates, n)}) "
@@ -165,6 +166,17 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
     )
 
 
+def _duplicates(t: TextProfile, rules: Rules, results: Results, column: str | None, unit: str, what: str) -> None:
+    results.judge(
+        "text.duplicates", rules.max_duplicate_share, t.duplicates / t.texts,
+        f"{t.duplicates:,} of {t.texts:,} {what} ({pct(t.duplicates, t.texts)}) "
+        f"{verb(t.duplicates, 'is an exact copy', 'are exact copies')} of an earlier one.",
+        info_when_present=True, column=column, examples=[line for line, _ in t.duplicate_examples],
+        details={"examples_are": unit, unit: t.duplicates, "repeats": [list(p) for p in t.duplicate_examples]},
+        hint="Copies over-weight some examples and leak between splits; `dataaudit clean` drops them.",
+    )
+
+
 def _format_errors(t: TextProfile, rules: Rules, results: Results) -> None:
     from dataaudit.profile.text import ERROR_KINDS
 
@@ -202,6 +214,10 @@ def _metadata(t: TextProfile, results: Results) -> None:
 
 
 def _conflicts(t: TextProfile, rules: Rules, results: Results, column: str | None, unit: str, what: str) -> None:
+    if t.kind == "preference":
+        results.skip("text.conflicts", "a prompt has several pairs in a preference file by design "
+                                       "(the preference.* checks judge the pairs)")
+        return
     if t.kind == "column" and not t.labelled:
         results.skip("text.conflicts", "no target: a text column is checked for different labels only with one")
         return

@@ -15,6 +15,7 @@ from dataaudit.cli.options import (
     bad_rows_option,
     delta_option,
     engine_options,
+    finetune_options,
     ignore_columns_option,
     jobs_option,
     label_model_options,
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
 @click.option("--max-length", type=click.IntRange(min=1), metavar="N",
               help="The sequence length a fine-tuning file trains at (default: the rule pack's "
                    "checks.text.max_tokens).")
+@finetune_options
 @click.option("--label-noise", is_flag=True,
               help="Add the model-based label checks: likely mislabelled rows, noise per class, a baseline.")
 @label_model_options
@@ -92,6 +94,7 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit chats.jsonl                      # chat / prompt-completion / instruction detected
       dataaudit audit chats.jsonl --tokenizer ./my-model --max-length 4096
       dataaudit audit HumanEval.jsonl --prompt-key prompt --completion-key canonical_solution
+      dataaudit audit chats.jsonl --format-profile openai-chat --epochs 3 --price-per-million 8
       dataaudit audit reviews.csv -t sentiment --text-column review
       dataaudit audit train.csv -t label --label-noise --sample 200000 --folds 5 --jobs -1
     """

@@ -17,6 +17,7 @@ from dataaudit.cli.common import check_jobs
 from dataaudit.engines import ENGINES
 from dataaudit.report.formats import Format
 from dataaudit.text.formats import FORMAT_KINDS
+from dataaudit.text.profiles import known_profiles
 
 Command = TypeVar("Command", bound=Callable[..., object])
 #: `dataaudit.io.BAD_ROWS`, spelled out: importing the readers would load pyarrow for `--help`
@@ -108,6 +109,16 @@ time_options = stacked(
     click.option("--period", type=click.Choice(["year", "quarter", "month"]),
                  help="The periods of the time column.  [default: chosen from the span, each holding the rule "
                       "pack's checks.time.min_period_rows rows on average]"),
+)
+
+finetune_options = stacked(
+    click.option("--format-profile", metavar="NAME|PATH",
+                 help=f"Judge a fine-tuning file by a provider's or trainer's format: {', '.join(known_profiles())}, "
+                      "or a profile YAML.  [default: the rule pack's checks.format.profile, none]"),
+    click.option("--epochs", type=click.IntRange(min=1), metavar="N",
+                 help="Epochs of the training run the token total is multiplied by.  [default: 1]"),
+    click.option("--price-per-million", type=click.FloatRange(min=0, min_open=True), metavar="PRICE",
+                 help="Price of one million training tokens, to cost the run (no prices are built in)."),
 )
 
 label_model_options = stacked(

@@ -82,6 +82,11 @@ CAPABILITIES: dict[str, Capability] = {
     "tokenizer": Capability("--tokenizer", "it counts the tokens of texts", on(EVERY_KIND), needs="text_columns"),
     "max_length": Capability("--max-length", "it is the sequence length a fine-tuning file's examples train at",
                              on([TEXT_FILE])),
+    "format_profile": Capability("--format-profile", "it judges a fine-tuning file by a provider's or trainer's "
+                                                     "format", on([TEXT_FILE])),
+    "epochs": Capability("--epochs", "it multiplies a fine-tuning file's training tokens", on([TEXT_FILE])),
+    "price_per_million": Capability("--price-per-million", "it prices a fine-tuning file's training tokens",
+                                    on([TEXT_FILE])),
     "label_noise": Capability("--label-noise", "it fits a model to a table's label column", on(TABLES)),
     "sample": Capability("--sample", "it sizes the label model's sample", on(TABLES), needs="label_noise"),
     "folds": Capability("--folds", "it sets the label model's cross-validation folds", on(TABLES),

@@ -45,6 +45,9 @@ class AuditOptions:
     auto_text: bool = True
     tokenizer: str | Path | None = None
     max_length: int | None = None
+    format_profile: str | Path | None = None
+    epochs: int | None = None
+    price_per_million: float | None = None
     label_noise: bool = False
     sample: int | None = None
     folds: int | None = None

@@ -59,7 +59,8 @@ def plan_audit(options: AuditOptions) -> Plan:
     the input or cannot run on the engine. Reads at most a JSONL file's first lines (to detect
     its layout); no engine starts."""
     layout, loaded = text_layout(options.data, options.format_kind, load_rules(options.rules), options.prompt_key,
-                                 options.completion_key)
+                                 options.completion_key, profile=options.format_profile, epochs=options.epochs,
+                                 price_per_million=options.price_per_million)
     datasets = {} if layout is not None else name_splits(options.data, options.splits)
     kind = TEXT_FILE if layout is not None else SPLITS if len(datasets) > 1 else TABLE
     engine = engine_name(options.engine, options.data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dataaudit.profile.finetune import PairProfile, ProfileRules
 from dataaudit.profile.text_lengths import LengthSummary
 
 #: Error kind -> what it means, in the order reports list them.
@@ -74,6 +75,10 @@ class TextProfile:
     length_bounds: tuple[int, int] | None
     labelled: bool = False
     template: TemplateProfile | None = None
+    #: tokens of every example added up (counted by `tokenizer`): what one epoch trains on
+    tokens_total: int = 0
+    format_rules: ProfileRules | None = None
+    pairs: PairProfile | None = None
 
 
 @dataclass(frozen=True)

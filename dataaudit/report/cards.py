@@ -25,7 +25,7 @@ OMIT_WHEN_NONE = "omit_when_none"
 #: the metadata of a field that is absent from the JSON while it is None (typed as `X | None`)
 OMIT = {OMIT_WHEN_NONE: True}
 #: the layouts of a fine-tuning JSONL file (dataaudit.text.formats.TEXT_KINDS)
-TextKind = Literal["chat", "prompt-completion", "instruction"]
+TextKind = Literal["chat", "prompt-completion", "instruction", "preference"]
 
 
 def omittable(f: Field[Any]) -> bool:
@@ -61,7 +61,7 @@ class SourceInfo:
     path: str | None = field(default=None, metadata=OMIT)
     """The file as it was named (`<stdin>` for standard input)."""
     format: str | None = field(default=None, metadata=OMIT)
-    """csv, tsv, jsonl or parquet; absent for an in-memory table."""
+    """csv, tsv, jsonl, parquet, or json for a JSON file holding one array; absent for an in-memory table."""
     kind: TextKind | None = field(default=None, metadata=OMIT)
     """A fine-tuning file's layout."""
     bytes: int | None = field(default=None, metadata=OMIT)

@@ -7,15 +7,16 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from dataaudit.errors import RulesError
 from dataaudit.rules.model import RulePack
 
 MAX_PACK_BYTES = 1 << 20
+Config = TypeVar("Config", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,12 @@ def _parse_bytes(data: bytes, path: Path) -> RulePack:
 
 
 def parse_text(text: str, name: str) -> RulePack:
+    return parse_config(text, name, RulePack, "a rule pack is a mapping of keys (description, target, checks, ...)")
+
+
+def parse_config(text: str, name: str, model: type[Config], mapping: str) -> Config:
+    """YAML `text` validated as `model`; a `RulesError` naming the file `name`, the line and the
+    key of the first problem (`mapping` says what the file must be when it is no mapping)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -114,9 +121,9 @@ def parse_text(text: str, name: str) -> RulePack:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise RulesError(f"{name}:1: a rule pack is a mapping of keys (description, target, checks, ...)")
+        raise RulesError(f"{name}:1: {mapping}")
     try:
-        return RulePack.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = error["loc"]

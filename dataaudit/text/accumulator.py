@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 import pyarrow as pa
 
 from dataaudit.profile.text import TextProfile
+from dataaudit.text.conformance import broken_rules
 from dataaudit.text.partial import TextPartial, TextSpec
-from dataaudit.text.validate import Line, check_line
+from dataaudit.text.validate import Line, check_record, parse_line
 
 
 @dataclass
@@ -39,11 +40,25 @@ class FileLines(TextAccumulator):
     def create(cls, spec: TextSpec) -> FileLines:
         return cls(TextPartial(spec))
 
+    #: the number of a batch's first row at offset 0: lines count from 1, a JSON array's items from 0
+    first = 1
+
     def add(self, batch: pa.RecordBatch, offset: int) -> None:
-        layout = self.partial.spec.layout
-        assert layout is not None
-        lines = _as_bytes(batch.column(0)).to_pylist()
-        self.partial.add(list(range(offset + 1, offset + 1 + len(lines))), [check_line(line, layout) for line in lines])
+        spec = self.partial.spec
+        assert spec.layout is not None
+        parsed = [parse_line(line) for line in _as_bytes(batch.column(0)).to_pylist()]
+        lines = [p if isinstance(p, Line) else check_record(p, spec.layout) for p in parsed]
+        broken = None if spec.profile is None else [broken_rules(p, spec.profile) for p in parsed]
+        start = offset + self.first
+        self.partial.add(list(range(start, start + len(lines))), lines, broken=broken)
+
+
+@dataclass
+class ArrayItems(FileLines):
+    """The items of a JSON file holding one array, each fed as the line it would be in a JSONL
+    file and numbered by its index in the array."""
+
+    first = 0
 
 
 @dataclass

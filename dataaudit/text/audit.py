@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
 from dataaudit.io import COMPRESSED, FORMATS
-from dataaudit.text.accumulator import ColumnTexts, FileLines
+from dataaudit.io.json_array import array_items, is_json_array
+from dataaudit.io.lines import CHUNK_LINES
+from dataaudit.text.accumulator import ArrayItems, ColumnTexts, FileLines
 from dataaudit.text.formats import (
     CHAT,
     CHAT_KEYS,
     FORMAT_KINDS,
     INSTRUCTION_FIELDS,
+    PREFERENCE,
+    PREFERENCE_KEYS,
     PROMPT_COMPLETION,
     PROMPT_COMPLETION_KEYS,
     TABLE,
@@ -24,10 +28,12 @@ from dataaudit.text.formats import (
     detect_format,
 )
 from dataaudit.text.partial import TextSpec
+from dataaudit.text.profiles import FormatProfile, load_profile
 from dataaudit.text.tokens import TokenCounter, token_counter
 from dataaudit.text.validate import Layout
 
 if TYPE_CHECKING:
+    from dataaudit.checks.formats import Rules as FormatRules
     from dataaudit.checks.text import Rules
     from dataaudit.engines import Engine
     from dataaudit.profile.text import TextProfile
@@ -57,13 +63,24 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
 
 
 def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_key: str | None = None,
-                completion_key: str | None = None) -> tuple[str | None, LoadedRules]:
+                completion_key: str | None = None, **format_options: Any) -> tuple[str | None, LoadedRules]:
     """The layout to audit `data` as, and the rules to audit it with.
 
     Keys named here (`--prompt-key`, `--completion-key`) replace the rule pack's and make the
     file a prompt/completion file: a HumanEval-style `prompt`/`canonical_solution` file has no
     `completion` to be detected by. Keys named only in the pack are used to detect the layout.
+    `format_options` (`profile`, `epochs`, `price_per_million`) replace the pack's
+    `checks.format` settings; a format profile, named either way, fixes the layout.
     """
+    loaded = _with_format_options(loaded, format_options)
+    profile = format_profile(loaded.rules.checks.format)
+    if profile is not None:
+        table = _table_format(data) if isinstance(data, (str, Path)) else type(data).__name__
+        if table is not None:
+            raise InputError(f"the {profile.name} format profile judges a JSONL or JSON file, not a {table}")
+        if format_kind not in (None, profile.kind):
+            raise InputError(f"the {profile.name} format profile reads a {profile.kind} file, not a {format_kind} one")
+        format_kind = profile.kind
     named = {k: v for k, v in (("prompt_key", prompt_key), ("completion_key", completion_key)) if v is not None}
     if named:
         table = _table_format(data)
@@ -83,6 +100,20 @@ def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_
     return text_kind(data, format_kind, (rules.prompt_key, rules.completion_key)), loaded
 
 
+def _with_format_options(loaded: LoadedRules, options: dict[str, Any]) -> LoadedRules:
+    named = {key: value for key, value in options.items() if value is not None}
+    if not named:
+        return loaded
+    pack = loaded.rules
+    checks = pack.checks.model_copy(update={"format": pack.checks.format.model_copy(update=named)})
+    return replace(loaded, rules=pack.model_copy(update={"checks": checks}))
+
+
+def format_profile(rules: FormatRules) -> FormatProfile | None:
+    """The format profile the rules name, loaded (an `InputError` names a bad or unknown one)."""
+    return None if rules.profile is None else load_profile(rules.profile)
+
+
 def _table_format(data: Any) -> str | None:
     """`csv`, `tsv` or `parquet` when `data` is a path named like a table file, else None."""
     if not isinstance(data, (str, Path)):
@@ -95,44 +126,76 @@ def _table_format(data: Any) -> str | None:
 
 
 def text_spec(name: str, kind: str, rules: Rules, counter: TokenCounter, unit: str, labelled: bool = False,
-              examples: int = 20) -> TextSpec:
-    layout = layout_of(kind, rules) if kind in TEXT_KINDS else None
+              examples: int = 20, profile: FormatProfile | None = None) -> TextSpec:
+    layout = layout_of(kind, rules, profile) if kind in TEXT_KINDS else None
     return TextSpec(name=name, kind=kind, unit=unit, layout=layout, max_tokens=rules.max_tokens,
                     near_threshold=rules.near_duplicate_threshold, num_perm=rules.num_perm,
-                    outlier_iqr=rules.length_outlier_iqr, labelled=labelled, examples=examples, counter=counter)
+                    outlier_iqr=rules.length_outlier_iqr, labelled=labelled, examples=examples, counter=counter,
+                    profile=profile)
 
 
-def layout_of(kind: str, rules: Rules) -> Layout:
-    """What a line of a `kind` file must look like under `rules`."""
+def layout_of(kind: str, rules: Rules, profile: FormatProfile | None = None) -> Layout:
+    """What a line of a `kind` file must look like under `rules`; under a format `profile`, the
+    profile's keys and roles, its rules judging the rest (`format.rules`)."""
+    if profile is not None:
+        return _profile_layout(kind, rules, profile)
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     if kind == PROMPT_COMPLETION:
         required = (rules.prompt_key, rules.completion_key)
-    elif kind != CHAT:
+    elif kind not in (CHAT, PREFERENCE):
         required, optional = INSTRUCTION_FIELDS
-    own = frozenset(CHAT_KEYS if kind == CHAT else (*required, *optional))
+    own = frozenset(CHAT_KEYS if kind == CHAT else PREFERENCE_KEYS if kind == PREFERENCE else (*required, *optional))
     allowed = None if rules.allowed_keys is None else frozenset(rules.allowed_keys) | own
     return Layout(kind, own, allowed, frozenset(rules.allowed_message_keys), frozenset(rules.allowed_roles),
                   required, optional)
 
 
+def _profile_layout(kind: str, rules: Rules, profile: FormatProfile) -> Layout:
+    """Every key and role the profile allows is the layout's own, so the layout check reads the
+    examples and the profile's rules alone say what is wrong with them."""
+    required = tuple(profile.required_keys) if kind == PROMPT_COMPLETION else ()
+    return Layout(kind, frozenset(profile.allowed_keys), None, frozenset(profile.message_keys),
+                  frozenset(profile.roles), required, messages_key=profile.conversation or "messages",
+                  role_key=profile.role_key, content_key=profile.content_key, parts=tuple(profile.roles.items()))
+
+
 def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str | Path | None = None,
-                      chunk_lines: int | None = None, examples: int = 20, engine: Engine | None = None) -> TextProfile:
+                      chunk_lines: int | None = None, examples: int = 20, engine: Engine | None = None,
+                      profile: FormatProfile | None = None) -> TextProfile:
     """One pass over a fine-tuning JSONL file in bounded memory, run by `engine` (default: the
     local one, in this process); `examples` caps the example lines kept per finding (raise it to
-    get every near copy)."""
+    get every near copy); `profile` is the format profile its lines are judged against. A JSON
+    file holding one array is read whole instead, its items numbered by their index."""
     from dataaudit.engines import get_engine
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    spec = text_spec(str(path), kind, rules, token_counter(tokenizer), unit="line", examples=examples)
-    runner = engine if engine is not None else get_engine("local")
-    source = runner.open_lines(path, **({"chunk_lines": chunk_lines} if chunk_lines else {}))
-    lines = runner.accumulate(source, functools.partial(FileLines.create, spec))
+    array = is_json_array(path)
+    spec = text_spec(str(path), kind, rules, token_counter(tokenizer), unit="item" if array else "line",
+                     examples=examples, profile=profile)
+    if array:
+        lines: FileLines = _array_pass(path, spec, chunk_lines or CHUNK_LINES)
+    else:
+        runner = engine if engine is not None else get_engine("local")
+        source = runner.open_lines(path, **({"chunk_lines": chunk_lines} if chunk_lines else {}))
+        lines = runner.accumulate(source, functools.partial(FileLines.create, spec))
     if not lines.partial.records:
         raise InputError(f"{path}: the file is empty")
     return lines.extract()
+
+
+def _array_pass(path: Path, spec: TextSpec, chunk: int) -> ArrayItems:
+    """A JSON array's items, read whole in this process (`array_items` bounds its size), fed to
+    the accumulator in chunks as a JSONL file's lines are."""
+    import pyarrow as pa
+
+    items = array_items(path)
+    accumulator = ArrayItems.create(spec)
+    for start in range(0, len(items), chunk):
+        accumulator.add(pa.record_batch([pa.array(items[start:start + chunk], pa.binary())], names=["line"]), start)
+    return accumulator
 
 
 def text_column_accumulators(columns: Iterable[str], target: str | None, rules: Rules,

@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 
 from dataaudit.profile.duplicates import repeat_pairs, repeats
+from dataaudit.profile.finetune import ProfileRules
 from dataaudit.profile.text import ERROR_KINDS, TextProfile
+from dataaudit.text.conformance import RULES, meanings
 from dataaudit.text.minhash import near_duplicates
 from dataaudit.text.partial import TextPartial, compact
 
@@ -60,6 +62,23 @@ def extract(partial: TextPartial) -> TextProfile:
         length_bounds=bounds,
         labelled=spec.labelled,
         template=None if partial.template is None else partial.template.extract(),
+        tokens_total=partial.lengths["text_tokens"].total,
+        format_rules=_profile_rules(partial),
+        pairs=partial.pairs.extract(k),
+    )
+
+
+def _profile_rules(partial: TextPartial) -> ProfileRules | None:
+    profile = partial.spec.profile
+    if profile is None:
+        return None
+    breaks = partial.rules
+    return ProfileRules(
+        name=profile.name, description=profile.description,
+        broken={rule: breaks.counts[rule] for rule in RULES if breaks.counts[rule]},
+        lines={rule: breaks.first[rule] for rule in RULES if rule in breaks.first},
+        what={rule: _by_count(breaks.what[rule]) for rule in RULES if rule in breaks.what},
+        meanings=meanings(profile), min_examples=profile.min_examples, max_examples=profile.max_examples,
     )
 
 

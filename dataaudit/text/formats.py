@@ -1,7 +1,9 @@
 """The layouts of fine-tuning JSONL files, and recognising one from a file's first lines.
 
 Trainers name three layouts: chat (`{"messages": [{"role": ..., "content": ...}, ...]}`),
-prompt/completion, and instruction/input/output (the Alpaca layout). A file is judged by the
+prompt/completion, and instruction/input/output (the Alpaca layout); preference files pair a
+chosen and a rejected answer (TRL's `prompt`/`chosen`/`rejected`, OpenAI's DPO
+`input`/`preferred_output`/`non_preferred_output`). A file is judged by the
 objects on its first lines, so one bad line at the top does not decide the format.
 """
 
@@ -14,9 +16,10 @@ from pathlib import Path
 CHAT = "chat"
 PROMPT_COMPLETION = "prompt-completion"
 INSTRUCTION = "instruction"
+PREFERENCE = "preference"
 TABLE = "table"
-FORMAT_KINDS = (CHAT, PROMPT_COMPLETION, INSTRUCTION, TABLE)
-TEXT_KINDS = (CHAT, PROMPT_COMPLETION, INSTRUCTION)
+FORMAT_KINDS = (CHAT, PROMPT_COMPLETION, INSTRUCTION, PREFERENCE, TABLE)
+TEXT_KINDS = (CHAT, PROMPT_COMPLETION, INSTRUCTION, PREFERENCE)
 
 #: The top-level keys a trainer reads in each layout; any other key of a line is metadata.
 CHAT_KEYS = ("messages", "tools", "parallel_tool_calls", "functions")
@@ -24,6 +27,10 @@ CHAT_KEYS = ("messages", "tools", "parallel_tool_calls", "functions")
 INSTRUCTION_FIELDS = (("instruction", "output"), ("input", "system"))
 #: A prompt/completion line's keys unless the rule pack names others (`checks.text.prompt_key`, ...).
 PROMPT_COMPLETION_KEYS = ("prompt", "completion")
+#: The chosen and rejected keys of each preference shape: TRL's, then OpenAI's DPO.
+PREFERENCE_SIDES = (("chosen", "rejected"), ("preferred_output", "non_preferred_output"))
+#: The top-level keys a trainer reads in a preference line, of either shape.
+PREFERENCE_KEYS = ("prompt", "chosen", "rejected", "input", "preferred_output", "non_preferred_output")
 SAMPLE_LINES = 100
 
 
@@ -32,6 +39,8 @@ def kind_of_record(record: object, pair: tuple[str, str] = PROMPT_COMPLETION_KEY
     prompt and completion keys."""
     if not isinstance(record, dict):
         return TABLE
+    if any(chosen in record and rejected in record for chosen, rejected in PREFERENCE_SIDES):
+        return PREFERENCE
     if "messages" in record:
         return CHAT
     if pair[0] in record and pair[1] in record:
@@ -42,17 +51,26 @@ def kind_of_record(record: object, pair: tuple[str, str] = PROMPT_COMPLETION_KEY
 
 
 def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str:
-    """The layout most of the first `lines` JSON objects follow; `table` when none is a
-    fine-tuning layout (an ordinary JSONL table). Lines that are not JSON get no vote."""
+    """The layout most of the first `lines` JSON objects follow (the first items of a JSON file
+    holding one array); `table` when none is a fine-tuning layout (an ordinary JSONL table).
+    Lines that are not JSON get no vote."""
+    from dataaudit.io.json_array import array_items, is_json_array
     from dataaudit.io.lines import open_binary
 
+    path = Path(path)
+    if is_json_array(path):
+        return _most_voted(array_items(path)[:lines], pair)
+    with open_binary(path) as handle:
+        return _most_voted([line for _, line in zip(range(lines), handle, strict=False)], pair)
+
+
+def _most_voted(lines: list[bytes], pair: tuple[str, str]) -> str:
     votes: Counter[str] = Counter()
-    with open_binary(Path(path)) as handle:
-        for _, line in zip(range(lines), handle, strict=False):
-            try:
-                votes[kind_of_record(json.loads(line), pair)] += 1
-            except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than the parser goes
-                continue
+    for line in lines:
+        try:
+            votes[kind_of_record(json.loads(line), pair)] += 1
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than the parser goes
+            continue
     text_votes = {kind: n for kind, n in votes.items() if kind != TABLE}
     if not text_votes or votes[TABLE] > sum(text_votes.values()):
         return TABLE

@@ -15,12 +15,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from dataaudit.profile.sketches import first_rows
 from dataaudit.profile.text_lengths import LengthHistogram
+from dataaudit.text.conformance import Broken, RuleBreaks
 from dataaudit.text.formats import CHAT
+from dataaudit.text.hashing import canonical, hashed
 from dataaudit.text.markup import markup_kinds
+from dataaudit.text.pairs import PairPartial
+from dataaudit.text.profiles import FormatProfile
 from dataaudit.text.template_counter import Chat, TemplateCounter
 from dataaudit.text.template_tally import TemplateTally
 from dataaudit.text.tokens import ESTIMATE, TokenCounter
@@ -49,6 +52,8 @@ class TextSpec:
     examples: int = 20
     labelled: bool = False
     counter: TokenCounter = field(default=ESTIMATE, compare=False)
+    #: the provider's or trainer's rules each line is judged against (`--format-profile`)
+    profile: FormatProfile | None = None
 
 
 @dataclass
@@ -82,6 +87,8 @@ class TextPartial:
     markup_lines: list[int] = field(default_factory=list)
     blocks: list[TextBlock] = field(default_factory=list)
     template: TemplateTally | None = None
+    rules: RuleBreaks = field(default_factory=RuleBreaks)
+    pairs: PairPartial = field(default_factory=PairPartial)
 
     def __post_init__(self) -> None:
         counter = self.spec.counter
@@ -89,11 +96,17 @@ class TextPartial:
                 and self.spec.kind == CHAT):
             self.template = TemplateTally(self.spec.max_tokens, counter.template.marks_assistant, self.spec.examples)
 
-    def add(self, numbers: list[int], lines: list[Line], labels: list[str | None] | None = None) -> None:
+    def add(self, numbers: list[int], lines: list[Line], labels: list[str | None] | None = None,
+            broken: list[Broken] | None = None) -> None:
         """Add checked lines (or cells) numbered `numbers`; `labels`, for a text column of a
-        labelled table, stand in for the answers."""
+        labelled table, stand in for the answers; `broken`, the format profile's rules each
+        line breaks."""
         k = self.spec.examples
         self.records += len(lines)
+        for number, rules in zip(numbers, broken or (), strict=False):
+            self.rules.add(number, rules, k)
+        paired = [(number, line.pair) for number, line in zip(numbers, lines, strict=True) if line.pair is not None]
+        self.pairs.add([number for number, _ in paired], [pair for _, pair in paired], k)
         kept: list[int] = []
         segments: list[tuple[str, str]] = []
         per_text: list[int] = []
@@ -141,6 +154,11 @@ class TextPartial:
         over = text_tokens > self.spec.max_tokens
         self.over_limit += int(over.sum())
         self.over_limit_lines = first_rows(self.over_limit_lines, kept_numbers[over][:k].tolist(), k)
+        limit = self.spec.profile.max_tokens_per_example if self.spec.profile else None
+        if limit is not None:
+            for number, tokens in zip(kept_numbers.tolist(), text_tokens.tolist(), strict=True):
+                if tokens > limit:
+                    self.rules.add(number, [("example_tokens", f"{tokens:,} tokens")], k)
         texts = ["\n".join(contents[s:s + n]) for s, n in zip(starts.tolist(), per_text, strict=True)]
         self._markup(texts, kept_numbers)
         # a system prompt shared by every example would make all of them look alike: near
@@ -164,12 +182,12 @@ class TextPartial:
         for i in kept:
             line = lines[i]
             assert line.segments is not None
-            wholes.append(_canonical(line.segments))
+            wholes.append(canonical(line.segments))
             if labels is not None:
                 prompts.append(line.segments[0][1])
                 answers.append(labels[i])
             elif line.answer and any(text.strip() for _, text in line.segments[: line.answer]):
-                prompts.append(_canonical(line.segments[: line.answer]))
+                prompts.append(canonical(line.segments[: line.answer]))
                 answers.append(line.segments[line.answer][1])
             else:
                 prompts.append(None)
@@ -178,9 +196,9 @@ class TextPartial:
 
         self.blocks.append(TextBlock(
             numbers=numbers,
-            whole=_hash(wholes),
-            prompt=_hash(prompts),
-            answer=_hash(answers),
+            whole=hashed(wholes),
+            prompt=hashed(prompts),
+            answer=hashed(answers),
             chars=chars.astype(np.int64),
             signatures=signatures(texts, self.spec.num_perm),
         ))
@@ -210,6 +228,8 @@ class TextPartial:
             markup_lines=first_rows(self.markup_lines, other.markup_lines, k),
             blocks=self.blocks + other.blocks,
             template=None if self.template is None or other.template is None else self.template.merged(other.template),
+            rules=self.rules.merged(other.rules, k),
+            pairs=self.pairs.merged(other.pairs, k),
         )
 
 
@@ -238,19 +258,3 @@ def compact(blocks: list[TextBlock], num_perm: int) -> TextBlock:
         at += size
     return out
 
-
-def _canonical(segments: list[tuple[str, str]]) -> str:
-    """Roles and texts in order, joined by the ASCII unit and record separators: what makes two
-    conversations the same, whatever their key order, spacing or extra keys (a text would need
-    those control characters in it to collide)."""
-    return "\x1e".join(f"{role}\x1f{text}" for role, text in segments)
-
-
-def _hash(values: list[str | None]) -> np.ndarray:
-    """64-bit hashes; 0 stands for "none" (a line without an answer, a missing label)."""
-    present = np.array([v is not None for v in values], dtype=bool)
-    out = np.zeros(len(values), dtype=np.uint64)
-    if present.any():
-        hashed = pd.util.hash_array(np.array([v for v in values if v is not None], dtype=object), categorize=False)
-        out[present] = np.maximum(hashed, np.uint64(1))
-    return out

@@ -14,7 +14,7 @@ from dataaudit.report.cards import CopyCounts, RulesInfo, SourceInfo, ToolInfo
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.model import Report, created_now
 from dataaudit.rules.load import LoadedRules
-from dataaudit.text.audit import layout_of, profile_text_file
+from dataaudit.text.audit import format_profile, layout_of, profile_text_file
 from dataaudit.text.quotes import quote_conflicts
 from dataaudit.text.tables import text_tables
 
@@ -32,11 +32,14 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
     rules = loaded.rules.checks.text
     if max_length is not None:
         rules = rules.model_copy(update={"max_tokens": max_length})
-    text = profile_text_file(path, kind, rules, tokenizer, chunk_lines, engine=engine)
-    source = {"path": str(path), "format": "jsonl", "kind": kind, "bytes": path.stat().st_size,
-              "engine": "local" if engine is None else engine.name, "sha256": file_sha256(path)}
+    profile = format_profile(loaded.rules.checks.format)
+    text = profile_text_file(path, kind, rules, tokenizer, chunk_lines, engine=engine, profile=profile)
+    array = text.unit == "item"
+    source = {"path": str(path), "format": "json" if array else "jsonl", "kind": kind, "bytes": path.stat().st_size,
+              "engine": "local" if engine is None or array else engine.name, "sha256": file_sha256(path)}
     report = text_report(text, source, loaded, strict=strict)
-    report.findings = quote_conflicts(report.findings, path, layout_of(kind, loaded.rules.checks.text))
+    if not array:  # quotes are read back by line number
+        report.findings = quote_conflicts(report.findings, path, layout_of(kind, loaded.rules.checks.text, profile))
     return report
 
 

@@ -38,7 +38,29 @@ def text_tables(texts: list[TextProfile]) -> list[ReportTable]:
         tables.append(_template(texts))
     if texts[0].kind == "column":
         return tables
-    return [replace(t, columns=t.columns[1:], rows=[row[1:] for row in t.rows]) for t in tables]
+    tables = [replace(t, columns=t.columns[1:], rows=[row[1:] for row in t.rows]) for t in tables]
+    return tables + _file_tables(texts[0])
+
+
+def _file_tables(t: TextProfile) -> list[ReportTable]:
+    """A fine-tuning file's rules broken under its format profile, and its pairs' length ratio."""
+    tables = []
+    if t.format_rules is not None and t.format_rules.broken:
+        found = t.format_rules
+        tables.append(ReportTable(
+            "format.rules", f"Rules of the {found.name} format broken",
+            ["rule", "asks", f"{t.unit}s", f"first {t.unit}s"],
+            [[rule, found.meanings[rule], n, ", ".join(map(str, found.lines.get(rule, [])[:10]))]
+             for rule, n in found.broken.items()],
+            found.description))
+    if t.pairs is not None:
+        p = t.pairs
+        tables.append(ReportTable(
+            "preference.length_ratio", "Length of chosen against rejected", ["ratio (chosen / rejected)", "pairs"],
+            [[label, n] for label, n in p.ratio_bins.items()],
+            f"{p.pairs:,} pairs: chosen longer in {p.chosen_longer:,}, shorter in {p.chosen_shorter:,}; ratio of "
+            f"(characters + 1) percentiles " + ", ".join(f"{q} {v:g}" for q, v in p.ratio_percentiles.items()) + "."))
+    return tables
 
 
 def _summary(texts: list[TextProfile]) -> ReportTable:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dataaudit.profile.text import ERROR_KINDS
-from dataaudit.text.formats import CHAT
+from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_SIDES, PROMPT_COMPLETION
+from dataaudit.text.hashing import canonical
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,23 @@ class Layout:
     roles: frozenset[str]
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    #: where a chat line keeps its messages and their fields (ShareGPT: `conversations`, `from`,
+    #: `value`), and the part a role written otherwise plays (`human`: user, `gpt`: assistant)
+    messages_key: str = "messages"
+    role_key: str = "role"
+    content_key: str = "content"
+    parts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A preference line's two sides: the prompt as one canonical string, the chosen and rejected
+    answers, and whether the two sides of an implicit-prompt conversation carry different prompts."""
+
+    prompt: str
+    chosen: str
+    rejected: str
+    prompt_differs: bool = False
 
 
 @dataclass
@@ -46,6 +64,7 @@ class Line:
     keys: dict[str, list[str]] = field(default_factory=dict)
     metadata: tuple[str, ...] = ()
     chat: tuple[list[Any], list[Any] | None] | None = None
+    pair: Pair | None = None
 
     def reason(self) -> str:
         """The line's error kinds, each with the keys it concerns: what a quarantine entry says."""
@@ -59,6 +78,12 @@ class Line:
 
 
 def check_line(raw: bytes, layout: Layout) -> Line:
+    parsed = parse_line(raw)
+    return parsed if isinstance(parsed, Line) else check_record(parsed, layout)
+
+
+def parse_line(raw: bytes) -> object:
+    """The JSON value of a line, or the `Line` saying why it has none."""
     if not raw.strip():
         return Line(["blank_line"])
     try:
@@ -66,14 +91,19 @@ def check_line(raw: bytes, layout: Layout) -> Line:
     except UnicodeDecodeError:
         return Line(["not_utf8"])
     try:
-        record = json.loads(text)
+        return json.loads(text)
     except (ValueError, RecursionError):  # nested deeper than the parser goes is not JSON it can check
         return Line(["not_json"])
+
+
+def check_record(record: object, layout: Layout) -> Line:
+    """A parsed line checked against `layout`."""
     if not isinstance(record, dict):
         return Line(["not_object"])
     outside = [key for key in record if key not in layout.own]
     unknown = [key for key in outside if layout.allowed is not None and key not in layout.allowed]
-    line = _chat(record, layout) if layout.kind == CHAT else _fields(record, layout)
+    line = (_chat(record, layout) if layout.kind == CHAT else _preference(record) if layout.kind == PREFERENCE
+            else _fields(record, layout))
     line.metadata = tuple(key for key in outside if key not in unknown)
     if unknown:
         line.keys["unknown_key"] = unknown + line.keys.get("unknown_key", [])
@@ -83,21 +113,24 @@ def check_line(raw: bytes, layout: Layout) -> Line:
 
 
 def _chat(record: dict, layout: Layout) -> Line:
-    messages = record.get("messages")
-    if "messages" not in record:
+    key = layout.messages_key
+    messages = record.get(key)
+    if key not in record:
         return Line(["messages_missing"])
     if not isinstance(messages, list):
         return Line(["messages_not_list"])
     found: set[str] = set()
     unknown: list[str] = []
     segments: list[tuple[str, str]] = []
+    parts = dict(layout.parts)
+    played: list[str] = []
     for index, message in enumerate(messages):
         if not isinstance(message, dict):
             found.add("message_not_object")
             continue
-        unknown.extend(f"messages[{index}].{key}" for key in message if key not in layout.message_keys)
-        role, content = message.get("role"), message.get("content")
-        if not isinstance(role, str) or "content" not in message:
+        unknown.extend(f"{key}[{index}].{name}" for name in message if name not in layout.message_keys)
+        role, content = message.get(layout.role_key), message.get(layout.content_key)
+        if not isinstance(role, str) or layout.content_key not in message:
             found.add("message_missing_field")
             continue
         if role not in layout.roles:
@@ -110,7 +143,8 @@ def _chat(record: dict, layout: Layout) -> Line:
         elif not text.strip() and not message.get("tool_calls"):
             found.add("empty_content")
         segments.append((role, text))
-    roles = [role for role, _ in segments]
+        played.append(parts.get(role, role))
+    roles = played
     if "assistant" not in roles:
         found.add("no_assistant")
     elif roles[-1] == "user":
@@ -150,6 +184,11 @@ def _fields(record: dict, layout: Layout) -> Line:
         value = record.get(key)
         if value is None and key in optional:
             continue
+        messages = _side(value, key) if isinstance(value, list) and layout.kind == PROMPT_COMPLETION else None
+        if messages is not None:  # TRL's conversational prompt-completion: message lists under both keys
+            empty = empty or not any(text.strip() for _, text in messages)
+            segments.extend(messages)
+            continue
         if not isinstance(value, str):
             return Line(["field_not_text"], keys={"field_not_text": [key]})
         if key in required:
@@ -158,3 +197,46 @@ def _fields(record: dict, layout: Layout) -> Line:
         elif value:
             segments.append((key, value))
     return Line(["empty_content"] if empty else [], segments, len(segments) - 1)
+
+
+def _preference(record: dict) -> Line:
+    """A TRL preference line (`prompt` given, or implicit in conversational sides that share it)
+    or an OpenAI DPO line (`input.messages`, one-message `preferred_output` and
+    `non_preferred_output`). Its segments are the prompt's, then both answers, so lengths and
+    duplicates count what a trainer reads; it has no single answer to compare across lines."""
+    chosen_key, rejected_key = next((pair for pair in PREFERENCE_SIDES if pair[0] in record), PREFERENCE_SIDES[0])
+    missing = [key for key in (chosen_key, rejected_key) if key not in record]
+    if missing:
+        return Line(["field_missing"], keys={"field_missing": missing})
+    sides = [_side(record[chosen_key], "chosen"), _side(record[rejected_key], "rejected")]
+    bad = [key for key, side in zip((chosen_key, rejected_key), sides, strict=True) if side is None]
+    prompt_value = record["input"].get("messages") if isinstance(record.get("input"), dict) else record.get("prompt")
+    prompt = [] if prompt_value is None else _side(prompt_value, "prompt")
+    if prompt is None:
+        bad.insert(0, "input" if chosen_key != "chosen" else "prompt")
+    if bad:
+        return Line(["field_not_text"], keys={"field_not_text": bad})
+    assert prompt is not None and sides[0] is not None and sides[1] is not None
+    chosen, rejected = sides
+    differs = False
+    if prompt_value is None and all(isinstance(record[k], list) for k in (chosen_key, rejected_key)):
+        # implicit prompt: each side is the whole conversation, its last message the answer
+        prompt, differs = chosen[:-1], chosen[:-1] != rejected[:-1]
+        chosen, rejected = chosen[-1:], rejected[-1:]
+    chosen_text, rejected_text = ("\n".join(text for _, text in side) for side in (chosen, rejected))
+    segments = [*prompt, ("chosen", chosen_text), ("rejected", rejected_text)]
+    return Line([], segments, None, pair=Pair(canonical(prompt), chosen_text, rejected_text, differs))
+
+
+def _side(value: object, name: str) -> list[tuple[str, str]] | None:
+    """A prompt or an answer as (role, text) segments: a string (its role is `name`), or a list
+    of messages."""
+    if isinstance(value, str):
+        return [(name, value)]
+    if not isinstance(value, list) or not all(isinstance(m, dict) for m in value):
+        return None
+    texts = [(m.get("role"), text_of(m.get("content"))) for m in value]
+    if not all(isinstance(role, str) and text is not None for role, text in texts):
+        return None
+    return texts  # type: ignore[return-value]
+

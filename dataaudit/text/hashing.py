@@ -1,0 +1,23 @@
+"""What makes two texts the same: a canonical form of (role, text) segments and its 64-bit hash."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def canonical(segments: list[tuple[str, str]]) -> str:
+    """Roles and texts in order, joined by the ASCII unit and record separators: what makes two
+    conversations the same, whatever their key order, spacing or extra keys (a text would need
+    those control characters in it to collide)."""
+    return "\x1e".join(f"{role}\x1f{text}" for role, text in segments)
+
+
+def hashed(values: list[str | None]) -> np.ndarray:
+    """64-bit hashes; 0 stands for "none" (a line without an answer, a missing label)."""
+    present = np.array([v is not None for v in values], dtype=bool)
+    out = np.zeros(len(values), dtype=np.uint64)
+    if present.any():
+        hashes = pd.util.hash_array(np.array([v for v in values if v is not None], dtype=object), categorize=False)
+        out[present] = np.maximum(hashes, np.uint64(1))
+    return out
