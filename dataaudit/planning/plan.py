@@ -17,7 +17,8 @@ from dataaudit.labelnoise import step as model_step
 from dataaudit.planning.capabilities import CAPABILITIES, SPLITS, TABLE, TEXT_FILE, Capability
 from dataaudit.planning.options import AuditOptions
 from dataaudit.profile.free_text import free_text_in_rows
-from dataaudit.profile.roles import detected_roles, repeating_ids
+from dataaudit.profile.id_columns import IdColumn
+from dataaudit.profile.roles import Found, detected_roles, repeating_ids
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.load import LoadedRules, load_rules
 from dataaudit.splits.run import name_splits
@@ -35,7 +36,8 @@ class Plan:
     fine-tuning layout of a text file (chat, prompt-completion, instruction); `datasets` the
     tables by split name, the reference first (none for a text file); `ignored` the columns that
     are no features, each with the reason the report gives; `spec` what the pass computes;
-    `auto_text` the free-text columns audited as text without being named (`with_free_text`)."""
+    `auto_text` the free-text columns audited as text without being named (`with_free_text`);
+    `roles` the columns found to be no features, ids and times (`with_roles`)."""
 
     options: AuditOptions
     loaded: LoadedRules
@@ -48,6 +50,7 @@ class Plan:
     spec: ProfileSpec | None = None
     model_rules: ModelRules | None = None
     auto_text: tuple[str, ...] = ()
+    roles: dict[str, Found] = field(default_factory=dict)
 
     @property
     def pack(self) -> RulePack:
@@ -159,12 +162,13 @@ def with_roles(plan: Plan, reference: Source) -> Plan:
     if not found:
         return plan
     ignored = {**plan.ignored, **{name: what.reason for name, what in found.items()}}
-    spec = replace(plan.spec, ignored=tuple(ignored), ignore_reasons=ignored)
+    ids = tuple(name for name, what in found.items() if isinstance(what, IdColumn))
+    spec = replace(plan.spec, ignored=tuple(ignored), ignore_reasons=ignored, ids=ids)
     if options.group_column is None:
         candidates = repeating_ids(found)[:MAX_CANDIDATE_GROUPS]
         spec = replace(spec, groups=tuple(candidates), group_reasons={
             name: "a candidate: id-like, its values repeat" for name in candidates})
-    return replace(plan, ignored=ignored, spec=spec)
+    return replace(plan, ignored=ignored, spec=spec, roles=found)
 
 
 def with_free_text(plan: Plan, reference: Source) -> Plan:

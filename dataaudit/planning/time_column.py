@@ -11,7 +11,7 @@ from dataaudit.errors import InputError
 from dataaudit.planning.capabilities import CAPABILITIES, TABLE
 from dataaudit.planning.plan import FIRST_ROWS, Plan
 from dataaudit.profile.periods import ASKED
-from dataaudit.profile.time_like import YEARS, TimeColumn, TimeSpec, read_time_column
+from dataaudit.profile.time_like import YEARS, TimeColumn, TimeLike, TimeSpec, read_time_column
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -23,7 +23,8 @@ def with_time_column(plan: Plan, reference: Source) -> Plan:
     """The plan with the periods of its time column counted in the pass: the column named by
     `time_column`, else the first column whose first rows (at most `FIRST_ROWS`) are dates,
     timestamps or years (`dataaudit.profile.time_like.time_like`). The target, ignored and text
-    columns are never candidates. Nothing is counted when no time check is switched on."""
+    columns are never candidates, but a time-like column the role detectors left out of the duplicates
+    is (`Plan.roles`). Nothing is counted when no time check is switched on."""
     options = plan.options
     if plan.kind != TABLE or plan.spec is None or "periods" not in statistics_needed(plan.pack, plan.kind):
         return plan
@@ -59,8 +60,12 @@ def _named(name: str, reference: Source, first: pa.Table) -> TimeColumn:
 
 
 def _found(plan: Plan, first: pa.Table) -> TimeColumn | None:
+    """The first time-like column: found by the role detectors (and so left out of duplicates),
+    or a kept column that reads as one."""
     skip = {plan.target, *plan.ignored, *plan.options.text_columns, *plan.auto_text}
     for name in first.column_names:
+        if isinstance(found := plan.roles.get(name), TimeLike):
+            return found.column
         if name not in skip and (column := read_time_column(name, first.column(name).to_pylist())) is not None:
             return column
     return None

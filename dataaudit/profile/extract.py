@@ -40,7 +40,7 @@ def extract(partial: PartialProfile, source: dict | None = None) -> Profile:
         missing_per_row_examples=dict(sorted(partial.rows.missing_rows.items())),
         source=dict(source or {}),
         sample=None if partial.sample is None else extract_sample(
-            partial.sample, [c for c in partial.columns if spec.role(c) != "ignored"]),
+            partial.sample, [c for c in partial.columns if spec.sampled(c)]),
         text=[texts.extract() for texts in partial.texts],
         groups=[g.extract(spec.group_reasons.get(g.column, "a group column")) for g in partial.groups],
         periods=None if partial.periods is None else extract_periods(

@@ -74,7 +74,7 @@ class PartialProfile:
         whole = combine([hashes[c] for c in self.columns], n)
         self.rows.add(offset, features, label, whole, missing)
         if self.sample is not None:
-            kept = [c for c in names if self.spec.role(c) != "ignored"]
+            kept = [c for c in names if self.spec.sampled(c)]
             self.sample.add(batch.select(kept), offset, label, labelled)
         for texts in self.texts:
             texts.add(batch, offset)

@@ -3,7 +3,7 @@ detector of such a role plugs in.
 
 Each detector reads the first rows (a `pa.Table`), the columns that are no candidates and the
 folded missing-value tokens, and returns the columns it finds with the reason the report gives
-(`IdColumn` for ids; a detector of another role returns objects with a `reason` too). The
+(`IdColumn` for ids, `TimeLike` for dates, timestamps and years). The
 planner leaves every column found out of the duplicate and conflict judgement, before the pass
 starts, unless the caller keeps it (`--keep-column`); the first detector to claim a column
 gives its reason.
@@ -17,6 +17,7 @@ from typing import Protocol
 import pyarrow as pa
 
 from dataaudit.profile.id_columns import IdColumn, id_like_columns
+from dataaudit.profile.time_like import time_like_columns
 
 
 class Found(Protocol):
@@ -28,7 +29,8 @@ class Found(Protocol):
 
 Detector = Callable[[pa.Table, Collection[str], Collection[str]], dict[str, Found]]
 
-DETECTORS: tuple[Detector, ...] = (id_like_columns,)
+#: times first: a column of distinct years is a time before it is a run of integers
+DETECTORS: tuple[Detector, ...] = (time_like_columns, id_like_columns)
 
 
 def detected_roles(rows: pa.Table, skip: Collection[str], missing: Collection[str] = ()) -> dict[str, Found]:

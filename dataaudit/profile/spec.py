@@ -59,6 +59,9 @@ class ProfileSpec:
     groups: tuple[str, ...] = ()
     group_reasons: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     time: TimeSpec | None = None  # the time column whose periods are counted; None: none
+    # ignored columns found id-like, kept in the row sample all the same: whether their order
+    # gives the label away is the shortcut check's question (`dataaudit.shortcuts`)
+    ids: tuple[str, ...] = ()
 
     def role(self, column: str) -> str:
         if column == self.target:
@@ -66,6 +69,10 @@ class ProfileSpec:
         if column in self.ignored:
             return "ignored"
         return "feature"
+
+    def sampled(self, column: str) -> bool:
+        """Whether the row sample keeps the column: every feature and the target, and the ids."""
+        return self.role(column) != "ignored" or column in self.ids
 
     @property
     def folded_tokens(self) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ same reading turns every value of the pass into a month (`months`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -61,6 +61,33 @@ class TimeSpec:
     period: str | None = None
     min_period_rows: int = 100
     max_values: int = 50
+
+
+@dataclass(frozen=True)
+class TimeLike:
+    """A time-like column as the role detectors (`dataaudit.profile.roles`) claim it."""
+
+    column: TimeColumn
+
+    @property
+    def reason(self) -> str:
+        return f"time-like: {self.column.reason}"
+
+
+def time_like_columns(rows: pa.Table, skip: Collection[str], missing: Collection[str] = ()) -> dict[str, TimeLike]:
+    """The columns of `rows` (a file's first rows) that tell time by `time_like`'s rule, but
+    those in `skip`; cells holding one of the folded `missing` tokens count as empty. They are
+    left out of the duplicate and conflict judgement like ids: two rows that differ only in
+    when they were recorded are copies all the same."""
+    found = {}
+    for name in rows.column_names:
+        if name in skip:
+            continue
+        values = [None if isinstance(v, str) and v.strip().lower() in missing else v
+                  for v in rows.column(name).to_pylist()]
+        if (column := read_time_column(name, values)) is not None:
+            found[name] = TimeLike(column)
+    return found
 
 
 def time_like(name: str, values: Sequence[object]) -> str | None:

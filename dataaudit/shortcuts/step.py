@@ -58,7 +58,9 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...]) -> 
     names = [canonical_spelling(label.folded[k], None) if k in label.folded else k for k in keys]
     majority = float(np.bincount(y).max() / n)
     texts = [t.name for t in profile.text if t.name in sample.values.column_names]
-    ids = id_like_columns(sample.values, [c for c in profile.features if c not in texts])
+    # ids found on the first rows are no features, but the sample keeps them for this question
+    candidates = [c for c in sample.values.column_names if c != label.column and c not in texts]
+    ids = id_like_columns(sample.values, candidates)
     fold = stratified_folds(y, rules.folds, rules.seed)
     missing = frozenset(t.strip().lower() for t in missing_tokens)
     features = []
