@@ -37,6 +37,7 @@ MAX_EXAMPLES = 20
 
 def render_sarif(report: Report) -> str:
     results = [f for f in report.findings if f.severity in LEVEL]
+    blocking = {id(f) for f in report.blocking}
     statuses = {c.check: c for c in report.checks}
     checks = list(dict.fromkeys([*statuses, *(f.check for f in report.findings)]))
     index = {check: i for i, check in enumerate(checks)}
@@ -48,7 +49,7 @@ def render_sarif(report: Report) -> str:
         }},
         "invocations": [{"executionSuccessful": True,
                          "properties": {"passed": report.passed, "strict": report.strict}}],
-        "results": [_result(f, index[f.check], report, artifact is not None) for f in results],
+        "results": [_result(f, index[f.check], report, blocking, artifact is not None) for f in results],
         "properties": {"rules": report.rules.name, "target": report.target, "counts": report.counts},
     }
     if artifact is not None:
@@ -95,7 +96,7 @@ def artifact_uri(path: str) -> str:
     return quote(named.as_posix())
 
 
-def _result(f: Finding, rule: int, report: Report, located: bool) -> dict[str, Any]:
+def _result(f: Finding, rule: int, report: Report, blocking: set[int], located: bool) -> dict[str, Any]:
     message = printable(f.message) + (f" {printable(f.hint)}" if f.hint else "")
     result: dict[str, Any] = {
         "ruleId": f.check, "ruleIndex": rule, "level": LEVEL[f.severity], "message": {"text": message},
@@ -110,7 +111,7 @@ def _result(f: Finding, rule: int, report: Report, located: bool) -> dict[str, A
     result["properties"] = {
         "column": f.column, "observed": f.observed, "threshold": f.threshold,
         "examples": f.examples[:MAX_EXAMPLES], "examplesAre": _examples_are(f),
-        "blocking": any(f is b for b in report.blocking),
+        "blocking": id(f) in blocking,
     }
     return result
 
