@@ -316,3 +316,14 @@ def test_max_length_applies_to_fine_tuning_files_only() -> None:
     _, err = invoke(["audit", DATA / "iris.csv", "--target", "target", "--max-length", "512"], 2)
     assert err == (f"dataaudit: error: {DATA / 'iris.csv'}: --max-length (max_length) does not apply to a single "
                    "table: it is the sequence length a fine-tuning file's examples train at\n")
+
+
+def test_without_the_tokenizers_package_the_folder_is_one_line_with_the_extra_to_install(
+        chats: Path, folders: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tokenizers", None)  # what an install without the llm extra looks like
+    _, err = invoke(["audit", chats, "--tokenizer", folders["chatml"]], 2)
+    assert err == (f"dataaudit: error: {folders['chatml'] / 'tokenizer.json'}: counting tokens with a tokenizer needs "
+                   "the 'tokenizers' package (pip install 'dataaudit[llm]'); without --tokenizer, tokens are "
+                   "estimated\n")
