@@ -91,8 +91,10 @@ def test_wage_panel_log_wage_is_regression_and_union_stays_classes() -> None:
     lwage = dataaudit.audit(DATA / "wage_panel_800.csv", target="lwage")
     union = dataaudit.audit(DATA / "wage_panel_800.csv", target="union")
     assert {c.check: c.status for c in lwage.checks}["balance.imbalance_ratio"] == "skipped"
-    assert {f.check for f in lwage.findings} <= {"target.point_mass", "target.outliers"}
-    assert [t.id for t in lwage.tables] == ["target.distribution"]
+    # the panel's years are read period by period too: its features drift over time by construction
+    assert {f.check for f in lwage.findings if not f.check.startswith("time.")} <= {"target.point_mass",
+                                                                                    "target.outliers"}
+    assert [t.id for t in lwage.tables if t.id != "time.periods"] == ["target.distribution"]
     assert {c.check: c.status for c in union.checks}["balance.imbalance_ratio"] == "passed"
     assert not [t for t in union.tables if t.id == "target.distribution"]
 
