@@ -20,9 +20,9 @@ from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 from tests.profiles import make_column, make_profile
 
-#: the class checks a table without allowed labels or the label model judges
-TABLE_CLASS_CHECKS = sorted(c.id for c in REGISTRY.values()
-                            if c.target == CLASSES and "table" in c.applies_to and "label_quality" not in c.needs)
+#: the class checks a table without allowed labels, the label model or a time column judges
+TABLE_CLASS_CHECKS = sorted(c.id for c in REGISTRY.values() if c.target == CLASSES and "table" in c.applies_to
+                            and not {"label_quality", "periods"} & c.needs)
 TARGET_CHECKS = ("target.point_mass", "target.outliers")
 
 
