@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import invoke, run
+from tests.test_cli import clean_rows
 
 N = 120
 Runner = Callable[..., tuple[str, str]]
@@ -40,7 +41,8 @@ def assert_error(dataaudit: Runner, args: list, *needles: str) -> str:
 
 
 def rows(n: int = N) -> list[str]:
-    return [f"{i % 10},{i // 10},{'x' if i % 2 else 'y'}" for i in range(n)]
+    """The rows of `tests.test_cli.clean_rows`: no finding, no shortcut."""
+    return [",".join(map(str, row)) for row in clean_rows(n)]
 
 
 def write_lines(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
