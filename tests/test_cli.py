@@ -25,8 +25,9 @@ FINDING_KEYS = {"check", "severity", "message", "examples"}
 
 
 def clean_rows(n: int = N) -> list[tuple[int, int, str]]:
-    """Two balanced classes, no missing values, no duplicates, no id-like or constant column."""
-    return [(i % 10, i // 10, "x" if i % 2 else "y") for i in range(n)]
+    """Two balanced classes, no missing values, no duplicates, no id-like or constant column, and
+    no column that alone predicts the label (it follows the parity of a + b, neither alone)."""
+    return [(i % 10, i // 10, "x" if (i % 10 + i // 10) % 2 else "y") for i in range(n)]
 
 
 def write_csv(path: Path, header: list[str], rows: list[tuple], sep: str = ",") -> Path:

@@ -40,7 +40,8 @@ def assert_error(dataaudit: Runner, args: list, *needles: str) -> str:
 
 
 def rows(n: int = N) -> list[str]:
-    return [f"{i % 10},{i // 10},{'x' if i % 2 else 'y'}" for i in range(n)]
+    # the label follows the parity of a + b: no column alone predicts it
+    return [f"{i % 10},{i // 10},{'x' if (i % 10 + i // 10) % 2 else 'y'}" for i in range(n)]
 
 
 def write_lines(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
