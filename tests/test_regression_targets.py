@@ -125,7 +125,8 @@ def test_kind_follows_the_rule(numbers: list[int], kind: str) -> None:
     statuses = {c.check: c for c in report.checks}
     regression = kind != "classes"
     assert (statuses["size.classes"].status == "skipped") is regression
-    judged_on_this_table = [c for c in TABLE_CLASS_CHECKS if c not in ("labels.unexpected", "labels.absent")]
+    judged_on_this_table = [c for c in TABLE_CLASS_CHECKS if c not in ("labels.unexpected", "labels.absent")
+                            and not c.startswith("shortcuts.")]  # they need 50 sampled rows
     assert all((statuses[c].status == "skipped") is regression for c in judged_on_this_table)
     assert (statuses["target.point_mass"].status == "skipped") is not regression
 
