@@ -135,7 +135,8 @@ def test_a_failure_needs_noise_two_models_and_the_margin(noise_rate: float, two:
     quality = _quality(noise_rate, models, balanced_accuracy, classes)
     rules = label_noise.Rules(fail_needs_margin_over_chance=needed)
     results = Results()
-    label_noise.run(SimpleNamespace(label=SimpleNamespace(column="label"), label_quality=quality), rules, results)
+    profile = SimpleNamespace(label=SimpleNamespace(column="label"), label_quality=quality, target_residuals=None)
+    label_noise.run(profile, rules, results)
     finding = next(f for f in results.findings if f.check == "labels.suspected")
     margin = quality.margin_over_chance
     assert margin == pytest.approx(balanced_accuracy - 1 / classes, abs=1e-6)

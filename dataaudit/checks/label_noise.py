@@ -2,7 +2,9 @@
 
 The model runs before the checks (see `dataaudit.labelnoise`), on the audit's sample, and leaves
 its results on the profile; these checks only judge them. The section's model settings (folds,
-sample size, seed, model, filter) are read by the model step, the levels here.
+sample size, seed, model, filter) are read by the model step, the levels here. On a regression
+target the model step runs a regressor instead, judged by `target.suspected`
+(`dataaudit.checks.target_model`).
 """
 
 from __future__ import annotations
