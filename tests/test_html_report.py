@@ -49,7 +49,7 @@ def test_verdict_banner_counts_and_dataset_card() -> None:
     assert re.search(r"<h1>PASSED</h1>", html)
     assert "<span>0 fail</span><span>2 warn</span><span>4 info</span>" in html
     assert hashlib.sha256(PENGUINS.read_bytes()).hexdigest() in html
-    assert "344 rows × 8 columns (6 features)" in html
+    assert "344 rows × 8 columns (7 features)" in html
     assert "rules/default.yaml" in html
     for column in ("bill_length_mm", "flipper_length_mm", "sex"):
         assert f"<td>{column}</td>" in html

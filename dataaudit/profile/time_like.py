@@ -25,6 +25,9 @@ from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
 FIRST_YEAR, LAST_YEAR = 1800, 2100
 #: At least this many present values, and at most this share of them unreadable, make a column time-like.
 MIN_VALUES, MAX_UNREADABLE = 5, 0.05
+#: A time column whose first rows hold fewer distinct values than this share of them is coarse:
+#: it hides no duplicates and stays a feature (`time_like_columns`).
+MIN_DISTINCT_SHARE = 0.5
 #: Name words that make integers from FIRST_YEAR to LAST_YEAR years.
 YEAR_WORDS = frozenset({"year", "years", "yr", "yrs", "yyyy", "period"})
 #: Name words that make large integers epoch seconds.
@@ -75,16 +78,23 @@ class TimeLike:
 
 
 def time_like_columns(rows: pa.Table, skip: Collection[str], missing: Collection[str] = ()) -> dict[str, TimeLike]:
-    """The columns of `rows` (a file's first rows) that tell time by `time_like`'s rule, but
-    those in `skip`; cells holding one of the folded `missing` tokens count as empty. They are
-    left out of the duplicate and conflict judgement like ids: two rows that differ only in
-    when they were recorded are copies all the same."""
+    """The columns of `rows` (a file's first rows) that tell time by `time_like`'s rule and
+    take a different value in at least `MIN_DISTINCT_SHARE` of the rows where they are present,
+    but those in `skip`; cells holding one of the folded `missing` tokens count as empty.
+
+    They are left out of the duplicate and conflict judgement like ids: two rows that differ
+    only in when they were recorded are copies all the same, and a timestamp that is nearly
+    unique would hide them. A coarse time (a year among a few, a survey wave) hides nothing and
+    may describe the row (a car's model year), so it stays a feature."""
     found = {}
     for name in rows.column_names:
         if name in skip:
             continue
         values = [None if isinstance(v, str) and v.strip().lower() in missing else v
                   for v in rows.column(name).to_pylist()]
+        present = [v for v in values if v is not None]
+        if len(set(present)) < MIN_DISTINCT_SHARE * len(present):
+            continue
         if (column := read_time_column(name, values)) is not None:
             found[name] = TimeLike(column)
     return found
