@@ -54,6 +54,11 @@ def test_cars_empty_cells_and_no_false_duplicates() -> None:
     assert shares == {"Miles_per_Gallon": 8, "Horsepower": 6}
     assert "duplicates.rows" not in _by_check(report)
     assert report.dataset.labels.counts == {"USA": 254, "Japan": 79, "Europe": 73}
+    # the model years (dates 1970-01-01 to 1982-01-01) are found as a time column: the makers'
+    # shares and the engines change over them, which warns but does not fail a column found, not named
+    assert report.passed
+    assert {f.severity.value for f in report.findings if f.check.startswith("time.")} == {"warn"}
+    assert "Year" in report.dataset.features  # a coarse time describes the car and stays a feature
 
 
 def test_dataframe_takes_the_same_path_as_the_file() -> None:

@@ -93,12 +93,17 @@ def _judge_column(results: Results, rules: Rules, check: str, levels: MaxLevels,
     if not judged:
         return
     severity, worst = max(judged, key=lambda sd: (sd[0].rank, sd[1].value))
+    held_back = severity is Severity.FAIL and not periods.named
+    if held_back:  # a column found by its values may not be what dates the rows (a car's model year)
+        severity = Severity.WARN
     rows = next(p.rows for p in periods.periods if p.name == worst.split)
     past = f"{len(judged)} of {len(drifts)} periods past the level"
     results.add(
         check, severity,
         f"{subject} over time ({periods.column!r}, {periods_of(periods.size or '')}): {worst.split} "
-        f"({rows:,} rows) differs from the rest of the file by {_measured(worst)}; {past}{_course(periods, worst)}.",
+        f"({rows:,} rows) differs from the rest of the file by {_measured(worst)}; {past}{_course(periods, worst)}."
+        + (f" A warning, not a failure: the time column was found, not named (--time-column {periods.column} "
+           "gates on it)." if held_back else ""),
         column=worst.column, observed=round(worst.value, 6), threshold=levels.breached(worst.value),
         details={"time_column": periods.column, "period": worst.split, "chance": round(worst.noise, 6),
                  "periods": {d.split: round(d.value, 6) for d in drifts}, **worst.details},

@@ -46,7 +46,8 @@ def with_time_column(plan: Plan, reference: Source) -> Plan:
     if column.kind == YEARS and options.period not in (None, "year"):
         raise InputError(f"{reference.name}: column {column.name!r} holds {column.reason}, which have no "
                          f"{options.period}s; leave out {CAPABILITIES['period'].flag} or give year")
-    time = TimeSpec(column, options.period, plan.pack.checks.time.min_period_rows)
+    time = TimeSpec(column, options.period, plan.pack.checks.time.min_period_rows,
+                    named=options.time_column is not None)
     return replace(plan, spec=replace(plan.spec, time=time))
 
 

@@ -250,6 +250,7 @@ class PeriodProfile:
     periods: list[Period]
     not_compared: dict[str, str]
     skipped: str | None = None
+    named: bool = False  # the time column was named (`--time-column`), not found in the first rows
     label_shift: list[Any] = field(default_factory=list)  # dataaudit.profile.splits.LabelShift, per period
     drift: list[Any] = field(default_factory=list)  # dataaudit.profile.splits.Drift, per column and period
 
@@ -265,7 +266,7 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
                     for c in partial.features if partial.values[c] is None
                     and (c not in numeric or partial.numbers[c] is None)}
     profile = PeriodProfile(spec.column.name, spec.column.reason, size, note, dated, partial.undated, [], not_compared,
-                            skipped)
+                            skipped, named=spec.named)
     if size is None:
         return profile
     start_of = {month: period_start(month, size) for month in partial.rows}
@@ -290,7 +291,7 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
             rest_percentiles={c: bucket_percentiles(b, n) for c, (b, n) in rest.items()},
         ))
     return PeriodProfile(spec.column.name, spec.column.reason, size, note, dated, partial.undated, periods,
-                         not_compared)
+                         not_compared, named=spec.named)
 
 
 def choose_period(rows: Counter, spec: TimeSpec) -> tuple[str | None, str, str | None]:

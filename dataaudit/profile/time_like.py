@@ -58,12 +58,14 @@ class TimeColumn:
 class TimeSpec:
     """What the pass counts per period: the time column, the period asked for (None: chosen
     from the span, see `dataaudit.profile.periods`), the rows a chosen period should hold on
-    average, and how many distinct values a column may have to be counted value by value."""
+    average, and how many distinct values a column may have to be counted value by value;
+    `named`: the column was named (`--time-column`), not found."""
 
     column: TimeColumn
     period: str | None = None
     min_period_rows: int = 100
     max_values: int = 50
+    named: bool = False
 
 
 @dataclass(frozen=True)
