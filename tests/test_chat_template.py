@@ -208,6 +208,24 @@ def test_a_missing_or_broken_tokenizer_folder_is_one_line_and_exit_2(runner: str
         in err
     _, err = RUNNERS[runner](["audit", chats, "--tokenizer", tmp_path / "nowhere"], 2)
     assert "no such tokenizer folder or file" in err and "Traceback" not in err
+    (broken / "tokenizer_config.json").write_text("{}", encoding="utf-8")
+    (broken / "chat_template.jinja").write_bytes(b"\xff\xfe{{ messages }}")
+    _, err = RUNNERS[runner](["audit", chats, "--tokenizer", broken], 2)
+    assert err.count("\n") == 1 and "chat_template.jinja: cannot be read" in err
+
+
+def test_a_template_that_refuses_every_conversation_judges_no_length_and_no_mask(chats: Path, folders: dict[str, Path],
+                                                                                 tmp_path: Path) -> None:
+    refusing = tmp_path / "refusing"
+    refusing.mkdir()
+    (refusing / "tokenizer.json").write_bytes((folders["chatml"] / "tokenizer.json").read_bytes())
+    (refusing / "tokenizer_config.json").write_text(
+        '{"chat_template": "{{ raise_exception(\'no conversation is welcome\') }}"}', encoding="utf-8")
+    report = dataaudit.audit(chats, tokenizer=refusing)
+    status = {c.check: (c.status, c.reason) for c in report.checks}
+    assert status["text.template_error"][0] == "fail"
+    for check in ("text.over_max_length", "text.no_trainable_tokens", "text.assistant_mask"):
+        assert status[check] == ("skipped", "the chat template rendered no conversation")
 
 
 def test_max_length_must_be_positive(chats: Path) -> None:

@@ -77,12 +77,12 @@ def _run_one(t: TextProfile, p: TemplateProfile, rules: Rules, results: Results)
             hint="The trainer raises the same error when it reaches these lines: fix their role order, or pick a "
                  "template that takes them.",
         )
-    if not p.rendered:
-        for check in ("text.over_max_length", "text.no_trainable_tokens"):
+    if not p.rendered:  # whether it marks assistant turns is learnt by rendering one
+        for check in ("text.over_max_length", "text.no_trainable_tokens", "text.assistant_mask"):
             results.skip(check, "the chat template rendered no conversation")
-    else:
-        _over(p, rules, results)
-        _untrained(p, rules, results)
+        return
+    _over(p, rules, results)
+    _untrained(p, rules, results)
     if p.marks_assistant:
         return
     results.add(

@@ -114,21 +114,23 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
             results.skip(check, f"no {what} with text")
         return
     n = t.texts
-    if t.kind == "preference":
+    if t.kind == "preference":  # pairs cut from one ranking share their prompt and one side
         results.skip("text.duplicates", "a repeated pair is a preference.duplicates finding")
+        results.skip("text.near_duplicates", "pairs of one prompt share most of their words in a preference file "
+                                             "by design (preference.duplicates judges repeated pairs)")
     else:
         _duplicates(t, rules, results, column, unit, what)
-    results.judge(
-        "text.near_duplicates", rules.max_near_duplicate_share, t.near_duplicates / n,
-        f"{t.near_duplicates:,} of {n:,} {what} ({pct(t.near_duplicates, n)}) "
-        f"{verb(t.near_duplicates, 'is a near copy', 'are near copies')} of an earlier one "
-        f"(estimated Jaccard similarity of word 3-grams >= {t.near_threshold:g}), in "
-        f"{plural(t.near_duplicate_clusters, 'cluster')}.",
-        info_when_present=True, column=column, examples=[line for line, _ in t.near_duplicate_examples],
-        details={"examples_are": unit, unit: t.near_duplicates, "clusters": t.near_duplicate_clusters,
-                 "copies": [list(p) for p in t.near_duplicate_examples]},
-        hint="Near copies (templated or lightly edited texts) weigh like duplicates; review a few and deduplicate.",
-    )
+        results.judge(
+            "text.near_duplicates", rules.max_near_duplicate_share, t.near_duplicates / n,
+            f"{t.near_duplicates:,} of {n:,} {what} ({pct(t.near_duplicates, n)}) "
+            f"{verb(t.near_duplicates, 'is a near copy', 'are near copies')} of an earlier one "
+            f"(estimated Jaccard similarity of word 3-grams >= {t.near_threshold:g}), in "
+            f"{plural(t.near_duplicate_clusters, 'cluster')}.",
+            info_when_present=True, column=column, examples=[line for line, _ in t.near_duplicate_examples],
+            details={"examples_are": unit, unit: t.near_duplicates, "clusters": t.near_duplicate_clusters,
+                     "copies": [list(p) for p in t.near_duplicate_examples]},
+            hint="Near copies (templated or lightly edited texts) weigh like duplicates; review a few and deduplicate.",
+        )
     _conflicts(t, rules, results, column, unit, what)
     token_word = "estimated tokens" if t.tokens_estimated else "tokens"
     if t.template is not None:

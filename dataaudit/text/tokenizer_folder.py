@@ -69,7 +69,10 @@ def _template_source(folder: Path, config: dict[str, Any]) -> tuple[str | None, 
             raise InputError(f"{where}: chat_template lists {', '.join(map(str, named))} but no 'default' template")
     if template is None and (folder / TEMPLATE_FILE).is_file():
         where = folder / TEMPLATE_FILE
-        template = where.read_text(encoding="utf-8")
+        try:
+            template = where.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{where}: cannot be read: {exc}") from None
     if template is not None and not isinstance(template, str):
         raise InputError(f"{where}: chat_template is a JSON {type(template).__name__}, not a string")
     return template, where
