@@ -11,6 +11,7 @@ each line, for tokenizers trained here and chat templates in the common styles.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
@@ -23,6 +24,8 @@ from hypothesis import strategies as st
 
 import dataaudit
 from dataaudit.datasets.tokenizer_folder import TEMPLATES, write_tokenizer_folder
+from dataaudit.text.chat_template import TemplateFailure
+from dataaudit.text.tokens import count_tokens, token_counter
 from tests.cli_helpers import invoke, run
 from tests.text_helpers import RUNNERS, audit_json, comparable
 
@@ -345,3 +348,18 @@ def test_without_the_tokenizers_package_the_folder_is_one_line_with_the_extra_to
     assert err == (f"dataaudit: error: {folders['chatml'] / 'tokenizer.json'}: counting tokens with a tokenizer needs "
                    "the 'tokenizers' package (pip install 'dataaudit[llm]'); without --tokenizer, tokens are "
                    "estimated\n")
+
+
+def test_training_size_counts_what_the_template_renders(chats: Path, folders: dict[str, Path]) -> None:
+    """A trainer trains on the template's own tokens too: the size and its price count them."""
+    counter = token_counter(folders["chatml"])
+    rendered = []
+    for line in chats.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        with contextlib.suppress(TemplateFailure):
+            rendered.append(count_tokens(counter, record["messages"], record.get("tools")))
+    report = dataaudit.audit(chats, tokenizer=folders["chatml"], epochs=2)
+    (size,) = [f for f in report.findings if f.check == "format.training_size"]
+    assert size.details["tokens_per_epoch"] == sum(rendered)
+    assert size.details["tokens"] == 2 * sum(rendered)
+    assert f"{len(rendered)} rendered examples" in size.message

@@ -116,14 +116,24 @@ def examples(t: TextProfile) -> int:
 
 
 def _training_size(t: TextProfile, rules: Rules, results: Results) -> None:
-    total = t.tokens_total * rules.epochs
+    per_epoch, counted = training_tokens(t)
+    total = per_epoch * rules.epochs
     kind = "estimated tokens" if t.tokens_estimated else "tokens"
-    message = (f"Training reads {t.tokens_total:,} {kind} per epoch ({t.tokenizer}) x {plural(rules.epochs, 'epoch')}"
+    message = (f"Training reads {per_epoch:,} {kind} per epoch ({counted}) x {plural(rules.epochs, 'epoch')}"
                f" = {total:,} {kind}")
     cost = None if rules.price_per_million is None else round(total / 1e6 * rules.price_per_million, 2)
     message += "." if cost is None else f"; at {rules.price_per_million:g} per million tokens: {cost:,.2f}."
     results.judge("format.training_size", rules.max_training_tokens, total, message, info_when_present=True,
-                    details={"tokens_per_epoch": t.tokens_total, "epochs": rules.epochs, "tokens": total,
+                    details={"tokens_per_epoch": per_epoch, "epochs": rules.epochs, "tokens": total,
                          "estimated": t.tokens_estimated, "tokenizer": t.tokenizer,
                            "price_per_million": rules.price_per_million, "cost": cost},
                   hint=None if not t.tokens_estimated else "Give --tokenizer for the model's exact counts.")
+
+
+def training_tokens(t: TextProfile) -> tuple[int, str]:
+    """The tokens one epoch reads, and how they were counted: through the chat template when it
+    rendered the examples (the template's own tokens are trained on too), else the texts'."""
+    rendered = t.template.lengths["tokens"] if t.template is not None and t.template.rendered else None
+    if rendered is None:
+        return t.tokens_total, t.tokenizer
+    return round(rendered.mean * rendered.count), f"{t.tokenizer}, {plural(rendered.count, 'rendered example')}"
