@@ -89,11 +89,10 @@ def time_like_columns(rows: pa.Table, skip: Collection[str], missing: Collection
     unique would hide them. A coarse time (a year among a few, a survey wave) hides nothing and
     may describe the row (a car's model year), so it stays a feature."""
     found = {}
-    for name in rows.column_names:
-        if name in skip:
+    for name, column in zip(rows.column_names, rows.columns, strict=True):
+        if name in skip or pa.types.is_nested(column.type):  # a list or a struct tells no time
             continue
-        values = [None if isinstance(v, str) and v.strip().lower() in missing else v
-                  for v in rows.column(name).to_pylist()]
+        values = [None if isinstance(v, str) and v.strip().lower() in missing else v for v in column.to_pylist()]
         present = [v for v in values if v is not None]
         if len(set(present)) < MIN_DISTINCT_SHARE * len(present):
             continue
