@@ -61,8 +61,9 @@ def _named(name: str, reference: Source, first: pa.Table) -> TimeColumn:
 
 
 def _found(plan: Plan, first: pa.Table) -> TimeColumn | None:
-    """The first time-like column: found by the role detectors (and so left out of duplicates),
-    or a kept column that reads as one."""
+    """The first time-like column: found by the role detectors (a nearly unique time, left out of
+    duplicates), or a feature column that reads as one (a coarse time, such as a year among a
+    few, which the detectors leave a feature; a column read by them is read again here)."""
     skip = {plan.target, *plan.ignored, *plan.options.text_columns, *plan.auto_text}
     for name in first.column_names:
         if isinstance(found := plan.roles.get(name), TimeLike):
