@@ -225,7 +225,7 @@ def test_clean_keeps_a_column_among_the_features_too(runner, tmp_path: Path) -> 
 
 
 def test_clean_takes_the_conflict_only_once_the_man_id_is_named_no_feature(tmp_path: Path) -> None:
-    out, _ = run(["clean", WAGES, "-t", "union", "-o", tmp_path / "panel.csv", "-i", "nr"], 0)
+    run(["clean", WAGES, "-t", "union", "-o", tmp_path / "panel.csv", "-i", "nr"], 0)
     quarantine = (tmp_path / "panel.quarantine.csv").read_text().splitlines()
     assert [line.split(",")[0] for line in quarantine[1:]] == ['"2227"', '"4716"']
     assert all(line.endswith(",label_conflict") or line.endswith(',"label_conflict"') for line in quarantine[1:])
