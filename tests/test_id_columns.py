@@ -238,3 +238,16 @@ def test_a_column_both_kept_and_ignored_is_one_line(command: str, tmp_path: Path
     assert err == f"dataaudit: error: {WAGES}: column 'nr' is both kept (--keep-column) and ignored " \
                   "(named with --ignore-column)\n"
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_missing_ids_are_reported_though_the_id_is_no_feature(tmp_path: Path) -> None:
+    header, *rows = WAGES.read_text().splitlines()
+    holed = tmp_path / "panel.csv"  # every 50th man-year without its man
+    holed.write_text("\n".join([header, *(r[r.index(","):] if i % 50 == 7 else r for i, r in enumerate(rows))]) + "\n")
+    report = dataaudit.audit(holed, target="union")
+    assert "nr" not in report.dataset.features
+    [found] = [f for f in report.findings if f.check == "missing.column_share"]
+    assert (found.column, found.observed, found.severity.value) == ("nr", round(88 / 4360, 6), "warn")
+    assert found.examples[:3] == [7, 57, 107]
+    named = dataaudit.audit(holed, target="union", ignore_columns=["nr"])  # named no feature: the user's call
+    assert not [f for f in named.findings if f.check == "missing.column_share"]
