@@ -126,7 +126,7 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
     read = audit_options
     inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["tokenizer"],
               read["baseline"])
-    destinations = checked_destinations(formats, outputs, inputs)
+    destinations = checked_destinations(formats, outputs, inputs, summary)
     report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
     code = deliver(report, destinations, summary)
     if report.baseline is not None and ("console", None) not in destinations:  # the console report says it too
