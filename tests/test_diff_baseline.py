@@ -277,3 +277,37 @@ def test_the_markdown_report_names_what_the_baseline_forgave(reports: tuple[Path
     out, _ = invoke(["audit", PENGUINS, "-t", "species", "--strict", "--baseline", reports[0], "-f", "markdown"], 0)
     assert out.startswith("### dataaudit ✅ passed")
     assert "forgave 2 failing findings it had too, no worse now; 0 new, 0 worsened" in out
+
+
+# --- reports of different data ------------------------------------------------------------------
+
+
+def test_a_report_of_other_data_is_refused_in_one_line_not_diffed(reports: tuple[Path, Path], tmp_path: Path) -> None:
+    iris = tmp_path / "iris.json"
+    run(["audit", DATA / "iris.csv", "-t", "target", "-f", "json", "-o", iris], 0)
+    _, err = run(["diff", reports[0], iris], 2)
+    assert err == f"dataaudit: error: {iris}: not comparable with {reports[0]}: target 'target' here, " \
+                  "'species' there\n"
+    header, body = _rows()
+    renamed = _write(tmp_path / "renamed.csv", [f"{name}_2" for name in header], body)
+    other = tmp_path / "renamed.json"
+    run(["audit", renamed, "-t", "species_2", "-f", "json", "-o", other], 0)
+    _, err = run(["diff", reports[0], other], 2)
+    assert "target 'species_2' here, 'species' there" in err
+    no_common = Report.from_dict({**json.loads(other.read_text(encoding="utf-8")), "target": "species"})
+    with pytest.raises(dataaudit.InputError, match="no column in common"):
+        dataaudit.audit(PENGUINS, target="species", baseline=no_common)
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_baseline_of_another_target_is_refused(runner: str, reports: tuple[Path, Path]) -> None:
+    _, err = RUNNERS[runner](["audit", PENGUINS, "-t", "island", "--baseline", reports[0]], 2)
+    assert err == f"dataaudit: error: {PENGUINS}: not comparable with {reports[0]}: target 'island' here, " \
+                  "'species' there\n"
+
+
+def test_a_new_column_and_more_rows_still_compare(reports: tuple[Path, Path], tmp_path: Path) -> None:
+    header, body = _rows()
+    grown = _write(tmp_path / "grown.csv", [*header, "note"], [[*row, "x"] for row in body + body[:5]])
+    out, _ = run(["audit", grown, "-t", "species", "--baseline", reports[0]], 0)
+    assert "Gate against baseline" in out

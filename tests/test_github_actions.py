@@ -81,3 +81,14 @@ def test_summary_without_the_variable_says_so(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     _, err = invoke(["audit", PENGUINS, "-t", "species", "--summary"], 0)
     assert "GITHUB_STEP_SUMMARY is not set" in err
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["in-process", "installed"])
+def test_a_summary_that_cannot_be_appended_is_refused_before_the_audit_reads(runner, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "gone" / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(target))
+    out, err = runner(["audit", PENGUINS, "-t", "species", "--summary"], 2)
+    assert out == ""  # refused before the pass: no report
+    assert err == f"dataaudit: error: {target}: cannot append the job summary (GITHUB_STEP_SUMMARY): not writable " \
+                  "or its folder does not exist\n"

@@ -151,3 +151,17 @@ def test_chunks_merged_in_any_grouping_give_the_whole_and_match_a_direct_count(
     assert profile.repeated == sum(len(g) > 1 for g in by_group.values())
     assert (profile.mixed, profile.mixed_rows) == (len(mixed), sum(len(g) for g in mixed))
     assert profile.mixed_examples == sorted(min(r for _, r in g) for g in mixed)[:10]
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["in-process", "installed"])
+def test_splits_by_year_leak_every_man_and_the_found_group_warns_the_named_one_fails(runner, tmp_path) -> None:
+    header, *rows = WAGES.read_text().splitlines()
+    early, late = tmp_path / "early.csv", tmp_path / "late.csv"
+    early.write_text("\n".join([header, *(r for r in rows if int(r.split(",")[1]) < 1985)]) + "\n")
+    late.write_text("\n".join([header, *(r for r in rows if int(r.split(",")[1]) >= 1985)]) + "\n")
+    args = [early, "-t", "union", "--split", f"test={late}"]
+    found = [f for f in _json(runner, args, 1)["findings"] if f["check"] == "splits.group_leakage"]
+    assert [(f["column"], f["severity"], f["details"]["shared_groups"]) for f in found] == [("nr", "warn", 545)]
+    assert "not named (--group-column nr gates on it)" in found[0]["message"]
+    named = [f for f in _json(runner, [*args, "-g", "nr"], 1)["findings"] if f["check"] == "splits.group_leakage"]
+    assert [(f["column"], f["severity"], f["observed"]) for f in named] == [("nr", "fail", 1.0)]

@@ -141,14 +141,34 @@ def test_ignore_column_still_adds_to_the_ids_found() -> None:
     assert report.dataset.features == []
 
 
-def test_the_wage_panel_man_id_hid_a_conflicting_pair() -> None:
+KEY_REASON = ("id-like: named like an id, 125 distinct integers in the first 1,000 rows; its values repeat: kept in "
+              "the rows' identity for duplicates and conflicts")
+
+
+def test_the_wage_panel_man_id_names_a_man_and_two_men_alike_are_no_conflict() -> None:
+    # rows 1055 and 2231 of the file: men 2227 and 4716 in 1985, every feature alike, one in a union
     report = _json([WAGES, "-t", "union"], 0)
-    assert _ignored(report) == {"nr": "id-like: named like an id, 125 distinct integers in the first 1,000 rows"}
+    assert _ignored(report) == {"nr": KEY_REASON}
+    assert "nr" not in report["dataset"]["features"]
     duplicates = report["dataset"]["duplicates"]
-    assert (duplicates["conflict_groups"], duplicates["conflict_rows"]) == (1, 2)
+    assert (duplicates["conflict_groups"], duplicates["conflict_rows"], duplicates["exact_rows"]) == (0, 0, 0)
+    without_nr = dataaudit.audit(WAGES, target="union", ignore_columns=["nr"])
+    assert without_nr.dataset.duplicates.conflict_groups == 1  # named: a column no longer in the identity
     kept = dataaudit.audit(WAGES, target="union", keep_columns=["nr"])
     assert kept.dataset.duplicates.conflict_groups == 0
     assert "nr" in kept.dataset.features
+
+
+def test_a_row_repeated_for_the_same_man_is_a_duplicate_and_for_another_man_is_not(tmp_path: Path) -> None:
+    lines = WAGES.read_text().splitlines()
+    first = lines[1]  # man 13 in 1980
+    other_man = "99999" + first[first.index(","):]
+    planted = tmp_path / "panel.csv"
+    planted.write_text("\n".join([*lines, first, other_man]) + "\n")
+    report = dataaudit.audit(planted, target="union")
+    assert (report.dataset.duplicates.exact_rows, report.dataset.duplicates.feature_rows) == (1, 1)
+    [found] = [f for f in report.findings if f.check == "duplicates.rows"]
+    assert found.examples == [len(lines) - 1]  # the copy of man 13's row; man 99999's is his own
 
 
 def test_parlspeech_row_numbers_are_ids_and_its_speakers_and_party_codes_are_not() -> None:
@@ -186,9 +206,48 @@ def test_an_unknown_kept_column_is_one_line(runner, tmp_path: Path) -> None:
                   "nr, year, black, exper, hisp, hours, married, educ, union, lwage, expersq, occupation\n"
 
 
-def test_a_cleaned_panel_keeps_the_ids_as_written_and_takes_the_hidden_conflict(tmp_path: Path) -> None:
+def test_a_cleaned_panel_keeps_every_man_and_his_id_as_written(tmp_path: Path) -> None:
     result = dataaudit.clean(WAGES, target="union")
-    assert result.manifest["rows"]["quarantined"] == 2
-    assert set(result.quarantine["_reason"]) == {"label_conflict"}
+    assert result.manifest["rows"]["quarantined"] == 0
+    assert len(result.data) == 4_360
     assert sorted(result.data["nr"].astype(str).unique()) == sorted({line.split(",")[0] for line in
                                                                     WAGES.read_text().splitlines()[1:]})
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["in-process", "installed"])
+def test_clean_keeps_a_column_among_the_features_too(runner, tmp_path: Path) -> None:
+    out = tmp_path / "tweets.csv"
+    runner(["clean", TWEETS, "-t", "agency", "-o", out, "--keep-column", "source_id"], 0)
+    kept = json.loads((tmp_path / "tweets.manifest.json").read_text())
+    runner(["clean", TWEETS, "-t", "agency", "-o", out, "--force"], 0)
+    found = json.loads((tmp_path / "tweets.manifest.json").read_text())
+    assert (kept["parameters"]["ignored"], found["parameters"]["ignored"]) == ([], ["source_id"])
+
+
+def test_clean_takes_the_conflict_only_once_the_man_id_is_named_no_feature(tmp_path: Path) -> None:
+    run(["clean", WAGES, "-t", "union", "-o", tmp_path / "panel.csv", "-i", "nr"], 0)
+    quarantine = (tmp_path / "panel.quarantine.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in quarantine[1:]] == ['"2227"', '"4716"']
+    assert all(line.endswith(",label_conflict") or line.endswith(',"label_conflict"') for line in quarantine[1:])
+
+
+@pytest.mark.parametrize("command", ["audit", "clean"])
+def test_a_column_both_kept_and_ignored_is_one_line(command: str, tmp_path: Path) -> None:
+    args = [command, WAGES, "-t", "union", "--keep-column", "nr", "-i", "nr"]
+    _, err = run([*args, *(["-o", tmp_path / "out.csv"] if command == "clean" else [])], 2)
+    assert err == f"dataaudit: error: {WAGES}: column 'nr' is both kept (--keep-column) and ignored " \
+                  "(named with --ignore-column)\n"
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_missing_ids_are_reported_though_the_id_is_no_feature(tmp_path: Path) -> None:
+    header, *rows = WAGES.read_text().splitlines()
+    holed = tmp_path / "panel.csv"  # every 50th man-year without its man
+    holed.write_text("\n".join([header, *(r[r.index(","):] if i % 50 == 7 else r for i, r in enumerate(rows))]) + "\n")
+    report = dataaudit.audit(holed, target="union")
+    assert "nr" not in report.dataset.features
+    [found] = [f for f in report.findings if f.check == "missing.column_share"]
+    assert (found.column, found.observed, found.severity.value) == ("nr", round(88 / 4360, 6), "warn")
+    assert found.examples[:3] == [7, 57, 107]
+    named = dataaudit.audit(holed, target="union", ignore_columns=["nr"])  # named no feature: the user's call
+    assert not [f for f in named.findings if f.check == "missing.column_share"]

@@ -106,3 +106,26 @@ def test_prompt_keys_asked_of_a_table_are_refused_in_one_line(runner: str, tmp_p
     _, err = RUNNERS[runner](["audit", data, "--prompt-key", "a"], 2)
     assert err == (f"dataaudit: error: {data}: --prompt-key and --completion-key name the keys of a JSONL file, "
                    "not the columns of a CSV file (use --text-column)\n")
+
+
+CHATS = Path(__file__).parent / "data" / "text" / "hhh_chat_60.jsonl"
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_chat_file_from_stdin_is_audited_as_the_chat_file_it_is(runner: str) -> None:
+    from_file, _ = RUNNERS[runner](["audit", CHATS, "-f", "json"], 1)
+    piped, _ = RUNNERS[runner](["audit", "-", "-f", "json"], 1, stdin=CHATS.read_bytes())
+    expected, got = json.loads(from_file), json.loads(piped)
+    assert got["source"]["path"] == "<stdin>" and got["source"]["kind"] == "chat"
+    assert got["source"]["sha256"] == expected["source"]["sha256"]
+    assert [(f["check"], f["observed"]) for f in got["findings"]] == \
+           [(f["check"], f["observed"]) for f in expected["findings"]]
+
+
+def test_a_chat_file_from_stdin_cleans_line_by_line_like_the_file(tmp_path: Path) -> None:
+    piped, named = tmp_path / "piped.jsonl", tmp_path / "named.jsonl"
+    run(["clean", "-", "-o", piped], 1, stdin=CHATS.read_bytes())
+    run(["clean", CHATS, "-o", named], 1)
+    assert piped.read_bytes() == named.read_bytes()
+    manifest = json.loads((tmp_path / "piped.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"]["input"]["path"] == "<stdin>" and manifest["lines"]["quarantined"] == 19

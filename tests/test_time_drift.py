@@ -138,7 +138,7 @@ def test_party_shares_that_follow_the_governments_fail_the_label_drift() -> None
     assert table["note"].startswith("Time column 'date' (dates 1989-01-11 to 2019-10-21); periods of 5 years: the "
                                     "shortest holding 100 rows on average.")
     periods = {row[0]: dict(zip(table["columns"], row, strict=True)) for row in table["rows"]}
-    assert list(periods) == ["1985-1989", "1990-1994", "1995-1999", "2000-2004", "2005-2009", "2010-2014",
+    assert list(periods) == ["1989", "1990-1994", "1995-1999", "2000-2004", "2005-2009", "2010-2014",
                              "2015-2019"]
     assert sum(p["rows"] for p in periods.values()) == 1000
     labour_years = ("2000-2004", "2005-2009")
@@ -241,3 +241,13 @@ def test_the_html_report_draws_the_class_shares_over_time(tmp_path: Path) -> Non
     html = page.read_text(encoding="utf-8")
     assert '<figure id="chart-label-shares-over-time">' in html
     assert "Periods of the time column" in html
+
+
+def test_a_period_of_years_is_named_by_the_years_its_rows_span() -> None:
+    from dataaudit.profile.periods import period_name
+
+    start = 1985 * 12
+    assert period_name(start, "5 years", [1989 * 12, 1989 * 12 + 11]) == "1989"  # the speeches begin in 1989
+    assert period_name(start, "5 years", [1986 * 12 + 3, 1988 * 12]) == "1986-1988"
+    assert period_name(start, "5 years") == "1985-1989"
+    assert period_name(start + 4, "quarter", [start + 4]) == "1985-Q2"

@@ -50,14 +50,16 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
                  f"{plural(d.exact_rows, 'row')} ({pct(d.exact_rows, n)}) "
                  f"{verb(d.exact_rows, 'is an exact duplicate', 'are exact duplicates')} of an earlier row.",
                  d.exact_examples)
-    if not profile.ignored:
-        results.skip("duplicates.features", "no ignored columns: the same as exact duplicates")
+    differing = [c for c in profile.ignored if c not in profile.keys]
+    if not differing:
+        results.skip("duplicates.features", "no ignored columns outside the rows' identity: "
+                                            "the same as exact duplicates")
         return
     beyond = d.feature_rows - d.exact_rows
     judged.judge("duplicates.features", rules.max_feature_duplicate_share, beyond, n,
                  f"{plural(beyond, 'more row')} ({pct(beyond, n)}) {verb(beyond, 'repeats', 'repeat')} "
                  f"an earlier row's features and label, differing only in "
-                 f"{', '.join(map(repr, profile.ignored))}.", d.feature_examples)
+                 f"{', '.join(map(repr, differing))}.", d.feature_examples)
 
 
 class _Judged:

@@ -45,7 +45,8 @@ class Rules(Section):
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
     for column in profile.columns:
-        if column.role != "feature" or not column.rows:
+        # an id found left out is no feature, but a row without its id cannot be traced or grouped
+        if (column.role != "feature" and column.name not in profile.ids) or not column.rows:
             continue
         if column.present == 0:
             results.add("missing.empty_column", rules.empty_column.severity,

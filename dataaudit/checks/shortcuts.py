@@ -13,7 +13,7 @@ Measured on the clean controls, the strongest single columns stay well below: br
 `flipper_length_mm` 0.59 (77.3% against 44.2%); the generator's planted copy of the class
 (one row in 200 changed) reaches 0.98, mroz's `hours`, `wage` and `lwage` against `inlf` 1.0.
 
-`shortcuts.id`: an id-like column (`dataaudit.shortcuts.ids`) whose values, in order, predict
+`shortcuts.id`: an id-like column (`dataaudit.profile.id_columns`) whose values, in order, predict
 the label: sorted by the id, the next row's label is right for most rows (a file sorted by label
 and numbered, or keys that begin with the label). A model fed the id learns the order. The rows'
 own order is measured alike: a file sorted by label teaches nothing by itself (the row number is

@@ -137,14 +137,18 @@ def _groups(c: SplitComparison, rules: Rules, results: Results) -> None:
     if c.group_column is None:
         results.skip("splits.group_leakage", "no group column (--group-column)")
         return
+    # a column found by its values may name something other than what the rows belong to
+    found = "" if c.group_named else (f" A warning at most: the group column was found (id-like, its values repeat), "
+                                      f"not named (--group-column {c.group_column} gates on it).")
     for overlap in c.groups:
         n = len(overlap.rows)
         share = n / overlap.split_rows if overlap.split_rows else 0.0
         results.judge(
             "splits.group_leakage", rules.max_shared_group_row_share, share,
             f"{overlap.groups:,} of the {overlap.split_groups:,} {overlap.column!r} groups of split {overlap.split!r} "
-            f"also occur in {overlap.other!r}: {plural(n, 'row')} ({pct(n, overlap.split_rows)}).",
-            column=overlap.column, info_when_present=True, examples=overlap.rows[:20].tolist(),
+            f"also occur in {overlap.other!r}: {plural(n, 'row')} ({pct(n, overlap.split_rows)}).{found}",
+            column=overlap.column, info_when_present=True, at_most=None if c.group_named else Severity.WARN,
+            examples=overlap.rows[:20].tolist(),
             details={"split": overlap.split, "other": overlap.other, "shared_groups": overlap.groups},
             hint="Split by group (e.g. scikit-learn's GroupShuffleSplit), so each group lives in one split.",
         )

@@ -18,6 +18,7 @@ from dataaudit.cli.options import (
     finetune_options,
     ignore_columns_option,
     jobs_option,
+    keep_columns_option,
     label_model_options,
     layout_options,
     reading_options,
@@ -37,9 +38,7 @@ if TYPE_CHECKING:
 @target_option
 @rules_option
 @ignore_columns_option
-@click.option("--keep-column", "keep_columns", multiple=True, metavar="COLUMN",
-              help="A column kept among the features however id-like it looks (row numbers, UUIDs, a name like "
-                   "`*_id`, which are otherwise left out of duplicates and conflicts). Repeatable.")
+@keep_columns_option
 @report_options
 @click.option("--strict", is_flag=True, help="Warnings fail the gate too.")
 @click.option("--baseline", type=click.Path(path_type=Path), metavar="REPORT",
@@ -127,7 +126,7 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
     read = audit_options
     inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["tokenizer"],
               read["baseline"])
-    destinations = checked_destinations(formats, outputs, inputs)
+    destinations = checked_destinations(formats, outputs, inputs, summary)
     report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
     code = deliver(report, destinations, summary)
     if report.baseline is not None and ("console", None) not in destinations:  # the console report says it too

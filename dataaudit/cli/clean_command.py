@@ -13,6 +13,7 @@ from dataaudit.cli.group import cli
 from dataaudit.cli.options import (
     ignore_columns_option,
     jobs_option,
+    keep_columns_option,
     label_model_options,
     layout_options,
     reading_options,
@@ -36,6 +37,7 @@ from dataaudit.cli.options import (
 @click.option("--fitted", type=click.Path(path_type=Path),
               help="Clean with a saved fitted state (another split's statistics) instead of learning one.")
 @ignore_columns_option
+@keep_columns_option
 @click.option("--report", type=click.Path(path_type=Path),
               help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
@@ -57,7 +59,8 @@ from dataaudit.cli.options import (
                    "source, ...), or keep them.  [default: the rule pack's preprocess.strip_metadata, false]")
 @reports_errors
 def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
-          save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...], report: Path | None,
+          save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...],
+          keep_columns: tuple[str, ...], report: Path | None,
           dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
           sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None,
           allow_large_quarantine: bool, prompt_key: str | None, completion_key: str | None, trim: bool | None,
@@ -100,8 +103,9 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
 
     plan = plan_clean(CleanOptions(
         data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest, report=report,
-        save_fitted=save_fitted, fitted=fitted, ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
-        quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
+        save_fitted=save_fitted, fitted=fitted, ignore_columns=ignore_columns, keep_columns=keep_columns,
+        delimiter=delimiter, encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels,
+        sample=sample, folds=folds, jobs=jobs,
         allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind=format_kind,
         prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata))
     if plan.layout is not None:
@@ -111,7 +115,7 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
 
     run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
                       fitted=fitted, save_fitted=save_fitted, report=report, dry_run=dry_run, force=force,
-                      ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
+                      ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter, encoding=encoding,
                       quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
                       allow_large_quarantine=allow_large_quarantine)
     click.echo(render_console(run.report), nl=False)

@@ -36,12 +36,14 @@ def diff(old: Path, new: Path, formats: tuple[str, ...], outputs: tuple[str, ...
       dataaudit diff main.json new.json -f markdown > comment.md
       dataaudit diff main.json new.json -f json -o diff.json --delta 0.25
     """
-    from dataaudit.report.diff import compare
+    from dataaudit.report.diff import compare, refuse_unlike
     from dataaudit.report.diff_formats import DiffFormat, render_diff
     from dataaudit.report.saved import load_report
 
     destinations = checked_destinations(formats, outputs, (old, new))
-    comparison = compare(load_report(old), load_report(new), delta)
+    before, after = load_report(old), load_report(new)
+    refuse_unlike(before, after, (str(old), str(new)))
+    comparison = compare(before, after, delta)
     write_rendered([(render_diff(comparison, DiffFormat(fmt), (str(old), str(new))), output)
                     for fmt, output in destinations])
     sys.exit(EXIT_FAILED if comparison.regressed else EXIT_PASSED)

@@ -47,6 +47,11 @@ ignore_columns_option = click.option(
     help="A column that is not a feature (id, timestamp, file name): no feature check reads it, a clean leaves it "
          "untouched. Repeatable.",
 )
+keep_columns_option = click.option(
+    "--keep-column", "keep_columns", multiple=True, metavar="COLUMN",
+    help="A column kept among the features however id-like it looks (row numbers, UUIDs, a name like `*_id`, "
+         "which are otherwise left out of duplicates and conflicts). Repeatable.",
+)
 
 reading_options = stacked(
     click.option("--delimiter", help="CSV field delimiter (detected when not given)."),

@@ -42,5 +42,5 @@ def report(saved: Path | None, formats: tuple[str, ...], outputs: tuple[str, ...
     if saved is None:
         raise click.UsageError("give SAVED, a report written with --format json (or --schema)")
 
-    destinations = checked_destinations(formats, outputs, (saved,))
+    destinations = checked_destinations(formats, outputs, (saved,), summary)
     sys.exit(deliver(load_report(saved), destinations, summary))

@@ -56,6 +56,18 @@ def local_copy(data: str | Path) -> Spooled | None:
     return copy
 
 
+def read_once(data: str | Path) -> bool:
+    """Whether `data` names standard input or an existing input that is no regular file (a pipe)."""
+    path = Path(data)
+    return str(data) == STDIN or (path.exists() and not path.is_file())
+
+
+def readable_path(data: str | Path) -> Path:
+    """Where `data` can be read as often as needed: the file itself, or the copy of a read-once input."""
+    copy = local_copy(data) if read_once(data) else None
+    return copy.path if copy is not None else Path(data)
+
+
 def remove_copies() -> None:
     """Delete every spooled copy: each CLI command calls it when it ends, and a Python caller's
     copies go when the process exits."""

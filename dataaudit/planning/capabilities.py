@@ -103,8 +103,8 @@ _BOTH = on([TABLE, TEXT_FILE])
 _TABLE = on([TABLE])
 
 CLEAN_CAPABILITIES: dict[str, Capability] = {
-    **{name: CAPABILITIES[name] for name in ("target", "rules", "ignore_columns", "delimiter", "encoding",
-                                             "chunk_rows", "format_kind", "prompt_key", "completion_key")},
+    **{name: CAPABILITIES[name] for name in ("target", "rules", "ignore_columns", "keep_columns", "delimiter",
+                                             "encoding", "chunk_rows", "format_kind", "prompt_key", "completion_key")},
     "output": Capability("--output", "it is where the cleaned data goes", _BOTH),
     "quarantine": Capability("--quarantine", "it is where the quarantined rows go", _BOTH),
     "manifest": Capability("--manifest", "it is where the manifest goes", _BOTH),

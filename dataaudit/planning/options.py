@@ -84,6 +84,7 @@ class CleanOptions:
     save_fitted: Path | None = None
     fitted: Any = None
     ignore_columns: tuple[str, ...] | list[str] = ()
+    keep_columns: tuple[str, ...] | list[str] = ()
     quarantine_rows: Mapping[int, Any] | None = None
     delimiter: str | None = None
     encoding: str | None = None

@@ -140,11 +140,15 @@ def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], ki
         texts=text_column_accumulators(options.text_columns, target, pack.checks.text, options.tokenizer),
         groups=() if options.group_column is None else (options.group_column,),
         group_reasons={} if options.group_column is None else {options.group_column: "named with --group-column"},
+        keys=(options.group_column,) if options.group_column is not None and kind == TABLE else (),
     )
 
 
 FIRST_ROWS = 1_000
 MAX_CANDIDATE_GROUPS = 3  # candidate group columns counted in the pass, each within MAX_GROUPS groups
+#: what the report adds to the reason of an id-like column whose values repeat: it names a patient,
+#: user or product, so rows differing in it are different records (`ProfileSpec.keys`)
+KEY_NOTE = "; its values repeat: kept in the rows' identity for duplicates and conflicts"
 
 
 def with_roles(plan: Plan, reference: Source) -> Plan:
@@ -161,11 +165,13 @@ def with_roles(plan: Plan, reference: Source) -> Plan:
     found = detected_roles(reference.first_rows(FIRST_ROWS), skip, plan.spec.folded_tokens)
     if not found:
         return plan
-    ignored = {**plan.ignored, **{name: what.reason for name, what in found.items()}}
+    keys = repeating_ids(found)
+    ignored = {**plan.ignored, **{name: what.reason + (KEY_NOTE if name in keys else "")
+                                  for name, what in found.items()}}
     ids = tuple(name for name, what in found.items() if isinstance(what, IdColumn))
-    spec = replace(plan.spec, ignored=tuple(ignored), ignore_reasons=ignored, ids=ids)
+    spec = replace(plan.spec, ignored=tuple(ignored), ignore_reasons=ignored, ids=ids, keys=(*plan.spec.keys, *keys))
     if options.group_column is None:
-        candidates = repeating_ids(found)[:MAX_CANDIDATE_GROUPS]
+        candidates = keys[:MAX_CANDIDATE_GROUPS]
         spec = replace(spec, groups=tuple(candidates), group_reasons={
             name: "a candidate: id-like, its values repeat" for name in candidates})
     return replace(plan, ignored=ignored, spec=spec, roles=found)
@@ -204,6 +210,9 @@ def require_columns(plan: Plan, sources: dict[str, Source]) -> None:
         reference.require(column, "text column")
     for column in plan.options.keep_columns:
         reference.require(column, "kept column")
+        if column in plan.ignored:
+            raise InputError(f"{reference.name}: column {column!r} is both kept (--keep-column) and ignored "
+                             f"({plan.ignored[column]})")
     if plan.target in plan.ignored:
         raise InputError(f"{reference.name}: column {plan.target!r} is both the target and ignored")
 

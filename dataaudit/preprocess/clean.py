@@ -127,6 +127,7 @@ class NullSink:
 
 def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | None = "default",
           fitted: Fitted | str | Path | None = None, *, ignore_columns: tuple[str, ...] | list[str] = (),
+          keep_columns: tuple[str, ...] | list[str] = (),
           quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
           encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
           quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
@@ -150,6 +151,7 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     by `dataaudit.text.clean_jsonl`, which keeps its lines byte for byte.
     """
     planned = _check_options(data, target=target, rules=rules, fitted=fitted, ignore_columns=ignore_columns,
+                             keep_columns=keep_columns,
                              quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding,
                              chunk_rows=chunk_rows, quarantine_suspected_labels=quarantine_suspected_labels,
                              sample=sample, folds=folds, jobs=jobs, allow_large_quarantine=allow_large_quarantine,
@@ -158,7 +160,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
         raise InputError(f"{data}: a {planned.layout} JSONL file is cleaned line by line by dataaudit.text.clean_jsonl "
                          "(or `dataaudit clean`); format_kind='table' cleans it as a table")
     model = _label_model(quarantine_suspected_labels, sample, folds)
-    the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
+    the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
+                     chunk_rows,
                      model, jobs)
     refused = refusal(the_plan, allow_large_quarantine)
     if refused is not None:
@@ -192,7 +195,7 @@ class CleanRun:
 def clean_files(data: Path, output: Path, *, target: str | None = None, rules: str | Path | RulePack | None = "default",
                 quarantine: Path | None = None, manifest: Path | None = None, fitted: Path | None = None,
                 save_fitted: Path | None = None, report: Path | None = None, dry_run: bool = False,
-                force: bool = False, ignore_columns: tuple[str, ...] = (),
+                force: bool = False, ignore_columns: tuple[str, ...] = (), keep_columns: tuple[str, ...] = (),
                 quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
                 encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
                 quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
@@ -204,12 +207,14 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
                                                 (data, fitted, rules))
     _check_options(data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest,
                    report=report, save_fitted=save_fitted, fitted=fitted, ignore_columns=ignore_columns,
-                   quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
+                   keep_columns=keep_columns, quarantine_rows=quarantine_rows, delimiter=delimiter,
+                   encoding=encoding, chunk_rows=chunk_rows,
                    quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
                    allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind="table")
     fmt = output_format(output)
     model = _label_model(quarantine_suspected_labels, sample, folds)
-    the_plan = _plan(data, target, rules, fitted, ignore_columns, quarantine_rows, delimiter, encoding, chunk_rows,
+    the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
+                     chunk_rows,
                      model, jobs)
     refused = refusal(the_plan, allow_large_quarantine)
     if refused is not None and not dry_run:
@@ -249,12 +254,14 @@ def destinations(output: Path, quarantine: str | Path | None, manifest: str | Pa
 
 
 def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path | None,
-          ignore_columns: tuple[str, ...] | list[str], quarantine_rows: Mapping[int, Any] | None,
+          ignore_columns: tuple[str, ...] | list[str], keep_columns: tuple[str, ...] | list[str],
+          quarantine_rows: Mapping[int, Any] | None,
           delimiter: str | None, encoding: str | None, chunk_rows: int, model: LabelModel | None,
           jobs: int | None) -> Plan:
     if isinstance(fitted, (str, Path)):
         fitted = Fitted.load(Path(fitted))
     return plan(data, target=target, rules=rules, fitted=fitted, ignore_columns=tuple(ignore_columns),
+                keep_columns=tuple(keep_columns),
                 quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
                 suspected_labels=model, jobs=jobs)
 

@@ -65,6 +65,7 @@ class Plan:
     pack: RulePack
     rules: str | Path | RulePack | None
     ignore_columns: tuple[str, ...]
+    keep_columns: tuple[str, ...]
     before: Report
     fitted: Fitted
     decisions: Decisions
@@ -86,7 +87,8 @@ class Outcome:
 
 
 def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, fitted: Fitted | None,
-         ignore_columns: tuple[str, ...] = (), quarantine_rows: Mapping[int, Any] | None = None,
+         ignore_columns: tuple[str, ...] = (), keep_columns: tuple[str, ...] = (),
+         quarantine_rows: Mapping[int, Any] | None = None,
          delimiter: str | None = None, encoding: str | None = None,
          chunk_rows: int = DEFAULT_CHUNK_ROWS, suspected_labels: LabelModel | None = None,
          jobs: int | None = None) -> Plan:
@@ -112,7 +114,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         batches = list(open_source(data, chunk_rows=chunk_rows).batches())
         data = pa.Table.from_batches(batches) if batches else data
     model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
-    before = audit(data, target, rules, ignore_columns=ignore_columns, delimiter=delimiter, encoding=encoding,
+    before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
+                   delimiter=delimiter, encoding=encoding,
                    chunk_rows=chunk_rows, format_kind="table", jobs=jobs, **model_options)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
@@ -139,12 +142,15 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     else:
         fitted.check_columns(source.columns, source.name)
     profile_steps = [s for s in fitted.steps if s.name in PROFILE_STEPS]
-    decisions = _decide(reopen(), before.target, ignored, profile_steps, pack, quarantine_rows)
+    # a key column (a patient id) stays in the rows' identity: rows of two patients are no duplicate
+    not_identity = [c for c in ignored if c not in profile.keys]
+    decisions = _decide(reopen(), before.target, not_identity, profile_steps, pack, quarantine_rows)
     if fitted_here:
         for i, step in enumerate(fitted.steps):
             if step.name not in PROFILE_STEPS:
                 step.fit(_kept(reopen(), decisions, fitted.steps[:i]))
-    return Plan(reopen, source, pack, rules, ignore_columns, before, fitted, decisions, fitted_here, encoding)
+    return Plan(reopen, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
+                encoding)
 
 
 def _decide(source: Source, target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
@@ -211,7 +217,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
 
     template = output_template(plan)
     stream = Source(name, fmt, template.names, read=cleaned, info={"format": fmt})
-    outcome.after = audit(stream, plan.before.target, plan.rules, ignore_columns=plan.ignore_columns)
+    outcome.after = audit(stream, plan.before.target, plan.rules, ignore_columns=plan.ignore_columns,
+                          keep_columns=plan.keep_columns)
     return outcome
 
 

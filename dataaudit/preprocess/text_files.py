@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dataaudit.errors import InputError
+from dataaudit.io.spool import display_name, readable_path
 from dataaudit.output import all_or_nothing
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.clean import CleanRun, destinations
@@ -33,7 +34,8 @@ def clean_jsonl_files(data: Path, output: Path, *, rules: str | Path | RulePack 
                               completion_key=completion_key, outputs=outputs)
         written = [manifests.file_entry(file.path, "jsonl", content=file.content) for file in outputs.files]
         output_entry, quarantine_entry = written or (None, None)
-        built = build_manifest(summary, {"input": manifests.file_entry(Path(data), "jsonl"), "output": output_entry,
+        read = manifests.file_entry(readable_path(data), "jsonl")  # standard input: its copy's bytes
+        built = build_manifest(summary, {"input": {**read, "path": display_name(data)}, "output": output_entry,
                                          "quarantine": quarantine_entry})
         if not dry_run:
             if report is not None:

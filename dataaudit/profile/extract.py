@@ -34,6 +34,8 @@ def extract(partial: PartialProfile, source: dict | None = None) -> Profile:
         columns=columns,
         features=[c for c in partial.columns if spec.role(c) == "feature"],
         ignored={c: spec.ignore_reasons.get(c, "named as not a feature") for c in spec.ignored if c in partial.columns},
+        keys=[c for c in spec.keys if c in partial.columns],
+        ids=[c for c in spec.ids if c in partial.columns],
         label=label,
         duplicates=duplicates,
         missing_per_row=histogram,

@@ -138,6 +138,10 @@ class Profile:
     text: list[TextProfile] = field(default_factory=list)
     sample: RowSample | None = None  # labelled rows for model-based checks, when asked for
     label_quality: LabelQuality | None = None  # model-based label findings, computed before the checks
+    #: the ignored columns kept in the rows' identity all the same (`ProfileSpec.keys`)
+    keys: list[str] = field(default_factory=list)
+    #: the ignored columns found id-like, which the row sample keeps (`ProfileSpec.ids`)
+    ids: list[str] = field(default_factory=list)
     target_residuals: TargetResiduals | None = None  # the same model step on a regression target
     shortcuts: Shortcuts | None = None  # single columns and text tokens against the label, before the checks
     #: rows the reader set aside (`bad_rows="skip"`), as the report lists them: known only after the pass

@@ -68,7 +68,8 @@ class PartialProfile:
                 missing += is_missing
             elif self.spec.role(name) == "target":
                 labelled = ~is_missing
-        features = combine([hashes[c] for c in self.columns if self.spec.role(c) == "feature"], n)
+        identity = [c for c in self.columns if self.spec.role(c) == "feature" or c in self.spec.keys]
+        features = combine([hashes[c] for c in identity], n)
         target = self.spec.target
         label = hashes[target] if target in hashes else np.zeros(n, dtype=np.uint64)
         whole = combine([hashes[c] for c in self.columns], n)

@@ -281,7 +281,8 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
         own = {c: (b, m[i]) for c, (b, m) in histograms.items() if m[i].any()}
         rest = {c: (b, r) for c, (b, m) in histograms.items() if (r := m.sum(axis=0) - m[i]).any()}
         periods.append(Period(
-            name=period_name(start, size), start=f"{start // 12:04d}-{start % 12 + 1:02d}-01",
+            name=period_name(start, size, [m for m in partial.rows if start_of[m] == start]),
+            start=f"{start // 12:04d}-{start % 12 + 1:02d}-01",
             rows=sum(n for month, n in partial.rows.items() if start_of[month] == start),
             classes=classes.get(start, {}),
             categories={c: counts.get(start, {}) for c, counts in categories.items()},
@@ -330,7 +331,10 @@ def period_start(month: Any, size: str) -> Any:
     return month // 12 // years * years * 12
 
 
-def period_name(start: int, size: str) -> str:
+def period_name(start: int, size: str, months: list[int] | None = None) -> str:
+    """The period as the report names it. A period of several years is named by the years its
+    dated `months` span, not the calendar's: the speeches of 1989 make a period `1989`, not
+    `1985-1989` (its `start` says where the calendar period begins)."""
     year, month = divmod(start, 12)
     if size == "month":
         return f"{year}-{month + 1:02d}"
@@ -338,7 +342,8 @@ def period_name(start: int, size: str) -> str:
         return f"{year}-Q{month // 3 + 1}"
     if size == "year":
         return str(year)
-    return f"{year}-{year + SIZES[size] // 12 - 1}"
+    first, last = (min(months) // 12, max(months) // 12) if months else (year, year + SIZES[size] // 12 - 1)
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def _grouped(counts: Counter, start_of: dict[int, int], name_of: dict[int, str]) -> dict[int, dict[str, int]]:

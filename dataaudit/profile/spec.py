@@ -62,6 +62,10 @@ class ProfileSpec:
     # ignored columns found id-like, kept in the row sample all the same: whether their order
     # gives the label away is the shortcut check's question (`dataaudit.shortcuts`)
     ids: tuple[str, ...] = ()
+    # ignored columns that name a thing rather than a row (a patient id over visits): left out
+    # as features but kept in the rows' identity, since identical rows of two patients are two
+    # records, not a duplicate, and are no conflict either
+    keys: tuple[str, ...] = ()
 
     def role(self, column: str) -> str:
         if column == self.target:

@@ -114,6 +114,8 @@ class SplitComparison:
     unseen: list[UnseenCategories]
     missing: list[MissingShift]
     not_compared: list[tuple[str, str, str]]
+    #: whether the group column was named (--group-column) or found: an id-like column that repeats
+    group_named: bool = True
 
     @property
     def others(self) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from dataaudit.errors import InputError
 from dataaudit.report.cards import BaselineInfo
 from dataaudit.report.model import Finding, Report, Severity
 from dataaudit.report.saved import load_report
@@ -90,6 +91,25 @@ def compare(old: Report, new: Report, delta: float = DEFAULT_DELTA) -> ReportDif
     return ReportDiff(old, new, delta, changes)
 
 
+def refuse_unlike(old: Report, new: Report, names: tuple[str, str]) -> None:
+    """Refuse two reports of different data: findings compare only between audits of the same
+    kind of input (a table, or a fine-tuning file of one layout) for the same target, whose
+    columns overlap. Otherwise every finding would come out new or fixed, and a baseline would
+    forgive what it never saw: a report of another file handed over by mistake says so instead.
+    A renamed file, new rows or a new column still compare."""
+    what = {"target": (old.target, new.target), "input": (_input(old), _input(new))}
+    for name, (before, after) in what.items():
+        if before != after:
+            raise InputError(f"{names[1]}: not comparable with {names[0]}: {name} {after!r} here, {before!r} there")
+    columns = [{c.name for c in r.dataset.column_profiles} for r in (old, new)]
+    if all(columns) and not columns[0] & columns[1]:
+        raise InputError(f"{names[1]}: not comparable with {names[0]}: no column in common")
+
+
+def _input(report: Report) -> str:
+    return f"a {report.dataset.kind} file" if report.dataset.kind is not None else "a table"
+
+
 def worse(old: Finding, new: Finding, delta: float) -> str:
     """How `new` is worse than `old`, or "" when it is not."""
     if new.severity.rank > old.severity.rank:
@@ -106,6 +126,7 @@ def worse(old: Finding, new: Finding, delta: float) -> str:
 def against_baseline(report: Report, baseline: Report, path: str, delta: float = DEFAULT_DELTA) -> Report:
     """`report` gated against `baseline`: its failing findings that the baseline had too, no
     worse, are forgiven; new and worsened ones still fail the gate."""
+    refuse_unlike(baseline, report, (path, report.source.path or "the data"))
     gating = {id(f) for f in report.gating}
     diff = compare(baseline, report, delta)
     by_status = {status: [c.finding.fingerprint for c in diff.of(status) if id(c.new) in gating]

@@ -1,50 +1,32 @@
-"""Which sampled columns are ids: one rule, kept in this one function so that a shared id
-detection can replace it.
+"""The order of an id's values, for the question whether it gives the label away.
 
-An id names a row instead of describing it: every sampled row has a value and no two share one.
-Two kinds are common in training tables: a running number (`0, 1, 2, ...`, the index pandas
-writes with `to_csv`), whose values rise or fall with the row order, and a key of one word
-holding a digit and a letter (`goodhealth-577117109701967872`, `img_0042.jpg`, `r0001234`). A
-unique column of measured numbers (a price, a weight) is neither: its values do not follow the
-rows, and a number is no key.
+Which columns are ids is decided once, on a file's first rows, by `dataaudit.profile.id_columns`
+(row numbers, UUIDs, digests, file names, codes named like an id); the row sample keeps them
+although they are no features. An id whose values, sorted, line the rows up by label (a row
+number written after the file was sorted by class, a key that begins with the class) lets a
+model learn the label from the id. Only an id unique in the sample names rows: one whose values
+repeat names a thing (a patient over visits), and neighbours in its order are the same thing's
+other rows, not the rows written next to each other.
 """
 
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-MIN_ROWS = 20
-_INTEGER = re.compile(r"-?\d+")
-_KEY = re.compile(r"(?=\S*\d)(?=\S*[^\W\d_])\S+")  # one word with a digit and a letter: no number
-
-
-def id_like_columns(values: pa.Table, columns: list[str]) -> dict[str, np.ndarray]:
-    """The id-like columns among `columns` of the sampled rows (in row order), each with the
-    order of its values: numeric for a running number, lexicographic for a key."""
-    found = {}
-    for name in columns:
-        order = id_order(values.column(name))
-        if order is not None:
-            found[name] = order
-    return found
+_INTEGER = re.compile(r"[+-]?\d+")
 
 
 def id_order(column: pa.ChunkedArray) -> np.ndarray | None:
-    """The rows in the order of the column's values when it is an id, else None."""
+    """The sampled rows in the order of the id's values, numeric when every value is an integer,
+    else as text; None when a value is missing or repeats."""
     n = len(column)
-    if n < MIN_ROWS or column.null_count or pc.count_distinct(column).as_py() != n:
+    if column.null_count or pc.count_distinct(column).as_py() != n:
         return None
     texts = [str(v) for v in column.to_pylist()]
     if all(_INTEGER.fullmatch(t) for t in texts):
-        numbers = [int(t) for t in texts]
-        pairs = list(pairwise(numbers))
-        running = all(a < b for a, b in pairs) or all(a > b for a, b in pairs)
-        return np.argsort(np.array(numbers, dtype=object), kind="stable") if running else None
-    if all(_KEY.fullmatch(t) for t in texts):
-        return np.argsort(np.array(texts, dtype=object), kind="stable")
-    return None
+        return np.argsort(np.array([int(t) for t in texts], dtype=object), kind="stable")
+    return np.argsort(np.array(texts, dtype=object), kind="stable")

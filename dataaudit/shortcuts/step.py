@@ -27,7 +27,7 @@ from dataaudit.shortcuts.baseline import (
     out_of_fold_accuracy,
     stratified_folds,
 )
-from dataaudit.shortcuts.ids import id_like_columns
+from dataaudit.shortcuts.ids import id_order
 from dataaudit.shortcuts.tokens import signatures
 
 #: fewer sampled rows say too little: one row more or less right moves the accuracy by a percent
@@ -59,8 +59,8 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...]) -> 
     majority = float(np.bincount(y).max() / n)
     texts = [t.name for t in profile.text if t.name in sample.values.column_names]
     # ids found on the first rows are no features, but the sample keeps them for this question
-    candidates = [c for c in sample.values.column_names if c != label.column and c not in texts]
-    ids = id_like_columns(sample.values, candidates)
+    orders = {c: id_order(sample.values.column(c)) for c in profile.ids if c in sample.values.column_names}
+    ids = {c: order for c, order in orders.items() if order is not None}
     fold = stratified_folds(y, rules.folds, rules.seed)
     missing = frozenset(t.strip().lower() for t in missing_tokens)
     features = []

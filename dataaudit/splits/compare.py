@@ -32,7 +32,7 @@ UNSEEN_SHOWN = 10
 
 
 def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: tuple[str, ...],
-                   group_column: str | None = None) -> SplitComparison:
+                   group_column: str | None = None, group_named: bool = True) -> SplitComparison:
     """`splits[0]` is the reference; `features` the feature columns every split shares (the
     row keys were hashed over them)."""
     reference, others = splits[0], splits[1:]
@@ -56,6 +56,7 @@ def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: tupl
         schema=[_schema(ref, s.profile, s.name) for s in others],
         leakage=_leakage(reference, others, spec, features),
         group_column=group_column,
+        group_named=group_named,
         groups=_groups(splits, group_column) if group_column else [],
         label_shift=_label_shift(reference.name, class_counts, splits) if class_counts else [],
         drift=drift,

@@ -46,7 +46,12 @@ def shared_features(sources: dict[str, Source], spec: ProfileSpec) -> tuple[str,
 def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: str | None,
                    engine: Engine) -> tuple[Profile, list[SplitProfile]]:
     """The reference's profile with the comparison of all splits attached (`Profile.splits`),
-    and every split's own profile."""
+    and every split's own profile. Without a named `group_column`, the first candidate group
+    (`spec.groups`: an id-like column whose values repeat) that every split has is compared as
+    one, found rather than named."""
+    named = group_column is not None
+    if group_column is None:
+        group_column = next((g for g in spec.groups if all(g in s.columns for s in sources.values())), None)
     if engine.name != "local":
         raise InputError(f"splits are compared by the local engine, not the {engine.name} engine")
     features = shared_features(sources, spec)
@@ -56,5 +61,5 @@ def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: 
         own = spec if not profiles else replace(spec, texts=())  # text columns are audited on the reference only
         partial = engine.accumulate(source, functools.partial(SplitPartial.create, own, keys, source.columns))
         profiles.append(extract_split(name, partial, source.info))
-    comparison = compare_splits(profiles, spec, features, group_column)
+    comparison = compare_splits(profiles, spec, features, group_column, named)
     return replace(profiles[0].profile, splits=comparison), profiles

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from dataaudit.errors import InputError
 from dataaudit.io import COMPRESSED, FORMATS
 from dataaudit.io.json_array import array_items, is_json_array
-from dataaudit.io.lines import CHUNK_LINES
+from dataaudit.io.lines import CHUNK_LINES, open_binary
+from dataaudit.io.spool import read_once, readable_path
 from dataaudit.text.accumulator import ArrayItems, ColumnTexts, FileLines
 from dataaudit.text.formats import (
     CHAT,
@@ -56,7 +57,12 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
         return format_kind
     path = Path(data)
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in COMPRESSED]
-    if not path.is_file() or not suffixes or FORMATS.get(suffixes[-1]) != "jsonl":
+    if read_once(data) and not suffixes:  # standard input or a pipe: known by its first byte, as a table is
+        path = readable_path(data)
+        with open_binary(path) as handle:
+            if not handle.read(4096).lstrip().startswith(b"{"):
+                return None
+    elif not path.is_file() or not suffixes or FORMATS.get(suffixes[-1]) != "jsonl":
         return None
     kind = detect_format(path, pair=pair)
     return None if kind == TABLE else kind

@@ -22,6 +22,7 @@ import pandas as pd
 
 from dataaudit.errors import InputError
 from dataaudit.io.digest import file_sha256
+from dataaudit.io.spool import readable_path
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
@@ -76,8 +77,9 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     from dataaudit.text.extract import extract
     from dataaudit.text.report import text_report
 
-    path, output = Path(path), Path(output)
-    check_destinations((output, quarantine), (path,))
+    output = Path(output)
+    check_destinations((output, quarantine), (Path(path),))
+    path = readable_path(path)  # standard input or a pipe is read from its copy
     kind, loaded = text_layout(path, format_kind, load_rules(rules), prompt_key, completion_key)
     if kind is None:
         raise InputError(f"{path}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")

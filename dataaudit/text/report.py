@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.io.digest import file_sha256
+from dataaudit.io.spool import display_name, readable_path
 from dataaudit.profile.model import DuplicateProfile, Profile
 from dataaudit.profile.text import TextProfile
 from dataaudit.report.cards import CopyCounts, RulesInfo, SourceInfo, ToolInfo
@@ -28,14 +29,14 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
     """The audit of a fine-tuning file: the one entry the audit calls for a `kind` JSONL file,
     its pass run by `engine` (default: the local engine, in this process); `max_length`
     replaces the rule pack's token limit."""
-    path = Path(path)
+    name, path = display_name(path), readable_path(path)  # standard input is read from its copy
     rules = loaded.rules.checks.text
     if max_length is not None:
         rules = rules.model_copy(update={"max_tokens": max_length})
     profile = format_profile(loaded.rules.checks.format)
     text = profile_text_file(path, kind, rules, tokenizer, chunk_lines, engine=engine, profile=profile)
     array = text.unit == "item"
-    source = {"path": str(path), "format": "json" if array else "jsonl", "kind": kind, "bytes": path.stat().st_size,
+    source = {"path": name, "format": "json" if array else "jsonl", "kind": kind, "bytes": path.stat().st_size,
               "engine": "local" if engine is None or array else engine.name, "sha256": file_sha256(path)}
     report = text_report(text, source, loaded, strict=strict)
     if not array:  # quotes are read back by line number
