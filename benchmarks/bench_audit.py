@@ -89,11 +89,12 @@ def sample_tree():
 
 sampler = threading.Thread(target=sample_tree, daemon=True)
 sampler.start()
-peak = None
+peak = cpu = None
 if hasattr(os, "wait4"):
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    cpu = usage.ru_utime + usage.ru_stime
 else:
     proc.wait()
 seconds = time.perf_counter() - start
@@ -102,13 +103,16 @@ sampler.join()
 if timer:
     timer.cancel()
 with open(result_path, "w") as fh:
-    json.dump({"rc": proc.returncode, "seconds": seconds, "peak_rss_mib": peak, "peak_tree_mib": tree["peak"]}, fh)
+    json.dump({"rc": proc.returncode, "seconds": seconds, "peak_rss_mib": peak, "peak_tree_mib": tree["peak"],
+               "cpu_seconds": cpu}, fh)
 """
 
 
 @dataclass
 class Run:
-    """One finished subprocess: exit code, wall seconds, peak RSS, output."""
+    """One finished subprocess: exit code, wall seconds, peak RSS, output; CPU seconds (user and
+    system) where the launcher could reap it with `os.wait4`, a measure the neighbours' load
+    disturbs less than the wall time."""
 
     returncode: int
     seconds: float
@@ -116,6 +120,7 @@ class Run:
     stdout: str
     stderr: str
     peak_tree_mib: float | None = None
+    cpu_seconds: float | None = None
 
 
 def run_measured(cmd: list[str], timeout: float | None = None, env: dict[str, str] | None = None) -> Run:
@@ -136,7 +141,8 @@ def run_measured(cmd: list[str], timeout: float | None = None, env: dict[str, st
             res = json.loads(result_path.read_text("utf-8"))
         except (OSError, ValueError):
             return Run(done.returncode or 2, 0.0, None, stdout, stderr or f"launcher failed (exit {done.returncode})")
-        return Run(res["rc"], res["seconds"], res["peak_rss_mib"], stdout, stderr, res.get("peak_tree_mib"))
+        return Run(res["rc"], res["seconds"], res["peak_rss_mib"], stdout, stderr, res.get("peak_tree_mib"),
+                   res.get("cpu_seconds"))
 
 
 def _last_line(text: str) -> str:

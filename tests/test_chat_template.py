@@ -319,16 +319,16 @@ def test_the_html_report_draws_the_tokens_against_the_maximum_length(chats: Path
     assert "Tokens through the chat template" in render(report, Format.MARKDOWN)
 
 
-@pytest.mark.parametrize("fmt", ["console", "markdown", "html", "json"])
-def test_without_a_tokenizer_every_format_labels_the_tokens_an_estimate(fmt: str, chats: Path, tmp_path: Path) -> None:
-    out = tmp_path / f"report.{fmt}"
-    run(["audit", chats, "--max-length", MAX_LENGTH, "-f", fmt, "-o", out], 1)
-    text = out.read_text(encoding="utf-8").replace("\\", "")  # Markdown escapes its parentheses
-    assert "estimated tokens per message" in text and "estimated tokens per example" in text
-    assert "estimate: ceil(characters / 4)" in text
-    assert f"longer than {MAX_LENGTH} estimated tokens" in text
-    if fmt == "json":
-        assert json.loads(out.read_text(encoding="utf-8"))["dataset"]["tokens_estimated"] is True
+def test_without_a_tokenizer_every_format_labels_the_tokens_an_estimate(chats: Path, tmp_path: Path) -> None:
+    outputs = {fmt: tmp_path / f"report.{fmt}" for fmt in ("console", "markdown", "html", "json")}
+    pairs = [arg for fmt, out in outputs.items() for arg in ("-f", fmt, "-o", out)]
+    run(["audit", chats, "--max-length", MAX_LENGTH, *pairs], 1)  # one audit renders its report in every format
+    for fmt, out in outputs.items():
+        text = out.read_text(encoding="utf-8").replace("\\", "")  # Markdown escapes its parentheses
+        assert "estimated tokens per message" in text and "estimated tokens per example" in text, fmt
+        assert "estimate: ceil(characters / 4)" in text, fmt
+        assert f"longer than {MAX_LENGTH} estimated tokens" in text, fmt
+    assert json.loads(outputs["json"].read_text(encoding="utf-8"))["dataset"]["tokens_estimated"] is True
 
 
 def test_max_length_applies_to_fine_tuning_files_only() -> None:

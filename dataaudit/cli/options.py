@@ -16,8 +16,8 @@ import click
 from dataaudit.cli.common import check_jobs
 from dataaudit.engines import ENGINES
 from dataaudit.report.formats import Format
+from dataaudit.rules.packs import known_profiles
 from dataaudit.text.formats import FORMAT_KINDS
-from dataaudit.text.profiles import known_profiles
 
 Command = TypeVar("Command", bound=Callable[..., object])
 #: `dataaudit.io.BAD_ROWS`, spelled out: importing the readers would load pyarrow for `--help`

@@ -15,7 +15,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dataaudit.errors import InputError
-from dataaudit.rules.load import packs_dir, parse_config
+from dataaudit.rules.load import parse_config
+from dataaudit.rules.packs import known_profiles
 from dataaudit.text.formats import CHAT, PREFERENCE
 
 #: The part each role plays, whatever a format calls it (ShareGPT's `human` is a `user`).
@@ -81,15 +82,6 @@ class FormatProfile(BaseModel):
         if self.min_examples and self.max_examples and self.min_examples > self.max_examples:
             raise ValueError(f"min_examples {self.min_examples} is above max_examples {self.max_examples}")
         return self
-
-
-def profiles_dir() -> Path:
-    """Shipped profiles sit beside the shipped rule packs, in their `formats/` folder."""
-    return packs_dir() / "formats"
-
-
-def known_profiles() -> dict[str, Path]:
-    return {path.stem: path for path in sorted(profiles_dir().glob("*.yaml"))}
 
 
 def load_profile(name_or_path: str | Path) -> FormatProfile:
