@@ -18,8 +18,10 @@ generation marks):
 
 Token counts of 1 and 2 are compared (they must be equal). The tokenizers library is held to one
 thread (``TOKENIZERS_PARALLELISM=false``) so the figures are per core; ``--parallel`` lets it
-use every core. Times are the median of ``--repeat`` runs; the load average is printed, since on
-a shared machine the neighbours show in the times.
+use every core. Times are the median of ``--repeat`` runs in CPU seconds (of this process and of
+the command it runs), so the rates are examples per second of one core's work even on a shared
+machine, whose neighbours lengthen the wall-clock time of a run but not its processor time; the
+load average is printed, since they still share the caches.
 
     .venv/bin/python benchmarks/bench_chat_template.py
     .venv/bin/python benchmarks/bench_chat_template.py --short 50000 --long 2000 --repeat 5
@@ -31,11 +33,11 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -85,13 +87,20 @@ def ensure_tokenizer(workdir: Path, seed: int) -> Path:
     return folder
 
 
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and the commands it ran: on a shared machine the
+    neighbours lengthen the wall-clock time of a run, not the processor time it takes."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed(work: Any, repeat: int) -> tuple[float, Any]:
-    """Median seconds of `repeat` runs of `work()`, and its last result."""
+    """Median CPU seconds of `repeat` runs of `work()`, and its last result."""
     seconds, result = [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = cpu_seconds()
         result = work()
-        seconds.append(time.perf_counter() - start)
+        seconds.append(cpu_seconds() - start)
     return statistics.median(seconds), result
 
 
