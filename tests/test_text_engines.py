@@ -4,6 +4,8 @@ profiled in the table's one pass. (Spark: tests/test_text_spark.py.)"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ from tests.cli_helpers import invoke
 from tests.text_helpers import audit_json, comparable, engine_files, small_pack
 
 TEXT = Path(__file__).parent / "data" / "text"
+FORMATS = Path(__file__).parent / "data" / "formats"
 REAL = [("chat", TEXT / "chat_errors.jsonl"), ("chat", TEXT / "hhh_chat_60.jsonl"),
         ("prompt-completion", TEXT / "prompt_completion.jsonl"), ("instruction", TEXT / "alpaca.jsonl")]
 A = TypeVar("A")
@@ -131,3 +134,36 @@ def test_text_columns_on_workers_give_the_report_of_one_process(runner: str, tmp
     two = audit_json(runner, [*args, "--jobs", "2"], 1, tmp_path)
     assert comparable(two) == comparable(one)
     assert {"text.duplicates", "text.near_duplicates", "text.conflicts"} <= {f["check"] for f in one["findings"]}
+
+
+def _as_array(jsonl: Path, folder: Path) -> Path:
+    """The lines of a JSONL file that are JSON, as one JSON array (as some consoles export a
+    fine-tuning file)."""
+    items = []
+    for line in jsonl.read_text(encoding="utf-8").splitlines():
+        with contextlib.suppress(ValueError):
+            items.append(json.loads(line))
+    path = folder / f"{jsonl.stem}.json"
+    path.write_text(json.dumps(items, indent=1), encoding="utf-8")
+    return path
+
+
+def test_a_json_array_is_checked_in_chunks_by_the_engine_it_is_given(tmp_path: Path) -> None:
+    path = _as_array(TEXT / "hhh_chat_60.jsonl", tmp_path)
+    engine = CountingEngine(jobs=2)
+    on_workers = profile_text_file(path, "chat", Rules(), chunk_lines=7, engine=engine)
+    assert engine.chunks == 9  # 60 items, 7 a chunk
+    assert on_workers == profile_text_file(path, "chat", Rules(), chunk_lines=7)
+    assert on_workers == profile_text_file(path, "chat", Rules())
+    assert (on_workers.unit, on_workers.records) == ("item", 60)
+
+
+@pytest.mark.parametrize("runner", ["invoke", "run"])
+def test_a_json_array_on_workers_gives_the_report_of_one_process(runner: str, tmp_path: Path) -> None:
+    path = _as_array(FORMATS / "openai-chat.fail.jsonl", tmp_path)
+    args: list[Any] = [path, "--format-profile", "openai-chat"]
+    one = audit_json(runner, [*args, "--jobs", "1"], 1, tmp_path)
+    two = audit_json(runner, [*args, "--jobs", "2"], 1, tmp_path)
+    assert comparable(two) == comparable(one)
+    assert (one["source"]["format"], one["source"]["engine"]) == ("json", "local")
+    assert {"format.rules", "format.training_size"} <= {f["check"] for f in one["findings"]}

@@ -4,7 +4,10 @@ with `spark.read.text`, split across partitions (the shared session's small
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +19,7 @@ from tests.text_helpers import audit_json, comparable, engine_files
 pytestmark = [pytest.mark.slow,
               pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")]
 TEXT = Path(__file__).parent / "data" / "text"
+FORMATS = Path(__file__).parent / "data" / "formats"
 __all__ = ["spark"]  # the session fixture, shared with the table tests
 
 
@@ -85,3 +89,45 @@ def test_a_chat_file_through_a_chat_template_on_spark_reports_as_locally(spark: 
     on_spark = dataaudit.audit(generated["chat"], engine=SparkEngine(session=spark), **options).to_dict()
     assert comparable(on_spark) == comparable(local)
     assert {"text.template_error", "text.over_max_length"} <= {f["check"] for f in local["findings"]}
+
+
+@contextlib.contextmanager
+def _partitions_of(session: Any, size: str) -> Iterator[None]:
+    """Files cut into Spark partitions of about `size` bytes, so that a fixture of a few lines
+    spans several partitions; the shared session's setting is put back afterwards."""
+    key = "spark.sql.files.maxPartitionBytes"
+    before = session.conf.get(key)
+    session.conf.set(key, size)
+    try:
+        yield
+    finally:
+        session.conf.set(key, before)
+
+
+def test_format_profiles_and_preference_pairs_on_spark_report_as_locally(spark: object) -> None:
+    from dataaudit.engines.spark import SparkEngine
+
+    profiles = sorted(path.name.removesuffix(".pass.jsonl") for path in FORMATS.glob("*.pass.jsonl"))
+    cases: list[tuple[Path, dict[str, Any]]] = [
+        (FORMATS / f"{name}.{outcome}.jsonl", {"format_profile": name}) for name in profiles
+        for outcome in ("pass", "fail")]
+    cases += [(TEXT / "hhh_pairs_40.jsonl", {"epochs": 3, "price_per_million": 8.0}),
+              (TEXT / "hhh_alignment_pairs.jsonl", {"format_profile": "trl-preference"})]
+    checks: set[str] = set()
+    with _partitions_of(spark, "600"):
+        for path, options in cases:
+            assert _spark_partitions(spark, path) > 1, path.name
+            local = dataaudit.audit(path, **options).to_dict()
+            on_spark = dataaudit.audit(path, engine=SparkEngine(session=spark), **options).to_dict()
+            assert comparable(on_spark) == comparable(local), path.name
+            checks |= {f["check"] for f in local["findings"]}
+    assert {"format.rules", "format.example_count", "format.training_size", "preference.length_bias"} <= checks
+
+
+def test_the_command_judges_a_preference_file_by_its_profile_on_spark(spark: object, tmp_path: Path) -> None:
+    args = [FORMATS / "openai-dpo.fail.jsonl", "--format-profile", "openai-dpo"]
+    with _partitions_of(spark, "300"):
+        local = audit_json("invoke", args, 1, tmp_path)
+        on_spark = audit_json("invoke", [*args, "--engine", "spark"], 1, tmp_path)
+    assert comparable(on_spark) == comparable(local)
+    assert (on_spark["source"]["engine"], on_spark["source"]["kind"]) == ("spark", "preference")

@@ -3,16 +3,23 @@ consoles write them instead of JSONL.
 
 Such a file is read whole, so its size is bounded (`MAX_ARRAY_BYTES`); its items come back
 one JSON text each, the line it would be in a JSONL file, for the line checks to read as they
-read any line. An item's number is its index in the array.
+read any line. An item's number is its index in the array. `array_source` hands the items to
+the engines in chunks, as a JSONL file's lines are handed, so worker processes (`--jobs`) check
+them; only the parse itself is one piece of work, in the parent: a JSON text cannot be cut into
+items without being parsed.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
+
 from dataaudit.errors import InputError
-from dataaudit.io.lines import open_binary
+from dataaudit.io.lines import LINE_COLUMN, open_binary
+from dataaudit.io.source import Source
 
 #: A JSON array is parsed in memory, at several times its size: larger files should be JSONL.
 MAX_ARRAY_BYTES = 256 << 20
@@ -44,3 +51,17 @@ def array_items(path: Path) -> list[bytes]:
     if not isinstance(value, list):
         raise InputError(f"{path}: a JSON file of examples holds one array of them")
     return [json.dumps(item, ensure_ascii=False).encode("utf-8") for item in value]
+
+
+def array_source(path: Path, chunk_items: int) -> Source:
+    """The items of the array in `path` as a source of `chunk_items`-item batches of the `line`
+    column a JSONL file's lines come in (a batch's first row is the item at its offset)."""
+    items = array_items(path)
+
+    def read() -> Iterator[pa.RecordBatch]:
+        for start in range(0, len(items), chunk_items):
+            yield pa.RecordBatch.from_arrays([pa.array(items[start:start + chunk_items], pa.binary())],
+                                             names=[LINE_COLUMN])
+
+    info = {"path": str(path), "format": "json", "rows": len(items), "bytes": path.stat().st_size}
+    return Source(str(path), "json", [LINE_COLUMN], read, info=info, local_path=path)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
 from dataaudit.io import COMPRESSED, FORMATS
-from dataaudit.io.json_array import array_items, is_json_array
+from dataaudit.io.json_array import array_source, is_json_array
 from dataaudit.io.lines import CHUNK_LINES, open_binary
 from dataaudit.io.spool import read_once, readable_path
 from dataaudit.text.accumulator import ArrayItems, ColumnTexts, FileLines
@@ -172,7 +172,9 @@ def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str 
     """One pass over a fine-tuning JSONL file in bounded memory, run by `engine` (default: the
     local one, in this process); `examples` caps the example lines kept per finding (raise it to
     get every near copy); `profile` is the format profile its lines are judged against. A JSON
-    file holding one array is read whole instead, its items numbered by their index."""
+    file holding one array is parsed whole in this process, its items then checked in chunks on
+    the local engine (its `--jobs` workers; Spark reads only what it opens itself, line by line)
+    and numbered by their index."""
     from dataaudit.engines import get_engine
 
     path = Path(path)
@@ -181,27 +183,18 @@ def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str 
     array = is_json_array(path)
     spec = text_spec(str(path), kind, rules, token_counter(tokenizer), unit="item" if array else "line",
                      examples=examples, profile=profile)
+    runner = engine if engine is not None else get_engine("local")
     if array:
-        lines: FileLines = _array_pass(path, spec, chunk_lines or CHUNK_LINES)
+        runner = runner if runner.name == "local" else get_engine("local")
+        source = array_source(path, chunk_lines or CHUNK_LINES)
+        create = ArrayItems.create
     else:
-        runner = engine if engine is not None else get_engine("local")
         source = runner.open_lines(path, **({"chunk_lines": chunk_lines} if chunk_lines else {}))
-        lines = runner.accumulate(source, functools.partial(FileLines.create, spec))
+        create = FileLines.create
+    lines: FileLines = runner.accumulate(source, functools.partial(create, spec))
     if not lines.partial.records:
         raise InputError(f"{path}: the file is empty")
     return lines.extract()
-
-
-def _array_pass(path: Path, spec: TextSpec, chunk: int) -> ArrayItems:
-    """A JSON array's items, read whole in this process (`array_items` bounds its size), fed to
-    the accumulator in chunks as a JSONL file's lines are."""
-    import pyarrow as pa
-
-    items = array_items(path)
-    accumulator = ArrayItems.create(spec)
-    for start in range(0, len(items), chunk):
-        accumulator.add(pa.record_batch([pa.array(items[start:start + chunk], pa.binary())], names=["line"]), start)
-    return accumulator
 
 
 def text_column_accumulators(columns: Iterable[str], target: str | None, rules: Rules,

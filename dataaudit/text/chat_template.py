@@ -86,7 +86,8 @@ def check_syntax(source: str) -> str | None:
 
 def _without_nones(message: Any) -> Any:
     """Keys set to null dropped, as transformers does: templates test whether a key is defined,
-    and `"tool_calls": null` would otherwise render as a tool call."""
-    if not isinstance(message, dict):
+    and `"tool_calls": null` would otherwise render as a tool call. A message without one is
+    passed as it is (most are), not copied."""
+    if not isinstance(message, dict) or None not in message.values():
         return message
     return {key: value for key, value in message.items() if value is not None}

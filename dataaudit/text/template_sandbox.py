@@ -41,6 +41,26 @@ class _GenerationSpans(jinja2.ext.Extension):
         return str(text)
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, its attribute verdicts remembered per type and name.
+
+    The sandbox judges every attribute a template reads (`loop.first`, `message.content`, on
+    every example) by the object's type (`is_internal_attribute`, `modifies_known_mutable`) and
+    the attribute's name alone, with abstract-class checks that cost more than the rendering
+    around them; the verdict for a (type, name) never changes, so it is worked out once."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
 def _raise_exception(message: str) -> None:
     raise jinja2.exceptions.TemplateError(message)
 
@@ -56,8 +76,8 @@ def _strftime_now(format: str) -> str:
 
 @lru_cache(maxsize=8)
 def compiled(source: str) -> jinja2.Template:
-    environment = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
-                                                extensions=[_GenerationSpans, jinja2.ext.loopcontrols])
+    environment = _Sandbox(trim_blocks=True, lstrip_blocks=True,
+                           extensions=[_GenerationSpans, jinja2.ext.loopcontrols])
     environment.filters["tojson"] = _tojson
     environment.globals["raise_exception"] = _raise_exception
     environment.globals["strftime_now"] = _strftime_now

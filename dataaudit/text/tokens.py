@@ -33,8 +33,8 @@ class TokenCounter:
         """Tokens of each text (`chars` holds their lengths in characters)."""
         if self.tokenizer is None:
             return (chars + (CHARS_PER_TOKEN - 1)) // CHARS_PER_TOKEN
-        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
-        return np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
+        encodings = self.tokenizer.encode_batch_fast(texts, add_special_tokens=False)  # no offsets: a quarter faster
+        return np.fromiter(map(len, encodings), dtype=np.int64, count=len(texts))
 
     def conversation_tokens(self, messages: list[Any], tools: list[Any] | None = None) -> int:
         """Tokens of one conversation: its messages' texts added up. A counter with a chat
