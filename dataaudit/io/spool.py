@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import hashlib
 import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from dataaudit.io.access import checked_stat, read_failure
 
@@ -52,8 +55,18 @@ def local_copy(data: str | Path) -> Spooled | None:
         return _copies[key]
     if key != STDIN and stat.S_ISREG(checked_stat(Path(key)).st_mode):
         return None
-    _copies[key] = copy = _spool(key)
+    opener = functools.partial(contextlib.nullcontext, sys.stdin.buffer) if key == STDIN \
+        else functools.partial(open, key, "rb")
+    _copies[key] = copy = _spool(key, opener)
     return copy
+
+
+def remote_copy(uri: str, opener: Callable[[], contextlib.AbstractContextManager[BinaryIO]]) -> Spooled:
+    """The local copy of an object-store file, downloaded once: the text readers read a file
+    several times (its sample, header, the pass, a bad line's number)."""
+    if uri not in _copies:
+        _copies[uri] = _spool(uri, opener)
+    return _copies[uri]
 
 
 def remove_copies() -> None:
@@ -67,7 +80,7 @@ def remove_copies() -> None:
 atexit.register(remove_copies)
 
 
-def _spool(key: str) -> Spooled:
+def _spool(key: str, opener: Callable[[], contextlib.AbstractContextManager[BinaryIO]]) -> Spooled:
     if not _folder:
         _folder.append(Path(tempfile.mkdtemp(prefix="dataaudit-input-")))
     # the copy keeps the name's suffixes, which say the format and the compression
@@ -76,8 +89,7 @@ def _spool(key: str) -> Spooled:
     digest = hashlib.sha256()
     head = b""
     try:
-        with contextlib.nullcontext(sys.stdin.buffer) if key == STDIN else open(key, "rb") as source, \
-                open(target, "wb") as out:
+        with opener() as source, open(target, "wb") as out:
             while block := source.read(BLOCK_BYTES):
                 head = head or block[:4]
                 digest.update(block)

@@ -97,6 +97,9 @@ CAPABILITIES: dict[str, Capability] = {
     "time_column": Capability("--time-column", "it names the time column of one table, read period by period",
                               on([TABLE])),
     "period": Capability("--period", "it sets the periods of one table's time column", on([TABLE])),
+    "storage_options": Capability("--storage-option", "it configures the filesystem an s3:// (fsspec) URI of a "
+                                                      "table is read through", on(TABLES, [LOCAL]),
+                                  "Spark reads object stores through its own Hadoop configuration"),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])
