@@ -213,10 +213,10 @@ def label_model(plan: Plan, profile: Profile, runner: Engine) -> Profile:
     if plan.model_rules is None:
         return profile
     assert plan.spec is not None
-    jobs = getattr(runner, "jobs", None)
+    jobs, progress = getattr(runner, "jobs", None), getattr(runner, "progress", None)  # the pass's progress stream
     if target_kind(profile, plan.pack.checks.target).kind == NUMBERS:
-        return model_step.with_target_residuals(profile, plan.model_rules, plan.spec.tokens, jobs)
-    return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, jobs)
+        return model_step.with_target_residuals(profile, plan.model_rules, plan.spec.tokens, jobs, progress)
+    return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, jobs, progress)
 
 
 def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses: list[CheckStatus],

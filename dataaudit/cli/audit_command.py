@@ -57,7 +57,8 @@ if TYPE_CHECKING:
 @engine_options
 @jobs_option
 @storage_option
-@click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal anyway).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress line on stderr (it shows only on a terminal, outside CI, anyway).")
 @layout_options
 @click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
               help="A column of free text to run the text checks on. Repeatable.")

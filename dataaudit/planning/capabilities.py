@@ -130,4 +130,5 @@ CLEAN_CAPABILITIES: dict[str, Capability] = {
                                            "trimmed by the rule pack's preprocess.normalize_text", on([TEXT_FILE])),
     "strip_metadata": Capability("--strip-metadata/--keep-metadata", "it drops or keeps the metadata keys of a "
                                                                      "fine-tuning file's lines", on([TEXT_FILE])),
+    "quiet": Capability("--quiet", "it silences the progress line of a table's passes", _BOTH),
 }

@@ -101,6 +101,7 @@ class CleanOptions:
     completion_key: str | None = None
     trim: bool | None = None
     strip_metadata: bool | None = None
+    quiet: bool = False
 
     def given(self) -> list[str]:
         """The options the caller asked for, in the order of the fields."""
