@@ -20,6 +20,7 @@ from dataaudit.cli.options import (
     jobs_option,
     label_model_options,
     layout_options,
+    quiet_option,
     reading_options,
     report_options,
     rules_option,
@@ -57,8 +58,7 @@ if TYPE_CHECKING:
 @engine_options
 @jobs_option
 @storage_option
-@click.option("-q", "--quiet", is_flag=True,
-              help="No progress line on stderr (it shows only on a terminal, outside CI, anyway).")
+@quiet_option
 @layout_options
 @click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
               help="A column of free text to run the text checks on. Repeatable.")

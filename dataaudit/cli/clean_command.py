@@ -15,6 +15,7 @@ from dataaudit.cli.options import (
     jobs_option,
     label_model_options,
     layout_options,
+    quiet_option,
     reading_options,
     rules_option,
     target_option,
@@ -55,8 +56,7 @@ from dataaudit.cli.options import (
 @click.option("--strip-metadata/--keep-metadata", default=None,
               help="Drop from a fine-tuning file's kept lines the top-level keys its layout does not read (id, "
                    "source, ...), or keep them.  [default: the rule pack's preprocess.strip_metadata, false]")
-@click.option("-q", "--quiet", is_flag=True,
-              help="No progress line on stderr (it shows only on a terminal, outside CI, anyway).")
+@quiet_option
 @reports_errors
 def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
           save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...], report: Path | None,

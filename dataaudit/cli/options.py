@@ -98,6 +98,8 @@ storage_option = click.option(
     help="An option of the filesystem an s3:// (gs://, any fsspec) URI is read through, e.g. "
          "endpoint_url=http://localhost:9000 or anon=true. Repeatable.",
 )
+quiet_option = click.option(
+    "-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal, outside CI, anyway).")
 jobs_option = click.option(
     "-j", "--jobs", type=int, callback=check_jobs,
     help="Worker processes of the local engine's pass, also the label model's folds fitted at once; -1 for one "
