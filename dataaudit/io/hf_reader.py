@@ -37,7 +37,8 @@ def open_hf_dataset(data: Any, *, chunk_rows: int) -> Source:
         for table in arrow.iter(batch_size=chunk_rows):
             yield from table.combine_chunks().to_batches()
 
-    name = f"<datasets.Dataset {data.info.dataset_name or ''}>".replace(" >", ">")
+    dataset_name = getattr(data.info, "dataset_name", None)  # set by load_dataset, not by Dataset(table)
+    name = f"<datasets.Dataset {dataset_name}>" if dataset_name else "<datasets.Dataset>"
     source = Source(name, "dataset", list(data.column_names), read)
     source.info["rows"] = data.num_rows
     return source

@@ -2,8 +2,8 @@
 
 A DataFrame becomes Arrow with `to_arrow()`, which shares the frame's buffers. A LazyFrame is
 collected by Polars' streaming engine in batches (`collect_batches`), each handed on as Arrow,
-so the query's result is never held whole; every pass of an audit runs the query again. Polars' large and view strings become
-plain Arrow strings, the type every other reader gives.
+so the query's result is never held whole; every pass of an audit runs the query again.
+Polars' large and view strings become plain Arrow strings, the type every other reader gives.
 """
 
 from __future__ import annotations
