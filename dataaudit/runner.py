@@ -168,7 +168,7 @@ def audit(
     profile = shortcut_step.with_shortcuts(profile, plan.pack, plan.spec.tokens)
     findings, statuses = run_checks(profile, plan.pack, plan.kind)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
-    if len(sources) == 1 and on_disk:  # a file reads again alike; a stream may not
+    if len(sources) == 1 and (on_disk or reference.repeatable):  # a file reads again alike; a stream may not
         findings = quote_conflicting_rows(findings, reference, profile.features)
     return gate(table_report(plan, profile, findings, statuses, tables, cards, name=watched.name, sha256=sha256))
 

@@ -100,6 +100,30 @@ def test_the_command_audits_a_folder_as_the_one_file(runner: Any, penguins: pa.T
     assert reports[0]["findings"] == reports[1]["findings"] and reports[0]["source"]["rows"] == 344
 
 
+def _titanic_as(kind: str, table: pa.Table, tmp_path: Path) -> Any:
+    if kind == "folder":
+        return _parts(table, tmp_path / "titanic", [700, 1500])
+    if kind == "datasets":
+        from datasets import Dataset
+
+        return Dataset(table)
+    import polars as pl
+
+    frame = pl.from_arrow(table)
+    return frame.lazy() if kind == "lazy" else frame
+
+
+@pytest.mark.parametrize("kind", ["folder", "datasets", "polars", "lazy"])
+def test_a_conflict_quotes_the_shared_row_as_the_file_does(kind: str, tmp_path: Path) -> None:
+    """The quote is read after the pass, from the input again: each of these reads again alike."""
+    titanic = _table("titanic.csv")  # 10 feature rows with both outcomes
+    one = _findings(dataaudit.audit(_parquet(titanic, tmp_path / "titanic.parquet"), target="survived"))
+    conflicts = next(f for f in one if f["check"] == "labels.conflicts")
+    assert "Their features: " in conflicts["message"] and "feature_row" in conflicts["details"]
+    report = dataaudit.audit(_titanic_as(kind, titanic, tmp_path), target="survived", chunk_rows=500)
+    assert _findings(report) == one
+
+
 def test_a_folder_without_parquet_files_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "notes.txt").write_text("no data here")

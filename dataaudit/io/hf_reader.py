@@ -39,7 +39,7 @@ def open_hf_dataset(data: Any, *, chunk_rows: int) -> Source:
 
     dataset_name = getattr(data.info, "dataset_name", None)  # set by load_dataset, not by Dataset(table)
     name = f"<datasets.Dataset {dataset_name}>" if dataset_name else "<datasets.Dataset>"
-    source = Source(name, "dataset", list(data.column_names), read)
+    source = Source(name, "dataset", list(data.column_names), read, repeatable=True)
     source.info["rows"] = data.num_rows
     return source
 

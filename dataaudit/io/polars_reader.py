@@ -27,10 +27,10 @@ def open_polars(data: Any, *, chunk_rows: int) -> Source:
             for frame in data.collect_batches(chunk_size=chunk_rows):
                 yield from plain_strings(frame.to_arrow()).to_batches()
 
-        return Source("<polars.LazyFrame>", "polars", data.collect_schema().names(), read)
+        return Source("<polars.LazyFrame>", "polars", data.collect_schema().names(), read, repeatable=True)
     table = plain_strings(data.to_arrow())
     source = Source("<polars.DataFrame>", "polars", table.column_names,
-                    lambda: iter(table.to_batches(max_chunksize=chunk_rows)))
+                    lambda: iter(table.to_batches(max_chunksize=chunk_rows)), repeatable=True)
     source.info["rows"] = table.num_rows
     return source
 
