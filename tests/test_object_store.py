@@ -109,6 +109,15 @@ def test_the_command_reads_the_store_with_a_storage_option(runner: Any, endpoint
     assert remote["findings"] == local["findings"] and remote["source"]["sha256"] == local["source"]["sha256"]
 
 
+def test_a_split_in_the_store_is_compared_with_the_local_file(endpoint: str) -> None:
+    out, _ = invoke(["audit", PENGUINS, "-t", "species", "--split", f"test=s3://{BUCKET}/parts/", "--storage-option",
+                     f"endpoint_url={endpoint}", "-f", "json"], 1)
+    report = json.loads(out)
+    assert report["dataset"]["splits"]["test"]["rows"] == 344
+    # the same penguins on both sides: every row of the test split is one of train's
+    assert any(f["check"] == "splits.leakage" for f in report["findings"])
+
+
 def test_the_endpoint_can_come_from_the_environment(endpoint: str, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
