@@ -129,7 +129,8 @@ def test_a_folder_without_parquet_files_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "empty" / "notes.txt").write_text("no data here")
     for runner in (invoke, run):
         _, err = runner(["audit", tmp_path / "empty", "-t", "label"], 2)
-        assert err == f"dataaudit: error: {tmp_path / 'empty'}: no Parquet files (*.parquet, *.pq) in the folder\n"
+        assert err == (f"dataaudit: error: {tmp_path / 'empty'}: a directory with no Parquet files (*.parquet, *.pq) "
+                       "to read as one dataset\n")
 
 
 def test_parts_of_different_columns_are_one_line(penguins: pa.Table, tmp_path: Path) -> None:

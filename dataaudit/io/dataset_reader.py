@@ -59,5 +59,5 @@ def _parquet_files(fs: Any, path: str, name: str) -> list[Any]:
                     and not any(part.startswith((".", "_")) for part in f.path.removeprefix(base).split("/"))),
                    key=lambda f: f.path)
     if not files:
-        raise InputError(f"{name}: no Parquet files (*.parquet, *.pq) in the folder")
+        raise InputError(f"{name}: a directory with no Parquet files (*.parquet, *.pq) to read as one dataset")
     return files
