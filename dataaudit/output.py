@@ -27,6 +27,7 @@ import errno
 import io
 import json
 import os
+import re
 import signal
 import stat
 import tempfile
@@ -43,6 +44,8 @@ TEMPORARY_SUFFIX = ".part"
 _temporaries: set[Path] = set()
 
 PathLike = str | os.PathLike[str]
+#: `s3://bucket/key`, also as a `Path` leaves it (`s3:/bucket/key`); one letter is a Windows drive
+OBJECT_STORE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/(?=[^/])")
 
 
 def check_destinations(destinations: Iterable[PathLike | None], inputs: Iterable[object] = (), *,
@@ -52,6 +55,11 @@ def check_destinations(destinations: Iterable[PathLike | None], inputs: Iterable
     not the path of a file, a shipped rule pack's name or a DataFrame, is skipped);
     `overwrite=False` also refuses an existing file (`clean` without --force)."""
     named = [Path(d) for d in destinations if d is not None and str(d) != "-"]
+    for path in named:
+        if OBJECT_STORE.match(str(path)):
+            uri = OBJECT_STORE.sub(lambda m: m.group(0) + "/", str(path), count=1)  # the slash a Path dropped
+            raise OutputError(f"{uri}: writing to an object store is not supported; write a local file and upload "
+                              "it")
     sources = [(Path(i), _identity(Path(i))) for i in inputs if isinstance(i, (str, os.PathLike)) and str(i) != "-"]
     seen: dict[object, Path] = {}
     for path in named:

@@ -82,8 +82,11 @@ def audit(
     baseline_delta: float = DEFAULT_DELTA,
     time_column: str | None = None,
     period: str | None = None,
+    storage_options: dict[str, Any] | None = None,
 ) -> Report:
-    """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
+    """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a folder of Parquet files, an `s3://` URI, a
+    pandas or Polars DataFrame, a Polars LazyFrame, a pyarrow Table or a `datasets.Dataset`; a
+    `datasets.DatasetDict` is a dataset in splits, `train` the reference).
 
     One streaming pass builds the profile; the rule pack's checks turn it into findings.
     Raises `InputError` or `RulesError` for input that cannot be audited, or an option that
@@ -130,6 +133,9 @@ def audit(
     `time_column` names the column that dates a table's rows (else a date, timestamp or year
     column is found in the first rows); the file is compared with itself period by period,
     `period` ("year", "quarter", "month") or periods chosen from the span.
+
+    `storage_options` are the keyword arguments of the fsspec filesystem an object-store URI is
+    read through, e.g. `{"endpoint_url": "http://localhost:9000"}` (see docs/inputs.md).
     """
     plan = plan_audit(AuditOptions(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
@@ -138,7 +144,7 @@ def audit(
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
         max_length=max_length, label_noise=label_noise, sample=sample, folds=folds, baseline=baseline,
-        baseline_delta=baseline_delta, time_column=time_column, period=period,
+        baseline_delta=baseline_delta, time_column=time_column, period=period, storage_options=storage_options,
         format_profile=format_profile, epochs=epochs, price_per_million=price_per_million,
     ))
     gate = baseline_gate(baseline, baseline_delta)  # read first: a bad baseline costs no pass
@@ -162,7 +168,7 @@ def audit(
     profile = shortcut_step.with_shortcuts(profile, plan.pack, plan.spec.tokens)
     findings, statuses = run_checks(profile, plan.pack, plan.kind)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
-    if len(sources) == 1 and on_disk:  # a file reads again alike; a stream may not
+    if len(sources) == 1 and (on_disk or reference.repeatable):  # a file reads again alike; a stream may not
         findings = quote_conflicting_rows(findings, reference, profile.features)
     return gate(table_report(plan, profile, findings, statuses, tables, cards, name=watched.name, sha256=sha256))
 
@@ -181,8 +187,9 @@ def audit_fine_tuning_file(plan: Plan, runner: Engine) -> Report:
 def open_sources(plan: Plan, runner: Engine) -> dict[str, Source]:
     """Every table of the plan opened for its pass, by split name, the reference first."""
     o = plan.options
+    remote = {"storage_options": o.storage_options} if o.storage_options else {}  # the local engine's (planned)
     return {name: runner.open(data, delimiter=o.delimiter, encoding=o.encoding, chunk_rows=o.chunk_rows,
-                              bad_rows=o.bad_rows) for name, data in plan.datasets.items()}
+                              bad_rows=o.bad_rows, **remote) for name, data in plan.datasets.items()}
 
 
 def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]
@@ -206,10 +213,10 @@ def label_model(plan: Plan, profile: Profile, runner: Engine) -> Profile:
     if plan.model_rules is None:
         return profile
     assert plan.spec is not None
-    jobs = getattr(runner, "jobs", None)
+    jobs, progress = getattr(runner, "jobs", None), getattr(runner, "progress", None)  # the pass's progress stream
     if target_kind(profile, plan.pack.checks.target).kind == NUMBERS:
-        return model_step.with_target_residuals(profile, plan.model_rules, plan.spec.tokens, jobs)
-    return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, jobs)
+        return model_step.with_target_residuals(profile, plan.model_rules, plan.spec.tokens, jobs, progress)
+    return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, jobs, progress)
 
 
 def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses: list[CheckStatus],

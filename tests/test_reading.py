@@ -369,7 +369,8 @@ def test_a_symlink_loop(symlink_loop: Path, dataaudit: Runner, tmp_path: Path) -
 
 
 def test_a_directory(tmp_path: Path, dataaudit: Runner) -> None:
-    error_line(dataaudit, ["audit", tmp_path], f"{tmp_path}: is a directory")
+    """A directory is read as a dataset of Parquet files (tests/test_inputs.py); this one holds none."""
+    error_line(dataaudit, ["audit", tmp_path], f"{tmp_path}: a directory with no Parquet files")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")

@@ -21,9 +21,11 @@ from dataaudit.cli.options import (
     keep_columns_option,
     label_model_options,
     layout_options,
+    quiet_option,
     reading_options,
     report_options,
     rules_option,
+    storage_option,
     target_option,
     time_options,
 )
@@ -54,7 +56,8 @@ if TYPE_CHECKING:
               help="A Great Expectations suite (JSON) run on the data; failed expectations become findings.")
 @engine_options
 @jobs_option
-@click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal anyway).")
+@storage_option
+@quiet_option
 @layout_options
 @click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
               help="A column of free text to run the text checks on. Repeatable.")
@@ -74,7 +77,8 @@ if TYPE_CHECKING:
 @time_options
 @reports_errors
 def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> None:
-    """Audit DATA (CSV, TSV, Parquet or JSONL) and print a report.
+    """Audit DATA (CSV, TSV, Parquet or JSONL; a folder of Parquet files; an s3:// or other fsspec URI)
+    and print a report.
 
     Several DATA files are audited one after the other (as pre-commit passes them), each
     report to stdout, a file that cannot be read reported on stderr; the exit code is the worst.
@@ -83,6 +87,8 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
     Examples:
       dataaudit audit train.csv --target label
       dataaudit audit train.parquet -t label --rules strict --format json -o audit.json
+      dataaudit audit ./parquet_dir/ -t label          # a folder of Parquet files, hive partitions too
+      dataaudit audit s3://bucket/train.csv -t label --storage-option endpoint_url=http://localhost:9000
       dataaudit audit train.csv -t label --format markdown >> "$GITHUB_STEP_SUMMARY"
       dataaudit audit train.csv -t label -f json -o a.json -f html -o a.html -f junit -o a.xml
       dataaudit audit train.csv -t label -f json -o new.json --baseline main.json

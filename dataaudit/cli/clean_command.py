@@ -16,6 +16,7 @@ from dataaudit.cli.options import (
     keep_columns_option,
     label_model_options,
     layout_options,
+    quiet_option,
     reading_options,
     rules_option,
     target_option,
@@ -57,6 +58,7 @@ from dataaudit.cli.options import (
 @click.option("--strip-metadata/--keep-metadata", default=None,
               help="Drop from a fine-tuning file's kept lines the top-level keys its layout does not read (id, "
                    "source, ...), or keep them.  [default: the rule pack's preprocess.strip_metadata, false]")
+@quiet_option
 @reports_errors
 def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
           save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...],
@@ -64,7 +66,7 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
           dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
           sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None,
           allow_large_quarantine: bool, prompt_key: str | None, completion_key: str | None, trim: bool | None,
-          strip_metadata: bool | None) -> None:
+          strip_metadata: bool | None, quiet: bool) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
     The rule pack's `preprocess:` section names the steps.
@@ -107,7 +109,7 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
         delimiter=delimiter, encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels,
         sample=sample, folds=folds, jobs=jobs,
         allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind=format_kind,
-        prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata))
+        prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata, quiet=quiet))
     if plan.layout is not None:
         sys.exit(_clean_jsonl(data, output, rules, plan.layout, quarantine, manifest, report, dry_run, force,
                               trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
@@ -117,7 +119,7 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
                       fitted=fitted, save_fitted=save_fitted, report=report, dry_run=dry_run, force=force,
                       ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter, encoding=encoding,
                       quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
-                      allow_large_quarantine=allow_large_quarantine)
+                      allow_large_quarantine=allow_large_quarantine, progress=None if quiet else sys.stderr)
     click.echo(render_console(run.report), nl=False)
     if quarantine_suspected_labels:
         click.echo(_label_model_note(run.manifest["parameters"]["label_model"]), err=True)

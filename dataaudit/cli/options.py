@@ -88,6 +88,23 @@ engine_options = stacked(
                  help="Spark master for --engine spark (local[4], spark://host:7077, yarn).  "
                       "[default: $SPARK_MASTER, else local[*]]"),
 )
+def _storage_options(context: click.Context, parameter: click.Parameter, pairs: tuple[str, ...]) -> dict[str, object]:
+    from dataaudit.errors import InputError
+    from dataaudit.io.object_store import storage_options
+
+    try:
+        return storage_options(pairs)
+    except InputError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--storage-option "), context, parameter) from None
+
+
+storage_option = click.option(
+    "--storage-option", "storage_options", multiple=True, metavar="KEY=VALUE", callback=_storage_options,
+    help="An option of the filesystem an s3:// (gs://, any fsspec) URI is read through, e.g. "
+         "endpoint_url=http://localhost:9000 or anon=true. Repeatable.",
+)
+quiet_option = click.option(
+    "-q", "--quiet", is_flag=True, help="No progress line on stderr (it shows only on a terminal, outside CI, anyway).")
 jobs_option = click.option(
     "-j", "--jobs", type=int, callback=check_jobs,
     help="Worker processes of the local engine's pass, also the label model's folds fitted at once; -1 for one "

@@ -9,9 +9,10 @@ import click
 REFERENCE = "train"
 
 
-def parse_splits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Path]:
-    """`val=val.csv` -> {"val": Path("val.csv")}; a malformed or repeated name is a usage error."""
-    splits: dict[str, Path] = {}
+def parse_splits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Path | str]:
+    """`val=val.csv` -> {"val": Path("val.csv")}; a malformed or repeated name is a usage error. A
+    URI (`s3://bucket/val.csv`) stays text: a `Path` would drop one of its slashes."""
+    splits: dict[str, Path | str] = {}
     for value in values:
         name, sep, path = value.partition("=")
         name, path = name.strip(), path.strip()
@@ -20,7 +21,7 @@ def parse_splits(ctx: click.Context, param: click.Parameter, values: tuple[str, 
         if name == REFERENCE or name in splits:
             first = "the audited DATA" if name == REFERENCE else "an earlier --split"
             raise click.BadParameter(f"split name {name!r} is already used by {first}", ctx, param)
-        splits[name] = Path(path)
+        splits[name] = path if "://" in path else Path(path)
     return splits
 
 

@@ -12,7 +12,7 @@ import functools
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TextIO, TypeVar
@@ -55,10 +55,11 @@ class LocalEngine:
         self.jobs = resolve_jobs(self.jobs)
 
     def open(self, data: Any, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
-             bad_rows: str) -> Source:
+             bad_rows: str, storage_options: Mapping[str, Any] | None = None) -> Source:
         if is_spark_frame(data):
             raise InputError("a Spark DataFrame is audited by the spark engine, not the local one")
-        return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
+        return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
+                           storage_options=storage_options)
 
     def open_lines(self, path: Path, chunk_lines: int = CHUNK_LINES) -> Source:
         return line_source(path, chunk_lines)

@@ -3,10 +3,13 @@
 Formats are recognised by extension (compressed `.gz`/`.bz2`/`.zst` CSV and JSONL too), and
 by content when the extension says nothing. `-` is standard input; stdin, FIFOs and other
 inputs that can be read only once are spooled to a temporary file first (see `spool.py`).
+A folder is a Parquet dataset (`dataset_reader.py`), or a `datasets` folder saved with
+`save_to_disk`; an `s3://` (any fsspec) URI is read through its filesystem (`object_store.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +18,9 @@ import pyarrow as pa
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import BOM_NOTE, starts_with_bom
+from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.source import DEFAULT_CHUNK_ROWS, RowProblem, Source
-from dataaudit.io.spool import display_name, local_copy
+from dataaudit.io.spool import Spooled, display_name, local_copy
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "RowProblem", "Source", "open_source"]
 
@@ -30,8 +34,10 @@ BAD_ROWS = ("error", "skip")
 
 
 def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None = None,
-                chunk_rows: int = DEFAULT_CHUNK_ROWS, bad_rows: str = "error", fmt: str | None = None) -> Source:
-    """Open a path or an in-memory table for one streaming pass."""
+                chunk_rows: int = DEFAULT_CHUNK_ROWS, bad_rows: str = "error", fmt: str | None = None,
+                storage_options: Mapping[str, Any] | None = None) -> Source:
+    """Open a path, a folder, a URI or an in-memory table for one streaming pass.
+    `storage_options` are the keyword arguments of a URI's fsspec filesystem (`endpoint_url`)."""
     if bad_rows not in BAD_ROWS:
         raise InputError(f"bad_rows must be one of {', '.join(BAD_ROWS)}, not {bad_rows!r}")
     if isinstance(data, Source):  # already open: a stream another step produces
@@ -39,12 +45,16 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
     if not isinstance(data, (str, Path)):
         from dataaudit.io.frame_reader import open_frame
 
-        if not (hasattr(data, "columns") or hasattr(data, "column_names")):
-            raise InputError(f"cannot audit a {type(data).__name__}: give a file path, a pandas DataFrame "
-                             "or a pyarrow Table")
         return open_frame(data, chunk_rows=chunk_rows)
     name = display_name(data)
-    copy = local_copy(data)
+    if uri_protocol(data) is not None:
+        copy = _remote(str(data), storage_options, chunk_rows)
+        if isinstance(copy, Source):
+            return copy
+    elif Path(data).is_dir():
+        return _folder(Path(data), name, chunk_rows)
+    else:
+        copy = local_copy(data)
     path = copy.path if copy is not None else Path(data)
     sample = _sample(path, name)
     fmt = fmt or _format_of(Path(name), sample)
@@ -68,6 +78,33 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
     if fmt != "parquet" and starts_with_bom(sample, encoding):
         source.info.setdefault("notes", []).append(BOM_NOTE)
     return source
+
+
+def _remote(uri: str, storage_options: Mapping[str, Any] | None, chunk_rows: int) -> Spooled | Source:
+    """A folder of Parquet files in an object store, streamed; or the local copy of one file."""
+    from dataaudit.io.object_store import describe, filesystem
+    from dataaudit.io.spool import remote_copy
+
+    fs, path = filesystem(uri, storage_options)
+    if describe(fs, path, uri).get("type") == "directory":
+        from dataaudit.io.dataset_reader import open_parquet_folder
+
+        return open_parquet_folder(path, uri, chunk_rows=chunk_rows, filesystem=fs)
+    return remote_copy(uri, lambda: fs.open(path, "rb"))
+
+
+def _folder(path: Path, name: str, chunk_rows: int) -> Source:
+    """A folder saved by `datasets` (`save_to_disk`), or a folder of Parquet files."""
+    if (path / "dataset_dict.json").is_file():
+        raise InputError(f"{name}: a DatasetDict folder; give one split's folder ({name.rstrip('/')}/train) and "
+                         "the others with --split")
+    if (path / "state.json").is_file() and (path / "dataset_info.json").is_file():
+        from dataaudit.io.hf_reader import load_saved_dataset, open_hf_dataset
+
+        return open_hf_dataset(load_saved_dataset(path, name), chunk_rows=chunk_rows)
+    from dataaudit.io.dataset_reader import open_parquet_folder
+
+    return open_parquet_folder(str(path), name, chunk_rows=chunk_rows)
 
 
 def _sample(path: Path, name: str) -> bytes:

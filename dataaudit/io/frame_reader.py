@@ -1,4 +1,5 @@
-"""In-memory data (a pandas DataFrame or a pyarrow Table) takes the same path as files."""
+"""In-memory data (a pandas DataFrame, a pyarrow Table, a Hugging Face `datasets.Dataset`, a
+Polars DataFrame or LazyFrame) takes the same path as files."""
 
 from __future__ import annotations
 
@@ -11,6 +12,18 @@ from dataaudit.io.source import Source
 
 
 def open_frame(data: Any, *, chunk_rows: int) -> Source:
+    """A source of `data`'s record batches; the libraries' own types are recognised by their
+    module, so that auditing a pandas frame imports neither polars nor datasets."""
+    from dataaudit.io.hf_reader import is_hf_dataset, open_hf_dataset
+    from dataaudit.io.polars_reader import is_polars_frame, open_polars
+
+    if is_hf_dataset(data):
+        return open_hf_dataset(data, chunk_rows=chunk_rows)
+    if is_polars_frame(data):
+        return open_polars(data, chunk_rows=chunk_rows)
+    if not (hasattr(data, "columns") or hasattr(data, "column_names")):
+        raise InputError(f"cannot audit a {type(data).__name__}: give a file path, a folder, a pandas or Polars "
+                         "DataFrame, a pyarrow Table or a datasets.Dataset")
     table = data if isinstance(data, pa.Table) else _from_pandas(data)
     names = [str(n) for n in table.column_names]
     if len(set(names)) != len(names):

@@ -46,6 +46,9 @@ class Source:
     # the file the reader reads: the input itself, or the copy of a read-once input (stdin, a
     # FIFO); None for an in-memory table. `name` is how reports call it, which may be no path.
     local_path: Path | None = None
+    # a second `batches()` gives the same rows again without a file to reopen (a Parquet folder, a
+    # `datasets.Dataset`, a Polars frame), so a finding may quote a row read after the pass, as for a file
+    repeatable: bool = False
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         return self.read()

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import hashlib
 import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from dataaudit.io.access import checked_stat, read_failure
 
@@ -52,20 +55,31 @@ def local_copy(data: str | Path) -> Spooled | None:
         return _copies[key]
     if key != STDIN and stat.S_ISREG(checked_stat(Path(key)).st_mode):
         return None
-    _copies[key] = copy = _spool(key)
+    opener = functools.partial(contextlib.nullcontext, sys.stdin.buffer) if key == STDIN \
+        else functools.partial(open, key, "rb")
+    _copies[key] = copy = _spool(key, opener)
     return copy
 
 
 def read_once(data: str | Path) -> bool:
-    """Whether `data` names standard input or an existing input that is no regular file (a pipe)."""
+    """Whether `data` names standard input or an existing input that is neither a regular file
+    nor a folder (a pipe, a process substitution)."""
     path = Path(data)
-    return str(data) == STDIN or (path.exists() and not path.is_file())
+    return str(data) == STDIN or (path.exists() and not path.is_file() and not path.is_dir())
 
 
 def readable_path(data: str | Path) -> Path:
     """Where `data` can be read as often as needed: the file itself, or the copy of a read-once input."""
     copy = local_copy(data) if read_once(data) else None
     return copy.path if copy is not None else Path(data)
+
+
+def remote_copy(uri: str, opener: Callable[[], contextlib.AbstractContextManager[BinaryIO]]) -> Spooled:
+    """The local copy of an object-store file, downloaded once: the text readers read a file
+    several times (its sample, header, the pass, a bad line's number)."""
+    if uri not in _copies:
+        _copies[uri] = _spool(uri, opener)
+    return _copies[uri]
 
 
 def remove_copies() -> None:
@@ -79,7 +93,7 @@ def remove_copies() -> None:
 atexit.register(remove_copies)
 
 
-def _spool(key: str) -> Spooled:
+def _spool(key: str, opener: Callable[[], contextlib.AbstractContextManager[BinaryIO]]) -> Spooled:
     if not _folder:
         _folder.append(Path(tempfile.mkdtemp(prefix="dataaudit-input-")))
     # the copy keeps the name's suffixes, which say the format and the compression
@@ -88,8 +102,7 @@ def _spool(key: str) -> Spooled:
     digest = hashlib.sha256()
     head = b""
     try:
-        with contextlib.nullcontext(sys.stdin.buffer) if key == STDIN else open(key, "rb") as source, \
-                open(target, "wb") as out:
+        with opener() as source, open(target, "wb") as out:
             while block := source.read(BLOCK_BYTES):
                 head = head or block[:4]
                 digest.update(block)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TextIO
 
 import numpy as np
 
@@ -16,7 +17,8 @@ from dataaudit.profile.model import Profile
 from dataaudit.profile.values import fold_label
 
 
-def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs: int | None = None) -> LabelQuality:
+def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs: int | None = None,
+           progress: TextIO | None = None) -> LabelQuality:
     """Out-of-fold probabilities once; confident learning, noise rates and the baseline from them.
 
     Labels are modelled folded (`Cat` and `cat` are one class: spelling is `labels.variants`'
@@ -42,7 +44,7 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     if features.empty:
         return _skipped(quality, "no feature column the model can use")
     y, classes = class_codes([folded[i] for i in index])
-    oof = out_of_fold(features, y, rules.model, rules.folds, rules.seed, jobs)
+    oof = out_of_fold(features, y, rules.model, rules.folds, rules.seed, jobs, progress)
     probs, model = oof.blended, oof.model
     names = [_display(label.folded, c) for c in classes]
     issues = detect.label_issues(y, oof.by_model, probs, rules.filter_by)

@@ -7,10 +7,12 @@ worthless), and the baseline metrics come from the same probabilities, computed 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
 
+from dataaudit.engines.progress import ProgressLine
 from dataaudit.labelnoise.features import Features
 
 TEXT = "__text__"
@@ -29,7 +31,7 @@ class Probabilities:
 
 
 def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed: int,
-                jobs: int | None) -> Probabilities:
+                jobs: int | None, progress: TextIO | None = None) -> Probabilities:
     """Every row's class probabilities from models that never saw the row.
 
     `auto` fits boosted trees and the linear model on the same folds: trees win on interactions
@@ -38,19 +40,20 @@ def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed:
     guessed. Below REPEAT_BELOW_ROWS rows the folds are drawn REPEATS times and the
     probabilities averaged: on small data one fold split moves a handful of rows across the
     line. Fits run single-threaded (`jobs` folds at once): on a busy machine OpenMP threads
-    inside each fit cost more than they gain (see `one_thread_per_fit`).
+    inside each fit cost more than they gain (see `one_thread_per_fit`). `progress` is the stream
+    the fits are counted on (see `fit_progress`).
     """
     use_trees = model in ("auto", "gradient_boosting") and features.tabular.shape[1] > 0
     use_linear = model in ("auto", "logistic") or not use_trees
     repeats = REPEATS if len(y) < REPEAT_BELOW_ROWS else 1
     by_model: dict[str, np.ndarray] = {}
-    with one_thread_per_fit():
+    with one_thread_per_fit(), fit_progress(progress, (use_trees + use_linear) * repeats * folds) as fits:
         if use_trees:
             by_model["gradient_boosting"] = repeated_out_of_fold(_boosting(seed), features.tabular, y, folds, seed,
-                                                                 repeats, jobs)
+                                                                 repeats, jobs, fits=fits)
         if use_linear:
             estimator, X = _linear(features, seed)
-            by_model["logistic"] = repeated_out_of_fold(estimator, X, y, folds, seed, repeats, jobs)
+            by_model["logistic"] = repeated_out_of_fold(estimator, X, y, folds, seed, repeats, jobs, fits=fits)
     if len(by_model) == 1:
         name, probs = next(iter(by_model.items()))
         return Probabilities(by_model, probs, name)
@@ -73,10 +76,17 @@ def one_thread_per_fit():
     return threadpool_limits(limits=1)
 
 
+def fit_progress(stream: TextIO | None, total: int) -> ProgressLine:
+    """The progress line of the label model's `total` fits: on a large sample they take longer
+    than the pass, and a terminal that says nothing for minutes looks hung."""
+    return ProgressLine(stream, total_rows=total, label="label model: ", unit="fits")
+
+
 def repeated_out_of_fold(estimator, X, y: np.ndarray, folds: int, seed: int, repeats: int, jobs: int | None,
-                         method: str = "predict_proba") -> np.ndarray:
+                         method: str = "predict_proba", fits: ProgressLine | None = None) -> np.ndarray:
     """Out-of-fold `method` outputs averaged over `repeats` shuffled fold draws: stratified folds
-    for class probabilities, plain folds for a regressor's `predict`."""
+    for class probabilities, plain folds for a regressor's `predict`; each draw's `folds` fits
+    are counted on `fits`."""
     from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 
     splitter = StratifiedKFold if method == "predict_proba" else KFold
@@ -85,6 +95,8 @@ def repeated_out_of_fold(estimator, X, y: np.ndarray, folds: int, seed: int, rep
         cv = splitter(n_splits=folds, shuffle=True, random_state=seed + repeat)
         out = cross_val_predict(estimator, X, y, cv=cv, method=method, n_jobs=jobs)
         total = out if total is None else total + out
+        if fits is not None:
+            fits.advance(folds)
     return total / repeats
 
 

@@ -13,12 +13,20 @@ R² is reported next to that of the training folds' mean, the baseline any featu
 
 from __future__ import annotations
 
+from typing import TextIO
+
 import numpy as np
 import pandas as pd
 
 from dataaudit.checks.label_noise import Rules
 from dataaudit.labelnoise.features import prepare
-from dataaudit.labelnoise.oof import REPEAT_BELOW_ROWS, REPEATS, one_thread_per_fit, repeated_out_of_fold
+from dataaudit.labelnoise.oof import (
+    REPEAT_BELOW_ROWS,
+    REPEATS,
+    fit_progress,
+    one_thread_per_fit,
+    repeated_out_of_fold,
+)
 from dataaudit.profile.label_quality import SuspectedValue, TargetResiduals
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import priorities
@@ -33,7 +41,7 @@ MASS_SHARE = 0.1
 
 
 def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
-                      jobs: int | None = None) -> TargetResiduals:
+                      jobs: int | None = None, progress: TextIO | None = None) -> TargetResiduals:
     """Out-of-fold predictions of the target on the uniform part of the audit's sample."""
     sample, column = profile.sample, profile.label.column
     settings = {"folds": rules.folds, "seed": rules.seed, "model": MODEL, "max_mads": rules.max_residual_mads}
@@ -53,11 +61,11 @@ def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str,
     if features.tabular.shape[1] == 0:
         return TargetResiduals(len(y), **settings, skipped="no tabular feature column the regressor can use")
     repeats = REPEATS if len(y) < REPEAT_BELOW_ROWS else 1
-    with one_thread_per_fit():
+    with one_thread_per_fit(), fit_progress(progress, 2 * repeats * rules.folds) as fits:
         predicted = repeated_out_of_fold(_regressor(rules.seed), features.tabular, y, rules.folds, rules.seed,
-                                         repeats, jobs, method="predict")
+                                         repeats, jobs, method="predict", fits=fits)
         mean = repeated_out_of_fold(_mean(), np.zeros((len(y), 1)), y, rules.folds, rules.seed, repeats, jobs,
-                                    method="predict")
+                                    method="predict", fits=fits)
     residual = y - predicted
     scale = _robust_scale(residual, y)
     score = np.abs(residual - np.median(residual)) / scale if scale > 0 else np.zeros(len(y))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TextIO
 
 from pydantic import ValidationError
 
@@ -30,23 +31,23 @@ def sample_spec(rules: Rules) -> SampleSpec:
 
 
 def with_label_quality(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
-                       jobs: int | None) -> Profile:
+                       jobs: int | None, progress: TextIO | None = None) -> Profile:
     """The profile with the model's findings on it; unchanged when there is no categorical target."""
     if profile.label is None or profile.sample is None:
         return profile
     from dataaudit.labelnoise.assess import assess
 
-    return replace(profile, label_quality=assess(profile, rules, missing_tokens, jobs))
+    return replace(profile, label_quality=assess(profile, rules, missing_tokens, jobs, progress))
 
 
 def with_target_residuals(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
-                          jobs: int | None) -> Profile:
+                          jobs: int | None, progress: TextIO | None = None) -> Profile:
     """The profile with the regressor's out-of-fold residuals on a regression target."""
     if profile.label is None or profile.sample is None:
         return profile
     from dataaudit.labelnoise.residuals import assess_regression
 
-    return replace(profile, target_residuals=assess_regression(profile, rules, missing_tokens, jobs))
+    return replace(profile, target_residuals=assess_regression(profile, rules, missing_tokens, jobs, progress))
 
 
 def residual_tables(found: TargetResiduals | None) -> list[ReportTable]:

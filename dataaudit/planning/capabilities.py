@@ -97,6 +97,9 @@ CAPABILITIES: dict[str, Capability] = {
     "time_column": Capability("--time-column", "it names the time column of one table, read period by period",
                               on([TABLE])),
     "period": Capability("--period", "it sets the periods of one table's time column", on([TABLE])),
+    "storage_options": Capability("--storage-option", "it configures the filesystem an s3:// (fsspec) URI of a "
+                                                      "table is read through", on(TABLES, [LOCAL]),
+                                  "Spark reads object stores through its own Hadoop configuration"),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])
@@ -127,4 +130,5 @@ CLEAN_CAPABILITIES: dict[str, Capability] = {
                                            "trimmed by the rule pack's preprocess.normalize_text", on([TEXT_FILE])),
     "strip_metadata": Capability("--strip-metadata/--keep-metadata", "it drops or keeps the metadata keys of a "
                                                                      "fine-tuning file's lines", on([TEXT_FILE])),
+    "quiet": Capability("--quiet", "it silences the progress line of a table's passes", _BOTH),
 }

@@ -55,6 +55,7 @@ class AuditOptions:
     baseline_delta: float = DEFAULT_DELTA
     time_column: str | None = None
     period: str | None = None
+    storage_options: Mapping[str, Any] | None = None
 
     def given(self) -> list[str]:
         """The options the caller asked for, in signature order (`data` is the input, no option).
@@ -101,6 +102,7 @@ class CleanOptions:
     completion_key: str | None = None
     trim: bool | None = None
     strip_metadata: bool | None = None
+    quiet: bool = False
 
     def given(self) -> list[str]:
         """The options the caller asked for, in the order of the fields."""

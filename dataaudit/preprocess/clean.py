@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pyarrow as pa
 
@@ -161,8 +161,7 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
                          "(or `dataaudit clean`); format_kind='table' cleans it as a table")
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
-                     chunk_rows,
-                     model, jobs)
+                     chunk_rows, model, jobs)
     refused = refusal(the_plan, allow_large_quarantine)
     if refused is not None:
         raise refused
@@ -199,10 +198,12 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
                 quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
                 encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
                 quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
-                jobs: int | None = None, allow_large_quarantine: bool = False) -> CleanRun:
+                jobs: int | None = None, allow_large_quarantine: bool = False,
+                progress: TextIO | None = None) -> CleanRun:
     """Stream `data` through the steps into `output` and the quarantine file beside it; also the
     fitted state and the after report (JSON) when their paths are given. The other options are
-    `clean`'s; a refusal is raised before any file is opened for writing."""
+    `clean`'s; a refusal is raised before any file is opened for writing. `progress` is the
+    stream (stderr) each pass shows its progress line on, when it is a terminal."""
     output, quarantine, manifest = destinations(Path(output), quarantine, manifest, force, (save_fitted, report),
                                                 (data, fitted, rules))
     _check_options(data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest,
@@ -214,8 +215,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
     fmt = output_format(output)
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
-                     chunk_rows,
-                     model, jobs)
+                     chunk_rows, model, jobs, progress)
     refused = refusal(the_plan, allow_large_quarantine)
     if refused is not None and not dry_run:
         raise refused
@@ -257,13 +257,13 @@ def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path
           ignore_columns: tuple[str, ...] | list[str], keep_columns: tuple[str, ...] | list[str],
           quarantine_rows: Mapping[int, Any] | None,
           delimiter: str | None, encoding: str | None, chunk_rows: int, model: LabelModel | None,
-          jobs: int | None) -> Plan:
+          jobs: int | None, progress: TextIO | None = None) -> Plan:
     if isinstance(fitted, (str, Path)):
         fitted = Fitted.load(Path(fitted))
     return plan(data, target=target, rules=rules, fitted=fitted, ignore_columns=tuple(ignore_columns),
                 keep_columns=tuple(keep_columns),
                 quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
-                suspected_labels=model, jobs=jobs)
+                suspected_labels=model, jobs=jobs, progress=progress)
 
 
 def _check_options(data: Any, **options: Any) -> CleanPlan:

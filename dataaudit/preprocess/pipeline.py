@@ -8,7 +8,8 @@
    kept rows go through every step to the output sink; the "after" audit profiles this same
    stream as it passes, so what it judges is exactly what was written.
 Memory is bounded by the chunk size plus the row hashes of pass 2 (24 bytes a row, freed
-after it) and the decisions (1 byte a row).
+after it) and the decisions (1 byte a row). On a terminal every pass shows the audit's progress
+line, labelled with the pass.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 import numpy as np
 import pyarrow as pa
 
+from dataaudit.engines import get_engine
+from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
 from dataaudit.preprocess.base import Step, Tally
@@ -71,6 +74,7 @@ class Plan:
     decisions: Decisions
     fitted_here: bool
     encoding: str | None = None
+    progress: TextIO | None = None  # where the passes show their progress line (on a terminal only)
 
     @property
     def rows_in(self) -> int:
@@ -91,11 +95,12 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
          quarantine_rows: Mapping[int, Any] | None = None,
          delimiter: str | None = None, encoding: str | None = None,
          chunk_rows: int = DEFAULT_CHUNK_ROWS, suspected_labels: LabelModel | None = None,
-         jobs: int | None = None) -> Plan:
+         jobs: int | None = None, progress: TextIO | None = None) -> Plan:
     """Passes 1 to 3: audit, decide which rows leave, fit the steps.
 
     `jobs` are the worker processes of the first audit, the one pass that profiles every
     column (and the folds its label model fits at once); the later passes hash and transform.
+    `progress` is the stream every pass (and the label model) shows its progress line on.
 
     With `suspected_labels` the audit also runs the label model, and the rows it suspects join
     `quarantine_rows` (the caller's reason wins for a row in both): the model runs once, on the
@@ -115,8 +120,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         data = pa.Table.from_batches(batches) if batches else data
     model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
     before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
-                   delimiter=delimiter, encoding=encoding,
-                   chunk_rows=chunk_rows, format_kind="table", jobs=jobs, **model_options)
+                   delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, format_kind="table",
+                   engine=get_engine("local", jobs=jobs, progress=progress), **model_options)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
     if suspected_labels is not None:
@@ -144,19 +149,24 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     profile_steps = [s for s in fitted.steps if s.name in PROFILE_STEPS]
     # a key column (a patient id) stays in the rows' identity: rows of two patients are no duplicate
     not_identity = [c for c in ignored if c not in profile.keys]
-    decisions = _decide(reopen(), before.target, not_identity, profile_steps, pack, quarantine_rows)
+    decisions = _decide(reopen(), before.target, not_identity, profile_steps, pack, quarantine_rows, progress)
     if fitted_here:
         for i, step in enumerate(fitted.steps):
             if step.name not in PROFILE_STEPS:
-                step.fit(_kept(reopen(), decisions, fitted.steps[:i]))
+                step.fit(_kept(reopen(), decisions, fitted.steps[:i], progress, f"clean, fitting {step.name}: "))
     return Plan(reopen, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
-                encoding)
+                encoding, progress)
+
+
+def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.RecordBatch]:
+    """The batches of one pass of the clean, counted on the progress line."""
+    return ProgressLine.for_source(source, progress, label=label).batches(source.batches())
 
 
 def _decide(source: Source, target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
-            quarantine_rows: Mapping[int, Any] | None) -> Decisions:
+            quarantine_rows: Mapping[int, Any] | None, progress: TextIO | None = None) -> Decisions:
     hashes = RowHashes(target, tuple(ignored))
-    for batch in source.batches():
+    for batch in _shown(source, progress, "clean, choosing the rows to quarantine: "):
         invalid = np.zeros(batch.num_rows, dtype=bool)
         for step in steps:
             if isinstance(step, CoerceNumeric):
@@ -171,9 +181,10 @@ def _decide(source: Source, target: str | None, ignored: list[str], steps: list[
         raise InputError(f"{source.name}: {exc}") from None
 
 
-def _kept(source: Source, decisions: Decisions, steps: list[Step]) -> Iterator[pa.RecordBatch]:
+def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: TextIO | None,
+          label: str) -> Iterator[pa.RecordBatch]:
     offset = 0
-    for batch in source.batches():
+    for batch in _shown(source, progress, label):
         keep = decisions.codes[offset:offset + batch.num_rows] == 0
         offset += batch.num_rows
         batch = batch.filter(pa.array(keep))
@@ -193,7 +204,7 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
         offset = 0
         jsonl = plan.source.format == fmt == "jsonl" and plan.source.local_path is not None
         lines = typed_cells(plan.source.local_path, plan.encoding) if jsonl else None
-        for raw in plan.open().batches():
+        for raw in _shown(plan.open(), plan.progress, "clean, writing: "):
             n = raw.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
             typed = None if lines is None else list(itertools.islice(lines, n))

@@ -8,6 +8,7 @@ from dataclasses import replace
 from dataaudit.engines import Engine
 from dataaudit.errors import InputError
 from dataaudit.io import Source
+from dataaudit.io.hf_reader import is_hf_dataset_dict
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.splits.compare import compare_splits
@@ -17,12 +18,14 @@ REFERENCE = "train"
 
 
 def name_splits(data: object, splits: dict[str, object] | None) -> dict[str, object]:
-    """The splits by name, the reference first: a mapping as given, or `data` as `train` followed
-    by `splits`."""
+    """The splits by name, the reference first: a mapping as given (a `datasets.DatasetDict` with
+    its `train` split first), or `data` as `train` followed by `splits`."""
     if isinstance(data, dict):
         if splits:
             raise InputError("give the splits either as one mapping or as data plus splits=, not both")
         named = dict(data)
+        if REFERENCE in named and is_hf_dataset_dict(data):  # a DatasetDict's order is the saver's, not ours
+            named = {REFERENCE: named.pop(REFERENCE), **named}
         if not named:
             raise InputError("the mapping of splits is empty")
     else:

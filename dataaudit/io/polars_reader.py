@@ -1,0 +1,43 @@
+"""A Polars `DataFrame` or `LazyFrame`, handed over as Arrow: no pandas round trip.
+
+A DataFrame becomes Arrow with `to_arrow()`, which shares the frame's buffers. A LazyFrame is
+collected by Polars' streaming engine in batches (`collect_batches`), each handed on as Arrow,
+so the query's result is never held whole; every pass of an audit runs the query again.
+Polars' large and view strings become plain Arrow strings, the type every other reader gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+
+from dataaudit.io.source import Source
+
+
+def is_polars_frame(data: object) -> bool:
+    """A Polars DataFrame or LazyFrame, told apart without importing polars."""
+    return type(data).__module__.startswith("polars.") and type(data).__name__ in ("DataFrame", "LazyFrame")
+
+
+def open_polars(data: Any, *, chunk_rows: int) -> Source:
+    if type(data).__name__ == "LazyFrame":
+        def read() -> Iterator[pa.RecordBatch]:
+            for frame in data.collect_batches(chunk_size=chunk_rows):
+                yield from plain_strings(frame.to_arrow()).to_batches()
+
+        return Source("<polars.LazyFrame>", "polars", data.collect_schema().names(), read, repeatable=True)
+    table = plain_strings(data.to_arrow())
+    source = Source("<polars.DataFrame>", "polars", table.column_names,
+                    lambda: iter(table.to_batches(max_chunksize=chunk_rows)), repeatable=True)
+    source.info["rows"] = table.num_rows
+    return source
+
+
+def plain_strings(table: pa.Table) -> pa.Table:
+    """`table` with large and view strings cast to `string`: the profile reads one text type."""
+    wide = (pa.large_string(), pa.string_view())
+    if not any(field.type in wide for field in table.schema):
+        return table
+    return table.cast(pa.schema([pa.field(f.name, pa.string()) if f.type in wide else f for f in table.schema]))
