@@ -30,8 +30,8 @@ OWN_MEANING = {
     "diff": {"formats", "outputs"},       # the comparison's formats and files, not a report's
 }
 #: options that more than one command takes
-SHARED = {"target", "rules", "ignore_columns", "delimiter", "encoding", "jobs", "format_kind", "prompt_key",
-          "completion_key", "sample", "folds", "formats", "outputs", "summary", "quiet"}
+SHARED = {"target", "rules", "ignore_columns", "keep_columns", "delimiter", "encoding", "jobs", "format_kind",
+          "prompt_key", "completion_key", "sample", "folds", "formats", "outputs", "summary", "quiet"}
 
 
 def leaf_commands(group: click.Group = cli, path: str = "") -> dict[str, click.Command]:

@@ -52,8 +52,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
                  d.exact_examples)
     differing = [c for c in profile.ignored if c not in profile.keys]
     if not differing:
-        results.skip("duplicates.features", "no ignored columns outside the rows' identity: "
-                                            "the same as exact duplicates")
+        results.skip("duplicates.features", "no ignored columns: the same as exact duplicates" if not profile.ignored
+                     else "the ignored columns stay in the rows' identity: the same as exact duplicates")
         return
     beyond = d.feature_rows - d.exact_rows
     judged.judge("duplicates.features", rules.max_feature_duplicate_share, beyond, n,

@@ -49,8 +49,8 @@ ignore_columns_option = click.option(
 )
 keep_columns_option = click.option(
     "--keep-column", "keep_columns", multiple=True, metavar="COLUMN",
-    help="A column kept among the features however id-like it looks (row numbers, UUIDs, a name like `*_id`, "
-         "which are otherwise left out of duplicates and conflicts). Repeatable.",
+    help="A column kept among the features however much it looks like an id (row numbers, UUIDs, a name like "
+         "`*_id`, which are otherwise left out of duplicates and conflicts). Repeatable.",
 )
 
 reading_options = stacked(

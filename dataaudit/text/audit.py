@@ -59,9 +59,12 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in COMPRESSED]
     if read_once(data) and not suffixes:  # standard input or a pipe: known by its first byte, as a table is
         path = readable_path(data)
-        with open_binary(path) as handle:
-            if not handle.read(4096).lstrip().startswith(b"{"):
-                return None
+        try:
+            with open_binary(path) as handle:
+                if not handle.read(4096).lstrip().startswith(b"{"):
+                    return None
+        except InputError:  # unreadable (a broken compressed stream): the reader says so, naming the input
+            return None
     elif not path.is_file() or not suffixes or FORMATS.get(suffixes[-1]) != "jsonl":
         return None
     kind = detect_format(path, pair=pair)
