@@ -97,6 +97,11 @@ CAPABILITIES: dict[str, Capability] = {
     "time_column": Capability("--time-column", "it names the time column of one table, read period by period",
                               on([TABLE])),
     "period": Capability("--period", "it sets the periods of one table's time column", on([TABLE])),
+    "eval_sets": Capability("--eval-set", "it compares the texts with evaluation sets", on(EVERY_KIND)),
+    "eval_fields": Capability("--eval-field", "it names the text fields of the evaluation sets", on(EVERY_KIND),
+                              needs="eval_sets"),
+    "ngram": Capability("--ngram", "it sets the n-gram length texts are compared with evaluation sets by",
+                        on(EVERY_KIND)),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])

@@ -55,6 +55,9 @@ class AuditOptions:
     baseline_delta: float = DEFAULT_DELTA
     time_column: str | None = None
     period: str | None = None
+    eval_sets: tuple[str | Path, ...] | list[str | Path] = ()
+    eval_fields: tuple[str, ...] | list[str] = ()
+    ngram: int | None = None
 
     def given(self) -> list[str]:
         """The options the caller asked for, in signature order (`data` is the input, no option).

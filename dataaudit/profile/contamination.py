@@ -23,7 +23,8 @@ class EvalMatch:
 @dataclass(frozen=True)
 class EvalSetMatches:
     """One evaluation set against one training text: its items, and how many of them and of the
-    training examples were matched, each counted once under its strongest kind."""
+    training examples were matched, each counted once under its strongest kind; the examples
+    holding a copy (exact or n-gram) by the side the overlap lies on."""
 
     name: str
     kind: str

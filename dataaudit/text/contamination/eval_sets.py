@@ -47,10 +47,10 @@ class EvalItems:
     texts: list[str]
 
 
-def read_eval_set(data: Any, fields: tuple[str, ...] = ()) -> EvalItems:
+def read_eval_set(data: Any, fields: tuple[str, ...] = (), required: bool = True) -> EvalItems:
     """The items of the evaluation set `data` (a JSONL, JSON, CSV, TSV or Parquet path, or an
-    in-memory table), their text from `fields` or from the fields detected; an `InputError`
-    names a file that cannot be read or holds no text."""
+    in-memory table), their text from `fields` (each `required`, or those present) or from the
+    fields detected; an `InputError` names a file that cannot be read or holds no text."""
     name = str(data)
     if isinstance(data, (str, Path)):
         path = Path(data)
@@ -60,9 +60,9 @@ def read_eval_set(data: Any, fields: tuple[str, ...] = ()) -> EvalItems:
         if fmt in ("jsonl", "json"):
             numbered, unit = _json_records(path, fmt)
             kind = detect_format(path)
-            return _items(name, kind, unit, numbered, fields)
+            return _items(name, kind, unit, numbered, fields, required)
     records = _table_records(data)
-    return _items(name, TABLE, "row", list(enumerate(records)), fields)
+    return _items(name, TABLE, "row", list(enumerate(records)), fields, required)
 
 
 def _format(path: Path) -> str:
@@ -99,11 +99,12 @@ def _table_records(data: Any) -> list[dict[str, Any]]:
     return [row for batch in source.batches() for row in batch.to_pylist()]
 
 
-def _items(name: str, kind: str, unit: str, numbered: list[tuple[int, Any]], fields: tuple[str, ...]) -> EvalItems:
+def _items(name: str, kind: str, unit: str, numbered: list[tuple[int, Any]], fields: tuple[str, ...],
+           required: bool) -> EvalItems:
     records = [(n, r) for n, r in numbered if isinstance(r, dict)]
     chosen = fields or LAYOUT_FIELDS.get(kind) or text_like(r for _, r in records)
     present = [f for f in chosen if any(f in r for _, r in records)]
-    if fields and len(present) < len(fields):
+    if fields and required and len(present) < len(fields):
         missing = ", ".join(repr(f) for f in fields if f not in present)
         raise InputError(f"{name}: no field {missing} in the evaluation set")
     numbers, texts = [], []
@@ -140,4 +141,5 @@ def text_like(records: Iterator[dict[str, Any]]) -> tuple[str, ...]:
             if isinstance(value, str) and value.strip():
                 strings.setdefault(key, []).append(value)
     return tuple(key for key, values in strings.items()
-                 if len(values) >= MIN_STRING_SHARE * len(rows) and len(set(values)) >= MIN_DISTINCT_SHARE * len(values))
+                 if len(values) >= MIN_STRING_SHARE * len(rows)
+                 and len(set(values)) >= MIN_DISTINCT_SHARE * len(values))

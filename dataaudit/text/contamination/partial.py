@@ -125,7 +125,8 @@ class ContaminationPartial:
         for m in matches:
             strongest_item[m.item] = min(strongest_item.get(m.item, NEAR), m.kind, key=KINDS.index)
             strongest_example[m.example] = min(strongest_example.get(m.example, NEAR), m.kind, key=KINDS.index)
-            sides_of[m.example].add(m.side)
+            if m.kind != NEAR:  # a near copy is of the whole example
+                sides_of[m.example].add(m.side)
         by_side: dict[str, int] = defaultdict(int)
         for found in sides_of.values():
             by_side[BOTH if {PROMPT, ANSWER} <= found else min(found)] += 1
