@@ -89,7 +89,7 @@ def grams(w: Words, lengths: Iterable[int]) -> Grams:
     folded = np.zeros(n_words, dtype=np.uint64)
     out_hashes, out_text, out_position, out_length = [], [], [], []
     with np.errstate(over="ignore"):
-        for length in range(1, wanted[-1] + 1):
+        for length in range(1, min(wanted[-1], n_words) + 1):  # no gram is longer than all the words
             shifted = np.zeros(n_words, dtype=np.uint64)
             shifted[: n_words - length + 1] = w.hashes[length - 1:]
             folded = folded * _FOLD + shifted
@@ -99,4 +99,6 @@ def grams(w: Words, lengths: Iterable[int]) -> Grams:
                 out_text.append(text_of[at])
                 out_position.append(at - w.starts[text_of[at]])
                 out_length.append(np.full(len(at), length, dtype=np.int64))
+    if not out_hashes:
+        return grams(w, ())
     return Grams(*(np.concatenate(parts) for parts in (out_hashes, out_text, out_position, out_length)))
