@@ -1,9 +1,11 @@
 """The evaluation sets' index, built once before the pass and shared with every worker.
 
 It holds, per n-gram of every item, the gram's 64-bit hash, the item and the gram's position
-in it, sorted by hash (16 bytes a gram: 16 MB per million eval n-grams); per item, the xxh64 of
-its normalised text (exact copies) and its compact MinHash signature (near copies). An item
-shorter than the n-gram length is one gram: its whole word sequence.
+in it, sorted by hash (16 bytes a gram: 16 MB per million eval n-grams), and a bitmap of the
+hashes' top bits (2 bytes a gram) that turns away almost every training gram with one lookup
+before the binary search; per item, the xxh64 of its normalised text (exact copies) and its
+compact MinHash signature (near copies). An item shorter than the n-gram length is one gram:
+its whole word sequence.
 
 Sharing: `--jobs` workers get the index once each (with the accumulator factory they start
 with), Spark executors with the pickled task (which PySpark broadcasts when it is large). The
@@ -23,12 +25,14 @@ import numpy as np
 
 from dataaudit.errors import DataAuditError
 from dataaudit.text.contamination.eval_sets import EvalItems
-from dataaudit.text.contamination.ngrams import Words, grams, words
+from dataaudit.text.contamination.ngrams import Grams, Words, grams, words
 from dataaudit.text.minhash import BandedSignatures, signatures
 
 #: items hashed at a time while the index is built: bounds the word and gram arrays in flight
 _BATCH_ITEMS = 8192
 _HELD: weakref.WeakValueDictionary[str, EvalIndex] = weakref.WeakValueDictionary()
+#: bits of the prefilter per gram: about one training gram in 16 gets past it to the binary search
+_FILTER_BITS_PER_GRAM = 16
 
 
 @dataclass(frozen=True)
@@ -60,11 +64,13 @@ class EvalIndex:
     exact_keys: np.ndarray
     exact_item: np.ndarray
     near: BandedSignatures
+    gram_filter: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.uint8), repr=False)
     digest: str = ""
     received: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.digest:
+            self.gram_filter = _bitmap(self.gram_keys)
             h = hashlib.sha256()
             for part in (self.gram_keys, self.gram_item, self.exact_keys, self.near.sigs, self.item_number):
                 h.update(np.ascontiguousarray(part).tobytes())
@@ -79,7 +85,7 @@ class EvalIndex:
     @property
     def nbytes(self) -> int:
         arrays = (self.item_set, self.item_number, self.item_words, self.gram_keys, self.gram_item,
-                  self.gram_position, self.exact_keys, self.exact_item, self.near.sigs)
+                  self.gram_position, self.exact_keys, self.exact_item, self.near.sigs, self.gram_filter)
         return sum(a.nbytes for a in arrays) + sum(k.nbytes + r.nbytes for k, r in self.near.keys)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -92,6 +98,8 @@ class EvalIndex:
         """Every gram of the texts `w` found in the index: (text, position in the text, item,
         position in the item, gram length) per hit."""
         found = grams(w, (self.ngram, *self.short_lengths))
+        found = Grams(*(a[_may_hold(self.gram_filter, found.hashes)] for a in (found.hashes, found.text,
+                                                                               found.position, found.length)))
         lo = np.searchsorted(self.gram_keys, found.hashes, "left")
         hi = np.searchsorted(self.gram_keys, found.hashes, "right")
         hits = hi - lo
@@ -107,6 +115,22 @@ class EvalIndex:
         hits = np.searchsorted(self.exact_keys, keys, "right") - lo
         at = np.repeat(lo, hits) + np.arange(hits.sum()) - np.repeat(np.cumsum(hits) - hits, hits)
         return np.repeat(np.arange(len(keys)), hits), self.exact_item[at].astype(np.int64)
+
+
+def _bitmap(keys: np.ndarray) -> np.ndarray:
+    """A bit per value of the keys' top bits, set for every key's."""
+    bits = max(3, int(np.ceil(np.log2(max(len(keys), 1) * _FILTER_BITS_PER_GRAM))))
+    at = keys >> np.uint64(64 - bits)
+    out = np.zeros(1 << (bits - 3), dtype=np.uint8)
+    np.bitwise_or.at(out, (at >> np.uint64(3)).astype(np.int64), (1 << (at & np.uint64(7))).astype(np.uint8))
+    return out
+
+
+def _may_hold(bitmap: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Which `hashes` the bitmap does not rule out."""
+    bits = int(np.log2(len(bitmap))) + 3
+    at = hashes >> np.uint64(64 - bits)
+    return ((bitmap[(at >> np.uint64(3)).astype(np.int64)] >> (at & np.uint64(7)).astype(np.uint8)) & 1).astype(bool)
 
 
 def _arrived(state: dict[str, Any]) -> EvalIndex:
