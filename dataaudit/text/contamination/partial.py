@@ -19,7 +19,7 @@ copies), so the counts are exact whoever read which chunk.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -37,22 +37,13 @@ EXCERPT_WORDS = 16
 _ANSWER_ROLES = frozenset({"assistant", "chosen", "rejected"})
 
 
-@dataclass(frozen=True)
-class Match:
-    """One training example holding one evaluation item; `share` of the item's words covered."""
-
-    example: int
-    item: int
-    kind: str
-    side: str
-    share: float
-    excerpt: str
-
-
 @dataclass
 class ContaminationPartial:
+    """The matches found so far; while the pass runs, a match's `item` is its row in the index,
+    turned into the item's number in its evaluation set at extract."""
+
     index: EvalIndex
-    matches: list[Match] = field(default_factory=list)
+    matches: list[EvalMatch] = field(default_factory=list)
 
     def add(self, numbers: np.ndarray, lines: list[Line], layout: Layout | None) -> None:
         """Match the examples `lines` (numbered `numbers`) against the index."""
@@ -62,13 +53,13 @@ class ContaminationPartial:
         whole = [" ".join(t for t in pair if t) for pair in zip(w.normalized[0::2], w.normalized[1::2], strict=True)]
         examples = Words(w.hashes, prompt_words + w.per_text[1::2], whole)
         one_side = layout is None
-        found: dict[tuple[int, int], Match] = {}
+        found: dict[tuple[int, int], EvalMatch] = {}
         self._exact(numbers, examples, w, one_side, found)
         self._ngrams(numbers, examples, prompt_words, one_side, found)
         self.matches.extend(found[key] for key in sorted(found))
 
     def _exact(self, numbers: np.ndarray, examples: Words, w: Words, one_side: bool,
-               found: dict[tuple[int, int], Match]) -> None:
+               found: dict[tuple[int, int], EvalMatch]) -> None:
         n = len(examples.normalized)
         keys = text_keys([*examples.normalized, *w.normalized])
         at, items = self.index.exact_of(keys)
@@ -77,10 +68,10 @@ class ContaminationPartial:
             side = TEXT if one_side else BOTH if position < n else (PROMPT, ANSWER)[(position - n) % 2]
             key = (int(numbers[example]), item)
             if key not in found:  # the whole example's match comes first, then either side's
-                found[key] = Match(key[0], item, EXACT, side, 1.0, _excerpt(examples.normalized[example]))
+                found[key] = EvalMatch(key[0], item, EXACT, side, 1.0, _excerpt(examples.normalized[example]))
 
     def _ngrams(self, numbers: np.ndarray, examples: Words, prompt_words: np.ndarray, one_side: bool,
-                found: dict[tuple[int, int], Match]) -> None:
+                found: dict[tuple[int, int], EvalMatch]) -> None:
         text, position, item, item_position, length = self.index.grams_of(examples)
         spans: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
         for t, p, i, ip, n in zip(text.tolist(), position.tolist(), item.tolist(), item_position.tolist(),
@@ -98,7 +89,7 @@ class ContaminationPartial:
             boundary = int(prompt_words[example])
             side = TEXT if one_side else PROMPT if end <= boundary else ANSWER if start >= boundary else BOTH
             excerpt = _excerpt(" ".join(examples.normalized[example].split(" ")[start:end]))
-            found[key] = Match(key[0], item, NGRAM, side, round(share, 4), excerpt)
+            found[key] = EvalMatch(key[0], item, NGRAM, side, round(share, 4), excerpt)
 
     def merged(self, other: ContaminationPartial) -> ContaminationPartial:
         return ContaminationPartial(self.index, self.matches + other.matches)
@@ -108,16 +99,17 @@ class ContaminationPartial:
         (`numbers`, their MinHash signatures `sigs`) that are no copy already."""
         copied = {(m.example, m.item) for m in self.matches}
         rows, items = self.index.near.pairs(sigs)
-        near = [Match(int(numbers[r]), int(i), NEAR, BOTH, round(float((sigs[r] == self.index.near.sigs[i]).mean()), 4),
-                      "") for r, i in zip(rows.tolist(), items.tolist(), strict=True)
-                if (int(numbers[r]), int(i)) not in copied]
+        similarity = (sigs[rows] == self.index.near.sigs[items]).mean(axis=1) if len(rows) else np.zeros(0)
+        near = [EvalMatch(int(numbers[r]), i, NEAR, BOTH, round(float(sim), 4), "")
+                for r, i, sim in zip(rows.tolist(), items.tolist(), similarity.tolist(), strict=True)
+                if (int(numbers[r]), i) not in copied]
         every = sorted(self.matches + near, key=lambda m: (m.example, m.item))
         return ContaminationProfile(
             ngram=self.index.ngram, min_share=self.index.min_share, near_threshold=self.index.near.threshold,
             sets=[self._set(s, [m for m in every if self.index.item_set[m.item] == s], examples)
                   for s in range(len(self.index.sets))])
 
-    def _set(self, s: int, matches: list[Match], k: int) -> EvalSetMatches:
+    def _set(self, s: int, matches: list[EvalMatch], k: int) -> EvalSetMatches:
         info = self.index.sets[s]
         strongest_item: dict[int, str] = {}
         strongest_example: dict[int, str] = {}
@@ -135,8 +127,7 @@ class ContaminationPartial:
             items_matched=len(strongest_item), items_by_kind=_by_kind(strongest_item.values()),
             examples_matched=len(strongest_example), examples_by_kind=_by_kind(strongest_example.values()),
             examples_by_side=dict(sorted(by_side.items())),
-            examples=[EvalMatch(m.example, int(self.index.item_number[m.item]), m.kind, m.side, m.share, m.excerpt)
-                      for m in matches[:k]],
+            examples=[replace(m, item=int(self.index.item_number[m.item])) for m in matches[:k]],
         )
 
 
