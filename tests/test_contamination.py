@@ -256,3 +256,25 @@ def read_layout() -> Any:
     from dataaudit.text.audit import layout_of
 
     return layout_of("chat", Rules())
+
+
+def test_a_shorter_ngram_finds_half_of_a_short_item(tmp_path: Path) -> None:
+    """Half of an item of 14 to 25 words holds no 13-gram; with --ngram 6 it does."""
+    items = [json.loads(line) for line in EVAL.read_text("utf-8").splitlines()]
+    i = next(i for i, r in enumerate(items) if 14 <= _words(f"{r['question']} {r['best_answer']}") <= 25)
+    half = _half(f"{items[i]['question']} {items[i]['best_answer']}")
+    train = tmp_path / "train.jsonl"
+    train.write_text(CORPUS.read_text("utf-8") + _chat(f"Quick one: {half}", "No idea.") + "\n", encoding="utf-8")
+    planted_line = len(CORPUS.read_text("utf-8").splitlines()) + 1
+    default = audit_json("invoke", [train, "--eval-set", EVAL, *FIELDS], 1, tmp_path)
+    shorter = audit_json("invoke", [train, "--eval-set", EVAL, *FIELDS, "--ngram", "6"], 1, tmp_path)
+    assert planted_line not in _matches(default)
+    assert _matches(shorter)[planted_line] == [i + 1, "ngram", "prompt"]
+    assert shorter["dataset"]["contamination"][0]["ngram"] == 6
+
+
+def test_eval_fields_without_an_evaluation_set_are_refused() -> None:
+    _, err = invoke(["audit", CORPUS, "--eval-field", "question"], 2)
+    assert err.strip().splitlines() == [
+        f"dataaudit: error: {CORPUS}: --eval-field (eval_fields) needs --eval-set (eval_sets) on a chat JSONL file: "
+        "it names the text fields of the evaluation sets"]
