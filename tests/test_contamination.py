@@ -278,3 +278,37 @@ def test_eval_fields_without_an_evaluation_set_are_refused() -> None:
     assert err.strip().splitlines() == [
         f"dataaudit: error: {CORPUS}: --eval-field (eval_fields) needs --eval-set (eval_sets) on a chat JSONL file: "
         "it names the text fields of the evaluation sets"]
+
+
+def test_preference_and_instruction_files_are_matched_by_side(tmp_path: Path) -> None:
+    """A preference pair's answers are its answer side (both of them: a chosen answer equal to
+    the item is an n-gram copy of all its words); an instruction file's output is."""
+    item = json.loads(EVAL.read_text("utf-8").splitlines()[2])
+    copied = f"{item['question']} {item['best_answer']}"
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text((DATA / "hhh_pairs_40.jsonl").read_text("utf-8") + json.dumps(
+        {"prompt": "Tell me a fact.", "chosen": copied, "rejected": "I would rather not."}) + "\n", encoding="utf-8")
+    instructions = tmp_path / "alpaca.jsonl"
+    instructions.write_text((DATA / "alpaca.jsonl").read_text("utf-8") + json.dumps(
+        {"instruction": "Answer the question.", "input": "", "output": copied}) + "\n", encoding="utf-8")
+    for path, kind in ((pairs, "ngram"), (instructions, "exact")):
+        report = dataaudit.audit(path, eval_sets=[EVAL], eval_fields=["question", "best_answer"])
+        last = len(path.read_text("utf-8").splitlines())
+        finding = next(f for f in report.findings if f.check == "contamination.eval_overlap")
+        assert finding.details["matches"] == [[last, 3, kind, "answer", 1.0, finding.details["matches"][0][5]]]
+
+
+def test_json_array_parquet_and_csv_evaluation_sets_number_their_items(tmp_path: Path) -> None:
+    import pandas as pd
+
+    records = [json.loads(line) for line in (DATA / "truthfulqa_head.jsonl").read_text("utf-8").splitlines()]
+    (tmp_path / "eval.json").write_text(json.dumps(records), encoding="utf-8")
+    frame = pd.DataFrame([{"question": r["question"], "category": r["category"]} for r in records])
+    frame.to_parquet(tmp_path / "eval.parquet")
+    frame.to_csv(tmp_path / "eval.csv", index=False)
+    as_array = read_eval_set(tmp_path / "eval.json")
+    assert (as_array.unit, as_array.numbers[:3], as_array.fields) == ("item", [0, 1, 2], ("question", "best_answer"))
+    for name in ("eval.parquet", "eval.csv"):
+        table = read_eval_set(tmp_path / name)
+        assert (table.unit, table.numbers[:3], table.fields) == ("row", [0, 1, 2], ("question",)), name
+        assert table.texts[0] == records[0]["question"]
