@@ -23,6 +23,7 @@ from dataaudit.planning import (
     Plan,
     plan_audit,
     require_columns,
+    with_eval_index,
     with_free_text,
     with_roles,
     with_time_column,
@@ -83,6 +84,9 @@ def audit(
     time_column: str | None = None,
     period: str | None = None,
     storage_options: dict[str, Any] | None = None,
+    eval_sets: tuple[str | Path, ...] | list[str | Path] = (),
+    eval_fields: tuple[str, ...] | list[str] = (),
+    ngram: int | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a folder of Parquet files, an `s3://` URI, a
     pandas or Polars DataFrame, a Polars LazyFrame, a pyarrow Table or a `datasets.Dataset`; a
@@ -136,6 +140,11 @@ def audit(
 
     `storage_options` are the keyword arguments of the fsspec filesystem an object-store URI is
     read through, e.g. `{"endpoint_url": "http://localhost:9000"}` (see docs/inputs.md).
+    `eval_sets` (JSONL, JSON, CSV or Parquet files) are what the texts must not contain: each
+    example of a fine-tuning file or text column is matched against their items by `ngram`-word
+    n-grams (default: the rule pack's, 13), exact and near copies; `eval_fields` name the items'
+    text fields (else detected). With splits, the other splits' text columns are evaluation
+    sets too (see docs/contamination.md).
     """
     plan = plan_audit(AuditOptions(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
@@ -146,11 +155,12 @@ def audit(
         max_length=max_length, label_noise=label_noise, sample=sample, folds=folds, baseline=baseline,
         baseline_delta=baseline_delta, time_column=time_column, period=period, storage_options=storage_options,
         format_profile=format_profile, epochs=epochs, price_per_million=price_per_million,
+        eval_sets=eval_sets, eval_fields=eval_fields, ngram=ngram,
     ))
     gate = baseline_gate(baseline, baseline_delta)  # read first: a bad baseline costs no pass
     runner = get_engine(engine, data, jobs=jobs)
     if plan.kind == TEXT_FILE:
-        return gate(audit_fine_tuning_file(plan, runner))
+        return gate(audit_fine_tuning_file(with_eval_index(plan), runner))
     sources = open_sources(plan, runner)
     require_columns(plan, sources)
     reference = next(iter(sources.values()))
@@ -161,7 +171,7 @@ def audit(
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: the digest overlaps the read
         digest = hasher.submit(file_sha256, Path(path)) if on_disk else None
         # judged on the first rows, which the pass then reads
-        plan = with_time_column(with_free_text(with_roles(plan, reference), reference), reference)
+        plan = with_eval_index(with_time_column(with_free_text(with_roles(plan, reference), reference), reference))
         profile, cards, tables = profile_tables(plan, runner, {**sources, next(iter(sources)): watched})
         sha256 = None if digest is None else digest.result()
     profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
@@ -181,7 +191,8 @@ def audit_fine_tuning_file(plan: Plan, runner: Engine) -> Report:
     chunk_lines = options.chunk_rows if "chunk_rows" in options.given() else None
     assert plan.layout is not None
     return audit_text_file(options.data, plan.layout, plan.loaded, strict=options.strict, tokenizer=options.tokenizer,
-                           chunk_lines=chunk_lines, engine=runner, max_length=options.max_length)
+                           chunk_lines=chunk_lines, engine=runner, max_length=options.max_length,
+                           eval_index=plan.eval_index)
 
 
 def open_sources(plan: Plan, runner: Engine) -> dict[str, Source]:

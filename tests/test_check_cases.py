@@ -4,7 +4,7 @@ A case file holds the cases of one check family. A case is a CSV (`csv:`) or a f
 JSONL file (`jsonl:`), optional other splits (`splits: {test: "csv text"}`), and the audit's
 options: `target`, `rules`, `ignore`, `keep`, `text_columns`, `group_column`, `bad_rows`,
 `label_noise`, `time_column`, `period`, `format_profile`, `epochs`, `price_per_million`,
-`max_length`, and `tokenizer`: a chat template style of
+`max_length`, `eval_sets` (JSONL texts, each written to a file of its own), and `tokenizer`: a chat template style of
 `dataaudit.datasets.tokenizer_folder.TEMPLATES`, whose folder is made with a BPE trained on the
 case's file. `repeat: N` copies the body N times, each `{n}` becoming a running number,
 and `append:` adds lines after the copies; a split given as a mapping takes the same keys.
@@ -74,9 +74,17 @@ def _statuses(case: dict, folder: Path) -> dict[str, str]:
         label_noise=case.get("label_noise", False), time_column=case.get("time_column"), period=case.get("period"),
         tokenizer=tokenizer, max_length=case.get("max_length"),
         format_profile=case.get("format_profile"), epochs=case.get("epochs"),
-        price_per_million=case.get("price_per_million"),
+        price_per_million=case.get("price_per_million"), eval_sets=_eval_sets(case, folder),
     )
     return {c.check: c.status for c in report.checks}
+
+
+def _eval_sets(case: dict, folder: Path) -> list[Path]:
+    paths = []
+    for i, text in enumerate(case.get("eval_sets", ())):
+        paths.append(folder / f"eval{i}.jsonl")
+        paths[-1].write_text(text, encoding="utf-8")
+    return paths
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['family']}: {c['name']}" for c in CASES])

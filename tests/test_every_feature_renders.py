@@ -37,13 +37,19 @@ def _text_columns(tmp: Path) -> Report:
     return dataaudit.audit(DATA / "text" / "reviews.csv", target="sentiment", text_columns=["review"])
 
 
+def _contaminated(tmp: Path) -> Report:
+    return dataaudit.audit(DATA / "text" / "truthfulqa_head.jsonl", format_kind="prompt-completion",
+                           prompt_key="question", completion_key="best_answer",
+                           eval_sets=[DATA / "text" / "truthfulqa_bigbench.jsonl"], eval_fields=["question"])
+
+
 def _cleaned(tmp: Path) -> Report:
     return dataaudit.clean(DATA / "penguins.csv", target="species").report
 
 
 REPORTS: dict[str, Callable[[Path], Report]] = {
     "chat": _chat, "splits": _splits, "label_noise": _label_noise, "text_columns": _text_columns,
-    "cleaned": _cleaned,
+    "contamination": _contaminated, "cleaned": _cleaned,
 }
 
 

@@ -14,6 +14,7 @@ from dataaudit.checks import (
     balance,
     chat_template,
     columns,
+    contamination,
     duplicates,
     label_noise,
     labels,
@@ -55,6 +56,7 @@ FAMILIES: dict[str, ModuleType] = {
     "chat_template": chat_template,
     "format": formats_family,
     "preference": preference_family,
+    "contamination": contamination,
     "label_noise": label_noise,
 }
 

@@ -15,6 +15,7 @@ from dataaudit.cli.options import (
     bad_rows_option,
     delta_option,
     engine_options,
+    eval_set_options,
     finetune_options,
     ignore_columns_option,
     jobs_option,
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
               help="The sequence length a fine-tuning file trains at (default: the rule pack's "
                    "checks.text.max_tokens).")
 @finetune_options
+@eval_set_options
 @click.option("--label-noise", is_flag=True,
               help="Add the model-based label checks: likely mislabelled rows, noise per class, a baseline.")
 @label_model_options
@@ -101,6 +103,7 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit HumanEval.jsonl --prompt-key prompt --completion-key canonical_solution
       dataaudit audit chats.jsonl --format-profile openai-chat --epochs 3 --price-per-million 8
       dataaudit audit reviews.csv -t sentiment --text-column review
+      dataaudit audit train.jsonl --eval-set humaneval.jsonl --eval-set gsm8k_test.jsonl
       dataaudit audit train.csv -t label --label-noise --sample 200000 --folds 5 --jobs -1
     """
     if len(data) > 1 and options["baseline"] is not None:
@@ -131,7 +134,7 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
 
     read = audit_options
     inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["tokenizer"],
-              read["baseline"])
+              read["baseline"], *read["eval_sets"])
     destinations = checked_destinations(formats, outputs, inputs, summary)
     report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
     code = deliver(report, destinations, summary)

@@ -9,6 +9,7 @@ fine-tuning layouts). Only light modules are imported: `--help` stays fast.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -148,4 +149,17 @@ label_model_options = stacked(
                  help="Rows sampled for the label model (stratified, seeded).  [default: the rule pack's, 100000]"),
     click.option("--folds", type=click.IntRange(2, 50), metavar="K",
                  help="Cross-validation folds of the label model.  [default: the rule pack's, 5]"),
+)
+
+eval_set_options = stacked(
+    click.option("--eval-set", "eval_sets", multiple=True, type=click.Path(path_type=Path), metavar="PATH",
+                 help="An evaluation set (JSONL, JSON, CSV or Parquet) the training texts must not contain: exact, "
+                      "n-gram and near copies of its items are found. Repeatable."),
+    click.option("--eval-field", "eval_fields", multiple=True, metavar="NAME",
+                 help="A field of the evaluation sets holding an item's text. Repeatable.  [default: detected: a "
+                      "chat file's messages, prompt and completion, instruction, input and output, else the "
+                      "text-like columns]"),
+    click.option("--ngram", type=click.IntRange(min=1), metavar="N",
+                 help="Words per n-gram shared with an evaluation item.  [default: the rule pack's "
+                      "checks.contamination.ngram, 13]"),
 )

@@ -100,6 +100,11 @@ CAPABILITIES: dict[str, Capability] = {
     "storage_options": Capability("--storage-option", "it configures the filesystem an s3:// (fsspec) URI of a "
                                                       "table is read through", on(TABLES, [LOCAL]),
                                   "Spark reads object stores through its own Hadoop configuration"),
+    "eval_sets": Capability("--eval-set", "it compares the texts with evaluation sets", on(EVERY_KIND)),
+    "eval_fields": Capability("--eval-field", "it names the text fields of the evaluation sets", on(EVERY_KIND),
+                              needs="eval_sets"),
+    "ngram": Capability("--ngram", "it sets the n-gram length texts are compared with evaluation sets by",
+                        on(EVERY_KIND)),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])

@@ -56,6 +56,9 @@ class AuditOptions:
     time_column: str | None = None
     period: str | None = None
     storage_options: Mapping[str, Any] | None = None
+    eval_sets: tuple[str | Path, ...] | list[str | Path] = ()
+    eval_fields: tuple[str, ...] | list[str] = ()
+    ngram: int | None = None
 
     def given(self) -> list[str]:
         """The options the caller asked for, in signature order (`data` is the input, no option).

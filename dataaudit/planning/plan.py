@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from dataaudit.checks.label_noise import Rules as ModelRules
     from dataaudit.io import Source
     from dataaudit.rules.model import RulePack
+    from dataaudit.text.contamination.index import EvalIndex
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class Plan:
     tables by split name, the reference first (none for a text file); `ignored` the columns that
     are no features, each with the reason the report gives; `spec` what the pass computes;
     `auto_text` the free-text columns audited as text without being named (`with_free_text`);
-    `roles` the columns found to be no features, ids and times (`with_roles`)."""
+    `roles` the columns found to be no features, ids and times (`with_roles`); `eval_index` the
+    evaluation sets the texts are matched against (`with_eval_index`)."""
 
     options: AuditOptions
     loaded: LoadedRules
@@ -51,6 +53,7 @@ class Plan:
     model_rules: ModelRules | None = None
     auto_text: tuple[str, ...] = ()
     roles: dict[str, Found] = field(default_factory=dict)
+    eval_index: EvalIndex | None = None
 
     @property
     def pack(self) -> RulePack:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dataaudit.profile.contamination import ContaminationProfile
 from dataaudit.profile.finetune import PairProfile, ProfileRules
 from dataaudit.profile.text_lengths import LengthSummary
 
@@ -79,6 +80,7 @@ class TextProfile:
     tokens_total: int = 0
     format_rules: ProfileRules | None = None
     pairs: PairProfile | None = None
+    contamination: ContaminationProfile | None = None
 
 
 @dataclass(frozen=True)

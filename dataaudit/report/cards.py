@@ -207,6 +207,44 @@ class CopyCounts:
 
 @with_config(STRICT)
 @dataclass(frozen=True)
+class MatchKinds:
+    """Counted once each, under the strongest way it was matched."""
+
+    exact: int
+    """Equal after lower-casing and dropping punctuation."""
+    ngram: int
+    """Shared n-grams cover at least the rule pack's share of the item's words."""
+    near: int
+    """Estimated Jaccard similarity of word 3-grams at or above the threshold, and no copy."""
+
+
+@with_config(STRICT)
+@dataclass(frozen=True)
+class ContaminationCard:
+    """One evaluation set against one training text (a fine-tuning file, or a text column)."""
+
+    text: str
+    """The training file or text column."""
+    eval_set: str
+    """The evaluation set's path (a split's, for a split compared as one)."""
+    kind: str
+    """Its layout: chat, prompt-completion, instruction, preference or table."""
+    fields: list[str]
+    """The fields an item's text was read from."""
+    items: int
+    """Items with text."""
+    ngram: int
+    items_matched: int
+    items_by_kind: MatchKinds
+    examples_matched: int
+    """Training examples (lines or rows) holding an item."""
+    examples_by_kind: MatchKinds
+    copies_by_side: dict[str, int]
+    """Examples holding a copy, by where the overlap lies: prompt, answer, both, or text (a column)."""
+
+
+@with_config(STRICT)
+@dataclass(frozen=True)
 class TableCard:
     """What was audited, column by column: the card of the dataset and of each of its splits."""
 
@@ -267,3 +305,5 @@ class DatasetCard(TableCard):
     roles: dict[str, int] | None = field(default=None, metadata=OMIT)
     """Messages per role."""
     copies: CopyCounts | None = field(default=None, metadata=OMIT)
+    contamination: list[ContaminationCard] | None = field(default=None, metadata=OMIT)
+    """Evaluation sets compared with the texts (--eval-set, or the other splits); only then."""

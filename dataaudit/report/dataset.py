@@ -13,6 +13,7 @@ from dataaudit.report.cards import (
     NumericCard,
     SplitCard,
 )
+from dataaudit.report.contamination import contamination_cards
 
 
 def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None,
@@ -34,6 +35,7 @@ def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None
         free_text_columns=free_text_columns(profile),
         splits=splits,
         auto_text_columns=list(auto_text) or None,
+        contamination=contamination_cards(profile.text),
     )
 
 

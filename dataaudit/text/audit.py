@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from dataaudit.engines import Engine
     from dataaudit.profile.text import TextProfile
     from dataaudit.rules.load import LoadedRules
+    from dataaudit.text.contamination.index import EvalIndex
 
 
 def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str | None:
@@ -171,10 +172,11 @@ def _profile_layout(kind: str, rules: Rules, profile: FormatProfile) -> Layout:
 
 def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str | Path | None = None,
                       chunk_lines: int | None = None, examples: int = 20, engine: Engine | None = None,
-                      profile: FormatProfile | None = None) -> TextProfile:
+                      profile: FormatProfile | None = None, eval_index: EvalIndex | None = None) -> TextProfile:
     """One pass over a fine-tuning JSONL file in bounded memory, run by `engine` (default: the
     local one, in this process); `examples` caps the example lines kept per finding (raise it to
-    get every near copy); `profile` is the format profile its lines are judged against. A JSON
+    get every near copy); `profile` is the format profile its lines are judged against;
+    `eval_index`, the evaluation sets its examples are matched against. A JSON
     file holding one array is parsed whole in this process, its items then checked in chunks on
     the local engine (its `--jobs` workers; Spark reads only what it opens itself, line by line)
     and numbered by their index."""
@@ -184,8 +186,8 @@ def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str 
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     array = is_json_array(path)
-    spec = text_spec(str(path), kind, rules, token_counter(tokenizer), unit="item" if array else "line",
-                     examples=examples, profile=profile)
+    spec = replace(text_spec(str(path), kind, rules, token_counter(tokenizer), unit="item" if array else "line",
+                             examples=examples, profile=profile), eval_index=eval_index)
     runner = engine if engine is not None else get_engine("local")
     if array:
         runner = runner if runner.name == "local" else get_engine("local")
@@ -201,10 +203,13 @@ def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str 
 
 
 def text_column_accumulators(columns: Iterable[str], target: str | None, rules: Rules,
-                             tokenizer: str | Path | None = None) -> tuple[Callable[[], ColumnTexts], ...]:
+                             tokenizer: str | Path | None = None,
+                             eval_index: EvalIndex | None = None) -> tuple[Callable[[], ColumnTexts], ...]:
     """What makes the accumulators of a table's text columns (and the target, when labelled),
-    carried by the table's `ProfileSpec` so that one pass profiles the table and its texts."""
+    carried by the table's `ProfileSpec` so that one pass profiles the table and its texts;
+    `eval_index`, the evaluation sets their texts are matched against."""
     counter = token_counter(tokenizer)
-    return tuple(functools.partial(ColumnTexts.create, text_spec(c, "column", rules, counter, unit="row",
-                                                                 labelled=target is not None), target)
+    return tuple(functools.partial(ColumnTexts.create, replace(text_spec(c, "column", rules, counter, unit="row",
+                                                                         labelled=target is not None),
+                                                               eval_index=eval_index), target)
                  for c in columns)

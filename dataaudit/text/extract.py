@@ -65,6 +65,8 @@ def extract(partial: TextPartial) -> TextProfile:
         tokens_total=partial.lengths["text_tokens"].total,
         format_rules=_profile_rules(partial),
         pairs=partial.pairs.extract(k),
+        contamination=None if partial.contamination is None
+        else partial.contamination.extract(b.numbers, b.signatures, k),
     )
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 SHINGLE_WORDS = 3
 SEED = 1
-_WORD_GAP = r"[^\p{L}\p{N}\p{M}_]+"
+WORD_GAP = r"[^\p{L}\p{N}\p{M}_]+"
 _MAX32 = np.uint64((1 << 32) - 1)
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _BATCH_SHINGLES = 8192
@@ -56,7 +56,7 @@ def shingle_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    split = pc.split_pattern_regex(pc.utf8_lower(pa.array(texts, pa.large_string())), _WORD_GAP)
+    split = pc.split_pattern_regex(pc.utf8_lower(pa.array(texts, pa.large_string())), WORD_GAP)
     flat = pc.list_flatten(split)
     present = pc.not_equal(pc.utf8_length(flat), 0)
     owner = pc.filter(pc.list_parent_indices(split), present).to_numpy()
@@ -142,9 +142,7 @@ def near_duplicates(sigs: np.ndarray, threshold: float, skip: np.ndarray | None 
     n_bands, rows = bands(threshold, num_perm)
     edges = []
     for band in range(n_bands if len(candidates) > 1 else 0):
-        key = np.zeros(len(candidates), dtype=np.uint64)
-        for column in range(band * rows, (band + 1) * rows):
-            key = key * _MIX[0] ^ sigs[candidates, column].astype(np.uint64)
+        key = band_key(sigs[candidates], band, rows)
         order = np.argsort(key, kind="stable")
         sorted_key = key[order]
         run_start = np.concatenate(([True], sorted_key[1:] != sorted_key[:-1]))
@@ -163,6 +161,47 @@ def near_duplicates(sigs: np.ndarray, threshold: float, skip: np.ndarray | None 
     roots = np.array([_root(parent, k) for k in nodes.tolist()], dtype=np.int64)
     copy = roots != nodes
     return NearDuplicates(nodes[copy], roots[copy], len(np.unique(roots[copy])))
+
+
+def band_key(sigs: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """One 64-bit key per signature for the `rows` values of band `band`: equal keys, a candidate pair."""
+    key = np.zeros(len(sigs), dtype=np.uint64)
+    for column in range(band * rows, (band + 1) * rows):
+        key = key * _MIX[0] ^ sigs[:, column].astype(np.uint64)
+    return key
+
+
+class BandedSignatures:
+    """Reference signatures with their LSH band keys sorted once, to find which of them other
+    texts are near copies of (an evaluation set's items, queried chunk after chunk of training
+    texts): the same bands and similarity check as `near_duplicates`, across two sets."""
+
+    def __init__(self, sigs: np.ndarray, threshold: float) -> None:
+        self.sigs = sigs
+        self.threshold = threshold
+        self.n_bands, self.rows = bands(threshold, sigs.shape[1])
+        usable = np.flatnonzero(~(sigs == np.uint16(0xFFFF)).all(axis=1))
+        self.keys = []
+        for band in range(self.n_bands):
+            key = band_key(sigs[usable], band, self.rows)
+            order = np.argsort(key, kind="stable")
+            self.keys.append((key[order], usable[order]))
+
+    def pairs(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(query row, reference row) of every pair whose estimated similarity reaches the threshold."""
+        found: list[np.ndarray] = []
+        wordless = (queries == np.uint16(0xFFFF)).all(axis=1)
+        for band, (sorted_key, rows_of) in enumerate(self.keys):
+            key = band_key(queries, band, self.rows)
+            lo, hi = np.searchsorted(sorted_key, key, "left"), np.searchsorted(sorted_key, key, "right")
+            hits = (hi - lo) * ~wordless
+            query = np.repeat(np.arange(len(queries)), hits)
+            at = np.repeat(lo, hits) + np.arange(hits.sum()) - np.repeat(np.cumsum(hits) - hits, hits)
+            found.append(np.stack([query, rows_of[at]], axis=1))
+        candidates = np.unique(np.concatenate(found), axis=0) if found else np.zeros((0, 2), dtype=np.int64)
+        i, j = candidates[:, 0], candidates[:, 1]
+        similar = (queries[i] == self.sigs[j]).mean(axis=1) >= self.threshold if len(i) else np.zeros(0, dtype=bool)
+        return i[similar], j[similar]
 
 
 def _root(parent: np.ndarray, k: int) -> int:

@@ -19,6 +19,8 @@ import numpy as np
 from dataaudit.profile.sketches import first_rows
 from dataaudit.profile.text_lengths import LengthHistogram
 from dataaudit.text.conformance import Broken, RuleBreaks
+from dataaudit.text.contamination.index import EvalIndex
+from dataaudit.text.contamination.partial import ContaminationPartial
 from dataaudit.text.formats import CHAT
 from dataaudit.text.hashing import canonical, hashed
 from dataaudit.text.markup import markup_kinds
@@ -54,6 +56,8 @@ class TextSpec:
     counter: TokenCounter = field(default=ESTIMATE, compare=False)
     #: the provider's or trainer's rules each line is judged against (`--format-profile`)
     profile: FormatProfile | None = None
+    #: the evaluation sets each example is matched against (`--eval-set`)
+    eval_index: EvalIndex | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -89,8 +93,11 @@ class TextPartial:
     template: TemplateTally | None = None
     rules: RuleBreaks = field(default_factory=RuleBreaks)
     pairs: PairPartial = field(default_factory=PairPartial)
+    contamination: ContaminationPartial | None = None
 
     def __post_init__(self) -> None:
+        if self.contamination is None and self.spec.eval_index is not None:
+            self.contamination = ContaminationPartial(self.spec.eval_index)
         counter = self.spec.counter
         if (self.template is None and isinstance(counter, TemplateCounter) and counter.template is not None
                 and self.spec.kind == CHAT):
@@ -161,6 +168,8 @@ class TextPartial:
                     self.rules.add(number, [("example_tokens", f"{tokens:,} tokens")], k)
         texts = ["\n".join(contents[s:s + n]) for s, n in zip(starts.tolist(), per_text, strict=True)]
         self._markup(texts, kept_numbers)
+        if self.contamination is not None:
+            self.contamination.add(kept_numbers, [lines[i] for i in kept], self.spec.layout)
         # a system prompt shared by every example would make all of them look alike: near
         # duplicates compare what the examples say, not the instructions they all carry
         said = ["\n".join(text for role, text in lines[i].segments or () if role != "system") for i in kept]
@@ -230,6 +239,8 @@ class TextPartial:
             template=None if self.template is None or other.template is None else self.template.merged(other.template),
             rules=self.rules.merged(other.rules, k),
             pairs=self.pairs.merged(other.pairs, k),
+            contamination=None if self.contamination is None or other.contamination is None
+            else self.contamination.merged(other.contamination),
         )
 
 

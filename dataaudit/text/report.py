@@ -21,20 +21,23 @@ from dataaudit.text.tables import text_tables
 
 if TYPE_CHECKING:
     from dataaudit.engines import Engine
+    from dataaudit.text.contamination.index import EvalIndex
 
 
 def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict: bool = False,
                     tokenizer: str | Path | None = None, chunk_lines: int | None = None,
-                    engine: Engine | None = None, max_length: int | None = None) -> Report:
+                    engine: Engine | None = None, max_length: int | None = None,
+                    eval_index: EvalIndex | None = None) -> Report:
     """The audit of a fine-tuning file: the one entry the audit calls for a `kind` JSONL file,
     its pass run by `engine` (default: the local engine, in this process); `max_length`
-    replaces the rule pack's token limit."""
+    replaces the rule pack's token limit; `eval_index` holds the evaluation sets to match."""
     name, path = display_name(path), readable_path(path)  # standard input is read from its copy
     rules = loaded.rules.checks.text
     if max_length is not None:
         rules = rules.model_copy(update={"max_tokens": max_length})
     profile = format_profile(loaded.rules.checks.format)
-    text = profile_text_file(path, kind, rules, tokenizer, chunk_lines, engine=engine, profile=profile)
+    text = profile_text_file(path, kind, rules, tokenizer, chunk_lines, engine=engine, profile=profile,
+                             eval_index=eval_index)
     array = text.unit == "item"
     source = {"path": name, "format": "json" if array else "jsonl", "kind": kind, "bytes": path.stat().st_size,
               "engine": "local" if engine is None or array else engine.name, "sha256": file_sha256(path)}

@@ -1,0 +1,112 @@
+"""Evaluation data in the training texts (`--eval-set`): items of a benchmark or a test split
+copied into the examples a model trains on, which makes its score on them a memory test.
+
+Each training example (a line of a fine-tuning file, a cell of a text column) is compared with
+every item of every evaluation set. A copy is `exact` (the normalised texts are equal: lower
+case, punctuation and spacing dropped) or `ngram` (word n-grams of `ngram` words, 13 by default,
+shared with the item cover at least `min_item_share` of its words; an item shorter than `ngram`
+words must appear whole); a `near` copy is one whose estimated Jaccard similarity of word
+3-grams (the MinHash the text audit keeps) reaches `near_duplicate_threshold` without being a
+copy. Each is counted once, under its strongest kind, per evaluation set: the items found, and
+the training examples holding them, by kind and by side (prompt, answer or both; text for a
+column).
+
+Levels: by default any copied item fails the gate (`max_copied_share` fail 0). Unlike a
+duplicate, which weighs an example twice, one copied item is a wrong benchmark number on that
+item, and a 13-word overlap covering half an item is not chance: there is no harmless amount.
+Near copies only warn (`max_near_share` warn 0): an estimate over shingles, they include
+reworded items that a person should look at before calling the benchmark spoiled.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from dataaudit.checks.base import Results, pct
+from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
+from dataaudit.levels import MaxLevels, Section
+from dataaudit.wording import plural, verb
+
+if TYPE_CHECKING:
+    from dataaudit.profile.contamination import EvalSetMatches
+    from dataaudit.profile.model import Profile
+    from dataaudit.profile.text import TextProfile
+
+CHECKS = (
+    Check("contamination.eval_overlap", "No item of an evaluation set (--eval-set) is copied into the training texts, "
+                                        "whole, in part or nearly.", "contamination",
+          ("max_copied_share", "max_near_share", "ngram", "min_item_share", "near_duplicate_threshold"),
+          NoEquivalent("GX validates one table's columns; it does not compare them with another dataset's texts"),
+          needs=frozenset({"text"}), applies_to=EVERY_KIND),
+)
+NO_EVAL_SET = "no evaluation set: name one with --eval-set (a --split of a table with text columns counts as one)"
+
+
+class Rules(Section):
+    ngram: int = Field(default=13, ge=1, description="Words per n-gram shared with an evaluation item.")
+    min_item_share: float = Field(default=0.5, gt=0, le=1,
+                                  description="Share of an item's words the shared n-grams must cover to call it "
+                                              "copied.")
+    near_duplicate_threshold: float = Field(default=0.8, gt=0, le=1,
+                                            description="Estimated Jaccard similarity of word 3-grams at which an "
+                                                        "example is a near copy of an item.")
+    max_copied_share: MaxLevels = MaxLevels(fail=0)
+    max_near_share: MaxLevels = MaxLevels(warn=0)
+
+
+def run(profile: Profile, rules: Rules, results: Results) -> None:
+    judged = [t for t in profile.text if t.contamination is not None]
+    if not judged:
+        results.skip("contamination.eval_overlap", NO_EVAL_SET if profile.text else
+                     "no text to compare with an evaluation set: give a fine-tuning file, or name text columns "
+                     "with --text-column")
+        return
+    for text in judged:
+        assert text.contamination is not None
+        for found in text.contamination.sets:
+            _judge(text, found, rules, results)
+
+
+def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results) -> None:
+    assert t.contamination is not None
+    column = t.name if t.kind == "column" else None
+    where = f"texts of {t.name!r}" if column else "training examples"
+    copied = s.items_by_kind["exact"] + s.items_by_kind["ngram"]
+    near = s.items_by_kind["near"]
+    details = {"eval_set": s.name, "fields": s.fields, "items": s.items, "examples_are": f"{t.unit}s"}
+    if copied or not near:
+        copies = [m for m in s.examples if m.kind != "near"]
+        holding = s.examples_by_kind["exact"] + s.examples_by_kind["ngram"]
+        example = (f" E.g. {t.unit} {copies[0].example} holds item {copies[0].item}: \"{copies[0].excerpt}\"."
+                   if copies else "")
+        results.judge(
+            "contamination.eval_overlap", rules.max_copied_share, copied / s.items if s.items else 0.0,
+            f"{copied:,} of {plural(s.items, 'item')} of {s.name} ({pct(copied, s.items)}) "
+            f"{verb(copied, 'is', 'are')} copied into the {where}: {s.items_by_kind['exact']:,} exactly, "
+            f"{s.items_by_kind['ngram']:,} in {t.contamination.ngram}-word runs covering at least "
+            f"{t.contamination.min_share:.0%} of the item; {holding:,} {where} hold them (by side: {_sides(s)})."
+            f"{example}",
+            column=column, examples=[m.example for m in copies],
+            details={**details, "kind": "copied", "items_matched": copied, "examples_matched": holding,
+                     "matches": [[m.example, m.item, m.kind, m.side, m.share, m.excerpt] for m in copies]},
+            hint="A score on a copied item measures memory: drop the examples from training (or the items from "
+                 "the evaluation) before training.",
+        )
+    if near:
+        nearly = [m for m in s.examples if m.kind == "near"]
+        results.judge(
+            "contamination.eval_overlap", rules.max_near_share, near / s.items,
+            f"{near:,} of {plural(s.items, 'item')} of {s.name} ({pct(near, s.items)}) "
+            f"{verb(near, 'has', 'have')} a near copy among the {where} (estimated Jaccard similarity of word "
+            f"3-grams >= {t.contamination.near_threshold:g}).",
+            column=column, examples=[m.example for m in nearly],
+            details={**details, "kind": "near", "items_matched": near, "examples_matched": s.examples_by_kind["near"],
+                     "matches": [[m.example, m.item, m.share] for m in nearly]},
+            hint="A reworded benchmark item still teaches its answer: review the examples named.",
+        )
+
+
+def _sides(s: EvalSetMatches) -> str:
+    return ", ".join(f"{side} {n:,}" for side, n in s.examples_by_side.items()) or "none"

@@ -1,0 +1,43 @@
+"""The evaluation sets of an audit, indexed once before the pass: the `--eval-set` files, and
+for a table with text columns its other splits, whose text columns are what a model trained on
+the reference would be tested on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from dataaudit.planning.capabilities import SPLITS, TEXT_FILE
+from dataaudit.text.audit import text_column_accumulators
+from dataaudit.text.contamination.eval_sets import EvalItems, read_eval_set
+from dataaudit.text.contamination.index import build_index
+
+if TYPE_CHECKING:
+    from dataaudit.planning.plan import Plan
+
+
+def with_eval_index(plan: Plan) -> Plan:
+    """The plan with its evaluation index, carried by every text accumulator of the pass; the
+    plan unchanged when there is nothing to compare (no evaluation set, or a table without text)."""
+    options = plan.options
+    columns = (*options.text_columns, *plan.auto_text)
+    if plan.kind != TEXT_FILE and not columns:
+        return plan
+    sets = [read_eval_set(path, tuple(options.eval_fields)) for path in options.eval_sets]
+    if plan.kind == SPLITS:
+        sets += [_split_items(data, columns) for data in list(plan.datasets.values())[1:]]
+    if not sets:
+        return plan
+    pack = plan.pack
+    rules = pack.checks.contamination
+    index = build_index(sets, options.ngram or rules.ngram, rules.min_item_share, pack.checks.text.num_perm,
+                        rules.near_duplicate_threshold)
+    if plan.spec is None:
+        return replace(plan, eval_index=index)
+    texts = text_column_accumulators(columns, plan.target, pack.checks.text, options.tokenizer, eval_index=index)
+    return replace(plan, eval_index=index, spec=replace(plan.spec, texts=texts))
+
+
+def _split_items(data: object, columns: tuple[str, ...]) -> EvalItems:
+    """A split's rows as evaluation items, their text the text columns it has."""
+    return read_eval_set(data, columns, required=False)

@@ -1,0 +1,145 @@
+"""An evaluation set read into items of text: what training data must not contain.
+
+Which fields make an item's text: those named (`--eval-field`), else what the file's layout
+says is text (a chat file's message contents, a prompt/completion file's prompt and completion,
+an instruction file's instruction, input and output, a preference file's prompt and chosen
+answer), else, for a table, its text-like columns: string columns whose values are mostly
+distinct (a question or a passage, not a category). The fields of one item are joined in that
+order, so a training example holding the prompt and then the answer holds the item.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dataaudit.errors import InputError
+from dataaudit.io import COMPRESSED, FORMATS
+from dataaudit.text.formats import CHAT, INSTRUCTION, PREFERENCE, PROMPT_COMPLETION, TABLE, detect_format
+from dataaudit.text.validate import text_of
+
+#: the fields that hold the text of each fine-tuning layout, in the order an item joins them
+LAYOUT_FIELDS = {
+    CHAT: ("messages",),
+    PROMPT_COMPLETION: ("prompt", "completion"),
+    INSTRUCTION: ("instruction", "input", "output"),
+    PREFERENCE: ("prompt", "chosen"),
+}
+#: a table's column is text-like when at least this share of its rows hold a string ...
+MIN_STRING_SHARE = 0.5
+#: ... and at least this share of those strings are distinct
+MIN_DISTINCT_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class EvalItems:
+    """The items of one evaluation set: `numbers` name each item as reports do (`unit`: a JSONL
+    file's 1-based line, a JSON array's index, a table's 0-based row), `texts` its fields' text."""
+
+    name: str
+    kind: str
+    fields: tuple[str, ...]
+    unit: str
+    numbers: list[int]
+    texts: list[str]
+
+
+def read_eval_set(data: Any, fields: tuple[str, ...] = (), required: bool = True) -> EvalItems:
+    """The items of the evaluation set `data` (a JSONL, JSON, CSV, TSV or Parquet path, or an
+    in-memory table), their text from `fields` (each `required`, or those present) or from the
+    fields detected; an `InputError` names a file that cannot be read or holds no text."""
+    name = str(data)
+    if isinstance(data, (str, Path)):
+        path = Path(data)
+        if not path.is_file():
+            raise InputError(f"{path}: no such evaluation set")
+        fmt = _format(path)
+        if fmt in ("jsonl", "json"):
+            numbered, unit = _json_records(path, fmt)
+            kind = detect_format(path)
+            return _items(name, kind, unit, numbered, fields, required)
+    records = _table_records(data)
+    return _items(name, TABLE, "row", list(enumerate(records)), fields, required)
+
+
+def _format(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes if s.lower() not in COMPRESSED]
+    if suffixes and suffixes[-1] == ".json":
+        return "json"
+    fmt = FORMATS.get(suffixes[-1]) if suffixes else None
+    if fmt is None:
+        raise InputError(f"{path}: an evaluation set is a JSONL, JSON, CSV, TSV or Parquet file")
+    return fmt
+
+
+def _json_records(path: Path, fmt: str) -> tuple[list[tuple[int, Any]], str]:
+    from dataaudit.io.json_array import array_items
+    from dataaudit.io.lines import open_binary
+
+    if fmt == "json":
+        return [(i, _parsed(raw, path, "item", i)) for i, raw in enumerate(array_items(path))], "item"
+    with open_binary(path) as handle:
+        return [(i, _parsed(raw, path, "line", i)) for i, raw in enumerate(handle, 1) if raw.strip()], "line"
+
+
+def _parsed(raw: bytes, path: Path, unit: str, number: int) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise InputError(f"{path}: {unit} {number} is not valid JSON") from None
+
+
+def _table_records(data: Any) -> list[dict[str, Any]]:
+    from dataaudit.io import open_source
+
+    source = open_source(data)
+    return [row for batch in source.batches() for row in batch.to_pylist()]
+
+
+def _items(name: str, kind: str, unit: str, numbered: list[tuple[int, Any]], fields: tuple[str, ...],
+           required: bool) -> EvalItems:
+    records = [(n, r) for n, r in numbered if isinstance(r, dict)]
+    chosen = fields or LAYOUT_FIELDS.get(kind) or text_like(r for _, r in records)
+    present = [f for f in chosen if any(f in r for _, r in records)]
+    if fields and required and len(present) < len(fields):
+        missing = ", ".join(repr(f) for f in fields if f not in present)
+        raise InputError(f"{name}: no field {missing} in the evaluation set")
+    numbers, texts = [], []
+    for number, record in records:
+        text = "\n".join(t for t in (_text(record.get(f)) for f in present) if t)
+        if text.strip():
+            numbers.append(number)
+            texts.append(text)
+    if not texts:
+        raise InputError(f"{name}: no text field in the evaluation set (name one with --eval-field)")
+    return EvalItems(name, kind, tuple(present), unit, numbers, texts)
+
+
+def _text(value: Any) -> str | None:
+    """A field's text: a string, a list of messages' contents, or a list of strings."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return "\n".join(value)
+        if all(isinstance(v, dict) for v in value):
+            return "\n".join(t for t in (text_of(m.get("content")) for m in value) if t)
+    if isinstance(value, dict):  # an OpenAI DPO input: {"messages": [...]}
+        return _text(value.get("messages"))
+    return None
+
+
+def text_like(records: Iterator[dict[str, Any]]) -> tuple[str, ...]:
+    """The keys of `records` that hold mostly distinct strings in most records, in first-seen order."""
+    rows = list(records)
+    strings: dict[str, list[str]] = {}
+    for record in rows:
+        for key, value in record.items():
+            if isinstance(value, str) and value.strip():
+                strings.setdefault(key, []).append(value)
+    return tuple(key for key, values in strings.items()
+                 if len(values) >= MIN_STRING_SHARE * len(rows)
+                 and len(set(values)) >= MIN_DISTINCT_SHARE * len(values))
