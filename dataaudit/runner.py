@@ -82,6 +82,7 @@ def audit(
     baseline_delta: float = DEFAULT_DELTA,
     time_column: str | None = None,
     period: str | None = None,
+    language: tuple[str, ...] | list[str] = (),
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a pandas DataFrame or a pyarrow Table).
 
@@ -130,6 +131,9 @@ def audit(
     `time_column` names the column that dates a table's rows (else a date, timestamp or year
     column is found in the first rows); the file is compared with itself period by period,
     `period` ("year", "quarter", "month") or periods chosen from the span.
+
+    `language` names the languages (ISO 639-1 codes) the texts' examples must be in; without it
+    the shares per language are reported (with lingua installed: see docs/languages.md).
     """
     plan = plan_audit(AuditOptions(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
@@ -138,7 +142,7 @@ def audit(
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
         max_length=max_length, label_noise=label_noise, sample=sample, folds=folds, baseline=baseline,
-        baseline_delta=baseline_delta, time_column=time_column, period=period,
+        baseline_delta=baseline_delta, time_column=time_column, period=period, language=language,
         format_profile=format_profile, epochs=epochs, price_per_million=price_per_million,
     ))
     gate = baseline_gate(baseline, baseline_delta)  # read first: a bad baseline costs no pass

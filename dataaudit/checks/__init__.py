@@ -17,6 +17,7 @@ from dataaudit.checks import (
     duplicates,
     label_noise,
     labels,
+    languages,
     missing,
     outliers,
     size,
@@ -55,6 +56,7 @@ FAMILIES: dict[str, ModuleType] = {
     "chat_template": chat_template,
     "format": formats_family,
     "preference": preference_family,
+    "languages": languages,
     "label_noise": label_noise,
 }
 

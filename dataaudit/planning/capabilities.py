@@ -97,6 +97,7 @@ CAPABILITIES: dict[str, Capability] = {
     "time_column": Capability("--time-column", "it names the time column of one table, read period by period",
                               on([TABLE])),
     "period": Capability("--period", "it sets the periods of one table's time column", on([TABLE])),
+    "language": Capability("--language", "it names the languages a text's examples must be in", on(EVERY_KIND)),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])

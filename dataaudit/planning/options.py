@@ -55,6 +55,7 @@ class AuditOptions:
     baseline_delta: float = DEFAULT_DELTA
     time_column: str | None = None
     period: str | None = None
+    language: tuple[str, ...] | list[str] = ()
 
     def given(self) -> list[str]:
         """The options the caller asked for, in signature order (`data` is the input, no option).

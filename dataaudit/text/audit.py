@@ -27,6 +27,7 @@ from dataaudit.text.formats import (
     TEXT_KINDS,
     detect_format,
 )
+from dataaudit.text.languages.partial import LanguageSettings
 from dataaudit.text.partial import TextSpec
 from dataaudit.text.profiles import FormatProfile, load_profile
 from dataaudit.text.tokens import TokenCounter, token_counter
@@ -126,12 +127,13 @@ def _table_format(data: Any) -> str | None:
 
 
 def text_spec(name: str, kind: str, rules: Rules, counter: TokenCounter, unit: str, labelled: bool = False,
-              examples: int = 20, profile: FormatProfile | None = None) -> TextSpec:
+              examples: int = 20, profile: FormatProfile | None = None,
+              languages: LanguageSettings | None = None) -> TextSpec:
     layout = layout_of(kind, rules, profile) if kind in TEXT_KINDS else None
     return TextSpec(name=name, kind=kind, unit=unit, layout=layout, max_tokens=rules.max_tokens,
                     near_threshold=rules.near_duplicate_threshold, num_perm=rules.num_perm,
                     outlier_iqr=rules.length_outlier_iqr, labelled=labelled, examples=examples, counter=counter,
-                    profile=profile)
+                    profile=profile, languages=languages)
 
 
 def layout_of(kind: str, rules: Rules, profile: FormatProfile | None = None) -> Layout:
@@ -162,7 +164,7 @@ def _profile_layout(kind: str, rules: Rules, profile: FormatProfile) -> Layout:
 
 def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str | Path | None = None,
                       chunk_lines: int | None = None, examples: int = 20, engine: Engine | None = None,
-                      profile: FormatProfile | None = None) -> TextProfile:
+                      profile: FormatProfile | None = None, languages: LanguageSettings | None = None) -> TextProfile:
     """One pass over a fine-tuning JSONL file in bounded memory, run by `engine` (default: the
     local one, in this process); `examples` caps the example lines kept per finding (raise it to
     get every near copy); `profile` is the format profile its lines are judged against. A JSON
@@ -174,7 +176,7 @@ def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str 
         raise InputError(f"{path}: no such file")
     array = is_json_array(path)
     spec = text_spec(str(path), kind, rules, token_counter(tokenizer), unit="item" if array else "line",
-                     examples=examples, profile=profile)
+                     examples=examples, profile=profile, languages=languages)
     if array:
         lines: FileLines = _array_pass(path, spec, chunk_lines or CHUNK_LINES)
     else:
@@ -199,10 +201,12 @@ def _array_pass(path: Path, spec: TextSpec, chunk: int) -> ArrayItems:
 
 
 def text_column_accumulators(columns: Iterable[str], target: str | None, rules: Rules,
-                             tokenizer: str | Path | None = None) -> tuple[Callable[[], ColumnTexts], ...]:
+                             tokenizer: str | Path | None = None,
+                             languages: LanguageSettings | None = None) -> tuple[Callable[[], ColumnTexts], ...]:
     """What makes the accumulators of a table's text columns (and the target, when labelled),
     carried by the table's `ProfileSpec` so that one pass profiles the table and its texts."""
     counter = token_counter(tokenizer)
     return tuple(functools.partial(ColumnTexts.create, text_spec(c, "column", rules, counter, unit="row",
-                                                                 labelled=target is not None), target)
+                                                                 labelled=target is not None,
+                                                                 languages=languages), target)
                  for c in columns)

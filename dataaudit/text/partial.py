@@ -21,6 +21,7 @@ from dataaudit.profile.text_lengths import LengthHistogram
 from dataaudit.text.conformance import Broken, RuleBreaks
 from dataaudit.text.formats import CHAT
 from dataaudit.text.hashing import canonical, hashed
+from dataaudit.text.languages.partial import LanguagePartial, LanguageSettings
 from dataaudit.text.markup import markup_kinds
 from dataaudit.text.pairs import PairPartial
 from dataaudit.text.profiles import FormatProfile
@@ -54,6 +55,8 @@ class TextSpec:
     counter: TokenCounter = field(default=ESTIMATE, compare=False)
     #: the provider's or trainer's rules each line is judged against (`--format-profile`)
     profile: FormatProfile | None = None
+    #: how to tell each example's language, or None not to (`dataaudit.text.languages`)
+    languages: LanguageSettings | None = None
 
 
 @dataclass
@@ -89,8 +92,11 @@ class TextPartial:
     template: TemplateTally | None = None
     rules: RuleBreaks = field(default_factory=RuleBreaks)
     pairs: PairPartial = field(default_factory=PairPartial)
+    languages: LanguagePartial | None = None
 
     def __post_init__(self) -> None:
+        if self.languages is None and self.spec.languages is not None:
+            self.languages = LanguagePartial(self.spec.languages)
         counter = self.spec.counter
         if (self.template is None and isinstance(counter, TemplateCounter) and counter.template is not None
                 and self.spec.kind == CHAT):
@@ -164,6 +170,9 @@ class TextPartial:
         # a system prompt shared by every example would make all of them look alike: near
         # duplicates compare what the examples say, not the instructions they all carry
         said = ["\n".join(text for role, text in lines[i].segments or () if role != "system") for i in kept]
+        if self.languages is not None:  # what the examples say, in their own words: no system prompt, no tool
+            self.languages.add(kept_numbers.tolist(), [[text for role, text in lines[i].segments or ()
+                                                        if role not in ("system", "tool")] for i in kept], k)
         self._hash(kept, lines, labels, said, kept_numbers, text_chars)
 
     def _markup(self, texts: list[str], numbers: np.ndarray) -> None:
@@ -230,6 +239,8 @@ class TextPartial:
             template=None if self.template is None or other.template is None else self.template.merged(other.template),
             rules=self.rules.merged(other.rules, k),
             pairs=self.pairs.merged(other.pairs, k),
+            languages=None if self.languages is None or other.languages is None
+            else self.languages.merged(other.languages, k),
         )
 
 
