@@ -18,7 +18,9 @@ sentences or lines of at least `min_letters` letters each; a chunk whose most li
 language has a confidence of at least `min_confidence` counts its letters for that language.
 The example's language is the one with the most letters; it is undetermined when fewer than
 `min_letters` letters were told (`ok`, `thx!`, a number, a code snippet lingua is unsure of).
-An example is mixed when a second language holds at least `mixed_share` of the told letters.
+An example is mixed when a second language holds at least `mixed_share` of the told letters,
+and at least twice `min_letters`: one short chunk guessed wrong (an anagram, a name, a line of
+code, which low accuracy mode may tell confidently) does not make an example mixed.
 """
 
 from __future__ import annotations
@@ -122,6 +124,6 @@ def judge(messages: list[str], codes: tuple[str, ...], min_letters: int, min_con
     if total < min_letters:
         return Verdict(None)
     ranked = sorted(told.items(), key=lambda kv: (-kv[1], kv[0]))
-    if len(ranked) > 1 and ranked[1][1] >= mixed_share * total:
+    if len(ranked) > 1 and ranked[1][1] >= max(mixed_share * total, 2 * min_letters):
         return Verdict(ranked[0][0], ranked[1][0])
     return Verdict(ranked[0][0])
