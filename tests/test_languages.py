@@ -159,3 +159,16 @@ def test_merging_chunks_in_any_order_gives_the_partial_of_the_whole(cuts: list[i
     for part in parts[1:]:
         merged = merged.merged(part, 5)
     assert merged.extract(5) == whole.extract(5)
+
+
+def test_real_speeches_are_english_and_short_interventions_undetermined(tmp_path: Path) -> None:
+    """The first 200 House of Commons speeches of ParlSpeech (tests/data/SOURCES.md)."""
+    speeches = Path(__file__).parent / "data" / "parlspeech_200.csv"
+    report = audit_json("invoke", [speeches, "-t", "party", "--text-column", "text", "--language", "en"], 1,
+                        tmp_path)
+    assert _status(report, "languages.outside") == "passed"
+    table = next(t for t in report["tables"] if t["id"] == "text.languages")
+    counts = {row[1]: row[2] for row in table["rows"] if row[0] == "text"}
+    # "Look, it's a doughnut!", "Order. I am moving on.", "One last go." ... are too short to tell
+    assert counts == {"en": 191, "undetermined": 9}
+    assert next(row[-1] for row in table["rows"] if row[1] == "undetermined").startswith("24, 36, 69")
