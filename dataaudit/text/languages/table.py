@@ -21,6 +21,7 @@ def language_table(texts: list[TextProfile]) -> ReportTable:
     told = next(t.languages for t in texts if t.languages is not None)
     note = (f"Told by lingua (low-accuracy mode) on chunks of whole sentences; an example with fewer than "
             f"{told.min_letters} letters told at a confidence of {told.min_confidence:g} or more is undetermined, "
-            f"one whose second language holds {told.mixed_share:.0%} of them is mixed (counted under its first).")
+            f"one whose second language holds {told.mixed_share:.0%} of them (and twice the minimum) is mixed "
+            "(counted under its first).")
     return ReportTable("text.languages", "Languages of the examples",
                        ["text", "language", "examples", "share", "outside", "first lines"], rows, note)
