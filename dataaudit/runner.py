@@ -87,6 +87,7 @@ def audit(
     eval_sets: tuple[str | Path, ...] | list[str | Path] = (),
     eval_fields: tuple[str, ...] | list[str] = (),
     ngram: int | None = None,
+    language: tuple[str, ...] | list[str] = (),
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a folder of Parquet files, an `s3://` URI, a
     pandas or Polars DataFrame, a Polars LazyFrame, a pyarrow Table or a `datasets.Dataset`; a
@@ -145,6 +146,8 @@ def audit(
     n-grams (default: the rule pack's, 13), exact and near copies; `eval_fields` name the items'
     text fields (else detected). With splits, the other splits' text columns are evaluation
     sets too (see docs/contamination.md).
+    `language` names the languages (ISO 639-1 codes) the texts' examples must be in; without it
+    the shares per language are reported (with lingua installed: see docs/languages.md).
     """
     plan = plan_audit(AuditOptions(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
@@ -154,6 +157,7 @@ def audit(
         completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
         max_length=max_length, label_noise=label_noise, sample=sample, folds=folds, baseline=baseline,
         baseline_delta=baseline_delta, time_column=time_column, period=period, storage_options=storage_options,
+        language=language,
         format_profile=format_profile, epochs=epochs, price_per_million=price_per_million,
         eval_sets=eval_sets, eval_fields=eval_fields, ngram=ngram,
     ))

@@ -32,7 +32,7 @@ def test_json_report_carries_findings_and_tables(runner: str, tmp_path: Path) ->
     assert report["source"]["kind"] == "chat"
     kinds = {f["details"]["kind"]: f["examples"] for f in report["findings"] if f["check"] == "text.format_errors"}
     assert kinds == EXPECTED_CHAT_ERRORS
-    assert {t["id"] for t in report["tables"]} == {"text.summary", "text.lengths", "text.errors"}
+    assert {t["id"] for t in report["tables"]} == {"text.summary", "text.lengths", "text.errors", "text.languages"}
 
 
 @pytest.mark.parametrize("runner", RUNNERS)

@@ -18,6 +18,7 @@ from dataaudit.checks import (
     duplicates,
     label_noise,
     labels,
+    languages,
     missing,
     outliers,
     size,
@@ -57,6 +58,7 @@ FAMILIES: dict[str, ModuleType] = {
     "format": formats_family,
     "preference": preference_family,
     "contamination": contamination,
+    "languages": languages,
     "label_noise": label_noise,
 }
 

@@ -73,6 +73,9 @@ if TYPE_CHECKING:
                    "checks.text.max_tokens).")
 @finetune_options
 @eval_set_options
+@click.option("--language", "language", multiple=True, metavar="CODE",
+              help="A language (ISO 639-1, e.g. en) the texts' examples must be in; others are flagged. "
+                   "Repeatable. Needs pip install 'dataaudit[lang]'.")
 @click.option("--label-noise", is_flag=True,
               help="Add the model-based label checks: likely mislabelled rows, noise per class, a baseline.")
 @label_model_options
@@ -104,6 +107,7 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit chats.jsonl --format-profile openai-chat --epochs 3 --price-per-million 8
       dataaudit audit reviews.csv -t sentiment --text-column review
       dataaudit audit train.jsonl --eval-set humaneval.jsonl --eval-set gsm8k_test.jsonl
+      dataaudit audit chats.jsonl --language en
       dataaudit audit train.csv -t label --label-noise --sample 200000 --folds 5 --jobs -1
     """
     if len(data) > 1 and options["baseline"] is not None:

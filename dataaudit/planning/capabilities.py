@@ -105,6 +105,7 @@ CAPABILITIES: dict[str, Capability] = {
                               needs="eval_sets"),
     "ngram": Capability("--ngram", "it sets the n-gram length texts are compared with evaluation sets by",
                         on(EVERY_KIND)),
+    "language": Capability("--language", "it names the languages a text's examples must be in", on(EVERY_KIND)),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])

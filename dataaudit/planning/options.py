@@ -59,6 +59,7 @@ class AuditOptions:
     eval_sets: tuple[str | Path, ...] | list[str | Path] = ()
     eval_fields: tuple[str, ...] | list[str] = ()
     ngram: int | None = None
+    language: tuple[str, ...] | list[str] = ()
 
     def given(self) -> list[str]:
         """The options the caller asked for, in signature order (`data` is the input, no option).

@@ -23,6 +23,7 @@ from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.load import LoadedRules, load_rules
 from dataaudit.splits.run import name_splits
 from dataaudit.text.audit import text_column_accumulators, text_layout
+from dataaudit.text.languages.settings import language_settings, with_languages
 
 if TYPE_CHECKING:
     from dataaudit.checks.label_noise import Rules as ModelRules
@@ -67,6 +68,7 @@ def plan_audit(options: AuditOptions) -> Plan:
     layout, loaded = text_layout(options.data, options.format_kind, load_rules(options.rules), options.prompt_key,
                                  options.completion_key, profile=options.format_profile, epochs=options.epochs,
                                  price_per_million=options.price_per_million)
+    loaded = with_languages(loaded, options.language)
     datasets = {} if layout is not None else name_splits(options.data, options.splits)
     kind = TEXT_FILE if layout is not None else SPLITS if len(datasets) > 1 else TABLE
     engine = engine_name(options.engine, options.data)
@@ -140,7 +142,8 @@ def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], ki
         quantiles="quantiles" in statistics_needed(pack, kind),
         sample=model_step.sample_spec(model_rules) if model_rules is not None
         else shortcuts_sample(pack.checks.shortcuts) if "sample" in statistics_needed(pack, kind) else None,
-        texts=text_column_accumulators(options.text_columns, target, pack.checks.text, options.tokenizer),
+        texts=text_column_accumulators(options.text_columns, target, pack.checks.text, options.tokenizer,
+                                       language_settings(pack)),
         groups=() if options.group_column is None else (options.group_column,),
         group_reasons={} if options.group_column is None else {options.group_column: "named with --group-column"},
         keys=(options.group_column,) if options.group_column is not None and kind == TABLE else (),
@@ -193,7 +196,8 @@ def with_free_text(plan: Plan, reference: Source) -> Plan:
     found = free_text_in_rows(reference.first_rows(FIRST_ROWS), skip)
     if not found:
         return plan
-    texts = text_column_accumulators(found, plan.target, plan.pack.checks.text, options.tokenizer)
+    texts = text_column_accumulators(found, plan.target, plan.pack.checks.text, options.tokenizer,
+                                     language_settings(plan.pack))
     return replace(plan, auto_text=tuple(found), spec=replace(plan.spec, texts=plan.spec.texts + texts))
 
 

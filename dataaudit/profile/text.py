@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from dataaudit.profile.contamination import ContaminationProfile
 from dataaudit.profile.finetune import PairProfile, ProfileRules
+from dataaudit.profile.languages import LanguageProfile
 from dataaudit.profile.text_lengths import LengthSummary
 
 #: Error kind -> what it means, in the order reports list them.
@@ -81,6 +82,7 @@ class TextProfile:
     format_rules: ProfileRules | None = None
     pairs: PairProfile | None = None
     contamination: ContaminationProfile | None = None
+    languages: LanguageProfile | None = None
 
 
 @dataclass(frozen=True)

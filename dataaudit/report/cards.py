@@ -304,6 +304,9 @@ class DatasetCard(TableCard):
     tokens_estimated: bool | None = field(default=None, metadata=OMIT)
     roles: dict[str, int] | None = field(default=None, metadata=OMIT)
     """Messages per role."""
+    languages: dict[str, int] | None = field(default=None, metadata=OMIT)
+    """Examples per language (ISO 639-1 code, most first; `undetermined`: too short or unsure to tell),
+    when the languages were detected."""
     copies: CopyCounts | None = field(default=None, metadata=OMIT)
     contamination: list[ContaminationCard] | None = field(default=None, metadata=OMIT)
     """Evaluation sets compared with the texts (--eval-set, or the other splits); only then."""

@@ -67,6 +67,7 @@ def extract(partial: TextPartial) -> TextProfile:
         pairs=partial.pairs.extract(k),
         contamination=None if partial.contamination is None
         else partial.contamination.extract(b.numbers, b.signatures, k),
+        languages=None if partial.languages is None else partial.languages.extract(k),
     )
 
 

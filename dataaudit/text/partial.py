@@ -23,6 +23,7 @@ from dataaudit.text.contamination.index import EvalIndex
 from dataaudit.text.contamination.partial import ContaminationPartial
 from dataaudit.text.formats import CHAT
 from dataaudit.text.hashing import canonical, hashed
+from dataaudit.text.languages.partial import LanguagePartial, LanguageSettings
 from dataaudit.text.markup import markup_kinds
 from dataaudit.text.pairs import PairPartial
 from dataaudit.text.profiles import FormatProfile
@@ -58,6 +59,8 @@ class TextSpec:
     profile: FormatProfile | None = None
     #: the evaluation sets each example is matched against (`--eval-set`)
     eval_index: EvalIndex | None = field(default=None, compare=False)
+    #: how to tell each example's language, or None not to (`dataaudit.text.languages`)
+    languages: LanguageSettings | None = None
 
 
 @dataclass
@@ -94,10 +97,13 @@ class TextPartial:
     rules: RuleBreaks = field(default_factory=RuleBreaks)
     pairs: PairPartial = field(default_factory=PairPartial)
     contamination: ContaminationPartial | None = None
+    languages: LanguagePartial | None = None
 
     def __post_init__(self) -> None:
         if self.contamination is None and self.spec.eval_index is not None:
             self.contamination = ContaminationPartial(self.spec.eval_index)
+        if self.languages is None and self.spec.languages is not None:
+            self.languages = LanguagePartial(self.spec.languages)
         counter = self.spec.counter
         if (self.template is None and isinstance(counter, TemplateCounter) and counter.template is not None
                 and self.spec.kind == CHAT):
@@ -173,6 +179,9 @@ class TextPartial:
         # a system prompt shared by every example would make all of them look alike: near
         # duplicates compare what the examples say, not the instructions they all carry
         said = ["\n".join(text for role, text in lines[i].segments or () if role != "system") for i in kept]
+        if self.languages is not None:  # what the examples say, in their own words: no system prompt, no tool
+            self.languages.add(kept_numbers.tolist(), [[text for role, text in lines[i].segments or ()
+                                                        if role not in ("system", "tool")] for i in kept], k)
         self._hash(kept, lines, labels, said, kept_numbers, text_chars)
 
     def _markup(self, texts: list[str], numbers: np.ndarray) -> None:
@@ -241,6 +250,8 @@ class TextPartial:
             pairs=self.pairs.merged(other.pairs, k),
             contamination=None if self.contamination is None or other.contamination is None
             else self.contamination.merged(other.contamination),
+            languages=None if self.languages is None or other.languages is None
+            else self.languages.merged(other.languages, k),
         )
 
 

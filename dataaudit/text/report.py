@@ -16,6 +16,7 @@ from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.model import Report, created_now
 from dataaudit.rules.load import LoadedRules
 from dataaudit.text.audit import format_profile, layout_of, profile_text_file
+from dataaudit.text.languages.settings import language_settings
 from dataaudit.text.quotes import quote_conflicts
 from dataaudit.text.tables import text_tables
 
@@ -37,7 +38,7 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
         rules = rules.model_copy(update={"max_tokens": max_length})
     profile = format_profile(loaded.rules.checks.format)
     text = profile_text_file(path, kind, rules, tokenizer, chunk_lines, engine=engine, profile=profile,
-                             eval_index=eval_index)
+                             eval_index=eval_index, languages=language_settings(loaded.rules))
     array = text.unit == "item"
     source = {"path": name, "format": "json" if array else "jsonl", "kind": kind, "bytes": path.stat().st_size,
               "engine": "local" if engine is None or array else engine.name, "sha256": file_sha256(path)}
@@ -66,6 +67,7 @@ def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, 
         dataset=replace(
             dataset_summary(profile), kind=kind, texts=text.texts, messages=text.messages, tokenizer=text.tokenizer,
             tokens_estimated=text.tokens_estimated, roles=text.roles,
+            languages=None if text.languages is None else text.languages.counts,
             copies=CopyCounts(exact=text.duplicates, near=text.near_duplicates,
                               conflicting_answers=text.conflict_records),
         ),

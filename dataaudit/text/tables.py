@@ -12,6 +12,7 @@ from dataaudit.profile.text_lengths import BINS_PER_DOUBLING
 from dataaudit.report.charts import PAST_THE_LIMIT
 from dataaudit.report.contamination import contamination_tables
 from dataaudit.report.model import ReportTable
+from dataaudit.text.languages.table import language_table
 
 MEASURES = {
     "message_chars": "characters per message",
@@ -38,6 +39,8 @@ def text_tables(texts: list[TextProfile]) -> list[ReportTable]:
     if any(t.template is not None for t in texts):
         tables.append(_template(texts))
     tables += contamination_tables(texts)
+    if any(t.languages is not None for t in texts):
+        tables.append(language_table(texts))
     if texts[0].kind == "column":
         return tables
     tables = [replace(t, columns=t.columns[1:], rows=[row[1:] for row in t.rows]) for t in tables]
