@@ -25,6 +25,7 @@ from dataaudit.checks import (
 )
 from dataaudit.checks import formats as formats_family
 from dataaudit.checks import groups as groups_family
+from dataaudit.checks import pii as pii_family
 from dataaudit.checks import preference as preference_family
 from dataaudit.checks import shortcuts as shortcuts_family
 from dataaudit.checks import splits as splits_family
@@ -55,6 +56,7 @@ FAMILIES: dict[str, ModuleType] = {
     "chat_template": chat_template,
     "format": formats_family,
     "preference": preference_family,
+    "pii": pii_family,
     "label_noise": label_noise,
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dataaudit.profile.finetune import PairProfile, ProfileRules
+from dataaudit.profile.pii import PiiProfile
 from dataaudit.profile.text_lengths import LengthSummary
 
 #: Error kind -> what it means, in the order reports list them.
@@ -79,6 +80,7 @@ class TextProfile:
     tokens_total: int = 0
     format_rules: ProfileRules | None = None
     pairs: PairProfile | None = None
+    pii: PiiProfile | None = None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ def extract(partial: TextPartial) -> TextProfile:
         tokens_total=partial.lengths["text_tokens"].total,
         format_rules=_profile_rules(partial),
         pairs=partial.pairs.extract(k),
+        pii=partial.pii.extract(),
     )
 
 

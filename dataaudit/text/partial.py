@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dataaudit.pii.partial import PiiPartial
 from dataaudit.profile.sketches import first_rows
 from dataaudit.profile.text_lengths import LengthHistogram
 from dataaudit.text.conformance import Broken, RuleBreaks
@@ -89,6 +90,7 @@ class TextPartial:
     template: TemplateTally | None = None
     rules: RuleBreaks = field(default_factory=RuleBreaks)
     pairs: PairPartial = field(default_factory=PairPartial)
+    pii: PiiPartial = field(default_factory=PiiPartial)
 
     def __post_init__(self) -> None:
         counter = self.spec.counter
@@ -107,6 +109,8 @@ class TextPartial:
             self.rules.add(number, rules, k)
         paired = [(number, line.pair) for number, line in zip(numbers, lines, strict=True) if line.pair is not None]
         self.pairs.add([number for number, _ in paired], [pair for _, pair in paired], k)
+        column = self.spec.name if self.spec.layout is None else None
+        self.pii.add(numbers, [line.segments for line in lines], k, column)
         kept: list[int] = []
         segments: list[tuple[str, str]] = []
         per_text: list[int] = []
@@ -230,6 +234,7 @@ class TextPartial:
             template=None if self.template is None or other.template is None else self.template.merged(other.template),
             rules=self.rules.merged(other.rules, k),
             pairs=self.pairs.merged(other.pairs, k),
+            pii=self.pii.merged(other.pii, k),
         )
 
 

@@ -11,6 +11,7 @@ from dataaudit.profile.text import ERROR_KINDS, TextProfile
 from dataaudit.profile.text_lengths import BINS_PER_DOUBLING
 from dataaudit.report.charts import PAST_THE_LIMIT
 from dataaudit.report.model import ReportTable
+from dataaudit.text.pii_table import pii_table
 
 MEASURES = {
     "message_chars": "characters per message",
@@ -36,6 +37,7 @@ def text_tables(texts: list[TextProfile]) -> list[ReportTable]:
         tables.append(_errors(texts))
     if any(t.template is not None for t in texts):
         tables.append(_template(texts))
+    tables += pii_table(texts)
     if texts[0].kind == "column":
         return tables
     tables = [replace(t, columns=t.columns[1:], rows=[row[1:] for row in t.rows]) for t in tables]

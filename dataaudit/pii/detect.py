@@ -1,0 +1,262 @@
+"""Detectors of personal data and secrets in one text, each a compiled pattern that finds
+candidates (the prefilter: clean text costs one regex scan per kind, the phone matcher runs only
+where a run of seven digits is) and a validator that keeps the real ones.
+
+- email: an address whose domain ends in a letters-only top-level domain; addresses at the
+  reserved documentation domains (example.com/.org/.net, .example, .test, .invalid, localhost),
+  `git@host` and asset names such as `icon@2x.png` are placeholders, not anyone's address.
+- phone: `phonenumbers.PhoneNumberMatcher` at leniency VALID with a default region (numbers in
+  international form are found whatever the region); a number written as a bare run of digits
+  counts only near a word such as phone, call or tel, and one after order, invoice, ref, id or `#`
+  is an order number.
+- card: 13 to 19 digits, in groups of one separator or none, of a known scheme's prefix and
+  length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum.
+- iban: a country code of the ISO 13616 registry, that country's length and the mod-97 checksum.
+- ip: an IPv4 or IPv6 address `ipaddress` accepts and calls global: private, loopback and the
+  documentation ranges identify nobody. An IPv4 after a word such as version, release, build or
+  section, or inside a longer dotted number, is a version or a section number.
+- url_credentials: `scheme://user:password@host`; the span is `user:password`, scheme and host
+  stay. A placeholder password (`password`, `<pass>`, `${PASS}`, `xxx`) is no secret.
+- private_key: a PEM header `-----BEGIN ... PRIVATE KEY-----` through its END line (or the key
+  body when the END line is missing).
+- secret: API tokens by their issuers' published prefixes, the same patterns as detect-secrets'
+  AWSKeyDetector, GitHubTokenDetector, SlackDetector, StripeDetector and JwtTokenDetector plus
+  OpenAI/Anthropic-style `sk-` and Google `AIza` keys; and, like its KeywordDetector with its
+  HighEntropyString plugins, a value of at least 8 characters, mixing letters with digits or
+  symbols, of Shannon entropy >= 3 bits per character, assigned to or said of a keyword (token,
+  secret, password, api_key, ...). The patterns are written here rather than calling the
+  plugins because a redaction needs each value's position, which `analyze_line` does not give,
+  and because one scan per kind over the whole text is faster than every plugin on every line.
+  Documentation placeholders (AWS's `...EXAMPLE` keys, `<token>`, `${TOKEN}`, `xxxx`) are none.
+
+Matches of different kinds never overlap: a span claimed by an earlier kind in `KINDS` order
+(secrets first) is not counted again (the address in a URL's credentials is no email).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from dataaudit.pii.checksums import IBAN_LENGTHS, entropy, iban_valid, is_card_number
+
+DEFAULT_REGION = "US"
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str
+    start: int
+    end: int
+
+
+Spans = Iterator[tuple[int, int]]
+
+PLACEHOLDER_WORDS = frozenset({"password", "pass", "passwd", "pwd", "secret", "token", "changeme", "yourpassword",
+                               "your_password", "your-password", "mypassword", "apikey", "api_key", "redacted",
+                               "example", "placeholder", "dummy"})
+PLACEHOLDER_MARKS = ("<", ">", "${", "{{", "%(", "***", "...", "example", "EXAMPLE", "your_", "YOUR_", "your-")
+
+
+def is_placeholder(value: str) -> bool:
+    """A value documentation writes in place of a real one."""
+    return (value.lower().strip("'\"") in PLACEHOLDER_WORDS or any(mark in value for mark in PLACEHOLDER_MARKS)
+            or set(value.lower()) <= set("x*.-_0"))
+
+
+# --- email ---------------------------------------------------------------------------------
+EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
+                   r"([A-Za-z]{2,24}))(?![\w@-])")
+RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
+RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
+FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "js", "css", "ts", "py", "json", "html"})
+
+
+def _emails(text: str) -> Spans:
+    for m in EMAIL.finditer(text):
+        domain, tld = m.group(1).lower(), m.group(2).lower()
+        if (tld in RESERVED_TLDS or tld in FILE_TLDS or domain.endswith(RESERVED_DOMAINS)
+                or m.group(0).lower().startswith("git@")):
+            continue
+        yield m.span()
+
+
+# --- phone ---------------------------------------------------------------------------------
+PHONE_CANDIDATE = re.compile(r"\d(?:[\s().\-/]{0,2}\d){6,}")
+ID_BEFORE = re.compile(r"(?:order|invoice|ref|reference|ticket|tracking|account|acct|\bid|sku|serial|isbn|"
+                       r"po|case|confirmation|transaction|receipt)\W{0,3}(?:number|no\.?|nr\.?|num|#)?\W{0,3}$|#\s*$",
+                       re.IGNORECASE)
+PHONE_WORD = re.compile(r"phone|\btel\b|call|mobile|cell|fax|whatsapp|text me|reach me|contact", re.IGNORECASE)
+
+
+def _phones(text: str, region: str) -> Spans:
+    if not PHONE_CANDIDATE.search(text):
+        return
+    import phonenumbers
+
+    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+        before = text[max(0, match.start - 30):match.start]
+        if ID_BEFORE.search(before):
+            continue
+        bare = match.raw_string.isdigit()
+        if bare and not PHONE_WORD.search(before):
+            continue
+        yield match.start, match.end
+
+
+# --- card ----------------------------------------------------------------------------------
+CARD = re.compile(r"(?<![\d.,-])\d(?:[ -]?\d){12,18}(?![\d-]|[.,]\d)")
+
+
+def _cards(text: str) -> Spans:
+    for m in CARD.finditer(text):
+        raw = m.group(0)
+        separators = {ch for ch in raw if not ch.isdigit()}
+        if len(separators) > 1:
+            continue
+        if is_card_number(raw.replace(" ", "").replace("-", "")):
+            yield m.span()
+
+
+# --- iban ----------------------------------------------------------------------------------
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}")
+
+
+def _ibans(text: str) -> Spans:
+    for m in IBAN.finditer(text):
+        raw = m.group(0)
+        length = IBAN_LENGTHS.get(raw[:2])
+        if length is None:
+            continue
+        end, seen = 0, 0
+        for end, ch in enumerate(raw, 1):  # noqa: B007 - `end` is read after the loop
+            seen += ch != " "
+            if seen == length:
+                break
+        if seen < length or (end < len(raw) and raw[end] != " "):
+            continue
+        if iban_valid(raw[:end].replace(" ", "")):
+            yield m.start(), m.start() + end
+
+
+# --- ip ------------------------------------------------------------------------------------
+IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+VERSION_BEFORE = re.compile(r"(?:\bv|version|ver\.?|release|rel\.?|build|rev\.?|revision|firmware|patch|update|"
+                            r"section|chapter|clause|§|figure|fig\.?|table|step|rule|item|oid)\s*[:=#]?\s*$",
+                            re.IGNORECASE)
+
+
+def _ips(text: str) -> Spans:
+    for m in IPV4.finditer(text):
+        if VERSION_BEFORE.search(text[max(0, m.start() - 16):m.start()]):
+            continue
+        if _global(m.group(0)):
+            yield m.span()
+    if ":" not in text:
+        return
+    for m in IPV6.finditer(text):
+        raw = m.group(0)
+        groups = [g for g in raw.split(":") if g]
+        if len(groups) < 3 or not any(ch.isdigit() for ch in raw) or (len(groups) < 8 and "::" not in raw):
+            continue
+        if _global(raw):
+            yield m.span()
+
+
+def _global(raw: str) -> bool:
+    try:
+        return ipaddress.ip_address(raw).is_global
+    except ValueError:
+        return False
+
+
+# --- url with credentials --------------------------------------------------------------------
+URL_CREDENTIALS = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://([^\s/?#@:\"'<>]+:([^\s/?#@\"']+))@[A-Za-z0-9\[]")
+
+
+def _url_credentials(text: str) -> Spans:
+    if "://" not in text:
+        return
+    for m in URL_CREDENTIALS.finditer(text):
+        if not is_placeholder(m.group(2)):
+            yield m.span(1)
+
+
+# --- private key ---------------------------------------------------------------------------
+PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+                         r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s]*)")
+
+
+def _private_keys(text: str) -> Spans:
+    if "PRIVATE KEY" not in text:
+        return
+    for m in PRIVATE_KEY.finditer(text):
+        yield m.start(), m.start() + len(m.group(0).rstrip())
+
+
+# --- API tokens and keyword secrets --------------------------------------------------------
+TOKEN = re.compile(r"""(?<![A-Za-z0-9_-])(?:
+    (?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}
+  | gh[pousr]_[A-Za-z0-9]{36}
+  | github_pat_[A-Za-z0-9_]{50,255}
+  | xox[abposr]-(?:[0-9]+-)+[A-Za-z0-9-]+
+  | (?P<sk>sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-)?[A-Za-z0-9_-]{20,})
+  | [rs]k_(?:live|test)_[0-9A-Za-z]{20,}
+  | AIza[0-9A-Za-z_-]{35}
+  | eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}
+)(?![A-Za-z0-9_])""", re.VERBOSE)
+KEYWORD = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]+[_-])*(?:api[_-]?key|apikey|secret|token|password|passwd|"
+                     r"pwd|access[_-]?key|auth[_-]?key|private[_-]?key|credentials?)(?:[_-][A-Za-z0-9]+)*"
+                     r"[\"']?(?:\s*(?::=|=>|[:=])\s*|\s+is\s+)[\"'`]?([^\s\"'`,;)]{8,200})", re.IGNORECASE)
+CODE_VALUE = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[\w$]+)+$|[()\[\]]")
+MIN_ENTROPY = 3.0
+
+
+def _secrets(text: str) -> Spans:
+    for m in TOKEN.finditer(text):
+        value = m.group(0)
+        if is_placeholder(value):
+            continue
+        if m.group("sk") and not (any(c.isdigit() for c in value) and any(c.isupper() for c in value)
+                                  and any(c.islower() for c in value[3:])):
+            continue
+        yield m.span()
+    for m in KEYWORD.finditer(text):
+        value = m.group(1).rstrip(".")
+        if _random_looking(value):
+            yield m.start(1), m.start(1) + len(value)
+
+
+def _random_looking(value: str) -> bool:
+    letters = any(c.isalpha() for c in value)
+    others = any(not c.isalpha() for c in value)
+    return (len(value) >= 8 and letters and others and entropy(value) >= MIN_ENTROPY
+            and not is_placeholder(value) and not CODE_VALUE.search(value))
+
+
+#: Kind -> detector, in the order a span is claimed (an earlier kind wins an overlap).
+DETECTORS: dict[str, Callable[[str, str], Spans]] = {
+    "private_key": lambda text, region: _private_keys(text),
+    "url_credentials": lambda text, region: _url_credentials(text),
+    "secret": lambda text, region: _secrets(text),
+    "email": lambda text, region: _emails(text),
+    "iban": lambda text, region: _ibans(text),
+    "card": lambda text, region: _cards(text),
+    "ip": lambda text, region: _ips(text),
+    "phone": _phones,
+}
+
+
+def find_pii(text: str, region: str = DEFAULT_REGION) -> list[Found]:
+    """Every personal value and secret in `text`, in text order, no two overlapping; `region`
+    is the country (ISO 3166 two letters) whose phone numbers may be written without a country
+    code."""
+    taken: list[Found] = []
+    for kind, detect in DETECTORS.items():
+        for start, end in detect(text, region):
+            if not any(start < other.end and other.start < end for other in taken):
+                taken.append(Found(kind, start, end))
+    return sorted(taken, key=lambda found: found.start)
