@@ -127,4 +127,6 @@ CLEAN_CAPABILITIES: dict[str, Capability] = {
                                            "trimmed by the rule pack's preprocess.normalize_text", on([TEXT_FILE])),
     "strip_metadata": Capability("--strip-metadata/--keep-metadata", "it drops or keeps the metadata keys of a "
                                                                      "fine-tuning file's lines", on([TEXT_FILE])),
+    "redact": Capability("--redact", "it replaces personal data and secrets in a fine-tuning file's texts",
+                         on([TEXT_FILE])),
 }

@@ -100,6 +100,7 @@ class CleanOptions:
     completion_key: str | None = None
     trim: bool | None = None
     strip_metadata: bool | None = None
+    redact: tuple[str, ...] = ()
 
     def given(self) -> list[str]:
         """The options the caller asked for, in the order of the fields."""
