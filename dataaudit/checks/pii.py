@@ -24,7 +24,7 @@ from pydantic import Field
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, Section
-from dataaudit.profile.pii import PII_KINDS, family_of
+from dataaudit.profile.pii import family_of
 from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def _judge(t: TextProfile, check: str, family: str, levels: MaxLevels, results: 
     rows = found.family_rows[family]
     kinds = [kind for kind in found.values if family_of(kind) == family]
     of = f" of {t.name!r}" if t.kind == "column" else ""
-    counted = "; ".join(f"{plural(found.values[kind], PII_KINDS[kind][2])} in {plural(found.rows[kind], t.unit)} "
+    counted = "; ".join(f"{kind} {found.values[kind]:,} in {plural(found.rows[kind], t.unit)} "
                         f"({_places(found.places[kind])})" for kind in kinds)
     named = "secrets" if family == "secrets" else "personal data"
     message = (f"{rows:,} of {plural(n, t.unit)}{of} ({pct(rows, n)}) "

@@ -12,6 +12,7 @@ from dataaudit.profile.pii import FAMILIES, PII_KINDS, family_of
 
 #: `--redact` names: `pii` is every kind, `personal` and `secrets` a family, or one kind.
 REDACT_CHOICES = ("pii", *FAMILIES, *PII_KINDS)
+ALL_KINDS = frozenset(PII_KINDS)
 
 
 def redact_kinds(names: Iterable[str]) -> frozenset[str]:
@@ -29,6 +30,12 @@ def redact_kinds(names: Iterable[str]) -> frozenset[str]:
             else:
                 raise InputError(f"--redact {name!r}: choose among {', '.join(REDACT_CHOICES)} (or a comma list)")
     return frozenset(kinds)
+
+
+def redacted_value(value: object) -> object:
+    """A value a report shows (a column's top value), every personal value and secret in it
+    replaced by its placeholder; anything but text as it is."""
+    return redact(value, ALL_KINDS)[0] if isinstance(value, str) else value
 
 
 def redactions(text: str, kinds: frozenset[str], region: str = DEFAULT_REGION) -> list[Found]:
