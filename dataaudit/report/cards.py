@@ -267,3 +267,7 @@ class DatasetCard(TableCard):
     roles: dict[str, int] | None = field(default=None, metadata=OMIT)
     """Messages per role."""
     copies: CopyCounts | None = field(default=None, metadata=OMIT)
+    pii: dict[str, int] | None = field(default=None, metadata=OMIT)
+    """Personal values and secrets found in the texts, per kind (email, phone, card, iban, ip,
+    url_credentials, private_key, secret); only when some were. The values themselves are in no
+    report."""
