@@ -46,7 +46,10 @@ DECOYS = [
     "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     "postgres://user:password@localhost/app", "AKIAIOSFODNN7EXAMPLE", 'api_key = "<YOUR_API_KEY>"',
     "password: ${DB_PASSWORD}", "token = request.headers.get('x')", "the token is generated", "sk-learn-compatible",
-    "ISBN 978-3-16-148410-0", "a budget of 1,500,000,000 pounds", "std::vector and Foo::Bar", "at 10:30:45",
+    "ISBN 978-3-16-148410-0", "Doc's OK May Be Key:  http://on-msn.com/JqBI9V", "RT @shaunhockey: @QSusieg2 @DrZofia",
+    "http://www.cbsnews.com/8334-504763_162-57484605-103917", "http://state.gov/r/pa/prs/ps/2014/230120.htm#.U9v",
+    "ebola-virus-contacts-monitored-in-u-s-total-about-80-1.2785238?cmp=rss", "a budget of 1,500,000,000 pounds",
+    "std::vector and Foo::Bar", "at 10:30:45",
 ]
 
 

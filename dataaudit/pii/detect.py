@@ -96,6 +96,14 @@ CODE_GROUP_BEFORE = re.compile(r"[A-Z0-9]{4}[ -]$")
 PHONE_WORD = re.compile(r"phone|\btel\b|call|mobile|cell|fax|whatsapp|text me|reach me|contact", re.IGNORECASE)
 
 
+def _in_link(text: str, start: int, end: int) -> bool:
+    """Digits in a URL or a path (`/2014/230120.htm`, `-70-1.2927719?cmp=rss`) are an id, not a
+    number to call: the word holding them has a slash, or they go on into a file name or query."""
+    word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    return any(mark in text[word_start:start] for mark in "/_=?") or text[end:end + 1] in ("?", "/", "_") or (
+        text[end:end + 1] == "." and text[end + 1:end + 2].isalpha())
+
+
 #: where a sentence or a line ends: the matcher reads each part alone, so a date in the next
 #: sentence does not make it drop the number before it
 SENTENCE_END = re.compile(r"[.;!?,](?=\s)|\n")
@@ -113,7 +121,8 @@ def _phones(text: str, region: str) -> Spans:
             continue
         for match in phonenumbers.PhoneNumberMatcher(part, region, leniency=phonenumbers.Leniency.VALID):
             before = text[max(0, start + match.start - 30):start + match.start]
-            if ID_BEFORE.search(before) or CODE_GROUP_BEFORE.search(before):
+            if ID_BEFORE.search(before) or CODE_GROUP_BEFORE.search(before) or _in_link(text, start + match.start,
+                                                                                           start + match.end):
                 continue
             if match.raw_string.isdigit() and not PHONE_WORD.search(before):
                 continue
@@ -253,6 +262,10 @@ TOKEN_MARKS = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T", "ghp_", "gho_", "ghu_", "g
                "sk-", "k_live_", "k_test_", "AIza", "eyJ")
 #: the keywords' common stems, looked for in the lowercased text before the keyword pattern runs
 KEYWORD_MARKS = ("key", "secret", "token", "passw", "pwd", "credential")
+#: the words a keyword may be glued to (`apikey`, `accesstoken`); after other letters the stem is
+#: part of another word (`hockey`, `monkey`)
+KEYWORD_PREFIXES = ("api", "access", "auth", "private", "secret", "app", "client", "master", "signing", "refresh",
+                    "bearer", "session", "db", "user", "admin", "root")
 KEYWORD = re.compile(r"(?:key|secret|token|passw(?:or)?d|pwd|credentials?)(?:[_-][A-Za-z0-9]+)*"
                      r"[\"']?(?:\s*(?::=|=>|[:=])\s*|\s+is\s+)[\"'`]?([^\s\"'`,;)]{8,200})", re.IGNORECASE)
 #: a dotted name or a call (`os.environ.get(...)`), or a snake_case name (`config_v2`): code, not a value
@@ -289,13 +302,16 @@ def _keywords(text: str) -> Iterator[re.Match[str]]:
     for mark in KEYWORD_MARKS:
         at = lowered.find(mark)
         while at >= 0:
-            m = KEYWORD.match(text, at)
+            glued = at > 0 and lowered[at - 1].isalpha() and not lowered[:at].endswith(KEYWORD_PREFIXES)
+            m = None if glued else KEYWORD.match(text, at)
             if m:
                 yield m
             at = lowered.find(mark, at + 1)
 
 
 def _random_looking(value: str) -> bool:
+    if "://" in value or value.lower().startswith("www."):  # a link said to be key, not a key
+        return False
     letters = any(c.isalpha() for c in value)
     others = any(not c.isalpha() for c in value)
     level = min(MIN_ENTROPY, 0.85 * math.log2(len(value))) if value else MIN_ENTROPY
