@@ -149,26 +149,27 @@ def _private_key(rng: random.Random) -> str:
     return f"-----BEGIN {label}PRIVATE KEY-----\n{body}\n-----END {label}PRIVATE KEY-----"
 
 
+def _email(rng: random.Random) -> str:
+    local = f"{rng.choice(FIRST)}{rng.choice(['.', '_', ''])}{rng.choice(LAST)}{rng.randint(1, 99)}"
+    return f"{local}@{rng.choice(DOMAINS)}"
+
+
+#: kind -> what makes a value, and the phrases it is said in
+PHRASES: dict[str, tuple[Callable[[random.Random], str], tuple[str, ...]]] = {
+    "email": (_email, ("write to {v}", "my email is {v}.", "contact: {v}")),
+    "phone": (_phone, ("call me at {v}", "my phone number is {v}.", "reach us on {v} today")),
+    "card": (_card, ("I paid with card {v}", "card number {v}, expiry 04/27", "charge {v} please")),
+    "iban": (_iban, ("send it to IBAN {v}", "my account is {v}.", "IBAN: {v}")),
+    "ip": (_public_ip, ("the server at {v} is down", "logged in from {v}.", "ssh root at {v}")),
+}
+
+
 def _plant(kind: str, rng: random.Random) -> tuple[str, str]:
     """A phrase holding one value of `kind`, and the value as a detector must find it."""
-    if kind == "email":
-        value = f"{rng.choice(FIRST)}{rng.choice(['.', '_', ''])}{rng.choice(LAST)}{rng.randint(1, 99)}@" \
-                f"{rng.choice(DOMAINS)}"
-        return rng.choice(["write to {v}", "my email is {v}.", "contact: {v}"]).format(v=value), value
-    if kind == "phone":
-        value = _phone(rng)
-        return rng.choice(["call me at {v}", "my phone number is {v}.", "reach us on {v} today"]).format(v=value), value
-    if kind == "card":
-        value = _card(rng)
-        return rng.choice(["I paid with card {v}", "card number {v}, expiry 04/27", "charge {v} please"]).format(
-            v=value), value
-    if kind == "iban":
-        value = _iban(rng)
-        return rng.choice(["send it to IBAN {v}", "my account is {v}.", "IBAN: {v}"]).format(v=value), value
-    if kind == "ip":
-        value = _public_ip(rng)
-        return rng.choice(["the server at {v} is down", "logged in from {v}.", "ssh root at {v}"]).format(
-            v=value), value
+    if kind in PHRASES:
+        make, phrases = PHRASES[kind]
+        value = make(rng)
+        return rng.choice(phrases).format(v=value), value
     if kind == "url_credentials":
         user, password = rng.choice(FIRST), _token(rng, ALNUM + "!*", rng.randint(10, 16))
         host = rng.choice(["db.internal.acme-corp.de", "10.1.2.3:5432", "mq.prod.net"])
