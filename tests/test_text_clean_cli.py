@@ -65,7 +65,7 @@ def test_broken_and_duplicate_lines_go_to_quarantine_the_rest_is_kept(runner: st
     assert [(e["line"], e["reason"], e["kinds"]) for e in held] == QUARANTINED
     assert [e["text"].encode() + b"\n" for e in held] == [LINES[n - 1] for n, _, _ in QUARANTINED]
     manifest = json.loads(chats.with_name("chats.clean.manifest.json").read_text("utf-8"))
-    assert manifest["lines"] == {"in": 8, "out": 4, "quarantined": 4, "trimmed": 1, "stripped": 0}
+    assert manifest["lines"] == {"in": 8, "out": 4, "quarantined": 4, "trimmed": 1, "stripped": 0, "redacted": 0}
     assert manifest["quarantine_reasons"] == {"not_json": 1, "duplicate": 2, "no_assistant": 1}
     files = manifest["files"]
     for name, path in (("input", chats), ("output", out), ("quarantine", quarantine)):

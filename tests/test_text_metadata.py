@@ -52,7 +52,7 @@ def test_clean_keeps_metadata_lines_byte_for_byte(runner: str, tmp_path: Path, s
             .splitlines()]
     assert [(e["line"], e["kinds"]) for e in held] == [(n, ["duplicate"]) for n in DUPLICATES]
     manifest = json.loads(tmp_path.joinpath("chat.clean.manifest.json").read_text("utf-8"))
-    assert manifest["lines"] == {"in": 30, "out": 18, "quarantined": 12, "trimmed": 0, "stripped": 0}
+    assert manifest["lines"] == {"in": 30, "out": 18, "quarantined": 12, "trimmed": 0, "stripped": 0, "redacted": 0}
     assert manifest["parameters"]["strip_metadata"] is False
     assert "18 lines written" in stderr and "(12 duplicate)" in stderr
 

@@ -27,6 +27,7 @@ from dataaudit.checks import (
 )
 from dataaudit.checks import formats as formats_family
 from dataaudit.checks import groups as groups_family
+from dataaudit.checks import pii as pii_family
 from dataaudit.checks import preference as preference_family
 from dataaudit.checks import shortcuts as shortcuts_family
 from dataaudit.checks import splits as splits_family
@@ -59,6 +60,7 @@ FAMILIES: dict[str, ModuleType] = {
     "preference": preference_family,
     "contamination": contamination,
     "languages": languages,
+    "pii": pii_family,
     "label_noise": label_noise,
 }
 

@@ -59,6 +59,10 @@ from dataaudit.cli.options import (
               help="Drop from a fine-tuning file's kept lines the top-level keys its layout does not read (id, "
                    "source, ...), or keep them.  [default: the rule pack's preprocess.strip_metadata, false]")
 @quiet_option
+@click.option("--redact", multiple=True, metavar="KINDS",
+              help="Replace personal data and secrets in a fine-tuning file's texts with typed placeholders "
+                   "([EMAIL], [SECRET], ...): pii (every kind), personal, secrets, or kinds (email, phone, card, iban, "
+                   "ip, url_credentials, private_key, secret); repeatable or a comma list.  [default: none]")
 @reports_errors
 def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
           save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...],
@@ -66,7 +70,7 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
           dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
           sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None,
           allow_large_quarantine: bool, prompt_key: str | None, completion_key: str | None, trim: bool | None,
-          strip_metadata: bool | None, quiet: bool) -> None:
+          strip_metadata: bool | None, quiet: bool, redact: tuple[str, ...]) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
     The rule pack's `preprocess:` section names the steps.
@@ -98,6 +102,7 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
       dataaudit clean train.csv -t label --quarantine-suspected-labels -o train.clean.csv
       dataaudit clean chats.jsonl -o chats.clean.jsonl
       dataaudit clean chats.jsonl -o chats.clean.jsonl --strip-metadata
+      dataaudit clean chats.jsonl -o chats.clean.jsonl --redact pii
     """
     from dataaudit.planning import CleanOptions, plan_clean
     from dataaudit.preprocess.clean import clean_files
@@ -109,11 +114,12 @@ def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: 
         delimiter=delimiter, encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels,
         sample=sample, folds=folds, jobs=jobs,
         allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind=format_kind,
-        prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata, quiet=quiet))
+        prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata, quiet=quiet,
+        redact=redact))
     if plan.layout is not None:
         sys.exit(_clean_jsonl(data, output, rules, plan.layout, quarantine, manifest, report, dry_run, force,
                               trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
-                              completion_key=completion_key))
+                              completion_key=completion_key, redact=redact))
 
     run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
                       fitted=fitted, save_fitted=save_fitted, report=report, dry_run=dry_run, force=force,
@@ -148,7 +154,7 @@ def _label_model_note(model: dict[str, Any] | None) -> str:
 
 def _clean_jsonl(data: Path, output: Path, rules: str, kind: str, quarantine: Path | None, manifest: Path | None,
                  report: Path | None, dry_run: bool, force: bool, **text_options: Any) -> int:
-    """`text_options` are `clean_jsonl_files`'s trim, strip_metadata, prompt_key and completion_key."""
+    """`text_options` are `clean_jsonl_files`'s trim, strip_metadata, prompt_key, completion_key and redact."""
     from dataaudit.preprocess.text_files import clean_jsonl_files
     from dataaudit.report.console import render_console
 
@@ -160,6 +166,7 @@ def _clean_jsonl(data: Path, output: Path, rules: str, kind: str, quarantine: Pa
     why = f" ({reasons})" if reasons else ""
     if run.written:
         stripped = f", {lines['stripped']:,} without their metadata" if lines["stripped"] else ""
+        stripped += f", {lines['redacted']:,} redacted" if lines.get("redacted") else ""
         click.echo(f"dataaudit: {lines['out']:,} lines written to {run.output} ({lines['trimmed']:,} trimmed"
                    f"{stripped}), {lines['quarantined']:,} quarantined to {run.quarantine}{why}; "
                    f"manifest {run.manifest_path}", err=True)

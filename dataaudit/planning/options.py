@@ -107,6 +107,7 @@ class CleanOptions:
     trim: bool | None = None
     strip_metadata: bool | None = None
     quiet: bool = False
+    redact: tuple[str, ...] = ()
 
     def given(self) -> list[str]:
         """The options the caller asked for, in the order of the fields."""

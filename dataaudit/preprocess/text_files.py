@@ -21,7 +21,7 @@ def clean_jsonl_files(data: Path, output: Path, *, rules: str | Path | RulePack 
                       format_kind: str | None = None, quarantine: Path | None = None, manifest: Path | None = None,
                       report: Path | None = None, dry_run: bool = False, force: bool = False,
                       trim: bool | None = None, strip_metadata: bool | None = None, prompt_key: str | None = None,
-                      completion_key: str | None = None) -> CleanRun:
+                      completion_key: str | None = None, redact: tuple[str, ...] = ()) -> CleanRun:
     """Clean `data` into `output`, the quarantine beside it (OUTPUT.quarantine.jsonl) and a
     manifest (OUTPUT.manifest.json); the run's report is the text audit of `output`."""
     output, quarantine, manifest = destinations(Path(output), quarantine, manifest, force, (report,), (data, rules))
@@ -31,7 +31,7 @@ def clean_jsonl_files(data: Path, output: Path, *, rules: str | Path | RulePack 
     with all_or_nothing() as outputs:  # a dry run opens no file in it
         summary = clean_jsonl(data, output, quarantine, rules=rules, format_kind=format_kind, dry_run=dry_run,
                               trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
-                              completion_key=completion_key, outputs=outputs)
+                              completion_key=completion_key, redact=redact, outputs=outputs)
         written = [manifests.file_entry(file.path, "jsonl", content=file.content) for file in outputs.files]
         output_entry, quarantine_entry = written or (None, None)
         read = manifests.file_entry(readable_path(data), "jsonl")  # standard input: its copy's bytes
@@ -60,11 +60,12 @@ def build_manifest(summary: CleanSummary, files: dict[str, dict[str, Any] | None
         "tool": manifests.tool_entry(),
         "files": files,
         "lines": {"in": summary.lines, "out": summary.kept, "quarantined": sum(summary.quarantined.values()),
-                  "trimmed": summary.trimmed, "stripped": summary.stripped},
+                  "trimmed": summary.trimmed, "stripped": summary.stripped, "redacted": summary.redacted_lines},
         "quarantine_reasons": summary.quarantined,
+        "redactions": summary.redacted,
         "parameters": {"format_kind": summary.kind, **summary.keys, "rules": manifests.rules_entry(report.rules),
                        "drop_duplicates": summary.drop_duplicates, "trim": summary.trim,
-                       "strip_metadata": summary.strip_metadata},
+                       "strip_metadata": summary.strip_metadata, "redact": summary.redact},
         "audit": {"passed_after": report.passed, "fail findings": report.counts["fail"],
                   "warn findings": report.counts["warn"]},
     }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from dataaudit.profile.contamination import ContaminationProfile
 from dataaudit.profile.finetune import PairProfile, ProfileRules
 from dataaudit.profile.languages import LanguageProfile
+from dataaudit.profile.pii import PiiProfile
 from dataaudit.profile.text_lengths import LengthSummary
 
 #: Error kind -> what it means, in the order reports list them.
@@ -83,6 +84,7 @@ class TextProfile:
     pairs: PairProfile | None = None
     contamination: ContaminationProfile | None = None
     languages: LanguageProfile | None = None
+    pii: PiiProfile | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataaudit.pii.redact import redacted_value
 from dataaudit.profile.free_text import free_text_columns
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.report.cards import (
@@ -47,5 +48,5 @@ def _column(c: ColumnProfile) -> ColumnCard:
         missing_share=round(c.missing / c.rows, 6) if c.rows else 0.0,
         distinct_estimate=c.distinct,
         numeric=None if n is None else NumericCard(min=n.min, max=n.max, mean=round(n.mean, 6), std=round(n.std, 6)),
-        top_values=None if c.top_values is None else [(value, count) for value, count in c.top_values],
+        top_values=None if c.top_values is None else [(redacted_value(value), count) for value, count in c.top_values],
     )

@@ -12,7 +12,7 @@ without reading it again.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +24,8 @@ from dataaudit.errors import InputError
 from dataaudit.io.digest import file_sha256
 from dataaudit.io.spool import readable_path
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
+from dataaudit.pii.redact import redact_kinds
+from dataaudit.profile.pii import PII_KINDS
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -31,6 +33,7 @@ from dataaudit.text.audit import text_layout, text_spec
 from dataaudit.text.formats import CHAT, PROMPT_COMPLETION
 from dataaudit.text.lines import numbered_chunks
 from dataaudit.text.partial import TextPartial
+from dataaudit.text.redact_lines import redact_line
 from dataaudit.text.tokens import token_counter
 from dataaudit.text.validate import Layout, Line, check_line
 
@@ -53,6 +56,11 @@ class CleanSummary:
     trim: bool = True
     strip_metadata: bool = False
     drop_duplicates: bool = True
+    #: the kinds of personal data and secrets replaced (`--redact`), how many per kind and role or
+    #: key, and the lines that had one
+    redact: list[str] = field(default_factory=list)
+    redacted: dict[str, dict[str, int]] = field(default_factory=dict)
+    redacted_lines: int = 0
     bytes_out: int = 0
     report: Report | None = field(default=None, repr=False)
 
@@ -64,20 +72,22 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                 rules: str | Path | RulePack | None = "default", format_kind: str | None = None,
                 drop_duplicates: bool = True, trim: bool | None = None, strip_metadata: bool | None = None,
                 prompt_key: str | None = None, completion_key: str | None = None,
-                tokenizer: str | Path | None = None, dry_run: bool = False,
+                tokenizer: str | Path | None = None, dry_run: bool = False, redact: Iterable[str] = (),
                 outputs: Outputs | None = None) -> CleanSummary:
     """Write the good lines of `path` to `output` and the others, with line and reason, to
     `quarantine`; a line is broken when it shows any format error the text audit reports.
     Texts are trimmed when `trim` (default: the rule pack's `preprocess.normalize_text`; code,
     whose indentation is its meaning, wants False). Metadata keys are kept unless
     `strip_metadata` (default: the pack's `preprocess.strip_metadata`). `prompt_key` and
-    `completion_key` name a prompt/completion file's keys as for the audit. `dry_run` decides
+    `completion_key` name a prompt/completion file's keys as for the audit. `redact` names the
+    personal data and secrets to replace in the texts (`dataaudit.pii.redact`). `dry_run` decides
     and audits every line but writes nothing. With `outputs` both files join that run's files
     (renamed when it commits), else they are renamed when this returns."""
     from dataaudit.text.extract import extract
     from dataaudit.text.report import text_report
 
     output = Path(output)
+    kinds = redact_kinds(redact)
     check_destinations((output, quarantine), (Path(path),))
     path = readable_path(path)  # standard input or a pipe is read from its copy
     kind, loaded = text_layout(path, format_kind, load_rules(rules), prompt_key, completion_key)
@@ -93,7 +103,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     summary = CleanSummary(output=str(output), quarantine=None if quarantine is None else str(quarantine), kind=kind,
                            keys=dict(zip(("prompt_key", "completion_key"), layout.required, strict=True))
                            if kind == PROMPT_COMPLETION else {}, trim=trim, strip_metadata=strip,
-                           drop_duplicates=drop_duplicates)
+                           drop_duplicates=drop_duplicates, redact=[k for k in PII_KINDS if k in kinds])
     seen: dict[int, int] = {}
     with _files_of(outputs) as files:
         good_file = None if dry_run else files.open(output)
@@ -122,6 +132,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                     continue
                 dropped = result.metadata if strip else ()
                 cleaned, trimmed = _rewritten(line, layout, trim, dropped)
+                if kinds:
+                    cleaned = _redacted(cleaned, layout, kinds, summary)
                 summary.trimmed += trimmed
                 summary.stripped += bool(dropped)
                 summary.bytes_out += len(cleaned)
@@ -149,6 +161,15 @@ def _files_of(outputs: Outputs | None) -> Iterator[Outputs]:
         return
     with all_or_nothing() as own:
         yield own
+
+
+def _redacted(line: bytes, layout: Layout, kinds: frozenset[str], summary: CleanSummary) -> bytes:
+    cleaned, counts = redact_line(line, layout, kinds)
+    for (kind, place), n in counts.items():
+        places = summary.redacted.setdefault(kind, {})
+        places[place] = places.get(place, 0) + n
+    summary.redacted_lines += bool(counts)
+    return cleaned
 
 
 def _canonical_hashes(checked: list[Line]) -> list[int | None]:

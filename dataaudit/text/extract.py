@@ -68,6 +68,7 @@ def extract(partial: TextPartial) -> TextProfile:
         contamination=None if partial.contamination is None
         else partial.contamination.extract(b.numbers, b.signatures, k),
         languages=None if partial.languages is None else partial.languages.extract(k),
+        pii=partial.pii.extract(),
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dataaudit.pii.partial import PiiPartial
 from dataaudit.profile.sketches import first_rows
 from dataaudit.profile.text_lengths import LengthHistogram
 from dataaudit.text.conformance import Broken, RuleBreaks
@@ -98,6 +99,7 @@ class TextPartial:
     pairs: PairPartial = field(default_factory=PairPartial)
     contamination: ContaminationPartial | None = None
     languages: LanguagePartial | None = None
+    pii: PiiPartial = field(default_factory=PiiPartial)
 
     def __post_init__(self) -> None:
         if self.contamination is None and self.spec.eval_index is not None:
@@ -120,6 +122,8 @@ class TextPartial:
             self.rules.add(number, rules, k)
         paired = [(number, line.pair) for number, line in zip(numbers, lines, strict=True) if line.pair is not None]
         self.pairs.add([number for number, _ in paired], [pair for _, pair in paired], k)
+        column = self.spec.name if self.spec.layout is None else None
+        self.pii.add(numbers, [line.segments for line in lines], k, column)
         kept: list[int] = []
         segments: list[tuple[str, str]] = []
         per_text: list[int] = []
@@ -252,6 +256,7 @@ class TextPartial:
             else self.contamination.merged(other.contamination),
             languages=None if self.languages is None or other.languages is None
             else self.languages.merged(other.languages, k),
+            pii=self.pii.merged(other.pii, k),
         )
 
 

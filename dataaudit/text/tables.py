@@ -13,6 +13,7 @@ from dataaudit.report.charts import PAST_THE_LIMIT
 from dataaudit.report.contamination import contamination_tables
 from dataaudit.report.model import ReportTable
 from dataaudit.text.languages.table import language_table
+from dataaudit.text.pii_table import pii_table
 
 MEASURES = {
     "message_chars": "characters per message",
@@ -41,6 +42,7 @@ def text_tables(texts: list[TextProfile]) -> list[ReportTable]:
     tables += contamination_tables(texts)
     if any(t.languages is not None for t in texts):
         tables.append(language_table(texts))
+    tables += pii_table(texts)
     if texts[0].kind == "column":
         return tables
     tables = [replace(t, columns=t.columns[1:], rows=[row[1:] for row in t.rows]) for t in tables]

@@ -1,0 +1,344 @@
+"""Detectors of personal data and secrets in one text, each a compiled pattern that finds
+candidates (the prefilter: clean text costs one regex scan per kind, the phone matcher runs only
+where a run of seven digits is) and a validator that keeps the real ones.
+
+- email: an address whose domain ends in a letters-only top-level domain; addresses at the
+  reserved documentation domains (example.com/.org/.net, .example, .test, .invalid, localhost),
+  `git@host` and asset names such as `icon@2x.png` are placeholders, not anyone's address.
+- phone: `phonenumbers.PhoneNumberMatcher` at leniency VALID with a default region (numbers in
+  international form are found whatever the region); a number written as a bare run of digits
+  counts only near a word such as phone, call or tel, and one after order, invoice, ref, id or `#`
+  is an order number.
+- card: 13 to 19 digits, in groups of one separator or none, of a known scheme's prefix and
+  length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum.
+- iban: a country code of the ISO 13616 registry, that country's length and the mod-97 checksum.
+- ip: an IPv4 or IPv6 address `ipaddress` accepts and calls global: private, loopback and the
+  documentation ranges identify nobody. An IPv4 after a word such as version, release, build or
+  section, or inside a longer dotted number, is a version or a section number.
+- url_credentials: `scheme://user:password@host`; the span is `user:password`, scheme and host
+  stay. A placeholder password (`password`, `<pass>`, `${PASS}`, `xxx`) is no secret.
+- private_key: a PEM header `-----BEGIN ... PRIVATE KEY-----` through its END line (or the key
+  body when the END line is missing).
+- secret: API tokens by their issuers' published prefixes, the same patterns as detect-secrets'
+  AWSKeyDetector, GitHubTokenDetector, SlackDetector, StripeDetector and JwtTokenDetector plus
+  OpenAI/Anthropic-style `sk-` and Google `AIza` keys; and, like its KeywordDetector with its
+  HighEntropyString plugins, a value of at least 8 characters, mixing letters with digits or
+  symbols, of Shannon entropy >= 3 bits per character, assigned to or said of a keyword (token,
+  secret, password, api_key, ...). The patterns are written here rather than calling the
+  plugins because a redaction needs each value's position, which `analyze_line` does not give,
+  and because one scan per kind over the whole text is faster than every plugin on every line.
+  Documentation placeholders (AWS's `...EXAMPLE` keys, `<token>`, `${TOKEN}`, `xxxx`) are none.
+
+Matches of different kinds never overlap: a span claimed by an earlier kind in `KINDS` order
+(secrets first) is not counted again (the address in a URL's credentials is no email).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from dataaudit.pii.checksums import IBAN_LENGTHS, entropy, iban_valid, is_card_number
+
+DEFAULT_REGION = "US"
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str
+    start: int
+    end: int
+
+
+Spans = Iterator[tuple[int, int]]
+
+PLACEHOLDER_WORDS = frozenset({"password", "pass", "passwd", "pwd", "secret", "token", "changeme", "yourpassword",
+                               "your_password", "your-password", "mypassword", "apikey", "api_key", "redacted",
+                               "example", "placeholder", "dummy"})
+PLACEHOLDER_MARKS = ("<", ">", "${", "{{", "%(", "***", "...", "example", "EXAMPLE", "your_", "YOUR_", "your-")
+
+
+def is_placeholder(value: str) -> bool:
+    """A value documentation writes in place of a real one."""
+    return (value.lower().strip("'\"") in PLACEHOLDER_WORDS or any(mark in value for mark in PLACEHOLDER_MARKS)
+            or set(value.lower()) <= set("x*.-_0"))
+
+
+# --- email ---------------------------------------------------------------------------------
+EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
+                   r"([A-Za-z]{2,24}))(?![\w@-])")
+RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
+RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
+FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "js", "css", "ts", "py", "json", "html"})
+
+
+def _emails(text: str) -> Spans:
+    if "@" not in text:
+        return
+    for m in EMAIL.finditer(text):
+        domain, tld = m.group(1).lower(), m.group(2).lower()
+        if (tld in RESERVED_TLDS or tld in FILE_TLDS or domain.endswith(RESERVED_DOMAINS)
+                or m.group(0).lower().startswith("git@")):
+            continue
+        yield m.span()
+
+
+# --- phone ---------------------------------------------------------------------------------
+PHONE_CANDIDATE = re.compile(r"[0-9](?:[\s().\-/]{0,2}[0-9]){6,}")
+ID_BEFORE = re.compile(r"(?:order|invoice|ref|reference|ticket|tracking|account|acct|\bid|sku|serial|isbn|"
+                       r"po|case|confirmation|transaction|receipt)\W{0,3}(?:number|no\.?|nr\.?|num|#)?\W{0,3}$|#\s*$",
+                       re.IGNORECASE)
+#: an uppercase or digit group of four just before: the number is the tail of an account or IBAN
+CODE_GROUP_BEFORE = re.compile(r"[A-Z0-9]{4}[ -]$")
+PHONE_WORD = re.compile(r"phone|\btel\b|call|mobile|cell|fax|whatsapp|text me|reach me|contact", re.IGNORECASE)
+
+
+def _in_link(text: str, start: int, end: int) -> bool:
+    """Digits in a URL or a path (`/2014/230120.htm`, `-70-1.2927719?cmp=rss`) are an id, not a
+    number to call: the word holding them has a slash, or they go on into a file name or query."""
+    word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    return any(mark in text[word_start:start] for mark in "/_=?") or text[end:end + 1] in ("?", "/", "_") or (
+        text[end:end + 1] == "." and text[end + 1:end + 2].isalpha())
+
+
+#: where a sentence or a line ends: the matcher reads each part alone, so a date in the next
+#: sentence does not make it drop the number before it
+SENTENCE_END = re.compile(r"[.;!?,](?=\s)|\n")
+
+
+def _phones(text: str, region: str) -> Spans:
+    if not _has_digit(text) or not PHONE_CANDIDATE.search(text):
+        return
+    import phonenumbers
+
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    for start, end in zip([0, *ends], [*ends, len(text)], strict=True):
+        part = text[start:end]
+        if not PHONE_CANDIDATE.search(part):
+            continue
+        for match in phonenumbers.PhoneNumberMatcher(part, region, leniency=phonenumbers.Leniency.VALID):
+            before = text[max(0, start + match.start - 30):start + match.start]
+            if ID_BEFORE.search(before) or CODE_GROUP_BEFORE.search(before) or _in_link(text, start + match.start,
+                                                                                           start + match.end):
+                continue
+            if match.raw_string.isdigit() and not PHONE_WORD.search(before):
+                continue
+            yield start + match.start, start + match.end
+
+
+# --- card ----------------------------------------------------------------------------------
+#: as printed on cards: no separator, groups of four (4-4-4-1..7), or Amex and Diners' 4-6-4/5
+CARD = re.compile(r"(?<![\d.,+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})"
+                  r"(?![\d-]|[.,]\d| \d)")
+#: a run of digits, blanks and dashes long enough for a card: the cheap scan before `CARD`
+CARD_RUN = re.compile(r"[0-9][0-9 -]{11,22}[0-9]")
+#: the prefilter of cards and IBANs: a run of four digits
+FOUR_DIGITS = re.compile(r"[0-9][0-9][0-9][0-9]")
+
+
+def _has_digit(text: str) -> bool:
+    """The cheapest test there is: ten substring searches in C, no regex scan."""
+    return any(digit in text for digit in "0123456789")
+
+
+def _cards(text: str) -> Spans:
+    if not _has_digit(text) or not FOUR_DIGITS.search(text):
+        return
+    for run in CARD_RUN.finditer(text):
+        yield from _cards_in(text, run.start(), run.end())
+
+
+def _cards_in(text: str, start: int, end: int) -> Spans:
+    """The cards of one run; `CARD`'s lookarounds read the characters around it."""
+    for m in CARD.finditer(text, start, min(len(text), end + 2)):
+        if CODE_GROUP_BEFORE.search(text[max(0, m.start() - 5):m.start()]):
+            continue
+        if is_card_number(m.group(0).replace(" ", "").replace("-", "")):
+            yield m.span()
+
+
+# --- iban ----------------------------------------------------------------------------------
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}")
+IBAN_START = re.compile(r"[A-Z][A-Z][0-9][0-9]")
+
+
+def _ibans(text: str) -> Spans:
+    if not _has_digit(text) or not FOUR_DIGITS.search(text) or not IBAN_START.search(text):
+        return
+    for m in IBAN.finditer(text):
+        raw = m.group(0)
+        length = IBAN_LENGTHS.get(raw[:2])
+        if length is None:
+            continue
+        end, seen = 0, 0
+        for end, ch in enumerate(raw, 1):  # noqa: B007 - `end` is read after the loop
+            seen += ch != " "
+            if seen == length:
+                break
+        if seen < length or (end < len(raw) and raw[end] != " "):
+            continue
+        if iban_valid(raw[:end].replace(" ", "")):
+            yield m.start(), m.start() + end
+
+
+# --- ip ------------------------------------------------------------------------------------
+IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+VERSION_BEFORE = re.compile(r"(?:\bv|version|ver\.?|release|rel\.?|build|rev\.?|revision|firmware|patch|update|"
+                            r"section|chapter|clause|§|figure|fig\.?|table|step|rule|item|oid)\s*[:=#]?\s*$",
+                            re.IGNORECASE)
+
+
+IPV4_START = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]")
+IPV6_START = re.compile(r"::|[0-9A-Fa-f]:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]")
+
+
+def _ips(text: str) -> Spans:
+    if not _has_digit(text):
+        return
+    for m in IPV4.finditer(text) if IPV4_START.search(text) else ():
+        if VERSION_BEFORE.search(text[max(0, m.start() - 16):m.start()]):
+            continue
+        if _global(m.group(0)):
+            yield m.span()
+    if ":" not in text or not IPV6_START.search(text):
+        return
+    for m in IPV6.finditer(text):
+        raw = m.group(0)
+        groups = [g for g in raw.split(":") if g]
+        if len(groups) < 3 or not any(ch.isdigit() for ch in raw) or (len(groups) < 8 and "::" not in raw):
+            continue
+        if _global(raw):
+            yield m.span()
+
+
+def _global(raw: str) -> bool:
+    try:
+        return ipaddress.ip_address(raw).is_global
+    except ValueError:
+        return False
+
+
+# --- url with credentials --------------------------------------------------------------------
+URL_CREDENTIALS = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://([^\s/?#@:\"'<>]+:([^\s/?#@\"']+))@[A-Za-z0-9\[]")
+
+
+def _url_credentials(text: str) -> Spans:
+    if "://" not in text:
+        return
+    for m in URL_CREDENTIALS.finditer(text):
+        if not is_placeholder(m.group(2)):
+            yield m.span(1)
+
+
+# --- private key ---------------------------------------------------------------------------
+PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+                         r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s]*)")
+
+
+def _private_keys(text: str) -> Spans:
+    if "PRIVATE KEY" not in text:
+        return
+    for m in PRIVATE_KEY.finditer(text):
+        yield m.start(), m.start() + len(m.group(0).rstrip())
+
+
+# --- API tokens and keyword secrets --------------------------------------------------------
+TOKEN = re.compile(r"""(?<![A-Za-z0-9_-])(?:
+    (?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}
+  | gh[pousr]_[A-Za-z0-9]{36}
+  | github_pat_[A-Za-z0-9_]{50,255}
+  | xox[abposr]-(?:[0-9]+-)+[A-Za-z0-9-]+
+  | (?P<sk>sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-)?[A-Za-z0-9_-]{20,})
+  | [rs]k_(?:live|test)_[0-9A-Za-z]{20,}
+  | AIza[0-9A-Za-z_-]{35}
+  | eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}
+)(?![A-Za-z0-9_])""", re.VERBOSE)
+#: token prefixes, looked for as plain substrings before the token pattern runs
+TOKEN_MARKS = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox",
+               "sk-", "k_live_", "k_test_", "AIza", "eyJ")
+#: the keywords' common stems, looked for in the lowercased text before the keyword pattern runs
+KEYWORD_MARKS = ("key", "secret", "token", "passw", "pwd", "credential")
+#: the words a keyword may be glued to (`apikey`, `accesstoken`); after other letters the stem is
+#: part of another word (`hockey`, `monkey`)
+KEYWORD_PREFIXES = ("api", "access", "auth", "private", "secret", "app", "client", "master", "signing", "refresh",
+                    "bearer", "session", "db", "user", "admin", "root")
+KEYWORD = re.compile(r"(?:key|secret|token|passw(?:or)?d|pwd|credentials?)(?:[_-][A-Za-z0-9]+)*"
+                     r"[\"']?(?:\s*(?::=|=>|[:=])\s*|\s+is\s+)[\"'`]?([^\s\"'`,;)]{8,200})", re.IGNORECASE)
+#: a dotted name or a call (`os.environ.get(...)`), or a snake_case name (`config_v2`): code, not a value
+CODE_VALUE = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[\w$]+)+$|[()\[\]]|^[A-Za-z]+(?:_(?:[A-Za-z]+|[A-Za-z0-9]{1,3}))+$")
+#: bits per character; a short value cannot reach it (at most log2 of its length), so the level
+#: is lowered to 85% of that maximum for values under 12 characters
+MIN_ENTROPY = 3.0
+
+
+def _secrets(text: str) -> Spans:
+    for m in TOKEN.finditer(text) if any(mark in text for mark in TOKEN_MARKS) else ():
+        value = m.group(0)
+        if is_placeholder(value):
+            continue
+        if m.group("sk") and not (any(c.isdigit() for c in value) and any(c.isupper() for c in value)
+                                  and any(c.islower() for c in value[3:])):
+            continue
+        yield m.span()
+    seen = set()
+    for m in _keywords(text):
+        value = m.group(1).rstrip(".")
+        if m.start(1) not in seen and _random_looking(value):
+            seen.add(m.start(1))
+            yield m.start(1), m.start(1) + len(value)
+
+
+def _keywords(text: str) -> Iterator[re.Match[str]]:
+    """`KEYWORD` tried only where a keyword's stem is (found by `str.find` on the lowercased
+    text), not at every character: prose mentions a key far more often than it assigns one."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: positions would shift
+        yield from KEYWORD.finditer(text)
+        return
+    for mark in KEYWORD_MARKS:
+        at = lowered.find(mark)
+        while at >= 0:
+            glued = at > 0 and lowered[at - 1].isalpha() and not lowered[:at].endswith(KEYWORD_PREFIXES)
+            m = None if glued else KEYWORD.match(text, at)
+            if m:
+                yield m
+            at = lowered.find(mark, at + 1)
+
+
+def _random_looking(value: str) -> bool:
+    if "://" in value or value.lower().startswith("www."):  # a link said to be key, not a key
+        return False
+    letters = any(c.isalpha() for c in value)
+    others = any(not c.isalpha() for c in value)
+    level = min(MIN_ENTROPY, 0.85 * math.log2(len(value))) if value else MIN_ENTROPY
+    return (len(value) >= 8 and letters and others and entropy(value) >= level
+            and not is_placeholder(value) and not CODE_VALUE.search(value))
+
+
+#: Kind -> detector, in the order a span is claimed (an earlier kind wins an overlap).
+DETECTORS: dict[str, Callable[[str, str], Spans]] = {
+    "private_key": lambda text, region: _private_keys(text),
+    "url_credentials": lambda text, region: _url_credentials(text),
+    "secret": lambda text, region: _secrets(text),
+    "email": lambda text, region: _emails(text),
+    "iban": lambda text, region: _ibans(text),
+    "card": lambda text, region: _cards(text),
+    "ip": lambda text, region: _ips(text),
+    "phone": _phones,
+}
+
+
+def find_pii(text: str, region: str = DEFAULT_REGION) -> list[Found]:
+    """Every personal value and secret in `text`, in text order, no two overlapping; `region`
+    is the country (ISO 3166 two letters) whose phone numbers may be written without a country
+    code."""
+    taken: list[Found] = []
+    for kind, detect in DETECTORS.items():
+        for start, end in detect(text, region):
+            if not any(start < other.end and other.start < end for other in taken):
+                taken.append(Found(kind, start, end))
+    return sorted(taken, key=lambda found: found.start)

@@ -1,0 +1,127 @@
+"""The audit's personal-data and secrets checks on real files: counts per kind, role and
+column, masked examples, no planted value in clear in any report format, the same report with
+`--jobs 2` as with one process, and the merge law of the scan's accumulator."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import random
+from collections import Counter
+from functools import reduce
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataaudit.pii.detect import find_pii
+from dataaudit.pii.partial import PiiPartial
+from tests.cli_helpers import invoke, run
+from tests.pii_helpers import chat_line, corpus, write_planted_chat
+from tests.text_helpers import comparable
+
+FORMATS = ["console", "json", "markdown", "html", "junit", "sarif"]
+
+
+def _findings(report: dict, check: str) -> list[dict]:
+    return [f for f in report["findings"] if f["check"] == check]
+
+
+def test_every_report_format_shows_planted_values_masked_only(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "chats.jsonl"
+    texts, planted = write_planted_chat(path, 120, seed=3)
+    assert set(planted) == {"email", "phone", "card", "iban", "ip", "url_credentials", "private_key", "secret"}
+    values = [value for item in texts for _, value in item.planted]
+    args: list[str | Path] = ["audit", path]
+    for fmt in FORMATS:
+        args += ["-f", fmt, "-o", tmp_path / f"report.{fmt}"]
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # the workflow annotations, on stderr
+    _, annotations = invoke(args, 1)
+    assert "::error" in annotations and "pii.secrets" in annotations
+    rendered = {fmt: (tmp_path / f"report.{fmt}").read_text("utf-8") for fmt in FORMATS} | {"annotations": annotations}
+    for fmt, text in rendered.items():
+        for value in values:
+            # a long value is also looked for by its middle part, as a report might cut it
+            pieces = [value] + ([value[len(value) // 4: -len(value) // 4]] if len(value) >= 16 else [])
+            assert not any(piece in text for piece in pieces), (fmt, value)
+    report = json.loads(rendered["json"])
+    secrets, personal = _findings(report, "pii.secrets"), _findings(report, "pii.personal")
+    assert [f["severity"] for f in secrets] == ["fail"] and [f["severity"] for f in personal] == ["warn"]
+    kinds = secrets[0]["details"]["kinds"] | personal[0]["details"]["kinds"]
+    assert {kind: tally["values"] for kind, tally in kinds.items()} == planted
+    assert all("***@" in e["masked"] for e in personal[0]["details"]["masked_examples"] if e["kind"] == "email")
+    # planted in the user's turn on odd lines, the assistant's on even ones; line numbers are the file's
+    for kind, tally in kinds.items():
+        expected_roles = {"user" if i % 2 else "assistant" for i, item in enumerate(texts)
+                          for k, _ in item.planted if k == kind}
+        assert set(tally["places"]) == expected_roles
+        assert all(kind in {k for k, _ in texts[line - 1].planted} for line in tally["first"])
+    assert all("Personal data and secrets found" in rendered[fmt] for fmt in ("console", "markdown", "html"))
+
+
+def test_a_table_text_column_is_scanned_per_column(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text("id,review,label\n1,great product,a\n2,write to jane.doe@gmail.com for a refund,b\n"
+                    "3,my card 4111 1111 1111 1111 was charged twice,a\n4,fine,b\n", encoding="utf-8")
+    out = tmp_path / "report.json"
+    run(["audit", path, "-t", "label", "--text-column", "review", "-f", "json", "-o", out], 1)
+    report = json.loads(out.read_text("utf-8"))
+    (personal,) = _findings(report, "pii.personal")
+    assert personal["column"] == "review" and personal["examples"] == [1, 2]
+    assert {k: v["places"] for k, v in personal["details"]["kinds"].items()} == {"email": {"review": 1},
+                                                                                "card": {"review": 1}}
+    assert "4111" not in out.read_text("utf-8") and "jane.doe" not in out.read_text("utf-8")
+
+
+def test_a_file_without_any_passes_both_checks(tmp_path: Path) -> None:
+    path = tmp_path / "clean.jsonl"
+    path.write_text("".join(chat_line(f"what is {i} plus 1?", f"it is {i + 1}, released in v1.2.3.{i}", str(i))
+                            for i in range(40)), encoding="utf-8")
+    out = tmp_path / "report.json"
+    invoke(["audit", path, "-f", "json", "-o", out], 0)
+    statuses = {c["check"]: c["status"] for c in json.loads(out.read_text("utf-8"))["checks"]}
+    assert statuses["pii.secrets"] == statuses["pii.personal"] == "passed"
+
+
+@pytest.mark.slow
+def test_jobs_2_gives_the_report_of_jobs_1(tmp_path: Path) -> None:
+    path = tmp_path / "chats.jsonl"
+    texts, _ = write_planted_chat(path, 9_000, seed=5)  # more than one chunk of 8,192 lines
+    reports = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}.json"
+        run(["audit", path, "--jobs", jobs, "-f", "json", "-o", out], 1, timeout=600)
+        reports.append(json.loads(out.read_text("utf-8")))
+    assert comparable(reports[1]) == comparable(reports[0])
+    kinds = {kind: tally["values"] for check in ("pii.secrets", "pii.personal")
+             for finding in _findings(reports[1], check) for kind, tally in finding["details"]["kinds"].items()}
+    assert kinds == Counter(f.kind for item in texts for f in find_pii(item.text))  # both chunks counted
+
+
+TEXTS = [item.text for item in corpus(60, seed=9)] + ["nothing here", "call 911", ""]
+
+
+@st.composite
+def _chunks(draw: st.DrawFn) -> list[list[tuple[int, str]]]:
+    picked = draw(st.lists(st.sampled_from(TEXTS), min_size=1, max_size=40))
+    lines = list(enumerate(picked, 1))
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, len(lines) - 1)), max_size=5)))
+    return [lines[a:b] for a, b in zip([0, *cuts], [*cuts, len(lines)], strict=True) if lines[a:b]]
+
+
+def _partial(chunk: list[tuple[int, str]]) -> PiiPartial:
+    partial = PiiPartial()
+    partial.add([n for n, _ in chunk], [[("user", text)] for _, text in chunk], k=3)
+    return pickle.loads(pickle.dumps(partial))  # as a worker hands it back
+
+
+@settings(max_examples=40, deadline=None)
+@given(_chunks(), st.randoms(use_true_random=False))
+def test_merge_law(chunks: list[list[tuple[int, str]]], rng: random.Random) -> None:
+    """Chunks scanned apart and merged in any order give the profile of all lines at once."""
+    whole = _partial([line for chunk in chunks for line in chunk]).extract()
+    partials = [_partial(chunk) for chunk in chunks]
+    rng.shuffle(partials)
+    assert reduce(lambda a, b: a.merged(b, 3), partials).extract() == whole
