@@ -23,7 +23,7 @@ from dataaudit.report.fingerprint import finding_fingerprint
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 MAJOR = SCHEMA_VERSION.split(".")[0]
 
 
