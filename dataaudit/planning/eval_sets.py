@@ -11,6 +11,7 @@ from dataaudit.planning.capabilities import SPLITS, TEXT_FILE
 from dataaudit.text.audit import text_column_accumulators
 from dataaudit.text.contamination.eval_sets import EvalItems, read_eval_set
 from dataaudit.text.contamination.index import build_index
+from dataaudit.text.languages.settings import language_settings
 
 if TYPE_CHECKING:
     from dataaudit.planning.plan import Plan
@@ -34,7 +35,8 @@ def with_eval_index(plan: Plan) -> Plan:
                         rules.near_duplicate_threshold)
     if plan.spec is None:
         return replace(plan, eval_index=index)
-    texts = text_column_accumulators(columns, plan.target, pack.checks.text, options.tokenizer, eval_index=index)
+    texts = text_column_accumulators(columns, plan.target, pack.checks.text, options.tokenizer, eval_index=index,
+                                     languages=language_settings(pack))
     return replace(plan, eval_index=index, spec=replace(plan.spec, texts=texts))
 
 
