@@ -111,7 +111,7 @@ def pack_comments(text: str) -> dict[str, str]:
             indent = len(key.group(1))
             stack = [(i, k) for i, k in stack if i < indent] + [(indent, key.group(2))]
             last = ".".join(k for _, k in stack)
-            value, _, comment = key.group(3).partition(" #")
+            comment = key.group(3).partition(" #")[2]
             if comment.strip():
                 comments[last] = comment.strip()
         elif line.strip().startswith("#") and last in comments and len(line) - len(line.lstrip()) > 8:
@@ -153,11 +153,13 @@ def rules_reference() -> str:
         lines += [f"### `{section}`" if section else "### The pack itself", ""]
         if section in comments:
             lines += [comments[section][0].upper() + comments[section][1:] + ".", ""]
-        lines += ["| key | default | what it sets | read by |", "|---|---|---|---|"]
+        checks = section.startswith("checks.")
+        lines += ["| key | default | what it sets |" + (" read by |" if checks else ""),
+                  "|---|---|---|" + ("---|" if checks else "")]
         for key, value in rows(values):
             path = f"{section}.{key}" if section else key
-            read_by = ", ".join(f"`{c}`" for c in readers.get(key.split(".")[0], []))
-            lines.append(f"| `{key}` | `{cell(flow(value))}` | {cell(comments.get(path, ''))} | {read_by} |")
+            read_by = " " + ", ".join(f"`{c}`" for c in readers.get(key.split(".")[0], [])) + " |" if checks else ""
+            lines.append(f"| `{key}` | `{cell(flow(value))}` | {cell(comments.get(path, ''))} |{read_by}")
         lines.append("")
     lines += ["### The default pack as shipped", "", "```yaml", DEFAULT_PACK.read_text(encoding="utf-8").rstrip(),
               "```", ""]
