@@ -159,6 +159,7 @@ def test_elisions_stand_for_lines_that_are_there() -> None:
     assert not matches_with_elisions(["a", "b"], ["a", "c"])
 
 
+@pytest.mark.slow
 def test_the_tour_is_what_make_demo_prints() -> None:
     tour = code_blocks(README.read_text(encoding="utf-8"), "text")[0].splitlines()
     command = tour[0].removeprefix("$ ").split()
@@ -170,6 +171,7 @@ def test_the_tour_is_what_make_demo_prints() -> None:
     assert matches_with_elisions(tour[1:], printed.rstrip("\n").splitlines()), printed
 
 
+@pytest.mark.slow
 def test_the_readme_commands_on_the_bundled_data_run_as_written(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     text = README.read_text(encoding="utf-8")
