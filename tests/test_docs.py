@@ -19,6 +19,7 @@ import click
 import pytest
 
 from dataaudit.checks import FAMILIES, REGISTRY
+from dataaudit.checks.registry import STATISTICS
 from dataaudit.cli import cli
 from dataaudit.rules.model import RulePack
 from tests.cli_helpers import invoke, run
@@ -83,6 +84,10 @@ def test_the_check_reference_lists_every_registered_check_with_its_gx_decision()
     assert "numeric percentiles" in numeric
     assert "`--label-noise`" in page.split("### `labels.suspected`\n", 1)[1].split("\n### ", 1)[0]
     assert "`--tokenizer FOLDER`" in page.split("### `text.template_error`\n", 1)[1].split("\n### ", 1)[0]
+
+
+def test_every_statistic_a_check_may_need_is_said_in_words() -> None:
+    assert set(generator().STATISTIC_NEEDS) == STATISTICS, "say what it needs in docs/generate.py STATISTIC_NEEDS"
 
 
 def test_the_rule_pack_reference_lists_every_section_and_key_with_its_default() -> None:
