@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the documentation site, strict: a broken anchor or a missing page fails it (site/ is ignored)
+BUILD_SITE := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
-.PHONY: demo test test-fast bench clean reports browser
+.PHONY: demo test test-fast bench clean reports browser docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +22,7 @@ demo: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BUILD_SITE)
 	$(BIN)/python -m pytest -q
 
 # the suite without the tests marked slow, for the edit-test loop
@@ -31,6 +34,12 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_audit.py --rows 1000000
 	$(BIN)/python benchmarks/bench_clean.py --sizes 250000,1000000
+
+# the generated parts of docs/ (the check, rule-pack and command references) rewritten from the
+# code, then the site built as make test builds it
+docs: $(STAMP)
+	$(BIN)/python docs/generate.py
+	$(BUILD_SITE)
 
 reports: $(STAMP) browser
 	$(BIN)/python reports/render.py
