@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
@@ -129,3 +130,57 @@ def test_a_chat_file_from_stdin_cleans_line_by_line_like_the_file(tmp_path: Path
     assert piped.read_bytes() == named.read_bytes()
     manifest = json.loads((tmp_path / "piped.manifest.json").read_text(encoding="utf-8"))
     assert manifest["files"]["input"]["path"] == "<stdin>" and manifest["lines"]["quarantined"] == 19
+
+
+TWEETS = Path(__file__).parent / "data" / "healthtweets_960.csv"
+HELD_OUT = Path(__file__).parent / "data" / "text" / "healthtweets_300.csv"
+
+
+def test_a_split_given_as_a_parquet_folder_is_an_evaluation_set_for_the_text_columns(tmp_path: Path) -> None:
+    table = pacsv.read_csv(HELD_OUT)
+    folder = tmp_path / "test"
+    folder.mkdir()
+    pq.write_table(table.slice(0, 150), folder / "a.parquet")
+    pq.write_table(table.slice(150), folder / "b.parquet")
+    as_folder, _ = run(["audit", TWEETS, "-t", "agency", "--split", f"test={folder}", "-f", "json"], 1)
+    as_file, _ = run(["audit", TWEETS, "-t", "agency", "--split", f"test={HELD_OUT}", "-f", "json"], 1)
+    found = [json.loads(out)["dataset"]["contamination"] for out in (as_folder, as_file)]
+    assert found[0][0]["items_matched"] == found[1][0]["items_matched"] == 65
+
+
+def test_a_json_array_of_chats_on_stdin_is_the_chat_file_it_is(tmp_path: Path) -> None:
+    items = [json.loads(line) for line in CHATS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out, _ = run(["audit", "-", "-f", "json"], 1, stdin=json.dumps(items).encode("utf-8"))
+    source = json.loads(out)["source"]
+    assert (source["format"], source["kind"], source["path"]) == ("json", "chat", "<stdin>")
+
+
+def test_an_evaluation_set_that_is_not_there_is_refused_on_a_table_without_text(tmp_path: Path) -> None:
+    penguins = Path(__file__).parent / "data" / "penguins.csv"
+    _, err = run(["audit", penguins, "-t", "species", "--eval-set", tmp_path / "gone.jsonl"], 2)
+    assert err == f"dataaudit: error: {tmp_path / 'gone.jsonl'}: no such evaluation set\n"
+
+
+def test_personal_values_in_a_quoted_conflict_are_placeholders(tmp_path: Path) -> None:
+    rows = ['"my email is alice.walker@gmail.com, call +1 415 555 0132",a',
+            '"my email is alice.walker@gmail.com, call +1 415 555 0132",b',
+            *(f'"row number {i} is plain",a' for i in range(25))]
+    table = tmp_path / "t.csv"
+    table.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    chats = tmp_path / "c.jsonl"
+    chats.write_text("".join(json.dumps({"messages": [{"role": "user", "content": "Who do I write to?"},
+                                                      {"role": "assistant", "content": f"Write to {who}."}]}) + "\n"
+                             for who in ("bob.jenkins@gmail.com", "carol.smith@yahoo.com")), encoding="utf-8")
+    table_out, _ = run(["audit", table, "-t", "label", "--text-column", "text", "-f", "json"], 1)
+    chat_out, _ = run(["audit", chats, "-f", "json"], 1)
+    assert "Their features: text='my email is [EMAIL], call [PHONE]'" in table_out
+    assert "'Write to [EMAIL].'" in chat_out
+    for secret in ("alice.walker", "415 555", "bob.jenkins", "carol.smith"):
+        assert secret not in table_out + chat_out
+
+
+def test_the_report_of_a_cleaned_chat_file_tells_its_languages(tmp_path: Path) -> None:
+    report = tmp_path / "after.json"
+    run(["clean", CHATS, "-o", tmp_path / "out.jsonl", "--report", report], 1)
+    tables = {t["id"] for t in json.loads(report.read_text(encoding="utf-8"))["tables"]}
+    assert "text.languages" in tables

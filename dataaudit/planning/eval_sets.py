@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from dataaudit.planning.capabilities import SPLITS, TEXT_FILE
 from dataaudit.text.audit import text_column_accumulators
-from dataaudit.text.contamination.eval_sets import EvalItems, read_eval_set
+from dataaudit.text.contamination.eval_sets import read_eval_set, table_items
 from dataaudit.text.contamination.index import build_index
 from dataaudit.text.languages.settings import language_settings
 
@@ -22,11 +22,14 @@ def with_eval_index(plan: Plan) -> Plan:
     plan unchanged when there is nothing to compare (no evaluation set, or a table without text)."""
     options = plan.options
     columns = (*options.text_columns, *plan.auto_text)
+    # read even when there is no text to compare them with: a wrong evaluation set is an error all the same
+    sets = [read_eval_set(path, tuple(options.eval_fields)) for path in options.eval_sets]
     if plan.kind != TEXT_FILE and not columns:
         return plan
-    sets = [read_eval_set(path, tuple(options.eval_fields)) for path in options.eval_sets]
     if plan.kind == SPLITS:
-        sets += [_split_items(data, columns) for data in list(plan.datasets.values())[1:]]
+        o = options
+        reading = {"delimiter": o.delimiter, "encoding": o.encoding, "storage_options": o.storage_options}
+        sets += [table_items(data, columns, **reading) for data in list(plan.datasets.values())[1:]]
     if not sets:
         return plan
     pack = plan.pack
@@ -38,8 +41,3 @@ def with_eval_index(plan: Plan) -> Plan:
     texts = text_column_accumulators(columns, plan.target, pack.checks.text, options.tokenizer, eval_index=index,
                                      languages=language_settings(pack))
     return replace(plan, eval_index=index, spec=replace(plan.spec, texts=texts))
-
-
-def _split_items(data: object, columns: tuple[str, ...]) -> EvalItems:
-    """A split's rows as evaluation items, their text the text columns it has."""
-    return read_eval_set(data, columns, required=False)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.io.nested import json_text
+from dataaudit.pii.redact import redacted_value
 from dataaudit.wording import shortened
 
 if TYPE_CHECKING:
@@ -42,8 +43,9 @@ def _row(source: Source, row: int, features: list[str]) -> dict[str, Any] | None
     for batch in source.batches():
         if row < start + batch.num_rows:
             record = batch.slice(row - start, 1).to_pylist()[0]
-            # as text: a date, bytes or a nested value of a typed file must not break the JSON report
-            return {name: json_text(record.get(name)) for name in features}
+            # as text: a date, bytes or a nested value of a typed file must not break the JSON report;
+            # a personal value or secret in it is shown as its placeholder, as everywhere in a report
+            return {name: redacted_value(json_text(record.get(name))) for name in features}
         start += batch.num_rows
     return None
 

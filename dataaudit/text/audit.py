@@ -63,7 +63,7 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
         path = readable_path(data)
         try:
             with open_binary(path) as handle:
-                if not handle.read(4096).lstrip().startswith(b"{"):
+                if not handle.read(4096).lstrip().startswith((b"{", b"[")):
                     return None
         except InputError:  # unreadable (a broken compressed stream): the reader says so, naming the input
             return None

@@ -31,6 +31,7 @@ from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
 from dataaudit.text.audit import text_layout, text_spec
 from dataaudit.text.formats import CHAT, PROMPT_COMPLETION
+from dataaudit.text.languages.settings import language_settings
 from dataaudit.text.lines import numbered_chunks
 from dataaudit.text.partial import TextPartial
 from dataaudit.text.redact_lines import redact_line
@@ -96,7 +97,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     steps = loaded.rules.preprocess
     trim = steps.normalize_text if trim is None else trim
     strip = steps.strip_metadata if strip_metadata is None else strip_metadata
-    spec = text_spec(str(path), kind, loaded.rules.checks.text, token_counter(tokenizer), unit="line")
+    spec = text_spec(str(path), kind, loaded.rules.checks.text, token_counter(tokenizer), unit="line",
+                     languages=language_settings(loaded.rules))  # the after report tells languages as the audit does
     layout = spec.layout
     assert layout is not None
     after = TextPartial(replace(spec, name=str(output)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from dataaudit.pii.redact import redacted_value
 from dataaudit.report.model import Finding
 from dataaudit.text.lines import numbered_chunks
 from dataaudit.text.validate import Layout, check_line
@@ -56,8 +57,10 @@ def _group(group: list[int], lines: dict) -> dict | None:
         answers.setdefault(line.segments[line.answer][1].strip(), []).append(number)
     if prompt is None or len(answers) < 2:
         return None
-    return {"lines": group, "prompt": _truncated(prompt, PROMPT_CHARS),
-            "answers": [{"answer": _truncated(a, ANSWER_CHARS), "lines": n} for a, n in answers.items()]}
+    # a personal value or secret quoted is shown as its placeholder, as everywhere in a report
+    return {"lines": group, "prompt": _truncated(redacted_value(prompt), PROMPT_CHARS),
+            "answers": [{"answer": _truncated(redacted_value(a), ANSWER_CHARS), "lines": n}
+                        for a, n in answers.items()]}
 
 
 def _truncated(text: str, limit: int) -> str:

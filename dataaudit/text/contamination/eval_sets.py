@@ -92,10 +92,16 @@ def _parsed(raw: bytes, path: Path, unit: str, number: int) -> Any:
         raise InputError(f"{path}: {unit} {number} is not valid JSON") from None
 
 
-def _table_records(data: Any) -> list[dict[str, Any]]:
+def table_items(data: Any, fields: tuple[str, ...], **open_options: Any) -> EvalItems:
+    """The rows of a table read as the audit reads its splits (a file, a Parquet folder, a pipe's
+    copy, a URI with its `open_options`), their text the `fields` each row has."""
+    return _items(str(data), TABLE, "row", list(enumerate(_table_records(data, **open_options))), fields, False)
+
+
+def _table_records(data: Any, **open_options: Any) -> list[dict[str, Any]]:
     from dataaudit.io import open_source
 
-    source = open_source(data)
+    source = open_source(data, **open_options)
     return [row for batch in source.batches() for row in batch.to_pylist()]
 
 
