@@ -138,6 +138,19 @@ def test_a_table_text_column_is_told_cell_by_cell(tmp_path: Path) -> None:
     assert outside["examples"] == list(range(10, 20))  # data rows counted from 0
 
 
+def test_links_handles_and_tags_are_no_language(tmp_path: Path) -> None:
+    # tweets of tests/data/healthtweets_960.csv whose links read as Danish or Polish to the detector
+    tweets = ["Bring some life back to those strands! See 10 ways to get healthier hair STAT: http://ow.ly/KiDNu",
+              "Regular exercise helps the heart more than we thought http://bbc.in/1BO3zZ6 #health @NHS",
+              "Write to help@clinic.example.org about your appointment and the new waiting room hours"]
+    path = tmp_path / "tweets.csv"
+    path.write_text("text,label\n" + "\n".join(f'"{t}",a' for t in tweets * 8) + "\n", encoding="utf-8")
+    report = audit_json("invoke", [path, "-t", "label", "--text-column", "text", "--language", "en"], 1, tmp_path)
+    assert not [f for f in report["findings"] if f["check"].startswith("languages.")]  # exit 1: the copies
+    (table,) = [t for t in report["tables"] if t["id"] == "text.languages"]
+    assert table["rows"][0][:3] == ["text", "en", 24]
+
+
 EXAMPLES = [[s] for language in LANGUAGES for s in SENTENCES[language][:4]] + [[t] for t in SHORT]
 
 

@@ -44,6 +44,9 @@ COMMON = ("ar", "bg", "bn", "cs", "da", "de", "el", "en", "es", "fa", "fi", "fr"
           "ja", "ko", "nb", "nl", "pl", "pt", "ro", "ru", "sv", "th", "tr", "uk", "vi", "zh")
 #: a sentence ends after one of these (Latin, CJK and Devanagari stops), or at a line break
 SENTENCE_END = re.compile(r"(?<=[.!?。！？।])\s+|\n+")
+#: links, e-mail addresses, @handles and #tags are no language: their letters (`ow.ly/KiDNu`) read
+#: as Danish or Polish to a detector and made short English tweets "outside" English
+NOT_WORDS = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+|(?<!\w)[@#]\w+")
 
 
 def checked_codes(codes: Iterable[str]) -> tuple[str, ...]:
@@ -113,7 +116,8 @@ def judge(messages: list[str], codes: tuple[str, ...], min_letters: int, min_con
     told: Counter[str] = Counter()
     found = detector(codes)
     # one text, a message a line: short messages (a greeting, "thanks") join the next into a chunk
-    for chunk in chunks("\n".join(message[:max_chars] for message in messages), min_letters):
+    words = (NOT_WORDS.sub(" ", message[:max_chars]) for message in messages)
+    for chunk in chunks("\n".join(words), min_letters):
         size = letters(chunk)
         if size < min_letters:
             continue
