@@ -180,3 +180,25 @@ def test_a_tokenizer_that_normalizes_has_every_message_tokenized_alone(tmp_path:
     run(["audit", chats, "--tokenizer", folder, "-f", "json", "-o", report_path], 1)  # planted lines fail
     table = next(t for t in json.loads(report_path.read_text("utf-8"))["tables"] if t["id"] == "text.template")
     _assert_role_rows(table, _direct_by_role(folder, chats))
+
+
+@pytest.mark.parametrize("batch_chars", [1, 2_000])
+def test_examples_tokenized_in_bounded_batches_measure_as_in_one(batch_chars: int, folders: dict[str, Path],
+                                                                 chats: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encodings held at once are bounded by `BATCH_CHARS` of rendered text; however the
+    examples are batched, every measure is the same."""
+    from dataaudit.text import template_counter
+
+    records = [json.loads(line) for line in chats.read_text(encoding="utf-8").splitlines()]
+    conversations = [(r["messages"], r.get("tools")) for r in records]
+    refused = [{"role": "user", "content": "Hello?"}, {"role": "user", "content": "Anyone?"}]
+    conversations[5:5] = [(refused, None)] * 3  # refused between the batches
+    texts = [[m["content"] for m in messages] for messages, _ in conversations]
+    counter = token_counter(folders["gemma"])
+    whole = counter.measure(conversations, 64, texts)
+    monkeypatch.setattr(template_counter, "BATCH_CHARS", batch_chars)
+    batched = counter.measure(conversations, 64, texts)
+    assert any(failure is not None for failure in whole.failures)
+    for name in ("tokens", "assistant", "trainable"):
+        assert np.array_equal(getattr(batched, name), getattr(whole, name)), name
+    assert (batched.failures, batched.messages) == (whole.failures, whole.messages)
