@@ -11,7 +11,8 @@ generation marks):
    tokenize=True, return_dict=True, return_assistant_tokens_mask=True)`` (skipped when
    transformers is not installed);
 3. ``dataaudit audit``: the whole command on the file (JSON parsing, every other text check),
-   for scale;
+   for scale; with ``--baseline DIR`` also the command of another checkout (its code read from
+   DIR), so that a change is measured before and after on the same files and load;
 4. the two steps of 1 apart: rendering alone, and the tokenizer alone on the rendered texts
    (one ``encode_batch`` with offsets), which is as fast as any exact count through the
    tokenizer can be.
@@ -136,10 +137,11 @@ def transformers_counts(folder: Path, chats: list[tuple[list[Any], Any]]) -> lis
             for messages, tools in chats]
 
 
-def audit_seconds(path: Path, folder: Path, max_length: int, repeat: int) -> float:
+def audit_seconds(path: Path, folder: Path, max_length: int, repeat: int, code: Path = REPO) -> float:
+    """Median CPU seconds of the whole `dataaudit audit` command, its code read from `code`."""
     command = [str(Path(sys.executable).parent / "dataaudit"), "audit", str(path), "--tokenizer", str(folder),
                "--max-length", str(max_length), "--format", "json", "-o", os.devnull, "-q"]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(code)}
     seconds, _ = timed(lambda: subprocess.run(command, env=env, check=False, capture_output=True), repeat)
     return seconds
 
@@ -152,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--parallel", action="store_true", help="let tokenizers use every core")
+    parser.add_argument("--baseline", type=Path, help="another checkout whose audit command is timed too")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "dataaudit-bench-chat")
     args = parser.parse_args(argv)
     if not args.parallel:
@@ -163,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"tokenizers {'on every core' if args.parallel else 'on one thread'}; median of {args.repeat}")
     print(f"{'file':<6} {'examples':>9} {'tokens/ex':>9} {'dataaudit ex/s':>15} {'transformers ex/s':>18} "
-          f"{'speed-up':>9} {'audit command ex/s':>19} {'render ex/s':>12} {'tokenize ex/s':>14}")
+          f"{'speed-up':>9} {'audit command ex/s':>19} {'baseline audit ex/s':>20} {'render ex/s':>12} "
+          f"{'tokenize ex/s':>14}")
     for name, path in files.items():
         records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         chats = [(r["messages"], r.get("tools")) for r in records]
@@ -176,10 +180,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: token counts differ from transformers'", file=sys.stderr)
             return 1
         audit_s = audit_seconds(path, folder, args.max_length, args.repeat)
+        baseline_s = (audit_seconds(path, folder, args.max_length, args.repeat, args.baseline) if args.baseline
+                      else float("nan"))
         render_s, tokenize_s = step_seconds(folder, chats, args.repeat)
         n = len(chats)
         print(f"{name:<6} {n:>9,} {statistics.mean(ours):>9,.0f} {n / ours_s:>15,.0f} {n / theirs_s:>18,.0f} "
-              f"{theirs_s / ours_s:>8.1f}x {n / audit_s:>19,.0f} {n / render_s:>12,.0f} {n / tokenize_s:>14,.0f}")
+              f"{theirs_s / ours_s:>8.1f}x {n / audit_s:>19,.0f} {n / baseline_s:>20,.0f} {n / render_s:>12,.0f} "
+              f"{n / tokenize_s:>14,.0f}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

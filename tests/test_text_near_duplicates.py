@@ -31,9 +31,28 @@ def test_signatures_equal_datasketch_minhash(texts: list[str]) -> None:
         assert np.array_equal(reference.hashvalues, ours[i])
 
 
-def test_bands_are_datasketch_lsh_parameters() -> None:
-    lsh = MinHashLSH(threshold=0.8, num_perm=64, weights=(0.1, 0.9))
-    assert minhash.bands(0.8, 64) == (lsh.b, lsh.r)
+@pytest.mark.parametrize("num_perm", [16, 64, 100, 128, 256])
+def test_bands_and_permutations_are_datasketchs(num_perm: int) -> None:
+    for threshold in (0.5, 0.7, 0.8, 0.85, 0.9, 0.95):
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.1, 0.9))
+        assert minhash.bands(threshold, num_perm) == (lsh.b, lsh.r), threshold
+    a, b = MinHash(num_perm=num_perm, seed=minhash.SEED, scheme="affine32").permutations
+    ours = minhash.permutations(num_perm)
+    assert [x.dtype for x in ours] == [np.dtype(np.uint32)] * 2
+    assert np.array_equal(ours[0], a) and np.array_equal(ours[1], b)
+
+
+def test_the_text_pass_imports_neither_datasketch_nor_scipy(tmp_path: Path) -> None:
+    """datasketch imports SciPy for its LSH, some 44 MB of memory a chat file's audit never uses."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "chats.jsonl"
+    write_dirty_chat(path, 200, seed=1)
+    probe = ("import sys, dataaudit; dataaudit.audit(sys.argv[1]); "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'datasketch', 'scipy'}))")
+    out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_planted_near_copies_are_found_and_nothing_else() -> None:

@@ -1,9 +1,9 @@
 """Near duplicates: MinHash signatures of word 3-gram shingles, banded LSH, then a check of
 each candidate pair's estimated Jaccard similarity against the threshold.
 
-The permutations and the band/row split come from `datasketch` (its `MinHash` with the
+The permutations and the band/row split are `datasketch`'s (its `MinHash` with the
 `affine32` scheme, and `MinHashLSH`), so signatures equal datasketch's for the same shingle
-hashes; what is done here
+hashes, computed here without importing it (it imports SciPy); what is done here
 is computing them for a whole chunk of texts at once in numpy (a Python call per text and per
 shingle would dominate the audit) and keeping them compact: only the low 16 bits of each
 minimum are stored (b-bit minwise hashing, Li and König 2010). Two different minima agree in
@@ -31,10 +31,13 @@ _BATCH_TEXTS = 2048
 
 @cache
 def permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    from datasketch import MinHash
-
-    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme="affine32").permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """datasketch's `MinHash(num_perm, seed=SEED, scheme="affine32").permutations`, drawn the
+    way it draws them: importing datasketch would import SciPy (for its LSH), about 44 MB of
+    memory the text pass has no use for."""
+    draw = np.random.RandomState(SEED)
+    a = draw.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 @cache
@@ -42,11 +45,25 @@ def bands(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows per band) that datasketch's LSH picks for this threshold, weighting missed
     pairs 9 to 1 over false candidates: every candidate's similarity is checked afterwards, so
     a false candidate costs a comparison, a missed pair is lost (at 64 permutations and 0.8 a
-    pair of similarity 0.9 becomes a candidate with chance 0.997 instead of 0.85)."""
-    from datasketch import MinHashLSH
+    pair of similarity 0.9 becomes a candidate with chance 0.997 instead of 0.85).
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.1, 0.9))
-    return lsh.b, lsh.r
+    datasketch integrates the chance of a false candidate and of a missed pair with SciPy's
+    `quad`; both are polynomials of degree bands x rows <= `num_perm`, which Gauss-Legendre
+    quadrature on `num_perm` // 2 + 1 points integrates exactly, without SciPy."""
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+
+    def integral(b: int, r: int, lo: float, hi: float, missed: bool) -> float:
+        s = (hi - lo) / 2 * nodes + (hi + lo) / 2
+        caught = 1 - (1 - s ** float(r)) ** float(b)
+        return (hi - lo) / 2 * float(weights @ (1 - caught if missed else caught))
+
+    best, chosen = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            error = 0.1 * integral(b, r, 0.0, threshold, False) + 0.9 * integral(b, r, threshold, 1.0, True)
+            if error < best:
+                best, chosen = error, (b, r)
+    return chosen
 
 
 def shingle_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -151,15 +151,17 @@ class TextPartial:
             kept.append(i)
             segments.extend(line.segments)
             per_text.append(len(line.segments))
+        read: dict[int, list[int | None]] = {}
         if self.template is not None:
             assert isinstance(self.spec.counter, TemplateCounter)
-            self.template.add(*_renderable(numbers, lines), self.spec.counter)
+            read = self.template.add(*_renderable(numbers, lines), self.spec.counter)
         if not kept:
             return
         self.roles.update(role for role, _ in segments)
         contents = [text for _, text in segments]
         message_chars = np.fromiter((len(t) for t in contents), dtype=np.int64, count=len(contents))
-        message_tokens = self.spec.counter.count(contents, message_chars)
+        known = [n for i, size in zip(kept, per_text, strict=True) for n in read.get(numbers[i]) or [None] * size]
+        message_tokens = self.spec.counter.count(contents, message_chars, known if read else None)
         if self.template is not None:
             self.template.add_roles([role for role, _ in segments], message_tokens)
         starts = np.concatenate(([0], np.cumsum(per_text)[:-1]))
@@ -260,12 +262,14 @@ class TextPartial:
         )
 
 
-def _renderable(numbers: list[int], lines: list[Line]) -> tuple[list[int], list[Chat]]:
+def _renderable(numbers: list[int], lines: list[Line]) -> tuple[list[int], list[Chat], list[list[str]]]:
     """The lines a chat template can be given: a non-empty list of message objects (a line
-    whose messages are not even objects is a format error the template would only repeat)."""
-    kept = [(number, line.chat) for number, line in zip(numbers, lines, strict=True)
+    whose messages are not even objects is a format error the template would only repeat),
+    with the texts of their segments, whose counts are read off the rendering."""
+    kept = [(number, line.chat, line.segments or ()) for number, line in zip(numbers, lines, strict=True)
             if line.chat is not None and line.chat[0] and all(isinstance(m, dict) for m in line.chat[0])]
-    return [number for number, _ in kept], [chat for _, chat in kept]
+    return ([number for number, _, _ in kept], [chat for _, chat, _ in kept],
+            [[text for _, text in segments] for _, _, segments in kept])
 
 
 def compact(blocks: list[TextBlock], num_perm: int) -> TextBlock:

@@ -17,27 +17,39 @@ from typing import Any
 import numpy as np
 
 from dataaudit.text.chat_template import ChatTemplate, Rendered, TemplateFailure
+from dataaudit.text.message_tokens import read_counts
 from dataaudit.text.tokens import TokenCounter
 
 #: One conversation as a line holds it: its messages and its tools (or None).
 Chat = tuple[list[Any], list[Any] | None]
+#: Rendered characters tokenized per batch: enough for the batch API to pay, and a bound on the
+#: encodings held at once (some 100 bytes a token), however long a chunk's conversations are.
+BATCH_CHARS = 1 << 20
 
 
 @dataclass(frozen=True)
 class Measures:
     """Per conversation: `tokens` of the rendered example (-1 where the template failed),
     `assistant` tokens marked for the loss, `trainable` those within the maximum length, and the
-    template's error message (None where it rendered)."""
+    template's error message (None where it rendered); `messages`, per conversation, the token
+    counts of the message texts asked for that could be read off its encoding (None for each
+    one that could not; an empty list where the template failed)."""
 
     tokens: np.ndarray
     assistant: np.ndarray
     trainable: np.ndarray
     failures: list[str | None]
+    messages: list[list[int | None]]
 
 
 @dataclass(frozen=True)
 class TemplateCounter(TokenCounter):
+    """`reads_messages`: whether the tokenizer lets message counts be read off the rendered
+    encodings (`dataaudit.text.message_tokens`); `added`: the ids of its added tokens."""
+
     template: ChatTemplate | None = None
+    reads_messages: bool = False
+    added: frozenset[int] = frozenset()
 
     def conversation_tokens(self, messages: list[Any], tools: list[Any] | None = None) -> int:
         """Tokens of the rendered example, the template's own included; raises `TemplateFailure`
@@ -45,33 +57,47 @@ class TemplateCounter(TokenCounter):
         rendered = self._template().render(messages, tools)
         return len(self.tokenizer.encode(rendered.text, add_special_tokens=False).ids)
 
-    def measure(self, chats: list[Chat], max_length: int) -> Measures:
-        """Every conversation rendered, then all tokenized in one call of the tokenizer's Rust
-        batch API. Character offsets (which cost the tokenizer a quarter of its time) are asked
-        for only when the template marks assistant tokens, the one use they have."""
+    def measure(self, chats: list[Chat], max_length: int, messages: list[list[str]] | None = None) -> Measures:
+        """Every conversation rendered and tokenized, `BATCH_CHARS` of rendered text at a time
+        in one call of the tokenizer's Rust batch API; `messages`, per conversation, the texts
+        of its messages, whose counts are read off the same encodings where they can be."""
         template = self._template()
-        rendered: list[Rendered] = []
-        failures: list[str | None] = []
-        for messages, tools in chats:
+        failures: list[str | None] = [None] * len(chats)
+        measures = Measures(np.full(len(chats), -1, dtype=np.int64), np.zeros(len(chats), dtype=np.int64),
+                            np.zeros(len(chats), dtype=np.int64), failures, [[] for _ in chats])
+        batch: list[tuple[int, Rendered]] = []
+        chars = 0
+        for i, (messages_of, tools) in enumerate(chats):
             try:
-                rendered.append(template.render(messages, tools))
-                failures.append(None)
+                example = template.render(messages_of, tools)
             except TemplateFailure as exc:
-                failures.append(str(exc))
-        texts = [r.text for r in rendered]
-        marked = template.marks_assistant
-        encode = self.tokenizer.encode_batch if marked else self.tokenizer.encode_batch_fast
-        encodings = encode(texts, add_special_tokens=False)
-        at = np.flatnonzero(np.array([f is None for f in failures], dtype=bool))
-        tokens = np.full(len(chats), -1, dtype=np.int64)
-        tokens[at] = np.fromiter(map(len, encodings), dtype=np.int64, count=len(encodings))
-        assistant = np.zeros(len(chats), dtype=np.int64)
-        trainable = np.zeros(len(chats), dtype=np.int64)
-        if marked:
-            for i, example, encoding in zip(at.tolist(), rendered, encodings, strict=True):
-                if example.spans:
-                    assistant[i], trainable[i] = assistant_tokens(encoding.offsets, example.spans, max_length)
-        return Measures(tokens, assistant, trainable, failures)
+                failures[i] = str(exc)
+                continue
+            batch.append((i, example))
+            chars += len(example.text)
+            if chars >= BATCH_CHARS:
+                self._measure_batch(batch, max_length, messages, measures)
+                batch, chars = [], 0
+        self._measure_batch(batch, max_length, messages, measures)
+        return measures
+
+    def _measure_batch(self, batch: list[tuple[int, Rendered]], max_length: int, messages: list[list[str]] | None,
+                       measures: Measures) -> None:
+        """Tokenize rendered examples (`(index, rendering)`) and fill in their `measures`.
+        Character offsets (which cost the tokenizer a quarter of its time) are asked for only
+        where assistant spans or messages read them."""
+        marked = self._template().marks_assistant
+        reading = messages is not None and self.reads_messages
+        encode = self.tokenizer.encode_batch if marked or reading else self.tokenizer.encode_batch_fast
+        encodings = encode([example.text for _, example in batch], add_special_tokens=False)
+        for (i, example), encoding in zip(batch, encodings, strict=True):
+            measures.tokens[i] = len(encoding)
+            offsets = encoding.offsets if reading or (marked and example.spans) else []
+            if marked and example.spans:
+                measures.assistant[i], measures.trainable[i] = assistant_tokens(offsets, example.spans, max_length)
+            if reading:
+                assert messages is not None
+                measures.messages[i] = read_counts(example.text, offsets, encoding, self.added, messages[i])
 
     def _template(self) -> ChatTemplate:
         assert self.template is not None

@@ -40,12 +40,14 @@ class TemplateTally:
     errors: Counter[str] = field(default_factory=Counter)
     error_lines: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, numbers: list[int], chats: list[Chat], counter: TemplateCounter) -> None:
-        """Render, tokenize and measure the conversations on lines `numbers`."""
+    def add(self, numbers: list[int], chats: list[Chat], messages: list[list[str]],
+            counter: TemplateCounter) -> dict[int, list[int | None]]:
+        """Render, tokenize and measure the conversations on lines `numbers`; by line, the token
+        counts of its `messages` texts read off the same encoding (None where they could not be)."""
         if not chats:
-            return
+            return {}
         k = self.examples
-        measured = counter.measure(chats, self.max_length)
+        measured = counter.measure(chats, self.max_length, messages)
         lines = np.asarray(numbers, dtype=np.int64)
         for number, failure in zip(numbers, measured.failures, strict=True):
             if failure is not None:
@@ -64,6 +66,7 @@ class TemplateTally:
             untrained = trainable == 0
             self.untrained += int(untrained.sum())
             self.untrained_lines = first_rows(self.untrained_lines, lines[ok][untrained][:k].tolist(), k)
+        return dict(zip(numbers, measured.messages, strict=True))
 
     def add_roles(self, roles: list[str], tokens: np.ndarray) -> None:
         """Tokens of each message's text, by its role."""

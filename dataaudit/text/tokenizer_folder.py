@@ -15,6 +15,7 @@ from typing import Any
 
 from dataaudit.errors import InputError
 from dataaudit.text.chat_template import ChatTemplate, check_syntax
+from dataaudit.text.message_tokens import reads_messages
 from dataaudit.text.template_counter import TemplateCounter
 from dataaudit.text.tokens import TokenCounter, load_tokenizer
 
@@ -40,7 +41,8 @@ def folder_counter(folder: Path) -> TokenCounter:
         raise InputError(f"{where}: {problem}")
     special = _special_tokens(config, _json_object(folder / SPECIAL_TOKENS_FILE))
     return TemplateCounter(f"tokenizer {folder.name} with its chat template", estimated=False, tokenizer=tokenizer,
-                           template=ChatTemplate(source, special))
+                           template=ChatTemplate(source, special), reads_messages=reads_messages(tokenizer),
+                           added=frozenset(tokenizer.get_added_tokens_decoder()))
 
 
 def _json_object(path: Path) -> dict[str, Any]:

@@ -29,8 +29,15 @@ class TokenCounter:
     estimated: bool
     tokenizer: Any = None
 
-    def count(self, texts: list[str], chars: np.ndarray) -> np.ndarray:
-        """Tokens of each text (`chars` holds their lengths in characters)."""
+    def count(self, texts: list[str], chars: np.ndarray, known: list[int | None] | None = None) -> np.ndarray:
+        """Tokens of each text (`chars` holds their lengths in characters); `known`, counts
+        already read elsewhere (None where not), so that only the others are tokenized."""
+        if known is not None:
+            counts = np.array([-1 if n is None else n for n in known], dtype=np.int64)
+            missing = np.flatnonzero(counts < 0)
+            if len(missing):
+                counts[missing] = self.count([texts[i] for i in missing.tolist()], chars[missing])
+            return counts
         if self.tokenizer is None:
             return (chars + (CHARS_PER_TOKEN - 1)) // CHARS_PER_TOKEN
         encodings = self.tokenizer.encode_batch_fast(texts, add_special_tokens=False)  # no offsets: a quarter faster

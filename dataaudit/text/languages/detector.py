@@ -87,26 +87,30 @@ class Verdict:
 
 
 def letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    """The letters of `text`: `str.isalpha` mapped in C, several times faster than a generator
+    over long conversations."""
+    return sum(map(str.isalpha, text))
 
 
-def chunks(text: str, min_letters: int) -> list[str]:
-    """`text` cut at sentence ends into chunks of at least `min_letters` letters: a sentence
-    shorter than that is joined to the next, and a short rest to the last chunk."""
-    out: list[str] = []
+def chunks(text: str, min_letters: int) -> list[tuple[str, int]]:
+    """`text` cut at sentence ends into chunks of at least `min_letters` letters, each with its
+    letters (counted once, per sentence): a sentence shorter than that is joined to the next,
+    and a short rest to the last chunk."""
+    out: list[tuple[str, int]] = []
     current: list[str] = []
     count = 0
     for sentence in SENTENCE_END.split(text):
         current.append(sentence)
         count += letters(sentence)
         if count >= min_letters:
-            out.append(" ".join(current))
+            out.append((" ".join(current), count))
             current, count = [], 0
     if current:
         if out:
-            out[-1] = f"{out[-1]} {' '.join(current)}"
+            last, size = out[-1]
+            out[-1] = (f"{last} {' '.join(current)}", size + count)
         else:
-            out.append(" ".join(current))
+            out.append((" ".join(current), count))
     return out
 
 
@@ -117,8 +121,7 @@ def judge(messages: list[str], codes: tuple[str, ...], min_letters: int, min_con
     found = detector(codes)
     # one text, a message a line: short messages (a greeting, "thanks") join the next into a chunk
     words = (NOT_WORDS.sub(" ", message[:max_chars]) for message in messages)
-    for chunk in chunks("\n".join(words), min_letters):
-        size = letters(chunk)
+    for chunk, size in chunks("\n".join(words), min_letters):
         if size < min_letters:
             continue
         values = found.compute_language_confidence_values(chunk)
