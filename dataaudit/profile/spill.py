@@ -93,14 +93,15 @@ class BucketedHashes:
         """Another value's spilled buckets after this one's rows: file to file where this one can
         spill, else read back into memory."""
         self.spill()
-        for i, source in enumerate(_bucket_paths(folder)):
+        for i in range(BUCKETS):
+            source = _bucket_file(folder, i)
             if not source.exists():
                 continue
             if self.files is None:
                 self.buckets[i].append(np.fromfile(source, dtype=ROW_HASHES))
                 self.held += source.stat().st_size
                 continue
-            with source.open("rb") as read, _bucket_paths(self.files)[i].open("ab") as write:
+            with source.open("rb") as read, _bucket_file(self.files, i).open("ab") as write:
                 shutil.copyfileobj(read, write)
 
     def _hold(self, nbytes: int) -> None:
@@ -114,9 +115,9 @@ class BucketedHashes:
             return
         if self.files is None:
             self.files = tempfile.mkdtemp(prefix="rows-", dir=self.plan.directory)
-        for bucket, path in zip(self.buckets, _bucket_paths(self.files), strict=True):
+        for i, bucket in enumerate(self.buckets):
             if bucket:
-                with path.open("ab") as out:
+                with _bucket_file(self.files, i).open("ab") as out:
                     for piece in bucket:
                         out.write(piece.data)
                 bucket.clear()
@@ -140,14 +141,14 @@ class BucketedHashes:
     def _read(self, i: int) -> np.ndarray:
         pieces = list(self.buckets[i])
         if self.files is not None:
-            path = _bucket_paths(self.files)[i]
+            path = _bucket_file(self.files, i)
             if path.exists():
                 pieces.insert(0, np.fromfile(path, dtype=ROW_HASHES))
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=ROW_HASHES)
 
 
-def _bucket_paths(folder: str) -> list[Path]:
-    return [Path(folder) / f"{i:03d}.rows" for i in range(BUCKETS)]
+def _bucket_file(folder: str, bucket: int) -> Path:
+    return Path(folder) / f"{bucket:03d}.rows"
 
 
 def _in_row_order(parts: list[np.ndarray]) -> np.ndarray:
