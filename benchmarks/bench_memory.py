@@ -34,7 +34,7 @@ def dataset(workdir: Path, rows: int, fmt: str, make: Path) -> Path:
     path = csv.with_suffix(f".{fmt}")
     if not path.exists():
         subprocess.run(["nice", "-n", "10", sys.executable, str(make), "--rows", str(rows), "--out", str(csv)],
-                       check=True, stdout=subprocess.DEVNULL)
+                       check=True, capture_output=True)
     return path
 
 
