@@ -5,9 +5,11 @@ imports nothing of the package."""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 
 class Severity(StrEnum):
@@ -95,3 +97,30 @@ class MinLevels(_Levels):
     @staticmethod
     def _beyond(observed: float, level: float) -> bool:
         return observed < level
+
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", re.IGNORECASE)
+
+
+def parse_size(value: int | str) -> int:
+    """Bytes from a size as a person writes it: `512M`, `2G`, `1.5GiB`, `65536`; the units are
+    binary (`1K` is 1,024 bytes), as memory is counted. ValueError for anything else."""
+    match = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    elif match is not None:
+        size = int(float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " "))
+    else:
+        raise ValueError(f"{value!r} is no size: write bytes, or a number with K, M, G or T (512M, 2G)")
+    if size < 1:
+        raise ValueError(f"{value!r}: a size is at least one byte")
+    return size
+
+
+def _a_size(value: int | str) -> int | str:
+    parse_size(value)
+    return value
+
+
+#: a rule pack's size, kept as written (`512M`), checked when the pack is read
+Size = Annotated[int | str, AfterValidator(_a_size)]

@@ -88,6 +88,7 @@ def audit(
     eval_fields: tuple[str, ...] | list[str] = (),
     ngram: int | None = None,
     language: tuple[str, ...] | list[str] = (),
+    memory_budget: int | str | None = None,
 ) -> Report:
     """Audit a dataset (a CSV/TSV/Parquet/JSONL path, a folder of Parquet files, an `s3://` URI, a
     pandas or Polars DataFrame, a Polars LazyFrame, a pyarrow Table or a `datasets.Dataset`; a
@@ -148,6 +149,9 @@ def audit(
     sets too (see docs/contamination.md).
     `language` names the languages (ISO 639-1 codes) the texts' examples must be in; without it
     the shares per language are reported (with lingua installed: see docs/languages.md).
+    `memory_budget` (bytes, or "512M", "2G") bounds the row hashes a table's duplicate and conflict
+    search holds in memory; past it they spill to a temporary directory, removed however the audit
+    ends (default: the rule pack's `checks.duplicates.memory_budget`, 256M).
     """
     plan = plan_audit(AuditOptions(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
@@ -159,7 +163,7 @@ def audit(
         baseline_delta=baseline_delta, time_column=time_column, period=period, storage_options=storage_options,
         language=language,
         format_profile=format_profile, epochs=epochs, price_per_million=price_per_million,
-        eval_sets=eval_sets, eval_fields=eval_fields, ngram=ngram,
+        eval_sets=eval_sets, eval_fields=eval_fields, ngram=ngram, memory_budget=memory_budget,
     ))
     gate = baseline_gate(baseline, baseline_delta)  # read first: a bad baseline costs no pass
     runner = get_engine(engine, data, jobs=jobs)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dataaudit.cli.common import EXIT_ERROR, error_line, reports_errors
+from dataaudit.cli.common import EXIT_ERROR, check_size, error_line, reports_errors
 from dataaudit.cli.deliver import checked_destinations, deliver
 from dataaudit.cli.group import cli
 from dataaudit.cli.options import (
@@ -57,6 +57,9 @@ if TYPE_CHECKING:
               help="A Great Expectations suite (JSON) run on the data; failed expectations become findings.")
 @engine_options
 @jobs_option
+@click.option("--memory-budget", metavar="SIZE", callback=check_size,
+              help="Memory for the row hashes of a table's duplicate and conflict search (512M, 2G); past it they "
+                   "spill to a temporary directory.  [default: the rule pack's, 256M]")
 @storage_option
 @quiet_option
 @layout_options

@@ -61,6 +61,16 @@ def check_jobs(_ctx: click.Context, _param: click.Parameter, value: int | None) 
     return value
 
 
+def check_size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    """A size option in bytes, from `512M`, `2G` or a number of bytes."""
+    from dataaudit.levels import parse_size
+
+    try:
+        return None if value is None else parse_size(value)
+    except ValueError as bad:
+        raise click.BadParameter(str(bad)) from None
+
+
 def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """Match each --format with its --output (None: stdout)."""
     if not outputs:

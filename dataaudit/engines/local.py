@@ -27,6 +27,7 @@ from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.spec import ProfileSpec
+from dataaudit.profile.spill import spill_directory
 
 _DONE = object()
 
@@ -65,8 +66,11 @@ class LocalEngine:
         return line_source(path, chunk_lines)
 
     def profile(self, source: Source, spec: ProfileSpec) -> Profile:
-        partial = self.accumulate(source, functools.partial(PartialProfile.create, spec, source.columns))
-        return extract(partial, source.info)
+        """The pass and its extraction inside the spill directory of the row hashes, which goes
+        however they end (the workers' hashes come back in memory and spill here)."""
+        with spill_directory() as spill:
+            partial = self.accumulate(source, functools.partial(PartialProfile.create, spec, source.columns, spill))
+            return extract(partial, source.info)
 
     def accumulate(self, source: Source, create: Callable[[], A]) -> A:
         """Feed every chunk of `source` to accumulators made by `create` (picklable, as workers

@@ -106,6 +106,9 @@ CAPABILITIES: dict[str, Capability] = {
     "ngram": Capability("--ngram", "it sets the n-gram length texts are compared with evaluation sets by",
                         on(EVERY_KIND)),
     "language": Capability("--language", "it names the languages a text's examples must be in", on(EVERY_KIND)),
+    "memory_budget": Capability("--memory-budget", "it bounds the memory of a single table's duplicate and "
+                                                   "conflict search", on([TABLE], [LOCAL]),
+                                "Spark's driver keeps the row hashes it collects in memory"),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])

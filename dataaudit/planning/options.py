@@ -60,6 +60,7 @@ class AuditOptions:
     eval_fields: tuple[str, ...] | list[str] = ()
     ngram: int | None = None
     language: tuple[str, ...] | list[str] = ()
+    memory_budget: int | str | None = None
 
     def given(self) -> list[str]:
         """The options the caller asked for, in signature order (`data` is the input, no option).

@@ -14,6 +14,7 @@ from dataaudit.checks.shortcuts import sample_spec as shortcuts_sample
 from dataaudit.engines import engine_name
 from dataaudit.errors import InputError
 from dataaudit.labelnoise import step as model_step
+from dataaudit.levels import parse_size
 from dataaudit.planning.capabilities import CAPABILITIES, SPLITS, TABLE, TEXT_FILE, Capability
 from dataaudit.planning.options import AuditOptions
 from dataaudit.profile.free_text import free_text_in_rows
@@ -147,7 +148,18 @@ def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], ki
         groups=() if options.group_column is None else (options.group_column,),
         group_reasons={} if options.group_column is None else {options.group_column: "named with --group-column"},
         keys=(options.group_column,) if options.group_column is not None and kind == TABLE else (),
+        memory_budget=memory_budget(options.memory_budget, pack.checks.duplicates.memory_budget),
     )
+
+
+def memory_budget(given: int | str | None, pack: int | str) -> int:
+    """The budget in bytes: the one given, else the rule pack's (checked when it was read)."""
+    if given is None:
+        return parse_size(pack)
+    try:
+        return parse_size(given)
+    except ValueError as bad:
+        raise InputError(f"--memory-budget (memory_budget): {bad}") from None
 
 
 FIRST_ROWS = 1_000

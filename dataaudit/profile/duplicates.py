@@ -41,13 +41,13 @@ def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, 
     )
 
 
-def find_duplicates_by_part(parts: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
-                            label_keys: dict[int, str], k: int) -> DuplicateProfile:
-    """`find_duplicates` over parts of the rows that no repeat or conflict crosses (see
-    `RowsPartial.parts`), one part in memory at a time: counts (distinct feature rows too, as
-    equal features share a part) add up, and the examples are the first k of all parts in row
-    order."""
-    found = [find_duplicates(*part, label_keys, k) for part in parts]
+def find_duplicates_by_part(parts: Iterable[np.ndarray], label_keys: dict[int, str], k: int) -> DuplicateProfile:
+    """`find_duplicates` over parts of the rows (`ROW_HASHES` records in row order) that no
+    repeat or conflict crosses (see `RowsPartial.parts`), one part in memory at a time: counts
+    (distinct feature rows too, as equal features share a part) add up, and the examples are the
+    first k of all parts in row order, whichever way the rows were cut into parts."""
+    found = [find_duplicates(part["row"], part["features"], part["label"], part["whole"], label_keys, k)
+             for part in parts]
     return DuplicateProfile(
         exact_rows=sum(f.exact_rows for f in found),
         exact_examples=sorted(e for f in found for e in f.exact_examples)[:k],

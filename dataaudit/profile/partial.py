@@ -21,6 +21,7 @@ from dataaudit.profile.periods import PeriodsPartial
 from dataaudit.profile.rows import RowsPartial, combine
 from dataaudit.profile.sample import SamplePartial
 from dataaudit.profile.spec import ProfileSpec, TextColumnAccumulator
+from dataaudit.profile.spill import BucketedHashes, SpillPlan
 
 
 @dataclass
@@ -35,7 +36,9 @@ class PartialProfile:
     periods: PeriodsPartial | None = None
 
     @classmethod
-    def create(cls, spec: ProfileSpec, column_names: list[str]) -> PartialProfile:
+    def create(cls, spec: ProfileSpec, column_names: list[str], spill: SpillPlan | None = None) -> PartialProfile:
+        """An empty partial; `spill`: where its row hashes go past `spec.memory_budget` (none: they
+        stay in memory)."""
         columns = {
             name: ColumnPartial.for_target(name, spec.max_tracked_labels, spec.examples)
             if spec.role(name) == "target" else
@@ -47,7 +50,8 @@ class PartialProfile:
         periods = None if spec.time is None else PeriodsPartial(
             spec.time, tuple(c for c in column_names if spec.role(c) == "feature" and c != spec.time.column.name),
             spec.target)
-        return cls(spec, columns, RowsPartial(examples=spec.examples), sample=sample,
+        rows = RowsPartial(examples=spec.examples, hashes=BucketedHashes(spec.memory_budget, spill))
+        return cls(spec, columns, rows, sample=sample,
                    texts=[make() for make in spec.texts], groups=groups, periods=periods)
 
     def add(self, batch: pa.RecordBatch, offset: int) -> dict[str, np.ndarray]:
@@ -72,7 +76,8 @@ class PartialProfile:
         features = combine([hashes[c] for c in identity], n)
         target = self.spec.target
         label = hashes[target] if target in hashes else np.zeros(n, dtype=np.uint64)
-        whole = combine([hashes[c] for c in self.columns], n)
+        # the whole row folds in the features' hash and the other columns', not every column again
+        whole = combine([features, *(hashes[c] for c in self.columns if c not in identity)], n)
         self.rows.add(offset, features, label, whole, missing)
         if self.sample is not None:
             kept = [c for c in names if self.spec.sampled(c)]

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dataaudit.profile.sketches import first_rows, rows_where
+from dataaudit.profile.spill import ROW_HASHES, BucketedHashes
 
 _MIX = np.uint64(0x100000001B3)
-# duplicates are looked for in 16 parts of the rows: the working memory of one part is small
-PART_BITS = 4
 
 
 def combine(hashes: list[np.ndarray], n: int) -> np.ndarray:
@@ -25,33 +24,26 @@ def combine(hashes: list[np.ndarray], n: int) -> np.ndarray:
 
 
 @dataclass
-class RowHashes:
-    """Hashes of one block of consecutive rows starting at `start`."""
-
-    start: int
-    features: np.ndarray
-    label: np.ndarray
-    whole: np.ndarray
-
-
-@dataclass
 class RowsPartial:
     """Everything about rows as wholes; merging concatenates, so nothing is lost or approximated.
 
-    Exact duplicate detection needs every row's identity: 24 bytes per row (three 64-bit
-    hashes) is the floor for exact counts, a small fraction of the data itself.
-    `missing_histogram[k]` counts rows with k missing feature cells; `missing_rows[k]` keeps
-    the first example rows of each k.
+    Exact duplicate detection needs every row's identity: its number and three 64-bit hashes,
+    32 bytes a row, kept bucketed in memory up to the budget and spilled to files past it
+    (`dataaudit.profile.spill`). `missing_histogram[k]` counts rows with k missing feature
+    cells; `missing_rows[k]` keeps the first example rows of each k.
     """
 
     examples: int
-    blocks: list[RowHashes] = field(default_factory=list)
+    hashes: BucketedHashes = field(default_factory=BucketedHashes)
     missing_histogram: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     missing_rows: dict[int, list[int]] = field(default_factory=dict)
 
     def add(self, start: int, features: np.ndarray, label: np.ndarray, whole: np.ndarray,
             missing_per_row: np.ndarray) -> None:
-        self.blocks.append(RowHashes(start, features, label, whole))
+        records = np.empty(len(whole), dtype=ROW_HASHES)
+        records["row"] = np.arange(start, start + len(whole))
+        records["features"], records["label"], records["whole"] = features, label, whole
+        self.hashes.add(records)
         histogram = np.bincount(missing_per_row)
         self.missing_histogram = _add_padded(self.missing_histogram, histogram)
         for k in np.flatnonzero(histogram[1:]) + 1:
@@ -64,7 +56,7 @@ class RowsPartial:
         keys = sorted(set(self.missing_rows) | set(other.missing_rows))
         return RowsPartial(
             examples=self.examples,
-            blocks=self.blocks + other.blocks,
+            hashes=self.hashes.merged(other.hashes),
             missing_histogram=_add_padded(self.missing_histogram, other.missing_histogram),
             missing_rows={
                 k: first_rows(self.missing_rows.get(k, []), other.missing_rows.get(k, []), self.examples)
@@ -72,33 +64,11 @@ class RowsPartial:
             },
         )
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Row numbers and the three hashes, in row order."""
-        return next(self.parts(0))
-
-    def parts(self, bits: int = PART_BITS) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """`arrays()` cut into 2**bits parts by the top bits of the features hash, each in row order.
-
-        Rows that can repeat or contradict one another have equal features, so they share a part:
-        duplicates and conflicts can be found part by part, with working memory for a fraction
-        of the rows instead of copies of all of them.
-        """
-        blocks = sorted(self.blocks, key=lambda b: b.start)
-        if not blocks:
-            empty = np.zeros(0, dtype=np.uint64)
-            yield np.zeros(0, dtype=np.int64), empty, empty, empty
-            return
-        shift = np.uint64(64 - bits)
-        part_of = [(b.features >> shift).astype(np.uint16) if bits else None for b in blocks]
-        for part in range(1 << bits):
-            masks = [np.ones(len(b.whole), dtype=bool) if of is None else of == part
-                     for b, of in zip(blocks, part_of, strict=True)]
-            yield (
-                np.concatenate([np.flatnonzero(m) + b.start for b, m in zip(blocks, masks, strict=True)]),
-                np.concatenate([b.features[m] for b, m in zip(blocks, masks, strict=True)]),
-                np.concatenate([b.label[m] for b, m in zip(blocks, masks, strict=True)]),
-                np.concatenate([b.whole[m] for b, m in zip(blocks, masks, strict=True)]),
-            )
+    def parts(self) -> Iterator[np.ndarray]:
+        """The rows' `ROW_HASHES` in parts no repeat or conflict crosses, each in row order: rows
+        that can repeat or contradict one another have equal features, so they share a part, and
+        duplicates and conflicts are found part by part, one part in memory at a time."""
+        return self.hashes.parts()
 
 
 def _add_padded(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyarrow as pa
 
 from dataaudit.profile.sample import SampleSpec
+from dataaudit.profile.spill import DEFAULT_MEMORY_BUDGET
 from dataaudit.profile.text import TextProfile
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ class ProfileSpec:
     # as features but kept in the rows' identity, since identical rows of two patients are two
     # records, not a duplicate, and are no conflict either
     keys: tuple[str, ...] = ()
+    # bytes of row hashes held in memory for duplicates and conflicts; past it they spill to files
+    memory_budget: int = DEFAULT_MEMORY_BUDGET
 
     def role(self, column: str) -> str:
         if column == self.target:

@@ -1,0 +1,159 @@
+"""Row hashes in bounded memory: bucketed by their features hash, spilled to files past a budget.
+
+Rows that can repeat or contradict one another have equal features hashes, so they land in the
+same bucket (the hash's top `BUCKET_BITS` bits): duplicates and conflicts can be found bucket
+by bucket, and any union of whole buckets is a part no repeat or conflict crosses. A chunk's
+rows are bucketed once, as they arrive; while their hashes fit the memory budget they stay in
+memory, and once they pass it every bucket is appended to a file of its own in a temporary
+directory and memory is freed, so what the hashes hold never exceeds the budget. At the end
+the buckets are read back a few at a time, in parts of a fraction of the budget.
+
+Only the process that made the directory writes there: a `--jobs` worker keeps its chunk's
+hashes in memory and hands them to the parent, whose merge spills them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+#: one row's identity: its row number and its features, label and whole-row hashes
+ROW_HASHES = np.dtype([("row", "<i8"), ("features", "<u8"), ("label", "<u8"), ("whole", "<u8")])
+BUCKET_BITS = 8
+BUCKETS = 1 << BUCKET_BITS
+#: a part read back for the duplicate search holds at most this share of the budget: the
+#: search's own working memory (copies, pandas' hash tables) is several times the part
+PART_SHARE = 16
+
+
+#: the hashes held in memory before they spill (`--memory-budget`, the rule pack's
+#: `checks.duplicates.memory_budget`): 32 bytes a row, so about 8 million rows
+DEFAULT_MEMORY_BUDGET = 256 << 20
+
+
+@dataclass(frozen=True)
+class SpillPlan:
+    """Where the hashes of a pass go past the budget, and the one process allowed to write there."""
+
+    directory: str
+    owner: int = field(default_factory=os.getpid)
+
+    def writable(self) -> bool:
+        return self.owner == os.getpid()
+
+
+@contextmanager
+def spill_directory() -> Iterator[SpillPlan]:
+    """A plan whose directory is removed however the pass ends: normally, on an error, on Ctrl-C."""
+    with tempfile.TemporaryDirectory(prefix="dataaudit-spill-") as directory:
+        yield SpillPlan(directory)
+
+
+@dataclass
+class BucketedHashes:
+    """The row hashes of a pass, bucketed; in memory, or (once spilled) in files plus what came
+    since the last spill. Merging moves the files to the result: a spilled value is merged into,
+    never copied."""
+
+    budget: int = DEFAULT_MEMORY_BUDGET
+    plan: SpillPlan | None = None
+    buckets: list[list[np.ndarray]] = field(default_factory=lambda: [[] for _ in range(BUCKETS)])
+    held: int = 0
+    files: str | None = None
+
+    def add(self, records: np.ndarray) -> None:
+        """Bucket rows of `ROW_HASHES` (one chunk, in row order)."""
+        bucket = (records["features"] >> np.uint64(64 - BUCKET_BITS)).astype(np.uint8)
+        ordered = records[np.argsort(bucket, kind="stable")]
+        ends = np.cumsum(np.bincount(bucket, minlength=BUCKETS))
+        for i, piece in enumerate(np.split(ordered, ends[:-1])):
+            if len(piece):
+                self.buckets[i].append(piece)
+        self._hold(ordered.nbytes)
+
+    def merged(self, other: BucketedHashes) -> BucketedHashes:
+        """The hashes of both, `self`'s rows first (the order of the rows in each bucket)."""
+        out = BucketedHashes(self.budget, self.plan or other.plan, [list(b) for b in self.buckets], self.held,
+                             self.files)
+        if other.files is not None:
+            out._append_files(other.files)
+        for mine, theirs in zip(out.buckets, other.buckets, strict=True):
+            mine.extend(theirs)
+        out._hold(other.held)
+        return out
+
+    def _append_files(self, folder: str) -> None:
+        """Another value's spilled buckets after this one's rows: file to file where this one can
+        spill, else read back into memory."""
+        self.spill()
+        for i in range(BUCKETS):
+            source = _bucket_file(folder, i)
+            if not source.exists():
+                continue
+            if self.files is None:
+                self.buckets[i].append(np.fromfile(source, dtype=ROW_HASHES))
+                self.held += source.stat().st_size
+                continue
+            with source.open("rb") as read, _bucket_file(self.files, i).open("ab") as write:
+                shutil.copyfileobj(read, write)
+
+    def _hold(self, nbytes: int) -> None:
+        self.held += nbytes
+        if self.held > self.budget:
+            self.spill()
+
+    def spill(self) -> None:
+        """Append every bucket to its file and free the memory it held (where this process may)."""
+        if self.plan is None or not self.plan.writable():
+            return
+        if self.files is None:
+            self.files = tempfile.mkdtemp(prefix="rows-", dir=self.plan.directory)
+        for i, bucket in enumerate(self.buckets):
+            if bucket:
+                with _bucket_file(self.files, i).open("ab") as out:
+                    for piece in bucket:
+                        out.write(piece.data)
+                bucket.clear()
+        self.held = 0
+
+    def parts(self) -> Iterator[np.ndarray]:
+        """Whole buckets gathered into parts of at most a share of the budget (one bucket more if
+        a single one is larger), each in row order; one part at a time in memory."""
+        limit = max(1, self.budget // PART_SHARE)
+        gathered: list[np.ndarray] = []
+        size = 0
+        for i in range(BUCKETS):
+            bucket = self._read(i)
+            if gathered and size + bucket.nbytes > limit:
+                yield _in_row_order(gathered)
+                gathered, size = [], 0
+            gathered.append(bucket)
+            size += bucket.nbytes
+        yield _in_row_order(gathered)
+
+    def _read(self, i: int) -> np.ndarray:
+        pieces = list(self.buckets[i])
+        if self.files is not None:
+            path = _bucket_file(self.files, i)
+            if path.exists():
+                pieces.insert(0, np.fromfile(path, dtype=ROW_HASHES))
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=ROW_HASHES)
+
+
+def _bucket_file(folder: str, bucket: int) -> Path:
+    return Path(folder) / f"{bucket:03d}.rows"
+
+
+def _in_row_order(parts: list[np.ndarray]) -> np.ndarray:
+    records = np.concatenate(parts)
+    rows = records["row"]
+    if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
+        records = records[np.argsort(rows, kind="stable")]
+    return records
