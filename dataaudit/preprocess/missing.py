@@ -64,13 +64,13 @@ class MissingToNull(FromProfile):
             return pc.fill_null(pc.is_in(array.cast(pa.float64()), pa.array(sentinels)), False).to_numpy(
                 zero_copy_only=False)
         spec = ProfileSpec(tokens=tuple(self.tokens), case_sensitive=self.case_sensitive, sentinels=tuple(sentinels))
-        if not sentinels:  # tokens alone: the value table's token test, without its hashing
-            encoded = pc.dictionary_encode(array)
+        encoded = pc.dictionary_encode(array)
+        if sentinels:  # the value table's classification of each distinct value, without its hashing
+            _, kind, number = v.classify(encoded.dictionary, spec)
+            numeric = (kind == v.INTEGER) | (kind == v.FLOAT)
+            disguised = pa.array((kind == v.TOKEN) | (numeric & np.isin(number, sentinels)))
+        else:  # tokens alone: the value table's token test, without its numbers
             trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
             folded = trimmed if self.case_sensitive else pc.utf8_lower(trimmed)
-            token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string()))
-            return pc.fill_null(pc.take(token, encoded.indices), False).to_numpy(zero_copy_only=False)
-        table = v.value_table(array, spec)
-        numeric = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
-        disguised = (table.kind == v.TOKEN) | (numeric & np.isin(table.number, sentinels))
-        return np.append(disguised, False)[np.where(table.codes < 0, len(disguised), table.codes)]
+            disguised = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string()))
+        return pc.fill_null(pc.take(disguised, encoded.indices), False).to_numpy(zero_copy_only=False)

@@ -218,6 +218,20 @@ def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
     encoded = pc.dictionary_encode(array)
     codes = _as_numpy_codes(encoded.indices)
     values = encoded.dictionary
+    trimmed, kind, number = classify(values, spec)
+    numeric = (kind == INTEGER) | (kind == FLOAT)
+    raw = values.to_numpy(zero_copy_only=False)
+    hashes, respelled = spelled_hashes(values, number, numeric)
+    spaced = (kind == TEXT) & pc.match_substring(trimmed, " ").to_numpy(zero_copy_only=False)
+    return ValueTable(codes, kind, number, hashes, raw, spaced, respelled)
+
+
+def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Each distinct text's kind and number (NaN unless numeric), with the texts trimmed.
+
+    Apart from the hashing, so that a step which only needs to know which values are tokens
+    or sentinels (`MissingToNull`) decides exactly as the audit does without paying for it.
+    """
     trimmed = pc.utf8_trim_whitespace(values)
     folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
     token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())).to_numpy(zero_copy_only=False)
@@ -233,10 +247,7 @@ def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
     number = np.full(len(values), np.nan)
     if numeric.any():
         number[numeric] = pc.cast(trimmed.filter(pa.array(numeric)), pa.float64()).to_numpy()
-    raw = values.to_numpy(zero_copy_only=False)
-    hashes, respelled = spelled_hashes(values, number, numeric)
-    spaced = (kind == TEXT) & pc.match_substring(trimmed, " ").to_numpy(zero_copy_only=False)
-    return ValueTable(codes, kind, number, hashes, raw, spaced, respelled)
+    return trimmed, kind, number
 
 
 def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
