@@ -7,6 +7,8 @@ only in the columns where the audit found it outside the range of real values.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,6 +40,17 @@ class MissingToNull(FromProfile):
         self.columns_ = [c.name for c in profile.columns if c.role != "ignored"]
         self.sentinels_ = {c.name: sorted(float(s) for s in c.sentinels) for c in profile.columns
                            if c.role == "feature" and c.sentinels}
+
+    def where_found(self, profile: Profile) -> MissingToNull:
+        """A copy that looks only at the columns where `profile`, the audit of the very rows it
+        will clean, found a disguised value: elsewhere it would null nothing, and testing every
+        cell of a column costs about as much as profiling it again."""
+        if any(v.looks_numeric(token) for token in self.tokens):
+            return self  # the audit counts a column of numbers on its fast path, which sees no token
+        found = {c.name for c in profile.columns if c.tokens or c.sentinels}
+        narrowed = copy.copy(self)
+        narrowed.columns_ = [name for name in self.columns_ if name in found]
+        return narrowed
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()

@@ -47,6 +47,11 @@ def fold_label(label: str) -> str:
     return folded or label.strip()
 
 
+def looks_numeric(text: str) -> bool:
+    """Whether `text`, trimmed, is written as a number (the value table's test of one value)."""
+    return _NUMBER_RE.match(text.strip()) is not None
+
+
 def hash_strings(values: np.ndarray) -> np.ndarray:
     """64-bit hashes of distinct strings (no factorising: callers pass distinct values)."""
     return pd.util.hash_array(values, categorize=False)
