@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv
 import pytest
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
@@ -128,3 +129,34 @@ def test_the_preprocess_section_is_validated_with_its_line(tmp_path: Path) -> No
 def test_rules_show_spells_out_the_preprocess_defaults() -> None:
     text = dump(load_rules("default").rules)
     assert "preprocess:" in text and "conflicts: quarantine" in text and "scale: none" in text
+
+
+def _missing_to_null_of(tmp_path: Path, tokens: tuple[str, ...] = ("?", "NA", "")) -> tuple:
+    from dataaudit.preprocess.missing import MissingToNull
+
+    rows = ["a,b,c,label", *(f"{i}.5,{'?' if i % 7 == 0 else 'x'},{-999 if i % 11 == 0 else i},y{i % 2}"
+                             for i in range(60))]
+    path = tmp_path / "tokens.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    profile = dataaudit.audit(str(path), target="label").profile
+    step = MissingToNull(tokens=tokens).fit(profile=profile)
+    batch = pa.csv.read_csv(path, convert_options=pa.csv.ConvertOptions(
+        column_types={c: pa.string() for c in ("a", "b", "c", "label")})).to_batches()[0]
+    return step, profile, batch
+
+
+def test_missing_to_null_searches_only_where_the_audit_of_the_same_rows_found_disguised_values(tmp_path: Path) -> None:
+    step, profile, batch = _missing_to_null_of(tmp_path)
+    narrowed = step.where_found(profile)
+    assert set(step.columns_) == {"a", "b", "c", "label"}
+    assert narrowed.columns_ == [c for c in step.columns_ if c in ("b", "c")]  # `a` and `label` hold none
+    mine, theirs = narrowed.transform_counted(batch), step.transform_counted(batch)
+    assert mine[0].equals(theirs[0])
+    assert mine[1].to_dict() == theirs[1].to_dict()
+    assert mine[1].cells == {"b": 9, "c": 6}
+
+
+def test_a_token_written_as_a_number_keeps_every_column_searched(tmp_path: Path) -> None:
+    """The audit counts a column of numbers on its numeric path, which sees no such token."""
+    step, profile, _ = _missing_to_null_of(tmp_path, tokens=("?", "0.5"))
+    assert step.where_found(profile).columns_ == step.columns_

@@ -83,3 +83,14 @@ def test_the_local_engine_never_imports_pyspark() -> None:
     # -c runs without a main module file, so worker processes start without re-running it
     done = subprocess.run([sys.executable, "-c", code, PENGUINS], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fork server is a POSIX start method")
+def test_workers_are_forked_from_a_server_that_imported_the_profile_code_once() -> None:
+    """Spawned workers each import the whole profile code, about a CPU second apiece."""
+    from multiprocessing import forkserver
+
+    from dataaudit.engines.pool import worker_context
+
+    assert worker_context().get_start_method() == "forkserver"
+    assert "dataaudit.engines.pool" in forkserver._forkserver._preload_modules  # type: ignore[attr-defined]

@@ -7,6 +7,8 @@ only in the columns where the audit found it outside the range of real values.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,6 +41,17 @@ class MissingToNull(FromProfile):
         self.sentinels_ = {c.name: sorted(float(s) for s in c.sentinels) for c in profile.columns
                            if c.role == "feature" and c.sentinels}
 
+    def where_found(self, profile: Profile) -> MissingToNull:
+        """A copy that looks only at the columns where `profile`, the audit of the very rows it
+        will clean, found a disguised value: elsewhere it would null nothing, and testing every
+        cell of a column costs about as much as profiling it again."""
+        if any(v.looks_numeric(token) for token in self.tokens):
+            return self  # the audit counts a column of numbers on its fast path, which sees no token
+        found = {c.name for c in profile.columns if c.tokens or c.sentinels}
+        narrowed = copy.copy(self)
+        narrowed.columns_ = [name for name in self.columns_ if name in found]
+        return narrowed
+
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
         touched = np.zeros(batch.num_rows, dtype=bool)
@@ -64,13 +77,13 @@ class MissingToNull(FromProfile):
             return pc.fill_null(pc.is_in(array.cast(pa.float64()), pa.array(sentinels)), False).to_numpy(
                 zero_copy_only=False)
         spec = ProfileSpec(tokens=tuple(self.tokens), case_sensitive=self.case_sensitive, sentinels=tuple(sentinels))
-        if not sentinels:  # tokens alone: the value table's token test, without its hashing
-            encoded = pc.dictionary_encode(array)
+        encoded = pc.dictionary_encode(array)
+        if sentinels:  # the value table's classification of each distinct value, without its hashing
+            _, kind, number = v.classify(encoded.dictionary, spec)
+            numeric = (kind == v.INTEGER) | (kind == v.FLOAT)
+            disguised = pa.array((kind == v.TOKEN) | (numeric & np.isin(number, sentinels)))
+        else:  # tokens alone: the value table's token test, without its numbers
             trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
             folded = trimmed if self.case_sensitive else pc.utf8_lower(trimmed)
-            token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string()))
-            return pc.fill_null(pc.take(token, encoded.indices), False).to_numpy(zero_copy_only=False)
-        table = v.value_table(array, spec)
-        numeric = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
-        disguised = (table.kind == v.TOKEN) | (numeric & np.isin(table.number, sentinels))
-        return np.append(disguised, False)[np.where(table.codes < 0, len(disguised), table.codes)]
+            disguised = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string()))
+        return pc.fill_null(pc.take(disguised, encoded.indices), False).to_numpy(zero_copy_only=False)

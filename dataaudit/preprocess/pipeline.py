@@ -31,7 +31,9 @@ from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.columns import CoerceNumeric
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, typed_cells
+from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.rows import Decisions, RowHashes, decide
+from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -75,6 +77,8 @@ class Plan:
     fitted_here: bool
     encoding: str | None = None
     progress: TextIO | None = None  # where the passes show their progress line (on a terminal only)
+    #: the fitted steps as they run on this data (`on_audited`); `fitted.steps` are what is saved
+    steps: list[Step] = field(default_factory=list)
 
     @property
     def rows_in(self) -> int:
@@ -146,16 +150,24 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         fitted = Fitted(before.target, ignored, list(source.columns), steps)
     else:
         fitted.check_columns(source.columns, source.name)
-    profile_steps = [s for s in fitted.steps if s.name in PROFILE_STEPS]
+    steps = on_audited(fitted.steps, profile) if fitted_here else fitted.steps
+    profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
     # a key column (a patient id) stays in the rows' identity: rows of two patients are no duplicate
     not_identity = [c for c in ignored if c not in profile.keys]
     decisions = _decide(reopen(), before.target, not_identity, profile_steps, pack, quarantine_rows, progress)
     if fitted_here:
-        for i, step in enumerate(fitted.steps):
+        for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
-                step.fit(_kept(reopen(), decisions, fitted.steps[:i], progress, f"clean, fitting {step.name}: "))
+                step.fit(_kept(reopen(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
     return Plan(reopen, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
-                encoding, progress)
+                encoding, progress, steps)
+
+
+def on_audited(steps: list[Step], profile: Profile) -> list[Step]:
+    """The steps fitted on `profile`, narrowed to what that audit of the same rows found: a
+    column where it saw no disguised value is not searched again, cell by cell, in every pass.
+    Only for the data the steps were fitted on: another split may hide tokens anywhere."""
+    return [step.where_found(profile) if isinstance(step, MissingToNull) else step for step in steps]
 
 
 def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.RecordBatch]:
@@ -198,7 +210,7 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
     from dataaudit.runner import audit
 
     outcome = Outcome(after=plan.before)
-    steps = plan.fitted.steps
+    steps = plan.steps
 
     def cleaned() -> Iterator[pa.RecordBatch]:
         offset = 0
@@ -241,7 +253,7 @@ def output_template(plan: Plan) -> pa.Schema:
     """The output's columns (and types, for text input), from an empty chunk through the steps."""
     batch = pa.RecordBatch.from_arrays([pa.array([], pa.string()) for _ in plan.source.columns],
                                        names=plan.source.columns)
-    for step in plan.fitted.steps:
+    for step in plan.steps:
         batch = step.transform(batch)
     return batch.schema
 

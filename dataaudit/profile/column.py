@@ -93,23 +93,25 @@ class ColumnPartial:
         """Count one chunk; return each row's value hash, whether the row's cell is missing, and
         its number (NaN where it is none), for accumulators that build on them."""
         self.rows += len(array)
-        chunk = None if self.count_all_values else v.try_numeric(array)
+        chunk = None if self.count_all_values else v.try_numeric(array, spec)
         if chunk is not None:
             return self._add_numeric(chunk, offset, spec)
         return self._add_table(v.value_table(array, spec), offset, spec)
 
     def _add_numeric(self, chunk: v.NumericChunk, offset: int,
                      spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        null = ~chunk.valid
+        null = ~chunk.valid & ~chunk.token
         self.null_rows = self._note(self.null_rows, null, offset)
         self.nulls += int(null.sum())
+        self.tokens.update(chunk.tokens)
+        self.token_rows = self._note(self.token_rows, chunk.token, offset)
         self._add_kind("integer", chunk.valid & ~chunk.is_float, offset)
         self._add_kind("float", chunk.is_float, offset)
         self.respelled += int(chunk.respelled.sum())
         numbers = chunk.values[chunk.valid]
         self._add_numbers(numbers, np.ones(numbers.size), chunk.values, chunk.valid, offset, spec)
         hll_add(self.registers, chunk.hashes[chunk.valid])
-        return chunk.hashes, null, chunk.values
+        return chunk.hashes, null | chunk.token, chunk.values
 
     def _add_table(self, table: v.ValueTable, offset: int,
                    spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

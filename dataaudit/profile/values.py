@@ -37,6 +37,9 @@ _BOOLEANS = np.array(["false", "true"], dtype=object)
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _INTEGER = r"^[+-]?\d+$"
 _NUMBER_RE = re.compile(_NUMBER)
+# an integer or a decimal without exponent, sign +, leading or trailing zeros
+_PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
+_PLAIN_CHARS = 15
 _NUMBER_START = pa.array(list("0123456789+-."))
 _FOLD_DROP = re.compile(r"[\W_]+")
 
@@ -45,6 +48,11 @@ def fold_label(label: str) -> str:
     """The key under which spellings of one label collide: `Cat`, `cat `, `CAT.` -> `cat`."""
     folded = _FOLD_DROP.sub("", unicodedata.normalize("NFKC", label).casefold())
     return folded or label.strip()
+
+
+def looks_numeric(text: str) -> bool:
+    """Whether `text`, trimmed, is written as a number (the value table's test of one value)."""
+    return _NUMBER_RE.match(text.strip()) is not None
 
 
 def hash_strings(values: np.ndarray) -> np.ndarray:
@@ -68,6 +76,27 @@ def printed(numbers: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(whole), digits, pc.cast(pa.array(x), pa.string()))
 
 
+def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
+    """Which texts are spelled exactly as their numbers print (`printed`).
+
+    Printing every float costs more than the rest of a numeric column's profile, so the
+    common spellings are recognised from the text alone: a plain integer of at most 15
+    characters (below 2**53, it prints as its digits), and a plain decimal of at most 15
+    characters between 1e-5 and 1e9 (printed in fixed notation, and with at most 14 digits no
+    shorter spelling reads back as the same float). Only the other texts are printed and
+    compared; both ways give the same answer (a property test checks it).
+    """
+    plain = pc.match_substring_regex(text, _PLAIN).to_numpy(zero_copy_only=False) & (
+        pc.utf8_length(text).to_numpy(zero_copy_only=False) <= _PLAIN_CHARS)
+    magnitude = np.abs(numbers)
+    fixed = (np.floor(numbers) == numbers) | ((magnitude >= 1e-5) & (magnitude < 1e9))
+    same = plain & fixed & ~((numbers == 0) & np.signbit(numbers))  # "-0" prints as "0"
+    rest = np.flatnonzero(~same)
+    if rest.size:
+        same[rest] = pc.equal(printed(numbers[rest]), text.take(pa.array(rest))).to_numpy(zero_copy_only=False)
+    return same
+
+
 def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The identity of each (non-null) text as written, and which numbers are respelled.
 
@@ -77,9 +106,8 @@ def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -
     """
     canonical = is_number.copy()
     if canonical.any():
-        where = pa.array(np.flatnonzero(canonical))
-        canonical[canonical] = pc.equal(printed(numbers[canonical]), text.take(where)).to_numpy(
-            zero_copy_only=False)
+        where = np.flatnonzero(canonical)
+        canonical[where] = as_printed(text.take(pa.array(where)), numbers[where])
     hashes = np.empty(len(text), dtype=np.uint64)
     hashes[canonical] = hash_numbers(numbers[canonical])
     other = ~canonical
@@ -131,26 +159,33 @@ class ValueTable:
 
 @dataclass
 class NumericChunk:
-    """A chunk whose every non-null value parsed as a number: no value table needed.
-    `hashes` are the cells' identities (`spelled_hashes`), `respelled` as in `ValueTable`."""
+    """A chunk whose every non-null value is a number or a missing-value token spelled exactly
+    as the rule pack lists it: no value table needed. `hashes` are the cells' identities
+    (`spelled_hashes`), `respelled` as in `ValueTable`; `token` marks the token cells and
+    `tokens` counts them by their text."""
 
     values: np.ndarray
     valid: np.ndarray
     is_float: np.ndarray
     hashes: np.ndarray
     respelled: np.ndarray
+    token: np.ndarray
+    tokens: dict[str, int]
 
 
 def _as_numpy_codes(indices: pa.Array) -> np.ndarray:
     return indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
 
 
-def try_numeric(array: pa.Array) -> NumericChunk | None:
+def try_numeric(array: pa.Array, spec: ProfileSpec | None = None) -> NumericChunk | None:
     """Fast path for clean numeric columns: no hash table, one cast.
 
-    Falls back (returns None) the moment any value needs a closer look: text, a token, NaN,
-    surrounding blanks. The slow path then classifies each distinct value, and both paths
-    produce the same hashes and counts for the same values.
+    Cells spelled exactly as one of `spec`'s missing-value tokens (the `""` of a CSV's
+    missing numbers) are set aside first: a column of numbers with a few of them stays on this
+    path instead of classifying every distinct number. Falls back (returns None) the moment
+    any other value needs a closer look: text, another spelling of a token, NaN, surrounding
+    blanks. The slow path then classifies each distinct value, and both paths produce the
+    same hashes and counts for the same values.
     """
     typ = array.type
     if pa.types.is_integer(typ) or pa.types.is_floating(typ):
@@ -161,12 +196,17 @@ def try_numeric(array: pa.Array) -> NumericChunk | None:
         typed = integer_hashes(array.filter(pa.array(valid))) if pa.types.is_integer(typ) else hash_numbers(
             values[valid])
         hashes[valid] = typed
-        return NumericChunk(values, valid, valid & (not pa.types.is_integer(typ)), hashes,
-                            np.zeros(len(values), dtype=bool))
-    if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)) or not _starts_numeric(array):
+        none = np.zeros(len(values), dtype=bool)
+        return NumericChunk(values, valid, valid & (not pa.types.is_integer(typ)), hashes, none, none, {})
+    if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)):
         return None
+    tokens = exact_tokens(spec) if spec is not None else pa.array([], pa.string())
+    if not _starts_numeric(array, tokens):
+        return None
+    token = pc.is_in(array, value_set=tokens)
     try:
-        numbers = pc.cast(array, pa.float64())
+        numbers = pc.cast(pc.if_else(token, pa.scalar(None, typ), array) if pc.any(token).as_py() else array,
+                          pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     values = numbers.to_numpy(zero_copy_only=False)
@@ -177,7 +217,24 @@ def try_numeric(array: pa.Array) -> NumericChunk | None:
     hashes = np.full(len(values), NULL_HASH, dtype=np.uint64)
     respelled = np.zeros(len(values), dtype=bool)
     hashes[valid], respelled[valid] = spelled_hashes(present, values[valid], np.ones(len(present), dtype=bool))
-    return NumericChunk(values, valid, _float_literals(array, values, valid), hashes, respelled)
+    is_token = pc.fill_null(token, False).to_numpy(zero_copy_only=False)
+    counted: dict[str, int] = {}
+    if is_token.any():
+        encoded = pc.dictionary_encode(array.filter(pa.array(is_token)))
+        codes = _as_numpy_codes(encoded.indices)
+        texts = encoded.dictionary.to_numpy(zero_copy_only=False)
+        hashes[is_token] = hash_strings(texts)[codes]  # a token is identified by its text, as in the value table
+        counted = dict(zip(texts.tolist(), np.bincount(codes, minlength=len(texts)).tolist(), strict=True))
+    return NumericChunk(values, valid, _float_literals(array, values, valid), hashes, respelled, is_token, counted)
+
+
+def exact_tokens(spec: ProfileSpec) -> pa.Array:
+    """The texts that are a missing-value token of `spec` exactly as written: each is one the
+    value table's own test (trimmed, folded) calls a token, so setting them aside is exact."""
+    candidates = pa.array(sorted({*spec.tokens, *spec.folded_tokens}), pa.string())
+    trimmed = pc.utf8_trim_whitespace(candidates)
+    folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
+    return candidates.filter(pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())))
 
 
 def _float_literals(array: pa.Array, values: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -197,9 +254,10 @@ def _float_literals(array: pa.Array, values: np.ndarray, valid: np.ndarray) -> n
         return is_float
 
 
-def _starts_numeric(array: pa.Array, sample: int = 8) -> bool:
-    """A failed cast costs a full scan; peek at the first values before trying one."""
-    head = array.slice(0, 64).drop_null().slice(0, sample).to_pylist()
+def _starts_numeric(array: pa.Array, tokens: pa.Array, sample: int = 8) -> bool:
+    """A failed cast costs a full scan; peek at the first values (tokens aside) before trying one."""
+    skipped = set(tokens.to_pylist())
+    head = [value for value in array.slice(0, 64).drop_null().to_pylist() if value not in skipped][:sample]
     return all(_NUMBER_RE.match(value) for value in head)
 
 
@@ -218,6 +276,20 @@ def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
     encoded = pc.dictionary_encode(array)
     codes = _as_numpy_codes(encoded.indices)
     values = encoded.dictionary
+    trimmed, kind, number = classify(values, spec)
+    numeric = (kind == INTEGER) | (kind == FLOAT)
+    raw = values.to_numpy(zero_copy_only=False)
+    hashes, respelled = spelled_hashes(values, number, numeric)
+    spaced = (kind == TEXT) & pc.match_substring(trimmed, " ").to_numpy(zero_copy_only=False)
+    return ValueTable(codes, kind, number, hashes, raw, spaced, respelled)
+
+
+def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Each distinct text's kind and number (NaN unless numeric), with the texts trimmed.
+
+    Apart from the hashing, so that a step which only needs to know which values are tokens
+    or sentinels (`MissingToNull`) decides exactly as the audit does without paying for it.
+    """
     trimmed = pc.utf8_trim_whitespace(values)
     folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
     token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())).to_numpy(zero_copy_only=False)
@@ -233,10 +305,7 @@ def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
     number = np.full(len(values), np.nan)
     if numeric.any():
         number[numeric] = pc.cast(trimmed.filter(pa.array(numeric)), pa.float64()).to_numpy()
-    raw = values.to_numpy(zero_copy_only=False)
-    hashes, respelled = spelled_hashes(values, number, numeric)
-    spaced = (kind == TEXT) & pc.match_substring(trimmed, " ").to_numpy(zero_copy_only=False)
-    return ValueTable(codes, kind, number, hashes, raw, spaced, respelled)
+    return trimmed, kind, number
 
 
 def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
