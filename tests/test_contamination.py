@@ -273,11 +273,26 @@ def test_a_shorter_ngram_finds_half_of_a_short_item(tmp_path: Path) -> None:
     assert shorter["dataset"]["contamination"][0]["ngram"] == 6
 
 
-def test_eval_fields_without_an_evaluation_set_are_refused() -> None:
-    _, err = invoke(["audit", CORPUS, "--eval-field", "question"], 2)
+@pytest.mark.parametrize("runner", [invoke, run])
+def test_eval_fields_without_an_evaluation_set_are_refused(runner: Any) -> None:
+    _, err = runner(["audit", CORPUS, "--eval-field", "question"], 2)
     assert err.strip().splitlines() == [
         f"dataaudit: error: {CORPUS}: --eval-field (eval_fields) needs --eval-set (eval_sets) on a chat JSONL file: "
         "it names the text fields of the evaluation sets"]
+
+
+@pytest.mark.parametrize("runner", [invoke, run])
+def test_an_ngram_length_without_an_evaluation_set_or_a_split_is_refused(runner: Any) -> None:
+    """An n-gram length with nothing to compare by it would change nothing, and say nothing."""
+    purpose = "it sets the n-gram length texts are compared with evaluation sets by"
+    _, err = runner(["audit", CORPUS, "--ngram", "6"], 2)
+    assert err.strip().splitlines() == [
+        f"dataaudit: error: {CORPUS}: --ngram (ngram) needs --eval-set (eval_sets) on a chat JSONL file: {purpose}"]
+    tweets = DATA / "healthtweets_300.csv"
+    _, err = runner(["audit", tweets, "--text-column", "text", "--ngram", "6"], 2)
+    assert err.strip().splitlines() == [f"dataaudit: error: {tweets}: --ngram (ngram) needs --eval-set (eval_sets) "
+                                        f"or --split (splits) on a single table: {purpose}"]
+    runner(["audit", tweets, "--text-column", "text", "--ngram", "6", "--split", f"test={tweets}", "-f", "json"], 1)
 
 
 def test_preference_and_instruction_files_are_matched_by_side(tmp_path: Path) -> None:

@@ -158,3 +158,12 @@ def test_a_storage_option_does_not_run_on_spark() -> None:
     _, err = invoke(["audit", PENGUINS, "-t", "species", "--engine", "spark", "--storage-option", "anon=true"], 2)
     assert err == ("dataaudit: error: " f"{PENGUINS}: --storage-option (storage_options) cannot run on the spark "
                    "engine: Spark reads object stores through its own Hadoop configuration\n")
+
+
+@pytest.mark.parametrize("data", [PENGUINS, DATA / "text" / "hhh_chat_60.jsonl"])
+def test_a_storage_option_with_only_local_inputs_is_refused(data: Path) -> None:
+    """A local path is read as it is: the options would be dropped without a word (a forgotten s3://)."""
+    for runner in (invoke, run):
+        _, err = runner(["audit", data, "--storage-option", "anon=true"], 2)
+        assert err == (f"dataaudit: error: {data}: --storage-option (storage_options) does not apply to local files: "
+                       "it configures the filesystem an s3:// (fsspec) URI is read through\n")
