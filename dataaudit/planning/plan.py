@@ -68,7 +68,7 @@ def plan_audit(options: AuditOptions) -> Plan:
     its layout); no engine starts."""
     layout, loaded = text_layout(options.data, options.format_kind, load_rules(options.rules), options.prompt_key,
                                  options.completion_key, profile=options.format_profile, epochs=options.epochs,
-                                 price_per_million=options.price_per_million)
+                                 price_per_million=options.price_per_million, storage_options=options.storage_options)
     loaded = with_languages(loaded, options.language)
     datasets = {} if layout is not None else name_splits(options.data, options.splits)
     kind = TEXT_FILE if layout is not None else SPLITS if len(datasets) > 1 else TABLE
