@@ -313,6 +313,32 @@ def test_preference_and_instruction_files_are_matched_by_side(tmp_path: Path) ->
         assert finding.details["matches"] == [[last, 3, kind, "answer", 1.0, finding.details["matches"][0][5]]]
 
 
+@pytest.mark.parametrize(("hive", "runner"), [(False, "invoke"), (True, "run")])
+def test_a_parquet_folder_evaluation_set_finds_what_the_same_rows_in_one_file_find(tmp_path: Path, hive: bool,
+                                                                                   runner: str) -> None:
+    """A folder of Parquet files (flat, or hive-partitioned) is read as the one table it is,
+    its rows numbered in the order the folder is read, as a split's are."""
+    import pandas as pd
+
+    path, where = planted(tmp_path)
+    records = [json.loads(line) for line in EVAL.read_text("utf-8").splitlines()]
+    items = pd.DataFrame([{"question": r["question"], "best_answer": r["best_answer"]} for r in records])
+    one = tmp_path / "eval.parquet"
+    items.to_parquet(one, index=False)
+    folder = tmp_path / "eval"
+    for part, rows in enumerate((items.iloc[:150], items.iloc[150:])):
+        place = folder / f"half={part}" if hive else folder
+        place.mkdir(parents=True, exist_ok=True)
+        rows.to_parquet(place / f"part-{part}.parquet", index=False)
+    as_file = audit_json("invoke", [path, "--eval-set", one, *FIELDS], 1, tmp_path)
+    as_folder = audit_json(runner, [path, "--eval-set", folder, *FIELDS], 1, tmp_path)
+    card = as_folder["dataset"]["contamination"][0]
+    assert (card["eval_set"], card["items"]) == (str(folder), len(records))
+    assert card["items_matched"] >= len(where["verbatim"]) + len(where["prompt half"]) + len(where["answer half"])
+    named_alike = json.dumps(as_folder["findings"]).replace(str(folder), str(one))
+    assert named_alike == json.dumps(as_file["findings"])
+
+
 def test_json_array_parquet_and_csv_evaluation_sets_number_their_items(tmp_path: Path) -> None:
     import pandas as pd
 
