@@ -79,7 +79,7 @@ def test_every_entry_applies_to_a_table_or_a_fine_tuning_file() -> None:
         assert set(capability.runs) <= set(EVERY_KIND), name
         assert {TABLE, TEXT_FILE} & set(capability.runs), f"{name} applies to no input a clean reads"
         assert capability.purpose, name
-        assert capability.needs is None or capability.needs in CLEAN_CAPABILITIES, name
+        assert set(capability.needed) <= set(CLEAN_CAPABILITIES), name
 
 
 # --- a chat file: every option of a table's clean is refused by name, nothing written -----------

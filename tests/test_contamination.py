@@ -273,11 +273,26 @@ def test_a_shorter_ngram_finds_half_of_a_short_item(tmp_path: Path) -> None:
     assert shorter["dataset"]["contamination"][0]["ngram"] == 6
 
 
-def test_eval_fields_without_an_evaluation_set_are_refused() -> None:
-    _, err = invoke(["audit", CORPUS, "--eval-field", "question"], 2)
+@pytest.mark.parametrize("runner", [invoke, run])
+def test_eval_fields_without_an_evaluation_set_are_refused(runner: Any) -> None:
+    _, err = runner(["audit", CORPUS, "--eval-field", "question"], 2)
     assert err.strip().splitlines() == [
         f"dataaudit: error: {CORPUS}: --eval-field (eval_fields) needs --eval-set (eval_sets) on a chat JSONL file: "
         "it names the text fields of the evaluation sets"]
+
+
+@pytest.mark.parametrize("runner", [invoke, run])
+def test_an_ngram_length_without_an_evaluation_set_or_a_split_is_refused(runner: Any) -> None:
+    """An n-gram length with nothing to compare by it would change nothing, and say nothing."""
+    purpose = "it sets the n-gram length texts are compared with evaluation sets by"
+    _, err = runner(["audit", CORPUS, "--ngram", "6"], 2)
+    assert err.strip().splitlines() == [
+        f"dataaudit: error: {CORPUS}: --ngram (ngram) needs --eval-set (eval_sets) on a chat JSONL file: {purpose}"]
+    tweets = DATA / "healthtweets_300.csv"
+    _, err = runner(["audit", tweets, "--text-column", "text", "--ngram", "6"], 2)
+    assert err.strip().splitlines() == [f"dataaudit: error: {tweets}: --ngram (ngram) needs --eval-set (eval_sets) "
+                                        f"or --split (splits) on a single table: {purpose}"]
+    runner(["audit", tweets, "--text-column", "text", "--ngram", "6", "--split", f"test={tweets}", "-f", "json"], 1)
 
 
 def test_preference_and_instruction_files_are_matched_by_side(tmp_path: Path) -> None:
@@ -296,6 +311,32 @@ def test_preference_and_instruction_files_are_matched_by_side(tmp_path: Path) ->
         last = len(path.read_text("utf-8").splitlines())
         finding = next(f for f in report.findings if f.check == "contamination.eval_overlap")
         assert finding.details["matches"] == [[last, 3, kind, "answer", 1.0, finding.details["matches"][0][5]]]
+
+
+@pytest.mark.parametrize(("hive", "runner"), [(False, "invoke"), (True, "run")])
+def test_a_parquet_folder_evaluation_set_finds_what_the_same_rows_in_one_file_find(tmp_path: Path, hive: bool,
+                                                                                   runner: str) -> None:
+    """A folder of Parquet files (flat, or hive-partitioned) is read as the one table it is,
+    its rows numbered in the order the folder is read, as a split's are."""
+    import pandas as pd
+
+    path, where = planted(tmp_path)
+    records = [json.loads(line) for line in EVAL.read_text("utf-8").splitlines()]
+    items = pd.DataFrame([{"question": r["question"], "best_answer": r["best_answer"]} for r in records])
+    one = tmp_path / "eval.parquet"
+    items.to_parquet(one, index=False)
+    folder = tmp_path / "eval"
+    for part, rows in enumerate((items.iloc[:150], items.iloc[150:])):
+        place = folder / f"half={part}" if hive else folder
+        place.mkdir(parents=True, exist_ok=True)
+        rows.to_parquet(place / f"part-{part}.parquet", index=False)
+    as_file = audit_json("invoke", [path, "--eval-set", one, *FIELDS], 1, tmp_path)
+    as_folder = audit_json(runner, [path, "--eval-set", folder, *FIELDS], 1, tmp_path)
+    card = as_folder["dataset"]["contamination"][0]
+    assert (card["eval_set"], card["items"]) == (str(folder), len(records))
+    assert card["items_matched"] >= len(where["verbatim"]) + len(where["prompt half"]) + len(where["answer half"])
+    named_alike = json.dumps(as_folder["findings"]).replace(str(folder), str(one))
+    assert named_alike == json.dumps(as_file["findings"])
 
 
 def test_json_array_parquet_and_csv_evaluation_sets_number_their_items(tmp_path: Path) -> None:

@@ -184,3 +184,18 @@ def test_the_report_of_a_cleaned_chat_file_tells_its_languages(tmp_path: Path) -
     run(["clean", CHATS, "-o", tmp_path / "out.jsonl", "--report", report], 1)
     tables = {t["id"] for t in json.loads(report.read_text(encoding="utf-8"))["tables"]}
     assert "text.languages" in tables
+
+
+def test_a_latin_1_json_array_of_chats_is_named_by_line_and_byte_whatever_the_encoding(tmp_path: Path) -> None:
+    """A JSON array is parsed as UTF-8 before its layout is known, so `--encoding` cannot help: the
+    one line says where the first byte that is not UTF-8 is, and what to do."""
+    items = [{"messages": [{"role": "user", "content": "Quel temps fait-il ?"},
+                           {"role": "assistant", "content": "Il fait très beau."}]}]
+    path = tmp_path / "chats.json"
+    path.write_bytes(json.dumps(items, ensure_ascii=False, indent=1).encode("latin-1"))
+    offset = path.read_bytes().index("è".encode("latin-1"))
+    line = path.read_bytes()[:offset].count(b"\n") + 1
+    for args in (["audit", path], ["audit", path, "--encoding", "latin-1"], ["clean", path, "-o", tmp_path / "o.json"]):
+        _, err = run(args, 2)
+        assert err == (f"dataaudit: error: {path}:{line}: not UTF-8 text at byte {offset}; JSON is read as UTF-8 "
+                       "whatever --encoding says: convert the file (iconv -f latin-1 -t utf-8)\n")

@@ -158,3 +158,67 @@ def test_a_storage_option_does_not_run_on_spark() -> None:
     _, err = invoke(["audit", PENGUINS, "-t", "species", "--engine", "spark", "--storage-option", "anon=true"], 2)
     assert err == ("dataaudit: error: " f"{PENGUINS}: --storage-option (storage_options) cannot run on the spark "
                    "engine: Spark reads object stores through its own Hadoop configuration\n")
+
+
+@pytest.mark.parametrize("data", [PENGUINS, DATA / "text" / "hhh_chat_60.jsonl"])
+def test_a_storage_option_with_only_local_inputs_is_refused(data: Path) -> None:
+    """A local path is read as it is: the options would be dropped without a word (a forgotten s3://)."""
+    for runner in (invoke, run):
+        _, err = runner(["audit", data, "--storage-option", "anon=true"], 2)
+        assert err == (f"dataaudit: error: {data}: --storage-option (storage_options) does not apply to local files: "
+                       "it configures the filesystem an s3:// (fsspec) URI is read through\n")
+
+
+CHATS = DATA / "text" / "hhh_chat_60.jsonl"
+
+
+def _put(endpoint: str, local: Path, key: str) -> str:
+    import s3fs
+
+    s3fs.S3FileSystem(endpoint_url=endpoint).put(str(local), f"{BUCKET}/{key}")
+    return f"s3://{BUCKET}/{key}"
+
+
+def _named_alike(report: dict[str, Any], *names: tuple[str, str]) -> str:
+    """The report's findings and contamination cards, each name given as another spelling of the same data."""
+    text = json.dumps([report["findings"], report["dataset"].get("contamination")])
+    for name, alike in names:
+        text = text.replace(name, alike)
+    return text
+
+
+@pytest.mark.parametrize("runner", [invoke, run])
+def test_a_chat_file_in_the_store_is_audited_as_the_local_chat_file(runner: Any, endpoint: str) -> None:
+    uri = _put(endpoint, CHATS, "chats/hhh.jsonl")
+    remote, _ = runner(["audit", uri, "--storage-option", f"endpoint_url={endpoint}", "-f", "json"], 1)
+    local, _ = runner(["audit", CHATS, "-f", "json"], 1)
+    remote_report, local_report = json.loads(remote), json.loads(local)
+    assert (remote_report["source"]["path"], remote_report["source"]["kind"]) == (uri, "chat")
+    assert remote_report["source"]["sha256"] == local_report["source"]["sha256"]
+    assert _named_alike(remote_report, (uri, str(CHATS))) == _named_alike(local_report)
+
+
+@pytest.mark.parametrize("runner", [invoke, run])
+def test_an_evaluation_set_in_the_store_finds_what_the_local_file_finds(runner: Any, endpoint: str,
+                                                                        tmp_path: Path) -> None:
+    """The URI is read as written (click's path type made `s3:/bucket` of it), with the run's
+    storage options; the items it holds are found as the local file's are."""
+    held_out = tmp_path / "held_out.jsonl"
+    held_out.write_text("".join(CHATS.read_text("utf-8").splitlines(keepends=True)[20:30]), encoding="utf-8")
+    uri = _put(endpoint, held_out, "eval/held_out.jsonl")
+    remote, _ = runner(["audit", CHATS, "--eval-set", uri, "--storage-option", f"endpoint_url={endpoint}",
+                        "-f", "json"], 1)
+    local, _ = runner(["audit", CHATS, "--eval-set", held_out, "-f", "json"], 1)
+    card = json.loads(remote)["dataset"]["contamination"][0]
+    assert (card["eval_set"], card["items"]) == (uri, 10) and card["items_matched"] == 10
+    assert _named_alike(json.loads(remote), (uri, str(held_out))) == _named_alike(json.loads(local))
+    _, err = runner(["audit", CHATS, "--eval-set", f"s3://{BUCKET}/eval/gone.jsonl", "--storage-option",
+                     f"endpoint_url={endpoint}"], 2)
+    assert err == f"dataaudit: error: s3://{BUCKET}/eval/gone.jsonl: no such file or folder\n"
+
+
+def test_clean_refuses_a_uri_in_one_line() -> None:
+    for runner in (invoke, run):
+        _, err = runner(["clean", f"s3://{BUCKET}/chats/hhh.jsonl", "-o", "out.jsonl"], 2)
+        assert err == (f"dataaudit: error: s3://{BUCKET}/chats/hhh.jsonl: clean reads a local file; download it "
+                       "first (its outputs are local files too)\n")

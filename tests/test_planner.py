@@ -81,7 +81,7 @@ def test_capabilities_name_known_kinds_engines_and_options() -> None:
             assert engines and engines <= set(ENGINES), name
         if any(engines != set(ENGINES) for engines in capability.runs.values()):
             assert capability.engine_note, f"{name} leaves an engine out without saying why"
-        assert capability.needs is None or capability.needs in CAPABILITIES
+        assert set(capability.needed) <= set(CAPABILITIES), name
 
 
 def test_an_engine_object_with_workers_asks_for_jobs() -> None:

@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import dataaudit
 from dataaudit.io.digest import file_sha256
@@ -143,3 +146,78 @@ def test_written_files_get_the_mode_of_a_new_file(chats: Path, small: Path, tmp_
     for path in (out, tmp_path / "out.quarantine.jsonl", tmp_path / "out.manifest.json"):
         assert path.stat().st_mode & 0o777 == mode, path
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".")]  # no temporary file left behind
+
+
+#: the examples of LINES as one pretty-printed JSON array, with an item that is no object
+ARRAY_ITEMS = [*[json.loads(line) for i, line in enumerate(LINES) if i != 2][:5], 42, json.loads(LINES[7])]
+
+
+def _as_spelled(item: Any) -> bytes:
+    """An item as `json.dumps(items, indent=2)` spells it inside the array: one level deeper."""
+    return json.dumps(item, indent=2).replace("\n", "\n  ").encode("utf-8")
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_json_array_is_cleaned_item_by_item_into_a_json_array(runner: str, tmp_path: Path, small: Path) -> None:
+    """Items, not the file, are quarantined, by index; the output is an array again, each kept
+    item that nothing changed written as the input spells it."""
+    chats = tmp_path / "chats.json"
+    chats.write_text(json.dumps(ARRAY_ITEMS, indent=2), encoding="utf-8")
+    out = tmp_path / "chats.clean.json"
+    _, stderr = RUNNERS[runner](["clean", chats, "-r", small, "-o", out], 0)
+    held = [json.loads(line) for line in (tmp_path / "chats.clean.quarantine.jsonl").read_text("utf-8").splitlines()]
+    assert [(e["item"], e["reason"], e["kinds"]) for e in held] == [
+        (2, "duplicate of item 0", ["duplicate"]), (4, "duplicate of item 1", ["duplicate"]),
+        (5, "not_object", ["not_object"])]
+    assert [json.loads(e["text"]) for e in held] == [ARRAY_ITEMS[2], ARRAY_ITEMS[4], 42]
+    kept = json.loads(out.read_text("utf-8"))
+    trimmed = {"messages": [{"role": "user", "content": "What is 2+2?"}, {"role": "assistant", "content": "4"}]}
+    assert kept == [ARRAY_ITEMS[0], trimmed, ARRAY_ITEMS[3], ARRAY_ITEMS[6]]
+    for untouched in (0, 3, 6):  # byte for byte, indentation and all
+        assert b"\n  " + _as_spelled(ARRAY_ITEMS[untouched]) in chats.read_bytes()
+        assert b"\n  " + _as_spelled(ARRAY_ITEMS[untouched]) in out.read_bytes()
+    manifest = json.loads((tmp_path / "chats.clean.manifest.json").read_text("utf-8"))
+    lines = manifest["lines"]
+    assert lines["in"] == lines["out"] + lines["quarantined"] == len(ARRAY_ITEMS)
+    assert (lines["out"], lines["trimmed"]) == (4, 1)
+    assert manifest["files"]["input"]["format"] == manifest["files"]["output"]["format"] == "json"
+    assert manifest["files"]["quarantine"]["format"] == "jsonl" and manifest["parameters"]["examples_are"] == "items"
+    assert "4 items written" in stderr and "3 quarantined" in stderr
+
+
+def test_a_json_array_with_nothing_to_clean_is_written_back_as_it_was(tmp_path: Path, small: Path) -> None:
+    for indent in (None, 1, 4):
+        chats = tmp_path / f"chats{indent}.json"
+        chats.write_text(json.dumps(ARRAY_ITEMS[:2] + ARRAY_ITEMS[3:4], indent=indent) + "\n", encoding="utf-8")
+        out = tmp_path / f"out{indent}.json"
+        (run if indent is None else invoke)(["clean", chats, "-r", small, "-o", out, "--no-trim"], 0)
+        assert out.read_bytes() == chats.read_bytes()
+
+
+def test_a_json_array_is_refused_a_jsonl_output(tmp_path: Path, small: Path) -> None:
+    chats = tmp_path / "chats.json"
+    chats.write_text(json.dumps(ARRAY_ITEMS), encoding="utf-8")
+    _, err = run(["clean", chats, "-r", small, "-o", tmp_path / "out.jsonl"], 2)
+    assert err == (f"dataaudit: error: {tmp_path / 'out.jsonl'}: the items of a JSON array are written as a JSON "
+                   "array; name it .json\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chats.json", "small.yaml"]
+
+
+examples = st.lists(st.one_of(st.sampled_from(ARRAY_ITEMS), st.fixed_dictionaries({"messages": st.just([
+    {"role": "user", "content": "Say a word."}]), "id": st.integers(0, 3)})), max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(examples, st.sampled_from([None, 0, 2]))
+def test_an_array_s_items_are_kept_or_quarantined_never_lost(tmp_path: Path, small: Path, items: list[Any],
+                                                              indent: int | None) -> None:
+    """Items in = items out + items quarantined; the items out are the items in, in their order,
+    less those quarantined."""
+    from dataaudit.text.clean import clean_jsonl
+
+    chats, out, held = tmp_path / "in.json", tmp_path / "out.json", tmp_path / "held.jsonl"
+    chats.write_text(json.dumps(items, indent=indent), encoding="utf-8")
+    summary = clean_jsonl(chats, out, held, rules=small, format_kind="chat", trim=False)
+    gone = {json.loads(line)["item"] for line in held.read_text("utf-8").splitlines()}
+    assert summary.lines == len(items) == summary.kept + len(gone)
+    assert json.loads(out.read_text("utf-8")) == [item for i, item in enumerate(items) if i not in gone]

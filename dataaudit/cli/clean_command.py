@@ -24,11 +24,12 @@ from dataaudit.cli.options import (
 
 
 @cli.command()
-@click.argument("data", type=click.Path(path_type=Path))
+@click.argument("data", type=click.Path())
 @target_option
 @rules_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
-              help="The cleaned data; the format follows the extension: .csv, .tsv, .parquet, .jsonl.")
+              help="The cleaned data; the format follows the extension: .csv, .tsv, .parquet, .jsonl (.json for a "
+                   "JSON array of examples, written as one).")
 @click.option("--quarantine", type=click.Path(path_type=Path),
               help="Rows taken out, with `_row` and `_reason`.  [default: OUTPUT's name + .quarantine]")
 @click.option("--manifest", type=click.Path(path_type=Path),
@@ -64,7 +65,7 @@ from dataaudit.cli.options import (
                    "([EMAIL], [SECRET], ...): pii (every kind), personal, secrets, or kinds (email, phone, card, iban, "
                    "ip, url_credentials, private_key, secret); repeatable or a comma list.  [default: none]")
 @reports_errors
-def clean(data: Path, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
+def clean(data: str, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
           save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...],
           keep_columns: tuple[str, ...], report: Path | None,
           dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
@@ -152,7 +153,7 @@ def _label_model_note(model: dict[str, Any] | None) -> str:
             "step took them")
 
 
-def _clean_jsonl(data: Path, output: Path, rules: str, kind: str, quarantine: Path | None, manifest: Path | None,
+def _clean_jsonl(data: str, output: Path, rules: str, kind: str, quarantine: Path | None, manifest: Path | None,
                  report: Path | None, dry_run: bool, force: bool, **text_options: Any) -> int:
     """`text_options` are `clean_jsonl_files`'s trim, strip_metadata, prompt_key, completion_key and redact."""
     from dataaudit.preprocess.text_files import clean_jsonl_files
@@ -161,16 +162,16 @@ def _clean_jsonl(data: Path, output: Path, rules: str, kind: str, quarantine: Pa
     run = clean_jsonl_files(data, output, rules=rules, format_kind=kind, quarantine=quarantine, manifest=manifest,
                             report=report, dry_run=dry_run, force=force, **text_options)
     click.echo(render_console(run.report), nl=False)
-    lines = run.manifest["lines"]
+    lines, unit = run.manifest["lines"], run.manifest["parameters"]["examples_are"]
     reasons = ", ".join(f"{n:,} {reason}" for reason, n in sorted(run.manifest["quarantine_reasons"].items()))
     why = f" ({reasons})" if reasons else ""
     if run.written:
         stripped = f", {lines['stripped']:,} without their metadata" if lines["stripped"] else ""
         stripped += f", {lines['redacted']:,} redacted" if lines.get("redacted") else ""
-        click.echo(f"dataaudit: {lines['out']:,} lines written to {run.output} ({lines['trimmed']:,} trimmed"
+        click.echo(f"dataaudit: {lines['out']:,} {unit} written to {run.output} ({lines['trimmed']:,} trimmed"
                    f"{stripped}), {lines['quarantined']:,} quarantined to {run.quarantine}{why}; "
                    f"manifest {run.manifest_path}", err=True)
     else:
-        click.echo(f"dataaudit: dry run, nothing written: {lines['out']:,} lines would be kept, "
+        click.echo(f"dataaudit: dry run, nothing written: {lines['out']:,} {unit} would be kept, "
                    f"{lines['quarantined']:,} quarantined{why}", err=True)
     return EXIT_PASSED if run.report.passed else EXIT_FAILED

@@ -9,7 +9,6 @@ fine-tuning layouts). Only light modules are imported: `--help` stays fast.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -152,9 +151,10 @@ label_model_options = stacked(
 )
 
 eval_set_options = stacked(
-    click.option("--eval-set", "eval_sets", multiple=True, type=click.Path(path_type=Path), metavar="PATH",
-                 help="An evaluation set (JSONL, JSON, CSV or Parquet) the training texts must not contain: exact, "
-                      "n-gram and near copies of its items are found. Repeatable."),
+    click.option("--eval-set", "eval_sets", multiple=True, metavar="PATH|URI",
+                 help="An evaluation set (JSONL, JSON, CSV or Parquet; a folder of Parquet files; an s3:// or other "
+                      "fsspec URI) the training texts must not contain: exact, n-gram and near copies of its items "
+                      "are found. Repeatable."),
     click.option("--eval-field", "eval_fields", multiple=True, metavar="NAME",
                  help="A field of the evaluation sets holding an item's text. Repeatable.  [default: detected: a "
                       "chat file's messages, prompt and completion, instruction, input and output, else the "

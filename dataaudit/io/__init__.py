@@ -22,7 +22,7 @@ from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.source import DEFAULT_CHUNK_ROWS, RowProblem, Source
 from dataaudit.io.spool import Spooled, display_name, local_copy
 
-__all__ = ["DEFAULT_CHUNK_ROWS", "RowProblem", "Source", "open_source"]
+__all__ = ["DEFAULT_CHUNK_ROWS", "RowProblem", "Source", "open_source", "remote_input"]
 
 FORMATS = {
     ".csv": "csv", ".txt": "csv", ".psv": "csv", ".tsv": "tsv", ".tab": "tsv",
@@ -48,7 +48,7 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
         return open_frame(data, chunk_rows=chunk_rows)
     name = display_name(data)
     if uri_protocol(data) is not None:
-        copy = _remote(str(data), storage_options, chunk_rows)
+        copy = remote_input(str(data), storage_options, chunk_rows)
         if isinstance(copy, Source):
             return copy
     elif Path(data).is_dir():
@@ -80,8 +80,10 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
     return source
 
 
-def _remote(uri: str, storage_options: Mapping[str, Any] | None, chunk_rows: int) -> Spooled | Source:
-    """A folder of Parquet files in an object store, streamed; or the local copy of one file."""
+def remote_input(uri: str, storage_options: Mapping[str, Any] | None,
+                 chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Spooled | Source:
+    """A folder of Parquet files in an object store, streamed; or the local copy of one file
+    (made once per run, whoever asks first: the layout's sniff, the pass)."""
     from dataaudit.io.object_store import describe, filesystem
     from dataaudit.io.spool import remote_copy
 

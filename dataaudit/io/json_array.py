@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -35,22 +37,73 @@ def is_json_array(path: Path) -> bool:
 def array_items(path: Path) -> list[bytes]:
     """The items of the array in `path`, each as one JSON text; an `InputError` naming the file
     when it is larger than the bound, not JSON, or not one array."""
+    return [json.dumps(item, ensure_ascii=False).encode("utf-8") for item in _parsed_array(path, _text(path))]
+
+
+@dataclass(frozen=True)
+class ArrayText:
+    """A JSON array as its file spells it: what opens it (`head`, the bracket), each item's JSON
+    text (`items`) and the blanks before it (`leads`: its line break and indentation), and what
+    follows the last item (`tail`: blanks, the closing bracket, the last line break). Written
+    back, the items kept give the input's own form, each kept item byte for byte."""
+
+    head: bytes
+    items: list[bytes]
+    leads: list[bytes]
+    tail: bytes
+
+
+def array_text(path: Path) -> ArrayText:
+    """The array in `path` cut into its items as the file spells them; the same `InputError`s as
+    `array_items`."""
+    text = _text(path)
+    _parsed_array(path, text)  # a file that is not one valid array is named as array_items names it
+    decoder = json.JSONDecoder()
+    opened = text.index("[") + 1
+    items: list[bytes] = []
+    leads: list[bytes] = []
+    end = lead = opened
+    start = _after_blanks(text, opened)
+    while text[start] != "]":
+        _, end = decoder.raw_decode(text, start)
+        leads.append(text[lead:start].encode("utf-8"))
+        items.append(text[start:end].encode("utf-8"))
+        lead = _after_blanks(text, end) + 1  # past the comma, or the closing bracket
+        start = _after_blanks(text, lead) if text[lead - 1] == "," else lead - 1
+    return ArrayText(text[:opened].encode("utf-8"), items, leads, text[end:].encode("utf-8"))
+
+
+def _after_blanks(text: str, position: int) -> int:
+    while text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _text(path: Path) -> str:
+    """The file's text, read whole within the bound, its byte-order mark dropped."""
     with open_binary(path) as handle:
         data = handle.read(MAX_ARRAY_BYTES + 1)
     if len(data) > MAX_ARRAY_BYTES:
         raise InputError(f"{path}: a JSON array is read whole, up to {MAX_ARRAY_BYTES >> 20} MiB; "
                          "write larger files as JSONL, one example a line")
     try:
-        value = json.loads(data.decode("utf-8-sig"))
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text at byte {exc.start}") from None
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text at byte {exc.start}; JSON is read as UTF-8 whatever "
+                         "--encoding says: convert the file (iconv -f latin-1 -t utf-8)") from None
+
+
+def _parsed_array(path: Path, text: str) -> list[Any]:
+    try:
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
     except RecursionError:
         raise InputError(f"{path}: JSON nested deeper than the parser goes") from None
     if not isinstance(value, list):
         raise InputError(f"{path}: a JSON file of examples holds one array of them")
-    return [json.dumps(item, ensure_ascii=False).encode("utf-8") for item in value]
+    return value
 
 
 def array_source(path: Path, chunk_items: int) -> Source:

@@ -69,8 +69,9 @@ def read_once(data: str | Path) -> bool:
 
 
 def readable_path(data: str | Path) -> Path:
-    """Where `data` can be read as often as needed: the file itself, or the copy of a read-once input."""
-    copy = local_copy(data) if read_once(data) else None
+    """Where `data` can be read as often as needed: the file itself, the copy of a read-once
+    input, or that of an object-store file, made when it was first read (`remote_copy`)."""
+    copy = _copies.get(str(data)) or (local_copy(data) if read_once(data) else None)
     return copy.path if copy is not None else Path(data)
 
 

@@ -33,13 +33,19 @@ class Capability:
     """Where one option applies. `flag` is how the command line spells it ("" for an option of
     the Python API only); `purpose` finishes "does not apply to ...: "; `runs` maps each input
     kind it applies to onto the engines that can run it, and `engine_note` says why the others
-    cannot; `needs` names an option it does nothing without, wherever that one applies."""
+    cannot; `needs` names an option it does nothing without, wherever that one applies (or several,
+    any one of which it works with)."""
 
     flag: str
     purpose: str
     runs: Mapping[str, frozenset[str]]
     engine_note: str = ""
-    needs: str | None = None
+    needs: str | tuple[str, ...] | None = None
+
+    @property
+    def needed(self) -> tuple[str, ...]:
+        """The options `needs` names, none, one or several."""
+        return (self.needs,) if isinstance(self.needs, str) else self.needs or ()
 
     def spelled(self, name: str) -> str:
         """The option as the command line and Python spell it: `--group-column (group_column)`."""
@@ -97,14 +103,14 @@ CAPABILITIES: dict[str, Capability] = {
     "time_column": Capability("--time-column", "it names the time column of one table, read period by period",
                               on([TABLE])),
     "period": Capability("--period", "it sets the periods of one table's time column", on([TABLE])),
-    "storage_options": Capability("--storage-option", "it configures the filesystem an s3:// (fsspec) URI of a "
-                                                      "table is read through", on(TABLES, [LOCAL]),
+    "storage_options": Capability("--storage-option", "it configures the filesystem an s3:// (fsspec) URI is read "
+                                                      "through", on(EVERY_KIND, [LOCAL]),
                                   "Spark reads object stores through its own Hadoop configuration"),
     "eval_sets": Capability("--eval-set", "it compares the texts with evaluation sets", on(EVERY_KIND)),
     "eval_fields": Capability("--eval-field", "it names the text fields of the evaluation sets", on(EVERY_KIND),
                               needs="eval_sets"),
     "ngram": Capability("--ngram", "it sets the n-gram length texts are compared with evaluation sets by",
-                        on(EVERY_KIND)),
+                        on(EVERY_KIND), needs=("eval_sets", "splits")),
     "language": Capability("--language", "it names the languages a text's examples must be in", on(EVERY_KIND)),
     "memory_budget": Capability("--memory-budget", "it bounds the memory of a single table's duplicate and "
                                                    "conflict search", on([TABLE], [LOCAL]),

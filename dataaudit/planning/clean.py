@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dataaudit.errors import InputError
+from dataaudit.io.object_store import uri_protocol
 from dataaudit.planning.capabilities import CLEAN_CAPABILITIES, LOCAL, TABLE, TEXT_FILE
 from dataaudit.planning.options import CleanOptions
 from dataaudit.planning.plan import described, file_named_first, refuse_unfit
@@ -23,7 +25,12 @@ class CleanPlan:
 
 def plan_clean(options: CleanOptions) -> CleanPlan:
     """The clean `options` ask for, or `InputError` naming the first option that does not apply
-    to the input; a JSONL file's layout is detected from its first lines, as the audit does."""
+    to the input; a JSONL file's layout is detected from its first lines, as the audit does.
+    An object-store URI is refused: the clean reads its input several times and writes beside it
+    on this machine, so it cleans a local copy (`aws s3 cp`, `gsutil cp`)."""
+    if uri_protocol(options.data) is not None:
+        raise InputError(f"{options.data}: clean reads a local file; download it first (its outputs are local "
+                         "files too)")
     layout, _ = text_layout(options.data, options.format_kind, load_rules(options.rules), options.prompt_key,
                             options.completion_key)
     kind = TABLE if layout is None else TEXT_FILE

@@ -23,7 +23,8 @@ def with_eval_index(plan: Plan) -> Plan:
     options = plan.options
     columns = (*options.text_columns, *plan.auto_text)
     # read even when there is no text to compare them with: a wrong evaluation set is an error all the same
-    sets = [read_eval_set(path, tuple(options.eval_fields)) for path in options.eval_sets]
+    sets = [read_eval_set(path, tuple(options.eval_fields), storage_options=options.storage_options)
+            for path in options.eval_sets]
     if plan.kind != TEXT_FILE and not columns:
         return plan
     if plan.kind == SPLITS:

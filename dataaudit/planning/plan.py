@@ -13,6 +13,7 @@ from dataaudit.checks import statistics_needed
 from dataaudit.checks.shortcuts import sample_spec as shortcuts_sample
 from dataaudit.engines import engine_name
 from dataaudit.errors import InputError
+from dataaudit.io.object_store import uri_protocol
 from dataaudit.labelnoise import step as model_step
 from dataaudit.levels import parse_size
 from dataaudit.planning.capabilities import CAPABILITIES, SPLITS, TABLE, TEXT_FILE, Capability
@@ -68,7 +69,7 @@ def plan_audit(options: AuditOptions) -> Plan:
     its layout); no engine starts."""
     layout, loaded = text_layout(options.data, options.format_kind, load_rules(options.rules), options.prompt_key,
                                  options.completion_key, profile=options.format_profile, epochs=options.epochs,
-                                 price_per_million=options.price_per_million)
+                                 price_per_million=options.price_per_million, storage_options=options.storage_options)
     loaded = with_languages(loaded, options.language)
     datasets = {} if layout is not None else name_splits(options.data, options.splits)
     kind = TEXT_FILE if layout is not None else SPLITS if len(datasets) > 1 else TABLE
@@ -102,6 +103,16 @@ def check_options(options: AuditOptions, kind: str, engine: str, what: str) -> N
         if engine not in reader.runs[kind]:
             raise InputError(f"{reader.flag} {engine} (engine={engine!r}) cannot audit {what}: {reader.engine_note}")
         refuse_unfit(options.given(), CAPABILITIES, kind, engine, what)
+        refuse_idle_storage_options(options)
+
+
+def refuse_idle_storage_options(options: AuditOptions) -> None:
+    """Refuse `storage_options` when no input is a URI: a local path is read as it is, so the
+    options would be ignored without a word (a URI mistyped as a path, a forgotten `s3://`)."""
+    inputs = (options.data, *(options.splits or {}).values(), *options.eval_sets)
+    if options.storage_options and all(uri_protocol(data) is None for data in inputs):
+        storage = CAPABILITIES["storage_options"]
+        raise InputError(f"{storage.spelled('storage_options')} does not apply to local files: {storage.purpose}")
 
 
 @contextmanager
@@ -126,10 +137,10 @@ def refuse_unfit(given: list[str], capabilities: Mapping[str, Capability], kind:
             raise InputError(f"{capability.spelled(name)} does not apply to {what}: {capability.purpose}")
         if engine not in capability.runs[kind]:
             raise InputError(f"{capability.spelled(name)} cannot run on the {engine} engine: {capability.engine_note}")
-        needed = capability.needs
-        if needed is not None and needed not in given and kind in capabilities[needed].runs:
-            raise InputError(f"{capability.spelled(name)} needs {capabilities[needed].spelled(needed)} "
-                             f"on {what}: {capability.purpose}")
+        needed = [n for n in capability.needed if kind in capabilities[n].runs]
+        if needed and not any(n in given for n in needed):
+            spelled = " or ".join(capabilities[n].spelled(n) for n in needed)
+            raise InputError(f"{capability.spelled(name)} needs {spelled} on {what}: {capability.purpose}")
 
 
 def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], kind: str,

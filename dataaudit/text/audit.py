@@ -4,15 +4,16 @@ of a table profiled in the table's own pass."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
-from dataaudit.io import COMPRESSED, FORMATS
+from dataaudit.io import COMPRESSED, FORMATS, Source, remote_input
 from dataaudit.io.json_array import array_source, is_json_array
 from dataaudit.io.lines import CHUNK_LINES, open_binary
+from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.spool import read_once, readable_path
 from dataaudit.text.accumulator import ArrayItems, ColumnTexts, FileLines
 from dataaudit.text.formats import (
@@ -43,11 +44,13 @@ if TYPE_CHECKING:
     from dataaudit.text.contamination.index import EvalIndex
 
 
-def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str | None:
+def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS,
+              storage_options: Mapping[str, Any] | None = None) -> str | None:
     """The fine-tuning layout to audit `data` as, or None to audit it as a table.
 
     A JSONL path is looked at when no kind is given (`pair`: its prompt and completion keys);
-    `format_kind` forces one.
+    `format_kind` forces one. A JSONL file in an object store (a URI, its filesystem configured
+    by `storage_options`) is looked at in its local copy, the one the pass then reads.
     """
     if format_kind is not None and format_kind not in FORMAT_KINDS:
         raise InputError(f"format kind must be one of {', '.join(FORMAT_KINDS)}, not {format_kind!r}")
@@ -55,10 +58,16 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
         if format_kind in TEXT_KINDS:
             raise InputError(f"--format-kind {format_kind} needs a JSONL file, not a {type(data).__name__}")
         return None
-    if format_kind is not None:
-        return format_kind
     path = Path(data)
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in COMPRESSED]
+    remote = uri_protocol(data) is not None and bool(suffixes) and FORMATS.get(suffixes[-1]) == "jsonl"
+    if remote:
+        opened = remote_input(str(data), storage_options)
+        if isinstance(opened, Source):  # a folder named like a file: Parquet files, a table
+            return None
+        path = opened.path
+    if format_kind is not None:
+        return format_kind
     if read_once(data) and not suffixes:  # standard input or a pipe: known by its first byte, as a table is
         path = readable_path(data)
         try:
@@ -74,7 +83,8 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
 
 
 def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_key: str | None = None,
-                completion_key: str | None = None, **format_options: Any) -> tuple[str | None, LoadedRules]:
+                completion_key: str | None = None, storage_options: Mapping[str, Any] | None = None,
+                **format_options: Any) -> tuple[str | None, LoadedRules]:
     """The layout to audit `data` as, and the rules to audit it with.
 
     Keys named here (`--prompt-key`, `--completion-key`) replace the rule pack's and make the
@@ -108,7 +118,7 @@ def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_
     rules = loaded.rules.checks.text
     if rules.prompt_key == rules.completion_key:
         raise InputError(f"the prompt and the completion need two keys, not {rules.prompt_key!r} twice")
-    return text_kind(data, format_kind, (rules.prompt_key, rules.completion_key)), loaded
+    return text_kind(data, format_kind, (rules.prompt_key, rules.completion_key), storage_options), loaded
 
 
 def _with_format_options(loaded: LoadedRules, options: dict[str, Any]) -> LoadedRules:

@@ -3,6 +3,10 @@ quarantine file with their line number and reason; every other line is copied by
 except that leading and trailing whitespace of its texts is trimmed, and its metadata keys
 dropped, when asked.
 
+A JSON file holding one array of examples is cleaned item by item the same way: an item is
+quarantined with its index, and the output is a JSON array again, the input's own form (its
+brackets, and each kept item after the blanks it had), every item nothing changed byte for byte.
+
 Both files are files of one run (`dataaudit.output`), renamed into place together when
 complete, so a failed run never leaves a half-written output. The kept lines are profiled by
 the text audit as they are written, so the report judges exactly the bytes of the output,
@@ -16,12 +20,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 
 from dataaudit.errors import InputError
 from dataaudit.io.digest import file_sha256
+from dataaudit.io.json_array import ArrayText, array_text, is_json_array
+from dataaudit.io.lines import CHUNK_LINES
 from dataaudit.io.spool import readable_path
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
@@ -42,7 +48,8 @@ from dataaudit.text.validate import Layout, Line, check_line
 @dataclass
 class CleanSummary:
     """What `clean_jsonl` did; `quarantined` counts lines per reason (an error kind or
-    `duplicate`); `report` is the text audit of the kept lines (of the output as written)."""
+    `duplicate`); `report` is the text audit of the kept lines (of the output as written);
+    `unit` says what was counted: a JSONL file's lines, or a JSON array's items."""
 
     lines: int = 0
     kept: int = 0
@@ -52,6 +59,7 @@ class CleanSummary:
     output: str = ""
     quarantine: str | None = None
     kind: str = ""
+    unit: str = "line"
     #: a prompt/completion file's keys: prompt_key, completion_key
     keys: dict[str, str] = field(default_factory=dict)
     trim: bool = True
@@ -83,7 +91,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     `completion_key` name a prompt/completion file's keys as for the audit. `redact` names the
     personal data and secrets to replace in the texts (`dataaudit.pii.redact`). `dry_run` decides
     and audits every line but writes nothing. With `outputs` both files join that run's files
-    (renamed when it commits), else they are renamed when this returns."""
+    (renamed when it commits), else they are renamed when this returns. A JSON array's items are
+    cleaned as lines are, numbered by their index, and `output` is an array again."""
     from dataaudit.text.extract import extract
     from dataaudit.text.report import text_report
 
@@ -94,10 +103,12 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     kind, loaded = text_layout(path, format_kind, load_rules(rules), prompt_key, completion_key)
     if kind is None:
         raise InputError(f"{path}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
+    array = array_text(path) if is_json_array(path) else None
+    unit = "line" if array is None else "item"
     steps = loaded.rules.preprocess
     trim = steps.normalize_text if trim is None else trim
     strip = steps.strip_metadata if strip_metadata is None else strip_metadata
-    spec = text_spec(str(path), kind, loaded.rules.checks.text, token_counter(tokenizer), unit="line",
+    spec = text_spec(str(path), kind, loaded.rules.checks.text, token_counter(tokenizer), unit=unit,
                      languages=language_settings(loaded.rules))  # the after report tells languages as the audit does
     layout = spec.layout
     assert layout is not None
@@ -105,14 +116,14 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     summary = CleanSummary(output=str(output), quarantine=None if quarantine is None else str(quarantine), kind=kind,
                            keys=dict(zip(("prompt_key", "completion_key"), layout.required, strict=True))
                            if kind == PROMPT_COMPLETION else {}, trim=trim, strip_metadata=strip,
-                           drop_duplicates=drop_duplicates, redact=[k for k in PII_KINDS if k in kinds])
+                           drop_duplicates=drop_duplicates, redact=[k for k in PII_KINDS if k in kinds], unit=unit)
     seen: dict[int, int] = {}
     with _files_of(outputs) as files:
         good_file = None if dry_run else files.open(output)
         bad_file = None if dry_run or quarantine is None else files.open(Path(quarantine))
-        good = None if good_file is None else good_file.handle
+        good = KeptExamples(None if good_file is None else good_file.handle, array)
         bad = None if bad_file is None else bad_file.handle
-        for numbers, raw in numbered_chunks(path):
+        for numbers, raw in numbered_chunks(path) if array is None else _item_chunks(array):
             checked = [check_line(line, layout) for line in raw]
             hashes = _canonical_hashes(checked)
             kept: list[Line] = []
@@ -124,11 +135,11 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                 elif drop_duplicates and digest is not None:
                     first = seen.setdefault(digest, number)
                     if first != number:
-                        reason, why = "duplicate", f"duplicate of line {first}"
+                        reason, why = "duplicate", f"duplicate of {unit} {first}"
                 if reason is not None:
                     summary.quarantined[reason] = summary.quarantined.get(reason, 0) + 1
                     if bad is not None:
-                        bad.write(json.dumps({"line": number, "reason": why, "kinds": result.errors or [reason],
+                        bad.write(json.dumps({unit: number, "reason": why, "kinds": result.errors or [reason],
                                               "text": line.decode("utf-8", "replace").rstrip("\r\n")},
                                              ensure_ascii=False).encode() + b"\n")
                     continue
@@ -138,21 +149,58 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                     cleaned = _redacted(cleaned, layout, kinds, summary)
                 summary.trimmed += trimmed
                 summary.stripped += bool(dropped)
-                summary.bytes_out += len(cleaned)
                 kept.append(result if cleaned is line else check_line(cleaned, layout))
-                if good is not None:
-                    good.write(cleaned)
-            after.add(list(range(summary.kept + 1, summary.kept + len(kept) + 1)), kept)
+                good.write(number, cleaned)
+            first_number = summary.kept + (array is None)  # a line's number counts from 1, an item's from 0
+            after.add(list(range(first_number, first_number + len(kept))), kept)
             summary.kept += len(kept)
+        good.close()
+        summary.bytes_out = good.bytes
         for file in (good_file, bad_file):
             if file is not None:
                 file.finish()
-    source = {"path": str(output), "format": "jsonl", "kind": kind, "bytes": summary.bytes_out,
+    source = {"path": str(output), "format": "jsonl" if array is None else "json", "kind": kind,
+              "bytes": summary.bytes_out,
               "engine": "local"}  # the clean audits its output as it writes it, in this process
     if good_file is not None:
         source["sha256"] = file_sha256(good_file.content)
     summary.report = text_report(extract(after), source, loaded)
     return summary
+
+
+class KeptExamples:
+    """Where the kept examples go, in the input's form: a JSONL file's lines one after the other;
+    a JSON array's items between its own brackets, each after the blanks it had in the input (so
+    an array nothing is taken from is written back as it was). `bytes` counts what was written,
+    also in a dry run, which writes nothing (`handle` None)."""
+
+    def __init__(self, handle: BinaryIO | None, array: ArrayText | None) -> None:
+        self.handle, self.array = handle, array
+        self.bytes = 0
+        self.first = True
+
+    def write(self, number: int, example: bytes) -> None:
+        """`example` is the line, or the item at index `number` of the array."""
+        if self.array is not None:
+            example = (self.array.head if self.first else b",") + self.array.leads[number] + example
+        self.first = False
+        self._put(example)
+
+    def close(self) -> None:
+        if self.array is not None:
+            self._put((self.array.head if self.first else b"") + self.array.tail)
+
+    def _put(self, data: bytes) -> None:
+        self.bytes += len(data)
+        if self.handle is not None:
+            self.handle.write(data)
+
+
+def _item_chunks(array: ArrayText) -> Iterator[tuple[list[int], list[bytes]]]:
+    """(0-based indices, items as the file spells them) in chunks, as a JSONL file's lines come."""
+    for start in range(0, len(array.items), CHUNK_LINES):
+        chunk = array.items[start:start + CHUNK_LINES]
+        yield list(range(start, start + len(chunk))), chunk
 
 
 @contextmanager

@@ -11,13 +11,13 @@ order, so a training example holding the prompt and then the answer holds the it
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dataaudit.errors import InputError
-from dataaudit.io import COMPRESSED, FORMATS
+from dataaudit.io import COMPRESSED, FORMATS, Source
 from dataaudit.text.formats import CHAT, INSTRUCTION, PREFERENCE, PROMPT_COMPLETION, TABLE, detect_format
 from dataaudit.text.validate import text_of
 
@@ -47,22 +47,39 @@ class EvalItems:
     texts: list[str]
 
 
-def read_eval_set(data: Any, fields: tuple[str, ...] = (), required: bool = True) -> EvalItems:
-    """The items of the evaluation set `data` (a JSONL, JSON, CSV, TSV or Parquet path, or an
+def read_eval_set(data: Any, fields: tuple[str, ...] = (), required: bool = True,
+                  storage_options: Mapping[str, Any] | None = None) -> EvalItems:
+    """The items of the evaluation set `data` (a JSONL, JSON, CSV, TSV or Parquet path, a folder
+    of Parquet files, an s3:// or other fsspec URI of either read with `storage_options`, or an
     in-memory table), their text from `fields` (each `required`, or those present) or from the
     fields detected; an `InputError` names a file that cannot be read or holds no text."""
     name = str(data)
     if isinstance(data, (str, Path)):
-        path = Path(data)
-        if not path.is_file():
-            raise InputError(f"{path}: no such evaluation set")
-        fmt = _format(path)
-        if fmt in ("jsonl", "json"):
-            numbered, unit = _json_records(path, fmt)
+        path = _one_file(data, storage_options)
+        fmt = None if path is None else _format(Path(name))
+        if path is not None and fmt in ("jsonl", "json"):
+            numbered, unit = _json_records(path, fmt, name)
             kind = detect_format(path)
             return _items(name, kind, unit, numbered, fields, required)
-    records = _table_records(data)
+    records = _table_records(data, storage_options=storage_options)
     return _items(name, TABLE, "row", list(enumerate(records)), fields, required)
+
+
+def _one_file(data: str | Path, storage_options: Mapping[str, Any] | None) -> Path | None:
+    """Where the file `data` names can be read (an object store's file: its local copy), or None
+    for a folder of Parquet files, read as the table it is."""
+    from dataaudit.io import remote_input
+    from dataaudit.io.object_store import uri_protocol
+
+    if uri_protocol(data) is not None:
+        opened = remote_input(str(data), storage_options)
+        return None if isinstance(opened, Source) else opened.path
+    path = Path(data)
+    if path.is_dir():
+        return None
+    if not path.is_file():
+        raise InputError(f"{path}: no such evaluation set")
+    return path
 
 
 def _format(path: Path) -> str:
@@ -75,21 +92,21 @@ def _format(path: Path) -> str:
     return fmt
 
 
-def _json_records(path: Path, fmt: str) -> tuple[list[tuple[int, Any]], str]:
+def _json_records(path: Path, fmt: str, name: str) -> tuple[list[tuple[int, Any]], str]:
     from dataaudit.io.json_array import array_items
     from dataaudit.io.lines import open_binary
 
     if fmt == "json":
-        return [(i, _parsed(raw, path, "item", i)) for i, raw in enumerate(array_items(path))], "item"
+        return [(i, _parsed(raw, name, "item", i)) for i, raw in enumerate(array_items(path))], "item"
     with open_binary(path) as handle:
-        return [(i, _parsed(raw, path, "line", i)) for i, raw in enumerate(handle, 1) if raw.strip()], "line"
+        return [(i, _parsed(raw, name, "line", i)) for i, raw in enumerate(handle, 1) if raw.strip()], "line"
 
 
-def _parsed(raw: bytes, path: Path, unit: str, number: int) -> Any:
+def _parsed(raw: bytes, name: str, unit: str, number: int) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
-        raise InputError(f"{path}: {unit} {number} is not valid JSON") from None
+        raise InputError(f"{name}: {unit} {number} is not valid JSON") from None
 
 
 def table_items(data: Any, fields: tuple[str, ...], **open_options: Any) -> EvalItems:
