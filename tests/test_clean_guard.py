@@ -163,6 +163,7 @@ def test_the_quarantine_policy_of_titanic_is_refused_without_the_option(tmp_path
 SMALL = st.lists(st.tuples(st.sampled_from("xyz"), st.sampled_from("12"), st.sampled_from("abc")), max_size=30)
 
 
+@pytest.mark.slow  # two cleans for each of forty generated files: several seconds
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records=SMALL, conflicts=st.sampled_from(["quarantine", "majority"]))
 def test_a_clean_is_refused_exactly_when_it_would_take_over_half_or_a_class(records: list[tuple],
