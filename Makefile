@@ -9,9 +9,8 @@ STAMP := $(VENV)/.installed
 BUILD_SITE := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 # pytest-xdist: one worker per CPU this process may use; on a single CPU `-n 0` runs the suite
 # in-process, without a worker's start-up. `make test PYTEST_WORKERS=0` runs it serially anywhere.
-# loadgroup: the tests sharing a module or session fixture run on one worker (tests/conftest.py)
 PYTEST_WORKERS ?= $(shell $(PYTHON) -c "import os; n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1; print(n if n > 1 else 0)" 2>/dev/null || echo 0)
-PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 .PHONY: demo test test-fast bench clean reports browser docs
 

@@ -55,37 +55,6 @@ def _import_spark_connect_in_a_worker() -> None:
 _import_spark_connect_in_a_worker()
 
 
-def _shared_fixture_keys(item: pytest.Item) -> list[str]:
-    """The module- and session-scoped fixtures of this project's tests that `item` uses, named by
-    their function: a fixture imported into another test module is the same one."""
-    info = getattr(item, "_fixtureinfo", None)
-    defs = [d for ds in (info.name2fixturedefs.values() if info else []) for d in ds[-1:]]
-    return [f"{d.func.__module__}.{d.func.__qualname__}" for d in defs
-            if d.baseid and d.scope in ("module", "session")]
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that share a module- or session-scoped fixture (a Spark session, a generated file, the
-    rendered sample reports), directly or through one another, form one `xdist_group`: under
-    `--dist loadgroup` (make test) one worker runs them all and pays the set-up once, where plain
-    load balancing would pay it on every worker. Every other test is balanced on its own."""
-    group_of: dict[str, str] = {}
-
-    def root(key: str) -> str:
-        while group_of.setdefault(key, key) != key:
-            key = group_of[key]
-        return key
-
-    keyed = [(item, _shared_fixture_keys(item)) for item in items]
-    for _, keys in keyed:
-        for key in keys[1:]:
-            group_of[root(key)] = root(keys[0])
-    for item, keys in keyed:
-        if keys:
-            item.add_marker(pytest.mark.xdist_group(root(keys[0])))
-
-
 @pytest.fixture
 def shared_dir() -> Path:
     if not SHARED.is_dir():
