@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # the documentation site, strict: a broken anchor or a missing page fails it (site/ is ignored)
 BUILD_SITE := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+# pytest-xdist: one worker per CPU this process may use; on a single CPU `-n 0` runs the suite
+# in-process, without a worker's start-up. `make test PYTEST_WORKERS=0` runs it serially anywhere.
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c "import os; n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1; print(n if n > 1 else 0)" 2>/dev/null || echo 0)
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 .PHONY: demo test test-fast bench clean reports browser docs
 
@@ -23,13 +27,13 @@ test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BUILD_SITE)
-	$(BIN)/python -m pytest -q
+	$(PYTEST) -q
 
 # the suite without the tests marked slow, for the edit-test loop
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(PYTEST) -q -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_audit.py --rows 1000000

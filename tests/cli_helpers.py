@@ -40,9 +40,10 @@ def invoke(args: Sequence[str | os.PathLike[str]], code: int, stdin: bytes | Non
 
 
 def run(args: Sequence[str | os.PathLike[str]], code: int, cwd: str | os.PathLike[str] | None = None,
-        timeout: float = 60, stdin: bytes | None = None) -> tuple[str, str]:
+        timeout: float = 180, stdin: bytes | None = None) -> tuple[str, str]:
     """Run the installed `dataaudit` script as a subprocess (`stdin`: the bytes piped to it);
-    assert the exit code."""
+    assert the exit code. The timeout only catches a hang: with a pytest-xdist worker per CPU and
+    a loaded machine, a clean of a few thousand rows has taken over 60 s."""
     assert SCRIPT.is_file(), f"the console script is not installed at {SCRIPT}"
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.run(

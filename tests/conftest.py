@@ -9,7 +9,9 @@ each of those reports, and every `.sarif` file under `tmp_path`, is held to the 
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,10 +24,35 @@ import pytest
 from dataaudit.report.model import Report
 from dataaudit.report.sarif import render_sarif
 from dataaudit.report.schema import SCHEMA_FILE
+from dataaudit.scoped import quiet_pyspark_pandas_warning
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SARIF_SCHEMA_FILE = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+
+
+def _import_spark_connect_in_a_worker() -> None:
+    """pyspark.sql.connect's import calls `sys.exit(0)` when `__main__` has neither `__spec__` nor
+    `__file__` (it takes that for a doctest run), and that is what `__main__` is in a pytest-xdist
+    (execnet) worker: the worker would end during collection, through the great_expectations import.
+    So a worker imports it once here, with a `__main__.__file__` for the duration only (multiprocessing's
+    spawn start method, used by dataaudit.engines.pool, would re-run a lasting one in each child). Where
+    Spark Connect's own dependencies (grpc) are absent, the module is marked unimportable, so every later
+    import raises the ImportError a plain run gets, which great_expectations expects, not the exit."""
+    main = sys.modules["__main__"]
+    if importlib.util.find_spec("pyspark") is None or main.__spec__ is not None or hasattr(main, "__file__"):
+        return
+    main.__file__ = "<pytest-xdist worker>"
+    try:
+        with quiet_pyspark_pandas_warning():
+            import pyspark.sql.connect  # noqa: F401
+    except ImportError:
+        sys.modules["pyspark.sql.connect"] = None  # type: ignore[assignment]
+    finally:
+        del main.__file__
+
+
+_import_spark_connect_in_a_worker()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ with --no-auto-text. Real files: ParlSpeech speeches, health-news tweets and the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pyarrow as pa
 import pytest
@@ -23,8 +24,8 @@ ONE_LINE = ("Audited as text by themselves (long, varied texts in their first ro
             "--no-auto-text audits only the --text-column columns\n")
 
 
-def _report(args: list[object], code: int) -> dict:
-    out, _ = run(["audit", *args, "--format", "json"], code)
+def _report(args: list[object], code: int, runner: Callable[..., tuple[str, str]] = run) -> dict:
+    out, _ = runner(["audit", *args, "--format", "json"], code)
     return json.loads(out)
 
 
@@ -50,7 +51,7 @@ def test_markdown_names_the_columns_it_took_for_text() -> None:
 
 
 def test_the_tweets_are_audited_as_text() -> None:
-    report = _report([TWEETS, "--target", "agency"], 1)
+    report = _report([TWEETS, "--target", "agency"], 1, invoke)  # the speeches run the installed command
     assert report["dataset"]["auto_text_columns"] == ["text"]
     audited = [t for t in report["tables"] if t["title"] == "Texts audited"]
     assert [row[0] for row in audited[0]["rows"]] == ["text"]

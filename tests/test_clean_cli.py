@@ -118,7 +118,8 @@ def test_an_interrupted_run_leaves_the_old_file_and_no_part_file(tmp_path: Path,
 def test_every_output_format_holds_the_same_data_and_runs_are_byte_identical(tmp_path: Path, data: Path,
                                                                              suffix: str) -> None:
     output = tmp_path / f"out{suffix}"
-    run(["clean", data, "-t", "label", "-i", "id", "-o", output], 0)
+    first_run = run if suffix == ".csv" else invoke  # the installed command once: the writers are the same
+    first_run(["clean", data, "-t", "label", "-i", "id", "-o", output], 0)
     first = {p.name: p.read_bytes() for p in tmp_path.glob("out*")}
     invoke(["clean", data, "-t", "label", "-i", "id", "-o", output, "--force"], 0)
     assert {p.name: p.read_bytes() for p in tmp_path.glob("out*")} == first

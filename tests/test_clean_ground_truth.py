@@ -55,6 +55,7 @@ def test_own_generator(tmp_path: Path, suffix: str) -> None:
     assert "const" not in [c["name"] for c in report["dataset"]["column_profiles"]]
 
 
+@pytest.mark.slow  # 100,000 rows generated, cleaned and audited again
 def test_shared_generator(tmp_path: Path, shared_dir: Path) -> None:
     """The outside reference: ../shared/bench/make_dataset.py --rows 100000 and its truth file."""
     csv = tmp_path / "bench.csv"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,7 @@ def _write(records: list[tuple], path: Path) -> None:
     pacsv.write_csv(table, path)
 
 
+@pytest.mark.slow  # a clean for each of ninety generated files: several seconds
 @settings(max_examples=90, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records=rows, chunk=st.integers(1, 25), given_rows=st.sets(st.integers(0, 59), max_size=5),
        preprocess=st.sampled_from(PACKS))

@@ -14,6 +14,7 @@ from functools import reduce
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +91,7 @@ def _normalise(value: object) -> object:
     return value
 
 
+@pytest.mark.slow  # over a hundred generated files, each cut and merged: several seconds
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(datasets())
 @example((  # -0.0 and 0.0 are one value, whichever chunk brings which spelling

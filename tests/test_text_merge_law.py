@@ -12,6 +12,7 @@ import random
 from functools import reduce
 
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -69,6 +70,7 @@ def _partials(lines: list[bytes], cuts: list[int]) -> list[TextPartial]:
     return partials
 
 
+@pytest.mark.slow  # over a hundred generated files, each cut and merged: several seconds
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(files())
 def test_chunked_text_partials_merge_to_the_whole(case: tuple[list[bytes], list[int]]) -> None:
@@ -95,6 +97,7 @@ def _accumulators(lines: list[bytes], cuts: list[int], spec: TextSpec = SPEC) ->
     return accumulators
 
 
+@pytest.mark.slow  # over a hundred generated files, each cut and merged: several seconds
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(files(), st.randoms(use_true_random=False))
 def test_line_batches_merge_to_the_whole_in_any_order(case: tuple[list[bytes], list[int]], rng: random.Random) -> None:

@@ -100,6 +100,7 @@ def _chunks(batch: pa.RecordBatch, cuts: list[int]) -> list[PartialProfile]:
     return partials
 
 
+@pytest.mark.slow  # over a hundred generated files, each cut and merged: several seconds
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dated_rows())
 def test_chunking_does_not_change_the_periods(case: tuple[pa.RecordBatch, list[int]]) -> None:
