@@ -50,7 +50,6 @@ _PARTIAL_FIELDS = [("partition", pa.int32()), ("rows", pa.int64()), ("partial", 
 _HASH_FIELDS = [("row", pa.int64()), ("features", pa.int64()), ("label", pa.int64()), ("whole", pa.int64())]
 # a table's pass: one row per partition for its partial, one per data row for its hashes
 _PASS_SCHEMA = pa.schema(_PARTIAL_FIELDS + _HASH_FIELDS)
-PARTIALS_COLUMNS = [name for name, _ in _PARTIAL_FIELDS]
 HASH_COLUMNS = [name for name, _ in _HASH_FIELDS]
 
 
@@ -123,8 +122,11 @@ class SparkEngine:
             _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, keep_hashes=True),
             f"{PARTIALS_SCHEMA}, {HASHES_SCHEMA}").persist(StorageLevel.MEMORY_AND_DISK))
         try:
-            rows = self._run(source, lambda: passed.where("partial IS NOT NULL").select(*PARTIALS_COLUMNS).toArrow())
-            partial = _merge_partials(rows, offsets, create(), source.name)
+            partials = passed.where("partial IS NOT NULL")
+            # the row counts alone first: a job over every partition at once fills the cache
+            _check_counts(dict(self._run(source, lambda: partials.select("partition", "rows").collect())),
+                          offsets, source.name)
+            partial = self._run(source, lambda: _merge_in_order(partials, create()))
             hashes = passed.where("row IS NOT NULL").select(*HASH_COLUMNS)
             source.info["engine"] = self.name
             return self._run(source, lambda: extract(partial, source.info, functools.partial(
@@ -229,19 +231,33 @@ def _partition_offsets(frame: Any) -> dict[int, tuple[int, int]]:
     return offsets
 
 
+def _merge_in_order(partials: Any, total: A) -> A:
+    """The partitions' partials (cached) merged into `total` in partition order, fetched one
+    partition at a time: the driver holds two partials, however many partitions there are (a
+    table's partial is about 2.5 MiB per 128 MB partition, so thousands of them at once would
+    not fit)."""
+    for row in partials.select("partial").toLocalIterator(prefetchPartitions=True):
+        total = total.merged(pickle.loads(row["partial"]))
+    return total
+
+
 def _merge_partials(rows: pa.Table, offsets: dict[int, tuple[int, int]], total: A, name: str) -> A:
     """The partitions' partials merged into `total` in partition order, unpickled one at a time."""
     partitions, counts, blobs = (rows.column(i) for i in range(3))
-    profiled = dict(zip(partitions.to_pylist(), counts.to_pylist(), strict=True))
+    _check_counts(dict(zip(partitions.to_pylist(), counts.to_pylist(), strict=True)), offsets, name)
+    for i in sorted(range(len(partitions)), key=lambda i: partitions[i].as_py()):
+        total = total.merged(pickle.loads(blobs[i].as_buffer()))
+    return total
+
+
+def _check_counts(profiled: dict[int, int], offsets: dict[int, tuple[int, int]], name: str) -> None:
+    """Every partition profiled the rows it was counted with, else its row numbers would be wrong."""
     counted = {partition: count for partition, (_, count) in offsets.items() if count}
     if profiled != counted:
         changed = min(p for p in profiled.keys() | counted.keys() if profiled.get(p) != counted.get(p))
         raise InputError(f"{name}: partition {changed} held {counted.get(changed, 0):,} rows when counted and "
                          f"{profiled.get(changed, 0):,} when profiled; the DataFrame is not deterministic: "
                          "cache() or checkpoint() it first")
-    for i in sorted(range(len(partitions)), key=lambda i: partitions[i].as_py()):
-        total = total.merged(pickle.loads(blobs[i].as_buffer()))
-    return total
 
 
 def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str], offsets: dict[int, tuple[int, int]],
