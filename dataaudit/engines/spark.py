@@ -193,10 +193,24 @@ def _frame_source(frame: Any, name: str, info: dict[str, Any], chunk_rows: int) 
     columns = list(frame.columns)
     if len(set(columns)) != len(columns):
         raise InputError(f"{name}: duplicate column names")
-    source = SparkSource(name, info.get("format", "spark"), columns,
-                         read=lambda: iter(frame.toArrow().to_batches(max_chunksize=chunk_rows)), info=dict(info))
+    source = SparkSource(name, info.get("format", "spark"), columns, read=lambda: _streamed(frame, chunk_rows),
+                         info=dict(info))
     source.frame, source.chunk_rows = frame, chunk_rows
     return source
+
+
+def _streamed(frame: Any, chunk_rows: int) -> Iterator[pa.RecordBatch]:
+    """The frame's rows in order, fetched one partition at a time: a second look at a few rows
+    (the row a conflict finding quotes) must not gather the whole table on the driver."""
+    schema = frame.limit(0).toArrow().schema
+    rows: list[dict[str, Any]] = []
+    for row in frame.toLocalIterator():
+        rows.append(row.asDict(recursive=True))
+        if len(rows) == chunk_rows:
+            yield pa.RecordBatch.from_pylist(rows, schema=schema)
+            rows = []
+    if rows:
+        yield pa.RecordBatch.from_pylist(rows, schema=schema)
 
 
 def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: str | None, bad_rows: str) -> Any:
