@@ -94,10 +94,10 @@ def _rate(rows: int, cpu_seconds: float | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    print(f"load average before: {load()} on {os.cpu_count()} cores; master {args.master}")
+    print(f"load average before: {load()} on {os.cpu_count()} cores; master {args.master}", flush=True)
     header = ("checkout", "file", "rows", "wall s", "driver CPU s", "cluster CPU s", "rows/CPU s",
               "driver peak MiB", "driver heap MiB", "tree peak MiB", "exact dups", "load after")
-    print(" | ".join(header))
+    print(" | ".join(header), flush=True)
     peaks: dict[str, list[float]] = {}
     for data in args.data:
         for name, tree in args.trees.items():
