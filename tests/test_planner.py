@@ -186,11 +186,6 @@ def test_spark_with_a_validator_is_one_line(runner: str, option: str, named: str
         dataaudit.audit(PENGUINS, target="species", engine="spark", **{option: validator_files[option]})
 
 
-def test_spark_with_splits_is_refused_before_reading() -> None:
-    with pytest.raises(InputError, match=r"--engine spark \(engine='spark'\) cannot audit a dataset in splits"):
-        dataaudit.audit(PENGUINS, target="species", engine="spark", splits={"test": PENGUINS})
-
-
 PROBE = textwrap.dedent("""
     import sys
     from dataaudit.cli import cli
@@ -201,11 +196,10 @@ PROBE = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize(("option", "named"), [*ENGINE_REFUSED, ("splits", "cannot audit a dataset in splits")])
+@pytest.mark.parametrize(("option", "named"), ENGINE_REFUSED)
 def test_refused_engine_combinations_never_import_pyspark(option: str, named: str,
                                                           validator_files: dict[str, Path]) -> None:
-    extra = ["--split", f"test={PENGUINS}"] if option == "splits" else [CAPABILITIES[option].flag,
-                                                                        validator_files[option]]
+    extra = [CAPABILITIES[option].flag, validator_files[option]]
     proc = subprocess.run([sys.executable, "-c", PROBE, "audit", PENGUINS, "--engine", "spark", *extra],
                           capture_output=True, text=True, timeout=60, check=False)
     assert proc.stdout.split() == ["2", "False"], proc.stdout + proc.stderr

@@ -12,8 +12,10 @@ the data in Spark's scan order, which for a single file is the file's order, the
 local engine uses. A partition whose row count changes between the two jobs (a DataFrame that
 is not deterministic) is an error, never silently wrong row numbers.
 
-The driver holds 24 bytes per row for exact duplicate detection, as the local engine does.
-This is the only module that imports pyspark, and only when the Spark engine is chosen.
+A table's partitions also hand on their rows' hashes, which never reach the driver: they stay
+on the cluster (persisted) for `spark_duplicates` to find duplicates and conflicts by a
+group-by, so the driver's memory does not grow with the rows. This module and that one are the
+only ones that import pyspark, and only when the Spark engine is chosen.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import pyarrow as pa
 
 from dataaudit.engines import is_spark_frame
 from dataaudit.engines.local import A, Accumulator, conform
+from dataaudit.engines.spark_duplicates import HASHES_SCHEMA, find_duplicates_on_cluster
 from dataaudit.errors import InputError
 from dataaudit.io import FORMATS, Source, open_source
 from dataaudit.io.csv_reader import regroup
@@ -42,6 +46,11 @@ from dataaudit.profile.spec import ProfileSpec
 from dataaudit.scoped import environ_default, quiet_pyspark_pandas_warning
 
 PARTIALS_SCHEMA = "partition int, rows long, partial binary"
+_PARTIAL_FIELDS = [("partition", pa.int32()), ("rows", pa.int64()), ("partial", pa.binary())]
+_HASH_FIELDS = [("row", pa.int64()), ("features", pa.int64()), ("label", pa.int64()), ("whole", pa.int64())]
+# a table's pass: one row per partition for its partial, one per data row for its hashes
+_PASS_SCHEMA = pa.schema(_PARTIAL_FIELDS + _HASH_FIELDS)
+HASH_COLUMNS = [name for name, _ in _HASH_FIELDS]
 
 
 @dataclass
@@ -103,26 +112,52 @@ class SparkEngine:
         return _frame_source(frame, str(path), info, chunk_lines)
 
     def profile(self, source: Source, spec: ProfileSpec) -> Profile:
-        partial = self.accumulate(source, functools.partial(PartialProfile.create, spec, source.columns))
-        return extract(partial, source.info)
+        """The partials merged on the driver; duplicates and conflicts by a group-by of the rows'
+        hashes, which stay on the cluster (persisted between the two jobs, then dropped)."""
+        from pyspark import StorageLevel
+
+        create = functools.partial(PartialProfile.create, spec, source.columns)
+        frame, offsets = self._frame_and_offsets(source)
+        passed = self._run(source, lambda: frame.mapInArrow(
+            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, keep_hashes=True),
+            f"{PARTIALS_SCHEMA}, {HASHES_SCHEMA}").persist(StorageLevel.MEMORY_AND_DISK))
+        try:
+            partials = passed.where("partial IS NOT NULL")
+            # the row counts alone first: a job over every partition at once fills the cache
+            _check_counts(dict(self._run(source, lambda: partials.select("partition", "rows").collect())),
+                          offsets, source.name)
+            partial = self._run(source, lambda: _merge_in_order(partials, create()))
+            hashes = passed.where("row IS NOT NULL").select(*HASH_COLUMNS)
+            source.info["engine"] = self.name
+            return self._run(source, lambda: extract(partial, source.info, functools.partial(
+                find_duplicates_on_cluster, hashes, k=spec.examples, rows=partial.n_rows)))
+        finally:
+            passed.unpersist()
 
     def accumulate(self, source: Source, create: Callable[[], A]) -> A:
         """Every partition feeds its batches, numbered from its first row's, to an accumulator
         made by `create` (pickled to the executors with it), and the driver merges them in
         partition order: the file's order."""
-        if not isinstance(source, SparkSource):
-            raise InputError(f"{source.name}: the Spark engine profiles what it opened itself")
-        frame = source.frame
-        try:  # mapInArrow never converts to pandas, yet pyspark checks (and warns about) its version
-            with quiet_pyspark_pandas_warning():
-                offsets = _partition_offsets(frame)
-                rows = frame.mapInArrow(_accumulate_partitions(create, source.columns, offsets, source.chunk_rows),
-                                        PARTIALS_SCHEMA).toArrow()
-        except _spark_errors() as exc:
-            raise _translate(exc, source.name) from None
+        frame, offsets = self._frame_and_offsets(source)
+        rows = self._run(source, lambda: frame.mapInArrow(
+            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows), PARTIALS_SCHEMA).toArrow())
         total = _merge_partials(rows, offsets, create(), source.name)
         source.info["engine"] = self.name
         return total
+
+    def _frame_and_offsets(self, source: Source) -> tuple[Any, dict[int, tuple[int, int]]]:
+        if not isinstance(source, SparkSource):
+            raise InputError(f"{source.name}: the Spark engine profiles what it opened itself")
+        return source.frame, self._run(source, lambda: _partition_offsets(source.frame))
+
+    @staticmethod
+    def _run(source: Source, job: Callable[[], A]) -> A:
+        """A Spark job with its errors as one line naming the source."""
+        try:  # mapInArrow never converts to pandas, yet pyspark checks (and warns about) its version
+            with quiet_pyspark_pandas_warning():
+                return job()
+        except _spark_errors() as exc:
+            raise _translate(exc, source.name) from None
 
     def spark(self) -> Any:
         """The session: the given one, the active one, or a new one on the master chosen."""
@@ -158,10 +193,24 @@ def _frame_source(frame: Any, name: str, info: dict[str, Any], chunk_rows: int) 
     columns = list(frame.columns)
     if len(set(columns)) != len(columns):
         raise InputError(f"{name}: duplicate column names")
-    source = SparkSource(name, info.get("format", "spark"), columns,
-                         read=lambda: iter(frame.toArrow().to_batches(max_chunksize=chunk_rows)), info=dict(info))
+    source = SparkSource(name, info.get("format", "spark"), columns, read=lambda: _streamed(frame, chunk_rows),
+                         info=dict(info))
     source.frame, source.chunk_rows = frame, chunk_rows
     return source
+
+
+def _streamed(frame: Any, chunk_rows: int) -> Iterator[pa.RecordBatch]:
+    """The frame's rows in order, fetched one partition at a time: a second look at a few rows
+    (the row a conflict finding quotes) must not gather the whole table on the driver."""
+    schema = frame.limit(0).toArrow().schema
+    rows: list[dict[str, Any]] = []
+    for row in frame.toLocalIterator():
+        rows.append(row.asDict(recursive=True))
+        if len(rows) == chunk_rows:
+            yield pa.RecordBatch.from_pylist(rows, schema=schema)
+            rows = []
+    if rows:
+        yield pa.RecordBatch.from_pylist(rows, schema=schema)
 
 
 def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: str | None, bad_rows: str) -> Any:
@@ -196,23 +245,42 @@ def _partition_offsets(frame: Any) -> dict[int, tuple[int, int]]:
     return offsets
 
 
+def _merge_in_order(partials: Any, total: A) -> A:
+    """The partitions' partials (cached) merged into `total` in partition order, fetched one
+    partition at a time: the driver holds two partials, however many partitions there are (a
+    table's partial is about 2.5 MiB per 128 MB partition, so thousands of them at once would
+    not fit)."""
+    for row in partials.select("partial").toLocalIterator(prefetchPartitions=True):
+        total = total.merged(pickle.loads(row["partial"]))
+    return total
+
+
 def _merge_partials(rows: pa.Table, offsets: dict[int, tuple[int, int]], total: A, name: str) -> A:
     """The partitions' partials merged into `total` in partition order, unpickled one at a time."""
     partitions, counts, blobs = (rows.column(i) for i in range(3))
-    profiled = dict(zip(partitions.to_pylist(), counts.to_pylist(), strict=True))
+    _check_counts(dict(zip(partitions.to_pylist(), counts.to_pylist(), strict=True)), offsets, name)
+    for i in sorted(range(len(partitions)), key=lambda i: partitions[i].as_py()):
+        total = total.merged(pickle.loads(blobs[i].as_buffer()))
+    return total
+
+
+def _check_counts(profiled: dict[int, int], offsets: dict[int, tuple[int, int]], name: str) -> None:
+    """Every partition profiled the rows it was counted with, else its row numbers would be wrong."""
     counted = {partition: count for partition, (_, count) in offsets.items() if count}
     if profiled != counted:
         changed = min(p for p in profiled.keys() | counted.keys() if profiled.get(p) != counted.get(p))
         raise InputError(f"{name}: partition {changed} held {counted.get(changed, 0):,} rows when counted and "
                          f"{profiled.get(changed, 0):,} when profiled; the DataFrame is not deterministic: "
                          "cache() or checkpoint() it first")
-    for i in sorted(range(len(partitions)), key=lambda i: partitions[i].as_py()):
-        total = total.merged(pickle.loads(blobs[i].as_buffer()))
-    return total
 
 
 def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str], offsets: dict[int, tuple[int, int]],
-                           chunk_rows: int) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+                           chunk_rows: int, keep_hashes: bool = False
+                           ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """With `keep_hashes` (a `PartialProfile`), each chunk's row hashes leave the partial as rows
+    of their own as soon as they are made, so the partial shipped to the driver holds none."""
+    schema = _PASS_SCHEMA if keep_hashes else pa.schema(_PARTIAL_FIELDS)
+
     def accumulate_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from pyspark import TaskContext
 
@@ -223,13 +291,26 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
         for batch in regroup(batches, chunk_rows):
             partial.add(conform(_small_types(batch), columns), start + rows)
             rows += batch.num_rows
+            if keep_hashes:
+                yield from _hash_batches(partial)
         if rows:
+            fields = {"partition": [partition], "rows": [rows], "partial": [pickle.dumps(partial, protocol=5)]}
             yield pa.RecordBatch.from_pydict(
-                {"partition": [partition], "rows": [rows], "partial": [pickle.dumps(partial, protocol=5)]},
-                schema=pa.schema([("partition", pa.int32()), ("rows", pa.int64()), ("partial", pa.binary())]),
-            )
+                {name: fields.get(name, [None]) for name in schema.names}, schema=schema)
 
     return accumulate_partition
+
+
+def _hash_batches(partial: Any) -> Iterator[pa.RecordBatch]:
+    """The row hashes `partial` (a `PartialProfile`) holds, as batches of the pass's schema, taken
+    out of it. The hashes' 64 bits are stored as Spark's signed longs."""
+    blocks, partial.rows.blocks = partial.rows.blocks, []
+    for block in blocks:
+        n = len(block.whole)
+        arrays = [pa.nulls(n, type_) for _, type_ in _PARTIAL_FIELDS] + [
+            pa.array(np.arange(block.start, block.start + n, dtype=np.int64)),
+            *(pa.array(h.view(np.int64)) for h in (block.features, block.label, block.whole))]
+        yield pa.RecordBatch.from_arrays(arrays, schema=_PASS_SCHEMA)
 
 
 def _small_types(batch: pa.RecordBatch) -> pa.RecordBatch:

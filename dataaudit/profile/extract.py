@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pyarrow as pa
 
@@ -10,7 +11,14 @@ from dataaudit.profile import values as v
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.duplicates import find_duplicates_by_part
-from dataaudit.profile.model import ColumnProfile, LabelProfile, NumericSummary, Placeholders, Profile
+from dataaudit.profile.model import (
+    ColumnProfile,
+    DuplicateProfile,
+    LabelProfile,
+    NumericSummary,
+    Placeholders,
+    Profile,
+)
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.periods import extract_periods
 from dataaudit.profile.sample import extract_sample
@@ -20,14 +28,18 @@ from dataaudit.profile.spec import ProfileSpec
 TOP_VALUES = 10
 
 
-def extract(partial: PartialProfile, source: dict | None = None) -> Profile:
+def extract(partial: PartialProfile, source: dict | None = None,
+            duplicates_of: Callable[[dict[int, str]], DuplicateProfile] | None = None) -> Profile:
+    """`duplicates_of` finds duplicates and conflicts from the label hashes' folded labels where
+    the row hashes are not in `partial` (Spark keeps them on the cluster); by default they are."""
     spec = partial.spec
     columns = [_column(col, spec.role(name)) for name, col in partial.columns.items()]
     label = None
     label_hash_to_key: dict[int, str] = {}
     if spec.target is not None and spec.target in partial.columns:
         label, label_hash_to_key = _label(partial.columns[spec.target], spec)
-    duplicates = find_duplicates_by_part(partial.rows.parts(), label_hash_to_key, spec.examples)
+    duplicates = (find_duplicates_by_part(partial.rows.parts(), label_hash_to_key, spec.examples)
+                  if duplicates_of is None else duplicates_of(label_hash_to_key))
     histogram = partial.rows.missing_histogram.tolist()
     return Profile(
         rows=partial.n_rows,

@@ -55,8 +55,6 @@ def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: 
     named = group_column is not None
     if group_column is None:
         group_column = next((g for g in spec.groups if all(g in s.columns for s in sources.values())), None)
-    if engine.name != "local":
-        raise InputError(f"splits are compared by the local engine, not the {engine.name} engine")
     features = shared_features(sources, spec)
     keys = KeySpec(features, spec.target, group_column)
     profiles: list[SplitProfile] = []
