@@ -106,10 +106,11 @@ class SparkEngine:
         partial = self.accumulate(source, functools.partial(PartialProfile.create, spec, source.columns))
         return extract(partial, source.info)
 
-    def accumulate(self, source: Source, create: Callable[[], A]) -> A:
+    def accumulate(self, source: Source, create: Callable[[], A], label: str = "") -> A:
         """Every partition feeds its batches, numbered from its first row's, to an accumulator
         made by `create` (pickled to the executors with it), and the driver merges them in
-        partition order: the file's order."""
+        partition order: the file's order. `label` names a local progress line; Spark's own UI
+        shows its stages."""
         if not isinstance(source, SparkSource):
             raise InputError(f"{source.name}: the Spark engine profiles what it opened itself")
         frame = source.frame
