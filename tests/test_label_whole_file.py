@@ -3,6 +3,7 @@ score the rest in a pass of their own, so suspects, class counts and noise rates
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dataaudit
+from dataaudit.engines import progress as progress_module
+from dataaudit.engines.local import LocalEngine
 from dataaudit.labelnoise import detect
 from dataaudit.labelnoise.features import fit_encoding
 from tests.cli_helpers import invoke, run
@@ -121,6 +124,22 @@ def test_clean_quarantines_suspects_from_outside_the_sample(separable: tuple[Pat
     assert outside
     assert outside <= set(suspected["_row"])
     assert len(pd.read_csv(out)) + len(quarantined) == ROWS
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_scoring_pass_counts_on_the_progress_line(separable: tuple[Path, set[int]],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(progress_module, "DELAY", 0.0)
+    monkeypatch.setattr(progress_module, "EVERY", 0.0)
+    terminal = Terminal()
+    dataaudit.audit(separable[0], target="region", label_noise=True, sample=SAMPLE, folds=2,
+                    engine=LocalEngine(progress=terminal))
+    assert f"dataaudit: label model: scoring {ROWS:,} rows" in terminal.getvalue()
 
 
 def test_the_encoding_of_the_sample_applies_to_other_rows() -> None:
