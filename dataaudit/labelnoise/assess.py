@@ -71,11 +71,11 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
         found = found.merged(scored.candidates)
     joint = detect.calibrated_joint(joint_counts, class_rows)
     per_class, overall = detect.noise_rates(joint)
-    kept = detect.ranked_suspects(found.rows, found.confidence, detect.issue_count(joint, int(class_rows.sum())))
-    suspected = [SuspectedRow(row=int(found.rows[i]), given=found.spellings[found.given[i]],
-                              suggested=names[found.suggested[i]], score=round(float(1.0 - found.confidence[i]), 6))
-                 for i in kept]
-    flagged = np.bincount(found.label[kept], minlength=len(classes))
+    at, confidence, suggested_class, given_class, spelling = found.arrays()
+    kept = detect.ranked_suspects(at, confidence, detect.issue_count(joint, int(class_rows.sum())))
+    suspected = [SuspectedRow(row=int(at[i]), given=found.spellings[spelling[i]], suggested=names[suggested_class[i]],
+                              score=round(float(1.0 - confidence[i]), 6)) for i in kept]
+    flagged = np.bincount(given_class[kept], minlength=len(classes))
     suggested = probs.argmax(axis=1)
     return LabelQuality(
         sample_rows=len(y), folds=rules.folds, seed=rules.seed, model=model, method=quality.method,

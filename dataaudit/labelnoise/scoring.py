@@ -66,32 +66,36 @@ class FoldModels:
 
 @dataclass
 class Candidates:
-    """Rows every model flags: row numbers, the blend's probability of the given label, the
-    suggested and the given class (codes), the given label's spelling (codes into `spellings`)."""
+    """Rows every model flags, chunk by chunk: row numbers, the blend's probability of the given
+    label, the suggested and the given class (codes), the given label's spelling (codes into
+    `spellings`). Chunks are kept as parts and joined once (`arrays`): joining at every chunk
+    would copy the candidates so far once per chunk."""
 
-    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    confidence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
-    suggested: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    label: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    given: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
     spellings: list[str] = field(default_factory=list)
 
     def extended(self, rows: np.ndarray, confidence: np.ndarray, suggested: np.ndarray, label: np.ndarray,
                  given: list[str]) -> Candidates:
-        codes = {s: i for i, s in enumerate(self.spellings)}
-        spellings = list(self.spellings)
-        for spelling in given:
-            if spelling not in codes:
-                codes[spelling] = len(spellings)
-                spellings.append(spelling)
-        return Candidates(np.concatenate([self.rows, rows]), np.concatenate([self.confidence, confidence]),
-                          np.concatenate([self.suggested, suggested.astype(np.int32)]),
-                          np.concatenate([self.label, label.astype(np.int32)]),
-                          np.concatenate([self.given, np.array([codes[s] for s in given], np.int32)]), spellings)
+        codes = np.array([self._code(spelling) for spelling in given], dtype=np.int32)
+        self.parts.append((rows.astype(np.int64), confidence.astype(np.float64), suggested.astype(np.int32),
+                           label.astype(np.int32), codes))
+        return self
 
     def merged(self, other: Candidates) -> Candidates:
-        return self.extended(other.rows, other.confidence, other.suggested, other.label,
-                             [other.spellings[i] for i in other.given])
+        recode = np.array([self._code(spelling) for spelling in other.spellings] + [0], dtype=np.int32)
+        self.parts.extend((*part[:4], recode[part[4]]) for part in other.parts)
+        return self
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """rows, confidence, suggested, label, given: every part joined."""
+        empty = (np.int64, np.float64, np.int32, np.int32, np.int32)
+        return tuple(np.concatenate([part[i] for part in self.parts]) if self.parts else np.zeros(0, dtype)
+                     for i, dtype in enumerate(empty))  # type: ignore[return-value]
+
+    def _code(self, spelling: str) -> int:
+        if spelling not in self.spellings:
+            self.spellings.append(spelling)
+        return self.spellings.index(spelling)
 
 
 class ScoringPass:
