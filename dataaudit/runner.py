@@ -4,6 +4,7 @@ after it cleans, so that the public API can sit above both."""
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -182,11 +183,13 @@ def audit(
         plan = with_eval_index(with_time_column(with_free_text(with_roles(plan, reference), reference), reference))
         profile, cards, tables = profile_tables(plan, runner, {**sources, next(iter(sources)): watched})
         sha256 = None if digest is None else digest.result()
-    profile = replace(label_model(plan, profile, runner), problems=[asdict(p) for p in watched.problems])
+    rereadable = len(sources) == 1 and (on_disk or reference.repeatable)  # a file reads again alike; a stream may not
+    profile = replace(label_model(plan, profile, runner, reference if rereadable else None),
+                      problems=[asdict(p) for p in watched.problems])
     profile = shortcut_step.with_shortcuts(profile, plan.pack, plan.spec.tokens)
     findings, statuses = run_checks(profile, plan.pack, plan.kind)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
-    if len(sources) == 1 and (on_disk or reference.repeatable):  # a file reads again alike; a stream may not
+    if rereadable:
         findings = quote_conflicting_rows(findings, reference, profile.features)
     return gate(table_report(plan, profile, findings, statuses, tables, cards, name=watched.name, sha256=sha256))
 
@@ -225,17 +228,19 @@ def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]
     return profile, split_cards(per_split, profile.splits), split_tables(profile.splits, plan.pack.checks.splits)
 
 
-def label_model(plan: Plan, profile: Profile, runner: Engine) -> Profile:
+def label_model(plan: Plan, profile: Profile, runner: Engine, source: Source | None = None) -> Profile:
     """The profile with the label model's findings, when `label_noise` asks for them: a
     classifier on class labels, a regressor on a regression target (a classifier would learn
-    one class per number)."""
+    one class per number). Given the `source` to read again, the classifier's fold models
+    score the rows outside the sample in a pass of the engine's."""
     if plan.model_rules is None:
         return profile
     assert plan.spec is not None
     jobs, progress = getattr(runner, "jobs", None), getattr(runner, "progress", None)  # the pass's progress stream
     if target_kind(profile, plan.pack.checks.target).kind == NUMBERS:
         return model_step.with_target_residuals(profile, plan.model_rules, plan.spec.tokens, jobs, progress)
-    return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, jobs, progress)
+    scan = None if source is None else functools.partial(runner.accumulate, source, label="label model: scoring ")
+    return model_step.with_label_quality(profile, plan.model_rules, plan.spec.tokens, jobs, progress, scan)
 
 
 def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses: list[CheckStatus],

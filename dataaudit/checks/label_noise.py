@@ -85,7 +85,7 @@ def _suspected(quality: LabelQuality, rules: Rules, results: Results, column: st
     top = ", ".join(f"row {s.row} '{s.given}' -> '{s.suggested}' ({s.score:.2f})" for s in rows[:3])
     results.add(
         "labels.suspected", severity,
-        f"{len(rows):,} of {quality.sample_rows:,} modelled rows ({pct(len(rows), quality.sample_rows)}) look "
+        f"{len(rows):,} of {quality.modelled_rows:,} modelled rows ({pct(len(rows), quality.modelled_rows)}) look "
         f"mislabelled; estimated noise rate {pct(quality.noise_rate, 1)}. Most likely: {top}. "
         f"{_witnesses(quality)}" + (f" A warning, not a failure: {_why_not_trusted(quality, rules)}."
                                      if held_back else ""),
@@ -95,7 +95,7 @@ def _suspected(quality: LabelQuality, rules: Rules, results: Results, column: st
                   "chance": round(quality.chance, 6), "margin_over_chance": quality.margin_over_chance,
                   "trusted": trusted},
         examples=[s.row for s in rows[:20]],
-        details={"estimated_noise_rate": round(quality.noise_rate, 6), "modelled_rows": quality.sample_rows,
+        details={"estimated_noise_rate": round(quality.noise_rate, 6), "modelled_rows": quality.modelled_rows,
                  "model": quality.model, "method": quality.method, "folds": quality.folds, "seed": quality.seed},
         hint="Review these rows by hand (the labels.suspected table lists every one, most likely first) "
              "before relabelling or dropping them.",

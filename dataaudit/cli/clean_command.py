@@ -149,8 +149,12 @@ def _label_model_note(model: dict[str, Any] | None) -> str:
         why = "the target has no classes to model" if model is None else model["skipped"]
         return f"dataaudit: no label model ran ({why}); no row quarantined as suspected_label"
     return (f"dataaudit: the label model ({model['folds']}-fold {model['model']}, {model['sample_rows']:,} sampled "
-            f"rows) suspects {model['suspected']:,} rows of a wrong label; they go to the quarantine unless an earlier "
-            "step took them")
+            f"rows{_scored(model)}) suspects {model['suspected']:,} rows of a wrong label; they go to the quarantine "
+            "unless an earlier step took them")
+
+
+def _scored(model: dict[str, Any]) -> str:
+    return f", {model['scored_rows']:,} more scored" if model.get("scored_rows") else ""
 
 
 def _clean_jsonl(data: str, output: Path, rules: str, kind: str, quarantine: Path | None, manifest: Path | None,

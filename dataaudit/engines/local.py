@@ -72,13 +72,14 @@ class LocalEngine:
             partial = self.accumulate(source, functools.partial(PartialProfile.create, spec, source.columns, spill))
             return extract(partial, source.info)
 
-    def accumulate(self, source: Source, create: Callable[[], A]) -> A:
+    def accumulate(self, source: Source, create: Callable[[], A], label: str = "") -> A:
         """Feed every chunk of `source` to accumulators made by `create` (picklable, as workers
         call it too) and merge them in file order: the pass behind `profile` and any other
-        mergeable statistic, such as the row keys a split comparison needs."""
+        mergeable statistic, such as the row keys a split comparison needs. `label` names the
+        pass on the progress line."""
         from dataaudit.engines.progress import ProgressLine
 
-        with ProgressLine.for_source(source, self.progress) as progress, \
+        with ProgressLine.for_source(source, self.progress, label=label) as progress, \
                 contextlib.closing(progress.track(numbered(_read_ahead(source.batches()), source.columns))) as chunks:
             if self.jobs == 1:
                 partial = create()

@@ -43,6 +43,7 @@ from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.spec import ProfileSpec
+from dataaudit.profile.spill import ROW_HASHES
 from dataaudit.scoped import environ_default, quiet_pyspark_pandas_warning
 
 PARTIALS_SCHEMA = "partition int, rows long, partial binary"
@@ -134,10 +135,11 @@ class SparkEngine:
         finally:
             passed.unpersist()
 
-    def accumulate(self, source: Source, create: Callable[[], A]) -> A:
+    def accumulate(self, source: Source, create: Callable[[], A], label: str = "") -> A:
         """Every partition feeds its batches, numbered from its first row's, to an accumulator
         made by `create` (pickled to the executors with it), and the driver merges them in
-        partition order: the file's order."""
+        partition order: the file's order. `label` names a local progress line; Spark's own UI
+        shows its stages."""
         frame, offsets = self._frame_and_offsets(source)
         rows = self._run(source, lambda: frame.mapInArrow(
             _accumulate_partitions(create, source.columns, offsets, source.chunk_rows), PARTIALS_SCHEMA).toArrow())
@@ -304,12 +306,9 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
 def _hash_batches(partial: Any) -> Iterator[pa.RecordBatch]:
     """The row hashes `partial` (a `PartialProfile`) holds, as batches of the pass's schema, taken
     out of it. The hashes' 64 bits are stored as Spark's signed longs."""
-    blocks, partial.rows.blocks = partial.rows.blocks, []
-    for block in blocks:
-        n = len(block.whole)
-        arrays = [pa.nulls(n, type_) for _, type_ in _PARTIAL_FIELDS] + [
-            pa.array(np.arange(block.start, block.start + n, dtype=np.int64)),
-            *(pa.array(h.view(np.int64)) for h in (block.features, block.label, block.whole))]
+    for records in partial.rows.hashes.take():
+        arrays = [pa.nulls(len(records), type_) for _, type_ in _PARTIAL_FIELDS] + [
+            *(pa.array(np.ascontiguousarray(records[name]).view(np.int64)) for name in ROW_HASHES.names)]
         yield pa.RecordBatch.from_arrays(arrays, schema=_PASS_SCHEMA)
 
 

@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from collections.abc import Callable
 from typing import TextIO
 
 import numpy as np
 
 from dataaudit.checks.label_noise import Rules
 from dataaudit.labelnoise import baseline, detect
-from dataaudit.labelnoise.features import class_codes, prepare
+from dataaudit.labelnoise.features import class_codes, fit_encoding
 from dataaudit.labelnoise.oof import out_of_fold
+from dataaudit.labelnoise.scoring import Candidates, FoldModels, ScoringPass
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.label_quality import ClassNoise, LabelQuality, SuspectedRow
 from dataaudit.profile.model import Profile
 from dataaudit.profile.values import fold_label
 
+#: runs an accumulator over every row of the audited file and returns it merged
+Scan = Callable[[Callable[[], ScoringPass]], ScoringPass]
+
 
 def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs: int | None = None,
-           progress: TextIO | None = None) -> LabelQuality:
+           progress: TextIO | None = None, scan: Scan | None = None) -> LabelQuality:
     """Out-of-fold probabilities once; confident learning, noise rates and the baseline from them.
 
     Labels are modelled folded (`Cat` and `cat` are one class: spelling is `labels.variants`'
-    business); classes with fewer sampled rows than folds are left out and reported.
+    business); classes with fewer sampled rows than folds are left out and reported. `scan`
+    runs an accumulator over every row of the file (`Engine.accumulate`); given it, and a file
+    with labelled rows outside the sample, the fold models score those rows in one more pass
+    (`dataaudit.labelnoise.scoring`), so suspects and noise rates cover the whole file. The
+    baseline stays the sample's: out-of-fold scores are what it measures.
     """
     sample, label = profile.sample, profile.label
     if not label.tracked:
@@ -40,29 +50,42 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     if len(counts) - len(small) < 2:
         return _skipped(quality, f"fewer than 2 classes have at least {rules.folds} sampled rows (one per fold)")
     index = np.flatnonzero(keep)
-    features = prepare(sample.values.take(index), profile.features, missing_tokens)
+    encoding = fit_encoding(sample.values.take(index), profile.features, missing_tokens)
+    features = encoding.apply(sample.values.take(index))
     if features.empty:
         return _skipped(quality, "no feature column the model can use")
     y, classes = class_codes([folded[i] for i in index])
     oof = out_of_fold(features, y, rules.model, rules.folds, rules.seed, jobs, progress)
     probs, model = oof.blended, oof.model
     names = [_display(label.folded, c) for c in classes]
-    issues = detect.label_issues(y, oof.by_model, probs, rules.filter_by)
-    per_class, overall = detect.noise_rates(y, probs)
+    rows = np.asarray(sample.rows, dtype=np.int64)
+    chosen = detect.sample_candidates(y, oof.by_model, rules.filter_by)
+    found = Candidates().extended(rows[index[chosen]], probs[chosen, y[chosen]], probs[chosen].argmax(axis=1),
+                                  y[chosen], [given[index[i]] for i in chosen])
+    joint_counts = detect.confident_counts(y, probs, detect.thresholds(y, probs))
+    class_rows = np.bincount(y, minlength=len(classes))
+    if scan is not None and profile.rows - label.missing > len(rows):
+        scored = scan(functools.partial(ScoringPass, FoldModels.of(label.column, encoding, oof, y, classes,
+                                                                    rules.filter_by, rows)))
+        joint_counts, class_rows = joint_counts + scored.counts, class_rows + scored.class_rows
+        found = found.merged(scored.candidates)
+    joint = detect.calibrated_joint(joint_counts, class_rows)
+    per_class, overall = detect.noise_rates(joint)
+    at, confidence, suggested_class, given_class, spelling = found.arrays()
+    kept = detect.ranked_suspects(at, confidence, detect.issue_count(joint, int(class_rows.sum())))
+    suspected = [SuspectedRow(row=int(at[i]), given=found.spellings[spelling[i]], suggested=names[suggested_class[i]],
+                              score=round(float(1.0 - confidence[i]), 6)) for i in kept]
+    flagged = np.bincount(given_class[kept], minlength=len(classes))
     suggested = probs.argmax(axis=1)
-    suspected = [SuspectedRow(row=sample.rows[index[i]], given=given[index[i]], suggested=names[suggested[i]],
-                              score=round(float(1.0 - probs[i, y[i]]), 6)) for i in issues]
-    flagged = np.bincount(y[issues], minlength=len(classes))
-    rows = np.bincount(y, minlength=len(classes))
     return LabelQuality(
         sample_rows=len(y), folds=rules.folds, seed=rules.seed, model=model, method=quality.method,
         suspected=suspected,
-        classes=[ClassNoise(names[k], int(rows[k]), int(flagged[k]), round(float(per_class[k]), 6))
+        classes=[ClassNoise(names[k], int(class_rows[k]), int(flagged[k]), round(float(per_class[k]), 6))
                  for k in range(len(classes))],
         noise_rate=round(overall, 6),
         baseline=baseline.scores(y, suggested, names),
         dummy=baseline.scores(y, baseline.majority_predictions(y, rules.folds, rules.seed), names),
-        small_classes=small, models=list(oof.by_model),
+        small_classes=small, models=list(oof.by_model), scored_rows=int(class_rows.sum()) - len(y),
     )
 
 

@@ -34,55 +34,96 @@ class Features:
         return self.tabular.shape[1] == 0 and self.text is None
 
 
+@dataclass(frozen=True)
+class ColumnEncoding:
+    """How one feature column becomes a model input: `numeric`, `category` (of `levels`: any
+    other value is missing) or `text`."""
+
+    name: str
+    kind: str
+    levels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """The feature encoding decided on the sample, applied as it is to every other chunk of the
+    file: a model fitted on the sample's categories and columns must read the same ones, and a
+    chunk alone (a few rows of a category, say) would decide differently."""
+
+    columns: tuple[ColumnEncoding, ...]
+    tokens: frozenset[str]
+
+    def apply(self, values: pa.Table | pa.RecordBatch) -> Features:
+        tabular: dict[str, pd.Series] = {}
+        texts: list[pd.Series] = []
+        for column in self.columns:
+            raw = values.column(column.name).to_pandas()
+            if column.kind == "numeric":
+                tabular[column.name] = _numbers(raw, self.tokens)
+            elif column.kind == "category":
+                tabular[column.name] = _category(_present(raw, self.tokens), column.levels)
+            else:
+                texts.append(_present(raw, self.tokens).fillna(""))
+        text = None
+        if texts:
+            text = texts[0]
+            for more in texts[1:]:
+                text = text + " " + more
+        return Features(pd.DataFrame(tabular, index=range(values.num_rows)), text)
+
+
 def prepare(values: pa.Table, columns: list[str], missing_tokens: tuple[str, ...]) -> Features:
-    tabular: dict[str, pd.Series] = {}
-    texts: list[pd.Series] = []
-    tokens = {t.strip().lower() for t in missing_tokens}
-    for name in columns:
-        raw = values.column(name).to_pandas()
-        kind, series = _prepare_column(raw, tokens)
-        if kind == "text":
-            texts.append(series)
-        elif kind != "skip":
-            tabular[name] = series
-    text = None
-    if texts:
-        text = texts[0]
-        for more in texts[1:]:
-            text = text + " " + more
-    return Features(pd.DataFrame(tabular, index=range(values.num_rows)), text)
+    """The sample's model inputs (see `fit_encoding`)."""
+    return fit_encoding(values, columns, missing_tokens).apply(values)
 
 
-def _prepare_column(raw: pd.Series, tokens: set[str]) -> tuple[str, pd.Series]:
-    if pd.api.types.is_bool_dtype(raw.dtype):
-        return "numeric", raw.astype("float64")
-    if pd.api.types.is_numeric_dtype(raw.dtype):
-        return "numeric", raw.astype("float64")
-    text = raw.astype("string").str.strip()
-    text = text.mask(text.str.lower().isin(tokens))
+def fit_encoding(values: pa.Table, columns: list[str], missing_tokens: tuple[str, ...]) -> Encoding:
+    """Each column's kind, and a category's levels, as the sampled rows show them."""
+    tokens = frozenset(t.strip().lower() for t in missing_tokens)
+    return Encoding(tuple(_encode_column(name, values.column(name).to_pandas(), tokens) for name in columns),
+                    tokens)
+
+
+def _encode_column(name: str, raw: pd.Series, tokens: frozenset[str]) -> ColumnEncoding:
+    if pd.api.types.is_bool_dtype(raw.dtype) or pd.api.types.is_numeric_dtype(raw.dtype):
+        return ColumnEncoding(name, "numeric")
+    text = _present(raw, tokens)
     present = text.dropna()
     if present.empty:
-        return "skip", text
+        return ColumnEncoding(name, "skip")
     numbers = pd.to_numeric(text, errors="coerce")
     if numbers.notna().sum() >= NUMERIC_SHARE * len(present):
-        return "numeric", numbers.astype("float64")
+        return ColumnEncoding(name, "numeric")
     distinct = present.nunique()
     several_words = present.str.split().str.len().mean() >= TEXT_WORDS
     if several_words and distinct >= ID_LIKE_SHARE * len(present):
-        return "text", text.fillna("")  # nearly every value its own: a category would have nothing to share
+        return ColumnEncoding(name, "text")  # nearly every value its own: a category would have nothing to share
     if distinct <= MAX_LEVELS:
-        return "category", _category(text)
+        return ColumnEncoding(name, "category", tuple(sorted(present.unique())))
     if several_words:
-        return "text", text.fillna("")
+        return ColumnEncoding(name, "text")
     if distinct >= ID_LIKE_SHARE * len(present):
-        return "skip", text
-    top = present.value_counts().index[:MAX_LEVELS]
-    return "category", _category(text.where(text.isin(top)))
+        return ColumnEncoding(name, "skip")
+    return ColumnEncoding(name, "category", tuple(sorted(present.value_counts().index[:MAX_LEVELS])))
 
 
-def _category(text: pd.Series) -> pd.Series:
-    """A categorical of plain strings with NaN for missing, as every scikit-learn encoder accepts."""
-    return pd.Series(text.to_numpy(dtype=object, na_value=np.nan), index=text.index, dtype="category")
+def _present(raw: pd.Series, tokens: frozenset[str]) -> pd.Series:
+    """Values as stripped strings, a missing token (`NA`, `?`) as missing."""
+    text = raw.astype("string").str.strip()
+    return text.mask(text.str.lower().isin(tokens))
+
+
+def _numbers(raw: pd.Series, tokens: frozenset[str]) -> pd.Series:
+    if pd.api.types.is_bool_dtype(raw.dtype) or pd.api.types.is_numeric_dtype(raw.dtype):
+        return raw.astype("float64")
+    return pd.to_numeric(_present(raw, tokens), errors="coerce").astype("float64")
+
+
+def _category(text: pd.Series, levels: tuple[str, ...]) -> pd.Series:
+    """A categorical of plain strings over `levels`, NaN for missing and for any other value, as
+    every scikit-learn encoder accepts."""
+    values = text.where(text.isin(levels)).to_numpy(dtype=object, na_value=np.nan)
+    return pd.Series(pd.Categorical(values, categories=list(levels)), index=text.index)
 
 
 def class_codes(labels: list[str]) -> tuple[np.ndarray, list[str]]:

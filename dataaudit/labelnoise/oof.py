@@ -6,7 +6,7 @@ worthless), and the baseline metrics come from the same probabilities, computed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 import numpy as np
@@ -23,11 +23,16 @@ REPEAT_BELOW_ROWS = 5_000
 
 @dataclass(frozen=True)
 class Probabilities:
-    """Out-of-fold probabilities of each model that ran, and their blend (what the baseline scores)."""
+    """Out-of-fold probabilities of each model that ran, and their blend (what the baseline scores).
+
+    `fitted` are each model's fold estimators and `weights` each model's share of the blend: what
+    scores the rows outside the sample (`dataaudit.labelnoise.scoring`)."""
 
     by_model: dict[str, np.ndarray]
     blended: np.ndarray
     model: str
+    fitted: dict[str, list] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
 
 
 def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed: int,
@@ -41,24 +46,50 @@ def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed:
     probabilities averaged: on small data one fold split moves a handful of rows across the
     line. Fits run single-threaded (`jobs` folds at once): on a busy machine OpenMP threads
     inside each fit cost more than they gain (see `one_thread_per_fit`). `progress` is the stream
-    the fits are counted on (see `fit_progress`).
+    the fits are counted on (see `fit_progress`). The fold estimators are kept: they score the
+    file's rows outside the sample.
     """
     use_trees = model in ("auto", "gradient_boosting") and features.tabular.shape[1] > 0
     use_linear = model in ("auto", "logistic") or not use_trees
     repeats = REPEATS if len(y) < REPEAT_BELOW_ROWS else 1
     by_model: dict[str, np.ndarray] = {}
+    fitted: dict[str, list] = {"gradient_boosting": [], "logistic": []}
     with one_thread_per_fit(), fit_progress(progress, (use_trees + use_linear) * repeats * folds) as fits:
-        if use_trees:
-            by_model["gradient_boosting"] = repeated_out_of_fold(_boosting(seed), features.tabular, y, folds, seed,
-                                                                 repeats, jobs, fits=fits)
-        if use_linear:
-            estimator, X = _linear(features, seed)
-            by_model["logistic"] = repeated_out_of_fold(estimator, X, y, folds, seed, repeats, jobs, fits=fits)
+        for name in [name for name, used in (("gradient_boosting", use_trees), ("logistic", use_linear)) if used]:
+            estimator = _boosting(seed) if name == "gradient_boosting" else _linear(features, seed)
+            by_model[name] = repeated_out_of_fold(estimator, model_inputs(name, features), y, folds, seed, repeats,
+                                                  jobs, fits=fits, fitted=fitted[name])
+    fitted = {name: fitted[name] for name in by_model}
     if len(by_model) == 1:
         name, probs = next(iter(by_model.items()))
-        return Probabilities(by_model, probs, name)
-    blended, name = _blend(by_model["gradient_boosting"], by_model["logistic"], y)
-    return Probabilities(by_model, blended, name)
+        return Probabilities(by_model, probs, name, fitted, {name: 1.0})
+    weight = _blend_weight(by_model["gradient_boosting"], by_model["logistic"], y)
+    weights = {"gradient_boosting": weight, "logistic": 1 - weight}
+    name = f"gradient_boosting {weight:.2f} + logistic {1 - weight:.2f}"
+    return Probabilities(by_model, blend(by_model, weights), name, fitted, weights)
+
+
+def blend(by_model: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """The models' probabilities mixed by their weights (one model: its own probabilities)."""
+    if len(by_model) == 1:
+        return next(iter(by_model.values()))
+    return weights["gradient_boosting"] * by_model["gradient_boosting"] + weights["logistic"] * by_model["logistic"]
+
+
+def model_inputs(name: str, features: Features) -> pd.DataFrame:
+    """What model `name` reads: the tabular frame as it is for the trees, the frame with missing
+    categories spelled out and the text joined on for the linear model. The sample's rows and
+    every row scored after it go through here, so both see one encoding."""
+    if name == "gradient_boosting":
+        return features.tabular
+    frame = features.tabular
+    X = frame.copy()
+    for c in frame.columns:
+        if isinstance(frame[c].dtype, pd.CategoricalDtype):
+            X[c] = X[c].astype("object").where(X[c].notna(), "<missing>")
+    if features.text is not None:
+        X[TEXT] = features.text.to_numpy()
+    return X
 
 
 def one_thread_per_fit():
@@ -83,32 +114,51 @@ def fit_progress(stream: TextIO | None, total: int) -> ProgressLine:
 
 
 def repeated_out_of_fold(estimator, X, y: np.ndarray, folds: int, seed: int, repeats: int, jobs: int | None,
-                         method: str = "predict_proba", fits: ProgressLine | None = None) -> np.ndarray:
+                         method: str = "predict_proba", fits: ProgressLine | None = None,
+                         fitted: list | None = None) -> np.ndarray:
     """Out-of-fold `method` outputs averaged over `repeats` shuffled fold draws: stratified folds
     for class probabilities, plain folds for a regressor's `predict`; each draw's `folds` fits
-    are counted on `fits`."""
-    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+    are counted on `fits`, and the fitted fold estimators appended to `fitted` when given (what
+    `cross_val_predict` computes, without throwing the estimators away)."""
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.utils.parallel import Parallel, delayed
 
     splitter = StratifiedKFold if method == "predict_proba" else KFold
     total = None
     for repeat in range(repeats):
         cv = splitter(n_splits=folds, shuffle=True, random_state=seed + repeat)
-        out = cross_val_predict(estimator, X, y, cv=cv, method=method, n_jobs=jobs)
+        splits = list(cv.split(X, y))
+        done = Parallel(n_jobs=jobs)(delayed(_fit_and_apply)(clone(estimator), X, y, train, test, method)
+                                     for train, test in splits)
+        out = None
+        for (_, test), (model, outputs) in zip(splits, done, strict=True):
+            out = np.zeros((len(y), *outputs.shape[1:]), dtype=outputs.dtype) if out is None else out
+            out[test] = outputs
+            if fitted is not None:
+                fitted.append(model)
         total = out if total is None else total + out
         if fits is not None:
             fits.advance(folds)
     return total / repeats
 
 
-def _blend(trees: np.ndarray, linear: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, str]:
+def _fit_and_apply(estimator, X, y: np.ndarray, train: np.ndarray, test: np.ndarray, method: str):
+    def rows(index: np.ndarray):
+        return X.iloc[index] if hasattr(X, "iloc") else X[index]
+
+    estimator.fit(rows(train), y[train])
+    return estimator, getattr(estimator, method)(rows(test))
+
+
+def _blend_weight(trees: np.ndarray, linear: np.ndarray, y: np.ndarray) -> float:
     rows = np.arange(len(y))
 
     def log_loss(weight: float) -> float:
         mixed = weight * trees[rows, y] + (1 - weight) * linear[rows, y]
         return float(-np.mean(np.log(np.clip(mixed, 1e-12, 1.0))))
 
-    weight = min(BLEND_WEIGHTS, key=log_loss)
-    return weight * trees + (1 - weight) * linear, f"gradient_boosting {weight:.2f} + logistic {1 - weight:.2f}"
+    return min(BLEND_WEIGHTS, key=log_loss)
 
 
 def _boosting(seed: int):
@@ -120,7 +170,8 @@ def _boosting(seed: int):
 
 
 def _linear(features: Features, seed: int):
-    """One-hot categories (missing is one), standardised median-filled numbers, TF-IDF text, logistic regression."""
+    """One-hot categories (missing is one), standardised median-filled numbers, TF-IDF text,
+    logistic regression, over `model_inputs("logistic", features)`."""
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.impute import SimpleImputer
@@ -131,14 +182,10 @@ def _linear(features: Features, seed: int):
     frame = features.tabular
     numeric = [c for c in frame.columns if not isinstance(frame[c].dtype, pd.CategoricalDtype)]
     categorical = [c for c in frame.columns if c not in numeric]
-    X = frame.copy()
-    for c in categorical:
-        X[c] = X[c].astype("object").where(X[c].notna(), "<missing>")
     parts = [("numeric", make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()),
               numeric),
              ("categorical", OneHotEncoder(handle_unknown="ignore"), categorical)]
     if features.text is not None:
-        X[TEXT] = features.text.to_numpy()
         parts.append(("text", TfidfVectorizer(sublinear_tf=True, min_df=2, max_features=100_000), TEXT))
     design = ColumnTransformer([p for p in parts if len(p[2])])
-    return make_pipeline(design, LogisticRegression(max_iter=1000, random_state=seed)), X
+    return make_pipeline(design, LogisticRegression(max_iter=1000, random_state=seed))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
@@ -13,6 +13,9 @@ from dataaudit.profile.label_quality import LabelQuality, TargetResiduals
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import SampleSpec
 from dataaudit.report.model import ReportTable
+
+if TYPE_CHECKING:
+    from dataaudit.labelnoise.assess import Scan
 
 
 def settings(section: Rules, sample: int | None = None, folds: int | None = None) -> Rules:
@@ -31,13 +34,14 @@ def sample_spec(rules: Rules) -> SampleSpec:
 
 
 def with_label_quality(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
-                       jobs: int | None, progress: TextIO | None = None) -> Profile:
-    """The profile with the model's findings on it; unchanged when there is no categorical target."""
+                       jobs: int | None, progress: TextIO | None = None, scan: Scan | None = None) -> Profile:
+    """The profile with the model's findings on it; unchanged when there is no categorical target.
+    `scan` reads the whole file again for the rows outside the sample (see `assess`)."""
     if profile.label is None or profile.sample is None:
         return profile
     from dataaudit.labelnoise.assess import assess
 
-    return replace(profile, label_quality=assess(profile, rules, missing_tokens, jobs, progress))
+    return replace(profile, label_quality=assess(profile, rules, missing_tokens, jobs, progress, scan))
 
 
 def with_target_residuals(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
@@ -79,6 +83,8 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
         return []
     about = f"{quality.folds}-fold out-of-fold probabilities ({quality.model}) on {quality.sample_rows:,} " \
             f"sampled rows (seed {quality.seed})"
+    scored = f"; the other {quality.scored_rows:,} labelled rows scored by the mean of the fold models" \
+        if quality.scored_rows else ""
     baseline, dummy = quality.baseline, quality.dummy
     metrics = [("accuracy", baseline.accuracy, dummy.accuracy),
                ("balanced accuracy", baseline.balanced_accuracy, dummy.balanced_accuracy),
@@ -91,13 +97,14 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
             id="labels.suspected", title="Suspected label errors, most likely first",
             columns=["row", "given", "suggested", "score"],
             rows=[[s.row, s.given, s.suggested, s.score] for s in quality.suspected],
-            note=f"{about}; {quality.method}; score = 1 - p(given label). Review before relabelling.",
+            note=f"{about}{scored}; {quality.method}; score = 1 - p(given label). Review before relabelling.",
         ),
         ReportTable(
             id="labels.noise_rate", title="Estimated label noise per class",
             columns=["class", "rows", "suspected", "noise_rate"],
             rows=[[c.label, c.rows, c.suspected, c.noise_rate] for c in quality.classes],
-            note=f"Estimated share of wrong labels among each class's modelled rows; overall {quality.noise_rate:.4f}.",
+            note=f"Estimated share of wrong labels among each class's modelled rows{scored}; overall "
+                 f"{quality.noise_rate:.4f}.",
         ),
         ReportTable(
             id="baseline.learnability", title="Cross-validated baseline",

@@ -70,4 +70,4 @@ def label_model(plan: Plan) -> dict[str, Any] | None:
     if quality is None:
         return None
     return {"model": quality.model, "folds": quality.folds, "seed": quality.seed, "sample_rows": quality.sample_rows,
-            "suspected": len(quality.suspected), "skipped": quality.skipped}
+            "scored_rows": quality.scored_rows, "suspected": len(quality.suspected), "skipped": quality.skipped}

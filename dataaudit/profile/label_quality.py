@@ -17,7 +17,8 @@ class SuspectedRow:
 
 @dataclass(frozen=True)
 class ClassNoise:
-    """One class: sampled rows, suspected rows, and confident learning's estimated noise rate."""
+    """One class: modelled rows (sampled and scored), suspected rows, and confident learning's
+    estimated noise rate."""
 
     label: str
     rows: int
@@ -42,7 +43,9 @@ class LabelQuality:
     `skipped` says why no model ran (too few rows or classes); then the other results are empty.
     `small_classes` are classes with fewer sampled rows than folds, left out of the model.
     `models` are the models that ran: every suspect is a row each of them flags, so one model
-    alone is a weaker witness than two of different kinds.
+    alone is a weaker witness than two of different kinds. `scored_rows` are the labelled rows
+    outside the sample, scored by the fold models in a pass of their own: suspects and noise
+    rates cover them too, the baseline is the sample's.
     """
 
     sample_rows: int
@@ -58,6 +61,12 @@ class LabelQuality:
     small_classes: dict[str, int] = field(default_factory=dict)
     skipped: str | None = None
     models: list[str] = field(default_factory=list)
+    scored_rows: int = 0
+
+    @property
+    def modelled_rows(self) -> int:
+        """Every row the suspects are drawn from: the sample's and the scored ones."""
+        return self.sample_rows + self.scored_rows
 
     @property
     def chance(self) -> float:

@@ -123,6 +123,15 @@ class BucketedHashes:
                 bucket.clear()
         self.held = 0
 
+    def take(self) -> Iterator[np.ndarray]:
+        """The rows held in memory, taken out of this value: for an engine that keeps the hashes
+        elsewhere (Spark leaves them on its executors), so the partial it ships holds none."""
+        if self.files is not None:
+            raise ValueError("spilled hashes cannot be taken out")
+        buckets, self.buckets, self.held = self.buckets, [[] for _ in range(BUCKETS)], 0
+        for bucket in buckets:
+            yield from bucket
+
     def parts(self) -> Iterator[np.ndarray]:
         """Whole buckets gathered into parts of at most a share of the budget (one bucket more if
         a single one is larger), each in row order; one part at a time in memory."""
