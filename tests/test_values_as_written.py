@@ -128,7 +128,7 @@ def test_clean_changes_only_the_cells_a_default_step_names(tmp_path: Path, runne
     assert steps["missing_to_null"]["cells"] == {"colour": 1}
     assert steps["normalize_text"]["cells"] == {"colour": 1}
     assert steps["merge_label_variants"]["cells"] == {"label": 2}
-    assert manifest["rows"] == {"in": 4, "out": 4, "quarantined": 0}
+    assert manifest["rows"] == {"in": 4, "out": 4, "quarantined": 0, "redacted": 0}
     assert _sha(data) == digest
 
 
