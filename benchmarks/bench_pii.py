@@ -26,16 +26,16 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from dataaudit.datasets.pii_corpus import labelled_texts, precision_recall, scores  # noqa: E402
-from dataaudit.pii.detect import DEFAULT_REGION, find_pii  # noqa: E402
+from dataaudit.pii.detect import DEFAULT_REGIONS, find_pii  # noqa: E402
 
 CARRIERS = REPO / "tests" / "data" / "parlspeech_200.csv"
 
 
-def _rate(texts: list[str], region: str) -> dict[str, float]:
+def _rate(texts: list[str], regions: tuple[str, ...]) -> dict[str, float]:
     load = os.getloadavg()[0]
     start = time.perf_counter()
     for text in texts:
-        find_pii(text, region)
+        find_pii(text, regions)
     seconds = time.perf_counter() - start
     chars = sum(map(len, texts))
     return {"texts": len(texts), "seconds": round(seconds, 3), "texts_per_second": round(len(texts) / seconds),
@@ -49,13 +49,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--carriers", type=Path, default=CARRIERS, help="a CSV file whose column holds the carriers")
     parser.add_argument("--column", default="text")
-    parser.add_argument("--region", default=DEFAULT_REGION, help="default region of phone numbers")
+    parser.add_argument("--region", action="append", help="a region whose national phone numbers are read "
+                                                          "(repeatable; default: US)")
     parser.add_argument("--json", type=Path, help="also save the results here")
     args = parser.parse_args()
     with args.carriers.open(encoding="utf-8") as handle:
         carriers = [row[args.column] for row in csv.DictReader(handle) if row.get(args.column)]
     corpus = labelled_texts(carriers, args.texts, seed=args.seed)
-    counts = scores(corpus, args.region)
+    regions = tuple(args.region or DEFAULT_REGIONS)
+    counts = scores(corpus, regions)
     print(f"{len(corpus):,} texts over {len(carriers):,} carriers from {args.carriers.name}; "
           f"{sum(len(t.planted) for t in corpus):,} planted values")
     print(f"{'kind':<16}{'planted':>8}{'found':>8}{'true':>8}{'precision':>11}{'recall':>8}")
@@ -66,7 +68,7 @@ def main() -> None:
         print(f"{kind:<16}{planted:>8}{found:>8}{tally['true']:>8}{precision:>11.3f}{recall:>8.3f}")
         results["kinds"][kind] = {**tally, "precision": precision, "recall": recall}  # type: ignore[index]
     for name, texts in (("labelled corpus", [t.text for t in corpus]), ("carriers alone", carriers * 5)):
-        rate = _rate(texts, args.region)
+        rate = _rate(texts, regions)
         results[name] = rate
         print(f"{name}: {rate['texts_per_second']:,} texts/s ({rate['mb_per_second']} MB/s, "
               f"{rate['mean_chars']:,} characters per text) on one core; load {rate['load_before']} -> "

@@ -34,6 +34,7 @@ from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.diff import DEFAULT_DELTA, baseline_gate
 from dataaudit.report.feature_rows import quote_conflicting_rows
+from dataaudit.report.masking import masked_findings, masked_tables
 from dataaudit.report.model import CheckStatus, Finding, Report, ReportTable, created_now
 from dataaudit.rules.model import RulePack
 from dataaudit.shortcuts import step as shortcut_step
@@ -254,10 +255,12 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         strict=plan.options.strict,
         dataset=dataset_summary(profile, splits=cards, auto_text=plan.auto_text),
         checks=statuses,
-        findings=findings,
-        tables=(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)
-                + model_step.tables(profile.label_quality) + model_step.residual_tables(profile.target_residuals)
-                + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts) + groups_table(profile)),
+        findings=masked_findings(findings),  # no personal value in clear, whichever check quotes it
+        tables=masked_tables(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)
+                             + model_step.tables(profile.label_quality)
+                             + model_step.residual_tables(profile.target_residuals)
+                             + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts)
+                             + groups_table(profile)),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

@@ -41,3 +41,16 @@ def write_planted_chat(path: Path, n: int, seed: int = 0) -> tuple[list[Labelled
         lines.append(chat_line(user, assistant, f"ticket-{i}-owner@corp-mail.com"))
     path.write_text("".join(lines), encoding="utf-8")
     return texts, Counter(kind for item in texts for kind, _ in item.planted)
+
+
+def write_planted_table(path: Path, n: int, seed: int = 0) -> tuple[list[LabelledText], Counter[str]]:
+    """A CSV table of `n` rows whose `review` column holds the planted texts; `contact` holds an
+    email in a column that is no text (a customer table's own field), `score` a number written
+    with a trailing zero: values no redaction may touch. The planted values counted per kind."""
+    texts = corpus(n, seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "review", "label", "contact", "score"])
+        for i, item in enumerate(texts):
+            writer.writerow([i, item.text, "ab"[i % 2], f"owner-{i}@corp-mail.com", f"{i % 7}.10"])
+    return texts, Counter(kind for item in texts for kind, _ in item.planted)

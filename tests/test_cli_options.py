@@ -31,7 +31,8 @@ OWN_MEANING = {
 }
 #: options that more than one command takes
 SHARED = {"target", "rules", "ignore_columns", "keep_columns", "delimiter", "encoding", "jobs", "format_kind",
-          "prompt_key", "completion_key", "sample", "folds", "formats", "outputs", "summary", "quiet"}
+          "prompt_key", "completion_key", "sample", "folds", "formats", "outputs", "summary", "quiet",
+          "text_columns"}
 
 
 def leaf_commands(group: click.Group = cli, path: str = "") -> dict[str, click.Command]:

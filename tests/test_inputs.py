@@ -154,7 +154,7 @@ def test_clean_of_a_folder_writes_one_file_and_the_quarantine(tmp_path: Path) ->
     assert kept.equals(pq.read_table(tmp_path / "from_file.parquet"))
     assert held.equals(pq.read_table(tmp_path / "from_file.quarantine.parquet"))
     manifest = json.loads((tmp_path / "from_folder.manifest.json").read_text())
-    assert manifest["rows"] == {"in": 150, "out": 149, "quarantined": 1}
+    assert manifest["rows"] == {"in": 150, "out": 149, "quarantined": 1, "redacted": 0}
     assert manifest["files"]["input"]["path"] == str(folder) and manifest["files"]["input"]["format"] == "parquet"
 
 

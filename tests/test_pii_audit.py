@@ -4,6 +4,7 @@ column, masked examples, no planted value in clear in any report format, the sam
 
 from __future__ import annotations
 
+import csv
 import json
 import pickle
 import random
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from dataaudit.pii.detect import find_pii
 from dataaudit.pii.partial import PiiPartial
+from dataaudit.profile.pii import PII_KINDS
 from tests.cli_helpers import invoke, run
 from tests.pii_helpers import chat_line, corpus, write_planted_chat
 from tests.text_helpers import comparable
@@ -41,11 +43,7 @@ def test_every_report_format_shows_planted_values_masked_only(tmp_path: Path,
     _, annotations = invoke(args, 1)
     assert "::error" in annotations and "pii.secrets" in annotations
     rendered = {fmt: (tmp_path / f"report.{fmt}").read_text("utf-8") for fmt in FORMATS} | {"annotations": annotations}
-    for fmt, text in rendered.items():
-        for value in values:
-            # a long value is also looked for by its middle part, as a report might cut it
-            pieces = [value] + ([value[len(value) // 4: -len(value) // 4]] if len(value) >= 16 else [])
-            assert not any(piece in text for piece in pieces), (fmt, value)
+    _assert_nowhere(values, rendered)
     report = json.loads(rendered["json"])
     secrets, personal = _findings(report, "pii.secrets"), _findings(report, "pii.personal")
     assert [f["severity"] for f in secrets] == ["fail"] and [f["severity"] for f in personal] == ["warn"]
@@ -59,6 +57,40 @@ def test_every_report_format_shows_planted_values_masked_only(tmp_path: Path,
         assert set(tally["places"]) == expected_roles
         assert all(kind in {k for k, _ in texts[line - 1].planted} for line in tally["first"])
     assert all("Personal data and secrets found" in rendered[fmt] for fmt in ("console", "markdown", "html"))
+
+
+def _assert_nowhere(values: list[str], rendered: dict[str, str]) -> None:
+    for fmt, text in rendered.items():
+        for value in values:
+            # a long value is also looked for by its middle part, as a report might cut it
+            pieces = [value] + ([value[len(value) // 4: -len(value) // 4]] if len(value) >= 16 else [])
+            assert not any(piece in text for piece in pieces), (fmt, value)
+
+
+def test_no_table_finding_quotes_a_planted_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The planted rows also make duplicates, a label conflict and a leak into the test split
+    (which doubles as an evaluation set): each finding that quotes a row shows the placeholder."""
+    texts = [item for item in corpus(200, seed=13) if item.planted][:60]
+    emails = [value for item in texts for kind, value in item.planted if kind == "email"]
+    rows = [[item.text, "ab"[i % 2], emails[i % len(emails)]] for i, item in enumerate(texts)]
+    rows += rows[:4]  # exact duplicates
+    rows += [[text, "b" if label == "a" else "a", contact] for text, label, contact in rows[4:7]]  # conflicts
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    for path, part in ((train, rows), (test, rows[8:14])):
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([["review", "label", "contact"], *part])
+    args: list[str | Path] = ["audit", train, "-t", "label", "--text-column", "review", "--split", f"test={test}"]
+    for fmt in FORMATS:
+        args += ["-f", fmt, "-o", tmp_path / f"report.{fmt}"]
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    _, annotations = invoke(args, 1)
+    rendered = {fmt: (tmp_path / f"report.{fmt}").read_text("utf-8") for fmt in FORMATS} | {"annotations": annotations}
+    report = json.loads(rendered["json"])
+    assert {"duplicates.rows", "labels.conflicts", "splits.leakage"} <= {f["check"] for f in report["findings"]}
+    _assert_nowhere([value for item in texts for _, value in item.planted], rendered)
+    placeholders = [placeholder for _, placeholder, _ in PII_KINDS.values()]
+    quoting = {f["check"] for f in report["findings"] if any(p in json.dumps(f) for p in placeholders)}
+    assert "splits.categorical_drift" in quoting  # its largest changes are the contact emails
 
 
 def test_a_table_text_column_is_scanned_per_column(tmp_path: Path) -> None:

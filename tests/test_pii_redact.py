@@ -94,14 +94,6 @@ def test_an_unknown_kind_is_one_line_and_exit_2(tmp_path: Path, value: str) -> N
     assert "Traceback" not in err and not (tmp_path / "clean.jsonl").exists()
 
 
-def test_a_table_is_refused_with_one_line(tmp_path: Path) -> None:
-    table = tmp_path / "t.csv"
-    table.write_text("a,label\nx,1\ny,2\n", encoding="utf-8")
-    _, err = invoke(["clean", table, "-t", "label", "-o", tmp_path / "o.csv", "--redact", "pii"], 2)
-    assert err.strip() == (f"dataaudit: error: {table}: --redact (redact) does not apply to a single table: it "
-                           "replaces personal data and secrets in a fine-tuning file's texts")
-
-
 def test_redact_kinds_reads_names_families_and_lists() -> None:
     assert redact_kinds(["pii"]) == ALL
     assert redact_kinds(["personal", "secret"]) == {"email", "phone", "card", "iban", "ip", "secret"}

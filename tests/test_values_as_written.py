@@ -128,7 +128,7 @@ def test_clean_changes_only_the_cells_a_default_step_names(tmp_path: Path, runne
     assert steps["missing_to_null"]["cells"] == {"colour": 1}
     assert steps["normalize_text"]["cells"] == {"colour": 1}
     assert steps["merge_label_variants"]["cells"] == {"label": 2}
-    assert manifest["rows"] == {"in": 4, "out": 4, "quarantined": 0}
+    assert manifest["rows"] == {"in": 4, "out": 4, "quarantined": 0, "redacted": 0}
     assert _sha(data) == digest
 
 
@@ -238,7 +238,8 @@ def test_clean_keeps_every_cell_no_step_touches(tmp_path: Path, rows: list[tuple
     manifest = json.loads((tmp_path / "out.manifest.json").read_text())
     kept, held = _rows(out), _rows(tmp_path / "out.quarantine.csv")
     assert len(table) - 1 == (len(kept) - 1) + (len(held) - 1)
-    assert manifest["rows"] == {"in": len(table) - 1, "out": len(kept) - 1, "quarantined": len(held) - 1}
+    assert manifest["rows"] == {"in": len(table) - 1, "out": len(kept) - 1, "quarantined": len(held) - 1,
+                               "redacted": 0}
     quarantined = {int(row[-2]) for row in held[1:]}
     for row in held[1:]:
         assert row[:-2] == table[1 + int(row[-2])]  # quarantined as written

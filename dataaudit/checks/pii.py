@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, Section
+from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.profile.pii import family_of
 from dataaudit.wording import plural, verb
 
@@ -60,6 +61,22 @@ class Rules(Section):
         default=MaxLevels(fail=0), description="Share of lines or rows holding a secret; one fails by default.")
     max_personal_share: MaxLevels = Field(
         default=MaxLevels(warn=0), description="Share of lines or rows holding personal data; any warns by default.")
+    phone_regions: tuple[str, ...] = Field(
+        default=DEFAULT_REGIONS, min_length=1,
+        description="Countries (ISO 3166 two letters) whose phone numbers are found in their national format; a "
+                    "number with a + country code is found whatever they are.")
+
+    @field_validator("phone_regions")
+    @classmethod
+    def _known_regions(cls, regions: tuple[str, ...]) -> tuple[str, ...]:
+        """Upper-cased and known to `phonenumbers`: a typo would otherwise find no number at all."""
+        import phonenumbers
+
+        regions = tuple(dict.fromkeys(region.strip().upper() for region in regions))
+        unknown = [region for region in regions if region not in phonenumbers.SUPPORTED_REGIONS]
+        if unknown:
+            raise ValueError(f"{unknown[0]!r} is no region phonenumbers knows (such as US, GB, DE, FR, IN)")
+        return regions
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:

@@ -28,6 +28,7 @@ from dataaudit.cli.options import (
     rules_option,
     storage_option,
     target_option,
+    text_columns_option,
     time_options,
 )
 from dataaudit.cli.split_options import group_option, split_option
@@ -63,8 +64,7 @@ if TYPE_CHECKING:
 @storage_option
 @quiet_option
 @layout_options
-@click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
-              help="A column of free text to run the text checks on. Repeatable.")
+@text_columns_option
 @click.option("--no-auto-text", "auto_text", is_flag=True, flag_value=False, default=True,
               help="Audit as text only the --text-column columns, not also the free-text columns the first "
                    "rows show.")

@@ -20,6 +20,7 @@ from dataaudit.cli.options import (
     reading_options,
     rules_option,
     target_option,
+    text_columns_option,
 )
 
 
@@ -40,6 +41,7 @@ from dataaudit.cli.options import (
               help="Clean with a saved fitted state (another split's statistics) instead of learning one.")
 @ignore_columns_option
 @keep_columns_option
+@text_columns_option
 @click.option("--report", type=click.Path(path_type=Path),
               help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
@@ -61,13 +63,14 @@ from dataaudit.cli.options import (
                    "source, ...), or keep them.  [default: the rule pack's preprocess.strip_metadata, false]")
 @quiet_option
 @click.option("--redact", multiple=True, metavar="KINDS",
-              help="Replace personal data and secrets in a fine-tuning file's texts with typed placeholders "
-                   "([EMAIL], [SECRET], ...): pii (every kind), personal, secrets, or kinds (email, phone, card, iban, "
-                   "ip, url_credentials, private_key, secret); repeatable or a comma list.  [default: none]")
+              help="Replace personal data and secrets in a fine-tuning file's texts, or a table's text columns, with "
+                   "typed placeholders ([EMAIL], [SECRET], ...): pii (every kind), personal, secrets, or kinds (email, "
+                   "phone, card, iban, ip, url_credentials, private_key, secret); repeatable or a comma list.  "
+                   "[default: none]")
 @reports_errors
 def clean(data: str, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
           save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...],
-          keep_columns: tuple[str, ...], report: Path | None,
+          keep_columns: tuple[str, ...], text_columns: tuple[str, ...], report: Path | None,
           dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
           sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None,
           allow_large_quarantine: bool, prompt_key: str | None, completion_key: str | None, trim: bool | None,
@@ -104,6 +107,7 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
       dataaudit clean chats.jsonl -o chats.clean.jsonl
       dataaudit clean chats.jsonl -o chats.clean.jsonl --strip-metadata
       dataaudit clean chats.jsonl -o chats.clean.jsonl --redact pii
+      dataaudit clean reviews.csv -t label -o reviews.clean.csv --redact pii
     """
     from dataaudit.planning import CleanOptions, plan_clean
     from dataaudit.preprocess.clean import clean_files
@@ -116,7 +120,7 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
         sample=sample, folds=folds, jobs=jobs,
         allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind=format_kind,
         prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata, quiet=quiet,
-        redact=redact))
+        redact=redact, text_columns=text_columns))
     if plan.layout is not None:
         sys.exit(_clean_jsonl(data, output, rules, plan.layout, quarantine, manifest, report, dry_run, force,
                               trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
@@ -126,15 +130,17 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
                       fitted=fitted, save_fitted=save_fitted, report=report, dry_run=dry_run, force=force,
                       ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter, encoding=encoding,
                       quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
-                      allow_large_quarantine=allow_large_quarantine, progress=None if quiet else sys.stderr)
+                      allow_large_quarantine=allow_large_quarantine, progress=None if quiet else sys.stderr,
+                      redact=redact, text_columns=text_columns)
     click.echo(render_console(run.report), nl=False)
     if quarantine_suspected_labels:
         click.echo(_label_model_note(run.manifest["parameters"]["label_model"]), err=True)
     rows = run.manifest["rows"]
     if run.written:
         fitted_note = f", fitted state {save_fitted}" if save_fitted else ""
-        click.echo(f"dataaudit: {rows['out']:,} rows written to {run.output}, {rows['quarantined']:,} quarantined to "
-                   f"{run.quarantine}; manifest {run.manifest_path}{fitted_note}", err=True)
+        redacted = f" ({rows['redacted']:,} redacted)" if rows["redacted"] else ""
+        click.echo(f"dataaudit: {rows['out']:,} rows written to {run.output}{redacted}, {rows['quarantined']:,} "
+                   f"quarantined to {run.quarantine}; manifest {run.manifest_path}{fitted_note}", err=True)
     else:
         click.echo(f"dataaudit: dry run, nothing written: {rows['out']:,} rows would be kept, "
                    f"{rows['quarantined']:,} quarantined", err=True)

@@ -47,6 +47,10 @@ ignore_columns_option = click.option(
     help="A column that is not a feature (id, timestamp, file name): no feature check reads it, a clean leaves it "
          "untouched. Repeatable.",
 )
+text_columns_option = click.option(
+    "--text-column", "text_columns", multiple=True, metavar="COLUMN",
+    help="A column of free text to run the text checks on (and `clean --redact` redacts). Repeatable.",
+)
 keep_columns_option = click.option(
     "--keep-column", "keep_columns", multiple=True, metavar="COLUMN",
     help="A column kept among the features however much it looks like an id (row numbers, UUIDs, a name like "

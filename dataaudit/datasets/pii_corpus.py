@@ -22,7 +22,7 @@ import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from dataaudit.pii.detect import DEFAULT_REGION, find_pii
+from dataaudit.pii.detect import DEFAULT_REGIONS, find_pii
 from dataaudit.profile.pii import PII_KINDS
 
 ALNUM = string.ascii_letters + string.digits
@@ -92,7 +92,7 @@ def _phone(rng: random.Random) -> str:
             text = rng.choice([f"+44 20 7946 {rng.randint(0, 999):04d}", f"+49 30 {rng.randint(1000000, 9999999)}",
                                f"+33 1 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
                                f"{rng.randint(10, 99)}"])
-        if phonenumbers.is_valid_number(phonenumbers.parse(text, DEFAULT_REGION)):
+        if phonenumbers.is_valid_number(phonenumbers.parse(text, DEFAULT_REGIONS[0])):
             return text
 
 
@@ -226,13 +226,14 @@ def labelled_texts(carriers: Sequence[str], n: int, seed: int = 0, planted_share
     return texts
 
 
-def scores(texts: Sequence[LabelledText], region: str = DEFAULT_REGION) -> dict[str, dict[str, int]]:
+def scores(texts: Sequence[LabelledText],
+           regions: tuple[str, ...] = DEFAULT_REGIONS) -> dict[str, dict[str, int]]:
     """Per kind: `true` (found and planted), `false` (found, not planted) and `missed` (planted,
     not found) values."""
     counts = {kind: {"true": 0, "false": 0, "missed": 0} for kind in PII_KINDS}
     for item in texts:
         expected = list(item.planted)
-        for found in find_pii(item.text, region):
+        for found in find_pii(item.text, regions):
             value = (found.kind, item.text[found.start:found.end])
             if value in expected:
                 expected.remove(value)

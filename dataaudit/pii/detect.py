@@ -5,8 +5,9 @@ where a run of seven digits is) and a validator that keeps the real ones.
 - email: an address whose domain ends in a letters-only top-level domain; addresses at the
   reserved documentation domains (example.com/.org/.net, .example, .test, .invalid, localhost),
   `git@host` and asset names such as `icon@2x.png` are placeholders, not anyone's address.
-- phone: `phonenumbers.PhoneNumberMatcher` at leniency VALID with a default region (numbers in
-  international form are found whatever the region); a number written as a bare run of digits
+- phone: `phonenumbers.PhoneNumberMatcher` at leniency VALID, once per region whose national
+  format is read (the rule pack's `checks.pii.phone_regions`, US by default; numbers in
+  international form are found whatever the regions); a number written as a bare run of digits
   counts only near a word such as phone, call or tel, and one after order, invoice, ref, id or `#`
   is an order number.
 - card: 13 to 19 digits, in groups of one separator or none, of a known scheme's prefix and
@@ -43,7 +44,9 @@ from dataclasses import dataclass
 
 from dataaudit.pii.checksums import IBAN_LENGTHS, entropy, iban_valid, is_card_number
 
-DEFAULT_REGION = "US"
+#: the countries whose phone numbers may be written without a country code, unless the rule pack
+#: names others
+DEFAULT_REGIONS: tuple[str, ...] = ("US",)
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,20 @@ def _in_link(text: str, start: int, end: int) -> bool:
 SENTENCE_END = re.compile(r"[.;!?,](?=\s)|\n")
 
 
-def _phones(text: str, region: str) -> Spans:
+def _phones(text: str, regions: tuple[str, ...]) -> Spans:
+    """Each region's matches; a number two regions read alike (one with a `+` country code) is
+    one span, and `find_pii` keeps the first of two overlapping ones."""
     if not _has_digit(text) or not PHONE_CANDIDATE.search(text):
         return
+    seen: set[tuple[int, int]] = set()
+    for region in regions:
+        for span in _phones_of(text, region):
+            if span not in seen:
+                seen.add(span)
+                yield span
+
+
+def _phones_of(text: str, region: str) -> Spans:
     import phonenumbers
 
     ends = [m.end() for m in SENTENCE_END.finditer(text)]
@@ -320,25 +334,25 @@ def _random_looking(value: str) -> bool:
 
 
 #: Kind -> detector, in the order a span is claimed (an earlier kind wins an overlap).
-DETECTORS: dict[str, Callable[[str, str], Spans]] = {
-    "private_key": lambda text, region: _private_keys(text),
-    "url_credentials": lambda text, region: _url_credentials(text),
-    "secret": lambda text, region: _secrets(text),
-    "email": lambda text, region: _emails(text),
-    "iban": lambda text, region: _ibans(text),
-    "card": lambda text, region: _cards(text),
-    "ip": lambda text, region: _ips(text),
+DETECTORS: dict[str, Callable[[str, tuple[str, ...]], Spans]] = {
+    "private_key": lambda text, regions: _private_keys(text),
+    "url_credentials": lambda text, regions: _url_credentials(text),
+    "secret": lambda text, regions: _secrets(text),
+    "email": lambda text, regions: _emails(text),
+    "iban": lambda text, regions: _ibans(text),
+    "card": lambda text, regions: _cards(text),
+    "ip": lambda text, regions: _ips(text),
     "phone": _phones,
 }
 
 
-def find_pii(text: str, region: str = DEFAULT_REGION) -> list[Found]:
-    """Every personal value and secret in `text`, in text order, no two overlapping; `region`
-    is the country (ISO 3166 two letters) whose phone numbers may be written without a country
-    code."""
+def find_pii(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Found]:
+    """Every personal value and secret in `text`, in text order, no two overlapping; `regions`
+    are the countries (ISO 3166 two letters) whose phone numbers may be written without a
+    country code."""
     taken: list[Found] = []
     for kind, detect in DETECTORS.items():
-        for start, end in detect(text, region):
+        for start, end in detect(text, regions):
             if not any(start < other.end and other.start < end for other in taken):
                 taken.append(Found(kind, start, end))
     return sorted(taken, key=lambda found: found.start)

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dataaudit.pii.detect import DEFAULT_REGION, find_pii
+from dataaudit.pii.detect import DEFAULT_REGIONS, find_pii
 from dataaudit.pii.mask import masked
 from dataaudit.profile.pii import FAMILIES, PII_KINDS, PiiExample, PiiProfile, family_of
 from dataaudit.profile.sketches import first_rows
@@ -24,7 +24,7 @@ Segments = list[tuple[str, str]] | None
 
 @dataclass
 class PiiPartial:
-    region: str = DEFAULT_REGION
+    regions: tuple[str, ...] = DEFAULT_REGIONS
     values: Counter[str] = field(default_factory=Counter)
     rows: Counter[str] = field(default_factory=Counter)
     places: dict[str, Counter[str]] = field(default_factory=dict)
@@ -39,7 +39,7 @@ class PiiPartial:
         for number, segments in zip(numbers, lines, strict=True):
             kinds: set[str] = set()
             for role, text in segments or ():
-                for found in find_pii(text, self.region):
+                for found in find_pii(text, self.regions):
                     kinds.add(found.kind)
                     self.values[found.kind] += 1
                     where = place or role
@@ -56,7 +56,7 @@ class PiiPartial:
 
     def merged(self, other: PiiPartial, k: int) -> PiiPartial:
         return PiiPartial(
-            region=self.region,
+            regions=self.regions,
             values=self.values + other.values,
             rows=self.rows + other.rows,
             places={kind: self.places.get(kind, Counter()) + other.places.get(kind, Counter())

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dataaudit.errors import InputError
-from dataaudit.pii.detect import DEFAULT_REGION, Found, find_pii
+from dataaudit.pii.detect import DEFAULT_REGIONS, Found, find_pii
 from dataaudit.profile.pii import FAMILIES, PII_KINDS, family_of
 
 #: `--redact` names: `pii` is every kind, `personal` and `secrets` a family, or one kind.
@@ -38,15 +38,16 @@ def redacted_value(value: object) -> object:
     return redact(value, ALL_KINDS)[0] if isinstance(value, str) else value
 
 
-def redactions(text: str, kinds: frozenset[str], region: str = DEFAULT_REGION) -> list[Found]:
+def redactions(text: str, kinds: frozenset[str], regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Found]:
     """The values of `kinds` in `text`, in text order."""
-    return [found for found in find_pii(text, region) if found.kind in kinds]
+    return [found for found in find_pii(text, regions) if found.kind in kinds]
 
 
-def redact(text: str, kinds: frozenset[str], region: str = DEFAULT_REGION) -> tuple[str, list[Found]]:
+def redact(text: str, kinds: frozenset[str],
+           regions: tuple[str, ...] = DEFAULT_REGIONS) -> tuple[str, list[Found]]:
     """`text` with each value of `kinds` replaced by its placeholder, and what was replaced; a
     text without such a value comes back as it is."""
-    found = redactions(text, kinds, region)
+    found = redactions(text, kinds, regions)
     return replaced(text, found), found
 
 

@@ -145,6 +145,6 @@ CLEAN_CAPABILITIES: dict[str, Capability] = {
     "strip_metadata": Capability("--strip-metadata/--keep-metadata", "it drops or keeps the metadata keys of a "
                                                                      "fine-tuning file's lines", on([TEXT_FILE])),
     "quiet": Capability("--quiet", "it silences the progress line of a table's passes", _BOTH),
-    "redact": Capability("--redact", "it replaces personal data and secrets in a fine-tuning file's texts",
-                         on([TEXT_FILE])),
+    "redact": Capability("--redact", "it replaces personal data and secrets in texts", _BOTH),
+    "text_columns": replace(CAPABILITIES["text_columns"], runs=_TABLE),
 }

@@ -109,6 +109,7 @@ class CleanOptions:
     strip_metadata: bool | None = None
     quiet: bool = False
     redact: tuple[str, ...] = ()
+    text_columns: tuple[str, ...] | list[str] = ()
 
     def given(self) -> list[str]:
         """The options the caller asked for, in the order of the fields."""

@@ -155,7 +155,8 @@ def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], ki
         sample=model_step.sample_spec(model_rules) if model_rules is not None
         else shortcuts_sample(pack.checks.shortcuts) if "sample" in statistics_needed(pack, kind) else None,
         texts=text_column_accumulators(options.text_columns, target, pack.checks.text, options.tokenizer,
-                                       languages=language_settings(pack)),
+                                       languages=language_settings(pack),
+                                       phone_regions=pack.checks.pii.phone_regions),
         groups=() if options.group_column is None else (options.group_column,),
         group_reasons={} if options.group_column is None else {options.group_column: "named with --group-column"},
         keys=(options.group_column,) if options.group_column is not None and kind == TABLE else (),
@@ -220,7 +221,8 @@ def with_free_text(plan: Plan, reference: Source) -> Plan:
     if not found:
         return plan
     texts = text_column_accumulators(found, plan.target, plan.pack.checks.text, options.tokenizer,
-                                     languages=language_settings(plan.pack))
+                                     languages=language_settings(plan.pack),
+                                     phone_regions=plan.pack.checks.pii.phone_regions)
     return replace(plan, auto_text=tuple(found), spec=replace(plan.spec, texts=plan.spec.texts + texts))
 
 

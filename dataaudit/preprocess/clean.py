@@ -16,6 +16,7 @@ import pyarrow as pa
 from dataaudit.errors import InputError, LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
+from dataaudit.pii.redact import redact_kinds
 from dataaudit.planning.clean import CleanPlan, plan_clean
 from dataaudit.planning.options import CleanOptions
 from dataaudit.preprocess import manifest as manifests
@@ -32,6 +33,7 @@ from dataaudit.preprocess.pipeline import (
     plan,
     quarantine_template,
 )
+from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.summary import ROW_STEPS, before_after_table, steps_table
 from dataaudit.preprocess.writers import BatchWriter, output_format
 from dataaudit.report.model import Report
@@ -132,7 +134,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
           encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
           quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
           jobs: int | None = None, allow_large_quarantine: bool = False,
-          format_kind: str | None = None) -> CleanResult:
+          format_kind: str | None = None, redact: tuple[str, ...] | list[str] = (),
+          text_columns: tuple[str, ...] | list[str] = ()) -> CleanResult:
     """Clean a dataset (path, DataFrame or pyarrow Table) with the rule pack's `preprocess:` steps.
 
     `fitted` (a `Fitted` or the path of a saved one) cleans with another split's statistics
@@ -145,6 +148,10 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     quarantined, unless `allow_large_quarantine` (or the rule pack's
     `preprocess.allow_large_quarantine`) allows it.
 
+    `redact` names the personal data and secrets (`pii`, `personal`, `secrets` or kinds) each
+    kept row's text columns get as placeholders (`dataaudit.preprocess.redact`): the free-text
+    columns the audit finds and the `text_columns` named, which both audits also read as text.
+
     A JSONL file is read as `audit` reads it (`format_kind` forces a layout, or "table"): a
     fine-tuning file (chat, prompt/completion, instruction) is refused, as is an option that does
     not apply to the input, in the words of `dataaudit clean`. Such a file is cleaned line by line
@@ -155,23 +162,26 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
                              quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding,
                              chunk_rows=chunk_rows, quarantine_suspected_labels=quarantine_suspected_labels,
                              sample=sample, folds=folds, jobs=jobs, allow_large_quarantine=allow_large_quarantine,
-                             format_kind=format_kind)
+                             format_kind=format_kind, redact=tuple(redact), text_columns=text_columns)
+    kinds = redact_kinds(redact)
     if planned.layout is not None:
         raise InputError(f"{data}: a {planned.layout} JSONL file is cleaned line by line by dataaudit.text.clean_jsonl "
                          "(or `dataaudit clean`); format_kind='table' cleans it as a table")
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
-                     chunk_rows, model, jobs)
+                     chunk_rows, model, jobs, text_columns=text_columns)
     refused = refusal(the_plan, allow_large_quarantine)
     if refused is not None:
         raise refused
     sink = MemorySink()
-    outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe")
+    redaction = _redaction(the_plan, kinds)
+    outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe", redaction)
     data_out = _frame(sink.kept, output_template(the_plan))
     held = _frame(sink.held, quarantine_template(the_plan))
     fitted_from = None if the_plan.fitted_here else str(fitted) if isinstance(fitted, (str, Path)) else "given"
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
-    manifest = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
+    manifest = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
+                               redaction=redaction)
     return CleanResult(data_out, held, manifest, outcome.after, the_plan.before, the_plan.fitted)
 
 
@@ -199,7 +209,8 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
                 encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
                 quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
                 jobs: int | None = None, allow_large_quarantine: bool = False,
-                progress: TextIO | None = None) -> CleanRun:
+                progress: TextIO | None = None, redact: tuple[str, ...] = (),
+                text_columns: tuple[str, ...] = ()) -> CleanRun:
     """Stream `data` through the steps into `output` and the quarantine file beside it; also the
     fitted state and the after report (JSON) when their paths are given. The other options are
     `clean`'s; a refusal is raised before any file is opened for writing. `progress` is the
@@ -211,25 +222,30 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
                    keep_columns=keep_columns, quarantine_rows=quarantine_rows, delimiter=delimiter,
                    encoding=encoding, chunk_rows=chunk_rows,
                    quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
-                   allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind="table")
+                   allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind="table",
+                   redact=redact, text_columns=text_columns)
+    kinds = redact_kinds(redact)
     fmt = output_format(output)
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
-                     chunk_rows, model, jobs, progress)
+                     chunk_rows, model, jobs, progress, text_columns)
     refused = refusal(the_plan, allow_large_quarantine)
     if refused is not None and not dry_run:
         raise refused
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     fitted_from = str(fitted) if fitted is not None else None
+    redaction = _redaction(the_plan, kinds)
     if dry_run:
-        outcome, order, tallies = _run(the_plan, NullSink(), str(output), fmt)
-        built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
+        outcome, order, tallies = _run(the_plan, NullSink(), str(output), fmt, redaction)
+        built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
+                                redaction=redaction)
         return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, False, refused)
     with all_or_nothing() as outputs, FileSink(outputs, output, quarantine) as sink:
-        outcome, order, tallies = _run(the_plan, sink, str(output), fmt)
+        outcome, order, tallies = _run(the_plan, sink, str(output), fmt, redaction)
         sink.close(output_template(the_plan), quarantine_template(the_plan))
         files.update(sink.entries())
-        built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
+        built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
+                                redaction=redaction)
         if save_fitted is not None:
             outputs.json(save_fitted, the_plan.fitted.to_dict())
         if report is not None:
@@ -257,13 +273,13 @@ def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path
           ignore_columns: tuple[str, ...] | list[str], keep_columns: tuple[str, ...] | list[str],
           quarantine_rows: Mapping[int, Any] | None,
           delimiter: str | None, encoding: str | None, chunk_rows: int, model: LabelModel | None,
-          jobs: int | None, progress: TextIO | None = None) -> Plan:
+          jobs: int | None, progress: TextIO | None = None, text_columns: tuple[str, ...] | list[str] = ()) -> Plan:
     if isinstance(fitted, (str, Path)):
         fitted = Fitted.load(Path(fitted))
     return plan(data, target=target, rules=rules, fitted=fitted, ignore_columns=tuple(ignore_columns),
                 keep_columns=tuple(keep_columns),
                 quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
-                suspected_labels=model, jobs=jobs, progress=progress)
+                suspected_labels=model, jobs=jobs, progress=progress, text_columns=tuple(text_columns))
 
 
 def _check_options(data: Any, **options: Any) -> CleanPlan:
@@ -276,9 +292,21 @@ def _label_model(enabled: bool, sample: int | None, folds: int | None) -> LabelM
     return LabelModel(sample, folds) if enabled else None
 
 
-def _run(the_plan: Plan, sink: Any, name: str, fmt: str) -> tuple[Outcome, list[str], dict[str, Tally]]:
+def _redaction(the_plan: Plan, kinds: frozenset[str]) -> TableRedaction | None:
+    """What `--redact` replaces: `kinds` in the columns the first audit profiled as text, with
+    the rule pack's phone regions; None when nothing is asked for."""
+    if not kinds:
+        return None
+    profile = the_plan.before.profile
+    assert profile is not None, "an in-process audit keeps its profile"
+    columns = tuple(t.name for t in profile.text if t.kind == "column")
+    return TableRedaction(kinds, columns, the_plan.pack.checks.pii.phone_regions)
+
+
+def _run(the_plan: Plan, sink: Any, name: str, fmt: str,
+         redaction: TableRedaction | None = None) -> tuple[Outcome, list[str], dict[str, Tally]]:
     """The writing pass, and the report tables on the after audit."""
-    outcome = execute(the_plan, sink, name, fmt)
+    outcome = execute(the_plan, sink, name, fmt, redaction)
     tallies = dict(outcome.tallies)
     for step, tally in the_plan.decisions.tallies.items():
         tallies.setdefault(step, Tally()).add(tally)

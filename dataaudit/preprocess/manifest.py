@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from dataaudit.io.digest import file_sha256
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.pipeline import Outcome, Plan
+from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.summary import measures
 
 if TYPE_CHECKING:
@@ -43,12 +44,18 @@ def rules_entry(rules: RulesInfo) -> dict[str, str]:
 
 
 def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tally], *,
-          files: dict[str, dict[str, Any] | None], fitted_from: str | None) -> dict[str, Any]:
+          files: dict[str, dict[str, Any] | None], fitted_from: str | None,
+          redaction: TableRedaction | None = None) -> dict[str, Any]:
+    """`redaction`'s counts per kind and column take the shape of the fine-tuning clean's per
+    kind and role."""
+    redacted = redaction if redaction is not None else TableRedaction(frozenset(), ())
     return {
         "tool": tool_entry(),
         "files": files,
-        "rows": {"in": plan.rows_in, "out": outcome.rows_out, "quarantined": plan.decisions.quarantined},
+        "rows": {"in": plan.rows_in, "out": outcome.rows_out, "quarantined": plan.decisions.quarantined,
+                 "redacted": redacted.rows},
         "quarantine_reasons": plan.decisions.counts(),
+        "redactions": redacted.manifest(),
         "steps": [{"step": name, **tallies.get(name, Tally()).to_dict()} for name in order],
         "parameters": {
             "target": plan.before.target,
@@ -58,6 +65,7 @@ def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tal
             "fitted_from": fitted_from,
             "fitted": plan.fitted.to_dict()["steps"],
             "label_model": label_model(plan),
+            "redact": redacted.asked(),
         },
         "audit": {"before": measures(plan.before), "after": measures(outcome.after),
                   "passed_before": plan.before.passed, "passed_after": outcome.after.passed},

@@ -32,6 +32,7 @@ from dataaudit.preprocess.columns import CoerceNumeric
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, typed_cells
 from dataaudit.preprocess.missing import MissingToNull
+from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rows import Decisions, RowHashes, decide
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
@@ -79,6 +80,7 @@ class Plan:
     progress: TextIO | None = None  # where the passes show their progress line (on a terminal only)
     #: the fitted steps as they run on this data (`on_audited`); `fitted.steps` are what is saved
     steps: list[Step] = field(default_factory=list)
+    text_columns: tuple[str, ...] = ()  # audited as text before and after, beside the free-text columns found
 
     @property
     def rows_in(self) -> int:
@@ -99,7 +101,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
          quarantine_rows: Mapping[int, Any] | None = None,
          delimiter: str | None = None, encoding: str | None = None,
          chunk_rows: int = DEFAULT_CHUNK_ROWS, suspected_labels: LabelModel | None = None,
-         jobs: int | None = None, progress: TextIO | None = None) -> Plan:
+         jobs: int | None = None, progress: TextIO | None = None, text_columns: tuple[str, ...] = ()) -> Plan:
     """Passes 1 to 3: audit, decide which rows leave, fit the steps.
 
     `jobs` are the worker processes of the first audit, the one pass that profiles every
@@ -124,6 +126,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         data = pa.Table.from_batches(batches) if batches else data
     model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
     before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
+                   text_columns=text_columns,
                    delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, format_kind="table",
                    engine=get_engine("local", jobs=jobs, progress=progress), **model_options)
     profile = before.profile
@@ -160,7 +163,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
             if step.name not in PROFILE_STEPS:
                 step.fit(_kept(reopen(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
     return Plan(reopen, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
-                encoding, progress, steps)
+                encoding, progress, steps=steps, text_columns=text_columns)
 
 
 def on_audited(steps: list[Step], profile: Profile) -> list[Step]:
@@ -205,8 +208,10 @@ def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: Tex
         yield batch
 
 
-def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
-    """Pass 4: write kept and quarantined rows to `sink` while the after audit profiles them."""
+def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedaction | None = None) -> Outcome:
+    """Pass 4: write kept and quarantined rows to `sink` while the after audit profiles them;
+    `redaction` replaces personal data and secrets in the kept rows' text columns, after the
+    steps, so the after audit reads what is written."""
     from dataaudit.runner import audit
 
     outcome = Outcome(after=plan.before)
@@ -230,6 +235,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
             for step in steps:
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
+            if redaction is not None:
+                batch = redaction.apply(batch)
             sink.write(batch, _rows_of(typed, ~quarantined))
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
@@ -241,7 +248,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str) -> Outcome:
     template = output_template(plan)
     stream = Source(name, fmt, template.names, read=cleaned, info={"format": fmt})
     outcome.after = audit(stream, plan.before.target, plan.rules, ignore_columns=plan.ignore_columns,
-                          keep_columns=plan.keep_columns)
+                          keep_columns=plan.keep_columns,
+                          text_columns=[c for c in plan.text_columns if c in template.names])  # a step may drop one
     return outcome
 
 

@@ -15,6 +15,7 @@ from dataaudit.io.json_array import array_source, is_json_array
 from dataaudit.io.lines import CHUNK_LINES, open_binary
 from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.spool import read_once, readable_path
+from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.text.accumulator import ArrayItems, ColumnTexts, FileLines
 from dataaudit.text.formats import (
     CHAT,
@@ -148,12 +149,13 @@ def _table_format(data: Any) -> str | None:
 
 def text_spec(name: str, kind: str, rules: Rules, counter: TokenCounter, unit: str, labelled: bool = False,
               examples: int = 20, profile: FormatProfile | None = None,
-              languages: LanguageSettings | None = None) -> TextSpec:
+              languages: LanguageSettings | None = None,
+              phone_regions: tuple[str, ...] = DEFAULT_REGIONS) -> TextSpec:
     layout = layout_of(kind, rules, profile) if kind in TEXT_KINDS else None
     return TextSpec(name=name, kind=kind, unit=unit, layout=layout, max_tokens=rules.max_tokens,
                     near_threshold=rules.near_duplicate_threshold, num_perm=rules.num_perm,
                     outlier_iqr=rules.length_outlier_iqr, labelled=labelled, examples=examples, counter=counter,
-                    profile=profile, languages=languages)
+                    profile=profile, languages=languages, phone_regions=phone_regions)
 
 
 def layout_of(kind: str, rules: Rules, profile: FormatProfile | None = None) -> Layout:
@@ -185,7 +187,8 @@ def _profile_layout(kind: str, rules: Rules, profile: FormatProfile) -> Layout:
 def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str | Path | None = None,
                       chunk_lines: int | None = None, examples: int = 20, engine: Engine | None = None,
                       profile: FormatProfile | None = None, eval_index: EvalIndex | None = None,
-                      languages: LanguageSettings | None = None) -> TextProfile:
+                      languages: LanguageSettings | None = None,
+                      phone_regions: tuple[str, ...] = DEFAULT_REGIONS) -> TextProfile:
     """One pass over a fine-tuning JSONL file in bounded memory, run by `engine` (default: the
     local one, in this process); `examples` caps the example lines kept per finding (raise it to
     get every near copy); `profile` is the format profile its lines are judged against;
@@ -200,7 +203,8 @@ def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str 
         raise InputError(f"{path}: no such file")
     array = is_json_array(path)
     spec = replace(text_spec(str(path), kind, rules, token_counter(tokenizer), unit="item" if array else "line",
-                             examples=examples, profile=profile, languages=languages), eval_index=eval_index)
+                             examples=examples, profile=profile, languages=languages, phone_regions=phone_regions),
+                   eval_index=eval_index)
     runner = engine if engine is not None else get_engine("local")
     if array:
         runner = runner if runner.name == "local" else get_engine("local")
@@ -218,13 +222,15 @@ def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str 
 def text_column_accumulators(columns: Iterable[str], target: str | None, rules: Rules,
                              tokenizer: str | Path | None = None,
                              eval_index: EvalIndex | None = None,
-                             languages: LanguageSettings | None = None) -> tuple[Callable[[], ColumnTexts], ...]:
+                             languages: LanguageSettings | None = None,
+                             phone_regions: tuple[str, ...] = DEFAULT_REGIONS) -> tuple[Callable[[], ColumnTexts], ...]:
     """What makes the accumulators of a table's text columns (and the target, when labelled),
     carried by the table's `ProfileSpec` so that one pass profiles the table and its texts;
     `eval_index`, the evaluation sets their texts are matched against."""
     counter = token_counter(tokenizer)
     return tuple(functools.partial(ColumnTexts.create, replace(text_spec(c, "column", rules, counter, unit="row",
                                                                          labelled=target is not None,
-                                                                         languages=languages),
+                                                                         languages=languages,
+                                                                         phone_regions=phone_regions),
                                                                eval_index=eval_index), target)
                  for c in columns)

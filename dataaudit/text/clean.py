@@ -109,7 +109,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     trim = steps.normalize_text if trim is None else trim
     strip = steps.strip_metadata if strip_metadata is None else strip_metadata
     spec = text_spec(str(path), kind, loaded.rules.checks.text, token_counter(tokenizer), unit=unit,
-                     languages=language_settings(loaded.rules))  # the after report tells languages as the audit does
+                     languages=language_settings(loaded.rules),  # the after report tells languages as the audit does
+                     phone_regions=loaded.rules.checks.pii.phone_regions)
     layout = spec.layout
     assert layout is not None
     after = TextPartial(replace(spec, name=str(output)))
@@ -146,7 +147,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                 dropped = result.metadata if strip else ()
                 cleaned, trimmed = _rewritten(line, layout, trim, dropped)
                 if kinds:
-                    cleaned = _redacted(cleaned, layout, kinds, summary)
+                    cleaned = _redacted(cleaned, layout, kinds, summary, spec.phone_regions)
                 summary.trimmed += trimmed
                 summary.stripped += bool(dropped)
                 kept.append(result if cleaned is line else check_line(cleaned, layout))
@@ -213,8 +214,9 @@ def _files_of(outputs: Outputs | None) -> Iterator[Outputs]:
         yield own
 
 
-def _redacted(line: bytes, layout: Layout, kinds: frozenset[str], summary: CleanSummary) -> bytes:
-    cleaned, counts = redact_line(line, layout, kinds)
+def _redacted(line: bytes, layout: Layout, kinds: frozenset[str], summary: CleanSummary,
+              regions: tuple[str, ...]) -> bytes:
+    cleaned, counts = redact_line(line, layout, kinds, regions)
     for (kind, place), n in counts.items():
         places = summary.redacted.setdefault(kind, {})
         places[place] = places.get(place, 0) + n

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.pii.partial import PiiPartial
 from dataaudit.profile.sketches import first_rows
 from dataaudit.profile.text_lengths import LengthHistogram
@@ -62,6 +63,8 @@ class TextSpec:
     eval_index: EvalIndex | None = field(default=None, compare=False)
     #: how to tell each example's language, or None not to (`dataaudit.text.languages`)
     languages: LanguageSettings | None = None
+    #: the countries whose national phone format the personal-data scan reads (`checks.pii.phone_regions`)
+    phone_regions: tuple[str, ...] = DEFAULT_REGIONS
 
 
 @dataclass
@@ -102,6 +105,8 @@ class TextPartial:
     pii: PiiPartial = field(default_factory=PiiPartial)
 
     def __post_init__(self) -> None:
+        if self.pii.regions != self.spec.phone_regions:  # a new pass: the scan reads the spec's regions
+            self.pii = PiiPartial(self.spec.phone_regions)
         if self.contamination is None and self.spec.eval_index is not None:
             self.contamination = ContaminationPartial(self.spec.eval_index)
         if self.languages is None and self.spec.languages is not None:

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from dataaudit.pii.detect import DEFAULT_REGION, Found
+from dataaudit.pii.detect import DEFAULT_REGIONS, Found
 from dataaudit.pii.redact import redactions, replaced
 from dataaudit.text.validate import Layout
 
@@ -22,7 +22,7 @@ Path = tuple[str | int, ...]
 
 
 def redact_line(raw: bytes, layout: Layout, kinds: frozenset[str],
-                region: str = DEFAULT_REGION) -> tuple[bytes, Counter[tuple[str, str]]]:
+                regions: tuple[str, ...] = DEFAULT_REGIONS) -> tuple[bytes, Counter[tuple[str, str]]]:
     """The line with the values of `kinds` replaced, and how many were, per (kind, role or
     key); a line without any comes back as the same bytes."""
     text = raw.decode("utf-8")
@@ -33,7 +33,7 @@ def redact_line(raw: bytes, layout: Layout, kinds: frozenset[str],
         if not _is_text(path, layout):
             continue
         value, at = decoded(text[start:end])
-        found = redactions(value, kinds, region)
+        found = redactions(value, kinds, regions)
         if not found:
             continue
         record = json.loads(text) if record is None else record

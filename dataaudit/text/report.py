@@ -38,7 +38,8 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
         rules = rules.model_copy(update={"max_tokens": max_length})
     profile = format_profile(loaded.rules.checks.format)
     text = profile_text_file(path, kind, rules, tokenizer, chunk_lines, engine=engine, profile=profile,
-                             eval_index=eval_index, languages=language_settings(loaded.rules))
+                             eval_index=eval_index, languages=language_settings(loaded.rules),
+                             phone_regions=loaded.rules.checks.pii.phone_regions)
     array = text.unit == "item"
     source = {"path": name, "format": "json" if array else "jsonl", "kind": kind, "bytes": path.stat().st_size,
               "engine": "local" if engine is None or array else engine.name, "sha256": file_sha256(path)}
