@@ -191,7 +191,7 @@ def audit(
     findings, statuses = run_checks(profile, plan.pack, plan.kind)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)
     if rereadable:
-        findings = quote_conflicting_rows(findings, reference, profile.features)
+        findings = quote_conflicting_rows(findings, reference, profile.features, plan.pack.checks.pii.phone_regions)
     return gate(table_report(plan, profile, findings, statuses, tables, cards, name=watched.name, sha256=sha256))
 
 
@@ -226,7 +226,8 @@ def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]
     from dataaudit.splits.report import split_cards, split_tables
 
     profile, per_split = split_run.profile_splits(sources, plan.spec, plan.options.group_column, runner)
-    return profile, split_cards(per_split, profile.splits), split_tables(profile.splits, plan.pack.checks.splits)
+    cards = split_cards(per_split, profile.splits, plan.pack.checks.pii.phone_regions)
+    return profile, cards, split_tables(profile.splits, plan.pack.checks.splits)
 
 
 def label_model(plan: Plan, profile: Profile, runner: Engine, source: Source | None = None) -> Profile:
@@ -248,19 +249,20 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
                  tables: list[ReportTable], cards: dict[str, SplitCard] | None, *, name: str,
                  sha256: str | None) -> Report:
     """The report of a table or of splits; `sha256` is the digest of the file read, if it is one."""
+    regions = plan.pack.checks.pii.phone_regions  # the phone formats the masking reads
     return Report(
         source=SourceInfo.from_info(profile.source | ({"sha256": sha256} if sha256 is not None else {}), name=name),
         target=plan.target,
         rules=RulesInfo(name=plan.loaded.name, path=plan.loaded.path, sha256=plan.loaded.sha256),
         strict=plan.options.strict,
-        dataset=dataset_summary(profile, splits=cards, auto_text=plan.auto_text),
+        dataset=dataset_summary(profile, splits=cards, auto_text=plan.auto_text, regions=regions),
         checks=statuses,
-        findings=masked_findings(findings),  # no personal value in clear, whichever check quotes it
+        findings=masked_findings(findings, regions),  # no personal value in clear, whichever check quotes it
         tables=masked_tables(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)
                              + model_step.tables(profile.label_quality)
                              + model_step.residual_tables(profile.target_residuals)
                              + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts)
-                             + groups_table(profile)),
+                             + groups_table(profile), regions),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

@@ -157,3 +157,32 @@ def test_merge_law(chunks: list[list[tuple[int, str]]], rng: random.Random) -> N
     partials = [_partial(chunk) for chunk in chunks]
     rng.shuffle(partials)
     assert reduce(lambda a, b: a.merged(b, 3), partials).extract() == whole
+
+
+def test_masked_keys_stay_distinct_with_their_counts() -> None:
+    from dataaudit.report.masking import masked
+
+    shown = masked({"a@corp.com": 1, "b@corp.com": 2, "note": {"c@corp.com": 3, "d@corp.com": 4, "e@corp.com": 5}})
+    assert shown == {"[EMAIL]": 1, "[EMAIL] #2": 2, "note": {"[EMAIL]": 3, "[EMAIL] #2": 4, "[EMAIL] #3": 5}}
+
+
+def test_email_labels_are_masked_each_apart_in_every_format(tmp_path: Path) -> None:
+    """A target of owners' emails: the dataset card, the console's `Labels:` line and the
+    findings show placeholders, one per label, and a conflict between two owners stays two."""
+    path = tmp_path / "own.csv"
+    owners = ["ann@corp.com"] * 30 + ["bob@corp.com"] * 12 + ["cy@corp.com"] * 2
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["size", "colour", "owner"], ["big", "red", "cy@corp.com"],
+                                      *[[str(i % 7), "blue", owner] for i, owner in enumerate(owners)]])
+    args: list[str | Path] = ["audit", path, "-t", "owner"]
+    for fmt in FORMATS[1:]:
+        args += ["-f", fmt, "-o", tmp_path / f"report.{fmt}"]
+    run(args, 1)
+    console, _ = run(["audit", path, "-t", "owner", "-f", "console"], 1)
+    rendered = {fmt: (tmp_path / f"report.{fmt}").read_text("utf-8") for fmt in FORMATS[1:]} | {"console": console}
+    _assert_nowhere(["ann@corp", "bob@corp", "cy@corp"], rendered)
+    report = json.loads(rendered["json"])
+    assert report["dataset"]["labels"]["counts"] == {"[EMAIL]": 30, "[EMAIL] #2": 12, "[EMAIL] #3": 3}
+    assert "Labels: [EMAIL]: 30, [EMAIL] #2: 12, [EMAIL] #3: 3" in console
+    (conflicts,) = _findings(report, "labels.conflicts")
+    assert all(len(group["labels"]) >= 2 for group in conflicts["details"]["examples"])

@@ -49,7 +49,7 @@ DECOYS = [
     "ISBN 978-3-16-148410-0", "Doc's OK May Be Key:  http://on-msn.com/JqBI9V", "RT @shaunhockey: @QSusieg2 @DrZofia",
     "http://www.cbsnews.com/8334-504763_162-57484605-103917", "http://state.gov/r/pa/prs/ps/2014/230120.htm#.U9v",
     "ebola-virus-contacts-monitored-in-u-s-total-about-80-1.2785238?cmp=rss", "a budget of 1,500,000,000 pounds",
-    "std::vector and Foo::Bar", "at 10:30:45",
+    "std::vector and Foo::Bar", "at 10:30:45", "mean 201.5551234", "ratio 4155552671.25",
 ]
 
 

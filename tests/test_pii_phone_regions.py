@@ -76,3 +76,22 @@ def test_an_unknown_region_is_one_line_and_exit_2(tmp_path: Path) -> None:
     chats.write_text(chat_line(GERMAN, "ok", "1"), encoding="utf-8")
     _, err = run(["audit", chats, "--rules", _pack(tmp_path, "[DE, XX]")], 2)
     assert err.strip().splitlines() == [err.strip()] and "'XX'" in err and "Traceback" not in err
+
+
+def test_reports_mask_national_numbers_of_the_rule_packs_regions(tmp_path: Path) -> None:
+    """A British number written nationally, in a table's text column, quoted by the column's top
+    values, a duplicate and a label conflict: no report format shows it with `phone_regions: [GB]`."""
+    table = tmp_path / "calls.csv"
+    notes = [f"please ring 020 7946 0{958 + i % 3} after five" for i in range(40)]
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["note", "label"], *[[note, "ab"[i % 2]] for i, note in enumerate(notes)]])
+    rules = _pack(tmp_path, "[GB]")
+    args: list[str | Path] = ["audit", table, "-t", "label", "--text-column", "note", "--rules", rules]
+    formats = ["json", "markdown", "html", "junit", "sarif"]
+    for fmt in formats:
+        args += ["-f", fmt, "-o", tmp_path / f"report.{fmt}"]
+    run(args, 1)
+    console, _ = run(["audit", table, "-t", "label", "--text-column", "note", "--rules", rules], 1)
+    rendered = {fmt: (tmp_path / f"report.{fmt}").read_text("utf-8") for fmt in formats} | {"console": console}
+    assert "[PHONE]" in rendered["json"]
+    assert not [fmt for fmt, text in rendered.items() if "7946" in text]

@@ -8,8 +8,8 @@ where a run of seven digits is) and a validator that keeps the real ones.
 - phone: `phonenumbers.PhoneNumberMatcher` at leniency VALID, once per region whose national
   format is read (the rule pack's `checks.pii.phone_regions`, US by default; numbers in
   international form are found whatever the regions); a number written as a bare run of digits
-  counts only near a word such as phone, call or tel, and one after order, invoice, ref, id or `#`
-  is an order number.
+  counts only near a word such as phone, call or tel, one after order, invoice, ref, id or `#`
+  is an order number, and a plain decimal number (`201.5551234`) is a measurement.
 - card: 13 to 19 digits, in groups of one separator or none, of a known scheme's prefix and
   length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum.
 - iban: a country code of the ISO 13616 registry, that country's length and the mod-97 checksum.
@@ -96,6 +96,8 @@ ID_BEFORE = re.compile(r"(?:order|invoice|ref|reference|ticket|tracking|account|
                        re.IGNORECASE)
 #: an uppercase or digit group of four just before: the number is the tail of an account or IBAN
 CODE_GROUP_BEFORE = re.compile(r"[A-Z0-9]{4}[ -]$")
+#: a plain decimal number: a mean or a measurement, never written for a number to call
+DECIMAL = re.compile(r"^\d+\.\d+$")
 PHONE_WORD = re.compile(r"phone|\btel\b|call|mobile|cell|fax|whatsapp|text me|reach me|contact", re.IGNORECASE)
 
 
@@ -139,6 +141,8 @@ def _phones_of(text: str, region: str) -> Spans:
                                                                                            start + match.end):
                 continue
             if match.raw_string.isdigit() and not PHONE_WORD.search(before):
+                continue
+            if DECIMAL.match(match.raw_string):  # a measurement such as 201.5551234
                 continue
             yield start + match.start, start + match.end
 

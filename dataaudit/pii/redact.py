@@ -32,10 +32,11 @@ def redact_kinds(names: Iterable[str]) -> frozenset[str]:
     return frozenset(kinds)
 
 
-def redacted_value(value: object) -> object:
+def redacted_value(value: object, regions: tuple[str, ...] = DEFAULT_REGIONS) -> object:
     """A value a report shows (a column's top value), every personal value and secret in it
-    replaced by its placeholder; anything but text as it is."""
-    return redact(value, ALL_KINDS)[0] if isinstance(value, str) else value
+    replaced by its placeholder, phone numbers read in `regions`' national formats; anything
+    but text as it is."""
+    return redact(value, ALL_KINDS, regions)[0] if isinstance(value, str) else value
 
 
 def redactions(text: str, kinds: frozenset[str], regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Found]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.pii.redact import redacted_value
 from dataaudit.profile.free_text import free_text_columns
 from dataaudit.profile.model import ColumnProfile, Profile
@@ -15,11 +16,14 @@ from dataaudit.report.cards import (
     SplitCard,
 )
 from dataaudit.report.contamination import contamination_cards
+from dataaudit.report.masking import masked_dict
 
 
 def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None,
-                    auto_text: tuple[str, ...] = ()) -> DatasetCard:
-    """The card of `profile`; `auto_text` names the columns audited as text without being named."""
+                    auto_text: tuple[str, ...] = (), regions: tuple[str, ...] = DEFAULT_REGIONS) -> DatasetCard:
+    """The card of `profile`; `auto_text` names the columns audited as text without being named.
+    A label or a top value holding a personal value or secret shows its placeholder, phone
+    numbers read in `regions` (the rule pack's `checks.pii.phone_regions`), as in findings."""
     label = profile.label
     d = profile.duplicates
     return DatasetCard(
@@ -28,11 +32,12 @@ def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None
         features=profile.features,
         ignored=[IgnoredColumn(column=c, reason=r) for c, r in profile.ignored.items()],
         labels=None if label is None else LabelCard(
-            column=label.column, counts=label.counts, missing=label.missing, categorical=label.tracked),
+            column=label.column, counts=masked_dict(label.counts, regions), missing=label.missing,
+            categorical=label.tracked),
         duplicates=DuplicateCard(
             exact_rows=d.exact_rows, feature_rows=d.feature_rows, conflict_groups=d.conflict_groups,
             conflict_rows=d.conflict_rows, distinct_feature_rows=d.distinct_feature_rows),
-        column_profiles=[_column(c) for c in profile.columns],
+        column_profiles=[_column(c, regions) for c in profile.columns],
         free_text_columns=free_text_columns(profile),
         splits=splits,
         auto_text_columns=list(auto_text) or None,
@@ -40,7 +45,7 @@ def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None
     )
 
 
-def _column(c: ColumnProfile) -> ColumnCard:
+def _column(c: ColumnProfile, regions: tuple[str, ...]) -> ColumnCard:
     n = c.numeric
     return ColumnCard(
         name=c.name, role=c.role, type=c.type, kinds=c.kinds, nulls=c.nulls, tokens=c.tokens,
@@ -48,5 +53,6 @@ def _column(c: ColumnProfile) -> ColumnCard:
         missing_share=round(c.missing / c.rows, 6) if c.rows else 0.0,
         distinct_estimate=c.distinct,
         numeric=None if n is None else NumericCard(min=n.min, max=n.max, mean=round(n.mean, 6), std=round(n.std, 6)),
-        top_values=None if c.top_values is None else [(redacted_value(value), count) for value, count in c.top_values],
+        top_values=None if c.top_values is None else [(redacted_value(value, regions), count)
+                                                      for value, count in c.top_values],
     )

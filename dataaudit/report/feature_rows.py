@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.io.nested import json_text
+from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.pii.redact import redacted_value
 from dataaudit.wording import shortened
 
@@ -22,15 +23,17 @@ QUOTE_CHARS = 160
 VALUE_CHARS = 40
 
 
-def quote_conflicting_rows(findings: list[Finding], source: Source, features: list[str]) -> list[Finding]:
-    """`findings` with the labels.conflicts finding quoting the feature row its first group shares."""
-    return [_quoted(f, source, features) if f.check == "labels.conflicts" and f.details.get("examples") else f
+def quote_conflicting_rows(findings: list[Finding], source: Source, features: list[str],
+                           regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Finding]:
+    """`findings` with the labels.conflicts finding quoting the feature row its first group shares,
+    phone numbers in it read in `regions` (the rule pack's `checks.pii.phone_regions`)."""
+    return [_quoted(f, source, features, regions) if f.check == "labels.conflicts" and f.details.get("examples") else f
             for f in findings]
 
 
-def _quoted(finding: Finding, source: Source, features: list[str]) -> Finding:
+def _quoted(finding: Finding, source: Source, features: list[str], regions: tuple[str, ...]) -> Finding:
     row = finding.details["examples"][0]["rows"][0]
-    values = _row(source, row, features)
+    values = _row(source, row, features, regions)
     if values is None:
         return finding
     shown = shortened(", ".join(f"{name}={_short(value)!r}" for name, value in values.items()), QUOTE_CHARS)
@@ -38,14 +41,14 @@ def _quoted(finding: Finding, source: Source, features: list[str]) -> Finding:
                    details={**finding.details, "feature_row": {"row": row, "values": values}})
 
 
-def _row(source: Source, row: int, features: list[str]) -> dict[str, Any] | None:
+def _row(source: Source, row: int, features: list[str], regions: tuple[str, ...]) -> dict[str, Any] | None:
     start = 0
     for batch in source.batches():
         if row < start + batch.num_rows:
             record = batch.slice(row - start, 1).to_pylist()[0]
             # as text: a date, bytes or a nested value of a typed file must not break the JSON report;
             # a personal value or secret in it is shown as its placeholder, as everywhere in a report
-            return {name: redacted_value(json_text(record.get(name))) for name in features}
+            return {name: redacted_value(json_text(record.get(name)), regions) for name in features}
         start += batch.num_rows
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dataaudit.checks.splits import Rules
+from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.profile.splits import SplitComparison
 from dataaudit.report.cards import SourceInfo, SplitCard, SplitPlace
 from dataaudit.report.dataset import dataset_summary
@@ -14,11 +15,13 @@ from dataaudit.splits.keys import SplitProfile
 LEAKED_ROWS_LISTED = 10_000
 
 
-def split_cards(profiles: list[SplitProfile], comparison: SplitComparison) -> dict[str, SplitCard]:
-    """Every split's dataset card (the same keys as the reference's), with its source and share."""
+def split_cards(profiles: list[SplitProfile], comparison: SplitComparison,
+                regions: tuple[str, ...] = DEFAULT_REGIONS) -> dict[str, SplitCard]:
+    """Every split's dataset card (the same keys as the reference's), with its source and share;
+    `regions` are the phone formats its masked values are read in."""
     total = sum(comparison.sizes.values()) or 1
     return {
-        s.name: SplitCard.of(dataset_summary(s.profile), SplitPlace(
+        s.name: SplitCard.of(dataset_summary(s.profile, regions=regions), SplitPlace(
             reference=s.name == comparison.reference, source=SourceInfo.from_info(s.profile.source),
             share=round(s.profile.rows / total, 6)))
         for s in profiles

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.pii.redact import redacted_value
 from dataaudit.report.model import Finding
 from dataaudit.text.lines import numbered_chunks
@@ -21,14 +22,16 @@ PROMPT_CHARS = 100
 ANSWER_CHARS = 60
 
 
-def quote_conflicts(findings: list[Finding], path: Path, layout: Layout) -> list[Finding]:
+def quote_conflicts(findings: list[Finding], path: Path, layout: Layout,
+                    regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Finding]:
     """`findings` with the text.conflicts finding quoting its first groups' prompt and answers,
-    read with the audit's `layout` (its prompt and answer keys)."""
-    return [_quoted(f, path, layout) if f.check == "text.conflicts" and f.details.get("examples") else f
+    read with the audit's `layout` (its prompt and answer keys), phone numbers in them read in
+    `regions` (the rule pack's `checks.pii.phone_regions`)."""
+    return [_quoted(f, path, layout, regions) if f.check == "text.conflicts" and f.details.get("examples") else f
             for f in findings]
 
 
-def _quoted(finding: Finding, path: Path, layout: Layout) -> Finding:
+def _quoted(finding: Finding, path: Path, layout: Layout, regions: tuple[str, ...]) -> Finding:
     groups = finding.details["examples"][:QUOTED_GROUPS]
     wanted = {number for group in groups for number in group}
     lines = {}
@@ -36,7 +39,7 @@ def _quoted(finding: Finding, path: Path, layout: Layout) -> Finding:
         lines.update((n, check_line(r, layout)) for n, r in zip(numbers, raw, strict=True) if n in wanted)
         if len(lines) == len(wanted) or numbers[-1] >= max(wanted):
             break
-    quotes = [_group(group, lines) for group in groups]
+    quotes = [_group(group, lines, regions) for group in groups]
     quotes = [q for q in quotes if q is not None]
     if not quotes:
         return finding
@@ -46,7 +49,7 @@ def _quoted(finding: Finding, path: Path, layout: Layout) -> Finding:
     return replace(finding, message=message, details={**finding.details, "quotes": quotes})
 
 
-def _group(group: list[int], lines: dict) -> dict | None:
+def _group(group: list[int], lines: dict, regions: tuple[str, ...]) -> dict | None:
     answers: dict[str, list[int]] = {}
     prompt = None
     for number in group:
@@ -58,8 +61,8 @@ def _group(group: list[int], lines: dict) -> dict | None:
     if prompt is None or len(answers) < 2:
         return None
     # a personal value or secret quoted is shown as its placeholder, as everywhere in a report
-    return {"lines": group, "prompt": _truncated(redacted_value(prompt), PROMPT_CHARS),
-            "answers": [{"answer": _truncated(redacted_value(a), ANSWER_CHARS), "lines": n}
+    return {"lines": group, "prompt": _truncated(redacted_value(prompt, regions), PROMPT_CHARS),
+            "answers": [{"answer": _truncated(redacted_value(a, regions), ANSWER_CHARS), "lines": n}
                         for a, n in answers.items()]}
 
 

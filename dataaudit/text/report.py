@@ -45,7 +45,8 @@ def audit_text_file(path: str | Path, kind: str, loaded: LoadedRules, *, strict:
               "engine": "local" if engine is None or array else engine.name, "sha256": file_sha256(path)}
     report = text_report(text, source, loaded, strict=strict)
     if not array:  # quotes are read back by line number
-        report.findings = quote_conflicts(report.findings, path, layout_of(kind, loaded.rules.checks.text, profile))
+        report.findings = quote_conflicts(report.findings, path, layout_of(kind, loaded.rules.checks.text, profile),
+                                          loaded.rules.checks.pii.phone_regions)
     return report
 
 
