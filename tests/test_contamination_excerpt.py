@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dataaudit.text.contamination.partial import EXCERPT_WORDS, quoted, word_spans
-from tests.cli_helpers import run
+from tests.cli_helpers import invoke, run
 
 ADDRESS = "zephyrine.quillfeather@brambleworks.org"
 #: the address's words, as the normalised text spells them, and its parts: none may be shown
@@ -95,3 +95,24 @@ def test_the_rule_pack_s_phone_regions_mask_a_national_number_in_the_excerpt(tmp
          tmp_path / "r.json"], 1)
     text = (tmp_path / "r.json").read_text("utf-8")
     assert "12345678" not in text and "should be sent to [PHONE] ..." in text
+
+
+def test_a_fine_tuning_file_s_report_masks_whatever_a_check_quotes(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text report masks its findings in one place, as a table's does: a check that quoted
+    an address in clear would still show its placeholder."""
+    import dataaudit.checks
+    from dataaudit.report.model import Finding, Severity
+
+    real = dataaudit.checks.run_checks
+
+    def quoting(*args: object, **kwargs: object) -> object:
+        findings, statuses = real(*args, **kwargs)  # type: ignore[arg-type]
+        quote = Finding("text.duplicates", Severity.INFO, f"Line 3 says: write to {ADDRESS}", examples=[ADDRESS],
+                        details={"quote": f"mail {ADDRESS}"})
+        return [*findings, quote], statuses
+
+    monkeypatch.setattr(dataaudit.checks, "run_checks", quoting)
+    invoke(["audit", _chat(tmp_path), "-f", "json", "-o", tmp_path / "r.json"], 0)
+    text = (tmp_path / "r.json").read_text("utf-8")
+    assert "write to [EMAIL]" in text and not any(piece in text.lower() for piece in PIECES)
