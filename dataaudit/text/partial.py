@@ -108,7 +108,7 @@ class TextPartial:
         if self.pii.regions != self.spec.phone_regions:  # a new pass: the scan reads the spec's regions
             self.pii = PiiPartial(self.spec.phone_regions)
         if self.contamination is None and self.spec.eval_index is not None:
-            self.contamination = ContaminationPartial(self.spec.eval_index)
+            self.contamination = ContaminationPartial(self.spec.eval_index, regions=self.spec.phone_regions)
         if self.languages is None and self.spec.languages is not None:
             self.languages = LanguagePartial(self.spec.languages)
         counter = self.spec.counter

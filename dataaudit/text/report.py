@@ -13,6 +13,7 @@ from dataaudit.profile.model import DuplicateProfile, Profile
 from dataaudit.profile.text import TextProfile
 from dataaudit.report.cards import CopyCounts, RulesInfo, SourceInfo, ToolInfo
 from dataaudit.report.dataset import dataset_summary
+from dataaudit.report.masking import masked_findings, masked_tables
 from dataaudit.report.model import Report, created_now
 from dataaudit.rules.load import LoadedRules
 from dataaudit.text.audit import format_profile, layout_of, profile_text_file
@@ -75,8 +76,8 @@ def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, 
             pii=dict(text.pii.values) if text.pii is not None and text.pii.values else None,
         ),
         checks=statuses,
-        findings=findings,
-        tables=text_tables([text]),
+        findings=masked_findings(findings),  # no personal value in clear, as in a table's report
+        tables=masked_tables(text_tables([text])),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
     )

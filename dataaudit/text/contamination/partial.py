@@ -14,15 +14,25 @@ item's words (`ngram`). Covered words, not matched n-grams, are counted because 
 copy of half an item of W words holds W/2 - n + 1 of its W - n + 1 n-grams: under half, however
 long the item. Every match is kept (a clean file has none, a contaminated one as many as it has
 copies), so the counts are exact whoever read which chunk.
+
+A match quotes the overlapping span as the example spells it, not its normalised words: the
+matched word positions are mapped back to the characters of the example's text, and the span
+is masked (each personal value or secret in it replaced by its placeholder, `[EMAIL]`) before
+it is cut to `EXCERPT_WORDS` words, so an address in the shared passage is shown as
+`[EMAIL]` and never as its words. A value the span's edge cuts through is masked whole.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from itertools import groupby
 
 import numpy as np
 
+from dataaudit.pii.detect import DEFAULT_REGIONS
+from dataaudit.pii.redact import ALL_KINDS, redactions, replaced
 from dataaudit.profile.contamination import ContaminationProfile, EvalMatch, EvalSetMatches
 from dataaudit.text.contamination.index import EvalIndex, text_keys
 from dataaudit.text.contamination.ngrams import Words, words
@@ -44,6 +54,8 @@ class ContaminationPartial:
 
     index: EvalIndex
     matches: list[EvalMatch] = field(default_factory=list)
+    #: the countries whose national phone format the excerpts' masking reads
+    regions: tuple[str, ...] = DEFAULT_REGIONS
 
     def add(self, numbers: np.ndarray, lines: list[Line], layout: Layout | None) -> None:
         """Match the examples `lines` (numbered `numbers`) against the index."""
@@ -54,12 +66,14 @@ class ContaminationPartial:
         examples = Words(w.hashes, prompt_words + w.per_text[1::2], whole)
         one_side = layout is None
         found: dict[tuple[int, int], EvalMatch] = {}
-        self._exact(numbers, examples, w, one_side, found)
-        self._ngrams(numbers, examples, prompt_words, one_side, found)
-        self.matches.extend(found[key] for key in sorted(found))
+        where: dict[tuple[int, int], tuple[int, int, int]] = {}  # a match's example and word span
+        self._exact(numbers, examples, w, one_side, found, where)
+        self._ngrams(numbers, examples, prompt_words, one_side, found, where)
+        quotes = _Quotes(halves, examples, self.regions)
+        self.matches.extend(replace(found[key], excerpt=quotes.excerpt(*where[key])) for key in sorted(found))
 
     def _exact(self, numbers: np.ndarray, examples: Words, w: Words, one_side: bool,
-               found: dict[tuple[int, int], EvalMatch]) -> None:
+               found: dict[tuple[int, int], EvalMatch], where: dict[tuple[int, int], tuple[int, int, int]]) -> None:
         n = len(examples.normalized)
         keys = text_keys([*examples.normalized, *w.normalized])
         at, items = self.index.exact_of(keys)
@@ -68,10 +82,11 @@ class ContaminationPartial:
             side = TEXT if one_side else BOTH if position < n else (PROMPT, ANSWER)[(position - n) % 2]
             key = (int(numbers[example]), item)
             if key not in found:  # the whole example's match comes first, then either side's
-                found[key] = EvalMatch(key[0], item, EXACT, side, 1.0, _excerpt(examples.normalized[example]))
+                found[key] = EvalMatch(key[0], item, EXACT, side, 1.0, "")
+                where[key] = (example, 0, int(examples.per_text[example]))
 
     def _ngrams(self, numbers: np.ndarray, examples: Words, prompt_words: np.ndarray, one_side: bool,
-                found: dict[tuple[int, int], EvalMatch]) -> None:
+                found: dict[tuple[int, int], EvalMatch], where: dict[tuple[int, int], tuple[int, int, int]]) -> None:
         text, position, item, item_position, length = self.index.grams_of(examples)
         spans: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
         for t, p, i, ip, n in zip(text.tolist(), position.tolist(), item.tolist(), item_position.tolist(),
@@ -88,11 +103,11 @@ class ContaminationPartial:
             end = max(p + n for _, p, n in hits)
             boundary = int(prompt_words[example])
             side = TEXT if one_side else PROMPT if end <= boundary else ANSWER if start >= boundary else BOTH
-            excerpt = _excerpt(" ".join(examples.normalized[example].split(" ")[start:end]))
-            found[key] = EvalMatch(key[0], item, NGRAM, side, round(share, 4), excerpt)
+            found[key] = EvalMatch(key[0], item, NGRAM, side, round(share, 4), "")  # quoted once all are found
+            where[key] = (example, start, end)
 
     def merged(self, other: ContaminationPartial) -> ContaminationPartial:
-        return ContaminationPartial(self.index, self.matches + other.matches)
+        return ContaminationPartial(self.index, self.matches + other.matches, self.regions)
 
     def extract(self, numbers: np.ndarray, sigs: np.ndarray, examples: int) -> ContaminationProfile:
         """Counts per evaluation set, with the near copies among the texts kept by the text audit
@@ -164,6 +179,60 @@ def _covered(spans: list[tuple[int, int]]) -> int:
     return covered
 
 
-def _excerpt(normalized: str) -> str:
-    cut = normalized.split(" ")
-    return " ".join(cut[:EXCERPT_WORDS]) + (" ..." if len(cut) > EXCERPT_WORDS else "")
+class _Quotes:
+    """The excerpts of a chunk's matches, quoted from the examples' own text."""
+
+    def __init__(self, halves: list[str], examples: Words, regions: tuple[str, ...]) -> None:
+        self.halves, self.examples, self.regions = halves, examples, regions
+
+    def excerpt(self, example: int, start: int, end: int) -> str:
+        """The excerpt of words `start` to `end` (the prompt's, then the answer's) of the chunk's
+        `example`."""
+        prompt, answer = self.halves[2 * example], self.halves[2 * example + 1]
+        words = [(0, a, b) for a, b in word_spans(prompt)] + [(1, a, b) for a, b in word_spans(answer)]
+        if len(words) != int(self.examples.per_text[example]) or not 0 <= start < end <= len(words):
+            # the text's words are not the normalised ones (a character whose lower case is no
+            # word character): the whole example is quoted, masked, rather than a wrong span
+            start, end = 0, len(words)
+            if not words:
+                return ""
+        first, last = words[start], words[end - 1]
+        if first[0] == last[0]:
+            text, a, b = (prompt, answer)[first[0]], first[1], last[2]
+        else:  # the span runs from the prompt into the answer
+            text, a, b = prompt + "\n" + answer, first[1], len(prompt) + 1 + last[2]
+        return quoted(text, a, b, self.regions)
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of `text`, words cut as the n-grams' are (`WORD_GAP`): runs of
+    letters, digits, marks and '_'."""
+    spans, at = [], 0
+    for is_word, run in groupby(text, _is_word):
+        n = sum(1 for _ in run)
+        if is_word:
+            spans.append((at, at + n))
+        at += n
+    return spans
+
+
+def _is_word(ch: str) -> bool:
+    return ch == "_" or unicodedata.category(ch)[0] in "LNM"
+
+
+def quoted(text: str, a: int, b: int, regions: tuple[str, ...] = DEFAULT_REGIONS) -> str:
+    """`text[a:b]` masked, its spacing collapsed, cut to `EXCERPT_WORDS` words; a personal value
+    or secret the span's edges cut through is widened to and masked whole."""
+    found = redactions(text, ALL_KINDS, regions)
+    for f in found:
+        if f.start < b and f.end > a:
+            a, b = min(a, f.start), max(b, f.end)
+    inside = [replace(f, start=f.start - a, end=f.end - a) for f in found if a <= f.start and f.end <= b]
+    masked = " ".join(replaced(text[a:b], inside).split())
+    spans = word_spans(masked)
+    if len(spans) <= EXCERPT_WORDS:
+        return masked
+    cut = spans[EXCERPT_WORDS - 1][1]
+    if masked[cut:cut + 1] == "]":  # a placeholder's closing bracket stays with it
+        cut += 1
+    return masked[:cut] + " ..."
