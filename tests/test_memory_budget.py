@@ -233,3 +233,13 @@ def test_the_largest_size_is_exact() -> None:
     assert parse_size(str(2**63)) == 2**63 and parse_size("1.5G") == 3 * 2**29
     with pytest.raises(ValueError, match="at most"):
         parse_size(2**63 + 1)
+
+
+def test_the_budget_is_an_audit_option_and_the_docs_say_clean_has_none(tmp_path: Path) -> None:
+    _, err = run(["clean", PENGUINS, "-t", "species", "-o", tmp_path / "out.csv", "--memory-budget", "1G"], 2)
+    assert "No such option '--memory-budget'" in err
+    docs = Path(__file__).parent.parent / "docs"
+    speed = (docs / "speed.md").read_text("utf-8")
+    assert "The budget covers `audit` only. `clean` takes no `--memory-budget`" in speed
+    bigger = " ".join((docs / "bigger-data.md").read_text("utf-8").split())
+    assert "`clean` has no `--memory-budget`" in bigger and "streams a file of any size" not in bigger
