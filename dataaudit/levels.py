@@ -6,6 +6,7 @@ imports nothing of the package."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
@@ -109,12 +110,25 @@ def parse_size(value: int | str) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         size = value
     elif match is not None:
-        size = int(float(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " "))
+        # exact, however many digits: a float would overflow, or round a byte count
+        size = int(Decimal(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " "))
     else:
-        raise ValueError(f"{value!r} is no size: write bytes, or a number with K, M, G or T (512M, 2G)")
+        raise ValueError(f"{_shown(value)} is no size: write bytes, or a number with K, M, G or T (512M, 2G)")
     if size < 1:
-        raise ValueError(f"{value!r}: a size is at least one byte")
+        raise ValueError(f"{_shown(value)}: a size is at least one byte")
+    if size > MAX_SIZE:
+        raise ValueError(f"{_shown(value)}: a size is at most 2**63 bytes")
     return size
+
+
+#: the largest size: more bytes than any machine holds, and the most a signed 64-bit count holds
+MAX_SIZE = 2**63
+
+
+def _shown(value: int | str) -> str:
+    """`value` as an error message quotes it, a long one cut to its ends."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:18]}...{text[-18:]}"
 
 
 def _a_size(value: int | str) -> int | str:

@@ -199,3 +199,16 @@ def test_a_latin_1_json_array_of_chats_is_named_by_line_and_byte_whatever_the_en
         _, err = run(args, 2)
         assert err == (f"dataaudit: error: {path}:{line}: not UTF-8 text at byte {offset}; JSON is read as UTF-8 "
                        "whatever --encoding says: convert the file (iconv -f latin-1 -t utf-8)\n")
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "json"])
+def test_a_cleaned_chat_file_keeps_its_byte_order_mark(kind: str, tmp_path: Path) -> None:
+    chats = [json.dumps({"messages": [{"role": "user", "content": f"question number {i}"},
+                                      {"role": "assistant", "content": f"answer number {i}"}]})
+             for i in range(20)]
+    text = "".join(c + "\n" for c in chats) if kind == "jsonl" else "[\n  " + ",\n  ".join(chats) + "\n]\n"
+    data, out = tmp_path / f"chats.{kind}", tmp_path / f"out.{kind}"
+    data.write_bytes(BOM + text.encode("utf-8"))
+    run(["clean", data, "-o", out, "-q"], 0)
+    # nothing to take out: the input's own bytes, the mark first
+    assert out.read_bytes() == data.read_bytes()

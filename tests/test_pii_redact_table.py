@@ -188,3 +188,23 @@ def test_a_table_without_findings_is_written_byte_for_byte_as_without_redact(tmp
         written[redact] = (out.read_bytes(), run_.manifest["redactions"], run_.manifest["rows"]["redacted"])
     assert written[()] == written[("pii",)]
     assert written[()][1:] == ({}, 0)
+
+
+def test_a_dictionary_encoded_text_column_is_redacted_and_keeps_its_type(tmp_path: Path) -> None:
+    source, out = tmp_path / "dict.parquet", tmp_path / "out.parquet"
+    notes = [f"write {i % 5} to ann@corp.com today" if i % 4 else None for i in range(40)]
+    kinds = {"note": pa.dictionary(pa.int8(), pa.string()), "big": pa.large_string()}
+    pq.write_table(pa.table({"note": pa.array(notes).cast(kinds["note"]),
+                             "big": pa.array([f"row {i}: ann@corp.com" for i in range(40)], kinds["big"]),
+                             "label": [i % 2 for i in range(40)]}), source)
+    run(["clean", source, "-t", "label", "--text-column", "note", "--text-column", "big", "--redact", "pii",
+         "-o", out, "-q"], 1, timeout=300)
+    written = pq.read_table(out)
+    assert written.schema.field("note").type == kinds["note"]
+    assert written.schema.field("big").type == kinds["big"]
+    expected = [None if n is None else n.replace("ann@corp.com", "[EMAIL]") for n in notes]
+    assert written.column("note").to_pylist() == expected
+    assert written.column("big").to_pylist() == [f"row {i}: [EMAIL]" for i in range(40)]
+    manifest = json.loads((tmp_path / "out.manifest.json").read_text("utf-8"))
+    # per cell, as for plain strings: the dictionary's 5 values stand in 30 rows
+    assert manifest["redactions"] == {"email": {"big": 40, "note": 30}}

@@ -23,6 +23,8 @@ from dataaudit.errors import InputError
 from dataaudit.io.lines import LINE_COLUMN, open_binary
 from dataaudit.io.source import Source
 
+BOM = b"\xef\xbb\xbf"
+
 #: A JSON array is parsed in memory, at several times its size: larger files should be JSONL.
 MAX_ARRAY_BYTES = 256 << 20
 
@@ -30,7 +32,7 @@ MAX_ARRAY_BYTES = 256 << 20
 def is_json_array(path: Path) -> bool:
     """Whether the file's first character (after blanks and a byte-order mark) opens an array."""
     with open_binary(path) as handle:
-        head = handle.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
+        head = handle.read(4096).removeprefix(BOM).lstrip()
     return head.startswith(b"[")
 
 
@@ -44,7 +46,8 @@ def array_items(path: Path) -> list[bytes]:
 class ArrayText:
     """A JSON array as its file spells it: what opens it (`head`, the bracket), each item's JSON
     text (`items`) and the blanks before it (`leads`: its line break and indentation), and what
-    follows the last item (`tail`: blanks, the closing bracket, the last line break). Written
+    follows the last item (`tail`: blanks, the closing bracket, the last line break); a
+    byte-order mark the file starts with is part of `head`. Written
     back, the items kept give the input's own form, each kept item byte for byte."""
 
     head: bytes
@@ -70,7 +73,14 @@ def array_text(path: Path) -> ArrayText:
         items.append(text[start:end].encode("utf-8"))
         lead = _after_blanks(text, end) + 1  # past the comma, or the closing bracket
         start = _after_blanks(text, lead) if text[lead - 1] == "," else lead - 1
-    return ArrayText(text[:opened].encode("utf-8"), items, leads, text[end:].encode("utf-8"))
+    # a byte-order mark the file starts with stays before the bracket, as a JSONL file's stays on its first line
+    head = (BOM if _starts_with_bom(path) else b"") + text[:opened].encode("utf-8")
+    return ArrayText(head, items, leads, text[end:].encode("utf-8"))
+
+
+def _starts_with_bom(path: Path) -> bool:
+    with open_binary(path) as handle:
+        return handle.read(len(BOM)) == BOM
 
 
 def _after_blanks(text: str, position: int) -> int:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from dataaudit.pii.detect import DEFAULT_REGIONS
+from dataaudit.pii.detect import DEFAULT_REGIONS, Found
 from dataaudit.pii.redact import redact
-from dataaudit.preprocess.base import is_text, replace_column
+from dataaudit.preprocess.base import replace_column
 from dataaudit.profile.pii import PII_KINDS
 
 
@@ -38,22 +38,26 @@ class TableRedaction:
         touched = [False] * batch.num_rows
         for name in self.columns:
             index = batch.schema.get_field_index(name)
-            if index < 0 or not is_text(batch.column(index)):
+            if index < 0 or not _redactable(batch.column(index).type):
                 continue
             array = batch.column(index)
             values = array.to_pylist()
             changed = False
+            # a dictionary-encoded column repeats its values: each distinct one is read once
+            seen: dict[str, tuple[str, list[Found]]] = {}
             for row, value in enumerate(values):
                 if not value:
                     continue
-                cleaned, found = redact(value, self.kinds, self.regions)
+                if value not in seen:
+                    seen[value] = redact(value, self.kinds, self.regions)
+                cleaned, found = seen[value]
                 if not found:
                     continue
                 values[row], touched[row], changed = cleaned, True, True
                 for f in found:
                     self.counts.setdefault(f.kind, Counter())[name] += 1
             if changed:
-                batch = replace_column(batch, name, pa.array(values, array.type))
+                batch = replace_column(batch, name, _same_type(values, array.type))
         self.rows += sum(touched)
         return batch
 
@@ -63,3 +67,23 @@ class TableRedaction:
 
     def asked(self) -> list[str]:
         return [kind for kind in PII_KINDS if kind in self.kinds]
+
+
+def _redactable(kind: pa.DataType) -> bool:
+    """A column of strings, however stored: plain, large, as views, or dictionary-encoded."""
+    if pa.types.is_dictionary(kind):
+        return _redactable(kind.value_type)
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or _is_string_view(kind)
+
+
+def _is_string_view(kind: pa.DataType) -> bool:
+    check = getattr(pa.types, "is_string_view", None)
+    return bool(check and check(kind))
+
+
+def _same_type(values: list[str | None], kind: pa.DataType) -> pa.Array:
+    """`values` as an array of the column's own type: a dictionary-encoded column re-encoded with
+    its index and value types."""
+    if pa.types.is_dictionary(kind):
+        return pa.array(values, kind.value_type).dictionary_encode().cast(kind)
+    return pa.array(values, kind)
