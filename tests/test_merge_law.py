@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import pickle
 from functools import reduce
 
 import numpy as np
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from dataaudit.checks import run_checks
 from dataaudit.profile.extract import extract
 from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.quantiles import QuantileSketch, seed_of
 from dataaudit.profile.sample import SampleSpec
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.model import RulePack
@@ -148,8 +150,8 @@ def test_split_row_keys_merge_to_the_whole(case: tuple[pa.RecordBatch, list[int]
 
 
 def test_merged_quantile_sketches_stay_within_their_rank_error() -> None:
-    """Past k values KLL compacts at random, so merged and whole sketches differ; each must put
-    every percentile within the sketch's rank error of the true one."""
+    """Past k values KLL compacts, so merged and whole sketches differ; each must put every
+    percentile within the sketch's rank error of the true one."""
     rng = np.random.default_rng(0)
     values = rng.lognormal(0.0, 1.0, 50_000)
     batch = pa.RecordBatch.from_arrays([pa.array(values)], names=["x"])
@@ -194,3 +196,36 @@ def test_label_sample_is_bounded_stratified_and_chunk_free(labels: list[str | No
         kept = [r for r in sample.rows if labels[r] == label]
         assert len(kept) >= min(3, labels.count(label))
     assert all(labels[r] not in (None, "?") for r in sample.rows)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 30_000), st.integers(50, 9_000), st.integers(0, 2**32), st.sampled_from(["x", "price"]))
+def test_a_quantile_sketch_fed_the_same_chunks_gives_the_same_percentiles(n: int, chunk: int, seed: int,
+                                                                          name: str) -> None:
+    """Compaction is seeded, not random: the same chunks give the same sketch every time, and a
+    chunk sketched apart and merged (a worker's partial) gives what adding it in place gives."""
+    values = np.random.default_rng(seed).lognormal(0.0, 1.0, n).round(2)
+    chunks = [values[i:i + chunk] for i in range(0, n, chunk)]
+
+    def fed() -> QuantileSketch:
+        sketch = QuantileSketch(seed=seed_of(name))
+        for piece in chunks:
+            sketch.update(piece)
+        return sketch
+
+    def merged() -> QuantileSketch:
+        total = QuantileSketch(seed=seed_of(name))
+        for piece in chunks:
+            part = QuantileSketch(seed=seed_of(name))
+            part.update(piece)
+            total = total.merged(part)
+        return total
+
+    first = fed()
+    again = pickle.loads(pickle.dumps(fed()))
+    assert first.percentiles() == again.percentiles() == merged().percentiles()
+    ordered = np.sort(values)
+    bound = first.normalized_rank_error()
+    grid = np.linspace(0, 1, 101)
+    assert np.all(np.searchsorted(ordered, first.percentiles(), side="right") / n >= grid - bound)
+    assert np.all(np.searchsorted(ordered, first.percentiles(), side="left") / n <= grid + bound)

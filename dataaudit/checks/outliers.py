@@ -16,9 +16,10 @@ than `min_distinct` distinct numbers: on a short scale (years of schooling, a 1-
 quartiles are a step apart and ordinary values lie "far". The check is skipped, saying why, only
 when no column is left. Columns of text, of missing values only, and non-features are not read.
 Far values are not wrong values, so the levels are loose: a heavy tail (incomes, counts) warns
-only when it holds a large share of the column. Past 200 numbers the sketch compacts at random,
-so a share within the rank error of a level may land on either side of it from one run to the
-next.
+only when it holds a large share of the column. Past 200 numbers the sketch compacts (by a
+seeded rule: the same file in the same chunks gives the same share on every run), so the share
+is within the sketch's rank error of the true one, and another chunk size may move a share close
+to a level to its other side.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from dataaudit.profile import values as v
 from dataaudit.profile.placeholders import PlaceholderPartial
-from dataaudit.profile.quantiles import QuantileSketch
+from dataaudit.profile.quantiles import QuantileSketch, seed_of
 from dataaudit.profile.runs import RunsPartial
 from dataaudit.profile.sketches import first_rows, hll_add, hll_empty, rows_where
 from dataaudit.profile.spec import ProfileSpec
@@ -171,7 +171,7 @@ class ColumnPartial:
         keep = ~sentinel
         self.moments = self.moments.merged(Moments.of(distinct[keep], weights[keep].astype(np.float64)))
         if spec.quantiles and keep.any():
-            self.quantiles = self.quantiles or QuantileSketch()
+            self.quantiles = self.quantiles or QuantileSketch(seed=seed_of(self.name))
             self.quantiles.update(np.repeat(distinct[keep], weights[keep].astype(np.int64)))
 
     def _count_values(self, raw: np.ndarray, counts: np.ndarray, mask: np.ndarray) -> None:

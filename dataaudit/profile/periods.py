@@ -11,11 +11,11 @@ Per month the pass keeps: the rows; the rows per label (by value hash); for ever
 column with at most `TimeSpec.max_values` distinct values (over the whole file), the rows per
 value; and for every numeric feature column the rows per logarithmic bucket of its numbers
 (`numeric_buckets`: every number within 2% of its bucket's value, as DDSketch keeps them). A
-quantile sketch such as KLL would be smaller, but it compacts at random, and periods compared
-by it would differ from one run to the next; bucket counts sum exactly and give the same
-percentiles every time. Months are those of 1800 to 2100, so at most 3,612 are kept, whatever
-the file's size; a numeric column whose (month, bucket) cells pass `MAX_BUCKET_CELLS` is no
-longer followed (and named in the report); at most `MAX_PERIODS` periods are reported.
+quantile sketch such as KLL would be smaller, but what it keeps depends on how the rows were
+chunked; bucket counts sum exactly and give the same percentiles whatever the chunking.
+Months are those of 1800 to 2100, so at most 3,612 are kept, whatever the file's size; a
+numeric column whose (month, bucket) cells pass `MAX_BUCKET_CELLS` is no longer followed (and
+named in the report); at most `MAX_PERIODS` periods are reported.
 
 The period is a month, a quarter, a year, or 2, 5, 10 or 25 years: with `TimeSpec.period` the one
 asked for (widened when it would give more than `MAX_PERIODS` periods), else the shortest whose
