@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import settings
 
 from dataaudit.report.model import Report
 from dataaudit.report.sarif import render_sarif
@@ -53,6 +55,24 @@ def _import_spark_connect_in_a_worker() -> None:
 
 
 _import_spark_connect_in_a_worker()
+
+# Two noisy cores run the suite on two workers: a property's worth is in its examples, not in how
+# fast one of them ran, so no example fails for taking longer than hypothesis' default 200 ms.
+settings.register_profile("dataaudit", deadline=None)
+settings.load_profile("dataaudit")
+
+
+@pytest.fixture(autouse=True)
+def _python_own_interrupt_handlers() -> Iterator[None]:
+    """Each test starts with Python's own Ctrl-C and SIGTERM handling. A Spark session installs
+    its own SIGINT handler in the process that started it, and a test that interrupts itself (or
+    a child process, which inherits an ignored signal) must not depend on which tests ran before it
+    in the same worker."""
+    previous = {signum: signal.signal(signum, handler) for signum, handler in
+                ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL))}
+    yield
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 @pytest.fixture
