@@ -164,9 +164,9 @@ def test_an_unknown_kind_on_a_table_is_one_line_and_exit_2(tmp_path: Path) -> No
 
 def _clean_texts(draw: st.DrawFn) -> list[str]:
     pool = carriers()
-    return draw(st.lists(st.one_of(st.sampled_from(pool), st.text(st.characters(codec="utf-8",
-                                                                                exclude_categories=["Cs"]),
-                                                                  max_size=40)), min_size=3, max_size=12))
+    # a NUL byte makes the file binary, which the reader refuses before any redaction
+    characters = st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\x00")
+    return draw(st.lists(st.one_of(st.sampled_from(pool), st.text(characters, max_size=40)), min_size=3, max_size=12))
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
