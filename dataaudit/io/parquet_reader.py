@@ -4,7 +4,7 @@ Each column chunk is read through a 1 MiB buffer (`buffer_size`, no `pre_buffer`
 the reading thread (`use_threads=False`), rather than read whole and decoded on pyarrow's thread
 pool: so the reader holds a page at a time, not a row group. With pyarrow's defaults the audit of
 10M generated rows (ten row groups of 1M) peaked at 922 MiB against 434 MiB at 1M; read this
-way it peaks at 438 MiB, at the same CPU time (docs/speed.md).
+way it peaks at 438 MiB, in about the same CPU time (docs/speed.md).
 """
 
 from __future__ import annotations
