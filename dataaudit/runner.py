@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from dataaudit.checks import run_checks
 from dataaudit.checks.groups import groups_table
-from dataaudit.checks.registry import NUMBERS
+from dataaudit.checks.registry import CLASSES, NUMBERS
 from dataaudit.checks.target import distribution_table, target_kind
 from dataaudit.engines import get_engine
 from dataaudit.integrations.observe import collect, observed, validators
@@ -34,7 +34,7 @@ from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.diff import DEFAULT_DELTA, baseline_gate
 from dataaudit.report.feature_rows import quote_conflicting_rows
-from dataaudit.report.masking import masked_findings, masked_tables
+from dataaudit.report.masking import masked_findings, masked_tables, shown_labels
 from dataaudit.report.model import CheckStatus, Finding, Report, ReportTable, created_now
 from dataaudit.rules.model import RulePack
 from dataaudit.shortcuts import step as shortcut_step
@@ -250,19 +250,20 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
                  sha256: str | None) -> Report:
     """The report of a table or of splits; `sha256` is the digest of the file read, if it is one."""
     regions = plan.pack.checks.pii.phone_regions  # the phone formats the masking reads
+    labels = shown_labels(profile, target_kind(profile, plan.pack.checks.target).kind == CLASSES, regions)
     return Report(
         source=SourceInfo.from_info(profile.source | ({"sha256": sha256} if sha256 is not None else {}), name=name),
         target=plan.target,
         rules=RulesInfo(name=plan.loaded.name, path=plan.loaded.path, sha256=plan.loaded.sha256),
         strict=plan.options.strict,
-        dataset=dataset_summary(profile, splits=cards, auto_text=plan.auto_text, regions=regions),
+        dataset=dataset_summary(profile, splits=cards, auto_text=plan.auto_text, regions=regions, labels=labels),
         checks=statuses,
-        findings=masked_findings(findings, regions),  # no personal value in clear, whichever check quotes it
+        findings=masked_findings(findings, regions, labels),  # no personal value in clear, whichever check quotes it
         tables=masked_tables(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)
                              + model_step.tables(profile.label_quality)
                              + model_step.residual_tables(profile.target_residuals)
                              + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts)
-                             + groups_table(profile), regions),
+                             + groups_table(profile), regions, labels),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

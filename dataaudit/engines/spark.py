@@ -39,6 +39,7 @@ from dataaudit.errors import InputError
 from dataaudit.io import FORMATS, Source, open_source
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.lines import CHUNK_LINES, LINE_COLUMN
+from dataaudit.io.strings import narrow_strings
 from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
@@ -291,7 +292,7 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
         partial = create()
         rows = 0
         for batch in regroup(batches, chunk_rows):
-            partial.add(conform(_small_types(batch), columns), start + rows)
+            partial.add(conform(narrow_strings(batch), columns), start + rows)
             rows += batch.num_rows
             if keep_hashes:
                 yield from _hash_batches(partial)
@@ -310,15 +311,6 @@ def _hash_batches(partial: Any) -> Iterator[pa.RecordBatch]:
         arrays = [pa.nulls(len(records), type_) for _, type_ in _PARTIAL_FIELDS] + [
             *(pa.array(np.ascontiguousarray(records[name]).view(np.int64)) for name in ROW_HASHES.names)]
         yield pa.RecordBatch.from_arrays(arrays, schema=_PASS_SCHEMA)
-
-
-def _small_types(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Spark may hand strings as large_string; the profile's value code expects what local readers give."""
-    large = {pa.large_string(): pa.string(), pa.large_binary(): pa.binary()}
-    if not any(f.type in large for f in batch.schema):
-        return batch
-    return pa.RecordBatch.from_arrays([c.cast(large.get(c.type, c.type)) for c in batch.columns],
-                                      names=batch.schema.names)
 
 
 def _is_local(path: str) -> bool:

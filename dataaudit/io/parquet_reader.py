@@ -1,4 +1,11 @@
-"""Parquet, streamed row group by row group with pyarrow."""
+"""Parquet, streamed with pyarrow in batches of the chunk size.
+
+Each column chunk is read through a 1 MiB buffer (`buffer_size`, no `pre_buffer`) and decoded in
+the reading thread (`use_threads=False`), rather than read whole and decoded on pyarrow's thread
+pool: so the reader holds a page at a time, not a row group. With pyarrow's defaults the audit of
+10M generated rows (ten row groups of 1M) peaked at 922 MiB against 434 MiB at 1M; read this
+way it peaks at 438 MiB, in about the same CPU time (docs/speed.md).
+"""
 
 from __future__ import annotations
 
@@ -11,17 +18,19 @@ import pyarrow.parquet as pq
 from dataaudit.errors import InputError
 from dataaudit.io.source import Source
 
+READ_BUFFER_BYTES = 1 << 20
+
 
 def open_parquet(path: Path, name: str, *, chunk_rows: int) -> Source:
     """`path` is read, `name` is what reports and errors call it (they differ for spooled stdin)."""
     try:
-        file = pq.ParquetFile(path)
+        file = pq.ParquetFile(path, buffer_size=READ_BUFFER_BYTES, pre_buffer=False)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
 
     def read() -> Iterator[pa.RecordBatch]:
         try:
-            yield from file.iter_batches(batch_size=chunk_rows)
+            yield from file.iter_batches(batch_size=chunk_rows, use_threads=False)
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(f"{name}: corrupt Parquet data ({_first_line(exc)})") from None
 

@@ -3,7 +3,7 @@
 A DataFrame becomes Arrow with `to_arrow()`, which shares the frame's buffers. A LazyFrame is
 collected by Polars' streaming engine in batches (`collect_batches`), each handed on as Arrow,
 so the query's result is never held whole; every pass of an audit runs the query again.
-Polars' large and view strings become plain Arrow strings, the type every other reader gives.
+Polars' view strings become plain Arrow strings as every reader's do (`Source.batches`).
 """
 
 from __future__ import annotations
@@ -25,19 +25,12 @@ def open_polars(data: Any, *, chunk_rows: int) -> Source:
     if type(data).__name__ == "LazyFrame":
         def read() -> Iterator[pa.RecordBatch]:
             for frame in data.collect_batches(chunk_size=chunk_rows):
-                yield from plain_strings(frame.to_arrow()).to_batches()
+                yield from frame.to_arrow().to_batches()
 
         return Source("<polars.LazyFrame>", "polars", data.collect_schema().names(), read, repeatable=True)
-    table = plain_strings(data.to_arrow())
+    table = data.to_arrow()
     source = Source("<polars.DataFrame>", "polars", table.column_names,
                     lambda: iter(table.to_batches(max_chunksize=chunk_rows)), repeatable=True)
     source.info["rows"] = table.num_rows
     return source
 
-
-def plain_strings(table: pa.Table) -> pa.Table:
-    """`table` with large and view strings cast to `string`: the profile reads one text type."""
-    wide = (pa.large_string(), pa.string_view())
-    if not any(field.type in wide for field in table.schema):
-        return table
-    return table.cast(pa.schema([pa.field(f.name, pa.string()) if f.type in wide else f for f in table.schema]))

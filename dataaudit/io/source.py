@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from dataaudit.errors import InputError, quoted
+from dataaudit.io.strings import narrow_strings, wider_columns
 
 DEFAULT_CHUNK_ROWS = 65_536
 SHOWN_COLUMNS = 15  # an unknown column's error lists this many, each cut to 40 characters
@@ -49,9 +50,16 @@ class Source:
     # a second `batches()` gives the same rows again without a file to reopen (a Parquet folder, a
     # `datasets.Dataset`, a Polars frame), so a finding may quote a row read after the pass, as for a file
     repeatable: bool = False
+    # the columns read as large or view strings (binaries), with those types: every batch is
+    # handed on with them narrowed (`io/strings.py`), and a cleaned file is written with them
+    stored_types: dict[str, pa.DataType] = field(default_factory=dict)
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        return self.read()
+        for batch in self.read():
+            narrow = narrow_strings(batch)
+            if narrow is not batch:
+                self.stored_types.update(wider_columns(batch.schema))
+            yield narrow
 
     def first_rows(self, rows: int) -> pa.Table:
         """Up to `rows` leading rows (those of the first batch), to decide something before
@@ -64,7 +72,7 @@ class Source:
             return pa.Table.from_batches([], schema=pa.schema([(c, pa.null()) for c in self.columns]))
         pending = [itertools.chain([first], stream)]
         self.read = lambda: pending.pop() if pending else read()
-        return pa.Table.from_batches([first.slice(0, rows)])
+        return pa.Table.from_batches([narrow_strings(first.slice(0, rows))])
 
     def require(self, column: str, what: str) -> None:
         """Raise `InputError` naming the source, the missing column, a close match and the

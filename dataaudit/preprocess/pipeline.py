@@ -27,6 +27,7 @@ from dataaudit.engines import get_engine
 from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
+from dataaudit.io.strings import restore_types
 from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.columns import CoerceNumeric
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
@@ -221,7 +222,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
         offset = 0
         jsonl = plan.source.format == fmt == "jsonl" and plan.source.local_path is not None
         lines = typed_cells(plan.source.local_path, plan.encoding) if jsonl else None
-        for raw in _shown(plan.open(), plan.progress, "clean, writing: "):
+        source = plan.open()
+        for raw in _shown(source, plan.progress, "clean, writing: "):
             n = raw.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
             typed = None if lines is None else list(itertools.islice(lines, n))
@@ -229,15 +231,15 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
                 rows = np.flatnonzero(quarantined) + offset
                 batch = raw.filter(pa.array(quarantined))
                 batch = batch.append_column(ROW_COLUMN, pa.array(rows, pa.int64()))
-                sink.quarantine(batch.append_column(REASON_COLUMN, pa.array(plan.decisions.reasons(rows), pa.string())),
-                                _rows_of(typed, quarantined))
+                batch = batch.append_column(REASON_COLUMN, pa.array(plan.decisions.reasons(rows), pa.string()))
+                sink.quarantine(restore_types(batch, source.stored_types), _rows_of(typed, quarantined))
             batch = raw.filter(pa.array(~quarantined))
             for step in steps:
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
             if redaction is not None:
                 batch = redaction.apply(batch)
-            sink.write(batch, _rows_of(typed, ~quarantined))
+            sink.write(restore_types(batch, source.stored_types), _rows_of(typed, ~quarantined))
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
             yield batch

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from dataaudit.io.strings import is_text_type
 from dataaudit.pii.detect import DEFAULT_REGIONS, Found
 from dataaudit.pii.redact import redact
 from dataaudit.preprocess.base import replace_column
@@ -38,7 +39,7 @@ class TableRedaction:
         touched = [False] * batch.num_rows
         for name in self.columns:
             index = batch.schema.get_field_index(name)
-            if index < 0 or not _redactable(batch.column(index).type):
+            if index < 0 or not is_text_type(batch.column(index).type):
                 continue
             array = batch.column(index)
             values = array.to_pylist()
@@ -67,18 +68,6 @@ class TableRedaction:
 
     def asked(self) -> list[str]:
         return [kind for kind in PII_KINDS if kind in self.kinds]
-
-
-def _redactable(kind: pa.DataType) -> bool:
-    """A column of strings, however stored: plain, large, as views, or dictionary-encoded."""
-    if pa.types.is_dictionary(kind):
-        return _redactable(kind.value_type)
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or _is_string_view(kind)
-
-
-def _is_string_view(kind: pa.DataType) -> bool:
-    check = getattr(pa.types, "is_string_view", None)
-    return bool(check and check(kind))
 
 
 def _same_type(values: list[str | None], kind: pa.DataType) -> pa.Array:

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.nested import nested_as_json, nested_as_text
+from dataaudit.io.strings import narrow_strings
 from dataaudit.output import AtomicFile
 from dataaudit.preprocess.json_cells import TypedCells, encode_row
 
@@ -43,7 +44,7 @@ class BatchWriter:
         """`typed` (JSONL only): per row, the JSONL input's typed values, written as the input
         wrote them where no step changed them (see `json_cells`)."""
         if self.fmt in ("csv", "tsv"):  # CSV holds text: a struct, list or map cell is written as its JSON
-            batch = nested_as_json(batch)
+            batch = narrow_strings(nested_as_json(batch))  # and the CSV writer has no string views
         if self.schema is None:
             self._open(batch.schema)
         elif batch.schema != self.schema:

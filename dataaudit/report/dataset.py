@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from dataaudit.pii.detect import DEFAULT_REGIONS
-from dataaudit.pii.redact import redacted_value
 from dataaudit.profile.free_text import free_text_columns
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.report.cards import (
@@ -16,14 +17,16 @@ from dataaudit.report.cards import (
     SplitCard,
 )
 from dataaudit.report.contamination import contamination_cards
-from dataaudit.report.masking import masked_dict
+from dataaudit.report.masking import NOTHING_SHOWN, masked, masked_dict
 
 
 def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None,
-                    auto_text: tuple[str, ...] = (), regions: tuple[str, ...] = DEFAULT_REGIONS) -> DatasetCard:
+                    auto_text: tuple[str, ...] = (), regions: tuple[str, ...] = DEFAULT_REGIONS,
+                    labels: Collection[str] = NOTHING_SHOWN) -> DatasetCard:
     """The card of `profile`; `auto_text` names the columns audited as text without being named.
     A label or a top value holding a personal value or secret shows its placeholder, phone
-    numbers read in `regions` (the rule pack's `checks.pii.phone_regions`), as in findings."""
+    numbers read in `regions` (the rule pack's `checks.pii.phone_regions`), as in findings; the
+    classes in `labels` (`masking.shown_labels`) are shown as written."""
     label = profile.label
     d = profile.duplicates
     return DatasetCard(
@@ -32,12 +35,12 @@ def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None
         features=profile.features,
         ignored=[IgnoredColumn(column=c, reason=r) for c, r in profile.ignored.items()],
         labels=None if label is None else LabelCard(
-            column=label.column, counts=masked_dict(label.counts, regions), missing=label.missing,
+            column=label.column, counts=masked_dict(label.counts, regions, labels), missing=label.missing,
             categorical=label.tracked),
         duplicates=DuplicateCard(
             exact_rows=d.exact_rows, feature_rows=d.feature_rows, conflict_groups=d.conflict_groups,
             conflict_rows=d.conflict_rows, distinct_feature_rows=d.distinct_feature_rows),
-        column_profiles=[_column(c, regions) for c in profile.columns],
+        column_profiles=[_column(c, regions, labels) for c in profile.columns],
         free_text_columns=free_text_columns(profile),
         splits=splits,
         auto_text_columns=list(auto_text) or None,
@@ -45,7 +48,7 @@ def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None
     )
 
 
-def _column(c: ColumnProfile, regions: tuple[str, ...]) -> ColumnCard:
+def _column(c: ColumnProfile, regions: tuple[str, ...], labels: Collection[str]) -> ColumnCard:
     n = c.numeric
     return ColumnCard(
         name=c.name, role=c.role, type=c.type, kinds=c.kinds, nulls=c.nulls, tokens=c.tokens,
@@ -53,6 +56,6 @@ def _column(c: ColumnProfile, regions: tuple[str, ...]) -> ColumnCard:
         missing_share=round(c.missing / c.rows, 6) if c.rows else 0.0,
         distinct_estimate=c.distinct,
         numeric=None if n is None else NumericCard(min=n.min, max=n.max, mean=round(n.mean, 6), std=round(n.std, 6)),
-        top_values=None if c.top_values is None else [(redacted_value(value, regions), count)
+        top_values=None if c.top_values is None else [(masked(value, regions, labels), count)
                                                       for value, count in c.top_values],
     )

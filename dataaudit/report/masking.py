@@ -11,48 +11,96 @@ which replaces each value found by its placeholder (`[EMAIL]`, `[SECRET]`) and l
 other character. A column's name and the check's id
 are the audit's own words and stay. A quote cut short must be masked before it is cut (as the
 conflict's feature row is, `feature_rows`): half an address is no address to find.
+
+A classification target's classes are the one exception (`shown_labels`): a class written as a
+dotted quad (`4.1.2.7`, a taxonomy node or a version) or a run of digits (a product code) looks
+like an IP address or a phone number but names a class, and masking it hides what the report is
+about. Such a class is shown as written wherever it is quoted, unless the personal-data scan
+found that kind of value in the target column (the target named with `--text-column`): then
+it is personal data and masked as every value is. A class holding an email, a card number, an
+IBAN or a secret is never a code: it is masked.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dataaudit.pii.detect import DEFAULT_REGIONS
-from dataaudit.pii.redact import redacted_value
+from dataaudit.pii.detect import DEFAULT_REGIONS, find_pii
+from dataaudit.pii.redact import ALL_KINDS, redactions, replaced
 from dataaudit.report.model import Finding, ReportTable
 
+if TYPE_CHECKING:
+    from dataaudit.profile.model import Profile
 
-def masked_findings(findings: list[Finding], regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Finding]:
-    """`findings` with every string masked; `regions` are the rule pack's `checks.pii.phone_regions`."""
-    return [replace(f, message=masked(f.message, regions), observed=masked(f.observed, regions),
-                    examples=masked(f.examples, regions), details=masked(f.details, regions)) for f in findings]
-
-
-def masked_tables(tables: list[ReportTable], regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[ReportTable]:
-    return [replace(t, rows=masked(t.rows, regions)) for t in tables]
+#: The kinds a class label may look like without being one: a dotted quad, a run of digits.
+CODE_LIKE_KINDS = frozenset({"ip", "phone"})
+NOTHING_SHOWN: frozenset[str] = frozenset()
 
 
-def masked(value: Any, regions: tuple[str, ...] = DEFAULT_REGIONS) -> Any:
-    """`value` with every string in it, at any depth, shown through `redacted_value`. Two keys
-    of a dict masked alike (two emails) stay two: the later ones are numbered in the order they
-    come (`[EMAIL]`, `[EMAIL] #2`), so no count or value is lost."""
+def shown_labels(profile: Profile, classes: bool, regions: tuple[str, ...] = DEFAULT_REGIONS) -> frozenset[str]:
+    """The classes of the target (when `classes`: a classification target) shown as written:
+    those that look personal only through values of `CODE_LIKE_KINDS` the personal-data scan
+    did not find in the target column."""
+    label = profile.label
+    if label is None or not classes:
+        return NOTHING_SHOWN
+    scanned = {kind for text in profile.text if text.name == label.column and text.pii is not None
+               for kind, values in text.pii.values.items() if values}
+    code_like = CODE_LIKE_KINDS - scanned
+    shown = set()
+    for value in label.counts:
+        kinds = {found.kind for found in find_pii(value, regions)}
+        if kinds and kinds <= code_like:
+            shown.add(value)
+    return frozenset(shown)
+
+
+def masked_findings(findings: list[Finding], regions: tuple[str, ...] = DEFAULT_REGIONS,
+                    labels: Collection[str] = NOTHING_SHOWN) -> list[Finding]:
+    """`findings` with every string masked; `regions` are the rule pack's `checks.pii.phone_regions`,
+    `labels` the classes shown as written (`shown_labels`)."""
+    return [replace(f, message=masked(f.message, regions, labels), observed=masked(f.observed, regions, labels),
+                    examples=masked(f.examples, regions, labels), details=masked(f.details, regions, labels))
+            for f in findings]
+
+
+def masked_tables(tables: list[ReportTable], regions: tuple[str, ...] = DEFAULT_REGIONS,
+                  labels: Collection[str] = NOTHING_SHOWN) -> list[ReportTable]:
+    return [replace(t, rows=masked(t.rows, regions, labels)) for t in tables]
+
+
+def masked(value: Any, regions: tuple[str, ...] = DEFAULT_REGIONS, labels: Collection[str] = NOTHING_SHOWN) -> Any:
+    """`value` with every string in it, at any depth, masked but for the `labels` it quotes. Two
+    keys of a dict masked alike (two emails) stay two: the later ones are numbered in the order
+    they come (`[EMAIL]`, `[EMAIL] #2`), so no count or value is lost."""
     if isinstance(value, str):
-        return redacted_value(value, regions)
+        return masked_text(value, regions, labels)
     if isinstance(value, list):
-        return [masked(item, regions) for item in value]
+        return [masked(item, regions, labels) for item in value]
     if isinstance(value, tuple):
-        return tuple(masked(item, regions) for item in value)
+        return tuple(masked(item, regions, labels) for item in value)
     if isinstance(value, dict):
-        return masked_dict(value, regions)
+        return masked_dict(value, regions, labels)
     return value
 
 
-def masked_dict(value: dict[Any, Any], regions: tuple[str, ...] = DEFAULT_REGIONS) -> dict[Any, Any]:
+def masked_text(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS, labels: Collection[str] = NOTHING_SHOWN) -> str:
+    """`text` with each personal value and secret replaced by its placeholder, but for a value
+    that lies within one of the `labels` quoted in it."""
+    found = redactions(text, ALL_KINDS, regions)
+    quoted = [(m.start(), m.end()) for label in labels if label in text for m in re.finditer(re.escape(label), text)]
+    return replaced(text, [f for f in found if not any(start <= f.start and f.end <= end for start, end in quoted)])
+
+
+def masked_dict(value: dict[Any, Any], regions: tuple[str, ...] = DEFAULT_REGIONS,
+                labels: Collection[str] = NOTHING_SHOWN) -> dict[Any, Any]:
     """`value` with keys and values masked, every key kept distinct."""
     shown: dict[Any, Any] = {}
     for key, item in value.items():
-        shown[distinct_key(masked(key, regions), shown)] = masked(item, regions)
+        shown[distinct_key(masked(key, regions, labels), shown)] = masked(item, regions, labels)
     return shown
 
 

@@ -1,0 +1,77 @@
+"""Text and bytes however Arrow stores them, read as one type: `string` and `binary`.
+
+Arrow has three layouts of a string column: `string` (32-bit offsets), `large_string` (64-bit
+offsets) and `string_view`; bytes likewise. Polars hands out views, pandas' Arrow-backed text is
+large, a Parquet file written with its Arrow schema stores either, Spark's Arrow batches are
+large. The profile, the checks and the clean steps read text of one type: several compute
+kernels (`take` among them) have none for views, and a value read as `large_string` would be
+told apart from the same value read from a CSV. So every batch is narrowed where it enters the
+pipeline (`Source.batches`, Spark's partitions): inside dictionaries, lists, structs and maps
+too. A batch of one chunk holds far less than the 2 GiB a `string` column can address.
+
+`clean` writes the columns back as the input stored them (`restore_types`): a cleaned Parquet
+file has the input's column types, whatever the pipeline read them as.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pyarrow as pa
+
+_NARROW = {pa.large_string(): pa.string(), pa.string_view(): pa.string(),
+           pa.large_binary(): pa.binary(), pa.binary_view(): pa.binary()}
+
+
+def narrow_type(kind: pa.DataType) -> pa.DataType:
+    """`kind` with every large or view string and binary in it, at any depth, made plain."""
+    if kind in _NARROW:
+        return _NARROW[kind]
+    if pa.types.is_dictionary(kind):
+        return pa.dictionary(kind.index_type, narrow_type(kind.value_type), kind.ordered)
+    if pa.types.is_map(kind):
+        return pa.map_(narrow_type(kind.key_type), narrow_type(kind.item_type), kind.keys_sorted)
+    if pa.types.is_struct(kind):
+        return pa.struct([kind.field(i).with_type(narrow_type(kind.field(i).type)) for i in range(kind.num_fields)])
+    if pa.types.is_list(kind):
+        return pa.list_(kind.value_field.with_type(narrow_type(kind.value_type)))
+    if pa.types.is_large_list(kind):
+        return pa.large_list(kind.value_field.with_type(narrow_type(kind.value_type)))
+    if pa.types.is_fixed_size_list(kind):
+        return pa.list_(kind.value_field.with_type(narrow_type(kind.value_type)), kind.list_size)
+    return kind
+
+
+def is_text_type(kind: pa.DataType) -> bool:
+    """A column of strings, however stored: plain, large, as views, or dictionary-encoded."""
+    kind = narrow_type(kind)
+    return pa.types.is_string(kind.value_type if pa.types.is_dictionary(kind) else kind)
+
+
+def wider_columns(schema: pa.Schema) -> dict[str, pa.DataType]:
+    """The columns of `schema` that `narrow_strings` changes, with their stored types."""
+    return {field.name: field.type for field in schema if narrow_type(field.type) != field.type}
+
+
+def narrow_strings(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """`batch` with its large and view strings and binaries cast to the plain types; the same
+    object when it holds none."""
+    return _cast(batch, {i: narrow_type(kind) for i, kind in enumerate(batch.schema.types)
+                         if narrow_type(kind) != kind})
+
+
+def restore_types(batch: pa.RecordBatch, stored: Mapping[str, pa.DataType]) -> pa.RecordBatch:
+    """`batch` with each column `narrow_strings` narrowed cast back to its `stored` type; a column
+    a step gave another type (text made numbers) stays as the step made it."""
+    return _cast(batch, {i: stored[field.name] for i, field in enumerate(batch.schema)
+                         if field.name in stored and narrow_type(stored[field.name]) == field.type})
+
+
+def _cast(batch: pa.RecordBatch, types: Mapping[int, pa.DataType]) -> pa.RecordBatch:
+    """`batch` with the columns at the positions of `types` cast to them."""
+    if not types:
+        return batch
+    schema = pa.schema([field.with_type(types[i]) if i in types else field for i, field in enumerate(batch.schema)],
+                       batch.schema.metadata)
+    return pa.RecordBatch.from_arrays([column.cast(types[i]) if i in types else column
+                                       for i, column in enumerate(batch.columns)], schema=schema)

@@ -1,0 +1,65 @@
+"""A classification target's classes that look like IP addresses (`4.1.2.7`) are shown as written
+in every report format; classes that are personal data (emails), or that the personal-data scan
+found in the target column, are masked as every value is."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from dataaudit.report.masking import masked_text
+from tests.cli_helpers import invoke, run
+
+FORMATS = ("console", "json", "markdown", "html", "junit", "sarif")
+
+
+def _table(path: Path, common: str, rare: str) -> Path:
+    """400 rows of `common` and `rare` classes, imbalanced, and one row whose features repeat row
+    1's with the other class: the imbalance, rows-per-class and conflict findings quote both."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["size", "colour", "label"])
+        for i in range(400):
+            writer.writerow([i, ["red", "blue"][i % 2], common if i % 40 else rare])
+        writer.writerow([1, "blue", rare])
+    return path
+
+
+def _reports(tmp_path: Path, data: Path, *options: str) -> dict[str, str]:
+    """Every format of one audit, written by the installed command in one run."""
+    outputs = [arg for fmt in FORMATS for arg in ("-f", fmt, "-o", str(tmp_path / f"report.{fmt}"))]
+    run(["audit", data, "-t", "label", "-q", *options, *outputs], 0)
+    return {fmt: (tmp_path / f"report.{fmt}").read_text(encoding="utf-8") for fmt in FORMATS}
+
+
+def test_dotted_quad_classes_are_shown_in_every_report_format(tmp_path: Path) -> None:
+    reports = _reports(tmp_path, _table(tmp_path / "codes.csv", "4.1.2.7", "8.8.4.4"))
+    for fmt, text in reports.items():
+        assert "[IP]" not in text, fmt
+        assert "8.8.4.4" in text, fmt  # the rare class every finding names
+    assert "4.1.2.7" in reports["json"] and "4.1.2.7" in reports["console"]
+
+
+def test_email_classes_are_masked_in_every_report_format(tmp_path: Path) -> None:
+    reports = _reports(tmp_path, _table(tmp_path / "owners.csv", "ann@corp.com", "bob@corp.com"))
+    for fmt, text in reports.items():
+        assert "corp.com" not in text, fmt
+        assert "[EMAIL]" in text.replace("\\[", "[").replace("\\]", "]"), fmt  # Markdown escapes brackets
+
+
+def test_dotted_quad_classes_the_scan_found_in_the_target_are_masked(tmp_path: Path) -> None:
+    data = _table(tmp_path / "addresses.csv", "4.1.2.7", "8.8.4.4")
+    out, _ = invoke(["audit", data, "-t", "label", "--text-column", "label"], 1)
+    assert "[IP]" in out
+    assert "4.1.2.7" not in out and "8.8.4.4" not in out
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("'4.1.2.7' 390 vs '8.8.4.4' 11", "'4.1.2.7' 390 vs '[IP]' 11"),
+    ("from 4.1.2.70 to 4.1.2.7", "from [IP] to 4.1.2.7"),  # an address holding a class's digits is no class
+    ("4.1.2.7 wrote to ann@corp.com", "4.1.2.7 wrote to [EMAIL]"),
+])
+def test_only_the_shown_classes_are_left_unmasked(text: str, shown: str) -> None:
+    assert masked_text(text, labels=frozenset({"4.1.2.7"})) == shown
