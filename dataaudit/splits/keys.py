@@ -23,7 +23,6 @@ import pandas as pd
 import pyarrow as pa
 
 from dataaudit.profile import values as v
-from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.rows import combine
@@ -223,6 +222,3 @@ class SplitProfile:
     profile: Profile
     keys: KeyTable
 
-
-def extract_split(name: str, partial: SplitPartial, source: dict | None = None) -> SplitProfile:
-    return SplitProfile(name, extract(partial.profile, source), partial.keys.extract())
