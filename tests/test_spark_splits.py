@@ -86,8 +86,8 @@ def _with_column(table: pa.Table, name: str, values: list) -> pa.Table:
 def planted_splits(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, list[int]]:
     """A training file over several partitions and two more splits: the test split copies 4% of
     the training rows, the first 30 of them with another label (more than the 20 examples a
-    finding shows); patients 0..1999 are spread over every split, so each later split shares
-    groups with the earlier ones; validation copies training rows too, every label kept."""
+    finding shows); each split draws its patients from a range that overlaps the others', so
+    every pair of splits shares groups; validation copies training rows too, every label kept."""
     train, test, truth = make_dirty_splits(30_000, 5_000, seed=6, leaked_share=0.04, rates=NO_ISSUES)
     _, valid, _ = make_dirty_splits(30_000, 3_000, seed=6, leaked_share=0.02, rates=NO_ISSUES)
     labels = test.column("label").to_pylist()
@@ -100,7 +100,7 @@ def planted_splits(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     paths = {}
     folder = tmp_path_factory.mktemp("splits")
     for i, (name, table) in enumerate(tables.items()):
-        patients = [f"p{p}" for p in rng.integers(i * 1_000, 2_000 + i * 1_000, table.num_rows)]
+        patients = [f"p{p}" for p in rng.integers(i * 500, 2_000 + i * 500, table.num_rows)]
         paths[name] = folder / f"{name}.csv"
         pacsv.write_csv(_with_column(table, "patient", patients), paths[name])
     return paths["train"], paths["test"], paths["valid"], flipped
