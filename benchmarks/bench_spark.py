@@ -10,10 +10,13 @@ peak of its Python heap during the audit (tracemalloc, numpy's buffers included)
 of `bench_audit` adds the wall time and the summed memory of the whole tree (JVM, executors,
 Python workers). The default master, `local-cluster[2,1,1024]`, runs two executor JVMs apart
 from the driver, as a real cluster does. Several checkouts can be measured
-(`--tree before=/path --tree after=.`). The load average is printed with every run. It only
-reports; it never asserts a time.
+(`--tree before=/path --tree after=.`). The load average is printed with every run. Every
+Spark report's findings are compared with the local engine's on the same file (`same as local`:
+the JSON findings equal). With `--split NAME=PATH` each file is audited as the reference of that
+split (its own pass is the same), whose comparison (leaked rows, label conflicts across the
+splits) runs on the cluster too. It only reports; it never asserts a time.
 
-    python benchmarks/bench_spark.py --data /tmp/gen-1m.csv --data /tmp/gen-10m.csv
+    python benchmarks/bench_spark.py --data /tmp/gen-1m.csv --data /tmp/gen-10m.csv --split test=/tmp/test.csv
 """
 
 from __future__ import annotations
@@ -25,39 +28,48 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_audit import REPO, run_measured  # the sibling script's launcher
+from bench_audit import REPO, Run, run_measured  # the sibling script's launcher
 
 DRIVER = """
 import json, os, resource, sys, time, tracemalloc
 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-from pyspark.sql import SparkSession
 import dataaudit
-from dataaudit.engines.spark import SparkEngine
-path, master = sys.argv[1], sys.argv[2]
-session = (SparkSession.builder.master(master).appName("bench-spark")
-           .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-           .config("spark.executorEnv.PYTHONPATH", os.environ.get("PYTHONPATH", ""))
-           .config("spark.executorEnv.PYSPARK_PYTHON", sys.executable).getOrCreate())
-session.sparkContext.setLogLevel("ERROR")
+path, master, out, split = sys.argv[1:5]
+splits = dict([split.split("=", 1)]) if split else None
+engine = session = None
+if master != "local":  # "local": the local engine, whose findings Spark's must equal
+    from pyspark.sql import SparkSession
+    from dataaudit.engines.spark import SparkEngine
+    session = (SparkSession.builder.master(master).appName("bench-spark")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.executorEnv.PYTHONPATH", os.environ.get("PYTHONPATH", ""))
+               .config("spark.executorEnv.PYSPARK_PYTHON", sys.executable).getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    engine = SparkEngine(session=session)
 before = resource.getrusage(resource.RUSAGE_SELF)
 tracemalloc.start()
 start = time.perf_counter()
-report = dataaudit.audit(path, target="label", engine=SparkEngine(session=session))
+report = dataaudit.audit(path, target="label", splits=splits, engine=engine)
 seconds = time.perf_counter() - start
 heap = tracemalloc.get_traced_memory()[1]
 usage = resource.getrusage(resource.RUSAGE_SELF)
+tracemalloc.stop()
+with open(out, "w") as f:
+    json.dump(report.to_dict()["findings"], f, sort_keys=True, default=str)
 try:  # the JVMs and Python workers still alive: the cluster's CPU, for a per-core rate
     import psutil
     tree = sum(sum(p.cpu_times()[:2]) for p in psutil.Process().children(recursive=True))
 except Exception:
     tree = None
 duplicates = report.dataset.duplicates
+leaked = [f.details.get("leaked_rows", 0) for f in report.findings if f.check == "splits.leakage"]
 print(json.dumps({"rows": report.dataset.rows, "audit_seconds": seconds, "driver_peak_mib": usage.ru_maxrss / 1024,
                   "driver_heap_peak_mib": heap / 2**20,
                   "driver_cpu_seconds": usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime,
                   "tree_cpu_seconds": tree, "exact_duplicates": duplicates.exact_rows,
-                  "conflict_groups": duplicates.conflict_groups}))
-session.stop()
+                  "conflict_groups": duplicates.conflict_groups, "leaked_rows": sum(leaked)}))
+if session is not None:
+    session.stop()
 """
 
 
@@ -74,6 +86,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "dataaudit-bench-spark",
                         help="where local-cluster's executors write their logs")
     parser.add_argument("--timeout", type=float, default=7200, help="seconds per run (default 7200)")
+    parser.add_argument("--split", default="", metavar="NAME=PATH",
+                        help="audit each file as the reference of this split, compared on the cluster")
+    parser.add_argument("--no-local", action="store_true",
+                        help="skip the local engine's run that Spark's findings are compared with")
     args = parser.parse_args(argv)
     trees = [entry.partition("=") for entry in args.tree] or [("this checkout", "=", str(REPO))]
     args.trees = {name: Path(path).resolve() for name, _, path in trees}
@@ -92,29 +108,55 @@ def _rate(rows: int, cpu_seconds: float | None) -> str:
     return "?" if not cpu_seconds else f"{rows / cpu_seconds:,.0f}"
 
 
+def _driver(path: Path, master: str, split: str, env: dict[str, str], timeout: float
+            ) -> tuple[Run, dict | None, Path]:
+    """One audit in a fresh driver process: its measurement and the file its findings went to."""
+    out = Path(tempfile.mkstemp(prefix="bench-spark-findings-", suffix=".json")[1])
+    run = run_measured([sys.executable, "-c", DRIVER, str(path), master, str(out), split], timeout, env)
+    lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
+    return run, (json.loads(lines[-1]) if run.returncode == 0 and lines else None), out
+
+
+def _same_findings(spark: Path, local: Path) -> str:
+    """Whether Spark's findings equal the local engine's, or the checks whose findings differ."""
+    ours, theirs = json.loads(spark.read_text()), json.loads(local.read_text())
+    if ours == theirs:
+        return "yes"
+    differ = {f["check"] for f in ours if f not in theirs} | {f["check"] for f in theirs if f not in ours}
+    return "no: " + ", ".join(sorted(differ))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     print(f"load average before: {load()} on {os.cpu_count()} cores; master {args.master}", flush=True)
     header = ("checkout", "file", "rows", "wall s", "driver CPU s", "cluster CPU s", "rows/CPU s",
-              "driver peak MiB", "driver heap MiB", "tree peak MiB", "exact dups", "load after")
+              "driver peak MiB", "driver heap MiB", "tree peak MiB", "exact dups", "leaked rows", "same as local",
+              "load after")
     print(" | ".join(header), flush=True)
     peaks: dict[str, list[float]] = {}
     for data in args.data:
+        split = args.split
         for name, tree in args.trees.items():
             # local-cluster's executors keep their logs in the worker folder, by default inside pyspark
             env = {**os.environ, "PYTHONPATH": str(tree), "SPARK_WORKER_DIR": str(args.workdir)}
-            run = run_measured([sys.executable, "-c", DRIVER, str(data), args.master], args.timeout, env)
-            lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
-            if run.returncode != 0 or not lines:
-                print(f"{name} | {data.name} | error: {(run.stderr.strip().splitlines() or ['?'])[-1][:200]}")
+            label = data.name + (f" + {split.partition('=')[0]}" if split else "")
+            run, found, findings = _driver(data, args.master, split, env, args.timeout)
+            if found is None:
+                print(f"{name} | {label} | error: {(run.stderr.strip().splitlines() or ['?'])[-1][:200]}")
                 continue
-            found = json.loads(lines[-1])
+            same = "not compared"
+            if not args.no_local:
+                _, local_found, local_findings = _driver(data, "local", split, env, args.timeout)
+                same = _same_findings(findings, local_findings) if local_found else "local run failed"
+                local_findings.unlink()
+            findings.unlink()
             peaks.setdefault(name, []).append(found["driver_peak_mib"])
             print(" | ".join(str(cell) for cell in (
-                name, data.name, f"{found['rows']:,}", f"{run.seconds:.0f}", f"{found['driver_cpu_seconds']:.1f}",
+                name, label, f"{found['rows']:,}", f"{run.seconds:.0f}", f"{found['driver_cpu_seconds']:.1f}",
                 _seconds(found["tree_cpu_seconds"]), _rate(found["rows"], found["tree_cpu_seconds"]),
                 f"{found['driver_peak_mib']:.0f}", f"{found['driver_heap_peak_mib']:.0f}",
-                f"{run.peak_tree_mib or 0:.0f}", f"{found['exact_duplicates']:,}", load())), flush=True)
+                f"{run.peak_tree_mib or 0:.0f}", f"{found['exact_duplicates']:,}", f"{found['leaked_rows']:,}", same,
+                load())), flush=True)
     for name, values in peaks.items():
         if len(values) > 1:
             print(f"{name}: driver peak, largest file over smallest: {values[-1] / values[0]:.2f}x")

@@ -111,7 +111,7 @@ def _leakage(c: SplitComparison, rules: Rules, results: Results) -> None:
         return
     differ = any(d.missing or d.extra for d in c.schema)
     for leak in c.leakage:
-        n = len(leak.leaked)
+        n = leak.leaked_rows
         on = f" (on the {len(leak.features)} feature columns all splits share)" if differ else ""
         results.judge(
             "splits.leakage", rules.max_leaked_row_share, n / leak.rows if leak.rows else 0.0,
@@ -122,7 +122,7 @@ def _leakage(c: SplitComparison, rules: Rules, results: Results) -> None:
             details={"split": leak.split, "leaked_rows": n, "features_compared": list(leak.features)},
             hint=f"Drop these rows from {leak.split!r} (or deduplicate before splitting).",
         )
-        k = len(leak.other_label)
+        k = leak.other_label_rows
         if k:
             results.add(
                 "splits.leakage_labels", rules.leaked_label_conflicts.severity,
@@ -141,7 +141,7 @@ def _groups(c: SplitComparison, rules: Rules, results: Results) -> None:
     found = "" if c.group_named else (f" A warning at most: the group column was found (id-like, its values repeat), "
                                       f"not named (--group-column {c.group_column} gates on it).")
     for overlap in c.groups:
-        n = len(overlap.rows)
+        n = overlap.shared_rows
         share = n / overlap.split_rows if overlap.split_rows else 0.0
         results.judge(
             "splits.group_leakage", rules.max_shared_group_row_share, share,

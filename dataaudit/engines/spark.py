@@ -14,12 +14,14 @@ is not deterministic) is an error, never silently wrong row numbers.
 
 A table's partitions also hand on their rows' hashes, which never reach the driver: they stay
 on the cluster (persisted) for `spark_duplicates` to find duplicates and conflicts by a
-group-by, so the driver's memory does not grow with the rows. This module and that one are the
+group-by, so the driver's memory does not grow with the rows. A split's pass hands on its row
+keys the same way, for the split comparison's joins (`keyed_profile`). This module and that one are the
 only ones that import pyspark, and only when the Spark engine is chosen.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import pickle
@@ -50,9 +52,11 @@ from dataaudit.scoped import environ_default, quiet_pyspark_pandas_warning
 PARTIALS_SCHEMA = "partition int, rows long, partial binary"
 _PARTIAL_FIELDS = [("partition", pa.int32()), ("rows", pa.int64()), ("partial", pa.binary())]
 _HASH_FIELDS = [("row", pa.int64()), ("features", pa.int64()), ("label", pa.int64()), ("whole", pa.int64())]
-# a table's pass: one row per partition for its partial, one per data row for its hashes
-_PASS_SCHEMA = pa.schema(_PARTIAL_FIELDS + _HASH_FIELDS)
+# a table's pass: one row per partition for its partial, one per data row for its hashes; a
+# split's pass adds one per data row for its keys (row, features, label, group; `whole` null)
+_PASS_SCHEMA = pa.schema([*_PARTIAL_FIELDS, *_HASH_FIELDS, ("group", pa.int64())])
 HASH_COLUMNS = [name for name, _ in _HASH_FIELDS]
+KEY_COLUMNS = ["row", "features", "label", "group"]
 
 
 @dataclass
@@ -116,25 +120,46 @@ class SparkEngine:
     def profile(self, source: Source, spec: ProfileSpec) -> Profile:
         """The partials merged on the driver; duplicates and conflicts by a group-by of the rows'
         hashes, which stay on the cluster (persisted between the two jobs, then dropped)."""
+        create = functools.partial(PartialProfile.create, spec, source.columns)
+        with self._kept_pass(source, create, _hash_batches) as (partial, passed):
+            return self._extract(source, spec, partial, passed)
+
+    @contextlib.contextmanager
+    def keyed_profile(self, source: Source, spec: ProfileSpec, create: Callable[[], Any]
+                      ) -> Iterator[tuple[Profile, Any]]:
+        """A split's pass: `create` makes an accumulator with a `profile` (a `PartialProfile`)
+        and row `keys` (a `KeysPartial`). Yields the profile, as `profile` gives it, and a
+        DataFrame of the row keys (`KEY_COLUMNS`, the hashes as signed longs) that stays
+        persisted on the cluster until the block ends, for the comparison's joins."""
+        with self._kept_pass(source, create, _split_batches) as (partial, passed):
+            profile = self._extract(source, spec, partial.profile, passed)
+            yield profile, passed.where("row IS NOT NULL AND whole IS NULL").select(*KEY_COLUMNS)
+
+    @contextlib.contextmanager
+    def _kept_pass(self, source: Source, create: Callable[[], A], rows_of: Callable[[A], Iterator[pa.RecordBatch]]
+                   ) -> Iterator[tuple[A, Any]]:
+        """The merged partial and the pass's rows (`rows_of` takes them out of each partition's
+        accumulator), persisted on the cluster until the block ends."""
         from pyspark import StorageLevel
 
-        create = functools.partial(PartialProfile.create, spec, source.columns)
         frame, offsets = self._frame_and_offsets(source)
         passed = self._run(source, lambda: frame.mapInArrow(
-            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, keep_hashes=True),
-            f"{PARTIALS_SCHEMA}, {HASHES_SCHEMA}").persist(StorageLevel.MEMORY_AND_DISK))
+            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, rows_of),
+            f"{PARTIALS_SCHEMA}, {HASHES_SCHEMA}, group long").persist(StorageLevel.MEMORY_AND_DISK))
         try:
             partials = passed.where("partial IS NOT NULL")
             # the row counts alone first: a job over every partition at once fills the cache
             _check_counts(dict(self._run(source, lambda: partials.select("partition", "rows").collect())),
                           offsets, source.name)
-            partial = self._run(source, lambda: _merge_in_order(partials, create()))
-            hashes = passed.where("row IS NOT NULL").select(*HASH_COLUMNS)
-            source.info["engine"] = self.name
-            return self._run(source, lambda: extract(partial, source.info, functools.partial(
-                find_duplicates_on_cluster, hashes, k=spec.examples, rows=partial.n_rows)))
+            yield self._run(source, lambda: _merge_in_order(partials, create())), passed
         finally:
             passed.unpersist()
+
+    def _extract(self, source: Source, spec: ProfileSpec, partial: PartialProfile, passed: Any) -> Profile:
+        hashes = passed.where("row IS NOT NULL AND whole IS NOT NULL").select(*HASH_COLUMNS)
+        source.info["engine"] = self.name
+        return self._run(source, lambda: extract(partial, source.info, functools.partial(
+            find_duplicates_on_cluster, hashes, k=spec.examples, rows=partial.n_rows)))
 
     def accumulate(self, source: Source, create: Callable[[], A], label: str = "") -> A:
         """Every partition feeds its batches, numbered from its first row's, to an accumulator
@@ -278,11 +303,12 @@ def _check_counts(profiled: dict[int, int], offsets: dict[int, tuple[int, int]],
 
 
 def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str], offsets: dict[int, tuple[int, int]],
-                           chunk_rows: int, keep_hashes: bool = False
+                           chunk_rows: int, rows_of: Callable[[Any], Iterator[pa.RecordBatch]] | None = None
                            ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """With `keep_hashes` (a `PartialProfile`), each chunk's row hashes leave the partial as rows
-    of their own as soon as they are made, so the partial shipped to the driver holds none."""
-    schema = _PASS_SCHEMA if keep_hashes else pa.schema(_PARTIAL_FIELDS)
+    """With `rows_of` (a table's or a split's pass), each chunk's per-row hashes leave the
+    partial as rows of their own as soon as they are made, so the partial shipped to the driver
+    holds none."""
+    schema = _PASS_SCHEMA if rows_of is not None else pa.schema(_PARTIAL_FIELDS)
 
     def accumulate_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from pyspark import TaskContext
@@ -294,8 +320,8 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
         for batch in regroup(batches, chunk_rows):
             partial.add(conform(narrow_strings(batch), columns), start + rows)
             rows += batch.num_rows
-            if keep_hashes:
-                yield from _hash_batches(partial)
+            if rows_of is not None:
+                yield from rows_of(partial)
         if rows:
             fields = {"partition": [partition], "rows": [rows], "partial": [pickle.dumps(partial, protocol=5)]}
             yield pa.RecordBatch.from_pydict(
@@ -308,9 +334,24 @@ def _hash_batches(partial: Any) -> Iterator[pa.RecordBatch]:
     """The row hashes `partial` (a `PartialProfile`) holds, as batches of the pass's schema, taken
     out of it. The hashes' 64 bits are stored as Spark's signed longs."""
     for records in partial.rows.hashes.take():
-        arrays = [pa.nulls(len(records), type_) for _, type_ in _PARTIAL_FIELDS] + [
-            *(pa.array(np.ascontiguousarray(records[name]).view(np.int64)) for name in ROW_HASHES.names)]
-        yield pa.RecordBatch.from_arrays(arrays, schema=_PASS_SCHEMA)
+        yield _pass_rows(*(records[name] for name in ROW_HASHES.names), None)
+
+
+def _split_batches(partial: Any) -> Iterator[pa.RecordBatch]:
+    """A split's accumulator's row hashes (of its `profile`) and row keys (of its `keys`), taken
+    out of it; a key row has no `whole` hash."""
+    yield from _hash_batches(partial.profile)
+    for block in partial.keys.take():
+        rows = np.arange(block.start, block.start + len(block.features), dtype=np.int64)
+        yield _pass_rows(rows, block.features, block.label, None, block.group)
+
+
+def _pass_rows(*columns: np.ndarray | None) -> pa.RecordBatch:
+    """Rows of the pass's schema, no partial: row, features, label, whole and group (None: null)."""
+    n = len(columns[0])
+    arrays = [pa.nulls(n, type_) for _, type_ in _PARTIAL_FIELDS] + [
+        pa.nulls(n, pa.int64()) if c is None else pa.array(np.ascontiguousarray(c).view(np.int64)) for c in columns]
+    return pa.RecordBatch.from_arrays(arrays, schema=_PASS_SCHEMA)
 
 
 def _is_local(path: str) -> bool:

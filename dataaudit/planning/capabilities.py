@@ -113,7 +113,7 @@ CAPABILITIES: dict[str, Capability] = {
     "language": Capability("--language", "it names the languages a text's examples must be in", on(EVERY_KIND)),
     "memory_budget": Capability("--memory-budget", "it bounds the memory of a single table's duplicate and "
                                                    "conflict search", on([TABLE], [LOCAL]),
-                                "Spark's driver keeps the row hashes it collects in memory"),
+                                "Spark keeps the rows' hashes and a split's keys on its executors, spilled to disk"),
 }
 
 _BOTH = on([TABLE, TEXT_FILE])

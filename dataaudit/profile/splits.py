@@ -26,7 +26,8 @@ class SchemaDiff:
 class Leakage:
     """Rows of `split` whose shared features equal those of some reference row (`sources`: the
     first such reference row of each); of those, the rows whose label differs from every
-    reference row with the same features."""
+    reference row with the same features. The arrays hold the first rows (a bounded number),
+    `leaked_rows` and `other_label_rows` count them all."""
 
     split: str
     rows: int
@@ -34,12 +35,14 @@ class Leakage:
     sources: np.ndarray
     other_label: np.ndarray
     features: tuple[str, ...]
+    leaked_rows: int
+    other_label_rows: int
 
 
 @dataclass(frozen=True)
 class GroupOverlap:
     """Groups (values of the group column) that occur in both `other` and `split`, and the rows
-    of `split` that belong to them."""
+    of `split` that belong to them (`rows` the first of them, `shared_rows` how many)."""
 
     split: str
     other: str
@@ -48,6 +51,7 @@ class GroupOverlap:
     split_groups: int
     rows: np.ndarray
     split_rows: int
+    shared_rows: int
 
 
 @dataclass(frozen=True)

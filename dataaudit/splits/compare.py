@@ -1,4 +1,5 @@
-"""Compare every split with the reference split, from their profiles and row keys alone."""
+"""Compare every split with the reference split, from their profiles and row keys alone (read
+through `KeyTable`, wherever the engine keeps them)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,11 @@ import math
 from itertools import combinations
 
 import numpy as np
-import pandas as pd
 
 from dataaudit.profile import values as v
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.extract import label_keys
 from dataaudit.profile.model import ColumnProfile, Profile
-from dataaudit.profile.rows import combine
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.profile.splits import (
     Drift,
@@ -29,6 +28,9 @@ from dataaudit.splits.keys import SplitProfile
 
 NUMERIC = ("integer", "float")
 UNSEEN_SHOWN = 10
+# the most row numbers kept per split and finding (the leaked-rows table lists that many): the
+# counts are exact, the rows beyond these never leave the engine that holds the keys
+ROWS_KEPT = 10_000
 
 
 def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: tuple[str, ...],
@@ -90,66 +92,48 @@ def _schema(ref: Profile, other: Profile, name: str) -> SchemaDiff:
 
 
 # --------------------------------------------------------------------------- leakage
-def _isin(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """Membership through pandas' hash table: linear, where numpy would sort."""
-    return pd.Series(values, copy=False).isin(pd.Series(pool, copy=False)).to_numpy()
-
-
-def _folded_labels(split: SplitProfile, spec: ProfileSpec) -> np.ndarray:
-    """One hash per row for its label with spellings folded together (`Cat` = `cat`), 0 where
-    the label is missing; a target too varied to count (a regression target) keeps its raw
-    value hash."""
-    label, raw = split.profile.label, split.keys.label
+def _label_folding(split: SplitProfile, spec: ProfileSpec) -> dict[int, int] | None:
+    """A label's value hash -> the hash of its folded spelling (`Cat` = `cat`), for the rows'
+    labels to compare across splits; empty when the split has no label. A target too varied to
+    count (a regression target) has none (`None`): its rows keep their raw value hash."""
+    label = split.profile.label
     if label is None:
-        return np.zeros(raw.shape, dtype=np.uint64)
+        return {}
     if not label.tracked:
-        return np.where(raw == v.NULL_HASH, np.uint64(0), raw)
+        return None
     keys = label_keys(list(label.counts), spec)
     if not keys:
-        return np.zeros(raw.shape, dtype=np.uint64)
-    hashes = np.fromiter(keys, dtype=np.uint64, count=len(keys))
+        return {}
     folded = v.hash_strings(np.array(list(keys.values()), dtype=object))
-    index = pd.Index(hashes).get_indexer(raw)
-    return np.where(index >= 0, folded[np.maximum(index, 0)], np.uint64(0))
+    return dict(zip(keys, (int(h) for h in folded), strict=True))
 
 
 def _leakage(reference: SplitProfile, others: list[SplitProfile], spec: ProfileSpec,
              features: tuple[str, ...]) -> list[Leakage]:
     if not features:
         return []
-    ref_keys = reference.keys.features
-    ref_labels = _folded_labels(reference, spec)
-    labelled = ref_labels != 0
-    ref_pairs = combine([ref_keys[labelled], ref_labels[labelled]], int(labelled.sum()))
-    ref_labelled_keys = ref_keys[labelled]
-    firsts = pd.Series(ref_keys, copy=False).drop_duplicates(keep="first")
-    first_row = pd.Index(firsts.to_numpy())
+    ref = reference.keys.relabelled(_label_folding(reference, spec))
+    ref_labelled = ref.labelled()
     out = []
     for split in others:
-        keys, labels = split.keys.features, _folded_labels(split, spec)
-        leaked = _isin(keys, ref_keys)
-        comparable = leaked & (labels != 0) & _isin(keys, ref_labelled_keys)
-        pairs = combine([keys, labels], len(keys))
-        other_label = comparable & ~_isin(pairs, ref_pairs)
-        sources = firsts.index.to_numpy()[first_row.get_indexer(keys[leaked])]
-        out.append(Leakage(split.name, len(keys), np.flatnonzero(leaked), sources, np.flatnonzero(other_label),
-                           features))
+        keys = split.keys.relabelled(_label_folding(split, spec))
+        leaked = keys.semi(ref, ("features",))
+        comparable = leaked.labelled().semi(ref_labelled, ("features",))
+        other_label = comparable.anti(ref_labelled, ("features", "label"))
+        rows, sources = leaked.first_with_sources(ref, ROWS_KEPT)
+        out.append(Leakage(split.name, split.profile.rows, rows, sources, other_label.first_rows(ROWS_KEPT),
+                           features, leaked.count(), other_label.count()))
     return out
 
 
 def _groups(splits: list[SplitProfile], column: str) -> list[GroupOverlap]:
     """Every pair of splits, from the later split's side: a group must live in one split only."""
-    present = {}
-    for s in splits:
-        group = s.keys.group
-        assert group is not None
-        present[s.name] = np.unique(group[group != v.NULL_HASH])
+    grouped = {s.name: s.keys.grouped() for s in splits}
     out = []
     for a, b in combinations(splits, 2):
-        shared = np.intersect1d(present[a.name], present[b.name], assume_unique=True)
-        group = b.keys.group
-        rows = np.flatnonzero(_isin(group, shared)) if shared.size else np.zeros(0, dtype=np.int64)
-        out.append(GroupOverlap(b.name, a.name, column, int(shared.size), int(present[b.name].size), rows, len(group)))
+        shared = grouped[b.name].semi(grouped[a.name], ("group",))
+        out.append(GroupOverlap(b.name, a.name, column, shared.distinct("group"), grouped[b.name].distinct("group"),
+                                shared.first_rows(ROWS_KEPT), b.profile.rows, shared.count()))
     return out
 
 

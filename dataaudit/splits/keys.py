@@ -5,17 +5,24 @@ The feature key of a row is hashed over the feature columns every split shares, 
 reference split's column order, so a split with an extra, missing or reordered column still
 compares row for row on what the splits have in common. Merging concatenates blocks of
 consecutive rows, so nothing is approximated and any chunking gives the same arrays.
+
+The comparison reads the keys through `KeyTable`, a few relational steps (semi and anti joins,
+counts, the first rows): `RowKeys` does them on arrays in memory, the Spark engine's key table
+as joins on the cluster, so that the comparison is written once and the rows of a split on Spark
+never reach the driver.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from dataaudit.profile import values as v
-from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.rows import combine
@@ -40,13 +47,119 @@ class KeyBlock:
     group: np.ndarray | None
 
 
+class KeyTable(Protocol):
+    """One split's row keys (`row`, `features`, `label`, `group`), wherever its engine holds them.
+    Every step returns a new table; only `count`, `distinct`, `first_rows` and
+    `first_with_sources` bring anything back, and never more than `k` rows."""
+
+    def relabelled(self, folded: Mapping[int, int] | None) -> KeyTable:
+        """Labels as their folded hash (`folded`: raw hash -> folded hash, absent: 0, no label);
+        `None`: a target too varied to fold keeps its raw hash, 0 where missing."""
+        ...
+
+    def labelled(self) -> KeyTable:
+        """The rows with a label (after `relabelled`)."""
+        ...
+
+    def grouped(self) -> KeyTable:
+        """The rows with a group."""
+        ...
+
+    def semi(self, other: KeyTable, on: tuple[str, ...]) -> KeyTable:
+        """The rows whose `on` columns equal those of some row of `other`."""
+        ...
+
+    def anti(self, other: KeyTable, on: tuple[str, ...]) -> KeyTable:
+        """The rows whose `on` columns equal those of no row of `other`."""
+        ...
+
+    def count(self) -> int: ...
+
+    def distinct(self, column: str) -> int:
+        """How many different values `column` holds."""
+        ...
+
+    def first_rows(self, k: int) -> np.ndarray:
+        """The first `k` row numbers, ascending."""
+        ...
+
+    def first_with_sources(self, reference: KeyTable, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The first `k` row numbers, each with the first row of `reference` with equal features."""
+        ...
+
+
+def isin(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Membership through pandas' hash table: linear, where numpy would sort."""
+    return pd.Series(values, copy=False).isin(pd.Series(pool, copy=False)).to_numpy()
+
+
 @dataclass(frozen=True)
 class RowKeys:
-    """Per-row hashes of one split, in row order (row i is data row i of the split)."""
+    """Per-row hashes of one split in memory, in row order: the local engine's `KeyTable`.
+    `row` holds the rows' numbers once steps have left some out (by default row i is data row i)."""
 
     features: np.ndarray
     label: np.ndarray
     group: np.ndarray | None
+    row: np.ndarray | None = None
+
+    def relabelled(self, folded: Mapping[int, int] | None) -> RowKeys:
+        raw = self.label
+        if folded is None:
+            label = np.where(raw == v.NULL_HASH, np.uint64(0), raw)
+        elif not folded:
+            label = np.zeros(raw.shape, dtype=np.uint64)
+        else:
+            hashes = np.fromiter(folded.keys(), dtype=np.uint64, count=len(folded))
+            values = np.fromiter(folded.values(), dtype=np.uint64, count=len(folded))
+            index = pd.Index(hashes).get_indexer(raw)
+            label = np.where(index >= 0, values[np.maximum(index, 0)], np.uint64(0))
+        return RowKeys(self.features, label, self.group, self.row)
+
+    def labelled(self) -> RowKeys:
+        return self._where(self.label != 0)
+
+    def grouped(self) -> RowKeys:
+        assert self.group is not None
+        return self._where(self.group != v.NULL_HASH)
+
+    def semi(self, other: KeyTable, on: tuple[str, ...]) -> RowKeys:
+        return self._where(isin(self._key(on), _in_memory(other)._key(on)))
+
+    def anti(self, other: KeyTable, on: tuple[str, ...]) -> RowKeys:
+        return self._where(~isin(self._key(on), _in_memory(other)._key(on)))
+
+    def count(self) -> int:
+        return len(self.features)
+
+    def distinct(self, column: str) -> int:
+        return len(pd.unique(self._key((column,))))
+
+    def first_rows(self, k: int) -> np.ndarray:
+        return self._rows()[:k]
+
+    def first_with_sources(self, reference: KeyTable, k: int) -> tuple[np.ndarray, np.ndarray]:
+        ref = _in_memory(reference)
+        firsts = pd.Series(ref._rows(), index=ref.features, copy=False)
+        firsts = firsts[~firsts.index.duplicated(keep="first")]
+        return self.first_rows(k), firsts.reindex(self.features[:k]).to_numpy(dtype=np.int64)
+
+    def _rows(self) -> np.ndarray:
+        return np.arange(len(self.features), dtype=np.int64) if self.row is None else self.row
+
+    def _where(self, mask: np.ndarray) -> RowKeys:
+        group = None if self.group is None else self.group[mask]
+        return RowKeys(self.features[mask], self.label[mask], group, self._rows()[mask])
+
+    def _key(self, on: tuple[str, ...]) -> np.ndarray:
+        columns = [getattr(self, name) for name in on]
+        return columns[0] if len(columns) == 1 else combine(columns, len(self.features))
+
+
+def _in_memory(keys: KeyTable) -> RowKeys:
+    """Keys of one engine are compared with keys of the same engine only."""
+    assert isinstance(keys, RowKeys)
+    return keys
 
 
 @dataclass
@@ -63,6 +176,12 @@ class KeysPartial:
 
     def merged(self, other: KeysPartial) -> KeysPartial:
         return KeysPartial(self.spec, self.blocks + other.blocks)
+
+    def take(self) -> list[KeyBlock]:
+        """The blocks, taken out of this value: for an engine that keeps the keys elsewhere
+        (Spark leaves them on its executors), so the partial it ships holds none."""
+        blocks, self.blocks = self.blocks, []
+        return blocks
 
     def extract(self) -> RowKeys:
         blocks = sorted(self.blocks, key=lambda b: b.start)
@@ -101,8 +220,5 @@ class SplitProfile:
 
     name: str
     profile: Profile
-    keys: RowKeys
+    keys: KeyTable
 
-
-def extract_split(name: str, partial: SplitPartial, source: dict | None = None) -> SplitProfile:
-    return SplitProfile(name, extract(partial.profile, source), partial.keys.extract())

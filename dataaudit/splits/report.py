@@ -10,9 +10,10 @@ from dataaudit.profile.splits import SplitComparison
 from dataaudit.report.cards import SourceInfo, SplitCard, SplitPlace
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.model import ReportTable
+from dataaudit.splits.compare import ROWS_KEPT
 from dataaudit.splits.keys import SplitProfile
 
-LEAKED_ROWS_LISTED = 10_000
+LEAKED_ROWS_LISTED = ROWS_KEPT  # the comparison keeps the first rows of each split, as many as are listed
 
 
 def split_cards(profiles: list[SplitProfile], comparison: SplitComparison,
@@ -33,7 +34,7 @@ def split_tables(c: SplitComparison, rules: Rules) -> list[ReportTable]:
     if c.class_counts:
         tables.append(_class_shares(c))
     tables.append(_drift(c, rules))
-    if any(len(leak.leaked) for leak in c.leakage):
+    if any(leak.leaked_rows for leak in c.leakage):
         tables.append(_leaked_rows(c))
     return tables
 
@@ -57,9 +58,9 @@ def _summary(c: SplitComparison) -> ReportTable:
         leak = leaks.get(name)
         row: list[Any] = [
             name + (" (reference)" if name == c.reference else ""), n, _share(n, total),
-            None if leak is None else len(leak.leaked),
-            None if leak is None else _share(len(leak.leaked), n),
-            None if leak is None else len(leak.other_label),
+            None if leak is None else leak.leaked_rows,
+            None if leak is None else _share(leak.leaked_rows, n),
+            None if leak is None else leak.other_label_rows,
             None if name not in shifts else round(shifts[name], 4),
         ]
         if c.group_column:
@@ -113,7 +114,7 @@ def _leaked_rows(c: SplitComparison, limit: int = LEAKED_ROWS_LISTED) -> ReportT
     for leak in c.leakage:
         other = set(leak.other_label.tolist())
         listed = min(len(leak.leaked), limit)
-        left_out += len(leak.leaked) - listed
+        left_out += leak.leaked_rows - listed
         rows.extend([leak.split, int(r), int(s), "yes" if int(r) in other else ""]
                     for r, s in zip(leak.leaked[:listed], leak.sources[:listed], strict=True))
     note = f"{left_out:,} more leaked rows are not listed (at most {limit:,} per split)." if left_out else None

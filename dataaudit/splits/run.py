@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from dataaudit.engines import Engine
 from dataaudit.errors import InputError
 from dataaudit.io import Source
 from dataaudit.io.hf_reader import is_hf_dataset_dict
+from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.splits.compare import compare_splits
-from dataaudit.splits.keys import KeySpec, SplitPartial, SplitProfile, extract_split
+from dataaudit.splits.keys import KeySpec, KeyTable, SplitPartial, SplitProfile
 
 REFERENCE = "train"
 
@@ -58,9 +61,27 @@ def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: 
     features = shared_features(sources, spec)
     keys = KeySpec(features, spec.target, group_column)
     profiles: list[SplitProfile] = []
-    for name, source in sources.items():
-        own = spec if not profiles else replace(spec, texts=())  # text columns are audited on the reference only
-        partial = engine.accumulate(source, functools.partial(SplitPartial.create, own, keys, source.columns))
-        profiles.append(extract_split(name, partial, source.info))
-    comparison = compare_splits(profiles, spec, features, group_column, named)
+    with contextlib.ExitStack() as kept:  # the keys an engine keeps where the rows are live until compared
+        for name, source in sources.items():
+            own = spec if not profiles else replace(spec, texts=())  # text columns are audited on the reference only
+            create = functools.partial(SplitPartial.create, own, keys, source.columns)
+            profile, row_keys = kept.enter_context(_split_pass(engine, source, own, create))
+            profiles.append(SplitProfile(name, profile, row_keys))
+        comparison = compare_splits(profiles, spec, features, group_column, named)
     return replace(profiles[0].profile, splits=comparison), profiles
+
+
+@contextlib.contextmanager
+def _split_pass(engine: Engine, source: Source, spec: ProfileSpec, create: Callable[[], SplitPartial]
+                ) -> Iterator[tuple[Profile, KeyTable]]:
+    """One split's profile and row keys. An engine with a `keyed_profile` (Spark) keeps the keys
+    on its cluster and the comparison runs there; any other gathers them as arrays."""
+    keyed = getattr(engine, "keyed_profile", None)
+    if keyed is None:
+        partial = engine.accumulate(source, create)
+        yield extract(partial.profile, source.info), partial.keys.extract()
+        return
+    from dataaudit.splits.spark_keys import SparkKeys
+
+    with keyed(source, spec, create) as (profile, frame):
+        yield profile, SparkKeys(frame)
