@@ -2,13 +2,15 @@
 
 1. The audit (`audit`, whose report keeps its profile): the "before" report and the profile the steps fit on.
 2. Decide: stream, apply the value steps, hash the cleaned rows, choose the rows to quarantine.
+   A row no value step rewrote keeps the hashes the audit gave it (`audited.py`): only the
+   rewritten rows are hashed again.
 3. Fit the value-learning steps (imputation, scaling, encoding) on the kept rows, one pass
    each, only when the rule pack asks for them and no fitted state was given.
 4. Stream again: quarantined rows keep their original values and go to the quarantine sink,
    kept rows go through every step to the output sink; the "after" audit profiles this same
    stream as it passes, so what it judges is exactly what was written.
-Memory is bounded by the chunk size plus the row hashes of pass 2 (24 bytes a row, freed
-after it) and the decisions (1 byte a row). On a terminal every pass shows the audit's progress
+Memory is bounded by the chunk size plus the row hashes of pass 2 (the audit's, 24 bytes a
+row, freed after it) and the decisions (1 byte a row). On a terminal every pass shows the audit's progress
 line, labelled with the pass.
 """
 

@@ -5,7 +5,8 @@ two rows that become identical by cleaning are duplicates, and a re-audit of the
 none. Cells are hashed by the audit's own value hashing (`profile/values.py`): a text cell is
 its text (`007` is not `7`), a typed cell its value (a Parquet 3.0 is the cell `3`). The
 hashes of every row are kept (24 bytes a row, as in the audit) until the decisions are made;
-then one byte a row remains.
+then one byte a row remains. They are folded as the audit folds its own, so that a row no
+step rewrote takes the audit's hashes instead of being hashed again (`audited.py`).
 
 Steps run in order, each on the rows the earlier ones kept: values that cannot be cast,
 missing labels, duplicates (keep the first), conflicting-label groups, rows given by the caller.
