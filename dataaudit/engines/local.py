@@ -50,6 +50,8 @@ class LocalEngine:
 
     jobs: int = 1
     progress: TextIO | None = None
+    #: handed the pass's partial before its spill directory goes: a clean keeps the row hashes
+    on_profiled: Callable[[PartialProfile], None] | None = None
     name: ClassVar[str] = "local"
 
     def __post_init__(self) -> None:
@@ -70,7 +72,10 @@ class LocalEngine:
         however they end (the workers' hashes come back in memory and spill here)."""
         with spill_directory() as spill:
             partial = self.accumulate(source, functools.partial(PartialProfile.create, spec, source.columns, spill))
-            return extract(partial, source.info)
+            profile = extract(partial, source.info)
+            if self.on_profiled is not None:
+                self.on_profiled(partial)
+            return profile
 
     def accumulate(self, source: Source, create: Callable[[], A], label: str = "") -> A:
         """Feed every chunk of `source` to accumulators made by `create` (picklable, as workers

@@ -2,13 +2,15 @@
 
 1. The audit (`audit`, whose report keeps its profile): the "before" report and the profile the steps fit on.
 2. Decide: stream, apply the value steps, hash the cleaned rows, choose the rows to quarantine.
+   A row no value step rewrote keeps the hashes the audit gave it (`audited.py`): only the
+   rewritten rows are hashed again.
 3. Fit the value-learning steps (imputation, scaling, encoding) on the kept rows, one pass
    each, only when the rule pack asks for them and no fitted state was given.
 4. Stream again: quarantined rows keep their original values and go to the quarantine sink,
    kept rows go through every step to the output sink; the "after" audit profiles this same
    stream as it passes, so what it judges is exactly what was written.
-Memory is bounded by the chunk size plus the row hashes of pass 2 (24 bytes a row, freed
-after it) and the decisions (1 byte a row). On a terminal every pass shows the audit's progress
+Memory is bounded by the chunk size plus the row hashes of pass 2 (the audit's, 24 bytes a
+row, freed after it) and the decisions (1 byte a row). On a terminal every pass shows the audit's progress
 line, labelled with the pass.
 """
 
@@ -24,17 +26,19 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.engines import get_engine
+from dataaudit.engines.local import conform
 from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
 from dataaudit.io.strings import restore_types
+from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept, rewritten_rows
 from dataaudit.preprocess.base import Step, Tally
-from dataaudit.preprocess.columns import CoerceNumeric
+from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, typed_cells
 from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.redact import TableRedaction
-from dataaudit.preprocess.rows import Decisions, RowHashes, decide
+from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, decide
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
@@ -126,10 +130,11 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         batches = list(open_source(data, chunk_rows=chunk_rows).batches())
         data = pa.Table.from_batches(batches) if batches else data
     model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
+    audited = AuditedRowsKept()
     before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
                    text_columns=text_columns,
                    delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, format_kind="table",
-                   engine=get_engine("local", jobs=jobs, progress=progress), **model_options)
+                   engine=get_engine("local", jobs=jobs, progress=progress, on_profiled=audited), **model_options)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
     if suspected_labels is not None:
@@ -158,7 +163,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
     # a key column (a patient id) stays in the rows' identity: rows of two patients are no duplicate
     not_identity = [c for c in ignored if c not in profile.keys]
-    decisions = _decide(reopen(), before.target, not_identity, profile_steps, pack, quarantine_rows, progress)
+    decisions = _decide(reopen, before.target, not_identity, profile_steps, pack, quarantine_rows, progress,
+                        audited.reusable(profile, pack.missing_values.tokens))
     if fitted_here:
         for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
@@ -179,22 +185,71 @@ def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.R
     return ProgressLine.for_source(source, progress, label=label).batches(source.batches())
 
 
-def _decide(source: Source, target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
-            quarantine_rows: Mapping[int, Any] | None, progress: TextIO | None = None) -> Decisions:
-    hashes = RowHashes(target, tuple(ignored))
-    for batch in _shown(source, progress, "clean, choosing the rows to quarantine: "):
-        invalid = np.zeros(batch.num_rows, dtype=bool)
-        for step in steps:
-            if isinstance(step, CoerceNumeric):
-                for mask in step.invalid_rows(batch).values():
-                    invalid |= mask
-            batch = step.transform(batch)
-        hashes.add(batch, invalid)
+def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
+            quarantine_rows: Mapping[int, Any] | None, progress: TextIO | None = None,
+            audited: AuditedRows | None = None) -> Decisions:
+    """Pass 2 on the `audited` rows' hashes where it can (`_reusing_audit`), else hashing every row."""
+    source = reopen()
+    hashes = _reusing_audit(source, target, ignored, steps, audited, progress) if audited is not None else None
+    if hashes is None:
+        source = reopen() if audited is not None else source
+        hashes = RowHashes(target, tuple(ignored))
+        for _, batch, invalid in _valued(source, steps, progress):
+            hashes.add(batch, invalid)
     config = pack.preprocess
     try:
         return decide(hashes, config.missing_labels, config.duplicates, config.conflicts, quarantine_rows)
     except ValueError as exc:
         raise InputError(f"{source.name}: {exc}") from None
+
+
+def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps: list[Step],
+                   audited: AuditedRows, progress: TextIO | None) -> RowHashes | None:
+    """Pass 2 hashing only the rows a value step rewrote, the others' identities being the
+    audit's. The audit hashed every column, so a column the steps drop stays in the identity
+    here: that is exact when it holds one value in every row (constant, empty), as it is
+    checked to; otherwise None, and the caller hashes every row without it."""
+    dropped = {name for step in steps if isinstance(step, DropColumns) for name in step.columns_}
+    hashes = RowHashes(target, tuple(ignored))
+    value_of: dict[str, int] = {}  # each dropped column's one value (hash), so far
+    offset = 0
+    for raw, batch, invalid in _valued(source, [s for s in steps if not isinstance(s, DropColumns)], progress):
+        n = raw.num_rows
+        rewritten = rewritten_rows(raw, batch)
+        if rewritten is None:
+            return None
+        for name in dropped.intersection(batch.schema.names):
+            distinct = np.unique(cell_hashes(batch.column(name))).tolist()
+            if len(distinct) > 1 or (distinct and value_of.setdefault(name, distinct[0]) != distinct[0]):
+                return None
+        if offset + n > audited.rows:
+            raise _input_changed(source, audited.rows, offset + n)
+        hashes.add(batch, invalid, audited.slice(offset, n), rewritten)
+        offset += n
+    if offset != audited.rows:
+        raise _input_changed(source, audited.rows, offset)
+    return hashes
+
+
+def _valued(source: Source, steps: list[Step], progress: TextIO | None
+            ) -> Iterator[tuple[pa.RecordBatch, pa.RecordBatch, np.ndarray]]:
+    """Each chunk as read (in the source's column order), through `steps`, with its rows
+    whose values cannot be cast (`coerce_numeric`)."""
+    for raw in _shown(source, progress, "clean, choosing the rows to quarantine: "):
+        raw = conform(raw, source.columns)
+        invalid = np.zeros(raw.num_rows, dtype=bool)
+        batch = raw
+        for step in steps:
+            if isinstance(step, CoerceNumeric):
+                for mask in step.invalid_rows(batch).values():
+                    invalid |= mask
+            batch = step.transform(batch)
+        yield raw, batch, invalid
+
+
+def _input_changed(source: Source, before: int, after: int) -> InputError:
+    """The passes must see the same rows, or decisions land on others."""
+    return InputError(f"{source.name}: the input changed while it was cleaned ({before:,} rows, then {after:,})")
 
 
 def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: TextIO | None,
@@ -243,9 +298,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
             yield batch
-        if offset != plan.rows_in:  # the passes must see the same rows, or decisions land on others
-            raise InputError(f"{plan.source.name}: the input changed while it was cleaned ({plan.rows_in:,} rows, "
-                             f"then {offset:,})")
+        if offset != plan.rows_in:
+            raise _input_changed(plan.source, plan.rows_in, offset)
 
     template = output_template(plan)
     stream = Source(name, fmt, template.names, read=cleaned, info={"format": fmt})

@@ -5,7 +5,8 @@ two rows that become identical by cleaning are duplicates, and a re-audit of the
 none. Cells are hashed by the audit's own value hashing (`profile/values.py`): a text cell is
 its text (`007` is not `7`), a typed cell its value (a Parquet 3.0 is the cell `3`). The
 hashes of every row are kept (24 bytes a row, as in the audit) until the decisions are made;
-then one byte a row remains.
+then one byte a row remains. They are folded as the audit folds its own, so that a row no
+step rewrote takes the audit's hashes instead of being hashed again (`audited.py`).
 
 Steps run in order, each on the rows the earlier ones kept: values that cannot be cast,
 missing labels, duplicates (keep the first), conflicting-label groups, rows given by the caller.
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from dataaudit.preprocess.audited import AuditedRows
 from dataaudit.preprocess.base import Tally
 from dataaudit.profile import values as v
 from dataaudit.profile.rows import combine
@@ -60,22 +62,39 @@ class RowHashes:
     #: each cleaned label's hash -> its text, to name a class in the row decisions
     label_names: dict[int, str] = field(default_factory=dict)
 
-    def add(self, batch: pa.RecordBatch, invalid: np.ndarray) -> None:
+    def add(self, batch: pa.RecordBatch, invalid: np.ndarray, audited: AuditedRows | None = None,
+            rewritten: np.ndarray | None = None) -> None:
+        """The chunk's identities, hashed here; or, given the `audited` identities of its rows,
+        taken from them but for the `rewritten` rows, which are hashed here (into `audited`)."""
         # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
         n = len(invalid)
-        hashes = {name: cell_hashes(batch.column(name)) for name in batch.schema.names}
-        feature_names = [c for c in batch.schema.names if c != self.target and c not in self.ignored]
-        self.whole.append(combine(list(hashes.values()), n))
-        self.features.append(combine([hashes[c] for c in feature_names], n))
-        if self.target in hashes:
-            self.label.append(hashes[self.target])
+        if audited is None or rewritten is None:
+            whole, features, label = self._identities(batch, n)
+        else:
+            whole, features, label = audited.whole, audited.features, audited.label
+            rows = np.flatnonzero(rewritten)
+            if rows.size:
+                whole[rows], features[rows], label[rows] = self._identities(batch.take(pa.array(rows)), rows.size)
+        self.whole.append(whole)
+        self.features.append(features)
+        self.label.append(label)
+        if self.target in batch.schema.names:
             unlabelled = batch.column(self.target).is_null().to_numpy(zero_copy_only=False)
             self.unlabelled.append(unlabelled)
-            self._name_labels(batch.column(self.target), hashes[self.target], unlabelled)
+            self._name_labels(batch.column(self.target), label, unlabelled)
         else:
-            self.label.append(np.zeros(n, dtype=np.uint64))
             self.unlabelled.append(np.zeros(n, dtype=bool))
         self.invalid.append(invalid)
+
+    def _identities(self, batch: pa.RecordBatch, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Whole-row, features and label hashes, folded as the audit folds them
+        (`PartialProfile.add`), so that they compare with the audit's own."""
+        hashes = {name: cell_hashes(batch.column(name)) for name in batch.schema.names}
+        identity = [c for c in batch.schema.names if c != self.target and c not in self.ignored]
+        features = combine([hashes[c] for c in identity], n)
+        label = hashes[self.target] if self.target in hashes else np.zeros(n, dtype=np.uint64)
+        whole = combine([features, *(h for c, h in hashes.items() if c not in identity)], n)
+        return whole, features, label
 
     def _name_labels(self, column: pa.Array, hashes: np.ndarray, unlabelled: np.ndarray) -> None:
         if len(self.label_names) >= MAX_NAMED_CLASSES:

@@ -1,0 +1,118 @@
+"""clean decides which rows leave from the row hashes its first audit computed.
+
+The decide pass hashes again only the rows a value step rewrote; every file it writes stays
+byte for byte what hashing every row wrote (the planted files' expected outputs were written by
+that earlier clean), including when a dropped constant column holds nulls once cleaned and the
+pass falls back to hashing every row.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dataaudit
+from dataaudit.preprocess import rows
+from dataaudit.preprocess.audited import AuditedRowsKept
+from dataaudit.preprocess.clean import clean_files
+from dataaudit.rules.load import load_rules
+from tests.cli_helpers import invoke, run
+
+PLANTED = Path(__file__).parent / "data" / "clean_planted"
+LABEL_VARIANTS = {"Cat", "cat ", "CAT"}
+
+
+def _clean_planted(name: str, tmp_path: Path, through: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(PLANTED / f"{name}.csv", tmp_path / f"{name}.csv")
+    args = ["clean", f"{name}.csv", "--target", "label", "--ignore-column", "id", "-o", f"{name}.clean.csv", "-q"]
+    if through == "installed":
+        run(args, 0, cwd=tmp_path)
+    else:
+        monkeypatch.chdir(tmp_path)
+        invoke(args, 0)
+
+
+@pytest.mark.parametrize("through", ["installed", "in-process"])
+@pytest.mark.parametrize("name", ["planted", "planted_flag"])
+def test_output_quarantine_and_manifest_bytes_are_those_of_hashing_every_row(
+        tmp_path: Path, name: str, through: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _clean_planted(name, tmp_path, through, monkeypatch)
+    for part in ("csv", "quarantine.csv", "manifest.json"):
+        written = (tmp_path / f"{name}.clean.{part}").read_bytes()
+        assert written == (PLANTED / f"{name}.expected.{part}").read_bytes(), part
+
+
+def _hashed_cells(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The length of every column the decide pass hashes itself."""
+    lengths: list[int] = []
+    original = rows.cell_hashes
+
+    def counting(array):  # type: ignore[no-untyped-def]
+        lengths.append(len(array))
+        return original(array)
+
+    monkeypatch.setattr(rows, "cell_hashes", counting)
+    return lengths
+
+
+def _planted_rewrites(path: Path) -> tuple[int, int]:
+    """Rows of the planted file, and those holding a disguised missing value or a label spelling
+    that the value steps rewrite (an empty cell is read as missing: nothing to rewrite)."""
+    with path.open(newline="") as f:
+        read = list(csv.DictReader(f))
+    rewritten = [r for r in read if r["city"] == "?" or r["age"] == "NA" or not r["note"].strip()
+                 or r["label"] in LABEL_VARIANTS]
+    return len(read), len(rewritten)
+
+
+def test_the_decide_pass_hashes_only_the_rows_a_step_rewrote(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    lengths = _hashed_cells(monkeypatch)
+    run_ = clean_files(PLANTED / "planted.csv", tmp_path / "out.csv", target="label", ignore_columns=("id",))
+    total, rewritten = _planted_rewrites(PLANTED / "planted.csv")
+    assert run_.manifest["rows"]["in"] == total
+    columns = 7  # every column the audit hashed, the constant one it drops included
+    assert 0 < rewritten < total / 4
+    assert sum(lengths) == rewritten * columns
+
+
+def test_a_dropped_column_that_is_not_one_value_once_cleaned_hashes_every_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lengths = _hashed_cells(monkeypatch)
+    run_ = clean_files(PLANTED / "planted_flag.csv", tmp_path / "out.csv", target="label", ignore_columns=("id",))
+    assert "flag (constant)" in " ".join(n for s in run_.manifest["steps"] for n in s["notes"])
+    kept_columns = 6  # const and flag dropped
+    assert sum(lengths) >= run_.manifest["rows"]["in"] * kept_columns
+
+
+_CELLS = {
+    "a": st.sampled_from(["1", "2", "2.0", "NA", "?", "", " 3"]),
+    "b": st.sampled_from(["red", "Red", "red ", "blue", "?", "  "]),
+    "c": st.sampled_from(["k", "k", "k", "NA"]),
+    "label": st.sampled_from(["cat", "Cat", "cat ", "dog", "", "bird"]),
+}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(st.fixed_dictionaries(_CELLS), min_size=2, max_size=40),
+       chunk_rows=st.integers(1, 16), duplicates=st.sampled_from(["exact", "features"]))
+def test_reusing_the_audit_hashes_decides_every_row_as_hashing_every_row(
+        records: list[dict[str, str]], chunk_rows: int, duplicates: str) -> None:
+    frame = pa.Table.from_pylist(records)
+    pack = load_rules("default").rules
+    pack = pack.model_copy(update={"preprocess": pack.preprocess.model_copy(update={"duplicates": duplicates})})
+    options = {"target": "label", "rules": pack, "chunk_rows": chunk_rows, "allow_large_quarantine": True}
+    reused = dataaudit.clean(frame, **options)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(AuditedRowsKept, "reusable", lambda self, profile, tokens: None)
+        hashed = dataaudit.clean(frame, **options)
+    pd.testing.assert_frame_equal(reused.data, hashed.data)
+    pd.testing.assert_frame_equal(reused.quarantine, hashed.quarantine)
+    assert reused.manifest == hashed.manifest
