@@ -1,0 +1,155 @@
+"""`dataaudit clean --engine spark`: the same rows kept, quarantined for the same reasons and
+counted alike as the local clean, written by the executors as Parquet parts, with no row
+handed to the driver; what Spark cannot clean is refused in one line before anything is read."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from dataaudit.planning import CLEAN_CAPABILITIES
+from tests.cli_helpers import invoke, run
+from tests.test_spark_engine import spark
+
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+__all__ = ["spark"]  # the session fixture, shared with the table tests
+RUNNERS = {"in-process": invoke, "subprocess": run}
+CHAT = Path(__file__).parent / "data" / "text" / "hhh_chat_60.jsonl"
+
+
+def _planted(path: Path, rows: int = 3_000, seed: int = 1) -> Path:
+    """A table with planted exact duplicates, conflicting labels (the same features under another
+    id, which the audit finds to be an id column), missing labels, disguised missing values (`NA`,
+    `?`), blank cells and text with surrounding blanks, in shuffled order."""
+    rng = random.Random(seed)
+    table = [[f"id{i}", str(rng.randint(0, 50)), rng.choice(["red", "blue", " green ", "NA", "", "?"]),
+              f"{rng.random():.3f}", rng.choice(["cat", "dog", "bird"])] for i in range(rows)]
+    table += [list(table[i]) for i in range(0, rows, 97)]
+    table += [[f"c{i}", *table[i][1:4], "dog" if table[i][4] != "dog" else "cat"] for i in range(5, rows, 131)]
+    table += [[*table[i][:4], ""] for i in range(7, rows, 211)]
+    rng.shuffle(table)
+    columns = list(zip(*table, strict=True))
+    names = ["id", "n", "color", "x", "label"]
+    pacsv.write_csv(pa.table({name: pa.array(values) for name, values in zip(names, columns, strict=True)}), path)
+    return path
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+# --- refused before anything is read: no JVM starts ---------------------------------------------
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_an_option_spark_cannot_clean_with_is_one_line_and_writes_nothing(runner: str, tmp_path: Path) -> None:
+    data = _planted(tmp_path / "planted.csv", rows=50)
+    before = _listing(tmp_path)
+    _, err = RUNNERS[runner](["clean", data, "-t", "label", "-o", tmp_path / "out.parquet", "--engine", "spark",
+                              "--dry-run"], 2)
+    capability = CLEAN_CAPABILITIES["dry_run"]
+    assert err == (f"dataaudit: error: {data}: --dry-run (dry_run) cannot run on the spark engine: "
+                   f"{capability.engine_note}\n")
+    assert _listing(tmp_path) == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--spark-master", "local[2]"], "--spark-master (spark_master) cannot run on the local engine: it is the "
+                                     "master of --engine spark"),
+    (["--engine", "spark", "--jobs", "2"], "--jobs (jobs) cannot run on the spark engine: Spark spreads the work "
+                                           "by itself"),
+    (["--engine", "spark", "--redact", "pii"], "--redact (redact) cannot run on the spark engine: clean on Spark "
+                                               "does not run it yet; use --engine local"),
+])
+def test_spark_only_and_local_only_options_are_refused_by_name(args: list[str], message: str,
+                                                               tmp_path: Path) -> None:
+    data = _planted(tmp_path / "planted.csv", rows=50)
+    _, err = invoke(["clean", data, "-t", "label", "-o", tmp_path / "out.parquet", *args], 2)
+    assert err == f"dataaudit: error: {data}: {message}\n"
+
+
+def test_a_fine_tuning_file_is_not_cleaned_on_spark(tmp_path: Path) -> None:
+    _, err = run(["clean", CHAT, "-o", tmp_path / "out.jsonl", "--engine", "spark"], 2)
+    assert err == (f"dataaudit: error: {CHAT}: --engine spark cannot clean a chat JSONL file: a fine-tuning file "
+                   "is cleaned line by line on this machine\n")
+    assert _listing(tmp_path) == []
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("out.csv", "out.csv: clean on Spark writes a folder of Parquet part files; name it .parquet"),
+    ("existing.parquet", "existing.parquet: already exists; pass --force to overwrite it"),
+])
+def test_an_output_spark_cannot_write_is_refused_before_spark_starts(name: str, message: str,
+                                                                      tmp_path: Path) -> None:
+    data = _planted(tmp_path / "planted.csv", rows=50)
+    (tmp_path / "existing.parquet").mkdir()
+    before = _listing(tmp_path)
+    _, err = invoke(["clean", data, "-t", "label", "-o", tmp_path / name, "--engine", "spark"], 2)
+    assert err == f"dataaudit: error: {tmp_path / message}\n"
+    assert _listing(tmp_path) == before
+
+
+# --- on Spark: parity with the local clean ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_partitions(spark: object) -> Iterator[object]:
+    """The session, reading the planted file in several partitions (about 16 KB each)."""
+    conf = spark.conf  # type: ignore[attr-defined]
+    old = conf.get("spark.sql.files.maxPartitionBytes")
+    conf.set("spark.sql.files.maxPartitionBytes", "16k")
+    yield spark
+    conf.set("spark.sql.files.maxPartitionBytes", old)
+
+
+@pytest.fixture(scope="module")
+def cleaned(small_partitions: object, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The planted file cleaned locally (`local.*`) and on Spark (`spark.*`), through the command."""
+    folder = tmp_path_factory.mktemp("spark_clean")
+    data = _planted(folder / "planted.csv")
+    invoke(["clean", data, "-t", "label", "-o", folder / "local.parquet", "--quiet"], 1)
+    invoke(["clean", data, "-t", "label", "-o", folder / "spark.parquet", "--engine", "spark"], 1)
+    return folder
+
+
+def _parts(folder: Path) -> pa.Table:
+    """A folder of parts read back in name order, as the manifest's digest orders them."""
+    parts = sorted(folder.glob("*.parquet"))
+    assert parts, f"no parts in {folder}"
+    return pa.concat_tables([pq.read_table(part) for part in parts])
+
+
+@pytest.mark.slow
+def test_spark_keeps_the_rows_the_local_clean_keeps_with_the_same_values(cleaned: Path) -> None:
+    local, spark = pq.read_table(cleaned / "local.parquet"), _parts(cleaned / "spark.parquet")
+    assert spark.column_names == local.column_names
+    assert spark.to_pylist() == local.to_pylist()
+    assert len(list((cleaned / "spark.parquet").glob("*.parquet"))) > 1, "the executors wrote one part each"
+
+
+@pytest.mark.slow
+def test_spark_quarantines_the_rows_the_local_clean_quarantines_for_the_same_reasons(cleaned: Path) -> None:
+    local = pq.read_table(cleaned / "local.quarantine.parquet").sort_by("_row")
+    spark = _parts(cleaned / "spark.quarantine.parquet")
+    assert spark.to_pylist() == local.to_pylist()
+    assert {"duplicate", "label_conflict", "missing_label"} <= set(spark.column("_reason").to_pylist())
+
+
+@pytest.mark.slow
+def test_the_manifests_agree_and_rows_in_are_rows_out_plus_quarantined(cleaned: Path) -> None:
+    local = json.loads((cleaned / "local.manifest.json").read_text())
+    spark = json.loads((cleaned / "spark.manifest.json").read_text())
+    for key in ("rows", "quarantine_reasons", "steps"):
+        assert spark[key] == local[key], key
+    rows = spark["rows"]
+    assert rows["in"] == rows["out"] + rows["quarantined"] == 3_000 + 31 + 23 + 15
+    files = spark["files"]
+    assert files["output"]["rows"] == rows["out"] == len(_parts(cleaned / "spark.parquet"))
+    assert files["quarantine"]["rows"] == rows["quarantined"]
+    assert files["output"]["parts"] == len(list((cleaned / "spark.parquet").glob("*.parquet")))
+    assert not [p for p in cleaned.iterdir() if p.name.startswith(".")], "a temporary folder was left"
