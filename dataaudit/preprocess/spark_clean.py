@@ -42,7 +42,7 @@ from dataaudit.errors import InputError, OutputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.digest import file_sha256
-from dataaudit.output import all_or_nothing, check_destinations
+from dataaudit.output import _umask, all_or_nothing, check_destinations
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.clean import CleanRun, _order
@@ -221,7 +221,7 @@ class _Job:
 
             self.offsets = self.run(lambda: _partition_offsets(self.frame))
         schema = StructType([*self.frame.schema.fields, StructField(ROW_COLUMN, LongType(), False)])
-        return self.frame.mapInArrow(_number_rows(self.offsets), schema)
+        return self.run(lambda: self.frame.mapInArrow(_number_rows(self.offsets), schema))
 
     def hashed(self, target: str | None, not_identity: list[str], exact: bool) -> Any:
         """Every row's hashes after the profile's steps, kept on the cluster."""
@@ -363,16 +363,18 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
                                                             reasons.alias(REASON_COLUMN))
     joined = job.numbered().join(held_rows, ROW_COLUMN, "left")
     quoted = [joined[f"`{c}`"] for c in columns]
-    held = joined.where(F.col(REASON_COLUMN).isNotNull()).select(*quoted, ROW_COLUMN, REASON_COLUMN).orderBy(ROW_COLUMN)
-    kept = joined.where(F.col(REASON_COLUMN).isNull()).select(*quoted, ROW_COLUMN).orderBy(ROW_COLUMN)
+    parts = max(1, len(job.offsets))  # as many parts as the input's partitions, the quarantine in proportion
+    held = _in_row_order(joined.where(F.col(REASON_COLUMN).isNotNull()).select(*quoted, ROW_COLUMN, REASON_COLUMN),
+                         max(1, parts * the_plan.decisions.quarantined // max(1, the_plan.rows_in)))
+    kept = _in_row_order(joined.where(F.col(REASON_COLUMN).isNull()).select(*quoted, ROW_COLUMN), parts)
     template = _output_template(job)
     cleaned = job.run(lambda: kept.mapInArrow(
         _clean_rows(job.steps, columns, job.chunk_rows, template),
         _spark_schema(template.append(pa.field(TALLY_COLUMN, pa.binary())))).persist(StorageLevel.MEMORY_AND_DISK))
+    written = cleaned.where(F.col(TALLY_COLUMN).isNull()).drop(TALLY_COLUMN)  # cached, in row order
     staged = [_staging(output), _staging(quarantine)]
     try:
-        job.run(lambda: cleaned.where(F.col(TALLY_COLUMN).isNull()).drop(TALLY_COLUMN)
-                .write.mode("overwrite").parquet(str(staged[0])))
+        job.run(lambda: written.write.mode("overwrite").parquet(str(staged[0])))
         job.run(lambda: held.write.mode("overwrite").parquet(str(staged[1])))
         spark = job.engine.spark()
         rows_out, rows_held = (job.run(lambda p=p: spark.read.parquet(str(p)).count()) for p in staged)
@@ -380,7 +382,8 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
             raise InputError(f"{the_plan.source.name}: {the_plan.rows_in:,} rows in but {rows_out:,} written and "
                              f"{rows_held:,} quarantined ({the_plan.decisions.quarantined:,} decided); nothing written")
         outcome = Outcome(after=the_plan.before, tallies=job.run(lambda: _merged_tallies(cleaned)), rows_out=rows_out)
-        outcome.after = audit(spark.read.parquet(str(staged[0])), the_plan.before.target, the_plan.rules,
+        # the rows as written, in their order (a read of the parts would number them in Spark's file order)
+        outcome.after = audit(written, the_plan.before.target, the_plan.rules,
                               ignore_columns=the_plan.ignore_columns, keep_columns=the_plan.keep_columns,
                               text_columns=[c for c in the_plan.text_columns if c in template.names],
                               engine=job.engine)
@@ -409,6 +412,12 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
         for folder in staged:
             shutil.rmtree(folder, ignore_errors=True)
     return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
+
+
+def _in_row_order(frame: Any, parts: int) -> Any:
+    """`frame` in `parts` partitions of consecutive row numbers, each sorted: written as parts, the
+    part files in name order hold the rows in order."""
+    return frame.repartitionByRange(parts, ROW_COLUMN).sortWithinPartitions(ROW_COLUMN)
 
 
 def _output_template(job: _Job) -> pa.Schema:
@@ -483,6 +492,7 @@ def _replace_folder(staged: Path, target: Path) -> None:
     if target.exists():
         old = _staging(target)
         os.replace(target, old / "old")
+    os.chmod(staged, 0o777 & ~_umask())  # a temporary folder is private; the result gets a new folder's mode
     os.replace(staged, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
