@@ -98,6 +98,18 @@ def test_an_output_spark_cannot_write_is_refused_before_spark_starts(name: str, 
     assert _listing(tmp_path) == before
 
 
+def test_a_step_that_learns_from_the_kept_rows_is_refused_before_spark_starts(tmp_path: Path) -> None:
+    data = _planted(tmp_path / "planted.csv", rows=50)
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("preprocess: {impute: {numeric: median}, scale: standard}\n")
+    out = tmp_path / "out.parquet"
+    before = _listing(tmp_path)
+    _, err = run(["clean", data, "-t", "label", "-r", pack, "-o", out, "--engine", "spark"], 2)
+    assert err == (f"dataaudit: error: {out}: clean on Spark runs the steps fitted on the audit's profile; "
+                   "impute, scale learn from the kept rows: use --engine local\n")
+    assert _listing(tmp_path) == before
+
+
 # --- on Spark: parity with the local clean ------------------------------------------------------
 
 @pytest.fixture(scope="module")

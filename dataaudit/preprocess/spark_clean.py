@@ -19,7 +19,7 @@
    Spark, the folders are renamed into place and the manifest, written by the driver, last.
 
 Steps fitted on the kept rows (imputation, scaling, encoding) need passes of their own and are
-refused unless a saved fitted state (`--fitted`) brings them already fitted.
+refused before anything runs; a saved fitted state (`--fitted`) of the other steps is used as locally.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from dataaudit.output import _umask, all_or_nothing, check_destinations
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.clean import CleanRun, _order
-from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
+from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.guard import refusal
 from dataaudit.preprocess.pipeline import (
     REASON_COLUMN,
@@ -140,16 +140,13 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
     if saved is not None and target is None:
         target = saved.target
     pack = load_rules(rules).rules
+    _refuse_value_steps(pack, saved, output)
     before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
                    text_columns=text_columns, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
                    format_kind="table", engine=engine)
     source = engine.open(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows="error")
     refuse_reserved_columns(source)
     fitted_state, steps = fit_on_audit(pack, before, source, saved)
-    unfitted = [s.name for s in steps if saved is None and s.name not in PROFILE_STEPS]
-    if unfitted:
-        raise InputError(f"{', '.join(unfitted)}: clean on Spark fits only the steps the audit's profile teaches; "
-                         "these learn from the kept rows: use --engine local, or --fitted with a state saved by it")
     job = _Job(engine, source, steps, chunk_rows)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
@@ -171,6 +168,18 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
         hashed.unpersist()
         if decided is not None:
             decided.unpersist()
+
+
+def _refuse_value_steps(pack: RulePack, saved: Fitted | None, output: Path) -> None:
+    """Imputation, scaling and encoding learn from the kept rows, in passes of their own that
+    clean on Spark does not run: refused before the audit, by the rule pack's or the saved state's steps."""
+    mv = pack.missing_values
+    steps = saved.steps if saved is not None else configured_steps(
+        pack.preprocess, None, (), mv.tokens, mv.case_sensitive, pack.checks.labels.allowed)
+    value_steps = [s.name for s in steps if s.name not in PROFILE_STEPS]
+    if value_steps:
+        raise InputError(f"{output}: clean on Spark runs the steps fitted on the audit's profile; "
+                         f"{', '.join(value_steps)} learn from the kept rows: use --engine local")
 
 
 def _destinations(output: Path, quarantine: Path | None, manifest: Path | None, force: bool,
