@@ -28,14 +28,14 @@ CHAT = Path(__file__).parent / "data" / "text" / "hhh_chat_60.jsonl"
 
 
 def _planted(path: Path, rows: int = 3_000, seed: int = 1) -> Path:
-    """A table with planted exact duplicates, conflicting labels (the same features under another
-    id, which the audit finds to be an id column), missing labels, disguised missing values (`NA`,
-    `?`), blank cells and text with surrounding blanks, in shuffled order."""
+    """A table with planted exact duplicates, conflicting labels (a row again with another label),
+    missing labels, disguised missing values (`NA`, `?`), blank cells and text with surrounding
+    blanks, in shuffled order."""
     rng = random.Random(seed)
     table = [[f"id{i}", str(rng.randint(0, 50)), rng.choice(["red", "blue", " green ", "NA", "", "?"]),
               f"{rng.random():.3f}", rng.choice(["cat", "dog", "bird"])] for i in range(rows)]
     table += [list(table[i]) for i in range(0, rows, 97)]
-    table += [[f"c{i}", *table[i][1:4], "dog" if table[i][4] != "dog" else "cat"] for i in range(5, rows, 131)]
+    table += [[*table[i][:4], "dog" if table[i][4] != "dog" else "cat"] for i in range(5, rows, 131)]
     table += [[*table[i][:4], ""] for i in range(7, rows, 211)]
     rng.shuffle(table)
     columns = list(zip(*table, strict=True))
@@ -127,9 +127,9 @@ Fetched = list[tuple[str, int]]
 
 
 @contextmanager
-def _fetches_counted(fetched: Fetched) -> Iterator[None]:
-    """Every way a DataFrame hands rows to the driver, counted with the module that called it."""
-    from pyspark.sql import DataFrame
+def _fetches_counted(fetched: Fetched, frame_class: type) -> Iterator[None]:
+    """Every way a DataFrame (of `frame_class`, the session's own) hands rows to the driver,
+    counted with the module that called it."""
 
     def counted(method: Callable[..., Any], size: Callable[[Any], int]) -> Callable[..., Any]:
         def fetch(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -146,7 +146,7 @@ def _fetches_counted(fetched: Fetched) -> Iterator[None]:
         "toArrow": lambda table: table.num_rows, "first": lambda row: int(row is not None)}
     with pytest.MonkeyPatch.context() as patch:
         for name, size in sizes.items():
-            patch.setattr(DataFrame, name, counted(getattr(DataFrame, name), size))
+            patch.setattr(frame_class, name, counted(getattr(frame_class, name), size))
         yield
 
 
@@ -164,7 +164,7 @@ def cleaned(small_partitions: object, tmp_path_factory: pytest.TempPathFactory) 
     data = _planted(folder / "planted.csv")
     invoke(["clean", data, "-t", "label", "-o", folder / "local.parquet", "--quiet"], 1)
     fetched: Fetched = []
-    with _fetches_counted(fetched):
+    with _fetches_counted(fetched, type(small_partitions.range(1))):  # type: ignore[attr-defined]
         invoke(["clean", data, "-t", "label", "-o", folder / "spark.parquet", "--engine", "spark"], 1)
     return folder, fetched
 
