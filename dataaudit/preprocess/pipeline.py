@@ -153,6 +153,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
 
 
 def refuse_reserved_columns(source: Source) -> None:
+    """The quarantine adds `_row` and `_reason`: an input column of either name would be lost in it."""
     taken = [c for c in (ROW_COLUMN, REASON_COLUMN) if c in source.columns]
     if taken:
         raise InputError(f"{source.name}: column {taken[0]!r} is reserved for the quarantine file; rename it first")
