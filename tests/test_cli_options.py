@@ -32,7 +32,7 @@ OWN_MEANING = {
 #: options that more than one command takes
 SHARED = {"target", "rules", "ignore_columns", "keep_columns", "delimiter", "encoding", "jobs", "format_kind",
           "prompt_key", "completion_key", "sample", "folds", "formats", "outputs", "summary", "quiet",
-          "text_columns"}
+          "text_columns", "engine", "spark_master"}
 
 
 def leaf_commands(group: click.Group = cli, path: str = "") -> dict[str, click.Command]:

@@ -11,6 +11,7 @@ import click
 from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, reports_errors
 from dataaudit.cli.group import cli
 from dataaudit.cli.options import (
+    engine_options,
     ignore_columns_option,
     jobs_option,
     keep_columns_option,
@@ -54,6 +55,7 @@ from dataaudit.cli.options import (
                    "(reason suspected_label, with the score).")
 @label_model_options
 @jobs_option
+@engine_options
 @layout_options
 @click.option("--trim/--no-trim", default=None,
               help="Trim leading and trailing whitespace of a fine-tuning file's texts, or keep it (code, whose "
@@ -75,7 +77,8 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
           dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
           sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None,
           allow_large_quarantine: bool, prompt_key: str | None, completion_key: str | None, trim: bool | None,
-          strip_metadata: bool | None, quiet: bool, redact: tuple[str, ...]) -> None:
+          strip_metadata: bool | None, quiet: bool, redact: tuple[str, ...], engine: str | None,
+          spark_master: str | None) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
     The rule pack's `preprocess:` section names the steps.
@@ -91,6 +94,9 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
     reason, texts are trimmed, every other line is kept byte for byte; the output gets the
     text audit.
 
+    With --engine spark a table is cleaned on the cluster: OUTPUT and the quarantine are folders
+    of Parquet part files the executors write, the manifest one JSON file the driver writes.
+
     A clean that would quarantine more than half of the rows, or every row of a class, is
     refused before anything is written (a dry run shows the numbers and says so), unless
     --allow-large-quarantine or the rule pack's `preprocess.allow_large_quarantine` allows it.
@@ -102,6 +108,7 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
     Examples:
       dataaudit clean train.csv -t label -o train.clean.csv
       dataaudit clean train.csv -t label -o train.clean.parquet --save-fitted prep.json
+      dataaudit clean big.csv -t label -o big.clean.parquet --engine spark
       dataaudit clean val.csv -t label -o val.clean.csv --fitted prep.json
       dataaudit clean train.csv -t label -o out.csv --dry-run
       dataaudit clean train.csv -t label --quarantine-suspected-labels -o train.clean.csv
@@ -121,18 +128,27 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
         sample=sample, folds=folds, jobs=jobs,
         allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind=format_kind,
         prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata, quiet=quiet,
-        redact=redact, text_columns=text_columns))
+        redact=redact, text_columns=text_columns, engine=engine, spark_master=spark_master))
     if plan.layout is not None:
         sys.exit(_clean_jsonl(data, output, rules, plan.layout, quarantine, manifest, report, dry_run, force,
                               trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
                               completion_key=completion_key, redact=redact))
 
-    run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
-                      fitted=fitted, save_fitted=save_fitted, report=report, dry_run=dry_run, force=force,
-                      ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter, encoding=encoding,
-                      quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
-                      allow_large_quarantine=allow_large_quarantine, progress=None if quiet else sys.stderr,
-                      redact=redact, text_columns=text_columns)
+    if engine == "spark":
+        from dataaudit.preprocess.spark_clean import clean_on_spark
+
+        run = clean_on_spark(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
+                             fitted=fitted, save_fitted=save_fitted, report=report, force=force,
+                             ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter,
+                             encoding=encoding, allow_large_quarantine=allow_large_quarantine,
+                             text_columns=text_columns, master=spark_master)
+    else:
+        run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
+                          fitted=fitted, save_fitted=save_fitted, report=report, dry_run=dry_run, force=force,
+                          ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter,
+                          encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels, sample=sample,
+                          folds=folds, jobs=jobs, allow_large_quarantine=allow_large_quarantine,
+                          progress=None if quiet else sys.stderr, redact=redact, text_columns=text_columns)
     click.echo(render_console(run.report), nl=False)
     if quarantine_suspected_labels:
         click.echo(_label_model_note(run.manifest["parameters"]["label_model"]), err=True)

@@ -118,25 +118,36 @@ CAPABILITIES: dict[str, Capability] = {
 
 _BOTH = on([TABLE, TEXT_FILE])
 _TABLE = on([TABLE])
+_TABLE_HERE = on([TABLE], [LOCAL])
+_ON_THIS_MACHINE = "clean on Spark does not run it yet; use --engine local"
 
 CLEAN_CAPABILITIES: dict[str, Capability] = {
     **{name: CAPABILITIES[name] for name in ("target", "rules", "ignore_columns", "keep_columns", "delimiter",
                                              "encoding", "chunk_rows", "format_kind", "prompt_key", "completion_key")},
+    "engine": Capability("--engine", "it chooses where a table's clean runs",
+                         {TABLE: EVERY_ENGINE, TEXT_FILE: frozenset([LOCAL])},
+                         "a fine-tuning file is cleaned line by line on this machine"),
+    "spark_master": Capability("--spark-master", "it names the Spark master of a table's clean", on([TABLE], [SPARK]),
+                               "it is the master of --engine spark"),
     "output": Capability("--output", "it is where the cleaned data goes", _BOTH),
     "quarantine": Capability("--quarantine", "it is where the quarantined rows go", _BOTH),
     "manifest": Capability("--manifest", "it is where the manifest goes", _BOTH),
     "report": Capability("--report", "it is where the after report goes", _BOTH),
-    "dry_run": Capability("--dry-run", "it shows what would change", _BOTH),
+    "dry_run": Capability("--dry-run", "it shows what would change", on([TABLE, TEXT_FILE], [LOCAL]),
+                          _ON_THIS_MACHINE),
     "force": Capability("--force", "it overwrites existing files", _BOTH),
     "save_fitted": Capability("--save-fitted", "it saves what a table's steps learned", _TABLE),
     "fitted": Capability("--fitted", "it cleans a table with what another split's steps learned", _TABLE),
-    "quarantine_rows": Capability("", "it names rows of a table to quarantine", _TABLE),
+    "quarantine_rows": Capability("", "it names rows of a table to quarantine", _TABLE_HERE, _ON_THIS_MACHINE),
     "quarantine_suspected_labels": Capability("--quarantine-suspected-labels",
-                                              "it fits a model to a table's label column", _TABLE),
-    **{name: replace(CAPABILITIES[name], runs=_TABLE, needs="quarantine_suspected_labels")
+                                              "it fits a model to a table's label column", _TABLE_HERE,
+                                              _ON_THIS_MACHINE),
+    **{name: replace(CAPABILITIES[name], runs=_TABLE_HERE, needs="quarantine_suspected_labels",
+                     engine_note=_ON_THIS_MACHINE)
        for name in ("sample", "folds")},
     "jobs": Capability("--jobs", "it spreads a table's audit and label model over worker processes; a fine-tuning "
-                                 "file is cleaned line by line in one process", _TABLE),
+                                 "file is cleaned line by line in one process", _TABLE_HERE,
+                       "Spark spreads the work by itself"),
     "allow_large_quarantine": Capability("--allow-large-quarantine", "it lets a table's clean quarantine more than "
                                                                      "half of the rows, or every row of a class",
                                          _TABLE),
@@ -145,6 +156,7 @@ CLEAN_CAPABILITIES: dict[str, Capability] = {
     "strip_metadata": Capability("--strip-metadata/--keep-metadata", "it drops or keeps the metadata keys of a "
                                                                      "fine-tuning file's lines", on([TEXT_FILE])),
     "quiet": Capability("--quiet", "it silences the progress line of a table's passes", _BOTH),
-    "redact": Capability("--redact", "it replaces personal data and secrets in texts", _BOTH),
+    "redact": Capability("--redact", "it replaces personal data and secrets in texts",
+                         on([TABLE, TEXT_FILE], [LOCAL]), _ON_THIS_MACHINE),
     "text_columns": replace(CAPABILITIES["text_columns"], runs=_TABLE),
 }

@@ -34,6 +34,10 @@ def plan_clean(options: CleanOptions) -> CleanPlan:
     layout, _ = text_layout(options.data, options.format_kind, load_rules(options.rules), options.prompt_key,
                             options.completion_key)
     kind = TABLE if layout is None else TEXT_FILE
+    engine = options.engine or LOCAL
     with file_named_first(options.data):
-        refuse_unfit(options.given(), CLEAN_CAPABILITIES, kind, LOCAL, described(kind, layout))
+        runs = CLEAN_CAPABILITIES["engine"]
+        if engine not in runs.runs[kind]:
+            raise InputError(f"{runs.flag} {engine} cannot clean {described(kind, layout)}: {runs.engine_note}")
+        refuse_unfit(options.given(), CLEAN_CAPABILITIES, kind, engine, described(kind, layout))
     return CleanPlan(kind, layout)

@@ -110,6 +110,8 @@ class CleanOptions:
     quiet: bool = False
     redact: tuple[str, ...] = ()
     text_columns: tuple[str, ...] | list[str] = ()
+    engine: str | None = None
+    spark_master: str | None = None
 
     def given(self) -> list[str]:
         """The options the caller asked for, in the order of the fields."""

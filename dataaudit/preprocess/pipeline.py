@@ -144,25 +144,11 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows)
 
     source = reopen()
-    taken = [c for c in (ROW_COLUMN, REASON_COLUMN) if c in source.columns]
-    if taken:
-        raise InputError(f"{source.name}: column {taken[0]!r} is reserved for the quarantine file; rename it first")
-    ignored = list(profile.ignored)
+    refuse_reserved_columns(source)
     fitted_here = fitted is None
-    if fitted is None:
-        mv = pack.missing_values
-        steps = configured_steps(pack.preprocess, before.target, tuple(ignored), mv.tokens, mv.case_sensitive,
-                                 pack.checks.labels.allowed)
-        for step in steps:
-            if step.name in PROFILE_STEPS:
-                step.fit(profile=profile)  # X's profile: the audit's, no second pass
-        fitted = Fitted(before.target, ignored, list(source.columns), steps)
-    else:
-        fitted.check_columns(source.columns, source.name)
-    steps = on_audited(fitted.steps, profile) if fitted_here else fitted.steps
+    fitted, steps = fit_on_audit(pack, before, source, fitted)
     profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
-    # a key column (a patient id) stays in the rows' identity: rows of two patients are no duplicate
-    not_identity = [c for c in ignored if c not in profile.keys]
+    not_identity = not_in_identity(profile)
     decisions = _decide(reopen, before.target, not_identity, profile_steps, pack, quarantine_rows, progress,
                         audited.reusable(profile, pack.missing_values.tokens))
     if fitted_here:
@@ -171,6 +157,51 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
                 step.fit(_kept(reopen(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
     return Plan(reopen, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
                 encoding, progress, steps=steps, text_columns=text_columns)
+
+
+def refuse_reserved_columns(source: Source) -> None:
+    """The quarantine adds `_row` and `_reason`: an input column of either name would be lost in it."""
+    taken = [c for c in (ROW_COLUMN, REASON_COLUMN) if c in source.columns]
+    if taken:
+        raise InputError(f"{source.name}: column {taken[0]!r} is reserved for the quarantine file; rename it first")
+
+
+def fit_on_audit(pack: RulePack, before: Report, source: Source, fitted: Fitted | None) -> tuple[Fitted, list[Step]]:
+    """The fitted state and the steps as they run on `source`: the rule pack's steps, those the
+    audit's profile teaches fitted on it (no second pass), or the `fitted` state given (checked
+    against the columns). The steps fitted on the kept rows are left for the caller to fit."""
+    profile = before.profile
+    assert profile is not None, "an in-process audit keeps its profile"
+    if fitted is not None:
+        fitted.check_columns(source.columns, source.name)
+        return fitted, fitted.steps
+    ignored = list(profile.ignored)
+    mv = pack.missing_values
+    steps = configured_steps(pack.preprocess, before.target, tuple(ignored), mv.tokens, mv.case_sensitive,
+                             pack.checks.labels.allowed)
+    for step in steps:
+        if step.name in PROFILE_STEPS:
+            step.fit(profile=profile)  # X's profile: the audit's, no second pass
+    fitted = Fitted(before.target, ignored, list(source.columns), steps)
+    return fitted, on_audited(fitted.steps, profile)
+
+
+def not_in_identity(profile: Profile) -> list[str]:
+    """The ignored columns left out of a row's identity; a key column (a patient id) stays in
+    it: rows of two patients are no duplicate."""
+    return [c for c in profile.ignored if c not in profile.keys]
+
+
+def judged(batch: pa.RecordBatch, steps: list[Step]) -> tuple[pa.RecordBatch, np.ndarray]:
+    """A chunk as the row decisions see it: through the profile's `steps`, with the rows whose
+    value `coerce_numeric` cannot cast."""
+    invalid = np.zeros(batch.num_rows, dtype=bool)
+    for step in steps:
+        if isinstance(step, CoerceNumeric):
+            for mask in step.invalid_rows(batch).values():
+                invalid |= mask
+        batch = step.transform(batch)
+    return batch, invalid
 
 
 def on_audited(steps: list[Step], profile: Profile) -> list[Step]:
@@ -237,14 +268,7 @@ def _valued(source: Source, steps: list[Step], progress: TextIO | None
     whose values cannot be cast (`coerce_numeric`)."""
     for raw in _shown(source, progress, "clean, choosing the rows to quarantine: "):
         raw = conform(raw, source.columns)
-        invalid = np.zeros(raw.num_rows, dtype=bool)
-        batch = raw
-        for step in steps:
-            if isinstance(step, CoerceNumeric):
-                for mask in step.invalid_rows(batch).values():
-                    invalid |= mask
-            batch = step.transform(batch)
-        yield raw, batch, invalid
+        yield raw, *judged(raw, steps)
 
 
 def _input_changed(source: Source, before: int, after: int) -> InputError:

@@ -1,0 +1,502 @@
+"""`dataaudit clean --engine spark`: a table cleaned on the cluster, with no row on the driver.
+
+1. The audit runs on Spark as `audit --engine spark` does; the steps that learn from its
+   profile (the default plan: disguised missing values to null, trimming, label spellings,
+   constant and empty columns) are fitted on it, exactly as the local clean fits them.
+2. Decide: each partition numbers its rows from its prefix-sum offset (the engine's numbering,
+   the file's order for one file), runs the same steps over its chunks (`judged`) and hashes
+   the cleaned rows with the local clean's `RowHashes`. The hashes stay on the cluster; the row
+   steps are windows over them in the local order: values that cannot be cast, missing labels,
+   duplicates (the first row of each identity kept, as locally), conflicting-label groups.
+   Only counts per reason and per class reach the driver.
+3. Write: the rows are joined with the quarantined row numbers; quarantined rows keep their
+   values as read and gain `_row` and `_reason`; kept rows, ordered by row number, go through
+   every step (`transform_counted`) in the partitions. The executors write both as Parquet part
+   files into hidden temporary folders beside the destinations; each partition hands on what
+   its steps changed as one extra row, which the driver merges (a bounded tally per step).
+4. Check and publish: the written parts are counted by Spark, and rows in must equal rows out
+   plus rows quarantined, or the run fails and leaves nothing; the output is audited again on
+   Spark, the folders are renamed into place and the manifest, written by the driver, last.
+
+Steps fitted on the kept rows (imputation, scaling, encoding) need passes of their own and are
+refused before anything runs; a saved fitted state (`--fitted`) of the other steps is used as locally.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from dataaudit.engines.local import conform
+from dataaudit.errors import InputError, OutputError
+from dataaudit.io import DEFAULT_CHUNK_ROWS
+from dataaudit.io.csv_reader import regroup
+from dataaudit.io.digest import file_sha256
+from dataaudit.io.strings import narrow_strings
+from dataaudit.output import _umask, all_or_nothing, check_destinations
+from dataaudit.preprocess import manifest as manifests
+from dataaudit.preprocess.base import Step, Tally
+from dataaudit.preprocess.clean import CleanRun, _order
+from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
+from dataaudit.preprocess.guard import refusal
+from dataaudit.preprocess.pipeline import (
+    REASON_COLUMN,
+    ROW_COLUMN,
+    Outcome,
+    Plan,
+    fit_on_audit,
+    judged,
+    not_in_identity,
+    refuse_reserved_columns,
+)
+from dataaudit.preprocess.rows import (
+    CONFLICT,
+    DUPLICATE,
+    KEEP,
+    KEPT,
+    MAX_NAMED_CLASSES,
+    MINORITY,
+    MISSING_LABEL,
+    NOT_A_NUMBER,
+    REASONS,
+    STEP_OF,
+    RowHashes,
+)
+from dataaudit.preprocess.summary import before_after_table, steps_table
+from dataaudit.preprocess.writers import output_format
+from dataaudit.profile.rows import combine
+from dataaudit.rules.load import load_rules
+from dataaudit.rules.model import RulePack
+
+#: one row per data row (`row` set) or per class name a partition met (`row` null, `name` set)
+HASHED_SCHEMA = "row long, identity long, features long, label long, unlabelled boolean, invalid boolean, name string"
+TALLY_COLUMN = "_tally"
+
+
+@dataclass
+class ClusterDecisions:
+    """The row decisions as the driver knows them: counts per reason code and per class, never
+    a row (`Decisions` without its per-row codes)."""
+
+    rows: int
+    by_code: dict[int, int]
+    classes: dict[str, dict[str, int]] = field(default_factory=dict)
+    given: dict[int, tuple[str, float | None]] = field(default_factory=dict)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(n for code, n in self.by_code.items() if code != KEEP)
+
+    def counts(self) -> dict[str, int]:
+        return {REASONS[code]: n for code, n in sorted(self.by_code.items()) if code != KEEP and n}
+
+    @property
+    def tallies(self) -> dict[str, Tally]:
+        tallies: dict[str, Tally] = {}
+        for code, step in STEP_OF.items():
+            tallies.setdefault(step, Tally()).rows_quarantined += self.by_code.get(code, 0)
+        return tallies
+
+
+@dataclass
+class ClusterPlan(Plan):
+    """A `Plan` whose decisions live on the cluster: its row count is the audit's."""
+
+    rows: int = 0
+
+    @property
+    def rows_in(self) -> int:
+        return self.rows
+
+
+def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
+                   rules: str | Path | RulePack | None = "default", quarantine: Path | None = None,
+                   manifest: Path | None = None, fitted: Path | None = None, save_fitted: Path | None = None,
+                   report: Path | None = None, force: bool = False, ignore_columns: tuple[str, ...] = (),
+                   keep_columns: tuple[str, ...] = (), delimiter: str | None = None, encoding: str | None = None,
+                   chunk_rows: int = DEFAULT_CHUNK_ROWS, allow_large_quarantine: bool = False,
+                   text_columns: tuple[str, ...] = (), master: str | None = None) -> CleanRun:
+    """Clean the table `data` on Spark into the Parquet folder `output` and the quarantine
+    folder beside it (`OUTPUT.quarantine.parquet`), with one manifest; see the module docstring.
+    The options are `clean_files`'s; `master` is the Spark master (None: `SparkEngine`'s default)."""
+    from dataaudit.engines.spark import SparkEngine
+    from dataaudit.runner import audit
+
+    output, quarantine, manifest = _destinations(Path(output), quarantine, manifest, force, (save_fitted, report),
+                                                 (data, fitted, rules))
+    if not Path(data).is_file():
+        raise InputError(f"{data}: clean on Spark reads a file; save the data to one first")
+    engine = SparkEngine(master=master)
+    saved = Fitted.load(Path(fitted)) if fitted is not None else None
+    if saved is not None and target is None:
+        target = saved.target
+    pack = load_rules(rules).rules
+    _refuse_value_steps(pack, saved, output)
+    before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
+                   text_columns=text_columns, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
+                   format_kind="table", engine=engine)
+    source = engine.open(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows="error")
+    refuse_reserved_columns(source)
+    fitted_state, steps = fit_on_audit(pack, before, source, saved)
+    job = _Job(engine, source, steps, chunk_rows)
+    profile = before.profile
+    assert profile is not None, "an in-process audit keeps its profile"
+    hashed = job.hashed(before.target, not_in_identity(profile), pack.preprocess.duplicates == "exact")
+    decided = None
+    try:
+        decided = job.run(lambda: _codes(hashed, pack, before.target is not None).persist())
+        decisions = job.run(lambda: _summary(decided, hashed, profile.rows, before.target is not None,
+                                             source.name))
+        the_plan = ClusterPlan(lambda: source, source, pack, rules, ignore_columns, keep_columns, before,
+                               fitted_state, decisions, saved is None, encoding, steps=steps,
+                               text_columns=text_columns, rows=profile.rows)
+        refused = refusal(the_plan, allow_large_quarantine)
+        if refused is not None:
+            raise refused
+        return _write(job, the_plan, decided, output, quarantine, manifest, save_fitted, report,
+                      str(fitted) if fitted is not None else None)
+    finally:
+        hashed.unpersist()
+        if decided is not None:
+            decided.unpersist()
+
+
+def _refuse_value_steps(pack: RulePack, saved: Fitted | None, output: Path) -> None:
+    """Imputation, scaling and encoding learn from the kept rows, in passes of their own that
+    clean on Spark does not run: refused before the audit, by the rule pack's or the saved state's steps."""
+    mv = pack.missing_values
+    steps = saved.steps if saved is not None else configured_steps(
+        pack.preprocess, None, (), mv.tokens, mv.case_sensitive, pack.checks.labels.allowed)
+    value_steps = [s.name for s in steps if s.name not in PROFILE_STEPS]
+    if value_steps:
+        raise InputError(f"{output}: clean on Spark runs the steps fitted on the audit's profile; "
+                         f"{', '.join(value_steps)} learn from the kept rows: use --engine local")
+
+
+def _destinations(output: Path, quarantine: Path | None, manifest: Path | None, force: bool,
+                  others: tuple[Path | None, ...], inputs: tuple[object, ...]) -> tuple[Path, Path, Path]:
+    """Output and quarantine folders (named .parquet) and the manifest, checked before any data
+    is read as `clean_files` checks its files; a folder that exists is replaced with --force."""
+    quarantine = Path(quarantine) if quarantine is not None else output.with_name(
+        f"{output.stem}.quarantine{output.suffix}")
+    manifest = Path(manifest) if manifest is not None else output.with_name(f"{output.stem}.manifest.json")
+    for folder in (output, quarantine):
+        if output_format(folder) != "parquet":
+            raise InputError(f"{folder}: clean on Spark writes a folder of Parquet part files; name it .parquet")
+        if folder.exists() and not force:
+            raise OutputError(f"{folder}: already exists; pass --force to overwrite it")
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"{folder}: is not a folder; clean on Spark writes a folder of Parquet part files")
+        if not folder.absolute().parent.is_dir():
+            raise OutputError(f"{folder}: no such folder {str(folder.parent)!r}")
+    if output.absolute() == quarantine.absolute():
+        raise OutputError(f"{output}: named for two outputs; the paths of outputs must all differ")
+    check_destinations((manifest, *others), inputs, overwrite=force)
+    return output, quarantine, manifest
+
+
+@dataclass
+class _Job:
+    """The Spark side of one clean: the source's frame, its partitions' first rows and the steps."""
+
+    engine: Any
+    source: Any
+    steps: list[Step]
+    chunk_rows: int
+    offsets: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def run(self, job: Callable[[], Any]) -> Any:
+        return self.engine._run(self.source, job)
+
+    @property
+    def frame(self) -> Any:
+        return self.source.frame
+
+    def numbered(self) -> Any:
+        """The rows as read, each with its row number (`_row`)."""
+        from pyspark.sql.types import LongType, StructField, StructType
+
+        if not self.offsets:
+            from dataaudit.engines.spark import _partition_offsets
+
+            self.offsets = self.run(lambda: _partition_offsets(self.frame))
+        schema = StructType([*self.frame.schema.fields, StructField(ROW_COLUMN, LongType(), False)])
+        return self.run(lambda: self.frame.mapInArrow(_number_rows(self.offsets), schema))
+
+    def hashed(self, target: str | None, not_identity: list[str], exact: bool) -> Any:
+        """Every row's hashes after the profile's steps, kept on the cluster."""
+        from pyspark import StorageLevel
+
+        decide_steps = [s for s in self.steps if s.name in PROFILE_STEPS]
+        function = _hash_rows(decide_steps, self.source.columns, self.chunk_rows, target, tuple(not_identity), exact)
+        numbered = self.numbered()
+        return self.run(lambda: numbered.mapInArrow(function, HASHED_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
+
+
+def _number_rows(offsets: dict[int, tuple[int, int]]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def number_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from pyspark import TaskContext
+
+        start = offsets.get(TaskContext.get().partitionId(), (0, 0))[0]
+        for batch in batches:
+            rows = np.arange(start, start + batch.num_rows, dtype=np.int64)
+            start += batch.num_rows
+            yield batch.append_column(ROW_COLUMN, pa.array(rows))
+
+    return number_rows
+
+
+def _hash_rows(steps: list[Step], columns: list[str], chunk_rows: int, target: str | None,
+               not_identity: tuple[str, ...], exact: bool
+               ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """Per partition: each chunk through `judged` and `RowHashes`, the local clean's own code; the
+    identity duplicates are judged by is the whole row, or its features and label."""
+    schema = pa.schema([("row", pa.int64()), ("identity", pa.int64()), ("features", pa.int64()),
+                        ("label", pa.int64()), ("unlabelled", pa.bool_()), ("invalid", pa.bool_()),
+                        ("name", pa.string())])
+
+    def hash_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        hashes = RowHashes(target, not_identity)
+        for batch in regroup(batches, chunk_rows):
+            rows = batch.column(ROW_COLUMN)
+            hashes.add(*judged(conform(narrow_strings(batch), columns), steps))
+            whole, features, label = hashes.whole.pop(), hashes.features.pop(), hashes.label.pop()
+            identity = whole if exact else combine([features, label], len(whole))
+            flags = [pa.array(hashes.unlabelled.pop()), pa.array(hashes.invalid.pop())]
+            arrays = [rows, *(pa.array(a.view(np.int64)) for a in (identity, features, label)), *flags,
+                      pa.nulls(len(rows), pa.string())]
+            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+        names = hashes.label_names  # bounded: at most the tracked classes
+        if names:
+            keys = np.array(list(names), dtype=np.uint64).view(np.int64)
+            yield pa.RecordBatch.from_arrays(
+                [pa.nulls(len(names), pa.int64()), pa.nulls(len(names), pa.int64()), pa.nulls(len(names), pa.int64()),
+                 pa.array(keys), pa.nulls(len(names), pa.bool_()), pa.nulls(len(names), pa.bool_()),
+                 pa.array(list(names.values()), pa.string())], schema=schema)
+
+    return hash_rows
+
+
+def _codes(hashed: Any, pack: RulePack, has_target: bool) -> Any:
+    """Each row's reason code (0: kept), by windows on the cluster in the local clean's order
+    (`rows.decide`): values that cannot be cast, missing labels, duplicates, conflicts."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    config = pack.preprocess
+    code = F.when(F.col("invalid"), NOT_A_NUMBER)
+    if config.missing_labels == "quarantine" and has_target:
+        code = code.when(F.col("unlabelled"), MISSING_LABEL)
+    rows = hashed.where("row IS NOT NULL").select("row", "identity", "features", "label", "unlabelled",
+                                                  code.otherwise(KEEP).alias("code"))
+    kept = F.col("code") == KEEP
+    if config.duplicates != "keep":
+        first = F.min(F.when(kept, F.col("row"))).over(Window.partitionBy("identity"))
+        rows = rows.withColumn("code", F.when(kept & (F.col("row") > first), DUPLICATE).otherwise(F.col("code")))
+    if config.conflicts != "keep" and has_target:
+        rows = _conflicts(rows, majority=config.conflicts == "majority")
+    return rows.select("row", "code", "label", "unlabelled")
+
+
+def _conflicts(rows: Any, majority: bool) -> Any:
+    """Kept, labelled rows of a feature group with more than one label: all to quarantine, or
+    (majority) those outside the group's most frequent label when one label leads alone."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    group = Window.partitionBy("features")
+    candidate = (F.col("code") == KEEP) & ~F.col("unlabelled")
+    low = F.min(F.when(candidate, F.col("label"))).over(group)
+    high = F.max(F.when(candidate, F.col("label"))).over(group)
+    rows = rows.withColumn("conflicted", F.coalesce(candidate & (low != high), F.lit(False)))
+    conflicted = F.col("conflicted")
+    if not majority:
+        return rows.withColumn("code", F.when(conflicted, CONFLICT).otherwise(F.col("code"))).drop("conflicted")
+    rows = rows.withColumn("votes", F.sum(F.when(conflicted, 1).otherwise(0)).over(
+        Window.partitionBy("features", "label")))
+    top = F.max(F.when(conflicted, F.col("votes"))).over(group)
+    rows = rows.withColumn("top", top)
+    leaders = F.sum(F.when(conflicted & (F.col("votes") == F.col("top")), 1).otherwise(0)).over(group) / F.col("top")
+    code = (F.when(conflicted & (leaders > 1), CONFLICT)
+            .when(conflicted & (F.col("votes") != F.col("top")), MINORITY).otherwise(F.col("code")))
+    return rows.withColumn("code", code).drop("conflicted", "votes", "top")
+
+
+def _summary(decided: Any, hashed: Any, rows: int, has_target: bool, name: str) -> ClusterDecisions:
+    """The counts the driver needs (per reason, per class and reason), checked against the
+    audit's row count: a partition that read other rows would misplace every decision."""
+    from pyspark.sql import functions as F
+
+    by_code = {int(r["code"]): int(r["count"]) for r in decided.groupBy("code").count().collect()}
+    if sum(by_code.values()) != rows:
+        raise InputError(f"{name}: the input changed while it was cleaned ({rows:,} rows, then "
+                         f"{sum(by_code.values()):,})")
+    decisions = ClusterDecisions(rows, by_code)
+    if not has_target:
+        return decisions
+    named = hashed.where("row IS NULL").select("label", "name").dropDuplicates(["label"])
+    names = {r["label"]: r["name"] for r in named.limit(MAX_NAMED_CLASSES).collect()}
+    if len(names) >= MAX_NAMED_CLASSES:  # no class label: classes are not counted, as locally
+        return decisions
+    fates = decided.where(~F.col("unlabelled")).groupBy("label", "code").count().collect()
+    for r in fates:
+        fate = decisions.classes.setdefault(names[r["label"]], {KEPT: 0})
+        step = KEPT if r["code"] == KEEP else STEP_OF[int(r["code"])]
+        fate[step] = fate.get(step, 0) + int(r["count"])
+    return decisions
+
+
+def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarantine: Path, manifest: Path,
+           save_fitted: Path | None, report: Path | None, fitted_from: str | None) -> CleanRun:
+    """Executors write the parts into temporary folders; the driver checks the counts, audits
+    the output, renames the folders into place and writes the manifest last."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    from dataaudit.runner import audit
+
+    columns = the_plan.source.columns
+    reasons = F.element_at(F.array(*[F.lit(r) for r in REASONS]), F.col("code").cast("int") + 1)
+    held_rows = decided.where(F.col("code") != KEEP).select(F.col("row").alias(ROW_COLUMN),
+                                                            reasons.alias(REASON_COLUMN))
+    joined = job.numbered().join(held_rows, ROW_COLUMN, "left")
+    quoted = [joined[f"`{c}`"] for c in columns]
+    parts = max(1, len(job.offsets))  # as many parts as the input's partitions, the quarantine in proportion
+    held = _in_row_order(joined.where(F.col(REASON_COLUMN).isNotNull()).select(*quoted, ROW_COLUMN, REASON_COLUMN),
+                         max(1, parts * the_plan.decisions.quarantined // max(1, the_plan.rows_in)))
+    kept = _in_row_order(joined.where(F.col(REASON_COLUMN).isNull()).select(*quoted, ROW_COLUMN), parts)
+    template = _output_template(job)
+    cleaned = job.run(lambda: kept.mapInArrow(
+        _clean_rows(job.steps, columns, job.chunk_rows, template),
+        _spark_schema(template.append(pa.field(TALLY_COLUMN, pa.binary())))).persist(StorageLevel.MEMORY_AND_DISK))
+    written = cleaned.where(F.col(TALLY_COLUMN).isNull()).drop(TALLY_COLUMN)  # cached, in row order
+    staged = [_staging(output), _staging(quarantine)]
+    try:
+        job.run(lambda: written.write.mode("overwrite").parquet(str(staged[0])))
+        job.run(lambda: held.write.mode("overwrite").parquet(str(staged[1])))
+        spark = job.engine.spark()
+        rows_out, rows_held = (job.run(lambda p=p: spark.read.parquet(str(p)).count()) for p in staged)
+        if rows_out + rows_held != the_plan.rows_in or rows_held != the_plan.decisions.quarantined:
+            raise InputError(f"{the_plan.source.name}: {the_plan.rows_in:,} rows in but {rows_out:,} written and "
+                             f"{rows_held:,} quarantined ({the_plan.decisions.quarantined:,} decided); nothing written")
+        outcome = Outcome(after=the_plan.before, tallies=job.run(lambda: _merged_tallies(cleaned)), rows_out=rows_out)
+        # the rows as written, in their order (a read of the parts would number them in Spark's file order)
+        outcome.after = audit(written, the_plan.before.target, the_plan.rules,
+                              ignore_columns=the_plan.ignore_columns, keep_columns=the_plan.keep_columns,
+                              text_columns=[c for c in the_plan.text_columns if c in template.names],
+                              engine=job.engine)
+        tallies = dict(outcome.tallies)
+        for step, tally in the_plan.decisions.tallies.items():
+            tallies.setdefault(step, Tally()).add(tally)
+        order = _order(the_plan)
+        outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
+        files = {"input": manifests.file_entry(Path(the_plan.source.name), the_plan.source.format,
+                                               the_plan.before.source.sha256),
+                 "output": folder_entry(output, staged[0], rows_out),
+                 "quarantine": folder_entry(quarantine, staged[1], rows_held)}
+        built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
+        with all_or_nothing() as outputs:
+            if save_fitted is not None:
+                outputs.json(save_fitted, the_plan.fitted.to_dict())
+            if report is not None:
+                from dataaudit.report.formats import Format, render
+
+                outputs.text(report, render(outcome.after, Format.JSON))
+            for folder, target in zip(staged, (output, quarantine), strict=True):
+                _replace_folder(folder, target)
+            outputs.json(manifest, built)  # last: the manifest vouches for the folders renamed before it
+    finally:
+        cleaned.unpersist()
+        for folder in staged:
+            shutil.rmtree(folder, ignore_errors=True)
+    return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
+
+
+def _in_row_order(frame: Any, parts: int) -> Any:
+    """`frame` in `parts` partitions of consecutive row numbers, each sorted: written as parts, the
+    part files in name order hold the rows in order."""
+    return frame.repartitionByRange(parts, ROW_COLUMN).sortWithinPartitions(ROW_COLUMN)
+
+
+def _output_template(job: _Job) -> pa.Schema:
+    """The output's columns and types: an empty chunk of the frame's own types through the steps."""
+    empty = job.run(lambda: job.frame.limit(0).toArrow())
+    batch = narrow_strings(pa.RecordBatch.from_arrays([pa.array([], f.type) for f in empty.schema],
+                                                    names=empty.schema.names))
+    for step in job.steps:
+        batch = step.transform(batch)
+    return batch.schema
+
+
+def _spark_schema(schema: pa.Schema) -> Any:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema)
+
+
+def _clean_rows(steps: list[Step], columns: list[str], chunk_rows: int, template: pa.Schema
+                ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """Per partition: the kept rows through every step, then one row holding what the steps changed."""
+    schema = template.append(pa.field(TALLY_COLUMN, pa.binary()))
+
+    def clean_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        tallies: dict[str, Tally] = {}
+        for batch in regroup(batches, chunk_rows):
+            cleaned = conform(narrow_strings(batch), columns)
+            for step in steps:
+                cleaned, tally = step.transform_counted(cleaned)
+                tallies.setdefault(step.name, Tally()).add(tally)
+            arrays = [cleaned.column(f.name).cast(f.type) for f in template]
+            yield pa.RecordBatch.from_arrays([*arrays, pa.nulls(batch.num_rows, pa.binary())], schema=schema)
+        yield pa.RecordBatch.from_arrays([*(pa.nulls(1, f.type) for f in template), pa.array([pickle.dumps(tallies)])],
+                                         schema=schema)
+
+    return clean_rows
+
+
+def _merged_tallies(cleaned: Any) -> dict[str, Tally]:
+    """The partitions' tallies (one bounded row each), merged one partition at a time."""
+    total: dict[str, Tally] = {}
+    for row in cleaned.where(f"{TALLY_COLUMN} IS NOT NULL").select(TALLY_COLUMN).toLocalIterator():
+        for name, tally in pickle.loads(row[TALLY_COLUMN]).items():
+            total.setdefault(name, Tally()).add(tally)
+    return total
+
+
+def folder_entry(path: Path, content: Path, rows: int) -> dict[str, Any]:
+    """A folder of Parquet parts as the manifest records it: its parts, bytes and rows, and one
+    SHA-256 over the parts' names and digests in name order (the parts are read one at a time)."""
+    parts = sorted(content.glob("*.parquet"))
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(f"{part.name} {file_sha256(part)}\n".encode())
+    return {"path": str(path), "format": "parquet", "parts": len(parts), "rows": rows,
+            "bytes": sum(part.stat().st_size for part in parts), "sha256": digest.hexdigest()}
+
+
+def _staging(target: Path) -> Path:
+    """A hidden temporary folder beside `target`, on its file system, so the rename is one step."""
+    folder = target.absolute().parent
+    return Path(tempfile.mkdtemp(dir=folder, prefix=f".{target.name}.", suffix=".part"))
+
+
+def _replace_folder(staged: Path, target: Path) -> None:
+    """`staged` becomes `target`; an old `target` (--force) is moved aside first, then removed."""
+    old = None
+    if target.exists():
+        old = _staging(target)
+        os.replace(target, old / "old")
+    os.chmod(staged, 0o777 & ~_umask())  # a temporary folder is private; the result gets a new folder's mode
+    os.replace(staged, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,222 @@
+"""`dataaudit clean --engine spark`: the same rows kept, quarantined for the same reasons and
+counted alike as the local clean, written by the executors as Parquet parts, with no row
+handed to the driver; what Spark cannot clean is refused in one line before anything is read."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from dataaudit.planning import CLEAN_CAPABILITIES
+from tests.cli_helpers import invoke, run
+from tests.test_spark_engine import spark
+
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+__all__ = ["spark"]  # the session fixture, shared with the table tests
+RUNNERS = {"in-process": invoke, "subprocess": run}
+CHAT = Path(__file__).parent / "data" / "text" / "hhh_chat_60.jsonl"
+
+
+def _planted(path: Path, rows: int = 3_000, seed: int = 1) -> Path:
+    """A table with planted exact duplicates, conflicting labels (a row again with another label),
+    missing labels, disguised missing values (`NA`, `?`), blank cells and text with surrounding
+    blanks, in shuffled order."""
+    rng = random.Random(seed)
+    table = [[f"id{i}", str(rng.randint(0, 50)), rng.choice(["red", "blue", " green ", "NA", "", "?"]),
+              f"{rng.random():.3f}", rng.choice(["cat", "dog", "bird"])] for i in range(rows)]
+    table += [list(table[i]) for i in range(0, rows, 97)]
+    table += [[*table[i][:4], "dog" if table[i][4] != "dog" else "cat"] for i in range(5, rows, 131)]
+    table += [[*table[i][:4], ""] for i in range(7, rows, 211)]
+    rng.shuffle(table)
+    columns = list(zip(*table, strict=True))
+    names = ["id", "n", "color", "x", "label"]
+    pacsv.write_csv(pa.table({name: pa.array(values) for name, values in zip(names, columns, strict=True)}), path)
+    return path
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+# --- refused before anything is read: no JVM starts ---------------------------------------------
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_an_option_spark_cannot_clean_with_is_one_line_and_writes_nothing(runner: str, tmp_path: Path) -> None:
+    data = _planted(tmp_path / "planted.csv", rows=50)
+    before = _listing(tmp_path)
+    _, err = RUNNERS[runner](["clean", data, "-t", "label", "-o", tmp_path / "out.parquet", "--engine", "spark",
+                              "--dry-run"], 2)
+    capability = CLEAN_CAPABILITIES["dry_run"]
+    assert err == (f"dataaudit: error: {data}: --dry-run (dry_run) cannot run on the spark engine: "
+                   f"{capability.engine_note}\n")
+    assert _listing(tmp_path) == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--spark-master", "local[2]"], "--spark-master (spark_master) cannot run on the local engine: it is the "
+                                     "master of --engine spark"),
+    (["--engine", "spark", "--jobs", "2"], "--jobs (jobs) cannot run on the spark engine: Spark spreads the work "
+                                           "by itself"),
+    (["--engine", "spark", "--redact", "pii"], "--redact (redact) cannot run on the spark engine: clean on Spark "
+                                               "does not run it yet; use --engine local"),
+])
+def test_spark_only_and_local_only_options_are_refused_by_name(args: list[str], message: str,
+                                                               tmp_path: Path) -> None:
+    data = _planted(tmp_path / "planted.csv", rows=50)
+    _, err = invoke(["clean", data, "-t", "label", "-o", tmp_path / "out.parquet", *args], 2)
+    assert err == f"dataaudit: error: {data}: {message}\n"
+
+
+def test_a_fine_tuning_file_is_not_cleaned_on_spark(tmp_path: Path) -> None:
+    _, err = run(["clean", CHAT, "-o", tmp_path / "out.jsonl", "--engine", "spark"], 2)
+    assert err == (f"dataaudit: error: {CHAT}: --engine spark cannot clean a chat JSONL file: a fine-tuning file "
+                   "is cleaned line by line on this machine\n")
+    assert _listing(tmp_path) == []
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("out.csv", "out.csv: clean on Spark writes a folder of Parquet part files; name it .parquet"),
+    ("existing.parquet", "existing.parquet: already exists; pass --force to overwrite it"),
+])
+def test_an_output_spark_cannot_write_is_refused_before_spark_starts(name: str, message: str,
+                                                                      tmp_path: Path) -> None:
+    data = _planted(tmp_path / "planted.csv", rows=50)
+    (tmp_path / "existing.parquet").mkdir()
+    before = _listing(tmp_path)
+    _, err = invoke(["clean", data, "-t", "label", "-o", tmp_path / name, "--engine", "spark"], 2)
+    assert err == f"dataaudit: error: {tmp_path / message}\n"
+    assert _listing(tmp_path) == before
+
+
+def test_a_step_that_learns_from_the_kept_rows_is_refused_before_spark_starts(tmp_path: Path) -> None:
+    data = _planted(tmp_path / "planted.csv", rows=50)
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("preprocess: {impute: {numeric: median}, scale: standard}\n")
+    out = tmp_path / "out.parquet"
+    before = _listing(tmp_path)
+    _, err = run(["clean", data, "-t", "label", "-r", pack, "-o", out, "--engine", "spark"], 2)
+    assert err == (f"dataaudit: error: {out}: clean on Spark runs the steps fitted on the audit's profile; "
+                   "impute, scale learn from the kept rows: use --engine local\n")
+    assert _listing(tmp_path) == before
+
+
+# --- on Spark: parity with the local clean ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_partitions(spark: object) -> Iterator[object]:
+    """The session, reading the planted file in several partitions (about 16 KB each)."""
+    conf = spark.conf  # type: ignore[attr-defined]
+    old = conf.get("spark.sql.files.maxPartitionBytes")
+    conf.set("spark.sql.files.maxPartitionBytes", "16k")
+    yield spark
+    conf.set("spark.sql.files.maxPartitionBytes", old)
+
+
+#: (the module that asked, rows handed to the driver) of every Spark result the clean on Spark fetched
+Fetched = list[tuple[str, int]]
+
+
+@contextmanager
+def _fetches_counted(fetched: Fetched, frame_class: type) -> Iterator[None]:
+    """Every way a DataFrame (of `frame_class`, the session's own) hands rows to the driver,
+    counted with the module that called it."""
+
+    def counted(method: Callable[..., Any], size: Callable[[Any], int]) -> Callable[..., Any]:
+        def fetch(self: Any, *args: Any, **kwargs: Any) -> Any:
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            result = method(self, *args, **kwargs)
+            if method.__name__ == "toLocalIterator":
+                return _counted_rows(result, caller, fetched)
+            fetched.append((caller, size(result)))
+            return result
+        return fetch
+
+    sizes: dict[str, Callable[[Any], int]] = {
+        "collect": len, "take": len, "tail": len, "toPandas": len, "toLocalIterator": len,
+        "toArrow": lambda table: table.num_rows, "first": lambda row: int(row is not None)}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, size in sizes.items():
+            patch.setattr(frame_class, name, counted(getattr(frame_class, name), size))
+        yield
+
+
+def _counted_rows(rows: Iterator[Any], caller: str, fetched: Fetched) -> Iterator[Any]:
+    for row in rows:
+        fetched.append((caller, 1))
+        yield row
+
+
+@pytest.fixture(scope="module")
+def cleaned(small_partitions: object, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Fetched]:
+    """The planted file cleaned locally (`local.*`) and on Spark (`spark.*`), through the command,
+    with what Spark's jobs handed the driver during the Spark clean."""
+    folder = tmp_path_factory.mktemp("spark_clean")
+    data = _planted(folder / "planted.csv")
+    invoke(["clean", data, "-t", "label", "-o", folder / "local.parquet", "--quiet"], 1)
+    fetched: Fetched = []
+    with _fetches_counted(fetched, type(small_partitions.range(1))):  # type: ignore[attr-defined]
+        invoke(["clean", data, "-t", "label", "-o", folder / "spark.parquet", "--engine", "spark"], 1)
+    return folder, fetched
+
+
+def _parts(folder: Path) -> pa.Table:
+    """A folder of parts read back in name order, as the manifest's digest orders them."""
+    parts = sorted(folder.glob("*.parquet"))
+    assert parts, f"no parts in {folder}"
+    return pa.concat_tables([pq.read_table(part) for part in parts])
+
+
+@pytest.mark.slow
+def test_spark_keeps_the_rows_the_local_clean_keeps_with_the_same_values(cleaned: tuple[Path, Fetched]) -> None:
+    folder = cleaned[0]
+    local, spark = pq.read_table(folder / "local.parquet"), _parts(folder / "spark.parquet")
+    assert spark.column_names == local.column_names
+    assert spark.to_pylist() == local.to_pylist()
+    assert len(list((folder / "spark.parquet").glob("*.parquet"))) > 1, "the executors wrote one part each"
+
+
+@pytest.mark.slow
+def test_spark_quarantines_the_rows_the_local_clean_does_for_the_same_reasons(cleaned: tuple[Path, Fetched]) -> None:
+    folder = cleaned[0]
+    local = pq.read_table(folder / "local.quarantine.parquet").sort_by("_row")
+    spark = _parts(folder / "spark.quarantine.parquet")
+    assert spark.to_pylist() == local.to_pylist()
+    assert {"duplicate", "label_conflict", "missing_label"} <= set(spark.column("_reason").to_pylist())
+
+
+@pytest.mark.slow
+def test_the_manifests_agree_and_rows_in_are_rows_out_plus_quarantined(cleaned: tuple[Path, Fetched]) -> None:
+    folder = cleaned[0]
+    local = json.loads((folder / "local.manifest.json").read_text())
+    spark = json.loads((folder / "spark.manifest.json").read_text())
+    for key in ("rows", "quarantine_reasons", "steps"):
+        assert spark[key] == local[key], key
+    rows = spark["rows"]
+    assert rows["in"] == rows["out"] + rows["quarantined"] == 3_000 + 31 + 23 + 15
+    files = spark["files"]
+    assert files["output"]["rows"] == rows["out"] == len(_parts(folder / "spark.parquet"))
+    assert files["quarantine"]["rows"] == rows["quarantined"]
+    assert files["output"]["parts"] == len(list((folder / "spark.parquet").glob("*.parquet")))
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")], "a temporary folder was left"
+
+
+@pytest.mark.slow
+def test_the_clean_hands_the_driver_counts_never_rows(cleaned: tuple[Path, Fetched]) -> None:
+    """Its own jobs return counts per reason and class, the classes' names and one tally per
+    partition: a few dozen rows for a file of 3,069 rows, whatever it quarantines."""
+    folder, fetched = cleaned
+    mine = [rows for caller, rows in fetched if caller == "dataaudit.preprocess.spark_clean"]
+    assert mine, "the clean's own jobs were not seen"
+    partitions = json.loads((folder / "spark.manifest.json").read_text())["files"]["output"]["parts"]
+    codes, classes = 7, 3
+    assert sum(mine) <= codes + classes + classes * codes + partitions + 1
