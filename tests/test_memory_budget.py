@@ -89,7 +89,7 @@ def temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@settings(max_examples=15, deadline=None, phases=NO_SHRINKING,
+@settings(max_examples=8, deadline=None, phases=NO_SHRINKING,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(rows=planted_tables(), chunk_rows=st.integers(7, 500), budget=st.sampled_from([1, 32, 150]))
 def test_a_tiny_budget_gives_the_report_in_memory(rows: list[dict[str, str]], chunk_rows: int, budget: int,
@@ -104,7 +104,7 @@ def test_a_tiny_budget_gives_the_report_in_memory(rows: list[dict[str, str]], ch
     assert list(temporary.glob("dataaudit-spill-*")) == []
 
 
-@settings(max_examples=40, deadline=None, phases=NO_SHRINKING)
+@settings(max_examples=20, deadline=None, phases=NO_SHRINKING)  # each example spills and merges its pieces twice
 @given(rows=planted_tables(), cuts=st.sets(st.integers(1, 500), max_size=6))
 def test_spilled_partials_merge_in_any_order_to_the_whole(rows: list[dict[str, str]], cuts: set[int]) -> None:
     """Workers' partials come back in memory and spill in the parent; a spilled partial merged

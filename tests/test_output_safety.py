@@ -415,7 +415,8 @@ def test_an_unwritable_destination_is_refused_before_anything_is_written(tmp_pat
     shutil.copy(PENGUINS, data)
     before = _state(tmp_path)
     args = ["clean", data, "-t", "species", "-o", tmp_path / "out.csv"]
-    _, stderr = run([*args, option, read_only / "x.json"], 2)
+    runner = run if option == "--report" else invoke  # the installed command once; the same check in-process
+    _, stderr = runner([*args, option, read_only / "x.json"], 2)
     _one_error_line(stderr, f"{read_only / 'x.json'}: cannot write in")
     assert _state(tmp_path) == before
     invoke(args, 0)  # the run again with a good path: nothing of the refused one is in its way
