@@ -184,9 +184,9 @@ def test_a_diff_with_only_fixed_findings_exits_0(reports: tuple[Path, Path], tmp
     data["findings"] = [f for f in data["findings"] if (f["check"], f.get("column")) != FIXED]
     fixed = tmp_path / "fixed.json"
     fixed.write_text(json.dumps(data), encoding="utf-8")
-    out, _ = run(["diff", reports[0], fixed, "-f", "json"], 0)
+    out, _ = invoke(["diff", reports[0], fixed, "-f", "json"], 0)
     assert json.loads(out)["counts"] == {"new": 0, "worsened": 0, "fixed": 1, "unchanged": 5}
-    run(["diff", fixed, reports[0]], 1)  # the other way round it is new
+    invoke(["diff", fixed, reports[0]], 1)  # the other way round it is new
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -198,7 +198,7 @@ def test_diff_refuses_what_is_not_a_report_in_one_line(content: str, message: st
                                                        tmp_path: Path) -> None:
     bad = tmp_path / "bad.saved"  # not .json: the schema guard checks the .json files a test leaves
     bad.write_text(content, encoding="utf-8")
-    _, err = run(["diff", reports[0], bad], 2)
+    _, err = invoke(["diff", reports[0], bad], 2)
     assert err.count("\n") == 1 and err.startswith(f"dataaudit: error: {bad}") and message in err
 
 
@@ -236,9 +236,9 @@ def test_baseline_delta_says_how_far_a_number_may_grow(reports: tuple[Path, Path
     grown = _write(tmp_path / "grown.csv", header, body)
     args = ["audit", grown, "-t", "species", "--strict", "--baseline", reports[0], "-f", "json", "-o",
             tmp_path / "r.json"]
-    _, err = run(args, 1)
+    _, err = invoke(args, 1)
     assert "1 worsened" in err
-    _, err = run([*args, "--baseline-delta", "0.5"], 0)
+    _, err = invoke([*args, "--baseline-delta", "0.5"], 0)
     assert "forgave 2 failing findings" in err and "0 worsened" in err
 
 
@@ -258,7 +258,7 @@ def test_baseline_through_the_python_api(reports: tuple[Path, Path]) -> None:
 def test_a_baseline_that_is_not_a_report_is_one_line_and_exit_2(content: str, message: str, tmp_path: Path) -> None:
     bad = tmp_path / "baseline.saved"  # not .json, which the schema guard checks
     bad.write_text(content, encoding="utf-8")
-    _, err = run(["audit", PENGUINS, "-t", "species", "--baseline", bad], 2)
+    _, err = invoke(["audit", PENGUINS, "-t", "species", "--baseline", bad], 2)
     assert err.count("\n") == 1 and err.startswith(f"dataaudit: error: {bad}") and message in err
 
 
@@ -284,15 +284,15 @@ def test_the_markdown_report_names_what_the_baseline_forgave(reports: tuple[Path
 
 def test_a_report_of_other_data_is_refused_in_one_line_not_diffed(reports: tuple[Path, Path], tmp_path: Path) -> None:
     iris = tmp_path / "iris.json"
-    run(["audit", DATA / "iris.csv", "-t", "target", "-f", "json", "-o", iris], 0)
+    invoke(["audit", DATA / "iris.csv", "-t", "target", "-f", "json", "-o", iris], 0)
     _, err = run(["diff", reports[0], iris], 2)
     assert err == f"dataaudit: error: {iris}: not comparable with {reports[0]}: target 'target' here, " \
                   "'species' there\n"
     header, body = _rows()
     renamed = _write(tmp_path / "renamed.csv", [f"{name}_2" for name in header], body)
     other = tmp_path / "renamed.json"
-    run(["audit", renamed, "-t", "species_2", "-f", "json", "-o", other], 0)
-    _, err = run(["diff", reports[0], other], 2)
+    invoke(["audit", renamed, "-t", "species_2", "-f", "json", "-o", other], 0)
+    _, err = invoke(["diff", reports[0], other], 2)
     assert "target 'species_2' here, 'species' there" in err
     no_common = Report.from_dict({**json.loads(other.read_text(encoding="utf-8")), "target": "species"})
     with pytest.raises(dataaudit.InputError, match="no column in common"):
@@ -309,5 +309,5 @@ def test_a_baseline_of_another_target_is_refused(runner: str, reports: tuple[Pat
 def test_a_new_column_and_more_rows_still_compare(reports: tuple[Path, Path], tmp_path: Path) -> None:
     header, body = _rows()
     grown = _write(tmp_path / "grown.csv", [*header, "note"], [[*row, "x"] for row in body + body[:5]])
-    out, _ = run(["audit", grown, "-t", "species", "--baseline", reports[0]], 0)
+    out, _ = invoke(["audit", grown, "-t", "species", "--baseline", reports[0]], 0)
     assert "Gate against baseline" in out

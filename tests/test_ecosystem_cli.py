@@ -53,9 +53,22 @@ def test_start_up_imports_no_heavy_library(code: str) -> None:
     assert not {m for m in modules if m.startswith(HEAVY_OWN)}
 
 
-def test_a_plain_audit_imports_neither_pandera_nor_gx() -> None:
+def test_the_version_is_the_installed_one_without_reading_the_installed_metadata() -> None:
+    """`--version` answers from the package's own constant: `importlib.metadata` alone costs more
+    than the rest of the answer."""
+    from importlib.metadata import version
+
+    from dataaudit import __version__
+
+    assert version("dataaudit") == __version__
+    assert "importlib.metadata" not in imported_modules(HELP.format("'--version'"))
+
+
+def test_a_plain_audit_imports_neither_pandera_nor_gx_nor_phone_numbers() -> None:
+    """`phonenumbers` is for text columns and packs naming other regions: validating the default
+    pack would otherwise load it (a tenth of a small audit's CPU time) for a table with no text."""
     modules = imported_modules(f"import dataaudit; dataaudit.audit({str(DATA / 'iris.csv')!r}, target='target')")
-    assert not {m for m in modules if m.split(".")[0] in ("pandera", "great_expectations")}
+    assert not {m for m in modules if m.split(".")[0] in ("pandera", "great_expectations", "phonenumbers")}
 
 
 def labels_csv(path: Path, labels: list[str]) -> Path:

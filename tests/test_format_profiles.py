@@ -52,8 +52,8 @@ def test_every_shipped_profile_has_its_fixtures() -> None:
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_a_profile_passes_its_pass_file(name: str) -> None:
-    out, _ = run(["audit", FORMATS / f"{name}.pass.jsonl", "--format-profile", name, "-r", "finetune-small",
-                  "-f", "json"], 0)
+    out, _ = invoke(["audit", FORMATS / f"{name}.pass.jsonl", "--format-profile", name, "-r", "finetune-small",
+                     "-f", "json"], 0)
     report = _json(out)
     assert _broken(report) == {}
     assert _status(report, "format.rules") == "passed"
@@ -116,7 +116,7 @@ def test_an_unknown_profile_is_a_usage_error_listing_the_known_ones(runner) -> N
 def test_a_bad_profile_file_is_one_line_naming_the_file_and_the_field(text: str, says: str, tmp_path: Path) -> None:
     profile = tmp_path / "mine.yaml"
     profile.write_text(text, encoding="utf-8")
-    _, err = run(["audit", FORMATS / "openai-chat.pass.jsonl", "--format-profile", profile], 2)
+    _, err = invoke(["audit", FORMATS / "openai-chat.pass.jsonl", "--format-profile", profile], 2)
     assert err.startswith(f"dataaudit: error: {profile}{says}") and err.count("\n") == 1
 
 
@@ -136,7 +136,7 @@ def test_a_profile_reads_files_of_its_own_kind_only(tmp_path: Path) -> None:
     _, err = invoke(["audit", FORMATS / "openai-dpo.pass.jsonl", "--format-profile", "openai-dpo",
                      "--format-kind", "chat"], 2)
     assert "the openai-dpo format profile reads a preference file, not a chat one" in err
-    _, err = run(["audit", Path(__file__).parent / "data" / "iris.csv", "--format-profile", "openai-chat"], 2)
+    _, err = invoke(["audit", Path(__file__).parent / "data" / "iris.csv", "--format-profile", "openai-chat"], 2)
     assert "the openai-chat format profile judges a JSONL or JSON file, not a csv" in err
 
 
@@ -158,7 +158,7 @@ def test_a_json_array_is_read_with_its_items_numbered_by_index(tmp_path: Path) -
 def test_a_broken_json_array_names_the_file_line_and_column(tmp_path: Path) -> None:
     broken = tmp_path / "chats.json"
     broken.write_text('[\n  {"messages": []},\n  {"messages": [}\n]\n', encoding="utf-8")
-    _, err = run(["audit", broken, "--format-profile", "openai-chat"], 2)
+    _, err = invoke(["audit", broken, "--format-profile", "openai-chat"], 2)
     assert err.startswith(f"dataaudit: error: {broken}:3:17: not valid JSON") and err.count("\n") == 1
 
 
@@ -181,8 +181,8 @@ def test_training_tokens_times_epochs_are_priced_and_labelled_as_an_estimate() -
              for m in json.loads(line)["messages"]]
     assert per_epoch == sum(-(-len(t) // 4) for t in texts)  # ceil(characters / 4) per message
     assert size.details["estimated"] is True and size.details["cost"] is None
-    out, _ = run(["audit", path, "--format-profile", "openai-chat", "--epochs", "3", "--price-per-million", "8",
-                  "-f", "json"], 1)
+    out, _ = invoke(["audit", path, "--format-profile", "openai-chat", "--epochs", "3", "--price-per-million", "8",
+                     "-f", "json"], 1)
     (priced,) = [f for f in _json(out)["findings"] if f["check"] == "format.training_size"]
     assert priced["details"]["tokens"] == 3 * per_epoch
     assert priced["details"]["cost"] == round(3 * per_epoch / 1e6 * 8, 2)
@@ -201,6 +201,6 @@ def test_size_options_that_do_not_apply_are_usage_errors(args: list[str], says: 
 
 
 def test_size_options_do_not_apply_to_a_table() -> None:
-    _, err = run(["audit", Path(__file__).parent / "data" / "iris.csv", "--target", "target", "--epochs", "3"], 2)
+    _, err = invoke(["audit", Path(__file__).parent / "data" / "iris.csv", "--target", "target", "--epochs", "3"], 2)
     assert "--epochs (epochs) does not apply to a single table: it multiplies a fine-tuning file's training" in err
     assert err.count("\n") == 1

@@ -28,7 +28,7 @@ CONTROLS = [("breast_cancer.csv", "target"), ("iris.csv", "target"), ("penguins.
 
 
 def _json(args: list[object], code: int) -> dict:
-    out, _ = run(["audit", *args, "--format", "json"], code)
+    out, _ = invoke(["audit", *args, "--format", "json"], code)
     return json.loads(out)
 
 
@@ -234,7 +234,7 @@ def test_clean_takes_the_conflict_only_once_the_man_id_is_named_no_feature(tmp_p
 @pytest.mark.parametrize("command", ["audit", "clean"])
 def test_a_column_both_kept_and_ignored_is_one_line(command: str, tmp_path: Path) -> None:
     args = [command, WAGES, "-t", "union", "--keep-column", "nr", "-i", "nr"]
-    _, err = run([*args, *(["-o", tmp_path / "out.csv"] if command == "clean" else [])], 2)
+    _, err = invoke([*args, *(["-o", tmp_path / "out.csv"] if command == "clean" else [])], 2)
     assert err == f"dataaudit: error: {WAGES}: column 'nr' is both kept (--keep-column) and ignored " \
                   "(named with --ignore-column)\n"
     assert not (tmp_path / "out.csv").exists()

@@ -126,7 +126,7 @@ def test_a_chat_file_from_stdin_is_audited_as_the_chat_file_it_is(runner: str) -
 def test_a_chat_file_from_stdin_cleans_line_by_line_like_the_file(tmp_path: Path) -> None:
     piped, named = tmp_path / "piped.jsonl", tmp_path / "named.jsonl"
     run(["clean", "-", "-o", piped], 1, stdin=CHATS.read_bytes())
-    run(["clean", CHATS, "-o", named], 1)
+    invoke(["clean", CHATS, "-o", named], 1)
     assert piped.read_bytes() == named.read_bytes()
     manifest = json.loads((tmp_path / "piped.manifest.json").read_text(encoding="utf-8"))
     assert manifest["files"]["input"]["path"] == "<stdin>" and manifest["lines"]["quarantined"] == 19
@@ -142,8 +142,8 @@ def test_a_split_given_as_a_parquet_folder_is_an_evaluation_set_for_the_text_col
     folder.mkdir()
     pq.write_table(table.slice(0, 150), folder / "a.parquet")
     pq.write_table(table.slice(150), folder / "b.parquet")
-    as_folder, _ = run(["audit", TWEETS, "-t", "agency", "--split", f"test={folder}", "-f", "json"], 1)
-    as_file, _ = run(["audit", TWEETS, "-t", "agency", "--split", f"test={HELD_OUT}", "-f", "json"], 1)
+    as_folder, _ = invoke(["audit", TWEETS, "-t", "agency", "--split", f"test={folder}", "-f", "json"], 1)
+    as_file, _ = invoke(["audit", TWEETS, "-t", "agency", "--split", f"test={HELD_OUT}", "-f", "json"], 1)
     found = [json.loads(out)["dataset"]["contamination"] for out in (as_folder, as_file)]
     assert found[0][0]["items_matched"] == found[1][0]["items_matched"] == 65
 
@@ -157,7 +157,7 @@ def test_a_json_array_of_chats_on_stdin_is_the_chat_file_it_is(tmp_path: Path) -
 
 def test_an_evaluation_set_that_is_not_there_is_refused_on_a_table_without_text(tmp_path: Path) -> None:
     penguins = Path(__file__).parent / "data" / "penguins.csv"
-    _, err = run(["audit", penguins, "-t", "species", "--eval-set", tmp_path / "gone.jsonl"], 2)
+    _, err = invoke(["audit", penguins, "-t", "species", "--eval-set", tmp_path / "gone.jsonl"], 2)
     assert err == f"dataaudit: error: {tmp_path / 'gone.jsonl'}: no such evaluation set\n"
 
 
@@ -171,8 +171,8 @@ def test_personal_values_in_a_quoted_conflict_are_placeholders(tmp_path: Path) -
     chats.write_text("".join(json.dumps({"messages": [{"role": "user", "content": "Who do I write to?"},
                                                       {"role": "assistant", "content": f"Write to {who}."}]}) + "\n"
                              for who in ("bob.jenkins@gmail.com", "carol.smith@yahoo.com")), encoding="utf-8")
-    table_out, _ = run(["audit", table, "-t", "label", "--text-column", "text", "-f", "json"], 1)
-    chat_out, _ = run(["audit", chats, "-f", "json"], 1)
+    table_out, _ = invoke(["audit", table, "-t", "label", "--text-column", "text", "-f", "json"], 1)
+    chat_out, _ = invoke(["audit", chats, "-f", "json"], 1)
     assert "Their features: text='my email is [EMAIL], call [PHONE]'" in table_out
     assert "'Write to [EMAIL].'" in chat_out
     for secret in ("alice.walker", "415 555", "bob.jenkins", "carol.smith"):
@@ -181,7 +181,7 @@ def test_personal_values_in_a_quoted_conflict_are_placeholders(tmp_path: Path) -
 
 def test_the_report_of_a_cleaned_chat_file_tells_its_languages(tmp_path: Path) -> None:
     report = tmp_path / "after.json"
-    run(["clean", CHATS, "-o", tmp_path / "out.jsonl", "--report", report], 1)
+    invoke(["clean", CHATS, "-o", tmp_path / "out.jsonl", "--report", report], 1)
     tables = {t["id"] for t in json.loads(report.read_text(encoding="utf-8"))["tables"]}
     assert "text.languages" in tables
 
@@ -196,7 +196,7 @@ def test_a_latin_1_json_array_of_chats_is_named_by_line_and_byte_whatever_the_en
     offset = path.read_bytes().index("è".encode("latin-1"))
     line = path.read_bytes()[:offset].count(b"\n") + 1
     for args in (["audit", path], ["audit", path, "--encoding", "latin-1"], ["clean", path, "-o", tmp_path / "o.json"]):
-        _, err = run(args, 2)
+        _, err = invoke(args, 2)
         assert err == (f"dataaudit: error: {path}:{line}: not UTF-8 text at byte {offset}; JSON is read as UTF-8 "
                        "whatever --encoding says: convert the file (iconv -f latin-1 -t utf-8)\n")
 
@@ -209,6 +209,6 @@ def test_a_cleaned_chat_file_keeps_its_byte_order_mark(kind: str, tmp_path: Path
     text = "".join(c + "\n" for c in chats) if kind == "jsonl" else "[\n  " + ",\n  ".join(chats) + "\n]\n"
     data, out = tmp_path / f"chats.{kind}", tmp_path / f"out.{kind}"
     data.write_bytes(BOM + text.encode("utf-8"))
-    run(["clean", data, "-o", out, "-q"], 0)
+    invoke(["clean", data, "-o", out, "-q"], 0)
     # nothing to take out: the input's own bytes, the mark first
     assert out.read_bytes() == data.read_bytes()

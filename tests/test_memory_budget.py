@@ -89,7 +89,7 @@ def temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@settings(max_examples=15, deadline=None, phases=NO_SHRINKING,
+@settings(max_examples=8, deadline=None, phases=NO_SHRINKING,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(rows=planted_tables(), chunk_rows=st.integers(7, 500), budget=st.sampled_from([1, 32, 150]))
 def test_a_tiny_budget_gives_the_report_in_memory(rows: list[dict[str, str]], chunk_rows: int, budget: int,
@@ -104,7 +104,7 @@ def test_a_tiny_budget_gives_the_report_in_memory(rows: list[dict[str, str]], ch
     assert list(temporary.glob("dataaudit-spill-*")) == []
 
 
-@settings(max_examples=40, deadline=None, phases=NO_SHRINKING)
+@settings(max_examples=20, deadline=None, phases=NO_SHRINKING)  # each example spills and merges its pieces twice
 @given(rows=planted_tables(), cuts=st.sets(st.integers(1, 500), max_size=6))
 def test_spilled_partials_merge_in_any_order_to_the_whole(rows: list[dict[str, str]], cuts: set[int]) -> None:
     """Workers' partials come back in memory and spill in the parent; a spilled partial merged
@@ -218,14 +218,14 @@ def test_an_interrupt_leaves_no_spill(tmp_path: Path, temporary: Path) -> None:
 
 @pytest.mark.parametrize("budget", ["9" * 400, "9" * 400 + "T", str(2**63 + 1), "9999999T"])
 def test_a_size_past_any_machine_is_one_line_and_exit_2(tmp_path: Path, budget: str) -> None:
-    _, err = run(["audit", PENGUINS, "-t", "species", "--memory-budget", budget], 2)
+    _, err = invoke(["audit", PENGUINS, "-t", "species", "--memory-budget", budget], 2)
     assert "Invalid value for '--memory-budget'" in err and "at most 2**63 bytes" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     with pytest.raises(dataaudit.InputError, match=r"--memory-budget \(memory_budget\): .*at most 2\*\*63 bytes"):
         dataaudit.audit(PENGUINS, target="species", memory_budget=budget)
     pack = tmp_path / "pack.yaml"
     pack.write_text(f"checks:\n  duplicates:\n    memory_budget: {budget}\n", encoding="utf-8")
-    _, err = run(["audit", PENGUINS, "-t", "species", "--rules", pack], 2)
+    _, err = invoke(["audit", PENGUINS, "-t", "species", "--rules", pack], 2)
     assert "memory_budget" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
@@ -236,7 +236,7 @@ def test_the_largest_size_is_exact() -> None:
 
 
 def test_the_budget_is_an_audit_option_and_the_docs_say_clean_has_none(tmp_path: Path) -> None:
-    _, err = run(["clean", PENGUINS, "-t", "species", "-o", tmp_path / "out.csv", "--memory-budget", "1G"], 2)
+    _, err = invoke(["clean", PENGUINS, "-t", "species", "-o", tmp_path / "out.csv", "--memory-budget", "1G"], 2)
     assert "No such option '--memory-budget'" in err
     docs = Path(__file__).parent.parent / "docs"
     speed = (docs / "speed.md").read_text("utf-8")

@@ -134,7 +134,7 @@ def test_a_column_missing_from_the_data_is_one_finding_not_one_per_chunk(tmp_pat
 def test_a_broken_schema_file_is_one_line_and_exit_2(tmp_path: Path, content: str, says: str) -> None:
     schema = tmp_path / "bad.yaml"
     schema.write_text(content, encoding="utf-8")
-    _, err = run(["audit", PENGUINS, "--schema", schema], 2)
+    _, err = invoke(["audit", PENGUINS, "--schema", schema], 2)
     assert err.startswith(f"dataaudit: error: {schema}: {says}") and err.count("\n") == 1
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dataaudit.pii.detect import find_pii
+from dataaudit.checks.pii import Rules
+from dataaudit.pii.detect import DEFAULT_REGIONS, find_pii
 from tests.cli_helpers import invoke, run
 from tests.pii_helpers import chat_line
 
@@ -95,3 +96,13 @@ def test_reports_mask_national_numbers_of_the_rule_packs_regions(tmp_path: Path)
     rendered = {fmt: (tmp_path / f"report.{fmt}").read_text("utf-8") for fmt in formats} | {"console": console}
     assert "[PHONE]" in rendered["json"]
     assert not [fmt for fmt, text in rendered.items() if "7946" in text]
+
+
+def test_the_default_regions_are_known_to_phonenumbers_and_read_in_any_case() -> None:
+    """The rule pack accepts the default regions without loading `phonenumbers`; this is what
+    makes that safe."""
+    import phonenumbers
+
+    assert set(DEFAULT_REGIONS) <= phonenumbers.SUPPORTED_REGIONS
+    assert Rules(phone_regions=tuple(r.lower() for r in DEFAULT_REGIONS)).phone_regions == DEFAULT_REGIONS
+    assert Rules(phone_regions=(" gb ", *DEFAULT_REGIONS)).phone_regions == ("GB", *DEFAULT_REGIONS)

@@ -89,7 +89,7 @@ def test_a_dry_run_writes_nothing(tmp_path: Path) -> None:
 def test_an_unknown_kind_is_one_line_and_exit_2(tmp_path: Path, value: str) -> None:
     source = tmp_path / "chats.jsonl"
     write_planted_chat(source, 5)
-    _, err = run(["clean", source, "-o", tmp_path / "clean.jsonl", "--redact", value], 2)
+    _, err = invoke(["clean", source, "-o", tmp_path / "clean.jsonl", "--redact", value], 2)
     assert err.strip().splitlines() == [err.strip()] and "choose among pii, personal, secrets, email" in err
     assert "Traceback" not in err and not (tmp_path / "clean.jsonl").exists()
 
@@ -136,7 +136,7 @@ def test_the_quarantine_keeps_what_it_took_out_as_read(tmp_path: Path, kind: str
     text = "".join(c + "\n" for c in chats) if kind == "jsonl" else "[" + ",\n".join(chats) + "]\n"
     data, out = tmp_path / f"chats.{kind}", tmp_path / f"out.{kind}"
     data.write_text(text, encoding="utf-8")
-    run(["clean", data, "-o", out, "--redact", "pii", "-q"], 1)
+    invoke(["clean", data, "-o", out, "--redact", "pii", "-q"], 1)
     assert "@corp.com" not in out.read_text(encoding="utf-8")
     held = [json.loads(line)["text"] for line in (tmp_path / "out.quarantine.jsonl").read_text("utf-8").splitlines()]
     # the ten duplicates, each as the input spells it: handled as the input is (docs/pii.md)

@@ -1,5 +1,6 @@
-"""Reports people read, on real files through the installed command: a conflict quotes its
-prompt and answers, a copy names what it repeats, counts and shares read as they are."""
+"""Reports people read, on real files through the installed command (once) and click's runner:
+a conflict quotes its prompt and answers, a copy names what it repeats, counts and shares read as
+they are."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def test_a_copy_names_the_line_it_repeats_in_the_console() -> None:
 
 
 def test_the_verdict_says_it_counts_findings_and_numeric_labels_read_as_label_colon_count() -> None:
-    out, _ = run(["audit", DATA / "mroz.csv", "--target", "inlf", "--ignore-column", "hours"], 1)
+    out, _ = invoke(["audit", DATA / "mroz.csv", "--target", "inlf", "--ignore-column", "hours"], 1)
     assert out.splitlines()[-4:] == [
         "Labels: 1: 428, 0: 325",
         "Ignored: hours (named with --ignore-column)",
@@ -40,13 +41,13 @@ def test_the_verdict_says_it_counts_findings_and_numeric_labels_read_as_label_co
 
 
 def test_one_row_is_singular_and_names_the_row_it_repeats() -> None:
-    out, _ = run(["audit", DATA / "iris.csv", "--target", "target"], 0)
+    out, _ = invoke(["audit", DATA / "iris.csv", "--target", "target"], 0)
     assert "    1 row (0.7%) is an exact duplicate of an earlier row.\n    e.g. rows: 142 (copy of 101)\n" in out
 
 
 def test_a_chat_html_report_draws_its_charts_and_no_empty_column_table(tmp_path) -> None:
     page = tmp_path / "chats.html"
-    run(["audit", CHAT, "-f", "html", "-o", page], 1)
+    invoke(["audit", CHAT, "-f", "html", "-o", page], 1)
     html = page.read_text(encoding="utf-8")
     for chart in ("lengths", "roles", "copies"):
         assert f'<figure id="chart-{chart}">' in html
@@ -55,7 +56,7 @@ def test_a_chat_html_report_draws_its_charts_and_no_empty_column_table(tmp_path)
     # its only extra key, `subset`, is metadata: a file with broken lines gets the chart of their kinds
     assert '<figure id="chart-format-errors">' not in html
     broken = tmp_path / "broken.html"
-    run(["audit", DATA / "text" / "chat_errors.jsonl", "-f", "html", "-o", broken], 1)
+    invoke(["audit", DATA / "text" / "chat_errors.jsonl", "-f", "html", "-o", broken], 1)
     assert '<figure id="chart-format-errors">' in broken.read_text(encoding="utf-8")
 
 
@@ -69,7 +70,7 @@ def test_a_table_of_nothing_found_says_so_without_an_empty_header(tmp_path) -> N
 
 
 def test_markup_in_code_blocks_and_inline_code_is_not_html() -> None:
-    out, _ = run(["audit", DATA / "text" / "chat_code.jsonl", "--format", "json"], 1)
+    out, _ = invoke(["audit", DATA / "text" / "chat_code.jsonl", "--format", "json"], 1)
     (markup,) = [f for f in json.loads(out)["findings"] if f["check"] == "text.markup"]
     assert markup["examples"] == [5]  # the scraped `Fish &amp; chips<br>`; lines 1 to 4 hold code
     assert markup["details"]["kinds"] == {"entity": 1, "tag": 1}
@@ -77,7 +78,7 @@ def test_markup_in_code_blocks_and_inline_code_is_not_html() -> None:
 
 def test_free_text_columns_a_table_audit_left_alone_are_named_with_the_option_that_audits_them() -> None:
     pairs = DATA / "text" / "hhh_pairs_40.jsonl"
-    out, _ = run(["audit", pairs, "--format-kind", "table", "--no-auto-text"], 0)
+    out, _ = invoke(["audit", pairs, "--format-kind", "table", "--no-auto-text"], 0)
     assert ("Free text not audited as text: 'prompt', 'chosen', 'rejected'; audit them with --text-column prompt "
             "--text-column chosen --text-column rejected\n") in out
     out, _ = invoke(["audit", pairs, "--format-kind", "table", "--no-auto-text", "--text-column", "prompt",
@@ -89,8 +90,8 @@ def test_free_text_columns_a_table_audit_left_alone_are_named_with_the_option_th
 
 def test_a_label_conflict_quotes_the_feature_row_its_rows_share() -> None:
     pairs = DATA / "text" / "hhh_pairs_40.jsonl"
-    out, _ = run(["audit", pairs, "--format-kind", "table", "--target", "chosen", "--ignore-column", "rejected",
-                  "--format", "json"], 1)
+    out, _ = invoke(["audit", pairs, "--format-kind", "table", "--target", "chosen", "--ignore-column", "rejected",
+                     "--format", "json"], 1)
     (conflict,) = [f for f in json.loads(out)["findings"] if f["check"] == "labels.conflicts"]
     assert conflict["message"].endswith(
         " Their features: prompt='Can you tell me what kind of knife is l…', subset='harmless'.")

@@ -225,9 +225,9 @@ def test_cli_errors_name_the_file_or_column(tmp_path: Path) -> None:
     train, test, _ = _splits(tmp_path)
     _, err = invoke(["audit", train, "-t", "label", "-s", f"a={test}", "-s", f"a={test}"], 2)
     assert "split name 'a' is already used by an earlier --split" in err
-    _, err = run(["audit", train, "-t", "label", "-s", f"test={tmp_path / 'nope.csv'}"], 2)
+    _, err = invoke(["audit", train, "-t", "label", "-s", f"test={tmp_path / 'nope.csv'}"], 2)
     assert err.strip() == f"dataaudit: error: {tmp_path / 'nope.csv'}: no such file"
-    _, err = run(["audit", train, "-t", "label", "-s", f"test={test}", "--group-column", "patient"], 2)
+    _, err = invoke(["audit", train, "-t", "label", "-s", f"test={test}", "--group-column", "patient"], 2)
     assert err.startswith(f"dataaudit: error: {train}: group column 'patient' not found") and "Traceback" not in err
     _, err = invoke(["audit", train, "-t", "label", "--group-column", "patient"], 2)
     assert err.startswith(f"dataaudit: error: {train}: group column 'patient' not found")

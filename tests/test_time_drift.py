@@ -217,13 +217,13 @@ def test_periods_asked_for_are_widened_past_sixty(tmp_path: Path) -> None:
      "--time-column (time_column) does not apply to a dataset in splits"),
 ])
 def test_a_time_column_that_cannot_be_read_is_one_line_and_exit_2(args: list[str], line: str) -> None:
-    _, err = run(["audit", SPEECHES, *args], 2)
+    _, err = invoke(["audit", SPEECHES, *args], 2)
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert line in err and str(SPEECHES) in err
 
 
 def test_months_of_a_year_column_or_periods_without_a_time_column_are_refused() -> None:
-    _, err = run(["audit", WAGES, "-t", "union", "--period", "month"], 2)
+    _, err = invoke(["audit", WAGES, "-t", "union", "--period", "month"], 2)
     assert "column 'year' holds years 1980 to 1987, which have no months" in err
     _, err = invoke(["audit", DATA / "iris.csv", "-t", "target", "--period", "year"], 2)
     assert "--period (period) needs a time column" in err and len(err.strip().splitlines()) == 1
@@ -238,7 +238,7 @@ def test_worker_processes_count_the_same_periods() -> None:
 
 def test_the_html_report_draws_the_class_shares_over_time(tmp_path: Path) -> None:
     page = tmp_path / "speeches.html"
-    run(["audit", SPEECHES, "-t", "party", "-f", "html", "-o", page], 1)
+    invoke(["audit", SPEECHES, "-t", "party", "-f", "html", "-o", page], 1)
     html = page.read_text(encoding="utf-8")
     assert '<figure id="chart-label-shares-over-time">' in html
     assert "Periods of the time column" in html

@@ -69,10 +69,14 @@ class Rules(Section):
     @field_validator("phone_regions")
     @classmethod
     def _known_regions(cls, regions: tuple[str, ...]) -> tuple[str, ...]:
-        """Upper-cased and known to `phonenumbers`: a typo would otherwise find no number at all."""
+        """Upper-cased and known to `phonenumbers`: a typo would otherwise find no number at all.
+        The default regions are known without asking: every audit validates the default pack, and
+        importing `phonenumbers` costs more than reading a small table."""
+        regions = tuple(dict.fromkeys(region.strip().upper() for region in regions))
+        if set(regions) <= set(DEFAULT_REGIONS):
+            return regions
         import phonenumbers
 
-        regions = tuple(dict.fromkeys(region.strip().upper() for region in regions))
         unknown = [region for region in regions if region not in phonenumbers.SUPPORTED_REGIONS]
         if unknown:
             raise ValueError(f"{unknown[0]!r} is no region phonenumbers knows (such as US, GB, DE, FR, IN)")

@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from dataaudit.version import __version__
+
 
 class OneLineErrors(click.Group):
     """Usage errors as one line on stderr (`dataaudit audit: error: ...`), exit code 2.
@@ -37,7 +39,7 @@ class OneLineErrors(click.Group):
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="dataaudit", prog_name="dataaudit")
+@click.version_option(__version__, prog_name="dataaudit")  # not from the installed metadata: a slow import
 def cli() -> None:
     """Audit a machine-learning dataset before training on it.
 
