@@ -20,6 +20,7 @@ only ones that import pyspark, and only when the Spark engine is chosen.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import pickle
@@ -35,10 +36,19 @@ import pyarrow as pa
 from dataaudit.engines import is_spark_frame
 from dataaudit.engines.local import A, Accumulator, conform
 from dataaudit.engines.spark_duplicates import HASHES_SCHEMA, find_duplicates_on_cluster
+from dataaudit.engines.spark_near import (
+    TEXT_COLUMNS,
+    TEXT_FIELDS,
+    TEXTS_SCHEMA,
+    NearTexts,
+    find_near_on_cluster,
+    signature_batches,
+)
 from dataaudit.errors import InputError
 from dataaudit.io import FORMATS, Source, open_source
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.lines import CHUNK_LINES, LINE_COLUMN
+from dataaudit.io.quoted_lines import has_quoted_line_ends
 from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
@@ -49,8 +59,6 @@ from dataaudit.scoped import environ_default, quiet_pyspark_pandas_warning
 PARTIALS_SCHEMA = "partition int, rows long, partial binary"
 _PARTIAL_FIELDS = [("partition", pa.int32()), ("rows", pa.int64()), ("partial", pa.binary())]
 _HASH_FIELDS = [("row", pa.int64()), ("features", pa.int64()), ("label", pa.int64()), ("whole", pa.int64())]
-# a table's pass: one row per partition for its partial, one per data row for its hashes
-_PASS_SCHEMA = pa.schema(_PARTIAL_FIELDS + _HASH_FIELDS)
 HASH_COLUMNS = [name for name, _ in _HASH_FIELDS]
 
 
@@ -94,10 +102,13 @@ class SparkEngine:
                                 chunk_rows=chunk_rows, bad_rows=bad_rows)
             fmt, columns, info = probe.format, probe.columns, probe.info
             delimiter = probe.info.get("delimiter", delimiter)
+            # a quoted field spanning lines is read whole, as the local reader reads it
+            multi_line = fmt in ("csv", "tsv") and has_quoted_line_ends(Path(path.removeprefix("file://")))
         else:
-            fmt, columns, info = _format_of_url(path), None, {"path": path}
+            fmt, columns, info, multi_line = _format_of_url(path), None, {"path": path}, False
             info["format"] = fmt
-        frame = _read(self.spark(), path, fmt, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
+        frame = _read(self.spark(), path, fmt, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
+                      multi_line=multi_line)
         if columns is not None:
             frame = frame.select(*[frame[f"`{name}`"] for name in columns])
         return _frame_source(frame, path, info, chunk_rows)
@@ -115,37 +126,45 @@ class SparkEngine:
     def profile(self, source: Source, spec: ProfileSpec) -> Profile:
         """The partials merged on the driver; duplicates and conflicts by a group-by of the rows'
         hashes, which stay on the cluster (persisted between the two jobs, then dropped)."""
-        from pyspark import StorageLevel
-
         create = functools.partial(PartialProfile.create, spec, source.columns)
-        frame, offsets = self._frame_and_offsets(source)
-        passed = self._run(source, lambda: frame.mapInArrow(
-            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, keep_hashes=True),
-            f"{PARTIALS_SCHEMA}, {HASHES_SCHEMA}").persist(StorageLevel.MEMORY_AND_DISK))
-        try:
-            partials = passed.where("partial IS NOT NULL")
-            # the row counts alone first: a job over every partition at once fills the cache
-            _check_counts(dict(self._run(source, lambda: partials.select("partition", "rows").collect())),
-                          offsets, source.name)
-            partial = self._run(source, lambda: _merge_in_order(partials, create()))
+        with self._pass(source, create, keep_hashes=True) as (passed, partial):
             hashes = passed.where("row IS NOT NULL").select(*HASH_COLUMNS)
-            source.info["engine"] = self.name
             return self._run(source, lambda: extract(partial, source.info, functools.partial(
                 find_duplicates_on_cluster, hashes, k=spec.examples, rows=partial.n_rows)))
-        finally:
-            passed.unpersist()
 
     def accumulate(self, source: Source, create: Callable[[], A], label: str = "") -> A:
         """Every partition feeds its batches, numbered from its first row's, to an accumulator
         made by `create` (pickled to the executors with it), and the driver merges them in
         partition order: the file's order. `label` names a local progress line; Spark's own UI
         shows its stages."""
+        with self._pass(source, create) as (_, total):
+            return total
+
+    @contextlib.contextmanager
+    def _pass(self, source: Source, create: Callable[[], A], keep_hashes: bool = False) -> Iterator[tuple[Any, A]]:
+        """One pass over the partitions, persisted while the caller reads it: the partials merged
+        on the driver in partition order, and their texts' near duplicates found on the cluster
+        from the signatures the partitions handed on (`spark_near`)."""
+        from pyspark import StorageLevel
+
         frame, offsets = self._frame_and_offsets(source)
-        rows = self._run(source, lambda: frame.mapInArrow(
-            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows), PARTIALS_SCHEMA).toArrow())
-        total = _merge_partials(rows, offsets, create(), source.name)
-        source.info["engine"] = self.name
-        return total
+        fields = _PARTIAL_FIELDS + (_HASH_FIELDS if keep_hashes else []) + TEXT_FIELDS
+        ddl = ", ".join([PARTIALS_SCHEMA, *([HASHES_SCHEMA] if keep_hashes else []), TEXTS_SCHEMA])
+        passed = self._run(source, lambda: frame.mapInArrow(
+            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, pa.schema(fields), keep_hashes),
+            ddl).persist(StorageLevel.MEMORY_AND_DISK))
+        try:
+            partials = passed.where("partial IS NOT NULL")
+            # the row counts alone first: a job over every partition at once fills the cache
+            _check_counts(dict(self._run(source, lambda: partials.select("partition", "rows").collect())),
+                          offsets, source.name)
+            total = self._run(source, lambda: _merge_in_order(partials, create()))
+            texts = passed.where("number IS NOT NULL").select(*TEXT_COLUMNS)
+            self._run(source, lambda: find_near_on_cluster(texts, _near_texts(total)))
+            source.info["engine"] = self.name
+            yield passed, total
+        finally:
+            passed.unpersist()
 
     def _frame_and_offsets(self, source: Source) -> tuple[Any, dict[int, tuple[int, int]]]:
         if not isinstance(source, SparkSource):
@@ -215,8 +234,11 @@ def _streamed(frame: Any, chunk_rows: int) -> Iterator[pa.RecordBatch]:
         yield pa.RecordBatch.from_pylist(rows, schema=schema)
 
 
-def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: str | None, bad_rows: str) -> Any:
+def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: str | None, bad_rows: str,
+          multi_line: bool = False) -> Any:
     """CSV as the local reader reads it: header, every column text, `""` kept apart from empty.
+    `multi_line`: the file has quoted fields spanning lines, which Spark reads only by parsing
+    the file whole (one task per file) rather than split at line ends.
 
     Spark turns a cell equal to `nullValue` into null, after its parser has already replaced an
     unquoted empty field by `nullValue` and a quoted one by `emptyValue`: with both "" (the
@@ -227,7 +249,8 @@ def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: s
         if fmt in ("csv", "tsv"):
             sep = delimiter or ("\t" if fmt == "tsv" else ",")
             return spark.read.csv(path, header=True, inferSchema=False, sep=sep, quote='"', escape='"',
-                                  encoding=encoding or "UTF-8", mode=mode, nullValue="\0", emptyValue="")
+                                  encoding=encoding or "UTF-8", mode=mode, nullValue="\0", emptyValue="",
+                                  multiLine=multi_line)
         if fmt == "jsonl":
             return spark.read.json(path, mode=mode, encoding=encoding)
         return spark.read.parquet(path)
@@ -257,15 +280,6 @@ def _merge_in_order(partials: Any, total: A) -> A:
     return total
 
 
-def _merge_partials(rows: pa.Table, offsets: dict[int, tuple[int, int]], total: A, name: str) -> A:
-    """The partitions' partials merged into `total` in partition order, unpickled one at a time."""
-    partitions, counts, blobs = (rows.column(i) for i in range(3))
-    _check_counts(dict(zip(partitions.to_pylist(), counts.to_pylist(), strict=True)), offsets, name)
-    for i in sorted(range(len(partitions)), key=lambda i: partitions[i].as_py()):
-        total = total.merged(pickle.loads(blobs[i].as_buffer()))
-    return total
-
-
 def _check_counts(profiled: dict[int, int], offsets: dict[int, tuple[int, int]], name: str) -> None:
     """Every partition profiled the rows it was counted with, else its row numbers would be wrong."""
     counted = {partition: count for partition, (_, count) in offsets.items() if count}
@@ -277,11 +291,11 @@ def _check_counts(profiled: dict[int, int], offsets: dict[int, tuple[int, int]],
 
 
 def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str], offsets: dict[int, tuple[int, int]],
-                           chunk_rows: int, keep_hashes: bool = False
+                           chunk_rows: int, schema: pa.Schema, keep_hashes: bool = False
                            ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """With `keep_hashes` (a `PartialProfile`), each chunk's row hashes leave the partial as rows
-    of their own as soon as they are made, so the partial shipped to the driver holds none."""
-    schema = _PASS_SCHEMA if keep_hashes else pa.schema(_PARTIAL_FIELDS)
+    of their own as soon as they are made, so the partial shipped to the driver holds none; so do
+    its texts' MinHash signatures, whatever the accumulator. `schema` holds the columns of all."""
 
     def accumulate_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from pyspark import TaskContext
@@ -294,7 +308,8 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
             partial.add(conform(_small_types(batch), columns), start + rows)
             rows += batch.num_rows
             if keep_hashes:
-                yield from _hash_batches(partial)
+                yield from _hash_batches(partial, schema)
+            yield from signature_batches(_near_texts(partial), schema)
         if rows:
             fields = {"partition": [partition], "rows": [rows], "partial": [pickle.dumps(partial, protocol=5)]}
             yield pa.RecordBatch.from_pydict(
@@ -303,13 +318,20 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
     return accumulate_partition
 
 
-def _hash_batches(partial: Any) -> Iterator[pa.RecordBatch]:
-    """The row hashes `partial` (a `PartialProfile`) holds, as batches of the pass's schema, taken
-    out of it. The hashes' 64 bits are stored as Spark's signed longs."""
+def _hash_batches(partial: Any, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """The row hashes `partial` (a `PartialProfile`) holds, as batches of the pass's `schema`
+    (its other columns null), taken out of it. The hashes' 64 bits are stored as Spark's signed longs."""
     for records in partial.rows.hashes.take():
-        arrays = [pa.nulls(len(records), type_) for _, type_ in _PARTIAL_FIELDS] + [
-            *(pa.array(np.ascontiguousarray(records[name]).view(np.int64)) for name in ROW_HASHES.names)]
-        yield pa.RecordBatch.from_arrays(arrays, schema=_PASS_SCHEMA)
+        hashes = {name: pa.array(np.ascontiguousarray(records[name]).view(np.int64)) for name in ROW_HASHES.names}
+        yield pa.RecordBatch.from_arrays([hashes.get(f.name, pa.nulls(len(records), f.type)) for f in schema],
+                                         schema=schema)
+
+
+def _near_texts(accumulator: Any) -> list[NearTexts]:
+    """The text sets an accumulator holds: a fine-tuning file's, or a table's text columns'."""
+    if isinstance(accumulator, PartialProfile):
+        return [texts for column in accumulator.texts for texts in column.near_texts()]
+    return accumulator.near_texts() if hasattr(accumulator, "near_texts") else []
 
 
 def _small_types(batch: pa.RecordBatch) -> pa.RecordBatch:

@@ -157,8 +157,10 @@ class NearSettings:
     threshold: float
     num_perm: int
 
-    def band_keys(self, sigs: np.ndarray) -> np.ndarray:
-        return band_keys(sigs, self.threshold)
+    def bands_of(self, sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the indices of the texts with words, their band keys): texts without a word take no part."""
+        usable = np.flatnonzero(~wordless(sigs))
+        return usable, band_keys(sigs[usable], self.threshold)
 
     def similar(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return similar(a, b, self.threshold)

@@ -28,7 +28,7 @@ from dataaudit.text.formats import CHAT
 from dataaudit.text.hashing import canonical, hashed
 from dataaudit.text.languages.partial import LanguagePartial, LanguageSettings
 from dataaudit.text.markup import markup_kinds
-from dataaudit.text.minhash import NearDuplicates, NearSettings
+from dataaudit.text.minhash import NearDuplicates, NearSettings, clusters
 from dataaudit.text.pairs import PairPartial
 from dataaudit.text.profiles import FormatProfile
 from dataaudit.text.template_counter import Chat, TemplateCounter
@@ -248,7 +248,12 @@ class TextPartial:
         for block in self.blocks:
             if block.signatures.shape[1]:
                 yield block.numbers, block.whole, block.signatures
-                block.signatures = block.signatures[:, :0]
+                block.signatures = np.empty((len(block.numbers), 0), dtype=np.uint16)  # no view: the memory goes
+
+    def found_near(self, pairs: np.ndarray) -> None:
+        """The near duplicates of the confirmed pairs of row numbers found elsewhere, clustered
+        as at extract."""
+        self.near = clusters(pairs)
 
     def merged(self, other: TextPartial) -> TextPartial:
         k = self.spec.examples
