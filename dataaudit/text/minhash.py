@@ -169,10 +169,8 @@ class NearSettings:
 def near_duplicates(sigs: np.ndarray, threshold: float, skip: np.ndarray | None = None) -> NearDuplicates:
     """Clusters of near-identical texts among the rows of `sigs`; texts without words, and
     rows where `skip` holds (e.g. exact repeats, counted apart), take no part."""
-    num_perm = sigs.shape[1]
     candidates = np.flatnonzero(~(wordless(sigs) | skip) if skip is not None else ~wordless(sigs))
-    n_bands, _ = bands(threshold, num_perm)
-    keys = band_keys(sigs[candidates], threshold) if len(candidates) > 1 else np.zeros((0, n_bands), np.uint64)
+    keys = band_keys(sigs[candidates], threshold) if len(candidates) > 1 else np.zeros((0, 0), np.uint64)
     pairs = []
     for band in range(keys.shape[1]):
         order = np.argsort(keys[:, band], kind="stable")
