@@ -14,8 +14,9 @@ is not deterministic) is an error, never silently wrong row numbers.
 
 A table's partitions also hand on their rows' hashes, which never reach the driver: they stay
 on the cluster (persisted) for `spark_duplicates` to find duplicates and conflicts by a
-group-by, so the driver's memory does not grow with the rows. This module and that one are the
-only ones that import pyspark, and only when the Spark engine is chosen.
+group-by, so the driver's memory does not grow with the rows; so do their texts' MinHash
+signatures, for `spark_near` to find near duplicates. These three modules are the only ones that
+import pyspark, and only when the Spark engine is chosen.
 """
 
 from __future__ import annotations
