@@ -19,6 +19,7 @@ from dataaudit.text.contamination.eval_sets import read_eval_set
 from dataaudit.text.contamination.index import build_index
 from dataaudit.text.contamination.ngrams import grams, words
 from dataaudit.text.contamination.partial import ContaminationPartial
+from dataaudit.text.minhash import signatures
 from dataaudit.text.validate import Line
 from tests.cli_helpers import invoke, run
 from tests.text_helpers import audit_json, comparable
@@ -242,11 +243,12 @@ def test_the_matches_do_not_depend_on_where_the_chunks_are_cut(small_index: Any,
     numbers = np.arange(1, len(lines) + 1)
     cut = data.draw(st.integers(0, len(lines)))
     layout = read_layout()
+    sigs = signatures(pieces, 64)
     one = ContaminationPartial(small_index)
-    one.add(numbers, lines, layout)
+    one.add(numbers, lines, layout, sigs)
     left, right = ContaminationPartial(small_index), ContaminationPartial(small_index)
-    left.add(numbers[:cut], lines[:cut], layout)
-    right.add(numbers[cut:], lines[cut:], layout)
+    left.add(numbers[:cut], lines[:cut], layout, sigs[:cut])
+    right.add(numbers[cut:], lines[cut:], layout, sigs[cut:])
     assert left.merged(right).matches == one.matches
     assert {m.example for m in one.matches} >= {int(n) for n, p in zip(numbers, pieces, strict=True) if p in items}
 

@@ -146,3 +146,25 @@ def test_a_shared_system_prompt_does_not_make_examples_alike(tmp_path: Path) -> 
     text = profile_text_file(path, "chat", Rules())
     assert text.duplicates == 0
     assert text.near_duplicate_examples == [(3, 1)]  # the same exchange under another system prompt
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2), min_size=16, max_size=16), min_size=1, max_size=30),
+       st.sampled_from([0.5, 0.8]))
+def test_bucket_pairs_by_row_number_cluster_as_the_local_finder(rows: list[list[int]], threshold: float) -> None:
+    """What Spark's group-by does, told in numpy: every text with words, each band's key, each
+    later row of a (band, key) bucket paired with its first row, the pairs checked and clustered
+    by row number (here 3 x index + 5), give the local finder's clusters."""
+    sigs = np.array(rows, dtype=np.uint16)
+    sigs[sigs == 2] = 0xFFFF  # some texts without words
+    settings_ = minhash.NearSettings(threshold, sigs.shape[1])
+    usable, keys = settings_.bands_of(sigs)
+    pairs = [(int(usable[i]), int(usable[np.flatnonzero(keys[:, band] == keys[i, band]).min()]))
+             for band in range(keys.shape[1]) for i in range(len(usable))]
+    candidates = np.array(sorted({pair for pair in pairs if pair[0] != pair[1]}), dtype=np.int64).reshape(-1, 2)
+    confirmed = candidates[settings_.similar(sigs[candidates[:, 0]], sigs[candidates[:, 1]])]
+    by_number = minhash.clusters(confirmed * 3 + 5)
+    local = minhash.near_duplicates(sigs, threshold)
+    assert by_number.copies.tolist() == (local.copies * 3 + 5).tolist()
+    assert by_number.first.tolist() == (local.first * 3 + 5).tolist()
+    assert by_number.clusters == local.clusters

@@ -14,9 +14,10 @@ is not deterministic) is an error, never silently wrong row numbers.
 
 A table's partitions also hand on their rows' hashes, which never reach the driver: they stay
 on the cluster (persisted) for `spark_duplicates` to find duplicates and conflicts by a
-group-by, so the driver's memory does not grow with the rows. A split's pass hands on its row
-keys the same way, for the split comparison's joins (`keyed_profile`). This module and that one are the
-only ones that import pyspark, and only when the Spark engine is chosen.
+group-by, so the driver's memory does not grow with the rows; so do their texts' MinHash
+signatures, for `spark_near` to find near duplicates. A split's pass hands on its row keys the
+same way, for the split comparison's joins (`keyed_profile`). These three modules are the only
+ones that import pyspark, and only when the Spark engine is chosen.
 """
 
 from __future__ import annotations
@@ -37,10 +38,19 @@ import pyarrow as pa
 from dataaudit.engines import is_spark_frame
 from dataaudit.engines.local import A, Accumulator, conform
 from dataaudit.engines.spark_duplicates import HASHES_SCHEMA, find_duplicates_on_cluster
+from dataaudit.engines.spark_near import (
+    TEXT_COLUMNS,
+    TEXT_FIELDS,
+    TEXTS_SCHEMA,
+    NearTexts,
+    find_near_on_cluster,
+    signature_batches,
+)
 from dataaudit.errors import InputError
 from dataaudit.io import FORMATS, Source, open_source
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.lines import CHUNK_LINES, LINE_COLUMN
+from dataaudit.io.quoted_lines import has_quoted_line_ends
 from dataaudit.io.strings import narrow_strings
 from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
@@ -52,10 +62,9 @@ from dataaudit.scoped import environ_default, quiet_pyspark_pandas_warning
 PARTIALS_SCHEMA = "partition int, rows long, partial binary"
 _PARTIAL_FIELDS = [("partition", pa.int32()), ("rows", pa.int64()), ("partial", pa.binary())]
 _HASH_FIELDS = [("row", pa.int64()), ("features", pa.int64()), ("label", pa.int64()), ("whole", pa.int64())]
-# a table's pass: one row per partition for its partial, one per data row for its hashes; a
-# split's pass adds one per data row for its keys (row, features, label, group; `whole` null)
-_PASS_SCHEMA = pa.schema([*_PARTIAL_FIELDS, *_HASH_FIELDS, ("group", pa.int64())])
 HASH_COLUMNS = [name for name, _ in _HASH_FIELDS]
+# a split's pass adds one row per data row for its keys (row, features, label, group; `whole` null)
+_KEY_FIELDS = [*_HASH_FIELDS, ("group", pa.int64())]
 KEY_COLUMNS = ["row", "features", "label", "group"]
 
 
@@ -99,10 +108,13 @@ class SparkEngine:
                                 chunk_rows=chunk_rows, bad_rows=bad_rows)
             fmt, columns, info = probe.format, probe.columns, probe.info
             delimiter = probe.info.get("delimiter", delimiter)
+            # a quoted field spanning lines is read whole, as the local reader reads it
+            multi_line = fmt in ("csv", "tsv") and has_quoted_line_ends(Path(path.removeprefix("file://")))
         else:
-            fmt, columns, info = _format_of_url(path), None, {"path": path}
+            fmt, columns, info, multi_line = _format_of_url(path), None, {"path": path}, False
             info["format"] = fmt
-        frame = _read(self.spark(), path, fmt, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
+        frame = _read(self.spark(), path, fmt, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
+                      multi_line=multi_line)
         if columns is not None:
             frame = frame.select(*[frame[f"`{name}`"] for name in columns])
         return _frame_source(frame, path, info, chunk_rows)
@@ -121,7 +133,7 @@ class SparkEngine:
         """The partials merged on the driver; duplicates and conflicts by a group-by of the rows'
         hashes, which stay on the cluster (persisted between the two jobs, then dropped)."""
         create = functools.partial(PartialProfile.create, spec, source.columns)
-        with self._kept_pass(source, create, _hash_batches) as (partial, passed):
+        with self._pass(source, create, _hash_batches) as (passed, partial):
             return self._extract(source, spec, partial, passed)
 
     @contextlib.contextmanager
@@ -131,33 +143,12 @@ class SparkEngine:
         and row `keys` (a `KeysPartial`). Yields the profile, as `profile` gives it, and a
         DataFrame of the row keys (`KEY_COLUMNS`, the hashes as signed longs) that stays
         persisted on the cluster until the block ends, for the comparison's joins."""
-        with self._kept_pass(source, create, _split_batches) as (partial, passed):
+        with self._pass(source, create, _split_batches) as (passed, partial):
             profile = self._extract(source, spec, partial.profile, passed)
             yield profile, passed.where("row IS NOT NULL AND whole IS NULL").select(*KEY_COLUMNS)
 
-    @contextlib.contextmanager
-    def _kept_pass(self, source: Source, create: Callable[[], A], rows_of: Callable[[A], Iterator[pa.RecordBatch]]
-                   ) -> Iterator[tuple[A, Any]]:
-        """The merged partial and the pass's rows (`rows_of` takes them out of each partition's
-        accumulator), persisted on the cluster until the block ends."""
-        from pyspark import StorageLevel
-
-        frame, offsets = self._frame_and_offsets(source)
-        passed = self._run(source, lambda: frame.mapInArrow(
-            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, rows_of),
-            f"{PARTIALS_SCHEMA}, {HASHES_SCHEMA}, group long").persist(StorageLevel.MEMORY_AND_DISK))
-        try:
-            partials = passed.where("partial IS NOT NULL")
-            # the row counts alone first: a job over every partition at once fills the cache
-            _check_counts(dict(self._run(source, lambda: partials.select("partition", "rows").collect())),
-                          offsets, source.name)
-            yield self._run(source, lambda: _merge_in_order(partials, create())), passed
-        finally:
-            passed.unpersist()
-
     def _extract(self, source: Source, spec: ProfileSpec, partial: PartialProfile, passed: Any) -> Profile:
         hashes = passed.where("row IS NOT NULL AND whole IS NOT NULL").select(*HASH_COLUMNS)
-        source.info["engine"] = self.name
         return self._run(source, lambda: extract(partial, source.info, functools.partial(
             find_duplicates_on_cluster, hashes, k=spec.examples, rows=partial.n_rows)))
 
@@ -166,12 +157,37 @@ class SparkEngine:
         made by `create` (pickled to the executors with it), and the driver merges them in
         partition order: the file's order. `label` names a local progress line; Spark's own UI
         shows its stages."""
+        with self._pass(source, create) as (_, total):
+            return total
+
+    @contextlib.contextmanager
+    def _pass(self, source: Source, create: Callable[[], A],
+              rows_of: Callable[[A, pa.Schema], Iterator[pa.RecordBatch]] | None = None) -> Iterator[tuple[Any, A]]:
+        """One pass over the partitions, persisted while the caller reads it: the partials merged
+        on the driver in partition order, and their texts' near duplicates found on the cluster
+        from the signatures the partitions handed on (`spark_near`). `rows_of` (a table's or a
+        split's pass) takes each chunk's per-row hashes out of a partition's accumulator."""
+        from pyspark import StorageLevel
+
         frame, offsets = self._frame_and_offsets(source)
-        rows = self._run(source, lambda: frame.mapInArrow(
-            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows), PARTIALS_SCHEMA).toArrow())
-        total = _merge_partials(rows, offsets, create(), source.name)
-        source.info["engine"] = self.name
-        return total
+        kept = rows_of is not None
+        fields = _PARTIAL_FIELDS + (_KEY_FIELDS if kept else []) + TEXT_FIELDS
+        ddl = ", ".join([PARTIALS_SCHEMA, *([HASHES_SCHEMA, "group long"] if kept else []), TEXTS_SCHEMA])
+        passed = self._run(source, lambda: frame.mapInArrow(
+            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, pa.schema(fields), rows_of),
+            ddl).persist(StorageLevel.MEMORY_AND_DISK))
+        try:
+            partials = passed.where("partial IS NOT NULL")
+            # the row counts alone first: a job over every partition at once fills the cache
+            _check_counts(dict(self._run(source, lambda: partials.select("partition", "rows").collect())),
+                          offsets, source.name)
+            total = self._run(source, lambda: _merge_in_order(partials, create()))
+            texts = passed.where("number IS NOT NULL").select(*TEXT_COLUMNS)
+            self._run(source, lambda: find_near_on_cluster(texts, _near_texts(total)))
+            source.info["engine"] = self.name
+            yield passed, total
+        finally:
+            passed.unpersist()
 
     def _frame_and_offsets(self, source: Source) -> tuple[Any, dict[int, tuple[int, int]]]:
         if not isinstance(source, SparkSource):
@@ -241,8 +257,11 @@ def _streamed(frame: Any, chunk_rows: int) -> Iterator[pa.RecordBatch]:
         yield pa.RecordBatch.from_pylist(rows, schema=schema)
 
 
-def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: str | None, bad_rows: str) -> Any:
+def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: str | None, bad_rows: str,
+          multi_line: bool = False) -> Any:
     """CSV as the local reader reads it: header, every column text, `""` kept apart from empty.
+    `multi_line`: the file has quoted fields spanning lines, which Spark reads only by parsing
+    the file whole (one task per file) rather than split at line ends.
 
     Spark turns a cell equal to `nullValue` into null, after its parser has already replaced an
     unquoted empty field by `nullValue` and a quoted one by `emptyValue`: with both "" (the
@@ -253,7 +272,8 @@ def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: s
         if fmt in ("csv", "tsv"):
             sep = delimiter or ("\t" if fmt == "tsv" else ",")
             return spark.read.csv(path, header=True, inferSchema=False, sep=sep, quote='"', escape='"',
-                                  encoding=encoding or "UTF-8", mode=mode, nullValue="\0", emptyValue="")
+                                  encoding=encoding or "UTF-8", mode=mode, nullValue="\0", emptyValue="",
+                                  multiLine=multi_line)
         if fmt == "jsonl":
             return spark.read.json(path, mode=mode, encoding=encoding)
         return spark.read.parquet(path)
@@ -283,15 +303,6 @@ def _merge_in_order(partials: Any, total: A) -> A:
     return total
 
 
-def _merge_partials(rows: pa.Table, offsets: dict[int, tuple[int, int]], total: A, name: str) -> A:
-    """The partitions' partials merged into `total` in partition order, unpickled one at a time."""
-    partitions, counts, blobs = (rows.column(i) for i in range(3))
-    _check_counts(dict(zip(partitions.to_pylist(), counts.to_pylist(), strict=True)), offsets, name)
-    for i in sorted(range(len(partitions)), key=lambda i: partitions[i].as_py()):
-        total = total.merged(pickle.loads(blobs[i].as_buffer()))
-    return total
-
-
 def _check_counts(profiled: dict[int, int], offsets: dict[int, tuple[int, int]], name: str) -> None:
     """Every partition profiled the rows it was counted with, else its row numbers would be wrong."""
     counted = {partition: count for partition, (_, count) in offsets.items() if count}
@@ -303,12 +314,13 @@ def _check_counts(profiled: dict[int, int], offsets: dict[int, tuple[int, int]],
 
 
 def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str], offsets: dict[int, tuple[int, int]],
-                           chunk_rows: int, rows_of: Callable[[Any], Iterator[pa.RecordBatch]] | None = None
+                           chunk_rows: int, schema: pa.Schema,
+                           rows_of: Callable[[Any, pa.Schema], Iterator[pa.RecordBatch]] | None = None
                            ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """With `rows_of` (a table's or a split's pass), each chunk's per-row hashes leave the
     partial as rows of their own as soon as they are made, so the partial shipped to the driver
-    holds none."""
-    schema = _PASS_SCHEMA if rows_of is not None else pa.schema(_PARTIAL_FIELDS)
+    holds none; so do its texts' MinHash signatures, whatever the accumulator. `schema` holds
+    the columns of all."""
 
     def accumulate_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from pyspark import TaskContext
@@ -321,7 +333,8 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
             partial.add(conform(narrow_strings(batch), columns), start + rows)
             rows += batch.num_rows
             if rows_of is not None:
-                yield from rows_of(partial)
+                yield from rows_of(partial, schema)
+            yield from signature_batches(_near_texts(partial), schema)
         if rows:
             fields = {"partition": [partition], "rows": [rows], "partial": [pickle.dumps(partial, protocol=5)]}
             yield pa.RecordBatch.from_pydict(
@@ -330,28 +343,38 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
     return accumulate_partition
 
 
-def _hash_batches(partial: Any) -> Iterator[pa.RecordBatch]:
-    """The row hashes `partial` (a `PartialProfile`) holds, as batches of the pass's schema, taken
-    out of it. The hashes' 64 bits are stored as Spark's signed longs."""
+def _hash_batches(partial: Any, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """The row hashes `partial` (a `PartialProfile`) holds, as batches of the pass's `schema`,
+    taken out of it."""
     for records in partial.rows.hashes.take():
-        yield _pass_rows(*(records[name] for name in ROW_HASHES.names), None)
+        yield _pass_rows(schema, **{name: records[name] for name in ROW_HASHES.names})
 
 
-def _split_batches(partial: Any) -> Iterator[pa.RecordBatch]:
+def _split_batches(partial: Any, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     """A split's accumulator's row hashes (of its `profile`) and row keys (of its `keys`), taken
     out of it; a key row has no `whole` hash."""
-    yield from _hash_batches(partial.profile)
+    yield from _hash_batches(partial.profile, schema)
     for block in partial.keys.take():
         rows = np.arange(block.start, block.start + len(block.features), dtype=np.int64)
-        yield _pass_rows(rows, block.features, block.label, None, block.group)
+        yield _pass_rows(schema, row=rows, features=block.features, label=block.label, group=block.group)
 
 
-def _pass_rows(*columns: np.ndarray | None) -> pa.RecordBatch:
-    """Rows of the pass's schema, no partial: row, features, label, whole and group (None: null)."""
-    n = len(columns[0])
-    arrays = [pa.nulls(n, type_) for _, type_ in _PARTIAL_FIELDS] + [
-        pa.nulls(n, pa.int64()) if c is None else pa.array(np.ascontiguousarray(c).view(np.int64)) for c in columns]
-    return pa.RecordBatch.from_arrays(arrays, schema=_PASS_SCHEMA)
+def _pass_rows(schema: pa.Schema, **columns: np.ndarray) -> pa.RecordBatch:
+    """Rows of the pass's `schema` holding `columns` (their 64 bits stored as Spark's signed
+    longs), its other columns null."""
+    n = len(next(iter(columns.values())))
+    arrays = [pa.array(np.ascontiguousarray(columns[f.name]).view(np.int64)) if f.name in columns
+              else pa.nulls(n, f.type) for f in schema]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _near_texts(accumulator: Any) -> list[NearTexts]:
+    """The text sets an accumulator holds: a fine-tuning file's, or a table's text columns' (a
+    split's pass carries its table's `profile`)."""
+    profile = getattr(accumulator, "profile", accumulator)
+    if isinstance(profile, PartialProfile):
+        return [texts for column in profile.texts for texts in column.near_texts()]
+    return accumulator.near_texts() if hasattr(accumulator, "near_texts") else []
 
 
 def _is_local(path: str) -> bool:

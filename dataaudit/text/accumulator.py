@@ -28,6 +28,10 @@ class TextAccumulator:
     def merged(self, other: TextAccumulator) -> TextAccumulator:
         return replace(self, partial=self.partial.merged(other.partial))
 
+    def near_texts(self) -> list[TextPartial]:
+        """The text sets whose near duplicates an engine may find where the rows live."""
+        return [self.partial]
+
     def extract(self) -> TextProfile:
         from dataaudit.text.extract import extract
 

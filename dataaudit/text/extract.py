@@ -10,7 +10,7 @@ from dataaudit.profile.duplicates import repeat_pairs, repeats
 from dataaudit.profile.finetune import ProfileRules
 from dataaudit.profile.text import ERROR_KINDS, TextProfile
 from dataaudit.text.conformance import RULES, meanings
-from dataaudit.text.minhash import near_duplicates
+from dataaudit.text.minhash import NearDuplicates, near_duplicates
 from dataaudit.text.partial import TextPartial, compact
 
 
@@ -20,8 +20,9 @@ def extract(partial: TextPartial) -> TextProfile:
     b = compact(partial.blocks, spec.num_perm)
     partial.blocks.append(b)
     repeated = repeats(b.whole)
-    near = near_duplicates(b.signatures, spec.near_threshold, skip=repeated)
-    near_pairs = sorted(zip(b.numbers[near.copies].tolist(), b.numbers[near.first].tolist(), strict=True))
+    near = (partial.near if partial.near is not None
+            else _numbered(near_duplicates(b.signatures, spec.near_threshold, skip=repeated), b.numbers))
+    near_pairs = sorted(zip(near.copies.tolist(), near.first.tolist(), strict=True))
     groups, involved, conflict_examples = _conflicts(b.numbers, b.prompt, b.answer, k)
     outliers, bounds = _outliers(b.numbers, b.chars, spec.outlier_iqr)
     return TextProfile(
@@ -66,10 +67,15 @@ def extract(partial: TextPartial) -> TextProfile:
         format_rules=_profile_rules(partial),
         pairs=partial.pairs.extract(k),
         contamination=None if partial.contamination is None
-        else partial.contamination.extract(b.numbers, b.signatures, k),
+        else partial.contamination.extract(k),
         languages=None if partial.languages is None else partial.languages.extract(k),
         pii=partial.pii.extract(),
     )
+
+
+def _numbered(near: NearDuplicates, numbers: np.ndarray) -> NearDuplicates:
+    """Near duplicates found among the kept texts' indices, as their row (or line) numbers."""
+    return NearDuplicates(numbers[near.copies], numbers[near.first], near.clusters)
 
 
 def _profile_rules(partial: TextPartial) -> ProfileRules | None:

@@ -149,35 +149,75 @@ class NearDuplicates:
     clusters: int
 
 
+@dataclass(frozen=True)
+class NearSettings:
+    """What finding one text set's near duplicates needs to know, small enough to ship to the
+    executors that band and check the signatures where they live."""
+
+    threshold: float
+    num_perm: int
+
+    def bands_of(self, sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the indices of the texts with words, their band keys): texts without a word take no part."""
+        usable = np.flatnonzero(~wordless(sigs))
+        return usable, band_keys(sigs[usable], self.threshold)
+
+    def similar(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return similar(a, b, self.threshold)
+
+
 def near_duplicates(sigs: np.ndarray, threshold: float, skip: np.ndarray | None = None) -> NearDuplicates:
     """Clusters of near-identical texts among the rows of `sigs`; texts without words, and
     rows where `skip` holds (e.g. exact repeats, counted apart), take no part."""
-    n, num_perm = sigs.shape
-    wordless = (sigs == np.uint16(0xFFFF)).all(axis=1)
-    candidates = np.flatnonzero(~(wordless | skip) if skip is not None else ~wordless)
-    parent = np.arange(n)
-    n_bands, rows = bands(threshold, num_perm)
-    edges = []
-    for band in range(n_bands if len(candidates) > 1 else 0):
-        key = band_key(sigs[candidates], band, rows)
-        order = np.argsort(key, kind="stable")
-        sorted_key = key[order]
+    candidates = np.flatnonzero(~(wordless(sigs) | skip) if skip is not None else ~wordless(sigs))
+    keys = band_keys(sigs[candidates], threshold) if len(candidates) > 1 else np.zeros((0, 0), np.uint64)
+    pairs = []
+    for band in range(keys.shape[1]):
+        order = np.argsort(keys[:, band], kind="stable")
+        sorted_key = keys[order, band]
         run_start = np.concatenate(([True], sorted_key[1:] != sorted_key[:-1]))
         first_of = order[np.maximum.accumulate(np.where(run_start, np.arange(len(order)), 0))]
         later = ~run_start
-        i, j = candidates[order[later]], candidates[first_of[later]]
-        if i.size:
-            similar = (sigs[i] == sigs[j]).mean(axis=1) >= threshold
-            edges.append(np.stack([i[similar], j[similar]], axis=1))
-    linked = np.unique(np.concatenate(edges), axis=0) if edges else np.zeros((0, 2), dtype=np.int64)
+        pairs.append(np.stack([candidates[order[later]], candidates[first_of[later]]], axis=1))
+    candidate_pairs = np.concatenate(pairs) if pairs else np.zeros((0, 2), dtype=np.int64)
+    i, j = candidate_pairs[:, 0], candidate_pairs[:, 1]
+    return clusters(candidate_pairs[similar(sigs[i], sigs[j], threshold)])
+
+
+def wordless(sigs: np.ndarray) -> np.ndarray:
+    """Which signatures are of texts without a word: the maximum everywhere, as an empty MinHash."""
+    return (sigs == np.uint16(0xFFFF)).all(axis=1)
+
+
+def band_keys(sigs: np.ndarray, threshold: float) -> np.ndarray:
+    """Each signature's LSH band keys, one column per band: two texts are a candidate pair when
+    they share a key in some band. Each later text of a band's run of equal keys is paired with
+    the run's first text (the earliest row): the pairs `near_duplicates` and the Spark engine's
+    group-by by (band, key) both check."""
+    n_bands, rows = bands(threshold, sigs.shape[1])
+    return np.stack([band_key(sigs, band, rows) for band in range(n_bands)], axis=1).reshape(len(sigs), n_bands)
+
+
+def similar(a: np.ndarray, b: np.ndarray, threshold: float) -> np.ndarray:
+    """Which pairs of signatures (row by row of `a` and `b`) reach the estimated similarity
+    `threshold`: the check every candidate pair passes, whichever engine found it."""
+    return (a == b).mean(axis=1) >= threshold if len(a) else np.zeros(0, dtype=bool)
+
+
+def clusters(edges: np.ndarray) -> NearDuplicates:
+    """Texts linked by the confirmed pairs `edges` ((m, 2), any ids ordered like the rows:
+    indices or row numbers) as clusters, each led by its smallest id: only the texts that take
+    part in some pair are held, so memory follows the near copies, not the rows."""
+    nodes, ends = np.unique(edges, return_inverse=True) if len(edges) else (np.zeros(0, np.int64), edges)
+    linked = np.unique(ends.reshape(-1, 2), axis=0) if len(edges) else np.zeros((0, 2), dtype=np.int64)
+    parent = np.arange(len(nodes))
     for i, j in linked.tolist():
         ri, rj = _root(parent, i), _root(parent, j)
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
-    nodes = np.unique(linked)
-    roots = np.array([_root(parent, k) for k in nodes.tolist()], dtype=np.int64)
-    copy = roots != nodes
-    return NearDuplicates(nodes[copy], roots[copy], len(np.unique(roots[copy])))
+    roots = np.array([_root(parent, k) for k in range(len(nodes))], dtype=np.int64)
+    copy = roots != np.arange(len(nodes))
+    return NearDuplicates(nodes[copy], nodes[roots[copy]], len(np.unique(roots[copy])))
 
 
 def band_key(sigs: np.ndarray, band: int, rows: int) -> np.ndarray:
@@ -197,7 +237,7 @@ class BandedSignatures:
         self.sigs = sigs
         self.threshold = threshold
         self.n_bands, self.rows = bands(threshold, sigs.shape[1])
-        usable = np.flatnonzero(~(sigs == np.uint16(0xFFFF)).all(axis=1))
+        usable = np.flatnonzero(~wordless(sigs))
         self.keys = []
         for band in range(self.n_bands):
             key = band_key(sigs[usable], band, self.rows)
@@ -207,18 +247,18 @@ class BandedSignatures:
     def pairs(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(query row, reference row) of every pair whose estimated similarity reaches the threshold."""
         found: list[np.ndarray] = []
-        wordless = (queries == np.uint16(0xFFFF)).all(axis=1)
+        without_words = wordless(queries)
         for band, (sorted_key, rows_of) in enumerate(self.keys):
             key = band_key(queries, band, self.rows)
             lo, hi = np.searchsorted(sorted_key, key, "left"), np.searchsorted(sorted_key, key, "right")
-            hits = (hi - lo) * ~wordless
+            hits = (hi - lo) * ~without_words
             query = np.repeat(np.arange(len(queries)), hits)
             at = np.repeat(lo, hits) + np.arange(hits.sum()) - np.repeat(np.cumsum(hits) - hits, hits)
             found.append(np.stack([query, rows_of[at]], axis=1))
         candidates = np.unique(np.concatenate(found), axis=0) if found else np.zeros((0, 2), dtype=np.int64)
         i, j = candidates[:, 0], candidates[:, 1]
-        similar = (queries[i] == self.sigs[j]).mean(axis=1) >= self.threshold if len(i) else np.zeros(0, dtype=bool)
-        return i[similar], j[similar]
+        kept = similar(queries[i], self.sigs[j], self.threshold)
+        return i[kept], j[kept]
 
 
 def _root(parent: np.ndarray, k: int) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +28,7 @@ from dataaudit.text.formats import CHAT
 from dataaudit.text.hashing import canonical, hashed
 from dataaudit.text.languages.partial import LanguagePartial, LanguageSettings
 from dataaudit.text.markup import markup_kinds
+from dataaudit.text.minhash import NearDuplicates, NearSettings, clusters
 from dataaudit.text.pairs import PairPartial
 from dataaudit.text.profiles import FormatProfile
 from dataaudit.text.template_counter import Chat, TemplateCounter
@@ -103,6 +105,9 @@ class TextPartial:
     contamination: ContaminationPartial | None = None
     languages: LanguagePartial | None = None
     pii: PiiPartial = field(default_factory=PiiPartial)
+    #: the near duplicates, as row numbers, when found elsewhere (Spark's group-by of the
+    #: signatures `take_signatures` took out); None: found at extract from the blocks' signatures
+    near: NearDuplicates | None = None
 
     def __post_init__(self) -> None:
         if self.pii.regions != self.spec.phone_regions:  # a new pass: the scan reads the spec's regions
@@ -185,8 +190,6 @@ class TextPartial:
                     self.rules.add(number, [("example_tokens", f"{tokens:,} tokens")], k)
         texts = ["\n".join(contents[s:s + n]) for s, n in zip(starts.tolist(), per_text, strict=True)]
         self._markup(texts, kept_numbers)
-        if self.contamination is not None:
-            self.contamination.add(kept_numbers, [lines[i] for i in kept], self.spec.layout)
         # a system prompt shared by every example would make all of them look alike: near
         # duplicates compare what the examples say, not the instructions they all carry
         said = ["\n".join(text for role, text in lines[i].segments or () if role != "system") for i in kept]
@@ -194,6 +197,8 @@ class TextPartial:
             self.languages.add(kept_numbers.tolist(), [[text for role, text in lines[i].segments or ()
                                                         if role not in ("system", "tool")] for i in kept], k)
         self._hash(kept, lines, labels, said, kept_numbers, text_chars)
+        if self.contamination is not None:
+            self.contamination.add(kept_numbers, [lines[i] for i in kept], self.spec.layout, self.blocks[-1].signatures)
 
     def _markup(self, texts: list[str], numbers: np.ndarray) -> None:
         found = []
@@ -231,6 +236,24 @@ class TextPartial:
             chars=chars.astype(np.int64),
             signatures=signatures(texts, self.spec.num_perm),
         ))
+
+    @property
+    def near_settings(self) -> NearSettings:
+        return NearSettings(self.spec.near_threshold, self.spec.num_perm)
+
+    def take_signatures(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(row numbers, whole-text hashes, MinHash signatures) of the texts added so far, taken
+        out of the blocks (which keep every other per-text value), for an engine that finds near
+        duplicates where the rows live: the partial it ships then holds no signature."""
+        for block in self.blocks:
+            if block.signatures.shape[1]:
+                yield block.numbers, block.whole, block.signatures
+                block.signatures = np.empty((len(block.numbers), 0), dtype=np.uint16)  # no view: the memory goes
+
+    def found_near(self, pairs: np.ndarray) -> None:
+        """The near duplicates of the confirmed pairs of row numbers found elsewhere, clustered
+        as at extract."""
+        self.near = clusters(pairs)
 
     def merged(self, other: TextPartial) -> TextPartial:
         k = self.spec.examples
@@ -282,9 +305,10 @@ def compact(blocks: list[TextBlock], num_perm: int) -> TextBlock:
     once copied, so memory peaks at the kept texts plus one block, not twice the kept texts."""
     blocks.sort(key=lambda block: int(block.numbers[0]) if len(block.numbers) else -1, reverse=True)
     n = sum(len(block.numbers) for block in blocks)
+    width = blocks[0].signatures.shape[1] if blocks else num_perm  # 0: the signatures were taken out
     out = TextBlock(np.empty(n, dtype=np.int64), np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.uint64),
                     np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.int64),
-                    np.empty((n, num_perm), dtype=np.uint16))
+                    np.empty((n, width), dtype=np.uint16))
     at = 0
     while blocks:
         block = blocks.pop()

@@ -1,6 +1,6 @@
 """The contamination accumulator: each chunk of training examples matched against the
-evaluation index as it is read; near copies, which need the MinHash signatures the text audit
-keeps anyway, are matched once at extract.
+evaluation index as it is read, near copies too (by the MinHash signatures the text audit
+computes for the chunk anyway).
 
 An example is two sides: its prompt (system and user turns, a prompt or instruction field) and
 its answer (assistant turns, a completion or output, a preference pair's answers); a text column
@@ -57,8 +57,10 @@ class ContaminationPartial:
     #: the countries whose national phone format the excerpts' masking reads
     regions: tuple[str, ...] = DEFAULT_REGIONS
 
-    def add(self, numbers: np.ndarray, lines: list[Line], layout: Layout | None) -> None:
-        """Match the examples `lines` (numbered `numbers`) against the index."""
+    def add(self, numbers: np.ndarray, lines: list[Line], layout: Layout | None, sigs: np.ndarray) -> None:
+        """Match the examples `lines` (numbered `numbers`, their MinHash signatures `sigs`, the
+        text audit's) against the index. Near copies are matched here, chunk by chunk, so that
+        no signature has to wait for the end of the pass (on Spark, none reaches the driver)."""
         halves = [part for line in lines for part in sides(line, layout)]
         w = words(halves)
         prompt_words = w.per_text[0::2]
@@ -70,7 +72,12 @@ class ContaminationPartial:
         self._exact(numbers, examples, w, one_side, found, where)
         self._ngrams(numbers, examples, prompt_words, one_side, found, where)
         quotes = _Quotes(halves, examples, self.regions)
-        self.matches.extend(replace(found[key], excerpt=quotes.excerpt(*where[key])) for key in sorted(found))
+        rows, items = self.index.near.pairs(sigs)
+        similarity = (sigs[rows] == self.index.near.sigs[items]).mean(axis=1) if len(rows) else np.zeros(0)
+        near = {(int(numbers[r]), i): EvalMatch(int(numbers[r]), i, NEAR, BOTH, round(float(sim), 4), "")
+                for r, i, sim in zip(rows.tolist(), items.tolist(), similarity.tolist(), strict=True)}
+        self.matches.extend(replace(found[key], excerpt=quotes.excerpt(*where[key])) if key in found else near[key]
+                            for key in sorted(found.keys() | near.keys()))
 
     def _exact(self, numbers: np.ndarray, examples: Words, w: Words, one_side: bool,
                found: dict[tuple[int, int], EvalMatch], where: dict[tuple[int, int], tuple[int, int, int]]) -> None:
@@ -109,16 +116,9 @@ class ContaminationPartial:
     def merged(self, other: ContaminationPartial) -> ContaminationPartial:
         return ContaminationPartial(self.index, self.matches + other.matches, self.regions)
 
-    def extract(self, numbers: np.ndarray, sigs: np.ndarray, examples: int) -> ContaminationProfile:
-        """Counts per evaluation set, with the near copies among the texts kept by the text audit
-        (`numbers`, their MinHash signatures `sigs`) that are no copy already."""
-        copied = {(m.example, m.item) for m in self.matches}
-        rows, items = self.index.near.pairs(sigs)
-        similarity = (sigs[rows] == self.index.near.sigs[items]).mean(axis=1) if len(rows) else np.zeros(0)
-        near = [EvalMatch(int(numbers[r]), i, NEAR, BOTH, round(float(sim), 4), "")
-                for r, i, sim in zip(rows.tolist(), items.tolist(), similarity.tolist(), strict=True)
-                if (int(numbers[r]), i) not in copied]
-        every = sorted(self.matches + near, key=lambda m: (m.example, m.item))
+    def extract(self, examples: int) -> ContaminationProfile:
+        """Counts per evaluation set; `examples` caps the matches each set quotes."""
+        every = sorted(self.matches, key=lambda m: (m.example, m.item))
         return ContaminationProfile(
             ngram=self.index.ngram, min_share=self.index.min_share, near_threshold=self.index.near.threshold,
             sets=[self._set(s, [m for m in every if self.index.item_set[m.item] == s], examples)

@@ -1,0 +1,39 @@
+"""A CSV file's quoted fields that span lines are told apart from line ends between rows,
+whatever the quoting and wherever the scan's blocks are cut."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataaudit.io import quoted_lines
+from dataaudit.io.quoted_lines import has_quoted_line_ends
+
+FIELDS = st.text(alphabet='ab ,"\n', max_size=6)
+ROWS = st.lists(st.lists(FIELDS, min_size=1, max_size=4), min_size=1, max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ROWS, st.integers(1, 9), st.booleans())
+def test_a_line_end_inside_a_quoted_field_is_found_wherever_the_blocks_are_cut(
+        rows: list[list[str]], block: int, compressed: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("rows.csv.gz" if compressed else "rows.csv")
+        with (gzip.open(path, "wt", newline="") if compressed else path.open("w", newline="")) as out:
+            csv.writer(out, lineterminator="\n").writerows(rows)
+        with mock.patch.object(quoted_lines, "_BLOCK_BYTES", block):
+            assert has_quoted_line_ends(path) == any("\n" in field for row in rows for field in row)
+
+
+def test_quotes_and_line_ends_that_do_not_span_lines(tmp_path: Path) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_bytes(b'id,note\r\n1,"a, quoted ""comma"""\r\n2,\r\n3,"ends here"\n')
+    assert not has_quoted_line_ends(path)
+    path.write_bytes(b'id,note\n1,"two\nlines"\n')
+    assert has_quoted_line_ends(path)
