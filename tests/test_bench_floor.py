@@ -64,3 +64,17 @@ def test_the_table_shows_cpu_seconds_and_the_ratios_divide_by_the_floor_and_by_j
     assert bench.format_ratio(bench.ratios(results, bench.JOBS_2_TOOL), "dataaudit --jobs 1 / --jobs 2") == (
         "dataaudit --jobs 1 / --jobs 2: time 2.00x, CPU 0.75x, memory 1.50x")
     assert bench.ratios(results[:1], bench.FLOOR_TOOL) == {"time": None, "cpu": None, "memory": None}
+
+
+def test_cpu_seconds_count_the_work_of_processes_the_tool_never_reaps(bench: ModuleType, tmp_path: Path) -> None:
+    """As `--jobs` workers forked by a fork server: the tool's own wait never sees their time."""
+    pytest.importorskip("psutil")
+    done = tmp_path / "done"
+    child = f"sum(i * i for i in range(3_000_000)); open({str(done)!r}, 'w').close(); import time; time.sleep(1)"
+    parent = ("import pathlib, subprocess, sys, time\n"
+              f"subprocess.Popen([sys.executable, '-c', {child!r}])\n"
+              f"while not pathlib.Path({str(done)!r}).exists(): time.sleep(0.02)\n"
+              "time.sleep(0.3)\n")  # exits without waiting: the child is never its reaped child
+    run = bench.run_measured([sys.executable, "-c", parent], timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.cpu_seconds is not None and run.cpu_seconds >= 0.15, run
