@@ -41,6 +41,7 @@ PEER_ALIASES = {"great_expectations": "gx", "great-expectations": "gx"}
 #: the table's name for a peer, where its own name would not say what it is
 PEER_TITLES = {"pandas": "pandas baseline"}
 STARTUP_RUNS = 5
+JOBS_2_TOOL = "dataaudit --jobs 2"
 
 # --------------------------------------------------------------------------- #
 # measuring one subprocess
@@ -65,6 +66,7 @@ if timer:
     timer.start()
 finished = threading.Event()
 tree = {"peak": None}
+cpu_seen = {}  # pid -> user + system seconds, as last sampled
 
 def sample_tree():
     try:
@@ -82,6 +84,8 @@ def sample_tree():
             try:
                 info = member.memory_full_info()
                 total += getattr(info, "pss", info.rss)
+                times = member.cpu_times()
+                cpu_seen[member.pid] = times.user + times.system
             except psutil.Error:
                 pass
         tree["peak"] = max(tree["peak"] or 0, total / 2**20)
@@ -103,8 +107,10 @@ sampler.join()
 if timer:
     timer.cancel()
 with open(result_path, "w") as fh:
+    # workers a fork server starts are not the tool's children: wait4 never counts them
+    known = [c for c in (cpu, sum(cpu_seen.values()) if cpu_seen else None) if c is not None]
     json.dump({"rc": proc.returncode, "seconds": seconds, "peak_rss_mib": peak, "peak_tree_mib": tree["peak"],
-               "cpu_seconds": cpu}, fh)
+               "cpu_seconds": max(known) if known else None}, fh)
 """
 
 
@@ -165,10 +171,15 @@ class Result:
     peak_rss_mib: list[float] = field(default_factory=list)
     detail: Any = None
     peak_tree_mib: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
 
     @property
     def median_seconds(self) -> float | None:
         return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def median_cpu_seconds(self) -> float | None:
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else None
 
     @property
     def max_rss_mib(self) -> float | None:
@@ -184,6 +195,7 @@ class Result:
             median_seconds=self.median_seconds,
             max_peak_rss_mib=self.max_rss_mib,
             max_peak_tree_mib=self.max_tree_mib,
+            median_cpu_seconds=self.median_cpu_seconds,
             rows_per_second=_rate(self.rows, self.median_seconds),
         )
         return data
@@ -229,6 +241,8 @@ def measure(
             result.peak_rss_mib.append(run.peak_rss_mib)
         if run.peak_tree_mib is not None:
             result.peak_tree_mib.append(run.peak_tree_mib)
+        if run.cpu_seconds is not None:
+            result.cpu_seconds.append(run.cpu_seconds)
         result.detail = _parse_json_line(run.stdout)
         if run.returncode:
             result.note = f"exit {run.returncode}"
@@ -297,6 +311,22 @@ def bench_peer(peer: str, data: Path, rows: int, repeat: int, timeout: float | N
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
     cmd = [sys.executable, str(PEER_SCRIPT), peer, str(data)]
     return measure(tool, cmd, rows, repeat, (0,), timeout, env)
+
+
+#: how pyarrow alone reads each format into a table: the floor no audit of the file can beat
+FLOOR_READS = {
+    "csv": "import pyarrow.csv as c, sys; c.read_csv(sys.argv[1])",
+    "tsv": "import pyarrow.csv as c, sys; c.read_csv(sys.argv[1], parse_options=c.ParseOptions(delimiter='\\t'))",
+    "parquet": "import pyarrow.parquet as p, sys; p.read_table(sys.argv[1])",
+    "jsonl": "import pyarrow.json as j, sys; j.read_json(sys.argv[1])",
+}
+FLOOR_TOOL = "pyarrow read (floor)"
+
+
+def bench_floor(data: Path, fmt: str, rows: int, repeat: int, timeout: float | None) -> Result:
+    """The file read into one Arrow table by pyarrow (`read_csv` for CSV) and nothing else, through
+    the same launcher: what parsing alone costs in wall time, CPU and memory."""
+    return measure(FLOOR_TOOL, [sys.executable, "-c", FLOOR_READS[fmt], str(data)], rows, repeat, (0,), timeout)
 
 
 def bench_startup(timeout: float | None) -> Result:
@@ -413,17 +443,19 @@ def _fmt(value: float | None, spec: str) -> str:
 
 
 def format_table(results: list[Result]) -> str:
-    """Plain-text table: tool, rows, seconds (median), rows/s, peak RSS MiB (largest process),
-    peak tree MiB (all processes), status."""
-    header = ("tool", "rows", "seconds", "rows/s", "peak RSS MiB", "peak tree MiB", "status")
+    """Plain-text table: tool, rows, seconds (median), CPU seconds (median, user + system of the
+    whole process and its reaped children), rows/s, peak RSS MiB (largest process), peak tree MiB
+    (all processes), status."""
+    header = ("tool", "rows", "seconds", "CPU s", "rows/s", "peak RSS MiB", "peak tree MiB", "status")
     lines = [header]
     for r in results:
         secs = r.median_seconds if r.status == "ok" else None
+        cpu = r.median_cpu_seconds if r.status == "ok" else None
         rss = r.max_rss_mib if r.status == "ok" else None
         tree = r.max_tree_mib if r.status == "ok" else None
         status = r.status if not r.note else (r.note if r.status == "skipped" else f"{r.status}: {r.note}")
-        lines.append((r.tool, f"{r.rows:,}", _fmt(secs, ".2f"), _fmt(_rate(r.rows, secs), ",.0f"), _fmt(rss, ".1f"),
-                      _fmt(tree, ".1f"), status))
+        lines.append((r.tool, f"{r.rows:,}", _fmt(secs, ".2f"), _fmt(cpu, ".2f"), _fmt(_rate(r.rows, secs), ",.0f"),
+                      _fmt(rss, ".1f"), _fmt(tree, ".1f"), status))
     widths = [max(len(row[i]) for row in lines) for i in range(len(header) - 1)]
     out = []
     for row in lines:
@@ -433,23 +465,32 @@ def format_table(results: list[Result]) -> str:
     return "\n".join(out)
 
 
-def ratios(results: list[Result]) -> dict[str, float | None]:
-    """dataaudit / pandas for median time and peak RSS (None when either is missing)."""
+def ratios(results: list[Result], other: str = PEER_TITLES["pandas"]) -> dict[str, float | None]:
+    """dataaudit / `other` for median time, median CPU time and peak RSS (None when either is missing)."""
     by = {r.tool: r for r in results if r.status == "ok"}
-    da, pd_ = by.get("dataaudit"), by.get(PEER_TITLES["pandas"])
+    da, pd_ = by.get("dataaudit"), by.get(other)
     if not (da and pd_):
-        return {"time": None, "memory": None}
+        return {"time": None, "cpu": None, "memory": None}
 
     def div(a: float | None, b: float | None) -> float | None:
         return a / b if a is not None and b else None
 
-    return {"time": div(da.median_seconds, pd_.median_seconds), "memory": div(da.max_rss_mib, pd_.max_rss_mib)}
+    return {"time": div(da.median_seconds, pd_.median_seconds),
+            "cpu": div(da.median_cpu_seconds, pd_.median_cpu_seconds),
+            "memory": div(da.max_rss_mib, pd_.max_rss_mib)}
 
 
-def format_ratio(ratio: dict[str, float | None]) -> str:
+def format_ratio(ratio: dict[str, float | None], name: str = "dataaudit/pandas") -> str:
     if ratio["time"] is None:
-        return "dataaudit/pandas: n/a (one of them did not run)"
-    return f"dataaudit/pandas: time {ratio['time']:.2f}x, memory {_fmt(ratio['memory'], '.2f')}x"
+        return f"{name}: n/a (one of them did not run)"
+    return (f"{name}: time {ratio['time']:.2f}x, CPU {_fmt(ratio['cpu'], '.2f')}x, "
+            f"memory {_fmt(ratio['memory'], '.2f')}x")
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: on a shared machine the wall times say as much
+    about the neighbours as about the tools."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def format_peer_checks(peers: list[str]) -> list[str]:
@@ -594,16 +635,25 @@ def main(argv: list[str] | None = None) -> int:
     made = "reused" if gen_seconds is None else f"generated in {gen_seconds:.1f} s"
     print(f"dataset: {data} ({size_mib:.1f} MiB, {args.rows:,} rows, {made})", flush=True)
 
-    results = [bench_dataaudit(data, args.workdir / f"report-{args.rows}.json", args.rows, args.repeat, args.timeout)]
+    load_before = load_average()
+    report = args.workdir / f"report-{args.rows}.json"
+    results = [bench_dataaudit(data, report, args.rows, args.repeat, args.timeout),
+               bench_dataaudit(data, report, args.rows, args.repeat, args.timeout, JOBS_2_TOOL, ("--jobs", "2")),
+               bench_floor(data, args.format, args.rows, args.repeat, args.timeout)]
     for peer in args.peers:
         results.append(bench_peer(peer, data, args.rows, args.repeat, args.timeout))
     startup = bench_startup(args.timeout)
     ratio = ratios(results)
+    floor_ratio = ratios(results, FLOOR_TOOL)
+    jobs_ratio = ratios(results, JOBS_2_TOOL)
     split_results = bench_splits(args.workdir, args.rows, args.split_rows, args) if args.split_rows else []
 
-    print(f"\nrepeats: {args.repeat} (median seconds, max peak RSS; whole process)")
+    print(f"\nrepeats: {args.repeat} (median seconds and CPU seconds, max peak RSS; whole process)")
+    print(f"load average: {load_before} before, {load_average()} after, on {os.cpu_count()} cores")
     print(format_table(results))
     print(format_ratio(ratio))
+    print(format_ratio(floor_ratio, "dataaudit/pyarrow"))
+    print(format_ratio(jobs_ratio, "dataaudit --jobs 1 / --jobs 2"))
     print(format_startup(startup))
     print("\n".join(format_peer_checks(args.peers)))
     if split_results:
@@ -623,6 +673,9 @@ def main(argv: list[str] | None = None) -> int:
             "results": [r.to_json() for r in results],
             "startup": startup.to_json(),
             "ratio_dataaudit_over_pandas": ratio,
+            "ratio_dataaudit_over_pyarrow": floor_ratio,
+            "ratio_jobs_1_over_jobs_2": jobs_ratio,
+            "load_average": {"before": load_before, "after": load_average()},
             "splits": [r.to_json() for r in split_results],
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ Parquet split are one value.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ _NUMBER_RE = re.compile(_NUMBER)
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
 _NUMBER_START = pa.array(list("0123456789+-."))
+_BOOLEAN_TEXTS = pa.array(["true", "false"])
+_NO_TOKENS = pa.array([], pa.string())
 _FOLD_DROP = re.compile(r"[\W_]+")
 
 
@@ -86,8 +89,9 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
     shorter spelling reads back as the same float). Only the other texts are printed and
     compared; both ways give the same answer (a property test checks it).
     """
+    # a plain spelling is ASCII, so its length in bytes is its length in characters
     plain = pc.match_substring_regex(text, _PLAIN).to_numpy(zero_copy_only=False) & (
-        pc.utf8_length(text).to_numpy(zero_copy_only=False) <= _PLAIN_CHARS)
+        pc.binary_length(text).to_numpy(zero_copy_only=False) <= _PLAIN_CHARS)
     magnitude = np.abs(numbers)
     fixed = (np.floor(numbers) == numbers) | ((magnitude >= 1e-5) & (magnitude < 1e9))
     same = plain & fixed & ~((numbers == 0) & np.signbit(numbers))  # "-0" prints as "0"
@@ -97,22 +101,27 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
     return same
 
 
-def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray,
+                   raw: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The identity of each (non-null) text as written, and which numbers are respelled.
 
     A number spelled as it prints hashes as that number (one hash with the typed value); any
     other text, a respelled number (`007`, `1e3`) included, as its characters. So two texts
-    hash alike only when they are the same text.
+    hash alike only when they are the same text. `raw`: the texts already turned into Python
+    strings (the value table needs them anyway), so that they are not converted twice.
     """
     canonical = is_number.copy()
-    if canonical.any():
+    if canonical.all():
+        canonical = as_printed(text, numbers)
+    elif canonical.any():
         where = np.flatnonzero(canonical)
         canonical[where] = as_printed(text.take(pa.array(where)), numbers[where])
     hashes = np.empty(len(text), dtype=np.uint64)
     hashes[canonical] = hash_numbers(numbers[canonical])
     other = ~canonical
     if other.any():
-        hashes[other] = hash_strings(text.filter(pa.array(other)).to_numpy(zero_copy_only=False))
+        strings = raw[other] if raw is not None else text.filter(pa.array(other)).to_numpy(zero_copy_only=False)
+        hashes[other] = hash_strings(strings)
     return hashes, is_number & ~canonical
 
 
@@ -200,7 +209,7 @@ def try_numeric(array: pa.Array, spec: ProfileSpec | None = None) -> NumericChun
         return NumericChunk(values, valid, valid & (not pa.types.is_integer(typ)), hashes, none, none, {})
     if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)):
         return None
-    tokens = exact_tokens(spec) if spec is not None else pa.array([], pa.string())
+    tokens = exact_tokens(spec) if spec is not None else _NO_TOKENS
     if not _starts_numeric(array, tokens):
         return None
     token = pc.is_in(array, value_set=tokens)
@@ -213,7 +222,7 @@ def try_numeric(array: pa.Array, spec: ProfileSpec | None = None) -> NumericChun
     valid = numbers.is_valid().to_numpy(zero_copy_only=False)
     if not np.isfinite(values[valid]).all():
         return None  # "nan"/"inf" spelled out: let the value table decide
-    present = array.filter(pa.array(valid))
+    present = array if valid.all() else array.filter(pa.array(valid))
     hashes = np.full(len(values), NULL_HASH, dtype=np.uint64)
     respelled = np.zeros(len(values), dtype=bool)
     hashes[valid], respelled[valid] = spelled_hashes(present, values[valid], np.ones(len(present), dtype=bool))
@@ -230,11 +239,17 @@ def try_numeric(array: pa.Array, spec: ProfileSpec | None = None) -> NumericChun
 
 def exact_tokens(spec: ProfileSpec) -> pa.Array:
     """The texts that are a missing-value token of `spec` exactly as written: each is one the
-    value table's own test (trimmed, folded) calls a token, so setting them aside is exact."""
-    candidates = pa.array(sorted({*spec.tokens, *spec.folded_tokens}), pa.string())
+    value table's own test (trimmed, folded) calls a token, so setting them aside is exact.
+    Made once per rule pack's tokens: every numeric chunk of every column asks."""
+    return _exact_tokens(spec.tokens, spec.folded_tokens, spec.case_sensitive)
+
+
+@functools.lru_cache(maxsize=8)
+def _exact_tokens(tokens: tuple[str, ...], folded_tokens: tuple[str, ...], case_sensitive: bool) -> pa.Array:
+    candidates = pa.array(sorted({*tokens, *folded_tokens}), pa.string())
     trimmed = pc.utf8_trim_whitespace(candidates)
-    folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
-    return candidates.filter(pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())))
+    folded = trimmed if case_sensitive else pc.utf8_lower(trimmed)
+    return candidates.filter(pc.is_in(folded, value_set=pa.array(folded_tokens, pa.string())))
 
 
 def _float_literals(array: pa.Array, values: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -279,7 +294,7 @@ def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
     trimmed, kind, number = classify(values, spec)
     numeric = (kind == INTEGER) | (kind == FLOAT)
     raw = values.to_numpy(zero_copy_only=False)
-    hashes, respelled = spelled_hashes(values, number, numeric)
+    hashes, respelled = spelled_hashes(values, number, numeric, raw)
     spaced = (kind == TEXT) & pc.match_substring(trimmed, " ").to_numpy(zero_copy_only=False)
     return ValueTable(codes, kind, number, hashes, raw, spaced, respelled)
 
@@ -294,7 +309,8 @@ def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray,
     folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
     token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())).to_numpy(zero_copy_only=False)
     numeric, integer = _numeric_masks(trimmed, token)
-    boolean = pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(["true", "false"])).to_numpy(
+    lower = pc.utf8_lower(trimmed) if spec.case_sensitive else folded
+    boolean = pc.is_in(lower, value_set=_BOOLEAN_TEXTS).to_numpy(
         zero_copy_only=False
     ) & ~token
     kind = np.full(len(values), TEXT, dtype=np.int8)
