@@ -1,10 +1,11 @@
 """Parquet, streamed with pyarrow in batches of the chunk size.
 
-Each column chunk is read through a 1 MiB buffer (`buffer_size`, no `pre_buffer`) and decoded in
-the reading thread (`use_threads=False`), rather than read whole and decoded on pyarrow's thread
-pool: so the reader holds a page at a time, not a row group. With pyarrow's defaults the audit of
-10M generated rows (ten row groups of 1M) peaked at 922 MiB against 434 MiB at 1M; read this
-way it peaks at 438 MiB, in about the same CPU time (docs/speed.md).
+Each column chunk is read through a 1 MiB buffer (`buffer_size`), not read whole: the reader
+holds pages, not a row group's chunks. With pyarrow's default (whole chunks) the audit of 10M
+generated rows (ten row groups of 1M) peaked at 922 MiB against 434 MiB at 1M, and neither
+decoding in the reading thread (918 MiB) nor the system allocator (913 MiB) changed it; read
+through the buffer it peaks at 456 MiB against 414 MiB, in 58 CPU seconds against 55
+(docs/speed.md).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def open_parquet(path: Path, name: str, *, chunk_rows: int) -> Source:
 
     def read() -> Iterator[pa.RecordBatch]:
         try:
-            yield from file.iter_batches(batch_size=chunk_rows, use_threads=False)
+            yield from file.iter_batches(batch_size=chunk_rows)
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(f"{name}: corrupt Parquet data ({_first_line(exc)})") from None
 
