@@ -359,12 +359,12 @@ def _split_batches(partial: Any, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
         yield _pass_rows(schema, row=rows, features=block.features, label=block.label, group=block.group)
 
 
-def _pass_rows(schema: pa.Schema, **columns: np.ndarray) -> pa.RecordBatch:
+def _pass_rows(schema: pa.Schema, **columns: np.ndarray | None) -> pa.RecordBatch:
     """Rows of the pass's `schema` holding `columns` (their 64 bits stored as Spark's signed
-    longs), its other columns null."""
-    n = len(next(iter(columns.values())))
-    arrays = [pa.array(np.ascontiguousarray(columns[f.name]).view(np.int64)) if f.name in columns
-              else pa.nulls(n, f.type) for f in schema]
+    longs), its other columns, and those given as None, null."""
+    n = len(next(c for c in columns.values() if c is not None))
+    arrays = [pa.nulls(n, f.type) if columns.get(f.name) is None
+              else pa.array(np.ascontiguousarray(columns[f.name]).view(np.int64)) for f in schema]
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
