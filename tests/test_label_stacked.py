@@ -1,8 +1,8 @@
-"""The linear fold models stacked into one product score rows as the fold pipelines do.
+"""The scoring pass's shortcuts score rows as the fold models' own `predict_proba` does.
 
-The scoring pass builds a chunk's design once and multiplies it by every fold's folded-in
-weights; each fold's own pipeline (impute, standardise, one-hot, TF-IDF, logistic regression)
-is the reference: the probabilities must agree to float rounding, on real files and on drawn
+The linear folds are stacked into one product over a chunk's design built once, the boosting
+folds walk their trees on each fold's bins; each fold's own `predict_proba` is the reference:
+the probabilities must agree to float rounding (the trees' exactly), on real files and on drawn
 frames with missing numbers, missing and unseen categories, empty texts and two classes.
 """
 
@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dataaudit.labelnoise.binned import fold_probabilities
 from dataaudit.labelnoise.features import class_codes, fit_encoding
 from dataaudit.labelnoise.oof import model_inputs, one_thread_per_fit, out_of_fold
 from dataaudit.labelnoise.scoring import FoldModels
@@ -60,6 +61,16 @@ def test_stacked_folds_score_real_files_as_the_fold_pipelines(name: str, target:
                                rtol=0, atol=TOLERANCE)
 
 
+@pytest.mark.parametrize(("name", "target"), [("penguins.csv", "species"), ("titanic.csv", "survived"),
+                                              ("cars.csv", "Origin")])
+def test_boosting_folds_on_their_bins_give_predict_proba_exactly(name: str, target: str) -> None:
+    sample, rest = _halves(DATA / name, target)
+    encoding, oof, _, _ = _fitted(sample, target, model="gradient_boosting")
+    tabular = encoding.apply(rest).tabular
+    for model in oof.fitted["gradient_boosting"]:
+        np.testing.assert_array_equal(fold_probabilities(model, tabular), model.predict_proba(tabular))
+
+
 def test_the_pass_blends_stacked_linear_and_tree_folds_as_before() -> None:
     sample, rest = _halves(DATA / "penguins.csv", "species")
     encoding, oof, y, classes = _fitted(sample, "species", model="auto")
@@ -71,7 +82,7 @@ def test_the_pass_blends_stacked_linear_and_tree_folds_as_before() -> None:
     linear = _per_fold(oof.fitted["logistic"], features)
     weight = oof.weights["gradient_boosting"]
     np.testing.assert_allclose(by_model["logistic"], linear, rtol=0, atol=TOLERANCE)
-    np.testing.assert_allclose(by_model["gradient_boosting"], trees, rtol=0, atol=TOLERANCE)
+    np.testing.assert_array_equal(by_model["gradient_boosting"], trees)
     np.testing.assert_allclose(blended, weight * trees + (1 - weight) * linear, rtol=0, atol=TOLERANCE)
     assert "logistic" not in models.fitted  # the pipelines do not travel to the workers: their weights do
 

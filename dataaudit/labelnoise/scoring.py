@@ -28,17 +28,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.labelnoise import detect
+from dataaudit.labelnoise.binned import fold_probabilities
 from dataaudit.labelnoise.features import Encoding
-from dataaudit.labelnoise.oof import Probabilities, blend, model_inputs, one_thread_per_fit
+from dataaudit.labelnoise.oof import Probabilities, blend, one_thread_per_fit
 from dataaudit.labelnoise.stacked import StackedLogistic
 from dataaudit.profile.values import fold_label
 
 
 @dataclass(frozen=True)
 class FoldModels:
-    """Everything a worker needs to score a chunk: the sample's encoding, the fold models of each
-    model kind but the linear one (`fitted`), the linear folds stacked into one (`stacked`: a
-    chunk's design built once, not once per fold), the blend weights, the modelled classes
+    """Everything a worker needs to score a chunk: the sample's encoding, the boosting folds
+    (`fitted`, scored on their bins), the linear folds stacked into one (`stacked`: a chunk's
+    design built once, not once per fold), the blend weights, the modelled classes
     (folded labels, in code order) and the thresholds (of the blend for the joint, of each model
     for its flags)."""
 
@@ -65,7 +66,7 @@ class FoldModels:
     def probabilities(self, values: pa.Table | pa.RecordBatch) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Each model kind's mean fold probability for every row of `values`, and their blend."""
         features = self.encoding.apply(values)
-        by_model = {name: np.mean([m.predict_proba(model_inputs(name, features)) for m in models], axis=0)
+        by_model = {name: np.mean([fold_probabilities(m, features.tabular) for m in models], axis=0)
                     for name, models in self.fitted.items()}
         if self.stacked is not None:
             by_model["logistic"] = self.stacked.probabilities(features)
