@@ -28,16 +28,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.labelnoise import detect
+from dataaudit.labelnoise.binned import fold_probabilities
 from dataaudit.labelnoise.features import Encoding
-from dataaudit.labelnoise.oof import Probabilities, blend, model_inputs, one_thread_per_fit
+from dataaudit.labelnoise.oof import Probabilities, blend, one_thread_per_fit
+from dataaudit.labelnoise.stacked import StackedLogistic
 from dataaudit.profile.values import fold_label
 
 
 @dataclass(frozen=True)
 class FoldModels:
-    """Everything a worker needs to score a chunk: the sample's encoding, the fold models of each
-    model kind with their blend weights, the modelled classes (folded labels, in code order) and
-    the thresholds (of the blend for the joint, of each model for its flags)."""
+    """Everything a worker needs to score a chunk: the sample's encoding, the boosting folds
+    (`fitted`, scored on their bins), the linear folds stacked into one (`stacked`: a chunk's
+    design built once, not once per fold), the blend weights, the modelled classes
+    (folded labels, in code order) and the thresholds (of the blend for the joint, of each model
+    for its flags)."""
 
     target: str
     encoding: Encoding
@@ -48,19 +52,24 @@ class FoldModels:
     model_thresholds: dict[str, np.ndarray]
     filter_by: str
     sampled: np.ndarray  # the sample's row numbers, sorted: they have their out-of-fold probabilities
+    stacked: StackedLogistic | None = None
 
     @classmethod
     def of(cls, target: str, encoding: Encoding, oof: Probabilities, y: np.ndarray, classes: list[str],
            filter_by: str, sampled: np.ndarray) -> FoldModels:
-        return cls(target, encoding, oof.fitted, oof.weights, tuple(classes), detect.thresholds(y, oof.blended),
+        linear = oof.fitted.get("logistic")
+        trees = {name: models for name, models in oof.fitted.items() if name != "logistic"}
+        return cls(target, encoding, trees, oof.weights, tuple(classes), detect.thresholds(y, oof.blended),
                    {name: detect.thresholds(y, probs) for name, probs in oof.by_model.items()}, filter_by,
-                   np.sort(sampled))
+                   np.sort(sampled), StackedLogistic.of(linear, encoding) if linear else None)
 
     def probabilities(self, values: pa.Table | pa.RecordBatch) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Each model kind's mean fold probability for every row of `values`, and their blend."""
         features = self.encoding.apply(values)
-        by_model = {name: np.mean([m.predict_proba(model_inputs(name, features)) for m in models], axis=0)
+        by_model = {name: np.mean([fold_probabilities(m, features.tabular) for m in models], axis=0)
                     for name, models in self.fitted.items()}
+        if self.stacked is not None:
+            by_model["logistic"] = self.stacked.probabilities(features)
         return by_model, blend(by_model, self.weights)
 
 
