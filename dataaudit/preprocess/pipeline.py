@@ -219,11 +219,14 @@ def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.R
 def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
             quarantine_rows: Mapping[int, Any] | None, progress: TextIO | None = None,
             audited: AuditedRows | None = None) -> Decisions:
-    """Pass 2 on the `audited` rows' hashes where it can (`_reusing_audit`), else hashing every row."""
-    source = reopen()
+    """Pass 2 on the `audited` rows' hashes where it can (`_reusing_audit`), else hashing every row.
+    The hashes' chunks are views of the `audited` arrays: the reference is dropped before
+    `decide`, which frees each array as it joins its chunks."""
+    source, reused = reopen(), audited is not None
     hashes = _reusing_audit(source, target, ignored, steps, audited, progress) if audited is not None else None
+    del audited  # the chunks alone keep the arrays now
     if hashes is None:
-        source = reopen() if audited is not None else source
+        source = reopen() if reused else source
         hashes = RowHashes(target, tuple(ignored))
         for _, batch, invalid in _valued(source, steps, progress):
             hashes.add(batch, invalid)
