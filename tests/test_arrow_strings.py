@@ -129,6 +129,22 @@ def test_a_cleaned_parquet_keeps_the_input_column_types(tmp_path: Path) -> None:
     assert wide.column("review").to_pylist()[1] == "review number 1 of the product"  # trimmed, as plain text is
 
 
+@pytest.mark.parametrize(("rows", "code"), [(0, 1), (100, 0)])
+def test_an_empty_cleaned_parquet_keeps_the_input_column_types(tmp_path: Path, rows: int, code: int) -> None:
+    """No row in (rows: 0) or none quarantined (the first 100 rows hold no duplicate): the file
+    that receives no row has the columns and types the input stored all the same."""
+    data = tmp_path / "wide.parquet"
+    pq.write_table(_table(STORED).slice(0, rows), data, store_schema=True)
+    out, held = tmp_path / "wide.clean.parquet", tmp_path / "wide.held.parquet"
+    run(["clean", data, "-t", "label", "-o", out, "--quarantine", held, "-q"], code)
+    written, quarantined = pq.read_table(out), pq.read_table(held)
+    assert (written.num_rows, quarantined.num_rows) == (rows, 0)
+    for name, kind in STORED.items():
+        assert written.schema.field(name).type == kind, name
+        assert quarantined.schema.field(name).type == kind, name
+    assert quarantined.schema.names[-2:] == ["_row", "_reason"]
+
+
 def test_a_cleaned_csv_of_a_string_view_parquet_is_the_plain_file_csv(tmp_path: Path) -> None:
     written = []
     for name, types in (("wide", STORED), ("plain", PLAIN)):

@@ -53,6 +53,9 @@ class Source:
     # the columns read as large or view strings (binaries), with those types: every batch is
     # handed on with them narrowed (`io/strings.py`), and a cleaned file is written with them
     stored_types: dict[str, pa.DataType] = field(default_factory=dict)
+    # the columns' types as stored, where the file says them before any row is read (Parquet):
+    # what an empty cleaned file is written with
+    schema: pa.Schema | None = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         for batch in self.read():
