@@ -258,12 +258,15 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         strict=plan.options.strict,
         dataset=dataset_summary(profile, splits=cards, auto_text=plan.auto_text, regions=regions, labels=labels),
         checks=statuses,
-        findings=masked_findings(findings, regions, labels),  # no personal value in clear, whichever check quotes it
-        tables=masked_tables(tables + distribution_table(profile, plan.pack.checks.target) + text_tables(profile.text)
-                             + model_step.tables(profile.label_quality)
-                             + model_step.residual_tables(profile.target_residuals)
-                             + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts)
-                             + groups_table(profile), regions, labels),
+        # no personal value in clear, whichever check quotes it; the classes only where the target is quoted
+        findings=masked_findings(findings, regions, labels, None if profile.label is None else profile.label.column),
+        tables=masked_tables(tables, regions)
+        + masked_tables(distribution_table(profile, plan.pack.checks.target), regions, labels)
+        + masked_tables(text_tables(profile.text)
+                        + model_step.tables(profile.label_quality)
+                        + model_step.residual_tables(profile.target_residuals)
+                        + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts)
+                        + groups_table(profile), regions),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

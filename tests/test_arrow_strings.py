@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dataaudit.errors import InputError
 from dataaudit.io import open_source
+from dataaudit.io import source as source_module
 from dataaudit.io.strings import is_text_type, narrow_strings, narrow_type, restore_types
 from tests.cli_helpers import invoke, run
 
@@ -126,6 +129,22 @@ def test_a_cleaned_parquet_keeps_the_input_column_types(tmp_path: Path) -> None:
     assert wide.column("review").to_pylist()[1] == "review number 1 of the product"  # trimmed, as plain text is
 
 
+@pytest.mark.parametrize(("rows", "code"), [(0, 1), (100, 0)])
+def test_an_empty_cleaned_parquet_keeps_the_input_column_types(tmp_path: Path, rows: int, code: int) -> None:
+    """No row in (rows: 0) or none quarantined (the first 100 rows hold no duplicate): the file
+    that receives no row has the columns and types the input stored all the same."""
+    data = tmp_path / "wide.parquet"
+    pq.write_table(_table(STORED).slice(0, rows), data, store_schema=True)
+    out, held = tmp_path / "wide.clean.parquet", tmp_path / "wide.held.parquet"
+    run(["clean", data, "-t", "label", "-o", out, "--quarantine", held, "-q"], code)
+    written, quarantined = pq.read_table(out), pq.read_table(held)
+    assert (written.num_rows, quarantined.num_rows) == (rows, 0)
+    for name, kind in STORED.items():
+        assert written.schema.field(name).type == kind, name
+        assert quarantined.schema.field(name).type == kind, name
+    assert quarantined.schema.names[-2:] == ["_row", "_reason"]
+
+
 def test_a_cleaned_csv_of_a_string_view_parquet_is_the_plain_file_csv(tmp_path: Path) -> None:
     written = []
     for name, types in (("wide", STORED), ("plain", PLAIN)):
@@ -135,3 +154,41 @@ def test_a_cleaned_csv_of_a_string_view_parquet_is_the_plain_file_csv(tmp_path: 
         invoke(["clean", tmp_path / f"{name}.parquet", "-t", "label", "-o", out, "-q"], 0)
         written.append(out.read_bytes())
     assert written[0] == written[1]
+
+
+def test_a_batch_too_large_for_plain_strings_is_handed_on_in_halves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More than 2 GiB of text in one chunk cannot be cast to `string`: the chunk is split in
+    halves until each half can be, the rows handed on in their order."""
+    path = tmp_path / "texts.parquet"
+    table = pa.table({"text": pa.array([f"row {i}" for i in range(100)], pa.large_string()),
+                      "n": pa.array(range(100), pa.int64())})
+    pq.write_table(table, path)
+    cast = source_module.narrow_strings
+
+    def limited(batch: pa.RecordBatch) -> pa.RecordBatch:
+        if batch.num_rows > 30 and pa.types.is_large_string(batch.schema.field("text").type):
+            raise pa.ArrowInvalid("Failed casting from large_string to string: input array too large")
+        return cast(batch)
+
+    monkeypatch.setattr(source_module, "narrow_strings", limited)
+    source = open_source(path, chunk_rows=100)
+    assert source.first_rows(40).num_rows == 40
+    batches = list(source.batches())
+    assert [batch.num_rows for batch in batches] == [25, 25, 25, 25]
+    assert all(batch.schema.field("text").type == pa.string() for batch in batches)
+    assert pa.Table.from_batches(batches).column("n").to_pylist() == list(range(100))
+    assert pa.Table.from_batches(batches).column("text").to_pylist() == table.column("text").to_pylist()
+    assert source.stored_types == {"text": pa.large_string()}
+
+
+def test_a_row_too_large_for_plain_strings_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "texts.parquet"
+    pq.write_table(pa.table({"text": pa.array(["a", "b"], pa.large_string())}), path)
+
+    def failing(batch: pa.RecordBatch) -> pa.RecordBatch:
+        raise pa.ArrowInvalid("input array too large")
+
+    monkeypatch.setattr(source_module, "narrow_strings", failing)
+    with pytest.raises(InputError, match="more text than can be read"):
+        list(open_source(path).batches())

@@ -9,9 +9,12 @@ pass falls back to hashing every row.
 from __future__ import annotations
 
 import csv
+import gc
 import shutil
+import weakref
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -19,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataaudit
-from dataaudit.preprocess import rows
-from dataaudit.preprocess.audited import AuditedRowsKept
+from dataaudit.preprocess import pipeline, rows
+from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept
 from dataaudit.preprocess.clean import clean_files
 from dataaudit.rules.load import load_rules
 from tests.cli_helpers import invoke, run
@@ -116,3 +119,33 @@ def test_reusing_the_audit_hashes_decides_every_row_as_hashing_every_row(
     pd.testing.assert_frame_equal(reused.data, hashed.data)
     pd.testing.assert_frame_equal(reused.quarantine, hashed.quarantine)
     assert reused.manifest == hashed.manifest
+
+
+def test_the_audit_hashes_are_freed_as_the_decide_pass_joins_its_chunks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Peak memory: once the decide pass took the audit's hashes into its chunks, nothing else
+    holds them, so joining the chunks frees them rather than keeping both."""
+    data = tmp_path / "rows.csv"
+    with data.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["size", "colour", "label"])
+        writer.writerows([i % 700, ["red", "blue"][i % 2], "ab"[i % 3 == 0]] for i in range(9000))
+    arrays: list[weakref.ref[np.ndarray]] = []
+    alive_after_decide: list[int] = []
+    of, decide = AuditedRows.of.__func__, pipeline.decide  # type: ignore[attr-defined]
+
+    def kept(cls, partial):  # type: ignore[no-untyped-def]
+        out = of(cls, partial)
+        arrays.extend(weakref.ref(a) for a in (out.whole, out.features, out.label))
+        return out
+
+    def deciding(*args, **kwargs):  # type: ignore[no-untyped-def]
+        decisions = decide(*args, **kwargs)
+        gc.collect()
+        alive_after_decide.append(sum(ref() is not None for ref in arrays))
+        return decisions
+
+    monkeypatch.setattr(AuditedRows, "of", classmethod(kept))
+    monkeypatch.setattr(pipeline, "decide", deciding)
+    dataaudit.clean(str(data), target="label", chunk_rows=1000, allow_large_quarantine=True)
+    assert len(arrays) == 3 and alive_after_decide == [0]

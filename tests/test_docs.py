@@ -131,6 +131,27 @@ def test_every_relative_link_points_at_a_file_that_exists(path: Path) -> None:
     assert not escaping, f"{path.relative_to(ROOT)}: links out of the repository: {escaping}"
 
 
+def stray_table_rows(text: str) -> list[str]:
+    """The lines written as a table's row that no table holds: neither under another row nor
+    above the header's separator (a paragraph put in between ends the table)."""
+    lines = FENCE.sub("", text).split("\n")
+    return [line for i, line in enumerate(lines) if line.startswith("|")
+            and not (i and lines[i - 1].startswith("|"))
+            and not (i + 1 < len(lines) and re.match(r"\|\s*:?-", lines[i + 1]))]
+
+
+@pytest.mark.parametrize("path", [README, ROOT / "benchmarks" / "README.md", *PAGES],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_table_row_is_in_its_table(path: Path) -> None:
+    assert not stray_table_rows(path.read_text(encoding="utf-8")), path.relative_to(ROOT)
+
+
+def test_a_row_after_a_paragraph_is_caught() -> None:
+    table = "| a | b |\n| --- | --- |\n| 1 | 2 |\n"
+    assert stray_table_rows(table) == []
+    assert stray_table_rows(table + "A paragraph.\n| 3 | 4 |\n") == ["| 3 | 4 |"]
+
+
 def test_a_link_to_nothing_is_caught(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text("See [the guide](guide.md#start), [a site](https://example.org), `[x](javascript:1)`,\n"

@@ -5,6 +5,7 @@ found in the target column, are masked as every value is."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,27 @@ def test_dotted_quad_classes_the_scan_found_in_the_target_are_masked(tmp_path: P
     out, _ = invoke(["audit", data, "-t", "label", "--text-column", "label"], 1)
     assert "[IP]" in out
     assert "4.1.2.7" not in out and "8.8.4.4" not in out
+
+
+def test_a_class_value_in_another_column_is_masked(tmp_path: Path) -> None:
+    data = tmp_path / "visits.csv"
+    with data.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["size", "client_ip", "label"])
+        for i in range(400):
+            writer.writerow([i, ["4.1.2.7", "8.8.4.4"][i % 2], "4.1.2.7" if i % 40 else "5.6.7.8"])
+    for options, code in (((), 0), (("--text-column", "client_ip"), 1)):
+        outputs = [tmp_path / "report.json", tmp_path / "report.md"]
+        run(["audit", data, "-t", "label", "-q", *options, "-f", "json", "-o", outputs[0],
+             "-f", "markdown", "-o", outputs[1]], code)
+        report = json.loads(outputs[0].read_text(encoding="utf-8"))
+        columns = {c["name"]: c for c in report["dataset"]["column_profiles"]}
+        assert [value for value, _ in columns["client_ip"]["top_values"]] == ["[IP]", "[IP]"], options
+        assert "4.1.2.7" in [value for value, _ in columns["label"]["top_values"]], options
+        assert set(report["dataset"]["labels"]["counts"]) == {"4.1.2.7", "5.6.7.8"}, options
+        markdown = outputs[1].read_text(encoding="utf-8").replace("\\[", "[").replace("\\]", "]")
+        assert "8.8.4.4" not in markdown and "client_ip='4.1.2.7'" not in markdown, options
+        assert "'4.1.2.7' 390 vs '5.6.7.8' 10" in markdown, options  # the imbalance names the target's classes
 
 
 @pytest.mark.parametrize(("text", "shown"), [

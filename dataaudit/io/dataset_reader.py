@@ -44,7 +44,7 @@ def open_parquet_folder(path: str, name: str, *, chunk_rows: int, filesystem: An
             raise InputError(f"{name}: a file of the folder cannot be read with the first one's columns "
                              f"({first_line(exc)})") from None
 
-    source = Source(name, "parquet", dataset.schema.names, read, repeatable=True)
+    source = Source(name, "parquet", dataset.schema.names, read, repeatable=True, schema=dataset.schema)
     source.info.update({"path": name, "format": "parquet", "rows": dataset.count_rows(),
                         "bytes": sum(f.size or 0 for f in files)})
     return source

@@ -35,7 +35,7 @@ def open_parquet(path: Path, name: str, *, chunk_rows: int) -> Source:
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(f"{name}: corrupt Parquet data ({_first_line(exc)})") from None
 
-    source = Source(name, "parquet", file.schema_arrow.names, read)
+    source = Source(name, "parquet", file.schema_arrow.names, read, schema=file.schema_arrow)
     source.info["rows"] = file.metadata.num_rows
     return source
 

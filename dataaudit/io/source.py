@@ -53,13 +53,29 @@ class Source:
     # the columns read as large or view strings (binaries), with those types: every batch is
     # handed on with them narrowed (`io/strings.py`), and a cleaned file is written with them
     stored_types: dict[str, pa.DataType] = field(default_factory=dict)
+    # the columns' types as stored, where the file says them before any row is read (Parquet):
+    # what an empty cleaned file is written with
+    schema: pa.Schema | None = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         for batch in self.read():
+            self.stored_types.update(wider_columns(batch.schema))  # the columns `_narrowed` narrows
+            yield from self._narrowed(batch)
+
+    def _narrowed(self, batch: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
+        """`batch` with its strings narrowed (`narrow_strings`); a batch holding more text than a
+        `string` column can address (2 GiB) is handed on as its two halves, each narrowed the
+        same way, the rows in their order."""
+        try:
             narrow = narrow_strings(batch)
-            if narrow is not batch:
-                self.stored_types.update(wider_columns(batch.schema))
-            yield narrow
+        except pa.ArrowInvalid as exc:
+            if batch.num_rows < 2:
+                raise InputError(f"{self.name}: a row holds more text than can be read ({exc})") from None
+            half = batch.num_rows // 2
+            yield from self._narrowed(batch.slice(0, half))
+            yield from self._narrowed(batch.slice(half))
+            return
+        yield narrow
 
     def first_rows(self, rows: int) -> pa.Table:
         """Up to `rows` leading rows (those of the first batch), to decide something before
@@ -72,7 +88,7 @@ class Source:
             return pa.Table.from_batches([], schema=pa.schema([(c, pa.null()) for c in self.columns]))
         pending = [itertools.chain([first], stream)]
         self.read = lambda: pending.pop() if pending else read()
-        return pa.Table.from_batches([narrow_strings(first.slice(0, rows))])
+        return pa.Table.from_batches(list(self._narrowed(first.slice(0, rows))))
 
     def require(self, column: str, what: str) -> None:
         """Raise `InputError` naming the source, the missing column, a close match and the

@@ -30,7 +30,7 @@ from dataaudit.engines.local import conform
 from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
-from dataaudit.io.strings import restore_types
+from dataaudit.io.strings import narrow_strings, restore_types, wider_columns
 from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept, rewritten_rows
 from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
@@ -219,11 +219,14 @@ def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.R
 def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
             quarantine_rows: Mapping[int, Any] | None, progress: TextIO | None = None,
             audited: AuditedRows | None = None) -> Decisions:
-    """Pass 2 on the `audited` rows' hashes where it can (`_reusing_audit`), else hashing every row."""
-    source = reopen()
+    """Pass 2 on the `audited` rows' hashes where it can (`_reusing_audit`), else hashing every row.
+    The hashes' chunks are views of the `audited` arrays: the reference is dropped before
+    `decide`, which frees each array as it joins its chunks."""
+    source, reused = reopen(), audited is not None
     hashes = _reusing_audit(source, target, ignored, steps, audited, progress) if audited is not None else None
+    del audited  # the chunks alone keep the arrays now
     if hashes is None:
-        source = reopen() if audited is not None else source
+        source = reopen() if reused else source
         hashes = RowHashes(target, tuple(ignored))
         for _, batch, invalid in _valued(source, steps, progress):
             hashes.add(batch, invalid)
@@ -338,14 +341,21 @@ def _rows_of(typed: list[TypedCells] | None, mask: np.ndarray) -> list[TypedCell
 
 
 def output_template(plan: Plan) -> pa.Schema:
-    """The output's columns (and types, for text input), from an empty chunk through the steps."""
-    batch = pa.RecordBatch.from_arrays([pa.array([], pa.string()) for _ in plan.source.columns],
-                                       names=plan.source.columns)
+    """The output's columns and types, from an empty chunk through the steps: of the types the
+    input stored (Parquet), narrowed as the pass reads them and restored as it writes them, else
+    text."""
+    stored = plan.source.schema
+    if stored is None:
+        batch = pa.RecordBatch.from_arrays([pa.array([], pa.string()) for _ in plan.source.columns],
+                                           names=plan.source.columns)
+    else:
+        batch = narrow_strings(pa.RecordBatch.from_pylist([], schema=stored.remove_metadata()))
     for step in plan.steps:
         batch = step.transform(batch)
-    return batch.schema
+    return restore_types(batch, {} if stored is None else wider_columns(stored)).schema
 
 
 def quarantine_template(plan: Plan) -> pa.Schema:
-    fields = [pa.field(c, pa.string()) for c in plan.source.columns]
+    stored = plan.source.schema
+    fields = [pa.field(c, pa.string()) for c in plan.source.columns] if stored is None else list(stored)
     return pa.schema([*fields, pa.field(ROW_COLUMN, pa.int64()), pa.field(REASON_COLUMN, pa.string())])

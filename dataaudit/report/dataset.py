@@ -26,7 +26,8 @@ def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None
     """The card of `profile`; `auto_text` names the columns audited as text without being named.
     A label or a top value holding a personal value or secret shows its placeholder, phone
     numbers read in `regions` (the rule pack's `checks.pii.phone_regions`), as in findings; the
-    classes in `labels` (`masking.shown_labels`) are shown as written."""
+    classes in `labels` (`masking.shown_labels`) are shown as written in the label card and the
+    target column's top values, and nowhere else."""
     label = profile.label
     d = profile.duplicates
     return DatasetCard(
@@ -40,7 +41,8 @@ def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None
         duplicates=DuplicateCard(
             exact_rows=d.exact_rows, feature_rows=d.feature_rows, conflict_groups=d.conflict_groups,
             conflict_rows=d.conflict_rows, distinct_feature_rows=d.distinct_feature_rows),
-        column_profiles=[_column(c, regions, labels) for c in profile.columns],
+        column_profiles=[_column(c, regions, labels if label is not None and c.name == label.column else NOTHING_SHOWN)
+                         for c in profile.columns],
         free_text_columns=free_text_columns(profile),
         splits=splits,
         auto_text_columns=list(auto_text) or None,

@@ -15,9 +15,11 @@ conflict's feature row is, `feature_rows`): half an address is no address to fin
 A classification target's classes are the one exception (`shown_labels`): a class written as a
 dotted quad (`4.1.2.7`, a taxonomy node or a version) or a run of digits (a product code) looks
 like an IP address or a phone number but names a class, and masking it hides what the report is
-about. Such a class is shown as written wherever it is quoted, unless the personal-data scan
-found that kind of value in the target column (the target named with `--text-column`): then
-it is personal data and masked as every value is. A class holding an email, a card number, an
+about. Such a class is shown as written where the text quoted is the target's (its label card,
+its column's frequent values, the findings about the target column, its distribution table),
+unless the personal-data scan found that kind of value in the target column (the target named
+with `--text-column`): then it is personal data and masked as every value is. The same value
+in any other column, finding or table is masked: there it is no class. A class holding an email, a card number, an
 IBAN or a secret is never a code: it is masked.
 """
 
@@ -59,12 +61,17 @@ def shown_labels(profile: Profile, classes: bool, regions: tuple[str, ...] = DEF
 
 
 def masked_findings(findings: list[Finding], regions: tuple[str, ...] = DEFAULT_REGIONS,
-                    labels: Collection[str] = NOTHING_SHOWN) -> list[Finding]:
+                    labels: Collection[str] = NOTHING_SHOWN, target: str | None = None) -> list[Finding]:
     """`findings` with every string masked; `regions` are the rule pack's `checks.pii.phone_regions`,
-    `labels` the classes shown as written (`shown_labels`)."""
-    return [replace(f, message=masked(f.message, regions, labels), observed=masked(f.observed, regions, labels),
-                    examples=masked(f.examples, regions, labels), details=masked(f.details, regions, labels))
+    `labels` the classes shown as written (`shown_labels`) in the findings about the `target`
+    column; in any other finding nothing is shown as written."""
+    return [_masked_finding(f, regions, labels if target is not None and f.column == target else NOTHING_SHOWN)
             for f in findings]
+
+
+def _masked_finding(f: Finding, regions: tuple[str, ...], labels: Collection[str]) -> Finding:
+    return replace(f, message=masked(f.message, regions, labels), observed=masked(f.observed, regions, labels),
+                   examples=masked(f.examples, regions, labels), details=masked(f.details, regions, labels))
 
 
 def masked_tables(tables: list[ReportTable], regions: tuple[str, ...] = DEFAULT_REGIONS,
