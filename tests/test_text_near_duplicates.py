@@ -168,3 +168,26 @@ def test_bucket_pairs_by_row_number_cluster_as_the_local_finder(rows: list[list[
     assert by_number.copies.tolist() == (local.copies * 3 + 5).tolist()
     assert by_number.first.tolist() == (local.first * 3 + 5).tolist()
     assert by_number.clusters == local.clusters
+
+
+def test_near_duplicates_memory_stays_near_the_signatures_size() -> None:
+    """10,000 near copies of one text: each band's candidate pairs are checked and only the
+    confirmed ones kept, so the finder's peak stays under twice the signatures' own size."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    base = [f"w{i}" for i in rng.integers(0, 2000, 80)]
+    texts = []
+    for k in range(10_000):
+        words = list(base)
+        words[int(rng.integers(0, 80))] = f"x{k}"
+        texts.append(" ".join(words))
+    sigs = minhash.signatures(texts, 64)
+    tracemalloc.start()
+    try:
+        found = minhash.near_duplicates(sigs, 0.8)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found.clusters == 1 and len(found.copies) > 9_900
+    assert peak < 2 * sigs.nbytes
