@@ -16,8 +16,10 @@ A table's partitions also hand on their rows' hashes, which never reach the driv
 on the cluster (persisted) for `spark_duplicates` to find duplicates and conflicts by a
 group-by, so the driver's memory does not grow with the rows; so do their texts' MinHash
 signatures, for `spark_near` to find near duplicates. A split's pass hands on its row keys the
-same way, for the split comparison's joins (`keyed_profile`). These three modules are the only
-ones that import pyspark, and only when the Spark engine is chosen.
+same way, for the split comparison's joins (`keyed_profile`). Five modules import pyspark: this
+one, `spark_duplicates`, `spark_near`, `dataaudit.preprocess.spark_clean` (a clean on Spark)
+and `dataaudit.splits.spark_keys` (a split comparison's keys on Spark), each inside the
+functions that run on Spark, so only when the Spark engine is chosen.
 """
 
 from __future__ import annotations
