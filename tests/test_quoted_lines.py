@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import tempfile
 from pathlib import Path
 from unittest import mock
@@ -37,3 +38,22 @@ def test_quotes_and_line_ends_that_do_not_span_lines(tmp_path: Path) -> None:
     assert not has_quoted_line_ends(path)
     path.write_bytes(b'id,note\n1,"two\nlines"\n')
     assert has_quoted_line_ends(path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ROWS, st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=8, max_size=8), st.integers(1, 9))
+def test_the_first_row_ending_unlike_the_header_is_named_wherever_the_blocks_are_cut(
+        rows: list[list[str]], ends: list[str], block: int) -> None:
+    """Quoted fields hold \\n, \\r\\n or \\r freely; only the line ends between rows count."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.csv"
+        text = []
+        for row, end in zip(rows, ends, strict=False):
+            line = io.StringIO()
+            csv.writer(line, lineterminator="\r\n").writerow([field.replace("\n", end) for field in row])
+            text.append(line.getvalue()[:-2] + end)
+        path.write_bytes("".join(text).encode())
+        used = ends[:len(rows)]
+        unlike = next((k - 1 for k, end in enumerate(used) if end != used[0]), None)
+        with mock.patch.object(quoted_lines, "_BLOCK_BYTES", block):
+            assert quoted_lines.row_ends(path) == (used[0], unlike)

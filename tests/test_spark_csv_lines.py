@@ -45,3 +45,31 @@ def test_quoted_fields_spanning_lines_read_on_spark_as_locally(spark: Any, tmp_p
     assert comparable(on_spark) == comparable(local)
     duplicates = next(f for f in local["findings"] if f["check"] == "duplicates.rows")
     assert duplicates["examples"] == [300, 301]
+
+
+def test_quoted_crlf_line_ends_keep_their_bytes_on_spark(spark: Any, tmp_path: Path) -> None:
+    """Rows ending in \\r\\n, and quoted fields holding \\r\\n, \\n or \\r: Spark keeps each
+    field's bytes as the local reader does, so `two\\r\\nlines` and `two\\nlines` stay two values
+    (rows 1 and 2 are no duplicates) while rows 3 and 4 are."""
+    from dataaudit.engines.spark import SparkEngine
+
+    table = tmp_path / "crlf.csv"
+    rows = [b'0,"one",yes', b'1,"two\r\nlines",no', b'1,"two\nlines",no', b'2,"a\rb",yes', b'2,"a\rb",yes']
+    rows += [b'%d,"note %d",%s' % (i % 7, i, b"yes" if i % 3 else b"no") for i in range(5, 60)]
+    table.write_bytes(b"\r\n".join([b"size,note,label", *rows]) + b"\r\n")
+    local = dataaudit.audit(table, target="label").to_dict()
+    on_spark = dataaudit.audit(table, target="label", engine=SparkEngine(session=spark)).to_dict()
+    assert local["dataset"]["rows"] == 60
+    duplicates = next(f for f in local["findings"] if f["check"] == "duplicates.rows")
+    assert duplicates["examples"] == [4]
+    assert comparable(on_spark) == comparable(local)
+
+
+def test_a_file_whose_rows_end_unlike_is_refused_on_spark_naming_the_row(tmp_path: Path) -> None:
+    from tests.cli_helpers import run
+
+    table = tmp_path / "mixed.csv"
+    table.write_bytes(b'size,note,label\r\n1,"two\r\nlines",no\r\n2,plain,yes\n3,other,no\r\n')
+    _, err = run(["audit", table, "--target", "label", "--engine", "spark"], 2)
+    assert "row 1 ends its line unlike the header (\\r\\n)" in err
+    assert len(err.strip().splitlines()) == 1

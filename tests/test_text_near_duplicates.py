@@ -150,21 +150,55 @@ def test_a_shared_system_prompt_does_not_make_examples_alike(tmp_path: Path) -> 
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 2), min_size=16, max_size=16), min_size=1, max_size=30),
-       st.sampled_from([0.5, 0.8]))
-def test_bucket_pairs_by_row_number_cluster_as_the_local_finder(rows: list[list[int]], threshold: float) -> None:
-    """What Spark's group-by does, told in numpy: every text with words, each band's key, each
-    later row of a (band, key) bucket paired with its first row, the pairs checked and clustered
-    by row number (here 3 x index + 5), give the local finder's clusters."""
+       st.sampled_from([0.5, 0.8]), st.lists(st.tuples(st.integers(0, 29), st.integers(0, 40)), max_size=8))
+def test_bucket_pairs_by_row_number_cluster_as_the_local_finder(
+        rows: list[list[int]], threshold: float, repeats: list[tuple[int, int]]) -> None:
+    """What Spark's group-by does, told in numpy: every text with words that is no exact repeat
+    of an earlier row (those Spark drops by their text hash), each band's key, each later row of
+    a (band, key) bucket paired with its first row, the pairs checked and clustered by row number
+    (here 3 x index + 5), give the local finder's clusters with the same repeats skipped."""
+    rows = [list(row) for row in rows]
+    for source, at in repeats:  # exact repeats of earlier rows, anywhere after them
+        row = rows[source % len(rows)]
+        first = next(k for k, other in enumerate(rows) if other == row)
+        rows.insert(first + 1 + at % len(rows[first:]), list(row))
+    skip = np.array([row in rows[:k] for k, row in enumerate(rows)])
     sigs = np.array(rows, dtype=np.uint16)
     sigs[sigs == 2] = 0xFFFF  # some texts without words
     settings_ = minhash.NearSettings(threshold, sigs.shape[1])
-    usable, keys = settings_.bands_of(sigs)
+    kept = np.flatnonzero(~skip)
+    usable, keys = settings_.bands_of(sigs[kept])
+    usable = kept[usable]
     pairs = [(int(usable[i]), int(usable[np.flatnonzero(keys[:, band] == keys[i, band]).min()]))
              for band in range(keys.shape[1]) for i in range(len(usable))]
     candidates = np.array(sorted({pair for pair in pairs if pair[0] != pair[1]}), dtype=np.int64).reshape(-1, 2)
     confirmed = candidates[settings_.similar(sigs[candidates[:, 0]], sigs[candidates[:, 1]])]
     by_number = minhash.clusters(confirmed * 3 + 5)
-    local = minhash.near_duplicates(sigs, threshold)
+    local = minhash.near_duplicates(sigs, threshold, skip=skip)
+    assert repeats == [] or skip.any()
     assert by_number.copies.tolist() == (local.copies * 3 + 5).tolist()
     assert by_number.first.tolist() == (local.first * 3 + 5).tolist()
     assert by_number.clusters == local.clusters
+
+
+def test_near_duplicates_memory_stays_near_the_signatures_size() -> None:
+    """10,000 near copies of one text: each band's candidate pairs are checked and only the
+    confirmed ones kept, so the finder's peak stays under twice the signatures' own size."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    base = [f"w{i}" for i in rng.integers(0, 2000, 80)]
+    texts = []
+    for k in range(10_000):
+        words = list(base)
+        words[int(rng.integers(0, 80))] = f"x{k}"
+        texts.append(" ".join(words))
+    sigs = minhash.signatures(texts, 64)
+    tracemalloc.start()
+    try:
+        found = minhash.near_duplicates(sigs, 0.8)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found.clusters == 1 and len(found.copies) > 9_900
+    assert peak < 2 * sigs.nbytes

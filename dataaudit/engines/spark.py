@@ -16,8 +16,10 @@ A table's partitions also hand on their rows' hashes, which never reach the driv
 on the cluster (persisted) for `spark_duplicates` to find duplicates and conflicts by a
 group-by, so the driver's memory does not grow with the rows; so do their texts' MinHash
 signatures, for `spark_near` to find near duplicates. A split's pass hands on its row keys the
-same way, for the split comparison's joins (`keyed_profile`). These three modules are the only
-ones that import pyspark, and only when the Spark engine is chosen.
+same way, for the split comparison's joins (`keyed_profile`). Five modules import pyspark: this
+one, `spark_duplicates`, `spark_near`, `dataaudit.preprocess.spark_clean` (a clean on Spark)
+and `dataaudit.splits.spark_keys` (a split comparison's keys on Spark), each inside the
+functions that run on Spark, so only when the Spark engine is chosen.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from dataaudit.errors import InputError
 from dataaudit.io import FORMATS, Source, open_source
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.lines import CHUNK_LINES, LINE_COLUMN
-from dataaudit.io.quoted_lines import has_quoted_line_ends
+from dataaudit.io.quoted_lines import has_quoted_line_ends, row_ends
 from dataaudit.io.strings import narrow_strings
 from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
@@ -110,11 +112,12 @@ class SparkEngine:
             delimiter = probe.info.get("delimiter", delimiter)
             # a quoted field spanning lines is read whole, as the local reader reads it
             multi_line = fmt in ("csv", "tsv") and has_quoted_line_ends(Path(path.removeprefix("file://")))
+            line_sep = _line_separator(Path(path.removeprefix("file://"))) if multi_line else None
         else:
-            fmt, columns, info, multi_line = _format_of_url(path), None, {"path": path}, False
+            fmt, columns, info, multi_line, line_sep = _format_of_url(path), None, {"path": path}, False, None
             info["format"] = fmt
         frame = _read(self.spark(), path, fmt, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
-                      multi_line=multi_line)
+                      multi_line=multi_line, line_sep=line_sep)
         if columns is not None:
             frame = frame.select(*[frame[f"`{name}`"] for name in columns])
         return _frame_source(frame, path, info, chunk_rows)
@@ -257,11 +260,24 @@ def _streamed(frame: Any, chunk_rows: int) -> Iterator[pa.RecordBatch]:
         yield pa.RecordBatch.from_pylist(rows, schema=schema)
 
 
+def _line_separator(path: Path) -> str:
+    """The line end of every row of a CSV file read whole: Spark's parser, left to guess it,
+    turns a quoted `\\r\\n` into `\\n`; told it, it keeps the bytes. A file whose rows end in
+    different ways cannot be told one, and is refused rather than read with changed values."""
+    separator, row = row_ends(path)
+    if row is not None:
+        shown = {"\n": "\\n", "\r\n": "\\r\\n", "\r": "\\r"}[separator]
+        raise InputError(f"{path}: row {row:,} ends its line unlike the header ({shown}) while a quoted field spans "
+                         "lines, which Spark reads with one line end: end every row alike, or use the local engine")
+    return separator
+
+
 def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: str | None, bad_rows: str,
-          multi_line: bool = False) -> Any:
+          multi_line: bool = False, line_sep: str | None = None) -> Any:
     """CSV as the local reader reads it: header, every column text, `""` kept apart from empty.
     `multi_line`: the file has quoted fields spanning lines, which Spark reads only by parsing
-    the file whole (one task per file) rather than split at line ends.
+    the file whole (one task per file) rather than split at line ends, with `line_sep`, the line
+    end of its rows.
 
     Spark turns a cell equal to `nullValue` into null, after its parser has already replaced an
     unquoted empty field by `nullValue` and a quoted one by `emptyValue`: with both "" (the
@@ -273,7 +289,7 @@ def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: s
             sep = delimiter or ("\t" if fmt == "tsv" else ",")
             return spark.read.csv(path, header=True, inferSchema=False, sep=sep, quote='"', escape='"',
                                   encoding=encoding or "UTF-8", mode=mode, nullValue="\0", emptyValue="",
-                                  multiLine=multi_line)
+                                  multiLine=multi_line, **({"lineSep": line_sep} if line_sep else {}))
         if fmt == "jsonl":
             return spark.read.json(path, mode=mode, encoding=encoding)
         return spark.read.parquet(path)

@@ -27,6 +27,7 @@ _MAX32 = np.uint64((1 << 32) - 1)
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _BATCH_SHINGLES = 8192
 _BATCH_TEXTS = 2048
+_BATCH_PAIRS = 2048
 
 
 @cache
@@ -170,18 +171,30 @@ def near_duplicates(sigs: np.ndarray, threshold: float, skip: np.ndarray | None 
     """Clusters of near-identical texts among the rows of `sigs`; texts without words, and
     rows where `skip` holds (e.g. exact repeats, counted apart), take no part."""
     candidates = np.flatnonzero(~(wordless(sigs) | skip) if skip is not None else ~wordless(sigs))
-    keys = band_keys(sigs[candidates], threshold) if len(candidates) > 1 else np.zeros((0, 0), np.uint64)
-    pairs = []
-    for band in range(keys.shape[1]):
-        order = np.argsort(keys[:, band], kind="stable")
-        sorted_key = keys[order, band]
+    return clusters(_confirmed_pairs(sigs, candidates, threshold))
+
+
+def _confirmed_pairs(sigs: np.ndarray, candidates: np.ndarray, threshold: float) -> np.ndarray:
+    """Each band's candidate pairs among the rows `candidates`, checked band by band and a slice
+    at a time, so that only the confirmed pairs are kept (once each): memory follows the near
+    copies found, not the candidates of all bands."""
+    n_bands, rows = bands(threshold, sigs.shape[1])
+    confirmed = np.zeros(0, dtype=np.int64)  # each confirmed pair (i, j) once, as i * len(sigs) + j
+    for band in range(n_bands if len(candidates) > 1 else 0):
+        key = band_key(sigs, band, rows)[candidates]
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
         run_start = np.concatenate(([True], sorted_key[1:] != sorted_key[:-1]))
         first_of = order[np.maximum.accumulate(np.where(run_start, np.arange(len(order)), 0))]
         later = ~run_start
-        pairs.append(np.stack([candidates[order[later]], candidates[first_of[later]]], axis=1))
-    candidate_pairs = np.concatenate(pairs) if pairs else np.zeros((0, 2), dtype=np.int64)
-    i, j = candidate_pairs[:, 0], candidate_pairs[:, 1]
-    return clusters(candidate_pairs[similar(sigs[i], sigs[j], threshold)])
+        i, j = candidates[order[later]], candidates[first_of[later]]
+        found = [confirmed]
+        for start in range(0, len(i), _BATCH_PAIRS):
+            a, b = i[start:start + _BATCH_PAIRS], j[start:start + _BATCH_PAIRS]
+            kept = similar(sigs[a], sigs[b], threshold)
+            found.append(a[kept].astype(np.int64) * len(sigs) + b[kept])
+        confirmed = np.unique(np.concatenate(found))
+    return np.stack(np.divmod(confirmed, len(sigs)), axis=1)
 
 
 def wordless(sigs: np.ndarray) -> np.ndarray:
@@ -208,13 +221,15 @@ def clusters(edges: np.ndarray) -> NearDuplicates:
     """Texts linked by the confirmed pairs `edges` ((m, 2), any ids ordered like the rows:
     indices or row numbers) as clusters, each led by its smallest id: only the texts that take
     part in some pair are held, so memory follows the near copies, not the rows."""
-    nodes, ends = np.unique(edges, return_inverse=True) if len(edges) else (np.zeros(0, np.int64), edges)
-    linked = np.unique(ends.reshape(-1, 2), axis=0) if len(edges) else np.zeros((0, 2), dtype=np.int64)
+    nodes = np.unique(edges) if len(edges) else np.zeros(0, np.int64)
+    linked = np.unique(np.searchsorted(nodes, edges), axis=0) if len(edges) else np.zeros((0, 2), dtype=np.int64)
     parent = np.arange(len(nodes))
-    for i, j in linked.tolist():
-        ri, rj = _root(parent, i), _root(parent, j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+    for start in range(0, len(linked), _BATCH_PAIRS):  # a slice at a time: Python ints cost 36 bytes each
+        block = linked[start:start + _BATCH_PAIRS]
+        for i, j in zip(block[:, 0].tolist(), block[:, 1].tolist(), strict=True):
+            ri, rj = _root(parent, i), _root(parent, j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
     roots = np.array([_root(parent, k) for k in range(len(nodes))], dtype=np.int64)
     copy = roots != np.arange(len(nodes))
     return NearDuplicates(nodes[copy], nodes[roots[copy]], len(np.unique(roots[copy])))
