@@ -110,6 +110,20 @@ def test_a_step_that_learns_from_the_kept_rows_is_refused_before_spark_starts(tm
     assert _listing(tmp_path) == before
 
 
+def test_parts_the_driver_cannot_see_are_refused_rather_than_vouched_for(tmp_path: Path) -> None:
+    """Spark's count is checked against the parts on this machine: executors writing elsewhere
+    (another file system) leave a folder the manifest must not describe."""
+    from dataaudit.errors import OutputError
+    from dataaudit.preprocess.spark_clean import folder_entry
+
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    pq.write_table(pa.table({"a": [1, 2, 3]}), staged / "part-00000.parquet")
+    assert folder_entry(tmp_path / "out.parquet", staged, 3)["rows"] == 3
+    with pytest.raises(OutputError, match="Spark wrote 5 rows but 3 are in the parts on this machine"):
+        folder_entry(tmp_path / "out.parquet", staged, 5)
+
+
 # --- on Spark: parity with the local clean ------------------------------------------------------
 
 @pytest.fixture(scope="module")

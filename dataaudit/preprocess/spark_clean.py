@@ -382,10 +382,12 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
     written = cleaned.where(F.col(TALLY_COLUMN).isNull()).drop(TALLY_COLUMN)  # cached, in row order
     staged = [_staging(output), _staging(quarantine)]
     try:
-        job.run(lambda: written.write.mode("overwrite").parquet(str(staged[0])))
-        job.run(lambda: held.write.mode("overwrite").parquet(str(staged[1])))
+        # file:// URIs: a bare path would be resolved against the cluster's default file system
+        uris = [folder.absolute().as_uri() for folder in staged]
+        job.run(lambda: written.write.mode("overwrite").parquet(uris[0]))
+        job.run(lambda: held.write.mode("overwrite").parquet(uris[1]))
         spark = job.engine.spark()
-        rows_out, rows_held = (job.run(lambda p=p: spark.read.parquet(str(p)).count()) for p in staged)
+        rows_out, rows_held = (job.run(lambda u=u: spark.read.parquet(u).count()) for u in uris)
         if rows_out + rows_held != the_plan.rows_in or rows_held != the_plan.decisions.quarantined:
             raise InputError(f"{the_plan.source.name}: {the_plan.rows_in:,} rows in but {rows_out:,} written and "
                              f"{rows_held:,} quarantined ({the_plan.decisions.quarantined:,} decided); nothing written")
@@ -475,8 +477,16 @@ def _merged_tallies(cleaned: Any) -> dict[str, Tally]:
 
 def folder_entry(path: Path, content: Path, rows: int) -> dict[str, Any]:
     """A folder of Parquet parts as the manifest records it: its parts, bytes and rows, and one
-    SHA-256 over the parts' names and digests in name order (the parts are read one at a time)."""
+    SHA-256 over the parts' names and digests in name order (the parts are read one at a time).
+    The rows are those of the parts on this machine, refused unless they are the `rows` Spark
+    counted: executors that wrote elsewhere (not a file system the driver shares) leave other parts."""
+    import pyarrow.parquet as pq
+
     parts = sorted(content.glob("*.parquet"))
+    here = sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
+    if here != rows:
+        raise OutputError(f"{path}: Spark wrote {rows:,} rows but {here:,} are in the parts on this machine; "
+                          "write to a file system the driver and every executor share; nothing written")
     digest = hashlib.sha256()
     for part in parts:
         digest.update(f"{part.name} {file_sha256(part)}\n".encode())
