@@ -98,6 +98,28 @@ def test_an_output_spark_cannot_write_is_refused_before_spark_starts(name: str, 
     assert _listing(tmp_path) == before
 
 
+@pytest.mark.parametrize(("where", "extra", "message"), [
+    ("out.parquet/planted.csv", [], "{out}: holds the input {data}; write elsewhere"),
+    ("out.quarantine.parquet/planted.csv", [], "{quarantine}: holds the input {data}; write elsewhere"),
+    ("planted.csv", ["-r", "{out}/pack.yaml"], "{out}: holds the input {out}/pack.yaml; write elsewhere"),
+    ("planted.csv", ["--manifest", "{quarantine}/m.json"],
+     "{quarantine}/m.json: inside the output folder {quarantine}; the paths of outputs must all differ"),
+])
+def test_force_never_replaces_a_folder_holding_an_input_or_another_output(where: str, extra: list[str],
+                                                                          message: str, tmp_path: Path) -> None:
+    out, quarantine = tmp_path / "out.parquet", tmp_path / "out.quarantine.parquet"
+    out.mkdir()
+    quarantine.mkdir()
+    data = _planted(tmp_path / where, rows=50)
+    (out / "pack.yaml").write_text("preprocess: {duplicates: exact}\n")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    names = {"out": out, "quarantine": quarantine, "data": data}
+    args = [a.format(**names) for a in extra]
+    _, err = run(["clean", data, "-t", "label", "-o", out, "--engine", "spark", "--force", *args], 2)
+    assert err == f"dataaudit: error: {message.format(**names)}\n"
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
 def test_a_step_that_learns_from_the_kept_rows_is_refused_before_spark_starts(tmp_path: Path) -> None:
     data = _planted(tmp_path / "planted.csv", rows=50)
     pack = tmp_path / "pack.yaml"

@@ -201,8 +201,27 @@ def _destinations(output: Path, quarantine: Path | None, manifest: Path | None, 
             raise OutputError(f"{folder}: no such folder {str(folder.parent)!r}")
     if output.absolute() == quarantine.absolute():
         raise OutputError(f"{output}: named for two outputs; the paths of outputs must all differ")
+    _refuse_inside((output, quarantine), (manifest, *others), inputs)
     check_destinations((manifest, *others), inputs, overwrite=force)
     return output, quarantine, manifest
+
+
+def _refuse_inside(folders: tuple[Path, Path], others: tuple[Path | None, ...], inputs: tuple[object, ...]) -> None:
+    """An input, or another destination, at or under an output folder would be deleted when the
+    folder is replaced (--force) or hidden inside it: refused, as the local clean refuses to
+    overwrite an input."""
+    def resolved(path: object) -> Path:
+        return Path(os.path.realpath(Path(path)))  # type: ignore[arg-type]
+
+    sources = [i for i in inputs if isinstance(i, (str, os.PathLike)) and str(i) != "-" and Path(i).exists()]
+    for folder in folders:
+        inside = resolved(folder)
+        for source in sources:
+            if resolved(source).is_relative_to(inside):
+                raise OutputError(f"{folder}: holds the input {source}; write elsewhere")
+        for other in (*others, *(f for f in folders if f is not folder)):
+            if other is not None and str(other) != "-" and resolved(other).is_relative_to(inside):
+                raise OutputError(f"{other}: inside the output folder {folder}; the paths of outputs must all differ")
 
 
 @dataclass
