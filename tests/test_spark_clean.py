@@ -146,6 +146,67 @@ def test_parts_the_driver_cannot_see_are_refused_rather_than_vouched_for(tmp_pat
         folder_entry(tmp_path / "out.parquet", staged, 5)
 
 
+def _old_and_new(tmp_path: Path) -> tuple[list[tuple[Path, Path]], Path]:
+    """An earlier run's output, quarantine and manifest, and a new run's two staged folders."""
+    pairs = []
+    for name in ("out.parquet", "out.quarantine.parquet"):
+        (tmp_path / name).mkdir()
+        pq.write_table(pa.table({"old": [1]}), tmp_path / name / "part-00000.parquet")
+        staged = tmp_path / f".{name}.new.part"
+        staged.mkdir()
+        pq.write_table(pa.table({"new": [2]}), staged / "part-00000.parquet")
+        pairs.append((staged, tmp_path / name))
+    manifest = tmp_path / "out.manifest.json"
+    manifest.write_text('{"old": true}')
+    return pairs, manifest
+
+
+def _published(tmp_path: Path) -> dict[str, object]:
+    return {p.relative_to(tmp_path).as_posix(): pq.read_table(p).column_names if p.suffix == ".parquet"
+            else p.read_text() for p in tmp_path.rglob("*") if p.is_file() and not p.parent.name.endswith(".new.part")}
+
+
+@pytest.mark.parametrize("failing", ["quarantine rename", "manifest"])
+def test_a_failed_publish_leaves_the_earlier_output_quarantine_and_manifest(failing: str, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from dataaudit.errors import OutputError
+    from dataaudit.output import AtomicFile
+    from dataaudit.preprocess import spark_clean
+
+    pairs, manifest = _old_and_new(tmp_path)
+    before = _published(tmp_path)
+    if failing == "manifest":
+        monkeypatch.setattr(AtomicFile, "rename", lambda self: (_ for _ in ()).throw(OutputError("disk full")))
+    else:
+        replace = os.replace
+
+        def refuse_quarantine(source: object, target: object) -> None:
+            if Path(str(source)) == pairs[1][0]:  # the new quarantine cannot be renamed into place
+                raise OSError("disk full")
+            replace(source, target)  # type: ignore[arg-type]
+        monkeypatch.setattr(spark_clean.os, "replace", refuse_quarantine)
+    with pytest.raises((OSError, OutputError), match="disk full"):
+        spark_clean._publish(pairs, lambda outputs: outputs.json(manifest, {"new": True}))
+    monkeypatch.undo()
+    assert _published(tmp_path) == before
+    left = {p.name for p in tmp_path.iterdir() if p.name.startswith(".")}
+    assert left <= {s.name for s, _ in pairs}, "only the staged folders the caller removes are left"
+
+
+def test_a_publish_replaces_both_folders_and_the_manifest(tmp_path: Path) -> None:
+    from dataaudit.preprocess import spark_clean
+
+    pairs, manifest = _old_and_new(tmp_path)
+    spark_clean._publish(pairs, lambda outputs: outputs.json(manifest, {"new": True}))
+    published = _published(tmp_path)
+    assert published["out.parquet/part-00000.parquet"] == published["out.quarantine.parquet/part-00000.parquet"] == [
+        "new"]
+    assert json.loads(manifest.read_text()) == {"new": True}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
 # --- on Spark: parity with the local clean ------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,7 @@ from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.digest import file_sha256
 from dataaudit.io.strings import narrow_strings
-from dataaudit.output import _umask, all_or_nothing, check_destinations
+from dataaudit.output import Outputs, _umask, all_or_nothing, check_destinations
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.clean import CleanRun, _order
@@ -426,16 +426,17 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
                  "output": folder_entry(output, staged[0], rows_out),
                  "quarantine": folder_entry(quarantine, staged[1], rows_held)}
         built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
-        with all_or_nothing() as outputs:
+
+        def files_beside(outputs: Outputs) -> None:
             if save_fitted is not None:
                 outputs.json(save_fitted, the_plan.fitted.to_dict())
             if report is not None:
                 from dataaudit.report.formats import Format, render
 
                 outputs.text(report, render(outcome.after, Format.JSON))
-            for folder, target in zip(staged, (output, quarantine), strict=True):
-                _replace_folder(folder, target)
-            outputs.json(manifest, built)  # last: the manifest vouches for the folders renamed before it
+            outputs.json(manifest, built)
+
+        _publish(list(zip(staged, (output, quarantine), strict=True)), files_beside)
     finally:
         cleaned.unpersist()
         for folder in staged:
@@ -519,13 +520,54 @@ def _staging(target: Path) -> Path:
     return Path(tempfile.mkdtemp(dir=folder, prefix=f".{target.name}.", suffix=".part"))
 
 
-def _replace_folder(staged: Path, target: Path) -> None:
-    """`staged` becomes `target`; an old `target` (--force) is moved aside first, then removed."""
-    old = None
-    if target.exists():
-        old = _staging(target)
-        os.replace(target, old / "old")
-    os.chmod(staged, 0o777 & ~_umask())  # a temporary folder is private; the result gets a new folder's mode
-    os.replace(staged, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _publish(folders: list[tuple[Path, Path]], files: Callable[[Outputs], None]) -> None:
+    """All or nothing: each staged folder becomes its target, then the files (`files` writes them,
+    the manifest among them) are renamed into place. Old targets (--force) are moved aside first
+    and removed only once all is in place; on any failure the new folders go and the old come back."""
+    swap = _Swap()
+    try:
+        with all_or_nothing() as outputs:
+            files(outputs)
+            swap.place(folders)
+    except BaseException:
+        swap.undo()
+        raise
+    swap.done()
+
+
+class _Swap:
+    """Folders renamed over their targets, the old targets kept aside until `done` or put back by `undo`."""
+
+    def __init__(self) -> None:
+        self.aside: list[tuple[Path, Path]] = []  # (target, the hidden folder holding the old target as `old`)
+        self.holders: list[Path] = []
+        self.placed: list[Path] = []
+
+    def place(self, folders: list[tuple[Path, Path]]) -> None:
+        for _, target in folders:
+            if target.exists():
+                holder = _staging(target)
+                self.holders.append(holder)
+                os.replace(target, holder / "old")
+                self.aside.append((target, holder))
+        for staged, target in folders:
+            os.chmod(staged, 0o777 & ~_umask())  # a temporary folder is private; the result gets a new folder's mode
+            os.replace(staged, target)
+            self.placed.append(target)
+
+    def undo(self) -> None:
+        for target in self.placed:
+            shutil.rmtree(target, ignore_errors=True)
+        kept: set[Path] = set()
+        for target, holder in self.aside:
+            try:
+                os.replace(holder / "old", target)
+            except OSError:
+                kept.add(holder)  # the old folder stays in its hidden folder rather than be lost
+        for holder in self.holders:
+            if holder not in kept:
+                shutil.rmtree(holder, ignore_errors=True)
+
+    def done(self) -> None:
+        for holder in self.holders:
+            shutil.rmtree(holder, ignore_errors=True)
