@@ -317,3 +317,19 @@ def test_the_clean_hands_the_driver_counts_never_rows(cleaned: tuple[Path, Fetch
     partitions = json.loads((folder / "spark.manifest.json").read_text())["files"]["output"]["parts"]
     codes, classes = 7, 3
     assert sum(mine) <= codes + classes + classes * codes + partitions + 1
+
+
+@pytest.mark.slow
+def test_two_runs_of_the_same_file_give_the_same_folder_digests(cleaned: tuple[Path, Fetched]) -> None:
+    folder = cleaned[0]
+    invoke(["clean", folder / "planted.csv", "-t", "label", "-o", folder / "again.parquet", "--engine", "spark",
+            "--quiet"], 1)
+    first = json.loads((folder / "spark.manifest.json").read_text())["files"]
+    again = json.loads((folder / "again.manifest.json").read_text())["files"]
+    for key in ("output", "quarantine"):
+        assert {k: v for k, v in again[key].items() if k != "path"} == {
+            k: v for k, v in first[key].items() if k != "path"}, key
+    for name in ("spark.parquet", "spark.quarantine.parquet"):
+        parts = _listing(folder / name)
+        assert parts == [f"part-{n:05d}.parquet" for n in range(len(parts))], "only the parts, numbered in order"
+

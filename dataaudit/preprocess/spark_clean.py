@@ -391,9 +391,10 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
     joined = job.numbered().join(held_rows, ROW_COLUMN, "left")
     quoted = [joined[f"`{c}`"] for c in columns]
     parts = max(1, len(job.offsets))  # as many parts as the input's partitions, the quarantine in proportion
+    rows_in = max(1, the_plan.rows_in)
     held = _in_row_order(joined.where(F.col(REASON_COLUMN).isNotNull()).select(*quoted, ROW_COLUMN, REASON_COLUMN),
-                         max(1, parts * the_plan.decisions.quarantined // max(1, the_plan.rows_in)))
-    kept = _in_row_order(joined.where(F.col(REASON_COLUMN).isNull()).select(*quoted, ROW_COLUMN), parts)
+                         max(1, parts * the_plan.decisions.quarantined // rows_in), rows_in)
+    kept = _in_row_order(joined.where(F.col(REASON_COLUMN).isNull()).select(*quoted, ROW_COLUMN), parts, rows_in)
     template = _output_template(job)
     cleaned = job.run(lambda: kept.mapInArrow(
         _clean_rows(job.steps, columns, job.chunk_rows, template),
@@ -421,6 +422,8 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
             tallies.setdefault(step, Tally()).add(tally)
         order = _order(the_plan)
         outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
+        for folder in staged:
+            _name_parts(folder)
         files = {"input": manifests.file_entry(Path(the_plan.source.name), the_plan.source.format,
                                                the_plan.before.source.sha256),
                  "output": folder_entry(output, staged[0], rows_out),
@@ -444,10 +447,46 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
     return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
 
 
-def _in_row_order(frame: Any, parts: int) -> Any:
+def _in_row_order(frame: Any, parts: int, rows: int) -> Any:
     """`frame` in `parts` partitions of consecutive row numbers, each sorted: written as parts, the
-    part files in name order hold the rows in order."""
-    return frame.repartitionByRange(parts, ROW_COLUMN).sortWithinPartitions(ROW_COLUMN)
+    part files in name order hold the rows in order. Partition p holds the row numbers in
+    [p * rows / parts, (p + 1) * rows / parts), fixed by the numbers alone (a range partitioning
+    would sample its bounds, differently from run to run): each row is hashed to its partition by
+    a key chosen so that Spark's hash partitioning sends it to partition p."""
+    from pyspark.sql import functions as F
+
+    keys = F.array(*[F.lit(k).cast("long") for k in _partition_keys(parts)])
+    bucket = F.expr(f"(`{ROW_COLUMN}` * {parts}) div {rows}")
+    return frame.repartition(parts, F.element_at(keys, (bucket + 1).cast("int"))).sortWithinPartitions(ROW_COLUMN)
+
+
+def _partition_keys(parts: int) -> list[int]:
+    """For each partition p < `parts`, the smallest non-negative long Spark's hash partitioning
+    (`pmod(hash(key), parts)`, Murmur3 with seed 42) sends to p."""
+    keys: dict[int, int] = {}
+    key = 0
+    while len(keys) < parts:
+        keys.setdefault(_spark_hash_long(key) % parts, key)
+        key += 1
+    return [keys[p] for p in range(parts)]
+
+
+def _spark_hash_long(value: int) -> int:
+    """Spark's `hash()` of a long (Murmur3 x86 32-bit, seed 42), as a signed 32-bit integer."""
+    mask = 0xFFFFFFFF
+
+    def rotl(x: int, r: int) -> int:
+        return ((x << r) | (x >> (32 - r))) & mask
+
+    def mix(h1: int, k1: int) -> int:
+        k1 = rotl((k1 * 0xCC9E2D51) & mask, 15) * 0x1B873593 & mask
+        return (rotl(h1 ^ k1, 13) * 5 + 0xE6546B64) & mask
+
+    h1 = mix(mix(42, value & mask), (value >> 32) & mask) ^ 8
+    h1 = ((h1 ^ (h1 >> 16)) * 0x85EBCA6B) & mask
+    h1 = ((h1 ^ (h1 >> 13)) * 0xC2B2AE35) & mask
+    h1 ^= h1 >> 16
+    return h1 - (1 << 32) if h1 >= 1 << 31 else h1
 
 
 def _output_template(job: _Job) -> pa.Schema:
@@ -493,6 +532,22 @@ def _merged_tallies(cleaned: Any) -> dict[str, Tally]:
         for name, tally in pickle.loads(row[TALLY_COLUMN]).items():
             total.setdefault(name, Tally()).add(tally)
     return total
+
+
+def _name_parts(folder: Path) -> None:
+    """The parts renamed `part-00000.parquet`, ... in Spark's order (its names carry the partition
+    number first, then the job's random id), and Spark's other files (`_SUCCESS`, checksums)
+    removed: the same rows give the same names, so the folder's digest is the same across runs."""
+    parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-") and p.name.endswith(".parquet"))
+    for path in folder.iterdir():
+        if path in parts:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    for number, part in enumerate(parts):
+        os.replace(part, folder / f"part-{number:05d}.parquet")
 
 
 def folder_entry(path: Path, content: Path, rows: int) -> dict[str, Any]:
