@@ -333,3 +333,22 @@ def test_two_runs_of_the_same_file_give_the_same_folder_digests(cleaned: tuple[P
         parts = _listing(folder / name)
         assert parts == [f"part-{n:05d}.parquet" for n in range(len(parts))], "only the parts, numbered in order"
 
+
+@pytest.mark.slow
+def test_a_staging_folder_that_cannot_be_made_leaves_no_other(cleaned: tuple[Path, Fetched],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataaudit.errors import OutputError
+    from dataaudit.preprocess import spark_clean
+
+    folder = cleaned[0]
+    staging = spark_clean._staging
+
+    def second_fails(target: Path) -> Path:
+        if target.name == "leak.quarantine.parquet":
+            raise OutputError(f"{target}: no space left")
+        return staging(target)
+    monkeypatch.setattr(spark_clean, "_staging", second_fails)
+    before = _listing(folder)
+    invoke(["clean", folder / "planted.csv", "-t", "label", "-o", folder / "leak.parquet", "--engine", "spark",
+            "--quiet"], 2)
+    assert _listing(folder) == before

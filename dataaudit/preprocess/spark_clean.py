@@ -396,12 +396,15 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
                          max(1, parts * the_plan.decisions.quarantined // rows_in), rows_in)
     kept = _in_row_order(joined.where(F.col(REASON_COLUMN).isNull()).select(*quoted, ROW_COLUMN), parts, rows_in)
     template = _output_template(job)
-    cleaned = job.run(lambda: kept.mapInArrow(
-        _clean_rows(job.steps, columns, job.chunk_rows, template),
-        _spark_schema(template.append(pa.field(TALLY_COLUMN, pa.binary())))).persist(StorageLevel.MEMORY_AND_DISK))
-    written = cleaned.where(F.col(TALLY_COLUMN).isNull()).drop(TALLY_COLUMN)  # cached, in row order
-    staged = [_staging(output), _staging(quarantine)]
+    cleaned: Any = None
+    staged: list[Path] = []
     try:
+        cleaned = job.run(lambda: kept.mapInArrow(
+            _clean_rows(job.steps, columns, job.chunk_rows, template),
+            _spark_schema(template.append(pa.field(TALLY_COLUMN, pa.binary())))).persist(StorageLevel.MEMORY_AND_DISK))
+        written = cleaned.where(F.col(TALLY_COLUMN).isNull()).drop(TALLY_COLUMN)  # cached, in row order
+        for destination in (output, quarantine):
+            staged.append(_staging(destination))
         # file:// URIs: a bare path would be resolved against the cluster's default file system
         uris = [folder.absolute().as_uri() for folder in staged]
         job.run(lambda: written.write.mode("overwrite").parquet(uris[0]))
@@ -441,7 +444,8 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
 
         _publish(list(zip(staged, (output, quarantine), strict=True)), files_beside)
     finally:
-        cleaned.unpersist()
+        if cleaned is not None:
+            cleaned.unpersist()
         for folder in staged:
             shutil.rmtree(folder, ignore_errors=True)
     return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
