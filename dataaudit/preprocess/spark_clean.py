@@ -390,7 +390,7 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
                                                             reasons.alias(REASON_COLUMN))
     joined = job.numbered().join(held_rows, ROW_COLUMN, "left")
     quoted = [joined[f"`{c}`"] for c in columns]
-    parts = max(1, len(job.offsets))  # as many parts as the input's partitions, the quarantine in proportion
+    parts = max(1, len(job.offsets))  # at most a part per non-empty input partition, the quarantine in proportion
     rows_in = max(1, the_plan.rows_in)
     held = _in_row_order(joined.where(F.col(REASON_COLUMN).isNotNull()).select(*quoted, ROW_COLUMN, REASON_COLUMN),
                          max(1, parts * the_plan.decisions.quarantined // rows_in), rows_in)
