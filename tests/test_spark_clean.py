@@ -253,17 +253,31 @@ def _counted_rows(rows: Iterator[Any], caller: str, fetched: Fetched) -> Iterato
         yield row
 
 
-@pytest.fixture(scope="module")
-def cleaned(small_partitions: object, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Fetched]:
+#: rule packs the parity is held for: the default, and the other duplicate and conflict rules
+PACKS = {"default": None, "majority": "preprocess: {conflicts: majority, duplicates: features}\n"}
+
+
+@pytest.fixture(scope="module", params=list(PACKS))
+def cleaned(request: pytest.FixtureRequest, small_partitions: object,
+            tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Fetched]:
     """The planted file cleaned locally (`local.*`) and on Spark (`spark.*`), through the command,
-    with what Spark's jobs handed the driver during the Spark clean."""
-    folder = tmp_path_factory.mktemp("spark_clean")
+    with each rule pack of `PACKS`, with what Spark's jobs handed the driver during the Spark clean."""
+    folder = tmp_path_factory.mktemp(f"spark_clean_{request.param}")
     data = _planted(folder / "planted.csv")
-    invoke(["clean", data, "-t", "label", "-o", folder / "local.parquet", "--quiet"], 1)
+    rules: list[object] = []
+    if PACKS[request.param] is not None:
+        (folder / "pack.yaml").write_text(PACKS[request.param])
+        rules = ["-r", folder / "pack.yaml"]
+    invoke(["clean", data, "-t", "label", *rules, "-o", folder / "local.parquet", "--quiet"], 1)
     fetched: Fetched = []
     with _fetches_counted(fetched, type(small_partitions.range(1))):  # type: ignore[attr-defined]
-        invoke(["clean", data, "-t", "label", "-o", folder / "spark.parquet", "--engine", "spark"], 1)
+        invoke(["clean", data, "-t", "label", *rules, "-o", folder / "spark.parquet", "--engine", "spark"], 1)
     return folder, fetched
+
+
+def _default_pack_only(folder: Path) -> None:
+    if (folder / "pack.yaml").exists():
+        pytest.skip("held for the default rule pack")
 
 
 def _parts(folder: Path) -> pa.Table:
@@ -322,6 +336,7 @@ def test_the_clean_hands_the_driver_counts_never_rows(cleaned: tuple[Path, Fetch
 @pytest.mark.slow
 def test_two_runs_of_the_same_file_give_the_same_folder_digests(cleaned: tuple[Path, Fetched]) -> None:
     folder = cleaned[0]
+    _default_pack_only(folder)
     invoke(["clean", folder / "planted.csv", "-t", "label", "-o", folder / "again.parquet", "--engine", "spark",
             "--quiet"], 1)
     first = json.loads((folder / "spark.manifest.json").read_text())["files"]
@@ -341,6 +356,7 @@ def test_a_staging_folder_that_cannot_be_made_leaves_no_other(cleaned: tuple[Pat
     from dataaudit.preprocess import spark_clean
 
     folder = cleaned[0]
+    _default_pack_only(folder)
     staging = spark_clean._staging
 
     def second_fails(target: Path) -> Path:
