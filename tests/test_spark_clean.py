@@ -98,6 +98,28 @@ def test_an_output_spark_cannot_write_is_refused_before_spark_starts(name: str, 
     assert _listing(tmp_path) == before
 
 
+@pytest.mark.parametrize(("where", "extra", "message"), [
+    ("out.parquet/planted.csv", [], "{out}: holds the input {data}; write elsewhere"),
+    ("out.quarantine.parquet/planted.csv", [], "{quarantine}: holds the input {data}; write elsewhere"),
+    ("planted.csv", ["-r", "{out}/pack.yaml"], "{out}: holds the input {out}/pack.yaml; write elsewhere"),
+    ("planted.csv", ["--manifest", "{quarantine}/m.json"],
+     "{quarantine}/m.json: inside the output folder {quarantine}; the paths of outputs must all differ"),
+])
+def test_force_never_replaces_a_folder_holding_an_input_or_another_output(where: str, extra: list[str],
+                                                                          message: str, tmp_path: Path) -> None:
+    out, quarantine = tmp_path / "out.parquet", tmp_path / "out.quarantine.parquet"
+    out.mkdir()
+    quarantine.mkdir()
+    data = _planted(tmp_path / where, rows=50)
+    (out / "pack.yaml").write_text("preprocess: {duplicates: exact}\n")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    names = {"out": out, "quarantine": quarantine, "data": data}
+    args = [a.format(**names) for a in extra]
+    _, err = run(["clean", data, "-t", "label", "-o", out, "--engine", "spark", "--force", *args], 2)
+    assert err == f"dataaudit: error: {message.format(**names)}\n"
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
 def test_a_step_that_learns_from_the_kept_rows_is_refused_before_spark_starts(tmp_path: Path) -> None:
     data = _planted(tmp_path / "planted.csv", rows=50)
     pack = tmp_path / "pack.yaml"
@@ -108,6 +130,81 @@ def test_a_step_that_learns_from_the_kept_rows_is_refused_before_spark_starts(tm
     assert err == (f"dataaudit: error: {out}: clean on Spark runs the steps fitted on the audit's profile; "
                    "impute, scale learn from the kept rows: use --engine local\n")
     assert _listing(tmp_path) == before
+
+
+def test_parts_the_driver_cannot_see_are_refused_rather_than_vouched_for(tmp_path: Path) -> None:
+    """Spark's count is checked against the parts on this machine: executors writing elsewhere
+    (another file system) leave a folder the manifest must not describe."""
+    from dataaudit.errors import OutputError
+    from dataaudit.preprocess.spark_clean import folder_entry
+
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    pq.write_table(pa.table({"a": [1, 2, 3]}), staged / "part-00000.parquet")
+    assert folder_entry(tmp_path / "out.parquet", staged, 3)["rows"] == 3
+    with pytest.raises(OutputError, match="Spark wrote 5 rows but 3 are in the parts on this machine"):
+        folder_entry(tmp_path / "out.parquet", staged, 5)
+
+
+def _old_and_new(tmp_path: Path) -> tuple[list[tuple[Path, Path]], Path]:
+    """An earlier run's output, quarantine and manifest, and a new run's two staged folders."""
+    pairs = []
+    for name in ("out.parquet", "out.quarantine.parquet"):
+        (tmp_path / name).mkdir()
+        pq.write_table(pa.table({"old": [1]}), tmp_path / name / "part-00000.parquet")
+        staged = tmp_path / f".{name}.new.part"
+        staged.mkdir()
+        pq.write_table(pa.table({"new": [2]}), staged / "part-00000.parquet")
+        pairs.append((staged, tmp_path / name))
+    manifest = tmp_path / "out.manifest.json"
+    manifest.write_text('{"old": true}')
+    return pairs, manifest
+
+
+def _published(tmp_path: Path) -> dict[str, object]:
+    return {p.relative_to(tmp_path).as_posix(): pq.read_table(p).column_names if p.suffix == ".parquet"
+            else p.read_text() for p in tmp_path.rglob("*") if p.is_file() and not p.parent.name.endswith(".new.part")}
+
+
+@pytest.mark.parametrize("failing", ["quarantine rename", "manifest"])
+def test_a_failed_publish_leaves_the_earlier_output_quarantine_and_manifest(failing: str, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from dataaudit.errors import OutputError
+    from dataaudit.output import AtomicFile
+    from dataaudit.preprocess import spark_clean
+
+    pairs, manifest = _old_and_new(tmp_path)
+    before = _published(tmp_path)
+    if failing == "manifest":
+        monkeypatch.setattr(AtomicFile, "rename", lambda self: (_ for _ in ()).throw(OutputError("disk full")))
+    else:
+        replace = os.replace
+
+        def refuse_quarantine(source: object, target: object) -> None:
+            if Path(str(source)) == pairs[1][0]:  # the new quarantine cannot be renamed into place
+                raise OSError("disk full")
+            replace(source, target)  # type: ignore[arg-type]
+        monkeypatch.setattr(spark_clean.os, "replace", refuse_quarantine)
+    with pytest.raises((OSError, OutputError), match="disk full"):
+        spark_clean._publish(pairs, lambda outputs: outputs.json(manifest, {"new": True}))
+    monkeypatch.undo()
+    assert _published(tmp_path) == before
+    left = {p.name for p in tmp_path.iterdir() if p.name.startswith(".")}
+    assert left <= {s.name for s, _ in pairs}, "only the staged folders the caller removes are left"
+
+
+def test_a_publish_replaces_both_folders_and_the_manifest(tmp_path: Path) -> None:
+    from dataaudit.preprocess import spark_clean
+
+    pairs, manifest = _old_and_new(tmp_path)
+    spark_clean._publish(pairs, lambda outputs: outputs.json(manifest, {"new": True}))
+    published = _published(tmp_path)
+    assert published["out.parquet/part-00000.parquet"] == published["out.quarantine.parquet/part-00000.parquet"] == [
+        "new"]
+    assert json.loads(manifest.read_text()) == {"new": True}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 # --- on Spark: parity with the local clean ------------------------------------------------------
@@ -156,17 +253,31 @@ def _counted_rows(rows: Iterator[Any], caller: str, fetched: Fetched) -> Iterato
         yield row
 
 
-@pytest.fixture(scope="module")
-def cleaned(small_partitions: object, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Fetched]:
+#: rule packs the parity is held for: the default, and the other duplicate and conflict rules
+PACKS = {"default": None, "majority": "preprocess: {conflicts: majority, duplicates: features}\n"}
+
+
+@pytest.fixture(scope="module", params=list(PACKS))
+def cleaned(request: pytest.FixtureRequest, small_partitions: object,
+            tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Fetched]:
     """The planted file cleaned locally (`local.*`) and on Spark (`spark.*`), through the command,
-    with what Spark's jobs handed the driver during the Spark clean."""
-    folder = tmp_path_factory.mktemp("spark_clean")
+    with each rule pack of `PACKS`, with what Spark's jobs handed the driver during the Spark clean."""
+    folder = tmp_path_factory.mktemp(f"spark_clean_{request.param}")
     data = _planted(folder / "planted.csv")
-    invoke(["clean", data, "-t", "label", "-o", folder / "local.parquet", "--quiet"], 1)
+    rules: list[object] = []
+    if PACKS[request.param] is not None:
+        (folder / "pack.yaml").write_text(PACKS[request.param])
+        rules = ["-r", folder / "pack.yaml"]
+    invoke(["clean", data, "-t", "label", *rules, "-o", folder / "local.parquet", "--quiet"], 1)
     fetched: Fetched = []
     with _fetches_counted(fetched, type(small_partitions.range(1))):  # type: ignore[attr-defined]
-        invoke(["clean", data, "-t", "label", "-o", folder / "spark.parquet", "--engine", "spark"], 1)
+        invoke(["clean", data, "-t", "label", *rules, "-o", folder / "spark.parquet", "--engine", "spark"], 1)
     return folder, fetched
+
+
+def _default_pack_only(folder: Path) -> None:
+    if (folder / "pack.yaml").exists():
+        pytest.skip("held for the default rule pack")
 
 
 def _parts(folder: Path) -> pa.Table:
@@ -220,3 +331,40 @@ def test_the_clean_hands_the_driver_counts_never_rows(cleaned: tuple[Path, Fetch
     partitions = json.loads((folder / "spark.manifest.json").read_text())["files"]["output"]["parts"]
     codes, classes = 7, 3
     assert sum(mine) <= codes + classes + classes * codes + partitions + 1
+
+
+@pytest.mark.slow
+def test_two_runs_of_the_same_file_give_the_same_folder_digests(cleaned: tuple[Path, Fetched]) -> None:
+    folder = cleaned[0]
+    _default_pack_only(folder)
+    invoke(["clean", folder / "planted.csv", "-t", "label", "-o", folder / "again.parquet", "--engine", "spark",
+            "--quiet"], 1)
+    first = json.loads((folder / "spark.manifest.json").read_text())["files"]
+    again = json.loads((folder / "again.manifest.json").read_text())["files"]
+    for key in ("output", "quarantine"):
+        assert {k: v for k, v in again[key].items() if k != "path"} == {
+            k: v for k, v in first[key].items() if k != "path"}, key
+    for name in ("spark.parquet", "spark.quarantine.parquet"):
+        parts = _listing(folder / name)
+        assert parts == [f"part-{n:05d}.parquet" for n in range(len(parts))], "only the parts, numbered in order"
+
+
+@pytest.mark.slow
+def test_a_staging_folder_that_cannot_be_made_leaves_no_other(cleaned: tuple[Path, Fetched],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataaudit.errors import OutputError
+    from dataaudit.preprocess import spark_clean
+
+    folder = cleaned[0]
+    _default_pack_only(folder)
+    staging = spark_clean._staging
+
+    def second_fails(target: Path) -> Path:
+        if target.name == "leak.quarantine.parquet":
+            raise OutputError(f"{target}: no space left")
+        return staging(target)
+    monkeypatch.setattr(spark_clean, "_staging", second_fails)
+    before = _listing(folder)
+    invoke(["clean", folder / "planted.csv", "-t", "label", "-o", folder / "leak.parquet", "--engine", "spark",
+            "--quiet"], 2)
+    assert _listing(folder) == before

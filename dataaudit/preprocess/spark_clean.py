@@ -43,7 +43,7 @@ from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.digest import file_sha256
 from dataaudit.io.strings import narrow_strings
-from dataaudit.output import _umask, all_or_nothing, check_destinations
+from dataaudit.output import Outputs, _umask, all_or_nothing, check_destinations
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.clean import CleanRun, _order
@@ -201,8 +201,27 @@ def _destinations(output: Path, quarantine: Path | None, manifest: Path | None, 
             raise OutputError(f"{folder}: no such folder {str(folder.parent)!r}")
     if output.absolute() == quarantine.absolute():
         raise OutputError(f"{output}: named for two outputs; the paths of outputs must all differ")
+    _refuse_inside((output, quarantine), (manifest, *others), inputs)
     check_destinations((manifest, *others), inputs, overwrite=force)
     return output, quarantine, manifest
+
+
+def _refuse_inside(folders: tuple[Path, Path], others: tuple[Path | None, ...], inputs: tuple[object, ...]) -> None:
+    """An input, or another destination, at or under an output folder would be deleted when the
+    folder is replaced (--force) or hidden inside it: refused, as the local clean refuses to
+    overwrite an input."""
+    def resolved(path: object) -> Path:
+        return Path(os.path.realpath(Path(path)))  # type: ignore[arg-type]
+
+    sources = [i for i in inputs if isinstance(i, (str, os.PathLike)) and str(i) != "-" and Path(i).exists()]
+    for folder in folders:
+        inside = resolved(folder)
+        for source in sources:
+            if resolved(source).is_relative_to(inside):
+                raise OutputError(f"{folder}: holds the input {source}; write elsewhere")
+        for other in (*others, *(f for f in folders if f is not folder)):
+            if other is not None and str(other) != "-" and resolved(other).is_relative_to(inside):
+                raise OutputError(f"{other}: inside the output folder {folder}; the paths of outputs must all differ")
 
 
 @dataclass
@@ -371,21 +390,27 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
                                                             reasons.alias(REASON_COLUMN))
     joined = job.numbered().join(held_rows, ROW_COLUMN, "left")
     quoted = [joined[f"`{c}`"] for c in columns]
-    parts = max(1, len(job.offsets))  # as many parts as the input's partitions, the quarantine in proportion
+    parts = max(1, len(job.offsets))  # at most a part per non-empty input partition, the quarantine in proportion
+    rows_in = max(1, the_plan.rows_in)
     held = _in_row_order(joined.where(F.col(REASON_COLUMN).isNotNull()).select(*quoted, ROW_COLUMN, REASON_COLUMN),
-                         max(1, parts * the_plan.decisions.quarantined // max(1, the_plan.rows_in)))
-    kept = _in_row_order(joined.where(F.col(REASON_COLUMN).isNull()).select(*quoted, ROW_COLUMN), parts)
+                         max(1, parts * the_plan.decisions.quarantined // rows_in), rows_in)
+    kept = _in_row_order(joined.where(F.col(REASON_COLUMN).isNull()).select(*quoted, ROW_COLUMN), parts, rows_in)
     template = _output_template(job)
-    cleaned = job.run(lambda: kept.mapInArrow(
-        _clean_rows(job.steps, columns, job.chunk_rows, template),
-        _spark_schema(template.append(pa.field(TALLY_COLUMN, pa.binary())))).persist(StorageLevel.MEMORY_AND_DISK))
-    written = cleaned.where(F.col(TALLY_COLUMN).isNull()).drop(TALLY_COLUMN)  # cached, in row order
-    staged = [_staging(output), _staging(quarantine)]
+    cleaned: Any = None
+    staged: list[Path] = []
     try:
-        job.run(lambda: written.write.mode("overwrite").parquet(str(staged[0])))
-        job.run(lambda: held.write.mode("overwrite").parquet(str(staged[1])))
+        cleaned = job.run(lambda: kept.mapInArrow(
+            _clean_rows(job.steps, columns, job.chunk_rows, template),
+            _spark_schema(template.append(pa.field(TALLY_COLUMN, pa.binary())))).persist(StorageLevel.MEMORY_AND_DISK))
+        written = cleaned.where(F.col(TALLY_COLUMN).isNull()).drop(TALLY_COLUMN)  # cached, in row order
+        for destination in (output, quarantine):
+            staged.append(_staging(destination))
+        # file:// URIs: a bare path would be resolved against the cluster's default file system
+        uris = [folder.absolute().as_uri() for folder in staged]
+        job.run(lambda: written.write.mode("overwrite").parquet(uris[0]))
+        job.run(lambda: held.write.mode("overwrite").parquet(uris[1]))
         spark = job.engine.spark()
-        rows_out, rows_held = (job.run(lambda p=p: spark.read.parquet(str(p)).count()) for p in staged)
+        rows_out, rows_held = (job.run(lambda u=u: spark.read.parquet(u).count()) for u in uris)
         if rows_out + rows_held != the_plan.rows_in or rows_held != the_plan.decisions.quarantined:
             raise InputError(f"{the_plan.source.name}: {the_plan.rows_in:,} rows in but {rows_out:,} written and "
                              f"{rows_held:,} quarantined ({the_plan.decisions.quarantined:,} decided); nothing written")
@@ -400,32 +425,72 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
             tallies.setdefault(step, Tally()).add(tally)
         order = _order(the_plan)
         outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
+        for folder in staged:
+            _name_parts(folder)
         files = {"input": manifests.file_entry(Path(the_plan.source.name), the_plan.source.format,
                                                the_plan.before.source.sha256),
                  "output": folder_entry(output, staged[0], rows_out),
                  "quarantine": folder_entry(quarantine, staged[1], rows_held)}
         built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from)
-        with all_or_nothing() as outputs:
+
+        def files_beside(outputs: Outputs) -> None:
             if save_fitted is not None:
                 outputs.json(save_fitted, the_plan.fitted.to_dict())
             if report is not None:
                 from dataaudit.report.formats import Format, render
 
                 outputs.text(report, render(outcome.after, Format.JSON))
-            for folder, target in zip(staged, (output, quarantine), strict=True):
-                _replace_folder(folder, target)
-            outputs.json(manifest, built)  # last: the manifest vouches for the folders renamed before it
+            outputs.json(manifest, built)
+
+        _publish(list(zip(staged, (output, quarantine), strict=True)), files_beside)
     finally:
-        cleaned.unpersist()
+        if cleaned is not None:
+            cleaned.unpersist()
         for folder in staged:
             shutil.rmtree(folder, ignore_errors=True)
     return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
 
 
-def _in_row_order(frame: Any, parts: int) -> Any:
+def _in_row_order(frame: Any, parts: int, rows: int) -> Any:
     """`frame` in `parts` partitions of consecutive row numbers, each sorted: written as parts, the
-    part files in name order hold the rows in order."""
-    return frame.repartitionByRange(parts, ROW_COLUMN).sortWithinPartitions(ROW_COLUMN)
+    part files in name order hold the rows in order. Partition p holds the row numbers in
+    [p * rows / parts, (p + 1) * rows / parts), fixed by the numbers alone (a range partitioning
+    would sample its bounds, differently from run to run): each row is hashed to its partition by
+    a key chosen so that Spark's hash partitioning sends it to partition p."""
+    from pyspark.sql import functions as F
+
+    keys = F.array(*[F.lit(k).cast("long") for k in _partition_keys(parts)])
+    bucket = F.expr(f"(`{ROW_COLUMN}` * {parts}) div {rows}")
+    return frame.repartition(parts, F.element_at(keys, (bucket + 1).cast("int"))).sortWithinPartitions(ROW_COLUMN)
+
+
+def _partition_keys(parts: int) -> list[int]:
+    """For each partition p < `parts`, the smallest non-negative long Spark's hash partitioning
+    (`pmod(hash(key), parts)`, Murmur3 with seed 42) sends to p."""
+    keys: dict[int, int] = {}
+    key = 0
+    while len(keys) < parts:
+        keys.setdefault(_spark_hash_long(key) % parts, key)
+        key += 1
+    return [keys[p] for p in range(parts)]
+
+
+def _spark_hash_long(value: int) -> int:
+    """Spark's `hash()` of a long (Murmur3 x86 32-bit, seed 42), as a signed 32-bit integer."""
+    mask = 0xFFFFFFFF
+
+    def rotl(x: int, r: int) -> int:
+        return ((x << r) | (x >> (32 - r))) & mask
+
+    def mix(h1: int, k1: int) -> int:
+        k1 = rotl((k1 * 0xCC9E2D51) & mask, 15) * 0x1B873593 & mask
+        return (rotl(h1 ^ k1, 13) * 5 + 0xE6546B64) & mask
+
+    h1 = mix(mix(42, value & mask), (value >> 32) & mask) ^ 8
+    h1 = ((h1 ^ (h1 >> 16)) * 0x85EBCA6B) & mask
+    h1 = ((h1 ^ (h1 >> 13)) * 0xC2B2AE35) & mask
+    h1 ^= h1 >> 16
+    return h1 - (1 << 32) if h1 >= 1 << 31 else h1
 
 
 def _output_template(job: _Job) -> pa.Schema:
@@ -473,10 +538,34 @@ def _merged_tallies(cleaned: Any) -> dict[str, Tally]:
     return total
 
 
+def _name_parts(folder: Path) -> None:
+    """The parts renamed `part-00000.parquet`, ... in Spark's order (its names carry the partition
+    number first, then the job's random id), and Spark's other files (`_SUCCESS`, checksums)
+    removed: the same rows give the same names, so the folder's digest is the same across runs."""
+    parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-") and p.name.endswith(".parquet"))
+    for path in folder.iterdir():
+        if path in parts:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    for number, part in enumerate(parts):
+        os.replace(part, folder / f"part-{number:05d}.parquet")
+
+
 def folder_entry(path: Path, content: Path, rows: int) -> dict[str, Any]:
     """A folder of Parquet parts as the manifest records it: its parts, bytes and rows, and one
-    SHA-256 over the parts' names and digests in name order (the parts are read one at a time)."""
+    SHA-256 over the parts' names and digests in name order (the parts are read one at a time).
+    The rows are those of the parts on this machine, refused unless they are the `rows` Spark
+    counted: executors that wrote elsewhere (not a file system the driver shares) leave other parts."""
+    import pyarrow.parquet as pq
+
     parts = sorted(content.glob("*.parquet"))
+    here = sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
+    if here != rows:
+        raise OutputError(f"{path}: Spark wrote {rows:,} rows but {here:,} are in the parts on this machine; "
+                          "write to a file system the driver and every executor share; nothing written")
     digest = hashlib.sha256()
     for part in parts:
         digest.update(f"{part.name} {file_sha256(part)}\n".encode())
@@ -490,13 +579,54 @@ def _staging(target: Path) -> Path:
     return Path(tempfile.mkdtemp(dir=folder, prefix=f".{target.name}.", suffix=".part"))
 
 
-def _replace_folder(staged: Path, target: Path) -> None:
-    """`staged` becomes `target`; an old `target` (--force) is moved aside first, then removed."""
-    old = None
-    if target.exists():
-        old = _staging(target)
-        os.replace(target, old / "old")
-    os.chmod(staged, 0o777 & ~_umask())  # a temporary folder is private; the result gets a new folder's mode
-    os.replace(staged, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _publish(folders: list[tuple[Path, Path]], files: Callable[[Outputs], None]) -> None:
+    """All or nothing: each staged folder becomes its target, then the files (`files` writes them,
+    the manifest among them) are renamed into place. Old targets (--force) are moved aside first
+    and removed only once all is in place; on any failure the new folders go and the old come back."""
+    swap = _Swap()
+    try:
+        with all_or_nothing() as outputs:
+            files(outputs)
+            swap.place(folders)
+    except BaseException:
+        swap.undo()
+        raise
+    swap.done()
+
+
+class _Swap:
+    """Folders renamed over their targets, the old targets kept aside until `done` or put back by `undo`."""
+
+    def __init__(self) -> None:
+        self.aside: list[tuple[Path, Path]] = []  # (target, the hidden folder holding the old target as `old`)
+        self.holders: list[Path] = []
+        self.placed: list[Path] = []
+
+    def place(self, folders: list[tuple[Path, Path]]) -> None:
+        for _, target in folders:
+            if target.exists():
+                holder = _staging(target)
+                self.holders.append(holder)
+                os.replace(target, holder / "old")
+                self.aside.append((target, holder))
+        for staged, target in folders:
+            os.chmod(staged, 0o777 & ~_umask())  # a temporary folder is private; the result gets a new folder's mode
+            os.replace(staged, target)
+            self.placed.append(target)
+
+    def undo(self) -> None:
+        for target in self.placed:
+            shutil.rmtree(target, ignore_errors=True)
+        kept: set[Path] = set()
+        for target, holder in self.aside:
+            try:
+                os.replace(holder / "old", target)
+            except OSError:
+                kept.add(holder)  # the old folder stays in its hidden folder rather than be lost
+        for holder in self.holders:
+            if holder not in kept:
+                shutil.rmtree(holder, ignore_errors=True)
+
+    def done(self) -> None:
+        for holder in self.holders:
+            shutil.rmtree(holder, ignore_errors=True)
