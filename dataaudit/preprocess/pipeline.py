@@ -342,17 +342,21 @@ def _rows_of(typed: list[TypedCells] | None, mask: np.ndarray) -> list[TypedCell
 
 def output_template(plan: Plan) -> pa.Schema:
     """The output's columns and types, from an empty chunk through the steps: of the types the
-    input stored (Parquet), narrowed as the pass reads them and restored as it writes them, else
-    text."""
+    input stored (Parquet), restored as the pass writes them, else text."""
     stored = plan.source.schema
     if stored is None:
-        batch = pa.RecordBatch.from_arrays([pa.array([], pa.string()) for _ in plan.source.columns],
-                                           names=plan.source.columns)
-    else:
-        batch = narrow_strings(pa.RecordBatch.from_pylist([], schema=stored.remove_metadata()))
-    for step in plan.steps:
+        batch = empty_through(pa.schema([(c, pa.string()) for c in plan.source.columns]), plan.steps)
+        return batch.schema
+    return restore_types(empty_through(stored.remove_metadata(), plan.steps), wider_columns(stored)).schema
+
+
+def empty_through(schema: pa.Schema, steps: list[Step]) -> pa.RecordBatch:
+    """An empty chunk of `schema`, narrowed as a pass reads it, through `steps`: the types the
+    steps make of the input's, without a row read."""
+    batch = narrow_strings(pa.RecordBatch.from_pylist([], schema=schema))
+    for step in steps:
         batch = step.transform(batch)
-    return restore_types(batch, {} if stored is None else wider_columns(stored)).schema
+    return batch
 
 
 def quarantine_template(plan: Plan) -> pa.Schema:

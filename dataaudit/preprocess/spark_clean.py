@@ -54,6 +54,7 @@ from dataaudit.preprocess.pipeline import (
     ROW_COLUMN,
     Outcome,
     Plan,
+    empty_through,
     fit_on_audit,
     judged,
     not_in_identity,
@@ -496,11 +497,7 @@ def _spark_hash_long(value: int) -> int:
 def _output_template(job: _Job) -> pa.Schema:
     """The output's columns and types: an empty chunk of the frame's own types through the steps."""
     empty = job.run(lambda: job.frame.limit(0).toArrow())
-    batch = narrow_strings(pa.RecordBatch.from_arrays([pa.array([], f.type) for f in empty.schema],
-                                                    names=empty.schema.names))
-    for step in job.steps:
-        batch = step.transform(batch)
-    return batch.schema
+    return empty_through(empty.schema.remove_metadata(), job.steps).schema
 
 
 def _spark_schema(schema: pa.Schema) -> Any:
