@@ -159,7 +159,7 @@ class AtomicFile:
             return
         with _naming(self.path):
             # mkstemp makes the file private (0600); the result gets the mode any new file would
-            os.chmod(self.temp, 0o666 & ~_umask())
+            os.chmod(self.temp, 0o666 & ~current_umask())
             os.replace(self.temp, self.target)
             _sync_folder(self.target.parent)
         self.renamed = True
@@ -323,7 +323,9 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's umask, which `os.umask` reads only by setting it: what a file made private
+    by a temporary name is given back, the mode an ordinary new file would have."""
     mask = os.umask(0)
     os.umask(mask)
     return mask

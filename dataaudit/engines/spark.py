@@ -195,7 +195,7 @@ class SparkEngine:
     def _frame_and_offsets(self, source: Source) -> tuple[Any, dict[int, tuple[int, int]]]:
         if not isinstance(source, SparkSource):
             raise InputError(f"{source.name}: the Spark engine profiles what it opened itself")
-        return source.frame, self._run(source, lambda: _partition_offsets(source.frame))
+        return source.frame, self._run(source, lambda: partition_offsets(source.frame))
 
     @staticmethod
     def _run(source: Source, job: Callable[[], A]) -> A:
@@ -297,7 +297,7 @@ def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: s
         raise _translate(exc, path) from None
 
 
-def _partition_offsets(frame: Any) -> dict[int, tuple[int, int]]:
+def partition_offsets(frame: Any) -> dict[int, tuple[int, int]]:
     """partition -> (its first row's number, its row count), from a count that runs in Spark alone."""
     from pyspark.sql import functions as F
 

@@ -310,12 +310,12 @@ def _run(the_plan: Plan, sink: Any, name: str, fmt: str,
     tallies = dict(outcome.tallies)
     for step, tally in the_plan.decisions.tallies.items():
         tallies.setdefault(step, Tally()).add(tally)
-    order = _order(the_plan)
+    order = steps_run(the_plan)
     outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
     return outcome, order, tallies
 
 
-def _order(the_plan: Plan) -> list[str]:
+def steps_run(the_plan: Plan) -> list[str]:
     """The steps that ran, in the order they ran."""
     names = [s.name for s in the_plan.fitted.steps]
     config = the_plan.pack.preprocess

@@ -43,10 +43,10 @@ from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.digest import file_sha256
 from dataaudit.io.strings import narrow_strings
-from dataaudit.output import Outputs, _umask, all_or_nothing, check_destinations
+from dataaudit.output import Outputs, all_or_nothing, check_destinations, current_umask
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Step, Tally
-from dataaudit.preprocess.clean import CleanRun, _order
+from dataaudit.preprocess.clean import CleanRun, steps_run
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.guard import refusal
 from dataaudit.preprocess.pipeline import (
@@ -247,9 +247,9 @@ class _Job:
         from pyspark.sql.types import LongType, StructField, StructType
 
         if not self.offsets:
-            from dataaudit.engines.spark import _partition_offsets
+            from dataaudit.engines.spark import partition_offsets
 
-            self.offsets = self.run(lambda: _partition_offsets(self.frame))
+            self.offsets = self.run(lambda: partition_offsets(self.frame))
         schema = StructType([*self.frame.schema.fields, StructField(ROW_COLUMN, LongType(), False)])
         return self.run(lambda: self.frame.mapInArrow(_number_rows(self.offsets), schema))
 
@@ -424,7 +424,7 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
         tallies = dict(outcome.tallies)
         for step, tally in the_plan.decisions.tallies.items():
             tallies.setdefault(step, Tally()).add(tally)
-        order = _order(the_plan)
+        order = steps_run(the_plan)
         outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
         for folder in staged:
             _name_parts(folder)
@@ -607,7 +607,8 @@ class _Swap:
                 os.replace(target, holder / "old")
                 self.aside.append((target, holder))
         for staged, target in folders:
-            os.chmod(staged, 0o777 & ~_umask())  # a temporary folder is private; the result gets a new folder's mode
+            # a temporary folder is private; the result gets a new folder's mode
+            os.chmod(staged, 0o777 & ~current_umask())
             os.replace(staged, target)
             self.placed.append(target)
 
