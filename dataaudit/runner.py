@@ -226,7 +226,8 @@ def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]
     from dataaudit.splits.report import split_cards, split_tables
 
     profile, per_split = split_run.profile_splits(sources, plan.spec, plan.options.group_column, runner)
-    cards = split_cards(per_split, profile.splits, plan.pack.checks.pii.phone_regions)
+    classes = target_kind(profile, plan.pack.checks.target).kind == CLASSES
+    cards = split_cards(per_split, profile.splits, plan.pack.checks.pii.phone_regions, classes)
     return profile, cards, split_tables(profile.splits, plan.pack.checks.splits)
 
 
@@ -260,13 +261,14 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         checks=statuses,
         # no personal value in clear, whichever check quotes it; the classes only where the target is quoted
         findings=masked_findings(findings, regions, labels, None if profile.label is None else profile.label.column),
-        tables=masked_tables(tables, regions)
+        # a `class` column names the target's classes wherever it stands (splits, label model, shortcuts)
+        tables=masked_tables(tables, regions, classes=labels)
         + masked_tables(distribution_table(profile, plan.pack.checks.target), regions, labels)
         + masked_tables(text_tables(profile.text)
                         + model_step.tables(profile.label_quality)
                         + model_step.residual_tables(profile.target_residuals)
                         + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts)
-                        + groups_table(profile), regions),
+                        + groups_table(profile), regions, classes=labels),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dataaudit.report.masking import masked_text
+from dataaudit.report.masking import masked, masked_text
 from tests.cli_helpers import invoke, run
 
 FORMATS = ("console", "json", "markdown", "html", "junit", "sarif")
@@ -85,3 +85,50 @@ def test_a_class_value_in_another_column_is_masked(tmp_path: Path) -> None:
 ])
 def test_only_the_shown_classes_are_left_unmasked(text: str, shown: str) -> None:
     assert masked_text(text, labels=frozenset({"4.1.2.7"})) == shown
+
+
+def _classes_table(path: Path, rows: int, note: str = "") -> Path:
+    """`rows` rows of classes `4.1.2.7` and `8.8.4.4` (one in four), with a free-text `note`;
+    rows of `8.8.4.4` end their note with `note`."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["size", "note", "label"])
+        for i in range(rows):
+            label = "8.8.4.4" if i % 4 == 0 else "4.1.2.7"
+            text = f"parcel {i} left the depot on time"
+            writer.writerow([i % 37, f"{text} {note}" if note and label == "8.8.4.4" else text, label])
+    return path
+
+
+def test_each_split_card_and_the_class_shares_show_the_classes(tmp_path: Path) -> None:
+    train = _classes_table(tmp_path / "train.csv", 400)
+    test = _classes_table(tmp_path / "test.csv", 120)
+    out = tmp_path / "report.json"
+    run(["audit", train, "-t", "label", "--split", f"test={test}", "-q", "-f", "json", "-o", out], 1)  # leaked rows
+    report = json.loads(out.read_text(encoding="utf-8"))
+    for name, card in report["dataset"]["splits"].items():
+        assert set(card["labels"]["counts"]) == {"4.1.2.7", "8.8.4.4"}, name
+    shares = next(t for t in report["tables"] if t["id"] == "splits.class_shares")
+    assert {row[shares["columns"].index("class")] for row in shares["rows"]} == {"4.1.2.7", "8.8.4.4"}
+
+
+def test_a_shortcut_tokens_class_is_shown_in_its_finding_and_table(tmp_path: Path) -> None:
+    data = _classes_table(tmp_path / "parcels.csv", 400, note="via relay station")
+    out = tmp_path / "report.json"
+    invoke(["audit", data, "-t", "label", "--text-column", "note", "-q", "-f", "json", "-o", out], 0)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    finding = next(f for f in report["findings"] if f["check"] == "shortcuts.text_token")
+    assert finding["column"] == "note"
+    assert {token["class"] for token in finding["details"]["tokens"]} == {"8.8.4.4"}
+    table = next(t for t in report["tables"] if t["id"] == "shortcuts.text_tokens")
+    assert {row[table["columns"].index("class")] for row in table["rows"]} == {"8.8.4.4"}
+
+
+@pytest.mark.parametrize(("details", "shown"), [
+    ({"class": "4.1.2.7", "token": "4.1.2.7"}, {"class": "4.1.2.7", "token": "[IP]"}),
+    ({"class": "8.8.4.4"}, {"class": "[IP]"}),  # not one of the shown classes
+    ({"class": "4.1.2.7 and 8.8.4.4"}, {"class": "[IP] and [IP]"}),  # only a class exactly
+    ({"tokens": [{"class": "4.1.2.7"}]}, {"tokens": [{"class": "4.1.2.7"}]}),
+])
+def test_only_a_class_field_holding_exactly_a_shown_class_is_kept(details: dict, shown: dict) -> None:
+    assert masked(details, classes=frozenset({"4.1.2.7"})) == shown

@@ -19,8 +19,12 @@ about. Such a class is shown as written where the text quoted is the target's (i
 its column's frequent values, the findings about the target column, its distribution table),
 unless the personal-data scan found that kind of value in the target column (the target named
 with `--text-column`): then it is personal data and masked as every value is. The same value
-in any other column, finding or table is masked: there it is no class. A class holding an email, a card number, an
-IBAN or a secret is never a code: it is masked.
+in any other column, finding or table is masked: there it is no class, with one exception: a field
+that names a class of the target wherever it stands (a `class` key of a finding's details, such as a
+shortcut token's class, or a table's `class` column, such as the label model's or the splits' class
+shares) shows that class as written when it is exactly one of the shown classes (the finding's
+message, which quotes the column's own values beside it, stays masked). A class holding an
+email, a card number, an IBAN or a secret is never a code: it is masked.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ if TYPE_CHECKING:
 
 #: The kinds a class label may look like without being one: a dotted quad, a run of digits.
 CODE_LIKE_KINDS = frozenset({"ip", "phone"})
+#: The name of a field (a details key, a table column) whose value is one class of the target.
+CLASS_FIELD = "class"
 NOTHING_SHOWN: frozenset[str] = frozenset()
 
 
@@ -65,32 +71,50 @@ def masked_findings(findings: list[Finding], regions: tuple[str, ...] = DEFAULT_
     """`findings` with every string masked; `regions` are the rule pack's `checks.pii.phone_regions`,
     `labels` the classes shown as written (`shown_labels`) in the findings about the `target`
     column; in any other finding nothing is shown as written."""
-    return [_masked_finding(f, regions, labels if target is not None and f.column == target else NOTHING_SHOWN)
-            for f in findings]
+    return [_masked_finding(f, regions, labels if target is not None and f.column == target else NOTHING_SHOWN,
+                            labels) for f in findings]
 
 
-def _masked_finding(f: Finding, regions: tuple[str, ...], labels: Collection[str]) -> Finding:
+def _masked_finding(f: Finding, regions: tuple[str, ...], labels: Collection[str],
+                    classes: Collection[str]) -> Finding:
     return replace(f, message=masked(f.message, regions, labels), observed=masked(f.observed, regions, labels),
-                   examples=masked(f.examples, regions, labels), details=masked(f.details, regions, labels))
+                   examples=masked(f.examples, regions, labels),
+                   details=masked(f.details, regions, labels, classes))
 
 
 def masked_tables(tables: list[ReportTable], regions: tuple[str, ...] = DEFAULT_REGIONS,
-                  labels: Collection[str] = NOTHING_SHOWN) -> list[ReportTable]:
-    return [replace(t, rows=masked(t.rows, regions, labels)) for t in tables]
+                  labels: Collection[str] = NOTHING_SHOWN, classes: Collection[str] = NOTHING_SHOWN
+                  ) -> list[ReportTable]:
+    """`tables` with every cell masked but for the `labels` quoted anywhere and, in a `class`
+    column, a cell that is exactly one of the `classes`."""
+    return [replace(t, rows=[_masked_row(row, t.columns, regions, labels, classes) for row in t.rows])
+            for t in tables]
 
 
-def masked(value: Any, regions: tuple[str, ...] = DEFAULT_REGIONS, labels: Collection[str] = NOTHING_SHOWN) -> Any:
-    """`value` with every string in it, at any depth, masked but for the `labels` it quotes. Two
-    keys of a dict masked alike (two emails) stay two: the later ones are numbered in the order
-    they come (`[EMAIL]`, `[EMAIL] #2`), so no count or value is lost."""
+def _masked_row(row: list[Any], columns: list[str], regions: tuple[str, ...], labels: Collection[str],
+                classes: Collection[str]) -> list[Any]:
+    return [cell if column == CLASS_FIELD and _is_class(cell, classes) else masked(cell, regions, labels)
+            for column, cell in zip(columns, row, strict=True)]
+
+
+def _is_class(value: Any, classes: Collection[str]) -> bool:
+    return isinstance(value, str) and value in classes
+
+
+def masked(value: Any, regions: tuple[str, ...] = DEFAULT_REGIONS, labels: Collection[str] = NOTHING_SHOWN,
+           classes: Collection[str] = NOTHING_SHOWN) -> Any:
+    """`value` with every string in it, at any depth, masked but for the `labels` it quotes and,
+    under a `class` key, a value that is exactly one of the `classes`. Two keys of a dict masked
+    alike (two emails) stay two: the later ones are numbered in the order they come (`[EMAIL]`,
+    `[EMAIL] #2`), so no count or value is lost."""
     if isinstance(value, str):
         return masked_text(value, regions, labels)
     if isinstance(value, list):
-        return [masked(item, regions, labels) for item in value]
+        return [masked(item, regions, labels, classes) for item in value]
     if isinstance(value, tuple):
-        return tuple(masked(item, regions, labels) for item in value)
+        return tuple(masked(item, regions, labels, classes) for item in value)
     if isinstance(value, dict):
-        return masked_dict(value, regions, labels)
+        return masked_dict(value, regions, labels, classes)
     return value
 
 
@@ -103,11 +127,14 @@ def masked_text(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS, labels: C
 
 
 def masked_dict(value: dict[Any, Any], regions: tuple[str, ...] = DEFAULT_REGIONS,
-                labels: Collection[str] = NOTHING_SHOWN) -> dict[Any, Any]:
-    """`value` with keys and values masked, every key kept distinct."""
+                labels: Collection[str] = NOTHING_SHOWN, classes: Collection[str] = NOTHING_SHOWN) -> dict[Any, Any]:
+    """`value` with keys and values masked, every key kept distinct; a `class` key's value that
+    is exactly one of the `classes` is kept as written."""
     shown: dict[Any, Any] = {}
     for key, item in value.items():
-        shown[distinct_key(masked(key, regions, labels), shown)] = masked(item, regions, labels)
+        kept = key == CLASS_FIELD and _is_class(item, classes)
+        shown[distinct_key(masked(key, regions, labels), shown)] = item if kept else masked(item, regions, labels,
+                                                                                           classes)
     return shown
 
 

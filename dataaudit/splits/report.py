@@ -9,6 +9,7 @@ from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.profile.splits import SplitComparison
 from dataaudit.report.cards import SourceInfo, SplitCard, SplitPlace
 from dataaudit.report.dataset import dataset_summary
+from dataaudit.report.masking import shown_labels
 from dataaudit.report.model import ReportTable
 from dataaudit.splits.compare import ROWS_KEPT
 from dataaudit.splits.keys import SplitProfile
@@ -17,12 +18,15 @@ LEAKED_ROWS_LISTED = ROWS_KEPT  # the comparison keeps the first rows of each sp
 
 
 def split_cards(profiles: list[SplitProfile], comparison: SplitComparison,
-                regions: tuple[str, ...] = DEFAULT_REGIONS) -> dict[str, SplitCard]:
+                regions: tuple[str, ...] = DEFAULT_REGIONS, classes: bool = False) -> dict[str, SplitCard]:
     """Every split's dataset card (the same keys as the reference's), with its source and share;
-    `regions` are the phone formats its masked values are read in."""
+    `regions` are the phone formats its masked values are read in; with `classes` (a
+    classification target) each card shows the split's classes as the dataset's card does
+    (`masking.shown_labels`)."""
     total = sum(comparison.sizes.values()) or 1
     return {
-        s.name: SplitCard.of(dataset_summary(s.profile, regions=regions), SplitPlace(
+        s.name: SplitCard.of(dataset_summary(s.profile, regions=regions,
+                                             labels=shown_labels(s.profile, classes, regions)), SplitPlace(
             reference=s.name == comparison.reference, source=SourceInfo.from_info(s.profile.source),
             share=round(s.profile.rows / total, 6)))
         for s in profiles
