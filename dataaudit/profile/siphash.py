@@ -1,0 +1,197 @@
+"""Every cell's 64-bit identity, computed with numpy alone, bit for bit what pandas gives.
+
+The hashes decide duplicates, conflicts, leakage and the distinct counts, and are stored in
+reports, compared across the Spark engine's executors and reused by the clean, so they are
+those of pandas' `hash_array(values, categorize=False)`: SipHash-2-4 of a text's UTF-8 bytes
+under the key `0123456789123456`, or a float's bits, then the same 64-bit mixing. Computing
+them here, straight from Arrow's offsets and data buffers, spares a table audit the import of
+pandas and the making of one Python string per value.
+
+SipHash runs over many texts at once: one compression round per 8-byte word for every text
+that still has that word. Texts go by blocks small enough for the state to stay in the CPU's
+cache, and within a block longest first, so that the texts still running are a prefix of
+the block and a long text makes only its own block work longer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+_KEY = b"0123456789123456"
+_K0, _K1 = (int.from_bytes(_KEY[i:i + 8], "little") for i in (0, 8))
+# the initial state: SipHash's constants ("somepseudorandomlygeneratedbytes") xor the key
+_START = (0x736F6D6570736575 ^ _K0, 0x646F72616E646F6D ^ _K1, 0x6C7967656E657261 ^ _K0, 0x7465646279746573 ^ _K1)
+_BLOCK = 1 << 13  # texts hashed together: four state words and a scratch word each stay in L2
+_NAN_BITS = np.array(np.nan).view(np.uint64)
+_ROWS = (0, 2, 1, 3)  # where v0, v1, v2, v3 are kept
+
+
+def hash_texts(array: pa.Array) -> np.ndarray:
+    """The hashes of a `string`, `large_string`, `binary` or `large_binary` array without
+    nulls (a slice is fine): pandas' `hash_array` of the same texts as Python strings."""
+    return mix(siphash(*_bytes_and_offsets(array)))
+
+
+def hash_objects(values: np.ndarray) -> np.ndarray:
+    """The hashes of an object array of `str` or `bytes`, as pandas' `hash_array` gives them.
+
+    As in pandas, a None or a float NaN hashes as its printed form (`None`, `nan`), and an
+    array holding any other object (a number, a tuple) hashes every value as its `str`."""
+    try:
+        array = pa.array(values, type=pa.large_binary(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        array = pa.array([str(value) for value in values], type=pa.large_string())
+    if array.null_count:
+        missing = np.flatnonzero(array.is_null().to_numpy(zero_copy_only=False))
+        texts = array.to_pylist()
+        for i in missing:
+            texts[i] = str(values[i]).encode()
+        array = pa.array(texts, type=pa.large_binary())
+    return hash_texts(array)
+
+
+def hash_floats(values: np.ndarray) -> np.ndarray:
+    """The hashes pandas' `hash_array` gives float64 values: their bits mixed, with every NaN
+    one value and -0.0 the same as 0.0."""
+    floats = np.asarray(values, dtype=np.float64)
+    bits = floats.view(np.uint64).copy()
+    bits[np.isnan(floats)] = _NAN_BITS
+    bits[bits == np.uint64(1 << 63)] = 0
+    return mix(bits)
+
+
+def mix(values: np.ndarray) -> np.ndarray:
+    """pandas' redistribution of 64-bit values over the whole 64-bit range (in place)."""
+    values ^= values >> np.uint64(30)
+    values *= np.uint64(0xBF58476D1CE4E5B9)
+    values ^= values >> np.uint64(27)
+    values *= np.uint64(0x94D049BB133111EB)
+    values ^= values >> np.uint64(31)
+    return values
+
+
+def siphash(data: np.ndarray, offsets: np.ndarray, key: bytes = _KEY) -> np.ndarray:
+    """SipHash-2-4 under the 16-byte `key` of each byte string `data[offsets[i]:offsets[i + 1]]`."""
+    count = len(offsets) - 1
+    out = np.empty(count, dtype=np.uint64)
+    if count == 0:
+        return out
+    starts = offsets[:-1].astype(np.int64)
+    lengths = np.diff(offsets).astype(np.int64)
+    words = _unaligned_words(data)
+    state = _initial_state(key)
+    for begin in range(0, count, _BLOCK):
+        block = slice(begin, min(begin + _BLOCK, count))
+        out[block] = _hash_block(words, data, starts[block], lengths[block], state)
+    return out
+
+
+def _bytes_and_offsets(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    typ = array.type
+    if array.null_count:
+        raise ValueError("hash_texts takes an array without nulls")
+    if pa.types.is_string(typ) or pa.types.is_binary(typ):
+        offset_type = np.int32
+    elif pa.types.is_large_string(typ) or pa.types.is_large_binary(typ):
+        offset_type = np.int64
+    else:
+        raise TypeError(f"hash_texts takes a string or binary array, not {typ}")
+    _, offset_buffer, data_buffer = array.buffers()
+    if offset_buffer is None:  # an empty array may come without buffers
+        return np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)
+    offsets = np.frombuffer(offset_buffer, dtype=offset_type)[array.offset:array.offset + len(array) + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    return data, offsets
+
+
+def _unaligned_words(data: np.ndarray) -> np.ndarray:
+    """`words[p]` is the little-endian 8-byte word starting at byte `p` of `data`, for every
+    `p` with 8 bytes left: a byte-strided view, no copy."""
+    if len(data) < 8:
+        return np.zeros(0, dtype="<u8")
+    return np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, offset=0, strides=(1,))
+
+
+def _last_words(words: np.ndarray, data: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The 8-byte words at `positions`, zero past the end of `data` (a text's last bytes)."""
+    inside = np.minimum(positions, len(words) - 1)
+    loaded = words[inside] if len(words) else np.zeros(len(positions), dtype=np.uint64)
+    near_end = positions > len(words) - 1
+    if near_end.any():
+        base = max(len(data) - 8, 0)
+        padded = np.zeros(16, dtype=np.uint8)
+        padded[:len(data) - base] = data[base:]
+        loaded[near_end] = _unaligned_words(padded)[positions[near_end] - base]
+    return loaded
+
+
+def _initial_state(key: bytes) -> tuple[int, int, int, int]:
+    if key == _KEY:
+        return _START
+    k0, k1 = int.from_bytes(key[:8], "little"), int.from_bytes(key[8:16], "little")
+    return (0x736F6D6570736575 ^ k0, 0x646F72616E646F6D ^ k1, 0x6C7967656E657261 ^ k0, 0x7465646279746573 ^ k1)
+
+
+def _hash_block(words: np.ndarray, data: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
+                state: tuple[int, int, int, int]) -> np.ndarray:
+    full = lengths >> 3
+    order = None
+    if full.min() != full.max():
+        order = np.argsort(-full, kind="stable")
+        starts, lengths, full = starts[order], lengths[order], full[order]
+    n = len(starts)
+    # rows v0, v2, v1, v3: each half of a SipRound pairs (v0, v2) with (v1, v3), one call for both
+    v = np.empty((4, n), dtype=np.uint64)
+    for row, word in zip(_ROWS, state, strict=True):
+        v[row] = word
+    scratch = np.empty((1, n), dtype=np.uint64)
+    # how many texts (a prefix, longest first) still have their j-th full word
+    running = np.searchsorted(-full, -np.arange(int(full[0])), side="left")
+    for j, active in enumerate(running.tolist()):
+        _compress(v[:, :active], scratch[:, :active], words[starts[:active] + 8 * j])
+    tail = lengths & 7
+    last = _last_words(words, data, starts + (full << 3))
+    last &= (np.uint64(1) << (tail.astype(np.uint64) << np.uint64(3))) - np.uint64(1)
+    last |= lengths.astype(np.uint64) << np.uint64(56)
+    _compress(v, scratch, last)
+    v[1] ^= np.uint64(0xFF)
+    _rounds(v, scratch, 4)
+    hashed = np.bitwise_xor.reduce(v, axis=0)
+    if order is None:
+        return hashed
+    out = np.empty(n, dtype=np.uint64)
+    out[order] = hashed
+    return out
+
+
+def _compress(v: np.ndarray, scratch: np.ndarray, m: np.ndarray) -> None:
+    """One message word into the states: two SipRounds between two xors."""
+    v[3] ^= m
+    _rounds(v, scratch, 2)
+    v[0] ^= m
+
+
+def _rounds(v: np.ndarray, scratch: np.ndarray, times: int) -> None:
+    """SipRounds on the rows (v0, v2, v1, v3): the additions and xors of each half's two
+    independent chains run as one call on two rows."""
+    v0, v2, v1, v3 = v
+    v0_v2, v1_v3, v3_v1 = v[0:2], v[2:4], v[3:1:-1]
+    t = scratch[0]
+    for _ in range(times):
+        v0_v2 += v1_v3
+        _rotate(v1, 13, t)
+        _rotate(v3, 16, t)
+        v1_v3 ^= v0_v2
+        _rotate(v0, 32, t)
+        v0_v2 += v3_v1
+        _rotate(v3, 21, t)
+        _rotate(v1, 17, t)
+        v3_v1 ^= v0_v2
+        _rotate(v2, 32, t)
+
+
+def _rotate(x: np.ndarray, bits: int, scratch: np.ndarray) -> None:
+    np.left_shift(x, bits, out=scratch)
+    np.right_shift(x, 64 - bits, out=x)
+    x |= scratch
