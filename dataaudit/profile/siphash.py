@@ -2,7 +2,7 @@
 
 The hashes decide duplicates, conflicts, leakage and the distinct counts, and are stored in
 reports, compared across the Spark engine's executors and reused by the clean, so they are
-those of pandas' `hash_array(values, categorize=False)`: SipHash-2-4 of a text's UTF-8 bytes
+those pandas' `pd.util` array hashing gives: SipHash-2-4 of a text's UTF-8 bytes
 under the key `0123456789123456`, or a float's bits, then the same 64-bit mixing. Computing
 them here, straight from Arrow's offsets and data buffers, spares a table audit the import of
 pandas and the making of one Python string per value.
@@ -14,6 +14,8 @@ the block and a long text makes only its own block work longer.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -29,30 +31,41 @@ _ROWS = (0, 2, 1, 3)  # where v0, v1, v2, v3 are kept
 
 def hash_texts(array: pa.Array) -> np.ndarray:
     """The hashes of a `string`, `large_string`, `binary` or `large_binary` array without
-    nulls (a slice is fine): pandas' `hash_array` of the same texts as Python strings."""
+    nulls (a slice is fine): what pandas gives the same texts as Python strings."""
     return mix(siphash(*_bytes_and_offsets(array)))
 
 
-def hash_objects(values: np.ndarray) -> np.ndarray:
-    """The hashes of an object array of `str` or `bytes`, as pandas' `hash_array` gives them.
+def hash_objects(values: Sequence[object] | np.ndarray) -> np.ndarray:
+    """The hashes of an object array (or a list) of `str` or `bytes`, as pandas gives them.
 
     As in pandas, a None or a float NaN hashes as its printed form (`None`, `nan`), and an
-    array holding any other object (a number, a tuple) hashes every value as its `str`."""
+    array holding any other object (a number, a tuple) hashes every value as its `str`. The
+    bytes are joined here rather than by `pyarrow.array`, which imports pandas to look at
+    its argument."""
     try:
-        array = pa.array(values, type=pa.large_binary(), from_pandas=True)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
-        array = pa.array([str(value) for value in values], type=pa.large_string())
-    if array.null_count:
-        missing = np.flatnonzero(array.is_null().to_numpy(zero_copy_only=False))
-        texts = array.to_pylist()
-        for i in missing:
-            texts[i] = str(values[i]).encode()
-        array = pa.array(texts, type=pa.large_binary())
-    return hash_texts(array)
+        encoded = [value.encode() for value in values]  # type: ignore[union-attr]
+    except AttributeError:
+        encoded = [_as_bytes(value) for value in values]
+    if any(text is None for text in encoded):
+        encoded = [str(value).encode() for value in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in encoded], out=offsets[1:])
+    return mix(siphash(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets))
+
+
+def _as_bytes(value: object) -> bytes | None:
+    """A value's bytes as pandas takes them, None for a value it hashes only as its `str`."""
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, bytes):
+        return value
+    if value is None or (isinstance(value, float) and value != value):
+        return str(value).encode()
+    return None
 
 
 def hash_floats(values: np.ndarray) -> np.ndarray:
-    """The hashes pandas' `hash_array` gives float64 values: their bits mixed, with every NaN
+    """The hashes pandas gives float64 values: their bits mixed, with every NaN
     one value and -0.0 the same as 0.0."""
     floats = np.asarray(values, dtype=np.float64)
     bits = floats.view(np.uint64).copy()
