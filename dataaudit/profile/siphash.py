@@ -42,15 +42,39 @@ def hash_objects(values: Sequence[object] | np.ndarray) -> np.ndarray:
     array holding any other object (a number, a tuple) hashes every value as its `str`. The
     bytes are joined here rather than by `pyarrow.array`, which imports pandas to look at
     its argument."""
+    objects = values.tolist() if isinstance(values, np.ndarray) else list(values)
     try:
-        encoded = [value.encode() for value in values]  # type: ignore[union-attr]
-    except AttributeError:
-        encoded = [_as_bytes(value) for value in values]
-    if any(text is None for text in encoded):
-        encoded = [str(value).encode() for value in values]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(text) for text in encoded], out=offsets[1:])
-    return mix(siphash(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets))
+        joined = "".join(objects)  # type: ignore[arg-type]
+    except TypeError:
+        encoded = [_as_bytes(value) for value in objects]
+        if any(text is None for text in encoded):
+            encoded = [str(value).encode() for value in objects]
+        return _hash_encoded(encoded)  # type: ignore[arg-type]
+    offsets = _offsets(np.fromiter(map(len, objects), dtype=np.int64, count=len(objects)))
+    if not joined.isascii():
+        offsets = _utf8_offsets(joined, offsets)
+    return mix(siphash(np.frombuffer(joined.encode(), dtype=np.uint8), offsets))
+
+
+def _hash_encoded(encoded: list[bytes]) -> np.ndarray:
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    return mix(siphash(np.frombuffer(b"".join(encoded), dtype=np.uint8), _offsets(lengths)))
+
+
+def _utf8_offsets(joined: str, offsets: np.ndarray) -> np.ndarray:
+    """Offsets in characters into `joined` turned into offsets into its UTF-8 bytes: a
+    character from U+0080 takes one more byte, from U+0800 two, from U+10000 three."""
+    code_points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    wide = np.flatnonzero(code_points >= 0x80)
+    extra = 1 + (code_points[wide] >= 0x800).astype(np.int64) + (code_points[wide] >= 0x10000)
+    owner = np.searchsorted(offsets, wide, side="right") - 1
+    return offsets + _offsets(np.bincount(owner, weights=extra, minlength=len(offsets) - 1).astype(np.int64))
+
+
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
 
 
 def _as_bytes(value: object) -> bytes | None:
