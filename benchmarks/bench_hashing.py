@@ -1,7 +1,8 @@
 """CPU seconds of the numpy SipHash (`dataaudit.profile.siphash`) against pandas' `hash_array`.
 
-pandas needs Python strings, so its column includes the `to_numpy(zero_copy_only=False)`
-that makes them from the Arrow array; the numpy hashing reads the Arrow buffers directly.
+pandas needs Python strings, so on Arrow arrays its column includes the
+`to_numpy(zero_copy_only=False)` that makes them; the numpy hashing reads the Arrow buffers
+directly. One row starts from Python strings already made, as the value table holds them.
 Both must give the same hashes, bit for bit: the script stops if they do not.
 
     .venv/bin/python benchmarks/bench_hashing.py [--repeat 3] [--seed 0]
@@ -17,11 +18,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dataaudit.profile.siphash import hash_floats, hash_texts
+from dataaudit.profile.siphash import hash_floats, hash_objects, hash_texts
 
 
-def shapes(seed: int) -> dict[str, pa.Array | np.ndarray]:
-    """The inputs measured: short ids, few labels, free text, floats."""
+def cases(seed: int) -> list[tuple[str, Callable[[], np.ndarray], Callable[[], np.ndarray]]]:
+    """The inputs measured (short ids, few labels, free text, floats), each with pandas' way
+    and the numpy way of hashing it."""
     rng = np.random.default_rng(seed)
     ids = [f"id-{i:08d}{'x' * (i % 5)}" for i in rng.permutation(1_000_000)]  # 11 to 15 bytes
     labels = np.array(["cat", "dog", "bird", "horse", "unlabelled"], dtype=object)[rng.integers(0, 5, 1_000_000)]
@@ -31,12 +33,19 @@ def shapes(seed: int) -> dict[str, pa.Array | np.ndarray]:
     for size in rng.integers(200, 2001, 100_000):
         text = " ".join(words[rng.integers(0, len(words), size // 4)])
         texts.append(text.encode()[:size].decode(errors="ignore"))
-    return {
-        "1M short ids (11-15 B)": pa.array(ids, pa.string()),
-        "1M labels of 5 values": pa.array(labels.tolist(), pa.string()),
-        "100k texts (200-2,000 B)": pa.array(texts, pa.large_string()),
-        "1M floats": rng.normal(size=1_000_000),
-    }
+    floats = rng.normal(size=1_000_000)
+    measured = []
+    for name, array in (("1M short ids (11-15 B)", pa.array(ids, pa.string())),
+                        ("1M labels of 5 values", pa.array(labels.tolist(), pa.string())),
+                        ("100k texts (200-2,000 B)", pa.array(texts, pa.large_string()))):
+        measured.append((f"{name}, Arrow", lambda a=array: pd.util.hash_array(a.to_numpy(zero_copy_only=False),
+                                                                            categorize=False),
+                         lambda a=array: hash_texts(a)))
+    objects = np.array(ids, dtype=object)
+    measured.append(("1M short ids (11-15 B), already Python strings",
+                     lambda: pd.util.hash_array(objects, categorize=False), lambda: hash_objects(objects)))
+    measured.append(("1M floats", lambda: pd.util.hash_array(floats, categorize=False), lambda: hash_floats(floats)))
+    return measured
 
 
 def cpu_seconds(work: Callable[[], np.ndarray], repeat: int) -> tuple[float, np.ndarray]:
@@ -54,15 +63,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    print("| input | pandas hash_array (with to_numpy) s | numpy SipHash s | ratio |")
+    print("| input | pandas CPU s | numpy CPU s | numpy / pandas |")
     print("| --- | ---: | ---: | ---: |")
-    for name, values in shapes(args.seed).items():
-        if isinstance(values, np.ndarray):
-            theirs = lambda v=values: pd.util.hash_array(v, categorize=False)  # noqa: E731
-            ours = lambda v=values: hash_floats(v)  # noqa: E731
-        else:
-            theirs = lambda v=values: pd.util.hash_array(v.to_numpy(zero_copy_only=False), categorize=False)  # noqa: E731
-            ours = lambda v=values: hash_texts(v)  # noqa: E731
+    for name, theirs, ours in cases(args.seed):
         pandas_cpu, expected = cpu_seconds(theirs, args.repeat)
         numpy_cpu, got = cpu_seconds(ours, args.repeat)
         if not np.array_equal(expected, got):
