@@ -88,6 +88,9 @@ def test_text_hashes_over_many_blocks_of_very_different_lengths():
     expected = pandas_hashes(strings).tolist()
     assert hash_texts(pa.array(strings, pa.large_string())).tolist() == expected
     assert hash_texts(pa.array(strings).slice(12_345)).tolist() == expected[12_345:]
+    chunked = pa.chunked_array([strings[:100], strings[100:]])
+    assert values.hash_strings(chunked).tolist() == expected
+    assert hash_texts(pa.chunked_array([], pa.string())).tolist() == []
 
 
 def test_objects_hash_as_pandas_hashes_them():

@@ -26,9 +26,11 @@ _NAN_BITS = np.array(np.nan).view(np.uint64)
 _ROWS = (0, 2, 1, 3)  # where v0, v1, v2, v3 are kept
 
 
-def hash_texts(array: pa.Array) -> np.ndarray:
+def hash_texts(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """The hashes of a `string`, `large_string`, `binary` or `large_binary` array without
-    nulls (a slice is fine): what pandas gives the same texts as Python strings."""
+    nulls (a slice or a chunked array is fine): what pandas gives the same texts as Python strings."""
+    if isinstance(array, pa.ChunkedArray):
+        return np.concatenate([hash_texts(chunk) for chunk in array.chunks] or [np.zeros(0, np.uint64)])
     return mix(siphash(*_bytes_and_offsets(array)))
 
 

@@ -58,10 +58,10 @@ def looks_numeric(text: str) -> bool:
     return _NUMBER_RE.match(text.strip()) is not None
 
 
-def hash_strings(values: np.ndarray | pa.Array) -> np.ndarray:
+def hash_strings(values: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """64-bit hashes of distinct strings (no factorising: callers pass distinct values), an
     object array of them or an Arrow string array without nulls (no Python string made)."""
-    return hash_texts(values) if isinstance(values, pa.Array) else hash_objects(values)
+    return hash_texts(values) if isinstance(values, pa.Array | pa.ChunkedArray) else hash_objects(values)
 
 
 def hash_numbers(values: np.ndarray) -> np.ndarray:
