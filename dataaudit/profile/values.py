@@ -22,10 +22,10 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.profile.siphash import hash_floats, hash_objects, hash_texts
 from dataaudit.profile.spec import ProfileSpec
 
 KINDS = ("integer", "float", "boolean", "text", "datetime")
@@ -58,14 +58,15 @@ def looks_numeric(text: str) -> bool:
     return _NUMBER_RE.match(text.strip()) is not None
 
 
-def hash_strings(values: np.ndarray) -> np.ndarray:
-    """64-bit hashes of distinct strings (no factorising: callers pass distinct values)."""
-    return pd.util.hash_array(values, categorize=False)
+def hash_strings(values: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """64-bit hashes of distinct strings (no factorising: callers pass distinct values), an
+    object array of them or an Arrow string array without nulls (no Python string made)."""
+    return hash_texts(values) if isinstance(values, pa.Array | pa.ChunkedArray) else hash_objects(values)
 
 
 def hash_numbers(values: np.ndarray) -> np.ndarray:
     # -0.0 and 0.0 are the same value; make them hash alike
-    return pd.util.hash_array(np.asarray(values, dtype=np.float64) + 0.0, categorize=False)
+    return hash_floats(np.asarray(values, dtype=np.float64) + 0.0)
 
 
 def printed(numbers: np.ndarray) -> pa.Array:

@@ -22,8 +22,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import pandas as pd
-
 from dataaudit.errors import InputError
 from dataaudit.io.digest import file_sha256
 from dataaudit.io.json_array import ArrayText, array_text, is_json_array
@@ -32,6 +30,7 @@ from dataaudit.io.spool import readable_path
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
 from dataaudit.profile.pii import PII_KINDS
+from dataaudit.profile.siphash import hash_objects
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -228,7 +227,7 @@ def _canonical_hashes(checked: list[Line]) -> list[int | None]:
     forms = [json.dumps([(r, t.strip()) for r, t in c.segments], ensure_ascii=False) if c.segments else None
              for c in checked]
     present = [f for f in forms if f is not None]
-    hashed = iter(pd.util.hash_array(pd.Series(present, dtype=object).to_numpy()).tolist() if present else [])
+    hashed = iter(hash_objects(present).tolist())
     return [None if f is None else next(hashed) for f in forms]
 
 

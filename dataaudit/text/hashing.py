@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+
+from dataaudit.profile.siphash import hash_objects
 
 
 def canonical(segments: list[tuple[str, str]]) -> str:
@@ -18,6 +19,6 @@ def hashed(values: list[str | None]) -> np.ndarray:
     present = np.array([v is not None for v in values], dtype=bool)
     out = np.zeros(len(values), dtype=np.uint64)
     if present.any():
-        hashes = pd.util.hash_array(np.array([v for v in values if v is not None], dtype=object), categorize=False)
+        hashes = hash_objects(np.array([v for v in values if v is not None], dtype=object))
         out[present] = np.maximum(hashes, np.uint64(1))
     return out

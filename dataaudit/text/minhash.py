@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-import pandas as pd
+
+from dataaudit.profile.siphash import hash_texts
 
 SHINGLE_WORDS = 3
 SEED = 1
@@ -82,7 +83,7 @@ def shingle_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if not len(owner):
         return np.zeros(0, dtype=np.uint64), per_text
     encoded = pc.dictionary_encode(pc.filter(flat, present))
-    vocabulary = pd.util.hash_array(np.asarray(encoded.dictionary.to_pylist(), dtype=object), categorize=False)
+    vocabulary = hash_texts(encoded.dictionary)
     h = vocabulary[encoded.indices.to_numpy()]
     ends = np.cumsum(per_text)
     end_of = np.repeat(ends, per_text)
