@@ -6,9 +6,13 @@ so the JSON report is identical (time aside) for any number of jobs and any chun
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +98,110 @@ def test_workers_are_forked_from_a_server_that_imported_the_profile_code_once() 
 
     assert worker_context().get_start_method() == "forkserver"
     assert "dataaudit.engines.pool" in forkserver._forkserver._preload_modules  # type: ignore[attr-defined]
+
+
+# --- a run with workers leaves nothing behind: no process, no temporary file ---------------------
+
+SMALL_CHUNKS = """
+import sys
+import dataaudit.runner
+from dataaudit.cli import main
+
+dataaudit.runner.audit.__kwdefaults__["chunk_rows"] = 2_000  # many chunks: the workers are busy a while
+sys.argv[0] = "dataaudit"
+main()
+"""
+
+
+def _session(leader: int) -> list[tuple[int, int]]:
+    """(pid, parent pid) of every process of the session `leader` started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # it ended meanwhile
+                continue
+            if int(fields[3]) == leader:
+                found.append((int(entry.name), int(fields[1])))
+    return found
+
+
+def _workers_started(proc: subprocess.Popen) -> bool:
+    """A process of the run's session other than the command's own children: a forked worker."""
+    return any(parent != proc.pid and pid != proc.pid for pid, parent in _session(proc.pid))
+
+
+def _audit_with_workers(data: Path, temporary: Path, interrupt: bool) -> tuple[int, str, list[tuple[int, int]]]:
+    """Audit `data` with `--jobs 2` in a session of its own, with `temporary` as its TMPDIR;
+    with `interrupt`, press Ctrl-C (SIGINT to the whole process group, as a terminal does) once
+    workers run. The exit code, stderr, and the processes of the session a little after."""
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    args = ["audit", str(data), "-t", "label", "-i", "id", "--jobs", "2", "-q", "-f", "json",
+            "-o", str(temporary.parent / "report.json")]
+    proc = subprocess.Popen([sys.executable, "-c", SMALL_CHUNKS, *args], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        if interrupt:
+            while not _workers_started(proc):
+                assert proc.poll() is None, "the audit ended before its workers started"
+                time.sleep(0.005)
+            os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        deadline = time.monotonic() + 10
+        while _session(proc.pid) and time.monotonic() < deadline:  # the fork server sees the end
+            time.sleep(0.05)
+        return proc.returncode, err, _session(proc.pid)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def sixty_thousand_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("jobs") / "train.csv"
+    write_dirty_classification(data, rows=60_000, seed=3)
+    return data
+
+
+@pytest.fixture
+def temporary(tmp_path: Path) -> Path:
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+def test_a_run_with_workers_leaves_no_process_and_no_temporary_file(sixty_thousand_rows: Path,
+                                                                    temporary: Path) -> None:
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, interrupt=False)
+    assert code == 1, err
+    assert left == [] and list(temporary.iterdir()) == []
+    report = json.loads((temporary.parent / "report.json").read_text())
+    report.pop("created_at")
+    assert report == _report(sixty_thousand_rows, chunk_rows=2_000)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+def test_a_bad_row_with_workers_is_one_line_and_leaves_nothing_behind(sixty_thousand_rows: Path,
+                                                                      temporary: Path) -> None:
+    broken = temporary.parent / "broken.csv"
+    text = sixty_thousand_rows.read_text(encoding="utf-8")
+    broken.write_text(text + "1,2,3\n" + "\n".join(text.splitlines()[1:4_001]) + "\n", encoding="utf-8")
+    code, err, left = _audit_with_workers(broken, temporary, interrupt=False)
+    assert code == 2
+    assert err.startswith(f"dataaudit: error: {broken}:60002: malformed row, expected 12 fields, found 3")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert left == [] and list(temporary.iterdir()) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+def test_ctrl_c_with_workers_is_one_line_and_leaves_nothing_behind(sixty_thousand_rows: Path,
+                                                                   temporary: Path) -> None:
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, interrupt=True)
+    assert code == 130, err
+    assert err == "dataaudit: interrupted\n"
+    assert left == [] and list(temporary.iterdir()) == []
