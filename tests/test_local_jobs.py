@@ -219,21 +219,23 @@ def _workers_started(proc: subprocess.Popen) -> bool:
     return any(parent != proc.pid and pid != proc.pid for pid, parent in _session(proc.pid))
 
 
-def _audit_with_workers(data: Path, temporary: Path, interrupt: bool) -> tuple[int, str, list[tuple[int, int]]]:
+def _audit_with_workers(data: Path, temporary: Path,
+                        signum: int | None = None) -> tuple[int, str, list[tuple[int, int]]]:
     """Audit `data` with `--jobs 2` in a session of its own, with `temporary` as its TMPDIR;
-    with `interrupt`, press Ctrl-C (SIGINT to the whole process group, as a terminal does) once
-    workers run. The exit code, stderr, and the processes of the session a little after."""
+    with `signum`, send it to the whole process group once workers run (as a terminal sends
+    Ctrl-C's SIGINT, or a container's stop its SIGTERM). The exit code, stderr, and the
+    processes of the session a little after."""
     env = {**os.environ, "TMPDIR": str(temporary)}
     args = ["audit", str(data), "-t", "label", "-i", "id", "--jobs", "2", "-q", "-f", "json",
             "-o", str(temporary.parent / "report.json")]
     proc = subprocess.Popen([sys.executable, "-c", SMALL_CHUNKS, *args], env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        if interrupt:
+        if signum is not None:
             while not _workers_started(proc):
                 assert proc.poll() is None, "the audit ended before its workers started"
                 time.sleep(0.005)
-            os.killpg(proc.pid, signal.SIGINT)
+            os.killpg(proc.pid, signum)
         _, err = proc.communicate(timeout=120)
         deadline = time.monotonic() + 10
         while _session(proc.pid) and time.monotonic() < deadline:  # the fork server sees the end
@@ -262,7 +264,7 @@ def temporary(tmp_path: Path) -> Path:
 @pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
 def test_a_run_with_workers_leaves_no_process_and_no_temporary_file(sixty_thousand_rows: Path,
                                                                     temporary: Path) -> None:
-    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, interrupt=False)
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, )
     assert code == 1, err
     assert left == [] and list(temporary.iterdir()) == []
     report = json.loads((temporary.parent / "report.json").read_text())
@@ -277,7 +279,7 @@ def test_a_bad_row_with_workers_is_one_line_and_leaves_nothing_behind(sixty_thou
     broken = temporary.parent / "broken.csv"
     text = sixty_thousand_rows.read_text(encoding="utf-8")
     broken.write_text(text + "1,2,3\n" + "\n".join(text.splitlines()[1:4_001]) + "\n", encoding="utf-8")
-    code, err, left = _audit_with_workers(broken, temporary, interrupt=False)
+    code, err, left = _audit_with_workers(broken, temporary, )
     assert code == 2
     assert err.startswith(f"dataaudit: error: {broken}:60002: malformed row, expected 12 fields, found 3")
     assert err.count("\n") == 1 and "Traceback" not in err
@@ -286,9 +288,10 @@ def test_a_bad_row_with_workers_is_one_line_and_leaves_nothing_behind(sixty_thou
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
-def test_ctrl_c_with_workers_is_one_line_and_leaves_nothing_behind(sixty_thousand_rows: Path,
-                                                                   temporary: Path) -> None:
-    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, interrupt=True)
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interruption_with_workers_is_one_line_and_leaves_nothing_behind(sixty_thousand_rows: Path,
+                                                                            temporary: Path, signum: int) -> None:
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, signum)
     assert code == 130, err
     assert err == "dataaudit: interrupted\n"
     assert left == [] and list(temporary.iterdir()) == []
