@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # this module loads light: the command line starts the fork server before its own imports
@@ -26,8 +28,9 @@ if TYPE_CHECKING:  # this module loads light: the command line starts the fork s
     from dataaudit.engines.local import A, Accumulator
 
 IN_FLIGHT_PER_JOB = 2
-#: what a worker needs imported before its first chunk (the fork server imports it once)
-WORKER_MODULES = ["dataaudit.engines.local", "dataaudit.engines.pool"]
+#: what a worker needs imported before its first chunk (the fork server imports it once), its
+#: signal handlers first
+WORKER_MODULES = ["dataaudit.engines.worker_signals", "dataaudit.engines.local", "dataaudit.engines.pool"]
 
 _worker: dict[str, object] = {}
 
@@ -43,13 +46,34 @@ def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], create: C
             for batch, offset in chunks:
                 if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                     total = total.merged(pending.popleft().result())
-                pending.append(pool.submit(_profile_chunk, batch, offset))
+                with _interrupts_held():
+                    pending.append(pool.submit(_profile_chunk, batch, offset))
             while pending:
                 total = total.merged(pending.popleft().result())
         finally:
             for future in pending:
                 future.cancel()
     return total
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C or SIGTERM arriving while a chunk is submitted, which may start a worker, is
+    raised once the pool has registered the worker: raised mid-start, the pool would not know
+    the worker, which would wait for work forever after the command had ended."""
+    if threading.current_thread() is not threading.main_thread():  # handlers are the main thread's
+        yield
+        return
+    held: list[int] = []
+    handled = [signum for signum in (signal.SIGINT, signal.SIGTERM) if callable(signal.getsignal(signum))]
+    previous = {signum: signal.signal(signum, lambda signum, _frame: held.append(signum)) for signum in handled}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 def start_worker_server() -> None:
@@ -75,16 +99,13 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 
 def _start_worker(create: Callable[[], Accumulator]) -> None:
-    """A worker leaves Ctrl-C and SIGTERM to the parent, which stops the pass and shuts the
-    pool down in order: a worker ended by the signal the terminal sends its whole process
-    group would leave the others blocked handing back results nobody reads, and the run hung.
-    It profiles a chunk's columns one after another: its sibling processes already keep the
-    other cores busy, and column threads on top only add switching (about a tenth more CPU per
-    chunk, measured on the generated 1M-row file)."""
+    """A worker leaves Ctrl-C and SIGTERM to the parent (see `worker_signals`; a forked one
+    ignores them already). It profiles a chunk's columns one after another: its sibling
+    processes already keep the other cores busy, and column threads on top only add switching
+    (about a tenth more CPU per chunk, measured on the generated 1M-row file)."""
+    from dataaudit.engines import worker_signals  # noqa: F401
     from dataaudit.profile import partial
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     partial.COLUMN_THREADS = 1
     _worker["create"] = create
 
