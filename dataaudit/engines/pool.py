@@ -101,8 +101,8 @@ def worker_context() -> multiprocessing.context.BaseContext:
 def _start_worker(create: Callable[[], Accumulator]) -> None:
     """A worker leaves Ctrl-C and SIGTERM to the parent (see `worker_signals`; a forked one
     ignores them already). It profiles a chunk's columns one after another: its sibling
-    processes already keep the other cores busy, and column threads on top only add switching
-    (about a tenth more CPU per chunk, measured on the generated 1M-row file)."""
+    processes and the parsing parent already keep the cores busy, so column threads on top
+    add no parallelism, only switching."""
     from dataaudit.engines import worker_signals  # noqa: F401
     from dataaudit.profile import partial
 
