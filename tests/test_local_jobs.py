@@ -6,18 +6,33 @@ so the JSON report is identical (time aside) for any number of jobs and any chun
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
+import os
+import signal
+import struct
 import subprocess
 import sys
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
+import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dataaudit
 from dataaudit.datasets import make_dirty_classification, write_dirty_classification
+from dataaudit.engines.local import LocalEngine
 from dataaudit.errors import InputError
+from dataaudit.profile.column import ColumnPartial
+from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.spec import ProfileSpec
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
@@ -43,6 +58,82 @@ def test_jobs_give_the_report_of_one_process(table: object, chunk_rows: int, job
     assert _report(table, chunk_rows=chunk_rows, jobs=jobs) == one
     # and the findings do not depend on where the chunks were cut
     assert one["findings"] == _report(table, chunk_rows=6_000)["findings"]
+
+
+#: real files and their targets: repeats and conflicts (titanic), missing values (penguins, cars),
+#: free text (healthtweets, parlspeech)
+REAL_FILES = {"titanic.csv": "survived", "penguins.csv": "species", "cars.csv": "Origin",
+              "healthtweets_960.csv": "agency", "parlspeech_200.csv": "party"}
+
+
+def _bits(value: object) -> object:
+    """`value` with every float as its 8 bytes and every array as its dtype, shape and bytes:
+    equal results are equal bits, where `==` would let 0.0 pass for -0.0 or an int64 array for
+    a float64 one (and where pickles differ with which equal strings are one object)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return type(value).__name__, tuple((f.name, _bits(getattr(value, f.name))) for f in dataclasses.fields(value))
+    if isinstance(value, dict):
+        return "dict", tuple((_bits(key), _bits(item)) for key, item in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return type(value).__name__, tuple(_bits(item) for item in items)
+    if isinstance(value, np.ndarray | np.generic):
+        return value.dtype.str, np.shape(value), value.tobytes() if value.dtype != object else _bits(value.tolist())
+    if isinstance(value, float):
+        return "float", struct.pack("<d", value)
+    return type(value).__name__, value
+
+
+def _profile_bits(data: Path, target: str, chunk_rows: int, jobs: int) -> object:
+    engine = LocalEngine(jobs=jobs)
+    source = engine.open(data, delimiter=None, encoding=None, chunk_rows=chunk_rows, bad_rows="error")
+    return _bits(engine.profile(source, ProfileSpec(target=target)))
+
+
+@pytest.mark.parametrize(("name", "target"), REAL_FILES.items())
+def test_jobs_give_the_profile_of_one_process_bit_for_bit_on_real_files(name: str, target: str) -> None:
+    one = _profile_bits(DATA / name, target, chunk_rows=97, jobs=1)
+    assert _profile_bits(DATA / name, target, chunk_rows=97, jobs=2) == one
+
+
+@settings(max_examples=6, deadline=None)
+@given(chunk_rows=st.integers(7, 2_300), jobs=st.integers(2, 3))
+def test_jobs_give_the_profile_of_one_process_whatever_the_chunks(chunk_rows: int, jobs: int) -> None:
+    """On titanic's 2,201 rows (2,177 exact repeats, 10 feature rows with both outcomes), from
+    chunks of 7 rows to one chunk for the whole file."""
+    one = _profile_bits(DATA / "titanic.csv", "survived", chunk_rows, jobs=1)
+    assert _profile_bits(DATA / "titanic.csv", "survived", chunk_rows, jobs=jobs) == one
+
+
+@dataclass(frozen=True)
+class ColumnThreads:
+    """A mergeable statistic: the names of the threads that profiled the chunks' columns."""
+
+    names: frozenset[str] = frozenset()
+
+    def add(self, batch: pa.RecordBatch, offset: int) -> ColumnThreads:
+        seen: set[str] = set()
+        real = ColumnPartial.add
+
+        def recording(column: ColumnPartial, *args: object) -> object:
+            seen.add(threading.current_thread().name)
+            return real(column, *args)
+
+        with mock.patch.object(ColumnPartial, "add", recording):
+            PartialProfile.create(ProfileSpec(target="species"), batch.schema.names).add(batch, offset)
+        object.__setattr__(self, "names", self.names | seen)
+        return self
+
+    def merged(self, other: ColumnThreads) -> ColumnThreads:
+        return ColumnThreads(self.names | other.names)
+
+
+def test_a_worker_profiles_a_chunks_columns_in_one_thread() -> None:
+    """Its sibling workers keep the other cores busy: column threads on top only cost switching."""
+    engine = LocalEngine(jobs=2)
+    source = engine.open(PENGUINS, delimiter=None, encoding=None, chunk_rows=40, bad_rows="error")
+    names = engine.accumulate(source, ColumnThreads).names
+    assert names and {name.rsplit("_", 1)[1] for name in names} == {"0"}  # the first thread of each chunk's pool
 
 
 def test_jobs_on_the_command_line(tmp_path: Path) -> None:
@@ -94,3 +185,113 @@ def test_workers_are_forked_from_a_server_that_imported_the_profile_code_once() 
 
     assert worker_context().get_start_method() == "forkserver"
     assert "dataaudit.engines.pool" in forkserver._forkserver._preload_modules  # type: ignore[attr-defined]
+
+
+# --- a run with workers leaves nothing behind: no process, no temporary file ---------------------
+
+SMALL_CHUNKS = """
+import sys
+import dataaudit.runner
+from dataaudit.cli import main
+
+dataaudit.runner.audit.__kwdefaults__["chunk_rows"] = 2_000  # many chunks: the workers are busy a while
+sys.argv[0] = "dataaudit"
+main()
+"""
+
+
+def _session(leader: int) -> list[tuple[int, int]]:
+    """(pid, parent pid) of every process of the session `leader` started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # it ended meanwhile
+                continue
+            if int(fields[3]) == leader:
+                found.append((int(entry.name), int(fields[1])))
+    return found
+
+
+def _workers_started(proc: subprocess.Popen) -> bool:
+    """A process of the run's session other than the command's own children: a forked worker."""
+    return any(parent != proc.pid and pid != proc.pid for pid, parent in _session(proc.pid))
+
+
+def _audit_with_workers(data: Path, temporary: Path,
+                        signum: int | None = None) -> tuple[int, str, list[tuple[int, int]]]:
+    """Audit `data` with `--jobs 2` in a session of its own, with `temporary` as its TMPDIR;
+    with `signum`, send it to the whole process group once workers run (as a terminal sends
+    Ctrl-C's SIGINT, or a container's stop its SIGTERM). The exit code, stderr, and the
+    processes of the session a little after."""
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    args = ["audit", str(data), "-t", "label", "-i", "id", "--jobs", "2", "-q", "-f", "json",
+            "-o", str(temporary.parent / "report.json")]
+    proc = subprocess.Popen([sys.executable, "-c", SMALL_CHUNKS, *args], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        if signum is not None:
+            while not _workers_started(proc):
+                assert proc.poll() is None, "the audit ended before its workers started"
+                time.sleep(0.005)
+            os.killpg(proc.pid, signum)
+        _, err = proc.communicate(timeout=120)
+        deadline = time.monotonic() + 10
+        while _session(proc.pid) and time.monotonic() < deadline:  # the fork server sees the end
+            time.sleep(0.05)
+        return proc.returncode, err, _session(proc.pid)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def sixty_thousand_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("jobs") / "train.csv"
+    write_dirty_classification(data, rows=60_000, seed=3)
+    return data
+
+
+@pytest.fixture
+def temporary(tmp_path: Path) -> Path:
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+def test_a_run_with_workers_leaves_no_process_and_no_temporary_file(sixty_thousand_rows: Path,
+                                                                    temporary: Path) -> None:
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, )
+    assert code == 1, err
+    assert left == [] and list(temporary.iterdir()) == []
+    report = json.loads((temporary.parent / "report.json").read_text())
+    report.pop("created_at")
+    assert report == _report(sixty_thousand_rows, chunk_rows=2_000)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+def test_a_bad_row_with_workers_is_one_line_and_leaves_nothing_behind(sixty_thousand_rows: Path,
+                                                                      temporary: Path) -> None:
+    broken = temporary.parent / "broken.csv"
+    text = sixty_thousand_rows.read_text(encoding="utf-8")
+    broken.write_text(text + "1,2,3\n" + "\n".join(text.splitlines()[1:4_001]) + "\n", encoding="utf-8")
+    code, err, left = _audit_with_workers(broken, temporary, )
+    assert code == 2
+    assert err.startswith(f"dataaudit: error: {broken}:60002: malformed row, expected 12 fields, found 3")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert left == [] and list(temporary.iterdir()) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interruption_with_workers_is_one_line_and_leaves_nothing_behind(sixty_thousand_rows: Path,
+                                                                            temporary: Path, signum: int) -> None:
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, signum)
+    assert code == 130, err
+    assert err == "dataaudit: interrupted\n"
+    assert left == [] and list(temporary.iterdir()) == []

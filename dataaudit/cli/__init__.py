@@ -30,11 +30,14 @@ def main() -> None:
             # After a parse error or an interruption inside pyarrow's streaming CSV reader (read in
             # a background thread), interpreter teardown sometimes aborts in pyarrow's C++
             # destructors (exit 134 instead of 2 or 130). The command has written its line and
-            # removed its temporary files (`reports_errors`): flush and leave without the teardown.
+            # removed its temporary files (`reports_errors`): flush and leave without the teardown,
+            # after the exit functions (multiprocessing's removes the `--jobs` fork server's folder).
+            import atexit
             import os
             import sys
 
             sys.stdout.flush()
             sys.stderr.flush()
+            atexit._run_exitfuncs()
             os._exit(int(exc.code))
         raise

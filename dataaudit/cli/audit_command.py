@@ -137,12 +137,16 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
                engine: str | None, spark_master: str | None, jobs: int | None, quiet: bool,
                **audit_options: Any) -> int:
     """Audit one DATA; the remaining options are `dataaudit.audit`'s keyword arguments by name."""
-    from dataaudit.api import audit as run_audit
-
     read = audit_options
     inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["tokenizer"],
               read["baseline"], *read["eval_sets"])
     destinations = checked_destinations(formats, outputs, inputs, summary)
+    if jobs not in (None, 1) and engine != "spark":  # the workers' imports run beside the audit's own
+        from dataaudit.engines.pool import start_worker_server
+
+        start_worker_server()
+    from dataaudit.api import audit as run_audit
+
     report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
     code = deliver(report, destinations, summary)
     if report.baseline is not None and ("console", None) not in destinations:  # the console report says it too

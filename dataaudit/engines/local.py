@@ -56,6 +56,10 @@ class LocalEngine:
 
     def __post_init__(self) -> None:
         self.jobs = resolve_jobs(self.jobs)
+        if self.jobs > 1:
+            from dataaudit.engines.pool import start_worker_server
+
+            start_worker_server()
 
     def open(self, data: Any, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
              bad_rows: str, storage_options: Mapping[str, Any] | None = None) -> Source:

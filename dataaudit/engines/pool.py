@@ -14,15 +14,23 @@ profiled at any time; the parent waits for the oldest before reading further.
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
+if TYPE_CHECKING:  # this module loads light: the command line starts the fork server before its own imports
+    import pyarrow as pa
 
-from dataaudit.engines.local import A, Accumulator
+    from dataaudit.engines.local import A, Accumulator
 
 IN_FLIGHT_PER_JOB = 2
+#: what a worker needs imported before its first chunk (the fork server imports it once), its
+#: signal handlers first
+WORKER_MODULES = ["dataaudit.engines.worker_signals", "dataaudit.engines.local", "dataaudit.engines.pool"]
 
 _worker: dict[str, object] = {}
 
@@ -38,13 +46,44 @@ def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], create: C
             for batch, offset in chunks:
                 if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                     total = total.merged(pending.popleft().result())
-                pending.append(pool.submit(_profile_chunk, batch, offset))
+                with _interrupts_held():
+                    pending.append(pool.submit(_profile_chunk, batch, offset))
             while pending:
                 total = total.merged(pending.popleft().result())
         finally:
             for future in pending:
                 future.cancel()
     return total
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C or SIGTERM arriving while a chunk is submitted, which may start a worker, is
+    raised once the pool has registered the worker: raised mid-start, the pool would not know
+    the worker, which would wait for work forever after the command had ended."""
+    if threading.current_thread() is not threading.main_thread():  # handlers are the main thread's
+        yield
+        return
+    held: list[int] = []
+    handled = [signum for signum in (signal.SIGINT, signal.SIGTERM) if callable(signal.getsignal(signum))]
+    previous = {signum: signal.signal(signum, lambda signum, _frame: held.append(signum)) for signum in handled}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if held:
+            signal.raise_signal(held[0])
+
+
+def start_worker_server() -> None:
+    """Start the fork server now rather than at the first chunk: its imports (most of a CPU
+    second) then run on another core while this process still imports and plans the audit,
+    instead of holding up the first worker once the pass has begun. Idempotent."""
+    if worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -55,11 +94,19 @@ def worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["dataaudit.engines.pool"])
+    context.set_forkserver_preload(WORKER_MODULES)
     return context
 
 
 def _start_worker(create: Callable[[], Accumulator]) -> None:
+    """A worker leaves Ctrl-C and SIGTERM to the parent (see `worker_signals`; a forked one
+    ignores them already). It profiles a chunk's columns one after another: its sibling
+    processes and the parsing parent already keep the cores busy, so column threads on top
+    add no parallelism, only switching."""
+    from dataaudit.engines import worker_signals  # noqa: F401
+    from dataaudit.profile import partial
+
+    partial.COLUMN_THREADS = 1
     _worker["create"] = create
 
 

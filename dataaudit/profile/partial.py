@@ -23,6 +23,10 @@ from dataaudit.profile.sample import SamplePartial
 from dataaudit.profile.spec import ProfileSpec, TextColumnAccumulator
 from dataaudit.profile.spill import BucketedHashes, SpillPlan
 
+#: threads that profile a chunk's columns side by side; a `--jobs` worker uses one, as its
+#: sibling processes keep the other cores busy
+COLUMN_THREADS = min(4, os.cpu_count() or 1)
+
 
 @dataclass
 class PartialProfile:
@@ -95,7 +99,7 @@ class PartialProfile:
         """Columns of a chunk are profiled side by side (pyarrow and numpy release the GIL), by
         threads of this call alone: none outlives it, in the process that embeds the audit or
         in a worker, and the partial holds no pool, so it pickles to and from workers."""
-        threads = max(1, min(4, os.cpu_count() or 1, batch.num_columns))
+        threads = max(1, min(COLUMN_THREADS, batch.num_columns))
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dataaudit-column") as pool:
             return list(pool.map(lambda name, array: self.columns[name].add(array, offset, self.spec),
                                  batch.schema.names, batch.columns))
