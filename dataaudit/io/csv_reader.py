@@ -102,17 +102,27 @@ def _number_file_lines(path: Path, source: Source, delimiter: str, encoding: str
 
 
 def regroup(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
-    """Batches of about `rows` rows from smaller ones: per-chunk work has a fixed cost."""
+    """Batches of about `rows` rows from smaller ones: per-chunk work has a fixed cost. The small
+    batches are let go before a chunk is handed on: while it is profiled, its pieces are not
+    alive beside it."""
     pending: list[pa.RecordBatch] = []
     count = 0
     for batch in batches:
         pending.append(batch)
         count += batch.num_rows
+        del batch
         if count >= rows:
-            yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
-            pending, count = [], 0
+            count = 0
+            yield from _combined(pending)
     if pending:
-        yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
+        yield from _combined(pending)
+
+
+def _combined(batches: list[pa.RecordBatch]) -> list[pa.RecordBatch]:
+    """`batches` as one, and the list emptied."""
+    chunk = pa.Table.from_batches(batches).combine_chunks().to_batches()
+    batches.clear()
+    return chunk
 
 
 def _decode(name: str, sample: bytes, encoding: str | None) -> str:
