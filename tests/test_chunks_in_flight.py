@@ -20,14 +20,15 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dataaudit.engines.local import CHUNKS_AHEAD, LocalEngine
-from dataaudit.io.csv_reader import regroup
+from dataaudit.io import open_source
+from dataaudit.io.csv_reader import BLOCK_BYTES, CHUNK_BYTES, regroup
 from dataaudit.io.source import Source
-from tests.conftest import DATA
 
 CHUNKS = 12
-PENGUINS = DATA / "penguins.csv"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -105,17 +106,53 @@ def test_regrouped_chunks_let_go_of_their_pieces_before_they_are_handed_on(piece
     assert values == [f"{i}-{j}" for i in range(pieces) for j in range(10)]
 
 
-def test_the_audit_gives_arrows_freed_memory_back_unless_told_which_pool(tmp_path: Path) -> None:
+@settings(max_examples=60, deadline=None)
+@given(widths=st.lists(st.integers(0, 300), min_size=1, max_size=40), rows=st.integers(1, 120),
+       max_bytes=st.integers(1, 20_000))
+def test_a_chunk_ends_at_its_rows_or_its_bytes_whichever_comes_first(widths: list[int], rows: int,
+                                                                   max_bytes: int) -> None:
+    """Pieces of 5 rows, each `width` characters wide: a chunk takes whole pieces, in order, until
+    it holds `rows` rows or `max_bytes` bytes, and not one piece more."""
+    pieces = [pa.record_batch({"text": pa.array([f"{i}:" + "x" * width] * 5)}) for i, width in enumerate(widths)]
+    chunks = list(regroup(iter(pieces), rows, max_bytes))
+    assert pa.Table.from_batches(chunks).column("text").to_pylist() == \
+        pa.Table.from_batches(pieces).column("text").to_pylist()
+    start = 0
+    for number, chunk in enumerate(chunks):
+        taken = pieces[start:start + chunk.num_rows // 5]
+        start += len(taken)
+        assert sum(p.num_rows for p in taken[:-1]) < rows and sum(p.nbytes for p in taken[:-1]) < max_bytes
+        if number < len(chunks) - 1:
+            assert sum(p.num_rows for p in taken) >= rows or sum(p.nbytes for p in taken) >= max_bytes
+    assert start == len(pieces)
+
+
+def test_wide_rows_make_chunks_of_bytes_not_rows(tmp_path: Path) -> None:
+    """A CSV of 4 KB texts read with the default 65,536 rows a chunk: chunks of about
+    `CHUNK_BYTES`, which 65,536 such rows (256 MiB) would be sixteen times over."""
+    path = tmp_path / "wide.csv"
+    text = "y" * 4_000
+    path.write_text("id,text\n" + "".join(f"{i},{text}\n" for i in range(10_000)), encoding="utf-8")
+    chunks = [(batch.num_rows, batch.nbytes) for batch in open_source(str(path)).batches()]
+    assert sum(n for n, _ in chunks) == 10_000
+    assert len(chunks) >= 2
+    assert all(size < CHUNK_BYTES + 2 * BLOCK_BYTES for _, size in chunks)
+
+
+@pytest.mark.slow
+def test_the_local_engine_gives_arrows_freed_memory_back_unless_told_which_pool(tmp_path: Path) -> None:
     """jemalloc, releasing freed pages at once, in place of pyarrow's default mimalloc where pyarrow
-    has both; the pool named in ARROW_DEFAULT_MEMORY_POOL kept."""
+    has both, from the engine's making on (before it reads anything); the pool named in
+    ARROW_DEFAULT_MEMORY_POOL kept. Each in a fresh process, as the pool is the process's."""
     script = tmp_path / "pool.py"
-    script.write_text("import pyarrow as pa, dataaudit\n"
+    script.write_text("import pyarrow as pa\n"
+                      "from dataaudit.engines.local import LocalEngine\n"
                       "before = pa.default_memory_pool().backend_name\n"
-                      f"dataaudit.audit({str(PENGUINS)!r}, target='species')\n"
+                      "LocalEngine()\n"
                       "print(before, pa.default_memory_pool().backend_name)\n", encoding="utf-8")
-    before, after = _pools_around_an_audit(script, {})
+    before, after = _pools_around_an_engine(script, {})
     assert after == ("jemalloc" if before == "mimalloc" and _has_jemalloc() else before)
-    assert _pools_around_an_audit(script, {"ARROW_DEFAULT_MEMORY_POOL": "system"}) == ("system", "system")
+    assert _pools_around_an_engine(script, {"ARROW_DEFAULT_MEMORY_POOL": "system"}) == ("system", "system")
 
 
 def _has_jemalloc() -> bool:
@@ -126,7 +163,7 @@ def _has_jemalloc() -> bool:
     return True
 
 
-def _pools_around_an_audit(script: Path, env: dict[str, str]) -> tuple[str, str]:
+def _pools_around_an_engine(script: Path, env: dict[str, str]) -> tuple[str, str]:
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT), **env})
     before, after = done.stdout.split()
