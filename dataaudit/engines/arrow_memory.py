@@ -4,7 +4,7 @@ A chunk's buffers are freed as soon as it is profiled, but pyarrow's default all
 (mimalloc) keeps freed pages for reuse, so a pass's resident memory is the most its chunks ever
 held at once plus what the allocator kept of earlier ones. jemalloc with a decay of zero returns
 pages to the system as they are freed: on the generated 1M-row CSV the audit's peak RSS fell by
-about 90 MiB (a quarter), for the same CPU time. A pool the user chose
+about 85 MiB (a quarter), for about 0.4 s more system time (docs/speed.md). A pool the user chose
 (`ARROW_DEFAULT_MEMORY_POOL`, or another than mimalloc set by `pyarrow.set_memory_pool`) is left
 as it is, and so is mimalloc where pyarrow was built without jemalloc.
 """
