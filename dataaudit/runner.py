@@ -153,7 +153,7 @@ def audit(
     the shares per language are reported (with lingua installed: see docs/languages.md).
     `memory_budget` (bytes, or "512M", "2G") bounds the row hashes a table's duplicate and conflict
     search holds in memory; past it they spill to a temporary directory, removed however the audit
-    ends (default: the rule pack's `checks.duplicates.memory_budget`, 256M).
+    ends (default: the rule pack's `checks.duplicates.memory_budget`, 64M).
     """
     plan = plan_audit(AuditOptions(
         data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,

@@ -31,7 +31,7 @@ class Rules(Section):
     max_duplicate_row_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
     max_feature_duplicate_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
     intrinsic: Toggle = Toggle.INFO  # the most a finding says when repeats are intrinsic; fail: judge as usual
-    memory_budget: Size = "256M"  # row hashes held for duplicates and conflicts before they spill to files
+    memory_budget: Size = "64M"  # row hashes held for duplicates and conflicts before they spill to files
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 @jobs_option
 @click.option("--memory-budget", metavar="SIZE", callback=check_size,
               help="Memory for the row hashes of a table's duplicate and conflict search (512M, 2G); past it they "
-                   "spill to a temporary directory.  [default: the rule pack's, 256M]")
+                   "spill to a temporary directory.  [default: the rule pack's, 64M]")
 @storage_option
 @quiet_option
 @layout_options

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Protocol, TextIO, TypeVar
 import pyarrow as pa
 
 from dataaudit.engines import is_spark_frame
+from dataaudit.engines.arrow_memory import return_freed_memory
 from dataaudit.errors import InputError
 from dataaudit.io import Source, open_source
 from dataaudit.io.lines import CHUNK_LINES, line_source
@@ -30,6 +31,8 @@ from dataaudit.profile.spec import ProfileSpec
 from dataaudit.profile.spill import spill_directory
 
 _DONE = object()
+#: chunks the reading thread may parse beyond the one being profiled
+CHUNKS_AHEAD = 1
 
 
 class Accumulator(Protocol):
@@ -56,6 +59,7 @@ class LocalEngine:
 
     def __post_init__(self) -> None:
         self.jobs = resolve_jobs(self.jobs)
+        return_freed_memory()
         if self.jobs > 1:
             from dataaudit.engines.pool import start_worker_server
 
@@ -129,34 +133,38 @@ def conform(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:
 
 
 def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """`batches` produced one ahead in a thread. However the consumer stops (the end, an error,
-    Ctrl-C), the thread is stopped and waited for before this returns: what the batches drive
-    (a clean's writers) must not run on while the caller removes their files."""
-    slot: queue.Queue = queue.Queue(maxsize=1)
+    """`batches` produced one ahead in a thread. The thread reads a chunk only once the consumer
+    has taken the one before, so at most two chunks are alive: the one being profiled and the
+    next (a full queue would let the thread hold a third, parsed and waiting to be put).
+    However the consumer stops (the end, an error, Ctrl-C), the thread is stopped and waited for
+    before this returns: what the batches drive (a clean's writers) must not run on while the
+    caller removes their files."""
+    ready: queue.SimpleQueue = queue.SimpleQueue()
+    room = threading.Semaphore(CHUNKS_AHEAD)
     stop = threading.Event()
 
     def produce() -> None:
         try:
-            for batch in batches:
-                if stop.is_set():
+            while room.acquire() and not stop.is_set():
+                batch = next(batches, _DONE)
+                ready.put(batch)
+                if batch is _DONE:
                     return
-                slot.put(batch)
-            slot.put(_DONE)
         except BaseException as exc:  # handed to the consumer, which re-raises it
-            slot.put(exc)
+            ready.put(exc)
 
     reader = threading.Thread(target=produce, daemon=True)
     reader.start()
     try:
         while True:
-            item = slot.get()
+            item = ready.get()
             if item is _DONE:
                 return
             if isinstance(item, BaseException):
                 raise item
+            room.release()
             yield item
     finally:
         stop.set()
-        while reader.is_alive():  # take what it is putting, so that it sees `stop`
-            with contextlib.suppress(queue.Empty):
-                slot.get(timeout=0.05)
+        room.release()  # wakes a thread waiting for room, which then sees `stop`
+        reader.join()

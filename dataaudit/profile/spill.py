@@ -34,8 +34,9 @@ PART_SHARE = 16
 
 
 #: the hashes held in memory before they spill (`--memory-budget`, the rule pack's
-#: `checks.duplicates.memory_budget`): 32 bytes a row, so about 8 million rows
-DEFAULT_MEMORY_BUDGET = 256 << 20
+#: `checks.duplicates.memory_budget`): 32 bytes a row, so about 2 million rows; past them the
+#: peak no longer grows with the rows
+DEFAULT_MEMORY_BUDGET = 64 << 20
 
 
 @dataclass(frozen=True)
