@@ -94,7 +94,7 @@ def test_the_partials_that_reach_the_driver_hold_no_signatures(spark: Any, tmp_p
     local = LocalEngine().accumulate(LocalEngine().open_lines(chat), create)
     assert not on_spark.partial.blocks
     assert all(block.signatures.shape[1] == spec.num_perm for block in local.partial.blocks)
-    assert on_spark.partial.near is not None and len(on_spark.partial.near.copies) > 0
+    assert on_spark.partial.near is not None and on_spark.partial.near.copies > 0
     assert on_spark.extract() == local.extract()
 
 
