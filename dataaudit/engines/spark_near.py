@@ -44,24 +44,15 @@ class NearSettings(Protocol):
     def similar(self, a: np.ndarray, b: np.ndarray) -> np.ndarray: ...
 
 
-class TextBlock(Protocol):
-    """One block of per-text values (`dataaudit.text.partial.TextBlock`)."""
-
-    numbers: np.ndarray
-    whole: np.ndarray
-    prompt: np.ndarray
-    answer: np.ndarray
-    chars: np.ndarray
-    signatures: np.ndarray
-
-
 class NearTexts(Protocol):
     """A text set's partial (`dataaudit.text.partial.TextPartial`) as this module sees it."""
 
     @property
     def near_settings(self) -> NearSettings: ...
 
-    def take_texts(self) -> Iterator[TextBlock]: ...
+    def take_texts(self) -> Iterator[Any]:
+        """Blocks of per-text values (`dataaudit.text.partial.TextBlock`: `numbers`, `whole`,
+        `prompt`, `answer`, `chars`, `signatures`), taken out of the partial."""
 
     @property
     def examples(self) -> int: ...
