@@ -1,5 +1,6 @@
 """Near duplicates on Spark: MinHash banding as a group-by on the cluster gives the local
-engine's findings, and the partials that reach the driver carry no signature."""
+engine's findings, and the partials that reach the driver carry no signature (nor any other
+value per text)."""
 
 from __future__ import annotations
 
@@ -91,7 +92,30 @@ def test_the_partials_that_reach_the_driver_hold_no_signatures(spark: Any, tmp_p
     with _partitions_of(spark, "200k"):
         on_spark = engine.accumulate(engine.open_lines(chat), create)
     local = LocalEngine().accumulate(LocalEngine().open_lines(chat), create)
-    assert on_spark.partial.blocks and all(block.signatures.size == 0 for block in on_spark.partial.blocks)
+    assert not on_spark.partial.blocks
     assert all(block.signatures.shape[1] == spec.num_perm for block in local.partial.blocks)
-    assert on_spark.partial.near is not None and len(on_spark.partial.near.copies) > 0
+    assert on_spark.partial.near is not None and on_spark.partial.near.copies > 0
     assert on_spark.extract() == local.extract()
+
+
+def test_clusters_found_on_the_cluster_are_the_local_clustering(spark: Any) -> None:
+    """Min-label propagation gives every text its cluster's first row as the local union-find
+    does, on a long chain (many rounds), stars, pairs joined late, and random links, in two text
+    sets numbered alike."""
+    from dataaudit.engines.spark_near import _cluster_labels
+    from dataaudit.text.minhash import clusters
+
+    rng = np.random.default_rng(5)
+    chain = [(i + 1, i) for i in range(100, 160)]
+    stars = [(200 + i, 200) for i in range(1, 30)] + [(300 + i, 300) for i in range(1, 5)] + [(300, 229)]
+    linked = [tuple(sorted(pair, reverse=True)) for pair in rng.integers(400, 700, size=(150, 2)).tolist()
+              if pair[0] != pair[1]]
+    edge_sets = {0: chain + stars + linked, 1: [*stars, (9_000_000_000, 5)]}
+    rows = [(text, number, first) for text, edges in edge_sets.items() for number, first in edges]
+    pairs = spark.createDataFrame(rows, "text int, number long, first long")
+    found = _cluster_labels(pairs).where("node != label").orderBy("text", "node").collect()
+    for text, edges in edge_sets.items():
+        local = clusters(np.array(edges, dtype=np.int64))
+        mine = [(r["node"], r["label"]) for r in found if r["text"] == text]
+        assert mine == sorted(zip(local.copies.tolist(), local.first.tolist(), strict=True)), text
+        assert len({label for _, label in mine}) == local.clusters

@@ -15,9 +15,10 @@ is not deterministic) is an error, never silently wrong row numbers.
 A table's partitions also hand on their rows' hashes, which never reach the driver: they stay
 on the cluster (persisted) for `spark_duplicates` to find duplicates and conflicts by a
 group-by, so the driver's memory does not grow with the rows; so do their texts' MinHash
-signatures, for `spark_near` to find near duplicates. A split's pass hands on its row keys the
-same way, for the split comparison's joins (`keyed_profile`). Five modules import pyspark: this
-one, `spark_duplicates`, `spark_near`, `dataaudit.preprocess.spark_clean` (a clean on Spark)
+signatures, hashes and lengths, for `spark_near` to find near duplicates and `spark_texts` exact
+copies, conflicting answers and length outliers. A split's pass hands on its row keys the
+same way, for the split comparison's joins (`keyed_profile`). Six modules import pyspark: this
+one, `spark_duplicates`, `spark_near`, `spark_texts`, `dataaudit.preprocess.spark_clean` (a clean on Spark)
 and `dataaudit.splits.spark_keys` (a split comparison's keys on Spark), each inside the
 functions that run on Spark, so only when the Spark engine is chosen.
 """
@@ -46,8 +47,9 @@ from dataaudit.engines.spark_near import (
     TEXTS_SCHEMA,
     NearTexts,
     find_near_on_cluster,
-    signature_batches,
+    text_batches,
 )
+from dataaudit.engines.spark_texts import find_repeats_on_cluster
 from dataaudit.errors import InputError
 from dataaudit.io import FORMATS, Source, open_source
 from dataaudit.io.csv_reader import regroup
@@ -187,6 +189,7 @@ class SparkEngine:
             total = self._run(source, lambda: _merge_in_order(partials, create()))
             texts = passed.where("number IS NOT NULL").select(*TEXT_COLUMNS)
             self._run(source, lambda: find_near_on_cluster(texts, _near_texts(total)))
+            self._run(source, lambda: find_repeats_on_cluster(texts, _near_texts(total)))
             source.info["engine"] = self.name
             yield passed, total
         finally:
@@ -350,7 +353,7 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
             rows += batch.num_rows
             if rows_of is not None:
                 yield from rows_of(partial, schema)
-            yield from signature_batches(_near_texts(partial), schema)
+            yield from text_batches(_near_texts(partial), schema)
         if rows:
             fields = {"partition": [partition], "rows": [rows], "partial": [pickle.dumps(partial, protocol=5)]}
             yield pa.RecordBatch.from_pydict(

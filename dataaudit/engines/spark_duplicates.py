@@ -47,9 +47,9 @@ def find_duplicates_on_cluster(hashes: Any, label_keys: dict[int, str], k: int, 
         keys = sorted(set(label_keys.values()))
         return DuplicateProfile(
             exact_rows=int(totals["exact"] or 0),
-            exact_examples=_first_pairs(shared.where("exact"), "first_whole", k) if totals["exact"] else [],
+            exact_examples=first_pairs(shared.where("exact"), "first_whole", k) if totals["exact"] else [],
             feature_rows=int(totals["repeat"] or 0),
-            feature_examples=(_first_pairs(shared.where("repeat AND NOT exact"), "first_same", k)
+            feature_examples=(first_pairs(shared.where("repeat AND NOT exact"), "first_same", k)
                               if totals["repeat"] else []),
             conflict_groups=int(totals["conflict_groups"] or 0),
             conflict_rows=int(totals["conflict_rows"] or 0),
@@ -107,7 +107,7 @@ def _count_where(condition: Any) -> Any:
     return F.sum(F.when(F.col(condition) if isinstance(condition, str) else condition, 1).otherwise(0))
 
 
-def _first_pairs(repeated: Any, first: str, k: int) -> list[tuple[int, int]]:
+def first_pairs(repeated: Any, first: str, k: int) -> list[tuple[int, int]]:
     """(row, the earlier row it repeats) for the first k repeated rows, ordered on the cluster."""
     return [(r["row"], r[first]) for r in repeated.orderBy("row").limit(k).select("row", first).collect()]
 
@@ -115,19 +115,27 @@ def _first_pairs(repeated: Any, first: str, k: int) -> list[tuple[int, int]]:
 def _conflict_examples(conflicted: Any, keys: list[str], k: int) -> list[ConflictGroup]:
     """The first k conflict groups by their first labelled row, each with its first k rows and
     its label counts: three small collects of at most k groups."""
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    groups = (conflicted.groupBy("features").agg(F.min("row").alias("first"), F.count(F.lit(1)).alias("size"))
-              .orderBy("first").limit(k).collect())
-    chosen = conflicted.where(F.col("features").isin([g["features"] for g in groups]))
+    groups = first_groups(conflicted, "features", k)
+    chosen = conflicted.where(F.col("features").isin([features for features, _, _ in groups]))
     labels: dict[int, dict[str, int]] = {}
     for r in chosen.groupBy("features", "code").count().orderBy("features", "code").collect():
         labels.setdefault(r["features"], {})[keys[r["code"]]] = r["count"]
-    first_rows: dict[int, list[int]] = {}
-    ranked = chosen.select("features", "row", F.row_number().over(Window.partitionBy("features").orderBy("row"))
-                           .alias("rank"))
+    return [ConflictGroup(rows=rows, size=size, labels=labels[features]) for features, size, rows in groups]
+
+
+def first_groups(rows: Any, key: str, k: int) -> list[tuple[Any, int, list[int]]]:
+    """(key, size, its first k rows) of the first k groups of `rows` by `key`, ordered by their
+    first `row`: two small collects of at most k groups, whatever the rows."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    groups = (rows.groupBy(key).agg(F.min("row").alias("first"), F.count(F.lit(1)).alias("size"))
+              .orderBy("first").limit(k).collect())
+    chosen = rows.where(F.col(key).isin([g[key] for g in groups]))
+    first_rows: dict[Any, list[int]] = {}
+    ranked = chosen.select(key, "row", F.row_number().over(Window.partitionBy(key).orderBy("row")).alias("rank"))
     for r in ranked.where(F.col("rank") <= k).orderBy("row").collect():
-        first_rows.setdefault(r["features"], []).append(r["row"])
-    return [ConflictGroup(rows=first_rows[g["features"]], size=g["size"], labels=labels[g["features"]])
-            for g in groups]
+        first_rows.setdefault(r[key], []).append(r["row"])
+    return [(g[key], g["size"], first_rows[g[key]]) for g in groups]

@@ -7,9 +7,10 @@ cluster: exact repeats (a whole-text hash seen on an earlier row) are left out, 
 extract leaves them out; each remaining text becomes one (band, key, row) row per LSH band; a
 window over (band, key) pairs every later row of a bucket with its first, the candidate pairs
 the local banding makes; a join with the signatures checks each pair's estimated similarity
-with the local engine's own test. Only the confirmed pairs (two row numbers each: as many as
-there are near copies, not rows) reach the driver, which clusters them with the local engine's
-own clustering, so the findings are the same.
+with the local engine's own test. The confirmed pairs are clustered on the cluster too (min-label
+propagation with joins, `_cluster_labels`), each text labelled with its cluster's first row as the
+local clustering labels it; only the counts of copies and clusters and the first copies with
+their cluster's first row reach the driver, however many near copies there are.
 
 The band keys and the similarity test run on the executors through each text set's
 `near_settings` (pickled with the functions), so this module needs nothing of the text layer.
@@ -23,9 +24,13 @@ from typing import Any, Protocol
 import numpy as np
 import pyarrow as pa
 
-# `text_hash`: the whole text's hash (a table's pass also holds its rows' `whole` hashes)
-TEXT_FIELDS = [("text", pa.int32()), ("number", pa.int64()), ("text_hash", pa.int64()), ("signature", pa.binary())]
-TEXTS_SCHEMA = "text int, number long, text_hash long, signature binary"
+from dataaudit.engines.spark_duplicates import first_pairs
+
+# `text_hash`: the whole text's hash (a table's pass also holds its rows' `whole` hashes); `prompt`,
+# `answer` and `chars` are for `spark_texts`
+TEXT_FIELDS = [("text", pa.int32()), ("number", pa.int64()), ("text_hash", pa.int64()), ("signature", pa.binary()),
+               ("prompt", pa.int64()), ("answer", pa.int64()), ("chars", pa.int64())]
+TEXTS_SCHEMA = "text int, number long, text_hash long, signature binary, prompt long, answer long, chars long"
 TEXT_COLUMNS = [name for name, _ in TEXT_FIELDS]
 _BANDS_SCHEMA = "text int, band int, key long, number long"
 _PAIRS_SCHEMA = "text int, number long, first long"
@@ -45,20 +50,26 @@ class NearTexts(Protocol):
     @property
     def near_settings(self) -> NearSettings: ...
 
-    def take_signatures(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]: ...
+    def take_texts(self) -> Iterator[Any]:
+        """Blocks of per-text values (`dataaudit.text.partial.TextBlock`: `numbers`, `whole`,
+        `prompt`, `answer`, `chars`, `signatures`), taken out of the partial."""
 
-    def found_near(self, pairs: np.ndarray) -> None: ...
+    @property
+    def examples(self) -> int: ...
+
+    def found_near(self, **found: object) -> None: ...
 
 
-def signature_batches(texts: Sequence[NearTexts], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-    """The signatures the partials `texts` hold, taken out of them, as rows of `schema` (which
-    holds `TEXT_FIELDS`; its other columns null): text set `i`'s rows have `text` i."""
+def text_batches(texts: Sequence[NearTexts], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """The per-text values the partials `texts` hold, taken out of them, as rows of `schema`
+    (which holds `TEXT_FIELDS`; its other columns null): text set `i`'s rows have `text` i."""
     for i, partial in enumerate(texts):
-        for numbers, whole, sigs in partial.take_signatures():
-            n = len(numbers)
-            columns = {"text": pa.array(np.full(n, i, dtype=np.int32)), "number": pa.array(numbers, pa.int64()),
-                       "text_hash": pa.array(np.ascontiguousarray(whole).view(np.int64)),
-                       "signature": _binary_rows(sigs)}
+        for block in partial.take_texts():
+            n = len(block.numbers)
+            columns = {"text": pa.array(np.full(n, i, dtype=np.int32)), "number": pa.array(block.numbers, pa.int64()),
+                       "signature": _binary_rows(block.signatures), "chars": pa.array(block.chars, pa.int64()),
+                       **{name: pa.array(np.ascontiguousarray(values).view(np.int64)) for name, values in
+                          (("text_hash", block.whole), ("prompt", block.prompt), ("answer", block.answer))}}
             yield pa.RecordBatch.from_arrays(
                 [columns.get(f.name, pa.nulls(n, f.type)) for f in schema], schema=schema)
 
@@ -85,13 +96,56 @@ def find_near_on_cluster(texts: Any, partials: Sequence[NearTexts]) -> None:
         earlier = first_copies.select("text", F.col("number").alias("first"),
                                       F.col("signature").alias("first_signature"))
         confirmed = (candidates.join(first_copies, ["text", "number"]).join(earlier, ["text", "first"])
-                     .mapInArrow(_confirmed_pairs(settings), _PAIRS_SCHEMA).toArrow())
+                     .mapInArrow(_confirmed_pairs(settings), _PAIRS_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
+        try:
+            labels = _cluster_labels(confirmed)
+        finally:
+            confirmed.unpersist()
     finally:
         first_copies.unpersist()
-    text = confirmed.column("text").to_numpy()
-    pairs = np.stack([confirmed.column("number").to_numpy(), confirmed.column("first").to_numpy()], axis=1)
+    copies = labels.where("node != label").select("text", F.col("node").alias("row"), F.col("label").alias("first"))
+    totals = {r["text"]: r for r in copies.groupBy("text").agg(
+        F.count(F.lit(1)).alias("copies"), F.countDistinct("first").alias("clusters")).collect()}
     for i, partial in enumerate(partials):
-        partial.found_near(pairs[text == i])
+        found = totals.get(i)
+        partial.found_near(
+            copies=int(found["copies"]) if found else 0, clusters=int(found["clusters"]) if found else 0,
+            examples=first_pairs(copies.where(F.col("text") == i), "first", partial.examples) if found else [])
+
+
+def _cluster_labels(pairs: Any) -> Any:
+    """(text, node, label) for every text of the confirmed `pairs` (text, number, first), its
+    label the smallest number of its cluster: the clusters the local clustering makes, found on
+    the cluster by min-label propagation. Each round every
+    text takes the smallest label of its neighbours, then its label's label (so a chain of n
+    texts needs about log n rounds), until a round changes no label: a count per round reaches
+    the driver, never a pair."""
+    from pyspark.sql import functions as F
+
+    edges = pairs.select("text", F.col("number").alias("node"), F.col("first").alias("other")).unionByName(
+        pairs.select("text", F.col("first").alias("node"), F.col("number").alias("other")))
+    labels = _checkpointed(edges.groupBy("text", "node").agg(F.least(F.min("other"), F.min("node")).alias("label")))
+    while True:
+        seen = (edges.join(labels.select("text", F.col("node").alias("other"), F.col("label").alias("seen")),
+                           ["text", "other"]).groupBy("text", "node").agg(F.min("seen").alias("seen")))
+        stepped = labels.join(seen, ["text", "node"]).select("text", "node", F.least("label", "seen").alias("label"))
+        jumped = _checkpointed(
+            stepped.join(stepped.select("text", F.col("node").alias("label"), F.col("label").alias("further")),
+                         ["text", "label"]).select("text", "node", F.least("label", "further").alias("label")))
+        changed = (jumped.join(labels.select("text", "node", F.col("label").alias("before")), ["text", "node"])
+                   .where("label != before").count())
+        labels = jumped
+        if not changed:
+            return labels
+
+
+def _checkpointed(frame: Any) -> Any:
+    """`frame` computed now and kept on the executors, its plan cut to the kept rows: a round's
+    plan would otherwise hold every earlier round's several times over, and grow exponentially.
+    Spark frees the rows once nothing refers to them."""
+    from pyspark import StorageLevel
+
+    return frame.localCheckpoint(storageLevel=StorageLevel.MEMORY_AND_DISK)
 
 
 def _band_rows(settings: list[NearSettings]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:

@@ -456,42 +456,38 @@ def _in_row_order(frame: Any, parts: int, rows: int) -> Any:
     """`frame` in `parts` partitions of consecutive row numbers, each sorted: written as parts, the
     part files in name order hold the rows in order. Partition p holds the row numbers in
     [p * rows / parts, (p + 1) * rows / parts), fixed by the numbers alone (a range partitioning
-    would sample its bounds, differently from run to run): each row is hashed to its partition by
-    a key chosen so that Spark's hash partitioning sends it to partition p."""
+    would sample its bounds, differently from run to run): each row is joined with the key that
+    Spark's own hash partitioning sends to partition p (`_partition_keys`), and partitioned by it."""
     from pyspark.sql import functions as F
 
-    keys = F.array(*[F.lit(k).cast("long") for k in _partition_keys(parts)])
-    bucket = F.expr(f"(`{ROW_COLUMN}` * {parts}) div {rows}")
-    return frame.repartition(parts, F.element_at(keys, (bucket + 1).cast("int"))).sortWithinPartitions(ROW_COLUMN)
+    bucket, key = (_unused_name(frame.columns, f"{ROW_COLUMN}_{name}") for name in ("bucket", "key"))
+    keyed = frame.withColumn(bucket, F.expr(f"(`{ROW_COLUMN}` * {parts}) div {rows}")).join(
+        F.broadcast(_partition_keys(frame.sparkSession, parts).toDF(bucket, key)), bucket)
+    return (keyed.repartition(parts, key).sortWithinPartitions(ROW_COLUMN)
+            .select(*[keyed[f"`{c}`"] for c in frame.columns]))
 
 
-def _partition_keys(parts: int) -> list[int]:
-    """For each partition p < `parts`, the smallest non-negative long Spark's hash partitioning
-    (`pmod(hash(key), parts)`, Murmur3 with seed 42) sends to p."""
-    keys: dict[int, int] = {}
-    key = 0
-    while len(keys) < parts:
-        keys.setdefault(_spark_hash_long(key) % parts, key)
-        key += 1
-    return [keys[p] for p in range(parts)]
+def _partition_keys(session: Any, parts: int) -> Any:
+    """A DataFrame of (p, the smallest non-negative long that Spark's hash partitioning into
+    `parts` partitions sends to p) for every p < `parts`, found on the cluster by Spark's own
+    hash (`pmod(hash(key), parts)`) over the first longs, as many more as it takes to meet every
+    partition: nothing reaches the driver but a count."""
+    from pyspark.sql import functions as F
+
+    candidates = 64 * parts
+    while True:
+        keys = (session.range(candidates).groupBy(F.pmod(F.hash("id"), F.lit(parts)).alias("partition"))
+                .agg(F.min("id").alias("key")))
+        if keys.count() == parts:
+            return keys
+        candidates *= 2
 
 
-def _spark_hash_long(value: int) -> int:
-    """Spark's `hash()` of a long (Murmur3 x86 32-bit, seed 42), as a signed 32-bit integer."""
-    mask = 0xFFFFFFFF
-
-    def rotl(x: int, r: int) -> int:
-        return ((x << r) | (x >> (32 - r))) & mask
-
-    def mix(h1: int, k1: int) -> int:
-        k1 = rotl((k1 * 0xCC9E2D51) & mask, 15) * 0x1B873593 & mask
-        return (rotl(h1 ^ k1, 13) * 5 + 0xE6546B64) & mask
-
-    h1 = mix(mix(42, value & mask), (value >> 32) & mask) ^ 8
-    h1 = ((h1 ^ (h1 >> 16)) * 0x85EBCA6B) & mask
-    h1 = ((h1 ^ (h1 >> 13)) * 0xC2B2AE35) & mask
-    h1 ^= h1 >> 16
-    return h1 - (1 << 32) if h1 >= 1 << 31 else h1
+def _unused_name(columns: list[str], name: str) -> str:
+    """`name`, or it with more leading underscores, so that it names none of `columns`."""
+    while name in columns:
+        name = "_" + name
+    return name
 
 
 def _output_template(job: _Job) -> pa.Schema:

@@ -12,25 +12,26 @@ from dataaudit.profile.text import ERROR_KINDS, TextProfile
 from dataaudit.text.conformance import RULES, meanings
 from dataaudit.text.minhash import NearDuplicates, near_duplicates
 from dataaudit.text.partial import TextPartial, compact
+from dataaudit.text.repeats import NearCopies, Repeats, length_fences
 
 
 def extract(partial: TextPartial) -> TextProfile:
     spec = partial.spec
     k = spec.examples
-    b = compact(partial.blocks, spec.num_perm)
-    partial.blocks.append(b)
-    repeated = repeats(b.whole)
-    near = (partial.near if partial.near is not None
-            else _numbered(near_duplicates(b.signatures, spec.near_threshold, skip=repeated), b.numbers))
-    near_pairs = sorted(zip(near.copies.tolist(), near.first.tolist(), strict=True))
-    groups, involved, conflict_examples = _conflicts(b.numbers, b.prompt, b.answer, k)
-    outliers, bounds = _outliers(b.numbers, b.chars, spec.outlier_iqr)
+    found, near = partial.repeats, partial.near
+    if found is None:  # not decided where the rows live: over the kept hashes, here
+        b = compact(partial.blocks, spec.num_perm)
+        partial.blocks.append(b)
+        repeated = repeats(b.whole)
+        near = _near_copies(near_duplicates(b.signatures, spec.near_threshold, skip=repeated), b.numbers, k)
+        found = _repeats(b.numbers, b.whole, b.prompt, b.answer, b.chars, repeated, spec.outlier_iqr, k)
+    assert near is not None, "an engine that decides the repeats finds the near duplicates too"
     return TextProfile(
         name=spec.name,
         kind=spec.kind,
         unit=spec.unit,
         records=partial.records,
-        texts=len(b.numbers),
+        texts=found.texts,
         errors={kind: partial.errors[kind] for kind in ERROR_KINDS if partial.errors[kind]},
         error_lines={kind: partial.error_lines[kind] for kind in ERROR_KINDS if kind in partial.error_lines},
         error_records=partial.error_records,
@@ -49,18 +50,18 @@ def extract(partial: TextPartial) -> TextProfile:
         markup=partial.markup_records,
         markup_kinds=dict(sorted(partial.markup.items())),
         markup_lines=partial.markup_lines,
-        duplicates=int(repeated.sum()),
-        duplicate_examples=repeat_pairs(b.numbers, b.whole, repeated, k),
-        near_duplicates=len(near_pairs),
+        duplicates=found.duplicates,
+        duplicate_examples=found.duplicate_examples,
+        near_duplicates=near.copies,
         near_duplicate_clusters=near.clusters,
-        near_duplicate_examples=near_pairs[:k],
+        near_duplicate_examples=near.examples,
         near_threshold=spec.near_threshold,
-        conflict_groups=groups,
-        conflict_records=involved,
-        conflict_examples=conflict_examples,
-        length_outliers=len(outliers),
-        length_outlier_lines=outliers[:k],
-        length_bounds=bounds,
+        conflict_groups=found.conflict_groups,
+        conflict_records=found.conflict_records,
+        conflict_examples=found.conflict_examples,
+        length_outliers=found.length_outliers,
+        length_outlier_lines=found.length_outlier_lines,
+        length_bounds=found.length_bounds,
         labelled=spec.labelled,
         template=None if partial.template is None else partial.template.extract(),
         tokens_total=partial.lengths["text_tokens"].total,
@@ -73,9 +74,21 @@ def extract(partial: TextPartial) -> TextProfile:
     )
 
 
-def _numbered(near: NearDuplicates, numbers: np.ndarray) -> NearDuplicates:
+def _repeats(numbers: np.ndarray, whole: np.ndarray, prompt: np.ndarray, answer: np.ndarray, chars: np.ndarray,
+             repeated: np.ndarray, iqr_factor: float, k: int) -> Repeats:
+    """The repeats of the texts whose values are all here, in line order."""
+    groups, involved, conflict_examples = _conflicts(numbers, prompt, answer, k)
+    outliers, bounds = _outliers(numbers, chars, iqr_factor)
+    return Repeats(texts=len(numbers), duplicates=int(repeated.sum()),
+                   duplicate_examples=repeat_pairs(numbers, whole, repeated, k), conflict_groups=groups,
+                   conflict_records=involved, conflict_examples=conflict_examples, length_outliers=len(outliers),
+                   length_outlier_lines=outliers[:k], length_bounds=bounds)
+
+
+def _near_copies(near: NearDuplicates, numbers: np.ndarray, k: int) -> NearCopies:
     """Near duplicates found among the kept texts' indices, as their row (or line) numbers."""
-    return NearDuplicates(numbers[near.copies], numbers[near.first], near.clusters)
+    pairs = sorted(zip(numbers[near.copies].tolist(), numbers[near.first].tolist(), strict=True))
+    return NearCopies(copies=len(pairs), clusters=near.clusters, examples=pairs[:k])
 
 
 def _profile_rules(partial: TextPartial) -> ProfileRules | None:
@@ -114,15 +127,9 @@ def _conflicts(numbers: np.ndarray, prompt: np.ndarray, answer: np.ndarray,
 
 
 def _outliers(numbers: np.ndarray, chars: np.ndarray, iqr_factor: float) -> tuple[list[int], tuple[int, int] | None]:
-    """Texts whose length lies more than `iqr_factor` interquartile ranges outside the middle
-    half, on a log2 scale (a length ratio, not a difference, is what makes a text odd); the
-    spread counts as at least one doubling, so a set of near-equal lengths flags nothing small."""
-    if len(chars) < 4:
+    """The texts outside the length fences (`length_fences`), read off all the lengths."""
+    fences = length_fences(len(chars), lambda ranks: np.partition(chars, ranks)[ranks].tolist(), iqr_factor)
+    if fences is None:
         return [], None
-    logs = np.log2(chars + 1.0)
-    q1, q3 = np.percentile(logs, [25, 75])
-    spread = max(q3 - q1, 1.0)
-    low, high = q1 - iqr_factor * spread, q3 + iqr_factor * spread
-    outside = (logs < low) | (logs > high)
-    bounds = (max(0, int(np.ceil(2 ** low - 1))), int(np.floor(2 ** high - 1)))
-    return numbers[outside].tolist(), bounds
+    outside = (chars < fences.shortest) | (chars > fences.longest)
+    return numbers[outside].tolist(), fences.bounds

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,9 +28,10 @@ from dataaudit.text.formats import CHAT
 from dataaudit.text.hashing import canonical, hashed
 from dataaudit.text.languages.partial import LanguagePartial, LanguageSettings
 from dataaudit.text.markup import markup_kinds
-from dataaudit.text.minhash import NearDuplicates, NearSettings, clusters
+from dataaudit.text.minhash import NearSettings
 from dataaudit.text.pairs import PairPartial
 from dataaudit.text.profiles import FormatProfile
+from dataaudit.text.repeats import LengthFences, NearCopies, Repeats, length_fences
 from dataaudit.text.template_counter import Chat, TemplateCounter
 from dataaudit.text.template_tally import TemplateTally
 from dataaudit.text.tokens import ESTIMATE, TokenCounter
@@ -105,9 +106,12 @@ class TextPartial:
     contamination: ContaminationPartial | None = None
     languages: LanguagePartial | None = None
     pii: PiiPartial = field(default_factory=PiiPartial)
-    #: the near duplicates, as row numbers, when found elsewhere (Spark's group-by of the
-    #: signatures `take_signatures` took out); None: found at extract from the blocks' signatures
-    near: NearDuplicates | None = None
+    #: the near duplicates, when found elsewhere (Spark's group-by of the signatures
+    #: `take_texts` took out); None: found at extract from the blocks' signatures
+    near: NearCopies | None = None
+    #: the exact copies, conflicting answers and length outliers, when decided elsewhere from
+    #: the per-text values `take_texts` took out; None: decided at extract from the blocks
+    repeats: Repeats | None = None
 
     def __post_init__(self) -> None:
         if self.pii.regions != self.spec.phone_regions:  # a new pass: the scan reads the spec's regions
@@ -241,19 +245,28 @@ class TextPartial:
     def near_settings(self) -> NearSettings:
         return NearSettings(self.spec.near_threshold, self.spec.num_perm)
 
-    def take_signatures(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """(row numbers, whole-text hashes, MinHash signatures) of the texts added so far, taken
-        out of the blocks (which keep every other per-text value), for an engine that finds near
-        duplicates where the rows live: the partial it ships then holds no signature."""
-        for block in self.blocks:
-            if block.signatures.shape[1]:
-                yield block.numbers, block.whole, block.signatures
-                block.signatures = np.empty((len(block.numbers), 0), dtype=np.uint16)  # no view: the memory goes
+    @property
+    def examples(self) -> int:
+        return self.spec.examples
 
-    def found_near(self, pairs: np.ndarray) -> None:
-        """The near duplicates of the confirmed pairs of row numbers found elsewhere, clustered
-        as at extract."""
-        self.near = clusters(pairs)
+    def take_texts(self) -> Iterator[TextBlock]:
+        """The blocks of per-text values (row numbers, hashes, lengths, MinHash signatures) added
+        so far, taken out of the partial, for an engine that decides copies, conflicts, outliers
+        and near duplicates where the rows live: the partial it ships then holds nothing per text."""
+        blocks, self.blocks = self.blocks, []
+        yield from blocks
+
+    def length_fences(self, texts: int, lengths_at: Callable[[list[int]], list[int]]) -> LengthFences | None:
+        """The length outliers' fences of `texts` texts from the lengths at a few ranks."""
+        return length_fences(texts, lengths_at, self.spec.outlier_iqr)
+
+    def found_repeats(self, **found: object) -> None:
+        """The `Repeats` decided elsewhere, given as its fields."""
+        self.repeats = Repeats(**found)  # type: ignore[arg-type]
+
+    def found_near(self, **found: object) -> None:
+        """The `NearCopies` found elsewhere, given as its fields."""
+        self.near = NearCopies(**found)  # type: ignore[arg-type]
 
     def merged(self, other: TextPartial) -> TextPartial:
         k = self.spec.examples
