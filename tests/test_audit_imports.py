@@ -21,7 +21,8 @@ import pytest
 from tests.cli_helpers import SCRIPT
 
 DATA = Path(__file__).parent / "data"
-#: Libraries a default table audit never imports (pandas joins them once its hashing needs no pandas).
+#: Libraries a default table audit never imports. pandas can join them once neither the hashing nor
+#: pyarrow imports it: pyarrow does, when pandas is installed, at its first `to_numpy` (docs/speed.md).
 FORBIDDEN = ("sklearn", "scipy")
 
 
