@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dataaudit.profile.quantiles import GRID
 from dataaudit.profile.time_like import YEARS, TimeSpec, months
@@ -129,7 +129,8 @@ class PeriodsPartial:
         counts = self.values[column]
         if counts is None:
             return
-        codes, distinct = pd.factorize(hashes)  # a hash table: a column of many values costs no sort
+        encoded = pc.dictionary_encode(pa.array(hashes, pa.uint64()))  # a hash table: many values cost no sort
+        codes, distinct = encoded.indices.to_numpy(), encoded.dictionary.to_numpy()  # in order of first row
         names = self.names[column]
         if len(distinct) > self.spec.max_values or len(names.keys() | set(distinct.tolist())) > self.spec.max_values:
             self.values[column], self.names[column] = None, {}

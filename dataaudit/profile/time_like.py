@@ -12,14 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
+from dataaudit.profile.text_numbers import numbers_in
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Years a time is believed in; a value outside them is no time of a row (a sentinel, a typo).
 FIRST_YEAR, LAST_YEAR = 1800, 2100
@@ -141,23 +145,27 @@ def _enough(read: int, present: int) -> bool:
 
 
 def _dates(name: str, present: list[object]) -> TimeColumn | None:
-    if all(isinstance(x, (date, datetime, pd.Timestamp)) for x in present):
-        stamps = pd.to_datetime(pd.Series(present), errors="coerce", utc=True)
-        return _dated(name, stamps, None, len(present))
+    if all(isinstance(x, (date, datetime)) for x in present):  # a pandas Timestamp is a datetime
+        return _dated(name, _stamps(present, None), None, len(present))
     texts = [x.strip() for x in present if isinstance(x, str)]
     iso = [t for t in texts if _ISO.match(t)]
     if _enough(len(iso), len(present)):
-        return _dated(name, _parse(pd.Series(iso), "ISO8601"), "ISO8601", len(present))
+        return _dated(name, _stamps(iso, "ISO8601"), "ISO8601", len(present))
     slashed = [m.groups() for t in texts if (m := _SLASHED.match(t))]
     if _enough(len(slashed), len(present)):
         month_first = any(int(middle) > 12 for _, middle, _ in slashed)
         fmt = "%m/%d/%Y" if month_first else "%d/%m/%Y"
-        return _dated(name, _parse(pd.Series(["/".join(g) for g in slashed]), fmt), fmt, len(present))
+        return _dated(name, _stamps(["/".join(g) for g in slashed], fmt), fmt, len(present))
     return None
 
 
-def _parse(texts: pd.Series, fmt: str) -> pd.Series:
-    return pd.to_datetime(texts, format=fmt, errors="coerce", utc=True)
+def _stamps(values: Sequence[object], fmt: str | None) -> pd.Series:
+    """The values as UTC timestamps (NaT where unreadable) read by pandas with the `format`.
+    pandas is imported here, for a column that looks like dates only: a table without one
+    (years and epoch seconds included) never pays its import."""
+    import pandas as pd
+
+    return pd.to_datetime(pd.Series(values, copy=False), format=fmt, errors="coerce", utc=True)
 
 
 def _dated(name: str, stamps: pd.Series, fmt: str | None, present: int) -> TimeColumn | None:
@@ -171,7 +179,7 @@ def _dated(name: str, stamps: pd.Series, fmt: str | None, present: int) -> TimeC
 
 
 def _numbers(present: list[object]) -> np.ndarray:
-    return pd.to_numeric(pd.Series([str(x) for x in present]), errors="coerce").to_numpy(dtype=np.float64)
+    return numbers_in(pa.array([str(x) for x in present], pa.string()))
 
 
 def _epoch(name: str, present: list[object]) -> TimeColumn | None:
@@ -179,7 +187,7 @@ def _epoch(name: str, present: list[object]) -> TimeColumn | None:
     seconds = numbers[(numbers >= EPOCH_RANGE[0]) & (numbers <= EPOCH_RANGE[1])]
     if not _enough(seconds.size, len(present)):
         return None
-    first, last = (pd.Timestamp(s, unit="s").date().isoformat() for s in (seconds.min(), seconds.max()))
+    first, last = (datetime.fromtimestamp(s, UTC).date().isoformat() for s in (seconds.min(), seconds.max()))
     return TimeColumn(name, EPOCH, None, f"epoch seconds {first} to {last}")
 
 
@@ -206,21 +214,30 @@ def _iso_months(array: pa.Array) -> np.ndarray:
 def months(array: pa.Array, column: TimeColumn) -> np.ndarray:
     """Each row's month as `year * 12 + month - 1` (a year column's rows fall in January), -1
     where the cell is missing, unreadable or outside the years believed in."""
-    values = pd.Series(array.to_pandas(), copy=False)
     if column.kind == YEARS:
-        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+        numbers = numbers_in(array)
         whole = (numbers == np.floor(numbers)) & (numbers >= FIRST_YEAR) & (numbers <= LAST_YEAR)
         return np.where(whole, np.nan_to_num(numbers) * 12, -1).astype(np.int64)
     if column.kind == EPOCH:
-        numbers = pd.to_numeric(values, errors="coerce")
-        stamps = pd.to_datetime(numbers.where(numbers.between(*EPOCH_RANGE)), unit="s", errors="coerce", utc=True)
-    elif pa.types.is_temporal(array.type):
-        stamps = pd.to_datetime(values, errors="coerce", utc=True)
-    elif column.format in (None, "ISO8601"):
+        return _epoch_months(numbers_in(array))
+    if not pa.types.is_temporal(array.type) and column.format in (None, "ISO8601"):
         return _iso_months(array)
+    import pandas as pd
+
+    values = pd.Series(array.to_pandas(), copy=False)
+    if pa.types.is_temporal(array.type):
+        stamps = pd.to_datetime(values, errors="coerce", utc=True)
     else:
-        stamps = _parse(values.astype("string").str.strip(), column.format or "ISO8601")
+        stamps = _stamps(values.astype("string").str.strip(), column.format or "ISO8601")
     year = stamps.dt.year
     inside = stamps.notna() & year.between(FIRST_YEAR, LAST_YEAR)
     month = (year * 12 + stamps.dt.month - 1).where(inside, -1)
     return month.to_numpy(dtype=np.float64, na_value=-1).astype(np.int64)
+
+
+def _epoch_months(seconds: np.ndarray) -> np.ndarray:
+    """The month (UTC) of each second since 1970 in `EPOCH_RANGE`, -1 for any other number:
+    that range lies inside the years believed in."""
+    inside = (seconds >= EPOCH_RANGE[0]) & (seconds <= EPOCH_RANGE[1])
+    since_1970 = np.floor(np.where(inside, seconds, 0)).astype("datetime64[s]").astype("datetime64[M]")
+    return np.where(inside, since_1970.astype(np.int64) + 1970 * 12, -1).astype(np.int64)

@@ -21,9 +21,10 @@ majority rate.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from dataaudit.profile.text_numbers import numbers_in
 
 BINS = 32
 
@@ -53,11 +54,7 @@ def _numbers(column: pa.ChunkedArray, missing: frozenset[str]) -> np.ndarray:
     """The column as floats, NaN where missing or not a number."""
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         return column.to_numpy().astype(np.float64)
-    text = _present_text(column.cast(pa.string()), missing)
-    try:
-        return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a stray word among the numbers
-        return pd.to_numeric(text.to_pandas(), errors="coerce").to_numpy(dtype=np.float64)
+    return numbers_in(_present_text(column.cast(pa.string()), missing))  # NaN for a stray word among the numbers
 
 
 def _present_text(column: pa.ChunkedArray, missing: frozenset[str]) -> pa.ChunkedArray:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from dataaudit.profile import values as v
@@ -89,7 +88,10 @@ class KeyTable(Protocol):
 
 
 def isin(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """Membership through pandas' hash table: linear, where numpy would sort."""
+    """Membership through pandas' hash table: linear, where numpy would sort. pandas is imported
+    by the functions that compare splits, so that a single table's audit never loads it."""
+    import pandas as pd
+
     return pd.Series(values, copy=False).isin(pd.Series(pool, copy=False)).to_numpy()
 
 
@@ -112,6 +114,8 @@ class RowKeys:
         else:
             hashes = np.fromiter(folded.keys(), dtype=np.uint64, count=len(folded))
             values = np.fromiter(folded.values(), dtype=np.uint64, count=len(folded))
+            import pandas as pd
+
             index = pd.Index(hashes).get_indexer(raw)
             label = np.where(index >= 0, values[np.maximum(index, 0)], np.uint64(0))
         return RowKeys(self.features, label, self.group, self.row)
@@ -133,12 +137,16 @@ class RowKeys:
         return len(self.features)
 
     def distinct(self, column: str) -> int:
+        import pandas as pd
+
         return len(pd.unique(self._key((column,))))
 
     def first_rows(self, k: int) -> np.ndarray:
         return self._rows()[:k]
 
     def first_with_sources(self, reference: KeyTable, k: int) -> tuple[np.ndarray, np.ndarray]:
+        import pandas as pd
+
         ref = _in_memory(reference)
         firsts = pd.Series(ref._rows(), index=ref.features, copy=False)
         firsts = firsts[~firsts.index.duplicated(keep="first")]

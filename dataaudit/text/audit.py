@@ -16,7 +16,6 @@ from dataaudit.io.lines import CHUNK_LINES, open_binary
 from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.spool import read_once, readable_path
 from dataaudit.pii.detect import DEFAULT_REGIONS
-from dataaudit.text.accumulator import ArrayItems, ColumnTexts, FileLines
 from dataaudit.text.formats import (
     CHAT,
     CHAT_KEYS,
@@ -30,19 +29,20 @@ from dataaudit.text.formats import (
     TEXT_KINDS,
     detect_format,
 )
-from dataaudit.text.languages.partial import LanguageSettings
-from dataaudit.text.partial import TextSpec
 from dataaudit.text.profiles import FormatProfile, load_profile
-from dataaudit.text.tokens import TokenCounter, token_counter
 from dataaudit.text.validate import Layout
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the pass's modules: loaded when a run profiles texts, not to plan a table's audit
     from dataaudit.checks.formats import Rules as FormatRules
     from dataaudit.checks.text import Rules
     from dataaudit.engines import Engine
     from dataaudit.profile.text import TextProfile
     from dataaudit.rules.load import LoadedRules
+    from dataaudit.text.accumulator import ColumnTexts
     from dataaudit.text.contamination.index import EvalIndex
+    from dataaudit.text.languages.partial import LanguageSettings
+    from dataaudit.text.partial import TextSpec
+    from dataaudit.text.tokens import TokenCounter
 
 
 def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS,
@@ -151,6 +151,8 @@ def text_spec(name: str, kind: str, rules: Rules, counter: TokenCounter, unit: s
               examples: int = 20, profile: FormatProfile | None = None,
               languages: LanguageSettings | None = None,
               phone_regions: tuple[str, ...] = DEFAULT_REGIONS) -> TextSpec:
+    from dataaudit.text.partial import TextSpec
+
     layout = layout_of(kind, rules, profile) if kind in TEXT_KINDS else None
     return TextSpec(name=name, kind=kind, unit=unit, layout=layout, max_tokens=rules.max_tokens,
                     near_threshold=rules.near_duplicate_threshold, num_perm=rules.num_perm,
@@ -197,6 +199,8 @@ def profile_text_file(path: str | Path, kind: str, rules: Rules, tokenizer: str 
     the local engine (its `--jobs` workers; Spark reads only what it opens itself, line by line)
     and numbered by their index."""
     from dataaudit.engines import get_engine
+    from dataaudit.text.accumulator import ArrayItems, FileLines
+    from dataaudit.text.tokens import token_counter
 
     path = Path(path)
     if not path.is_file():
@@ -227,6 +231,9 @@ def text_column_accumulators(columns: Iterable[str], target: str | None, rules: 
     """What makes the accumulators of a table's text columns (and the target, when labelled),
     carried by the table's `ProfileSpec` so that one pass profiles the table and its texts;
     `eval_index`, the evaluation sets their texts are matched against."""
+    from dataaudit.text.accumulator import ColumnTexts
+    from dataaudit.text.tokens import token_counter
+
     counter = token_counter(tokenizer)
     return tuple(functools.partial(ColumnTexts.create, replace(text_spec(c, "column", rules, counter, unit="row",
                                                                          labelled=target is not None,

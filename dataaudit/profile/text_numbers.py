@@ -1,0 +1,36 @@
+"""Numbers read out of cells that may be text, as `pandas.to_numeric(errors="coerce")` reads them.
+
+The time column's years and epoch seconds and the shortcut baseline's numeric keys read text
+cells as numbers, NaN where a cell is none. They did so through pandas, which cost every audit
+of a small table the import of pandas (most of its start-up) for a dozen values. pyarrow's cast
+parses the same spellings as pandas (`1.5e3`, `.5`, `5.`, `+7`, `inf`, `Infinity`, `nan` in any
+case) but refuses a whole array for one stray word, and does not trim: so the cells pandas
+would read are picked out first, by pandas' own rules (ASCII blanks around a decimal number,
+none around a spelling of infinity or NaN), and only they are cast.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_BLANKS = r"[\t\n\v\f\r ]*"
+#: A decimal number, ASCII blanks around it allowed (RE2's `\d` is ASCII only, like pandas').
+_DECIMAL = rf"^{_BLANKS}[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?{_BLANKS}$"
+#: Infinity and NaN, spelled in any case, with no blank around.
+_SPECIAL = r"^[+-]?(?i:inf|infinity|nan)$"
+
+
+def numbers_in(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """The cells as float64: numbers as they are, text parsed where it spells a number, NaN
+    for a null and for anything else (a word, a boolean, an empty cell)."""
+    typ = array.type
+    if pa.types.is_integer(typ) or pa.types.is_floating(typ):
+        return np.asarray(array.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False), dtype=np.float64)
+    if pa.types.is_boolean(typ):  # pandas keeps True/False as 1/0
+        return np.asarray(array.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+    text = array.cast(pa.string())
+    spelled = pc.or_(pc.match_substring_regex(text, _DECIMAL), pc.match_substring_regex(text, _SPECIAL))
+    numbers = pc.cast(pc.if_else(pc.fill_null(spelled, False), pc.ascii_trim_whitespace(text), None), pa.float64())
+    return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
