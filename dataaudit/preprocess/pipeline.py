@@ -230,8 +230,9 @@ def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str]
     hashes = _reusing_audit(source, target, ignored, steps, audited, progress, copied) if reused else None
     del audited  # the chunks alone keep the arrays now
     if hashes is None:
-        source = reopen() if reused else source
-        copied = _copy_of(source)
+        if reused:  # that pass stopped part way: read and copy the input afresh
+            source = reopen()
+            copied = _copy_of(source)
         hashes = RowHashes(target, tuple(ignored))
         for _, batch, invalid in _valued(source, steps, progress, copied):
             hashes.add(batch, invalid)
