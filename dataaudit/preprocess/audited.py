@@ -36,7 +36,7 @@ class AuditedRows:
         """The partial's bucketed hashes (in memory or spilled) laid out in row order."""
         n = partial.n_rows
         out = cls(np.zeros(n, np.uint64), np.zeros(n, np.uint64), np.zeros(n, np.uint64))
-        for part in partial.rows.parts():
+        for part in partial.rows.hashes.buckets_read():
             rows = part["row"]
             out.whole[rows], out.features[rows], out.label[rows] = part["whole"], part["features"], part["label"]
         return out

@@ -4,7 +4,8 @@ and the tally of what it changed.
 A step is a scikit-learn transformer over chunks of rows (pyarrow `RecordBatch`es): `__init__`
 only stores parameters; `fit` is the one way to learn, the same signature on every step, and
 sets the state named in `state` (all ending in `_`), forgetting any earlier fit; `transform`
-calls `check_is_fitted` first. `fit(X, profile=...)` takes the rows (a record batch, a table,
+calls `check_fitted` first. The protocol is duck-typed (`estimator.py`): scikit-learn is not
+imported for a step that does not use it. `fit(X, profile=...)` takes the rows (a record batch, a table,
 a DataFrame or an array, or an iterator of record batches, so a file larger than memory is
 fitted chunk by chunk) and, when the caller has it, their audit profile: the clean passes its
 audit's, so clean and audit read the same numbers. Steps that learn from the profile
@@ -25,8 +26,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+
+from dataaudit.preprocess.estimator import Estimator, not_fitted
 
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
@@ -72,7 +73,7 @@ class Tally:
                 "notes": self.notes}
 
 
-class Step(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class Step(Estimator):
     """One named cleaning step over a chunk; see the module docstring for the protocol."""
 
     name: ClassVar[str]
@@ -109,14 +110,19 @@ class Step(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         return tags
 
     def transform_counted(self, X: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
-        check_is_fitted(self, list(self.state))
+        self.check_fitted()
         return self._apply(X)
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         raise NotImplementedError
 
+    def check_fitted(self) -> None:
+        """Raise scikit-learn's `NotFittedError` unless every attribute of `state` is set."""
+        if not all(hasattr(self, name) for name in self.state):
+            raise not_fitted(self)
+
     def state_dict(self) -> dict[str, Any]:
-        check_is_fitted(self, list(self.state))
+        self.check_fitted()
         return {name.rstrip("_"): getattr(self, name) for name in self.state}
 
     @classmethod

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.preprocess.base import FromProfile, Tally, changed_mask, count_rewrites, is_text, replace_column
+from dataaudit.preprocess.base import FromProfile, Tally, count_rewrites, is_text, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS, ProfileSpec
@@ -63,7 +63,7 @@ class MissingToNull(FromProfile):
             if not missing.any():
                 continue
             cleaned = pc.if_else(pa.array(missing), pa.scalar(None, array.type), array)
-            count_rewrites(tally, array, cleaned, changed_mask(array, cleaned))
+            count_rewrites(tally, array, cleaned, missing)  # a missing cell is a present value, now null
             tally.cells[name] += int(missing.sum())
             touched |= missing
             batch = replace_column(batch, name, cleaned)

@@ -3,7 +3,8 @@
 1. The audit (`audit`, whose report keeps its profile): the "before" report and the profile the steps fit on.
 2. Decide: stream, apply the value steps, hash the cleaned rows, choose the rows to quarantine.
    A row no value step rewrote keeps the hashes the audit gave it (`audited.py`): only the
-   rewritten rows are hashed again.
+   rewritten rows are hashed again. A file's chunks are copied as they are read, so that the
+   passes after this one read them parsed (`copied.py`) instead of parsing the file again.
 3. Fit the value-learning steps (imputation, scaling, encoding) on the kept rows, one pass
    each, only when the rule pack asks for them and no fitted state was given.
 4. Stream again: quarantined rows keep their original values and go to the quarantine sink,
@@ -34,6 +35,7 @@ from dataaudit.io.strings import narrow_strings, restore_types, wider_columns
 from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept, rewritten_rows
 from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
+from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, typed_cells
 from dataaudit.preprocess.missing import MissingToNull
@@ -149,13 +151,13 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     fitted, steps = fit_on_audit(pack, before, source, fitted)
     profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
     not_identity = not_in_identity(profile)
-    decisions = _decide(reopen, before.target, not_identity, profile_steps, pack, quarantine_rows, progress,
-                        audited.reusable(profile, pack.missing_values.tokens))
+    decisions, reread = _decide(reopen, before.target, not_identity, profile_steps, pack, quarantine_rows, progress,
+                                audited.reusable(profile, pack.missing_values.tokens))
     if fitted_here:
         for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
-                step.fit(_kept(reopen(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
-    return Plan(reopen, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
+                step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
+    return Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
                 encoding, progress, steps=steps, text_columns=text_columns)
 
 
@@ -218,27 +220,38 @@ def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.R
 
 def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
             quarantine_rows: Mapping[int, Any] | None, progress: TextIO | None = None,
-            audited: AuditedRows | None = None) -> Decisions:
+            audited: AuditedRows | None = None) -> tuple[Decisions, Callable[[], Source]]:
     """Pass 2 on the `audited` rows' hashes where it can (`_reusing_audit`), else hashing every row.
     The hashes' chunks are views of the `audited` arrays: the reference is dropped before
-    `decide`, which frees each array as it joins its chunks."""
+    `decide`, which frees each array as it joins its chunks. Also how the later passes read the
+    input: the copy this pass made of a file's chunks (`copied.py`), else the input again."""
     source, reused = reopen(), audited is not None
-    hashes = _reusing_audit(source, target, ignored, steps, audited, progress) if audited is not None else None
+    copied = _copy_of(source)
+    hashes = _reusing_audit(source, target, ignored, steps, audited, progress, copied) if reused else None
     del audited  # the chunks alone keep the arrays now
     if hashes is None:
-        source = reopen() if reused else source
+        if reused:  # that pass stopped part way: read and copy the input afresh
+            source = reopen()
+            copied = _copy_of(source)
         hashes = RowHashes(target, tuple(ignored))
-        for _, batch, invalid in _valued(source, steps, progress):
+        for _, batch, invalid in _valued(source, steps, progress, copied):
             hashes.add(batch, invalid)
     config = pack.preprocess
     try:
-        return decide(hashes, config.missing_labels, config.duplicates, config.conflicts, quarantine_rows)
+        decisions = decide(hashes, config.missing_labels, config.duplicates, config.conflicts, quarantine_rows)
     except ValueError as exc:
         raise InputError(f"{source.name}: {exc}") from None
+    reread = copied.reader(source) if copied is not None else None
+    return decisions, reread or reopen
+
+
+def _copy_of(source: Source) -> CopiedChunks | None:
+    """A copy of the pass's chunks where reading them again would parse a file again."""
+    return CopiedChunks() if source.local_path is not None else None
 
 
 def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps: list[Step],
-                   audited: AuditedRows, progress: TextIO | None) -> RowHashes | None:
+                   audited: AuditedRows, progress: TextIO | None, copied: CopiedChunks | None) -> RowHashes | None:
     """Pass 2 hashing only the rows a value step rewrote, the others' identities being the
     audit's. The audit hashed every column, so a column the steps drop stays in the identity
     here: that is exact when it holds one value in every row (constant, empty), as it is
@@ -247,7 +260,7 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
     hashes = RowHashes(target, tuple(ignored))
     value_of: dict[str, int] = {}  # each dropped column's one value (hash), so far
     offset = 0
-    for raw, batch, invalid in _valued(source, [s for s in steps if not isinstance(s, DropColumns)], progress):
+    for raw, batch, invalid in _valued(source, [s for s in steps if not isinstance(s, DropColumns)], progress, copied):
         n = raw.num_rows
         rewritten = rewritten_rows(raw, batch)
         if rewritten is None:
@@ -265,11 +278,12 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
     return hashes
 
 
-def _valued(source: Source, steps: list[Step], progress: TextIO | None
+def _valued(source: Source, steps: list[Step], progress: TextIO | None, copied: CopiedChunks | None = None
             ) -> Iterator[tuple[pa.RecordBatch, pa.RecordBatch, np.ndarray]]:
     """Each chunk as read (in the source's column order), through `steps`, with its rows
-    whose values cannot be cast (`coerce_numeric`)."""
-    for raw in _shown(source, progress, "clean, choosing the rows to quarantine: "):
+    whose values cannot be cast (`coerce_numeric`); `copied` keeps the chunks as read."""
+    chunks = _shown(source, progress, "clean, choosing the rows to quarantine: ")
+    for raw in chunks if copied is None else copied.keep(chunks):
         raw = conform(raw, source.columns)
         yield raw, *judged(raw, steps)
 

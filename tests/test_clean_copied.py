@@ -1,0 +1,106 @@
+"""The clean parses its input file twice, not once per pass: the deciding pass keeps a copy of the
+chunks it read, the fitting and writing passes read that copy, and what they write is the same."""
+
+from __future__ import annotations
+
+import errno
+import io
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dataaudit.datasets import make_dirty_classification
+from dataaudit.io import Source
+from dataaudit.preprocess import copied, pipeline
+from dataaudit.preprocess.clean import MemorySink
+from dataaudit.preprocess.copied import CopiedChunks
+from dataaudit.preprocess.pipeline import execute, plan
+
+
+def _like(columns: list[str]) -> Source:
+    return Source("data.csv", "csv", columns, read=iter, local_path=Path("data.csv"),
+                  stored_types={"text": pa.large_string()})
+
+
+def _copied(batches: list[pa.RecordBatch]) -> CopiedChunks:
+    copy = CopiedChunks()
+    assert list(copy.keep(iter(batches))) == batches  # handed on as they came
+    return copy
+
+
+cells = st.one_of(st.none(), st.text(max_size=12))
+chunks = st.lists(st.lists(st.tuples(st.integers(-2**63, 2**63 - 1), cells), max_size=20), max_size=6)
+
+
+@given(chunks)
+def test_the_copy_reads_back_every_chunk_as_it_was_read(rows_by_chunk: list[list[tuple[int, str | None]]]) -> None:
+    schema = pa.schema([("number", pa.int64()), ("text", pa.string())])
+    batches = [pa.RecordBatch.from_pylist([{"number": n, "text": t} for n, t in rows], schema=schema)
+               for rows in rows_by_chunk]
+    reopen = _copied(batches).reader(_like(schema.names))
+    assert reopen is not None
+    for _ in range(2):  # every later pass reads it from the start
+        source = reopen()
+        assert [b.to_pylist() for b in source.batches()] == [b.to_pylist() for b in batches]
+    assert source.name == "data.csv" and source.columns == ["number", "text"]
+    assert source.stored_types == {"text": pa.large_string()}  # the output is written with the input's types
+    assert source.info["rows"] == sum(len(rows) for rows in rows_by_chunk)
+
+
+def test_a_copy_is_given_up_when_a_chunk_changes_the_columns_types() -> None:
+    first = pa.RecordBatch.from_pydict({"a": pa.array([1, 2])})
+    second = pa.RecordBatch.from_pydict({"a": pa.array(["x", "y"])})
+    assert _copied([first, second]).reader(_like(["a"])) is None
+
+
+def test_a_pass_that_stopped_early_leaves_no_copy_to_read() -> None:
+    copy = CopiedChunks()
+    stream = copy.keep(iter([pa.RecordBatch.from_pydict({"a": [1]}), pa.RecordBatch.from_pydict({"a": [2]})]))
+    next(stream)
+    assert copy.reader(_like(["a"])) is None
+
+
+class FullDisk(io.BytesIO):
+    def write(self, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_temporary_folder_leaves_no_copy_and_no_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(copied.tempfile, "TemporaryFile", lambda **_: FullDisk())
+    batches = [pa.RecordBatch.from_pydict({"a": [1, 2]})]
+    assert _copied(batches).reader(_like(["a"])) is None
+
+
+@pytest.mark.parametrize("preprocess", ["{}", "{impute: {numeric: median}, scale: standard}"])
+def test_after_the_decisions_the_passes_read_the_copy_not_the_file(tmp_path: Path, preprocess: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The input is moved away once the rows are decided: fitting and writing still run, on the
+    copy, and write and report what they do when they parse the file again."""
+    table, _ = make_dirty_classification(3_000, seed=4)
+    data = tmp_path / "data.csv"
+    pacsv.write_csv(table, data)
+    rules = tmp_path / "pack.yaml"
+    rules.write_text(f"columns: {{ignore: [id]}}\npreprocess: {preprocess}\n")
+
+    def cleaned(move_away: bool) -> tuple[pa.Table, pa.Table, dict]:
+        the_plan = plan(data, target="label", rules=rules, fitted=None, chunk_rows=500)
+        if move_away:
+            data.rename(tmp_path / "moved.csv")
+        sink = MemorySink()
+        after = execute(the_plan, sink, "<cleaned>", "dataframe").after.to_dict()
+        if move_away:
+            (tmp_path / "moved.csv").rename(data)
+        return pa.Table.from_batches(sink.kept), pa.Table.from_batches(sink.held), _without_date(after)
+
+    kept, held, after = cleaned(move_away=True)
+    assert held.num_rows and kept.num_rows + held.num_rows == 3_000
+    monkeypatch.setattr(pipeline, "_copy_of", lambda source: None)  # every pass parses the file
+    assert (kept, held, after) == cleaned(move_away=False)
+
+
+def _without_date(report: dict) -> dict:
+    return {key: value for key, value in report.items() if key != "created_at"}
