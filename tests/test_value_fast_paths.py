@@ -100,3 +100,27 @@ def test_a_csv_column_of_numbers_with_empty_quoted_cells_stays_on_the_numeric_pa
     assert chunk is not None
     assert chunk.tokens == {"": 1, "?": 1}
     assert chunk.token.tolist() == [False, True, False, False, True]
+
+
+# what a number or an integer looks like to the value table, as regular expressions: the law
+_NUMBER_TEXT = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_INTEGER_TEXT = r"^[+-]?\d+$"
+_NUMBER_LIKE = st.text(st.sampled_from(list("0123456789+-.eE x٣")), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_NUMBER_LIKE, st.integers(-(10**20), 10**20).map(str), st.text(max_size=6)), min_size=1,
+                max_size=40), st.data())
+@example(["", "0", "007", "+7", "-7", "7.", ".7", "1e3", "٣", "12 3"], None)
+def test_numbers_and_integers_are_those_the_regular_expressions_match(texts: list[str], data: st.DataObject | None
+                                                                     ) -> None:
+    """Plain digits are recognised without a regular expression; every text is classified as the
+    expressions would, tokens never a number."""
+    trimmed = pc.utf8_trim_whitespace(pa.array(texts, pa.string()))
+    token = np.array(data.draw(st.lists(st.booleans(), min_size=len(texts), max_size=len(texts))) if data else
+                     [False] * len(texts))
+    numeric, integer = v._numeric_masks(trimmed, token)
+    expected_numeric = pc.match_substring_regex(trimmed, _NUMBER_TEXT).to_numpy(zero_copy_only=False) & ~token
+    expected_integer = pc.match_substring_regex(trimmed, _INTEGER_TEXT).to_numpy(zero_copy_only=False) & ~token
+    assert numeric.tolist() == expected_numeric.tolist()
+    assert integer.tolist() == expected_integer.tolist()

@@ -326,11 +326,12 @@ def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray,
 
 def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which values are numbers, and which of those integers; the regular expressions only run
-    on values whose first character could start a number, so text columns cost little."""
-    numeric = np.zeros(len(trimmed), dtype=bool)
-    integer = np.zeros(len(trimmed), dtype=bool)
+    on values whose first character could start a number, so text columns cost little, and
+    not on plain digits (the usual integers), which a simple scan recognises."""
+    digits = pc.ascii_is_decimal(trimmed).to_numpy(zero_copy_only=False) & ~token
+    numeric, integer = digits.copy(), digits.copy()
     first = pc.utf8_slice_codeunits(trimmed, 0, 1)
-    candidate = pc.is_in(first, value_set=_NUMBER_START).to_numpy(zero_copy_only=False) & ~token
+    candidate = pc.is_in(first, value_set=_NUMBER_START).to_numpy(zero_copy_only=False) & ~token & ~digits
     if candidate.any():
         where = np.flatnonzero(candidate)
         subset = trimmed.take(pa.array(where))
