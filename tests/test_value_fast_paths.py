@@ -9,6 +9,7 @@ each distinct value.
 from __future__ import annotations
 
 import math
+from unittest import mock
 
 import numpy as np
 import pyarrow as pa
@@ -124,3 +125,32 @@ def test_numbers_and_integers_are_those_the_regular_expressions_match(texts: lis
     expected_integer = pc.match_substring_regex(trimmed, _INTEGER_TEXT).to_numpy(zero_copy_only=False) & ~token
     assert numeric.tolist() == expected_numeric.tolist()
     assert integer.tolist() == expected_integer.tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(numbers.map(repr), st.integers(-9, 9).map(str),
+                          st.sampled_from(["", "?", "NA", "007", "1e3"]), st.none()), min_size=1, max_size=60))
+@example(["", None, "1", "1", "?", "?", "2.50", None])
+def test_a_column_of_few_numbers_is_read_per_distinct_text_as_per_cell(cells: list[str | None]) -> None:
+    """Parsing, checking and hashing each distinct text once and spreading the answers over the
+    rows gives every row what reading each cell on its own gives, tokens counted by rows."""
+    array = pa.array(cells, pa.string())
+    with mock.patch.object(v, "_few_distinct", return_value=True):
+        distinct = v.try_numeric(array, ProfileSpec())
+    with mock.patch.object(v, "_few_distinct", return_value=False):
+        per_cell = v.try_numeric(array, ProfileSpec())
+    assert (distinct is None) == (per_cell is None)
+    if per_cell is not None:
+        for name, value in vars(per_cell).items():
+            theirs = getattr(distinct, name)
+            if isinstance(value, np.ndarray):
+                assert np.array_equal(value, theirs, equal_nan=value.dtype.kind == "f"), name
+            else:
+                assert value == theirs, name
+
+
+def test_which_chunks_are_read_per_distinct_text() -> None:
+    """A chunk whose first cells repeat (ages) is read per distinct text, one of distinct
+    measurements (prices) per cell: the hash table would cost more than it saves."""
+    assert v._few_distinct(pa.array([str(i % 80) for i in range(5000)]))
+    assert not v._few_distinct(pa.array([f"{i / 7:.4f}" for i in range(5000)]))

@@ -124,9 +124,9 @@ class ColumnPartial:
         counts = table.counts
         row_kind = np.append(table.kind, -2)[slot]
         token = table.kind == v.TOKEN
-        for raw, n in zip(table.raw[token], counts[token], strict=True):
+        for text, n in zip(table.texts(token), counts[token], strict=True):
             if n:
-                self.tokens[raw] += int(n)
+                self.tokens[text] += int(n)
         self.token_rows = self._note(self.token_rows, row_kind == v.TOKEN, offset)
         for code, name in enumerate(v.KINDS):
             self._add_kind(name, row_kind == code, offset)
@@ -141,7 +141,7 @@ class ColumnPartial:
         if self.placeholders is not None:
             self.placeholders.add(row_number, row_numeric, offset, spec.sentinels)
         present = ~token & (counts > 0)
-        self._count_values(table.raw, counts, present if self.count_all_values else present & ~numeric)
+        self._count_values(table, counts, present if self.count_all_values else present & ~numeric)
         hll_add(self.registers, table.hashes[present])
         hashes = np.append(table.hashes, v.NULL_HASH)[slot]
         return hashes, null | (row_kind == v.TOKEN), np.where(row_numeric, row_number, np.nan)
@@ -174,13 +174,13 @@ class ColumnPartial:
             self.quantiles = self.quantiles or QuantileSketch(seed=seed_of(self.name))
             self.quantiles.update(np.repeat(distinct[keep], weights[keep].astype(np.int64)))
 
-    def _count_values(self, raw: np.ndarray, counts: np.ndarray, mask: np.ndarray) -> None:
+    def _count_values(self, table: v.ValueTable, counts: np.ndarray, mask: np.ndarray) -> None:
         if self.value_counts is None or not mask.any():
             return
         if int(mask.sum()) > self.limit:
             self.value_counts = None
             return
-        for value, n in zip(raw[mask], counts[mask], strict=True):
+        for value, n in zip(table.texts(mask), counts[mask], strict=True):
             self.value_counts[value] += int(n)
         if len(self.value_counts) > self.limit:
             self.value_counts = None
