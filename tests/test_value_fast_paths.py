@@ -154,3 +154,22 @@ def test_which_chunks_are_read_per_distinct_text() -> None:
     measurements (prices) per cell: the hash table would cost more than it saves."""
     assert v._few_distinct(pa.array([str(i % 80) for i in range(5000)]))
     assert not v._few_distinct(pa.array([f"{i / 7:.4f}" for i in range(5000)]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["a b", "x", "x ", "", "NA", "true", "007", "2.5", " 3", "é"]),
+                          st.text(max_size=5), st.none()), min_size=1, max_size=60), st.integers(0, 10_000))
+@example(["a b", None, "a b", "", "NA"], 0)
+def test_text_taken_cell_by_cell_profiles_as_its_distinct_values(cells: list[str | None], offset: int) -> None:
+    """Once a column's values are no longer counted, its cells may be taken one by one: every
+    count, example row, hash and the distinct counter come out as from the distinct values."""
+    array = pa.array(cells, pa.string())
+    spec = ProfileSpec(sentinels=(-999.0,))
+    per_cell, distinct = (ColumnPartial(name="x", count_all_values=False, limit=50, examples=5, value_counts=None)
+                          for _ in range(2))
+    cell_out = per_cell._add_table(v.value_table(array, spec, per_cell=True), offset, spec)
+    distinct_out = distinct._add_table(v.value_table(array, spec), offset, spec)
+    assert _state(per_cell) == _state(distinct)
+    assert per_cell.moments == distinct.moments
+    for mine, theirs in zip(cell_out, distinct_out, strict=True):
+        assert np.array_equal(mine, theirs, equal_nan=mine.dtype.kind == "f")

@@ -96,7 +96,10 @@ class ColumnPartial:
         chunk = None if self.count_all_values else v.try_numeric(array, spec)
         if chunk is not None:
             return self._add_numeric(chunk, offset, spec)
-        return self._add_table(v.value_table(array, spec), offset, spec)
+        # past `limit` distinct values none is counted by name: a column of text only so far
+        # (ids, free text) is taken cell by cell, without a hash table over its values
+        per_cell = self.value_counts is None and not self.kinds.keys() & {"integer", "float"}
+        return self._add_table(v.value_table(array, spec, per_cell=per_cell), offset, spec)
 
     def _add_numeric(self, chunk: v.NumericChunk, offset: int,
                      spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

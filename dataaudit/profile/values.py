@@ -319,8 +319,13 @@ def _starts_numeric(array: pa.Array, tokens: pa.Array, sample: int = 8) -> bool:
     return all(_NUMBER_RE.match(value) for value in head)
 
 
-def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
-    """Dictionary-encode the chunk and classify each distinct value once."""
+def value_table(array: pa.Array, spec: ProfileSpec, *, per_cell: bool = False) -> ValueTable:
+    """Dictionary-encode the chunk and classify each distinct value once.
+
+    `per_cell`: every non-null cell is a value of its own, for a column of ids or free text
+    whose values are no longer counted: nearly every cell is distinct, so the hash table
+    would find no work to save. Only for text: numbers add up per distinct value, in the
+    order they first appear, so a chunk holding one is encoded after all."""
     typ = array.type
     if pa.types.is_dictionary(typ):
         array = array.cast(typ.value_type)
@@ -331,11 +336,18 @@ def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
         return _temporal_table(array)
     if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)):
         array = _to_text(array)
-    encoded = pc.dictionary_encode(array)
-    codes = _as_numpy_codes(encoded.indices)
-    values = encoded.dictionary
+    if per_cell:
+        values = array.drop_null()
+        codes = np.full(len(array), -1, dtype=np.int64)
+        codes[array.is_valid().to_numpy(zero_copy_only=False)] = np.arange(len(values))
+    else:
+        encoded = pc.dictionary_encode(array)
+        codes = _as_numpy_codes(encoded.indices)
+        values = encoded.dictionary
     trimmed, kind, number = classify(values, spec)
     numeric = (kind == INTEGER) | (kind == FLOAT)
+    if per_cell and numeric.any():
+        return value_table(array, spec)
     hashes, respelled = spelled_hashes(values, number, numeric)
     spaced = (kind == TEXT) & pc.match_substring(trimmed, " ").to_numpy(zero_copy_only=False)
     return ValueTable(codes, kind, number, hashes, values, spaced, respelled)
