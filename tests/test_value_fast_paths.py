@@ -9,6 +9,7 @@ each distinct value.
 from __future__ import annotations
 
 import math
+from unittest import mock
 
 import numpy as np
 import pyarrow as pa
@@ -100,3 +101,75 @@ def test_a_csv_column_of_numbers_with_empty_quoted_cells_stays_on_the_numeric_pa
     assert chunk is not None
     assert chunk.tokens == {"": 1, "?": 1}
     assert chunk.token.tolist() == [False, True, False, False, True]
+
+
+# what a number or an integer looks like to the value table, as regular expressions: the law
+_NUMBER_TEXT = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_INTEGER_TEXT = r"^[+-]?\d+$"
+_NUMBER_LIKE = st.text(st.sampled_from(list("0123456789+-.eE x٣")), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_NUMBER_LIKE, st.integers(-(10**20), 10**20).map(str), st.text(max_size=6)), min_size=1,
+                max_size=40), st.data())
+@example(["", "0", "007", "+7", "-7", "7.", ".7", "1e3", "٣", "12 3"], None)
+def test_numbers_and_integers_are_those_the_regular_expressions_match(texts: list[str], data: st.DataObject | None
+                                                                     ) -> None:
+    """Plain digits are recognised without a regular expression; every text is classified as the
+    expressions would, tokens never a number."""
+    trimmed = pc.utf8_trim_whitespace(pa.array(texts, pa.string()))
+    token = np.array(data.draw(st.lists(st.booleans(), min_size=len(texts), max_size=len(texts))) if data else
+                     [False] * len(texts))
+    numeric, integer = v._numeric_masks(trimmed, token)
+    expected_numeric = pc.match_substring_regex(trimmed, _NUMBER_TEXT).to_numpy(zero_copy_only=False) & ~token
+    expected_integer = pc.match_substring_regex(trimmed, _INTEGER_TEXT).to_numpy(zero_copy_only=False) & ~token
+    assert numeric.tolist() == expected_numeric.tolist()
+    assert integer.tolist() == expected_integer.tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(numbers.map(repr), st.integers(-9, 9).map(str),
+                          st.sampled_from(["", "?", "NA", "007", "1e3"]), st.none()), min_size=1, max_size=60))
+@example(["", None, "1", "1", "?", "?", "2.50", None])
+def test_a_column_of_few_numbers_is_read_per_distinct_text_as_per_cell(cells: list[str | None]) -> None:
+    """Parsing, checking and hashing each distinct text once and spreading the answers over the
+    rows gives every row what reading each cell on its own gives, tokens counted by rows."""
+    array = pa.array(cells, pa.string())
+    with mock.patch.object(v, "_few_distinct", return_value=True):
+        distinct = v.try_numeric(array, ProfileSpec())
+    with mock.patch.object(v, "_few_distinct", return_value=False):
+        per_cell = v.try_numeric(array, ProfileSpec())
+    assert (distinct is None) == (per_cell is None)
+    if per_cell is not None:
+        for name, value in vars(per_cell).items():
+            theirs = getattr(distinct, name)
+            if isinstance(value, np.ndarray):
+                assert np.array_equal(value, theirs, equal_nan=value.dtype.kind == "f"), name
+            else:
+                assert value == theirs, name
+
+
+def test_which_chunks_are_read_per_distinct_text() -> None:
+    """A chunk whose first cells repeat (ages) is read per distinct text, one of distinct
+    measurements (prices) per cell: the hash table would cost more than it saves."""
+    assert v._few_distinct(pa.array([str(i % 80) for i in range(5000)]))
+    assert not v._few_distinct(pa.array([f"{i / 7:.4f}" for i in range(5000)]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["a b", "x", "x ", "", "NA", "true", "007", "2.5", " 3", "é"]),
+                          st.text(max_size=5), st.none()), min_size=1, max_size=60), st.integers(0, 10_000))
+@example(["a b", None, "a b", "", "NA"], 0)
+def test_text_taken_cell_by_cell_profiles_as_its_distinct_values(cells: list[str | None], offset: int) -> None:
+    """Once a column's values are no longer counted, its cells may be taken one by one: every
+    count, example row, hash and the distinct counter come out as from the distinct values."""
+    array = pa.array(cells, pa.string())
+    spec = ProfileSpec(sentinels=(-999.0,))
+    per_cell, distinct = (ColumnPartial(name="x", count_all_values=False, limit=50, examples=5, value_counts=None)
+                          for _ in range(2))
+    cell_out = per_cell._add_table(v.value_table(array, spec, per_cell=True), offset, spec)
+    distinct_out = distinct._add_table(v.value_table(array, spec), offset, spec)
+    assert _state(per_cell) == _state(distinct)
+    assert per_cell.moments == distinct.moments
+    for mine, theirs in zip(cell_out, distinct_out, strict=True):
+        assert np.array_equal(mine, theirs, equal_nan=mine.dtype.kind == "f")

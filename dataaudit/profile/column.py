@@ -96,7 +96,10 @@ class ColumnPartial:
         chunk = None if self.count_all_values else v.try_numeric(array, spec)
         if chunk is not None:
             return self._add_numeric(chunk, offset, spec)
-        return self._add_table(v.value_table(array, spec), offset, spec)
+        # past `limit` distinct values none is counted by name: a column of text only so far
+        # (ids, free text) is taken cell by cell, without a hash table over its values
+        per_cell = self.value_counts is None and not self.kinds.keys() & {"integer", "float"}
+        return self._add_table(v.value_table(array, spec, per_cell=per_cell), offset, spec)
 
     def _add_numeric(self, chunk: v.NumericChunk, offset: int,
                      spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -124,9 +127,9 @@ class ColumnPartial:
         counts = table.counts
         row_kind = np.append(table.kind, -2)[slot]
         token = table.kind == v.TOKEN
-        for raw, n in zip(table.raw[token], counts[token], strict=True):
+        for text, n in zip(table.texts(token), counts[token], strict=True):
             if n:
-                self.tokens[raw] += int(n)
+                self.tokens[text] += int(n)
         self.token_rows = self._note(self.token_rows, row_kind == v.TOKEN, offset)
         for code, name in enumerate(v.KINDS):
             self._add_kind(name, row_kind == code, offset)
@@ -141,7 +144,7 @@ class ColumnPartial:
         if self.placeholders is not None:
             self.placeholders.add(row_number, row_numeric, offset, spec.sentinels)
         present = ~token & (counts > 0)
-        self._count_values(table.raw, counts, present if self.count_all_values else present & ~numeric)
+        self._count_values(table, counts, present if self.count_all_values else present & ~numeric)
         hll_add(self.registers, table.hashes[present])
         hashes = np.append(table.hashes, v.NULL_HASH)[slot]
         return hashes, null | (row_kind == v.TOKEN), np.where(row_numeric, row_number, np.nan)
@@ -174,13 +177,13 @@ class ColumnPartial:
             self.quantiles = self.quantiles or QuantileSketch(seed=seed_of(self.name))
             self.quantiles.update(np.repeat(distinct[keep], weights[keep].astype(np.int64)))
 
-    def _count_values(self, raw: np.ndarray, counts: np.ndarray, mask: np.ndarray) -> None:
+    def _count_values(self, table: v.ValueTable, counts: np.ndarray, mask: np.ndarray) -> None:
         if self.value_counts is None or not mask.any():
             return
         if int(mask.sum()) > self.limit:
             self.value_counts = None
             return
-        for value, n in zip(raw[mask], counts[mask], strict=True):
+        for value, n in zip(table.texts(mask), counts[mask], strict=True):
             self.value_counts[value] += int(n)
         if len(self.value_counts) > self.limit:
             self.value_counts = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,27 +18,34 @@ def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, 
 
     `label_keys` maps a row's label hash to its folded label; a row whose hash is absent has a
     missing label and takes part in no conflict.
+
+    Rows that repeat or contradict one another have equal features (the whole row's hash
+    folds in the features' hash), so the rows are numbered by their features once and the rest
+    of the search runs on the rows whose features recur, usually a small share.
     """
     keys = sorted(set(label_keys.values()))
     key_code = {key: i for i, key in enumerate(keys)}
     hashes = np.array(list(label_keys), dtype=np.uint64)
     codes_of_hash = np.array([key_code[label_keys[int(h)]] for h in hashes], dtype=np.int64)
+    features_seen = FirstSeen.of(features)
+    shared = features_seen.shared()
+    rows, features, labels, whole = rows[shared], features[shared], labels[shared], whole[shared]
     label_code = _lookup(labels, hashes, codes_of_hash)
 
-    exact = repeats(whole)
-    same_label = combine([features, label_code.astype(np.uint64)], len(rows))
-    feature = repeats(same_label)
-    shared = pd.Series(features, copy=False).duplicated(keep=False).to_numpy()
-    groups, involved, examples = _conflicts(rows[shared], features[shared], label_code[shared], keys, k)
+    whole_seen = FirstSeen.of(whole)
+    exact = whole_seen.repeated()
+    label_seen = FirstSeen.of(combine([features, label_code.astype(np.uint64)], len(rows)))
+    feature = label_seen.repeated()
+    groups, involved, examples = _conflicts(rows, features, label_code, keys, k)
     return DuplicateProfile(
         exact_rows=int(exact.sum()),
-        exact_examples=repeat_pairs(rows, whole, exact, k),
+        exact_examples=whole_seen.pairs(rows, exact, k),
         feature_rows=int(feature.sum()),
-        feature_examples=repeat_pairs(rows, same_label, feature & ~exact, k),
+        feature_examples=label_seen.pairs(rows, feature & ~exact, k),
         conflict_groups=groups,
         conflict_rows=involved,
         conflict_examples=examples,
-        distinct_feature_rows=len(features) - int(repeats(features).sum()),
+        distinct_feature_rows=features_seen.distinct,
     )
 
 
@@ -73,20 +81,62 @@ def _lookup(values: np.ndarray, keys: np.ndarray, codes: np.ndarray) -> np.ndarr
     return out
 
 
+@dataclass(frozen=True)
+class FirstSeen:
+    """Rows numbered by their hash in order of first appearance (pandas' hash table: linear,
+    no sort). One pass answers which rows repeat an earlier one, which earlier one, and how
+    many hashes are distinct, where a test of repeats and a search per example would each
+    pass over the rows again."""
+
+    #: each row's hash, numbered from 0 in the order the hashes first appear
+    codes: np.ndarray
+    #: whether the row is the first with its hash
+    new: np.ndarray
+
+    @classmethod
+    def of(cls, hashes: np.ndarray) -> FirstSeen:
+        codes = pd.factorize(hashes)[0]
+        new = np.ones(len(codes), dtype=bool)
+        # a hash is new where its number passes every number before it
+        np.greater(codes[1:], np.maximum.accumulate(codes)[:-1], out=new[1:])
+        return cls(codes, new)
+
+    @property
+    def distinct(self) -> int:
+        return int(self.new.sum())
+
+    def repeated(self) -> np.ndarray:
+        """Which rows repeat an earlier row's hash."""
+        return ~self.new
+
+    def shared(self) -> np.ndarray:
+        """Which rows' hash occurs more than once, on this row or another."""
+        return np.bincount(self.codes)[self.codes] > 1
+
+    def pairs(self, rows: np.ndarray, repeated: np.ndarray, k: int) -> list[tuple[int, int]]:
+        """(row, the earlier row it repeats) for the first k rows where `repeated` holds."""
+        later = np.flatnonzero(repeated)[:k]
+        earlier = np.flatnonzero(self.new)[self.codes[later]]
+        return list(zip(rows[later].tolist(), rows[earlier].tolist(), strict=True))
+
+
 def repeats(hashes: np.ndarray) -> np.ndarray:
     """Which rows repeat an earlier row's hash (pandas' hash table: linear, no sort)."""
     return pd.Series(hashes, copy=False).duplicated(keep="first").to_numpy()
 
 
 def repeat_pairs(rows: np.ndarray, hashes: np.ndarray, repeated: np.ndarray, k: int) -> list[tuple[int, int]]:
-    """(row, the earlier row it repeats) for the first k repeated rows."""
-    return [(int(rows[i]), int(rows[np.argmax(hashes == hashes[i])])) for i in np.flatnonzero(repeated)[:k]]
+    """(row, the earlier row it repeats) for the first k repeated rows: their earlier rows are
+    among the rows up to the last of them, which are numbered once."""
+    later = np.flatnonzero(repeated)[:k]
+    if not later.size:
+        return []
+    return FirstSeen.of(hashes[: later[-1] + 1]).pairs(rows, repeated[: later[-1] + 1], k)
 
 
 def _conflicts(rows: np.ndarray, features: np.ndarray, label_code: np.ndarray, keys: list[str],
                k: int) -> tuple[int, int, list[ConflictGroup]]:
-    """Groups of rows with equal feature hashes and more than one label (callers pass only the
-    rows whose features occur more than once, usually a small share)."""
+    """Groups of rows with equal feature hashes and more than one label."""
     labelled = label_code >= 0
     f, c, r = features[labelled], label_code[labelled], rows[labelled]
     if f.size == 0:

@@ -41,10 +41,10 @@ def hll_add(registers: np.ndarray, hashes: np.ndarray) -> None:
         return
     index = (hashes >> np.uint64(_RANK_BITS)).astype(np.int64)
     rest = hashes & np.uint64((1 << _RANK_BITS) - 1)
-    # rank = position of the leftmost 1-bit in the remaining bits, 1-based; all-zero -> max
-    bit_length = np.zeros(rest.shape, dtype=np.int64)
-    nonzero = rest > 0
-    bit_length[nonzero] = np.floor(np.log2(rest[nonzero].astype(np.float64))).astype(np.int64) + 1
+    # rank = position of the leftmost 1-bit in the remaining bits, 1-based; all-zero -> max.
+    # The bits' length is floor(log2) + 1; raising 0 to 0.5 gives it length 0 without setting
+    # the zeros apart (a mask and two copies, for a value one hash in 2**50 has)
+    bit_length = np.floor(np.log2(np.maximum(rest.astype(np.float64), 0.5))).astype(np.int64) + 1
     rank = (_RANK_BITS - bit_length + 1).astype(np.uint8)
     np.maximum.at(registers, index, rank)
 

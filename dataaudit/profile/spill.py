@@ -72,7 +72,8 @@ class BucketedHashes:
     def add(self, records: np.ndarray) -> None:
         """Bucket rows of `ROW_HASHES` (one chunk, in row order)."""
         bucket = (records["features"] >> np.uint64(64 - BUCKET_BITS)).astype(np.uint8)
-        ordered = records[np.argsort(bucket, kind="stable")]
+        # np.take: indexing an array of records with an array copies field by field, ten times slower
+        ordered = np.take(records, np.argsort(bucket, kind="stable"))
         ends = np.cumsum(np.bincount(bucket, minlength=BUCKETS))
         for i, piece in enumerate(np.split(ordered, ends[:-1])):
             if len(piece):
@@ -170,5 +171,6 @@ def _in_row_order(parts: list[np.ndarray]) -> np.ndarray:
     records = np.concatenate(parts)
     rows = records["row"]
     if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
-        records = records[np.argsort(rows, kind="stable")]
+        # row numbers are unique: every sort orders them alike, and the unstable one is fastest
+        records = np.take(records, np.argsort(rows))
     return records

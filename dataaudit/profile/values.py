@@ -34,7 +34,7 @@ TOKEN, INTEGER, FLOAT, BOOLEAN, TEXT, DATETIME = -1, 0, 1, 2, 3, 4
 NULL_HASH = np.uint64(0x5BD1E9955BD1E995)
 # beyond 2**53 a float64 no longer holds every integer: such integers are identified by their digits
 EXACT_INTEGERS = 2**53
-_BOOLEANS = np.array(["false", "true"], dtype=object)
+_BOOLEANS = pa.array(["false", "true"], pa.string())
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _INTEGER = r"^[+-]?\d+$"
 _NUMBER_RE = re.compile(_NUMBER)
@@ -44,6 +44,7 @@ _PLAIN_CHARS = 15
 _NUMBER_START = pa.array(list("0123456789+-."))
 _BOOLEAN_TEXTS = pa.array(["true", "false"])
 _NO_TOKENS = pa.array([], pa.string())
+_DISTINCT_SAMPLE = 1024
 _FOLD_DROP = re.compile(r"[\W_]+")
 
 
@@ -102,14 +103,12 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
     return same
 
 
-def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray,
-                   raw: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The identity of each (non-null) text as written, and which numbers are respelled.
 
     A number spelled as it prints hashes as that number (one hash with the typed value); any
     other text, a respelled number (`007`, `1e3`) included, as its characters. So two texts
-    hash alike only when they are the same text. `raw`: the texts already turned into Python
-    strings (the value table needs them anyway), so that they are not converted twice.
+    hash alike only when they are the same text.
     """
     canonical = is_number.copy()
     if canonical.all():
@@ -121,8 +120,7 @@ def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray,
     hashes[canonical] = hash_numbers(numbers[canonical])
     other = ~canonical
     if other.any():
-        strings = raw[other] if raw is not None else text.filter(pa.array(other)).to_numpy(zero_copy_only=False)
-        hashes[other] = hash_strings(strings)
+        hashes[other] = hash_strings(text if not canonical.any() else text.filter(pa.array(other)))
     return hashes, is_number & ~canonical
 
 
@@ -147,7 +145,9 @@ class ValueTable:
     """The distinct values of a chunk with what the profile needs to know about each.
 
     `codes` maps every row to its value (-1 for a null); the per-value arrays are aligned
-    with `raw` (the values as they appear, as Python strings for display and counting).
+    with `values` (the values as they appear, as text). They stay Arrow strings: a column of
+    ids or free text has as many distinct values as rows, and only the few a profile counts
+    or shows by name are turned into Python strings (`texts`).
     `spaced` marks text with inner blanks: free text rather than a code or an id;
     `respelled` marks numbers whose text is not how the number prints (`007`, `1.10`, `1e3`):
     turned into numbers, they would be written back differently.
@@ -157,9 +157,18 @@ class ValueTable:
     kind: np.ndarray
     number: np.ndarray
     hashes: np.ndarray
-    raw: np.ndarray
+    values: pa.Array
     spaced: np.ndarray
     respelled: np.ndarray
+
+    @property
+    def raw(self) -> np.ndarray:
+        """Every distinct value as a Python string."""
+        return self.values.to_numpy(zero_copy_only=False)
+
+    def texts(self, mask: np.ndarray) -> list[str]:
+        """The values where `mask` holds, as Python strings."""
+        return self.values.filter(pa.array(mask)).to_pylist()
 
     @property
     def counts(self) -> np.ndarray:
@@ -182,13 +191,25 @@ class NumericChunk:
     token: np.ndarray
     tokens: dict[str, int]
 
+    def per_row(self, codes: np.ndarray) -> NumericChunk:
+        """This chunk of distinct texts spread over the rows (`codes`: each row's text, -1 for
+        a null, which is missing as a null cell is)."""
+        slot = np.where(codes < 0, len(self.values), codes)
+
+        def spread(per_value: np.ndarray, null: object) -> np.ndarray:
+            return np.append(per_value, null)[slot]
+
+        return NumericChunk(spread(self.values, np.nan), spread(self.valid, False), spread(self.is_float, False),
+                            spread(self.hashes, NULL_HASH), spread(self.respelled, False), spread(self.token, False),
+                            self.tokens)
+
 
 def _as_numpy_codes(indices: pa.Array) -> np.ndarray:
     return indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
 
 
 def try_numeric(array: pa.Array, spec: ProfileSpec | None = None) -> NumericChunk | None:
-    """Fast path for clean numeric columns: no hash table, one cast.
+    """Fast path for clean numeric columns: one cast, no classification of each value.
 
     Cells spelled exactly as one of `spec`'s missing-value tokens (the `""` of a CSV's
     missing numbers) are set aside first: a column of numbers with a few of them stays on this
@@ -213,6 +234,25 @@ def try_numeric(array: pa.Array, spec: ProfileSpec | None = None) -> NumericChun
     tokens = exact_tokens(spec) if spec is not None else _NO_TOKENS
     if not _starts_numeric(array, tokens):
         return None
+    if not _few_distinct(array):
+        return _numeric_texts(array, tokens, np.ones(len(array), dtype=np.int64))
+    # ages, counts, codes: each distinct text is parsed, checked and hashed once, not once a row
+    encoded = pc.dictionary_encode(array)
+    codes = _as_numpy_codes(encoded.indices)
+    texts = encoded.dictionary
+    chunk = _numeric_texts(texts, tokens, np.bincount(codes[codes >= 0], minlength=len(texts)))
+    return None if chunk is None else chunk.per_row(codes)
+
+
+def _few_distinct(array: pa.Array) -> bool:
+    """Whether the chunk's first cells repeat enough that working per distinct value (a hash
+    table over the chunk first) costs less than working per cell."""
+    return pc.count_distinct(array.slice(0, _DISTINCT_SAMPLE)).as_py() * 4 <= _DISTINCT_SAMPLE
+
+
+def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> NumericChunk | None:
+    """`try_numeric` of texts that each stand for `weights` rows (the tokens' counts)."""
+    typ = array.type
     token = pc.is_in(array, value_set=tokens)
     try:
         numbers = pc.cast(pc.if_else(token, pa.scalar(None, typ), array) if pc.any(token).as_py() else array,
@@ -234,7 +274,8 @@ def try_numeric(array: pa.Array, spec: ProfileSpec | None = None) -> NumericChun
         codes = _as_numpy_codes(encoded.indices)
         texts = encoded.dictionary.to_numpy(zero_copy_only=False)
         hashes[is_token] = hash_strings(texts)[codes]  # a token is identified by its text, as in the value table
-        counted = dict(zip(texts.tolist(), np.bincount(codes, minlength=len(texts)).tolist(), strict=True))
+        counts = np.bincount(codes, weights=weights[is_token], minlength=len(texts)).astype(np.int64)
+        counted = dict(zip(texts.tolist(), counts.tolist(), strict=True))
     return NumericChunk(values, valid, _float_literals(array, values, valid), hashes, respelled, is_token, counted)
 
 
@@ -277,8 +318,13 @@ def _starts_numeric(array: pa.Array, tokens: pa.Array, sample: int = 8) -> bool:
     return all(_NUMBER_RE.match(value) for value in head)
 
 
-def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
-    """Dictionary-encode the chunk and classify each distinct value once."""
+def value_table(array: pa.Array, spec: ProfileSpec, *, per_cell: bool = False) -> ValueTable:
+    """Dictionary-encode the chunk and classify each distinct value once.
+
+    `per_cell`: every non-null cell is a value of its own, for a column of ids or free text
+    whose values are no longer counted: nearly every cell is distinct, so the hash table
+    would find no work to save. Only for text: numbers add up per distinct value, in the
+    order they first appear, so a chunk holding one is encoded after all."""
     typ = array.type
     if pa.types.is_dictionary(typ):
         array = array.cast(typ.value_type)
@@ -289,15 +335,21 @@ def value_table(array: pa.Array, spec: ProfileSpec) -> ValueTable:
         return _temporal_table(array)
     if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)):
         array = _to_text(array)
-    encoded = pc.dictionary_encode(array)
-    codes = _as_numpy_codes(encoded.indices)
-    values = encoded.dictionary
+    if per_cell:
+        values = array.drop_null()
+        codes = np.full(len(array), -1, dtype=np.int64)
+        codes[array.is_valid().to_numpy(zero_copy_only=False)] = np.arange(len(values))
+    else:
+        encoded = pc.dictionary_encode(array)
+        codes = _as_numpy_codes(encoded.indices)
+        values = encoded.dictionary
     trimmed, kind, number = classify(values, spec)
     numeric = (kind == INTEGER) | (kind == FLOAT)
-    raw = values.to_numpy(zero_copy_only=False)
-    hashes, respelled = spelled_hashes(values, number, numeric, raw)
+    if per_cell and numeric.any():
+        return value_table(array, spec)
+    hashes, respelled = spelled_hashes(values, number, numeric)
     spaced = (kind == TEXT) & pc.match_substring(trimmed, " ").to_numpy(zero_copy_only=False)
-    return ValueTable(codes, kind, number, hashes, raw, spaced, respelled)
+    return ValueTable(codes, kind, number, hashes, values, spaced, respelled)
 
 
 def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
@@ -327,11 +379,12 @@ def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray,
 
 def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which values are numbers, and which of those integers; the regular expressions only run
-    on values whose first character could start a number, so text columns cost little."""
-    numeric = np.zeros(len(trimmed), dtype=bool)
-    integer = np.zeros(len(trimmed), dtype=bool)
+    on values whose first character could start a number, so text columns cost little, and
+    not on plain digits (the usual integers), which a simple scan recognises."""
+    digits = pc.ascii_is_decimal(trimmed).to_numpy(zero_copy_only=False) & ~token
+    numeric, integer = digits.copy(), digits.copy()
     first = pc.utf8_slice_codeunits(trimmed, 0, 1)
-    candidate = pc.is_in(first, value_set=_NUMBER_START).to_numpy(zero_copy_only=False) & ~token
+    candidate = pc.is_in(first, value_set=_NUMBER_START).to_numpy(zero_copy_only=False) & ~token & ~digits
     if candidate.any():
         where = np.flatnonzero(candidate)
         subset = trimmed.take(pa.array(where))
@@ -346,16 +399,16 @@ def _boolean_table(array: pa.Array) -> ValueTable:
     codes = np.where(valid, np.where(valid, values, False).astype(np.int64), -1)
     kind = np.array([BOOLEAN, BOOLEAN], np.int8)
     # a typed boolean is the text it prints as, so it equals a CSV's `true`, not its `True`
-    return ValueTable(codes, kind, np.full(2, np.nan), hash_strings(_BOOLEANS), _BOOLEANS.copy(),
+    return ValueTable(codes, kind, np.full(2, np.nan), hash_strings(_BOOLEANS), _BOOLEANS,
                       np.zeros(2, dtype=bool), np.zeros(2, dtype=bool))
 
 
 def _temporal_table(array: pa.Array) -> ValueTable:
     encoded = pc.dictionary_encode(array)
-    raw = pc.cast(encoded.dictionary, pa.string()).to_numpy(zero_copy_only=False).astype(object)
-    kind = np.full(len(raw), DATETIME, dtype=np.int8)
-    n = len(raw)
-    return ValueTable(_as_numpy_codes(encoded.indices), kind, np.full(n, np.nan), hash_strings(raw), raw,
+    texts = pc.cast(encoded.dictionary, pa.string())
+    n = len(texts)
+    kind = np.full(n, DATETIME, dtype=np.int8)
+    return ValueTable(_as_numpy_codes(encoded.indices), kind, np.full(n, np.nan), hash_strings(texts), texts,
                       np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
 
 
