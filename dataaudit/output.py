@@ -203,7 +203,7 @@ class Outputs:
         try:
             for file in self.files:
                 file.finish()
-            with _interruptions_held():
+            with interruptions_held():
                 for file in self.files:
                     file.rename()
         except BaseException:
@@ -255,7 +255,7 @@ def remove_temporaries() -> None:
 
 
 @contextmanager
-def _interruptions_held() -> Iterator[None]:
+def interruptions_held() -> Iterator[None]:
     """SIGINT and SIGTERM received in the block are raised again when it ends (by the handlers
     that were in place, so an ignored signal stays ignored)."""
     if threading.current_thread() is not threading.main_thread():

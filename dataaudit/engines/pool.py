@@ -14,13 +14,12 @@ profiled at any time; the parent waits for the oldest before reading further.
 from __future__ import annotations
 
 import multiprocessing
-import signal
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+from dataaudit.output import interruptions_held
 
 if TYPE_CHECKING:  # this module loads light: the command line starts the fork server before its own imports
     import pyarrow as pa
@@ -46,7 +45,10 @@ def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], create: C
             for batch, offset in chunks:
                 if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                     total = total.merged(pending.popleft().result())
-                with _interrupts_held():
+                # a signal arriving while a chunk is submitted, which may start a worker, is raised once
+                # the pool has registered the worker: mid-start, the pool would not know the worker,
+                # which would wait for work forever after the command had ended
+                with interruptions_held():
                     pending.append(pool.submit(_profile_chunk, batch, offset))
             while pending:
                 total = total.merged(pending.popleft().result())
@@ -54,26 +56,6 @@ def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], create: C
             for future in pending:
                 future.cancel()
     return total
-
-
-@contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Ctrl-C or SIGTERM arriving while a chunk is submitted, which may start a worker, is
-    raised once the pool has registered the worker: raised mid-start, the pool would not know
-    the worker, which would wait for work forever after the command had ended."""
-    if threading.current_thread() is not threading.main_thread():  # handlers are the main thread's
-        yield
-        return
-    held: list[int] = []
-    handled = [signum for signum in (signal.SIGINT, signal.SIGTERM) if callable(signal.getsignal(signum))]
-    previous = {signum: signal.signal(signum, lambda signum, _frame: held.append(signum)) for signum in handled}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        if held:
-            signal.raise_signal(held[0])
 
 
 def start_worker_server() -> None:
