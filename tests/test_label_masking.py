@@ -112,6 +112,18 @@ def test_each_split_card_and_the_class_shares_show_the_classes(tmp_path: Path) -
     assert {row[shares["columns"].index("class")] for row in shares["rows"]} == {"4.1.2.7", "8.8.4.4"}
 
 
+def test_the_classes_the_scan_found_in_the_target_are_masked_in_every_split_card(tmp_path: Path) -> None:
+    train = _classes_table(tmp_path / "train.csv", 400)
+    test = _classes_table(tmp_path / "test.csv", 120)
+    out = tmp_path / "report.json"
+    invoke(["audit", train, "-t", "label", "--text-column", "label", "--split", f"test={test}", "-q",
+            "-f", "json", "-o", out], 1)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    for name, card in report["dataset"]["splits"].items():
+        assert set(card["labels"]["counts"]) == {"[IP]", "[IP] #2"}, name
+    assert "4.1.2.7" not in out.read_text(encoding="utf-8") and "8.8.4.4" not in out.read_text(encoding="utf-8")
+
+
 def test_a_shortcut_tokens_class_is_shown_in_its_finding_and_table(tmp_path: Path) -> None:
     data = _classes_table(tmp_path / "parcels.csv", 400, note="via relay station")
     out = tmp_path / "report.json"

@@ -48,14 +48,16 @@ CLASS_FIELD = "class"
 NOTHING_SHOWN: frozenset[str] = frozenset()
 
 
-def shown_labels(profile: Profile, classes: bool, regions: tuple[str, ...] = DEFAULT_REGIONS) -> frozenset[str]:
+def shown_labels(profile: Profile, classes: bool, regions: tuple[str, ...] = DEFAULT_REGIONS,
+                 scanned_in: Profile | None = None) -> frozenset[str]:
     """The classes of the target (when `classes`: a classification target) shown as written:
     those that look personal only through values of `CODE_LIKE_KINDS` the personal-data scan
-    did not find in the target column."""
+    did not find in the target column. The scan read is `scanned_in`'s (a split's texts are
+    scanned on the reference only), `profile`'s own by default."""
     label = profile.label
     if label is None or not classes:
         return NOTHING_SHOWN
-    scanned = {kind for text in profile.text if text.name == label.column and text.pii is not None
+    scanned = {kind for text in (scanned_in or profile).text if text.name == label.column and text.pii is not None
                for kind, values in text.pii.values.items() if values}
     code_like = CODE_LIKE_KINDS - scanned
     shown = set()

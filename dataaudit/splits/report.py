@@ -24,9 +24,11 @@ def split_cards(profiles: list[SplitProfile], comparison: SplitComparison,
     classification target) each card shows the split's classes as the dataset's card does
     (`masking.shown_labels`)."""
     total = sum(comparison.sizes.values()) or 1
+    # texts, the target's personal-data scan included, are audited on the reference only
+    reference = next(s.profile for s in profiles if s.name == comparison.reference)
     return {
         s.name: SplitCard.of(dataset_summary(s.profile, regions=regions,
-                                             labels=shown_labels(s.profile, classes, regions)), SplitPlace(
+                                             labels=shown_labels(s.profile, classes, regions, reference)), SplitPlace(
             reference=s.name == comparison.reference, source=SourceInfo.from_info(s.profile.source),
             share=round(s.profile.rows / total, 6)))
         for s in profiles
