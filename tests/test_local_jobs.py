@@ -10,12 +10,15 @@ import contextlib
 import dataclasses
 import json
 import os
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
@@ -254,10 +257,29 @@ def sixty_thousand_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def temporary(tmp_path: Path) -> Path:
-    folder = tmp_path / "tmp"
+def temporary() -> Iterator[Path]:
+    """An empty TMPDIR in a folder of its own (the report is written beside it), with a short
+    path: the fork server's socket lives in it, and a Unix socket's path holds at most 108
+    bytes, which pytest-xdist's folders can pass."""
+    root = Path(tempfile.mkdtemp(prefix="jobs-", dir="/tmp"))
+    folder = root / "tmp"
     folder.mkdir()
-    return folder
+    yield folder
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a Unix socket's path is shorter elsewhere")
+def test_a_temporary_folder_too_long_for_the_worker_server_is_one_line(tmp_path: Path) -> None:
+    long = tmp_path / ("t" * 100)
+    long.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "dataaudit", "audit", str(DATA / "titanic.csv"), "-t", "survived",
+                           "--jobs", "2", "-q"], env={**os.environ, "TMPDIR": str(long)}, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(f"dataaudit: error: --jobs: cannot start the worker processes' server in the "
+                                  f"temporary folder {long}")
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert list(long.iterdir()) == []
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
+from dataaudit.errors import DataAuditError
 from dataaudit.output import interruptions_held
 
 if TYPE_CHECKING:  # this module loads light: the command line starts the fork server before its own imports
@@ -63,9 +64,15 @@ def start_worker_server() -> None:
     second) then run on another core while this process still imports and plans the audit,
     instead of holding up the first worker once the pass has begun. Idempotent."""
     if worker_context().get_start_method() == "forkserver":
+        import tempfile
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+        try:
+            forkserver.ensure_running()
+        except OSError as exc:  # its socket lives in TMPDIR, whose path may be too long for one
+            raise DataAuditError(f"--jobs: cannot start the worker processes' server in the temporary folder "
+                                 f"{tempfile.gettempdir()} ({exc.strerror or exc}): set TMPDIR to a shorter "
+                                 "path, or use --jobs 1") from None
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
