@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
+from dataaudit.arrays import factorize
 from dataaudit.profile.model import ConflictGroup, DuplicateProfile
 from dataaudit.profile.rows import combine
 
@@ -83,7 +83,7 @@ def _lookup(values: np.ndarray, keys: np.ndarray, codes: np.ndarray) -> np.ndarr
 
 @dataclass(frozen=True)
 class FirstSeen:
-    """Rows numbered by their hash in order of first appearance (pandas' hash table: linear,
+    """Rows numbered by their hash in order of first appearance (Arrow's hash table: linear,
     no sort). One pass answers which rows repeat an earlier one, which earlier one, and how
     many hashes are distinct, where a test of repeats and a search per example would each
     pass over the rows again."""
@@ -95,7 +95,7 @@ class FirstSeen:
 
     @classmethod
     def of(cls, hashes: np.ndarray) -> FirstSeen:
-        codes = pd.factorize(hashes)[0]
+        codes = factorize(hashes)
         new = np.ones(len(codes), dtype=bool)
         # a hash is new where its number passes every number before it
         np.greater(codes[1:], np.maximum.accumulate(codes)[:-1], out=new[1:])
@@ -121,7 +121,10 @@ class FirstSeen:
 
 
 def repeats(hashes: np.ndarray) -> np.ndarray:
-    """Which rows repeat an earlier row's hash (pandas' hash table: linear, no sort)."""
+    """Which rows repeat an earlier row's hash (pandas' hash table: linear, no sort; imported
+    here because only a text column's checks ask, and a table's audit loads no pandas)."""
+    import pandas as pd
+
     return pd.Series(hashes, copy=False).duplicated(keep="first").to_numpy()
 
 

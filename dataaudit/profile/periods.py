@@ -36,6 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import to_numpy
 from dataaudit.profile.quantiles import GRID
 from dataaudit.profile.time_like import YEARS, TimeSpec, months
 
@@ -130,7 +131,7 @@ class PeriodsPartial:
         if counts is None:
             return
         encoded = pc.dictionary_encode(pa.array(hashes, pa.uint64()))  # a hash table: many values cost no sort
-        codes, distinct = encoded.indices.to_numpy(), encoded.dictionary.to_numpy()  # in order of first row
+        codes, distinct = to_numpy(encoded.indices), to_numpy(encoded.dictionary)  # in order of first row
         names = self.names[column]
         if len(distinct) > self.spec.max_values or len(names.keys() | set(distinct.tolist())) > self.spec.max_values:
             self.values[column], self.names[column] = None, {}

@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import to_numpy
+
 _BLANKS = r"[\t\n\v\f\r ]*"
 #: A decimal number, ASCII blanks around it allowed (RE2's `\d` is ASCII only, like pandas').
 _DECIMAL = rf"^{_BLANKS}[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?{_BLANKS}$"
@@ -27,10 +29,11 @@ def numbers_in(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     for a null and for anything else (a word, a boolean, an empty cell)."""
     typ = array.type
     if pa.types.is_integer(typ) or pa.types.is_floating(typ):
-        return np.asarray(array.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False), dtype=np.float64)
+        return np.asarray(to_numpy(array.cast(pa.float64(), safe=False)), dtype=np.float64)
     if pa.types.is_boolean(typ):  # pandas keeps True/False as 1/0
-        return np.asarray(array.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+        return np.asarray(to_numpy(array.cast(pa.float64())), dtype=np.float64)
     text = array.cast(pa.string())
     spelled = pc.or_(pc.match_substring_regex(text, _DECIMAL), pc.match_substring_regex(text, _SPECIAL))
-    numbers = pc.cast(pc.if_else(pc.fill_null(spelled, False), pc.ascii_trim_whitespace(text), None), pa.float64())
-    return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+    numbers = pc.cast(pc.if_else(pc.fill_null(spelled, False), pc.ascii_trim_whitespace(text),
+                                 pa.scalar(None, pa.string())), pa.float64())
+    return np.asarray(to_numpy(numbers), dtype=np.float64)

@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import to_numpy
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
 from dataaudit.profile.text_numbers import numbers_in
 
@@ -206,7 +207,7 @@ def _iso_months(array: pa.Array) -> np.ndarray:
     dated = pc.fill_null(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}"), False)
     year = pc.cast(pc.if_else(dated, pc.utf8_slice_codeunits(text, 0, 4), "0"), pa.int64())
     month = pc.cast(pc.if_else(dated, pc.utf8_slice_codeunits(text, 5, 7), "0"), pa.int64())
-    year, month = (a.to_numpy(zero_copy_only=False) for a in (year, month))
+    year, month = (to_numpy(a) for a in (year, month))
     inside = (year >= FIRST_YEAR) & (year <= LAST_YEAR) & (month >= 1) & (month <= 12)
     return np.where(inside, year * 12 + month - 1, -1).astype(np.int64)
 

@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import to_numpy
 from dataaudit.profile.siphash import hash_floats, hash_objects, hash_texts
 from dataaudit.profile.spec import ProfileSpec
 
@@ -41,8 +42,8 @@ _NUMBER_RE = re.compile(_NUMBER)
 # an integer or a decimal without exponent, sign +, leading or trailing zeros
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
-_NUMBER_START = pa.array(list("0123456789+-."))
-_BOOLEAN_TEXTS = pa.array(["true", "false"])
+_NUMBER_START = pa.array(list("0123456789+-."), pa.string())
+_BOOLEAN_TEXTS = pa.array(["true", "false"], pa.string())
 _NO_TOKENS = pa.array([], pa.string())
 _DISTINCT_SAMPLE = 1024
 _FOLD_DROP = re.compile(r"[\W_]+")
@@ -92,14 +93,14 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
     compared; both ways give the same answer (a property test checks it).
     """
     # a plain spelling is ASCII, so its length in bytes is its length in characters
-    plain = pc.match_substring_regex(text, _PLAIN).to_numpy(zero_copy_only=False) & (
-        pc.binary_length(text).to_numpy(zero_copy_only=False) <= _PLAIN_CHARS)
+    plain = to_numpy(pc.match_substring_regex(text, _PLAIN)) & (
+        to_numpy(pc.binary_length(text)) <= _PLAIN_CHARS)
     magnitude = np.abs(numbers)
     fixed = (np.floor(numbers) == numbers) | ((magnitude >= 1e-5) & (magnitude < 1e9))
     same = plain & fixed & ~((numbers == 0) & np.signbit(numbers))  # "-0" prints as "0"
     rest = np.flatnonzero(~same)
     if rest.size:
-        same[rest] = pc.equal(printed(numbers[rest]), text.take(pa.array(rest))).to_numpy(zero_copy_only=False)
+        same[rest] = to_numpy(pc.equal(printed(numbers[rest]), text.take(pa.array(rest))))
     return same
 
 
@@ -127,15 +128,15 @@ def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -
 def integer_hashes(array: pa.Array) -> np.ndarray:
     """Typed integers by value, exactly: those a float64 holds as the number (one hash with
     the float 3.0 and the text "3"), larger ones (int64 past 2**53, uint64) by their digits."""
-    numbers = array.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+    numbers = to_numpy(array.cast(pa.float64(), safe=False))
     hashes = hash_numbers(numbers)
-    exact = array.to_numpy(zero_copy_only=False)
+    exact = to_numpy(array)
     # compared as integers: 2**53 + 1 rounds to the float 2**53, the integer must not
     large = exact > EXACT_INTEGERS
     if np.issubdtype(exact.dtype, np.signedinteger):
         large |= exact < -EXACT_INTEGERS
     if large.any():
-        digits = pc.cast(array.filter(pa.array(large)), pa.string()).to_numpy(zero_copy_only=False)
+        digits = to_numpy(pc.cast(array.filter(pa.array(large)), pa.string()))
         hashes[large] = hash_strings(digits)
     return hashes
 
@@ -164,7 +165,7 @@ class ValueTable:
     @property
     def raw(self) -> np.ndarray:
         """Every distinct value as a Python string."""
-        return self.values.to_numpy(zero_copy_only=False)
+        return to_numpy(self.values)
 
     def texts(self, mask: np.ndarray) -> list[str]:
         """The values where `mask` holds, as Python strings."""
@@ -205,7 +206,7 @@ class NumericChunk:
 
 
 def _as_numpy_codes(indices: pa.Array) -> np.ndarray:
-    return indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    return to_numpy(indices.fill_null(-1)).astype(np.int64, copy=False)
 
 
 def try_numeric(array: pa.Array, spec: ProfileSpec | None = None) -> NumericChunk | None:
@@ -221,7 +222,7 @@ def try_numeric(array: pa.Array, spec: ProfileSpec | None = None) -> NumericChun
     typ = array.type
     if pa.types.is_integer(typ) or pa.types.is_floating(typ):
         # statistics in float64; past 2**53 an integer is rounded there, but not in its hash
-        values = array.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+        values = to_numpy(array.cast(pa.float64(), safe=False))
         valid = ~np.isnan(values)
         hashes = np.full(len(values), NULL_HASH, dtype=np.uint64)
         typed = integer_hashes(array.filter(pa.array(valid))) if pa.types.is_integer(typ) else hash_numbers(
@@ -259,20 +260,20 @@ def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> Nu
                           pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    values = numbers.to_numpy(zero_copy_only=False)
-    valid = numbers.is_valid().to_numpy(zero_copy_only=False)
+    values = to_numpy(numbers)
+    valid = to_numpy(numbers.is_valid())
     if not np.isfinite(values[valid]).all():
         return None  # "nan"/"inf" spelled out: let the value table decide
     present = array if valid.all() else array.filter(pa.array(valid))
     hashes = np.full(len(values), NULL_HASH, dtype=np.uint64)
     respelled = np.zeros(len(values), dtype=bool)
     hashes[valid], respelled[valid] = spelled_hashes(present, values[valid], np.ones(len(present), dtype=bool))
-    is_token = pc.fill_null(token, False).to_numpy(zero_copy_only=False)
+    is_token = to_numpy(pc.fill_null(token, False))
     counted: dict[str, int] = {}
     if is_token.any():
         encoded = pc.dictionary_encode(array.filter(pa.array(is_token)))
         codes = _as_numpy_codes(encoded.indices)
-        texts = encoded.dictionary.to_numpy(zero_copy_only=False)
+        texts = to_numpy(encoded.dictionary)
         hashes[is_token] = hash_strings(texts)[codes]  # a token is identified by its text, as in the value table
         counts = np.bincount(codes, weights=weights[is_token], minlength=len(texts)).astype(np.int64)
         counted = dict(zip(texts.tolist(), counts.tolist(), strict=True))
@@ -307,7 +308,7 @@ def _float_literals(array: pa.Array, values: np.ndarray, valid: np.ndarray) -> n
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         candidates = array.filter(pa.array(integral))
         literal = pc.or_(pc.match_substring(candidates, "."), pc.match_substring(candidates, "e", ignore_case=True))
-        is_float[np.flatnonzero(integral)] = literal.to_numpy(zero_copy_only=False)
+        is_float[np.flatnonzero(integral)] = to_numpy(literal)
         return is_float
 
 
@@ -338,7 +339,7 @@ def value_table(array: pa.Array, spec: ProfileSpec, *, per_cell: bool = False) -
     if per_cell:
         values = array.drop_null()
         codes = np.full(len(array), -1, dtype=np.int64)
-        codes[array.is_valid().to_numpy(zero_copy_only=False)] = np.arange(len(values))
+        codes[to_numpy(array.is_valid())] = np.arange(len(values))
     else:
         encoded = pc.dictionary_encode(array)
         codes = _as_numpy_codes(encoded.indices)
@@ -348,7 +349,7 @@ def value_table(array: pa.Array, spec: ProfileSpec, *, per_cell: bool = False) -
     if per_cell and numeric.any():
         return value_table(array, spec)
     hashes, respelled = spelled_hashes(values, number, numeric)
-    spaced = (kind == TEXT) & pc.match_substring(trimmed, " ").to_numpy(zero_copy_only=False)
+    spaced = (kind == TEXT) & to_numpy(pc.match_substring(trimmed, " "))
     return ValueTable(codes, kind, number, hashes, values, spaced, respelled)
 
 
@@ -360,12 +361,10 @@ def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray,
     """
     trimmed = pc.utf8_trim_whitespace(values)
     folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
-    token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())).to_numpy(zero_copy_only=False)
+    token = to_numpy(pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())))
     numeric, integer = _numeric_masks(trimmed, token)
     lower = pc.utf8_lower(trimmed) if spec.case_sensitive else folded
-    boolean = pc.is_in(lower, value_set=_BOOLEAN_TEXTS).to_numpy(
-        zero_copy_only=False
-    ) & ~token
+    boolean = to_numpy(pc.is_in(lower, value_set=_BOOLEAN_TEXTS)) & ~token
     kind = np.full(len(values), TEXT, dtype=np.int8)
     kind[boolean] = BOOLEAN
     kind[numeric] = FLOAT
@@ -373,7 +372,7 @@ def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray,
     kind[token] = TOKEN
     number = np.full(len(values), np.nan)
     if numeric.any():
-        number[numeric] = pc.cast(trimmed.filter(pa.array(numeric)), pa.float64()).to_numpy()
+        number[numeric] = to_numpy(pc.cast(trimmed.filter(pa.array(numeric)), pa.float64()))
     return trimmed, kind, number
 
 
@@ -381,21 +380,21 @@ def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np
     """Which values are numbers, and which of those integers; the regular expressions only run
     on values whose first character could start a number, so text columns cost little, and
     not on plain digits (the usual integers), which a simple scan recognises."""
-    digits = pc.ascii_is_decimal(trimmed).to_numpy(zero_copy_only=False) & ~token
+    digits = to_numpy(pc.ascii_is_decimal(trimmed)) & ~token
     numeric, integer = digits.copy(), digits.copy()
     first = pc.utf8_slice_codeunits(trimmed, 0, 1)
-    candidate = pc.is_in(first, value_set=_NUMBER_START).to_numpy(zero_copy_only=False) & ~token & ~digits
+    candidate = to_numpy(pc.is_in(first, value_set=_NUMBER_START)) & ~token & ~digits
     if candidate.any():
         where = np.flatnonzero(candidate)
         subset = trimmed.take(pa.array(where))
-        numeric[where] = pc.match_substring_regex(subset, _NUMBER).to_numpy(zero_copy_only=False)
-        integer[where] = pc.match_substring_regex(subset, _INTEGER).to_numpy(zero_copy_only=False)
+        numeric[where] = to_numpy(pc.match_substring_regex(subset, _NUMBER))
+        integer[where] = to_numpy(pc.match_substring_regex(subset, _INTEGER))
     return numeric, integer & numeric
 
 
 def _boolean_table(array: pa.Array) -> ValueTable:
-    values = array.to_numpy(zero_copy_only=False)
-    valid = array.is_valid().to_numpy(zero_copy_only=False)
+    values = to_numpy(array)
+    valid = to_numpy(array.is_valid())
     codes = np.where(valid, np.where(valid, values, False).astype(np.int64), -1)
     kind = np.array([BOOLEAN, BOOLEAN], np.int8)
     # a typed boolean is the text it prints as, so it equals a CSV's `true`, not its `True`

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import to_numpy
 from dataaudit.profile.text_numbers import numbers_in
 
 BINS = 32
@@ -47,20 +48,21 @@ def column_keys(column: pa.ChunkedArray, numeric: bool, missing: frozenset[str])
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         column = _present_text(column, missing)
     codes = pc.dictionary_encode(column.combine_chunks()).indices
-    return pc.fill_null(codes, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    return to_numpy(pc.fill_null(codes, -1)).astype(np.int64) + 1
 
 
 def _numbers(column: pa.ChunkedArray, missing: frozenset[str]) -> np.ndarray:
     """The column as floats, NaN where missing or not a number."""
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-        return column.to_numpy().astype(np.float64)
+        return to_numpy(column).astype(np.float64)
     return numbers_in(_present_text(column.cast(pa.string()), missing))  # NaN for a stray word among the numbers
 
 
 def _present_text(column: pa.ChunkedArray, missing: frozenset[str]) -> pa.ChunkedArray:
     """The values trimmed, a `missing` token (compared lower-cased) made null."""
     text = pc.utf8_trim_whitespace(column)
-    return pc.if_else(pc.is_in(pc.utf8_lower(text), pa.array(sorted(missing), pa.string())), None, text)
+    return pc.if_else(pc.is_in(pc.utf8_lower(text), pa.array(sorted(missing), pa.string())),
+                      pa.scalar(None, text.type), text)
 
 
 def _number_keys(values: np.ndarray) -> np.ndarray:

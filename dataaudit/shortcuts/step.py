@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import to_numpy
 from dataaudit.checks.outliers import NUMERIC
 from dataaudit.checks.registry import NUMBERS
 from dataaudit.checks.shortcuts import Rules, feature_breaches, id_breaches
@@ -86,7 +87,7 @@ def _classes(sample: RowSample, column: str) -> tuple[np.ndarray, list[str]]:
     are one class, spelling being labels.variants' business. Folded once per distinct label."""
     encoded = pc.dictionary_encode(sample.values.column(column).cast(pa.string()).combine_chunks())
     keys, code_of = np.unique([fold_label(v) for v in encoded.dictionary.to_pylist()], return_inverse=True)
-    return code_of[encoded.indices.to_numpy(zero_copy_only=False)].astype(np.int64), keys.tolist()
+    return code_of[to_numpy(encoded.indices)].astype(np.int64), keys.tolist()
 
 
 def tables(shortcuts: Shortcuts | None, rules: Rules) -> list[ReportTable]:

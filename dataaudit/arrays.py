@@ -1,0 +1,102 @@
+"""Arrow arrays as numpy arrays without pandas.
+
+pyarrow's own `Array.to_numpy()`, `ChunkedArray.to_numpy()` and `np.asarray(array)` go through
+its pandas conversion, which imports pandas (about 0.3 s and 50 MiB) when it is installed, even
+for an int64 array without nulls. A table audit converts arrays in every chunk and needs nothing
+else of pandas, so it converts them here: numpy views on the Arrow buffers for fixed-width types,
+the validity and boolean bitmaps unpacked with numpy, Python objects only for text.
+
+`to_numpy(array)` gives what `array.to_numpy(zero_copy_only=False)` gives (tests/test_arrays.py
+holds them equal): integers with nulls become float64 with NaN, booleans with nulls an object
+array with None, dates and timestamps datetime64 with NaT in their own unit, text an object array.
+`factorize` numbers values in order of first appearance as `pandas.factorize` does, with Arrow's
+hash table.
+
+This module is the bottom layer: it imports nothing of the package.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+
+def to_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """`array.to_numpy(zero_copy_only=False)`, without importing pandas. Without nulls, a
+    fixed-width array is a read-only view on its buffer, as pyarrow's is; with nulls, a copy."""
+    if isinstance(array, pa.ChunkedArray):
+        return to_numpy(array.chunk(0) if array.num_chunks == 1 else array.combine_chunks())
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        return to_numpy(array.dictionary_decode())
+    if pa.types.is_boolean(kind):
+        return _with_nulls(array, _bits(array, 1), None)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind) \
+            or pa.types.is_large_binary(kind) or pa.types.is_null(kind):
+        out = np.empty(len(array), dtype=object)
+        out[:] = array.to_pylist()
+        return out
+    storage, shown = _numpy_types(kind)
+    values = _fixed_width(array, storage)
+    if shown is not None:
+        values = values.astype(shown) if storage.itemsize != shown.itemsize else values.view(shown)
+    return _with_nulls(array, values, np.nan if values.dtype.kind in "iuf" else np.datetime64("NaT"))
+
+
+def factorize(values: np.ndarray) -> np.ndarray:
+    """Each value's number (int64), from 0 in the order the values first appear: the codes of
+    `pandas.factorize(values)`, found in one pass by Arrow's hash table instead of a sort."""
+    contiguous = np.ascontiguousarray(values)
+    wrapped = pa.Array.from_buffers(pa.from_numpy_dtype(contiguous.dtype), len(contiguous),
+                                    [None, pa.py_buffer(contiguous)])
+    return to_numpy(wrapped.dictionary_encode().indices).astype(np.int64)
+
+
+def _numpy_types(kind: pa.DataType) -> tuple[np.dtype, np.dtype | None]:
+    """The numpy type of a fixed-width Arrow type's stored values, and the type pyarrow shows
+    them as when that differs (dates, timestamps and durations are stored as integers)."""
+    if pa.types.is_integer(kind):
+        return np.dtype(f"{'u' if pa.types.is_unsigned_integer(kind) else ''}int{kind.bit_width}"), None
+    if pa.types.is_floating(kind):
+        return np.dtype(f"float{kind.bit_width}"), None
+    if pa.types.is_date32(kind):
+        return np.dtype(np.int32), np.dtype("datetime64[D]")
+    if pa.types.is_date64(kind):
+        return np.dtype(np.int64), np.dtype("datetime64[ms]")
+    if pa.types.is_timestamp(kind):
+        return np.dtype(np.int64), np.dtype(f"datetime64[{kind.unit}]")
+    if pa.types.is_duration(kind):
+        return np.dtype(np.int64), np.dtype(f"timedelta64[{kind.unit}]")
+    raise TypeError(f"no pandas-free numpy conversion of Arrow type {kind}")
+
+
+def _fixed_width(array: pa.Array, dtype: np.dtype) -> np.ndarray:
+    """The array's values as a read-only view on its data buffer (nulls hold whatever is there)."""
+    if len(array) == 0:
+        return np.empty(0, dtype=dtype)
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize)
+
+
+def _bits(array: pa.Array, index: int) -> np.ndarray:
+    """Buffer `index` of the array (0: validity, 1: a boolean array's values) as a bool array,
+    from the array's offset, which need not fall on a byte."""
+    if len(array) == 0:
+        return np.zeros(0, dtype=bool)
+    start, skip = divmod(array.offset, 8)
+    raw = np.frombuffer(array.buffers()[index], dtype=np.uint8, count=(skip + len(array) + 7) // 8, offset=start)
+    return np.unpackbits(raw, count=skip + len(array), bitorder="little")[skip:].view(bool)
+
+
+def _with_nulls(array: pa.Array, values: np.ndarray, missing: object) -> np.ndarray:
+    """`values` with the array's nulls set to `missing`, promoted as pyarrow promotes them:
+    integers to float64, booleans to objects."""
+    if array.null_count == 0:
+        return values
+    if values.dtype.kind in "iu":
+        out = values.astype(np.float64)
+    elif values.dtype.kind == "b":
+        out = values.astype(object)
+    else:
+        out = values.copy()
+    out[~_bits(array, 0)] = missing
+    return out
