@@ -3,8 +3,9 @@
 A default audit of a small table is over in a fraction of a second once its modules are loaded,
 so the modules it loads are its cost: scikit-learn and SciPy alone take longer to import than the
 whole audit. They are imported inside the checks that fit a model (`--label-noise`, the shortcut
-search over a text column's tokens). These tests run the installed script under
-`python -X importtime`, which lists every module the process imported, on files written to disk.
+search over a text column's tokens), and pandas where a column of dates or the label model needs
+it. These tests run the installed script under `python -X importtime`, which lists every module
+the process imported, on files written to disk.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ import pytest
 from tests.cli_helpers import SCRIPT
 
 DATA = Path(__file__).parent / "data"
-#: Libraries a default table audit never imports. pandas can join them once neither the hashing nor
-#: pyarrow imports it: pyarrow does, when pandas is installed, at its first `to_numpy` (docs/speed.md).
-FORBIDDEN = ("sklearn", "scipy")
+#: Libraries a default table audit never imports: pyarrow's own conversions would import pandas,
+#: the audit makes them with `dataaudit.arrays` and `dataaudit.lazy_pandas` (docs/speed.md).
+FORBIDDEN = ("sklearn", "scipy", "pandas")
 
 
 def imported_by_command(args: list[str | Path], code: int = 0) -> set[str]:
@@ -37,19 +38,25 @@ def imported_by_command(args: list[str | Path], code: int = 0) -> set[str]:
 
 
 def forbidden_in(modules: set[str]) -> list[str]:
-    return sorted(m for m in modules if m.split(".")[0] in FORBIDDEN)
+    """The forbidden packages' modules. A package's own name alone is not counted: the command
+    has pyarrow look for pandas while refusing it, and importtime lists the refused attempt;
+    a package really imported brings its submodules."""
+    return sorted(m for m in modules if "." in m and m.split(".")[0] in FORBIDDEN)
 
 
 def audited_checks(report: Path) -> dict[str, str]:
     return {c["check"]: c["status"] for c in json.loads(report.read_text(encoding="utf-8"))["checks"]}
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
-def test_a_default_table_audit_imports_no_model_library(tmp_path: Path, suffix: str) -> None:
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_a_default_table_audit_imports_no_model_library_nor_pandas(tmp_path: Path, suffix: str) -> None:
     """penguins has a `year` column: the time column's periods are counted too."""
     data = tmp_path / f"penguins{suffix}"
     if suffix == ".parquet":
         pq.write_table(pv.read_csv(DATA / "penguins.csv"), data)
+    elif suffix == ".jsonl":
+        rows = pv.read_csv(DATA / "penguins.csv").to_pylist()
+        data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     else:
         data.write_bytes((DATA / "penguins.csv").read_bytes())
     report = tmp_path / "report.json"
@@ -59,8 +66,23 @@ def test_a_default_table_audit_imports_no_model_library(tmp_path: Path, suffix: 
     assert audited_checks(report)["time.label_drift"] != "skipped"
 
 
-def test_help_imports_no_model_library() -> None:
+def test_help_imports_no_model_library_nor_pandas() -> None:
     assert forbidden_in(imported_by_command(["--help"])) == []
+
+
+def test_a_column_of_dates_still_gets_pandas(tmp_path: Path) -> None:
+    """Day-first dates are read by pandas, imported after the audit has had pyarrow answer that
+    pandas is absent: their months are still counted, as before that answer was given."""
+    data = tmp_path / "orders.csv"
+    days = [f"{1 + i % 28:02d}/{1 + i % 12:02d}/{2015 + i % 8}" for i in range(240)]
+    data.write_text("day,amount,label\n" + "".join(f"{d},{i % 17}.5,{'ab'[i % 2]}\n" for i, d in enumerate(days)),
+                    encoding="utf-8")
+    report = tmp_path / "report.json"
+    modules = imported_by_command(["audit", data, "-t", "label", "--format", "json", "-o", report])
+    assert "pandas.core.frame" in modules
+    assert audited_checks(report)["time.label_drift"] != "skipped"
+    ignored = json.loads(report.read_text(encoding="utf-8"))["dataset"]["ignored"]
+    assert ignored == [{"column": "day", "reason": "time-like: dates 2015-01-01 to 2022-12-28"}]
 
 
 def test_the_label_model_still_gets_scikit_learn(tmp_path: Path) -> None:
@@ -101,3 +123,39 @@ def test_years_and_epoch_seconds_are_read_without_pandas() -> None:
         f"[{2007 * 12}, -1, -1, -1] [{2020 * 12 + 8}, -1]",
         "[1, 0, 2, 0]",
     ]
+
+
+#: Has pyarrow told that pandas is absent, converts numpy arrays as an audit does, then imports
+#: pandas and converts its objects: printed, they must be what a process that never deferred
+#: pandas prints.
+CONVERSIONS_AFTER_DEFERRING = """
+import sys
+if sys.argv[1] == "defer":
+    from dataaudit.lazy_pandas import defer_pandas
+    defer_pandas()
+import numpy as np, pyarrow as pa
+pa.array(np.arange(3)).take(pa.array(np.array([2, 0])))
+print("pandas imported:", "pandas" in sys.modules)
+import pandas as pd
+frame = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "x": [1.5, np.nan], "s": ["a", pd.NA],
+                      "c": pd.Categorical(["u", None]), "t": pd.to_datetime(["2024-01-02", None], utc=True)})
+print(pa.array(pd.Series([1, pd.NA], dtype=object)))
+print(pa.array(frame["c"]), pa.chunked_array([frame["x"]]))
+print(pa.table(frame))
+print(pa.Table.from_pandas(frame).to_pandas().equals(frame))
+"""
+
+
+def test_pandas_objects_convert_as_before_once_pandas_is_imported() -> None:
+    """A Series of pandas' NA, a Categorical, a DataFrame: pyarrow must know them for pandas
+    objects again, or it would read a Series as a list and refuse the NA."""
+    printed = {}
+    for mode in ("defer", "plain"):
+        proc = subprocess.run([sys.executable, "-c", CONVERSIONS_AFTER_DEFERRING, mode], capture_output=True,
+                              text=True, timeout=120, check=False)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        printed[mode] = proc.stdout.splitlines()
+    assert printed["defer"][0] == "pandas imported: False"
+    assert printed["plain"][0] == "pandas imported: True"
+    assert printed["defer"][1:] == printed["plain"][1:]
+    assert printed["defer"][-1] == "True"

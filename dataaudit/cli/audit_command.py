@@ -32,6 +32,7 @@ from dataaudit.cli.options import (
     time_options,
 )
 from dataaudit.cli.split_options import group_option, split_option
+from dataaudit.lazy_pandas import defer_pandas
 
 if TYPE_CHECKING:
     from dataaudit.engines import Engine
@@ -137,6 +138,7 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
                engine: str | None, spark_master: str | None, jobs: int | None, quiet: bool,
                **audit_options: Any) -> int:
     """Audit one DATA; the remaining options are `dataaudit.audit`'s keyword arguments by name."""
+    defer_pandas()
     read = audit_options
     inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["tokenizer"],
               read["baseline"], *read["eval_sets"])
