@@ -41,7 +41,6 @@ from dataaudit.shortcuts import step as shortcut_step
 from dataaudit.splits import run as split_run
 from dataaudit.splits.period_report import period_tables
 from dataaudit.splits.periods import with_period_drift
-from dataaudit.text.tables import text_tables
 from dataaudit.version import __version__
 
 if TYPE_CHECKING:
@@ -264,7 +263,7 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         # a `class` column names the target's classes wherever it stands (splits, label model, shortcuts)
         tables=masked_tables(tables, regions, classes=labels)
         + masked_tables(distribution_table(profile, plan.pack.checks.target), regions, labels)
-        + masked_tables(text_tables(profile.text)
+        + masked_tables(_text_tables(profile.text)
                         + model_step.tables(profile.label_quality)
                         + model_step.residual_tables(profile.target_residuals)
                         + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts)
@@ -273,3 +272,12 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
         created_at=created_now(),
         profile=profile,
     )
+
+
+def _text_tables(texts: list[Any]) -> list[ReportTable]:
+    """The text columns' tables: their report code loads only for a table that has text columns."""
+    if not texts:
+        return []
+    from dataaudit.text.tables import text_tables
+
+    return text_tables(texts)

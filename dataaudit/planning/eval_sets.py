@@ -8,10 +8,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from dataaudit.planning.capabilities import SPLITS, TEXT_FILE
-from dataaudit.text.audit import text_column_accumulators
-from dataaudit.text.contamination.eval_sets import read_eval_set, table_items
-from dataaudit.text.contamination.index import build_index
-from dataaudit.text.languages.settings import language_settings
 
 if TYPE_CHECKING:
     from dataaudit.planning.plan import Plan
@@ -22,6 +18,13 @@ def with_eval_index(plan: Plan) -> Plan:
     plan unchanged when there is nothing to compare (no evaluation set, or a table without text)."""
     options = plan.options
     columns = (*options.text_columns, *plan.auto_text)
+    if not options.eval_sets and not (plan.kind == SPLITS and columns):
+        return plan  # nothing to index: the text pass's matching code stays unloaded
+    from dataaudit.text.audit import text_column_accumulators
+    from dataaudit.text.contamination.eval_sets import read_eval_set, table_items
+    from dataaudit.text.contamination.index import build_index
+    from dataaudit.text.languages.settings import language_settings
+
     # read even when there is no text to compare them with: a wrong evaluation set is an error all the same
     sets = [read_eval_set(path, tuple(options.eval_fields), storage_options=options.storage_options)
             for path in options.eval_sets]

@@ -230,7 +230,11 @@ def text_column_accumulators(columns: Iterable[str], target: str | None, rules: 
                              phone_regions: tuple[str, ...] = DEFAULT_REGIONS) -> tuple[Callable[[], ColumnTexts], ...]:
     """What makes the accumulators of a table's text columns (and the target, when labelled),
     carried by the table's `ProfileSpec` so that one pass profiles the table and its texts;
-    `eval_index`, the evaluation sets their texts are matched against."""
+    `eval_index`, the evaluation sets their texts are matched against. A table without text
+    columns loads none of the text pass (a tokenizer named is still read, to refuse a bad one)."""
+    columns = tuple(columns)
+    if not columns and tokenizer is None:
+        return ()
     from dataaudit.text.accumulator import ColumnTexts
     from dataaudit.text.tokens import token_counter
 
