@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dataaudit.arrays import factorize, to_numpy
+from tests.test_audit_imports import REFUSING_PANDAS
 
 INTEGERS = {pa.int8(): 7, pa.int16(): 15, pa.int32(): 31, pa.int64(): 63}
 UNSIGNED = {pa.uint8(): 8, pa.uint16(): 16, pa.uint32(): 32, pa.uint64(): 64}
@@ -110,15 +111,8 @@ def test_factorize_numbers_values_as_pandas_does(numbers: list[int]) -> None:
     np.testing.assert_array_equal(codes, pd.factorize(values)[0])
 
 
-#: Converts each type with pandas refused by a finder: pyarrow's own conversion would import it.
-WITHOUT_PANDAS = """
-import sys
-class NoPandas:
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] == "pandas":
-            raise ImportError("pandas is not installed here")
-sys.meta_path.insert(0, NoPandas())
-import datetime as dt
+#: Converts each type with pandas refused: pyarrow's own conversion would import it.
+WITHOUT_PANDAS = REFUSING_PANDAS + """
 import numpy as np, pyarrow as pa, pyarrow.csv as pv
 from dataaudit.arrays import factorize, to_numpy
 table = pv.read_csv(pa.py_buffer(b"n,x,flag,day,name\\n1,1.5,true,2024-01-02,a\\n,2.5,,2024-01-03,\\n3,,false,,c\\n"))

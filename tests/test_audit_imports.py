@@ -93,16 +93,20 @@ def test_the_label_model_still_gets_scikit_learn(tmp_path: Path) -> None:
     assert audited_checks(report)["baseline.learnability"] == "passed"
 
 
-#: Reads a year column and an epoch column, counts their months, and keys a numeric column with a
-#: stray word, as a default audit does, in a process where pandas cannot be imported (a finder
-#: refuses it: pyarrow's own compiled import does not honour a None in `sys.modules`).
-WITHOUT_PANDAS = """
+#: The start of a script run in a process where pandas cannot be imported (a finder refuses it:
+#: pyarrow's own compiled import does not honour a None in `sys.modules`).
+REFUSING_PANDAS = """
 import sys
 class NoPandas:
     def find_spec(self, name, path=None, target=None):
         if name.partition(".")[0] == "pandas":
             raise ImportError("pandas is not installed here")
 sys.meta_path.insert(0, NoPandas())
+"""
+
+#: Reads a year column and an epoch column, counts their months, and keys a numeric column with a
+#: stray word, as a default audit does, without pandas.
+WITHOUT_PANDAS = REFUSING_PANDAS + """
 import numpy as np, pyarrow as pa
 from dataaudit.profile.time_like import months, read_time_column
 from dataaudit.shortcuts.baseline import column_keys
