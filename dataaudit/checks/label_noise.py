@@ -9,7 +9,7 @@ target the model step runs a regressor instead, judged by `target.suspected`
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -17,9 +17,11 @@ from dataaudit.checks.base import Results, pct, quoted_counts, skipped_without
 from dataaudit.checks.registry import CLASSES, NUMBERS, Check, NoEquivalent
 from dataaudit.checks.target_model import judge_target_residuals
 from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
-from dataaudit.profile.label_quality import LabelQuality
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Severity
+
+if TYPE_CHECKING:
+    from dataaudit.profile.label_quality import LabelQuality
 
 BY_MODEL = NoEquivalent("a cross-validated model's verdict, not a property of the values GX can state")
 NEEDS = frozenset({"label_quality"})

@@ -9,13 +9,13 @@ from pydantic import ValidationError
 
 from dataaudit.checks.label_noise import Rules
 from dataaudit.errors import InputError
-from dataaudit.profile.label_quality import LabelQuality, TargetResiduals
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import SampleSpec
 from dataaudit.report.model import ReportTable
 
 if TYPE_CHECKING:
     from dataaudit.labelnoise.assess import Scan
+    from dataaudit.profile.label_quality import LabelQuality, TargetResiduals
 
 
 def settings(section: Rules, sample: int | None = None, folds: int | None = None) -> Rules:
