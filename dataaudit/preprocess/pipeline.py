@@ -3,8 +3,8 @@
 1. The audit (`audit`, whose report keeps its profile): the "before" report and the profile the steps fit on.
 2. Decide: stream, apply the value steps, hash the cleaned rows, choose the rows to quarantine.
    A row no value step rewrote keeps the hashes the audit gave it (`audited.py`): only the
-   rewritten rows are hashed again. A file's chunks are copied as they are read, so that the
-   passes after this one read them parsed (`copied.py`) instead of parsing the file again.
+   rewritten rows are hashed again. A file's chunks were copied as the audit read them, so that
+   this pass and the ones after it read them parsed (`copied.py`) instead of parsing the file again.
 3. Fit the value-learning steps (imputation, scaling, encoding) on the kept rows, one pass
    each, only when the rule pack asks for them and no fitted state was given.
 4. Stream again: quarantined rows keep their original values and go to the quarantine sink,
@@ -26,8 +26,7 @@ from typing import Any, Protocol, TextIO
 import numpy as np
 import pyarrow as pa
 
-from dataaudit.engines import get_engine
-from dataaudit.engines.local import conform
+from dataaudit.engines.local import LocalEngine, conform
 from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
@@ -133,10 +132,11 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         data = pa.Table.from_batches(batches) if batches else data
     model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
     audited = AuditedRowsKept()
+    engine = CopyingEngine(jobs=1 if jobs is None else jobs, progress=progress, on_profiled=audited)
     before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
                    text_columns=text_columns,
                    delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, format_kind="table",
-                   engine=get_engine("local", jobs=jobs, progress=progress, on_profiled=audited), **model_options)
+                   engine=engine, **model_options)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
     if suspected_labels is not None:
@@ -152,13 +152,28 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
     not_identity = not_in_identity(profile)
     decisions, reread = _decide(reopen, before.target, not_identity, profile_steps, pack, quarantine_rows, progress,
-                                audited.reusable(profile, pack.missing_values.tokens))
+                                audited.reusable(profile, pack.missing_values.tokens), engine.copied)
     if fitted_here:
         for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
                 step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
     return Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
                 encoding, progress, steps=steps, text_columns=text_columns)
+
+
+@dataclass
+class CopyingEngine(LocalEngine):
+    """The first audit's engine: the file's chunks its pass reads are also copied (`copied.py`),
+    so that the deciding pass reads them parsed instead of parsing the file a second time."""
+
+    copied: CopiedChunks | None = None
+
+    def open(self, data: Any, **options: Any) -> Source:
+        source = super().open(data, **options)
+        self.copied = _copy_of(source)
+        if self.copied is not None:
+            source.read = self.copied.first_read_kept(source.read)
+        return source
 
 
 def refuse_reserved_columns(source: Source) -> None:
@@ -220,28 +235,35 @@ def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.R
 
 def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
             quarantine_rows: Mapping[int, Any] | None, progress: TextIO | None = None,
-            audited: AuditedRows | None = None) -> tuple[Decisions, Callable[[], Source]]:
+            audited: AuditedRows | None = None, audit_copy: CopiedChunks | None = None
+            ) -> tuple[Decisions, Callable[[], Source]]:
     """Pass 2 on the `audited` rows' hashes where it can (`_reusing_audit`), else hashing every row.
     The hashes' chunks are views of the `audited` arrays: the reference is dropped before
-    `decide`, which frees each array as it joins its chunks. Also how the later passes read the
-    input: the copy this pass made of a file's chunks (`copied.py`), else the input again."""
+    `decide`, which frees each array as it joins its chunks. It reads the `audit_copy` of the
+    input's chunks, else the input, which it then copies (`copied.py`); the later passes read
+    that copy, else the input again."""
     source, reused = reopen(), audited is not None
-    copied = _copy_of(source)
-    hashes = _reusing_audit(source, target, ignored, steps, audited, progress, copied) if reused else None
+    copy_read = audit_copy.reader(source) if audit_copy is not None else None
+
+    def read(fresh: Source) -> tuple[Source, CopiedChunks | None]:
+        """What the pass reads, and the copy it makes of it: none of the audit's copy."""
+        return (copy_read(), None) if copy_read is not None else (fresh, _copy_of(fresh))
+
+    chunks, copied = read(source)
+    hashes = _reusing_audit(chunks, target, ignored, steps, audited, progress, copied) if reused else None
     del audited  # the chunks alone keep the arrays now
     if hashes is None:
-        if reused:  # that pass stopped part way: read and copy the input afresh
-            source = reopen()
-            copied = _copy_of(source)
+        if reused:  # that pass stopped part way: read (and copy) the input afresh
+            chunks, copied = read(reopen())
         hashes = RowHashes(target, tuple(ignored))
-        for _, batch, invalid in _valued(source, steps, progress, copied):
+        for _, batch, invalid in _valued(chunks, steps, progress, copied):
             hashes.add(batch, invalid)
     config = pack.preprocess
     try:
         decisions = decide(hashes, config.missing_labels, config.duplicates, config.conflicts, quarantine_rows)
     except ValueError as exc:
         raise InputError(f"{source.name}: {exc}") from None
-    reread = copied.reader(source) if copied is not None else None
+    reread = copy_read or (copied.reader(source) if copied is not None else None)
     return decisions, reread or reopen
 
 
