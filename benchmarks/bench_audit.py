@@ -465,10 +465,11 @@ def format_table(results: list[Result]) -> str:
     return "\n".join(out)
 
 
-def ratios(results: list[Result], other: str = PEER_TITLES["pandas"]) -> dict[str, float | None]:
-    """dataaudit / `other` for median time, median CPU time and peak RSS (None when either is missing)."""
+def ratios(results: list[Result], other: str = PEER_TITLES["pandas"],
+           tool: str = "dataaudit") -> dict[str, float | None]:
+    """`tool` / `other` for median time, median CPU time and peak RSS (None when either is missing)."""
     by = {r.tool: r for r in results if r.status == "ok"}
-    da, pd_ = by.get("dataaudit"), by.get(other)
+    da, pd_ = by.get(tool), by.get(other)
     if not (da and pd_):
         return {"time": None, "cpu": None, "memory": None}
 

@@ -3,7 +3,8 @@
 Why: cleaning streams like the audit, so its memory should follow the chunk size, not the
 file size. The script cleans generated files of several sizes (the largest gives the
 throughput) and prints peak RSS beside each, with the growth per extra row, and audits the
-same files for reference (a clean runs the audit twice: before and after). Every run is
+same files for reference (a clean runs the audit twice: before and after), with the ratio
+clean / audit of wall time, CPU time and peak RSS and the load average. Every run is
 its own process, measured by ``bench_audit``'s launcher (wall time of the whole process,
 peak RSS from the kernel); the datasets are ``bench_audit``'s cached ones.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -67,6 +69,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
+    load_before = ba.load_average()
     results = []
     for rows in args.sizes:
         data, _ = ba.ensure_dataset(args.workdir, rows, args.seed, args.format)
@@ -79,13 +82,22 @@ def main(argv: list[str] | None = None) -> int:
         results.append(reference)
     print(f"\nrepeats: {args.repeat} (median seconds, max peak RSS; whole process: audit, clean, write, re-audit)")
     print(ba.format_table(results))
+    # the ratio is what cleaning costs beyond the audit, measured side by side: the number to read
+    # on a shared machine, where the seconds themselves follow the neighbours' load
+    print(f"load average: {load_before} before, {ba.load_average()} after, on {os.cpu_count()} cores")
+    ratio = {rows: ba.ratios([r for r in results if r.rows == rows], "dataaudit audit", tool="dataaudit clean")
+             for rows in args.sizes}
+    for rows, by in ratio.items():
+        print(ba.format_ratio(by, f"clean/audit at {rows:,} rows"))
     per_row = growth([r for r in results if r.tool == "dataaudit clean"])
     if per_row is not None:
         print(f"peak RSS grows {per_row:.0f} bytes per extra row (row hashes and decisions); the rest follows the "
               "chunk size")
     if args.json:
         payload = {"sizes": args.sizes, "format": args.format, "environment": ba.environment(),
-                   "results": [r.to_json() for r in results], "rss_bytes_per_extra_row": per_row}
+                   "results": [r.to_json() for r in results], "rss_bytes_per_extra_row": per_row,
+                   "ratio_clean_over_audit": {str(rows): by for rows, by in ratio.items()},
+                   "load_average": {"before": load_before, "after": ba.load_average()}}
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         print(f"saved {args.json}")
     return 0

@@ -1,5 +1,5 @@
-"""The clean parses its input file twice, not once per pass: the deciding pass keeps a copy of the
-chunks it read, the fitting and writing passes read that copy, and what they write is the same."""
+"""The clean parses its input file once, not once per pass: the first audit keeps a copy of the
+chunks it read, the deciding, fitting and writing passes read that copy, and what they write is the same."""
 
 from __future__ import annotations
 
@@ -100,6 +100,53 @@ def test_after_the_decisions_the_passes_read_the_copy_not_the_file(tmp_path: Pat
     assert held.num_rows and kept.num_rows + held.num_rows == 3_000
     monkeypatch.setattr(pipeline, "_copy_of", lambda source: None)  # every pass parses the file
     assert (kept, held, after) == cleaned(move_away=False)
+
+
+def test_the_audit_copies_the_file_and_no_later_pass_parses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one parse of the file is the first audit's: every pass after it (deciding, fitting,
+    writing) reads the audit's copy, and a second read of the audit's source is not copied again."""
+    table, _ = make_dirty_classification(2_000, seed=5)
+    data = tmp_path / "data.csv"
+    pacsv.write_csv(table, data)
+    rules = tmp_path / "pack.yaml"
+    rules.write_text("columns: {ignore: [id]}\npreprocess: {impute: {numeric: median}}\n")
+    parsed: list[str] = []
+    opened = pipeline.open_source
+
+    def counted(*args: object, **options: object) -> Source:
+        source = opened(*args, **options)
+        read = source.read
+
+        def reading() -> object:
+            parsed.append(source.name)
+            return read()
+
+        source.read = reading
+        return source
+
+    monkeypatch.setattr(pipeline, "open_source", counted)
+    the_plan = plan(data, target="label", rules=rules, fitted=None, chunk_rows=300)
+    sink = MemorySink()
+    execute(the_plan, sink, "<cleaned>", "dataframe")
+    assert parsed == []
+    assert sum(b.num_rows for b in sink.kept) + sum(b.num_rows for b in sink.held) == 2_000
+
+
+def test_only_the_first_read_of_a_source_is_copied() -> None:
+    batches = [pa.RecordBatch.from_pydict({"a": [1, 2]}), pa.RecordBatch.from_pydict({"a": [3]})]
+    reads: list[int] = []
+
+    def read() -> object:
+        reads.append(1)
+        return iter(batches)
+
+    copy = CopiedChunks()
+    reading = copy.first_read_kept(read)
+    assert list(reading()) == batches
+    assert list(reading()) == batches  # a second look at the file: read again, copied once
+    reopen = copy.reader(_like(["a"]))
+    assert reopen is not None and len(reads) == 2
+    assert [b.to_pylist() for b in reopen().batches()] == [b.to_pylist() for b in batches]
 
 
 def _without_date(report: dict) -> dict:

@@ -3,8 +3,8 @@
 1. The audit (`audit`, whose report keeps its profile): the "before" report and the profile the steps fit on.
 2. Decide: stream, apply the value steps, hash the cleaned rows, choose the rows to quarantine.
    A row no value step rewrote keeps the hashes the audit gave it (`audited.py`): only the
-   rewritten rows are hashed again. A file's chunks are copied as they are read, so that the
-   passes after this one read them parsed (`copied.py`) instead of parsing the file again.
+   rewritten rows are hashed again. A file's chunks were copied as the audit read them, so that
+   this pass and the ones after it read them parsed (`copied.py`) instead of parsing the file again.
 3. Fit the value-learning steps (imputation, scaling, encoding) on the kept rows, one pass
    each, only when the rule pack asks for them and no fitted state was given.
 4. Stream again: quarantined rows keep their original values and go to the quarantine sink,
@@ -26,8 +26,7 @@ from typing import Any, Protocol, TextIO
 import numpy as np
 import pyarrow as pa
 
-from dataaudit.engines import get_engine
-from dataaudit.engines.local import conform
+from dataaudit.engines.local import LocalEngine, conform
 from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
@@ -40,6 +39,7 @@ from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, typed_cells
 from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.redact import TableRedaction
+from dataaudit.preprocess.rewritten import RewrittenRows
 from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, decide
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
@@ -88,6 +88,8 @@ class Plan:
     #: the fitted steps as they run on this data (`on_audited`); `fitted.steps` are what is saved
     steps: list[Step] = field(default_factory=list)
     text_columns: tuple[str, ...] = ()  # audited as text before and after, beside the free-text columns found
+    #: the rows the leading value steps rewrite, which the writing pass runs them on alone (None: every row)
+    rewritten: RewrittenRows | None = None
 
     @property
     def rows_in(self) -> int:
@@ -133,10 +135,11 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         data = pa.Table.from_batches(batches) if batches else data
     model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
     audited = AuditedRowsKept()
+    engine = CopyingEngine(jobs=1 if jobs is None else jobs, progress=progress, on_profiled=audited)
     before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
                    text_columns=text_columns,
                    delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, format_kind="table",
-                   engine=get_engine("local", jobs=jobs, progress=progress, on_profiled=audited), **model_options)
+                   engine=engine, **model_options)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
     if suspected_labels is not None:
@@ -151,14 +154,31 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     fitted, steps = fit_on_audit(pack, before, source, fitted)
     profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
     not_identity = not_in_identity(profile)
-    decisions, reread = _decide(reopen, before.target, not_identity, profile_steps, pack, quarantine_rows, progress,
-                                audited.reusable(profile, pack.missing_values.tokens))
+    decisions, reread, rewritten = _decide(reopen, before.target, not_identity, profile_steps, pack, quarantine_rows,
+                                           progress, audited.reusable(profile, pack.missing_values.tokens),
+                                           engine.copied)
     if fitted_here:
         for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
                 step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
     return Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
-                encoding, progress, steps=steps, text_columns=text_columns)
+                encoding, progress, steps=steps, text_columns=text_columns,
+                rewritten=_leading(steps, value_steps(profile_steps), rewritten))
+
+
+@dataclass
+class CopyingEngine(LocalEngine):
+    """The first audit's engine: the file's chunks its pass reads are also copied (`copied.py`),
+    so that the deciding pass reads them parsed instead of parsing the file a second time."""
+
+    copied: CopiedChunks | None = None
+
+    def open(self, data: Any, **options: Any) -> Source:
+        source = super().open(data, **options)
+        self.copied = _copy_of(source)
+        if self.copied is not None:
+            source.read = self.copied.first_read_kept(source.read)
+        return source
 
 
 def refuse_reserved_columns(source: Source) -> None:
@@ -194,16 +214,34 @@ def not_in_identity(profile: Profile) -> list[str]:
     return [c for c in profile.ignored if c not in profile.keys]
 
 
-def judged(batch: pa.RecordBatch, steps: list[Step]) -> tuple[pa.RecordBatch, np.ndarray]:
+def judged(batch: pa.RecordBatch, steps: list[Step]) -> tuple[pa.RecordBatch, np.ndarray, np.ndarray | None]:
     """A chunk as the row decisions see it: through the profile's `steps`, with the rows whose
-    value `coerce_numeric` cannot cast."""
+    value `coerce_numeric` cannot cast, and the rows some step rewrote (None when a step
+    changes the columns)."""
     invalid = np.zeros(batch.num_rows, dtype=bool)
+    rewritten: np.ndarray | None = np.zeros(batch.num_rows, dtype=bool)
     for step in steps:
         if isinstance(step, CoerceNumeric):
             for mask in step.invalid_rows(batch).values():
                 invalid |= mask
-        batch = step.transform(batch)
-    return batch, invalid
+        after = step.transform(batch)
+        changed = rewritten_rows(batch, after)
+        rewritten = None if rewritten is None or changed is None else rewritten | changed
+        batch = after
+    return batch, invalid, rewritten
+
+
+def value_steps(steps: list[Step]) -> list[Step]:
+    """The profile's steps that rewrite values, not columns: those whose rewritten rows the
+    deciding pass notes."""
+    return [s for s in steps if not isinstance(s, DropColumns)]
+
+
+def _leading(steps: list[Step], covered: list[Step], rows: np.ndarray | None) -> RewrittenRows | None:
+    """The rows the `covered` steps rewrite, for the writing pass, when they are the first steps it runs."""
+    if rows is None or len(steps) < len(covered) or any(a is not b for a, b in zip(steps, covered, strict=False)):
+        return None
+    return RewrittenRows(covered, rows)
 
 
 def on_audited(steps: list[Step], profile: Profile) -> list[Step]:
@@ -220,29 +258,38 @@ def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.R
 
 def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
             quarantine_rows: Mapping[int, Any] | None, progress: TextIO | None = None,
-            audited: AuditedRows | None = None) -> tuple[Decisions, Callable[[], Source]]:
+            audited: AuditedRows | None = None, audit_copy: CopiedChunks | None = None
+            ) -> tuple[Decisions, Callable[[], Source], np.ndarray | None]:
     """Pass 2 on the `audited` rows' hashes where it can (`_reusing_audit`), else hashing every row.
     The hashes' chunks are views of the `audited` arrays: the reference is dropped before
-    `decide`, which frees each array as it joins its chunks. Also how the later passes read the
-    input: the copy this pass made of a file's chunks (`copied.py`), else the input again."""
+    `decide`, which frees each array as it joins its chunks. It reads the `audit_copy` of the
+    input's chunks, else the input, which it then copies (`copied.py`); the later passes read
+    that copy, else the input again. Also the rows the value steps rewrote, where the audit's
+    hashes were reused (else None)."""
     source, reused = reopen(), audited is not None
-    copied = _copy_of(source)
-    hashes = _reusing_audit(source, target, ignored, steps, audited, progress, copied) if reused else None
+    copy_read = audit_copy.reader(source) if audit_copy is not None else None
+
+    def read(fresh: Source) -> tuple[Source, CopiedChunks | None]:
+        """What the pass reads, and the copy it makes of it: none of the audit's copy."""
+        return (copy_read(), None) if copy_read is not None else (fresh, _copy_of(fresh))
+
+    chunks, copied = read(source)
+    reusing = _reusing_audit(chunks, target, ignored, steps, audited, progress, copied) if reused else None
     del audited  # the chunks alone keep the arrays now
+    hashes, rewritten = reusing if reusing is not None else (None, None)
     if hashes is None:
-        if reused:  # that pass stopped part way: read and copy the input afresh
-            source = reopen()
-            copied = _copy_of(source)
+        if reused:  # that pass stopped part way: read (and copy) the input afresh
+            chunks, copied = read(reopen())
         hashes = RowHashes(target, tuple(ignored))
-        for _, batch, invalid in _valued(source, steps, progress, copied):
+        for _, batch, invalid, _ in _valued(chunks, steps, progress, copied):
             hashes.add(batch, invalid)
     config = pack.preprocess
     try:
         decisions = decide(hashes, config.missing_labels, config.duplicates, config.conflicts, quarantine_rows)
     except ValueError as exc:
         raise InputError(f"{source.name}: {exc}") from None
-    reread = copied.reader(source) if copied is not None else None
-    return decisions, reread or reopen
+    reread = copy_read or (copied.reader(source) if copied is not None else None)
+    return decisions, reread or reopen, rewritten
 
 
 def _copy_of(source: Source) -> CopiedChunks | None:
@@ -251,18 +298,20 @@ def _copy_of(source: Source) -> CopiedChunks | None:
 
 
 def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps: list[Step],
-                   audited: AuditedRows, progress: TextIO | None, copied: CopiedChunks | None) -> RowHashes | None:
+                   audited: AuditedRows, progress: TextIO | None, copied: CopiedChunks | None
+                   ) -> tuple[RowHashes, np.ndarray] | None:
     """Pass 2 hashing only the rows a value step rewrote, the others' identities being the
-    audit's. The audit hashed every column, so a column the steps drop stays in the identity
-    here: that is exact when it holds one value in every row (constant, empty), as it is
-    checked to; otherwise None, and the caller hashes every row without it."""
+    audit's; with those rows, for the writing pass. The audit hashed every column, so a column
+    the steps drop stays in the identity here: that is exact when it holds one value in every
+    row (constant, empty), as it is checked to; otherwise None, and the caller hashes every row
+    without it."""
     dropped = {name for step in steps if isinstance(step, DropColumns) for name in step.columns_}
     hashes = RowHashes(target, tuple(ignored))
     value_of: dict[str, int] = {}  # each dropped column's one value (hash), so far
     offset = 0
-    for raw, batch, invalid in _valued(source, [s for s in steps if not isinstance(s, DropColumns)], progress, copied):
+    chunks: list[np.ndarray] = []
+    for raw, batch, invalid, rewritten in _valued(source, value_steps(steps), progress, copied):
         n = raw.num_rows
-        rewritten = rewritten_rows(raw, batch)
         if rewritten is None:
             return None
         for name in dropped.intersection(batch.schema.names):
@@ -272,16 +321,18 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
         if offset + n > audited.rows:
             raise _input_changed(source, audited.rows, offset + n)
         hashes.add(batch, invalid, audited.slice(offset, n), rewritten)
+        chunks.append(rewritten)
         offset += n
     if offset != audited.rows:
         raise _input_changed(source, audited.rows, offset)
-    return hashes
+    return hashes, np.concatenate(chunks) if chunks else np.zeros(0, dtype=bool)
 
 
 def _valued(source: Source, steps: list[Step], progress: TextIO | None, copied: CopiedChunks | None = None
-            ) -> Iterator[tuple[pa.RecordBatch, pa.RecordBatch, np.ndarray]]:
+            ) -> Iterator[tuple[pa.RecordBatch, pa.RecordBatch, np.ndarray, np.ndarray | None]]:
     """Each chunk as read (in the source's column order), through `steps`, with its rows
-    whose values cannot be cast (`coerce_numeric`); `copied` keeps the chunks as read."""
+    whose values cannot be cast (`coerce_numeric`) and those the steps rewrote (`judged`);
+    `copied` keeps the chunks as read."""
     chunks = _shown(source, progress, "clean, choosing the rows to quarantine: ")
     for raw in chunks if copied is None else copied.keep(chunks):
         raw = conform(raw, source.columns)
@@ -330,7 +381,12 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
                 batch = batch.append_column(REASON_COLUMN, pa.array(plan.decisions.reasons(rows), pa.string()))
                 sink.quarantine(restore_types(batch, source.stored_types), _rows_of(typed, quarantined))
             batch = raw.filter(pa.array(~quarantined))
-            for step in steps:
+            rest = steps
+            if plan.rewritten is not None:
+                rewritten = plan.rewritten.rows[offset:offset + n][~quarantined]
+                batch = plan.rewritten.through(batch, rewritten, outcome.tallies)
+                rest = steps[len(plan.rewritten.steps):]
+            for step in rest:
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
             if redaction is not None:
