@@ -66,18 +66,18 @@ def _cells(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def _audited(runner: Runner, data: Path, tmp_path: Path, *args: str) -> dict:
+def _audited(runner: Runner, data: Path, tmp_path: Path, *args: str, code: int = 1) -> dict:
     out = tmp_path / "report.json"
-    runner(["audit", data, "-t", "label", "-f", "json", "-o", out, *args], 1)
+    runner(["audit", data, "-t", "label", "-f", "json", "-o", out, *args], code)
     return json.loads(out.read_text())
 
 
-def _cleaned_as_read(runner: Runner, data: Path, tmp_path: Path) -> list[list[str]]:
+def _cleaned_as_read(runner: Runner, data: Path, tmp_path: Path, code: int = 1) -> list[list[str]]:
     """The cells of `data` cleaned with no step: each row, each value, as the input wrote it."""
     pack = tmp_path / "no-steps.yaml"
     pack.write_text(NO_STEPS)
     out = tmp_path / "cleaned.csv"
-    runner(["clean", data, "-t", "label", "-r", pack, "-o", out, "--force", "--allow-large-quarantine"], 1)
+    runner(["clean", data, "-t", "label", "-r", pack, "-o", out, "--force", "--allow-large-quarantine"], code)
     return _cells(out)
 
 
@@ -118,3 +118,27 @@ def test_a_long_text_costs_no_round_per_word(monkeypatch: pytest.MonkeyPatch) ->
     hashes = siphash.hash_texts(pa.array(texts))
     assert len(rounds) <= 2
     assert hashes.tolist() == pd.util.hash_array(np.array(texts, dtype=object), categorize=False).tolist()
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_nul_bytes_in_values_are_read_and_kept(tmp_path: Path, runner: Runner) -> None:
+    """A NUL is a character of UTF-8 text: in the first line of data as well as past the first
+    64 KiB (which was read all along), a value holding one is audited and cleaned as written."""
+    rows = [["text", "n", "label"], ["a\x00b", "1", "p"], ["\x00", "2", "q"], ["a\x00b", "1", "p"],
+            *([f"row {i}", str(i), "pq"[i % 2]] for i in range(8000)), ["late\x00nul", "0", "q"]]
+    data = tmp_path / "nul.csv"
+    with data.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    report = _audited(runner, data, tmp_path, code=0)
+    assert report["dataset"]["rows"] == len(rows) - 1
+    assert report["dataset"]["duplicates"]["exact_rows"] == 1
+    assert _cleaned_as_read(runner, data, tmp_path, code=0) == rows
+
+
+def test_a_file_of_nul_bytes_is_still_binary(tmp_path: Path) -> None:
+    """Text in UTF-16 (every other byte a NUL) or bytes that are no UTF-8 stay refused in one line."""
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes("a,b,label\n1,x,p\n".encode("utf-16-le") * 20)
+    run(["audit", utf16, "-t", "label"], 2)
+    _, err = invoke(["audit", utf16, "-t", "label"], 2)
+    assert err.strip() == f"dataaudit: error: {utf16}: binary content, not a CSV text file"
