@@ -4,13 +4,17 @@ independent reading of the same bytes: the csv module, a Counter of the raw cell
 
 - The input is never changed: a clean of a folder of Parquet files writes nothing inside it.
 - Valid CSVs are read: a field longer than the reader's block (and hashed in time however
-  long), a header with no line end and no rows.
+  long), a header with no line end and no rows, NUL characters in values.
+- Counts are exact: duplicate rows are those a Counter of the raw rows finds, whatever the
+  spelling of numbers, the chunk size or the memory budget.
+- Values are kept byte for byte: with no step asked for, a clean writes back every cell.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,8 +23,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import dataaudit
 from dataaudit.io.digest import file_sha256
+from dataaudit.preprocess.clean import clean_files
 from dataaudit.profile import siphash
 from tests.cli_helpers import invoke, run
 
@@ -142,3 +150,65 @@ def test_a_file_of_nul_bytes_is_still_binary(tmp_path: Path) -> None:
     run(["audit", utf16, "-t", "label"], 2)
     _, err = invoke(["audit", utf16, "-t", "label"], 2)
     assert err.strip() == f"dataaudit: error: {utf16}: binary content, not a CSV text file"
+
+
+# --- counts are exact, values kept byte for byte: laws on random files ---------------------------
+
+#: texts that are one number, one boolean or one missing value to a reader that parses them, and
+#: different values as written; long ones with multi-byte characters; NULs; line ends and quotes
+SPELLINGS = ["1", "01", "1.0", "+1", " 1", "1e0", "1.00", "-0", "0", "00", "1_000", "١٢", "１２", "²", "NaN", "nan",
+             "TRUE", "true", "True", "", " ", "a", " a", "a ", "é", "e\u0301", "NA", "?", "-999", "\x00", "a\x00",
+             str(2**64 - 1), "9007199254740993", "9007199254740992", "x" * 9 + "é", "漢字" * 5, "\r\n", "\n", '"', ","]
+CELLS = st.tuples(st.one_of(st.sampled_from(SPELLINGS), st.text(st.characters(exclude_categories=["Cs"]), max_size=6)),
+                  st.booleans())  # a cell's text, and whether it is quoted
+
+
+def _field(text: str, quoted: bool) -> str:
+    return '"' + text.replace('"', '""') + '"' if quoted or any(c in text for c in ',"\r\n') else text
+
+
+def _identity(text: str, quoted: bool) -> str | None:
+    """A cell as the audit tells cells apart: its text as written; an unquoted empty field is a null."""
+    return None if text == "" and not quoted else text
+
+
+def _write_cells(path: Path, rows: list[tuple[tuple[str, bool], tuple[str, bool], str]], line_end: str) -> Path:
+    lines = [f"a,b,label{line_end}", *(f"{_field(*a)},{_field(*b)},{label}{line_end}" for a, b, label in rows)]
+    path.write_bytes("".join(lines).encode())
+    return path
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(CELLS, CELLS, st.sampled_from(["p", "q"])), min_size=1, max_size=30),
+       repeats=st.lists(st.integers(0, 29), max_size=10), chunk_rows=st.sampled_from([1, 7, 65_536]),
+       budget=st.sampled_from([None, 1]), line_end=st.sampled_from(["\n", "\r\n"]))
+def test_duplicate_rows_are_those_a_counter_of_the_raw_rows_finds(tmp_path: Path, rows: list, repeats: list[int],
+                                                                  chunk_rows: int, budget: int | None,
+                                                                  line_end: str) -> None:
+    """Whatever the spelling of numbers, the chunk size or the spilling of the row hashes, the
+    exact duplicates and distinct feature rows are those of the cells' texts as written."""
+    rows = rows + [rows[i % len(rows)] for i in repeats]
+    data = _write_cells(tmp_path / "cells.csv", rows, line_end)
+    options = {"memory_budget": budget} if budget else {}
+    report = dataaudit.audit(data, target="label", keep_columns=["a", "b"], chunk_rows=chunk_rows, **options)
+    duplicates = report.to_dict()["dataset"]["duplicates"]
+    whole = Counter((_identity(*a), _identity(*b), label) for a, b, label in rows)
+    features = Counter((_identity(*a), _identity(*b)) for a, b, _ in rows)
+    assert duplicates["exact_rows"] == len(rows) - len(whole)
+    assert duplicates["distinct_feature_rows"] == len(features)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(CELLS, CELLS, st.sampled_from(["p", "q"])), min_size=1, max_size=30),
+       chunk_rows=st.sampled_from([1, 7, 65_536]), line_end=st.sampled_from(["\n", "\r\n"]))
+def test_a_clean_with_no_step_writes_back_every_cell_as_written(tmp_path: Path, rows: list, chunk_rows: int,
+                                                                line_end: str) -> None:
+    data = _write_cells(tmp_path / "cells.csv", rows, line_end)
+    digest = file_sha256(data)
+    pack = tmp_path / "no-steps.yaml"
+    pack.write_text(NO_STEPS)
+    out = tmp_path / "out.csv"
+    clean_files(data, out, target="label", rules=pack, keep_columns=("a", "b"), chunk_rows=chunk_rows, force=True,
+                allow_large_quarantine=True)
+    assert _cells(out) == [["a", "b", "label"], *([a[0], b[0], label] for a, b, label in rows)]
+    assert file_sha256(data) == digest
