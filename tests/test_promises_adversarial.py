@@ -212,3 +212,18 @@ def test_a_clean_with_no_step_writes_back_every_cell_as_written(tmp_path: Path, 
                 allow_large_quarantine=True)
     assert _cells(out) == [["a", "b", "label"], *([a[0], b[0], label] for a, b, label in rows)]
     assert file_sha256(data) == digest
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_key_a_jsonl_line_does_not_have_is_not_added_as_null(tmp_path: Path, runner: Runner) -> None:
+    """Missing is not null: a cleaned JSON Lines file has, on each line, the keys of its input
+    line and their values, a null where the input wrote one and nothing where it wrote nothing."""
+    records = [{"a": 1, "label": "p"}, {"a": 2, "b": "x", "label": "q"}, {"a": 3.10, "label": "p", "b": None},
+               {"b": "", "label": "q"}, {"a": None, "label": "p"}]
+    data = tmp_path / "keys.jsonl"
+    data.write_text("".join(json.dumps(record) + "\n" for record in records))
+    pack = tmp_path / "no-steps.yaml"
+    pack.write_text(NO_STEPS)
+    out = tmp_path / "cleaned.jsonl"
+    runner(["clean", data, "-t", "label", "-r", pack, "-o", out, "--force", "--allow-large-quarantine"], 1)
+    assert [json.loads(line) for line in out.read_text().splitlines()] == records
