@@ -227,3 +227,20 @@ def test_a_key_a_jsonl_line_does_not_have_is_not_added_as_null(tmp_path: Path, r
     out = tmp_path / "cleaned.jsonl"
     runner(["clean", data, "-t", "label", "-r", pack, "-o", out, "--force", "--allow-large-quarantine"], 1)
     assert [json.loads(line) for line in out.read_text().splitlines()] == records
+
+
+def test_a_key_first_seen_past_the_first_chunk_is_kept_by_a_jsonl_clean(tmp_path: Path) -> None:
+    """The columns of a JSON Lines file are the keys of its first 65,536 lines; a key first met
+    later is not audited (the report says so), and a clean into JSON Lines writes it back as the
+    input wrote it instead of dropping its values."""
+    lines = [json.dumps({"a": i % 50, "label": "pq"[i % 2]}) for i in range(65_540)]
+    lines += ['{"a": 1, "label": "p", "extra": 1.50}', '{"a": 2, "extra": {"k": "v"}, "label": "q"}']
+    data = tmp_path / "late.jsonl"
+    data.write_text("\n".join(lines) + "\n")
+    pack = tmp_path / "no-steps.yaml"
+    pack.write_text(NO_STEPS)
+    out = tmp_path / "cleaned.jsonl"
+    run(["clean", data, "-t", "label", "-r", pack, "-o", out, "--force", "--allow-large-quarantine"], 1)
+    written = out.read_text().splitlines()
+    assert len(written) == len(lines)
+    assert written[-2:] == ['{"a": 1, "label": "p", "extra": 1.50}', '{"a": 2, "label": "q", "extra": {"k": "v"}}']
