@@ -89,6 +89,7 @@ def _cleaned_as_read(runner: Runner, data: Path, tmp_path: Path, code: int = 1) 
     return _cells(out)
 
 
+@pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_a_field_longer_than_the_readers_block_is_read_whole(tmp_path: Path, runner: Runner) -> None:
     """A quoted cell of 3 MiB with line ends in it and an unquoted one of 5 MiB, where the
@@ -128,6 +129,7 @@ def test_a_long_text_costs_no_round_per_word(monkeypatch: pytest.MonkeyPatch) ->
     assert hashes.tolist() == pd.util.hash_array(np.array(texts, dtype=object), categorize=False).tolist()
 
 
+@pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_nul_bytes_in_values_are_read_and_kept(tmp_path: Path, runner: Runner) -> None:
     """A NUL is a character of UTF-8 text: in the first line of data as well as past the first
@@ -178,6 +180,7 @@ def _write_cells(path: Path, rows: list[tuple[tuple[str, bool], tuple[str, bool]
     return path
 
 
+@pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(CELLS, CELLS, st.sampled_from(["p", "q"])), min_size=1, max_size=30),
        repeats=st.lists(st.integers(0, 29), max_size=10), chunk_rows=st.sampled_from([1, 7, 65_536]),
@@ -229,6 +232,7 @@ def test_a_key_a_jsonl_line_does_not_have_is_not_added_as_null(tmp_path: Path, r
     assert [json.loads(line) for line in out.read_text().splitlines()] == records
 
 
+@pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
 def test_a_key_first_seen_past_the_first_chunk_is_kept_by_a_jsonl_clean(tmp_path: Path) -> None:
     """The columns of a JSON Lines file are the keys of its first 65,536 lines; a key first met
     later is not audited (the report says so), and a clean into JSON Lines writes it back as the
