@@ -1,7 +1,7 @@
 """Every file dataaudit writes goes through here, so that every command keeps the same promises.
 
 - An input is never a destination: the same file by device and inode, so a symlink or a hard
-  link to the input is refused as the input itself is.
+  link to the input is refused as the input itself is; nor is a file inside an input folder.
 - Every destination is checked before any data is read (its folder exists and takes a new
   file, it is not a folder, not an input, not named twice), so a bad path costs no run and
   leaves nothing behind.
@@ -68,6 +68,8 @@ def check_destinations(destinations: Iterable[PathLike | None], inputs: Iterable
             if identity is not None and identity == source_identity:
                 same = "" if str(source) == str(path) else f" ({source})"
                 raise OutputError(f"{path}: refusing to overwrite the input{same}; write elsewhere")
+            if _inside(path, source):
+                raise OutputError(f"{path}: inside the input folder {source}; write elsewhere")
         for key in {Path(os.path.realpath(path)), identity} - {None}:
             if key in seen:
                 also = "" if str(seen[key]) == str(path) else f" (also as {seen[key]})"
@@ -83,6 +85,12 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+def _inside(path: Path, source: Path) -> bool:
+    """Whether `path` lies in the folder `source`, at any depth, through links: every file of a
+    folder read as one dataset (Parquet parts) is input, so a file written there adds to it."""
+    return source.is_dir() and Path(os.path.realpath(path)).is_relative_to(os.path.realpath(source))
 
 
 def _in_place(path: Path) -> bool:

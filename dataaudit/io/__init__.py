@@ -133,9 +133,22 @@ def _format_of(path: Path, sample: bytes) -> str:
         return "parquet"
     if suffixes and suffixes[-1] in FORMATS:
         fmt = FORMATS[suffixes[-1]]
-        if fmt != "parquet" and b"\x00" in sample:
+        if fmt != "parquet" and _binary(sample):
             raise InputError(f"{path}: binary content, not a {fmt.upper()} text file")
         return fmt
-    if b"\x00" in sample:
+    if _binary(sample):
         raise InputError(f"{path}: not a CSV, TSV, Parquet or JSONL file (binary content)")
     return "jsonl" if sample.lstrip().startswith(b"{") else "csv"
+
+
+def _binary(sample: bytes) -> bool:
+    """Bytes with NULs that are no UTF-8 text, or whose NULs are a large share (UTF-16, UTF-32):
+    a NUL here and there in UTF-8 text is a character of a value, and is read as one."""
+    if b"\x00" not in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # not merely a character cut at the sample's end
+            return True
+    return sample.count(0) * 8 > len(sample)

@@ -31,6 +31,9 @@ BLOCK_BYTES = 1 << 20
 #: what a chunk costs in memory follows its bytes, so wide rows (long texts) make shorter chunks
 #: (the generated 12-column data's 65,536 rows are about 9 MiB)
 CHUNK_BYTES = 16 << 20
+#: a row longer than a block is read again in blocks four times larger, up to this size: a longer
+#: row, or a quoted field never closed, is one line and exit 2
+LARGEST_BLOCK_BYTES = 256 << 20
 _BAD_ROW = re.compile(r"Row #(\d+): Expected (\d+) columns, got (\d+): (.*)", re.S)
 
 
@@ -60,37 +63,57 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
             return "skip"
 
         rows = 0
-        try:
-            stream = pa.input_stream(str(path), compression="detect")
-            if isinstance(stream, pa.OSFile):  # a compressed stream's position is not the file's
-                source.position = stream.tell
-            reader = pacsv.open_csv(
-                stream,
-                read_options=pacsv.ReadOptions(use_threads=False, block_size=block_bytes, encoding=encoding or "utf8"),
-                # quoted fields may hold line ends anywhere, also across a block boundary
-                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                                 invalid_row_handler=skip_bad_row if bad_rows == "skip" else None),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={name: pa.string() for name in header},
-                    strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
-                ),
-            )
-            for batch in regroup(reader, chunk_rows):
-                rows += batch.num_rows
-                yield batch
-        except pa.ArrowInvalid as exc:
-            bad = _BAD_ROW.search(str(exc))
-            if bad:
-                number, expected, actual, text = bad.groups()
-                source.problems.append(_row_problem(int(number), int(expected), int(actual), text))
-            _number_file_lines(path, source, delimiter, encoding)
-            raise _translate(path, name, exc, source, rows, block_bytes) from None
-        except OSError as exc:  # a compressed stream cut short or corrupt
-            raise read_failure(name, exc) from None
+        block = block_bytes
+        known = len(source.problems)
+        while True:
+            del source.problems[known:]  # a reading started over finds the skipped rows again
+            try:
+                stream = pa.input_stream(str(path), compression="detect")
+                if isinstance(stream, pa.OSFile):  # a compressed stream's position is not the file's
+                    source.position = stream.tell
+                reader = pacsv.open_csv(
+                    stream,
+                    read_options=pacsv.ReadOptions(use_threads=False, block_size=block, encoding=encoding or "utf8"),
+                    # quoted fields may hold line ends anywhere, also across a block boundary
+                    parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                                     invalid_row_handler=skip_bad_row if bad_rows == "skip" else None),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types={name: pa.string() for name in header},
+                        strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
+                    ),
+                )
+                for batch in regroup(_after(reader, rows), chunk_rows):
+                    rows += batch.num_rows
+                    yield batch
+                break
+            except pa.ArrowInvalid as exc:
+                if "straddl" in str(exc) and block < LARGEST_BLOCK_BYTES:
+                    block *= 4  # a row longer than a block: read again in blocks that hold it, past the rows handed on
+                    continue
+                if "Empty CSV file" in str(exc) and rows == 0:
+                    break  # the header with no line end, and nothing after it: no rows
+                bad = _BAD_ROW.search(str(exc))
+                if bad:
+                    number, expected, actual, text = bad.groups()
+                    source.problems.append(_row_problem(int(number), int(expected), int(actual), text))
+                _number_file_lines(path, source, delimiter, encoding)
+                raise _translate(path, name, exc, source, rows, block) from None
+            except OSError as exc:  # a compressed stream cut short or corrupt
+                raise read_failure(name, exc) from None
         _number_file_lines(path, source, delimiter, encoding)
 
     source.read = read
     return source
+
+
+def _after(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
+    """`batches` without their first `rows` rows (those a reading that started over handed on)."""
+    for batch in batches:
+        if rows < batch.num_rows:
+            yield batch.slice(rows) if rows else batch
+            rows = 0
+        else:
+            rows -= batch.num_rows
 
 
 def _row_problem(number: int | None, expected: int, actual: int, text: str) -> RowProblem:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,10 @@ import pyarrow as pa
 
 from dataaudit.io.decoding import text_codec
 
-#: per row, column -> (the text the reader made of the value, the value's JSON as written)
-TypedCells = dict[str, tuple[str, str]]
+#: per row, column -> (the text the reader made of the value, the value's JSON as written), or
+#: None for a column whose key the line does not have; a key that is no column (first met past
+#: the lines the reader takes its columns from) -> (None, its JSON as written)
+TypedCells = dict[str, tuple[str | None, str] | None]
 
 
 class _Written(str):
@@ -39,9 +41,12 @@ def _as_written(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def typed_cells(path: str | Path, encoding: str | None) -> Iterator[TypedCells]:
+def typed_cells(path: str | Path, encoding: str | None, columns: Sequence[str] = ()) -> Iterator[TypedCells]:
     """One entry per data line of a JSONL file (blank lines skipped, as the reader skips
-    them): its values that are not strings or null."""
+    them): its values that are not strings or null, which of `columns` it has no key for
+    (the reader reads those as null, and a null is written back as no key, not as `null`), and
+    its keys that are none of `columns`, which the reader leaves out and the writer puts back."""
+    known = set(columns)
     with pa.input_stream(str(path), compression="detect") as stream, \
             io.TextIOWrapper(stream, encoding=text_codec(encoding)) as handle:
         for line in handle:
@@ -49,8 +54,12 @@ def typed_cells(path: str | Path, encoding: str | None) -> Iterator[TypedCells]:
                 continue
             parsed = json.loads(line)
             written = json.loads(line, parse_float=_Written, parse_int=_Written)
-            yield {key: (json.dumps(value, ensure_ascii=False), _as_written(written[key]))
-                   for key, value in parsed.items() if value is not None and not isinstance(value, str)}
+            cells: TypedCells = {key: None for key in columns if key not in parsed}
+            cells.update((key, (json.dumps(value, ensure_ascii=False), _as_written(written[key])))
+                         for key, value in parsed.items() if value is not None and not isinstance(value, str))
+            if columns:
+                cells.update((key, (None, _as_written(written[key]))) for key in parsed if key not in known)
+            yield cells
 
 
 def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
@@ -58,8 +67,13 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
     as that value was written, every other cell as JSON of its (cleaned) value."""
     parts = []
     for key, value in row.items():
+        if value is None and key in typed and typed[key] is None:
+            continue  # no key in the input line and none filled in by a step: still missing, not null
         kept = typed.get(key)
         text = kept[1] if kept is not None and value == kept[0] else json.dumps(value, ensure_ascii=False,
                                                                                   default=str)
         parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
+    # keys no step could read are written back as they were, after the columns
+    parts += [f"{json.dumps(key, ensure_ascii=False)}: {kept[1]}" for key, kept in typed.items()
+              if kept is not None and kept[0] is None]
     return "{" + ", ".join(parts) + "}"

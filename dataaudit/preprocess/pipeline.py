@@ -368,7 +368,7 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
     def cleaned() -> Iterator[pa.RecordBatch]:
         offset = 0
         jsonl = plan.source.format == fmt == "jsonl" and plan.source.local_path is not None
-        lines = typed_cells(plan.source.local_path, plan.encoding) if jsonl else None
+        lines = typed_cells(plan.source.local_path, plan.encoding, plan.source.columns) if jsonl else None
         source = plan.open()
         for raw in _shown(source, plan.progress, "clean, writing: "):
             n = raw.num_rows

@@ -1,0 +1,250 @@
+"""Adversarial files against the promises the README and docs/cleaning.md make, each run through
+the installed `dataaudit` (and click's runner) as a user runs it, and compared with an
+independent reading of the same bytes: the csv module, a Counter of the raw cells.
+
+- The input is never changed: a clean of a folder of Parquet files writes nothing inside it.
+- Valid CSVs are read: a field longer than the reader's block (and hashed in time however
+  long), a header with no line end and no rows, NUL characters in values.
+- Counts are exact: duplicate rows are those a Counter of the raw rows finds, whatever the
+  spelling of numbers, the chunk size or the memory budget.
+- Values are kept byte for byte: with no step asked for, a clean writes back every cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dataaudit
+from dataaudit.io.digest import file_sha256
+from dataaudit.preprocess.clean import clean_files
+from dataaudit.profile import siphash
+from tests.cli_helpers import invoke, run
+
+RUNNERS = [pytest.param(run, id="installed"), pytest.param(invoke, id="click")]
+Runner = Callable[..., tuple[str, str]]
+
+
+def _folder_of_parts(folder: Path) -> Path:
+    folder.mkdir()
+    table = pa.table({"a": [1, 2, 1, 3], "b": ["x", "y", "x", "z"], "label": ["p", "q", "p", "p"]})
+    pq.write_table(table.slice(0, 2), folder / "part-0.parquet")
+    pq.write_table(table.slice(2), folder / "part-1.parquet")
+    return folder
+
+
+# --- the input is never changed ------------------------------------------------------------------
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("destination", ["out.parquet", "sub/out.csv"])
+def test_a_clean_writes_nothing_inside_the_folder_it_reads(tmp_path: Path, runner: Runner, destination: str) -> None:
+    """Every Parquet file in the folder is a part of the input: a cleaned file or a quarantine
+    written there would be read as more rows the next time."""
+    folder = _folder_of_parts(tmp_path / "parts")
+    (folder / "sub").mkdir()
+    before = sorted(p.name for p in folder.rglob("*"))
+    _, err = runner(["clean", folder, "-t", "label", "-o", folder / destination, "--force"], 2)
+    assert err.strip() == f"dataaudit: error: {folder / destination}: inside the input folder {folder}; write elsewhere"
+    assert sorted(p.name for p in folder.rglob("*")) == before
+    assert len(pq.read_table(folder)) == 4
+
+
+# --- valid CSVs are read -------------------------------------------------------------------------
+
+#: no step changes a cell or takes a row out: a clean then writes back every value as read
+NO_STEPS = ("preprocess: {missing_to_null: false, normalize_text: false, merge_label_variants: false, "
+            "missing_labels: keep, duplicates: keep, conflicts: keep, drop_constant_columns: false, "
+            "drop_empty_columns: false}\n")
+
+
+def _cells(path: Path) -> list[list[str]]:
+    csv.field_size_limit(64 << 20)  # the module's own limit is 128 KiB a field
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def _audited(runner: Runner, data: Path, tmp_path: Path, *args: str, code: int = 1) -> dict:
+    out = tmp_path / "report.json"
+    runner(["audit", data, "-t", "label", "-f", "json", "-o", out, *args], code)
+    return json.loads(out.read_text())
+
+
+def _cleaned_as_read(runner: Runner, data: Path, tmp_path: Path, code: int = 1) -> list[list[str]]:
+    """The cells of `data` cleaned with no step: each row, each value, as the input wrote it."""
+    pack = tmp_path / "no-steps.yaml"
+    pack.write_text(NO_STEPS)
+    out = tmp_path / "cleaned.csv"
+    runner(["clean", data, "-t", "label", "-r", pack, "-o", out, "--force", "--allow-large-quarantine"], code)
+    return _cells(out)
+
+
+@pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_field_longer_than_the_readers_block_is_read_whole(tmp_path: Path, runner: Runner) -> None:
+    """A quoted cell of 3 MiB with line ends in it and an unquoted one of 5 MiB, where the
+    reader's blocks are 1 MiB: the rows around them are read too, and clean keeps both whole."""
+    quoted_cell = ("é\r\n" + "x" * 1000) * 1500
+    rows = [["text", "n", "label"], ["short", "1", "p"], [quoted_cell, "01", "q"], ["y" * (5 << 20), "1.0", "p"],
+            ["short", "1", "p"]]
+    data = tmp_path / "long.csv"
+    with data.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    digest = file_sha256(data)
+    report = _audited(runner, data, tmp_path)
+    assert report["dataset"]["rows"] == 4
+    assert report["dataset"]["duplicates"]["exact_rows"] == 1
+    assert _cleaned_as_read(runner, data, tmp_path) == rows
+    assert file_sha256(data) == digest
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("header", [b"text,n,label", b'"text","n","label"'])
+def test_a_header_without_a_line_end_is_a_table_of_no_rows(tmp_path: Path, runner: Runner, header: bytes) -> None:
+    data = tmp_path / "header.csv"
+    data.write_bytes(header)
+    report = _audited(runner, data, tmp_path)
+    assert (report["dataset"]["rows"], report["dataset"]["columns"]) == (0, 3)
+
+
+def test_a_long_text_costs_no_round_per_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The vectorised SipHash runs once per 8-byte word of its block's longest text: a 5 MiB
+    cell beside short ones is hashed apart, as pandas hashes it, not in 655,360 numpy rounds."""
+    texts = ["é" * (5 << 19), "short", "x" * (siphash.LONG_TEXT_BYTES + 1), ""]
+    rounds = []
+    compress = siphash._compress
+    monkeypatch.setattr(siphash, "_compress", lambda *args: rounds.append(1) or compress(*args))
+    hashes = siphash.hash_texts(pa.array(texts))
+    assert len(rounds) <= 2
+    assert hashes.tolist() == pd.util.hash_array(np.array(texts, dtype=object), categorize=False).tolist()
+
+
+@pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_nul_bytes_in_values_are_read_and_kept(tmp_path: Path, runner: Runner) -> None:
+    """A NUL is a character of UTF-8 text: in the first line of data as well as past the first
+    64 KiB (which was read all along), a value holding one is audited and cleaned as written."""
+    rows = [["text", "n", "label"], ["a\x00b", "1", "p"], ["\x00", "2", "q"], ["a\x00b", "1", "p"],
+            *([f"row {i}", str(i), "pq"[i % 2]] for i in range(8000)), ["late\x00nul", "0", "q"]]
+    data = tmp_path / "nul.csv"
+    with data.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    report = _audited(runner, data, tmp_path, code=0)
+    assert report["dataset"]["rows"] == len(rows) - 1
+    assert report["dataset"]["duplicates"]["exact_rows"] == 1
+    assert _cleaned_as_read(runner, data, tmp_path, code=0) == rows
+
+
+def test_a_file_of_nul_bytes_is_still_binary(tmp_path: Path) -> None:
+    """Text in UTF-16 (every other byte a NUL) or bytes that are no UTF-8 stay refused in one line."""
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes("a,b,label\n1,x,p\n".encode("utf-16-le") * 20)
+    run(["audit", utf16, "-t", "label"], 2)
+    _, err = invoke(["audit", utf16, "-t", "label"], 2)
+    assert err.strip() == f"dataaudit: error: {utf16}: binary content, not a CSV text file"
+
+
+# --- counts are exact, values kept byte for byte: laws on random files ---------------------------
+
+#: texts that are one number, one boolean or one missing value to a reader that parses them, and
+#: different values as written; long ones with multi-byte characters; NULs; line ends and quotes
+SPELLINGS = ["1", "01", "1.0", "+1", " 1", "1e0", "1.00", "-0", "0", "00", "1_000", "١٢", "１２", "²", "NaN", "nan",
+             "TRUE", "true", "True", "", " ", "a", " a", "a ", "é", "e\u0301", "NA", "?", "-999", "\x00", "a\x00",
+             str(2**64 - 1), "9007199254740993", "9007199254740992", "x" * 9 + "é", "漢字" * 5, "\r\n", "\n", '"', ","]
+CELLS = st.tuples(st.one_of(st.sampled_from(SPELLINGS), st.text(st.characters(exclude_categories=["Cs"]), max_size=6)),
+                  st.booleans())  # a cell's text, and whether it is quoted
+
+
+def _field(text: str, quoted: bool) -> str:
+    return '"' + text.replace('"', '""') + '"' if quoted or any(c in text for c in ',"\r\n') else text
+
+
+def _identity(text: str, quoted: bool) -> str | None:
+    """A cell as the audit tells cells apart: its text as written; an unquoted empty field is a null."""
+    return None if text == "" and not quoted else text
+
+
+def _write_cells(path: Path, rows: list[tuple[tuple[str, bool], tuple[str, bool], str]], line_end: str) -> Path:
+    lines = [f"a,b,label{line_end}", *(f"{_field(*a)},{_field(*b)},{label}{line_end}" for a, b, label in rows)]
+    path.write_bytes("".join(lines).encode())
+    return path
+
+
+@pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(CELLS, CELLS, st.sampled_from(["p", "q"])), min_size=1, max_size=30),
+       repeats=st.lists(st.integers(0, 29), max_size=10), chunk_rows=st.sampled_from([1, 7, 65_536]),
+       budget=st.sampled_from([None, 1]), line_end=st.sampled_from(["\n", "\r\n"]))
+def test_duplicate_rows_are_those_a_counter_of_the_raw_rows_finds(tmp_path: Path, rows: list, repeats: list[int],
+                                                                  chunk_rows: int, budget: int | None,
+                                                                  line_end: str) -> None:
+    """Whatever the spelling of numbers, the chunk size or the spilling of the row hashes, the
+    exact duplicates and distinct feature rows are those of the cells' texts as written."""
+    rows = rows + [rows[i % len(rows)] for i in repeats]
+    data = _write_cells(tmp_path / "cells.csv", rows, line_end)
+    options = {"memory_budget": budget} if budget else {}
+    report = dataaudit.audit(data, target="label", keep_columns=["a", "b"], chunk_rows=chunk_rows, **options)
+    duplicates = report.to_dict()["dataset"]["duplicates"]
+    whole = Counter((_identity(*a), _identity(*b), label) for a, b, label in rows)
+    features = Counter((_identity(*a), _identity(*b)) for a, b, _ in rows)
+    assert duplicates["exact_rows"] == len(rows) - len(whole)
+    assert duplicates["distinct_feature_rows"] == len(features)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(CELLS, CELLS, st.sampled_from(["p", "q"])), min_size=1, max_size=30),
+       chunk_rows=st.sampled_from([1, 7, 65_536]), line_end=st.sampled_from(["\n", "\r\n"]))
+def test_a_clean_with_no_step_writes_back_every_cell_as_written(tmp_path: Path, rows: list, chunk_rows: int,
+                                                                line_end: str) -> None:
+    data = _write_cells(tmp_path / "cells.csv", rows, line_end)
+    digest = file_sha256(data)
+    pack = tmp_path / "no-steps.yaml"
+    pack.write_text(NO_STEPS)
+    out = tmp_path / "out.csv"
+    clean_files(data, out, target="label", rules=pack, keep_columns=("a", "b"), chunk_rows=chunk_rows, force=True,
+                allow_large_quarantine=True)
+    assert _cells(out) == [["a", "b", "label"], *([a[0], b[0], label] for a, b, label in rows)]
+    assert file_sha256(data) == digest
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_key_a_jsonl_line_does_not_have_is_not_added_as_null(tmp_path: Path, runner: Runner) -> None:
+    """Missing is not null: a cleaned JSON Lines file has, on each line, the keys of its input
+    line and their values, a null where the input wrote one and nothing where it wrote nothing."""
+    records = [{"a": 1, "label": "p"}, {"a": 2, "b": "x", "label": "q"}, {"a": 3.10, "label": "p", "b": None},
+               {"b": "", "label": "q"}, {"a": None, "label": "p"}]
+    data = tmp_path / "keys.jsonl"
+    data.write_text("".join(json.dumps(record) + "\n" for record in records))
+    pack = tmp_path / "no-steps.yaml"
+    pack.write_text(NO_STEPS)
+    out = tmp_path / "cleaned.jsonl"
+    runner(["clean", data, "-t", "label", "-r", pack, "-o", out, "--force", "--allow-large-quarantine"], 1)
+    assert [json.loads(line) for line in out.read_text().splitlines()] == records
+
+
+@pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
+def test_a_key_first_seen_past_the_first_chunk_is_kept_by_a_jsonl_clean(tmp_path: Path) -> None:
+    """The columns of a JSON Lines file are the keys of its first 65,536 lines; a key first met
+    later is not audited (the report says so), and a clean into JSON Lines writes it back as the
+    input wrote it instead of dropping its values."""
+    lines = [json.dumps({"a": i % 50, "label": "pq"[i % 2]}) for i in range(65_540)]
+    lines += ['{"a": 1, "label": "p", "extra": 1.50}', '{"a": 2, "extra": {"k": "v"}, "label": "q"}']
+    data = tmp_path / "late.jsonl"
+    data.write_text("\n".join(lines) + "\n")
+    pack = tmp_path / "no-steps.yaml"
+    pack.write_text(NO_STEPS)
+    out = tmp_path / "cleaned.jsonl"
+    run(["clean", data, "-t", "label", "-r", pack, "-o", out, "--force", "--allow-large-quarantine"], 1)
+    written = out.read_text().splitlines()
+    assert len(written) == len(lines)
+    assert written[-2:] == ['{"a": 1, "label": "p", "extra": 1.50}', '{"a": 2, "label": "q", "extra": {"k": "v"}}']
