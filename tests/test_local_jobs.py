@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
@@ -224,26 +224,29 @@ def _workers_started(proc: subprocess.Popen) -> bool:
 
 
 def _audit_with_workers(data: Path, temporary: Path, signum: int | None = None,
-                        worker_only: bool = False) -> tuple[int, str, list[tuple[int, int]]]:
-    """Audit `data` with `--jobs 2` in a session of its own, with `temporary` as its TMPDIR;
-    with `signum`, send it to the whole process group once workers run (as a terminal sends
-    Ctrl-C's SIGINT, or a container's stop its SIGTERM), or with `worker_only` to one worker
-    (as the out-of-memory killer does). The exit code, stderr, and the processes of the
-    session a little after."""
+                        victim: Callable[[int], int | None] | None = None,
+                        options: tuple[str, ...] = ()) -> tuple[int, str, list[tuple[int, int]]]:
+    """Audit `data` with `--jobs 2` and `options` in a session of its own, with `temporary` as
+    its TMPDIR; with `signum`, send it to the whole process group once workers run (as a
+    terminal sends Ctrl-C's SIGINT, or a container's stop its SIGTERM), or with `victim` to the
+    process it picks from the session's leader (as the out-of-memory killer picks one). The
+    exit code, stderr, and the processes of the session a little after."""
     env = {**os.environ, "TMPDIR": str(temporary)}
     args = ["audit", str(data), "-t", "label", "-i", "id", "--jobs", "2", "-q", "-f", "json",
-            "-o", str(temporary.parent / "report.json")]
+            "-o", str(temporary.parent / "report.json"), *options]
     proc = subprocess.Popen([sys.executable, "-c", SMALL_CHUNKS, *args], env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        if signum is not None:
+        if victim is not None:
+            while (pid := victim(proc.pid)) is None:
+                assert proc.poll() is None, "the audit ended before the process to kill started"
+                time.sleep(0.005)
+            os.kill(pid, signal.SIGKILL)
+        elif signum is not None:
             while not _workers_started(proc):
                 assert proc.poll() is None, "the audit ended before its workers started"
                 time.sleep(0.005)
-            if worker_only:
-                os.kill(next(pid for pid, parent in _session(proc.pid) if proc.pid not in (pid, parent)), signum)
-            else:
-                os.killpg(proc.pid, signum)
+            os.killpg(proc.pid, signum)
         _, err = proc.communicate(timeout=120)
         deadline = time.monotonic() + 10
         while _session(proc.pid) and time.monotonic() < deadline:  # the fork server sees the end
@@ -330,10 +333,48 @@ def test_a_worker_killed_mid_run_is_one_line_and_leaves_nothing_behind(sixty_tho
                                                                        temporary: Path) -> None:
     """The out-of-memory killer's SIGKILL, which a worker cannot ignore: the run ends instead of
     waiting forever for the chunks that worker held."""
-    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, signal.SIGKILL, worker_only=True)
-    assert code == 2, err
-    assert err == ("dataaudit: error: a worker process ended unexpectedly (killed by signal 9); run again with "
-                   "--jobs 1 or more memory\n")
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, victim=_a_pass_worker)
+    assert (code, err) == (2, WORKER_KILLED)
+    assert left == [] and list(temporary.iterdir()) == []
+
+
+WORKER_KILLED = ("dataaudit: error: a worker process ended unexpectedly (killed by signal 9); run again with "
+                 "--jobs 1 or more memory\n")
+
+
+def _a_pass_worker(leader: int) -> int | None:
+    """A worker of a pass over the file: the fork server's child, not the command's."""
+    return next((pid for pid, parent in _session(leader) if leader not in (pid, parent)), None)
+
+
+def _a_fit_worker(leader: int) -> int | None:
+    """A worker fitting the label model: joblib's, the command's own child."""
+    return next((pid for pid, parent in _session(leader)
+                 if parent == leader and "popen_loky" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")),
+                None)
+
+
+def _a_scoring_worker() -> Callable[[int], int | None]:
+    """A worker of the pass that scores the rows outside the label model's sample: a pass's
+    worker started once a fit's has been seen."""
+    fitted = False
+
+    def pick(leader: int) -> int | None:
+        nonlocal fitted
+        fitted = fitted or _a_fit_worker(leader) is not None
+        return _a_pass_worker(leader) if fitted else None
+
+    return pick
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+@pytest.mark.parametrize("victim", [lambda: _a_fit_worker, _a_scoring_worker], ids=["fitting", "scoring"])
+def test_a_label_model_worker_killed_mid_run_is_one_line_and_leaves_nothing_behind(
+        sixty_thousand_rows: Path, temporary: Path, victim: Callable[[], Callable[[int], int | None]]) -> None:
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, victim=victim(),
+                                          options=("--label-noise", "--sample", "20000"))
+    assert (code, err) == (2, WORKER_KILLED)
     assert left == [] and list(temporary.iterdir()) == []
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
-from dataaudit.errors import DataAuditError
+from dataaudit.errors import DataAuditError, WorkerLost
 from dataaudit.output import interruptions_held
 
 if TYPE_CHECKING:  # this module loads light: the command line starts the fork server before its own imports
@@ -187,13 +187,10 @@ def _answers(workers: list[_Worker]) -> dict[int, Any]:
     return answers
 
 
-def _lost(worker: _Worker) -> DataAuditError:
-    """The error a worker's abrupt end raises, with how it ended (its fork server reports the
-    exit a moment after the pipe closes)."""
+def _lost(worker: _Worker) -> WorkerLost:
+    """The error a worker's abrupt end raises (its fork server reports the exit a moment after the pipe closes)."""
     worker.process.join(EXIT_SECONDS)
-    code = worker.process.exitcode
-    how = (f"killed by signal {-code}" if code < 0 else f"exit code {code}") if code is not None else "no exit code"
-    return DataAuditError(f"a worker process ended unexpectedly ({how}); run again with --jobs 1 or more memory")
+    return WorkerLost(worker.process.exitcode)
 
 
 def _serve(connection: Connection, create: Callable[[], Accumulator]) -> None:
