@@ -354,25 +354,12 @@ def _a_fit_worker(leader: int) -> int | None:
                 None)
 
 
-def _a_scoring_worker() -> Callable[[int], int | None]:
-    """A worker of the pass that scores the rows outside the label model's sample: a pass's
-    worker started once a fit's has been seen."""
-    fitted = False
-
-    def pick(leader: int) -> int | None:
-        nonlocal fitted
-        fitted = fitted or _a_fit_worker(leader) is not None
-        return _a_pass_worker(leader) if fitted else None
-
-    return pick
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
-@pytest.mark.parametrize("victim", [lambda: _a_fit_worker, _a_scoring_worker], ids=["fitting", "scoring"])
-def test_a_label_model_worker_killed_mid_run_is_one_line_and_leaves_nothing_behind(
-        sixty_thousand_rows: Path, temporary: Path, victim: Callable[[], Callable[[int], int | None]]) -> None:
-    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, victim=victim(),
+def test_a_label_model_worker_killed_mid_fit_is_one_line_and_leaves_nothing_behind(sixty_thousand_rows: Path,
+                                                                                  temporary: Path) -> None:
+    """Its fits run in joblib's workers; its scoring pass in the pass's (the tests above)."""
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, victim=_a_fit_worker,
                                           options=("--label-noise", "--sample", "20000"))
     assert (code, err) == (2, WORKER_KILLED)
     assert left == [] and list(temporary.iterdir()) == []
