@@ -347,6 +347,21 @@ def _a_pass_worker(leader: int) -> int | None:
     return next((pid for pid, parent in _session(leader) if leader not in (pid, parent)), None)
 
 
+def _the_fork_server(leader: int) -> int | None:
+    """The process the pass's workers were forked from, once they run."""
+    return next((parent for pid, parent in _session(leader) if leader not in (pid, parent)), None)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+def test_a_fork_server_killed_mid_run_takes_its_workers_with_it(sixty_thousand_rows: Path, temporary: Path) -> None:
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, victim=_the_fork_server)
+    assert code == 2, err
+    assert err.startswith("dataaudit: error: a worker process ended unexpectedly (")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert left == [] and list(temporary.iterdir()) == []
+
+
 def _a_fit_worker(leader: int) -> int | None:
     """A worker fitting the label model: joblib's, the command's own child."""
     return next((pid for pid, parent in _session(leader)

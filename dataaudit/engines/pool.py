@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 import tempfile
 import traceback
 from collections import deque
@@ -46,6 +48,7 @@ IN_FLIGHT_PER_JOB = 2
 WORKER_MODULES = ["dataaudit.engines.worker_signals", "dataaudit.engines.local", "dataaudit.engines.pool"]
 #: how long a worker told to stop, or found dead, may take to report its exit
 EXIT_SECONDS = 5
+PR_SET_PDEATHSIG = 1  # Linux's prctl option: a signal for this process when its parent ends
 
 _worker: dict[str, object] = {}
 
@@ -127,6 +130,8 @@ def _started(create: Callable[[], Accumulator], jobs: int) -> Iterator[list[_Wor
                 process = context.Process(target=_serve, args=(theirs, create), name="dataaudit-worker")
                 try:
                     process.start()
+                except (EOFError, ConnectionError):  # the fork server ended before it answered
+                    raise WorkerLost("its fork server ended before it started") from None
                 finally:
                     theirs.close()  # the worker's end lives in the worker only: its death closes the pipe
                 workers.append(_Worker(process, ours))
@@ -190,7 +195,7 @@ def _answers(workers: list[_Worker]) -> dict[int, Any]:
 def _lost(worker: _Worker) -> WorkerLost:
     """The error a worker's abrupt end raises (its fork server reports the exit a moment after the pipe closes)."""
     worker.process.join(EXIT_SECONDS)
-    return WorkerLost(worker.process.exitcode)
+    return WorkerLost.with_exit_code(worker.process.exitcode)
 
 
 def _serve(connection: Connection, create: Callable[[], Accumulator]) -> None:
@@ -217,8 +222,23 @@ def _start_worker(create: Callable[[], Accumulator]) -> None:
     from dataaudit.engines import worker_signals  # noqa: F401
     from dataaudit.profile import partial
 
+    _end_with_the_fork_server()
     partial.COLUMN_THREADS = 1
     _worker["create"] = create
+
+
+def _end_with_the_fork_server() -> None:
+    """On Linux a worker is killed as soon as the process that forked it ends: a fork server
+    killed (by the out-of-memory killer, say) leaves no worker profiling for nobody, and a
+    killed command takes its workers with it through its fork server, which ends with it."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    forker = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != forker:  # it ended before the request was in place
+        os._exit(1)
 
 
 def _profile_chunk(path: str, offset: int) -> Accumulator:

@@ -159,7 +159,7 @@ def _worker_ends_as_an_error() -> Iterator[None]:
         yield
     except TerminatedWorkerError as exc:  # its message lists the exit codes, a signal's as `SIGKILL(-9)`
         code = re.search(r"\((-?\d+)\)", str(exc))
-        raise WorkerLost(int(code.group(1)) if code else None) from None
+        raise WorkerLost.with_exit_code(int(code.group(1)) if code else None) from None
 
 
 def _fit_and_apply(estimator, X, y: np.ndarray, train: np.ndarray, test: np.ndarray, method: str):
