@@ -62,7 +62,7 @@ class _Worker:
     chunks: list[int] = field(default_factory=list)
 
 
-class RemoteTraceback(Exception):
+class _RemoteTraceback(Exception):
     """Where in a worker an error was raised: its traceback, as the cause of the error the parent raises."""
 
     def __str__(self) -> str:
@@ -186,7 +186,7 @@ def _answers(workers: list[_Worker]) -> dict[int, Any]:
         except (EOFError, OSError):  # closed, or reset by the worker's death
             raise _lost(worker) from None
         if remote is not None:
-            raise partial from RemoteTraceback(remote)
+            raise partial from _RemoteTraceback(remote)
         worker.chunks.remove(number)
         answers[number] = partial
     return answers
@@ -210,7 +210,7 @@ def _serve(connection: Connection, create: Callable[[], Accumulator]) -> None:
             except Exception as exc:  # raised again in the parent, with this traceback as its cause
                 answer = (number, exc, traceback.format_exc())
             connection.send(answer)
-    except (EOFError, BrokenPipeError):  # the parent has gone: nobody is left to answer
+    except (EOFError, ConnectionError):  # the parent has gone: nobody is left to answer
         return
 
 
