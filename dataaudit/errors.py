@@ -26,6 +26,21 @@ class RulesError(DataAuditError):
     """A rule pack is unknown or invalid; the message names the file and line."""
 
 
+class WorkerLost(DataAuditError):
+    """A `--jobs` worker process ended abruptly (the out-of-memory killer, `kill -9`): what it
+    held is lost, so the run stops rather than wait for it. `how` says how it ended."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__(f"a worker process ended unexpectedly ({how}); run again with --jobs 1 or more memory")
+
+    @classmethod
+    def with_exit_code(cls, exit_code: int | None) -> WorkerLost:
+        """`exit_code` as `multiprocessing` gives it: minus the signal's number for a killed
+        process, None if it is not known."""
+        return cls("no exit code" if exit_code is None
+                   else f"killed by signal {-exit_code}" if exit_code < 0 else f"exit code {exit_code}")
+
+
 class LargeQuarantine(DataAuditError):
     """`clean` would quarantine more than half of the rows, or every row of a class: refused
     before anything is written, since a dataset that loses most of its rows (or a class) to

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import os
 import shutil
@@ -18,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
@@ -222,19 +223,26 @@ def _workers_started(proc: subprocess.Popen) -> bool:
     return any(parent != proc.pid and pid != proc.pid for pid, parent in _session(proc.pid))
 
 
-def _audit_with_workers(data: Path, temporary: Path,
-                        signum: int | None = None) -> tuple[int, str, list[tuple[int, int]]]:
-    """Audit `data` with `--jobs 2` in a session of its own, with `temporary` as its TMPDIR;
-    with `signum`, send it to the whole process group once workers run (as a terminal sends
-    Ctrl-C's SIGINT, or a container's stop its SIGTERM). The exit code, stderr, and the
-    processes of the session a little after."""
+def _audit_with_workers(data: Path, temporary: Path, signum: int | None = None,
+                        victim: Callable[[int], int | None] | None = None,
+                        options: tuple[str, ...] = ()) -> tuple[int, str, list[tuple[int, int]]]:
+    """Audit `data` with `--jobs 2` and `options` in a session of its own, with `temporary` as
+    its TMPDIR; with `signum`, send it to the whole process group once workers run (as a
+    terminal sends Ctrl-C's SIGINT, or a container's stop its SIGTERM), or with `victim` to the
+    process it picks from the session's leader (as the out-of-memory killer picks one). The
+    exit code, stderr, and the processes of the session a little after."""
     env = {**os.environ, "TMPDIR": str(temporary)}
     args = ["audit", str(data), "-t", "label", "-i", "id", "--jobs", "2", "-q", "-f", "json",
-            "-o", str(temporary.parent / "report.json")]
+            "-o", str(temporary.parent / "report.json"), *options]
     proc = subprocess.Popen([sys.executable, "-c", SMALL_CHUNKS, *args], env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        if signum is not None:
+        if victim is not None:
+            while (pid := victim(proc.pid)) is None:
+                assert proc.poll() is None, "the audit ended before the process to kill started"
+                time.sleep(0.005)
+            os.kill(pid, signal.SIGKILL)
+        elif signum is not None:
             while not _workers_started(proc):
                 assert proc.poll() is None, "the audit ended before its workers started"
                 time.sleep(0.005)
@@ -317,3 +325,141 @@ def test_an_interruption_with_workers_is_one_line_and_leaves_nothing_behind(sixt
     assert code == 130, err
     assert err == "dataaudit: interrupted\n"
     assert left == [] and list(temporary.iterdir()) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+def test_a_worker_killed_mid_run_is_one_line_and_leaves_nothing_behind(sixty_thousand_rows: Path,
+                                                                       temporary: Path) -> None:
+    """The out-of-memory killer's SIGKILL, which a worker cannot ignore: the run ends instead of
+    waiting forever for the chunks that worker held."""
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, victim=_a_pass_worker)
+    assert (code, err) == (2, WORKER_KILLED)
+    assert left == [] and list(temporary.iterdir()) == []
+
+
+WORKER_KILLED = ("dataaudit: error: a worker process ended unexpectedly (killed by signal 9); run again with "
+                 "--jobs 1 or more memory\n")
+
+
+def _a_pass_worker(leader: int) -> int | None:
+    """A worker of a pass over the file: the fork server's child, not the command's."""
+    return next((pid for pid, parent in _session(leader) if leader not in (pid, parent)), None)
+
+
+def _the_fork_server(leader: int) -> int | None:
+    """The process the pass's workers were forked from, once they run."""
+    return next((parent for pid, parent in _session(leader) if leader not in (pid, parent)), None)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+def test_a_fork_server_killed_mid_run_takes_its_workers_with_it(sixty_thousand_rows: Path, temporary: Path) -> None:
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, victim=_the_fork_server)
+    assert code == 2, err
+    assert err.startswith("dataaudit: error: a worker process ended unexpectedly (")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert left == [] and list(temporary.iterdir()) == []
+
+
+def _a_fit_worker(leader: int) -> int | None:
+    """A worker fitting the label model: joblib's, the command's own child."""
+    return next((pid for pid, parent in _session(leader)
+                 if parent == leader and "popen_loky" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")),
+                None)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are listed from /proc")
+def test_a_label_model_worker_killed_mid_fit_is_one_line_and_leaves_nothing_behind(sixty_thousand_rows: Path,
+                                                                                  temporary: Path) -> None:
+    """Its fits run in joblib's workers; its scoring pass in the pass's (the tests above)."""
+    code, err, left = _audit_with_workers(sixty_thousand_rows, temporary, victim=_a_fit_worker,
+                                          options=("--label-noise", "--sample", "20000"))
+    assert (code, err) == (2, WORKER_KILLED)
+    assert left == [] and list(temporary.iterdir()) == []
+
+
+@dataclass(frozen=True)
+class EndsItsProcess:
+    """A statistic whose worker process ends abruptly on the chunk starting at row `at`, by
+    `exit_code` or, without one, by SIGKILL."""
+
+    at: int
+    exit_code: int | None = None
+    rows: int = 0
+
+    def add(self, batch: pa.RecordBatch, offset: int) -> EndsItsProcess:
+        if offset == self.at:
+            if self.exit_code is None:
+                os.kill(os.getpid(), signal.SIGKILL)
+            os._exit(self.exit_code)
+        object.__setattr__(self, "rows", self.rows + batch.num_rows)
+        return self
+
+    def merged(self, other: EndsItsProcess) -> EndsItsProcess:
+        return EndsItsProcess(self.at, self.exit_code, self.rows + other.rows)
+
+
+def penguins_in_chunks(engine: LocalEngine) -> object:
+    """Penguins' 344 rows in 9 chunks of 40 (a file is read in blocks far larger)."""
+    from pyarrow import csv
+
+    return engine.open(csv.read_csv(PENGUINS), delimiter=None, encoding=None, chunk_rows=40, bad_rows="error")
+
+
+ENDS_ITS_PROCESS = """
+import functools, sys
+from dataaudit.engines.local import LocalEngine
+from dataaudit.errors import DataAuditError
+from tests.test_local_jobs import EndsItsProcess, penguins_in_chunks
+
+engine = LocalEngine(jobs=2)
+try:
+    engine.accumulate(penguins_in_chunks(engine), functools.partial(EndsItsProcess, *map(int, sys.argv[1:])))
+except DataAuditError as exc:
+    print(exc)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fork server is a POSIX start method")
+@pytest.mark.parametrize(("ending", "how"), [([], "killed by signal 9"), (["3"], "exit code 3")],
+                         ids=["killed", "exited"])
+@pytest.mark.parametrize("at", [0, 120, 320], ids=["first-chunk", "mid-file", "last-chunk"])
+def test_a_worker_ending_on_any_chunk_ends_the_pass_with_one_error(temporary: Path, at: int, ending: list[str],
+                                                                   how: str) -> None:
+    """Whichever chunk a worker dies on, even its first,
+    and however it ends, the pass stops with an error naming the way it ended."""
+    proc = subprocess.run([sys.executable, "-c", ENDS_ITS_PROCESS, str(at), *ending], capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(temporary)}, cwd=Path(__file__).parent.parent,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (f"a worker process ended unexpectedly ({how}); run again with --jobs 1 or more "
+                           "memory\n"), proc.stderr
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_pass_whose_workers_all_live_counts_every_row() -> None:
+    """The statistic above, never reaching its row, merges every chunk's rows."""
+    engine = LocalEngine(jobs=2)
+    assert engine.accumulate(penguins_in_chunks(engine), functools.partial(EndsItsProcess, -1)).rows == 344
+
+
+@dataclass(frozen=True)
+class FailsOnAChunk:
+    """A statistic that raises on the chunk starting at row 80, as a bug in the profile code would."""
+
+    def add(self, batch: pa.RecordBatch, offset: int) -> FailsOnAChunk:
+        if offset == 80:
+            raise ValueError(f"cannot profile the chunk at row {offset}")
+        return self
+
+    def merged(self, other: FailsOnAChunk) -> FailsOnAChunk:
+        return self
+
+
+def test_an_error_in_a_worker_is_raised_in_the_parent_with_the_workers_traceback() -> None:
+    engine = LocalEngine(jobs=2)
+    with pytest.raises(ValueError, match="cannot profile the chunk at row 80") as raised:
+        engine.accumulate(penguins_in_chunks(engine), FailsOnAChunk)
+    assert "in add" in str(raised.value.__cause__)

@@ -6,6 +6,9 @@ worthless), and the baseline metrics come from the same probabilities, computed 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -13,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dataaudit.engines.progress import ProgressLine
+from dataaudit.errors import WorkerLost
 from dataaudit.labelnoise.features import Features
 
 TEXT = "__text__"
@@ -129,8 +133,9 @@ def repeated_out_of_fold(estimator, X, y: np.ndarray, folds: int, seed: int, rep
     for repeat in range(repeats):
         cv = splitter(n_splits=folds, shuffle=True, random_state=seed + repeat)
         splits = list(cv.split(X, y))
-        done = Parallel(n_jobs=jobs)(delayed(_fit_and_apply)(clone(estimator), X, y, train, test, method)
-                                     for train, test in splits)
+        with _worker_ends_as_an_error():
+            done = Parallel(n_jobs=jobs)(delayed(_fit_and_apply)(clone(estimator), X, y, train, test, method)
+                                         for train, test in splits)
         out = None
         for (_, test), (model, outputs) in zip(splits, done, strict=True):
             out = np.zeros((len(y), *outputs.shape[1:]), dtype=outputs.dtype) if out is None else out
@@ -141,6 +146,20 @@ def repeated_out_of_fold(estimator, X, y: np.ndarray, folds: int, seed: int, rep
         if fits is not None:
             fits.advance(folds)
     return total / repeats
+
+
+@contextmanager
+def _worker_ends_as_an_error() -> Iterator[None]:
+    """A fit's worker process (joblib's, with `jobs` above 1) that ends abruptly, as the
+    out-of-memory killer ends one, stops the run with the one line a `--jobs` worker's end
+    gives, not a traceback and the exit code of a failed gate."""
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+    try:
+        yield
+    except TerminatedWorkerError as exc:  # its message lists the exit codes, a signal's as `SIGKILL(-9)`
+        code = re.search(r"\((-?\d+)\)", str(exc))
+        raise WorkerLost.with_exit_code(int(code.group(1)) if code else None) from None
 
 
 def _fit_and_apply(estimator, X, y: np.ndarray, train: np.ndarray, test: np.ndarray, method: str):
