@@ -56,9 +56,11 @@ usage = resource.getrusage(resource.RUSAGE_SELF)
 tracemalloc.stop()
 with open(out, "w") as f:
     json.dump(report.to_dict()["findings"], f, sort_keys=True, default=str)
-try:  # the JVMs and Python workers still alive: the cluster's CPU, for a per-core rate
+try:  # the cluster's CPU, for a per-core rate: the JVMs and Python workers still alive, and through
+    # their reaped children's times the workers that exited (counted once: a live process is no one's)
     import psutil
-    tree = sum(sum(p.cpu_times()[:2]) for p in psutil.Process().children(recursive=True))
+    tree = sum(t.user + t.system + t.children_user + t.children_system
+               for t in (p.cpu_times() for p in psutil.Process().children(recursive=True)))
 except Exception:
     tree = None
 duplicates = report.dataset.duplicates

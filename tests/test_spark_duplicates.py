@@ -4,6 +4,7 @@ engine's to the last example row number; the driver never gathers the rows' hash
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ import dataaudit
 from dataaudit.datasets import make_dirty_classification
 from dataaudit.profile.duplicates import find_duplicates
 from dataaudit.profile.rows import combine
-from tests.cli_helpers import invoke
+from tests.cli_helpers import invoke, run
 from tests.test_spark_engine import spark
 
 pytestmark = [pytest.mark.slow,
@@ -124,3 +125,45 @@ def test_the_cluster_group_by_equals_the_local_finder(spark: object, rows: list[
                                          (("features", features), ("label", label), ("whole", whole))}})
     hashes = spark.createDataFrame(table.to_pylist(), HASHES_SCHEMA)  # type: ignore[attr-defined]
     assert find_duplicates_on_cluster(hashes, label_keys, k, len(rows)) == local
+
+
+def test_a_row_fetched_on_spark_is_the_local_engines_row(spark: object, planted: Path) -> None:
+    """Any row number, in any partition, picks the row the local reader reads at that number;
+    past the last row, none. The frame is split in several partitions (the session's small
+    `maxPartitionBytes`), so a number's partition and its place in it must both be right."""
+    from pyspark.sql.functions import spark_partition_id
+
+    from dataaudit.engines.spark import SparkEngine, partition_offsets
+    from dataaudit.io import open_source
+
+    local = open_source(planted)
+    on_spark = SparkEngine(session=spark).open(planted, delimiter=None, encoding=None, chunk_rows=65_536,
+                                               bad_rows="error")
+    offsets = partition_offsets(on_spark.frame)  # type: ignore[attr-defined]
+    assert len(offsets) > 1 and on_spark.frame.select(spark_partition_id()).distinct().count() > 1  # type: ignore[attr-defined]
+    rows = sum(count for _, count in offsets.values())
+    starts = sorted(start for start, _ in offsets.values())
+    numbers = {0, rows - 1, *starts, *(start - 1 for start in starts[1:]), starts[-1] + 17}
+    for number in sorted(numbers):
+        assert on_spark.row_at(number) == local.row_at(number), number
+    assert on_spark.row_at(rows) is None and local.row_at(rows) is None
+
+
+def test_the_quoted_feature_row_reaches_the_driver_alone(planted: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The installed command on Spark, with the driver taking at most 4 MiB of results per job
+    (the rows of the file's one partition take more, a partition's partial less): the audit ends
+    as the local engine's, its label conflict quoting the same feature row. Streaming the
+    partitions up to the quoted row once failed here, as it failed at 4,000,000 rows with
+    Spark's defaults."""
+    args = ["audit", planted, "--target", "label", "--ignore-column", "id", "-f", "json"]
+    run([*args, "-o", tmp_path / "local.json"], 1)
+    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", "--conf spark.driver.maxResultSize=4m pyspark-shell")
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)
+    _, stderr = run([*args, "-o", tmp_path / "spark.json", "--engine", "spark", "--spark-master", "local[2]"], 1,
+                    timeout=600)
+    assert "Traceback" not in stderr
+    local, on_spark = (json.loads((tmp_path / f"{name}.json").read_text())["findings"] for name in ("local", "spark"))
+    assert on_spark == local
+    conflict = next(f for f in on_spark if f["check"] == "labels.conflicts")
+    assert conflict["details"]["feature_row"]["row"] == conflict["details"]["examples"][0]["rows"][0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,32 @@ def test_the_partials_that_reach_the_driver_hold_no_signatures(spark: Any, tmp_p
     assert all(block.signatures.shape[1] == spec.num_perm for block in local.partial.blocks)
     assert on_spark.partial.near is not None and on_spark.partial.near.copies > 0
     assert on_spark.extract() == local.extract()
+
+
+@pytest.fixture
+def checkpoint_dir(spark: Any, tmp_path: Path) -> Iterator[Path]:
+    """A checkpoint directory set on the shared session for one test, unset afterwards (pyspark
+    has no call to unset it, so the JVM's own field is reset)."""
+    context = spark.sparkContext
+    context.setCheckpointDir(str(tmp_path / "checkpoints"))
+    yield tmp_path / "checkpoints"
+    getattr(context._jsc.sc(), "checkpointDir_$eq")(context._jvm.scala.Option.apply(None))
+
+
+def test_clustering_rounds_are_written_to_the_checkpoint_directory_when_one_is_set(spark: Any,
+                                                                                  checkpoint_dir: Path) -> None:
+    """With a checkpoint directory, each round's labels are written there (an executor lost
+    mid-loop then costs a re-read, not the audit), and the clusters are the local ones."""
+    from dataaudit.engines.spark_near import _cluster_labels
+    from dataaudit.text.minhash import clusters
+
+    edges = [(i + 1, i) for i in range(100, 140)] + [(200 + i, 200) for i in range(1, 10)]
+    pairs = spark.createDataFrame([(0, number, first) for number, first in edges], "text int, number long, first long")
+    found = _cluster_labels(pairs).where("node != label").orderBy("node").collect()
+    local = clusters(np.array(edges, dtype=np.int64))
+    assert [(r["node"], r["label"]) for r in found] == sorted(zip(local.copies.tolist(), local.first.tolist(),
+                                                                      strict=True))
+    assert list(checkpoint_dir.glob("*/rdd-*/part-*"))
 
 
 def test_clusters_found_on_the_cluster_are_the_local_clustering(spark: Any) -> None:

@@ -70,6 +70,8 @@ HASH_COLUMNS = [name for name, _ in _HASH_FIELDS]
 # a split's pass adds one row per data row for its keys (row, features, label, group; `whole` null)
 _KEY_FIELDS = [*_HASH_FIELDS, ("group", pa.int64())]
 KEY_COLUMNS = ["row", "features", "label", "group"]
+# `monotonically_increasing_id` holds a row's partition above these bits and its place in it below
+_PLACE_BITS = 33
 
 
 @dataclass
@@ -78,6 +80,8 @@ class SparkSource(Source):
 
     frame: Any = None
     chunk_rows: int = 65_536
+    # partition -> (its first row's number, its row count), as the pass numbered the rows
+    offsets: dict[int, tuple[int, int]] | None = None
 
     def first_rows(self, rows: int) -> pa.Table:
         """The frame's leading rows, by a limit on the cluster rather than a collect of it all;
@@ -87,6 +91,25 @@ class SparkSource(Source):
                 return self.frame.limit(rows).toArrow()
         except _spark_errors() as exc:
             raise _translate(exc, self.name) from None
+
+    def row_at(self, number: int) -> dict[str, Any] | None:
+        """Row `number` picked on the cluster by its partition and its place in it, and limited
+        there: one row reaches the driver however far into the table it is. Streaming the
+        partitions up to it instead made each a single task result, which at a few million rows
+        no longer fit an executor or `spark.driver.maxResultSize`."""
+        from pyspark.sql import functions as F
+
+        offsets = self.offsets if self.offsets is not None else partition_offsets(self.frame)
+        place = next(((partition << _PLACE_BITS) + number - start for partition, (start, rows) in offsets.items()
+                      if start <= number < start + rows), None)
+        if place is None:
+            return None
+        try:
+            with quiet_pyspark_pandas_warning():
+                found = self.frame.where(F.monotonically_increasing_id() == place).limit(1).toArrow()
+        except _spark_errors() as exc:
+            raise _translate(exc, self.name) from None
+        return found.to_pylist()[0] if found.num_rows else None
 
 
 @dataclass
@@ -198,7 +221,8 @@ class SparkEngine:
     def _frame_and_offsets(self, source: Source) -> tuple[Any, dict[int, tuple[int, int]]]:
         if not isinstance(source, SparkSource):
             raise InputError(f"{source.name}: the Spark engine profiles what it opened itself")
-        return source.frame, self._run(source, lambda: partition_offsets(source.frame))
+        source.offsets = self._run(source, lambda: partition_offsets(source.frame))  # for a later `row_at`
+        return source.frame, source.offsets
 
     @staticmethod
     def _run(source: Source, job: Callable[[], A]) -> A:
@@ -250,8 +274,8 @@ def _frame_source(frame: Any, name: str, info: dict[str, Any], chunk_rows: int) 
 
 
 def _streamed(frame: Any, chunk_rows: int) -> Iterator[pa.RecordBatch]:
-    """The frame's rows in order, fetched one partition at a time: a second look at a few rows
-    (the row a conflict finding quotes) must not gather the whole table on the driver."""
+    """The frame's rows in order, fetched one partition at a time, so a reader of them all never
+    holds the whole table on the driver (a row a finding quotes is fetched alone: `row_at`)."""
     schema = frame.limit(0).toArrow().schema
     rows: list[dict[str, Any]] = []
     for row in frame.toLocalIterator():

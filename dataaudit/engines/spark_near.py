@@ -140,11 +140,15 @@ def _cluster_labels(pairs: Any) -> Any:
 
 
 def _checkpointed(frame: Any) -> Any:
-    """`frame` computed now and kept on the executors, its plan cut to the kept rows: a round's
-    plan would otherwise hold every earlier round's several times over, and grow exponentially.
-    Spark frees the rows once nothing refers to them."""
+    """`frame` computed now and kept, its plan cut to the kept rows: a round's plan would
+    otherwise hold every earlier round's several times over, and grow exponentially. With a
+    checkpoint directory set (`SparkContext.setCheckpointDir`) the rows are written there, so
+    an executor lost mid-loop costs a re-read rather than the audit; without one they stay on
+    the executors (`localCheckpoint`), which Spark frees once nothing refers to them."""
     from pyspark import StorageLevel
 
+    if frame.sparkSession.sparkContext.getCheckpointDir() is not None:
+        return frame.checkpoint()
     return frame.localCheckpoint(storageLevel=StorageLevel.MEMORY_AND_DISK)
 
 

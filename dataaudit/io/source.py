@@ -90,6 +90,17 @@ class Source:
         self.read = lambda: pending.pop() if pending else read()
         return pa.Table.from_batches(list(self._narrowed(first.slice(0, rows))))
 
+    def row_at(self, number: int) -> dict[str, Any] | None:
+        """Row `number` (0 for the first), read again from the start and stopping there, to
+        quote a row a finding names after the pass; None past the last row. The Spark engine's
+        source finds it on the cluster instead, where its rows live."""
+        start = 0
+        for batch in self.batches():
+            if number < start + batch.num_rows:
+                return batch.slice(number - start, 1).to_pylist()[0]
+            start += batch.num_rows
+        return None
+
     def require(self, column: str, what: str) -> None:
         """Raise `InputError` naming the source, the missing column, a close match and the
         columns there are, so a typo is one line to fix."""

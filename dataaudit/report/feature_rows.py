@@ -2,7 +2,8 @@
 
 The table profile keeps hashes of feature rows, not their values, so a conflict is counted in
 bounded memory; the one row a person reads (the first of the first example group) is read
-again after the pass, stopping at that row, and quoted shortened next to its labels.
+again after the pass (`Source.row_at`: stopping at that row, or on Spark fetched alone from the
+cluster), and quoted shortened next to its labels.
 """
 
 from __future__ import annotations
@@ -42,15 +43,12 @@ def _quoted(finding: Finding, source: Source, features: list[str], regions: tupl
 
 
 def _row(source: Source, row: int, features: list[str], regions: tuple[str, ...]) -> dict[str, Any] | None:
-    start = 0
-    for batch in source.batches():
-        if row < start + batch.num_rows:
-            record = batch.slice(row - start, 1).to_pylist()[0]
-            # as text: a date, bytes or a nested value of a typed file must not break the JSON report;
-            # a personal value or secret in it is shown as its placeholder, as everywhere in a report
-            return {name: redacted_value(json_text(record.get(name)), regions) for name in features}
-        start += batch.num_rows
-    return None
+    record = source.row_at(row)
+    if record is None:
+        return None
+    # as text: a date, bytes or a nested value of a typed file must not break the JSON report;
+    # a personal value or secret in it is shown as its placeholder, as everywhere in a report
+    return {name: redacted_value(json_text(record.get(name)), regions) for name in features}
 
 
 def _short(value: Any) -> Any:
