@@ -166,7 +166,8 @@ class ColumnPartial:
         """Moments of the numbers that are not sentinels; sentinels are counted apart."""
         if distinct.size == 0:
             return
-        sentinel = np.isin(distinct, spec.sentinels)
+        # no sentinels (the usual rule pack) is no lookup over every number
+        sentinel = np.isin(distinct, spec.sentinels) if spec.sentinels else np.zeros(distinct.size, dtype=bool)
         if sentinel.any():
             for value, n in zip(distinct[sentinel], weights[sentinel], strict=True):
                 self.sentinels[float(value)] += int(n)

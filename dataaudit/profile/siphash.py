@@ -20,6 +20,8 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
+from dataaudit.profile.text_bytes import bytes_and_offsets
+
 _KEY = b"0123456789123456"
 _BLOCK = 1 << 13  # texts hashed together: four state words and a scratch word each stay in L2
 _NAN_BITS = np.array(np.nan).view(np.uint64)
@@ -31,7 +33,9 @@ def hash_texts(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     nulls (a slice or a chunked array is fine): what pandas gives the same texts as Python strings."""
     if isinstance(array, pa.ChunkedArray):
         return np.concatenate([hash_texts(chunk) for chunk in array.chunks] or [np.zeros(0, np.uint64)])
-    return mix(siphash(*_bytes_and_offsets(array)))
+    if array.null_count:
+        raise ValueError("hash_texts takes an array without nulls")
+    return mix(siphash(*bytes_and_offsets(array)))
 
 
 def hash_objects(values: Sequence[object] | np.ndarray) -> np.ndarray:
@@ -121,24 +125,6 @@ def siphash(data: np.ndarray, offsets: np.ndarray, key: bytes = _KEY) -> np.ndar
         block = slice(begin, min(begin + _BLOCK, count))
         out[block] = _hash_block(words, data, starts[block], lengths[block], state)
     return out
-
-
-def _bytes_and_offsets(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    typ = array.type
-    if array.null_count:
-        raise ValueError("hash_texts takes an array without nulls")
-    if pa.types.is_string(typ) or pa.types.is_binary(typ):
-        offset_type = np.int32
-    elif pa.types.is_large_string(typ) or pa.types.is_large_binary(typ):
-        offset_type = np.int64
-    else:
-        raise TypeError(f"hash_texts takes a string or binary array, not {typ}")
-    _, offset_buffer, data_buffer = array.buffers()
-    if offset_buffer is None:  # an empty array may come without buffers
-        return np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)
-    offsets = np.frombuffer(offset_buffer, dtype=offset_type)[array.offset:array.offset + len(array) + 1]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
-    return data, offsets
 
 
 def _unaligned_words(data: np.ndarray) -> np.ndarray:

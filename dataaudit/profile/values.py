@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from dataaudit.profile.siphash import hash_floats, hash_objects, hash_texts
 from dataaudit.profile.spec import ProfileSpec
+from dataaudit.profile.text_bytes import first_byte_in, may_have_blanks_around
 
 KINDS = ("integer", "float", "boolean", "text", "datetime")
 TOKEN, INTEGER, FLOAT, BOOLEAN, TEXT, DATETIME = -1, 0, 1, 2, 3, 4
@@ -41,7 +42,7 @@ _NUMBER_RE = re.compile(_NUMBER)
 # an integer or a decimal without exponent, sign +, leading or trailing zeros
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
-_NUMBER_START = pa.array(list("0123456789+-."))
+_NUMBER_START = b"0123456789+-."
 _BOOLEAN_TEXTS = pa.array(["true", "false"])
 _NO_TOKENS = pa.array([], pa.string())
 _DISTINCT_SAMPLE = 1024
@@ -358,14 +359,9 @@ def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray,
     Apart from the hashing, so that a step which only needs to know which values are tokens
     or sentinels (`MissingToNull`) decides exactly as the audit does without paying for it.
     """
-    trimmed = pc.utf8_trim_whitespace(values)
-    folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
-    token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())).to_numpy(zero_copy_only=False)
+    trimmed = pc.utf8_trim_whitespace(values) if may_have_blanks_around(values) else values
+    token, boolean = _tokens_and_booleans(trimmed, spec)
     numeric, integer = _numeric_masks(trimmed, token)
-    lower = pc.utf8_lower(trimmed) if spec.case_sensitive else folded
-    boolean = pc.is_in(lower, value_set=_BOOLEAN_TEXTS).to_numpy(
-        zero_copy_only=False
-    ) & ~token
     kind = np.full(len(values), TEXT, dtype=np.int8)
     kind[boolean] = BOOLEAN
     kind[numeric] = FLOAT
@@ -377,14 +373,34 @@ def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray,
     return trimmed, kind, number
 
 
+def _tokens_and_booleans(trimmed: pa.Array, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Which trimmed texts are missing-value tokens, and which others booleans, once folded.
+
+    Lower-casing keeps a text's number of characters, so only texts no longer than the
+    longest token or `false` can be either: the others (every id, every sentence) are never
+    folded, which on a column of free text is most of `classify`'s work."""
+    token = np.zeros(len(trimmed), dtype=bool)
+    boolean = np.zeros(len(trimmed), dtype=bool)
+    longest = max([len("false"), *map(len, spec.folded_tokens)])
+    short = np.flatnonzero(pc.utf8_length(trimmed).to_numpy(zero_copy_only=False) <= longest)
+    if short.size == 0:
+        return token, boolean
+    texts = trimmed if short.size == len(trimmed) else trimmed.take(pa.array(short))
+    folded = texts if spec.case_sensitive else pc.utf8_lower(texts)
+    is_token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())).to_numpy(zero_copy_only=False)
+    lower = pc.utf8_lower(texts) if spec.case_sensitive else folded
+    token[short] = is_token
+    boolean[short] = pc.is_in(lower, value_set=_BOOLEAN_TEXTS).to_numpy(zero_copy_only=False) & ~is_token
+    return token, boolean
+
+
 def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which values are numbers, and which of those integers; the regular expressions only run
     on values whose first character could start a number, so text columns cost little, and
     not on plain digits (the usual integers), which a simple scan recognises."""
     digits = pc.ascii_is_decimal(trimmed).to_numpy(zero_copy_only=False) & ~token
     numeric, integer = digits.copy(), digits.copy()
-    first = pc.utf8_slice_codeunits(trimmed, 0, 1)
-    candidate = pc.is_in(first, value_set=_NUMBER_START).to_numpy(zero_copy_only=False) & ~token & ~digits
+    candidate = first_byte_in(trimmed, _NUMBER_START) & ~token & ~digits
     if candidate.any():
         where = np.flatnonzero(candidate)
         subset = trimmed.take(pa.array(where))
