@@ -23,7 +23,8 @@ import pyarrow as pa
 from dataaudit.profile.text_bytes import bytes_and_offsets
 
 _KEY = b"0123456789123456"
-_BLOCK = 1 << 13  # texts hashed together: four state words and a scratch word each stay in L2
+_BLOCK = 1 << 14  # texts hashed together: four state words and a scratch word each stay in L2 (a whole
+# chunk at once is slower: its 2.5 MiB of state no longer fits)
 _NAN_BITS = np.array(np.nan).view(np.uint64)
 _ROWS = (0, 2, 1, 3)  # where v0, v1, v2, v3 are kept
 
@@ -159,7 +160,7 @@ def _hash_block(words: np.ndarray, data: np.ndarray, starts: np.ndarray, lengths
     full = lengths >> 3
     order = None
     if full.min() != full.max():
-        order = np.argsort(-full, kind="stable")
+        order = _longest_first(full)
         starts, lengths, full = starts[order], lengths[order], full[order]
     n = len(starts)
     # rows v0, v2, v1, v3: each half of a SipRound pairs (v0, v2) with (v1, v3), one call for both
@@ -184,6 +185,15 @@ def _hash_block(words: np.ndarray, data: np.ndarray, starts: np.ndarray, lengths
     out = np.empty(n, dtype=np.uint64)
     out[order] = hashed
     return out
+
+
+def _longest_first(full: np.ndarray) -> np.ndarray:
+    """An order of the texts by decreasing count of full words. Any such order gives the same
+    hashes, so ties need no care; on 16-bit keys numpy's stable sort is a radix sort, a pass
+    over the block where sorting the 64-bit counts compares (a sixth of the time)."""
+    most = int(full.max())
+    keys = (most - full).astype(np.uint16) if most < 1 << 16 else -full
+    return np.argsort(keys, kind="stable")
 
 
 def _compress(v: np.ndarray, scratch: np.ndarray, m: np.ndarray) -> None:
