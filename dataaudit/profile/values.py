@@ -382,7 +382,12 @@ def _tokens_and_booleans(trimmed: pa.Array, spec: ProfileSpec) -> tuple[np.ndarr
     token = np.zeros(len(trimmed), dtype=bool)
     boolean = np.zeros(len(trimmed), dtype=bool)
     longest = max([len("false"), *map(len, spec.folded_tokens)])
-    short = np.flatnonzero(pc.utf8_length(trimmed).to_numpy(zero_copy_only=False) <= longest)
+    # a character takes at most 4 bytes: longer texts are not even counted in characters
+    short = np.flatnonzero(pc.binary_length(trimmed).to_numpy(zero_copy_only=False) <= 4 * longest)
+    if short.size == 0:
+        return token, boolean
+    characters = pc.utf8_length(trimmed if short.size == len(trimmed) else trimmed.take(pa.array(short)))
+    short = short[characters.to_numpy(zero_copy_only=False) <= longest]
     if short.size == 0:
         return token, boolean
     texts = trimmed if short.size == len(trimmed) else trimmed.take(pa.array(short))
