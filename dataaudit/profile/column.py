@@ -130,14 +130,20 @@ class ColumnPartial:
         for text, n in zip(table.texts(token), counts[token], strict=True):
             if n:
                 self.tokens[text] += int(n)
-        self.token_rows = self._note(self.token_rows, row_kind == v.TOKEN, offset)
-        for code, name in enumerate(v.KINDS):
-            self._add_kind(name, row_kind == code, offset)
+        any_token = bool(counts[token].any())
+        row_token = row_kind == v.TOKEN if any_token else np.zeros(len(codes), dtype=bool)
+        self.token_rows = self._note(self.token_rows, row_token, offset)
+        # a kind no value of the chunk has is no mask over its rows
+        for code in np.unique(table.kind[(counts > 0) & (table.kind >= 0)]).tolist():
+            self._add_kind(v.KINDS[code], row_kind == code, offset)
         self.spaced += int(counts[table.spaced].sum())
         self.respelled += int(counts[table.respelled].sum())
         numeric = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
-        row_numeric = np.append(numeric, False)[slot]
-        row_number = np.append(table.number, np.nan)[slot]
+        if numeric.any():
+            row_numeric = np.append(numeric, False)[slot]
+            row_number = np.append(table.number, np.nan)[slot]
+        else:  # a chunk of text: no number to spread over its rows
+            row_numeric, row_number = np.zeros(len(codes), dtype=bool), np.full(len(codes), np.nan)
         self._add_numbers(table.number[numeric], counts[numeric], row_number, row_numeric, offset, spec)
         if self.runs is not None:
             self.runs.add(row_number, row_numeric, offset)
@@ -147,7 +153,7 @@ class ColumnPartial:
         self._count_values(table, counts, present if self.count_all_values else present & ~numeric)
         hll_add(self.registers, table.hashes[present])
         hashes = np.append(table.hashes, v.NULL_HASH)[slot]
-        return hashes, null | (row_kind == v.TOKEN), np.where(row_numeric, row_number, np.nan)
+        return hashes, null | row_token, np.where(row_numeric, row_number, np.nan)
 
     def _note(self, rows: list[int], mask: np.ndarray, offset: int) -> list[int]:
         # within one partial, chunks arrive in file order: once full, later rows cannot enter

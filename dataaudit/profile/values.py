@@ -173,8 +173,8 @@ class ValueTable:
 
     @property
     def counts(self) -> np.ndarray:
-        valid = self.codes[self.codes >= 0]
-        return np.bincount(valid, minlength=len(self.kind))
+        # nulls (-1) counted in a slot of their own, dropped: no pass to set them apart first
+        return np.bincount(self.codes + 1, minlength=len(self.kind) + 1)[1:]
 
 
 @dataclass
