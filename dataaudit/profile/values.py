@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from dataaudit.profile.siphash import hash_floats, hash_objects, hash_texts
 from dataaudit.profile.spec import ProfileSpec
-from dataaudit.profile.text_bytes import first_byte_in, may_have_blanks_around
+from dataaudit.profile.text_bytes import bytes_and_offsets, first_byte_in, may_have_blanks_around
 
 KINDS = ("integer", "float", "boolean", "text", "datetime")
 TOKEN, INTEGER, FLOAT, BOOLEAN, TEXT, DATETIME = -1, 0, 1, 2, 3, 4
@@ -117,6 +117,8 @@ def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -
     elif canonical.any():
         where = np.flatnonzero(canonical)
         canonical[where] = as_printed(text.take(pa.array(where)), numbers[where])
+    if canonical.all():  # a column of numbers as they print: no text hashed, no cell moved
+        return hash_numbers(numbers), np.zeros(len(text), dtype=bool)
     hashes = np.empty(len(text), dtype=np.uint64)
     hashes[canonical] = hash_numbers(numbers[canonical])
     other = ~canonical
@@ -254,9 +256,9 @@ def _few_distinct(array: pa.Array) -> bool:
 def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> NumericChunk | None:
     """`try_numeric` of texts that each stand for `weights` rows (the tokens' counts)."""
     typ = array.type
-    token = pc.is_in(array, value_set=tokens)
+    is_token = _token_cells(array, tokens)
     try:
-        numbers = pc.cast(pc.if_else(token, pa.scalar(None, typ), array) if pc.any(token).as_py() else array,
+        numbers = pc.cast(pc.if_else(pa.array(is_token), pa.scalar(None, typ), array) if is_token.any() else array,
                           pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
@@ -268,7 +270,6 @@ def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> Nu
     hashes = np.full(len(values), NULL_HASH, dtype=np.uint64)
     respelled = np.zeros(len(values), dtype=bool)
     hashes[valid], respelled[valid] = spelled_hashes(present, values[valid], np.ones(len(present), dtype=bool))
-    is_token = pc.fill_null(token, False).to_numpy(zero_copy_only=False)
     counted: dict[str, int] = {}
     if is_token.any():
         encoded = pc.dictionary_encode(array.filter(pa.array(is_token)))
@@ -278,6 +279,19 @@ def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> Nu
         counts = np.bincount(codes, weights=weights[is_token], minlength=len(texts)).astype(np.int64)
         counted = dict(zip(texts.tolist(), counts.tolist(), strict=True))
     return NumericChunk(values, valid, _float_literals(array, values, valid), hashes, respelled, is_token, counted)
+
+
+def _token_cells(array: pa.Array, tokens: pa.Array) -> np.ndarray:
+    """Which cells are one of `tokens` exactly; only cells no longer than the longest token are
+    looked up, from the offsets alone: in a column of numbers that is few cells or none."""
+    longest = max((len(token.encode()) for token in tokens.to_pylist()), default=-1)
+    _, offsets = bytes_and_offsets(array)
+    short = np.flatnonzero(np.diff(offsets) <= longest)
+    is_token = np.zeros(len(array), dtype=bool)
+    if short.size:
+        found = pc.is_in(array.take(pa.array(short)), value_set=tokens)
+        is_token[short] = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return is_token
 
 
 def exact_tokens(spec: ProfileSpec) -> pa.Array:
