@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dataaudit.profile import values as v
-from dataaudit.profile.column import ColumnPartial
+from dataaudit.profile.column import ColumnPartial, Moments
 from dataaudit.profile.spec import ProfileSpec
 
 
@@ -213,3 +213,11 @@ def test_classify_decides_as_trimming_and_folding_every_text(texts: list[str], t
     assert trimmed.to_pylist() == expected_trimmed.to_pylist()
     assert kind.tolist() == expected_kind.tolist()
     assert np.array_equal(number, expected_number, equal_nan=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(finite, st.just(-0.0), st.integers(-(2**60), 2**60).map(float)), max_size=50))
+def test_numbers_row_by_row_have_the_moments_of_weights_of_one(xs: list[float]) -> None:
+    """A chunk's numbers taken row by row skip multiplying by weights of 1.0: the same bits."""
+    values = np.array(xs, dtype=np.float64)
+    assert Moments.of(values) == Moments.of(values, np.ones(values.size))
