@@ -221,3 +221,16 @@ def test_numbers_row_by_row_have_the_moments_of_weights_of_one(xs: list[float]) 
     """A chunk's numbers taken row by row skip multiplying by weights of 1.0: the same bits."""
     values = np.array(xs, dtype=np.float64)
     assert Moments.of(values) == Moments.of(values, np.ones(values.size))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "0", "00", "-", "+", " "]), st.integers(0, 10**17).map(str))
+                .map("".join), min_size=1, max_size=30))
+@example(["0", "00", "007", "10", "-0", "123456789012345", "1234567890123456", "0123"])
+def test_integers_spelled_as_written_are_those_that_print_back(texts: list[str]) -> None:
+    """Plain digits are told apart from padded or signed ones without the regular expression;
+    the answer is still that of printing the number and comparing."""
+    text = pa.array(texts, pa.string())
+    parsed = pc.cast(pc.utf8_trim_whitespace(text), pa.float64()).to_numpy(zero_copy_only=False)
+    exact = pc.equal(v.printed(parsed), text).to_numpy(zero_copy_only=False)
+    assert v.as_printed(text, parsed).tolist() == exact.tolist()

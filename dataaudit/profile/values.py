@@ -92,9 +92,7 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
     shorter spelling reads back as the same float). Only the other texts are printed and
     compared; both ways give the same answer (a property test checks it).
     """
-    # a plain spelling is ASCII, so its length in bytes is its length in characters
-    plain = pc.match_substring_regex(text, _PLAIN).to_numpy(zero_copy_only=False) & (
-        pc.binary_length(text).to_numpy(zero_copy_only=False) <= _PLAIN_CHARS)
+    plain = _plain_spellings(text)
     magnitude = np.abs(numbers)
     fixed = (np.floor(numbers) == numbers) | ((magnitude >= 1e-5) & (magnitude < 1e9))
     same = plain & fixed & ~((numbers == 0) & np.signbit(numbers))  # "-0" prints as "0"
@@ -102,6 +100,21 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
     if rest.size:
         same[rest] = pc.equal(printed(numbers[rest]), text.take(pa.array(rest))).to_numpy(zero_copy_only=False)
     return same
+
+
+def _plain_spellings(text: pa.Array) -> np.ndarray:
+    """Which texts match `_PLAIN` in at most `_PLAIN_CHARS` characters. Digits alone match
+    unless a `0` leads others, which a scan of the text and its first byte tell; only the other
+    texts (decimals, signs) are matched against the expression, the costlier test."""
+    # a plain spelling is ASCII, so its length in bytes is its length in characters
+    lengths = pc.binary_length(text).to_numpy(zero_copy_only=False)
+    digits = pc.ascii_is_decimal(text).to_numpy(zero_copy_only=False)
+    plain = digits & ((lengths == 1) | ~first_byte_in(text, b"0"))
+    others = np.flatnonzero(~digits)
+    if others.size:
+        matched = pc.match_substring_regex(text if others.size == len(text) else text.take(pa.array(others)), _PLAIN)
+        plain[others] = matched.to_numpy(zero_copy_only=False)
+    return plain & (lengths <= _PLAIN_CHARS)
 
 
 def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
