@@ -93,6 +93,13 @@ def test_text_hashes_over_many_blocks_of_very_different_lengths():
     assert hash_texts(pa.chunked_array([], pa.string())).tolist() == []
 
 
+def test_a_text_of_more_words_than_a_short_count_holds_hashes_as_pandas_hashes_it():
+    """Texts are put longest first by their count of 8-byte words; past 65,535 words that count
+    no longer fits the short keys of the fast sort."""
+    strings = ["short", "x" * (8 * 65_536 + 3), "", "a bit longer than a word"]
+    assert hash_texts(pa.array(strings)).tolist() == pandas_hashes(strings).tolist()
+
+
 def test_objects_hash_as_pandas_hashes_them():
     """bytes as they are, None and NaN as printed; any other object turns every value into its text."""
     for objects in (["x", b"\xff\x00y", None, float("nan"), np.nan], ["x", 3, 2.5, None], [(1, 2), "a"], []):

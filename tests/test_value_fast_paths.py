@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dataaudit.profile import values as v
-from dataaudit.profile.column import ColumnPartial
+from dataaudit.profile.column import ColumnPartial, Moments
 from dataaudit.profile.spec import ProfileSpec
 
 
@@ -173,3 +173,64 @@ def test_text_taken_cell_by_cell_profiles_as_its_distinct_values(cells: list[str
     assert per_cell.moments == distinct.moments
     for mine, theirs in zip(cell_out, distinct_out, strict=True):
         assert np.array_equal(mine, theirs, equal_nan=mine.dtype.kind == "f")
+
+
+def _classify_on_every_text(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """`classify` as it was first written: every text trimmed, folded and looked up."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
+    token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())).to_numpy(zero_copy_only=False)
+    numeric = pc.match_substring_regex(trimmed, _NUMBER_TEXT).to_numpy(zero_copy_only=False) & ~token
+    integer = pc.match_substring_regex(trimmed, _INTEGER_TEXT).to_numpy(zero_copy_only=False) & numeric
+    lower = pc.utf8_lower(trimmed) if spec.case_sensitive else folded
+    boolean = pc.is_in(lower, value_set=pa.array(["true", "false"])).to_numpy(zero_copy_only=False) & ~token
+    kind = np.full(len(values), v.TEXT, dtype=np.int8)
+    kind[boolean], kind[numeric], kind[integer], kind[token] = v.BOOLEAN, v.FLOAT, v.INTEGER, v.TOKEN
+    number = np.full(len(values), np.nan)
+    number[numeric] = pc.cast(trimmed.filter(pa.array(numeric)), pa.float64()).to_numpy(zero_copy_only=False)
+    return trimmed, kind, number
+
+
+_BLANKS = st.sampled_from([" ", "\t", "\n", "\x1c", "\x85", "\u00a0", "\u3000", ""])
+_WORDS = st.sampled_from(["NA", "na", "N/A", "None", "NULL", "nan", "?", "", "TRUE", "False", "yes", "İ", "ǅ",
+                          "-999", "007", "+1.5e3", ".5", "r0532880", "near the river", "Ärger", "ß", "x\u00a0y"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_BLANKS, st.one_of(_WORDS, st.text(max_size=8), _NUMBER_LIKE), _BLANKS).map("".join),
+                min_size=1, max_size=40),
+       st.lists(st.one_of(_WORDS, st.text(max_size=7)), max_size=4), st.booleans(), st.integers(0, 3))
+@example(["r0532880", "near the river", "NA ", " true", "İ"], ["-999", "İ"], False, 0)
+def test_classify_decides_as_trimming_and_folding_every_text(texts: list[str], tokens: list[str],
+                                                             case_sensitive: bool, start: int) -> None:
+    """Texts are trimmed only when one may have blanks around it and folded only when short
+    enough to be a token or a boolean: each kind and number is what doing both for every text
+    gives, slices of a chunk included."""
+    values = pa.array(texts, pa.string()).slice(min(start, len(texts) - 1))
+    spec = ProfileSpec(tokens=tuple(tokens), case_sensitive=case_sensitive)
+    trimmed, kind, number = v.classify(values, spec)
+    expected_trimmed, expected_kind, expected_number = _classify_on_every_text(values, spec)
+    assert trimmed.to_pylist() == expected_trimmed.to_pylist()
+    assert kind.tolist() == expected_kind.tolist()
+    assert np.array_equal(number, expected_number, equal_nan=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(finite, st.just(-0.0), st.integers(-(2**60), 2**60).map(float)), max_size=50))
+def test_numbers_row_by_row_have_the_moments_of_weights_of_one(xs: list[float]) -> None:
+    """A chunk's numbers taken row by row skip multiplying by weights of 1.0: the same bits."""
+    values = np.array(xs, dtype=np.float64)
+    assert Moments.of(values) == Moments.of(values, np.ones(values.size))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "0", "00", "-", "+", " "]), st.integers(0, 10**17).map(str))
+                .map("".join), min_size=1, max_size=30))
+@example(["0", "00", "007", "10", "-0", "123456789012345", "1234567890123456", "0123"])
+def test_integers_spelled_as_written_are_those_that_print_back(texts: list[str]) -> None:
+    """Plain digits are told apart from padded or signed ones without the regular expression;
+    the answer is still that of printing the number and comparing."""
+    text = pa.array(texts, pa.string())
+    parsed = pc.cast(pc.utf8_trim_whitespace(text), pa.float64()).to_numpy(zero_copy_only=False)
+    exact = pc.equal(v.printed(parsed), text).to_numpy(zero_copy_only=False)
+    assert v.as_printed(text, parsed).tolist() == exact.tolist()

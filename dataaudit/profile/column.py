@@ -27,14 +27,21 @@ class Moments:
     max: float = float("-inf")
 
     @classmethod
-    def of(cls, values: np.ndarray, weights: np.ndarray) -> Moments:
+    def of(cls, values: np.ndarray, weights: np.ndarray | None = None) -> Moments:
+        """The moments of `values`, each counted `weights` times (None: once, the same sums
+        to the bit as weights of 1.0, without multiplying by them)."""
         if values.size == 0:
             return cls()
         # weighted sums with plain reductions: np.dot would call BLAS, whose thread start-up
         # costs more than the sum itself on chunk-sized arrays
-        count = int(weights.sum())
-        mean = float((weights * values).sum() / count)
-        m2 = float((weights * (values - mean) ** 2).sum())
+        if weights is None:
+            count = values.size
+            mean = float(values.sum() / count)
+            m2 = float(((values - mean) ** 2).sum())
+        else:
+            count = int(weights.sum())
+            mean = float((weights * values).sum() / count)
+            m2 = float((weights * (values - mean) ** 2).sum())
         # + 0.0 turns -0.0 into 0.0: which zero min() keeps depends on the order values arrive in
         return cls(count, mean, m2, float(values.min()) + 0.0, float(values.max()) + 0.0)
 
@@ -112,7 +119,7 @@ class ColumnPartial:
         self._add_kind("float", chunk.is_float, offset)
         self.respelled += int(chunk.respelled.sum())
         numbers = chunk.values[chunk.valid]
-        self._add_numbers(numbers, np.ones(numbers.size), chunk.values, chunk.valid, offset, spec)
+        self._add_numbers(numbers, None, chunk.values, chunk.valid, offset, spec)
         hll_add(self.registers, chunk.hashes[chunk.valid])
         return chunk.hashes, null | chunk.token, chunk.values
 
@@ -130,14 +137,20 @@ class ColumnPartial:
         for text, n in zip(table.texts(token), counts[token], strict=True):
             if n:
                 self.tokens[text] += int(n)
-        self.token_rows = self._note(self.token_rows, row_kind == v.TOKEN, offset)
-        for code, name in enumerate(v.KINDS):
-            self._add_kind(name, row_kind == code, offset)
+        any_token = bool(counts[token].any())
+        row_token = row_kind == v.TOKEN if any_token else np.zeros(len(codes), dtype=bool)
+        self.token_rows = self._note(self.token_rows, row_token, offset)
+        # a kind no value of the chunk has is no mask over its rows
+        for code in np.unique(table.kind[(counts > 0) & (table.kind >= 0)]).tolist():
+            self._add_kind(v.KINDS[code], row_kind == code, offset)
         self.spaced += int(counts[table.spaced].sum())
         self.respelled += int(counts[table.respelled].sum())
         numeric = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
-        row_numeric = np.append(numeric, False)[slot]
-        row_number = np.append(table.number, np.nan)[slot]
+        if numeric.any():
+            row_numeric = np.append(numeric, False)[slot]
+            row_number = np.append(table.number, np.nan)[slot]
+        else:  # a chunk of text: no number to spread over its rows
+            row_numeric, row_number = np.zeros(len(codes), dtype=bool), np.full(len(codes), np.nan)
         self._add_numbers(table.number[numeric], counts[numeric], row_number, row_numeric, offset, spec)
         if self.runs is not None:
             self.runs.add(row_number, row_numeric, offset)
@@ -147,7 +160,7 @@ class ColumnPartial:
         self._count_values(table, counts, present if self.count_all_values else present & ~numeric)
         hll_add(self.registers, table.hashes[present])
         hashes = np.append(table.hashes, v.NULL_HASH)[slot]
-        return hashes, null | (row_kind == v.TOKEN), np.where(row_numeric, row_number, np.nan)
+        return hashes, null | row_token, np.where(row_numeric, row_number, np.nan)
 
     def _note(self, rows: list[int], mask: np.ndarray, offset: int) -> list[int]:
         # within one partial, chunks arrive in file order: once full, later rows cannot enter
@@ -161,21 +174,25 @@ class ColumnPartial:
             self.kinds[name] += n
             self.kind_rows[name] = self._note(self.kind_rows.get(name, []), mask, offset)
 
-    def _add_numbers(self, distinct: np.ndarray, weights: np.ndarray, per_row: np.ndarray,
+    def _add_numbers(self, distinct: np.ndarray, weights: np.ndarray | None, per_row: np.ndarray,
                      row_valid: np.ndarray, offset: int, spec: ProfileSpec) -> None:
-        """Moments of the numbers that are not sentinels; sentinels are counted apart."""
+        """Moments of the numbers that are not sentinels; sentinels are counted apart.
+        `weights`: how many rows hold each number (None: one each, a chunk's numbers row by row,
+        which then need no weights multiplied in nor copies made)."""
         if distinct.size == 0:
             return
-        sentinel = np.isin(distinct, spec.sentinels)
-        if sentinel.any():
-            for value, n in zip(distinct[sentinel], weights[sentinel], strict=True):
+        sentinel = np.isin(distinct, spec.sentinels) if spec.sentinels else None
+        if sentinel is not None and sentinel.any():
+            counted = np.ones(distinct.size) if weights is None else weights
+            for value, n in zip(distinct[sentinel], counted[sentinel], strict=True):
                 self.sentinels[float(value)] += int(n)
             self.sentinel_rows = self._note(self.sentinel_rows, row_valid & np.isin(per_row, spec.sentinels), offset)
-        keep = ~sentinel
-        self.moments = self.moments.merged(Moments.of(distinct[keep], weights[keep].astype(np.float64)))
-        if spec.quantiles and keep.any():
+            distinct, weights = distinct[~sentinel], None if weights is None else weights[~sentinel]
+        counts = None if weights is None else weights.astype(np.float64)
+        self.moments = self.moments.merged(Moments.of(distinct, counts))
+        if spec.quantiles and distinct.size:
             self.quantiles = self.quantiles or QuantileSketch(seed=seed_of(self.name))
-            self.quantiles.update(np.repeat(distinct[keep], weights[keep].astype(np.int64)))
+            self.quantiles.update(distinct if weights is None else np.repeat(distinct, weights.astype(np.int64)))
 
     def _count_values(self, table: v.ValueTable, counts: np.ndarray, mask: np.ndarray) -> None:
         if self.value_counts is None or not mask.any():

@@ -16,10 +16,12 @@ _MIX = np.uint64(0x100000001B3)
 def combine(hashes: list[np.ndarray], n: int) -> np.ndarray:
     """One 64-bit hash per row from the per-column hashes, order-sensitive."""
     out = np.full(n, np.uint64(0xCBF29CE484222325), dtype=np.uint64)
+    shifted = np.empty(n, dtype=np.uint64)  # one buffer for every column's shift, none allocated per column
     for column_hash in hashes:
         out *= _MIX
         out ^= column_hash
-        out ^= out >> np.uint64(29)
+        np.right_shift(out, np.uint64(29), out=shifted)
+        out ^= shifted
     return out
 
 

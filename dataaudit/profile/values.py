@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from dataaudit.arrays import to_numpy
 from dataaudit.profile.siphash import hash_floats, hash_objects, hash_texts
 from dataaudit.profile.spec import ProfileSpec
+from dataaudit.profile.text_bytes import bytes_and_offsets, first_byte_in, may_have_blanks_around
 
 KINDS = ("integer", "float", "boolean", "text", "datetime")
 TOKEN, INTEGER, FLOAT, BOOLEAN, TEXT, DATETIME = -1, 0, 1, 2, 3, 4
@@ -42,7 +43,7 @@ _NUMBER_RE = re.compile(_NUMBER)
 # an integer or a decimal without exponent, sign +, leading or trailing zeros
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
-_NUMBER_START = pa.array(list("0123456789+-."), pa.string())
+_NUMBER_START = b"0123456789+-."
 _BOOLEAN_TEXTS = pa.array(["true", "false"], pa.string())
 _NO_TOKENS = pa.array([], pa.string())
 _DISTINCT_SAMPLE = 1024
@@ -92,9 +93,7 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
     shorter spelling reads back as the same float). Only the other texts are printed and
     compared; both ways give the same answer (a property test checks it).
     """
-    # a plain spelling is ASCII, so its length in bytes is its length in characters
-    plain = to_numpy(pc.match_substring_regex(text, _PLAIN)) & (
-        to_numpy(pc.binary_length(text)) <= _PLAIN_CHARS)
+    plain = _plain_spellings(text)
     magnitude = np.abs(numbers)
     fixed = (np.floor(numbers) == numbers) | ((magnitude >= 1e-5) & (magnitude < 1e9))
     same = plain & fixed & ~((numbers == 0) & np.signbit(numbers))  # "-0" prints as "0"
@@ -102,6 +101,21 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
     if rest.size:
         same[rest] = to_numpy(pc.equal(printed(numbers[rest]), text.take(pa.array(rest))))
     return same
+
+
+def _plain_spellings(text: pa.Array) -> np.ndarray:
+    """Which texts match `_PLAIN` in at most `_PLAIN_CHARS` characters. Digits alone match
+    unless a `0` leads others, which a scan of the text and its first byte tell; only the other
+    texts (decimals, signs) are matched against the expression, the costlier test."""
+    # a plain spelling is ASCII, so its length in bytes is its length in characters
+    lengths = to_numpy(pc.binary_length(text))
+    digits = to_numpy(pc.ascii_is_decimal(text))
+    plain = digits & ((lengths == 1) | ~first_byte_in(text, b"0"))
+    others = np.flatnonzero(~digits)
+    if others.size:
+        matched = pc.match_substring_regex(text if others.size == len(text) else text.take(pa.array(others)), _PLAIN)
+        plain[others] = to_numpy(matched)
+    return plain & (lengths <= _PLAIN_CHARS)
 
 
 def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -117,6 +131,8 @@ def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -
     elif canonical.any():
         where = np.flatnonzero(canonical)
         canonical[where] = as_printed(text.take(pa.array(where)), numbers[where])
+    if canonical.all():  # a column of numbers as they print: no text hashed, no cell moved
+        return hash_numbers(numbers), np.zeros(len(text), dtype=bool)
     hashes = np.empty(len(text), dtype=np.uint64)
     hashes[canonical] = hash_numbers(numbers[canonical])
     other = ~canonical
@@ -173,8 +189,8 @@ class ValueTable:
 
     @property
     def counts(self) -> np.ndarray:
-        valid = self.codes[self.codes >= 0]
-        return np.bincount(valid, minlength=len(self.kind))
+        # nulls (-1) counted in a slot of their own, dropped: no pass to set them apart first
+        return np.bincount(self.codes + 1, minlength=len(self.kind) + 1)[1:]
 
 
 @dataclass
@@ -254,9 +270,9 @@ def _few_distinct(array: pa.Array) -> bool:
 def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> NumericChunk | None:
     """`try_numeric` of texts that each stand for `weights` rows (the tokens' counts)."""
     typ = array.type
-    token = pc.is_in(array, value_set=tokens)
+    is_token = _token_cells(array, tokens)
     try:
-        numbers = pc.cast(pc.if_else(token, pa.scalar(None, typ), array) if pc.any(token).as_py() else array,
+        numbers = pc.cast(pc.if_else(pa.array(is_token), pa.scalar(None, typ), array) if is_token.any() else array,
                           pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
@@ -268,7 +284,6 @@ def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> Nu
     hashes = np.full(len(values), NULL_HASH, dtype=np.uint64)
     respelled = np.zeros(len(values), dtype=bool)
     hashes[valid], respelled[valid] = spelled_hashes(present, values[valid], np.ones(len(present), dtype=bool))
-    is_token = to_numpy(pc.fill_null(token, False))
     counted: dict[str, int] = {}
     if is_token.any():
         encoded = pc.dictionary_encode(array.filter(pa.array(is_token)))
@@ -278,6 +293,19 @@ def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> Nu
         counts = np.bincount(codes, weights=weights[is_token], minlength=len(texts)).astype(np.int64)
         counted = dict(zip(texts.tolist(), counts.tolist(), strict=True))
     return NumericChunk(values, valid, _float_literals(array, values, valid), hashes, respelled, is_token, counted)
+
+
+def _token_cells(array: pa.Array, tokens: pa.Array) -> np.ndarray:
+    """Which cells are one of `tokens` exactly; only cells no longer than the longest token are
+    looked up, from the offsets alone: in a column of numbers that is few cells or none."""
+    longest = max((len(token.encode()) for token in tokens.to_pylist()), default=-1)
+    _, offsets = bytes_and_offsets(array)
+    short = np.flatnonzero(np.diff(offsets) <= longest)
+    is_token = np.zeros(len(array), dtype=bool)
+    if short.size:
+        found = pc.is_in(array.take(pa.array(short)), value_set=tokens)
+        is_token[short] = to_numpy(pc.fill_null(found, False))
+    return is_token
 
 
 def exact_tokens(spec: ProfileSpec) -> pa.Array:
@@ -359,12 +387,9 @@ def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray,
     Apart from the hashing, so that a step which only needs to know which values are tokens
     or sentinels (`MissingToNull`) decides exactly as the audit does without paying for it.
     """
-    trimmed = pc.utf8_trim_whitespace(values)
-    folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
-    token = to_numpy(pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())))
+    trimmed = pc.utf8_trim_whitespace(values) if may_have_blanks_around(values) else values
+    token, boolean = _tokens_and_booleans(trimmed, spec)
     numeric, integer = _numeric_masks(trimmed, token)
-    lower = pc.utf8_lower(trimmed) if spec.case_sensitive else folded
-    boolean = to_numpy(pc.is_in(lower, value_set=_BOOLEAN_TEXTS)) & ~token
     kind = np.full(len(values), TEXT, dtype=np.int8)
     kind[boolean] = BOOLEAN
     kind[numeric] = FLOAT
@@ -376,14 +401,39 @@ def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray,
     return trimmed, kind, number
 
 
+def _tokens_and_booleans(trimmed: pa.Array, spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Which trimmed texts are missing-value tokens, and which others booleans, once folded.
+
+    Lower-casing keeps a text's number of characters, so only texts no longer than the
+    longest token or `false` can be either: the others (every id, every sentence) are never
+    folded, which on a column of free text is most of `classify`'s work."""
+    token = np.zeros(len(trimmed), dtype=bool)
+    boolean = np.zeros(len(trimmed), dtype=bool)
+    longest = max([len("false"), *map(len, spec.folded_tokens)])
+    # a character takes at most 4 bytes: longer texts are not even counted in characters
+    short = np.flatnonzero(to_numpy(pc.binary_length(trimmed)) <= 4 * longest)
+    if short.size == 0:
+        return token, boolean
+    characters = pc.utf8_length(trimmed if short.size == len(trimmed) else trimmed.take(pa.array(short)))
+    short = short[to_numpy(characters) <= longest]
+    if short.size == 0:
+        return token, boolean
+    texts = trimmed if short.size == len(trimmed) else trimmed.take(pa.array(short))
+    folded = texts if spec.case_sensitive else pc.utf8_lower(texts)
+    is_token = to_numpy(pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())))
+    lower = pc.utf8_lower(texts) if spec.case_sensitive else folded
+    token[short] = is_token
+    boolean[short] = to_numpy(pc.is_in(lower, value_set=_BOOLEAN_TEXTS)) & ~is_token
+    return token, boolean
+
+
 def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which values are numbers, and which of those integers; the regular expressions only run
     on values whose first character could start a number, so text columns cost little, and
     not on plain digits (the usual integers), which a simple scan recognises."""
     digits = to_numpy(pc.ascii_is_decimal(trimmed)) & ~token
     numeric, integer = digits.copy(), digits.copy()
-    first = pc.utf8_slice_codeunits(trimmed, 0, 1)
-    candidate = to_numpy(pc.is_in(first, value_set=_NUMBER_START)) & ~token & ~digits
+    candidate = first_byte_in(trimmed, _NUMBER_START) & ~token & ~digits
     if candidate.any():
         where = np.flatnonzero(candidate)
         subset = trimmed.take(pa.array(where))

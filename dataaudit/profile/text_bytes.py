@@ -1,0 +1,62 @@
+"""Facts about every text of an Arrow string array read straight from its bytes with numpy.
+
+A compute kernel per question (a regular expression, a slice, a trim) walks every text and
+allocates a result array; the questions the value table asks of a chunk's texts are about a
+text's first and last bytes or its few characters, which numpy answers from the offsets and
+data buffers in a pass or two over bytes that are already in memory, no string made.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from dataaudit.arrays import to_numpy
+
+# bytes that may be or begin whitespace: ASCII blanks and controls, and every non-ASCII byte
+_PRINTABLE_ASCII = (0x21, 0x7E)
+
+
+def bytes_and_offsets(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The data bytes and the `len(array) + 1` offsets into them of a string or binary array
+    (views of its buffers, no copy); a null's bytes, if any, are not its value."""
+    typ = array.type
+    if pa.types.is_string(typ) or pa.types.is_binary(typ):
+        offset_type = np.int32
+    elif pa.types.is_large_string(typ) or pa.types.is_large_binary(typ):
+        offset_type = np.int64
+    else:
+        raise TypeError(f"expects a string or binary array, not {typ}")
+    _, offset_buffer, data_buffer = array.buffers()
+    if offset_buffer is None:  # an empty array may come without buffers
+        return np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)
+    offsets = np.frombuffer(offset_buffer, dtype=offset_type)[array.offset:array.offset + len(array) + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    return data, offsets
+
+
+def may_have_blanks_around(array: pa.Array) -> bool:
+    """Whether any text might start or end with whitespace: some first or last byte is not a
+    printable ASCII character. False means trimming would leave every text as it is (a null
+    counts as a text: its bytes can only make the answer True)."""
+    data, offsets = bytes_and_offsets(array)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    if not filled.any():
+        return False
+    edges = np.concatenate([data[starts[filled]], data[ends[filled] - 1]])
+    low, high = _PRINTABLE_ASCII
+    return bool(((edges < low) | (edges > high)).any())
+
+
+def first_byte_in(array: pa.Array, allowed: bytes) -> np.ndarray:
+    """Which texts start with one of the ASCII characters `allowed` (never an empty text): a
+    UTF-8 text's first character is an ASCII one exactly when its first byte is."""
+    data, offsets = bytes_and_offsets(array)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    out = np.zeros(len(array), dtype=bool)
+    out[filled] = np.isin(data[starts[filled]], np.frombuffer(allowed, dtype=np.uint8))
+    if array.null_count:
+        out &= to_numpy(array.is_valid())
+    return out
