@@ -74,7 +74,9 @@ def _fixed_width(array: pa.Array, dtype: np.dtype) -> np.ndarray:
     """The array's values as a read-only view on its data buffer (nulls hold whatever is there)."""
     if len(array) == 0:
         return np.empty(0, dtype=dtype)
-    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize)
+    view = np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize)
+    view.flags.writeable = False  # Arrow's buffers are immutable: a write would change the chunk for every reader
+    return view
 
 
 def _bits(array: pa.Array, index: int) -> np.ndarray:

@@ -49,18 +49,22 @@ OBJECT_STORE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/(?=[^/])")
 
 
 def check_destinations(destinations: Iterable[PathLike | None], inputs: Iterable[object] = (), *,
-                       overwrite: bool = True) -> None:
+                       tools: Iterable[object] = (), overwrite: bool = True) -> None:
     """Refuse, before anything is read or written, a destination that cannot or must not be
     written. `None` and "-" (stdout) are skipped; `inputs` are whatever the run reads (what is
     not the path of a file, a shipped rule pack's name or a DataFrame, is skipped);
-    `overwrite=False` also refuses an existing file (`clean` without --force)."""
+    `tools` are inputs that are no data (a tokenizer's folder): none of their files is
+    overwritten either, but a new file may go into their folder; `overwrite=False` also refuses an existing file (`clean`
+    without --force)."""
     named = [Path(d) for d in destinations if d is not None and str(d) != "-"]
     for path in named:
         if OBJECT_STORE.match(str(path)):
             uri = OBJECT_STORE.sub(lambda m: m.group(0) + "/", str(path), count=1)  # the slash a Path dropped
             raise OutputError(f"{uri}: writing to an object store is not supported; write a local file and upload "
                               "it")
-    sources = [(Path(i), _identity(Path(i))) for i in inputs if isinstance(i, (str, os.PathLike)) and str(i) != "-"]
+    data = [Path(i) for i in inputs if isinstance(i, (str, os.PathLike)) and str(i) != "-"]
+    sources = [(path, _identity(path)) for path in
+               [*data, *(Path(t) for t in tools if isinstance(t, (str, os.PathLike)))]]
     seen: dict[object, Path] = {}
     for path in named:
         identity = _identity(path)
@@ -68,8 +72,10 @@ def check_destinations(destinations: Iterable[PathLike | None], inputs: Iterable
             if identity is not None and identity == source_identity:
                 same = "" if str(source) == str(path) else f" ({source})"
                 raise OutputError(f"{path}: refusing to overwrite the input{same}; write elsewhere")
-            if _inside(path, source):
+            if _inside(path, source) and source in data:
                 raise OutputError(f"{path}: inside the input folder {source}; write elsewhere")
+            if _inside(path, source) and os.path.lexists(path):
+                raise OutputError(f"{path}: a file of the input folder {source}; write elsewhere")
         for key in {Path(os.path.realpath(path)), identity} - {None}:
             if key in seen:
                 also = "" if str(seen[key]) == str(path) else f" (also as {seen[key]})"

@@ -136,3 +136,11 @@ def test_converts_without_pandas() -> None:
         "[nan, 3.0] [0, 1, 0]",
         "False",
     ]
+
+
+def test_a_view_on_arrow_data_cannot_change_it() -> None:
+    array = pa.array([1.0, 2.0, 3.0])
+    values = to_numpy(array.slice(1))
+    with pytest.raises(ValueError, match="read-only"):
+        values[0] = 99.0
+    assert array.to_pylist() == [1.0, 2.0, 3.0]

@@ -163,3 +163,16 @@ def test_pandas_objects_convert_as_before_once_pandas_is_imported() -> None:
     assert printed["plain"][0] == "pandas imported: True"
     assert printed["defer"][1:] == printed["plain"][1:]
     assert printed["defer"][-1] == "True"
+
+
+def test_the_worker_server_preloads_no_pandas() -> None:
+    """`--jobs` workers are forked from a server that imports `WORKER_MODULES` first: the
+    profile code's Arrow constants must not have pyarrow import pandas into every worker."""
+    code = ("import importlib, sys\n"
+            "from dataaudit.engines.pool import WORKER_MODULES\n"
+            "for name in WORKER_MODULES:\n"
+            "    importlib.import_module(name)\n"
+            "print('pandas' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "False"

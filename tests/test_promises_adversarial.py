@@ -248,3 +248,27 @@ def test_a_key_first_seen_past_the_first_chunk_is_kept_by_a_jsonl_clean(tmp_path
     written = out.read_text().splitlines()
     assert len(written) == len(lines)
     assert written[-2:] == ['{"a": 1, "label": "p", "extra": 1.50}', '{"a": 2, "label": "q", "extra": {"k": "v"}}']
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_report_may_go_into_the_tokenizer_folder_but_over_none_of_its_files(tmp_path: Path,
+                                                                             runner: Runner) -> None:
+    """A tokenizer's folder is read, not audited: a report may be written beside the model's
+    files, never over one of them."""
+    tokenizers = pytest.importorskip("tokenizers", reason="a tokenizer folder needs 'tokenizers'")
+    from tokenizers.models import WordLevel
+
+    model = tmp_path / "model"
+    model.mkdir()
+    tokenizers.Tokenizer(WordLevel({"[UNK]": 0, "paris": 1}, unk_token="[UNK]")).save(str(model / "tokenizer.json"))
+    kept = (model / "tokenizer.json").read_bytes()
+    chats = tmp_path / "chats.jsonl"
+    chats.write_text("".join(json.dumps({"messages": [{"role": "user", "content": f"question {i}"},
+                                                      {"role": "assistant", "content": "paris"}]}) + "\n"
+                             for i in range(3)), encoding="utf-8")
+    runner(["audit", chats, "--tokenizer", model, "-f", "json", "-o", model / "report.json"], 1)
+    assert json.loads((model / "report.json").read_text(encoding="utf-8"))["dataset"]
+    _, err = runner(["audit", chats, "--tokenizer", model, "-f", "json", "-o", model / "tokenizer.json"], 2)
+    assert err.strip() == (f"dataaudit: error: {model / 'tokenizer.json'}: a file of the input folder {model}; "
+                           "write elsewhere")
+    assert (model / "tokenizer.json").read_bytes() == kept

@@ -140,9 +140,9 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
     """Audit one DATA; the remaining options are `dataaudit.audit`'s keyword arguments by name."""
     defer_pandas()
     read = audit_options
-    inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["tokenizer"],
-              read["baseline"], *read["eval_sets"])
-    destinations = checked_destinations(formats, outputs, inputs, summary)
+    inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["baseline"],
+              *read["eval_sets"])
+    destinations = checked_destinations(formats, outputs, inputs, summary, tools=(read["tokenizer"],))
     if jobs not in (None, 1) and engine != "spark":  # the workers' imports run beside the audit's own
         from dataaudit.engines.pool import start_worker_server
 

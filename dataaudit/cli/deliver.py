@@ -20,15 +20,17 @@ if TYPE_CHECKING:
 
 
 def checked_destinations(formats: tuple[str, ...], outputs: tuple[str, ...],
-                         inputs: Iterable[object], summary: bool = False) -> list[tuple[str, str | None]]:
+                         inputs: Iterable[object], summary: bool = False,
+                         tools: Iterable[object] = ()) -> list[tuple[str, str | None]]:
     """Each --format with its --output, every output checked before the run reads anything:
     a report never overwrites one of the run's `inputs`, and a bad path costs no audit; nor
-    does a job summary (`summary`) that cannot be appended to."""
+    does a job summary (`summary`) that cannot be appended to; `tools` are inputs that are no
+    data (see `check_destinations`)."""
     from dataaudit.errors import OutputError
     from dataaudit.output import check_destinations
 
     destinations = pair_outputs(formats or ("console",), outputs)
-    check_destinations((output for _, output in destinations), inputs)
+    check_destinations((output for _, output in destinations), inputs, tools=tools)
     target = os.environ.get("GITHUB_STEP_SUMMARY") if summary else None
     if target and not os.access(target if os.path.exists(target) else os.path.dirname(os.path.abspath(target)),
                                 os.W_OK):

@@ -45,7 +45,10 @@ if TYPE_CHECKING:  # this module loads light: the command line starts the fork s
 IN_FLIGHT_PER_JOB = 2
 #: what a worker needs imported before its first chunk (the fork server imports it once), its
 #: signal handlers first
-WORKER_MODULES = ["dataaudit.engines.worker_signals", "dataaudit.engines.local", "dataaudit.engines.pool"]
+WORKER_MODULES = [
+    "dataaudit.engines.worker_signals", "dataaudit.engines.worker_pandas", "dataaudit.engines.local",
+    "dataaudit.engines.pool",
+]
 #: how long a worker told to stop, or found dead, may take to report its exit
 EXIT_SECONDS = 5
 PR_SET_PDEATHSIG = 1  # Linux's prctl option: a signal for this process when its parent ends
