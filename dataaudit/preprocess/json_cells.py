@@ -22,9 +22,8 @@ import pyarrow as pa
 from dataaudit.io.decoding import text_codec
 
 #: per row, column -> (the text the reader made of the value, the value's JSON as written), or
-#: None for a column whose key the line does not have; a key that is no column (first met past
-#: the lines the reader takes its columns from) -> (None, its JSON as written)
-TypedCells = dict[str, tuple[str | None, str] | None]
+#: None for a column whose key the line does not have
+TypedCells = dict[str, tuple[str, str] | None]
 
 
 class _Written(str):
@@ -43,10 +42,10 @@ def _as_written(value: Any) -> str:
 
 def typed_cells(path: str | Path, encoding: str | None, columns: Sequence[str] = ()) -> Iterator[TypedCells]:
     """One entry per data line of a JSONL file (blank lines skipped, as the reader skips
-    them): its values that are not strings or null, which of `columns` it has no key for
-    (the reader reads those as null, and a null is written back as no key, not as `null`), and
-    its keys that are none of `columns`, which the reader leaves out and the writer puts back."""
-    known = set(columns)
+    them): its values that are not strings or null, and which of `columns` it has no key for
+    (the reader reads those as null, and a null is written back as no key, not as `null`).
+    `columns` include the keys first met past the reader's columns (`late_keys`), which the
+    writing pass adds to its rows."""
     with pa.input_stream(str(path), compression="detect") as stream, \
             io.TextIOWrapper(stream, encoding=text_codec(encoding)) as handle:
         for line in handle:
@@ -57,8 +56,6 @@ def typed_cells(path: str | Path, encoding: str | None, columns: Sequence[str] =
             cells: TypedCells = {key: None for key in columns if key not in parsed}
             cells.update((key, (json.dumps(value, ensure_ascii=False), _as_written(written[key])))
                          for key, value in parsed.items() if value is not None and not isinstance(value, str))
-            if columns:
-                cells.update((key, (None, _as_written(written[key]))) for key in parsed if key not in known)
             yield cells
 
 
@@ -73,7 +70,4 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
         text = kept[1] if kept is not None and value == kept[0] else json.dumps(value, ensure_ascii=False,
                                                                                   default=str)
         parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
-    # keys no step could read are written back as they were, after the columns
-    parts += [f"{json.dumps(key, ensure_ascii=False)}: {kept[1]}" for key, kept in typed.items()
-              if kept is not None and kept[0] is None]
     return "{" + ", ".join(parts) + "}"

@@ -37,6 +37,7 @@ from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
 from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, typed_cells
+from dataaudit.preprocess.late_keys import late_cells, late_keys, refuse_taken, with_late
 from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
@@ -90,6 +91,9 @@ class Plan:
     text_columns: tuple[str, ...] = ()  # audited as text before and after, beside the free-text columns found
     #: the rows the leading value steps rewrite, which the writing pass runs them on alone (None: every row)
     rewritten: RewrittenRows | None = None
+    #: a JSONL input's keys first met past the lines its columns are read from, with the line
+    #: each first appears on: written after the columns (`late_keys.py`)
+    late: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
@@ -161,9 +165,21 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
                 step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
-    return Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
-                encoding, progress, steps=steps, text_columns=text_columns,
-                rewritten=_leading(steps, value_steps(profile_steps), rewritten))
+    planned = Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
+                   encoding, progress, steps=steps, text_columns=text_columns,
+                   rewritten=_leading(steps, value_steps(profile_steps), rewritten))
+    late = _late_keys(source, engine.opened, encoding)
+    refuse_taken(late, [*output_template(planned).names, ROW_COLUMN, REASON_COLUMN], source.name)
+    planned.late = late
+    return planned
+
+
+def _late_keys(source: Source, audited: Source | None, encoding: str | None) -> dict[str, int]:
+    """The JSONL input's keys that are none of its columns; the file is read for them only
+    when the audit's read met some (each is one of its row problems)."""
+    if source.format != "jsonl" or source.local_path is None or audited is None or not audited.problems:
+        return {}
+    return late_keys(source.local_path, encoding, source.columns)
 
 
 @dataclass
@@ -172,9 +188,11 @@ class CopyingEngine(LocalEngine):
     so that the deciding pass reads them parsed instead of parsing the file a second time."""
 
     copied: CopiedChunks | None = None
+    opened: Source | None = None  # the source the audit read, with the row problems it met
 
     def open(self, data: Any, **options: Any) -> Source:
         source = super().open(data, **options)
+        self.opened = source
         self.copied = _copy_of(source)
         if self.copied is not None:
             source.read = self.copied.first_read_kept(source.read)
@@ -368,15 +386,18 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
     def cleaned() -> Iterator[pa.RecordBatch]:
         offset = 0
         jsonl = plan.source.format == fmt == "jsonl" and plan.source.local_path is not None
-        lines = typed_cells(plan.source.local_path, plan.encoding, plan.source.columns) if jsonl else None
+        late = list(plan.late)
+        lines = typed_cells(plan.source.local_path, plan.encoding, [*plan.source.columns, *late]) if jsonl else None
+        late_lines = late_cells(plan.source.local_path, plan.encoding, late) if late else None
         source = plan.open()
         for raw in _shown(source, plan.progress, "clean, writing: "):
             n = raw.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
             typed = None if lines is None else list(itertools.islice(lines, n))
+            late_rows = None if late_lines is None else list(itertools.islice(late_lines, n))
             if quarantined.any():
                 rows = np.flatnonzero(quarantined) + offset
-                batch = raw.filter(pa.array(quarantined))
+                batch = _with_late(raw.filter(pa.array(quarantined)), late, late_rows, quarantined)
                 batch = batch.append_column(ROW_COLUMN, pa.array(rows, pa.int64()))
                 batch = batch.append_column(REASON_COLUMN, pa.array(plan.decisions.reasons(rows), pa.string()))
                 sink.quarantine(restore_types(batch, source.stored_types), _rows_of(typed, quarantined))
@@ -391,7 +412,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
             if redaction is not None:
                 batch = redaction.apply(batch)
-            sink.write(restore_types(batch, source.stored_types), _rows_of(typed, ~quarantined))
+            batch = _with_late(restore_types(batch, source.stored_types), late, late_rows, ~quarantined)
+            sink.write(batch, _rows_of(typed, ~quarantined))
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
             yield batch
@@ -406,18 +428,26 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
     return outcome
 
 
-def _rows_of(typed: list[TypedCells] | None, mask: np.ndarray) -> list[TypedCells] | None:
+def _rows_of(typed: list[Any] | None, mask: np.ndarray) -> list[Any] | None:
     return None if typed is None else [cells for cells, keep in zip(typed, mask, strict=True) if keep]
+
+
+def _with_late(batch: pa.RecordBatch, keys: list[str], rows: list[list[str | None]] | None,
+               mask: np.ndarray) -> pa.RecordBatch:
+    """`batch`, the `mask`ed rows of a chunk, with the late keys' columns of those rows."""
+    return batch if rows is None else with_late(batch, keys, _rows_of(rows, mask) or [])
 
 
 def output_template(plan: Plan) -> pa.Schema:
     """The output's columns and types, from an empty chunk through the steps: of the types the
     input stored (Parquet), restored as the pass writes them, else text."""
     stored = plan.source.schema
+    late = [pa.field(key, pa.string()) for key in plan.late]
     if stored is None:
         batch = empty_through(pa.schema([(c, pa.string()) for c in plan.source.columns]), plan.steps)
-        return batch.schema
-    return restore_types(empty_through(stored.remove_metadata(), plan.steps), wider_columns(stored)).schema
+        return pa.schema([*batch.schema, *late])
+    return pa.schema([*restore_types(empty_through(stored.remove_metadata(), plan.steps), wider_columns(stored)).schema,
+                      *late])
 
 
 def empty_through(schema: pa.Schema, steps: list[Step]) -> pa.RecordBatch:
@@ -432,4 +462,5 @@ def empty_through(schema: pa.Schema, steps: list[Step]) -> pa.RecordBatch:
 def quarantine_template(plan: Plan) -> pa.Schema:
     stored = plan.source.schema
     fields = [pa.field(c, pa.string()) for c in plan.source.columns] if stored is None else list(stored)
-    return pa.schema([*fields, pa.field(ROW_COLUMN, pa.int64()), pa.field(REASON_COLUMN, pa.string())])
+    late = [pa.field(key, pa.string()) for key in plan.late]
+    return pa.schema([*fields, *late, pa.field(ROW_COLUMN, pa.int64()), pa.field(REASON_COLUMN, pa.string())])

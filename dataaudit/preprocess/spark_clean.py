@@ -38,8 +38,8 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.engines.local import conform
-from dataaudit.errors import InputError, OutputError
-from dataaudit.io import DEFAULT_CHUNK_ROWS
+from dataaudit.errors import InputError, OutputError, quoted
+from dataaudit.io import DEFAULT_CHUNK_ROWS, open_source
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.digest import file_sha256
 from dataaudit.io.strings import narrow_strings
@@ -49,6 +49,7 @@ from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.clean import CleanRun, steps_run
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.guard import refusal
+from dataaudit.preprocess.late_keys import late_keys
 from dataaudit.preprocess.pipeline import (
     REASON_COLUMN,
     ROW_COLUMN,
@@ -137,6 +138,7 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
                                                  (data, fitted, rules))
     if not Path(data).is_file():
         raise InputError(f"{data}: clean on Spark reads a file; save the data to one first")
+    _refuse_late_keys(Path(data), delimiter, encoding, chunk_rows)
     engine = SparkEngine(master=master)
     saved = Fitted.load(Path(fitted)) if fitted is not None else None
     if saved is not None and target is None:
@@ -170,6 +172,20 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
         hashed.unpersist()
         if decided is not None:
             decided.unpersist()
+
+
+def _refuse_late_keys(data: Path, delimiter: str | None, encoding: str | None, chunk_rows: int) -> None:
+    """Spark reads a JSONL file's columns as the local reader finds them, in its first lines: a
+    key first met later would be lost on the cluster, so such a file is refused before Spark
+    starts (the local engine writes the key as a column, `late_keys.py`)."""
+    source = open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows)
+    if source.format != "jsonl":
+        return
+    late = late_keys(data, encoding, source.columns)
+    if late:
+        key, line = next(iter(late.items()))
+        raise InputError(f"{data}:{line}: key {quoted(key)} first appears past the first {chunk_rows:,} lines, "
+                         "which --engine spark cannot write; clean this file with --engine local")
 
 
 def _refuse_value_steps(pack: RulePack, saved: Fitted | None, output: Path) -> None:
