@@ -54,8 +54,8 @@ def check_destinations(destinations: Iterable[PathLike | None], inputs: Iterable
     written. `None` and "-" (stdout) are skipped; `inputs` are whatever the run reads (what is
     not the path of a file, a shipped rule pack's name or a DataFrame, is skipped);
     `tools` are inputs that are no data (a tokenizer's folder): none of their files is
-    overwritten either, but a new file may go into their folder; `overwrite=False` also refuses an existing file (`clean`
-    without --force)."""
+    overwritten either, but a new file may go into their folder; `overwrite=False` also
+    refuses an existing file (`clean` without --force)."""
     named = [Path(d) for d in destinations if d is not None and str(d) != "-"]
     for path in named:
         if OBJECT_STORE.match(str(path)):

@@ -164,3 +164,18 @@ def test_the_command_on_spark_refuses_a_key_first_seen_past_the_first_chunk(tmp_
     assert err == (f"dataaudit: error: {data}:65541: key 'extra' first appears past the first 65,536 lines, "
                    "which --engine spark cannot write; clean this file with --engine local\n")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_late_key_is_redacted_as_the_columns_are(tmp_path: Path, suffix: str) -> None:
+    """`--redact` promises no address is written: a key the audit never profiled is scanned too."""
+    records = _records()
+    records[6]["extra"] = "mail bob@gmail.com today"
+    data = _write(tmp_path / "late.jsonl", records)
+    out = tmp_path / f"out{suffix}"
+    done = clean_files(data, out, target="label", redact=("pii",), chunk_rows=CHUNK, force=True)
+    written = out.read_text(encoding="utf-8")
+    assert "bob@gmail.com" not in written
+    assert "mail [EMAIL] today" in written
+    assert done.manifest["redactions"] == {"email": {"extra": 1}}
+    assert done.manifest["rows"]["redacted"] == 1

@@ -293,13 +293,14 @@ def _label_model(enabled: bool, sample: int | None, folds: int | None) -> LabelM
 
 
 def _redaction(the_plan: Plan, kinds: frozenset[str]) -> TableRedaction | None:
-    """What `--redact` replaces: `kinds` in the columns the first audit profiled as text, with
-    the rule pack's phone regions; None when nothing is asked for."""
+    """What `--redact` replaces: `kinds` in the columns the first audit profiled as text and in
+    a JSONL file's keys first met past the columns' lines (written as text, never profiled),
+    with the rule pack's phone regions; None when nothing is asked for."""
     if not kinds:
         return None
     profile = the_plan.before.profile
     assert profile is not None, "an in-process audit keeps its profile"
-    columns = tuple(t.name for t in profile.text if t.kind == "column")
+    columns = (*(t.name for t in profile.text if t.kind == "column"), *the_plan.late)
     return TableRedaction(kinds, columns, the_plan.pack.checks.pii.phone_regions)
 
 

@@ -13,17 +13,33 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 
 from dataaudit.io.decoding import text_codec
 
-#: per row, column -> (the text the reader made of the value, the value's JSON as written), or
-#: None for a column whose key the line does not have
-TypedCells = dict[str, tuple[str, str] | None]
+
+class TypedCells(NamedTuple):
+    """One line's values that are not strings or null, column -> (the text the reader made of
+    the value, the value's JSON as written), and which columns it has a key for: bit `i` of
+    `has` for the column at `positions[key] == i`. A bit, not a set of the missing keys: a line
+    of a sparse file (5 keys of 200) would hold a chunk's 65,536 lines at kilobytes each."""
+
+    typed: dict[str, tuple[str, str]]
+    has: int
+    positions: Mapping[str, int]  # one mapping shared by every line of the file
+
+    def lacks(self, key: str) -> bool:
+        """Whether `key` is a column this line has no key for (the reader read it as null)."""
+        position = self.positions.get(key)
+        return position is not None and not (self.has >> position) & 1
+
+
+#: a row known only by its values (not read from a JSONL input): every cell as JSON of its value
+UNTYPED = TypedCells({}, 0, {})
 
 
 class _Written(str):
@@ -46,6 +62,7 @@ def typed_cells(path: str | Path, encoding: str | None, columns: Sequence[str] =
     (the reader reads those as null, and a null is written back as no key, not as `null`).
     `columns` include the keys first met past the reader's columns (`late_keys`), which the
     writing pass adds to its rows."""
+    positions = {key: i for i, key in enumerate(columns)}
     with pa.input_stream(str(path), compression="detect") as stream, \
             io.TextIOWrapper(stream, encoding=text_codec(encoding)) as handle:
         for line in handle:
@@ -53,10 +70,13 @@ def typed_cells(path: str | Path, encoding: str | None, columns: Sequence[str] =
                 continue
             parsed = json.loads(line)
             written = json.loads(line, parse_float=_Written, parse_int=_Written)
-            cells: TypedCells = {key: None for key in columns if key not in parsed}
-            cells.update((key, (json.dumps(value, ensure_ascii=False), _as_written(written[key])))
-                         for key, value in parsed.items() if value is not None and not isinstance(value, str))
-            yield cells
+            has = 0
+            for key in parsed:
+                if key in positions:
+                    has |= 1 << positions[key]
+            typed = {key: (json.dumps(value, ensure_ascii=False), _as_written(written[key]))
+                     for key, value in parsed.items() if value is not None and not isinstance(value, str)}
+            yield TypedCells(typed, has, positions)
 
 
 def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
@@ -64,9 +84,9 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
     as that value was written, every other cell as JSON of its (cleaned) value."""
     parts = []
     for key, value in row.items():
-        if value is None and key in typed and typed[key] is None:
+        if value is None and typed.lacks(key):
             continue  # no key in the input line and none filled in by a step: still missing, not null
-        kept = typed.get(key)
+        kept = typed.typed.get(key)
         text = kept[1] if kept is not None and value == kept[0] else json.dumps(value, ensure_ascii=False,
                                                                                   default=str)
         parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")

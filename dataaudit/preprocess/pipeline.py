@@ -410,9 +410,10 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
             for step in rest:
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
+            batch = _with_late(batch, late, late_rows, ~quarantined)
             if redaction is not None:
                 batch = redaction.apply(batch)
-            batch = _with_late(restore_types(batch, source.stored_types), late, late_rows, ~quarantined)
+            batch = restore_types(batch, source.stored_types)
             sink.write(batch, _rows_of(typed, ~quarantined))
             outcome.rows_out += n - int(quarantined.sum())
             offset += n

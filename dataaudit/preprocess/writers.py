@@ -16,7 +16,7 @@ from dataaudit.errors import InputError, quoted
 from dataaudit.io.nested import nested_as_json, nested_as_text
 from dataaudit.io.strings import narrow_strings
 from dataaudit.output import AtomicFile
-from dataaudit.preprocess.json_cells import TypedCells, encode_row
+from dataaudit.preprocess.json_cells import UNTYPED, TypedCells, encode_row
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl",
            ".ndjson": "jsonl"}
@@ -52,7 +52,7 @@ class BatchWriter:
         self.rows += batch.num_rows
         if self.fmt == "jsonl":
             rows = batch.to_pylist()
-            cells = typed if typed is not None else [{}] * len(rows)
+            cells = typed if typed is not None else [UNTYPED] * len(rows)
             lines = (encode_row(row, kept) + "\n" for row, kept in zip(rows, cells, strict=True))
             self.file.handle.write("".join(lines).encode("utf-8"))
         elif batch.num_rows:
