@@ -18,7 +18,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dataaudit.errors import AuditFailed, DataAuditError, InputError, LargeQuarantine, OutputError, RulesError
+from dataaudit.errors import (
+    AuditFailed,
+    DataAuditError,
+    InputError,
+    LargeQuarantine,
+    OutputError,
+    RulesError,
+    WorkerLost,
+)
 from dataaudit.version import __version__
 
 __all__ = [
@@ -34,6 +42,7 @@ __all__ = [
     "Report",
     "RulesError",
     "Severity",
+    "WorkerLost",
     "__version__",
     "audit",
     "clean",

@@ -36,6 +36,7 @@ HOMES = {
     "Report": ("dataaudit.report.model", "Report"),
     "RulesError": ("dataaudit.errors", "RulesError"),
     "Severity": ("dataaudit.report.model", "Severity"),
+    "WorkerLost": ("dataaudit.errors", "WorkerLost"),
     "__version__": ("dataaudit.version", "__version__"),
     "audit": ("dataaudit.api", "audit"),
     "clean": ("dataaudit.preprocess.clean", "clean"),
@@ -51,7 +52,8 @@ def _python(code: str, *args: str) -> str:
 def test_the_package_root_offers_exactly_its_public_names() -> None:
     assert dataaudit.__all__ == [
         "AuditFailed", "AuditGate", "CleanResult", "Cleaner", "DataAuditError", "Finding", "InputError",
-        "LargeQuarantine", "OutputError", "Report", "RulesError", "Severity", "__version__", "audit", "clean",
+        "LargeQuarantine", "OutputError", "Report", "RulesError", "Severity", "WorkerLost", "__version__", "audit",
+        "clean",
     ]
     assert set(dataaudit.__all__) == set(HOMES)
 
