@@ -6,15 +6,17 @@ command line can list the shipped names in `--help` without loading any of that.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 
 def packs_dir() -> Path:
     """Shipped packs: inside the installed package, or the repository's `rules/` folder when
-    running from a source checkout (an editable install)."""
-    installed = Path(str(resources.files("dataaudit"))) / "rulepacks"
-    return installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "rules"
+    running from a source checkout (an editable install). Found beside this file rather than
+    through `importlib.resources`, whose import (tempfile, zipfile, shutil) every command and
+    `--help` would pay; the packs are files on disk either way."""
+    package = Path(__file__).parent.parent
+    installed = package / "rulepacks"
+    return installed if installed.is_dir() else package.resolve().parent / "rules"
 
 
 def shipped() -> dict[str, Path]:
