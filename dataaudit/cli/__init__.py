@@ -1,6 +1,7 @@
 """The `dataaudit` command. Exit codes: 0 passed, 1 gate failed, 2 usage or input error.
 
 Only click is imported at start-up; each command imports what it needs, so `--help` is fast.
+The garbage collector is paused while the command's modules load (`collector`).
 The payload (a report) goes to stdout or to --output files; errors and notes go to stderr.
 """
 
@@ -16,6 +17,7 @@ from dataaudit.cli import (  # noqa: F401
     rules_command,
     schema_command,
 )
+from dataaudit.cli.collector import pause_collection, resume_collection
 from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED
 from dataaudit.cli.group import cli
 
@@ -23,6 +25,7 @@ __all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_PASSED", "cli"
 
 
 def main() -> None:
+    pause_collection()  # the options' checks import pyarrow and the rule models; the command resumes it
     try:
         cli(prog_name="dataaudit")
     except SystemExit as exc:
@@ -41,3 +44,5 @@ def main() -> None:
             atexit._run_exitfuncs()
             os._exit(int(exc.code))
         raise
+    finally:
+        resume_collection()  # a caller in the same process (a test) gets its collector back

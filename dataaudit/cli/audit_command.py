@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dataaudit.cli import collector
 from dataaudit.cli.common import EXIT_ERROR, check_size, error_line, reports_errors
 from dataaudit.cli.deliver import checked_destinations, deliver
 from dataaudit.cli.group import cli
@@ -147,7 +148,8 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
         from dataaudit.engines.pool import start_worker_server
 
         start_worker_server()
-    from dataaudit.api import audit as run_audit
+    with collector.loading():
+        from dataaudit.api import audit as run_audit
 
     report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
     code = deliver(report, destinations, summary)

@@ -24,10 +24,12 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from dataaudit.cli.collector import resume_collection
         from dataaudit.cli.interrupts import terminate_as_interrupt
         from dataaudit.errors import DataAuditError
         from dataaudit.output import remove_temporaries
 
+        resume_collection()  # the options are read: the command's data is collected as usual
         try:
             with terminate_as_interrupt():
                 return command(*args, **kwargs)
