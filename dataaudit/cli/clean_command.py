@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from dataaudit.cli import collector
 from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, reports_errors
 from dataaudit.cli.group import cli
 from dataaudit.cli.options import (
@@ -117,9 +118,10 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
       dataaudit clean chats.jsonl -o chats.clean.jsonl --redact pii
       dataaudit clean reviews.csv -t label -o reviews.clean.csv --redact pii
     """
-    from dataaudit.planning import CleanOptions, plan_clean
-    from dataaudit.preprocess.clean import clean_files
-    from dataaudit.report.console import render_console
+    with collector.loading():
+        from dataaudit.planning import CleanOptions, plan_clean
+        from dataaudit.preprocess.clean import clean_files
+        from dataaudit.report.console import render_console
 
     plan = plan_clean(CleanOptions(
         data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest, report=report,
