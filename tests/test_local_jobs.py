@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import numpy as np
@@ -32,15 +33,25 @@ from hypothesis import strategies as st
 
 import dataaudit
 from dataaudit.datasets import make_dirty_classification, write_dirty_classification
-from dataaudit.engines.local import LocalEngine
+from dataaudit.engines import local
+from dataaudit.engines.local import LocalEngine, numbered
 from dataaudit.errors import InputError
 from dataaudit.profile.column import ColumnPartial
+from dataaudit.profile.extract import extract
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.spec import ProfileSpec
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
 PENGUINS = str(DATA / "penguins.csv")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def workers_on_any_source() -> Iterator[None]:
+    """Workers even for the one or two chunks of a small file read in its 1 MiB blocks, which
+    `--jobs` would otherwise profile in-process: these tests are about the workers."""
+    with mock.patch.object(local, "WORKERS_FROM_CHUNKS", 1):
+        yield
 
 
 def _report(data: object, **options: object) -> dict:
@@ -107,6 +118,45 @@ def test_jobs_give_the_profile_of_one_process_whatever_the_chunks(chunk_rows: in
     chunks of 7 rows to one chunk for the whole file."""
     one = _profile_bits(DATA / "titanic.csv", "survived", chunk_rows, jobs=1)
     assert _profile_bits(DATA / "titanic.csv", "survived", chunk_rows, jobs=jobs) == one
+
+
+@settings(max_examples=8, deadline=None)
+@given(chunk_rows=st.integers(7, 500), limit=st.integers(1, 60))
+def test_a_partial_that_follows_the_chunk_before_changes_no_bit_of_the_profile(chunk_rows: int, limit: int) -> None:
+    """A worker's partial per chunk, each following the one before (columns past their limit
+    counted cell by cell from the start), merges into the profile of one partial, bit for bit;
+    on healthtweets' 960 rows, whose ids are all distinct and texts nearly so."""
+    from pyarrow import csv
+
+    spec = ProfileSpec(target="agency", max_tracked_values=limit, max_tracked_labels=limit, quantiles=True)
+    source = LocalEngine().open(csv.read_csv(DATA / "healthtweets_960.csv"), delimiter=None, encoding=None,
+                                chunk_rows=chunk_rows, bad_rows="error")
+    create = functools.partial(PartialProfile.create, spec, source.columns)
+    one, total, earlier, skipped = create(), create(), None, 0
+    for batch, offset in numbered(source.batches(), source.columns):
+        one.add(batch, offset)
+        partial = create()
+        if earlier is not None:
+            partial.follow(earlier)
+        skipped += sum(column.value_counts is None for column in partial.columns.values())
+        partial.add(batch, offset)
+        total, earlier = total.merged(partial), partial
+    assert _bits(extract(total)) == _bits(extract(one))
+    assert (skipped > 0) is (chunk_rows > limit)  # the ids past the limit in a chunk were not counted by name again
+
+
+@pytest.mark.parametrize(("chunk_rows", "workers"), [(200, False), (120, True)])
+def test_jobs_profile_a_source_of_fewer_than_three_chunks_in_process(chunk_rows: int, workers: bool) -> None:
+    """344 rows in chunks of 200 are 2 chunks, of 120 are 3: workers could not pay for themselves on 2."""
+    from dataaudit.engines import pool
+
+    engine = LocalEngine(jobs=2)
+    source = penguins_in_chunks(engine, chunk_rows)
+    with mock.patch.object(local, "WORKERS_FROM_CHUNKS", 3), \
+            mock.patch.object(pool, "profile_in_processes", wraps=pool.profile_in_processes) as spread:
+        profile = engine.profile(source, ProfileSpec(target="species"))
+    assert spread.called is workers
+    assert profile.rows == 344
 
 
 @dataclass(frozen=True)
@@ -401,11 +451,11 @@ class EndsItsProcess:
         return EndsItsProcess(self.at, self.exit_code, self.rows + other.rows)
 
 
-def penguins_in_chunks(engine: LocalEngine) -> object:
-    """Penguins' 344 rows in 9 chunks of 40 (a file is read in blocks far larger)."""
+def penguins_in_chunks(engine: LocalEngine, chunk_rows: int = 40) -> Any:
+    """Penguins' 344 rows in chunks of `chunk_rows` (a file is read in blocks far larger)."""
     from pyarrow import csv
 
-    return engine.open(csv.read_csv(PENGUINS), delimiter=None, encoding=None, chunk_rows=40, bad_rows="error")
+    return engine.open(csv.read_csv(PENGUINS), delimiter=None, encoding=None, chunk_rows=chunk_rows, bad_rows="error")
 
 
 ENDS_ITS_PROCESS = """

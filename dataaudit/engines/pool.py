@@ -9,6 +9,10 @@ process, so `--jobs N` gives bit-for-bit the profile of `--jobs 1`, whatever N.
 Memory stays bounded: at most `IN_FLIGHT_PER_JOB` chunks per worker are queued or being
 profiled at any time; the parent waits for the oldest before reading further.
 
+A worker's partial for a chunk starts from what its previous chunk's partial learned (a column
+past its distinct-value limit is counted cell by cell from the start; `PartialProfile.follow`):
+without it every chunk paid again for building a hash table of such a column's values.
+
 A chunk travels as an Arrow IPC file in a temporary folder, which the worker maps and reads in
 place: the pipe to the worker carries only the file's name, so the parent never blocks writing
 to a busy worker, and a partial comes back on the same pipe. A worker that ends abruptly (the
@@ -245,11 +249,18 @@ def _end_with_the_fork_server() -> None:
 
 
 def _profile_chunk(path: str, offset: int) -> Accumulator:
-    """The chunk read in place from its file, which goes at once (its pages stay mapped)."""
+    """The chunk read in place from its file, which goes at once (its pages stay mapped), into
+    a partial of its own that starts where this worker's previous chunk left off: a worker is
+    handed chunks in file order, so an accumulator with a `follow` method learns from the
+    partial of rows before these what holds for every later row (`PartialProfile.follow`)."""
     import pyarrow as pa
 
     batch = pa.ipc.open_stream(pa.memory_map(path)).read_next_batch()
     os.unlink(path)
     partial = _worker["create"]()  # type: ignore[operator]
+    earlier = _worker.get("earlier")
+    if earlier is not None and hasattr(partial, "follow"):
+        partial.follow(earlier)
     partial.add(batch, offset)
+    _worker["earlier"] = partial
     return partial
