@@ -20,15 +20,19 @@ def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, 
     missing label and takes part in no conflict.
 
     Rows that repeat or contradict one another have equal features (the whole row's hash
-    folds in the features' hash), so the rows are numbered by their features once and the rest
-    of the search runs on the rows whose features recur, usually a small share.
+    folds in the features' hash), so the rows whose features recur, usually a small share,
+    are found first, by a sort that needs no order of the rows, and the rest of the search
+    runs on them alone, put in row order (examples are first occurrences). The rows may come
+    in any order.
     """
     keys = sorted(set(label_keys.values()))
     key_code = {key: i for i, key in enumerate(keys)}
     hashes = np.array(list(label_keys), dtype=np.uint64)
     codes_of_hash = np.array([key_code[label_keys[int(h)]] for h in hashes], dtype=np.int64)
     shared, distinct_features = recurring(features)
-    rows, features, labels, whole = rows[shared], features[shared], labels[shared], whole[shared]
+    recur = np.flatnonzero(shared)
+    recur = recur[np.argsort(rows[recur])]  # row numbers are distinct: any sort orders them alike
+    rows, features, labels, whole = rows[recur], features[recur], labels[recur], whole[recur]
     label_code = _lookup(labels, hashes, codes_of_hash)
 
     whole_seen = FirstSeen.of(whole)
@@ -65,7 +69,7 @@ def recurring(hashes: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def find_duplicates_by_part(parts: Iterable[np.ndarray], label_keys: dict[int, str], k: int) -> DuplicateProfile:
-    """`find_duplicates` over parts of the rows (`ROW_HASHES` records in row order) that no
+    """`find_duplicates` over parts of the rows (`ROW_HASHES` records, in any order) that no
     repeat or conflict crosses (see `RowsPartial.parts`), one part in memory at a time: counts
     (distinct feature rows too, as equal features share a part) add up, and the examples are the
     first k of all parts in row order, whichever way the rows were cut into parts."""

@@ -136,22 +136,23 @@ class BucketedHashes:
 
     def parts(self) -> Iterator[np.ndarray]:
         """Whole buckets gathered into parts of at most a share of the budget (one bucket more if
-        a single one is larger), each in row order; one part at a time in memory."""
+        a single one is larger), one part at a time in memory. A part's rows come in no
+        particular order: the search orders by number only the few rows whose features recur."""
         limit = max(1, self.budget // PART_SHARE)
         gathered: list[np.ndarray] = []
         size = 0
         for i in range(BUCKETS):
             bucket = self._read(i)
             if gathered and size + bucket.nbytes > limit:
-                yield _in_row_order(gathered)
+                yield np.concatenate(gathered)
                 gathered, size = [], 0
             gathered.append(bucket)
             size += bucket.nbytes
-        yield _in_row_order(gathered)
+        yield np.concatenate(gathered)
 
     def buckets_read(self) -> Iterator[np.ndarray]:
         """Each bucket's rows in turn, in the order stored: for a caller that places rows by their
-        number, which needs neither `parts`' gathering nor its sort by row."""
+        number, which needs no `parts` gathered."""
         return (self._read(i) for i in range(BUCKETS))
 
     def _read(self, i: int) -> np.ndarray:
@@ -166,11 +167,3 @@ class BucketedHashes:
 def _bucket_file(folder: str, bucket: int) -> Path:
     return Path(folder) / f"{bucket:03d}.rows"
 
-
-def _in_row_order(parts: list[np.ndarray]) -> np.ndarray:
-    records = np.concatenate(parts)
-    rows = records["row"]
-    if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
-        # row numbers are unique: every sort orders them alike, and the unstable one is fastest
-        records = np.take(records, np.argsort(rows))
-    return records
