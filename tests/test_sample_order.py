@@ -41,3 +41,26 @@ def test_labels_past_16_bit_ranks_sort_as_a_stable_sort() -> None:
     labels = np.random.default_rng(0).integers(0, 2**64 - 1, 70_000, dtype=np.uint64, endpoint=True)
     labels[::7] = labels[0]
     assert _stable_order(labels).tolist() == np.argsort(labels, kind="stable").tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), _LABELS), max_size=60),
+       st.lists(st.tuples(st.integers(0, 80), _LABELS), max_size=30), st.integers(1, 12), st.integers(0, 4))
+def test_rows_admitted_are_those_under_the_sample_bounds(held: list[tuple[int, int]], offered: list[tuple[int, int]],
+                                                         size: int, per_label: int) -> None:
+    """An offered row is admitted when its priority is at most the `size`-th held one, or its
+    label's `per_label`-th, or either set is not full."""
+    rows = np.array([row for row, _ in held], dtype=np.int64)
+    labels = np.array([label for _, label in held], dtype=np.uint64)
+    partial = SamplePartial(SampleSpec(size=size, per_label=per_label), rows, priorities(rows, 0), labels)
+    offered_rows = np.array([row for row, _ in offered], dtype=np.int64)
+    offered_labels = np.array([label for _, label in offered], dtype=np.uint64)
+    admitted = partial._admits(priorities(offered_rows, 0), offered_labels)
+    held_priorities = sorted(partial.priority.tolist())
+    expected = []
+    for priority, label in zip(priorities(offered_rows, 0).tolist(), offered_labels.tolist(), strict=True):
+        overall = len(held_priorities) < size or priority <= held_priorities[size - 1]
+        same = sorted(p for p, lab in zip(partial.priority.tolist(), labels.tolist(), strict=True) if lab == label)
+        by_label = per_label > 0 and (len(same) < per_label or priority <= same[per_label - 1])
+        expected.append(overall or by_label)
+    assert admitted.tolist() == expected

@@ -69,7 +69,9 @@ class SamplePartial:
             admit = priority <= np.partition(self.priority, self.spec.size - 1)[self.spec.size - 1]
         if self.spec.per_label == 0:
             return admit
-        order = np.lexsort((self.priority, self.label))
+        # by label, then priority: the same labels and priorities in order as a sort by both keys
+        order = _by_priority_then_row(self.priority, self.rows)
+        order = order[_stable_order(self.label[order])]
         labels, ranked = self.label[order], self.priority[order]
         starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if len(labels) else np.zeros(0, np.int64)
         full = np.diff(np.r_[starts, len(labels)]) >= self.spec.per_label
