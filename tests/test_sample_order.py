@@ -14,19 +14,20 @@ _LABELS = st.sampled_from([0, 1, 7, 2**63, 2**64 - 1])
 
 def _kept_by_definition(partial: SamplePartial) -> list[int]:
     """The overall bottom-`size` by (priority, row) and each label's bottom-`per_label`, the
-    positions listed by row number, ties in the order given."""
+    positions listed by row number, a row offered twice in the order given."""
     n = len(partial.rows)
     order = sorted(range(n), key=lambda i: (int(partial.priority[i]), int(partial.rows[i])))
     keep = set(order[: partial.spec.size])
     for label in set(partial.label.tolist()):
         keep.update([i for i in order if partial.label[i] == label][: partial.spec.per_label])
-    return sorted(keep, key=lambda i: int(partial.rows[i]))
+    return sorted(keep, key=lambda i: (int(partial.rows[i]), i))
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 40), _LABELS), max_size=60), st.integers(0, 12), st.integers(0, 4),
        st.integers(0, 3))
 @example([(3, 0), (3, 1), (5, 0), (5, 0)], 1, 1, 0)
+@example([(0, 0)] * 9, 0, 4, 0)
 def test_kept_rows_are_those_of_the_definition(offered: list[tuple[int, int]], size: int, per_label: int,
                                                seed: int) -> None:
     """Rows offered twice (equal priorities) included, where the sorts fall back on row numbers
