@@ -172,4 +172,3 @@ class BucketedHashes:
 
 def _bucket_file(folder: str, bucket: int) -> Path:
     return Path(folder) / f"{bucket:03d}.rows"
-
