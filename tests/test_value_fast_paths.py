@@ -216,6 +216,18 @@ def test_classify_decides_as_trimming_and_folding_every_text(texts: list[str], t
 
 
 @settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.tuples(_BLANKS, st.one_of(_WORDS, st.text(max_size=8), _NUMBER_LIKE), _BLANKS)
+                          .map("".join), st.none()), min_size=1, max_size=40), st.booleans())
+@example(["16149", "see notes", " 7 ", "pending-review", "near the river ", None], False)
+def test_only_text_values_are_searched_for_blanks(cells: list[str | None], per_cell: bool) -> None:
+    """A value is spaced when it is text with a blank inside once trimmed, as searching every
+    value says, though the chunk's numbers, tokens and booleans are not searched."""
+    table = v.value_table(pa.array(cells, pa.string()), ProfileSpec(), per_cell=per_cell)
+    blank = pc.match_substring(pc.utf8_trim_whitespace(table.values), " ").to_pylist()
+    assert table.spaced.tolist() == [kind == v.TEXT and b for kind, b in zip(table.kind.tolist(), blank, strict=True)]
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(finite, st.just(-0.0), st.integers(-(2**60), 2**60).map(float)), max_size=50))
 def test_numbers_row_by_row_have_the_moments_of_weights_of_one(xs: list[float]) -> None:
     """A chunk's numbers taken row by row skip multiplying by weights of 1.0: the same bits."""

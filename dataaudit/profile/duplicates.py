@@ -20,16 +20,19 @@ def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, 
     missing label and takes part in no conflict.
 
     Rows that repeat or contradict one another have equal features (the whole row's hash
-    folds in the features' hash), so the rows are numbered by their features once and the rest
-    of the search runs on the rows whose features recur, usually a small share.
+    folds in the features' hash), so the rows whose features recur, usually a small share,
+    are found first, by a sort that needs no order of the rows, and the rest of the search
+    runs on them alone, put in row order (examples are first occurrences). The rows may come
+    in any order.
     """
     keys = sorted(set(label_keys.values()))
     key_code = {key: i for i, key in enumerate(keys)}
     hashes = np.array(list(label_keys), dtype=np.uint64)
     codes_of_hash = np.array([key_code[label_keys[int(h)]] for h in hashes], dtype=np.int64)
-    features_seen = FirstSeen.of(features)
-    shared = features_seen.shared()
-    rows, features, labels, whole = rows[shared], features[shared], labels[shared], whole[shared]
+    shared, distinct_features = recurring(features)
+    recur = np.flatnonzero(shared)
+    recur = recur[np.argsort(rows[recur])]  # row numbers are distinct: any sort orders them alike
+    rows, features, labels, whole = rows[recur], features[recur], labels[recur], whole[recur]
     label_code = _lookup(labels, hashes, codes_of_hash)
 
     whole_seen = FirstSeen.of(whole)
@@ -45,12 +48,28 @@ def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, 
         conflict_groups=groups,
         conflict_rows=involved,
         conflict_examples=examples,
-        distinct_feature_rows=features_seen.distinct,
+        distinct_feature_rows=distinct_features,
     )
 
 
+def recurring(hashes: np.ndarray) -> tuple[np.ndarray, int]:
+    """Which rows' hash occurs more than once, on this row or another, and how many hashes are
+    distinct. Neither needs the rows numbered (`FirstSeen`): equal hashes are neighbours once
+    sorted, and numpy's sort of 64-bit keys takes a fraction of the time Arrow's hash table
+    takes over as many mostly distinct ones."""
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    same = ordered[1:] == ordered[:-1]
+    in_run = np.zeros(len(hashes), dtype=bool)
+    in_run[1:] = same
+    in_run[:-1] |= same
+    shared = np.empty(len(hashes), dtype=bool)
+    shared[order] = in_run
+    return shared, len(hashes) - int(same.sum())
+
+
 def find_duplicates_by_part(parts: Iterable[np.ndarray], label_keys: dict[int, str], k: int) -> DuplicateProfile:
-    """`find_duplicates` over parts of the rows (`ROW_HASHES` records in row order) that no
+    """`find_duplicates` over parts of the rows (`ROW_HASHES` records, in any order) that no
     repeat or conflict crosses (see `RowsPartial.parts`), one part in memory at a time: counts
     (distinct feature rows too, as equal features share a part) add up, and the examples are the
     first k of all parts in row order, whichever way the rows were cut into parts."""
@@ -84,9 +103,8 @@ def _lookup(values: np.ndarray, keys: np.ndarray, codes: np.ndarray) -> np.ndarr
 @dataclass(frozen=True)
 class FirstSeen:
     """Rows numbered by their hash in order of first appearance (Arrow's hash table: linear,
-    no sort). One pass answers which rows repeat an earlier one, which earlier one, and how
-    many hashes are distinct, where a test of repeats and a search per example would each
-    pass over the rows again."""
+    no sort). One pass answers which rows repeat an earlier one and which earlier one, where a
+    test of repeats and a search per example would each pass over the rows again."""
 
     #: each row's hash, numbered from 0 in the order the hashes first appear
     codes: np.ndarray
@@ -101,17 +119,9 @@ class FirstSeen:
         np.greater(codes[1:], np.maximum.accumulate(codes)[:-1], out=new[1:])
         return cls(codes, new)
 
-    @property
-    def distinct(self) -> int:
-        return int(self.new.sum())
-
     def repeated(self) -> np.ndarray:
         """Which rows repeat an earlier row's hash."""
         return ~self.new
-
-    def shared(self) -> np.ndarray:
-        """Which rows' hash occurs more than once, on this row or another."""
-        return np.bincount(self.codes)[self.codes] > 1
 
     def pairs(self, rows: np.ndarray, repeated: np.ndarray, k: int) -> list[tuple[int, int]]:
         """(row, the earlier row it repeats) for the first k rows where `repeated` holds."""

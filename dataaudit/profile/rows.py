@@ -67,7 +67,7 @@ class RowsPartial:
         )
 
     def parts(self) -> Iterator[np.ndarray]:
-        """The rows' `ROW_HASHES` in parts no repeat or conflict crosses, each in row order: rows
+        """The rows' `ROW_HASHES` in parts no repeat or conflict crosses, in no particular order: rows
         that can repeat or contradict one another have equal features, so they share a part, and
         duplicates and conflicts are found part by part, one part in memory at a time."""
         return self.hashes.parts()

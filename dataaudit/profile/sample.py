@@ -69,7 +69,9 @@ class SamplePartial:
             admit = priority <= np.partition(self.priority, self.spec.size - 1)[self.spec.size - 1]
         if self.spec.per_label == 0:
             return admit
-        order = np.lexsort((self.priority, self.label))
+        # by label, then priority: the same labels and priorities in order as a sort by both keys
+        order = _by_priority_then_row(self.priority, self.rows)
+        order = order[_stable_order(self.label[order])]
         labels, ranked = self.label[order], self.priority[order]
         starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if len(labels) else np.zeros(0, np.int64)
         full = np.diff(np.r_[starts, len(labels)]) >= self.spec.per_label
@@ -95,21 +97,50 @@ class SamplePartial:
         """Positions of the overall and per-label bottom-k, in row order (a canonical form)."""
         n = len(self.rows)
         keep = np.zeros(n, dtype=bool)
-        order = np.lexsort((self.rows, self.priority))
+        order = _by_priority_then_row(self.priority, self.rows)
         keep[order[: self.spec.size]] = True
-        by_label = order[np.argsort(self.label[order], kind="stable")]
+        by_label = order[_stable_order(self.label[order])]
         labels = self.label[by_label]
         starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if n else np.zeros(0, dtype=np.int64)
         rank = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
         keep[by_label[rank < self.spec.per_label]] = True
         index = np.flatnonzero(keep)
-        return index[np.argsort(self.rows[index], kind="stable")]
+        return index[_stable_order_of_distinct(self.rows[index])]
 
     def _pruned(self) -> SamplePartial:
         index = self._kept()
         taken = pa.array(index, pa.int64())
         return SamplePartial(self.spec, self.rows[index], self.priority[index], self.label[index],
                              None if self.values is None else self.values.take(taken))
+
+
+def _by_priority_then_row(priority: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The order of `np.lexsort((rows, priority))`. A row's priority is a bijection of its
+    number, so distinct rows have distinct priorities, which alone give that order; only a
+    row offered twice (equal priorities) needs the rows to break the tie."""
+    order = _unstable_order(priority)
+    return np.lexsort((rows, priority)) if order is None else order
+
+
+def _stable_order_of_distinct(keys: np.ndarray) -> np.ndarray:
+    """`np.argsort(keys, kind="stable")`, by numpy's unstable sort when the keys are
+    distinct (as row numbers are), several times faster than a stable sort of 64-bit keys."""
+    order = _unstable_order(keys)
+    return np.argsort(keys, kind="stable") if order is None else order
+
+
+def _unstable_order(keys: np.ndarray) -> np.ndarray | None:
+    """An order sorting `keys`, or None if two keys are equal (where the order of ties matters)."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    return None if bool((ordered[1:] == ordered[:-1]).any()) else order
+
+
+def _stable_order(labels: np.ndarray) -> np.ndarray:
+    """`np.argsort(labels, kind="stable")`, sorting the labels' ranks among the distinct
+    labels: as 16-bit keys (a radix sort) whenever there are at most 65,536 labels."""
+    distinct, ranks = np.unique(labels, return_inverse=True)
+    return np.argsort(ranks.astype(np.uint16) if len(distinct) <= 1 << 16 else ranks, kind="stable")
 
 
 @dataclass(frozen=True)

@@ -136,41 +136,39 @@ class BucketedHashes:
 
     def parts(self) -> Iterator[np.ndarray]:
         """Whole buckets gathered into parts of at most a share of the budget (one bucket more if
-        a single one is larger), each in row order; one part at a time in memory."""
+        a single one is larger), one part at a time in memory. A part's rows come in no
+        particular order: the search orders by number only the few rows whose features recur."""
         limit = max(1, self.budget // PART_SHARE)
-        gathered: list[np.ndarray] = []
+        gathered: list[np.ndarray] = []  # the pieces of whole buckets, joined once per part
         size = 0
         for i in range(BUCKETS):
-            bucket = self._read(i)
-            if gathered and size + bucket.nbytes > limit:
-                yield _in_row_order(gathered)
+            pieces = self._pieces(i)
+            nbytes = sum(piece.nbytes for piece in pieces)
+            if gathered and size + nbytes > limit:
+                yield np.concatenate(gathered)
                 gathered, size = [], 0
-            gathered.append(bucket)
-            size += bucket.nbytes
-        yield _in_row_order(gathered)
+            gathered += pieces
+            size += nbytes
+        yield np.concatenate(gathered) if gathered else np.zeros(0, dtype=ROW_HASHES)
 
     def buckets_read(self) -> Iterator[np.ndarray]:
         """Each bucket's rows in turn, in the order stored: for a caller that places rows by their
-        number, which needs neither `parts`' gathering nor its sort by row."""
+        number, which needs no `parts` gathered."""
         return (self._read(i) for i in range(BUCKETS))
 
     def _read(self, i: int) -> np.ndarray:
+        pieces = self._pieces(i)
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=ROW_HASHES)
+
+    def _pieces(self, i: int) -> list[np.ndarray]:
+        """Bucket `i`'s rows as stored: its file's, then those held since the last spill."""
         pieces = list(self.buckets[i])
         if self.files is not None:
             path = _bucket_file(self.files, i)
             if path.exists():
                 pieces.insert(0, np.fromfile(path, dtype=ROW_HASHES))
-        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=ROW_HASHES)
+        return pieces
 
 
 def _bucket_file(folder: str, bucket: int) -> Path:
     return Path(folder) / f"{bucket:03d}.rows"
-
-
-def _in_row_order(parts: list[np.ndarray]) -> np.ndarray:
-    records = np.concatenate(parts)
-    rows = records["row"]
-    if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
-        # row numbers are unique: every sort orders them alike, and the unstable one is fastest
-        records = np.take(records, np.argsort(rows))
-    return records

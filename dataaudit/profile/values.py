@@ -222,7 +222,9 @@ class NumericChunk:
 
 
 def _as_numpy_codes(indices: pa.Array) -> np.ndarray:
-    return to_numpy(indices.fill_null(-1)).astype(np.int64, copy=False)
+    """Dictionary indices as int64, -1 for a null (filled only where there is one: the fill
+    copies the indices through a compute call)."""
+    return to_numpy(indices.fill_null(-1) if indices.null_count else indices).astype(np.int64, copy=False)
 
 
 def try_numeric(array: pa.Array, spec: ProfileSpec | None = None) -> NumericChunk | None:
@@ -377,8 +379,19 @@ def value_table(array: pa.Array, spec: ProfileSpec, *, per_cell: bool = False) -
     if per_cell and numeric.any():
         return value_table(array, spec)
     hashes, respelled = spelled_hashes(values, number, numeric)
-    spaced = (kind == TEXT) & to_numpy(pc.match_substring(trimmed, " "))
-    return ValueTable(codes, kind, number, hashes, values, spaced, respelled)
+    return ValueTable(codes, kind, number, hashes, values, _spaced(trimmed, kind == TEXT), respelled)
+
+
+def _spaced(trimmed: pa.Array, text: np.ndarray) -> np.ndarray:
+    """Which of the `text` values hold a blank: only they are looked at, so a column of
+    numbers with a few words among them is not searched through."""
+    spaced = np.zeros(len(trimmed), dtype=bool)
+    if text.all():
+        spaced[:] = to_numpy(pc.match_substring(trimmed, " "))
+    elif text.any():
+        where = np.flatnonzero(text)
+        spaced[where] = to_numpy(pc.match_substring(trimmed.take(pa.array(where)), " "))
+    return spaced
 
 
 def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
