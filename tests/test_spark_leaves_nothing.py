@@ -1,7 +1,8 @@
 """An audit on Spark leaves nothing behind that it did not promise: the clustering of near
 copies keeps its rounds in a folder of its own inside the session's checkpoint directory and
 removes that folder when the run ends (passed, gate failed, error, Ctrl-C), leaving what was
-there before as it was."""
+there before as it was; the command leaves nothing in its working directory or the temporary
+folder beside the files it writes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import numpy as np
 import pytest
 
 import dataaudit
-from tests.cli_helpers import invoke
+from dataaudit.datasets import write_dirty_classification
+from tests.cli_helpers import invoke, run
 from tests.test_spark_engine import spark
 from tests.test_text_near_spark import _near_copies, _reviews_with_near_copies
 from tests.test_text_spark import _partitions_of
@@ -110,3 +112,23 @@ def test_a_run_stopped_mid_clustering_removes_its_rounds(spark: Any, checkpoint_
         dataaudit.audit(table, engine=SparkEngine(session=spark), **OPTIONS)
     assert written  # the rounds were on disk when the run stopped
     assert _tree(checkpoint_dir) == before
+
+
+@pytest.mark.parametrize(("command", "code", "written"), [
+    (["audit", "-f", "json", "-o", "report.json"], 1, {"report.json"}),
+    (["clean", "-o", "clean.parquet"], 0, {"clean.parquet", "clean.quarantine.parquet", "clean.manifest.json"}),
+], ids=["audit", "clean"])
+def test_the_command_on_spark_leaves_only_what_it_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         command: list[str], code: int, written: set[str]) -> None:
+    """The installed command starting its own Spark in an empty working directory: no
+    spark-warehouse, derby.log or metastore_db beside its outputs, and no temporary file left."""
+    data = tmp_path / "train.csv"
+    write_dirty_classification(data, rows=3000, seed=0)
+    cwd, temporary = tmp_path / "work", tmp_path / "tmp"
+    cwd.mkdir()
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    run([command[0], data, "--target", "label", "--ignore-column", "id", *command[1:], "--engine", "spark",
+         "--spark-master", "local[1]"], code, cwd=cwd, timeout=1200)
+    assert {p.name for p in cwd.iterdir()} == written
+    assert not list(temporary.iterdir())
