@@ -12,9 +12,10 @@ Python workers). The default master, `local-cluster[2,1,1024]`, runs two executo
 from the driver, as a real cluster does. Several checkouts can be measured
 (`--tree before=/path --tree after=.`). The load average is printed with every run. Every
 Spark report's findings are compared with the local engine's on the same file (`same as local`:
-the JSON findings equal). With `--split NAME=PATH` each file is audited as the reference of that
-split (its own pass is the same), whose comparison (leaked rows, label conflicts across the
-splits) runs on the cluster too. It only reports; it never asserts a time.
+the JSON findings equal; `--reports DIR` keeps the whole reports). With `--split NAME=PATH` each
+file is audited as the reference of that split (its own pass is the same), whose comparison
+(leaked rows, label conflicts across the splits) runs on the cluster too. It only reports; it
+never asserts a time.
 
     python benchmarks/bench_spark.py --data /tmp/gen-1m.csv --data /tmp/gen-10m.csv --split test=/tmp/test.csv
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -55,7 +57,7 @@ heap = tracemalloc.get_traced_memory()[1]
 usage = resource.getrusage(resource.RUSAGE_SELF)
 tracemalloc.stop()
 with open(out, "w") as f:
-    json.dump(report.to_dict()["findings"], f, sort_keys=True, default=str)
+    json.dump(report.to_dict(), f, indent=2, ensure_ascii=False)
 try:  # the cluster's CPU, for a per-core rate: the JVMs and Python workers still alive, and through
     # their reaped children's times the workers that exited (counted once: a live process is no one's)
     import psutil
@@ -90,6 +92,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=7200, help="seconds per run (default 7200)")
     parser.add_argument("--split", default="", metavar="NAME=PATH",
                         help="audit each file as the reference of this split, compared on the cluster")
+    parser.add_argument("--reports", type=Path, metavar="DIR",
+                        help="keep each run's whole JSON report in DIR (FILE.CHECKOUT.spark.json and .local.json), "
+                             "to compare more than the findings")
     parser.add_argument("--no-local", action="store_true",
                         help="skip the local engine's run that Spark's findings are compared with")
     args = parser.parse_args(argv)
@@ -112,7 +117,7 @@ def _rate(rows: int, cpu_seconds: float | None) -> str:
 
 def _driver(path: Path, master: str, split: str, env: dict[str, str], timeout: float
             ) -> tuple[Run, dict | None, Path]:
-    """One audit in a fresh driver process: its measurement and the file its findings went to."""
+    """One audit in a fresh driver process: its measurement and the file its JSON report went to."""
     out = Path(tempfile.mkstemp(prefix="bench-spark-findings-", suffix=".json")[1])
     run = run_measured([sys.executable, "-c", DRIVER, str(path), master, str(out), split], timeout, env)
     lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
@@ -121,11 +126,20 @@ def _driver(path: Path, master: str, split: str, env: dict[str, str], timeout: f
 
 def _same_findings(spark: Path, local: Path) -> str:
     """Whether Spark's findings equal the local engine's, or the checks whose findings differ."""
-    ours, theirs = json.loads(spark.read_text()), json.loads(local.read_text())
+    ours, theirs = (json.loads(path.read_text())["findings"] for path in (spark, local))
     if ours == theirs:
         return "yes"
     differ = {f["check"] for f in ours if f not in theirs} | {f["check"] for f in theirs if f not in ours}
     return "no: " + ", ".join(sorted(differ))
+
+
+def _keep(report: Path, folder: Path | None, data: Path, checkout: str, engine: str) -> None:
+    """A run's report moved into `folder` under a name saying what made it, or deleted without one."""
+    if folder is None:
+        report.unlink()
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.move(report, folder / f"{data.stem}.{checkout.replace(' ', '-')}.{engine}.json")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_local:
                 _, local_found, local_findings = _driver(data, "local", split, env, args.timeout)
                 same = _same_findings(findings, local_findings) if local_found else "local run failed"
-                local_findings.unlink()
-            findings.unlink()
+                _keep(local_findings, args.reports, data, name, "local")
+            _keep(findings, args.reports, data, name, "spark")
             peaks.setdefault(name, []).append(found["driver_peak_mib"])
             print(" | ".join(str(cell) for cell in (
                 name, label, f"{found['rows']:,}", f"{run.seconds:.0f}", f"{found['driver_cpu_seconds']:.1f}",

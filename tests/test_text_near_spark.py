@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,36 +98,11 @@ def test_the_partials_that_reach_the_driver_hold_no_signatures(spark: Any, tmp_p
     assert on_spark.extract() == local.extract()
 
 
-@pytest.fixture
-def checkpoint_dir(spark: Any, tmp_path: Path) -> Iterator[Path]:
-    """A checkpoint directory set on the shared session for one test, unset afterwards (pyspark
-    has no call to unset it, so the JVM's own field is reset)."""
-    context = spark.sparkContext
-    context.setCheckpointDir(str(tmp_path / "checkpoints"))
-    yield tmp_path / "checkpoints"
-    getattr(context._jsc.sc(), "checkpointDir_$eq")(context._jvm.scala.Option.apply(None))
-
-
-def test_clustering_rounds_are_written_to_the_checkpoint_directory_when_one_is_set(spark: Any,
-                                                                                  checkpoint_dir: Path) -> None:
-    """With a checkpoint directory, each round's labels are written there (an executor lost
-    mid-loop then costs a re-read, not the audit), and the clusters are the local ones."""
-    from dataaudit.engines.spark_near import _cluster_labels
-    from dataaudit.text.minhash import clusters
-
-    edges = [(i + 1, i) for i in range(100, 140)] + [(200 + i, 200) for i in range(1, 10)]
-    pairs = spark.createDataFrame([(0, number, first) for number, first in edges], "text int, number long, first long")
-    found = _cluster_labels(pairs).where("node != label").orderBy("node").collect()
-    local = clusters(np.array(edges, dtype=np.int64))
-    assert [(r["node"], r["label"]) for r in found] == sorted(zip(local.copies.tolist(), local.first.tolist(),
-                                                                      strict=True))
-    assert list(checkpoint_dir.glob("*/rdd-*/part-*"))
-
-
 def test_clusters_found_on_the_cluster_are_the_local_clustering(spark: Any) -> None:
     """Min-label propagation gives every text its cluster's first row as the local union-find
     does, on a long chain (many rounds), stars, pairs joined late, and random links, in two text
     sets numbered alike."""
+    from dataaudit.engines.spark_kept import kept_frames
     from dataaudit.engines.spark_near import _cluster_labels
     from dataaudit.text.minhash import clusters
 
@@ -140,7 +114,8 @@ def test_clusters_found_on_the_cluster_are_the_local_clustering(spark: Any) -> N
     edge_sets = {0: chain + stars + linked, 1: [*stars, (9_000_000_000, 5)]}
     rows = [(text, number, first) for text, edges in edge_sets.items() for number, first in edges]
     pairs = spark.createDataFrame(rows, "text int, number long, first long")
-    found = _cluster_labels(pairs).where("node != label").orderBy("text", "node").collect()
+    with kept_frames(spark) as keep:
+        found = _cluster_labels(pairs, keep).where("node != label").orderBy("text", "node").collect()
     for text, edges in edge_sets.items():
         local = clusters(np.array(edges, dtype=np.int64))
         mine = [(r["node"], r["label"]) for r in found if r["text"] == text]

@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.engines.spark_duplicates import first_pairs
+from dataaudit.engines.spark_kept import Keep, kept_frames
 
 # `text_hash`: the whole text's hash (a table's pass also holds its rows' `whole` hashes); `prompt`,
 # `answer` and `chars` are for `spark_texts`
@@ -79,11 +80,29 @@ def find_near_on_cluster(texts: Any, partials: Sequence[NearTexts]) -> None:
     `TEXTS_SCHEMA` their signatures were taken into: text set `i` is `partials[i]`."""
     if not partials:
         return
+    from pyspark.sql import functions as F
+
+    settings = [partial.near_settings for partial in partials]
+    with kept_frames(texts.sparkSession) as keep:
+        labels = _near_labels(texts, settings, keep)
+        copies = labels.where("node != label").select("text", F.col("node").alias("row"),
+                                                      F.col("label").alias("first"))
+        totals = {r["text"]: r for r in copies.groupBy("text").agg(
+            F.count(F.lit(1)).alias("copies"), F.countDistinct("first").alias("clusters")).collect()}
+        for i, partial in enumerate(partials):
+            found = totals.get(i)
+            partial.found_near(
+                copies=int(found["copies"]) if found else 0, clusters=int(found["clusters"]) if found else 0,
+                examples=first_pairs(copies.where(F.col("text") == i), "first", partial.examples) if found else [])
+
+
+def _near_labels(texts: Any, settings: list[NearSettings], keep: Keep) -> Any:
+    """`_cluster_labels` of the pairs of `texts` (first copies only) whose signatures share a
+    band's key and pass their text set's similarity test."""
     from pyspark import StorageLevel
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    settings = [partial.near_settings for partial in partials]
     same_text = Window.partitionBy("text", "text_hash")
     first_copies = (texts.select(*TEXT_COLUMNS, F.min("number").over(same_text).alias("first"))
                     .where("number = first").select("text", "number", "signature")
@@ -98,38 +117,32 @@ def find_near_on_cluster(texts: Any, partials: Sequence[NearTexts]) -> None:
         confirmed = (candidates.join(first_copies, ["text", "number"]).join(earlier, ["text", "first"])
                      .mapInArrow(_confirmed_pairs(settings), _PAIRS_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
         try:
-            labels = _cluster_labels(confirmed)
+            return _cluster_labels(confirmed, keep)
         finally:
             confirmed.unpersist()
     finally:
         first_copies.unpersist()
-    copies = labels.where("node != label").select("text", F.col("node").alias("row"), F.col("label").alias("first"))
-    totals = {r["text"]: r for r in copies.groupBy("text").agg(
-        F.count(F.lit(1)).alias("copies"), F.countDistinct("first").alias("clusters")).collect()}
-    for i, partial in enumerate(partials):
-        found = totals.get(i)
-        partial.found_near(
-            copies=int(found["copies"]) if found else 0, clusters=int(found["clusters"]) if found else 0,
-            examples=first_pairs(copies.where(F.col("text") == i), "first", partial.examples) if found else [])
 
 
-def _cluster_labels(pairs: Any) -> Any:
+def _cluster_labels(pairs: Any, keep: Keep) -> Any:
     """(text, node, label) for every text of the confirmed `pairs` (text, number, first), its
     label the smallest number of its cluster: the clusters the local clustering makes, found on
     the cluster by min-label propagation. Each round every
     text takes the smallest label of its neighbours, then its label's label (so a chain of n
     texts needs about log n rounds), until a round changes no label: a count per round reaches
-    the driver, never a pair."""
+    the driver, never a pair. Each round's labels are kept with `keep` (`spark_kept`): a
+    round's plan would otherwise hold every earlier round's several times over, and grow
+    exponentially."""
     from pyspark.sql import functions as F
 
     edges = pairs.select("text", F.col("number").alias("node"), F.col("first").alias("other")).unionByName(
         pairs.select("text", F.col("first").alias("node"), F.col("number").alias("other")))
-    labels = _checkpointed(edges.groupBy("text", "node").agg(F.least(F.min("other"), F.min("node")).alias("label")))
+    labels = keep(edges.groupBy("text", "node").agg(F.least(F.min("other"), F.min("node")).alias("label")))
     while True:
         seen = (edges.join(labels.select("text", F.col("node").alias("other"), F.col("label").alias("seen")),
                            ["text", "other"]).groupBy("text", "node").agg(F.min("seen").alias("seen")))
         stepped = labels.join(seen, ["text", "node"]).select("text", "node", F.least("label", "seen").alias("label"))
-        jumped = _checkpointed(
+        jumped = keep(
             stepped.join(stepped.select("text", F.col("node").alias("label"), F.col("label").alias("further")),
                          ["text", "label"]).select("text", "node", F.least("label", "further").alias("label")))
         changed = (jumped.join(labels.select("text", "node", F.col("label").alias("before")), ["text", "node"])
@@ -137,19 +150,6 @@ def _cluster_labels(pairs: Any) -> Any:
         labels = jumped
         if not changed:
             return labels
-
-
-def _checkpointed(frame: Any) -> Any:
-    """`frame` computed now and kept, its plan cut to the kept rows: a round's plan would
-    otherwise hold every earlier round's several times over, and grow exponentially. With a
-    checkpoint directory set (`SparkContext.setCheckpointDir`) the rows are written there, so
-    an executor lost mid-loop costs a re-read rather than the audit; without one they stay on
-    the executors (`localCheckpoint`), which Spark frees once nothing refers to them."""
-    from pyspark import StorageLevel
-
-    if frame.sparkSession.sparkContext.getCheckpointDir() is not None:
-        return frame.checkpoint()
-    return frame.localCheckpoint(storageLevel=StorageLevel.MEMORY_AND_DISK)
 
 
 def _band_rows(settings: list[NearSettings]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
