@@ -68,6 +68,29 @@ def test_own_generator_flags_the_id_when_kept_and_leaves_it_out_by_itself(tmp_pa
     assert report["dataset"]["ignored"][0]["reason"].startswith("id-like: named like an id")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_a_generated_file_appears_whole_or_not_at_all(tmp_path: Path, suffix: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A benchmark reuses a file whose truth says it is current: a write cut short must leave
+    neither a half file nor a truth that vouches for one, and no temporary beside them."""
+    from dataaudit.datasets import classification
+
+    write = classification._WRITERS[suffix[1:]]
+
+    def cut_short(table, path) -> None:
+        write(table.slice(0, 10), path)
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(classification._WRITERS, suffix[1:], cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        write_dirty_classification(tmp_path / f"data{suffix}", rows=200, seed=1)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setitem(classification._WRITERS, suffix[1:], write)
+    truth = write_dirty_classification(tmp_path / f"data{suffix}", rows=200, seed=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"data{suffix}", "data.truth.json"]
+    assert json.loads((tmp_path / "data.truth.json").read_text()) == truth
+
+
 def test_shared_generator_counts_match_its_truth(tmp_path: Path, shared_dir: Path) -> None:
     """The outside reference: ../shared/bench/make_dataset.py and its ground-truth file."""
     csv = tmp_path / "bench.csv"

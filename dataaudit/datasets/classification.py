@@ -37,6 +37,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from dataaudit.output import Outputs, all_or_nothing
+
 __all__ = [
     "CLASSES",
     "COLUMNS",
@@ -834,10 +836,10 @@ def write_dirty_splits(train_path: str | Path, test_path: str | Path, train_rows
         The truth of :func:`make_dirty_splits`.
     """
     train, test, truth = make_dirty_splits(train_rows, test_rows, seed, **options)
-    for table, path in ((train, Path(train_path)), (test, Path(test_path))):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _WRITERS[FORMATS[path.suffix.lower()]](table, path)
-    truth_path_for(test_path).write_text(json.dumps(truth) + "\n", encoding="utf-8")
+    with all_or_nothing() as outputs:
+        for table, path in ((train, Path(train_path)), (test, Path(test_path))):
+            _write_table(outputs, table, path, FORMATS[path.suffix.lower()])
+        outputs.text(truth_path_for(test_path), json.dumps(truth) + "\n")
     return truth
 
 
@@ -875,13 +877,18 @@ def write_dirty_classification(path: str | Path, rows: int, seed: int = 0, fmt: 
     if fmt not in set(FORMATS.values()):
         raise ValueError(f"unknown format for {path} (use one of {sorted(FORMATS)})")
     table, truth = make_dirty_classification(rows, seed, flip_share=flip_share, shortcuts=shortcuts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _WRITERS[fmt](table, path)
     truth = {"file": path.name, "format": fmt, **truth}
-    with open(truth_path_for(path), "w", encoding="utf-8") as fh:
-        json.dump(truth, fh, indent=1)
-        fh.write("\n")
+    with all_or_nothing() as outputs:
+        _write_table(outputs, table, path, fmt)
+        outputs.text(truth_path_for(path), json.dumps(truth, indent=1) + "\n")
     return truth
+
+
+def _write_table(outputs: Outputs, table: pa.Table, path: Path, fmt: str) -> None:
+    """`table` written to a temporary beside `path` that `outputs` renames into place, data before
+    truth: a reader that finds a file (or a truth that says it is current) never finds half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _WRITERS[fmt](table, outputs.open(path).content)
 
 
 def _write_csv(table: pa.Table, path: Path, delimiter: str = ",") -> None:
