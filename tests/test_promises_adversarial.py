@@ -250,6 +250,45 @@ def test_a_key_first_seen_past_the_first_chunk_is_kept_by_a_jsonl_clean(tmp_path
     assert written[-2:] == ['{"a": 1, "label": "p", "extra": 1.50}', '{"a": 2, "label": "q", "extra": {"k": "v"}}']
 
 
+def _late_key_lines(first_rows: int) -> list[str]:
+    """`first_rows` objects of the columns, then a key first met on line `first_rows + 1`, a
+    line that is no JSON, a blank line and a second late key beside the first."""
+    lines = [json.dumps({"a": i % 5, "label": "pq"[i % 2]}) for i in range(first_rows)]
+    return [*lines, '{"a": 1, "extra": 1.50, "label": "p"}', '{"a": 2, "label": ', "",
+            '{"more": [1], "a": 3, "label": "q", "extra": "x"}', '{"a": 4, "label": "q"}']
+
+
+def test_a_key_first_seen_late_is_named_and_its_rows_are_no_bad_rows(tmp_path: Path) -> None:
+    """A late key's row is audited (its other keys are columns): the report names the key and
+    the line it first appears on, and only the line that is no JSON is a row left out."""
+    data = tmp_path / "late.jsonl"
+    data.write_text("\n".join(_late_key_lines(3)) + "\n")
+    report = dataaudit.audit(data, target="label", chunk_rows=3, bad_rows="skip").to_dict()
+    findings = {f["check"]: f for f in report["findings"]}
+    assert report["dataset"]["rows"] == 6
+    assert (findings["source.bad_rows"]["observed"], findings["source.bad_rows"]["examples"]) == (1, [5])
+    late = findings["source.late_keys"]
+    assert (late["severity"], late["observed"], late["examples"]) == ("warn", 2, [4, 7])
+    assert [(k["key"], k["line"]) for k in late["details"]["keys"]] == [("extra", 4), ("more", 7)]
+    assert "'extra' (line 4), 'more' (line 7)" in late["message"]
+    assert "after the first 3 rows" in late["message"]
+
+
+@pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_key_first_seen_past_the_first_chunk_fails_no_row(tmp_path: Path, runner: Runner) -> None:
+    """With the default `--bad-rows error`, a file whose every line is an object has no bad
+    row, whatever keys its later lines bring."""
+    data = tmp_path / "late.jsonl"
+    lines = [line for line in _late_key_lines(65_536) if line.endswith("}")]
+    data.write_text("\n".join(lines) + "\n")
+    report = _audited(runner, data, tmp_path, code=0)
+    statuses = {c["check"]: c["status"] for c in report["checks"]}
+    assert statuses["source.bad_rows"] == "passed"
+    assert statuses["source.late_keys"] == "warn"
+    assert report["dataset"]["rows"] == len(lines)
+
+
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_a_report_may_go_into_the_tokenizer_folder_but_over_none_of_its_files(tmp_path: Path,
                                                                              runner: Runner) -> None:

@@ -1,7 +1,7 @@
 """The keys of a JSON Lines table first met past the lines its columns are read from.
 
 The reader takes a JSONL file's columns from its first chunk of lines, and a key first met
-later is left out of the audit (the report lists it as a row problem). A clean must not drop its
+later is left out of the audit (its `source.late_keys` finding names it). A clean must not drop its
 values: its audit has read the whole file before the writing pass, so the output's columns can
 be every key the file has. These keys are written as the reader would have read them (text,
 JSON for numbers and nested values), in the order they first appear, after the columns, empty

@@ -37,7 +37,7 @@ from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
 from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, typed_cells
-from dataaudit.preprocess.late_keys import late_cells, late_keys, refuse_taken, with_late
+from dataaudit.preprocess.late_keys import late_cells, refuse_taken, with_late
 from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
@@ -168,18 +168,18 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     planned = Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
                    encoding, progress, steps=steps, text_columns=text_columns,
                    rewritten=_leading(steps, value_steps(profile_steps), rewritten))
-    late = _late_keys(source, engine.opened, encoding)
+    late = _late_keys(source, engine.opened)
     refuse_taken(late, [*output_template(planned).names, ROW_COLUMN, REASON_COLUMN], source.name)
     planned.late = late
     return planned
 
 
-def _late_keys(source: Source, audited: Source | None, encoding: str | None) -> dict[str, int]:
-    """The JSONL input's keys that are none of its columns; the file is read for them only
-    when the audit's read met some (each is one of its row problems)."""
-    if source.format != "jsonl" or source.local_path is None or audited is None or not audited.problems:
+def _late_keys(source: Source, audited: Source | None) -> dict[str, int]:
+    """The JSONL input's keys that are none of its columns, with the line each first appears
+    on: those the audit's read of the whole file met, in that order."""
+    if source.format != "jsonl" or source.local_path is None or audited is None:
         return {}
-    return late_keys(source.local_path, encoding, source.columns)
+    return {key: late.line for key, late in audited.late_keys.items()}
 
 
 @dataclass
