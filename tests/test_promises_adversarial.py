@@ -4,7 +4,8 @@ independent reading of the same bytes: the csv module, a Counter of the raw cell
 
 - The input is never changed: a clean of a folder of Parquet files writes nothing inside it.
 - Valid CSVs are read: a field longer than the reader's block (and hashed in time however
-  long), a header with no line end and no rows, NUL characters in values.
+  long), a header with no line end and no rows, NUL characters in values. A quote never
+  closed is one line naming where it opens, found without reading the file into one block.
 - Counts are exact: duplicate rows are those a Counter of the raw rows finds, whatever the
   spelling of numbers, the chunk size or the memory budget.
 - Values are kept byte for byte: with no step asked for, a clean writes back every cell.
@@ -152,6 +153,59 @@ def test_a_file_of_nul_bytes_is_still_binary(tmp_path: Path) -> None:
     run(["audit", utf16, "-t", "label"], 2)
     _, err = invoke(["audit", utf16, "-t", "label"], 2)
     assert err.strip() == f"dataaudit: error: {utf16}: binary content, not a CSV text file"
+
+
+UNCLOSED = "a quoted field opened on this line is never closed"
+
+
+def _unclosed_at_line_10(path: Path, rows_after: int) -> Path:
+    lines = ["text,n,label", *(f"row {i},{i},p" for i in range(8)), '"opened,8,q']
+    line = "some ordinary text here and there,12345,p\n"
+    path.write_text("\n".join(lines) + "\n" + line * rows_after)
+    return path
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("bad_rows", ["error", "skip"])
+@pytest.mark.parametrize("rows_after", [3, 100_000])  # within the first block, and 4 MiB past it
+def test_a_quote_never_closed_is_one_line_naming_where_it_opens(tmp_path: Path, runner: Runner, bad_rows: str,
+                                                                rows_after: int) -> None:
+    """Read as pyarrow reads it, the field runs to the end of the file: that is refused, not
+    read as one row (nor skipped as one bad row when the rest of the file is thousands)."""
+    data = _unclosed_at_line_10(tmp_path / "unclosed.csv", rows_after)
+    _, err = runner(["audit", data, "-t", "label", "--bad-rows", bad_rows], 2)
+    size = data.stat().st_size - len("\n".join(["text,n,label", *(f"row {i},{i},p" for i in range(8))]) + "\n")
+    shown = f"{size:,} bytes" if size < 1 << 20 else f"{size / (1 << 20):,.1f} MiB"
+    assert err == (f"dataaudit: error: {data}:10: {UNCLOSED}: the rest of the file ({shown}) would be one value; "
+                   "close it, or double a quote inside a value\n")
+
+
+def test_a_quote_never_closed_is_refused_in_the_first_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The field is measured by a scan in bounded blocks: the reader is never asked to hold a
+    block larger than its first, however large the file past the quote."""
+    from dataaudit.io import csv_reader
+
+    blocks = []
+    options = csv_reader.pacsv.ReadOptions
+    monkeypatch.setattr(csv_reader.pacsv, "ReadOptions", lambda **kw: blocks.append(kw["block_size"]) or options(**kw))
+    data = _unclosed_at_line_10(tmp_path / "unclosed.csv", 200_000)
+    with pytest.raises(dataaudit.InputError, match=f":10: {UNCLOSED}"):
+        dataaudit.audit(data, target="label")
+    assert blocks == [csv_reader.BLOCK_BYTES]
+
+
+def test_a_row_longer_than_the_largest_block_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quoted field that closes, but past the largest block the reader takes: its line and
+    size, not a guess between a long row and an open quote."""
+    from dataaudit.io import csv_reader
+
+    monkeypatch.setattr(csv_reader, "LARGEST_BLOCK_BYTES", 4 << 20)
+    data = tmp_path / "long.csv"
+    data.write_text('text,label\nshort,p\n"' + "long line\n" * 500_000 + '",q\nshort,p\n')
+    with pytest.raises(dataaudit.InputError) as raised:
+        dataaudit.audit(data, target="label")
+    assert str(raised.value) == (f"{data}:3: the row starting on this line is 4.8 MiB, longer than the 4.0 MiB a row "
+                                 "may be; a quoted field in it may be closed too late")
 
 
 # --- counts are exact, values kept byte for byte: laws on random files ---------------------------
