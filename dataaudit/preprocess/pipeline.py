@@ -36,8 +36,8 @@ from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
 from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
-from dataaudit.preprocess.json_cells import TypedCells, typed_cells
-from dataaudit.preprocess.late_keys import late_cells, refuse_taken, with_late
+from dataaudit.preprocess.json_cells import TypedCells, line_cells
+from dataaudit.preprocess.late_keys import refuse_taken, with_late
 from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
@@ -387,14 +387,15 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
         offset = 0
         jsonl = plan.source.format == fmt == "jsonl" and plan.source.local_path is not None
         late = list(plan.late)
-        lines = typed_cells(plan.source.local_path, plan.encoding, [*plan.source.columns, *late]) if jsonl else None
-        late_lines = late_cells(plan.source.local_path, plan.encoding, late) if late else None
+        path = plan.source.local_path
+        lines = line_cells(path, plan.encoding, plan.source.columns, late) if path and (jsonl or late) else None
         source = plan.open()
         for raw in _shown(source, plan.progress, "clean, writing: "):
             n = raw.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
-            typed = None if lines is None else list(itertools.islice(lines, n))
-            late_rows = None if late_lines is None else list(itertools.islice(late_lines, n))
+            read = [] if lines is None else list(itertools.islice(lines, n))
+            typed = [cells for cells, _ in read] if jsonl else None
+            late_rows = [texts for _, texts in read] if late else None
             if quarantined.any():
                 rows = np.flatnonzero(quarantined) + offset
                 batch = _with_late(raw.filter(pa.array(quarantined)), late, late_rows, quarantined)
