@@ -132,8 +132,9 @@ def _block_holding(path: Path, name: str, delimiter: str, block: int) -> int:
 
 def _refuse_if_unclosed(path: Path, name: str, delimiter: str, bad: RowProblem) -> None:
     """A malformed last row holding a quote may be a quoted field never closed, which pyarrow
-    reads to the end of the file as one row: refused as such, not as one row of the wrong width."""
-    if '"' in bad.text:
+    reads to the end of the file as one row: refused as such, not as one row of the wrong width.
+    Only a row of several lines is looked at: the scan reads the file to its end."""
+    if '"' in bad.text and "\n" in bad.text:
         _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
 
 
