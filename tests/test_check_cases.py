@@ -2,7 +2,7 @@
 
 A case file holds the cases of one check family. A case is a CSV (`csv:`) or a fine-tuning
 JSONL file (`jsonl:`), optional other splits (`splits: {test: "csv text"}`), and the audit's
-options: `target`, `rules`, `ignore`, `keep`, `text_columns`, `group_column`, `bad_rows`,
+options: `target`, `rules`, `ignore`, `keep`, `text_columns`, `group_column`, `bad_rows`, `chunk_rows`,
 `label_noise`, `time_column`, `period`, `format_profile`, `epochs`, `price_per_million`,
 `max_length`, `eval_sets` (JSONL texts, each written to a file of its own), and `tokenizer`: a chat template style of
 `dataaudit.datasets.tokenizer_folder.TEMPLATES`, whose folder is made with a BPE trained on the
@@ -22,6 +22,7 @@ import yaml
 import dataaudit
 from dataaudit.checks import REGISTRY
 from dataaudit.checks.registry import Exports, NoEquivalent
+from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.rules.model import RulePack
 
 CASE_DIR = Path(__file__).parent / "cases"
@@ -71,6 +72,7 @@ def _statuses(case: dict, folder: Path) -> dict[str, str]:
         ignore_columns=case.get("ignore", ()), splits=splits or None, group_column=case.get("group_column"),
         keep_columns=case.get("keep", ()),
         text_columns=case.get("text_columns", ()), bad_rows=case.get("bad_rows", "error"),
+        chunk_rows=case.get("chunk_rows", DEFAULT_CHUNK_ROWS),
         label_noise=case.get("label_noise", False), time_column=case.get("time_column"), period=case.get("period"),
         tokenizer=tokenizer, max_length=case.get("max_length"),
         format_profile=case.get("format_profile"), epochs=case.get("epochs"),

@@ -4,7 +4,8 @@ independent reading of the same bytes: the csv module, a Counter of the raw cell
 
 - The input is never changed: a clean of a folder of Parquet files writes nothing inside it.
 - Valid CSVs are read: a field longer than the reader's block (and hashed in time however
-  long), a header with no line end and no rows, NUL characters in values.
+  long), a header with no line end and no rows, NUL characters in values. A quote never
+  closed is one line naming where it opens, found without reading the file into one block.
 - Counts are exact: duplicate rows are those a Counter of the raw rows finds, whatever the
   spelling of numbers, the chunk size or the memory budget.
 - Values are kept byte for byte: with no step asked for, a clean writes back every cell.
@@ -154,6 +155,59 @@ def test_a_file_of_nul_bytes_is_still_binary(tmp_path: Path) -> None:
     assert err.strip() == f"dataaudit: error: {utf16}: binary content, not a CSV text file"
 
 
+UNCLOSED = "a quoted field opened on this line is never closed"
+
+
+def _unclosed_at_line_10(path: Path, rows_after: int) -> Path:
+    lines = ["text,n,label", *(f"row {i},{i},p" for i in range(8)), '"opened,8,q']
+    line = "some ordinary text here and there,12345,p\n"
+    path.write_text("\n".join(lines) + "\n" + line * rows_after)
+    return path
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("bad_rows", ["error", "skip"])
+@pytest.mark.parametrize("rows_after", [3, 100_000])  # within the first block, and 4 MiB past it
+def test_a_quote_never_closed_is_one_line_naming_where_it_opens(tmp_path: Path, runner: Runner, bad_rows: str,
+                                                                rows_after: int) -> None:
+    """Read as pyarrow reads it, the field runs to the end of the file: that is refused, not
+    read as one row (nor skipped as one bad row when the rest of the file is thousands)."""
+    data = _unclosed_at_line_10(tmp_path / "unclosed.csv", rows_after)
+    _, err = runner(["audit", data, "-t", "label", "--bad-rows", bad_rows], 2)
+    size = data.stat().st_size - len("\n".join(["text,n,label", *(f"row {i},{i},p" for i in range(8))]) + "\n")
+    shown = f"{size:,} bytes" if size < 1 << 20 else f"{size / (1 << 20):,.1f} MiB"
+    assert err == (f"dataaudit: error: {data}:10: {UNCLOSED}: the rest of the file ({shown}) would be one value; "
+                   "close it, or double a quote inside a value\n")
+
+
+def test_a_quote_never_closed_is_refused_in_the_first_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The field is measured by a scan in bounded blocks: the reader is never asked to hold a
+    block larger than its first, however large the file past the quote."""
+    from dataaudit.io import csv_reader
+
+    blocks = []
+    options = csv_reader.pacsv.ReadOptions
+    monkeypatch.setattr(csv_reader.pacsv, "ReadOptions", lambda **kw: blocks.append(kw["block_size"]) or options(**kw))
+    data = _unclosed_at_line_10(tmp_path / "unclosed.csv", 200_000)
+    with pytest.raises(dataaudit.InputError, match=f":10: {UNCLOSED}"):
+        dataaudit.audit(data, target="label")
+    assert blocks == [csv_reader.BLOCK_BYTES]
+
+
+def test_a_row_longer_than_the_largest_block_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quoted field that closes, but past the largest block the reader takes: its line and
+    size, not a guess between a long row and an open quote."""
+    from dataaudit.io import csv_reader
+
+    monkeypatch.setattr(csv_reader, "LARGEST_BLOCK_BYTES", 4 << 20)
+    data = tmp_path / "long.csv"
+    data.write_text('text,label\nshort,p\n"' + "long line\n" * 500_000 + '",q\nshort,p\n')
+    with pytest.raises(dataaudit.InputError) as raised:
+        dataaudit.audit(data, target="label")
+    assert str(raised.value) == (f"{data}:3: the row starting on this line is 4.8 MiB, longer than the 4.0 MiB a row "
+                                 "may be; a quoted field in it may be closed too late")
+
+
 # --- counts are exact, values kept byte for byte: laws on random files ---------------------------
 
 #: texts that are one number, one boolean or one missing value to a reader that parses them, and
@@ -232,11 +286,48 @@ def test_a_key_a_jsonl_line_does_not_have_is_not_added_as_null(tmp_path: Path, r
     assert [json.loads(line) for line in out.read_text().splitlines()] == records
 
 
+#: JSON values as a file may spell them: numbers no float prints back alike, escapes in strings,
+#: integers past 2**63, nested values written compactly or not
+JSON_SPELLINGS = ["1", "1.0", "1.50", "1e3", "1E+03", "-0", "0.1000", "2.5e-7", str(2**64 + 1), str(-(2**63) - 1),
+                  "0.30000000000000004", "3.141592653589793", "1.7976931348623157e308", "true", "false", "null",
+                  '"\\u00e9"', '"\u00e9"', '"e\u0301"', '"a\\/b"', '"\\n"', '"\\"q\\""', '"01234"', '""', '" a "',
+                  '"\\ud83d\\ude00"', '{"k": [1, 1.50]}', '{"k":1.0,"j":"\\u00e9"}', "[]", "[1e3, null, \"x\"]"]
+
+
+def _jsonl_line(cells: list[tuple[str, str]]) -> str:
+    return "{" + ", ".join(f"{json.dumps(key)}: {value}" for key, value in cells) + "}"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.permutations(["a", "b", "label"]).flatmap(lambda keys: st.tuples(
+           st.just(keys), st.lists(st.sampled_from(JSON_SPELLINGS), min_size=2, max_size=2),
+           st.sampled_from(['"p"', '"q"']), st.sets(st.sampled_from(["a", "b"])))), min_size=1, max_size=25),
+       chunk_rows=st.sampled_from([1, 7, 65_536]))
+def test_a_jsonl_clean_with_no_step_writes_back_every_value_as_written(tmp_path: Path, lines: list,
+                                                                      chunk_rows: int) -> None:
+    """Each line keeps its keys in its own order, and each value its bytes: the digits of a
+    number, the escapes of a string, the spacing inside an object; a key a line does not have
+    stays absent."""
+    written = []
+    for keys, (a, b), label, absent in lines:
+        values = {"a": a, "b": b, "label": label}
+        written.append(_jsonl_line([(key, values[key]) for key in keys if key not in absent]))
+    data = tmp_path / "values.jsonl"
+    data.write_text("".join(line + "\n" for line in written), encoding="utf-8")
+    digest = file_sha256(data)
+    pack = tmp_path / "no-steps.yaml"
+    pack.write_text(NO_STEPS)
+    out = tmp_path / "out.jsonl"
+    clean_files(data, out, target="label", rules=pack, chunk_rows=chunk_rows, force=True, allow_large_quarantine=True)
+    assert out.read_text(encoding="utf-8").splitlines() == written
+    assert file_sha256(data) == digest
+
+
 @pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
 def test_a_key_first_seen_past_the_first_chunk_is_kept_by_a_jsonl_clean(tmp_path: Path) -> None:
     """The columns of a JSON Lines file are the keys of its first 65,536 lines; a key first met
     later is not audited (the report says so), and a clean into JSON Lines writes it back as the
-    input wrote it instead of dropping its values."""
+    input wrote it, where the line has it, instead of dropping its values."""
     lines = [json.dumps({"a": i % 50, "label": "pq"[i % 2]}) for i in range(65_540)]
     lines += ['{"a": 1, "label": "p", "extra": 1.50}', '{"a": 2, "extra": {"k": "v"}, "label": "q"}']
     data = tmp_path / "late.jsonl"
@@ -247,7 +338,46 @@ def test_a_key_first_seen_past_the_first_chunk_is_kept_by_a_jsonl_clean(tmp_path
     run(["clean", data, "-t", "label", "-r", pack, "-o", out, "--force", "--allow-large-quarantine"], 1)
     written = out.read_text().splitlines()
     assert len(written) == len(lines)
-    assert written[-2:] == ['{"a": 1, "label": "p", "extra": 1.50}', '{"a": 2, "label": "q", "extra": {"k": "v"}}']
+    assert written[-2:] == lines[-2:]
+
+
+def _late_key_lines(first_rows: int) -> list[str]:
+    """`first_rows` objects of the columns, then a key first met on line `first_rows + 1`, a
+    line that is no JSON, a blank line and a second late key beside the first."""
+    lines = [json.dumps({"a": i % 5, "label": "pq"[i % 2]}) for i in range(first_rows)]
+    return [*lines, '{"a": 1, "extra": 1.50, "label": "p"}', '{"a": 2, "label": ', "",
+            '{"more": [1], "a": 3, "label": "q", "extra": "x"}', '{"a": 4, "label": "q"}']
+
+
+def test_a_key_first_seen_late_is_named_and_its_rows_are_no_bad_rows(tmp_path: Path) -> None:
+    """A late key's row is audited (its other keys are columns): the report names the key and
+    the line it first appears on, and only the line that is no JSON is a row left out."""
+    data = tmp_path / "late.jsonl"
+    data.write_text("\n".join(_late_key_lines(3)) + "\n")
+    report = dataaudit.audit(data, target="label", chunk_rows=3, bad_rows="skip").to_dict()
+    findings = {f["check"]: f for f in report["findings"]}
+    assert report["dataset"]["rows"] == 6
+    assert (findings["source.bad_rows"]["observed"], findings["source.bad_rows"]["examples"]) == (1, [5])
+    late = findings["source.late_keys"]
+    assert (late["severity"], late["observed"], late["examples"]) == ("warn", 2, [4, 7])
+    assert [(k["key"], k["line"]) for k in late["details"]["keys"]] == [("extra", 4), ("more", 7)]
+    assert "'extra' (line 4), 'more' (line 7)" in late["message"]
+    assert "after the first 3 rows" in late["message"]
+
+
+@pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_key_first_seen_past_the_first_chunk_fails_no_row(tmp_path: Path, runner: Runner) -> None:
+    """With the default `--bad-rows error`, a file whose every line is an object has no bad
+    row, whatever keys its later lines bring."""
+    data = tmp_path / "late.jsonl"
+    lines = [line for line in _late_key_lines(65_536) if line.endswith("}")]
+    data.write_text("\n".join(lines) + "\n")
+    report = _audited(runner, data, tmp_path, code=0)
+    statuses = {c["check"]: c["status"] for c in report["checks"]}
+    assert statuses["source.bad_rows"] == "passed"
+    assert statuses["source.late_keys"] == "warn"
+    assert report["dataset"]["rows"] == len(lines)
 
 
 @pytest.mark.parametrize("runner", RUNNERS)

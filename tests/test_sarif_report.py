@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import dataaudit
 from dataaudit.checks import REGISTRY
-from dataaudit.report.sarif import FINGERPRINT, artifact_uri
+from dataaudit.report.sarif import FINGERPRINT, artifact_uri, render_sarif
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA, report_files_problems, sarif_problems
 
@@ -76,6 +77,15 @@ def test_a_malformed_row_is_found_on_its_line(tmp_path: Path) -> None:
     results = json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
     bad = next(r for r in results if r["ruleId"] == "source.bad_rows")
     assert bad["locations"][0]["physicalLocation"]["region"] == {"startLine": 5}
+
+
+def test_a_late_json_lines_key_is_found_on_the_line_it_first_appears(tmp_path: Path) -> None:
+    data = tmp_path / "rows.jsonl"
+    lines = [json.dumps({"a": i, "label": "xy"[i % 2]}) for i in range(3)] + ['{"a": 3, "late": 1, "label": "x"}']
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = json.loads(render_sarif(dataaudit.audit(data, target="label", chunk_rows=3)))["runs"][0]["results"]
+    late = next(r for r in results if r["ruleId"] == "source.late_keys")
+    assert late["locations"][0]["physicalLocation"]["region"] == {"startLine": 4}
 
 
 @pytest.mark.parametrize("runner", RUNNERS)

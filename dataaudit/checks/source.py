@@ -1,9 +1,12 @@
-"""Rows the reader had to set aside: the audit saw less than the whole file."""
+"""What the reader could not give the audit: rows it had to set aside, and the keys of a JSON
+Lines file first met past the rows its columns are read from. Either way the audit saw less
+than the whole file, and the report says how much less."""
 
 from __future__ import annotations
 
 from dataaudit.checks.base import Results
 from dataaudit.checks.registry import Check, NoEquivalent
+from dataaudit.errors import quoted
 from dataaudit.levels import Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.wording import plural, verb
@@ -11,14 +14,22 @@ from dataaudit.wording import plural, verb
 CHECKS = (
     Check("source.bad_rows", "Every row of the file could be read.", "source", ("bad_rows",),
           NoEquivalent("GX sees only the rows a reader could parse")),
+    Check("source.late_keys", "Every key of the file is one of the columns the audit reads.", "source",
+          ("late_keys",), NoEquivalent("GX validates the columns it is given, not the keys a reader left out")),
 )
 
 
 class Rules(Section):
     bad_rows: Toggle = Toggle.FAIL
+    late_keys: Toggle = Toggle.WARN
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
+    _bad_rows(profile, rules, results)
+    _late_keys(profile, rules, results)
+
+
+def _bad_rows(profile: Profile, rules: Rules, results: Results) -> None:
     problems = profile.problems
     if not problems:
         return
@@ -32,3 +43,26 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         observed=len(problems), examples=lines[:20], details={"problems": problems[:20]},
         hint="Fix or remove these lines in the file; the rest of the audit does not include them.",
     )
+
+
+def _late_keys(profile: Profile, rules: Rules, results: Results) -> None:
+    """A late key's rows are audited with the columns they share with the first rows; the key's
+    own values are not, which is less than the whole file but no row left out."""
+    late = profile.late_keys
+    if not late:
+        return
+    first = late[0]
+    results.add(
+        "source.late_keys", rules.late_keys.severity,
+        f"{plural(len(late), 'key')} first {verb(len(late), 'appears', 'appear')} after the first "
+        f"{first['columns_from']:,} rows, which the columns are read from: {_quoted_keys(late)}; "
+        f"{verb(len(late), 'its', 'their')} values are not audited, the rows holding them are.",
+        observed=len(late), examples=[k["line"] for k in late[:20]], details={"keys": late[:20]},
+        hint="Give every line every key (null where it has no value), or put a line holding each key "
+             "among the first rows, to audit these keys too.",
+    )
+
+
+def _quoted_keys(late: list[dict]) -> str:
+    shown = ", ".join(f"{quoted(k['key'], 40)} (line {k['line']:,})" for k in late[:5])
+    return shown + (f" and {len(late) - 5:,} more" if len(late) > 5 else "")

@@ -21,6 +21,7 @@ from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
 from dataaudit.io.header import read_header
 from dataaudit.io.locate import first_invalid_utf8_line, record_lines
+from dataaudit.io.quoted_lines import LongRecord, first_long_record
 from dataaudit.io.source import RowProblem, Source
 
 DELIMITERS = ",\t;|"
@@ -87,8 +88,9 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                     yield batch
                 break
             except pa.ArrowInvalid as exc:
-                if "straddl" in str(exc) and block < LARGEST_BLOCK_BYTES:
-                    block *= 4  # a row longer than a block: read again in blocks that hold it, past the rows handed on
+                if "straddl" in str(exc):
+                    # a row longer than a block: read again in blocks that hold it, past the rows handed on
+                    block = _block_holding(path, name, delimiter, block)
                     continue
                 if "Empty CSV file" in str(exc) and rows == 0:
                     break  # the header with no line end, and nothing after it: no rows
@@ -97,13 +99,54 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                     number, expected, actual, text = bad.groups()
                     source.problems.append(_row_problem(int(number), int(expected), int(actual), text))
                 _number_file_lines(path, source, delimiter, encoding)
-                raise _translate(path, name, exc, source, rows, block) from None
+                raise _translate(path, name, exc, source, rows, delimiter) from None
             except OSError as exc:  # a compressed stream cut short or corrupt
                 raise read_failure(name, exc) from None
+        if len(source.problems) > known:  # skipped rows: the last may be a quote never closed, not one row
+            _refuse_if_unclosed(path, name, delimiter, source.problems[-1])
         _number_file_lines(path, source, delimiter, encoding)
 
     source.read = read
     return source
+
+
+def _block_holding(path: Path, name: str, delimiter: str, block: int) -> int:
+    """The block, four times larger as often as it takes, that holds the first row longer than
+    `block`. The row is measured by a scan of the file in bounded blocks first, so a quoted
+    field never closed, or one longer than the largest block, is refused naming its line without
+    reading hundreds of MiB into one block."""
+    long = first_long_record(path, block, delimiter)
+    _refuse_unclosed(name, long)
+    if long is not None and long.size > LARGEST_BLOCK_BYTES:
+        raise InputError(f"{name}:{long.line}: the row starting on this line is {_size(long.size)}, longer than the "
+                         f"{_size(LARGEST_BLOCK_BYTES)} a row may be; a quoted field in it may be closed too late")
+    if long is None:  # the scan finds every row shorter: grow the block as pyarrow asks, up to the largest
+        if block >= LARGEST_BLOCK_BYTES:
+            raise InputError(f"{name}: a row longer than {_size(LARGEST_BLOCK_BYTES)} or a quoted field that is "
+                             "never closed")
+        return block * 4
+    while block < long.size:
+        block *= 4
+    return block
+
+
+def _refuse_if_unclosed(path: Path, name: str, delimiter: str, bad: RowProblem) -> None:
+    """A malformed last row holding a quote may be a quoted field never closed, which pyarrow
+    reads to the end of the file as one row: refused as such, not as one row of the wrong width.
+    Only a row of several lines is looked at: the scan reads the file to its end."""
+    if '"' in bad.text and "\n" in bad.text:
+        _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
+
+
+def _refuse_unclosed(name: str, long: LongRecord | None) -> None:
+    if long is not None and not long.closed:
+        raise InputError(f"{name}:{long.open_line}: a quoted field opened on this line is never closed: the rest "
+                         f"of the file ({_size(long.size)}) would be one value; close it, or double a quote inside a "
+                         "value")
+
+
+def _size(size: int) -> str:
+    return f"{size:,} bytes" if size < 1 << 20 else f"{size / (1 << 20):,.1f} MiB"
 
 
 def _after(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
@@ -177,10 +220,11 @@ def _sniff_delimiter(text: str, default: str) -> str:
 
 
 def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows: int,
-               block_bytes: int) -> InputError:
+               delimiter: str) -> InputError:
     message = str(exc)
     if source.problems:
         bad = source.problems[-1]
+        _refuse_if_unclosed(path, name, delimiter, bad)
         where = f"{name}:{bad.line}" if bad.line else name
         return InputError(f"{where}: malformed row, {bad.problem}: {quoted(bad.text)} "
                           "(use --bad-rows skip to report such rows and go on)")
@@ -188,7 +232,4 @@ def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows
         line = first_invalid_utf8_line(path)
         where = f"{name}:{line}" if line else name
         return InputError(f"{where}: not valid UTF-8 text; pass --encoding, e.g. latin-1")
-    if "straddl" in message:
-        return InputError(f"{name}: after data row {rows:,}, a row longer than {block_bytes >> 20} MiB or a quoted "
-                          "field that is never closed")
     return InputError(f"{name}: cannot parse as CSV after data row {rows:,}: {message.splitlines()[0][:200]}")

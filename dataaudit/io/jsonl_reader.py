@@ -19,7 +19,7 @@ from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import text_codec
 from dataaudit.io.nested import json_text
-from dataaudit.io.source import RowProblem, Source
+from dataaudit.io.source import LateKey, RowProblem, Source
 
 ARRAY = "one JSON array, not JSON Lines: one object per line expected"
 
@@ -31,14 +31,12 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
 
     def read() -> Iterator[pa.RecordBatch]:
         known = set(columns)
-        unknown: set[str] = set()
         rows: list[dict[str, Any]] = []
         for line_no, record in _records(path, name, encoding, source, bad_rows):
-            extra = record.keys() - known - unknown
-            for key in sorted(extra):
-                unknown.add(key)
-                source.problems.append(RowProblem(line_no, f"key {key!r} first appears after the first "
-                                                           f"{chunk_rows:,} lines; it is not audited"))
+            if not known.issuperset(record):
+                for key in record:
+                    if key not in known and key not in source.late_keys:
+                        source.late_keys[key] = LateKey(key, line_no, chunk_rows)
             rows.append(record)
             if len(rows) == chunk_rows:
                 yield _batch(rows, columns)

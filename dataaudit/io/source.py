@@ -28,6 +28,16 @@ class RowProblem:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class LateKey:
+    """A key of a JSON Lines file first met past the rows its columns are read from: its rows are
+    read, its values are not (no column holds them). `line` is where it first appears."""
+
+    key: str
+    line: int
+    columns_from: int  # the rows the columns are the keys of
+
+
 @dataclass
 class Source:
     """A dataset opened for one streaming pass.
@@ -42,6 +52,8 @@ class Source:
     read: Callable[[], Iterator[pa.RecordBatch]]
     info: dict[str, Any] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
+    # the keys met past the rows the columns are read from (JSON Lines), each once, as first met
+    late_keys: dict[str, LateKey] = field(default_factory=dict)
     # bytes of the file read so far, where the reader can tell (for progress and its ETA)
     position: Callable[[], int] | None = None
     # the file the reader reads: the input itself, or the copy of a read-once input (stdin, a

@@ -3,34 +3,41 @@
 The reader hands the profile every value as text (`1`, `true`, `{"x": 1}`), which is what the
 audit and the steps need; but a JSONL file cleaned into JSONL must not turn the number `1` into
 the string `"1"`. So the writing pass reads the input's lines beside its batches and, for each
-row, keeps the cells that are not JSON strings as the input wrote them: numbers with their own
-digits (`1.10`, `123456789.123456789`, integers past 2**53), booleans, objects and arrays. A
-cell no step changed is written back that way; a cell a step changed (a disguised token made
-null, a merged label) is written as its new value.
+row, keeps the cells that JSON of their text would not write back as the input wrote them:
+numbers with their own digits (`1.10`, `1E+03`, integers past 2**63), booleans, objects and
+arrays with their spacing, strings with their escapes (`"\\u00e9"`); and the line's keys in its
+order. A cell no step changed is written back that way; a cell a step changed (a disguised
+token made null, a merged label) is written as JSON of its new value.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
+from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pyarrow as pa
 
 from dataaudit.io.decoding import text_codec
+from dataaudit.io.nested import json_text
 
 
 class TypedCells(NamedTuple):
-    """One line's values that are not strings or null, column -> (the text the reader made of
-    the value, the value's JSON as written), and which columns it has a key for: bit `i` of
-    `has` for the column at `positions[key] == i`. A bit, not a set of the missing keys: a line
-    of a sparse file (5 keys of 200) would hold a chunk's 65,536 lines at kilobytes each."""
+    """One line's values that JSON of the reader's text would not write back as the input wrote
+    them, column -> (the text the reader made of the value, the value as written): numbers,
+    booleans, objects and arrays, and strings written with escapes (`"\\u00e9"`); which columns it
+    has a key for: bit `i` of `has` for the column at `positions[key] == i` (a bit, not a set of
+    the missing keys: a line of a sparse file, 5 keys of 200, would hold a chunk's 65,536 lines
+    at kilobytes each); and its keys in its own order, when that is not the columns' order."""
 
     typed: dict[str, tuple[str, str]]
     has: int
     positions: Mapping[str, int]  # one mapping shared by every line of the file
+    order: tuple[str, ...] | None = None  # one tuple shared by the lines with the same order
 
     def lacks(self, key: str) -> bool:
         """Whether `key` is a column this line has no key for (the reader read it as null)."""
@@ -41,49 +48,95 @@ class TypedCells(NamedTuple):
 #: a row known only by its values (not read from a JSONL input): every cell as JSON of its value
 UNTYPED = TypedCells({}, 0, {})
 
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*").match
 
-class _Written(str):
-    """A JSON number as its digits were written, not as a float would print it."""
+
+class _Int(str):
+    """A JSON integer as its digits were written."""
+
+
+class _Float(str):
+    """A JSON number with a fraction or an exponent, as written (`1.50`, `1E+03`)."""
+
+
+def _written(line: str) -> list[tuple[str, Any, str]]:
+    """Each key of a line holding one JSON object, in its order, with the reader's text of its
+    value and the value as written. A line with no escape and no nested value is parsed once
+    by the C parser, its numbers kept as written; any other is walked value by value, so that a
+    nested value and an escaped string keep their bytes too."""
+    if "\\" in line or line.count("{") > 1 or "[" in line:
+        return [(key, json_text(value), raw) for key, value, raw in _spans(line)]
+    parsed = json.loads(line, parse_float=_Float, parse_int=_Int)
+    return [(key, _reader_text(value), _as_written(value)) for key, value in parsed.items()]
+
+
+def _reader_text(value: Any) -> str | None:
+    if isinstance(value, _Int):
+        return str(int(value))
+    if isinstance(value, _Float):
+        return json.dumps(float(value))
+    return json_text(value)
 
 
 def _as_written(value: Any) -> str:
-    if isinstance(value, _Written):
-        return str(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_as_written(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_as_written(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+    return str(value) if isinstance(value, (_Int, _Float)) else json.dumps(value, ensure_ascii=False)
 
 
-def typed_cells(path: str | Path, encoding: str | None, columns: Sequence[str] = ()) -> Iterator[TypedCells]:
-    """One entry per data line of a JSONL file (blank lines skipped, as the reader skips
-    them): its values that are not strings or null, and which of `columns` it has no key for
-    (the reader reads those as null, and a null is written back as no key, not as `null`).
-    `columns` include the keys first met past the reader's columns (`late_keys`), which the
-    writing pass adds to its rows."""
-    positions = {key: i for i, key in enumerate(columns)}
+def _spans(line: str) -> Iterator[tuple[str, Any, str]]:
+    """The key, value and text of each member of the object `line` holds (known valid JSON)."""
+    at = _SPACE(line, _SPACE(line, 0).end() + 1).end()  # past "{"
+    if line[at] == "}":
+        return
+    while True:
+        key, at = scanstring(line, at + 1)
+        at = _SPACE(line, _SPACE(line, at).end() + 1).end()  # past ":"
+        value, end = _DECODER.raw_decode(line, at)
+        yield key, value, line[at:end]
+        at = _SPACE(line, end).end()
+        if line[at] != ",":
+            return
+        at = _SPACE(line, at + 1).end()
+
+
+def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str],
+               late: Sequence[str] = ()) -> Iterator[tuple[TypedCells, list[str | None]]]:
+    """Per data line of a JSONL file (blank lines skipped, as the reader skips them), parsed
+    once: its values JSON of their text would write otherwise, which of the columns it has no
+    key for (the reader reads those as null, and a null is written back as no key, not as
+    `null`) and its keys' order; and the reader's text of each of the `late` keys (first met
+    past the reader's `columns`, `late_keys`), None where it lacks one, which the writing pass
+    adds to its rows."""
+    positions = {key: i for i, key in enumerate([*columns, *late])}
+    orders: dict[tuple[str, ...], tuple[str, ...]] = {}
     with pa.input_stream(str(path), compression="detect") as stream, \
             io.TextIOWrapper(stream, encoding=text_codec(encoding)) as handle:
         for line in handle:
             if not line.strip():
                 continue
-            parsed = json.loads(line)
-            written = json.loads(line, parse_float=_Written, parse_int=_Written)
-            has = 0
-            for key in parsed:
+            cells = _written(line)
+            has, last, in_order = 0, -1, True
+            typed, texts = {}, {}
+            for key, text, raw in cells:
+                position = positions.get(key, len(positions))
                 if key in positions:
-                    has |= 1 << positions[key]
-            typed = {key: (json.dumps(value, ensure_ascii=False), _as_written(written[key]))
-                     for key, value in parsed.items() if value is not None and not isinstance(value, str)}
-            yield TypedCells(typed, has, positions)
+                    has |= 1 << position
+                in_order, last = in_order and position > last, position
+                texts[key] = text
+                if text is not None and raw != json.dumps(text, ensure_ascii=False):  # a null, a plain string: as JSON
+                    typed[key] = (text, raw)
+            keys = tuple(texts)
+            order = None if in_order else orders.setdefault(keys, keys)
+            yield TypedCells(typed, has, positions, order), [texts.get(key) for key in late]
 
 
 def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
     """One JSONL line: a cell still holding the text the reader made of a typed value goes out
     as that value was written, every other cell as JSON of its (cleaned) value."""
     parts = []
-    for key, value in row.items():
+    keys = row.keys() if typed.order is None else [key for key in dict.fromkeys([*typed.order, *row]) if key in row]
+    for key in keys:
+        value = row[key]
         if value is None and typed.lacks(key):
             continue  # no key in the input line and none filled in by a step: still missing, not null
         kept = typed.typed.get(key)

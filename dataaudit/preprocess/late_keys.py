@@ -1,11 +1,12 @@
 """The keys of a JSON Lines table first met past the lines its columns are read from.
 
 The reader takes a JSONL file's columns from its first chunk of lines, and a key first met
-later is left out of the audit (the report lists it as a row problem). A clean must not drop its
+later is left out of the audit (its `source.late_keys` finding names it). A clean must not drop its
 values: its audit has read the whole file before the writing pass, so the output's columns can
 be every key the file has. These keys are written as the reader would have read them (text,
 JSON for numbers and nested values), in the order they first appear, after the columns, empty
-on the lines without them. A JSONL output keeps them itself (`json_cells`), with their JSON types.
+on the lines without them (read beside the batches by `json_cells.line_cells`). A JSONL output keeps
+them itself, with their JSON types and where each line has them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.decoding import text_codec
-from dataaudit.io.nested import json_text
 
 
 def _objects(path: str | Path, encoding: str | None) -> Iterator[tuple[int, dict | None]]:
@@ -48,14 +48,6 @@ def late_keys(path: str | Path, encoding: str | None, columns: Sequence[str]) ->
                 if key not in known:
                     found.setdefault(key, line_no)
     return found
-
-
-def late_cells(path: str | Path, encoding: str | None, keys: Sequence[str]) -> Iterator[list[str | None]]:
-    """Per row the reader yields (the lines that are objects), the text of each of `keys`, None
-    where the line lacks it."""
-    for _, record in _objects(path, encoding):
-        if record is not None:
-            yield [json_text(record.get(key)) for key in keys]
 
 
 def with_late(batch: pa.RecordBatch, keys: Sequence[str], rows: list[list[str | None]]) -> pa.RecordBatch:

@@ -36,8 +36,8 @@ from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
 from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
-from dataaudit.preprocess.json_cells import TypedCells, typed_cells
-from dataaudit.preprocess.late_keys import late_cells, late_keys, refuse_taken, with_late
+from dataaudit.preprocess.json_cells import TypedCells, line_cells
+from dataaudit.preprocess.late_keys import refuse_taken, with_late
 from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
@@ -168,18 +168,18 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     planned = Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
                    encoding, progress, steps=steps, text_columns=text_columns,
                    rewritten=_leading(steps, value_steps(profile_steps), rewritten))
-    late = _late_keys(source, engine.opened, encoding)
+    late = _late_keys(source, engine.opened)
     refuse_taken(late, [*output_template(planned).names, ROW_COLUMN, REASON_COLUMN], source.name)
     planned.late = late
     return planned
 
 
-def _late_keys(source: Source, audited: Source | None, encoding: str | None) -> dict[str, int]:
-    """The JSONL input's keys that are none of its columns; the file is read for them only
-    when the audit's read met some (each is one of its row problems)."""
-    if source.format != "jsonl" or source.local_path is None or audited is None or not audited.problems:
+def _late_keys(source: Source, audited: Source | None) -> dict[str, int]:
+    """The JSONL input's keys that are none of its columns, with the line each first appears
+    on: those the audit's read of the whole file met, in that order."""
+    if source.format != "jsonl" or source.local_path is None or audited is None:
         return {}
-    return late_keys(source.local_path, encoding, source.columns)
+    return {key: late.line for key, late in audited.late_keys.items()}
 
 
 @dataclass
@@ -387,14 +387,15 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
         offset = 0
         jsonl = plan.source.format == fmt == "jsonl" and plan.source.local_path is not None
         late = list(plan.late)
-        lines = typed_cells(plan.source.local_path, plan.encoding, [*plan.source.columns, *late]) if jsonl else None
-        late_lines = late_cells(plan.source.local_path, plan.encoding, late) if late else None
+        path = plan.source.local_path
+        lines = line_cells(path, plan.encoding, plan.source.columns, late) if path and (jsonl or late) else None
         source = plan.open()
         for raw in _shown(source, plan.progress, "clean, writing: "):
             n = raw.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
-            typed = None if lines is None else list(itertools.islice(lines, n))
-            late_rows = None if late_lines is None else list(itertools.islice(late_lines, n))
+            read = [] if lines is None else list(itertools.islice(lines, n))
+            typed = [cells for cells, _ in read] if jsonl else None
+            late_rows = [texts for _, texts in read] if late else None
             if quarantined.any():
                 rows = np.flatnonzero(quarantined) + offset
                 batch = _with_late(raw.filter(pa.array(quarantined)), late, late_rows, quarantined)

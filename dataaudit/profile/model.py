@@ -146,6 +146,9 @@ class Profile:
     shortcuts: Shortcuts | None = None  # single columns and text tokens against the label, before the checks
     #: rows the reader set aside (`bad_rows="skip"`), as the report lists them: known only after the pass
     problems: list[dict[str, Any]] = field(default_factory=list)
+    #: JSON Lines keys first met past the rows the columns are read from (`LateKey`): their rows
+    #: are audited, their values are not; known only after the pass
+    late_keys: list[dict[str, Any]] = field(default_factory=list)
     #: rows per value of the group columns (`--group-column`, or id-like columns that repeat)
     groups: list[GroupProfile] = field(default_factory=list)
     #: the file read period by period of its time column, when it has one

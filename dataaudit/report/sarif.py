@@ -31,7 +31,7 @@ FINGERPRINT = "dataauditFinding/v1"
 #: files a viewer can show line by line (a Parquet file is binary: its results name the file only)
 TEXT_FORMATS = ("csv", "tsv", "jsonl")
 #: checks whose examples are lines of the file, whatever their details say
-LINE_CHECKS = ("source.bad_rows",)
+LINE_CHECKS = ("source.bad_rows", "source.late_keys")
 MAX_EXAMPLES = 20
 
 
