@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import to_numpy
 from dataaudit.preprocess.base import FromProfile, Tally, count_rewrites, is_text, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
@@ -74,8 +75,7 @@ class MissingToNull(FromProfile):
         if not is_text(array):
             if not sentinels or not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
                 return np.zeros(len(array), dtype=bool)
-            return pc.fill_null(pc.is_in(array.cast(pa.float64()), pa.array(sentinels)), False).to_numpy(
-                zero_copy_only=False)
+            return to_numpy(pc.fill_null(pc.is_in(array.cast(pa.float64()), pa.array(sentinels)), False))
         spec = ProfileSpec(tokens=tuple(self.tokens), case_sensitive=self.case_sensitive, sentinels=tuple(sentinels))
         encoded = pc.dictionary_encode(array)
         if sentinels:  # the value table's classification of each distinct value, without its hashing
@@ -86,4 +86,4 @@ class MissingToNull(FromProfile):
             trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
             folded = trimmed if self.case_sensitive else pc.utf8_lower(trimmed)
             disguised = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string()))
-        return pc.fill_null(pc.take(disguised, encoded.indices), False).to_numpy(zero_copy_only=False)
+        return to_numpy(pc.fill_null(pc.take(disguised, encoded.indices), False))
