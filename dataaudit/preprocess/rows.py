@@ -195,8 +195,8 @@ def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, unlab
     group to quarantine, or (majority) the rows outside the group's most frequent label, when
     one label is more frequent than every other."""
     candidates = np.flatnonzero((codes == KEEP) & ~unlabelled)
-    group = factorize(features[candidates])
-    shared = candidates[np.bincount(group)[group] > 1]
+    _, which, counts = np.unique(features[candidates], return_inverse=True, return_counts=True)  # a sort: faster here
+    shared = candidates[counts[which] > 1]
     if not shared.size:
         return
     # groups, labels and (group, label) pairs as small integer codes
