@@ -52,6 +52,16 @@ def factorize(values: np.ndarray) -> np.ndarray:
     return to_numpy(wrapped.dictionary_encode().indices).astype(np.int64)
 
 
+def first_of_each(codes: np.ndarray) -> np.ndarray:
+    """Whether each row is the first of its value, given `factorize`'s codes: they number the
+    values in the order they first appear, so a row is the first of its value exactly when its
+    code is one more than every code before it."""
+    if not codes.size:
+        return np.zeros(0, dtype=bool)
+    seen = np.maximum.accumulate(codes)
+    return codes == np.concatenate(([-1], seen[:-1])) + 1
+
+
 def _numpy_types(kind: pa.DataType) -> tuple[np.dtype, np.dtype | None]:
     """The numpy type of a fixed-width Arrow type's stored values, and the type pyarrow shows
     them as when that differs (dates, timestamps and durations are stored as integers)."""

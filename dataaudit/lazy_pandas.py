@@ -6,12 +6,12 @@ handed a numpy array, as every chunk of a table audit hands it masks and row num
 cannot have made an object before it is imported, so until then the answer is no.
 
 `defer_pandas()` has pyarrow ask while pandas is out of reach, so it records "no pandas", and
-has it ask again the moment anything in the process imports pandas: a `clean`, the label model
-or a column of dates imports it, and from then on pyarrow recognises a Series, a DataFrame or a
-Categorical as before (`tests/test_audit_imports.py` converts them after an audit). The second
-step is why the command line calls this and a program using the Python API does not need to:
-its pandas objects may exist before the audit starts, and then pandas is imported already and
-nothing is done.
+has it ask again the moment anything in the process imports pandas: `dataaudit.clean` (which
+returns DataFrames), the label model or a column of dates imports it, and from then on pyarrow
+recognises a Series, a DataFrame or a Categorical as before (`tests/test_audit_imports.py`
+converts them after an audit). The second step is why the command line calls this and a
+program using the Python API does not need to: its pandas objects may exist before the audit
+starts, and then pandas is imported already and nothing is done.
 
 Only pyarrow's Python-level check is answered this way. Its C++ code imports pandas by itself,
 once per process and for good, to convert an array to numpy or to guess the type of a list of

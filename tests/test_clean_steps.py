@@ -9,6 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
 import dataaudit
@@ -160,3 +162,24 @@ def test_a_token_written_as_a_number_keeps_every_column_searched(tmp_path: Path)
     """The audit counts a column of numbers on its numeric path, which sees no such token."""
     step, profile, _ = _missing_to_null_of(tmp_path, tokens=("?", "0.5"))
     assert step.where_found(profile).columns_ == step.columns_
+
+
+SPELLINGS = ["?", " ? ", "NA", "na", " N/A", "null", "NULL ", "", "x", "y z", "-", "nan"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(SPELLINGS), min_size=1, max_size=40), st.lists(st.sampled_from(SPELLINGS), max_size=40))
+def test_missing_to_null_by_the_spellings_the_audit_found_nulls_what_the_full_search_nulls(
+        tmp_path: Path, cells: list[str], others: list[str]) -> None:
+    """Tokens trimmed, folded or exact, in a column the audit read: looked up as spelled there."""
+    from dataaudit.preprocess.missing import MissingToNull
+
+    other = (others * len(cells))[:len(cells)] if others else ["x"] * len(cells)
+    frame = pd.DataFrame({"t": cells, "u": other, "label": ["a", "b"] * (len(cells) // 2) + ["a"] * (len(cells) % 2)})
+    batch = pa.RecordBatch.from_pandas(frame, preserve_index=False)
+    profile = dataaudit.audit(frame, target="label").profile
+    step = MissingToNull().fit(profile=profile)
+    narrowed = step.where_found(profile)
+    mine, theirs = narrowed.transform_counted(batch), step.transform_counted(batch)
+    assert mine[0].equals(theirs[0])
+    assert mine[1].to_dict() == theirs[1].to_dict()

@@ -24,6 +24,7 @@ from dataaudit.cli.options import (
     target_option,
     text_columns_option,
 )
+from dataaudit.lazy_pandas import defer_pandas
 
 
 @cli.command()
@@ -118,6 +119,7 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
       dataaudit clean chats.jsonl -o chats.clean.jsonl --redact pii
       dataaudit clean reviews.csv -t label -o reviews.clean.csv --redact pii
     """
+    defer_pandas()  # pyarrow would import it to rule out pandas objects, of which a clean of a file makes none
     with collector.loading():
         from dataaudit.planning import CleanOptions, plan_clean
         from dataaudit.preprocess.clean import clean_files

@@ -27,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import factorize, first_of_each, to_numpy
 from dataaudit.preprocess.estimator import Estimator, not_fitted
 
 if TYPE_CHECKING:
@@ -214,22 +215,32 @@ def is_text(array: pa.Array) -> bool:
 
 def changed_mask(before: pa.Array, after: pa.Array) -> np.ndarray:
     """Rows whose value differs, a null compared with a value counting as a change."""
-    differs = pc.fill_null(pc.not_equal(before, after), False).to_numpy(zero_copy_only=False)
-    nulls = pc.is_null(before).to_numpy(zero_copy_only=False) != pc.is_null(after).to_numpy(zero_copy_only=False)
+    differs = to_numpy(pc.fill_null(pc.not_equal(before, after), False))
+    nulls = to_numpy(pc.is_null(before)) != to_numpy(pc.is_null(after))
     return differs | nulls
 
 
 def count_rewrites(tally: Tally, before: pa.Array, after: pa.Array, mask: np.ndarray) -> None:
-    """The most frequent rewrites of a column ("'NA' -> null"), from its distinct changed pairs."""
+    """The most frequent rewrites of a column ("'NA' -> null"), from its distinct changed pairs,
+    counted in the order each pair first appears."""
     if not mask.any():
         return
     where = pa.array(mask)
-    pairs = pa.table({"a": before.filter(where).cast(pa.string()), "b": after.filter(where).cast(pa.string())})
-    for item in pairs.group_by(["a", "b"]).aggregate([([], "count_all")]).to_pylist():
-        key = f"{_show(item['a'])} -> {_show(item['b'])}"
+    old, old_values = _coded(before.filter(where))
+    new, new_values = _coded(after.filter(where))
+    pair = factorize(old * len(new_values) + new)
+    counts = np.bincount(pair)
+    for code, row in enumerate(np.flatnonzero(first_of_each(pair)).tolist()):
+        key = f"{_show(old_values[old[row]])} -> {_show(new_values[new[row]])}"
         # a bounded record: a column rewritten value by value would otherwise grow it without end
         if key in tally.rewrites or len(tally.rewrites) < MAX_REWRITES:
-            tally.rewrites[key] += item["count_all"]
+            tally.rewrites[key] += int(counts[code])
+
+
+def _coded(cells: pa.Array) -> tuple[np.ndarray, list[str | None]]:
+    """The cells' texts as codes into their distinct texts (null one of them)."""
+    encoded = pc.dictionary_encode(cells.cast(pa.string()), null_encoding="encode")
+    return to_numpy(encoded.indices).astype(np.int64), encoded.dictionary.to_pylist()
 
 
 def _show(value: str | None) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import to_numpy
 from dataaudit.checks.columns import is_constant
 from dataaudit.preprocess.base import FromProfile, Tally, is_text, replace_column
 from dataaudit.profile import values as v
@@ -52,7 +53,7 @@ class CoerceNumeric(FromProfile):
         touched = np.zeros(batch.num_rows, dtype=bool)
         for name, array in self._text_columns(batch):
             numbers, invalid = _parse(array, self.columns_[name])
-            present = array.is_valid().to_numpy(zero_copy_only=False)
+            present = to_numpy(array.is_valid())
             tally.cells[name] += int(present.sum())
             touched |= present
             if invalid.any():

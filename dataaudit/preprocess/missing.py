@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import to_numpy
 from dataaudit.preprocess.base import FromProfile, Tally, count_rewrites, is_text, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
@@ -29,6 +30,9 @@ class MissingToNull(FromProfile):
     name = "missing_to_null"
     state = ("columns_", "sentinels_")
 
+    #: per column, the tokens as spelled in the rows the step cleans (`where_found`); None: unknown
+    found: dict[str, list[str]] | None = None
+
     def __init__(self, tokens: tuple[str, ...] = DEFAULT_MISSING_TOKENS, case_sensitive: bool = False) -> None:
         self.tokens = tokens
         self.case_sensitive = case_sensitive
@@ -44,12 +48,16 @@ class MissingToNull(FromProfile):
     def where_found(self, profile: Profile) -> MissingToNull:
         """A copy that looks only at the columns where `profile`, the audit of the very rows it
         will clean, found a disguised value: elsewhere it would null nothing, and testing every
-        cell of a column costs about as much as profiling it again."""
+        cell of a column costs about as much as profiling it again. In those columns it looks
+        for the tokens as the audit found them spelled (`found`): a cell is a token by its text
+        alone, so the cells spelled so are exactly the cells the audit counted as tokens, found
+        by one lookup per cell instead of trimming and folding every distinct value."""
         if any(v.looks_numeric(token) for token in self.tokens):
             return self  # the audit counts a column of numbers on its fast path, which sees no token
-        found = {c.name for c in profile.columns if c.tokens or c.sentinels}
+        found = {c.name: c for c in profile.columns if c.tokens or c.sentinels}
         narrowed = copy.copy(self)
         narrowed.columns_ = [name for name in self.columns_ if name in found]
+        narrowed.found = {name: sorted(found[name].tokens) for name in narrowed.columns_}
         return narrowed
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
@@ -59,7 +67,8 @@ class MissingToNull(FromProfile):
             if name not in batch.schema.names:
                 continue
             array = batch.column(name)
-            missing = self._missing(array, self.sentinels_.get(name, []))
+            spelled = self.found.get(name) if self.found is not None else None
+            missing = self._missing(array, self.sentinels_.get(name, []), spelled)
             if not missing.any():
                 continue
             cleaned = pc.if_else(pa.array(missing), pa.scalar(None, array.type), array)
@@ -70,12 +79,15 @@ class MissingToNull(FromProfile):
         tally.rows_changed = int(touched.sum())
         return batch, tally
 
-    def _missing(self, array: pa.Array, sentinels: list[float]) -> np.ndarray:
+    def _missing(self, array: pa.Array, sentinels: list[float], spelled: list[str] | None = None) -> np.ndarray:
+        """The disguised cells: tokens (with `spelled`, the tokens as written in these rows) and,
+        in a column of numbers, the `sentinels`."""
         if not is_text(array):
             if not sentinels or not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
                 return np.zeros(len(array), dtype=bool)
-            return pc.fill_null(pc.is_in(array.cast(pa.float64()), pa.array(sentinels)), False).to_numpy(
-                zero_copy_only=False)
+            return to_numpy(pc.fill_null(pc.is_in(array.cast(pa.float64()), pa.array(sentinels)), False))
+        if spelled is not None and not sentinels:
+            return to_numpy(pc.is_in(array, value_set=pa.array(spelled, array.type)))
         spec = ProfileSpec(tokens=tuple(self.tokens), case_sensitive=self.case_sensitive, sentinels=tuple(sentinels))
         encoded = pc.dictionary_encode(array)
         if sentinels:  # the value table's classification of each distinct value, without its hashing
@@ -86,4 +98,4 @@ class MissingToNull(FromProfile):
             trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
             folded = trimmed if self.case_sensitive else pc.utf8_lower(trimmed)
             disguised = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string()))
-        return pc.fill_null(pc.take(disguised, encoded.indices), False).to_numpy(zero_copy_only=False)
+        return to_numpy(pc.fill_null(pc.take(disguised, encoded.indices), False))

@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
+from dataaudit.arrays import factorize, first_of_each, to_numpy
 from dataaudit.preprocess.audited import AuditedRows
 from dataaudit.preprocess.base import Tally
 from dataaudit.profile import values as v
@@ -79,7 +79,7 @@ class RowHashes:
         self.features.append(features)
         self.label.append(label)
         if self.target in batch.schema.names:
-            unlabelled = batch.column(self.target).is_null().to_numpy(zero_copy_only=False)
+            unlabelled = to_numpy(batch.column(self.target).is_null())
             self.unlabelled.append(unlabelled)
             self._name_labels(batch.column(self.target), label, unlabelled)
         else:
@@ -154,7 +154,7 @@ def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str
     if duplicates != "keep":
         identity = whole if duplicates == "exact" else combine([features, label], len(whole))
         kept = np.flatnonzero(codes == KEEP)
-        codes[kept[pd.Series(identity[kept], copy=False).duplicated(keep="first").to_numpy()]] = DUPLICATE
+        codes[kept[~first_of_each(factorize(identity[kept]))]] = DUPLICATE
     if conflicts != "keep" and rows.target is not None:
         _conflicts(codes, features, label, unlabelled, majority=conflicts == "majority")
     decisions = Decisions(codes)
@@ -174,16 +174,18 @@ def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str
 
 def _fate_of_classes(codes: np.ndarray, label: np.ndarray, unlabelled: np.ndarray,
                      names: dict[int, str]) -> dict[str, dict[str, int]]:
-    """Per class, how many of its rows are kept and how many each step takes."""
+    """Per class, in the order the classes first appear, how many of its rows are kept and how
+    many each step takes (steps in the order of their codes)."""
     labelled = ~unlabelled
-    # label hashes are uint64: group on small integer codes, not through pandas' float handling
-    label_code, label_hashes = pd.factorize(label[labelled])
-    counts = pd.DataFrame({"label": label_code, "code": codes[labelled]}).groupby(["label", "code"]).size()
+    label_code = factorize(label[labelled])
+    label_hashes = label[labelled][first_of_each(label_code)]
+    counts = np.bincount(label_code * len(REASONS) + codes[labelled],
+                         minlength=len(label_hashes) * len(REASONS)).reshape(-1, len(REASONS))
     classes: dict[str, dict[str, int]] = {}
-    for (index, code), n in counts.items():
+    for index, code in zip(*np.nonzero(counts), strict=True):
         fate = classes.setdefault(names[int(label_hashes[index])], {KEPT: 0})
         step = KEPT if code == KEEP else STEP_OF[int(code)]
-        fate[step] = fate.get(step, 0) + int(n)
+        fate[step] = fate.get(step, 0) + int(counts[index, code])
     return classes
 
 
@@ -193,28 +195,31 @@ def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, unlab
     group to quarantine, or (majority) the rows outside the group's most frequent label, when
     one label is more frequent than every other."""
     candidates = np.flatnonzero((codes == KEEP) & ~unlabelled)
-    shared = pd.Series(features[candidates], copy=False).duplicated(keep=False).to_numpy()
-    rows = candidates[shared]
-    if not rows.size:
+    _, which, counts = np.unique(features[candidates], return_inverse=True, return_counts=True)  # a sort: faster here
+    shared = candidates[counts[which] > 1]
+    if not shared.size:
         return
-    frame = pd.DataFrame({"f": features[rows], "l": label[rows], "row": rows})
-    distinct = frame.groupby("f")["l"].transform("nunique")
-    frame = frame[distinct.to_numpy() > 1]
+    # groups, labels and (group, label) pairs as small integer codes
+    group, label_code = factorize(features[shared]), factorize(label[shared])
+    pair = factorize(group * (int(label_code.max()) + 1) + label_code)
+    pair_group = np.zeros(int(pair.max()) + 1, dtype=np.int64)
+    pair_group[pair] = group
+    pair_label = np.zeros_like(pair_group)
+    pair_label[pair] = label_code
+    mixed = np.bincount(pair_group)[group] > 1  # rows of a group with more than one label
     if not majority:
-        codes[frame["row"].to_numpy()] = CONFLICT
+        codes[shared[mixed]] = CONFLICT
         return
-    # small integer codes: uint64 hashes must not pass through pandas' float NaN handling
-    group = pd.factorize(frame["f"])[0]
-    label_code = pd.factorize(frame["l"])[0]
-    sizes = pd.DataFrame({"f": group, "l": label_code}).groupby(["f", "l"]).size().rename("n").reset_index()
-    leaders = sizes[sizes["n"] == sizes.groupby("f")["n"].transform("max")]
-    single = (leaders.groupby("f")["l"].transform("size") == 1).to_numpy()
-    winner = np.full(group.max() + 1, -1)
-    winner[leaders["f"].to_numpy()[single]] = leaders["l"].to_numpy()[single]
-    won = winner[group]
-    members = frame["row"].to_numpy()
-    codes[members[won < 0]] = CONFLICT
-    codes[members[(won >= 0) & (label_code != won)]] = MINORITY
+    size = np.bincount(pair)
+    largest = np.zeros(int(group.max()) + 1, dtype=np.int64)
+    np.maximum.at(largest, pair_group, size)
+    leads = size == largest[pair_group]
+    single = np.bincount(pair_group[leads], minlength=len(largest)) == 1
+    winner = np.full(len(largest), -1)
+    winner[pair_group[leads]] = pair_label[leads]
+    won = np.where(single, winner, -1)[group]
+    codes[shared[mixed & (won < 0)]] = CONFLICT
+    codes[shared[mixed & (won >= 0) & (label_code != won)]] = MINORITY
 
 
 def _concat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
