@@ -36,6 +36,20 @@ def test_a_command_runs_with_the_collector_on_and_leaves_it_on(monkeypatch: pyte
 
 
 @pytest.mark.usefixtures("program")
+def test_a_command_that_loads_nothing_leaves_no_pause_for_a_later_one(monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`rules list` never reaches a command's loading: the click command run in-process after it
+    must find its collector as it is, not paused and its objects frozen."""
+    monkeypatch.setattr(sys, "argv", ["dataaudit", "rules", "list"])
+    main()
+    capsys.readouterr()
+    frozen = gc.get_freeze_count()
+    with collector.loading():
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+
+
+@pytest.mark.usefixtures("program")
 def test_help_leaves_the_collector_on(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys, "argv", ["dataaudit", "--help"])
     main()

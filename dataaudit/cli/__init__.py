@@ -17,7 +17,7 @@ from dataaudit.cli import (  # noqa: F401
     rules_command,
     schema_command,
 )
-from dataaudit.cli.collector import pause_collection, resume_collection
+from dataaudit.cli.collector import end_program, pause_collection
 from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED
 from dataaudit.cli.group import cli
 
@@ -45,4 +45,4 @@ def main() -> None:
             os._exit(int(exc.code))
         raise
     finally:
-        resume_collection()  # a caller in the same process (a test) gets its collector back
+        end_program()

@@ -38,6 +38,15 @@ def resume_collection() -> None:
         gc.enable()
 
 
+def end_program() -> None:
+    """The program's command has ended, however it ended: collect again, and pause no more in
+    this process (a caller that ran `main` in-process, a test, then runs the click command with
+    its collector as it is)."""
+    global _program
+    _program = False
+    resume_collection()
+
+
 def _stop() -> None:
     global _paused
     if gc.isenabled():
