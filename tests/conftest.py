@@ -14,10 +14,12 @@ import json
 import signal
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import jsonschema
 import pytest
@@ -73,6 +75,25 @@ def _python_own_interrupt_handlers() -> Iterator[None]:
     yield
     for signum, handler in previous.items():
         signal.signal(signum, handler)
+
+
+@contextmanager
+def workers_on_any_source() -> Iterator[mock.MagicMock]:
+    """`--jobs N` profiles a source of fewer than `WORKERS_FROM_CHUNKS` chunks in this process,
+    so a small test file would compare one process with itself: within this block workers
+    profile any source. Yields a spy on `profile_in_processes`, for the test to show they ran."""
+    from dataaudit.engines import local, pool
+
+    with mock.patch.object(local, "WORKERS_FROM_CHUNKS", 1), \
+            mock.patch.object(pool, "profile_in_processes", wraps=pool.profile_in_processes) as spread:
+        yield spread
+
+
+@pytest.fixture
+def workers() -> Iterator[mock.MagicMock]:
+    """`workers_on_any_source` for one test: `assert workers.called` after its `--jobs` run."""
+    with workers_on_any_source() as spread:
+        yield spread
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from functools import reduce
 from itertools import pairwise
+from unittest.mock import MagicMock
 
 import numpy as np
 import pandas as pd
@@ -90,9 +91,10 @@ def test_breast_cancer_has_no_group_and_no_warning() -> None:
     assert not [f for f in report.findings if f.severity.value in ("warn", "fail")]
 
 
-def test_workers_and_chunks_count_the_same_groups() -> None:
+def test_workers_and_chunks_count_the_same_groups(workers: MagicMock) -> None:
     one = dataaudit.audit(WAGES, target="union")
     many = dataaudit.audit(WAGES, target="union", chunk_rows=333, jobs=2)
+    assert workers.called
     assert (next(f for f in many.findings if f.check == "groups.repeated").details
             == next(f for f in one.findings if f.check == "groups.repeated").details)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from unittest.mock import MagicMock
 
 import numpy as np
 import pandas as pd
@@ -179,8 +180,9 @@ def test_counts_added_chunk_by_chunk_are_cleanlabs_joint(case: tuple[np.ndarray,
 
 
 @pytest.mark.slow  # two audits, one over a pool of workers
-def test_suspects_do_not_depend_on_chunks_or_workers(separable: tuple[Path, set[int]],
-                                                     report: dataaudit.Report, small_sample_pack: Path) -> None:
+def test_suspects_do_not_depend_on_chunks_or_workers(separable: tuple[Path, set[int]], report: dataaudit.Report,
+                                                     small_sample_pack: Path, workers: MagicMock) -> None:
     chunked = dataaudit.audit(separable[0], target="region", rules=small_sample_pack, label_noise=True,
                               chunk_rows=500, jobs=2)
+    assert workers.called
     assert chunked.profile.label_quality == report.profile.label_quality

@@ -10,6 +10,7 @@ import json
 import pickle
 import sys
 from pathlib import Path
+from unittest.mock import MagicMock
 
 import pytest
 from hypothesis import given, settings
@@ -113,9 +114,10 @@ def test_without_lingua_the_checks_skip_with_the_hint_and_language_is_refused(
     assert "pip install 'dataaudit[lang]'" in err and err.strip().count("\n") == 0
 
 
-def test_jobs_2_gives_the_report_of_jobs_1(chats: Path, tmp_path: Path) -> None:
-    one = audit_json("run", [chats, "--language", "en", "--jobs", "1"], 0, tmp_path)
-    two = audit_json("run", [chats, "--language", "en", "--jobs", "2"], 0, tmp_path)
+def test_jobs_2_gives_the_report_of_jobs_1(chats: Path, tmp_path: Path, workers: MagicMock) -> None:
+    one = audit_json("invoke", [chats, "--language", "en", "--jobs", "1"], 0, tmp_path)
+    two = audit_json("invoke", [chats, "--language", "en", "--jobs", "2"], 0, tmp_path)
+    assert workers.called
     assert comparable(one) == comparable(two)
 
 

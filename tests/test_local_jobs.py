@@ -41,16 +41,16 @@ from dataaudit.profile.extract import extract
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.spec import ProfileSpec
 from tests.cli_helpers import invoke, run
-from tests.conftest import DATA
+from tests.conftest import DATA, workers_on_any_source
 
 PENGUINS = str(DATA / "penguins.csv")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def workers_on_any_source() -> Iterator[None]:
+def workers_for_every_test() -> Iterator[None]:
     """Workers even for the one or two chunks of a small file read in its 1 MiB blocks, which
     `--jobs` would otherwise profile in-process: these tests are about the workers."""
-    with mock.patch.object(local, "WORKERS_FROM_CHUNKS", 1):
+    with workers_on_any_source():
         yield
 
 

@@ -12,6 +12,7 @@ import sys
 import tempfile
 from functools import reduce
 from pathlib import Path
+from unittest.mock import MagicMock
 
 import pyarrow as pa
 import pytest
@@ -132,13 +133,15 @@ def test_spilled_partials_merge_in_any_order_to_the_whole(rows: list[dict[str, s
             assert extract(halves[0].merged(halves[1])).duplicates == expected
 
 
-def test_jobs_spill_in_the_parent_and_agree(tmp_path: Path, temporary: Path, spilled_files: list[int]) -> None:
+def test_jobs_spill_in_the_parent_and_agree(tmp_path: Path, temporary: Path, spilled_files: list[int],
+                                           workers: MagicMock) -> None:
     rng = random.Random(5)
     table = [{"id": str(i), "a": str(rng.randrange(40)), "b": rng.choice("xyz"), "label": rng.choice(LABELS)}
              for i in range(3_000)]
     data = _write(table + table[:50] + [{**r, "label": "fish"} for r in table[100:130]], tmp_path / "t.csv")
     one = _report(data, chunk_rows=300)
     assert _report(data, chunk_rows=300, jobs=2, memory_budget="4K") == one
+    assert workers.called
     assert spilled_files[-1] > 1
 
 

@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from unittest.mock import MagicMock
 
 import pytest
 
@@ -432,12 +433,13 @@ def test_an_unwritable_report_is_refused_before_the_audit(tmp_path: Path, read_o
 # --- 13. clean --jobs ---------------------------------------------------------------------------
 
 
-def test_clean_takes_jobs_and_writes_the_same_bytes(tmp_path: Path, data: Path) -> None:
+def test_clean_takes_jobs_and_writes_the_same_bytes(tmp_path: Path, data: Path, workers: MagicMock) -> None:
     (tmp_path / "out").mkdir()
     states = {}
     for jobs in (None, "1", "2"):
         invoke(["clean", data, "-t", "label", "-i", "id", "-o", tmp_path / "out" / "out.csv", "--force",
                 *(["--jobs", jobs] if jobs else [])], 0)
         states[jobs] = _state(tmp_path / "out")
+    assert workers.called
     assert states["1"] == states[None] == states["2"]
     assert set(states[None]) == {"out.csv", "out.quarantine.csv", "out.manifest.json"}

@@ -16,7 +16,7 @@ import pytest
 import dataaudit
 from dataaudit.scoped import environ_default, quiet_pyspark_pandas_warning
 from tests.cli_helpers import invoke
-from tests.conftest import DATA
+from tests.conftest import DATA, workers_on_any_source
 
 PENGUINS = DATA / "penguins.csv"
 COLUMN_THREADS = "dataaudit-column"
@@ -37,8 +37,10 @@ def state() -> dict[str, object]:
 @pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one process", "two workers"])
 def test_a_local_audit_leaves_threads_filters_and_environment_as_they_were(jobs: list[str]) -> None:
     before = state()
-    invoke(["audit", PENGUINS, "-t", "species", "-f", "json", *jobs], 0)
+    with workers_on_any_source() as workers:
+        invoke(["audit", PENGUINS, "-t", "species", "-f", "json", *jobs], 0)
     after = state()
+    assert workers.called is bool(jobs)
     assert not [name for _, name in after["threads"] if name.startswith(COLUMN_THREADS)]
     assert after == before
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from unittest.mock import MagicMock
 
 import pyarrow as pa
 import pytest
@@ -55,10 +56,12 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize(("kind", "path"), REAL, ids=[path.name for _, path in REAL])
-def test_worker_processes_profile_real_files_as_one_process_does(kind: str, path: Path) -> None:
-    """Chunks of 3 lines, so that workers see many chunks and return them in any order."""
+def test_worker_processes_profile_real_files_as_one_process_does(kind: str, path: Path, workers: MagicMock) -> None:
+    """Chunks of 3 lines, so that workers see many chunks and return them in any order (and
+    alpaca's 6 lines, two chunks, on workers all the same)."""
     alone = profile_text_file(path, kind, Rules(), chunk_lines=3)
     assert profile_text_file(path, kind, Rules(), chunk_lines=3, engine=LocalEngine(jobs=2)) == alone
+    assert workers.called
     assert profile_text_file(path, kind, Rules()) == alone
 
 
@@ -78,11 +81,12 @@ def test_the_audit_of_a_fine_tuning_file_runs_on_the_engine_it_is_given(tmp_path
 @pytest.mark.parametrize("runner", ["invoke", "run"])
 @pytest.mark.parametrize("kind", ["chat", "prompt-completion"])
 def test_jobs_2_gives_the_report_of_jobs_1(generated: dict[str, Path], kind: str, runner: str,
-                                           tmp_path: Path) -> None:
+                                           tmp_path: Path, workers: MagicMock) -> None:
     path = generated[kind]
     code = 0 if kind == "chat" else 1
     one = audit_json(runner, [path, "--jobs", "1"], code, tmp_path)
     two = audit_json(runner, [path, "--jobs", "2"], code, tmp_path)
+    assert workers.called is (runner == "invoke")  # the script's own process is out of the patch's reach
     assert comparable(two) == comparable(one)
     assert one["source"]["kind"] == kind
     found = {finding["check"] for finding in one["findings"]}
@@ -127,11 +131,13 @@ def test_text_columns_are_profiled_in_the_table_pass() -> None:
 
 
 @pytest.mark.parametrize("runner", ["invoke", "run"])
-def test_text_columns_on_workers_give_the_report_of_one_process(runner: str, tmp_path: Path) -> None:
+def test_text_columns_on_workers_give_the_report_of_one_process(runner: str, tmp_path: Path,
+                                                                workers: MagicMock) -> None:
     args: list[Any] = [TEXT / "reviews.csv", "--target", "sentiment", "--text-column", "review",
                        "--rules", small_pack(tmp_path)]
     one = audit_json(runner, args, 1, tmp_path)
     two = audit_json(runner, [*args, "--jobs", "2"], 1, tmp_path)
+    assert workers.called is (runner == "invoke")
     assert comparable(two) == comparable(one)
     assert {"text.duplicates", "text.near_duplicates", "text.conflicts"} <= {f["check"] for f in one["findings"]}
 
@@ -159,11 +165,13 @@ def test_a_json_array_is_checked_in_chunks_by_the_engine_it_is_given(tmp_path: P
 
 
 @pytest.mark.parametrize("runner", ["invoke", "run"])
-def test_a_json_array_on_workers_gives_the_report_of_one_process(runner: str, tmp_path: Path) -> None:
+def test_a_json_array_on_workers_gives_the_report_of_one_process(runner: str, tmp_path: Path,
+                                                                 workers: MagicMock) -> None:
     path = _as_array(FORMATS / "openai-chat.fail.jsonl", tmp_path)
     args: list[Any] = [path, "--format-profile", "openai-chat"]
     one = audit_json(runner, [*args, "--jobs", "1"], 1, tmp_path)
     two = audit_json(runner, [*args, "--jobs", "2"], 1, tmp_path)
+    assert workers.called is (runner == "invoke")
     assert comparable(two) == comparable(one)
     assert (one["source"]["format"], one["source"]["engine"]) == ("json", "local")
     assert {"format.rules", "format.training_size"} <= {f["check"] for f in one["findings"]}

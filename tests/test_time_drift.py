@@ -8,6 +8,7 @@ import json
 from datetime import date, timedelta
 from functools import reduce
 from pathlib import Path
+from unittest.mock import MagicMock
 
 import pyarrow as pa
 import pytest
@@ -229,9 +230,10 @@ def test_months_of_a_year_column_or_periods_without_a_time_column_are_refused() 
     assert "--period (period) needs a time column" in err and len(err.strip().splitlines()) == 1
 
 
-def test_worker_processes_count_the_same_periods() -> None:
+def test_worker_processes_count_the_same_periods(workers: MagicMock) -> None:
     one = dataaudit.audit(WAGES, target="union", chunk_rows=500)
     two = dataaudit.audit(WAGES, target="union", chunk_rows=500, jobs=2)
+    assert workers.called
     assert one.profile.periods == two.profile.periods
     assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
 
