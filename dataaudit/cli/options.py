@@ -112,8 +112,9 @@ quiet_option = click.option(
 jobs_option = click.option(
     "-j", "--jobs", type=int, callback=check_jobs,
     help="Worker processes of the local engine's pass, also the label model's folds fitted at once; -1 for one "
-         "per core. A file of at most 2 chunks (about 140,000 rows of a narrow CSV, fewer of a wide one) is "
-         "profiled without workers, which could not pay for themselves on it.  [default: 1]",
+         "per core. A file of at most 2 chunks is profiled without workers, which could not pay for themselves on it: "
+         "a table's chunk is 65,536 rows or more (whole read blocks; fewer once they hold 16 MiB), a fine-tuning "
+         "file's 8,192 lines.  [default: 1]",
 )
 
 layout_options = stacked(
