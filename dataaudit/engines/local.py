@@ -151,8 +151,10 @@ def _replayed(first: list[T], rest: Iterator[T]) -> Iterator[T]:
 
 def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """`batches` produced one ahead in a thread. The thread reads a chunk only once the consumer
-    has taken the one before, so at most two chunks are alive: the one being profiled and the
-    next (a full queue would let the thread hold a third, parsed and waiting to be put).
+    has taken the one before, so it adds one chunk to those its consumer holds: the next (a full
+    queue would let the thread hold a second, parsed and waiting to be put). In one process that
+    is two chunks alive, the one being profiled and the next; `--jobs` holds the first three
+    before it decides on workers.
     However the consumer stops (the end, an error, Ctrl-C), the thread is stopped and waited for
     before this returns: what the batches drive (a clean's writers) must not run on while the
     caller removes their files."""

@@ -7,7 +7,9 @@ sequence of floating-point merges `PartialProfile.add` performs chunk after chun
 process, so `--jobs N` gives bit-for-bit the profile of `--jobs 1`, whatever N.
 
 Memory stays bounded: at most `IN_FLIGHT_PER_JOB` chunks per worker are queued or being
-profiled at any time; the parent waits for the oldest before reading further.
+profiled at any time; the parent waits for the oldest before reading further. Before any worker
+starts, the engine has read the first three chunks (it profiles fewer in-process), which it lets
+go one by one as they are sent.
 
 A worker's partial for a chunk starts from what its previous chunk's partial learned (a column
 past its distinct-value limit is counted cell by cell from the start; `PartialProfile.follow`):

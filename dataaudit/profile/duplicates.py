@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dataaudit.arrays import factorize
+from dataaudit.arrays import factorize, first_of_each
 from dataaudit.profile.model import ConflictGroup, DuplicateProfile
 from dataaudit.profile.rows import combine
 
@@ -114,10 +114,7 @@ class FirstSeen:
     @classmethod
     def of(cls, hashes: np.ndarray) -> FirstSeen:
         codes = factorize(hashes)
-        new = np.ones(len(codes), dtype=bool)
-        # a hash is new where its number passes every number before it
-        np.greater(codes[1:], np.maximum.accumulate(codes)[:-1], out=new[1:])
-        return cls(codes, new)
+        return cls(codes, first_of_each(codes))
 
     def repeated(self) -> np.ndarray:
         """Which rows repeat an earlier row's hash."""
