@@ -125,6 +125,8 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str],
                 texts[key] = text
                 if text is not None and raw != json.dumps(text, ensure_ascii=False):  # a null, a plain string: as JSON
                     typed[key] = (text, raw)
+                else:  # a repeated key's last value is the one the reader read, as json keeps it
+                    typed.pop(key, None)
             keys = tuple(texts)
             order = None if in_order else orders.setdefault(keys, keys)
             yield TypedCells(typed, has, positions, order), [texts.get(key) for key in late]
