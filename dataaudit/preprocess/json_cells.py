@@ -31,7 +31,7 @@ class TypedCells(NamedTuple):
     them, column -> (the text the reader made of the value, the value as written): numbers,
     booleans, objects and arrays, and strings written with escapes (`"\\u00e9"`); which columns it
     has a key for: bit `i` of `has` for the column at `positions[key] == i` (a bit, not a set of
-    the missing keys: a line of a sparse file, 5 keys of 200, would hold a chunk's 65,536 lines
+    the missing keys: a line of a sparse file, 5 keys of 200, would hold a chunk's 65,536 rows
     at kilobytes each); and its keys in its own order, when that is not the columns' order."""
 
     typed: dict[str, tuple[str, str]]
