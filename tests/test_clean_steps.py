@@ -219,3 +219,21 @@ def test_a_dictionary_encoded_column_is_coerced_imputed_and_encoded(tmp_path: Pa
     assert imputed.data["c"].tolist() == ["a", "a", "b", "a", "a", "b", "a", "c"]  # the three tokens, nulled, filled
     encoded = dataaudit.clean(data, target="label", rules=_pack(tmp_path, "preprocess: {encode: {method: ordinal}}"))
     assert encoded.data["t"].tolist() == [0, 1, 0, 1, 0, 1, 0, 1]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from([*SPELLINGS, " x", "y "]), min_size=1, max_size=30))
+def test_a_dictionary_encoded_column_cleans_to_the_values_of_the_plain_column(cells: list[str]) -> None:
+    """Whatever the column's values, the steps that rewrite them read its encoding as its values."""
+    from dataaudit.preprocess.missing import MissingToNull
+    from dataaudit.preprocess.text import NormalizeText
+
+    frame = pd.DataFrame({"t": cells, "label": ["a", "b"] * (len(cells) // 2) + ["a"] * (len(cells) % 2)})
+    profile = dataaudit.audit(frame, target="label").profile
+    plain = pa.RecordBatch.from_pandas(frame, preserve_index=False)
+    encoded = plain.set_column(0, "t", plain.column(0).dictionary_encode())
+    for step in (MissingToNull().fit(profile=profile), NormalizeText().fit(profile=profile)):
+        (of_plain, plain_tally), (of_encoded, encoded_tally) = (step.transform_counted(b) for b in (plain, encoded))
+        assert of_encoded.column(0).type == encoded.column(0).type
+        assert of_encoded.column(0).to_pylist() == of_plain.column(0).to_pylist()
+        assert encoded_tally.to_dict() == plain_tally.to_dict()
