@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -183,3 +185,55 @@ def test_missing_to_null_by_the_spellings_the_audit_found_nulls_what_the_full_se
     mine, theirs = narrowed.transform_counted(batch), step.transform_counted(batch)
     assert mine[0].equals(theirs[0])
     assert mine[1].to_dict() == theirs[1].to_dict()
+
+
+def _dictionary_parquet(tmp_path: Path) -> Path:
+    """A Parquet file whose text columns are stored dictionary-encoded, read back as such."""
+    path = tmp_path / "encoded.parquet"
+    columns = {"c": ["NA", "a", "b", "n/a", "a", "b", "?", "c"], "t": [" x", "y ", "x", "y", "x", "y", "x", "y"],
+               "n": ["1", "2", "3", "4", "5", "6", "7", "8"]}
+    pq.write_table(pa.table({**{name: pa.array(cells).dictionary_encode() for name, cells in columns.items()},
+                             "label": list("abababab")}), path)
+    return path
+
+
+def test_a_dictionary_encoded_text_column_is_cleaned_as_plain_text(tmp_path: Path) -> None:
+    data = _dictionary_parquet(tmp_path)
+    out = tmp_path / "out.parquet"
+    invoke(["clean", data, "-t", "label", "-o", out, "--force"], 1)
+    steps = {step["step"]: step for step in json.loads((tmp_path / "out.manifest.json").read_text())["steps"]}
+    assert (steps["missing_to_null"]["rows_changed"], steps["normalize_text"]["rows_changed"]) == (3, 2)
+    table = pq.read_table(out)
+    assert table.column("c").to_pylist() == [None, "a", "b", None, "a", "b", None, "c"]
+    assert table.column("t").to_pylist() == ["x", "y", "x", "y", "x", "y", "x", "y"]
+    assert table.schema.field("c").type == pq.read_schema(data).field("c").type  # still dictionary-encoded
+    assert table.schema.field("t").type == pq.read_schema(data).field("t").type
+
+
+def test_a_dictionary_encoded_column_is_coerced_imputed_and_encoded(tmp_path: Path) -> None:
+    data = _dictionary_parquet(tmp_path)
+    result = dataaudit.clean(data, target="label", rules=_pack(tmp_path, "preprocess: {coerce_numeric: true}"))
+    assert result.data["n"].tolist() == [1, 2, 3, 4, 5, 6, 7, 8]
+    imputed = dataaudit.clean(data, target="label", rules=_pack(
+        tmp_path, "preprocess: {impute: {categorical: most_frequent}}"))
+    assert imputed.data["c"].tolist() == ["a", "a", "b", "a", "a", "b", "a", "c"]  # the three tokens, nulled, filled
+    encoded = dataaudit.clean(data, target="label", rules=_pack(tmp_path, "preprocess: {encode: {method: ordinal}}"))
+    assert encoded.data["t"].tolist() == [0, 1, 0, 1, 0, 1, 0, 1]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from([*SPELLINGS, " x", "y "]), min_size=1, max_size=30))
+def test_a_dictionary_encoded_column_cleans_to_the_values_of_the_plain_column(cells: list[str]) -> None:
+    """Whatever the column's values, the steps that rewrite them read its encoding as its values."""
+    from dataaudit.preprocess.missing import MissingToNull
+    from dataaudit.preprocess.text import NormalizeText
+
+    frame = pd.DataFrame({"t": cells, "label": ["a", "b"] * (len(cells) // 2) + ["a"] * (len(cells) % 2)})
+    profile = dataaudit.audit(frame, target="label").profile
+    plain = pa.RecordBatch.from_pandas(frame, preserve_index=False)
+    encoded = plain.set_column(0, "t", plain.column(0).dictionary_encode())
+    for step in (MissingToNull().fit(profile=profile), NormalizeText().fit(profile=profile)):
+        (of_plain, plain_tally), (of_encoded, encoded_tally) = (step.transform_counted(b) for b in (plain, encoded))
+        assert of_encoded.column(0).type == encoded.column(0).type
+        assert of_encoded.column(0).to_pylist() == of_plain.column(0).to_pylist()
+        assert encoded_tally.to_dict() == plain_tally.to_dict()

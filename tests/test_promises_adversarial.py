@@ -362,7 +362,7 @@ def test_a_key_first_seen_late_is_named_and_its_rows_are_no_bad_rows(tmp_path: P
     assert (late["severity"], late["observed"], late["examples"]) == ("warn", 2, [4, 7])
     assert [(k["key"], k["line"]) for k in late["details"]["keys"]] == [("extra", 4), ("more", 7)]
     assert "'extra' (line 4), 'more' (line 7)" in late["message"]
-    assert "after the first 3 rows" in late["message"]
+    assert "after the first 3 rows (JSON objects)" in late["message"]
 
 
 @pytest.mark.slow  # several CPU seconds: a whole run per example, or megabytes of input

@@ -163,6 +163,25 @@ def test_jsonl_keeps_its_json_types(tmp_path: Path, runner: Runner) -> None:
     assert _sha(data) == digest
 
 
+REPEATED_KEYS = [  # a backslash or a nested value sends a line down the path that walks it value by value
+    '{"id": 1, "v": 1, "v": "1", "s": "a\\\\tb", "label": "a"}',
+    '{"id": 2, "v": "2", "v": 2, "s": "a\\\\tb", "label": "b"}',
+    '{"id": 3, "v": 3, "v": "3", "s": "c", "label": "a"}',
+    '{"id": 4, "v": [4], "v": "4", "s": "d", "label": "b"}',
+]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_repeated_key_is_written_as_its_last_value(tmp_path: Path, runner: Runner) -> None:
+    # the reader keeps a repeated key's last value, as json does: the clean writes the value the audit read
+    data = tmp_path / "repeated.jsonl"
+    data.write_text("\n".join(REPEATED_KEYS) + "\n")
+    _clean(runner, data, tmp_path / "out.jsonl")
+    lines = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert [line.split(", ")[1] for line in lines] == ['"v": "1"', '"v": 2', '"v": "3"', '"v": "4"']
+    assert [json.loads(line) for line in lines] == [json.loads(line) for line in REPEATED_KEYS]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_large_integers_are_kept_exactly(tmp_path: Path, runner: Runner) -> None:

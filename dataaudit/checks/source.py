@@ -55,7 +55,7 @@ def _late_keys(profile: Profile, rules: Rules, results: Results) -> None:
     results.add(
         "source.late_keys", rules.late_keys.severity,
         f"{plural(len(late), 'key')} first {verb(len(late), 'appears', 'appear')} after the first "
-        f"{first['columns_from']:,} rows, which the columns are read from: {_quoted_keys(late)}; "
+        f"{first['columns_from']:,} rows (JSON objects), which the columns are read from: {_quoted_keys(late)}; "
         f"{verb(len(late), 'its', 'their')} values are not audited, the rows holding them are.",
         observed=len(late), examples=[k["line"] for k in late[:20]], details={"keys": late[:20]},
         hint="Give every line every key (null where it has no value), or put a line holding each key "

@@ -213,6 +213,18 @@ def is_text(array: pa.Array) -> bool:
     return pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
 
 
+def decoded(array: pa.Array) -> pa.Array:
+    """The column's values themselves: a dictionary-encoded column (a Parquet file's text, stored
+    with its Arrow schema) decoded, so that a step reads its cells as it reads a plain column's."""
+    return array.dictionary_decode() if pa.types.is_dictionary(array.type) else array
+
+
+def encoded_as(values: pa.Array, kind: pa.DataType) -> pa.Array:
+    """`values` (of a `decoded` column) in the column's own type `kind`: a dictionary-encoded
+    column is encoded again with its index type, so the cleaned file stores it as the input did."""
+    return values.dictionary_encode().cast(kind) if pa.types.is_dictionary(kind) else values
+
+
 def changed_mask(before: pa.Array, after: pa.Array) -> np.ndarray:
     """Rows whose value differs, a null compared with a value counting as a change."""
     differs = to_numpy(pc.fill_null(pc.not_equal(before, after), False))

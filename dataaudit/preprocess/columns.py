@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
 from dataaudit.checks.columns import is_constant
-from dataaudit.preprocess.base import FromProfile, Tally, is_text, replace_column
+from dataaudit.preprocess.base import FromProfile, Tally, decoded, is_text, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import ProfileSpec
@@ -67,7 +67,7 @@ class CoerceNumeric(FromProfile):
         return batch, tally
 
     def _text_columns(self, batch: pa.RecordBatch) -> list[tuple[str, pa.Array]]:
-        check = [(name, batch.column(name)) for name in self.columns_ if name in batch.schema.names]
+        check = [(name, decoded(batch.column(name))) for name in self.columns_ if name in batch.schema.names]
         return [(name, array) for name, array in check if is_text(array)]
 
 

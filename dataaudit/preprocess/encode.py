@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.preprocess.base import Step, Tally
+from dataaudit.preprocess.base import Step, Tally, decoded
 from dataaudit.preprocess.numeric import text_columns
 from dataaudit.profile.model import Profile
 
@@ -52,7 +52,7 @@ class Encode(Step):
                 arrays.append(array)
                 continue
             tally.cells[field.name] += len(array)
-            codes = pc.index_in(array, value_set=pa.array(categories, pa.string()))
+            codes = pc.index_in(decoded(array), value_set=pa.array(categories, pa.string()))
             if self.method == "ordinal":
                 unknown = pc.and_(pc.is_null(codes), pc.is_valid(array))
                 names.append(field.name)

@@ -31,7 +31,7 @@ class TypedCells(NamedTuple):
     them, column -> (the text the reader made of the value, the value as written): numbers,
     booleans, objects and arrays, and strings written with escapes (`"\\u00e9"`); which columns it
     has a key for: bit `i` of `has` for the column at `positions[key] == i` (a bit, not a set of
-    the missing keys: a line of a sparse file, 5 keys of 200, would hold a chunk's 65,536 lines
+    the missing keys: a line of a sparse file, 5 keys of 200, would hold a chunk's 65,536 rows
     at kilobytes each); and its keys in its own order, when that is not the columns' order."""
 
     typed: dict[str, tuple[str, str]]
@@ -125,6 +125,8 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str],
                 texts[key] = text
                 if text is not None and raw != json.dumps(text, ensure_ascii=False):  # a null, a plain string: as JSON
                     typed[key] = (text, raw)
+                else:  # a repeated key's last value is the one the reader read, as json keeps it
+                    typed.pop(key, None)
             keys = tuple(texts)
             order = None if in_order else orders.setdefault(keys, keys)
             yield TypedCells(typed, has, positions, order), [texts.get(key) for key in late]

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
-from dataaudit.preprocess.base import FromProfile, Tally, count_rewrites, is_text, replace_column
+from dataaudit.preprocess.base import FromProfile, Tally, count_rewrites, decoded, encoded_as, is_text, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS, ProfileSpec
@@ -66,7 +66,8 @@ class MissingToNull(FromProfile):
         for name in self.columns_:
             if name not in batch.schema.names:
                 continue
-            array = batch.column(name)
+            stored = batch.column(name)
+            array = decoded(stored)
             spelled = self.found.get(name) if self.found is not None else None
             missing = self._missing(array, self.sentinels_.get(name, []), spelled)
             if not missing.any():
@@ -75,7 +76,7 @@ class MissingToNull(FromProfile):
             count_rewrites(tally, array, cleaned, missing)  # a missing cell is a present value, now null
             tally.cells[name] += int(missing.sum())
             touched |= missing
-            batch = replace_column(batch, name, cleaned)
+            batch = replace_column(batch, name, encoded_as(cleaned, stored.type))
         tally.rows_changed = int(touched.sum())
         return batch, tally
 

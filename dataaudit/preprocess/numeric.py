@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.preprocess.base import Step, Tally, is_text, replace_column
+from dataaudit.preprocess.base import Step, Tally, decoded, encoded_as, is_text, replace_column
 from dataaudit.profile.model import Profile
 
 
@@ -26,7 +26,7 @@ def numeric_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str
 
 
 def text_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
-    return [f.name for f in batch.schema if f.name not in exclude and is_text(batch.column(f.name))]
+    return [f.name for f in batch.schema if f.name not in exclude and is_text(decoded(batch.column(f.name)))]
 
 
 def as_matrix(batch: pa.RecordBatch, columns: list[str]) -> np.ndarray:
@@ -64,7 +64,7 @@ class Impute(Step):
             numbers.append(as_matrix(batch, num_cols))
             for name in txt_cols:
                 column = counts.setdefault(name, Counter())
-                for item in pc.value_counts(batch.column(name)).to_pylist():
+                for item in pc.value_counts(decoded(batch.column(name))).to_pylist():
                     if item["values"] is not None:
                         column[item["values"]] += item["counts"]
         self.fill_ = {}
@@ -95,7 +95,8 @@ class Impute(Step):
             null = array.is_null().to_numpy(zero_copy_only=False)
             if not null.any():
                 continue
-            filled = pc.fill_null(array, pa.scalar(value).cast(array.type))
+            values = decoded(array)
+            filled = encoded_as(pc.fill_null(values, pa.scalar(value).cast(values.type)), array.type)
             tally.cells[name] += int(null.sum())
             tally.rewrites[f"null -> {value!r}"] += int(null.sum())
             touched |= null

@@ -18,7 +18,7 @@ import pyarrow as pa
 from dataaudit.io.strings import is_text_type
 from dataaudit.pii.detect import DEFAULT_REGIONS, Found
 from dataaudit.pii.redact import redact
-from dataaudit.preprocess.base import replace_column
+from dataaudit.preprocess.base import encoded_as, replace_column
 from dataaudit.profile.pii import PII_KINDS
 
 
@@ -73,6 +73,4 @@ class TableRedaction:
 def _same_type(values: list[str | None], kind: pa.DataType) -> pa.Array:
     """`values` as an array of the column's own type: a dictionary-encoded column re-encoded with
     its index and value types."""
-    if pa.types.is_dictionary(kind):
-        return pa.array(values, kind.value_type).dictionary_encode().cast(kind)
-    return pa.array(values, kind)
+    return encoded_as(pa.array(values, kind.value_type if pa.types.is_dictionary(kind) else kind), kind)

@@ -11,7 +11,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.preprocess.base import FromProfile, Tally, changed_mask, count_rewrites, is_text, replace_column
+from dataaudit.preprocess.base import (
+    FromProfile,
+    Tally,
+    changed_mask,
+    count_rewrites,
+    decoded,
+    encoded_as,
+    is_text,
+    replace_column,
+)
 from dataaudit.profile.model import Profile
 
 TEXT_TYPES = ("text", "mixed", "boolean")
@@ -34,9 +43,12 @@ class NormalizeText(FromProfile):
         tally = Tally()
         touched = np.zeros(batch.num_rows, dtype=bool)
         for name in self.columns_:
-            if name not in batch.schema.names or not is_text(batch.column(name)):
+            if name not in batch.schema.names:
                 continue
-            array = batch.column(name)
+            stored = batch.column(name)
+            array = decoded(stored)
+            if not is_text(array):
+                continue
             cleaned = pc.utf8_trim_whitespace(pc.utf8_normalize(array, "NFKC") if self.unicode else array)
             changed = changed_mask(array, cleaned)
             if not changed.any():
@@ -44,6 +56,6 @@ class NormalizeText(FromProfile):
             count_rewrites(tally, array, cleaned, changed)
             tally.cells[name] += int(changed.sum())
             touched |= changed
-            batch = replace_column(batch, name, cleaned)
+            batch = replace_column(batch, name, encoded_as(cleaned, stored.type))
         tally.rows_changed = int(touched.sum())
         return batch, tally
