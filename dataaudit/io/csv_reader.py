@@ -152,24 +152,23 @@ def _holds_line_end(text: str) -> bool:
 
 def _last_value_may_be_open(path: Path, last: pa.RecordBatch | None, plain: bool, encoding: str | None) -> bool:
     """Whether the file's last value may be a quoted field never closed, which pyarrow ends at the
-    end of the file: with as many fields as the header, one valid row. Such a value holds the
-    file's last line end, or, with none, is the file's tail after a quote (or holds a quote, which
-    the file writes doubled)."""
+    end of the file: with as many fields as the header, one valid row. Such a field is the file's
+    tail, a quote and then the value as written (its quotes doubled), which a few bytes read from
+    the end tell; a compressed file's end is not read, so there a value holding a line end is
+    scanned for."""
     if last is None or not last.num_rows:
         return False
     value = last.column(last.num_columns - 1)[-1].as_py()
     if value is None:
         return False
-    if _holds_line_end(value):
-        return True
-    if not _ends_open(path, plain):
+    if not plain:
+        return _holds_line_end(value)
+    written = b'"' + value.replace('"', '""').encode(encoding or "utf-8")
+    if len(written) > path.stat().st_size:
         return False
-    if '"' in value:
-        return True
-    size = len(value.encode(encoding or "utf-8")) + 1
     with path.open("rb") as handle:
-        handle.seek(-min(size, path.stat().st_size), 2)
-        return handle.read(1) == b'"'
+        handle.seek(-len(written), 2)
+        return handle.read() == written
 
 
 def _ends_open(path: Path, plain: bool) -> bool:
