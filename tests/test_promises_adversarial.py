@@ -208,6 +208,59 @@ def test_a_row_longer_than_the_largest_block_is_named(tmp_path: Path, monkeypatc
                                  "may be; a quoted field in it may be closed too late")
 
 
+def _refused_as_unclosed(runner: Runner, data: Path, line: int, *options: str) -> None:
+    _, err = runner(["audit", data, "-t", "label", *options], 2)
+    assert err.startswith(f"dataaudit: error: {data}:{line}: {UNCLOSED}: the rest of the file (")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("bad_rows", ["error", "skip"])
+def test_a_quote_never_closed_on_a_long_line_is_not_one_skipped_row(tmp_path: Path, runner: Runner,
+                                                                   bad_rows: str) -> None:
+    """A row's text is cut for the report; whether the field runs over the next lines is told
+    from the whole of it (or, cut by pyarrow's message, by a scan), not from the cut text."""
+    data = tmp_path / "long.csv"
+    data.write_text("a,b,label\n1,x,p\n2,\"" + "w" * 250 + ",q\n" + "".join(f"{i},y,q\n" for i in range(3, 50)))
+    _refused_as_unclosed(runner, data, 3, "--bad-rows", bad_rows)
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("tail", ['2,y,"q\n3,y,p\n4,z,q\n', '1,2,"\n', '1,2,"', '1,2,"abc', '1,2,"a""b\r\n'])
+def test_a_quote_never_closed_in_the_last_field_is_not_one_row_to_the_end(tmp_path: Path, runner: Runner,
+                                                                          tail: str) -> None:
+    """pyarrow reads a quote still open at the end of the file as a value ending there: with
+    as many fields as the header, that is one valid row holding the rest of the file."""
+    data = tmp_path / "last.csv"
+    data.write_bytes(("a,b,label\n1,x,p\n" + tail).encode())
+    _refused_as_unclosed(runner, data, 3)
+    _refused_as_unclosed(runner, data, 3, "--bad-rows", "skip")
+
+
+@pytest.mark.parametrize("tail", ['2,y,"q\n3\n"\n', '2,y,"q\n3\n"', '2,y,"q ""x"""', "2,y,q"])
+def test_a_closed_last_field_is_read_whatever_it_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      tail: str) -> None:
+    """Told from the file's last bytes: no scan of the file."""
+    from dataaudit.io import csv_reader
+
+    monkeypatch.setattr(csv_reader, "first_long_record", None)
+    data = tmp_path / "closed.csv"
+    data.write_bytes(("a,b,label\n1,x,p\n" + tail).encode())
+    expected = list(csv.reader(data.open(newline="")))[-1][-1]
+    report = _audited(invoke, data, tmp_path)
+    assert report["dataset"]["rows"] == 2
+    assert report["dataset"]["labels"]["counts"] == {"p": 1, expected: 1}
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_quote_never_closed_in_the_header_names_line_1(tmp_path: Path, runner: Runner) -> None:
+    data = tmp_path / "header.csv"
+    data.write_text('a,"b,label\n1,2,3\n')
+    _refused_as_unclosed(runner, data, 1)
+    data.write_text('a,"b\nc",label\n1,2,3\n')  # a quoted name across lines, closed: read
+    assert _audited(invoke, data, tmp_path)["dataset"]["rows"] == 1
+
+
 # --- counts are exact, values kept byte for byte: laws on random files ---------------------------
 
 #: texts that are one number, one boolean or one missing value to a reader that parses them, and

@@ -46,6 +46,8 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
         raise InputError(f"the delimiter must be one character, not {quoted(delimiter)}")
     delimiter = delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
     header, header_chars = read_header(path, name, delimiter=delimiter, encoding=encoding)
+    if any("\n" in column or "\r" in column for column in header):  # a quote opened in it may never close
+        _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
     duplicated = [column for column, count in Counter(header).items() if count > 1]
     if duplicated:
         more = f" (and {len(duplicated) - 1:,} more)" if len(duplicated) > 1 else ""
@@ -60,17 +62,24 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
         # a Python callable after the error, and interpreter teardown then sometimes aborts;
         # without a handler, pyarrow's own message names the row.
         def skip_bad_row(row: pacsv.InvalidRow) -> str:
+            nonlocal bad_quote, bad_spans
             source.problems.append(_row_problem(row.number, row.expected_columns, row.actual_columns, row.text))
+            # told from the whole text, before the report cuts it
+            bad_quote, bad_spans = '"' in row.text, _holds_line_end(row.text)
             return "skip"
 
         rows = 0
+        last: pa.RecordBatch | None = None
+        bad_quote = bad_spans = plain = False
         block = block_bytes
         known = len(source.problems)
         while True:
             del source.problems[known:]  # a reading started over finds the skipped rows again
+            bad_quote = False
             try:
                 stream = pa.input_stream(str(path), compression="detect")
-                if isinstance(stream, pa.OSFile):  # a compressed stream's position is not the file's
+                plain = isinstance(stream, pa.OSFile)
+                if plain:  # a compressed stream's position is not the file's
                     source.position = stream.tell
                 reader = pacsv.open_csv(
                     stream,
@@ -85,6 +94,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                 )
                 for batch in regroup(_after(reader, rows), chunk_rows):
                     rows += batch.num_rows
+                    last = batch
                     yield batch
                 break
             except pa.ArrowInvalid as exc:
@@ -98,12 +108,18 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                 if bad:
                     number, expected, actual, text = bad.groups()
                     source.problems.append(_row_problem(int(number), int(expected), int(actual), text))
+                    # pyarrow's message cuts a long row: whether it runs over lines is not seen
+                    if text.endswith(" ...") or ('"' in text and (_holds_line_end(text) or _ends_open(path, plain))):
+                        _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
                 _number_file_lines(path, source, delimiter, encoding)
-                raise _translate(path, name, exc, source, rows, delimiter) from None
+                raise _translate(path, name, exc, source, rows) from None
             except OSError as exc:  # a compressed stream cut short or corrupt
                 raise read_failure(name, exc) from None
-        if len(source.problems) > known:  # skipped rows: the last may be a quote never closed, not one row
-            _refuse_if_unclosed(path, name, delimiter, source.problems[-1])
+        # the last row, skipped or read, may be a quote never closed, which pyarrow reads to the end of the file:
+        # then it runs over lines, or the file ends with no line end
+        if (bad_quote and (bad_spans or _ends_open(path, plain))) or _last_value_may_be_open(path, last, plain,
+                                                                                            encoding):
+            _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
         _number_file_lines(path, source, delimiter, encoding)
 
     source.read = read
@@ -130,12 +146,39 @@ def _block_holding(path: Path, name: str, delimiter: str, block: int) -> int:
     return block
 
 
-def _refuse_if_unclosed(path: Path, name: str, delimiter: str, bad: RowProblem) -> None:
-    """A malformed last row holding a quote may be a quoted field never closed, which pyarrow
-    reads to the end of the file as one row: refused as such, not as one row of the wrong width.
-    Only a row of several lines is looked at: the scan reads the file to its end."""
-    if '"' in bad.text and "\n" in bad.text:
-        _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
+def _holds_line_end(text: str) -> bool:
+    return "\n" in text or "\r" in text
+
+
+def _last_value_may_be_open(path: Path, last: pa.RecordBatch | None, plain: bool, encoding: str | None) -> bool:
+    """Whether the file's last value may be a quoted field never closed, which pyarrow ends at the
+    end of the file: with as many fields as the header, one valid row. Such a field is the file's
+    tail, a quote and then the value as written (its quotes doubled), which a few bytes read from
+    the end tell; a compressed file's end is not read, so there a value holding a line end is
+    scanned for."""
+    if last is None or not last.num_rows:
+        return False
+    value = last.column(last.num_columns - 1)[-1].as_py()
+    if value is None:
+        return False
+    if not plain:
+        return _holds_line_end(value)
+    written = b'"' + value.replace('"', '""').encode(encoding or "utf-8")
+    if len(written) > path.stat().st_size:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(-len(written), 2)
+        return handle.read() == written
+
+
+def _ends_open(path: Path, plain: bool) -> bool:
+    """Whether the file ends with no line end, where a quoted field never closed may hold none.
+    A compressed file's end is not looked at (it would be read whole again): False."""
+    if not plain or not path.stat().st_size:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(-1, 2)
+        return handle.read(1) not in (b"\n", b"\r")
 
 
 def _refuse_unclosed(name: str, long: LongRecord | None) -> None:
@@ -219,12 +262,10 @@ def _sniff_delimiter(text: str, default: str) -> str:
         return default
 
 
-def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows: int,
-               delimiter: str) -> InputError:
+def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows: int) -> InputError:
     message = str(exc)
     if source.problems:
         bad = source.problems[-1]
-        _refuse_if_unclosed(path, name, delimiter, bad)
         where = f"{name}:{bad.line}" if bad.line else name
         return InputError(f"{where}: malformed row, {bad.problem}: {quoted(bad.text)} "
                           "(use --bad-rows skip to report such rows and go on)")
