@@ -8,10 +8,13 @@ import csv
 import json
 from pathlib import Path
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dataaudit.checks.pii import Rules
-from dataaudit.pii.detect import DEFAULT_REGIONS, find_pii
+from dataaudit.pii.detect import DEFAULT_REGIONS, _glued_to_letters, find_pii
 from tests.cli_helpers import invoke, run
 from tests.pii_helpers import chat_line
 
@@ -34,6 +37,30 @@ def test_a_national_number_is_found_in_its_region_only(text: str, number: str, r
 def test_an_international_number_is_found_whatever_the_regions() -> None:
     for regions in (("US",), ("FR",), ("DE", "FR")):
         assert _spans(INTERNATIONAL, regions) == ["+49 30 12345678"]
+
+
+#: words of ASCII letters and digits, a letter first: ids (`r0000063`, `SKU12x4455`, `ext5551234567`)
+ID_WORDS = st.builds(lambda first, rest: first + "".join(rest), st.sampled_from("rRxXeEtTabcZ"),
+                     st.lists(st.sampled_from(["0", "1", "2", "5", "7", "9", "555", "123", "4567", "2015550123",
+                                               "x", "ext", "t", "a", "Z"]), max_size=12))
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=ID_WORDS)
+def test_an_id_word_that_skips_the_matcher_is_one_it_reads_no_number_in(word: str) -> None:
+    """An id a report quotes is not handed to phonenumbers when it cannot find a number in it:
+    its matcher, asked at the leniency the scan uses in every region of the check, agrees."""
+    if not _glued_to_letters(word):
+        return
+    for region in ("US", "GB", "DE", "FR", "IN", "BR", "JP"):
+        assert list(phonenumbers.PhoneNumberMatcher(word, region, leniency=phonenumbers.Leniency.VALID)) == []
+
+
+def test_an_id_word_is_no_phone_but_a_number_in_a_sentence_is() -> None:
+    assert _glued_to_letters("r0000063") and _spans("r2015550123", ("US",)) == []
+    assert not _glued_to_letters("2015550123") and not _glued_to_letters("r 2015550123")
+    assert not _glued_to_letters("r" + "1" * 21)
+    assert _spans("phone 201-555-0123", ("US",)) == ["201-555-0123"]
 
 
 def _pack(tmp_path: Path, regions: str) -> Path:

@@ -57,7 +57,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
     source = Source(name, "csv" if delimiter != "\t" else "tsv", header, read=lambda: iter(()))
     source.info["delimiter"] = delimiter
 
-    def read() -> Iterator[pa.RecordBatch]:
+    def read(chunked: bool) -> Iterator[pa.RecordBatch]:
         # Only skipping needs a Python handler. An erroring one leaves pyarrow's reader holding
         # a Python callable after the error, and interpreter teardown then sometimes aborts;
         # without a handler, pyarrow's own message names the row.
@@ -92,7 +92,8 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                         strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
                     ),
                 )
-                for batch in regroup(_after(reader, rows), chunk_rows):
+                parsed = _after(reader, rows)
+                for batch in regroup(parsed, chunk_rows) if chunked else parsed:
                     rows += batch.num_rows
                     last = batch
                     yield batch
@@ -122,7 +123,8 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
             _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
         _number_file_lines(path, source, delimiter, encoding)
 
-    source.read = read
+    source.read = lambda: read(chunked=True)
+    source.read_blocks = lambda: read(chunked=False)
     return source
 
 

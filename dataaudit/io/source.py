@@ -68,9 +68,16 @@ class Source:
     # the columns' types as stored, where the file says them before any row is read (Parquet):
     # what an empty cleaned file is written with
     schema: pa.Schema | None = None
+    # the same rows as `read`, in the batches the reader parses them in (a block of the file)
+    # rather than gathered into chunks: `row_at` stops after the block holding its row instead
+    # of parsing a whole chunk of rows. None where the reader has no smaller batches than `read`'s.
+    read_blocks: Callable[[], Iterator[pa.RecordBatch]] | None = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        for batch in self.read():
+        return self._stored(self.read())
+
+    def _stored(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
             self.stored_types.update(wider_columns(batch.schema))  # the columns `_narrowed` narrows
             yield from self._narrowed(batch)
 
@@ -103,11 +110,12 @@ class Source:
         return pa.Table.from_batches(list(self._narrowed(first.slice(0, rows))))
 
     def row_at(self, number: int) -> dict[str, Any] | None:
-        """Row `number` (0 for the first), read again from the start and stopping there, to
-        quote a row a finding names after the pass; None past the last row. The Spark engine's
-        source finds it on the cluster instead, where its rows live."""
+        """Row `number` (0 for the first), read again from the start and stopping there (in the
+        reader's `read_blocks` where it has them), to quote a row a finding names after the pass;
+        None past the last row. The Spark engine's source finds it on the cluster instead, where
+        its rows live."""
         start = 0
-        for batch in self.batches():
+        for batch in self._stored((self.read_blocks or self.read)()):
             if number < start + batch.num_rows:
                 return batch.slice(number - start, 1).to_pylist()[0]
             start += batch.num_rows

@@ -114,10 +114,23 @@ def _in_link(text: str, start: int, end: int) -> bool:
 SENTENCE_END = re.compile(r"[.;!?,](?=\s)|\n")
 
 
+#: the most digits phonenumbers' matcher takes in one run (`_DIGIT_BLOCK_LIMIT`: 17 + 3)
+MATCHER_DIGIT_RUN = 20
+
+
+def _glued_to_letters(text: str) -> bool:
+    """Whether `text` is a word such as the id `r0000063`: ASCII letters and digits, a letter
+    first, at most `MATCHER_DIGIT_RUN` digits. The matcher tries each run of digits whole (there
+    is no space, slash, dot or bracket to split it at), and one that follows a Latin letter is no
+    number at leniency VALID, so it would find nothing: asking it costs a parse per region for
+    every id a report quotes, and its import for a report that quotes nothing else."""
+    return text.isascii() and text.isalnum() and text[0].isalpha() and sum(map(str.isdigit, text)) <= MATCHER_DIGIT_RUN
+
+
 def _phones(text: str, regions: tuple[str, ...]) -> Spans:
     """Each region's matches; a number two regions read alike (one with a `+` country code) is
     one span, and `find_pii` keeps the first of two overlapping ones."""
-    if not _has_digit(text) or not PHONE_CANDIDATE.search(text):
+    if not _has_digit(text) or not PHONE_CANDIDATE.search(text) or _glued_to_letters(text):
         return
     seen: set[tuple[int, int]] = set()
     for region in regions:
