@@ -254,15 +254,16 @@ def _profile_chunk(path: str, offset: int) -> Accumulator:
     """The chunk read in place from its file, which goes at once (its pages stay mapped), into
     a partial of its own that starts where this worker's previous chunk left off: a worker is
     handed chunks in file order, so an accumulator with a `follow` method learns from the
-    partial of rows before these what holds for every later row (`PartialProfile.follow`)."""
+    columns past their limit in rows before these what holds for every later row
+    (`PartialProfile.follow`). Only their names are kept between chunks, not the partial."""
     import pyarrow as pa
 
     batch = pa.ipc.open_stream(pa.memory_map(path)).read_next_batch()
     os.unlink(path)
     partial = _worker["create"]()  # type: ignore[operator]
-    earlier = _worker.get("earlier")
-    if earlier is not None and hasattr(partial, "follow"):
-        partial.follow(earlier)
+    if hasattr(partial, "follow"):
+        partial.follow(_worker.get("past_limit", frozenset()))
     partial.add(batch, offset)
-    _worker["earlier"] = partial
+    if hasattr(partial, "past_limit"):
+        _worker["past_limit"] = partial.past_limit()
     return partial
