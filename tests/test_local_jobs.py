@@ -328,16 +328,39 @@ def temporary() -> Iterator[Path]:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="a Unix socket's path is shorter elsewhere")
-def test_a_temporary_folder_too_long_for_the_worker_server_is_one_line(tmp_path: Path) -> None:
+def test_a_temporary_folder_too_long_for_the_worker_server_is_one_line(sixty_thousand_rows: Path,
+                                                                       tmp_path: Path) -> None:
+    """The server starts when the pass reaches its third chunk (of 2,000 rows here): the error
+    comes from inside the pass, and still leaves nothing behind."""
     long = tmp_path / ("t" * 100)
     long.mkdir()
-    proc = subprocess.run([sys.executable, "-m", "dataaudit", "audit", str(DATA / "titanic.csv"), "-t", "survived",
+    proc = subprocess.run([sys.executable, "-c", SMALL_CHUNKS, "audit", str(sixty_thousand_rows), "-t", "label",
                            "--jobs", "2", "-q"], env={**os.environ, "TMPDIR": str(long)}, capture_output=True,
                           text=True, timeout=120, check=False)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith(f"dataaudit: error: --jobs: cannot start the worker processes' server in the "
                                   f"temporary folder {long}")
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert list(long.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a Unix socket's path is shorter elsewhere")
+def test_a_file_too_small_for_workers_never_starts_their_server(tmp_path: Path) -> None:
+    """titanic's 2,201 rows are one chunk, profiled in-process: no fork server, so a temporary
+    folder too long for its socket is no error, and the findings are those of --jobs 1."""
+    long = tmp_path / ("t" * 100)
+    long.mkdir()
+    reports = []
+    for jobs in ("2", "1"):
+        report = tmp_path / f"jobs{jobs}.json"
+        proc = subprocess.run([sys.executable, "-m", "dataaudit", "audit", str(DATA / "titanic.csv"), "-t", "survived",
+                               "--jobs", jobs, "-q", "-f", "json", "-o", str(report)],
+                              env={**os.environ, "TMPDIR": str(long)}, capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert proc.returncode in (0, 1), proc.stderr
+        saved = json.loads(report.read_text())
+        reports.append((saved["counts"], saved["findings"]))
+    assert reports[0] == reports[1]
     assert list(long.iterdir()) == []
 
 

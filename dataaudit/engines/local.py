@@ -67,15 +67,15 @@ class LocalEngine:
     def __post_init__(self) -> None:
         self.jobs = resolve_jobs(self.jobs)
         return_freed_memory()
-        if self.jobs > 1:
-            from dataaudit.engines.pool import start_worker_server
-
-            start_worker_server()
 
     def open(self, data: Any, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
              bad_rows: str, storage_options: Mapping[str, Any] | None = None) -> Source:
         if is_spark_frame(data):
             raise InputError("a Spark DataFrame is audited by the spark engine, not the local one")
+        if self.jobs > 1:
+            from dataaudit.engines.pool import start_worker_server_for
+
+            start_worker_server_for(data)
         return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
                            storage_options=storage_options)
 

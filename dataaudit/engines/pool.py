@@ -57,6 +57,10 @@ WORKER_MODULES = [
 ]
 #: how long a worker told to stop, or found dead, may take to report its exit
 EXIT_SECONDS = 5
+#: an input file this large starts the fork server before the audit's own imports: smaller ones
+#: rarely hold the `WORKERS_FROM_CHUNKS` chunks that reach workers (the benchmark's 100,000 rows
+#: of 19 columns are 10 MB and 2 chunks; 3 chunks of them about 14 MB)
+EARLY_START_BYTES = 16 << 20
 PR_SET_PDEATHSIG = 1  # Linux's prctl option: a signal for this process when its parent ends
 
 _worker: dict[str, object] = {}
@@ -81,6 +85,7 @@ class _RemoteTraceback(Exception):
 def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], create: Callable[[], A], jobs: int) -> A:
     """`create` makes an empty accumulator; it is pickled to every worker, so it must be a
     module-level function or a `functools.partial` of one."""
+    start_worker_server()
     total = create()
     pending: deque[int] = deque()
     answered: dict[int, A] = {}
@@ -96,10 +101,21 @@ def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], create: C
     return total
 
 
+def start_worker_server_for(data: object) -> None:
+    """Start the fork server now if `data` will likely reach workers: its imports (about half
+    a CPU second) then run on another core while this process still imports and plans the
+    audit, instead of holding up the first worker once the pass has begun. A local file under
+    `EARLY_START_BYTES` is left to the pass, which starts the server only at its third chunk:
+    a file profiled in-process would pay those imports for nothing (on a busy machine they
+    compete with the audit). Anything else (a folder, a URL, stdin) is taken to be large."""
+    if isinstance(data, (str, os.PathLike)) and os.path.isfile(data) and os.path.getsize(data) < EARLY_START_BYTES:
+        return
+    start_worker_server()
+
+
 def start_worker_server() -> None:
-    """Start the fork server now rather than at the first chunk: its imports (most of a CPU
-    second) then run on another core while this process still imports and plans the audit,
-    instead of holding up the first worker once the pass has begun. Idempotent."""
+    """Start the fork server if it is not running yet (idempotent); a temporary folder whose
+    path is too long for its socket is one clear error."""
     if worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
