@@ -144,11 +144,14 @@ def test_a_partial_that_follows_the_chunk_before_changes_no_bit_of_the_profile(c
     assert (skipped > 0) is (chunk_rows > limit)  # the ids past the limit in a chunk were not counted by name again
 
 
-@pytest.mark.parametrize(("chunk_rows", "workers"), [(200, False), (120, True)])
-def test_jobs_profile_a_source_of_fewer_than_three_chunks_in_process(chunk_rows: int, workers: bool) -> None:
-    """344 rows in chunks of 200 are 2 chunks, of 120 are 3: workers could not pay for themselves on 2."""
+@pytest.mark.parametrize(("chunk_rows", "workers"), [(200, False), (120, True), (30, True)])
+def test_jobs_profile_the_first_two_chunks_in_process(chunk_rows: int, workers: bool) -> None:
+    """344 rows in chunks of 200 are 2 chunks, profiled in-process: workers could not pay for
+    themselves on 2. In chunks of 120 (3) or 30 (12) workers profile those after the first two,
+    into the profile of one process, bit for bit."""
     from dataaudit.engines import pool
 
+    one = _bits(LocalEngine().profile(penguins_in_chunks(LocalEngine(), chunk_rows), ProfileSpec(target="species")))
     engine = LocalEngine(jobs=2)
     source = penguins_in_chunks(engine, chunk_rows)
     with mock.patch.object(local, "WORKERS_FROM_CHUNKS", 3), \
@@ -156,6 +159,7 @@ def test_jobs_profile_a_source_of_fewer_than_three_chunks_in_process(chunk_rows:
         profile = engine.profile(source, ProfileSpec(target="species"))
     assert spread.called is workers
     assert profile.rows == 344
+    assert _bits(profile) == one
 
 
 @dataclass(frozen=True)
@@ -499,7 +503,8 @@ except DataAuditError as exc:
 @pytest.mark.skipif(sys.platform != "linux", reason="the fork server is a POSIX start method")
 @pytest.mark.parametrize(("ending", "how"), [([], "killed by signal 9"), (["3"], "exit code 3")],
                          ids=["killed", "exited"])
-@pytest.mark.parametrize("at", [0, 120, 320], ids=["first-chunk", "mid-file", "last-chunk"])
+#: chunks of 40 rows, the first two (rows 0 and 40) profiled by the engine: row 80 starts a worker's first
+@pytest.mark.parametrize("at", [80, 200, 320], ids=["first-chunk", "mid-file", "last-chunk"])
 def test_a_worker_ending_on_any_chunk_ends_the_pass_with_one_error(temporary: Path, at: int, ending: list[str],
                                                                    how: str) -> None:
     """Whichever chunk a worker dies on, even its first,
