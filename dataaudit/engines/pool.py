@@ -103,12 +103,13 @@ def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], total: A,
 
 
 def start_worker_server_for(data: object) -> None:
-    """Start the fork server now if `data` will likely reach workers: its imports (about half
-    a CPU second) then run on another core while this process still imports and plans the
+    """Start the fork server now if `data` will likely reach workers: its imports (about a
+    third of a CPU second) then run on another core while this process still imports and plans the
     audit, instead of holding up the first worker once the pass has begun. A local file under
     `EARLY_START_BYTES` is left to the pass, which starts the server only at its third chunk:
     a file profiled in-process would pay those imports for nothing (on a busy machine they
-    compete with the audit). Anything else (a folder, a URL, stdin) is taken to be large."""
+    compete with the audit). Anything else (a folder, a URL, stdin, a table in memory) is taken
+    to be large."""
     if isinstance(data, (str, os.PathLike)) and os.path.isfile(data) and os.path.getsize(data) < EARLY_START_BYTES:
         return
     start_worker_server()
