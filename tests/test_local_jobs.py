@@ -132,24 +132,26 @@ def test_a_partial_that_follows_the_chunk_before_changes_no_bit_of_the_profile(c
     source = LocalEngine().open(csv.read_csv(DATA / "healthtweets_960.csv"), delimiter=None, encoding=None,
                                 chunk_rows=chunk_rows, bad_rows="error")
     create = functools.partial(PartialProfile.create, spec, source.columns)
-    one, total, earlier, skipped = create(), create(), None, 0
+    one, total, past, skipped = create(), create(), frozenset[str](), 0
     for batch, offset in numbered(source.batches(), source.columns):
         one.add(batch, offset)
         partial = create()
-        if earlier is not None:
-            partial.follow(earlier)
+        partial.follow(past)
         skipped += sum(column.value_counts is None for column in partial.columns.values())
         partial.add(batch, offset)
-        total, earlier = total.merged(partial), partial
+        total, past = total.merged(partial), partial.past_limit()
     assert _bits(extract(total)) == _bits(extract(one))
     assert (skipped > 0) is (chunk_rows > limit)  # the ids past the limit in a chunk were not counted by name again
 
 
-@pytest.mark.parametrize(("chunk_rows", "workers"), [(200, False), (120, True)])
-def test_jobs_profile_a_source_of_fewer_than_three_chunks_in_process(chunk_rows: int, workers: bool) -> None:
-    """344 rows in chunks of 200 are 2 chunks, of 120 are 3: workers could not pay for themselves on 2."""
+@pytest.mark.parametrize(("chunk_rows", "workers"), [(200, False), (120, True), (30, True)])
+def test_jobs_profile_the_first_two_chunks_in_process(chunk_rows: int, workers: bool) -> None:
+    """344 rows in chunks of 200 are 2 chunks, profiled in-process: workers could not pay for
+    themselves on 2. In chunks of 120 (3) or 30 (12) workers profile those after the first two,
+    into the profile of one process, bit for bit."""
     from dataaudit.engines import pool
 
+    one = _bits(LocalEngine().profile(penguins_in_chunks(LocalEngine(), chunk_rows), ProfileSpec(target="species")))
     engine = LocalEngine(jobs=2)
     source = penguins_in_chunks(engine, chunk_rows)
     with mock.patch.object(local, "WORKERS_FROM_CHUNKS", 3), \
@@ -157,6 +159,7 @@ def test_jobs_profile_a_source_of_fewer_than_three_chunks_in_process(chunk_rows:
         profile = engine.profile(source, ProfileSpec(target="species"))
     assert spread.called is workers
     assert profile.rows == 344
+    assert _bits(profile) == one
 
 
 @dataclass(frozen=True)
@@ -329,16 +332,39 @@ def temporary() -> Iterator[Path]:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="a Unix socket's path is shorter elsewhere")
-def test_a_temporary_folder_too_long_for_the_worker_server_is_one_line(tmp_path: Path) -> None:
+def test_a_temporary_folder_too_long_for_the_worker_server_is_one_line(sixty_thousand_rows: Path,
+                                                                       tmp_path: Path) -> None:
+    """The server starts when the pass reaches its third chunk (of 2,000 rows here): the error
+    comes from inside the pass, and still leaves nothing behind."""
     long = tmp_path / ("t" * 100)
     long.mkdir()
-    proc = subprocess.run([sys.executable, "-m", "dataaudit", "audit", str(DATA / "titanic.csv"), "-t", "survived",
+    proc = subprocess.run([sys.executable, "-c", SMALL_CHUNKS, "audit", str(sixty_thousand_rows), "-t", "label",
                            "--jobs", "2", "-q"], env={**os.environ, "TMPDIR": str(long)}, capture_output=True,
                           text=True, timeout=120, check=False)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith(f"dataaudit: error: --jobs: cannot start the worker processes' server in the "
                                   f"temporary folder {long}")
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert list(long.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a Unix socket's path is shorter elsewhere")
+def test_a_file_too_small_for_workers_never_starts_their_server(tmp_path: Path) -> None:
+    """titanic's 2,201 rows are one chunk, profiled in-process: no fork server, so a temporary
+    folder too long for its socket is no error, and the findings are those of --jobs 1."""
+    long = tmp_path / ("t" * 100)
+    long.mkdir()
+    reports = []
+    for jobs in ("2", "1"):
+        report = tmp_path / f"jobs{jobs}.json"
+        proc = subprocess.run([sys.executable, "-m", "dataaudit", "audit", str(DATA / "titanic.csv"), "-t", "survived",
+                               "--jobs", jobs, "-q", "-f", "json", "-o", str(report)],
+                              env={**os.environ, "TMPDIR": str(long)}, capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert proc.returncode in (0, 1), proc.stderr
+        saved = json.loads(report.read_text())
+        reports.append((saved["counts"], saved["findings"]))
+    assert reports[0] == reports[1]
     assert list(long.iterdir()) == []
 
 
@@ -477,7 +503,8 @@ except DataAuditError as exc:
 @pytest.mark.skipif(sys.platform != "linux", reason="the fork server is a POSIX start method")
 @pytest.mark.parametrize(("ending", "how"), [([], "killed by signal 9"), (["3"], "exit code 3")],
                          ids=["killed", "exited"])
-@pytest.mark.parametrize("at", [0, 120, 320], ids=["first-chunk", "mid-file", "last-chunk"])
+#: chunks of 40 rows, the first two (rows 0 and 40) profiled by the engine: row 80 starts a worker's first
+@pytest.mark.parametrize("at", [80, 200, 320], ids=["first-chunk", "mid-file", "last-chunk"])
 def test_a_worker_ending_on_any_chunk_ends_the_pass_with_one_error(temporary: Path, at: int, ending: list[str],
                                                                    how: str) -> None:
     """Whichever chunk a worker dies on, even its first,

@@ -145,9 +145,9 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
               *read["eval_sets"])
     destinations = checked_destinations(formats, outputs, inputs, summary, tools=(read["tokenizer"],))
     if jobs not in (None, 1) and engine != "spark":  # the workers' imports run beside the audit's own
-        from dataaudit.engines.pool import start_worker_server
+        from dataaudit.engines.pool import start_worker_server_for
 
-        start_worker_server()
+        start_worker_server_for(data)
     with collector.loading():
         from dataaudit.api import audit as run_audit
 

@@ -2,8 +2,10 @@
 
 The reader runs one chunk ahead in a background thread: pyarrow parses while the profile
 code hashes the previous chunk (both release the GIL for most of their work). With `jobs` > 1
-the chunks are profiled in worker processes (see `pool.py`) and merged in file order, unless
-the source turns out to hold fewer than `WORKERS_FROM_CHUNKS` chunks.
+the chunks from the `WORKERS_FROM_CHUNKS`-th on are profiled in worker processes (see `pool.py`)
+and merged in file order; the ones before it are profiled here while the reader parses the next,
+as with `jobs` = 1, so the second core is busy from the first chunk on, and a source of fewer
+chunks never starts a worker.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from dataaudit.profile.spill import spill_directory
 _DONE = object()
 #: chunks the reading thread may parse beyond the one being profiled
 CHUNKS_AHEAD = 1
-#: with `jobs` > 1, a source of fewer chunks than this is profiled in this process all the same:
-#: worker processes cannot pay for themselves on it (each one's first chunk, the chunks' files,
-#: the partials sent back; `--jobs 2` at 100,000 rows, 2 chunks, was 0.84x `--jobs 1`)
+#: with `jobs` > 1, the chunk from which on workers profile: those before it are profiled in this
+#: process, so a source of fewer chunks never reaches workers, which cannot pay for themselves on
+#: it (each one's first chunk, the chunks' files, the partials sent back; `--jobs 2` at 100,000
+#: rows, 2 chunks, was 0.84x `--jobs 1`)
 WORKERS_FROM_CHUNKS = 3
 
 
@@ -50,7 +53,6 @@ class Accumulator(Protocol):
 
 
 A = TypeVar("A", bound=Accumulator)
-T = TypeVar("T")
 
 
 @dataclass
@@ -67,15 +69,15 @@ class LocalEngine:
     def __post_init__(self) -> None:
         self.jobs = resolve_jobs(self.jobs)
         return_freed_memory()
-        if self.jobs > 1:
-            from dataaudit.engines.pool import start_worker_server
-
-            start_worker_server()
 
     def open(self, data: Any, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
              bad_rows: str, storage_options: Mapping[str, Any] | None = None) -> Source:
         if is_spark_frame(data):
             raise InputError("a Spark DataFrame is audited by the spark engine, not the local one")
+        if self.jobs > 1:
+            from dataaudit.engines.pool import start_worker_server_for
+
+            start_worker_server_for(data)
         return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
                            storage_options=storage_options)
 
@@ -101,16 +103,15 @@ class LocalEngine:
 
         with ProgressLine.for_source(source, self.progress, label=label) as progress, \
                 contextlib.closing(progress.track(numbered(_read_ahead(source.batches()), source.columns))) as chunks:
-            first = list(itertools.islice(chunks, WORKERS_FROM_CHUNKS if self.jobs > 1 else 0))
-            stream = _replayed(first, chunks)
-            if len(first) < WORKERS_FROM_CHUNKS:
-                partial = create()
-                for batch, offset in stream:
-                    partial.add(batch, offset)
-            else:
-                from dataaudit.engines.pool import profile_in_processes
+            partial = create()
+            for number, (batch, offset) in enumerate(chunks):
+                if self.jobs > 1 and number == WORKERS_FROM_CHUNKS - 1:
+                    from dataaudit.engines.pool import profile_in_processes
 
-                partial = profile_in_processes(stream, create, self.jobs)
+                    partial = profile_in_processes(itertools.chain([(batch, offset)], chunks), partial, create,
+                                                   self.jobs)
+                    break
+                partial.add(batch, offset)
         source.info["engine"] = self.name
         return partial
 
@@ -141,20 +142,11 @@ def conform(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, names=columns)
 
 
-def _replayed(first: list[T], rest: Iterator[T]) -> Iterator[T]:
-    """`first`, then `rest`: each of `first` let go once handed on, not held until the end."""
-    first.reverse()
-    while first:
-        yield first.pop()
-    yield from rest
-
-
 def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """`batches` produced one ahead in a thread. The thread reads a chunk only once the consumer
     has taken the one before, so it adds one chunk to those its consumer holds: the next (a full
     queue would let the thread hold a second, parsed and waiting to be put). In one process that
-    is two chunks alive, the one being profiled and the next; `--jobs` holds the first three
-    before it decides on workers.
+    is two chunks alive, the one being profiled and the next.
     However the consumer stops (the end, an error, Ctrl-C), the thread is stopped and waited for
     before this returns: what the batches drive (a clean's writers) must not run on while the
     caller removes their files."""

@@ -7,9 +7,9 @@ sequence of floating-point merges `PartialProfile.add` performs chunk after chun
 process, so `--jobs N` gives bit-for-bit the profile of `--jobs 1`, whatever N.
 
 Memory stays bounded: at most `IN_FLIGHT_PER_JOB` chunks per worker are queued or being
-profiled at any time; the parent waits for the oldest before reading further. Before any worker
-starts, the engine has read the first three chunks (it profiles fewer in-process), which it lets
-go one by one as they are sent.
+profiled at any time; the parent waits for the oldest before reading further. The engine has
+profiled the first chunks itself (`WORKERS_FROM_CHUNKS`): the workers start at the first chunk
+past them, and their partials are merged into the engine's.
 
 A worker's partial for a chunk starts from what its previous chunk's partial learned (a column
 past its distinct-value limit is counted cell by cell from the start; `PartialProfile.follow`):
@@ -57,6 +57,10 @@ WORKER_MODULES = [
 ]
 #: how long a worker told to stop, or found dead, may take to report its exit
 EXIT_SECONDS = 5
+#: an input file this large starts the fork server before the audit's own imports: smaller ones
+#: rarely hold the `WORKERS_FROM_CHUNKS` chunks that reach workers (the benchmark's 100,000 rows
+#: of 19 columns are 10 MB and 2 chunks; 3 chunks of them about 14 MB)
+EARLY_START_BYTES = 16 << 20
 PR_SET_PDEATHSIG = 1  # Linux's prctl option: a signal for this process when its parent ends
 
 _worker: dict[str, object] = {}
@@ -78,10 +82,12 @@ class _RemoteTraceback(Exception):
         return f"\n{self.args[0]}"
 
 
-def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], create: Callable[[], A], jobs: int) -> A:
-    """`create` makes an empty accumulator; it is pickled to every worker, so it must be a
+def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], total: A, create: Callable[[], A],
+                         jobs: int) -> A:
+    """`total`: the accumulator of the rows before `chunks`, which their partials are merged
+    into. `create` makes an empty accumulator; it is pickled to every worker, so it must be a
     module-level function or a `functools.partial` of one."""
-    total = create()
+    start_worker_server()
     pending: deque[int] = deque()
     answered: dict[int, A] = {}
     with tempfile.TemporaryDirectory(prefix="dataaudit-chunks-") as folder, _started(create, jobs) as workers:
@@ -96,10 +102,22 @@ def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], create: C
     return total
 
 
+def start_worker_server_for(data: object) -> None:
+    """Start the fork server now if `data` will likely reach workers: its imports (about a
+    third of a CPU second) then run on another core while this process still imports and plans the
+    audit, instead of holding up the first worker once the pass has begun. A local file under
+    `EARLY_START_BYTES` is left to the pass, which starts the server only at its third chunk:
+    a file profiled in-process would pay those imports for nothing (on a busy machine they
+    compete with the audit). Anything else (a folder, a URL, stdin, a table in memory) is taken
+    to be large."""
+    if isinstance(data, (str, os.PathLike)) and os.path.isfile(data) and os.path.getsize(data) < EARLY_START_BYTES:
+        return
+    start_worker_server()
+
+
 def start_worker_server() -> None:
-    """Start the fork server now rather than at the first chunk: its imports (most of a CPU
-    second) then run on another core while this process still imports and plans the audit,
-    instead of holding up the first worker once the pass has begun. Idempotent."""
+    """Start the fork server if it is not running yet (idempotent); a temporary folder whose
+    path is too long for its socket is one clear error."""
     if worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
@@ -254,15 +272,16 @@ def _profile_chunk(path: str, offset: int) -> Accumulator:
     """The chunk read in place from its file, which goes at once (its pages stay mapped), into
     a partial of its own that starts where this worker's previous chunk left off: a worker is
     handed chunks in file order, so an accumulator with a `follow` method learns from the
-    partial of rows before these what holds for every later row (`PartialProfile.follow`)."""
+    columns past their limit in rows before these what holds for every later row
+    (`PartialProfile.follow`). Only their names are kept between chunks, not the partial."""
     import pyarrow as pa
 
     batch = pa.ipc.open_stream(pa.memory_map(path)).read_next_batch()
     os.unlink(path)
     partial = _worker["create"]()  # type: ignore[operator]
-    earlier = _worker.get("earlier")
-    if earlier is not None and hasattr(partial, "follow"):
-        partial.follow(earlier)
+    if hasattr(partial, "follow"):
+        partial.follow(_worker.get("past_limit", frozenset()))
     partial.add(batch, offset)
-    _worker["earlier"] = partial
+    if hasattr(partial, "past_limit"):
+        _worker["past_limit"] = partial.past_limit()
     return partial

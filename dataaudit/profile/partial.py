@@ -104,17 +104,21 @@ class PartialProfile:
             return list(pool.map(lambda name, array: self.columns[name].add(array, offset, self.spec),
                                  batch.schema.names, batch.columns))
 
-    def follow(self, earlier: PartialProfile) -> None:
-        """Start this empty partial, of rows after `earlier`'s, where `earlier` left off in what
-        holds for any later rows: a column past its distinct-value limit there is past it here
-        too, so its values are taken cell by cell from this partial's first chunk on. A
-        `--jobs` worker profiles each chunk into a partial of its own; without this every chunk
-        built a hash table of such a column's values again (ids, free text), most of the
-        workers' extra CPU over one process. The merged profile is the same either way: a
-        column's counts merged with a partial past its limit are past it."""
-        for name, column in self.columns.items():
-            if earlier.columns[name].value_counts is None:
-                column.value_counts = None
+    def past_limit(self) -> frozenset[str]:
+        """The columns past their distinct-value limit: all a later partial needs to `follow`
+        this one, so a `--jobs` worker keeps these names rather than its whole previous partial."""
+        return frozenset(name for name, column in self.columns.items() if column.value_counts is None)
+
+    def follow(self, past_limit: frozenset[str]) -> None:
+        """Start this empty partial, of rows after those of a partial whose `past_limit` this
+        is, where that one left off in what holds for any later rows: a column past its
+        distinct-value limit there is past it here too, so its values are taken cell by cell
+        from this partial's first chunk on. A `--jobs` worker profiles each chunk into a partial
+        of its own; without this every chunk built a hash table of such a column's values again
+        (ids, free text), most of the workers' extra CPU over one process. The merged profile is
+        the same either way: a column's counts merged with a partial past its limit are past it."""
+        for name in past_limit:
+            self.columns[name].value_counts = None
 
     def merged(self, other: PartialProfile) -> PartialProfile:
         return PartialProfile(
