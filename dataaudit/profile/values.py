@@ -386,10 +386,11 @@ def _spaced(trimmed: pa.Array, text: np.ndarray) -> np.ndarray:
 
 
 def _answered(texts: pa.Array, mask: np.ndarray, ask: Callable[[pa.Array], pa.Array]) -> np.ndarray:
-    """`ask`'s answer (a boolean array) for the texts where `mask` holds, False elsewhere.
-    Where they are most of the texts every text is asked: copying them out first (`take`)
-    costs more than asking the few others. Else only they are, so a few words among a
-    column of numbers do not have every number searched."""
+    """`ask`'s answer (a boolean array) for the texts where `mask` holds, False elsewhere
+    (`texts` hold no null: distinct values, or a chunk's cells present). Where they are most
+    of the texts every text is asked: copying them out first (`take`) costs more than asking
+    the few others. Else only they are, so a few words among a column of numbers do not have
+    every number searched."""
     answer = np.zeros(len(texts), dtype=bool)
     count = int(mask.sum())
     if 2 * count >= len(texts):
