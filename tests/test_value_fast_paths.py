@@ -205,6 +205,8 @@ _WORDS = st.sampled_from(["NA", "na", "N/A", "None", "NULL", "nan", "?", "", "TR
                 min_size=1, max_size=40),
        st.lists(st.one_of(_WORDS, st.text(max_size=7)), max_size=4), st.booleans(), st.integers(0, 3))
 @example(["r0532880", "near the river", "NA ", " true", "İ"], ["-999", "İ"], False, 0)
+@example(["007", " 9 ", "16149", "NA", "1e3"], ["007", "9"], False, 0)
+@example(["007", "16149", "True", "na"], ["NA"], True, 0)
 def test_classify_decides_as_trimming_and_folding_every_text(texts: list[str], tokens: list[str],
                                                              case_sensitive: bool, start: int) -> None:
     """Texts are trimmed only when one may have blanks around it and folded only when short

@@ -45,6 +45,7 @@ _NUMBER_RE = re.compile(_NUMBER)
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
 _NUMBER_START = b"0123456789+-."
+_DIGITS = "0123456789"
 _BOOLEAN_TEXTS = pa.array(["true", "false"], pa.string())
 _NO_TOKENS = pa.array([], pa.string())
 _DISTINCT_SAMPLE = 1024
@@ -427,12 +428,17 @@ def _tokens_and_booleans(trimmed: pa.Array, spec: ProfileSpec) -> tuple[np.ndarr
 
     Lower-casing keeps a text's number of characters, so only texts no longer than the
     longest token or `false` can be either: the others (every id, every sentence) are never
-    folded, which on a column of free text is most of `classify`'s work."""
+    folded, which on a column of free text is most of `classify`'s work. Nor are texts that
+    start with a digit while no token does: the numbers of a column of numbers and words."""
     token = np.zeros(len(trimmed), dtype=bool)
     boolean = np.zeros(len(trimmed), dtype=bool)
     longest = max([len("false"), *map(len, spec.folded_tokens)])
     # a character takes at most 4 bytes: longer texts are not even counted in characters
-    short = np.flatnonzero(to_numpy(pc.binary_length(trimmed)) <= 4 * longest)
+    could_be = to_numpy(pc.binary_length(trimmed)) <= 4 * longest
+    if not any(folded[:1] in _DIGITS for folded in spec.folded_tokens if folded):
+        # folding keeps an ASCII digit: numbers (a column of codes) are then neither tokens nor booleans
+        could_be &= ~first_byte_in(trimmed, _DIGITS.encode())
+    short = np.flatnonzero(could_be)
     if short.size == 0:
         return token, boolean
     characters = pc.utf8_length(trimmed if short.size == len(trimmed) else trimmed.take(pa.array(short)))
