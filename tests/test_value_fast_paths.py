@@ -205,6 +205,8 @@ _WORDS = st.sampled_from(["NA", "na", "N/A", "None", "NULL", "nan", "?", "", "TR
                 min_size=1, max_size=40),
        st.lists(st.one_of(_WORDS, st.text(max_size=7)), max_size=4), st.booleans(), st.integers(0, 3))
 @example(["r0532880", "near the river", "NA ", " true", "İ"], ["-999", "İ"], False, 0)
+@example(["007", " 9 ", "16149", "NA", "1e3"], ["007", "9"], False, 0)
+@example(["007", "16149", "True", "na"], ["NA"], True, 0)
 def test_classify_decides_as_trimming_and_folding_every_text(texts: list[str], tokens: list[str],
                                                              case_sensitive: bool, start: int) -> None:
     """Texts are trimmed only when one may have blanks around it and folded only when short
@@ -250,3 +252,18 @@ def test_integers_spelled_as_written_are_those_that_print_back(texts: list[str])
     parsed = pc.cast(pc.utf8_trim_whitespace(text), pa.float64()).to_numpy(zero_copy_only=False)
     exact = pc.equal(v.printed(parsed), text).to_numpy(zero_copy_only=False)
     assert v.as_printed(text, parsed).tolist() == exact.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(_WORDS, st.text(max_size=8), _NUMBER_LIKE), st.booleans()), max_size=40),
+       st.integers(0, 3))
+@example([("2.5", True), ("near the river", True), ("007", False)], 1)
+def test_texts_asked_in_place_or_copied_out_are_answered_alike(cells: list[tuple[str, bool]], start: int) -> None:
+    """Whether the texts asked about are most of a chunk (all asked, the answer masked) or few
+    (copied out and asked alone), each gets the answer asking it alone gives, slices included."""
+    texts = pa.array([text for text, _ in cells], pa.string()).slice(min(start, len(cells)))
+    mask = np.array([asked for _, asked in cells][min(start, len(cells)):], dtype=bool)
+    for ask in (lambda t: pc.match_substring(t, " "), lambda t: pc.match_substring_regex(t, v._PLAIN)):
+        one_by_one = [asked and ask(pa.array([text], pa.string()))[0].as_py()
+                      for text, asked in zip(texts.to_pylist(), mask.tolist(), strict=True)]
+        assert v._answered(texts, mask, ask).tolist() == one_by_one

@@ -160,7 +160,8 @@ class ColumnPartial:
         self._count_values(table, counts, present if self.count_all_values else present & ~numeric)
         hll_add(self.registers, table.hashes[present])
         hashes = np.append(table.hashes, v.NULL_HASH)[slot]
-        return hashes, null | row_token, np.where(row_numeric, row_number, np.nan)
+        # a value's number is NaN unless it is numeric (`classify`): the rows' numbers are returned as spread
+        return hashes, null | row_token, row_number
 
     def _note(self, rows: list[int], mask: np.ndarray, offset: int) -> list[int]:
         # within one partial, chunks arrive in file order: once full, later rows cannot enter

@@ -74,10 +74,11 @@ class BucketedHashes:
         bucket = (records["features"] >> np.uint64(64 - BUCKET_BITS)).astype(np.uint8)
         # np.take: indexing an array of records with an array copies field by field, ten times slower
         ordered = np.take(records, np.argsort(bucket, kind="stable"))
-        ends = np.cumsum(np.bincount(bucket, minlength=BUCKETS))
-        for i, piece in enumerate(np.split(ordered, ends[:-1])):
-            if len(piece):
-                self.buckets[i].append(piece)
+        ends = np.cumsum(np.bincount(bucket, minlength=BUCKETS)).tolist()
+        # slices of the filled buckets only: np.split makes a view of each of the 256 through swapaxes
+        for i, start, end in zip(range(BUCKETS), [0, *ends[:-1]], ends, strict=True):
+            if end > start:
+                self.buckets[i].append(ordered[start:end])
         self._hold(ordered.nbytes)
 
     def merged(self, other: BucketedHashes) -> BucketedHashes:

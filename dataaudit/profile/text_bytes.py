@@ -51,12 +51,18 @@ def may_have_blanks_around(array: pa.Array) -> bool:
 
 def first_byte_in(array: pa.Array, allowed: bytes) -> np.ndarray:
     """Which texts start with one of the ASCII characters `allowed` (never an empty text): a
-    UTF-8 text's first character is an ASCII one exactly when its first byte is."""
+    UTF-8 text's first character is an ASCII one exactly when its first byte is. Each first
+    byte is looked up in a table of the 256 bytes, one pass where `np.isin` takes one per
+    allowed byte."""
     data, offsets = bytes_and_offsets(array)
     starts, ends = offsets[:-1], offsets[1:]
-    filled = ends > starts
-    out = np.zeros(len(array), dtype=bool)
-    out[filled] = np.isin(data[starts[filled]], np.frombuffer(allowed, dtype=np.uint8))
+    if not len(data):
+        return np.zeros(len(array), dtype=bool)
+    table = np.zeros(256, dtype=bool)
+    table[np.frombuffer(allowed, dtype=np.uint8)] = True
+    # an empty text's start may be the end of the data: read within it, the answer then masked
+    out = table[data[np.minimum(starts, len(data) - 1)]]
+    out &= ends > starts
     if array.null_count:
         out &= to_numpy(array.is_valid())
     return out

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +45,7 @@ _NUMBER_RE = re.compile(_NUMBER)
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
 _NUMBER_START = b"0123456789+-."
+_DIGITS = "0123456789"
 _BOOLEAN_TEXTS = pa.array(["true", "false"], pa.string())
 _NO_TOKENS = pa.array([], pa.string())
 _DISTINCT_SAMPLE = 1024
@@ -106,15 +108,12 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
 def _plain_spellings(text: pa.Array) -> np.ndarray:
     """Which texts match `_PLAIN` in at most `_PLAIN_CHARS` characters. Digits alone match
     unless a `0` leads others, which a scan of the text and its first byte tell; only the other
-    texts (decimals, signs) are matched against the expression, the costlier test."""
+    texts (decimals, signs) need the expression, the costlier test."""
     # a plain spelling is ASCII, so its length in bytes is its length in characters
     lengths = to_numpy(pc.binary_length(text))
     digits = to_numpy(pc.ascii_is_decimal(text))
     plain = digits & ((lengths == 1) | ~first_byte_in(text, b"0"))
-    others = np.flatnonzero(~digits)
-    if others.size:
-        matched = pc.match_substring_regex(text if others.size == len(text) else text.take(pa.array(others)), _PLAIN)
-        plain[others] = to_numpy(matched)
+    plain |= _answered(text, ~digits, lambda texts: pc.match_substring_regex(texts, _PLAIN))
     return plain & (lengths <= _PLAIN_CHARS)
 
 
@@ -383,15 +382,25 @@ def value_table(array: pa.Array, spec: ProfileSpec, *, per_cell: bool = False) -
 
 
 def _spaced(trimmed: pa.Array, text: np.ndarray) -> np.ndarray:
-    """Which of the `text` values hold a blank: only they are looked at, so a column of
-    numbers with a few words among them is not searched through."""
-    spaced = np.zeros(len(trimmed), dtype=bool)
-    if text.all():
-        spaced[:] = to_numpy(pc.match_substring(trimmed, " "))
-    elif text.any():
-        where = np.flatnonzero(text)
-        spaced[where] = to_numpy(pc.match_substring(trimmed.take(pa.array(where)), " "))
-    return spaced
+    """Which of the `text` values hold a blank."""
+    return _answered(trimmed, text, lambda texts: pc.match_substring(texts, " "))
+
+
+def _answered(texts: pa.Array, mask: np.ndarray, ask: Callable[[pa.Array], pa.Array]) -> np.ndarray:
+    """`ask`'s answer (a boolean array) for the texts where `mask` holds, False elsewhere
+    (`texts` hold no null: distinct values, or a chunk's cells present). Where they are most
+    of the texts every text is asked: copying them out first (`take`) costs more than asking
+    the few others. Else only they are, so a few words among a column of numbers do not have
+    every number searched."""
+    answer = np.zeros(len(texts), dtype=bool)
+    count = int(mask.sum())
+    if 2 * count >= len(texts):
+        answer[:] = to_numpy(ask(texts))
+        answer &= mask
+    elif count:
+        where = np.flatnonzero(mask)
+        answer[where] = to_numpy(ask(texts.take(pa.array(where))))
+    return answer
 
 
 def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
@@ -419,12 +428,17 @@ def _tokens_and_booleans(trimmed: pa.Array, spec: ProfileSpec) -> tuple[np.ndarr
 
     Lower-casing keeps a text's number of characters, so only texts no longer than the
     longest token or `false` can be either: the others (every id, every sentence) are never
-    folded, which on a column of free text is most of `classify`'s work."""
+    folded, which on a column of free text is most of `classify`'s work. Nor are texts that
+    start with a digit while no token does: the numbers of a column of numbers and words."""
     token = np.zeros(len(trimmed), dtype=bool)
     boolean = np.zeros(len(trimmed), dtype=bool)
     longest = max([len("false"), *map(len, spec.folded_tokens)])
     # a character takes at most 4 bytes: longer texts are not even counted in characters
-    short = np.flatnonzero(to_numpy(pc.binary_length(trimmed)) <= 4 * longest)
+    could_be = to_numpy(pc.binary_length(trimmed)) <= 4 * longest
+    if not any(folded[:1] in _DIGITS for folded in spec.folded_tokens if folded):
+        # folding keeps an ASCII digit: numbers (a column of codes) are then neither tokens nor booleans
+        could_be &= ~first_byte_in(trimmed, _DIGITS.encode())
+    short = np.flatnonzero(could_be)
     if short.size == 0:
         return token, boolean
     characters = pc.utf8_length(trimmed if short.size == len(trimmed) else trimmed.take(pa.array(short)))
