@@ -1,8 +1,9 @@
 """A JSON Lines table whose key first appears past the lines its columns are read from: a clean
 into CSV, Parquet or JSON Lines writes that key's values on the rows that have it (empty
 elsewhere), and its quarantine keeps them too; a key it cannot write beside the columns is
-refused with its line. The small chunk of the Python API stands for the 65,536 lines the
-command reads its columns from, which the slow tests use as a user does."""
+refused with its line (a clean on Spark refuses every late key: `test_spark_late_keys.py`).
+The small chunk of the Python API stands for the 65,536 lines the command reads its columns
+from, which the slow tests use as a user does."""
 
 from __future__ import annotations
 
@@ -143,27 +144,6 @@ def test_the_command_writes_a_key_first_seen_past_the_first_chunk(tmp_path: Path
     assert written[-1]["extra"] == "kept?"
     manifest = json.loads((tmp_path / "out.manifest.json").read_text())
     assert manifest["rows"]["in"] == manifest["rows"]["out"] + manifest["rows"]["quarantined"] == 65_541
-
-
-def test_a_spark_clean_refuses_a_late_key_before_spark_starts(tmp_path: Path) -> None:
-    from dataaudit.preprocess.spark_clean import clean_on_spark
-
-    data = _write(tmp_path / "late.jsonl", _records())
-    out = tmp_path / "out.parquet"
-    with pytest.raises(InputError, match=r"late\.jsonl:7: key 'extra' first appears past the first 4 lines"):
-        clean_on_spark(data, out, target="label", chunk_rows=CHUNK)
-    assert not out.exists()
-
-
-@pytest.mark.slow  # two reads of 65,541 lines
-@pytest.mark.parametrize("runner", [pytest.param(run, id="installed"), pytest.param(invoke, id="click")])
-def test_the_command_on_spark_refuses_a_key_first_seen_past_the_first_chunk(tmp_path: Path, runner) -> None:
-    data = _late_file(tmp_path)
-    out = tmp_path / "out.parquet"
-    _, err = runner(["clean", data, "-t", "label", "-o", out, "--engine", "spark"], 2)
-    assert err == (f"dataaudit: error: {data}:65541: key 'extra' first appears past the first 65,536 lines, "
-                   "which --engine spark cannot write; clean this file with --engine local\n")
-    assert not out.exists()
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])

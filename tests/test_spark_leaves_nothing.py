@@ -132,3 +132,58 @@ def test_the_command_on_spark_leaves_only_what_it_writes(tmp_path: Path, monkeyp
          "--spark-master", "local[1]"], code, cwd=cwd, timeout=1200)
     assert {p.name for p in cwd.iterdir()} == written
     assert not list(temporary.iterdir())
+
+
+def _rounds(spark: Any) -> Any:
+    return spark.createDataFrame([(i, i % 7) for i in range(50)], "node long, label long")
+
+
+def test_a_run_that_ends_well_leaves_no_delete_on_exit_registration(spark: Any, checkpoint_dir: Path) -> None:
+    """Many runs in one session: each run's folder is registered with `deleteOnExit` only while
+    the run lasts (`cancelDeleteOnExit` is true only for a path still registered)."""
+    from dataaudit.engines.spark_kept import kept_frames
+
+    folders = []
+    for _ in range(3):
+        with kept_frames(spark) as keep:
+            assert keep(_rounds(spark)).count() == 50
+            (folder,) = checkpoint_dir.glob("*/dataaudit-*")
+            folders.append(folder)
+    jvm_path = spark.sparkContext._jvm.org.apache.hadoop.fs.Path
+    fs = jvm_path(folders[0].as_uri()).getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    assert [fs.cancelDeleteOnExit(jvm_path(str(folder))) for folder in folders] == [False] * 3
+    assert not list(checkpoint_dir.glob("*/dataaudit-*"))
+
+
+@pytest.mark.parametrize("stop", [RuntimeError("the first error"), KeyboardInterrupt()], ids=["error", "ctrl-c"])
+def test_a_cleanup_failure_during_an_error_is_a_warning_and_the_first_error_stands(
+        spark: Any, checkpoint_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        stop: BaseException) -> None:
+    """The folder cannot be removed while an error ends the run: the caller gets the error the
+    run met, stderr one warning line naming the folder, and the folder stays registered with
+    `deleteOnExit` for the JVM's exit to remove."""
+    from dataaudit.engines import spark_kept
+
+    made: list[Any] = []
+
+    class UndeletableFolder(spark_kept._RunFolder):
+        def __init__(self, session: Any, url: str) -> None:
+            super().__init__(session, url)
+            made.append(self)
+            self.file_system = self.fs
+            self.fs = self
+
+        def delete(self, path: Any, recursive: bool) -> bool:
+            raise OSError("the file system went away\nat a Java frame")
+
+    monkeypatch.setattr(spark_kept, "_RunFolder", UndeletableFolder)
+    with pytest.raises(type(stop)) as raised, spark_kept.kept_frames(spark) as keep:
+        keep(_rounds(spark))
+        raise stop
+    assert raised.value is stop
+    (folder,) = made
+    err = capsys.readouterr().err
+    assert err == (f"dataaudit: warning: {folder.url}: not removed (the file system went away); "
+                   "it goes when the Spark session's JVM exits\n")
+    assert folder.file_system.cancelDeleteOnExit(folder.path)  # still registered
+    folder.file_system.delete(folder.path, True)

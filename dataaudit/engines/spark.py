@@ -17,8 +17,10 @@ on the cluster (persisted) for `spark_duplicates` to find duplicates and conflic
 group-by, so the driver's memory does not grow with the rows; so do their texts' MinHash
 signatures, hashes and lengths, for `spark_near` to find near duplicates and `spark_texts` exact
 copies, conflicting answers and length outliers. A split's pass hands on its row keys the
-same way, for the split comparison's joins (`keyed_profile`). Six modules import pyspark: this
-one, `spark_duplicates`, `spark_near`, `spark_texts`, `dataaudit.preprocess.spark_clean` (a clean on Spark)
+same way, for the split comparison's joins (`keyed_profile`). A JSON Lines file's keys first met
+past the rows its columns are read from are found on the cluster too (`spark_late_keys`).
+Eight modules import pyspark: this one, `spark_duplicates`, `spark_near`, `spark_texts`,
+`spark_kept`, `spark_late_keys`, `dataaudit.preprocess.spark_clean` (a clean on Spark)
 and `dataaudit.splits.spark_keys` (a split comparison's keys on Spark), each inside the
 functions that run on Spark, so only when the Spark engine is chosen.
 """
@@ -41,6 +43,7 @@ import pyarrow as pa
 from dataaudit.engines import is_spark_frame
 from dataaudit.engines.local import A, Accumulator, conform
 from dataaudit.engines.spark_duplicates import HASHES_SCHEMA, find_duplicates_on_cluster
+from dataaudit.engines.spark_late_keys import late_keys_on_cluster
 from dataaudit.engines.spark_near import (
     TEXT_COLUMNS,
     TEXT_FIELDS,
@@ -71,7 +74,7 @@ HASH_COLUMNS = [name for name, _ in _HASH_FIELDS]
 _KEY_FIELDS = [*_HASH_FIELDS, ("group", pa.int64())]
 KEY_COLUMNS = ["row", "features", "label", "group"]
 # `monotonically_increasing_id` holds a row's partition above these bits and its place in it below
-_PLACE_BITS = 33
+PLACE_BITS = 33
 
 
 @dataclass
@@ -100,7 +103,7 @@ class SparkSource(Source):
         from pyspark.sql import functions as F
 
         offsets = self.offsets if self.offsets is not None else partition_offsets(self.frame)
-        place = next(((partition << _PLACE_BITS) + number - start for partition, (start, rows) in offsets.items()
+        place = next(((partition << PLACE_BITS) + number - start for partition, (start, rows) in offsets.items()
                       if start <= number < start + rows), None)
         if place is None:
             return None
@@ -143,9 +146,15 @@ class SparkEngine:
             info["format"] = fmt
         frame = _read(self.spark(), path, fmt, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
                       multi_line=multi_line, line_sep=line_sep)
-        if columns is not None:
-            frame = frame.select(*[frame[f"`{name}`"] for name in columns])
-        return _frame_source(frame, path, info, chunk_rows)
+        if columns is None:
+            return _frame_source(frame, path, info, chunk_rows)
+        # Spark's JSON reader takes its columns from every line: those the first rows lack are late keys
+        known = set(columns)
+        late = [name for name in frame.columns if name not in known] if fmt == "jsonl" else []
+        source = _frame_source(frame.select(*[frame[f"`{name}`"] for name in columns]), path, info, chunk_rows)
+        if late:
+            source.late_keys = self._run(source, lambda: late_keys_on_cluster(self.spark(), path, late, chunk_rows))
+        return source
 
     def open_lines(self, path: Path, chunk_lines: int = CHUNK_LINES) -> Source:
         """A text file's raw lines, one row each, split at `\\n` alone as the local reader splits

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -36,8 +37,10 @@ def kept_frames(session: Any) -> Iterator[Keep]:
     folder = _RunFolder(session, f"{directory.rstrip('/')}/dataaudit-{uuid.uuid4().hex}")
     try:
         yield folder.keep
-    finally:
-        folder.remove()
+    except BaseException:
+        folder.remove_after_error()
+        raise
+    folder.remove()
 
 
 def _on_executors(frame: Any) -> Any:
@@ -51,7 +54,9 @@ class _RunFolder:
 
     It is registered with Hadoop's `deleteOnExit` as soon as it exists: a task that Ctrl-C
     stopped in the middle of a write may still create its attempt's folders after the run
-    removed the folder, and the JVM's exit then removes them."""
+    removed the folder, and the JVM's exit then removes them. A run that ends well has no task
+    left to write, so its registration is cancelled once the folder is gone: a program running
+    many audits in one SparkSession does not pile up a registration per run until the JVM exits."""
 
     def __init__(self, session: Any, url: str) -> None:
         self.session = session
@@ -70,4 +75,17 @@ class _RunFolder:
         return self.session.read.parquet(url)
 
     def remove(self) -> None:
+        """The folder removed after a run that ended well, and forgotten by `deleteOnExit`."""
         self.fs.delete(self.path, True)
+        self.fs.cancelDeleteOnExit(self.path)
+
+    def remove_after_error(self) -> None:
+        """The folder removed while an error (or Ctrl-C) ends the run: a failure to remove it
+        is one warning line, never the error the user sees instead of the first. The folder stays
+        registered with `deleteOnExit`, for a task still writing into it."""
+        try:
+            self.fs.delete(self.path, True)
+        except Exception as exc:  # py4j's, the JVM's or the file system's: any failure here is secondary
+            first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+            sys.stderr.write(f"dataaudit: warning: {self.url}: not removed ({first[:300]}); "
+                             "it goes when the Spark session's JVM exits\n")

@@ -11,43 +11,11 @@ them itself, with their JSON types and where each line has them.
 
 from __future__ import annotations
 
-import io
-import json
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 import pyarrow as pa
 
 from dataaudit.errors import InputError, quoted
-from dataaudit.io.decoding import text_codec
-
-
-def _objects(path: str | Path, encoding: str | None) -> Iterator[tuple[int, dict | None]]:
-    """Each data line (blank lines skipped, as the reader skips them) with its line number and
-    its object, None for a line that is not one (the reader has already refused or reported it)."""
-    with pa.input_stream(str(path), compression="detect") as stream, \
-            io.TextIOWrapper(stream, encoding=text_codec(encoding)) as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except (json.JSONDecodeError, RecursionError):
-                record = None
-            yield line_no, record if isinstance(record, dict) else None
-
-
-def late_keys(path: str | Path, encoding: str | None, columns: Sequence[str]) -> dict[str, int]:
-    """Every key of the file that is none of `columns`, in the order of first appearance, with
-    the line it first appears on."""
-    known = set(columns)
-    found: dict[str, int] = {}
-    for line_no, record in _objects(path, encoding):
-        if record is not None and not known.issuperset(record):
-            for key in record:
-                if key not in known:
-                    found.setdefault(key, line_no)
-    return found
 
 
 def with_late(batch: pa.RecordBatch, keys: Sequence[str], rows: list[list[str | None]]) -> pa.RecordBatch:

@@ -20,6 +20,8 @@
 
 Steps fitted on the kept rows (imputation, scaling, encoding) need passes of their own and are
 refused before anything runs; a saved fitted state (`--fitted`) of the other steps is used as locally.
+A JSON Lines key first met past the rows the columns are read from is refused once the file is
+opened, before the audit (`_refuse_late_keys` says why).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import pyarrow as pa
 
 from dataaudit.engines.local import conform
 from dataaudit.errors import InputError, OutputError, quoted
-from dataaudit.io import DEFAULT_CHUNK_ROWS, open_source
+from dataaudit.io import DEFAULT_CHUNK_ROWS, Source
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.digest import file_sha256
 from dataaudit.io.strings import narrow_strings
@@ -49,7 +51,6 @@ from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.clean import CleanRun, steps_run
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.guard import refusal
-from dataaudit.preprocess.late_keys import late_keys
 from dataaudit.preprocess.pipeline import (
     REASON_COLUMN,
     ROW_COLUMN,
@@ -79,6 +80,7 @@ from dataaudit.preprocess.writers import output_format
 from dataaudit.profile.rows import combine
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
+from dataaudit.wording import plural
 
 #: one row per data row (`row` set) or per class name a partition met (`row` null, `name` set)
 HASHED_SCHEMA = "row long, identity long, features long, label long, unlabelled boolean, invalid boolean, name string"
@@ -138,18 +140,18 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
                                                  (data, fitted, rules))
     if not Path(data).is_file():
         raise InputError(f"{data}: clean on Spark reads a file; save the data to one first")
-    _refuse_late_keys(Path(data), delimiter, encoding, chunk_rows)
     engine = SparkEngine(master=master)
     saved = Fitted.load(Path(fitted)) if fitted is not None else None
     if saved is not None and target is None:
         target = saved.target
     pack = load_rules(rules).rules
     _refuse_value_steps(pack, saved, output)
+    source = engine.open(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows="error")
+    _refuse_late_keys(source)
+    refuse_reserved_columns(source)
     before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
                    text_columns=text_columns, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
                    format_kind="table", engine=engine)
-    source = engine.open(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows="error")
-    refuse_reserved_columns(source)
     fitted_state, steps = fit_on_audit(pack, before, source, saved)
     job = _Job(engine, source, steps, chunk_rows)
     profile = before.profile
@@ -174,18 +176,20 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
             decided.unpersist()
 
 
-def _refuse_late_keys(data: Path, delimiter: str | None, encoding: str | None, chunk_rows: int) -> None:
-    """Spark reads a JSONL file's columns as the local reader finds them, in its first lines: a
-    key first met later would be lost on the cluster, so such a file is refused before Spark
-    starts (the local engine writes the key as a column, `late_keys.py`)."""
-    source = open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows)
-    if source.format != "jsonl":
+def _refuse_late_keys(source: Source) -> None:
+    """A JSON Lines key first met past the rows the columns are read from (Spark finds them as
+    it opens the file, `spark_late_keys`) is refused before the audit runs. The local clean
+    writes it as a column holding the local reader's text of each value (`late_keys.py`); Spark's
+    JSON reader gives another text (a number as written, `1.50` for `1.5`; an object re-spaced)
+    or its own type, and a row of its frame no line number to re-read the line by, so its values
+    would differ from the local clean's: refused, never dropped or written otherwise."""
+    if not source.late_keys:
         return
-    late = late_keys(data, encoding, source.columns)
-    if late:
-        key, line = next(iter(late.items()))
-        raise InputError(f"{data}:{line}: key {quoted(key)} first appears past the first {chunk_rows:,} lines, "
-                         "which --engine spark cannot write; clean this file with --engine local")
+    first, *more = source.late_keys.values()
+    others = f" (and {plural(len(more), 'more late key')})" if more else ""
+    raise InputError(f"{source.name}:{first.line}: key {quoted(first.key)} first appears after the first "
+                     f"{first.columns_from:,} rows (JSON objects), which the columns are read from{others}; "
+                     "clean on Spark cannot write it as the local clean does: use --engine local")
 
 
 def _refuse_value_steps(pack: RulePack, saved: Fitted | None, output: Path) -> None:
