@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import gc
 import shutil
-import threading
 import weakref
 from pathlib import Path
 
@@ -94,18 +93,6 @@ def test_a_dropped_column_that_is_not_one_value_once_cleaned_hashes_every_row(
     assert "flag (constant)" in " ".join(n for s in run_.manifest["steps"] for n in s["notes"])
     kept_columns = 6  # const and flag dropped
     assert sum(lengths) >= run_.manifest["rows"]["in"] * kept_columns
-
-
-def test_a_decide_pass_given_up_part_way_leaves_its_reading_thread_stopped(tmp_path: Path) -> None:
-    """Chunks of two rows: the pass that reads ahead is given up at the first chunk where the
-    dropped column holds two values, and the pass hashing every row decides as one chunk does."""
-    threads = threading.active_count()
-    small = clean_files(PLANTED / "planted_flag.csv", tmp_path / "small.csv", target="label", ignore_columns=("id",),
-                        chunk_rows=2)
-    assert threading.active_count() == threads
-    whole = clean_files(PLANTED / "planted_flag.csv", tmp_path / "whole.csv", target="label", ignore_columns=("id",))
-    assert (tmp_path / "small.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
-    assert small.manifest["quarantine_reasons"] == whole.manifest["quarantine_reasons"]
 
 
 _CELLS = {

@@ -100,7 +100,7 @@ class LocalEngine:
         from dataaudit.engines.progress import ProgressLine
 
         with ProgressLine.for_source(source, self.progress, label=label) as progress, \
-                contextlib.closing(progress.track(numbered(read_ahead(source.batches()), source.columns))) as chunks:
+                contextlib.closing(progress.track(numbered(_read_ahead(source.batches()), source.columns))) as chunks:
             first = list(itertools.islice(chunks, WORKERS_FROM_CHUNKS if self.jobs > 1 else 0))
             stream = _replayed(first, chunks)
             if len(first) < WORKERS_FROM_CHUNKS:
@@ -149,12 +149,12 @@ def _replayed(first: list[T], rest: Iterator[T]) -> Iterator[T]:
     yield from rest
 
 
-def read_ahead(batches: Iterator[T]) -> Iterator[T]:
-    """`batches` (chunks, or what a pass makes of each) produced one ahead in a thread. The
-    thread reads a chunk only once the consumer has taken the one before, so it adds one chunk
-    to those its consumer holds: the next (a full queue would let the thread hold a second,
-    parsed and waiting to be put). In one process that is two chunks alive, the one being
-    profiled and the next; `--jobs` holds the first three before it decides on workers.
+def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """`batches` produced one ahead in a thread. The thread reads a chunk only once the consumer
+    has taken the one before, so it adds one chunk to those its consumer holds: the next (a full
+    queue would let the thread hold a second, parsed and waiting to be put). In one process that
+    is two chunks alive, the one being profiled and the next; `--jobs` holds the first three
+    before it decides on workers.
     However the consumer stops (the end, an error, Ctrl-C), the thread is stopped and waited for
     before this returns: what the batches drive (a clean's writers) must not run on while the
     caller removes their files."""

@@ -17,7 +17,6 @@ line, labelled with the pass.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.engines.local import LocalEngine, conform, read_ahead
+from dataaudit.engines.local import LocalEngine, conform
 from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
@@ -301,9 +300,8 @@ def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str]
         if reused:  # that pass stopped part way: read (and copy) the input afresh
             chunks, copied = read(reopen())
         hashes = RowHashes(target, tuple(ignored))
-        with contextlib.closing(_valued(chunks, steps, progress, copied)) as valued:
-            for _, batch, invalid, _ in valued:
-                hashes.add(batch, invalid)
+        for _, batch, invalid, _ in _valued(chunks, steps, progress, copied):
+            hashes.add(batch, invalid)
     config = pack.preprocess
     try:
         decisions = decide(hashes, config.missing_labels, config.duplicates, config.conflicts, quarantine_rows)
@@ -331,20 +329,19 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
     value_of: dict[str, int] = {}  # each dropped column's one value (hash), so far
     offset = 0
     chunks: list[np.ndarray] = []
-    with contextlib.closing(_valued(source, value_steps(steps), progress, copied)) as valued:
-        for raw, batch, invalid, rewritten in valued:
-            n = raw.num_rows
-            if rewritten is None:
+    for raw, batch, invalid, rewritten in _valued(source, value_steps(steps), progress, copied):
+        n = raw.num_rows
+        if rewritten is None:
+            return None
+        for name in dropped.intersection(batch.schema.names):
+            distinct = one_value(batch.column(name))
+            if len(distinct) > 1 or (distinct and value_of.setdefault(name, distinct[0]) != distinct[0]):
                 return None
-            for name in dropped.intersection(batch.schema.names):
-                distinct = one_value(batch.column(name))
-                if len(distinct) > 1 or (distinct and value_of.setdefault(name, distinct[0]) != distinct[0]):
-                    return None
-            if offset + n > audited.rows:
-                raise _input_changed(source, audited.rows, offset + n)
-            hashes.add(batch, invalid, audited.slice(offset, n), rewritten)
-            chunks.append(rewritten)
-            offset += n
+        if offset + n > audited.rows:
+            raise _input_changed(source, audited.rows, offset + n)
+        hashes.add(batch, invalid, audited.slice(offset, n), rewritten)
+        chunks.append(rewritten)
+        offset += n
     if offset != audited.rows:
         raise _input_changed(source, audited.rows, offset)
     return hashes, np.concatenate(chunks) if chunks else np.zeros(0, dtype=bool)
@@ -363,17 +360,11 @@ def _valued(source: Source, steps: list[Step], progress: TextIO | None, copied: 
             ) -> Iterator[tuple[pa.RecordBatch, pa.RecordBatch, np.ndarray, np.ndarray | None]]:
     """Each chunk as read (in the source's column order), through `steps`, with its rows
     whose values cannot be cast (`coerce_numeric`) and those the steps rewrote (`judged`);
-    `copied` keeps the chunks as read. A thread reads and judges the next chunk while the
-    caller hashes this one (pyarrow and numpy release the GIL for most of either), as the
-    audit's pass reads ahead of its profiling."""
+    `copied` keeps the chunks as read."""
     chunks = _shown(source, progress, "clean, choosing the rows to quarantine: ")
-
-    def judging() -> Iterator[tuple[pa.RecordBatch, pa.RecordBatch, np.ndarray, np.ndarray | None]]:
-        for raw in chunks if copied is None else copied.keep(chunks):
-            raw = conform(raw, source.columns)
-            yield raw, *judged(raw, steps)
-
-    return read_ahead(judging())
+    for raw in chunks if copied is None else copied.keep(chunks):
+        raw = conform(raw, source.columns)
+        yield raw, *judged(raw, steps)
 
 
 def _input_changed(source: Source, before: int, after: int) -> InputError:
