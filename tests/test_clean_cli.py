@@ -125,8 +125,10 @@ def test_every_output_format_holds_the_same_data_and_runs_are_byte_identical(tmp
     assert {p.name: p.read_bytes() for p in tmp_path.glob("out*")} == first
     assert set(first) == {f"out{suffix}", f"out.quarantine{suffix}", "out.manifest.json"}
     manifest = json.loads((tmp_path / "out.manifest.json").read_text())
-    assert manifest["files"]["output"]["sha256"] == file_sha256(output)
-    assert manifest["files"]["input"]["sha256"] == file_sha256(data)
+    for name, path in (("output", output), ("quarantine", tmp_path / f"out.quarantine{suffix}"), ("input", data)):
+        # the written files' digests are taken of the bytes as written: they are the files'
+        assert manifest["files"][name]["sha256"] == file_sha256(path)
+        assert manifest["files"][name]["bytes"] == path.stat().st_size
     assert manifest["rows"]["in"] == 3_000 == manifest["rows"]["out"] + manifest["rows"]["quarantined"]
     cleaned = _read(output)
     assert len(cleaned) == manifest["rows"]["out"]

@@ -149,3 +149,14 @@ def test_the_audit_hashes_are_freed_as_the_decide_pass_joins_its_chunks(
     monkeypatch.setattr(pipeline, "decide", deciding)
     dataaudit.clean(str(data), target="label", chunk_rows=1000, allow_large_quarantine=True)
     assert len(arrays) == 3 and alive_after_decide == [0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.lists(st.one_of(st.none(), st.sampled_from(["v1", "7", "007", "7.0", "NA", "", " ", "é", "1e3"]),
+                                st.text(max_size=4)), min_size=0, max_size=12),
+       repeat=st.booleans())
+def test_a_dropped_columns_one_value_is_the_distinct_hash_of_its_cells(cells: list[str | None], repeat: bool) -> None:
+    """Whether the chunk repeats one text or holds several (nulls among them), the distinct
+    hashes found are those of hashing every cell."""
+    column = pa.array(cells[:1] * len(cells) if repeat else cells, pa.string())
+    assert pipeline.one_value(column) == np.unique(rows.cell_hashes(column)).tolist()

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv
 import pyarrow.parquet as pq
 import pytest
@@ -237,3 +238,21 @@ def test_a_dictionary_encoded_column_cleans_to_the_values_of_the_plain_column(ce
         assert of_encoded.column(0).type == encoded.column(0).type
         assert of_encoded.column(0).to_pylist() == of_plain.column(0).to_pylist()
         assert encoded_tally.to_dict() == plain_tally.to_dict()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("ab \t\n\u00a0\u3000\u2003é\x01~!")),
+                          st.text()), max_size=20))
+def test_normalize_text_trims_every_cell_that_trimming_changes(cells: list[str | None]) -> None:
+    """Whatever the texts (blanks ASCII or not, controls, none at all), the step writes each
+    cell trimmed and counts exactly the cells trimming changes: a column it skips is one
+    trimming would leave as it is."""
+    from dataaudit.preprocess.text import NormalizeText
+
+    step = NormalizeText()
+    step.columns_ = ["t"]
+    batch = pa.RecordBatch.from_pydict({"t": pa.array(cells, pa.string())})
+    out, tally = step.transform_counted(batch)
+    trimmed = pc.utf8_trim_whitespace(batch.column(0)).to_pylist()
+    assert out.column(0).to_pylist() == trimmed
+    assert tally.cells.get("t", 0) == sum(a != b for a, b in zip(cells, trimmed, strict=True))

@@ -105,7 +105,7 @@ class FileSink:
 
     def entries(self) -> dict[str, dict[str, Any] | None]:
         """The manifest's entries of both files, from their bytes before the run renames them."""
-        return {name: manifests.file_entry(writer.file.path, writer.fmt, content=writer.file.content)
+        return {name: manifests.file_entry(writer.file.path, writer.fmt, writer.sha256, content=writer.file.content)
                 for name, writer in (("output", self.output), ("quarantine", self.held))}
 
     def __enter__(self) -> FileSink:

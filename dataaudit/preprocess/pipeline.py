@@ -25,6 +25,7 @@ from typing import Any, Protocol, TextIO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dataaudit.engines.local import LocalEngine, conform
 from dataaudit.engines.progress import ProgressLine
@@ -32,7 +33,7 @@ from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
 from dataaudit.io.strings import narrow_strings, restore_types, wider_columns
 from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept, rewritten_rows
-from dataaudit.preprocess.base import Step, Tally
+from dataaudit.preprocess.base import Step, Tally, is_text
 from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
 from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
@@ -333,7 +334,7 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
         if rewritten is None:
             return None
         for name in dropped.intersection(batch.schema.names):
-            distinct = np.unique(cell_hashes(batch.column(name))).tolist()
+            distinct = one_value(batch.column(name))
             if len(distinct) > 1 or (distinct and value_of.setdefault(name, distinct[0]) != distinct[0]):
                 return None
         if offset + n > audited.rows:
@@ -344,6 +345,15 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
     if offset != audited.rows:
         raise _input_changed(source, audited.rows, offset)
     return hashes, np.concatenate(chunks) if chunks else np.zeros(0, dtype=bool)
+
+
+def one_value(column: pa.Array) -> list[int]:
+    """The distinct hashes (`cell_hashes`) of `column`'s cells. A text column whose cells all
+    equal its first, none null, has one: its first cell's, hashed alone (a cell's hash is its
+    value's), found by one comparison a cell instead of hashing every cell of the chunk."""
+    if len(column) and not column.null_count and is_text(column) and pc.all(pc.equal(column, column[0])).as_py():
+        return cell_hashes(column.slice(0, 1)).tolist()
+    return np.unique(cell_hashes(column)).tolist()
 
 
 def _valued(source: Source, steps: list[Step], progress: TextIO | None, copied: CopiedChunks | None = None

@@ -22,6 +22,7 @@ from dataaudit.preprocess.base import (
     replace_column,
 )
 from dataaudit.profile.model import Profile
+from dataaudit.profile.text_bytes import may_have_blanks_around
 
 TEXT_TYPES = ("text", "mixed", "boolean")
 
@@ -47,8 +48,8 @@ class NormalizeText(FromProfile):
                 continue
             stored = batch.column(name)
             array = decoded(stored)
-            if not is_text(array):
-                continue
+            if not is_text(array) or not (self.unicode or may_have_blanks_around(array)):
+                continue  # no text of the column starts or ends with a blank: trimming keeps them all
             cleaned = pc.utf8_trim_whitespace(pc.utf8_normalize(array, "NFKC") if self.unicode else array)
             changed = changed_mask(array, cleaned)
             if not changed.any():

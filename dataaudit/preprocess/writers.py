@@ -7,6 +7,7 @@ appears, complete, when the run renames all its files, or not at all.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,32 @@ def output_format(path: Path) -> str:
     return fmt
 
 
+class Digested:
+    """A file's handle that also hashes every byte written through it, in order: the SHA-256
+    of what the file holds, known when the writing ends, without reading the file again (a
+    second read of a 100 MB cleaned file cost a tenth of a second after the pass)."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def write(self, data: Any) -> int:
+        self.digest.update(data)
+        return self.handle.write(data)
+
+    def __getattr__(self, name: str) -> Any:  # what else a writer asks of its sink (flush, closed, ...)
+        return getattr(self.handle, name)
+
+
 class BatchWriter:
     """Record batches to one CSV, TSV, Parquet or JSONL file; the first batch fixes the schema
-    and later ones are cast to it (a chunk of a CSV column may be all null, hence typeless)."""
+    and later ones are cast to it (a chunk of a CSV column may be all null, hence typeless).
+    `sha256` is the digest of the bytes written, once `close` has finished the file."""
 
     def __init__(self, file: AtomicFile, fmt: str | None = None) -> None:
         self.fmt = fmt or output_format(file.path)
         self.file = file
+        self.sink = Digested(file.handle)
         self.schema: pa.Schema | None = None
         self.rows = 0
         self._writer: Any = None
@@ -54,7 +74,7 @@ class BatchWriter:
             rows = batch.to_pylist()
             cells = typed if typed is not None else [UNTYPED] * len(rows)
             lines = (encode_row(row, kept) + "\n" for row, kept in zip(rows, cells, strict=True))
-            self.file.handle.write("".join(lines).encode("utf-8"))
+            self.sink.write("".join(lines).encode("utf-8"))
         elif batch.num_rows:
             self._writer.write_batch(batch)
 
@@ -65,6 +85,10 @@ class BatchWriter:
         if self._writer is not None:
             self._writer.close()
         self.file.finish()
+
+    @property
+    def sha256(self) -> str:
+        return self.sink.digest.hexdigest()
 
     def abort(self) -> None:
         if self._writer is not None:
@@ -83,8 +107,8 @@ class BatchWriter:
                 raise InputError(f"{self.file.path}: column {quoted(binary)} holds binary values, which a "
                                  f"{self.fmt.upper()} file cannot hold; write the cleaned file as .parquet")
             options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
-            self._writer = pacsv.CSVWriter(self.file.handle, nested_as_text(schema), write_options=options)
+            self._writer = pacsv.CSVWriter(self.sink, nested_as_text(schema), write_options=options)
         elif self.fmt == "parquet":
             import pyarrow.parquet as pq
 
-            self._writer = pq.ParquetWriter(self.file.handle, schema)
+            self._writer = pq.ParquetWriter(self.sink, schema)
