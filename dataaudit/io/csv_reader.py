@@ -72,9 +72,9 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
         last: pa.RecordBatch | None = None
         bad_quote = bad_spans = plain = False
         block = block_bytes
-        known = len(source.problems)
         while True:
-            del source.problems[known:]  # a reading started over finds the skipped rows again
+            # a read from the start, or one started over, finds the skipped rows again
+            source.problems.clear()
             bad_quote = False
             try:
                 stream = pa.input_stream(str(path), compression="detect")
