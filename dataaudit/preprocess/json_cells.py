@@ -53,7 +53,7 @@ class TypedCells(NamedTuple):
         """Whether `row` holds the line as the reader read it: each key's text, and no value for
         a key the line does not have."""
         texts = self.texts
-        return (self.line is not None and all(key in row and row[key] == text for key, text in texts.items())
+        return (all(key in row and row[key] == text for key, text in texts.items())
                 and all(value is None or key in texts for key, value in row.items()))
 
     def lacks(self, key: str) -> bool:
@@ -163,8 +163,8 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
     """One JSONL line: the line as read when no step changed it; else a cell still holding the
     text the reader made of a typed value goes out as that value was written, every other cell
     as JSON of its (cleaned) value, each key as written."""
-    if typed.unchanged(row):
-        return typed.line  # type: ignore[return-value]  # `unchanged` says it is one
+    if typed.line is not None and typed.unchanged(row):
+        return typed.line
     parts = []
     keys = row.keys() if typed.order is None else [key for key in dict.fromkeys([*typed.order, *row]) if key in row]
     for key in keys:
