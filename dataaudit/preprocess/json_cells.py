@@ -46,20 +46,23 @@ class TypedCells(NamedTuple):
     positions: Mapping[str, int]  # one mapping shared by every line of the file
     order: tuple[str, ...] | None = None  # one tuple shared by the lines with the same order
     line: str | None = None
-    texts: Mapping[str, str | None] = _NONE
+    names: tuple[str, ...] = ()  # the line's keys
+    texts: tuple[str | None, ...] = ()  # the reader's text of each
     keys: Mapping[str, str] = _NONE
 
     def unchanged(self, row: Mapping[str, Any]) -> bool:
         """Whether `row` holds the line as the reader read it: each key's text, and no value for
         a key the line does not have."""
-        texts = self.texts
-        return (all(key in row and row[key] == text for key, text in texts.items())
-                and all(value is None or key in texts for key, value in row.items()))
+        return (all(key in row and row[key] == text for key, text in zip(self.names, self.texts, strict=True))
+                and all(value is None or self._has(key) for key, value in row.items()))
+
+    def _has(self, key: str) -> bool:
+        position = self.positions.get(key)
+        return position is not None and bool((self.has >> position) & 1)
 
     def lacks(self, key: str) -> bool:
         """Whether `key` is a column this line has no key for (the reader read it as null)."""
-        position = self.positions.get(key)
-        return position is not None and not (self.has >> position) & 1
+        return key in self.positions and not self._has(key)
 
 
 #: a row known only by its values (not read from a JSONL input): every cell as JSON of its value
@@ -155,7 +158,8 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str],
             keys = tuple(texts)
             order = None if in_order else orders.setdefault(keys, keys)
             as_read = line[:-1] if line.endswith("\n") else line
-            yield (TypedCells(typed, has, positions, order, as_read, texts, written_keys or _NONE),
+            yield (TypedCells(typed, has, positions, order, as_read, keys, tuple(texts.values()),
+                              written_keys or _NONE),
                    [texts.get(key) for key in late])
 
 
