@@ -13,7 +13,9 @@ independent reading of the same bytes: the csv module, a Counter of the raw cell
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -225,14 +227,20 @@ def test_a_quote_never_closed_on_a_long_line_is_not_one_skipped_row(tmp_path: Pa
     _refused_as_unclosed(runner, data, 3, "--bad-rows", bad_rows)
 
 
+#: a file as written, and compressed: the text's end is then seen only as the stream is read
+COMPRESSED = {".csv": lambda data: data, ".csv.gz": gzip.compress, ".csv.bz2": bz2.compress}
+
+
 @pytest.mark.parametrize("runner", RUNNERS)
-@pytest.mark.parametrize("tail", ['2,y,"q\n3,y,p\n4,z,q\n', '1,2,"\n', '1,2,"', '1,2,"abc', '1,2,"a""b\r\n'])
+@pytest.mark.parametrize("suffix", COMPRESSED)
+@pytest.mark.parametrize("tail", ['2,y,"q\n3,y,p\n4,z,q\n', '1,2,"\n', '1,2,"', '1,2,"abc', '1,2,"a""b\r\n',
+                                  '2,"y,q'])
 def test_a_quote_never_closed_in_the_last_field_is_not_one_row_to_the_end(tmp_path: Path, runner: Runner,
-                                                                          tail: str) -> None:
+                                                                          suffix: str, tail: str) -> None:
     """pyarrow reads a quote still open at the end of the file as a value ending there: with
     as many fields as the header, that is one valid row holding the rest of the file."""
-    data = tmp_path / "last.csv"
-    data.write_bytes(("a,b,label\n1,x,p\n" + tail).encode())
+    data = tmp_path / f"last{suffix}"
+    data.write_bytes(COMPRESSED[suffix](("a,b,label\n1,x,p\n" + tail).encode()))
     _refused_as_unclosed(runner, data, 3)
     _refused_as_unclosed(runner, data, 3, "--bad-rows", "skip")
 
@@ -252,6 +260,18 @@ def test_a_closed_last_field_is_read_whatever_it_holds(tmp_path: Path, monkeypat
     assert report["dataset"]["labels"]["counts"] == {"p": 1, expected: 1}
 
 
+@pytest.mark.parametrize("suffix", [".csv.gz", ".csv.bz2"])
+@pytest.mark.parametrize("tail", ['2,y,"q\n3\n"\n', '2,y,"q\n3\n"', '2,y,"q ""x"""', "2,y,q"])
+def test_a_closed_last_field_of_a_compressed_file_is_read(tmp_path: Path, suffix: str, tail: str) -> None:
+    text = "a,b,label\n1,x,p\n" + tail
+    data = tmp_path / f"closed{suffix}"
+    data.write_bytes(COMPRESSED[suffix](text.encode()))
+    expected = list(csv.reader(text.splitlines(keepends=True)))[-1][-1]
+    report = _audited(invoke, data, tmp_path)
+    assert report["dataset"]["rows"] == 2
+    assert report["dataset"]["labels"]["counts"] == {"p": 1, expected: 1}
+
+
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_a_quote_never_closed_in_the_header_names_line_1(tmp_path: Path, runner: Runner) -> None:
     data = tmp_path / "header.csv"
@@ -259,6 +279,17 @@ def test_a_quote_never_closed_in_the_header_names_line_1(tmp_path: Path, runner:
     _refused_as_unclosed(runner, data, 1)
     data.write_text('a,"b\nc",label\n1,2,3\n')  # a quoted name across lines, closed: read
     assert _audited(invoke, data, tmp_path)["dataset"]["rows"] == 1
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("suffix", COMPRESSED)
+def test_a_header_alone_with_no_line_end_and_a_quote_never_closed_names_line_1(tmp_path: Path, runner: Runner,
+                                                                             suffix: str) -> None:
+    data = tmp_path / f"header{suffix}"
+    data.write_bytes(COMPRESSED[suffix](b'a,"b,label'))
+    _refused_as_unclosed(runner, data, 1)
+    data.write_bytes(COMPRESSED[suffix](b'a,"b",label'))  # closed: a table of no rows
+    assert _audited(invoke, data, tmp_path)["dataset"]["rows"] == 0
 
 
 # --- counts are exact, values kept byte for byte: laws on random files ---------------------------

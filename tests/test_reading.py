@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataaudit import audit as audit_api
+from dataaudit.io import open_source
 from tests.cli_helpers import SCRIPT, invoke, run
 
 Runner = Callable[..., tuple[str, str]]
@@ -447,3 +448,47 @@ def test_a_malformed_row_in_a_compressed_file_names_its_line(tmp_path: Path, dat
     path = tmp_path / "data.csv.gz"
     path.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode()))
     error_line(dataaudit, ["audit", path], f"{path}:100: malformed row, expected 3 fields, found 2: '1,2'")
+
+
+# --- a file read twice lists its unreadable rows once ---------------------------------------------
+
+
+def _with_broken_rows(path: Path, broken: set[int], rows: int = 300) -> Path:
+    """Rows of two features and a label the first feature decides; `broken` rows cannot be read."""
+    lines = ["id,x,label"] if path.suffix == ".csv" else []
+    for i in range(rows):
+        x = (i * 37 % 100) / 100
+        if i in broken:
+            lines.append("1,2,3,4" if path.suffix == ".csv" else '{"x": 1, broken')
+        elif path.suffix == ".csv":
+            lines.append(f"{i},{x},{'a' if x > 0.5 else 'b'}")
+        else:
+            lines.append(json.dumps({"id": i, "x": x, "label": "a" if x > 0.5 else "b"}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["data.csv", "data.jsonl"])
+def test_the_label_models_second_read_lists_each_bad_row_once(tmp_path: Path, dataaudit: Runner, name: str) -> None:
+    """A sample smaller than the file makes the label model read the file again to score the rest."""
+    path = _with_broken_rows(tmp_path / name, {10, 200})
+    report = json_report(dataaudit, ["audit", path, "-t", "label", "--ignore-column", "id", "--bad-rows", "skip",
+                                     "--label-noise", "--sample", "100"], 1)
+    assert report["dataset"]["rows"] == 298
+    bad = next(f for f in report["findings"] if f["check"] == "source.bad_rows")
+    header = 1 if name.endswith(".csv") else 0
+    assert bad["observed"] == 2
+    assert [p["line"] for p in bad["details"]["problems"]] == [11 + header, 201 + header]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(broken=st.sets(st.integers(0, 59), max_size=6), reads=st.integers(1, 3),
+       suffix=st.sampled_from([".csv", ".jsonl"]))
+def test_every_read_lists_the_bad_rows_one_read_finds(tmp_path: Path, broken: set[int], reads: int,
+                                                      suffix: str) -> None:
+    path = _with_broken_rows(tmp_path / f"data{suffix}", broken, rows=60)
+    source = open_source(path, chunk_rows=7, bad_rows="skip")
+    for _ in range(reads):
+        assert sum(b.num_rows for b in source.batches()) == 60 - len(broken)
+    header = 1 if suffix == ".csv" else 0
+    assert [p.line for p in source.problems] == sorted(i + 1 + header for i in broken)

@@ -173,12 +173,20 @@ REPEATED_KEYS = [  # a backslash or a nested value sends a line down the path th
 
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_a_repeated_key_is_written_as_its_last_value(tmp_path: Path, runner: Runner) -> None:
-    # the reader keeps a repeated key's last value, as json does: the clean writes the value the audit read
+    # the reader keeps a repeated key's last value, as json does: a line no step changes is written
+    # as read, which reads as the value the audit read; a line a step changes, with that value only
     data = tmp_path / "repeated.jsonl"
     data.write_text("\n".join(REPEATED_KEYS) + "\n")
     _clean(runner, data, tmp_path / "out.jsonl")
     lines = (tmp_path / "out.jsonl").read_text().splitlines()
-    assert [line.split(", ")[1] for line in lines] == ['"v": "1"', '"v": 2', '"v": "3"', '"v": "4"']
+    assert lines == REPEATED_KEYS
+    assert [json.loads(line) for line in lines] == [json.loads(line) for line in REPEATED_KEYS]
+    padded = [line.replace('"s": "', '"s": " ') if i % 2 == 0 else line for i, line in enumerate(REPEATED_KEYS)]
+    data.write_text("\n".join(padded) + "\n")
+    _clean(runner, data, tmp_path / "out.jsonl")  # the text trimmed in lines 1 and 3: they are written anew
+    lines = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert [line.split(", ")[1] for line in lines] == ['"v": "1"', REPEATED_KEYS[1].split(", ")[1], '"v": "3"',
+                                                       REPEATED_KEYS[3].split(", ")[1]]
     assert [json.loads(line) for line in lines] == [json.loads(line) for line in REPEATED_KEYS]
 
 
@@ -280,3 +288,52 @@ def test_clean_keeps_every_cell_no_step_touches(tmp_path: Path, rows: list[tuple
     dropped = [name for name in table[0] if name not in header]
     assert steps["drop_columns"] == {name: len(kept) - 1 for name in dropped}
     assert _sha(data) == digest
+
+
+# --- a JSONL line no step changes is written as it was read ----------------------------------------
+
+KEPT_AS_READ = ("preprocess: {missing_to_null: false, normalize_text: false, merge_label_variants: false, "
+                "missing_labels: keep, duplicates: keep, conflicts: keep, drop_constant_columns: false, "
+                "drop_empty_columns: false}\n")
+#: each key as JSON writes it, or escaped
+KEYS = {"café": ['"café"', '"caf\\u00e9"'], "a/b": ['"a/b"', '"a\\/b"'], "n": ['"n"', '"\\u006e"']}
+VALUES = st.sampled_from(["1", "1.50", "1E+03", "-0", "true", "null", '"x"', '"caf\\u00e9"', '"tab\\tbed"',
+                          "[1, 2.0]", '{"k":[]}', '""', '"  spaced  "', "12345678901234567890"])
+SPACE = st.sampled_from(["", " ", "  "])
+
+
+@st.composite
+def json_lines(draw: st.DrawFn) -> str:
+    """One JSON object with a label, its keys in any order and spelling, spaced any way."""
+    keys = draw(st.permutations(list(KEYS)))
+    members = [(draw(st.sampled_from(KEYS[key])), draw(VALUES)) for key in keys]
+    members.insert(draw(st.integers(0, len(members))), ('"label"', draw(st.sampled_from(['"a"', '"b"']))))
+    space = [draw(SPACE) for _ in range(4)]
+    body = f"{space[2]},{space[3]}".join(f"{key}{space[0]}:{space[1]}{value}" for key, value in members)
+    return "{" + draw(SPACE) + body + draw(SPACE) + "}"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(json_lines(), min_size=2, max_size=8))
+def test_a_jsonl_line_no_step_changes_is_written_as_read(tmp_path: Path, lines: list[str]) -> None:
+    data, out, rules = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "kept.yaml"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rules.write_text(KEPT_AS_READ)
+    result = CliRunner().invoke(cli, ["clean", str(data), "-t", "label", "-r", str(rules), "-o", str(out), "--force",
+                                      "--allow-large-quarantine"])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code in (0, 1), result.stderr
+    assert out.read_bytes() == data.read_bytes()
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_jsonl_line_a_step_changes_keeps_its_other_keys_and_values_as_written(tmp_path: Path,
+                                                                               runner: Runner) -> None:
+    lines = ['{"id":1,"caf\\u00e9":1.50,"t":"x","label":"a"}', '{"id":2,"caf\\u00e9":2.50,"t":"  y ","label":"b"}',
+             '{"id":3,"caf\\u00e9":3.50,"t":"z","label":"a"}', '{"id":4,"caf\\u00e9":4.50,"t":"w","label":"b"}']
+    data = tmp_path / "in.jsonl"
+    data.write_text("\n".join(lines) + "\n")
+    _clean(runner, data, tmp_path / "out.jsonl", "--allow-large-quarantine")
+    written = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert written == [lines[0], '{"id": 2, "caf\\u00e9": 2.50, "t": "y", "label": "b"}', *lines[2:]]

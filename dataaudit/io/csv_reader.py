@@ -45,8 +45,9 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
     if delimiter is not None and len(delimiter) != 1:
         raise InputError(f"the delimiter must be one character, not {quoted(delimiter)}")
     delimiter = delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
-    header, header_chars = read_header(path, name, delimiter=delimiter, encoding=encoding)
-    if any("\n" in column or "\r" in column for column in header):  # a quote opened in it may never close
+    header, header_chars, header_ends_open = read_header(path, name, delimiter=delimiter, encoding=encoding)
+    # a quote opened in the header may never close: it runs over lines, or to the file's end
+    if header_ends_open or any("\n" in column or "\r" in column for column in header):
         _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
     duplicated = [column for column, count in Counter(header).items() if count > 1]
     if duplicated:
@@ -70,17 +71,20 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
 
         rows = 0
         last: pa.RecordBatch | None = None
-        bad_quote = bad_spans = plain = False
+        bad_quote = bad_spans = False
+        end: _StreamEnd | None = None
         block = block_bytes
-        known = len(source.problems)
         while True:
-            del source.problems[known:]  # a reading started over finds the skipped rows again
+            # a read from the start, or one started over, finds the skipped rows again
+            source.problems.clear()
             bad_quote = False
             try:
                 stream = pa.input_stream(str(path), compression="detect")
-                plain = isinstance(stream, pa.OSFile)
-                if plain:  # a compressed stream's position is not the file's
+                if isinstance(stream, pa.OSFile):  # a compressed stream's position is not the file's
                     source.position = stream.tell
+                else:
+                    end = _StreamEnd()
+                    stream = pa.TransformInputStream(stream, end)
                 reader = pacsv.open_csv(
                     stream,
                     read_options=pacsv.ReadOptions(use_threads=False, block_size=block, encoding=encoding or "utf8"),
@@ -110,7 +114,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                     number, expected, actual, text = bad.groups()
                     source.problems.append(_row_problem(int(number), int(expected), int(actual), text))
                     # pyarrow's message cuts a long row: whether it runs over lines is not seen
-                    if text.endswith(" ...") or ('"' in text and (_holds_line_end(text) or _ends_open(path, plain))):
+                    if text.endswith(" ...") or ('"' in text and (_holds_line_end(text) or _ends_open(path, end))):
                         _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
                 _number_file_lines(path, source, delimiter, encoding)
                 raise _translate(path, name, exc, source, rows) from None
@@ -118,8 +122,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                 raise read_failure(name, exc) from None
         # the last row, skipped or read, may be a quote never closed, which pyarrow reads to the end of the file:
         # then it runs over lines, or the file ends with no line end
-        if (bad_quote and (bad_spans or _ends_open(path, plain))) or _last_value_may_be_open(path, last, plain,
-                                                                                            encoding):
+        if (bad_quote and (bad_spans or _ends_open(path, end))) or _last_value_may_be_open(path, last, end, encoding):
             _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
         _number_file_lines(path, source, delimiter, encoding)
 
@@ -152,19 +155,20 @@ def _holds_line_end(text: str) -> bool:
     return "\n" in text or "\r" in text
 
 
-def _last_value_may_be_open(path: Path, last: pa.RecordBatch | None, plain: bool, encoding: str | None) -> bool:
+def _last_value_may_be_open(path: Path, last: pa.RecordBatch | None, end: _StreamEnd | None,
+                            encoding: str | None) -> bool:
     """Whether the file's last value may be a quoted field never closed, which pyarrow ends at the
     end of the file: with as many fields as the header, one valid row. Such a field is the file's
     tail, a quote and then the value as written (its quotes doubled), which a few bytes read from
-    the end tell; a compressed file's end is not read, so there a value holding a line end is
-    scanned for."""
+    the end tell; a compressed file's end is not read again, so there a value holding a line end,
+    or text ending with none, is scanned for."""
     if last is None or not last.num_rows:
         return False
     value = last.column(last.num_columns - 1)[-1].as_py()
     if value is None:
         return False
-    if not plain:
-        return _holds_line_end(value)
+    if end is not None:
+        return _holds_line_end(value) or _ends_open(path, end)
     written = b'"' + value.replace('"', '""').encode(encoding or "utf-8")
     if len(written) > path.stat().st_size:
         return False
@@ -173,10 +177,29 @@ def _last_value_may_be_open(path: Path, last: pa.RecordBatch | None, plain: bool
         return handle.read() == written
 
 
-def _ends_open(path: Path, plain: bool) -> bool:
-    """Whether the file ends with no line end, where a quoted field never closed may hold none.
-    A compressed file's end is not looked at (it would be read whole again): False."""
-    if not plain or not path.stat().st_size:
+class _StreamEnd:
+    """The last byte of a compressed file's text, noted as the reader's stream hands it on: the
+    file's end is not read again, which would decompress it whole. Empty until the stream ends
+    (a read stopped by an error says nothing of the file's end)."""
+
+    def __init__(self) -> None:
+        self.last = self._seen = b""
+
+    def __call__(self, buffer: pa.Buffer) -> pa.Buffer:
+        if len(buffer):
+            self._seen = buffer[-1:].to_pybytes()
+        else:  # the stream's end
+            self.last = self._seen
+        return buffer
+
+
+def _ends_open(path: Path, end: _StreamEnd | None) -> bool:
+    """Whether the file's text ends with no line end, where a quoted field never closed may hold
+    none: a plain file's last byte is read from the disk, a compressed one's noted as it was read
+    (`end`)."""
+    if end is not None:
+        return end.last not in (b"", b"\n", b"\r")
+    if not path.stat().st_size:
         return False
     with path.open("rb") as handle:
         handle.seek(-1, 2)

@@ -24,8 +24,10 @@ HEADER_LIMIT = 16 << 20
 
 
 def read_header(path: Path, name: str, *, delimiter: str, encoding: str | None,
-                limit: int = HEADER_LIMIT) -> tuple[list[str], int]:
-    """The column names of the file's first record and the characters that record takes."""
+                limit: int = HEADER_LIMIT) -> tuple[list[str], int, bool]:
+    """The column names of the file's first record, the characters that record takes, and
+    whether the file ends in it with no line end (where a quote opened in it may never close:
+    the csv module ends such a field at the end of the file)."""
     lines = _Bounded(name, limit)
     try:
         with pa.input_stream(str(path), compression="detect") as stream, \
@@ -39,7 +41,7 @@ def read_header(path: Path, name: str, *, delimiter: str, encoding: str | None,
         raise read_failure(name, exc) from None
     if not header:
         raise InputError(f"{name}: no header line")
-    return header, lines.read
+    return header, lines.read, not lines.ended
 
 
 class _Bounded:
@@ -47,6 +49,7 @@ class _Bounded:
 
     def __init__(self, name: str, limit: int) -> None:
         self.name, self.limit, self.read = name, limit, 0
+        self.ended = True  # the last line read ends with a line end
 
     def of(self, handle: TextIO) -> Iterator[str]:
         while line := handle.readline(self.limit - self.read + 1):
@@ -54,4 +57,5 @@ class _Bounded:
             if self.read > self.limit:
                 raise InputError(f"{self.name}:1: the header is longer than {self.limit >> 20} MiB; a CSV file "
                                  "starts with one line of column names")
+            self.ended = line.endswith(("\n", "\r"))
             yield line

@@ -32,6 +32,7 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
     def read() -> Iterator[pa.RecordBatch]:
         known = set(columns)
         rows: list[dict[str, Any]] = []
+        source.problems.clear()  # a second read (a clean, the label model's scan) finds the bad lines again
         for line_no, record in _records(path, name, encoding, source, bad_rows):
             if not known.issuperset(record):
                 for key in record:

@@ -43,7 +43,8 @@ class Source:
     """A dataset opened for one streaming pass.
 
     `batches` yields record batches whose memory is bounded by the chunk size, never the file
-    size. `problems` fills while batches are read (rows skipped with `bad_rows="skip"`).
+    size. `problems` fills while batches are read (rows skipped with `bad_rows="skip"`); a
+    read from the start begins it afresh, so a file read twice lists each such row once.
     """
 
     name: str

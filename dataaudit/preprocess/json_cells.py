@@ -6,8 +6,10 @@ the string `"1"`. So the writing pass reads the input's lines beside its batches
 row, keeps the cells that JSON of their text would not write back as the input wrote them:
 numbers with their own digits (`1.10`, `1E+03`, integers past 2**63), booleans, objects and
 arrays with their spacing, strings with their escapes (`"\\u00e9"`); and the line's keys in its
-order. A cell no step changed is written back that way; a cell a step changed (a disguised
-token made null, a merged label) is written as JSON of its new value.
+order, and its keys as written where JSON would write them otherwise (`"caf\\u00e9"`). A line no
+step changed is written back as it was read, its spacing too; in a line a step changed, a cell
+no step changed is written back as written, a cell a step changed (a disguised token made null,
+a merged label) as JSON of its new value.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from json.decoder import scanstring
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import pyarrow as pa
 
 from dataaudit.io.decoding import text_codec
 from dataaudit.io.nested import json_text
+
+_NONE: Mapping[str, Any] = MappingProxyType({})
 
 
 class TypedCells(NamedTuple):
@@ -32,17 +37,32 @@ class TypedCells(NamedTuple):
     booleans, objects and arrays, and strings written with escapes (`"\\u00e9"`); which columns it
     has a key for: bit `i` of `has` for the column at `positions[key] == i` (a bit, not a set of
     the missing keys: a line of a sparse file, 5 keys of 200, would hold a chunk's 65,536 rows
-    at kilobytes each); and its keys in its own order, when that is not the columns' order."""
+    at kilobytes each); its keys in its own order, when that is not the columns' order; and, to
+    write back a line no step changed as it was read, the line (with no line end), the reader's
+    text of each of its keys, and the keys written otherwise than JSON writes them, as written."""
 
     typed: dict[str, tuple[str, str]]
     has: int
     positions: Mapping[str, int]  # one mapping shared by every line of the file
     order: tuple[str, ...] | None = None  # one tuple shared by the lines with the same order
+    line: str | None = None
+    names: tuple[str, ...] = ()  # the line's keys
+    texts: tuple[str | None, ...] = ()  # the reader's text of each
+    keys: Mapping[str, str] = _NONE
+
+    def unchanged(self, row: Mapping[str, Any]) -> bool:
+        """Whether `row` holds the line as the reader read it: each key's text, and no value for
+        a key the line does not have."""
+        return (all(key in row and row[key] == text for key, text in zip(self.names, self.texts, strict=True))
+                and all(value is None or self._has(key) for key, value in row.items()))
+
+    def _has(self, key: str) -> bool:
+        position = self.positions.get(key)
+        return position is not None and bool((self.has >> position) & 1)
 
     def lacks(self, key: str) -> bool:
         """Whether `key` is a column this line has no key for (the reader read it as null)."""
-        position = self.positions.get(key)
-        return position is not None and not (self.has >> position) & 1
+        return key in self.positions and not self._has(key)
 
 
 #: a row known only by its values (not read from a JSONL input): every cell as JSON of its value
@@ -60,15 +80,18 @@ class _Float(str):
     """A JSON number with a fraction or an exponent, as written (`1.50`, `1E+03`)."""
 
 
-def _written(line: str) -> list[tuple[str, Any, str]]:
-    """Each key of a line holding one JSON object, in its order, with the reader's text of its
-    value and the value as written. A line with no escape and no nested value is parsed once
-    by the C parser, its numbers kept as written; any other is walked value by value, so that a
-    nested value and an escaped string keep their bytes too."""
+def _written(line: str) -> list[tuple[str, str | None, Any, str]]:
+    """Each key of a line holding one JSON object, in its order, with the key as written (None
+    where it is written as JSON writes it), the reader's text of its value and the value as
+    written. A line with no escape and no nested value is parsed once by the C parser, its
+    numbers kept as written (and its keys, with no escape, as JSON writes them); any other is
+    walked value by value, so that a nested value, an escaped string and an escaped key keep
+    their bytes too."""
     if "\\" in line or line.count("{") > 1 or "[" in line:
-        return [(key, json_text(value), raw) for key, value, raw in _spans(line)]
+        return [(key, raw_key if raw_key != json.dumps(key, ensure_ascii=False) else None, json_text(value), raw)
+                for key, raw_key, value, raw in _spans(line)]
     parsed = json.loads(line, parse_float=_Float, parse_int=_Int)
-    return [(key, _reader_text(value), _as_written(value)) for key, value in parsed.items()]
+    return [(key, None, _reader_text(value), _as_written(value)) for key, value in parsed.items()]
 
 
 def _reader_text(value: Any) -> str | None:
@@ -83,16 +106,19 @@ def _as_written(value: Any) -> str:
     return str(value) if isinstance(value, (_Int, _Float)) else json.dumps(value, ensure_ascii=False)
 
 
-def _spans(line: str) -> Iterator[tuple[str, Any, str]]:
-    """The key, value and text of each member of the object `line` holds (known valid JSON)."""
+def _spans(line: str) -> Iterator[tuple[str, str, Any, str]]:
+    """The key, the key's text, the value and the value's text of each member of the object
+    `line` holds (known valid JSON)."""
     at = _SPACE(line, _SPACE(line, 0).end() + 1).end()  # past "{"
     if line[at] == "}":
         return
     while True:
+        start = at
         key, at = scanstring(line, at + 1)
+        raw_key = line[start:at]
         at = _SPACE(line, _SPACE(line, at).end() + 1).end()  # past ":"
         value, end = _DECODER.raw_decode(line, at)
-        yield key, value, line[at:end]
+        yield key, raw_key, value, line[at:end]
         at = _SPACE(line, end).end()
         if line[at] != ",":
             return
@@ -116,8 +142,10 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str],
                 continue
             cells = _written(line)
             has, last, in_order = 0, -1, True
-            typed, texts = {}, {}
-            for key, text, raw in cells:
+            typed, texts, written_keys = {}, {}, {}
+            for key, raw_key, text, raw in cells:
+                if raw_key is not None:
+                    written_keys[key] = raw_key
                 position = positions.get(key, len(positions))
                 if key in positions:
                     has |= 1 << position
@@ -129,12 +157,18 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str],
                     typed.pop(key, None)
             keys = tuple(texts)
             order = None if in_order else orders.setdefault(keys, keys)
-            yield TypedCells(typed, has, positions, order), [texts.get(key) for key in late]
+            as_read = line[:-1] if line.endswith("\n") else line
+            yield (TypedCells(typed, has, positions, order, as_read, keys, tuple(texts.values()),
+                              written_keys or _NONE),
+                   [texts.get(key) for key in late])
 
 
 def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
-    """One JSONL line: a cell still holding the text the reader made of a typed value goes out
-    as that value was written, every other cell as JSON of its (cleaned) value."""
+    """One JSONL line: the line as read when no step changed it; else a cell still holding the
+    text the reader made of a typed value goes out as that value was written, every other cell
+    as JSON of its (cleaned) value, each key as written."""
+    if typed.line is not None and typed.unchanged(row):
+        return typed.line
     parts = []
     keys = row.keys() if typed.order is None else [key for key in dict.fromkeys([*typed.order, *row]) if key in row]
     for key in keys:
@@ -144,5 +178,5 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
         kept = typed.typed.get(key)
         text = kept[1] if kept is not None and value == kept[0] else json.dumps(value, ensure_ascii=False,
                                                                                   default=str)
-        parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
+        parts.append(f"{typed.keys.get(key) or json.dumps(key, ensure_ascii=False)}: {text}")
     return "{" + ", ".join(parts) + "}"

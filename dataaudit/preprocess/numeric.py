@@ -22,7 +22,21 @@ from dataaudit.profile.model import Profile
 
 def numeric_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
     return [f.name for f in batch.schema if f.name not in exclude
-            and (pa.types.is_integer(f.type) or pa.types.is_floating(f.type))]
+            and (pa.types.is_integer(_values_type(f.type)) or pa.types.is_floating(_values_type(f.type)))]
+
+
+def _values_type(kind: pa.DataType) -> pa.DataType:
+    """The type of a column's values: a dictionary-encoded column's numbers are numbers too (a
+    pandas categorical, an Arrow table encoded in memory)."""
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
+
+
+def _as_floats(array: pa.Array) -> pa.Array:
+    """The column's numbers as float64, encoded again if it was: it keeps its encoding."""
+    kind = array.type
+    floats = decoded(array).cast(pa.float64())
+    return encoded_as(floats, pa.dictionary(kind.index_type, pa.float64(), kind.ordered)
+                      if pa.types.is_dictionary(kind) else pa.float64())
 
 
 def text_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
@@ -33,7 +47,8 @@ def as_matrix(batch: pa.RecordBatch, columns: list[str]) -> np.ndarray:
     """Columns as float64, null as NaN: scikit-learn's view of missing values."""
     if not columns:
         return np.zeros((batch.num_rows, 0))
-    return np.column_stack([batch.column(c).cast(pa.float64()).to_numpy(zero_copy_only=False) for c in columns])
+    return np.column_stack([decoded(batch.column(c)).cast(pa.float64()).to_numpy(zero_copy_only=False)
+                            for c in columns])
 
 
 class Impute(Step):
@@ -88,9 +103,9 @@ class Impute(Step):
             if name not in batch.schema.names:
                 continue
             array = batch.column(name)
-            if pa.types.is_integer(array.type) and not float(value).is_integer():
+            if pa.types.is_integer(_values_type(array.type)) and not float(value).is_integer():
                 # in every chunk, with nulls or not, so the column keeps one type across chunks
-                array = array.cast(pa.float64())
+                array = _as_floats(array)
                 batch = replace_column(batch, name, array)
             null = array.is_null().to_numpy(zero_copy_only=False)
             if not null.any():
@@ -146,9 +161,10 @@ class Scale(Step):
         for name, center, scale in zip(self.columns_, self.center_, self.scale_, strict=True):
             if name not in batch.schema.names:
                 continue
-            values = batch.column(name).cast(pa.float64())
+            values = _as_floats(batch.column(name))
             tally.cells[name] += len(values) - values.null_count
-            batch = replace_column(batch, name, pc.divide(pc.subtract(values, center), scale))
+            scaled = pc.divide(pc.subtract(decoded(values), center), scale)
+            batch = replace_column(batch, name, encoded_as(scaled, values.type))
         if tally.cells:
             tally.rows_changed = batch.num_rows
             tally.notes.append(f"{self.method} scaling of {len(tally.cells)} columns")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -15,16 +16,27 @@ from dataaudit.profile.runs import RunsPartial
 from dataaudit.profile.sketches import first_rows, hll_add, hll_empty, rows_where
 from dataaudit.profile.spec import ProfileSpec
 
+#: numbers up to this size have squares whose sums, times any two row counts, stay finite (below
+#: 2**1024): their moments are taken as they are; larger ones are divided by a power of two first
+_UNSCALED = 2.0**448
+
 
 @dataclass
 class Moments:
-    """Count, mean and sum of squared deviations, merged with Chan et al.'s parallel formula."""
+    """Count, mean and sum of squared deviations, merged with Chan et al.'s parallel formula.
+
+    Numbers past 1e154 have squared deviations past the largest float while their spread is
+    not, and numbers near the largest float a sum past it while their mean is not: `m2` is kept
+    in units of `scale**2`, a power of two within a factor of 2 of the largest magnitude (1.0
+    for numbers up to 2**448, where it changes nothing). Dividing by a power of two is exact,
+    so the sums are those of the numbers themselves, only never overflowing."""
 
     count: int = 0
     mean: float = 0.0
     m2: float = 0.0
     min: float = float("inf")
     max: float = float("-inf")
+    scale: float = 1.0
 
     @classmethod
     def of(cls, values: np.ndarray, weights: np.ndarray | None = None) -> Moments:
@@ -32,6 +44,11 @@ class Moments:
         to the bit as weights of 1.0, without multiplying by them)."""
         if values.size == 0:
             return cls()
+        # + 0.0 turns -0.0 into 0.0: which zero min() keeps depends on the order values arrive in
+        low, high = float(values.min()) + 0.0, float(values.max()) + 0.0
+        scale = _scale_of(max(-low, high))
+        if scale != 1.0:
+            values = values / scale
         # weighted sums with plain reductions: np.dot would call BLAS, whose thread start-up
         # costs more than the sum itself on chunk-sized arrays
         if weights is None:
@@ -42,8 +59,7 @@ class Moments:
             count = int(weights.sum())
             mean = float((weights * values).sum() / count)
             m2 = float((weights * (values - mean) ** 2).sum())
-        # + 0.0 turns -0.0 into 0.0: which zero min() keeps depends on the order values arrive in
-        return cls(count, mean, m2, float(values.min()) + 0.0, float(values.max()) + 0.0)
+        return cls(count, mean * scale, m2, low, high, scale)
 
     def merged(self, other: Moments) -> Moments:
         if not other.count:
@@ -51,10 +67,24 @@ class Moments:
         if not self.count:
             return other
         count = self.count + other.count
-        delta = other.mean - self.mean
-        mean = self.mean + delta * other.count / count
-        m2 = self.m2 + other.m2 + delta * delta * self.count * other.count / count
-        return Moments(count, mean, m2, min(self.min, other.min), max(self.max, other.max))
+        scale = max(self.scale, other.scale)
+        delta = other.mean / scale - self.mean / scale
+        mean = self.mean + delta * other.count / count * scale
+        m2 = (self.m2 * (self.scale / scale) ** 2 + other.m2 * (other.scale / scale) ** 2
+              + delta * delta * self.count * other.count / count)
+        return Moments(count, mean, m2, min(self.min, other.min), max(self.max, other.max), scale)
+
+    def std(self) -> float:
+        """The sample standard deviation (0.0 for one number)."""
+        return math.sqrt(self.m2 / (self.count - 1)) * self.scale if self.count > 1 else 0.0
+
+
+def _scale_of(largest: float) -> float:
+    """1.0 up to `_UNSCALED`, else the largest power of two up to `largest` (an infinity: 1.0, as the
+    moments of an infinite number are infinite or undefined however they are scaled)."""
+    if largest <= _UNSCALED or not math.isfinite(largest):
+        return 1.0
+    return math.ldexp(1.0, math.frexp(largest)[1] - 1)  # `largest` over it is in [1, 2)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import pyarrow as pa
@@ -67,8 +66,7 @@ def _column(col: ColumnPartial, role: str) -> ColumnProfile:
     m = col.moments
     numeric = None
     if m.count:
-        std = math.sqrt(m.m2 / (m.count - 1)) if m.count > 1 else 0.0
-        numeric = NumericSummary(m.count, m.min, m.max, m.mean, std)
+        numeric = NumericSummary(m.count, m.min, m.max, m.mean, m.std())
     outside, inside = {}, {}
     for value, n in sorted(col.sentinels.items()):
         in_range = numeric is not None and numeric.min <= value <= numeric.max
