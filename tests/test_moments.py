@@ -75,3 +75,39 @@ def test_a_column_of_1e300_numbers_reports_its_mean_and_spread(tmp_path: Path, r
     assert math.isclose(numeric["mean"], mean, rel_tol=1e-12)
     assert math.isclose(numeric["std"], std, rel_tol=1e-12)
     assert math.isclose(std, statistics.stdev(x / 1e300 for x in xs) * 1e300, rel_tol=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(moderate, min_size=1, max_size=20), st.sampled_from([[math.inf], [-math.inf], [math.inf, -math.inf]]),
+       st.data())
+def test_numbers_holding_an_infinity_have_its_mean_and_no_spread(xs: list[float], infinities: list[float],
+                                                                 data: st.DataObject) -> None:
+    """As in exact arithmetic: the mean of numbers with one infinity is it, with both it is
+    undefined, and the spread is undefined, by any chunking and without a numpy warning."""
+    values = np.array(data.draw(st.permutations(xs + infinities)))
+    cut = data.draw(st.integers(0, len(values)))
+    expected = math.nan if len(infinities) == 2 else infinities[0]
+    with np.errstate(all="raise"):
+        for moments in (Moments.of(values), _merged(values, cut)):
+            assert moments.mean == expected or (math.isnan(moments.mean) and math.isnan(expected))
+            assert math.isnan(moments.std())
+            assert (moments.min, moments.max) == (min(values), max(values))
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_column_holding_an_infinity_gives_a_json_report_any_parser_reads(tmp_path: Path, runner) -> None:
+    """`1e999` is read as an infinity; JSON has none, so what is not a finite number is null
+    (Python's `Infinity` and `NaN` spellings are refused by jq, browsers and most parsers)."""
+    data = tmp_path / "infinite.csv"
+    data.write_text("x,y,label\n" + "".join(f"{'1e999' if i == 3 else i},{'-1e999' if i == 5 else i},{'ab'[i % 2]}\n"
+                                           for i in range(50)))
+    out = tmp_path / "report.json"
+    _, err = runner(["audit", data, "-t", "label", "-f", "json", "-o", out, "-q"], 0)
+    assert "Warning" not in err
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    profiles = json.loads(out.read_text(), parse_constant=refuse)["dataset"]["column_profiles"]
+    assert profiles[0]["numeric"] == {"min": 0.0, "max": None, "mean": None, "std": None}
+    assert profiles[1]["numeric"] == {"min": None, "max": 49.0, "mean": None, "std": None}

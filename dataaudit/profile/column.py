@@ -46,6 +46,8 @@ class Moments:
             return cls()
         # + 0.0 turns -0.0 into 0.0: which zero min() keeps depends on the order values arrive in
         low, high = float(values.min()) + 0.0, float(values.max()) + 0.0
+        if not (math.isfinite(low) and math.isfinite(high)):
+            return cls._of_infinities(values, weights, low, high)
         scale = _scale_of(max(-low, high))
         if scale != 1.0:
             values = values / scale
@@ -61,12 +63,24 @@ class Moments:
             m2 = float((weights * (values - mean) ** 2).sum())
         return cls(count, mean * scale, m2, low, high, scale)
 
+    @classmethod
+    def _of_infinities(cls, values: np.ndarray, weights: np.ndarray | None, low: float, high: float) -> Moments:
+        """Numbers holding an infinity (`inf`, `1e999` read as one): the mean is that infinity
+        (NaN if both signs occur) and the spread undefined, as in exact arithmetic, without the
+        warnings numpy gives for subtracting an infinity from itself."""
+        count = values.size if weights is None else int(weights.sum())
+        mean = math.nan if (low, high) == (-math.inf, math.inf) else high if math.isinf(high) else low
+        return cls(count, mean, math.nan, low, high, 1.0)
+
     def merged(self, other: Moments) -> Moments:
         if not other.count:
             return self
         if not self.count:
             return other
         count = self.count + other.count
+        if not (math.isfinite(self.mean) and math.isfinite(other.mean)):  # an infinity on one side
+            return Moments(count, self.mean + other.mean, math.nan, min(self.min, other.min),
+                           max(self.max, other.max), 1.0)
         scale = max(self.scale, other.scale)
         delta = other.mean / scale - self.mean / scale
         mean = self.mean + delta * other.count / count * scale

@@ -168,6 +168,11 @@ def cdf_at(percentiles: list[float], points: np.ndarray) -> np.ndarray:
     inside = ~below & ~above
     i = right[inside]
     lo, hi = grid[i - 1], grid[i]
-    step = np.where(hi > lo, (points[inside] - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0)
+    with np.errstate(invalid="ignore"):  # two equal infinities: no width, and no step between them
+        width = hi - lo
+    # between two percentiles of which one is an infinity the share is not interpolated: the lower one's
+    spread = (hi > lo) & np.isfinite(width)
+    step = np.zeros(width.shape)
+    step[spread] = (points[inside][spread] - lo[spread]) / width[spread]
     out[inside] = ranks[i - 1] + step * (ranks[i] - ranks[i - 1])
     return out

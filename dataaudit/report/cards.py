@@ -162,10 +162,14 @@ class DuplicateCard:
 @with_config(STRICT)
 @dataclass(frozen=True)
 class NumericCard:
-    min: float
-    max: float
-    mean: float
-    std: float
+    """A numeric column's range, mean and spread. In JSON a number that is not finite is null:
+    a column holding an infinity (`inf`, `1e999`) has an infinite maximum or minimum, an
+    infinite or undefined mean and an undefined spread."""
+
+    min: float | None
+    max: float | None
+    mean: float | None
+    std: float | None
 
 
 @with_config(STRICT)

@@ -23,7 +23,7 @@ from dataaudit.report.fingerprint import finding_fingerprint
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 MAJOR = SCHEMA_VERSION.split(".")[0]
 
 
