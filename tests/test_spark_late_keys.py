@@ -87,3 +87,28 @@ def test_a_clean_on_spark_refuses_late_keys_in_one_line_and_writes_nothing(spark
                    "65,536 rows (JSON objects), which the columns are read from (and 2 more late keys); clean on "
                    "Spark cannot write it as the local clean does: use --engine local\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_late_key_on_a_line_holding_nan_is_named_and_refused(spark: Any, tmp_path: Path) -> None:
+    """The JVM lists no keys of a line holding `NaN` (which Spark's reader and Python's `json`
+    read): such a key is placed by the local reader, so a clean on Spark still refuses the file
+    rather than writing it without the key."""
+    from dataaudit.engines.spark import SparkEngine
+
+    data = tmp_path / "nan.jsonl"
+    data.write_text("".join(json.dumps({"a": i % 50, "label": "pq"[i % 2]}) + "\n" for i in range(FIRST_ROWS))
+                    + '{"a": NaN, "label": "p", "secret": "s-1"}\n')
+    local = open_source(data, chunk_rows=65_536)
+    for _ in local.read():
+        pass
+    on_spark = SparkEngine(session=spark).open(data, delimiter=None, encoding=None, chunk_rows=65_536,
+                                               bad_rows="error")
+    assert on_spark.late_keys == local.late_keys
+    assert [(k.key, k.line) for k in on_spark.late_keys.values()] == [("secret", FIRST_ROWS + 1)]
+    out = tmp_path / "out"
+    out.mkdir()
+    _, err = invoke(["clean", data, "-t", "label", "-o", out / "clean.parquet", "--engine", "spark",
+                     "--spark-master", "local[2]"], 2)
+    assert err.startswith(f"dataaudit: error: {data}:{FIRST_ROWS + 1}: key 'secret' first appears after the first "
+                          "65,536 rows")
+    assert list(out.iterdir()) == []

@@ -153,7 +153,8 @@ class SparkEngine:
         late = [name for name in frame.columns if name not in known] if fmt == "jsonl" else []
         source = _frame_source(frame.select(*[frame[f"`{name}`"] for name in columns]), path, info, chunk_rows)
         if late:
-            source.late_keys = self._run(source, lambda: late_keys_on_cluster(self.spark(), path, late, chunk_rows))
+            source.late_keys = self._run(source, lambda: late_keys_on_cluster(self.spark(), path, late, chunk_rows,
+                                                                                   encoding))
         return source
 
     def open_lines(self, path: Path, chunk_lines: int = CHUNK_LINES) -> Source:
