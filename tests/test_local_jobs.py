@@ -155,9 +155,12 @@ def test_jobs_profile_the_first_two_chunks_in_process(chunk_rows: int, workers: 
     engine = LocalEngine(jobs=2)
     source = penguins_in_chunks(engine, chunk_rows)
     with mock.patch.object(local, "WORKERS_FROM_CHUNKS", 3), \
-            mock.patch.object(pool, "profile_in_processes", wraps=pool.profile_in_processes) as spread:
+            mock.patch.object(pool, "profile_in_processes", wraps=pool.profile_in_processes) as spread, \
+            mock.patch.object(pool, "_hand", wraps=pool._hand) as hand:
         profile = engine.profile(source, ProfileSpec(target="species"))
     assert spread.called is workers
+    # the workers are handed every chunk from the third on, and no other
+    assert [c.args[4] for c in hand.call_args_list] == list(range(2 * chunk_rows, 344, chunk_rows) if workers else [])
     assert profile.rows == 344
     assert _bits(profile) == one
 

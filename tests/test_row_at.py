@@ -77,3 +77,16 @@ def test_an_early_row_is_found_without_parsing_a_chunk(table_file: Path) -> None
     source.read_blocks = counted
     assert source.row_at(0)["id"] == "r0000000"
     assert 0 < parsed < ROWS // 2
+
+
+@pytest.mark.parametrize("number", [0, 100, ROWS - 2, ROWS + 5])
+def test_the_rows_the_pass_set_aside_stay_as_it_left_them(table_file: Path, number: int) -> None:
+    """A read from the start lists the rows it sets aside afresh; `row_at` stops early, so the
+    list the pass made (the malformed row, on its file line) is kept as it was."""
+    source = open_source(table_file, bad_rows="skip")
+    for _ in source.batches():
+        pass
+    after_the_pass = list(source.problems)
+    assert len(after_the_pass) == 1
+    source.row_at(number)
+    assert source.problems == after_the_pass

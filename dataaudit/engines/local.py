@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import os
 import queue
 import threading
@@ -53,6 +52,7 @@ class Accumulator(Protocol):
 
 
 A = TypeVar("A", bound=Accumulator)
+T = TypeVar("T")
 
 
 @dataclass
@@ -108,8 +108,9 @@ class LocalEngine:
                 if self.jobs > 1 and number == WORKERS_FROM_CHUNKS - 1:
                     from dataaudit.engines.pool import profile_in_processes
 
-                    partial = profile_in_processes(itertools.chain([(batch, offset)], chunks), partial, create,
-                                                   self.jobs)
+                    first = [(batch, offset)]
+                    del batch  # let go once sent, not held for the whole pass
+                    partial = profile_in_processes(_handed_on(first, chunks), partial, create, self.jobs)
                     break
                 partial.add(batch, offset)
         source.info["engine"] = self.name
@@ -140,6 +141,14 @@ def conform(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:
     arrays = [batch.column(name) if name in batch.schema.names else pa.nulls(batch.num_rows, pa.string())
               for name in columns]
     return pa.RecordBatch.from_arrays(arrays, names=columns)
+
+
+def _handed_on(first: list[T], rest: Iterator[T]) -> Iterator[T]:
+    """`first`, then `rest`: each of `first` let go once handed on, not held until the end."""
+    first.reverse()
+    while first:
+        yield first.pop()
+    yield from rest
 
 
 def _read_ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

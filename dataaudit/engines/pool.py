@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from dataaudit.errors import DataAuditError, WorkerLost
 from dataaudit.output import interruptions_held
 
-if TYPE_CHECKING:  # this module loads light: the command line starts the fork server before its own imports
+if TYPE_CHECKING:  # this module loads light: the command line may start the fork server before its own imports
     import pyarrow as pa
 
     from dataaudit.engines.local import A, Accumulator
@@ -122,11 +122,29 @@ def start_worker_server() -> None:
         from multiprocessing import forkserver
 
         try:
-            forkserver.ensure_running()
+            _deaf_to_ctrl_c(forkserver.ensure_running)
         except OSError as exc:  # its socket lives in TMPDIR, whose path may be too long for one
             raise DataAuditError(f"--jobs: cannot start the worker processes' server in the temporary folder "
                                  f"{tempfile.gettempdir()} ({exc.strerror or exc}): set TMPDIR to a shorter "
                                  "path, or use --jobs 1") from None
+
+
+def _deaf_to_ctrl_c(spawn: Callable[[], None]) -> None:
+    """`spawn` the fork server with Ctrl-C ignored, as a process started with SIGINT ignored keeps
+    it so (Python installs no KeyboardInterrupt handler then): the server ignores it too, but
+    only once its imports are done, and a Ctrl-C during them printed the server's traceback
+    beside this process's one-line "interrupted". Ignored here only while the server is forked
+    and exec'd (its imports run after), and only in the main thread, the one signals reach."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        spawn()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        spawn()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

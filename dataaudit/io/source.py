@@ -114,13 +114,17 @@ class Source:
         """Row `number` (0 for the first), read again from the start and stopping there (in the
         reader's `read_blocks` where it has them), to quote a row a finding names after the pass;
         None past the last row. The Spark engine's source finds it on the cluster instead, where
-        its rows live."""
-        start = 0
-        for batch in self._stored((self.read_blocks or self.read)()):
-            if number < start + batch.num_rows:
-                return batch.slice(number - start, 1).to_pylist()[0]
-            start += batch.num_rows
-        return None
+        its rows live. The rows the whole pass set aside (`problems`) are kept as the pass left
+        them: a read from the start lists them afresh, and this one stops before the end."""
+        kept, start = self.problems[:], 0
+        try:
+            for batch in self._stored((self.read_blocks or self.read)()):
+                if number < start + batch.num_rows:
+                    return batch.slice(number - start, 1).to_pylist()[0]
+                start += batch.num_rows
+            return None
+        finally:
+            self.problems[:] = kept
 
     def require(self, column: str, what: str) -> None:
         """Raise `InputError` naming the source, the missing column, a close match and the
