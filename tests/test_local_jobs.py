@@ -145,10 +145,10 @@ def test_a_partial_that_follows_the_chunk_before_changes_no_bit_of_the_profile(c
 
 
 @pytest.mark.parametrize(("chunk_rows", "workers"), [(200, False), (120, True), (30, True)])
-def test_jobs_profile_the_first_two_chunks_in_process(chunk_rows: int, workers: bool) -> None:
+def test_jobs_profile_a_source_of_fewer_than_three_chunks_in_process(chunk_rows: int, workers: bool) -> None:
     """344 rows in chunks of 200 are 2 chunks, profiled in-process: workers could not pay for
-    themselves on 2. In chunks of 120 (3) or 30 (12) workers profile those after the first two,
-    into the profile of one process, bit for bit."""
+    themselves on 2. In chunks of 120 (3) or 30 (12) workers profile every chunk, into the
+    profile of one process, bit for bit."""
     from dataaudit.engines import pool
 
     one = _bits(LocalEngine().profile(penguins_in_chunks(LocalEngine(), chunk_rows), ProfileSpec(target="species")))
@@ -159,8 +159,8 @@ def test_jobs_profile_the_first_two_chunks_in_process(chunk_rows: int, workers: 
             mock.patch.object(pool, "_hand", wraps=pool._hand) as hand:
         profile = engine.profile(source, ProfileSpec(target="species"))
     assert spread.called is workers
-    # the workers are handed every chunk from the third on, and no other
-    assert [c.args[4] for c in hand.call_args_list] == list(range(2 * chunk_rows, 344, chunk_rows) if workers else [])
+    # the workers are handed every chunk, or none
+    assert [c.args[4] for c in hand.call_args_list] == list(range(0, 344, chunk_rows) if workers else [])
     assert profile.rows == 344
     assert _bits(profile) == one
 
@@ -506,8 +506,7 @@ except DataAuditError as exc:
 @pytest.mark.skipif(sys.platform != "linux", reason="the fork server is a POSIX start method")
 @pytest.mark.parametrize(("ending", "how"), [([], "killed by signal 9"), (["3"], "exit code 3")],
                          ids=["killed", "exited"])
-#: chunks of 40 rows, the first two (rows 0 and 40) profiled by the engine: row 80 starts a worker's first
-@pytest.mark.parametrize("at", [80, 200, 320], ids=["first-chunk", "mid-file", "last-chunk"])
+@pytest.mark.parametrize("at", [0, 120, 320], ids=["first-chunk", "mid-file", "last-chunk"])
 def test_a_worker_ending_on_any_chunk_ends_the_pass_with_one_error(temporary: Path, at: int, ending: list[str],
                                                                    how: str) -> None:
     """Whichever chunk a worker dies on, even its first,

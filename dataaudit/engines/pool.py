@@ -7,9 +7,9 @@ sequence of floating-point merges `PartialProfile.add` performs chunk after chun
 process, so `--jobs N` gives bit-for-bit the profile of `--jobs 1`, whatever N.
 
 Memory stays bounded: at most `IN_FLIGHT_PER_JOB` chunks per worker are queued or being
-profiled at any time; the parent waits for the oldest before reading further. The engine has
-profiled the first chunks itself (`WORKERS_FROM_CHUNKS`): the workers start at the first chunk
-past them, and their partials are merged into the engine's.
+profiled at any time; the parent waits for the oldest before reading further. Before any worker
+starts, the engine has read the first three chunks (it profiles fewer in-process), which it lets
+go one by one as they are sent.
 
 A worker's partial for a chunk starts from what its previous chunk's partial learned (a column
 past its distinct-value limit is counted cell by cell from the start; `PartialProfile.follow`):
@@ -82,12 +82,11 @@ class _RemoteTraceback(Exception):
         return f"\n{self.args[0]}"
 
 
-def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], total: A, create: Callable[[], A],
-                         jobs: int) -> A:
-    """`total`: the accumulator of the rows before `chunks`, which their partials are merged
-    into. `create` makes an empty accumulator; it is pickled to every worker, so it must be a
+def profile_in_processes(chunks: Iterator[tuple[pa.RecordBatch, int]], create: Callable[[], A], jobs: int) -> A:
+    """`create` makes an empty accumulator; it is pickled to every worker, so it must be a
     module-level function or a `functools.partial` of one."""
     start_worker_server()
+    total = create()
     pending: deque[int] = deque()
     answered: dict[int, A] = {}
     with tempfile.TemporaryDirectory(prefix="dataaudit-chunks-") as folder, _started(create, jobs) as workers:
