@@ -45,16 +45,22 @@ def _report(path: Path, out: Path, *args: str) -> dict:
     return json.loads(out.read_text())
 
 
-def test_spark_names_the_late_keys_on_the_lines_the_local_reader_names(spark: Any, late_file: Path) -> None:
+def _late_keys_as_local_finds_them(spark: Any, path: Path) -> Any:
+    """The file opened on Spark, whose late keys are asserted equal to the local reader's."""
     from dataaudit.engines.spark import SparkEngine
 
-    assert spark.read.text(str(late_file)).rdd.getNumPartitions() > 1
-    local = open_source(late_file, chunk_rows=65_536)
+    local = open_source(path, chunk_rows=65_536)
     for _ in local.read():
         pass
-    on_spark = SparkEngine(session=spark).open(late_file, delimiter=None, encoding=None, chunk_rows=65_536,
+    on_spark = SparkEngine(session=spark).open(path, delimiter=None, encoding=None, chunk_rows=65_536,
                                                bad_rows="error")
     assert on_spark.late_keys == local.late_keys
+    return on_spark
+
+
+def test_spark_names_the_late_keys_on_the_lines_the_local_reader_names(spark: Any, late_file: Path) -> None:
+    assert spark.read.text(str(late_file)).rdd.getNumPartitions() > 1
+    on_spark = _late_keys_as_local_finds_them(spark, late_file)
     assert [(k.key, k.line) for k in on_spark.late_keys.values()] == [
         ("extra", FIRST_ROWS + 2), ("zz", FIRST_ROWS + 3), ("nest", FIRST_ROWS + 3)]
 
@@ -93,17 +99,10 @@ def test_a_late_key_on_a_line_holding_nan_is_named_and_refused(spark: Any, tmp_p
     """The JVM lists no keys of a line holding `NaN` (which Spark's reader and Python's `json`
     read): such a key is placed by the local reader, so a clean on Spark still refuses the file
     rather than writing it without the key."""
-    from dataaudit.engines.spark import SparkEngine
-
     data = tmp_path / "nan.jsonl"
     data.write_text("".join(json.dumps({"a": i % 50, "label": "pq"[i % 2]}) + "\n" for i in range(FIRST_ROWS))
                     + '{"a": NaN, "label": "p", "secret": "s-1"}\n')
-    local = open_source(data, chunk_rows=65_536)
-    for _ in local.read():
-        pass
-    on_spark = SparkEngine(session=spark).open(data, delimiter=None, encoding=None, chunk_rows=65_536,
-                                               bad_rows="error")
-    assert on_spark.late_keys == local.late_keys
+    on_spark = _late_keys_as_local_finds_them(spark, data)
     assert [(k.key, k.line) for k in on_spark.late_keys.values()] == [("secret", FIRST_ROWS + 1)]
     out = tmp_path / "out"
     out.mkdir()
