@@ -164,6 +164,19 @@ def test_bad_data_file(tmp_path: Path, dataaudit: Runner, make: Callable[[Path],
     assert sorted(os.listdir(tmp_path)) == before, "an error writes nothing"
 
 
+@pytest.mark.parametrize("make", [ragged_csv, jsonl_broken_line])
+def test_a_clean_of_a_malformed_row_names_the_audit_option_it_lacks(
+        tmp_path: Path, dataaudit: Runner, make: Callable[[Path], tuple[Path, list[str]]]) -> None:
+    """`clean` has no `--bad-rows`: its error sends the user to the audit's, by its command."""
+    path, needles = make(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    err = assert_error(dataaudit, ["clean", path, "--target", "label", "-o", out / "clean.csv"], *needles,
+                       "`dataaudit audit --bad-rows skip`")
+    assert "(use --bad-rows" not in err
+    assert list(out.iterdir()) == []
+
+
 def test_late_encoding_error_names_the_line(tmp_path: Path) -> None:
     path, _ = latin1_after_sample(tmp_path)
     line = assert_error(invoke, ["audit", path, "--target", "label"], str(path))

@@ -458,7 +458,8 @@ def _translate(exc: Exception, name: str) -> InputError:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     malformed = next((line for line in lines if "Malformed" in line or "malformed" in line), None)
     if malformed is not None:
-        return InputError(f"{name}: malformed row ({malformed[:200]}); use --bad-rows skip to leave such rows out")
+        return InputError(f"{name}: malformed row ({malformed[:200]}); "
+                          "`dataaudit audit --bad-rows skip` leaves such rows out")
     return InputError(f"{name}: Spark could not read the data: {_first_line(exc)}")
 
 

@@ -293,7 +293,7 @@ def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows
         bad = source.problems[-1]
         where = f"{name}:{bad.line}" if bad.line else name
         return InputError(f"{where}: malformed row, {bad.problem}: {quoted(bad.text)} "
-                          "(use --bad-rows skip to report such rows and go on)")
+                          "(`dataaudit audit --bad-rows skip` lists such rows and goes on)")
     if "UTF8" in message or "UTF-8" in message:
         line = first_invalid_utf8_line(path)
         where = f"{name}:{line}" if line else name

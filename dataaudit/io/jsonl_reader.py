@@ -84,7 +84,7 @@ def _records(path: Path, name: str, encoding: str | None, source: Source,
                 first = False
                 if bad_rows != "skip":
                     raise InputError(f"{name}:{line_no}: {problem} "
-                                     "(use --bad-rows skip to report such lines and go on)")
+                                     "(`dataaudit audit --bad-rows skip` lists such lines and goes on)")
                 source.problems.append(RowProblem(line_no, problem, line[:200].rstrip("\n")))
     except UnicodeDecodeError:
         raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
