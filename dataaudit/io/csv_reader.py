@@ -160,16 +160,20 @@ def _last_value_may_be_open(path: Path, last: pa.RecordBatch | None, end: _Strea
     """Whether the file's last value may be a quoted field never closed, which pyarrow ends at the
     end of the file: with as many fields as the header, one valid row. Such a field is the file's
     tail, a quote and then the value as written (its quotes doubled), which a few bytes read from
-    the end tell; a compressed file's end is not read again, so there a value holding a line end,
-    or text ending with none, is scanned for."""
+    the end tell; a compressed file's end is not read again but kept as it was read (`end`), and
+    a value longer than what is kept, holding a line end or in text ending with none, is scanned for."""
     if last is None or not last.num_rows:
         return False
     value = last.column(last.num_columns - 1)[-1].as_py()
     if value is None:
         return False
-    if end is not None:
-        return _holds_line_end(value) or _ends_open(path, end)
     written = b'"' + value.replace('"', '""').encode(encoding or "utf-8")
+    if end is not None:
+        if len(written) <= len(end.tail):
+            return end.tail.endswith(written)
+        if len(end.tail) < _StreamEnd.KEPT:  # the whole text is kept, and shorter than the value
+            return False
+        return _holds_line_end(value) or _ends_open(path, end)
     if len(written) > path.stat().st_size:
         return False
     with path.open("rb") as handle:
@@ -178,18 +182,20 @@ def _last_value_may_be_open(path: Path, last: pa.RecordBatch | None, end: _Strea
 
 
 class _StreamEnd:
-    """The last byte of a compressed file's text, noted as the reader's stream hands it on: the
-    file's end is not read again, which would decompress it whole. Empty until the stream ends
-    (a read stopped by an error says nothing of the file's end)."""
+    """The last `KEPT` bytes of a compressed file's text, kept as the reader's stream hands them
+    on: the file's end is not read again, which would decompress it whole. Empty until the
+    stream ends (a read stopped by an error says nothing of the file's end)."""
+
+    KEPT = 64 << 10
 
     def __init__(self) -> None:
-        self.last = self._seen = b""
+        self.tail = self._seen = b""
 
     def __call__(self, buffer: pa.Buffer) -> pa.Buffer:
         if len(buffer):
-            self._seen = buffer[-1:].to_pybytes()
+            self._seen = (self._seen + buffer[-self.KEPT:].to_pybytes())[-self.KEPT:]
         else:  # the stream's end
-            self.last = self._seen
+            self.tail = self._seen
         return buffer
 
 
@@ -198,7 +204,7 @@ def _ends_open(path: Path, end: _StreamEnd | None) -> bool:
     none: a plain file's last byte is read from the disk, a compressed one's noted as it was read
     (`end`)."""
     if end is not None:
-        return end.last not in (b"", b"\n", b"\r")
+        return end.tail[-1:] not in (b"", b"\n", b"\r")
     if not path.stat().st_size:
         return False
     with path.open("rb") as handle:
