@@ -179,6 +179,48 @@ def test_text_taken_cell_by_cell_profiles_as_its_distinct_values(cells: list[str
         assert np.array_equal(mine, theirs, equal_nan=mine.dtype.kind == "f")
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=4), st.sampled_from(["NA", "na ", "?", "", "true", "007", "2.5", " x"]),
+                          st.none()), min_size=1, max_size=60),
+       st.integers(0, 12), st.integers(0, 10_000))
+@example(["a", "b", "NA", "c", None, "d", "?"], 2, 0)
+@example(["a", "b", "c", "7", "d"], 2, 0)
+def test_a_first_chunk_past_the_limit_is_profiled_as_when_counted(cells: list[str | None], limit: int,
+                                                                   offset: int) -> None:
+    """A first chunk of text found past its distinct-value limit from its leading cells is taken
+    cell by cell at once: every count, example row, hash and the values no longer counted come
+    out as when its values are counted by name and then dropped."""
+    array = pa.array(cells, pa.string())
+    spec = ProfileSpec(sentinels=(-999.0,))
+    at_once, counted = (ColumnPartial(name="x", count_all_values=False, limit=limit, examples=5) for _ in range(2))
+    at_once_out = at_once.add(array, offset, spec)
+    with mock.patch.object(ColumnPartial, "_passes_limit_at_once", return_value=False):
+        counted_out = counted.add(array, offset, spec)
+    assert _state(at_once) == _state(counted)
+    assert at_once.moments == counted.moments
+    for mine, theirs in zip(at_once_out, counted_out, strict=True):
+        assert np.array_equal(mine, theirs, equal_nan=mine.dtype.kind == "f")
+
+
+def test_an_id_column_is_taken_cell_by_cell_from_its_first_chunk() -> None:
+    """Ids are past the limit in their first cells: no hash table of their values is made, while
+    a column of few texts, or of words among numbers, is counted by name."""
+    spec = ProfileSpec()
+    tables: list[bool] = []
+
+    def recording(array: pa.Array, spec: ProfileSpec, *, per_cell: bool = False) -> v.ValueTable:
+        tables.append(per_cell)
+        return value_table(array, spec, per_cell=per_cell)
+
+    value_table = v.value_table
+    chunks = {"ids": [f"r{i:07d}" for i in range(3000)], "few": [f"c{i % 40}" for i in range(3000)],
+              "mixed": [str(i) if i % 3 else f"w{i}" for i in range(3000)]}
+    with mock.patch.object(v, "value_table", recording):
+        for cells in chunks.values():
+            ColumnPartial(name="x", count_all_values=False, limit=1000, examples=5).add(pa.array(cells), 0, spec)
+    assert tables == [True, False, False]
+
+
 def _classify_on_every_text(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """`classify` as it was first written: every text trimmed, folded and looked up."""
     trimmed = pc.utf8_trim_whitespace(values)

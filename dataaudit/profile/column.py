@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dataaudit.profile import values as v
 from dataaudit.profile.placeholders import PlaceholderPartial
@@ -101,6 +102,11 @@ def _scale_of(largest: float) -> float:
     return math.ldexp(1.0, math.frexp(largest)[1] - 1)  # `largest` over it is in [1, 2)
 
 
+#: the cells at the start of a column's first chunk of text that tell whether it is past its
+#: distinct-value limit before it is counted (`ColumnPartial._passes_limit_at_once`)
+LEADING_CELLS = 4096
+
+
 @dataclass
 class ColumnPartial:
     """One column's statistics over some rows; `merged` combines two disjoint row sets.
@@ -149,8 +155,29 @@ class ColumnPartial:
             return self._add_numeric(chunk, offset, spec)
         # past `limit` distinct values none is counted by name: a column of text only so far
         # (ids, free text) is taken cell by cell, without a hash table over its values
-        per_cell = self.value_counts is None and not self.kinds.keys() & {"integer", "float"}
+        past_limit = self.value_counts is None or self._passes_limit_at_once(array, spec)
+        per_cell = past_limit and not self.kinds.keys() & {"integer", "float"}
         return self._add_table(v.value_table(array, spec, per_cell=per_cell), offset, spec)
+
+    def _passes_limit_at_once(self, array: pa.Array, spec: ProfileSpec) -> bool:
+        """Whether a chunk of text, before any value is counted, holds more than `limit` distinct
+        texts that are neither numbers nor missing-value tokens among its first `LEADING_CELLS`
+        cells. Counting it by name would then end past the limit (which depends only on the union
+        of the values), so the chunk of an id or free-text column is taken cell by cell at once,
+        instead of through a hash table of its values made only to be dropped: the counts, kinds
+        and hashes are the same either way, and a cell by cell chunk that holds a number after
+        all is counted by name (`value_table`)."""
+        if self.value_counts is None or self.value_counts or len(array) <= self.limit:
+            return False
+        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+            return False
+        leading = pc.unique(array.slice(0, max(LEADING_CELLS, 2 * self.limit))).drop_null()
+        if len(leading) <= self.limit:
+            return False
+        _, kind, _ = v.classify(leading, spec)
+        if ((kind == v.INTEGER) | (kind == v.FLOAT)).any():  # counted by name after all
+            return False
+        return int((kind != v.TOKEN).sum()) > self.limit
 
     def _add_numeric(self, chunk: v.NumericChunk, offset: int,
                      spec: ProfileSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
