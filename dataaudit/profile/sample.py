@@ -97,13 +97,16 @@ class SamplePartial:
         """Positions of the overall and per-label bottom-k, in row order (a canonical form)."""
         n = len(self.rows)
         keep = np.zeros(n, dtype=bool)
-        order = _by_priority_then_row(self.priority, self.rows)
-        keep[order[: self.spec.size]] = True
-        by_label = order[_stable_order(self.label[order])]
-        labels = self.label[by_label]
-        starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if n else np.zeros(0, dtype=np.int64)
-        rank = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
-        keep[by_label[rank < self.spec.per_label]] = True
+        if self.spec.per_label == 0:  # the overall bottom-k alone, which needs no order of the others
+            keep[_first_by_priority(self.priority, self.rows, self.spec.size)] = True
+        else:
+            order = _by_priority_then_row(self.priority, self.rows)
+            keep[order[: self.spec.size]] = True
+            by_label = order[_stable_order(self.label[order])]
+            labels = self.label[by_label]
+            starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if n else np.zeros(0, dtype=np.int64)
+            rank = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
+            keep[by_label[rank < self.spec.per_label]] = True
         index = np.flatnonzero(keep)
         return index[_stable_order_of_distinct(self.rows[index])]
 
@@ -120,6 +123,19 @@ def _by_priority_then_row(priority: np.ndarray, rows: np.ndarray) -> np.ndarray:
     row offered twice (equal priorities) needs the rows to break the tie."""
     order = _unstable_order(priority)
     return np.lexsort((rows, priority)) if order is None else order
+
+
+def _first_by_priority(priority: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """The positions of the first `k` rows in the order of `_by_priority_then_row`, in no order:
+    those at or below the `k`-th smallest priority, found by a partition instead of a sort of
+    every row (a first chunk offers all its rows to a sample of fewer). Only where two rows share
+    the `k`-th priority does the order by row decide, and then the rows are sorted."""
+    if len(priority) <= k:
+        return np.arange(len(priority))
+    at_most = priority <= np.partition(priority, k - 1)[k - 1]
+    if int(at_most.sum()) == k:
+        return np.flatnonzero(at_most)
+    return _by_priority_then_row(priority, rows)[:k]
 
 
 def _stable_order_of_distinct(keys: np.ndarray) -> np.ndarray:
