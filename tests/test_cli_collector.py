@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import subprocess
 import sys
 from collections.abc import Iterator
 
@@ -82,3 +83,44 @@ def test_outside_the_program_loading_touches_nothing(monkeypatch: pytest.MonkeyP
         assert gc.isenabled()
     assert gc.get_freeze_count() == frozen
 
+
+
+def test_loading_the_command_line_leaves_the_collector_on_and_nothing_frozen() -> None:
+    """A process that imports the command line, as a test or a program embedding it does, finds
+    its collector on, nothing frozen, and garbage made afterwards collected."""
+    script = ("import gc, weakref\n"
+              "from dataaudit.cli import main\n"
+              "class Node: pass\n"
+              "a, b = Node(), Node(); a.b, b.a = b, a; gone = weakref.ref(a); del a, b\n"
+              "gc.collect()\n"
+              "print(gc.isenabled(), gc.get_freeze_count(), gone() is None)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["True", "0", "True"]
+
+
+def test_unscanned_moves_what_loads_to_the_oldest_generation_unfrozen() -> None:
+    gc.collect()
+    with collector.unscanned():
+        assert not gc.isenabled()
+        made = [[] for _ in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    assert gc.get_count()[0] < len(made)  # not left young, to be scanned at the next allocation
+    assert any(x is made for x in gc.get_objects(generation=2))
+
+
+def test_unscanned_leaves_a_paused_collector_and_frozen_objects_as_they_are() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector.unscanned():
+            made = [[] for _ in range(100)]
+        assert gc.get_freeze_count() == frozen
+        gc.disable()
+        with collector.unscanned():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert made

@@ -7,19 +7,21 @@ The payload (a report) goes to stdout or to --output files; errors and notes go 
 
 from __future__ import annotations
 
-# each command module registers its command on the group
-from dataaudit.cli import (  # noqa: F401
-    audit_command,
-    clean_command,
-    diff_command,
-    export_command,
-    report_command,
-    rules_command,
-    schema_command,
-)
-from dataaudit.cli.collector import end_program, pause_collection
-from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED
-from dataaudit.cli.group import cli
+from dataaudit.cli.collector import end_program, pause_collection, unscanned
+
+with unscanned():
+    # each command module registers its command on the group
+    from dataaudit.cli import (  # noqa: F401
+        audit_command,
+        clean_command,
+        diff_command,
+        export_command,
+        report_command,
+        rules_command,
+        schema_command,
+    )
+    from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED
+    from dataaudit.cli.group import cli
 
 __all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_PASSED", "cli", "main"]
 

@@ -55,6 +55,28 @@ def _stop() -> None:
 
 
 @contextmanager
+def unscanned() -> Iterator[None]:
+    """The collector paused while the command line's own modules load (click, every command and
+    its options), then running again, its objects not frozen: whoever imports the command line
+    keeps the collector it had. Those objects live as long as the process, and the collector,
+    which ran a few dozen times while they were made, found nothing to free. They are moved to
+    its oldest generation, where the survivors of two collections go, without a scan: resumed
+    with them young, it scanned them all at the next allocation. The program (`main`) pauses it
+    again at once, and freezes them with its command's."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:  # objects another caller froze stay frozen
+            gc.freeze()
+            gc.unfreeze()  # into the oldest generation
+        gc.enable()
+
+
+@contextmanager
 def loading() -> Iterator[None]:
     """The collector paused for the imports in the block, in the program and the first time
     only: later, as for the second of several files, the modules are loaded already, and
