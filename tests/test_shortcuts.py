@@ -183,6 +183,31 @@ def test_unique_keys_are_a_majority_guess_out_of_fold(labels: list[int], folds: 
     assert out_of_fold_accuracy(y, y, fold, classes) >= unique
 
 
+def _accuracy_by_definition(keys: list[int], y: list[int], fold: list[int], classes: int) -> float:
+    """Each row predicted from the other folds' rows alone: the label most of them with its key
+    hold, the other folds' label shares breaking ties, the first label of the best score."""
+    right = 0
+    for row, (key, label) in enumerate(zip(keys, y, strict=True)):
+        others = [i for i in range(len(y)) if fold[i] != fold[row]]
+        prior = [sum(1 for i in others if y[i] == c) for c in range(classes)]
+        score = [sum(1 for i in others if keys[i] == key and y[i] == c) + prior[c] / (sum(prior) + 1.0)
+                 for c in range(classes)]
+        right += score.index(max(score)) == label
+    return right / len(y)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3)), min_size=4, max_size=60), st.integers(2, 5),
+       st.integers(0, 3))
+def test_out_of_fold_accuracy_is_that_of_its_definition(rows: list[tuple[int, int]], folds: int, seed: int) -> None:
+    keys, labels = (np.array(column, dtype=np.int64) for column in zip(*rows, strict=True))
+    y = np.unique(labels, return_inverse=True)[1]
+    fold = stratified_folds(y, folds, seed)
+    classes = int(y.max()) + 1
+    assert out_of_fold_accuracy(keys, y, fold, classes) == _accuracy_by_definition(
+        keys.tolist(), y.tolist(), fold.tolist(), classes)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(0, 4), min_size=2, max_size=300))
 def test_rows_sorted_by_label_miss_at_most_two_rows_per_change(labels: list[int]) -> None:

@@ -83,11 +83,15 @@ def out_of_fold_accuracy(keys: np.ndarray, y: np.ndarray, fold: np.ndarray, clas
     """The share of rows whose label the majority label of their key in the other folds gets
     right; an unseen key, or a tie, goes to the other folds' most frequent class."""
     width = int(keys.max()) + 1
+    cells = keys * classes + y
+    # the other folds' counts are every row's less the fold's own: one count of every row, then
+    # one of each fold's rows, instead of one of the other folds' rows (most of them) per fold
+    every, every_prior = np.bincount(cells, minlength=width * classes), np.bincount(y, minlength=classes)
     correct = 0
     for f in np.unique(fold):
         test = fold == f
-        counts = np.bincount(keys[~test] * classes + y[~test], minlength=width * classes).reshape(width, classes)
-        prior = np.bincount(y[~test], minlength=classes)
+        counts = (every - np.bincount(cells[test], minlength=width * classes)).reshape(width, classes)
+        prior = every_prior - np.bincount(y[test], minlength=classes)
         predicted = (counts + prior / (prior.sum() + 1.0)).argmax(axis=1)  # the prior only breaks ties
         correct += int((predicted[keys[test]] == y[test]).sum())
     return correct / len(y)
