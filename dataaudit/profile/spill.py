@@ -146,11 +146,11 @@ class BucketedHashes:
             pieces = self._pieces(i)
             nbytes = sum(piece.nbytes for piece in pieces)
             if gathered and size + nbytes > limit:
-                yield np.concatenate(gathered)
+                yield _joined(gathered)
                 gathered, size = [], 0
             gathered += pieces
             size += nbytes
-        yield np.concatenate(gathered) if gathered else np.zeros(0, dtype=ROW_HASHES)
+        yield _joined(gathered)
 
     def buckets_read(self) -> Iterator[np.ndarray]:
         """Each bucket's rows in turn, in the order stored: for a caller that places rows by their
@@ -158,8 +158,7 @@ class BucketedHashes:
         return (self._read(i) for i in range(BUCKETS))
 
     def _read(self, i: int) -> np.ndarray:
-        pieces = self._pieces(i)
-        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=ROW_HASHES)
+        return _joined(self._pieces(i))
 
     def _pieces(self, i: int) -> list[np.ndarray]:
         """Bucket `i`'s rows as stored: its file's, then those held since the last spill."""
@@ -169,6 +168,13 @@ class BucketedHashes:
             if path.exists():
                 pieces.insert(0, np.fromfile(path, dtype=ROW_HASHES))
         return pieces
+
+
+def _joined(pieces: list[np.ndarray]) -> np.ndarray:
+    """Pieces of `ROW_HASHES` records as one array. Told the type, numpy does not work out the
+    records' common type pair by pair, which took half the time of joining a part's 512 pieces
+    (two chunks of 256 buckets)."""
+    return np.concatenate(pieces, dtype=ROW_HASHES) if pieces else np.zeros(0, dtype=ROW_HASHES)
 
 
 def _bucket_file(folder: str, bucket: int) -> Path:
