@@ -59,10 +59,11 @@ def unscanned() -> Iterator[None]:
     """The collector paused while the command line's own modules load (click, every command and
     its options), then running again, its objects not frozen: whoever imports the command line
     keeps the collector it had. Those objects live as long as the process, and the collector,
-    which ran a few dozen times while they were made, found nothing to free. They are moved to
-    its oldest generation, where the survivors of two collections go, without a scan: resumed
-    with them young, it scanned them all at the next allocation. The program (`main`) pauses it
-    again at once, and freezes them with its command's."""
+    which ran a few dozen times while they were made, found nothing to free. What it tracks is
+    moved to its oldest generation, where the survivors of two collections go, without a scan
+    (`gc.freeze`, then `gc.unfreeze`, when nothing was frozen before): resumed with them young,
+    it scanned them all at the next allocation. The program (`main`) pauses it again at once,
+    and freezes them with its command's."""
     if not gc.isenabled():
         yield
         return
