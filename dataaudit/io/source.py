@@ -17,8 +17,9 @@ from dataaudit.io.strings import narrow_strings, wider_columns
 
 DEFAULT_CHUNK_ROWS = 65_536
 SHOWN_COLUMNS = 15  # an unknown column's error lists this many, each cut to 40 characters
-#: what a malformed row's error suggests
-BAD_ROW_HINT = "`dataaudit audit --bad-rows skip` lists such rows and goes on"
+#: what a malformed row's error suggests: the audit leaves such rows out, the clean quarantines them
+BAD_ROW_HINT = ("`dataaudit audit --bad-rows skip` lists such rows and goes on, `dataaudit clean --bad-rows "
+                "quarantine` quarantines them")
 #: a reading mode beside "error" and "skip": a malformed row is skipped and its whole text kept
 #: (`RowProblem.raw`), for a clean to quarantine; "skip" keeps only the report's cut of it
 KEEP_BAD_ROWS = "keep"
