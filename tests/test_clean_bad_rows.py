@@ -194,3 +194,14 @@ def test_rows_in_equal_rows_out_plus_quarantined_and_malformed_rows_keep_their_b
         assert h["_text"].encode("utf-8") == file_lines[h["_line"] - 1]
         assert h["_row"] is None and h["id"] is None
     assert all(h["_line"] is None and h["_text"] is None for h in held if h not in malformed)
+
+
+def test_a_malformed_row_is_numbered_by_the_file_line_it_starts_on_past_quoted_line_ends(tmp_path: Path) -> None:
+    """A quoted value's line ends count as the file's lines; a malformed row holding one keeps it in its text."""
+    data = tmp_path / "data.csv"
+    data.write_bytes(b'id,x,label\n1,"a\nb",yes\n2,b,no\n3,"c\r\nd",yes,extra\n4,d\n5,e,no\n')
+    result = clean(data, target="label", bad_rows="quarantine")
+    held = result.quarantine
+    assert held["_line"].tolist() == [5, 7]
+    assert held["_text"].tolist() == ['3,"c\r\nd",yes,extra', "4,d"]
+    assert result.data["x"].tolist() == ["a\nb", "b", "e"]
