@@ -168,17 +168,18 @@ _NOT_AN_OBJECT = st.one_of(st.integers().map(str), _VALUE.map(json.dumps), _VALU
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(_ROW, min_size=1, max_size=30), suffix=st.sampled_from([".csv", ".jsonl"]),
+@given(rows=st.lists(_ROW, min_size=1, max_size=30), suffix=st.sampled_from([".csv", ".tsv", ".jsonl"]),
        bad=st.lists(st.tuples(st.integers(0, 30), _RAGGED, _NOT_AN_OBJECT), max_size=6),
        first_good=st.booleans())
 def test_rows_in_equal_rows_out_plus_quarantined_and_malformed_rows_keep_their_bytes(
         tmp_path: Path, rows: list[tuple[int, str, str]], suffix: str, bad: list[tuple[int, list[str], str]],
         first_good: bool) -> None:
-    lines = [json.dumps({"id": i, "x": x, "label": label or None}) if suffix == ".jsonl" else f"{i},{x},{label}"
-             for i, x, label in rows]
+    sep = "\t" if suffix == ".tsv" else ","
+    lines = [json.dumps({"id": i, "x": x, "label": label or None}) if suffix == ".jsonl"
+             else sep.join((str(i), x, label)) for i, x, label in rows]
     for at, fields, text in sorted(bad, reverse=True):  # a malformed row at a random place
-        lines.insert(min(at, len(lines)) + int(first_good), ",".join(fields) if suffix == ".csv" else text)
-    header = ["id,x,label"] if suffix == ".csv" else []
+        lines.insert(min(at, len(lines)) + int(first_good), text if suffix == ".jsonl" else sep.join(fields))
+    header = [] if suffix == ".jsonl" else [sep.join(("id", "x", "label"))]
     data = _write(tmp_path / f"data{suffix}", [*header, *lines])
     out = tmp_path / "out.parquet"
     run_ = clean_files(data, out, target="label", bad_rows="quarantine", allow_large_quarantine=True, force=True)
