@@ -185,7 +185,7 @@ def audit(
         sha256 = None if digest is None else digest.result()
     rereadable = len(sources) == 1 and (on_disk or reference.repeatable)  # a file reads again alike; a stream may not
     profile = replace(label_model(plan, profile, runner, reference if rereadable else None),
-                      problems=[asdict(p) for p in watched.problems],
+                      problems=[p.reported() for p in watched.problems],
                       late_keys=[asdict(k) for k in watched.late_keys.values()])
     profile = shortcut_step.with_shortcuts(profile, plan.pack, plan.spec.tokens)
     findings, statuses = run_checks(profile, plan.pack, plan.kind)

@@ -16,6 +16,7 @@ import pytest
 from dataaudit.cli import cli
 from dataaudit.engines import ENGINES
 from dataaudit.io import BAD_ROWS
+from dataaudit.planning.options import CLEAN_BAD_ROWS
 from dataaudit.report.formats import RENDERERS, Format
 from dataaudit.text.formats import FORMAT_KINDS
 from tests.cli_helpers import invoke, run
@@ -23,7 +24,7 @@ from tests.conftest import DATA
 
 #: an option named as another command's but meaning a thing of its own there
 OWN_MEANING = {
-    "clean": {"output"},                  # the cleaned data
+    "clean": {"output", "bad_rows"},      # the cleaned data; a malformed row quarantined, not skipped
     "export gx": {"output"},              # the suite
     "schema infer": {"output", "sample"},  # the schema; its first N rows, not a label model's sample
     "report": {"schema"},                 # print the report's JSON Schema, not a pandera schema to validate
@@ -88,6 +89,8 @@ def test_engine_layout_and_bad_row_choices_are_the_ones_the_code_knows() -> None
     assert choice("audit", "engine") == list(ENGINES)
     assert choice("audit", "format_kind") == list(FORMAT_KINDS)
     assert choice("audit", "bad_rows") == list(BAD_ROWS)
+    clean_bad_rows = next(p for p in leaf_commands()["clean"].params if p.name == "bad_rows")
+    assert list(clean_bad_rows.type.choices) == list(CLEAN_BAD_ROWS)
 
 
 @pytest.mark.parametrize("fmt", [f.value for f in Format])

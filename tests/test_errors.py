@@ -165,14 +165,14 @@ def test_bad_data_file(tmp_path: Path, dataaudit: Runner, make: Callable[[Path],
 
 
 @pytest.mark.parametrize("make", [ragged_csv, jsonl_broken_line])
-def test_a_clean_of_a_malformed_row_names_the_audit_option_it_lacks(
+def test_a_clean_of_a_malformed_row_names_the_option_that_quarantines_it(
         tmp_path: Path, dataaudit: Runner, make: Callable[[Path], tuple[Path, list[str]]]) -> None:
-    """`clean` has no `--bad-rows`: its error sends the user to the audit's, by its command."""
+    """The clean's `--bad-rows` takes `quarantine`, not the audit's `skip`: its error names each by its command."""
     path, needles = make(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     err = assert_error(dataaudit, ["clean", path, "--target", "label", "-o", out / "clean.csv"], *needles,
-                       "`dataaudit audit --bad-rows skip`")
+                       "`dataaudit clean --bad-rows quarantine`", "`dataaudit audit --bad-rows skip`")
     assert "(use --bad-rows" not in err
     assert list(out.iterdir()) == []
 

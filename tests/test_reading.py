@@ -492,3 +492,27 @@ def test_every_read_lists_the_bad_rows_one_read_finds(tmp_path: Path, broken: se
         assert sum(b.num_rows for b in source.batches()) == 60 - len(broken)
     header = 1 if suffix == ".csv" else 0
     assert [p.line for p in source.problems] == sorted(i + 1 + header for i in broken)
+
+
+@pytest.mark.parametrize("name, long_row", [
+    ("data.csv", ",".join(["x" * 150] * 4)),  # four fields of three
+    ("data.jsonl", json.dumps(["x" * 150] * 4)),  # a list, not an object
+])
+def test_keep_holds_a_bad_rows_whole_text_and_reports_quote_its_start(tmp_path: Path, name: str,
+                                                                      long_row: str) -> None:
+    """`keep` is `skip` that also keeps each bad row's text, line end left out, for a clean to
+    quarantine; a report still quotes the first 200 characters and never the whole text."""
+    first = "a,b,label\r\n1,2,x\r\n" if name.endswith(".csv") else '{"a": 1, "b": 2, "label": "x"}\r\n'
+    path = tmp_path / name
+    path.write_bytes(f"{first}{long_row}\r\n".encode())
+    kept, skipped = (open_source(path, bad_rows=mode) for mode in ("keep", "skip"))
+    for source in (kept, skipped):
+        assert sum(b.num_rows for b in source.batches()) == 1
+    (problem,), (reported,) = kept.problems, skipped.problems
+    assert problem.raw == long_row and len(long_row) > 200
+    assert reported.raw is None
+    assert problem.text == reported.text == long_row[:200]
+    assert problem.reported() == {"line": first.count("\n") + 1, "problem": reported.problem, "text": long_row[:200]}
+    report = audit_api(path, "label", bad_rows="skip")
+    assert [p for f in report.findings if f.check == "source.bad_rows"
+            for p in f.details["problems"]] == [problem.reported()]

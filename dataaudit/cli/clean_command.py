@@ -12,6 +12,7 @@ from dataaudit.cli import collector
 from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, reports_errors
 from dataaudit.cli.group import cli
 from dataaudit.cli.options import (
+    CLEAN_BAD_ROWS,
     engine_options,
     ignore_columns_option,
     jobs_option,
@@ -52,6 +53,10 @@ from dataaudit.lazy_pandas import defer_pandas
 @click.option("--allow-large-quarantine", is_flag=True,
               help="Allow quarantining more than half of the rows, or every row of a class (refused otherwise).")
 @reading_options
+@click.option("--bad-rows", type=click.Choice(CLEAN_BAD_ROWS), default="error", show_default=True,
+              help="A malformed row of a CSV, TSV or JSONL table (a field too many or too few, a line that is no "
+                   "JSON object) stops the clean (error), or goes to the quarantine as its text, with `_line` "
+                   "and `_text`, reason malformed_row (quarantine).")
 @click.option("--quarantine-suspected-labels", is_flag=True,
               help="Run the label model of `audit --label-noise` and quarantine the rows it suspects "
                    "(reason suspected_label, with the score).")
@@ -80,7 +85,7 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
           sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None,
           allow_large_quarantine: bool, prompt_key: str | None, completion_key: str | None, trim: bool | None,
           strip_metadata: bool | None, quiet: bool, redact: tuple[str, ...], engine: str | None,
-          spark_master: str | None) -> None:
+          spark_master: str | None, bad_rows: str) -> None:
     """Clean DATA into OUTPUT: fix what the audit finds, quarantine rows instead of losing them.
 
     The rule pack's `preprocess:` section names the steps.
@@ -132,7 +137,7 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
         sample=sample, folds=folds, jobs=jobs,
         allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind=format_kind,
         prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata, quiet=quiet,
-        redact=redact, text_columns=text_columns, engine=engine, spark_master=spark_master))
+        redact=redact, text_columns=text_columns, engine=engine, spark_master=spark_master, bad_rows=bad_rows))
     if plan.layout is not None:
         sys.exit(_clean_jsonl(data, output, rules, plan.layout, quarantine, manifest, report, dry_run, force,
                               trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
@@ -152,7 +157,8 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
                           ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter,
                           encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels, sample=sample,
                           folds=folds, jobs=jobs, allow_large_quarantine=allow_large_quarantine,
-                          progress=None if quiet else sys.stderr, redact=redact, text_columns=text_columns)
+                          progress=None if quiet else sys.stderr, redact=redact, text_columns=text_columns,
+                          bad_rows=bad_rows)
     click.echo(render_console(run.report), nl=False)
     if quarantine_suspected_labels:
         click.echo(_label_model_note(run.manifest["parameters"]["label_model"]), err=True)

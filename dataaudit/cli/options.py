@@ -22,6 +22,8 @@ from dataaudit.text.formats import FORMAT_KINDS
 Command = TypeVar("Command", bound=Callable[..., object])
 #: `dataaudit.io.BAD_ROWS`, spelled out: importing the readers would load pyarrow for `--help`
 BAD_ROWS = ("error", "skip")
+#: `dataaudit.planning.options.CLEAN_BAD_ROWS`, spelled out for the same reason
+CLEAN_BAD_ROWS = ("error", "quarantine")
 #: `dataaudit.report.diff.DEFAULT_DELTA`, spelled out: importing it would load the report model for `--help`
 DEFAULT_DELTA = 0.1
 

@@ -19,7 +19,7 @@ from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import BOM_NOTE, starts_with_bom
 from dataaudit.io.object_store import uri_protocol
-from dataaudit.io.source import DEFAULT_CHUNK_ROWS, RowProblem, Source
+from dataaudit.io.source import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source
 from dataaudit.io.spool import Spooled, display_name, local_copy
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "RowProblem", "Source", "open_source", "remote_input"]
@@ -38,7 +38,7 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
                 storage_options: Mapping[str, Any] | None = None) -> Source:
     """Open a path, a folder, a URI or an in-memory table for one streaming pass.
     `storage_options` are the keyword arguments of a URI's fsspec filesystem (`endpoint_url`)."""
-    if bad_rows not in BAD_ROWS:
+    if bad_rows not in (*BAD_ROWS, KEEP_BAD_ROWS):
         raise InputError(f"bad_rows must be one of {', '.join(BAD_ROWS)}, not {bad_rows!r}")
     if isinstance(data, Source):  # already open: a stream another step produces
         return data

@@ -22,7 +22,7 @@ from dataaudit.io.access import read_failure
 from dataaudit.io.header import read_header
 from dataaudit.io.locate import first_invalid_utf8_line, record_lines
 from dataaudit.io.quoted_lines import LongRecord, first_long_record
-from dataaudit.io.source import RowProblem, Source
+from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, RowProblem, Source
 
 DELIMITERS = ",\t;|"
 # pyarrow's streaming reader reads ahead many blocks: its memory is a multiple of the block
@@ -64,7 +64,8 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
         # without a handler, pyarrow's own message names the row.
         def skip_bad_row(row: pacsv.InvalidRow) -> str:
             nonlocal bad_quote, bad_spans
-            source.problems.append(_row_problem(row.number, row.expected_columns, row.actual_columns, row.text))
+            source.problems.append(_row_problem(row.number, row.expected_columns, row.actual_columns, row.text,
+                                                keep=bad_rows == KEEP_BAD_ROWS))
             # told from the whole text, before the report cuts it
             bad_quote, bad_spans = '"' in row.text, _holds_line_end(row.text)
             return "skip"
@@ -90,7 +91,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                     read_options=pacsv.ReadOptions(use_threads=False, block_size=block, encoding=encoding or "utf8"),
                     # quoted fields may hold line ends anywhere, also across a block boundary
                     parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                                     invalid_row_handler=skip_bad_row if bad_rows == "skip" else None),
+                                                     invalid_row_handler=None if bad_rows == "error" else skip_bad_row),
                     convert_options=pacsv.ConvertOptions(
                         column_types={name: pa.string() for name in header},
                         strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
@@ -233,8 +234,10 @@ def _after(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBa
             rows -= batch.num_rows
 
 
-def _row_problem(number: int | None, expected: int, actual: int, text: str) -> RowProblem:
-    return RowProblem(number, f"expected {expected} fields, found {actual}", text[:200])
+def _row_problem(number: int | None, expected: int, actual: int, text: str, keep: bool = False) -> RowProblem:
+    """A row of `actual` fields where the header has `expected`; `text` is the row as pyarrow
+    hands it, without its line end."""
+    return RowProblem.of(number, f"expected {expected} fields, found {actual}", text, keep)
 
 
 def _number_file_lines(path: Path, source: Source, delimiter: str, encoding: str | None) -> None:
@@ -298,8 +301,7 @@ def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows
     if source.problems:
         bad = source.problems[-1]
         where = f"{name}:{bad.line}" if bad.line else name
-        return InputError(f"{where}: malformed row, {bad.problem}: {quoted(bad.text)} "
-                          "(`dataaudit audit --bad-rows skip` lists such rows and goes on)")
+        return InputError(f"{where}: malformed row, {bad.problem}: {quoted(bad.text)} ({BAD_ROW_HINT})")
     if "UTF8" in message or "UTF-8" in message:
         line = first_invalid_utf8_line(path)
         where = f"{name}:{line}" if line else name

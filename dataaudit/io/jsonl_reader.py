@@ -19,7 +19,7 @@ from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import text_codec
 from dataaudit.io.nested import json_text
-from dataaudit.io.source import LateKey, RowProblem, Source
+from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
 
 ARRAY = "one JSON array, not JSON Lines: one object per line expected"
 
@@ -67,8 +67,9 @@ def _columns_of_first_rows(path: Path, name: str, encoding: str | None, limit: i
 def _records(path: Path, name: str, encoding: str | None, source: Source,
              bad_rows: str) -> Iterator[tuple[int, dict]]:
     try:
+        # line ends are kept as written (`newline=""`), so a line set aside keeps its text exactly
         with pa.input_stream(str(path), compression="detect") as stream, \
-                io.TextIOWrapper(stream, encoding=text_codec(encoding)) as handle:
+                io.TextIOWrapper(stream, encoding=text_codec(encoding), newline="") as handle:
             first = True
             for line_no, line in enumerate(handle, start=1):
                 if not line.strip():
@@ -82,14 +83,18 @@ def _records(path: Path, name: str, encoding: str | None, source: Source,
                     # a .json file is often one array of objects, on one line or pretty-printed
                     raise InputError(f"{name}:{line_no}: {ARRAY}")
                 first = False
-                if bad_rows != "skip":
-                    raise InputError(f"{name}:{line_no}: {problem} "
-                                     "(`dataaudit audit --bad-rows skip` lists such lines and goes on)")
-                source.problems.append(RowProblem(line_no, problem, line[:200].rstrip("\n")))
+                if bad_rows == "error":
+                    raise InputError(f"{name}:{line_no}: {problem} ({BAD_ROW_HINT})")
+                source.problems.append(RowProblem.of(line_no, problem, _without_line_end(line),
+                                                     keep=bad_rows == KEEP_BAD_ROWS))
     except UnicodeDecodeError:
         raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
     except OSError as exc:  # a compressed stream cut short or corrupt
         raise read_failure(name, exc) from None
+
+
+def _without_line_end(line: str) -> str:
+    return line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith(("\n", "\r")) else line
 
 
 def _parse(line: str) -> tuple[dict, str | None]:

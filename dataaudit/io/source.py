@@ -17,15 +17,35 @@ from dataaudit.io.strings import narrow_strings, wider_columns
 
 DEFAULT_CHUNK_ROWS = 65_536
 SHOWN_COLUMNS = 15  # an unknown column's error lists this many, each cut to 40 characters
+#: what a malformed row's error suggests: the audit leaves such rows out, the clean quarantines them
+BAD_ROW_HINT = ("`dataaudit audit --bad-rows skip` lists such rows and goes on, `dataaudit clean --bad-rows "
+                "quarantine` quarantines them")
+#: a reading mode beside "error" and "skip": a malformed row is skipped and its whole text kept
+#: (`RowProblem.raw`), for a clean to quarantine; "skip" keeps only the report's cut of it
+KEEP_BAD_ROWS = "keep"
+SHOWN_TEXT = 200  # the characters of a malformed row a report quotes
 
 
 @dataclass(frozen=True)
 class RowProblem:
-    """A row the reader could not use; `line` is the line in the file (1 = header for CSV)."""
+    """A row the reader could not use; `line` is the line in the file (1 = header for CSV) it
+    starts on. `text` is its first characters, as reports quote it; `raw` its whole text, line end
+    left out, kept only when the reader is asked to (`KEEP_BAD_ROWS`): a file of millions of such
+    rows (a wrong delimiter) would otherwise be held in memory whole for an audit's sake."""
 
     line: int | None
     problem: str
     text: str = ""
+    raw: str | None = None
+
+    @classmethod
+    def of(cls, line: int | None, problem: str, raw: str, keep: bool) -> RowProblem:
+        """The problem of a row whose whole text is `raw`, which it keeps when `keep` says so."""
+        return cls(line, problem, raw[:SHOWN_TEXT], raw if keep else None)
+
+    def reported(self) -> dict[str, Any]:
+        """The row as a report lists it: its line, the problem and the first of its text."""
+        return {"line": self.line, "problem": self.problem, "text": self.text}
 
 
 @dataclass(frozen=True)

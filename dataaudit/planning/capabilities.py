@@ -159,4 +159,7 @@ CLEAN_CAPABILITIES: dict[str, Capability] = {
     "redact": Capability("--redact", "it replaces personal data and secrets in texts",
                          on([TABLE, TEXT_FILE], [LOCAL]), _ON_THIS_MACHINE),
     "text_columns": replace(CAPABILITIES["text_columns"], runs=_TABLE),
+    "bad_rows": Capability("--bad-rows", "it says what a malformed row of a table does; a broken line of a "
+                                         "fine-tuning file is quarantined by its kind (not_json, ...)", _TABLE_HERE,
+                           _ON_THIS_MACHINE),
 }

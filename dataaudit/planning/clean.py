@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from dataaudit.errors import InputError
 from dataaudit.io.object_store import uri_protocol
 from dataaudit.planning.capabilities import CLEAN_CAPABILITIES, LOCAL, TABLE, TEXT_FILE
-from dataaudit.planning.options import CleanOptions
+from dataaudit.planning.options import CLEAN_BAD_ROWS, CleanOptions
 from dataaudit.planning.plan import described, file_named_first, refuse_unfit
 from dataaudit.rules.load import load_rules
 from dataaudit.text.audit import text_layout
@@ -28,6 +28,8 @@ def plan_clean(options: CleanOptions) -> CleanPlan:
     to the input; a JSONL file's layout is detected from its first lines, as the audit does.
     An object-store URI is refused: the clean reads its input several times and writes beside it
     on this machine, so it cleans a local copy (`aws s3 cp`, `gsutil cp`)."""
+    if options.bad_rows not in CLEAN_BAD_ROWS:
+        raise InputError(f"bad_rows must be one of {', '.join(CLEAN_BAD_ROWS)}, not {options.bad_rows!r}")
     if uri_protocol(options.data) is not None:
         raise InputError(f"{options.data}: clean reads a local file; download it first (its outputs are local "
                          "files too)")

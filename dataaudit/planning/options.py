@@ -74,6 +74,10 @@ class AuditOptions:
         return asked
 
 
+#: what a clean's `bad_rows` may be: a malformed row stops it (the default), or is quarantined
+CLEAN_BAD_ROWS = ("error", "quarantine")
+
+
 @dataclass(frozen=True)
 class CleanOptions:
     """The options of a clean: the arguments of `dataaudit.clean` and the options of `dataaudit
@@ -112,6 +116,7 @@ class CleanOptions:
     text_columns: tuple[str, ...] | list[str] = ()
     engine: str | None = None
     spark_master: str | None = None
+    bad_rows: str = "error"
 
     def given(self) -> list[str]:
         """The options the caller asked for, in the order of the fields."""

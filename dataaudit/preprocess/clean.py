@@ -19,6 +19,7 @@ from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
 from dataaudit.planning.clean import CleanPlan, plan_clean
 from dataaudit.planning.options import CleanOptions
+from dataaudit.preprocess import malformed
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
@@ -135,7 +136,7 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
           quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
           jobs: int | None = None, allow_large_quarantine: bool = False,
           format_kind: str | None = None, redact: tuple[str, ...] | list[str] = (),
-          text_columns: tuple[str, ...] | list[str] = ()) -> CleanResult:
+          text_columns: tuple[str, ...] | list[str] = (), bad_rows: str = "error") -> CleanResult:
     """Clean a dataset (path, DataFrame or pyarrow Table) with the rule pack's `preprocess:` steps.
 
     `fitted` (a `Fitted` or the path of a saved one) cleans with another split's statistics
@@ -152,6 +153,11 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     kept row's text columns get as placeholders (`dataaudit.preprocess.redact`): the free-text
     columns the audit finds and the `text_columns` named, which both audits also read as text.
 
+    `bad_rows="quarantine"` quarantines the malformed rows of a CSV, TSV or JSONL table (a row
+    of more or fewer fields than the header, a line that is no JSON object) as their text, with
+    the line each starts on and the reason `malformed_row` (`dataaudit.preprocess.malformed`);
+    by default (`"error"`) such a row raises `InputError`, naming its line.
+
     A JSONL file is read as `audit` reads it (`format_kind` forces a layout, or "table"): a
     fine-tuning file (chat, prompt/completion, instruction) is refused, as is an option that does
     not apply to the input, in the words of `dataaudit clean`. Such a file is cleaned line by line
@@ -162,14 +168,15 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
                              quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding,
                              chunk_rows=chunk_rows, quarantine_suspected_labels=quarantine_suspected_labels,
                              sample=sample, folds=folds, jobs=jobs, allow_large_quarantine=allow_large_quarantine,
-                             format_kind=format_kind, redact=tuple(redact), text_columns=text_columns)
+                             format_kind=format_kind, redact=tuple(redact), text_columns=text_columns,
+                             bad_rows=bad_rows)
     kinds = redact_kinds(redact)
     if planned.layout is not None:
         raise InputError(f"{data}: a {planned.layout} JSONL file is cleaned line by line by dataaudit.text.clean_jsonl "
                          "(or `dataaudit clean`); format_kind='table' cleans it as a table")
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
-                     chunk_rows, model, jobs, text_columns=text_columns)
+                     chunk_rows, model, jobs, text_columns=text_columns, bad_rows=bad_rows)
     refused = refusal(the_plan, allow_large_quarantine)
     if refused is not None:
         raise refused
@@ -210,7 +217,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
                 quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
                 jobs: int | None = None, allow_large_quarantine: bool = False,
                 progress: TextIO | None = None, redact: tuple[str, ...] = (),
-                text_columns: tuple[str, ...] = ()) -> CleanRun:
+                text_columns: tuple[str, ...] = (), bad_rows: str = "error") -> CleanRun:
     """Stream `data` through the steps into `output` and the quarantine file beside it; also the
     fitted state and the after report (JSON) when their paths are given. The other options are
     `clean`'s; a refusal is raised before any file is opened for writing. `progress` is the
@@ -223,12 +230,12 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
                    encoding=encoding, chunk_rows=chunk_rows,
                    quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
                    allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind="table",
-                   redact=redact, text_columns=text_columns)
+                   redact=redact, text_columns=text_columns, bad_rows=bad_rows)
     kinds = redact_kinds(redact)
     fmt = output_format(output)
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
-                     chunk_rows, model, jobs, progress, text_columns)
+                     chunk_rows, model, jobs, progress, text_columns, bad_rows)
     refused = refusal(the_plan, allow_large_quarantine)
     if refused is not None and not dry_run:
         raise refused
@@ -273,13 +280,15 @@ def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path
           ignore_columns: tuple[str, ...] | list[str], keep_columns: tuple[str, ...] | list[str],
           quarantine_rows: Mapping[int, Any] | None,
           delimiter: str | None, encoding: str | None, chunk_rows: int, model: LabelModel | None,
-          jobs: int | None, progress: TextIO | None = None, text_columns: tuple[str, ...] | list[str] = ()) -> Plan:
+          jobs: int | None, progress: TextIO | None = None, text_columns: tuple[str, ...] | list[str] = (),
+          bad_rows: str = "error") -> Plan:
     if isinstance(fitted, (str, Path)):
         fitted = Fitted.load(Path(fitted))
     return plan(data, target=target, rules=rules, fitted=fitted, ignore_columns=tuple(ignore_columns),
                 keep_columns=tuple(keep_columns),
                 quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
-                suspected_labels=model, jobs=jobs, progress=progress, text_columns=tuple(text_columns))
+                suspected_labels=model, jobs=jobs, progress=progress, text_columns=tuple(text_columns),
+                bad_rows=bad_rows)
 
 
 def _check_options(data: Any, **options: Any) -> CleanPlan:
@@ -311,6 +320,8 @@ def _run(the_plan: Plan, sink: Any, name: str, fmt: str,
     tallies = dict(outcome.tallies)
     for step, tally in the_plan.decisions.tallies.items():
         tallies.setdefault(step, Tally()).add(tally)
+    if the_plan.bad_rows == malformed.QUARANTINE:
+        tallies[malformed.STEP] = malformed.tally(the_plan.malformed)
     order = steps_run(the_plan)
     outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
     return outcome, order, tallies
@@ -327,8 +338,9 @@ def steps_run(the_plan: Plan) -> list[str]:
         "conflicts": config.conflicts != "keep" and target is not None,
         "quarantine_rows": bool(the_plan.decisions.given),
     }
+    read = [malformed.STEP] if the_plan.bad_rows == malformed.QUARANTINE else []
     value = [n for n in names if n in PROFILE_STEPS]
-    return value + [n for n in ROW_STEPS if ran[n]] + [n for n in names if n not in PROFILE_STEPS]
+    return read + value + [n for n in ROW_STEPS if ran[n]] + [n for n in names if n not in PROFILE_STEPS]
 
 
 def _frame(batches: list[pa.RecordBatch], schema: pa.Schema) -> Any:

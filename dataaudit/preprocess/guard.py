@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from dataaudit.errors import LargeQuarantine
+from dataaudit.preprocess import malformed
 from dataaudit.preprocess.pipeline import Plan
 from dataaudit.preprocess.rows import KEPT
 from dataaudit.wording import pct
@@ -30,11 +31,13 @@ def refusal(plan: Plan, allowed: bool = False) -> LargeQuarantine | None:
     if allowed or plan.pack.preprocess.allow_large_quarantine:
         return None
     decisions = plan.decisions
-    rows, held = plan.rows_in, decisions.quarantined
+    rows, held = plan.rows_in, plan.quarantined
     vanished = {label: _taken(fate) for label, fate in decisions.classes.items() if fate[KEPT] == 0}
     if held <= rows * MAX_QUARANTINE_SHARE and not vanished:
         return None
     steps = {step: tally.rows_quarantined for step, tally in decisions.tallies.items() if tally.rows_quarantined}
+    if plan.malformed:
+        steps = {malformed.STEP: len(plan.malformed), **steps}
     summary: dict[str, Any] = {"rows": rows, "quarantined": held, "steps": steps, "vanished_classes": vanished}
     return LargeQuarantine(_message(plan.source.name, summary), summary)
 

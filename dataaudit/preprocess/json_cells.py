@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from json.decoder import scanstring
 from pathlib import Path
 from types import MappingProxyType
@@ -125,9 +125,10 @@ def _spans(line: str) -> Iterator[tuple[str, str, Any, str]]:
         at = _SPACE(line, at + 1).end()
 
 
-def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str],
-               late: Sequence[str] = ()) -> Iterator[tuple[TypedCells, list[str | None]]]:
-    """Per data line of a JSONL file (blank lines skipped, as the reader skips them), parsed
+def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str], late: Sequence[str] = (),
+               skipped: Collection[int] = ()) -> Iterator[tuple[TypedCells, list[str | None]]]:
+    """Per data line of a JSONL file (blank lines and the `skipped` line numbers, 1-based, left
+    out, as the reader leaves out blank lines and, told to, malformed ones), parsed
     once: its values JSON of their text would write otherwise, which of the columns it has no
     key for (the reader reads those as null, and a null is written back as no key, not as
     `null`) and its keys' order; and the reader's text of each of the `late` keys (first met
@@ -137,8 +138,8 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str],
     orders: dict[tuple[str, ...], tuple[str, ...]] = {}
     with pa.input_stream(str(path), compression="detect") as stream, \
             io.TextIOWrapper(stream, encoding=text_codec(encoding)) as handle:
-        for line in handle:
-            if not line.strip():
+        for number, line in enumerate(handle, start=1):
+            if not line.strip() or number in skipped:
                 continue
             cells = _written(line)
             has, last, in_order = 0, -1, True

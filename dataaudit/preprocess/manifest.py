@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.io.digest import file_sha256
+from dataaudit.preprocess import malformed
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.pipeline import Outcome, Plan
 from dataaudit.preprocess.redact import TableRedaction
@@ -52,15 +53,16 @@ def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tal
     return {
         "tool": tool_entry(),
         "files": files,
-        "rows": {"in": plan.rows_in, "out": outcome.rows_out, "quarantined": plan.decisions.quarantined,
+        "rows": {"in": plan.rows_in, "out": outcome.rows_out, "quarantined": plan.quarantined,
                  "redacted": redacted.rows},
-        "quarantine_reasons": plan.decisions.counts(),
+        "quarantine_reasons": {**plan.decisions.counts(), **malformed.reasons(plan.malformed)},
         "redactions": redacted.manifest(),
         "steps": [{"step": name, **tallies.get(name, Tally()).to_dict()} for name in order],
         "parameters": {
             "target": plan.before.target,
             "rules": rules_entry(plan.before.rules),
             "ignored": plan.fitted.ignored,
+            "bad_rows": plan.bad_rows,
             "preprocess": plan.pack.preprocess.model_dump(mode="json"),
             "fitted_from": fitted_from,
             "fitted": plan.fitted.to_dict()["steps"],

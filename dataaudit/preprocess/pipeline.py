@@ -18,7 +18,7 @@ line, labelled with the pass.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -30,8 +30,9 @@ import pyarrow.compute as pc
 from dataaudit.engines.local import LocalEngine, conform
 from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
-from dataaudit.io import DEFAULT_CHUNK_ROWS, Source, open_source
+from dataaudit.io import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source, open_source
 from dataaudit.io.strings import narrow_strings, restore_types, wider_columns
+from dataaudit.preprocess import malformed
 from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept, rewritten_rows
 from dataaudit.preprocess.base import Step, Tally, is_text
 from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
@@ -49,6 +50,7 @@ from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
 
 ROW_COLUMN, REASON_COLUMN = "_row", "_reason"
+QUARANTINE_COLUMNS = (ROW_COLUMN, REASON_COLUMN)
 
 
 class Sink(Protocol):
@@ -95,10 +97,24 @@ class Plan:
     #: a JSONL input's keys first met past the lines its columns are read from, with the line
     #: each first appears on: written after the columns (`late_keys.py`)
     late: dict[str, int] = field(default_factory=dict)
+    #: what a malformed row does (`CLEAN_BAD_ROWS`), and those the audit set aside to quarantine
+    bad_rows: str = "error"
+    malformed: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        """The rows the passes read: the input's, but for its malformed rows."""
+        return len(self.decisions.codes)
 
     @property
     def rows_in(self) -> int:
-        return len(self.decisions.codes)
+        """The input's rows, malformed ones too: rows out + quarantined."""
+        return self.rows_read + len(self.malformed)
+
+    @property
+    def quarantined(self) -> int:
+        """The rows the row steps quarantine, and the malformed rows."""
+        return self.decisions.quarantined + len(self.malformed)
 
 
 @dataclass
@@ -115,7 +131,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
          quarantine_rows: Mapping[int, Any] | None = None,
          delimiter: str | None = None, encoding: str | None = None,
          chunk_rows: int = DEFAULT_CHUNK_ROWS, suspected_labels: LabelModel | None = None,
-         jobs: int | None = None, progress: TextIO | None = None, text_columns: tuple[str, ...] = ()) -> Plan:
+         jobs: int | None = None, progress: TextIO | None = None, text_columns: tuple[str, ...] = (),
+         bad_rows: str = "error") -> Plan:
     """Passes 1 to 3: audit, decide which rows leave, fit the steps.
 
     `jobs` are the worker processes of the first audit, the one pass that profiles every
@@ -125,6 +142,10 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     With `suspected_labels` the audit also runs the label model, and the rows it suspects join
     `quarantine_rows` (the caller's reason wins for a row in both): the model runs once, on the
     same pass, and its rows are judged with the others.
+
+    With `bad_rows="quarantine"` the audit leaves the malformed rows out and reports them
+    (`source.bad_rows`), as `audit --bad-rows skip` does, and keeps their text for the writing
+    pass to quarantine; every later pass reads the same well-formed rows.
     """
     from dataaudit.labelnoise.quarantine import suspected_rows
     from dataaudit.runner import audit
@@ -140,21 +161,25 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         data = pa.Table.from_batches(batches) if batches else data
     model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
     audited = AuditedRowsKept()
-    engine = CopyingEngine(jobs=1 if jobs is None else jobs, progress=progress, on_profiled=audited)
+    quarantining = bad_rows == malformed.QUARANTINE
+    engine = CopyingEngine(jobs=1 if jobs is None else jobs, progress=progress, on_profiled=audited,
+                           keep_bad_rows=quarantining)
+    read_bad_rows = "skip" if quarantining else "error"
     before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
-                   text_columns=text_columns,
-                   delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, format_kind="table",
-                   engine=engine, **model_options)
+                   text_columns=text_columns, delimiter=delimiter, encoding=encoding, bad_rows=read_bad_rows,
+                   chunk_rows=chunk_rows, format_kind="table", engine=engine, **model_options)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
     if suspected_labels is not None:
         quarantine_rows = {**suspected_rows(profile), **(quarantine_rows or {})}
 
     def reopen() -> Source:
-        return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows)
+        return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
+                           bad_rows=read_bad_rows)
 
     source = reopen()
-    refuse_reserved_columns(source)
+    reserved = [*QUARANTINE_COLUMNS, *(f.name for f in malformed.fields(bad_rows))]
+    refuse_reserved_columns(source, reserved)
     fitted_here = fitted is None
     fitted, steps = fit_on_audit(pack, before, source, fitted)
     profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
@@ -168,9 +193,10 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
                 step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
     planned = Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
                    encoding, progress, steps=steps, text_columns=text_columns,
-                   rewritten=_leading(steps, value_steps(profile_steps), rewritten))
+                   rewritten=_leading(steps, value_steps(profile_steps), rewritten), bad_rows=bad_rows,
+                   malformed=list(engine.opened.problems) if quarantining and engine.opened is not None else [])
     late = _late_keys(source, engine.opened)
-    refuse_taken(late, [*output_template(planned).names, ROW_COLUMN, REASON_COLUMN], source.name)
+    refuse_taken(late, [*output_template(planned).names, *reserved], source.name)
     planned.late = late
     return planned
 
@@ -190,8 +216,12 @@ class CopyingEngine(LocalEngine):
 
     copied: CopiedChunks | None = None
     opened: Source | None = None  # the source the audit read, with the row problems it met
+    #: the audit leaves malformed rows out: keep their whole text too, for the quarantine
+    keep_bad_rows: bool = False
 
     def open(self, data: Any, **options: Any) -> Source:
+        if self.keep_bad_rows:
+            options["bad_rows"] = KEEP_BAD_ROWS
         source = super().open(data, **options)
         self.opened = source
         self.copied = _copy_of(source)
@@ -200,9 +230,10 @@ class CopyingEngine(LocalEngine):
         return source
 
 
-def refuse_reserved_columns(source: Source) -> None:
-    """The quarantine adds `_row` and `_reason`: an input column of either name would be lost in it."""
-    taken = [c for c in (ROW_COLUMN, REASON_COLUMN) if c in source.columns]
+def refuse_reserved_columns(source: Source, reserved: Sequence[str] = QUARANTINE_COLUMNS) -> None:
+    """The quarantine adds `_row` and `_reason` (and `_line` and `_text` when it holds malformed
+    rows): an input column of such a name would be lost in it."""
+    taken = [c for c in reserved if c in source.columns]
     if taken:
         raise InputError(f"{source.name}: column {taken[0]!r} is reserved for the quarantine file; rename it first")
 
@@ -398,7 +429,9 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
         jsonl = plan.source.format == fmt == "jsonl" and plan.source.local_path is not None
         late = list(plan.late)
         path = plan.source.local_path
-        lines = line_cells(path, plan.encoding, plan.source.columns, late) if path and (jsonl or late) else None
+        skipped = {row.line for row in plan.malformed}
+        lines = (line_cells(path, plan.encoding, plan.source.columns, late, skipped)
+                 if path and (jsonl or late) else None)
         source = plan.open()
         for raw in _shown(source, plan.progress, "clean, writing: "):
             n = raw.num_rows
@@ -411,6 +444,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
                 batch = _with_late(raw.filter(pa.array(quarantined)), late, late_rows, quarantined)
                 batch = batch.append_column(ROW_COLUMN, pa.array(rows, pa.int64()))
                 batch = batch.append_column(REASON_COLUMN, pa.array(plan.decisions.reasons(rows), pa.string()))
+                if plan.bad_rows == malformed.QUARANTINE:
+                    batch = malformed.with_no_origin(batch)
                 sink.quarantine(restore_types(batch, source.stored_types), _rows_of(typed, quarantined))
             batch = raw.filter(pa.array(~quarantined))
             rest = steps
@@ -429,8 +464,11 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
             yield batch
-        if offset != plan.rows_in:
-            raise _input_changed(plan.source, plan.rows_in, offset)
+        if offset != plan.rows_read:
+            raise _input_changed(plan.source, plan.rows_read, offset)
+        if plan.malformed:  # after the rows read, in the order of their lines
+            sink.quarantine(malformed.malformed_batch(plan.malformed, quarantine_template(plan), ROW_COLUMN,
+                                                      REASON_COLUMN))
 
     template = output_template(plan)
     stream = Source(name, fmt, template.names, read=cleaned, info={"format": fmt})
@@ -475,4 +513,5 @@ def quarantine_template(plan: Plan) -> pa.Schema:
     stored = plan.source.schema
     fields = [pa.field(c, pa.string()) for c in plan.source.columns] if stored is None else list(stored)
     late = [pa.field(key, pa.string()) for key in plan.late]
-    return pa.schema([*fields, *late, pa.field(ROW_COLUMN, pa.int64()), pa.field(REASON_COLUMN, pa.string())])
+    return pa.schema([*fields, *late, pa.field(ROW_COLUMN, pa.int64()), pa.field(REASON_COLUMN, pa.string()),
+                      *malformed.fields(plan.bad_rows)])
