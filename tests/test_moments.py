@@ -111,3 +111,12 @@ def test_a_column_holding_an_infinity_gives_a_json_report_any_parser_reads(tmp_p
     profiles = json.loads(out.read_text(), parse_constant=refuse)["dataset"]["column_profiles"]
     assert profiles[0]["numeric"] == {"min": 0.0, "max": None, "mean": None, "std": None}
     assert profiles[1]["numeric"] == {"min": None, "max": 49.0, "mean": None, "std": None}
+
+
+def test_merging_means_of_opposite_signs_near_the_largest_float_stays_finite() -> None:
+    values = np.array([-1.7e308, 9.965397022934737e307, 9.965397022934737e307])
+    mean, std = _exact(values.tolist())
+    for cut in range(len(values) + 1):
+        merged = _merged(values, cut)
+        assert math.isclose(merged.mean, mean, rel_tol=1e-9)
+        assert math.isclose(merged.std(), std, rel_tol=1e-9)

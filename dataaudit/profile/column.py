@@ -84,7 +84,9 @@ class Moments:
                            max(self.max, other.max), 1.0)
         scale = max(self.scale, other.scale)
         delta = other.mean / scale - self.mean / scale
-        mean = self.mean + delta * other.count / count * scale
+        # summed in units of `scale`, as exact as in the numbers' own: the step from one mean to
+        # the merged one may pass the largest float where both means are near it, of either sign
+        mean = (self.mean / scale + delta * other.count / count) * scale
         m2 = (self.m2 * (self.scale / scale) ** 2 + other.m2 * (other.scale / scale) ** 2
               + delta * delta * self.count * other.count / count)
         return Moments(count, mean, m2, min(self.min, other.min), max(self.max, other.max), scale)
