@@ -19,6 +19,7 @@ from dataaudit.datasets import make_dirty_classification
 from dataaudit.profile.duplicates import find_duplicates
 from dataaudit.profile.rows import combine
 from tests.cli_helpers import invoke, run
+from tests.conftest import SPARK_SUBMIT_ARGS
 from tests.test_spark_engine import spark
 
 pytestmark = [pytest.mark.slow,
@@ -158,7 +159,7 @@ def test_the_quoted_feature_row_reaches_the_driver_alone(planted: Path, tmp_path
     Spark's defaults."""
     args = ["audit", planted, "--target", "label", "--ignore-column", "id", "-f", "json"]
     run([*args, "-o", tmp_path / "local.json"], 1)
-    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", "--conf spark.driver.maxResultSize=4m pyspark-shell")
+    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", f"{SPARK_SUBMIT_ARGS} --conf spark.driver.maxResultSize=4m pyspark-shell")
     monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)
     _, stderr = run([*args, "-o", tmp_path / "spark.json", "--engine", "spark", "--spark-master", "local[2]"], 1,
                     timeout=600)
