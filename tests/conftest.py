@@ -97,6 +97,21 @@ def workers_on_any_source() -> Iterator[mock.MagicMock]:
         yield spread
 
 
+@contextmanager
+def line_chunks_of(lines: int) -> Iterator[None]:
+    """The local engine reads a fine-tuning file `lines` lines at a time where no chunk size is
+    asked for (the command asks for none), instead of 8,192: a `--jobs` parity test then spreads
+    several chunks over its workers from a file of a few hundred lines, not of tens of thousands."""
+    from dataaudit.engines import local
+    from dataaudit.io.lines import line_source
+
+    def open_lines(engine: local.LocalEngine, path: Path, chunk_lines: int = lines) -> Any:
+        return line_source(path, chunk_lines)
+
+    with mock.patch.object(local.LocalEngine, "open_lines", open_lines):
+        yield
+
+
 @pytest.fixture
 def workers() -> Iterator[mock.MagicMock]:
     """`workers_on_any_source` for one test: `assert workers.called` after its `--jobs` run."""

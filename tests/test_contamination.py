@@ -23,6 +23,7 @@ from dataaudit.text.contamination.partial import ContaminationPartial
 from dataaudit.text.minhash import signatures
 from dataaudit.text.validate import Line
 from tests.cli_helpers import invoke, run
+from tests.conftest import line_chunks_of
 from tests.text_helpers import audit_json, comparable
 
 DATA = Path(__file__).parent / "data" / "text"
@@ -197,19 +198,21 @@ def test_a_split_is_an_evaluation_set_for_a_table_s_text_columns(tmp_path: Path)
 
 @pytest.mark.slow
 def test_jobs_2_gives_the_report_of_jobs_1(tmp_path: Path, workers: MagicMock) -> None:
-    """Over two chunks of lines: the index goes to each worker once, the matches come back."""
+    """Over four chunks of lines: the index goes to each worker once, the matches of every
+    copy of the planted items come back."""
     path, _ = planted(tmp_path)
     lines = path.read_text("utf-8").splitlines()
     big = tmp_path / "big.jsonl"
-    big.write_text("\n".join(lines * 40) + "\n", encoding="utf-8")  # 9,480 lines
+    big.write_text("\n".join(lines * 4) + "\n", encoding="utf-8")  # 964 lines
     reports = []
-    for jobs in ("1", "2"):
-        out = tmp_path / f"jobs{jobs}.json"
-        invoke(["audit", big, "--eval-set", EVAL, *FIELDS, "--jobs", jobs, "-f", "json", "-o", out], 1)
-        reports.append(json.loads(out.read_text("utf-8")))
+    with line_chunks_of(256):
+        for jobs in ("1", "2"):
+            out = tmp_path / f"jobs{jobs}.json"
+            invoke(["audit", big, "--eval-set", EVAL, *FIELDS, "--jobs", jobs, "-f", "json", "-o", out], 1)
+            reports.append(json.loads(out.read_text("utf-8")))
     assert workers.called
     assert comparable(reports[1]) == comparable(reports[0])
-    assert reports[0]["dataset"]["contamination"][0]["examples_matched"] >= 40 * 16
+    assert reports[0]["dataset"]["contamination"][0]["examples_matched"] >= 4 * 16
 
 
 texts = st.lists(st.text(st.sampled_from("ab cd, ef. GH\n"), max_size=60), min_size=1, max_size=12)
