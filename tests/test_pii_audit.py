@@ -21,6 +21,7 @@ from dataaudit.pii.detect import find_pii
 from dataaudit.pii.partial import PiiPartial
 from dataaudit.profile.pii import PII_KINDS
 from tests.cli_helpers import invoke, run
+from tests.conftest import line_chunks_of
 from tests.pii_helpers import chat_line, corpus, write_planted_chat
 from tests.text_helpers import comparable
 
@@ -121,17 +122,18 @@ def test_a_file_without_any_passes_both_checks(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_jobs_2_gives_the_report_of_jobs_1(tmp_path: Path, workers: MagicMock) -> None:
     path = tmp_path / "chats.jsonl"
-    texts, _ = write_planted_chat(path, 9_000, seed=5)  # more than one chunk of 8,192 lines
+    texts, _ = write_planted_chat(path, 900, seed=5)  # four chunks of 256 lines
     reports = []
-    for jobs in ("1", "2"):
-        out = tmp_path / f"jobs{jobs}.json"
-        invoke(["audit", path, "--jobs", jobs, "-f", "json", "-o", out], 1)
-        reports.append(json.loads(out.read_text("utf-8")))
+    with line_chunks_of(256):
+        for jobs in ("1", "2"):
+            out = tmp_path / f"jobs{jobs}.json"
+            invoke(["audit", path, "--jobs", jobs, "-f", "json", "-o", out], 1)
+            reports.append(json.loads(out.read_text("utf-8")))
     assert workers.called
     assert comparable(reports[1]) == comparable(reports[0])
     kinds = {kind: tally["values"] for check in ("pii.secrets", "pii.personal")
              for finding in _findings(reports[1], check) for kind, tally in finding["details"]["kinds"].items()}
-    assert kinds == Counter(f.kind for item in texts for f in find_pii(item.text))  # both chunks counted
+    assert kinds == Counter(f.kind for item in texts for f in find_pii(item.text))  # every chunk counted
 
 
 TEXTS = [item.text for item in corpus(60, seed=9)] + ["nothing here", "call 911", ""]
