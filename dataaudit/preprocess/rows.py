@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from dataaudit.arrays import factorize, first_of_each, to_numpy
+from dataaudit.arrays import factorize, first_of_each, repeated, to_numpy
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.preprocess.audited import AuditedRows
 from dataaudit.preprocess.base import Tally
@@ -247,8 +247,7 @@ def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, unlab
     group to quarantine, or (majority) the rows outside the group's most frequent label, when
     one label is more frequent than every other."""
     candidates = np.flatnonzero((codes == KEEP) & ~unlabelled)
-    _, which, counts = np.unique(features[candidates], return_inverse=True, return_counts=True)  # a sort: faster here
-    shared = candidates[counts[which] > 1]
+    shared = candidates[repeated(features[candidates])]
     if not shared.size:
         return
     # groups, labels and (group, label) pairs as small integer codes
