@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from dataaudit.arrays import factorize, first_of_each, repeated, to_numpy
+from dataaudit.arrays import factorize, first_of_each, repeated, repeats, to_numpy
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.preprocess.audited import AuditedRows
 from dataaudit.preprocess.base import Tally
@@ -206,7 +206,7 @@ def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str
     if duplicates != "keep":
         identity = whole if duplicates == "exact" else combine([features, label], len(whole))
         kept = np.flatnonzero(codes == KEEP)
-        codes[kept[~first_of_each(factorize(identity[kept]))]] = DUPLICATE
+        codes[kept[repeats(identity[kept])]] = DUPLICATE
     if conflicts != "keep" and rows.target is not None:
         _conflicts(codes, features, label, unlabelled, majority=conflicts == "majority")
     decisions = Decisions(codes)
