@@ -48,10 +48,15 @@ def to_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
 def factorize(values: np.ndarray) -> np.ndarray:
     """Each value's number (int64), from 0 in the order the values first appear: the codes of
     `pandas.factorize(values)`, found in one pass by Arrow's hash table instead of a sort."""
+    return to_numpy(_wrapped(values).dictionary_encode().indices).astype(np.int64)
+
+
+def _wrapped(values: np.ndarray) -> pa.Array:
+    """Numbers as an Arrow array on their own buffer: not `pa.array`, which asks whether they
+    are a pandas object."""
     contiguous = np.ascontiguousarray(values)
-    wrapped = pa.Array.from_buffers(pa.from_numpy_dtype(contiguous.dtype), len(contiguous),
-                                    [None, pa.py_buffer(contiguous)])
-    return to_numpy(wrapped.dictionary_encode().indices).astype(np.int64)
+    return pa.Array.from_buffers(pa.from_numpy_dtype(contiguous.dtype), len(contiguous),
+                                 [None, pa.py_buffer(contiguous)])
 
 
 def first_of_each(codes: np.ndarray) -> np.ndarray:
@@ -71,7 +76,7 @@ def repeated(values: np.ndarray) -> np.ndarray:
     0.07 to 0.2 s against 0.03 for a million 64-bit hashes)."""
     ordered = np.sort(values)
     twice = ordered[1:][ordered[1:] == ordered[:-1]]
-    return to_numpy(pc.is_in(pa.array(values), value_set=pa.array(np.unique(twice))))
+    return to_numpy(pc.is_in(_wrapped(values), value_set=_wrapped(np.unique(twice))))
 
 
 def repeats(values: np.ndarray) -> np.ndarray:
