@@ -98,12 +98,11 @@ class RowHashes:
             column = batch.column(self.target)
             unlabelled = to_numpy(column.is_null())
             self.unlabelled.append(unlabelled)
-            if rows.size:  # their labels are named once hashed (`flush`): a hash is one text, whichever row names it
-                hashed = np.ones(n, dtype=bool)
-                hashed[rows] = False
-                self._name_labels(column.filter(pa.array(hashed)), label[hashed], unlabelled[hashed])
-            else:
-                self._name_labels(column, label, unlabelled)
+            # the rewritten rows' labels are named once hashed (`flush`): a hash is one text,
+            # whichever row names it; until then these rows are passed over as unlabelled ones are
+            passed = unlabelled.copy() if rows.size else unlabelled
+            passed[rows] = True
+            self._name_labels(column, label, passed)
         else:
             self.unlabelled.append(np.zeros(n, dtype=bool))
         self.invalid.append(invalid)
