@@ -164,11 +164,11 @@ def test_a_dropped_columns_one_value_is_the_distinct_hash_of_its_cells(cells: li
 
 @settings(max_examples=60, deadline=None)
 @given(records=st.lists(st.fixed_dictionaries(_CELLS), min_size=1, max_size=40), chunk_rows=st.integers(1, 9),
-       held=st.integers(1, 12), data=st.data())
+       data=st.data())
 def test_rewritten_rows_hashed_together_are_hashed_as_chunk_by_chunk(
-        records: list[dict[str, str]], chunk_rows: int, held: int, data: st.DataObject) -> None:
-    """The rewritten rows of several chunks, set aside and hashed at once (in groups of up to
-    `held` rows), get the identities and class names hashing each chunk whole gives them."""
+        records: list[dict[str, str]], chunk_rows: int, data: st.DataObject) -> None:
+    """The rewritten rows of several chunks, set aside and hashed at once (a chunk's rows at a
+    time), get the identities and class names hashing each chunk whole gives them."""
     table = pa.Table.from_pylist(records)
     chunks = table.to_batches(max_chunksize=chunk_rows)
     marks = [np.array(data.draw(st.lists(st.booleans(), min_size=c.num_rows, max_size=c.num_rows)), dtype=bool)
@@ -182,13 +182,11 @@ def test_rewritten_rows_hashed_together_are_hashed_as_chunk_by_chunk(
     for array in (stale.whole, stale.features, stale.label):
         array[rewritten] = 0  # what the audit held for a rewritten row is never read
     together = rows.RowHashes("label", ("c",))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(rows, "DEFAULT_CHUNK_ROWS", held)
-        offset = 0
-        for chunk, mark in zip(chunks, marks, strict=True):
-            together.add(chunk, np.zeros(chunk.num_rows, dtype=bool), stale.slice(offset, chunk.num_rows), mark)
-            offset += chunk.num_rows
-        together.flush()
+    offset = 0
+    for chunk, mark in zip(chunks, marks, strict=True):
+        together.add(chunk, np.zeros(chunk.num_rows, dtype=bool), stale.slice(offset, chunk.num_rows), mark)
+        offset += chunk.num_rows
+    together.flush()
     for mine, theirs in ((stale.whole, audited.whole), (stale.features, audited.features),
                          (stale.label, audited.label)):
         assert np.array_equal(mine, theirs)

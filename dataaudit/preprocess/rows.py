@@ -21,7 +21,6 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.arrays import factorize, first_of_each, repeated, repeats, to_numpy
-from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.preprocess.audited import AuditedRows
 from dataaudit.preprocess.base import Tally
 from dataaudit.profile import values as v
@@ -80,7 +79,7 @@ class RowHashes:
         """The chunk's identities, hashed here; or, given the `audited` identities of its rows,
         taken from them but for the `rewritten` rows, which are hashed (into `audited`) with
         those of the next chunks, by `flush`: a few rows of each chunk, hashed a column at a
-        time, cost mostly the calls, so they are hashed together, up to a chunk's worth."""
+        time, cost mostly the calls, so they are hashed together, up to a chunk's rows."""
         # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
         n = len(invalid)
         rows = np.zeros(0, dtype=np.int64)
@@ -90,7 +89,7 @@ class RowHashes:
             whole, features, label = audited.whole, audited.features, audited.label
             rows = np.flatnonzero(rewritten)
             if rows.size:
-                self._defer(_Rewritten(batch.take(pa.array(rows)), audited, rows))
+                self._defer(_Rewritten(batch.take(pa.array(rows)), audited, rows), n)
         self.whole.append(whole)
         self.features.append(features)
         self.label.append(label)
@@ -107,11 +106,13 @@ class RowHashes:
             self.unlabelled.append(np.zeros(n, dtype=bool))
         self.invalid.append(invalid)
 
-    def _defer(self, part: _Rewritten) -> None:
+    def _defer(self, part: _Rewritten, chunk_rows: int) -> None:
+        """Set `part` aside; hash what is set aside once it holds a chunk's rows (memory stays
+        that of a chunk), or before a part of other columns or types joins it."""
         if self.pending and not part.batch.schema.equals(self.pending[0].batch.schema):
             self.flush()
         self.pending.append(part)
-        if sum(p.batch.num_rows for p in self.pending) >= DEFAULT_CHUNK_ROWS:
+        if sum(p.batch.num_rows for p in self.pending) >= chunk_rows:
             self.flush()
 
     def flush(self) -> None:
