@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataaudit.arrays import factorize, first_of_each, to_numpy
+from dataaudit.arrays import factorize, first_of_each, repeated, repeats, to_numpy
 from tests.test_audit_imports import REFUSING_PANDAS
 
 INTEGERS = {pa.int8(): 7, pa.int16(): 15, pa.int32(): 31, pa.int64(): 63}
@@ -115,6 +115,20 @@ def test_factorize_numbers_values_as_pandas_does(numbers: list[int]) -> None:
 def test_first_of_each_marks_the_rows_whose_value_no_earlier_row_has(numbers: list[int]) -> None:
     first = first_of_each(factorize(np.array(numbers, dtype=np.uint64)))
     assert first.tolist() == [value not in numbers[:row] for row, value in enumerate(numbers)]
+
+@given(st.lists(st.integers(0, 2**64 - 1) | st.sampled_from([0, 1, 2**63, 2**64 - 1]), max_size=60))
+def test_repeated_marks_the_values_that_occur_more_than_once(numbers: list[int]) -> None:
+    values = np.array(numbers, dtype=np.uint64)
+    _, which, counts = np.unique(values, return_inverse=True, return_counts=True)
+    assert repeated(values).tolist() == (counts[which] > 1).tolist() == [numbers.count(n) > 1 for n in numbers]
+
+
+@given(st.lists(st.integers(0, 2**64 - 1) | st.sampled_from([0, 1, 2**63, 2**64 - 1]), max_size=60))
+def test_repeats_marks_the_rows_whose_value_an_earlier_row_has(numbers: list[int]) -> None:
+    values = np.array(numbers, dtype=np.uint64)
+    assert repeats(values).tolist() == (~first_of_each(factorize(values))).tolist() == [
+        value in numbers[:row] for row, value in enumerate(numbers)]
+
 
 #: Converts each type with pandas refused: pyarrow's own conversion would import it.
 WITHOUT_PANDAS = REFUSING_PANDAS + """

@@ -160,3 +160,35 @@ def test_a_dropped_columns_one_value_is_the_distinct_hash_of_its_cells(cells: li
     hashes found are those of hashing every cell."""
     column = pa.array(cells[:1] * len(cells) if repeat else cells, pa.string())
     assert pipeline.one_value(column) == np.unique(rows.cell_hashes(column)).tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(records=st.lists(st.fixed_dictionaries(_CELLS), min_size=1, max_size=40), chunk_rows=st.integers(1, 9),
+       data=st.data())
+def test_rewritten_rows_hashed_together_are_hashed_as_chunk_by_chunk(
+        records: list[dict[str, str]], chunk_rows: int, data: st.DataObject) -> None:
+    """The rewritten rows of several chunks, set aside and hashed at once (a chunk's rows at a
+    time), get the identities and class names hashing each chunk whole gives them."""
+    table = pa.Table.from_pylist(records)
+    chunks = table.to_batches(max_chunksize=chunk_rows)
+    marks = [np.array(data.draw(st.lists(st.booleans(), min_size=c.num_rows, max_size=c.num_rows)), dtype=bool)
+             for c in chunks]
+    whole = rows.RowHashes("label", ("c",))
+    for chunk in chunks:
+        whole.add(chunk, np.zeros(chunk.num_rows, dtype=bool))
+    audited = AuditedRows(*(np.concatenate(parts) for parts in (whole.whole, whole.features, whole.label)))
+    stale = AuditedRows(audited.whole.copy(), audited.features.copy(), audited.label.copy())
+    rewritten = np.concatenate(marks)
+    for array in (stale.whole, stale.features, stale.label):
+        array[rewritten] = 0  # what the audit held for a rewritten row is never read
+    together = rows.RowHashes("label", ("c",))
+    offset = 0
+    for chunk, mark in zip(chunks, marks, strict=True):
+        together.add(chunk, np.zeros(chunk.num_rows, dtype=bool), stale.slice(offset, chunk.num_rows), mark)
+        offset += chunk.num_rows
+    together.flush()
+    for mine, theirs in ((stale.whole, audited.whole), (stale.features, audited.features),
+                         (stale.label, audited.label)):
+        assert np.array_equal(mine, theirs)
+    assert together.label_names == whole.label_names
+    assert not together.pending

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from dataaudit.arrays import factorize, first_of_each, to_numpy
+from dataaudit.arrays import factorize, first_of_each, repeated, repeats, to_numpy
 from dataaudit.preprocess.audited import AuditedRows
 from dataaudit.preprocess.base import Tally
 from dataaudit.profile import values as v
@@ -49,6 +49,16 @@ def cell_hashes(array: pa.Array) -> np.ndarray:
 
 
 @dataclass
+class _Rewritten:
+    """Rows a value step rewrote in one chunk, cleaned (`batch`), and their numbers in the
+    chunk's `audited` identities, which their own hashes replace."""
+
+    batch: pa.RecordBatch
+    audited: AuditedRows
+    rows: np.ndarray
+
+
+@dataclass
 class RowHashes:
     """The cleaned rows' identities, gathered chunk by chunk in row order."""
 
@@ -61,30 +71,71 @@ class RowHashes:
     invalid: list[np.ndarray] = field(default_factory=list)
     #: each cleaned label's hash -> its text, to name a class in the row decisions
     label_names: dict[int, str] = field(default_factory=dict)
+    #: rewritten rows not hashed yet, with where their identities go (`flush`)
+    pending: list[_Rewritten] = field(default_factory=list)
 
     def add(self, batch: pa.RecordBatch, invalid: np.ndarray, audited: AuditedRows | None = None,
             rewritten: np.ndarray | None = None) -> None:
         """The chunk's identities, hashed here; or, given the `audited` identities of its rows,
-        taken from them but for the `rewritten` rows, which are hashed here (into `audited`)."""
+        taken from them but for the `rewritten` rows, which are hashed (into `audited`) with
+        those of the next chunks, by `flush`: a few rows of each chunk, hashed a column at a
+        time, cost mostly the calls, so they are hashed together, up to a chunk's rows."""
         # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
         n = len(invalid)
+        rows = np.zeros(0, dtype=np.int64)
         if audited is None or rewritten is None:
             whole, features, label = self._identities(batch, n)
         else:
             whole, features, label = audited.whole, audited.features, audited.label
             rows = np.flatnonzero(rewritten)
             if rows.size:
-                whole[rows], features[rows], label[rows] = self._identities(batch.take(pa.array(rows)), rows.size)
+                self._defer(_Rewritten(batch.take(pa.array(rows)), audited, rows), n)
         self.whole.append(whole)
         self.features.append(features)
         self.label.append(label)
         if self.target in batch.schema.names:
-            unlabelled = to_numpy(batch.column(self.target).is_null())
+            column = batch.column(self.target)
+            unlabelled = to_numpy(column.is_null())
             self.unlabelled.append(unlabelled)
-            self._name_labels(batch.column(self.target), label, unlabelled)
+            # the rewritten rows' labels are named once hashed (`flush`): a hash is one text,
+            # whichever row names it; until then these rows are passed over as unlabelled ones are
+            passed = unlabelled.copy() if rows.size else unlabelled
+            passed[rows] = True
+            self._name_labels(column, label, passed)
         else:
             self.unlabelled.append(np.zeros(n, dtype=bool))
         self.invalid.append(invalid)
+
+    def _defer(self, part: _Rewritten, chunk_rows: int) -> None:
+        """Set `part` aside; hash what is set aside once it holds a chunk's rows (memory stays
+        that of a chunk), or before a part of other columns or types joins it."""
+        if self.pending and not part.batch.schema.equals(self.pending[0].batch.schema):
+            self.flush()
+        self.pending.append(part)
+        if sum(p.batch.num_rows for p in self.pending) >= chunk_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hash the rewritten rows set aside by `add`, all at once, into the identities they
+        belong to (a cell's hash is its value's, whatever rows are hashed beside it)."""
+        if not self.pending:
+            return
+        parts, self.pending = self.pending, []
+        # one batch, or several where the texts joined would pass what one string array can hold
+        joined = pa.Table.from_batches([p.batch for p in parts]).combine_chunks().to_batches()
+        hashed = [self._identities(batch, batch.num_rows) for batch in joined]
+        whole, features, label = (np.concatenate([h[i] for h in hashed]) for i in range(3))
+        start = 0
+        for part in parts:
+            end = start + len(part.rows)
+            into = part.audited
+            into.whole[part.rows], into.features[part.rows], into.label[part.rows] = (
+                whole[start:end], features[start:end], label[start:end])
+            start = end
+        if self.target in parts[0].batch.schema.names:
+            for batch, (_, _, labels) in zip(joined, hashed, strict=True):
+                column = batch.column(self.target)
+                self._name_labels(column, labels, to_numpy(column.is_null()))
 
     def _identities(self, batch: pa.RecordBatch, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Whole-row, features and label hashes, folded as the audit folds them
@@ -142,6 +193,7 @@ def _given_text(reason: str, score: float | None) -> str:
 def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str,
            given: Mapping[int, str | tuple[str, float]] | None = None) -> Decisions:
     """Run the row steps in order over the whole dataset's hashes."""
+    rows.flush()
     # each list is emptied as it is joined: the chunks and the joined array never coexist for long
     whole = _concat(rows.whole, np.uint64)
     features = _concat(rows.features, np.uint64)
@@ -154,7 +206,7 @@ def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str
     if duplicates != "keep":
         identity = whole if duplicates == "exact" else combine([features, label], len(whole))
         kept = np.flatnonzero(codes == KEEP)
-        codes[kept[~first_of_each(factorize(identity[kept]))]] = DUPLICATE
+        codes[kept[repeats(identity[kept])]] = DUPLICATE
     if conflicts != "keep" and rows.target is not None:
         _conflicts(codes, features, label, unlabelled, majority=conflicts == "majority")
     decisions = Decisions(codes)
@@ -195,8 +247,7 @@ def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, unlab
     group to quarantine, or (majority) the rows outside the group's most frequent label, when
     one label is more frequent than every other."""
     candidates = np.flatnonzero((codes == KEEP) & ~unlabelled)
-    _, which, counts = np.unique(features[candidates], return_inverse=True, return_counts=True)  # a sort: faster here
-    shared = candidates[counts[which] > 1]
+    shared = candidates[repeated(features[candidates])]
     if not shared.size:
         return
     # groups, labels and (group, label) pairs as small integer codes
