@@ -39,7 +39,15 @@ def is_json_array(path: Path) -> bool:
 def array_items(path: Path) -> list[bytes]:
     """The items of the array in `path`, each as one JSON text; an `InputError` naming the file
     when it is larger than the bound, not JSON, or not one array."""
-    return [json.dumps(item, ensure_ascii=False).encode("utf-8") for item in _parsed_array(path, _text(path))]
+    return [_item_text(item) for item in _parsed_array(path, _text(path))]
+
+
+def _item_text(item: Any) -> bytes:
+    text = json.dumps(item, ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (`"\\ud800"`): kept as its escape, which the line checks name
+        return json.dumps(item).encode("utf-8")
 
 
 @dataclass(frozen=True)

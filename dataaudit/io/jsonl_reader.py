@@ -20,6 +20,7 @@ from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import text_codec
 from dataaudit.io.nested import json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
+from dataaudit.io.surrogates import lone_surrogate
 
 ARRAY = "one JSON array, not JSON Lines: one object per line expected"
 
@@ -106,6 +107,8 @@ def _parse(line: str) -> tuple[dict, str | None]:
         return {}, f"JSON nested more than {sys.getrecursionlimit():,} levels deep"
     if not isinstance(record, dict):
         return {}, f"expected a JSON object, found {type(record).__name__}"
+    if (escape := lone_surrogate(line, record)) is not None:
+        return {}, f"a lone surrogate ({escape}) in a string: JSON text no UTF-8 holds"
     return record, None
 
 

@@ -1,0 +1,84 @@
+"""Hostile but valid (or nearly valid) inputs a user may hand the installed command, each held
+to the README's promises: bad input is one line naming the file and line, exit 2, no traceback;
+a file the command can read is counted as the csv or json module counts it; a clean loses no row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import invoke, run
+
+RUNNERS = [pytest.param(run, id="installed"), pytest.param(invoke, id="click")]
+Runner = Callable[..., tuple[str, str]]
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+# --- a lone surrogate escape: JSON that parses, text that is no Unicode -------------------------
+
+#: `"\ud800"` is half of a UTF-16 pair, escaped on its own: json parses it, no UTF-8 can hold it
+LONE = '"a \\ud800"'
+CHATS = [json.dumps({"messages": [{"role": "user", "content": f"question {i}"},
+                                  {"role": "assistant", "content": "answer"}]}) for i in range(3)]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("where", ['{"a": LONE, "label": "q"}', '{LONE: 1, "a": 2, "label": "q"}',
+                                   '{"a": [1, {"b": LONE}], "label": "q"}'], ids=["value", "key", "nested"])
+def test_a_lone_surrogate_in_a_table_line_is_named_by_line(tmp_path: Path, runner: Runner, where: str) -> None:
+    data = _write(tmp_path / "data.jsonl", ['{"a": 1, "label": "p"}', where.replace("LONE", LONE),
+                                            '{"a": 3, "label": "q"}'])
+    _, err = runner(["audit", data, "-t", "label"], 2)
+    assert err.startswith(f"dataaudit: error: {data}:2: a lone surrogate (\\ud800) in a string")
+    assert err.count("\n") == 1
+    report = tmp_path / "report.json"
+    runner(["audit", data, "-t", "label", "--bad-rows", "skip", "-f", "json", "-o", report], 1)
+    read = json.loads(report.read_text())
+    assert read["dataset"]["rows"] == 2
+    assert next(f for f in read["findings"] if f["check"] == "source.bad_rows")["examples"] == [2]
+
+
+def test_a_surrogate_pair_and_an_escaped_backslash_are_text(tmp_path: Path) -> None:
+    """Two escapes that make one character, and a backslash before `ud800`, are valid text."""
+    data = _write(tmp_path / "data.jsonl", ['{"a": "\\ud83d\\ude00", "label": "p"}', '{"a": "\\\\ud800", "label": "q"}',
+                                            '{"a": "\\ud83d\\ude00", "label": "p"}'])
+    report = tmp_path / "report.json"
+    invoke(["audit", data, "-t", "label", "-f", "json", "-o", report], 1)
+    read = json.loads(report.read_text())
+    assert read["dataset"]["rows"] == 3
+    assert read["dataset"]["duplicates"]["exact_rows"] == 1
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_lone_surrogate_in_a_chat_line_is_a_line_quarantined_as_not_utf8(tmp_path: Path, runner: Runner) -> None:
+    bad = CHATS[1].replace("question 1", "question \\ud800")
+    data = _write(tmp_path / "chats.jsonl", [CHATS[0], bad, CHATS[2]])
+    report = tmp_path / "report.json"
+    runner(["audit", data, "-f", "json", "-o", report], 1)
+    errors = next(f for f in json.loads(report.read_text())["findings"] if f["check"] == "text.format_errors")
+    assert errors["examples"] == [2]
+    out = tmp_path / "clean.jsonl"
+    runner(["clean", data, "-o", out], 1)
+    assert out.read_text().splitlines() == [CHATS[0], CHATS[2]]
+    quarantined = [json.loads(line) for line in (tmp_path / "clean.quarantine.jsonl").read_text().splitlines()]
+    assert [(q["line"], q["reason"], q["text"]) for q in quarantined] == [(2, "not_utf8", bad)]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_lone_surrogate_in_a_json_array_item_is_an_item_quarantined(tmp_path: Path, runner: Runner) -> None:
+    bad = CHATS[1].replace("question 1", "question \\udc00")
+    data = tmp_path / "chats.json"
+    data.write_text("[\n" + ",\n".join([CHATS[0], bad, CHATS[2]]) + "\n]\n", encoding="utf-8")
+    out = tmp_path / "clean.json"
+    runner(["clean", data, "-o", out], 1)
+    assert json.loads(out.read_text()) == [json.loads(CHATS[0]), json.loads(CHATS[2])]
+    quarantined = [json.loads(line) for line in (tmp_path / "clean.quarantine.jsonl").read_text().splitlines()]
+    assert [(q["item"], q["reason"]) for q in quarantined] == [(1, "not_utf8")]
