@@ -5,6 +5,7 @@ a file the command can read is counted as the csv or json module counts it; a cl
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import invoke, run
+from tests.test_promises_adversarial import NO_STEPS
 
 RUNNERS = [pytest.param(run, id="installed"), pytest.param(invoke, id="click")]
 Runner = Callable[..., tuple[str, str]]
@@ -82,3 +84,46 @@ def test_a_lone_surrogate_in_a_json_array_item_is_an_item_quarantined(tmp_path: 
     assert json.loads(out.read_text()) == [json.loads(CHATS[0]), json.loads(CHATS[2])]
     quarantined = [json.loads(line) for line in (tmp_path / "clean.quarantine.jsonl").read_text().splitlines()]
     assert [(q["item"], q["reason"]) for q in quarantined] == [(1, "not_utf8")]
+
+
+# --- text in UTF-16 or UTF-32: refused as such, read with --encoding ------------------------------
+
+ROWS = [["a", "b", "label"], ["1", "x\ny", "p"], ["01", "é", "q"], ["1", "x\ny", "p"], ["", "漢字", "q"]]
+
+
+def _wide_csv(path: Path, codec: str) -> Path:
+    with path.open("w", newline="", encoding=codec) as handle:  # the codec writes its byte-order mark
+        csv.writer(handle, lineterminator="\r\n").writerows(ROWS)
+    return path
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_text_with_a_utf16_or_utf32_mark_is_read_in_the_encoding_named(tmp_path: Path, runner: Runner,
+                                                                        codec: str) -> None:
+    """Its NULs are no sign of binary content once the user names the encoding; without it, the
+    error says which encoding to name."""
+    data = _wide_csv(tmp_path / "wide.csv", codec)
+    _, err = runner(["audit", data, "-t", "label"], 2)
+    assert err == (f"dataaudit: error: {data}: {codec.upper()} text (it starts with its byte-order mark); "
+                   f"pass --encoding {codec}\n")
+    report = tmp_path / "report.json"
+    runner(["audit", data, "-t", "label", "--encoding", codec, "-f", "json", "-o", report], 1)
+    read = json.loads(report.read_text())["dataset"]
+    assert (read["rows"], read["columns"], read["duplicates"]["exact_rows"]) == (4, 3, 1)
+    pack = tmp_path / "no-steps.yaml"
+    pack.write_text(NO_STEPS)
+    out = tmp_path / "clean.csv"
+    runner(["clean", data, "-t", "label", "--encoding", codec, "-r", pack, "-o", out], 1)
+    with out.open(newline="", encoding="utf-8") as handle:
+        assert list(csv.reader(handle)) == ROWS
+
+
+def test_a_jsonl_file_in_utf16_is_read_with_its_encoding(tmp_path: Path) -> None:
+    data = tmp_path / "data.jsonl"
+    lines = ['{"a": "é", "label": "p"}', '{"a": 1.50, "label": "q"}']
+    data.write_text("\n".join(lines) + "\n", encoding="utf-16")
+    invoke(["audit", data, "-t", "label"], 2)
+    out = tmp_path / "clean.jsonl"
+    invoke(["clean", data, "-t", "label", "--encoding", "utf-16", "-o", out], 1)
+    assert out.read_text(encoding="utf-8").splitlines() == lines
