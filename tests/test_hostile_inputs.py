@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import dataaudit
 from tests.cli_helpers import invoke, run
 from tests.test_promises_adversarial import NO_STEPS
 
@@ -127,3 +131,52 @@ def test_a_jsonl_file_in_utf16_is_read_with_its_encoding(tmp_path: Path) -> None
     out = tmp_path / "clean.jsonl"
     invoke(["clean", data, "-t", "label", "--encoding", "utf-16", "-o", out], 1)
     assert out.read_text(encoding="utf-8").splitlines() == lines
+
+
+# --- JSON Lines numbers: a number with a fraction or an exponent is its digits ---------------------
+
+#: numbers one float64 holds alike, and spellings of one float, each a value of its own as written
+NUMBERS = ["0.1", "0.1000000000000000055511151231257827", "1.5", "1.50", "1.5e0", "15E-1", "9007199254740993.0",
+           "9007199254740992.0", "12345678901234567890.5", "12345678901234567890.0", "1.0", "1", "-0", "0", "-0.0",
+           "1e400", str(2**64 + 1), str(2**64 + 2), '"1.5"', "[1.50, 2]", "[1.5, 2]", '{"k": 0.1}']
+
+
+def _identity(text: str) -> str:
+    """A value as the audit tells values apart, by the json module: a number with a fraction or
+    an exponent by its text as written, an integer by its value, a string by itself (`1.5` and
+    `"1.5"` are one text), an object or an array by its JSON."""
+    value = json.loads(text)
+    if isinstance(value, (str, int)):
+        return str(value)
+    return text if isinstance(value, float) else json.dumps(value)
+
+
+@pytest.mark.slow  # a whole run per example
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.sampled_from(NUMBERS), st.sampled_from(["p", "q"])), min_size=2, max_size=25),
+       chunk_rows=st.sampled_from([1, 4, 65_536]))
+def test_jsonl_duplicates_are_those_of_the_numbers_as_written(tmp_path: Path, rows: list[tuple[str, str]],
+                                                              chunk_rows: int) -> None:
+    data = _write(tmp_path / "numbers.jsonl", [f'{{"a": {a}, "label": "{label}"}}' for a, label in rows])
+    report = dataaudit.audit(data, target="label", chunk_rows=chunk_rows).to_dict()["dataset"]
+    whole = Counter((_identity(a), label) for a, label in rows)
+    assert report["duplicates"]["exact_rows"] == len(rows) - len(whole)
+    assert report["duplicates"]["distinct_feature_rows"] == len({_identity(a) for a, _ in rows})
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_jsonl_number_past_float_precision_is_no_copy_of_its_float(tmp_path: Path, runner: Runner) -> None:
+    """`0.1000000000000000055511151231257827` is the float `0.1`: read as floats, the second line
+    was a copy of the first, and a clean quarantined it as one."""
+    lines = ['{"a": 0.1, "label": "p"}', '{"a": 0.1000000000000000055511151231257827, "label": "p"}',
+             '{"a": 1.50, "label": "q"}', '{"a": 1.5, "label": "q"}', '{"a": 1.5, "label": "q"}']
+    data = _write(tmp_path / "data.jsonl", lines)
+    report = tmp_path / "report.json"
+    runner(["audit", data, "-t", "label", "-f", "json", "-o", report], 1)
+    read = json.loads(report.read_text())["dataset"]
+    assert (read["duplicates"]["exact_rows"], read["duplicates"]["distinct_feature_rows"]) == (1, 4)
+    out = tmp_path / "clean.jsonl"
+    runner(["clean", data, "-t", "label", "-o", out, "--allow-large-quarantine"], 1)
+    assert out.read_text().splitlines() == lines[:4]
+    quarantined = [json.loads(line) for line in (tmp_path / "clean.quarantine.jsonl").read_text().splitlines()]
+    assert [(q["_row"], q["_reason"]) for q in quarantined] == [(4, "duplicate")]

@@ -1,7 +1,9 @@
 """JSON Lines: one object per line, parsed line by line so a bad line is named, not fatal.
 
-Values become text the way they are written in JSON (`3`, `2.5`, `true`; nested values as
-JSON), which the profile classifies exactly as it does CSV cells.
+Values become text the way they are written in JSON (`3`, `2.50`, `1E+03`, `true`; nested
+values as JSON), which the profile classifies exactly as it does CSV cells: a number with a
+fraction or an exponent keeps its digits, so `0.1` and `0.1000000000000000055511151231257827`,
+one float, stay two values, as `1` and `1.0` are.
 """
 
 from __future__ import annotations
@@ -98,9 +100,13 @@ def _without_line_end(line: str) -> str:
     return line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith(("\n", "\r")) else line
 
 
+class _Written(str):
+    """A JSON number with a fraction or an exponent, as the line writes it."""
+
+
 def _parse(line: str) -> tuple[dict, str | None]:
     try:
-        record = json.loads(line)
+        record = json.loads(line, parse_float=_Written)
     except json.JSONDecodeError as exc:
         return {}, f"not valid JSON ({exc.msg} at column {exc.colno})"
     except RecursionError:  # the parser recurses once per level: its limit is the depth limit
@@ -113,5 +119,21 @@ def _parse(line: str) -> tuple[dict, str | None]:
 
 
 def _batch(rows: list[dict[str, Any]], columns: list[str]) -> pa.RecordBatch:
-    arrays = [pa.array([json_text(row.get(name)) for row in rows], pa.string()) for name in columns]
+    arrays = [pa.array([_text(row.get(name)) for row in rows], pa.string()) for name in columns]
     return pa.RecordBatch.from_arrays(arrays, names=columns)
+
+
+def _text(value: Any) -> str | None:
+    """A value as text: a number as written; an object or an array as JSON of its values, its
+    numbers as floats (JSON writes a string, not a number, of a `str`)."""
+    return json_text(_floats(value)) if isinstance(value, (dict, list)) else json_text(value)
+
+
+def _floats(value: Any) -> Any:
+    if isinstance(value, _Written):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: _floats(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_floats(item) for item in value]
+    return value

@@ -88,7 +88,8 @@ def _written(line: str) -> list[tuple[str, str | None, Any, str]]:
     walked value by value, so that a nested value, an escaped string and an escaped key keep
     their bytes too."""
     if "\\" in line or line.count("{") > 1 or "[" in line:
-        return [(key, raw_key if raw_key != json.dumps(key, ensure_ascii=False) else None, json_text(value), raw)
+        return [(key, raw_key if raw_key != json.dumps(key, ensure_ascii=False) else None,
+                 raw if isinstance(value, float) else json_text(value), raw)  # the reader keeps a number's digits
                 for key, raw_key, value, raw in _spans(line)]
     parsed = json.loads(line, parse_float=_Float, parse_int=_Int)
     return [(key, None, _reader_text(value), _as_written(value)) for key, value in parsed.items()]
@@ -98,7 +99,7 @@ def _reader_text(value: Any) -> str | None:
     if isinstance(value, _Int):
         return str(int(value))
     if isinstance(value, _Float):
-        return json.dumps(float(value))
+        return str(value)
     return json_text(value)
 
 
