@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -180,3 +182,17 @@ def test_a_jsonl_number_past_float_precision_is_no_copy_of_its_float(tmp_path: P
     assert out.read_text().splitlines() == lines[:4]
     quarantined = [json.loads(line) for line in (tmp_path / "clean.quarantine.jsonl").read_text().splitlines()]
     assert [(q["_row"], q["_reason"]) for q in quarantined] == [(4, "duplicate")]
+
+
+# --- Parquet: names and types a CSV header cannot have ----------------------------------------------
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_parquet_file_with_two_columns_of_one_name_is_refused_as_a_csv_header_is(tmp_path: Path,
+                                                                                 runner: Runner) -> None:
+    data = tmp_path / "twice.parquet"
+    pq.write_table(pa.Table.from_arrays([pa.array([1, 2]), pa.array([3, 4]), pa.array(["p", "q"])],
+                                        names=["a", "a", "label"]), data)
+    for command in (["audit", data, "-t", "label"], ["clean", data, "-t", "label", "-o", tmp_path / "out.csv"]):
+        _, err = runner(command, 2)
+        assert err == f"dataaudit: error: {data}: duplicate column name in the schema: 'a'\n"
+    assert not (tmp_path / "out.csv").exists()

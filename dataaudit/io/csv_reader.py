@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +21,7 @@ from dataaudit.io.access import read_failure
 from dataaudit.io.header import read_header
 from dataaudit.io.locate import first_invalid_utf8_line, record_lines
 from dataaudit.io.quoted_lines import LongRecord, first_long_record
-from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, RowProblem, Source
+from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, RowProblem, Source, refuse_duplicate_columns
 
 DELIMITERS = ",\t;|"
 # pyarrow's streaming reader reads ahead many blocks: its memory is a multiple of the block
@@ -49,10 +48,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
     # a quote opened in the header may never close: it runs over lines, or to the file's end
     if header_ends_open or any("\n" in column or "\r" in column for column in header):
         _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
-    duplicated = [column for column, count in Counter(header).items() if count > 1]
-    if duplicated:
-        more = f" (and {len(duplicated) - 1:,} more)" if len(duplicated) > 1 else ""
-        raise InputError(f"{name}: duplicate column name in the header: {quoted(duplicated[0])}{more}")
+    refuse_duplicate_columns(name, header, "the header")
     # a block holds whole rows: a file with a very wide header has rows as wide
     block_bytes = max(BLOCK_BYTES, 4 * header_chars)
     source = Source(name, "csv" if delimiter != "\t" else "tsv", header, read=lambda: iter(()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,15 @@ BAD_ROW_HINT = ("`dataaudit audit --bad-rows skip` lists such rows and goes on, 
 #: (`RowProblem.raw`), for a clean to quarantine; "skip" keeps only the report's cut of it
 KEEP_BAD_ROWS = "keep"
 SHOWN_TEXT = 200  # the characters of a malformed row a report quotes
+
+
+def refuse_duplicate_columns(name: str, columns: list[str], where: str) -> None:
+    """An `InputError` when two columns share a name (`where`: the header, the schema): a row
+    would hold two values under one key, and every step names a column by its name."""
+    duplicated = [column for column, count in Counter(columns).items() if count > 1]
+    if duplicated:
+        more = f" (and {len(duplicated) - 1:,} more)" if len(duplicated) > 1 else ""
+        raise InputError(f"{name}: duplicate column name in {where}: {quoted(duplicated[0])}{more}")
 
 
 @dataclass(frozen=True)
