@@ -196,3 +196,14 @@ def test_a_parquet_file_with_two_columns_of_one_name_is_refused_as_a_csv_header_
         _, err = runner(command, 2)
         assert err == f"dataaudit: error: {data}: duplicate column name in the schema: 'a'\n"
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_partition_key_that_clashes_with_a_column_is_one_line(tmp_path: Path, runner: Runner) -> None:
+    """`a=1/` is a partition key `a` (read as int32) beside the files' own int64 column `a`."""
+    folder = tmp_path / "parts"
+    (folder / "a=1").mkdir(parents=True)
+    pq.write_table(pa.table({"a": [1, 2], "label": ["p", "q"]}), folder / "a=1" / "part-0.parquet")
+    _, err = runner(["audit", folder, "-t", "label"], 2)
+    assert err.startswith(f"dataaudit: error: {folder}: not a readable Parquet dataset (Unable to merge: Field a ")
+    assert err.count("\n") == 1
