@@ -207,3 +207,12 @@ def test_a_partition_key_that_clashes_with_a_column_is_one_line(tmp_path: Path, 
     _, err = runner(["audit", folder, "-t", "label"], 2)
     assert err.startswith(f"dataaudit: error: {folder}: not a readable Parquet dataset (Unable to merge: Field a ")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_jsonl_line_cut_short_names_the_column_where_it_ends(tmp_path: Path, runner: Runner) -> None:
+    """json counts the line end as a line of its own: a value missing at the end of the line was
+    named as missing at column 1."""
+    data = _write(tmp_path / "data.jsonl", ['{"a": 1, "label": "p"}', '{"a": 2, "label": '])
+    _, err = runner(["audit", data, "-t", "label"], 2)
+    assert err.startswith(f"dataaudit: error: {data}:2: not valid JSON (Expecting value at column 20) ")

@@ -108,7 +108,7 @@ def _parse(line: str) -> tuple[dict, str | None]:
     try:
         record = json.loads(line, parse_float=_Written)
     except json.JSONDecodeError as exc:
-        return {}, f"not valid JSON ({exc.msg} at column {exc.colno})"
+        return {}, f"not valid JSON ({exc.msg} at column {exc.pos + 1})"  # the line's: its line end is a line to json
     except RecursionError:  # the parser recurses once per level: its limit is the depth limit
         return {}, f"JSON nested more than {sys.getrecursionlimit():,} levels deep"
     if not isinstance(record, dict):
