@@ -5,7 +5,9 @@ a file the command can read is counted as the csv or json module counts it; a cl
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -216,3 +218,58 @@ def test_a_jsonl_line_cut_short_names_the_column_where_it_ends(tmp_path: Path, r
     data = _write(tmp_path / "data.jsonl", ['{"a": 1, "label": "p"}', '{"a": 2, "label": '])
     _, err = runner(["audit", data, "-t", "label"], 2)
     assert err.startswith(f"dataaudit: error: {data}:2: not valid JSON (Expecting value at column 20) ")
+
+
+# --- a law on random CSV/TSV files: every line end, a byte-order mark, compressed ------------------
+
+TEXTS = ["1", "01", "1.0", "", " ", "a", "é", "e\u0301", "NA", "x y", "\t", ",", '"', "\r", "\n", "\r\n", "1_000",
+         "0x10", "TRUE", "true"]
+COMPRESS = {"": lambda raw: raw, ".gz": gzip.compress, ".bz2": bz2.compress}
+
+
+def _field_of(text: str, quoted: bool, delimiter: str) -> str:
+    needs = quoted or any(c in text for c in (delimiter, '"', "\r", "\n"))
+    return '"' + text.replace('"', '""') + '"' if needs else text
+
+
+@pytest.mark.slow  # a whole run per example
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.sampled_from(TEXTS), st.booleans(), st.sampled_from(TEXTS), st.booleans(),
+                               st.sampled_from(["p", "q"])), min_size=1, max_size=20),
+       line_end=st.sampled_from(["\n", "\r\n", "\r"]), delimiter=st.sampled_from([",", "\t"]), bom=st.booleans(),
+       compression=st.sampled_from(sorted(COMPRESS)), last_line_end=st.booleans())
+def test_rows_duplicates_and_nulls_are_those_the_csv_module_counts(tmp_path: Path, rows: list, line_end: str,
+                                                                    delimiter: str, bom: bool, compression: str,
+                                                                    last_line_end: bool) -> None:
+    """An unquoted empty field is a null; every other cell its text. A lone CR is a line end only
+    outside quotes, as in the csv module."""
+    lines = [delimiter.join(["a", "b", "label"]),
+             *(delimiter.join([_field_of(a, qa, delimiter), _field_of(b, qb, delimiter), label])
+               for a, qa, b, qb, label in rows)]
+    text = ("\ufeff" if bom else "") + line_end.join(lines) + (line_end if last_line_end else "")
+    suffix = ".csv" if delimiter == "," else ".tsv"
+    data = tmp_path / f"data{suffix}{compression}"
+    data.write_bytes(COMPRESS[compression](text.encode("utf-8")))
+    report = dataaudit.audit(data, target="label", keep_columns=["a", "b"]).to_dict()["dataset"]
+    cells = [(None if a == "" and not qa else a, None if b == "" and not qb else b, label)
+             for a, qa, b, qb, label in rows]
+    assert report["rows"] == len(rows)
+    assert report["duplicates"]["exact_rows"] == len(rows) - len(Counter(cells))
+    nulls = {p["name"]: p["nulls"] for p in report["column_profiles"]}
+    assert (nulls["a"], nulls["b"]) == (sum(c[0] is None for c in cells), sum(c[1] is None for c in cells))
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize(("suffix", "delimiter", "other"), [(".tsv", "\t", ","), (".csv", ",", "\t")])
+def test_a_delimiter_the_header_does_not_hold_is_not_guessed(tmp_path: Path, runner: Runner, suffix: str,
+                                                             delimiter: str, other: str) -> None:
+    """Values quoting the other delimiter made the sniffer guess it: the header was then one
+    column, and the target not found."""
+    rows = [["a", "b", "label"], ["1", "1", "p"], ["1", "1", "p"], [other, "1", "p"], [other, "1", "p"]]
+    data = tmp_path / f"data{suffix}"
+    data.write_text("\n".join(delimiter.join(_field_of(cell, False, delimiter) if cell != other else f'"{other}"'
+                                              for cell in row) for row in rows), encoding="utf-8")
+    report = tmp_path / "report.json"
+    runner(["audit", data, "-t", "label", "-f", "json", "-o", report], 1)
+    read = json.loads(report.read_text())["dataset"]
+    assert (read["rows"], read["columns"], read["duplicates"]["exact_rows"]) == (4, 3, 2)

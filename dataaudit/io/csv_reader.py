@@ -285,11 +285,14 @@ def _decode(name: str, sample: bytes, encoding: str | None) -> str:
 
 
 def _sniff_delimiter(text: str, default: str) -> str:
-    lines = "\n".join(text.splitlines()[:50])
+    """The delimiter of the first 50 lines, as the csv module's sniffer guesses it; never one the
+    header line does not hold (a TSV whose values hold more commas than tabs is still a TSV)."""
+    lines = text.splitlines()[:50]
     try:
-        return csv.Sniffer().sniff(lines, delimiters=DELIMITERS).delimiter
+        sniffed = csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
     except csv.Error:
         return default
+    return sniffed if not lines or sniffed in lines[0] else default
 
 
 def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows: int) -> InputError:
