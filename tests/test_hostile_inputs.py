@@ -273,3 +273,12 @@ def test_a_delimiter_the_header_does_not_hold_is_not_guessed(tmp_path: Path, run
     runner(["audit", data, "-t", "label", "-f", "json", "-o", report], 1)
     read = json.loads(report.read_text())["dataset"]
     assert (read["rows"], read["columns"], read["duplicates"]["exact_rows"]) == (4, 3, 2)
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("start", ["\n", "\r\n", "\n\n"])
+def test_a_blank_first_line_is_named_not_called_a_missing_header(tmp_path: Path, runner: Runner, start: str) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text(start + "a,b,label\n1,x,p\n", encoding="utf-8")
+    _, err = runner(["audit", data, "-t", "label"], 2)
+    assert err == f"dataaudit: error: {data}:1: the first line is blank; a CSV file starts with its header line\n"

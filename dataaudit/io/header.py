@@ -39,8 +39,9 @@ def read_header(path: Path, name: str, *, delimiter: str, encoding: str | None,
         raise InputError(f"{name}:1: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
     except OSError as exc:
         raise read_failure(name, exc) from None
-    if not header:
-        raise InputError(f"{name}: no header line")
+    if not header:  # the csv module reads a blank line as a record of no fields
+        raise InputError(f"{name}:1: the first line is blank; a CSV file starts with its header line" if lines.read
+                         else f"{name}: no header line")
     return header, lines.read, not lines.ended
 
 
