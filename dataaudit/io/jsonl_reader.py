@@ -35,6 +35,7 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
     def read() -> Iterator[pa.RecordBatch]:
         known = set(columns)
         rows: list[dict[str, Any]] = []
+        other: set[str] = set()  # the columns holding a value that is no JSON number
         source.problems.clear()  # a second read (a clean, the label model's scan) finds the bad lines again
         for line_no, record in _records(path, name, encoding, source, bad_rows):
             if not known.issuperset(record):
@@ -43,10 +44,12 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
                         source.late_keys[key] = LateKey(key, line_no, chunk_rows)
             rows.append(record)
             if len(rows) == chunk_rows:
-                yield _batch(rows, columns)
+                yield _batch(rows, columns, other)
                 rows = []
         if rows:
-            yield _batch(rows, columns)
+            yield _batch(rows, columns, other)
+        source.json_numbers.clear()  # in place: a copy of the source (an observed one) shares the set
+        source.json_numbers.update(set(columns) - other)
 
     source.read = read
     return source
@@ -104,6 +107,9 @@ class _Written(str):
     """A JSON number with a fraction or an exponent, as the line writes it."""
 
 
+_NUMBERS = (int, _Written)  # what json makes of a JSON number here (a boolean is a `bool`, no `int`)
+
+
 def _parse(line: str) -> tuple[dict, str | None]:
     try:
         record = json.loads(line, parse_float=_Written)
@@ -118,8 +124,15 @@ def _parse(line: str) -> tuple[dict, str | None]:
     return record, None
 
 
-def _batch(rows: list[dict[str, Any]], columns: list[str]) -> pa.RecordBatch:
-    arrays = [pa.array([_text(row.get(name)) for row in rows], pa.string()) for name in columns]
+def _batch(rows: list[dict[str, Any]], columns: list[str], other: set[str]) -> pa.RecordBatch:
+    """The rows as text columns; `other` gains the columns holding a value present that is no
+    JSON number (a string, a boolean, an object, an array)."""
+    arrays = []
+    for name in columns:
+        values = [row.get(name) for row in rows]
+        if name not in other and not all(value is None or type(value) in _NUMBERS for value in values):
+            other.add(name)
+        arrays.append(pa.array([_text(value) for value in values], pa.string()))
     return pa.RecordBatch.from_arrays(arrays, names=columns)
 
 

@@ -85,6 +85,9 @@ class Source:
     problems: list[RowProblem] = field(default_factory=list)
     # the keys met past the rows the columns are read from (JSON Lines), each once, as first met
     late_keys: dict[str, LateKey] = field(default_factory=dict)
+    # the columns whose every value present is a JSON number (JSON Lines), known after a whole
+    # read: numbers by their type, as a Parquet column's are, whatever digits their text keeps
+    json_numbers: set[str] = field(default_factory=set)
     # bytes of the file read so far, where the reader can tell (for progress and its ETA)
     position: Callable[[], int] | None = None
     # the file the reader reads: the input itself, or the copy of a read-once input (stdin, a

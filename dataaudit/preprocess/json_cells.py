@@ -53,8 +53,22 @@ class TypedCells(NamedTuple):
     def unchanged(self, row: Mapping[str, Any]) -> bool:
         """Whether `row` holds the line as the reader read it: each key's text, and no value for
         a key the line does not have."""
-        return (all(key in row and row[key] == text for key, text in zip(self.names, self.texts, strict=True))
+        return (all(key in row and (row[key] == text or self._same_number(key, row[key]))
+                    for key, text in zip(self.names, self.texts, strict=True))
                 and all(value is None or self._has(key) for key, value in row.items()))
+
+    def written(self, key: str, value: Any) -> str | None:
+        """The value of `key` as the line writes it, when `value` is still that value: the reader's
+        text of it, or the number it wrote (`2.50`, a column `coerce_numeric` made numbers)."""
+        kept = self.typed.get(key)
+        if kept is None:
+            return None
+        return kept[1] if value == kept[0] or self._same_number(key, value) else None
+
+    def _same_number(self, key: str, value: Any) -> bool:
+        kept = self.typed.get(key)
+        return (kept is not None and isinstance(value, (int, float)) and not isinstance(value, bool)
+                and kept[1][0] in _NUMBER_START and float(kept[1]) == value)
 
     def _has(self, key: str) -> bool:
         position = self.positions.get(key)
@@ -69,6 +83,7 @@ class TypedCells(NamedTuple):
 UNTYPED = TypedCells({}, 0, {})
 
 _DECODER = json.JSONDecoder()
+_NUMBER_START = "-0123456789"  # the first character of a JSON number, and of no other JSON value
 _SPACE = re.compile(r"[ \t\n\r]*").match
 
 
@@ -177,8 +192,8 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
         value = row[key]
         if value is None and typed.lacks(key):
             continue  # no key in the input line and none filled in by a step: still missing, not null
-        kept = typed.typed.get(key)
-        text = kept[1] if kept is not None and value == kept[0] else json.dumps(value, ensure_ascii=False,
-                                                                                  default=str)
+        text = typed.written(key, value)
+        if text is None:
+            text = json.dumps(value, ensure_ascii=False, default=str)
         parts.append(f"{typed.keys.get(key) or json.dumps(key, ensure_ascii=False)}: {text}")
     return "{" + ", ".join(parts) + "}"
