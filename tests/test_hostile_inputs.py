@@ -137,6 +137,23 @@ def test_a_jsonl_file_in_utf16_is_read_with_its_encoding(tmp_path: Path) -> None
     assert out.read_text(encoding="utf-8").splitlines() == lines
 
 
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize(("name", "text"), [("data.csv", "a,label\n1,p\n2,q\n"),
+                                            ("data.jsonl", '{"a": 1, "label": "p"}\n{"a": 2, "label": "q"}\n')])
+def test_utf16_text_with_no_mark_read_as_utf16_is_one_line_naming_the_encoding(tmp_path: Path, runner: Runner,
+                                                                                 name: str, text: str) -> None:
+    """Python's `utf-16` codec guesses no byte order in a stream: it raises a UnicodeError, no
+    decoding error; the byte order named (`utf-16-le`) reads the file."""
+    data = tmp_path / name
+    data.write_bytes(text.encode("utf-16-le"))
+    _, err = runner(["audit", data, "-t", "label", "--encoding", "utf-16"], 2)
+    assert err == (f"dataaudit: error: {data}: not utf-16 text as --encoding utf-16 reads it (UTF-16 stream does "
+                   "not start with BOM); for text with no byte-order mark pass --encoding utf-16-le or utf-16-be\n")
+    report = tmp_path / "report.json"
+    runner(["audit", data, "-t", "label", "--encoding", "utf-16-le", "-f", "json", "-o", report], 1)
+    assert json.loads(report.read_text())["dataset"]["rows"] == 2
+
+
 # --- JSON Lines numbers: a number with a fraction or an exponent is its digits ---------------------
 
 #: numbers one float64 holds alike, and spellings of one float, each a value of its own as written

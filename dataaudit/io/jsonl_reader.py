@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import text_codec
+from dataaudit.io.decoding import no_byte_order, text_codec
 from dataaudit.io.nested import json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
 from dataaudit.io.surrogates import lone_surrogate
@@ -95,6 +95,8 @@ def _records(path: Path, name: str, encoding: str | None, source: Source,
                                                      keep=bad_rows == KEEP_BAD_ROWS))
     except UnicodeDecodeError:
         raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
+    except UnicodeError as exc:
+        raise no_byte_order(name, encoding, exc) from None
     except OSError as exc:  # a compressed stream cut short or corrupt
         raise read_failure(name, exc) from None
 
