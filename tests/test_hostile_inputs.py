@@ -154,6 +154,22 @@ def test_utf16_text_with_no_mark_read_as_utf16_is_one_line_naming_the_encoding(t
     assert json.loads(report.read_text())["dataset"]["rows"] == 2
 
 
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize(("codec", "mark", "body"), [("utf-16", b"\xff\xfe", "utf-16-le"),
+                                                     ("utf-16", b"\xfe\xff", "utf-16-be"),
+                                                     ("utf-32", b"\xff\xfe\x00\x00", "utf-32-le"),
+                                                     ("utf-8-sig", b"\xef\xbb\xbf", "utf-8")])
+def test_a_last_field_quoted_and_never_closed_is_refused_in_any_encoding(tmp_path: Path, runner: Runner,
+                                                                         codec: str, mark: bytes, body: str) -> None:
+    """The file's tail, `"q` and a line end, is compared with the last value in the file's own
+    bytes: a codec that writes a byte-order mark before any text must not write one there."""
+    data = tmp_path / "open.csv"
+    data.write_bytes(mark + 'a,label\n1,p\n2,"q\n'.encode(body))
+    _, err = runner(["audit", data, "-t", "label", "--encoding", codec], 2)
+    assert err.startswith(f"dataaudit: error: {data}:3: a quoted field opened on this line is never closed")
+    assert err.count("\n") == 1
+
+
 # --- JSON Lines numbers: a number with a fraction or an exponent is its digits ---------------------
 
 #: numbers one float64 holds alike, and spellings of one float, each a value of its own as written
