@@ -245,12 +245,15 @@ def test_a_partition_key_that_clashes_with_a_column_is_one_line(tmp_path: Path, 
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
-def test_a_jsonl_line_cut_short_names_the_column_where_it_ends(tmp_path: Path, runner: Runner) -> None:
-    """json counts the line end as a line of its own: a value missing at the end of the line was
-    named as missing at column 1."""
-    data = _write(tmp_path / "data.jsonl", ['{"a": 1, "label": "p"}', '{"a": 2, "label": '])
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_a_jsonl_line_cut_short_names_the_column_where_it_ends(tmp_path: Path, runner: Runner,
+                                                               line_end: str) -> None:
+    """json counts a line end as a line of its own: a value missing at the end of the line was
+    named as missing at column 1, and then at a column that depended on the line end."""
+    data = tmp_path / "data.jsonl"
+    data.write_bytes(('{"a": 1, "label": "p"}' + line_end + '{"a": 2, "label": ' + line_end).encode())
     _, err = runner(["audit", data, "-t", "label"], 2)
-    assert err.startswith(f"dataaudit: error: {data}:2: not valid JSON (Expecting value at column 20) ")
+    assert err.startswith(f"dataaudit: error: {data}:2: not valid JSON (Expecting value at column 19) ")
 
 
 # --- a law on random CSV/TSV files: every line end, a byte-order mark, compressed ------------------

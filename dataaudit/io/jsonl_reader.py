@@ -80,7 +80,8 @@ def _records(path: Path, name: str, encoding: str | None, source: Source,
             for line_no, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
-                record, problem = _parse(line)
+                text = _without_line_end(line)  # parsed without it: an error's column is the same after \n or \r\n
+                record, problem = _parse(text)
                 if problem is None:
                     yield line_no, record
                     first = False
@@ -91,8 +92,7 @@ def _records(path: Path, name: str, encoding: str | None, source: Source,
                 first = False
                 if bad_rows == "error":
                     raise InputError(f"{name}:{line_no}: {problem} ({BAD_ROW_HINT})")
-                source.problems.append(RowProblem.of(line_no, problem, _without_line_end(line),
-                                                     keep=bad_rows == KEEP_BAD_ROWS))
+                source.problems.append(RowProblem.of(line_no, problem, text, keep=bad_rows == KEEP_BAD_ROWS))
     except UnicodeDecodeError:
         raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
     except UnicodeError as exc:
@@ -116,7 +116,7 @@ def _parse(line: str) -> tuple[dict, str | None]:
     try:
         record = json.loads(line, parse_float=_Written)
     except json.JSONDecodeError as exc:
-        return {}, f"not valid JSON ({exc.msg} at column {exc.pos + 1})"  # the line's: its line end is a line to json
+        return {}, f"not valid JSON ({exc.msg} at column {exc.colno})"
     except RecursionError:  # the parser recurses once per level: its limit is the depth limit
         return {}, f"JSON nested more than {sys.getrecursionlimit():,} levels deep"
     if not isinstance(record, dict):
