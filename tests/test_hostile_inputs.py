@@ -318,3 +318,15 @@ def test_a_blank_first_line_is_named_not_called_a_missing_header(tmp_path: Path,
     data.write_text(start + "a,b,label\n1,x,p\n", encoding="utf-8")
     _, err = runner(["audit", data, "-t", "label"], 2)
     assert err == f"dataaudit: error: {data}:1: the first line is blank; a CSV file starts with its header line\n"
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize(("header", "shown"), [(" ", "' '"), ("a, ,label", "a, ' ', label"),
+                                               ("a,,label", "a, '', label"), ("a,\t,label", "a, '\\t', label"),
+                                               ('" a","b, c",label', "' a', 'b, c', label")])
+def test_a_blank_column_name_is_listed_quoted(tmp_path: Path, runner: Runner, header: str, shown: str) -> None:
+    """A header's lone space is a column, as pandas and pyarrow read it; listed as written, it
+    was no name to see (`columns are:  `)."""
+    data = _write(tmp_path / "data.csv", [header, "1,2,p", "3,4,q"] if "," in header else [header, "1", "2"])
+    _, err = runner(["audit", data, "-t", "x"], 2)
+    assert err == f"dataaudit: error: {data}: target column 'x' not found; columns are: {shown}\n"

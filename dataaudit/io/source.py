@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.errors import InputError, quoted
+from dataaudit.errors import InputError, listed, quoted
 from dataaudit.io.strings import narrow_strings, wider_columns
 
 DEFAULT_CHUNK_ROWS = 65_536
@@ -169,6 +169,6 @@ class Source:
         close = difflib.get_close_matches(column, self.columns, n=1)
         hint = f" (did you mean {quoted(close[0], 60)}?)" if close else ""
         # a name can be as long as a header line: each is cut so the message stays one short line
-        shown = ", ".join(c if len(c) <= 40 else c[:40] + "..." for c in self.columns[:SHOWN_COLUMNS])
+        shown = ", ".join(listed(c) for c in self.columns[:SHOWN_COLUMNS])
         more = f" ... ({len(self.columns):,} in all)" if len(self.columns) > SHOWN_COLUMNS else ""
         raise InputError(f"{self.name}: {what} {quoted(column)} not found{hint}; columns are: {shown}{more}")
