@@ -330,3 +330,46 @@ def test_a_blank_column_name_is_listed_quoted(tmp_path: Path, runner: Runner, he
     data = _write(tmp_path / "data.csv", [header, "1,2,p", "3,4,q"] if "," in header else [header, "1", "2"])
     _, err = runner(["audit", data, "-t", "x"], 2)
     assert err == f"dataaudit: error: {data}: target column 'x' not found; columns are: {shown}\n"
+
+
+# --- a .jsonl file is JSON Lines: its first line may be an array, as any line may ------------------
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("suffix", [".jsonl", ".ndjson", ".jsonl.gz"])
+def test_a_jsonl_file_whose_first_line_is_a_list_has_a_bad_line_one(tmp_path: Path, runner: Runner,
+                                                                     suffix: str) -> None:
+    text = "".join(line + "\n" for line in ["[1]", '{"a": 1, "label": "p"}', '{"a": 2, "label": "q"}',
+                                            '{"a": 3, "label": "p"}'])
+    data = tmp_path / f"data{suffix}"
+    data.write_bytes(gzip.compress(text.encode()) if suffix.endswith(".gz") else text.encode())
+    _, err = runner(["audit", data, "-t", "label"], 2)
+    assert err.startswith(f"dataaudit: error: {data}:1: expected a JSON object, found list (")
+    report = tmp_path / "report.json"
+    runner(["audit", data, "-t", "label", "--bad-rows", "skip", "-f", "json", "-o", report], 1)
+    assert json.loads(report.read_text())["dataset"]["rows"] == 3
+    out = tmp_path / "out.jsonl"
+    runner(["clean", data, "-t", "label", "--bad-rows", "quarantine", "-o", out, "--allow-large-quarantine"], 1)
+    assert out.read_text().splitlines() == text.splitlines()[1:]
+    quarantined = [json.loads(line) for line in (tmp_path / "out.quarantine.jsonl").read_text().splitlines()]
+    assert [(q["_line"], q["_reason"], q["_text"]) for q in quarantined] == [
+        (1, "malformed_row (expected a JSON object, found list)", "[1]")]
+
+
+def test_a_chat_jsonl_file_whose_first_line_is_a_list_quarantines_that_line(tmp_path: Path) -> None:
+    data = _write(tmp_path / "chats.jsonl", ["[1]", *CHATS])
+    out = tmp_path / "out.jsonl"
+    invoke(["clean", data, "-o", out], 1)
+    assert out.read_text().splitlines() == CHATS
+    quarantined = [json.loads(line) for line in (tmp_path / "out.quarantine.jsonl").read_text().splitlines()]
+    assert [(q["line"], q["reason"]) for q in quarantined] == [(1, "not_object")]
+
+
+@pytest.mark.parametrize("text", ['[{"a": 1}, {"a": 2}]\n', '[\n  {"a": 1},\n  {"a": 2}\n]\n'])
+def test_a_pretty_printed_array_named_jsonl_is_still_named_one_array(tmp_path: Path, text: str) -> None:
+    """A `[` alone on the first line is no JSON Lines line at all: the file is one array. A whole
+    array on the first line of a `.json` file is one too."""
+    for name in (["data.jsonl"] if text.startswith("[\n") else []) + ["data.json"]:
+        data = tmp_path / name
+        data.write_text(text, encoding="utf-8")
+        _, err = invoke(["audit", data, "--format-kind", "table"], 2)
+        assert err == f"dataaudit: error: {data}:1: one JSON array, not JSON Lines: one object per line expected\n"

@@ -69,7 +69,8 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
     elif fmt == "jsonl":
         from dataaudit.io.jsonl_reader import open_jsonl
 
-        source = open_jsonl(path, name, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
+        source = open_jsonl(path, name, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
+                            lines_only=named_json_lines(Path(name)))
     else:
         from dataaudit.io.csv_reader import open_csv
 
@@ -124,10 +125,22 @@ def _sample(path: Path, name: str) -> bytes:
     return sample
 
 
-def _format_of(path: Path, sample: bytes, encoding: str | None) -> str:
+def _suffixes(path: Path) -> list[str]:
+    """The name's suffixes in lower case, a compression's left out (`data.jsonl.gz`: `.jsonl`)."""
     suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in COMPRESSED:
-        suffixes = suffixes[:-1]
+    return suffixes[:-1] if suffixes and suffixes[-1] in COMPRESSED else suffixes
+
+
+def named_json_lines(path: Path) -> bool:
+    """Whether the name says JSON Lines (`.jsonl`, `.ndjson`, compressed or not): each line is a
+    JSON text, whatever the first one is, and the file is never one JSON array, as a `.json`
+    file may be."""
+    return _suffixes(path)[-1:] in ([".jsonl"], [".ndjson"])
+
+
+def _format_of(path: Path, sample: bytes, encoding: str | None) -> str:
+    suffixes = _suffixes(path)
+    if path.suffix.lower() in COMPRESSED:
         if suffixes and FORMATS.get(suffixes[-1]) == "parquet":
             raise InputError(f"{path}: a compressed Parquet file; Parquet compresses internally, give the .parquet")
         if not suffixes or suffixes[-1] not in FORMATS:

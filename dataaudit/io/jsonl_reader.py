@@ -25,11 +25,17 @@ from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem
 from dataaudit.io.surrogates import lone_surrogate
 
 ARRAY = "one JSON array, not JSON Lines: one object per line expected"
+NOT_OBJECT = "expected a JSON object, found"  # a line that is JSON, but no object
 
 
-def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, bad_rows: str) -> Source:
-    """`path` is read, `name` is what reports and errors call it (they differ for spooled stdin)."""
-    columns = _columns_of_first_rows(path, name, encoding, chunk_rows)
+def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, bad_rows: str,
+               lines_only: bool = False) -> Source:
+    """`path` is read, `name` is what reports and errors call it (they differ for spooled stdin).
+    A first line that opens a JSON array is taken for a file holding one array (a `.json` file
+    often does) and refused, unless the file is named JSON Lines (`lines_only`: `.jsonl`,
+    `.ndjson`), where a line that is a whole array is a bad line as any other line; a line that
+    opens an array and is no JSON, a pretty-printed array's `[`, is refused as one either way."""
+    columns = _columns_of_first_rows(path, name, encoding, chunk_rows, lines_only)
     source = Source(name, "jsonl", columns, read=lambda: iter(()))
 
     def read() -> Iterator[pa.RecordBatch]:
@@ -37,7 +43,7 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
         rows: list[dict[str, Any]] = []
         other: set[str] = set()  # the columns holding a value that is no JSON number
         source.problems.clear()  # a second read (a clean, the label model's scan) finds the bad lines again
-        for line_no, record in _records(path, name, encoding, source, bad_rows):
+        for line_no, record in _records(path, name, encoding, source, bad_rows, lines_only):
             if not known.issuperset(record):
                 for key in record:
                     if key not in known and key not in source.late_keys:
@@ -55,10 +61,10 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
     return source
 
 
-def _columns_of_first_rows(path: Path, name: str, encoding: str | None, limit: int) -> list[str]:
+def _columns_of_first_rows(path: Path, name: str, encoding: str | None, limit: int, lines_only: bool) -> list[str]:
     columns: dict[str, None] = {}
     scratch = Source(name, "jsonl", [], read=lambda: iter(()))
-    for i, (_, record) in enumerate(_records(path, name, encoding, scratch, "skip")):
+    for i, (_, record) in enumerate(_records(path, name, encoding, scratch, "skip", lines_only)):
         columns.update(dict.fromkeys(record))
         if i + 1 >= limit:
             break
@@ -70,8 +76,8 @@ def _columns_of_first_rows(path: Path, name: str, encoding: str | None, limit: i
     return list(columns)
 
 
-def _records(path: Path, name: str, encoding: str | None, source: Source,
-             bad_rows: str) -> Iterator[tuple[int, dict]]:
+def _records(path: Path, name: str, encoding: str | None, source: Source, bad_rows: str,
+             lines_only: bool) -> Iterator[tuple[int, dict]]:
     try:
         # line ends are kept as written (`newline=""`), so a line set aside keeps its text exactly
         with pa.input_stream(str(path), compression="detect") as stream, \
@@ -86,7 +92,7 @@ def _records(path: Path, name: str, encoding: str | None, source: Source,
                     yield line_no, record
                     first = False
                     continue
-                if first and line.lstrip().startswith("["):
+                if first and line.lstrip().startswith("[") and not (lines_only and problem.startswith(NOT_OBJECT)):
                     # a .json file is often one array of objects, on one line or pretty-printed
                     raise InputError(f"{name}:{line_no}: {ARRAY}")
                 first = False
@@ -120,7 +126,7 @@ def _parse(line: str) -> tuple[dict, str | None]:
     except RecursionError:  # the parser recurses once per level: its limit is the depth limit
         return {}, f"JSON nested more than {sys.getrecursionlimit():,} levels deep"
     if not isinstance(record, dict):
-        return {}, f"expected a JSON object, found {type(record).__name__}"
+        return {}, f"{NOT_OBJECT} {type(record).__name__}"
     if (escape := lone_surrogate(line, record)) is not None:
         return {}, f"a lone surrogate ({escape}) in a string: JSON text no UTF-8 holds"
     return record, None
