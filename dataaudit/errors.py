@@ -104,3 +104,13 @@ def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
     megabytes long and a terminal or CI log should get one readable line."""
     shown = repr(text[: limit + 1])
     return shown if len(shown) <= limit else shown[:limit] + "...'"
+
+
+def listed(name: str, limit: int = 40) -> str:
+    """A name as a list in a message shows it: as written when it reads plainly, else `quoted`:
+    a blank name (`' '`, a CSV header's lone space, which pandas and pyarrow keep as a column's
+    name), blanks around it, a control character or the list's `, ` would hide it or split it in
+    two. A long name is cut to `limit` characters."""
+    if name and name.strip() == name and name.isprintable() and ", " not in name:
+        return name if len(name) <= limit else name[:limit] + "..."
+    return quoted(name, limit)

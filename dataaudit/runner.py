@@ -186,7 +186,8 @@ def audit(
     rereadable = len(sources) == 1 and (on_disk or reference.repeatable)  # a file reads again alike; a stream may not
     profile = replace(label_model(plan, profile, runner, reference if rereadable else None),
                       problems=[p.reported() for p in watched.problems],
-                      late_keys=[asdict(k) for k in watched.late_keys.values()])
+                      late_keys=[asdict(k) for k in watched.late_keys.values()],
+                      json_numbers=sorted(watched.json_numbers))
     profile = shortcut_step.with_shortcuts(profile, plan.pack, plan.spec.tokens)
     findings, statuses = run_checks(profile, plan.pack, plan.kind)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)

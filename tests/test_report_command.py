@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,16 @@ def test_the_exit_code_is_the_saved_verdict(tmp_path: Path) -> None:
                     tmp_path / "strict.xml"], 1)
     assert out == "" and "dataaudit: FAILED (0 fail, 2 warn, 4 info)" in err
     assert (tmp_path / "strict.md").read_text(encoding="utf-8").startswith("### dataaudit ❌ failed")
+
+
+def test_a_report_saved_with_a_utf8_byte_order_mark_is_read(saved: Path, tmp_path: Path) -> None:
+    """Notepad and PowerShell's Out-File -Encoding utf8 write one before the JSON."""
+    marked = tmp_path / "marked.json"
+    marked.write_bytes(b"\xef\xbb\xbf" + saved.read_bytes())
+    assert invoke(["report", marked, "--format", "json"], 0)[0] == invoke(["report", saved, "--format", "json"], 0)[0]
+    diffs = [json.loads(invoke(["diff", old, saved, "--format", "json"], 0)[0]) for old in (marked, saved)]
+    assert [diff.pop("old")["report"] for diff in diffs] == [str(marked), str(saved)]
+    assert diffs[0] == diffs[1]
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -9,6 +9,7 @@ A folder is a Parquet dataset (`dataset_reader.py`), or a `datasets` folder save
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import BOM_NOTE, starts_with_bom
+from dataaudit.io.decoding import BOM_NOTE, is_utf8, starts_with_bom
 from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.source import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source
 from dataaudit.io.spool import Spooled, display_name, local_copy
@@ -30,6 +31,9 @@ FORMATS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
 }
 COMPRESSED = (".gz", ".bz2", ".zst", ".lz4")
+#: UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's
+WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+             (codecs.BOM_UTF16_BE, "utf-16"))
 BAD_ROWS = ("error", "skip")
 
 
@@ -57,7 +61,7 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
         copy = local_copy(data)
     path = copy.path if copy is not None else Path(data)
     sample = _sample(path, name)
-    fmt = fmt or _format_of(Path(name), sample)
+    fmt = fmt or _format_of(Path(name), sample, encoding)
     if fmt == "parquet":
         from dataaudit.io.parquet_reader import open_parquet
 
@@ -65,7 +69,8 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
     elif fmt == "jsonl":
         from dataaudit.io.jsonl_reader import open_jsonl
 
-        source = open_jsonl(path, name, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
+        source = open_jsonl(path, name, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
+                            lines_only=named_json_lines(Path(name)))
     else:
         from dataaudit.io.csv_reader import open_csv
 
@@ -120,10 +125,22 @@ def _sample(path: Path, name: str) -> bytes:
     return sample
 
 
-def _format_of(path: Path, sample: bytes) -> str:
+def _suffixes(path: Path) -> list[str]:
+    """The name's suffixes in lower case, a compression's left out (`data.jsonl.gz`: `.jsonl`)."""
     suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in COMPRESSED:
-        suffixes = suffixes[:-1]
+    return suffixes[:-1] if suffixes and suffixes[-1] in COMPRESSED else suffixes
+
+
+def named_json_lines(path: Path) -> bool:
+    """Whether the name says JSON Lines (`.jsonl`, `.ndjson`, compressed or not): each line is a
+    JSON text, whatever the first one is, and the file is never one JSON array, as a `.json`
+    file may be."""
+    return _suffixes(path)[-1:] in ([".jsonl"], [".ndjson"])
+
+
+def _format_of(path: Path, sample: bytes, encoding: str | None) -> str:
+    suffixes = _suffixes(path)
+    if path.suffix.lower() in COMPRESSED:
         if suffixes and FORMATS.get(suffixes[-1]) == "parquet":
             raise InputError(f"{path}: a compressed Parquet file; Parquet compresses internally, give the .parquet")
         if not suffixes or suffixes[-1] not in FORMATS:
@@ -133,18 +150,27 @@ def _format_of(path: Path, sample: bytes) -> str:
         return "parquet"
     if suffixes and suffixes[-1] in FORMATS:
         fmt = FORMATS[suffixes[-1]]
-        if fmt != "parquet" and _binary(sample):
-            raise InputError(f"{path}: binary content, not a {fmt.upper()} text file")
+        if fmt != "parquet" and _binary(sample, encoding):
+            raise InputError(_wide_text(path, sample) or f"{path}: binary content, not a {fmt.upper()} text file")
         return fmt
-    if _binary(sample):
-        raise InputError(f"{path}: not a CSV, TSV, Parquet or JSONL file (binary content)")
+    if _binary(sample, encoding):
+        raise InputError(_wide_text(path, sample) or f"{path}: not a CSV, TSV, Parquet or JSONL file (binary content)")
     return "jsonl" if sample.lstrip().startswith(b"{") else "csv"
 
 
-def _binary(sample: bytes) -> bool:
+def _wide_text(path: Path, sample: bytes) -> str | None:
+    """What to say of text whose byte-order mark names its UTF-16 or UTF-32 encoding."""
+    for bom, codec in WIDE_BOMS:
+        if sample.startswith(bom):
+            return f"{path}: {codec.upper()} text (it starts with its byte-order mark); pass --encoding {codec}"
+    return None
+
+
+def _binary(sample: bytes, encoding: str | None) -> bool:
     """Bytes with NULs that are no UTF-8 text, or whose NULs are a large share (UTF-16, UTF-32):
-    a NUL here and there in UTF-8 text is a character of a value, and is read as one."""
-    if b"\x00" not in sample:
+    a NUL here and there in UTF-8 text is a character of a value, and is read as one. Text in
+    the encoding a user names (`--encoding utf-16`) is read in it, NULs and all."""
+    if b"\x00" not in sample or not is_utf8(encoding):
         return False
     try:
         sample.decode("utf-8")

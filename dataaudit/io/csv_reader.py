@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,10 +18,11 @@ import pyarrow.csv as pacsv
 
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
+from dataaudit.io.decoding import body_codec
 from dataaudit.io.header import read_header
 from dataaudit.io.locate import first_invalid_utf8_line, record_lines
 from dataaudit.io.quoted_lines import LongRecord, first_long_record
-from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, RowProblem, Source
+from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, RowProblem, Source, refuse_duplicate_columns
 
 DELIMITERS = ",\t;|"
 # pyarrow's streaming reader reads ahead many blocks: its memory is a multiple of the block
@@ -42,17 +42,15 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
              chunk_rows: int, bad_rows: str, tab_default: bool) -> Source:
     """`path` is read, `name` is what reports and errors call it (they differ for spooled stdin)."""
     text = _decode(name, sample, encoding)
+    written_in = body_codec(encoding, sample)
     if delimiter is not None and len(delimiter) != 1:
         raise InputError(f"the delimiter must be one character, not {quoted(delimiter)}")
     delimiter = delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
     header, header_chars, header_ends_open = read_header(path, name, delimiter=delimiter, encoding=encoding)
     # a quote opened in the header may never close: it runs over lines, or to the file's end
     if header_ends_open or any("\n" in column or "\r" in column for column in header):
-        _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
-    duplicated = [column for column, count in Counter(header).items() if count > 1]
-    if duplicated:
-        more = f" (and {len(duplicated) - 1:,} more)" if len(duplicated) > 1 else ""
-        raise InputError(f"{name}: duplicate column name in the header: {quoted(duplicated[0])}{more}")
+        _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter, encoding=encoding))
+    refuse_duplicate_columns(name, header, "the header")
     # a block holds whole rows: a file with a very wide header has rows as wide
     block_bytes = max(BLOCK_BYTES, 4 * header_chars)
     source = Source(name, "csv" if delimiter != "\t" else "tsv", header, read=lambda: iter(()))
@@ -116,15 +114,16 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                     source.problems.append(_row_problem(int(number), int(expected), int(actual), text))
                     # pyarrow's message cuts a long row: whether it runs over lines is not seen
                     if text.endswith(" ...") or ('"' in text and (_holds_line_end(text) or _ends_open(path, end))):
-                        _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
+                        _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter,
+                                                                 encoding=encoding))
                 _number_file_lines(path, source, delimiter, encoding)
                 raise _translate(path, name, exc, source, rows) from None
             except OSError as exc:  # a compressed stream cut short or corrupt
                 raise read_failure(name, exc) from None
         # the last row, skipped or read, may be a quote never closed, which pyarrow reads to the end of the file:
         # then it runs over lines, or the file ends with no line end
-        if (bad_quote and (bad_spans or _ends_open(path, end))) or _last_value_may_be_open(path, last, end, encoding):
-            _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter))
+        if (bad_quote and (bad_spans or _ends_open(path, end))) or _last_value_may_be_open(path, last, end, written_in):
+            _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter, encoding=encoding))
         _number_file_lines(path, source, delimiter, encoding)
 
     source.read = lambda: read(chunked=True)
@@ -157,7 +156,7 @@ def _holds_line_end(text: str) -> bool:
 
 
 def _last_value_may_be_open(path: Path, last: pa.RecordBatch | None, end: _StreamEnd | None,
-                            encoding: str | None) -> bool:
+                            codec: str) -> bool:
     """Whether the file's last value may be a quoted field never closed, which pyarrow ends at the
     end of the file: with as many fields as the header, one valid row. Such a field is the file's
     tail, a quote and then the value as written (its quotes doubled), which a few bytes read from
@@ -168,7 +167,7 @@ def _last_value_may_be_open(path: Path, last: pa.RecordBatch | None, end: _Strea
     value = last.column(last.num_columns - 1)[-1].as_py()
     if value is None:
         return False
-    written = b'"' + value.replace('"', '""').encode(encoding or "utf-8")
+    written = ('"' + value.replace('"', '""')).encode(codec)  # `body_codec`: no byte-order mark
     if end is not None:
         if len(written) <= len(end.tail):
             return end.tail.endswith(written)
@@ -289,11 +288,14 @@ def _decode(name: str, sample: bytes, encoding: str | None) -> str:
 
 
 def _sniff_delimiter(text: str, default: str) -> str:
-    lines = "\n".join(text.splitlines()[:50])
+    """The delimiter of the first 50 lines, as the csv module's sniffer guesses it; never one the
+    header line does not hold (a TSV whose values hold more commas than tabs is still a TSV)."""
+    lines = text.splitlines()[:50]
     try:
-        return csv.Sniffer().sniff(lines, delimiters=DELIMITERS).delimiter
+        sniffed = csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
     except csv.Error:
         return default
+    return sniffed if not lines or sniffed in lines[0] else default
 
 
 def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows: int) -> InputError:

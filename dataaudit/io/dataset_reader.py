@@ -34,7 +34,7 @@ def open_parquet_folder(path: str, name: str, *, chunk_rows: int, filesystem: An
     try:
         dataset = pads.dataset([f.path for f in files], filesystem=fs, format="parquet", partitioning="hive",
                                partition_base_dir=path)
-    except (pa.ArrowInvalid, OSError) as exc:
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:  # a type error: a partition key's and a column's clash
         raise InputError(f"{name}: not a readable Parquet dataset ({first_line(exc)})") from None
 
     def read() -> Iterator[pa.RecordBatch]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 
+from dataaudit.errors import InputError
+
 UTF8_NAMES = ("utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig")
 BOM_NOTE = "the file starts with a UTF-8 byte-order mark; it was skipped"
 
@@ -24,3 +26,31 @@ def text_codec(encoding: str | None) -> str:
 
 def starts_with_bom(sample: bytes, encoding: str | None) -> bool:
     return is_utf8(encoding) and sample.startswith(codecs.BOM_UTF8)
+
+
+def ascii_bytes(encoding: str | None) -> bool:
+    """Whether `encoding` writes ASCII as its bytes, one a character (UTF-8, Latin-1, CP1252), so
+    a scan of the file's bytes for quotes and line ends reads its text; UTF-16 and UTF-32 do not."""
+    return is_utf8(encoding) or '",\n\r'.encode(str(encoding)) == b'",\n\r'
+
+
+def body_codec(encoding: str | None, sample: bytes) -> str:
+    """The codec that writes text as the file's body is written, to compare a value with the
+    file's bytes: UTF-16 and UTF-32 in the byte order the file's mark (in `sample`, its first
+    bytes) names, with no mark, which their encoders write before any text; UTF-8-SIG as UTF-8."""
+    name = codecs.lookup(encoding or "utf-8").name
+    if name == "utf-8-sig":
+        return "utf-8"
+    if name in ("utf-16", "utf-32"):
+        big = codecs.BOM_UTF32_BE if name == "utf-32" else codecs.BOM_UTF16_BE
+        return f"{name}-be" if sample.startswith(big) else f"{name}-le"
+    return name
+
+
+def no_byte_order(name: str, encoding: str | None, exc: UnicodeError) -> InputError:
+    """What to say of a `UnicodeError` that is no decoding error: text with no byte-order mark
+    read with `--encoding utf-16` (or utf-32), whose codec does not guess the byte order when it
+    reads a stream, as the readers do, though it does for bytes decoded at once."""
+    codec = str(encoding).lower()
+    return InputError(f"{name}: not {codec} text as --encoding {codec} reads it ({exc}); for text with no "
+                      f"byte-order mark pass --encoding {codec}-le or {codec}-be")

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import text_codec
+from dataaudit.io.decoding import no_byte_order, text_codec
 
 HEADER_LIMIT = 16 << 20
 
@@ -37,10 +37,13 @@ def read_header(path: Path, name: str, *, delimiter: str, encoding: str | None,
         raise InputError(f"{name}:1: the header cannot be read as CSV: {exc}") from None
     except UnicodeDecodeError:
         raise InputError(f"{name}:1: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
+    except UnicodeError as exc:
+        raise no_byte_order(name, encoding, exc) from None
     except OSError as exc:
         raise read_failure(name, exc) from None
-    if not header:
-        raise InputError(f"{name}: no header line")
+    if not header:  # the csv module reads a blank line as a record of no fields
+        raise InputError(f"{name}:1: the first line is blank; a CSV file starts with its header line" if lines.read
+                         else f"{name}: no header line")
     return header, lines.read, not lines.ended
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from dataaudit.errors import InputError
+from dataaudit.io import named_json_lines
 from dataaudit.io.lines import LINE_COLUMN, open_binary
 from dataaudit.io.source import Source
 
@@ -30,7 +31,10 @@ MAX_ARRAY_BYTES = 256 << 20
 
 
 def is_json_array(path: Path) -> bool:
-    """Whether the file's first character (after blanks and a byte-order mark) opens an array."""
+    """Whether the file's first character (after blanks and a byte-order mark) opens an array,
+    in a file not named JSON Lines (`.jsonl`), whose first line may be an array as any line may."""
+    if named_json_lines(path):
+        return False
     with open_binary(path) as handle:
         head = handle.read(4096).removeprefix(BOM).lstrip()
     return head.startswith(b"[")
@@ -39,7 +43,15 @@ def is_json_array(path: Path) -> bool:
 def array_items(path: Path) -> list[bytes]:
     """The items of the array in `path`, each as one JSON text; an `InputError` naming the file
     when it is larger than the bound, not JSON, or not one array."""
-    return [json.dumps(item, ensure_ascii=False).encode("utf-8") for item in _parsed_array(path, _text(path))]
+    return [_item_text(item) for item in _parsed_array(path, _text(path))]
+
+
+def _item_text(item: Any) -> bytes:
+    text = json.dumps(item, ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (`"\\ud800"`): kept as its escape, which the line checks name
+        return json.dumps(item).encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataaudit.errors import InputError
-from dataaudit.io.source import Source
+from dataaudit.io.source import Source, refuse_duplicate_columns
 
 READ_BUFFER_BYTES = 1 << 20
 
@@ -35,6 +35,7 @@ def open_parquet(path: Path, name: str, *, chunk_rows: int) -> Source:
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(f"{name}: corrupt Parquet data ({_first_line(exc)})") from None
 
+    refuse_duplicate_columns(name, file.schema_arrow.names, "the schema")
     source = Source(name, "parquet", file.schema_arrow.names, read, schema=file.schema_arrow)
     source.info["rows"] = file.metadata.num_rows
     return source

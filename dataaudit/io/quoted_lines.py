@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from dataaudit.io.decoding import ascii_bytes
+
 _BLOCK_BYTES = 16 << 20
 _NEWLINE, _RETURN = ord("\n"), ord("\r")
 
@@ -91,14 +93,18 @@ class LongRecord:
     open_line: int | None = None
 
 
-def first_long_record(path: Path, longer_than: int, delimiter: str, quote: str = '"') -> LongRecord | None:
+def first_long_record(path: Path, longer_than: int, delimiter: str, quote: str = '"',
+                      encoding: str | None = None) -> LongRecord | None:
     """The first record of `path` longer than `longer_than` bytes, read as pyarrow's reader reads
     a CSV: a quote opens a field only at its start, `""` inside it is one quote, and a line end
     inside it is part of the value. The file is scanned in blocks (the memory of one block), up
     to the end of that record or of the file. A quoted field never closed is a record to the end
-    of the file, found however short. None when every record is shorter and every field closed."""
+    of the file, found however short. None when every record is shorter and every field closed.
+    Text in an `encoding` whose quotes and line ends are no single bytes (UTF-16) is scanned as
+    UTF-8, its sizes those of that UTF-8."""
     scan = _RecordScan(ord(quote), ord(delimiter), longer_than)
-    with pa.input_stream(str(path), compression="detect") as stream:
+    with pa.input_stream(str(path), compression="detect") as raw, \
+            (raw if ascii_bytes(encoding) else pa.transcoding_input_stream(raw, str(encoding), "utf-8")) as stream:
         carry = b""
         while True:
             block = stream.read(_BLOCK_BYTES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.errors import InputError, quoted
+from dataaudit.errors import InputError, listed, quoted
 from dataaudit.io.strings import narrow_strings, wider_columns
 
 DEFAULT_CHUNK_ROWS = 65_536
@@ -24,6 +25,15 @@ BAD_ROW_HINT = ("`dataaudit audit --bad-rows skip` lists such rows and goes on, 
 #: (`RowProblem.raw`), for a clean to quarantine; "skip" keeps only the report's cut of it
 KEEP_BAD_ROWS = "keep"
 SHOWN_TEXT = 200  # the characters of a malformed row a report quotes
+
+
+def refuse_duplicate_columns(name: str, columns: list[str], where: str) -> None:
+    """An `InputError` when two columns share a name (`where`: the header, the schema): a row
+    would hold two values under one key, and every step names a column by its name."""
+    duplicated = [column for column, count in Counter(columns).items() if count > 1]
+    if duplicated:
+        more = f" (and {len(duplicated) - 1:,} more)" if len(duplicated) > 1 else ""
+        raise InputError(f"{name}: duplicate column name in {where}: {quoted(duplicated[0])}{more}")
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,9 @@ class Source:
     problems: list[RowProblem] = field(default_factory=list)
     # the keys met past the rows the columns are read from (JSON Lines), each once, as first met
     late_keys: dict[str, LateKey] = field(default_factory=dict)
+    # the columns whose every value present is a JSON number (JSON Lines), known after a whole
+    # read: numbers by their type, as a Parquet column's are, whatever digits their text keeps
+    json_numbers: set[str] = field(default_factory=set)
     # bytes of the file read so far, where the reader can tell (for progress and its ETA)
     position: Callable[[], int] | None = None
     # the file the reader reads: the input itself, or the copy of a read-once input (stdin, a
@@ -156,6 +169,6 @@ class Source:
         close = difflib.get_close_matches(column, self.columns, n=1)
         hint = f" (did you mean {quoted(close[0], 60)}?)" if close else ""
         # a name can be as long as a header line: each is cut so the message stays one short line
-        shown = ", ".join(c if len(c) <= 40 else c[:40] + "..." for c in self.columns[:SHOWN_COLUMNS])
+        shown = ", ".join(listed(c) for c in self.columns[:SHOWN_COLUMNS])
         more = f" ... ({len(self.columns):,} in all)" if len(self.columns) > SHOWN_COLUMNS else ""
         raise InputError(f"{self.name}: {what} {quoted(column)} not found{hint}; columns are: {shown}{more}")

@@ -3,7 +3,9 @@ columns are dropped. Both decide from the audit profile, with the audit's own de
 
 A column becomes numbers only if every number in it is written as it prints: a ZIP code
 `00123`, an amount `1.10`, `1e3` or an id past 2**53 would come out as `123`, `1.1`, `1000`
-or a rounded float, so such a column stays text."""
+or a rounded float, so such a column stays text. A JSON Lines column of float type whose every
+value is a JSON number (`2.50`) is a number by its type, as a Parquet column is: it becomes
+numbers whatever its digits, which a JSONL output writes back as the input wrote them."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ _AS_WRITTEN = ProfileSpec(tokens=())
 
 class CoerceNumeric(FromProfile):
     """Cast text feature columns whose every present value is a number written as it prints
-    (the audit's `respelled` count is 0) to int64 or float64.
+    (the audit's `respelled` count is 0), or a JSON number in a float column, to int64 or float64.
 
     Learns `columns_`: column -> "integer" or "float", from the audit's column types. A value
     of another split that is not a number is one of `invalid_rows`: `dataaudit clean`
@@ -36,8 +38,10 @@ class CoerceNumeric(FromProfile):
     state = ("columns_",)
 
     def _learn(self, profile: Profile) -> None:
+        typed = set(profile.json_numbers)
         self.columns_ = {c.name: c.type for c in profile.columns
-                         if c.role == "feature" and c.type in NUMERIC_TYPES and not c.respelled}
+                         if c.role == "feature" and c.type in NUMERIC_TYPES
+                         and (not c.respelled or (c.type == "float" and c.name in typed))}
 
     def invalid_rows(self, batch: pa.RecordBatch) -> dict[str, np.ndarray]:
         """Per coerced column, the rows whose value cannot become its type."""

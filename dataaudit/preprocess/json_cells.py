@@ -53,8 +53,22 @@ class TypedCells(NamedTuple):
     def unchanged(self, row: Mapping[str, Any]) -> bool:
         """Whether `row` holds the line as the reader read it: each key's text, and no value for
         a key the line does not have."""
-        return (all(key in row and row[key] == text for key, text in zip(self.names, self.texts, strict=True))
+        return (all(key in row and (row[key] == text or self._same_number(key, row[key]))
+                    for key, text in zip(self.names, self.texts, strict=True))
                 and all(value is None or self._has(key) for key, value in row.items()))
+
+    def written(self, key: str, value: Any) -> str | None:
+        """The value of `key` as the line writes it, when `value` is still that value: the reader's
+        text of it, or the number it wrote (`2.50`, a column `coerce_numeric` made numbers)."""
+        kept = self.typed.get(key)
+        if kept is None:
+            return None
+        return kept[1] if value == kept[0] or self._same_number(key, value) else None
+
+    def _same_number(self, key: str, value: Any) -> bool:
+        kept = self.typed.get(key)
+        return (kept is not None and isinstance(value, (int, float)) and not isinstance(value, bool)
+                and kept[1][0] in _NUMBER_START and float(kept[1]) == value)
 
     def _has(self, key: str) -> bool:
         position = self.positions.get(key)
@@ -69,6 +83,7 @@ class TypedCells(NamedTuple):
 UNTYPED = TypedCells({}, 0, {})
 
 _DECODER = json.JSONDecoder()
+_NUMBER_START = "-0123456789"  # the first character of a JSON number, and of no other JSON value
 _SPACE = re.compile(r"[ \t\n\r]*").match
 
 
@@ -88,7 +103,8 @@ def _written(line: str) -> list[tuple[str, str | None, Any, str]]:
     walked value by value, so that a nested value, an escaped string and an escaped key keep
     their bytes too."""
     if "\\" in line or line.count("{") > 1 or "[" in line:
-        return [(key, raw_key if raw_key != json.dumps(key, ensure_ascii=False) else None, json_text(value), raw)
+        return [(key, raw_key if raw_key != json.dumps(key, ensure_ascii=False) else None,
+                 raw if isinstance(value, float) else json_text(value), raw)  # the reader keeps a number's digits
                 for key, raw_key, value, raw in _spans(line)]
     parsed = json.loads(line, parse_float=_Float, parse_int=_Int)
     return [(key, None, _reader_text(value), _as_written(value)) for key, value in parsed.items()]
@@ -98,7 +114,7 @@ def _reader_text(value: Any) -> str | None:
     if isinstance(value, _Int):
         return str(int(value))
     if isinstance(value, _Float):
-        return json.dumps(float(value))
+        return str(value)
     return json_text(value)
 
 
@@ -176,8 +192,8 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
         value = row[key]
         if value is None and typed.lacks(key):
             continue  # no key in the input line and none filled in by a step: still missing, not null
-        kept = typed.typed.get(key)
-        text = kept[1] if kept is not None and value == kept[0] else json.dumps(value, ensure_ascii=False,
-                                                                                  default=str)
+        text = typed.written(key, value)
+        if text is None:
+            text = json.dumps(value, ensure_ascii=False, default=str)
         parts.append(f"{typed.keys.get(key) or json.dumps(key, ensure_ascii=False)}: {text}")
     return "{" + ", ".join(parts) + "}"

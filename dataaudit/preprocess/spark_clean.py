@@ -180,9 +180,9 @@ def _refuse_late_keys(source: Source) -> None:
     """A JSON Lines key first met past the rows the columns are read from (Spark finds them as
     it opens the file, `spark_late_keys`) is refused before the audit runs. The local clean
     writes it as a column holding the local reader's text of each value (`late_keys.py`); Spark's
-    JSON reader gives another text (a number as written, `1.50` for `1.5`; an object re-spaced)
-    or its own type, and a row of its frame no line number to re-read the line by, so its values
-    would differ from the local clean's: refused, never dropped or written otherwise."""
+    JSON reader gives another text (an object re-spaced) or its own type (a number's), and a row
+    of its frame no line number to re-read the line by, so its values would differ from the local
+    clean's: refused, never dropped or written otherwise."""
     if not source.late_keys:
         return
     first, *more = source.late_keys.values()

@@ -149,6 +149,9 @@ class Profile:
     #: JSON Lines keys first met past the rows the columns are read from (`LateKey`): their rows
     #: are audited, their values are not; known only after the pass
     late_keys: list[dict[str, Any]] = field(default_factory=list)
+    #: the columns whose every value present is a JSON number (`Source.json_numbers`): numbers by
+    #: type whatever their digits (`2.50`), as a typed column's are; known only after the pass
+    json_numbers: list[str] = field(default_factory=list)
     #: rows per value of the group columns (`--group-column`, or id-like columns that repeat)
     groups: list[GroupProfile] = field(default_factory=list)
     #: the file read period by period of its time column, when it has one

@@ -12,7 +12,7 @@ from dataaudit.report.model import Report, ReportFormatError
 def load_report(path: Path) -> Report:
     """A saved report of this schema_version's major (a breaking change bumps the major)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM: saved by Notepad or PowerShell
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:

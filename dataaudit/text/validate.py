@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from dataaudit.io.surrogates import lone_surrogate
 from dataaudit.profile.text import ERROR_KINDS
 from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_SIDES, PROMPT_COMPLETION
 from dataaudit.text.hashing import canonical
@@ -91,9 +92,10 @@ def parse_line(raw: bytes) -> object:
     except UnicodeDecodeError:
         return Line(["not_utf8"])
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except (ValueError, RecursionError):  # nested deeper than the parser goes is not JSON it can check
         return Line(["not_json"])
+    return Line(["not_utf8"]) if lone_surrogate(text, value) else value  # an escape of half a UTF-16 pair
 
 
 def check_record(record: object, layout: Layout) -> Line:
