@@ -131,6 +131,8 @@ class ColumnPartial:
     token_rows: list[int] = field(default_factory=list)
     sentinels: Counter = field(default_factory=Counter)
     sentinel_rows: list[int] = field(default_factory=list)
+    infinite: int = 0
+    infinite_rows: list[int] = field(default_factory=list)
     kinds: Counter = field(default_factory=Counter)
     spaced: int = 0
     respelled: int = 0
@@ -263,10 +265,21 @@ class ColumnPartial:
             self.sentinel_rows = self._note(self.sentinel_rows, row_valid & np.isin(per_row, spec.sentinels), offset)
             distinct, weights = distinct[~sentinel], None if weights is None else weights[~sentinel]
         counts = None if weights is None else weights.astype(np.float64)
-        self.moments = self.moments.merged(Moments.of(distinct, counts))
+        moments = Moments.of(distinct, counts)
+        if not (math.isfinite(moments.min) and math.isfinite(moments.max)):
+            self._add_infinities(distinct, counts, per_row, row_valid, offset)
+        self.moments = self.moments.merged(moments)
         if spec.quantiles and distinct.size:
             self.quantiles = self.quantiles or QuantileSketch(seed=seed_of(self.name))
             self.quantiles.update(distinct if weights is None else np.repeat(distinct, weights.astype(np.int64)))
+
+    def _add_infinities(self, distinct: np.ndarray, weights: np.ndarray | None, per_row: np.ndarray,
+                        row_valid: np.ndarray, offset: int) -> None:
+        """Count the infinite numbers (`inf`, `1e999`) and note their first rows: a model's
+        input refuses them. Only asked of a chunk whose range already shows one."""
+        infinite = np.isinf(distinct)
+        self.infinite += int(infinite.sum() if weights is None else weights[infinite].sum())
+        self.infinite_rows = self._note(self.infinite_rows, row_valid & np.isinf(per_row), offset)
 
     def _count_values(self, table: v.ValueTable, counts: np.ndarray, mask: np.ndarray) -> None:
         if self.value_counts is None or not mask.any():
@@ -300,6 +313,8 @@ class ColumnPartial:
             token_rows=rows(self.token_rows, other.token_rows),
             sentinels=self.sentinels + other.sentinels,
             sentinel_rows=rows(self.sentinel_rows, other.sentinel_rows),
+            infinite=self.infinite + other.infinite,
+            infinite_rows=rows(self.infinite_rows, other.infinite_rows),
             kinds=self.kinds + other.kinds,
             spaced=self.spaced + other.spaced,
             respelled=self.respelled + other.respelled,

@@ -41,6 +41,12 @@ _BOOLEANS = pa.array(["false", "true"], pa.string())
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _INTEGER = r"^[+-]?\d+$"
 _NUMBER_RE = re.compile(_NUMBER)
+# an infinity as pandas' read_csv, pyarrow's CSV reader and float() all read one: `inf` or
+# `infinity` in any case, signed or not (`1e999` is one too, through the exponent)
+_INFINITY = r"^[+-]?(?i:inf|infinity)$"
+_INFINITY_RE = re.compile(_INFINITY)
+_INFINITY_START = b"+-iI"
+_INFINITY_BYTES = len("+infinity")
 # an integer or a decimal without exponent, sign +, leading or trailing zeros
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
@@ -60,7 +66,8 @@ def fold_label(label: str) -> str:
 
 def looks_numeric(text: str) -> bool:
     """Whether `text`, trimmed, is written as a number (the value table's test of one value)."""
-    return _NUMBER_RE.match(text.strip()) is not None
+    trimmed = text.strip()
+    return _NUMBER_RE.match(trimmed) is not None or _INFINITY_RE.match(trimmed) is not None
 
 
 def hash_strings(values: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -457,7 +464,9 @@ def _tokens_and_booleans(trimmed: pa.Array, spec: ProfileSpec) -> tuple[np.ndarr
 def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which values are numbers, and which of those integers; the regular expressions only run
     on values whose first character could start a number, so text columns cost little, and
-    not on plain digits (the usual integers), which a simple scan recognises."""
+    not on plain digits (the usual integers), which a simple scan recognises. A spelled-out
+    infinity is a number (a float), as the readers users load the file with read it: only
+    texts as short as `+infinity` starting with a sign or an `i` are asked."""
     digits = to_numpy(pc.ascii_is_decimal(trimmed)) & ~token
     numeric, integer = digits.copy(), digits.copy()
     candidate = first_byte_in(trimmed, _NUMBER_START) & ~token & ~digits
@@ -466,6 +475,9 @@ def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np
         subset = trimmed.take(pa.array(where))
         numeric[where] = to_numpy(pc.match_substring_regex(subset, _NUMBER))
         integer[where] = to_numpy(pc.match_substring_regex(subset, _INTEGER))
+    infinity = first_byte_in(trimmed, _INFINITY_START) & ~token & ~numeric
+    infinity &= to_numpy(pc.binary_length(trimmed)) <= _INFINITY_BYTES
+    numeric |= _answered(trimmed, infinity, lambda texts: pc.match_substring_regex(texts, _INFINITY))
     return numeric, integer & numeric
 
 

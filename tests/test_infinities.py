@@ -1,0 +1,140 @@
+"""Infinite numbers are numbers, however a file spells them, and the audit says where they are.
+
+pandas' `read_csv`, pyarrow's CSV reader and `float()` all read `inf` and `infinity` in any
+case, signed or not, as an infinity, as they read `1e999`: the audit profiles those cells as
+the numbers a model would be handed, in every format, and `columns.infinite` reports them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataaudit.profile import values as v
+from dataaudit.profile.spec import ProfileSpec
+from tests.cli_helpers import invoke, run
+
+SPELLINGS = ["inf", "-inf", "+inf", "Inf", "INF", "Infinity", "-Infinity", "+infinity", "1e999", "-1e999"]
+
+
+def _profile(data: Path, tmp_path: Path, runner=invoke, *args: str) -> tuple[dict, dict]:
+    """The column profiles by name and the findings by check, of an audit of `data`."""
+    out = tmp_path / "audit.json"
+    runner(["audit", data, "-t", "label", "-f", "json", "-o", out, *args], 1)
+    report = json.loads(out.read_text())
+    columns = {c["name"]: c for c in report["dataset"]["column_profiles"]}
+    findings: dict[str, list[dict]] = {}
+    for finding in report["findings"]:
+        findings.setdefault(finding["check"], []).append(finding)
+    return columns, findings
+
+
+def _rows(cells: list[str]) -> list[tuple[str, str, str]]:
+    return [(str(i), cell, "ab"[i % 2]) for i, cell in enumerate(cells)]
+
+
+def _write(path: Path, rows: list[tuple[str, str, str]], sep: str = ",") -> Path:
+    path.write_text("".join(sep.join(row) + "\n" for row in [("x", "y", "label"), *rows]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("name", "sep"), [("data.csv", ","), ("data.tsv", "\t")])
+def test_every_spelling_of_infinity_is_a_float_in_csv_and_tsv(tmp_path: Path, name: str, sep: str) -> None:
+    cells = [*SPELLINGS, "1.5", "2.5"]
+    columns, findings = _profile(_write(tmp_path / name, _rows(cells), sep), tmp_path)
+    assert columns["y"]["type"] == "float"
+    assert columns["y"]["kinds"] == {"float": len(cells)}
+    assert "columns.mixed_types" not in findings
+    (finding,) = findings["columns.infinite"]
+    assert finding["column"] == "y"
+    assert finding["severity"] == "warn"
+    assert finding["observed"] == len(SPELLINGS)
+    assert finding["examples"][0] == 0
+
+
+def test_jsonl_and_parquet_holding_infinities_profile_as_the_csv(tmp_path: Path) -> None:
+    numbers = [float("inf"), float("-inf"), 1.5, 2.5]
+    csv = _write(tmp_path / "data.csv", _rows(["inf", "-Infinity", "1.5", "2.5"]))
+    jsonl = tmp_path / "data.jsonl"
+    jsonl.write_text("".join(json.dumps({"x": i, "y": y, "label": "ab"[i % 2]}) + "\n"
+                             for i, y in enumerate(["inf", "-Infinity", 1.5, 2.5])), encoding="utf-8")
+    parquet = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"x": list(range(4)), "y": numbers, "label": ["a", "b", "a", "b"]}), parquet)
+    for data in (csv, jsonl, parquet):
+        columns, findings = _profile(data, tmp_path)
+        assert columns["y"]["type"] == "float", data.name
+        assert sum(columns["y"]["kinds"].values()) == 4
+        assert [(f["column"], f["observed"], f["examples"][:1]) for f in findings["columns.infinite"]] == [
+            ("y", 2, [0])], data.name
+
+
+def test_an_infinite_regression_target_is_reported_from_the_installed_command(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("x,price\n1,3.5\n2,inf\n3,4.5\n4,5.5\n", encoding="utf-8")
+    out = tmp_path / "audit.json"
+    run(["audit", data, "-t", "price", "-f", "json", "-o", out], 1)
+    findings = [f for f in json.loads(out.read_text())["findings"] if f["check"] == "columns.infinite"]
+    assert [(f["column"], f["observed"], f["examples"]) for f in findings] == [("price", 1, [1])]
+
+
+def test_nan_stays_a_missing_token_and_infinity_no_token(tmp_path: Path) -> None:
+    columns, findings = _profile(_write(tmp_path / "data.csv", _rows(["nan", "NaN", "inf", "1.5"])), tmp_path)
+    assert columns["y"]["tokens"] == {"NaN": 1, "nan": 1}
+    assert columns["y"]["kinds"] == {"float": 2}
+    assert findings["columns.infinite"][0]["observed"] == 1
+
+
+def test_a_rule_pack_naming_inf_a_missing_token_counts_it_missing(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("missing_values:\n  tokens: ['', 'inf']\n", encoding="utf-8")
+    columns, findings = _profile(_write(tmp_path / "data.csv", _rows(["inf", "INF", "1.5", "2.5"])), tmp_path,
+                                 invoke, "--rules", str(pack))
+    assert columns["y"]["tokens"] == {"INF": 1, "inf": 1}
+    assert "columns.infinite" not in findings
+
+
+def test_a_finite_column_has_no_infinite_finding(tmp_path: Path) -> None:
+    _, findings = _profile(_write(tmp_path / "data.csv", _rows(["1", "2.5", "1e300", "-3"])), tmp_path)
+    assert "columns.infinite" not in findings
+
+
+words = st.text(st.sampled_from("+-iInNfFtTyY1e9. "), max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(words, min_size=1, max_size=12))
+def test_the_value_table_reads_a_number_exactly_where_float_does(texts: list[str]) -> None:
+    """Any text `float()` reads, and pyarrow casts, is a number of that value; nothing else is
+    (NaN aside: it is a missing token or a word, as the rule pack says)."""
+    spec = ProfileSpec(tokens=("",))
+    _, kind, number = v.classify(pa.array(texts, pa.string()), spec)
+    for text, k, x in zip(texts, kind.tolist(), number.tolist(), strict=True):
+        try:
+            expected = float(text)
+        except ValueError:
+            expected = None
+        if expected is None or expected != expected or not text.strip():
+            assert k not in (v.INTEGER, v.FLOAT), text
+        else:
+            assert k in (v.INTEGER, v.FLOAT) and x == expected, text
+            assert pc.cast(pa.array([text.strip()]), pa.float64())[0].as_py() == expected
+
+
+def test_a_spelled_infinity_is_the_value_of_a_typed_one() -> None:
+    """`inf` as written hashes as the float infinity of a Parquet column (one value across
+    splits); `Infinity` is another text, respelled."""
+    table = v.value_table(pa.array(["inf", "-inf", "Infinity"]), ProfileSpec())
+    typed = v.try_numeric(pa.array([float("inf"), float("-inf")]))
+    assert typed is not None
+    assert table.hashes[:2].tolist() == typed.hashes.tolist()
+    assert table.hashes[2] != table.hashes[0]
+    assert table.respelled.tolist() == [False, False, True]
+
