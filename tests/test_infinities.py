@@ -138,3 +138,35 @@ def test_a_spelled_infinity_is_the_value_of_a_typed_one() -> None:
     assert table.hashes[2] != table.hashes[0]
     assert table.respelled.tolist() == [False, False, True]
 
+
+@pytest.mark.parametrize("scale", ["standard", "minmax", "robust"])
+@pytest.mark.parametrize("numeric", ["mean", "median", "most_frequent"])
+def test_clean_fits_on_the_finite_numbers_and_keeps_infinities(tmp_path: Path, scale: str, numeric: str) -> None:
+    data = _write(tmp_path / "data.csv", _rows(["inf", "", "1.5", "2.5", "3.5", "-inf", "4", "1.5"]))
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(f"preprocess:\n  scale: {scale}\n  impute: {{numeric: {numeric}}}\n", encoding="utf-8")
+    out, fitted = tmp_path / "clean.parquet", tmp_path / "fitted.json"
+    invoke(["clean", data, "-t", "label", "-o", out, "--rules", pack, "--save-fitted", fitted, "--force"], 1)
+    y = pq.read_table(out).column("y").to_pylist()
+    steps = {s["step"]: s["state"] for s in json.loads(fitted.read_text())["steps"]}
+    finite = [1.5, 2.5, 3.5, 4.0, 1.5]
+    fill = steps["impute"]["fill"]["y"]
+    assert fill == {"mean": sum(finite) / 5, "median": 2.5, "most_frequent": 1.5}[numeric]
+    center, spread = steps["scale"]["center"][1], steps["scale"]["scale"][1]
+    assert all(map(math.isfinite, (center, spread)))
+    assert y[0] == math.inf and y[5] == -math.inf
+    assert y[1] == pytest.approx((fill - center) / spread)
+    assert [y[i] for i in (2, 3, 4, 6)] == pytest.approx([(x - center) / spread for x in finite[:4]])
+    notes = json.loads(out.with_name("clean.manifest.json").read_text())
+    assert "y: infinite values left out of the fit and kept as they are" in json.dumps(notes)
+
+
+def test_scaling_a_column_of_infinities_only_leaves_it_as_it_is(tmp_path: Path) -> None:
+    data = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"x": [1.0, 2.0, 3.0, 4.0], "y": [math.inf, -math.inf, math.inf, None],
+                             "label": ["a", "b", "a", "b"]}), data)
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("preprocess:\n  scale: standard\n  drop_constant_columns: false\n", encoding="utf-8")
+    out = tmp_path / "clean.parquet"
+    invoke(["clean", data, "-t", "label", "-o", out, "--rules", pack, "--force"], 1)
+    assert pq.read_table(out).column("y").to_pylist() == [math.inf, -math.inf, math.inf, None]

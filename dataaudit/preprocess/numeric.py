@@ -4,7 +4,8 @@ Both learn from values, not from the profile, so they are fitted on a stream of 
 (`fit` with an iterable of chunks): StandardScaler and MinMaxScaler through `partial_fit`, in memory bounded by
 the chunk; the median, the most frequent number and RobustScaler need every value of a column,
 so those keep 8 bytes per row and numeric column while fitting. Nulls are left out of every
-statistic, as scikit-learn leaves out NaN.
+statistic, as scikit-learn leaves out NaN, and so are infinities (`as_matrix`), which are kept
+as they are: no step rewrites a value it learned nothing about.
 """
 
 from __future__ import annotations
@@ -44,11 +45,28 @@ def text_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
 
 
 def as_matrix(batch: pa.RecordBatch, columns: list[str]) -> np.ndarray:
-    """Columns as float64, null as NaN: scikit-learn's view of missing values."""
+    """Columns as float64, null as NaN: scikit-learn's view of missing values. An infinity is
+    NaN here too, left out of the fit: scikit-learn refuses one ("Input X contains infinity"),
+    and a mean or spread taken over one is not finite, which would make every value of its
+    column NaN once scaled or imputed with it."""
     if not columns:
         return np.zeros((batch.num_rows, 0))
-    return np.column_stack([decoded(batch.column(c)).cast(pa.float64()).to_numpy(zero_copy_only=False)
-                            for c in columns])
+    matrix = np.column_stack([decoded(batch.column(c)).cast(pa.float64()).to_numpy(zero_copy_only=False)
+                              for c in columns])
+    matrix[np.isinf(matrix)] = np.nan
+    return matrix
+
+
+def note_infinities(tally: Tally, name: str, values: pa.Array) -> None:
+    """Say in the step's report that `values` (a decoded column) hold infinities, which the
+    fit left out and the step keeps as they are."""
+    if pa.types.is_floating(values.type) and pc.any(pc.is_inf(values)).as_py():
+        tally.notes.append(f"{name}: infinite values left out of the fit and kept as they are")
+
+
+def _finite_or(values: Iterable[float], default: float) -> list[float]:
+    """Fitted statistics, `default` where a column had no finite number to learn from (NaN)."""
+    return [float(x) if np.isfinite(x) else default for x in values]
 
 
 class Impute(Step):
@@ -111,6 +129,7 @@ class Impute(Step):
             if not null.any():
                 continue
             values = decoded(array)
+            note_infinities(tally, name, values)
             filled = encoded_as(pc.fill_null(values, pa.scalar(value).cast(values.type)), array.type)
             tally.cells[name] += int(null.sum())
             tally.rewrites[f"null -> {value!r}"] += int(null.sum())
@@ -151,10 +170,11 @@ class Scale(Step):
         if not columns or not hasattr(scaler, "scale_"):
             self.center_, self.scale_ = [0.0] * len(columns), [1.0] * len(columns)
         elif self.method == "minmax":
-            self.center_, self.scale_ = scaler.data_min_.tolist(), (1.0 / scaler.scale_).tolist()
+            self.center_, self.scale_ = _finite_or(scaler.data_min_, 0.0), _finite_or(1.0 / scaler.scale_, 1.0)
         else:
             center = scaler.mean_ if self.method == "standard" else scaler.center_
-            self.center_, self.scale_ = np.asarray(center).tolist(), scaler.scale_.tolist()
+            # a column with no finite number (all null or infinite) is left as it is
+            self.center_, self.scale_ = _finite_or(center, 0.0), _finite_or(scaler.scale_, 1.0)
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
@@ -163,6 +183,7 @@ class Scale(Step):
                 continue
             values = _as_floats(batch.column(name))
             tally.cells[name] += len(values) - values.null_count
+            note_infinities(tally, name, decoded(values))
             scaled = pc.divide(pc.subtract(decoded(values), center), scale)
             batch = replace_column(batch, name, encoded_as(scaled, values.type))
         if tally.cells:
