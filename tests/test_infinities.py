@@ -170,3 +170,59 @@ def test_scaling_a_column_of_infinities_only_leaves_it_as_it_is(tmp_path: Path) 
     out = tmp_path / "clean.parquet"
     invoke(["clean", data, "-t", "label", "-o", out, "--rules", pack, "--force"], 1)
     assert pq.read_table(out).column("y").to_pylist() == [math.inf, -math.inf, math.inf, None]
+
+
+def _strict(text: str) -> object:
+    """`text` parsed as JSON proper: `NaN`, `Infinity` and `-Infinity` are refused."""
+    def refuse(constant: str) -> object:
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_every_json_file_written_from_data_holding_infinities_is_strict_json(tmp_path: Path) -> None:
+    data = tmp_path / "data.parquet"
+    pq.write_table(pa.table({
+        "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        "y": [math.inf, -math.inf, 1.5, None, 2.5, 1e308],
+        "z": pa.array([None] * 6, pa.float64()),  # nothing to learn a scale from
+        "label": ["a", "b", "a", "b", "a", "b"],
+    }), data)
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("preprocess:\n  scale: standard\n  impute: {numeric: mean}\n  drop_empty_columns: false\n",
+                    encoding="utf-8")
+    reports = {name: tmp_path / name for name in ("audit.json", "audit.sarif", "old.json")}
+    invoke(["audit", data, "-t", "label", "-f", "json", "-o", reports["audit.json"],
+            "-f", "sarif", "-o", reports["audit.sarif"]], 1)
+    invoke(["audit", data, "-t", "label", "--rules", "strict", "-f", "json", "-o", reports["old.json"]], 1)
+    out = tmp_path / "clean.parquet"
+    written = {"fitted.json": tmp_path / "fitted.json", "clean.manifest.json": out.with_name("clean.manifest.json"),
+               "after.json": tmp_path / "after.json", "diff.json": tmp_path / "diff.json",
+               "suite.json": tmp_path / "suite.json"}
+    invoke(["clean", data, "-t", "label", "-o", out, "--rules", pack, "--save-fitted", written["fitted.json"],
+            "--report", written["after.json"], "--force"], 1)
+    invoke(["diff", reports["old.json"], reports["audit.json"], "-f", "json", "-o", written["diff.json"]], 0)
+    invoke(["export", "gx", "-t", "label", "--data", data, "-o", written["suite.json"]], 0)
+    for path in [*reports.values(), *written.values()]:
+        _strict(path.read_text(encoding="utf-8"))
+    _strict(invoke(["report", "--schema"], 0)[0])
+    state = {s["step"]: s["state"] for s in _strict(written["fitted.json"].read_text())["steps"]}
+    assert state["scale"]["columns"] == ["x", "y", "z"]
+    assert state["scale"]["center"][2] == 0.0 and state["scale"]["scale"][2] == 1.0
+
+
+def test_the_json_writer_turns_what_is_not_finite_into_null() -> None:
+    from dataaudit.jsontext import dumps
+
+    text = dumps({"a": [math.inf, -math.inf, math.nan, 1.5], "b": (math.nan,), "c": {"d": 2}})
+    assert _strict(text) == {"a": [None, None, None, 1.5], "b": [None], "c": {"d": 2}}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
+                    max_leaves=20))
+def test_strict_json_reads_back_as_the_value_with_every_non_finite_number_null(value: object) -> None:
+    from dataaudit.jsontext import dumps, finite
+
+    assert _strict(dumps(value)) == finite(value)
