@@ -20,6 +20,9 @@ from dataaudit.profile.spec import ProfileSpec
 #: numbers up to this size have squares whose sums, times any two row counts, stay finite (below
 #: 2**1024): their moments are taken as they are; larger ones are divided by a power of two first
 _UNSCALED = 2.0**448
+#: numbers whose largest is below this have squares (and products of deviations) near or below the
+#: smallest float, which round to 0: they are multiplied by a power of two first, like large ones
+_TINY = 2.0**-448
 
 
 @dataclass
@@ -27,10 +30,12 @@ class Moments:
     """Count, mean and sum of squared deviations, merged with Chan et al.'s parallel formula.
 
     Numbers past 1e154 have squared deviations past the largest float while their spread is
-    not, and numbers near the largest float a sum past it while their mean is not: `m2` is kept
-    in units of `scale**2`, a power of two within a factor of 2 of the largest magnitude (1.0
-    for numbers up to 2**448, where it changes nothing). Dividing by a power of two is exact,
-    so the sums are those of the numbers themselves, only never overflowing."""
+    not, and numbers near the largest float a sum past it while their mean is not; numbers
+    below 1e-154 have squared deviations that round to 0 while their spread is not 0: `m2` is
+    kept in units of `scale**2`, a power of two within a factor of 2 of the largest magnitude
+    (1.0 for numbers between 2**-448 and 2**448, and for zeros only, where it changes nothing).
+    Dividing by a power of two is exact, so the sums are those of the numbers themselves, only
+    never overflowing nor underflowing."""
 
     count: int = 0
     mean: float = 0.0
@@ -79,17 +84,17 @@ class Moments:
         if not self.count:
             return other
         count = self.count + other.count
+        low, high = min(self.min, other.min), max(self.max, other.max)
         if not (math.isfinite(self.mean) and math.isfinite(other.mean)):  # an infinity on one side
-            return Moments(count, self.mean + other.mean, math.nan, min(self.min, other.min),
-                           max(self.max, other.max), 1.0)
-        scale = max(self.scale, other.scale)
+            return Moments(count, self.mean + other.mean, math.nan, low, high, 1.0)
+        scale = _scale_of(max(-low, high))  # of the larger side, or of the tiny numbers beside zeros
         delta = other.mean / scale - self.mean / scale
         # summed in units of `scale`, as exact as in the numbers' own: the step from one mean to
         # the merged one may pass the largest float where both means are near it, of either sign
         mean = (self.mean / scale + delta * other.count / count) * scale
-        m2 = (self.m2 * (self.scale / scale) ** 2 + other.m2 * (other.scale / scale) ** 2
+        m2 = (_in_units(self.m2, self.scale, scale) + _in_units(other.m2, other.scale, scale)
               + delta * delta * self.count * other.count / count)
-        return Moments(count, mean, m2, min(self.min, other.min), max(self.max, other.max), scale)
+        return Moments(count, mean, m2, low, high, scale)
 
     def std(self) -> float:
         """The sample standard deviation (0.0 for one number)."""
@@ -97,11 +102,18 @@ class Moments:
 
 
 def _scale_of(largest: float) -> float:
-    """1.0 up to `_UNSCALED`, else the largest power of two up to `largest` (an infinity: 1.0, as the
-    moments of an infinite number are infinite or undefined however they are scaled)."""
-    if largest <= _UNSCALED or not math.isfinite(largest):
+    """1.0 from `_TINY` to `_UNSCALED`, else the largest power of two up to `largest` (zero or an
+    infinity: 1.0, as zeros have no spread to keep and the moments of an infinite number are
+    infinite or undefined however they are scaled)."""
+    if _TINY <= largest <= _UNSCALED or largest == 0 or not math.isfinite(largest):
         return 1.0
     return math.ldexp(1.0, math.frexp(largest)[1] - 1)  # `largest` over it is in [1, 2)
+
+
+def _in_units(m2: float, scale: float, new_scale: float) -> float:
+    """`m2`, kept in units of `scale**2`, in units of `new_scale**2`. Only zeros (m2 0, scale 1.0)
+    meet a smaller new scale: their ratio squared may pass the largest float, times 0 a NaN."""
+    return m2 * (scale / new_scale) ** 2 if m2 else 0.0
 
 
 #: the cells at the start of a column's first chunk of text that tell whether it is past its
