@@ -32,12 +32,12 @@ def _values_type(kind: pa.DataType) -> pa.DataType:
     return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
-def _as_floats(array: pa.Array) -> pa.Array:
+def _as_floats(array: pa.Array, column: str) -> pa.Array:
     """The column's numbers as float64, encoded again if it was: it keeps its encoding."""
     kind = array.type
     floats = decoded(array).cast(pa.float64())
     return encoded_as(floats, pa.dictionary(kind.index_type, pa.float64(), kind.ordered)
-                      if pa.types.is_dictionary(kind) else pa.float64())
+                      if pa.types.is_dictionary(kind) else pa.float64(), column)
 
 
 def text_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
@@ -123,14 +123,14 @@ class Impute(Step):
             array = batch.column(name)
             if pa.types.is_integer(_values_type(array.type)) and not float(value).is_integer():
                 # in every chunk, with nulls or not, so the column keeps one type across chunks
-                array = _as_floats(array)
+                array = _as_floats(array, name)
                 batch = replace_column(batch, name, array)
             null = array.is_null().to_numpy(zero_copy_only=False)
             if not null.any():
                 continue
             values = decoded(array)
             note_infinities(tally, name, values)
-            filled = encoded_as(pc.fill_null(values, pa.scalar(value).cast(values.type)), array.type)
+            filled = encoded_as(pc.fill_null(values, pa.scalar(value).cast(values.type)), array.type, name)
             tally.cells[name] += int(null.sum())
             tally.rewrites[f"null -> {value!r}"] += int(null.sum())
             touched |= null
@@ -181,11 +181,11 @@ class Scale(Step):
         for name, center, scale in zip(self.columns_, self.center_, self.scale_, strict=True):
             if name not in batch.schema.names:
                 continue
-            values = _as_floats(batch.column(name))
+            values = _as_floats(batch.column(name), name)
             tally.cells[name] += len(values) - values.null_count
             note_infinities(tally, name, decoded(values))
             scaled = pc.divide(pc.subtract(decoded(values), center), scale)
-            batch = replace_column(batch, name, encoded_as(scaled, values.type))
+            batch = replace_column(batch, name, encoded_as(scaled, values.type, name))
         if tally.cells:
             tally.rows_changed = batch.num_rows
             tally.notes.append(f"{self.method} scaling of {len(tally.cells)} columns")
