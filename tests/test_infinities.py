@@ -226,3 +226,14 @@ def test_strict_json_reads_back_as_the_value_with_every_non_finite_number_null(v
     from dataaudit.jsontext import dumps, finite
 
     assert _strict(dumps(value)) == finite(value)
+
+
+@pytest.mark.parametrize("runner", [invoke, run])
+def test_a_jsonl_clean_writes_infinities_as_numbers_a_strict_parser_reads(tmp_path: Path, runner) -> None:
+    data = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"x": [1, 2, 3, 4], "y": [math.inf, -math.inf, math.nan, 2.0],
+                             "label": ["a", "b", "a", "b"]}), data)
+    out = tmp_path / "clean.jsonl"
+    runner(["clean", data, "-t", "label", "-o", out, "--force", "-q"], 1)
+    rows = [_strict(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [row["y"] for row in rows] == [math.inf, -math.inf, None, 2.0]
