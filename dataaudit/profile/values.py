@@ -45,8 +45,9 @@ _NUMBER_RE = re.compile(_NUMBER)
 # `infinity` in any case, signed or not (`1e999` is one too, through the exponent)
 _INFINITY = r"^[+-]?(?i:inf|infinity)$"
 _INFINITY_RE = re.compile(_INFINITY)
-_INFINITY_START = b"+-iI"
-_INFINITY_BYTES = len("+infinity")
+_INFINITY_LENGTHS = (len("inf"), len("+inf"), len("infinity"), len("+infinity"))
+_INFINITY_FIRST = np.frombuffer(b"+-iI", dtype=np.uint8)
+_INFINITY_LAST = np.frombuffer(b"fFyY", dtype=np.uint8)
 # an integer or a decimal without exponent, sign +, leading or trailing zeros
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
@@ -465,8 +466,7 @@ def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np
     """Which values are numbers, and which of those integers; the regular expressions only run
     on values whose first character could start a number, so text columns cost little, and
     not on plain digits (the usual integers), which a simple scan recognises. A spelled-out
-    infinity is a number (a float), as the readers users load the file with read it: only
-    texts as short as `+infinity` starting with a sign or an `i` are asked."""
+    infinity is a number (a float), as the readers users load the file with read it."""
     digits = to_numpy(pc.ascii_is_decimal(trimmed)) & ~token
     numeric, integer = digits.copy(), digits.copy()
     candidate = first_byte_in(trimmed, _NUMBER_START) & ~token & ~digits
@@ -475,10 +475,24 @@ def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np
         subset = trimmed.take(pa.array(where))
         numeric[where] = to_numpy(pc.match_substring_regex(subset, _NUMBER))
         integer[where] = to_numpy(pc.match_substring_regex(subset, _INTEGER))
-    infinity = first_byte_in(trimmed, _INFINITY_START) & ~token & ~numeric
-    infinity &= to_numpy(pc.binary_length(trimmed)) <= _INFINITY_BYTES
-    numeric |= _answered(trimmed, infinity, lambda texts: pc.match_substring_regex(texts, _INFINITY))
+    numeric |= _infinities(trimmed, ~token & ~numeric)
     return numeric, integer & numeric
+
+
+def _infinities(trimmed: pa.Array, mask: np.ndarray) -> np.ndarray:
+    """Which texts where `mask` holds spell an infinity (`_INFINITY`). Only texts of its lengths
+    (3, 4, 8 or 9 bytes), starting with a sign or an `i` and ending with an `f` or a `y`, are
+    matched: in a column of words, few or none, found from the offsets and two bytes each."""
+    data, offsets = bytes_and_offsets(trimmed)
+    starts, ends = offsets[:-1], offsets[1:]
+    lengths = ends - starts
+    candidate = mask & functools.reduce(np.logical_or, [lengths == n for n in _INFINITY_LENGTHS])
+    where = np.flatnonzero(candidate)
+    where = where[np.isin(data[starts[where]], _INFINITY_FIRST) & np.isin(data[ends[where] - 1], _INFINITY_LAST)]
+    found = np.zeros(len(trimmed), dtype=bool)
+    if where.size:
+        found[where] = to_numpy(pc.match_substring_regex(trimmed.take(pa.array(where)), _INFINITY))
+    return found
 
 
 def _boolean_table(array: pa.Array) -> ValueTable:
