@@ -237,3 +237,20 @@ def test_a_jsonl_clean_writes_infinities_as_numbers_a_strict_parser_reads(tmp_pa
     runner(["clean", data, "-t", "label", "-o", out, "--force", "-q"], 1)
     rows = [_strict(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [row["y"] for row in rows] == [math.inf, -math.inf, None, 2.0]
+
+
+@pytest.mark.parametrize("scale", ["standard", "minmax"])  # the robust scale, between quartiles, is finite
+def test_a_column_whose_spread_passes_the_largest_float_is_left_unscaled_without_a_warning(tmp_path: Path,
+                                                                                         scale: str) -> None:
+    data = tmp_path / "data.parquet"
+    huge = [1.7e308, -1.7e308, 1.0, 2.0]
+    pq.write_table(pa.table({"x": [1.0, 2.0, 3.0, 4.0], "y": huge, "z": pa.array([None] * 4, pa.float64()),
+                             "label": ["a", "b", "a", "b"]}), data)
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(f"preprocess:\n  scale: {scale}\n  drop_empty_columns: false\n", encoding="utf-8")
+    out = tmp_path / "clean.parquet"
+    _, err = run(["clean", data, "-t", "label", "-o", out, "--rules", pack, "--force", "-q"], 1)
+    assert "Warning" not in err
+    table = pq.read_table(out)
+    assert table.column("y").to_pylist() == huge
+    assert table.column("x").to_pylist() != [1.0, 2.0, 3.0, 4.0]  # a column with a finite spread is scaled

@@ -10,6 +10,7 @@ as they are: no step rewrites a value it learned nothing about.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 
@@ -64,9 +65,14 @@ def note_infinities(tally: Tally, name: str, values: pa.Array) -> None:
         tally.notes.append(f"{name}: infinite values left out of the fit and kept as they are")
 
 
-def _finite_or(values: Iterable[float], default: float) -> list[float]:
-    """Fitted statistics, `default` where a column had no finite number to learn from (NaN)."""
-    return [float(x) if np.isfinite(x) else default for x in values]
+def _finite_scaling(center: np.ndarray, scale: np.ndarray, spread: np.ndarray) -> tuple[list[float], list[float]]:
+    """The fitted centres and scales, with the identity (0, 1) for a column whose centre or
+    `spread` (the variance or range the scale comes from: scikit-learn makes a scale of 1 of
+    one it cannot use) is not a finite number: a column with no finite number (all null or
+    infinite), or whose spread passes the largest float (numbers near 1e308). Such a column
+    is left as it is rather than made NaN or zero, or only shifted."""
+    finite = np.isfinite(center) & np.isfinite(scale) & np.isfinite(spread)
+    return np.where(finite, center, 0.0).tolist(), np.where(finite, scale, 1.0).tolist()
 
 
 class Impute(Step):
@@ -157,24 +163,29 @@ class Scale(Step):
         scaler = {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}[self.method]()
         columns: list[str] = []
         kept: list[np.ndarray] = []
-        for batch in batches:
-            columns = numeric_columns(batch, self.exclude)
-            matrix = as_matrix(batch, columns)
-            if self.method == "robust":
-                kept.append(matrix)
-            elif len(matrix) and columns:
-                scaler.partial_fit(matrix)
-        if self.method == "robust" and columns and sum(len(m) for m in kept):
-            scaler.fit(np.vstack(kept))
-        self.columns_ = columns
-        if not columns or not hasattr(scaler, "scale_"):
-            self.center_, self.scale_ = [0.0] * len(columns), [1.0] * len(columns)
-        elif self.method == "minmax":
-            self.center_, self.scale_ = _finite_or(scaler.data_min_, 0.0), _finite_or(1.0 / scaler.scale_, 1.0)
-        else:
-            center = scaler.mean_ if self.method == "standard" else scaler.center_
-            # a column with no finite number (all null or infinite) is left as it is
-            self.center_, self.scale_ = _finite_or(center, 0.0), _finite_or(scaler.scale_, 1.0)
+        # a column with nothing finite to learn gives NaN or an infinity, which `_finite_scaling`
+        # turns into leaving it as it is, rather than numpy's warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for batch in batches:
+                columns = numeric_columns(batch, self.exclude)
+                matrix = as_matrix(batch, columns)
+                if self.method == "robust":
+                    kept.append(matrix)
+                elif len(matrix) and columns:
+                    scaler.partial_fit(matrix)
+            if self.method == "robust" and columns and sum(len(m) for m in kept):
+                scaler.fit(np.vstack(kept))
+            self.columns_ = columns
+            if not columns or not hasattr(scaler, "scale_"):
+                self.center_, self.scale_ = [0.0] * len(columns), [1.0] * len(columns)
+            elif self.method == "minmax":
+                self.center_, self.scale_ = _finite_scaling(scaler.data_min_, 1.0 / scaler.scale_,
+                                                            scaler.data_range_)
+            elif self.method == "standard":
+                self.center_, self.scale_ = _finite_scaling(scaler.mean_, scaler.scale_, scaler.var_)
+            else:
+                self.center_, self.scale_ = _finite_scaling(scaler.center_, scaler.scale_, scaler.scale_)
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
