@@ -254,3 +254,16 @@ def test_a_column_whose_spread_passes_the_largest_float_is_left_unscaled_without
     table = pq.read_table(out)
     assert table.column("y").to_pylist() == huge
     assert table.column("x").to_pylist() != [1.0, 2.0, 3.0, 4.0]  # a column with a finite spread is scaled
+
+
+def test_a_fill_past_the_largest_float_leaves_the_nulls(tmp_path: Path) -> None:
+    data = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"x": [1.0, 2.0, 3.0, 4.0], "y": [1.7e308, 1.7e308, None, 1.0],
+                             "label": ["a", "b", "a", "b"]}), data)
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("preprocess:\n  impute: {numeric: median}\n", encoding="utf-8")
+    out, fitted = tmp_path / "clean.parquet", tmp_path / "fitted.json"
+    invoke(["clean", data, "-t", "label", "-o", out, "--rules", pack, "--save-fitted", fitted, "--force"], 1)
+    assert pq.read_table(out).column("y").to_pylist() == [1.7e308, 1.7e308, None, 1.0]
+    fill = {s["step"]: s["state"] for s in _strict(fitted.read_text())["steps"]}["impute"]["fill"]
+    assert "y" not in fill and fill["x"] == 2.5

@@ -111,8 +111,13 @@ class Impute(Step):
             imputer = SimpleImputer(strategy=self.numeric, fill_value=self.fill_number, keep_empty_features=True)
             matrix = np.vstack(numbers)
             # no row kept (all quarantined): learn as from one empty row, the fill of an all-null column
-            imputer.fit(matrix if len(matrix) else np.full((1, len(num_cols)), np.nan))
-            self.fill_.update({c: float(s) for c, s in zip(num_cols, imputer.statistics_, strict=True)})
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an overflow: its fill is dropped below
+                imputer.fit(matrix if len(matrix) else np.full((1, len(num_cols)), np.nan))
+            # a fill past the largest float (the median of numbers near it, summed on the way) would
+            # write an infinity into every null: such a column keeps its nulls
+            self.fill_.update({c: float(s) for c, s in zip(num_cols, imputer.statistics_, strict=True)
+                               if np.isfinite(s)})
         for name in txt_cols:
             seen = counts.get(name)
             if self.categorical == "constant" or not seen:
