@@ -76,6 +76,78 @@ def test_jsonl_and_parquet_holding_infinities_profile_as_the_csv(tmp_path: Path)
             ("y", 2, [0])], data.name
 
 
+POSITIONS = ["inf", "sup", "med", "lat", "inf", "INF"]
+MEASURES = ["1.5", "inf", "2", "-Infinity", None, "3"]
+#: the measures as a JSONL file writes them: numbers as numbers, the infinities as text
+JSON_MEASURES = [1.5, "inf", 2, "-Infinity", None, 3]
+
+
+def _words_and_numbers(path: Path) -> Path:
+    """A file with a column of positions holding the word `inf` and one of numbers holding
+    spelled infinities, in the format `path`'s suffix names."""
+    labels = ["ab"[i % 2] for i in range(len(POSITIONS))]
+    if path.suffix == ".parquet":
+        pq.write_table(pa.table({"pos": POSITIONS, "y": MEASURES, "label": labels}), path)
+    elif path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps({"pos": p, "y": y, "label": label}) + "\n"
+                                for p, y, label in zip(POSITIONS, JSON_MEASURES, labels, strict=True)),
+                        encoding="utf-8")
+    else:
+        sep = "\t" if path.suffix == ".tsv" else ","
+        lines = [("pos", "y", "label"), *zip(POSITIONS, [y or "" for y in MEASURES], labels, strict=True)]
+        path.write_text("".join(sep.join(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["data.csv", "data.tsv", "data.jsonl", "data.parquet"])
+def test_the_word_inf_among_words_is_a_word_and_among_numbers_a_number(tmp_path: Path, name: str) -> None:
+    columns, findings = _profile(_words_and_numbers(tmp_path / name), tmp_path)
+    assert columns["pos"]["type"] == "text", name
+    assert columns["pos"]["kinds"] == {"text": 6}, name
+    assert dict(columns["pos"]["top_values"])["inf"] == 2, name
+    assert columns["y"]["type"] == "float", name
+    assert sum(columns["y"]["kinds"].values()) == 5, name
+    assert "columns.mixed_types" not in findings, name
+    assert [(f["column"], f["observed"], f["examples"]) for f in findings["columns.infinite"]] == [
+        ("y", 2, [1, 3])], name
+
+
+def test_a_column_of_the_word_inf_alone_is_a_word(tmp_path: Path) -> None:
+    """With no number beside it nothing says `inf` is one: it is the text it is written as."""
+    columns, findings = _profile(_write(tmp_path / "data.csv", _rows(["inf", "", "Inf", "inf"])), tmp_path)
+    assert columns["y"]["type"] == "text" and columns["y"]["kinds"] == {"text": 3}
+    assert "columns.infinite" not in findings
+
+
+cells = st.sampled_from(["inf", "-Infinity", "+INF", " inf", "1.5", "-2", "1e999", "sup", "med", "", "NA"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(cells, min_size=1, max_size=40), st.integers(1, 40))
+def test_a_columns_class_does_not_depend_on_the_chunk_size(texts: list[str], chunk: int) -> None:
+    """Whether a spelled infinity is a number is decided from the whole column: a chunk of
+    `inf` alone, beside chunks of numbers or of words, is profiled as the column makes it."""
+    from dataaudit.engines.local import LocalEngine
+    from dataaudit.io import open_source
+
+    table = pa.table({"y": pa.array(texts, pa.string())})
+    spec = ProfileSpec(tokens=("", "NA"))
+
+    def column(rows: int) -> tuple:
+        (y,) = LocalEngine().profile(open_source(table, chunk_rows=rows), spec).columns
+        numeric = None if y.numeric is None else (y.numeric.count, y.numeric.min, y.numeric.max)
+        return y.type, y.kinds, y.kind_rows, y.infinite, y.infinite_rows, y.respelled, y.value_counts, numeric
+
+    whole = column(len(texts))
+    assert column(chunk) == whole
+    words = {"sup", "med"} & set(texts)
+    numbers = {"1.5", "-2", "1e999"} & set(texts)
+    spelled = sum(text.strip().lstrip("+-").lower() in ("inf", "infinity") for text in texts)
+    assert whole[3] == (texts.count("1e999") + (spelled if numbers and not words else 0))
+    if spelled and not (numbers and not words):
+        assert whole[6] is not None and sum(whole[6].values()) >= spelled
+
+
 def test_an_infinite_regression_target_is_reported_from_the_installed_command(tmp_path: Path) -> None:
     data = tmp_path / "data.csv"
     data.write_text("x,price\n1,3.5\n2,inf\n3,4.5\n4,5.5\n", encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
@@ -119,6 +119,10 @@ def _in_units(m2: float, scale: float, new_scale: float) -> float:
 #: the cells at the start of a column's first chunk of text that tell whether it is past its
 #: distinct-value limit before it is counted (`ColumnPartial._passes_limit_at_once`)
 LEADING_CELLS = 4096
+#: the kind, within a chunk, of an infinity spelled as a word: a number or a word as the
+#: column's other values make it, once they are all known (`ColumnPartial.resolved`)
+_SPELLED = -3
+_NUMBER_KINDS = frozenset({"integer", "float"})
 
 
 @dataclass
@@ -130,6 +134,8 @@ class ColumnPartial:
     passed depends only on the union of values, so the outcome is the same for any chunking.
     Row lists keep the `examples` smallest row numbers, for the same reason. The target also
     keeps the runs of its numbers in row order and its placeholder candidates.
+    Infinities spelled as words (`inf`, `-Infinity`) are counted apart in `spelled`, by their
+    text, until `resolved` makes them numbers or words: a chunk holding only `inf` cannot tell.
     """
 
     name: str
@@ -145,6 +151,8 @@ class ColumnPartial:
     sentinel_rows: list[int] = field(default_factory=list)
     infinite: int = 0
     infinite_rows: list[int] = field(default_factory=list)
+    spelled: Counter = field(default_factory=Counter)
+    spelled_rows: list[int] = field(default_factory=list)
     kinds: Counter = field(default_factory=Counter)
     spaced: int = 0
     respelled: int = 0
@@ -219,8 +227,15 @@ class ColumnPartial:
         self.null_rows = self._note(self.null_rows, null, offset)
         self.nulls += int(null.sum())
         counts = table.counts
-        row_kind = np.append(table.kind, -2)[slot]
-        token = table.kind == v.TOKEN
+        kind, number = table.kind, table.number
+        spelled = v.spelled_infinities(table.values, number)
+        if spelled.any():  # neither a number nor a word yet: no number in the rows' numbers
+            kind, number = np.where(spelled, _SPELLED, kind), np.where(spelled, np.nan, number)
+            for text, n in zip(table.texts(spelled), counts[spelled], strict=True):
+                self.spelled[text] += int(n)
+        row_kind = np.append(kind, -2)[slot]
+        self.spelled_rows = self._note(self.spelled_rows, row_kind == _SPELLED, offset)
+        token = kind == v.TOKEN
         for text, n in zip(table.texts(token), counts[token], strict=True):
             if n:
                 self.tokens[text] += int(n)
@@ -228,23 +243,23 @@ class ColumnPartial:
         row_token = row_kind == v.TOKEN if any_token else np.zeros(len(codes), dtype=bool)
         self.token_rows = self._note(self.token_rows, row_token, offset)
         # a kind no value of the chunk has is no mask over its rows
-        for code in np.unique(table.kind[(counts > 0) & (table.kind >= 0)]).tolist():
+        for code in np.unique(kind[(counts > 0) & (kind >= 0)]).tolist():
             self._add_kind(v.KINDS[code], row_kind == code, offset)
         self.spaced += int(counts[table.spaced].sum())
-        self.respelled += int(counts[table.respelled].sum())
-        numeric = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
+        self.respelled += int(counts[table.respelled & ~spelled].sum())
+        numeric = (kind == v.INTEGER) | (kind == v.FLOAT)
         if numeric.any():
             row_numeric = np.append(numeric, False)[slot]
-            row_number = np.append(table.number, np.nan)[slot]
+            row_number = np.append(number, np.nan)[slot]
         else:  # a chunk of text: no number to spread over its rows
             row_numeric, row_number = np.zeros(len(codes), dtype=bool), np.full(len(codes), np.nan)
-        self._add_numbers(table.number[numeric], counts[numeric], row_number, row_numeric, offset, spec)
+        self._add_numbers(number[numeric], counts[numeric], row_number, row_numeric, offset, spec)
         if self.runs is not None:
             self.runs.add(row_number, row_numeric, offset)
         if self.placeholders is not None:
             self.placeholders.add(row_number, row_numeric, offset, spec.sentinels)
         present = ~token & (counts > 0)
-        self._count_values(table, counts, present if self.count_all_values else present & ~numeric)
+        self._count_values(table, counts, present if self.count_all_values else present & ~numeric & ~spelled)
         hll_add(self.registers, table.hashes[present])
         hashes = np.append(table.hashes, v.NULL_HASH)[slot]
         # a value's number is NaN unless it is numeric (`classify`): the rows' numbers are returned as spread
@@ -327,6 +342,8 @@ class ColumnPartial:
             sentinel_rows=rows(self.sentinel_rows, other.sentinel_rows),
             infinite=self.infinite + other.infinite,
             infinite_rows=rows(self.infinite_rows, other.infinite_rows),
+            spelled=self.spelled + other.spelled,
+            spelled_rows=rows(self.spelled_rows, other.spelled_rows),
             kinds=self.kinds + other.kinds,
             spaced=self.spaced + other.spaced,
             respelled=self.respelled + other.respelled,
@@ -341,6 +358,46 @@ class ColumnPartial:
             runs=None if self.runs is None else self.runs.merged(other.runs),
             placeholders=None if self.placeholders is None else self.placeholders.merged(other.placeholders),
         )
+
+    def resolved(self) -> ColumnPartial:
+        """This partial with its infinities spelled as words (`spelled`) counted as the whole
+        column makes them: as the float infinities pandas and pyarrow read in a column whose
+        other values present are numbers (one at least), as words in any other, so `inf` among
+        `sup` and `med` stays a category. Decided from the merged partial, so from every row:
+        the same for any chunking. They stay out of the target's runs and placeholders, which
+        follow numbers in row order as the chunks come."""
+        if not self.spelled:
+            return self
+        numbers = bool(self.kinds.keys() & _NUMBER_KINDS) and self.kinds.keys() <= _NUMBER_KINDS
+        kind = "float" if numbers else "text"
+        kind_rows = {**self.kind_rows, kind: first_rows(self.kind_rows.get(kind, []), self.spelled_rows,
+                                                        self.examples)}
+        resolved = replace(self, kinds=self.kinds + Counter({kind: sum(self.spelled.values())}),
+                           kind_rows=dict(sorted(kind_rows.items())), spelled=Counter(), spelled_rows=[])
+        if numbers:
+            return resolved._spelled_as_numbers(self.spelled, self.spelled_rows)
+        return resolved._spelled_as_words(self.spelled)
+
+    def _spelled_as_numbers(self, spelled: Counter, spelled_rows: list[int]) -> ColumnPartial:
+        texts = list(spelled)
+        infinities = v.numbers_of(texts)
+        weights = np.array([spelled[text] for text in texts], dtype=np.float64)
+        respelled = ~v.as_printed(pa.array(texts, pa.string()), infinities)
+        quantiles = self.quantiles
+        if quantiles is not None:
+            sketch = QuantileSketch(seed=seed_of(self.name))
+            sketch.update(np.repeat(infinities, weights.astype(np.int64)))
+            quantiles = quantiles.merged(sketch)
+        return replace(self, moments=self.moments.merged(Moments.of(infinities, weights)), quantiles=quantiles,
+                       respelled=self.respelled + int(weights[respelled].sum()),
+                       infinite=self.infinite + int(weights.sum()),
+                       infinite_rows=first_rows(self.infinite_rows, spelled_rows, self.examples))
+
+    def _spelled_as_words(self, spelled: Counter) -> ColumnPartial:
+        if self.count_all_values or self.value_counts is None:  # the target counted them as it does every value
+            return self
+        value_counts = self.value_counts + spelled
+        return replace(self, value_counts=value_counts if len(value_counts) <= self.limit else None)
 
 
 def _merged_sketch(a: QuantileSketch | None, b: QuantileSketch | None) -> QuantileSketch | None:

@@ -495,6 +495,24 @@ def _infinities(trimmed: pa.Array, mask: np.ndarray) -> np.ndarray:
     return found
 
 
+def spelled_infinities(values: pa.Array, number: np.ndarray) -> np.ndarray:
+    """Which of `values` (with their `number`s, as `classify` gives them) are an infinity
+    spelled as a word (`inf`, `-Infinity`) rather than as a number (`1e999`). Such a word is a
+    number only in a column of numbers: in one of words (positions `sup`, `inf`, `med`) it is
+    a word too, which the value alone cannot tell (`ColumnPartial.resolved`)."""
+    found = np.isinf(number)
+    if found.any():
+        where = np.flatnonzero(found)
+        written = pc.utf8_trim_whitespace(values.take(pa.array(where)))
+        found[where] = ~to_numpy(pc.match_substring_regex(written, _NUMBER))
+    return found
+
+
+def numbers_of(texts: list[str]) -> np.ndarray:
+    """The numbers of texts `classify` reads as numbers, read as it reads them."""
+    return to_numpy(pc.cast(pc.utf8_trim_whitespace(pa.array(texts, pa.string())), pa.float64()))
+
+
 def _boolean_table(array: pa.Array) -> ValueTable:
     values = to_numpy(array)
     valid = to_numpy(array.is_valid())
