@@ -339,3 +339,23 @@ def test_a_fill_past_the_largest_float_leaves_the_nulls(tmp_path: Path) -> None:
     assert pq.read_table(out).column("y").to_pylist() == [1.7e308, 1.7e308, None, 1.0]
     fill = {s["step"]: s["state"] for s in _strict(fitted.read_text())["steps"]}["impute"]["fill"]
     assert "y" not in fill and fill["x"] == 2.5
+
+
+@pytest.mark.parametrize(("cells", "categorical", "fill"), [
+    (["1e999", "", "1e999", "2.5", "-1e999"], "most_frequent", "2.5"),
+    (["1e999", "", "-1e999", "1E999"], "most_frequent", None),
+    (["1e999", "", "2.5", "abc"], "constant: 1e999", None),
+])
+def test_a_text_fill_is_never_an_infinite_number(tmp_path: Path, cells: list[str], categorical: str,
+                                                 fill: str | None) -> None:
+    """`1e999` does not print as written, so the column stays text: its most frequent value, or
+    a constant fill, that reads as an infinity is passed over, and with no other the nulls stay."""
+    data = _write(tmp_path / "data.csv", _rows(cells))
+    strategy, _, constant = categorical.partition(": ")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(f"preprocess:\n  impute: {{categorical: {strategy}"
+                    + (f", fill_text: '{constant}'" if constant else "") + "}\n", encoding="utf-8")
+    out, fitted = tmp_path / "clean.parquet", tmp_path / "fitted.json"
+    invoke(["clean", data, "-t", "label", "-o", out, "--rules", pack, "--save-fitted", fitted, "--force"], 1)
+    assert pq.read_table(out).column("y").to_pylist()[1] == fill
+    assert {s["step"]: s["state"] for s in _strict(fitted.read_text())["steps"]}["impute"]["fill"].get("y") == fill

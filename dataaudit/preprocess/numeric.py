@@ -19,7 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.preprocess.base import Step, Tally, decoded, encoded_as, is_text, replace_column
+from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
+from dataaudit.profile.spec import ProfileSpec
+
+#: texts read as written: the missing-value tokens are nulls by the time a fill is learned
+_AS_WRITTEN = ProfileSpec(tokens=())
 
 
 def numeric_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
@@ -63,6 +68,15 @@ def note_infinities(tally: Tally, name: str, values: pa.Array) -> None:
     fit left out and the step keeps as they are."""
     if pa.types.is_floating(values.type) and pc.any(pc.is_inf(values)).as_py():
         tally.notes.append(f"{name}: infinite values left out of the fit and kept as they are")
+
+
+def _finite_texts(texts: list[str]) -> list[str]:
+    """Of a column's texts (its values kept as text, or the constant fill), those that are no
+    infinite number as the audit reads them: `1e999`, which prints otherwise and so stays
+    text, or `inf` among numbers. A fill written into every null is never one, as a numeric
+    fill is never one either: a column whose fill would be one keeps its nulls."""
+    infinite = v.infinite_numbers(pa.array(texts, pa.string()), _AS_WRITTEN)
+    return [text for text, drop in zip(texts, infinite.tolist(), strict=True) if not drop]
 
 
 def _finite_scaling(center: np.ndarray, scale: np.ndarray, spread: np.ndarray) -> tuple[list[float], list[float]]:
@@ -119,11 +133,10 @@ class Impute(Step):
             self.fill_.update({c: float(s) for c, s in zip(num_cols, imputer.statistics_, strict=True)
                                if np.isfinite(s)})
         for name in txt_cols:
-            seen = counts.get(name)
-            if self.categorical == "constant" or not seen:
-                self.fill_[name] = self.fill_text
-            else:  # most frequent, ties to the smallest value as scikit-learn breaks them
-                self.fill_[name] = min(seen, key=lambda value: (-seen[value], value))
+            seen = counts.get(name, Counter())
+            texts = _finite_texts([self.fill_text] if self.categorical == "constant" or not seen else list(seen))
+            if texts:  # the most frequent, ties to the smallest value as scikit-learn breaks them
+                self.fill_[name] = min(texts, key=lambda value: (-seen[value], value))
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()

@@ -122,7 +122,6 @@ LEADING_CELLS = 4096
 #: the kind, within a chunk, of an infinity spelled as a word: a number or a word as the
 #: column's other values make it, once they are all known (`ColumnPartial.resolved`)
 _SPELLED = -3
-_NUMBER_KINDS = frozenset({"integer", "float"})
 
 
 @dataclass
@@ -368,7 +367,7 @@ class ColumnPartial:
         follow numbers in row order as the chunks come."""
         if not self.spelled:
             return self
-        numbers = bool(self.kinds.keys() & _NUMBER_KINDS) and self.kinds.keys() <= _NUMBER_KINDS
+        numbers = v.spelled_are_numbers(self.kinds.keys())
         kind = "float" if numbers else "text"
         kind_rows = {**self.kind_rows, kind: first_rows(self.kind_rows.get(kind, []), self.spelled_rows,
                                                         self.examples)}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -506,6 +506,21 @@ def spelled_infinities(values: pa.Array, number: np.ndarray) -> np.ndarray:
         written = pc.utf8_trim_whitespace(values.take(pa.array(where)))
         found[where] = ~to_numpy(pc.match_substring_regex(written, _NUMBER))
     return found
+
+
+def spelled_are_numbers(kinds: Collection[str]) -> bool:
+    """Whether spelled infinities are numbers in a column whose other values present are of
+    `kinds` (`KINDS` names): numbers alone, one at least, as pandas reads such a column."""
+    return bool(kinds) and all(kind in ("integer", "float") for kind in kinds)
+
+
+def infinite_numbers(values: pa.Array, spec: ProfileSpec) -> np.ndarray:
+    """Which of one column's distinct text `values` are infinite numbers, as the audit counts
+    them: `1e999` always, a spelled infinity as `spelled_are_numbers` says of the others."""
+    _, kind, number = classify(values, spec)
+    spelled = spelled_infinities(values, number)
+    others = {KINDS[code] for code in kind[(kind >= 0) & ~spelled].tolist()}
+    return np.isinf(number) & (~spelled | spelled_are_numbers(others))
 
 
 def numbers_of(texts: list[str]) -> np.ndarray:
