@@ -300,6 +300,30 @@ def test_strict_json_reads_back_as_the_value_with_every_non_finite_number_null(v
     assert _strict(dumps(value)) == finite(value)
 
 
+def _nan_as_none(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _nan_as_none(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nan_as_none(item) for item in value]
+    return value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
+                    max_leaves=20))
+def test_data_json_is_strict_and_reads_back_as_the_data_with_nan_null(value: object) -> None:
+    """Data keeps its infinities (`1e999`), and is `json.dumps`' own text where it holds none."""
+    from dataaudit.jsontext import data_dumps
+
+    text = data_dumps(value)
+    assert _strict(text) == _nan_as_none(value)
+    if "1e999" not in text and "null" not in text:
+        assert text == json.dumps(value, ensure_ascii=False)
+
+
 @pytest.mark.parametrize("runner", [invoke, run])
 def test_a_jsonl_clean_writes_infinities_as_numbers_a_strict_parser_reads(tmp_path: Path, runner) -> None:
     data = tmp_path / "data.parquet"
@@ -359,3 +383,45 @@ def test_a_text_fill_is_never_an_infinite_number(tmp_path: Path, cells: list[str
     invoke(["clean", data, "-t", "label", "-o", out, "--rules", pack, "--save-fitted", fitted, "--force"], 1)
     assert pq.read_table(out).column("y").to_pylist()[1] == fill
     assert {s["step"]: s["state"] for s in _strict(fitted.read_text())["steps"]}["impute"]["fill"].get("y") == fill
+
+
+CHAT_LINES = [
+    '{"messages": [{"role": "user", "content": " Hi "}, {"role": "assistant", "content": "Hello"}], "score": 1e999}',
+    '{"messages": [{"role": "user", "content": "Bye"}, {"role": "assistant", "content": " Bye "}], "w": [-1e999, 2]}',
+    '{"messages": [{"role": "user", "content": " Hi "}, {"role": "assistant", "content": "Hello"}], "score": 1e999}',
+    '{"messages": [{"role": "user", "content": "broken"',
+]
+#: trimmed, as a chat clean trims by default
+CHAT_KEPT = [CHAT_LINES[0].replace(" Hi ", "Hi"), CHAT_LINES[1].replace(" Bye ", "Bye")]
+PREFERENCE_LINES = [
+    '{"prompt": [{"role": "user", "content": "Which?", "weight": 1e999}], "chosen": [{"role": "assistant", '
+    '"content": "A"}], "rejected": [{"role": "assistant", "content": "B"}], "source": "x"}',
+    '{"prompt": "Why?", "chosen": "Because", "rejected": "No", "margins": {"a": -1e999}}',
+    '{"prompt": "Why?", "chosen": "Because", "rejected": "No", "margins": {"a": -1e999}}',
+    '{"prompt": "broken"',
+]
+#: without their metadata (`--strip-metadata`)
+PREFERENCE_KEPT = [PREFERENCE_LINES[0].replace(', "source": "x"', ""), '{"prompt": "Why?", "chosen": "Because", '
+                   '"rejected": "No"}']
+
+
+@pytest.mark.parametrize(("lines", "option", "kept"), [(CHAT_LINES, "--trim", CHAT_KEPT),
+                                                       (PREFERENCE_LINES, "--strip-metadata", PREFERENCE_KEPT)],
+                         ids=["chat", "preference"])
+def test_every_file_of_a_fine_tuning_clean_is_strict_json(tmp_path: Path, lines: list[str], option: str,
+                                                          kept: list[str]) -> None:
+    """Lines trimmed or stripped are written again: an infinity among their numbers (`1e999`,
+    which JSON allows) goes out as `1e999` again, never as Python's `Infinity`."""
+    data = tmp_path / "data.jsonl"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pack = tmp_path / "small.yaml"
+    pack.write_text("checks:\n  size:\n    min_rows: {warn: 1, fail: 1}\n", encoding="utf-8")
+    out, report = tmp_path / "out.jsonl", tmp_path / "after.json"
+    invoke(["clean", data, "-r", pack, "-o", out, option, "--report", report], 0)
+    written = out.read_text(encoding="utf-8").splitlines()
+    assert [_strict(line) for line in written] == [json.loads(line) for line in kept]
+    assert written == kept
+    held = [_strict(line) for line in out.with_name("out.quarantine.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [entry["line"] for entry in held] == [3, 4]  # type: ignore[index]
+    for path in (out.with_name("out.manifest.json"), report):
+        _strict(path.read_text(encoding="utf-8"))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from json.decoder import scanstring
@@ -28,6 +27,7 @@ import pyarrow as pa
 
 from dataaudit.io.decoding import text_codec
 from dataaudit.io.nested import json_text
+from dataaudit.jsontext import data_dumps
 
 _NONE: Mapping[str, Any] = MappingProxyType({})
 
@@ -165,16 +165,6 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str], l
                    [texts.get(key) for key in late])
 
 
-def _json(value: Any) -> str:
-    """A cell's value as JSON. JSON has no infinity: Python's `Infinity` makes a line no strict
-    parser reads, so an infinite number goes out as `1e999` (or `-1e999`), a number JSON's
-    grammar allows that pandas, Python and JavaScript read back as that infinity; NaN, no
-    number at all, as null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "null" if math.isnan(value) else "1e999" if value > 0 else "-1e999"
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
 def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
     """One JSONL line: the line as read when no step changed it; else a cell still holding the
     text the reader made of a typed value goes out as that value was written, every other cell
@@ -188,6 +178,6 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
         if value is None and typed.lacks(key):
             continue  # no key in the input line and none filled in by a step: still missing, not null
         kept = typed.typed.get(key)
-        text = kept[1] if kept is not None and value == kept[0] else _json(value)
+        text = kept[1] if kept is not None and value == kept[0] else data_dumps(value, default=str)
         parts.append(f"{typed.keys.get(key) or json.dumps(key, ensure_ascii=False)}: {text}")
     return "{" + ", ".join(parts) + "}"
