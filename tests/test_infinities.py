@@ -335,6 +335,23 @@ def test_a_jsonl_clean_writes_infinities_as_numbers_a_strict_parser_reads(tmp_pa
     assert [row["y"] for row in rows] == [math.inf, -math.inf, None, 2.0]
 
 
+def test_a_parquet_nan_is_missing_in_the_audit_and_null_in_a_jsonl_clean(tmp_path: Path) -> None:
+    """A float NaN is no number: the audit counts it missing, as a null, and a JSONL clean
+    writes it as JSON's null, which the audit of the output counts missing again."""
+    data = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"x": [1, 2, 3, 4, 5], "y": [math.nan, 1.5, None, 2.5, math.nan],
+                             "label": ["a", "b", "a", "b", "a"]}), data)
+    out = tmp_path / "clean.jsonl"
+    invoke(["clean", data, "-t", "label", "-o", out, "--force", "-q"], 1)
+    assert [_strict(line)["y"] for line in out.read_text(encoding="utf-8").splitlines()] == [  # type: ignore[index]
+        None, 1.5, None, 2.5, None]
+    for audited in (data, out):
+        columns, findings = _profile(audited, tmp_path)
+        assert (columns["y"]["nulls"], columns["y"]["kinds"]) == (3, {"float": 2}), audited.name
+        (missing,) = [f for f in findings["missing.column_share"] if f["column"] == "y"]
+        assert missing["examples"] == [0, 2, 4], audited.name
+
+
 @pytest.mark.parametrize("scale", ["standard", "minmax"])  # the robust scale, between quartiles, is finite
 def test_a_column_whose_spread_passes_the_largest_float_is_left_unscaled_without_a_warning(tmp_path: Path,
                                                                                          scale: str) -> None:
