@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
-import json
 import os
 import re
 import signal
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from dataaudit.errors import OutputError
+from dataaudit.jsontext import dumps
 
 TEMPORARY_SUFFIX = ".part"
 #: temporaries created and neither renamed nor removed yet (what an interruption may leave)
@@ -207,8 +207,9 @@ class Outputs:
         return file
 
     def json(self, path: PathLike, data: dict[str, Any]) -> AtomicFile:
-        """A manifest or state file: indented, UTF-8, anything else (paths, numbers) as its text."""
-        return self.text(path, json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n")
+        """A manifest or state file: indented, UTF-8, strict JSON (a number that is not finite as
+        null), anything else (paths, numbers) as its text."""
+        return self.text(path, dumps(data, indent=1, default=str) + "\n")
 
     def commit(self) -> None:
         """Finish every file, then rename them in the order they were opened; an interruption

@@ -63,3 +63,31 @@ def test_parquet_dictionary_pages_clean_as_plain_ones(tmp_path: Path, runner) ->
     plain, encoded = (pq.read_table(out[d]) for d in (False, True))
     assert encoded.equals(plain)
     assert encoded.column("x").null_count == 0
+
+
+def _coded(distinct: int) -> pa.Table:
+    """A column of `distinct` numbers (and nulls) encoded with int8 indices, the most they hold
+    at 128: imputing its mean adds a number it does not hold."""
+    values = [float(i % distinct) if i % 10 else None for i in range(400)]
+    coded = pa.array(values, pa.float64()).dictionary_encode().cast(pa.dictionary(pa.int8(), pa.float64()))
+    labels = ["a" if i % 2 else "b" for i in range(400)]
+    return pa.table({"y": coded, "x": [i + 0.5 for i in range(400)], "label": labels})
+
+
+def test_a_fill_that_fits_the_dictionary_indices_keeps_them(tmp_path: Path) -> None:
+    rules = tmp_path / "impute.yaml"
+    rules.write_text(PACKS["impute"])
+    data = dataaudit.clean(_coded(127), target="label", rules=rules, allow_large_quarantine=True).data
+    assert not data["y"].isna().any()
+    assert len(data["y"].cat.categories) == 128  # all the int8 indices hold
+
+
+def test_a_fill_past_what_the_dictionary_indices_hold_is_refused_in_one_line(tmp_path: Path) -> None:
+    rules = tmp_path / "impute.yaml"
+    rules.write_text(PACKS["impute"])
+    with pytest.raises(dataaudit.InputError) as refused:
+        dataaudit.clean(_coded(128), target="label", rules=rules, allow_large_quarantine=True)
+    message = str(refused.value)
+    assert message == ("column 'y' is dictionary-encoded with int8 indices, which hold 128 values, and its cleaned "
+                       "values number 129: encode it with int32 indices, or not at all, before cleaning")
+    assert "\n" not in message

@@ -1,6 +1,7 @@
 """A column's mean and standard deviation are right, and computed without a warning, however
-large its numbers: up to the largest float, where the squares (and near it the sums) of the
-numbers pass what a float holds while their mean and spread do not."""
+large or small its numbers: up to the largest float, where the squares (and near it the sums)
+of the numbers pass what a float holds while their mean and spread do not, and down to the
+smallest, where the squares round to 0 while the spread does not."""
 
 from __future__ import annotations
 
@@ -62,6 +63,27 @@ def test_moments_of_huge_numbers_are_finite_and_right(xs: list[float], data: st.
             assert math.isclose(moments.std(), std, rel_tol=1e-9, abs_tol=1e-6 * max(map(abs, xs)))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(-1e3, 1e3), min_size=2, max_size=30), st.integers(-300, 300), st.data())
+def test_moments_are_right_at_any_scale_from_1e_300_to_1e300(xs: list[float], exponent: int,
+                                                               data: st.DataObject) -> None:
+    values = np.array(xs) * 10.0**exponent
+    cut = data.draw(st.integers(0, len(xs)))
+    mean, std = _exact(values.tolist())
+    # a result below the normal floats is rounded to the subnormals' fixed step
+    tolerance = max(1e-9 * float(np.abs(values).max()), 2 * np.finfo(float).smallest_subnormal)
+    for moments in (Moments.of(values), _merged(values, cut)):
+        assert math.isclose(moments.mean, mean, rel_tol=1e-9, abs_tol=tolerance)
+        assert math.isclose(moments.std(), std, rel_tol=1e-9, abs_tol=tolerance)
+
+
+def test_tiny_numbers_beside_zeros_keep_their_spread() -> None:
+    values = np.array([0.0, 0.0, 1e-184, 3e-184, 0.0, 5e-324])
+    expected = statistics.stdev([Fraction(x) for x in values.tolist()])
+    for cut in range(len(values) + 1):
+        assert math.isclose(_merged(values, cut).std(), float(expected), rel_tol=1e-12)
+
+
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_a_column_of_1e300_numbers_reports_its_mean_and_spread(tmp_path: Path, runner) -> None:
     xs = [[1e300, -1e300, 3e300, 1.7e308, 1.6e308][i % 5] for i in range(50)]
@@ -75,6 +97,21 @@ def test_a_column_of_1e300_numbers_reports_its_mean_and_spread(tmp_path: Path, r
     assert math.isclose(numeric["mean"], mean, rel_tol=1e-12)
     assert math.isclose(numeric["std"], std, rel_tol=1e-12)
     assert math.isclose(std, statistics.stdev(x / 1e300 for x in xs) * 1e300, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_column_of_1e_184_numbers_reports_its_spread(tmp_path: Path, runner) -> None:
+    xs = [[1e-184, 2e-184, 4e-184, 0.0][i % 4] for i in range(40)]
+    data = tmp_path / "tiny.csv"
+    data.write_text("x,label\n" + "".join(f"{x!r},{'ab'[i % 2]}\n" for i, x in enumerate(xs)))
+    out = tmp_path / "report.json"
+    runner(["audit", data, "-t", "label", "-f", "json", "-o", out, "-q"], 0)
+    numeric = json.loads(out.read_text())["dataset"]["column_profiles"][0]["numeric"]
+    mean, std = _exact(xs)
+    assert std > 0
+    # the report shows six significant digits of numbers its six decimals would show as 0
+    assert math.isclose(numeric["mean"], mean, rel_tol=1e-5)
+    assert math.isclose(numeric["std"], std, rel_tol=1e-5)
 
 
 @settings(max_examples=100, deadline=None)

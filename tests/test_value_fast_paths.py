@@ -110,6 +110,7 @@ def test_a_csv_column_of_numbers_with_empty_quoted_cells_stays_on_the_numeric_pa
 # what a number or an integer looks like to the value table, as regular expressions: the law
 _NUMBER_TEXT = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _INTEGER_TEXT = r"^[+-]?\d+$"
+_INFINITY_TEXT = r"^[+-]?(?i:inf|infinity)$"  # as pandas, pyarrow and float() read an infinity
 _NUMBER_LIKE = st.text(st.sampled_from(list("0123456789+-.eE x٣")), max_size=12)
 
 
@@ -226,7 +227,8 @@ def _classify_on_every_text(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Arr
     trimmed = pc.utf8_trim_whitespace(values)
     folded = trimmed if spec.case_sensitive else pc.utf8_lower(trimmed)
     token = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string())).to_numpy(zero_copy_only=False)
-    numeric = pc.match_substring_regex(trimmed, _NUMBER_TEXT).to_numpy(zero_copy_only=False) & ~token
+    spelled = pc.or_(pc.match_substring_regex(trimmed, _NUMBER_TEXT), pc.match_substring_regex(trimmed, _INFINITY_TEXT))
+    numeric = spelled.to_numpy(zero_copy_only=False) & ~token
     integer = pc.match_substring_regex(trimmed, _INTEGER_TEXT).to_numpy(zero_copy_only=False) & numeric
     lower = pc.utf8_lower(trimmed) if spec.case_sensitive else folded
     boolean = pc.is_in(lower, value_set=pa.array(["true", "false"])).to_numpy(zero_copy_only=False) & ~token
@@ -239,7 +241,8 @@ def _classify_on_every_text(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Arr
 
 _BLANKS = st.sampled_from([" ", "\t", "\n", "\x1c", "\x85", "\u00a0", "\u3000", ""])
 _WORDS = st.sampled_from(["NA", "na", "N/A", "None", "NULL", "nan", "?", "", "TRUE", "False", "yes", "İ", "ǅ",
-                          "-999", "007", "+1.5e3", ".5", "r0532880", "near the river", "Ärger", "ß", "x\u00a0y"])
+                          "-999", "007", "+1.5e3", ".5", "r0532880", "near the river", "Ärger", "ß", "x\u00a0y",
+                          "inf", "-Infinity", "+INF", "info", "infinite", "iNfInItY"])
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,4 +1,5 @@
-"""Columns that mislead a model: constant, unique per row (an id), or of mixed types."""
+"""Columns that mislead a model: constant, unique per row (an id), of mixed types, or holding
+an infinite number, which scikit-learn refuses as input ("Input X contains infinity")."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ CHECKS = (
           NoEquivalent("the audit's id detection weighs value kinds and a minimum row count")),
     Check("columns.mixed_types", "Each feature column holds one kind of value (numbers or text).", "columns",
           ("mixed_types",), NoEquivalent("GX has no per-value kind of a column")),
+    Check("columns.infinite", "No feature column nor the target holds an infinite number (`inf`, `1e999`), which "
+          "a model refuses as input.", "columns", ("infinite",),
+          NoEquivalent("GX bounds a column's values but has no test that they are finite")),
 )
 
 
@@ -26,10 +30,13 @@ class Rules(Section):
     unique_min_share: float = Field(0.99, gt=0, le=1)
     unique_min_rows: int = Field(50, ge=2)
     mixed_types: Toggle = Toggle.WARN
+    infinite: Toggle = Toggle.WARN
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
     for column in profile.columns:
+        if column.role != "ignored" and column.infinite:
+            _infinite(column, rules, results)
         if column.role != "feature" or not column.present:
             continue
         if is_constant(column):
@@ -64,6 +71,16 @@ def _unique(column: ColumnProfile, rules: Rules) -> bool:
     if column.type == "text" and column.spaced > column.present / 2:
         return False
     return column.distinct >= rules.unique_min_share * column.present
+
+
+def _infinite(column: ColumnProfile, rules: Rules, results: Results) -> None:
+    results.add(
+        "columns.infinite", rules.infinite.severity,
+        f"Column {column.name!r} holds {column.infinite:,} infinite number(s) ({pct(column.infinite, column.rows)} "
+        "of its rows): a model refuses them as input.",
+        column=column.name, observed=column.infinite, examples=column.infinite_rows,
+        hint="Replace them with a number or a missing value, or declare their spelling a missing token.",
+    )
 
 
 def _mixed(column: ColumnProfile, rules: Rules, results: Results) -> None:

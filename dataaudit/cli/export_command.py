@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -39,6 +38,7 @@ def export_gx(rules: str, target: str | None, data: Path | None, name: str | Non
     """
     from dataaudit.integrations.gx_export import export_suite
     from dataaudit.io import open_source
+    from dataaudit.jsontext import dumps
     from dataaudit.output import check_destinations, write_text
     from dataaudit.rules.load import load_rules
 
@@ -46,7 +46,7 @@ def export_gx(rules: str, target: str | None, data: Path | None, name: str | Non
     loaded = load_rules(rules)
     columns = open_source(data).columns if data is not None else None
     suite = export_suite(loaded.rules, name or f"dataaudit-{loaded.name}", target=target, columns=columns)
-    text = json.dumps(suite, indent=2) + "\n"
+    text = dumps(suite, indent=2, ensure_ascii=True) + "\n"
     if output == "-":
         click.echo(text, nl=False)
     else:

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.arrays import factorize, first_of_each, to_numpy
+from dataaudit.errors import InputError
 from dataaudit.preprocess.estimator import Estimator, not_fitted
 
 if TYPE_CHECKING:
@@ -219,10 +220,23 @@ def decoded(array: pa.Array) -> pa.Array:
     return array.dictionary_decode() if pa.types.is_dictionary(array.type) else array
 
 
-def encoded_as(values: pa.Array, kind: pa.DataType) -> pa.Array:
+def encoded_as(values: pa.Array, kind: pa.DataType, column: str) -> pa.Array:
     """`values` (of a `decoded` column) in the column's own type `kind`: a dictionary-encoded
-    column is encoded again with its index type, so the cleaned file stores it as the input did."""
-    return values.dictionary_encode().cast(kind) if pa.types.is_dictionary(kind) else values
+    column is encoded again with its index type, so the cleaned file stores it as the input did.
+
+    A step can add a value (`impute`'s fill) to a dictionary whose indices are already all
+    used (`int8` holds 128 values): widened in one chunk only, the column would have two types
+    and no file could hold it, so the clean is refused, saying how to store the column."""
+    if not pa.types.is_dictionary(kind):
+        return values
+    encoded = values.dictionary_encode()
+    index = kind.index_type
+    room = 2 ** (index.bit_width - (1 if pa.types.is_signed_integer(index) else 0))
+    if len(encoded.dictionary) > room:
+        raise InputError(f"column {column!r} is dictionary-encoded with {index} indices, which hold {room:,} "
+                         f"values, and its cleaned values number {len(encoded.dictionary):,}: encode it with "
+                         "int32 indices, or not at all, before cleaning")
+    return encoded.cast(kind)
 
 
 def changed_mask(before: pa.Array, after: pa.Array) -> np.ndarray:

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from dataaudit.io.decoding import text_codec
 from dataaudit.io.nested import json_text
+from dataaudit.jsontext import data_dumps
 
 _NONE: Mapping[str, Any] = MappingProxyType({})
 
@@ -194,6 +195,6 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
             continue  # no key in the input line and none filled in by a step: still missing, not null
         text = typed.written(key, value)
         if text is None:
-            text = json.dumps(value, ensure_ascii=False, default=str)
+            text = data_dumps(value, default=str)
         parts.append(f"{typed.keys.get(key) or json.dumps(key, ensure_ascii=False)}: {text}")
     return "{" + ", ".join(parts) + "}"

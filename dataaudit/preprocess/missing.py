@@ -76,7 +76,7 @@ class MissingToNull(FromProfile):
             count_rewrites(tally, array, cleaned, missing)  # a missing cell is a present value, now null
             tally.cells[name] += int(missing.sum())
             touched |= missing
-            batch = replace_column(batch, name, encoded_as(cleaned, stored.type))
+            batch = replace_column(batch, name, encoded_as(cleaned, stored.type, name))
         tally.rows_changed = int(touched.sum())
         return batch, tally
 

@@ -4,11 +4,13 @@ Both learn from values, not from the profile, so they are fitted on a stream of 
 (`fit` with an iterable of chunks): StandardScaler and MinMaxScaler through `partial_fit`, in memory bounded by
 the chunk; the median, the most frequent number and RobustScaler need every value of a column,
 so those keep 8 bytes per row and numeric column while fitting. Nulls are left out of every
-statistic, as scikit-learn leaves out NaN.
+statistic, as scikit-learn leaves out NaN, and so are infinities (`as_matrix`), which are kept
+as they are: no step rewrites a value it learned nothing about.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 
@@ -17,7 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.preprocess.base import Step, Tally, decoded, encoded_as, is_text, replace_column
+from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
+from dataaudit.profile.spec import ProfileSpec
+
+#: texts read as written: the missing-value tokens are nulls by the time a fill is learned
+_AS_WRITTEN = ProfileSpec(tokens=())
 
 
 def numeric_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
@@ -31,12 +38,12 @@ def _values_type(kind: pa.DataType) -> pa.DataType:
     return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
-def _as_floats(array: pa.Array) -> pa.Array:
+def _as_floats(array: pa.Array, column: str) -> pa.Array:
     """The column's numbers as float64, encoded again if it was: it keeps its encoding."""
     kind = array.type
     floats = decoded(array).cast(pa.float64())
     return encoded_as(floats, pa.dictionary(kind.index_type, pa.float64(), kind.ordered)
-                      if pa.types.is_dictionary(kind) else pa.float64())
+                      if pa.types.is_dictionary(kind) else pa.float64(), column)
 
 
 def text_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
@@ -44,11 +51,42 @@ def text_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
 
 
 def as_matrix(batch: pa.RecordBatch, columns: list[str]) -> np.ndarray:
-    """Columns as float64, null as NaN: scikit-learn's view of missing values."""
+    """Columns as float64, null as NaN: scikit-learn's view of missing values. An infinity is
+    NaN here too, left out of the fit: scikit-learn refuses one ("Input X contains infinity"),
+    and a mean or spread taken over one is not finite, which would make every value of its
+    column NaN once scaled or imputed with it."""
     if not columns:
         return np.zeros((batch.num_rows, 0))
-    return np.column_stack([decoded(batch.column(c)).cast(pa.float64()).to_numpy(zero_copy_only=False)
-                            for c in columns])
+    matrix = np.column_stack([decoded(batch.column(c)).cast(pa.float64()).to_numpy(zero_copy_only=False)
+                              for c in columns])
+    matrix[np.isinf(matrix)] = np.nan
+    return matrix
+
+
+def note_infinities(tally: Tally, name: str, values: pa.Array) -> None:
+    """Say in the step's report that `values` (a decoded column) hold infinities, which the
+    fit left out and the step keeps as they are."""
+    if pa.types.is_floating(values.type) and pc.any(pc.is_inf(values)).as_py():
+        tally.notes.append(f"{name}: infinite values left out of the fit and kept as they are")
+
+
+def _finite_texts(texts: list[str]) -> list[str]:
+    """Of a column's texts (its values kept as text, or the constant fill), those that are no
+    infinite number as the audit reads them: `1e999`, which prints otherwise and so stays
+    text, or `inf` among numbers. A fill written into every null is never one, as a numeric
+    fill is never one either: a column whose fill would be one keeps its nulls."""
+    infinite = v.infinite_numbers(pa.array(texts, pa.string()), _AS_WRITTEN)
+    return [text for text, drop in zip(texts, infinite.tolist(), strict=True) if not drop]
+
+
+def _finite_scaling(center: np.ndarray, scale: np.ndarray, spread: np.ndarray) -> tuple[list[float], list[float]]:
+    """The fitted centres and scales, with the identity (0, 1) for a column whose centre or
+    `spread` (the variance or range the scale comes from: scikit-learn makes a scale of 1 of
+    one it cannot use) is not a finite number: a column with no finite number (all null or
+    infinite), or whose spread passes the largest float (numbers near 1e308). Such a column
+    is left as it is rather than made NaN or zero, or only shifted."""
+    finite = np.isfinite(center) & np.isfinite(scale) & np.isfinite(spread)
+    return np.where(finite, center, 0.0).tolist(), np.where(finite, scale, 1.0).tolist()
 
 
 class Impute(Step):
@@ -87,14 +125,18 @@ class Impute(Step):
             imputer = SimpleImputer(strategy=self.numeric, fill_value=self.fill_number, keep_empty_features=True)
             matrix = np.vstack(numbers)
             # no row kept (all quarantined): learn as from one empty row, the fill of an all-null column
-            imputer.fit(matrix if len(matrix) else np.full((1, len(num_cols)), np.nan))
-            self.fill_.update({c: float(s) for c, s in zip(num_cols, imputer.statistics_, strict=True)})
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an overflow: its fill is dropped below
+                imputer.fit(matrix if len(matrix) else np.full((1, len(num_cols)), np.nan))
+            # a fill past the largest float (the median of numbers near it, summed on the way) would
+            # write an infinity into every null: such a column keeps its nulls
+            self.fill_.update({c: float(s) for c, s in zip(num_cols, imputer.statistics_, strict=True)
+                               if np.isfinite(s)})
         for name in txt_cols:
-            seen = counts.get(name)
-            if self.categorical == "constant" or not seen:
-                self.fill_[name] = self.fill_text
-            else:  # most frequent, ties to the smallest value as scikit-learn breaks them
-                self.fill_[name] = min(seen, key=lambda value: (-seen[value], value))
+            seen = counts.get(name, Counter())
+            texts = _finite_texts([self.fill_text] if self.categorical == "constant" or not seen else list(seen))
+            if texts:  # the most frequent, ties to the smallest value as scikit-learn breaks them
+                self.fill_[name] = min(texts, key=lambda value: (-seen[value], value))
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
@@ -105,13 +147,14 @@ class Impute(Step):
             array = batch.column(name)
             if pa.types.is_integer(_values_type(array.type)) and not float(value).is_integer():
                 # in every chunk, with nulls or not, so the column keeps one type across chunks
-                array = _as_floats(array)
+                array = _as_floats(array, name)
                 batch = replace_column(batch, name, array)
             null = array.is_null().to_numpy(zero_copy_only=False)
             if not null.any():
                 continue
             values = decoded(array)
-            filled = encoded_as(pc.fill_null(values, pa.scalar(value).cast(values.type)), array.type)
+            note_infinities(tally, name, values)
+            filled = encoded_as(pc.fill_null(values, pa.scalar(value).cast(values.type)), array.type, name)
             tally.cells[name] += int(null.sum())
             tally.rewrites[f"null -> {value!r}"] += int(null.sum())
             touched |= null
@@ -138,33 +181,40 @@ class Scale(Step):
         scaler = {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}[self.method]()
         columns: list[str] = []
         kept: list[np.ndarray] = []
-        for batch in batches:
-            columns = numeric_columns(batch, self.exclude)
-            matrix = as_matrix(batch, columns)
-            if self.method == "robust":
-                kept.append(matrix)
-            elif len(matrix) and columns:
-                scaler.partial_fit(matrix)
-        if self.method == "robust" and columns and sum(len(m) for m in kept):
-            scaler.fit(np.vstack(kept))
-        self.columns_ = columns
-        if not columns or not hasattr(scaler, "scale_"):
-            self.center_, self.scale_ = [0.0] * len(columns), [1.0] * len(columns)
-        elif self.method == "minmax":
-            self.center_, self.scale_ = scaler.data_min_.tolist(), (1.0 / scaler.scale_).tolist()
-        else:
-            center = scaler.mean_ if self.method == "standard" else scaler.center_
-            self.center_, self.scale_ = np.asarray(center).tolist(), scaler.scale_.tolist()
+        # a column with nothing finite to learn gives NaN or an infinity, which `_finite_scaling`
+        # turns into leaving it as it is, rather than numpy's warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for batch in batches:
+                columns = numeric_columns(batch, self.exclude)
+                matrix = as_matrix(batch, columns)
+                if self.method == "robust":
+                    kept.append(matrix)
+                elif len(matrix) and columns:
+                    scaler.partial_fit(matrix)
+            if self.method == "robust" and columns and sum(len(m) for m in kept):
+                scaler.fit(np.vstack(kept))
+            self.columns_ = columns
+            if not columns or not hasattr(scaler, "scale_"):
+                self.center_, self.scale_ = [0.0] * len(columns), [1.0] * len(columns)
+            elif self.method == "minmax":
+                self.center_, self.scale_ = _finite_scaling(scaler.data_min_, 1.0 / scaler.scale_,
+                                                            scaler.data_range_)
+            elif self.method == "standard":
+                self.center_, self.scale_ = _finite_scaling(scaler.mean_, scaler.scale_, scaler.var_)
+            else:
+                self.center_, self.scale_ = _finite_scaling(scaler.center_, scaler.scale_, scaler.scale_)
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
         for name, center, scale in zip(self.columns_, self.center_, self.scale_, strict=True):
             if name not in batch.schema.names:
                 continue
-            values = _as_floats(batch.column(name))
+            values = _as_floats(batch.column(name), name)
             tally.cells[name] += len(values) - values.null_count
+            note_infinities(tally, name, decoded(values))
             scaled = pc.divide(pc.subtract(decoded(values), center), scale)
-            batch = replace_column(batch, name, encoded_as(scaled, values.type))
+            batch = replace_column(batch, name, encoded_as(scaled, values.type, name))
         if tally.cells:
             tally.rows_changed = batch.num_rows
             tally.notes.append(f"{self.method} scaling of {len(tally.cells)} columns")

@@ -58,7 +58,7 @@ class TableRedaction:
                 for f in found:
                     self.counts.setdefault(f.kind, Counter())[name] += 1
             if changed:
-                batch = replace_column(batch, name, _same_type(values, array.type))
+                batch = replace_column(batch, name, _same_type(values, array.type, name))
         self.rows += sum(touched)
         return batch
 
@@ -70,7 +70,7 @@ class TableRedaction:
         return [kind for kind in PII_KINDS if kind in self.kinds]
 
 
-def _same_type(values: list[str | None], kind: pa.DataType) -> pa.Array:
+def _same_type(values: list[str | None], kind: pa.DataType, column: str) -> pa.Array:
     """`values` as an array of the column's own type: a dictionary-encoded column re-encoded with
     its index and value types."""
-    return encoded_as(pa.array(values, kind.value_type if pa.types.is_dictionary(kind) else kind), kind)
+    return encoded_as(pa.array(values, kind.value_type if pa.types.is_dictionary(kind) else kind), kind, column)

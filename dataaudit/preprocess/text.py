@@ -57,6 +57,6 @@ class NormalizeText(FromProfile):
             count_rewrites(tally, array, cleaned, changed)
             tally.cells[name] += int(changed.sum())
             touched |= changed
-            batch = replace_column(batch, name, encoded_as(cleaned, stored.type))
+            batch = replace_column(batch, name, encoded_as(cleaned, stored.type, name))
         tally.rows_changed = int(touched.sum())
         return batch, tally

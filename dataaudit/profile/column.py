@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +20,9 @@ from dataaudit.profile.spec import ProfileSpec
 #: numbers up to this size have squares whose sums, times any two row counts, stay finite (below
 #: 2**1024): their moments are taken as they are; larger ones are divided by a power of two first
 _UNSCALED = 2.0**448
+#: numbers whose largest is below this have squares (and products of deviations) near or below the
+#: smallest float, which round to 0: they are multiplied by a power of two first, like large ones
+_TINY = 2.0**-448
 
 
 @dataclass
@@ -27,10 +30,12 @@ class Moments:
     """Count, mean and sum of squared deviations, merged with Chan et al.'s parallel formula.
 
     Numbers past 1e154 have squared deviations past the largest float while their spread is
-    not, and numbers near the largest float a sum past it while their mean is not: `m2` is kept
-    in units of `scale**2`, a power of two within a factor of 2 of the largest magnitude (1.0
-    for numbers up to 2**448, where it changes nothing). Dividing by a power of two is exact,
-    so the sums are those of the numbers themselves, only never overflowing."""
+    not, and numbers near the largest float a sum past it while their mean is not; numbers
+    below 1e-154 have squared deviations that round to 0 while their spread is not 0: `m2` is
+    kept in units of `scale**2`, a power of two within a factor of 2 of the largest magnitude
+    (1.0 for numbers between 2**-448 and 2**448, and for zeros only, where it changes nothing).
+    Dividing by a power of two is exact, so the sums are those of the numbers themselves, only
+    never overflowing nor underflowing."""
 
     count: int = 0
     mean: float = 0.0
@@ -79,17 +84,17 @@ class Moments:
         if not self.count:
             return other
         count = self.count + other.count
+        low, high = min(self.min, other.min), max(self.max, other.max)
         if not (math.isfinite(self.mean) and math.isfinite(other.mean)):  # an infinity on one side
-            return Moments(count, self.mean + other.mean, math.nan, min(self.min, other.min),
-                           max(self.max, other.max), 1.0)
-        scale = max(self.scale, other.scale)
+            return Moments(count, self.mean + other.mean, math.nan, low, high, 1.0)
+        scale = _scale_of(max(-low, high))  # of the larger side, or of the tiny numbers beside zeros
         delta = other.mean / scale - self.mean / scale
         # summed in units of `scale`, as exact as in the numbers' own: the step from one mean to
         # the merged one may pass the largest float where both means are near it, of either sign
         mean = (self.mean / scale + delta * other.count / count) * scale
-        m2 = (self.m2 * (self.scale / scale) ** 2 + other.m2 * (other.scale / scale) ** 2
+        m2 = (_in_units(self.m2, self.scale, scale) + _in_units(other.m2, other.scale, scale)
               + delta * delta * self.count * other.count / count)
-        return Moments(count, mean, m2, min(self.min, other.min), max(self.max, other.max), scale)
+        return Moments(count, mean, m2, low, high, scale)
 
     def std(self) -> float:
         """The sample standard deviation (0.0 for one number)."""
@@ -97,16 +102,26 @@ class Moments:
 
 
 def _scale_of(largest: float) -> float:
-    """1.0 up to `_UNSCALED`, else the largest power of two up to `largest` (an infinity: 1.0, as the
-    moments of an infinite number are infinite or undefined however they are scaled)."""
-    if largest <= _UNSCALED or not math.isfinite(largest):
+    """1.0 from `_TINY` to `_UNSCALED`, else the largest power of two up to `largest` (zero or an
+    infinity: 1.0, as zeros have no spread to keep and the moments of an infinite number are
+    infinite or undefined however they are scaled)."""
+    if _TINY <= largest <= _UNSCALED or largest == 0 or not math.isfinite(largest):
         return 1.0
     return math.ldexp(1.0, math.frexp(largest)[1] - 1)  # `largest` over it is in [1, 2)
+
+
+def _in_units(m2: float, scale: float, new_scale: float) -> float:
+    """`m2`, kept in units of `scale**2`, in units of `new_scale**2`. Only zeros (m2 0, scale 1.0)
+    meet a smaller new scale: their ratio squared may pass the largest float, times 0 a NaN."""
+    return m2 * (scale / new_scale) ** 2 if m2 else 0.0
 
 
 #: the cells at the start of a column's first chunk of text that tell whether it is past its
 #: distinct-value limit before it is counted (`ColumnPartial._passes_limit_at_once`)
 LEADING_CELLS = 4096
+#: the kind, within a chunk, of an infinity spelled as a word: a number or a word as the
+#: column's other values make it, once they are all known (`ColumnPartial.resolved`)
+_SPELLED = -3
 
 
 @dataclass
@@ -118,6 +133,8 @@ class ColumnPartial:
     passed depends only on the union of values, so the outcome is the same for any chunking.
     Row lists keep the `examples` smallest row numbers, for the same reason. The target also
     keeps the runs of its numbers in row order and its placeholder candidates.
+    Infinities spelled as words (`inf`, `-Infinity`) are counted apart in `spelled`, by their
+    text, until `resolved` makes them numbers or words: a chunk holding only `inf` cannot tell.
     """
 
     name: str
@@ -131,6 +148,10 @@ class ColumnPartial:
     token_rows: list[int] = field(default_factory=list)
     sentinels: Counter = field(default_factory=Counter)
     sentinel_rows: list[int] = field(default_factory=list)
+    infinite: int = 0
+    infinite_rows: list[int] = field(default_factory=list)
+    spelled: Counter = field(default_factory=Counter)
+    spelled_rows: list[int] = field(default_factory=list)
     kinds: Counter = field(default_factory=Counter)
     spaced: int = 0
     respelled: int = 0
@@ -205,8 +226,15 @@ class ColumnPartial:
         self.null_rows = self._note(self.null_rows, null, offset)
         self.nulls += int(null.sum())
         counts = table.counts
-        row_kind = np.append(table.kind, -2)[slot]
-        token = table.kind == v.TOKEN
+        kind, number = table.kind, table.number
+        spelled = v.spelled_infinities(table.values, number)
+        if spelled.any():  # neither a number nor a word yet: no number in the rows' numbers
+            kind, number = np.where(spelled, _SPELLED, kind), np.where(spelled, np.nan, number)
+            for text, n in zip(table.texts(spelled), counts[spelled], strict=True):
+                self.spelled[text] += int(n)
+        row_kind = np.append(kind, -2)[slot]
+        self.spelled_rows = self._note(self.spelled_rows, row_kind == _SPELLED, offset)
+        token = kind == v.TOKEN
         for text, n in zip(table.texts(token), counts[token], strict=True):
             if n:
                 self.tokens[text] += int(n)
@@ -214,23 +242,23 @@ class ColumnPartial:
         row_token = row_kind == v.TOKEN if any_token else np.zeros(len(codes), dtype=bool)
         self.token_rows = self._note(self.token_rows, row_token, offset)
         # a kind no value of the chunk has is no mask over its rows
-        for code in np.unique(table.kind[(counts > 0) & (table.kind >= 0)]).tolist():
+        for code in np.unique(kind[(counts > 0) & (kind >= 0)]).tolist():
             self._add_kind(v.KINDS[code], row_kind == code, offset)
         self.spaced += int(counts[table.spaced].sum())
-        self.respelled += int(counts[table.respelled].sum())
-        numeric = (table.kind == v.INTEGER) | (table.kind == v.FLOAT)
+        self.respelled += int(counts[table.respelled & ~spelled].sum())
+        numeric = (kind == v.INTEGER) | (kind == v.FLOAT)
         if numeric.any():
             row_numeric = np.append(numeric, False)[slot]
-            row_number = np.append(table.number, np.nan)[slot]
+            row_number = np.append(number, np.nan)[slot]
         else:  # a chunk of text: no number to spread over its rows
             row_numeric, row_number = np.zeros(len(codes), dtype=bool), np.full(len(codes), np.nan)
-        self._add_numbers(table.number[numeric], counts[numeric], row_number, row_numeric, offset, spec)
+        self._add_numbers(number[numeric], counts[numeric], row_number, row_numeric, offset, spec)
         if self.runs is not None:
             self.runs.add(row_number, row_numeric, offset)
         if self.placeholders is not None:
             self.placeholders.add(row_number, row_numeric, offset, spec.sentinels)
         present = ~token & (counts > 0)
-        self._count_values(table, counts, present if self.count_all_values else present & ~numeric)
+        self._count_values(table, counts, present if self.count_all_values else present & ~numeric & ~spelled)
         hll_add(self.registers, table.hashes[present])
         hashes = np.append(table.hashes, v.NULL_HASH)[slot]
         # a value's number is NaN unless it is numeric (`classify`): the rows' numbers are returned as spread
@@ -263,10 +291,21 @@ class ColumnPartial:
             self.sentinel_rows = self._note(self.sentinel_rows, row_valid & np.isin(per_row, spec.sentinels), offset)
             distinct, weights = distinct[~sentinel], None if weights is None else weights[~sentinel]
         counts = None if weights is None else weights.astype(np.float64)
-        self.moments = self.moments.merged(Moments.of(distinct, counts))
+        moments = Moments.of(distinct, counts)
+        if not (math.isfinite(moments.min) and math.isfinite(moments.max)):
+            self._add_infinities(distinct, counts, per_row, row_valid, offset)
+        self.moments = self.moments.merged(moments)
         if spec.quantiles and distinct.size:
             self.quantiles = self.quantiles or QuantileSketch(seed=seed_of(self.name))
             self.quantiles.update(distinct if weights is None else np.repeat(distinct, weights.astype(np.int64)))
+
+    def _add_infinities(self, distinct: np.ndarray, weights: np.ndarray | None, per_row: np.ndarray,
+                        row_valid: np.ndarray, offset: int) -> None:
+        """Count the infinite numbers (`inf`, `1e999`) and note their first rows: a model's
+        input refuses them. Only asked of a chunk whose range already shows one."""
+        infinite = np.isinf(distinct)
+        self.infinite += int(infinite.sum() if weights is None else weights[infinite].sum())
+        self.infinite_rows = self._note(self.infinite_rows, row_valid & np.isinf(per_row), offset)
 
     def _count_values(self, table: v.ValueTable, counts: np.ndarray, mask: np.ndarray) -> None:
         if self.value_counts is None or not mask.any():
@@ -300,6 +339,10 @@ class ColumnPartial:
             token_rows=rows(self.token_rows, other.token_rows),
             sentinels=self.sentinels + other.sentinels,
             sentinel_rows=rows(self.sentinel_rows, other.sentinel_rows),
+            infinite=self.infinite + other.infinite,
+            infinite_rows=rows(self.infinite_rows, other.infinite_rows),
+            spelled=self.spelled + other.spelled,
+            spelled_rows=rows(self.spelled_rows, other.spelled_rows),
             kinds=self.kinds + other.kinds,
             spaced=self.spaced + other.spaced,
             respelled=self.respelled + other.respelled,
@@ -314,6 +357,46 @@ class ColumnPartial:
             runs=None if self.runs is None else self.runs.merged(other.runs),
             placeholders=None if self.placeholders is None else self.placeholders.merged(other.placeholders),
         )
+
+    def resolved(self) -> ColumnPartial:
+        """This partial with its infinities spelled as words (`spelled`) counted as the whole
+        column makes them: as the float infinities pandas and pyarrow read in a column whose
+        other values present are numbers (one at least), as words in any other, so `inf` among
+        `sup` and `med` stays a category. Decided from the merged partial, so from every row:
+        the same for any chunking. They stay out of the target's runs and placeholders, which
+        follow numbers in row order as the chunks come."""
+        if not self.spelled:
+            return self
+        numbers = v.spelled_are_numbers(self.kinds.keys())
+        kind = "float" if numbers else "text"
+        kind_rows = {**self.kind_rows, kind: first_rows(self.kind_rows.get(kind, []), self.spelled_rows,
+                                                        self.examples)}
+        resolved = replace(self, kinds=self.kinds + Counter({kind: sum(self.spelled.values())}),
+                           kind_rows=dict(sorted(kind_rows.items())), spelled=Counter(), spelled_rows=[])
+        if numbers:
+            return resolved._spelled_as_numbers(self.spelled, self.spelled_rows)
+        return resolved._spelled_as_words(self.spelled)
+
+    def _spelled_as_numbers(self, spelled: Counter, spelled_rows: list[int]) -> ColumnPartial:
+        texts = list(spelled)
+        infinities = v.numbers_of(texts)
+        weights = np.array([spelled[text] for text in texts], dtype=np.float64)
+        respelled = ~v.as_printed(pa.array(texts, pa.string()), infinities)
+        quantiles = self.quantiles
+        if quantiles is not None:
+            sketch = QuantileSketch(seed=seed_of(self.name))
+            sketch.update(np.repeat(infinities, weights.astype(np.int64)))
+            quantiles = quantiles.merged(sketch)
+        return replace(self, moments=self.moments.merged(Moments.of(infinities, weights)), quantiles=quantiles,
+                       respelled=self.respelled + int(weights[respelled].sum()),
+                       infinite=self.infinite + int(weights.sum()),
+                       infinite_rows=first_rows(self.infinite_rows, spelled_rows, self.examples))
+
+    def _spelled_as_words(self, spelled: Counter) -> ColumnPartial:
+        if self.count_all_values or self.value_counts is None:  # the target counted them as it does every value
+            return self
+        value_counts = self.value_counts + spelled
+        return replace(self, value_counts=value_counts if len(value_counts) <= self.limit else None)
 
 
 def _merged_sketch(a: QuantileSketch | None, b: QuantileSketch | None) -> QuantileSketch | None:

@@ -32,7 +32,7 @@ def extract(partial: PartialProfile, source: dict | None = None,
     """`duplicates_of` finds duplicates and conflicts from the label hashes' folded labels where
     the row hashes are not in `partial` (Spark keeps them on the cluster); by default they are."""
     spec = partial.spec
-    columns = [_column(col, spec.role(name)) for name, col in partial.columns.items()]
+    columns = [_column(col.resolved(), spec.role(name)) for name, col in partial.columns.items()]
     label = None
     label_hash_to_key: dict[int, str] = {}
     if spec.target is not None and spec.target in partial.columns:
@@ -95,6 +95,8 @@ def _column(col: ColumnPartial, role: str) -> ColumnProfile:
         value_counts=None if col.value_counts is None else dict(sorted(col.value_counts.items())),
         percentiles=col.quantiles.percentiles() if col.quantiles is not None else None,
         respelled=col.respelled,
+        infinite=col.infinite,
+        infinite_rows=col.infinite_rows,
     )
 
 

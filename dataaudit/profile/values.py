@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +41,13 @@ _BOOLEANS = pa.array(["false", "true"], pa.string())
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _INTEGER = r"^[+-]?\d+$"
 _NUMBER_RE = re.compile(_NUMBER)
+# an infinity as pandas' read_csv, pyarrow's CSV reader and float() all read one: `inf` or
+# `infinity` in any case, signed or not (`1e999` is one too, through the exponent)
+_INFINITY = r"^[+-]?(?i:inf|infinity)$"
+_INFINITY_RE = re.compile(_INFINITY)
+_INFINITY_LENGTHS = (len("inf"), len("+inf"), len("infinity"), len("+infinity"))
+_INFINITY_FIRST = np.frombuffer(b"+-iI", dtype=np.uint8)
+_INFINITY_LAST = np.frombuffer(b"fFyY", dtype=np.uint8)
 # an integer or a decimal without exponent, sign +, leading or trailing zeros
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
@@ -60,7 +67,8 @@ def fold_label(label: str) -> str:
 
 def looks_numeric(text: str) -> bool:
     """Whether `text`, trimmed, is written as a number (the value table's test of one value)."""
-    return _NUMBER_RE.match(text.strip()) is not None
+    trimmed = text.strip()
+    return _NUMBER_RE.match(trimmed) is not None or _INFINITY_RE.match(trimmed) is not None
 
 
 def hash_strings(values: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -457,7 +465,8 @@ def _tokens_and_booleans(trimmed: pa.Array, spec: ProfileSpec) -> tuple[np.ndarr
 def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which values are numbers, and which of those integers; the regular expressions only run
     on values whose first character could start a number, so text columns cost little, and
-    not on plain digits (the usual integers), which a simple scan recognises."""
+    not on plain digits (the usual integers), which a simple scan recognises. A spelled-out
+    infinity is a number (a float), as the readers users load the file with read it."""
     digits = to_numpy(pc.ascii_is_decimal(trimmed)) & ~token
     numeric, integer = digits.copy(), digits.copy()
     candidate = first_byte_in(trimmed, _NUMBER_START) & ~token & ~digits
@@ -466,7 +475,57 @@ def _numeric_masks(trimmed: pa.Array, token: np.ndarray) -> tuple[np.ndarray, np
         subset = trimmed.take(pa.array(where))
         numeric[where] = to_numpy(pc.match_substring_regex(subset, _NUMBER))
         integer[where] = to_numpy(pc.match_substring_regex(subset, _INTEGER))
+    numeric |= _infinities(trimmed, ~token & ~numeric)
     return numeric, integer & numeric
+
+
+def _infinities(trimmed: pa.Array, mask: np.ndarray) -> np.ndarray:
+    """Which texts where `mask` holds spell an infinity (`_INFINITY`). Only texts of its lengths
+    (3, 4, 8 or 9 bytes), starting with a sign or an `i` and ending with an `f` or a `y`, are
+    matched: in a column of words, few or none, found from the offsets and two bytes each."""
+    data, offsets = bytes_and_offsets(trimmed)
+    starts, ends = offsets[:-1], offsets[1:]
+    lengths = ends - starts
+    candidate = mask & functools.reduce(np.logical_or, [lengths == n for n in _INFINITY_LENGTHS])
+    where = np.flatnonzero(candidate)
+    where = where[np.isin(data[starts[where]], _INFINITY_FIRST) & np.isin(data[ends[where] - 1], _INFINITY_LAST)]
+    found = np.zeros(len(trimmed), dtype=bool)
+    if where.size:
+        found[where] = to_numpy(pc.match_substring_regex(trimmed.take(pa.array(where)), _INFINITY))
+    return found
+
+
+def spelled_infinities(values: pa.Array, number: np.ndarray) -> np.ndarray:
+    """Which of `values` (with their `number`s, as `classify` gives them) are an infinity
+    spelled as a word (`inf`, `-Infinity`) rather than as a number (`1e999`). Such a word is a
+    number only in a column of numbers: in one of words (positions `sup`, `inf`, `med`) it is
+    a word too, which the value alone cannot tell (`ColumnPartial.resolved`)."""
+    found = np.isinf(number)
+    if found.any():
+        where = np.flatnonzero(found)
+        written = pc.utf8_trim_whitespace(values.take(pa.array(where)))
+        found[where] = ~to_numpy(pc.match_substring_regex(written, _NUMBER))
+    return found
+
+
+def spelled_are_numbers(kinds: Collection[str]) -> bool:
+    """Whether spelled infinities are numbers in a column whose other values present are of
+    `kinds` (`KINDS` names): numbers alone, one at least, as pandas reads such a column."""
+    return bool(kinds) and all(kind in ("integer", "float") for kind in kinds)
+
+
+def infinite_numbers(values: pa.Array, spec: ProfileSpec) -> np.ndarray:
+    """Which of one column's distinct text `values` are infinite numbers, as the audit counts
+    them: `1e999` always, a spelled infinity as `spelled_are_numbers` says of the others."""
+    _, kind, number = classify(values, spec)
+    spelled = spelled_infinities(values, number)
+    others = {KINDS[code] for code in kind[(kind >= 0) & ~spelled].tolist()}
+    return np.isinf(number) & (~spelled | spelled_are_numbers(others))
+
+
+def numbers_of(texts: list[str]) -> np.ndarray:
+    """The numbers of texts `classify` reads as numbers, read as it reads them."""
+    return to_numpy(pc.cast(pc.utf8_trim_whitespace(pa.array(texts, pa.string())), pa.float64()))
 
 
 def _boolean_table(array: pa.Array) -> ValueTable:

@@ -50,6 +50,13 @@ def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None
     )
 
 
+def _shown(x: float) -> float:
+    """`x` to six decimals, or, where those would show a number that is not 0 as 0 (the
+    spread of numbers near 1e-184), to six significant digits."""
+    rounded = round(x, 6)
+    return float(f"{x:.6g}") if rounded == 0 and x != 0 else rounded
+
+
 def _column(c: ColumnProfile, regions: tuple[str, ...], labels: Collection[str]) -> ColumnCard:
     n = c.numeric
     return ColumnCard(
@@ -57,7 +64,7 @@ def _column(c: ColumnProfile, regions: tuple[str, ...], labels: Collection[str])
         sentinels=c.sentinels, sentinels_in_range=c.sentinels_in_range, missing=c.missing,
         missing_share=round(c.missing / c.rows, 6) if c.rows else 0.0,
         distinct_estimate=c.distinct,
-        numeric=None if n is None else NumericCard(min=n.min, max=n.max, mean=round(n.mean, 6), std=round(n.std, 6)),
+        numeric=None if n is None else NumericCard(min=n.min, max=n.max, mean=_shown(n.mean), std=_shown(n.std)),
         top_values=None if c.top_values is None else [(masked(value, regions, labels), count)
                                                       for value, count in c.top_values],
     )

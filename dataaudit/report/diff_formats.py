@@ -4,13 +4,13 @@ for a pull-request comment. Text from the data is made harmless as in the report
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
 import click
 
+from dataaudit.jsontext import dumps
 from dataaudit.report.diff import STATUSES, Change, ReportDiff
 from dataaudit.report.markdown import _cell, _code
 from dataaudit.report.model import Report
@@ -67,7 +67,7 @@ def _json(diff: ReportDiff, names: tuple[str, str]) -> str:
         "regressed": diff.regressed, "counts": diff.counts,
         "changes": [_change(c) for c in diff.changes],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document, indent=2) + "\n"
 
 
 def _side(report: Report, name: str) -> dict[str, Any]:

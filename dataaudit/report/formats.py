@@ -7,11 +7,11 @@ being rendered. Renderers load on first use; naming the formats imports nothing 
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dataaudit.jsontext import dumps
 
 if TYPE_CHECKING:
     from dataaudit.report.model import Report
@@ -33,20 +33,7 @@ def _console(report: Report) -> str:
 
 
 def _json(report: Report) -> str:
-    return json.dumps(finite(report.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def finite(value: Any) -> Any:
-    """`value` with every float that is not a finite number (a column holding `inf` or `1e999`
-    has an infinite mean and an undefined spread) as None: JSON has no infinity or NaN, and
-    Python's `Infinity`/`NaN` spellings are refused by most JSON parsers (jq, browsers, Go)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: finite(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(item) for item in value]
-    return value
+    return dumps(report.to_dict(), indent=2) + "\n"
 
 
 def _markdown(report: Report) -> str:

@@ -10,11 +10,11 @@ escapes its own text, is inserted as markup.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import PurePath
 from typing import Any
 
+from dataaudit.jsontext import dumps
 from dataaudit.report.model import Report, Severity
 from dataaudit.report.text import printable, shape, shown_examples
 
@@ -79,5 +79,5 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+        return dumps(value)
     return str(value)

@@ -15,11 +15,11 @@ rows moved. Text from the data shows control and bidi characters as escapes (`pr
 
 from __future__ import annotations
 
-import json
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
+from dataaudit.jsontext import dumps
 from dataaudit.report.model import CheckStatus, Finding, Report, Severity
 from dataaudit.report.text import printable
 
@@ -55,7 +55,7 @@ def render_sarif(report: Report) -> str:
     if artifact is not None:
         run["artifacts"] = [artifact]
     document = {"$schema": SCHEMA, "version": VERSION, "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document, indent=2) + "\n"
 
 
 def _rule(check: str, status: CheckStatus | None, findings: list[Finding]) -> dict[str, Any]:

@@ -11,13 +11,13 @@ computes again (a finding's fingerprint): a report from before them lacks nothin
 
 from __future__ import annotations
 
-import json
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_args, get_type_hints
 
 from pydantic import TypeAdapter
 
+from dataaudit.jsontext import dumps
 from dataaudit.report.cards import omittable
 from dataaudit.report.model import SCHEMA_VERSION, ReportDocument
 
@@ -40,7 +40,7 @@ def report_schema() -> dict[str, Any]:
 
 def schema_text() -> str:
     """The committed file's text: what `dataaudit report --schema` prints."""
-    return json.dumps(report_schema(), indent=2, ensure_ascii=False) + "\n"
+    return dumps(report_schema(), indent=2) + "\n"
 
 
 def _dataclasses(root: type) -> list[type]:

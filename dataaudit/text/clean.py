@@ -27,6 +27,7 @@ from dataaudit.io.digest import file_sha256
 from dataaudit.io.json_array import ArrayText, array_text, is_json_array
 from dataaudit.io.lines import CHUNK_LINES
 from dataaudit.io.spool import readable_path
+from dataaudit.jsontext import data_dumps, dumps
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
 from dataaudit.profile.pii import PII_KINDS
@@ -139,9 +140,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                 if reason is not None:
                     summary.quarantined[reason] = summary.quarantined.get(reason, 0) + 1
                     if bad is not None:
-                        bad.write(json.dumps({unit: number, "reason": why, "kinds": result.errors or [reason],
-                                              "text": line.decode("utf-8", "replace").rstrip("\r\n")},
-                                             ensure_ascii=False).encode() + b"\n")
+                        bad.write(dumps({unit: number, "reason": why, "kinds": result.errors or [reason],
+                                         "text": line.decode("utf-8", "replace").rstrip("\r\n")}).encode() + b"\n")
                     continue
                 dropped = result.metadata if strip else ()
                 cleaned, trimmed = _rewritten(line, layout, trim, dropped)
@@ -253,4 +253,4 @@ def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...])
     if not trimmed and not dropped:
         return raw, False
     end = raw[len(raw.rstrip(b"\r\n")):]
-    return json.dumps(record, ensure_ascii=False).encode("utf-8") + end, trimmed
+    return data_dumps(record).encode("utf-8") + end, trimmed

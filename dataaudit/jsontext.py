@@ -1,0 +1,58 @@
+"""JSON text that any strict parser reads: the one way dataaudit writes its own JSON files.
+
+Python's `json` writes an infinity or NaN as `Infinity`/`NaN`, which JSON does not have and
+most parsers refuse (jq, browsers, Go, `json.loads` with `parse_constant` raising). A number
+that is not finite (the mean of a column holding `inf`, a spread undefined over it) is
+written as null instead, and `allow_nan=False` makes any that slipped past the conversion
+(a value turned into JSON by `default`) an error rather than an unreadable file.
+
+Data written back as JSON (a cleaned JSONL line, a cell) keeps its numbers instead
+(`data_dumps`): an infinity goes out as `1e999` or `-1e999`, numbers JSON's grammar allows that
+pandas, Python and JavaScript read back as that infinity; NaN, no number at all, as null.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+
+def finite(value: Any) -> Any:
+    """`value` with every float that is not a finite number as None, through dicts, lists
+    and tuples."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(item) for item in value]
+    return value
+
+
+def dumps(value: Any, *, indent: int | None = None, ensure_ascii: bool = False,
+          default: Callable[[Any], Any] | None = None) -> str:
+    """`value` as strict JSON text (see the module's docstring)."""
+    return json.dumps(finite(value), indent=indent, ensure_ascii=ensure_ascii, default=default, allow_nan=False)
+
+
+def data_dumps(value: Any, *, default: Callable[[Any], Any] | None = None) -> str:
+    """`value`, data read from JSON or a table, as strict JSON text with its infinities as
+    `1e999` and `-1e999` (see the module's docstring), in `json.dumps`' separators; a value
+    holding none is `json.dumps`' own text, written at its speed."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=default, allow_nan=False)
+    except ValueError:  # a number that is not finite, somewhere within
+        return _data_text(value, default)
+
+
+def _data_text(value: Any, default: Callable[[Any], Any] | None) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "null" if math.isnan(value) else "1e999" if value > 0 else "-1e999"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(key), ensure_ascii=False)}: {_data_text(item, default)}"
+                               for key, item in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_data_text(item, default) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False, default=default, allow_nan=False)
