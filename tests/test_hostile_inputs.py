@@ -154,6 +154,37 @@ def test_utf16_text_with_no_mark_read_as_utf16_is_one_line_naming_the_encoding(t
     assert json.loads(report.read_text())["dataset"]["rows"] == 2
 
 
+#: the first bytes of a program, its header's NULs a large share: Latin-1 decodes them all
+PROGRAM = b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x03\x00>\x00\x01" + bytes(43) + bytes(range(1, 256))
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("encoding", [[], ["--encoding", "latin-1"], ["--encoding", "cp1252"]], ids=["utf-8", "latin-1",
+                                                                                                       "cp1252"])
+def test_binary_content_is_refused_whatever_one_byte_encoding_is_named(tmp_path: Path, runner: Runner,
+                                                                        encoding: list[str]) -> None:
+    """Latin-1 decodes any bytes, so its NULs are the sign: only a wide encoding's are text."""
+    data = tmp_path / "program.csv"
+    data.write_bytes(PROGRAM)
+    _, err = runner(["audit", data, *encoding], 2)
+    assert err == f"dataaudit: error: {data}: binary content, not a CSV text file\n"
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("name", ["data.csv", "data.jsonl"])
+def test_an_unknown_encoding_is_named_in_one_line(tmp_path: Path, runner: Runner, name: str) -> None:
+    data = tmp_path / name
+    data.write_bytes("a,label\n1,p\n".encode("utf-16") if name.endswith(".csv") else b'{"a": 1, "label": "p"}\n')
+    _, err = runner(["audit", data, "-t", "label", "--encoding", "no-such-codec"], 2)
+    assert err == "dataaudit: error: unknown encoding 'no-such-codec'\n"
+
+
+def test_text_not_in_the_encoding_named_is_named_by_that_encoding(tmp_path: Path) -> None:
+    data = _wide_csv(tmp_path / "wide.csv", "utf-16")
+    _, err = invoke(["audit", data, "--encoding", "utf-32"], 2)
+    assert err.startswith(f"dataaudit: error: {data}:1: not valid utf-32 text (byte 0xff)")
+
+
 @pytest.mark.parametrize("runner", RUNNERS)
 @pytest.mark.parametrize(("codec", "mark", "body"), [("utf-16", b"\xff\xfe", "utf-16-le"),
                                                      ("utf-16", b"\xfe\xff", "utf-16-be"),

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import BOM_NOTE, is_utf8, starts_with_bom
+from dataaudit.io.decoding import BOM_NOTE, ascii_bytes, is_utf8, starts_with_bom
 from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.source import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source
 from dataaudit.io.spool import Spooled, display_name, local_copy
@@ -166,15 +166,25 @@ def _wide_text(path: Path, sample: bytes) -> str | None:
     return None
 
 
-def _binary(sample: bytes, encoding: str | None) -> bool:
-    """Bytes with NULs that are no UTF-8 text, or whose NULs are a large share (UTF-16, UTF-32):
-    a NUL here and there in UTF-8 text is a character of a value, and is read as one. Text in
-    the encoding a user names (`--encoding utf-16`) is read in it, NULs and all."""
-    if b"\x00" not in sample or not is_utf8(encoding):
-        return False
+def _ascii_bytes(encoding: str | None) -> bool:
+    """`ascii_bytes`, for an encoding Python knows; the reader names one it does not."""
     try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:  # not merely a character cut at the sample's end
-            return True
+        return ascii_bytes(encoding)
+    except LookupError:
+        return False
+
+
+def _binary(sample: bytes, encoding: str | None) -> bool:
+    """Bytes with NULs that are no UTF-8 text, or whose NULs are a large share (UTF-16, UTF-32,
+    or a program's bytes read as Latin-1): a NUL here and there in text is a character of a
+    value, and is read as one. Text in a wide encoding a user names (`--encoding utf-16`) is
+    read in it, NULs and all."""
+    if b"\x00" not in sample or not _ascii_bytes(encoding):
+        return False
+    if is_utf8(encoding):
+        try:
+            sample.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(sample) - 4:  # not merely a character cut at the sample's end
+                return True
     return sample.count(0) * 8 > len(sample)

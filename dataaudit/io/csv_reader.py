@@ -283,7 +283,8 @@ def _decode(name: str, sample: bytes, encoding: str | None) -> str:
             return sample[: exc.start].decode(encoding or "utf-8")
         line = sample[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"{name}:{line}: not valid UTF-8 text (byte {sample[exc.start]:#x}); pass --encoding, e.g. latin-1"
+            f"{name}:{line}: not valid {encoding or 'UTF-8'} text (byte {sample[exc.start]:#x}); "
+            "pass --encoding, e.g. latin-1"
         ) from None
 
 

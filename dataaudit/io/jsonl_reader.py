@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import no_byte_order, text_codec
 from dataaudit.io.nested import json_text
@@ -103,6 +103,8 @@ def _records(path: Path, name: str, encoding: str | None, source: Source, bad_ro
         raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
     except UnicodeError as exc:
         raise no_byte_order(name, encoding, exc) from None
+    except LookupError:
+        raise InputError(f"unknown encoding {quoted(str(encoding))}") from None
     except OSError as exc:  # a compressed stream cut short or corrupt
         raise read_failure(name, exc) from None
 
