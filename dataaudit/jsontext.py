@@ -47,7 +47,26 @@ def data_dumps(value: Any, *, default: Callable[[Any], Any] | None = None) -> st
         return _data_text(value, default)
 
 
+class WrittenNumber(str):
+    """A JSON number as its text wrote it (`0.10`, `1E+03`), which `written_dumps` writes back
+    bare: parsed as a float, `0.10` would go out as `0.1`, a value nobody asked to change."""
+
+
+def loads_keeping_numbers(text: str | bytes) -> Any:
+    """JSON text parsed with each number kept as written (`WrittenNumber`); `Infinity` and `NaN`,
+    which Python's parser accepts, as floats."""
+    return json.loads(text, parse_float=WrittenNumber, parse_int=WrittenNumber)
+
+
+def written_dumps(value: Any) -> str:
+    """`value`, parsed by `loads_keeping_numbers` and perhaps changed, as `data_dumps` writes it,
+    its numbers as they were written."""
+    return _data_text(value, None)
+
+
 def _data_text(value: Any, default: Callable[[Any], Any] | None) -> str:
+    if isinstance(value, WrittenNumber):
+        return str.__str__(value)
     if isinstance(value, float) and not math.isfinite(value):
         return "null" if math.isnan(value) else "1e999" if value > 0 else "-1e999"
     if isinstance(value, dict):

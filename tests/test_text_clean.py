@@ -84,3 +84,17 @@ def test_dry_run_writes_nothing_and_audits_what_it_would_keep(tmp_path: Path) ->
     assert summary.report is not None and written.report is not None
     assert summary.report.dataset.rows == written.kept
     assert summary.report.to_dict()["findings"] == written.report.to_dict()["findings"]
+
+
+def test_a_trimmed_line_keeps_its_numbers_as_written(tmp_path: Path) -> None:
+    """A line written again because a text was trimmed keeps every number no step touched with
+    its digits (`0.10`, `1E+03`, `-0`, past float precision); only Python's `-Infinity`, which no
+    strict parser reads, goes out as JSON's `-1e999`."""
+    numbers = '"w": 0.10, "n": 1E+03, "z": -0, "big": 12345678901234567890.50, "low": -Infinity'
+    line = ('{"messages": [{"role": "user", "content": " Hi ", "weight": 2.50}, '
+            '{"role": "assistant", "content": "Hello"}], ' + numbers + '}')
+    data = tmp_path / "chat.jsonl"
+    data.write_text(line + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    clean_jsonl(data, out, trim=True)
+    assert out.read_text(encoding="utf-8") == line.replace(" Hi ", "Hi").replace("-Infinity", "-1e999") + "\n"

@@ -27,7 +27,7 @@ from dataaudit.io.digest import file_sha256
 from dataaudit.io.json_array import ArrayText, array_text, is_json_array
 from dataaudit.io.lines import CHUNK_LINES
 from dataaudit.io.spool import readable_path
-from dataaudit.jsontext import data_dumps, dumps
+from dataaudit.jsontext import dumps, loads_keeping_numbers, written_dumps
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
 from dataaudit.profile.pii import PII_KINDS
@@ -237,7 +237,7 @@ def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...])
     Metadata values are never trimmed: nobody asked for them to change."""
     if not trim and not dropped:
         return raw, False
-    record = json.loads(raw)
+    record = loads_keeping_numbers(raw)
     for key in dropped:
         del record[key]
     holders = [(record, (*layout.required, *layout.optional))]
@@ -253,4 +253,4 @@ def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...])
     if not trimmed and not dropped:
         return raw, False
     end = raw[len(raw.rstrip(b"\r\n")):]
-    return data_dumps(record).encode("utf-8") + end, trimmed
+    return written_dumps(record).encode("utf-8") + end, trimmed
