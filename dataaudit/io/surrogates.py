@@ -20,6 +20,7 @@ def lone_surrogate(line: str, value: object) -> str | None:
     None. A pair of escapes parses to one character, so a surrogate left in a string is alone."""
     if _ESCAPE.search(line) is None:
         return None
-    found = _SURROGATE.search(json.dumps(value, ensure_ascii=False))
+    # `default`: a number a reader keeps as its written bytes holds no surrogate
+    found = _SURROGATE.search(json.dumps(value, ensure_ascii=False, default=str))
     return None if found is None else f"\\u{ord(found.group()):04x}"
 
