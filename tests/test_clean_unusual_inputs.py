@@ -126,3 +126,11 @@ def test_the_audit_of_nested_columns_is_the_same_with_workers(tmp_path: Path) ->
         assert report(2) == report(1)
     assert spread.called
     run(["audit", data, "-t", "label", "--jobs", "2"], 1)
+
+
+@pytest.mark.parametrize("command", [["audit", "-"], ["clean", "-", "-o", "out.json"]])
+def test_a_broken_json_array_on_standard_input_is_named_as_standard_input(tmp_path: Path, command: list[str]) -> None:
+    broken = b'[{"a": 1, "label": "y"},\n {"a": 2 "label": "n"}]\n'
+    _, err = run(command, 2, cwd=tmp_path, stdin=broken)
+    assert err.strip() == "dataaudit: error: <stdin>:2:10: not valid JSON: Expecting ',' delimiter"
+    assert list(tmp_path.iterdir()) == []

@@ -26,7 +26,7 @@ from dataaudit.errors import InputError
 from dataaudit.io.digest import file_sha256
 from dataaudit.io.json_array import ArrayText, array_text, is_json_array
 from dataaudit.io.lines import CHUNK_LINES
-from dataaudit.io.spool import readable_path
+from dataaudit.io.spool import named, readable_path
 from dataaudit.jsontext import data_dumps, dumps
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
@@ -102,7 +102,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     path = readable_path(path)  # standard input or a pipe is read from its copy
     kind, loaded = text_layout(path, format_kind, load_rules(rules), prompt_key, completion_key)
     if kind is None:
-        raise InputError(f"{path}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
+        raise InputError(f"{named(path)}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
     array = array_text(path) if is_json_array(path) else None
     unit = "line" if array is None else "item"
     steps = loaded.rules.preprocess
