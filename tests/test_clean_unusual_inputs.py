@@ -134,3 +134,49 @@ def test_a_broken_json_array_on_standard_input_is_named_as_standard_input(tmp_pa
     _, err = run(command, 2, cwd=tmp_path, stdin=broken)
     assert err.strip() == "dataaudit: error: <stdin>:2:10: not valid JSON: Expecting ',' delimiter"
     assert list(tmp_path.iterdir()) == []
+
+
+_LOOSE = (b'{"id": 1, "v": Infinity, "w": [NaN, "NaN", -Infinity], "s": "Infinity \\" NaN", "label": "y"}\n'
+          b'{"id": 2, "v": NaN,  "w": [],   "s": "b", "label": "n"}\n'
+          b'{"id": 3, "v": -Infinity, "w": {"k": NaN}, "s": "c", "label": "n"}\n'
+          b'{"id": 4, "v": 2.50, "w": [1], "s": " d", "label": "y"}\n')
+
+
+@pytest.mark.parametrize("missing_to_null", [True, False])
+def test_a_jsonl_clean_writes_python_constants_as_strict_json(tmp_path: Path, missing_to_null: bool) -> None:
+    data = tmp_path / "in.jsonl"
+    data.write_bytes(_LOOSE)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(f"preprocess:\n  missing_to_null: {str(missing_to_null).lower()}\n")
+    out = tmp_path / "out.jsonl"
+    run(["clean", data, "-t", "label", "-r", rules, "-o", out], 1)  # 4 rows fail a gate
+    # as read, whatever the steps, with the constants spelled as strict JSON: the spacing of line 2,
+    # and the strings holding the constants' names, stay
+    assert out.read_text().splitlines() == [
+        '{"id": 1, "v": 1e999, "w": [null, "NaN", -1e999], "s": "Infinity \\" NaN", "label": "y"}',
+        '{"id": 2, "v": null,  "w": [],   "s": "b", "label": "n"}',
+        '{"id": 3, "v": -1e999, "w": {"k": null}, "s": "c", "label": "n"}',
+        '{"id": 4, "v": 2.50, "w": [1], "s": "d", "label": "y"}']
+    rows = [_strict(line) for line in out.read_text().splitlines()]
+    assert [row["v"] for row in rows] == [math.inf, None, -math.inf, 2.5]
+    # the audits of input and output agree: NaN is a missing value (no disguised one), an
+    # infinity an infinite number, as read and as written
+    audit = json.loads((tmp_path / "out.manifest.json").read_text())["audit"]
+    assert (audit["before"]["disguised missing cells"], audit["after"]["disguised missing cells"]) == (0, 0)
+    for path in (data, out):
+        found = {f.check: f.message for f in dataaudit.audit(path, target="label").findings}
+        assert "holds 2 infinite number(s)" in found["columns.infinite"]
+        assert "1 of 4 values missing (25%): 1 null" in found["missing.column_share"]
+    assert not any("v" in step["cells"] for step in json.loads((tmp_path / "out.manifest.json").read_text())["steps"])
+
+
+def test_a_fine_tuning_clean_writes_python_constants_as_strict_json(tmp_path: Path) -> None:
+    chat = '{"messages": [{"role": "user", "content": "%s"}, {"role": "assistant", "content": "yes"}], "score": %s}\n'
+    data = tmp_path / "chat.jsonl"
+    data.write_text(chat % ("NaN?", "NaN") + chat % (" Infinity?", "-Infinity") + chat % ("ok", "1.0"))
+    out = tmp_path / "out.jsonl"
+    invoke(["clean", data, "-o", out], 1)  # 3 examples are too few
+    lines = out.read_text().splitlines()
+    assert lines == [(chat % ("NaN?", "null")).strip(), (chat % ("Infinity?", "-1e999")).strip(),
+                     (chat % ("ok", "1.0")).strip()]
+    assert [_strict(line)["score"] for line in lines] == [None, -math.inf, 1.0]

@@ -3,7 +3,8 @@
 Values become text the way they are written in JSON (`3`, `2.50`, `1E+03`, `true`; nested
 values as JSON), which the profile classifies exactly as it does CSV cells: a number with a
 fraction or an exponent keeps its digits, so `0.1` and `0.1000000000000000055511151231257827`,
-one float, stay two values, as `1` and `1.0` are.
+one float, stay two values, as `1` and `1.0` are. The `Infinity`, `-Infinity` and `NaN` Python's
+`json` takes are read as strict JSON spells them: `1e999`, `-1e999`, null (a missing value).
 """
 
 from __future__ import annotations
@@ -115,12 +116,15 @@ class _Written(str):
     """A JSON number with a fraction or an exponent, as the line writes it."""
 
 
+#: Python's `json` takes `Infinity`, `-Infinity` and `NaN`, which JSON has not: read as the JSON a
+#: strict writer gives them (`jsontext.strict_constants`), the infinities as numbers, NaN as null
+_STRICT = {"Infinity": _Written("1e999"), "-Infinity": _Written("-1e999"), "NaN": None}
 _NUMBERS = (int, _Written)  # what json makes of a JSON number here (a boolean is a `bool`, no `int`)
 
 
 def _parse(line: str) -> tuple[dict, str | None]:
     try:
-        record = json.loads(line, parse_float=_Written)
+        record = json.loads(line, parse_float=_Written, parse_constant=_STRICT.__getitem__)
     except json.JSONDecodeError as exc:
         return {}, f"not valid JSON ({exc.msg} at column {exc.colno})"
     except RecursionError:  # the parser recurses once per level: its limit is the depth limit

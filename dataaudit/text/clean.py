@@ -27,7 +27,7 @@ from dataaudit.io.digest import file_sha256
 from dataaudit.io.json_array import ArrayText, array_text, is_json_array
 from dataaudit.io.lines import CHUNK_LINES
 from dataaudit.io.spool import named, readable_path
-from dataaudit.jsontext import data_dumps, dumps
+from dataaudit.jsontext import data_dumps, dumps, strict_constants
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
 from dataaudit.profile.pii import PII_KINDS
@@ -147,6 +147,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                 cleaned, trimmed = _rewritten(line, layout, trim, dropped)
                 if kinds:
                     cleaned = _redacted(cleaned, layout, kinds, summary, spec.phone_regions)
+                cleaned = _strict(cleaned)
                 summary.trimmed += trimmed
                 summary.stripped += bool(dropped)
                 kept.append(result if cleaned is line else check_line(cleaned, layout))
@@ -229,6 +230,16 @@ def _canonical_hashes(checked: list[Line]) -> list[int | None]:
     present = [f for f in forms if f is not None]
     hashed = iter(hash_objects(present).tolist())
     return [None if f is None else next(hashed) for f in forms]
+
+
+def _strict(line: bytes) -> bytes:
+    """The line with the `Infinity`, `-Infinity` and `NaN` Python's `json` reads spelled as strict
+    JSON (`1e999`, `-1e999`, null; `strict_constants`), which a trainer's parser takes: the very
+    bytes when it holds none, so that a line nothing changed is known so."""
+    if b"Infinity" not in line and b"NaN" not in line:
+        return line
+    strict = strict_constants(line.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+    return line if strict == line else strict
 
 
 def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...]) -> tuple[bytes, bool]:
