@@ -62,7 +62,10 @@ def _data_text(value: Any, default: Callable[[Any], Any] | None) -> str:
 
 
 #: a JSON string (skipped whole: `"NaN"` is text), or one of the constants Python's `json` reads
-_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+_CONSTANT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)')
+#: what follows a constant, a value: what a string holding the names (`"NaN"`, a film title with
+#: `Infinity`) rarely looks like, so that such text costs one search, no walk through its strings
+_MAY_HOLD = re.compile(r'(?:Infinity|NaN)\s*(?:$|[,\]}])')
 _STRICT = {"Infinity": "1e999", "-Infinity": "-1e999", "NaN": "null"}
 
 
@@ -70,6 +73,6 @@ def strict_constants(text: str) -> str:
     """`text`, JSON as Python's `json` reads it, with each `Infinity`, `-Infinity` and `NaN`
     outside a string spelled as `data_dumps` writes that value, every other character as it was:
     the same text when it holds none."""
-    if "Infinity" not in text and "NaN" not in text:
+    if ("Infinity" not in text and "NaN" not in text) or not _MAY_HOLD.search(text):
         return text
     return _CONSTANT.sub(lambda found: found[0] if found[1] is None else _STRICT[found[1]], text)
