@@ -180,3 +180,15 @@ def test_a_fine_tuning_clean_writes_python_constants_as_strict_json(tmp_path: Pa
     assert lines == [(chat % ("NaN?", "null")).strip(), (chat % ("Infinity?", "-1e999")).strip(),
                      (chat % ("ok", "1.0")).strip()]
     assert [_strict(line)["score"] for line in lines] == [None, -math.inf, 1.0]
+
+
+def test_a_nested_column_is_compared_as_its_json_and_known_unchanged_by_its_memory() -> None:
+    from dataaudit.preprocess.base import changed_mask, handed_back
+
+    kind = pa.list_(pa.float64())
+    before = pa.array([[1.0, math.nan], None, [2.0], []], kind)
+    after = pa.array([[1.0, math.nan], [], [3.0], []], kind)
+    assert changed_mask(before, after).tolist() == [False, True, True, False]
+    assert handed_back(before, pa.RecordBatch.from_arrays([before], ["v"]).column(0))  # NaN and all
+    assert not handed_back(before, pa.array(before.to_pylist(), kind))  # equal, but NaN equals no NaN
+    assert not handed_back(before, before.slice(1))

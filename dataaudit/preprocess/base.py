@@ -257,8 +257,12 @@ def handed_back(before: pa.Array, after: pa.Array) -> bool:
     of a column holding NaN too, which equals no NaN, in a list or a struct as well, which
     Arrow can neither compare row by row nor splice."""
     same = (before.type == after.type and len(before) == len(after) and before.offset == after.offset
-            and [b and b.address for b in before.buffers()] == [b and b.address for b in after.buffers()])
+            and _addresses(before) == _addresses(after))
     return same or before.equals(after)
+
+
+def _addresses(array: pa.Array) -> list[int | None]:
+    return [None if buffer is None else buffer.address for buffer in array.buffers()]
 
 
 def changed_mask(before: pa.Array, after: pa.Array) -> np.ndarray:
