@@ -8,13 +8,16 @@ written as null instead, and `allow_nan=False` makes any that slipped past the c
 
 Data written back as JSON (a cleaned JSONL line, a cell) keeps its numbers instead
 (`data_dumps`): an infinity goes out as `1e999` or `-1e999`, numbers JSON's grammar allows that
-pandas, Python and JavaScript read back as that infinity; NaN, no number at all, as null.
+pandas, Python and JavaScript read back as that infinity; NaN, no number at all, as null. A line
+read as it was written, to be written back so, gets the same spellings for the `Infinity`,
+`-Infinity` and `NaN` that Python's `json` reads (`strict_constants`).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -75,3 +78,20 @@ def _data_text(value: Any, default: Callable[[Any], Any] | None) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_data_text(item, default) for item in value) + "]"
     return json.dumps(value, ensure_ascii=False, default=default, allow_nan=False)
+
+
+#: a JSON string (skipped whole: `"NaN"` is text), or one of the constants Python's `json` reads
+_CONSTANT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)')
+#: what follows a constant, a value: what a string holding the names (`"NaN"`, a film title with
+#: `Infinity`) rarely looks like, so that such text costs one search, no walk through its strings
+_MAY_HOLD = re.compile(r'(?:Infinity|NaN)\s*(?:$|[,\]}])')
+_STRICT = {"Infinity": "1e999", "-Infinity": "-1e999", "NaN": "null"}
+
+
+def strict_constants(text: str) -> str:
+    """`text`, JSON as Python's `json` reads it, with each `Infinity`, `-Infinity` and `NaN`
+    outside a string spelled as `data_dumps` writes that value, every other character as it was:
+    the same text when it holds none."""
+    if ("Infinity" not in text and "NaN" not in text) or not _MAY_HOLD.search(text):
+        return text
+    return _CONSTANT.sub(lambda found: found[0] if found[1] is None else _STRICT[found[1]], text)

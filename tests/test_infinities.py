@@ -290,10 +290,15 @@ def test_the_json_writer_turns_what_is_not_finite_into_null() -> None:
     assert _strict(text) == {"a": [None, None, None, 1.5], "b": [None], "c": {"d": 2}}
 
 
+#: any value Python's `json` writes: infinities and NaN, within lists and objects too
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner,
+                                                                                       max_size=4),
+                           max_leaves=20)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
-                    max_leaves=20))
+@given(JSON_VALUES)
 def test_strict_json_reads_back_as_the_value_with_every_non_finite_number_null(value: object) -> None:
     from dataaudit.jsontext import dumps, finite
 
@@ -311,9 +316,7 @@ def _nan_as_none(value: object) -> object:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
-                    max_leaves=20))
+@given(JSON_VALUES)
 def test_data_json_is_strict_and_reads_back_as_the_data_with_nan_null(value: object) -> None:
     """Data keeps its infinities (`1e999`), and is `json.dumps`' own text where it holds none."""
     from dataaudit.jsontext import data_dumps
@@ -322,6 +325,18 @@ def test_data_json_is_strict_and_reads_back_as_the_data_with_nan_null(value: obj
     assert _strict(text) == _nan_as_none(value)
     if "1e999" not in text and "null" not in text:
         assert text == json.dumps(value, ensure_ascii=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON_VALUES, st.text(alphabet='"\\ NaInfity-', max_size=12))
+def test_python_json_made_strict_is_the_data_json_of_its_value(value: object, text: str) -> None:
+    """The `Infinity`, `-Infinity` and `NaN` Python's `json` writes, and reads, spelled as strict
+    JSON are what `data_dumps` writes of the value: every other character, those of a string
+    spelling the constants' names too, as it was."""
+    from dataaudit.jsontext import data_dumps, strict_constants
+
+    value = [text, value, {text: text}]
+    assert strict_constants(json.dumps(value, ensure_ascii=False)) == data_dumps(value)
 
 
 @pytest.mark.parametrize("runner", [invoke, run])

@@ -23,6 +23,7 @@ from dataaudit.errors import InputError
 from dataaudit.io import named_json_lines
 from dataaudit.io.lines import LINE_COLUMN, open_binary
 from dataaudit.io.source import Source
+from dataaudit.io.spool import named
 
 BOM = b"\xef\xbb\xbf"
 
@@ -106,13 +107,13 @@ def _text(path: Path) -> str:
     with open_binary(path) as handle:
         data = handle.read(MAX_ARRAY_BYTES + 1)
     if len(data) > MAX_ARRAY_BYTES:
-        raise InputError(f"{path}: a JSON array is read whole, up to {MAX_ARRAY_BYTES >> 20} MiB; "
+        raise InputError(f"{named(path)}: a JSON array is read whole, up to {MAX_ARRAY_BYTES >> 20} MiB; "
                          "write larger files as JSONL, one example a line")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text at byte {exc.start}; JSON is read as UTF-8 whatever "
+        raise InputError(f"{named(path)}:{line}: not UTF-8 text at byte {exc.start}; JSON is read as UTF-8 whatever "
                          "--encoding says: convert the file (iconv -f latin-1 -t utf-8)") from None
 
 
@@ -120,11 +121,11 @@ def _parsed_array(path: Path, text: str) -> list[Any]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        raise InputError(f"{named(path)}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
     except RecursionError:
-        raise InputError(f"{path}: JSON nested deeper than the parser goes") from None
+        raise InputError(f"{named(path)}: JSON nested deeper than the parser goes") from None
     if not isinstance(value, list):
-        raise InputError(f"{path}: a JSON file of examples holds one array of them")
+        raise InputError(f"{named(path)}: a JSON file of examples holds one array of them")
     return value
 
 
@@ -139,4 +140,4 @@ def array_source(path: Path, chunk_items: int) -> Source:
                                              names=[LINE_COLUMN])
 
     info = {"path": str(path), "format": "json", "rows": len(items), "bytes": path.stat().st_size}
-    return Source(str(path), "json", [LINE_COLUMN], read, info=info, local_path=path)
+    return Source(named(path), "json", [LINE_COLUMN], read, info=info, local_path=path)

@@ -3,7 +3,8 @@
 Values become text the way they are written in JSON (`3`, `2.50`, `1E+03`, `true`; nested
 values as JSON), which the profile classifies exactly as it does CSV cells: a number with a
 fraction or an exponent keeps its digits, so `0.1` and `0.1000000000000000055511151231257827`,
-one float, stay two values, as `1` and `1.0` are.
+one float, stay two values, as `1` and `1.0` are. The `Infinity`, `-Infinity` and `NaN` Python's
+`json` takes are read as strict JSON spells them: `1e999`, `-1e999`, null (a missing value).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _records(path: Path, name: str, encoding: str | None, source: Source, bad_ro
         with pa.input_stream(str(path), compression="detect") as stream, \
                 io.TextIOWrapper(stream, encoding=text_codec(encoding), newline="") as handle:
             first = True
-            decoder = json.JSONDecoder(parse_float=_as_written)
+            decoder = json.JSONDecoder(parse_float=_as_written, parse_constant=_STRICT.__getitem__)
             for line_no, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
@@ -119,6 +120,9 @@ def _without_line_end(line: str) -> str:
 #: subclass of `str` took a Python call a number, half the time of parsing a line of numbers.
 _as_written = str.encode
 _NUMBERS = (int, bytes)  # what json makes of a JSON number here (a boolean is a `bool`, no `int`)
+#: Python's `json` takes `Infinity`, `-Infinity` and `NaN`, which JSON has not: read as the JSON a
+#: strict writer gives them (`jsontext.strict_constants`), the infinities as numbers, NaN as null
+_STRICT = {"Infinity": b"1e999", "-Infinity": b"-1e999", "NaN": None}
 
 
 def _parse(line: str, decoder: json.JSONDecoder) -> tuple[dict, str | None]:

@@ -1,7 +1,8 @@
 """Nested values (structs, lists, maps) as JSON text.
 
 The JSONL reader reads a nested value as the JSON it is written as, and a CSV file, which holds
-only text, writes a Parquet file's nested columns the same way: one JSON text per cell.
+only text, writes a Parquet file's nested columns the same way: one JSON text per cell, strict
+JSON as a JSONL output's.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 from typing import Any
 
 import pyarrow as pa
+
+from dataaudit.jsontext import data_dumps
 
 
 def json_text(value: Any) -> str | None:
@@ -23,9 +26,15 @@ def nested_as_json(batch: pa.RecordBatch) -> pa.RecordBatch:
     """`batch` with every nested column replaced by its values' JSON text; others untouched."""
     if not any(pa.types.is_nested(field.type) for field in batch.schema):
         return batch
-    arrays = [pa.array([json_text(v) for v in column.to_pylist()], pa.string())
-              if pa.types.is_nested(column.type) else column for column in batch.columns]
+    arrays = [json_texts(column) if pa.types.is_nested(column.type) else column for column in batch.columns]
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def json_texts(column: pa.Array) -> pa.Array:
+    """A nested column's values as strict JSON text, as a JSONL output writes them (an infinity
+    as `1e999`, NaN as null: a reader of the text as JSON refuses `Infinity` and `NaN`), null
+    as null."""
+    return pa.array([None if v is None else data_dumps(v, default=_plain) for v in column.to_pylist()], pa.string())
 
 
 def nested_as_text(schema: pa.Schema) -> pa.Schema:

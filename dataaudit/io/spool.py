@@ -47,6 +47,14 @@ def display_name(data: str | Path) -> str:
     return STDIN_NAME if str(data) == STDIN else str(data)
 
 
+def named(path: str | Path) -> str:
+    """How errors name `path`, which may be the copy of an input read once (or of an object-store
+    file): as the input was given (`<stdin>`, the pipe, the URI), never as the temporary copy,
+    which the user did not name and which is gone when the message is read."""
+    key = next((key for key, copy in _copies.items() if copy.path == Path(path)), None)
+    return display_name(key) if key is not None else str(path)
+
+
 def local_copy(data: str | Path) -> Spooled | None:
     """The spooled copy of a read-once input (made on first use, shared by later reads in this
     process), or None for a regular file, which is read where it is."""

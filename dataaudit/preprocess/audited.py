@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from dataaudit.preprocess.base import changed_mask
+from dataaudit.preprocess.base import changed_mask, handed_back
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
@@ -78,7 +78,7 @@ def rewritten_rows(before: pa.RecordBatch, after: pa.RecordBatch) -> np.ndarray 
         return None
     rewritten = np.zeros(before.num_rows, dtype=bool)
     for old, new in zip(before.columns, after.columns, strict=True):
-        if old.equals(new):
+        if handed_back(old, new):
             continue
         if old.type != new.type or pa.types.is_dictionary(old.type):
             return np.ones(before.num_rows, dtype=bool)

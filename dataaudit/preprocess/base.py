@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from dataaudit.arrays import factorize, first_of_each, to_numpy
 from dataaudit.errors import InputError
+from dataaudit.io.nested import json_texts
 from dataaudit.preprocess.estimator import Estimator, not_fitted
 
 if TYPE_CHECKING:
@@ -239,8 +240,36 @@ def encoded_as(values: pa.Array, kind: pa.DataType, column: str) -> pa.Array:
     return encoded.cast(kind)
 
 
+def note_nested(tally: Tally, batch: pa.RecordBatch, names: Iterable[str]) -> None:
+    """Say in the step's report that it leaves the nested columns among `names` (lists, structs,
+    maps: text to the audit, which reads them as their JSON) as they are: trimming, filling or
+    encoding has no meaning for them, and the user who sees the step on such a column should
+    know it did not apply."""
+    nested = [name for name in names if name in batch.schema.names
+              and pa.types.is_nested(batch.schema.field(name).type)]
+    if nested:
+        tally.notes.append("nested values (lists, structs) left as they are: " + ", ".join(nested))
+
+
+def handed_back(before: pa.Array, after: pa.Array) -> bool:
+    """Whether a step left the column `before` as it was, giving `after`: the same array (a step
+    hands back a column it does not change), or one of equal values. The same memory tells it
+    of a column holding NaN too, which equals no NaN, in a list or a struct as well, which
+    Arrow can neither compare row by row nor splice."""
+    same = (before.type == after.type and len(before) == len(after) and before.offset == after.offset
+            and _addresses(before) == _addresses(after))
+    return same or before.equals(after)
+
+
+def _addresses(array: pa.Array) -> list[int | None]:
+    return [None if buffer is None else buffer.address for buffer in array.buffers()]
+
+
 def changed_mask(before: pa.Array, after: pa.Array) -> np.ndarray:
-    """Rows whose value differs, a null compared with a value counting as a change."""
+    """Rows whose value differs, a null compared with a value counting as a change. A nested
+    value (a list, a struct), which Arrow has no comparison for, is compared as its JSON text."""
+    if pa.types.is_nested(before.type):
+        before, after = json_texts(before), json_texts(after)
     differs = to_numpy(pc.fill_null(pc.not_equal(before, after), False))
     nulls = to_numpy(pc.is_null(before)) != to_numpy(pc.is_null(after))
     return differs | nulls

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.preprocess.base import Step, Tally, decoded
+from dataaudit.preprocess.base import Step, Tally, decoded, note_nested
 from dataaudit.preprocess.numeric import text_columns
 from dataaudit.profile.model import Profile
 
@@ -43,6 +43,7 @@ class Encode(Step):
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
+        note_nested(tally, batch, [name for name in batch.schema.names if name not in self.exclude])
         names, arrays = [], []
         for field in batch.schema:
             array = batch.column(field.name)

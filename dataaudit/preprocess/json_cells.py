@@ -9,7 +9,9 @@ arrays with their spacing, strings with their escapes (`"\\u00e9"`); and the lin
 order, and its keys as written where JSON would write them otherwise (`"caf\\u00e9"`). A line no
 step changed is written back as it was read, its spacing too; in a line a step changed, a cell
 no step changed is written back as written, a cell a step changed (a disguised token made null,
-a merged label) as JSON of its new value.
+a merged label) as JSON of its new value. "As read" is strict JSON: the `Infinity`,
+`-Infinity` and `NaN` Python's `json` takes are read, as the reader reads them, as the `1e999`,
+`-1e999` and null every JSON the clean writes spells them with (`strict_constants`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import pyarrow as pa
 
 from dataaudit.io.decoding import text_codec
 from dataaudit.io.nested import json_text
-from dataaudit.jsontext import data_dumps
+from dataaudit.jsontext import data_dumps, strict_constants
 
 _NONE: Mapping[str, Any] = MappingProxyType({})
 
@@ -158,6 +160,7 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str], l
         for number, line in enumerate(handle, start=1):
             if not line.strip() or number in skipped:
                 continue
+            line = strict_constants(line)  # as the reader reads it, and so written back as read
             cells = _written(line)
             has, last, in_order = 0, -1, True
             typed, texts, written_keys = {}, {}, {}

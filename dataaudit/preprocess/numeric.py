@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.preprocess.base import Step, Tally, decoded, encoded_as, is_text, replace_column
+from dataaudit.preprocess.base import Step, Tally, decoded, encoded_as, is_text, note_nested, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import ProfileSpec
@@ -140,6 +140,8 @@ class Impute(Step):
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
+        if self.categorical != "none":
+            note_nested(tally, batch, [name for name in batch.schema.names if name not in self.exclude])
         touched = np.zeros(batch.num_rows, dtype=bool)
         for name, value in self.fill_.items():
             if name not in batch.schema.names:

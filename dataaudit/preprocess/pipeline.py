@@ -116,6 +116,13 @@ class Plan:
         """The rows the row steps quarantine, and the malformed rows."""
         return self.decisions.quarantined + len(self.malformed)
 
+    def written_columns(self, names: list[str]) -> dict[str, list[str]]:
+        """The kept and text columns of the after audit, of the output's columns `names`: a step
+        may drop one (a constant kept column, an encoded one), and the audit of the output refuses
+        a named column it does not have."""
+        return {"keep_columns": [c for c in self.keep_columns if c in names],
+                "text_columns": [c for c in self.text_columns if c in names]}
+
 
 @dataclass
 class Outcome:
@@ -473,8 +480,7 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
     template = output_template(plan)
     stream = Source(name, fmt, template.names, read=cleaned, info={"format": fmt})
     outcome.after = audit(stream, plan.before.target, plan.rules, ignore_columns=plan.ignore_columns,
-                          keep_columns=plan.keep_columns,
-                          text_columns=[c for c in plan.text_columns if c in template.names])  # a step may drop one
+                          **plan.written_columns(template.names))
     return outcome
 
 

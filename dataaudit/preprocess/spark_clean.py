@@ -438,8 +438,7 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
         outcome = Outcome(after=the_plan.before, tallies=job.run(lambda: _merged_tallies(cleaned)), rows_out=rows_out)
         # the rows as written, in their order (a read of the parts would number them in Spark's file order)
         outcome.after = audit(written, the_plan.before.target, the_plan.rules,
-                              ignore_columns=the_plan.ignore_columns, keep_columns=the_plan.keep_columns,
-                              text_columns=[c for c in the_plan.text_columns if c in template.names],
+                              ignore_columns=the_plan.ignore_columns, **the_plan.written_columns(template.names),
                               engine=job.engine)
         tallies = dict(outcome.tallies)
         for step, tally in the_plan.decisions.tallies.items():

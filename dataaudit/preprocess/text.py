@@ -19,6 +19,7 @@ from dataaudit.preprocess.base import (
     decoded,
     encoded_as,
     is_text,
+    note_nested,
     replace_column,
 )
 from dataaudit.profile.model import Profile
@@ -42,6 +43,7 @@ class NormalizeText(FromProfile):
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
+        note_nested(tally, batch, self.columns_)
         touched = np.zeros(batch.num_rows, dtype=bool)
         for name in self.columns_:
             if name not in batch.schema.names:

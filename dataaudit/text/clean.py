@@ -26,8 +26,8 @@ from dataaudit.errors import InputError
 from dataaudit.io.digest import file_sha256
 from dataaudit.io.json_array import ArrayText, array_text, is_json_array
 from dataaudit.io.lines import CHUNK_LINES
-from dataaudit.io.spool import readable_path
-from dataaudit.jsontext import dumps, loads_keeping_numbers, written_dumps
+from dataaudit.io.spool import named, readable_path
+from dataaudit.jsontext import dumps, loads_keeping_numbers, strict_constants, written_dumps
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
 from dataaudit.profile.pii import PII_KINDS
@@ -102,7 +102,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     path = readable_path(path)  # standard input or a pipe is read from its copy
     kind, loaded = text_layout(path, format_kind, load_rules(rules), prompt_key, completion_key)
     if kind is None:
-        raise InputError(f"{path}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
+        raise InputError(f"{named(path)}: not a chat, prompt/completion or instruction JSONL file; give --format-kind")
     array = array_text(path) if is_json_array(path) else None
     unit = "line" if array is None else "item"
     steps = loaded.rules.preprocess
@@ -147,6 +147,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                 cleaned, trimmed = _rewritten(line, layout, trim, dropped)
                 if kinds:
                     cleaned = _redacted(cleaned, layout, kinds, summary, spec.phone_regions)
+                cleaned = _strict(cleaned)
                 summary.trimmed += trimmed
                 summary.stripped += bool(dropped)
                 kept.append(result if cleaned is line else check_line(cleaned, layout))
@@ -229,6 +230,16 @@ def _canonical_hashes(checked: list[Line]) -> list[int | None]:
     present = [f for f in forms if f is not None]
     hashed = iter(hash_objects(present).tolist())
     return [None if f is None else next(hashed) for f in forms]
+
+
+def _strict(line: bytes) -> bytes:
+    """The line with the `Infinity`, `-Infinity` and `NaN` Python's `json` reads spelled as strict
+    JSON (`1e999`, `-1e999`, null; `strict_constants`), which a trainer's parser takes: the very
+    bytes when it holds none, so that a line nothing changed is known so."""
+    if b"Infinity" not in line and b"NaN" not in line:
+        return line
+    strict = strict_constants(line.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+    return line if strict == line else strict
 
 
 def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...]) -> tuple[bytes, bool]:

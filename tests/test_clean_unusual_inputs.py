@@ -1,0 +1,194 @@
+"""Valid inputs off the beaten path (nested Parquet columns, JSON's non-standard constants, a
+kept column a step drops, a JSON array on standard input): cleaned and audited without a crash,
+into files a strict reader takes, with messages naming what the user gave."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import dataaudit
+from tests.cli_helpers import invoke, run
+from tests.conftest import workers_on_any_source
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_a_kept_column_the_clean_drops_is_not_looked_for_in_the_output(tmp_path: Path, suffix: str) -> None:
+    data = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"z": [1] * 6, "x": list("abcdef"), "label": ["y", "n"] * 3}), data)
+    out = tmp_path / f"out{suffix}"
+    _, err = invoke(["clean", data, "-t", "label", "-o", out, "--keep-column", "z"], 1)  # a gate failed: 6 rows are few
+    assert f"6 rows written to {out}" in err
+    steps = {s["step"]: s for s in json.loads((tmp_path / "out.manifest.json").read_text())["steps"]}
+    assert steps["drop_columns"]["notes"] == ["dropped z (constant)"]
+    written = pq.read_table(out).column_names if suffix == ".parquet" else out.read_text().splitlines()[0]
+    assert "z" not in written
+
+
+def _nested_table(n: int = 40) -> pa.Table:
+    """Lists and structs (with NaN inside, which equals no NaN), a text column the default steps
+    rewrite on some rows (blanks, a disguised `NA`), and three rows repeated."""
+    rows = [{"id": i % 37, "tags": None if i % 5 == 0 else ["a", "b"][: i % 3],
+             "vals": [float(i), math.nan] if i % 2 else [], "meta": {"a": i % 4, "b": math.nan if i % 3 else 0.5},
+             "x": " red" if i % 4 == 0 else "NA" if i % 7 == 0 else f"c{i % 6}", "label": ["y", "n"][i % 2]}
+            for i in range(n)]
+    schema = pa.schema([("id", pa.int64()), ("tags", pa.list_(pa.string())), ("vals", pa.list_(pa.float64())),
+                        ("meta", pa.struct([("a", pa.int64()), ("b", pa.float64())])), ("x", pa.string()),
+                        ("label", pa.string())])
+    return pa.Table.from_pylist(rows + rows[:3], schema=schema)
+
+
+def _strict(text: str) -> object:
+    """`text` as a strict JSON parser reads it: `NaN` and `Infinity` refused."""
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in {text!r}")
+    return json.loads(text, parse_constant=refuse)
+
+
+def _kept(table: pa.Table, quarantine: Path) -> pa.Table:
+    """The input's rows the clean kept: all but those its quarantine lists."""
+    taken = set(pq.read_table(quarantine).column("_row").to_pylist())
+    return table.filter(pa.array([row not in taken for row in range(table.num_rows)]))
+
+
+def test_nested_parquet_columns_are_carried_through_a_clean_untouched(tmp_path: Path) -> None:
+    table = _nested_table()
+    data = tmp_path / "nested.parquet"
+    pq.write_table(table, data)
+    out = tmp_path / "out.parquet"
+    run(["clean", data, "-t", "label", "-o", out], 0)
+    kept = _kept(table, tmp_path / "out.quarantine.parquet")
+    written = pq.read_table(out)
+    assert written.num_rows == kept.num_rows < table.num_rows  # the repeated rows went
+    assert "red" in written.column("x").to_pylist()  # and the text was trimmed on the rows it rewrote
+    for name in ("tags", "vals", "meta"):
+        assert written.schema.field(name).type == table.schema.field(name).type
+        # NaN where it was: the values' own JSON, which writes NaN as NaN
+        assert json.dumps(written.column(name).to_pylist()) == json.dumps(kept.column(name).to_pylist())
+    steps = {s["step"]: s for s in json.loads((tmp_path / "out.manifest.json").read_text())["steps"]}
+    assert steps["normalize_text"]["notes"] == ["nested values (lists, structs) left as they are: tags, vals, meta"]
+    assert set(steps["normalize_text"]["cells"]) == set(steps["missing_to_null"]["cells"]) == {"x"}
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_nested_parquet_columns_are_strict_json_in_a_text_output(tmp_path: Path, suffix: str) -> None:
+    table = _nested_table()
+    data = tmp_path / "nested.parquet"
+    pq.write_table(table, data)
+    out = tmp_path / f"out{suffix}"
+    invoke(["clean", data, "-t", "label", "-o", out], 0)
+    if suffix == ".jsonl":
+        rows = [_strict(line) for line in out.read_text().splitlines()]
+    else:
+        rows = [{name: None if row[name] == "" else _strict(row[name]) for name in ("tags", "vals", "meta")}
+                for row in csv.DictReader(out.open(newline=""))]
+    expected = [{name: row[name] for name in ("tags", "vals", "meta")} for row in table.to_pylist()]
+    written = [{name: row[name] for name in ("tags", "vals", "meta")} for row in rows]
+    # NaN, which strict JSON has no number for, is null, as every JSON the clean writes holds it
+    as_strict = [{name: json.loads(json.dumps(value).replace("NaN", "null")) for name, value in row.items()}
+                 for row in expected]
+    assert all(row in as_strict for row in written) and len(written) < len(expected)
+
+
+def test_nested_columns_are_left_alone_and_named_by_the_steps_that_cannot_apply(tmp_path: Path) -> None:
+    data = tmp_path / "nested.parquet"
+    pq.write_table(_nested_table(), data)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("preprocess:\n  impute: {numeric: median, categorical: most_frequent}\n"
+                     "  scale: standard\n  encode: {method: onehot, max_categories: 50}\n")
+    out = tmp_path / "out.parquet"
+    invoke(["clean", data, "-t", "label", "-r", rules, "-o", out], 0)
+    written = pq.read_table(out)
+    assert written.column("tags").null_count == 8  # no fill for a list
+    assert {"tags", "vals", "meta"} <= set(written.column_names)
+    steps = {s["step"]: s for s in json.loads((tmp_path / "out.manifest.json").read_text())["steps"]}
+    for step in ("impute", "encode"):
+        assert "nested values (lists, structs) left as they are: tags, vals, meta" in steps[step]["notes"]
+        assert not {"tags", "vals", "meta"} & set(steps[step]["cells"])
+
+
+def test_the_audit_of_nested_columns_is_the_same_with_workers(tmp_path: Path) -> None:
+    data = tmp_path / "nested.parquet"
+    pq.write_table(_nested_table(2_000), data, row_group_size=300)
+
+    def report(jobs: int) -> dict:
+        got = dataaudit.audit(data, target="label", jobs=jobs, chunk_rows=300).to_dict()
+        got.pop("created_at")
+        return got
+
+    with workers_on_any_source() as spread:
+        assert report(2) == report(1)
+    assert spread.called
+    run(["audit", data, "-t", "label", "--jobs", "2"], 1)
+
+
+@pytest.mark.parametrize("command", [["audit", "-"], ["clean", "-", "-o", "out.json"]])
+def test_a_broken_json_array_on_standard_input_is_named_as_standard_input(tmp_path: Path, command: list[str]) -> None:
+    broken = b'[{"a": 1, "label": "y"},\n {"a": 2 "label": "n"}]\n'
+    _, err = run(command, 2, cwd=tmp_path, stdin=broken)
+    assert err.strip() == "dataaudit: error: <stdin>:2:10: not valid JSON: Expecting ',' delimiter"
+    assert list(tmp_path.iterdir()) == []
+
+
+_LOOSE = (b'{"id": 1, "v": Infinity, "w": [NaN, "NaN", -Infinity], "s": "Infinity \\" NaN", "label": "y"}\n'
+          b'{"id": 2, "v": NaN,  "w": [],   "s": "b", "label": "n"}\n'
+          b'{"id": 3, "v": -Infinity, "w": {"k": NaN}, "s": "c", "label": "n"}\n'
+          b'{"id": 4, "v": 2.50, "w": [1], "s": " d", "label": "y"}\n')
+
+
+@pytest.mark.parametrize("missing_to_null", [True, False])
+def test_a_jsonl_clean_writes_python_constants_as_strict_json(tmp_path: Path, missing_to_null: bool) -> None:
+    data = tmp_path / "in.jsonl"
+    data.write_bytes(_LOOSE)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(f"preprocess:\n  missing_to_null: {str(missing_to_null).lower()}\n")
+    out = tmp_path / "out.jsonl"
+    run(["clean", data, "-t", "label", "-r", rules, "-o", out], 1)  # 4 rows fail a gate
+    # as read, whatever the steps, with the constants spelled as strict JSON: the spacing of line 2,
+    # and the strings holding the constants' names, stay
+    assert out.read_text().splitlines() == [
+        '{"id": 1, "v": 1e999, "w": [null, "NaN", -1e999], "s": "Infinity \\" NaN", "label": "y"}',
+        '{"id": 2, "v": null,  "w": [],   "s": "b", "label": "n"}',
+        '{"id": 3, "v": -1e999, "w": {"k": null}, "s": "c", "label": "n"}',
+        '{"id": 4, "v": 2.50, "w": [1], "s": "d", "label": "y"}']
+    rows = [_strict(line) for line in out.read_text().splitlines()]
+    assert [row["v"] for row in rows] == [math.inf, None, -math.inf, 2.5]
+    # the audits of input and output agree: NaN is a missing value (no disguised one), an
+    # infinity an infinite number, as read and as written
+    audit = json.loads((tmp_path / "out.manifest.json").read_text())["audit"]
+    assert (audit["before"]["disguised missing cells"], audit["after"]["disguised missing cells"]) == (0, 0)
+    for path in (data, out):
+        found = {f.check: f.message for f in dataaudit.audit(path, target="label").findings}
+        assert "holds 2 infinite number(s)" in found["columns.infinite"]
+        assert "1 of 4 values missing (25%): 1 null" in found["missing.column_share"]
+    assert not any("v" in step["cells"] for step in json.loads((tmp_path / "out.manifest.json").read_text())["steps"])
+
+
+def test_a_fine_tuning_clean_writes_python_constants_as_strict_json(tmp_path: Path) -> None:
+    chat = '{"messages": [{"role": "user", "content": "%s"}, {"role": "assistant", "content": "yes"}], "score": %s}\n'
+    data = tmp_path / "chat.jsonl"
+    data.write_text(chat % ("NaN?", "NaN") + chat % (" Infinity?", "-Infinity") + chat % ("ok", "1.0"))
+    out = tmp_path / "out.jsonl"
+    invoke(["clean", data, "-o", out], 1)  # 3 examples are too few
+    lines = out.read_text().splitlines()
+    assert lines == [(chat % ("NaN?", "null")).strip(), (chat % ("Infinity?", "-1e999")).strip(),
+                     (chat % ("ok", "1.0")).strip()]
+    assert [_strict(line)["score"] for line in lines] == [None, -math.inf, 1.0]
+
+
+def test_a_nested_column_is_compared_as_its_json_and_known_unchanged_by_its_memory() -> None:
+    from dataaudit.preprocess.base import changed_mask, handed_back
+
+    kind = pa.list_(pa.float64())
+    before = pa.array([[1.0, math.nan], None, [2.0], []], kind)
+    after = pa.array([[1.0, math.nan], [], [3.0], []], kind)
+    assert changed_mask(before, after).tolist() == [False, True, True, False]
+    assert handed_back(before, pa.RecordBatch.from_arrays([before], ["v"]).column(0))  # NaN and all
+    assert not handed_back(before, pa.array(before.to_pylist(), kind))  # equal, but NaN equals no NaN
+    assert not handed_back(before, before.slice(1))
