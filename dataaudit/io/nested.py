@@ -7,7 +7,6 @@ JSON as a JSONL output's.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pyarrow as pa
@@ -16,10 +15,11 @@ from dataaudit.jsontext import data_dumps
 
 
 def json_text(value: Any) -> str | None:
-    """A cell as text: strings and nulls as they are, anything else as its JSON."""
+    """A cell as text: strings and nulls as they are, anything else as its strict JSON (an
+    infinity as `1e999`, NaN as null, as `data_dumps` writes them)."""
     if value is None or isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=_plain)
+    return data_dumps(value, default=_plain)
 
 
 def nested_as_json(batch: pa.RecordBatch) -> pa.RecordBatch:
