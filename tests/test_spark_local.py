@@ -19,6 +19,7 @@ import pytest
 
 from dataaudit.engines.spark_local import SHUFFLE_PARTITIONS, UI_ENABLED, is_local_master, start_session
 
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installed (pip install 'dataaudit[spark]')")
 
 REPO = Path(__file__).resolve().parents[1]
