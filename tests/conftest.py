@@ -60,9 +60,9 @@ def _import_spark_connect_in_a_worker() -> None:
 _import_spark_connect_in_a_worker()
 
 # The Spark sessions the command starts itself (a subprocess, or in-process with no session
-# active) get the shared test session's settings: two shuffle partitions instead of Spark's 200,
-# which a local master runs one task at a time, each costing more than the few thousand rows a
-# test's file holds, and no web UI. What a test proves of the command does not depend on either.
+# active) get the shared test session's settings: two shuffle partitions (the command's own
+# choice on a local master is one per core, which would vary with the machine) and no web UI.
+# What a test proves of the command does not depend on either.
 SPARK_SUBMIT_ARGS = "--conf spark.sql.shuffle.partitions=2 --conf spark.ui.enabled=false"
 os.environ.setdefault("PYSPARK_SUBMIT_ARGS", f"{SPARK_SUBMIT_ARGS} pyspark-shell")
 

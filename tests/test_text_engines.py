@@ -23,6 +23,7 @@ from dataaudit.rules.load import load_rules
 from dataaudit.text.audit import profile_text_file
 from dataaudit.text.report import audit_text_file
 from tests.cli_helpers import invoke
+from tests.conftest import line_chunks_of
 from tests.text_helpers import audit_json, comparable, engine_files, small_pack
 
 TEXT = Path(__file__).parent / "data" / "text"
@@ -52,7 +53,7 @@ class CountingEngine(LocalEngine):
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return engine_files(tmp_path_factory.mktemp("engines"), lines=10_000)
+    return engine_files(tmp_path_factory.mktemp("engines"), lines=2_000)
 
 
 @pytest.mark.parametrize(("kind", "path"), REAL, ids=[path.name for _, path in REAL])
@@ -82,17 +83,20 @@ def test_the_audit_of_a_fine_tuning_file_runs_on_the_engine_it_is_given(tmp_path
 @pytest.mark.parametrize("kind", ["chat", "prompt-completion"])
 def test_jobs_2_gives_the_report_of_jobs_1(generated: dict[str, Path], kind: str, runner: str,
                                            tmp_path: Path, workers: MagicMock) -> None:
+    """In this process the file's 2,000 lines are read 256 at a time, eight chunks for the
+    workers; the installed command reads them in one chunk of its 8,192 lines, which it profiles
+    without workers (as it did the two chunks of a 10,000-line file)."""
     path = generated[kind]
-    code = 0 if kind == "chat" else 1
-    one = audit_json(runner, [path, "--jobs", "1"], code, tmp_path)
-    two = audit_json(runner, [path, "--jobs", "2"], code, tmp_path)
+    with line_chunks_of(256):  # both kinds fail the gate: the conflicting answers, planted 4 times as often
+        one = audit_json(runner, [path, "--jobs", "1"], 1, tmp_path)
+        two = audit_json(runner, [path, "--jobs", "2"], 1, tmp_path)
     assert workers.called is (runner == "invoke")  # the script's own process is out of the patch's reach
     assert comparable(two) == comparable(one)
     assert one["source"]["kind"] == kind
     found = {finding["check"] for finding in one["findings"]}
     assert {"text.format_errors", "text.duplicates", "text.near_duplicates", "text.conflicts",
             "text.too_long"} <= found
-    assert one["dataset"]["rows"] == 10_000
+    assert one["dataset"]["rows"] == 2_000
 
 
 def test_an_empty_file_on_workers_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -19,8 +19,9 @@ signatures, hashes and lengths, for `spark_near` to find near duplicates and `sp
 copies, conflicting answers and length outliers. A split's pass hands on its row keys the
 same way, for the split comparison's joins (`keyed_profile`). A JSON Lines file's keys first met
 past the rows its columns are read from are found on the cluster too (`spark_late_keys`).
-Eight modules import pyspark: this one, `spark_duplicates`, `spark_near`, `spark_texts`,
-`spark_kept`, `spark_late_keys`, `dataaudit.preprocess.spark_clean` (a clean on Spark)
+Nine modules import pyspark: this one, `spark_duplicates`, `spark_near`, `spark_texts`,
+`spark_kept`, `spark_late_keys`, `spark_local` (a session started on a local master),
+`dataaudit.preprocess.spark_clean` (a clean on Spark)
 and `dataaudit.splits.spark_keys` (a split comparison's keys on Spark), each inside the
 functions that run on Spark, so only when the Spark engine is chosen.
 """
@@ -44,6 +45,7 @@ from dataaudit.engines import is_spark_frame
 from dataaudit.engines.local import A, Accumulator, conform
 from dataaudit.engines.spark_duplicates import HASHES_SCHEMA, find_duplicates_on_cluster
 from dataaudit.engines.spark_late_keys import late_keys_on_cluster
+from dataaudit.engines.spark_local import start_session
 from dataaudit.engines.spark_near import (
     TEXT_COLUMNS,
     TEXT_FIELDS,
@@ -244,7 +246,8 @@ class SparkEngine:
             raise _translate(exc, source.name) from None
 
     def spark(self) -> Any:
-        """The session: the given one, the active one, or a new one on the master chosen."""
+        """The session: the given one, the active one, or a new one on the master chosen (on a
+        local master sized for the machine: `spark_local`)."""
         if self.session is not None:
             return self.session
         try:
@@ -265,7 +268,7 @@ class SparkEngine:
             builder = builder.master(master)
         try:  # local workers must run this very interpreter, where dataaudit is installed
             with environ_default("PYSPARK_PYTHON", sys.executable):
-                self.session = builder.getOrCreate()
+                self.session = start_session(builder, master)
         except _spark_errors() as exc:
             raise InputError(f"cannot start Spark (master {master or 'from spark-submit'}): "
                              f"{_first_line(exc)}") from None
