@@ -43,11 +43,13 @@ def dumps(value: Any, *, indent: int | None = None, ensure_ascii: bool = False,
 def data_dumps(value: Any, *, default: Callable[[Any], Any] | None = None) -> str:
     """`value`, data read from JSON or a table, as strict JSON text with its infinities as
     `1e999` and `-1e999` (see the module's docstring), in `json.dumps`' separators; a value
-    holding none is `json.dumps`' own text, written at its speed."""
+    holding none is `json.dumps`' own text, written at its speed. One holding some is written by
+    `json.dumps` too, its constants then respelled (`strict_constants`): no Python recursion, so
+    a value nested as deep as the parser reads is written."""
     try:
         return json.dumps(value, ensure_ascii=False, default=default, allow_nan=False)
     except ValueError:  # a number that is not finite, somewhere within
-        return _data_text(value, default)
+        return strict_constants(json.dumps(value, ensure_ascii=False, default=default))
 
 
 class WrittenNumber(str):
@@ -61,23 +63,33 @@ def loads_keeping_numbers(text: str | bytes) -> Any:
     return json.loads(text, parse_float=WrittenNumber, parse_int=WrittenNumber)
 
 
+class _Literal(str):
+    """JSON text `written_dumps` has made already (a bracket, a key and its colon)."""
+
+
 def written_dumps(value: Any) -> str:
     """`value`, parsed by `loads_keeping_numbers` and perhaps changed, as `data_dumps` writes it,
-    its numbers as they were written."""
-    return _data_text(value, None)
-
-
-def _data_text(value: Any, default: Callable[[Any], Any] | None) -> str:
-    if isinstance(value, WrittenNumber):
-        return str.__str__(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return "null" if math.isnan(value) else "1e999" if value > 0 else "-1e999"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(key), ensure_ascii=False)}: {_data_text(item, default)}"
-                               for key, item in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_data_text(item, default) for item in value) + "]"
-    return json.dumps(value, ensure_ascii=False, default=default, allow_nan=False)
+    its numbers as they were written. Walked with a stack of its own, not by recursion: a value
+    nested as deep as the parser reads is written."""
+    out: list[str] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Literal | WrittenNumber):
+            out.append(str.__str__(item))
+        elif isinstance(item, float) and not math.isfinite(item):
+            out.append("null" if math.isnan(item) else "1e999" if item > 0 else "-1e999")
+        elif isinstance(item, dict):
+            members = [part for i, (key, member) in enumerate(item.items())
+                       for part in (_Literal((", " if i else "") + json.dumps(str(key), ensure_ascii=False) + ": "),
+                                    member)]
+            stack += [_Literal("}"), *reversed(members), _Literal("{")]
+        elif isinstance(item, list | tuple):
+            members = [part for i, member in enumerate(item) for part in ((_Literal(", "), member) if i else (member,))]
+            stack += [_Literal("]"), *reversed(members), _Literal("[")]
+        else:
+            out.append(json.dumps(item, ensure_ascii=False, allow_nan=False))
+    return "".join(out)
 
 
 #: a JSON string (skipped whole: `"NaN"` is text), or one of the constants Python's `json` reads

@@ -179,6 +179,15 @@ def test_an_unknown_encoding_is_named_in_one_line(tmp_path: Path, runner: Runner
     assert err == "dataaudit: error: unknown encoding 'no-such-codec'\n"
 
 
+@pytest.mark.parametrize("encoding", [[], ["--encoding", "latin-1"]], ids=["utf-8", "latin-1"])
+def test_a_compressed_file_named_as_text_is_binary_content(tmp_path: Path, encoding: list[str]) -> None:
+    """A gzip stream has few NULs; its first bytes name it whatever codec would decode it."""
+    data = tmp_path / "data.csv"
+    data.write_bytes(gzip.compress(("a,label\n" + "".join(f"{i},x\n" for i in range(2000))).encode()))
+    _, err = invoke(["audit", data, *encoding], 2)
+    assert err == f"dataaudit: error: {data}: binary content, not a CSV text file\n"
+
+
 def test_text_not_in_the_encoding_named_is_named_by_that_encoding(tmp_path: Path) -> None:
     data = _wide_csv(tmp_path / "wide.csv", "utf-16")
     _, err = invoke(["audit", data, "--encoding", "utf-32"], 2)

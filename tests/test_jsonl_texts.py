@@ -89,3 +89,12 @@ def test_every_value_reads_as_its_json_with_top_level_numbers_as_written(tmp_pat
             else:
                 expected.append(json.dumps(value, ensure_ascii=False))
         assert table.column(name).to_pylist() == expected
+
+
+def test_a_nested_value_is_strict_json_and_a_float_its_own_text() -> None:
+    """A quoted row shows a float NaN as `NaN`, no text `null`; within an object or array, which
+    is JSON to its readers, NaN is null and an infinity `1e999`."""
+    from dataaudit.io.nested import json_text
+
+    assert [json_text(v) for v in (float("nan"), float("inf"), 1.5, True)] == ["NaN", "Infinity", "1.5", "true"]
+    assert json_text({"a": [float("nan"), float("-inf")], "b": "NaN"}) == '{"a": [null, -1e999], "b": "NaN"}'

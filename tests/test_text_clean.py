@@ -98,3 +98,14 @@ def test_a_trimmed_line_keeps_its_numbers_as_written(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     clean_jsonl(data, out, trim=True)
     assert out.read_text(encoding="utf-8") == line.replace(" Hi ", "Hi").replace("-Infinity", "-1e999") + "\n"
+
+
+def test_a_trimmed_line_nested_as_deep_as_the_parser_reads_is_written(tmp_path: Path) -> None:
+    """The line is written again without recursion: 900 levels pass where Python's limit is 1,000."""
+    deep = "[" * 900 + "2.50" + "]" * 900
+    line = '{"prompt": " pad ", "completion": "ok", "meta": ' + deep + "}"
+    data = tmp_path / "deep.jsonl"
+    data.write_text(line + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    clean_jsonl(data, out, trim=True)
+    assert out.read_text(encoding="utf-8") == line.replace(" pad ", "pad") + "\n"

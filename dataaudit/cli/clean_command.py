@@ -98,8 +98,8 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
 
     A fine-tuning JSONL file (chat, prompt/completion, instruction) is cleaned line by line:
     broken lines and duplicate conversations go to the quarantine with their line number and
-    reason, texts are trimmed, every other line is kept byte for byte; the output gets the
-    text audit.
+    reason, texts are trimmed, every other line is kept byte for byte (but for Python's
+    NaN and Infinity, written as strict JSON's null and 1e999); the output gets the text audit.
 
     With --engine spark a table is cleaned on the cluster: OUTPUT and the quarantine are folders
     of Parquet part files the executors write, the manifest one JSON file the driver writes.

@@ -166,6 +166,10 @@ def _wide_text(path: Path, sample: bytes) -> str | None:
     return None
 
 
+#: the first bytes of compressed files and archives, which a one-byte codec would read as text
+_BINARY_SIGNATURES = (b"\x1f\x8b", b"PK\x03\x04", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd", b"\x89PNG")
+
+
 def _ascii_bytes(encoding: str | None) -> bool:
     """`ascii_bytes`, for an encoding Python knows; the reader names one it does not."""
     try:
@@ -175,10 +179,12 @@ def _ascii_bytes(encoding: str | None) -> bool:
 
 
 def _binary(sample: bytes, encoding: str | None) -> bool:
-    """Bytes with NULs that are no UTF-8 text, or whose NULs are a large share (UTF-16, UTF-32,
-    or a program's bytes read as Latin-1): a NUL here and there in text is a character of a
-    value, and is read as one. Text in a wide encoding a user names (`--encoding utf-16`) is
-    read in it, NULs and all."""
+    """Bytes that start as a compressed file or an archive does, with NULs that are no UTF-8
+    text, or whose NULs are a large share (UTF-16, UTF-32, or a program's bytes read as
+    Latin-1): a NUL here and there in text is a character of a value, and is read as one.
+    Text in a wide encoding a user names (`--encoding utf-16`) is read in it, NULs and all."""
+    if sample.startswith(_BINARY_SIGNATURES):
+        return True
     if b"\x00" not in sample or not _ascii_bytes(encoding):
         return False
     if is_utf8(encoding):

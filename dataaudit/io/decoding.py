@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, quoted
 
 UTF8_NAMES = ("utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig")
 BOM_NOTE = "the file starts with a UTF-8 byte-order mark; it was skipped"
@@ -22,6 +22,16 @@ def is_utf8(encoding: str | None) -> bool:
 def text_codec(encoding: str | None) -> str:
     """The Python codec for `encoding` (None is UTF-8); UTF-8 skips a leading byte-order mark."""
     return "utf-8-sig" if is_utf8(encoding) else str(encoding)
+
+
+def known_codec(encoding: str | None) -> str:
+    """`text_codec(encoding)`, refused in one line when Python has no such codec."""
+    codec = text_codec(encoding)
+    try:
+        codecs.lookup(codec)
+    except LookupError:
+        raise InputError(f"unknown encoding {quoted(str(encoding))}") from None
+    return codec
 
 
 def starts_with_bom(sample: bytes, encoding: str | None) -> bool:

@@ -18,9 +18,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.errors import InputError, quoted
+from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import no_byte_order, text_codec
+from dataaudit.io.decoding import known_codec, no_byte_order
 from dataaudit.io.nested import json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
 from dataaudit.io.surrogates import lone_surrogate
@@ -82,7 +82,7 @@ def _records(path: Path, name: str, encoding: str | None, source: Source, bad_ro
     try:
         # line ends are kept as written (`newline=""`), so a line set aside keeps its text exactly
         with pa.input_stream(str(path), compression="detect") as stream, \
-                io.TextIOWrapper(stream, encoding=text_codec(encoding), newline="") as handle:
+                io.TextIOWrapper(stream, encoding=known_codec(encoding), newline="") as handle:
             first = True
             decoder = json.JSONDecoder(parse_float=_as_written, parse_constant=_STRICT.__getitem__)
             for line_no, line in enumerate(handle, start=1):
@@ -105,8 +105,6 @@ def _records(path: Path, name: str, encoding: str | None, source: Source, bad_ro
         raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
     except UnicodeError as exc:
         raise no_byte_order(name, encoding, exc) from None
-    except LookupError:
-        raise InputError(f"unknown encoding {quoted(str(encoding))}") from None
     except OSError as exc:  # a compressed stream cut short or corrupt
         raise read_failure(name, exc) from None
 
@@ -166,8 +164,6 @@ def _texts(values: list[Any]) -> list[str | None]:
 def _text(value: Any) -> str | None:
     """A value as text: a number as written; an object or an array as JSON of its values, its
     numbers as floats (JSON writes a string, not a number, of a `str`)."""
-    if isinstance(value, bytes):
-        return value.decode()
     return json_text(_floats(value)) if isinstance(value, (dict, list)) else json_text(value)
 
 

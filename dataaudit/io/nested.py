@@ -7,6 +7,7 @@ JSON as a JSONL output's.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pyarrow as pa
@@ -15,11 +16,14 @@ from dataaudit.jsontext import data_dumps
 
 
 def json_text(value: Any) -> str | None:
-    """A cell as text: strings and nulls as they are, anything else as its strict JSON (an
-    infinity as `1e999`, NaN as null, as `data_dumps` writes them)."""
+    """A cell as text: strings and nulls as they are, an object or an array as its strict JSON
+    (an infinity within as `1e999`, NaN as null, as `data_dumps` writes them), any other value
+    as its JSON (a float NaN as `NaN`, which a quoted row shows as no `null` text)."""
     if value is None or isinstance(value, str):
         return value
-    return data_dumps(value, default=_plain)
+    if isinstance(value, dict | list | tuple):
+        return data_dumps(value, default=_plain)
+    return json.dumps(value, ensure_ascii=False, default=_plain)
 
 
 def nested_as_json(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -34,7 +38,7 @@ def json_texts(column: pa.Array) -> pa.Array:
     """A nested column's values as strict JSON text, as a JSONL output writes them (an infinity
     as `1e999`, NaN as null: a reader of the text as JSON refuses `Infinity` and `NaN`), null
     as null."""
-    return pa.array([None if v is None else data_dumps(v, default=_plain) for v in column.to_pylist()], pa.string())
+    return pa.array([json_text(v) for v in column.to_pylist()], pa.string())
 
 
 def nested_as_text(schema: pa.Schema) -> pa.Schema:
