@@ -46,7 +46,7 @@ _NUMBER_RE = re.compile(_NUMBER)
 _INFINITY = r"^[+-]?(?i:inf|infinity)$"
 _INFINITY_RE = re.compile(_INFINITY)
 _INFINITY_LENGTHS = (len("inf"), len("+inf"), len("infinity"), len("+infinity"))
-_INFINITY_FIRST = np.frombuffer(b"+-iI", dtype=np.uint8)
+_INFINITY_FIRST = b"+-iI"
 _INFINITY_LAST = np.frombuffer(b"fFyY", dtype=np.uint8)
 # an integer or a decimal without exponent, sign +, leading or trailing zeros
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
@@ -140,11 +140,12 @@ def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -
         canonical[where] = as_printed(text.take(pa.array(where)), numbers[where])
     if canonical.all():  # a column of numbers as they print: no text hashed, no cell moved
         return hash_numbers(numbers), np.zeros(len(text), dtype=bool)
+    if not canonical.any():  # words, ids, respelled numbers: every text hashed, none moved
+        return hash_strings(text), is_number.copy()
     hashes = np.empty(len(text), dtype=np.uint64)
     hashes[canonical] = hash_numbers(numbers[canonical])
     other = ~canonical
-    if other.any():
-        hashes[other] = hash_strings(text if not canonical.any() else text.filter(pa.array(other)))
+    hashes[other] = hash_strings(text.filter(pa.array(other)))
     return hashes, is_number & ~canonical
 
 
@@ -305,11 +306,18 @@ def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> Nu
 
 
 def _token_cells(array: pa.Array, tokens: pa.Array) -> np.ndarray:
-    """Which cells are one of `tokens` exactly; only cells no longer than the longest token are
-    looked up, from the offsets alone: in a column of numbers that is few cells or none."""
-    longest = max((len(token.encode()) for token in tokens.to_pylist()), default=-1)
+    """Which cells are one of `tokens` exactly; only cells no longer than the longest token and
+    starting as one does (with its first byte, or empty as the empty token) are looked up, from
+    the offsets and a byte each: in a column of numbers, whose short cells (`7`, `2.5`) start
+    with digits no token starts with, that is few cells or none."""
+    written = [token.encode() for token in tokens.to_pylist()]
+    longest = max(map(len, written), default=-1)
     _, offsets = bytes_and_offsets(array)
-    short = np.flatnonzero(np.diff(offsets) <= longest)
+    lengths = np.diff(offsets)
+    starts_as_token = first_byte_in(array, bytes({token[0] for token in written if token}))
+    if b"" in written:
+        starts_as_token |= lengths == 0
+    short = np.flatnonzero((lengths <= longest) & starts_as_token)
     is_token = np.zeros(len(array), dtype=bool)
     if short.size:
         found = pc.is_in(array.take(pa.array(short)), value_set=tokens)
@@ -484,11 +492,9 @@ def _infinities(trimmed: pa.Array, mask: np.ndarray) -> np.ndarray:
     (3, 4, 8 or 9 bytes), starting with a sign or an `i` and ending with an `f` or a `y`, are
     matched: in a column of words, few or none, found from the offsets and two bytes each."""
     data, offsets = bytes_and_offsets(trimmed)
-    starts, ends = offsets[:-1], offsets[1:]
-    lengths = ends - starts
-    candidate = mask & functools.reduce(np.logical_or, [lengths == n for n in _INFINITY_LENGTHS])
-    where = np.flatnonzero(candidate)
-    where = where[np.isin(data[starts[where]], _INFINITY_FIRST) & np.isin(data[ends[where] - 1], _INFINITY_LAST)]
+    where = np.flatnonzero(mask & first_byte_in(trimmed, _INFINITY_FIRST))
+    starts, ends = offsets[:-1][where], offsets[1:][where]
+    where = where[np.isin(ends - starts, _INFINITY_LENGTHS) & np.isin(data[ends - 1], _INFINITY_LAST)]
     found = np.zeros(len(trimmed), dtype=bool)
     if where.size:
         found[where] = to_numpy(pc.match_substring_regex(trimmed.take(pa.array(where)), _INFINITY))
