@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from dataaudit.arrays import to_numpy
 from dataaudit.profile.siphash import hash_floats, hash_objects, hash_texts
 from dataaudit.profile.spec import ProfileSpec
-from dataaudit.profile.text_bytes import bytes_and_offsets, first_byte_in, may_have_blanks_around
+from dataaudit.profile.text_bytes import bytes_and_offsets, first_byte_in, may_have_blanks_around, plain_numbers
 
 KINDS = ("integer", "float", "boolean", "text", "datetime")
 TOKEN, INTEGER, FLOAT, BOOLEAN, TEXT, DATETIME = -1, 0, 1, 2, 3, 4
@@ -48,7 +48,8 @@ _INFINITY_RE = re.compile(_INFINITY)
 _INFINITY_LENGTHS = (len("inf"), len("+inf"), len("infinity"), len("+infinity"))
 _INFINITY_FIRST = b"+-iI"
 _INFINITY_LAST = np.frombuffer(b"fFyY", dtype=np.uint8)
-# an integer or a decimal without exponent, sign +, leading or trailing zeros
+# an integer or a decimal without exponent, sign +, leading or trailing zeros, as
+# `plain_numbers` reads it from the bytes
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
 _NUMBER_START = b"0123456789+-."
@@ -116,12 +117,12 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
 def _plain_spellings(text: pa.Array) -> np.ndarray:
     """Which texts match `_PLAIN` in at most `_PLAIN_CHARS` characters. Digits alone match
     unless a `0` leads others, which a scan of the text and its first byte tell; only the other
-    texts (decimals, signs) need the expression, the costlier test."""
+    texts (decimals, signs) need their bytes counted (`plain_numbers`), the costlier test."""
     # a plain spelling is ASCII, so its length in bytes is its length in characters
     lengths = to_numpy(pc.binary_length(text))
     digits = to_numpy(pc.ascii_is_decimal(text))
     plain = digits & ((lengths == 1) | ~first_byte_in(text, b"0"))
-    plain |= _answered(text, ~digits, lambda texts: pc.match_substring_regex(texts, _PLAIN))
+    plain |= _answered(text, ~digits, lambda texts: plain_numbers(texts, _PLAIN_CHARS))
     return plain & (lengths <= _PLAIN_CHARS)
 
 
@@ -402,8 +403,8 @@ def _spaced(trimmed: pa.Array, text: np.ndarray) -> np.ndarray:
     return _answered(trimmed, text, lambda texts: pc.match_substring(texts, " "))
 
 
-def _answered(texts: pa.Array, mask: np.ndarray, ask: Callable[[pa.Array], pa.Array]) -> np.ndarray:
-    """`ask`'s answer (a boolean array) for the texts where `mask` holds, False elsewhere
+def _answered(texts: pa.Array, mask: np.ndarray, ask: Callable[[pa.Array], pa.Array | np.ndarray]) -> np.ndarray:
+    """`ask`'s answer (a boolean array, Arrow's or numpy's) for the texts where `mask` holds, False elsewhere
     (`texts` hold no null: distinct values, or a chunk's cells present). Where they are most
     of the texts every text is asked: copying them out first (`take`) costs more than asking
     the few others. Else only they are, so a few words among a column of numbers do not have
@@ -411,12 +412,16 @@ def _answered(texts: pa.Array, mask: np.ndarray, ask: Callable[[pa.Array], pa.Ar
     answer = np.zeros(len(texts), dtype=bool)
     count = int(mask.sum())
     if 2 * count >= len(texts):
-        answer[:] = to_numpy(ask(texts))
+        answer[:] = _as_mask(ask(texts))
         answer &= mask
     elif count:
         where = np.flatnonzero(mask)
-        answer[where] = to_numpy(ask(texts.take(pa.array(where))))
+        answer[where] = _as_mask(ask(texts.take(pa.array(where))))
     return answer
+
+
+def _as_mask(answer: pa.Array | np.ndarray) -> np.ndarray:
+    return answer if isinstance(answer, np.ndarray) else to_numpy(answer)
 
 
 def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
