@@ -289,12 +289,13 @@ def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> Nu
         return None
     values = to_numpy(numbers)
     valid = to_numpy(numbers.is_valid())
-    if not np.isfinite(values[valid]).all():
+    present_values = values[valid]
+    if not np.isfinite(present_values).all():
         return None  # "nan"/"inf" spelled out: let the value table decide
     present = array if valid.all() else array.filter(pa.array(valid))
     hashes = np.full(len(values), NULL_HASH, dtype=np.uint64)
     respelled = np.zeros(len(values), dtype=bool)
-    hashes[valid], respelled[valid] = spelled_hashes(present, values[valid], np.ones(len(present), dtype=bool))
+    hashes[valid], respelled[valid] = spelled_hashes(present, present_values, np.ones(len(present), dtype=bool))
     counted: dict[str, int] = {}
     if is_token.any():
         encoded = pc.dictionary_encode(array.filter(pa.array(is_token)))
