@@ -82,9 +82,9 @@ def plain_numbers(array: pa.Array, longest: int = PLAIN_LONGEST) -> np.ndarray:
     those that are neither digits nor dots in one pass over the data (a byte each: a dot is 1,
     any other non-digit 16, summed per text, which at most 15 bytes long cannot overflow),
     then looks at three bytes of each text: its first, the one after it and its last."""
-    data, offsets = bytes_and_offsets(array)
     if not 0 < longest <= PLAIN_LONGEST:
         raise ValueError(f"longest must be from 1 to {PLAIN_LONGEST}, not {longest}")
+    data, offsets = bytes_and_offsets(array)
     if not len(data):
         return np.zeros(len(array), dtype=bool)
     end = int(offsets[-1])
