@@ -9,7 +9,8 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dataaudit.profile.duplicates import FirstSeen, find_duplicates, recurring, repeat_pairs
+from dataaudit.arrays import repeated_and_distinct
+from dataaudit.profile.duplicates import FirstSeen, find_duplicates, repeat_pairs
 from dataaudit.profile.rows import combine
 
 # few distinct values among many rows, so that repeats happen; the top bit set as well
@@ -29,7 +30,7 @@ def test_first_seen_matches_the_definitions(hashes: list[int], k: int) -> None:
     seen = FirstSeen.of(array)
     first = _first_index(hashes)
     assert seen.repeated().tolist() == [first[i] != i for i in range(len(hashes))]
-    shared, distinct = recurring(array)
+    shared, distinct = repeated_and_distinct(array)
     assert shared.tolist() == [hashes.count(h) > 1 for h in hashes]
     assert distinct == len(set(hashes))
     rows = np.arange(100, 100 + len(hashes))  # row numbers are not positions

@@ -118,15 +118,17 @@ _NUMBER_LIKE = st.text(st.sampled_from(list("0123456789+-.eE x٣")), max_size=12
 @given(st.lists(st.one_of(_NUMBER_LIKE, st.integers(-(10**20), 10**20).map(str), st.text(max_size=6)), min_size=1,
                 max_size=40), st.data())
 @example(["", "0", "007", "+7", "-7", "7.", ".7", "1e3", "٣", "12 3"], None)
+@example(["INF", "-Infinity", "info", "+inf"], None)
 def test_numbers_and_integers_are_those_the_regular_expressions_match(texts: list[str], data: st.DataObject | None
                                                                      ) -> None:
     """Plain digits are recognised without a regular expression; every text is classified as the
-    expressions would, tokens never a number."""
+    expressions would, a spelled infinity a number (a float, no integer), tokens never a number."""
     trimmed = pc.utf8_trim_whitespace(pa.array(texts, pa.string()))
     token = np.array(data.draw(st.lists(st.booleans(), min_size=len(texts), max_size=len(texts))) if data else
                      [False] * len(texts))
     numeric, integer = v._numeric_masks(trimmed, token)
-    expected_numeric = pc.match_substring_regex(trimmed, _NUMBER_TEXT).to_numpy(zero_copy_only=False) & ~token
+    written = pc.or_(pc.match_substring_regex(trimmed, _NUMBER_TEXT), pc.match_substring_regex(trimmed, _INFINITY_TEXT))
+    expected_numeric = written.to_numpy(zero_copy_only=False) & ~token
     expected_integer = pc.match_substring_regex(trimmed, _INTEGER_TEXT).to_numpy(zero_copy_only=False) & ~token
     assert numeric.tolist() == expected_numeric.tolist()
     assert integer.tolist() == expected_integer.tolist()

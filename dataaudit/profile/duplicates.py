@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dataaudit.arrays import factorize, first_of_each
+from dataaudit.arrays import factorize, first_of_each, repeated_and_distinct
 from dataaudit.profile.model import ConflictGroup, DuplicateProfile
 from dataaudit.profile.rows import combine
 
@@ -29,7 +29,7 @@ def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, 
     key_code = {key: i for i, key in enumerate(keys)}
     hashes = np.array(list(label_keys), dtype=np.uint64)
     codes_of_hash = np.array([key_code[label_keys[int(h)]] for h in hashes], dtype=np.int64)
-    shared, distinct_features = recurring(features)
+    shared, distinct_features = repeated_and_distinct(features)
     recur = np.flatnonzero(shared)
     recur = recur[np.argsort(rows[recur])]  # row numbers are distinct: any sort orders them alike
     rows, features, labels, whole = rows[recur], features[recur], labels[recur], whole[recur]
@@ -50,22 +50,6 @@ def find_duplicates(rows: np.ndarray, features: np.ndarray, labels: np.ndarray, 
         conflict_examples=examples,
         distinct_feature_rows=distinct_features,
     )
-
-
-def recurring(hashes: np.ndarray) -> tuple[np.ndarray, int]:
-    """Which rows' hash occurs more than once, on this row or another, and how many hashes are
-    distinct. Neither needs the rows numbered (`FirstSeen`): equal hashes are neighbours once
-    sorted, and numpy's sort of 64-bit keys takes a fraction of the time Arrow's hash table
-    takes over as many mostly distinct ones."""
-    order = np.argsort(hashes)
-    ordered = hashes[order]
-    same = ordered[1:] == ordered[:-1]
-    in_run = np.zeros(len(hashes), dtype=bool)
-    in_run[1:] = same
-    in_run[:-1] |= same
-    shared = np.empty(len(hashes), dtype=bool)
-    shared[order] = in_run
-    return shared, len(hashes) - int(same.sum())
 
 
 def find_duplicates_by_part(parts: Iterable[np.ndarray], label_keys: dict[int, str], k: int) -> DuplicateProfile:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dataaudit.profile.sketches import first_rows, rows_where
+from dataaudit.profile.sketches import first_rows
 
 #: 99, 999, ..., 15 nines: the whole numbers a float64 still holds exactly
 ALL_NINES = 10.0 ** np.arange(2, 16) - 1
@@ -36,17 +36,23 @@ class PlaceholderPartial:
     others_max: float = float("-inf")
 
     def add(self, numbers: np.ndarray, present: np.ndarray, offset: int, listed: tuple[float, ...]) -> None:
-        """Count one chunk: `numbers` per row, `present` False where a row has no number."""
-        candidate = present & candidates(np.where(present, numbers, 0.0), listed)
-        others = numbers[present & ~candidate]
+        """Count one chunk: `numbers` per row, `present` False where a row has no number.
+        Only the rows holding a number are looked at: a target of labels has none to test."""
+        held = np.flatnonzero(present)
+        if not held.size:
+            return
+        values = numbers[held]
+        candidate = candidates(values, listed)
+        others = values[~candidate]
         if others.size:
             self.others_min = min(self.others_min, float(others.min()))
             self.others_max = max(self.others_max, float(others.max()))
-        for value in np.unique(numbers[candidate]):
-            where = candidate & (numbers == value)
+        found, rows = values[candidate], held[candidate]
+        for value in np.unique(found):
+            where = rows[found == value]  # in row order, as `held` is
             key = float(value) + 0.0
-            self.counts[key] += int(where.sum())
-            self.rows[key] = first_rows(self.rows.get(key, []), rows_where(where, offset, self.examples),
+            self.counts[key] += int(where.size)
+            self.rows[key] = first_rows(self.rows.get(key, []), (where[:self.examples] + offset).tolist(),
                                         self.examples)
 
     def merged(self, other: PlaceholderPartial) -> PlaceholderPartial:

@@ -66,3 +66,46 @@ def first_byte_in(array: pa.Array, allowed: bytes) -> np.ndarray:
     if array.null_count:
         out &= to_numpy(array.is_valid())
     return out
+
+
+#: the longest texts `plain_numbers` reads: each byte's kind is counted in four bits
+PLAIN_LONGEST = 15
+_DOT, _MINUS, _ZERO = ord("."), ord("-"), ord("0")
+
+
+def plain_numbers(array: pa.Array, longest: int = PLAIN_LONGEST) -> np.ndarray:
+    """Which texts of at most `longest` bytes (at most `PLAIN_LONGEST`) are numbers written
+    plainly, `-?(0|[1-9][0-9]*)(\\.[0-9]*[1-9])?`: an integer or a decimal without exponent,
+    sign +, leading or trailing zeros (a text without nulls).
+
+    A regular expression runs once per text; this counts each text's bytes that are dots and
+    those that are neither digits nor dots in one pass over the data (a byte each: a dot is 1,
+    any other non-digit 16, summed per text, which at most 15 bytes long cannot overflow),
+    then looks at three bytes of each text: its first, the one after it and its last."""
+    if not 0 < longest <= PLAIN_LONGEST:
+        raise ValueError(f"longest must be from 1 to {PLAIN_LONGEST}, not {longest}")
+    data, offsets = bytes_and_offsets(array)
+    if not len(data):
+        return np.zeros(len(array), dtype=bool)
+    end = int(offsets[-1])
+    window = data[:end]
+    dot = window == _DOT
+    other = (window - np.uint8(_ZERO)) > 9
+    other &= ~dot
+    kind = np.zeros(end + 1, dtype=np.uint8)  # one byte more: a last empty text starts there
+    np.left_shift(other.view(np.uint8), 4, out=kind[:end])
+    kind[:end] |= dot.view(np.uint8)
+    counts = np.add.reduceat(kind, offsets)[:-1]  # a segment per text, from its offset to the next
+    others, dots = counts >> 4, counts & 15
+    starts, ends = offsets[:-1], offsets[1:]
+    lengths = ends - starts
+    last_byte = len(data) - 1  # an empty text's bytes are read within the data, the answer then masked
+    sign = data[np.minimum(starts, last_byte)] == _MINUS
+    body = starts + sign
+    first, second = data[np.minimum(body, last_byte)], data[np.minimum(body + 1, last_byte)]
+    last = data[np.maximum(ends - 1, 0)]
+    plain = (lengths <= longest) & (lengths > sign) & (others == sign) & (dots <= 1)
+    plain &= (first - np.uint8(_ZERO)) <= 9  # a digit opens the number, not its dot
+    plain &= ~((first == _ZERO) & (body + 1 < ends) & (second != _DOT))  # a leading zero is the whole integer
+    plain &= ~((dots == 1) & ((last == _DOT) | (last == _ZERO)))  # a decimal ends in a digit other than 0
+    return plain

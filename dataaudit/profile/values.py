@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from dataaudit.arrays import to_numpy
 from dataaudit.profile.siphash import hash_floats, hash_objects, hash_texts
 from dataaudit.profile.spec import ProfileSpec
-from dataaudit.profile.text_bytes import bytes_and_offsets, first_byte_in, may_have_blanks_around
+from dataaudit.profile.text_bytes import bytes_and_offsets, first_byte_in, may_have_blanks_around, plain_numbers
 
 KINDS = ("integer", "float", "boolean", "text", "datetime")
 TOKEN, INTEGER, FLOAT, BOOLEAN, TEXT, DATETIME = -1, 0, 1, 2, 3, 4
@@ -46,9 +46,10 @@ _NUMBER_RE = re.compile(_NUMBER)
 _INFINITY = r"^[+-]?(?i:inf|infinity)$"
 _INFINITY_RE = re.compile(_INFINITY)
 _INFINITY_LENGTHS = (len("inf"), len("+inf"), len("infinity"), len("+infinity"))
-_INFINITY_FIRST = np.frombuffer(b"+-iI", dtype=np.uint8)
+_INFINITY_FIRST = b"+-iI"
 _INFINITY_LAST = np.frombuffer(b"fFyY", dtype=np.uint8)
-# an integer or a decimal without exponent, sign +, leading or trailing zeros
+# an integer or a decimal without exponent, sign +, leading or trailing zeros, as
+# `plain_numbers` reads it from the bytes
 _PLAIN = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 _PLAIN_CHARS = 15
 _NUMBER_START = b"0123456789+-."
@@ -116,12 +117,12 @@ def as_printed(text: pa.Array, numbers: np.ndarray) -> np.ndarray:
 def _plain_spellings(text: pa.Array) -> np.ndarray:
     """Which texts match `_PLAIN` in at most `_PLAIN_CHARS` characters. Digits alone match
     unless a `0` leads others, which a scan of the text and its first byte tell; only the other
-    texts (decimals, signs) need the expression, the costlier test."""
+    texts (decimals, signs) need their bytes counted (`plain_numbers`), the costlier test."""
     # a plain spelling is ASCII, so its length in bytes is its length in characters
     lengths = to_numpy(pc.binary_length(text))
     digits = to_numpy(pc.ascii_is_decimal(text))
     plain = digits & ((lengths == 1) | ~first_byte_in(text, b"0"))
-    plain |= _answered(text, ~digits, lambda texts: pc.match_substring_regex(texts, _PLAIN))
+    plain |= _answered(text, ~digits, lambda texts: plain_numbers(texts, _PLAIN_CHARS))
     return plain & (lengths <= _PLAIN_CHARS)
 
 
@@ -140,11 +141,12 @@ def spelled_hashes(text: pa.Array, numbers: np.ndarray, is_number: np.ndarray) -
         canonical[where] = as_printed(text.take(pa.array(where)), numbers[where])
     if canonical.all():  # a column of numbers as they print: no text hashed, no cell moved
         return hash_numbers(numbers), np.zeros(len(text), dtype=bool)
+    if not canonical.any():  # words, ids, respelled numbers: every text hashed, none moved
+        return hash_strings(text), is_number.copy()
     hashes = np.empty(len(text), dtype=np.uint64)
     hashes[canonical] = hash_numbers(numbers[canonical])
     other = ~canonical
-    if other.any():
-        hashes[other] = hash_strings(text if not canonical.any() else text.filter(pa.array(other)))
+    hashes[other] = hash_strings(text.filter(pa.array(other)))
     return hashes, is_number & ~canonical
 
 
@@ -287,12 +289,13 @@ def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> Nu
         return None
     values = to_numpy(numbers)
     valid = to_numpy(numbers.is_valid())
-    if not np.isfinite(values[valid]).all():
+    present_values = values[valid]
+    if not np.isfinite(present_values).all():
         return None  # "nan"/"inf" spelled out: let the value table decide
     present = array if valid.all() else array.filter(pa.array(valid))
     hashes = np.full(len(values), NULL_HASH, dtype=np.uint64)
     respelled = np.zeros(len(values), dtype=bool)
-    hashes[valid], respelled[valid] = spelled_hashes(present, values[valid], np.ones(len(present), dtype=bool))
+    hashes[valid], respelled[valid] = spelled_hashes(present, present_values, np.ones(len(present), dtype=bool))
     counted: dict[str, int] = {}
     if is_token.any():
         encoded = pc.dictionary_encode(array.filter(pa.array(is_token)))
@@ -305,11 +308,18 @@ def _numeric_texts(array: pa.Array, tokens: pa.Array, weights: np.ndarray) -> Nu
 
 
 def _token_cells(array: pa.Array, tokens: pa.Array) -> np.ndarray:
-    """Which cells are one of `tokens` exactly; only cells no longer than the longest token are
-    looked up, from the offsets alone: in a column of numbers that is few cells or none."""
-    longest = max((len(token.encode()) for token in tokens.to_pylist()), default=-1)
+    """Which cells are one of `tokens` exactly; only cells no longer than the longest token and
+    starting as one does (with its first byte, or empty as the empty token) are looked up, from
+    the offsets and a byte each: in a column of numbers, whose short cells (`7`, `2.5`) start
+    with digits no token starts with, that is few cells or none."""
+    written = [token.encode() for token in tokens.to_pylist()]
+    longest = max(map(len, written), default=-1)
     _, offsets = bytes_and_offsets(array)
-    short = np.flatnonzero(np.diff(offsets) <= longest)
+    lengths = np.diff(offsets)
+    starts_as_token = first_byte_in(array, bytes({token[0] for token in written if token}))
+    if b"" in written:
+        starts_as_token |= lengths == 0
+    short = np.flatnonzero((lengths <= longest) & starts_as_token)
     is_token = np.zeros(len(array), dtype=bool)
     if short.size:
         found = pc.is_in(array.take(pa.array(short)), value_set=tokens)
@@ -394,8 +404,8 @@ def _spaced(trimmed: pa.Array, text: np.ndarray) -> np.ndarray:
     return _answered(trimmed, text, lambda texts: pc.match_substring(texts, " "))
 
 
-def _answered(texts: pa.Array, mask: np.ndarray, ask: Callable[[pa.Array], pa.Array]) -> np.ndarray:
-    """`ask`'s answer (a boolean array) for the texts where `mask` holds, False elsewhere
+def _answered(texts: pa.Array, mask: np.ndarray, ask: Callable[[pa.Array], pa.Array | np.ndarray]) -> np.ndarray:
+    """`ask`'s answer (a boolean array, Arrow's or numpy's) for the texts where `mask` holds, False elsewhere
     (`texts` hold no null: distinct values, or a chunk's cells present). Where they are most
     of the texts every text is asked: copying them out first (`take`) costs more than asking
     the few others. Else only they are, so a few words among a column of numbers do not have
@@ -403,12 +413,16 @@ def _answered(texts: pa.Array, mask: np.ndarray, ask: Callable[[pa.Array], pa.Ar
     answer = np.zeros(len(texts), dtype=bool)
     count = int(mask.sum())
     if 2 * count >= len(texts):
-        answer[:] = to_numpy(ask(texts))
+        answer[:] = _as_mask(ask(texts))
         answer &= mask
     elif count:
         where = np.flatnonzero(mask)
-        answer[where] = to_numpy(ask(texts.take(pa.array(where))))
+        answer[where] = _as_mask(ask(texts.take(pa.array(where))))
     return answer
+
+
+def _as_mask(answer: pa.Array | np.ndarray) -> np.ndarray:
+    return answer if isinstance(answer, np.ndarray) else to_numpy(answer)
 
 
 def classify(values: pa.Array, spec: ProfileSpec) -> tuple[pa.Array, np.ndarray, np.ndarray]:
@@ -484,11 +498,9 @@ def _infinities(trimmed: pa.Array, mask: np.ndarray) -> np.ndarray:
     (3, 4, 8 or 9 bytes), starting with a sign or an `i` and ending with an `f` or a `y`, are
     matched: in a column of words, few or none, found from the offsets and two bytes each."""
     data, offsets = bytes_and_offsets(trimmed)
-    starts, ends = offsets[:-1], offsets[1:]
-    lengths = ends - starts
-    candidate = mask & functools.reduce(np.logical_or, [lengths == n for n in _INFINITY_LENGTHS])
-    where = np.flatnonzero(candidate)
-    where = where[np.isin(data[starts[where]], _INFINITY_FIRST) & np.isin(data[ends[where] - 1], _INFINITY_LAST)]
+    where = np.flatnonzero(mask & first_byte_in(trimmed, _INFINITY_FIRST))
+    starts, ends = offsets[:-1][where], offsets[1:][where]
+    where = where[np.isin(ends - starts, _INFINITY_LENGTHS) & np.isin(data[ends - 1], _INFINITY_LAST)]
     found = np.zeros(len(trimmed), dtype=bool)
     if where.size:
         found[where] = to_numpy(pc.match_substring_regex(trimmed.take(pa.array(where)), _INFINITY))
