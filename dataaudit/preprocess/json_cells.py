@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from dataaudit.io.decoding import text_codec
 from dataaudit.io.nested import json_text
-from dataaudit.jsontext import data_dumps, strict_constants
+from dataaudit.jsontext import WrittenNumber, data_dumps, strict_constants
 
 _NONE: Mapping[str, Any] = MappingProxyType({})
 
@@ -94,10 +94,6 @@ class _Int(str):
     """A JSON integer as its digits were written."""
 
 
-class _Float(str):
-    """A JSON number with a fraction or an exponent, as written (`1.50`, `1E+03`)."""
-
-
 def _written(line: str) -> list[tuple[str, str | None, Any, str]]:
     """Each key of a line holding one JSON object, in its order, with the key as written (None
     where it is written as JSON writes it), the reader's text of its value and the value as
@@ -109,20 +105,20 @@ def _written(line: str) -> list[tuple[str, str | None, Any, str]]:
         return [(key, raw_key if raw_key != json.dumps(key, ensure_ascii=False) else None,
                  raw if isinstance(value, float) else json_text(value), raw)  # the reader keeps a number's digits
                 for key, raw_key, value, raw in _spans(line)]
-    parsed = json.loads(line, parse_float=_Float, parse_int=_Int)
+    parsed = json.loads(line, parse_float=WrittenNumber, parse_int=_Int)
     return [(key, None, _reader_text(value), _as_written(value)) for key, value in parsed.items()]
 
 
 def _reader_text(value: Any) -> str | None:
     if isinstance(value, _Int):
         return str(int(value))
-    if isinstance(value, _Float):
+    if isinstance(value, WrittenNumber):  # a fraction or an exponent, as written (`1.50`, `1E+03`)
         return str(value)
     return json_text(value)
 
 
 def _as_written(value: Any) -> str:
-    return str(value) if isinstance(value, (_Int, _Float)) else json.dumps(value, ensure_ascii=False)
+    return str(value) if isinstance(value, (_Int, WrittenNumber)) else json.dumps(value, ensure_ascii=False)
 
 
 def _spans(line: str) -> Iterator[tuple[str, str, Any, str]]:
