@@ -101,6 +101,15 @@ def _normalise(value: object) -> object:
                                 "label": pa.nulls(2, pa.string())}),
     [1],
 ))
+@example((  # the mean, 500.9453125, is a float whose sixth decimal a rounding of its sum would tip
+    pa.RecordBatch.from_pydict({
+        "id": [str(i % 7) for i in range(39)], "a": pa.nulls(39, pa.string()),
+        "b": ["1e3", "2.5", "1e3", "1.75", "1e3", None, "1e3", "1.75", "1.75", "2.5", "1.75", "1e3", None, "1.75",
+              "1.75", None, "1e3", "1e3", "1e3", "1e3", None, "1.75", None, "1e3", "1.75", "1.75", "1e3", "1.75",
+              "1e3", "1e3", "2.5", None, "1e3", None, "1e3", "1.75", "1e3", "1.75", "1.75"],
+        "label": pa.nulls(39, pa.string())}),
+    [8],
+))
 def test_chunked_profiles_merge_to_the_whole(case: tuple[pa.RecordBatch, list[int]]) -> None:
     batch, cuts = case
     whole = PartialProfile.create(SPEC, batch.schema.names)

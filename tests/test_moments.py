@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataaudit.profile.column import Moments
+from dataaudit.profile.column import Moments, exact_sum
 from tests.cli_helpers import invoke, run
 
 RUNNERS = [pytest.param(run, id="installed"), pytest.param(invoke, id="click")]
@@ -157,3 +157,17 @@ def test_merging_means_of_opposite_signs_near_the_largest_float_stays_finite() -
         merged = _merged(values, cut)
         assert math.isclose(merged.mean, mean, rel_tol=1e-9)
         assert math.isclose(merged.std(), std, rel_tol=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(huge, st.floats(-1e-300, 1e-300)), min_size=1, max_size=40),
+       st.lists(st.integers(1, 1000), min_size=40, max_size=40), st.data())
+def test_the_mean_is_the_exact_sums_rounded_once_for_any_cut(xs: list[float], counts: list[int],
+                                                             data: st.DataObject) -> None:
+    """The sum behind the mean is exact, weighted or not, so a merged mean equals the whole's
+    to the bit: a report rounding it to six decimals shows the same digits for any chunking."""
+    values, weights = np.array(xs), np.array(counts[:len(xs)], dtype=np.float64)
+    exact = sum(Fraction(x) * n for x, n in zip(xs, counts, strict=False))
+    assert exact_sum(values, weights) == exact * 2**1126
+    cut = data.draw(st.integers(0, len(xs)))
+    assert _merged(values, cut).mean == Moments.of(values).mean == float(sum(map(Fraction, xs)) / len(xs))

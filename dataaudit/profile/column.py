@@ -35,7 +35,8 @@ class Moments:
     kept in units of `scale**2`, a power of two within a factor of 2 of the largest magnitude
     (1.0 for numbers between 2**-448 and 2**448, and for zeros only, where it changes nothing).
     Dividing by a power of two is exact, so the sums are those of the numbers themselves, only
-    never overflowing nor underflowing."""
+    never overflowing nor underflowing. The mean is that of `total`, the numbers' exact sum
+    (`exact_sum`), rounded once: the same for any chunking, as the spread is to its last bits."""
 
     count: int = 0
     mean: float = 0.0
@@ -43,6 +44,7 @@ class Moments:
     min: float = float("inf")
     max: float = float("-inf")
     scale: float = 1.0
+    total: int = 0
 
     @classmethod
     def of(cls, values: np.ndarray, weights: np.ndarray | None = None) -> Moments:
@@ -55,19 +57,14 @@ class Moments:
         if not (math.isfinite(low) and math.isfinite(high)):
             return cls._of_infinities(values, weights, low, high)
         scale = _scale_of(max(-low, high))
-        if scale != 1.0:
-            values = values / scale
+        count = values.size if weights is None else int(weights.sum())
+        total = exact_sum(values, weights)
+        mean = _mean_of(total, count)
+        deviations = (values - mean) ** 2 if scale == 1.0 else (values / scale - mean / scale) ** 2
         # weighted sums with plain reductions: np.dot would call BLAS, whose thread start-up
         # costs more than the sum itself on chunk-sized arrays
-        if weights is None:
-            count = values.size
-            mean = float(values.sum() / count)
-            m2 = float(((values - mean) ** 2).sum())
-        else:
-            count = int(weights.sum())
-            mean = float((weights * values).sum() / count)
-            m2 = float((weights * (values - mean) ** 2).sum())
-        return cls(count, mean * scale, m2, low, high, scale)
+        m2 = float(deviations.sum() if weights is None else (weights * deviations).sum())
+        return cls(count, mean, m2, low, high, scale, total)
 
     @classmethod
     def _of_infinities(cls, values: np.ndarray, weights: np.ndarray | None, low: float, high: float) -> Moments:
@@ -88,17 +85,21 @@ class Moments:
         if not (math.isfinite(self.mean) and math.isfinite(other.mean)):  # an infinity on one side
             return Moments(count, self.mean + other.mean, math.nan, low, high, 1.0)
         scale = _scale_of(max(-low, high))  # of the larger side, or of the tiny numbers beside zeros
+        # in units of `scale`: the step between means near the largest float, of either sign, passes it
         delta = other.mean / scale - self.mean / scale
-        # summed in units of `scale`, as exact as in the numbers' own: the step from one mean to
-        # the merged one may pass the largest float where both means are near it, of either sign
-        mean = (self.mean / scale + delta * other.count / count) * scale
         m2 = (_in_units(self.m2, self.scale, scale) + _in_units(other.m2, other.scale, scale)
               + delta * delta * self.count * other.count / count)
-        return Moments(count, mean, m2, low, high, scale)
+        total = self.total + other.total
+        return Moments(count, _mean_of(total, count), m2, low, high, scale, total)
 
     def std(self) -> float:
         """The sample standard deviation (0.0 for one number)."""
         return math.sqrt(self.m2 / (self.count - 1)) * self.scale if self.count > 1 else 0.0
+
+
+def _mean_of(total: int, count: int) -> float:
+    """The mean of numbers whose `exact_sum` is `total`, rounded once (an integer division is)."""
+    return total / (count << _EXACT)
 
 
 def _scale_of(largest: float) -> float:
@@ -114,6 +115,41 @@ def _in_units(m2: float, scale: float, new_scale: float) -> float:
     """`m2`, kept in units of `scale**2`, in units of `new_scale**2`. Only zeros (m2 0, scale 1.0)
     meet a smaller new scale: their ratio squared may pass the largest float, times 0 a NaN."""
     return m2 * (scale / new_scale) ** 2 if m2 else 0.0
+
+
+#: a float's value times 2**_EXACT is an integer, down to the smallest subnormal's last mantissa bit
+_EXACT = 1126
+#: rows of one exact sum's pass: limbs below 2**27 times this many rows stay below 2**53, exact in float64
+_EXACT_ROWS = 2**26
+
+
+def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int:
+    """The sum of finite `values` (each counted `weights` times) times 2**_EXACT, exactly, as
+    an integer: sums of integers merge alike in any order, so a mean taken from one is the
+    same for any chunking, where a float sum's rounding depends on it (a mean of 126.5546875
+    shown as 126.554687 or 126.554688). Each number is two integer limbs of its mantissa,
+    summed per binary exponent in float64, below 2**53 and so exact."""
+    total = 0
+    for start in range(0, values.size, _EXACT_ROWS):
+        part = values[start:start + _EXACT_ROWS]
+        counts = None if weights is None else weights[start:start + _EXACT_ROWS]
+        if counts is not None and counts.sum() >= _EXACT_ROWS:  # one value on very many rows
+            total += sum(_exact_sum_of(part[i:i + 1]) * int(n) for i, n in enumerate(counts.tolist()))
+            continue
+        total += _exact_sum_of(part, counts)
+    return total
+
+
+def _exact_sum_of(values: np.ndarray, weights: np.ndarray | None = None) -> int:
+    fraction, exponent = np.frexp(values)
+    high = np.floor(fraction * 2.0**27)  # the mantissa is high * 2**26 + low, low in [0, 2**26)
+    low = fraction * 2.0**53 - high * 2.0**26
+    if weights is not None:
+        high, low = high * weights, low * weights
+    shift = exponent + (_EXACT - 53)
+    highs, lows = np.bincount(shift, weights=high), np.bincount(shift, weights=low)
+    return sum((int(highs[k]) << (26 + k)) + (int(lows[k]) << k)
+               for k in np.flatnonzero((highs != 0) | (lows != 0)).tolist())
 
 
 #: the cells at the start of a column's first chunk of text that tell whether it is past its
