@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.profile import values as v
+from dataaudit.profile.exact_sum import EXACT, exact_sum
 from dataaudit.profile.placeholders import PlaceholderPartial
 from dataaudit.profile.quantiles import QuantileSketch, seed_of
 from dataaudit.profile.runs import RunsPartial
@@ -35,8 +36,10 @@ class Moments:
     kept in units of `scale**2`, a power of two within a factor of 2 of the largest magnitude
     (1.0 for numbers between 2**-448 and 2**448, and for zeros only, where it changes nothing).
     Dividing by a power of two is exact, so the sums are those of the numbers themselves, only
-    never overflowing nor underflowing. The mean is that of `total`, the numbers' exact sum
-    (`exact_sum`), rounded once: the same for any chunking, as the spread is to its last bits."""
+    never overflowing nor underflowing. The mean is `total`, the numbers' exact sum in units of
+    2**-EXACT (`exact_sum`), divided by the count and rounded once: the same to the bit for any
+    chunking, where the spread may differ in its last bits. Numbers holding an infinity keep a
+    `total` of 0: their mean is that infinity, or NaN, whatever finite numbers join them."""
 
     count: int = 0
     mean: float = 0.0
@@ -99,7 +102,7 @@ class Moments:
 
 def _mean_of(total: int, count: int) -> float:
     """The mean of numbers whose `exact_sum` is `total`, rounded once (an integer division is)."""
-    return total / (count << _EXACT)
+    return total / (count << EXACT)
 
 
 def _scale_of(largest: float) -> float:
@@ -115,41 +118,6 @@ def _in_units(m2: float, scale: float, new_scale: float) -> float:
     """`m2`, kept in units of `scale**2`, in units of `new_scale**2`. Only zeros (m2 0, scale 1.0)
     meet a smaller new scale: their ratio squared may pass the largest float, times 0 a NaN."""
     return m2 * (scale / new_scale) ** 2 if m2 else 0.0
-
-
-#: a float's value times 2**_EXACT is an integer, down to the smallest subnormal's last mantissa bit
-_EXACT = 1126
-#: rows of one exact sum's pass: limbs below 2**27 times this many rows stay below 2**53, exact in float64
-_EXACT_ROWS = 2**26
-
-
-def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int:
-    """The sum of finite `values` (each counted `weights` times) times 2**_EXACT, exactly, as
-    an integer: sums of integers merge alike in any order, so a mean taken from one is the
-    same for any chunking, where a float sum's rounding depends on it (a mean of 126.5546875
-    shown as 126.554687 or 126.554688). Each number is two integer limbs of its mantissa,
-    summed per binary exponent in float64, below 2**53 and so exact."""
-    total = 0
-    for start in range(0, values.size, _EXACT_ROWS):
-        part = values[start:start + _EXACT_ROWS]
-        counts = None if weights is None else weights[start:start + _EXACT_ROWS]
-        if counts is not None and counts.sum() >= _EXACT_ROWS:  # one value on very many rows
-            total += sum(_exact_sum_of(part[i:i + 1]) * int(n) for i, n in enumerate(counts.tolist()))
-            continue
-        total += _exact_sum_of(part, counts)
-    return total
-
-
-def _exact_sum_of(values: np.ndarray, weights: np.ndarray | None = None) -> int:
-    fraction, exponent = np.frexp(values)
-    high = np.floor(fraction * 2.0**27)  # the mantissa is high * 2**26 + low, low in [0, 2**26)
-    low = fraction * 2.0**53 - high * 2.0**26
-    if weights is not None:
-        high, low = high * weights, low * weights
-    shift = exponent + (_EXACT - 53)
-    highs, lows = np.bincount(shift, weights=high), np.bincount(shift, weights=low)
-    return sum((int(highs[k]) << (26 + k)) + (int(lows[k]) << k)
-               for k in np.flatnonzero((highs != 0) | (lows != 0)).tolist())
 
 
 #: the cells at the start of a column's first chunk of text that tell whether it is past its
