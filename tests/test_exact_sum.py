@@ -9,14 +9,17 @@ from __future__ import annotations
 import itertools
 import math
 from fractions import Fraction
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import dataaudit
 from dataaudit.profile import exact_sum as module
 from dataaudit.profile.column import Moments
 from dataaudit.profile.exact_sum import EXACT, exact_sum
@@ -114,13 +117,17 @@ def test_distinct_numbers_with_their_row_counts_have_the_rows_mean(values: list[
     assert by_value.total == by_row.total
 
 
+#: their mean, 500.9453125, sits on a tie of the six decimals a report shows, which a float sum of
+#: chunks' sums rounded either way (500.94531250000006 with every row a chunk of its own)
+TIED = [1e3, 2.5, 1e3, 1.75, 1e3, 1e3, 1.75, 1.75, 2.5, 1.75, 1e3, 1.75, 1.75, 1e3, 1e3, 1e3, 1e3, 1.75,
+        1e3, 1.75, 1.75, 1e3, 1.75, 1e3, 1e3, 2.5, 1e3, 1e3, 1.75, 1e3, 1.75, 1.75]
+
+
 @pytest.mark.parametrize("cuts", [[], [1], [5, 17], list(range(1, 39))])
 def test_a_column_read_as_text_or_as_numbers_has_one_mean_for_any_chunking(cuts: list[int]) -> None:
     """The same column as CSV text (counted per distinct value) and as float64 (row by row), cut
-    anywhere: one mean. Its exact value, 500.9453125, sits on a tie of the six decimals a report
-    shows, which a float sum of the chunks rounded either way."""
-    numbers = [1e3, 2.5, 1e3, 1.75, 1e3, 1e3, 1.75, 1.75, 2.5, 1.75, 1e3, 1.75, 1.75, 1e3, 1e3, 1e3, 1e3, 1.75,
-               1e3, 1.75, 1.75, 1e3, 1.75, 1e3, 1e3, 2.5, 1e3, 1e3, 1.75, 1e3, 1.75, 1.75]
+    anywhere: one mean, the exact one."""
+    numbers = TIED
     assert sum(map(Fraction, numbers)) / len(numbers) == Fraction("500.9453125")
     columns = {"text": pa.array([repr(x) for x in numbers]), "number": pa.array(numbers, pa.float64())}
     means = set()
@@ -134,3 +141,20 @@ def test_a_column_read_as_text_or_as_numbers_has_one_mean_for_any_chunking(cuts:
         assert merged is not None
         means.add(extract(merged).column(name).numeric.mean)
     assert means == {500.9453125}
+
+
+@pytest.mark.parametrize(("chunk_rows", "jobs"), [(5, 1), (5, 2), (3, 2)])
+def test_an_audit_reports_one_mean_for_any_chunk_size_and_jobs(tmp_path: Path, chunk_rows: int, jobs: int) -> None:
+    """A mean of 2504.1796875, shown to six decimals, as numbers and as text: summing chunks of
+    5 rows in floats gave 2504.1796874999995, shown as 2504.179687."""
+    numbers = [2.5, 3.25, 1e3, 12345.5, 3.25, 12345.5, 12345.5, 6.375, 1e3, 3.25, 3.25, 2.5, 1.75, 1.75, 1e3, 2.5]
+    assert sum(map(Fraction, numbers)) / len(numbers) == Fraction("2504.1796875")
+    data = tmp_path / "tied.parquet"
+    pq.write_table(pa.table({"x": pa.array(numbers), "text": [repr(x) for x in numbers],
+                             "label": ["ab"[i % 2] for i in range(len(numbers))]}), data)
+
+    def means(**options: int) -> list[float]:
+        report = dataaudit.audit(data, target="label", **options).to_dict()
+        return [column["numeric"]["mean"] for column in report["dataset"]["column_profiles"][:2]]
+
+    assert means(chunk_rows=chunk_rows, jobs=jobs) == means() == [2504.179688] * 2
