@@ -3,20 +3,21 @@ mean taken from such a sum is the same to the bit for any chunking (chunk size, 
 where a float sum's rounding depends on where chunks fall (a mean of 126.5546875 shown as
 126.554687 or 126.554688).
 
-The sum is taken in levels, by Rump, Ogita and Oishi's error-free extraction ("Accurate
-floating-point summation", SIAM J. Sci. Comput. 31, 2008). With `sigma` a power of two at
-least twice the rows times the largest magnitude, `(x + sigma) - sigma` is `x` rounded to a
-multiple of `sigma * 2**-53`, and `x` minus it is the exact remainder (Sterbenz's lemma, and
-an addition's rounding error being a float): the rounded numbers are multiples of one step
-whose total stays below `2**53` steps, so their float sum is exact in any order; the
-remainders, below one step, are the next level's numbers. A level takes about 52 - log2(2 x
-rows) bits, 35 for a 65,536-row chunk: numbers of ordinary data (a few decimals, a few binary
-orders of magnitude) take one to three levels of a few numpy passes each.
+The sum is taken in levels, by the error-free extraction of Rump, Ogita and Oishi ("Accurate
+floating-point summation part I", SIAM J. Sci. Comput. 31, 2008). With `sigma` a power of two
+at least twice the rows times the largest magnitude, `(x + sigma) - sigma` is `x` rounded to a
+multiple of one step, `sigma * 2**-53`, and `x` minus it is the exact remainder (Sterbenz's
+lemma, and an addition's rounding error being a float): the rounded numbers' total stays
+within `2**53` steps, so their float sum is exact in any order; the remainders, at most one
+step each, are the next level's numbers. A level takes about 52 - log2(2 x rows) bits, 35 for
+a 65,536-row chunk: numbers of ordinary data (a few decimals, a few binary orders of
+magnitude) take one to three levels of a few numpy passes each.
 
-Numbers too large for a finite `sigma` (past about 1e300), or spanning more binary orders of
-magnitude than `_LEVELS` levels reach (1e-300 beside 1e300), are summed per binary exponent
-instead (`_binned_sum`): each mantissa read from the float's bits as two 26-bit limbs, summed
-per sign and exponent in float64, exact below 2**53.
+Numbers too large for a finite `sigma` (past 2**1022 over the rows, about 1e303 for a
+65,536-row chunk), or spanning more binary orders of magnitude than `_LEVELS` levels reach
+(1e-300 beside 1e300), are summed per binary exponent instead (`_binned_sum`): each mantissa
+read from the float's bits as two 26-bit limbs, summed per sign and exponent in float64,
+exact below 2**53.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int:
     total, rest = 0, values
     rounded: np.ndarray | None = None
     for _ in range(_LEVELS):
-        spread = 2.0 * rows * bound  # rounded up or down, no power of two is passed on the way
+        spread = 2.0 * rows * bound  # its one rounding passes no power of two: `sigma` is above it
         if spread == 0.0:
             return total
         if not spread < _LARGEST_SIGMA:
@@ -69,7 +70,7 @@ def exact_sum(values: np.ndarray, weights: np.ndarray | None = None) -> int:
         total += _units(float(rounded.sum()))
         if not rest.any():
             return total
-        bound = math.ldexp(sigma, -53)  # a remainder is at most half the step
+        bound = math.ldexp(sigma, -53)  # a remainder is at most one step
     return total + _binned_sum(rest, weights)
 
 
@@ -108,11 +109,14 @@ def _binned_part(values: np.ndarray, weights: np.ndarray | None) -> int:
     rows = np.bincount(key, weights=weights, minlength=_KEYS)
     lows, highs = np.bincount(key, weights=low, minlength=_KEYS), np.bincount(key, weights=high, minlength=_KEYS)
     keys = np.flatnonzero(rows)
-    total = 0
-    for k, n, high_sum, low_sum in zip(keys.tolist(), rows[keys].tolist(), highs[keys].tolist(),
-                                       lows[keys].tolist(), strict=True):
-        exponent = k & _EXPONENT_MASK
-        mantissa = (int(n) << 52 if exponent else 0) + (int(high_sum) << _LIMB_BITS) + int(low_sum)
-        term = mantissa << max(exponent - 1, 0)
-        total += -term if k >> 11 else term
-    return total
+    exponent = keys & _EXPONENT_MASK
+    mantissas = (np.where(exponent > 0, _integers(rows[keys]) << 52, 0) + (_integers(highs[keys]) << _LIMB_BITS)
+                 + _integers(lows[keys]))
+    terms = mantissas << _integers(np.maximum(exponent - 1, 0))
+    return int(np.where(keys >> 11, -terms, terms).sum())
+
+
+def _integers(whole: np.ndarray) -> np.ndarray:
+    """Whole numbers (below 2**63) as Python integers, which grow past 64 bits when shifted
+    instead of overflowing: numpy applies the shifts and the sum in C, without a Python loop."""
+    return whole.astype(np.int64).astype(object)
