@@ -21,6 +21,7 @@ from dataaudit.planning.clean import CleanPlan, plan_clean
 from dataaudit.planning.options import CleanOptions
 from dataaudit.preprocess import malformed
 from dataaudit.preprocess import manifest as manifests
+from dataaudit.preprocess import redact as redact_step
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
 from dataaudit.preprocess.guard import refusal
@@ -310,7 +311,7 @@ def _redaction(the_plan: Plan, kinds: frozenset[str]) -> TableRedaction | None:
     profile = the_plan.before.profile
     assert profile is not None, "an in-process audit keeps its profile"
     columns = (*(t.name for t in profile.text if t.kind == "column"), *the_plan.late)
-    return TableRedaction(kinds, columns, the_plan.pack.checks.pii.phone_regions)
+    return TableRedaction(kinds, columns, the_plan.pack.checks.pii.phone_regions, frozenset(profile.json_nested))
 
 
 def _run(the_plan: Plan, sink: Any, name: str, fmt: str,
@@ -323,6 +324,9 @@ def _run(the_plan: Plan, sink: Any, name: str, fmt: str,
     if the_plan.bad_rows == malformed.QUARANTINE:
         tallies[malformed.STEP] = malformed.tally(the_plan.malformed)
     order = steps_run(the_plan)
+    if redaction is not None:  # after every step, as it runs
+        tallies[redact_step.STEP] = redaction.tally()
+        order.append(redact_step.STEP)
     outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
     return outcome, order, tallies
 
