@@ -67,6 +67,13 @@ def _valid(array: pa.Array) -> np.ndarray:
     return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _offsets(array: pa.Array) -> pa.Array:
+    """A list's offsets, as an array of its own: Arrow rebuilds a list with nulls only from
+    offsets that are no slice of a longer array (a sliced column's are)."""
+    offsets = array.offsets
+    return pa.array(offsets.to_numpy(zero_copy_only=False), offsets.type) if offsets.offset else offsets
+
+
 def _per_row(offsets: pa.Array, counts: np.ndarray, array: pa.Array) -> np.ndarray:
     """The counts of a list's values summed per list, between its offsets; a null list none."""
     bounds = np.asarray(offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -81,7 +88,7 @@ def _list(array: pa.Array, rewrite: Rewrite, width: int) -> Walked:
     counts = _per_row(array.offsets, values.counts, array)
     if values.array is array.values:
         return Walked(array, counts, values.in_keys)
-    rebuilt = type(array).from_arrays(array.offsets, values.array, type=array.type, mask=_mask(array))
+    rebuilt = type(array).from_arrays(_offsets(array), values.array, type=array.type, mask=_mask(array))
     return Walked(rebuilt, counts, values.in_keys)
 
 
@@ -117,5 +124,5 @@ def _map(array: pa.Array, rewrite: Rewrite, width: int) -> Walked:
     counts = _per_row(array.offsets, values.counts, array)
     if values.array is items:
         return Walked(array, counts, in_keys or values.in_keys)
-    rebuilt = pa.MapArray.from_arrays(array.offsets, keys, values.array, type=array.type, mask=_mask(array))
+    rebuilt = pa.MapArray.from_arrays(_offsets(array), keys, values.array, type=array.type, mask=_mask(array))
     return Walked(rebuilt, counts, in_keys or values.in_keys)
