@@ -40,8 +40,8 @@ _CONTAINER = ("{", "[")  # how the JSON text of an object or an array starts
 class TableRedaction:
     """The kinds to replace in `columns`, and what was replaced: per kind and column, as the
     fine-tuning clean counts per kind and role; `rows` that had at least one; `cells` per
-    column that had one. `nested` are the JSON Lines columns holding objects or arrays as
-    their JSON text (`Source.json_nested`)."""
+    column that had one. `nested` are the JSON Lines columns that may hold objects or arrays
+    as their JSON text (`Source.json_nested`, the late keys)."""
 
     kinds: frozenset[str]
     columns: tuple[str, ...]
