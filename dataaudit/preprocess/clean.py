@@ -21,7 +21,6 @@ from dataaudit.planning.clean import CleanPlan, plan_clean
 from dataaudit.planning.options import CleanOptions
 from dataaudit.preprocess import malformed
 from dataaudit.preprocess import manifest as manifests
-from dataaudit.preprocess import redact as redact_step
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
 from dataaudit.preprocess.guard import refusal
@@ -35,6 +34,7 @@ from dataaudit.preprocess.pipeline import (
     plan,
     quarantine_template,
 )
+from dataaudit.preprocess.redact import STEP as REDACT_STEP
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.summary import ROW_STEPS, before_after_table, steps_table
 from dataaudit.preprocess.writers import BatchWriter, output_format
@@ -328,8 +328,8 @@ def _run(the_plan: Plan, sink: Any, name: str, fmt: str,
         tallies[malformed.STEP] = malformed.tally(the_plan.malformed)
     order = steps_run(the_plan)
     if redaction is not None:  # after every step, as it runs
-        tallies[redact_step.STEP] = redaction.tally()
-        order.append(redact_step.STEP)
+        tallies[REDACT_STEP] = redaction.tally()
+        order.append(REDACT_STEP)
     outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
     return outcome, order, tallies
 
