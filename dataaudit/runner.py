@@ -187,7 +187,7 @@ def audit(
     profile = replace(label_model(plan, profile, runner, reference if rereadable else None),
                       problems=[p.reported() for p in watched.problems],
                       late_keys=[asdict(k) for k in watched.late_keys.values()],
-                      json_numbers=sorted(watched.json_numbers))
+                      json_numbers=sorted(watched.json_numbers), json_nested=sorted(watched.json_nested))
     profile = shortcut_step.with_shortcuts(profile, plan.pack, plan.spec.tokens)
     findings, statuses = run_checks(profile, plan.pack, plan.kind)
     findings, statuses = collect(observers, seen, profile.rows, findings, statuses)

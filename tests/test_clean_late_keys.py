@@ -159,3 +159,14 @@ def test_a_late_key_is_redacted_as_the_columns_are(tmp_path: Path, suffix: str) 
     assert "mail [EMAIL] today" in written
     assert done.manifest["redactions"] == {"email": {"extra": 1}}
     assert done.manifest["rows"]["redacted"] == 1
+
+
+def test_a_late_key_s_object_is_redacted_inside_and_written_as_an_object(tmp_path: Path) -> None:
+    records = _records()
+    records[6]["extra"] = {"to": "mail bob@gmail.com today", "n": 2}
+    data = _write(tmp_path / "late.jsonl", records)
+    out = tmp_path / "out.jsonl"
+    done = clean_files(data, out, target="label", redact=("pii",), chunk_rows=CHUNK, force=True)
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert written[6]["extra"] == {"to": "mail [EMAIL] today", "n": 2}
+    assert done.manifest["redactions"] == {"email": {"extra": 1}}

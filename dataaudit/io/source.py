@@ -88,6 +88,9 @@ class Source:
     # the columns whose every value present is a JSON number (JSON Lines), known after a whole
     # read: numbers by their type, as a Parquet column's are, whatever digits their text keeps
     json_numbers: set[str] = field(default_factory=set)
+    # the columns holding an object or an array (JSON Lines), read as its JSON text: nested
+    # values, as a Parquet list or struct is, which no step rewrites as text; known after a whole read
+    json_nested: set[str] = field(default_factory=set)
     # bytes of the file read so far, where the reader can tell (for progress and its ETA)
     position: Callable[[], int] | None = None
     # the file the reader reads: the input itself, or the copy of a read-once input (stdin, a

@@ -240,13 +240,15 @@ def encoded_as(values: pa.Array, kind: pa.DataType, column: str) -> pa.Array:
     return encoded.cast(kind)
 
 
-def note_nested(tally: Tally, batch: pa.RecordBatch, names: Iterable[str]) -> None:
+def note_nested(tally: Tally, batch: pa.RecordBatch, names: Iterable[str], json: Iterable[str] = ()) -> None:
     """Say in the step's report that it leaves the nested columns among `names` (lists, structs,
-    maps: text to the audit, which reads them as their JSON) as they are: trimming, filling or
+    maps: text to the audit, which reads them as their JSON; and the `json` columns, a JSON Lines
+    table's holding objects or arrays as their JSON text) as they are: trimming, filling or
     encoding has no meaning for them, and the user who sees the step on such a column should
     know it did not apply."""
+    held = set(json)
     nested = [name for name in names if name in batch.schema.names
-              and pa.types.is_nested(batch.schema.field(name).type)]
+              and (name in held or pa.types.is_nested(batch.schema.field(name).type))]
     if nested:
         tally.notes.append("nested values (lists, structs) left as they are: " + ", ".join(nested))
 

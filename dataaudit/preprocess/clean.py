@@ -34,6 +34,7 @@ from dataaudit.preprocess.pipeline import (
     plan,
     quarantine_template,
 )
+from dataaudit.preprocess.redact import STEP as REDACT_STEP
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.summary import ROW_STEPS, before_after_table, steps_table
 from dataaudit.preprocess.writers import BatchWriter, output_format
@@ -304,13 +305,16 @@ def _label_model(enabled: bool, sample: int | None, folds: int | None) -> LabelM
 def _redaction(the_plan: Plan, kinds: frozenset[str]) -> TableRedaction | None:
     """What `--redact` replaces: `kinds` in the columns the first audit profiled as text and in
     a JSONL file's keys first met past the columns' lines (written as text, never profiled),
-    with the rule pack's phone regions; None when nothing is asked for."""
+    with the rule pack's phone regions; None when nothing is asked for. An object or an array
+    of a JSONL file's columns holding one, or of a late key (whose values are not profiled), is
+    redacted inside its JSON."""
     if not kinds:
         return None
     profile = the_plan.before.profile
     assert profile is not None, "an in-process audit keeps its profile"
     columns = (*(t.name for t in profile.text if t.kind == "column"), *the_plan.late)
-    return TableRedaction(kinds, columns, the_plan.pack.checks.pii.phone_regions)
+    return TableRedaction(kinds, columns, the_plan.pack.checks.pii.phone_regions,
+                          frozenset([*profile.json_nested, *the_plan.late]))
 
 
 def _run(the_plan: Plan, sink: Any, name: str, fmt: str,
@@ -323,6 +327,9 @@ def _run(the_plan: Plan, sink: Any, name: str, fmt: str,
     if the_plan.bad_rows == malformed.QUARANTINE:
         tallies[malformed.STEP] = malformed.tally(the_plan.malformed)
     order = steps_run(the_plan)
+    if redaction is not None:  # after every step, as it runs
+        tallies[REDACT_STEP] = redaction.tally()
+        order.append(REDACT_STEP)
     outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
     return outcome, order, tallies
 

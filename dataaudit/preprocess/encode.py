@@ -18,20 +18,24 @@ from dataaudit.profile.model import Profile
 
 class Encode(Step):
     """Learns `categories_`: column -> sorted categories, for text features with at most
-    `max_categories` of them, and `skipped_`: the text features left as text."""
+    `max_categories` of them, and `skipped_`: the text features left as text. The `nested`
+    columns hold JSON objects or arrays as their text (a JSON Lines table's): not categories,
+    left as they are, as a Parquet list or struct is."""
 
     name = "encode"
     state = ("categories_", "skipped_")
 
-    def __init__(self, method: str = "onehot", max_categories: int = 50, exclude: tuple[str, ...] = ()) -> None:
+    def __init__(self, method: str = "onehot", max_categories: int = 50, exclude: tuple[str, ...] = (),
+                 nested: tuple[str, ...] = ()) -> None:
         self.method = method
         self.max_categories = max_categories
         self.exclude = exclude
+        self.nested = nested
 
     def _fit(self, batches: Iterable[pa.RecordBatch], profile: Profile | None) -> None:
         seen: dict[str, set | None] = {}
         for batch in batches:
-            for name in text_columns(batch, self.exclude):
+            for name in text_columns(batch, (*self.exclude, *self.nested)):
                 values = seen.setdefault(name, set())
                 if values is None:
                     continue
@@ -43,7 +47,7 @@ class Encode(Step):
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
-        note_nested(tally, batch, [name for name in batch.schema.names if name not in self.exclude])
+        note_nested(tally, batch, [name for name in batch.schema.names if name not in self.exclude], self.nested)
         names, arrays = [], []
         for field in batch.schema:
             array = batch.column(field.name)

@@ -91,18 +91,21 @@ def _finite_scaling(center: np.ndarray, scale: np.ndarray, spread: np.ndarray) -
 
 class Impute(Step):
     """Fill nulls of numeric features (SimpleImputer: mean, median, most_frequent, constant) and
-    of text features (most_frequent, constant). Learns `fill_`: column -> fill value."""
+    of text features (most_frequent, constant). Learns `fill_`: column -> fill value. The
+    `nested` columns hold JSON objects or arrays as their text (a JSON Lines table's): no text
+    fill, as a Parquet list or struct gets none."""
 
     name = "impute"
     state = ("fill_",)
 
     def __init__(self, numeric: str = "median", categorical: str = "none", fill_number: float = 0.0,
-                 fill_text: str = "missing", exclude: tuple[str, ...] = ()) -> None:
+                 fill_text: str = "missing", exclude: tuple[str, ...] = (), nested: tuple[str, ...] = ()) -> None:
         self.numeric = numeric
         self.categorical = categorical
         self.fill_number = fill_number
         self.fill_text = fill_text
         self.exclude = exclude
+        self.nested = nested
 
     def _fit(self, batches: Iterable[pa.RecordBatch], profile: Profile | None) -> None:
         from sklearn.impute import SimpleImputer
@@ -113,7 +116,7 @@ class Impute(Step):
         txt_cols: list[str] = []
         for batch in batches:
             num_cols = numeric_columns(batch, self.exclude) if self.numeric != "none" else []
-            txt_cols = text_columns(batch, self.exclude) if self.categorical != "none" else []
+            txt_cols = text_columns(batch, (*self.exclude, *self.nested)) if self.categorical != "none" else []
             numbers.append(as_matrix(batch, num_cols))
             for name in txt_cols:
                 column = counts.setdefault(name, Counter())
@@ -141,7 +144,7 @@ class Impute(Step):
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
         if self.categorical != "none":
-            note_nested(tally, batch, [name for name in batch.schema.names if name not in self.exclude])
+            note_nested(tally, batch, [name for name in batch.schema.names if name not in self.exclude], self.nested)
         touched = np.zeros(batch.num_rows, dtype=bool)
         for name, value in self.fill_.items():
             if name not in batch.schema.names:

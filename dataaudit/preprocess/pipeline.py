@@ -257,7 +257,7 @@ def fit_on_audit(pack: RulePack, before: Report, source: Source, fitted: Fitted 
     ignored = list(profile.ignored)
     mv = pack.missing_values
     steps = configured_steps(pack.preprocess, before.target, tuple(ignored), mv.tokens, mv.case_sensitive,
-                             pack.checks.labels.allowed)
+                             pack.checks.labels.allowed, tuple(profile.json_nested))
     for step in steps:
         if step.name in PROFILE_STEPS:
             step.fit(profile=profile)  # X's profile: the audit's, no second pass
@@ -464,10 +464,11 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
             batch = _with_late(batch, late, late_rows, ~quarantined)
+            kept_typed = _rows_of(typed, ~quarantined)
             if redaction is not None:
-                batch = redaction.apply(batch)
+                batch, kept_typed = redaction.apply(batch, kept_typed)
             batch = restore_types(batch, source.stored_types)
-            sink.write(batch, _rows_of(typed, ~quarantined))
+            sink.write(batch, kept_typed)
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
             yield batch

@@ -30,23 +30,25 @@ TEXT_TYPES = ("text", "mixed", "boolean")
 
 class NormalizeText(FromProfile):
     """Trim the text feature columns (and NFKC-normalize them with `unicode`); learns
-    `columns_` from the profile."""
+    `columns_` from the profile. The `nested` columns hold JSON objects or arrays as their text
+    (a JSON Lines table's): left as they are, as a Parquet list or struct is."""
 
     name = "normalize_text"
     state = ("columns_",)
 
-    def __init__(self, unicode: bool = False) -> None:
+    def __init__(self, unicode: bool = False, nested: tuple[str, ...] = ()) -> None:
         self.unicode = unicode
+        self.nested = nested
 
     def _learn(self, profile: Profile) -> None:
         self.columns_ = [c.name for c in profile.columns if c.role == "feature" and c.type in TEXT_TYPES]
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
-        note_nested(tally, batch, self.columns_)
+        note_nested(tally, batch, self.columns_, self.nested)
         touched = np.zeros(batch.num_rows, dtype=bool)
         for name in self.columns_:
-            if name not in batch.schema.names:
+            if name not in batch.schema.names or name in self.nested:
                 continue
             stored = batch.column(name)
             array = decoded(stored)

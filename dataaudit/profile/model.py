@@ -155,6 +155,9 @@ class Profile:
     #: the columns whose every value present is a JSON number (`Source.json_numbers`): numbers by
     #: type whatever their digits (`2.50`), as a typed column's are; known only after the pass
     json_numbers: list[str] = field(default_factory=list)
+    #: the columns holding an object or an array (`Source.json_nested`): nested values, which no
+    #: step rewrites as text; known only after the pass
+    json_nested: list[str] = field(default_factory=list)
     #: rows per value of the group columns (`--group-column`, or id-like columns that repeat)
     groups: list[GroupProfile] = field(default_factory=list)
     #: the file read period by period of its time column, when it has one
