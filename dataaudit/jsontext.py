@@ -18,8 +18,11 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def finite(value: Any) -> Any:
@@ -61,6 +64,39 @@ def loads_keeping_numbers(text: str | bytes) -> Any:
     """JSON text parsed with each number kept as written (`WrittenNumber`); `Infinity` and `NaN`,
     which Python's parser accepts, as floats."""
     return json.loads(text, parse_float=WrittenNumber, parse_int=WrittenNumber)
+
+
+def written_int(digits: str) -> int | WrittenNumber:
+    """A JSON integer as an int; one of more digits than Python turns into an int
+    (`sys.get_int_max_str_digits`, a guard against the conversion's quadratic time, which this
+    process leaves as it is) as written, a `WrittenNumber`."""
+    limit = sys.get_int_max_str_digits()
+    return WrittenNumber(digits) if 0 < limit < len(digits.lstrip("-")) else int(digits)
+
+
+def may_hold_long_int(text: str) -> bool:
+    """Whether `text` is long enough to hold an integer of more digits than Python reads: a
+    shorter one (nearly every one) needs no look for such a number."""
+    return 0 < sys.get_int_max_str_digits() < len(text)
+
+
+def with_long_ints(parse: Callable[[json.JSONDecoder], T], decoder: json.JSONDecoder) -> T:
+    """`parse(decoder)`; for a text holding an integer of more digits than Python turns into an
+    int, which `decoder` refuses with a `ValueError`, `parse` again by a decoder that keeps such
+    integers as written (`written_int`), every other value as `decoder` makes it. The parse of any
+    other text costs no more than `decoder`'s own."""
+    try:
+        return parse(decoder)
+    except json.JSONDecodeError:  # a ValueError too: the text is no JSON
+        raise
+    except ValueError:
+        return parse(json.JSONDecoder(parse_float=decoder.parse_float, parse_int=written_int,
+                                      parse_constant=decoder.parse_constant, object_hook=decoder.object_hook,
+                                      object_pairs_hook=decoder.object_pairs_hook, strict=decoder.strict))
+
+
+#: the decoder of `json.loads`, for `with_long_ints`
+PLAIN = json.JSONDecoder()
 
 
 class _Literal(str):

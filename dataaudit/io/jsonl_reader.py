@@ -21,9 +21,10 @@ import pyarrow as pa
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import known_codec, no_byte_order
-from dataaudit.io.nested import json_text
+from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
 from dataaudit.io.surrogates import lone_surrogate
+from dataaudit.jsontext import WrittenNumber, with_long_ints
 
 ARRAY = "one JSON array, not JSON Lines: one object per line expected"
 NOT_OBJECT = "expected a JSON object, found"  # a line that is JSON, but no object
@@ -117,7 +118,9 @@ def _without_line_end(line: str) -> str:
 #: writes it, as bytes, which no other JSON value parses to. `str.encode` is a call in C; a
 #: subclass of `str` took a Python call a number, half the time of parsing a line of numbers.
 _as_written = str.encode
-_NUMBERS = (int, bytes)  # what json makes of a JSON number here (a boolean is a `bool`, no `int`)
+#: what json makes of a JSON number here (a boolean is a `bool`, no `int`): an int, the bytes of a
+#: fraction, an integer of more digits than Python reads as written (`with_long_ints`)
+_NUMBERS = (int, bytes, WrittenNumber)
 #: Python's `json` takes `Infinity`, `-Infinity` and `NaN`, which JSON has not: read as the JSON a
 #: strict writer gives them (`jsontext.strict_constants`), the infinities as numbers, NaN as null
 _STRICT = {"Infinity": b"1e999", "-Infinity": b"-1e999", "NaN": None}
@@ -129,7 +132,7 @@ def _parse(line: str, decoder: json.JSONDecoder) -> tuple[dict, str | None]:
     try:
         if line.startswith("\ufeff"):  # refused as `json.loads` refuses it, with its message
             raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", line, 0)
-        record = decoder.decode(line)
+        record = with_long_ints(lambda parser: parser.decode(line), decoder)
     except json.JSONDecodeError as exc:
         return {}, f"not valid JSON ({exc.msg} at column {exc.colno})"
     except RecursionError:  # the parser recurses once per level: its limit is the depth limit
@@ -154,24 +157,10 @@ def _batch(rows: list[dict[str, Any]], columns: list[str], other: set[str]) -> p
 
 
 def _texts(values: list[Any]) -> list[str | None]:
-    """`_text` of each value; strings, nulls and numbers, nearly every value, without a call each."""
+    """Each value as text (`parsed_json_text`: a number as written; an object or an array as JSON
+    of its values, its fractions as floats); strings, nulls and numbers, nearly every value,
+    without a call each."""
     return [value if value is None or type(value) is str
             else value.decode() if type(value) is bytes
             else str(value) if type(value) is int  # the digits JSON writes of it
-            else _text(value) for value in values]
-
-
-def _text(value: Any) -> str | None:
-    """A value as text: a number as written; an object or an array as JSON of its values, its
-    numbers as floats (JSON writes a string, not a number, of a `str`)."""
-    return json_text(_floats(value)) if isinstance(value, (dict, list)) else json_text(value)
-
-
-def _floats(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return float(value)
-    if isinstance(value, dict):
-        return {key: _floats(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_floats(item) for item in value]
-    return value
+            else parsed_json_text(value) for value in values]

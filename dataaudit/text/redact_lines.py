@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from dataaudit.jsontext import loads_keeping_numbers
 from dataaudit.pii.detect import DEFAULT_REGIONS, Found
 from dataaudit.pii.redact import redactions, replaced
 from dataaudit.text.validate import Layout
@@ -36,7 +37,7 @@ def redact_line(raw: bytes, layout: Layout, kinds: frozenset[str],
         found = redactions(value, kinds, regions)
         if not found:
             continue
-        record = json.loads(text) if record is None else record
+        record = loads_keeping_numbers(text) if record is None else record  # its keys and roles, whatever its numbers
         place = _place(record, path, layout)
         for f in found:
             cuts.append(Found(f.kind, start + at(f.start), start + at(f.end)))
