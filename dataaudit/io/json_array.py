@@ -12,6 +12,8 @@ items without being parsed.
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,13 +122,34 @@ def _text(path: Path) -> str:
                          "--encoding says: convert the file (iconv -f latin-1 -t utf-8)") from None
 
 
+#: a JSON string (skipped whole: a bracket in it opens nothing), or a bracket
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """The line where `text` first nests deepest, and that depth: where an error points a user
+    at a value the parser recursed too deep into (it says no position itself)."""
+    depth = deepest = at = 0
+    for found in _NESTING.finditer(text):
+        bracket = found[0]
+        if bracket in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, found.start()
+        elif bracket in "]}":
+            depth -= 1
+    return text.count("\n", 0, at) + 1, deepest
+
+
 def _parsed_array(path: Path, text: str) -> list[Any]:
     try:
         value = with_long_ints(lambda parser: parser.decode(text), PLAIN)
     except json.JSONDecodeError as exc:
         raise InputError(f"{named(path)}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
     except RecursionError:
-        raise InputError(f"{named(path)}: JSON nested deeper than the parser goes") from None
+        line, depth = _deepest(text)
+        raise InputError(f"{named(path)}:{line}: JSON nested {depth:,} levels deep, more than the parser reads "
+                         f"(under {sys.getrecursionlimit():,})") from None
     if not isinstance(value, list):
         raise InputError(f"{named(path)}: a JSON file of examples holds one array of them")
     return value
