@@ -90,9 +90,16 @@ def with_long_ints(parse: Callable[[json.JSONDecoder], T], decoder: json.JSONDec
     except json.JSONDecodeError:  # a ValueError too: the text is no JSON
         raise
     except ValueError:
-        return parse(json.JSONDecoder(parse_float=decoder.parse_float, parse_int=written_int,
-                                      parse_constant=decoder.parse_constant, object_hook=decoder.object_hook,
-                                      object_pairs_hook=decoder.object_pairs_hook, strict=decoder.strict))
+        return parse(long_ints(decoder))
+
+
+def long_ints(decoder: json.JSONDecoder) -> json.JSONDecoder:
+    """`decoder`, but keeping an integer of more digits than Python turns into an int as
+    written (`written_int`): what to parse again a text `decoder` refuses with a `ValueError` that
+    is no `JSONDecodeError` (a hot loop catches it itself rather than call `with_long_ints`)."""
+    return json.JSONDecoder(parse_float=decoder.parse_float, parse_int=written_int,
+                            parse_constant=decoder.parse_constant, object_hook=decoder.object_hook,
+                            object_pairs_hook=decoder.object_pairs_hook, strict=decoder.strict)
 
 
 #: the decoder of `json.loads`, for `with_long_ints`
