@@ -83,6 +83,18 @@ def test_a_fine_tuning_line_holding_a_long_integer_is_a_valid_line(tmp_path: Pat
     assert out.read_bytes() == data.read_bytes()
 
 
+@pytest.mark.parametrize("number", ["5", LONG])
+def test_a_long_integer_is_a_number_to_the_line_checks(tmp_path: Path, number: str) -> None:
+    """A message whose content is an integer is no text, whatever its digits."""
+    line = json.dumps({"messages": [{"role": "user", "content": "N"}, CHAT["messages"][1]]}).replace('"N"', number)
+    data = _lines(tmp_path / "train.jsonl", [line, json.dumps(CHAT)])
+    report = _report(invoke, [data], tmp_path)
+    assert next(f for f in report["findings"] if f["check"] == "text.format_errors")["examples"] == [1]
+    invoke(["clean", data, "-o", tmp_path / "out.jsonl"], 1)
+    quarantined = json.loads((tmp_path / "out.quarantine.jsonl").read_text())
+    assert (quarantined["kinds"], quarantined["text"]) == (["content_not_text"], line)
+
+
 def test_a_trimmed_fine_tuning_line_keeps_its_long_integer(tmp_path: Path) -> None:
     line = {"messages": [{"role": "user", "content": "  padded  "}, {"role": "assistant", "content": "ok"}]}
     data = _lines(tmp_path / "train.jsonl", [json.dumps({**line, "n": "LONG"}).replace('"LONG"', LONG)])

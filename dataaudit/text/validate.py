@@ -92,7 +92,9 @@ def parse_line(raw: bytes) -> object:
     except UnicodeDecodeError:
         return Line(["not_utf8"])
     try:
-        value = with_long_ints(lambda parser: parser.decode(text), PLAIN)  # a long integer kept as written
+        # an integer of more digits than Python reads is a number all the same, which is all a check
+        # reads of it: a float (an infinity), no text as its digits kept as written would pass for
+        value = with_long_ints(lambda parser: parser.decode(text), PLAIN, long=float)
     except (ValueError, RecursionError):  # nested deeper than the parser goes is not JSON it can check
         return Line(["not_json"])
     return Line(["not_utf8"]) if lone_surrogate(text, value) else value  # an escape of half a UTF-16 pair
