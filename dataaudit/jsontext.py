@@ -15,11 +15,15 @@ read as it was written, to be written back so, gets the same spellings for the `
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
+import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def finite(value: Any) -> Any:
@@ -61,6 +65,47 @@ def loads_keeping_numbers(text: str | bytes) -> Any:
     """JSON text parsed with each number kept as written (`WrittenNumber`); `Infinity` and `NaN`,
     which Python's parser accepts, as floats."""
     return json.loads(text, parse_float=WrittenNumber, parse_int=WrittenNumber)
+
+
+def written_int(digits: str, long: Callable[[str], Any] = WrittenNumber) -> Any:
+    """A JSON integer as an int; one of more digits than Python turns into an int
+    (`sys.get_int_max_str_digits`, a guard against the conversion's quadratic time, which this
+    process leaves as it is) as `long` makes it: as written, a `WrittenNumber`, by default."""
+    limit = sys.get_int_max_str_digits()
+    return long(digits) if 0 < limit < len(digits.lstrip("-")) else int(digits)
+
+
+def may_hold_long_int(text: str) -> bool:
+    """Whether `text` is long enough to hold an integer of more digits than Python reads: a
+    shorter one (nearly every one) needs no look for such a number."""
+    return 0 < sys.get_int_max_str_digits() < len(text)
+
+
+def with_long_ints(parse: Callable[[json.JSONDecoder], T], decoder: json.JSONDecoder,
+                   long: Callable[[str], Any] = WrittenNumber) -> T:
+    """`parse(decoder)`; for a text holding an integer of more digits than Python turns into an
+    int, which `decoder` refuses with a `ValueError`, `parse` again by a decoder that keeps such
+    integers as written (`written_int`; as `long` makes them), every other value as `decoder`
+    makes it. The parse of any other text costs no more than `decoder`'s own."""
+    try:
+        return parse(decoder)
+    except json.JSONDecodeError:  # a ValueError too: the text is no JSON
+        raise
+    except ValueError:
+        return parse(long_ints(decoder, long))
+
+
+def long_ints(decoder: json.JSONDecoder, long: Callable[[str], Any] = WrittenNumber) -> json.JSONDecoder:
+    """`decoder`, but keeping an integer of more digits than Python turns into an int as
+    written (`written_int`; as `long` makes it): what to parse again a text `decoder` refuses with a `ValueError` that
+    is no `JSONDecodeError` (a hot loop catches it itself rather than call `with_long_ints`)."""
+    return json.JSONDecoder(parse_float=decoder.parse_float, parse_int=functools.partial(written_int, long=long),
+                            parse_constant=decoder.parse_constant, object_hook=decoder.object_hook,
+                            object_pairs_hook=decoder.object_pairs_hook, strict=decoder.strict)
+
+
+#: the decoder of `json.loads`, for `with_long_ints`
+PLAIN = json.JSONDecoder()
 
 
 class _Literal(str):

@@ -432,6 +432,29 @@ def test_one_json_array_is_not_json_lines(tmp_path: Path, dataaudit: Runner, tex
                f"{path}:1: one JSON array, not JSON Lines: one object per line expected")
 
 
+@pytest.mark.parametrize(("text", "line"), [
+    (json.dumps([{"a": 1, "label": "p"}, {"a": 2, "label": "q"}]) + "\n", 1),
+    ('\ufeff\n  [\n  {"a": 1, "label": "p"},\n  {"a": 2, "label": "q"}\n]\n', 2),
+])
+def test_one_json_array_on_stdin_is_read_as_json(tmp_path: Path, dataaudit: Runner, text: str, line: int) -> None:
+    """Standard input has no name: its first bytes say JSON, as a `.json` file's name does, and it
+    is refused as that file is, not read as CSV."""
+    stdin = text.encode("utf-8")
+    for args in (["audit", "-", "-t", "label"], ["clean", "-", "-t", "label", "-o", tmp_path / "out.csv"]):
+        error_line(dataaudit, args, f"<stdin>:{line}: one JSON array, not JSON Lines: one object per line expected",
+                   stdin=stdin)
+
+
+def test_json_on_stdin_is_known_by_its_first_bytes(tmp_path: Path, dataaudit: Runner) -> None:
+    rows = "".join(json.dumps({"a": i, "label": "pq"[i % 2]}) + "\n" for i in range(40))
+    out, _ = dataaudit(["audit", "-", "-t", "label"], 1, stdin=("\n \n" + rows).encode())
+    assert "<stdin> (jsonl, 40 rows x 2 columns)" in out
+    chats = [{"messages": [{"role": "user", "content": f"question {i}"}, {"role": "assistant", "content": "yes"}]}
+             for i in range(2)]
+    out, _ = dataaudit(["audit", "-"], 1, stdin=json.dumps(chats, indent=2).encode())
+    assert "<stdin> (json, 2 chat examples)" in out
+
+
 def test_report_of_a_garbage_file(tmp_path: Path, dataaudit: Runner) -> None:
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")

@@ -10,6 +10,7 @@ A folder is a Parquet dataset (`dataset_reader.py`), or a `datasets` folder save
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,19 @@ def _format_of(path: Path, sample: bytes, encoding: str | None) -> str:
         return fmt
     if _binary(sample, encoding):
         raise InputError(_wide_text(path, sample) or f"{path}: not a CSV, TSV, Parquet or JSONL file (binary content)")
-    return "jsonl" if sample.lstrip().startswith(b"{") else "csv"
+    return "jsonl" if _json_text(sample) else "csv"
+
+
+#: what JSON Lines (an object) or a JSON array of objects starts with, after blanks
+_JSON_START = re.compile(rb"[ \t\r\n]*(?:\{|\[[ \t\r\n]*\{)")
+
+
+def _json_text(sample: bytes) -> bool:
+    """Whether content no name describes (standard input, a pipe, a file without an extension)
+    is JSON: its first bytes past blanks and a byte-order mark open an object (JSON Lines), or an
+    array whose first item is one (a JSON array of examples, as a `.json` file holds, read
+    and refused as such a file is). Any other text is CSV."""
+    return _JSON_START.match(sample.removeprefix(codecs.BOM_UTF8)) is not None
 
 
 def _wide_text(path: Path, sample: bytes) -> str | None:

@@ -12,6 +12,8 @@ items without being parsed.
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +24,10 @@ import pyarrow as pa
 from dataaudit.errors import InputError
 from dataaudit.io import named_json_lines
 from dataaudit.io.lines import LINE_COLUMN, open_binary
+from dataaudit.io.nested import as_floats
 from dataaudit.io.source import Source
 from dataaudit.io.spool import named
+from dataaudit.jsontext import PLAIN, may_hold_long_int, with_long_ints, written_dumps
 
 BOM = b"\xef\xbb\xbf"
 
@@ -49,6 +53,8 @@ def array_items(path: Path) -> list[bytes]:
 
 def _item_text(item: Any) -> bytes:
     text = json.dumps(item, ensure_ascii=False)
+    if may_hold_long_int(text) and isinstance(item, dict | list) and as_floats(item)[0]:
+        text = written_dumps(item)  # an integer of more digits than Python reads, written bare as it was
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (`"\\ud800"`): kept as its escape, which the line checks name
@@ -74,14 +80,13 @@ def array_text(path: Path) -> ArrayText:
     `array_items`."""
     text = _text(path)
     _parsed_array(path, text)  # a file that is not one valid array is named as array_items names it
-    decoder = json.JSONDecoder()
     opened = text.index("[") + 1
     items: list[bytes] = []
     leads: list[bytes] = []
     end = lead = opened
     start = _after_blanks(text, opened)
     while text[start] != "]":
-        _, end = decoder.raw_decode(text, start)
+        _, end = with_long_ints(lambda parser, at=start: parser.raw_decode(text, at), PLAIN)
         leads.append(text[lead:start].encode("utf-8"))
         items.append(text[start:end].encode("utf-8"))
         lead = _after_blanks(text, end) + 1  # past the comma, or the closing bracket
@@ -117,13 +122,34 @@ def _text(path: Path) -> str:
                          "--encoding says: convert the file (iconv -f latin-1 -t utf-8)") from None
 
 
+#: a JSON string (skipped whole: a bracket in it opens nothing), or a bracket
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """The line where `text` first nests deepest, and that depth: where an error points a user
+    at a value the parser recursed too deep into (it says no position itself)."""
+    depth = deepest = at = 0
+    for found in _NESTING.finditer(text):
+        bracket = found[0]
+        if bracket in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, found.start()
+        elif bracket in "]}":
+            depth -= 1
+    return text.count("\n", 0, at) + 1, deepest
+
+
 def _parsed_array(path: Path, text: str) -> list[Any]:
     try:
-        value = json.loads(text)
+        value = with_long_ints(lambda parser: parser.decode(text), PLAIN)
     except json.JSONDecodeError as exc:
         raise InputError(f"{named(path)}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
     except RecursionError:
-        raise InputError(f"{named(path)}: JSON nested deeper than the parser goes") from None
+        line, depth = _deepest(text)
+        raise InputError(f"{named(path)}:{line}: JSON nested {depth:,} levels deep, more than the parser reads "
+                         f"(under {sys.getrecursionlimit():,})") from None
     if not isinstance(value, list):
         raise InputError(f"{named(path)}: a JSON file of examples holds one array of them")
     return value

@@ -11,9 +11,11 @@ JSON spells them: `1e999`, `-1e999`, null (a missing value).
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,10 @@ import pyarrow as pa
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import known_codec, no_byte_order
-from dataaudit.io.nested import json_text
+from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
 from dataaudit.io.surrogates import lone_surrogate
+from dataaudit.jsontext import WrittenNumber, long_ints
 
 ARRAY = "one JSON array, not JSON Lines: one object per line expected"
 NOT_OBJECT = "expected a JSON object, found"  # a line that is JSON, but no object
@@ -36,9 +39,13 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
     A first line that opens a JSON array is taken for a file holding one array (a `.json` file
     often does) and refused, unless the file is named JSON Lines (`lines_only`: `.jsonl`,
     `.ndjson`), where a line that is a whole array is a bad line as any other line; a line that
-    opens an array and is no JSON, a pretty-printed array's `[`, is refused as one either way."""
-    columns = _columns_of_first_rows(path, name, encoding, chunk_rows, lines_only)
+    opens an array and is no JSON, a pretty-printed array's `[`, is refused as one either way.
+    The first chunk's rows, parsed to learn the columns, are the first read's first batch: that
+    read parses the file from the line after them."""
+    head = _first_chunk(path, name, encoding, chunk_rows, lines_only)
+    columns = head.columns
     source = Source(name, "jsonl", columns, read=lambda: iter(()))
+    held = [head]  # for the first read only: later reads parse the file from its start
 
     def read() -> Iterator[pa.RecordBatch]:
         known = set(columns)
@@ -46,15 +53,29 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
         other: set[str] = set()  # the columns holding a value that is no JSON number
         nested: set[str] = set()  # the columns holding an object or an array
         source.problems.clear()  # a second read (a clean, the label model's scan) finds the bad lines again
-        for line_no, record in _records(path, name, encoding, source, bad_rows, lines_only):
-            if not known.issuperset(record):
-                for key in record:
-                    if key not in known and key not in source.late_keys:
-                        source.late_keys[key] = LateKey(key, line_no, chunk_rows)
-            rows.append(record)
-            if len(rows) == chunk_rows:
-                yield _batch(rows, columns, other, nested)
-                rows = []
+        bad_line = _bad_lines(name, source, bad_rows)
+        after: int | None = 0
+        if held:
+            first = held.pop()
+            for line_no, problem, text in first.problems:
+                bad_line(line_no, problem, text)
+            other |= first.other
+            nested |= first.nested
+            after, batch = first.last_line, first.batch
+            del first  # the batch is the consumer's once handed on, not this read's to hold to its end
+            if batch is not None:
+                yield batch
+                del batch
+        if after is not None:  # None: the file ends within the first chunk
+            for line_no, record in _records(path, name, encoding, bad_line, lines_only, after=after):
+                if not known.issuperset(record):
+                    for key in record:
+                        if key not in known and key not in source.late_keys:
+                            source.late_keys[key] = LateKey(key, line_no, chunk_rows)
+                rows.append(record)
+                if len(rows) == chunk_rows:
+                    yield _batch(rows, columns, other, nested)
+                    rows = []
         if rows:
             yield _batch(rows, columns, other, nested)
         source.json_numbers.clear()  # in place: a copy of the source (an observed one) shares the set
@@ -66,34 +87,72 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
     return source
 
 
-def _columns_of_first_rows(path: Path, name: str, encoding: str | None, limit: int, lines_only: bool) -> list[str]:
+@dataclass(frozen=True)
+class _Head:
+    """The first chunk of a file, as reading it for the columns left it: the columns (the keys
+    of its rows, in the order met), its rows as a batch (None: no row), the columns of it holding a
+    value that is no JSON number and those holding an object or an array, its bad lines (line,
+    problem, text), and the line it ends on (None: the file ends within it)."""
+
+    columns: list[str]
+    batch: pa.RecordBatch | None
+    other: set[str]
+    nested: set[str]
+    problems: list[tuple[int, str, str]]
+    last_line: int | None
+
+
+def _first_chunk(path: Path, name: str, encoding: str | None, limit: int, lines_only: bool) -> _Head:
     columns: dict[str, None] = {}
-    scratch = Source(name, "jsonl", [], read=lambda: iter(()))
-    for i, (_, record) in enumerate(_records(path, name, encoding, scratch, "skip", lines_only)):
+    rows: list[dict[str, Any]] = []
+    problems: list[tuple[int, str, str]] = []
+    last_line = None
+    for line_no, record in _records(path, name, encoding, lambda *bad: problems.append(bad), lines_only):
         columns.update(dict.fromkeys(record))
-        if i + 1 >= limit:
+        rows.append(record)
+        if len(rows) >= limit:
+            last_line = line_no
             break
     if not columns:  # nothing to audit: say why rather than list no columns later
-        if not scratch.problems:
+        if not problems:
             raise InputError(f"{name}: no JSON object with a key")
-        first = scratch.problems[0]
-        raise InputError(f"{name}:{first.line}: {first.problem}")
-    return list(columns)
+        line_no, problem, _ = problems[0]
+        raise InputError(f"{name}:{line_no}: {problem}")
+    other: set[str] = set()
+    nested: set[str] = set()
+    batch = _batch(rows, list(columns), other, nested) if rows else None
+    return _Head(list(columns), batch, other, nested, problems, last_line)
 
 
-def _records(path: Path, name: str, encoding: str | None, source: Source, bad_rows: str,
-             lines_only: bool) -> Iterator[tuple[int, dict]]:
+def _bad_lines(name: str, source: Source, bad_rows: str) -> Callable[[int, str, str], None]:
+    """What a read does with a line that is no record: an error (`bad_rows` "error"), or the line
+    set aside in `source.problems`, its whole text kept when `bad_rows` says so."""
+    def bad_line(line_no: int, problem: str, text: str) -> None:
+        if bad_rows == "error":
+            raise InputError(f"{name}:{line_no}: {problem} ({BAD_ROW_HINT})")
+        source.problems.append(RowProblem.of(line_no, problem, text, keep=bad_rows == KEEP_BAD_ROWS))
+    return bad_line
+
+
+def _records(path: Path, name: str, encoding: str | None, bad_line: Callable[[int, str, str], None],
+             lines_only: bool, after: int = 0) -> Iterator[tuple[int, dict]]:
+    """The records of the lines past line `after`, each with its line number; each line that is
+    none is handed to `bad_line` (a first line that opens an array is refused here)."""
     try:
         # line ends are kept as written (`newline=""`), so a line set aside keeps its text exactly
         with pa.input_stream(str(path), compression="detect") as stream, \
                 io.TextIOWrapper(stream, encoding=known_codec(encoding), newline="") as handle:
-            first = True
+            first = not after
             decoder = json.JSONDecoder(parse_float=_as_written, parse_constant=_STRICT.__getitem__)
-            for line_no, line in enumerate(handle, start=1):
+            decoders = (decoder, long_ints(decoder))
+            lines = enumerate(handle, start=1)
+            for _ in itertools.islice(lines, after):  # read past, not parsed
+                pass
+            for line_no, line in lines:
                 if not line.strip():
                     continue
                 text = _without_line_end(line)  # parsed without it: an error's column is the same after \n or \r\n
-                record, problem = _parse(text, decoder)
+                record, problem = _parse(text, decoders)
                 if problem is None:
                     yield line_no, record
                     first = False
@@ -102,9 +161,7 @@ def _records(path: Path, name: str, encoding: str | None, source: Source, bad_ro
                     # a .json file is often one array of objects, on one line or pretty-printed
                     raise InputError(f"{name}:{line_no}: {ARRAY}")
                 first = False
-                if bad_rows == "error":
-                    raise InputError(f"{name}:{line_no}: {problem} ({BAD_ROW_HINT})")
-                source.problems.append(RowProblem.of(line_no, problem, text, keep=bad_rows == KEEP_BAD_ROWS))
+                bad_line(line_no, problem, text)
     except UnicodeDecodeError:
         raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
     except UnicodeError as exc:
@@ -121,21 +178,28 @@ def _without_line_end(line: str) -> str:
 #: writes it, as bytes, which no other JSON value parses to. `str.encode` is a call in C; a
 #: subclass of `str` took a Python call a number, half the time of parsing a line of numbers.
 _as_written = str.encode
-#: what json makes of a JSON number here (a boolean is a `bool`, no `int`), or of null
-_NUMBER_OR_NULL = frozenset({int, bytes, type(None)})
+#: what json makes of a JSON number here (a boolean is a `bool`, no `int`): an int, the bytes of a
+#: fraction, an integer of more digits than Python reads as written (`with_long_ints`); or of null
+_NUMBER_OR_NULL = frozenset({int, bytes, WrittenNumber, type(None)})
 _CONTAINERS = frozenset({dict, list})  # what json makes of an object and an array
 #: Python's `json` takes `Infinity`, `-Infinity` and `NaN`, which JSON has not: read as the JSON a
 #: strict writer gives them (`jsontext.strict_constants`), the infinities as numbers, NaN as null
 _STRICT = {"Infinity": b"1e999", "-Infinity": b"-1e999", "NaN": None}
 
 
-def _parse(line: str, decoder: json.JSONDecoder) -> tuple[dict, str | None]:
-    """`line` parsed by `decoder` (one a reading makes for all its lines: `json.loads` with a
-    `parse_float` made one per line), or the reason it is no record."""
+def _parse(line: str, decoders: tuple[json.JSONDecoder, json.JSONDecoder]) -> tuple[dict, str | None]:
+    """`line` parsed by the first of `decoders` (made once for a reading's lines: `json.loads` with
+    a `parse_float` makes one a call), or by the second (`jsontext.long_ints` of the first) when it
+    holds an integer of more digits than Python reads; or the reason it is no record."""
     try:
         if line.startswith("\ufeff"):  # refused as `json.loads` refuses it, with its message
             raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", line, 0)
-        record = decoder.decode(line)
+        try:
+            record = decoders[0].decode(line)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:  # the digit limit: caught here, not by `with_long_ints`, a call less a line
+            record = decoders[1].decode(line)
     except json.JSONDecodeError as exc:
         return {}, f"not valid JSON ({exc.msg} at column {exc.colno})"
     except RecursionError:  # the parser recurses once per level: its limit is the depth limit
@@ -165,24 +229,10 @@ def _batch(rows: list[dict[str, Any]], columns: list[str], other: set[str], nest
 
 
 def _texts(values: list[Any]) -> list[str | None]:
-    """`_text` of each value; strings, nulls and numbers, nearly every value, without a call each."""
+    """Each value as text (`parsed_json_text`: a number as written; an object or an array as JSON
+    of its values, its fractions as floats); strings, nulls and numbers, nearly every value,
+    without a call each."""
     return [value if value is None or type(value) is str
             else value.decode() if type(value) is bytes
             else str(value) if type(value) is int  # the digits JSON writes of it
-            else _text(value) for value in values]
-
-
-def _text(value: Any) -> str | None:
-    """A value as text: a number as written; an object or an array as JSON of its values, its
-    numbers as floats (JSON writes a string, not a number, of a `str`)."""
-    return json_text(_floats(value)) if isinstance(value, (dict, list)) else json_text(value)
-
-
-def _floats(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return float(value)
-    if isinstance(value, dict):
-        return {key: _floats(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_floats(item) for item in value]
-    return value
+            else parsed_json_text(value) for value in values]

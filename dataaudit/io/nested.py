@@ -12,7 +12,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.jsontext import data_dumps
+from dataaudit.jsontext import WrittenNumber, data_dumps, written_dumps
+
+#: a value nested deeper than this is written by `written_dumps`' walk: the C encoder recurses
+#: once a level, within Python's recursion limit less the frames of its caller
+DEEP = 64
 
 
 def json_text(value: Any) -> str | None:
@@ -24,6 +28,41 @@ def json_text(value: Any) -> str | None:
     if isinstance(value, dict | list | tuple):
         return data_dumps(value, default=_plain)
     return json.dumps(value, ensure_ascii=False, default=_plain)
+
+
+def parsed_json_text(value: Any) -> str | None:
+    """A value as a JSON line parses to (a number with a fraction as its text's bytes, as the
+    JSONL reader keeps it, or a float; an integer of more digits than Python reads as the
+    `WrittenNumber` `jsontext.with_long_ints` makes) as `json_text` writes it, its fractions as
+    floats and its long integers as written. An object or an array is converted in place: the
+    parse is the caller's own, made for this text."""
+    if isinstance(value, WrittenNumber):
+        return str.__str__(value)
+    if isinstance(value, bytes):
+        return value.decode()
+    if not isinstance(value, dict | list):
+        return json_text(value)
+    written, depth = as_floats(value)
+    return written_dumps(value) if written or depth > DEEP else json_text(value)
+
+
+def as_floats(value: dict | list) -> tuple[bool, int]:
+    """`value` with each number kept as bytes made a float, in place, walked with a stack of its
+    own (a value nests as deep as the parser reads); whether it holds a `WrittenNumber` (an
+    integer of more digits than Python reads), and its depth."""
+    written, deepest = False, 1
+    stack: list[tuple[dict | list, int]] = [(value, 1)]
+    while stack:
+        holder, depth = stack.pop()
+        deepest = max(deepest, depth)
+        for key, item in holder.items() if isinstance(holder, dict) else enumerate(holder):
+            if isinstance(item, bytes):
+                holder[key] = float(item)  # type: ignore[index]
+            elif isinstance(item, dict | list):
+                stack.append((item, depth + 1))
+            elif isinstance(item, WrittenNumber):
+                written = True
+    return written, deepest
 
 
 def nested_as_json(batch: pa.RecordBatch) -> pa.RecordBatch:

@@ -28,8 +28,8 @@ from typing import Any, NamedTuple
 import pyarrow as pa
 
 from dataaudit.io.decoding import text_codec
-from dataaudit.io.nested import json_text
-from dataaudit.jsontext import WrittenNumber, data_dumps, strict_constants
+from dataaudit.io.nested import json_text, parsed_json_text
+from dataaudit.jsontext import PLAIN, WrittenNumber, data_dumps, strict_constants, with_long_ints, written_int
 
 _NONE: Mapping[str, Any] = MappingProxyType({})
 
@@ -85,7 +85,6 @@ class TypedCells(NamedTuple):
 #: a row known only by its values (not read from a JSONL input): every cell as JSON of its value
 UNTYPED = TypedCells({}, 0, {})
 
-_DECODER = json.JSONDecoder()
 _NUMBER_START = "-0123456789"  # the first character of a JSON number, and of no other JSON value
 _SPACE = re.compile(r"[ \t\n\r]*").match
 
@@ -103,7 +102,7 @@ def _written(line: str) -> list[tuple[str, str | None, Any, str]]:
     their bytes too."""
     if "\\" in line or line.count("{") > 1 or "[" in line:
         return [(key, raw_key if raw_key != json.dumps(key, ensure_ascii=False) else None,
-                 raw if isinstance(value, float) else json_text(value), raw)  # the reader keeps a number's digits
+                 raw if isinstance(value, float) else parsed_json_text(value), raw)  # a number as written
                 for key, raw_key, value, raw in _spans(line)]
     parsed = json.loads(line, parse_float=WrittenNumber, parse_int=_Int)
     return [(key, None, _reader_text(value), _as_written(value)) for key, value in parsed.items()]
@@ -111,7 +110,7 @@ def _written(line: str) -> list[tuple[str, str | None, Any, str]]:
 
 def _reader_text(value: Any) -> str | None:
     if isinstance(value, _Int):
-        return str(int(value))
+        return str(written_int(value))
     if isinstance(value, WrittenNumber):  # a fraction or an exponent, as written (`1.50`, `1E+03`)
         return str(value)
     return json_text(value)
@@ -132,7 +131,7 @@ def _spans(line: str) -> Iterator[tuple[str, str, Any, str]]:
         key, at = scanstring(line, at + 1)
         raw_key = line[start:at]
         at = _SPACE(line, _SPACE(line, at).end() + 1).end()  # past ":"
-        value, end = _DECODER.raw_decode(line, at)
+        value, end = with_long_ints(lambda parser, at=at: parser.raw_decode(line, at), PLAIN)
         yield key, raw_key, value, line[at:end]
         at = _SPACE(line, end).end()
         if line[at] != ",":

@@ -9,9 +9,10 @@ objects on its first lines, so one bad line at the top does not decide the forma
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
+
+from dataaudit.jsontext import loads_keeping_numbers
 
 CHAT = "chat"
 PROMPT_COMPLETION = "prompt-completion"
@@ -68,7 +69,7 @@ def _most_voted(lines: list[bytes], pair: tuple[str, str]) -> str:
     votes: Counter[str] = Counter()
     for line in lines:
         try:
-            votes[kind_of_record(json.loads(line), pair)] += 1
+            votes[kind_of_record(loads_keeping_numbers(line), pair)] += 1  # its keys decide, not its numbers
         except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than the parser goes
             continue
     text_votes = {kind: n for kind, n in votes.items() if kind != TABLE}

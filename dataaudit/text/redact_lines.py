@@ -6,10 +6,10 @@ not re-encoded, each value's characters are cut out of its JSON string where the
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
+from dataaudit.jsontext import loads_keeping_numbers
 from dataaudit.pii.detect import DEFAULT_REGIONS, Found
 from dataaudit.pii.json_strings import Path, decoded, string_values
 from dataaudit.pii.redact import redactions, replaced
@@ -31,7 +31,7 @@ def redact_line(raw: bytes, layout: Layout, kinds: frozenset[str],
         found = redactions(value, kinds, regions)
         if not found:
             continue
-        record = json.loads(text) if record is None else record
+        record = loads_keeping_numbers(text) if record is None else record  # its keys and roles, whatever its numbers
         place = _place(record, path, layout)
         for f in found:
             cuts.append(Found(f.kind, start + at(f.start), start + at(f.end)))

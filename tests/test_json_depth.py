@@ -1,0 +1,125 @@
+"""Values nested deep: read, counted and written back byte for byte as deep as Python's parser
+reads (900 levels); deeper (5,000), one line naming the file and the line, exit 2, or, where a
+bad line is a finding (a fine-tuning file), that line counted and quarantined as written."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dataaudit.io.nested import parsed_json_text
+from tests.cli_helpers import invoke, run
+
+RUNNERS = [pytest.param(run, id="installed"), pytest.param(invoke, id="click")]
+Runner = Callable[..., tuple[str, str]]
+MESSAGES = [{"role": "user", "content": "a question"}, {"role": "assistant", "content": "an answer"}]
+
+
+def _object(levels: int) -> str:
+    return '{"a": ' * levels + "1.50" + "}" * levels
+
+
+def _array(levels: int) -> str:
+    return "[" * levels + "1" + "]" * levels
+
+
+def _table(tmp_path: Path, levels: int) -> Path:
+    """Three rows, the second's values nested `levels` deep (one with an escape: the clean then
+    reads its line value by value)."""
+    deep = f'{{"a": {_object(levels)}, "b": {_array(levels)}, "label": "\\u00e9"}}'
+    lines = ['{"a": 1, "b": "x", "label": "p"}', deep, '{"a": 2, "b": "y", "label": "q"}']
+    path = tmp_path / "data.jsonl"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def _report(runner: Runner, args: list, tmp_path: Path) -> dict:
+    out = tmp_path / "report.json"
+    runner(["audit", *args, "-f", "json", "-o", out], 1)  # a file this small fails size.rows
+    return json.loads(out.read_text())
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_table_line_900_levels_deep_is_read_and_written_back(tmp_path: Path, runner: Runner) -> None:
+    data = _table(tmp_path, 900)
+    assert _report(runner, [data, "-t", "label"], tmp_path)["dataset"]["rows"] == 3
+    out = tmp_path / "out.jsonl"
+    runner(["clean", data, "-t", "label", "-o", out], 1)
+    assert out.read_bytes() == data.read_bytes()
+    runner(["clean", data, "-t", "label", "-o", tmp_path / "out.csv", "--force"], 1)
+    row = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8", newline="")))[1]
+    assert (row["a"], row["b"]) == (_object(900).replace("1.50", "1.5"), _array(900))  # a fraction as a float
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_table_line_5000_levels_deep_is_named_by_its_line(tmp_path: Path, runner: Runner) -> None:
+    data = _table(tmp_path, 5_000)
+    for command in (["audit", data, "-t", "label"], ["clean", data, "-t", "label", "-o", tmp_path / "out.jsonl"]):
+        _, err = runner(command, 2)
+        assert err.startswith(f"dataaudit: error: {data}:2: JSON nested more than ")
+        assert err.count("\n") == 1
+    runner(["clean", data, "-t", "label", "-o", tmp_path / "out.jsonl", "--bad-rows", "quarantine"], 1)
+    lines = data.read_text().splitlines(keepends=True)
+    assert (tmp_path / "out.jsonl").read_text() == lines[0] + lines[2]
+    quarantined = json.loads((tmp_path / "out.quarantine.jsonl").read_text())
+    assert (quarantined["_line"], quarantined["_text"]) == (2, lines[1].rstrip("\n"))
+
+
+def _chats(tmp_path: Path, levels: int, name: str = "train.jsonl") -> tuple[Path, list[str]]:
+    lines = [json.dumps({"messages": MESSAGES, "meta": "DEEP"}).replace('"DEEP"', _object(levels)),
+             json.dumps({"messages": [{**MESSAGES[0], "content": "another"}, MESSAGES[1]], "meta": 1})]
+    path = tmp_path / name
+    if name.endswith(".json"):
+        path.write_text("[\n  " + ",\n  ".join(lines) + "\n]\n", encoding="utf-8")
+    else:
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path, lines
+
+
+@pytest.mark.parametrize("name", ["train.jsonl", "train.json"])
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_fine_tuning_line_900_levels_deep_is_read_and_written_back(tmp_path: Path, runner: Runner,
+                                                                     name: str) -> None:
+    data, _ = _chats(tmp_path, 900, name)
+    assert _report(runner, [data], tmp_path)["dataset"]["texts"] == 2
+    out = tmp_path / f"out{data.suffix}"
+    runner(["clean", data, "-o", out], 1)
+    assert out.read_bytes() == data.read_bytes()
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_fine_tuning_line_5000_levels_deep_is_a_line_that_is_no_json(tmp_path: Path, runner: Runner) -> None:
+    data, lines = _chats(tmp_path, 5_000)
+    report = _report(runner, [data], tmp_path)
+    assert report["dataset"]["texts"] == 1
+    assert next(f for f in report["findings"] if f["check"] == "text.format_errors")["examples"] == [1]
+    runner(["clean", data, "-o", tmp_path / "out.jsonl"], 1)
+    assert (tmp_path / "out.jsonl").read_text() == lines[1] + "\n"
+    quarantined = json.loads((tmp_path / "out.quarantine.jsonl").read_text())
+    assert (quarantined["line"], quarantined["kinds"], quarantined["text"]) == (1, ["not_json"], lines[0])
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_json_array_5000_levels_deep_is_named_by_its_line(tmp_path: Path, runner: Runner) -> None:
+    data, _ = _chats(tmp_path, 5_000, "train.json")
+    for command in (["audit", data], ["clean", data, "-o", tmp_path / "out.json"]):
+        _, err = runner(command, 2)
+        assert err.startswith(f"dataaudit: error: {data}:2: JSON nested 5,002 levels deep, more than the parser reads")
+        assert err.count("\n") == 1
+
+
+@given(st.integers(min_value=1, max_value=6_000), st.booleans())
+def test_a_nested_value_is_written_at_any_depth(levels: int, arrays: bool) -> None:
+    """As the reader parses it (a fraction as its bytes), built without the parser, so deeper
+    than it reads: written as JSON writes it, the fraction as a float."""
+    value: object = b"1.50"
+    for _ in range(levels):
+        value = [value] if arrays else {"a": value}
+    assert parsed_json_text(value) == (_array(levels).replace("1", "1.5") if arrays
+                                       else _object(levels).replace("1.50", "1.5"))
