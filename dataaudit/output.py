@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dataaudit.compression import compressing
+from dataaudit.compression import compressing, compression_of
 from dataaudit.errors import OutputError
 from dataaudit.jsontext import dumps
 
@@ -215,11 +215,16 @@ class Outputs:
         self.files.append(file)
         return file
 
-    def text(self, path: PathLike, text: str) -> AtomicFile:
-        file = self.open(path)
+    def text(self, path: PathLike, text: str, compression: str | None = None) -> AtomicFile:
+        file = self.open(path, compression)
         file.handle.write(text.encode("utf-8"))
         file.finish()
         return file
+
+    def report(self, path: PathLike, text: str) -> AtomicFile:
+        """A rendered report or comparison, compressed when its name says so (`report.json.gz`),
+        which `dataaudit report`, `diff` and `--baseline` read back as they read it plain."""
+        return self.text(path, text, compression_of(path))
 
     def json(self, path: PathLike, data: dict[str, Any]) -> AtomicFile:
         """A manifest or state file: indented, UTF-8, strict JSON (a number that is not finite as

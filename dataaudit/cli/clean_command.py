@@ -49,7 +49,8 @@ from dataaudit.lazy_pandas import defer_pandas
 @keep_columns_option
 @text_columns_option
 @click.option("--report", type=click.Path(path_type=Path),
-              help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON.")
+              help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON "
+                   "(compressed when named .gz, .bz2, .zst or .lz4).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite existing output, quarantine and manifest files.")
 @click.option("--allow-large-quarantine", is_flag=True,
