@@ -6,6 +6,7 @@ output that is the input under its compressed name."""
 from __future__ import annotations
 
 import bz2
+import csv
 import gzip
 import hashlib
 import json
@@ -23,6 +24,7 @@ from dataaudit.compression import CODECS
 from dataaudit.datasets import write_dirty_classification
 from dataaudit.errors import InputError
 from dataaudit.output import all_or_nothing
+from dataaudit.preprocess.clean import clean_files
 from dataaudit.preprocess.writers import BatchWriter, beside, output_format
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
@@ -227,3 +229,26 @@ def test_decompressing_a_written_file_gives_the_plain_file(tmp_path_factory: pyt
     assert _decompressed(packed) == plain.read_bytes()
     assert written == {plain: _sha256(plain), packed: _sha256(packed)}
     assert not [p for p in os.listdir(folder) if p.endswith(".part")]
+
+
+CELLS = st.lists(st.sampled_from(["a", "B", "0", "7", " ", ",", '"', "\n", "é", "NA", "?", "-999"]),
+                 max_size=4).map("".join)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(CELLS, CELLS, st.sampled_from(["yes", "no", "Yes", " no", ""])), min_size=1,
+                     max_size=30),
+       suffix=st.sampled_from(SUFFIXES))
+def test_a_clean_of_a_compressed_csv_decompresses_to_the_clean_of_the_plain_one(
+        tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str]], suffix: str) -> None:
+    """The law on whole cleans: any CSV (quotes, line ends and blanks in fields, duplicates,
+    disguised missing values, label variants) cleaned from `x.csv.gz` into `y.csv.gz` decompresses
+    to what the clean of `x.csv` into `y.csv` writes, quarantine included."""
+    folder = tmp_path_factory.mktemp("cleans")
+    with open(folder / "x.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([("id", "text", "label"), *rows])
+    packed = _compress(folder / "x.csv", suffix)
+    clean_files(folder / "x.csv", folder / "y.csv", target="label", allow_large_quarantine=True)
+    clean_files(packed, folder / f"z.csv{suffix}", target="label", allow_large_quarantine=True)
+    assert _decompressed(folder / f"z.csv{suffix}") == (folder / "y.csv").read_bytes()
+    assert _decompressed(folder / f"z.quarantine.csv{suffix}") == (folder / "y.quarantine.csv").read_bytes()
