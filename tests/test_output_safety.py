@@ -195,6 +195,20 @@ def test_a_full_disk_during_clean_leaves_the_older_outputs(tmp_path: Path, data:
     assert _state(tmp_path) == before
 
 
+@pytest.mark.parametrize("failing", ["output", "quarantine"])
+def test_a_full_disk_during_a_compressed_clean_leaves_the_older_outputs(tmp_path: Path, data: Path, failing: str,
+                                                                       disk_full_after: Callable[[int], None]) -> None:
+    """The compressed stream meets the full disk as it writes a block or ends (its trailer)."""
+    out = tmp_path / "out.csv.gz"
+    invoke(_clean(data, out), 0)
+    before = _state(tmp_path)
+    disk_full_after({"output": 0, "quarantine": out.stat().st_size}[failing] + 10)
+    _, stderr = invoke(_clean(data, out), 2)
+    named = {"output": "out.csv.gz", "quarantine": "out.quarantine.csv.gz"}[failing]
+    _one_error_line(stderr, f"{named}: cannot write: No space left on device")
+    assert _state(tmp_path) == before
+
+
 def test_a_full_disk_during_a_fine_tuning_clean_leaves_nothing(tmp_path: Path,
                                                                 disk_full_after: Callable[[int], None]) -> None:
     data = tmp_path / "chats.jsonl"

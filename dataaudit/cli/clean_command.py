@@ -34,9 +34,11 @@ from dataaudit.lazy_pandas import defer_pandas
 @rules_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="The cleaned data; the format follows the extension: .csv, .tsv, .parquet, .jsonl (.json for a "
-                   "JSON array of examples, written as one).")
+                   "JSON array of examples, written as one). CSV, TSV, JSONL and JSON named with .gz, .bz2, .zst or "
+                   ".lz4 after it (out.csv.gz) are written compressed, as is their quarantine.")
 @click.option("--quarantine", type=click.Path(path_type=Path),
-              help="Rows taken out, with `_row` and `_reason`.  [default: OUTPUT's name + .quarantine]")
+              help="Rows taken out, with `_row` and `_reason`; compressed if its name says so.  [default: OUTPUT's "
+                   "name with .quarantine before its suffixes: out.quarantine.csv.gz]")
 @click.option("--manifest", type=click.Path(path_type=Path),
               help="Digests, row counts, steps and parameters as JSON.  [default: OUTPUT's name + .manifest.json]")
 @click.option("--save-fitted", type=click.Path(path_type=Path),
@@ -47,7 +49,8 @@ from dataaudit.lazy_pandas import defer_pandas
 @keep_columns_option
 @text_columns_option
 @click.option("--report", type=click.Path(path_type=Path),
-              help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON.")
+              help="Also write the after report, with its tables clean.steps and clean.before_after, as JSON "
+                   "(compressed when named .gz, .bz2, .zst or .lz4).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite existing output, quarantine and manifest files.")
 @click.option("--allow-large-quarantine", is_flag=True,
@@ -101,6 +104,10 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
     reason, texts are trimmed, every other line is kept byte for byte (but for Python's
     NaN and Infinity, written as strict JSON's null and 1e999); the output gets the text audit.
 
+    An OUTPUT named out.csv.gz (.bz2, .zst, .lz4; CSV, TSV, JSONL) is written compressed,
+    its quarantine too (out.quarantine.csv.gz); the manifest's sizes and SHA-256 are of the
+    files as stored, compressed. Parquet compresses itself: out.parquet.gz is refused.
+
     With --engine spark a table is cleaned on the cluster: OUTPUT and the quarantine are folders
     of Parquet part files the executors write, the manifest one JSON file the driver writes.
 
@@ -115,6 +122,7 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
     Examples:
       dataaudit clean train.csv -t label -o train.clean.csv
       dataaudit clean train.csv -t label -o train.clean.parquet --save-fitted prep.json
+      dataaudit clean train.csv.gz -t label -o train.clean.csv.gz
       dataaudit clean big.csv -t label -o big.clean.parquet --engine spark
       dataaudit clean val.csv -t label -o val.clean.csv --fitted prep.json
       dataaudit clean train.csv -t label -o out.csv --dry-run

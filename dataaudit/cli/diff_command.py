@@ -22,7 +22,8 @@ DIFF_FORMATS = ("console", "json", "markdown")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(DIFF_FORMATS),
               help="Output format; repeat with one --output each to write several.  [default: console]")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="PATH",
-              help="Write the comparison here ('-' for stdout); one per --format, in the same order.")
+              help="Write the comparison here ('-' for stdout; compressed when named .gz, .bz2, .zst or .lz4); "
+                   "one per --format, in the same order.")
 @delta_option("--delta")
 @reports_errors
 def diff(old: Path, new: Path, formats: tuple[str, ...], outputs: tuple[str, ...], delta: float) -> None:

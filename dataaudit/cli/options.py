@@ -72,7 +72,8 @@ report_options = stacked(
     click.option("-f", "--format", "formats", multiple=True, type=click.Choice([f.value for f in Format]),
                  help="Report format; repeat with one --output each to write several.  [default: console]"),
     click.option("-o", "--output", "outputs", multiple=True, metavar="PATH",
-                 help="Write the report here ('-' for stdout); one per --format, in the same order."),
+                 help="Write the report here ('-' for stdout; compressed when named .gz, .bz2, .zst or .lz4, "
+                      "e.g. report.json.gz); one per --format, in the same order."),
     click.option("--summary", is_flag=True, help="Also append the Markdown report to $GITHUB_STEP_SUMMARY."),
 )
 

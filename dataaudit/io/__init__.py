@@ -17,6 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from dataaudit.compression import CODECS
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import BOM_NOTE, ascii_bytes, is_utf8, starts_with_bom
@@ -31,7 +32,7 @@ FORMATS = {
     ".parquet": "parquet", ".pq": "parquet",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
 }
-COMPRESSED = (".gz", ".bz2", ".zst", ".lz4")
+COMPRESSED = tuple(CODECS)
 #: UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's
 WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
              (codecs.BOM_UTF16_BE, "utf-16"))

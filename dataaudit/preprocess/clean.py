@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 
+from dataaudit.compression import compression_of
 from dataaudit.errors import InputError, LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
@@ -37,7 +38,7 @@ from dataaudit.preprocess.pipeline import (
 from dataaudit.preprocess.redact import STEP as REDACT_STEP
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.summary import ROW_STEPS, before_after_table, steps_table
-from dataaudit.preprocess.writers import BatchWriter, output_format
+from dataaudit.preprocess.writers import BatchWriter, beside, output_format
 from dataaudit.report.model import Report
 from dataaudit.rules.model import RulePack
 
@@ -89,11 +90,12 @@ class MemorySink:
 
 
 class FileSink:
-    """Kept rows to the output, quarantined rows to the quarantine: two files of one run."""
+    """Kept rows to the output, quarantined rows to the quarantine: two files of one run, each
+    compressed if its name says so."""
 
     def __init__(self, outputs: Outputs, output: Path, quarantine: Path) -> None:
-        self.output = BatchWriter(outputs.open(output))
-        self.held = BatchWriter(outputs.open(quarantine))
+        self.output = BatchWriter(outputs.open(output, compression_of(output)))
+        self.held = BatchWriter(outputs.open(quarantine, compression_of(quarantine)))
 
     def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         self.output.write(batch, typed)
@@ -259,7 +261,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
         if report is not None:
             from dataaudit.report.formats import Format, render
 
-            outputs.text(report, render(outcome.after, Format.JSON))
+            outputs.report(report, render(outcome.after, Format.JSON))
         outputs.json(manifest, built)  # last: the manifest vouches for the files renamed before it
     return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
 
@@ -267,12 +269,13 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
 def destinations(output: Path, quarantine: str | Path | None, manifest: str | Path | None, force: bool,
                  others: tuple[Path | None, ...] = (), inputs: tuple[object, ...] = ()) -> tuple[Path, Path, Path]:
     """Output, quarantine and manifest paths, checked with `others` (fitted state, report) before
-    anything is read: none may be an input, or an existing file without `force`."""
+    anything is read: none may be an input, or an existing file without `force`. The quarantine
+    takes the output's format and compression (`out.quarantine.csv.gz`); the manifest, which a
+    person or a script reads first, is plain JSON (`out.manifest.json`)."""
     output_format(output)
-    quarantine = Path(quarantine) if quarantine is not None else output.with_name(
-        f"{output.stem}.quarantine{output.suffix}")
+    quarantine = Path(quarantine) if quarantine is not None else beside(output, "quarantine")
     output_format(quarantine)
-    manifest = Path(manifest) if manifest is not None else output.with_name(f"{output.stem}.manifest.json")
+    manifest = Path(manifest) if manifest is not None else beside(output, "manifest", ".json")
     check_destinations((output, quarantine, manifest, *others), inputs, overwrite=force)
     return output, quarantine, manifest
 

@@ -76,7 +76,7 @@ from dataaudit.preprocess.rows import (
     RowHashes,
 )
 from dataaudit.preprocess.summary import before_after_table, steps_table
-from dataaudit.preprocess.writers import output_format
+from dataaudit.preprocess.writers import beside, output_format
 from dataaudit.profile.rows import combine
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -208,9 +208,8 @@ def _destinations(output: Path, quarantine: Path | None, manifest: Path | None, 
                   others: tuple[Path | None, ...], inputs: tuple[object, ...]) -> tuple[Path, Path, Path]:
     """Output and quarantine folders (named .parquet) and the manifest, checked before any data
     is read as `clean_files` checks its files; a folder that exists is replaced with --force."""
-    quarantine = Path(quarantine) if quarantine is not None else output.with_name(
-        f"{output.stem}.quarantine{output.suffix}")
-    manifest = Path(manifest) if manifest is not None else output.with_name(f"{output.stem}.manifest.json")
+    quarantine = Path(quarantine) if quarantine is not None else beside(output, "quarantine")
+    manifest = Path(manifest) if manifest is not None else beside(output, "manifest", ".json")
     for folder in (output, quarantine):
         if output_format(folder) != "parquet":
             raise InputError(f"{folder}: clean on Spark writes a folder of Parquet part files; name it .parquet")
@@ -459,7 +458,7 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
             if report is not None:
                 from dataaudit.report.formats import Format, render
 
-                outputs.text(report, render(outcome.after, Format.JSON))
+                outputs.report(report, render(outcome.after, Format.JSON))
             outputs.json(manifest, built)
 
         _publish(list(zip(staged, (output, quarantine), strict=True)), files_beside)

@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dataaudit.compression import compression_of, uncompressed_name
 from dataaudit.errors import InputError
 from dataaudit.io.json_array import is_json_array
 from dataaudit.io.spool import display_name, readable_path
 from dataaudit.output import all_or_nothing, check_destinations
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.clean import CleanRun, destinations
-from dataaudit.preprocess.writers import output_format
+from dataaudit.preprocess.writers import beside, output_format
 from dataaudit.report.model import Report
 from dataaudit.rules.model import RulePack
 from dataaudit.text.clean import CleanSummary, clean_jsonl
@@ -37,7 +38,7 @@ def clean_jsonl_files(data: str | Path, output: Path, *, rules: str | Path | Rul
         summary = clean_jsonl(data, output, quarantine, rules=rules, format_kind=format_kind, dry_run=dry_run,
                               trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
                               completion_key=completion_key, redact=redact, outputs=outputs)
-        written = [manifests.file_entry(file.path, fmt, content=file.content)
+        written = [manifests.file_entry(file.path, fmt, file.sha256, content=file.content)
                    for file, fmt in zip(outputs.files, (form, "jsonl"), strict=False)]
         output_entry, quarantine_entry = written or (None, None)
         read = manifests.file_entry(readable_path(data), form)  # standard input: its copy's bytes
@@ -47,7 +48,7 @@ def clean_jsonl_files(data: str | Path, output: Path, *, rules: str | Path | Rul
             if report is not None:
                 from dataaudit.report.formats import Format, render
 
-                outputs.text(report, render(_report(summary), Format.JSON))
+                outputs.report(report, render(_report(summary), Format.JSON))
             outputs.json(manifest, built)
     return CleanRun(_report(summary), None, built, output, quarantine, manifest, not dry_run)
 
@@ -55,14 +56,16 @@ def clean_jsonl_files(data: str | Path, output: Path, *, rules: str | Path | Rul
 def _destinations(form: str, output: Path, quarantine: Path | None, manifest: Path | None, force: bool,
                   others: tuple[Path | None, ...], inputs: tuple[object, ...]) -> tuple[Path, Path, Path]:
     """The table clean's `destinations`, the output in the input's `form` (a JSON array's items
-    are written as a JSON array), the quarantine JSONL."""
+    are written as a JSON array), the quarantine JSONL, compressed as the output is (`out.json.gz`:
+    `out.quarantine.jsonl.gz`)."""
     if form == "jsonl":
         output, quarantine, manifest = destinations(output, quarantine, manifest, force, others, inputs)
-    elif output.suffix.lower() != ".json":
+    elif uncompressed_name(output).suffix.lower() != ".json":
         raise InputError(f"{output}: the items of a JSON array are written as a JSON array; name it .json")
     else:
-        quarantine = Path(quarantine or output.with_name(f"{output.stem}.quarantine.jsonl"))
-        manifest = Path(manifest or output.with_name(f"{output.stem}.manifest.json"))
+        compressed = output.suffix if compression_of(output) is not None else ""
+        quarantine = Path(quarantine or beside(output, "quarantine", f".jsonl{compressed}"))
+        manifest = Path(manifest or beside(output, "manifest", ".json"))
         check_destinations((output, quarantine, manifest, *others), inputs, overwrite=force)
     for path in (output, quarantine)[form == "json":]:
         if output_format(path) != "jsonl":

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from dataaudit.compression import compression_of
 from dataaudit.errors import InputError
-from dataaudit.io.digest import file_sha256
 from dataaudit.io.json_array import ArrayText, array_text, is_json_array
 from dataaudit.io.lines import CHUNK_LINES
 from dataaudit.io.spool import named, readable_path
@@ -120,8 +120,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                            drop_duplicates=drop_duplicates, redact=[k for k in PII_KINDS if k in kinds], unit=unit)
     seen: dict[int, int] = {}
     with _files_of(outputs) as files:
-        good_file = None if dry_run else files.open(output)
-        bad_file = None if dry_run or quarantine is None else files.open(Path(quarantine))
+        good_file = None if dry_run else files.open(output, compression_of(output))
+        bad_file = None if dry_run or quarantine is None else files.open(Path(quarantine), compression_of(quarantine))
         good = KeptExamples(None if good_file is None else good_file.handle, array)
         bad = None if bad_file is None else bad_file.handle
         for numbers, raw in numbered_chunks(path) if array is None else _item_chunks(array):
@@ -163,8 +163,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     source = {"path": str(output), "format": "jsonl" if array is None else "json", "kind": kind,
               "bytes": summary.bytes_out,
               "engine": "local"}  # the clean audits its output as it writes it, in this process
-    if good_file is not None:
-        source["sha256"] = file_sha256(good_file.content)
+    if good_file is not None:  # the file as written, compressed if it is, as an audit of it would say
+        source.update(bytes=good_file.content.stat().st_size, sha256=good_file.sha256)
     summary.report = text_report(extract(after), source, loaded)
     return summary
 
