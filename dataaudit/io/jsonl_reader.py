@@ -64,9 +64,8 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
             nested |= first.nested
             after, batch = first.last_line, first.batch
             del first  # the batch is the consumer's once handed on, not this read's to hold to its end
-            if batch is not None:
-                yield batch
-                del batch
+            yield batch
+            del batch
         if after is not None:  # None: the file ends within the first chunk
             for line_no, record in _records(path, name, encoding, set_aside, lines_only, keep, after=after):
                 if not known.issuperset(record):
@@ -91,14 +90,14 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
 @dataclass(frozen=True)
 class _Head:
     """The first chunk of a file, as reading it for the columns left it: the columns (the keys
-    of its rows, in the order met), its rows as a batch (None: no row), the columns of it holding a
+    of its rows, in the order met), its rows as a batch, the columns of it holding a
     value that is no JSON number and those holding an object or an array, its bad lines (cut to
     what a report quotes unless the read keeps them whole, as `RowProblem.of` does: a file of
     long bad lines is not held whole until its first read), and the line it ends on (None: the
     file ends within it)."""
 
     columns: list[str]
-    batch: pa.RecordBatch | None
+    batch: pa.RecordBatch
     other: set[str]
     nested: set[str]
     problems: list[RowProblem]
@@ -122,8 +121,7 @@ def _first_chunk(path: Path, name: str, encoding: str | None, limit: int, lines_
         raise InputError(f"{name}:{problems[0].line}: {problems[0].problem}")
     other: set[str] = set()
     nested: set[str] = set()
-    batch = _batch(rows, list(columns), other, nested) if rows else None
-    return _Head(list(columns), batch, other, nested, problems, last_line)
+    return _Head(list(columns), _batch(rows, list(columns), other, nested), other, nested, problems, last_line)
 
 
 def _bad_lines(name: str, source: Source, bad_rows: str) -> Callable[[RowProblem], None]:
