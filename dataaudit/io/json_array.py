@@ -58,7 +58,17 @@ def _item_text(item: Any) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (`"\\ud800"`): kept as its escape, which the line checks name
-        return json.dumps(item).encode("utf-8")
+        return _NON_ASCII.sub(_escaped, text).encode("ascii")
+
+
+#: a character JSON text holds only inside a string, where its `\\u` escape stands for it
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    """The character as `json.dumps` escapes it (a pair of escapes past U+FFFF), numbers of the
+    text left as they were written, which `json.dumps` of the item would quote."""
+    return json.dumps(match.group())[1:-1]
 
 
 @dataclass(frozen=True)
