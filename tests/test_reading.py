@@ -310,7 +310,7 @@ def test_jsonl_nested_too_deep(tmp_path: Path, dataaudit: Runner) -> None:
     path = tmp_path / "deep.jsonl"
     path.write_text('{"a": 1}\n{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n", encoding="utf-8")
     digest = sha256(path)
-    error_line(dataaudit, ["audit", path], f"{path}:2: JSON nested more than", "levels deep")
+    error_line(dataaudit, ["audit", path], f"{path}:2: JSON nested 100,001 levels deep, more than the 920 read")
     report = json_report(dataaudit, ["audit", path, "--bad-rows", "skip"], 1)
     assert report["dataset"]["rows"] == 1
     assert sha256(path) == digest

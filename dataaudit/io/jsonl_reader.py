@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import pyarrow as pa
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import known_codec, no_byte_order
+from dataaudit.io.depth import deepest, nested_too_deep, too_deep
 from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
 from dataaudit.io.surrogates import lone_surrogate
@@ -192,6 +192,8 @@ def _parse(line: str, decoders: tuple[json.JSONDecoder, json.JSONDecoder]) -> tu
     """`line` parsed by the first of `decoders` (made once for a reading's lines: `json.loads` with
     a `parse_float` makes one a call), or by the second (`jsontext.long_ints` of the first) when it
     holds an integer of more digits than Python reads; or the reason it is no record."""
+    if (deep := too_deep(line)) is not None:
+        return {}, nested_too_deep(deep[1])
     try:
         if line.startswith("\ufeff"):  # refused as `json.loads` refuses it, with its message
             raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", line, 0)
@@ -203,8 +205,8 @@ def _parse(line: str, decoders: tuple[json.JSONDecoder, json.JSONDecoder]) -> tu
             record = decoders[1].decode(line)
     except json.JSONDecodeError as exc:
         return {}, f"not valid JSON ({exc.msg} at column {exc.colno})"
-    except RecursionError:  # the parser recurses once per level: its limit is the depth limit
-        return {}, f"JSON nested more than {sys.getrecursionlimit():,} levels deep"
+    except RecursionError:  # the parser's limit reached under the depth read, on a long call path
+        return {}, nested_too_deep(deepest(line)[1])
     if not isinstance(record, dict):
         return {}, f"{NOT_OBJECT} {type(record).__name__}"
     if (escape := lone_surrogate(line, record)) is not None:
