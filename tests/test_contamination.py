@@ -174,6 +174,19 @@ def test_an_unusable_evaluation_set_is_one_line_and_exit_2(tmp_path: Path, conte
     assert err.strip().splitlines() == [f"dataaudit: error: {bad}: {message}"]
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_an_eval_item_with_an_integer_of_more_digits_than_python_reads_is_read(tmp_path: Path, suffix: str) -> None:
+    """Such an id is a number, as a short one is: the item is read, its text from its text fields."""
+    questions = [f"what is {i} plus {i}" for i in range(3)]
+    ids = ["9" * 5_000, "1", "2"]
+    items = [f'{{"id": {n}, "question": {json.dumps(q)}}}' for n, q in zip(ids, questions, strict=True)]
+    path = tmp_path / f"eval{suffix}"
+    path.write_text("\n".join(items) + "\n" if suffix == ".jsonl" else f"[{', '.join(items)}]", encoding="utf-8")
+    read = read_eval_set(path)
+    assert read.fields == ("question",)
+    assert read.texts == questions
+
+
 def test_a_missing_eval_field_and_a_missing_file_name_the_file(tmp_path: Path) -> None:
     _, err = invoke(["audit", CORPUS, "--eval-set", EVAL, "--eval-field", "answer"], 2)
     assert err.strip().splitlines() == [f"dataaudit: error: {EVAL}: no field 'answer' in the evaluation set"]

@@ -1,6 +1,7 @@
-"""Values nested deep: read, counted and written back byte for byte as deep as Python's parser
-reads (900 levels); deeper (5,000), one line naming the file and the line, exit 2, or, where a
-bad line is a finding (a fine-tuning file), that line counted and quarantined as written."""
+"""Values nested deep: read, counted and written back byte for byte as deep as every reader
+reads (`MAX_JSON_DEPTH`, 920 levels, whatever the command); deeper, one line naming the file
+and the line, exit 2, or, where a bad line is a finding (a fine-tuning file), that line counted
+and quarantined as written."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dataaudit.io.depth import MAX_JSON_DEPTH
 from dataaudit.io.nested import parsed_json_text
 from tests.cli_helpers import invoke, run
 
@@ -62,7 +64,7 @@ def test_a_table_line_5000_levels_deep_is_named_by_its_line(tmp_path: Path, runn
     data = _table(tmp_path, 5_000)
     for command in (["audit", data, "-t", "label"], ["clean", data, "-t", "label", "-o", tmp_path / "out.jsonl"]):
         _, err = runner(command, 2)
-        assert err.startswith(f"dataaudit: error: {data}:2: JSON nested more than ")
+        assert err.startswith(f"dataaudit: error: {data}:2: JSON nested 5,001 levels deep, more than the 920 read")
         assert err.count("\n") == 1
     runner(["clean", data, "-t", "label", "-o", tmp_path / "out.jsonl", "--bad-rows", "quarantine"], 1)
     lines = data.read_text().splitlines(keepends=True)
@@ -110,7 +112,7 @@ def test_a_json_array_5000_levels_deep_is_named_by_its_line(tmp_path: Path, runn
     data, _ = _chats(tmp_path, 5_000, "train.json")
     for command in (["audit", data], ["clean", data, "-o", tmp_path / "out.json"]):
         _, err = runner(command, 2)
-        assert err.startswith(f"dataaudit: error: {data}:2: JSON nested 5,002 levels deep, more than the parser reads")
+        assert err.startswith(f"dataaudit: error: {data}:2: JSON nested 5,002 levels deep, more than the 920 read")
         assert err.count("\n") == 1
 
 
@@ -123,3 +125,31 @@ def test_a_nested_value_is_written_at_any_depth(levels: int, arrays: bool) -> No
         value = [value] if arrays else {"a": value}
     assert parsed_json_text(value) == (_array(levels).replace("1", "1.5") if arrays
                                        else _object(levels).replace("1.50", "1.5"))
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_audit_and_clean_read_json_to_the_same_depth(tmp_path: Path, runner: Runner) -> None:
+    """A table line, a fine-tuning line and a JSON array of examples nested `MAX_JSON_DEPTH` levels
+    deep are read by both commands; one level deeper, refused by both alike, its depth named."""
+    deepest = MAX_JSON_DEPTH + 1
+    too_deep = f"JSON nested {deepest:,} levels deep, more than the 920 read"
+    table = _table(tmp_path, deepest - 1)  # the line's object is one level more
+    for command in (["audit", table, "-t", "label"], ["clean", table, "-t", "label", "-o", tmp_path / "t.jsonl"]):
+        _, err = runner(command, 2)
+        assert err.startswith(f"dataaudit: error: {table}:2: {too_deep}")
+    array, _ = _chats(tmp_path, deepest - 2, "train.json")  # the array and the item are two levels more
+    for command in (["audit", array], ["clean", array, "-o", tmp_path / "a.json"]):
+        _, err = runner(command, 2)
+        assert err.startswith(f"dataaudit: error: {array}:2: {too_deep}")
+    lines, _ = _chats(tmp_path, deepest - 1)  # the line's object is one level more
+    assert next(f for f in _report(runner, [lines], tmp_path)["findings"]
+                if f["check"] == "text.format_errors")["examples"] == [1]
+    runner(["clean", lines, "-o", tmp_path / "l.jsonl"], 1)
+    assert json.loads((tmp_path / "l.quarantine.jsonl").read_text())["kinds"] == ["not_json"]
+    for levels, name in ((MAX_JSON_DEPTH - 1, "table.jsonl"), (MAX_JSON_DEPTH - 2, "read.json")):
+        data = _table(tmp_path, levels) if name == "table.jsonl" else _chats(tmp_path, levels, name)[0]
+        args = ["-t", "label"] if name == "table.jsonl" else []
+        out = tmp_path / f"out-{name}"
+        runner(["audit", data, *args], 1)
+        runner(["clean", data, *args, "-o", out], 1)
+        assert out.read_bytes() == data.read_bytes()

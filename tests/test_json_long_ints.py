@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dataaudit.io.json_array import array_items
 from dataaudit.jsontext import PLAIN, with_long_ints, written_dumps
 from tests.cli_helpers import invoke, run
 
@@ -147,3 +148,13 @@ _VALUES = st.recursive(
 @given(_VALUES)
 def test_json_text_holding_long_integers_is_written_back_as_it_was(text: str) -> None:
     assert written_dumps(with_long_ints(lambda parser: parser.decode(text), PLAIN)) == text
+
+
+def test_an_array_item_with_a_long_integer_and_a_lone_surrogate_keeps_the_integer_a_number(tmp_path: Path) -> None:
+    """The item's text escapes the surrogate and every other character past ASCII, its numbers
+    as they were written: the integer stays a number, not the string of its digits."""
+    digits = "9" * 5_000
+    path = tmp_path / "data.json"
+    path.write_text(f'[{{"id": {digits}, "text": "caf\\u00e9 \\ud800 \\ud83d\\ude00"}}]', encoding="utf-8")
+    [item] = array_items(path)
+    assert item == f'{{"id": {digits}, "text": "caf\\u00e9 \\ud800 \\ud83d\\ude00"}}'.encode()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import dataaudit.io.jsonl_reader as jsonl_reader
 from dataaudit.errors import InputError
 from dataaudit.io import open_source
-from dataaudit.io.source import KEEP_BAD_ROWS, Source
+from dataaudit.io.source import KEEP_BAD_ROWS, SHOWN_TEXT, Source
 
 
 def _read(source: Source) -> tuple[list[pa.RecordBatch], list, dict, set[str]]:
@@ -76,3 +76,21 @@ def test_a_bad_line_among_the_first_rows_stops_the_first_read(tmp_path: Path) ->
     for _ in range(2):
         with pytest.raises(InputError, match=r"data.jsonl:2: not valid JSON"):
             list(source.batches())
+
+
+@pytest.mark.parametrize("bad_rows", ["skip", KEEP_BAD_ROWS])
+def test_the_bad_lines_held_for_the_first_read_are_cut_unless_kept(tmp_path: Path, bad_rows: str) -> None:
+    """Held from the opening to the first read, a bad line is what the read sets aside: its first
+    characters, its whole text only when the read keeps it (a file of long bad lines is not held
+    whole for an audit)."""
+    long_line = "{bad " + "x" * 5_000
+    path = tmp_path / "data.jsonl"
+    path.write_text('{"a": 1}\n' + f"{long_line}\n" * 3, encoding="utf-8")
+    head = jsonl_reader._first_chunk(path, "data.jsonl", None, 10, False, bad_rows == KEEP_BAD_ROWS)
+    assert [problem.line for problem in head.problems] == [2, 3, 4]
+    assert all(len(problem.text) == SHOWN_TEXT for problem in head.problems)
+    assert [problem.raw for problem in head.problems] == [long_line if bad_rows == KEEP_BAD_ROWS else None] * 3
+    source = open_source(path, chunk_rows=10, bad_rows=bad_rows)
+    list(source.batches())
+    assert [(problem.text, problem.raw) for problem in source.problems] == [
+        (problem.text, problem.raw) for problem in head.problems]

@@ -310,7 +310,7 @@ def test_jsonl_nested_too_deep(tmp_path: Path, dataaudit: Runner) -> None:
     path = tmp_path / "deep.jsonl"
     path.write_text('{"a": 1}\n{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n", encoding="utf-8")
     digest = sha256(path)
-    error_line(dataaudit, ["audit", path], f"{path}:2: JSON nested more than", "levels deep")
+    error_line(dataaudit, ["audit", path], f"{path}:2: JSON nested 100,001 levels deep, more than the 920 read")
     report = json_report(dataaudit, ["audit", path, "--bad-rows", "skip"], 1)
     assert report["dataset"]["rows"] == 1
     assert sha256(path) == digest
@@ -445,14 +445,30 @@ def test_one_json_array_on_stdin_is_read_as_json(tmp_path: Path, dataaudit: Runn
                    stdin=stdin)
 
 
-def test_json_on_stdin_is_known_by_its_first_bytes(tmp_path: Path, dataaudit: Runner) -> None:
-    rows = "".join(json.dumps({"a": i, "label": "pq"[i % 2]}) + "\n" for i in range(40))
-    out, _ = dataaudit(["audit", "-", "-t", "label"], 1, stdin=("\n \n" + rows).encode())
-    assert "<stdin> (jsonl, 40 rows x 2 columns)" in out
-    chats = [{"messages": [{"role": "user", "content": f"question {i}"}, {"role": "assistant", "content": "yes"}]}
-             for i in range(2)]
-    out, _ = dataaudit(["audit", "-"], 1, stdin=json.dumps(chats, indent=2).encode())
-    assert "<stdin> (json, 2 chat examples)" in out
+_CHATS = [{"messages": [{"role": "user", "content": f"question {i}"}, {"role": "assistant", "content": "yes"}]}
+          for i in range(2)]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["plain", "bom"])
+@pytest.mark.parametrize("layout", ["lines", "array"])
+def test_a_fine_tuning_file_no_name_describes_is_known_by_its_first_bytes(tmp_path: Path, dataaudit: Runner,
+                                                                          bom: bytes, layout: str) -> None:
+    """On standard input or in a file without an extension, past a byte-order mark, chat lines and
+    a chat array are the fine-tuning file they are, as a file named `.jsonl` or `.json` is."""
+    if layout == "lines":
+        content, shown = "".join(json.dumps(chat) + "\n" for chat in _CHATS), "jsonl"
+    else:
+        content, shown = json.dumps(_CHATS, indent=2), "json"
+    path = tmp_path / "chats"
+    path.write_bytes(bom + content.encode())
+    for args, stdin, name in ((["audit", "-"], path.read_bytes(), "<stdin>"), (["audit", path], None, str(path))):
+        out, _ = dataaudit(args, 1, stdin=stdin)
+        assert f"{name} ({shown}, 2 chat examples)" in out
+
+
+def test_text_on_stdin_opening_a_bracket_of_no_json_is_csv(dataaudit: Runner) -> None:
+    out, _ = dataaudit(["audit", "-", "-t", "label"], 1, stdin=b"[tag],label\n[a],p\n[b],q\n")
+    assert "<stdin> (csv, 2 rows x 2 columns)" in out
 
 
 def test_report_of_a_garbage_file(tmp_path: Path, dataaudit: Runner) -> None:

@@ -25,7 +25,7 @@ from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.source import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source
 from dataaudit.io.spool import Spooled, display_name, local_copy
 
-__all__ = ["DEFAULT_CHUNK_ROWS", "RowProblem", "Source", "open_source", "remote_input"]
+__all__ = ["DEFAULT_CHUNK_ROWS", "RowProblem", "Source", "json_content", "open_source", "remote_input"]
 
 FORMATS = {
     ".csv": "csv", ".txt": "csv", ".psv": "csv", ".tsv": "tsv", ".tab": "tsv",
@@ -157,18 +157,19 @@ def _format_of(path: Path, sample: bytes, encoding: str | None) -> str:
         return fmt
     if _binary(sample, encoding):
         raise InputError(_wide_text(path, sample) or f"{path}: not a CSV, TSV, Parquet or JSONL file (binary content)")
-    return "jsonl" if _json_text(sample) else "csv"
+    return "jsonl" if json_content(sample) else "csv"
 
 
 #: what JSON Lines (an object) or a JSON array of objects starts with, after blanks
 _JSON_START = re.compile(rb"[ \t\r\n]*(?:\{|\[[ \t\r\n]*\{)")
 
 
-def _json_text(sample: bytes) -> bool:
-    """Whether content no name describes (standard input, a pipe, a file without an extension)
-    is JSON: its first bytes past blanks and a byte-order mark open an object (JSON Lines), or an
-    array whose first item is one (a JSON array of examples, as a `.json` file holds, read
-    and refused as such a file is). Any other text is CSV."""
+def json_content(sample: bytes) -> bool:
+    """Whether content no name describes (standard input, a pipe, a file without an extension
+    or with one of no format) is JSON: its first bytes past blanks and a byte-order mark open an
+    object (JSON Lines), or an array whose first item is one (a JSON array of examples, as a
+    `.json` file holds). Any other text is CSV. The one rule for such content: the fine-tuning
+    audit asks it too, so a table and a fine-tuning file are told from other text alike."""
     return _JSON_START.match(sample.removeprefix(codecs.BOM_UTF8)) is not None
 
 

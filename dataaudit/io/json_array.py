@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.io import named_json_lines
+from dataaudit.io.depth import deepest, nested_too_deep, too_deep
 from dataaudit.io.lines import LINE_COLUMN, open_binary
 from dataaudit.io.nested import as_floats
 from dataaudit.io.source import Source
@@ -58,7 +58,17 @@ def _item_text(item: Any) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (`"\\ud800"`): kept as its escape, which the line checks name
-        return json.dumps(item).encode("utf-8")
+        return _NON_ASCII.sub(_escaped, text).encode("ascii")
+
+
+#: a character JSON text holds only inside a string, where its `\\u` escape stands for it
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    """The character as `json.dumps` escapes it (a pair of escapes past U+FFFF), numbers of the
+    text left as they were written, which `json.dumps` of the item would quote."""
+    return json.dumps(match.group())[1:-1]
 
 
 @dataclass(frozen=True)
@@ -122,37 +132,22 @@ def _text(path: Path) -> str:
                          "--encoding says: convert the file (iconv -f latin-1 -t utf-8)") from None
 
 
-#: a JSON string (skipped whole: a bracket in it opens nothing), or a bracket
-_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-
-
-def _deepest(text: str) -> tuple[int, int]:
-    """The line where `text` first nests deepest, and that depth: where an error points a user
-    at a value the parser recursed too deep into (it says no position itself)."""
-    depth = deepest = at = 0
-    for found in _NESTING.finditer(text):
-        bracket = found[0]
-        if bracket in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest, at = depth, found.start()
-        elif bracket in "]}":
-            depth -= 1
-    return text.count("\n", 0, at) + 1, deepest
-
-
 def _parsed_array(path: Path, text: str) -> list[Any]:
+    if (deep := too_deep(text)) is not None:
+        raise _nested_too_deep(path, *deep)
     try:
         value = with_long_ints(lambda parser: parser.decode(text), PLAIN)
     except json.JSONDecodeError as exc:
         raise InputError(f"{named(path)}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-    except RecursionError:
-        line, depth = _deepest(text)
-        raise InputError(f"{named(path)}:{line}: JSON nested {depth:,} levels deep, more than the parser reads "
-                         f"(under {sys.getrecursionlimit():,})") from None
+    except RecursionError:  # the parser's limit reached under the depth read, on a long call path
+        raise _nested_too_deep(path, *deepest(text)) from None
     if not isinstance(value, list):
         raise InputError(f"{named(path)}: a JSON file of examples holds one array of them")
     return value
+
+
+def _nested_too_deep(path: Path, line: int, depth: int) -> InputError:
+    return InputError(f"{named(path)}:{line}: {nested_too_deep(depth)}")
 
 
 def array_source(path: Path, chunk_items: int) -> Source:

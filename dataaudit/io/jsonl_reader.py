@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import pyarrow as pa
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import known_codec, no_byte_order
+from dataaudit.io.depth import deepest, nested_too_deep, too_deep
 from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
 from dataaudit.io.surrogates import lone_surrogate
@@ -42,7 +42,8 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
     opens an array and is no JSON, a pretty-printed array's `[`, is refused as one either way.
     The first chunk's rows, parsed to learn the columns, are the first read's first batch: that
     read parses the file from the line after them."""
-    head = _first_chunk(path, name, encoding, chunk_rows, lines_only)
+    keep = bad_rows == KEEP_BAD_ROWS
+    head = _first_chunk(path, name, encoding, chunk_rows, lines_only, keep)
     columns = head.columns
     source = Source(name, "jsonl", columns, read=lambda: iter(()))
     held = [head]  # for the first read only: later reads parse the file from its start
@@ -53,21 +54,20 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
         other: set[str] = set()  # the columns holding a value that is no JSON number
         nested: set[str] = set()  # the columns holding an object or an array
         source.problems.clear()  # a second read (a clean, the label model's scan) finds the bad lines again
-        bad_line = _bad_lines(name, source, bad_rows)
+        set_aside = _bad_lines(name, source, bad_rows)
         after: int | None = 0
         if held:
             first = held.pop()
-            for line_no, problem, text in first.problems:
-                bad_line(line_no, problem, text)
+            for problem in first.problems:
+                set_aside(problem)
             other |= first.other
             nested |= first.nested
             after, batch = first.last_line, first.batch
             del first  # the batch is the consumer's once handed on, not this read's to hold to its end
-            if batch is not None:
-                yield batch
-                del batch
+            yield batch
+            del batch
         if after is not None:  # None: the file ends within the first chunk
-            for line_no, record in _records(path, name, encoding, bad_line, lines_only, after=after):
+            for line_no, record in _records(path, name, encoding, set_aside, lines_only, keep, after=after):
                 if not known.issuperset(record):
                     for key in record:
                         if key not in known and key not in source.late_keys:
@@ -90,24 +90,26 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
 @dataclass(frozen=True)
 class _Head:
     """The first chunk of a file, as reading it for the columns left it: the columns (the keys
-    of its rows, in the order met), its rows as a batch (None: no row), the columns of it holding a
-    value that is no JSON number and those holding an object or an array, its bad lines (line,
-    problem, text), and the line it ends on (None: the file ends within it)."""
+    of its rows, in the order met), its rows as a batch, the columns of it holding a
+    value that is no JSON number and those holding an object or an array, its bad lines (cut to
+    what a report quotes unless the read keeps them whole, as `RowProblem.of` does: a file of
+    long bad lines is not held whole until its first read), and the line it ends on (None: the
+    file ends within it)."""
 
     columns: list[str]
-    batch: pa.RecordBatch | None
+    batch: pa.RecordBatch
     other: set[str]
     nested: set[str]
-    problems: list[tuple[int, str, str]]
+    problems: list[RowProblem]
     last_line: int | None
 
 
-def _first_chunk(path: Path, name: str, encoding: str | None, limit: int, lines_only: bool) -> _Head:
+def _first_chunk(path: Path, name: str, encoding: str | None, limit: int, lines_only: bool, keep: bool) -> _Head:
     columns: dict[str, None] = {}
     rows: list[dict[str, Any]] = []
-    problems: list[tuple[int, str, str]] = []
+    problems: list[RowProblem] = []
     last_line = None
-    for line_no, record in _records(path, name, encoding, lambda *bad: problems.append(bad), lines_only):
+    for line_no, record in _records(path, name, encoding, problems.append, lines_only, keep):
         columns.update(dict.fromkeys(record))
         rows.append(record)
         if len(rows) >= limit:
@@ -116,28 +118,27 @@ def _first_chunk(path: Path, name: str, encoding: str | None, limit: int, lines_
     if not columns:  # nothing to audit: say why rather than list no columns later
         if not problems:
             raise InputError(f"{name}: no JSON object with a key")
-        line_no, problem, _ = problems[0]
-        raise InputError(f"{name}:{line_no}: {problem}")
+        raise InputError(f"{name}:{problems[0].line}: {problems[0].problem}")
     other: set[str] = set()
     nested: set[str] = set()
-    batch = _batch(rows, list(columns), other, nested) if rows else None
-    return _Head(list(columns), batch, other, nested, problems, last_line)
+    return _Head(list(columns), _batch(rows, list(columns), other, nested), other, nested, problems, last_line)
 
 
-def _bad_lines(name: str, source: Source, bad_rows: str) -> Callable[[int, str, str], None]:
+def _bad_lines(name: str, source: Source, bad_rows: str) -> Callable[[RowProblem], None]:
     """What a read does with a line that is no record: an error (`bad_rows` "error"), or the line
-    set aside in `source.problems`, its whole text kept when `bad_rows` says so."""
-    def bad_line(line_no: int, problem: str, text: str) -> None:
+    set aside in `source.problems`."""
+    def set_aside(problem: RowProblem) -> None:
         if bad_rows == "error":
-            raise InputError(f"{name}:{line_no}: {problem} ({BAD_ROW_HINT})")
-        source.problems.append(RowProblem.of(line_no, problem, text, keep=bad_rows == KEEP_BAD_ROWS))
-    return bad_line
+            raise InputError(f"{name}:{problem.line}: {problem.problem} ({BAD_ROW_HINT})")
+        source.problems.append(problem)
+    return set_aside
 
 
-def _records(path: Path, name: str, encoding: str | None, bad_line: Callable[[int, str, str], None],
-             lines_only: bool, after: int = 0) -> Iterator[tuple[int, dict]]:
+def _records(path: Path, name: str, encoding: str | None, bad_line: Callable[[RowProblem], None],
+             lines_only: bool, keep: bool, after: int = 0) -> Iterator[tuple[int, dict]]:
     """The records of the lines past line `after`, each with its line number; each line that is
-    none is handed to `bad_line` (a first line that opens an array is refused here)."""
+    none is handed to `bad_line` as a `RowProblem` holding its whole text when `keep` says so (a
+    first line that opens an array is refused here)."""
     try:
         # line ends are kept as written (`newline=""`), so a line set aside keeps its text exactly
         with pa.input_stream(str(path), compression="detect") as stream, \
@@ -161,7 +162,7 @@ def _records(path: Path, name: str, encoding: str | None, bad_line: Callable[[in
                     # a .json file is often one array of objects, on one line or pretty-printed
                     raise InputError(f"{name}:{line_no}: {ARRAY}")
                 first = False
-                bad_line(line_no, problem, text)
+                bad_line(RowProblem.of(line_no, problem, text, keep))
     except UnicodeDecodeError:
         raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
     except UnicodeError as exc:
@@ -191,6 +192,8 @@ def _parse(line: str, decoders: tuple[json.JSONDecoder, json.JSONDecoder]) -> tu
     """`line` parsed by the first of `decoders` (made once for a reading's lines: `json.loads` with
     a `parse_float` makes one a call), or by the second (`jsontext.long_ints` of the first) when it
     holds an integer of more digits than Python reads; or the reason it is no record."""
+    if (deep := too_deep(line)) is not None:
+        return {}, nested_too_deep(deep[1])
     try:
         if line.startswith("\ufeff"):  # refused as `json.loads` refuses it, with its message
             raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", line, 0)
@@ -202,8 +205,8 @@ def _parse(line: str, decoders: tuple[json.JSONDecoder, json.JSONDecoder]) -> tu
             record = decoders[1].decode(line)
     except json.JSONDecodeError as exc:
         return {}, f"not valid JSON ({exc.msg} at column {exc.colno})"
-    except RecursionError:  # the parser recurses once per level: its limit is the depth limit
-        return {}, f"JSON nested more than {sys.getrecursionlimit():,} levels deep"
+    except RecursionError:  # the parser's limit reached under the depth read, on a long call path
+        return {}, nested_too_deep(deepest(line)[1])
     if not isinstance(record, dict):
         return {}, f"{NOT_OBJECT} {type(record).__name__}"
     if (escape := lone_surrogate(line, record)) is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.errors import InputError
-from dataaudit.io import COMPRESSED, FORMATS, Source, remote_input
+from dataaudit.io import COMPRESSED, FORMATS, Source, json_content, remote_input
 from dataaudit.io.json_array import array_source, is_json_array
 from dataaudit.io.lines import CHUNK_LINES, open_binary
 from dataaudit.io.object_store import uri_protocol
@@ -69,11 +69,12 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
         path = opened.path
     if format_kind is not None:
         return format_kind
-    if read_once(data) and not suffixes:  # standard input or a pipe: known by its first byte, as a table is
+    unnamed = (not suffixes or suffixes[-1] not in FORMATS) and path.suffix.lower() not in COMPRESSED
+    if unnamed and (read_once(data) or path.is_file()):  # known by its first bytes, as the reader knows a table
         path = readable_path(data)
         try:
             with open_binary(path) as handle:
-                if not handle.read(4096).lstrip().startswith((b"{", b"[")):
+                if not json_content(handle.read(4096)):
                     return None
         except InputError:  # unreadable (a broken compressed stream): the reader says so, naming the input
             return None

@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from dataaudit.io.depth import too_deep
 from dataaudit.io.surrogates import lone_surrogate
 from dataaudit.jsontext import PLAIN, with_long_ints
 from dataaudit.profile.text import ERROR_KINDS
@@ -91,6 +92,8 @@ def parse_line(raw: bytes) -> object:
         text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark before the first line
     except UnicodeDecodeError:
         return Line(["not_utf8"])
+    if too_deep(text) is not None:  # not JSON any reader reads, whatever the call path leaves the parser
+        return Line(["not_json"])
     try:
         # an integer of more digits than Python reads is a number all the same, which is all a check
         # reads of it: a float (an infinity), no text as its digits kept as written would pass for

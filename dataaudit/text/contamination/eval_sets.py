@@ -18,6 +18,7 @@ from typing import Any
 
 from dataaudit.errors import InputError
 from dataaudit.io import COMPRESSED, FORMATS, Source
+from dataaudit.jsontext import PLAIN, with_long_ints
 from dataaudit.text.formats import CHAT, INSTRUCTION, PREFERENCE, PROMPT_COMPLETION, TABLE, detect_format
 from dataaudit.text.validate import text_of
 
@@ -103,8 +104,12 @@ def _json_records(path: Path, fmt: str, name: str) -> tuple[list[tuple[int, Any]
 
 
 def _parsed(raw: bytes, name: str, unit: str, number: int) -> Any:
+    """`raw` as `json.loads` reads it, but an integer of more digits than Python reads is a number
+    all the same (a float, an infinity: no text field to match, as digits kept as written would
+    pass for), not a line of no JSON."""
     try:
-        return json.loads(raw)
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+        return with_long_ints(lambda parser: parser.decode(text), PLAIN, long=float)
     except (ValueError, RecursionError):
         raise InputError(f"{name}: {unit} {number} is not valid JSON") from None
 
