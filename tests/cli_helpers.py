@@ -8,12 +8,14 @@ Both return `(stdout, stderr)` as text.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from dataaudit.cli import cli
@@ -55,3 +57,16 @@ def run(args: Sequence[str | os.PathLike[str]], code: int, cwd: str | os.PathLik
         f"dataaudit {' '.join(map(str, args))}: exit {proc.returncode}, expected {code}" + _show(stdout, stderr)
     )
     return stdout, stderr
+
+
+#: both ways of running the command, for `pytest.mark.parametrize("runner", RUNNERS)`
+RUNNERS = [pytest.param(run, id="installed"), pytest.param(invoke, id="click")]
+Runner = Callable[..., tuple[str, str]]
+
+
+def audit_report(runner: Runner, args: Sequence[str | os.PathLike[str]], tmp_path: Path, code: int = 1) -> dict:
+    """The JSON report of `dataaudit audit ARGS` run by `runner`, asserting its exit code (1 by
+    default: the small files of tests fail the size gate)."""
+    out = tmp_path / "report.json"
+    runner(["audit", *args, "-f", "json", "-o", out], code)
+    return json.loads(out.read_text(encoding="utf-8"))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,8 @@ from hypothesis import strategies as st
 
 from dataaudit.io.depth import MAX_JSON_DEPTH
 from dataaudit.io.nested import parsed_json_text
-from tests.cli_helpers import invoke, run
+from tests.cli_helpers import RUNNERS, Runner, audit_report
 
-RUNNERS = [pytest.param(run, id="installed"), pytest.param(invoke, id="click")]
-Runner = Callable[..., tuple[str, str]]
 MESSAGES = [{"role": "user", "content": "a question"}, {"role": "assistant", "content": "an answer"}]
 
 
@@ -41,16 +38,10 @@ def _table(tmp_path: Path, levels: int) -> Path:
     return path
 
 
-def _report(runner: Runner, args: list, tmp_path: Path) -> dict:
-    out = tmp_path / "report.json"
-    runner(["audit", *args, "-f", "json", "-o", out], 1)  # a file this small fails size.rows
-    return json.loads(out.read_text())
-
-
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_a_table_line_900_levels_deep_is_read_and_written_back(tmp_path: Path, runner: Runner) -> None:
     data = _table(tmp_path, 900)
-    assert _report(runner, [data, "-t", "label"], tmp_path)["dataset"]["rows"] == 3
+    assert audit_report(runner, [data, "-t", "label"], tmp_path)["dataset"]["rows"] == 3
     out = tmp_path / "out.jsonl"
     runner(["clean", data, "-t", "label", "-o", out], 1)
     assert out.read_bytes() == data.read_bytes()
@@ -89,7 +80,7 @@ def _chats(tmp_path: Path, levels: int, name: str = "train.jsonl") -> tuple[Path
 def test_a_fine_tuning_line_900_levels_deep_is_read_and_written_back(tmp_path: Path, runner: Runner,
                                                                      name: str) -> None:
     data, _ = _chats(tmp_path, 900, name)
-    assert _report(runner, [data], tmp_path)["dataset"]["texts"] == 2
+    assert audit_report(runner, [data], tmp_path)["dataset"]["texts"] == 2
     out = tmp_path / f"out{data.suffix}"
     runner(["clean", data, "-o", out], 1)
     assert out.read_bytes() == data.read_bytes()
@@ -98,7 +89,7 @@ def test_a_fine_tuning_line_900_levels_deep_is_read_and_written_back(tmp_path: P
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_a_fine_tuning_line_5000_levels_deep_is_a_line_that_is_no_json(tmp_path: Path, runner: Runner) -> None:
     data, lines = _chats(tmp_path, 5_000)
-    report = _report(runner, [data], tmp_path)
+    report = audit_report(runner, [data], tmp_path)
     assert report["dataset"]["texts"] == 1
     assert next(f for f in report["findings"] if f["check"] == "text.format_errors")["examples"] == [1]
     runner(["clean", data, "-o", tmp_path / "out.jsonl"], 1)
@@ -142,7 +133,7 @@ def test_audit_and_clean_read_json_to_the_same_depth(tmp_path: Path, runner: Run
         _, err = runner(command, 2)
         assert err.startswith(f"dataaudit: error: {array}:2: {too_deep}")
     lines, _ = _chats(tmp_path, deepest - 1)  # the line's object is one level more
-    assert next(f for f in _report(runner, [lines], tmp_path)["findings"]
+    assert next(f for f in audit_report(runner, [lines], tmp_path)["findings"]
                 if f["check"] == "text.format_errors")["examples"] == [1]
     runner(["clean", lines, "-o", tmp_path / "l.jsonl"], 1)
     assert json.loads((tmp_path / "l.quarantine.jsonl").read_text())["kinds"] == ["not_json"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -17,10 +16,8 @@ from hypothesis import strategies as st
 
 from dataaudit.io.json_array import array_items
 from dataaudit.jsontext import PLAIN, with_long_ints, written_dumps
-from tests.cli_helpers import invoke, run
+from tests.cli_helpers import RUNNERS, Runner, audit_report, invoke
 
-RUNNERS = [pytest.param(run, id="installed"), pytest.param(invoke, id="click")]
-Runner = Callable[..., tuple[str, str]]
 LONG = "9" * 5_000
 CHAT = {"messages": [{"role": "user", "content": "a question"}, {"role": "assistant", "content": "an answer"}]}
 
@@ -28,12 +25,6 @@ CHAT = {"messages": [{"role": "user", "content": "a question"}, {"role": "assist
 def _lines(path: Path, lines: list[str]) -> Path:
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return path
-
-
-def _report(runner: Runner, args: list, tmp_path: Path) -> dict:
-    out = tmp_path / "report.json"
-    runner(["audit", *args, "-f", "json", "-o", out], 1)  # a file this small fails size.rows
-    return json.loads(out.read_text())
 
 
 def _table(tmp_path: Path) -> Path:
@@ -45,7 +36,7 @@ def _table(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_a_table_line_holding_a_long_integer_is_read_and_cleaned_as_written(tmp_path: Path, runner: Runner) -> None:
     data = _table(tmp_path)
-    report = _report(runner, [data, "-t", "label"], tmp_path)
+    report = audit_report(runner, [data, "-t", "label"], tmp_path)
     assert report["dataset"]["rows"] == 3
     assert not [f for f in report["findings"] if f["check"] == "source.bad_rows"]
     out = tmp_path / "out.jsonl"
@@ -78,7 +69,7 @@ def test_a_fine_tuning_line_holding_a_long_integer_is_a_valid_line(tmp_path: Pat
     other = json.loads(json.dumps(line).replace("do it", "do that").replace("question", "query")
                        .replace("which one", "which other"))
     data = _lines(tmp_path / "train.jsonl", [json.dumps(line).replace('"LONG"', LONG), json.dumps(other)])
-    assert _report(runner, [data], tmp_path)["dataset"]["texts"] == 2  # both lines read, neither "not JSON"
+    assert audit_report(runner, [data], tmp_path)["dataset"]["texts"] == 2  # both lines read, neither "not JSON"
     out = tmp_path / "out.jsonl"
     runner(["clean", data, "-o", out], 1)
     assert out.read_bytes() == data.read_bytes()
@@ -89,7 +80,7 @@ def test_a_long_integer_is_a_number_to_the_line_checks(tmp_path: Path, number: s
     """A message whose content is an integer is no text, whatever its digits."""
     line = json.dumps({"messages": [{"role": "user", "content": "N"}, CHAT["messages"][1]]}).replace('"N"', number)
     data = _lines(tmp_path / "train.jsonl", [line, json.dumps(CHAT)])
-    report = _report(invoke, [data], tmp_path)
+    report = audit_report(invoke, [data], tmp_path)
     assert next(f for f in report["findings"] if f["check"] == "text.format_errors")["examples"] == [1]
     invoke(["clean", data, "-o", tmp_path / "out.jsonl"], 1)
     quarantined = json.loads((tmp_path / "out.quarantine.jsonl").read_text())
@@ -111,7 +102,7 @@ def test_a_json_array_holding_a_long_integer_is_read_and_cleaned_as_written(tmp_
     items = [json.dumps({**CHAT, "n": "LONG"}).replace('"LONG"', LONG),
              json.dumps({"messages": [{"role": "user", "content": "b"}, {"role": "assistant", "content": "c"}]})]
     data.write_text("[\n  " + ",\n  ".join(items) + "\n]\n", encoding="utf-8")
-    assert _report(runner, [data], tmp_path)["dataset"]["texts"] == 2
+    assert audit_report(runner, [data], tmp_path)["dataset"]["texts"] == 2
     out = tmp_path / "out.json"
     runner(["clean", data, "-o", out], 1)
     assert out.read_bytes() == data.read_bytes()
