@@ -186,6 +186,28 @@ def test_the_steps_leave_a_jsonl_array_column_and_say_so(tmp_path: Path) -> None
     assert "tags" not in steps["impute"]["cells"] and "tags" not in steps["encode"]["cells"]
 
 
+def test_a_state_fitted_where_a_column_held_strings_leaves_another_split_s_objects(tmp_path: Path) -> None:
+    """Which columns hold objects or arrays is a fact of the file cleaned: a state fitted on a
+    split whose `m` held strings alone leaves the next split's `m`, which holds objects and
+    arrays, as written (not a string of its folded JSON), and no change is reported that the
+    file does not hold; the saved state names no such column."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("preprocess:\n  normalize_unicode: true\n", encoding="utf-8")
+    train, valid = tmp_path / "tr.jsonl", tmp_path / "va.jsonl"
+    train.write_text('{"m": "ｒｅｄ a", "y": "p"}\n{"m": "b", "y": "q"}\n{"m": "c", "y": "p"}\n', encoding="utf-8")
+    lines = ['{"m": ["ｒｅｄ", 2.50], "y": "p"}\n', '{"m": {"k": "ｂ"}, "y": "q"}\n', '{"m": "ｃ", "y": "p"}\n']
+    valid.write_text("".join(lines), encoding="utf-8")
+    state = tmp_path / "fit.json"
+    invoke(["clean", train, "-t", "y", "-r", rules, "-o", tmp_path / "tro.jsonl", "--save-fitted", state, "-q"], 1)
+    assert all("nested" not in step["params"] for step in json.loads(state.read_text("utf-8"))["steps"])
+    out = tmp_path / "vao.jsonl"
+    invoke(["clean", valid, "-t", "y", "-r", rules, "-o", out, "--fitted", state, "--redact", "pii", "-q"], 1)
+    assert out.read_text("utf-8").splitlines(keepends=True) == lines  # as a state fitted on it leaves them
+    steps = {s["step"]: s for s in _manifest(tmp_path / "vao.manifest.json")["steps"]}
+    assert steps["normalize_text"]["rows_changed"] == 0
+    assert "nested values (lists, structs) left as they are: m" in steps["normalize_text"]["notes"]
+
+
 def _batch_of(value: pa.Array) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays([value], names=["v"])
 

@@ -253,11 +253,11 @@ def fit_on_audit(pack: RulePack, before: Report, source: Source, fitted: Fitted 
     assert profile is not None, "an in-process audit keeps its profile"
     if fitted is not None:
         fitted.check_columns(source.columns, source.name)
-        return fitted, fitted.steps
+        return fitted, reading(fitted.steps, profile)
     ignored = list(profile.ignored)
     mv = pack.missing_values
-    steps = configured_steps(pack.preprocess, before.target, tuple(ignored), mv.tokens, mv.case_sensitive,
-                             pack.checks.labels.allowed, tuple(profile.json_nested))
+    steps = reading(configured_steps(pack.preprocess, before.target, tuple(ignored), mv.tokens, mv.case_sensitive,
+                                     pack.checks.labels.allowed), profile)
     for step in steps:
         if step.name in PROFILE_STEPS:
             step.fit(profile=profile)  # X's profile: the audit's, no second pass
@@ -299,6 +299,16 @@ def _leading(steps: list[Step], covered: list[Step], rows: np.ndarray | None) ->
     if rows is None or len(steps) < len(covered) or any(a is not b for a, b in zip(steps, covered, strict=False)):
         return None
     return RewrittenRows(covered, rows)
+
+
+def reading(steps: list[Step], profile: Profile) -> list[Step]:
+    """`steps` told which columns of the file being cleaned hold JSON objects or arrays
+    (`Profile.json_nested`): a fact of each file, not of the one the steps were fitted on, so
+    a state fitted on a split whose column held only strings leaves another split's objects
+    as they are."""
+    for step in steps:
+        step.nested = tuple(profile.json_nested)
+    return steps
 
 
 def on_audited(steps: list[Step], profile: Profile) -> list[Step]:
