@@ -163,6 +163,25 @@ def test_a_string_in_a_column_that_also_holds_arrays_stays_a_string(tmp_path: Pa
     assert values == [[redacted], redacted, json.dumps({"k": redacted}), []]
 
 
+def test_a_key_written_twice_in_an_object_is_redacted_and_counted_in_both_its_values(tmp_path: Path) -> None:
+    """JSON keeps the last of two equal keys, and so does the reader's text of an object; the
+    line written back holds both: each value is redacted there and counted, in a row whose
+    reader's text holds no value found too."""
+    lines = ['{"id": 1, "m": {"a": "ann@corp.io", "a": "fine"}, "label": "a"}\n',
+             '{"id": 2, "m": {"who": "first ann@corp.io", "who": "second tom@corp.io"}, "label": "b"}\n',
+             '{"id": 3, "m": {"a": "fine"}, "label": "a"}\n']
+    source, out = tmp_path / "t.jsonl", tmp_path / "o.jsonl"
+    source.write_text("".join(lines), encoding="utf-8")
+    invoke(["clean", source, "-t", "label", "--text-column", "m", "--redact", "pii", "-o", out, "-q"], 1)
+    assert out.read_text("utf-8").splitlines(keepends=True) == [
+        '{"id": 1, "m": {"a": "[EMAIL]", "a": "fine"}, "label": "a"}\n',
+        '{"id": 2, "m": {"who": "first [EMAIL]", "who": "second [EMAIL]"}, "label": "b"}\n', lines[2]]
+    manifest = _manifest(tmp_path / "o.manifest.json")
+    assert manifest["redactions"] == {"email": {"m": 3}}
+    assert manifest["rows"]["redacted"] == 2
+    assert manifest["steps"][-1]["cells"] == {"m": 2}
+
+
 def test_the_steps_leave_a_jsonl_array_column_and_say_so(tmp_path: Path) -> None:
     """Unicode folding, a most frequent text fill and one-hot encoding would each rewrite an
     array's JSON text, or write it back as a string."""
