@@ -12,6 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -203,6 +204,25 @@ def test_the_steps_leave_a_jsonl_array_column_and_say_so(tmp_path: Path) -> None
     steps = {s["step"]: s for s in _manifest(tmp_path / "o.manifest.json")["steps"]}
     assert all(note in steps[name]["notes"] for name in ("normalize_text", "impute", "encode"))
     assert "tags" not in steps["impute"]["cells"] and "tags" not in steps["encode"]["cells"]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_a_string_that_reads_as_json_is_redacted_as_text_beside_arrays(tmp_path: Path, suffix: str) -> None:
+    """A string is text wherever its column holds arrays too: a value in what reads as a key of
+    it is replaced, as in a column of strings alone, and no key is said to be kept."""
+    source, out = tmp_path / "t.jsonl", tmp_path / f"o{suffix}"
+    cells = [json.dumps(json.dumps({EMAIL: "hi"})), json.dumps([SAY_EMAIL]), json.dumps("[1, 2]")]
+    source.write_text("".join(f'{{"v": {cell}, "label": "{"ab"[i % 2]}"}}\n' for i, cell in enumerate(cells)),
+                      encoding="utf-8")
+    invoke(["clean", source, "-t", "label", "--text-column", "v", "--redact", "pii", "-o", out, "-q"], 1)
+    if suffix == ".jsonl":
+        values = [json.loads(line)["v"] for line in out.read_text("utf-8").splitlines()]
+        assert values == ['{"[EMAIL]": "hi"}', ["my mail is [EMAIL], answer soon"], "[1, 2]"]
+    else:
+        assert pq.read_table(out)["v"].to_pylist() == ['{"[EMAIL]": "hi"}', '["my mail is [EMAIL], answer soon"]',
+                                                      "[1, 2]"]
+    step = _manifest(tmp_path / "o.manifest.json")["steps"][-1]
+    assert step["notes"] == [] and step["cells"] == {"v": 2}
 
 
 def test_a_state_fitted_where_a_column_held_strings_leaves_another_split_s_objects(tmp_path: Path) -> None:

@@ -447,14 +447,17 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
         late = list(plan.late)
         path = plan.source.local_path
         skipped = {row.line for row in plan.malformed}
+        # a redacted object or array is told from a string that reads as one by its line
+        nested = redaction is not None and bool(redaction.nested) and plan.source.format == "jsonl"
         lines = (line_cells(path, plan.encoding, plan.source.columns, late, skipped)
-                 if path and (jsonl or late) else None)
+                 if path and (jsonl or late or nested) else None)
         source = plan.open()
         for raw in _shown(source, plan.progress, "clean, writing: "):
             n = raw.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
             read = [] if lines is None else list(itertools.islice(lines, n))
-            typed = [cells for cells, _ in read] if jsonl else None
+            cells = [line for line, _ in read] if lines is not None else None
+            typed = cells if jsonl else None
             late_rows = [texts for _, texts in read] if late else None
             if quarantined.any():
                 rows = np.flatnonzero(quarantined) + offset
@@ -474,11 +477,11 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
             batch = _with_late(batch, late, late_rows, ~quarantined)
-            kept_typed = _rows_of(typed, ~quarantined)
+            kept_cells = _rows_of(cells, ~quarantined)
             if redaction is not None:
-                batch, kept_typed = redaction.apply(batch, kept_typed)
+                batch, kept_cells = redaction.apply(batch, kept_cells, jsonl)
             batch = restore_types(batch, source.stored_types)
-            sink.write(batch, kept_typed)
+            sink.write(batch, kept_cells if jsonl else None)
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
             yield batch

@@ -55,11 +55,12 @@ class TableRedaction:
     cells: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
-    def apply(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None
+    def apply(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None, written: bool = False
               ) -> tuple[pa.RecordBatch, list[TypedCells] | None]:
         """`batch` with the values replaced in its text columns (a column without any is the
-        same array), and `typed`, a JSONL input's cells of its rows for a JSONL output, with each
-        redacted object or array as it will be written."""
+        same array), and `typed`, a JSONL input's cells of its rows, which tell an object or an
+        array from a string, with each redacted object or array as it will be `written` (to a
+        JSONL output)."""
         touched = np.zeros(batch.num_rows, dtype=bool)
         for name in self.columns:
             index = batch.schema.get_field_index(name)
@@ -71,7 +72,7 @@ class TableRedaction:
             elif not is_text_type(array.type):
                 continue
             elif name in self.nested:
-                redacted, typed = self._json_cells(name, array, typed)
+                redacted, typed = self._json_cells(name, array, typed, written)
             else:
                 redacted = self._strings(name, array)
             if redacted is None:
@@ -111,13 +112,15 @@ class TableRedaction:
             return array, counts
         return _same_type(values, array.type, name), counts
 
-    def _json_cells(self, name: str, array: pa.Array, typed: list[TypedCells] | None
+    def _json_cells(self, name: str, array: pa.Array, typed: list[TypedCells] | None, written: bool
                     ) -> tuple[tuple[pa.Array, np.ndarray], list[TypedCells] | None]:
         """A JSONL column that may hold objects or arrays as their JSON text, redacted, with its
         counts per row and kind: an object or an array inside its strings, keys kept, any other
-        value as text. For a JSONL output (`typed`), an object or an array is redacted and
-        counted in the JSON the line wrote it in, which the writer writes back: there a key
-        written twice holds both its values, of which the reader's text keeps the last."""
+        value as text, a string that reads as JSON too; the line's own cells (`typed`) tell
+        which is which, else (standard input) a text that parses as an object or an array is
+        one. For a JSONL output (`written`), an object or an array is redacted and counted in
+        the JSON the line wrote it in, which the writer writes back: there a key written twice
+        holds both its values, of which the reader's text keeps the last."""
         values = decoded(array).to_pylist()
         counts = self._counts(len(values))
         out = None if typed is None else list(typed)
@@ -125,12 +128,16 @@ class TableRedaction:
         for row, value in enumerate(values):
             if not value:
                 continue
-            if not (value.startswith(_CONTAINER) and _is_container(value)):
+            kept = None if typed is None else typed[row].typed.get(name)
+            if typed is None:
+                container = value.startswith(_CONTAINER) and _is_container(value)
+            else:
+                container = kept is not None and kept[1].startswith(_CONTAINER)
+            if not container:
                 cleaned, found = redact(value, self.kinds, self.regions)
             else:
                 cleaned, found, in_key = redact_json(value, self.kinds, self.regions)
-                kept = None if typed is None else typed[row].typed.get(name)
-                if kept is not None and kept[1].startswith(_CONTAINER):
+                if written and kept is not None:
                     written, found, in_written_key = redact_json(kept[1], self.kinds, self.regions)
                     in_key = in_key or in_written_key
                     if found:  # the line is no longer written back as read
