@@ -144,13 +144,19 @@ def test_the_installed_command_redacts_a_jsonl_table_s_objects_and_arrays_as_jso
 
 
 def test_a_jsonl_object_column_cleaned_to_parquet_is_its_redacted_json_text(tmp_path: Path) -> None:
+    """The object's values are redacted in its JSON text, its keys kept whole and named in the
+    redact row's notes, not cut as a string's text would be."""
     source, out = tmp_path / "t.jsonl", tmp_path / "o.parquet"
-    source.write_text("".join(f'{{"meta": {{"note": {json.dumps(SAY_EMAIL)}, "n": {i}}}, "label": "{"ab"[i % 2]}"}}\n'
+    meta = {EMAIL: "seen", "note": SAY_EMAIL}
+    source.write_text("".join(f'{{"meta": {json.dumps({**meta, "n": i})}, "label": "{"ab"[i % 2]}"}}\n'
                               for i in range(6)), encoding="utf-8")
     invoke(["clean", source, "-t", "label", "--text-column", "meta", "--redact", "pii", "-o", out, "-q"], 1)
     texts = pq.read_table(out)["meta"].to_pylist()
-    assert [json.loads(text) for text in texts] == [{"note": "my mail is [EMAIL], answer soon", "n": i}
+    assert [json.loads(text) for text in texts] == [{EMAIL: "seen", "note": "my mail is [EMAIL], answer soon", "n": i}
                                                     for i in range(6)]
+    step = _manifest(tmp_path / "o.manifest.json")["steps"][-1]
+    assert step["step"] == "redact" and step["cells"] == {"meta": 6}
+    assert step["notes"] == ["keys holding personal data or secrets left as they are (a key is kept whole): meta"]
 
 
 def test_a_string_in_a_column_that_also_holds_arrays_stays_a_string(tmp_path: Path) -> None:
