@@ -115,6 +115,21 @@ def test_a_parquet_file_s_nested_columns_are_redacted_in_their_string_leaves(tmp
     assert step["cells"] == {"attrs": 15, "deep": 30, "meta": 8, "tags": 12}
 
 
+def test_a_dictionary_field_in_a_struct_over_row_groups_is_read_and_redacted(tmp_path: Path) -> None:
+    """Each row group holds a dictionary of its own: pyarrow reads none past its row group's end,
+    so the file is read a row group at a time, its rows all audited, cleaned and written."""
+    source, out = tmp_path / "ds.parquet", tmp_path / "o.parquet"
+    field = pa.array([f"write to ann{i}@corp.io" for i in range(6)]).dictionary_encode()
+    meta = pa.StructArray.from_arrays([field, pa.array(range(6))], names=["d", "n"])
+    pq.write_table(pa.table({"meta": meta, "y": pa.array(["p", "q"] * 3)}), source, row_group_size=2)
+    stdout, _ = invoke(["audit", source, "-t", "y", "--format", "json"], 1)
+    assert json.loads(stdout)["dataset"]["rows"] == 6
+    invoke(["clean", source, "-t", "y", "--text-column", "meta", "--redact", "pii", "-o", out, "-q"], 1)
+    written = pq.read_table(out)
+    assert written.schema == pq.read_schema(source)
+    assert written["meta"].to_pylist() == [{"d": "write to [EMAIL]", "n": i} for i in range(6)]
+
+
 def test_the_installed_command_redacts_a_jsonl_table_s_objects_and_arrays_as_json(tmp_path: Path) -> None:
     """An object or array cell is written back as one, its numbers and escapes as the line wrote
     them; a line without a value found is written back as it was, to the byte."""
