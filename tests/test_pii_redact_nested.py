@@ -12,6 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -114,6 +115,21 @@ def test_a_parquet_file_s_nested_columns_are_redacted_in_their_string_leaves(tmp
     assert step["cells"] == {"attrs": 15, "deep": 30, "meta": 8, "tags": 12}
 
 
+def test_a_dictionary_field_in_a_struct_over_row_groups_is_read_and_redacted(tmp_path: Path) -> None:
+    """Each row group holds a dictionary of its own: pyarrow reads none past its row group's end,
+    so the file is read a row group at a time, its rows all audited, cleaned and written."""
+    source, out = tmp_path / "ds.parquet", tmp_path / "o.parquet"
+    field = pa.array([f"write to ann{i}@corp.io" for i in range(6)]).dictionary_encode()
+    meta = pa.StructArray.from_arrays([field, pa.array(range(6))], names=["d", "n"])
+    pq.write_table(pa.table({"meta": meta, "y": pa.array(["p", "q"] * 3)}), source, row_group_size=2)
+    stdout, _ = invoke(["audit", source, "-t", "y", "--format", "json"], 1)
+    assert json.loads(stdout)["dataset"]["rows"] == 6
+    invoke(["clean", source, "-t", "y", "--text-column", "meta", "--redact", "pii", "-o", out, "-q"], 1)
+    written = pq.read_table(out)
+    assert written.schema == pq.read_schema(source)
+    assert written["meta"].to_pylist() == [{"d": "write to [EMAIL]", "n": i} for i in range(6)]
+
+
 def test_the_installed_command_redacts_a_jsonl_table_s_objects_and_arrays_as_json(tmp_path: Path) -> None:
     """An object or array cell is written back as one, its numbers and escapes as the line wrote
     them; a line without a value found is written back as it was, to the byte."""
@@ -143,13 +159,19 @@ def test_the_installed_command_redacts_a_jsonl_table_s_objects_and_arrays_as_jso
 
 
 def test_a_jsonl_object_column_cleaned_to_parquet_is_its_redacted_json_text(tmp_path: Path) -> None:
+    """The object's values are redacted in its JSON text, its keys kept whole and named in the
+    redact row's notes, not cut as a string's text would be."""
     source, out = tmp_path / "t.jsonl", tmp_path / "o.parquet"
-    source.write_text("".join(f'{{"meta": {{"note": {json.dumps(SAY_EMAIL)}, "n": {i}}}, "label": "{"ab"[i % 2]}"}}\n'
+    meta = {EMAIL: "seen", "note": SAY_EMAIL}
+    source.write_text("".join(f'{{"meta": {json.dumps({**meta, "n": i})}, "label": "{"ab"[i % 2]}"}}\n'
                               for i in range(6)), encoding="utf-8")
     invoke(["clean", source, "-t", "label", "--text-column", "meta", "--redact", "pii", "-o", out, "-q"], 1)
     texts = pq.read_table(out)["meta"].to_pylist()
-    assert [json.loads(text) for text in texts] == [{"note": "my mail is [EMAIL], answer soon", "n": i}
+    assert [json.loads(text) for text in texts] == [{EMAIL: "seen", "note": "my mail is [EMAIL], answer soon", "n": i}
                                                     for i in range(6)]
+    step = _manifest(tmp_path / "o.manifest.json")["steps"][-1]
+    assert step["step"] == "redact" and step["cells"] == {"meta": 6}
+    assert step["notes"] == ["keys holding personal data or secrets left as they are (a key is kept whole): meta"]
 
 
 def test_a_string_in_a_column_that_also_holds_arrays_stays_a_string(tmp_path: Path) -> None:
@@ -161,6 +183,25 @@ def test_a_string_in_a_column_that_also_holds_arrays_stays_a_string(tmp_path: Pa
     values = [json.loads(line)["v"] for line in out.read_text("utf-8").splitlines()]
     redacted = "my mail is [EMAIL], answer soon"
     assert values == [[redacted], redacted, json.dumps({"k": redacted}), []]
+
+
+def test_a_key_written_twice_in_an_object_is_redacted_and_counted_in_both_its_values(tmp_path: Path) -> None:
+    """JSON keeps the last of two equal keys, and so does the reader's text of an object; the
+    line written back holds both: each value is redacted there and counted, in a row whose
+    reader's text holds no value found too."""
+    lines = ['{"id": 1, "m": {"a": "ann@corp.io", "a": "fine"}, "label": "a"}\n',
+             '{"id": 2, "m": {"who": "first ann@corp.io", "who": "second tom@corp.io"}, "label": "b"}\n',
+             '{"id": 3, "m": {"a": "fine"}, "label": "a"}\n']
+    source, out = tmp_path / "t.jsonl", tmp_path / "o.jsonl"
+    source.write_text("".join(lines), encoding="utf-8")
+    invoke(["clean", source, "-t", "label", "--text-column", "m", "--redact", "pii", "-o", out, "-q"], 1)
+    assert out.read_text("utf-8").splitlines(keepends=True) == [
+        '{"id": 1, "m": {"a": "[EMAIL]", "a": "fine"}, "label": "a"}\n',
+        '{"id": 2, "m": {"who": "first [EMAIL]", "who": "second [EMAIL]"}, "label": "b"}\n', lines[2]]
+    manifest = _manifest(tmp_path / "o.manifest.json")
+    assert manifest["redactions"] == {"email": {"m": 3}}
+    assert manifest["rows"]["redacted"] == 2
+    assert manifest["steps"][-1]["cells"] == {"m": 2}
 
 
 def test_the_steps_leave_a_jsonl_array_column_and_say_so(tmp_path: Path) -> None:
@@ -184,6 +225,47 @@ def test_the_steps_leave_a_jsonl_array_column_and_say_so(tmp_path: Path) -> None
     steps = {s["step"]: s for s in _manifest(tmp_path / "o.manifest.json")["steps"]}
     assert all(note in steps[name]["notes"] for name in ("normalize_text", "impute", "encode"))
     assert "tags" not in steps["impute"]["cells"] and "tags" not in steps["encode"]["cells"]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_a_string_that_reads_as_json_is_redacted_as_text_beside_arrays(tmp_path: Path, suffix: str) -> None:
+    """A string is text wherever its column holds arrays too: a value in what reads as a key of
+    it is replaced, as in a column of strings alone, and no key is said to be kept."""
+    source, out = tmp_path / "t.jsonl", tmp_path / f"o{suffix}"
+    cells = [json.dumps(json.dumps({EMAIL: "hi"})), json.dumps([SAY_EMAIL]), json.dumps("[1, 2]")]
+    source.write_text("".join(f'{{"v": {cell}, "label": "{"ab"[i % 2]}"}}\n' for i, cell in enumerate(cells)),
+                      encoding="utf-8")
+    invoke(["clean", source, "-t", "label", "--text-column", "v", "--redact", "pii", "-o", out, "-q"], 1)
+    if suffix == ".jsonl":
+        values = [json.loads(line)["v"] for line in out.read_text("utf-8").splitlines()]
+        assert values == ['{"[EMAIL]": "hi"}', ["my mail is [EMAIL], answer soon"], "[1, 2]"]
+    else:
+        assert pq.read_table(out)["v"].to_pylist() == ['{"[EMAIL]": "hi"}', '["my mail is [EMAIL], answer soon"]',
+                                                      "[1, 2]"]
+    step = _manifest(tmp_path / "o.manifest.json")["steps"][-1]
+    assert step["notes"] == [] and step["cells"] == {"v": 2}
+
+
+def test_a_state_fitted_where_a_column_held_strings_leaves_another_split_s_objects(tmp_path: Path) -> None:
+    """Which columns hold objects or arrays is a fact of the file cleaned: a state fitted on a
+    split whose `m` held strings alone leaves the next split's `m`, which holds objects and
+    arrays, as written (not a string of its folded JSON), and no change is reported that the
+    file does not hold; the saved state names no such column."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("preprocess:\n  normalize_unicode: true\n", encoding="utf-8")
+    train, valid = tmp_path / "tr.jsonl", tmp_path / "va.jsonl"
+    train.write_text('{"m": "ｒｅｄ a", "y": "p"}\n{"m": "b", "y": "q"}\n{"m": "c", "y": "p"}\n', encoding="utf-8")
+    lines = ['{"m": ["ｒｅｄ", 2.50], "y": "p"}\n', '{"m": {"k": "ｂ"}, "y": "q"}\n', '{"m": "ｃ", "y": "p"}\n']
+    valid.write_text("".join(lines), encoding="utf-8")
+    state = tmp_path / "fit.json"
+    invoke(["clean", train, "-t", "y", "-r", rules, "-o", tmp_path / "tro.jsonl", "--save-fitted", state, "-q"], 1)
+    assert all("nested" not in step["params"] for step in json.loads(state.read_text("utf-8"))["steps"])
+    out = tmp_path / "vao.jsonl"
+    invoke(["clean", valid, "-t", "y", "-r", rules, "-o", out, "--fitted", state, "--redact", "pii", "-q"], 1)
+    assert out.read_text("utf-8").splitlines(keepends=True) == lines  # as a state fitted on it leaves them
+    steps = {s["step"]: s for s in _manifest(tmp_path / "vao.manifest.json")["steps"]}
+    assert steps["normalize_text"]["rows_changed"] == 0
+    assert "nested values (lists, structs) left as they are: m" in steps["normalize_text"]["notes"]
 
 
 def _batch_of(value: pa.Array) -> pa.RecordBatch:

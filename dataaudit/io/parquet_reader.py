@@ -6,6 +6,11 @@ generated rows (ten row groups of 1M) peaked at 922 MiB against 434 MiB at 1M, a
 decoding in the reading thread (918 MiB) nor the system allocator (913 MiB) changed it; read
 through the buffer it peaks at 456 MiB against 414 MiB, in 58 CPU seconds against 55
 (docs/speed.md).
+
+A dictionary-encoded field inside a list, struct or map is read a row group at a time: pyarrow
+reads no such field past the end of a row group whose dictionary the next one does not share
+("Nested data conversions not implemented for chunked array outputs"); within one row group,
+even one whose pages fall back from the dictionary, it does.
 """
 
 from __future__ import annotations
@@ -29,16 +34,28 @@ def open_parquet(path: Path, name: str, *, chunk_rows: int) -> Source:
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
 
+    schema = file.schema_arrow
+    by_group = any(pa.types.is_nested(field.type) and _holds_dictionary(field.type) for field in schema)
+    groups: list[list[int] | None] = [[i] for i in range(file.num_row_groups)] if by_group else [None]
+
     def read() -> Iterator[pa.RecordBatch]:
         try:
-            yield from file.iter_batches(batch_size=chunk_rows)
+            for group in groups:
+                yield from file.iter_batches(batch_size=chunk_rows, row_groups=group)
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(f"{name}: corrupt Parquet data ({_first_line(exc)})") from None
+        except pa.ArrowNotImplementedError as exc:
+            raise InputError(f"{name}: a layout pyarrow cannot read ({_first_line(exc)})") from None
 
-    refuse_duplicate_columns(name, file.schema_arrow.names, "the schema")
-    source = Source(name, "parquet", file.schema_arrow.names, read, schema=file.schema_arrow)
+    refuse_duplicate_columns(name, schema.names, "the schema")
+    source = Source(name, "parquet", schema.names, read, schema=schema)
     source.info["rows"] = file.metadata.num_rows
     return source
+
+
+def _holds_dictionary(kind: pa.DataType) -> bool:
+    """Whether `kind` is dictionary-encoded or holds such a field at any depth."""
+    return pa.types.is_dictionary(kind) or any(_holds_dictionary(kind.field(i).type) for i in range(kind.num_fields))
 
 
 def _first_line(exc: Exception) -> str:

@@ -47,13 +47,6 @@ def json_strings(text: str) -> Iterator[tuple[Path, int, int, bool]]:
             stack[-1][1] += 1
 
 
-def string_values(text: str) -> Iterator[tuple[Path, int, int]]:
-    """Each string value of a JSON document (keys left out) with its path and its span."""
-    for path, start, end, key in json_strings(text):
-        if not key:
-            yield path, start, end
-
-
 def decoded(token: str) -> tuple[str, Callable[[int], int]]:
     """A JSON string token's text, and the map from a character of the text to its offset in
     the token (the offset of the closing quote for the end)."""
@@ -77,6 +70,21 @@ def decoded(token: str) -> tuple[str, Callable[[int], int]]:
     return "".join(chars), offsets.__getitem__
 
 
+def found_in_strings(text: str, kinds: frozenset[str], regions: tuple[str, ...] = DEFAULT_REGIONS,
+                     wanted: Callable[[Path, bool], bool] = lambda path, key: True
+                     ) -> Iterator[tuple[Path, bool, list[Found]]]:
+    """Each JSON string of `text` that is `wanted` (by its path and whether it is a key) and
+    holds values of `kinds`: its path, whether it is a key, and the values, each at its span in
+    `text`, so that they are cut out where they are written."""
+    for path, start, end, key in json_strings(text):
+        if not wanted(path, key):
+            continue
+        value, at = decoded(text[start:end])
+        found = redactions(value, kinds, regions)
+        if found:
+            yield path, key, [Found(f.kind, start + at(f.start), start + at(f.end)) for f in found]
+
+
 def redact_json(text: str, kinds: frozenset[str],
                 regions: tuple[str, ...] = DEFAULT_REGIONS) -> tuple[str, list[Found], bool]:
     """A JSON text (an object or an array) with the values of `kinds` in its string values
@@ -84,16 +92,10 @@ def redact_json(text: str, kinds: frozenset[str],
     value too: a key is kept, as two keys made one placeholder would be one key, the object's
     other value lost. A text without such a value comes back as it is."""
     cuts: list[Found] = []
-    found: list[Found] = []
     in_key = False
-    for _, start, end, key in json_strings(text):
-        value, at = decoded(text[start:end])
-        hits = redactions(value, kinds, regions)
-        if not hits:
-            continue
+    for _, key, found in found_in_strings(text, kinds, regions):
         if key:
             in_key = True
-            continue
-        found += hits
-        cuts += [Found(f.kind, start + at(f.start), start + at(f.end)) for f in hits]
-    return (replaced(text, cuts) if cuts else text), found, in_key
+        else:
+            cuts += found
+    return (replaced(text, cuts) if cuts else text), cuts, in_key

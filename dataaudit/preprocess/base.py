@@ -82,6 +82,10 @@ class Step(Estimator):
     name: ClassVar[str]
     #: the fitted attributes saved in the fitted-state JSON (all end in `_`)
     state: ClassVar[tuple[str, ...]]
+    #: the columns holding JSON objects or arrays as their text (a JSON Lines table's), which
+    #: the text steps leave as they are: set for each file cleaned (`pipeline.reading`), never
+    #: a parameter, so a saved state carries no column of the file it was fitted on
+    nested: tuple[str, ...] = ()
 
     def fit(self, X: Any = None, y: Any = None, *, profile: Profile | None = None) -> Self:
         """Learn from the rows `X` (or their audit `profile`); see the module docstring."""

@@ -25,12 +25,10 @@ class Encode(Step):
     name = "encode"
     state = ("categories_", "skipped_")
 
-    def __init__(self, method: str = "onehot", max_categories: int = 50, exclude: tuple[str, ...] = (),
-                 nested: tuple[str, ...] = ()) -> None:
+    def __init__(self, method: str = "onehot", max_categories: int = 50, exclude: tuple[str, ...] = ()) -> None:
         self.method = method
         self.max_categories = max_categories
         self.exclude = exclude
-        self.nested = nested
 
     def _fit(self, batches: Iterable[pa.RecordBatch], profile: Profile | None) -> None:
         seen: dict[str, set | None] = {}

@@ -32,16 +32,14 @@ PROFILE_STEPS = ("missing_to_null", "normalize_text", "merge_label_variants", "c
 
 
 def configured_steps(config: Preprocess, target: str | None, ignored: tuple[str, ...], tokens: list[str],
-                     case_sensitive: bool, allowed: list[str] | None, nested: tuple[str, ...] = ()) -> list[Step]:
-    """The unfitted steps the `preprocess:` section asks for, in the order they run; `nested`
-    are the columns holding JSON objects or arrays as their text (`Profile.json_nested`), which
-    the text steps leave as they are."""
+                     case_sensitive: bool, allowed: list[str] | None) -> list[Step]:
+    """The unfitted steps the `preprocess:` section asks for, in the order they run."""
     exclude = tuple(c for c in (target, *ignored) if c is not None)
     steps: list[Step] = []
     if config.missing_to_null:
         steps.append(MissingToNull(tokens=tuple(tokens), case_sensitive=case_sensitive))
     if config.normalize_text:
-        steps.append(NormalizeText(unicode=config.normalize_unicode, nested=nested))
+        steps.append(NormalizeText(unicode=config.normalize_unicode))
     if config.merge_label_variants and target is not None:
         steps.append(MergeLabelVariants(target=target, allowed=allowed))
     impute = config.impute
@@ -52,12 +50,12 @@ def configured_steps(config: Preprocess, target: str | None, ignored: tuple[str,
         steps.append(DropColumns(constant=config.drop_constant_columns, empty=config.drop_empty_columns))
     if impute.numeric != "none" or impute.categorical != "none":
         steps.append(Impute(numeric=impute.numeric, categorical=impute.categorical, fill_number=impute.fill_number,
-                            fill_text=impute.fill_text, exclude=exclude, nested=nested))
+                            fill_text=impute.fill_text, exclude=exclude))
     if config.scale != "none":
         steps.append(Scale(method=config.scale, exclude=exclude))
     if config.encode.method != "none":
         steps.append(Encode(method=config.encode.method, max_categories=config.encode.max_categories,
-                            exclude=exclude, nested=nested))
+                            exclude=exclude))
     return steps
 
 

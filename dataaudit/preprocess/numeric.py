@@ -99,13 +99,12 @@ class Impute(Step):
     state = ("fill_",)
 
     def __init__(self, numeric: str = "median", categorical: str = "none", fill_number: float = 0.0,
-                 fill_text: str = "missing", exclude: tuple[str, ...] = (), nested: tuple[str, ...] = ()) -> None:
+                 fill_text: str = "missing", exclude: tuple[str, ...] = ()) -> None:
         self.numeric = numeric
         self.categorical = categorical
         self.fill_number = fill_number
         self.fill_text = fill_text
         self.exclude = exclude
-        self.nested = nested
 
     def _fit(self, batches: Iterable[pa.RecordBatch], profile: Profile | None) -> None:
         from sklearn.impute import SimpleImputer

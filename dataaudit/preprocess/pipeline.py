@@ -253,11 +253,11 @@ def fit_on_audit(pack: RulePack, before: Report, source: Source, fitted: Fitted 
     assert profile is not None, "an in-process audit keeps its profile"
     if fitted is not None:
         fitted.check_columns(source.columns, source.name)
-        return fitted, fitted.steps
+        return fitted, reading(fitted.steps, profile)
     ignored = list(profile.ignored)
     mv = pack.missing_values
-    steps = configured_steps(pack.preprocess, before.target, tuple(ignored), mv.tokens, mv.case_sensitive,
-                             pack.checks.labels.allowed, tuple(profile.json_nested))
+    steps = reading(configured_steps(pack.preprocess, before.target, tuple(ignored), mv.tokens, mv.case_sensitive,
+                                     pack.checks.labels.allowed), profile)
     for step in steps:
         if step.name in PROFILE_STEPS:
             step.fit(profile=profile)  # X's profile: the audit's, no second pass
@@ -299,6 +299,16 @@ def _leading(steps: list[Step], covered: list[Step], rows: np.ndarray | None) ->
     if rows is None or len(steps) < len(covered) or any(a is not b for a, b in zip(steps, covered, strict=False)):
         return None
     return RewrittenRows(covered, rows)
+
+
+def reading(steps: list[Step], profile: Profile) -> list[Step]:
+    """`steps` told which columns of the file being cleaned hold JSON objects or arrays
+    (`Profile.json_nested`): a fact of each file, not of the one the steps were fitted on, so
+    a state fitted on a split whose column held only strings leaves another split's objects
+    as they are."""
+    for step in steps:
+        step.nested = tuple(profile.json_nested)
+    return steps
 
 
 def on_audited(steps: list[Step], profile: Profile) -> list[Step]:
@@ -437,14 +447,17 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
         late = list(plan.late)
         path = plan.source.local_path
         skipped = {row.line for row in plan.malformed}
+        # a redacted object or array is told from a string that reads as one by its line
+        nested = redaction is not None and bool(redaction.nested) and plan.source.format == "jsonl"
         lines = (line_cells(path, plan.encoding, plan.source.columns, late, skipped)
-                 if path and (jsonl or late) else None)
+                 if path and (jsonl or late or nested) else None)
         source = plan.open()
         for raw in _shown(source, plan.progress, "clean, writing: "):
             n = raw.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
             read = [] if lines is None else list(itertools.islice(lines, n))
-            typed = [cells for cells, _ in read] if jsonl else None
+            cells = [line for line, _ in read] if lines is not None else None
+            typed = cells if jsonl else None
             late_rows = [texts for _, texts in read] if late else None
             if quarantined.any():
                 rows = np.flatnonzero(quarantined) + offset
@@ -464,11 +477,11 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
             batch = _with_late(batch, late, late_rows, ~quarantined)
-            kept_typed = _rows_of(typed, ~quarantined)
+            kept_cells = _rows_of(cells, ~quarantined)
             if redaction is not None:
-                batch, kept_typed = redaction.apply(batch, kept_typed)
+                batch, kept_cells = redaction.apply(batch, kept_cells, jsonl)
             batch = restore_types(batch, source.stored_types)
-            sink.write(batch, kept_typed)
+            sink.write(batch, kept_cells if jsonl else None)
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
             yield batch

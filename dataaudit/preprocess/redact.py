@@ -34,6 +34,9 @@ from dataaudit.profile.pii import PII_KINDS
 
 STEP = "redact"
 _CONTAINER = ("{", "[")  # how the JSON text of an object or an array starts
+#: the note naming the columns where a key holds a value found: two keys made one placeholder
+#: would be one key, the object's other value lost
+KEY_KEPT = "keys holding personal data or secrets left as they are (a key is kept whole)"
 
 
 @dataclass
@@ -52,11 +55,12 @@ class TableRedaction:
     cells: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
-    def apply(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None
+    def apply(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None, written: bool = False
               ) -> tuple[pa.RecordBatch, list[TypedCells] | None]:
         """`batch` with the values replaced in its text columns (a column without any is the
-        same array), and `typed`, a JSONL input's cells of its rows, with each redacted object
-        or array as it will be written."""
+        same array), and `typed`, a JSONL input's cells of its rows, which tell an object or an
+        array from a string, with each redacted object or array as it will be `written` (to a
+        JSONL output)."""
         touched = np.zeros(batch.num_rows, dtype=bool)
         for name in self.columns:
             index = batch.schema.get_field_index(name)
@@ -65,10 +69,12 @@ class TableRedaction:
             array = batch.column(index)
             if pa.types.is_nested(array.type):
                 redacted = self._nested(name, array)
-            elif is_text_type(array.type):
-                redacted = self._strings(name, array, name in self.nested)
-            else:
+            elif not is_text_type(array.type):
                 continue
+            elif name in self.nested:
+                redacted, typed = self._json_cells(name, array, typed, written)
+            else:
+                redacted = self._strings(name, array)
             if redacted is None:
                 continue
             rewritten, counts = redacted
@@ -82,17 +88,13 @@ class TableRedaction:
                     self.counts.setdefault(kind, Counter())[name] += n
             if rewritten is not array:
                 batch = replace_column(batch, name, rewritten)
-                if typed is not None and name in self.nested:
-                    typed = self._as_written(name, rewritten, changed, typed)
         self.rows += int(touched.sum())
         return batch, typed
 
-    def _strings(self, name: str, array: pa.Array, json_cells: bool) -> tuple[pa.Array, np.ndarray]:
-        """A text column redacted, with its counts per row and kind; in `json_cells`, a cell
-        holding an object's or an array's JSON is redacted inside its strings."""
+    def _strings(self, name: str, array: pa.Array) -> tuple[pa.Array, np.ndarray]:
+        """A text column redacted, with its counts per row and kind."""
         values = decoded(array).to_pylist()
-        counts = np.zeros((len(values), len(self.asked())), dtype=np.int64)
-        index = {kind: i for i, kind in enumerate(self.asked())}
+        counts = self._counts(len(values))
         # a dictionary-encoded column repeats its values: each distinct one is read once
         seen: dict[str, tuple[str, list[Found]]] = {}
         changed = False
@@ -100,50 +102,74 @@ class TableRedaction:
             if not value:
                 continue
             if value not in seen:
-                seen[value] = self._redacted(name, value, json_cells)
+                seen[value] = redact(value, self.kinds, self.regions)
             cleaned, found = seen[value]
             if not found:
                 continue
             values[row], changed = cleaned, True
-            for f in found:
-                counts[row, index[f.kind]] += 1
+            self._count(counts, row, found)
         if not changed:
             return array, counts
         return _same_type(values, array.type, name), counts
 
-    def _redacted(self, name: str, value: str, json_cells: bool) -> tuple[str, list[Found]]:
-        if json_cells and value.startswith(_CONTAINER) and _is_container(value):
-            cleaned, found, in_key = redact_json(value, self.kinds, self.regions)
-            if in_key:
-                self._note("keys holding personal data or secrets left as they are (a key is kept whole)", name)
-            return cleaned, found
-        return redact(value, self.kinds, self.regions)
+    def _json_cells(self, name: str, array: pa.Array, typed: list[TypedCells] | None, written: bool
+                    ) -> tuple[tuple[pa.Array, np.ndarray], list[TypedCells] | None]:
+        """A JSONL column that may hold objects or arrays as their JSON text, redacted, with its
+        counts per row and kind: an object or an array inside its strings, keys kept, any other
+        value as text, a string that reads as JSON too; the line's own cells (`typed`) tell
+        which is which, else (standard input) a text that parses as an object or an array is
+        one. For a JSONL output (`written`), an object or an array is redacted and counted in
+        the JSON the line wrote it in, which the writer writes back: there a key written twice
+        holds both its values, of which the reader's text keeps the last."""
+        values = decoded(array).to_pylist()
+        counts = self._counts(len(values))
+        out = None if typed is None else list(typed)
+        changed = False
+        for row, value in enumerate(values):
+            if not value:
+                continue
+            kept = None if typed is None else typed[row].typed.get(name)
+            if typed is None:
+                container = value.startswith(_CONTAINER) and _is_container(value)
+            else:
+                container = kept is not None and kept[1].startswith(_CONTAINER)
+            if not container:
+                cleaned, found = redact(value, self.kinds, self.regions)
+            else:
+                cleaned, found, in_key = redact_json(value, self.kinds, self.regions)
+                if written and kept is not None:
+                    written, found, in_written_key = redact_json(kept[1], self.kinds, self.regions)
+                    in_key = in_key or in_written_key
+                    if found:  # the line is no longer written back as read
+                        out[row] = typed[row]._replace(typed={**typed[row].typed, name: (cleaned, written)}, line=None)
+                if in_key:
+                    self._note(KEY_KEPT, name)
+            if not found:
+                continue
+            values[row], changed = cleaned, True
+            self._count(counts, row, found)
+        return ((_same_type(values, array.type, name) if changed else array), counts), out
+
+    def _counts(self, rows: int) -> np.ndarray:
+        """No value found yet: per row, per kind asked for."""
+        return np.zeros((rows, len(self.asked())), dtype=np.int64)
+
+    def _count(self, counts: np.ndarray, row: int, found: list[Found]) -> None:
+        index = {kind: i for i, kind in enumerate(self.asked())}
+        for f in found:
+            counts[row, index[f.kind]] += 1
 
     def _nested(self, name: str, array: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
         """A Parquet nested column with its string leaves redacted, or None, said in the notes,
         where its layout cannot be rebuilt."""
         try:
-            walked = rewrite_leaves(array, lambda leaf: self._strings(name, leaf, False), len(self.asked()))
+            walked = rewrite_leaves(array, lambda leaf: self._strings(name, leaf), len(self.asked()))
         except Unwalkable:
             self._note("not redacted, a layout (a union, a list view) that cannot be rebuilt", name)
             return None
         if walked.in_keys:
-            self._note("keys holding personal data or secrets left as they are (a key is kept whole)", name)
+            self._note(KEY_KEPT, name)
         return walked.array, walked.counts
-
-    def _as_written(self, name: str, texts: pa.Array, changed: np.ndarray,
-                    typed: list[TypedCells]) -> list[TypedCells]:
-        """`typed` with each changed object or array of column `name` redacted in the JSON the
-        line writes it in, so the writer writes it back as that value, redacted, not as a string."""
-        out = list(typed)
-        for row in np.flatnonzero(changed).tolist():
-            cells = out[row]
-            kept = cells.typed.get(name)
-            if kept is None or not kept[1].startswith(_CONTAINER):
-                continue  # a string that reads as JSON: written as the string it is
-            written = redact_json(kept[1], self.kinds, self.regions)[0]
-            out[row] = cells._replace(typed={**cells.typed, name: (texts[row].as_py(), written)})
-        return out
 
     def _note(self, what: str, column: str) -> None:
         for i, note in enumerate(self.notes):

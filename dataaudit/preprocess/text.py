@@ -36,9 +36,8 @@ class NormalizeText(FromProfile):
     name = "normalize_text"
     state = ("columns_",)
 
-    def __init__(self, unicode: bool = False, nested: tuple[str, ...] = ()) -> None:
+    def __init__(self, unicode: bool = False) -> None:
         self.unicode = unicode
-        self.nested = nested
 
     def _learn(self, profile: Profile) -> None:
         self.columns_ = [c.name for c in profile.columns if c.role == "feature" and c.type in TEXT_TYPES]

@@ -11,8 +11,8 @@ from typing import Any
 
 from dataaudit.jsontext import loads_keeping_numbers
 from dataaudit.pii.detect import DEFAULT_REGIONS, Found
-from dataaudit.pii.json_strings import Path, decoded, string_values
-from dataaudit.pii.redact import redactions, replaced
+from dataaudit.pii.json_strings import Path, found_in_strings
+from dataaudit.pii.redact import replaced
 from dataaudit.text.validate import Layout
 
 
@@ -24,17 +24,11 @@ def redact_line(raw: bytes, layout: Layout, kinds: frozenset[str],
     cuts: list[Found] = []
     counts: Counter[tuple[str, str]] = Counter()
     record: Any = None
-    for path, start, end in string_values(text):
-        if not _is_text(path, layout):
-            continue
-        value, at = decoded(text[start:end])
-        found = redactions(value, kinds, regions)
-        if not found:
-            continue
+    for path, _, found in found_in_strings(text, kinds, regions, lambda path, key: not key and _is_text(path, layout)):
         record = loads_keeping_numbers(text) if record is None else record  # its keys and roles, whatever its numbers
         place = _place(record, path, layout)
+        cuts += found
         for f in found:
-            cuts.append(Found(f.kind, start + at(f.start), start + at(f.end)))
             counts[f.kind, place] += 1
     return (replaced(text, cuts).encode("utf-8"), counts) if cuts else (raw, counts)
 
