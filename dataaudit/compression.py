@@ -88,3 +88,13 @@ class _Borrowed:
 
     def close(self) -> None:
         self.closed = True
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a file dataaudit wrote or reads back (a report, a fitted state, a suite),
+    decompressed when its name says it is compressed, as the writers compress it so named."""
+    codec = compression_of(path)
+    if codec is None:
+        return Path(path).read_bytes()
+    with pa.input_stream(str(path), compression=codec) as stream:
+        return stream.read()

@@ -215,16 +215,14 @@ class Outputs:
         self.files.append(file)
         return file
 
-    def text(self, path: PathLike, text: str, compression: str | None = None) -> AtomicFile:
-        file = self.open(path, compression)
+    def text(self, path: PathLike, text: str) -> AtomicFile:
+        """A text file (a report, a comparison, a manifest, a fitted state, an exported schema),
+        compressed when its name says so (`report.json.gz`): dataaudit reads each back by the
+        same rule (`compression.read_bytes`), so a name never holds bytes it does not promise."""
+        file = self.open(path, compression_of(path))
         file.handle.write(text.encode("utf-8"))
         file.finish()
         return file
-
-    def report(self, path: PathLike, text: str) -> AtomicFile:
-        """A rendered report or comparison, compressed when its name says so (`report.json.gz`),
-        which `dataaudit report`, `diff` and `--baseline` read back as they read it plain."""
-        return self.text(path, text, compression_of(path))
 
     def json(self, path: PathLike, data: dict[str, Any]) -> AtomicFile:
         """A manifest or state file: indented, UTF-8, strict JSON (a number that is not finite as

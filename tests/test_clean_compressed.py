@@ -252,3 +252,43 @@ def test_a_clean_of_a_compressed_csv_decompresses_to_the_clean_of_the_plain_one(
     clean_files(packed, folder / f"z.csv{suffix}", target="label", allow_large_quarantine=True)
     assert _decompressed(folder / f"z.csv{suffix}") == (folder / "y.csv").read_bytes()
     assert _decompressed(folder / f"z.quarantine.csv{suffix}") == (folder / "y.quarantine.csv").read_bytes()
+
+
+def _table(tmp_path: Path) -> Path:
+    data = tmp_path / "train.csv"
+    data.write_text("a,b,label\n1,x,p\n2, y,q\n3,z,p\n4,,q\n", encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize("runner", [run, invoke], ids=["installed", "click"])
+def test_a_fitted_state_and_a_manifest_named_gz_are_gzip_and_the_state_is_read_back(tmp_path: Path, runner) -> None:
+    data = _table(tmp_path)
+    state, manifest = tmp_path / "fitted.json.gz", tmp_path / "m.json.gz"
+    runner(["clean", data, "-t", "label", "-o", tmp_path / "a.csv", "--save-fitted", state,
+            "--manifest", manifest], 1)
+    assert json.loads(gzip.decompress(state.read_bytes()))["steps"]
+    assert json.loads(gzip.decompress(manifest.read_bytes()))["rows"]
+    runner(["clean", data, "-t", "label", "-o", tmp_path / "b.csv", "--fitted", state], 1)
+    assert (tmp_path / "b.csv").read_bytes() == (tmp_path / "a.csv").read_bytes()
+
+
+def test_a_corrupt_compressed_fitted_state_is_one_line(tmp_path: Path) -> None:
+    data = _table(tmp_path)
+    state = tmp_path / "fitted.json.gz"
+    state.write_bytes(b"\x1f\x8b\x08\x00not deflate")
+    _, err = invoke(["clean", data, "-t", "label", "-o", tmp_path / "out.csv", "--fitted", state], 2)
+    assert err.strip().count("\n") == 0 and "fitted.json.gz: cannot read the fitted state" in err
+
+
+def test_an_inferred_schema_and_an_exported_suite_named_gz_are_read_back(tmp_path: Path) -> None:
+    pytest.importorskip("pandera")
+    pytest.importorskip("great_expectations")
+    data = _table(tmp_path)
+    schema, suite = tmp_path / "schema.yaml.gz", tmp_path / "suite.json.gz"
+    invoke(["schema", "infer", data, "-o", schema], 0)
+    invoke(["export", "gx", "-t", "label", "-o", suite], 0)
+    assert gzip.decompress(schema.read_bytes()).decode("utf-8").startswith("schema_type")
+    assert json.loads(gzip.decompress(suite.read_bytes()))["expectations"]
+    out, _ = invoke(["audit", data, "-t", "label", "--schema", schema, "--gx-suite", suite, "-f", "json"], 1)
+    checks = {c["check"] for c in json.loads(out)["checks"]}
+    assert "schema.pandera" in checks and "gx.expect_table_row_count_to_be_between" in checks

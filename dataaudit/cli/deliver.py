@@ -63,7 +63,7 @@ def write_rendered(rendered: list[tuple[str, str | None]]) -> None:
     with all_or_nothing() as files:
         for text, output in rendered:
             if output not in (None, "-"):
-                files.report(output, click.unstyle(text))
+                files.text(output, click.unstyle(text))
     for text, output in rendered:
         if output in (None, "-"):
             click.echo(text, nl=False)

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dataaudit.compression import read_bytes
 from dataaudit.errors import InputError
 from dataaudit.integrations.frames import to_frame, with_numbers
 from dataaudit.report.model import CheckStatus, Finding, Severity
@@ -42,7 +43,7 @@ def load_suite(path: str | Path) -> Any:
     gx = _gx()
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bytes(path).decode("utf-8"))
     except OSError as exc:
         raise InputError(f"{path}: cannot read the suite: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:

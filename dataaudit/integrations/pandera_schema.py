@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataaudit.checks.base import pct
+from dataaudit.compression import read_bytes
 from dataaudit.errors import InputError
 from dataaudit.integrations.frames import to_frame, with_numbers
 from dataaudit.report.model import CheckStatus, Finding, Severity
@@ -50,7 +51,7 @@ def load_schema(schema: str | Path | pa_schema.DataFrameSchema) -> pa_schema.Dat
         return schema
     path = Path(schema)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bytes(path).decode("utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot read the schema: {exc.strerror or exc}") from None
     try:

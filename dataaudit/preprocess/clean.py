@@ -261,7 +261,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
         if report is not None:
             from dataaudit.report.formats import Format, render
 
-            outputs.report(report, render(outcome.after, Format.JSON))
+            outputs.text(report, render(outcome.after, Format.JSON))
         outputs.json(manifest, built)  # last: the manifest vouches for the files renamed before it
     return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dataaudit.compression import read_bytes
 from dataaudit.errors import InputError
 from dataaudit.preprocess.base import Step
 from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
@@ -108,7 +109,7 @@ class Fitted:
     @classmethod
     def load(cls, path: Path) -> Fitted:
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = json.loads(read_bytes(path).decode("utf-8"))
         except FileNotFoundError:
             raise InputError(f"{path}: no such fitted-state file") from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

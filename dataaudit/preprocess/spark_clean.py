@@ -458,7 +458,7 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
             if report is not None:
                 from dataaudit.report.formats import Format, render
 
-                outputs.report(report, render(outcome.after, Format.JSON))
+                outputs.text(report, render(outcome.after, Format.JSON))
             outputs.json(manifest, built)
 
         _publish(list(zip(staged, (output, quarantine), strict=True)), files_beside)

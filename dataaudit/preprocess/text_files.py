@@ -48,7 +48,7 @@ def clean_jsonl_files(data: str | Path, output: Path, *, rules: str | Path | Rul
             if report is not None:
                 from dataaudit.report.formats import Format, render
 
-                outputs.report(report, render(_report(summary), Format.JSON))
+                outputs.text(report, render(_report(summary), Format.JSON))
             outputs.json(manifest, built)
     return CleanRun(_report(summary), None, built, output, quarantine, manifest, not dry_run)
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pyarrow as pa
-
-from dataaudit.compression import compression_of
+from dataaudit.compression import read_bytes
 from dataaudit.errors import InputError
 from dataaudit.report.model import Report, ReportFormatError
 
@@ -16,7 +14,7 @@ def load_report(path: Path) -> Report:
     """A saved report of this schema_version's major (a breaking change bumps the major); one
     named `.gz`, `.bz2`, `.zst` or `.lz4` is decompressed, as dataaudit writes it so named."""
     try:
-        data = json.loads(_bytes(path).decode("utf-8-sig"))  # a BOM: saved by Notepad or PowerShell
+        data = json.loads(read_bytes(path).decode("utf-8-sig"))  # a BOM: saved by Notepad or PowerShell
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -31,11 +29,3 @@ def load_report(path: Path) -> Report:
         return Report.from_dict(data)
     except ReportFormatError as exc:
         raise InputError(f"{path}: {exc}") from None
-
-
-def _bytes(path: Path) -> bytes:
-    codec = compression_of(path)
-    if codec is None:
-        return path.read_bytes()
-    with pa.input_stream(str(path), compression=codec) as stream:
-        return stream.read()
