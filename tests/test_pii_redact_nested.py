@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import dataaudit
 from dataaudit.io.nested import json_text
 from dataaudit.pii.json_strings import redact_json
 from dataaudit.pii.redact import ALL_KINDS, redact
@@ -266,6 +267,19 @@ def test_a_state_fitted_where_a_column_held_strings_leaves_another_split_s_objec
     steps = {s["step"]: s for s in _manifest(tmp_path / "vao.manifest.json")["steps"]}
     assert steps["normalize_text"]["rows_changed"] == 0
     assert "nested values (lists, structs) left as they are: m" in steps["normalize_text"]["notes"]
+
+
+def test_a_state_given_to_a_clean_is_not_told_its_file_s_columns(tmp_path: Path) -> None:
+    """A `Fitted` given through the API is not changed by the clean it serves: two cleans
+    sharing one state (threads of a pipeline) each see their own file's object columns."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("preprocess:\n  normalize_unicode: true\n", encoding="utf-8")
+    train, valid = tmp_path / "tr.jsonl", tmp_path / "va.jsonl"
+    train.write_text('{"m": "a", "y": "p"}\n{"m": "b", "y": "q"}\n', encoding="utf-8")
+    valid.write_text('{"m": ["ｒｅｄ"], "y": "p"}\n{"m": "ｃ", "y": "q"}\n', encoding="utf-8")
+    state = dataaudit.clean(train, target="y", rules=rules).fitted
+    dataaudit.clean(valid, target="y", rules=rules, fitted=state)
+    assert all(step.nested == () for step in state.steps)
 
 
 def _batch_of(value: pa.Array) -> pa.RecordBatch:

@@ -17,6 +17,7 @@ line, labelled with the pass.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -302,13 +303,16 @@ def _leading(steps: list[Step], covered: list[Step], rows: np.ndarray | None) ->
 
 
 def reading(steps: list[Step], profile: Profile) -> list[Step]:
-    """`steps` told which columns of the file being cleaned hold JSON objects or arrays
-    (`Profile.json_nested`): a fact of each file, not of the one the steps were fitted on, so
-    a state fitted on a split whose column held only strings leaves another split's objects
-    as they are."""
-    for step in steps:
-        step.nested = tuple(profile.json_nested)
-    return steps
+    """Copies of `steps` told which columns of the file being cleaned hold JSON objects or
+    arrays (`Profile.json_nested`): a fact of each file, not of the one the steps were fitted
+    on, so a state fitted on a split whose column held only strings leaves another split's
+    objects as they are. Copies (sharing what was fitted): a state given to several cleans at
+    once is not told one file's columns while it cleans another."""
+    nested = tuple(profile.json_nested)
+    told = [copy.copy(step) for step in steps]
+    for step in told:
+        step.nested = nested
+    return told
 
 
 def on_audited(steps: list[Step], profile: Profile) -> list[Step]:
