@@ -148,6 +148,10 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
         from dataaudit.engines.pool import start_worker_server_for
 
         start_worker_server_for(data)
+    if engine != "spark":  # the file's first chunks are parsed while the audit's code loads
+        from dataaudit.io import parse_ahead
+
+        parse_ahead(data, delimiter=read["delimiter"], encoding=read["encoding"], bad_rows=read["bad_rows"])
     with collector.loading():
         from dataaudit.api import audit as run_audit
 

@@ -18,14 +18,16 @@ from typing import Any
 import pyarrow as pa
 
 from dataaudit.compression import CODECS
-from dataaudit.errors import InputError
+from dataaudit.errors import DataAuditError, InputError
+from dataaudit.io import read_ahead
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import BOM_NOTE, ascii_bytes, is_utf8, starts_with_bom
 from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.source import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source
-from dataaudit.io.spool import Spooled, display_name, local_copy
+from dataaudit.io.spool import STDIN, Spooled, display_name, local_copy
 
-__all__ = ["DEFAULT_CHUNK_ROWS", "RowProblem", "Source", "json_content", "open_source", "remote_input"]
+__all__ = ["DEFAULT_CHUNK_ROWS", "KEEP_BAD_ROWS", "RowProblem", "Source", "json_content", "open_source", "parse_ahead",
+           "remote_input"]
 
 FORMATS = {
     ".csv": "csv", ".txt": "csv", ".psv": "csv", ".tsv": "tsv", ".tab": "tsv",
@@ -52,6 +54,17 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
         from dataaudit.io.frame_reader import open_frame
 
         return open_frame(data, chunk_rows=chunk_rows)
+    if storage_options is None:  # a file `parse_ahead` began with these options
+        begun = read_ahead.taken(Path(data), (delimiter, encoding, chunk_rows, bad_rows, fmt))
+        if begun is not None:
+            return begun
+    return _open_named(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
+                       fmt=fmt, storage_options=storage_options)
+
+
+def _open_named(data: str | Path, *, delimiter: str | None, encoding: str | None, chunk_rows: int, bad_rows: str,
+                fmt: str | None, storage_options: Mapping[str, Any] | None) -> Source:
+    """A path, a folder or a URI opened for one streaming pass."""
     name = display_name(data)
     if uri_protocol(data) is not None:
         copy = remote_input(str(data), storage_options, chunk_rows)
@@ -85,6 +98,25 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
     if fmt != "parquet" and starts_with_bom(sample, encoding):
         source.info.setdefault("notes", []).append(BOM_NOTE)
     return source
+
+
+def parse_ahead(data: str, *, delimiter: str | None = None, encoding: str | None = None,
+                chunk_rows: int = DEFAULT_CHUNK_ROWS, bad_rows: str = "error") -> None:
+    """Open `data`, a local CSV, TSV or Parquet file, and parse its first chunks on a thread now,
+    for the `open_source` of it with the same options that follows (`read_ahead.py`): what a
+    command does before it loads its code. Any other input, and a file that cannot be opened,
+    are left to that `open_source`, which says what is wrong with them."""
+    path = Path(data)
+    if data == STDIN or uri_protocol(data) is not None or not path.is_file():
+        return
+    try:
+        if _format_of(path, _sample(path, str(data)), encoding) not in ("csv", "tsv", "parquet"):
+            return  # JSON Lines may be a fine-tuning file, which is read another way
+        source = _open_named(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
+                             fmt=None, storage_options=None)
+    except (DataAuditError, OSError, pa.ArrowException):
+        return
+    read_ahead.begin(path, (delimiter, encoding, chunk_rows, bad_rows, None), source)
 
 
 def remote_input(uri: str, storage_options: Mapping[str, Any] | None,

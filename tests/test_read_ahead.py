@@ -1,0 +1,213 @@
+"""A file's first chunks parsed while the command loads its code (`dataaudit/io/read_ahead.py`).
+
+The law: reading ahead changes nothing. The audit's open of the same file with the same options
+gets the source begun, whose first read yields the same chunks, in the same order, then raises
+the same error where a plain read raises it; every later read starts afresh. Anything else (other
+options, a file changed in between) opens as before."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataaudit.errors import InputError
+from dataaudit.io import Source, open_source, parse_ahead, read_ahead
+from tests.cli_helpers import RUNNERS, Runner, audit_report
+
+CHUNK_ROWS = 1_000  # a chunk is whole 1 MiB read blocks of at least this many rows: one block each here
+
+
+def _write_rows(path: Path, rows: int, bad_at: int | None = None) -> None:
+    """`rows` rows of 5 columns (about 60 bytes each); the row `bad_at` has a field too many."""
+    lines = ["id,name,score,flag,label"]
+    for i in range(rows):
+        extra = ",oops" if i == bad_at else ""
+        lines.append(f"r{i:07d},name number {i % 997},{(i * 37) % 1000 / 10},{i % 2 == 0},class_{i % 4}{extra}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def many_chunks(tmp_path: Path) -> Path:
+    path = tmp_path / "rows.csv"
+    _write_rows(path, 120_000)  # about 7 MiB: 7 chunks, more than are parsed ahead
+    return path
+
+
+def _chunks(source: Source) -> list[pa.RecordBatch]:
+    return list(source.batches())
+
+
+def _same_chunks(left: list[pa.RecordBatch], right: list[pa.RecordBatch]) -> None:
+    assert [b.num_rows for b in left] == [b.num_rows for b in right]
+    assert all(a.equals(b) for a, b in zip(left, right, strict=True))
+
+
+def test_the_audits_open_takes_the_source_read_ahead(many_chunks: Path) -> None:
+    parse_ahead(str(many_chunks), chunk_rows=CHUNK_ROWS)
+    begun = open_source(str(many_chunks), chunk_rows=CHUNK_ROWS)
+    afresh = open_source(str(many_chunks), chunk_rows=CHUNK_ROWS)  # taken once: this one is new
+    assert begun is not afresh
+    expected = _chunks(afresh)
+    assert len(expected) > read_ahead.AHEAD_CHUNKS
+    _same_chunks(_chunks(begun), expected)
+    _same_chunks(_chunks(begun), expected)  # a second read starts from the first row again
+    assert begun.info == afresh.info
+
+
+def test_first_rows_then_the_pass_read_ahead_chunks_once(many_chunks: Path) -> None:
+    """What an audit does: a look at the first rows, then the pass, which starts with that chunk."""
+    expected = _chunks(open_source(str(many_chunks), chunk_rows=CHUNK_ROWS))
+    parse_ahead(str(many_chunks), chunk_rows=CHUNK_ROWS)
+    source = open_source(str(many_chunks), chunk_rows=CHUNK_ROWS)
+    assert source.first_rows(10).equals(pa.Table.from_batches([expected[0].slice(0, 10)]))
+    _same_chunks(_chunks(source), expected)
+
+
+@pytest.mark.parametrize("other", [{"bad_rows": "skip"}, {"delimiter": ";"}, {"chunk_rows": 2 * CHUNK_ROWS}])
+def test_other_options_open_afresh(many_chunks: Path, other: dict) -> None:
+    parse_ahead(str(many_chunks), chunk_rows=CHUNK_ROWS)
+    options = {"chunk_rows": CHUNK_ROWS, **other}
+    _same_chunks(_chunks(open_source(str(many_chunks), **options)), _chunks(open_source(str(many_chunks), **options)))
+    assert read_ahead.taken(many_chunks, (None, None, CHUNK_ROWS, "error", None)) is not None  # still waiting
+
+
+def test_a_file_changed_after_reading_ahead_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    _write_rows(path, 3_000)
+    parse_ahead(str(path), chunk_rows=CHUNK_ROWS)
+    _write_rows(path, 2_000)
+    assert sum(b.num_rows for b in _chunks(open_source(str(path), chunk_rows=CHUNK_ROWS))) == 2_000
+
+
+def test_an_error_met_ahead_is_raised_where_the_read_reaches_it(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    _write_rows(path, 60_000, bad_at=40_000)  # in the third chunk, one of those parsed ahead
+    plain = _until_error(open_source(str(path), chunk_rows=CHUNK_ROWS))
+    parse_ahead(str(path), chunk_rows=CHUNK_ROWS)
+    ahead = _until_error(open_source(str(path), chunk_rows=CHUNK_ROWS))
+    _same_chunks(ahead[0], plain[0])
+    assert plain[0] and ahead[1] == plain[1]
+    assert ":40002: malformed row" in ahead[1]
+
+
+def _until_error(source: Source) -> tuple[list[pa.RecordBatch], str]:
+    chunks: list[pa.RecordBatch] = []
+    with pytest.raises(InputError) as raised:
+        for chunk in source.batches():
+            chunks.append(chunk)
+    return chunks, str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["rows.jsonl", "folder"])
+def test_inputs_read_another_way_are_not_read_ahead(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    if name == "folder":
+        path.mkdir()
+    else:
+        path.write_text('{"a": 1}\n', encoding="utf-8")
+    parse_ahead(str(path))
+    assert read_ahead.taken(path, (None, None, 65_536, "error", None)) is None
+
+
+def test_a_file_that_cannot_be_opened_is_left_to_the_audit(tmp_path: Path) -> None:
+    path = tmp_path / "dup.csv"
+    path.write_text("a,a\n1,2\n", encoding="utf-8")
+    parse_ahead(str(path))  # no error here: the audit's own open says what is wrong
+    with pytest.raises(InputError, match="duplicate column name"):
+        open_source(str(path))
+
+
+def _source(batches: int, error_at: int | None, reads: list[int]) -> Source:
+    """A source of `batches` one-row batches whose reading raises at `error_at`; `reads` counts
+    the reads begun."""
+
+    def read() -> Iterator[pa.RecordBatch]:
+        reads.append(1)
+        for i in range(batches):
+            if i == error_at:
+                raise InputError(f"bad row {i}")
+            yield pa.record_batch({"x": [i]})
+
+    return Source("memory", "csv", ["x"], read)
+
+
+def _outcome(batches: Iterator[pa.RecordBatch]) -> tuple[list[int], str | None]:
+    seen: list[int] = []
+    try:
+        for batch in batches:
+            seen.append(batch.column(0)[0].as_py())
+    except InputError as exc:
+        return seen, str(exc)
+    return seen, None
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches=st.integers(0, 3 * read_ahead.AHEAD_CHUNKS), error_at=st.none() | st.integers(0, 12))
+def test_reading_ahead_changes_no_read(batches: int, error_at: int | None) -> None:
+    with tempfile.NamedTemporaryFile() as handle:
+        path = Path(handle.name)
+        reads: list[int] = []
+        source = _source(batches, error_at, reads)
+        read_ahead.begin(path, "options", source)
+        assert read_ahead.taken(path, "options") is source
+        assert read_ahead.taken(path, "options") is None  # once
+        expected = _outcome(_source(batches, error_at, []).read())
+        assert _outcome(source.read()) == expected
+        assert _outcome(source.read()) == expected  # a later read starts afresh
+        assert len(reads) == 2
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_the_command_reads_ahead_and_reports_as_the_api_does(runner: Runner, many_chunks: Path,
+                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataaudit.api import audit
+
+    taken: list[Source | None] = []
+    real = read_ahead.taken
+    monkeypatch.setattr(read_ahead, "taken", lambda *key: taken.append(real(*key)) or taken[-1])
+    report = audit_report(runner, [many_chunks, "-t", "label", "--ignore-column", "id"], tmp_path, code=0)
+    if runner.__name__ == "invoke":  # in this process: the command's open took the source begun
+        assert [source is not None for source in taken] == [True]
+    expected = audit(str(many_chunks), target="label", ignore_columns=["id"]).to_dict()
+    for document in (report, expected):
+        document.pop("created_at")
+    assert report == expected
+
+
+def test_a_usage_error_after_reading_ahead_exits_cleanly(many_chunks: Path) -> None:
+    from tests.cli_helpers import run
+
+    _, stderr = run(["audit", many_chunks, "-t", "no_such_column"], 2)
+    assert stderr.count("\n") == 1 and "no_such_column" in stderr
+    assert os.path.exists(many_chunks)
+
+
+@pytest.mark.parametrize("bad_rows", ["error", "quarantine"])
+def test_the_clean_reads_ahead_for_its_first_audit(many_chunks: Path, tmp_path: Path, bad_rows: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataaudit.io
+    from tests.cli_helpers import invoke
+
+    taken: list[Source | None] = []
+    real = read_ahead.taken
+    monkeypatch.setattr(read_ahead, "taken", lambda *key: taken.append(real(*key)) or taken[-1])
+    written = {}
+    for way in ("ahead", "plain"):
+        out = tmp_path / way / "clean.csv"
+        out.parent.mkdir()
+        invoke(["clean", many_chunks, "-t", "label", "--bad-rows", bad_rows, "-o", out], 0)
+        manifest = json.loads((out.parent / "clean.manifest.json").read_text(encoding="utf-8"))
+        written[way] = ((out.read_bytes(), (out.parent / "clean.quarantine.csv").read_bytes()),
+                        {key: manifest[key] for key in ("rows", "quarantine_reasons", "steps", "parameters")})
+        if way == "ahead":
+            assert sum(source is not None for source in taken) == 1
+            monkeypatch.setattr(dataaudit.io, "parse_ahead", lambda *args, **options: None)
+    assert written["ahead"] == written["plain"]
