@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dataaudit.cli import collector
-from dataaudit.cli.common import EXIT_ERROR, check_size, error_line, reports_errors
+from dataaudit.cli.common import EXIT_ERROR, check_size, error_line, parse_input_ahead, reports_errors
 from dataaudit.cli.deliver import checked_destinations, deliver
 from dataaudit.cli.group import cli
 from dataaudit.cli.options import (
@@ -148,10 +148,8 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
         from dataaudit.engines.pool import start_worker_server_for
 
         start_worker_server_for(data)
-    if engine != "spark":  # the file's first chunks are parsed while the audit's code loads
-        from dataaudit.io import parse_ahead
-
-        parse_ahead(data, delimiter=read["delimiter"], encoding=read["encoding"], bad_rows=read["bad_rows"])
+    if engine != "spark":
+        parse_input_ahead(data, delimiter=read["delimiter"], encoding=read["encoding"], bad_rows=read["bad_rows"])
     with collector.loading():
         from dataaudit.api import audit as run_audit
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from dataaudit.cli import collector
-from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, reports_errors
+from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, parse_input_ahead, reports_errors
 from dataaudit.cli.group import cli
 from dataaudit.cli.options import (
     CLEAN_BAD_ROWS,
@@ -133,11 +133,11 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
       dataaudit clean reviews.csv -t label -o reviews.clean.csv --redact pii
     """
     defer_pandas()  # pyarrow would import it to rule out pandas objects, of which a clean of a file makes none
-    if engine != "spark":  # the file's first chunks are parsed while the clean's code loads, for its first audit
-        from dataaudit.io import KEEP_BAD_ROWS, parse_ahead
+    if engine != "spark":  # for the first audit, which keeps malformed rows whole to quarantine them
+        from dataaudit.io import KEEP_BAD_ROWS
 
-        parse_ahead(data, delimiter=delimiter, encoding=encoding,
-                    bad_rows=KEEP_BAD_ROWS if bad_rows == "quarantine" else "error")
+        parse_input_ahead(data, delimiter=delimiter, encoding=encoding,
+                          bad_rows=KEEP_BAD_ROWS if bad_rows == "quarantine" else "error")
     with collector.loading():
         from dataaudit.planning import CleanOptions, plan_clean
         from dataaudit.preprocess.clean import clean_files

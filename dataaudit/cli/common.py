@@ -84,3 +84,14 @@ def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tup
     if len(outputs) != len(formats):
         raise click.UsageError(f"{len(formats)} --format but {len(outputs)} --output: give one --output per --format")
     return list(zip(formats, outputs, strict=True))
+
+
+def parse_input_ahead(data: str, *, delimiter: str | None, encoding: str | None, bad_rows: str) -> None:
+    """Parse a local file's first chunks while the command loads its code (`io/read_ahead.py`),
+    in the Arrow pool the local pass allocates from: chosen first, so that these chunks' memory
+    is given back as theirs is (`engines/arrow_memory.py`)."""
+    from dataaudit.engines.arrow_memory import return_freed_memory
+    from dataaudit.io import parse_ahead
+
+    return_freed_memory()
+    parse_ahead(data, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
