@@ -71,6 +71,29 @@ def test_first_rows_then_the_pass_read_ahead_chunks_once(many_chunks: Path) -> N
     _same_chunks(_chunks(source), expected)
 
 
+@pytest.mark.parametrize("kind", ["tsv", "csv.gz", "parquet"])
+def test_other_files_read_ahead_hand_on_the_same_chunks(many_chunks: Path, tmp_path: Path, kind: str) -> None:
+    import gzip
+
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    table = pacsv.read_csv(many_chunks, convert_options=pacsv.ConvertOptions(column_types={"score": pa.string()}))
+    path = tmp_path / f"rows.{kind}"
+    if kind == "tsv":
+        path.write_text(many_chunks.read_text(encoding="utf-8").replace(",", "\t"), encoding="utf-8")
+    elif kind == "csv.gz":
+        path.write_bytes(gzip.compress(many_chunks.read_bytes(), compresslevel=1))
+    else:
+        pq.write_table(table, path, row_group_size=20_000)
+    expected = _chunks(open_source(str(path), chunk_rows=CHUNK_ROWS))
+    parse_ahead(str(path), chunk_rows=CHUNK_ROWS)
+    source = open_source(str(path), chunk_rows=CHUNK_ROWS)
+    assert read_ahead.taken(path, (None, None, CHUNK_ROWS, "error", None)) is None  # it was taken
+    assert len(expected) > 1
+    _same_chunks(_chunks(source), expected)
+
+
 @pytest.mark.parametrize("other", [{"bad_rows": "skip"}, {"delimiter": ";"}, {"chunk_rows": 2 * CHUNK_ROWS}])
 def test_other_options_open_afresh(many_chunks: Path, other: dict) -> None:
     parse_ahead(str(many_chunks), chunk_rows=CHUNK_ROWS)
@@ -180,6 +203,19 @@ def test_the_command_reads_ahead_and_reports_as_the_api_does(runner: Runner, man
     for document in (report, expected):
         document.pop("created_at")
     assert report == expected
+
+
+def test_workers_profile_the_chunks_read_ahead_as_one_process_does(many_chunks: Path, tmp_path: Path) -> None:
+    from tests.cli_helpers import run
+
+    reports = []
+    for jobs in ("1", "2"):
+        (tmp_path / jobs).mkdir()
+        reports.append(audit_report(run, [many_chunks, "-t", "label", "--ignore-column", "id", "--jobs", jobs],
+                                    tmp_path / jobs, code=0))
+    for report in reports:
+        report.pop("created_at")
+    assert reports[0] == reports[1]
 
 
 def test_a_usage_error_after_reading_ahead_exits_cleanly(many_chunks: Path) -> None:
