@@ -179,6 +179,17 @@ def test_an_unknown_encoding_is_named_in_one_line(tmp_path: Path, runner: Runner
     assert err == "dataaudit: error: unknown encoding 'no-such-codec'\n"
 
 
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("command", ["audit", "clean"])
+def test_a_codec_that_reads_no_file_is_named_in_one_line(tmp_path: Path, runner: Runner, command: str) -> None:
+    """punycode fails with a plain UnicodeError, not a decode error at a byte."""
+    data = tmp_path / "data.csv"
+    data.write_text("a,label\n1,p\n", encoding="utf-8")
+    out = ["-o", tmp_path / "out.csv"] if command == "clean" else []
+    _, err = runner([command, data, "-t", "label", "--encoding", "punycode", *out], 2)
+    assert err.startswith(f"dataaudit: error: {data}: not readable as punycode text (") and err.count("\n") == 1
+
+
 @pytest.mark.parametrize("encoding", [[], ["--encoding", "latin-1"]], ids=["utf-8", "latin-1"])
 def test_a_compressed_file_named_as_text_is_binary_content(tmp_path: Path, encoding: list[str]) -> None:
     """A gzip stream has few NULs; its first bytes name it whatever codec would decode it."""

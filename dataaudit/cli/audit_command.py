@@ -129,16 +129,17 @@ def _audit_each(path: str, **options: Any) -> int:
     from dataaudit.errors import DataAuditError
 
     try:
-        return _audit_one(path, outputs=(), **options)
+        return _audit_one(path, outputs=(), alone=False, **options)
     except DataAuditError as exc:
         click.echo(error_line(exc), err=True)
         return EXIT_ERROR
 
 
 def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...], summary: bool,
-               engine: str | None, spark_master: str | None, jobs: int | None, quiet: bool,
+               engine: str | None, spark_master: str | None, jobs: int | None, quiet: bool, alone: bool = True,
                **audit_options: Any) -> int:
-    """Audit one DATA; the remaining options are `dataaudit.audit`'s keyword arguments by name."""
+    """Audit one DATA (`alone`: the command's only one); the remaining options are
+    `dataaudit.audit`'s keyword arguments by name."""
     defer_pandas()
     read = audit_options
     inputs = (data, *read["splits"].values(), read["schema"], read["gx_suite"], read["rules"], read["baseline"],
@@ -148,12 +149,15 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
         from dataaudit.engines.pool import start_worker_server_for
 
         start_worker_server_for(data)
-    if engine != "spark":
-        parse_input_ahead(data, delimiter=read["delimiter"], encoding=read["encoding"], bad_rows=read["bad_rows"])
-    with collector.loading():
-        from dataaudit.api import audit as run_audit
+    # one DATA only: of several, the first file's source, made before the collector freezes what
+    # the imports left, would be kept for the whole run; and the later ones find the code loaded
+    ahead = parse_input_ahead(data, wanted=alone and engine != "spark", delimiter=read["delimiter"],
+                              encoding=read["encoding"], bad_rows=read["bad_rows"])
+    with ahead:
+        with collector.loading():
+            from dataaudit.api import audit as run_audit
 
-    report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
+        report = run_audit(data, engine=_engine(engine, spark_master, jobs, quiet), **audit_options)
     code = deliver(report, destinations, summary)
     if report.baseline is not None and ("console", None) not in destinations:  # the console report says it too
         click.echo(f"dataaudit: gate {report.baseline.summary()}", err=True)

@@ -133,45 +133,45 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
       dataaudit clean reviews.csv -t label -o reviews.clean.csv --redact pii
     """
     defer_pandas()  # pyarrow would import it to rule out pandas objects, of which a clean of a file makes none
-    if engine != "spark":  # for the first audit, which keeps malformed rows whole to quarantine them
-        from dataaudit.io import KEEP_BAD_ROWS
+    from dataaudit.io import KEEP_BAD_ROWS
 
-        parse_input_ahead(data, delimiter=delimiter, encoding=encoding,
-                          bad_rows=KEEP_BAD_ROWS if bad_rows == "quarantine" else "error")
-    with collector.loading():
-        from dataaudit.planning import CleanOptions, plan_clean
-        from dataaudit.preprocess.clean import clean_files
-        from dataaudit.report.console import render_console
+    # for the first audit, which keeps malformed rows whole to quarantine them
+    with parse_input_ahead(data, wanted=engine != "spark", delimiter=delimiter, encoding=encoding,
+                           bad_rows=KEEP_BAD_ROWS if bad_rows == "quarantine" else "error"):
+        with collector.loading():
+            from dataaudit.planning import CleanOptions, plan_clean
+            from dataaudit.preprocess.clean import clean_files
+            from dataaudit.report.console import render_console
 
-    plan = plan_clean(CleanOptions(
-        data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest, report=report,
-        save_fitted=save_fitted, fitted=fitted, ignore_columns=ignore_columns, keep_columns=keep_columns,
-        delimiter=delimiter, encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels,
-        sample=sample, folds=folds, jobs=jobs,
-        allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind=format_kind,
-        prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata, quiet=quiet,
-        redact=redact, text_columns=text_columns, engine=engine, spark_master=spark_master, bad_rows=bad_rows))
-    if plan.layout is not None:
-        sys.exit(_clean_jsonl(data, output, rules, plan.layout, quarantine, manifest, report, dry_run, force,
-                              trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
-                              completion_key=completion_key, redact=redact))
+        plan = plan_clean(CleanOptions(
+            data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest, report=report,
+            save_fitted=save_fitted, fitted=fitted, ignore_columns=ignore_columns, keep_columns=keep_columns,
+            delimiter=delimiter, encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels,
+            sample=sample, folds=folds, jobs=jobs,
+            allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind=format_kind,
+            prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata, quiet=quiet,
+            redact=redact, text_columns=text_columns, engine=engine, spark_master=spark_master, bad_rows=bad_rows))
+        if plan.layout is not None:
+            sys.exit(_clean_jsonl(data, output, rules, plan.layout, quarantine, manifest, report, dry_run, force,
+                                  trim=trim, strip_metadata=strip_metadata, prompt_key=prompt_key,
+                                  completion_key=completion_key, redact=redact))
 
-    if engine == "spark":
-        from dataaudit.preprocess.spark_clean import clean_on_spark
+        if engine == "spark":
+            from dataaudit.preprocess.spark_clean import clean_on_spark
 
-        run = clean_on_spark(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
-                             fitted=fitted, save_fitted=save_fitted, report=report, force=force,
-                             ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter,
-                             encoding=encoding, allow_large_quarantine=allow_large_quarantine,
-                             text_columns=text_columns, master=spark_master)
-    else:
-        run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
-                          fitted=fitted, save_fitted=save_fitted, report=report, dry_run=dry_run, force=force,
-                          ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter,
-                          encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels, sample=sample,
-                          folds=folds, jobs=jobs, allow_large_quarantine=allow_large_quarantine,
-                          progress=None if quiet else sys.stderr, redact=redact, text_columns=text_columns,
-                          bad_rows=bad_rows)
+            run = clean_on_spark(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
+                                 fitted=fitted, save_fitted=save_fitted, report=report, force=force,
+                                 ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter,
+                                 encoding=encoding, allow_large_quarantine=allow_large_quarantine,
+                                 text_columns=text_columns, master=spark_master)
+        else:
+            run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
+                              fitted=fitted, save_fitted=save_fitted, report=report, dry_run=dry_run, force=force,
+                              ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter,
+                              encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels, sample=sample,
+                              folds=folds, jobs=jobs, allow_large_quarantine=allow_large_quarantine,
+                              progress=None if quiet else sys.stderr, redact=redact, text_columns=text_columns,
+                              bad_rows=bad_rows)
     click.echo(render_console(run.report), nl=False)
     if quarantine_suspected_labels:
         click.echo(_label_model_note(run.manifest["parameters"]["label_model"]), err=True)

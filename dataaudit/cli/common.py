@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -86,12 +87,16 @@ def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tup
     return list(zip(formats, outputs, strict=True))
 
 
-def parse_input_ahead(data: str, *, delimiter: str | None, encoding: str | None, bad_rows: str) -> None:
-    """Parse a local file's first chunks while the command loads its code (`io/read_ahead.py`),
-    in the Arrow pool the local pass allocates from: chosen first, so that these chunks' memory
-    is given back as theirs is (`engines/arrow_memory.py`)."""
+def parse_input_ahead(data: str, *, wanted: bool, delimiter: str | None, encoding: str | None,
+                      bad_rows: str) -> contextlib.AbstractContextManager[None]:
+    """Inside the block, a local file's first chunks are parsed while the command loads its code
+    (`io/read_ahead.py`), where `wanted` (the local engine reads it), in the Arrow pool its pass
+    allocates from: chosen first, so that these chunks' memory is given back as the pass's is
+    (`engines/arrow_memory.py`)."""
+    if not wanted:
+        return contextlib.nullcontext()
     from dataaudit.engines.arrow_memory import return_freed_memory
     from dataaudit.io import parse_ahead
 
-    return_freed_memory()
-    parse_ahead(data, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows)
+    return parse_ahead(data, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
+                       before_parsing=return_freed_memory)

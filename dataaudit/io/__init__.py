@@ -10,15 +10,16 @@ A folder is a Parquet dataset (`dataset_reader.py`), or a `datasets` folder save
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from dataaudit.compression import CODECS
-from dataaudit.errors import DataAuditError, InputError
+from dataaudit.errors import InputError
 from dataaudit.io import read_ahead
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import BOM_NOTE, ascii_bytes, is_utf8, starts_with_bom
@@ -54,7 +55,7 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
         from dataaudit.io.frame_reader import open_frame
 
         return open_frame(data, chunk_rows=chunk_rows)
-    if storage_options is None:  # a file `parse_ahead` began with these options
+    if storage_options is None:  # a file `parse_ahead` began with these options (a format named, too)
         begun = read_ahead.taken(Path(data), (delimiter, encoding, chunk_rows, bad_rows, fmt))
         if begun is not None:
             return begun
@@ -100,23 +101,39 @@ def _open_named(data: str | Path, *, delimiter: str | None, encoding: str | None
     return source
 
 
+@contextlib.contextmanager
 def parse_ahead(data: str, *, delimiter: str | None = None, encoding: str | None = None,
-                chunk_rows: int = DEFAULT_CHUNK_ROWS, bad_rows: str = "error") -> None:
-    """Open `data`, a local CSV, TSV or Parquet file, and parse its first chunks on a thread now,
+                chunk_rows: int = DEFAULT_CHUNK_ROWS, bad_rows: str = "error",
+                before_parsing: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Inside the block, a local CSV, TSV or Parquet file's first chunks are parsed on a thread,
     for the `open_source` of it with the same options that follows (`read_ahead.py`): what a
-    command does before it loads its code. Any other input, and a file that cannot be opened,
-    are left to that `open_source`, which says what is wrong with them."""
-    path = Path(data)
-    if data == STDIN or uri_protocol(data) is not None or not path.is_file():
-        return
+    command does while it loads its code. `before_parsing` runs once the file qualifies. Only
+    where the parsing runs without Python's lock: a compressed file or another encoding than
+    UTF-8 is decoded through Python, and is left to that `open_source`, as is any other input and
+    a file that cannot be opened, whose error that open reports. On leaving the block, a
+    source no open took is dropped."""
+    with contextlib.suppress(Exception):  # the audit's own open says what is wrong, where it would have
+        _begin_parsing(data, delimiter, encoding, chunk_rows, bad_rows, before_parsing)
     try:
-        if _format_of(path, _sample(path, str(data)), encoding) not in ("csv", "tsv", "parquet"):
-            return  # JSON Lines may be a fine-tuning file, which is read another way
-        source = _open_named(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
-                             fmt=None, storage_options=None)
-    except (DataAuditError, OSError, pa.ArrowException):
+        yield
+    finally:
+        read_ahead.discard()
+
+
+def _begin_parsing(data: str, delimiter: str | None, encoding: str | None, chunk_rows: int, bad_rows: str,
+                   before_parsing: Callable[[], None]) -> None:
+    path = Path(data)
+    if data == STDIN or uri_protocol(data) is not None or not path.is_file() or path.suffix.lower() in COMPRESSED:
         return
-    read_ahead.begin(path, (delimiter, encoding, chunk_rows, bad_rows, None), source)
+    if encoding is not None and codecs.lookup(encoding).name != "utf-8":
+        return
+    if _format_of(path, _sample(path, str(data)), encoding) not in ("csv", "tsv", "parquet"):
+        return  # JSON Lines may be a fine-tuning file, which is read another way
+    opened = read_ahead.identity(path)
+    source = _open_named(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
+                         fmt=None, storage_options=None)
+    before_parsing()
+    read_ahead.begin(path, (delimiter, encoding, chunk_rows, bad_rows, None), source, opened)
 
 
 def remote_input(uri: str, storage_options: Mapping[str, Any] | None,

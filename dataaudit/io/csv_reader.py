@@ -286,6 +286,8 @@ def _decode(name: str, sample: bytes, encoding: str | None) -> str:
             f"{name}:{line}: not valid {encoding or 'UTF-8'} text (byte {sample[exc.start]:#x}); "
             "pass --encoding, e.g. latin-1"
         ) from None
+    except UnicodeError as exc:  # a codec that decodes no text of a file (`punycode`)
+        raise InputError(f"{name}: not readable as {encoding} text ({exc}); pass --encoding, e.g. latin-1") from None
 
 
 def _sniff_delimiter(text: str, default: str) -> str:
