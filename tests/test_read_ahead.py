@@ -115,6 +115,21 @@ def test_other_files_hand_on_the_same_chunks(many_chunks: Path, tmp_path: Path, 
         assert read_ahead.taken(path, key) is None  # taken, or never begun
 
 
+def test_a_parquet_source_read_ahead_allocates_from_the_pool_chosen_first(many_chunks: Path, tmp_path: Path) -> None:
+    """pyarrow's Parquet reader keeps the pool it was opened with: `before_parsing` runs before
+    the open, so the pass's pool (jemalloc, in the command) serves the whole read."""
+    path = tmp_path / "rows.parquet"
+    _written(many_chunks, path, "parquet")
+    default = pa.default_memory_pool()
+    chosen = pa.proxy_memory_pool(default)
+    try:
+        with parse_ahead(str(path), chunk_rows=CHUNK_ROWS, before_parsing=lambda: pa.set_memory_pool(chosen)):
+            _chunks(open_source(str(path), chunk_rows=CHUNK_ROWS))
+    finally:
+        pa.set_memory_pool(default)
+    assert chosen.max_memory() > 0
+
+
 @pytest.mark.parametrize("other", [{"bad_rows": "skip"}, {"delimiter": ";"}, {"chunk_rows": 2 * CHUNK_ROWS},
                                    {"fmt": "csv"}])
 def test_other_options_open_afresh(many_chunks: Path, other: dict) -> None:

@@ -107,7 +107,8 @@ def parse_ahead(data: str, *, delimiter: str | None = None, encoding: str | None
                 before_parsing: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Inside the block, a local CSV, TSV or Parquet file's first chunks are parsed on a thread,
     for the `open_source` of it with the same options that follows (`read_ahead.py`): what a
-    command does while it loads its code. `before_parsing` runs once the file qualifies. Only
+    command does while it loads its code. `before_parsing` runs once the file qualifies, before it
+    is opened. Only
     where the parsing runs without Python's lock: a compressed file or another encoding than
     UTF-8 is decoded through Python, and is left to that `open_source`, as is any other input and
     a file that cannot be opened, whose error that open reports. On leaving the block, a
@@ -129,10 +130,10 @@ def _begin_parsing(data: str, delimiter: str | None, encoding: str | None, chunk
         return
     if _format_of(path, _sample(path, str(data)), encoding) not in ("csv", "tsv", "parquet"):
         return  # JSON Lines may be a fine-tuning file, which is read another way
+    before_parsing()  # before the open: a Parquet reader keeps the Arrow pool it was opened with
     opened = read_ahead.identity(path)
     source = _open_named(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
                          fmt=None, storage_options=None)
-    before_parsing()
     read_ahead.begin(path, (delimiter, encoding, chunk_rows, bad_rows, None), source, opened)
 
 

@@ -3,11 +3,12 @@
 Before an audit's first row is read, the command imports its checks, planner and rule models
 for about half a second on one core, holding Python's lock, while the other core waits.
 Parsing a CSV is the one part of the audit that needs no plan, and pyarrow's reader parses
-without that lock: so the command line opens its input as the audit will, and a thread parses
-the first chunks beside the imports. The audit's own `open_source` of the same file with the
-same options takes that source (`taken`) and reads those chunks first, as they are parsed,
-then the rest as it would have; anything else, or the same file changed meanwhile, opens
-afresh as before.
+without that lock (but to record a malformed row it skips): so the command line opens its
+input as the audit will, and a thread parses the first chunks beside the imports. The audit's
+own `open_source` of the same file with the same options takes that source (`taken`) and
+reads those chunks first, as they are parsed, then the rest as it would have; anything else,
+or the same file changed meanwhile, opens afresh as before. A source no open took is stopped
+after the chunk it is parsing (`discard`), so an error before the read waits for no more.
 
 Nothing here changes what is read: the source is the one `open_source` returns, its chunks
 are those its first read yields, in order, and an error met while parsing ahead is raised
@@ -27,7 +28,8 @@ import pyarrow as pa
 from dataaudit.io.source import Source
 
 #: chunks parsed ahead at most: the two a pass holds at once anyway (the one profiled and the
-#: next), so reading ahead adds none to its memory
+#: next), so reading ahead adds none to its memory (they come from the pass's Arrow pool, which
+#: the command chooses before it opens the file)
 AHEAD_CHUNKS = 2
 Identity = tuple[int, int, int]
 
@@ -47,6 +49,7 @@ class _Ahead:
     def __init__(self, source: Source) -> None:
         self.ready: queue.SimpleQueue[pa.RecordBatch | _After] = queue.SimpleQueue()
         self.rest: Iterator[pa.RecordBatch] = source.read()
+        self.stop = threading.Event()  # set for a source no open took: the chunk being parsed is the last
         self.thread = threading.Thread(target=self._parse, name="dataaudit-read-ahead")
         self.thread.start()
 
@@ -54,7 +57,7 @@ class _Ahead:
         try:
             for count, chunk in enumerate(self.rest, start=1):
                 self.ready.put(chunk)
-                if count == AHEAD_CHUNKS:
+                if count == AHEAD_CHUNKS or self.stop.is_set():
                     self.ready.put(_After(more=True))
                     return
             self.ready.put(_After(more=False))
@@ -76,6 +79,8 @@ class _Ahead:
     def close(self) -> None:
         """Wait for the thread, then close the reader while the interpreter is whole: a reader
         of a compressed file left parked until exit waits there forever for its Python callback."""
+        if threading.current_thread() is self.thread:
+            return
         self.thread.join()
         self.rest.close()  # type: ignore[attr-defined]
         self.ready = queue.SimpleQueue()  # chunks no read took: a source is freed by the collector, if ever
@@ -112,6 +117,7 @@ def taken(path: Path, options: Hashable) -> Source | None:
             return source
     except OSError:
         pass
+    ahead.stop.set()
     ahead.close()
     return None
 
@@ -119,5 +125,6 @@ def taken(path: Path, options: Hashable) -> Source | None:
 def discard() -> None:
     """Drop a begun source no open took, its thread finished and its reader closed."""
     for _, _, ahead in _begun.values():
+        ahead.stop.set()
         ahead.close()
     _begun.clear()
