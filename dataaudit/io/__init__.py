@@ -107,12 +107,11 @@ def parse_ahead(data: str, *, delimiter: str | None = None, encoding: str | None
                 before_parsing: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Inside the block, a local CSV, TSV or Parquet file's first chunks are parsed on a thread,
     for the `open_source` of it with the same options that follows (`read_ahead.py`): what a
-    command does while it loads its code. `before_parsing` runs once the file qualifies, before it
-    is opened. Only
-    where the parsing runs without Python's lock: a compressed file or another encoding than
-    UTF-8 is decoded through Python, and is left to that `open_source`, as is any other input and
-    a file that cannot be opened, whose error that open reports. On leaving the block, a
-    source no open took is dropped."""
+    command does while it loads its code. `before_parsing` runs once the file qualifies, before
+    it is opened. Only where the parsing runs without Python's lock: a compressed file or another
+    encoding than UTF-8 is decoded through Python, and is left to that `open_source`, as is any
+    other input and a file that cannot be opened, whose error that open reports. On leaving the
+    block, a source no open took is dropped."""
     with contextlib.suppress(Exception):  # the audit's own open says what is wrong, where it would have
         _begin_parsing(data, delimiter, encoding, chunk_rows, bad_rows, before_parsing)
     try:

@@ -49,7 +49,7 @@ class _Ahead:
     def __init__(self, source: Source) -> None:
         self.ready: queue.SimpleQueue[pa.RecordBatch | _After] = queue.SimpleQueue()
         self.rest: Iterator[pa.RecordBatch] = source.read()
-        self.stop = threading.Event()  # set for a source no open took: the chunk being parsed is the last
+        self.stop = threading.Event()  # closed early: the chunk being parsed is the last
         self.thread = threading.Thread(target=self._parse, name="dataaudit-read-ahead")
         self.thread.start()
 
@@ -77,10 +77,12 @@ class _Ahead:
             self.close()
 
     def close(self) -> None:
-        """Wait for the thread, then close the reader while the interpreter is whole: a reader
-        of a compressed file left parked until exit waits there forever for its Python callback."""
+        """Stop the thread after the chunk it is parsing and wait for it, then close the reader
+        while the interpreter is whole: a reader of a compressed file left parked until exit
+        waits there forever for its Python callback."""
         if threading.current_thread() is self.thread:
             return
+        self.stop.set()
         self.thread.join()
         self.rest.close()  # type: ignore[attr-defined]
         self.ready = queue.SimpleQueue()  # chunks no read took: a source is freed by the collector, if ever
@@ -117,7 +119,6 @@ def taken(path: Path, options: Hashable) -> Source | None:
             return source
     except OSError:
         pass
-    ahead.stop.set()
     ahead.close()
     return None
 
@@ -125,6 +126,5 @@ def taken(path: Path, options: Hashable) -> Source | None:
 def discard() -> None:
     """Drop a begun source no open took, its thread finished and its reader closed."""
     for _, _, ahead in _begun.values():
-        ahead.stop.set()
         ahead.close()
     _begun.clear()
