@@ -95,6 +95,12 @@ def with_long_ints(parse: Callable[[json.JSONDecoder], T], decoder: json.JSONDec
         return parse(long_ints(decoder, long))
 
 
+def loads(text: str, long: Callable[[str], Any] = WrittenNumber) -> Any:
+    """`json.loads(text)`, an integer of more digits than Python turns into an int kept as
+    `long` makes it (`with_long_ints`)."""
+    return with_long_ints(lambda parser: parser.decode(text), PLAIN, long=long)
+
+
 def long_ints(decoder: json.JSONDecoder, long: Callable[[str], Any] = WrittenNumber) -> json.JSONDecoder:
     """`decoder`, but keeping an integer of more digits than Python turns into an int as
     written (`written_int`; as `long` makes it): what to parse again a text `decoder` refuses with a `ValueError` that

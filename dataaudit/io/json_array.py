@@ -27,7 +27,7 @@ from dataaudit.io.lines import LINE_COLUMN, open_binary
 from dataaudit.io.nested import as_floats
 from dataaudit.io.source import Source
 from dataaudit.io.spool import named
-from dataaudit.jsontext import PLAIN, may_hold_long_int, with_long_ints, written_dumps
+from dataaudit.jsontext import PLAIN, loads, may_hold_long_int, with_long_ints, written_dumps
 
 BOM = b"\xef\xbb\xbf"
 
@@ -136,7 +136,7 @@ def _parsed_array(path: Path, text: str) -> list[Any]:
     if (deep := too_deep(text)) is not None:
         raise _nested_too_deep(path, *deep)
     try:
-        value = with_long_ints(lambda parser: parser.decode(text), PLAIN)
+        value = loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{named(path)}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
     except RecursionError:  # the parser's limit reached under the depth read, on a long call path

@@ -14,7 +14,7 @@ from typing import Any
 
 from dataaudit.io.depth import too_deep
 from dataaudit.io.surrogates import lone_surrogate
-from dataaudit.jsontext import PLAIN, with_long_ints
+from dataaudit.jsontext import loads
 from dataaudit.profile.text import ERROR_KINDS
 from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_SIDES, PROMPT_COMPLETION
 from dataaudit.text.hashing import canonical
@@ -97,7 +97,7 @@ def parse_line(raw: bytes) -> object:
     try:
         # an integer of more digits than Python reads is a number all the same, which is all a check
         # reads of it: a float (an infinity), no text as its digits kept as written would pass for
-        value = with_long_ints(lambda parser: parser.decode(text), PLAIN, long=float)
+        value = loads(text, long=float)
     except (ValueError, RecursionError):  # nested deeper than the parser goes is not JSON it can check
         return Line(["not_json"])
     return Line(["not_utf8"]) if lone_surrogate(text, value) else value  # an escape of half a UTF-16 pair

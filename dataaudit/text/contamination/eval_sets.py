@@ -18,7 +18,7 @@ from typing import Any
 
 from dataaudit.errors import InputError
 from dataaudit.io import COMPRESSED, FORMATS, Source
-from dataaudit.jsontext import PLAIN, with_long_ints
+from dataaudit.jsontext import loads
 from dataaudit.text.formats import CHAT, INSTRUCTION, PREFERENCE, PROMPT_COMPLETION, TABLE, detect_format
 from dataaudit.text.validate import text_of
 
@@ -109,7 +109,7 @@ def _parsed(raw: bytes, name: str, unit: str, number: int) -> Any:
     pass for), not a line of no JSON."""
     try:
         text = raw.decode(json.detect_encoding(raw), "surrogatepass")
-        return with_long_ints(lambda parser: parser.decode(text), PLAIN, long=float)
+        return loads(text, long=float)
     except (ValueError, RecursionError):
         raise InputError(f"{name}: {unit} {number} is not valid JSON") from None
 
