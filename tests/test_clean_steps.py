@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.csv
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
@@ -184,6 +184,60 @@ def test_missing_to_null_by_the_spellings_the_audit_found_nulls_what_the_full_se
     step = MissingToNull().fit(profile=profile)
     narrowed = step.where_found(profile)
     mine, theirs = narrowed.transform_counted(batch), step.transform_counted(batch)
+    assert mine[0].equals(theirs[0])
+    assert mine[1].to_dict() == theirs[1].to_dict()
+
+
+def test_the_audit_counts_the_text_cells_trimming_would_rewrite_tokens_aside(tmp_path: Path) -> None:
+    path = _csv(tmp_path, 'id,t,u,w,label\n1, x,a,1,p\n2,y ,b,  ,q\n3,x,c,2,p\n4,"\tz",d,3,q\n5,  ,e, ,p\n')
+    columns = {c.name: c for c in dataaudit.audit(path, target="label").profile.columns}
+    assert {name: c.padded for name, c in columns.items()} == {"id": 0, "t": 3, "u": 0, "w": 0, "label": 0}
+    assert columns["t"].tokens == {"  ": 1} and columns["w"].tokens == {"  ": 1, " ": 1}
+
+
+def test_normalize_text_trims_only_where_the_audit_of_the_same_rows_found_blanks(tmp_path: Path) -> None:
+    from dataaudit.preprocess.missing import MissingToNull
+    from dataaudit.preprocess.text import NormalizeText
+
+    frame = pd.DataFrame({"t": [" x", "y", "  ", "x"], "u": ["a", "b", "c", "d"], "w": ["a", "  ", "b", "a"],
+                          "label": ["p", "q", "p", "q"]})
+    profile = dataaudit.audit(frame, target="label").profile
+    step = NormalizeText().fit(profile=profile)
+    assert step.columns_ == ["t", "u", "w"]
+    assert step.where_found(profile, tokens_nulled=True).found == {"t"}
+    assert step.where_found(profile, tokens_nulled=False).found == {"t", "w"}  # `w`'s `"  "` is trimmed to ""
+    assert NormalizeText(unicode=True).fit(profile=profile).where_found(profile, tokens_nulled=True).found is None
+    batch = pa.RecordBatch.from_pandas(frame, preserve_index=False)
+    nulled = MissingToNull().fit(profile=profile).transform(batch)
+    for tokens_nulled, rows in ((True, nulled), (False, batch)):
+        mine = step.where_found(profile, tokens_nulled).transform_counted(rows)
+        theirs = step.transform_counted(rows)
+        assert mine[0].equals(theirs[0]) and mine[1].to_dict() == theirs[1].to_dict()
+
+
+PADDED = ["x", " x", "x ", "\tx", "\u00a0x", "x\u3000", "two words", "  ", "", "?", " NA ", "1", " 1", None]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PADDED), min_size=1, max_size=40), st.lists(st.sampled_from(PADDED), max_size=40),
+       st.booleans())
+@example(["x", "  "], ["y"], False)  # the only blanks are a token's, which no step before this one nulled
+@example(["x", " NA "], ["\u00a0x"], True)
+def test_normalize_text_where_the_audit_found_blanks_trims_what_it_trims_everywhere(
+        tmp_path: Path, cells: list[str | None], others: list[str | None], after_missing: bool) -> None:
+    """Blanks of every kind, around words, numbers and tokens; after `missing_to_null` or alone."""
+    from dataaudit.preprocess.missing import MissingToNull
+    from dataaudit.preprocess.text import NormalizeText
+
+    other = (others * len(cells))[:len(cells)] if others else ["x"] * len(cells)
+    frame = pd.DataFrame({"t": cells, "u": other, "label": ["a", "b"] * (len(cells) // 2) + ["a"] * (len(cells) % 2)})
+    batch = pa.RecordBatch.from_pandas(frame, preserve_index=False)
+    profile = dataaudit.audit(frame, target="label").profile
+    if after_missing:
+        batch = MissingToNull().fit(profile=profile).transform(batch)
+    step = NormalizeText().fit(profile=profile)
+    mine = step.where_found(profile, tokens_nulled=after_missing).transform_counted(batch)
+    theirs = step.transform_counted(batch)
     assert mine[0].equals(theirs[0])
     assert mine[1].to_dict() == theirs[1].to_dict()
 

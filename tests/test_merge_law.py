@@ -36,7 +36,8 @@ SPEC = ProfileSpec(target="label", ignored=("id",), sentinels=(-999.0,), example
                    quantiles=True, sample=SampleSpec(size=7, per_label=2, seed=3))
 CELLS = st.one_of(
     st.none(),
-    st.sampled_from(["", "?", "NA", " ", "null", "-999", "x", "y", "two words", "1", "2.5", "3.0", "true", "1e3"]),
+    st.sampled_from(["", "?", "NA", " ", "null", "-999", "x", "y", "two words", " x", "1", "2.5", "3.0", "true",
+                     "1e3"]),
     st.integers(-5, 5).map(str),
     st.floats(-100, 100, allow_nan=False).map(lambda f: f"{f:.2f}"),
 )

@@ -45,6 +45,7 @@ from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
 from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, decide
+from dataaudit.preprocess.text import NormalizeText
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
@@ -317,9 +318,17 @@ def reading(steps: list[Step], profile: Profile) -> list[Step]:
 
 def on_audited(steps: list[Step], profile: Profile) -> list[Step]:
     """The steps fitted on `profile`, narrowed to what that audit of the same rows found: a
-    column where it saw no disguised value is not searched again, cell by cell, in every pass.
-    Only for the data the steps were fitted on: another split may hide tokens anywhere."""
-    return [step.where_found(profile) if isinstance(step, MissingToNull) else step for step in steps]
+    column where it saw no disguised value, or no text to trim, is not searched again, cell by
+    cell, in every pass. Only for the data the steps were fitted on: another split may hide
+    tokens or blanks anywhere."""
+    narrowed: list[Step] = []
+    for step in steps:
+        if isinstance(step, MissingToNull):
+            step = step.where_found(profile)
+        elif isinstance(step, NormalizeText):
+            step = step.where_found(profile, tokens_nulled=any(isinstance(s, MissingToNull) for s in narrowed))
+        narrowed.append(step)
+    return narrowed
 
 
 def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.RecordBatch]:

@@ -7,6 +7,8 @@ pack's `normalize_unicode`)."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,6 +26,7 @@ from dataaudit.preprocess.base import (
 )
 from dataaudit.profile.model import Profile
 from dataaudit.profile.text_bytes import may_have_blanks_around
+from dataaudit.profile.values import trimmed_away
 
 TEXT_TYPES = ("text", "mixed", "boolean")
 
@@ -36,17 +39,33 @@ class NormalizeText(FromProfile):
     name = "normalize_text"
     state = ("columns_",)
 
+    #: the columns where the audit of the rows the step cleans found text to trim (`where_found`); None: unknown
+    found: frozenset[str] | None = None
+
     def __init__(self, unicode: bool = False) -> None:
         self.unicode = unicode
 
     def _learn(self, profile: Profile) -> None:
         self.columns_ = [c.name for c in profile.columns if c.role == "feature" and c.type in TEXT_TYPES]
 
+    def where_found(self, profile: Profile, tokens_nulled: bool) -> NormalizeText:
+        """A copy that trims only the columns where `profile`, the audit of the very rows it will
+        clean, counted text starting or ending with whitespace (`ColumnProfile.padded`, by the
+        same trim), or a missing-value token spelled so unless a step before this one nulled the
+        tokens (`tokens_nulled`): elsewhere trimming would change nothing, and looking costs a
+        scan of every text of the column. Not with `unicode`, which may rewrite any text."""
+        if self.unicode:
+            return self
+        narrowed = copy.copy(self)
+        narrowed.found = frozenset(c.name for c in profile.columns
+                                   if c.padded or (not tokens_nulled and _padded_token(c.tokens)))
+        return narrowed
+
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
         note_nested(tally, batch, self.columns_, self.nested)
         touched = np.zeros(batch.num_rows, dtype=bool)
-        for name in self.columns_:
+        for name in self.columns_ if self.found is None else [c for c in self.columns_ if c in self.found]:
             if name not in batch.schema.names or name in self.nested:
                 continue
             stored = batch.column(name)
@@ -63,3 +82,11 @@ class NormalizeText(FromProfile):
             batch = replace_column(batch, name, encoded_as(cleaned, stored.type, name))
         tally.rows_changed = int(touched.sum())
         return batch, tally
+
+
+def _padded_token(tokens: dict[str, int]) -> bool:
+    """Whether a missing-value token of a column is spelled with whitespace around it (`"  "`)."""
+    if not tokens:
+        return False
+    spellings = pa.array(list(tokens), pa.string())
+    return bool(trimmed_away(spellings, pc.utf8_trim_whitespace(spellings)).any())

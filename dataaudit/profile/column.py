@@ -159,6 +159,7 @@ class ColumnPartial:
     kinds: Counter = field(default_factory=Counter)
     spaced: int = 0
     respelled: int = 0
+    padded: int = 0
     kind_rows: dict[str, list[int]] = field(default_factory=dict)
     moments: Moments = field(default_factory=Moments)
     value_counts: Counter | None = field(default_factory=Counter)
@@ -249,6 +250,7 @@ class ColumnPartial:
         for code in np.unique(kind[(counts > 0) & (kind >= 0)]).tolist():
             self._add_kind(v.KINDS[code], row_kind == code, offset)
         self.spaced += int(counts[table.spaced].sum())
+        self.padded += int(counts[table.padded & ~token].sum())
         self.respelled += int(counts[table.respelled & ~spelled].sum())
         numeric = (kind == v.INTEGER) | (kind == v.FLOAT)
         if numeric.any():
@@ -350,6 +352,7 @@ class ColumnPartial:
             kinds=self.kinds + other.kinds,
             spaced=self.spaced + other.spaced,
             respelled=self.respelled + other.respelled,
+            padded=self.padded + other.padded,
             kind_rows={
                 name: rows(self.kind_rows.get(name, []), other.kind_rows.get(name, []))
                 for name in sorted(set(self.kind_rows) | set(other.kind_rows))

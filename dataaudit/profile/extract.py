@@ -95,6 +95,7 @@ def _column(col: ColumnPartial, role: str) -> ColumnProfile:
         value_counts=None if col.value_counts is None else dict(sorted(col.value_counts.items())),
         percentiles=col.quantiles.percentiles() if col.quantiles is not None else None,
         respelled=col.respelled,
+        padded=col.padded,
         infinite=col.infinite,
         infinite_rows=col.infinite_rows,
     )

@@ -58,6 +58,8 @@ class ColumnProfile:
     percentiles: list[float] | None = None
     #: numbers not written as they print (`007`, `1.10`, `1e3`): as numbers they would be rewritten
     respelled: int = 0
+    #: text cells, missing-value tokens aside, that start or end with whitespace (`" red"`): trimming rewrites them
+    padded: int = 0
     #: infinite numbers (`inf`, `-Infinity`, `1e999`), which a model's input refuses, and their first rows
     infinite: int = 0
     infinite_rows: list[int] = field(default_factory=list)

@@ -176,7 +176,8 @@ class ValueTable:
     or shows by name are turned into Python strings (`texts`).
     `spaced` marks text with inner blanks: free text rather than a code or an id;
     `respelled` marks numbers whose text is not how the number prints (`007`, `1.10`, `1e3`):
-    turned into numbers, they would be written back differently.
+    turned into numbers, they would be written back differently;
+    `padded` marks text that starts or ends with whitespace, which trimming would rewrite.
     """
 
     codes: np.ndarray
@@ -186,6 +187,7 @@ class ValueTable:
     values: pa.Array
     spaced: np.ndarray
     respelled: np.ndarray
+    padded: np.ndarray
 
     @property
     def raw(self) -> np.ndarray:
@@ -396,7 +398,17 @@ def value_table(array: pa.Array, spec: ProfileSpec, *, per_cell: bool = False) -
     if per_cell and numeric.any():
         return value_table(array, spec)
     hashes, respelled = spelled_hashes(values, number, numeric)
-    return ValueTable(codes, kind, number, hashes, values, _spaced(trimmed, kind == TEXT), respelled)
+    return ValueTable(codes, kind, number, hashes, values, _spaced(trimmed, kind == TEXT), respelled,
+                      trimmed_away(values, trimmed))
+
+
+def trimmed_away(texts: pa.Array, trimmed: pa.Array) -> np.ndarray:
+    """Which `texts` lost whitespace in `trimmed` (theirs, trimmed; the same array when no text
+    could have any: `classify`'s shortcut). Trimming only removes characters, so a text was
+    trimmed exactly when it got shorter."""
+    if trimmed is texts:
+        return np.zeros(len(texts), dtype=bool)
+    return to_numpy(pc.fill_null(pc.not_equal(pc.binary_length(texts), pc.binary_length(trimmed)), False))
 
 
 def _spaced(trimmed: pa.Array, text: np.ndarray) -> np.ndarray:
@@ -547,7 +559,7 @@ def _boolean_table(array: pa.Array) -> ValueTable:
     kind = np.array([BOOLEAN, BOOLEAN], np.int8)
     # a typed boolean is the text it prints as, so it equals a CSV's `true`, not its `True`
     return ValueTable(codes, kind, np.full(2, np.nan), hash_strings(_BOOLEANS), _BOOLEANS,
-                      np.zeros(2, dtype=bool), np.zeros(2, dtype=bool))
+                      np.zeros(2, dtype=bool), np.zeros(2, dtype=bool), np.zeros(2, dtype=bool))
 
 
 def _temporal_table(array: pa.Array) -> ValueTable:
@@ -556,7 +568,7 @@ def _temporal_table(array: pa.Array) -> ValueTable:
     n = len(texts)
     kind = np.full(n, DATETIME, dtype=np.int8)
     return ValueTable(_as_numpy_codes(encoded.indices), kind, np.full(n, np.nan), hash_strings(texts), texts,
-                      np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
+                      np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
 
 
 def _to_text(array: pa.Array) -> pa.Array:
