@@ -181,13 +181,17 @@ def test_an_unknown_encoding_is_named_in_one_line(tmp_path: Path, runner: Runner
 
 @pytest.mark.parametrize("runner", RUNNERS)
 @pytest.mark.parametrize("command", ["audit", "clean"])
-def test_a_codec_that_reads_no_file_is_named_in_one_line(tmp_path: Path, runner: Runner, command: str) -> None:
-    """punycode fails with a plain UnicodeError, not a decode error at a byte."""
-    data = tmp_path / "data.csv"
-    data.write_text("a,label\n1,p\n", encoding="utf-8")
-    out = ["-o", tmp_path / "out.csv"] if command == "clean" else []
+@pytest.mark.parametrize("text", ["a,label\n1,p\n", '{"a": 1, "label": "p"}\n'], ids=["csv", "jsonl"])
+def test_a_codec_that_reads_no_file_is_named_in_one_line(tmp_path: Path, runner: Runner, command: str,
+                                                         text: str) -> None:
+    """punycode fails with a plain UnicodeError, not a decode error at a byte; the advice on a
+    byte-order mark is for UTF-16 and UTF-32 alone."""
+    data = tmp_path / ("data.jsonl" if text.startswith("{") else "data.csv")
+    data.write_text(text, encoding="utf-8")
+    out = ["-o", tmp_path / f"out{data.suffix}"] if command == "clean" else []
     _, err = runner([command, data, "-t", "label", "--encoding", "punycode", *out], 2)
     assert err.startswith(f"dataaudit: error: {data}: not readable as punycode text (") and err.count("\n") == 1
+    assert err.endswith("; pass --encoding, e.g. latin-1\n")
 
 
 @pytest.mark.parametrize("encoding", [[], ["--encoding", "latin-1"]], ids=["utf-8", "latin-1"])

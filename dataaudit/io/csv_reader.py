@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import body_codec
+from dataaudit.io.decoding import body_codec, unreadable
 from dataaudit.io.header import read_header
 from dataaudit.io.locate import first_invalid_utf8_line, record_lines
 from dataaudit.io.quoted_lines import LongRecord, first_long_record
@@ -287,7 +287,7 @@ def _decode(name: str, sample: bytes, encoding: str | None) -> str:
             "pass --encoding, e.g. latin-1"
         ) from None
     except UnicodeError as exc:  # a codec that decodes no text of a file (`punycode`)
-        raise InputError(f"{name}: not readable as {encoding} text ({exc}); pass --encoding, e.g. latin-1") from None
+        raise unreadable(name, encoding, exc) from None
 
 
 def _sniff_delimiter(text: str, default: str) -> str:

@@ -57,10 +57,13 @@ def body_codec(encoding: str | None, sample: bytes) -> str:
     return name
 
 
-def no_byte_order(name: str, encoding: str | None, exc: UnicodeError) -> InputError:
-    """What to say of a `UnicodeError` that is no decoding error: text with no byte-order mark
-    read with `--encoding utf-16` (or utf-32), whose codec does not guess the byte order when it
-    reads a stream, as the readers do, though it does for bytes decoded at once."""
+def unreadable(name: str, encoding: str | None, exc: UnicodeError) -> InputError:
+    """What to say of a `UnicodeError` that is no decoding error at a byte. Text with no
+    byte-order mark read with `--encoding utf-16` (or utf-32), whose codec does not guess the
+    byte order when it reads a stream, as the readers do, though it does for bytes decoded at
+    once; or a codec that reads no text of a file at all (`punycode`)."""
     codec = str(encoding).lower()
-    return InputError(f"{name}: not {codec} text as --encoding {codec} reads it ({exc}); for text with no "
-                      f"byte-order mark pass --encoding {codec}-le or {codec}-be")
+    if codecs.lookup(codec).name in ("utf-16", "utf-32"):
+        return InputError(f"{name}: not {codec} text as --encoding {codec} reads it ({exc}); for text with no "
+                          f"byte-order mark pass --encoding {codec}-le or {codec}-be")
+    return InputError(f"{name}: not readable as {encoding} text ({exc}); pass --encoding, e.g. latin-1")

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import no_byte_order, text_codec
+from dataaudit.io.decoding import text_codec, unreadable
 
 HEADER_LIMIT = 16 << 20
 
@@ -38,7 +38,7 @@ def read_header(path: Path, name: str, *, delimiter: str, encoding: str | None,
     except UnicodeDecodeError:
         raise InputError(f"{name}:1: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
     except UnicodeError as exc:
-        raise no_byte_order(name, encoding, exc) from None
+        raise unreadable(name, encoding, exc) from None
     except OSError as exc:
         raise read_failure(name, exc) from None
     if not header:  # the csv module reads a blank line as a record of no fields

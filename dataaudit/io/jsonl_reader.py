@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import known_codec, no_byte_order
+from dataaudit.io.decoding import known_codec, unreadable
 from dataaudit.io.depth import deepest, nested_too_deep, too_deep
 from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
@@ -166,7 +166,7 @@ def _records(path: Path, name: str, encoding: str | None, bad_line: Callable[[Ro
     except UnicodeDecodeError:
         raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
     except UnicodeError as exc:
-        raise no_byte_order(name, encoding, exc) from None
+        raise unreadable(name, encoding, exc) from None
     except OSError as exc:  # a compressed stream cut short or corrupt
         raise read_failure(name, exc) from None
 
