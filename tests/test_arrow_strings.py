@@ -3,6 +3,7 @@ plain strings by every reader, and a cleaned Parquet file keeps the input's stor
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -143,6 +144,24 @@ def test_an_empty_cleaned_parquet_keeps_the_input_column_types(tmp_path: Path, r
         assert written.schema.field(name).type == kind, name
         assert quarantined.schema.field(name).type == kind, name
     assert quarantined.schema.names[-2:] == ["_row", "_reason"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".csv.gz"])
+@pytest.mark.parametrize(("rows", "code"), [(0, 1), (100, 0)])
+def test_a_cleaned_text_file_that_receives_no_row_of_a_wide_parquet_is_the_plain_ones(
+        tmp_path: Path, suffix: str, rows: int, code: int) -> None:
+    """No row in (rows: 0) or none quarantined: the CSV that receives no row is opened with the
+    input's columns, narrowed as the rows written are (a CSV writer has no string views)."""
+    written = []
+    for name, types in (("wide", STORED), ("plain", PLAIN)):
+        data = tmp_path / f"{name}.parquet"
+        pq.write_table(_table(types).drop_columns(["code"]).slice(0, rows), data, store_schema=True)
+        out, held = tmp_path / f"{name}.clean{suffix}", tmp_path / f"{name}.held{suffix}"
+        run(["clean", data, "-t", "label", "-o", out, "--quarantine", held, "-q"], code)
+        written.append((out.read_bytes(), held.read_bytes()))
+    assert written[0] == written[1]
+    header = gzip.decompress(written[0][1]) if suffix.endswith(".gz") else written[0][1]
+    assert header.decode().splitlines()[0].split("\t" if suffix == ".tsv" else ",")[-2:] == ['"_row"', '"_reason"']
 
 
 def test_a_cleaned_csv_of_a_string_view_parquet_is_the_plain_file_csv(tmp_path: Path) -> None:

@@ -49,6 +49,11 @@ def is_text_type(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind.value_type if pa.types.is_dictionary(kind) else kind)
 
 
+def narrow_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema `narrow_strings` gives batches of `schema`."""
+    return pa.schema([field.with_type(narrow_type(field.type)) for field in schema], schema.metadata)
+
+
 def wider_columns(schema: pa.Schema) -> dict[str, pa.DataType]:
     """The columns of `schema` that `narrow_strings` changes, with their stored types."""
     return {field.name: field.type for field in schema if narrow_type(field.type) != field.type}

@@ -17,7 +17,7 @@ import pyarrow as pa
 from dataaudit.compression import compression_of, uncompressed_name
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.nested import nested_as_json, nested_as_text
-from dataaudit.io.strings import narrow_strings
+from dataaudit.io.strings import narrow_schema, narrow_strings
 from dataaudit.output import AtomicFile
 from dataaudit.preprocess.json_cells import UNTYPED, TypedCells, encode_row
 
@@ -106,7 +106,8 @@ class BatchWriter:
                 raise InputError(f"{self.file.path}: column {quoted(binary)} holds binary values, which a "
                                  f"{self.fmt.upper()} file cannot hold; write the cleaned file as .parquet")
             options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
-            self._writer = pacsv.CSVWriter(self.sink, nested_as_text(schema), write_options=options)
+            # as `write` hands it batches; an output that received none is opened with its template
+            self._writer = pacsv.CSVWriter(self.sink, narrow_schema(nested_as_text(schema)), write_options=options)
         elif self.fmt == "parquet":
             import pyarrow.parquet as pq
 
