@@ -148,3 +148,59 @@ def _with_nulls(array: pa.Array, values: np.ndarray, missing: object) -> np.ndar
         out = values.copy()
     out[~_bits(array, 0)] = missing
     return out
+
+
+def python_values(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table) -> list:
+    """`data.to_pylist()`, without losing or refusing nanoseconds. Python's datetime stops at
+    microseconds: pyarrow gives a timestamp or a duration with nanoseconds as pandas' Timestamp
+    or Timedelta, so pandas is imported first where `data` holds one (pyarrow raises while a
+    command keeps pandas out, `lazy_pandas`), and a time of day with nanoseconds, which pandas
+    would cut to microseconds, is given as its text (`00:00:00.000000001`)."""
+    kinds = data.schema.types if isinstance(data, pa.RecordBatch | pa.Table) else [data.type]
+    if not any(_holds_nanoseconds(kind) for kind in kinds):
+        return data.to_pylist()
+    import pandas  # noqa: F401  - its import has pyarrow give nanoseconds from here on
+
+    if isinstance(data, pa.RecordBatch | pa.Table):
+        columns = [column.cast(_times_as_text(column.type)) for column in data.columns]
+        data = type(data).from_arrays(columns, names=data.schema.names)
+    else:
+        data = data.cast(_times_as_text(data.type))
+    return data.to_pylist()
+
+
+def _holds_nanoseconds(kind: pa.DataType) -> bool:
+    return any((pa.types.is_timestamp(leaf) or pa.types.is_time64(leaf) or pa.types.is_duration(leaf))
+               and leaf.unit == "ns" for leaf in _leaves(kind))
+
+
+def _times_as_text(kind: pa.DataType) -> pa.DataType:
+    """`kind` with every time of day in nanoseconds, at any depth, made text."""
+    if pa.types.is_time64(kind) and kind.unit == "ns":
+        return pa.string()
+    if pa.types.is_dictionary(kind):
+        return pa.dictionary(kind.index_type, _times_as_text(kind.value_type), kind.ordered)
+    if pa.types.is_map(kind):
+        return pa.map_(_times_as_text(kind.key_type), _times_as_text(kind.item_type), kind.keys_sorted)
+    if pa.types.is_struct(kind):
+        return pa.struct([kind.field(i).with_type(_times_as_text(kind.field(i).type)) for i in range(kind.num_fields)])
+    if pa.types.is_list(kind):
+        return pa.list_(kind.value_field.with_type(_times_as_text(kind.value_type)))
+    if pa.types.is_large_list(kind):
+        return pa.large_list(kind.value_field.with_type(_times_as_text(kind.value_type)))
+    if pa.types.is_fixed_size_list(kind):
+        return pa.list_(kind.value_field.with_type(_times_as_text(kind.value_type)), kind.list_size)
+    return kind
+
+
+def _leaves(kind: pa.DataType) -> list[pa.DataType]:
+    """The types of `kind`'s values at every depth: itself, or those its dictionary, map, struct or list holds."""
+    if pa.types.is_dictionary(kind):
+        return _leaves(kind.value_type)
+    if pa.types.is_map(kind):
+        return [*_leaves(kind.key_type), *_leaves(kind.item_type)]
+    if pa.types.is_struct(kind):
+        return [leaf for i in range(kind.num_fields) for leaf in _leaves(kind.field(i).type)]
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return _leaves(kind.value_type)
+    return [kind]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import subprocess
 from pathlib import Path
 
 import pyarrow as pa
@@ -14,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import dataaudit
-from tests.cli_helpers import invoke, run
+from tests.cli_helpers import SCRIPT, invoke, run
 from tests.conftest import workers_on_any_source
 
 
@@ -196,3 +197,40 @@ def test_a_nested_column_is_compared_as_its_json_and_known_unchanged_by_its_memo
     assert handed_back(before, pa.RecordBatch.from_arrays([before], ["v"]).column(0))  # NaN and all
     assert not handed_back(before, pa.array(before.to_pylist(), kind))  # equal, but NaN equals no NaN
     assert not handed_back(before, before.slice(1))
+
+
+NANOSECONDS = {  # values with nanoseconds, which Python's datetime cannot hold
+    "timestamp": (pa.timestamp("ns"), [1_600_000_000_000_000_001 + i * 10**12 for i in range(20)]),
+    "timestamp_utc": (pa.timestamp("ns", tz="UTC"), [1_600_000_000_000_000_001 + i * 10**12 for i in range(20)]),
+    "time": (pa.time64("ns"), [i * 1000 + 1 for i in range(20)]),
+    "duration": (pa.duration("ns"), [i * 1000 + 1 for i in range(20)]),
+    "list_of_durations": (pa.list_(pa.duration("ns")), [[i * 1000 + 1] for i in range(20)]),
+}
+
+
+def _installed(args: list[object]) -> str:
+    """The installed command's stderr; exit 0 or 1 (a gate of 20 rows may fail), never a crash."""
+    proc = subprocess.run([str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=180, check=False)
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+    return proc.stderr
+
+
+@pytest.mark.parametrize("kind", list(NANOSECONDS))
+def test_nanosecond_times_are_audited_and_cleaned_with_their_nanoseconds(tmp_path: Path, kind: str) -> None:
+    """The installed command keeps pandas out until it is needed; pyarrow gives such a value
+    only through pandas, and without it raised: a traceback, exit 1, for audit and clean."""
+    arrow_type, values = NANOSECONDS[kind]
+    data = tmp_path / "in.parquet"
+    # a second feature (no id), so that a time left out of the rows' identity leaves them distinct
+    table = pa.table({"t": pa.array(values, arrow_type), "x": [i * 1.5 for i in range(20)],
+                      "label": ["cat", "dog"] * 10})
+    pq.write_table(table, data, store_schema=True)
+    _installed(["audit", data, "-t", "label"])
+    for suffix in (".parquet", ".jsonl", ".csv"):
+        out = tmp_path / suffix[1:] / f"out{suffix}"
+        out.parent.mkdir()
+        assert "20 rows written" in _installed(["clean", data, "-t", "label", "-o", out])
+    assert pq.read_table(tmp_path / "parquet" / "out.parquet").column("t").equals(table.column("t"))
+    first = json.loads((tmp_path / "jsonl" / "out.jsonl").read_text().splitlines()[0])["t"]
+    assert {"timestamp": "2020-09-13 12:26:40.000000001", "time": "00:00:00.000000001",
+            "duration": "0 days 00:00:00.000000001"}.get(kind, first) == first

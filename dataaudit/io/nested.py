@@ -12,6 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from dataaudit.arrays import python_values
 from dataaudit.jsontext import WrittenNumber, data_dumps, written_dumps
 
 #: a value nested deeper than this is written by `written_dumps`' walk: the C encoder recurses
@@ -77,7 +78,7 @@ def json_texts(column: pa.Array) -> pa.Array:
     """A nested column's values as strict JSON text, as a JSONL output writes them (an infinity
     as `1e999`, NaN as null: a reader of the text as JSON refuses `Infinity` and `NaN`), null
     as null."""
-    return pa.array([json_text(v) for v in column.to_pylist()], pa.string())
+    return pa.array([json_text(v) for v in python_values(column)], pa.string())
 
 
 def nested_as_text(schema: pa.Schema) -> pa.Schema:

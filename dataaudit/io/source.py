@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from dataaudit.arrays import python_values
 from dataaudit.errors import InputError, listed, quoted
 from dataaudit.io.strings import narrow_strings, wider_columns
 
@@ -156,7 +157,7 @@ class Source:
         try:
             for batch in self._stored((self.read_blocks or self.read)()):
                 if number < start + batch.num_rows:
-                    return batch.slice(number - start, 1).to_pylist()[0]
+                    return python_values(batch.slice(number - start, 1))[0]
                 start += batch.num_rows
             return None
         finally:

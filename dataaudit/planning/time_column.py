@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from dataaudit.arrays import python_values
 from dataaudit.checks import statistics_needed
 from dataaudit.errors import InputError
 from dataaudit.planning.capabilities import CAPABILITIES, TABLE
@@ -52,7 +53,7 @@ def with_time_column(plan: Plan, reference: Source) -> Plan:
 
 
 def _named(name: str, reference: Source, first: pa.Table) -> TimeColumn:
-    column = read_time_column(name, first.column(name).to_pylist())
+    column = read_time_column(name, python_values(first.column(name)))
     if column is None:
         raise InputError(f"{reference.name}: time column {name!r} holds no dates, timestamps or years in its first "
                          f"rows (ISO dates such as 2019-10-21, dd/mm/yyyy, epoch seconds or years under a name "
@@ -68,6 +69,6 @@ def _found(plan: Plan, first: pa.Table) -> TimeColumn | None:
     for name in first.column_names:
         if isinstance(found := plan.roles.get(name), TimeLike):
             return found.column
-        if name not in skip and (column := read_time_column(name, first.column(name).to_pylist())) is not None:
+        if name not in skip and (column := read_time_column(name, python_values(first.column(name)))) is not None:
             return column
     return None

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from dataaudit.arrays import python_values
 from dataaudit.compression import compression_of, uncompressed_name
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.nested import nested_as_json, nested_as_text
@@ -70,7 +71,7 @@ class BatchWriter:
             batch = batch.cast(self.schema)
         self.rows += batch.num_rows
         if self.fmt == "jsonl":
-            rows = batch.to_pylist()
+            rows = python_values(batch)
             cells = typed if typed is not None else [UNTYPED] * len(rows)
             lines = (encode_row(row, kept) + "\n" for row, kept in zip(rows, cells, strict=True))
             self.sink.write("".join(lines).encode("utf-8"))

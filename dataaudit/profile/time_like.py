@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.arrays import to_numpy
+from dataaudit.arrays import python_values, to_numpy
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
 from dataaudit.profile.text_numbers import numbers_in
 
@@ -97,7 +97,7 @@ def time_like_columns(rows: pa.Table, skip: Collection[str], missing: Collection
     for name, column in zip(rows.column_names, rows.columns, strict=True):
         if name in skip or pa.types.is_nested(column.type):  # a list or a struct tells no time
             continue
-        values = [None if isinstance(v, str) and v.strip().lower() in missing else v for v in column.to_pylist()]
+        values = [None if isinstance(v, str) and v.strip().lower() in missing else v for v in python_values(column)]
         present = [v for v in values if v is not None]
         if len(set(present)) < MIN_DISTINCT_SHARE * len(present):
             continue
