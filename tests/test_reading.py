@@ -345,14 +345,31 @@ def test_parquet_with_nested_columns_audits_and_cleans_to_csv(tmp_path: Path, da
     assert sha256(path) == digest
 
 
-def test_parquet_binary_column_cleaned_to_csv_is_refused(tmp_path: Path, dataaudit: Runner) -> None:
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl", ".csv.gz"])
+def test_parquet_binary_column_cleaned_to_a_text_file_is_refused(tmp_path: Path, dataaudit: Runner,
+                                                                 suffix: str) -> None:
+    """JSONL too: its writer wrote the bytes as a Python literal (`"b'\\x05\\x00'"`)."""
     path = nested_parquet(tmp_path / "blob.parquet", binary=True)
     json_report(dataaudit, ["audit", path, "-t", "label"], 0)
-    out = tmp_path / "clean.csv"
+    out = tmp_path / f"clean{suffix}"
     error_line(dataaudit, ["clean", path, "-t", "label", "-o", out], "column 'blob' holds binary values", ".parquet")
     assert not out.exists()
     dataaudit(["clean", path, "-t", "label", "-o", tmp_path / "clean.parquet"], 0)
     assert pq.read_table(tmp_path / "clean.parquet").column("blob").to_pylist()[5] == bytes([5, 0, 255])
+
+
+@pytest.mark.parametrize("stored", ["dictionary", "view"])
+@pytest.mark.parametrize("rows", [20, 0])
+def test_bytes_stored_otherwise_are_refused_for_a_csv_too(tmp_path: Path, dataaudit: Runner, stored: str,
+                                                         rows: int) -> None:
+    """In a dictionary (which crashed the CSV writer) or as views, in rows or only in the schema
+    of an output that receives none."""
+    blobs = pa.array([bytes([i, 250]) for i in range(20)])
+    column = blobs.dictionary_encode() if stored == "dictionary" else blobs.cast(pa.binary_view())
+    path = tmp_path / "blob.parquet"
+    pq.write_table(pa.table({"blob": column, "label": ["cat", "dog"] * 10}).slice(0, rows), path, store_schema=True)
+    error_line(dataaudit, ["clean", path, "-t", "label", "-o", tmp_path / "clean.csv"],
+               "column 'blob' holds binary values", ".parquet")
 
 
 @pytest.fixture

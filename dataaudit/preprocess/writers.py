@@ -18,7 +18,7 @@ from dataaudit.arrays import python_values
 from dataaudit.compression import compression_of, uncompressed_name
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.nested import nested_as_json, nested_as_text
-from dataaudit.io.strings import narrow_schema, narrow_strings
+from dataaudit.io.strings import narrow_schema, narrow_strings, narrow_type
 from dataaudit.output import AtomicFile
 from dataaudit.preprocess.json_cells import UNTYPED, TypedCells, encode_row
 
@@ -98,14 +98,13 @@ class BatchWriter:
 
     def _open(self, schema: pa.Schema) -> None:
         self.schema = schema
+        binary = next((f.name for f in schema if _holds_bytes(f.type)), None)
+        if binary is not None and self.fmt != "parquet":  # text files hold text: bytes would come out rewritten
+            raise InputError(f"{self.file.path}: column {quoted(binary)} holds binary values, which a "
+                             f"{self.fmt.upper()} file cannot hold; write the cleaned file as .parquet")
         if self.fmt in ("csv", "tsv"):
             import pyarrow.csv as pacsv
 
-            binary = next((f.name for f in schema if pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)
-                           or pa.types.is_fixed_size_binary(f.type)), None)
-            if binary is not None:
-                raise InputError(f"{self.file.path}: column {quoted(binary)} holds binary values, which a "
-                                 f"{self.fmt.upper()} file cannot hold; write the cleaned file as .parquet")
             options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
             # as `write` hands it batches; an output that received none is opened with its template
             self._writer = pacsv.CSVWriter(self.sink, narrow_schema(nested_as_text(schema)), write_options=options)
@@ -113,3 +112,12 @@ class BatchWriter:
             import pyarrow.parquet as pq
 
             self._writer = pq.ParquetWriter(self.sink, schema)
+
+
+def _holds_bytes(kind: pa.DataType) -> bool:
+    """Whether a column's cells are bytes, however stored (large, as views, fixed size, in a
+    dictionary), which a text file cannot hold."""
+    kind = narrow_type(kind)
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_binary(kind) or pa.types.is_fixed_size_binary(kind)
