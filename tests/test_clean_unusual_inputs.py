@@ -234,3 +234,19 @@ def test_nanosecond_times_are_audited_and_cleaned_with_their_nanoseconds(tmp_pat
     first = json.loads((tmp_path / "jsonl" / "out.jsonl").read_text().splitlines()[0])["t"]
     assert {"timestamp": "2020-09-13 12:26:40.000000001", "time": "00:00:00.000000001",
             "duration": "0 days 00:00:00.000000001"}.get(kind, first) == first
+
+
+@pytest.mark.parametrize("label", [
+    pa.array([b"c\xff", b"d\xfe"] * 10, pa.binary()),
+    pa.array([b"c\xff", b"d\xfe"] * 10, pa.large_binary()),
+    pa.array([[1], [2]] * 10, pa.list_(pa.int64())),
+], ids=["bytes", "large_bytes", "lists"])
+def test_labels_that_are_no_text_are_audited_and_cleaned_as_they_are(tmp_path: Path, label: pa.Array) -> None:
+    """Bytes that are no UTF-8 crashed the shortcut check's classes, and lists the merge of
+    label spellings (a cast to text): such labels have no spellings to merge."""
+    data = tmp_path / "in.parquet"
+    table = pa.table({"f": [i * 1.5 for i in range(20)], "label": label})
+    pq.write_table(table, data)
+    invoke(["audit", data, "-t", "label"], 0)
+    invoke(["clean", data, "-t", "label", "-o", tmp_path / "out.parquet"], 0)
+    assert pq.read_table(tmp_path / "out.parquet").equals(pq.read_table(data))

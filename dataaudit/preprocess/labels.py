@@ -43,7 +43,11 @@ class MergeLabelVariants(FromProfile):
         if self.target is None or self.target not in batch.schema.names or not self.label_map_:
             return batch, tally
         array = batch.column(self.target)
-        encoded = pc.dictionary_encode(array.cast(pa.string()))
+        try:
+            texts = array.cast(pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return batch, tally  # labels that are no text (lists, bytes that are no UTF-8) have no spellings
+        encoded = pc.dictionary_encode(texts)
         spellings = encoded.dictionary.to_pylist()
         canonical = [self.label_map_.get(fold_label(s), s) for s in spellings]
         if canonical == spellings:

@@ -384,7 +384,7 @@ def value_table(array: pa.Array, spec: ProfileSpec, *, per_cell: bool = False) -
     if pa.types.is_temporal(typ):
         return _temporal_table(array)
     if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)):
-        array = _to_text(array)
+        array = as_text(array)
     if per_cell:
         values = array.drop_null()
         codes = np.full(len(array), -1, dtype=np.int64)
@@ -571,8 +571,9 @@ def _temporal_table(array: pa.Array) -> ValueTable:
                       np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
 
 
-def _to_text(array: pa.Array) -> pa.Array:
-    """Nested or exotic values as their text, so they can still be counted and hashed."""
+def as_text(array: pa.Array) -> pa.Array:
+    """Nested or exotic values (bytes that are no UTF-8 too) as their text, so they can still
+    be counted, hashed and named as the value table names them."""
     try:
         return pc.cast(array, pa.string())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

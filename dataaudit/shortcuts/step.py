@@ -19,7 +19,7 @@ from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import RowSample
 from dataaudit.profile.shortcuts import Shortcuts, SingleColumn
-from dataaudit.profile.values import fold_label
+from dataaudit.profile.values import as_text, fold_label
 from dataaudit.report.model import ReportTable
 from dataaudit.rules.model import RulePack
 from dataaudit.shortcuts.baseline import (
@@ -85,7 +85,7 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...]) -> 
 def _classes(sample: RowSample, column: str) -> tuple[np.ndarray, list[str]]:
     """Each sampled row's class code and the classes (folded spellings, sorted): `Cat` and `cat`
     are one class, spelling being labels.variants' business. Folded once per distinct label."""
-    encoded = pc.dictionary_encode(sample.values.column(column).cast(pa.string()).combine_chunks())
+    encoded = pc.dictionary_encode(as_text(sample.values.column(column).combine_chunks()))
     keys, code_of = np.unique([fold_label(v) for v in encoded.dictionary.to_pylist()], return_inverse=True)
     return code_of[to_numpy(encoded.indices)].astype(np.int64), keys.tolist()
 
