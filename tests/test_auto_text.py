@@ -117,7 +117,7 @@ def test_looking_at_the_first_rows_leaves_the_pass_and_a_second_read_unchanged(r
     source = open_source(table, chunk_rows=chunk)
     first = source.first_rows(head)
     assert first.column_names == ["n", "s"]
-    assert first.column("n").to_pylist() == list(range(min(head, chunk, rows)))
+    assert first.column("n").to_pylist() == list(range(min(head, rows)))  # from as many chunks as hold them
     for _ in range(2):  # the pass, then a second look at the data
         read = [value for batch in source.batches() for value in batch.column(0).to_pylist()]
         assert read == list(range(rows))

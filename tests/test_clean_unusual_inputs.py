@@ -250,3 +250,17 @@ def test_labels_that_are_no_text_are_audited_and_cleaned_as_they_are(tmp_path: P
     invoke(["audit", data, "-t", "label"], 0)
     invoke(["clean", data, "-t", "label", "-o", tmp_path / "out.parquet"], 0)
     assert pq.read_table(tmp_path / "out.parquet").equals(pq.read_table(data))
+
+
+def test_what_the_first_rows_decide_does_not_depend_on_how_the_data_is_cut(tmp_path: Path) -> None:
+    """`x` repeats two of its values only past row 40: judged on a first chunk of 40 rows it
+    looked like an id, was left out of the rows' identity, and 36 more rows became duplicates."""
+    table = pa.table({"x": [*range(40), 0, 1], "f": [i % 4 for i in range(42)], "label": ["cat", "dog"] * 21})
+    whole = tmp_path / "whole.parquet"
+    groups = tmp_path / "groups.parquet"
+    pq.write_table(table, whole)
+    pq.write_table(table, groups, row_group_size=40)
+    found = [sorted(f.check for f in dataaudit.audit(data, target="label").findings)
+             for data in (table, pa.concat_tables([table.slice(0, 40), table.slice(40)]), whole, groups)]
+    assert found[0] == found[1] == found[2] == found[3]
+    assert "duplicates.features" not in found[0]

@@ -3,6 +3,7 @@ rows it had to set aside."""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import itertools
 from collections import Counter
@@ -135,17 +136,24 @@ class Source:
         yield narrow
 
     def first_rows(self, rows: int) -> pa.Table:
-        """Up to `rows` leading rows (those of the first batch), to decide something before
-        the pass. The batch read here is handed to the pass as its first one, so the pass reads
-        the data once all the same; a later read (a second look at the file) starts afresh."""
+        """Up to `rows` leading rows, to decide something before the pass: from as many batches
+        as hold them, so that what is decided does not depend on how the data is cut (a Parquet
+        file's row groups, a table's chunks, the chunk size). The batches read here are handed
+        to the pass as its first ones, so the pass reads the data once all the same; a later
+        read (a second look at the data) starts afresh."""
         read = self.read
         stream = read()
-        first = next(stream, None)
-        if first is None:
+        taken: list[pa.RecordBatch] = []
+        for batch in stream:
+            taken.append(batch)
+            if sum(b.num_rows for b in taken) >= rows:
+                break
+        if not taken:
             return pa.Table.from_batches([], schema=pa.schema([(c, pa.null()) for c in self.columns]))
-        pending = [itertools.chain([first], stream)]
+        pending = [itertools.chain(taken, stream)]
         self.read = lambda: pending.pop() if pending else read()
-        return pa.Table.from_batches(list(self._narrowed(first.slice(0, rows))))
+        return _leading(list(self._narrowed(taken[0])), [b for later in taken[1:] for b in self._narrowed(later)],
+                        rows)
 
     def row_at(self, number: int) -> dict[str, Any] | None:
         """Row `number` (0 for the first), read again from the start and stopping there (in the
@@ -176,3 +184,14 @@ class Source:
         shown = ", ".join(listed(c) for c in self.columns[:SHOWN_COLUMNS])
         more = f" ... ({len(self.columns):,} in all)" if len(self.columns) > SHOWN_COLUMNS else ""
         raise InputError(f"{self.name}: {what} {quoted(column)} not found{hint}; columns are: {shown}{more}")
+
+
+def _leading(first: list[pa.RecordBatch], later: list[pa.RecordBatch], rows: int) -> pa.Table:
+    """The first `rows` rows of the batches `first` and `later`. Batches whose types differ (a
+    CSV's types are inferred block by block) join as Arrow promotes them (a column of nulls,
+    then of text, is text); where they cannot, the first batch's rows are all there is."""
+    table = pa.Table.from_batches(first)
+    with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):
+        parts = [table, *(pa.Table.from_batches([batch]) for batch in later)]
+        table = pa.concat_tables(parts, promote_options="permissive") if later else table
+    return table.slice(0, rows)
