@@ -10,6 +10,7 @@ import math
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -264,3 +265,14 @@ def test_what_the_first_rows_decide_does_not_depend_on_how_the_data_is_cut(tmp_p
              for data in (table, pa.concat_tables([table.slice(0, 40), table.slice(40)]), whole, groups)]
     assert found[0] == found[1] == found[2] == found[3]
     assert "duplicates.features" not in found[0]
+
+
+def test_the_api_gives_integers_with_nulls_back_as_integers_of_their_width(tmp_path: Path) -> None:
+    """Only int64 and int8 were kept: an int16 or uint64 column with a null came back as floats,
+    and 2**64 - 1 as 2**64."""
+    big = [None if i == 3 else 2**64 - 1 - i for i in range(20)]
+    table = pa.table({"u": pa.array(big, pa.uint64()), "s": pa.array([None, *range(19)], pa.int16()),
+                      "label": ["cat", "dog"] * 10})
+    data = dataaudit.clean(table, target="label").data
+    assert [str(data[c].dtype) for c in ("u", "s")] == ["UInt64", "Int16"]
+    assert [None if v is pd.NA else int(v) for v in data["u"]] == big

@@ -354,11 +354,15 @@ def steps_run(the_plan: Plan) -> list[str]:
 
 
 def _frame(batches: list[pa.RecordBatch], schema: pa.Schema) -> Any:
-    """A DataFrame; integer columns with nulls stay integers (pandas' nullable Int64)."""
+    """A DataFrame; integer columns with nulls stay integers of their width and sign (pandas'
+    nullable `Int32`, `UInt64`, ...): as floats they would lose a null's place, and past 2**53 their value."""
     import pandas as pd
 
     table = pa.Table.from_batches(batches) if batches else schema.empty_table()
-    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(), pa.int8(): pd.Int8Dtype()}.get)
+    integers = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+                pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+                pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
+    return table.to_pandas(types_mapper=integers.get)
 
 
 def _input_entry(data: Any, the_plan: Plan) -> dict[str, Any] | None:
