@@ -276,3 +276,12 @@ def test_the_api_gives_integers_with_nulls_back_as_integers_of_their_width(tmp_p
     data = dataaudit.clean(table, target="label").data
     assert [str(data[c].dtype) for c in ("u", "s")] == ["UInt64", "Int16"]
     assert [None if v is pd.NA else int(v) for v in data["u"]] == big
+
+
+def test_a_frame_column_of_lists_of_mixed_types_is_audited_as_text() -> None:
+    """Arrow cannot type such a column, so it is read as text; the test of a missing cell asked
+    `pd.isna` of a whole list, which answers per element and raised."""
+    frame = pd.DataFrame({"m": [[i, "a"] for i in range(19)] + [None], "label": ["cat", "dog"] * 10})
+    report = dataaudit.audit(frame, target="label")
+    (column,) = [c for c in report.profile.columns if c.name == "m"]
+    assert (report.dataset.rows, column.nulls, column.type) == (20, 1, "text")

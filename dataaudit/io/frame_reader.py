@@ -43,6 +43,8 @@ def _from_pandas(frame: Any) -> pa.Table:
         try:
             columns[str(name)] = pa.array(series, from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
-            # an object column holding several Python types: audit it as text
-            columns[str(name)] = pa.array(series.map(lambda v: None if pd.isna(v) else str(v)), pa.string())
+            # an object column holding several Python types: audit it as text (a list or a dict as
+            # a whole: `pd.isna` of one answers per element)
+            columns[str(name)] = pa.array(series.map(lambda v: None if pd.api.types.is_scalar(v) and pd.isna(v)
+                                                     else str(v)), pa.string())
     return pa.table(columns)
