@@ -285,3 +285,15 @@ def test_a_frame_column_of_lists_of_mixed_types_is_audited_as_text() -> None:
     report = dataaudit.audit(frame, target="label")
     (column,) = [c for c in report.profile.columns if c.name == "m"]
     assert (report.dataset.rows, column.nulls, column.type) == (20, 1, "text")
+
+
+@pytest.mark.parametrize("column", [
+    pa.array([pa.MonthDayNano([i, 2, 3]) for i in range(20)], pa.month_day_nano_interval()),
+    pa.array([["a", str(i)] for i in range(20)], pa.list_(pa.string_view())),
+], ids=["interval", "list_of_string_views"])
+def test_a_table_of_types_no_file_holds_is_audited_and_cleaned(column: pa.Array) -> None:
+    """An interval has no cast to text (the value table's dates crashed on it), and pandas no
+    string views (the cleaned frame crashed on a list of them)."""
+    table = pa.table({"c": column, "f": [i * 1.5 for i in range(20)], "label": ["cat", "dog"] * 10})
+    assert dataaudit.audit(table, target="label").dataset.rows == 20
+    assert len(dataaudit.clean(table, target="label").data) == 20

@@ -16,6 +16,7 @@ import pyarrow as pa
 from dataaudit.compression import compression_of
 from dataaudit.errors import InputError, LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
+from dataaudit.io.strings import narrow_schema
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
 from dataaudit.planning.clean import CleanPlan, plan_clean
@@ -359,6 +360,7 @@ def _frame(batches: list[pa.RecordBatch], schema: pa.Schema) -> Any:
     import pandas as pd
 
     table = pa.Table.from_batches(batches) if batches else schema.empty_table()
+    table = table.cast(narrow_schema(table.schema))  # pandas has no string views, in a list neither
     integers = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
                 pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
                 pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}

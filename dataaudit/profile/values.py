@@ -564,7 +564,7 @@ def _boolean_table(array: pa.Array) -> ValueTable:
 
 def _temporal_table(array: pa.Array) -> ValueTable:
     encoded = pc.dictionary_encode(array)
-    texts = pc.cast(encoded.dictionary, pa.string())
+    texts = as_text(encoded.dictionary)  # an interval (months, days, nanoseconds) has no cast to text
     n = len(texts)
     kind = np.full(n, DATETIME, dtype=np.int8)
     return ValueTable(_as_numpy_codes(encoded.indices), kind, np.full(n, np.nan), hash_strings(texts), texts,
