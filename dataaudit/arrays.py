@@ -18,6 +18,8 @@ This module is the bottom layer: it imports nothing of the package.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -176,21 +178,26 @@ def _holds_nanoseconds(kind: pa.DataType) -> bool:
 
 def _times_as_text(kind: pa.DataType) -> pa.DataType:
     """`kind` with every time of day in nanoseconds, at any depth, made text."""
-    if pa.types.is_time64(kind) and kind.unit == "ns":
-        return pa.string()
+    return with_leaves(kind, lambda leaf: pa.string() if pa.types.is_time64(leaf) and leaf.unit == "ns" else leaf)
+
+
+def with_leaves(kind: pa.DataType, leaf: Callable[[pa.DataType], pa.DataType]) -> pa.DataType:
+    """`kind` with the type of its values at every depth (inside dictionaries, maps, structs
+    and lists) made what `leaf` makes of it."""
     if pa.types.is_dictionary(kind):
-        return pa.dictionary(kind.index_type, _times_as_text(kind.value_type), kind.ordered)
+        return pa.dictionary(kind.index_type, with_leaves(kind.value_type, leaf), kind.ordered)
     if pa.types.is_map(kind):
-        return pa.map_(_times_as_text(kind.key_type), _times_as_text(kind.item_type), kind.keys_sorted)
+        return pa.map_(with_leaves(kind.key_type, leaf), with_leaves(kind.item_type, leaf), kind.keys_sorted)
     if pa.types.is_struct(kind):
-        return pa.struct([kind.field(i).with_type(_times_as_text(kind.field(i).type)) for i in range(kind.num_fields)])
+        fields = (kind.field(i) for i in range(kind.num_fields))
+        return pa.struct([field.with_type(with_leaves(field.type, leaf)) for field in fields])
     if pa.types.is_list(kind):
-        return pa.list_(kind.value_field.with_type(_times_as_text(kind.value_type)))
+        return pa.list_(kind.value_field.with_type(with_leaves(kind.value_type, leaf)))
     if pa.types.is_large_list(kind):
-        return pa.large_list(kind.value_field.with_type(_times_as_text(kind.value_type)))
+        return pa.large_list(kind.value_field.with_type(with_leaves(kind.value_type, leaf)))
     if pa.types.is_fixed_size_list(kind):
-        return pa.list_(kind.value_field.with_type(_times_as_text(kind.value_type)), kind.list_size)
-    return kind
+        return pa.list_(kind.value_field.with_type(with_leaves(kind.value_type, leaf)), kind.list_size)
+    return leaf(kind)
 
 
 def _leaves(kind: pa.DataType) -> list[pa.DataType]:

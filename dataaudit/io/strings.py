@@ -20,27 +20,15 @@ from collections.abc import Mapping
 
 import pyarrow as pa
 
+from dataaudit.arrays import with_leaves
+
 _NARROW = {pa.large_string(): pa.string(), pa.string_view(): pa.string(),
            pa.large_binary(): pa.binary(), pa.binary_view(): pa.binary()}
 
 
 def narrow_type(kind: pa.DataType) -> pa.DataType:
     """`kind` with every large or view string and binary in it, at any depth, made plain."""
-    if kind in _NARROW:
-        return _NARROW[kind]
-    if pa.types.is_dictionary(kind):
-        return pa.dictionary(kind.index_type, narrow_type(kind.value_type), kind.ordered)
-    if pa.types.is_map(kind):
-        return pa.map_(narrow_type(kind.key_type), narrow_type(kind.item_type), kind.keys_sorted)
-    if pa.types.is_struct(kind):
-        return pa.struct([kind.field(i).with_type(narrow_type(kind.field(i).type)) for i in range(kind.num_fields)])
-    if pa.types.is_list(kind):
-        return pa.list_(kind.value_field.with_type(narrow_type(kind.value_type)))
-    if pa.types.is_large_list(kind):
-        return pa.large_list(kind.value_field.with_type(narrow_type(kind.value_type)))
-    if pa.types.is_fixed_size_list(kind):
-        return pa.list_(kind.value_field.with_type(narrow_type(kind.value_type)), kind.list_size)
-    return kind
+    return with_leaves(kind, lambda leaf: _NARROW.get(leaf, leaf))
 
 
 def is_text_type(kind: pa.DataType) -> bool:
