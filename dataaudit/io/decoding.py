@@ -62,8 +62,8 @@ def unreadable(name: str, encoding: str | None, exc: UnicodeError) -> InputError
     byte-order mark read with `--encoding utf-16` (or utf-32), whose codec does not guess the
     byte order when it reads a stream, as the readers do, though it does for bytes decoded at
     once; or a codec that reads no text of a file at all (`punycode`)."""
-    codec = str(encoding).lower()
+    codec = str(encoding or "utf-8").lower()
     if codecs.lookup(codec).name in ("utf-16", "utf-32"):
         return InputError(f"{name}: not {codec} text as --encoding {codec} reads it ({exc}); for text with no "
                           f"byte-order mark pass --encoding {codec}-le or {codec}-be")
-    return InputError(f"{name}: not readable as {encoding} text ({exc}); pass --encoding, e.g. latin-1")
+    return InputError(f"{name}: not readable as {encoding or 'UTF-8'} text ({exc}); pass --encoding, e.g. latin-1")
