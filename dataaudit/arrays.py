@@ -172,8 +172,14 @@ def python_values(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table) 
 
 
 def _holds_nanoseconds(kind: pa.DataType) -> bool:
-    return any((pa.types.is_timestamp(leaf) or pa.types.is_time64(leaf) or pa.types.is_duration(leaf))
-               and leaf.unit == "ns" for leaf in _leaves(kind))
+    """Whether a timestamp, time or duration in nanoseconds is among `kind`'s values at any depth."""
+    seen: list[pa.DataType] = []
+    with_leaves(kind, lambda leaf: seen.append(leaf) or leaf)  # the walk's leaves, each as it is
+    return any(_in_nanoseconds(leaf) for leaf in seen)
+
+
+def _in_nanoseconds(leaf: pa.DataType) -> bool:
+    return (pa.types.is_timestamp(leaf) or pa.types.is_time64(leaf) or pa.types.is_duration(leaf)) and leaf.unit == "ns"
 
 
 def _times_as_text(kind: pa.DataType) -> pa.DataType:
@@ -198,16 +204,3 @@ def with_leaves(kind: pa.DataType, leaf: Callable[[pa.DataType], pa.DataType]) -
     if pa.types.is_fixed_size_list(kind):
         return pa.list_(kind.value_field.with_type(with_leaves(kind.value_type, leaf)), kind.list_size)
     return leaf(kind)
-
-
-def _leaves(kind: pa.DataType) -> list[pa.DataType]:
-    """The types of `kind`'s values at every depth: itself, or those its dictionary, map, struct or list holds."""
-    if pa.types.is_dictionary(kind):
-        return _leaves(kind.value_type)
-    if pa.types.is_map(kind):
-        return [*_leaves(kind.key_type), *_leaves(kind.item_type)]
-    if pa.types.is_struct(kind):
-        return [leaf for i in range(kind.num_fields) for leaf in _leaves(kind.field(i).type)]
-    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
-        return _leaves(kind.value_type)
-    return [kind]
