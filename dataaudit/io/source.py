@@ -144,9 +144,11 @@ class Source:
         read = self.read
         stream = read()
         taken: list[pa.RecordBatch] = []
+        held = 0
         for batch in stream:
             taken.append(batch)
-            if sum(b.num_rows for b in taken) >= rows:
+            held += batch.num_rows
+            if held >= rows:
                 break
         if not taken:
             return pa.Table.from_batches([], schema=pa.schema([(c, pa.null()) for c in self.columns]))
@@ -191,7 +193,8 @@ def _leading(first: list[pa.RecordBatch], later: list[pa.RecordBatch], rows: int
     CSV's types are inferred block by block) join as Arrow promotes them (a column of nulls,
     then of text, is text); where they cannot, the first batch's rows are all there is."""
     table = pa.Table.from_batches(first)
-    with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):
-        parts = [table, *(pa.Table.from_batches([batch]) for batch in later)]
-        table = pa.concat_tables(parts, promote_options="permissive") if later else table
+    if later:
+        with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):
+            parts = [table, *(pa.Table.from_batches([batch]) for batch in later)]
+            table = pa.concat_tables(parts, promote_options="permissive")
     return table.slice(0, rows)
