@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.arrays import to_numpy
 from dataaudit.preprocess.base import Step, Tally, handed_back
 
 
@@ -51,5 +52,26 @@ def spliced(batch: pa.RecordBatch, rows: np.ndarray, before: pa.RecordBatch, aft
         if handed_back(old, new):
             continue
         assert new.type == old.type, "a step that changes a column's type rewrites every row"
-        batch = batch.set_column(index, after.schema.field(index), pc.replace_with_mask(batch.column(index), mask, new))
+        column = batch.column(index)
+        nulled = _only_nulled(old, new)
+        if nulled is not None:
+            into = np.zeros(len(rows), dtype=bool)
+            into[np.flatnonzero(rows)[nulled]] = True
+            column = pc.if_else(pa.array(into), pa.scalar(None, column.type), column)
+        else:
+            column = pc.replace_with_mask(column, mask, new)
+        batch = batch.set_column(index, after.schema.field(index), column)
     return batch
+
+
+def _only_nulled(old: pa.Array, new: pa.Array) -> np.ndarray | None:
+    """The cells `new` made null, when that is all it changed of `old` (a token or a sentinel
+    nulled): those are spliced in by one masked copy of the column (`if_else`), several times
+    faster than `replace_with_mask`. None when a value changed, and for a dictionary-encoded
+    column, which a step rewrites in every row and is never spliced."""
+    if pa.types.is_dictionary(old.type):
+        return None
+    kept = new.is_valid()
+    if not old.filter(kept).equals(new.filter(kept)):
+        return None
+    return to_numpy(pc.and_(old.is_valid(), pc.invert(kept)))
