@@ -95,6 +95,20 @@ def test_a_dropped_column_that_is_not_one_value_once_cleaned_hashes_every_row(
     assert sum(lengths) >= run_.manifest["rows"]["in"] * kept_columns
 
 
+def test_a_dropped_column_of_missing_values_spelled_several_ways_is_one_value_once_cleaned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column empty but for a few tokens (`NA`, `?`) holds nulls alone once cleaned: the
+    audit's hashes still serve, and only the rows whose token is nulled are hashed again."""
+    data = tmp_path / "data.csv"
+    blanks = {3: "NA", 7: "?", 11: "NA"}
+    data.write_text("id,size,shade,blank,label\n" + "".join(
+        f"{i},{i % 8},{i // 8},{blanks.get(i, '')},{['cat', 'dog'][i % 2]}\n" for i in range(40)))
+    lengths = _hashed_cells(monkeypatch)
+    run_ = clean_files(data, tmp_path / "out.csv", target="label", ignore_columns=("id",))
+    assert "blank (empty)" in " ".join(n for s in run_.manifest["steps"] for n in s["notes"])
+    assert sum(lengths) == len(blanks) * 5  # each of the 5 columns the audit hashed, of the 3 rows
+
+
 _CELLS = {
     "a": st.sampled_from(["1", "2", "2.0", "NA", "?", "", " 3"]),
     "b": st.sampled_from(["red", "Red", "red ", "blue", "?", "  "]),
@@ -184,7 +198,8 @@ def test_rewritten_rows_hashed_together_are_hashed_as_chunk_by_chunk(
     together = rows.RowHashes("label", ("c",))
     offset = 0
     for chunk, mark in zip(chunks, marks, strict=True):
-        together.add(chunk, np.zeros(chunk.num_rows, dtype=bool), stale.slice(offset, chunk.num_rows), mark)
+        together.add_audited(chunk, np.zeros(chunk.num_rows, dtype=bool), stale.slice(offset, chunk.num_rows), mark,
+                             chunk.filter(pa.array(mark)))
         offset += chunk.num_rows
     together.flush()
     for mine, theirs in ((stale.whole, audited.whole), (stale.features, audited.features),

@@ -15,9 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
 
-from dataaudit.preprocess.base import changed_mask, handed_back
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
@@ -68,19 +66,3 @@ class AuditedRowsKept:
         if rows is None or any(v.looks_numeric(token) for token in (*tokens, *found)):
             return None
         return rows
-
-
-def rewritten_rows(before: pa.RecordBatch, after: pa.RecordBatch) -> np.ndarray | None:
-    """Rows where some cell of `after` differs from `before` (same rows): every row of a column
-    whose type changed (numbers cast from text hash as numbers). None when the columns
-    themselves differ, so that no row keeps the identity the audit gave it."""
-    if before.schema.names != after.schema.names:
-        return None
-    rewritten = np.zeros(before.num_rows, dtype=bool)
-    for old, new in zip(before.columns, after.columns, strict=True):
-        if handed_back(old, new):
-            continue
-        if old.type != new.type or pa.types.is_dictionary(old.type):
-            return np.ones(before.num_rows, dtype=bool)
-        rewritten |= changed_mask(old, new)
-    return rewritten

@@ -123,6 +123,17 @@ class Step(Estimator):
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         raise NotImplementedError
 
+    def rows_changed(self, batch: pa.RecordBatch) -> np.ndarray | None:
+        """The rows `transform` would rewrite in `batch`, found without rewriting it, or a few
+        more (a row listed that the step leaves as it is costs only its being run again); every
+        row when it changes a column's type or rewrites a dictionary-encoded column, whose rows
+        cannot be spliced back one by one. None where the step cannot tell (a step changing
+        the columns): the deciding pass then hashes every row. A step rewrites each row from
+        that row alone, so the rows a run of steps rewrites are among those each step would
+        rewrite in the chunk as read: the deciding pass runs the steps on those rows alone
+        (`pipeline.rewrites`)."""
+        return None
+
     def check_fitted(self) -> None:
         """Raise scikit-learn's `NotFittedError` unless every attribute of `state` is set."""
         if not all(hasattr(self, name) for name in self.state):
@@ -208,6 +219,14 @@ def _to_array(batch: pa.RecordBatch) -> np.ndarray:
 
 def _empty(schema: pa.Schema) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays([pa.array([], f.type) for f in schema], schema=schema)
+
+
+def every_row_if_encoded(stored: pa.Array, changed: np.ndarray) -> np.ndarray:
+    """`changed`, the rows a step rewrites in the column `stored`, as `Step.rows_changed`
+    gives them: every row when the column is dictionary-encoded and any of them changes."""
+    if pa.types.is_dictionary(stored.type) and changed.any():
+        return np.ones(len(changed), dtype=bool)
+    return changed
 
 
 def replace_column(batch: pa.RecordBatch, name: str, array: pa.Array) -> pa.RecordBatch:

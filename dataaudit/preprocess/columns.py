@@ -52,6 +52,11 @@ class CoerceNumeric(FromProfile):
                 out[name] = invalid
         return out
 
+    def rows_changed(self, batch: pa.RecordBatch) -> np.ndarray:
+        """Every row where a column of `batch` is cast: its type changes."""
+        self.check_fitted()
+        return np.full(batch.num_rows, bool(self._text_columns(batch)))
+
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()
         touched = np.zeros(batch.num_rows, dtype=bool)

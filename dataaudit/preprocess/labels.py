@@ -8,7 +8,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.preprocess.base import FromProfile, Tally, changed_mask, count_rewrites, replace_column
+from dataaudit.arrays import to_numpy
+from dataaudit.preprocess.base import (
+    FromProfile,
+    Tally,
+    changed_mask,
+    count_rewrites,
+    every_row_if_encoded,
+    replace_column,
+)
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import ProfileSpec
@@ -38,22 +46,42 @@ class MergeLabelVariants(FromProfile):
         self.label_map_ = {key: canonical_spelling(spellings, self.allowed)
                            for key, spellings in sorted(folded.items())}
 
-    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
-        tally = Tally()
+    def rows_changed(self, batch: pa.RecordBatch) -> np.ndarray:
+        """The rows whose label's text is no canonical spelling: a label of another type whose
+        text changes but whose value does not (`01` to `1` in a column of integers) is among
+        them, and is left as it is."""
+        self.check_fitted()
+        mapping = self._mapping(batch)
+        if mapping is None:
+            return np.zeros(batch.num_rows, dtype=bool)
+        encoded, spellings, canonical = mapping
+        respelled = pa.array([new != old for old, new in zip(spellings, canonical, strict=True)])
+        changed = to_numpy(pc.fill_null(pc.take(respelled, encoded.indices), False))
+        return every_row_if_encoded(batch.column(self.target), changed)
+
+    def _mapping(self, batch: pa.RecordBatch) -> tuple[pa.DictionaryArray, list[str], list[str]] | None:
+        """The labels' texts as codes into their spellings, and each spelling's canonical one;
+        None when no label is respelled."""
         if self.target is None or self.target not in batch.schema.names or not self.label_map_:
-            return batch, tally
-        array = batch.column(self.target)
+            return None
         try:
-            texts = array.cast(pa.string())
+            texts = batch.column(self.target).cast(pa.string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return batch, tally  # labels that are no text (lists, bytes that are no UTF-8) have no spellings
+            return None  # labels that are no text (lists, bytes that are no UTF-8) have no spellings
         encoded = pc.dictionary_encode(texts)
         spellings = encoded.dictionary.to_pylist()
         canonical = [self.label_map_.get(fold_label(s), s) for s in spellings]
-        if canonical == spellings:
+        return None if canonical == spellings else (encoded, spellings, canonical)
+
+    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
+        tally = Tally()
+        mapping = self._mapping(batch)
+        if mapping is None:
             return batch, tally
+        encoded, _, canonical = mapping
+        array = batch.column(self.target)
         mapped = pc.take(pa.array(canonical, pa.string()), encoded.indices)
-        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        if mapped.type != array.type:
             mapped = mapped.cast(array.type)
         changed = changed_mask(array, mapped)
         count_rewrites(tally, array, mapped, changed)

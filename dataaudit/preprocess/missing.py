@@ -8,13 +8,23 @@ only in the columns where the audit found it outside the range of real values.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
-from dataaudit.preprocess.base import FromProfile, Tally, count_rewrites, decoded, encoded_as, is_text, replace_column
+from dataaudit.preprocess.base import (
+    FromProfile,
+    Tally,
+    count_rewrites,
+    decoded,
+    encoded_as,
+    every_row_if_encoded,
+    is_text,
+    replace_column,
+)
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS, ProfileSpec
@@ -60,9 +70,16 @@ class MissingToNull(FromProfile):
         narrowed.found = {name: sorted(found[name].tokens) for name in narrowed.columns_}
         return narrowed
 
-    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
-        tally = Tally()
-        touched = np.zeros(batch.num_rows, dtype=bool)
+    def rows_changed(self, batch: pa.RecordBatch) -> np.ndarray:
+        self.check_fitted()
+        rows = np.zeros(batch.num_rows, dtype=bool)
+        for _, stored, _, missing in self._disguised(batch):
+            rows |= every_row_if_encoded(stored, missing)
+        return rows
+
+    def _disguised(self, batch: pa.RecordBatch) -> Iterator[tuple[str, pa.Array, pa.Array, np.ndarray]]:
+        """Each column of `batch` holding a disguised cell: its name, the column as stored and
+        decoded, and its disguised cells."""
         for name in self.columns_:
             if name not in batch.schema.names:
                 continue
@@ -70,8 +87,13 @@ class MissingToNull(FromProfile):
             array = decoded(stored)
             spelled = self.found.get(name) if self.found is not None else None
             missing = self._missing(array, self.sentinels_.get(name, []), spelled)
-            if not missing.any():
-                continue
+            if missing.any():
+                yield name, stored, array, missing
+
+    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
+        tally = Tally()
+        touched = np.zeros(batch.num_rows, dtype=bool)
+        for name, stored, array, missing in self._disguised(batch):
             cleaned = pc.if_else(pa.array(missing), pa.scalar(None, array.type), array)
             count_rewrites(tally, array, cleaned, missing)  # a missing cell is a present value, now null
             tally.cells[name] += int(missing.sum())

@@ -2,7 +2,8 @@
 
 1. The audit (`audit`, whose report keeps its profile): the "before" report and the profile the steps fit on.
 2. Decide: stream, apply the value steps, hash the cleaned rows, choose the rows to quarantine.
-   A row no value step rewrote keeps the hashes the audit gave it (`audited.py`): only the
+   Each value step says which rows it rewrites (`Step.rows_changed`) and runs on those alone; a
+   row no value step rewrote keeps the hashes the audit gave it (`audited.py`): only the
    rewritten rows are hashed again. A file's chunks were copied as the audit read them, so that
    this pass and the ones after it read them parsed (`copied.py`) instead of parsing the file again.
 3. Fit the value-learning steps (imputation, scaling, encoding) on the kept rows, one pass
@@ -34,7 +35,7 @@ from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source, open_source
 from dataaudit.io.strings import narrow_strings, restore_types, wider_columns
 from dataaudit.preprocess import malformed
-from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept, rewritten_rows
+from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept
 from dataaudit.preprocess.base import Step, Tally, is_text
 from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
 from dataaudit.preprocess.copied import CopiedChunks
@@ -273,21 +274,41 @@ def not_in_identity(profile: Profile) -> list[str]:
     return [c for c in profile.ignored if c not in profile.keys]
 
 
-def judged(batch: pa.RecordBatch, steps: list[Step]) -> tuple[pa.RecordBatch, np.ndarray, np.ndarray | None]:
+def judged(batch: pa.RecordBatch, steps: list[Step]) -> tuple[pa.RecordBatch, np.ndarray]:
     """A chunk as the row decisions see it: through the profile's `steps`, with the rows whose
-    value `coerce_numeric` cannot cast, and the rows some step rewrote (None when a step
-    changes the columns)."""
+    value `coerce_numeric` cannot cast."""
+    invalid = _not_numbers(batch, steps)
+    for step in steps:
+        batch = step.transform(batch)
+    return batch, invalid
+
+
+def rewrites(batch: pa.RecordBatch, steps: list[Step]) -> tuple[np.ndarray, pa.RecordBatch, np.ndarray] | None:
+    """What `judged` tells of a chunk, found by running the value `steps` on the rows they
+    rewrite alone (`Step.rows_changed`, each asked of the chunk as read): those rows (or a few
+    more), taken and cleaned, and the rows `coerce_numeric` cannot cast; None when a step cannot
+    tell its rows. Where few rows change, that is a fraction of the time of running the steps
+    on every row and comparing what they give with what they were given."""
+    rows = np.zeros(batch.num_rows, dtype=bool)
+    for step in steps:
+        changed = step.rows_changed(batch)
+        if changed is None:
+            return None
+        rows |= changed
+    cleaned = batch.take(pa.array(np.flatnonzero(rows)))
+    for step in steps:
+        cleaned = step.transform(cleaned)
+    return rows, cleaned, _not_numbers(batch, steps)
+
+
+def _not_numbers(batch: pa.RecordBatch, steps: list[Step]) -> np.ndarray:
+    """The rows whose value `coerce_numeric` cannot cast."""
     invalid = np.zeros(batch.num_rows, dtype=bool)
-    rewritten: np.ndarray | None = np.zeros(batch.num_rows, dtype=bool)
     for step in steps:
         if isinstance(step, CoerceNumeric):
             for mask in step.invalid_rows(batch).values():
                 invalid |= mask
-        after = step.transform(batch)
-        changed = rewritten_rows(batch, after)
-        rewritten = None if rewritten is None or changed is None else rewritten | changed
-        batch = after
-    return batch, invalid, rewritten
+    return invalid
 
 
 def value_steps(steps: list[Step]) -> list[Step]:
@@ -361,8 +382,8 @@ def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str]
         if reused:  # that pass stopped part way: read (and copy) the input afresh
             chunks, copied = read(reopen())
         hashes = RowHashes(target, tuple(ignored))
-        for _, batch, invalid, _ in _valued(chunks, steps, progress, copied):
-            hashes.add(batch, invalid)
+        for raw in _chunks(chunks, progress, copied):
+            hashes.add(*judged(raw, steps))
     config = pack.preprocess
     try:
         decisions = decide(hashes, config.missing_labels, config.duplicates, config.conflicts, quarantine_rows)
@@ -390,18 +411,21 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
     value_of: dict[str, int] = {}  # each dropped column's one value (hash), so far
     offset = 0
     chunks: list[np.ndarray] = []
-    for raw, batch, invalid, rewritten in _valued(source, value_steps(steps), progress, copied):
+    values = value_steps(steps)
+    for raw in _chunks(source, progress, copied):
         n = raw.num_rows
+        rewritten = rewrites(raw, values)
         if rewritten is None:
             return None
-        for name in dropped.intersection(batch.schema.names):
-            distinct = one_value(batch.column(name))
+        rows, cleaned, invalid = rewritten
+        for name in dropped.intersection(raw.schema.names):
+            distinct = _values_cleaned(raw.column(name), rows, cleaned.column(name))
             if len(distinct) > 1 or (distinct and value_of.setdefault(name, distinct[0]) != distinct[0]):
                 return None
         if offset + n > audited.rows:
             raise _input_changed(source, audited.rows, offset + n)
-        hashes.add(batch, invalid, audited.slice(offset, n), rewritten)
-        chunks.append(rewritten)
+        hashes.add_audited(raw, invalid, audited.slice(offset, n), rows, cleaned)
+        chunks.append(rows)
         offset += n
     if offset != audited.rows:
         raise _input_changed(source, audited.rows, offset)
@@ -417,15 +441,18 @@ def one_value(column: pa.Array) -> list[int]:
     return np.unique(cell_hashes(column)).tolist()
 
 
-def _valued(source: Source, steps: list[Step], progress: TextIO | None, copied: CopiedChunks | None = None
-            ) -> Iterator[tuple[pa.RecordBatch, pa.RecordBatch, np.ndarray, np.ndarray | None]]:
-    """Each chunk as read (in the source's column order), through `steps`, with its rows
-    whose values cannot be cast (`coerce_numeric`) and those the steps rewrote (`judged`);
-    `copied` keeps the chunks as read."""
+def _values_cleaned(column: pa.Array, rewritten: np.ndarray, cleaned: pa.Array) -> list[int]:
+    """The distinct hashes (`one_value`) of `column` once cleaned: as read but in its
+    `rewritten` rows, which `cleaned` holds."""
+    kept = column.filter(pa.array(~rewritten)) if rewritten.any() else column
+    return sorted({*one_value(kept), *one_value(cleaned)})
+
+
+def _chunks(source: Source, progress: TextIO | None, copied: CopiedChunks | None = None) -> Iterator[pa.RecordBatch]:
+    """The deciding pass's chunks as read, in the source's column order; `copied` keeps them."""
     chunks = _shown(source, progress, "clean, choosing the rows to quarantine: ")
     for raw in chunks if copied is None else copied.keep(chunks):
-        raw = conform(raw, source.columns)
-        yield raw, *judged(raw, steps)
+        yield conform(raw, source.columns)
 
 
 def _input_changed(source: Source, before: int, after: int) -> InputError:

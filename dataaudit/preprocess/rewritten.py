@@ -3,13 +3,14 @@ those steps on them alone.
 
 Why: the value steps (`missing_to_null`, `normalize_text`, `merge_label_variants`,
 `coerce_numeric`) test every cell of their columns, which costs about a CPU second a million
-rows; the deciding pass already ran them over every row to judge the cleaned rows, and notes
-each row one of them changed (about 5% of the benchmark's rows). The writing pass then runs the
-steps on the kept rows among those and leaves the other kept rows as read. That is exact: a
-step changes nothing in a row no step rewrote, and its tally (rows, cells, rewrites) counts
-only the cells it changes, in row order, so the written values and the manifest's tallies are
-those of the steps run on every kept row. A step that changes a column's type rewrites every
-row of the chunk (`audited.rewritten_rows`), so it runs on them all.
+rows; the deciding pass already asked each of them which rows it rewrites (`Step.rows_changed`:
+about 5% of the benchmark's rows) to judge the cleaned rows, and keeps those rows. The writing
+pass then runs the steps on the kept rows among those and leaves the other kept rows as read.
+That is exact: a step changes nothing in a row no step rewrote, and its tally (rows, cells,
+rewrites) counts only the cells it changes, in row order, so the written values and the
+manifest's tallies are those of the steps run on every kept row. A step that changes a column's
+type, or rewrites a dictionary-encoded column, rewrites every row of the chunk, so it runs on
+them all.
 """
 
 from __future__ import annotations

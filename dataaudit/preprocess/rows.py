@@ -74,37 +74,49 @@ class RowHashes:
     #: rewritten rows not hashed yet, with where their identities go (`flush`)
     pending: list[_Rewritten] = field(default_factory=list)
 
-    def add(self, batch: pa.RecordBatch, invalid: np.ndarray, audited: AuditedRows | None = None,
-            rewritten: np.ndarray | None = None) -> None:
-        """The chunk's identities, hashed here; or, given the `audited` identities of its rows,
-        taken from them but for the `rewritten` rows, which are hashed (into `audited`) with
-        those of the next chunks, by `flush`: a few rows of each chunk, hashed a column at a
-        time, cost mostly the calls, so they are hashed together, up to a chunk's rows."""
+    def add(self, batch: pa.RecordBatch, invalid: np.ndarray) -> None:
+        """The identities of the chunk `batch`, as cleaned, hashed here."""
         # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
         n = len(invalid)
-        rows = np.zeros(0, dtype=np.int64)
-        if audited is None or rewritten is None:
-            whole, features, label = self._identities(batch, n)
-        else:
-            whole, features, label = audited.whole, audited.features, audited.label
-            rows = np.flatnonzero(rewritten)
-            if rows.size:
-                self._defer(_Rewritten(batch.take(pa.array(rows)), audited, rows), n)
-        self.whole.append(whole)
-        self.features.append(features)
-        self.label.append(label)
+        whole, features, label = self._identities(batch, n)
+        unlabelled = self._add(whole, features, label, invalid)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
-            unlabelled = to_numpy(column.is_null())
-            self.unlabelled.append(unlabelled)
+            unlabelled[:] = to_numpy(column.is_null())
+            self._name_labels(column, label, unlabelled)
+
+    def add_audited(self, batch: pa.RecordBatch, invalid: np.ndarray, audited: AuditedRows,
+                    rewritten: np.ndarray, cleaned: pa.RecordBatch) -> None:
+        """The identities of the chunk `batch`, as read, given the `audited` identities of its
+        rows: taken from them but for the `rewritten` rows (`cleaned` holds them as cleaned),
+        which are hashed (into `audited`) with those of the next chunks, by `flush`: a few rows
+        of each chunk, hashed a column at a time, cost mostly the calls, so they are hashed
+        together, up to a chunk's rows."""
+        n = len(invalid)
+        rows = np.flatnonzero(rewritten)
+        if rows.size:
+            self._defer(_Rewritten(cleaned, audited, rows), n)
+        unlabelled = self._add(audited.whole, audited.features, audited.label, invalid)
+        if self.target in batch.schema.names:
+            column = batch.column(self.target)
+            unlabelled[:] = to_numpy(column.is_null())
+            unlabelled[rows] = to_numpy(cleaned.column(self.target).is_null())
             # the rewritten rows' labels are named once hashed (`flush`): a hash is one text,
             # whichever row names it; until then these rows are passed over as unlabelled ones are
             passed = unlabelled.copy() if rows.size else unlabelled
             passed[rows] = True
-            self._name_labels(column, label, passed)
-        else:
-            self.unlabelled.append(np.zeros(n, dtype=bool))
+            self._name_labels(column, audited.label, passed)
+
+    def _add(self, whole: np.ndarray, features: np.ndarray, label: np.ndarray, invalid: np.ndarray) -> np.ndarray:
+        """Keep one chunk's identities; its rows' unlabelled flags, none set, for the caller to
+        set where the chunk has the label column."""
+        self.whole.append(whole)
+        self.features.append(features)
+        self.label.append(label)
         self.invalid.append(invalid)
+        unlabelled = np.zeros(len(invalid), dtype=bool)
+        self.unlabelled.append(unlabelled)
+        return unlabelled
 
     def _defer(self, part: _Rewritten, chunk_rows: int) -> None:
         """Set `part` aside; hash what is set aside once it holds a chunk's rows (memory stays

@@ -8,6 +8,7 @@ pack's `normalize_unicode`)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +21,7 @@ from dataaudit.preprocess.base import (
     count_rewrites,
     decoded,
     encoded_as,
+    every_row_if_encoded,
     is_text,
     note_nested,
     replace_column,
@@ -61,10 +63,16 @@ class NormalizeText(FromProfile):
                                    if c.padded or (not tokens_nulled and _padded_token(c.tokens)))
         return narrowed
 
-    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
-        tally = Tally()
-        note_nested(tally, batch, self.columns_, self.nested)
-        touched = np.zeros(batch.num_rows, dtype=bool)
+    def rows_changed(self, batch: pa.RecordBatch) -> np.ndarray:
+        self.check_fitted()
+        rows = np.zeros(batch.num_rows, dtype=bool)
+        for _, stored, _, _, changed in self._rewritten(batch):
+            rows |= every_row_if_encoded(stored, changed)
+        return rows
+
+    def _rewritten(self, batch: pa.RecordBatch) -> Iterator[tuple[str, pa.Array, pa.Array, pa.Array, np.ndarray]]:
+        """Each column of `batch` with a text trimming changes: its name, the column as stored
+        and decoded, trimmed, and the rows trimming changed."""
         for name in self.columns_ if self.found is None else [c for c in self.columns_ if c in self.found]:
             if name not in batch.schema.names or name in self.nested:
                 continue
@@ -74,8 +82,14 @@ class NormalizeText(FromProfile):
                 continue  # no text of the column starts or ends with a blank: trimming keeps them all
             cleaned = pc.utf8_trim_whitespace(pc.utf8_normalize(array, "NFKC") if self.unicode else array)
             changed = changed_mask(array, cleaned)
-            if not changed.any():
-                continue
+            if changed.any():
+                yield name, stored, array, cleaned, changed
+
+    def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
+        tally = Tally()
+        note_nested(tally, batch, self.columns_, self.nested)
+        touched = np.zeros(batch.num_rows, dtype=bool)
+        for name, stored, array, cleaned, changed in self._rewritten(batch):
             count_rewrites(tally, array, cleaned, changed)
             tally.cells[name] += int(changed.sum())
             touched |= changed
