@@ -204,13 +204,14 @@ def test_normalize_text_trims_only_where_the_audit_of_the_same_rows_found_blanks
     profile = dataaudit.audit(frame, target="label").profile
     step = NormalizeText().fit(profile=profile)
     assert step.columns_ == ["t", "u", "w"]
-    assert step.where_found(profile, tokens_nulled=True).found == {"t"}
-    assert step.where_found(profile, tokens_nulled=False).found == {"t", "w"}  # `w`'s `"  "` is trimmed to ""
-    assert NormalizeText(unicode=True).fit(profile=profile).where_found(profile, tokens_nulled=True).found is None
+    nulling = [MissingToNull()]
+    assert step.where_found(profile, nulling).found == {"t"}
+    assert step.where_found(profile).found == {"t", "w"}  # `w`'s `"  "` is trimmed to ""
+    assert NormalizeText(unicode=True).fit(profile=profile).where_found(profile, nulling).found is None
     batch = pa.RecordBatch.from_pandas(frame, preserve_index=False)
     nulled = MissingToNull().fit(profile=profile).transform(batch)
     for tokens_nulled, rows in ((True, nulled), (False, batch)):
-        mine = step.where_found(profile, tokens_nulled).transform_counted(rows)
+        mine = step.where_found(profile, nulling if tokens_nulled else []).transform_counted(rows)
         theirs = step.transform_counted(rows)
         assert mine[0].equals(theirs[0]) and mine[1].to_dict() == theirs[1].to_dict()
 
@@ -236,7 +237,7 @@ def test_normalize_text_where_the_audit_found_blanks_trims_what_it_trims_everywh
     if after_missing:
         batch = MissingToNull().fit(profile=profile).transform(batch)
     step = NormalizeText().fit(profile=profile)
-    mine = step.where_found(profile, tokens_nulled=after_missing).transform_counted(batch)
+    mine = step.where_found(profile, [MissingToNull()] if after_missing else []).transform_counted(batch)
     theirs = step.transform_counted(batch)
     assert mine[0].equals(theirs[0])
     assert mine[1].to_dict() == theirs[1].to_dict()

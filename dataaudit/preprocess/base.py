@@ -19,7 +19,7 @@ so transforming never mutates the step.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -122,6 +122,14 @@ class Step(Estimator):
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         raise NotImplementedError
+
+    def where_found(self, profile: Profile, earlier: Sequence[Step] = ()) -> Step:
+        """The step narrowed to what `profile`, the audit of the very rows it will clean, found
+        there (`found`), so that it does not search every cell of every chunk again for what the
+        audit saw nowhere; `earlier` are the steps that run before it. The step itself where it
+        has nothing to narrow. Only for the data the step was fitted on: another split may hide
+        anything anywhere."""
+        return self
 
     def rows_changed(self, batch: pa.RecordBatch) -> np.ndarray | None:
         """The rows `transform` would rewrite in `batch`, found without rewriting it, or a few

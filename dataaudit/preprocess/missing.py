@@ -8,7 +8,7 @@ only in the columns where the audit found it outside the range of real values.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from dataaudit.arrays import to_numpy
 from dataaudit.preprocess.base import (
     FromProfile,
+    Step,
     Tally,
     count_rewrites,
     decoded,
@@ -55,7 +56,7 @@ class MissingToNull(FromProfile):
         self.sentinels_ = {c.name: sorted(float(s) for s in c.sentinels) for c in profile.columns
                            if c.role == "feature" and c.sentinels}
 
-    def where_found(self, profile: Profile) -> MissingToNull:
+    def where_found(self, profile: Profile, earlier: Sequence[Step] = ()) -> MissingToNull:
         """A copy that looks only at the columns where `profile`, the audit of the very rows it
         will clean, found a disguised value: elsewhere it would null nothing, and testing every
         cell of a column costs about as much as profiling it again. In those columns it looks

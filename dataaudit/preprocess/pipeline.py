@@ -42,11 +42,9 @@ from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, line_cells
 from dataaudit.preprocess.late_keys import refuse_taken, with_late
-from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
 from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, decide
-from dataaudit.preprocess.text import NormalizeText
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
@@ -344,11 +342,7 @@ def on_audited(steps: list[Step], profile: Profile) -> list[Step]:
     tokens or blanks anywhere."""
     narrowed: list[Step] = []
     for step in steps:
-        if isinstance(step, MissingToNull):
-            step = step.where_found(profile)
-        elif isinstance(step, NormalizeText):
-            step = step.where_found(profile, tokens_nulled=any(isinstance(s, MissingToNull) for s in narrowed))
-        narrowed.append(step)
+        narrowed.append(step.where_found(profile, narrowed))
     return narrowed
 
 

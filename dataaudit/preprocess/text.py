@@ -8,7 +8,7 @@ pack's `normalize_unicode`)."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from dataaudit.preprocess.base import (
     FromProfile,
+    Step,
     Tally,
     changed_mask,
     count_rewrites,
@@ -26,6 +27,7 @@ from dataaudit.preprocess.base import (
     note_nested,
     replace_column,
 )
+from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.profile.model import Profile
 from dataaudit.profile.text_bytes import may_have_blanks_around
 from dataaudit.profile.values import trimmed_away
@@ -50,14 +52,15 @@ class NormalizeText(FromProfile):
     def _learn(self, profile: Profile) -> None:
         self.columns_ = [c.name for c in profile.columns if c.role == "feature" and c.type in TEXT_TYPES]
 
-    def where_found(self, profile: Profile, tokens_nulled: bool) -> NormalizeText:
+    def where_found(self, profile: Profile, earlier: Sequence[Step] = ()) -> NormalizeText:
         """A copy that trims only the columns where `profile`, the audit of the very rows it will
         clean, counted text starting or ending with whitespace (`ColumnProfile.padded`, by the
-        same trim), or a missing-value token spelled so unless a step before this one nulled the
-        tokens (`tokens_nulled`): elsewhere trimming would change nothing, and looking costs a
-        scan of every text of the column. Not with `unicode`, which may rewrite any text."""
+        same trim), or a missing-value token spelled so unless a `missing_to_null` among the
+        `earlier` steps nulled the tokens: elsewhere trimming would change nothing, and looking
+        costs a scan of every text of the column. Not with `unicode`, which may rewrite any text."""
         if self.unicode:
             return self
+        tokens_nulled = any(isinstance(step, MissingToNull) for step in earlier)
         narrowed = copy.copy(self)
         narrowed.found = frozenset(c.name for c in profile.columns
                                    if c.padded or (not tokens_nulled and _padded_token(c.tokens)))
