@@ -167,6 +167,24 @@ def test_a_token_written_as_a_number_keeps_every_column_searched(tmp_path: Path)
     assert step.where_found(profile).columns_ == step.columns_
 
 
+def test_a_narrowed_step_fitted_again_forgets_what_the_first_audit_found() -> None:
+    """A narrowing holds for the rows it was found in: refitted on others, a step looks everywhere."""
+    from dataaudit.preprocess.missing import MissingToNull
+    from dataaudit.preprocess.text import NormalizeText
+
+    first = pd.DataFrame({"t": ["?", "x", "y", "x"], "u": ["a", "b", "c", "d"], "label": ["p", "q", "p", "q"]})
+    profile = dataaudit.audit(first, target="label").profile
+    steps = [MissingToNull().fit(profile=profile), NormalizeText().fit(profile=profile)]
+    narrowed = [step.where_found(profile) for step in steps]
+    assert narrowed[0].found == {"t": ["?"]} and narrowed[1].found == frozenset()
+    later = pd.DataFrame({"t": ["x", "y", "x", "y"], "u": ["NA", " b", "c ", "d"], "label": ["p", "q", "p", "q"]})
+    cleaned = later
+    for step in narrowed:
+        cleaned = step.fit(later).transform(cleaned)
+        assert step.found is None
+    assert pd.isna(cleaned["u"][0]) and cleaned["u"].tolist()[1:] == ["b", "c", "d"]
+
+
 SPELLINGS = ["?", " ? ", "NA", "na", " N/A", "null", "NULL ", "", "x", "y z", "-", "nan"]
 
 

@@ -88,8 +88,9 @@ class Step(Estimator):
     nested: tuple[str, ...] = ()
 
     def fit(self, X: Any = None, y: Any = None, *, profile: Profile | None = None) -> Self:
-        """Learn from the rows `X` (or their audit `profile`); see the module docstring."""
-        for name in (*self.state, "n_features_in_"):
+        """Learn from the rows `X` (or their audit `profile`); see the module docstring. A
+        narrowing (`where_found`) is forgotten too: it holds for the rows it was found in."""
+        for name in (*self.state, "n_features_in_", "found"):
             vars(self).pop(name, None)
         if X is not None and not isinstance(X, Iterator):  # an iterator is a stream, read once by `_fit`
             X = as_batch(X)[0]
