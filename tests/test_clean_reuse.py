@@ -109,6 +109,21 @@ def test_a_dropped_column_of_missing_values_spelled_several_ways_is_one_value_on
     assert sum(lengths) == len(blanks) * 5  # each of the 5 columns the audit hashed, of the 3 rows
 
 
+@pytest.mark.parametrize("reusing", [True, False])
+def test_a_token_in_a_column_cast_to_numbers_is_nulled_not_quarantined(
+        tmp_path: Path, reusing: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`coerce_numeric` judges the values `missing_to_null` left: `NA` is a missing number."""
+    data = tmp_path / "data.csv"
+    data.write_text("a,label\n1,x\n2,y\nNA,x\n3,y\n")
+    rules = tmp_path / "coerce.yaml"
+    rules.write_text("preprocess:\n  coerce_numeric: true\n")
+    if not reusing:
+        monkeypatch.setattr(AuditedRowsKept, "reusable", lambda self, profile, tokens: None)
+    run_ = clean_files(data, tmp_path / "out.csv", target="label", rules=rules)
+    assert run_.manifest["rows"]["quarantined"] == 0
+    assert (tmp_path / "out.csv").read_text() == '"a","label"\n1,"x"\n2,"y"\n,"x"\n3,"y"\n'
+
+
 _CELLS = {
     "a": st.sampled_from(["1", "2", "2.0", "NA", "?", "", " 3"]),
     "b": st.sampled_from(["red", "Red", "red ", "blue", "?", "  "]),

@@ -65,6 +65,11 @@ def test_the_steps_on_the_rewritten_rows_alone_write_and_count_what_they_do_on_e
     rewritten, cleaned, invalid = found
     everywhere, not_numbers = judged(batch, steps)
     assert np.array_equal(invalid, not_numbers)
+    if coerce:  # what it cannot cast, of the values the steps before it cleaned: a nulled token is none
+        before = batch
+        for step in steps[:-1]:
+            before = step.transform(before)
+        assert np.array_equal(invalid, steps[-1].invalid_rows(before).get("amount", np.zeros(len(invalid), bool)))
     # the rows found hold every row the steps change, and are cleaned as the steps clean every row
     changed = [str(before) != str(after) for before, after in zip(batch.to_pylist(), everywhere.to_pylist(),
                                                                    strict=True)]
@@ -110,3 +115,16 @@ def test_the_writing_pass_runs_the_value_steps_on_the_rewritten_kept_rows_only(t
     assert kept == [("red", "cat"), (None, "dog"), ("blue", "cat"), ("green", "cat"), ("pink", "dog"),
                     ("yellow", "cat")]
     assert pacsv.read_csv(data).num_rows == 9  # the input is as it was
+
+
+def test_labels_respelled_to_the_same_values_are_no_rewrite() -> None:
+    """A bool label allowed as 'True' and 'False' has new texts, not new values: the step run on
+    the rows it names counts no cell, as run on every row."""
+    batch = pa.RecordBatch.from_pydict({"a": ["x", "y", "z", "w"], "label": [True, False, True, False]})
+    step = MergeLabelVariants(target="label", allowed=["True", "False"]).fit(batch)
+    rows = step.rows_changed(batch)
+    tallies: dict[str, Tally] = {}
+    written = RewrittenRows([step], rows).through(batch, rows, tallies)
+    assert written.equals(batch)
+    assert _counted(tallies) == _counted({step.name: step.transform_counted(batch)[1]})
+    assert tallies[step.name].cells == {}

@@ -84,6 +84,8 @@ class MergeLabelVariants(FromProfile):
         if mapped.type != array.type:
             mapped = mapped.cast(array.type)
         changed = changed_mask(array, mapped)
+        if not changed.any():  # respelled texts of the same values (a bool `True` allowed as 'True')
+            return batch, tally
         count_rewrites(tally, array, mapped, changed)
         tally.cells[self.target] += int(changed.sum())
         tally.rows_changed = int(np.count_nonzero(changed))

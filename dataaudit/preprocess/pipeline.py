@@ -275,8 +275,9 @@ def not_in_identity(profile: Profile) -> list[str]:
 def judged(batch: pa.RecordBatch, steps: list[Step]) -> tuple[pa.RecordBatch, np.ndarray]:
     """A chunk as the row decisions see it: through the profile's `steps`, with the rows whose
     value `coerce_numeric` cannot cast."""
-    invalid = _not_numbers(batch, steps)
+    invalid = np.zeros(batch.num_rows, dtype=bool)
     for step in steps:
+        invalid |= _not_numbers(batch, step)
         batch = step.transform(batch)
     return batch, invalid
 
@@ -293,19 +294,23 @@ def rewrites(batch: pa.RecordBatch, steps: list[Step]) -> tuple[np.ndarray, pa.R
         if changed is None:
             return None
         rows |= changed
-    cleaned = batch.take(pa.array(np.flatnonzero(rows)))
-    for step in steps:
-        cleaned = step.transform(cleaned)
-    return rows, cleaned, _not_numbers(batch, steps)
-
-
-def _not_numbers(batch: pa.RecordBatch, steps: list[Step]) -> np.ndarray:
-    """The rows whose value `coerce_numeric` cannot cast."""
+    taken = np.flatnonzero(rows)
+    cleaned = batch.take(pa.array(taken))
     invalid = np.zeros(batch.num_rows, dtype=bool)
     for step in steps:
-        if isinstance(step, CoerceNumeric):
-            for mask in step.invalid_rows(batch).values():
-                invalid |= mask
+        # `coerce_numeric` rewrites every row of a chunk it casts: all of them are taken
+        invalid[taken[_not_numbers(cleaned, step)]] = True
+        cleaned = step.transform(cleaned)
+    return rows, cleaned, invalid
+
+
+def _not_numbers(batch: pa.RecordBatch, step: Step) -> np.ndarray:
+    """The rows whose value `step`, a `coerce_numeric`, cannot cast, of `batch` as the steps
+    before it cleaned it: a token they nulled is a missing value, not one that is no number."""
+    invalid = np.zeros(batch.num_rows, dtype=bool)
+    if isinstance(step, CoerceNumeric):
+        for mask in step.invalid_rows(batch).values():
+            invalid |= mask
     return invalid
 
 
