@@ -297,3 +297,14 @@ def test_a_table_of_types_no_file_holds_is_audited_and_cleaned(column: pa.Array)
     table = pa.table({"c": column, "f": [i * 1.5 for i in range(20)], "label": ["cat", "dog"] * 10})
     assert dataaudit.audit(table, target="label").dataset.rows == 20
     assert len(dataaudit.clean(table, target="label").data) == 20
+
+
+def test_a_half_precision_sentinel_is_nulled(tmp_path: Path) -> None:
+    """Arrow compares no float16 values: the clean finds the nulled sentinels without comparing."""
+    data = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"f": pa.array([-999, 1, 2, 2, 3, 4] * 5, pa.float16()), "x": [str(i) for i in range(30)],
+                             "label": ["a", "b", "c"] * 10}), data)
+    out = tmp_path / "out.parquet"
+    invoke(["clean", data, "-t", "label", "-o", out], 1)  # a gate failed: 30 rows are few
+    written = pq.read_table(out).column("f")
+    assert written.type == pa.float16() and written.null_count == 5
