@@ -173,9 +173,15 @@ def python_values(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table) 
 
 def _holds_nanoseconds(kind: pa.DataType) -> bool:
     """Whether a timestamp, time or duration in nanoseconds is among `kind`'s values at any depth."""
+    return any(_in_nanoseconds(leaf) for leaf in leaves(kind))
+
+
+def leaves(kind: pa.DataType) -> list[pa.DataType]:
+    """The types of `kind`'s values at every depth (inside dictionaries, maps, structs and
+    lists), as `with_leaves` walks them."""
     seen: list[pa.DataType] = []
-    with_leaves(kind, lambda leaf: seen.append(leaf) or leaf)  # the walk's leaves, each as it is
-    return any(_in_nanoseconds(leaf) for leaf in seen)
+    with_leaves(kind, lambda leaf: seen.append(leaf) or leaf)  # each leaf as it is
+    return seen
 
 
 def _in_nanoseconds(leaf: pa.DataType) -> bool:

@@ -372,6 +372,25 @@ def test_bytes_stored_otherwise_are_refused_for_a_csv_too(tmp_path: Path, dataau
                "column 'blob' holds binary values", ".parquet")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+@pytest.mark.parametrize("kind", ["list", "struct", "map"])
+def test_bytes_inside_nested_values_are_refused_for_a_text_file(tmp_path: Path, dataaudit: Runner, suffix: str,
+                                                                kind: str) -> None:
+    """In a list, a struct or a map: JSONL wrote them as Python literals (`"b'ok'"`), CSV as
+    text with backslashed escapes."""
+    blobs = [bytes([i, 250]) for i in range(20)]
+    column = {"list": pa.array([[b] for b in blobs]),
+              "struct": pa.array([{"k": b} for b in blobs]),
+              "map": pa.array([[("k", b)] for b in blobs], pa.map_(pa.string(), pa.binary()))}[kind]
+    path = tmp_path / "blob.parquet"
+    pq.write_table(pa.table({"blob": column, "x": [str(i) for i in range(20)], "label": ["cat", "dog"] * 10}), path)
+    out = tmp_path / f"clean{suffix}"
+    error_line(dataaudit, ["clean", path, "-t", "label", "-o", out], "column 'blob' holds binary values", ".parquet")
+    assert not out.exists()
+    dataaudit(["clean", path, "-t", "label", "-o", tmp_path / "clean.parquet"], 0)
+    assert pq.read_table(tmp_path / "clean.parquet").column("blob").to_pylist() == column.to_pylist()
+
+
 @pytest.fixture
 def symlink_loop(tmp_path: Path) -> Iterator[Path]:
     first, second = tmp_path / "loop_a.csv", tmp_path / "loop_b.csv"

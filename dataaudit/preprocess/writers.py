@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.arrays import python_values
+from dataaudit.arrays import leaves, python_values
 from dataaudit.compression import compression_of, uncompressed_name
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.nested import nested_as_json, nested_as_text
@@ -115,9 +115,7 @@ class BatchWriter:
 
 
 def _holds_bytes(kind: pa.DataType) -> bool:
-    """Whether a column's cells are bytes, however stored (large, as views, fixed size, in a
-    dictionary), which a text file cannot hold."""
-    kind = narrow_type(kind)
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    return pa.types.is_binary(kind) or pa.types.is_fixed_size_binary(kind)
+    """Whether a column's cells are bytes or hold bytes at any depth (in a list, a struct, a
+    map), however stored (large, as views, fixed size, in a dictionary), which a text file
+    cannot hold: a CSV or JSONL writer would write them as some text of theirs."""
+    return any(pa.types.is_binary(leaf) or pa.types.is_fixed_size_binary(leaf) for leaf in leaves(narrow_type(kind)))
