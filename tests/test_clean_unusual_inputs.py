@@ -278,6 +278,16 @@ def test_the_api_gives_integers_with_nulls_back_as_integers_of_their_width(tmp_p
     assert [None if v is pd.NA else int(v) for v in data["u"]] == big
 
 
+@pytest.mark.parametrize("kind", [pa.time64("ns"), pa.list_(pa.time64("ns"))], ids=["time", "list_of_times"])
+def test_the_api_gives_times_of_day_in_nanoseconds_back_with_their_nanoseconds(kind: pa.DataType) -> None:
+    """pandas' times hold microseconds: converting raised on a value with more."""
+    values = [i * 1000 + 1 for i in range(20)]
+    column = pa.array([[v] for v in values] if pa.types.is_list(kind) else values, kind)
+    table = pa.table({"t": column, "f": [i * 1.5 for i in range(20)], "label": ["cat", "dog"] * 10})
+    data = dataaudit.clean(table, target="label").data
+    assert pa.Table.from_pandas(data, preserve_index=False).column("t").equals(table.column("t"))
+
+
 def test_a_frame_column_of_lists_of_mixed_types_is_audited_as_text() -> None:
     """Arrow cannot type such a column, so it is read as text; the test of a missing cell asked
     `pd.isna` of a whole list, which answers per element and raised."""

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 
+from dataaudit.arrays import leaves
 from dataaudit.compression import compression_of
 from dataaudit.errors import InputError, LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
@@ -356,7 +357,9 @@ def steps_run(the_plan: Plan) -> list[str]:
 
 def _frame(batches: list[pa.RecordBatch], schema: pa.Schema) -> Any:
     """A DataFrame; integer columns with nulls stay integers of their width and sign (pandas'
-    nullable `Int32`, `UInt64`, ...): as floats they would lose a null's place, and past 2**53 their value."""
+    nullable `Int32`, `UInt64`, ...): as floats they would lose a null's place, and past 2**53
+    their value. A column holding times of day in nanoseconds, at any depth, stays Arrow's
+    (`pd.ArrowDtype`): pandas' own times hold microseconds, and refuse a value with more."""
     import pandas as pd
 
     table = pa.Table.from_batches(batches) if batches else schema.empty_table()
@@ -364,7 +367,13 @@ def _frame(batches: list[pa.RecordBatch], schema: pa.Schema) -> Any:
     integers = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
                 pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
                 pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
-    return table.to_pandas(types_mapper=integers.get)
+
+    def dtype(kind: pa.DataType) -> Any:
+        if any(pa.types.is_time64(leaf) and leaf.unit == "ns" for leaf in leaves(kind)):
+            return pd.ArrowDtype(kind)
+        return integers.get(kind)
+
+    return table.to_pandas(types_mapper=dtype)
 
 
 def _input_entry(data: Any, the_plan: Plan) -> dict[str, Any] | None:
