@@ -188,9 +188,14 @@ def _in_nanoseconds(leaf: pa.DataType) -> bool:
     return (pa.types.is_timestamp(leaf) or pa.types.is_time64(leaf) or pa.types.is_duration(leaf)) and leaf.unit == "ns"
 
 
+def is_time_of_day_in_nanoseconds(kind: pa.DataType) -> bool:
+    """A time of day in nanoseconds: neither Python's times nor pandas' hold one."""
+    return pa.types.is_time64(kind) and kind.unit == "ns"
+
+
 def _times_as_text(kind: pa.DataType) -> pa.DataType:
     """`kind` with every time of day in nanoseconds, at any depth, made text."""
-    return with_leaves(kind, lambda leaf: pa.string() if pa.types.is_time64(leaf) and leaf.unit == "ns" else leaf)
+    return with_leaves(kind, lambda leaf: pa.string() if is_time_of_day_in_nanoseconds(leaf) else leaf)
 
 
 def with_leaves(kind: pa.DataType, leaf: Callable[[pa.DataType], pa.DataType]) -> pa.DataType:

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 
-from dataaudit.arrays import leaves
+from dataaudit.arrays import is_time_of_day_in_nanoseconds, leaves
 from dataaudit.compression import compression_of
 from dataaudit.errors import InputError, LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
@@ -369,7 +369,7 @@ def _frame(batches: list[pa.RecordBatch], schema: pa.Schema) -> Any:
                 pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
 
     def dtype(kind: pa.DataType) -> Any:
-        if any(pa.types.is_time64(leaf) and leaf.unit == "ns" for leaf in leaves(kind)):
+        if any(is_time_of_day_in_nanoseconds(leaf) for leaf in leaves(kind)):
             return pd.ArrowDtype(kind)
         return integers.get(kind)
 
