@@ -61,6 +61,11 @@ class WrittenNumber(str):
     bare: parsed as a float, `0.10` would go out as `0.1`, a value nobody asked to change."""
 
 
+class JSONText(str):
+    """A value's JSON text, made already (a decimal as the number of its digits), which a JSONL
+    line writes as it is."""
+
+
 def loads_keeping_numbers(text: str | bytes) -> Any:
     """JSON text parsed with each number kept as written (`WrittenNumber`); `Infinity` and `NaN`,
     which Python's parser accepts, as floats."""
@@ -118,10 +123,10 @@ class _Literal(str):
     """JSON text `written_dumps` has made already (a bracket, a key and its colon)."""
 
 
-def written_dumps(value: Any) -> str:
+def written_dumps(value: Any, default: Callable[[Any], Any] | None = None) -> str:
     """`value`, parsed by `loads_keeping_numbers` and perhaps changed, as `data_dumps` writes it,
-    its numbers as they were written. Walked with a stack of its own, not by recursion: a value
-    nested as deep as the parser reads is written."""
+    its numbers as they were written (`default` as `json.dumps` takes it). Walked with a stack of
+    its own, not by recursion: a value nested as deep as the parser reads is written."""
     out: list[str] = []
     stack: list[Any] = [value]
     while stack:
@@ -139,7 +144,7 @@ def written_dumps(value: Any) -> str:
             members = [part for i, member in enumerate(item) for part in ((_Literal(", "), member) if i else (member,))]
             stack += [_Literal("]"), *reversed(members), _Literal("[")]
         else:
-            out.append(json.dumps(item, ensure_ascii=False, allow_nan=False))
+            out.append(json.dumps(item, ensure_ascii=False, allow_nan=False, default=default))
     return "".join(out)
 
 

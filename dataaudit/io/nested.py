@@ -8,11 +8,14 @@ JSON as a JSONL output's.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 
-from dataaudit.arrays import python_values
+from dataaudit.arrays import leaves, python_values
+from dataaudit.io.durations import timedelta_text
 from dataaudit.jsontext import WrittenNumber, data_dumps, written_dumps
 
 #: a value nested deeper than this is written by `written_dumps`' walk: the C encoder recurses
@@ -27,8 +30,24 @@ def json_text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, dict | list | tuple):
-        return data_dumps(value, default=_plain)
-    return json.dumps(value, ensure_ascii=False, default=_plain)
+        return data_dumps(value, default=json_default)
+    return json.dumps(value, ensure_ascii=False, default=json_default)
+
+
+def holds_decimals(kind: pa.DataType) -> bool:
+    """Whether a column's values are decimals or hold some at any depth."""
+    return any(pa.types.is_decimal(leaf) for leaf in leaves(kind))
+
+
+def decimal_json(value: Decimal | dict | list | tuple | None) -> str | None:
+    """A value of a column `holds_decimals` as JSON text, each decimal a JSON number of its own
+    digits (`1.20`): `json.dumps` can only write one as a string, and a float would drop its
+    trailing zeros or round it. Null as None."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return str(value)
+    return written_dumps(_decimals_written(value), default=json_default)
 
 
 def parsed_json_text(value: Any) -> str | None:
@@ -66,6 +85,23 @@ def as_floats(value: dict | list) -> tuple[bool, int]:
     return written, deepest
 
 
+def _decimals_written(value: dict | list | tuple) -> dict | list:
+    """`value` with each decimal within as the `WrittenNumber` of its digits, which
+    `written_dumps` writes bare; converted in place (a map's key-value tuples made lists), walked
+    with a stack of its own."""
+    top = list(value) if isinstance(value, tuple) else value
+    stack: list[dict | list] = [top]
+    while stack:
+        holder = stack.pop()
+        for key, item in holder.items() if isinstance(holder, dict) else enumerate(holder):
+            if isinstance(item, Decimal):
+                holder[key] = WrittenNumber(str(item))  # type: ignore[index]
+            elif isinstance(item, dict | list | tuple):
+                holder[key] = item = list(item) if isinstance(item, tuple) else item  # type: ignore[index]
+                stack.append(item)
+    return top
+
+
 def nested_as_json(batch: pa.RecordBatch) -> pa.RecordBatch:
     """`batch` with every nested column replaced by its values' JSON text; others untouched."""
     if not any(pa.types.is_nested(field.type) for field in batch.schema):
@@ -76,9 +112,10 @@ def nested_as_json(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 def json_texts(column: pa.Array) -> pa.Array:
     """A nested column's values as strict JSON text, as a JSONL output writes them (an infinity
-    as `1e999`, NaN as null: a reader of the text as JSON refuses `Infinity` and `NaN`), null
-    as null."""
-    return pa.array([json_text(v) for v in python_values(column)], pa.string())
+    as `1e999`, NaN as null: a reader of the text as JSON refuses `Infinity` and `NaN`), decimals
+    as numbers of their digits, null as null."""
+    as_json = decimal_json if holds_decimals(column.type) else json_text
+    return pa.array([as_json(v) for v in python_values(column)], pa.string())
 
 
 def nested_as_text(schema: pa.Schema) -> pa.Schema:
@@ -86,8 +123,11 @@ def nested_as_text(schema: pa.Schema) -> pa.Schema:
     return pa.schema([pa.field(f.name, pa.string()) if pa.types.is_nested(f.type) else f for f in schema])
 
 
-def _plain(value: Any) -> Any:
-    """What JSON has no type for: bytes as text where they decode, dates and decimals as text."""
+def json_default(value: Any) -> Any:
+    """What JSON has no type for, as text: bytes where they decode, durations as
+    `durations.duration_text` spells them, dates and times as Python writes them."""
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="backslashreplace")
+    if isinstance(value, timedelta):
+        return timedelta_text(value)
     return str(value)

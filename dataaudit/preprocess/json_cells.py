@@ -28,8 +28,16 @@ from typing import Any, NamedTuple
 import pyarrow as pa
 
 from dataaudit.io.decoding import text_codec
-from dataaudit.io.nested import json_text, parsed_json_text
-from dataaudit.jsontext import PLAIN, WrittenNumber, data_dumps, strict_constants, with_long_ints, written_int
+from dataaudit.io.nested import json_default, json_text, parsed_json_text
+from dataaudit.jsontext import (
+    PLAIN,
+    JSONText,
+    WrittenNumber,
+    data_dumps,
+    strict_constants,
+    with_long_ints,
+    written_int,
+)
 
 _NONE: Mapping[str, Any] = MappingProxyType({})
 
@@ -181,8 +189,8 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str], l
 
 def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
     """One JSONL line: the line as read when no step changed it; else a cell still holding the
-    text the reader made of a typed value goes out as that value was written, every other cell
-    as JSON of its (cleaned) value, each key as written."""
+    text the reader made of a typed value goes out as that value was written, a `JSONText` as it
+    is, every other cell as JSON of its (cleaned) value, each key as written."""
     if typed.line is not None and typed.unchanged(row):
         return typed.line
     parts = []
@@ -193,6 +201,6 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
             continue  # no key in the input line and none filled in by a step: still missing, not null
         text = typed.written(key, value)
         if text is None:
-            text = data_dumps(value, default=str)
+            text = value if isinstance(value, JSONText) else data_dumps(value, default=json_default)
         parts.append(f"{typed.keys.get(key) or json.dumps(key, ensure_ascii=False)}: {text}")
     return "{" + ", ".join(parts) + "}"

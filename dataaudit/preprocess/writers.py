@@ -17,8 +17,10 @@ import pyarrow as pa
 from dataaudit.arrays import leaves, python_values
 from dataaudit.compression import compression_of, uncompressed_name
 from dataaudit.errors import InputError, quoted
-from dataaudit.io.nested import nested_as_json, nested_as_text
+from dataaudit.io.durations import durations_as_text, durations_as_text_schema
+from dataaudit.io.nested import decimal_json, holds_decimals, nested_as_json, nested_as_text
 from dataaudit.io.strings import narrow_schema, narrow_strings, narrow_type
+from dataaudit.jsontext import JSONText
 from dataaudit.output import AtomicFile
 from dataaudit.preprocess.json_cells import UNTYPED, TypedCells, encode_row
 
@@ -63,6 +65,8 @@ class BatchWriter:
     def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         """`typed` (JSONL only): per row, the JSONL input's typed values, written as the input
         wrote them where no step changed them (see `json_cells`)."""
+        if self.fmt != "parquet":  # text: a duration as its ISO 8601 text, which keeps its unit
+            batch = durations_as_text(batch)
         if self.fmt in ("csv", "tsv"):  # CSV holds text: a struct, list or map cell is written as its JSON
             batch = narrow_strings(nested_as_json(batch))  # and the CSV writer has no string views
         if self.schema is None:
@@ -71,7 +75,7 @@ class BatchWriter:
             batch = batch.cast(self.schema)
         self.rows += batch.num_rows
         if self.fmt == "jsonl":
-            rows = python_values(batch)
+            rows = _decimals_as_numbers(batch, python_values(batch))
             cells = typed if typed is not None else [UNTYPED] * len(rows)
             lines = (encode_row(row, kept) + "\n" for row, kept in zip(rows, cells, strict=True))
             self.sink.write("".join(lines).encode("utf-8"))
@@ -107,11 +111,23 @@ class BatchWriter:
 
             options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
             # as `write` hands it batches; an output that received none is opened with its template
-            self._writer = pacsv.CSVWriter(self.sink, narrow_schema(nested_as_text(schema)), write_options=options)
+            text_schema = narrow_schema(nested_as_text(durations_as_text_schema(schema)))
+            self._writer = pacsv.CSVWriter(self.sink, text_schema, write_options=options)
         elif self.fmt == "parquet":
             import pyarrow.parquet as pq
 
             self._writer = pq.ParquetWriter(self.sink, schema)
+
+
+def _decimals_as_numbers(batch: pa.RecordBatch, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows`, the values of `batch`, with each cell of a column holding decimals as its JSON
+    text (`decimal_json`: `1.20`, not the string `"1.20"` JSON would make of it), in place."""
+    columns = [field.name for field in batch.schema if holds_decimals(field.type)]
+    for row in rows if columns else ():
+        for name in columns:
+            if row[name] is not None:
+                row[name] = JSONText(decimal_json(row[name]))
+    return rows
 
 
 def _holds_bytes(kind: pa.DataType) -> bool:

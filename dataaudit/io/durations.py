@@ -1,0 +1,70 @@
+"""Durations as text: the one spelling every text output (CSV, TSV, JSON Lines, the JSON of a
+nested cell) gives them.
+
+Arrow's cast and its CSV writer make a duration its bare count (`1001` for 1.001 s in
+milliseconds), which loses the unit; Python writes `0:00:01.001000` and pandas
+`0 days 00:00:01.001000`, two spellings of one value. A duration is written instead as an
+XML Schema `xs:duration` (ISO 8601's `PnDTnHnMnS` with a leading minus when negative):
+`P0DT0H0M1.001S`, every digit of its unit kept and none added, and read back to the same value
+by pandas' `Timedelta`, Java's `Duration` and any XML Schema reader.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pyarrow as pa
+
+#: counts of each Arrow duration unit in a second
+_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+
+
+def duration_text(count: int, unit: str) -> str:
+    """`count` durations of `unit` (Arrow's `s`, `ms`, `us`, `ns`) as `P{d}DT{h}H{m}M{s}S`, the
+    seconds' fraction as many digits as it needs (`1.5`, `0.000000001`), none when whole."""
+    per_second = _PER_SECOND[unit]
+    seconds, fraction = divmod(abs(count), per_second)
+    minutes, second = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    days, hour = divmod(hours, 24)
+    digits = len(str(per_second)) - 1
+    decimals = f".{fraction:0{digits}d}".rstrip("0") if fraction else ""
+    return f"{'-' if count < 0 else ''}P{days}DT{hour}H{minute}M{second}{decimals}S"
+
+
+def timedelta_text(value: timedelta) -> str:
+    """A duration as Arrow hands it to Python (a `timedelta`; pandas' `Timedelta`, a subclass,
+    for nanoseconds) as `duration_text` writes it."""
+    nanoseconds = getattr(value, "value", None)  # pandas' Timedelta holds its nanoseconds here
+    if isinstance(nanoseconds, int):
+        return duration_text(nanoseconds, "ns")
+    return duration_text(value // timedelta(microseconds=1), "us")
+
+
+def is_duration(kind: pa.DataType) -> bool:
+    """A column of durations, stored plain or dictionary-encoded."""
+    return pa.types.is_duration(kind.value_type if pa.types.is_dictionary(kind) else kind)
+
+
+def durations_as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """`batch` with each column of durations replaced by their text (`duration_text`), nulls
+    kept; the same object when it has none. From the counts Arrow stores, so no duration is too
+    long for Python's `timedelta`."""
+    if not any(is_duration(kind) for kind in batch.schema.types):
+        return batch
+    return pa.RecordBatch.from_arrays([_texts(column) if is_duration(column.type) else column
+                                       for column in batch.columns], schema=durations_as_text_schema(batch.schema))
+
+
+def durations_as_text_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema `durations_as_text` gives batches of `schema`."""
+    return pa.schema([field.with_type(pa.string()) if is_duration(field.type) else field for field in schema],
+                     schema.metadata)
+
+
+def _texts(column: pa.Array) -> pa.Array:
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    unit = column.type.unit
+    counts = column.cast(pa.int64()).to_pylist()
+    return pa.array([None if count is None else duration_text(count, unit) for count in counts], pa.string())

@@ -1,0 +1,106 @@
+"""Decimals and durations of a Parquet file written to a text output (CSV, JSON Lines) keep their
+values: a decimal as the JSON number of its digits (it was the string `"1.20"`), a duration as
+its ISO 8601 text with every digit of its unit (a CSV held the bare count, `1001`, its unit lost;
+JSON Lines held Python's or pandas' text, two spellings)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dataaudit.io.durations import duration_text, durations_as_text
+from tests.cli_helpers import RUNNERS, Runner, invoke
+
+UNITS = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+XS_DURATION = re.compile(r"(-?)P(\d+)DT(\d+)H(\d+)M(\d+)(?:\.(\d+))?S")
+
+
+def counted(text: str, unit: str) -> int:
+    """The count of `unit` an `xs:duration` of days to seconds spells, read exactly."""
+    sign, days, hours, minutes, seconds, fraction = XS_DURATION.fullmatch(text).groups()  # type: ignore[union-attr]
+    assert fraction is None or (fraction[-1] != "0" and len(fraction) <= len(str(UNITS[unit])) - 1)
+    whole = ((int(days) * 24 + int(hours)) * 60 + int(minutes)) * 60 + int(seconds)
+    count = whole * UNITS[unit] + int((fraction or "").ljust(len(str(UNITS[unit])) - 1, "0") or 0)
+    return -count if sign else count
+
+
+@given(st.integers(-(2**63), 2**63 - 1), st.sampled_from(list(UNITS)))
+def test_a_duration_is_written_with_exactly_its_digits(count: int, unit: str) -> None:
+    text = duration_text(count, unit)
+    assert counted(text, unit) == count
+    assert (text == "P0DT0H0M0S") == (count == 0)
+    if unit == "ns" and count != -(2**63):  # pandas' own range; its smallest value is NaT
+        assert pd.Timedelta(text) == pd.Timedelta(count, "ns")
+
+
+def test_durations_stored_as_a_dictionary_are_written_as_text() -> None:
+    values = pa.array([1500, None, 1500, -1], pa.duration("ms")).dictionary_encode()
+    batch = durations_as_text(pa.RecordBatch.from_arrays([values, pa.array([1, 2, 3, 4])], ["d", "n"]))
+    assert batch.column(0).to_pylist() == ["P0DT0H0M1.5S", None, "P0DT0H0M1.5S", "-P0DT0H0M0.001S"]
+    assert batch.schema.field("d").type == pa.string() and batch.column(1).type == pa.int64()
+
+
+DECIMALS = [Decimal("1.20"), None, Decimal("-3.00"), Decimal("0.05")]
+MILLISECONDS = [1001, None, -1, 86_400_000 * 3 + 5]
+
+
+def _typed_table() -> pa.Table:
+    return pa.table({
+        "price": pa.array(DECIMALS, pa.decimal128(5, 2)),
+        "prices": pa.array([[d, d] if d is not None else None for d in DECIMALS], pa.list_(pa.decimal128(5, 2))),
+        "by_rate": pa.array([[(Decimal("0.5"), 7)], None, [], [(Decimal("2.0"), 1)]],
+                            pa.map_(pa.decimal128(3, 1), pa.int64())),
+        "wait": pa.array(MILLISECONDS, pa.duration("ms")),
+        "wait_ns": pa.array([1, 2, None, -(10**9) - 7], pa.duration("ns")),
+        "waits": pa.array([[m] if m is not None else [] for m in MILLISECONDS], pa.list_(pa.duration("s"))),
+        "label": ["cat", "dog", "cat", "dog"],
+    })
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_decimals_and_durations_keep_their_values_in_a_text_output(tmp_path: Path, runner: Runner,
+                                                                   suffix: str) -> None:
+    table = _typed_table()
+    data = tmp_path / "typed.parquet"
+    pq.write_table(table, data, store_schema=True)
+    out = tmp_path / f"out{suffix}"
+    runner(["clean", data, "-t", "label", "-o", out], 1)  # 4 rows: the gate fails
+    if suffix == ".jsonl":
+        rows = [json.loads(line, parse_float=Decimal) for line in out.read_text().splitlines()]
+    else:
+        nested = ("prices", "by_rate", "waits")
+        rows = [{name: (json.loads(text, parse_float=Decimal) if name in nested else text) if text else None
+                 for name, text in row.items()} for row in csv.DictReader(out.open(newline=""))]
+        for row in rows:  # the CSV's text of a top-level decimal, which JSON reads as the same number
+            row["price"] = None if row["price"] is None else Decimal(row["price"])
+    assert len(rows) == table.num_rows
+    for row, price in zip(rows, DECIMALS, strict=True):
+        assert row["price"] == price and str(row["price"]) == str(price)  # its digits, `1.20`, too
+        assert row["prices"] == (None if price is None else [price, price])
+        assert all(str(written) == str(price) for written in row["prices"] or [])
+    assert [row["by_rate"] for row in rows] == [[[Decimal("0.5"), 7]], None, [], [[Decimal("2.0"), 1]]]
+    assert [row["wait"] and counted(row["wait"], "ms") for row in rows] == MILLISECONDS
+    assert [row["wait_ns"] and pd.Timedelta(row["wait_ns"]) for row in rows] == [
+        pd.Timedelta(1, "ns"), pd.Timedelta(2, "ns"), None, pd.Timedelta(-(10**9) - 7, "ns")]
+    assert [[counted(text, "s") for text in row["waits"]] for row in rows] == [
+        [m] if m is not None else [] for m in MILLISECONDS]
+    assert rows[0]["wait"] == "P0DT0H0M1.001S" and rows[2]["wait"] == "-P0DT0H0M0.001S"
+
+
+def test_json_lines_write_a_decimal_as_a_bare_number(tmp_path: Path) -> None:
+    data = tmp_path / "typed.parquet"
+    pq.write_table(pa.table({"price": pa.array(DECIMALS, pa.decimal128(5, 2)), "label": ["a", "b"] * 2}), data)
+    out = tmp_path / "out.jsonl"
+    invoke(["clean", data, "-t", "label", "-o", out], 1)
+    assert out.read_text().splitlines()[0] == '{"price": 1.20, "label": "a"}'
