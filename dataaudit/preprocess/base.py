@@ -143,6 +143,13 @@ class Step(Estimator):
         (`pipeline.rewrites`)."""
         return None
 
+    def invalid_rows(self, batch: pa.RecordBatch) -> dict[str, np.ndarray]:
+        """Per column, the rows of `batch` whose value the step cannot carry over (a text that is
+        no number, in a column cast to numbers), which `dataaudit clean` quarantines rather than
+        let `transform` make them null; `batch` as the steps before this one cleaned it. Empty
+        for a step that takes every value."""
+        return {}
+
     def check_fitted(self) -> None:
         """Raise scikit-learn's `NotFittedError` unless every attribute of `state` is set."""
         if not all(hasattr(self, name) for name in self.state):
