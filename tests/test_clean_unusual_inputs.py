@@ -10,6 +10,7 @@ import math
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -318,3 +319,21 @@ def test_a_half_precision_sentinel_is_nulled(tmp_path: Path) -> None:
     invoke(["clean", data, "-t", "label", "-o", out], 1)  # a gate failed: 30 rows are few
     written = pq.read_table(out).column("f")
     assert written.type == pa.float16() and written.null_count == 5
+
+
+def test_the_api_gives_a_frame_with_nothing_to_clean_back_as_it_was() -> None:
+    """Every integer column came back as pandas' nullable type (`Int64` for numpy's int64), so
+    that a frame with nothing to clean was no longer equal to itself; a column a step gives a
+    missing value (the sentinel -999) becomes the nullable type, and one the frame held so stays."""
+    n = 40
+    frame = pd.DataFrame({
+        "i": np.arange(n), "i32": np.arange(n, dtype="int32"), "u8": np.arange(n, dtype="uint8"),
+        "f": np.arange(n) * 1.5, "s": [f"s{i}" for i in range(n)], "b": [True, False] * 20,
+        "c": pd.Categorical(["u", "v"] * 20), "d": pd.date_range("2020-01-01", periods=n),
+        "nullable": pd.array(range(n), dtype="Int64"), "label": ["cat", "dog"] * 20,
+    })
+    pd.testing.assert_frame_equal(dataaudit.clean(frame, target="label").data, frame)
+    with_sentinel = frame.assign(i=[-999, *range(1, n)])
+    data = dataaudit.clean(with_sentinel, target="label").data
+    assert str(data["i"].dtype) == "Int64" and data["i"].isna().tolist() == [True] + [False] * (n - 1)
+    pd.testing.assert_frame_equal(data.drop(columns="i"), frame.drop(columns="i"))

@@ -188,8 +188,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     sink = MemorySink()
     redaction = _redaction(the_plan, kinds)
     outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe", redaction)
-    data_out = _frame(sink.kept, output_template(the_plan))
-    held = _frame(sink.held, quarantine_template(the_plan))
+    data_out = _frame(sink.kept, output_template(the_plan), like=data)
+    held = _frame(sink.held, quarantine_template(the_plan), like=data)
     fitted_from = None if the_plan.fitted_here else str(fitted) if isinstance(fitted, (str, Path)) else "given"
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     manifest = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
@@ -355,11 +355,12 @@ def steps_run(the_plan: Plan) -> list[str]:
     return read + value + [n for n in ROW_STEPS if ran[n]] + [n for n in names if n not in PROFILE_STEPS]
 
 
-def _frame(batches: list[pa.RecordBatch], schema: pa.Schema) -> Any:
-    """A DataFrame; integer columns with nulls stay integers of their width and sign (pandas'
-    nullable `Int32`, `UInt64`, ...): as floats they would lose a null's place, and past 2**53
-    their value. A column holding times of day in nanoseconds, at any depth, stays Arrow's
-    (`pd.ArrowDtype`): pandas' own times hold microseconds, and refuse a value with more."""
+def _frame(batches: list[pa.RecordBatch], schema: pa.Schema, like: Any = None) -> Any:
+    """A DataFrame. An integer column is numpy's integers where no value is missing, as Arrow
+    gives it; pandas' nullable type of its width and sign (`Int32`, `UInt64`, ...) where one is,
+    as floats would lose a null's place and, past 2**53, the value, and where `like`, the frame
+    cleaned, held it so. A column holding times of day in nanoseconds, at any depth, stays
+    Arrow's (`pd.ArrowDtype`): pandas' own times hold microseconds, and refuse a value with more."""
     import pandas as pd
 
     table = pa.Table.from_batches(batches) if batches else schema.empty_table()
@@ -369,11 +370,26 @@ def _frame(batches: list[pa.RecordBatch], schema: pa.Schema) -> Any:
                 pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
 
     def dtype(kind: pa.DataType) -> Any:
-        if any(is_time_of_day_in_nanoseconds(leaf) for leaf in leaves(kind)):
-            return pd.ArrowDtype(kind)
-        return integers.get(kind)
+        return pd.ArrowDtype(kind) if any(is_time_of_day_in_nanoseconds(leaf) for leaf in leaves(kind)) else None
 
-    return table.to_pandas(types_mapper=dtype)
+    frame = table.to_pandas(types_mapper=dtype)
+    nullable = _nullable_integers(like)
+    for i, (name, column) in enumerate(zip(table.column_names, table.columns, strict=True)):
+        if column.type in integers and (column.null_count or name in nullable):
+            frame.isetitem(i, column.to_pandas(types_mapper=integers.get).array)
+    return frame
+
+
+def _nullable_integers(data: Any) -> frozenset[str]:
+    """The columns a pandas frame holds as pandas' nullable integers (`Int64`, ...)."""
+    if not type(data).__module__.startswith("pandas"):
+        return frozenset()
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        return frozenset()
+    return frozenset(str(name) for name, kind in data.dtypes.items()
+                     if isinstance(kind, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(kind))
 
 
 def _input_entry(data: Any, the_plan: Plan) -> dict[str, Any] | None:
