@@ -323,8 +323,9 @@ def test_a_half_precision_sentinel_is_nulled(tmp_path: Path) -> None:
 
 def test_the_api_gives_a_frame_with_nothing_to_clean_back_as_it_was() -> None:
     """Every integer column came back as pandas' nullable type (`Int64` for numpy's int64), so
-    that a frame with nothing to clean was no longer equal to itself; a column a step gives a
-    missing value (the sentinel -999) becomes the nullable type, and one the frame held so stays."""
+    that a frame with nothing to clean was no longer equal to itself, and an empty quarantine
+    held every column as text; a column a step gives a missing value (the sentinel -999) becomes
+    the nullable type, and one the frame held so stays."""
     n = 40
     frame = pd.DataFrame({
         "i": np.arange(n), "i32": np.arange(n, dtype="int32"), "u8": np.arange(n, dtype="uint8"),
@@ -332,7 +333,12 @@ def test_the_api_gives_a_frame_with_nothing_to_clean_back_as_it_was() -> None:
         "c": pd.Categorical(["u", "v"] * 20), "d": pd.date_range("2020-01-01", periods=n),
         "nullable": pd.array(range(n), dtype="Int64"), "label": ["cat", "dog"] * 20,
     })
-    pd.testing.assert_frame_equal(dataaudit.clean(frame, target="label").data, frame)
+    result = dataaudit.clean(frame, target="label")
+    pd.testing.assert_frame_equal(result.data, frame)
+    # no row quarantined: an empty frame of the same columns and types, then `_row` and `_reason`
+    assert len(result.quarantine) == 0
+    held = result.quarantine.dtypes.drop(["_row", "_reason"])
+    assert held.astype(str).to_dict() == frame.dtypes.astype(str).to_dict()
     with_sentinel = frame.assign(i=[-999, *range(1, n)])
     data = dataaudit.clean(with_sentinel, target="label").data
     assert str(data["i"].dtype) == "Int64" and data["i"].isna().tolist() == [True] + [False] * (n - 1)

@@ -29,7 +29,8 @@ def open_frame(data: Any, *, chunk_rows: int) -> Source:
     if len(set(names)) != len(names):
         raise InputError("the DataFrame has duplicate column names")
     table = table.rename_columns(names)
-    source = Source("<dataframe>", "dataframe", names, lambda: iter(table.to_batches(max_chunksize=chunk_rows)))
+    source = Source("<dataframe>", "dataframe", names, lambda: iter(table.to_batches(max_chunksize=chunk_rows)),
+                    schema=table.schema)
     source.info["rows"] = table.num_rows
     return source
 
