@@ -36,16 +36,22 @@ def open_frame(data: Any, *, chunk_rows: int) -> Source:
 
 
 def _from_pandas(frame: Any) -> pa.Table:
+    return pa.table({str(name): column_array(frame[name]) for name in frame.columns})
+
+
+def column_array(series: Any) -> pa.Array:
+    """A pandas column as the audit reads it: Arrow's array of it, or its values' text where
+    Arrow has no type for them (an object column holding several Python types, complex numbers,
+    a sparse column) or only a nested one of pandas' own (intervals, a struct of their ends)."""
     import pandas as pd
 
-    columns = {}
-    for name in frame.columns:
-        series = frame[name]
-        try:
-            columns[str(name)] = pa.array(series, from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            # an object column holding several Python types: audit it as text (a list or a dict as
-            # a whole: `pd.isna` of one answers per element)
-            columns[str(name)] = pa.array(series.map(lambda v: None if pd.api.types.is_scalar(v) and pd.isna(v)
-                                                     else str(v)), pa.string())
-    return pa.table(columns)
+    try:
+        array = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        pass
+    else:
+        if not (isinstance(array.type, pa.ExtensionType) and pa.types.is_nested(array.type.storage_type)):
+            return array
+    # as text, each value whole (`pd.isna` of a list or a dict answers per element)
+    return pa.array([None if pd.api.types.is_scalar(v) and pd.isna(v) else str(v) for v in series.astype(object)],
+                    pa.string())

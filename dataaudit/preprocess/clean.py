@@ -13,11 +13,9 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 
-from dataaudit.arrays import is_time_of_day_in_nanoseconds, leaves
 from dataaudit.compression import compression_of
 from dataaudit.errors import InputError, LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
-from dataaudit.io.strings import narrow_schema
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
 from dataaudit.planning.clean import CleanPlan, plan_clean
@@ -26,6 +24,7 @@ from dataaudit.preprocess import malformed
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
+from dataaudit.preprocess.frames import cleaned_frames
 from dataaudit.preprocess.guard import refusal
 from dataaudit.preprocess.json_cells import TypedCells
 from dataaudit.preprocess.pipeline import (
@@ -188,8 +187,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     sink = MemorySink()
     redaction = _redaction(the_plan, kinds)
     outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe", redaction)
-    data_out = _frame(sink.kept, output_template(the_plan), like=data)
-    held = _frame(sink.held, quarantine_template(the_plan), like=data)
+    data_out, held = cleaned_frames(sink.kept, sink.held, (output_template(the_plan), quarantine_template(the_plan)),
+                                    data)
     fitted_from = None if the_plan.fitted_here else str(fitted) if isinstance(fitted, (str, Path)) else "given"
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     manifest = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
@@ -353,43 +352,6 @@ def steps_run(the_plan: Plan) -> list[str]:
     read = [malformed.STEP] if the_plan.bad_rows == malformed.QUARANTINE else []
     value = [n for n in names if n in PROFILE_STEPS]
     return read + value + [n for n in ROW_STEPS if ran[n]] + [n for n in names if n not in PROFILE_STEPS]
-
-
-def _frame(batches: list[pa.RecordBatch], schema: pa.Schema, like: Any = None) -> Any:
-    """A DataFrame. An integer column is numpy's integers where no value is missing, as Arrow
-    gives it; pandas' nullable type of its width and sign (`Int32`, `UInt64`, ...) where one is,
-    as floats would lose a null's place and, past 2**53, the value, and where `like`, the frame
-    cleaned, held it so. A column holding times of day in nanoseconds, at any depth, stays
-    Arrow's (`pd.ArrowDtype`): pandas' own times hold microseconds, and refuse a value with more."""
-    import pandas as pd
-
-    table = pa.Table.from_batches(batches) if batches else schema.empty_table()
-    table = table.cast(narrow_schema(table.schema))  # pandas has no string views, in a list neither
-    integers = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-                pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
-                pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
-
-    def dtype(kind: pa.DataType) -> Any:
-        return pd.ArrowDtype(kind) if any(is_time_of_day_in_nanoseconds(leaf) for leaf in leaves(kind)) else None
-
-    frame = table.to_pandas(types_mapper=dtype)
-    nullable = _nullable_integers(like)
-    for i, (name, column) in enumerate(zip(table.column_names, table.columns, strict=True)):
-        if column.type in integers and (column.null_count or name in nullable):
-            frame.isetitem(i, column.to_pandas(types_mapper=integers.get).array)
-    return frame
-
-
-def _nullable_integers(data: Any) -> frozenset[str]:
-    """The columns a pandas frame holds as pandas' nullable integers (`Int64`, ...)."""
-    if not type(data).__module__.startswith("pandas"):
-        return frozenset()
-    import pandas as pd
-
-    if not isinstance(data, pd.DataFrame):
-        return frozenset()
-    return frozenset(str(name) for name, kind in data.dtypes.items()
-                     if isinstance(kind, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(kind))
 
 
 def _input_entry(data: Any, the_plan: Plan) -> dict[str, Any] | None:

@@ -561,7 +561,8 @@ def output_template(plan: Plan) -> pa.Schema:
 def empty_through(schema: pa.Schema, steps: list[Step]) -> pa.RecordBatch:
     """An empty chunk of `schema`, narrowed as a pass reads it, through `steps`: the types the
     steps make of the input's, without a row read."""
-    batch = narrow_strings(pa.RecordBatch.from_pylist([], schema=schema))
+    # from arrays of no rows: Arrow builds no empty chunk of some types from Python (a dictionary of times)
+    batch = narrow_strings(pa.RecordBatch.from_arrays([pa.nulls(0, field.type) for field in schema], schema=schema))
     for step in steps:
         batch = step.transform(batch)
     return batch

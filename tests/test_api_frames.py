@@ -1,0 +1,100 @@
+"""`dataaudit.clean` of a pandas frame gives back, where no step changed them, the frame's own
+values, dtypes, index and column names; a frame with nothing to clean comes back equal to itself.
+
+They came back as Arrow made them: every index renumbered from 0 (so a join back to the input
+misaligned once a row was removed), integer column names as text, an object column of several
+types as its text (`1` became `'1'`), nullable booleans as objects, an ordered category whose
+one cell was cleaned with its categories reordered (`'hi' < 'mid'` turned true); intervals,
+complex numbers, sparse columns and categories of datetimes crashed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import dataaudit
+
+N = 40
+LABELS = ["cat", "dog"] * (N // 2)
+X = np.arange(N) * 1.5 + 0.25  # distinct: no two rows alike
+MISSING = float("nan")
+
+
+def _with_na(values: list, na: object = pd.NA) -> list:
+    return [na if i in (3, 17) else value for i, value in enumerate(values)]
+
+
+COLUMNS = {
+    "object_text": pd.Series([f"w{i}" for i in range(N)], dtype=object).array,
+    "object_mixed": pd.Series([[1, "a", 2.5, Decimal("1.20")][i % 4] for i in range(N)], dtype=object).array,
+    "object_lists": pd.Series([[i, i + 1] for i in range(N)], dtype=object).array,
+    "Float64": pd.array(_with_na([i * 0.5 for i in range(N)]), dtype="Float64"),
+    "boolean": pd.array(_with_na([i % 3 == 0 for i in range(N)]), dtype="boolean"),
+    "string": pd.array(_with_na([f"s{i}" for i in range(N)]), dtype="string"),
+    "Int64": pd.array(_with_na(list(range(2, N + 2))), dtype="Int64"),
+    "ordered": pd.Categorical([["hi", "mid", "lo"][i % 3] for i in range(N)], ["lo", "mid", "hi"], ordered=True),
+    "interval": pd.interval_range(0, N),
+    "period": pd.period_range("2020-01", periods=N, freq="M"),
+    "complex": np.arange(N) * 1j,
+    "sparse": pd.arrays.SparseArray([i % 5 for i in range(N)]),
+    "datetime_category": pd.Categorical(pd.to_datetime(["2021-01-01", "2021-02-01"] * (N // 2))),
+    "paris": pd.date_range("2020-01-01", periods=N, tz="Europe/Paris"),
+    "arrow_int": pd.array(range(2, N + 2), dtype=pd.ArrowDtype(pa.int64())),
+    "arrow_decimal": pd.array([Decimal(i) / 4 for i in range(N)], dtype=pd.ArrowDtype(pa.decimal128(6, 2))),
+}
+
+
+@pytest.mark.parametrize("name", list(COLUMNS))
+def test_a_frame_with_nothing_to_clean_comes_back_equal(name: str) -> None:
+    frame = pd.DataFrame({"v": COLUMNS[name], "x": X, "label": LABELS}, index=[f"r{i}" for i in range(N)])
+    dataaudit.audit(frame, target="label")
+    result = dataaudit.clean(frame, target="label")
+    pd.testing.assert_frame_equal(result.data, frame)
+
+
+def test_columns_keep_their_names_and_rows_their_index_labels() -> None:
+    frame = pd.DataFrame({0: range(2, N + 2), 1: X, "label": LABELS}, index=pd.RangeIndex(10, 10 + N))
+    pd.testing.assert_frame_equal(dataaudit.clean(frame, target="label").data, frame)
+    frame.iloc[1] = frame.iloc[0]  # a duplicate of the first row, to quarantine
+    result = dataaudit.clean(frame, target="label")
+    pd.testing.assert_frame_equal(result.data, frame.drop(index=11))  # as pandas' drop_duplicates keeps them
+    assert result.quarantine.index.tolist() == [11] and result.quarantine["_row"].tolist() == [1]
+    pd.testing.assert_frame_equal(result.quarantine.drop(columns=["_row", "_reason"]), frame.loc[[11]])
+
+
+def test_the_cells_no_step_changed_are_given_back_in_a_column_a_step_changed() -> None:
+    mixed = [[1, "a", 2.5, [1, 2]][i % 4] for i in range(N)]
+    mixed[5], mixed[6] = "NA", "  b "  # a token made null, text trimmed
+    order = [["hi", "mid", "lo"][i % 3] for i in range(N)]
+    order[4] = "?"
+    frame = pd.DataFrame({
+        "mixed": pd.Series(mixed, dtype=object),
+        "ordered": pd.Categorical(order, ["lo", "mid", "hi", "?"], ordered=True),
+        "Float64": pd.array([-999.0 if i == 2 else i * 0.5 for i in range(N)], dtype="Float64"),
+        "x": X, "label": LABELS,
+    })
+    data = dataaudit.clean(frame, target="label").data
+    expected = [MISSING if i == 5 else "b" if i == 6 else value for i, value in enumerate(mixed)]
+    assert data["mixed"].dtype == object
+    assert [type(v) for v in data["mixed"]] == [type(v) for v in expected]
+    assert [v for v in data["mixed"] if v == v] == [v for v in expected if v == v]  # NaN aside
+    assert data["ordered"].cat.categories.tolist() == ["lo", "mid", "hi", "?"] and data["ordered"].cat.ordered
+    assert data["ordered"].isna().tolist() == [i == 4 for i in range(N)]
+    assert (data["ordered"].dropna() < "mid").sum() == (frame["ordered"].drop(index=4) < "mid").sum()
+    assert str(data["Float64"].dtype) == "Float64" and data["Float64"].isna().tolist() == [i == 2 for i in range(N)]
+
+
+
+
+
+def test_a_column_a_step_casts_is_given_as_the_step_made_it(tmp_path: Path) -> None:
+    rules = tmp_path / "numbers.yaml"
+    rules.write_text("preprocess:\n  coerce_numeric: true\n")
+    frame = pd.DataFrame({"v": [str(i % 7) for i in range(N)], "x": X, "label": LABELS})
+    data = dataaudit.clean(frame, target="label", rules=rules).data
+    assert data["v"].dtype == np.int64 and data["v"].tolist() == [i % 7 for i in range(N)]
