@@ -109,7 +109,9 @@ class MissingToNull(FromProfile):
         if not is_text(array):
             if not sentinels or not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
                 return np.zeros(len(array), dtype=bool)
-            return to_numpy(pc.fill_null(pc.is_in(array.cast(pa.float64()), pa.array(sentinels)), False))
+            found = (pc.is_in(array.cast(pa.float64()), pa.array(sentinels)) if pa.types.is_floating(array.type)
+                     else pc.is_in(array, _integer_sentinels(array.type, sentinels)))
+            return to_numpy(pc.fill_null(found, False))
         if spelled is not None and not sentinels:
             return to_numpy(pc.is_in(array, value_set=pa.array(spelled, array.type)))
         spec = ProfileSpec(tokens=tuple(self.tokens), case_sensitive=self.case_sensitive, sentinels=tuple(sentinels))
@@ -123,3 +125,10 @@ class MissingToNull(FromProfile):
             folded = trimmed if self.case_sensitive else pc.utf8_lower(trimmed)
             disguised = pc.is_in(folded, value_set=pa.array(spec.folded_tokens, pa.string()))
         return to_numpy(pc.fill_null(pc.take(disguised, encoded.indices), False))
+
+
+def _integer_sentinels(kind: pa.DataType, sentinels: list[float]) -> pa.Array:
+    """The `sentinels` a column of integers of `kind` can hold, as its values: compared as
+    integers, exactly (a cast of the column to floats is refused past 2**53, and would round)."""
+    bounds = np.iinfo(kind.to_pandas_dtype())
+    return pa.array([int(s) for s in sentinels if float(s).is_integer() and bounds.min <= s <= bounds.max], kind)
