@@ -65,6 +65,8 @@ class BatchWriter:
     def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         """`typed` (JSONL only): per row, the JSONL input's typed values, written as the input
         wrote them where no step changed them (see `json_cells`)."""
+        if self.schema is None:
+            self._refuse_bytes(batch.schema)  # before nested values become their JSON text
         if self.fmt != "parquet":  # text: a duration as its ISO 8601 text, which keeps its unit
             batch = durations_as_text(batch)
         if self.fmt in ("csv", "tsv"):  # CSV holds text: a struct, list or map cell is written as its JSON
@@ -85,6 +87,7 @@ class BatchWriter:
     def close(self, template: pa.Schema | None = None) -> None:
         """Finish the file (the run renames it); `template` is the schema of an output that received no batch."""
         if self.schema is None:
+            self._refuse_bytes(template if template is not None else pa.schema([]))
             self._open(template if template is not None else pa.schema([]))
         if self._writer is not None:
             self._writer.close()
@@ -100,12 +103,15 @@ class BatchWriter:
                 self._writer.close()
         self.file.abort()
 
-    def _open(self, schema: pa.Schema) -> None:
-        self.schema = schema
+    def _refuse_bytes(self, schema: pa.Schema) -> None:
+        """Text files hold text: bytes would come out rewritten, and two values as one."""
         binary = next((f.name for f in schema if _holds_bytes(f.type)), None)
-        if binary is not None and self.fmt != "parquet":  # text files hold text: bytes would come out rewritten
+        if binary is not None and self.fmt != "parquet":
             raise InputError(f"{self.file.path}: column {quoted(binary)} holds binary values, which a "
                              f"{self.fmt.upper()} file cannot hold; write the cleaned file as .parquet")
+
+    def _open(self, schema: pa.Schema) -> None:
+        self.schema = schema
         if self.fmt in ("csv", "tsv"):
             import pyarrow.csv as pacsv
 
