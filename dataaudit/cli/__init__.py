@@ -1,4 +1,4 @@
-"""The `dataaudit` command. Exit codes: 0 passed, 1 gate failed, 2 usage or input error.
+"""The `dataaudit` command. Exit codes: 0 passed, 1 gate failed, 2 usage or input error, 3 internal error.
 
 Only click is imported at start-up; each command imports what it needs, so `--help` is fast.
 The garbage collector is paused while the command's modules load (`collector`).
@@ -20,10 +20,10 @@ with unscanned():
         rules_command,
         schema_command,
     )
-    from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED
+    from dataaudit.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PASSED
     from dataaudit.cli.group import cli
 
-__all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_PASSED", "cli", "main"]
+__all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_PASSED", "cli", "main"]
 
 
 def main() -> None:
@@ -31,10 +31,10 @@ def main() -> None:
     try:
         cli(prog_name="dataaudit")
     except SystemExit as exc:
-        if exc.code in (EXIT_ERROR, EXIT_INTERRUPTED):
-            # After a parse error or an interruption inside pyarrow's streaming CSV reader (read in
-            # a background thread), interpreter teardown sometimes aborts in pyarrow's C++
-            # destructors (exit 134 instead of 2 or 130). The command has written its line and
+        if exc.code in (EXIT_ERROR, EXIT_INTERRUPTED, EXIT_INTERNAL):
+            # After a parse error, an interruption or an internal error inside pyarrow's streaming
+            # CSV reader (read in a background thread), interpreter teardown sometimes aborts in
+            # pyarrow's C++ destructors (exit 134 instead of 2, 3 or 130). The command has written its line and
             # removed its temporary files (`reports_errors`): flush and leave without the teardown,
             # after the exit functions (multiprocessing's removes the `--jobs` fork server's folder).
             import atexit

@@ -14,6 +14,7 @@ EXIT_PASSED = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+EXIT_INTERNAL = 3  # a bug: as pytest reports its own; never 1, which would read as a failed gate
 ERROR_CHARS = 1000
 
 

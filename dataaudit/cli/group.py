@@ -14,7 +14,9 @@ class OneLineErrors(click.Group):
     """Usage errors as one line on stderr (`dataaudit audit: error: ...`), exit code 2.
 
     click prints a usage block before the message; in CI logs and scripts, one line naming
-    the problem and where to read more is easier to find and to grep.
+    the problem and where to read more is easier to find and to grep. An error that is no user's
+    (a bug) keeps its traceback, for a report, and exits 3: Python's own exit code for it, 1,
+    would read as a failed gate.
     """
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
@@ -36,6 +38,15 @@ class OneLineErrors(click.Group):
 
             click.echo("dataaudit: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except Exception as exc:  # a bug: its traceback to report, and an exit code of its own
+            import traceback
+
+            from dataaudit.cli.common import EXIT_INTERNAL
+
+            traceback.print_exc()
+            click.echo(f"dataaudit: internal error: {type(exc).__name__}: {str(exc)[:200]} (the traceback above "
+                       "says where)", err=True)
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,5 +56,5 @@ def cli() -> None:
 
     Checks size, class balance, missing values (true nulls and disguised ones such as "?",
     "NA", -999), duplicates and label consistency, and gates CI with the exit code:
-    0 passed, 1 gate failed, 2 usage or input error.
+    0 passed, 1 gate failed, 2 usage or input error, 3 internal error.
     """
