@@ -157,18 +157,34 @@ def python_values(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table) 
     microseconds: pyarrow gives a timestamp or a duration with nanoseconds as pandas' Timestamp
     or Timedelta, so pandas is imported first where `data` holds one (pyarrow raises while a
     command keeps pandas out, `lazy_pandas`), and a time of day with nanoseconds, which pandas
-    would cut to microseconds, is given as its text (`00:00:00.000000001`)."""
+    would cut to microseconds, is given as its text (`00:00:00.000000001`). Where a date, a
+    timestamp or a duration is past what Python's or pandas' types hold (the year 10000, 2**62
+    seconds), each of `data`'s is given as Arrow's text of it (`10183-09-21`)."""
     kinds = data.schema.types if isinstance(data, pa.RecordBatch | pa.Table) else [data.type]
-    if not any(_holds_nanoseconds(kind) for kind in kinds):
-        return data.to_pylist()
-    import pandas  # noqa: F401  - its import has pyarrow give nanoseconds from here on
+    if any(_holds_nanoseconds(kind) for kind in kinds):
+        import pandas  # noqa: F401  - its import has pyarrow give nanoseconds from here on
 
+        data = _cast_leaves(data, _times_as_text)
+    try:
+        return data.to_pylist()
+    except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
+        if not any(_is_temporal(leaf) for kind in kinds for leaf in leaves(kind)):
+            raise
+        return _cast_leaves(data, lambda kind: with_leaves(kind, lambda leaf: pa.string() if _is_temporal(leaf)
+                                                           else leaf)).to_pylist()
+
+
+def _is_temporal(kind: pa.DataType) -> bool:
+    return pa.types.is_timestamp(kind) or pa.types.is_date(kind) or pa.types.is_duration(kind)
+
+
+def _cast_leaves(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table,
+                 cast: Callable[[pa.DataType], pa.DataType]) -> pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table:
+    """`data` with each column (or itself) cast to the type `cast` makes of its own."""
     if isinstance(data, pa.RecordBatch | pa.Table):
-        columns = [column.cast(_times_as_text(column.type)) for column in data.columns]
-        data = type(data).from_arrays(columns, names=data.schema.names)
-    else:
-        data = data.cast(_times_as_text(data.type))
-    return data.to_pylist()
+        columns = [column.cast(cast(column.type)) for column in data.columns]
+        return type(data).from_arrays(columns, names=data.schema.names)
+    return data.cast(cast(data.type))
 
 
 def _holds_nanoseconds(kind: pa.DataType) -> bool:

@@ -104,3 +104,34 @@ def test_json_lines_write_a_decimal_as_a_bare_number(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     invoke(["clean", data, "-t", "label", "-o", out], 1)
     assert out.read_text().splitlines()[0] == '{"price": 1.20, "label": "a"}'
+
+
+PAST_PYTHON = {  # values past what Python's (or pandas') dates, times and durations hold
+    "date": (pa.array([3_000_000 + i for i in range(20)], pa.int32()).cast(pa.date32()), "10183-09-21"),
+    "timestamp_paris": (pa.array([253_402_300_799 - i for i in range(20)]).cast(pa.timestamp("s", "Europe/Paris")),
+                        "10000-01-01 00:59:59.000+0100"),
+    "duration": (pa.array([2**62, *range(1, 20)]).cast(pa.duration("s")), "P53375995583650DT7H45M4S"),
+    "list_of_dates": (pa.array([[3_000_000 + i] for i in range(20)], pa.list_(pa.int32())).cast(pa.list_(pa.date32())),
+                      '["10183-09-21"]'),
+}
+
+
+@pytest.mark.parametrize("kind", list(PAST_PYTHON))
+def test_times_past_what_python_holds_are_audited_and_cleaned(tmp_path: Path, kind: str) -> None:
+    """Python's date stops at the year 9999 and its int at a C long: the audit (which reads a
+    file's first rows as Python values to find a time column) stopped with a traceback."""
+    column, first = PAST_PYTHON[kind]
+    table = pa.table({"c": column, "x": [i * 1.5 for i in range(20)], "label": ["cat", "dog"] * 10})
+    data = tmp_path / "far.parquet"
+    pq.write_table(table, data, store_schema=True)
+    invoke(["audit", data, "-t", "label"], 0)
+    for suffix in (".parquet", ".csv", ".jsonl"):
+        out = tmp_path / suffix[1:] / f"out{suffix}"
+        out.parent.mkdir()
+        invoke(["clean", data, "-t", "label", "-o", out], 0)
+    # as the input file holds them (Parquet stores seconds as milliseconds)
+    assert pq.read_table(tmp_path / "parquet" / "out.parquet").column("c").equals(pq.read_table(data).column("c"))
+    written = next(csv.DictReader((tmp_path / "csv" / "out.csv").open(newline="")))["c"]
+    assert written == first
+    assert json.loads((tmp_path / "jsonl" / "out.jsonl").read_text().splitlines()[0])["c"] == json.loads(
+        first if first.startswith("[") else json.dumps(first))

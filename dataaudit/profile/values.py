@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.arrays import to_numpy
+from dataaudit.arrays import python_values, to_numpy
 from dataaudit.profile.siphash import hash_floats, hash_objects, hash_texts
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.profile.text_bytes import bytes_and_offsets, first_byte_in, may_have_blanks_around, plain_numbers
@@ -577,4 +577,4 @@ def as_text(array: pa.Array) -> pa.Array:
     try:
         return pc.cast(array, pa.string())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return pa.array([None if v is None else str(v) for v in array.to_pylist()], pa.string())
+        return pa.array([None if v is None else str(v) for v in python_values(array)], pa.string())
