@@ -98,3 +98,21 @@ def test_a_column_a_step_casts_is_given_as_the_step_made_it(tmp_path: Path) -> N
     frame = pd.DataFrame({"v": [str(i % 7) for i in range(N)], "x": X, "label": LABELS})
     data = dataaudit.clean(frame, target="label", rules=rules).data
     assert data["v"].dtype == np.int64 and data["v"].tolist() == [i % 7 for i in range(N)]
+
+
+def test_a_column_is_compared_as_the_audit_read_it_whole(tmp_path: Path) -> None:
+    """Whether a column changed was asked of its kept rows read again alone, which may read as
+    another type: ints with one text, that text's row quarantined, read as integers, and the
+    column came back as text. `write_to` writes the rows the clean made, which Arrow can hold."""
+    code = pd.Series(list(range(N)), dtype=object)
+    code[7] = "unknown"
+    label = pd.Series(LABELS, dtype=object)
+    label[7] = None  # no label: quarantined
+    frame = pd.DataFrame({"code": code, "x": X, "label": label})
+    frame.columns.name = "features"
+    result = dataaudit.clean(frame, target="label")
+    pd.testing.assert_frame_equal(result.data, frame.drop(index=7))
+    pd.testing.assert_frame_equal(result.quarantine.drop(columns=["_row", "_reason"]), frame.loc[[7]])
+    manifest = result.write_to(tmp_path / "clean.csv")
+    assert pd.read_csv(tmp_path / "clean.csv")["code"].tolist() == [i for i in range(N) if i != 7]
+    assert manifest["files"]["output"]["sha256"]

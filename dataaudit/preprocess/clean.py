@@ -57,6 +57,9 @@ class CleanResult:
     report: Report
     before: Report
     fitted: Fitted
+    # the rows as the clean made them, which `write_to` writes: the frames hold values Arrow
+    # types no column of (an object column's several Python types, given back as they were)
+    tables: tuple[pa.Table, pa.Table] = field(repr=False, compare=False)
 
     def write_to(self, output: str | Path, quarantine: str | Path | None = None,
                  manifest: str | Path | None = None, *, force: bool = False) -> dict[str, Any]:
@@ -65,8 +68,7 @@ class CleanResult:
         source = self.manifest["files"]["input"] or {}
         output, quarantine_path, manifest_path = destinations(Path(output), quarantine, manifest, force,
                                                               inputs=(source.get("path"),))
-        kept, held = (pa.Table.from_pandas(frame, preserve_index=False)
-                      for frame in (self.data, self.quarantine))
+        kept, held = self.tables
         with all_or_nothing() as outputs, FileSink(outputs, output, quarantine_path) as sink:
             for batch in kept.to_batches():
                 sink.write(batch)
@@ -187,13 +189,13 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     sink = MemorySink()
     redaction = _redaction(the_plan, kinds)
     outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe", redaction)
-    data_out, held = cleaned_frames(sink.kept, sink.held, (output_template(the_plan), quarantine_template(the_plan)),
-                                    data)
+    tables = (_table(sink.kept, output_template(the_plan)), _table(sink.held, quarantine_template(the_plan)))
+    data_out, held = cleaned_frames(*tables, data)
     fitted_from = None if the_plan.fitted_here else str(fitted) if isinstance(fitted, (str, Path)) else "given"
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     manifest = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
                                redaction=redaction)
-    return CleanResult(data_out, held, manifest, outcome.after, the_plan.before, the_plan.fitted)
+    return CleanResult(data_out, held, manifest, outcome.after, the_plan.before, the_plan.fitted, tables)
 
 
 @dataclass
@@ -352,6 +354,10 @@ def steps_run(the_plan: Plan) -> list[str]:
     read = [malformed.STEP] if the_plan.bad_rows == malformed.QUARANTINE else []
     value = [n for n in names if n in PROFILE_STEPS]
     return read + value + [n for n in ROW_STEPS if ran[n]] + [n for n in names if n not in PROFILE_STEPS]
+
+
+def _table(batches: list[pa.RecordBatch], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_batches(batches) if batches else schema.empty_table()
 
 
 def _input_entry(data: Any, the_plan: Plan) -> dict[str, Any] | None:

@@ -25,11 +25,9 @@ from dataaudit.preprocess.base import changed_mask
 from dataaudit.preprocess.pipeline import ROW_COLUMN
 
 
-def cleaned_frame(batches: list[pa.RecordBatch], schema: pa.Schema, given: Any = None,
-                  rows: np.ndarray | None = None) -> Any:
-    """`batches` (of `schema` when there are none) as a DataFrame; `given`, the pandas frame
-    cleaned, and `rows`, the positions in it of the batches' rows, give each unchanged value
-    back as it was (see the module's docstring).
+def cleaned_frame(table: pa.Table, given: Any = None, rows: np.ndarray | None = None) -> Any:
+    """`table` as a DataFrame; `given`, the pandas frame cleaned, and `rows`, the positions in it
+    of the table's rows, give each unchanged value back as it was (see the module's docstring).
 
     Else, an integer column is numpy's integers where no value is missing, as Arrow gives it,
     and pandas' nullable type of its width and sign (`Int32`, `UInt64`) where one is: as floats
@@ -38,7 +36,6 @@ def cleaned_frame(batches: list[pa.RecordBatch], schema: pa.Schema, given: Any =
     microseconds, and refuse a value with more."""
     import pandas as pd
 
-    table = pa.Table.from_batches(batches) if batches else schema.empty_table()
     table = table.cast(narrow_schema(table.schema))  # pandas has no string views, in a list neither
     integers = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
                 pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
@@ -67,7 +64,8 @@ def _as_given(frame: Any, table: pa.Table, given: Any, rows: np.ndarray) -> None
         if name not in names:  # `_row`, `_reason`
             continue
         before = given[names[name]].iloc[rows]
-        changed = _changed(column_array(before), table.column(i))
+        # the whole column, as the audit read it: its rows alone may read as another type
+        changed = _changed(column_array(given[names[name]]).take(pa.array(rows, pa.int64())), table.column(i))
         if changed is None:
             continue
         if not changed.any():
@@ -80,7 +78,7 @@ def _as_given(frame: Any, table: pa.Table, given: Any, rows: np.ndarray) -> None
             frame.isetitem(i, _in_categories(frame.iloc[:, i], before.dtype))
         elif isinstance(before.dtype, pd.api.extensions.ExtensionDtype):
             frame.isetitem(i, frame.iloc[:, i].astype(before.dtype).array)
-    frame.columns = pd.Index([names.get(name, name) for name in frame.columns])
+    frame.columns = pd.Index([names.get(name, name) for name in frame.columns], name=given.columns.name)
 
 
 def _changed(before: pa.Array, after: pa.ChunkedArray) -> np.ndarray | None:
@@ -114,17 +112,16 @@ def _in_categories(values: Any, kind: Any) -> Any:
     return pd.Categorical(objects, categories=categories, ordered=kind.ordered)
 
 
-def cleaned_frames(kept: list[pa.RecordBatch], held: list[pa.RecordBatch], schemas: tuple[pa.Schema, pa.Schema],
-                   given: Any) -> tuple[Any, Any]:
+def cleaned_frames(kept: pa.Table, held: pa.Table, given: Any) -> tuple[Any, Any]:
     """The kept and the quarantined rows of `given` (a file, a table, a frame) as DataFrames
     (`cleaned_frame`); of a pandas frame, each row at its position in it, as the quarantine's
     `_row` names it: a clean keeps the rows' order and adds none (a frame has no malformed row,
     which a quarantine holds with no `_row`)."""
     if not _is_pandas_frame(given):
-        return cleaned_frame(kept, schemas[0]), cleaned_frame(held, schemas[1])
-    quarantined = np.concatenate([batch.column(ROW_COLUMN).to_numpy() for batch in held]) if held else np.zeros(0, int)
-    return (cleaned_frame(kept, schemas[0], given, np.setdiff1d(np.arange(len(given)), quarantined)),
-            cleaned_frame(held, schemas[1], given, quarantined))
+        return cleaned_frame(kept), cleaned_frame(held)
+    quarantined = held.column(ROW_COLUMN).to_numpy()
+    return (cleaned_frame(kept, given, np.setdiff1d(np.arange(len(given)), quarantined)),
+            cleaned_frame(held, given, quarantined))
 
 
 def _is_pandas_frame(data: Any) -> bool:
