@@ -157,9 +157,10 @@ def python_values(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table) 
     microseconds: pyarrow gives a timestamp or a duration with nanoseconds as pandas' Timestamp
     or Timedelta, so pandas is imported first where `data` holds one (pyarrow raises while a
     command keeps pandas out, `lazy_pandas`), and a time of day with nanoseconds, which pandas
-    would cut to microseconds, is given as its text (`00:00:00.000000001`). Where a date, a
-    timestamp or a duration is past what Python's or pandas' types hold (the year 10000, 2**62
-    seconds), each of `data`'s is given as Arrow's text of it (`10183-09-21`)."""
+    would cut to microseconds, is given as its text (`00:00:00.000000001`). A date, a timestamp
+    or a duration past what Python's or pandas' types hold (the year 10000, 2**62 seconds) is
+    given as Arrow's text of it (`10183-09-21`), and so is every one inside a nested value of
+    its column."""
     kinds = data.schema.types if isinstance(data, pa.RecordBatch | pa.Table) else [data.type]
     if any(_holds_nanoseconds(kind) for kind in kinds):
         import pandas  # noqa: F401  - its import has pyarrow give nanoseconds from here on
@@ -170,12 +171,35 @@ def python_values(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table) 
     except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
         if not any(_is_temporal(leaf) for kind in kinds for leaf in leaves(kind)):
             raise
-        return _cast_leaves(data, lambda kind: with_leaves(kind, lambda leaf: pa.string() if _is_temporal(leaf)
-                                                           else leaf)).to_pylist()
+    if isinstance(data, pa.RecordBatch | pa.Table):
+        columns = [_past_python(column) for column in data.columns]
+        return [dict(zip(data.schema.names, row, strict=True)) for row in zip(*columns, strict=True)]
+    return _past_python(data)
 
 
 def _is_temporal(kind: pa.DataType) -> bool:
     return pa.types.is_timestamp(kind) or pa.types.is_date(kind) or pa.types.is_duration(kind)
+
+
+def _past_python(column: pa.Array | pa.ChunkedArray) -> list:
+    """A column's values, where some date, timestamp or duration is past Python's types: a
+    top-level one of those as Arrow's text, each other value as Python's; a nested column's
+    dates, timestamps and durations all as Arrow's text."""
+    try:
+        return column.to_pylist()
+    except (OverflowError, ValueError):
+        if _is_temporal(column.type):
+            texts = column.cast(pa.string()).to_pylist()
+            return [_as_py_or(value, text) for value, text in zip(column, texts, strict=True)]
+        return column.cast(with_leaves(column.type, lambda leaf: pa.string() if _is_temporal(leaf) else leaf)
+                           ).to_pylist()
+
+
+def _as_py_or(value: pa.Scalar, text: str | None) -> object:
+    try:
+        return value.as_py()
+    except (OverflowError, ValueError):
+        return text
 
 
 def _cast_leaves(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table,

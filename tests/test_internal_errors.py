@@ -38,3 +38,14 @@ def test_the_installed_command_exits_3_on_an_internal_error() -> None:
                           capture_output=True, text=True, timeout=180, check=False)
     assert proc.returncode == 3, proc.stderr
     assert proc.stderr.splitlines()[-1].startswith("dataaudit: internal error: ZeroDivisionError: in the audit")
+
+
+def test_the_last_line_of_an_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise ValueError("first line\nsecond line")
+
+    monkeypatch.setattr("dataaudit.api.audit", broken)
+    result = CliRunner().invoke(cli, ["audit", str(EXAMPLE), "-t", "species"], prog_name="dataaudit")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[-1] == ("dataaudit: internal error: ValueError: first line second line (the "
+                                              "traceback above says where)")

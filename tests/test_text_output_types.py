@@ -135,3 +135,25 @@ def test_times_past_what_python_holds_are_audited_and_cleaned(tmp_path: Path, ki
     assert written == first
     assert json.loads((tmp_path / "jsonl" / "out.jsonl").read_text().splitlines()[0])["c"] == json.loads(
         first if first.startswith("[") else json.dumps(first))
+
+
+def test_one_date_past_python_among_others_is_audited_and_the_others_keep_their_spelling(tmp_path: Path) -> None:
+    """A typo year among dates stopped the audit (the time column's months were read through
+    pandas), and one such value in a chunk made every date, timestamp and duration of the chunk
+    Arrow's text: durations lost their unit."""
+    dates = [[18_000 + i] for i in range(20)]
+    dates[0] = [3_000_000]  # the year 10183
+    table = pa.table({
+        "when": pa.array([d[0] for d in dates], pa.int32()).cast(pa.date32()),
+        "dates": pa.array(dates, pa.list_(pa.int32())).cast(pa.list_(pa.date32())),
+        "waits": pa.array([[1500 * i] for i in range(20)], pa.list_(pa.duration("ms"))),
+        "x": [i * 1.5 for i in range(20)], "label": ["cat", "dog"] * 10,
+    })
+    data = tmp_path / "typo.parquet"
+    pq.write_table(table, data)
+    invoke(["audit", data, "-t", "label"], 0)
+    out = tmp_path / "out.jsonl"
+    invoke(["clean", data, "-t", "label", "-o", out], 0)
+    first, second = (json.loads(line) for line in out.read_text().splitlines()[:2])
+    assert (first["when"], first["dates"], first["waits"]) == ("10183-09-21", ["10183-09-21"], ["P0DT0H0M0S"])
+    assert (second["when"], second["dates"], second["waits"]) == ("2019-04-15", ["2019-04-15"], ["P0DT0H0M1.5S"])

@@ -44,8 +44,9 @@ class OneLineErrors(click.Group):
             from dataaudit.cli.common import EXIT_INTERNAL
 
             traceback.print_exc()
-            click.echo(f"dataaudit: internal error: {type(exc).__name__}: {str(exc)[:200]} (the traceback above "
-                       "says where)", err=True)
+            message = " ".join(str(exc).split())[:200]  # one line, whatever the exception's text holds
+            click.echo(f"dataaudit: internal error: {type(exc).__name__}: {message} (the traceback above says where)",
+                       err=True)
             sys.exit(EXIT_INTERNAL)
 
 

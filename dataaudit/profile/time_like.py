@@ -223,6 +223,8 @@ def months(array: pa.Array, column: TimeColumn) -> np.ndarray:
         return _epoch_months(numbers_in(array))
     if not pa.types.is_temporal(array.type) and column.format in (None, "ISO8601"):
         return _iso_months(array)
+    if pa.types.is_timestamp(array.type) or pa.types.is_date(array.type):
+        return _typed_months(array)
     import pandas as pd
 
     values = pd.Series(array.to_pandas(), copy=False)
@@ -234,6 +236,17 @@ def months(array: pa.Array, column: TimeColumn) -> np.ndarray:
     inside = stamps.notna() & year.between(FIRST_YEAR, LAST_YEAR)
     month = (year * 12 + stamps.dt.month - 1).where(inside, -1)
     return month.to_numpy(dtype=np.float64, na_value=-1).astype(np.int64)
+
+
+def _typed_months(array: pa.Array) -> np.ndarray:
+    """`months` of dates or timestamps (in UTC, a naive one taken as UTC, as pandas takes it),
+    read by Arrow, which reads any year: pandas' timestamps stop at 2262, Python's dates at 9999."""
+    if pa.types.is_timestamp(array.type) and array.type.tz is not None:
+        array = array.cast(pa.timestamp(array.type.unit, "UTC"))
+    year = to_numpy(pc.fill_null(pc.year(array), 0))
+    month = to_numpy(pc.fill_null(pc.month(array), 1))
+    inside = (year >= FIRST_YEAR) & (year <= LAST_YEAR)
+    return np.where(inside, year * 12 + month - 1, -1).astype(np.int64)
 
 
 def _epoch_months(seconds: np.ndarray) -> np.ndarray:
