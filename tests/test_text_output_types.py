@@ -43,6 +43,15 @@ def test_a_duration_is_written_with_exactly_its_digits(count: int, unit: str) ->
         assert pd.Timedelta(text) == pd.Timedelta(count, "ns")
 
 
+@given(st.lists(st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.integers(-(10**12), 10**12))),
+       st.sampled_from(list(UNITS)))
+def test_a_column_of_durations_is_written_as_each_duration_alone(counts: list[int | None], unit: str) -> None:
+    """The column's text, computed by Arrow at once, is `duration_text` of each value."""
+    batch = pa.RecordBatch.from_arrays([pa.array(counts, pa.duration(unit))], ["d"])
+    assert durations_as_text(batch).column(0).to_pylist() == [
+        None if count is None else duration_text(count, unit) for count in counts]
+
+
 def test_durations_stored_as_a_dictionary_are_written_as_text() -> None:
     values = pa.array([1500, None, 1500, -1], pa.duration("ms")).dictionary_encode()
     batch = durations_as_text(pa.RecordBatch.from_arrays([values, pa.array([1, 2, 3, 4])], ["d", "n"]))

@@ -11,8 +11,10 @@ by pandas' `Timedelta`, Java's `Duration` and any XML Schema reader.
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
+import numpy as np
 import pyarrow as pa
 
 #: counts of each Arrow duration unit in a second
@@ -63,8 +65,30 @@ def durations_as_text_schema(schema: pa.Schema) -> pa.Schema:
 
 
 def _texts(column: pa.Array) -> pa.Array:
+    """`duration_text` of each value, computed a column at a time (a Python call per cell cost
+    1.4 s a million cells, fifteen times the CSV writer's own time): the time of day looked up
+    among the day's 86,400 spellings, the rest cast and joined by Arrow."""
+    import pyarrow.compute as pc
+
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
-    unit = column.type.unit
-    counts = column.cast(pa.int64()).to_pylist()
-    return pa.array([None if count is None else duration_text(count, unit) for count in counts], pa.string())
+    per_second = _PER_SECOND[column.type.unit]
+    counts = column.cast(pa.int64()).fill_null(0).to_numpy()
+    negative = counts < 0
+    # the magnitude, unsigned: -(-2**63) has no int64
+    magnitude = np.where(negative, -(counts + 1), counts).astype(np.uint64) + negative.astype(np.uint64)
+    seconds, fraction = np.divmod(magnitude, np.uint64(per_second))
+    days, second_of_day = np.divmod(seconds, np.uint64(86_400))
+    digits = len(str(per_second)) - 1
+    padded = pc.utf8_rtrim(pc.utf8_lpad(pa.array(fraction).cast(pa.string()), width=digits, padding="0"),
+                           characters="0")
+    fraction_s = pc.if_else(pa.array(fraction > 0), pc.binary_join_element_wise(".", padded, "S", ""), "S")
+    texts = pc.binary_join_element_wise(pc.if_else(pa.array(negative), "-P", "P"), pa.array(days).cast(pa.string()),
+                                        _times_of_day().take(pa.array(second_of_day)), fraction_s, "")
+    return pc.if_else(column.is_valid(), texts, pa.scalar(None, pa.string()))
+
+
+@functools.cache
+def _times_of_day() -> pa.Array:
+    """`DT{h}H{m}M{s}` of each second of a day."""
+    return pa.array([f"DT{s // 3600}H{s // 60 % 60}M{s % 60}" for s in range(86_400)], pa.string())
