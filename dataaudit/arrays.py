@@ -165,7 +165,7 @@ def python_values(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table) 
     if any(_holds_nanoseconds(kind) for kind in kinds):
         import pandas  # noqa: F401  - its import has pyarrow give nanoseconds from here on
 
-        data = _cast_leaves(data, _times_as_text)
+        data = _times_made_text(data)
     try:
         return data.to_pylist()
     except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
@@ -202,13 +202,13 @@ def _as_py_or(value: pa.Scalar, text: str | None) -> object:
         return text
 
 
-def _cast_leaves(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table,
-                 cast: Callable[[pa.DataType], pa.DataType]) -> pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table:
-    """`data` with each column (or itself) cast to the type `cast` makes of its own."""
+def _times_made_text(data: pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table
+                     ) -> pa.Array | pa.ChunkedArray | pa.RecordBatch | pa.Table:
+    """`data` with every time of day in nanoseconds, at any depth, made text (`_times_as_text`)."""
     if isinstance(data, pa.RecordBatch | pa.Table):
-        columns = [column.cast(cast(column.type)) for column in data.columns]
+        columns = [column.cast(_times_as_text(column.type)) for column in data.columns]
         return type(data).from_arrays(columns, names=data.schema.names)
-    return data.cast(cast(data.type))
+    return data.cast(_times_as_text(data.type))
 
 
 def _holds_nanoseconds(kind: pa.DataType) -> bool:
