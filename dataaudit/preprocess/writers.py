@@ -20,6 +20,7 @@ from dataaudit.errors import InputError, quoted
 from dataaudit.io.durations import durations_as_text, durations_as_text_schema
 from dataaudit.io.nested import decimal_json, holds_decimals, nested_as_json, nested_as_text
 from dataaudit.io.strings import narrow_schema, narrow_strings, narrow_type
+from dataaudit.io.zoned_times import zoned_times_as_text, zoned_times_as_text_schema
 from dataaudit.jsontext import JSONText
 from dataaudit.output import AtomicFile
 from dataaudit.preprocess.json_cells import UNTYPED, TypedCells, encode_row
@@ -70,7 +71,8 @@ class BatchWriter:
         if self.fmt != "parquet":  # text: a duration as its ISO 8601 text, which keeps its unit
             batch = durations_as_text(batch)
         if self.fmt in ("csv", "tsv"):  # CSV holds text: a struct, list or map cell is written as its JSON
-            batch = narrow_strings(nested_as_json(batch))  # and the CSV writer has no string views
+            # and the CSV writer has no string views; a named zone's time as the instant it is
+            batch = narrow_strings(zoned_times_as_text(nested_as_json(batch)))
         if self.schema is None:
             self._open(batch.schema)
         elif batch.schema != self.schema:
@@ -117,7 +119,7 @@ class BatchWriter:
 
             options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
             # as `write` hands it batches; an output that received none is opened with its template
-            text_schema = narrow_schema(nested_as_text(durations_as_text_schema(schema)))
+            text_schema = narrow_schema(zoned_times_as_text_schema(nested_as_text(durations_as_text_schema(schema))))
             self._writer = pacsv.CSVWriter(self.sink, text_schema, write_options=options)
         elif self.fmt == "parquet":
             import pyarrow.parquet as pq
