@@ -7,7 +7,9 @@ large. The profile, the checks and the clean steps read text of one type: severa
 kernels (`take` among them) have none for views, and a value read as `large_string` would be
 told apart from the same value read from a CSV. So every batch is narrowed where it enters the
 pipeline (`Source.batches`, Spark's partitions): inside dictionaries, lists, structs and maps
-too. A batch of one chunk holds far less than the 2 GiB a `string` column can address; one
+too. An extension type (Arrow's `arrow.json`, `arrow.uuid`, `arrow.bool8`, or a library's own) is
+read as the type that stores it: JSON text as text, a UUID as its 16 bytes; no compute kernel
+takes the extension itself. A batch of one chunk holds far less than the 2 GiB a `string` column can address; one
 that holds more is handed on in halves (`Source.batches`).
 
 `clean` writes the columns back as the input stored them (`restore_types`): a cleaned Parquet
@@ -27,8 +29,15 @@ _NARROW = {pa.large_string(): pa.string(), pa.string_view(): pa.string(),
 
 
 def narrow_type(kind: pa.DataType) -> pa.DataType:
-    """`kind` with every large or view string and binary in it, at any depth, made plain."""
-    return with_leaves(kind, lambda leaf: _NARROW.get(leaf, leaf))
+    """`kind` with every large or view string and binary in it, at any depth, made plain, and
+    every extension type read as the type that stores it (narrowed in turn)."""
+    return with_leaves(kind, _narrow_leaf)
+
+
+def _narrow_leaf(leaf: pa.DataType) -> pa.DataType:
+    if isinstance(leaf, pa.BaseExtensionType):
+        return narrow_type(leaf.storage_type)
+    return _NARROW.get(leaf, leaf)
 
 
 def is_text_type(kind: pa.DataType) -> bool:
