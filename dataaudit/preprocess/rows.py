@@ -218,12 +218,16 @@ def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str
     codes[_concat(rows.invalid, bool)] = NOT_A_NUMBER
     if missing_labels == "quarantine" and rows.target is not None:
         codes[(codes == KEEP) & unlabelled] = MISSING_LABEL
+    # rows equal in every column, or in features and label, are equal in features: a row whose
+    # features no other row has is neither a duplicate nor in a conflict. One sort of the
+    # features finds the few rows the two steps then search, instead of a sort of every row each
+    shared = repeated(features) if duplicates != "keep" or conflicts != "keep" else None
     if duplicates != "keep":
-        identity = whole if duplicates == "exact" else combine([features, label], len(whole))
-        kept = np.flatnonzero(codes == KEEP)
-        codes[kept[repeats(identity[kept])]] = DUPLICATE
+        kept = np.flatnonzero((codes == KEEP) & shared)
+        identity = whole[kept] if duplicates == "exact" else combine([features[kept], label[kept]], len(kept))
+        codes[kept[repeats(identity)]] = DUPLICATE
     if conflicts != "keep" and rows.target is not None:
-        _conflicts(codes, features, label, unlabelled, majority=conflicts == "majority")
+        _conflicts(codes, features, label, ~unlabelled & shared, majority=conflicts == "majority")
     decisions = Decisions(codes)
     for row, reason in sorted((given or {}).items()):
         if not 0 <= row < len(codes):
@@ -256,12 +260,12 @@ def _fate_of_classes(codes: np.ndarray, label: np.ndarray, unlabelled: np.ndarra
     return classes
 
 
-def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, unlabelled: np.ndarray,
+def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, labelled: np.ndarray,
                majority: bool) -> None:
-    """Groups of kept, labelled rows with equal features and more than one label: all of the
+    """Groups of kept, `labelled` rows with equal features and more than one label: all of the
     group to quarantine, or (majority) the rows outside the group's most frequent label, when
     one label is more frequent than every other."""
-    candidates = np.flatnonzero((codes == KEEP) & ~unlabelled)
+    candidates = np.flatnonzero((codes == KEEP) & labelled)
     shared = candidates[repeated(features[candidates])]
     if not shared.size:
         return
