@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# the package's bytecode, as pip compiles a package it installs: an editable install writes
+	@# it on the first run, unless PYTHONDONTWRITEBYTECODE is set, and then compiles every start
+	$(BIN)/python -m compileall -q dataaudit
 	touch $(STAMP)
 
 demo: $(STAMP)
