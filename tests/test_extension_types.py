@@ -10,10 +10,13 @@ import json
 import uuid
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import dataaudit
+from dataaudit.errors import InputError
 from dataaudit.io.strings import narrow_strings, narrow_type, restore_types, wider_columns
 from tests.cli_helpers import RUNNERS, Runner, audit_report
 
@@ -73,6 +76,7 @@ def test_json_text_is_written_to_csv_as_its_text(tmp_path: Path, runner: Runner)
     runner(["clean", data, "-t", "label", "-o", out], 0)
     rows = list(csv.DictReader(out.open(newline="")))
     assert [row["note"] or None for row in rows] == NOTES
+    assert [row["flag"] for row in rows] == ["false", "true"] * (ROWS // 2)  # a boolean, stored as 0 or 1
     assert [json.loads(row["notes"]) for row in rows] == [[f'{{"k": {i}}}'] for i in range(ROWS)]
 
 
@@ -93,3 +97,39 @@ def test_an_extension_type_is_read_as_its_storage_and_restored() -> None:
     assert not any(isinstance(kind, pa.BaseExtensionType) for kind in read.schema.types)
     assert read.column(0).to_pylist() == NOTES
     assert restore_types(read, wider_columns(batch.schema)).equals(batch)
+
+
+def _periods() -> pd.DataFrame:
+    return pd.DataFrame({"month": pd.period_range("2020-01", periods=ROWS, freq="M"),
+                         "x": [i * 0.25 for i in range(ROWS)], "label": ["cat", "dog"] * (ROWS // 2)})
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_type_stored_in_a_form_of_its_own_is_refused_for_a_text_file(tmp_path: Path, runner: Runner,
+                                                                       suffix: str) -> None:
+    """pandas stores a period as a count since 1970 (600 for January 2020 in months): written as
+    stored it would be another value. It was a crash (`Unsupported Type`)."""
+    data = tmp_path / "months.parquet"
+    _periods().to_parquet(data)
+    out = tmp_path / f"out{suffix}"
+    _, err = runner(["clean", data, "-t", "label", "-o", out], 2)
+    assert err.strip().splitlines() == [
+        f"dataaudit: error: {out}: column 'month' holds values of the type pandas.period, which a "
+        f"{suffix[1:].upper()} file cannot hold as they are stored; write the cleaned file as .parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["months.parquet"]
+    runner(["clean", data, "-t", "label", "-o", tmp_path / "out.parquet"], 0)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out.parquet"), pd.read_parquet(data))
+
+
+def test_a_frame_written_by_the_api_keeps_its_types(tmp_path: Path) -> None:
+    """The frame is read once, as it is, for every pass: its periods and its large strings are
+    written back as such, not as the counts and the plain strings the pipeline reads."""
+    frame = _periods()
+    result = dataaudit.clean(frame, target="label")
+    result.write_to(tmp_path / "out.parquet")
+    written = pq.read_table(tmp_path / "out.parquet")
+    assert written.schema.types == pa.Table.from_pandas(frame, preserve_index=False).schema.types
+    pd.testing.assert_frame_equal(written.to_pandas(), frame)
+    with pytest.raises(InputError, match=r"column 'month' holds values of the type pandas\.period"):
+        result.write_to(tmp_path / "other.csv")

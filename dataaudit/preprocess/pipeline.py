@@ -165,7 +165,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         raise InputError("quarantining suspected labels needs the label column: give a target (--target)")
     if not isinstance(data, (str, Path, pa.Table, Source)):
         # a DataFrame is read once per pass: convert it to Arrow once, not every time
-        batches = list(open_source(data, chunk_rows=chunk_rows).batches())
+        # as read, not narrowed: the types the frame holds are restored in what the clean writes
+        batches = list(open_source(data, chunk_rows=chunk_rows).read())
         data = pa.Table.from_batches(batches) if batches else data
     model_options = suspected_labels.audit_options() if suspected_labels is not None else {}
     audited = AuditedRowsKept()

@@ -18,6 +18,7 @@ from dataaudit.arrays import leaves, python_values
 from dataaudit.compression import compression_of, uncompressed_name
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.durations import durations_as_text, durations_as_text_schema
+from dataaudit.io.extension_text import extensions_as_written, extensions_as_written_schema, unwritable_extension
 from dataaudit.io.nested import decimal_json, holds_decimals, nested_as_json, nested_as_text
 from dataaudit.io.strings import narrow_schema, narrow_strings, narrow_type
 from dataaudit.io.zoned_times import zoned_times_as_text, zoned_times_as_text_schema
@@ -67,9 +68,9 @@ class BatchWriter:
         """`typed` (JSONL only): per row, the JSONL input's typed values, written as the input
         wrote them where no step changed them (see `json_cells`)."""
         if self.schema is None:
-            self._refuse_bytes(batch.schema)  # before nested values become their JSON text
+            self._refuse_unwritable(batch.schema)  # before nested values become their JSON text
         if self.fmt != "parquet":  # text: a duration as its ISO 8601 text, which keeps its unit
-            batch = durations_as_text(batch)
+            batch = durations_as_text(extensions_as_written(batch))
         if self.fmt in ("csv", "tsv"):  # CSV holds text: a struct, list or map cell is written as its JSON
             # and the CSV writer has no string views; a named zone's time as the instant it is
             batch = narrow_strings(zoned_times_as_text(nested_as_json(batch)))
@@ -89,7 +90,7 @@ class BatchWriter:
     def close(self, template: pa.Schema | None = None) -> None:
         """Finish the file (the run renames it); `template` is the schema of an output that received no batch."""
         if self.schema is None:
-            self._refuse_bytes(template if template is not None else pa.schema([]))
+            self._refuse_unwritable(template if template is not None else pa.schema([]))
             self._open(template if template is not None else pa.schema([]))
         if self._writer is not None:
             self._writer.close()
@@ -105,12 +106,21 @@ class BatchWriter:
                 self._writer.close()
         self.file.abort()
 
-    def _refuse_bytes(self, schema: pa.Schema) -> None:
-        """Text files hold text: bytes would come out rewritten, and two values as one."""
+    def _refuse_unwritable(self, schema: pa.Schema) -> None:
+        """Text files hold text: bytes would come out rewritten, and two values as one; an
+        extension type stored in a form of its own would come out as another value."""
+        if self.fmt == "parquet":
+            return
         binary = next((f.name for f in schema if _holds_bytes(f.type)), None)
-        if binary is not None and self.fmt != "parquet":
+        if binary is not None:
             raise InputError(f"{self.file.path}: column {quoted(binary)} holds binary values, which a "
                              f"{self.fmt.upper()} file cannot hold; write the cleaned file as .parquet")
+        for field in schema:
+            extension = unwritable_extension(field)
+            if extension is not None:
+                raise InputError(f"{self.file.path}: column {quoted(field.name)} holds values of the type "
+                                 f"{extension}, which a {self.fmt.upper()} file cannot hold as they are stored; "
+                                 "write the cleaned file as .parquet")
 
     def _open(self, schema: pa.Schema) -> None:
         self.schema = schema
@@ -119,7 +129,8 @@ class BatchWriter:
 
             options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
             # as `write` hands it batches; an output that received none is opened with its template
-            text_schema = narrow_schema(zoned_times_as_text_schema(nested_as_text(durations_as_text_schema(schema))))
+            text_schema = narrow_schema(zoned_times_as_text_schema(nested_as_text(durations_as_text_schema(
+                extensions_as_written_schema(schema)))))
             self._writer = pacsv.CSVWriter(self.sink, text_schema, write_options=options)
         elif self.fmt == "parquet":
             import pyarrow.parquet as pq
