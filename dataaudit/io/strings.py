@@ -7,10 +7,10 @@ large. The profile, the checks and the clean steps read text of one type: severa
 kernels (`take` among them) have none for views, and a value read as `large_string` would be
 told apart from the same value read from a CSV. So every batch is narrowed where it enters the
 pipeline (`Source.batches`, Spark's partitions): inside dictionaries, lists, structs and maps
-too. An extension type (Arrow's `arrow.json`, `arrow.uuid`, `arrow.bool8`, or a library's own) is
-read as the type that stores it: JSON text as text, a UUID as its 16 bytes; no compute kernel
-takes the extension itself. A batch of one chunk holds far less than the 2 GiB a `string` column can address; one
-that holds more is handed on in halves (`Source.batches`).
+too. An extension type (Arrow's `arrow.json`, `arrow.uuid`, `arrow.bool8`, or a library's own)
+is read as the type that stores it, JSON text as text and a UUID as its 16 bytes: no compute
+kernel takes the extension itself. A batch of one chunk holds far less than the 2 GiB a `string`
+column can address; one that holds more is handed on in halves (`Source.batches`).
 
 `clean` writes the columns back as the input stored them (`restore_types`): a cleaned Parquet
 file has the input's column types, whatever the pipeline read them as.
