@@ -17,6 +17,8 @@ from datetime import timedelta
 import numpy as np
 import pyarrow as pa
 
+from dataaudit.io.column_text import columns_as_text, schema_as_text
+
 #: counts of each Arrow duration unit in a second
 _PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 
@@ -52,16 +54,12 @@ def durations_as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
     """`batch` with each column of durations replaced by their text (`duration_text`), nulls
     kept; the same object when it has none. From the counts Arrow stores, so no duration is too
     long for Python's `timedelta`."""
-    if not any(is_duration(kind) for kind in batch.schema.types):
-        return batch
-    return pa.RecordBatch.from_arrays([_texts(column) if is_duration(column.type) else column
-                                       for column in batch.columns], schema=durations_as_text_schema(batch.schema))
+    return columns_as_text(batch, is_duration, _texts)
 
 
 def durations_as_text_schema(schema: pa.Schema) -> pa.Schema:
     """The schema `durations_as_text` gives batches of `schema`."""
-    return pa.schema([field.with_type(pa.string()) if is_duration(field.type) else field for field in schema],
-                     schema.metadata)
+    return schema_as_text(schema, is_duration)
 
 
 def _texts(column: pa.Array) -> pa.Array:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.io.column_text import columns_as_text, schema_as_text
+
 #: counts of each Arrow timestamp unit in a minute
 _PER_MINUTE = {"s": 60, "ms": 60 * 10**3, "us": 60 * 10**6, "ns": 60 * 10**9}
 
@@ -22,16 +24,12 @@ _PER_MINUTE = {"s": 60, "ms": 60 * 10**3, "us": 60 * 10**6, "ns": 60 * 10**9}
 def zoned_times_as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
     """`batch` with each column of a named zone's times replaced by their text, nulls kept; the
     same object when it has none."""
-    if not any(_of_named_zone(kind) for kind in batch.schema.types):
-        return batch
-    return pa.RecordBatch.from_arrays([_texts(column) if _of_named_zone(column.type) else column
-                                       for column in batch.columns], schema=zoned_times_as_text_schema(batch.schema))
+    return columns_as_text(batch, _of_named_zone, _texts)
 
 
 def zoned_times_as_text_schema(schema: pa.Schema) -> pa.Schema:
     """The schema `zoned_times_as_text` gives batches of `schema`."""
-    return pa.schema([field.with_type(pa.string()) if _of_named_zone(field.type) else field for field in schema],
-                     schema.metadata)
+    return schema_as_text(schema, _of_named_zone)
 
 
 def _of_named_zone(kind: pa.DataType) -> bool:
