@@ -55,7 +55,7 @@ class MergeLabelVariants(FromProfile):
         if mapping is None:
             return np.zeros(batch.num_rows, dtype=bool)
         encoded, spellings, canonical = mapping
-        respelled = pa.array([new != old for old, new in zip(spellings, canonical, strict=True)])
+        respelled = pa.array([new != old for old, new in zip(spellings, canonical, strict=True)], pa.bool_())
         changed = to_numpy(pc.fill_null(pc.take(respelled, encoded.indices), False))
         return every_row_if_encoded(batch.column(self.target), changed)
 
