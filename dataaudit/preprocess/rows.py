@@ -260,12 +260,12 @@ def _fate_of_classes(codes: np.ndarray, label: np.ndarray, unlabelled: np.ndarra
     return classes
 
 
-def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, labelled: np.ndarray,
+def _conflicts(codes: np.ndarray, features: np.ndarray, label: np.ndarray, eligible: np.ndarray,
                majority: bool) -> None:
-    """Groups of kept, `labelled` rows with equal features and more than one label: all of the
-    group to quarantine, or (majority) the rows outside the group's most frequent label, when
-    one label is more frequent than every other."""
-    candidates = np.flatnonzero((codes == KEEP) & labelled)
+    """Groups of kept, `eligible` rows (labelled, their features another row's too) with equal
+    features and more than one label: all of the group to quarantine, or (majority) the rows
+    outside the group's most frequent label, when one label is more frequent than every other."""
+    candidates = np.flatnonzero((codes == KEEP) & eligible)
     shared = candidates[repeated(features[candidates])]
     if not shared.size:
         return
