@@ -18,7 +18,7 @@ import pytest
 import dataaudit
 from dataaudit.errors import InputError
 from dataaudit.io.strings import narrow_strings, narrow_type, restore_types, wider_columns
-from tests.cli_helpers import RUNNERS, Runner, audit_report
+from tests.cli_helpers import RUNNERS, Runner, audit_report, invoke
 
 ROWS = 40
 NOTES = [json.dumps({"n": i, "tags": ["a", "b"][: i % 3]}) if i % 7 else None for i in range(ROWS)]
@@ -84,7 +84,7 @@ def test_a_uuid_is_bytes_which_a_csv_cannot_hold(tmp_path: Path) -> None:
     data = tmp_path / "typed.parquet"
     pq.write_table(_table(with_uuid=True), data)
     out = tmp_path / "out.csv"
-    _, err = RUNNERS[1].values[0](["clean", data, "-t", "label", "-o", out], 2)
+    _, err = invoke(["clean", data, "-t", "label", "-o", out], 2)
     assert "column 'key' holds binary values" in err and not out.exists()
 
 

@@ -71,7 +71,7 @@ def test_unknown_pack_lists_the_shipped_ones() -> None:
 
 
 def test_sentinels_a_float_holds_exactly_are_kept() -> None:
-    """Up to 2**53 every integer is its own float; infinity and NaN are single values."""
+    """Up to 2**53 every integer is its own float, and infinity is one value."""
     pack = parse_text("missing_values:\n  sentinels: [-999, 9007199254740991, .inf]\n", "pack.yaml")
     assert pack.missing_values.sentinels == [-999.0, 9007199254740991.0, float("inf")]
 
