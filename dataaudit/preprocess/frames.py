@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from dataaudit.arrays import is_time_of_day_in_nanoseconds, leaves
 from dataaudit.io.frame_reader import column_array
-from dataaudit.io.strings import narrow_schema, narrow_type
+from dataaudit.io.strings import narrow_strings, narrow_type
 from dataaudit.preprocess.base import changed_mask
 from dataaudit.preprocess.pipeline import ROW_COLUMN
 
@@ -36,7 +36,7 @@ def cleaned_frame(table: pa.Table, given: Any = None, rows: np.ndarray | None = 
     microseconds, and refuse a value with more."""
     import pandas as pd
 
-    table = table.cast(narrow_schema(table.schema))  # pandas has no string views, in a list neither
+    table = narrow_strings(table)  # pandas has no string views, in a list neither, nor runs
     integers = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
                 pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
                 pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}

@@ -20,7 +20,7 @@ from dataaudit.errors import InputError, quoted
 from dataaudit.io.durations import durations_as_text, durations_as_text_schema
 from dataaudit.io.extension_text import extensions_as_written, extensions_as_written_schema, unwritable_extension
 from dataaudit.io.nested import decimal_json, holds_decimals, nested_as_json, nested_as_text
-from dataaudit.io.strings import narrow_schema, narrow_strings, narrow_type
+from dataaudit.io.strings import narrow_schema, narrow_strings, narrow_type, runs_as_values, runs_as_values_schema
 from dataaudit.io.zoned_times import zoned_times_as_text, zoned_times_as_text_schema
 from dataaudit.jsontext import JSONText
 from dataaudit.output import AtomicFile
@@ -67,6 +67,7 @@ class BatchWriter:
     def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         """`typed` (JSONL only): per row, the JSONL input's typed values, written as the input
         wrote them where no step changed them (see `json_cells`)."""
+        batch = runs_as_values(batch)
         if self.schema is None:
             self._refuse_unwritable(batch.schema)  # before nested values become their JSON text
         if self.fmt != "parquet":  # text: a duration as its ISO 8601 text, which keeps its unit
@@ -90,8 +91,9 @@ class BatchWriter:
     def close(self, template: pa.Schema | None = None) -> None:
         """Finish the file (the run renames it); `template` is the schema of an output that received no batch."""
         if self.schema is None:
-            self._refuse_unwritable(template if template is not None else pa.schema([]))
-            self._open(template if template is not None else pa.schema([]))
+            schema = runs_as_values_schema(template if template is not None else pa.schema([]))
+            self._refuse_unwritable(schema)
+            self._open(schema)
         if self._writer is not None:
             self._writer.close()
         self.file.finish()
