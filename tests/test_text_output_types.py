@@ -166,3 +166,30 @@ def test_one_date_past_python_among_others_is_audited_and_the_others_keep_their_
     first, second = (json.loads(line) for line in out.read_text().splitlines()[:2])
     assert (first["when"], first["dates"], first["waits"]) == ("10183-09-21", ["10183-09-21"], ["P0DT0H0M0S"])
     assert (second["when"], second["dates"], second["waits"]) == ("2019-04-15", ["2019-04-15"], ["P0DT0H0M1.5S"])
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_durations_nested_beside_one_past_python_keep_their_unit(tmp_path: Path, runner: Runner, suffix: str) -> None:
+    """One duration past Python's `timedelta` (about 2.7 million years) inside a list made every
+    duration of its column Arrow's bare count: `["1", "100000000000000"]`, the unit lost."""
+    far = 10**14  # seconds
+    table = pa.table({
+        "waits": pa.array([[1, far] if i == 0 else [i] for i in range(20)], pa.list_(pa.duration("s"))),
+        "span": pa.array([{"ms": far if i == 0 else 1500 * i, "n": i} for i in range(20)],
+                         pa.struct([("ms", pa.duration("ms")), ("n", pa.int64())])),
+        "x": [i * 1.5 for i in range(20)], "label": ["cat", "dog"] * 10,
+    })
+    data = tmp_path / "far.parquet"
+    pq.write_table(table, data)
+    out = tmp_path / f"out{suffix}"
+    runner(["clean", data, "-t", "label", "-o", out], 0)
+    if suffix == ".csv":
+        rows = [{key: json.loads(value) for key, value in row.items() if key in ("waits", "span")}
+                for row in csv.DictReader(out.open(newline=""))]
+    else:
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [counted(text, "s") for text in rows[0]["waits"]] == [1, far]
+    assert counted(rows[0]["span"]["ms"], "ms") == far and rows[0]["span"]["n"] == 0
+    assert [rows[i]["waits"] for i in (1, 2)] == [["P0DT0H0M1S"], ["P0DT0H0M2S"]]
+    assert rows[3]["span"] == {"ms": "P0DT0H0M4.5S", "n": 3}

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import functools
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from dataaudit.arrays import leaves
 from dataaudit.io.column_text import columns_as_text, schema_as_text
 
 #: counts of each Arrow duration unit in a second
@@ -43,6 +45,32 @@ def timedelta_text(value: timedelta) -> str:
     if isinstance(nanoseconds, int):
         return duration_text(nanoseconds, "ns")
     return duration_text(value // timedelta(microseconds=1), "us")
+
+
+def spelled_inside(values: list[Any], kind: pa.DataType) -> list[Any]:
+    """The Python `values` of a nested column of `kind` (`arrays.python_values`), each duration
+    inside them that came as Arrow's bare count spelled as `duration_text`. A column holding a
+    duration past Python's `timedelta` comes with every duration as that count (`1` for one
+    second, the unit lost); a `timedelta` is left for the JSON writer, which spells it alike."""
+    if not any(pa.types.is_duration(leaf) for leaf in leaves(kind)):
+        return values
+    return [_spelled(value, kind) for value in values]
+
+
+def _spelled(value: Any, kind: pa.DataType) -> Any:
+    if value is None:
+        return None
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if pa.types.is_duration(kind):
+        return duration_text(int(value), kind.unit) if isinstance(value, str) else value
+    if pa.types.is_map(kind):
+        return [(_spelled(key, kind.key_type), _spelled(item, kind.item_type)) for key, item in value]
+    if pa.types.is_struct(kind):
+        return {field.name: _spelled(value[field.name], field.type) for field in kind}
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return [_spelled(item, kind.value_type) for item in value]
+    return value
 
 
 def is_duration(kind: pa.DataType) -> bool:

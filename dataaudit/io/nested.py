@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from dataaudit.arrays import leaves, python_values
-from dataaudit.io.durations import timedelta_text
+from dataaudit.io.durations import spelled_inside, timedelta_text
 from dataaudit.jsontext import WrittenNumber, data_dumps, written_dumps
 
 #: a value nested deeper than this is written by `written_dumps`' walk: the C encoder recurses
@@ -115,7 +115,7 @@ def json_texts(column: pa.Array) -> pa.Array:
     as `1e999`, NaN as null: a reader of the text as JSON refuses `Infinity` and `NaN`), decimals
     as numbers of their digits, null as null."""
     as_json = decimal_json if holds_decimals(column.type) else json_text
-    return pa.array([as_json(v) for v in python_values(column)], pa.string())
+    return pa.array([as_json(v) for v in spelled_inside(python_values(column), column.type)], pa.string())
 
 
 def nested_as_text(schema: pa.Schema) -> pa.Schema:

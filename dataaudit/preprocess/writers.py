@@ -17,7 +17,7 @@ import pyarrow as pa
 from dataaudit.arrays import leaves, python_values
 from dataaudit.compression import compression_of, uncompressed_name
 from dataaudit.errors import InputError, quoted
-from dataaudit.io.durations import durations_as_text, durations_as_text_schema
+from dataaudit.io.durations import durations_as_text, durations_as_text_schema, spelled_inside
 from dataaudit.io.extension_text import extensions_as_written, extensions_as_written_schema, unwritable_extension
 from dataaudit.io.nested import decimal_json, holds_decimals, nested_as_json, nested_as_text
 from dataaudit.io.strings import narrow_schema, narrow_strings, narrow_type, runs_as_values, runs_as_values_schema
@@ -81,7 +81,7 @@ class BatchWriter:
             batch = batch.cast(self.schema)
         self.rows += batch.num_rows
         if self.fmt == "jsonl":
-            rows = _decimals_as_numbers(batch, python_values(batch))
+            rows = _decimals_as_numbers(batch, _durations_spelled(batch, python_values(batch)))
             cells = typed if typed is not None else [UNTYPED] * len(rows)
             lines = (encode_row(row, kept) + "\n" for row, kept in zip(rows, cells, strict=True))
             self.sink.write("".join(lines).encode("utf-8"))
@@ -148,6 +148,17 @@ def _decimals_as_numbers(batch: pa.RecordBatch, rows: list[dict[str, Any]]) -> l
         for name in columns:
             if row[name] is not None:
                 row[name] = JSONText(decimal_json(row[name]))
+    return rows
+
+
+def _durations_spelled(batch: pa.RecordBatch, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows`, the values of `batch`, with each duration inside a nested cell that came as its
+    bare count spelled as its text (`durations.spelled_inside`), in place."""
+    for field in batch.schema:
+        if pa.types.is_nested(field.type):
+            spelled = spelled_inside([row[field.name] for row in rows], field.type)
+            for row, value in zip(rows, spelled, strict=True):
+                row[field.name] = value
     return rows
 
 
