@@ -111,11 +111,12 @@ def test_a_class_that_would_vanish_is_refused_under_half_the_rows(tmp_path: Path
     assert pd.read_csv(tmp_path / "out.quarantine.csv")["_row"].tolist() == [0, 9]
 
 
-def test_the_python_api_raises_the_same_refusal(titanic: Path) -> None:
+def test_the_python_api_raises_the_same_refusal_naming_its_keyword(titanic: Path) -> None:
     with pytest.raises(LargeQuarantine) as refused:
         dataaudit.clean(titanic, target="survived")
     assert isinstance(refused.value, DataAuditError)
-    assert str(refused.value) == f"{titanic.parent}/{REFUSAL}"
+    assert str(refused.value) == f"{titanic.parent}/{REFUSAL}".replace("--allow-large-quarantine",
+                                                                       "allow_large_quarantine=True")
     assert refused.value.summary == {
         "rows": 2_201, "quarantined": 2_197, "steps": {"duplicates": 2_177, "conflicts": 20},
         "vanished_classes": {"No": {"duplicates": 1_480, "conflicts": 10}}}

@@ -25,7 +25,7 @@ from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted
 from dataaudit.preprocess.frames import cleaned_frames
-from dataaudit.preprocess.guard import refusal
+from dataaudit.preprocess.guard import API_ALLOW, refusal
 from dataaudit.preprocess.json_cells import TypedCells
 from dataaudit.preprocess.pipeline import (
     LabelModel,
@@ -183,7 +183,7 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
                      chunk_rows, model, jobs, text_columns=text_columns, bad_rows=bad_rows)
-    refused = refusal(the_plan, allow_large_quarantine)
+    refused = refusal(the_plan, allow_large_quarantine, API_ALLOW)
     if refused is not None:
         raise refused
     sink = MemorySink()

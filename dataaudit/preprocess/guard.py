@@ -19,15 +19,17 @@ from dataaudit.preprocess.rows import KEPT
 from dataaudit.wording import pct
 
 MAX_QUARANTINE_SHARE = 0.5
+#: how a caller allows it: the command line's option, or the Python API's keyword
 ALLOW = "--allow-large-quarantine (rule pack: preprocess.allow_large_quarantine: true)"
+API_ALLOW = "allow_large_quarantine=True (rule pack: preprocess.allow_large_quarantine: true)"
 #: the row steps a rule pack can switch to `keep`
 KEEPABLE = ("missing_labels", "duplicates", "conflicts")
 SHOWN_CLASSES = 3
 
 
-def refusal(plan: Plan, allowed: bool = False) -> LargeQuarantine | None:
+def refusal(plan: Plan, allowed: bool = False, allow: str = ALLOW) -> LargeQuarantine | None:
     """The error to raise before writing, or None when the plan keeps enough (or it is allowed,
-    by the caller or by the rule pack)."""
+    by the caller or by the rule pack); its message names `allow`, the caller's way to allow it."""
     if allowed or plan.pack.preprocess.allow_large_quarantine:
         return None
     decisions = plan.decisions
@@ -39,14 +41,14 @@ def refusal(plan: Plan, allowed: bool = False) -> LargeQuarantine | None:
     if plan.malformed:
         steps = {malformed.STEP: len(plan.malformed), **steps}
     summary: dict[str, Any] = {"rows": rows, "quarantined": held, "steps": steps, "vanished_classes": vanished}
-    return LargeQuarantine(_message(plan.source.name, summary), summary)
+    return LargeQuarantine(_message(plan.source.name, summary, allow), summary)
 
 
 def _taken(fate: dict[str, int]) -> dict[str, int]:
     return {step: n for step, n in fate.items() if step != KEPT}
 
 
-def _message(name: str, summary: dict[str, Any]) -> str:
+def _message(name: str, summary: dict[str, Any], allow: str) -> str:
     rows, held, vanished = summary["rows"], summary["quarantined"], summary["vanished_classes"]
     text = f"{name}: clean would quarantine {held:,} of {rows:,} rows ({pct(held, rows)}; {_by_step(summary['steps'])})"
     if vanished:
@@ -55,7 +57,7 @@ def _message(name: str, summary: dict[str, Any]) -> str:
         more = f" and {len(vanished) - SHOWN_CLASSES} more" if len(vanished) > SHOWN_CLASSES else ""
         noun = "class" if len(vanished) == 1 else "classes"  # the count is said by the list that follows
         text += f" and every row of {noun} {', '.join(shown)}{more}"
-    text += f"; refused, nothing written. Pass {ALLOW} to allow it"
+    text += f"; refused, nothing written. Pass {allow} to allow it"
     keepable = [step for step in KEEPABLE if step in summary["steps"]]
     if keepable:
         text += f", or keep such rows: preprocess {', '.join(f'{step}: keep' for step in keepable)}"
