@@ -33,15 +33,17 @@ PROFILE_STEPS = ("missing_to_null", "normalize_text", "merge_label_variants", "c
 
 
 def configured_steps(config: Preprocess, target: str | None, ignored: tuple[str, ...], tokens: list[str],
-                     case_sensitive: bool, allowed: list[str] | None) -> list[Step]:
-    """The unfitted steps the `preprocess:` section asks for, in the order they run."""
+                     case_sensitive: bool, allowed: list[str] | None, classes: bool = True) -> list[Step]:
+    """The unfitted steps the `preprocess:` section asks for, in the order they run. A target
+    that is no class label (`classes` False: numbers to regress on, which the label checks
+    skip) has values, not spellings: its labels are never merged."""
     exclude = tuple(c for c in (target, *ignored) if c is not None)
     steps: list[Step] = []
     if config.missing_to_null:
         steps.append(MissingToNull(tokens=tuple(tokens), case_sensitive=case_sensitive))
     if config.normalize_text:
         steps.append(NormalizeText(unicode=config.normalize_unicode))
-    if config.merge_label_variants and target is not None:
+    if config.merge_label_variants and target is not None and classes:
         steps.append(MergeLabelVariants(target=target, allowed=allowed))
     impute = config.impute
     model_ready = impute.numeric != "none" or config.scale != "none" or config.encode.method != "none"

@@ -29,6 +29,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.checks.registry import NUMBERS
+from dataaudit.checks.target import target_kind
 from dataaudit.engines.local import LocalEngine, conform
 from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
@@ -258,8 +260,9 @@ def fit_on_audit(pack: RulePack, before: Report, source: Source, fitted: Fitted 
         return fitted, reading(fitted.steps, profile)
     ignored = list(profile.ignored)
     mv = pack.missing_values
+    classes = target_kind(profile, pack.checks.target).kind != NUMBERS
     steps = reading(configured_steps(pack.preprocess, before.target, tuple(ignored), mv.tokens, mv.case_sensitive,
-                                     pack.checks.labels.allowed), profile)
+                                     pack.checks.labels.allowed, classes), profile)
     for step in steps:
         if step.name in PROFILE_STEPS:
             step.fit(profile=profile)  # X's profile: the audit's, no second pass

@@ -57,13 +57,24 @@ _DIGITS = "0123456789"
 _BOOLEAN_TEXTS = pa.array(["true", "false"], pa.string())
 _NO_TOKENS = pa.array([], pa.string())
 _DISTINCT_SAMPLE = 1024
-_FOLD_DROP = re.compile(r"[\W_]+")
+#: what joins the words of a label (`not spam`, `not_spam`, `not-spam`), between two letters or digits
+_WORD_JOINS = re.compile(r"(?<=[^\W_])[\s_-]+(?=[^\W_])")
+_SENTENCE_MARKS = ".,;:!?"
+_QUOTES = "\"'`"
 
 
 def fold_label(label: str) -> str:
-    """The key under which spellings of one label collide: `Cat`, `cat `, `CAT.` -> `cat`."""
-    folded = _FOLD_DROP.sub("", unicodedata.normalize("NFKC", label).casefold())
-    return folded or label.strip()
+    """The key under which spellings of one label collide: its case (`Cat`, `CAT`), blanks
+    around it (`cat `), Unicode's compatibility forms (NFKC), quotes around it and sentence marks
+    after it (`"cat"`, `cat.`), and how its words are joined (`not spam`, `Not_Spam`,
+    `not-spam`). Every other mark is kept, for it makes another label: a sign (`-1` is no `1`), a
+    decimal point (`1.5` is no `15`), `C++` and `C#`, `A+` and `A-`. A label written as a
+    number is folded by its case and blanks alone (`1E3`, `1e3 `)."""
+    text = unicodedata.normalize("NFKC", label).casefold().strip()
+    if looks_numeric(text):
+        return text
+    unquoted = text.strip(_QUOTES).rstrip(_SENTENCE_MARKS).strip(_QUOTES).strip()
+    return _WORD_JOINS.sub(" ", unquoted) or label.strip()
 
 
 def looks_numeric(text: str) -> bool:
