@@ -102,7 +102,10 @@ def _parse(array: pa.Array, kind: str) -> tuple[pa.Array, np.ndarray]:
 
 class DropColumns(FromProfile):
     """Drop feature columns that hold one value (`columns.constant`) or none
-    (`missing.empty_column`). Learns `columns_`: column -> why."""
+    (`missing.empty_column`). Learns `columns_`: column -> why.
+
+    A table whose every column is so (a file of one row, say) keeps them all: a table of no
+    columns holds no rows, so its rows would be lost, though counted as written."""
 
     name = "drop_columns"
     state = ("columns_",)
@@ -120,6 +123,8 @@ class DropColumns(FromProfile):
                 self.columns_[column.name] = "empty"
             elif self.constant and column.present and is_constant(column):
                 self.columns_[column.name] = "constant"
+        if len(self.columns_) == len(profile.columns):
+            self.columns_ = {}
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()

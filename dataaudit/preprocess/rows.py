@@ -58,6 +58,12 @@ class _Rewritten:
     rows: np.ndarray
 
 
+def no_label(column: pa.Array) -> np.ndarray:
+    """The rows of a label column without a label: null, or NaN in a column of floats (a
+    Parquet or Arrow target's missing value, which the audit counts as missing too)."""
+    return to_numpy(column.is_null(nan_is_null=True))
+
+
 @dataclass
 class RowHashes:
     """The cleaned rows' identities, gathered chunk by chunk in row order."""
@@ -82,7 +88,7 @@ class RowHashes:
         unlabelled = self._add(whole, features, label, invalid)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
-            unlabelled[:] = to_numpy(column.is_null())
+            unlabelled[:] = no_label(column)
             self._name_labels(column, label, unlabelled)
 
     def add_audited(self, batch: pa.RecordBatch, invalid: np.ndarray, audited: AuditedRows,
@@ -99,8 +105,8 @@ class RowHashes:
         unlabelled = self._add(audited.whole, audited.features, audited.label, invalid)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
-            unlabelled[:] = to_numpy(column.is_null())
-            unlabelled[rows] = to_numpy(cleaned.column(self.target).is_null())
+            unlabelled[:] = no_label(column)
+            unlabelled[rows] = no_label(cleaned.column(self.target))
             # the rewritten rows' labels are named once hashed (`flush`): a hash is one text,
             # whichever row names it; until then these rows are passed over as unlabelled ones are
             passed = unlabelled.copy() if rows.size else unlabelled
