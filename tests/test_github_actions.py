@@ -92,3 +92,23 @@ def test_a_summary_that_cannot_be_appended_is_refused_before_the_audit_reads(run
     assert out == ""  # refused before the pass: no report
     assert err == f"dataaudit: error: {target}: cannot append the job summary (GITHUB_STEP_SUMMARY): not writable " \
                   "or its folder does not exist\n"
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["in-process", "installed"])
+@pytest.mark.parametrize("command", ["audit", "report"])
+def test_the_summary_is_never_appended_to_an_input(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    command: str) -> None:
+    """A job summary pointed at the file being audited grew it by the Markdown report: the next
+    audit of it met a malformed row."""
+    data = tmp_path / "pets.csv"
+    data.write_bytes(PENGUINS.read_bytes())
+    saved = tmp_path / "report.json"
+    invoke(["audit", data, "-t", "species", "-f", "json", "-o", saved], 0)
+    read = data if command == "audit" else saved
+    before = read.read_bytes()
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(read))
+    args = ["audit", data, "-t", "species", "--summary"] if command == "audit" else ["report", saved, "--summary"]
+    out, err = runner(args, 2)
+    assert out == "" and read.read_bytes() == before
+    assert err == (f"dataaudit: error: {read}: refusing to overwrite the input; write elsewhere (GITHUB_STEP_SUMMARY, "
+                   "the job summary --summary appends to)\n")

@@ -30,12 +30,18 @@ def checked_destinations(formats: tuple[str, ...], outputs: tuple[str, ...],
     from dataaudit.output import check_destinations
 
     destinations = pair_outputs(formats or ("console",), outputs)
+    inputs = list(inputs)
     check_destinations((output for _, output in destinations), inputs, tools=tools)
     target = os.environ.get("GITHUB_STEP_SUMMARY") if summary else None
-    if target and not os.access(target if os.path.exists(target) else os.path.dirname(os.path.abspath(target)),
-                                os.W_OK):
+    if not target:
+        return destinations
+    if not os.access(target if os.path.exists(target) else os.path.dirname(os.path.abspath(target)), os.W_OK):
         raise OutputError(f"{target}: cannot append the job summary (GITHUB_STEP_SUMMARY): not writable or "
                           "its folder does not exist")
+    try:  # the summary is appended to: never to a file the run reads
+        check_destinations((target,), inputs, tools=tools)
+    except OutputError as exc:
+        raise OutputError(f"{exc} (GITHUB_STEP_SUMMARY, the job summary --summary appends to)") from None
     return destinations
 
 
