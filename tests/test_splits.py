@@ -231,3 +231,22 @@ def test_cli_errors_name_the_file_or_column(tmp_path: Path) -> None:
     assert err.startswith(f"dataaudit: error: {train}: group column 'patient' not found") and "Traceback" not in err
     _, err = invoke(["audit", train, "-t", "label", "--group-column", "patient"], 2)
     assert err.startswith(f"dataaudit: error: {train}: group column 'patient' not found")
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["click", "installed"])
+@pytest.mark.parametrize("test_rows", ["0.25,\n0.5,\n0.75,\n", ""], ids=["unlabelled", "header only"])
+def test_a_split_without_a_labelled_row_is_named(tmp_path: Path, runner, test_rows: str) -> None:
+    """A test split with one labelled row was judged; one with none (every label missing, or no
+    row at all) passed every split check, under --strict too."""
+    train = tmp_path / "train.csv"
+    train.write_text("x,label\n" + "".join(f"{i / 40:.3f},{'cat' if i % 2 else 'dog'}\n" for i in range(40)))
+    test = tmp_path / "test.csv"
+    test.write_text("x,label\n" + test_rows)
+    report = tmp_path / "report.json"
+    runner(["audit", train, "-t", "label", "--split", f"test={test}", "--strict", "-f", "json", "-o", report], 1)
+    found = [f for f in json.loads(report.read_text())["findings"] if f["check"] == "splits.size"]
+    rows = test_rows.count("\n")
+    assert [(f["severity"], f["message"]) for f in found] == [(
+        "warn", f"Split 'test' has no labelled row (of {rows} row{'' if rows == 1 else 's'}): none of 'train''s "
+                "2 classes can be measured there.")]
+    assert found[0]["details"] == {"split": "test", "classes": {"cat": 0, "dog": 0}}

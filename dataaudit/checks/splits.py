@@ -178,9 +178,17 @@ def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
                        f"{shift.js:.3f} bits ({shares}).",
                        column=c.target, details={"split": shift.split, "classes": c.class_counts[shift.split]},
                        hint="Stratify the split by the label, or weigh the evaluation by the training shares.")
+    classes = [k for k, n in c.class_counts[c.reference].items() if n]
     for name in c.others:
-        counts = c.class_counts.get(name, {})
+        counts = c.class_counts.get(name) or {}
         present = {k: n for k, n in counts.items() if n}
+        if classes and not present:  # no class share to compare: a split without labels is judged here
+            results.judge("splits.size", rules.min_rows_per_class, 0,
+                          f"Split {name!r} has no labelled row (of {plural(c.sizes[name], 'row')}): none of "
+                          f"{c.reference!r}'s {plural(len(classes), 'class', 'classes')} can be measured there.",
+                          column=c.target, details={"split": name, "classes": {k: 0 for k in classes}},
+                          hint="Give this split its labels, or audit it alone as unlabelled data.")
+            continue
         small = {k: n for k, n in present.items() if rules.min_rows_per_class.judge(n)}
         if small:
             fewest = min(small.values())
