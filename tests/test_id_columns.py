@@ -60,6 +60,10 @@ NO_IDS = [
     ("key", [str(rng.randrange(12)) for _ in range(ROWS)]),     # a song's musical key, 0-11 (Spotify's tracks)
     ("Name", [f"{rng.choice(['ford', 'chevrolet', 'amc'])} model {rng.randrange(150)}" for _ in range(ROWS)]),
     ("speaker_id", [f"{rng.choice(['Ann', 'Bob'])} {rng.randrange(300)}" for _ in range(ROWS)]),   # blanks: values
+    # measurements named like an index: a fraction or an exponent is no code
+    ("body_mass_index", [f"{18 + rng.random() * 20:.1f}" for _ in range(ROWS)]),
+    ("price_index", [f"{100 + i * 0.25}" for i in range(ROWS)]),
+    ("uvIndex", [f"{rng.randrange(1, 99)}e-1" for _ in range(ROWS)]),
 ]
 
 
@@ -251,3 +255,19 @@ def test_missing_ids_are_reported_though_the_id_is_no_feature(tmp_path: Path) ->
     assert found.examples[:3] == [7, 57, 107]
     named = dataaudit.audit(holed, target="union", ignore_columns=["nr"])  # named no feature: the user's call
     assert not [f for f in named.findings if f.check == "missing.column_share"]
+
+
+def test_a_measurement_named_like_an_index_is_compared_across_splits(tmp_path: Path) -> None:
+    """`body_mass_index` was left out as an id: every test row then repeated a training row's
+    features (100% leakage, a failed gate) and its shift went unseen."""
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("age,body_mass_index,label\n"
+                     + "".join(f"{30 + i % 20},{20 + (i % 30) * 0.5},{'yes' if i % 3 else 'no'}\n" for i in range(60)))
+    test.write_text("age,body_mass_index,label\n"
+                    + "".join(f"{30 + i},{40 + i * 0.5},{'yes' if i % 3 else 'no'}\n" for i in range(20)))
+    report = tmp_path / "report.json"
+    invoke(["audit", train, "-t", "label", "--split", f"test={test}", "-f", "json", "-o", report], 1)
+    saved = json.loads(report.read_text())
+    checks = {f["check"]: f for f in saved["findings"]}
+    assert "splits.leakage" not in checks
+    assert checks["splits.numeric_drift"]["column"] == "body_mass_index"

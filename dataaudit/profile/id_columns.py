@@ -15,8 +15,9 @@ tokens left out). The column is id-like when
    number): a row number, in file order or shuffled, or
 5. its name's last word (split at `_`, `.`, `-`, blanks and lower-to-upper case changes) is
    `id`, `uuid`, `guid`, `key`, `nr`, `idx`, `index` or `row`, every value is one token
-   (an integer or a code such as `P-0017`, no blanks), and at least `MIN_DISTINCT_NAMED`
-   values are distinct.
+   (an integer or a code such as `P-0017`, no blanks, none a number with a fraction or an
+   exponent: `body_mass_index`, `price_index` and `uv_index` hold measurements), and at least
+   `MIN_DISTINCT_NAMED` values are distinct.
 
 Uniqueness alone is not the test: a measurement can be unique (a price, a weight), and an id
 need not be (a patient id repeats over a patient's visits, a 92%-unique patient id is an id
@@ -48,6 +49,8 @@ _DIGEST = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 _FILE = re.compile(r"\S*\.([A-Za-z][A-Za-z0-9]{0,4})")
 _INTEGER = re.compile(r"[+-]?\d+")
 _TOKEN = re.compile(r"\S+")
+#: a number that is no integer: a fraction (`27.5`, `.5`, `3.`) or an exponent (`1e3`)
+_MEASURE = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+(?=[eE]))([eE][+-]?\d+)?")
 _WORD_BREAK = re.compile(r"[_.\-\s]+|(?<=[a-z])(?=[A-Z])")
 
 
@@ -96,7 +99,8 @@ def id_shape(name: str, values: list[str], first_rows: int) -> str | None:
         if max(numbers) - min(numbers) + 1 == distinct:
             return f"id-like: {distinct:,} distinct sequential integers (the first {first_rows:,} rows)"
     words = [w.lower() for w in _WORD_BREAK.split(name.strip()) if w]
-    if words and words[-1] in ID_WORDS and distinct >= MIN_DISTINCT_NAMED and all(_TOKEN.fullmatch(v) for v in values):
+    if words and words[-1] in ID_WORDS and distinct >= MIN_DISTINCT_NAMED and all(
+            _TOKEN.fullmatch(v) and not _MEASURE.fullmatch(v) for v in values):
         kind = "integers" if integers else "codes"
         return f"id-like: named like an id, {distinct:,} distinct {kind} in the first {first_rows:,} rows"
     return None
