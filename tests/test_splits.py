@@ -250,3 +250,20 @@ def test_a_split_without_a_labelled_row_is_named(tmp_path: Path, runner, test_ro
         "warn", f"Split 'test' has no labelled row (of {rows} row{'' if rows == 1 else 's'}): none of 'train''s "
                 "2 classes can be measured there.")]
     assert found[0]["details"] == {"split": "test", "classes": {"cat": 0, "dog": 0}}
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["click", "installed"])
+def test_a_split_that_spells_the_classes_otherwise_is_named(tmp_path: Path, runner) -> None:
+    """`Cat` and `DOG ` in the test split against `cat` and `dog` in train fold to the same
+    classes, so every split check passed; scored against a model trained on train, every row is wrong."""
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("x,label\n" + "".join(f"{i / 40:.3f},{'cat' if i % 2 else 'dog'}\n" for i in range(40)))
+    test.write_text("x,label\n" + "".join(f"{i / 30:.3f},{'Cat' if i % 2 else 'DOG '}\n" for i in range(30))
+                    + "0.5,dog\n")
+    report = tmp_path / "report.json"
+    runner(["audit", train, "-t", "label", "--split", f"test={test}", "-f", "json", "-o", report], 1)
+    found = [f for f in json.loads(report.read_text())["findings"] if f["check"] == "splits.classes"]
+    assert [f["message"] for f in found] == [
+        "Split 'test' spells 2 classes otherwise than 'train': 'Cat' ('cat' in 'train'), 'DOG ' ('dog' in 'train'); "
+        "a model trained on 'train' predicts its spelling, which every such row's label differs from."]
+    assert found[0]["details"] == {"split": "test", "spellings": {"cat": ["Cat"], "dog": ["DOG "]}}

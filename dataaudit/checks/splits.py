@@ -166,6 +166,17 @@ def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
                         f"{', '.join(map(repr, shift.missing))}; their metrics cannot be measured there.",
                         column=c.target, observed=len(shift.missing),
                         details={"split": shift.split, "classes": shift.missing})
+        if shift.respelled:
+            spelled = ", ".join(f"{', '.join(map(repr, theirs))} ({ours!r} in {c.reference!r})"
+                                for ours, theirs in shift.respelled.items())
+            results.add("splits.classes", rules.missing_class.severity,
+                        f"Split {shift.split!r} spells {plural(len(shift.respelled), 'class', 'classes')} otherwise "
+                        f"than {c.reference!r}: {spelled}; a model trained on {c.reference!r} predicts its spelling, "
+                        "which every such row's label differs from.",
+                        column=c.target, observed=len(shift.respelled),
+                        details={"split": shift.split, "spellings": shift.respelled},
+                        hint="Write the labels of every split alike: `dataaudit clean` of a split with the "
+                             "reference's `--save-fitted` state (`--fitted`) writes them as the reference does.")
         if shift.unseen:
             results.add("splits.classes", rules.unseen_class.severity,
                         f"Split {shift.split!r} has class(es) {c.reference!r} lacks: {quoted_counts(shift.unseen)}; "

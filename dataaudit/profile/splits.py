@@ -57,13 +57,16 @@ class GroupOverlap:
 @dataclass(frozen=True)
 class LabelShift:
     """Class shares of `split` against the reference: JS divergence (bits), what chance alone
-    gives at these sizes, reference classes the split lacks, split classes the reference lacks."""
+    gives at these sizes, reference classes the split lacks, split classes the reference lacks,
+    and per class the split's spellings of it that no reference row has (`Cat` where the
+    reference writes `cat`)."""
 
     split: str
     js: float
     noise: float
     missing: list[str]
     unseen: dict[str, int]
+    respelled: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

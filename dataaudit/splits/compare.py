@@ -156,6 +156,22 @@ def _class_counts(splits: list[SplitProfile]) -> dict[str, dict[str, int]] | Non
     return {s.name: {names[k]: counts.get(s.name, {}).get(k, 0) for k in order} for s in splits if s.name in counts}
 
 
+def _respelled(reference: SplitProfile, split: SplitProfile) -> dict[str, list[str]]:
+    """Per class of `reference` (named as `_class_counts` names it), the spellings of it in
+    `split` that no row of `reference` has: a model trained on the reference predicts the
+    reference's spelling, which a metric then counts as wrong for every such row."""
+    ours, theirs = reference.profile.label, split.profile.label
+    if ours is None or theirs is None or not theirs.tracked:
+        return {}
+    found = {}
+    for key, spellings in theirs.folded.items():
+        known = ours.folded.get(key)
+        new = sorted(s for s in spellings if known and s not in known)
+        if new:
+            found[canonical_spelling(known, None)] = new
+    return found
+
+
 def _label_shift(reference: str, class_counts: dict[str, dict[str, int]],
                  splits: list[SplitProfile]) -> list[LabelShift]:
     ref = class_counts[reference]
@@ -173,6 +189,7 @@ def _label_shift(reference: str, class_counts: dict[str, dict[str, int]],
             noise=m.js_noise(present, int(ref_counts.sum()), int(counts.sum())),
             missing=[c for c, n in ref.items() if n and not theirs[c]],
             unseen={c: n for c, n in theirs.items() if n and not ref[c]},
+            respelled=_respelled(splits[0], split),
         ))
     return out
 
