@@ -248,8 +248,11 @@ def test_bad_rows_skip_jsonl(tmp_path: Path) -> None:
     (["--target", "lable"], ["target column 'lable' not found", "did you mean 'label'?", "columns are: a, b, label"]),
     (["--target", "label", "--ignore-column", "bee"], ["ignored column 'bee' not found", "columns are: a, b, label"]),
     (["--target", "label", "--ignore-column", "zzz"], ["ignored column 'zzz' not found"]),
-    (["--target", "label", "--ignore-column", "label"], ["column 'label' is both the target and ignored"]),
-], ids=["target-typo", "ignore-typo", "ignore-unknown", "ignore-the-target"])
+    (["--target", "label", "--ignore-column", "label"],
+     ["column 'label' is both the target and ignored (named with --ignore-column)"]),
+    (["--target", "label", "--group-column", "label"],
+     ["column 'label' is both the target and ignored (the group column)"]),
+], ids=["target-typo", "ignore-typo", "ignore-unknown", "ignore-the-target", "group-by-the-target"])
 def test_bad_column(tmp_path: Path, dataaudit: Runner, options: list[str], needles: list[str]) -> None:
     path = clean_csv(tmp_path / "data.csv")
     line = assert_error(dataaudit, ["audit", path, *options], f"{path}: ", *needles)

@@ -246,5 +246,6 @@ def require_columns(plan: Plan, sources: dict[str, Source]) -> None:
             raise InputError(f"{reference.name}: column {column!r} is both kept (--keep-column) and ignored "
                              f"({plan.ignored[column]})")
     if plan.target in plan.ignored:
-        raise InputError(f"{reference.name}: column {plan.target!r} is both the target and ignored")
+        raise InputError(f"{reference.name}: column {plan.target!r} is both the target and ignored "
+                         f"({plan.ignored[plan.target]})")
 
