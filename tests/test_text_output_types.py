@@ -18,7 +18,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dataaudit.io.decimal_text import decimals_as_text
 from dataaudit.io.durations import duration_text, durations_as_text
+from dataaudit.io.nested import decimal_json
 from tests.cli_helpers import RUNNERS, Runner, invoke
 
 UNITS = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
@@ -193,3 +195,29 @@ def test_durations_nested_beside_one_past_python_keep_their_unit(tmp_path: Path,
     assert counted(rows[0]["span"]["ms"], "ms") == far and rows[0]["span"]["n"] == 0
     assert [rows[i]["waits"] for i in (1, 2)] == [["P0DT0H0M1S"], ["P0DT0H0M2S"]]
     assert rows[3]["span"] == {"ms": "P0DT0H0M4.5S", "n": 3}
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-(10**12), 10**12)), min_size=1, max_size=20),
+       st.integers(0, 12))
+def test_a_decimal_column_is_written_with_the_digits_of_its_scale(units: list[int | None], scale: int) -> None:
+    """Arrow and Python write a decimal past six zeros after the point with an exponent: a
+    `decimal128(20, 9)` zero was `0E-9` beside `2.000000000`."""
+    values = [None if u is None else Decimal(u).scaleb(-scale) for u in units]
+    column = pa.array(values, pa.decimal128(25, scale))
+    expected = [None if v is None else f"{v:.{scale}f}" for v in values]
+    written = decimals_as_text(pa.RecordBatch.from_arrays([column], names=["d"])).column(0).to_pylist()
+    assert written == expected and all("E" not in text for text in written if text is not None)
+    assert [decimal_json(v) for v in column.to_pylist()] == expected
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_parquet_decimal_zero_is_written_as_its_digits(tmp_path: Path, suffix: str) -> None:
+    values = [Decimal("0E-9"), Decimal("2.000000000"), Decimal("-1E-9"), None] * 5
+    data = tmp_path / "zeros.parquet"
+    pq.write_table(pa.table({"d": pa.array(values, pa.decimal128(20, 9)),
+                             "ds": pa.array([[v] for v in values], pa.list_(pa.decimal128(20, 9))),
+                             "x": [i * 0.5 for i in range(20)], "label": ["a", "b"] * 10}), data)
+    out = tmp_path / f"out{suffix}"
+    invoke(["clean", data, "-t", "label", "-o", out], 0)
+    text = out.read_text()
+    assert "E-9" not in text and text.count("0.000000000") == 10 and text.count("-0.000000001") == 10

@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from dataaudit.arrays import leaves, python_values
+from dataaudit.io.decimal_text import decimal_text
 from dataaudit.io.durations import spelled_inside, timedelta_text
 from dataaudit.jsontext import WrittenNumber, data_dumps, written_dumps
 
@@ -46,7 +47,7 @@ def decimal_json(value: Decimal | dict | list | tuple | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return str(value)
+        return decimal_text(value)
     return written_dumps(_decimals_written(value), default=json_default)
 
 
@@ -95,7 +96,7 @@ def _decimals_written(value: dict | list | tuple) -> dict | list:
         holder = stack.pop()
         for key, item in holder.items() if isinstance(holder, dict) else enumerate(holder):
             if isinstance(item, Decimal):
-                holder[key] = WrittenNumber(str(item))  # type: ignore[index]
+                holder[key] = WrittenNumber(decimal_text(item))  # type: ignore[index]
             elif isinstance(item, dict | list | tuple):
                 holder[key] = item = list(item) if isinstance(item, tuple) else item  # type: ignore[index]
                 stack.append(item)

@@ -17,6 +17,7 @@ import pyarrow as pa
 from dataaudit.arrays import leaves, python_values
 from dataaudit.compression import compression_of, uncompressed_name
 from dataaudit.errors import InputError, quoted
+from dataaudit.io.decimal_text import decimals_as_text, decimals_as_text_schema
 from dataaudit.io.durations import durations_as_text, durations_as_text_schema, spelled_inside
 from dataaudit.io.extension_text import extensions_as_written, extensions_as_written_schema, unwritable_extension
 from dataaudit.io.nested import decimal_json, holds_decimals, nested_as_json, nested_as_text
@@ -74,7 +75,7 @@ class BatchWriter:
             batch = durations_as_text(extensions_as_written(batch))
         if self.fmt in ("csv", "tsv"):  # CSV holds text: a struct, list or map cell is written as its JSON
             # and the CSV writer has no string views; a named zone's time as the instant it is
-            batch = narrow_strings(zoned_times_as_text(nested_as_json(batch)))
+            batch = narrow_strings(decimals_as_text(zoned_times_as_text(nested_as_json(batch))))
         if self.schema is None:
             self._open(batch.schema)
         elif batch.schema != self.schema:
@@ -131,8 +132,8 @@ class BatchWriter:
 
             options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
             # as `write` hands it batches; an output that received none is opened with its template
-            text_schema = narrow_schema(zoned_times_as_text_schema(nested_as_text(durations_as_text_schema(
-                extensions_as_written_schema(schema)))))
+            text_schema = narrow_schema(decimals_as_text_schema(zoned_times_as_text_schema(nested_as_text(
+                durations_as_text_schema(extensions_as_written_schema(schema))))))
             self._writer = pacsv.CSVWriter(self.sink, text_schema, write_options=options)
         elif self.fmt == "parquet":
             import pyarrow.parquet as pq
