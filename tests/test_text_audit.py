@@ -168,6 +168,25 @@ def test_text_column_checks_on_a_table() -> None:
     assert all(f.column == "review" for f in found.values())
 
 
+@pytest.mark.parametrize("case_sensitive", [False, True])
+def test_a_missing_value_token_in_a_text_column_is_no_text(tmp_path, case_sensitive: bool) -> None:
+    """`NA`, `?` and `None` were measured as texts (length outliers) while `missing.column_share`
+    counted them missing: both now count the same five cells."""
+    sentences = [f"Review number {i} says the product works, mostly, and arrived on time." for i in range(52)]
+    for row, token in {3: "NA", 9: "?", 17: "None", 20: "", 30: "   ", 40: "na"}.items():
+        sentences[row] = token
+    data = tmp_path / "reviews.csv"
+    data.write_text("x,review,label\n" + "".join(f'{i * 0.5},"{t}",{"ab"[i % 2]}\n' for i, t in enumerate(sentences)))
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(f"missing_values:\n  case_sensitive: {str(case_sensitive).lower()}\n")
+    report = audit(data, target="label", text_columns=["review"], rules=rules)
+    empty = _findings(report, "text.empty")[0]
+    missing = next(f for f in report.findings if f.check == "missing.column_share" and f.column == "review")
+    expected = [3, 9, 17, 20, 30] if case_sensitive else [3, 9, 17, 20, 30, 40]
+    assert empty.examples == expected == missing.examples
+    assert not any(set(f.examples) & {3, 9, 17, *expected} for f in _findings(report, "text.length_outliers"))
+
+
 def test_text_column_without_target_skips_label_conflicts() -> None:
     report = audit(TEXT / "reviews.csv", text_columns=["review"])
     status = {c.check: c for c in report.checks}

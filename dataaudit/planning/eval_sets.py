@@ -43,5 +43,6 @@ def with_eval_index(plan: Plan) -> Plan:
     if plan.spec is None:
         return replace(plan, eval_index=index)
     texts = text_column_accumulators(columns, plan.target, pack.checks.text, options.tokenizer, eval_index=index,
-                                     languages=language_settings(pack), phone_regions=pack.checks.pii.phone_regions)
+                                     languages=language_settings(pack), phone_regions=pack.checks.pii.phone_regions,
+                                     missing=pack.missing_values)
     return replace(plan, eval_index=index, spec=replace(plan.spec, texts=texts))

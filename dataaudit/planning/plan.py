@@ -156,7 +156,7 @@ def profile_spec(pack: RulePack, target: str | None, ignored: dict[str, str], ki
         else shortcuts_sample(pack.checks.shortcuts) if "sample" in statistics_needed(pack, kind) else None,
         texts=text_column_accumulators(options.text_columns, target, pack.checks.text, options.tokenizer,
                                        languages=language_settings(pack),
-                                       phone_regions=pack.checks.pii.phone_regions),
+                                       phone_regions=pack.checks.pii.phone_regions, missing=mv),
         groups=() if options.group_column is None else (options.group_column,),
         group_reasons={} if options.group_column is None else {options.group_column: "named with --group-column"},
         keys=(options.group_column,) if options.group_column is not None and kind == TABLE else (),
@@ -222,7 +222,8 @@ def with_free_text(plan: Plan, reference: Source) -> Plan:
         return plan
     texts = text_column_accumulators(found, plan.target, plan.pack.checks.text, options.tokenizer,
                                      languages=language_settings(plan.pack),
-                                     phone_regions=plan.pack.checks.pii.phone_regions)
+                                     phone_regions=plan.pack.checks.pii.phone_regions,
+                                     missing=plan.pack.missing_values)
     return replace(plan, auto_text=tuple(found), spec=replace(plan.spec, texts=plan.spec.texts + texts))
 
 

@@ -12,6 +12,7 @@ and are pickled as they are to workers and back.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -19,6 +20,9 @@ from dataaudit.profile.text import TextProfile
 from dataaudit.text.conformance import broken_rules
 from dataaudit.text.partial import TextPartial, TextSpec
 from dataaudit.text.validate import Line, check_record, parse_line
+
+if TYPE_CHECKING:
+    from dataaudit.rules.model import MissingValues
 
 
 @dataclass
@@ -67,11 +71,23 @@ class ArrayItems(FileLines):
 
 @dataclass
 class ColumnTexts(TextAccumulator):
+    """The texts of a table's text column. A cell holding a missing-value token (`NA`, `?`, as
+    the rule pack lists them, trimmed, in any case unless it says otherwise) is no text, as a
+    null is: counted among the empty ones (`text.empty`), as `missing.column_share` counts it,
+    not measured as a two-letter text."""
+
     target: str | None = None
+    #: the rule pack's missing-value tokens as a cell is compared with them (trimmed, folded)
+    tokens: frozenset[str] = frozenset()
+    case_sensitive: bool = False
 
     @classmethod
-    def create(cls, spec: TextSpec, target: str | None) -> ColumnTexts:
-        return cls(TextPartial(spec), target)
+    def create(cls, spec: TextSpec, target: str | None, missing: MissingValues | None = None) -> ColumnTexts:
+        if missing is None:
+            return cls(TextPartial(spec), target)
+        tokens = (token.strip() for token in missing.tokens)
+        folded = frozenset(tokens if missing.case_sensitive else (token.lower() for token in tokens))
+        return cls(TextPartial(spec), target, folded, missing.case_sensitive)
 
     def add(self, batch: pa.RecordBatch, offset: int) -> None:
         names = batch.schema.names
@@ -79,8 +95,15 @@ class ColumnTexts(TextAccumulator):
         labels = batch.column(names.index(self.target)).to_pylist() if self.target in names else None
         name = self.partial.spec.name
         values = batch.column(names.index(name)).to_pylist() if name in names else [None] * n
-        lines = [Line([], [("text", v if isinstance(v, str) else "" if v is None else str(v))], None) for v in values]
+        lines = [Line([], [("text", self._text(v))], None) for v in values]
         self.partial.add(list(range(offset, offset + n)), lines, labels=labels)
+
+    def _text(self, value: object) -> str:
+        if value is None:
+            return ""
+        text = value if isinstance(value, str) else str(value)
+        trimmed = text.strip()
+        return "" if (trimmed if self.case_sensitive else trimmed.lower()) in self.tokens else text
 
 
 def _as_bytes(column: pa.Array) -> pa.Array:

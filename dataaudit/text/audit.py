@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the pass's modules: loaded when a run profiles texts, not t
     from dataaudit.engines import Engine
     from dataaudit.profile.text import TextProfile
     from dataaudit.rules.load import LoadedRules
+    from dataaudit.rules.model import MissingValues
     from dataaudit.text.accumulator import ColumnTexts
     from dataaudit.text.contamination.index import EvalIndex
     from dataaudit.text.languages.partial import LanguageSettings
@@ -228,11 +229,13 @@ def text_column_accumulators(columns: Iterable[str], target: str | None, rules: 
                              tokenizer: str | Path | None = None,
                              eval_index: EvalIndex | None = None,
                              languages: LanguageSettings | None = None,
-                             phone_regions: tuple[str, ...] = DEFAULT_REGIONS) -> tuple[Callable[[], ColumnTexts], ...]:
+                             phone_regions: tuple[str, ...] = DEFAULT_REGIONS,
+                             missing: MissingValues | None = None) -> tuple[Callable[[], ColumnTexts], ...]:
     """What makes the accumulators of a table's text columns (and the target, when labelled),
     carried by the table's `ProfileSpec` so that one pass profiles the table and its texts;
-    `eval_index`, the evaluation sets their texts are matched against. A table without text
-    columns loads none of the text pass (a tokenizer named is still read, to refuse a bad one)."""
+    `eval_index`, the evaluation sets their texts are matched against; `missing`, the rule
+    pack's missing values, whose tokens are no texts. A table without text columns loads none
+    of the text pass (a tokenizer named is still read, to refuse a bad one)."""
     columns = tuple(columns)
     if not columns and tokenizer is None:
         return ()
@@ -244,5 +247,5 @@ def text_column_accumulators(columns: Iterable[str], target: str | None, rules: 
                                                                          labelled=target is not None,
                                                                          languages=languages,
                                                                          phone_regions=phone_regions),
-                                                               eval_index=eval_index), target)
+                                                               eval_index=eval_index), target, missing)
                  for c in columns)
