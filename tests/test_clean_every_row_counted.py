@@ -55,7 +55,8 @@ def test_a_table_of_constant_columns_keeps_them_and_its_rows(tmp_path: Path, run
     data = tmp_path / "constant.csv"
     data.write_text(text)
     out = tmp_path / f"out{suffix}"
-    runner(["clean", data, "-o", out, *options], 1)  # the gate: too few rows
+    _, err = runner(["clean", data, "-o", out, *options], 1)  # the gate: too few rows
+    assert f"dataaudit: 1 row written to {out}" in err
     if suffix == ".csv":
         with out.open(newline="") as handle:
             rows = list(csv.reader(handle))[1:]

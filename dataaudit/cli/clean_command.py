@@ -26,6 +26,7 @@ from dataaudit.cli.options import (
     text_columns_option,
 )
 from dataaudit.lazy_pandas import defer_pandas
+from dataaudit.wording import plural
 
 
 @cli.command()
@@ -179,10 +180,11 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
     if run.written:
         fitted_note = f", fitted state {save_fitted}" if save_fitted else ""
         redacted = f" ({rows['redacted']:,} redacted)" if rows["redacted"] else ""
-        click.echo(f"dataaudit: {rows['out']:,} rows written to {run.output}{redacted}, {rows['quarantined']:,} "
-                   f"quarantined to {run.quarantine}; manifest {run.manifest_path}{fitted_note}", err=True)
+        click.echo(f"dataaudit: {plural(rows['out'], 'row')} written to {run.output}{redacted}, "
+                   f"{rows['quarantined']:,} quarantined to {run.quarantine}; "
+                   f"manifest {run.manifest_path}{fitted_note}", err=True)
     else:
-        click.echo(f"dataaudit: dry run, nothing written: {rows['out']:,} rows would be kept, "
+        click.echo(f"dataaudit: dry run, nothing written: {plural(rows['out'], 'row')} would be kept, "
                    f"{rows['quarantined']:,} quarantined", err=True)
     if run.refused is not None:
         click.echo(f"dataaudit: a real run would be refused: {run.refused}", err=True)
