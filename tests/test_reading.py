@@ -277,6 +277,17 @@ def test_dev_stdin_and_process_substitution(tmp_path: Path, private_tmp: Path) -
     assert list(private_tmp.iterdir()) == []
 
 
+@pytest.mark.parametrize(("suffix", "inner"), [(".csv.gz", gzip.compress), (".csv.bz2", gzip.compress),
+                                                (".csv.gz", _zstd)])
+def test_a_compressed_file_inside_a_compressed_csv_is_binary_content(
+        tmp_path: Path, dataaudit: Runner, suffix: str, inner: Callable[[bytes], bytes]) -> None:
+    """It was "not valid UTF-8 text (byte 0x8b); pass --encoding", which no encoding mends."""
+    outer = gzip.compress if suffix.endswith(".gz") else bz2.compress
+    path = tmp_path / f"twice{suffix}"
+    path.write_bytes(outer(inner(b"a,b,label\n1,2,x\n" * 50)))
+    error_line(dataaudit, ["audit", path], f"{path}: binary content (a compressed file or an archive), not CSV text")
+
+
 def _truncated(path: Path, compress: Callable[[bytes], bytes], data: bytes) -> Path:
     packed = compress(data)
     path.write_bytes(packed[: len(packed) // 2])

@@ -22,7 +22,7 @@ from dataaudit.compression import CODECS
 from dataaudit.errors import InputError
 from dataaudit.io import read_ahead
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import BOM_NOTE, ascii_bytes, is_utf8, starts_with_bom
+from dataaudit.io.decoding import BINARY_SIGNATURES, BOM_NOTE, ascii_bytes, is_utf8, starts_with_bom
 from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.source import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source
 from dataaudit.io.spool import STDIN, Spooled, display_name, local_copy
@@ -231,7 +231,6 @@ def _wide_text(path: Path, sample: bytes) -> str | None:
 
 
 #: the first bytes of compressed files and archives, which a one-byte codec would read as text
-_BINARY_SIGNATURES = (b"\x1f\x8b", b"PK\x03\x04", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd", b"\x89PNG")
 
 
 def _ascii_bytes(encoding: str | None) -> bool:
@@ -247,7 +246,7 @@ def _binary(sample: bytes, encoding: str | None) -> bool:
     text, or whose NULs are a large share (UTF-16, UTF-32, or a program's bytes read as
     Latin-1): a NUL here and there in text is a character of a value, and is read as one.
     Text in a wide encoding a user names (`--encoding utf-16`) is read in it, NULs and all."""
-    if sample.startswith(_BINARY_SIGNATURES):
+    if sample.startswith(BINARY_SIGNATURES):
         return True
     if b"\x00" not in sample or not _ascii_bytes(encoding):
         return False

@@ -14,6 +14,9 @@ from dataaudit.errors import InputError, quoted
 UTF8_NAMES = ("utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig")
 BOM_NOTE = "the file starts with a UTF-8 byte-order mark; it was skipped"
 
+#: how a compressed file, an archive or an image starts: gzip, zip, xz, zstd, PNG
+BINARY_SIGNATURES = (b"\x1f\x8b", b"PK\x03\x04", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd", b"\x89PNG")
+
 
 def is_utf8(encoding: str | None) -> bool:
     return (encoding or "utf-8").lower() in UTF8_NAMES
