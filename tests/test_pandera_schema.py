@@ -181,3 +181,22 @@ def test_a_second_pass_for_text_columns_does_not_count_schema_failures_twice() -
 
     assert failures() > 0
     assert failures(text_columns=["island"]) == failures()
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["click", "installed"])
+def test_a_time_of_day_column_passes_the_schema_inferred_from_it(tmp_path: Path, runner) -> None:
+    """pandera inferred `datetime64[ns]` from Python's times of day, then failed every row of
+    the same file on `coerce_dtype('datetime64[ns]')`."""
+    import datetime
+
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    times = [datetime.time(i % 24, (7 * i) % 60, i % 60) for i in range(40)]
+    data = tmp_path / "times.parquet"
+    pq.write_table(pyarrow.table({"at": times, "n": [i * 0.5 for i in range(40)],
+                                  "label": ["a", "b"] * 20}), data)
+    schema = tmp_path / "schema.yaml"
+    runner(["schema", "infer", data, "-o", schema], 0)
+    out, _ = runner(["audit", data, "-t", "label", "--schema", schema, "-f", "json"], 0)
+    assert [f for f in json.loads(out)["findings"] if f["check"] == "schema.pandera"] == []

@@ -20,13 +20,17 @@ if TYPE_CHECKING:
 
 def to_frame(batch: pa.RecordBatch | pa.Table, columns: list[str], offset: int,
              missing: MissingValues) -> pd.DataFrame:
-    """A frame with the source's columns in order, tokens as nulls, rows numbered from `offset`."""
+    """A frame with the source's columns in order, tokens as nulls, rows numbered from `offset`;
+    a time of day as its text, which pandera infers and validates alike (as `datetime.time`
+    objects it inferred `datetime64[ns]`, which the same file then failed)."""
     import pandas as pd
 
     folded = _folded_tokens(missing)
     arrays = {}
     for name in columns:
         array = batch.column(name) if name in batch.schema.names else pa.nulls(batch.num_rows, pa.string())
+        if pa.types.is_time(array.type):  # pandas has no dtype of times of day: their text (`01:02:00`)
+            array = array.cast(pa.string())
         arrays[name] = _null_tokens(array, folded, missing.case_sensitive)
     frame = pa.table(arrays).to_pandas()
     frame.index = pd.RangeIndex(offset, offset + len(frame))
