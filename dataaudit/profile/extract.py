@@ -39,7 +39,9 @@ def extract(partial: PartialProfile, source: dict | None = None,
         label, label_hash_to_key = _label(partial.columns[spec.target], spec)
     duplicates = (find_duplicates_by_part(partial.rows.parts(), label_hash_to_key, spec.examples)
                   if duplicates_of is None else duplicates_of(label_hash_to_key))
-    histogram = partial.rows.missing_histogram.tolist()
+    missing_sentinels = {(name, value) for name, col in partial.columns.items() if spec.role(name) == "feature"
+                         for value in _outside(col)}
+    histogram, histogram_examples = partial.rows.with_sentinels(missing_sentinels)
     return Profile(
         rows=partial.n_rows,
         columns=columns,
@@ -50,7 +52,7 @@ def extract(partial: PartialProfile, source: dict | None = None,
         label=label,
         duplicates=duplicates,
         missing_per_row=histogram,
-        missing_per_row_examples=dict(sorted(partial.rows.missing_rows.items())),
+        missing_per_row_examples=histogram_examples,
         source=dict(source or {}),
         sample=None if partial.sample is None else extract_sample(
             partial.sample, [c for c in partial.columns if spec.sampled(c)]),
@@ -62,15 +64,21 @@ def extract(partial: PartialProfile, source: dict | None = None,
     )
 
 
+def _outside(col: ColumnPartial) -> set[float]:
+    """The sentinels of `col` outside the range of its real numbers: missing values, not values."""
+    m = col.moments
+    return {value for value in col.sentinels if not (m.count and m.min <= value <= m.max)}
+
+
 def _column(col: ColumnPartial, role: str) -> ColumnProfile:
     m = col.moments
     numeric = None
     if m.count:
         numeric = NumericSummary(m.count, m.min, m.max, m.mean, m.std())
     outside, inside = {}, {}
+    missing = _outside(col)
     for value, n in sorted(col.sentinels.items()):
-        in_range = numeric is not None and numeric.min <= value <= numeric.max
-        (inside if in_range else outside)[_number_text(value)] = n
+        (outside if value in missing else inside)[_number_text(value)] = n
     top = None
     if col.value_counts is not None:
         top = sorted(col.value_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_VALUES]

@@ -63,6 +63,7 @@ class PartialProfile:
         column's per-row value hashes, for accumulators that build on them."""
         n = batch.num_rows
         names = batch.schema.names
+        sentinels_before = {name: sum(self.columns[name].sentinels.values()) for name in names}
         outcomes = self._add_columns(batch, offset)
         hashes: dict[str, np.ndarray] = {}
         numbers: dict[str, np.ndarray] = {}
@@ -82,7 +83,12 @@ class PartialProfile:
         label = hashes[target] if target in hashes else np.zeros(n, dtype=np.uint64)
         # the whole row folds in the features' hash and the other columns', not every column again
         whole = combine([features, *(hashes[c] for c in self.columns if c not in identity)], n)
-        self.rows.add(offset, features, label, whole, missing)
+        sentinel_cells = [((name, value), numbers[name] == value) for name in names
+                          if self.spec.role(name) == "feature"
+                          and sum(self.columns[name].sentinels.values()) > sentinels_before[name]
+                          for value in self.spec.sentinels]
+        self.rows.add(offset, features, label, whole, missing, [(cell, rows) for cell, rows in sentinel_cells
+                                                                  if rows.any()])
         if self.sample is not None:
             kept = [c for c in names if self.spec.sampled(c)]
             self.sample.add(batch.select(kept), offset, label, labelled)

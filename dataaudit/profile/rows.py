@@ -11,6 +11,9 @@ from dataaudit.profile.sketches import first_rows, rows_where
 from dataaudit.profile.spill import ROW_HASHES, BucketedHashes
 
 _MIX = np.uint64(0x100000001B3)
+#: a sentinel value in a feature column, and a row's missing cells with the sentinel cells it holds
+SentinelCell = tuple[str, float]
+SentinelKey = tuple[int, frozenset[SentinelCell]]
 
 
 def combine(hashes: list[np.ndarray], n: int) -> np.ndarray:
@@ -33,15 +36,24 @@ class RowsPartial:
     32 bytes a row, kept bucketed in memory up to the budget and spilled to files past it
     (`dataaudit.profile.spill`). `missing_histogram[k]` counts rows with k missing feature
     cells; `missing_rows[k]` keeps the first example rows of each k.
+
+    A sentinel (`-999`) is a missing value only where it lies outside the column's real values,
+    which is known once every row is read. So the rows holding one are also counted by their
+    missing cells and the sentinel cells they hold (`sentinel_rows`: (k, {(column, value)})
+    -> rows, with examples), a few keys however many rows; `with_sentinels` then moves each to
+    the count it has once the sentinels judged missing are.
     """
 
     examples: int
     hashes: BucketedHashes = field(default_factory=BucketedHashes)
     missing_histogram: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     missing_rows: dict[int, list[int]] = field(default_factory=dict)
+    sentinel_rows: dict[SentinelKey, int] = field(default_factory=dict)
+    sentinel_examples: dict[SentinelKey, list[int]] = field(default_factory=dict)
 
     def add(self, start: int, features: np.ndarray, label: np.ndarray, whole: np.ndarray,
-            missing_per_row: np.ndarray) -> None:
+            missing_per_row: np.ndarray, sentinels: list[tuple[SentinelCell, np.ndarray]] = ()) -> None:
+        """One chunk's rows; `sentinels`: per (feature column, sentinel value), the rows holding it."""
         records = np.empty(len(whole), dtype=ROW_HASHES)
         records["row"] = np.arange(start, start + len(whole))
         records["features"], records["label"], records["whole"] = features, label, whole
@@ -53,9 +65,43 @@ class RowsPartial:
                 self.missing_rows.get(int(k), []), rows_where(missing_per_row == k, start, self.examples),
                 self.examples,
             )
+        if sentinels:
+            self._add_sentinels(start, missing_per_row, sentinels)
+
+    def _add_sentinels(self, start: int, missing_per_row: np.ndarray,
+                       sentinels: list[tuple[SentinelCell, np.ndarray]]) -> None:
+        cells = [cell for cell, _ in sentinels]
+        held = np.column_stack([mask for _, mask in sentinels])
+        rows = np.flatnonzero(held.any(axis=1))
+        keyed = np.column_stack([missing_per_row[rows], held[rows]]).astype(np.int64)
+        keys, inverse, counts = np.unique(keyed, axis=0, return_inverse=True, return_counts=True)
+        for i, (key, n) in enumerate(zip(keys.tolist(), counts.tolist(), strict=True)):
+            found = (key[0], frozenset(cell for cell, bit in zip(cells, key[1:], strict=True) if bit))
+            self.sentinel_rows[found] = self.sentinel_rows.get(found, 0) + n
+            examples = (rows[inverse.ravel() == i][: self.examples] + start).tolist()
+            self.sentinel_examples[found] = first_rows(self.sentinel_examples.get(found, []), examples, self.examples)
+
+    def with_sentinels(self, missing: set[SentinelCell]) -> tuple[list[int], dict[int, list[int]]]:
+        """The histogram of missing feature cells per row and its example rows, each sentinel
+        cell in `missing` (those judged outside their column's values) counted as missing."""
+        histogram = self.missing_histogram.copy()
+        examples = {k: list(rows) for k, rows in self.missing_rows.items()}
+        for (k, cells), n in sorted(self.sentinel_rows.items(), key=lambda item: (item[0][0], sorted(item[0][1]))):
+            extra = len(cells & missing)
+            if not extra:
+                continue
+            histogram = _add_padded(histogram, np.zeros(k + extra + 1, dtype=np.int64))
+            histogram[k] -= n
+            histogram[k + extra] += n
+            moved = self.sentinel_examples[(k, cells)]
+            if k in examples:
+                examples[k] = [row for row in examples[k] if row not in set(moved)]
+            examples[k + extra] = first_rows(examples.get(k + extra, []), moved, self.examples)
+        return histogram.tolist(), {k: rows for k, rows in sorted(examples.items()) if rows}
 
     def merged(self, other: RowsPartial) -> RowsPartial:
         keys = sorted(set(self.missing_rows) | set(other.missing_rows))
+        sentinel_keys = set(self.sentinel_rows) | set(other.sentinel_rows)
         return RowsPartial(
             examples=self.examples,
             hashes=self.hashes.merged(other.hashes),
@@ -64,6 +110,9 @@ class RowsPartial:
                 k: first_rows(self.missing_rows.get(k, []), other.missing_rows.get(k, []), self.examples)
                 for k in keys
             },
+            sentinel_rows={k: self.sentinel_rows.get(k, 0) + other.sentinel_rows.get(k, 0) for k in sentinel_keys},
+            sentinel_examples={k: first_rows(self.sentinel_examples.get(k, []), other.sentinel_examples.get(k, []),
+                                             self.examples) for k in sentinel_keys},
         )
 
     def parts(self) -> Iterator[np.ndarray]:
