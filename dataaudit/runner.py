@@ -30,6 +30,7 @@ from dataaudit.planning import (
     with_time_column,
 )
 from dataaudit.planning.capabilities import TEXT_FILE
+from dataaudit.planning.options import column_name, column_names
 from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.diff import DEFAULT_DELTA, baseline_gate
@@ -155,13 +156,14 @@ def audit(
     ends (default: the rule pack's `checks.duplicates.memory_budget`, 64M).
     """
     plan = plan_audit(AuditOptions(
-        data, target, rules, ignore_columns=ignore_columns, strict=strict, delimiter=delimiter, encoding=encoding,
-        keep_columns=keep_columns,
-        bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, group_column=group_column, schema=schema,
+        data, column_name(target), rules, ignore_columns=column_names(ignore_columns), strict=strict,
+        delimiter=delimiter, encoding=encoding, keep_columns=column_names(keep_columns),
+        bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, group_column=column_name(group_column), schema=schema,
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
-        completion_key=completion_key, text_columns=text_columns, auto_text=auto_text, tokenizer=tokenizer,
-        max_length=max_length, label_noise=label_noise, sample=sample, folds=folds, baseline=baseline,
-        baseline_delta=baseline_delta, time_column=time_column, period=period, storage_options=storage_options,
+        completion_key=completion_key, text_columns=column_names(text_columns), auto_text=auto_text,
+        tokenizer=tokenizer, max_length=max_length, label_noise=label_noise, sample=sample, folds=folds,
+        baseline=baseline, baseline_delta=baseline_delta, time_column=column_name(time_column), period=period,
+        storage_options=storage_options,
         language=language,
         format_profile=format_profile, epochs=epochs, price_per_million=price_per_million,
         eval_sets=eval_sets, eval_fields=eval_fields, ngram=ngram, memory_budget=memory_budget,

@@ -91,8 +91,9 @@ class AuditGate(TransformerMixin, BaseEstimator):
         frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
         if y is None:
             return frame, self.target
-        target = self.target or getattr(y, "name", None) or DEFAULT_TARGET
-        if target in frame.columns:
+        named = self.target if self.target is not None else getattr(y, "name", None)
+        target = DEFAULT_TARGET if named is None else str(named)  # columns are read by their text (`3`: "3")
+        if target in {str(column) for column in frame.columns}:
             raise ValueError(f"AuditGate: X already has a column {target!r}; name y's column with target=")
         labels = np.asarray(y)
         if labels.ndim != 1 or len(labels) != len(frame):

@@ -49,6 +49,8 @@ def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None
     `storage_options` are the keyword arguments of a URI's fsspec filesystem (`endpoint_url`)."""
     if bad_rows not in (*BAD_ROWS, KEEP_BAD_ROWS):
         raise InputError(f"bad_rows must be one of {', '.join(BAD_ROWS)}, not {bad_rows!r}")
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
+        raise InputError(f"chunk_rows must be a whole number of rows, at least 1, not {chunk_rows!r}")
     if isinstance(data, Source):  # already open: a stream another step produces
         return data
     if not isinstance(data, (str, Path)):

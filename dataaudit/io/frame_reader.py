@@ -36,7 +36,16 @@ def open_frame(data: Any, *, chunk_rows: int) -> Source:
 
 
 def _from_pandas(frame: Any) -> pa.Table:
-    return pa.table({str(name): column_array(frame[name]) for name in frame.columns})
+    """The frame's columns by position, named as text: two names that are one as text (`0` and
+    `"0"`, or a name given twice) are refused, as one would be lost under the other's name."""
+    names = [str(name) for name in frame.columns]
+    seen: dict[str, Any] = {}
+    for name, text in zip(frame.columns, names, strict=True):
+        if text in seen:
+            same = "" if seen[text] == name else f" ({seen[text]!r} and {name!r} are one name as text)"
+            raise InputError(f"the DataFrame has two columns named {text!r}{same}; rename one")
+        seen[text] = name
+    return pa.table({text: column_array(frame.iloc[:, i]) for i, text in enumerate(names)})
 
 
 def column_array(series: Any) -> pa.Array:

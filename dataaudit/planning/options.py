@@ -3,7 +3,7 @@ each, and which of them the caller asked for."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,6 +72,22 @@ class AuditOptions:
         if "jobs" not in asked and getattr(self.engine, "jobs", 1) != 1:
             asked.append("jobs")
         return asked
+
+
+def column_name(name: Any) -> str | None:
+    """A column named by the caller, as the pipeline names columns: by its text. A DataFrame's
+    column `3` (`read_csv(header=None)`) or `("t", "label")` is read as `"3"` or
+    `"('t', 'label')"`, so a name given as the frame has it must find it."""
+    return None if name is None else str(name)
+
+
+def column_names(names: Any) -> tuple[str, ...]:
+    """Columns named by the caller (`column_name` each); one name given alone is one column."""
+    if names is None:
+        return ()
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        return (str(names),)
+    return tuple(str(name) for name in names)
 
 
 #: what a clean's `bad_rows` may be: a malformed row stops it (the default), or is quarantined

@@ -19,7 +19,7 @@ from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
 from dataaudit.planning.clean import CleanPlan, plan_clean
-from dataaudit.planning.options import CleanOptions
+from dataaudit.planning.options import CleanOptions, column_name, column_names
 from dataaudit.preprocess import malformed
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Tally
@@ -67,7 +67,7 @@ class CleanResult:
         manifest with the files' SHA-256. The cleaned file, when it was one, is not a destination."""
         source = self.manifest["files"]["input"] or {}
         output, quarantine_path, manifest_path = destinations(Path(output), quarantine, manifest, force,
-                                                              inputs=(source.get("path"),))
+                                                              inputs=(source.get("path"),), force_option="force=True")
         kept, held = self.tables
         with all_or_nothing() as outputs, FileSink(outputs, output, quarantine_path) as sink:
             for batch in kept.to_batches():
@@ -169,6 +169,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     not apply to the input, in the words of `dataaudit clean`. Such a file is cleaned line by line
     by `dataaudit.text.clean_jsonl`, which keeps its lines byte for byte.
     """
+    target, text_columns = column_name(target), column_names(text_columns)
+    ignore_columns, keep_columns = column_names(ignore_columns), column_names(keep_columns)
     planned = _check_options(data, target=target, rules=rules, fitted=fitted, ignore_columns=ignore_columns,
                              keep_columns=keep_columns,
                              quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding,
@@ -270,7 +272,8 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
 
 
 def destinations(output: Path, quarantine: str | Path | None, manifest: str | Path | None, force: bool,
-                 others: tuple[Path | None, ...] = (), inputs: tuple[object, ...] = ()) -> tuple[Path, Path, Path]:
+                 others: tuple[Path | None, ...] = (), inputs: tuple[object, ...] = (),
+                 force_option: str = "--force") -> tuple[Path, Path, Path]:
     """Output, quarantine and manifest paths, checked with `others` (fitted state, report) before
     anything is read: none may be an input, or an existing file without `force`. The quarantine
     takes the output's format and compression (`out.quarantine.csv.gz`); the manifest, which a
@@ -279,7 +282,7 @@ def destinations(output: Path, quarantine: str | Path | None, manifest: str | Pa
     quarantine = Path(quarantine) if quarantine is not None else beside(output, "quarantine")
     output_format(quarantine)
     manifest = Path(manifest) if manifest is not None else beside(output, "manifest", ".json")
-    check_destinations((output, quarantine, manifest, *others), inputs, overwrite=force)
+    check_destinations((output, quarantine, manifest, *others), inputs, overwrite=force, force=force_option)
     return output, quarantine, manifest
 
 

@@ -49,16 +49,19 @@ class Cleaner(TransformerMixin, BaseEstimator):
         from dataaudit.preprocess.pipeline import plan
 
         frame = self._frame(X, reset=True)
-        target = self.target if self.target in frame.columns else None
+        target = self._label() if self._label() in frame.columns else None
         fitted = plan(frame, target=target, rules=self._pack(), fitted=None,
                       ignore_columns=tuple(self.ignore_columns)).fitted
         self.fitted_ = fitted
         return self
 
     def transform(self, X: Any) -> Any:
+        """The cleaned frame, its rows those of X, its index X's (a DataFrame's)."""
         check_is_fitted(self, "fitted_")
         frame = self._frame(X, reset=False)
-        return self._output(self._table(frame), len(frame))
+        output = self._output(self._table(frame), len(frame))
+        output.index = frame.index
+        return output
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         check_is_fitted(self, "fitted_")
@@ -96,17 +99,39 @@ class Cleaner(TransformerMixin, BaseEstimator):
         check_array(X, dtype=None, ensure_all_finite=False, ensure_min_samples=1)
         if isinstance(X, pd.DataFrame):
             frame = X.rename(columns=str)
-        else:
+        else:  # an array's columns are those of `fit`, in order, as scikit-learn reads them
             array = np.asarray(X)
-            frame = pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+            fitted = getattr(self, "feature_names_in_", None)
+            names = ([str(name) for name in fitted] if not reset and fitted is not None
+                     and len(fitted) == array.shape[1] else [f"x{i}" for i in range(array.shape[1])])
+            frame = pd.DataFrame(array, columns=names)
         if reset:
             self.n_features_in_ = frame.shape[1]
             if isinstance(X, pd.DataFrame):
                 self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
+        elif isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
+            frame = self._as_fitted(frame)
         elif frame.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {frame.shape[1]} features, but {type(self).__name__} is expecting "
                              f"{self.n_features_in_} features as input.")
         return frame
+
+    def _as_fitted(self, frame: Any) -> Any:
+        """`frame`'s columns in the order of those X had in `fit`: the steps read columns by name,
+        so a column renamed would pass unscaled and a model reading arrays would read another
+        column. The label may be absent (new rows have none)."""
+        fitted = [str(name) for name in self.feature_names_in_]
+        given = [str(name) for name in frame.columns]
+        missing = [name for name in fitted if name not in given and name != self._label()]
+        unknown = [name for name in given if name not in fitted]
+        if missing or unknown:
+            raise ValueError(f"X's columns are not those {type(self).__name__} was fitted on: "
+                             f"missing {missing}, unknown {unknown}")
+        return frame[[name for name in fitted if name in given]]
+
+    def _label(self) -> str | None:
+        """The target as the frame names columns (by their text: `2` is `"2"`)."""
+        return None if self.target is None else str(self.target)
 
     def _table(self, frame: Any) -> pa.RecordBatch:
         from dataaudit.io.frame_reader import open_frame
@@ -123,6 +148,6 @@ class Cleaner(TransformerMixin, BaseEstimator):
     def _output(self, batch: pa.RecordBatch, rows: int) -> Any:
         import pandas as pd
 
-        names = [n for n in batch.schema.names if n != self.target]
+        names = [n for n in batch.schema.names if n != self._label()]
         # without columns a batch has no row count: the frame keeps the input's
         return batch.select(names).to_pandas() if names else pd.DataFrame(index=range(rows))

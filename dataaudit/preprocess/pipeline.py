@@ -46,7 +46,7 @@ from dataaudit.preprocess.json_cells import TypedCells, line_cells
 from dataaudit.preprocess.late_keys import refuse_taken, with_late
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
-from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, decide
+from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, check_given, decide
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
@@ -162,6 +162,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
 
     if fitted is not None and target is None:
         target = fitted.target
+    check_given(quarantine_rows)
     pack = load_rules(rules).rules
     if suspected_labels is not None and target is None and pack.target is None:
         raise InputError("quarantining suspected labels needs the label column: give a target (--target)")

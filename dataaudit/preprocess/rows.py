@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from dataaudit.arrays import factorize, first_of_each, repeated, repeats, to_numpy
+from dataaudit.errors import InputError
 from dataaudit.preprocess.audited import AuditedRows
 from dataaudit.preprocess.base import Tally
 from dataaudit.profile import values as v
@@ -209,6 +211,21 @@ class Decisions:
 
 def _given_text(reason: str, score: float | None) -> str:
     return reason if score is None else f"{reason} (score {score:.4g})"
+
+
+def check_given(given: Mapping[Any, Any] | None) -> None:
+    """Refuse, before any pass, rows to quarantine given otherwise than `decide` takes them: each
+    key a row's 0-based position (an integer, not a label of a frame's index, not a bool), each
+    value a reason (text) or a (reason, score) pair."""
+    for row, reason in (given or {}).items():
+        if isinstance(row, bool) or not isinstance(row, int | np.integer):
+            raise InputError(f"quarantine_rows: {row!r} is no row position; give each row's 0-based position "
+                             "(an integer), not its label in a DataFrame's index")
+        pair = isinstance(reason, tuple | list) and len(reason) == 2
+        if not (isinstance(reason, str) or (pair and isinstance(reason[0], str) and isinstance(reason[1], int | float)
+                                            and not isinstance(reason[1], bool))):
+            raise InputError(f"quarantine_rows: row {row}: {reason!r} is no reason; give a text, or a (text, score) "
+                             "pair")
 
 
 def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str,
