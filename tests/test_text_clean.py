@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dataaudit.api import audit
 from dataaudit.errors import InputError, OutputError
 from dataaudit.text import clean_jsonl
 from dataaudit.text.validate import ERROR_KINDS
@@ -109,3 +110,55 @@ def test_a_trimmed_line_nested_as_deep_as_the_parser_reads_is_written(tmp_path: 
     out = tmp_path / "out.jsonl"
     clean_jsonl(data, out, trim=True)
     assert out.read_text(encoding="utf-8") == line.replace(" pad ", "pad") + "\n"
+
+
+def _chat(user: str, answer: object, **assistant: object) -> str:
+    return json.dumps({"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": answer,
+                                                                           **assistant}]})
+
+
+def _call(city: str) -> dict:
+    return {"id": "c1", "type": "function",
+            "function": {"name": "get_weather", "arguments": json.dumps({"city": city})}}
+
+
+def _image(url: str) -> str:
+    return json.dumps({"messages": [
+        {"role": "user", "content": [{"type": "text", "text": "What is this?"}, {"type": "image_url",
+                                                                                "image_url": {"url": url}}]},
+        {"role": "assistant", "content": "A cat."}]})
+
+
+@pytest.mark.parametrize(("lines", "copies"), [
+    # a tool called with other arguments, an image of another cat, another weight: other examples
+    ([_chat("weather?", None, tool_calls=[_call("Paris")]), _chat("weather?", None, tool_calls=[_call("Tokyo")]),
+      _chat("weather?", None, tool_calls=[_call("Tokyo")])], [3]),
+    ([_image("http://x/1.png"), _image("http://x/2.png"), _image("http://x/1.png")], [3]),
+    ([_chat("hi", "hello", weight=0), _chat("hi", "hello", weight=1), _chat("hi", "hello", weight=1)], [3]),
+    # the same conversation, its keys in another order: one example
+    ([_chat("hi", "hello"), json.dumps({"messages": [{"content": "hi", "role": "user"},
+                                                     {"content": "hello", "role": "assistant"}]})], [2]),
+])
+def test_a_duplicate_is_the_same_example_whatever_it_calls_or_shows(tmp_path: Path, lines: list[str],
+                                                                     copies: list[int]) -> None:
+    """Only roles and texts were compared: a conversation calling a tool with other arguments, or
+    showing another image, was quarantined as a copy of the first (and counted one by the audit)."""
+    data = tmp_path / "chat.jsonl"
+    data.write_text("".join(line + "\n" for line in lines))
+    quarantine = tmp_path / "held.jsonl"
+    clean_jsonl(data, tmp_path / "out.jsonl", quarantine)
+    held = [json.loads(line) for line in quarantine.read_text().splitlines()]
+    assert [entry["line"] for entry in held] == copies and all(e["kinds"] == ["duplicate"] for e in held)
+    report = audit(data)
+    found = [f for f in report.findings if f.check == "text.duplicates"]
+    assert [copy for copy, _ in found[0].details["repeats"]] == copies
+
+
+def test_without_trimming_a_text_indented_otherwise_is_another_example(tmp_path: Path) -> None:
+    data = tmp_path / "code.jsonl"
+    data.write_text(_chat("write f", "def f():\n    return 1") + "\n" + _chat("write f", "    def f():\n    return 1")
+                    + "\n")
+    untrimmed = clean_jsonl(data, tmp_path / "kept.jsonl", trim=False)
+    assert (untrimmed.kept, untrimmed.quarantined) == (2, {})
+    trimmed = clean_jsonl(data, tmp_path / "trimmed.jsonl", trim=True)  # written alike once trimmed: one
+    assert (trimmed.kept, trimmed.quarantined) == (1, {"duplicate": 1})

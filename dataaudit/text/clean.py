@@ -15,7 +15,6 @@ without reading it again.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -37,6 +36,7 @@ from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
 from dataaudit.text.audit import text_layout, text_spec
 from dataaudit.text.formats import CHAT, PROMPT_COMPLETION
+from dataaudit.text.hashing import canonical
 from dataaudit.text.languages.settings import language_settings
 from dataaudit.text.lines import numbered_chunks
 from dataaudit.text.partial import TextPartial
@@ -126,7 +126,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
         bad = None if bad_file is None else bad_file.handle
         for numbers, raw in numbered_chunks(path) if array is None else _item_chunks(array):
             checked = [check_line(line, layout) for line in raw]
-            hashes = _canonical_hashes(checked)
+            hashes = _canonical_hashes(checked, trim)
             kept: list[Line] = []
             for number, line, result, digest in zip(numbers, raw, checked, hashes, strict=True):
                 summary.lines += 1
@@ -224,8 +224,10 @@ def _redacted(line: bytes, layout: Layout, kinds: frozenset[str], summary: Clean
     return cleaned
 
 
-def _canonical_hashes(checked: list[Line]) -> list[int | None]:
-    forms = [json.dumps([(r, t.strip()) for r, t in c.segments], ensure_ascii=False) if c.segments else None
+def _canonical_hashes(checked: list[Line], trim: bool) -> list[int | None]:
+    """Each line's identity as the clean writes it: its roles and texts (trimmed when the clean
+    trims them: two lines then written alike are one example) and what else its messages carry."""
+    forms = [canonical([(r, t.strip() if trim else t) for r, t in c.segments], c.beyond) if c.segments else None
              for c in checked]
     present = [f for f in forms if f is not None]
     hashed = iter(hash_objects(present).tolist())

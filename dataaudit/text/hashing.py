@@ -7,11 +7,13 @@ import numpy as np
 from dataaudit.profile.siphash import hash_objects
 
 
-def canonical(segments: list[tuple[str, str]]) -> str:
-    """Roles and texts in order, joined by the ASCII unit and record separators: what makes two
-    conversations the same, whatever their key order, spacing or extra keys (a text would need
+def canonical(segments: list[tuple[str, str]], beyond: str = "") -> str:
+    """Roles and texts in order, joined by the ASCII unit and record separators, and `beyond`,
+    what a chat's messages carry besides them (`Line.beyond`: tool calls, images): what makes two
+    conversations the same, whatever their key order, spacing or metadata keys (a text would need
     those control characters in it to collide)."""
-    return "\x1e".join(f"{role}\x1f{text}" for role, text in segments)
+    texts = "\x1e".join(f"{role}\x1f{text}" for role, text in segments)
+    return f"{texts}\x1d{beyond}" if beyond else texts
 
 
 def hashed(values: list[str | None]) -> np.ndarray:

@@ -220,7 +220,7 @@ class TextPartial:
         for i in kept:
             line = lines[i]
             assert line.segments is not None
-            wholes.append(canonical(line.segments))
+            wholes.append(canonical(line.segments, line.beyond))
             if labels is not None:
                 prompts.append(line.segments[0][1])
                 answers.append(labels[i])

@@ -9,6 +9,7 @@ datasets carry them, and trainers that read only the layout's keys ignore them.
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,9 @@ class Line:
     metadata: tuple[str, ...] = ()
     chat: tuple[list[Any], list[Any] | None] | None = None
     pair: Pair | None = None
+    #: what a chat line's messages carry besides their roles and texts (tool calls, images, a
+    #: name, a weight) and its tools, as canonical JSON: "" when nothing (`hashing.canonical`)
+    beyond: str = ""
 
     def reason(self) -> str:
         """The line's error kinds, each with the keys it concerns: what a quarantine entry says."""
@@ -166,7 +170,28 @@ def _chat(record: dict, layout: Layout) -> Line:
     tools = record.get("tools")
     return Line([kind for kind in ERROR_KINDS if kind in found], segments, answer,
                 keys={"unknown_key": unknown} if unknown else {},
-                chat=(messages, tools if isinstance(tools, list) else None))
+                chat=(messages, tools if isinstance(tools, list) else None),
+                beyond=_beyond_texts(messages, tools, layout))
+
+
+def _beyond_texts(messages: list[Any], tools: object, layout: Layout) -> str:
+    """Canonical JSON of what the messages carry besides their roles and texts, and the tools:
+    two conversations of the same texts calling a tool with other arguments, or showing other
+    images, are other examples."""
+    rest = []
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        kept = {key: value for key, value in message.items() if key != layout.role_key and not (
+            key == layout.content_key and (isinstance(value, str) or value is None))}
+        content = kept.get(layout.content_key)
+        if isinstance(content, list):  # the parts but their texts, which the segments hold
+            kept[layout.content_key] = [{**part, "text": None} if isinstance(part, dict) and part.get("type") == "text"
+                                        else part for part in content]
+        rest.append(kept)
+    if not any(rest) and tools is None:
+        return ""
+    return json.dumps({"messages": rest, "tools": tools}, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def text_of(content: object) -> str | None:
