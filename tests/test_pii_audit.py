@@ -190,3 +190,23 @@ def test_email_labels_are_masked_each_apart_in_every_format(tmp_path: Path) -> N
     assert "Labels: [EMAIL]: 30, [EMAIL] #2: 12, [EMAIL] #3: 3" in console
     (conflicts,) = _findings(report, "labels.conflicts")
     assert all(len(group["labels"]) >= 2 for group in conflicts["details"]["examples"])
+
+
+@pytest.mark.parametrize("profile", [[], ["--format-profile", "openai-chat"]], ids=["default", "openai-chat"])
+def test_an_address_as_a_role_or_a_message_key_is_masked_in_every_format(tmp_path: Path, profile: list[str]) -> None:
+    """A role was printed in clear by the JSON report's `roles` and the HTML chart, and a key of a
+    message (`messages[].mary.jones@yahoo.com`, the path a finding names) everywhere: the
+    detector passed over an address right after `].`."""
+    path = tmp_path / "leak.jsonl"
+    lines = [{"messages": [{"role": "john.smith@gmail.com", "content": "hi"},
+                           {"role": "assistant", "content": "yo", "mary.jones@yahoo.com": True}]},
+             {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    args: list[str | Path] = ["audit", path, *profile]
+    for fmt in FORMATS:
+        args += ["-f", fmt, "-o", tmp_path / f"report.{fmt}"]
+    invoke(args, 1)
+    rendered = {fmt: (tmp_path / f"report.{fmt}").read_text("utf-8") for fmt in FORMATS}
+    _assert_nowhere(["john.smith@gmail.com", "mary.jones@yahoo.com", "mary.jones", "john.smith"], rendered)
+    roles = json.loads(rendered["json"])["dataset"]["roles"]
+    assert sorted(roles.values()) == [1, 1, 2] and "[EMAIL]" in roles

@@ -122,8 +122,10 @@ def masked(value: Any, regions: tuple[str, ...] = DEFAULT_REGIONS, labels: Colle
 
 def masked_text(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS, labels: Collection[str] = NOTHING_SHOWN) -> str:
     """`text` with each personal value and secret replaced by its placeholder, but for a value
-    that lies within one of the `labels` quoted in it."""
-    found = redactions(text, ALL_KINDS, regions)
+    that lies within one of the `labels` quoted in it. A key's path (`messages[].a.b@x.com`) is
+    searched as if a blank followed its brackets: an address right after `].` is one all the
+    same, which the detector's guard against the tail of a longer address (`x.a.b@x.com`) missed."""
+    found = redactions(text.replace("].", "] "), ALL_KINDS, regions)  # the same length: the spans hold
     quoted = [(m.start(), m.end()) for label in labels if label in text for m in re.finditer(re.escape(label), text)]
     return replaced(text, [f for f in found if not any(start <= f.start and f.end <= end for start, end in quoted)])
 

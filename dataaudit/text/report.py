@@ -13,7 +13,7 @@ from dataaudit.profile.model import DuplicateProfile, Profile
 from dataaudit.profile.text import TextProfile
 from dataaudit.report.cards import CopyCounts, RulesInfo, SourceInfo, ToolInfo
 from dataaudit.report.dataset import dataset_summary
-from dataaudit.report.masking import masked_findings, masked_tables
+from dataaudit.report.masking import masked_dict, masked_findings, masked_tables
 from dataaudit.report.model import Report, created_now
 from dataaudit.rules.load import LoadedRules
 from dataaudit.text.audit import format_profile, layout_of, profile_text_file
@@ -69,7 +69,8 @@ def text_report(text: TextProfile, source: dict[str, Any], loaded: LoadedRules, 
         strict=strict,
         dataset=replace(
             dataset_summary(profile), kind=kind, texts=text.texts, messages=text.messages, tokenizer=text.tokenizer,
-            tokens_estimated=text.tokens_estimated, roles=text.roles,
+            tokens_estimated=text.tokens_estimated,
+            roles=text.roles and masked_dict(text.roles, loaded.rules.checks.pii.phone_regions),  # a role is any text
             languages=None if text.languages is None else text.languages.counts,
             copies=CopyCounts(exact=text.duplicates, near=text.near_duplicates,
                               conflicting_answers=text.conflict_records),
