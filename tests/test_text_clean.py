@@ -3,6 +3,7 @@ copied byte for byte, with texts trimmed only where asked."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from pathlib import Path
@@ -162,3 +163,17 @@ def test_without_trimming_a_text_indented_otherwise_is_another_example(tmp_path:
     assert (untrimmed.kept, untrimmed.quarantined) == (2, {})
     trimmed = clean_jsonl(data, tmp_path / "trimmed.jsonl", trim=True)  # written alike once trimmed: one
     assert (trimmed.kept, trimmed.quarantined) == (1, {"duplicate": 1})
+
+
+def test_a_line_that_is_no_utf8_is_restored_from_the_quarantine(tmp_path: Path) -> None:
+    """Its `text` showed `caf\\ufffd`: the byte 0xe9 was gone for good."""
+    bad = b'{"messages": [{"role": "user", "content": "caf\xe9"}, {"role": "assistant", "content": "ok"}]}'
+    data = tmp_path / "latin.jsonl"
+    data.write_bytes(bad + b"\r\n" + _chat("a", "b").encode() + b"\n")
+    quarantine = tmp_path / "held.jsonl"
+    clean_jsonl(data, tmp_path / "out.jsonl", quarantine)
+    (entry,) = [json.loads(line) for line in quarantine.read_text().splitlines()]
+    assert entry["kinds"] == ["not_utf8"] and '"caf\ufffd"}' in entry["text"] and entry["text"].endswith("]}")
+    assert base64.b64decode(entry["base64"]) == bad
+    (good,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert "base64" not in good

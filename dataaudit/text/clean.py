@@ -15,6 +15,7 @@ without reading it again.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -140,8 +141,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                 if reason is not None:
                     summary.quarantined[reason] = summary.quarantined.get(reason, 0) + 1
                     if bad is not None:
-                        bad.write(dumps({unit: number, "reason": why, "kinds": result.errors or [reason],
-                                         "text": line.decode("utf-8", "replace").rstrip("\r\n")}).encode() + b"\n")
+                        bad.write(dumps(_quarantined(line, {unit: number, "reason": why,
+                                                            "kinds": result.errors or [reason]})).encode() + b"\n")
                     continue
                 dropped = result.metadata if strip else ()
                 cleaned, trimmed = _rewritten(line, layout, trim, dropped)
@@ -222,6 +223,18 @@ def _redacted(line: bytes, layout: Layout, kinds: frozenset[str], summary: Clean
         places[place] = places.get(place, 0) + n
     summary.redacted_lines += bool(counts)
     return cleaned
+
+
+def _quarantined(line: bytes, entry: dict[str, object]) -> dict[str, object]:
+    """A quarantine entry: `entry` and the line's `text`; a line that is no UTF-8 also as its
+    `base64` bytes, which restore it exactly (its `text` shows each bad byte as U+FFFD)."""
+    body = line.rstrip(b"\r\n")
+    entry["text"] = body.decode("utf-8", "replace")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        entry["base64"] = base64.b64encode(body).decode("ascii")
+    return entry
 
 
 def _canonical_hashes(checked: list[Line], trim: bool) -> list[int | None]:
