@@ -221,3 +221,21 @@ def test_an_array_s_items_are_kept_or_quarantined_never_lost(tmp_path: Path, sma
     gone = {json.loads(line)["item"] for line in held.read_text("utf-8").splitlines()}
     assert summary.lines == len(items) == summary.kept + len(gone)
     assert json.loads(out.read_text("utf-8")) == [item for i, item in enumerate(items) if i not in gone]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("command", ["audit", "clean"])
+def test_lines_ending_in_a_carriage_return_alone_are_refused(runner: str, command: str, tmp_path: Path) -> None:
+    """Such a chat file was read as a one-column table of 20 rows: no line was checked, a bad
+    role passed, and the clean kept it."""
+    chats = [json.dumps({"messages": [{"role": "user", "content": f"q{i}"},
+                                      {"role": "assistant", "content": f"a{i}"}]}) for i in range(20)]
+    data = tmp_path / "mac.jsonl"
+    data.write_bytes("\r".join(chats).encode() + b"\r")
+    args = [command, data] + (["-o", tmp_path / "out.jsonl"] if command == "clean" else [])
+    out, err = RUNNERS[runner](args, 2)
+    assert err.startswith(f"dataaudit: error: {data}: its lines end in a carriage return alone") and out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mac.jsonl"]
+    data.write_bytes("\r\n".join(chats).encode() + b"\r\n")  # CR LF is a line end JSON Lines allows
+    out, _ = RUNNERS[runner](["audit", data], 0)
+    assert "(jsonl, 20 chat examples)" in out

@@ -9,9 +9,11 @@ objects on its first lines, so one bad line at the top does not decide the forma
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
+from dataaudit.errors import InputError
 from dataaudit.jsontext import loads_keeping_numbers
 
 CHAT = "chat"
@@ -33,6 +35,9 @@ PREFERENCE_SIDES = (("chosen", "rejected"), ("preferred_output", "non_preferred_
 #: The top-level keys a trainer reads in a preference line, of either shape.
 PREFERENCE_KEYS = ("prompt", "chosen", "rejected", "input", "preferred_output", "non_preferred_output")
 SAMPLE_LINES = 100
+#: the bytes looked at for line ends, and a record after a bare carriage return
+CR_SAMPLE = 1 << 16
+_CR_RECORD = re.compile(rb"\r[ \t]*[{\[]")
 
 
 def kind_of_record(record: object, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str:
@@ -62,7 +67,18 @@ def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, 
     if is_json_array(path):
         return _most_voted(array_items(path)[:lines], pair)
     with open_binary(path) as handle:
+        first = handle.read(CR_SAMPLE)
+        handle.seek(0)
+        if _lines_end_in_cr(first):
+            raise InputError(f"{path}: its lines end in a carriage return alone (CR, as old Mac files did); JSON "
+                             "Lines ends them in LF or CR LF: convert the line ends first (e.g. `tr '\\r' '\\n'`)")
         return _most_voted([line for _, line in zip(range(lines), handle, strict=False)], pair)
+
+
+def _lines_end_in_cr(sample: bytes) -> bool:
+    """Records after a bare CR and no LF at all: one "line" a reader of lines takes for one
+    record, which a reader that also ends lines at CR reads as many."""
+    return b"\n" not in sample and _CR_RECORD.search(sample) is not None
 
 
 def _most_voted(lines: list[bytes], pair: tuple[str, str]) -> str:
