@@ -66,12 +66,12 @@ def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, 
     path = Path(path)
     if is_json_array(path):
         return _most_voted(array_items(path)[:lines], pair)
-    with open_binary(path) as handle:
+    with open_binary(path) as handle:  # a compressed stream may not seek: read once for the line ends
         first = handle.read(CR_SAMPLE)
-        handle.seek(0)
-        if _lines_end_in_cr(first):
-            raise InputError(f"{path}: its lines end in a carriage return alone (CR, as old Mac files did); JSON "
-                             "Lines ends them in LF or CR LF: convert the line ends first (e.g. `tr '\\r' '\\n'`)")
+    if _lines_end_in_cr(first):
+        raise InputError(f"{path}: its lines end in a carriage return alone (CR, as old Mac files did); JSON "
+                         "Lines ends them in LF or CR LF: convert the line ends first (e.g. `tr '\\r' '\\n'`)")
+    with open_binary(path) as handle:
         return _most_voted([line for _, line in zip(range(lines), handle, strict=False)], pair)
 
 
