@@ -228,3 +228,16 @@ def test_text_column_of_a_dataframe_matches_the_csv() -> None:
     texts = [(f.check, f.examples) for f in from_frame.findings if f.check.startswith("text.")]
     assert texts == [(f.check, f.examples) for f in from_csv.findings if f.check.startswith("text.")]
     assert from_frame.tables == from_csv.tables
+
+
+def test_a_json_arrays_errors_are_named_by_item(tmp_path) -> None:
+    """Its 0-based items were called "lines" beside the note "1-based lines of the file"."""
+    data = tmp_path / "chats.json"
+    data.write_text('[{"messages": "bad"},\n{"messages": [{"role": "user", "content": "a"}, '
+                    '{"role": "assistant", "content": "b"}]},\n{"messages": 1}]\n')
+    report = audit(data)
+    (found,) = _findings(report, "text.format_errors")
+    assert found.examples == [0, 2] and found.details["examples_are"] == "items"
+    assert found.message.startswith("2 of 3 items (67%)") and "first items 0, 2." in found.message
+    (errors,) = [t for t in report.tables if t.id == "text.errors"]
+    assert errors.note.startswith("Item numbers are 0-based items of the JSON array")

@@ -182,21 +182,22 @@ def _duplicates(t: TextProfile, rules: Rules, results: Results, column: str | No
 def _format_errors(t: TextProfile, rules: Rules, results: Results) -> None:
     from dataaudit.profile.text import ERROR_KINDS
 
+    unit = t.unit  # a line of a JSONL file, an item (0-based) of a JSON array
     for kind, count in t.errors.items():
         keys = t.error_keys.get(kind, {})
         label = "Missing keys" if kind == "field_missing" else "Keys"
-        named = f" {label} (lines): {quoted_counts(keys)}." if keys else ""
+        named = f" {label} ({unit}s): {quoted_counts(keys)}." if keys else ""
         if kind == "field_missing" and t.metadata:
-            named += f" Keys beside the layout's (lines): {quoted_counts(t.metadata)}"
+            named += f" Keys beside the layout's ({unit}s): {quoted_counts(t.metadata)}"
             named += (": name the prompt and the answer with --prompt-key and --completion-key."
                       if t.kind == "prompt-completion" else ".")
         results.judge(
             "text.format_errors", rules.max_format_error_share, count / t.records,
-            f"{count:,} of {plural(t.records, 'line')} ({pct(count, t.records)}): {ERROR_KINDS[kind]} ({kind}); "
-            f"{verb(count, 'line', 'first lines')} {', '.join(map(str, t.error_lines.get(kind, [])[:5]))}."
+            f"{count:,} of {plural(t.records, unit)} ({pct(count, t.records)}): {ERROR_KINDS[kind]} ({kind}); "
+            f"{verb(count, unit, f'first {unit}s')} {', '.join(map(str, t.error_lines.get(kind, [])[:5]))}."
             f"{named}",
             info_when_present=True, examples=t.error_lines.get(kind, []),
-            details={"examples_are": "lines", "kind": kind, "lines": count, **({"keys": keys} if keys else {})},
+            details={"examples_are": f"{unit}s", "kind": kind, "lines": count, **({"keys": keys} if keys else {})},
             hint="Trainers reject such lines or silently skip them; `dataaudit clean` quarantines them.",
         )
 

@@ -117,5 +117,8 @@ def _template(texts: list[TextProfile]) -> ReportTable:
 def _errors(texts: list[TextProfile]) -> ReportTable:
     rows = [[t.name, kind, ERROR_KINDS[kind], count, ", ".join(map(str, t.error_lines.get(kind, [])[:10]))]
             for t in texts for kind, count in t.errors.items()]
+    items = any(t.unit == "item" for t in texts)  # a JSON array's items count from 0
+    note = ("Item numbers are 0-based items of the JSON array; an item may show several kinds." if items
+            else "Line numbers are 1-based lines of the file; a line may show several kinds.")
     return ReportTable("text.errors", "Format errors by kind", ["text", "kind", "meaning", "lines", "first lines"],
-                       rows, "Line numbers are 1-based lines of the file; a line may show several kinds.")
+                       rows, note)
