@@ -241,3 +241,14 @@ def test_a_json_arrays_errors_are_named_by_item(tmp_path) -> None:
     assert found.message.startswith("2 of 3 items (67%)") and "first items 0, 2." in found.message
     (errors,) = [t for t in report.tables if t.id == "text.errors"]
     assert errors.note.startswith("Item numbers are 0-based items of the JSON array")
+
+
+def test_a_line_missing_a_key_names_the_keys_it_carries_instead(tmp_path) -> None:
+    """It named the whole file's metadata keys (`source` 2, `id` 1), which lines with every key carry."""
+    data = tmp_path / "pairs.jsonl"
+    rows = [{"prompt": "a", "completion": "b", "source": "x"}, {"prompt": "c", "completion": "d", "source": "y"},
+            {"prompt": "e", "answer": "f"}, {"prompt": "g", "completion": "h", "id": 7}]
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    (found,) = _findings(audit(data), "text.format_errors")
+    assert found.examples == [3] and "Keys beside the layout's (lines): 'answer' 1:" in found.message
+    assert "source" not in found.message and "'id'" not in found.message

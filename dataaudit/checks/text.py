@@ -187,8 +187,8 @@ def _format_errors(t: TextProfile, rules: Rules, results: Results) -> None:
         keys = t.error_keys.get(kind, {})
         label = "Missing keys" if kind == "field_missing" else "Keys"
         named = f" {label} ({unit}s): {quoted_counts(keys)}." if keys else ""
-        if kind == "field_missing" and t.metadata:
-            named += f" Keys beside the layout's ({unit}s): {quoted_counts(t.metadata)}"
+        if kind == "field_missing" and t.beside_missing:  # what those lines carry instead
+            named += f" Keys beside the layout's ({unit}s): {quoted_counts(t.beside_missing)}"
             named += (": name the prompt and the answer with --prompt-key and --completion-key."
                       if t.kind == "prompt-completion" else ".")
         results.judge(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dataaudit.profile.contamination import ContaminationProfile
 from dataaudit.profile.finetune import PairProfile, ProfileRules
@@ -85,6 +85,8 @@ class TextProfile:
     contamination: ContaminationProfile | None = None
     languages: LanguageProfile | None = None
     pii: PiiProfile | None = None
+    #: the lines carrying each key beside the layout's, among those missing one of its keys
+    beside_missing: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

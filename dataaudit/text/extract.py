@@ -37,6 +37,7 @@ def extract(partial: TextPartial) -> TextProfile:
         error_records=partial.error_records,
         error_keys={kind: _by_count(partial.error_keys[kind]) for kind in ERROR_KINDS if kind in partial.error_keys},
         metadata=_by_count(partial.metadata),
+        beside_missing=_by_count(partial.beside_missing),
         messages=int(partial.lengths["message_chars"].counts.sum()),
         roles=_by_count(partial.roles),
         lengths={name: hist.summary() for name, hist in partial.lengths.items()},

@@ -90,6 +90,8 @@ class TextPartial:
     error_record_lines: list[int] = field(default_factory=list)
     error_keys: dict[str, Counter[str]] = field(default_factory=dict)
     metadata: Counter[str] = field(default_factory=Counter)
+    #: the keys beside the layout's that the lines missing one of its keys carry (`field_missing`)
+    beside_missing: Counter[str] = field(default_factory=Counter)
     roles: Counter[str] = field(default_factory=Counter)
     lengths: dict[str, LengthHistogram] = field(default_factory=lambda: {k: LengthHistogram() for k in LENGTHS})
     over_limit: int = 0
@@ -143,6 +145,8 @@ class TextPartial:
         per_text: list[int] = []
         for i, (number, line) in enumerate(zip(numbers, lines, strict=True)):
             self.metadata.update(line.metadata)
+            if "field_missing" in line.errors:
+                self.beside_missing.update(line.metadata)
             for kind, keys in line.keys.items():
                 self.error_keys.setdefault(kind, Counter()).update({MESSAGE_INDEX.sub("[]", key) for key in keys})
             if line.errors:
@@ -282,6 +286,7 @@ class TextPartial:
             error_keys={kind: self.error_keys.get(kind, Counter()) + other.error_keys.get(kind, Counter())
                         for kind in self.error_keys.keys() | other.error_keys.keys()},
             metadata=self.metadata + other.metadata,
+            beside_missing=self.beside_missing + other.beside_missing,
             roles=self.roles + other.roles,
             lengths={name: self.lengths[name].merged(other.lengths[name]) for name in LENGTHS},
             over_limit=self.over_limit + other.over_limit,
