@@ -31,6 +31,18 @@ def test_signatures_equal_datasketch_minhash(texts: list[str]) -> None:
         assert np.array_equal(reference.hashvalues, ours[i])
 
 
+@settings(max_examples=60, deadline=None)
+@given(TEXTS, st.integers(1, 9))
+def test_a_text_longer_than_a_batch_has_the_minima_of_all_its_shingles(texts: list[str], batch: int) -> None:
+    """One text of more shingles than a batch was taken whole: a 20 MB chat line held its
+    shingles times the permutations in memory (2.5 GB). It is now taken slice by slice."""
+    hashes, counts = minhash.shingle_hashes(texts)
+    whole = minhash.minima(hashes, counts, 32)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(minhash, "_BATCH_SHINGLES", batch)
+        assert np.array_equal(minhash.minima(hashes, counts, 32), whole)
+
+
 @pytest.mark.parametrize("num_perm", [16, 64, 100, 128, 256])
 def test_bands_and_permutations_are_datasketchs(num_perm: int) -> None:
     for threshold in (0.5, 0.7, 0.8, 0.85, 0.9, 0.95):

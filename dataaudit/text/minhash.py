@@ -120,6 +120,12 @@ def minima(hashes: np.ndarray, counts: np.ndarray, num_perm: int) -> np.ndarray:
     ends = np.cumsum(counts)
     text = 0
     while text < len(counts):
+        if counts[text] > _BATCH_SHINGLES:  # one text longer than a batch: its minima slice by slice
+            for start in range(int(ends[text] - counts[text]), int(ends[text]), _BATCH_SHINGLES):
+                values = mixed[start:min(start + _BATCH_SHINGLES, int(ends[text])), None] * a + b
+                np.minimum(out[text], values.min(axis=0), out=out[text])
+            text += 1
+            continue
         stop = max(int(np.searchsorted(ends, ends[text] - counts[text] + _BATCH_SHINGLES, side="right")), text + 1)
         lo, hi = int(ends[text] - counts[text]), int(ends[stop - 1])
         if hi > lo:
