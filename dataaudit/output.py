@@ -53,13 +53,14 @@ OBJECT_STORE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/(?=[^/])")
 
 
 def check_destinations(destinations: Iterable[PathLike | None], inputs: Iterable[object] = (), *,
-                       tools: Iterable[object] = (), overwrite: bool = True, force: str = "--force") -> None:
+                       tools: Iterable[object] = (), overwrite: bool = True, force_option: str = "--force") -> None:
     """Refuse, before anything is read or written, a destination that cannot or must not be
     written. `None` and "-" (stdout) are skipped; `inputs` are whatever the run reads (what is
     not the path of a file, a shipped rule pack's name or a DataFrame, is skipped);
     `tools` are inputs that are no data (a tokenizer's folder): none of their files is
     overwritten either, but a new file may go into their folder; `overwrite=False` also
-    refuses an existing file (`clean` without --force), naming `force`, the caller's way to allow it."""
+    refuses an existing file (`clean` without --force), naming `force_option`, the caller's way
+    to allow it."""
     named = [Path(d) for d in destinations if d is not None and str(d) != "-"]
     for path in named:
         if OBJECT_STORE.match(str(path)):
@@ -85,7 +86,7 @@ def check_destinations(destinations: Iterable[PathLike | None], inputs: Iterable
                 also = "" if str(seen[key]) == str(path) else f" (also as {seen[key]})"
                 raise OutputError(f"{path}: named for two outputs{also}; the paths of outputs must all differ")
             seen[key] = path
-        _check_writable(path, identity is not None, overwrite, force)
+        _check_writable(path, identity is not None, overwrite, force_option)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -111,11 +112,11 @@ def _in_place(path: Path) -> bool:
         return False
 
 
-def _check_writable(path: Path, exists: bool, overwrite: bool, force: str) -> None:
+def _check_writable(path: Path, exists: bool, overwrite: bool, force_option: str) -> None:
     if path.is_dir():
         raise OutputError(f"{path}: is a directory")
     if exists and not overwrite:
-        raise OutputError(f"{path}: already exists; pass {force} to overwrite it")
+        raise OutputError(f"{path}: already exists; pass {force_option} to overwrite it")
     if _in_place(path):
         if not os.access(path, os.W_OK):
             raise OutputError(f"{path}: cannot write: permission denied")

@@ -282,7 +282,7 @@ def destinations(output: Path, quarantine: str | Path | None, manifest: str | Pa
     quarantine = Path(quarantine) if quarantine is not None else beside(output, "quarantine")
     output_format(quarantine)
     manifest = Path(manifest) if manifest is not None else beside(output, "manifest", ".json")
-    check_destinations((output, quarantine, manifest, *others), inputs, overwrite=force, force=force_option)
+    check_destinations((output, quarantine, manifest, *others), inputs, overwrite=force, force_option=force_option)
     return output, quarantine, manifest
 
 
