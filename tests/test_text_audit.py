@@ -252,3 +252,15 @@ def test_a_line_missing_a_key_names_the_keys_it_carries_instead(tmp_path) -> Non
     (found,) = _findings(audit(data), "text.format_errors")
     assert found.examples == [3] and "Keys beside the layout's (lines): 'answer' 1:" in found.message
     assert "source" not in found.message and "'id'" not in found.message
+
+
+def test_tool_calls_stand_for_the_text_only_as_a_list_of_calls(tmp_path) -> None:
+    """`"tool_calls": "notalist"` beside a null content passed as a call."""
+    call = {"id": "1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    lines = [{"messages": [{"role": "user", "content": "w?"}, {"role": "assistant", "content": None,
+                                                              "tool_calls": calls}]}
+             for calls in ("notalist", [], [call], {"0": call})]
+    data = tmp_path / "calls.jsonl"
+    data.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    (found,) = _findings(audit(data), "text.format_errors")
+    assert found.details["kind"] == "message_missing_field" and found.examples == [1, 2, 4]

@@ -147,11 +147,13 @@ def _chat(record: dict, layout: Layout) -> Line:
         if role not in layout.roles:
             found.add("unknown_role")
         text = text_of(content)
+        calls = message.get("tool_calls")
+        calling = isinstance(calls, list) and bool(calls)  # a tool call stands for the text: a list of calls
         if text is None:
-            if content is not None or not message.get("tool_calls"):
+            if content is not None or not calling:
                 found.add("content_not_text" if content is not None else "message_missing_field")
             text = ""
-        elif not text.strip() and not message.get("tool_calls"):
+        elif not text.strip() and not calling:
             found.add("empty_content")
         segments.append((role, text))
         played.append(parts.get(role, role))
