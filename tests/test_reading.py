@@ -278,14 +278,16 @@ def test_dev_stdin_and_process_substitution(tmp_path: Path, private_tmp: Path) -
 
 
 @pytest.mark.parametrize(("suffix", "inner"), [(".csv.gz", gzip.compress), (".csv.bz2", gzip.compress),
-                                                (".csv.gz", _zstd)])
-def test_a_compressed_file_inside_a_compressed_csv_is_binary_content(
+                                                (".csv.gz", _zstd), (".jsonl.gz", gzip.compress)])
+def test_a_compressed_file_inside_a_compressed_file_is_binary_content(
         tmp_path: Path, dataaudit: Runner, suffix: str, inner: Callable[[bytes], bytes]) -> None:
     """It was "not valid UTF-8 text (byte 0x8b); pass --encoding", which no encoding mends."""
     outer = gzip.compress if suffix.endswith(".gz") else bz2.compress
     path = tmp_path / f"twice{suffix}"
-    path.write_bytes(outer(inner(b"a,b,label\n1,2,x\n" * 50)))
-    error_line(dataaudit, ["audit", path], f"{path}: binary content (a compressed file or an archive), not CSV text")
+    table = b'{"a": 1, "label": "x"}\n' * 50 if ".jsonl" in suffix else b"a,b,label\n1,2,x\n" * 50
+    kind = "JSON Lines" if ".jsonl" in suffix else "CSV"
+    path.write_bytes(outer(inner(table)))
+    error_line(dataaudit, ["audit", path], f"{path}: binary content (a compressed file or an archive), not {kind} text")
 
 
 def _truncated(path: Path, compress: Callable[[bytes], bytes], data: bytes) -> Path:
