@@ -239,3 +239,15 @@ def test_lines_ending_in_a_carriage_return_alone_are_refused(runner: str, comman
     data.write_bytes("\r\n".join(chats).encode() + b"\r\n")  # CR LF is a line end JSON Lines allows
     out, _ = RUNNERS[runner](["audit", data], 0)
     assert "(jsonl, 20 chat examples)" in out
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("command", ["audit", "clean"])
+def test_a_fine_tuning_layout_forced_on_a_csv_file_is_refused(runner: str, command: str, tmp_path: Path) -> None:
+    """The CSV was read as JSON Lines: every line a `not_json` error, exit 1."""
+    data = tmp_path / "pets.csv"
+    data.write_text("a,b,label\n1,x,cat\n2,y,dog\n")
+    args = [command, data, "--format-kind", "chat"] + (["-o", tmp_path / "out.jsonl"] if command == "clean" else [])
+    out, err = RUNNERS[runner](args, 2)
+    assert err == (f"dataaudit: error: {data}: --format-kind chat reads a JSONL file, and the name says CSV; "
+                   "rename it .jsonl if it holds JSON Lines\n") and out == ""

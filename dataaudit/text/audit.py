@@ -68,6 +68,9 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
         if isinstance(opened, Source):  # a folder named like a file: Parquet files, a table
             return None
         path = opened.path
+    if format_kind in TEXT_KINDS and suffixes and FORMATS.get(suffixes[-1], "jsonl") != "jsonl":
+        raise InputError(f"{data}: --format-kind {format_kind} reads a JSONL file, and the name says "
+                         f"{FORMATS[suffixes[-1]].upper()}; rename it .jsonl if it holds JSON Lines")
     if format_kind is not None:
         return format_kind
     unnamed = (not suffixes or suffixes[-1] not in FORMATS) and path.suffix.lower() not in COMPRESSED
