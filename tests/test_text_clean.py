@@ -191,3 +191,19 @@ def test_a_byte_order_mark_at_a_lines_start_is_not_written(tmp_path: Path) -> No
     assert (summary.kept, summary.quarantined) == (2, {})
     assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == [json.loads(first),
                                                                                             json.loads(second)]
+
+
+def test_a_conversational_prompt_and_completion_is_trimmed_like_a_chat(tmp_path: Path) -> None:
+    """TRL's prompt and completion as lists of messages were left as they were: only string
+    values were trimmed."""
+    padded = {"prompt": [{"role": "user", "content": "  hi  "}],
+              "completion": [{"role": "assistant", "content": "yo \n"}]}
+    plain = {"prompt": [{"role": "user", "content": "a"}], "completion": [{"role": "assistant", "content": "b"}]}
+    data = tmp_path / "pairs.jsonl"
+    data.write_text(json.dumps(padded) + "\n" + json.dumps(plain) + "\n")
+    out = tmp_path / "out.jsonl"
+    summary = clean_jsonl(data, out, trim=True)
+    written = [json.loads(line) for line in out.read_text().splitlines()]
+    assert written[0] == {"prompt": [{"role": "user", "content": "hi"}], "completion": [{"role": "assistant",
+                                                                                           "content": "yo"}]}
+    assert out.read_text().splitlines()[1] == json.dumps(plain) and summary.trimmed == 1

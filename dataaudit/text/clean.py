@@ -270,9 +270,14 @@ def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...])
     record = loads_keeping_numbers(raw)
     for key in dropped:
         del record[key]
-    holders = [(record, (*layout.required, *layout.optional))]
+    fields = (*layout.required, *layout.optional)
+    holders = [(record, fields)]
     if layout.kind == CHAT:
         holders += [(m, ("content",)) for m in record.get("messages", []) if isinstance(m, dict)]
+    for key in fields:  # TRL's conversational prompt and completion: lists of messages
+        messages = record.get(key)
+        if isinstance(messages, list):
+            holders += [(m, ("content",)) for m in messages if isinstance(m, dict)]
     trimmed = False
     for holder, keys in holders if trim else ():
         for key in keys:
