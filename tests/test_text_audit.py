@@ -264,3 +264,14 @@ def test_tool_calls_stand_for_the_text_only_as_a_list_of_calls(tmp_path) -> None
     data.write_text("".join(json.dumps(line) + "\n" for line in lines))
     (found,) = _findings(audit(data), "text.format_errors")
     assert found.details["kind"] == "message_missing_field" and found.examples == [1, 2, 4]
+
+
+def test_a_text_that_is_none_answers_nothing(tmp_path) -> None:
+    """An answer `12345` (no text) was read as "" and quoted as a conflicting answer `''`."""
+    lines = [{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]},
+             {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": 12345}]}]
+    data = tmp_path / "answers.jsonl"
+    data.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    report = audit(data)
+    assert _findings(report, "text.conflicts") == []
+    assert [f.details["kind"] for f in _findings(report, "text.format_errors")] == ["content_not_text"]

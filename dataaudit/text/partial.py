@@ -41,6 +41,9 @@ LENGTHS = ("message_chars", "message_tokens", "text_chars", "text_tokens")
 #: `messages[3].mood` is counted as `messages[].mood`: one key, whichever message carries it
 MESSAGE_INDEX = re.compile(r"\[\d+\]")
 
+#: the error kinds of a line whose texts could not all be read (each such text taken as "")
+UNREAD_TEXT = frozenset({"content_not_text", "message_missing_field", "field_not_text"})
+
 
 @dataclass(frozen=True)
 class TextSpec:
@@ -228,7 +231,9 @@ class TextPartial:
             if labels is not None:
                 prompts.append(line.segments[0][1])
                 answers.append(labels[i])
-            elif line.answer and any(text.strip() for _, text in line.segments[: line.answer]):
+            elif (line.answer and not UNREAD_TEXT.intersection(line.errors)
+                  and any(text.strip() for _, text in line.segments[: line.answer])):
+                # a text that is none (`content: 12345`, read as "") answers nothing: no conflict of it
                 prompts.append(canonical(line.segments[: line.answer]))
                 answers.append(line.segments[line.answer][1])
             else:
