@@ -251,3 +251,8 @@ def test_a_fine_tuning_layout_forced_on_a_csv_file_is_refused(runner: str, comma
     out, err = RUNNERS[runner](args, 2)
     assert err == (f"dataaudit: error: {data}: --format-kind chat reads a JSONL file, and the name says CSV; "
                    "rename it .jsonl if it holds JSON Lines\n") and out == ""
+    chats = tmp_path / "chats.txt"  # a `.txt` may hold JSON Lines: the layout forced is read
+    chats.write_text(json.dumps({"messages": [{"role": "user", "content": "q"}, {"role": "assistant",
+                                                                                "content": "a"}]}) + "\n")
+    out, _ = RUNNERS[runner](["audit", chats, "--format-kind", "chat"], 1)
+    assert "(jsonl, 1 chat example)" in out

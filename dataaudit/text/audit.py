@@ -45,6 +45,9 @@ if TYPE_CHECKING:  # the pass's modules: loaded when a run profiles texts, not t
     from dataaudit.text.partial import TextSpec
     from dataaudit.text.tokens import TokenCounter
 
+#: the suffixes that name a table's format and nothing else (a `.txt` may hold JSON Lines)
+NAMED_TABLES = frozenset({".csv", ".tsv", ".tab", ".psv", ".parquet", ".pq"})
+
 
 def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS,
               storage_options: Mapping[str, Any] | None = None) -> str | None:
@@ -68,7 +71,7 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
         if isinstance(opened, Source):  # a folder named like a file: Parquet files, a table
             return None
         path = opened.path
-    if format_kind in TEXT_KINDS and suffixes and FORMATS.get(suffixes[-1], "jsonl") != "jsonl":
+    if format_kind in TEXT_KINDS and suffixes and suffixes[-1] in NAMED_TABLES:  # a `.txt` may hold anything
         raise InputError(f"{data}: --format-kind {format_kind} reads a JSONL file, and the name says "
                          f"{FORMATS[suffixes[-1]].upper()}; rename it .jsonl if it holds JSON Lines")
     if format_kind is not None:
