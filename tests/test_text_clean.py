@@ -179,20 +179,6 @@ def test_a_line_that_is_no_utf8_is_restored_from_the_quarantine(tmp_path: Path) 
     assert "base64" not in good
 
 
-def test_a_byte_order_mark_at_a_lines_start_is_not_written(tmp_path: Path) -> None:
-    """Two files joined leave a mark mid-file: the audit reads past it, but written back it made
-    the line one `json.loads` refuses ("Unexpected UTF-8 BOM")."""
-    first, second = _chat("hi", "hello"), _chat("yo", "sup")
-    data = tmp_path / "joined.jsonl"
-    data.write_bytes(b"\xef\xbb\xbf" + first.encode() + b"\n\xef\xbb\xbf" + second.encode() + b"\r\n")
-    out = tmp_path / "out.jsonl"
-    summary = clean_jsonl(data, out)
-    assert out.read_bytes() == first.encode() + b"\n" + second.encode() + b"\r\n"
-    assert (summary.kept, summary.quarantined) == (2, {})
-    assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == [json.loads(first),
-                                                                                            json.loads(second)]
-
-
 def test_a_conversational_prompt_and_completion_is_trimmed_like_a_chat(tmp_path: Path) -> None:
     """TRL's prompt and completion as lists of messages were left as they were: only string
     values were trimmed."""

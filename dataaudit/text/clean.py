@@ -45,10 +45,6 @@ from dataaudit.text.redact_lines import redact_line
 from dataaudit.text.tokens import token_counter
 from dataaudit.text.validate import Layout, Line, check_line
 
-#: a UTF-8 byte-order mark, which the reader skips at a line's start (two files joined leave one
-#: mid-file) and a strict JSON parser refuses (`json.loads`: "Unexpected UTF-8 BOM")
-BOM = b"\xef\xbb\xbf"
-
 
 @dataclass
 class CleanSummary:
@@ -152,7 +148,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                 cleaned, trimmed = _rewritten(line, layout, trim, dropped)
                 if kinds:
                     cleaned = _redacted(cleaned, layout, kinds, summary, spec.phone_regions)
-                cleaned = _strict(cleaned).removeprefix(BOM)  # read past, never written: no JSON parser takes it
+                cleaned = _strict(cleaned)
                 summary.trimmed += trimmed
                 summary.stripped += bool(dropped)
                 kept.append(result if cleaned is line else check_line(cleaned, layout))
