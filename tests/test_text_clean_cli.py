@@ -234,7 +234,8 @@ def test_lines_ending_in_a_carriage_return_alone_are_refused(runner: str, comman
     data.write_bytes("\r".join(chats).encode() + b"\r")
     args = [command, data] + (["-o", tmp_path / "out.jsonl"] if command == "clean" else [])
     out, err = RUNNERS[runner](args, 2)
-    assert err.startswith(f"dataaudit: error: {data}: its lines end in a carriage return alone") and out == ""
+    assert err.startswith(f"dataaudit: error: {data}: a chat file whose lines end in a carriage return alone")
+    assert out == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mac.jsonl"]
     data.write_bytes("\r\n".join(chats).encode() + b"\r\n")  # CR LF is a line end JSON Lines allows
     out, _ = RUNNERS[runner](["audit", data], 0)

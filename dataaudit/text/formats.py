@@ -69,15 +69,19 @@ def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, 
     with open_binary(path) as handle:  # a compressed stream may not seek: read once for the line ends
         first = handle.read(CR_SAMPLE)
     if _lines_end_in_cr(first):
-        raise InputError(f"{path}: its lines end in a carriage return alone (CR, as old Mac files did); JSON "
-                         "Lines ends them in LF or CR LF: convert the line ends first (e.g. `tr '\\r' '\\n'`)")
+        kind = _most_voted(first.split(b"\r")[:lines], pair)
+        if kind != TABLE:
+            raise InputError(f"{path}: a {kind} file whose lines end in a carriage return alone (CR, as old Mac files "
+                             "did), which the line-by-line audit does not split at: convert the line ends to LF "
+                             "first (e.g. `tr '\\r' '\\n'`)")
     with open_binary(path) as handle:
         return _most_voted([line for _, line in zip(range(lines), handle, strict=False)], pair)
 
 
 def _lines_end_in_cr(sample: bytes) -> bool:
     """Records after a bare CR and no LF at all: one "line" a reader of lines takes for one
-    record, which a reader that also ends lines at CR reads as many."""
+    record. A table's reader ends lines at CR too, and reads such a table; a fine-tuning file,
+    read line by line, would be taken for a table and none of its lines checked."""
     return b"\n" not in sample and _CR_RECORD.search(sample) is not None
 
 
