@@ -232,9 +232,6 @@ def _wide_text(path: Path, sample: bytes) -> str | None:
     return None
 
 
-#: the first bytes of compressed files and archives, which a one-byte codec would read as text
-
-
 def _ascii_bytes(encoding: str | None) -> bool:
     """`ascii_bytes`, for an encoding Python knows; the reader names one it does not."""
     try:

@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import BINARY_SIGNATURES, body_codec, unreadable
+from dataaudit.io.decoding import binary_content, body_codec, unreadable
 from dataaudit.io.header import read_header
 from dataaudit.io.locate import first_invalid_utf8_line, record_lines
 from dataaudit.io.quoted_lines import LongRecord, first_long_record
@@ -281,8 +281,9 @@ def _decode(name: str, sample: bytes, encoding: str | None) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(sample) - 4:
             return sample[: exc.start].decode(encoding or "utf-8")
-        if sample.startswith(BINARY_SIGNATURES):  # a compressed file inside the one the name says
-            raise InputError(f"{name}: binary content (a compressed file or an archive), not CSV text") from None
+        binary = binary_content(name, sample, "CSV")
+        if binary is not None:
+            raise binary from None
         line = sample[: exc.start].count(b"\n") + 1
         raise InputError(
             f"{name}:{line}: not valid {encoding or 'UTF-8'} text (byte {sample[exc.start]:#x}); "

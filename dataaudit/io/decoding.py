@@ -18,6 +18,15 @@ BOM_NOTE = "the file starts with a UTF-8 byte-order mark; it was skipped"
 BINARY_SIGNATURES = (b"\x1f\x8b", b"PK\x03\x04", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd", b"\x89PNG")
 
 
+def binary_content(name: str, head: bytes, layout: str) -> InputError | None:
+    """The error for a file that, decompressed as its name says, still starts as a compressed
+    file, an archive or an image: a gzip inside a `.csv.gz` is no text in any encoding, and
+    "pass --encoding" would send its user looking for one."""
+    if head.startswith(BINARY_SIGNATURES):
+        return InputError(f"{name}: binary content (a compressed file or an archive), not {layout} text")
+    return None
+
+
 def is_utf8(encoding: str | None) -> bool:
     return (encoding or "utf-8").lower() in UTF8_NAMES
 

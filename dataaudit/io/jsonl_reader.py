@@ -22,9 +22,9 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import known_codec, unreadable
+from dataaudit.io.decoding import binary_content, known_codec, unreadable
 from dataaudit.io.depth import deepest, nested_too_deep, too_deep
-from dataaudit.io.locate import binary_inside
+from dataaudit.io.locate import first_bytes
 from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
 from dataaudit.io.surrogates import lone_surrogate
@@ -165,8 +165,9 @@ def _records(path: Path, name: str, encoding: str | None, bad_line: Callable[[Ro
                 first = False
                 bad_line(RowProblem.of(line_no, problem, text, keep))
     except UnicodeDecodeError:
-        if binary_inside(path):
-            raise InputError(f"{name}: binary content (a compressed file or an archive), not JSON Lines text") from None
+        binary = binary_content(name, first_bytes(path), "JSON Lines")
+        if binary is not None:
+            raise binary from None
         raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
     except UnicodeError as exc:
         raise unreadable(name, encoding, exc) from None

@@ -65,13 +65,10 @@ def first_invalid_utf8_line(path: Path) -> int | None:
             lines_before += data.count(b"\n")
 
 
-def binary_inside(path: Path) -> bool:
-    """Whether the file, decompressed as its name says, starts as a compressed file, an archive
-    or an image does (`BINARY_SIGNATURES`): a gzip inside a `.jsonl.gz` is no text in any encoding."""
-    from dataaudit.io.decoding import BINARY_SIGNATURES
-
+def first_bytes(path: Path, count: int = 8) -> bytes:
+    """The file's first bytes, decompressed as its name says (none if it cannot be read again)."""
     try:
         with pa.input_stream(str(path), compression="detect") as handle:
-            return handle.read(8).startswith(BINARY_SIGNATURES)
+            return handle.read(count)
     except (OSError, pa.ArrowException):
-        return False
+        return b""
