@@ -10,6 +10,7 @@ are kept exactly. A property test checks the law on random CSVs.
 from __future__ import annotations
 
 import csv
+import decimal
 import hashlib
 import json
 from collections.abc import Callable
@@ -88,6 +89,37 @@ def test_a_typed_value_is_one_value_whatever_its_type(tmp_path: Path, runner: Ru
     pq.write_table(pa.table({"x": pa.array([1.0, 1.0, 2.5, -0.0, 0.0]), "label": ["a", "a", "b", "b", "b"]}), data)
     duplicates = _audit(runner, data, tmp_path)["duplicates"]
     assert duplicates["exact_rows"] == 2  # rows 1 and 4
+
+
+def _leaked(runner: Runner, train: Path, test: Path, tmp_path: Path, code: int = 1) -> int:
+    out = tmp_path / "splits.json"
+    runner(["audit", train, "-t", "label", "--split", f"test={test}", "-f", "json", "-o", out], code)
+    tables = {t["id"]: t for t in json.loads(out.read_text())["tables"]}
+    return {row[0]: row for row in tables["splits.summary"]["rows"]}["test"][3]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_decimal_is_its_value_whatever_its_scale(tmp_path: Path, runner: Runner) -> None:
+    """`25.50` in a decimal(10, 2) column is `25.5000` in a decimal(12, 4) one, the float 25.5,
+    and the CSV text `25.5`; `26.00` is the integer 26. Digits past a float's precision stay
+    apart: 0.1000000000000000001 is no 0.1."""
+    prices = [decimal.Decimal(100 + i) / 4 for i in range(8)]  # 25, 25.25, ..., 26.75
+    labels = ["a", "b"] * 4
+
+    def parquet(name: str, values: pa.Array) -> Path:
+        pq.write_table(pa.table({"price": values, "label": labels}), tmp_path / name)
+        return tmp_path / name
+
+    train = parquet("train.parquet", pa.array(prices, pa.decimal128(10, 2)))
+    assert _leaked(runner, train, parquet("scale4.parquet", pa.array(prices, pa.decimal128(12, 4))), tmp_path) == 8
+    assert _leaked(runner, train, parquet("float.parquet", pa.array([float(p) for p in prices])), tmp_path) == 8
+    assert _leaked(runner, train, parquet("int.parquet", pa.array([int(p) if p == int(p) else None for p in prices],
+                                                                   pa.int64())), tmp_path) == 2
+    text = _write_csv(tmp_path / "text.csv", [["price", "label"], *([f"{p.normalize():f}", y]
+                                                                    for p, y in zip(prices, labels, strict=True))])
+    assert _leaked(runner, train, text, tmp_path) == 8
+    fine = parquet("fine.parquet", pa.array([decimal.Decimal("0.1000000000000000001")] * 8, pa.decimal128(38, 19)))
+    assert _leaked(runner, fine, parquet("tenth.parquet", pa.array([0.1] * 8)), tmp_path) == 0
 
 
 @pytest.mark.parametrize("runner", RUNNERS)

@@ -21,6 +21,15 @@ def decimal_text(value: Decimal) -> str:
     return format(value, "f")
 
 
+def decimal_values(column: pa.Array) -> pa.Array:
+    """Each decimal as the text of its value: its digits (`_texts`) without the zeros its scale
+    adds, `25.50` and `25.5000` as `25.5`, `26.00` as `26`. The audit's identity of a typed
+    cell is its value: two columns of one value at other scales, or a decimal and the float or
+    integer of that value, must hash alike."""
+    texts = pc.replace_substring_regex(_texts(column), r"(\.[0-9]*[1-9])0+$", r"\1")
+    return pc.replace_substring_regex(texts, r"\.0*$", "")
+
+
 def decimals_as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
     """`batch` with each column of decimals replaced by their text (`decimal_text`), nulls kept;
     the same object when it has none."""

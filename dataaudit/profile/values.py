@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.arrays import python_values, to_numpy
+from dataaudit.io.decimal_text import decimal_values
 from dataaudit.profile.siphash import hash_floats, hash_objects, hash_texts
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.profile.text_bytes import bytes_and_offsets, first_byte_in, may_have_blanks_around, plain_numbers
@@ -394,7 +395,9 @@ def value_table(array: pa.Array, spec: ProfileSpec, *, per_cell: bool = False) -
         return _boolean_table(array)
     if pa.types.is_temporal(typ):
         return _temporal_table(array)
-    if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)):
+    if pa.types.is_decimal(typ):
+        array = decimal_values(array)
+    elif not (pa.types.is_string(typ) or pa.types.is_large_string(typ)):
         array = as_text(array)
     if per_cell:
         values = array.drop_null()
