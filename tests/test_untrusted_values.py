@@ -126,7 +126,8 @@ OWN_ANNOTATION = re.compile(r"::(error|warning) file=[^:,]*,title=dataaudit [^:,
 def test_no_line_of_any_format_is_a_workflow_command_or_holds_a_control_character(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    data = write_hostile_csv(tmp_path / "hostile.csv")
+    # the file's own name carries a terminal title sequence, a bell, a C1 control and a bidi override
+    data = write_hostile_csv(tmp_path / "o\x1b]0;T\x07\x85\u202eZ.csv")
     files = {fmt: tmp_path / f"report.{fmt}" for fmt in ("markdown", "html", "junit")}
     args: list[str | Path] = ["audit", data, "--target", "label", "--format", "console", "--output", "-"]
     for fmt, path in files.items():

@@ -27,7 +27,7 @@ def annotations(report: Report) -> list[str]:
         else:
             continue
         title = f"dataaudit {f.check}" + (f" [{inert(f.column)}]" if f.column else "")
-        properties = ([f"file={escape_property(path)}"] if path else []) + [f"title={escape_property(title)}"]
+        properties = ([f"file={escape_property(inert(path))}"] if path else []) + [f"title={escape_property(title)}"]
         message = "\n".join(inert(text, keep=LINE_BREAKS) for text in (f.message, f.hint) if text)
         lines.append(f"::{command} {','.join(properties)}::{escape_data(message)}")
     return lines

@@ -32,9 +32,9 @@ def render_junit(report: Report) -> str:
     counts = {"tests": str(len(checks)), "failures": str(failures), "errors": "0"}
 
     root = ET.Element("testsuites", name="dataaudit", time="0", **counts)
-    where = {"file": report.source.path} if report.source.path else {}
+    where = {"file": inert(report.source.path)} if report.source.path else {}
     suite = ET.SubElement(root, "testsuite", _attrs(
-        name=report.source.name or "", **counts, skipped=str(skipped), time="0",
+        name=inert(report.source.name or ""), **counts, skipped=str(skipped), time="0",
         timestamp=report.created_at.removesuffix("+00:00"), package="dataaudit", **where))
     properties = ET.SubElement(suite, "properties")
     for name, value in _properties(report).items():
@@ -44,7 +44,7 @@ def render_junit(report: Report) -> str:
         findings = _of(report, check)
         status = statuses.get(check)
         if status is not None and status.status == "skipped":
-            ET.SubElement(case, "skipped", _attrs(message=status.reason or "skipped"))
+            ET.SubElement(case, "skipped", _attrs(message=inert(status.reason or "skipped")))
         failing = [f for f in findings if id(f) in blocking]
         if failing:
             failure = ET.SubElement(case, "failure", _attrs(message=_summary(failing),
@@ -68,7 +68,7 @@ def _properties(report: Report) -> dict[str, str]:
     return {
         "passed": str(report.passed).lower(), "strict": str(report.strict).lower(),
         "rows": str(d.rows), "columns": str(d.columns),
-        "target": report.target or "", "rules": report.rules.name,
+        "target": inert(report.target or ""), "rules": inert(report.rules.name),
         "sha256": report.source.sha256 or "", "tool.version": report.tool.version,
         "created_at": report.created_at,
     }
