@@ -5,6 +5,7 @@ intrinsic, with the numbers and the rule-pack settings, instead of failing; copi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -89,3 +90,12 @@ def test_a_space_too_large_to_count_is_not_counted(runner: str, tmp_path: Path) 
     found = _findings(json.loads((tmp_path / "r.json").read_text()))
     assert found["duplicates.rows"]["details"]["intrinsic"] is False
     assert found["duplicates.rows"]["details"]["possible_combinations"] is None
+
+
+@pytest.mark.parametrize("runner", [pytest.param(run, id="installed"), pytest.param(invoke, id="click")])
+def test_a_space_of_one_row_is_worded_in_the_singular(tmp_path: Path, runner: Callable[..., tuple[str, str]]) -> None:
+    data = tmp_path / "one.csv"
+    data.write_text("k,y\n" + "".join(f"same,{i % 2}\n" for i in range(50)))
+    runner(["audit", data, "-t", "y", "-f", "json", "-o", tmp_path / "r.json"], 0)
+    found = _findings(json.loads((tmp_path / "r.json").read_text()))
+    assert "(1 distinct feature row of 1 possible combination of 1 column)" in found["labels.conflicts"]["message"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dataaudit.profile.model import Profile
+from dataaudit.wording import plural
 
 MAX_LEVELS = 20
 MAX_DISTINCT_SHARE = 0.1
@@ -38,8 +39,8 @@ class FeatureSpace:
 
     def describe(self) -> str:
         """`14 distinct feature rows of 16 possible combinations of 3 columns`, for a message."""
-        return (f"{self.distinct_rows:,} distinct feature rows of {self.combinations:,} possible combinations of "
-                f"{self.columns} column{'s' if self.columns != 1 else ''}")
+        return (f"{plural(self.distinct_rows, 'distinct feature row')} of "
+                f"{plural(self.combinations or 0, 'possible combination')} of {plural(self.columns, 'column')}")
 
     def details(self) -> dict[str, int | bool | None]:
         return {"intrinsic": self.intrinsic, "distinct_feature_rows": self.distinct_rows,

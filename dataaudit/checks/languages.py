@@ -79,8 +79,9 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         n = found.determined
         results.judge(
             "languages.mixed", rules.max_mixed_share, found.mixed / n,
-            f"{found.mixed:,} of {n:,} examples ({pct(found.mixed, n)}) {verb(found.mixed, 'mixes', 'mix')} two "
-            f"languages ({_listed(found.mixes)}), the second in at least {found.mixed_share:.0%} of the text.",
+            f"{found.mixed:,} of {plural(n, 'example')} ({pct(found.mixed, n)}) "
+            f"{verb(found.mixed, 'mixes', 'mix')} two languages ({_listed(found.mixes)}), the second in at least "
+            f"{found.mixed_share:.0%} of the text.",
             info_when_present=True, column=column, examples=found.mixed_lines,
             details={"examples_are": unit, "examples": found.mixed, "mixes": found.mixes},
             hint="A mixed example is often a translation task or a reply in the wrong language; review a few.")
@@ -93,13 +94,13 @@ def _outside(found: LanguageProfile, rules: Rules, results: Results, column: str
     undetermined = (f"; {plural(unsure, 'example')} too short or unsure to tell (undetermined)" if unsure else "")
     details = {"examples_are": unit, "languages": found.counts, "determined": n}
     if not found.expected:
-        results.add("languages.outside", Severity.INFO, f"Languages of {n:,} examples: {shares}{undetermined}.",
+        results.add("languages.outside", Severity.INFO, f"Languages of {plural(n, 'example')}: {shares}{undetermined}.",
                     column=column, details=details)
         return
     asked = ", ".join(found.expected)
     results.judge(
         "languages.outside", rules.max_outside_share, found.outside / n,
-        f"{found.outside:,} of {n:,} examples ({pct(found.outside, n)}) {verb(found.outside, 'is', 'are')} in "
+        f"{found.outside:,} of {plural(n, 'example')} ({pct(found.outside, n)}) {verb(found.outside, 'is', 'are')} in "
         f"another language than {asked}: {shares}{undetermined}.",
         column=column, examples=found.outside_lines,
         details={**details, "examples": found.outside, "expected": found.expected},

@@ -30,6 +30,7 @@ from dataaudit.profile.model import Profile
 from dataaudit.profile.periods import PeriodProfile, periods_of
 from dataaudit.profile.splits import Drift
 from dataaudit.report.model import Severity
+from dataaudit.wording import plural
 
 PERIODS = NoEquivalent("a GX suite validates a batch as a whole; this check compares periods of one file")
 NO_TIME_COLUMN = ("no time column: no date, timestamp or year column in the first rows (name one with "
@@ -101,7 +102,8 @@ def _judge_column(results: Results, rules: Rules, check: str, levels: MaxLevels,
     results.add(
         check, severity,
         f"{subject} over time ({periods.column!r}, {periods_of(periods.size or '')}): {worst.split} "
-        f"({rows:,} rows) differs from the rest of the file by {_measured(worst)}; {past}{_course(periods, worst)}."
+        f"({plural(rows, 'row')}) differs from the rest of the file by {_measured(worst)}; "
+        f"{past}{_course(periods, worst)}."
         + (f" A warning, not a failure: the time column was found, not named (--time-column {periods.column} "
            "gates on it)." if held_back else ""),
         column=worst.column, observed=round(worst.value, 6), threshold=levels.breached(worst.value),

@@ -9,6 +9,7 @@ import click
 from dataaudit.cli.common import reports_errors
 from dataaudit.cli.group import cli
 from dataaudit.cli.options import reading_options, rules_option
+from dataaudit.wording import plural
 
 DEFAULT_SAMPLE = 100_000
 
@@ -49,4 +50,4 @@ def infer(data: Path, output: str, sample: int, rules: str, delimiter: str | Non
         click.echo(text, nl=False)
     else:
         write_text(output, text)
-        click.echo(f"dataaudit: schema of {len(source.columns)} columns written to {output}", err=True)
+        click.echo(f"dataaudit: schema of {plural(len(source.columns), 'column')} written to {output}", err=True)

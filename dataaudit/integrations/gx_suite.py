@@ -18,6 +18,7 @@ from dataaudit.errors import InputError
 from dataaudit.integrations.frames import to_frame, with_numbers
 from dataaudit.report.model import CheckStatus, Finding, Severity
 from dataaudit.scoped import environ_default, quiet_pyspark_pandas_warning
+from dataaudit.wording import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,7 +132,7 @@ def _finding(result: Any) -> Finding | None:
         values = [v for v in outcome.get("partial_unexpected_list") or [] if v is not None and v == v]
         shown = ", ".join(repr(v) for v in list(dict.fromkeys(map(str, values)))[:5])
         mostly = f" (mostly {kwargs['mostly']})" if "mostly" in kwargs else ""
-        message = (f"GX expectation {config.type}{on} failed{mostly}: {count:,} of {total:,} values unexpected"
+        message = (f"GX expectation {config.type}{on} failed{mostly}: {count:,} of {plural(total, 'value')} unexpected"
                    + (f", e.g. {shown}" if shown else "") + ".")
         indices = outcome.get("partial_unexpected_index_list") or []
         examples = [int(i) for i in indices if isinstance(i, int | float)][:EXAMPLES]

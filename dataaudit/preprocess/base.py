@@ -31,6 +31,7 @@ from dataaudit.arrays import factorize, first_of_each, to_numpy
 from dataaudit.errors import InputError
 from dataaudit.io.nested import json_texts
 from dataaudit.preprocess.estimator import Estimator, not_fitted
+from dataaudit.wording import plural
 
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
@@ -65,7 +66,7 @@ class Tally:
         if self.cells:
             columns = ", ".join(f"{name} {n:,}" for name, n in self.cells.most_common(EXAMPLES))
             more = f" and {len(self.cells) - EXAMPLES} more" if len(self.cells) > EXAMPLES else ""
-            parts.append(f"{sum(self.cells.values()):,} cells ({columns}{more})")
+            parts.append(f"{plural(sum(self.cells.values()), 'cell')} ({columns}{more})")
         if self.rewrites:
             parts.append(", ".join(f"{change} {n:,}" for change, n in self.rewrites.most_common(EXAMPLES)))
         return "; ".join(parts)

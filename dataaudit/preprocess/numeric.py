@@ -22,6 +22,7 @@ from dataaudit.preprocess.base import Step, Tally, decoded, encoded_as, is_text,
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import ProfileSpec
+from dataaudit.wording import plural
 
 #: texts read as written: the missing-value tokens are nulls by the time a fill is learned
 _AS_WRITTEN = ProfileSpec(tokens=())
@@ -221,5 +222,5 @@ class Scale(Step):
             batch = replace_column(batch, name, encoded_as(scaled, values.type, name))
         if tally.cells:
             tally.rows_changed = batch.num_rows
-            tally.notes.append(f"{self.method} scaling of {len(tally.cells)} columns")
+            tally.notes.append(f"{self.method} scaling of {plural(len(tally.cells), 'column')}")
         return batch, tally

@@ -9,6 +9,7 @@ from typing import Any
 
 from dataaudit.preprocess.base import Tally
 from dataaudit.report.model import Report, ReportTable
+from dataaudit.wording import plural
 
 STEPS_ID, BEFORE_AFTER_ID = "clean.steps", "clean.before_after"
 ROW_STEPS = ("missing_labels", "duplicates", "conflicts", "quarantine_rows")
@@ -31,7 +32,7 @@ def step_rows(order: list[str], tallies: dict[str, Tally]) -> list[list[Any]]:
         if name in ROW_DETAIL:
             detail = f"{tally.rows_quarantined:,} {ROW_DETAIL[name]}" if tally.rows_quarantined else ""
         elif tally.rows_quarantined:
-            detail = f"{tally.rows_quarantined:,} rows with a value that is not a number" + (
+            detail = f"{plural(tally.rows_quarantined, 'row')} with a value that is not a number" + (
                 f"; {detail}" if detail else "")
         rows.append([name, tally.rows_changed, tally.rows_quarantined, detail])
     return rows

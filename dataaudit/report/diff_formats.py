@@ -15,7 +15,7 @@ from dataaudit.report.diff import STATUSES, Change, ReportDiff
 from dataaudit.report.markdown import _cell, _code
 from dataaudit.report.model import Report
 from dataaudit.report.text import inert
-from dataaudit.wording import pct
+from dataaudit.wording import pct, plural
 
 STYLE = {"new": "red", "worsened": "yellow", "fixed": "green", "unchanged": None}
 ICON = {"new": "🆕", "worsened": "📈", "fixed": "✅", "unchanged": "➖"}
@@ -104,7 +104,7 @@ def _markdown(diff: ReportDiff, names: tuple[str, str]) -> str:
                 lines.append(f"| | | | | … {len(changes) - MAX_MARKDOWN_ROWS} more {status} in the JSON diff |")
         lines.append("")
     if diff.of("unchanged"):
-        lines += [f"{len(diff.of('unchanged'))} findings unchanged.", ""]
+        lines += [f"{plural(len(diff.of('unchanged')), 'finding')} unchanged.", ""]
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from dataaudit.checks.time_drift import Rules
 from dataaudit.profile.periods import PeriodProfile
 from dataaudit.profile.splits import Drift
 from dataaudit.report.model import ReportTable
+from dataaudit.wording import plural, verb
 
 #: Classes given a share column of their own; the others are summed in "share other".
 SHOWN_CLASSES = 6
@@ -43,7 +44,8 @@ def period_tables(periods: PeriodProfile | None, rules: Rules) -> list[ReportTab
         rows.append(row)
     columns = ["period", "rows", *(SHARE + k for k in shown), *([SHARE + "other"] if other else []),
                "label JS", "chance", "largest feature drift"]
-    undated = f" {periods.undated:,} rows without a readable time are left out." if periods.undated else ""
+    undated = (f" {plural(periods.undated, 'row')} without a readable time {verb(periods.undated, 'is', 'are')} "
+               "left out." if periods.undated else "")
     note = (f"Time column {periods.column!r} ({periods.reason}); {periods.note}. Each period is compared "
             f"with the rest of the file.{undated}")
     if periods.not_compared:
