@@ -1,5 +1,6 @@
-"""An error that is no user's (a bug, a full disk) exits 3 with its traceback, to report, and
-a last line naming it: Python's own exit code, 1, read as a failed gate in CI."""
+"""An error that is no user's (a bug) exits 3 with its traceback, to report, and a last line
+naming it (a full disk is no bug: one line, exit 2): Python's own exit code, 1, read as a
+failed gate in CI."""
 
 from __future__ import annotations
 
