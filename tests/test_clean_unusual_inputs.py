@@ -172,7 +172,7 @@ def test_a_jsonl_clean_writes_python_constants_as_strict_json(tmp_path: Path, mi
     assert (audit["before"]["disguised missing cells"], audit["after"]["disguised missing cells"]) == (0, 0)
     for path in (data, out):
         found = {f.check: f.message for f in dataaudit.audit(path, target="label").findings}
-        assert "holds 2 infinite number(s)" in found["columns.infinite"]
+        assert "holds 2 infinite numbers" in found["columns.infinite"]
         assert "1 of 4 values missing (25%): 1 null" in found["missing.column_share"]
     assert not any("v" in step["cells"] for step in json.loads((tmp_path / "out.manifest.json").read_text())["steps"])
 

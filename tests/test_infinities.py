@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -457,3 +458,12 @@ def test_every_file_of_a_fine_tuning_clean_is_strict_json(tmp_path: Path, lines:
     assert [entry["line"] for entry in held] == [3, 4]  # type: ignore[index]
     for path in (out.with_name("out.manifest.json"), report):
         _strict(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("runner", [pytest.param(run, id="installed"), pytest.param(invoke, id="click")])
+def test_one_infinity_is_worded_in_the_singular(tmp_path: Path, runner: Callable[..., tuple[str, str]]) -> None:
+    data = tmp_path / "one.csv"
+    data.write_text("x,label\n" + "".join(f"{i},{'ab'[i % 2]}\n" for i in range(39)) + "inf,a\n")
+    runner(["audit", data, "-t", "label", "-f", "json", "-o", tmp_path / "r.json"], 0)
+    found = {f["check"]: f["message"] for f in json.loads((tmp_path / "r.json").read_text())["findings"]}
+    assert "holds 1 infinite number (2.5% of its rows)" in found["columns.infinite"]

@@ -9,6 +9,7 @@ from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import Check, Exports, NoEquivalent
 from dataaudit.levels import Section, Toggle
 from dataaudit.profile.model import ColumnProfile, Profile
+from dataaudit.wording import plural
 
 CHECKS = (
     Check("columns.constant", "No feature column holds a single value.", "columns", ("constant",),
@@ -76,8 +77,8 @@ def _unique(column: ColumnProfile, rules: Rules) -> bool:
 def _infinite(column: ColumnProfile, rules: Rules, results: Results) -> None:
     results.add(
         "columns.infinite", rules.infinite.severity,
-        f"Column {column.name!r} holds {column.infinite:,} infinite number(s) ({pct(column.infinite, column.rows)} "
-        "of its rows): a model refuses them as input.",
+        f"Column {column.name!r} holds {plural(column.infinite, 'infinite number')} "
+        f"({pct(column.infinite, column.rows)} of its rows): a model refuses them as input.",
         column=column.name, observed=column.infinite, examples=column.infinite_rows,
         hint="Replace them with a number or a missing value, or declare their spelling a missing token.",
     )

@@ -35,6 +35,7 @@ from dataaudit.levels import MaxLevels, Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import SampleSpec
 from dataaudit.profile.shortcuts import Shortcuts, SingleColumn
+from dataaudit.wording import plural, verb
 
 MEASURED = NoEquivalent("a cross-validated measure on sampled rows, not a property of the values GX can state")
 NEEDS = frozenset({"sample"})
@@ -115,7 +116,8 @@ def _text_tokens(found: Shortcuts, rules: Rules, results: Results) -> None:
         more = f" and {len(marks) - 5} more" if len(marks) > 5 else ""
         results.add(
             "shortcuts.text_token", rules.signature.severity,
-            f"Column {column!r}: {len(marks)} token(s) appear almost only in one class: {top}{more}. "
+            f"Column {column!r}: {plural(len(marks), 'token')} {verb(len(marks), 'appears', 'appear')} almost only "
+            f"in one class: {top}{more}. "
             "A shortcut the model can learn.",
             column=column, observed=len(marks), examples=[s.token for s in marks[:20]],
             details={"tokens": [{"token": s.token, "class": s.label, "rows": s.rows, "share_of_class": s.share,
