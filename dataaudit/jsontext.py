@@ -38,6 +38,20 @@ def finite(value: Any) -> Any:
     return value
 
 
+def non_finite_as_text(value: Any) -> Any:
+    """`value` with every float that is not a finite number as its text (`inf`, `-inf`, `nan`),
+    through dicts, lists and tuples: for a report's free-form parts (a finding's details, a
+    table's cells), where a reader would otherwise meet an infinity as a null, unlike the one
+    the audit printed, and a saved report would not render as it did."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {key: non_finite_as_text(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [non_finite_as_text(item) for item in value]
+    return value
+
+
 def dumps(value: Any, *, indent: int | None = None, ensure_ascii: bool = False,
           default: Callable[[Any], Any] | None = None) -> str:
     """`value` as strict JSON text (see the module's docstring)."""

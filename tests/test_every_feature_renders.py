@@ -47,9 +47,19 @@ def _cleaned(tmp: Path) -> Report:
     return dataaudit.clean(DATA / "penguins.csv", target="species").report
 
 
+def _infinities(tmp: Path) -> Report:
+    """A regression target and a feature holding infinities: JSON has no such number, yet the
+    saved report shows the `inf` the audit showed (in the target's table, a finding's details,
+    the column profiles)."""
+    values = ["inf", "0.25", "1e999", "-inf", "-1.5", "2"]
+    data = tmp / "infinite.csv"
+    data.write_text("a,b,t\n" + "".join(f"{i % 5},{values[(i + 1) % 6]},{values[i % 6]}\n" for i in range(300)))
+    return dataaudit.audit(data, target="t")
+
+
 REPORTS: dict[str, Callable[[Path], Report]] = {
     "chat": _chat, "splits": _splits, "label_noise": _label_noise, "text_columns": _text_columns,
-    "contamination": _contaminated, "cleaned": _cleaned,
+    "contamination": _contaminated, "cleaned": _cleaned, "infinities": _infinities,
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, with_config
 
+from dataaudit.jsontext import finite
 from dataaudit.wording import plural
 
 # every field without `metadata=OMIT` is written, so the schema requires it; a field's docstring
@@ -170,6 +171,11 @@ class NumericCard:
     max: float | None
     mean: float | None
     std: float | None
+
+    def __post_init__(self) -> None:
+        # as JSON carries them, so that a saved report renders as the audit did
+        for name in ("min", "max", "mean", "std"):
+            object.__setattr__(self, name, finite(getattr(self, name)))
 
 
 @with_config(STRICT)

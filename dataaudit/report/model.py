@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, TypeAdapter, ValidationError, with_config
 
 from dataaudit.errors import AuditFailed, quoted
+from dataaudit.jsontext import non_finite_as_text
 from dataaudit.levels import Severity
 from dataaudit.report.cards import OMIT, STRICT, BaselineInfo, DatasetCard, RulesInfo, SourceInfo, ToolInfo, plain
 from dataaudit.report.fingerprint import finding_fingerprint
@@ -50,6 +51,9 @@ class Finding:
     in schema 1.3; computed again when a report is read, so older reports have it too."""
 
     def __post_init__(self) -> None:
+        # as JSON carries them, so that a saved report renders and fingerprints as the audit did
+        for name in ("observed", "threshold", "details"):
+            object.__setattr__(self, name, non_finite_as_text(getattr(self, name)))
         # derived, not given: a finding copied with another column or details gets its own
         object.__setattr__(self, "fingerprint", finding_fingerprint(self.check, self.column, self.details))
 
@@ -85,8 +89,12 @@ class ReportTable:
     title: str
     columns: list[str]
     rows: list[list[Any]]
-    """Every row, plain JSON values in the order of `columns`."""
+    """Every row, plain JSON values in the order of `columns`; a number that is not finite as
+    its text (`inf`), as JSON carries it."""
     note: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", non_finite_as_text(self.rows))
 
 
 @dataclass
