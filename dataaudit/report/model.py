@@ -8,6 +8,7 @@ to its shape (see docs/report-schema.md).
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -124,9 +125,18 @@ class Report:
 
     @property
     def blocking(self) -> list[Finding]:
-        """The findings that make the gate fail."""
-        forgiven = set(self.baseline.forgiven) if self.baseline is not None else set()
-        return [f for f in self.gating if f.fingerprint not in forgiven]
+        """The findings that make the gate fail.
+
+        The baseline forgives each fingerprint as often as it lists it, never more: should two
+        findings ever share a fingerprint, one forgiven can never hide the other, new one."""
+        forgiven = Counter(self.baseline.forgiven) if self.baseline is not None else Counter()
+        blocking = []
+        for finding in self.gating:
+            if forgiven[finding.fingerprint] > 0:
+                forgiven[finding.fingerprint] -= 1
+            else:
+                blocking.append(finding)
+        return blocking
 
     @property
     def gating(self) -> list[Finding]:
