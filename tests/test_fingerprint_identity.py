@@ -1,17 +1,22 @@
-"""The gate forgives a fingerprint only as often as the baseline held it: should two findings
-ever share a fingerprint, one old finding cannot hide a new one."""
+"""One label spelled several ways keeps its fingerprint whichever spelling has the most rows; the
+gate forgives a fingerprint only as often as the baseline held it: should two findings ever share
+a fingerprint, one old finding cannot hide a new one."""
 
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import dataaudit
 from dataaudit.report.cards import BaselineInfo
-from dataaudit.report.model import Report
+from dataaudit.report.model import Finding, Report, Severity
+from tests.cli_helpers import RUNNERS, Runner
 from tests.conftest import DATA
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -36,6 +41,18 @@ def _repeated(report: Report) -> list[tuple[str, list[tuple[str, str | None, dic
             for fp, n in counts.items() if n > 1]
 
 
+# --- the identity of one finding ---------------------------------------------------------------
+
+@pytest.mark.parametrize("spelled", ["not_spam", "Not-Spam", "'not spam'", "not spam.", "ｎｏｔ ｓｐａｍ"])
+def test_a_label_spelled_several_ways_keeps_its_fingerprint_whichever_spelling_wins(spelled: str) -> None:
+    """The labels are grouped by `fold_label`; the spelling with the most rows names the group,
+    so which one it is moves with the counts."""
+    def variants(canonical: str) -> Finding:
+        return Finding("labels.variants", Severity.FAIL, "", column="label", details={"canonical": canonical})
+    assert variants(spelled).fingerprint == variants("not spam").fingerprint
+    assert variants("not spam").fingerprint != variants("spam").fingerprint
+
+
 # --- the gate ---------------------------------------------------------------------------------
 
 def test_a_baseline_forgives_a_fingerprint_as_often_as_it_held_it() -> None:
@@ -51,3 +68,23 @@ def test_a_baseline_forgives_a_fingerprint_as_often_as_it_held_it() -> None:
         return [f.fingerprint for f in blocking].count(gating.fingerprint)
 
     assert (blocked([gating.fingerprint]), blocked([gating.fingerprint] * 2)) == (1, 0)
+
+
+def _spellings(path: Path, spaced: int, joined: int) -> Path:
+    """100 'ham' rows, then 'not spam' and 'not_spam' rows: one label spelled two ways."""
+    labels = ["ham"] * 100 + ["not spam"] * spaced + ["not_spam"] * joined
+    return _write(path, ["x", "label"], [[str(i % 7), label] for i, label in enumerate(labels)])
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_counts_of_two_spellings_swapping_change_nothing_for_diff_or_baseline(runner: Runner, tmp_path: Path) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    runner(["audit", _spellings(tmp_path / "old.csv", 30, 20), "-t", "label", "-f", "json", "-o", old, "-q"], 1)
+    runner(["audit", _spellings(tmp_path / "new.csv", 20, 30), "-t", "label", "-f", "json", "-o", new, "-q"], 1)
+    out, _ = runner(["diff", old, new, "-f", "json"], 0)
+    changes = json.loads(out)["changes"]
+    variants = [c for c in changes if c["check"] == "labels.variants"]
+    assert [c["status"] for c in variants] == ["unchanged"], variants
+    runner(["audit", tmp_path / "new.csv", "-t", "label", "--baseline", old, "-f", "json", "-o", tmp_path / "g.json",
+            "-q"], 0)
+    assert json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))["baseline"]["new"] == []

@@ -17,13 +17,16 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from dataaudit.profile.values import fold_label
+
 #: the details that say which problem a finding is, each read through its normal form: the
-#: canonical spelling of a label is folded since which spelling wins can move with the counts
+#: canonical spelling of a label is folded as the labels were grouped (`fold_label`), since which
+#: spelling of the group wins moves with the counts
 IDENTITY: dict[str, Callable[[Any], str]] = {
     "split": str,
     "kind": str,
     "label": str,
-    "canonical": lambda value: str(value).casefold(),
+    "canonical": lambda value: fold_label(str(value)),
     "pandera_check": str,
     "failure_case": str,
 }
