@@ -266,4 +266,5 @@ def test_a_split_that_spells_the_classes_otherwise_is_named(tmp_path: Path, runn
     assert [f["message"] for f in found] == [
         "Split 'test' spells 2 classes otherwise than 'train': 'Cat' ('cat' in 'train'), 'DOG ' ('dog' in 'train'); "
         "a model trained on 'train' predicts its spelling, which every such row's label differs from."]
-    assert found[0]["details"] == {"split": "test", "spellings": {"cat": ["Cat"], "dog": ["DOG "]}}
+    assert found[0]["details"] == {"split": "test", "kind": "respelled_class",
+                                   "spellings": {"cat": ["Cat"], "dog": ["DOG "]}}

@@ -83,6 +83,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
 
 
 def _schema(c: SplitComparison, rules: Rules, results: Results) -> None:
+    """One finding per split and kind of difference; `kind` (the rule's name) is in the details
+    so that a split's missing and extra columns are two problems, not one, to a baseline."""
     for diff in c.schema:
         if diff.missing:
             features = {col: role for col, role in diff.missing.items() if role != "ignored"}
@@ -90,18 +92,21 @@ def _schema(c: SplitComparison, rules: Rules, results: Results) -> None:
             listed = ", ".join(f"{col!r} ({role})" for col, role in diff.missing.items())
             results.add("splits.schema", severity,
                         f"Split {diff.split!r} lacks {len(diff.missing)} column(s) of {c.reference!r}: {listed}.",
-                        observed=len(diff.missing), details={"split": diff.split, "columns": diff.missing},
+                        observed=len(diff.missing),
+                        details={"split": diff.split, "kind": "missing_column", "columns": diff.missing},
                         hint="Build every split with the same pipeline; a renamed column shows as one missing "
                              "and one extra.")
         if diff.extra:
             results.add("splits.schema", rules.extra_column.severity,
                         f"Split {diff.split!r} has {len(diff.extra)} column(s) {c.reference!r} lacks: "
                         f"{', '.join(map(repr, diff.extra))}.",
-                        observed=len(diff.extra), details={"split": diff.split, "columns": diff.extra})
+                        observed=len(diff.extra),
+                        details={"split": diff.split, "kind": "extra_column", "columns": diff.extra})
         for column, (ours, theirs) in diff.type_changes.items():
             results.add("splits.schema", rules.type_change.severity,
                         f"Column {column!r} is {ours} in {c.reference!r} but {theirs} in {diff.split!r}.",
-                        column=column, details={"split": diff.split, "reference_type": ours, "split_type": theirs})
+                        column=column, details={"split": diff.split, "kind": "type_change", "reference_type": ours,
+                                                 "split_type": theirs})
 
 
 def _leakage(c: SplitComparison, rules: Rules, results: Results) -> None:
@@ -155,6 +160,8 @@ def _groups(c: SplitComparison, rules: Rules, results: Results) -> None:
 
 
 def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
+    """`splits.classes` gives a split up to three findings, told apart by `kind`: classes it
+    lacks, classes it spells otherwise, classes the reference lacks."""
     if c.class_counts is None:
         for check in ("splits.classes", "splits.label_shift", "splits.size"):
             results.skip(check, "no categorical target")
@@ -165,7 +172,7 @@ def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
                         f"Split {shift.split!r} has no rows of {len(shift.missing)} class(es) of {c.reference!r}: "
                         f"{', '.join(map(repr, shift.missing))}; their metrics cannot be measured there.",
                         column=c.target, observed=len(shift.missing),
-                        details={"split": shift.split, "classes": shift.missing})
+                        details={"split": shift.split, "kind": "missing_class", "classes": shift.missing})
         if shift.respelled:
             spelled = ", ".join(f"{', '.join(map(repr, theirs))} ({ours!r} in {c.reference!r})"
                                 for ours, theirs in shift.respelled.items())
@@ -174,7 +181,7 @@ def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
                         f"than {c.reference!r}: {spelled}; a model trained on {c.reference!r} predicts its spelling, "
                         "which every such row's label differs from.",
                         column=c.target, observed=len(shift.respelled),
-                        details={"split": shift.split, "spellings": shift.respelled},
+                        details={"split": shift.split, "kind": "respelled_class", "spellings": shift.respelled},
                         hint="Write the labels of every split alike: `dataaudit clean` of a split with the "
                              "reference's `--save-fitted` state (`--fitted`) writes them as the reference does.")
         if shift.unseen:
@@ -182,7 +189,7 @@ def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
                         f"Split {shift.split!r} has class(es) {c.reference!r} lacks: {quoted_counts(shift.unseen)}; "
                         "a model trained on it can never predict them.",
                         column=c.target, observed=len(shift.unseen),
-                        details={"split": shift.split, "classes": shift.unseen})
+                        details={"split": shift.split, "kind": "unseen_class", "classes": shift.unseen})
         shares = _shares_text(c, shift.split)
         _judge_measure(results, rules, "splits.label_shift", rules.max_label_divergence, shift.js, shift.noise,
                        f"Class shares of {shift.split!r} differ from {c.reference!r}: Jensen-Shannon divergence "

@@ -4,10 +4,16 @@ Two audits of the same data, or of its next version, must name the same problem 
 so that a comparison of their reports (`dataaudit diff`, `audit --baseline`) and GitHub code
 scanning (SARIF `partialFingerprints`) can tell a new problem from an old one that grew. The
 fingerprint therefore reads only what says *which* problem a finding is: its check, its column,
-and the few details that tell apart several findings of one check on one column (the split, the
-kind of a format error, the class, the label spelled several ways, the pandera check). Counts,
-shares, row numbers, messages and examples change with the data and are left out, so the
-fingerprint survives reordered rows, other machines and changes elsewhere in the file.
+and the few details that tell apart several findings of one check on one column (the split and
+the split it shares groups with, the kind of a format error, of a schema or class difference or
+of a contamination, the class, the label spelled several ways, the format rule, the evaluation
+set, the pandera check, the sentinel value, the chat template's error). Counts, shares, row
+numbers, messages and examples change with the data and are left out, so the fingerprint
+survives reordered rows, other machines and changes elsewhere in the file.
+
+Two findings of one report never share a fingerprint: a gate that forgives a fingerprint would
+forgive both, and a comparison could pair the wrong ones (a test holds the reports of real data
+to it).
 """
 
 from __future__ import annotations
@@ -24,11 +30,21 @@ from dataaudit.profile.values import fold_label
 #: spelling of the group wins moves with the counts
 IDENTITY: dict[str, Callable[[Any], str]] = {
     "split": str,
+    "other": str,
     "kind": str,
     "label": str,
     "canonical": lambda value: fold_label(str(value)),
+    "rule": str,
+    "eval_set": str,
     "pandera_check": str,
     "failure_case": str,
+}
+#: details whose name is too plain to say which problem a finding is but for the check that
+#: writes them: the sentinel value of `target.sentinels` (one finding per value), the error of
+#: `text.template_error` (one finding per error the template raises)
+OF_CHECK: dict[str, dict[str, Callable[[Any], str]]] = {
+    "target.sentinels": {"value": str},
+    "text.template_error": {"message": str},
 }
 #: the algorithm's version goes into the digest, so a change of what is read is a change of every fingerprint
 VERSION = "1"
@@ -38,6 +54,7 @@ HEX_DIGITS = 16
 def finding_fingerprint(check: str, column: str | None, details: Mapping[str, Any]) -> str:
     """16 hex digits of SHA-256 over the finding's identity (64 bits: no two findings of one
     report collide by chance)."""
-    identity = {key: normal(details[key]) for key, normal in IDENTITY.items() if details.get(key) is not None}
+    read = {**IDENTITY, **OF_CHECK.get(check, {})}
+    identity = {key: normal(details[key]) for key, normal in read.items() if details.get(key) is not None}
     text = json.dumps([VERSION, check, column, identity], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HEX_DIGITS]
