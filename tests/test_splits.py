@@ -100,6 +100,7 @@ def test_a_renamed_column_is_a_schema_mismatch(tmp_path: Path) -> None:
     missing = next(f for f in schema if f.details.get("columns") == {"colour": "feature"})
     extra = next(f for f in schema if f.details.get("columns") == ["color"])
     assert missing.severity is Severity.FAIL and extra.severity is Severity.WARN
+    assert "lacks 1 column of 'train'" in missing.message and "has 1 column 'train' lacks" in extra.message
     # leakage still compares rows on the columns both splits have
     assert [r[1] for r in _table(report, "splits.leaked_rows")["rows"]] == truth["leaked_rows"]
     leak = next(f for f in report.findings if f.check == "splits.leakage")

@@ -91,14 +91,15 @@ def _schema(c: SplitComparison, rules: Rules, results: Results) -> None:
             severity = rules.missing_column.severity if features else Severity.INFO
             listed = ", ".join(f"{col!r} ({role})" for col, role in diff.missing.items())
             results.add("splits.schema", severity,
-                        f"Split {diff.split!r} lacks {len(diff.missing)} column(s) of {c.reference!r}: {listed}.",
+                        f"Split {diff.split!r} lacks {plural(len(diff.missing), 'column')} of {c.reference!r}: "
+                        f"{listed}.",
                         observed=len(diff.missing),
                         details={"split": diff.split, "kind": "missing_column", "columns": diff.missing},
                         hint="Build every split with the same pipeline; a renamed column shows as one missing "
                              "and one extra.")
         if diff.extra:
             results.add("splits.schema", rules.extra_column.severity,
-                        f"Split {diff.split!r} has {len(diff.extra)} column(s) {c.reference!r} lacks: "
+                        f"Split {diff.split!r} has {plural(len(diff.extra), 'column')} {c.reference!r} lacks: "
                         f"{', '.join(map(repr, diff.extra))}.",
                         observed=len(diff.extra),
                         details={"split": diff.split, "kind": "extra_column", "columns": diff.extra})
