@@ -200,3 +200,10 @@ def test_a_time_of_day_column_passes_the_schema_inferred_from_it(tmp_path: Path,
     runner(["schema", "infer", data, "-o", schema], 0)
     out, _ = runner(["audit", data, "-t", "label", "--schema", schema, "-f", "json"], 0)
     assert [f for f in json.loads(out)["findings"] if f["check"] == "schema.pandera"] == []
+
+
+def test_a_null_beside_an_uncoercible_value_is_one_not_nullable_failure() -> None:
+    """The column's second check, without the uncoercible rows, found the null again."""
+    frame = pd.DataFrame({"x": ["1.5", "abc", "", "2"], "label": list("abab")})
+    found = schema_findings(dataaudit.audit(frame, target="label", schema=pa.DataFrameSchema({"x": pa.Column(float)})))
+    assert (found[("x", "not_nullable")]["observed"], found[("x", "not_nullable")]["examples"]) == (1, [2])

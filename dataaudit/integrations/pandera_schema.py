@@ -120,6 +120,9 @@ class SchemaValidator:
             kept = ~cases["column"].isin(set(broken.index)) | (cases["check"] == "not_nullable")
             cases = _concat(cases[kept], *again, cases[uncoercible & cases["failure_case"].notna()])
         cases = cases[~(cases["check"].str.startswith("coerce_dtype(") & cases["failure_case"].isna())]
+        # a null next to an uncoercible value in a dtype that holds nulls (float, datetime, boolean)
+        # stays in the column's second check, which finds it `not_nullable` again
+        cases = cases[~(cases["index"].notna() & cases.duplicated(["column", "check", "index"])).to_numpy()]
         for case in cases.itertuples(index=False):
             column = None if case.column is None else str(case.column)
             if case.index is None:
