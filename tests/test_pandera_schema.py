@@ -202,6 +202,58 @@ def test_a_time_of_day_column_passes_the_schema_inferred_from_it(tmp_path: Path,
     assert [f for f in json.loads(out)["findings"] if f["check"] == "schema.pandera"] == []
 
 
+def schema_cases(runner: Callable[..., tuple[str, str]], data: Path,
+                 schema: Path) -> dict[tuple[str, str], tuple[int, list[int]]]:
+    """(column, pandera check) -> (rows failing, example rows) of `dataaudit audit DATA --schema
+    SCHEMA` run by `runner`, whose exit code must be the API's verdict (the other checks can fail
+    the gate of a file this small)."""
+    code = 0 if dataaudit.audit(data, target="label", schema=schema).passed else 1
+    out, _ = runner(["audit", data, "-t", "label", "--schema", schema, "-f", "json"], code)
+    return {(f["column"], f["details"]["pandera_check"]): (f["observed"], f["examples"])
+            for f in json.loads(out)["findings"] if f["check"] == "schema.pandera"}
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["click", "installed"])
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_a_zoned_timestamp_column_gets_a_schema_that_judges_instants(tmp_path: Path, runner, zone: str) -> None:
+    """pandera wrote a zoned range bound as an object YAML cannot hold: `schema infer` crashed."""
+    hours = pd.date_range("2020-01-01", periods=6, freq="h", tz=zone)
+    labels = list("xyxyxy")
+    data, schema = tmp_path / "ref.parquet", tmp_path / "schema.yaml"
+    pd.DataFrame({"at": hours, "label": labels}).to_parquet(data, index=False)
+    runner(["schema", "infer", data, "-o", schema], 0)
+    assert str(pa.DataFrameSchema.from_yaml(schema.read_text(encoding="utf-8")).columns["at"].dtype).endswith(
+        f", {zone}]")
+    assert schema_cases(runner, data, schema) == {}
+    # the same instants in another zone pass; two hours later, the last two rows are past the range
+    other = tmp_path / "other.parquet"
+    pd.DataFrame({"at": hours.tz_convert("Asia/Tokyo"), "label": labels}).to_parquet(other, index=False)
+    assert schema_cases(runner, other, schema) == {}
+    late = tmp_path / "late.parquet"
+    pd.DataFrame({"at": (hours + pd.Timedelta("2h")).tz_convert("Asia/Tokyo"), "label": labels}).to_parquet(late)
+    (check, cases), = schema_cases(runner, late, schema).items()
+    assert check[1].startswith("less_than_or_equal_to(") and cases == (2, [4, 5])
+    # as text (a CSV), an instant with its offset; a word fails the dtype, a blank is a null
+    text = tmp_path / "text.csv"
+    text.write_text("at,label\n" + "".join(f"{t.isoformat()},x\n" for t in hours.tz_convert("Europe/Paris"))
+                    + f"{(hours[-1] + pd.Timedelta('1s')).isoformat()},y\nsoon,x\n,y\n", encoding="utf-8")
+    found = schema_cases(runner, text, schema)
+    assert {check: cases[1] for check, cases in found.items()} == {
+        ("at", "less_than_or_equal_to(" + str(hours[-1].isoformat(sep=" ")) + ")"): [6],
+        ("at", f"coerce_dtype('{pa.DataFrameSchema.from_yaml(schema.read_text()).columns['at'].dtype}')"): [7],
+        ("at", "not_nullable"): [8]}
+
+
+def test_a_range_of_timestamps_keeps_its_fractions_of_a_second(tmp_path: Path) -> None:
+    """pandera wrote the bounds to the second: the reference's own latest row then broke its range."""
+    data, schema = tmp_path / "ref.parquet", tmp_path / "schema.yaml"
+    pd.DataFrame({"at": pd.date_range("2020-01-01 00:00:00.25", periods=4, freq="h"),
+                  "label": list("xyxy")}).to_parquet(data, index=False)
+    invoke(["schema", "infer", data, "-o", schema], 0)
+    assert "'2020-01-01 03:00:00.250000'" in schema.read_text(encoding="utf-8")
+    assert schema_cases(invoke, data, schema) == {}
+
+
 def test_a_null_beside_an_uncoercible_value_is_one_not_nullable_failure() -> None:
     """The column's second check, without the uncoercible rows, found the null again."""
     frame = pd.DataFrame({"x": ["1.5", "abc", "", "2"], "label": list("abab")})

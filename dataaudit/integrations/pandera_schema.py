@@ -76,7 +76,31 @@ def infer_schema(source: Source, missing: MissingValues, sample_rows: int | None
     if not rows:
         raise InputError(f"{source.name}: no rows to infer a schema from")
     frame = with_numbers(pd.concat(frames))
-    return pandera.infer_schema(frame).reset_index(drop=True)
+    schema = pandera.infer_schema(frame).reset_index(drop=True)
+    return schema.update_columns({name: {"checks": _timestamps_as_text(column.checks)}
+                                  for name, column in schema.columns.items()})
+
+
+def _timestamps_as_text(checks: list[pa_schema.Check]) -> list[pa_schema.Check]:
+    """The checks with each timestamp statistic (an inferred range's ends) as its ISO 8601 text.
+
+    pandera writes a timestamp bound with its zone dropped: one with a zone cannot be written in
+    YAML at all, one without it loses its fraction of a second, so the reference's own latest row
+    fails the range it set. The text keeps both; pandas compares a timestamp column to it as the
+    instant it names, so data in another zone is judged by the same instants."""
+    import pandas as pd
+
+    pandera = _pandera()
+    kept = []
+    for check in checks:
+        stats = check.statistics or {}
+        if check.name and any(isinstance(value, pd.Timestamp) for value in stats.values()):
+            check = getattr(pandera.Check, check.name)(**{
+                name: value.isoformat(sep=" ") if isinstance(value, pd.Timestamp) else value
+                for name, value in stats.items()})
+        kept.append(check)
+    return kept
+
 
 
 @dataclass
