@@ -202,6 +202,7 @@ def test_a_time_of_day_column_passes_the_schema_inferred_from_it(tmp_path: Path,
     assert [f for f in json.loads(out)["findings"] if f["check"] == "schema.pandera"] == []
 
 
+
 def schema_cases(runner: Callable[..., tuple[str, str]], data: Path,
                  schema: Path) -> dict[tuple[str, str], tuple[int, list[int]]]:
     """(column, pandera check) -> (rows failing, example rows) of `dataaudit audit DATA --schema
@@ -252,6 +253,83 @@ def test_a_range_of_timestamps_keeps_its_fractions_of_a_second(tmp_path: Path) -
     invoke(["schema", "infer", data, "-o", schema], 0)
     assert "'2020-01-01 03:00:00.250000'" in schema.read_text(encoding="utf-8")
     assert schema_cases(invoke, data, schema) == {}
+
+
+
+def arrow_column(kind: str) -> tuple[object, str, str]:
+    """An Arrow column of six values of `kind`, the dtype its schema should hold, and the same
+    values as a CSV writes them."""
+    import datetime
+    import decimal
+
+    import pyarrow
+
+    columns = {
+        "date32": (pyarrow.array([datetime.date(2020, 1, i + 1) for i in range(6)], pyarrow.date32()), "date",
+                   [f"2020-01-0{i + 1}" for i in range(6)]),
+        "time64": (pyarrow.array([datetime.time(1, i) for i in range(6)], pyarrow.time64("us")), "str",
+                   [f"01:0{i}:00" for i in range(6)]),
+        "duration": (pyarrow.array([datetime.timedelta(seconds=i) for i in range(6)], pyarrow.duration("s")),
+                     "timedelta64[ns]", None),
+        "decimal": (pyarrow.array([decimal.Decimal("1.25") + i for i in range(6)], pyarrow.decimal128(6, 2)),
+                    "float64", [f"{i + 1}.25" for i in range(6)]),
+        "categorical": (pyarrow.array(list("abcabc")).dictionary_encode(), "category", list("abcabc")),
+        "integer with a null": (pyarrow.array([1, None, 3, 4, 5, 6]), "Int64", ["1", "", "3", "4", "5", "6"]),
+        "boolean with a null": (pyarrow.array([True, None, False, True, False, True]), "boolean",
+                                ["true", "", "false", "True", "FALSE", "true"]),
+    }
+    return columns[kind]
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["click", "installed"])
+@pytest.mark.parametrize("kind", ["date32", "time64", "duration", "decimal", "categorical", "integer with a null",
+                                  "boolean with a null"])
+def test_an_arrow_column_passes_the_schema_inferred_from_it(tmp_path: Path, runner, kind: str) -> None:
+    """Each type is written in YAML and its own file passes; so does the same data as CSV text.
+    pandera inferred `float64` for integers and booleans with a null (pandas' floats and objects):
+    a range 0..1 for booleans, which a CSV's `true` failed."""
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    values, dtype, texts = arrow_column(kind)
+    data, schema = tmp_path / "ref.parquet", tmp_path / "schema.yaml"
+    pq.write_table(pyarrow.table({"v": values, "label": list("xyxyxy")}), data)
+    runner(["schema", "infer", data, "-o", schema], 0)
+    assert str(pa.DataFrameSchema.from_yaml(schema.read_text(encoding="utf-8")).columns["v"].dtype) in (
+        dtype, "string[pyarrow]" if dtype == "str" else dtype)
+    assert schema_cases(runner, data, schema) == {}
+    if texts is not None:
+        text = write_rows(tmp_path / "text.csv", [["v", "label"], *([t, "xy"[i % 2]] for i, t in enumerate(texts))])
+        assert schema_cases(runner, text, schema) == {}
+
+
+BOOLEAN_TEXTS = ["maybe", "False", "0", "no", "", "NA", " TRUE ", "true", "1", "false"]
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["click", "installed"])
+def test_text_in_a_boolean_column_is_true_or_false_or_a_dtype_failure(tmp_path: Path, runner) -> None:
+    """pandera's `astype(bool)` made every text but the empty one True (`False` too) and a null
+    False: a CSV's boolean column passed whatever it held."""
+    reference, schema = tmp_path / "ref.parquet", tmp_path / "schema.yaml"
+    pd.DataFrame({"b": [True, False, True, False], "label": list("xyxy")}).to_parquet(reference, index=False)
+    runner(["schema", "infer", reference, "-o", schema], 0)
+    assert "dtype: bool\n" in schema.read_text(encoding="utf-8")
+    data = write_rows(tmp_path / "new.csv", [["b", "label"], *([t, "xy"[i % 2]] for i, t in enumerate(BOOLEAN_TEXTS))])
+    out, _ = runner(["audit", data, "-t", "label", "--schema", schema, "-f", "json"], 1)
+    found = {(f["column"], f["details"]["pandera_check"]): (f["observed"], f["examples"], f["details"]["failure_cases"])
+             for f in json.loads(out)["findings"] if f["check"] == "schema.pandera"}
+    assert found == {("b", "coerce_dtype('bool')"): (4, [0, 2, 3, 8], ["'maybe'", "'0'", "'no'", "'1'"]),
+                     ("b", "not_nullable"): (2, [4, 5], [])}
+    assert schema_cases(runner, reference, schema) == {}
+
+
+@pytest.mark.parametrize("dtype", ["bool", "boolean"])
+def test_a_nullable_boolean_column_keeps_its_nulls_and_reads_text_alike(dtype: str) -> None:
+    frame = pd.DataFrame({"b": BOOLEAN_TEXTS, "label": ["x", "y"] * 5})
+    schema = pa.DataFrameSchema({"b": pa.Column(dtype, nullable=True, checks=pa.Check.isin([False]))})
+    found = schema_findings(dataaudit.audit(frame, target="label", schema=schema))
+    assert {key: f["examples"] for key, f in found.items()} == {
+        ("b", f"coerce_dtype('{dtype}')"): [0, 2, 3, 8], ("b", "isin([False])"): [6, 7]}
 
 
 def test_a_null_beside_an_uncoercible_value_is_one_not_nullable_failure() -> None:

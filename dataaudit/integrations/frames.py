@@ -18,11 +18,19 @@ if TYPE_CHECKING:
     from dataaudit.rules.model import MissingValues
 
 
+#: pandas' nullable dtypes of Arrow's integers and booleans
+NULLABLE = {pa.int8(): "Int8", pa.int16(): "Int16", pa.int32(): "Int32", pa.int64(): "Int64",
+            pa.uint8(): "UInt8", pa.uint16(): "UInt16", pa.uint32(): "UInt32", pa.uint64(): "UInt64",
+            pa.bool_(): "boolean"}
+
+
 def to_frame(batch: pa.RecordBatch | pa.Table, columns: list[str], offset: int,
-             missing: MissingValues) -> pd.DataFrame:
+             missing: MissingValues, nullable: bool = False) -> pd.DataFrame:
     """A frame with the source's columns in order, tokens as nulls, rows numbered from `offset`;
     a time of day as its text, which pandera infers and validates alike (as `datetime.time`
-    objects it inferred `datetime64[ns]`, which the same file then failed)."""
+    objects it inferred `datetime64[ns]`, which the same file then failed). With `nullable`,
+    integers and booleans take pandas' nullable dtypes (`Int64`, `boolean`): pandas' default
+    makes integers with a null floats, and booleans with a null Python objects."""
     import pandas as pd
 
     folded = _folded_tokens(missing)
@@ -32,7 +40,8 @@ def to_frame(batch: pa.RecordBatch | pa.Table, columns: list[str], offset: int,
         if pa.types.is_time(array.type):  # pandas has no dtype of times of day: their text (`01:02:00`)
             array = array.cast(pa.string())
         arrays[name] = _null_tokens(array, folded, missing.case_sensitive)
-    frame = pa.table(arrays).to_pandas()
+    mapper = (lambda t: pd.api.types.pandas_dtype(NULLABLE[t]) if t in NULLABLE else None) if nullable else None
+    frame = pa.table(arrays).to_pandas(types_mapper=mapper)
     frame.index = pd.RangeIndex(offset, offset + len(frame))
     return frame
 

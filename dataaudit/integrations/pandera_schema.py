@@ -10,6 +10,7 @@ Checks spanning rows (`unique`, DataFrame-wide checks) see one chunk at a time.
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from dataaudit.checks.base import pct
 from dataaudit.compression import read_bytes
 from dataaudit.errors import InputError
-from dataaudit.integrations.frames import to_frame, with_numbers
+from dataaudit.integrations.frames import NULLABLE, to_frame, with_numbers
 from dataaudit.report.model import CheckStatus, Finding, Severity
 from dataaudit.scoped import quiet_pyspark_pandas_warning
 
@@ -71,11 +72,16 @@ def infer_schema(source: Source, missing: MissingValues, sample_rows: int | None
         if sample_rows is not None and rows >= sample_rows:
             break
         take = batch if sample_rows is None else batch.slice(0, sample_rows - rows)
-        frames.append(to_frame(take, source.columns, rows, missing))
+        frames.append(to_frame(take, source.columns, rows, missing, nullable=True))
         rows += take.num_rows
     if not rows:
         raise InputError(f"{source.name}: no rows to infer a schema from")
     frame = with_numbers(pd.concat(frames))
+    # a column with a null keeps its nullable dtype (`Int64`, `boolean`): as a float or objects,
+    # pandera inferred `float64` (a range 0..1 for booleans, which a CSV's `true` then failed);
+    # the others are inferred `int64` and `bool` as before
+    frame = frame.astype({name: column.dtype.numpy_dtype for name, column in frame.items()
+                          if column.dtype.name in NULLABLE.values() and not column.isna().any()})
     schema = pandera.infer_schema(frame).reset_index(drop=True)
     return schema.update_columns({name: {"checks": _timestamps_as_text(column.checks)}
                                   for name, column in schema.columns.items()})
@@ -102,6 +108,68 @@ def _timestamps_as_text(checks: list[pa_schema.Check]) -> list[pa_schema.Check]:
     return kept
 
 
+def _text_as_booleans(schema: pa_schema.DataFrameSchema) -> pa_schema.DataFrameSchema:
+    """The schema with each boolean column (`bool`, pandas' `boolean`) coercing as `_boolean` reads.
+
+    pandera coerces with `astype(bool)`, for which every text but the empty one is True (`False`,
+    `no`, `maybe`) and a null is False: a CSV's booleans are text, so its column would pass
+    whatever it held."""
+    from pandera import dtypes
+
+    booleans = {name: {"dtype": _reading_text(type(column.dtype))()}
+                for name, column in schema.columns.items() if isinstance(column.dtype, dtypes.Bool)}
+    return schema.update_columns(booleans) if booleans else schema
+
+
+def _boolean(value: Any, keeps_nulls: bool) -> Any:
+    """A cell for a boolean column: `true` or `false` in any case (around spaces) as a CSV writes
+    a boolean and as the profile classifies one; `1`, `0`, `yes`, `no` are not booleans there
+    either. Other text raises, as does a null where the dtype cannot hold one (numpy's `bool`),
+    and anything else (a bool, a number) is left to the dtype's own coercion."""
+    import pandas as pd
+
+    if isinstance(value, str):
+        folded = value.strip().lower()
+        if folded in ("true", "false"):
+            return folded == "true"
+        raise ValueError(f"not a boolean: {value!r}")
+    if value is None or (not isinstance(value, bool) and pd.isna(value)):
+        if keeps_nulls:
+            return value
+        raise ValueError("a null cannot be a bool")
+    return value
+
+
+@functools.cache
+def _reading_text(base: type) -> type:
+    """pandera's boolean dtype `base` with `_boolean`'s reading of text and nulls, and which
+    reports the values it cannot read as failures of `coerce_dtype('<its dtype>')` on their rows."""
+    import pandas as pd
+    from pandera.engines import utils
+
+    errors = _pandera().errors
+
+    class TextBoolean(base):  # type: ignore[misc,valid-type]
+        def coerce(self, data_container: Any) -> Any:
+            keeps_nulls = isinstance(self.type, pd.BooleanDtype)
+            return super().coerce(data_container.map(lambda value: _boolean(value, keeps_nulls)))
+
+        def coerce_value(self, value: Any) -> Any:
+            return super().coerce_value(_boolean(value, isinstance(self.type, pd.BooleanDtype)))
+
+        def try_coerce(self, data_container: Any) -> Any:
+            try:
+                return self.coerce(data_container)
+            except Exception as exc:  # the base's own try_coerce finds failures by its plain coercion
+                raise errors.ParserError(
+                    f"Could not coerce {type(data_container)} data_container into type {self}",
+                    failure_cases=utils.numpy_pandas_coerce_failure_cases(data_container, self)) from exc
+
+        def check(self, pandera_dtype: Any, data_container: Any = None) -> Any:
+            return base().check(pandera_dtype, data_container)
+
+    return TextBoolean
+
 
 @dataclass
 class _Tally:
@@ -123,7 +191,7 @@ class SchemaValidator:
 
     def __init__(self, schema: str | Path | pa_schema.DataFrameSchema, columns: list[str],
                  missing: MissingValues) -> None:
-        self.schema = copy.deepcopy(load_schema(schema))
+        self.schema = _text_as_booleans(copy.deepcopy(load_schema(schema)))
         self.schema.coerce = True
         self.columns = columns
         self.missing = missing
