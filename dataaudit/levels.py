@@ -5,12 +5,13 @@ imports nothing of the package."""
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, field_validator, model_validator
 
 
 class Severity(StrEnum):
@@ -43,6 +44,23 @@ class Toggle(StrEnum):
         return None if self is Toggle.OFF else Severity(self.value)
 
 
+def _a_number(value: float) -> float:
+    if math.isnan(value):
+        raise ValueError("NaN (.nan) is not a usable number here: it compares false with every number, "
+                         "so a level or a sentinel of NaN would never take effect")
+    return value
+
+
+#: A number in a rule pack, strict because YAML types are easy to get wrong unnoticed: lax
+#: validation reads `true` as 1.0 and the text `"5"` as 5.0. An integer is a number (`warn: 5`);
+#: a boolean, text or NaN is refused.
+Number = Annotated[float, Strict(), AfterValidator(_a_number)]
+#: A whole number in a rule pack: an integer as YAML writes it; neither `true`, `"5"` nor `5.0`.
+Whole = Annotated[int, Strict()]
+#: A yes/no setting in a rule pack: a YAML boolean (`true`, `false`), never `1` or `"yes"`.
+Flag = Annotated[bool, Strict()]
+
+
 class Section(BaseModel):
     """Base of every rule section: unknown keys are errors, not silently ignored."""
 
@@ -50,8 +68,8 @@ class Section(BaseModel):
 
 
 class _Levels(Section):
-    warn: float | None = None
-    fail: float | None = None
+    warn: Number | None = None
+    fail: Number | None = None
     _word = ""
 
     @staticmethod
@@ -88,6 +106,16 @@ class MaxLevels(_Levels):
     @staticmethod
     def _beyond(observed: float, level: float) -> bool:
         return observed > level
+
+    @field_validator("warn", "fail")
+    @classmethod
+    def _not_negative(cls, level: float | None) -> float | None:
+        """What an upper limit bounds (a share, a ratio, a divergence, PSI, a count) is never
+        negative, so a level below 0 is crossed by every value: a typo, not a setting."""
+        if level is not None and level < 0:
+            raise ValueError(f"{level:g} is below 0: an upper limit bounds a measure that is never negative "
+                             "(a share, a ratio, a divergence, PSI), so every value would cross it")
+        return level
 
 
 class MinLevels(_Levels):

@@ -292,6 +292,31 @@ BAD_PACKS = {
     "wrong-type-block": (
         "checks:\n  missing:\n    empty_column: warn\n    max_column_share:\n      warn: 0.01\n      fail: many\n",
         6, ["checks.missing.max_column_share.fail:", "valid number"]),
+    # numbers and booleans are strict: lax validation read `true` as 1.0 and "5" as 5.0
+    "boolean-as-number": (
+        "checks:\n  size:\n    min_rows: {warn: true, fail: 1}\n",
+        3, ["checks.size.min_rows.warn:", "valid number, not the boolean true"]),
+    "quoted-number": (
+        "checks:\n  size:\n    min_rows: {warn: \"5\", fail: 1}\n",
+        3, ["checks.size.min_rows.warn:", "valid number, not the text '5'"]),
+    "text-as-boolean": (
+        "description: x\nmissing_values: {case_sensitive: \"yes\"}\n",
+        2, ["missing_values.case_sensitive:", "valid boolean, not the text 'yes'"]),
+    "number-as-boolean": (
+        "preprocess:\n  coerce_numeric: 1\n", 2, ["preprocess.coerce_numeric:", "valid boolean, not the number 1"]),
+    "fraction-as-whole-number": (
+        "checks:\n  label_noise:\n    folds: 5.5\n", 3,
+        ["checks.label_noise.folds:", "valid integer, not the number 5.5"]),
+    "nan-sentinel": (
+        "missing_values:\n  tokens: ['?']\n  sentinels:\n    - -999\n    - .nan\n",
+        5, ["missing_values.sentinels.1:", "NaN (.nan)", "never take effect"]),
+    "nan-level": (
+        "checks:\n  missing:\n    max_column_share: {warn: .nan}\n", 3, ["max_column_share.warn:", "NaN (.nan)"]),
+    "negative-significance": (
+        "checks:\n  splits:\n    significance: -3\n", 3, ["checks.splits.significance:", "greater than 0"]),
+    "negative-upper-level": (
+        "checks:\n  splits:\n    max_psi: {warn: -1}\n", 3,
+        ["checks.splits.max_psi.warn:", "-1 is below 0", "never negative"]),
     "wrong-toggle": (
         "checks:\n  labels:\n    variants: sometimes\n", 3,
         ["checks.labels.variants:", "'off', 'info', 'warn' or 'fail'"]),

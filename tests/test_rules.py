@@ -3,14 +3,16 @@ invalid pack is refused with its file and line."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dataaudit.errors import RulesError
 from dataaudit.rules.load import load_rules, parse_text, shipped
 from dataaudit.rules.model import RulePack
-from tests.cli_helpers import RUNNERS, Runner
+from tests.cli_helpers import RUNNERS, Runner, invoke, run
 
 
 def test_shipped_packs() -> None:
@@ -91,3 +93,45 @@ def test_a_sentinel_past_what_a_float_tells_apart_is_refused_before_a_clean(tmp_
         "as 64-bit floats no longer tell neighbouring integers apart; in a text file, list its text among "
         "missing_values.tokens instead"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv", "pack.yaml"]
+
+
+def test_an_integer_is_a_number() -> None:
+    """Numbers are strict (no boolean, no quoted text) yet an integer is still a number: `warn: 5`
+    and `near_duplicate_threshold: 1` are what people write."""
+    pack = parse_text("checks:\n  missing: {max_column_share: {warn: 0, fail: 1}, mostly_missing_row: 1}\n"
+                      "  text: {near_duplicate_threshold: 1}\n  splits: {max_psi: {warn: 0}, significance: 2}\n"
+                      "missing_values: {sentinels: [-999, -1.5, .inf], case_sensitive: yes}\n", "pack.yaml")
+    assert pack.checks.missing.max_column_share.fail == 1.0
+    assert pack.checks.text.near_duplicate_threshold == 1.0
+    assert pack.checks.splits.significance == 2.0 and pack.checks.splits.max_psi.warn == 0.0
+    assert pack.missing_values.sentinels == [-999.0, -1.5, float("inf")]
+    assert pack.missing_values.case_sensitive is True  # `yes` is a YAML 1.1 boolean, not text
+
+
+def _documented_packs() -> list[tuple[str, str]]:
+    """Every YAML block of the docs, examples and README that reads as a rule pack (all its
+    top-level keys are rule pack keys), with where it stands."""
+    root = Path(__file__).parent.parent
+    keys = set(RulePack.model_fields)
+    found = []
+    for doc in sorted([root / "README.md", *(root / "docs").rglob("*.md"), *(root / "examples").rglob("*.md")]):
+        text = doc.read_text(encoding="utf-8")
+        for block in re.finditer(r"```ya?ml\n(.*?)```", text, re.S):
+            data = yaml.safe_load(block[1])
+            if isinstance(data, dict) and data and set(data) <= keys:
+                found.append((f"{doc.relative_to(root)}:{text[:block.start()].count(chr(10)) + 2}", block[1]))
+    return found
+
+
+def test_every_shipped_and_documented_pack_stays_valid(tmp_path: Path) -> None:
+    """Strict numbers and booleans refuse nothing a shipped pack or a documented example writes;
+    `rules validate` run both ways, on files on disk."""
+    documented = _documented_packs()
+    assert len(documented) >= 3, documented
+    paths = list(shipped().values())
+    for where, text in documented:  # named after where it stands, so a failure points at the doc
+        paths.append(tmp_path / (where.replace("/", "_").replace(":", "_") + ".yaml"))
+        paths[-1].write_text(text, encoding="utf-8")
+    for runner in (run, invoke):
+        out, _ = runner(["rules", "validate", *paths], 0)
+        assert out.count(": valid") == len(paths), out

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import Check, Exports, NoEquivalent
-from dataaudit.levels import Section, Toggle
+from dataaudit.levels import Number, Section, Toggle, Whole
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.wording import plural
 
@@ -28,8 +28,8 @@ CHECKS = (
 class Rules(Section):
     constant: Toggle = Toggle.WARN
     unique: Toggle = Toggle.WARN
-    unique_min_share: float = Field(0.99, gt=0, le=1)
-    unique_min_rows: int = Field(50, ge=2)
+    unique_min_share: Number = Field(0.99, gt=0, le=1)
+    unique_min_rows: Whole = Field(50, ge=2)
     mixed_types: Toggle = Toggle.WARN
     infinite: Toggle = Toggle.WARN
 

@@ -26,7 +26,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Section
+from dataaudit.levels import MaxLevels, Number, Section, Whole
 from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
@@ -45,11 +45,11 @@ NO_EVAL_SET = "no evaluation set: name one with --eval-set (a --split of a table
 
 
 class Rules(Section):
-    ngram: int = Field(default=13, ge=1, description="Words per n-gram shared with an evaluation item.")
-    min_item_share: float = Field(default=0.5, gt=0, le=1,
+    ngram: Whole = Field(default=13, ge=1, description="Words per n-gram shared with an evaluation item.")
+    min_item_share: Number = Field(default=0.5, gt=0, le=1,
                                   description="Share of an item's words the shared n-grams must cover to call it "
                                               "copied.")
-    near_duplicate_threshold: float = Field(default=0.8, gt=0, le=1,
+    near_duplicate_threshold: Number = Field(default=0.8, gt=0, le=1,
                                             description="Estimated Jaccard similarity of word 3-grams at which an "
                                                         "example is a near copy of an item.")
     max_copied_share: MaxLevels = MaxLevels(fail=0)

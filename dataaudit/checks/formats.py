@@ -16,7 +16,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import TEXT_FILE, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Section, Toggle
+from dataaudit.levels import MaxLevels, Number, Section, Toggle, Whole
 from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ class Rules(Section):
     profile: str | None = Field(default=None, description="A shipped format profile by name (openai-chat, "
                                                            "trl-preference, ...) or a path to one; "
                                                            "--format-profile overrides it.")
-    epochs: int = Field(default=1, ge=1, description="Passes over the file a training run makes (--epochs).")
-    price_per_million: float | None = Field(default=None, gt=0, description="Price of one million training "
+    epochs: Whole = Field(default=1, ge=1, description="Passes over the file a training run makes (--epochs).")
+    price_per_million: Number | None = Field(default=None, gt=0, description="Price of one million training "
                                                                            "tokens (--price-per-million); none "
                                                                            "is built in.")
     max_rule_break_share: MaxLevels = MaxLevels(warn=0, fail=0.01)

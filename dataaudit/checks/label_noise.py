@@ -16,7 +16,7 @@ from pydantic import Field
 from dataaudit.checks.base import Results, pct, quoted_counts, skipped_without
 from dataaudit.checks.registry import CLASSES, NUMBERS, Check, NoEquivalent
 from dataaudit.checks.target_model import judge_target_residuals
-from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
+from dataaudit.levels import MaxLevels, MinLevels, Number, Section, Toggle, Whole
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Severity
 
@@ -45,19 +45,19 @@ FilterBy = Literal["prune_by_noise_rate", "prune_by_class", "both", "confident_l
 
 
 class Rules(Section):
-    folds: int = Field(5, ge=2, le=50)
-    sample_rows: int = Field(100_000, ge=10)
-    sample_rows_per_class: int = Field(50, ge=2)
-    seed: int = Field(0, ge=0)
+    folds: Whole = Field(5, ge=2, le=50)
+    sample_rows: Whole = Field(100_000, ge=10)
+    sample_rows_per_class: Whole = Field(50, ge=2)
+    seed: Whole = Field(0, ge=0)
     model: Literal["auto", "gradient_boosting", "logistic"] = "auto"
     filter_by: FilterBy = "predicted_neq_given"
     suspected: Toggle = Toggle.WARN
     max_noise_rate: MaxLevels = MaxLevels(fail=0.10)
     # a fail also needs two models that agree and a baseline this far above chance (balanced accuracy)
-    fail_needs_margin_over_chance: float = Field(0.20, ge=0.0, le=1.0)
+    fail_needs_margin_over_chance: Number = Field(0.20, ge=0.0, le=1.0)
     max_class_noise_rate: MaxLevels = MaxLevels(warn=0.20)
     min_f1_gain: MinLevels = MinLevels(warn=0.05)
-    max_residual_mads: float = Field(5.0, gt=0, description="A regression target value is suspected when its "
+    max_residual_mads: Number = Field(5.0, gt=0, description="A regression target value is suspected when its "
                                                             "out-of-fold residual lies more than this many robust "
                                                             "standard deviations (1.4826 MAD) from the median.")
 

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Section
+from dataaudit.levels import MaxLevels, Number, Section, Whole
 from dataaudit.profile.languages import MISSING, UNDETERMINED, detector_installed
 from dataaudit.report.model import Severity
 from dataaudit.wording import plural, verb
@@ -47,14 +47,14 @@ class Rules(Section):
     expected: list[str] = Field(
         default_factory=list, description="ISO 639-1 codes of the languages examples must be in (--language); "
                                           "empty: the shares per language are reported, nothing is outside.")
-    min_letters: int = Field(default=20, ge=1, description="Letters an example needs told to have a language "
+    min_letters: Whole = Field(default=20, ge=1, description="Letters an example needs told to have a language "
                                                            "(shorter ones are undetermined).")
-    min_confidence: float = Field(default=0.7, gt=0, le=1,
+    min_confidence: Number = Field(default=0.7, gt=0, le=1,
                                   description="The detector's confidence a chunk of text needs to count.")
-    mixed_share: float = Field(default=0.25, gt=0, le=0.5,
+    mixed_share: Number = Field(default=0.25, gt=0, le=0.5,
                                description="The share of an example's told letters a second language needs to "
                                            "make it mixed.")
-    max_chars: int = Field(default=2000, ge=100, description="Characters read of each message or text.")
+    max_chars: Whole = Field(default=2000, ge=100, description="Characters read of each message or text.")
     max_outside_share: MaxLevels = MaxLevels(warn=0)
     max_mixed_share: MaxLevels = MaxLevels(warn=0.05)
 

@@ -19,7 +19,7 @@ from pydantic import Field
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.formats import file_check
 from dataaudit.checks.registry import NoEquivalent
-from dataaudit.levels import MaxLevels, Section
+from dataaudit.levels import MaxLevels, Section, Whole
 from dataaudit.wording import verb
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Rules(Section):
     max_length_bias: MaxLevels = Field(
         default=MaxLevels(warn=0.6), description="The larger of the shares of pairs whose chosen answer is longer "
                                                  "and shorter than the rejected one; 0.5 is no bias.")
-    min_pairs: int = Field(default=20, ge=1, description="Fewer pairs than this are too few to judge a bias.")
+    min_pairs: Whole = Field(default=20, ge=1, description="Fewer pairs than this are too few to judge a bias.")
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:

@@ -31,7 +31,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, skipped_without
 from dataaudit.checks.registry import CLASSES, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Section, Toggle
+from dataaudit.levels import MaxLevels, Number, Section, Toggle, Whole
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import SampleSpec
 from dataaudit.profile.shortcuts import Shortcuts, SingleColumn
@@ -51,17 +51,17 @@ CHECKS = (
 
 
 class Rules(Section):
-    sample_rows: int = Field(10_000, ge=100, description="Rows sampled for the measures (with --label-noise, the "
+    sample_rows: Whole = Field(10_000, ge=100, description="Rows sampled for the measures (with --label-noise, the "
                                                          "label model's sample instead).")
-    folds: int = Field(5, ge=2, le=50)
-    seed: int = Field(0, ge=0)
+    folds: Whole = Field(5, ge=2, le=50)
+    seed: Whole = Field(0, ge=0)
     max_feature_skill: MaxLevels = MaxLevels(warn=0.97)
     max_id_skill: MaxLevels = MaxLevels(warn=0.9)
     row_order: Toggle = Toggle.OFF
     signature: Toggle = Toggle.WARN
-    min_token_rows: int = Field(20, ge=2)
-    min_token_share: float = Field(0.2, gt=0.0, le=1.0)
-    min_token_purity: float = Field(0.95, gt=0.5, le=1.0)
+    min_token_rows: Whole = Field(20, ge=2)
+    min_token_share: Number = Field(0.2, gt=0.0, le=1.0)
+    min_token_purity: Number = Field(0.95, gt=0.5, le=1.0)
 
 
 def sample_spec(rules: Rules) -> SampleSpec:

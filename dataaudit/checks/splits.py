@@ -11,9 +11,11 @@ as info, saying the split is too small to tell.
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import CLASSES, SPLITS, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, MinLevels, Section, Toggle
+from dataaudit.levels import MaxLevels, MinLevels, Number, Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.profile.splits import SplitComparison
 from dataaudit.report.model import Severity
@@ -69,7 +71,8 @@ class Rules(Section):
     max_unseen_category_share: MaxLevels = MaxLevels(warn=0.01, fail=0.05)
     max_missing_share_change: MaxLevels = MaxLevels(warn=0.05, fail=0.2)
     min_rows_per_class: MinLevels = MinLevels(warn=20)
-    significance: float = 3.0
+    significance: Number = Field(3.0, gt=0, description="A drift or shift measure is judged only past this many "
+                                                        "times what chance gives at the splits' sizes.")
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Section
+from dataaudit.levels import MaxLevels, Number, Section, Whole
 from dataaudit.report.model import Severity
 from dataaudit.wording import plural, verb
 
@@ -63,10 +63,10 @@ class Rules(Section):
                                             "(canonical_solution in HumanEval-style files).")
     allowed_message_keys: list[str] = Field(
         default_factory=lambda: ["role", "content", "name", "tool_calls", "tool_call_id", "weight"])
-    max_tokens: int = Field(default=4096, gt=0)
-    near_duplicate_threshold: float = Field(default=0.8, gt=0, le=1)
-    num_perm: int = Field(default=64, ge=16, le=1024)
-    length_outlier_iqr: float = Field(default=3.0, gt=0)
+    max_tokens: Whole = Field(default=4096, gt=0)
+    near_duplicate_threshold: Number = Field(default=0.8, gt=0, le=1)
+    num_perm: Whole = Field(default=64, ge=16, le=1024)
+    length_outlier_iqr: Number = Field(default=3.0, gt=0)
     max_format_error_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
     max_empty_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
     max_duplicate_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)

@@ -25,7 +25,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results
 from dataaudit.checks.registry import CLASSES, TABLE, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Section
+from dataaudit.levels import MaxLevels, Number, Section, Whole
 from dataaudit.profile.model import Profile
 from dataaudit.profile.periods import PeriodProfile, periods_of
 from dataaudit.profile.splits import Drift
@@ -51,12 +51,12 @@ CHECKS = (
 
 
 class Rules(Section):
-    min_period_rows: int = Field(100, ge=1, description="Periods chosen from the span hold at least this many "
+    min_period_rows: Whole = Field(100, ge=1, description="Periods chosen from the span hold at least this many "
                                                         "rows on average.")
     max_label_divergence: MaxLevels = MaxLevels(warn=0.01, fail=0.05)
     max_psi: MaxLevels = MaxLevels(warn=0.1)
     max_categorical_divergence: MaxLevels = MaxLevels(warn=0.02)
-    significance: float = Field(5.0, gt=0, description="A period's value is judged only past this many times "
+    significance: Number = Field(5.0, gt=0, description="A period's value is judged only past this many times "
                                                        "what chance gives at its size.")
 
 

@@ -141,11 +141,34 @@ def _parse_with(loader_class: type[Any], text: str) -> tuple[yaml.Node | None, A
         loader.dispose()
 
 
+#: pydantic's errors for a value of the wrong YAML type: their message also shows what was given
+_TYPE_ERRORS = frozenset({"float_type", "int_type", "bool_type", "string_type"})
+
+
 def _describe(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown key"
-    message = error["msg"]
-    return message.removeprefix("Value error, ")
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] in _TYPE_ERRORS:
+        return f"{message}, not {_given(error['input'])}"
+    return message
+
+
+def _given(value: object) -> str:
+    """A wrongly typed value as the pack wrote it: `true` is YAML's boolean, `'5'` quoted text,
+    which is the usual slip (a quoted number, or `yes` for a number)."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        shown = repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+        return f"the text {shown}"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return f"the {type(value).__name__} {value}"  # a YAML date or timestamp
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int:

@@ -7,7 +7,7 @@ import math
 from pydantic import Field, create_model, field_validator
 
 from dataaudit.checks import FAMILIES
-from dataaudit.levels import Section
+from dataaudit.levels import Flag, Number, Section
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
 from dataaudit.rules.preprocess import Preprocess
 
@@ -25,8 +25,8 @@ class MissingValues(Section):
     """How missing values are recognised in the data, before any check runs."""
 
     tokens: list[str] = Field(default_factory=lambda: list(DEFAULT_MISSING_TOKENS))
-    case_sensitive: bool = False
-    sentinels: list[float] = Field(default_factory=lambda: [-999.0, -9999.0])
+    case_sensitive: Flag = False
+    sentinels: list[Number] = Field(default_factory=lambda: [-999.0, -9999.0])
 
     @field_validator("sentinels", mode="before")
     @classmethod

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from dataaudit.levels import Section
+from dataaudit.levels import Flag, Number, Section, Whole
 
 
 class Impute(Section):
@@ -23,7 +23,7 @@ class Impute(Section):
 
     numeric: Literal["none", "mean", "median", "most_frequent", "constant"] = "none"
     categorical: Literal["none", "most_frequent", "constant"] = "none"
-    fill_number: float = 0.0
+    fill_number: Number = 0.0
     fill_text: str = "missing"
 
 
@@ -33,22 +33,22 @@ class Encode(Section):
     `max_categories` are left as text and named in the step's report."""
 
     method: Literal["none", "onehot", "ordinal"] = "none"
-    max_categories: int = Field(50, ge=1)
+    max_categories: Whole = Field(50, ge=1)
 
 
 class Preprocess(Section):
-    missing_to_null: bool = True                # disguised tokens and out-of-range sentinels -> null
-    normalize_text: bool = True                 # trim surrounding blanks of text features
-    normalize_unicode: bool = False             # also fold Unicode compatibility forms (NFKC): `…` -> `...`
-    merge_label_variants: bool = True           # one canonical spelling per label
+    missing_to_null: Flag = True                # disguised tokens and out-of-range sentinels -> null
+    normalize_text: Flag = True                 # trim surrounding blanks of text features
+    normalize_unicode: Flag = False             # also fold Unicode compatibility forms (NFKC): `…` -> `...`
+    merge_label_variants: Flag = True           # one canonical spelling per label
     missing_labels: Literal["quarantine", "keep"] = "quarantine"
     duplicates: Literal["exact", "features", "keep"] = "exact"
     conflicts: Literal["quarantine", "majority", "keep"] = "quarantine"
-    allow_large_quarantine: bool = False        # else more than half the rows, or a whole class, is refused
-    coerce_numeric: bool = False                # numbers stored as text become numbers (as they print)
-    drop_constant_columns: bool = True
-    drop_empty_columns: bool = True
+    allow_large_quarantine: Flag = False        # else more than half the rows, or a whole class, is refused
+    coerce_numeric: Flag = False                # numbers stored as text become numbers (as they print)
+    drop_constant_columns: Flag = True
+    drop_empty_columns: Flag = True
     impute: Impute = Impute()
     scale: Literal["none", "standard", "minmax", "robust"] = "none"
     encode: Encode = Encode()
-    strip_metadata: bool = False                # fine-tuning JSONL: drop top-level keys the layout does not read
+    strip_metadata: Flag = False                # fine-tuning JSONL: drop top-level keys the layout does not read
