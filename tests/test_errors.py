@@ -333,6 +333,18 @@ BAD_PACKS = {
         "description: x\nchecks:\n  size:\n    min_rows: {warn: 1, fail: 2}}\n", 4, ["invalid YAML"]),
     "yaml-tab": (
         "description: x\nchecks:\n\tsize: {}\n", 3, ["invalid YAML"]),
+    # YAML forbids a repeated key; PyYAML let the last one win silently
+    "repeated-top-level-key": (
+        "target: label\ndescription: x\ntarget: other\n", 3,
+        ["invalid YAML: duplicate key 'target' (first on line 1)"]),
+    "repeated-nested-key": (
+        "checks:\n  size:\n    min_rows: {warn: 5, fail: 1}\n    min_rows: {warn: 50, fail: 10}\n", 4,
+        ["invalid YAML: duplicate key 'min_rows' (first on line 3)", "the last one would silently win"]),
+    "repeated-flow-key": (
+        "checks:\n  size:\n    min_rows: {warn: 5, fail: 1, warn: 50}\n", 3,
+        ["invalid YAML: duplicate key 'warn' (first on line 3)"]),
+    "repeated-quoted-key": (
+        "missing_values:\n  tokens: [a]\n  'tokens': [b]\n", 3, ["invalid YAML: duplicate key 'tokens'"]),
     "not-a-mapping": (
         "- default\n- strict\n", 1, ["a rule pack is a mapping"]),
 }

@@ -56,7 +56,7 @@ def test_a_table_clean_records_the_pack_by_digest_and_the_same_entry_once_it_mov
 
 def test_an_edited_pack_gets_another_digest(tmp_path: Path, pack: Path) -> None:
     before = load_rules(pack).sha256
-    pack.write_text(PACK + "description: edited\n", encoding="utf-8")
+    pack.write_text(PACK.replace("lenient variants", "edited"), encoding="utf-8")  # a repeated key is refused
     assert load_rules(pack).sha256 != before == hashlib.sha256(PACK.encode()).hexdigest()
 
 

@@ -135,3 +135,13 @@ def test_every_shipped_and_documented_pack_stays_valid(tmp_path: Path) -> None:
     for runner in (run, invoke):
         out, _ = runner(["rules", "validate", *paths], 0)
         assert out.count(": valid") == len(paths), out
+
+
+def test_a_merge_key_may_be_overridden() -> None:
+    """A key beside a `<<` merge overrides the merged one: YAML's own way of reuse, not a repeat."""
+    pack = parse_text("checks:\n  size:\n    min_rows: &levels {warn: 50, fail: 10}\n"
+                      "    min_rows_per_class:\n      <<: *levels\n      warn: 40\n"
+                      "    min_rows_per_feature:\n      <<: *levels\n", "pack.yaml")
+    size = pack.checks.size
+    assert (size.min_rows_per_class.warn, size.min_rows_per_class.fail) == (40, 10)
+    assert (size.min_rows_per_feature.warn, size.min_rows_per_feature.fail) == (50, 10)

@@ -16,9 +16,48 @@ from dataaudit.rules.model import RulePack
 from dataaudit.rules.packs import shipped
 
 MAX_PACK_BYTES = 1 << 20
-#: libyaml's parser where PyYAML was built with it: it parses the default pack several times faster
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Config = TypeVar("Config", bound=BaseModel)
+
+
+class _UniqueKeys(yaml.constructor.SafeConstructor):
+    """Refuses a key given twice in one mapping, which YAML forbids but PyYAML lets the last one
+    win silently: a pack that sets `min_rows` twice would be audited with whichever came last.
+    Only the construction of mappings changes; the scanner and parser stay libyaml's."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)  # type: ignore[call-arg]  # the loader's, next in the order of a loader class
+        self._checked: set[int] = set()
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # every mapping passes here before `<<` merges rewrite its pairs (itself, or as merged
+        # into another): the one moment its own keys are all there is
+        if id(node) not in self._checked:
+            self._checked.add(id(node))
+            self._refuse_repeats(node)
+        super().flatten_mapping(node)
+
+    def _refuse_repeats(self, node: yaml.MappingNode) -> None:
+        """Keys compared as the values they construct to (`'a'` and `a` are one key), as the
+        mapping itself would; merge keys (`<<`) and keys that are not scalars are left to PyYAML."""
+        first: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node)
+            if key in first:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"duplicate key {key!r} (first on line {first[key].start_mark.line + 1}): a key is "
+                    "given once in a mapping, else the last one would silently win", key_node.start_mark)
+            first[key] = key_node
+
+
+class _Loader(_UniqueKeys, yaml.SafeLoader):
+    """PyYAML's own parser, for a document libyaml refuses (its error messages read better)."""
+
+
+#: libyaml's parser where PyYAML was built with it: it parses the default pack several times faster
+FAST_LOADER: type[Any] = type("_FastLoader", (_UniqueKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {})
 
 
 @dataclass(frozen=True)
@@ -129,7 +168,7 @@ def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
     try:
         return _parse_with(FAST_LOADER, text)
     except yaml.YAMLError:
-        return _parse_with(yaml.SafeLoader, text)
+        return _parse_with(_Loader, text)
 
 
 def _parse_with(loader_class: type[Any], text: str) -> tuple[yaml.Node | None, Any]:
