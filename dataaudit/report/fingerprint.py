@@ -7,9 +7,10 @@ fingerprint therefore reads only what says *which* problem a finding is: its che
 and the few details that tell apart several findings of one check on one column (the split and
 the split it shares groups with, the kind of a format error, of a schema or class difference or
 of a contamination, the class, the label spelled several ways, the format rule, the evaluation
-set, the pandera check, the sentinel value, the chat template's error). Counts, shares, row
-numbers, messages and examples change with the data and are left out, so the fingerprint
-survives reordered rows, other machines and changes elsewhere in the file.
+set (by its file's name, the same on every machine), the pandera check, the sentinel value, the
+chat template's error). Counts, shares, row numbers, messages and examples change with the data
+and are left out, so the fingerprint survives reordered rows, other machines and changes
+elsewhere in the file.
 
 Two findings of one report never share a fingerprint: a gate that forgives a fingerprint would
 forgive both, and a comparison could pair the wrong ones (a test holds the reports of real data
@@ -21,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from pathlib import PurePath
 from typing import Any
 
 from dataaudit.profile.values import fold_label
@@ -35,7 +37,7 @@ IDENTITY: dict[str, Callable[[Any], str]] = {
     "label": str,
     "canonical": lambda value: fold_label(str(value)),
     "rule": str,
-    "eval_set": str,
+    "eval_set": lambda value: PurePath(str(value)).name or str(value),
     "pandera_check": str,
     "failure_case": str,
 }
