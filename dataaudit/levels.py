@@ -166,3 +166,30 @@ def _a_size(value: int | str) -> int | str:
 
 #: a rule pack's size, kept as written (`512M`), checked when the pack is read
 Size = Annotated[int | str, AfterValidator(_a_size)]
+
+
+def _a_fraction(level: float | None) -> float | None:
+    """A share is a fraction of 1 (0.05 is 5%): a level above 1 is never crossed, so a percentage
+    written as a share (`warn: 5`, meant as 5%) would switch its check off unnoticed."""
+    if level is not None and level > 1:
+        raise ValueError(f"{level:g} is above 1: a share is a fraction of 1 (0.05 is 5%), so no share would "
+                         "ever cross it")
+    return level
+
+
+class MaxShareLevels(MaxLevels):
+    """An upper limit on a share (of rows, lines, cells or items): levels from 0 to 1."""
+
+    @field_validator("warn", "fail")
+    @classmethod
+    def _fraction(cls, level: float | None) -> float | None:
+        return _a_fraction(level)
+
+
+class MinShareLevels(MinLevels):
+    """A lower limit on a share: levels from 0 to 1."""
+
+    @field_validator("warn", "fail")
+    @classmethod
+    def _fraction(cls, level: float | None) -> float | None:
+        return _a_fraction(level)

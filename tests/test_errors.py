@@ -317,6 +317,13 @@ BAD_PACKS = {
     "negative-upper-level": (
         "checks:\n  splits:\n    max_psi: {warn: -1}\n", 3,
         ["checks.splits.max_psi.warn:", "-1 is below 0", "never negative"]),
+    # a percentage written as a share (5 for 5%) would switch the check off unnoticed
+    "percent-as-share": (
+        "checks:\n  missing:\n    max_column_share: {warn: 5, fail: 30}\n", 3,
+        ["checks.missing.max_column_share.warn:", "5 is above 1", "0.05 is 5%"]),
+    "percent-as-lower-share": (
+        "checks:\n  balance:\n    min_class_share: {warn: 2}\n", 3,
+        ["checks.balance.min_class_share.warn:", "2 is above 1"]),
     "wrong-toggle": (
         "checks:\n  labels:\n    variants: sometimes\n", 3,
         ["checks.labels.variants:", "'off', 'info', 'warn' or 'fail'"]),

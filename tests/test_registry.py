@@ -12,7 +12,7 @@ import dataaudit
 from dataaudit.checks import FAMILIES, REGISTRY, run_checks, statistics_needed
 from dataaudit.checks.registry import Check, Exports, NoEquivalent, registry
 from dataaudit.integrations.gx_export import EXPORTERS, export_suite, no_equivalent
-from dataaudit.levels import MaxLevels, MinLevels
+from dataaudit.levels import MaxShareLevels, MinShareLevels
 from dataaudit.rules.model import RulePack
 from tests.cli_helpers import invoke, run
 from tests.profiles import make_profile
@@ -34,9 +34,9 @@ def test_every_declared_field_is_a_field_of_its_section(check: Check) -> None:
 
 def test_default_levels_are_read_from_the_section_model() -> None:
     assert REGISTRY["balance.minority_share"].levels(RulePack().checks) == {
-        "min_class_share": MinLevels(warn=0.02, fail=0.002)}
+        "min_class_share": MinShareLevels(warn=0.02, fail=0.002)}
     assert REGISTRY["numeric.outliers"].levels(RulePack().checks) == {
-        "max_outlier_share": MaxLevels(warn=0.1, fail=0.25), "fence_iqr": 3.0, "min_distinct": 20}
+        "max_outlier_share": MaxShareLevels(warn=0.1, fail=0.25), "fence_iqr": 3.0, "min_distinct": 20}
 
 
 def test_a_check_id_declared_twice_is_refused() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import CLASSES, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, MinLevels, Section
+from dataaudit.levels import MaxLevels, MinShareLevels, Section
 from dataaudit.profile.classes import class_counts
 from dataaudit.profile.model import Profile
 
@@ -18,7 +18,7 @@ CHECKS = (
 
 class Rules(Section):
     max_imbalance_ratio: MaxLevels = MaxLevels(warn=10, fail=100)
-    min_class_share: MinLevels = MinLevels(warn=0.02, fail=0.002)
+    min_class_share: MinShareLevels = MinShareLevels(warn=0.02, fail=0.002)
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:

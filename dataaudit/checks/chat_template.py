@@ -15,7 +15,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import TEXT_FILE, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Section, Toggle
+from dataaudit.levels import MaxShareLevels, Section, Toggle
 from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
@@ -44,11 +44,11 @@ NO_TEMPLATE = "no chat template: give --tokenizer a model's tokenizer folder who
 
 
 class Rules(Section):
-    max_template_error_share: MaxLevels = Field(
-        default=MaxLevels(fail=0), description="Conversations the template refuses: training stops on the first.")
-    max_over_length_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
-    max_no_trainable_share: MaxLevels = Field(
-        default=MaxLevels(fail=0), description="Examples whose assistant tokens all lie past the maximum length.")
+    max_template_error_share: MaxShareLevels = Field(
+        default=MaxShareLevels(fail=0), description="Conversations the template refuses: training stops on the first.")
+    max_over_length_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
+    max_no_trainable_share: MaxShareLevels = Field(
+        default=MaxShareLevels(fail=0), description="Examples whose assistant tokens all lie past the maximum length.")
     assistant_mask: Toggle = Toggle.WARN
 
 

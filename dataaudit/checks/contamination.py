@@ -26,7 +26,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Number, Section, Whole
+from dataaudit.levels import MaxShareLevels, Number, Section, Whole
 from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
@@ -52,8 +52,8 @@ class Rules(Section):
     near_duplicate_threshold: Number = Field(default=0.8, gt=0, le=1,
                                             description="Estimated Jaccard similarity of word 3-grams at which an "
                                                         "example is a near copy of an item.")
-    max_copied_share: MaxLevels = MaxLevels(fail=0)
-    max_near_share: MaxLevels = MaxLevels(warn=0)
+    max_copied_share: MaxShareLevels = MaxShareLevels(fail=0)
+    max_near_share: MaxShareLevels = MaxShareLevels(warn=0)
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:

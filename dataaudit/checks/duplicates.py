@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.feature_space import FeatureSpace, feature_space
 from dataaudit.checks.registry import Check, Exports
-from dataaudit.levels import MaxLevels, Section, Size, Toggle
+from dataaudit.levels import MaxLevels, MaxShareLevels, Section, Size, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.wording import plural, verb
 
@@ -28,8 +28,8 @@ INTRINSIC_HINT = ("Set `duplicates: keep` in the rule pack's `preprocess:` secti
 
 
 class Rules(Section):
-    max_duplicate_row_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
-    max_feature_duplicate_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
+    max_duplicate_row_share: MaxShareLevels = MaxShareLevels(warn=0.001, fail=0.05)
+    max_feature_duplicate_share: MaxShareLevels = MaxShareLevels(warn=0.001, fail=0.05)
     intrinsic: Toggle = Toggle.INFO  # the most a finding says when repeats are intrinsic; fail: judge as usual
     memory_budget: Size = "64M"  # row hashes held for duplicates and conflicts before they spill to files
 

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import TEXT_FILE, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Number, Section, Toggle, Whole
+from dataaudit.levels import MaxLevels, MaxShareLevels, Number, Section, Toggle, Whole
 from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class Rules(Section):
     price_per_million: Number | None = Field(default=None, gt=0, description="Price of one million training "
                                                                            "tokens (--price-per-million); none "
                                                                            "is built in.")
-    max_rule_break_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    max_rule_break_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
     max_training_tokens: MaxLevels = Field(default=MaxLevels(), description="A budget of training tokens "
                                                                             "(x epochs); none by default.")
     example_count: Toggle = Toggle.FAIL

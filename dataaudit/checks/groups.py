@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import TABLE, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Section
+from dataaudit.levels import MaxShareLevels, Section
 from dataaudit.profile.groups import MAX_GROUPS, GroupProfile
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import ReportTable
@@ -31,7 +31,7 @@ CHECKS = (
 
 
 class Rules(Section):
-    max_repeated_row_share: MaxLevels = MaxLevels(warn=0.05)
+    max_repeated_row_share: MaxShareLevels = MaxShareLevels(warn=0.05)
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:

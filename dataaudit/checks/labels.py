@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.feature_space import feature_space
 from dataaudit.checks.registry import CLASSES, Check, Exports, NoEquivalent
-from dataaudit.levels import MaxLevels, Section, Toggle
+from dataaudit.levels import MaxShareLevels, Section, Toggle
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import LabelProfile, Profile
 from dataaudit.profile.values import fold_label
@@ -32,7 +32,7 @@ CHECKS = (
 class Rules(Section):
     allowed: list[str] | None = None
     variants: Toggle = Toggle.FAIL
-    max_conflicting_rows_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    max_conflicting_rows_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
     intrinsic_conflicts: Toggle = Toggle.WARN  # the most it says when the feature space is small; fail: as usual
     unexpected: Toggle = Toggle.FAIL
     absent: Toggle = Toggle.WARN

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Number, Section, Whole
+from dataaudit.levels import MaxShareLevels, Number, Section, Whole
 from dataaudit.profile.languages import MISSING, UNDETERMINED, detector_installed
 from dataaudit.report.model import Severity
 from dataaudit.wording import plural, verb
@@ -55,8 +55,8 @@ class Rules(Section):
                                description="The share of an example's told letters a second language needs to "
                                            "make it mixed.")
     max_chars: Whole = Field(default=2000, ge=100, description="Characters read of each message or text.")
-    max_outside_share: MaxLevels = MaxLevels(warn=0)
-    max_mixed_share: MaxLevels = MaxLevels(warn=0.05)
+    max_outside_share: MaxShareLevels = MaxShareLevels(warn=0)
+    max_mixed_share: MaxShareLevels = MaxShareLevels(warn=0.05)
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:

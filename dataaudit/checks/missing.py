@@ -8,7 +8,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import Check, Exports, NoEquivalent
-from dataaudit.levels import MaxLevels, Number, Section, Toggle
+from dataaudit.levels import MaxShareLevels, Number, Section, Toggle
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.wording import plural, verb
 
@@ -35,11 +35,11 @@ HINT = "`dataaudit clean` turns disguised tokens into nulls; then impute or drop
 
 
 class Rules(Section):
-    max_column_share: MaxLevels = MaxLevels(warn=0.01, fail=0.3)
+    max_column_share: MaxShareLevels = MaxShareLevels(warn=0.01, fail=0.3)
     empty_column: Toggle = Toggle.WARN
     mostly_missing_row: Number = Field(0.5, gt=0, le=1)
-    max_mostly_missing_rows_share: MaxLevels = MaxLevels(warn=0, fail=0.05)
-    max_missing_target_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    max_mostly_missing_rows_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.05)
+    max_missing_target_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
     token_in_numeric: Toggle = Toggle.WARN
 
 

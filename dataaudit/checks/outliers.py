@@ -29,7 +29,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Number, Section, Whole
+from dataaudit.levels import MaxShareLevels, Number, Section, Whole
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.profile.quantiles import cdf_at
 
@@ -46,7 +46,7 @@ class Rules(Section):
     fence_iqr: Number = Field(3.0, gt=0, description="How many IQRs beyond the quartiles a value is far.")
     min_distinct: Whole = Field(20, ge=2, description="Columns with fewer distinct numbers are a short scale, "
                                                     "left out.")
-    max_outlier_share: MaxLevels = MaxLevels(warn=0.1, fail=0.25)
+    max_outlier_share: MaxShareLevels = MaxShareLevels(warn=0.1, fail=0.25)
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:

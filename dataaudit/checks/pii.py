@@ -23,7 +23,7 @@ from pydantic import Field, field_validator
 
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Section
+from dataaudit.levels import MaxLevels, MaxShareLevels, Section
 from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.profile.pii import family_of
 from dataaudit.wording import plural, verb
@@ -57,10 +57,11 @@ HINTS = {
 
 
 class Rules(Section):
-    max_secret_share: MaxLevels = Field(
-        default=MaxLevels(fail=0), description="Share of lines or rows holding a secret; one fails by default.")
-    max_personal_share: MaxLevels = Field(
-        default=MaxLevels(warn=0), description="Share of lines or rows holding personal data; any warns by default.")
+    max_secret_share: MaxShareLevels = Field(
+        default=MaxShareLevels(fail=0), description="Share of lines or rows holding a secret; one fails by default.")
+    max_personal_share: MaxShareLevels = Field(
+        default=MaxShareLevels(warn=0),
+        description="Share of lines or rows holding personal data; any warns by default.")
     phone_regions: tuple[str, ...] = Field(
         default=DEFAULT_REGIONS, min_length=1,
         description="Countries (ISO 3166 two letters) whose phone numbers are found in their national format; a "

@@ -19,7 +19,7 @@ from pydantic import Field
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.formats import file_check
 from dataaudit.checks.registry import NoEquivalent
-from dataaudit.levels import MaxLevels, Section, Whole
+from dataaudit.levels import MaxLevels, MaxShareLevels, Section, Whole
 from dataaudit.wording import verb
 
 if TYPE_CHECKING:
@@ -43,10 +43,10 @@ NOT_PAIRS = "not a preference file (prompt/chosen/rejected, or input/preferred_o
 
 
 class Rules(Section):
-    max_identical_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
-    max_empty_side_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
-    max_prompt_mismatch_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
-    max_duplicate_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
+    max_identical_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
+    max_empty_side_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
+    max_prompt_mismatch_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
+    max_duplicate_share: MaxShareLevels = MaxShareLevels(warn=0.001, fail=0.05)
     max_length_bias: MaxLevels = Field(
         default=MaxLevels(warn=0.6), description="The larger of the shares of pairs whose chosen answer is longer "
                                                  "and shorter than the rejected one; 0.5 is no bias.")

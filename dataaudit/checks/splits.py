@@ -15,7 +15,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import CLASSES, SPLITS, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, MinLevels, Number, Section, Toggle
+from dataaudit.levels import MaxLevels, MaxShareLevels, MinLevels, Number, Section, Toggle
 from dataaudit.profile.model import Profile
 from dataaudit.profile.splits import SplitComparison
 from dataaudit.report.model import Severity
@@ -60,15 +60,15 @@ class Rules(Section):
     missing_column: Toggle = Toggle.FAIL
     extra_column: Toggle = Toggle.WARN
     type_change: Toggle = Toggle.WARN
-    max_leaked_row_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    max_leaked_row_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
     leaked_label_conflicts: Toggle = Toggle.WARN
-    max_shared_group_row_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
+    max_shared_group_row_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
     missing_class: Toggle = Toggle.WARN
     unseen_class: Toggle = Toggle.FAIL
     max_label_divergence: MaxLevels = MaxLevels(warn=0.01, fail=0.05)
     max_psi: MaxLevels = MaxLevels(warn=0.1, fail=0.25)
     max_categorical_divergence: MaxLevels = MaxLevels(warn=0.02, fail=0.05)
-    max_unseen_category_share: MaxLevels = MaxLevels(warn=0.01, fail=0.05)
+    max_unseen_category_share: MaxShareLevels = MaxShareLevels(warn=0.01, fail=0.05)
     max_missing_share_change: MaxLevels = MaxLevels(warn=0.05, fail=0.2)
     min_rows_per_class: MinLevels = MinLevels(warn=20)
     significance: Number = Field(3.0, gt=0, description="A drift or shift measure is judged only past this many "

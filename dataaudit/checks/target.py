@@ -36,7 +36,7 @@ from dataaudit.checks.base import Results, pct
 from dataaudit.checks.outliers import NUMERIC, fences, outside_shares
 from dataaudit.checks.registry import CLASSES, NUMBERS, Check, NoEquivalent
 from dataaudit.checks.target_order import judge_runs, judge_sentinels, number_counts
-from dataaudit.levels import MaxLevels, Number, Section, Toggle, Whole
+from dataaudit.levels import MaxLevels, MaxShareLevels, Number, Section, Toggle, Whole
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.report.model import ReportTable
 from dataaudit.wording import plural
@@ -67,9 +67,9 @@ class Rules(Section):
                                                     "regression target.")
     min_distinct_share: Number = Field(0.05, ge=0, le=1, description="...and, when all are whole numbers, with "
                                                                     "more than this share of rows distinct.")
-    max_value_share: MaxLevels = MaxLevels(warn=0.1)
+    max_value_share: MaxShareLevels = MaxShareLevels(warn=0.1)
     fence_iqr: Number = Field(3.0, gt=0, description="How many IQRs beyond the quartiles a value is far.")
-    max_outlier_share: MaxLevels = MaxLevels(warn=0.1, fail=0.25)
+    max_outlier_share: MaxShareLevels = MaxShareLevels(warn=0.1, fail=0.25)
     sentinels: Toggle = Toggle.WARN
     max_run_ratio: MaxLevels = MaxLevels(warn=3.0)
     min_run_rows: Whole = Field(5, ge=2, description="Shorter runs of one number are left alone.")

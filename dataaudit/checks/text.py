@@ -12,7 +12,7 @@ from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
-from dataaudit.levels import MaxLevels, Number, Section, Whole
+from dataaudit.levels import MaxShareLevels, Number, Section, Whole
 from dataaudit.report.model import Severity
 from dataaudit.wording import plural, verb
 
@@ -67,14 +67,14 @@ class Rules(Section):
     near_duplicate_threshold: Number = Field(default=0.8, gt=0, le=1)
     num_perm: Whole = Field(default=64, ge=16, le=1024)
     length_outlier_iqr: Number = Field(default=3.0, gt=0)
-    max_format_error_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
-    max_empty_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
-    max_duplicate_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
-    max_near_duplicate_share: MaxLevels = MaxLevels(warn=0.01, fail=0.1)
-    max_conflicting_share: MaxLevels = MaxLevels(warn=0.001, fail=0.05)
-    max_over_limit_share: MaxLevels = MaxLevels(warn=0, fail=0.01)
-    max_markup_share: MaxLevels = MaxLevels(warn=0.01)
-    max_length_outlier_share: MaxLevels = MaxLevels(warn=0.01)
+    max_format_error_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
+    max_empty_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
+    max_duplicate_share: MaxShareLevels = MaxShareLevels(warn=0.001, fail=0.05)
+    max_near_duplicate_share: MaxShareLevels = MaxShareLevels(warn=0.01, fail=0.1)
+    max_conflicting_share: MaxShareLevels = MaxShareLevels(warn=0.001, fail=0.05)
+    max_over_limit_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
+    max_markup_share: MaxShareLevels = MaxShareLevels(warn=0.01)
+    max_length_outlier_share: MaxShareLevels = MaxShareLevels(warn=0.01)
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
