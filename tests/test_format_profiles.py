@@ -112,6 +112,13 @@ def test_an_unknown_profile_is_a_usage_error_listing_the_known_ones(runner) -> N
      "conversation: messages\nroles: {user: user}\nfirst_roles: [user]\nlast_roles: [user]\n",
      ":1: (top level): required keys ['text'] are not among allowed_keys"),
     ("name: mine\nkind: [\n", ":3: invalid YAML: "),
+    # numbers and booleans as YAML writes them: the text "yes" is no boolean, nor "4096" a number
+    ("name: mine\ndescription: x\nkind: chat\nrequired_keys: [messages]\nallowed_keys: [messages]\n"
+     "conversation: messages\nroles: {user: user}\nfirst_roles: [user]\nlast_roles: [user]\nalternate: \"yes\"\n",
+     ":10: alternate: Input should be a valid boolean"),
+    ("name: mine\ndescription: x\nkind: chat\nrequired_keys: [messages]\nallowed_keys: [messages]\n"
+     "conversation: messages\nroles: {user: user}\nfirst_roles: [user]\nlast_roles: [user]\n"
+     "max_tokens_per_example: \"4096\"\n", ":10: max_tokens_per_example: Input should be a valid integer"),
 ])
 def test_a_bad_profile_file_is_one_line_naming_the_file_and_the_field(text: str, says: str, tmp_path: Path) -> None:
     profile = tmp_path / "mine.yaml"

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dataaudit.errors import InputError
+from dataaudit.levels import Flag, Number, Whole
 from dataaudit.rules.load import parse_config
 from dataaudit.rules.packs import known_profiles
 from dataaudit.text.formats import CHAT, PREFERENCE
@@ -29,7 +30,7 @@ class WeightRule(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     key: str = Field(min_length=1)
-    values: list[float] = Field(min_length=1)
+    values: list[Number] = Field(min_length=1)
     roles: list[Literal["system", "user", "assistant", "tool"]] = Field(min_length=1)
 
 
@@ -44,29 +45,29 @@ class FormatProfile(BaseModel):
     kind: Literal["chat", "prompt-completion", "preference"]
     required_keys: list[str] = Field(min_length=1)
     allowed_keys: list[str] = Field(min_length=1)
-    other_keys: bool = Field(False, description="Top-level keys beyond allowed_keys are metadata the trainer "
+    other_keys: Flag = Field(False, description="Top-level keys beyond allowed_keys are metadata the trainer "
                                                 "ignores, not errors (a dataset's extra columns).")
     conversation: str | None = None
     role_key: str = "role"
     content_key: str = "content"
     message_keys: list[str] = Field(default_factory=lambda: ["role", "content"])
-    content_parts: bool = Field(False, description="Content may be a list of parts ({type: text, text: ...}).")
-    text_or_messages: bool = Field(False, description="Prompt, completion and sides may be a string or a list "
+    content_parts: Flag = Field(False, description="Content may be a list of parts ({type: text, text: ...}).")
+    text_or_messages: Flag = Field(False, description="Prompt, completion and sides may be a string or a list "
                                                       "of messages.")
     roles: dict[str, Literal["system", "user", "assistant", "tool"]] = Field(min_length=1)
-    alternate: bool = Field(False, description="User and assistant turns alternate, tool messages aside.")
+    alternate: Flag = Field(False, description="User and assistant turns alternate, tool messages aside.")
     first_roles: list[Literal["system", "user", "assistant", "tool"]] = Field(min_length=1)
     last_roles: list[Literal["system", "user", "assistant", "tool"]] = Field(min_length=1)
     system: Literal["first", "top_level", "anywhere"] = "first"
     system_key: str | None = None
     sides: tuple[str, str] | None = None
-    side_messages: int | None = Field(None, gt=0, description="Each side is a list of exactly this many "
+    side_messages: Whole | None = Field(None, gt=0, description="Each side is a list of exactly this many "
                                                               "assistant messages.")
     weight: WeightRule | None = None
-    tool_calls: bool = False
-    max_tokens_per_example: int | None = Field(None, gt=0)
-    min_examples: int | None = Field(None, ge=1)
-    max_examples: int | None = Field(None, ge=1)
+    tool_calls: Flag = False
+    max_tokens_per_example: Whole | None = Field(None, gt=0)
+    min_examples: Whole | None = Field(None, ge=1)
+    max_examples: Whole | None = Field(None, ge=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> FormatProfile:
