@@ -3,7 +3,6 @@ it with planted changes: the comparison must name exactly what was planted."""
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 import re
@@ -19,6 +18,7 @@ from dataaudit.report.diff import DEFAULT_DELTA, compare
 from dataaudit.report.model import Finding, Report, Severity
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
+from tests.csv_rows import read_rows, write_rows
 
 PENGUINS = DATA / "penguins.csv"
 RUNNERS = {"in-process": invoke, "subprocess": run}
@@ -26,18 +26,6 @@ RUNNERS = {"in-process": invoke, "subprocess": run}
 NEW = ("duplicates.rows", None)
 WORSENED = ("missing.column_share", "bill_length_mm")  # 2 -> 40 missing: info -> warn
 FIXED = ("missing.column_share", "sex")  # its 11 'NA' filled in
-
-
-def _rows(path: Path = PENGUINS) -> tuple[list[str], list[list[str]]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        header, *body = list(csv.reader(handle))
-    return header, body
-
-
-def _write(path: Path, header: list[str], body: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows([header, *body])
-    return path
 
 
 def _missing(body: list[list[str]], column: int, rows: int) -> None:
@@ -49,14 +37,14 @@ def _missing(body: list[list[str]], column: int, rows: int) -> None:
 
 def planted(folder: Path) -> Path:
     """The penguins with one row repeated, 38 more bill lengths missing and every sex filled in."""
-    header, body = _rows()
+    header, body = read_rows(PENGUINS)
     _missing(body, header.index("bill_length_mm"), 38)
     sex = header.index("sex")
     for row in body:
         if row[sex] == "NA":
             row[sex] = "female"
     body.append(list(body[100]))
-    return _write(folder / "planted.csv", header, body)
+    return write_rows(folder / "planted.csv", header, body)
 
 
 def _key(finding: Finding) -> tuple[str, str | None]:
@@ -215,9 +203,9 @@ def test_baseline_forgives_what_did_not_get_worse_and_fails_on_what_did(runner: 
            "0 worsened" in out
     assert "PASSED" in out
 
-    header, body = _rows()
+    header, body = read_rows(PENGUINS)
     _missing(body, header.index("bill_length_mm"), 38)  # one thing worse: info -> warn, failing under --strict
-    worse = _write(tmp_path / "worse.csv", header, body)
+    worse = write_rows(tmp_path / "worse.csv", header, body)
     saved = tmp_path / "worse.json"
     _, err = RUNNERS[runner](["audit", worse, *strict, "--baseline", baseline, "-f", "json", "-o", saved], 1)
     assert "forgave 2 failing findings it had too, no worse now; 0 new, 1 worsened" in err
@@ -231,9 +219,9 @@ def test_baseline_forgives_what_did_not_get_worse_and_fails_on_what_did(runner: 
 
 
 def test_baseline_delta_says_how_far_a_number_may_grow(reports: tuple[Path, Path], tmp_path: Path) -> None:
-    header, body = _rows()
+    header, body = read_rows(PENGUINS)
     _missing(body, header.index("sex"), 3)  # 11 -> 14 missing: still a warning, its share +27%
-    grown = _write(tmp_path / "grown.csv", header, body)
+    grown = write_rows(tmp_path / "grown.csv", header, body)
     args = ["audit", grown, "-t", "species", "--strict", "--baseline", reports[0], "-f", "json", "-o",
             tmp_path / "r.json"]
     _, err = invoke(args, 1)
@@ -288,8 +276,8 @@ def test_a_report_of_other_data_is_refused_in_one_line_not_diffed(reports: tuple
     _, err = run(["diff", reports[0], iris], 2)
     assert err == f"dataaudit: error: {iris}: not comparable with {reports[0]}: target 'target' here, " \
                   "'species' there\n"
-    header, body = _rows()
-    renamed = _write(tmp_path / "renamed.csv", [f"{name}_2" for name in header], body)
+    header, body = read_rows(PENGUINS)
+    renamed = write_rows(tmp_path / "renamed.csv", [f"{name}_2" for name in header], body)
     other = tmp_path / "renamed.json"
     invoke(["audit", renamed, "-t", "species_2", "-f", "json", "-o", other], 0)
     _, err = invoke(["diff", reports[0], other], 2)
@@ -307,7 +295,7 @@ def test_a_baseline_of_another_target_is_refused(runner: str, reports: tuple[Pat
 
 
 def test_a_new_column_and_more_rows_still_compare(reports: tuple[Path, Path], tmp_path: Path) -> None:
-    header, body = _rows()
-    grown = _write(tmp_path / "grown.csv", [*header, "note"], [[*row, "x"] for row in body + body[:5]])
+    header, body = read_rows(PENGUINS)
+    grown = write_rows(tmp_path / "grown.csv", [*header, "note"], [[*row, "x"] for row in body + body[:5]])
     out, _ = invoke(["audit", grown, "-t", "species", "--baseline", reports[0]], 0)
     assert "Gate against baseline" in out

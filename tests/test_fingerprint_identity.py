@@ -5,7 +5,6 @@ the gate also forgives a fingerprint only as often as the baseline held it."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from dataclasses import replace
@@ -19,20 +18,9 @@ from dataaudit.report.cards import BaselineInfo
 from dataaudit.report.model import Finding, Report, Severity
 from tests.cli_helpers import RUNNERS, Runner
 from tests.conftest import DATA
+from tests.csv_rows import read_rows, write_rows
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-def _read(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        header, *body = list(csv.reader(handle))
-    return header, body
-
-
-def _write(path: Path, header: list[str], body: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows([header, *body])
-    return path
 
 
 def _repeated(report: Report) -> list[tuple[str, list[tuple[str, str | None, dict[str, Any]]]]]:
@@ -91,7 +79,7 @@ def test_a_baseline_forgives_a_fingerprint_as_often_as_it_held_it() -> None:
 def _spellings(path: Path, spaced: int, joined: int) -> Path:
     """100 'ham' rows, then 'not spam' and 'not_spam' rows: one label spelled two ways."""
     labels = ["ham"] * 100 + ["not spam"] * spaced + ["not_spam"] * joined
-    return _write(path, ["x", "label"], [[str(i % 7), label] for i, label in enumerate(labels)])
+    return write_rows(path, ["x", "label"], [[str(i % 7), label] for i, label in enumerate(labels)])
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
@@ -111,11 +99,11 @@ def test_counts_of_two_spellings_swapping_change_nothing_for_diff_or_baseline(ru
 def _penguin_splits(folder: Path) -> tuple[Path, Path, Path]:
     """The penguins without Chinstraps as the training split; a validation split of Adelies
     (spelled 'adelie') and Chinstraps without `year`, and the same with an extra column `ring`."""
-    header, body = _read(EXAMPLES / "penguins.csv")
+    header, body = read_rows(EXAMPLES / "penguins.csv")
     train = [row for row in body if row[0] != "Chinstrap"]
     val = [["adelie" if row[0] == "Adelie" else row[0], *row[1:-1]] for row in body if row[0] != "Gentoo"]
-    return (_write(folder / "train.csv", header, train), _write(folder / "val_old.csv", header[:-1], val),
-            _write(folder / "val_new.csv", [*header[:-1], "ring"], [[*row, str(i)] for i, row in enumerate(val)]))
+    return (write_rows(folder / "train.csv", header, train), write_rows(folder / "val_old.csv", header[:-1], val),
+            write_rows(folder / "val_new.csv", [*header[:-1], "ring"], [[*row, str(i)] for i, row in enumerate(val)]))
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
@@ -144,22 +132,22 @@ def test_a_split_gaining_an_extra_column_fails_the_baseline_gate_that_forgave_it
 def _wage_splits(source: Path, folder: Path) -> tuple[Path, dict[str, Path]]:
     """A panel split by year in three, each man (`nr`) in all of them: his rows leak from every
     split into every later one."""
-    header, body = _read(source)
+    header, body = read_rows(source)
     year = header.index("year")
     parts = {"train": [r for r in body if int(r[year]) <= 1984],
              "val": [r for r in body if r[year] in ("1985", "1986")],
              "test": [r for r in body if int(r[year]) >= 1987]}
-    paths = {name: _write(folder / f"wage_{name}.csv", header, rows) for name, rows in parts.items()}
+    paths = {name: write_rows(folder / f"wage_{name}.csv", header, rows) for name, rows in parts.items()}
     return paths.pop("train"), paths
 
 
 def _sentinels(folder: Path) -> Path:
     """The Mroz hours with -1 in three rows and 99999 in two: two placeholders, outside every real value."""
-    header, body = _read(DATA / "mroz.csv")
+    header, body = read_rows(DATA / "mroz.csv")
     hours = header.index("hours")
     for i, row in enumerate(body[:5]):
         row[hours] = "-1" if i < 3 else "99999"
-    return _write(folder / "mroz_sentinels.csv", header, body)
+    return write_rows(folder / "mroz_sentinels.csv", header, body)
 
 
 def _chats(folder: Path) -> tuple[Path, list[str]]:
