@@ -191,7 +191,8 @@ class TextPartial:
         for name, values in zip(LENGTHS, (message_chars, message_tokens, text_chars, text_tokens), strict=True):
             self.lengths[name].add(values)
         kept_numbers = np.array([numbers[i] for i in kept], dtype=np.int64)
-        over = text_tokens > self.spec.max_tokens
+        paired = [lines[i].pair is not None for i in kept]
+        over = _sequence_tokens(text_tokens, message_tokens, starts, per_text, paired) > self.spec.max_tokens
         self.over_limit += int(over.sum())
         self.over_limit_lines = first_rows(self.over_limit_lines, kept_numbers[over][:k].tolist(), k)
         limit = self.spec.profile.max_tokens_per_example if self.spec.profile else None
@@ -311,6 +312,21 @@ class TextPartial:
             else self.languages.merged(other.languages, k),
             pii=self.pii.merged(other.pii, k),
         )
+
+
+def _sequence_tokens(text_tokens: np.ndarray, message_tokens: np.ndarray, starts: np.ndarray, per_text: list[int],
+                     paired: list[bool]) -> np.ndarray:
+    """The tokens of the longest sequence a trainer reads of each example: all its messages, but
+    for a preference pair (its segments the prompt's, then chosen, then rejected) the prompt with
+    the longer answer, since the two sides are read as two sequences, never as one."""
+    if not any(paired):
+        return text_tokens
+    ends = starts + np.asarray(per_text, dtype=np.int64)
+    pairs = np.flatnonzero(np.asarray(paired))
+    shorter = np.minimum(message_tokens[ends[pairs] - 2], message_tokens[ends[pairs] - 1])
+    longest = text_tokens.copy()
+    longest[pairs] -= shorter
+    return longest
 
 
 def _renderable(numbers: list[int], lines: list[Line]) -> tuple[list[int], list[Chat], list[list[str]]]:
