@@ -1,6 +1,7 @@
 """A preference pair is read by a trainer as two sequences, the prompt with the chosen answer and
 the prompt with the rejected one, never as one: `text.too_long` judges the longer of the two
-against the maximum length."""
+against the maximum length. And `clean` trims a pair's texts (prompt, chosen, rejected, as
+strings or messages, TRL's and OpenAI's keys) as it trims a chat's."""
 
 from __future__ import annotations
 
@@ -64,3 +65,33 @@ def test_pairs_that_fit_on_each_side_pass_the_token_limit(tmp_path: Path) -> Non
     assert _too_long(report) is None
     assert {c["check"]: c["status"] for c in report["checks"]}["text.too_long"] == "passed"
 
+
+@pytest.mark.parametrize("runner", [run, invoke], ids=["subprocess", "in-process"])
+def test_clean_trims_the_texts_of_preference_pairs(tmp_path: Path, runner) -> None:
+    source = _write(tmp_path / "pairs.jsonl", [
+        {"prompt": " Q1? ", "chosen": "Yes. ", "rejected": "No.", "subset": " kept "},
+        {"prompt": [{"role": "user", "content": "Q2 "}], "chosen": [{"role": "assistant", "content": "ok\n"}],
+         "rejected": [{"role": "assistant", "content": "no"}]},
+        {"input": {"messages": [{"role": "user", "content": " Q3"}]},
+         "preferred_output": [{"role": "assistant", "content": "a "}],
+         "non_preferred_output": [{"role": "assistant", "content": "b"}]},
+        {"prompt": "Q4", "chosen": "fine", "rejected": "bad"},
+    ])
+    output = tmp_path / "pairs.clean.jsonl"
+    runner(["clean", source, "-o", output], 1)  # the audit of four lines fails size.rows
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"prompt": "Q1?", "chosen": "Yes.", "rejected": "No.", "subset": " kept "},
+        {"prompt": [{"role": "user", "content": "Q2"}], "chosen": [{"role": "assistant", "content": "ok"}],
+         "rejected": [{"role": "assistant", "content": "no"}]},
+        {"input": {"messages": [{"role": "user", "content": "Q3"}]},
+         "preferred_output": [{"role": "assistant", "content": "a"}],
+         "non_preferred_output": [{"role": "assistant", "content": "b"}]},
+        {"prompt": "Q4", "chosen": "fine", "rejected": "bad"},
+    ]
+    assert lines[3] == source.read_text(encoding="utf-8").splitlines()[3]  # untouched: byte for byte
+    manifest = json.loads((tmp_path / "pairs.clean.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["lines"]["trimmed"] == 3
+    kept = tmp_path / "kept.jsonl"
+    runner(["clean", source, "-o", kept, "--no-trim"], 1)
+    assert kept.read_bytes() == source.read_bytes()

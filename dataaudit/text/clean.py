@@ -36,7 +36,7 @@ from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
 from dataaudit.text.audit import text_layout, text_spec
-from dataaudit.text.formats import CHAT, PROMPT_COMPLETION
+from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_KEYS, PROMPT_COMPLETION
 from dataaudit.text.hashing import canonical
 from dataaudit.text.languages.settings import language_settings
 from dataaudit.text.lines import numbered_chunks
@@ -267,9 +267,14 @@ def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...])
     for key in dropped:
         del record[key]
     fields = (*layout.required, *layout.optional)
+    if layout.kind == PREFERENCE:  # TRL's prompt, chosen and rejected; OpenAI's input.messages and outputs
+        fields = tuple(key for key in PREFERENCE_KEYS if key != "input")
     holders = [(record, fields)]
     if layout.kind == CHAT:
         holders += [(m, ("content",)) for m in record.get("messages", []) if isinstance(m, dict)]
+    elif layout.kind == PREFERENCE and isinstance(record.get("input"), dict):
+        messages = record["input"].get("messages")
+        holders += [(m, ("content",)) for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
     for key in fields:  # TRL's conversational prompt and completion: lists of messages
         messages = record.get(key)
         if isinstance(messages, list):
