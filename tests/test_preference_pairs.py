@@ -167,3 +167,15 @@ def test_jobs_2_gives_the_pair_findings_of_jobs_1(runner, workers: MagicMock) ->
     strip = ("created_at", "source")
     assert {k: v for k, v in json.loads(two).items() if k not in strip} == \
         {k: v for k, v in json.loads(one).items() if k not in strip}
+
+
+@pytest.mark.parametrize("runner", [run, invoke])
+def test_sides_that_differ_only_in_blanks_around_them_are_identical(tmp_path: Path, runner) -> None:
+    """A chat template trims them (Llama 3, Gemma) and so does a clean: the pair teaches nothing."""
+    rows = [{"prompt": "Q1?", "chosen": "Yes.", "rejected": "Yes. "},
+            {"prompt": "Q2?", "chosen": "\nNo.", "rejected": "No."},
+            {"prompt": "Q3?", "chosen": "Yes.", "rejected": "Yes!"}]
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out, _ = runner(["audit", path, "-f", "json"], 1)
+    assert _finding(json.loads(out), "preference.identical")["examples"] == [1, 2]

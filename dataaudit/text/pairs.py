@@ -2,8 +2,9 @@
 
 Per pair it keeps its line number, one 64-bit hash of (prompt, chosen, rejected) and the two
 lengths in characters: 24 bytes a pair, so duplicates and the length ratio's exact percentiles
-are resolved once, at extract, whichever worker read which chunk. Identical sides, empty sides
-and prompts that differ between the sides are counted as they are read.
+are resolved once, at extract, whichever worker read which chunk. Identical sides (the same text
+but for blanks around it, which chat templates trim and a clean takes out), empty sides and
+prompts that differ between the sides are counted as they are read.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class PairPartial:
         for number, pair in zip(numbers, pairs, strict=True):
             if not pair.chosen.strip() or not pair.rejected.strip():
                 self.empty_side.add(number, k)
-            elif pair.chosen == pair.rejected:
+            elif pair.chosen.strip() == pair.rejected.strip():  # blanks around are no signal: templates trim them
                 self.identical.add(number, k)
             if pair.prompt_differs:
                 self.prompt_differs.add(number, k)
