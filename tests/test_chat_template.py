@@ -363,3 +363,17 @@ def test_training_size_counts_what_the_template_renders(chats: Path, folders: di
     assert size.details["tokens_per_epoch"] == sum(rendered)
     assert size.details["tokens"] == 2 * sum(rendered)
     assert f"{len(rendered)} rendered examples" in size.message
+
+
+@pytest.mark.parametrize("runner", list(RUNNERS))
+def test_a_preference_file_says_its_texts_were_counted_without_the_template(runner: str, tmp_path: Path) -> None:
+    """The template renders chat files only: a preference file's counts are its texts alone, and
+    the report must not claim otherwise."""
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("".join(json.dumps({"prompt": f"Question {i}?", "chosen": f"Answer {i}.",
+                                         "rejected": f"No {i}."}) + "\n" for i in range(20)), encoding="utf-8")
+    folder = write_tokenizer_folder(tmp_path / "chatml", "chatml", ["Question Answer No"] * 20)
+    report = audit_json(runner, [pairs, "--tokenizer", folder], 0, tmp_path)
+    assert report["dataset"]["tokenizer"] == (
+        "tokenizer chatml with its chat template, which renders chat files only: the texts of this preference "
+        "file are counted alone")

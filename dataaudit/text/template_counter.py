@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from dataaudit.text.chat_template import ChatTemplate, Rendered, TemplateFailure
+from dataaudit.text.formats import CHAT
 from dataaudit.text.message_tokens import read_counts
 from dataaudit.text.tokens import TokenCounter
 
@@ -50,6 +51,13 @@ class TemplateCounter(TokenCounter):
     template: ChatTemplate | None = None
     reads_messages: bool = False
     added: frozenset[int] = frozenset()
+
+    def counting(self, kind: str) -> str:
+        """The template renders chat files only: a prompt/completion or preference file's texts
+        are counted alone, without the template's own tokens, and the report says so."""
+        if kind == CHAT or self.template is None:
+            return self.name
+        return f"{self.name}, which renders chat files only: the texts of this {kind} file are counted alone"
 
     def conversation_tokens(self, messages: list[Any], tools: list[Any] | None = None) -> int:
         """Tokens of the rendered example, the template's own included; raises `TemplateFailure`

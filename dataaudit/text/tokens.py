@@ -29,6 +29,10 @@ class TokenCounter:
     estimated: bool
     tokenizer: Any = None
 
+    def counting(self, kind: str) -> str:
+        """What the report says counted the tokens of a file of `kind` (chat, preference, ...)."""
+        return self.name
+
     def count(self, texts: list[str], chars: np.ndarray, known: list[int | None] | None = None) -> np.ndarray:
         """Tokens of each text (`chars` holds their lengths in characters); `known`, counts
         already read elsewhere (None where not), so that only the others are tokenized."""
