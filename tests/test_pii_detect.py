@@ -36,6 +36,18 @@ FOUND = [
     ("OPENAI_KEY=sk-proj-Ab3dEf6hIj9kLmN0pQrStUvWxYz12345", "secret", "sk-proj-Ab3dEf6hIj9kLmN0pQrStUvWxYz12345"),
     ('password = "Tr0ub4dor&3"', "secret", "Tr0ub4dor&3"),
     ("my password is Xk9#mP2qL", "secret", "Xk9#mP2qL"),
+    # a word ending in ver, rev, oid or patch is no version or section word before an address
+    ("the server 8.8.8.8 is down", "ip", "8.8.8.8"),
+    ("observer: 1.1.1.1", "ip", "1.1.1.1"),
+    ("my android 8.8.4.4 resolver", "ip", "8.8.4.4"),
+    ("dispatch 9.9.9.9 now", "ip", "9.9.9.9"),
+    # a word in capitals before a number names it: no group of an account or IBAN
+    ("paid by VISA 4111 1111 1111 1111 today", "card", "4111 1111 1111 1111"),
+    ("AMEX 3782 822463 10005", "card", "3782 822463 10005"),
+    ("PAID WITH 4111-1111-1111-1111", "card", "4111-1111-1111-1111"),
+    ("CARD 4111111111111111", "card", "4111111111111111"),
+    ("PLEASE CALL 415-555-2671", "phone", "415-555-2671"),
+    ("CELL 415 555 2671", "phone", "415 555 2671"),
 ]
 DECOYS = [
     "see user@example.com or admin@test.example", "icon@2x.png", "git@github.com:org/repo.git",
@@ -50,6 +62,9 @@ DECOYS = [
     "http://www.cbsnews.com/8334-504763_162-57484605-103917", "http://state.gov/r/pa/prs/ps/2014/230120.htm#.U9v",
     "ebola-virus-contacts-monitored-in-u-s-total-about-80-1.2785238?cmp=rss", "a budget of 1,500,000,000 pounds",
     "std::vector and Foo::Bar", "at 10:30:45", "mean 201.5551234", "ratio 4155552671.25",
+    "build 1.2.3.4", "see section 1.2.3.4", "OID 1.3.6.1 registered",
+    "IBAN GB00 WEST 1234 5698 7654 32 is wrong", "acct DE00 3704 0044 0532 0130 00",
+    "ref GB00-WEST-4111-1111-1111-1111",
 ]
 
 

@@ -11,11 +11,12 @@ where a run of seven digits is) and a validator that keeps the real ones.
   counts only near a word such as phone, call or tel, one after order, invoice, ref, id or `#`
   is an order number, and a plain decimal number (`201.5551234`) is a measurement.
 - card: 13 to 19 digits, in groups of one separator or none, of a known scheme's prefix and
-  length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum.
+  length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum; after
+  groups of four holding a digit it is the tail of an account or IBAN, after `VISA` a card.
 - iban: a country code of the ISO 13616 registry, that country's length and the mod-97 checksum.
 - ip: an IPv4 or IPv6 address `ipaddress` accepts and calls global: private, loopback and the
   documentation ranges identify nobody. An IPv4 after a word such as version, release, build or
-  section, or inside a longer dotted number, is a version or a section number.
+  section (the word itself, not `server`), or inside a longer dotted number, is a version or a section number.
 - url_credentials: `scheme://user:password@host`; the span is `user:password`, scheme and host
   stay. A placeholder password (`password`, `<pass>`, `${PASS}`, `xxx`) is no secret.
 - private_key: a PEM header `-----BEGIN ... PRIVATE KEY-----` through its END line (or the key
@@ -94,8 +95,12 @@ PHONE_CANDIDATE = re.compile(r"[0-9](?:[\s().\-/]{0,2}[0-9]){6,}")
 ID_BEFORE = re.compile(r"(?:order|invoice|ref|reference|ticket|tracking|account|acct|\bid|sku|serial|isbn|"
                        r"po|case|confirmation|transaction|receipt)\W{0,3}(?:number|no\.?|nr\.?|num|#)?\W{0,3}$|#\s*$",
                        re.IGNORECASE)
-#: an uppercase or digit group of four just before: the number is the tail of an account or IBAN
-CODE_GROUP_BEFORE = re.compile(r"[A-Z0-9]{4}[ -]$")
+#: groups of four uppercase letters or digits just before, one of them holding a digit: the number
+#: is the tail of an account or IBAN (`DE00 3704 ...`, `GB00 WEST 1234 ...`); a word in capitals
+#: (`VISA`, `AMEX`, `CALL`, `WITH`) is no such group and names the number that follows
+CODE_GROUP_BEFORE = re.compile(r"(?=[A-Z]{0,3}[0-9])[A-Z0-9]{4}[ -](?:[A-Z0-9]{4}[ -])*$")
+#: the characters read before a number for `CODE_GROUP_BEFORE`: a few groups
+CODE_GROUPS_READ = 40
 #: a plain decimal number: a mean or a measurement, never written for a number to call
 DECIMAL = re.compile(r"^\d+\.\d+$")
 PHONE_WORD = re.compile(r"phone|\btel\b|call|mobile|cell|fax|whatsapp|text me|reach me|contact", re.IGNORECASE)
@@ -185,7 +190,7 @@ def _cards(text: str) -> Spans:
 def _cards_in(text: str, start: int, end: int) -> Spans:
     """The cards of one run; `CARD`'s lookarounds read the characters around it."""
     for m in CARD.finditer(text, start, min(len(text), end + 2)):
-        if CODE_GROUP_BEFORE.search(text[max(0, m.start() - 5):m.start()]):
+        if CODE_GROUP_BEFORE.search(text[max(0, m.start() - CODE_GROUPS_READ):m.start()]):
             continue
         if is_card_number(m.group(0).replace(" ", "").replace("-", "")):
             yield m.span()
@@ -218,9 +223,10 @@ def _ibans(text: str) -> Spans:
 # --- ip ------------------------------------------------------------------------------------
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
-VERSION_BEFORE = re.compile(r"(?:\bv|version|ver\.?|release|rel\.?|build|rev\.?|revision|firmware|patch|update|"
-                            r"section|chapter|clause|§|figure|fig\.?|table|step|rule|item|oid)\s*[:=#]?\s*$",
-                            re.IGNORECASE)
+#: a word (not the tail of one: `server`, `android`, `dispatch`) saying a version or a section follows
+VERSION_BEFORE = re.compile(r"(?<![A-Za-z])(?:v|version|ver\.?|release|rel\.?|build|rev\.?|revision|firmware|"
+                            r"patch|update|section|chapter|clause|§|figure|fig\.?|table|step|rule|item|oid)"
+                            r"\s*[:=#]?\s*$", re.IGNORECASE)
 
 
 IPV4_START = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]")
