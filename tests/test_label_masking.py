@@ -144,3 +144,27 @@ def test_a_shortcut_tokens_class_is_shown_in_its_finding_and_table(tmp_path: Pat
 ])
 def test_only_a_class_field_holding_exactly_a_shown_class_is_kept(details: dict, shown: dict) -> None:
     assert masked(details, classes=frozenset({"4.1.2.7"})) == shown
+
+
+def _spellings_table(path: Path) -> Path:
+    """A target whose classes are addresses, one of them also spelled with capitals and a blank:
+    `labels.variants` names the spelling to merge into in its hint."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["size", "colour", "label"])
+        for i in range(400):
+            label = "Zed.Quux@corpmail.io " if i % 20 == 0 else ["zed.quux@corpmail.io", "ann.bee@corpmail.io"][i % 2]
+            writer.writerow([i, ["red", "blue", "green"][i % 3], label])
+    return path
+
+
+@pytest.mark.parametrize("runner", ["run", "invoke"])
+def test_a_hint_quoting_a_class_is_masked_in_every_report_format(tmp_path: Path, runner: str) -> None:
+    data = _spellings_table(tmp_path / "owners.csv")
+    outputs = [arg for fmt in FORMATS for arg in ("-f", fmt, "-o", str(tmp_path / f"report.{fmt}"))]
+    {"run": run, "invoke": invoke}[runner](["audit", data, "-t", "label", "-q", *outputs], 1)
+    reports = {fmt: (tmp_path / f"report.{fmt}").read_text(encoding="utf-8") for fmt in FORMATS}
+    for fmt, text in reports.items():
+        assert "corpmail" not in text.lower(), fmt
+    variants = [f for f in json.loads(reports["json"])["findings"] if f["check"] == "labels.variants"]
+    assert [f["hint"] for f in variants] == ["Merge the spellings into '[EMAIL]' (`dataaudit clean` does)."]

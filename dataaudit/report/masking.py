@@ -5,7 +5,8 @@ row, a label's spellings, a column's frequent or extreme values, a shortcut's to
 a split shares with another, the span a training text copies from an evaluation set. Any of
 them can hold an email or a key that sits in the row. Rather than each check remembering to
 mask what it quotes, the report masks every text it holds once, here: each string of a
-finding (its message, observed value, examples and details, keys included) and of a table's
+finding (its message, observed value, threshold, examples, hint and details, keys included; a
+hint quotes values too: `Merge the spellings into 'x'`) and of a table's
 rows goes through `redacted_value` (phone numbers read in the rule pack's `phone_regions`),
 which replaces each value found by its placeholder (`[EMAIL]`, `[SECRET]`) and leaves every
 other character. A column's name and the check's id
@@ -80,8 +81,8 @@ def masked_findings(findings: list[Finding], regions: tuple[str, ...] = DEFAULT_
 def _masked_finding(f: Finding, regions: tuple[str, ...], labels: Collection[str],
                     classes: Collection[str]) -> Finding:
     return replace(f, message=masked(f.message, regions, labels), observed=masked(f.observed, regions, labels),
-                   examples=masked(f.examples, regions, labels),
-                   details=masked(f.details, regions, labels, classes))
+                   threshold=masked(f.threshold, regions, labels), examples=masked(f.examples, regions, labels),
+                   hint=masked(f.hint, regions, labels), details=masked(f.details, regions, labels, classes))
 
 
 def masked_tables(tables: list[ReportTable], regions: tuple[str, ...] = DEFAULT_REGIONS,
