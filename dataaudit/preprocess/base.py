@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 EXAMPLES = 5
 MAX_REWRITES = 1000
+#: the rewrites the manifest lists per step (the steps table shows the first `EXAMPLES`)
+SHOWN_REWRITES = 20
 
 
 @dataclass
@@ -73,8 +75,20 @@ class Tally:
 
     def to_dict(self) -> dict[str, Any]:
         return {"rows_changed": self.rows_changed, "rows_quarantined": self.rows_quarantined,
-                "cells": dict(sorted(self.cells.items())), "rewrites": dict(self.rewrites.most_common(20)),
+                "cells": dict(sorted(self.cells.items())), "rewrites": dict(self.rewrites.most_common(SHOWN_REWRITES)),
                 "notes": self.notes}
+
+    def masked(self, regions: tuple[str, ...]) -> Tally:
+        """This tally as the steps table and the manifest show it: its most frequent rewrites
+        (a cell's text before and after, `'  a@b.com ' -> 'a@b.com'`) with every personal value
+        and secret replaced by its placeholder (phone numbers read in `regions`' national
+        formats), two rewrites masked alike kept apart (`#2`) with their counts."""
+        from dataaudit.report.masking import distinct_key, masked_text
+
+        rewrites: Counter = Counter()
+        for change, n in self.rewrites.most_common(SHOWN_REWRITES):
+            rewrites[distinct_key(masked_text(change, regions), rewrites)] = n
+        return Tally(self.rows_changed, self.rows_quarantined, Counter(self.cells), rewrites, list(self.notes))
 
 
 class Step(Estimator):

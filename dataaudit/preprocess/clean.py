@@ -339,6 +339,8 @@ def _run(the_plan: Plan, sink: Any, name: str, fmt: str,
     if redaction is not None:  # after every step, as it runs
         tallies[REDACT_STEP] = redaction.tally()
         order.append(REDACT_STEP)
+    # a rewrite quotes the cell it changed: shown masked, as every text of a report is
+    tallies = {step: tally.masked(the_plan.pack.checks.pii.phone_regions) for step, tally in tallies.items()}
     outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
     return outcome, order, tallies
 

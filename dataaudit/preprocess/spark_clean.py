@@ -443,6 +443,8 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
         for step, tally in the_plan.decisions.tallies.items():
             tallies.setdefault(step, Tally()).add(tally)
         order = steps_run(the_plan)
+        # a rewrite quotes the cell it changed: shown masked, as every text of a report is
+        tallies = {step: tally.masked(the_plan.pack.checks.pii.phone_regions) for step, tally in tallies.items()}
         outcome.after.tables.extend([steps_table(order, tallies), before_after_table(the_plan.before, outcome.after)])
         for folder in staged:
             _name_parts(folder)
