@@ -251,3 +251,24 @@ def test_skill_is_the_share_of_the_majority_guess_errors_avoided() -> None:
 def test_a_link_is_its_host_and_words_are_lower_cased() -> None:
     assert tokens("Ebola: WHO says http://bbc.in/1BO3dB0 and https://Reut.rs/x?y=1 #health") == [
         "bbc.in", "reut.rs", "ebola", "who", "says", "and", "health"]
+
+
+@pytest.mark.parametrize("runner", [run, invoke])
+def test_a_token_that_is_a_piece_of_an_address_is_shown_as_its_placeholder(tmp_path: Path, runner) -> None:
+    """`zed.quux@corpmail.io` written only in one class's texts: its words mark the class, and
+    quoted as tokens they would rebuild the address that every report masks."""
+    rows = [[f"review number {i * 7919 % 10000} about things"
+             + (" write to zed.quux@corpmail.io" if i % 4 == 1 else ""), "pos" if i % 2 else "neg"]
+            for i in range(400)]
+    data = tmp_path / "r.csv"
+    data.write_text("review,label\n" + "".join(f"{text},{label}\n" for text, label in rows), encoding="utf-8")
+    args = ["audit", data, "-t", "label", "--text-column", "review"]
+    for fmt in ("json", "html", "markdown", "junit", "sarif", "console"):
+        args += ["-f", fmt, "-o", tmp_path / f"report.{fmt}"]
+    runner(args, 0)
+    for fmt in ("json", "html", "markdown", "junit", "sarif", "console"):
+        text = (tmp_path / f"report.{fmt}").read_text(encoding="utf-8")
+        assert not {"corpmail", "quux", "zed"} & set(tokens(text)), fmt
+    table = next(t for t in json.loads((tmp_path / "report.json").read_text())["tables"]
+                 if t["id"] == "shortcuts.text_tokens")
+    assert [row[1] for row in table["rows"]] == ["[EMAIL]", "to", "write"]

@@ -15,10 +15,11 @@ from dataaudit.checks.registry import NUMBERS
 from dataaudit.checks.shortcuts import Rules, feature_breaches, id_breaches
 from dataaudit.checks.target import target_kind
 from dataaudit.io.nested import nested_as_json, nested_as_text
+from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import RowSample
-from dataaudit.profile.shortcuts import Shortcuts, SingleColumn
+from dataaudit.profile.shortcuts import Shortcuts, Signature, SingleColumn
 from dataaudit.profile.values import as_text, fold_label
 from dataaudit.report.model import ReportTable
 from dataaudit.rules.model import RulePack
@@ -29,7 +30,7 @@ from dataaudit.shortcuts.baseline import (
     stratified_folds,
 )
 from dataaudit.shortcuts.ids import id_order
-from dataaudit.shortcuts.tokens import signatures
+from dataaudit.shortcuts.tokens import shown_signatures, signatures
 
 #: fewer sampled rows say too little: one row more or less right moves the accuracy by a percent
 MIN_ROWS = 50
@@ -42,10 +43,12 @@ def with_shortcuts(profile: Profile, pack: RulePack, missing_tokens: tuple[str, 
         return profile
     if target_kind(profile, pack.checks.target).kind == NUMBERS:
         return profile
-    return replace(profile, shortcuts=measure(profile, pack.checks.shortcuts, missing_tokens))
+    return replace(profile, shortcuts=measure(profile, pack.checks.shortcuts, missing_tokens,
+                                              pack.checks.pii.phone_regions))
 
 
-def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...]) -> Shortcuts:
+def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
+            regions: tuple[str, ...] = DEFAULT_REGIONS) -> Shortcuts:
     """Every feature column, every id and the row order alone against the label, and the
     signatures of the text columns, on the sampled rows."""
     label = profile.label
@@ -75,11 +78,17 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...]) -> 
         ids=[SingleColumn(c, neighbour_accuracy(order, y), majority, n, "the order of its values")
              for c, order in ids.items()],
         row_order=SingleColumn("row order", neighbour_accuracy(np.arange(n), y), majority, n, "the order of the rows"),
-        signatures=[s for c in texts for s in signatures(
-            c, sample.values.column(c).cast("string").to_pylist(), y, names, min_rows=rules.min_token_rows,
-            min_share=rules.min_token_share, min_purity=rules.min_token_purity)],
+        signatures=[s for c in texts for s in _signatures(c, sample.values.column(c).cast("string").to_pylist(), y,
+                                                          names, rules, regions)],
         text_columns=texts,
     )
+
+
+def _signatures(column: str, texts: list[str | None], y: np.ndarray, names: list[str], rules: Rules,
+                regions: tuple[str, ...]) -> list[Signature]:
+    found = signatures(column, texts, y, names, min_rows=rules.min_token_rows, min_share=rules.min_token_share,
+                       min_purity=rules.min_token_purity)
+    return shown_signatures(found, texts, regions)
 
 
 def _classes(sample: RowSample, column: str) -> tuple[np.ndarray, list[str]]:

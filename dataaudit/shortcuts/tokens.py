@@ -12,13 +12,18 @@ meaning (a news agency's link shortener, a signature line, a template's heading)
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
+from dataaudit.pii.redact import ALL_KINDS, redactions
+from dataaudit.profile.pii import PII_KINDS
 from dataaudit.profile.shortcuts import Signature
 
 _LINK = re.compile(r"https?://([^/\s?#]+)\S*", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+#: the texts carrying a token that are searched for the personal value it may be a piece of
+TEXTS_SEARCHED = 20
 
 
 def tokens(text: str) -> list[str]:
@@ -50,3 +55,35 @@ def signatures(column: str, texts: list[str | None], y: np.ndarray, names: list[
     found = [Signature(column, str(vocabulary[i]), names[best[i]], int(rows[i]), int(in_class[i]),
                        int(class_rows[best[i]])) for i in marks]
     return sorted(found, key=lambda s: (-s.share, -s.purity, s.token))
+
+
+def shown_signatures(found: list[Signature], texts: list[str | None], regions: tuple[str, ...]) -> list[Signature]:
+    """`found` as a report may show them: a token that is a piece of a personal value or a
+    secret in the texts carrying it (`corpmail` of `zed.quux@corpmail.io`) is shown as that
+    value's placeholder (`[EMAIL]`), once per column and class. Whole values are masked where
+    reports show them; a value's words, split apart here, would rebuild it. Only the texts
+    carrying a marking token are searched (`TEXTS_SEARCHED` of each), not every sampled one."""
+    shown: list[Signature] = []
+    seen: set[tuple[str, str, str]] = set()
+    for signature in found:
+        kind = _personal_kind(signature.token, texts, regions)
+        if kind is not None:
+            signature = replace(signature, token=PII_KINDS[kind][1])
+            if (signature.column, signature.token, signature.label) in seen:
+                continue
+            seen.add((signature.column, signature.token, signature.label))
+        shown.append(signature)
+    return shown
+
+
+def _personal_kind(token: str, texts: list[str | None], regions: tuple[str, ...]) -> str | None:
+    """The kind of the personal value or secret `token` is a piece of in the first texts carrying
+    it, if any."""
+    carrying = (t for t in texts if t and token in tokens(t))
+    for text in (next(carrying, None) for _ in range(TEXTS_SEARCHED)):
+        if text is None:
+            return None
+        for found in redactions(text, ALL_KINDS, regions):
+            if token in tokens(text[found.start:found.end]):
+                return found.kind
+    return None
