@@ -25,13 +25,18 @@ def iris() -> tuple[pd.DataFrame, pd.Series]:
     return frame.drop(columns="target"), frame["target"]
 
 
+def _levels(annotation: object) -> bool:
+    """Whether a rule field holds warn and fail levels (a share's too)."""
+    return isinstance(annotation, type) and issubclass(annotation, (MaxLevels, MinLevels))
+
+
 def warn_only_pack() -> RulePack:
     """Every check runs and reports, none fails: the convention checks feed random data."""
     checks = {}
     for name, family in FAMILIES.items():
         fields = family.Rules.model_fields.items()
-        checks[name] = {field: {"fail": None} if info.annotation in (MaxLevels, MinLevels) else "warn"
-                        for field, info in fields if info.annotation in (MaxLevels, MinLevels, Toggle)}
+        checks[name] = {field: {"fail": None} if _levels(info.annotation) else "warn"
+                        for field, info in fields if _levels(info.annotation) or info.annotation is Toggle}
     return RulePack.model_validate({"checks": checks})
 
 
