@@ -31,6 +31,7 @@ from dataaudit.arrays import factorize, first_of_each, to_numpy
 from dataaudit.errors import InputError
 from dataaudit.io.nested import json_texts
 from dataaudit.preprocess.estimator import Estimator, not_fitted
+from dataaudit.report.masking import distinct_key, masked_text
 from dataaudit.wording import plural
 
 if TYPE_CHECKING:
@@ -83,8 +84,6 @@ class Tally:
         (a cell's text before and after, `'  a@b.com ' -> 'a@b.com'`) with every personal value
         and secret replaced by its placeholder (phone numbers read in `regions`' national
         formats), two rewrites masked alike kept apart (`#2`) with their counts."""
-        from dataaudit.report.masking import distinct_key, masked_text
-
         rewrites: Counter = Counter()
         for change, n in self.rewrites.most_common(SHOWN_REWRITES):
             rewrites[distinct_key(masked_text(change, regions), rewrites)] = n
