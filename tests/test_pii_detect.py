@@ -48,6 +48,10 @@ FOUND = [
     ("CARD 4111111111111111", "card", "4111111111111111"),
     ("PLEASE CALL 415-555-2671", "phone", "415-555-2671"),
     ("CELL 415 555 2671", "phone", "415 555 2671"),
+    # a word ending in case, po or order is no word of an id before a number
+    ("call our showcase: 415-555-2671", "phone", "415-555-2671"),
+    ("call me at the border: 415-555-2671", "phone", "415-555-2671"),
+    ("call the expo 415-555-2671", "phone", "415-555-2671"),
 ]
 DECOYS = [
     "see user@example.com or admin@test.example", "icon@2x.png", "git@github.com:org/repo.git",
@@ -64,7 +68,7 @@ DECOYS = [
     "std::vector and Foo::Bar", "at 10:30:45", "mean 201.5551234", "ratio 4155552671.25",
     "build 1.2.3.4", "see section 1.2.3.4", "OID 1.3.6.1 registered",
     "IBAN GB00 WEST 1234 5698 7654 32 is wrong", "acct DE00 3704 0044 0532 0130 00",
-    "ref GB00-WEST-4111-1111-1111-1111",
+    "ref GB00-WEST-4111-1111-1111-1111", "case 415-555-2671 closed", "PO 415-555-2671", "my id: 4155552671",
 ]
 
 

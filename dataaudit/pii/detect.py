@@ -9,7 +9,8 @@ where a run of seven digits is) and a validator that keeps the real ones.
   format is read (the rule pack's `checks.pii.phone_regions`, US by default; numbers in
   international form are found whatever the regions); a number written as a bare run of digits
   counts only near a word such as phone, call or tel, one after order, invoice, ref, id or `#`
-  is an order number, and a plain decimal number (`201.5551234`) is a measurement.
+  (the word itself, not `border` or `showcase`) is an order number, and a plain decimal number
+  (`201.5551234`) is a measurement.
 - card: 13 to 19 digits, in groups of one separator or none, of a known scheme's prefix and
   length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum; after
   groups of four holding a digit it is the tail of an account or IBAN, after `VISA` a card.
@@ -92,9 +93,10 @@ def _emails(text: str) -> Spans:
 
 # --- phone ---------------------------------------------------------------------------------
 PHONE_CANDIDATE = re.compile(r"[0-9](?:[\s().\-/]{0,2}[0-9]){6,}")
-ID_BEFORE = re.compile(r"(?:order|invoice|ref|reference|ticket|tracking|account|acct|\bid|sku|serial|isbn|"
-                       r"po|case|confirmation|transaction|receipt)\W{0,3}(?:number|no\.?|nr\.?|num|#)?\W{0,3}$|#\s*$",
-                       re.IGNORECASE)
+#: a word (not the tail of one: `border`, `showcase`, `expo`) saying an id or an order number follows
+ID_BEFORE = re.compile(r"(?<![A-Za-z])(?:order|invoice|ref|reference|ticket|tracking|account|acct|id|sku|serial|"
+                       r"isbn|po|case|confirmation|transaction|receipt)\W{0,3}(?:number|no\.?|nr\.?|num|#)?\W{0,3}$"
+                       r"|#\s*$", re.IGNORECASE)
 #: groups of four uppercase letters or digits just before, one of them holding a digit: the number
 #: is the tail of an account or IBAN (`DE00 3704 ...`, `GB00 WEST 1234 ...`); a word in capitals
 #: (`VISA`, `AMEX`, `CALL`, `WITH`) is no such group and names the number that follows
