@@ -149,8 +149,9 @@ def test_hashing_imports_no_pandas():
             "texts = pyarrow.csv.read_csv(io.BytesIO(b'text\\na\\nb\\n')).column(0).chunk(0)\n"
             "hash_texts(texts); hash_objects(['a', None]); hash_floats(np.zeros(2)); hashed(['a', None])\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pandas'))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"exit {done.returncode}:\n{done.stderr}"  # what the process said, if it died
+    assert done.stdout.strip() == "[]"
 
 
 def _report_facts(path: Path) -> dict:
