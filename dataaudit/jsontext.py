@@ -29,13 +29,7 @@ T = TypeVar("T")
 def finite(value: Any) -> Any:
     """`value` with every float that is not a finite number as None, through dicts, lists
     and tuples."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: finite(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(item) for item in value]
-    return value
+    return _non_finite_as(value, lambda _: None)
 
 
 def non_finite_as_text(value: Any) -> Any:
@@ -43,12 +37,18 @@ def non_finite_as_text(value: Any) -> Any:
     through dicts, lists and tuples: for a report's free-form parts (a finding's details, a
     table's cells), where a reader would otherwise meet an infinity as a null, unlike the one
     the audit printed, and a saved report would not render as it did."""
+    return _non_finite_as(value, str)
+
+
+def _non_finite_as(value: Any, instead: Callable[[float], Any]) -> Any:
+    """`value` with each float that is not a finite number replaced by `instead` of it, through
+    dicts, lists (and tuples, which become lists)."""
     if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
+        return value if math.isfinite(value) else instead(value)
     if isinstance(value, dict):
-        return {key: non_finite_as_text(item) for key, item in value.items()}
+        return {key: _non_finite_as(item, instead) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [non_finite_as_text(item) for item in value]
+        return [_non_finite_as(item, instead) for item in value]
     return value
 
 

@@ -11,6 +11,7 @@ meaning (a news agency's link shortener, a signature line, a template's heading)
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -79,10 +80,7 @@ def shown_signatures(found: list[Signature], texts: list[str | None], regions: t
 def _personal_kind(token: str, texts: list[str | None], regions: tuple[str, ...]) -> str | None:
     """The kind of the personal value or secret `token` is a piece of in the first texts carrying
     it, if any."""
-    carrying = (t for t in texts if t and token in tokens(t))
-    for text in (next(carrying, None) for _ in range(TEXTS_SEARCHED)):
-        if text is None:
-            return None
+    for text in itertools.islice((t for t in texts if t and token in tokens(t)), TEXTS_SEARCHED):
         for found in redactions(text, ALL_KINDS, regions):
             if token in tokens(text[found.start:found.end]):
                 return found.kind
