@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, Strict, field_validator, model_validator
 
 
 class Severity(StrEnum):
@@ -137,6 +137,9 @@ def parse_size(value: int | str) -> int:
     match = _SIZE.fullmatch(value) if isinstance(value, str) else None
     if isinstance(value, int) and not isinstance(value, bool):
         size = value
+    elif match is not None and "." in match[1] and not match[2]:
+        # `5.0` or `1.5` with no unit is far likelier a size in some unit than a byte count
+        raise ValueError(f"{_shown(value)}: a count of bytes is a whole number; give a fraction a unit (1.5G)")
     elif match is not None:
         # exact, however many digits: a float would overflow, or round a byte count
         size = int(Decimal(match[1]) * 1024 ** " KMGT".index(match[2].upper() or " "))
@@ -159,13 +162,18 @@ def _shown(value: int | str) -> str:
     return text if len(text) <= 40 else f"{text[:18]}...{text[-18:]}"
 
 
-def _a_size(value: int | str) -> int | str:
+def _a_size(value: object) -> int | str:
+    """`value` as written, once it reads as a size: a YAML float (`5.0`) or boolean is refused,
+    not taken for a count of bytes."""
+    if not isinstance(value, (int, str)) or isinstance(value, bool):
+        raise ValueError(f"{value!r} is no size: write bytes as a whole number, or a number with K, M, G or T "
+                         "(512M, 2G)")
     parse_size(value)
     return value
 
 
 #: a rule pack's size, kept as written (`512M`), checked when the pack is read
-Size = Annotated[int | str, AfterValidator(_a_size)]
+Size = Annotated[int | str, PlainValidator(_a_size)]
 
 
 def _a_fraction(level: float | None) -> float | None:

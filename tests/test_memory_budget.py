@@ -232,6 +232,26 @@ def test_a_size_past_any_machine_is_one_line_and_exit_2(tmp_path: Path, budget: 
     assert "memory_budget" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(("written", "said"), [("5.0", "5.0 is no size"), ("true", "True is no size"),
+                                               ("1.5", "1.5 is no size")])
+def test_a_pack_size_that_is_no_count_of_bytes_is_refused(tmp_path: Path, written: str, said: str) -> None:
+    """YAML reads `5.0` as a float, which pydantic would have taken for 5 bytes: every hash spilled."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(f"checks:\n  duplicates:\n    memory_budget: {written}\n", encoding="utf-8")
+    _, err = invoke(["audit", PENGUINS, "-t", "species", "--rules", pack], 2)
+    assert f"pack.yaml:3: checks.duplicates.memory_budget: {said}" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("budget", ["5.0", "1.5", " 2.25 "])
+def test_a_fraction_of_a_byte_count_needs_a_unit(budget: str) -> None:
+    _, err = invoke(["audit", PENGUINS, "-t", "species", "--memory-budget", budget], 2)
+    assert "a count of bytes is a whole number; give a fraction a unit (1.5G)" in err
+    with pytest.raises(dataaudit.InputError, match="whole number"):
+        dataaudit.audit(PENGUINS, target="species", memory_budget=budget)
+    assert parse_size(budget.strip() + "M") == int(float(budget) * 2**20)
+
+
 def test_the_largest_size_is_exact() -> None:
     assert parse_size(str(2**63)) == 2**63 and parse_size("1.5G") == 3 * 2**29
     with pytest.raises(ValueError, match="at most"):
