@@ -7,9 +7,11 @@ import csv
 import itertools
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from functools import reduce
 from pathlib import Path
 from unittest.mock import MagicMock
@@ -81,13 +83,15 @@ def spilled_files(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.fixture
-def temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The temporary directory of this process and of the commands it starts."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
+def temporary(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The temporary directory of this process and of the commands it starts: a short path
+    beside pytest's own folders, as the worker processes' server puts its socket there, and a
+    socket's path is at most 107 bytes."""
+    folder = Path(tempfile.mkdtemp(prefix="budget-"))
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     monkeypatch.setenv("TMPDIR", str(folder))
-    return folder
+    yield folder
+    shutil.rmtree(folder)
 
 
 @settings(max_examples=8, deadline=None, phases=NO_SHRINKING,
