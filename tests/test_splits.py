@@ -269,3 +269,18 @@ def test_a_split_that_spells_the_classes_otherwise_is_named(tmp_path: Path, runn
         "a model trained on 'train' predicts its spelling, which every such row's label differs from."]
     assert found[0]["details"] == {"split": "test", "kind": "respelled_class",
                                    "spellings": {"cat": ["Cat"], "dog": ["DOG "]}}
+
+
+def test_one_class_is_worded_as_one(tmp_path: Path) -> None:
+    """Each class finding names one class in the singular, and two in the plural."""
+    train = pa.table({"x": [str(i) for i in range(60)], "label": ["a"] * 30 + ["b"] * 27 + ["c"] * 3})
+    test = pa.table({"x": [str(i) for i in range(40)], "label": ["a"] * 37 + ["d"] * 2 + ["b"]})
+    train_path, test_path = _write(train, tmp_path / "train.csv"), _write(test, tmp_path / "test.csv")
+    report = dataaudit.audit(train_path, target="label", splits={"test": test_path})
+    said = {(f.check, f.details.get("kind")): f.message for f in report.findings}
+    assert said[("size.rows_per_class", None)].startswith("1 class of 'label' has too few rows: 'c' 3.")
+    assert said[("splits.classes", "missing_class")] == (
+        "Split 'test' has no rows of 1 class of 'train': 'c'; its metrics cannot be measured there.")
+    assert said[("splits.classes", "unseen_class")].startswith("Split 'test' has a class 'train' lacks: 'd' 2; ")
+    assert said[("splits.classes", "unseen_class")].endswith("a model trained on it can never predict it.")
+    assert said[("splits.size", None)].startswith("Split 'test' has too few rows of 2 classes to measure ")

@@ -8,7 +8,7 @@ from dataaudit.levels import MinLevels, Section, Toggle
 from dataaudit.profile.classes import class_counts
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Severity
-from dataaudit.wording import plural
+from dataaudit.wording import plural, verb
 
 ROW_COUNT = Exports(("expect_table_row_count_to_be_between",))
 CHECKS = (
@@ -68,7 +68,8 @@ def _classes(profile: Profile, rules: Rules, results: Results) -> None:
         listed = ", ".join(f"{name!r} {c:,}" for name, c in sorted(small.items(), key=lambda kv: kv[1]))
         results.judge(
             "size.rows_per_class", rules.min_rows_per_class, fewest,
-            f"{len(small)} class(es) of {label.column!r} have too few rows: {listed}.",
+            f"{plural(len(small), 'class', 'classes')} of {label.column!r} {verb(len(small), 'has', 'have')} "
+            f"too few rows: {listed}.",
             column=label.column, examples=list(small), details={"classes": small},
             hint="Collect more examples of these classes, or merge or drop them.",
         )

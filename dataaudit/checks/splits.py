@@ -173,8 +173,9 @@ def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
     for shift in c.label_shift:
         if shift.missing:
             results.add("splits.classes", rules.missing_class.severity,
-                        f"Split {shift.split!r} has no rows of {len(shift.missing)} class(es) of {c.reference!r}: "
-                        f"{', '.join(map(repr, shift.missing))}; their metrics cannot be measured there.",
+                        f"Split {shift.split!r} has no rows of {plural(len(shift.missing), 'class', 'classes')} of "
+                        f"{c.reference!r}: {', '.join(map(repr, shift.missing))}; "
+                        f"{verb(len(shift.missing), 'its', 'their')} metrics cannot be measured there.",
                         column=c.target, observed=len(shift.missing),
                         details={"split": shift.split, "kind": "missing_class", "classes": shift.missing})
         if shift.respelled:
@@ -190,8 +191,9 @@ def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
                              "reference's `--save-fitted` state (`--fitted`) writes them as the reference does.")
         if shift.unseen:
             results.add("splits.classes", rules.unseen_class.severity,
-                        f"Split {shift.split!r} has class(es) {c.reference!r} lacks: {quoted_counts(shift.unseen)}; "
-                        "a model trained on it can never predict them.",
+                        f"Split {shift.split!r} has {verb(len(shift.unseen), 'a class', 'classes')} "
+                        f"{c.reference!r} lacks: {quoted_counts(shift.unseen)}; a model trained on it can never "
+                        f"predict {verb(len(shift.unseen), 'it', 'them')}.",
                         column=c.target, observed=len(shift.unseen),
                         details={"split": shift.split, "kind": "unseen_class", "classes": shift.unseen})
         shares = _shares_text(c, shift.split)
@@ -215,7 +217,8 @@ def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
         if small:
             fewest = min(small.values())
             results.judge("splits.size", rules.min_rows_per_class, fewest,
-                          f"Split {name!r} has too few rows of {len(small)} class(es) to measure per-class metrics: "
+                          f"Split {name!r} has too few rows of {plural(len(small), 'class', 'classes')} to measure "
+                          "per-class metrics: "
                           f"{quoted_counts(small)} (of {plural(c.sizes[name], 'row')}).",
                           column=c.target, details={"split": name, "classes": small},
                           hint="Give this split more rows, or report only metrics its class counts support.")
