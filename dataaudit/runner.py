@@ -254,13 +254,15 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
                  sha256: str | None) -> Report:
     """The report of a table or of splits; `sha256` is the digest of the file read, if it is one."""
     regions = plan.pack.checks.pii.phone_regions  # the phone formats the masking reads
-    labels = shown_labels(profile, target_kind(profile, plan.pack.checks.target).kind == CLASSES, regions)
+    classes = target_kind(profile, plan.pack.checks.target).kind == CLASSES
+    labels = shown_labels(profile, classes, regions)
     return Report(
         source=SourceInfo.from_info(profile.source | ({"sha256": sha256} if sha256 is not None else {}), name=name),
         target=plan.target,
         rules=RulesInfo(name=plan.loaded.name, path=plan.loaded.path, sha256=plan.loaded.sha256),
         strict=plan.options.strict,
-        dataset=dataset_summary(profile, splits=cards, auto_text=plan.auto_text, regions=regions, labels=labels),
+        dataset=dataset_summary(profile, splits=cards, auto_text=plan.auto_text, regions=regions, labels=labels,
+                                classes=classes),
         checks=statuses,
         # no personal value in clear, whichever check quotes it; the classes only where the target is quoted
         findings=masked_findings(findings, regions, labels, None if profile.label is None else profile.label.column),

@@ -56,6 +56,20 @@ def test_mroz_hours_is_a_censored_regression_target() -> None:
     assert abs(row["mean"] - 740.5764) < 1e-3
 
 
+def test_a_regression_target_lists_no_rows_per_value(tmp_path: Path) -> None:
+    """306 distinct hours are no classes: neither the console's labels line, nor the label card's
+    counts, nor the HTML page's class chart lists them; the distribution table describes them."""
+    report = _audit_json([DATA / "mroz.csv", "--target", "hours"], 1)
+    assert report["dataset"]["labels"] == {"column": "hours", "counts": {}, "missing": 0, "categorical": False}
+    console, _ = invoke(["audit", DATA / "mroz.csv", "--target", "hours"], 1)
+    assert "Labels:" not in console and "Distribution of the regression target 'hours'" in console
+    page = tmp_path / "mroz.html"
+    run(["audit", DATA / "mroz.csv", "--target", "hours", "--format", "html", "-o", page], 1)
+    assert "Class distribution" not in page.read_text(encoding="utf-8")
+    classes, _ = invoke(["audit", DATA / "penguins.csv", "--target", "species"], 0)
+    assert "Labels: Adelie: 152, Gentoo: 124, Chinstrap: 68" in classes
+
+
 def test_mroz_label_model_skips_its_class_checks_on_a_regression_target() -> None:
     """The classifier's checks skip; the regressor runs instead (tests/test_target_residuals.py)."""
     report = _audit_json([DATA / "mroz.csv", "--target", "hours", "--label-noise"], 1, runner=invoke)

@@ -140,11 +140,13 @@ class IgnoredColumn:
 class LabelCard:
     column: str
     counts: dict[str, int]
-    """Rows per label as written (each spelling apart), most frequent first."""
+    """Rows per label as written (each spelling apart), most frequent first; none for a
+    regression target (its table `target.distribution` describes it)."""
     missing: int
     """Rows without a label."""
     categorical: bool
-    """False when the target has too many distinct values to track as classes."""
+    """False for a regression target, and when the target has too many distinct values to track
+    as classes."""
 
 
 @with_config(STRICT)

@@ -22,8 +22,10 @@ from dataaudit.report.masking import NOTHING_SHOWN, masked, masked_dict
 
 def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None,
                     auto_text: tuple[str, ...] = (), regions: tuple[str, ...] = DEFAULT_REGIONS,
-                    labels: Collection[str] = NOTHING_SHOWN) -> DatasetCard:
+                    labels: Collection[str] = NOTHING_SHOWN, classes: bool = True) -> DatasetCard:
     """The card of `profile`; `auto_text` names the columns audited as text without being named.
+    Without `classes` (a regression target) the label card counts no rows per value: its numbers
+    are no classes to list or chart, and the report's `target.distribution` describes them.
     A label or a top value holding a personal value or secret shows its placeholder, phone
     numbers read in `regions` (the rule pack's `checks.pii.phone_regions`), as in findings; the
     classes in `labels` (`masking.shown_labels`) are shown as written in the label card and the
@@ -36,8 +38,8 @@ def dataset_summary(profile: Profile, splits: dict[str, SplitCard] | None = None
         features=profile.features,
         ignored=[IgnoredColumn(column=c, reason=r) for c, r in profile.ignored.items()],
         labels=None if label is None else LabelCard(
-            column=label.column, counts=masked_dict(label.counts, regions, labels), missing=label.missing,
-            categorical=label.tracked),
+            column=label.column, counts=masked_dict(label.counts, regions, labels) if classes else {},
+            missing=label.missing, categorical=classes and label.tracked),
         duplicates=DuplicateCard(
             exact_rows=d.exact_rows, feature_rows=d.feature_rows, conflict_groups=d.conflict_groups,
             conflict_rows=d.conflict_rows, distinct_feature_rows=d.distinct_feature_rows),

@@ -27,7 +27,7 @@ def split_cards(profiles: list[SplitProfile], comparison: SplitComparison,
     # texts, the target's personal-data scan included, are audited on the reference only
     reference = next(s.profile for s in profiles if s.name == comparison.reference)
     return {
-        s.name: SplitCard.of(dataset_summary(s.profile, regions=regions,
+        s.name: SplitCard.of(dataset_summary(s.profile, regions=regions, classes=classes,
                                              labels=shown_labels(s.profile, classes, regions, reference)), SplitPlace(
             reference=s.name == comparison.reference, source=SourceInfo.from_info(s.profile.source),
             share=round(s.profile.rows / total, 6)))
