@@ -68,6 +68,10 @@ class Line:
     metadata: tuple[str, ...] = ()
     chat: tuple[list[Any], list[Any] | None] | None = None
     pair: Pair | None = None
+    #: a conversational preference line's two conversations as a trainer renders them, the
+    #: prompt's messages followed by the chosen answer's, then by the rejected answer's, each
+    #: with its tools; None for a pair of plain strings
+    sides: tuple[tuple[list[Any], list[Any] | None], tuple[list[Any], list[Any] | None]] | None = None
     #: what a chat line's messages carry besides their roles and texts (tool calls, images, a
     #: name, a weight) and its tools, as canonical JSON: "" when nothing (`hashing.canonical`)
     beyond: str = ""
@@ -214,6 +218,7 @@ def _fields(record: dict, layout: Layout) -> Line:
         return Line(["field_missing"], keys={"field_missing": missing})
     segments = []
     empty = False
+    conversation = _conversation(record, required) if layout.kind == PROMPT_COMPLETION else None
     for key in (*required[:1], *optional, *required[1:]):
         value = record.get(key)
         if value is None and key in optional:
@@ -230,7 +235,22 @@ def _fields(record: dict, layout: Layout) -> Line:
             segments.append((key, value))
         elif value:
             segments.append((key, value))
-    return Line(["empty_content"] if empty else [], segments, len(segments) - 1)
+    return Line(["empty_content"] if empty else [], segments, len(segments) - 1, chat=conversation)
+
+
+def _conversation(record: dict, keys: tuple[str, ...]) -> tuple[list[Any], None] | None:
+    """The prompt's messages followed by the completion's, when both are message lists: the one
+    conversation a trainer renders through the chat template (TRL's conversational
+    prompt-completion); None for plain strings, which trainers join without a template."""
+    values = [record.get(key) for key in keys]
+    if len(values) != 2 or not all(_messages(value) for value in values):
+        return None
+    return values[0] + values[1], None
+
+
+def _messages(value: object) -> bool:
+    """A non-empty list of message objects: what a chat template can be given."""
+    return isinstance(value, list) and bool(value) and all(isinstance(m, dict) for m in value)
 
 
 def _preference(record: dict) -> Line:
@@ -259,7 +279,22 @@ def _preference(record: dict) -> Line:
         chosen, rejected = chosen[-1:], rejected[-1:]
     chosen_text, rejected_text = ("\n".join(text for _, text in side) for side in (chosen, rejected))
     segments = [*prompt, ("chosen", chosen_text), ("rejected", rejected_text)]
-    return Line([], segments, None, pair=Pair(canonical(prompt), chosen_text, rejected_text, differs))
+    return Line([], segments, None, pair=Pair(canonical(prompt), chosen_text, rejected_text, differs),
+                sides=_sides(record, prompt_value, (record[chosen_key], record[rejected_key])))
+
+
+def _sides(record: dict, prompt: object, answers: tuple[object, object]) -> tuple[Any, Any] | None:
+    """The two conversations a trainer renders of a conversational pair: the prompt's messages
+    (none when the prompt is implicit in each side) followed by each answer's, with OpenAI's
+    `input.tools`. Plain strings, or a string beside messages, are not rendered: trainers render
+    only examples whose texts are all message lists."""
+    given = [] if prompt is None else prompt
+    if not (prompt is None or _messages(given)) or not all(_messages(answer) for answer in answers):
+        return None
+    held = record.get("input")
+    tools = held.get("tools") if isinstance(held, dict) else None
+    tools = tools if isinstance(tools, list) else None
+    return tuple((given + answer, tools) for answer in answers)  # type: ignore[operator]
 
 
 def _side(value: object, name: str) -> list[tuple[str, str]] | None:
