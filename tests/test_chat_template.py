@@ -366,14 +366,15 @@ def test_training_size_counts_what_the_template_renders(chats: Path, folders: di
 
 
 @pytest.mark.parametrize("runner", list(RUNNERS))
-def test_a_preference_file_says_its_texts_were_counted_without_the_template(runner: str, tmp_path: Path) -> None:
-    """The template renders chat files only: a preference file's counts are its texts alone, and
-    the report must not claim otherwise."""
+def test_a_preference_file_of_plain_strings_says_its_texts_were_counted_without_the_template(
+        runner: str, tmp_path: Path) -> None:
+    """The template renders conversations only: a preference file of plain strings has its texts
+    counted alone, and the report must not claim otherwise."""
     pairs = tmp_path / "pairs.jsonl"
     pairs.write_text("".join(json.dumps({"prompt": f"Question {i}?", "chosen": f"Answer {i}.",
                                          "rejected": f"No {i}."}) + "\n" for i in range(20)), encoding="utf-8")
     folder = write_tokenizer_folder(tmp_path / "chatml", "chatml", ["Question Answer No"] * 20)
     report = audit_json(runner, [pairs, "--tokenizer", folder], 0, tmp_path)
     assert report["dataset"]["tokenizer"] == (
-        "tokenizer chatml with its chat template, which renders chat files only: the texts of this preference "
+        "tokenizer chatml with its chat template, which renders conversations only: the texts of this preference "
         "file are counted alone")

@@ -1,10 +1,13 @@
-"""A chat file through the model's own chat template (`--tokenizer FOLDER`, `--max-length N`).
+"""A fine-tuning file through the model's own chat template (`--tokenizer FOLDER`, `--max-length N`).
 
-Each example is rendered by the tokenizer folder's chat template and tokenized as the trainer
-does (see `dataaudit.text.template_counter`): its tokens include the template's own, the part
-past the maximum length is cut, and with an assistant-only loss only the tokens the template
-marks with `{% generation %}` train. These checks read the exact counts; without a template
-they skip, and the character estimate's `text.too_long` stays.
+Each conversation (a chat line; a prompt/completion line of message lists, prompt then
+completion; each side of a preference pair of message lists, the prompt with its answer) is
+rendered by the tokenizer folder's chat template and tokenized as the trainer does (see
+`dataaudit.text.template_counter`): its tokens include the template's own, the part past the
+maximum length is cut, and with an assistant-only loss only the tokens the template marks with
+`{% generation %}` train. A pair is one example, judged by its longer side. These checks read
+the exact counts; without a template they skip, and the character estimate's `text.too_long`
+stays.
 """
 
 from __future__ import annotations
@@ -52,11 +55,16 @@ class Rules(Section):
     assistant_mask: Toggle = Toggle.WARN
 
 
+NOT_RENDERED = ("the chat template renders conversations (chat files, and prompt/completion or preference files "
+                "of message lists), not plain texts")
+
+
 def run(profile: Profile, rules: Rules, results: Results) -> None:
-    chats = [t for t in profile.text if t.kind == "chat"]
-    templated = [t for t in chats if t.template is not None]
+    """Judge every file whose examples went through the template: a chat file, and a
+    prompt/completion or preference file of message lists, rendered as trainers render them."""
+    templated = [t for t in profile.text if t.template is not None]
     if not templated:
-        reason = NO_TEMPLATE if chats else "the chat template renders chat files, not other layouts"
+        reason = NO_TEMPLATE if any(t.kind == "chat" for t in profile.text) else NOT_RENDERED
         for check in CHECKS:
             results.skip(check.id, reason)
         return

@@ -132,8 +132,8 @@ def _training_size(t: TextProfile, rules: Rules, results: Results) -> None:
 
 def training_tokens(t: TextProfile) -> tuple[int, str]:
     """The tokens one epoch reads, and how they were counted: through the chat template when it
-    rendered the examples (the template's own tokens are trained on too), else the texts'."""
-    rendered = t.template.lengths["tokens"] if t.template is not None and t.template.rendered else None
-    if rendered is None:
+    rendered the examples (the template's own tokens are trained on too, and both sequences of a
+    preference pair), else the texts'."""
+    if t.template is None or not t.template.rendered:
         return t.tokens_total, t.tokenizer
-    return round(rendered.mean * rendered.count), f"{t.tokenizer}, {plural(rendered.count, 'rendered example')}"
+    return t.template.read, f"{t.tokenizer}, {plural(t.template.rendered, 'rendered example')}"

@@ -91,8 +91,9 @@ class TextProfile:
 
 @dataclass(frozen=True)
 class TemplateProfile:
-    """A chat file rendered through a tokenizer's chat template: `rendered` examples (those the
-    template did not refuse); `lengths` of them in tokens (`tokens` template tokens included,
+    """A fine-tuning file's conversations rendered through a tokenizer's chat template: `rendered`
+    examples (those the template did not refuse; a preference pair is one, measured by its longer
+    side); `lengths` of them in tokens (`tokens` template tokens included,
     `trainable` assistant tokens left within `max_length`, `over_by` the tokens past it of the
     `over` examples longer); `roles` the tokens of message texts by role; `untrained` examples
     left with no trainable token (counted only when the template `marks_assistant`); `errors`
@@ -109,3 +110,5 @@ class TemplateProfile:
     untrained_lines: list[int]
     errors: dict[str, int]
     error_lines: dict[str, list[int]]
+    #: the tokens a trainer reads of the rendered examples: a preference pair's two sequences both
+    read: int = 0

@@ -41,7 +41,7 @@ def extract(partial: TextPartial) -> TextProfile:
         messages=int(partial.lengths["message_chars"].counts.sum()),
         roles=_by_count(partial.roles),
         lengths={name: hist.summary() for name, hist in partial.lengths.items()},
-        tokenizer=spec.counter.counting(spec.kind),
+        tokenizer=spec.counter.counting(spec.kind, partial.template is not None),
         tokens_estimated=spec.counter.estimated,
         max_tokens=spec.max_tokens,
         over_limit=partial.over_limit,

@@ -172,10 +172,7 @@ class TextPartial:
             kept.append(i)
             segments.extend(line.segments)
             per_text.append(len(line.segments))
-        read: dict[int, list[int | None]] = {}
-        if self.template is not None:
-            assert isinstance(self.spec.counter, TemplateCounter)
-            read = self.template.add(*_renderable(numbers, lines), self.spec.counter)
+        read = self._render(numbers, lines)
         if not kept:
             return
         self.roles.update(role for role, _ in segments)
@@ -184,7 +181,9 @@ class TextPartial:
         known = [n for i, size in zip(kept, per_text, strict=True) for n in read.get(numbers[i]) or [None] * size]
         message_tokens = self.spec.counter.count(contents, message_chars, known if read else None)
         if self.template is not None:
-            self.template.add_roles([role for role, _ in segments], message_tokens)
+            rendered = np.repeat(self._rendered([lines[i] for i in kept]), per_text)
+            self.template.add_roles([role for (role, _), r in zip(segments, rendered, strict=True) if r],
+                                    message_tokens[rendered])
         starts = np.concatenate(([0], np.cumsum(per_text)[:-1]))
         text_chars = np.add.reduceat(message_chars, starts)
         text_tokens = np.add.reduceat(message_tokens, starts)
@@ -211,6 +210,32 @@ class TextPartial:
         self._hash(kept, lines, labels, said, kept_numbers, text_chars)
         if self.contamination is not None:
             self.contamination.add(kept_numbers, [lines[i] for i in kept], self.spec.layout, self.blocks[-1].signatures)
+
+    def _render(self, numbers: list[int], lines: list[Line]) -> dict[int, list[int | None]]:
+        """Measure the lines' conversations through the chat template; by line, the message
+        counts read off the rendering. A chat file's tally starts with the pass; another kind's
+        with its first conversational line, so a file of plain strings keeps its text lengths."""
+        counter = self.spec.counter
+        if not isinstance(counter, TemplateCounter) or counter.template is None:
+            return {}
+        pairs = _pair_sides(numbers, lines)
+        chats = _renderable(numbers, lines)
+        if self.template is None and (pairs[0] or chats[0]):
+            self.template = TemplateTally(self.spec.max_tokens, counter.template.marks_assistant, self.spec.examples)
+        if self.template is None:
+            return {}
+        if pairs[0]:
+            self.template.add(*pairs, None, counter, paired=True)
+        return self.template.add(*chats, counter)
+
+    def _rendered(self, lines: list[Line]) -> np.ndarray:
+        """Which lines' messages count in the template's per-role tokens: every line of a chat
+        file, only the conversational lines of another kind's, so that the tally's roles do not
+        depend on which chunk started it."""
+        if self.spec.kind == CHAT:
+            return np.ones(len(lines), dtype=bool)
+        return np.fromiter((line.chat is not None or line.sides is not None for line in lines), dtype=bool,
+                           count=len(lines))
 
     def _markup(self, texts: list[str], numbers: np.ndarray) -> None:
         found = []
@@ -303,7 +328,7 @@ class TextPartial:
             markup_records=self.markup_records + other.markup_records,
             markup_lines=first_rows(self.markup_lines, other.markup_lines, k),
             blocks=self.blocks + other.blocks,
-            template=None if self.template is None or other.template is None else self.template.merged(other.template),
+            template=_merged_tally(self.template, other.template),
             rules=self.rules.merged(other.rules, k),
             pairs=self.pairs.merged(other.pairs, k),
             contamination=None if self.contamination is None or other.contamination is None
@@ -337,6 +362,20 @@ def _renderable(numbers: list[int], lines: list[Line]) -> tuple[list[int], list[
             if line.chat is not None and line.chat[0] and all(isinstance(m, dict) for m in line.chat[0])]
     return ([number for number, _, _ in kept], [chat for _, chat, _ in kept],
             [[text for _, text in segments] for _, _, segments in kept])
+
+
+def _pair_sides(numbers: list[int], lines: list[Line]) -> tuple[list[int], list[Chat]]:
+    """The lines of conversational preference pairs, and their sides one after the other."""
+    kept = [(number, line.sides) for number, line in zip(numbers, lines, strict=True) if line.sides is not None]
+    return [number for number, _ in kept], [side for _, sides in kept for side in sides]  # type: ignore[union-attr]
+
+
+def _merged_tally(one: TemplateTally | None, other: TemplateTally | None) -> TemplateTally | None:
+    """A tally merged with none is itself: a chunk of a prompt/completion or preference file
+    without conversations started none."""
+    if one is None or other is None:
+        return one if other is None else other
+    return one.merged(other)
 
 
 def compact(blocks: list[TextBlock], num_perm: int) -> TextBlock:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from dataaudit.text.chat_template import ChatTemplate, Rendered, TemplateFailure
-from dataaudit.text.formats import CHAT
+from dataaudit.text.formats import CHAT, PREFERENCE, PROMPT_COMPLETION
 from dataaudit.text.message_tokens import read_counts
 from dataaudit.text.tokens import TokenCounter
 
@@ -26,6 +26,12 @@ Chat = tuple[list[Any], list[Any] | None]
 #: Rendered characters tokenized per batch: enough for the batch API to pay, and a bound on the
 #: encodings held at once (some 100 bytes a token), however long a chunk's conversations are.
 BATCH_CHARS = 1 << 20
+#: What the report says was rendered of a file of each kind whose examples are conversations.
+RENDERED = {
+    PROMPT_COMPLETION: "each conversational example rendered as one conversation, prompt then completion",
+    PREFERENCE: "each conversational pair rendered as two conversations, the prompt with the chosen answer and "
+                "with the rejected one, the longer judged",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,17 @@ class Measures:
     failures: list[str | None]
     messages: list[list[int | None]]
 
+    def paired(self) -> Measures:
+        """Conversations measured two by two (a pair's prompt with the chosen answer, then with
+        the rejected one) as one example each: a trainer reads the two as two sequences, so the
+        longer decides whether the pair fits, the side with fewer trainable tokens left whether
+        it trains, and the pair fails with the template's first error on either side."""
+        tokens = self.tokens.reshape(-1, 2)
+        failed = (tokens < 0).any(axis=1)
+        failures = [first or second for first, second in zip(self.failures[::2], self.failures[1::2], strict=True)]
+        return Measures(np.where(failed, -1, tokens.max(axis=1)), self.assistant.reshape(-1, 2).min(axis=1),
+                        self.trainable.reshape(-1, 2).min(axis=1), failures, [[] for _ in failures])
+
 
 @dataclass(frozen=True)
 class TemplateCounter(TokenCounter):
@@ -52,12 +69,16 @@ class TemplateCounter(TokenCounter):
     reads_messages: bool = False
     added: frozenset[int] = frozenset()
 
-    def counting(self, kind: str) -> str:
-        """The template renders chat files only: a prompt/completion or preference file's texts
-        are counted alone, without the template's own tokens, and the report says so."""
+    def counting(self, kind: str, rendered: bool = False) -> str:
+        """A chat file is rendered whole; a prompt/completion or preference file is rendered as
+        trainers render its conversations (`rendered`), and a file of plain strings or an
+        instruction file is counted as its texts alone, without the template's own tokens: the
+        report says which, since the lengths mean different things."""
         if kind == CHAT or self.template is None:
             return self.name
-        return f"{self.name}, which renders chat files only: the texts of this {kind} file are counted alone"
+        if rendered and kind in RENDERED:
+            return f"{self.name}; {RENDERED[kind]}"
+        return f"{self.name}, which renders conversations only: the texts of this {kind} file are counted alone"
 
     def conversation_tokens(self, messages: list[Any], tools: list[Any] | None = None) -> int:
         """Tokens of the rendered example, the template's own included; raises `TemplateFailure`

@@ -31,6 +31,8 @@ class TemplateTally:
     marks_assistant: bool
     examples: int = 20
     rendered: int = 0
+    #: the tokens a trainer reads of the rendered examples, both sequences of a pair
+    read: int = 0
     lengths: dict[str, LengthHistogram] = field(default_factory=lambda: {m: LengthHistogram() for m in MEASURES})
     roles: dict[str, LengthHistogram] = field(default_factory=dict)
     over: int = 0
@@ -40,14 +42,19 @@ class TemplateTally:
     errors: Counter[str] = field(default_factory=Counter)
     error_lines: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, numbers: list[int], chats: list[Chat], messages: list[list[str]],
-            counter: TemplateCounter) -> dict[int, list[int | None]]:
+    def add(self, numbers: list[int], chats: list[Chat], messages: list[list[str]] | None,
+            counter: TemplateCounter, paired: bool = False) -> dict[int, list[int | None]]:
         """Render, tokenize and measure the conversations on lines `numbers`; by line, the token
-        counts of its `messages` texts read off the same encoding (None where they could not be)."""
+        counts of its `messages` texts read off the same encoding (None where they could not be).
+        `paired`: two conversations a line, a preference pair's sides, measured as one example."""
         if not chats:
             return {}
         k = self.examples
         measured = counter.measure(chats, self.max_length, messages)
+        read = measured.tokens
+        if paired:
+            read = read.reshape(-1, 2).sum(axis=1)
+            measured = measured.paired()
         lines = np.asarray(numbers, dtype=np.int64)
         for number, failure in zip(numbers, measured.failures, strict=True):
             if failure is not None:
@@ -56,6 +63,7 @@ class TemplateTally:
         ok = measured.tokens >= 0
         tokens, trainable = measured.tokens[ok], measured.trainable[ok]
         self.rendered += int(ok.sum())
+        self.read += int(read[ok].sum())
         self.lengths["tokens"].add(tokens)
         self.lengths["trainable"].add(trainable)
         over = tokens > self.max_length
@@ -82,6 +90,7 @@ class TemplateTally:
             marks_assistant=self.marks_assistant,
             examples=k,
             rendered=self.rendered + other.rendered,
+            read=self.read + other.read,
             lengths={m: self.lengths[m].merged(other.lengths[m]) for m in MEASURES},
             roles={role: self.roles.get(role, empty).merged(other.roles.get(role, empty))
                    for role in sorted(self.roles.keys() | other.roles.keys())},
@@ -99,6 +108,7 @@ class TemplateTally:
             marks_assistant=self.marks_assistant,
             max_length=self.max_length,
             rendered=self.rendered,
+            read=self.read,
             lengths={m: hist.summary() for m, hist in self.lengths.items()},
             roles={role: self.roles[role].summary() for role in sorted(self.roles)},
             over=self.over,

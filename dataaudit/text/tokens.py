@@ -29,8 +29,9 @@ class TokenCounter:
     estimated: bool
     tokenizer: Any = None
 
-    def counting(self, kind: str) -> str:
-        """What the report says counted the tokens of a file of `kind` (chat, preference, ...)."""
+    def counting(self, kind: str, rendered: bool = False) -> str:
+        """What the report says counted the tokens of a file of `kind` (chat, preference, ...);
+        `rendered`: whether its examples went through a chat template."""
         return self.name
 
     def count(self, texts: list[str], chars: np.ndarray, known: list[int | None] | None = None) -> np.ndarray:
