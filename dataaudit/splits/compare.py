@@ -25,6 +25,7 @@ from dataaudit.profile.splits import (
 )
 from dataaudit.splits import measures as m
 from dataaudit.splits.keys import SplitProfile
+from dataaudit.splits.loaded import as_loaded
 
 NUMERIC = ("integer", "float")
 UNSEEN_SHOWN = 10
@@ -207,7 +208,7 @@ def _column_drift(a: ColumnProfile, b: ColumnProfile, split: str,
         which = "the reference" if a.value_counts is None else "the split"
         skipped.append((a.name, split, f"more than {limit:,} distinct values in {which}"))
     elif a.value_counts and b.value_counts:
-        found.append(categorical_drift(a.name, split, a.value_counts, b.value_counts))
+        found.append(categorical_drift(a.name, split, *as_loaded(a.value_counts, b.value_counts)))
     return found, skipped
 
 
@@ -241,7 +242,8 @@ def categorical_drift(column: str, split: str, reference: dict[str, int], counts
 def _unseen(a: ColumnProfile, b: ColumnProfile, split: str) -> UnseenCategories | None:
     if a.type in NUMERIC or a.value_counts is None or b.value_counts is None or not a.value_counts:
         return None
-    new = {c: n for c, n in b.value_counts.items() if c not in a.value_counts}
+    ours, theirs = as_loaded(a.value_counts, b.value_counts)
+    new = {c: n for c, n in theirs.items() if c not in ours}
     shown = dict(sorted(new.items(), key=lambda kv: (-kv[1], kv[0]))[:UNSEEN_SHOWN])
     return UnseenCategories(a.name, split, sum(new.values()), b.rows, shown)
 

@@ -1,0 +1,75 @@
+"""Splits stored in two formats, a CSV against a Parquet file: the same data must compare as
+the same through the command line, while a real change between them is still found and the
+rows' identity (duplicates, leakage) stays byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.cli_helpers import RUNNERS, Runner, audit_report
+
+ROWS = 400
+
+
+def _frame(seed: int, true_share: float = 0.4) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "x": rng.normal(10, 2, ROWS).round(6),
+        "flag": rng.random(ROWS) < true_share,
+        "y": rng.choice(["a", "b"], ROWS),
+    })
+
+
+def _csv_and_parquet(tmp_path: Path, train: pd.DataFrame, test: pd.DataFrame) -> tuple[Path, Path]:
+    """`train` as pandas writes a CSV (booleans as `True`, `False`), `test` as a typed Parquet file."""
+    csv, parquet = tmp_path / "train.csv", tmp_path / "test.parquet"
+    train.to_csv(csv, index=False)
+    test.to_parquet(parquet, index=False)
+    return csv, parquet
+
+
+def _findings(report: dict, check: str) -> list[dict]:
+    return [f for f in report["findings"] if f["check"] == check]
+
+
+def _audit(runner: Runner, tmp_path: Path, train: Path, test: Path, code: int) -> dict:
+    return audit_report(runner, [train, "--split", f"test={test}", "--target", "y"], tmp_path, code)
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_csv_booleans_against_parquet_booleans_do_not_drift(tmp_path: Path, runner: Runner) -> None:
+    """A CSV's `True` and a Parquet `true` load as one boolean: the same shares are no drift
+    and no unseen category, so the run passes."""
+    train, test = _csv_and_parquet(tmp_path, _frame(1), _frame(2))
+    assert "True" in train.read_text() and "true" not in train.read_text()
+    report = _audit(runner, tmp_path, train, test, 0)
+    assert _findings(report, "splits.categorical_drift") == []
+    assert _findings(report, "splits.unseen_categories") == []
+    drift = next(t for t in report["tables"] if t["id"] == "splits.drift")
+    flag = next(row for row in drift["rows"] if row[0] == "flag")
+    assert flag[3] < 0.01
+
+
+def test_a_real_boolean_drift_between_csv_and_parquet_is_found(tmp_path: Path) -> None:
+    train, test = _csv_and_parquet(tmp_path, _frame(1), _frame(2, true_share=0.9))
+    report = _audit(RUNNERS[1].values[0], tmp_path, train, test, 1)
+    found = _findings(report, "splits.categorical_drift")
+    assert [(f["severity"], f["column"]) for f in found] == [("fail", "flag")]
+    assert set(found[0]["details"]["largest_changes"]) == {"true", "false"}
+    assert _findings(report, "splits.unseen_categories") == []
+
+
+def test_booleans_keep_their_spelling_as_row_identity(tmp_path: Path) -> None:
+    """Leakage compares values byte for byte: a CSV row spelling `true` repeats a Parquet row,
+    one spelling `True` does not."""
+    train = tmp_path / "train.csv"
+    train.write_text("x,flag,y\n" + "".join(f"{i}.5,{'true' if i == 1 else 'True'},a\n" for i in range(40)))
+    test = tmp_path / "test.parquet"
+    pd.DataFrame({"x": [0.5, 1.5, 99.5], "flag": [True, True, True], "y": ["a", "a", "a"]}).to_parquet(test)
+    report = _audit(RUNNERS[1].values[0], tmp_path, train, test, 1)
+    leaked = next(t for t in report["tables"] if t["id"] == "splits.leaked_rows")
+    assert [row[1] for row in leaked["rows"]] == [1]
