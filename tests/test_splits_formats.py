@@ -15,13 +15,22 @@ from tests.cli_helpers import RUNNERS, Runner, audit_report
 ROWS = 400
 
 
-def _frame(seed: int, true_share: float = 0.4) -> pd.DataFrame:
+def _frame(seed: int, true_share: float = 0.4, first_day: str = "2020-01-01", rows: int = ROWS) -> pd.DataFrame:
+    """Features of every kind a CSV spells as text: numbers, booleans, dates (a month of days, a
+    category) and timestamps (every one distinct, a time-like column)."""
     rng = np.random.default_rng(seed)
     return pd.DataFrame({
-        "x": rng.normal(10, 2, ROWS).round(6),
-        "flag": rng.random(ROWS) < true_share,
-        "y": rng.choice(["a", "b"], ROWS),
+        "x": rng.normal(10, 2, rows).round(6),
+        "count": rng.integers(0, 5, rows),
+        "flag": rng.random(rows) < true_share,
+        "day": pd.Timestamp(first_day) + pd.to_timedelta(rng.integers(0, 30, rows), unit="D"),
+        "at": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.permutation(10**7)[:rows], unit="s"),
+        "y": rng.choice(["a", "b"], rows),
     })
+
+
+def _no_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=["day", "at"])
 
 
 def _csv_and_parquet(tmp_path: Path, train: pd.DataFrame, test: pd.DataFrame) -> tuple[Path, Path]:
@@ -44,7 +53,7 @@ def _audit(runner: Runner, tmp_path: Path, train: Path, test: Path, code: int) -
 def test_csv_booleans_against_parquet_booleans_do_not_drift(tmp_path: Path, runner: Runner) -> None:
     """A CSV's `True` and a Parquet `true` load as one boolean: the same shares are no drift
     and no unseen category, so the run passes."""
-    train, test = _csv_and_parquet(tmp_path, _frame(1), _frame(2))
+    train, test = _csv_and_parquet(tmp_path, _no_dates(_frame(1)), _no_dates(_frame(2)))
     assert "True" in train.read_text() and "true" not in train.read_text()
     report = _audit(runner, tmp_path, train, test, 0)
     assert _findings(report, "splits.categorical_drift") == []
@@ -55,7 +64,7 @@ def test_csv_booleans_against_parquet_booleans_do_not_drift(tmp_path: Path, runn
 
 
 def test_a_real_boolean_drift_between_csv_and_parquet_is_found(tmp_path: Path) -> None:
-    train, test = _csv_and_parquet(tmp_path, _frame(1), _frame(2, true_share=0.9))
+    train, test = _csv_and_parquet(tmp_path, _no_dates(_frame(1)), _no_dates(_frame(2, true_share=0.9)))
     report = _audit(RUNNERS[1].values[0], tmp_path, train, test, 1)
     found = _findings(report, "splits.categorical_drift")
     assert [(f["severity"], f["column"]) for f in found] == [("fail", "flag")]
@@ -73,3 +82,23 @@ def test_booleans_keep_their_spelling_as_row_identity(tmp_path: Path) -> None:
     report = _audit(RUNNERS[1].values[0], tmp_path, train, test, 1)
     leaked = next(t for t in report["tables"] if t["id"] == "splits.leaked_rows")
     assert [row[1] for row in leaked["rows"]] == [1]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_csv_timestamps_keep_their_type_against_parquet_timestamps(tmp_path: Path, runner: Runner) -> None:
+    """A CSV's timestamps are text a reader loads as the Parquet's timestamps: no type change,
+    though they are more than the values counted."""
+    train, test = _csv_and_parquet(tmp_path, _frame(1, rows=1500).drop(columns="day"),
+                                   _frame(2, rows=1500).drop(columns="day"))
+    report = _audit(runner, tmp_path, train, test, 0)
+    assert _findings(report, "splits.schema") == []
+
+
+def test_csv_text_that_is_not_all_dates_is_a_type_change(tmp_path: Path) -> None:
+    """One cell that reads as no date keeps the CSV column text, which a reader loads as text."""
+    train = _frame(1).drop(columns="at").astype({"day": str})
+    train.loc[7, "day"] = "soon"
+    csv, parquet = _csv_and_parquet(tmp_path, train, _frame(2).drop(columns="at"))
+    report = _audit(RUNNERS[1].values[0], tmp_path, csv, parquet, 1)
+    assert [(f["severity"], f["message"]) for f in _findings(report, "splits.schema")] == [
+        ("warn", "Column 'day' is text in 'train' but datetime in 'test'.")]

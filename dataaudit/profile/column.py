@@ -160,6 +160,7 @@ class ColumnPartial:
     spaced: int = 0
     respelled: int = 0
     padded: int = 0
+    dated: int = 0
     kind_rows: dict[str, list[int]] = field(default_factory=dict)
     moments: Moments = field(default_factory=Moments)
     value_counts: Counter | None = field(default_factory=Counter)
@@ -251,6 +252,7 @@ class ColumnPartial:
             self._add_kind(v.KINDS[code], row_kind == code, offset)
         self.spaced += int(counts[table.spaced].sum())
         self.padded += int(counts[table.padded & ~token].sum())
+        self.dated += int(counts[v.date_texts(table.values, (kind == v.TEXT) & (counts > 0))].sum())
         self.respelled += int(counts[table.respelled & ~spelled].sum())
         numeric = (kind == v.INTEGER) | (kind == v.FLOAT)
         if numeric.any():
@@ -353,6 +355,7 @@ class ColumnPartial:
             spaced=self.spaced + other.spaced,
             respelled=self.respelled + other.respelled,
             padded=self.padded + other.padded,
+            dated=self.dated + other.dated,
             kind_rows={
                 name: rows(self.kind_rows.get(name, []), other.kind_rows.get(name, []))
                 for name in sorted(set(self.kind_rows) | set(other.kind_rows))

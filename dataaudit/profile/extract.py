@@ -104,6 +104,7 @@ def _column(col: ColumnPartial, role: str) -> ColumnProfile:
         percentiles=col.quantiles.percentiles() if col.quantiles is not None else None,
         respelled=col.respelled,
         padded=col.padded,
+        dated=col.dated,
         infinite=col.infinite,
         infinite_rows=col.infinite_rows,
     )

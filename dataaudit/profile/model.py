@@ -60,6 +60,9 @@ class ColumnProfile:
     respelled: int = 0
     #: text cells, missing-value tokens aside, that start or end with whitespace (`" red"`): trimming rewrites them
     padded: int = 0
+    #: text cells that read as ISO 8601 dates or timestamps (`values.date_texts`): a CSV's dates,
+    #: which a reader loads as the dates a typed file holds
+    dated: int = 0
     #: infinite numbers (`inf`, `-Infinity`, `1e999`), which a model's input refuses, and their first rows
     infinite: int = 0
     infinite_rows: list[int] = field(default_factory=list)

@@ -56,6 +56,12 @@ _PLAIN_CHARS = 15
 _NUMBER_START = b"0123456789+-."
 _DIGITS = "0123456789"
 _BOOLEAN_TEXTS = pa.array(["true", "false"], pa.string())
+# an ISO 8601 date or timestamp as pyarrow's CSV reader infers one (a date32 or a timestamp,
+# blanks around it trimmed), and as a typed date or timestamp prints
+_DATE_TEXT = (r"^\s*\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+              r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?\s*$")
+_DATE_LENGTHS = (len("2019-10-21"), len(" 2019-10-21T08:30:00.123456789+05:00 "))
+_DATE_START = b"0123456789 \t"
 _NO_TOKENS = pa.array([], pa.string())
 _DISTINCT_SAMPLE = 1024
 #: what joins the words of a label (`not spam`, `not_spam`, `not-spam`), between two letters or digits
@@ -564,6 +570,18 @@ def infinite_numbers(values: pa.Array, spec: ProfileSpec) -> np.ndarray:
 def numbers_of(texts: list[str]) -> np.ndarray:
     """The numbers of texts `classify` reads as numbers, read as it reads them."""
     return to_numpy(pc.cast(pc.utf8_trim_whitespace(pa.array(texts, pa.string())), pa.float64()))
+
+
+def date_texts(texts: pa.Array, mask: np.ndarray) -> np.ndarray:
+    """Which `texts` where `mask` holds read as a date or timestamp (`_DATE_TEXT`): a CSV has
+    no types, so its dates are text that a reader turns into the dates a typed file holds.
+    Only texts of a date's lengths, starting with a digit or a blank, are matched."""
+    lengths = to_numpy(pc.binary_length(texts)) if len(texts) else np.zeros(0, dtype=np.int64)
+    candidate = mask & (lengths >= _DATE_LENGTHS[0]) & (lengths <= _DATE_LENGTHS[1])
+    if not candidate.any():
+        return candidate
+    candidate &= first_byte_in(texts, _DATE_START)
+    return _answered(texts, candidate, lambda found: pc.match_substring_regex(found, _DATE_TEXT))
 
 
 def _boolean_table(array: pa.Array) -> ValueTable:

@@ -70,8 +70,14 @@ def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: tupl
 
 
 # --------------------------------------------------------------------------- schema
-def _family(kind: str) -> str:
-    return "numeric" if kind in NUMERIC else kind
+def _family(column: ColumnProfile) -> str:
+    """The type family a column loads as. A CSV has no types: text that is all dates or
+    timestamps (`ColumnProfile.dated`) is the datetime a reader makes of it, as a typed split's is."""
+    if column.type in NUMERIC:
+        return "numeric"
+    if column.type == "text" and column.dated == column.kinds["text"]:
+        return "datetime"
+    return column.type
 
 
 def _schema(ref: Profile, other: Profile, name: str) -> SchemaDiff:
@@ -82,7 +88,7 @@ def _schema(ref: Profile, other: Profile, name: str) -> SchemaDiff:
         b = theirs.get(column)
         if b is None or "empty" in (a.type, b.type):
             continue
-        if _family(a.type) != _family(b.type):
+        if _family(a) != _family(b):
             changes[column] = (a.type, b.type)
     return SchemaDiff(
         split=name,
