@@ -94,6 +94,33 @@ def test_csv_timestamps_keep_their_type_against_parquet_timestamps(tmp_path: Pat
     assert _findings(report, "splits.schema") == []
 
 
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("day_type", ["timestamp", "date32"])
+def test_csv_dates_against_parquet_dates_agree(tmp_path: Path, runner: Runner, day_type: str) -> None:
+    """A CSV's `2020-01-08` is the date a Parquet timestamp prints as `2020-01-08
+    00:00:00.000000`: no type change, drift or unseen date; its integers are the Parquet's
+    int64."""
+    test = _frame(2, rows=1500)
+    if day_type == "date32":
+        test["day"] = test["day"].dt.date
+    train, test_path = _csv_and_parquet(tmp_path, _frame(1, rows=1500), test)
+    assert "2020-01-08," in train.read_text()
+    report = _audit(runner, tmp_path, train, test_path, 0)
+    assert [f["message"] for f in report["findings"] if f["check"].startswith("splits.")
+            and f["severity"] != "info"] == []
+    assert _findings(report, "splits.schema") == []
+    assert report["dataset"]["splits"]["test"]["rows"] == 1500
+
+
+def test_a_real_date_drift_between_csv_and_parquet_is_found(tmp_path: Path) -> None:
+    train, test = _csv_and_parquet(tmp_path, _frame(1), _frame(2, first_day="2020-01-16"))
+    report = _audit(RUNNERS[1].values[0], tmp_path, train, test, 1)
+    assert [(f["severity"], f["column"]) for f in _findings(report, "splits.categorical_drift")] == [("fail", "day")]
+    unseen = _findings(report, "splits.unseen_categories")
+    assert [(f["severity"], f["column"]) for f in unseen] == [("fail", "day")]
+    assert all(len(day) == len("2020-01-31") for day in unseen[0]["details"]["values"])
+
+
 def test_csv_text_that_is_not_all_dates_is_a_type_change(tmp_path: Path) -> None:
     """One cell that reads as no date keeps the CSV column text, which a reader loads as text."""
     train = _frame(1).drop(columns="at").astype({"day": str})
