@@ -73,15 +73,18 @@ def test_a_real_boolean_drift_between_csv_and_parquet_is_found(tmp_path: Path) -
 
 
 def test_booleans_keep_their_spelling_as_row_identity(tmp_path: Path) -> None:
-    """Leakage compares values byte for byte: a CSV row spelling `true` repeats a Parquet row,
-    one spelling `True` does not."""
+    """Leakage and duplicates compare values byte for byte: a CSV row spelling `true` repeats a
+    Parquet row, one spelling `True` does not, nor does a CSV row spelling `TRUE` its `True`."""
     train = tmp_path / "train.csv"
-    train.write_text("x,flag,y\n" + "".join(f"{i}.5,{'true' if i == 1 else 'True'},a\n" for i in range(40)))
+    train.write_text("x,flag,y\n" + "".join(f"{i}.5,{'true' if i == 1 else 'True'},a\n" for i in range(40))
+                     + "2.5,TRUE,a\n3.5,True,a\n")
     test = tmp_path / "test.parquet"
     pd.DataFrame({"x": [0.5, 1.5, 99.5], "flag": [True, True, True], "y": ["a", "a", "a"]}).to_parquet(test)
     report = _audit(RUNNERS[1].values[0], tmp_path, train, test, 1)
     leaked = next(t for t in report["tables"] if t["id"] == "splits.leaked_rows")
     assert [row[1] for row in leaked["rows"]] == [1]
+    assert [f["message"] for f in _findings(report, "duplicates.rows")] == [
+        "1 row (2.4%) is an exact duplicate of an earlier row."]
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
