@@ -132,3 +132,16 @@ def test_csv_text_that_is_not_all_dates_is_a_type_change(tmp_path: Path) -> None
     report = _audit(RUNNERS[1].values[0], tmp_path, csv, parquet, 1)
     assert [(f["severity"], f["message"]) for f in _findings(report, "splits.schema")] == [
         ("warn", "Column 'day' is text in 'train' but datetime in 'test'.")]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("impossible", ["2020-02-30", "2999-01-01", "1500-06-01"])
+def test_dates_no_instant_holds_are_compared_as_written(tmp_path: Path, runner: Runner, impossible: str) -> None:
+    """A date's shape around a day no calendar has, or a year pandas' timestamps cannot hold, is
+    text to a reader: both splits are compared as written, not stopped by an internal error."""
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    pd.DataFrame({"d": [impossible, "2020-01-01"] * 50, "y": ["a", "b"] * 50}).to_csv(train, index=False)
+    pd.DataFrame({"d": ["2020-01-02", "2020-01-01"] * 50, "y": ["a", "b"] * 50}).to_csv(test, index=False)
+    report = _audit(runner, tmp_path, train, test, 1)
+    (unseen,) = _findings(report, "splits.unseen_categories")
+    assert unseen["details"]["values"] == {"2020-01-02": 50}

@@ -23,11 +23,14 @@ BOOLEANS = {"true": "true", "True": "true", "TRUE": "true", "false": "false", "F
 
 def as_loaded(reference: dict[str, int], counts: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
     """The two value counts keyed by what a loader makes of them: by boolean meaning when every
-    value of both reads as a boolean, else as they are."""
+    value of both reads as a boolean, by the instant named when every value of both reads as a
+    date, else as they are."""
     if reference.keys() <= BOOLEANS.keys() and counts.keys() <= BOOLEANS.keys():
         return _booleans(reference), _booleans(counts)
     if _all_dates(reference) and _all_dates(counts):
-        return _dates(reference), _dates(counts)
+        ours, theirs = _dates(reference), _dates(counts)
+        if ours is not None and theirs is not None:
+            return ours, theirs
     return reference, counts
 
 
@@ -43,14 +46,17 @@ def _all_dates(counts: dict[str, int]) -> bool:
     return bool(len(texts)) and bool(date_texts(texts, np.ones(len(texts), dtype=bool)).all())
 
 
-def _dates(counts: dict[str, int]) -> dict[str, int]:
+def _dates(counts: dict[str, int]) -> dict[str, int] | None:
     """Counts keyed by the instant each text names (in UTC, a naive one taken as UTC, as pandas
     takes it), written as a date where it is midnight: `2020-01-08` whether a CSV writes it so
-    or a typed timestamp prints `2020-01-08 00:00:00.000000`. pandas is imported here, for a
-    column of dates only."""
+    or a typed timestamp prints `2020-01-08 00:00:00.000000`. None when a text names no instant
+    pandas holds (`2020-02-30`, a year past 2262): a reader keeps such a column as text. pandas
+    is imported here, for a column of dates only."""
     import pandas as pd
 
-    stamps = pd.to_datetime(pd.Series(list(counts)).str.strip(), format="ISO8601", utc=True)
+    stamps = pd.to_datetime(pd.Series(list(counts)).str.strip(), format="ISO8601", utc=True, errors="coerce")
+    if stamps.isna().any():
+        return None
     folded: dict[str, int] = {}
     for stamp, n in zip(stamps, counts.values(), strict=True):
         name = stamp.date().isoformat() if stamp == stamp.normalize() else stamp.tz_localize(None).isoformat(sep=" ")
