@@ -52,6 +52,16 @@ FOUND = [
     ("call our showcase: 415-555-2671", "phone", "415-555-2671"),
     ("call me at the border: 415-555-2671", "phone", "415-555-2671"),
     ("call the expo 415-555-2671", "phone", "415-555-2671"),
+    # an id's or a version's word in a phrase (in any case, every order) labels no number
+    ("In any case: 415-555-2671", "phone", "415-555-2671"),
+    ("in that case 415-555-2671", "phone", "415-555-2671"),
+    ("just in case 415-555-2671", "phone", "415-555-2671"),
+    ("In which case: 415-555-2671", "phone", "415-555-2671"),
+    ("any order 415-555-2671 is fine", "phone", "415-555-2671"),
+    ("at each step 8.8.8.8 answered", "ip", "8.8.8.8"),
+    # after a comma the word labels nothing that follows
+    ("just in case, 415-555-2671", "phone", "415-555-2671"),
+    ("thanks for your order, 415-555-2671 is our line", "phone", "415-555-2671"),
 ]
 DECOYS = [
     "see user@example.com or admin@test.example", "icon@2x.png", "git@github.com:org/repo.git",
@@ -69,6 +79,8 @@ DECOYS = [
     "build 1.2.3.4", "see section 1.2.3.4", "OID 1.3.6.1 registered",
     "IBAN GB00 WEST 1234 5698 7654 32 is wrong", "acct DE00 3704 0044 0532 0130 00",
     "ref GB00-WEST-4111-1111-1111-1111", "case 415-555-2671 closed", "PO 415-555-2671", "my id: 4155552671",
+    "Case #: 415-555-2671", "case no. 415-555-2671", "Ref. 415-555-2671", "Order No.: 415-555-2671",
+    "in case 415-555-2671 the court ruled", "your case 415-555-2671", "in release 1.2.3.4",
 ]
 
 

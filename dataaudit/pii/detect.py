@@ -8,16 +8,18 @@ where a run of seven digits is) and a validator that keeps the real ones.
 - phone: `phonenumbers.PhoneNumberMatcher` at leniency VALID, once per region whose national
   format is read (the rule pack's `checks.pii.phone_regions`, US by default; numbers in
   international form are found whatever the regions); a number written as a bare run of digits
-  counts only near a word such as phone, call or tel, one after order, invoice, ref, id or `#`
-  (the word itself, not `border` or `showcase`) is an order number, and a plain decimal number
-  (`201.5551234`) is a measurement.
+  counts only near a word such as phone, call or tel, one labelled by order, invoice, case, ref,
+  id or `#` (`case 12345`, `Case #: 12345`; the word itself, not `border` or `showcase`, and not
+  after a comma nor in a phrase such as `in any case`, `in that case`, `just in case`) is an order
+  number, and a plain decimal number (`201.5551234`) is a measurement.
 - card: 13 to 19 digits, in groups of one separator or none, of a known scheme's prefix and
   length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum; after
   groups of four holding a digit it is the tail of an account or IBAN, after `VISA` a card.
 - iban: a country code of the ISO 13616 registry, that country's length and the mod-97 checksum.
 - ip: an IPv4 or IPv6 address `ipaddress` accepts and calls global: private, loopback and the
-  documentation ranges identify nobody. An IPv4 after a word such as version, release, build or
-  section (the word itself, not `server`), or inside a longer dotted number, is a version or a section number.
+  documentation ranges identify nobody. An IPv4 labelled by a word such as version, release, build
+  or section (the word itself, not `server`, and not in a phrase such as `each step`), or inside a
+  longer dotted number, is a version or a section number.
 - url_credentials: `scheme://user:password@host`; the span is `user:password`, scheme and host
   stay. A placeholder password (`password`, `<pass>`, `${PASS}`, `xxx`) is no secret.
 - private_key: a PEM header `-----BEGIN ... PRIVATE KEY-----` through its END line (or the key
@@ -93,10 +95,21 @@ def _emails(text: str) -> Spans:
 
 # --- phone ---------------------------------------------------------------------------------
 PHONE_CANDIDATE = re.compile(r"[0-9](?:[\s().\-/]{0,2}[0-9]){6,}")
-#: a word (not the tail of one: `border`, `showcase`, `expo`) saying an id or an order number follows
-ID_BEFORE = re.compile(r"(?<![A-Za-z])(?:order|invoice|ref|reference|ticket|tracking|account|acct|id|sku|serial|"
-                       r"isbn|po|case|confirmation|transaction|receipt)\W{0,3}(?:number|no\.?|nr\.?|num|#)?\W{0,3}$"
-                       r"|#\s*$", re.IGNORECASE)
+#: a word (not the tail of one: `border`, `showcase`, `expo`) labelling the number after it as an id
+#: or an order number: `case 12345`, `Case #: 12345`, `ref. 12345`, `order no. 12345`. Only blanks
+#: and a label's marks (`:`, `#`, `=`, `-`) stand between them: after a comma or a sentence's end
+#: (`thanks for your order, 415-...`) the word labels nothing that follows
+ID_BEFORE = re.compile(r"(?<![A-Za-z])(?P<word>order|invoice|ref\.?|reference|ticket|tracking|account|acct\.?|id|sku|"
+                       r"serial|isbn|po|case|confirmation|transaction|receipt)"
+                       r"(?:[\s:=-]{0,3}(?:number|no\.?|nr\.?|num|#))?[\s:#=-]{0,3}$|#\s*$", re.IGNORECASE)
+#: the words before a label word that make it the noun of a phrase rather than the label of a
+#: number: a quantifier (`any case`, `every order`), `in` with a determiner (`in that case`,
+#: `in which case`, `in such a case`) and `just in case`; such a phrase names no record, so the
+#: number after it is read as any other (`In any case: 415-555-2671` is a phone number)
+PHRASE_BEFORE = re.compile(r"(?<![A-Za-z])(?:(?:in\s+)?(?:any|either|each|every|no|whatever)"
+                           r"|in\s+(?:that|this|which|such(?:\s+an?)?)|just\s+in)\s+$", re.IGNORECASE)
+#: the characters read before a label word for `PHRASE_BEFORE`
+PHRASE_READ = 16
 #: groups of four uppercase letters or digits just before, one of them holding a digit: the number
 #: is the tail of an account or IBAN (`DE00 3704 ...`, `GB00 WEST 1234 ...`); a word in capitals
 #: (`VISA`, `AMEX`, `CALL`, `WITH`) is no such group and names the number that follows
@@ -106,6 +119,20 @@ CODE_GROUPS_READ = 40
 #: a plain decimal number: a mean or a measurement, never written for a number to call
 DECIMAL = re.compile(r"^\d+\.\d+$")
 PHONE_WORD = re.compile(r"phone|\btel\b|call|mobile|cell|fax|whatsapp|text me|reach me|contact", re.IGNORECASE)
+
+
+def _labelled(label: re.Pattern[str], text: str, at: int, read: int) -> bool:
+    """Whether a word of `label` (in the `read` characters before `at`) labels the value at `at`:
+    the same word as the noun of a phrase (`in any case`, `every release`) labels nothing, and the
+    value is read as if the word were not there."""
+    before = text[max(0, at - read):at]
+    m = label.search(before)
+    if m is None:
+        return False
+    if m.group("word") is None:  # a mark alone (`#`) labels whatever follows it
+        return True
+    word = at - len(before) + m.start("word")
+    return not PHRASE_BEFORE.search(text[max(0, word - PHRASE_READ):word])
 
 
 def _in_link(text: str, start: int, end: int) -> bool:
@@ -157,8 +184,8 @@ def _phones_of(text: str, region: str) -> Spans:
             continue
         for match in phonenumbers.PhoneNumberMatcher(part, region, leniency=phonenumbers.Leniency.VALID):
             before = text[max(0, start + match.start - 30):start + match.start]
-            if ID_BEFORE.search(before) or CODE_GROUP_BEFORE.search(before) or _in_link(text, start + match.start,
-                                                                                           start + match.end):
+            if (_labelled(ID_BEFORE, text, start + match.start, 30) or CODE_GROUP_BEFORE.search(before)
+                    or _in_link(text, start + match.start, start + match.end)):
                 continue
             if match.raw_string.isdigit() and not PHONE_WORD.search(before):
                 continue
@@ -226,7 +253,7 @@ def _ibans(text: str) -> Spans:
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
 #: a word (not the tail of one: `server`, `android`, `dispatch`) saying a version or a section follows
-VERSION_BEFORE = re.compile(r"(?<![A-Za-z])(?:v|version|ver\.?|release|rel\.?|build|rev\.?|revision|firmware|"
+VERSION_BEFORE = re.compile(r"(?<![A-Za-z])(?P<word>v|version|ver\.?|release|rel\.?|build|rev\.?|revision|firmware|"
                             r"patch|update|section|chapter|clause|§|figure|fig\.?|table|step|rule|item|oid)"
                             r"\s*[:=#]?\s*$", re.IGNORECASE)
 
@@ -239,7 +266,7 @@ def _ips(text: str) -> Spans:
     if not _has_digit(text):
         return
     for m in IPV4.finditer(text) if IPV4_START.search(text) else ():
-        if VERSION_BEFORE.search(text[max(0, m.start() - 16):m.start()]):
+        if _labelled(VERSION_BEFORE, text, m.start(), 16):
             continue
         if _global(m.group(0)):
             yield m.span()
