@@ -2,7 +2,9 @@
 candidates (the prefilter: clean text costs one regex scan per kind, the phone matcher runs only
 where a run of seven digits is) and a validator that keeps the real ones.
 
-- email: an address whose domain ends in a letters-only top-level domain; addresses at the
+- email: an address, its local part and domain in letters and digits of any script (RFC 6531:
+  `josé@gmail.com`, `用户@例子.广告`), whose domain ends in a letters-only top-level domain,
+  ASCII or wholly another script (`gracias@pedro.lópez` mixes them: a name glued to an `@`); addresses at the
   reserved documentation domains (example.com/.org/.net, .example, .test, .invalid, localhost),
   `git@host` and asset names such as `icon@2x.png` are placeholders, not anyone's address.
 - phone: `phonenumbers.PhoneNumberMatcher` at leniency VALID, once per region whose national
@@ -75,11 +77,20 @@ def is_placeholder(value: str) -> bool:
 
 
 # --- email ---------------------------------------------------------------------------------
-EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
-                   r"([A-Za-z]{2,24}))(?![\w@-])")
+#: an address of RFC 5321, or of RFC 6531 with letters and digits of any script in its local
+#: part and its domain (`josé@gmail.com`, `用户@例子.广告`); the left guard keeps the tail of a
+#: longer address (`garcía@...` of `josé.garcía@...`) from being read as one
+EMAIL = re.compile(r"(?<![\w.%+-])[^\W_][\w.%+-]*@((?:[^\W_](?:(?:[^\W_]|-)*[^\W_])?\.)+([^\W\d_]{2,24}))(?![\w@-])")
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
 FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "js", "css", "ts", "py", "json", "html"})
+
+
+def _mixed_script(tld: str) -> bool:
+    """Whether a top-level domain mixes ASCII letters with others (`lópez` of `gracias@pedro.lópez`):
+    the registry's domains are ASCII or written wholly in another script (`рф`, `广告`), so such a
+    tail is a name glued to an `@` in social text, not a domain."""
+    return not tld.isascii() and any(ch.isascii() for ch in tld)
 
 
 def _emails(text: str) -> Spans:
@@ -88,7 +99,7 @@ def _emails(text: str) -> Spans:
     for m in EMAIL.finditer(text):
         domain, tld = m.group(1).lower(), m.group(2).lower()
         if (tld in RESERVED_TLDS or tld in FILE_TLDS or domain.endswith(RESERVED_DOMAINS)
-                or m.group(0).lower().startswith("git@")):
+                or m.group(0).lower().startswith("git@") or _mixed_script(tld)):
             continue
         yield m.span()
 
