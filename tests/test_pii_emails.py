@@ -1,7 +1,8 @@
 """An address whose local part or domain is written in letters beyond ASCII (RFC 6531:
 `josé@gmail.com`, `用户@例子.广告`) is found and redacted, in a chat line written as UTF-8 and in
-one whose JSON escapes it (`jos\\u00e9@...`); a name glued to an `@` in social text, whose tail
-mixes ASCII letters with others (`gracias@pedro.lópez`), is no address and stays."""
+one whose JSON escapes it (`jos\\u00e9@...`), as is one ended by a dash of two hyphens
+(`jane@gmail.com--or`); a name glued to an `@` in social text, whose tail mixes ASCII letters
+with others (`gracias@pedro.lópez`), is no address and stays."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ PLANTED = {
     4: ("write to josé@gmail.com today", "write to [EMAIL] today"),
     9: ("联系 用户@例子.广告 谢谢", "联系 [EMAIL] 谢谢"),
     14: ("mail josé.garcía@correo.es or Ünal.Öz@firma.de", "mail [EMAIL] or [EMAIL]"),
+    21: ("write to zed.quux@corpmail.io--or call", "write to [EMAIL]--or call"),
 }
 KEPT = {19: "gracias@pedro.lópez por todo"}
-RAW = ("josé", "jos\\u00e9", "用户", "\\u7528", "garcía", "Ünal")
+RAW = ("josé", "jos\\u00e9", "用户", "\\u7528", "garcía", "Ünal", "zed.quux")
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -28,12 +30,15 @@ RAW = ("josé", "jos\\u00e9", "用户", "\\u7528", "garcía", "Ünal")
     ("联系 用户@例子.广告。", "用户@例子.广告"),
     ("write to josé.garcía@gmail.com now", "josé.garcía@gmail.com"),
     ("почта: иван@пример.рф", "иван@пример.рф"),
+    ("email jane@gmail.com--or call", "jane@gmail.com"),
+    ("josé@gmail.com---más tarde", "josé@gmail.com"),
 ])
-def test_an_address_beyond_ascii_is_found_whole(text: str, value: str) -> None:
+def test_an_address_is_found_whole(text: str, value: str) -> None:
     assert [(f.kind, text[f.start:f.end]) for f in find_pii(text)] == [("email", value)]
 
 
-@pytest.mark.parametrize("text", ["gracias@pedro.lópez", "café@home", "jane@mail_server.com", "RT @josé: hola"])
+@pytest.mark.parametrize("text", ["gracias@pedro.lópez", "café@home", "jane@mail_server.com", "RT @josé: hola",
+                                  "user@host.co-op", "jane@gmail.com-x"])
 def test_names_glued_to_an_at_are_no_address(text: str) -> None:
     assert find_pii(text) == []
 
@@ -50,7 +55,7 @@ def _write(path: Path) -> list[str]:
     return lines
 
 
-def test_clean_redacts_addresses_beyond_ascii(tmp_path: Path) -> None:
+def test_clean_redacts_addresses_beyond_ascii_and_before_a_dash(tmp_path: Path) -> None:
     data, out = tmp_path / "chat.jsonl", tmp_path / "clean.jsonl"
     lines = _write(data)
     invoke(["clean", data, "-o", out, "--redact", "pii"], 0)
@@ -63,4 +68,4 @@ def test_clean_redacts_addresses_beyond_ascii(tmp_path: Path) -> None:
         else:
             assert line == lines[i], i
     manifest = json.loads((tmp_path / "clean.manifest.json").read_text(encoding="utf-8"))
-    assert manifest["redactions"] == {"email": {"user": 1, "assistant": 3}}
+    assert manifest["redactions"] == {"email": {"user": 2, "assistant": 3}}
