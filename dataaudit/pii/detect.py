@@ -15,7 +15,8 @@ where a run of seven digits is) and a validator that keeps the real ones.
   after a comma nor in a phrase such as `in any case`, `in that case`, `just in case`) is an order
   number, and a plain decimal number (`201.5551234`) is a measurement.
 - card: 13 to 19 digits, in groups of one separator or none, of a known scheme's prefix and
-  length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum; after
+  length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum, alone or
+  before an expiry date or a security code (not before a group of four digits more); after
   groups of four holding a digit it is the tail of an account or IBAN, after `VISA` a card.
 - iban: a country code of the ISO 13616 registry, that country's length and the mod-97 checksum.
 - ip: an IPv4 or IPv6 address `ipaddress` accepts and calls global: private, loopback and the
@@ -209,9 +210,11 @@ def _phones_of(text: str, region: str) -> Spans:
 
 
 # --- card ----------------------------------------------------------------------------------
-#: as printed on cards: no separator, groups of four (4-4-4-1..7), or Amex and Diners' 4-6-4/5
+#: as printed on cards: no separator, groups of four (4-4-4-1..7), or Amex and Diners' 4-6-4/5;
+#: a group of four digits more after a blank goes on a longer number (a table's row), while an
+#: expiry date or a security code (`4111 ... 1111 12/25 123`) is written after the card
 CARD = re.compile(r"(?<![\d.,+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})"
-                  r"(?![\d-]|[.,]\d| \d)")
+                  r"(?![\d-]|[.,]\d| \d{4})")
 #: a run of digits, blanks and dashes long enough for a card: the cheap scan before `CARD`
 CARD_RUN = re.compile(r"[0-9][0-9 -]{11,22}[0-9]")
 #: the prefilter of cards and IBANs: a run of four digits
