@@ -62,6 +62,9 @@ FOUND = [
     # after a comma the word labels nothing that follows
     ("just in case, 415-555-2671", "phone", "415-555-2671"),
     ("thanks for your order, 415-555-2671 is our line", "phone", "415-555-2671"),
+    # four digits alone before a phone number are a year or a number in prose, no account's head
+    ("since 2024 415-555-2671 is our line", "phone", "415-555-2671"),
+    ("Suite 1200 415-555-2671", "phone", "415-555-2671"),
 ]
 DECOYS = [
     "see user@example.com or admin@test.example", "icon@2x.png", "git@github.com:org/repo.git",
@@ -80,7 +83,8 @@ DECOYS = [
     "IBAN GB00 WEST 1234 5698 7654 32 is wrong", "acct DE00 3704 0044 0532 0130 00",
     "ref GB00-WEST-4111-1111-1111-1111", "case 415-555-2671 closed", "PO 415-555-2671", "my id: 4155552671",
     "Case #: 415-555-2671", "case no. 415-555-2671", "Ref. 415-555-2671", "Order No.: 415-555-2671",
-    "in case 415-555-2671 the court ruled", "your case 415-555-2671", "in release 1.2.3.4",
+    "in case 415-555-2671 the court ruled",
+    "1234 4111 1111 1111 1111", "AB12 415-555-2671", "your case 415-555-2671", "in release 1.2.3.4",
 ]
 
 

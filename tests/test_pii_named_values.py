@@ -1,7 +1,8 @@
 """A value named by the word before it is found, redacted and masked: an address after `server`
 (a word ending in `ver`, not the version word), a card number after `VISA` and a phone number
 after `CALL` (words in capitals, not groups of an account or IBAN), a phone number after `In any
-case:` or `just in case,` (a phrase, not the label of a case number). The decoys beside them (an
+case:` or `just in case,` (a phrase, not the label of a case number) or after a year (no group
+of an account). The decoys beside them (an
 address after `version`, an IBAN failing its checksum, a case number) stay as they are."""
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ PLANTED = {
     15: ("observer: 1.1.1.1 and AMEX 3782 822463 10005", "observer: [IP] and AMEX [CARD]", None),
     19: ("In any case: 415-555-2672 reaches me", "In any case: [PHONE] reaches me", "phone"),
     23: ("just in case, 415-555-2673", "just in case, [PHONE]", "phone"),
+    27: ("open since 2024 415-555-2675 daily", "open since 2024 [PHONE] daily", "phone"),
 }
 DECOYS = {
     5: "we run version 1.2.3.4 of the firmware",
     9: "IBAN GB00 WEST 1234 5698 7654 32 was refused as wrong",
     13: "case no. 415-555-2674 was closed",
 }
-RAW = ("8.8.8.8", "4111 1111 1111 1111", "415-555-2671", "1.1.1.1", "3782 822463 10005", "415-555-2672", "415-555-2673")
+RAW = ("8.8.8.8", "4111 1111 1111 1111", "415-555-2671", "1.1.1.1", "3782 822463 10005", "415-555-2672", "415-555-2673",
+       "415-555-2675")
 
 
 def _write(path: Path) -> list[list[str]]:
@@ -56,8 +59,8 @@ def test_values_named_by_the_word_before_them_are_redacted(tmp_path: Path, runne
         expected = PLANTED[i][1] if i in PLANTED else row[1]
         assert new == [row[0], expected, row[2]], i
     manifest = json.loads((tmp_path / "clean.manifest.json").read_text(encoding="utf-8"))
-    assert manifest["redactions"] == {"ip": {"review": 2}, "card": {"review": 2}, "phone": {"review": 3}}
-    assert manifest["rows"]["redacted"] == 6
+    assert manifest["redactions"] == {"ip": {"review": 2}, "card": {"review": 2}, "phone": {"review": 4}}
+    assert manifest["rows"]["redacted"] == 7
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
@@ -68,4 +71,4 @@ def test_values_named_by_the_word_before_them_are_masked_in_the_report(tmp_path:
     text = report.read_text(encoding="utf-8")
     assert not [value for value in RAW if value in text]
     personal = [f for f in json.loads(text)["findings"] if f["check"] == "pii.personal"]
-    assert [f["details"]["kinds"][kind]["values"] for f in personal for kind in ("ip", "card", "phone")] == [2, 2, 3]
+    assert [f["details"]["kinds"][kind]["values"] for f in personal for kind in ("ip", "card", "phone")] == [2, 2, 4]

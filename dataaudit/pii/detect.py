@@ -13,7 +13,8 @@ where a run of seven digits is) and a validator that keeps the real ones.
   counts only near a word such as phone, call or tel, one labelled by order, invoice, case, ref,
   id or `#` (`case 12345`, `Case #: 12345`; the word itself, not `border` or `showcase`, and not
   after a comma nor in a phrase such as `in any case`, `in that case`, `just in case`) is an order
-  number, and a plain decimal number (`201.5551234`) is a measurement.
+  number, one after groups of an account or IBAN (`DE00 3704 ...`; not a year alone, `2024`) their
+  tail, and a plain decimal number (`201.5551234`) is a measurement.
 - card: 13 to 19 digits, in groups of one separator or none, of a known scheme's prefix and
   length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum, alone or
   before an expiry date or a security code (not before a group of four digits more); after
@@ -125,10 +126,16 @@ PHRASE_BEFORE = re.compile(r"(?<![A-Za-z])(?:(?:in\s+)?(?:any|either|each|every|
                            r"|in\s+(?:that|this|which|such(?:\s+an?)?)|just\s+in)\s+$", re.IGNORECASE)
 #: the characters read before a label word for `PHRASE_BEFORE`
 PHRASE_READ = 16
-#: groups of four uppercase letters or digits just before, one of them holding a digit: the number
-#: is the tail of an account or IBAN (`DE00 3704 ...`, `GB00 WEST 1234 ...`); a word in capitals
-#: (`VISA`, `AMEX`, `CALL`, `WITH`) is no such group and names the number that follows
-CODE_GROUP_BEFORE = re.compile(r"(?=[A-Z]{0,3}[0-9])[A-Z0-9]{4}[ -](?:[A-Z0-9]{4}[ -])*$")
+#: groups of four uppercase letters or digits just before, the first holding a digit: the number
+#: is the tail of an account or IBAN (`DE00 3704 ...`, `GB00 WEST 1234 ...`). One group alone is
+#: such a head only when it mixes letters and digits (`DE00`): four digits alone are a year or a
+#: number in prose (`since 2024 415-...`, `Suite 1200 415-...`), and a word in capitals (`VISA`,
+#: `AMEX`, `CALL`, `WITH`) is no such group and names the number that follows
+CODE_GROUP_BEFORE = re.compile(r"(?=[A-Z]{0,3}[0-9])(?:[A-Z0-9]{4}[ -](?:[A-Z0-9]{4}[ -])+"
+                               r"|(?=[0-9]{0,3}[A-Z])[A-Z0-9]{4}[ -])$")
+#: a group of four digits just before a card's groups: the card would be the tail of a longer
+#: number, as it would be the head of one before such a group (`CARD`'s right guard)
+DIGIT_GROUP_BEFORE = re.compile(r"[0-9]{4}[ -]$")
 #: the characters read before a number for `CODE_GROUP_BEFORE`: a few groups
 CODE_GROUPS_READ = 40
 #: a plain decimal number: a mean or a measurement, never written for a number to call
@@ -236,7 +243,8 @@ def _cards(text: str) -> Spans:
 def _cards_in(text: str, start: int, end: int) -> Spans:
     """The cards of one run; `CARD`'s lookarounds read the characters around it."""
     for m in CARD.finditer(text, start, min(len(text), end + 2)):
-        if CODE_GROUP_BEFORE.search(text[max(0, m.start() - CODE_GROUPS_READ):m.start()]):
+        before = text[max(0, m.start() - CODE_GROUPS_READ):m.start()]
+        if CODE_GROUP_BEFORE.search(before) or DIGIT_GROUP_BEFORE.search(before):
             continue
         if is_card_number(m.group(0).replace(" ", "").replace("-", "")):
             yield m.span()
