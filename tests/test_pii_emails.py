@@ -1,8 +1,9 @@
 """An address whose local part or domain is written in letters beyond ASCII (RFC 6531:
 `josé@gmail.com`, `用户@例子.广告`) is found and redacted, in a chat line written as UTF-8 and in
 one whose JSON escapes it (`jos\\u00e9@...`), as is one ended by a dash of two hyphens
-(`jane@gmail.com--or`); a name glued to an `@` in social text, whose tail mixes ASCII letters
-with others (`gracias@pedro.lópez`), is no address and stays."""
+(`jane@gmail.com--or`) or one holding an apostrophe (`o'brien@`, found whole); a name glued to
+an `@` in social text, whose tail mixes ASCII letters with others (`gracias@pedro.lópez`), is no
+address and stays."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ PLANTED = {
     9: ("联系 用户@例子.广告 谢谢", "联系 [EMAIL] 谢谢"),
     14: ("mail josé.garcía@correo.es or Ünal.Öz@firma.de", "mail [EMAIL] or [EMAIL]"),
     21: ("write to zed.quux@corpmail.io--or call", "write to [EMAIL]--or call"),
+    25: ("ask sean.o'brien@corpmail.io", "ask [EMAIL]"),
 }
 KEPT = {19: "gracias@pedro.lópez por todo"}
-RAW = ("josé", "jos\\u00e9", "用户", "\\u7528", "garcía", "Ünal", "zed.quux")
+RAW = ("josé", "jos\\u00e9", "用户", "\\u7528", "garcía", "Ünal", "zed.quux", "o'brien")
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -32,6 +34,8 @@ RAW = ("josé", "jos\\u00e9", "用户", "\\u7528", "garcía", "Ünal", "zed.quux
     ("почта: иван@пример.рф", "иван@пример.рф"),
     ("email jane@gmail.com--or call", "jane@gmail.com"),
     ("josé@gmail.com---más tarde", "josé@gmail.com"),
+    ("write to o'brien@gmail.com", "o'brien@gmail.com"),
+    ("'jane@gmail.com'", "jane@gmail.com"),
 ])
 def test_an_address_is_found_whole(text: str, value: str) -> None:
     assert [(f.kind, text[f.start:f.end]) for f in find_pii(text)] == [("email", value)]
@@ -68,4 +72,4 @@ def test_clean_redacts_addresses_beyond_ascii_and_before_a_dash(tmp_path: Path) 
         else:
             assert line == lines[i], i
     manifest = json.loads((tmp_path / "clean.manifest.json").read_text(encoding="utf-8"))
-    assert manifest["redactions"] == {"email": {"user": 2, "assistant": 3}}
+    assert manifest["redactions"] == {"email": {"user": 3, "assistant": 3}}

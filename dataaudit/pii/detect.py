@@ -80,11 +80,12 @@ def is_placeholder(value: str) -> bool:
 
 # --- email ---------------------------------------------------------------------------------
 #: an address of RFC 5321, or of RFC 6531 with letters and digits of any script in its local
-#: part and its domain (`josé@gmail.com`, `用户@例子.广告`); the left guard keeps the tail of a
+#: part and its domain (`josé@gmail.com`, `用户@例子.广告`), and an apostrophe inside the local
+#: part (`o'brien@`, whose tail alone would leave `o'` in clear); the left guard keeps the tail of a
 #: longer address (`garcía@...` of `josé.garcía@...`) from being read as one, and the right guard
 #: the head of a longer domain (`host.co` of `host.co-op`); two hyphens are a dash in prose
 #: (`jane@gmail.com--or call me`), after which the address has ended
-EMAIL = re.compile(r"(?<![\w.%+-])[^\W_][\w.%+-]*@((?:[^\W_](?:(?:[^\W_]|-)*[^\W_])?\.)+([^\W\d_]{2,24}))"
+EMAIL = re.compile(r"(?<![\w.%+-])[^\W_][\w.%+'-]*@((?:[^\W_](?:(?:[^\W_]|-)*[^\W_])?\.)+([^\W\d_]{2,24}))"
                    r"(?![\w@]|-(?!-))")
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
