@@ -85,6 +85,7 @@ DECOYS = [
     "Case #: 415-555-2671", "case no. 415-555-2671", "Ref. 415-555-2671", "Order No.: 415-555-2671",
     "in case 415-555-2671 the court ruled",
     "1234 4111 1111 1111 1111", "AB12 415-555-2671", "your case 415-555-2671", "in release 1.2.3.4",
+    "in this version 1.2.3.4 the bug is fixed", "in that release 1.2.3.4",
 ]
 
 

@@ -120,12 +120,15 @@ ID_BEFORE = re.compile(r"(?<![A-Za-z])(?P<word>order|invoice|ref\.?|reference|ti
                        r"serial|isbn|po|case|confirmation|transaction|receipt)"
                        r"(?:[\s:=-]{0,3}(?:number|no\.?|nr\.?|num|#))?[\s:#=-]{0,3}$|#\s*$", re.IGNORECASE)
 #: the words before a label word that make it the noun of a phrase rather than the label of a
-#: number: a quantifier (`any case`, `every order`), `in` with a determiner (`in that case`,
-#: `in which case`, `in such a case`) and `just in case`; such a phrase names no record, so the
-#: number after it is read as any other (`In any case: 415-555-2671` is a phone number)
+#: number: a quantifier (`any case`, `every order`, `each step`) names no one record, so the
+#: number after it is read as any other
+QUANTIFIED_BEFORE = re.compile(r"(?<![A-Za-z])(?:in\s+)?(?:any|either|each|every|no|whatever)\s+$", re.IGNORECASE)
+#: for an id's word, also `in` with a determiner (`in that case`, `in which case`, `in such a
+#: case`) and `just in case`: idioms of `case` meaning a situation (`In any case: 415-555-2671`
+#: is a phone number). A version's word keeps its label there: `in this release 1.2.3.4` names it
 PHRASE_BEFORE = re.compile(r"(?<![A-Za-z])(?:(?:in\s+)?(?:any|either|each|every|no|whatever)"
                            r"|in\s+(?:that|this|which|such(?:\s+an?)?)|just\s+in)\s+$", re.IGNORECASE)
-#: the characters read before a label word for `PHRASE_BEFORE`
+#: the characters read before a label word for `PHRASE_BEFORE` and `QUANTIFIED_BEFORE`
 PHRASE_READ = 16
 #: groups of four uppercase letters or digits just before, the first holding a digit: the number
 #: is the tail of an account or IBAN (`DE00 3704 ...`, `GB00 WEST 1234 ...`). One group alone is
@@ -144,10 +147,10 @@ DECIMAL = re.compile(r"^\d+\.\d+$")
 PHONE_WORD = re.compile(r"phone|\btel\b|call|mobile|cell|fax|whatsapp|text me|reach me|contact", re.IGNORECASE)
 
 
-def _labelled(label: re.Pattern[str], text: str, at: int, read: int) -> bool:
+def _labelled(label: re.Pattern[str], text: str, at: int, read: int, phrase: re.Pattern[str]) -> bool:
     """Whether a word of `label` (in the `read` characters before `at`) labels the value at `at`:
-    the same word as the noun of a phrase (`in any case`, `every release`) labels nothing, and the
-    value is read as if the word were not there."""
+    the same word as the noun of a `phrase` (`in any case`, `every release`) labels nothing, and
+    the value is read as if the word were not there."""
     before = text[max(0, at - read):at]
     m = label.search(before)
     if m is None:
@@ -155,7 +158,7 @@ def _labelled(label: re.Pattern[str], text: str, at: int, read: int) -> bool:
     if m.group("word") is None:  # a mark alone (`#`) labels whatever follows it
         return True
     word = at - len(before) + m.start("word")
-    return not PHRASE_BEFORE.search(text[max(0, word - PHRASE_READ):word])
+    return not phrase.search(text[max(0, word - PHRASE_READ):word])
 
 
 def _in_link(text: str, start: int, end: int) -> bool:
@@ -207,7 +210,7 @@ def _phones_of(text: str, region: str) -> Spans:
             continue
         for match in phonenumbers.PhoneNumberMatcher(part, region, leniency=phonenumbers.Leniency.VALID):
             before = text[max(0, start + match.start - 30):start + match.start]
-            if (_labelled(ID_BEFORE, text, start + match.start, 30) or CODE_GROUP_BEFORE.search(before)
+            if (_labelled(ID_BEFORE, text, start + match.start, 30, PHRASE_BEFORE) or CODE_GROUP_BEFORE.search(before)
                     or _in_link(text, start + match.start, start + match.end)):
                 continue
             if match.raw_string.isdigit() and not PHONE_WORD.search(before):
@@ -292,7 +295,7 @@ def _ips(text: str) -> Spans:
     if not _has_digit(text):
         return
     for m in IPV4.finditer(text) if IPV4_START.search(text) else ():
-        if _labelled(VERSION_BEFORE, text, m.start(), 16):
+        if _labelled(VERSION_BEFORE, text, m.start(), 16, QUANTIFIED_BEFORE):
             continue
         if _global(m.group(0)):
             yield m.span()
