@@ -59,9 +59,12 @@ FOUND = [
     ("In which case: 415-555-2671", "phone", "415-555-2671"),
     ("any order 415-555-2671 is fine", "phone", "415-555-2671"),
     ("at each step 8.8.8.8 answered", "ip", "8.8.8.8"),
-    # after a comma the word labels nothing that follows
+    # after a comma or a sentence's end the word labels nothing that follows
     ("just in case, 415-555-2671", "phone", "415-555-2671"),
     ("thanks for your order, 415-555-2671 is our line", "phone", "415-555-2671"),
+    ("Thanks for your order. 415-555-2671 is our line", "phone", "415-555-2671"),
+    ("check my account! 415-555-2671", "phone", "415-555-2671"),
+    ("a new ticket? 415-555-2671", "phone", "415-555-2671"),
     # four digits alone before a phone number are a year or a number in prose, no account's head
     ("since 2024 415-555-2671 is our line", "phone", "415-555-2671"),
     ("Suite 1200 415-555-2671", "phone", "415-555-2671"),
