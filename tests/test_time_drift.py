@@ -223,6 +223,19 @@ def test_a_time_column_that_cannot_be_read_is_one_line_and_exit_2(args: list[str
     assert line in err and str(SPEECHES) in err
 
 
+@pytest.mark.parametrize("rows", [0, 1, 3])
+def test_a_named_time_column_of_a_small_file_is_no_usage_error(tmp_path: Path, rows: int) -> None:
+    path = tmp_path / "few.csv"
+    lines = [f"2020-01-0{i + 1},{i % 2},{i}.5" for i in range(rows)]
+    path.write_text("\n".join(["date,y,x", *lines]) + "\n", encoding="utf-8")
+    out, err = invoke(["audit", path, "-t", "y", "--time-column", "date", "-f", "json", "-q"], 1)
+    assert "holds no dates" not in err
+    time = {c["check"]: c for c in json.loads(out)["checks"] if c["check"].startswith("time.")}
+    assert {c["status"] for c in time.values()} == {"skipped"}
+    if rows:
+        assert f"dates 2020-01-01 to 2020-01-0{rows}" in time["time.label_drift"]["reason"]
+
+
 def test_months_of_a_year_column_or_periods_without_a_time_column_are_refused() -> None:
     _, err = invoke(["audit", WAGES, "-t", "union", "--period", "month"], 2)
     assert "column 'year' holds years 1980 to 1987, which have no months" in err

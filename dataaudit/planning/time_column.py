@@ -37,6 +37,8 @@ def with_time_column(plan: Plan, reference: Source) -> Plan:
         if options.time_column == plan.target:
             raise InputError(f"{reference.name}: column {plan.target!r} is both the target and the time column")
     first = reference.first_rows(FIRST_ROWS)
+    if first.num_rows == 0:  # a file without rows has no periods; `size.rows` reports it, not a usage error
+        return plan
     column = _found(plan, first) if options.time_column is None else _named(options.time_column, reference, first)
     if column is None:
         if options.period is not None:
@@ -53,7 +55,8 @@ def with_time_column(plan: Plan, reference: Source) -> Plan:
 
 
 def _named(name: str, reference: Source, first: pa.Table) -> TimeColumn:
-    column = read_time_column(name, python_values(first.column(name)))
+    """The named time column: one readable value is enough, since the name says what it is."""
+    column = read_time_column(name, python_values(first.column(name)), least=1)
     if column is None:
         raise InputError(f"{reference.name}: time column {name!r} holds no dates, timestamps or years in its first "
                          f"rows (ISO dates such as 2019-10-21, dd/mm/yyyy, epoch seconds or years under a name "

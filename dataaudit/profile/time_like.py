@@ -127,36 +127,38 @@ def time_like(name: str, values: Sequence[object]) -> str | None:
     return None if found is None else found.reason
 
 
-def read_time_column(name: str, values: Sequence[object]) -> TimeColumn | None:
-    """The rule of `time_like`, with how to read the column's values (`months`)."""
+def read_time_column(name: str, values: Sequence[object], least: int = MIN_VALUES) -> TimeColumn | None:
+    """The rule of `time_like`, with how to read the column's values (`months`). `least` is the
+    number of present values a guess needs; a column the user names needs only one, since a
+    file of a few dated rows is dated all the same."""
     present = [x for x in values if x is not None and not (isinstance(x, str) and x.strip().lower() in _MISSING)
                and not (isinstance(x, float) and np.isnan(x))]
-    if len(present) < MIN_VALUES:
+    if len(present) < max(least, 1):
         return None
     words = {w.lower() for w in _WORDS.findall(name)}
     for reader in (_dates, _epoch if words & EPOCH_WORDS else None, _years if words & YEAR_WORDS else None):
-        found = reader(name, present) if reader is not None else None
+        found = reader(name, present, least) if reader is not None else None
         if found is not None:
             return found
     return None
 
 
-def _enough(read: int, present: int) -> bool:
-    return read >= MIN_VALUES and present - read <= MAX_UNREADABLE * present
+def _enough(read: int, present: int, least: int) -> bool:
+    return read >= least and present - read <= MAX_UNREADABLE * present
 
 
-def _dates(name: str, present: list[object]) -> TimeColumn | None:
+def _dates(name: str, present: list[object], least: int) -> TimeColumn | None:
     if all(isinstance(x, (date, datetime)) for x in present):  # a pandas Timestamp is a datetime
-        return _dated(name, _stamps(present, None), None, len(present))
+        return _dated(name, _stamps(present, None), None, len(present), least)
     texts = [x.strip() for x in present if isinstance(x, str)]
     iso = [t for t in texts if _ISO.match(t)]
-    if _enough(len(iso), len(present)):
-        return _dated(name, _stamps(iso, "ISO8601"), "ISO8601", len(present))
+    if _enough(len(iso), len(present), least):
+        return _dated(name, _stamps(iso, "ISO8601"), "ISO8601", len(present), least)
     slashed = [m.groups() for t in texts if (m := _SLASHED.match(t))]
-    if _enough(len(slashed), len(present)):
+    if _enough(len(slashed), len(present), least):
         month_first = any(int(middle) > 12 for _, middle, _ in slashed)
         fmt = "%m/%d/%Y" if month_first else "%d/%m/%Y"
-        return _dated(name, _stamps(["/".join(g) for g in slashed], fmt), fmt, len(present))
+        return _dated(name, _stamps(["/".join(g) for g in slashed], fmt), fmt, len(present), least)
     return None
 
 
@@ -169,9 +171,9 @@ def _stamps(values: Sequence[object], fmt: str | None) -> pd.Series:
     return pd.to_datetime(pd.Series(values, copy=False), format=fmt, errors="coerce", utc=True)
 
 
-def _dated(name: str, stamps: pd.Series, fmt: str | None, present: int) -> TimeColumn | None:
+def _dated(name: str, stamps: pd.Series, fmt: str | None, present: int, least: int) -> TimeColumn | None:
     stamps = stamps[stamps.notna() & stamps.dt.year.between(FIRST_YEAR, LAST_YEAR)]
-    if not _enough(len(stamps), present):
+    if not _enough(len(stamps), present, least):
         return None
     first, last = stamps.min(), stamps.max()
     timed = bool((stamps != stamps.dt.normalize()).any())
@@ -183,19 +185,19 @@ def _numbers(present: list[object]) -> np.ndarray:
     return numbers_in(pa.array([str(x) for x in present], pa.string()))
 
 
-def _epoch(name: str, present: list[object]) -> TimeColumn | None:
+def _epoch(name: str, present: list[object], least: int) -> TimeColumn | None:
     numbers = _numbers(present)
     seconds = numbers[(numbers >= EPOCH_RANGE[0]) & (numbers <= EPOCH_RANGE[1])]
-    if not _enough(seconds.size, len(present)):
+    if not _enough(seconds.size, len(present), least):
         return None
     first, last = (datetime.fromtimestamp(s, UTC).date().isoformat() for s in (seconds.min(), seconds.max()))
     return TimeColumn(name, EPOCH, None, f"epoch seconds {first} to {last}")
 
 
-def _years(name: str, present: list[object]) -> TimeColumn | None:
+def _years(name: str, present: list[object], least: int) -> TimeColumn | None:
     numbers = _numbers(present)
     years = numbers[(numbers == np.floor(numbers)) & (numbers >= FIRST_YEAR) & (numbers <= LAST_YEAR)]
-    if not _enough(years.size, len(present)):
+    if not _enough(years.size, len(present), least):
         return None
     return TimeColumn(name, YEARS, None, f"years {int(years.min())} to {int(years.max())}")
 
