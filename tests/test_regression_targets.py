@@ -180,3 +180,21 @@ def test_a_spread_target_past_the_tracked_values_passes() -> None:
     findings, statuses = _untracked_target(list(np.linspace(-5, 5, 101)))
     assert not [f for f in findings if f.check.startswith("target.")]
     assert {s.check: s.status for s in statuses}["target.point_mass"] == "passed"
+
+
+def test_a_sentinel_target_is_no_most_common_value_of_the_distribution(tmp_path: Path) -> None:
+    """-999 in 60 of 400 targets is counted missing by the column, so the distribution's numbers,
+    quartiles and most common value leave it out alike, and it is named once, as a sentinel."""
+    rng = np.random.default_rng(1)
+    y = np.round(50 + 10 * rng.normal(size=400), 2)
+    y[:60] = -999
+    path = tmp_path / "sentinel.csv"
+    pd.DataFrame({"x": rng.normal(size=400), "y": y}).to_csv(path, index=False)
+    report = _audit_json([path, "-t", "y", "-q"], 0, runner=invoke)
+    table = next(t for t in report["tables"] if t["id"] == "target.distribution")
+    row = dict(zip(table["columns"], table["rows"][0], strict=True))
+    assert row["numbers"] == 340 and row["min"] > 0
+    assert row["most_common"] != -999 and row["most_common_share"] < 0.02
+    assert "of 340 numbers" in table["note"]
+    found = {f["check"] for f in report["findings"]}
+    assert "target.sentinels" in found and "target.point_mass" not in found

@@ -142,8 +142,12 @@ class Heaviest:
 
 def _heaviest_value(profile: Profile, column: ColumnProfile) -> Heaviest:
     """The most common number: counted exactly while the profile tracks every target value,
-    otherwise the value the most percentiles fall on (its share to within a percentile)."""
-    counts = number_counts(profile)
+    otherwise the value the most percentiles fall on (its share to within a percentile). Listed
+    sentinels outside the target's range (-999), which the column counts as missing, are left out
+    as its percentiles leave them out: the value and its share describe the same numbers as the
+    distribution's, and `target.sentinels` names the placeholders."""
+    missing = {float(written) for written in column.sentinels}
+    counts = {value: n for value, n in number_counts(profile).items() if value not in missing}
     if counts:
         value, n = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
         total = sum(counts.values())
