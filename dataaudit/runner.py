@@ -273,7 +273,8 @@ def table_report(plan: Plan, profile: Profile, findings: list[Finding], statuses
                         + model_step.tables(profile.label_quality)
                         + model_step.residual_tables(profile.target_residuals)
                         + shortcut_step.tables(profile.shortcuts, plan.pack.checks.shortcuts)
-                        + groups_table(profile), regions, classes=labels),
+                        + groups_table(profile, target_kind(profile, plan.pack.checks.target).kind == CLASSES),
+                        regions, classes=labels),
         tool=ToolInfo(name="dataaudit", version=__version__),
         created_at=created_now(),
         profile=profile,

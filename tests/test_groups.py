@@ -64,6 +64,16 @@ def test_the_counts_match_pandas_and_the_examples_are_first_rows_of_mixed_men() 
     assert [i.column for i in report.dataset.ignored] == ["nr"]
 
 
+def test_a_regression_target_counts_no_groups_with_several_labels() -> None:
+    """Every man's log wage differs from year to year: labels a group mixes mean classes only."""
+    report = _json(invoke, [WAGES, "-t", "lwage", "-g", "nr", "-q"], 0)
+    finding = _finding(report)
+    assert "more than one label" not in finding["message"] and finding["examples"] == []
+    assert finding["details"]["mixed_label_groups"] is None
+    table = next(t for t in report["tables"] if t["id"] == "groups.sizes")
+    assert table["rows"][0][-1] is None and "not counted: a regression target" in table["note"]
+
+
 def test_parlspeech_speakers_are_groups_when_named() -> None:
     report = dataaudit.audit(SPEAKERS, target="party", group_column="speaker")
     finding = next(f for f in report.findings if f.check == "groups.repeated")

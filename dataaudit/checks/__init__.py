@@ -34,7 +34,7 @@ from dataaudit.checks import splits as splits_family
 from dataaudit.checks import target as target_family
 from dataaudit.checks import time_drift as time_family
 from dataaudit.checks.base import Results
-from dataaudit.checks.registry import KINDS, TABLE, Check, registry
+from dataaudit.checks.registry import CLASSES, KINDS, TABLE, Check, registry
 from dataaudit.report.model import CheckStatus, Finding
 
 if TYPE_CHECKING:
@@ -92,11 +92,11 @@ def run_checks(profile: Profile, rules: CheckedRules,
     apply to the input `kind` ("table", "splits", "text_file") is skipped saying so."""
     if kind not in KINDS:
         raise ValueError(f"input kind {kind!r} is none of {', '.join(KINDS)}")
-    results = Results()
+    target_is = target_family.target_kind(profile, rules.checks.target)
+    results = Results(classes=target_is.kind == CLASSES)
     for name, family in FAMILIES.items():
         if any(kind in check.applies_to for check in family.CHECKS):
             family.run(profile, getattr(rules.checks, name), results)
-    target_is = target_family.target_kind(profile, rules.checks.target)
 
     def judged(check: Check) -> bool:
         return kind in check.applies_to and check.target in (None, target_is.kind)

@@ -16,6 +16,9 @@ class Results:
 
     findings: list[Finding] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
+    #: whether the target holds class labels, known before the checks run: a check that judges
+    #: any target (groups) words what only classes mean (labels a group mixes) by it
+    classes: bool = False
 
     def add(self, check: str, severity: Severity | None, message: str, **fields: Any) -> None:
         if severity is not None:

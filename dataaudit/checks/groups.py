@@ -53,16 +53,18 @@ def _judge(profile: Profile, group: GroupProfile, rules: Rules, results: Results
                f"{group.repeated:,} of more than one row ({group.repeated_rows:,} rows, "
                f"{pct(group.repeated_rows, profile.rows)}); rows per group min {low:,}, median {median:,}, "
                f"max {high:,}.")
-    if _labels_are_classes(profile):
+    classes = results.classes and _labels_are_classes(profile)
+    if classes:
         message += (f" {plural(group.mixed, 'group')} ({group.mixed_rows:,} rows) "
                     f"{'carries' if group.mixed == 1 else 'carry'} more than one label.")
     results.judge(
         "groups.repeated", rules.max_repeated_row_share, group.repeated_rows / profile.rows if profile.rows else 0.0,
         message + " A random split puts rows of one group on both sides and leaks it.", info_when_present=True,
-        column=group.column, examples=group.mixed_examples,
+        column=group.column, examples=group.mixed_examples if classes else [],
         details={"groups": group.groups, "repeated_groups": group.repeated, "repeated_rows": group.repeated_rows,
                  "rows_per_group": {"min": low, "median": median, "max": high},
-                 "mixed_label_groups": group.mixed, "mixed_label_rows": group.mixed_rows, "reason": group.reason},
+                 "mixed_label_groups": group.mixed if classes else None,
+                 "mixed_label_rows": group.mixed_rows if classes else None, "reason": group.reason},
         hint=f"Split by group (scikit-learn's GroupShuffleSplit or GroupKFold on {group.column!r}), and check the "
              f"splits with --split NAME=PATH --group-column {group.column}.",
     )
@@ -72,8 +74,9 @@ def _labels_are_classes(profile: Profile) -> bool:
     return profile.label is not None and profile.label.tracked
 
 
-def groups_table(profile: Profile) -> list[ReportTable]:
-    """Rows per group of each group column, for the report; no table without one."""
+def groups_table(profile: Profile, classes: bool) -> list[ReportTable]:
+    """Rows per group of each group column, for the report; no table without one. Groups mix
+    labels only where the target holds `classes`: a regression target differs row by row."""
     counted = [g for g in profile.groups if not g.overflow]
     if not counted:
         return []
@@ -81,7 +84,8 @@ def groups_table(profile: Profile) -> list[ReportTable]:
         id="groups.sizes", title="Rows per group",
         columns=["column", "chosen", "groups", "repeated_groups", "repeated_rows", "min_rows", "median_rows",
                  "max_rows", "most_common_rows", "mixed_label_groups"],
-        rows=[[g.column, g.reason, g.groups, g.repeated, g.repeated_rows, *g.sizes, g.most_common_size, g.mixed]
-              for g in counted],
-        note="Counted over every row; a group mixes labels when its rows carry more than one label.",
+        rows=[[g.column, g.reason, g.groups, g.repeated, g.repeated_rows, *g.sizes, g.most_common_size,
+               g.mixed if classes else None] for g in counted],
+        note="Counted over every row; a group mixes labels when its rows carry more than one label"
+             + ("." if classes else " (not counted: a regression target)."),
     )]
