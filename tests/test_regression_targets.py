@@ -198,3 +198,18 @@ def test_a_sentinel_target_is_no_most_common_value_of_the_distribution(tmp_path:
     assert "of 340 numbers" in table["note"]
     found = {f["check"] for f in report["findings"]}
     assert "target.sentinels" in found and "target.point_mass" not in found
+
+
+def test_a_constant_target_forced_to_regression_fails_as_a_single_class_does(tmp_path: Path) -> None:
+    """Read as classes, one number fails size.classes; forced to regression it fails too, and
+    is not called censored."""
+    path = tmp_path / "constant.csv"
+    pd.DataFrame({"x": np.arange(400) / 7, "y": [5.0] * 400}).to_csv(path, index=False)
+    pack = tmp_path / "regression.yaml"
+    default = (Path(dataaudit.__file__).parent.parent / "rules" / "default.yaml").read_text(encoding="utf-8")
+    pack.write_text(default.replace("    kind: auto ", "    kind: regression "), encoding="utf-8")
+    report = _audit_json([path, "-t", "y", "-r", pack, "-q"], 1, runner=invoke)
+    finding = next(f for f in report["findings"] if f["check"] == "target.point_mass")
+    assert finding["severity"] == "fail" and "a constant target" in finding["message"]
+    assert "minimum" not in finding["message"] and "Tobit" not in (finding.get("hint") or "")
+    _audit_json([path, "-t", "y", "-q"], 1, runner=invoke)  # read as classes: size.classes

@@ -38,7 +38,7 @@ from dataaudit.checks.registry import CLASSES, NUMBERS, Check, NoEquivalent
 from dataaudit.checks.target_order import judge_runs, judge_sentinels, number_counts
 from dataaudit.levels import MaxLevels, MaxShareLevels, Number, Section, Toggle, Whole
 from dataaudit.profile.model import ColumnProfile, Profile
-from dataaudit.report.model import ReportTable
+from dataaudit.report.model import ReportTable, Severity
 from dataaudit.wording import plural
 
 QUANTILES = frozenset({"quantiles"})
@@ -121,7 +121,10 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         for check in CHECKS:
             results.skip(check.id, "the target holds no numbers")
         return
-    _point_mass(column, _heaviest_value(profile, column), rules, results)
+    if column.percentiles[0] == column.percentiles[100]:
+        _constant(column, results)
+    else:
+        _point_mass(column, _heaviest_value(profile, column), rules, results)
     _outliers(column, rules, results)
     judge_runs(profile, column, rules, results)
 
@@ -186,6 +189,19 @@ def _point_mass(column: ColumnProfile, heaviest: Heaviest, rules: Rules, results
         column=column.name, details={"value": heaviest.value, "share": round(heaviest.share, 6)},
         hint="A target piled at one value, at its minimum or maximum, is censored: fit a censored (Tobit) model "
              "or a hurdle model (whether it is that value, then how much), not a plain regression.",
+    )
+
+
+def _constant(column: ColumnProfile, results: Results) -> None:
+    """A target of one number fails, as a single class fails `size.classes`: a regression has
+    nothing to learn from it, and it is no censoring (no value lies beyond the one it holds)."""
+    value = column.percentiles[0]
+    results.add(
+        "target.point_mass", Severity.FAIL,
+        f"Target {column.name!r} is {value:,.6g} in all {plural(column.present, 'number')}: a constant target, "
+        f"nothing for a regression to learn.",
+        column=column.name, observed=1.0, details={"value": value, "share": 1.0},
+        hint="Check the export or the join that filled the target: every row carries the same number.",
     )
 
 
