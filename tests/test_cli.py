@@ -436,3 +436,13 @@ def test_installed_command_help_and_version() -> None:
 def test_installed_command_rules_list() -> None:
     out, _ = run(["rules", "list"], 0)
     assert [line.split()[0] for line in out.splitlines()] == ["default", "finetune-small", "strict"]
+
+
+@pytest.mark.parametrize(("labels", "said"), [(["", ""], "has 0 classes (no labels at all)"),
+                                               (["a", "a"], "has 1 class (only 'a')")])
+def test_too_few_classes_are_counted_in_words(tmp_path: Path, labels: list[str], said: str) -> None:
+    data = tmp_path / "few.csv"
+    data.write_text("x,label\n" + "".join(f"{i},{y}\n" for i, y in enumerate(labels * 20)), encoding="utf-8")
+    out, _ = invoke(["audit", data, "-t", "label", "-f", "json", "-q"], 1)
+    finding = next(f for f in json.loads(out)["findings"] if f["check"] == "size.classes")
+    assert said in finding["message"]

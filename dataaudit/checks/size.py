@@ -60,7 +60,8 @@ def _classes(profile: Profile, rules: Rules, results: Results) -> None:
     if len(counts) < 2 and profile.rows:
         only = f"only {next(iter(counts))!r}" if counts else "no labels at all"
         results.add("size.classes", rules.single_class.severity,
-                    f"The target {label.column!r} has {len(counts)} class ({only}); a classifier needs two.",
+                    f"The target {label.column!r} has {plural(len(counts), 'class', 'classes')} ({only}); "
+                    "a classifier needs two.",
                     column=label.column, observed=len(counts), threshold=2)
     small = {name: c for name, c in counts.items() if rules.min_rows_per_class.judge(c)}
     if small:
