@@ -35,6 +35,7 @@ from pydantic import Field
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.outliers import NUMERIC, fences, outside_shares
 from dataaudit.checks.registry import CLASSES, NUMBERS, Check, NoEquivalent
+from dataaudit.checks.target_copy import judge_copies
 from dataaudit.checks.target_order import judge_runs, judge_sentinels, number_counts
 from dataaudit.levels import MaxLevels, MaxShareLevels, Number, Section, Toggle, Whole
 from dataaudit.profile.model import ColumnProfile, Profile
@@ -57,6 +58,10 @@ CHECKS = (
     Check("target.runs", "No number of a regression target repeats in a run far longer than its share gives "
           "by chance.", "target", ("max_run_ratio", "min_run_rows"),
           NoEquivalent("GX has no expectation on the order of rows"), needs=QUANTILES, target=NUMBERS),
+    Check("target.copy", "No feature column is a regression target again or a monotone transform of it "
+          "(other units, its logarithm).", "target", ("max_rank_correlation",),
+          NoEquivalent("GX has no expectation comparing one column's order with another's"),
+          needs=frozenset({"sample"}), target=NUMBERS),
 )
 
 
@@ -73,6 +78,7 @@ class Rules(Section):
     sentinels: Toggle = Toggle.WARN
     max_run_ratio: MaxLevels = MaxLevels(warn=3.0)
     min_run_rows: Whole = Field(5, ge=2, description="Shorter runs of one number are left alone.")
+    max_rank_correlation: MaxLevels = MaxLevels(warn=0.999)
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,7 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         _point_mass(column, _heaviest_value(profile, column), rules, results)
     _outliers(column, rules, results)
     judge_runs(profile, column, rules, results)
+    judge_copies(profile, rules.max_rank_correlation, results)
 
 
 @dataclass(frozen=True)
