@@ -99,7 +99,8 @@ def test_a_constant_target_skips_saying_so(tmp_path: Path) -> None:
     data.write_text("x,y\n" + "".join(f"{i},5\n" for i in range(80)), encoding="utf-8")
     rules = tmp_path / "regression.yaml"
     rules.write_text("checks:\n  target:\n    kind: regression\n", encoding="utf-8")
-    report = _report([data, "--target", "y", "--keep-column", "x", "--label-noise", "--rules", rules], 0)
+    report = _report([data, "--target", "y", "--keep-column", "x", "--label-noise", "--rules", rules], 1)
+    assert _status(report, "target.point_mass")["status"] == "fail"  # a constant target: nothing to learn
     assert _status(report, "target.suspected")["reason"] == "the target holds one number in the sample: nothing " \
                                                             "to predict"
 
