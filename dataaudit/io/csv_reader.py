@@ -301,7 +301,38 @@ def _sniff_delimiter(text: str, default: str) -> str:
         sniffed = csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
     except csv.Error:
         return default
-    return sniffed if not lines or sniffed in lines[0] else default
+    if not lines or sniffed not in lines[0]:
+        return default
+    return _widest_consistent(lines, sniffed)
+
+
+def _widest_consistent(lines: list[str], sniffed: str) -> str:
+    """The delimiter among those the header holds that splits every sampled row into as many
+    fields as the header, and into the most: the sniffer prefers a comma to any other delimiter
+    that splits the rows as evenly, so a TSV or pipe file whose header names and values each
+    hold one comma (`price, EUR`, `3,5`) was read as two columns of mangled text."""
+    text = "\n".join(lines)
+    best, best_fields = sniffed, _even_fields(text, sniffed)
+    for candidate in DELIMITERS:
+        if candidate != sniffed and candidate in lines[0]:
+            fields = _even_fields(text, candidate)
+            if fields > best_fields:
+                best, best_fields = candidate, fields
+    return best
+
+
+def _even_fields(text: str, delimiter: str) -> int:
+    """The header's number of fields split at `delimiter` when every row has as many, else 0.
+    The sample's last record is left out: the sample may end inside it."""
+    try:
+        records = list(csv.reader(text.splitlines(keepends=True), delimiter=delimiter))
+    except csv.Error:  # a field past the csv module's limit: the sniffer's guess stands
+        return 0
+    if not records:
+        return 0
+    width = len(records[0])
+    rows = [row for row in (records[1:-1] if len(records) > 2 else records[1:]) if row]  # pyarrow skips blank lines
+    return width if all(len(row) == width for row in rows) else 0
 
 
 def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows: int) -> InputError:

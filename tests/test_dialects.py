@@ -1,0 +1,36 @@
+"""CSV dialects as spreadsheets, R, databases and other tools export them, read through the
+command as a user runs it: each file is read as its writer meant it, or refused in one line."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import invoke
+
+
+def _audit(data: Path, tmp_path: Path, code: int = 0) -> dict:
+    report = tmp_path / "report.json"
+    invoke(["audit", data, "-t", "label", "-q", "-f", "json", "-o", report], code)
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("name", "delimiter"), [("prices.tsv", "\t"), ("prices.csv", "|"), ("prices.txt", ";")])
+def test_a_comma_in_every_line_does_not_outvote_the_delimiter(tmp_path: Path, name: str, delimiter: str) -> None:
+    """A header name and a value holding one comma each (`price, EUR`, `3,5`) made the sniffer
+    prefer the comma: the file was two columns of mangled text, and `label` not found."""
+    rows = [["id", "price, EUR", "label"]] + [[str(i), f"{i},5", "ab"[i % 2]] for i in range(40)]
+    data = tmp_path / name
+    data.write_text("".join(delimiter.join(row) + "\n" for row in rows), encoding="utf-8")
+    report = _audit(data, tmp_path)
+    assert report["source"]["delimiter"] == delimiter
+    assert report["dataset"]["columns"] == 3
+    assert report["dataset"]["labels"]["counts"] == {"a": 20, "b": 20}
+
+    out = tmp_path / "clean.csv"
+    invoke(["clean", data, "-t", "label", "-q", "-o", out], 0)
+    with out.open(newline="", encoding="utf-8") as handle:
+        assert list(csv.reader(handle)) == rows
