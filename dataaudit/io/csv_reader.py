@@ -35,6 +35,8 @@ CHUNK_BYTES = 16 << 20
 #: a row longer than a block is read again in blocks four times larger, up to this size: a longer
 #: row, or a quoted field never closed, is one line and exit 2
 LARGEST_BLOCK_BYTES = 256 << 20
+#: Excel's first line naming the delimiter (`sep=;`), which only spreadsheets read
+_SEPARATOR_LINE = re.compile(r"\ufeff?(sep=(.))[ \t]*(?:\r\n|\r|\n|$)", re.I)
 _BAD_ROW = re.compile(r"Row #(\d+): Expected (\d+) columns, got (\d+): (.*)", re.S)
 
 
@@ -45,6 +47,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
     written_in = body_codec(encoding, sample)
     if delimiter is not None and len(delimiter) != 1:
         raise InputError(f"the delimiter must be one character, not {quoted(delimiter)}")
+    _refuse_separator_line(name, text)
     delimiter = delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
     header, header_chars, header_ends_open = read_header(path, name, delimiter=delimiter, encoding=encoding)
     # a quote opened in the header may never close: it runs over lines, or to the file's end
@@ -291,6 +294,17 @@ def _decode(name: str, sample: bytes, encoding: str | None) -> str:
         ) from None
     except UnicodeError as exc:  # a codec that decodes no text of a file (`punycode`)
         raise unreadable(name, encoding, exc) from None
+
+
+def _refuse_separator_line(name: str, text: str) -> None:
+    """A first line `sep=;` is a spreadsheet's note of the delimiter, above the header: read as
+    the header, it made the whole file one column named `sep=;`, audited without a word when no
+    target is named."""
+    hint = _SEPARATOR_LINE.match(text)
+    if hint:
+        raise InputError(f"{name}:1: the first line, {quoted(hint.group(1))}, is a spreadsheet's note of the "
+                         f"delimiter, not the header; delete that line (the delimiter is then detected, or pass "
+                         f"--delimiter {quoted(hint.group(2))})")
 
 
 def _sniff_delimiter(text: str, default: str) -> str:
