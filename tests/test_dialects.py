@@ -49,3 +49,14 @@ def test_a_spreadsheet_delimiter_line_is_named_not_read_as_the_header(tmp_path: 
                    "note of the delimiter, not the header; delete that line (the delimiter is then detected, or pass "
                    "--delimiter ';')\n")
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("command", ["audit", "clean"])
+def test_a_spreadsheets_empty_trailing_columns_are_named_by_line_and_place(tmp_path: Path, command: str) -> None:
+    """A spreadsheet exports the empty columns right of the data as blank names (`a,b,label,,`):
+    the refusal named a blank name, `''`, and neither the line nor where in the header it stands."""
+    data = tmp_path / "export.csv"
+    data.write_bytes("\ufeffx,y,label,,\r\n1,2,a,,\r\n3,4,b,,\r\n".encode("utf-8"))
+    args = [command, data, "-t", "label", "-q"] + (["-o", tmp_path / "out.csv"] if command == "clean" else [])
+    _, err = invoke(args, 2)
+    assert err == f"dataaudit: error: {data}:1: duplicate column name in the header: '' (columns 4, 5)\n"

@@ -284,7 +284,7 @@ def test_a_parquet_file_with_two_columns_of_one_name_is_refused_as_a_csv_header_
                                         names=["a", "a", "label"]), data)
     for command in (["audit", data, "-t", "label"], ["clean", data, "-t", "label", "-o", tmp_path / "out.csv"]):
         _, err = runner(command, 2)
-        assert err == f"dataaudit: error: {data}: duplicate column name in the schema: 'a'\n"
+        assert err == f"dataaudit: error: {data}: duplicate column name in the schema: 'a' (columns 1, 2)\n"
     assert not (tmp_path / "out.csv").exists()
 
 

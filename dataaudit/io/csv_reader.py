@@ -53,7 +53,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
     # a quote opened in the header may never close: it runs over lines, or to the file's end
     if header_ends_open or any("\n" in column or "\r" in column for column in header):
         _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter, encoding=encoding))
-    refuse_duplicate_columns(name, header, "the header")
+    refuse_duplicate_columns(f"{name}:1", header, "the header")
     # a block holds whole rows: a file with a very wide header has rows as wide
     block_bytes = max(BLOCK_BYTES, 4 * header_chars)
     source = Source(name, "csv" if delimiter != "\t" else "tsv", header, read=lambda: iter(()))

@@ -34,8 +34,16 @@ def refuse_duplicate_columns(name: str, columns: list[str], where: str) -> None:
     would hold two values under one key, and every step names a column by its name."""
     duplicated = [column for column, count in Counter(columns).items() if count > 1]
     if duplicated:
-        more = f" (and {len(duplicated) - 1:,} more)" if len(duplicated) > 1 else ""
-        raise InputError(f"{name}: duplicate column name in {where}: {quoted(duplicated[0])}{more}")
+        more = f", and {len(duplicated) - 1:,} more names" if len(duplicated) > 1 else ""
+        raise InputError(f"{name}: duplicate column name in {where}: {quoted(duplicated[0])} "
+                         f"({_positions(columns, duplicated[0])}{more})")
+
+
+def _positions(columns: list[str], column: str, shown: int = 5) -> str:
+    """Where `column` stands, counted from 1 as a spreadsheet counts: a blank name, as the empty
+    columns a spreadsheet leaves at a header's end, is no name to find in a wide header."""
+    at = [str(i) for i, name in enumerate(columns, 1) if name == column]
+    return "columns " + ", ".join(at[:shown]) + (f" and {len(at) - shown:,} more" if len(at) > shown else "")
 
 
 @dataclass(frozen=True)
