@@ -60,3 +60,19 @@ def test_a_spreadsheets_empty_trailing_columns_are_named_by_line_and_place(tmp_p
     args = [command, data, "-t", "label", "-q"] + (["-o", tmp_path / "out.csv"] if command == "clean" else [])
     _, err = invoke(args, 2)
     assert err == f"dataaudit: error: {data}:1: duplicate column name in the header: '' (columns 4, 5)\n"
+
+
+def test_the_encoding_named_for_a_windows_export_reads_its_euro_signs(tmp_path: Path) -> None:
+    """Excel on Windows writes cp1252: `€` is 0x80, `’` 0x92, control characters in latin-1. The
+    refusal named latin-1, which read them so, and a clean wrote the control characters out."""
+    data = tmp_path / "export.csv"
+    rows = [["id", "price", "note", "label"]] + [[str(i), f"{i} €", f"customer’s {i}", "ab"[i % 2]] for i in range(40)]
+    data.write_bytes("".join(";".join(row) + "\r\n" for row in rows).encode("cp1252"))
+    _, err = invoke(["audit", data, "-t", "label"], 2)
+    assert err == f"dataaudit: error: {data}:2: not valid UTF-8 text (byte 0x80); pass --encoding, e.g. cp1252\n"
+
+    encoding = err.rsplit(" ", 1)[1].strip()
+    out = tmp_path / "clean.csv"
+    invoke(["clean", data, "-t", "label", "-q", "--encoding", encoding, "-o", out], 0)
+    with out.open(newline="", encoding="utf-8") as handle:
+        assert list(csv.reader(handle)) == rows

@@ -191,7 +191,7 @@ def test_a_codec_that_reads_no_file_is_named_in_one_line(tmp_path: Path, runner:
     out = ["-o", tmp_path / f"out{data.suffix}"] if command == "clean" else []
     _, err = runner([command, data, "-t", "label", "--encoding", "punycode", *out], 2)
     assert err.startswith(f"dataaudit: error: {data}: not readable as punycode text (") and err.count("\n") == 1
-    assert err.endswith("; pass --encoding, e.g. latin-1\n")
+    assert err.endswith("; pass --encoding, e.g. cp1252\n")
 
 
 @pytest.mark.parametrize("encoding", [[], ["--encoding", "latin-1"]], ids=["utf-8", "latin-1"])

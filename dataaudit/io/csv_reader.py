@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import binary_content, body_codec, unreadable
+from dataaudit.io.decoding import binary_content, body_codec, encoding_hint, unreadable
 from dataaudit.io.header import read_header
 from dataaudit.io.locate import first_invalid_utf8_line, record_lines
 from dataaudit.io.quoted_lines import LongRecord, first_long_record
@@ -290,7 +290,7 @@ def _decode(name: str, sample: bytes, encoding: str | None) -> str:
         line = sample[: exc.start].count(b"\n") + 1
         raise InputError(
             f"{name}:{line}: not valid {encoding or 'UTF-8'} text (byte {sample[exc.start]:#x}); "
-            "pass --encoding, e.g. latin-1"
+            f"{encoding_hint(encoding)}"
         ) from None
     except UnicodeError as exc:  # a codec that decodes no text of a file (`punycode`)
         raise unreadable(name, encoding, exc) from None
@@ -358,5 +358,5 @@ def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows
     if "UTF8" in message or "UTF-8" in message:
         line = first_invalid_utf8_line(path)
         where = f"{name}:{line}" if line else name
-        return InputError(f"{where}: not valid UTF-8 text; pass --encoding, e.g. latin-1")
+        return InputError(f"{where}: not valid UTF-8 text; {encoding_hint(None)}")
     return InputError(f"{name}: cannot parse as CSV after data row {rows:,}: {message.splitlines()[0][:200]}")

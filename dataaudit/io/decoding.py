@@ -78,4 +78,14 @@ def unreadable(name: str, encoding: str | None, exc: UnicodeError) -> InputError
     if codecs.lookup(codec).name in ("utf-16", "utf-32"):
         return InputError(f"{name}: not {codec} text as --encoding {codec} reads it ({exc}); for text with no "
                           f"byte-order mark pass --encoding {codec}-le or {codec}-be")
-    return InputError(f"{name}: not readable as {encoding or 'UTF-8'} text ({exc}); pass --encoding, e.g. latin-1")
+    return InputError(f"{name}: not readable as {encoding or 'UTF-8'} text ({exc}); {encoding_hint(encoding)}")
+
+
+def encoding_hint(encoding: str | None) -> str:
+    """What to pass for text `encoding` (None: UTF-8) does not decode. Windows' cp1252, which
+    Excel writes, reads each letter latin-1 reads alike, and 0x80 to 0x9F as the marks it has
+    there (`€`, `’`, `–`), where latin-1 has invisible control characters: told to pass latin-1,
+    a user got every `€` as one, and a clean wrote it so. The five bytes cp1252 leaves undefined
+    (0x81) are read by latin-1, which its own refusal then names."""
+    tried = codecs.lookup(encoding or "utf-8").name
+    return "pass --encoding, e.g. " + ("latin-1" if tried == "cp1252" else "cp1252")

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import binary_content, known_codec, unreadable
+from dataaudit.io.decoding import binary_content, encoding_hint, known_codec, unreadable
 from dataaudit.io.depth import deepest, nested_too_deep, too_deep
 from dataaudit.io.locate import first_bytes
 from dataaudit.io.nested import parsed_json_text
@@ -168,7 +168,7 @@ def _records(path: Path, name: str, encoding: str | None, bad_line: Callable[[Ro
         binary = binary_content(name, first_bytes(path), "JSON Lines")
         if binary is not None:
             raise binary from None
-        raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; pass --encoding, e.g. latin-1") from None
+        raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; {encoding_hint(encoding)}") from None
     except UnicodeError as exc:
         raise unreadable(name, encoding, exc) from None
     except OSError as exc:  # a compressed stream cut short or corrupt
