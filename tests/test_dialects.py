@@ -4,6 +4,7 @@ command as a user runs it: each file is read as its writer meant it, or refused 
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 from pathlib import Path
 
@@ -76,3 +77,21 @@ def test_the_encoding_named_for_a_windows_export_reads_its_euro_signs(tmp_path: 
     invoke(["clean", data, "-t", "label", "-q", "--encoding", encoding, "-o", out], 0)
     with out.open(newline="", encoding="utf-8") as handle:
         assert list(csv.reader(handle)) == rows
+
+
+@pytest.mark.parametrize("command", ["audit", "clean"])
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_a_byte_the_encoding_leaves_undefined_past_the_sample_is_named_by_line(tmp_path: Path, command: str,
+                                                                               suffix: str) -> None:
+    """cp1252 leaves 0x81 undefined: past the first 64 KiB, which are decoded up front, the
+    decoding error came from pyarrow's reader as an internal error, exit 3."""
+    lines = ["id,text,label"] + [f"{i},word {i} {'x' * 60},{'ab'[i % 2]}" for i in range(3000)]
+    lines[2500] = "2500,caf\x81,a"
+    text = "".join(line + "\n" for line in lines).encode("latin-1")
+    data = tmp_path / f"data{suffix}"
+    data.write_bytes(gzip.compress(text) if suffix.endswith(".gz") else text)
+    assert len(text) > 128 << 10
+    out = ["-o", tmp_path / "out.csv"] if command == "clean" else []
+    _, err = invoke([command, data, "-t", "label", "-q", "--encoding", "cp1252", *out], 2)
+    assert err == f"dataaudit: error: {data}:2501: not valid cp1252 text (byte 0x81); pass --encoding, e.g. latin-1\n"
+    assert not (tmp_path / "out.csv").exists()

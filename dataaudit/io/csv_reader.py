@@ -20,7 +20,7 @@ from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import binary_content, body_codec, encoding_hint, unreadable
 from dataaudit.io.header import read_header
-from dataaudit.io.locate import first_invalid_utf8_line, record_lines
+from dataaudit.io.locate import first_invalid_utf8_line, first_undecodable, record_lines
 from dataaudit.io.quoted_lines import LongRecord, first_long_record
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, RowProblem, Source, refuse_duplicate_columns
 
@@ -121,6 +121,8 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                                                                  encoding=encoding))
                 _number_file_lines(path, source, delimiter, encoding)
                 raise _translate(path, name, exc, source, rows) from None
+            except UnicodeDecodeError:  # past the sample, a byte the --encoding does not decode
+                raise _undecodable(path, name, str(encoding)) from None
             except OSError as exc:  # a compressed stream cut short or corrupt
                 raise read_failure(name, exc) from None
         # the last row, skipped or read, may be a quote never closed, which pyarrow reads to the end of the file:
@@ -305,6 +307,15 @@ def _refuse_separator_line(name: str, text: str) -> None:
         raise InputError(f"{name}:1: the first line, {quoted(hint.group(1))}, is a spreadsheet's note of the "
                          f"delimiter, not the header; delete that line (the delimiter is then detected, or pass "
                          f"--delimiter {quoted(hint.group(2))})")
+
+
+def _undecodable(path: Path, name: str, encoding: str) -> InputError:
+    """A byte past the decoded sample that `encoding` (another than UTF-8, which pyarrow decodes
+    itself) leaves undefined, raised from pyarrow's transcoding callback: it ended the run as an
+    internal error. Named by its line, found by decoding the file again."""
+    found = first_undecodable(path, encoding)
+    where, byte = (f"{name}:{found[0]}", f" (byte {found[1]:#x})") if found else (name, "")
+    return InputError(f"{where}: not valid {encoding} text{byte}; {encoding_hint(encoding)}")
 
 
 def _sniff_delimiter(text: str, default: str) -> str:

@@ -7,6 +7,7 @@ so they run only on the error path.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -63,6 +64,24 @@ def first_invalid_utf8_line(path: Path) -> int | None:
             if not block:
                 return None
             lines_before += data.count(b"\n")
+
+
+def first_undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
+    """The line and the value of the first byte `encoding` does not decode (as `--encoding`
+    names it: cp1252 leaves five bytes undefined, ASCII every byte past 0x7F), or None when the
+    file decodes. Lines are counted by their line feeds."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines_before = 0
+    with pa.input_stream(str(path), compression="detect") as handle:
+        while True:
+            block = handle.read(BLOCK_BYTES)
+            try:
+                lines_before += decoder.decode(block, final=not block).count("\n")
+            except UnicodeDecodeError as exc:
+                before = exc.object[: exc.start].decode(encoding, errors="replace")
+                return lines_before + before.count("\n") + 1, exc.object[exc.start]
+            if not block:
+                return None
 
 
 def first_bytes(path: Path, count: int = 8) -> bytes:
