@@ -13,9 +13,9 @@ import pytest
 from tests.cli_helpers import invoke
 
 
-def _audit(data: Path, tmp_path: Path, code: int = 0) -> dict:
+def _audit(data: Path, tmp_path: Path, *options: str, code: int = 0) -> dict:
     report = tmp_path / "report.json"
-    invoke(["audit", data, "-t", "label", "-q", "-f", "json", "-o", report], code)
+    invoke(["audit", data, "-t", "label", "-q", "-f", "json", "-o", report, *options], code)
     return json.loads(report.read_text(encoding="utf-8"))
 
 
@@ -95,3 +95,19 @@ def test_a_byte_the_encoding_leaves_undefined_past_the_sample_is_named_by_line(t
     _, err = invoke([command, data, "-t", "label", "-q", "--encoding", "cp1252", *out], 2)
     assert err == f"dataaudit: error: {data}:2501: not valid cp1252 text (byte 0x81); pass --encoding, e.g. latin-1\n"
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("encoding", ["cp65001", "U8"])
+def test_a_byte_order_mark_is_skipped_under_any_name_of_utf8(tmp_path: Path, encoding: str) -> None:
+    """Windows calls UTF-8 code page 65001: under that name, or Python's `U8`, the mark of an
+    Excel "CSV UTF-8" file became part of the first column's name, in the report and the clean."""
+    data = tmp_path / "export.csv"
+    rows = [["x", "y", "label"]] + [[str(i), f"{i},5", "ab"[i % 2]] for i in range(40)]
+    data.write_bytes(("\ufeff" + "".join(";".join(row) + "\r\n" for row in rows)).encode("utf-8"))
+    report = _audit(data, tmp_path, "--encoding", encoding)
+    assert [column["name"] for column in report["dataset"]["column_profiles"]] == ["x", "y", "label"]
+
+    out = tmp_path / "clean.csv"
+    invoke(["clean", data, "-t", "label", "-q", "--encoding", encoding, "-o", out], 0)
+    with out.open(newline="", encoding="utf-8") as handle:
+        assert list(csv.reader(handle)) == rows

@@ -11,7 +11,6 @@ import codecs
 
 from dataaudit.errors import InputError, quoted
 
-UTF8_NAMES = ("utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig")
 BOM_NOTE = "the file starts with a UTF-8 byte-order mark; it was skipped"
 
 #: how a compressed file, an archive or an image starts: gzip, zip, xz, zstd, PNG
@@ -28,7 +27,12 @@ def binary_content(name: str, head: bytes, layout: str) -> InputError | None:
 
 
 def is_utf8(encoding: str | None) -> bool:
-    return (encoding or "utf-8").lower() in UTF8_NAMES
+    """Whether `encoding` is UTF-8 by any of Python's names for it: `U8` and Windows' `cp65001`
+    read a byte-order mark into the first column's name, as no UTF-8 file means it."""
+    try:
+        return codecs.lookup(encoding or "utf-8").name in ("utf-8", "utf-8-sig")
+    except LookupError:  # refused by name where it is read
+        return False
 
 
 def text_codec(encoding: str | None) -> str:
