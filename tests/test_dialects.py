@@ -111,3 +111,16 @@ def test_a_byte_order_mark_is_skipped_under_any_name_of_utf8(tmp_path: Path, enc
     invoke(["clean", data, "-t", "label", "-q", "--encoding", encoding, "-o", out], 0)
     with out.open(newline="", encoding="utf-8") as handle:
         assert list(csv.reader(handle)) == rows
+
+
+@pytest.mark.parametrize("command", ["audit", "clean"])
+@pytest.mark.parametrize("end", ["\n", ""])
+def test_a_small_files_last_letter_in_latin1_is_named_on_its_line(tmp_path: Path, command: str, end: str) -> None:
+    """A file shorter than the sample ending in `café` (0xE9, then at most a line end) looked like
+    a letter cut by the sample's end; the header's reader, which reads ahead, then met the byte
+    and named line 1."""
+    data = tmp_path / "data.csv"
+    data.write_bytes(f"x,label\n1,a\n2,caf\xe9{end}".encode("latin-1"))
+    out = ["-o", tmp_path / "out.csv"] if command == "clean" else []
+    _, err = invoke([command, data, "-t", "label", "-q", *out], 2)
+    assert err == f"dataaudit: error: {data}:3: not valid UTF-8 text (byte 0xe9); pass --encoding, e.g. cp1252\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataaudit.io.locate import first_invalid_utf8_line, record_lines
+from dataaudit.io.locate import first_undecodable, record_lines
 
 FIELDS = st.text(alphabet="ab,\"\n é", max_size=6)
 RECORDS = st.lists(st.tuples(st.lists(FIELDS, min_size=2, max_size=2), st.integers(0, 2)), min_size=1, max_size=30)
@@ -35,6 +35,6 @@ def test_invalid_byte_is_found_on_its_line_across_block_boundaries(tmp_path: Pat
     good = ("é" * 40 + "\n").encode() * 30_000  # multi-byte characters straddle every 1 MiB block edge
     path = tmp_path / "late.csv"
     path.write_bytes(good + b"caf\xe9\n")
-    assert first_invalid_utf8_line(path) == 30_001
+    assert first_undecodable(path, "utf-8") == (30_001, 0xE9)
     path.write_bytes(good)
-    assert first_invalid_utf8_line(path) is None
+    assert first_undecodable(path, "utf-8") is None

@@ -20,7 +20,7 @@ from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import binary_content, body_codec, encoding_hint, unreadable
 from dataaudit.io.header import read_header
-from dataaudit.io.locate import first_invalid_utf8_line, first_undecodable, record_lines
+from dataaudit.io.locate import record_lines, undecodable
 from dataaudit.io.quoted_lines import LongRecord, first_long_record
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, RowProblem, Source, refuse_duplicate_columns
 
@@ -122,7 +122,9 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                 _number_file_lines(path, source, delimiter, encoding)
                 raise _translate(path, name, exc, source, rows) from None
             except UnicodeDecodeError:  # past the sample, a byte the --encoding does not decode
-                raise _undecodable(path, name, str(encoding)) from None
+                # (another codec than UTF-8, which pyarrow decodes itself, raised from its
+                # transcoding callback: it ended the run as an internal error)
+                raise undecodable(path, name, encoding) from None
             except OSError as exc:  # a compressed stream cut short or corrupt
                 raise read_failure(name, exc) from None
         # the last row, skipped or read, may be a quote never closed, which pyarrow reads to the end of the file:
@@ -309,15 +311,6 @@ def _refuse_separator_line(name: str, text: str) -> None:
                          f"--delimiter {quoted(hint.group(2))})")
 
 
-def _undecodable(path: Path, name: str, encoding: str) -> InputError:
-    """A byte past the decoded sample that `encoding` (another than UTF-8, which pyarrow decodes
-    itself) leaves undefined, raised from pyarrow's transcoding callback: it ended the run as an
-    internal error. Named by its line, found by decoding the file again."""
-    found = first_undecodable(path, encoding)
-    where, byte = (f"{name}:{found[0]}", f" (byte {found[1]:#x})") if found else (name, "")
-    return InputError(f"{where}: not valid {encoding} text{byte}; {encoding_hint(encoding)}")
-
-
 def _sniff_delimiter(text: str, default: str) -> str:
     """The delimiter of the first 50 lines, as the csv module's sniffer guesses it; never one the
     header line does not hold (a TSV whose values hold more commas than tabs is still a TSV)."""
@@ -367,7 +360,5 @@ def _translate(path: Path, name: str, exc: pa.ArrowInvalid, source: Source, rows
         where = f"{name}:{bad.line}" if bad.line else name
         return InputError(f"{where}: malformed row, {bad.problem}: {quoted(bad.text)} ({BAD_ROW_HINT})")
     if "UTF8" in message or "UTF-8" in message:
-        line = first_invalid_utf8_line(path)
-        where = f"{name}:{line}" if line else name
-        return InputError(f"{where}: not valid UTF-8 text; {encoding_hint(None)}")
+        return undecodable(path, name, None)
     return InputError(f"{name}: cannot parse as CSV after data row {rows:,}: {message.splitlines()[0][:200]}")

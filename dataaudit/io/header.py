@@ -18,7 +18,8 @@ import pyarrow as pa
 
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import encoding_hint, text_codec, unreadable
+from dataaudit.io.decoding import text_codec, unreadable
+from dataaudit.io.locate import undecodable
 
 HEADER_LIMIT = 16 << 20
 
@@ -35,8 +36,8 @@ def read_header(path: Path, name: str, *, delimiter: str, encoding: str | None,
             header = next(csv.reader(lines.of(handle), delimiter=delimiter), [])
     except csv.Error as exc:
         raise InputError(f"{name}:1: the header cannot be read as CSV: {exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{name}:1: not valid {encoding or 'UTF-8'} text; {encoding_hint(encoding)}") from None
+    except UnicodeDecodeError:  # in the block read ahead, maybe past the header
+        raise undecodable(path, name, encoding) from None
     except UnicodeError as exc:
         raise unreadable(name, encoding, exc) from None
     except OSError as exc:

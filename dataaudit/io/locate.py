@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from dataaudit.errors import InputError
+from dataaudit.io.decoding import encoding_hint, text_codec
+
 BLOCK_BYTES = 1 << 20
 
 
@@ -44,28 +47,6 @@ def record_lines(path: Path, records: Iterable[int], *, delimiter: str, encoding
     return found
 
 
-def first_invalid_utf8_line(path: Path) -> int | None:
-    """The line holding the first byte that is not UTF-8, or None when the file decodes."""
-    lines_before = 0
-    carry = b""
-    with pa.input_stream(str(path), compression="detect") as handle:
-        while True:
-            block = handle.read(BLOCK_BYTES)
-            data = carry + block
-            try:
-                data.decode("utf-8")
-                carry = b""
-            except UnicodeDecodeError as exc:
-                if block and exc.end == len(data) and exc.start >= len(data) - 3:
-                    carry = data[exc.start:]  # a character cut by the block boundary
-                    data = data[: exc.start]
-                else:
-                    return lines_before + data[: exc.start].count(b"\n") + 1
-            if not block:
-                return None
-            lines_before += data.count(b"\n")
-
-
 def first_undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
     """The line and the value of the first byte `encoding` does not decode (as `--encoding`
     names it: cp1252 leaves five bytes undefined, ASCII every byte past 0x7F), or None when the
@@ -82,6 +63,15 @@ def first_undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
                 return lines_before + before.count("\n") + 1, exc.object[exc.start]
             if not block:
                 return None
+
+
+def undecodable(path: Path, name: str, encoding: str | None) -> InputError:
+    """The error for text `encoding` (None: UTF-8) does not decode, named by the line and the
+    byte found by decoding the file again: what failed may have read ahead of that line (the
+    header's reader reads a block, pyarrow's reader many)."""
+    found = first_undecodable(path, text_codec(encoding))
+    where, byte = (f"{name}:{found[0]}", f" (byte {found[1]:#x})") if found else (name, "")
+    return InputError(f"{where}: not valid {encoding or 'UTF-8'} text{byte}; {encoding_hint(encoding)}")
 
 
 def first_bytes(path: Path, count: int = 8) -> bytes:
