@@ -37,6 +37,16 @@ def test_a_comma_in_every_line_does_not_outvote_the_delimiter(tmp_path: Path, na
         assert list(csv.reader(handle)) == rows
 
 
+def test_a_delimiter_inside_quoted_fields_does_not_outvote_the_one_around_them(tmp_path: Path) -> None:
+    """Split at its semicolons, `id,"a;b;c;d",label` is four fields, more than its commas make; but
+    those fields hold quotes, which the delimiter a file is written with leaves around its fields."""
+    rows = [["id", "a;b;c;d", "label"]] + [[str(i), f"x;y;z;{i}", "ab"[i % 2]] for i in range(40)]
+    data = tmp_path / "quoted.csv"
+    data.write_text("".join(f'{a},"{b}",{c}\n' for a, b, c in rows), encoding="utf-8")
+    report = _audit(data, tmp_path)
+    assert (report["source"]["delimiter"], report["dataset"]["columns"]) == (",", 3)
+
+
 @pytest.mark.parametrize(("command", "first"), [("audit", "sep=;"), ("audit", "\ufeffSEP=;"), ("clean", "sep=;")])
 def test_a_spreadsheet_delimiter_line_is_named_not_read_as_the_header(tmp_path: Path, command: str,
                                                                       first: str) -> None:

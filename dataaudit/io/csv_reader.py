@@ -332,11 +332,21 @@ def _widest_consistent(lines: list[str], sniffed: str) -> str:
     text = "\n".join(lines)
     best, best_fields = sniffed, _even_fields(text, sniffed)
     for candidate in DELIMITERS:
-        if candidate != sniffed and candidate in lines[0]:
+        if candidate != sniffed and candidate in lines[0] and not _splits_quoted_fields(text, candidate):
             fields = _even_fields(text, candidate)
             if fields > best_fields:
                 best, best_fields = candidate, fields
     return best
+
+
+def _splits_quoted_fields(text: str, delimiter: str) -> bool:
+    """Whether `delimiter` leaves a quote inside a field: it cuts through quoted fields
+    (`id,"a;b;c",label` at its semicolons), which the delimiter the file is written with does not."""
+    try:
+        return any('"' in field for row in csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+                   for field in row)
+    except csv.Error:
+        return True
 
 
 def _even_fields(text: str, delimiter: str) -> int:
