@@ -361,8 +361,10 @@ KEYWORD_MARKS = ("key", "secret", "token", "passw", "pwd", "credential")
 #: part of another word (`hockey`, `monkey`)
 KEYWORD_PREFIXES = ("api", "access", "auth", "private", "secret", "app", "client", "master", "signing", "refresh",
                     "bearer", "session", "db", "user", "admin", "root")
+#: the value is taken to its end, however long: a value cut at some length would leave its tail in
+#: clear after a redaction
 KEYWORD = re.compile(r"(?:key|secret|token|passw(?:or)?d|pwd|credentials?)(?:[_-][A-Za-z0-9]+)*"
-                     r"[\"']?(?:\s*(?::=|=>|[:=])\s*|\s+is\s+)[\"'`]?([^\s\"'`,;)]{8,200})", re.IGNORECASE)
+                     r"[\"']?(?:\s*(?::=|=>|[:=])\s*|\s+is\s+)[\"'`]?([^\s\"'`,;)]{8,})", re.IGNORECASE)
 #: a dotted name or a call (`os.environ.get(...)`), or a snake_case name (`config_v2`): code, not a value
 CODE_VALUE = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[\w$]+)+$|[()\[\]]|^[A-Za-z]+(?:_(?:[A-Za-z]+|[A-Za-z0-9]{1,3}))+$")
 #: bits per character; a short value cannot reach it (at most log2 of its length), so the level

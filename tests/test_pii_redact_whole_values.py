@@ -1,0 +1,26 @@
+"""`clean --redact` takes each secret out whole: no part of a long token, of a URL's password
+or of a PEM key's body is left in the cleaned file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli_helpers import invoke
+
+#: 300 characters of a session token, random-looking as a real one is
+LONG_TOKEN = ("Q7vLm2Xz9pKd4Rt8Wb1Nc6Yh3Gf5Js0A" * 10)[:300]
+
+
+def _redacted_content(tmp_path: Path, content: str) -> str:
+    """The user's turn after `clean --redact secrets` of a one-line chat file holding `content`."""
+    source = tmp_path / "chat.jsonl"
+    line = {"messages": [{"role": "user", "content": content}, {"role": "assistant", "content": "Noted."}]}
+    source.write_text(json.dumps(line) + "\n", "utf-8")
+    out = tmp_path / "clean.jsonl"
+    invoke(["clean", source, "-o", out, "--redact", "secrets"], 1)  # a file of one line fails `size.rows`
+    return json.loads(out.read_text("utf-8"))["messages"][0]["content"]
+
+
+def test_a_long_keyword_value_is_redacted_whole(tmp_path: Path) -> None:
+    assert _redacted_content(tmp_path, f"session_token: {LONG_TOKEN} (expires)") == "session_token: [SECRET] (expires)"
