@@ -24,3 +24,13 @@ def _redacted_content(tmp_path: Path, content: str) -> str:
 
 def test_a_long_keyword_value_is_redacted_whole(tmp_path: Path) -> None:
     assert _redacted_content(tmp_path, f"session_token: {LONG_TOKEN} (expires)") == "session_token: [SECRET] (expires)"
+
+
+def test_a_url_password_holding_an_at_sign_is_redacted_whole(tmp_path: Path) -> None:
+    content = _redacted_content(tmp_path, "connect with postgresql://admin:p@ssw0rd1@10.0.0.5:5432/app")
+    assert content == "connect with postgresql://[URL_CREDENTIALS]@10.0.0.5:5432/app"
+
+
+def test_a_url_password_without_a_user_name_is_redacted(tmp_path: Path) -> None:
+    content = _redacted_content(tmp_path, "cache at redis://:Xy7pQ2rT9zLm@10.1.2.3:6379/0")
+    assert content == "cache at redis://[URL_CREDENTIALS]@10.1.2.3:6379/0"

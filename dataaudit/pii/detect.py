@@ -24,8 +24,9 @@ where a run of seven digits is) and a validator that keeps the real ones.
   documentation ranges identify nobody. An IPv4 labelled by a word such as version, release, build
   or section (the word itself, not `server`, and not in a phrase such as `each step`), or inside a
   longer dotted number, is a version or a section number.
-- url_credentials: `scheme://user:password@host`; the span is `user:password`, scheme and host
-  stay. A placeholder password (`password`, `<pass>`, `${PASS}`, `xxx`) is no secret.
+- url_credentials: `scheme://user:password@host`; the span is `user:password` (the user may be
+  empty, the password runs to the last `@`), scheme and host stay. A placeholder password
+  (`password`, `<pass>`, `${PASS}`, `xxx`) is no secret.
 - private_key: a PEM header `-----BEGIN ... PRIVATE KEY-----` through its END line (or the key
   body when the END line is missing).
 - secret: API tokens by their issuers' published prefixes, the same patterns as detect-secrets'
@@ -318,7 +319,9 @@ def _global(raw: str) -> bool:
 
 
 # --- url with credentials --------------------------------------------------------------------
-URL_CREDENTIALS = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://([^\s/?#@:\"'<>]+:([^\s/?#@\"']+))@[A-Za-z0-9\[]")
+#: the user name may be empty (`redis://:password@host`); the credentials end at the last `@`
+#: before the host, as a URL parser reads them, so a password holding an `@` is taken whole
+URL_CREDENTIALS = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://([^\s/?#@:\"'<>]*:([^\s/?#\"']+))@[A-Za-z0-9\[]")
 
 
 def _url_credentials(text: str) -> Spans:
