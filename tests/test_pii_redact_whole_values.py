@@ -34,3 +34,8 @@ def test_a_url_password_holding_an_at_sign_is_redacted_whole(tmp_path: Path) -> 
 def test_a_url_password_without_a_user_name_is_redacted(tmp_path: Path) -> None:
     content = _redacted_content(tmp_path, "cache at redis://:Xy7pQ2rT9zLm@10.1.2.3:6379/0")
     assert content == "cache at redis://[URL_CREDENTIALS]@10.1.2.3:6379/0"
+
+
+def test_a_pem_body_written_with_escaped_line_breaks_is_redacted_without_its_end_line(tmp_path: Path) -> None:
+    pasted = "PRIVATE_KEY='-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\nQWERTYzxcv0123' was cut"
+    assert _redacted_content(tmp_path, pasted) == "PRIVATE_KEY='[PRIVATE_KEY]' was cut"

@@ -333,8 +333,11 @@ def _url_credentials(text: str) -> Spans:
 
 
 # --- private key ---------------------------------------------------------------------------
+#: without its END line the key is its body, base64 and line breaks, the breaks written as they
+#: are or escaped (`\n`, a key pasted from a `.env` file or a JSON string)
 PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-                         r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s]*)")
+                         r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+                         r"|(?:[A-Za-z0-9+/=\s]|\\[nr])*)")
 
 
 def _private_keys(text: str) -> Spans:
