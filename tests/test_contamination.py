@@ -174,6 +174,19 @@ def test_an_unusable_evaluation_set_is_one_line_and_exit_2(tmp_path: Path, conte
     assert err.strip().splitlines() == [f"dataaudit: error: {bad}: {message}"]
 
 
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("eval.jsonl", b'{"question": "a"}\n{"question": "why \\ud800 so"}\n', "line 2 holds a lone surrogate (\\ud800)"),
+    ("eval.jsonl", b'{"question": "why \xed\xa0\x80 so"}\n', "line 1 holds a lone surrogate (\\ud800)"),
+    ("eval.json", b'[{"question": "a"}, {"question": "why \\udc00 so"}]', "item 1 holds a lone surrogate (\\udc00)"),
+])
+def test_an_evaluation_item_holding_half_a_utf16_pair_is_one_line_and_exit_2(tmp_path: Path, name: str,
+                                                                            content: bytes, message: str) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    _, err = run(["audit", CORPUS, "--eval-set", bad], 2)
+    assert err.strip().splitlines() == [f"dataaudit: error: {bad}: {message}: JSON text no UTF-8 holds"]
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".json"])
 def test_an_eval_item_with_an_integer_of_more_digits_than_python_reads_is_read(tmp_path: Path, suffix: str) -> None:
     """Such an id is a number, as a short one is: the item is read, its text from its text fields."""

@@ -11,6 +11,7 @@ order, so a training example holding the prompt and then the answer holds the it
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 from dataaudit.errors import InputError
 from dataaudit.io import COMPRESSED, FORMATS, Source
+from dataaudit.io.surrogates import lone_surrogate
 from dataaudit.jsontext import loads
 from dataaudit.text.formats import CHAT, INSTRUCTION, PREFERENCE, PROMPT_COMPLETION, TABLE, detect_format
 from dataaudit.text.validate import text_of
@@ -103,15 +105,29 @@ def _json_records(path: Path, fmt: str, name: str) -> tuple[list[tuple[int, Any]
         return [(i, _parsed(raw, name, "line", i)) for i, raw in enumerate(handle, 1) if raw.strip()], "line"
 
 
+#: a surrogate written as its bytes (decoded with "surrogatepass") rather than escaped
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _parsed(raw: bytes, name: str, unit: str, number: int) -> Any:
     """`raw` as `json.loads` reads it, but an integer of more digits than Python reads is a number
     all the same (a float, an infinity: no text field to match, as digits kept as written would
     pass for), not a line of no JSON."""
     try:
         text = raw.decode(json.detect_encoding(raw), "surrogatepass")
-        return loads(text, long=float)
+        value = loads(text, long=float)
     except (ValueError, RecursionError):
         raise InputError(f"{name}: {unit} {number} is not valid JSON") from None
+    if (surrogate := _lone_surrogate(text, value)) is not None:
+        raise InputError(f"{name}: {unit} {number} holds a lone surrogate ({surrogate}): JSON text no UTF-8 holds")
+    return value
+
+
+def _lone_surrogate(text: str, value: Any) -> str | None:
+    """Half of a UTF-16 pair in `value`, escaped (`\\ud800`) or written as its bytes, as its
+    escape: no step after the reading (Arrow's strings, hashing) can encode such a string."""
+    written = _SURROGATE.search(text)
+    return f"\\u{ord(written.group()):04x}" if written is not None else lone_surrogate(text, value)
 
 
 def table_items(data: Any, fields: tuple[str, ...], **open_options: Any) -> EvalItems:
