@@ -391,3 +391,15 @@ def test_json_array_parquet_and_csv_evaluation_sets_number_their_items(tmp_path:
         table = read_eval_set(tmp_path / name)
         assert (table.unit, table.numbers[:3], table.fields) == ("row", [0, 1, 2], ("question",)), name
         assert table.texts[0] == records[0]["question"]
+
+
+def test_a_preference_evaluation_set_copied_whole_is_copied_exactly(tmp_path: Path) -> None:
+    """A preference evaluation set's item is its prompt and chosen answer; a training pair that
+    holds both (with any rejected answer) is an exact copy of it, not an n-gram one."""
+    pairs = (DATA / "hhh_pairs_40.jsonl").read_text("utf-8").splitlines()[:12]
+    evaluation = tmp_path / "pairs_eval.jsonl"
+    evaluation.write_text("\n".join(pairs) + "\n", encoding="utf-8")
+    report = audit_json("run", [evaluation, "--eval-set", evaluation], 1, tmp_path)
+    (found,) = report["dataset"]["contamination"]
+    assert found["items_by_kind"] == {"exact": 12, "ngram": 0, "near": 0}
+    assert found["examples_by_kind"] == {"exact": 12, "ngram": 0, "near": 0}

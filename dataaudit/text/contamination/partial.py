@@ -8,9 +8,10 @@ of a table is one side, `text`. The sides are matched as one word sequence, so a
 from a question into its answer is found, and each match says on which side its overlap lies:
 `prompt`, `answer`, or `both`.
 
-What counts as a copy of an item: the example's normalised text (or either side's) equals the
-item's (`exact`), or the n-grams it shares with the item cover at least `min_share` of the
-item's words (`ngram`). Covered words, not matched n-grams, are counted because a contiguous
+What counts as a copy of an item: the example's normalised text (or either side's, or a
+preference pair's prompt with its chosen answer) equals the item's (`exact`), or the n-grams it
+shares with the item cover at least `min_share` of the item's words (`ngram`). Covered words,
+not matched n-grams, are counted because a contiguous
 copy of half an item of W words holds W/2 - n + 1 of its W - n + 1 n-grams: under half, however
 long the item. Every match is kept (a clean file has none, a contaminated one as many as it has
 copies), so the counts are exact whoever read which chunk.
@@ -69,7 +70,8 @@ class ContaminationPartial:
         one_side = layout is None
         found: dict[tuple[int, int], EvalMatch] = {}
         where: dict[tuple[int, int], tuple[int, int, int]] = {}  # a match's example and word span
-        self._exact(numbers, examples, w, one_side, found, where)
+        pairs = words([chosen_pair(line, layout) for line in lines]).normalized if _pairs(layout) else []
+        self._exact(numbers, examples, [*w.normalized, *pairs], one_side, found, where)
         self._ngrams(numbers, examples, prompt_words, one_side, found, where)
         quotes = _Quotes(halves, examples, self.regions)
         rows, items = self.index.near.pairs(sigs)
@@ -79,14 +81,17 @@ class ContaminationPartial:
         self.matches.extend(replace(found[key], excerpt=quotes.excerpt(*where[key])) if key in found else near[key]
                             for key in sorted(found.keys() | near.keys()))
 
-    def _exact(self, numbers: np.ndarray, examples: Words, w: Words, one_side: bool,
+    def _exact(self, numbers: np.ndarray, examples: Words, parts: list[str], one_side: bool,
                found: dict[tuple[int, int], EvalMatch], where: dict[tuple[int, int], tuple[int, int, int]]) -> None:
+        """Exact copies: `parts` are the examples' normalised sides (prompt, answer, in turn),
+        then, for preference pairs, each pair's prompt with its chosen answer."""
         n = len(examples.normalized)
-        keys = text_keys([*examples.normalized, *w.normalized])
+        keys = text_keys([*examples.normalized, *parts])
         at, items = self.index.exact_of(keys)
         for position, item in zip(at.tolist(), items.tolist(), strict=True):
-            example = position if position < n else (position - n) // 2
-            side = TEXT if one_side else BOTH if position < n else (PROMPT, ANSWER)[(position - n) % 2]
+            example = position if position < n else (position - n) // 2 if position < 3 * n else position - 3 * n
+            side = (TEXT if one_side else BOTH if position < n or position >= 3 * n
+                    else (PROMPT, ANSWER)[(position - n) % 2])
             key = (int(numbers[example]), item)
             if key not in found:  # the whole example's match comes first, then either side's
                 found[key] = EvalMatch(key[0], item, EXACT, side, 1.0, "")
@@ -166,6 +171,19 @@ def sides(line: Line, layout: Layout | None) -> tuple[str, str]:
         is_answer = parts.get(role, role) in _ANSWER_ROLES or i >= answer_from
         (answer if is_answer else prompt).append(text)
     return "\n".join(prompt), "\n".join(answer)
+
+
+def _pairs(layout: Layout | None) -> bool:
+    return layout is not None and layout.kind == "preference"
+
+
+def chosen_pair(line: Line, layout: Layout | None) -> str:
+    """A preference pair's prompt and chosen answer, without the rejected one (its last segment):
+    the text an evaluation set in the preference layout reads as an item, so that a pair copied
+    from it is an exact copy; "" for any other layout."""
+    if not _pairs(layout) or not line.segments:
+        return ""
+    return "\n".join(text for _, text in line.segments[:-1])
 
 
 def _covered(spans: list[tuple[int, int]]) -> int:
