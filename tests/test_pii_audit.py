@@ -119,6 +119,22 @@ def test_a_file_without_any_passes_both_checks(tmp_path: Path) -> None:
     assert statuses["pii.secrets"] == statuses["pii.personal"] == "passed"
 
 
+@pytest.mark.parametrize("code", ["<View key={styles.container} />",
+                                  "const token: user.profile?.apiToken", "export DB_PASSWORD=$DB_PASS1",
+                                  "curl -H \"Authorization: token ${GITHUB_TOKEN}\""])
+def test_code_naming_a_key_holds_no_secret(tmp_path: Path, code: str) -> None:
+    """A variable, an environment variable or an expression assigned to a keyword in code is no
+    value: a file of such code passes `pii.secrets`; a password ending in `!` after a dot is one."""
+    path = tmp_path / "code.jsonl"
+    path.write_text("".join(chat_line(f"fix line {i}: {code}", f"Line {i} reads `{code}`, which is fine.", str(i))
+                            for i in range(40)), encoding="utf-8")
+    out = tmp_path / "report.json"
+    invoke(["audit", path, "-f", "json", "-o", out], 0)
+    statuses = {c["check"]: c["status"] for c in json.loads(out.read_text("utf-8"))["checks"]}
+    assert statuses["pii.secrets"] == "passed"
+    assert [f.kind for f in find_pii(f"{code} password: Summer.2024!")] == ["secret"]
+
+
 @pytest.mark.slow
 def test_jobs_2_gives_the_report_of_jobs_1(tmp_path: Path, workers: MagicMock) -> None:
     path = tmp_path / "chats.jsonl"

@@ -371,8 +371,11 @@ KEYWORD_PREFIXES = ("api", "access", "auth", "private", "secret", "app", "client
 #: clear after a redaction
 KEYWORD = re.compile(r"(?:key|secret|token|passw(?:or)?d|pwd|credentials?)(?:[_-][A-Za-z0-9]+)*"
                      r"[\"']?(?:\s*(?::=|=>|[:=])\s*|\s+is\s+)[\"'`]?([^\s\"'`,;)]{8,})", re.IGNORECASE)
-#: a dotted name or a call (`os.environ.get(...)`), or a snake_case name (`config_v2`): code, not a value
-CODE_VALUE = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[\w$]+)+$|[()\[\]]|^[A-Za-z]+(?:_(?:[A-Za-z]+|[A-Za-z0-9]{1,3}))+$")
+#: code, not a value: a dotted name, in braces (JSX's `{styles.key}`) or with optional chaining
+#: (`user?.token`); a call (`os.environ.get(...)`); a snake_case name (`config_v2`); an
+#: environment variable (`$DB_PASS1`). A password may end in `!` (`Summer.2024!`): no such mark
+CODE_VALUE = re.compile(r"^\{?[A-Za-z_$][\w$]*(?:\??\.[\w$]+)+\}?$|[()\[\]]"
+                        r"|^[A-Za-z]+(?:_(?:[A-Za-z]+|[A-Za-z0-9]{1,3}))+$|^\$[A-Z_][A-Z0-9_]*$")
 #: bits per character; a short value cannot reach it (at most log2 of its length), so the level
 #: is lowered to 85% of that maximum for values under 12 characters
 MIN_ENTROPY = 3.0
