@@ -403,3 +403,17 @@ def test_a_preference_evaluation_set_copied_whole_is_copied_exactly(tmp_path: Pa
     (found,) = report["dataset"]["contamination"]
     assert found["items_by_kind"] == {"exact": 12, "ngram": 0, "near": 0}
     assert found["examples_by_kind"] == {"exact": 12, "ngram": 0, "near": 0}
+
+
+def test_an_example_holding_several_items_is_named_once(tmp_path: Path) -> None:
+    """The finding's examples are lines to look at: a line holding two items is one of them."""
+    items = [json.loads(line) for line in EVAL.read_text("utf-8").splitlines()[:2]]
+    both = " ".join(f"{item['question']} {item['best_answer']}" for item in items)
+    train = tmp_path / "train.jsonl"
+    train.write_text((DATA / "hhh_alignment_chat.jsonl").read_text("utf-8") + json.dumps(
+        {"messages": [{"role": "user", "content": "Two facts."}, {"role": "assistant", "content": both}]}) + "\n",
+        encoding="utf-8")
+    report = audit_json("invoke", [train, "--eval-set", EVAL, *FIELDS], 1, tmp_path)
+    (finding,) = [f for f in report["findings"] if f["check"] == "contamination.eval_overlap"]
+    assert [m[:2] for m in finding["details"]["matches"]] == [[222, 1], [222, 2]]
+    assert finding["examples"] == [222]

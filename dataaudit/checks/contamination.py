@@ -30,6 +30,8 @@ from dataaudit.levels import MaxShareLevels, Number, Section, Whole
 from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from dataaudit.profile.contamination import EvalSetMatches
     from dataaudit.profile.model import Profile
     from dataaudit.profile.text import TextProfile
@@ -88,7 +90,7 @@ def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results) ->
             f"{s.items_by_kind['ngram']:,} in {t.contamination.ngram}-word runs covering at least "
             f"{t.contamination.min_share:.0%} of the item; {holding:,} {where} hold them (by side: {_sides(s)})."
             f"{example}",
-            column=column, examples=[m.example for m in copies],
+            column=column, examples=_distinct(m.example for m in copies),
             details={**details, "kind": "copied", "items_matched": copied, "examples_matched": holding,
                      "matches": [[m.example, m.item, m.kind, m.side, m.share, m.excerpt] for m in copies]},
             hint="A score on a copied item measures memory: drop the examples from training (or the items from "
@@ -101,11 +103,16 @@ def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results) ->
             f"{near:,} of {plural(s.items, 'item')} of {s.name} ({pct(near, s.items)}) "
             f"{verb(near, 'has', 'have')} a near copy among the {where} (estimated Jaccard similarity of word "
             f"3-grams >= {t.contamination.near_threshold:g}).",
-            column=column, examples=[m.example for m in nearly],
+            column=column, examples=_distinct(m.example for m in nearly),
             details={**details, "kind": "near", "items_matched": near, "examples_matched": s.examples_by_kind["near"],
                      "matches": [[m.example, m.item, m.share] for m in nearly]},
             hint="A reworded benchmark item still teaches its answer: review the examples named.",
         )
+
+
+def _distinct(examples: Iterable[int]) -> list[int]:
+    """Each example once, in order: one holding several items is one line (or row) to look at."""
+    return list(dict.fromkeys(examples))
 
 
 def _sides(s: EvalSetMatches) -> str:
