@@ -39,3 +39,8 @@ def test_a_url_password_without_a_user_name_is_redacted(tmp_path: Path) -> None:
 def test_a_pem_body_written_with_escaped_line_breaks_is_redacted_without_its_end_line(tmp_path: Path) -> None:
     pasted = "PRIVATE_KEY='-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\nQWERTYzxcv0123' was cut"
     assert _redacted_content(tmp_path, pasted) == "PRIVATE_KEY='[PRIVATE_KEY]' was cut"
+
+
+def test_a_keyword_secret_between_escaped_quotes_is_redacted(tmp_path: Path) -> None:
+    code = 'requests.post(url, data="{\\"username\\": \\"ann\\", \\"password\\": \\"Xy7pQ2rT9z!\\"}")'
+    assert _redacted_content(tmp_path, code) == code.replace("Xy7pQ2rT9z!", "[SECRET]")

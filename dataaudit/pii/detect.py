@@ -368,9 +368,11 @@ KEYWORD_MARKS = ("key", "secret", "token", "passw", "pwd", "credential")
 KEYWORD_PREFIXES = ("api", "access", "auth", "private", "secret", "app", "client", "master", "signing", "refresh",
                     "bearer", "session", "db", "user", "admin", "root")
 #: the value is taken to its end, however long: a value cut at some length would leave its tail in
-#: clear after a redaction
+#: clear after a redaction; its quotes may be escaped (`{\"password\": \"...\"}`, JSON written
+#: inside a string of code)
 KEYWORD = re.compile(r"(?:key|secret|token|passw(?:or)?d|pwd|credentials?)(?:[_-][A-Za-z0-9]+)*"
-                     r"[\"']?(?:\s*(?::=|=>|[:=])\s*|\s+is\s+)[\"'`]?([^\s\"'`,;)]{8,})", re.IGNORECASE)
+                     r"(?:\\?[\"'])?(?:\s*(?::=|=>|[:=])\s*|\s+is\s+)(?:\\?[\"'`])?([^\s\"'`,;)]{8,})",
+                     re.IGNORECASE)
 #: code, not a value: a dotted name, in braces (JSX's `{styles.key}`) or with optional chaining
 #: (`user?.token`); a call (`os.environ.get(...)`); a snake_case name (`config_v2`); an
 #: environment variable (`$DB_PASS1`). A password may end in `!` (`Summer.2024!`): no such mark
@@ -392,10 +394,17 @@ def _secrets(text: str) -> Spans:
         yield m.span()
     seen = set()
     for m in _keywords(text):
-        value = m.group(1).rstrip(".")
+        value = _unescaped_end(text, m.group(1).rstrip("."), m.end(1))
         if m.start(1) not in seen and _random_looking(value):
             seen.add(m.start(1))
             yield m.start(1), m.start(1) + len(value)
+
+
+def _unescaped_end(text: str, value: str, end: int) -> str:
+    """`value` without the backslash that escapes the quote closing it (`\\"...\\"`): the
+    backslash is the code's, not the secret's."""
+    closing = end < len(text) and text[end] in "\"'`"
+    return value[:-1] if closing and value.endswith("\\") else value
 
 
 def _keywords(text: str) -> Iterator[re.Match[str]]:
