@@ -44,3 +44,10 @@ def test_a_pem_body_written_with_escaped_line_breaks_is_redacted_without_its_end
 def test_a_keyword_secret_between_escaped_quotes_is_redacted(tmp_path: Path) -> None:
     code = 'requests.post(url, data="{\\"username\\": \\"ann\\", \\"password\\": \\"Xy7pQ2rT9z!\\"}")'
     assert _redacted_content(tmp_path, code) == code.replace("Xy7pQ2rT9z!", "[SECRET]")
+
+
+def test_an_azure_connection_string_s_account_key_is_redacted(tmp_path: Path) -> None:
+    connection = ("DefaultEndpointsProtocol=https;AccountName=acct;"
+                  "AccountKey=Xy7pQ2rT9zLmN0pQ+aBcDeFgHiJk/LmNoPqRsTuVwXyZ01==;EndpointSuffix=core.windows.net")
+    assert _redacted_content(tmp_path, connection) == connection.replace(
+        "Xy7pQ2rT9zLmN0pQ+aBcDeFgHiJk/LmNoPqRsTuVwXyZ01==", "[SECRET]")

@@ -363,10 +363,10 @@ TOKEN_MARKS = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T", "ghp_", "gho_", "ghu_", "g
                "sk-", "k_live_", "k_test_", "AIza", "eyJ")
 #: the keywords' common stems, looked for in the lowercased text before the keyword pattern runs
 KEYWORD_MARKS = ("key", "secret", "token", "passw", "pwd", "credential")
-#: the words a keyword may be glued to (`apikey`, `accesstoken`); after other letters the stem is
-#: part of another word (`hockey`, `monkey`)
+#: the words a keyword may be glued to (`apikey`, `accesstoken`, an Azure connection string's
+#: `AccountKey`); after other letters the stem is part of another word (`hockey`, `monkey`)
 KEYWORD_PREFIXES = ("api", "access", "auth", "private", "secret", "app", "client", "master", "signing", "refresh",
-                    "bearer", "session", "db", "user", "admin", "root")
+                    "bearer", "session", "db", "user", "admin", "root", "account")
 #: the value is taken to its end, however long: a value cut at some length would leave its tail in
 #: clear after a redaction; its quotes may be escaped (`{\"password\": \"...\"}`, JSON written
 #: inside a string of code)
