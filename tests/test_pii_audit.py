@@ -135,6 +135,20 @@ def test_code_naming_a_key_holds_no_secret(tmp_path: Path, code: str) -> None:
     assert [f.kind for f in find_pii(f"{code} password: Summer.2024!")] == ["secret"]
 
 
+def test_digits_inside_a_hex_digest_are_no_card(tmp_path: Path) -> None:
+    """A git commit's hash may hold a run of digits that passes Luhn's sum with a card's prefix:
+    glued to the digest's letters, it is no card number, and a file of such commits passes."""
+    digest = "8d55da678014677e5ebf4948159048301aeb4d1c"
+    path = tmp_path / "commits.jsonl"
+    path.write_text("".join(chat_line(f"what changed in {i}?", f"Commit {digest} fixed it.", str(i))
+                            for i in range(40)), encoding="utf-8")
+    out = tmp_path / "report.json"
+    invoke(["audit", path, "-f", "json", "-o", out], 0)
+    statuses = {c["check"]: c["status"] for c in json.loads(out.read_text("utf-8"))["checks"]}
+    assert statuses["pii.personal"] == "passed"
+    assert [f.kind for f in find_pii("card 4948159048301 on file")] == ["card"]
+
+
 @pytest.mark.slow
 def test_jobs_2_gives_the_report_of_jobs_1(tmp_path: Path, workers: MagicMock) -> None:
     path = tmp_path / "chats.jsonl"

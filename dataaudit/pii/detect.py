@@ -224,9 +224,10 @@ def _phones_of(text: str, region: str) -> Spans:
 # --- card ----------------------------------------------------------------------------------
 #: as printed on cards: no separator, groups of four (4-4-4-1..7), or Amex and Diners' 4-6-4/5;
 #: a group of four digits more after a blank goes on a longer number (a table's row), while an
-#: expiry date or a security code (`4111 ... 1111 12/25 123`) is written after the card
-CARD = re.compile(r"(?<![\d.,+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})"
-                  r"(?![\d-]|[.,]\d| \d{4})")
+#: expiry date or a security code (`4111 ... 1111 12/25 123`) is written after the card; digits
+#: glued to letters are a piece of a hex digest or an identifier (`...ebf4948159048301aeb...`)
+CARD = re.compile(r"(?<![\dA-Za-z.,+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})"
+                  r"(?![\dA-Za-z-]|[.,]\d| \d{4})")
 #: a run of digits, blanks and dashes long enough for a card: the cheap scan before `CARD`
 CARD_RUN = re.compile(r"[0-9][0-9 -]{11,22}[0-9]")
 #: the prefilter of cards and IBANs: a run of four digits
