@@ -51,3 +51,8 @@ def test_an_azure_connection_string_s_account_key_is_redacted(tmp_path: Path) ->
                   "AccountKey=Xy7pQ2rT9zLmN0pQ+aBcDeFgHiJk/LmNoPqRsTuVwXyZ01==;EndpointSuffix=core.windows.net")
     assert _redacted_content(tmp_path, connection) == connection.replace(
         "Xy7pQ2rT9zLmN0pQ+aBcDeFgHiJk/LmNoPqRsTuVwXyZ01==", "[SECRET]")
+
+
+def test_a_slack_webhook_url_is_redacted(tmp_path: Path) -> None:
+    hook = "https://hooks.slack.com/services/T0A1B2C3D/B0A1B2C3D/aBcDeFgHiJkLmNoPqRsTuVwX"
+    assert _redacted_content(tmp_path, f"post alerts to {hook} please") == "post alerts to [SECRET] please"

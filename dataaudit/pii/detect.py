@@ -30,11 +30,11 @@ where a run of seven digits is) and a validator that keeps the real ones.
 - private_key: a PEM header `-----BEGIN ... PRIVATE KEY-----` through its END line (or the key
   body when the END line is missing).
 - secret: API tokens by their issuers' published prefixes, the same patterns as detect-secrets'
-  AWSKeyDetector, GitHubTokenDetector, SlackDetector, StripeDetector and JwtTokenDetector plus
-  OpenAI/Anthropic-style `sk-` and Google `AIza` keys; and, like its KeywordDetector with its
-  HighEntropyString plugins, a value of at least 8 characters, mixing letters with digits or
-  symbols, of Shannon entropy >= 3 bits per character, assigned to or said of a keyword (token,
-  secret, password, api_key, ...). The patterns are written here rather than calling the
+  AWSKeyDetector, GitHubTokenDetector, SlackDetector (its tokens and webhook URLs), StripeDetector
+  and JwtTokenDetector plus OpenAI/Anthropic-style `sk-` and Google `AIza` keys; and, like its
+  KeywordDetector with its HighEntropyString plugins, a value of at least 8 characters, mixing
+  letters with digits or symbols, of Shannon entropy >= 3 bits per character, assigned to or
+  said of a keyword (token, secret, password, api_key, ...). The patterns are written here rather than calling the
   plugins because a redaction needs each value's position, which `analyze_line` does not give,
   and because one scan per kind over the whole text is faster than every plugin on every line.
   Documentation placeholders (AWS's `...EXAMPLE` keys, `<token>`, `${TOKEN}`, `xxxx`) are none.
@@ -354,6 +354,7 @@ TOKEN = re.compile(r"""(?<![A-Za-z0-9_-])(?:
   | gh[pousr]_[A-Za-z0-9]{36}
   | github_pat_[A-Za-z0-9_]{50,255}
   | xox[abposr]-(?:[0-9]+-)+[A-Za-z0-9-]+
+  | https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+
   | (?P<sk>sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-)?[A-Za-z0-9_-]{20,})
   | [rs]k_(?:live|test)_[0-9A-Za-z]{20,}
   | AIza[0-9A-Za-z_-]{35}
@@ -361,7 +362,7 @@ TOKEN = re.compile(r"""(?<![A-Za-z0-9_-])(?:
 )(?![A-Za-z0-9_])""", re.VERBOSE)
 #: token prefixes, looked for as plain substrings before the token pattern runs
 TOKEN_MARKS = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox",
-               "sk-", "k_live_", "k_test_", "AIza", "eyJ")
+               "hooks.slack.com", "sk-", "k_live_", "k_test_", "AIza", "eyJ")
 #: the keywords' common stems, looked for in the lowercased text before the keyword pattern runs
 KEYWORD_MARKS = ("key", "secret", "token", "passw", "pwd", "credential")
 #: the words a keyword may be glued to (`apikey`, `accesstoken`, an Azure connection string's
