@@ -19,6 +19,14 @@ def _audit(data: Path, tmp_path: Path, *options: str, code: int = 0) -> dict:
     return json.loads(report.read_text(encoding="utf-8"))
 
 
+def _cleaned_rows(data: Path, tmp_path: Path, *options: str) -> list[list[str]]:
+    """The rows `clean` writes of `data`, read back as CSV."""
+    out = tmp_path / "clean.csv"
+    invoke(["clean", data, "-t", "label", "-q", *options, "-o", out], 0)
+    with out.open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
 @pytest.mark.parametrize(("name", "delimiter"), [("prices.tsv", "\t"), ("prices.csv", "|"), ("prices.txt", ";")])
 def test_a_comma_in_every_line_does_not_outvote_the_delimiter(tmp_path: Path, name: str, delimiter: str) -> None:
     """A header name and a value holding one comma each (`price, EUR`, `3,5`) made the sniffer
@@ -31,10 +39,7 @@ def test_a_comma_in_every_line_does_not_outvote_the_delimiter(tmp_path: Path, na
     assert report["dataset"]["columns"] == 3
     assert report["dataset"]["labels"]["counts"] == {"a": 20, "b": 20}
 
-    out = tmp_path / "clean.csv"
-    invoke(["clean", data, "-t", "label", "-q", "-o", out], 0)
-    with out.open(newline="", encoding="utf-8") as handle:
-        assert list(csv.reader(handle)) == rows
+    assert _cleaned_rows(data, tmp_path) == rows
 
 
 def test_a_delimiter_inside_quoted_fields_does_not_outvote_the_one_around_them(tmp_path: Path) -> None:
@@ -83,10 +88,7 @@ def test_the_encoding_named_for_a_windows_export_reads_its_euro_signs(tmp_path: 
     assert err == f"dataaudit: error: {data}:2: not valid UTF-8 text (byte 0x80); pass --encoding, e.g. cp1252\n"
 
     encoding = err.rsplit(" ", 1)[1].strip()
-    out = tmp_path / "clean.csv"
-    invoke(["clean", data, "-t", "label", "-q", "--encoding", encoding, "-o", out], 0)
-    with out.open(newline="", encoding="utf-8") as handle:
-        assert list(csv.reader(handle)) == rows
+    assert _cleaned_rows(data, tmp_path, "--encoding", encoding) == rows
 
 
 @pytest.mark.parametrize("command", ["audit", "clean"])
@@ -117,10 +119,7 @@ def test_a_byte_order_mark_is_skipped_under_any_name_of_utf8(tmp_path: Path, enc
     report = _audit(data, tmp_path, "--encoding", encoding)
     assert [column["name"] for column in report["dataset"]["column_profiles"]] == ["x", "y", "label"]
 
-    out = tmp_path / "clean.csv"
-    invoke(["clean", data, "-t", "label", "-q", "--encoding", encoding, "-o", out], 0)
-    with out.open(newline="", encoding="utf-8") as handle:
-        assert list(csv.reader(handle)) == rows
+    assert _cleaned_rows(data, tmp_path, "--encoding", encoding) == rows
 
 
 @pytest.mark.parametrize("command", ["audit", "clean"])

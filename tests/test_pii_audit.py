@@ -109,13 +109,19 @@ def test_a_table_text_column_is_scanned_per_column(tmp_path: Path) -> None:
     assert "4111" not in out.read_text("utf-8") and "jane.doe" not in out.read_text("utf-8")
 
 
-def test_a_file_without_any_passes_both_checks(tmp_path: Path) -> None:
-    path = tmp_path / "clean.jsonl"
-    path.write_text("".join(chat_line(f"what is {i} plus 1?", f"it is {i + 1}, released in v1.2.3.{i}", str(i))
-                            for i in range(40)), encoding="utf-8")
+def _chat_statuses(tmp_path: Path, exchanges: list[tuple[str, str]]) -> dict[str, str]:
+    """The check statuses of a chat file of these (user, assistant) exchanges, which must pass the gate."""
+    path = tmp_path / "chats.jsonl"
+    path.write_text("".join(chat_line(user, assistant, str(i)) for i, (user, assistant) in enumerate(exchanges)),
+                    encoding="utf-8")
     out = tmp_path / "report.json"
     invoke(["audit", path, "-f", "json", "-o", out], 0)
-    statuses = {c["check"]: c["status"] for c in json.loads(out.read_text("utf-8"))["checks"]}
+    return {c["check"]: c["status"] for c in json.loads(out.read_text("utf-8"))["checks"]}
+
+
+def test_a_file_without_any_passes_both_checks(tmp_path: Path) -> None:
+    statuses = _chat_statuses(tmp_path, [(f"what is {i} plus 1?", f"it is {i + 1}, released in v1.2.3.{i}")
+                                         for i in range(40)])
     assert statuses["pii.secrets"] == statuses["pii.personal"] == "passed"
 
 
@@ -125,12 +131,8 @@ def test_a_file_without_any_passes_both_checks(tmp_path: Path) -> None:
 def test_code_naming_a_key_holds_no_secret(tmp_path: Path, code: str) -> None:
     """A variable, an environment variable or an expression assigned to a keyword in code is no
     value: a file of such code passes `pii.secrets`; a password ending in `!` after a dot is one."""
-    path = tmp_path / "code.jsonl"
-    path.write_text("".join(chat_line(f"fix line {i}: {code}", f"Line {i} reads `{code}`, which is fine.", str(i))
-                            for i in range(40)), encoding="utf-8")
-    out = tmp_path / "report.json"
-    invoke(["audit", path, "-f", "json", "-o", out], 0)
-    statuses = {c["check"]: c["status"] for c in json.loads(out.read_text("utf-8"))["checks"]}
+    statuses = _chat_statuses(tmp_path, [(f"fix line {i}: {code}", f"Line {i} reads `{code}`, which is fine.")
+                                         for i in range(40)])
     assert statuses["pii.secrets"] == "passed"
     assert [f.kind for f in find_pii(f"{code} password: Summer.2024!")] == ["secret"]
 
@@ -139,12 +141,7 @@ def test_digits_inside_a_hex_digest_are_no_card(tmp_path: Path) -> None:
     """A git commit's hash may hold a run of digits that passes Luhn's sum with a card's prefix:
     glued to the digest's letters, it is no card number, and a file of such commits passes."""
     digest = "8d55da678014677e5ebf4948159048301aeb4d1c"
-    path = tmp_path / "commits.jsonl"
-    path.write_text("".join(chat_line(f"what changed in {i}?", f"Commit {digest} fixed it.", str(i))
-                            for i in range(40)), encoding="utf-8")
-    out = tmp_path / "report.json"
-    invoke(["audit", path, "-f", "json", "-o", out], 0)
-    statuses = {c["check"]: c["status"] for c in json.loads(out.read_text("utf-8"))["checks"]}
+    statuses = _chat_statuses(tmp_path, [(f"what changed in {i}?", f"Commit {digest} fixed it.") for i in range(40)])
     assert statuses["pii.personal"] == "passed"
     assert [f.kind for f in find_pii("card 4948159048301 on file")] == ["card"]
 
