@@ -31,7 +31,10 @@ where a run of seven digits is) and a validator that keeps the real ones.
   body when the END line is missing).
 - secret: API tokens by their issuers' published prefixes, the same patterns as detect-secrets'
   AWSKeyDetector, GitHubTokenDetector, SlackDetector (its tokens and webhook URLs), StripeDetector
-  and JwtTokenDetector plus OpenAI/Anthropic-style `sk-` and Google `AIza` keys; and, like its
+  and JwtTokenDetector plus OpenAI/Anthropic-style `sk-` and Google `AIza` keys, and gitleaks'
+  rules for Hugging Face (`hf_`, `api_org_`), npm, SendGrid, Twilio (`SK`), Slack app (`xapp-`),
+  GitLab (`glpat-`) and Replicate (`r8_`) tokens, whose body must not be a placeholder; the
+  opaque token of an `Authorization: Bearer ...` (or `token ...`) header; and, like its
   KeywordDetector with its HighEntropyString plugins, a value of at least 8 characters, mixing
   letters with digits or symbols, of Shannon entropy >= 3 bits per character, assigned to or
   said of a keyword (token, secret, password, api_key, ...). The patterns are written here rather than calling the
@@ -359,10 +362,32 @@ TOKEN = re.compile(r"""(?<![A-Za-z0-9_-])(?:
   | [rs]k_(?:live|test)_[0-9A-Za-z]{20,}
   | AIza[0-9A-Za-z_-]{35}
   | eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}
+  | (?P<issued>
+      (?:hf_|api_org_)[A-Za-z0-9]{34}
+    | npm_[A-Za-z0-9]{36}
+    | SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}
+    | SK[0-9a-fA-F]{32}
+    | xapp-[0-9]-[A-Za-z0-9]+-[0-9]+-[A-Za-z0-9]+
+    | glpat-[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9]+)*
+    | r8_[A-Za-z0-9]{37}
+  )
 )(?![A-Za-z0-9_])""", re.VERBOSE)
 #: token prefixes, looked for as plain substrings before the token pattern runs
-TOKEN_MARKS = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox",
-               "hooks.slack.com", "sk-", "k_live_", "k_test_", "AIza", "eyJ")
+TOKEN_MARKS = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T", "xox", "hooks.slack.com", "sk-", "AIza", "eyJ", "SG.", "SK",
+               "xapp-", "glpat-")
+#: the prefixes holding an underscore, looked for only in a text that has one: prose seldom does
+UNDERSCORE_MARKS = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "k_live_", "k_test_", "hf_", "api_org_",
+                    "npm_", "r8_")
+#: the issuer's prefix of a token of the `issued` group, the rest being its random body
+ISSUER_PREFIX = re.compile(r"hf_|api_org_|npm_|SG\.|SK|xapp-[0-9]-|glpat-|r8_")
+#: the fewest distinct characters in an issued token's body: a random one of 20 characters or
+#: more has a dozen, a placeholder (`hf_xxxx...`, `SK0000...`, `npm_abababab...`) a few
+MIN_DISTINCT = 8
+#: an `Authorization` header's credentials (RFC 6750's bearer token, GitHub's `token ...`), as a
+#: header, a curl option or a dict of headers writes it; a variable (`Bearer ${TOKEN}`, `$HF_TOKEN`,
+#: `{token}`) or a placeholder (`<token>`) holds none of the token's characters and is not taken
+AUTH_HEADER = re.compile(r"\bauthorization\\?[\"']?\s*[:=]\s*\\?[\"']?\s*(?:bearer|token)\s+"
+                         r"([A-Za-z0-9._~+/-]{16,}=*)(?![\w$<{])", re.IGNORECASE)
 #: the keywords' common stems, looked for in the lowercased text before the keyword pattern runs
 KEYWORD_MARKS = ("key", "secret", "token", "passw", "pwd", "credential")
 #: the words a keyword may be glued to (`apikey`, `accesstoken`, an Azure connection string's
@@ -386,20 +411,48 @@ MIN_ENTROPY = 3.0
 
 
 def _secrets(text: str) -> Spans:
-    for m in TOKEN.finditer(text) if any(mark in text for mark in TOKEN_MARKS) else ():
+    for m in TOKEN.finditer(text) if _has_token_mark(text) else ():
         value = m.group(0)
         if is_placeholder(value):
             continue
         if m.group("sk") and not (any(c.isdigit() for c in value) and any(c.isupper() for c in value)
                                   and any(c.islower() for c in value[3:])):
             continue
+        if m.group("issued") and _placeholder_body(value):
+            continue
         yield m.span()
+    yield from _auth_headers(text)
     seen = set()
     for m in _keywords(text):
         value = _unescaped_end(text, m.group(1).rstrip("."), m.end(1))
         if m.start(1) not in seen and _random_looking(value):
             seen.add(m.start(1))
             yield m.start(1), m.start(1) + len(value)
+
+
+def _has_token_mark(text: str) -> bool:
+    """Whether a token's prefix is in `text`: substring searches in C, each a pass over the text,
+    so the prefixes with an underscore are searched only after one `_` is found."""
+    return (any(mark in text for mark in TOKEN_MARKS)
+            or ("_" in text and any(mark in text for mark in UNDERSCORE_MARKS)))
+
+
+def _placeholder_body(token: str) -> bool:
+    """Whether an issued token's body (after its issuer's prefix) is written in place of a real
+    one (`hf_xxxx...`, `npm_YOUR...`): a real body is random, a dozen distinct characters or more."""
+    prefix = ISSUER_PREFIX.match(token)
+    body = token[prefix.end():] if prefix else token
+    return is_placeholder(body) or len(set(body.lower())) < MIN_DISTINCT
+
+
+def _auth_headers(text: str) -> Spans:
+    """The opaque tokens of `Authorization: Bearer ...` or `token ...` headers, whatever their
+    issuer: a header says what follows is a credential, so no prefix is needed to know it."""
+    if "uthorization" not in text and "UTHORIZATION" not in text:
+        return
+    for m in AUTH_HEADER.finditer(text):
+        if _random_looking(m.group(1)):
+            yield m.span(1)
 
 
 def _unescaped_end(text: str, value: str, end: int) -> str:
