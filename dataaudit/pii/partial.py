@@ -7,19 +7,19 @@ whatever order the chunks come back in."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from dataaudit.pii.detect import DEFAULT_REGIONS, find_pii
+from dataaudit.pii.detect import DEFAULT_REGIONS, Found, find_pii
 from dataaudit.pii.mask import masked
+from dataaudit.pii.tool_calls import Key, found_in_value
 from dataaudit.profile.pii import FAMILIES, PII_KINDS, PiiExample, PiiProfile, family_of
 from dataaudit.profile.sketches import first_rows
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
 #: a line's (role, text) pieces: messages by role, prompt and completion by key, a cell as one
 Segments = list[tuple[str, str]] | None
+#: a line's tool calls' argument values: (place, key, value), see `tool_calls.tool_call_values`
+Calls = Sequence[tuple[str, Key, str]]
 
 
 @dataclass
@@ -33,26 +33,32 @@ class PiiPartial:
     family_rows: Counter[str] = field(default_factory=Counter)
     family_lines: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, numbers: Sequence[int], lines: Sequence[Segments], k: int, place: str | None = None) -> None:
-        """Scan the texts of `lines`, numbered `numbers`; `place` names a table's column, whose
-        cells carry no role of their own."""
-        for number, segments in zip(numbers, lines, strict=True):
+    def add(self, numbers: Sequence[int], lines: Sequence[Segments], k: int, place: str | None = None,
+            calls: Sequence[Calls] | None = None) -> None:
+        """Scan the texts of `lines`, numbered `numbers`, and the string values of their tool
+        calls' arguments (`calls`, per line); `place` names a table's column, whose cells carry
+        no role of their own."""
+        for number, segments, values in zip(numbers, lines, calls or [()] * len(lines), strict=True):
             kinds: set[str] = set()
             for role, text in segments or ():
-                for found in find_pii(text, self.regions):
-                    kinds.add(found.kind)
-                    self.values[found.kind] += 1
-                    where = place or role
-                    self.places.setdefault(found.kind, Counter())[where] += 1
-                    examples = self.examples.setdefault(found.kind, [])
-                    if len(examples) < k:
-                        examples.append(PiiExample(number, where, masked(found.kind, text[found.start:found.end])))
+                self._count(number, place or role, text, find_pii(text, self.regions), kinds, k)
+            for where, key, value in values:
+                self._count(number, where, value, found_in_value(key, value, self.regions), kinds, k)
             for kind in kinds:
                 self.rows[kind] += 1
                 _first(self.lines, kind, number, k)
             for family in {family_of(kind) for kind in kinds}:
                 self.family_rows[family] += 1
                 _first(self.family_lines, family, number, k)
+
+    def _count(self, number: int, where: str, text: str, found: list[Found], kinds: set[str], k: int) -> None:
+        for f in found:
+            kinds.add(f.kind)
+            self.values[f.kind] += 1
+            self.places.setdefault(f.kind, Counter())[where] += 1
+            examples = self.examples.setdefault(f.kind, [])
+            if len(examples) < k:
+                examples.append(PiiExample(number, where, masked(f.kind, text[f.start:f.end])))
 
     def merged(self, other: PiiPartial, k: int) -> PiiPartial:
         return PiiPartial(

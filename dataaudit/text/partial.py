@@ -19,6 +19,7 @@ import numpy as np
 
 from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.pii.partial import PiiPartial
+from dataaudit.pii.tool_calls import tool_call_values
 from dataaudit.profile.sketches import first_rows
 from dataaudit.profile.text_lengths import LengthHistogram
 from dataaudit.text.conformance import Broken, RuleBreaks
@@ -142,7 +143,9 @@ class TextPartial:
         paired = [(number, line.pair) for number, line in zip(numbers, lines, strict=True) if line.pair is not None]
         self.pairs.add([number for number, _ in paired], [pair for _, pair in paired], k)
         column = self.spec.name if self.spec.layout is None else None
-        self.pii.add(numbers, [line.segments for line in lines], k, column)
+        calls = [tool_call_values(line.chat[0], self.spec.layout.role_key) if line.chat and self.spec.layout else ()
+                 for line in lines]
+        self.pii.add(numbers, [line.segments for line in lines], k, column, calls)
         kept: list[int] = []
         segments: list[tuple[str, str]] = []
         per_text: list[int] = []
