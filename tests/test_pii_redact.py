@@ -94,6 +94,28 @@ def test_an_unknown_kind_is_one_line_and_exit_2(tmp_path: Path, value: str) -> N
     assert "Traceback" not in err and not (tmp_path / "clean.jsonl").exists()
 
 
+@pytest.mark.parametrize("value", ["", " ", ",", "secrets,", ", ,"])
+def test_a_value_naming_nothing_is_one_line_and_exit_2_unless_it_names_something(tmp_path: Path, value: str) -> None:
+    """`--redact ""` would redact nothing while the user asked for a redaction; a trailing comma
+    after a name is a list all the same."""
+    source, out = tmp_path / "chats.jsonl", tmp_path / "clean.jsonl"
+    texts, _ = write_planted_chat(source, 6, seed=4)
+    if value.strip(" ,"):
+        invoke(["clean", source, "-o", out, "--redact", value], 1)  # a small file fails `size.rows`
+        assert not any(v in out.read_text("utf-8") for item in texts for k, v in item.planted if k == "secret")
+        return
+    _, err = invoke(["clean", source, "-o", out, "--redact", value], 2)
+    assert err.strip().splitlines() == [err.strip()] and "names nothing" in err and "choose among pii" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+@pytest.mark.parametrize("value", ["PII", " Secrets ", "personal,SECRET", "url_credentials, private_key"])
+def test_documented_spellings_are_accepted(tmp_path: Path, value: str) -> None:
+    source = tmp_path / "chats.jsonl"
+    write_planted_chat(source, 6, seed=4)
+    invoke(["clean", source, "-o", tmp_path / "clean.jsonl", "--redact", value], 1)
+
+
 def test_redact_kinds_reads_names_families_and_lists() -> None:
     assert redact_kinds(["pii"]) == ALL
     assert redact_kinds(["personal", "secret"]) == {"email", "phone", "card", "iban", "ip", "secret"}

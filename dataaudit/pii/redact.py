@@ -16,20 +16,32 @@ ALL_KINDS = frozenset(PII_KINDS)
 
 
 def redact_kinds(names: Iterable[str]) -> frozenset[str]:
-    """The kinds `--redact` values name; each value may be a comma list. An unknown name is an
-    `InputError` listing the choices."""
+    """The kinds `--redact` values name; each value may be a comma list, in any case, blanks
+    around its names. An unknown name, or a value naming nothing (`--redact ""`, which would
+    otherwise redact nothing without a word), is an `InputError` listing the choices."""
     kinds: set[str] = set()
     for value in names:
-        for name in filter(None, (part.strip().lower() for part in value.split(","))):
-            if name == "pii":
-                kinds.update(PII_KINDS)
-            elif name in FAMILIES:
-                kinds.update(kind for kind in PII_KINDS if family_of(kind) == name)
-            elif name in PII_KINDS:
-                kinds.add(name)
-            else:
-                raise InputError(f"--redact {name!r}: choose among {', '.join(REDACT_CHOICES)} (or a comma list)")
+        named = [part.strip().lower() for part in value.split(",") if part.strip()]
+        if not named:
+            raise InputError(f"--redact {value!r} names nothing: {_choices()}")
+        for name in named:
+            kinds.update(_kinds_of(name))
     return frozenset(kinds)
+
+
+def _kinds_of(name: str) -> tuple[str, ...]:
+    """The kinds one `--redact` name stands for: every kind, a family's, or itself."""
+    if name == "pii":
+        return tuple(PII_KINDS)
+    if name in FAMILIES:
+        return tuple(kind for kind in PII_KINDS if family_of(kind) == name)
+    if name in PII_KINDS:
+        return (name,)
+    raise InputError(f"--redact {name!r}: {_choices()}")
+
+
+def _choices() -> str:
+    return f"choose among {', '.join(REDACT_CHOICES)} (or a comma list)"
 
 
 def redacted_value(value: object, regions: tuple[str, ...] = DEFAULT_REGIONS) -> object:
