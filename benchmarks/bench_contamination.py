@@ -1,6 +1,7 @@
 """Benchmark of the contamination matching: index build, memory, and training lines per second.
 
-Generated data, seeded: an evaluation set of ``--eval-items`` items of 20 to 60 words and
+Generated data, seeded: an evaluation set of ``--eval-items`` items of 20 to 60 words (each a
+question of its first third of words and an answer of the rest, two parts matched alone too) and
 ``--lines`` short training lines of 8 to 24 words (a tweet's length), both drawn from one
 Zipf-distributed vocabulary of 20,000 words, with ``--planted`` items copied into the lines so
 that matches are found and reported as they would be. Printed:
@@ -58,6 +59,14 @@ def sentences(rng: np.random.Generator, words: np.ndarray, n: int, low: int, hig
     return out
 
 
+def question_and_answer(text: str) -> tuple[str, str]:
+    """An item's text cut into two fields, a third of its words and the rest, as a question and
+    its answer are."""
+    words = text.split()
+    cut = len(words) // 3
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=200_000)
@@ -75,8 +84,10 @@ def main() -> None:
         lines[at] = items[i]
 
     start, cpu = time.perf_counter(), time.process_time()
-    index = build_index([EvalItems("eval.jsonl", "table", ("text",), "line", list(range(1, len(items) + 1)), items)],
-                        args.ngram, 0.5, 64, 0.8)
+    parts = [question_and_answer(text) for text in items]
+    numbers = list(range(1, len(items) + 1))
+    index = build_index([EvalItems("eval.jsonl", "table", ("question", "answer"), "line", numbers,
+                                   ["\n".join(p) for p in parts], parts)], args.ngram, 0.5, 64, 0.8)
     build, build_cpu = time.perf_counter() - start, time.process_time() - cpu
     per_million = 1e6 / max(index.gram_count, 1)
     print(f"index: {args.eval_items:,} items, {index.gram_count:,} n-grams of {args.ngram} words; built in "

@@ -117,13 +117,14 @@ def test_every_verbatim_and_half_copy_is_found_and_no_corpus_example(contaminate
     assert card["fields"] == ["question", "best_answer"]
 
 
-def test_lightly_edited_items_are_mostly_found_as_copies_or_near_copies(contaminated: Any) -> None:
+def test_lightly_edited_items_are_found_as_copies_or_near_copies(contaminated: Any) -> None:
     """Two changed words in an item of 26 to 30 words can leave less than half of it in
-    unbroken 13-grams and under 0.8 similarity: 3 of the 4 edited items are found, as themselves."""
+    unbroken 13-grams and under 0.8 similarity, but a question or an answer they leave whole
+    is found on its own: all 4 edited items are found, as themselves."""
     report, where = contaminated
     found = _matches(report)
     caught = {line: found[line][0] for line in where["edited"] if line in found}
-    assert len(caught) == 3
+    assert len(caught) == 4
     assert caught.items() <= where["edited"].items()
 
 
@@ -292,9 +293,11 @@ def read_layout() -> Any:
 
 
 def test_a_shorter_ngram_finds_half_of_a_short_item(tmp_path: Path) -> None:
-    """Half of an item of 14 to 25 words holds no 13-gram; with --ngram 6 it does."""
+    """Half of an item of 14 to 25 words, inside its question, holds no 13-gram and not the
+    whole question; with --ngram 6 it does."""
     items = [json.loads(line) for line in EVAL.read_text("utf-8").splitlines()]
-    i = next(i for i, r in enumerate(items) if 14 <= _words(f"{r['question']} {r['best_answer']}") <= 25)
+    i = next(i for i, r in enumerate(items) if 14 <= _words(f"{r['question']} {r['best_answer']}") <= 25
+             and _words(_half(f"{r['question']} {r['best_answer']}")) < _words(r["question"]))
     half = _half(f"{items[i]['question']} {items[i]['best_answer']}")
     train = tmp_path / "train.jsonl"
     train.write_text(CORPUS.read_text("utf-8") + _chat(f"Quick one: {half}", "No idea.") + "\n", encoding="utf-8")

@@ -4,12 +4,13 @@ copied into the examples a model trains on, which makes its score on them a memo
 Each training example (a line of a fine-tuning file, a cell of a text column) is compared with
 every item of every evaluation set. A copy is `exact` (the normalised texts are equal: lower
 case, punctuation and spacing dropped) or `ngram` (word n-grams of `ngram` words, 13 by default,
-shared with the item cover at least `min_item_share` of its words; an item shorter than `ngram`
-words must appear whole); a `near` copy is one whose estimated Jaccard similarity of word
-3-grams (the MinHash the text audit keeps) reaches `near_duplicate_threshold` without being a
-copy. Each is counted once, under its strongest kind, per evaluation set: the items found, and
-the training examples holding them, by kind and by side (prompt, answer or both; text for a
-column).
+shared with the item cover at least `min_item_share` of its words, or of one of its fields or
+messages on its own; an item or field shorter than `ngram` words must appear whole, and a field
+of fewer than 5 different words, or one that several items share, counts only within its item);
+a `near` copy is one whose estimated Jaccard similarity of word 3-grams (the MinHash the text
+audit keeps) reaches `near_duplicate_threshold` without being a copy. Each is counted once, under its
+strongest kind, per evaluation set: the items found, and the training examples holding them, by
+kind and by side (prompt, answer or both; text for a column).
 
 Levels: by default any copied item fails the gate (`max_copied_share` fail 0). Unlike a
 duplicate, which weighs an example twice, one copied item is a wrong benchmark number on that

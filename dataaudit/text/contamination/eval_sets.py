@@ -5,7 +5,9 @@ says is text (a chat file's message contents, a prompt/completion file's prompt 
 an instruction file's instruction, input and output, a preference file's prompt and chosen
 answer), else, for a table, its text-like columns: string columns whose values are mostly
 distinct (a question or a passage, not a category). The fields of one item are joined in that
-order, so a training example holding the prompt and then the answer holds the item.
+order, so a training example holding the prompt and then the answer holds the item; each field
+(each message of a chat, each string of a list) is kept apart too, as one of the item's parts,
+because a copy often puts words of its own between them ("Question: ... Answer: ...").
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ MIN_DISTINCT_SHARE = 0.5
 @dataclass(frozen=True)
 class EvalItems:
     """The items of one evaluation set: `numbers` name each item as reports do (`unit`: a JSONL
-    file's 1-based line, a JSON array's index, a table's 0-based row), `texts` its fields' text."""
+    file's 1-based line, a JSON array's index, a table's 0-based row), `texts` its fields' text,
+    `parts` that text's pieces one by one (a field, a message, a string of a list), in order."""
 
     name: str
     kind: str
@@ -48,6 +51,7 @@ class EvalItems:
     unit: str
     numbers: list[int]
     texts: list[str]
+    parts: list[tuple[str, ...]]
 
 
 def read_eval_set(data: Any, fields: tuple[str, ...] = (), required: bool = True,
@@ -151,15 +155,27 @@ def _items(name: str, kind: str, unit: str, numbered: list[tuple[int, Any]], fie
     if fields and required and len(present) < len(fields):
         missing = ", ".join(repr(f) for f in fields if f not in present)
         raise InputError(f"{name}: no field {missing} in the evaluation set")
-    numbers, texts = [], []
+    numbers, texts, parts = [], [], []
     for number, record in records:
         text = "\n".join(t for t in (_text(record.get(f)) for f in present) if t)
         if text.strip():
             numbers.append(number)
             texts.append(text)
+            parts.append(tuple(p for f in present for p in _parts(record.get(f)) if p))
     if not texts:
         raise InputError(f"{name}: no text field in the evaluation set (name one with --eval-field)")
-    return EvalItems(name, kind, tuple(present), unit, numbers, texts)
+    return EvalItems(name, kind, tuple(present), unit, numbers, texts, parts)
+
+
+def _parts(value: Any) -> list[str]:
+    """A field's text piece by piece: a list's strings and a chat's messages one by one, so that
+    each can be found where a copy has put other words between them."""
+    if isinstance(value, dict):
+        return _parts(value.get("messages"))
+    if isinstance(value, list) and (all(isinstance(v, str) for v in value) or all(isinstance(v, dict) for v in value)):
+        return [t for t in (_text(v) if isinstance(v, str) else text_of(v.get("content")) for v in value) if t]
+    text = _text(value)
+    return [text] if text else []
 
 
 def _text(value: Any) -> str | None:

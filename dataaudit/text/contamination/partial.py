@@ -10,7 +10,9 @@ from a question into its answer is found, and each match says on which side its 
 
 What counts as a copy of an item: the example's normalised text (or either side's, or a
 preference pair's prompt with its chosen answer) equals the item's (`exact`), or the n-grams it
-shares with the item cover at least `min_share` of the item's words (`ngram`). Covered words,
+shares with the item cover at least `min_share` of the item's words, or of the words of one of
+its parts that counts on its own (a question, an answer: see the index), a short part found
+whole (`ngram`). Covered words,
 not matched n-grams, are counted because a contiguous
 copy of half an item of W words holds W/2 - n + 1 of its W - n + 1 n-grams: under half, however
 long the item. Every match is kept (a clean file has none, a contaminated one as many as it has
@@ -108,8 +110,9 @@ class ContaminationPartial:
             key = (int(numbers[example]), item)
             if key in found:
                 continue
-            share = _covered([(ip, n) for ip, _, n in hits]) / int(self.index.item_words[item])
-            if share < self.index.min_share:
+            spans = [(ip, n) for ip, _, n in hits]
+            share = _covered(spans) / int(self.index.item_words[item])
+            if share < self.index.min_share and not self._part_found(item, spans):
                 continue
             start = min(p for _, p, _ in hits)
             end = max(p + n for _, p, n in hits)
@@ -117,6 +120,12 @@ class ContaminationPartial:
             side = TEXT if one_side else PROMPT if end <= boundary else ANSWER if start >= boundary else BOTH
             found[key] = EvalMatch(key[0], item, NGRAM, side, round(share, 4), "")  # quoted once all are found
             where[key] = (example, start, end)
+
+    def _part_found(self, item: int, spans: list[tuple[int, int]]) -> bool:
+        """Whether the (start, length) `spans` in `item` cover `min_share` of a part of it that
+        counts on its own (all of a short one, whose one gram is its whole)."""
+        return any(_covered(spans, start, start + n) >= self.index.min_share * n
+                   for start, n in self.index.parts_of(item))
 
     def merged(self, other: ContaminationPartial) -> ContaminationPartial:
         return ContaminationPartial(self.index, self.matches + other.matches, self.regions)
@@ -186,11 +195,11 @@ def chosen_pair(line: Line, layout: Layout | None) -> str:
     return "\n".join(text for _, text in line.segments[:-1])
 
 
-def _covered(spans: list[tuple[int, int]]) -> int:
-    """Words covered by the union of (start, length) spans."""
-    covered, reach = 0, 0
+def _covered(spans: list[tuple[int, int]], lo: int = 0, hi: int | None = None) -> int:
+    """Words covered by the union of (start, length) spans, counting those from `lo` to `hi` only."""
+    covered, reach = 0, lo
     for start, length in sorted(spans):
-        end = start + length
+        start, end = max(start, lo), start + length if hi is None else min(start + length, hi)
         if end > reach:
             covered += end - max(start, reach)
             reach = end
