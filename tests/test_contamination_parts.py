@@ -87,3 +87,17 @@ def test_a_short_or_shared_answer_said_alone_is_no_copy(tmp_path: Path) -> None:
     card = report["dataset"]["contamination"][0]
     assert (card["items"], card["items_matched"], card["examples_matched"]) == (300, 0, 0)
     assert {c["check"]: c["status"] for c in report["checks"]}["contamination.eval_overlap"] == "passed"
+
+
+def test_the_finding_says_a_short_item_is_found_whole_not_in_13_word_runs(tmp_path: Path) -> None:
+    """Read by its questions alone, TruthfulQA's items are 3 to 24 words, most shorter than 13: one
+    asked inside a longer turn is found whole, and the finding says so."""
+    question = _items()[0]["question"]  # "What happens to you if you eat watermelon seeds?": 9 words
+    train = tmp_path / "train.jsonl"
+    train.write_text(CORPUS.read_text("utf-8") + _chat(f"Quick one: {question} Thanks!", "Nothing.") + "\n",
+                     encoding="utf-8")
+    report = audit_json("run", [train, "--eval-set", EVAL, "--eval-field", "question"], 1, tmp_path)
+    finding = next(f for f in report["findings"] if f["check"] == "contamination.eval_overlap")
+    assert finding["details"]["matches"][0][:4] == [222, 1, "ngram", "prompt"]
+    assert "1 by shared words (13-word runs covering at least 50% of the item or of one of its fields, or, if " \
+           "shorter than 13 words, the item or a field whole)" in finding["message"]

@@ -88,8 +88,9 @@ def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results) ->
             "contamination.eval_overlap", rules.max_copied_share, copied / s.items if s.items else 0.0,
             f"{copied:,} of {plural(s.items, 'item')} of {s.name} ({pct(copied, s.items)}) "
             f"{verb(copied, 'is', 'are')} copied into the {where}: {s.items_by_kind['exact']:,} exactly, "
-            f"{s.items_by_kind['ngram']:,} in {t.contamination.ngram}-word runs covering at least "
-            f"{t.contamination.min_share:.0%} of the item; {holding:,} {where} hold them (by side: {_sides(s)})."
+            f"{s.items_by_kind['ngram']:,} by shared words ({_runs(t.contamination.ngram, t.contamination.min_share)});"
+            f" "
+            f"{holding:,} {where} hold them (by side: {_sides(s)})."
             f"{example}",
             column=column, examples=_distinct(m.example for m in copies),
             details={**details, "kind": "copied", "items_matched": copied, "examples_matched": holding,
@@ -109,6 +110,12 @@ def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results) ->
                      "matches": [[m.example, m.item, m.share] for m in nearly]},
             hint="A reworded benchmark item still teaches its answer: review the examples named.",
         )
+
+
+def _runs(ngram: int, min_share: float) -> str:
+    """What an n-gram copy is, said so that it holds for a short item, found whole, as well."""
+    return (f"{ngram}-word runs covering at least {min_share:.0%} of the item or of one of its fields, "
+            f"or, if shorter than {ngram} words, the item or a field whole")
 
 
 def _distinct(examples: Iterable[int]) -> list[int]:
