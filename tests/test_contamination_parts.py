@@ -45,26 +45,30 @@ def _text_column(folder: Path, template: str) -> Path:
 
 
 COLUMN = ["--text-column", "text"]
-#: how each training file is written, the options naming its text, the first example's number
+CHATML = "<|im_start|>user\n{q}<|im_end|>\n<|im_start|>assistant\n{a}<|im_end|>"
+#: how each training file is written, the options naming its text, the first example's number,
+#: the items found and how many of them exactly
 TEMPLATED = {
-    "chat turns": (_chat_turns, [], 1),
-    "llama 2 prompt": (lambda folder: _text_column(folder, "<s>[INST] {q} [/INST] {a} </s>"), COLUMN, 0),
-    "q and a": (lambda folder: _text_column(folder, "Q: {q}\nA: {a}"), COLUMN, 0),
+    "chat turns": (_chat_turns, [], 1, 293, 0),
+    "q and a": (lambda folder: _text_column(folder, "Q: {q}\nA: {a}"), COLUMN, 0, 293, 0),
+    "llama 2 prompt": (lambda folder: _text_column(folder, "<s>[INST] {q} [/INST] {a} </s>"), COLUMN, 0, 299, 299),
+    "chatml": (lambda folder: _text_column(folder, CHATML), COLUMN, 0, 299, 299),
 }
 
 
 @pytest.mark.parametrize("runner", ["invoke", "run"])
 @pytest.mark.parametrize("template", list(TEMPLATED))
-def test_every_templated_item_but_one_is_found_as_itself(tmp_path: Path, template: str, runner: str) -> None:
+def test_templated_items_are_found_as_themselves(tmp_path: Path, template: str, runner: str) -> None:
     """Most questions are shorter than 13 words and every 13-gram running into the answer holds a
     template word, so the item as a whole is not found; its question or answer alone is. The 6
-items missed have no part of 5 different words: "Can pigs fly?" / "No, pigs cannot fly." and
-5 like "Are all dogs dogs?" / "Yes, all dogs are dogs."."""
-    write, options, first = TEMPLATED[template]
+    items missed have no part of 5 different words: "Can pigs fly?" / "No, pigs cannot fly." and
+    5 like "Are all dogs dogs?" / "Yes, all dogs are dogs.". A chat template's markup is no word
+    of the item: without it the example is the item, an exact copy."""
+    write, options, first, matched, exact = TEMPLATED[template]
     report = audit_json(runner, [write(tmp_path), "--eval-set", EVAL, *FIELDS, *options], 1, tmp_path)
     card = report["dataset"]["contamination"][0]
-    assert (card["items"], card["items_matched"], card["items_by_kind"]["ngram"]) == (299, 293, 293)
-    assert card["examples_matched"] == 293
+    assert (card["items"], card["items_matched"], card["examples_matched"]) == (299, matched, matched)
+    assert (card["items_by_kind"]["exact"], card["items_by_kind"]["ngram"]) == (exact, matched - exact)
     matches = next(f for f in report["findings"] if f["check"] == "contamination.eval_overlap")["details"]["matches"]
     assert [m[1] for m in matches] == [m[0] - first + 1 for m in matches]  # each example holds its own item
 

@@ -18,6 +18,11 @@ copy of half an item of W words holds W/2 - n + 1 of its W - n + 1 n-grams: unde
 long the item. Every match is kept (a clean file has none, a contaminated one as many as it has
 copies), so the counts are exact whoever read which chunk.
 
+A chat template's markup written into a training text (`<s>[INST] ... [/INST] ... </s>`,
+`<|im_start|>user`, `<|start_header_id|>assistant<|end_header_id|>`) is blanked out before the
+words are cut: its tokens are no words of the item, and left in they would break every n-gram
+running from a question into its answer, and every exact copy.
+
 A match quotes the overlapping span as the example spells it, not its normalised words: the
 matched word positions are mapped back to the characters of the example's text, and the span
 is masked (each personal value or secret in it replaced by its placeholder, `[EMAIL]`) before
@@ -64,7 +69,7 @@ class ContaminationPartial:
         """Match the examples `lines` (numbered `numbers`, their MinHash signatures `sigs`, the
         text audit's) against the index. Near copies are matched here, chunk by chunk, so that
         no signature has to wait for the end of the pass (on Spark, none reaches the driver)."""
-        halves = [part for line in lines for part in sides(line, layout)]
+        halves = unmarked([part for line in lines for part in sides(line, layout)])
         w = words(halves)
         prompt_words = w.per_text[0::2]
         whole = [" ".join(t for t in pair if t) for pair in zip(w.normalized[0::2], w.normalized[1::2], strict=True)]
@@ -180,6 +185,22 @@ def sides(line: Line, layout: Layout | None) -> tuple[str, str]:
         is_answer = parts.get(role, role) in _ANSWER_ROLES or i >= answer_from
         (answer if is_answer else prompt).append(text)
     return "\n".join(prompt), "\n".join(answer)
+
+
+#: chat templates' special tokens, with the role a ChatML, Llama 3 or Gemma header names
+TEMPLATE_MARKUP = (r"<\|im_start\|>(?:system|user|assistant|tool)?|<\|start_header_id\|>[a-z_]{0,20}<\|end_header_id\|>"
+                   r"|<start_of_turn>(?:user|model)?|<end_of_turn>|<\|[a-z_]{1,30}\|>|</?s>|\[/?INST\]|<</?SYS>>")
+
+
+def unmarked(texts: list[str]) -> list[str]:
+    """`texts` with chat templates' markup replaced by a space, so that the words a template
+    puts around an item's question and answer do not come between them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not texts:
+        return texts
+    return pc.replace_substring_regex(pa.array(texts, pa.large_string()), TEMPLATE_MARKUP, " ").to_pylist()
 
 
 def _pairs(layout: Layout | None) -> bool:
