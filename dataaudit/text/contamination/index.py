@@ -201,8 +201,7 @@ def build_index(sets: list[EvalItems], ngram: int, min_share: float, num_perm: i
         base += len(items.texts)
     alone = _Parts.alone(parts, ngram)
     found.append(alone.grams)
-    key, owner, position, length = (np.concatenate([f[k] for f in found]) if found else np.zeros(0, dtype=np.uint64)
-                                    for k in range(4))
+    key, owner, position, length = (np.concatenate([f[k] for f in found]) for k in range(4))
     order = np.argsort(key, kind="stable")
     exact_all = np.concatenate(exact) if exact else np.zeros(0, dtype=np.uint64)
     present = np.flatnonzero(exact_all)
@@ -248,8 +247,9 @@ class _Parts:
 
     @staticmethod
     def alone(batches: list[_Parts], ngram: int) -> _Alone:
-        """The parts that count on their own: long enough, and said by one item only (the same
-        short answer to many questions tells none of them); the grams of the short ones."""
+        """The parts that count on their own: of `MIN_PART_WORDS` different words or more, and
+        said by one item only (the same short answer to many questions tells none of them); the
+        grams of the short ones."""
         p = _Parts(*(np.concatenate([getattr(b, f) for b in batches]) if batches else np.zeros(0, dtype=np.int64)
                      for f in ("item", "start", "words", "distinct", "key", "whole")))
         keep = (p.distinct >= MIN_PART_WORDS) & ~np.isin(p.key, _shared(p.key, p.item))
