@@ -133,3 +133,27 @@ def test_a_small_files_last_letter_in_latin1_is_named_on_its_line(tmp_path: Path
     out = ["-o", tmp_path / "out.csv"] if command == "clean" else []
     _, err = invoke([command, data, "-t", "label", "-q", *out], 2)
     assert err == f"dataaudit: error: {data}:3: not valid UTF-8 text (byte 0xe9); pass --encoding, e.g. cp1252\n"
+
+
+@pytest.mark.parametrize("spelling", ["\\t", "tab", "TAB"])
+def test_a_tab_named_as_a_shell_passes_it_is_the_delimiter(tmp_path: Path, spelling: str) -> None:
+    """`--delimiter '\\t'` reaches the program as a backslash and a `t`, and a tab is awkward to
+    type in a shell: both were refused as not one character."""
+    rows = [["id", "price, EUR", "label"]] + [[str(i), f"{i},5", "ab"[i % 2]] for i in range(40)]
+    data = tmp_path / "prices.txt"
+    data.write_text("".join("\t".join(row) + "\n" for row in rows), encoding="utf-8")
+    report = _audit(data, tmp_path, "--delimiter", spelling)
+    assert (report["source"]["delimiter"], report["dataset"]["columns"]) == ("\t", 3)
+
+    assert _cleaned_rows(data, tmp_path, "--delimiter", spelling) == rows
+
+
+@pytest.mark.parametrize("command", ["audit", "clean"])
+def test_a_delimiter_neither_one_character_nor_a_name_is_one_line(tmp_path: Path, command: str) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("x,label\n1,a\n", encoding="utf-8")
+    out = ["-o", tmp_path / "out.csv"] if command == "clean" else []
+    _, err = invoke([command, data, "-t", "label", "-q", "--delimiter", "::", *out], 2)
+    assert err == (f"dataaudit: error: {data}: the delimiter must be one character or one of \\t, tab, comma, "
+                   "semicolon, pipe, space; not '::'\n")
+    assert not (tmp_path / "out.csv").exists()

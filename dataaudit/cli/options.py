@@ -60,7 +60,9 @@ keep_columns_option = click.option(
 )
 
 reading_options = stacked(
-    click.option("--delimiter", help="CSV field delimiter (detected when not given)."),
+    click.option("--delimiter",
+                 help="CSV field delimiter, one character or a name: tab (also '\\t'), comma, semicolon, pipe, "
+                      "space (detected when not given)."),
     click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]"),
 )
 bad_rows_option = click.option(

@@ -25,6 +25,9 @@ from dataaudit.io.quoted_lines import LongRecord, first_long_record
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, RowProblem, Source, refuse_duplicate_columns
 
 DELIMITERS = ",\t;|"
+#: delimiters by name, in any case: a tab is awkward to type in a shell, and `'\t'` there (as
+#: pandas' `sep="\t"` is written) reaches the program as a backslash and a `t`
+DELIMITER_NAMES = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " "}
 # pyarrow's streaming reader reads ahead many blocks: its memory is a multiple of the block
 # size, so blocks stay small and are regrouped into chunks of `chunk_rows` rows
 BLOCK_BYTES = 1 << 20
@@ -45,8 +48,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
     """`path` is read, `name` is what reports and errors call it (they differ for spooled stdin)."""
     text = _decode(name, sample, encoding)
     written_in = body_codec(encoding, sample)
-    if delimiter is not None and len(delimiter) != 1:
-        raise InputError(f"the delimiter must be one character, not {quoted(delimiter)}")
+    delimiter = delimiter_named(name, delimiter)
     _refuse_separator_line(name, text)
     delimiter = delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
     header, header_chars, header_ends_open = read_header(path, name, delimiter=delimiter, encoding=encoding)
@@ -136,6 +138,18 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
     source.read = lambda: read(chunked=True)
     source.read_blocks = lambda: read(chunked=False)
     return source
+
+
+def delimiter_named(name: str, delimiter: str | None) -> str | None:
+    """The one character `delimiter` is or names (`tab`, `\\t`: a tab), None for none given. pyarrow
+    splits at one character only, so anything else is refused here, naming the file it was for."""
+    if delimiter is None or len(delimiter) == 1:
+        return delimiter
+    named = DELIMITER_NAMES.get(delimiter.lower())
+    if named is None:
+        names = ", ".join(DELIMITER_NAMES)
+        raise InputError(f"{name}: the delimiter must be one character or one of {names}; not {quoted(delimiter)}")
+    return named
 
 
 def _block_holding(path: Path, name: str, delimiter: str, block: int) -> int:
