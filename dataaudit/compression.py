@@ -1,6 +1,7 @@
 """Compression told by a file's name (`data.csv.gz`), for the files read and the files written.
 
-The readers decompress what pyarrow's `compression="detect"` detects from these suffixes; a
+The readers decompress what these suffixes name, in any case (`DATA.CSV.GZ` as `data.csv.gz`:
+pyarrow's own `compression="detect"` knows lower-case suffixes only, so they open files here); a
 writer compresses in the same formats, so a file written as `out.csv.gz` is read back as any
 `data.csv.gz` is, by dataaudit or by gzip(1). bz2, zstd and lz4 go through pyarrow's
 `CompressedOutputStream` at its levels (bz2 9, zstd 1); gzip through zlib at level 6, gzip(1)'s
@@ -27,6 +28,12 @@ CODECS = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".lz4": "lz4"}
 def compression_of(path: str | Path) -> str | None:
     """The codec the name says (`out.jsonl.zst`: zstd), None for a name without one."""
     return CODECS.get(Path(path).suffix.lower())
+
+
+def input_stream(path: str | Path) -> pa.NativeFile:
+    """The file's bytes, decompressed as its name says; every reader opens a file through here, so
+    that a name's compression is told one way, the one the writers and `read_bytes` follow."""
+    return pa.input_stream(str(path), compression=compression_of(path))
 
 
 def uncompressed_name(path: str | Path) -> Path:

@@ -157,3 +157,25 @@ def test_a_delimiter_neither_one_character_nor_a_name_is_one_line(tmp_path: Path
     assert err == (f"dataaudit: error: {data}: the delimiter must be one character or one of \\t, tab, comma, "
                    "semicolon, pipe, space; not '::'\n")
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["DATA.CSV.GZ", "Data.csv.Bz2", "DATA.JSONL.ZST"])
+def test_a_compression_suffix_in_upper_case_is_decompressed(tmp_path: Path, name: str) -> None:
+    """pyarrow tells a compression by a lower-case suffix only: `DATA.CSV.GZ`, as a Windows tool
+    names it, was read compressed and refused as binary content."""
+    import pyarrow as pa
+
+    rows = [["x", "y", "label"]] + [[str(i), f"{i}.5", "ab"[i % 2]] for i in range(40)]
+    data = tmp_path / name
+    codec = {".GZ": "gzip", ".BZ2": "bz2", ".ZST": "zstd"}[data.suffix.upper()]
+    text = ("".join(json.dumps(dict(zip(rows[0], row, strict=True))) + "\n" for row in rows[1:]) if ".JSONL" in name
+            else "".join(",".join(row) + "\n" for row in rows))
+    with pa.CompressedOutputStream(str(data), codec) as stream:
+        stream.write(text.encode("utf-8"))
+    report = _audit(data, tmp_path)
+    assert report["dataset"]["labels"]["counts"] == {"a": 20, "b": 20}
+
+    out = tmp_path / "CLEAN.CSV.GZ"
+    invoke(["clean", data, "-t", "label", "-q", "-o", out], 0)
+    with gzip.open(out, "rt", encoding="utf-8", newline="") as handle:
+        assert list(csv.reader(handle)) == rows

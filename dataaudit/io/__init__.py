@@ -16,9 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from dataaudit.compression import CODECS
+from dataaudit.compression import CODECS, input_stream
 from dataaudit.errors import InputError
 from dataaudit.io import read_ahead
 from dataaudit.io.access import read_failure
@@ -169,7 +167,7 @@ def _folder(path: Path, name: str, chunk_rows: int) -> Source:
 
 def _sample(path: Path, name: str) -> bytes:
     try:
-        with pa.input_stream(str(path), compression="detect") as stream:
+        with input_stream(path) as stream:
             sample = stream.read(64 * 1024)
     except OSError as exc:
         raise read_failure(name, exc) from None

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from dataaudit.compression import input_stream
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import binary_content, body_codec, encoding_hint, unreadable
@@ -83,7 +84,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
             source.problems.clear()
             bad_quote = False
             try:
-                stream = pa.input_stream(str(path), compression="detect")
+                stream = input_stream(path)
                 if isinstance(stream, pa.OSFile):  # a compressed stream's position is not the file's
                     source.position = stream.tell
                 else:

@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-import pyarrow as pa
-
+from dataaudit.compression import input_stream
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import text_codec, unreadable
@@ -31,7 +30,7 @@ def read_header(path: Path, name: str, *, delimiter: str, encoding: str | None,
     the csv module ends such a field at the end of the file)."""
     lines = _Bounded(name, limit)
     try:
-        with pa.input_stream(str(path), compression="detect") as stream, \
+        with input_stream(path) as stream, \
                 io.TextIOWrapper(stream, encoding=text_codec(encoding), newline="") as handle:
             header = next(csv.reader(lines.of(handle), delimiter=delimiter), [])
     except csv.Error as exc:

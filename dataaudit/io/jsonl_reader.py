@@ -20,6 +20,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from dataaudit.compression import input_stream
 from dataaudit.errors import InputError
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import binary_content, encoding_hint, known_codec, unreadable
@@ -142,7 +143,7 @@ def _records(path: Path, name: str, encoding: str | None, bad_line: Callable[[Ro
     first line that opens an array is refused here)."""
     try:
         # line ends are kept as written (`newline=""`), so a line set aside keeps its text exactly
-        with pa.input_stream(str(path), compression="detect") as stream, \
+        with input_stream(path) as stream, \
                 io.TextIOWrapper(stream, encoding=known_codec(encoding), newline="") as handle:
             first = not after
             decoder = json.JSONDecoder(parse_float=_as_written, parse_constant=_STRICT.__getitem__)

@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
+from dataaudit.compression import input_stream
 from dataaudit.errors import InputError
 from dataaudit.io.source import Source
 
@@ -29,7 +30,7 @@ def open_binary(path: Path) -> Iterator[BinaryIO]:
     import io
 
     try:
-        with pa.input_stream(str(path), compression="detect") as stream:
+        with input_stream(path) as stream:
             yield io.BufferedReader(stream, buffer_size=1 << 20)  # type: ignore[arg-type]
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None

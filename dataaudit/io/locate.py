@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from dataaudit.compression import input_stream
 from dataaudit.errors import InputError
 from dataaudit.io.decoding import encoding_hint, text_codec
 
@@ -29,7 +30,7 @@ def record_lines(path: Path, records: Iterable[int], *, delimiter: str, encoding
     if not wanted:
         return found
     last = max(wanted)
-    with pa.input_stream(str(path), compression="detect") as stream, \
+    with input_stream(path) as stream, \
             io.TextIOWrapper(stream, encoding=encoding or "utf-8", errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         number = 0
@@ -53,7 +54,7 @@ def first_undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
     file decodes. Lines are counted by their line feeds."""
     decoder = codecs.getincrementaldecoder(encoding)()
     lines_before = 0
-    with pa.input_stream(str(path), compression="detect") as handle:
+    with input_stream(path) as handle:
         while True:
             block = handle.read(BLOCK_BYTES)
             try:
@@ -77,7 +78,7 @@ def undecodable(path: Path, name: str, encoding: str | None) -> InputError:
 def first_bytes(path: Path, count: int = 8) -> bytes:
     """The file's first bytes, decompressed as its name says (none if it cannot be read again)."""
     try:
-        with pa.input_stream(str(path), compression="detect") as handle:
+        with input_stream(path) as handle:
             return handle.read(count)
     except (OSError, pa.ArrowException):
         return b""

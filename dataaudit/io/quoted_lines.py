@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from dataaudit.compression import input_stream
 from dataaudit.io.decoding import ascii_bytes
 
 _BLOCK_BYTES = 16 << 20
@@ -25,7 +26,7 @@ def has_quoted_line_ends(path: Path, quote: str = '"') -> bool:
     """True when some line end of `path` (decompressed, if it is) lies inside a quoted field."""
     quote_byte, newline = ord(quote), ord("\n")
     quotes_before = 0
-    with pa.input_stream(str(path), compression="detect") as stream:
+    with input_stream(path) as stream:
         while block := stream.read(_BLOCK_BYTES):
             data = np.frombuffer(block, dtype=np.uint8)
             quotes = np.flatnonzero(data == quote_byte)
@@ -46,7 +47,7 @@ def row_ends(path: Path, quote: str = '"') -> tuple[str, int | None]:
     quotes_before = ends_before = 0
     first_kind: int | None = None
     last_byte, pending_cr = -1, False
-    with pa.input_stream(str(path), compression="detect") as stream:
+    with input_stream(path) as stream:
         while True:
             block = stream.read(_BLOCK_BYTES)
             data = np.frombuffer(block, dtype=np.uint8)
@@ -103,7 +104,7 @@ def first_long_record(path: Path, longer_than: int, delimiter: str, quote: str =
     Text in an `encoding` whose quotes and line ends are no single bytes (UTF-16) is scanned as
     UTF-8, its sizes those of that UTF-8."""
     scan = _RecordScan(ord(quote), ord(delimiter), longer_than)
-    with pa.input_stream(str(path), compression="detect") as raw, \
+    with input_stream(path) as raw, \
             (raw if ascii_bytes(encoding) else pa.transcoding_input_stream(raw, str(encoding), "utf-8")) as stream:
         carry = b""
         while True:

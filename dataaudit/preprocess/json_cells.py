@@ -25,8 +25,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-import pyarrow as pa
-
+from dataaudit.compression import input_stream
 from dataaudit.io.decoding import text_codec
 from dataaudit.io.nested import json_default, json_text, parsed_json_text
 from dataaudit.jsontext import (
@@ -158,7 +157,7 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str], l
     adds to its rows."""
     positions = {key: i for i, key in enumerate([*columns, *late])}
     orders: dict[tuple[str, ...], tuple[str, ...]] = {}
-    with pa.input_stream(str(path), compression="detect") as stream, \
+    with input_stream(path) as stream, \
             io.TextIOWrapper(stream, encoding=text_codec(encoding)) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip() or number in skipped:
