@@ -179,3 +179,49 @@ def test_a_compression_suffix_in_upper_case_is_decompressed(tmp_path: Path, name
     invoke(["clean", data, "-t", "label", "-q", "-o", out], 0)
     with gzip.open(out, "rt", encoding="utf-8", newline="") as handle:
         assert list(csv.reader(handle)) == rows
+
+
+def _xz(text: bytes, name: str) -> bytes:
+    import lzma
+
+    return lzma.compress(text)
+
+
+def _zip(text: bytes, name: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+PACKED = {
+    "xz": (_xz, "an xz-compressed file", "decompress it first (xz -d), or recompress it as .gz or .zst, which are "
+                                         "read compressed"),
+    "zip": (_zip, "a zip archive", "extract the file from it first (unzip)"),
+}
+
+
+@pytest.mark.parametrize("command", ["audit", "clean"])
+@pytest.mark.parametrize(("packing", "name", "expected"), [
+    ("xz", "data.csv.xz", "a CSV, TSV, Parquet or JSONL file"), ("xz", "data.csv", "a CSV text file"),
+    ("zip", "data.zip", "a CSV, TSV, Parquet or JSONL file"), ("zip", "data.csv", "a CSV text file"),
+    ("xz", "-", "a CSV, TSV, Parquet or JSONL file"), ("zip", "-", "a CSV, TSV, Parquet or JSONL file"),
+])
+def test_an_xz_file_or_a_zip_archive_is_named_with_what_makes_it_readable(
+        tmp_path: Path, command: str, packing: str, name: str, expected: str) -> None:
+    """pyarrow reads neither xz nor an archive: both were "binary content", which named neither
+    what the file is nor what to do with it (for a `.csv`, no more than an encoding would)."""
+    pack, what, remedy = PACKED[packing]
+    packed = pack(b"x,label\n" + b"".join(b"%d,%s\n" % (i, b"ab"[i % 2:i % 2 + 1]) for i in range(40)), "data.csv")
+    data = tmp_path / name
+    if name != "-":
+        data.write_bytes(packed)
+    out = ["-o", tmp_path / "out.csv"] if command == "clean" else []
+    _, err = invoke([command, "-" if name == "-" else data, "-t", "label", "-q", *out], 2,
+                    stdin=packed if name == "-" else None)
+    shown = "<stdin>" if name == "-" else data
+    assert err == f"dataaudit: error: {shown}: {what}, not {expected}; {remedy}\n"
+    assert not (tmp_path / "out.csv").exists()

@@ -83,7 +83,7 @@ def binary_csv(tmp: Path) -> tuple[Path, list[str]]:
 def png_unknown_extension(tmp: Path) -> tuple[Path, list[str]]:
     path = tmp / "picture.dat"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" * 8)
-    return path, [f"{path}: not a CSV, TSV, Parquet or JSONL file (binary content)"]
+    return path, [f"{path}: a PNG image, not a CSV, TSV, Parquet or JSONL file"]
 
 
 def latin1_csv(tmp: Path) -> tuple[Path, list[str]]:

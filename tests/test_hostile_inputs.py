@@ -200,7 +200,8 @@ def test_a_compressed_file_named_as_text_is_binary_content(tmp_path: Path, encod
     data = tmp_path / "data.csv"
     data.write_bytes(gzip.compress(("a,label\n" + "".join(f"{i},x\n" for i in range(2000))).encode()))
     _, err = invoke(["audit", data, *encoding], 2)
-    assert err == f"dataaudit: error: {data}: binary content, not a CSV text file\n"
+    assert err == (f"dataaudit: error: {data}: a gzip-compressed file, not a CSV text file; name it with a .gz suffix "
+                   "(data.csv.gz) to have it decompressed\n")
 
 
 def test_text_not_in_the_encoding_named_is_named_by_that_encoding(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from dataaudit.compression import CODECS, input_stream
 from dataaudit.errors import InputError
 from dataaudit.io import read_ahead
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import BINARY_SIGNATURES, BOM_NOTE, ascii_bytes, is_utf8, starts_with_bom
+from dataaudit.io.decoding import BINARY_SIGNATURES, BOM_NOTE, ascii_bytes, is_utf8, packed, starts_with_bom
 from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.source import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source
 from dataaudit.io.spool import STDIN, Spooled, display_name, local_copy
@@ -202,10 +202,12 @@ def _format_of(path: Path, sample: bytes, encoding: str | None) -> str:
     if suffixes and suffixes[-1] in FORMATS:
         fmt = FORMATS[suffixes[-1]]
         if fmt != "parquet" and _binary(sample, encoding):
-            raise InputError(_wide_text(path, sample) or f"{path}: binary content, not a {fmt.upper()} text file")
+            raise InputError(packed(str(path), sample, f"a {fmt.upper()} text file") or _wide_text(path, sample)
+                             or f"{path}: binary content, not a {fmt.upper()} text file")
         return fmt
     if _binary(sample, encoding):
-        raise InputError(_wide_text(path, sample) or f"{path}: not a CSV, TSV, Parquet or JSONL file (binary content)")
+        raise InputError(packed(str(path), sample, "a CSV, TSV, Parquet or JSONL file") or _wide_text(path, sample)
+                         or f"{path}: not a CSV, TSV, Parquet or JSONL file (binary content)")
     return "jsonl" if json_content(sample) else "csv"
 
 

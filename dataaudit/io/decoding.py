@@ -13,8 +13,28 @@ from dataaudit.errors import InputError, quoted
 
 BOM_NOTE = "the file starts with a UTF-8 byte-order mark; it was skipped"
 
-#: how a compressed file, an archive or an image starts: gzip, zip, xz, zstd, PNG
-BINARY_SIGNATURES = (b"\x1f\x8b", b"PK\x03\x04", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd", b"\x89PNG")
+#: how a compressed file, an archive or an image starts, what it is, and what makes it readable: gzip
+#: and zstd are decompressed when the name says so; pyarrow reads no xz, and no archive
+PACKINGS = {
+    b"\x1f\x8b": ("a gzip-compressed file", "name it with a .gz suffix (data.csv.gz) to have it decompressed"),
+    b"\x28\xb5\x2f\xfd": ("a zstd-compressed file",
+                          "name it with a .zst suffix (data.csv.zst) to have it decompressed"),
+    b"\xfd7zXZ\x00": ("an xz-compressed file", "decompress it first (xz -d), or recompress it as .gz or .zst, which "
+                                             "are read compressed"),
+    b"PK\x03\x04": ("a zip archive", "extract the file from it first (unzip)"),
+    b"\x89PNG": ("a PNG image", None),
+}
+BINARY_SIGNATURES = tuple(PACKINGS)
+
+
+def packed(name: str, head: bytes, expected: str) -> str | None:
+    """What to say of bytes that start as a compressed file, an archive or an image do, where
+    `expected` text was: what the file is and what makes it readable. "binary content" alone sent
+    its user guessing, or looking for an encoding."""
+    for signature, (what, remedy) in PACKINGS.items():
+        if head.startswith(signature):
+            return f"{name}: {what}, not {expected}" + (f"; {remedy}" if remedy else "")
+    return None
 
 
 def binary_content(name: str, head: bytes, layout: str) -> InputError | None:
