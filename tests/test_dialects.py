@@ -225,3 +225,21 @@ def test_an_xz_file_or_a_zip_archive_is_named_with_what_makes_it_readable(
     shown = "<stdin>" if name == "-" else data
     assert err == f"dataaudit: error: {shown}: {what}, not {expected}; {remedy}\n"
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_a_database_exports_null_is_a_missing_value(tmp_path: Path, delimiter: str) -> None:
+    """MySQL's `SELECT ... INTO OUTFILE` and PostgreSQL's `COPY` write a NULL as `\\N`: it was
+    counted as text, so a numeric column with NULLs mixed kinds and its NULLs were no missing values."""
+    rows = [["age", "x", "city", "label"]] + [["\\N" if i % 10 == 0 else str(20 + i % 50), f"{i}.5",
+                                                "\\N" if i % 7 == 0 else "xyz"[i % 3], "ab"[i % 2]] for i in range(120)]
+    data = tmp_path / ("export.csv" if delimiter == "," else "export.tsv")
+    data.write_text("".join(delimiter.join(row) + "\n" for row in rows), encoding="utf-8")
+    report = _audit(data, tmp_path)
+    age, _, city, _ = report["dataset"]["column_profiles"]
+    assert (age["type"], age["tokens"], age["missing"]) == ("integer", {"\\N": 12}, 12)
+    assert (city["tokens"], city["missing"]) == ({"\\N": 18}, 18)
+    assert "columns.mixed_types" not in {finding["check"] for finding in report["findings"]}
+
+    nulled = [[cell.replace("\\N", "") for cell in row] for row in rows]
+    assert _cleaned_rows(data, tmp_path) == nulled

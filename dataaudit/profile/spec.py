@@ -19,7 +19,8 @@ from dataaudit.profile.text import TextProfile
 if TYPE_CHECKING:
     from dataaudit.profile.time_like import TimeSpec
 
-DEFAULT_MISSING_TOKENS = ("", "?", "NA", "N/A", "null", "None", "nan")
+#: `\N` is how MySQL's `SELECT ... INTO OUTFILE` and PostgreSQL's `COPY` write a NULL
+DEFAULT_MISSING_TOKENS = ("", "?", "NA", "N/A", "null", "None", "nan", "\\N")
 
 
 class TextColumnAccumulator(Protocol):
