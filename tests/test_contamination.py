@@ -420,3 +420,15 @@ def test_an_example_holding_several_items_is_named_once(tmp_path: Path) -> None:
     (finding,) = [f for f in report["findings"] if f["check"] == "contamination.eval_overlap"]
     assert [m[:2] for m in finding["details"]["matches"]] == [[222, 1], [222, 2]]
     assert finding["examples"] == [222]
+    assert "truthfulqa_bigbench.jsonl (0.7%) are copied" in finding["message"]
+    assert "; 1 training example holds them (by side:" in finding["message"]
+
+
+def test_one_item_copied_once_is_worded_as_one(tmp_path: Path) -> None:
+    item = json.loads(EVAL.read_text("utf-8").splitlines()[0])
+    train = tmp_path / "train.jsonl"
+    train.write_text(CORPUS.read_text("utf-8") + _chat(item["question"], item["best_answer"]) + "\n", encoding="utf-8")
+    report = audit_json("invoke", [train, "--eval-set", EVAL, *FIELDS], 1, tmp_path)
+    (finding,) = [f for f in report["findings"] if f["check"] == "contamination.eval_overlap"]
+    assert "truthfulqa_bigbench.jsonl (0.3%) is copied" in finding["message"]
+    assert "; 1 training example holds it (by side:" in finding["message"]

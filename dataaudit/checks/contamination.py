@@ -76,6 +76,7 @@ def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results) ->
     assert t.contamination is not None
     column = t.name if t.kind == "column" else None
     where = f"texts of {t.name!r}" if column else "training examples"
+    one_of_them = f"text of {t.name!r}" if column else "training example"
     copied = s.items_by_kind["exact"] + s.items_by_kind["ngram"]
     near = s.items_by_kind["near"]
     details = {"eval_set": s.name, "fields": s.fields, "items": s.items, "examples_are": f"{t.unit}s"}
@@ -90,7 +91,8 @@ def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results) ->
             f"{verb(copied, 'is', 'are')} copied into the {where}: {s.items_by_kind['exact']:,} exactly, "
             f"{s.items_by_kind['ngram']:,} by shared words ({_runs(t.contamination.ngram, t.contamination.min_share)});"
             f" "
-            f"{holding:,} {where} hold them (by side: {_sides(s)})."
+            f"{plural(holding, one_of_them, where)} {verb(holding, 'holds', 'hold')} "
+            f"{verb(copied, 'it', 'them')} (by side: {_sides(s)})."
             f"{example}",
             column=column, examples=_distinct(m.example for m in copies),
             details={**details, "kind": "copied", "items_matched": copied, "examples_matched": holding,
