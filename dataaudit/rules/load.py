@@ -8,56 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from dataaudit.errors import RulesError
 from dataaudit.rules.model import RulePack
 from dataaudit.rules.packs import shipped
+from dataaudit.rules.parsed import parsed_pack
 
 MAX_PACK_BYTES = 1 << 20
 Config = TypeVar("Config", bound=BaseModel)
-
-
-class _UniqueKeys(yaml.constructor.SafeConstructor):
-    """Refuses a key given twice in one mapping, which YAML forbids but PyYAML lets the last one
-    win silently: a pack that sets `min_rows` twice would be audited with whichever came last.
-    Only the construction of mappings changes; the scanner and parser stay libyaml's."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)  # type: ignore[call-arg]  # the loader's, next in the order of a loader class
-        self._checked: set[int] = set()
-
-    def flatten_mapping(self, node: yaml.MappingNode) -> None:
-        # every mapping passes here before `<<` merges rewrite its pairs (itself, or as merged
-        # into another): the one moment its own keys are all there is
-        if id(node) not in self._checked:
-            self._checked.add(id(node))
-            self._refuse_repeats(node)
-        super().flatten_mapping(node)
-
-    def _refuse_repeats(self, node: yaml.MappingNode) -> None:
-        """Keys compared as the values they construct to (`'a'` and `a` are one key), as the
-        mapping itself would; merge keys (`<<`) and keys that are not scalars are left to PyYAML."""
-        first: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node)
-            if key in first:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    f"duplicate key {key!r} (first on line {first[key].start_mark.line + 1}): a key is "
-                    "given once in a mapping, else the last one would silently win", key_node.start_mark)
-            first[key] = key_node
-
-
-class _Loader(_UniqueKeys, yaml.SafeLoader):
-    """PyYAML's own parser, for a document libyaml refuses (its error messages read better)."""
-
-
-#: libyaml's parser where PyYAML was built with it: it parses the default pack several times faster
-FAST_LOADER: type[Any] = type("_FastLoader", (_UniqueKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {})
 
 
 @dataclass(frozen=True)
@@ -100,7 +59,20 @@ def _load_file(name: str, path: Path) -> LoadedRules:
     """The digest is taken of the very bytes that are parsed: a file rewritten meanwhile cannot
     pair one version's settings with another's digest."""
     data = _read_pack(path)
-    return LoadedRules(name, str(path), _parse_bytes(data, path), hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data).hexdigest()
+    return LoadedRules(name, str(path), _parse_known(data, path, digest), digest)
+
+
+def _parse_known(data: bytes, path: Path, digest: str) -> RulePack:
+    """A shipped pack's bytes from their data parsed before (`dataaudit.rules.parsed`), without
+    YAML; other bytes from their YAML, which also names the line of any problem."""
+    known = parsed_pack(digest)
+    if known is not None:
+        try:
+            return RulePack.model_validate(known)
+        except ValidationError:
+            pass  # the YAML's error names the line
+    return _parse_bytes(data, path)
 
 
 def parse_file(path: Path) -> RulePack:
@@ -140,13 +112,9 @@ def parse_text(text: str, name: str) -> RulePack:
 def parse_config(text: str, name: str, model: type[Config], mapping: str) -> Config:
     """YAML `text` validated as `model`; a `RulesError` naming the file `name`, the line and the
     key of the first problem (`mapping` says what the file must be when it is no mapping)."""
-    try:
-        node, data = _compose_and_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RulesError(f"{where}: invalid YAML: {problem}") from None
+    from dataaudit.rules import yaml_text
+
+    node, data = yaml_text.read(text, name)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -156,28 +124,9 @@ def parse_config(text: str, name: str, model: type[Config], mapping: str) -> Con
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = error["loc"]
-        line = _line_of(node, loc)
+        line = yaml_text.line_of(node, loc)
         key = ".".join(str(part) for part in loc) or "(top level)"
         raise RulesError(f"{name}:{line}: {key}: {_describe(error)}") from None
-
-
-def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
-    """The document's node tree (for line numbers) and its data, from one parse by libyaml. A
-    document libyaml refuses is parsed again by PyYAML's own parser, whose error names the problem
-    in the words the messages have always used (libyaml words them differently)."""
-    try:
-        return _parse_with(FAST_LOADER, text)
-    except yaml.YAMLError:
-        return _parse_with(_Loader, text)
-
-
-def _parse_with(loader_class: type[Any], text: str) -> tuple[yaml.Node | None, Any]:
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        return node, None if node is None else loader.construct_document(node)
-    finally:
-        loader.dispose()
 
 
 #: pydantic's errors for a value of the wrong YAML type: their message also shows what was given
@@ -210,24 +159,8 @@ def _given(value: object) -> str:
     return f"the {type(value).__name__} {value}"  # a YAML date or timestamp
 
 
-def _line_of(node: yaml.Node | None, loc: tuple) -> int:
-    """The line of the deepest YAML node on the error's path (1-based)."""
-    line = node.start_mark.line + 1 if node is not None else 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
-            if match is None:
-                break
-            key, node = match
-            line = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
-
-
 def dump(rules: RulePack) -> str:
     """A pack as YAML, every level spelled out."""
-    return yaml.safe_dump(rules.model_dump(mode="json"), sort_keys=False)
+    from dataaudit.rules import yaml_text
+
+    return yaml_text.dump(rules.model_dump(mode="json"))
