@@ -1,6 +1,7 @@
 """What the reader could not give the audit: rows it had to set aside, and the keys of a JSON
 Lines file first met past the rows its columns are read from. Either way the audit saw less
-than the whole file, and the report says how much less."""
+than the whole file, and the report says how much less. And what it gave that is no data: the
+header again among the rows, where files were joined with their headers."""
 
 from __future__ import annotations
 
@@ -16,17 +17,24 @@ CHECKS = (
           NoEquivalent("GX sees only the rows a reader could parse")),
     Check("source.late_keys", "Every key of the file is one of the columns the audit reads.", "source",
           ("late_keys",), NoEquivalent("GX validates the columns it is given, not the keys a reader left out")),
+    Check("source.repeated_header", "No row repeats the header (every cell its column's name).", "source",
+          ("repeated_header",), NoEquivalent("GX has no expectation comparing a row's values with the column names")),
 )
+#: rows named in a finding's message; its examples and details hold more
+SHOWN_ROWS = 5
 
 
 class Rules(Section):
     bad_rows: Toggle = Toggle.FAIL
     late_keys: Toggle = Toggle.WARN
+    #: a repeated header is a class named like the label column and text among numbers
+    repeated_header: Toggle = Toggle.FAIL
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
     _bad_rows(profile, rules, results)
     _late_keys(profile, rules, results)
+    _repeated_header(profile, rules, results)
 
 
 def _bad_rows(profile: Profile, rules: Rules, results: Results) -> None:
@@ -66,3 +74,21 @@ def _late_keys(profile: Profile, rules: Rules, results: Results) -> None:
 def _quoted_keys(late: list[dict]) -> str:
     shown = ", ".join(f"{quoted(k['key'], 40)} (line {k['line']:,})" for k in late[:5])
     return shown + (f" and {len(late) - 5:,} more" if len(late) > 5 else "")
+
+
+def _repeated_header(profile: Profile, rules: Rules, results: Results) -> None:
+    """One finding for every repeat: they share one cause (files joined with their headers, an
+    export that prints its header again), which the label and type findings they cause do not name."""
+    n, rows = profile.repeated_headers, profile.repeated_header_rows
+    if not n:
+        return
+    shown = ", ".join(f"{row:,}" for row in rows[:SHOWN_ROWS]) + (" ..." if n > SHOWN_ROWS else "")
+    label = f" and a class {profile.label.column!r} of the target" if profile.label is not None else ""
+    results.add(
+        "source.repeated_header", rules.repeated_header.severity,
+        f"{plural(n, 'row')} {verb(n, 'repeats', 'repeat')} the header, every cell its column's name "
+        f"({verb(n, 'row', 'rows')} {shown}): the header's text among the values{label}, not data.",
+        observed=n, examples=rows[:20], details={"rows": n, "first_rows": rows[:20]},
+        hint="Files joined with their headers (`cat a.csv b.csv`), or an export that repeats its header, leave "
+             "it among the rows: join them without it (`tail -n +2 b.csv`).",
+    )

@@ -53,6 +53,8 @@ def extract(partial: PartialProfile, source: dict | None = None,
         duplicates=duplicates,
         missing_per_row=histogram,
         missing_per_row_examples=histogram_examples,
+        repeated_headers=partial.rows.headers,
+        repeated_header_rows=partial.rows.header_rows,
         source=dict(source or {}),
         sample=None if partial.sample is None else extract_sample(
             partial.sample, [c for c in partial.columns if spec.sampled(c)]),

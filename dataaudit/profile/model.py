@@ -167,6 +167,9 @@ class Profile:
     groups: list[GroupProfile] = field(default_factory=list)
     #: the file read period by period of its time column, when it has one
     periods: PeriodProfile | None = None
+    #: rows whose every cell is its column's name (`profile.headers`), and the first of them
+    repeated_headers: int = 0
+    repeated_header_rows: list[int] = field(default_factory=list)
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.groups import GroupsPartial
+from dataaudit.profile.headers import header_rows
 from dataaudit.profile.periods import PeriodsPartial
 from dataaudit.profile.rows import RowsPartial, combine
 from dataaudit.profile.sample import SamplePartial
@@ -88,7 +89,7 @@ class PartialProfile:
                           and sum(self.columns[name].sentinels.values()) > sentinels_before[name]
                           for value in self.spec.sentinels]
         self.rows.add(offset, features, label, whole, missing, [(cell, rows) for cell, rows in sentinel_cells
-                                                                  if rows.any()])
+                                                                  if rows.any()], header_rows(batch))
         if self.sample is not None:
             kept = [c for c in names if self.spec.sampled(c)]
             self.sample.add(batch.select(kept), offset, label, labelled)

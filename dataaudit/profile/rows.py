@@ -50,10 +50,15 @@ class RowsPartial:
     missing_rows: dict[int, list[int]] = field(default_factory=dict)
     sentinel_rows: dict[SentinelKey, int] = field(default_factory=dict)
     sentinel_examples: dict[SentinelKey, list[int]] = field(default_factory=dict)
+    #: rows that repeat the header (`profile.headers`), and the first of them
+    headers: int = 0
+    header_rows: list[int] = field(default_factory=list)
 
     def add(self, start: int, features: np.ndarray, label: np.ndarray, whole: np.ndarray,
-            missing_per_row: np.ndarray, sentinels: list[tuple[SentinelCell, np.ndarray]] = ()) -> None:
-        """One chunk's rows; `sentinels`: per (feature column, sentinel value), the rows holding it."""
+            missing_per_row: np.ndarray, sentinels: list[tuple[SentinelCell, np.ndarray]] = (),
+            headers: np.ndarray | None = None) -> None:
+        """One chunk's rows; `sentinels`: per (feature column, sentinel value), the rows holding
+        it; `headers`: the rows that repeat the header."""
         records = np.empty(len(whole), dtype=ROW_HASHES)
         records["row"] = np.arange(start, start + len(whole))
         records["features"], records["label"], records["whole"] = features, label, whole
@@ -67,6 +72,9 @@ class RowsPartial:
             )
         if sentinels:
             self._add_sentinels(start, missing_per_row, sentinels)
+        if headers is not None and headers.any():
+            self.headers += int(np.count_nonzero(headers))
+            self.header_rows = first_rows(self.header_rows, rows_where(headers, start, self.examples), self.examples)
 
     def _add_sentinels(self, start: int, missing_per_row: np.ndarray,
                        sentinels: list[tuple[SentinelCell, np.ndarray]]) -> None:
@@ -113,6 +121,8 @@ class RowsPartial:
             sentinel_rows={k: self.sentinel_rows.get(k, 0) + other.sentinel_rows.get(k, 0) for k in sentinel_keys},
             sentinel_examples={k: first_rows(self.sentinel_examples.get(k, []), other.sentinel_examples.get(k, []),
                                              self.examples) for k in sentinel_keys},
+            headers=self.headers + other.headers,
+            header_rows=first_rows(self.header_rows, other.header_rows, self.examples),
         )
 
     def parts(self) -> Iterator[np.ndarray]:
