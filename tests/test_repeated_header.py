@@ -3,6 +3,7 @@ prints its header every so many rows. Real files on disk, through the command an
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -106,6 +107,39 @@ def test_a_file_without_a_repeated_header_passes(tmp_path: Path, runner: Runner)
     assert _status(report) == "passed" and _finding(report) is None
 
 
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_clean_quarantines_the_header_rows_with_their_reason(tmp_path: Path, runner: Runner) -> None:
+    data, headers = _dump(tmp_path, every=25, rows=300)
+    out = tmp_path / "clean.csv"
+    runner(["clean", data, "--target", "label", "-o", out], 0)
+    manifest = json.loads((tmp_path / "clean.manifest.json").read_text(encoding="utf-8"))
+    with (tmp_path / "clean.quarantine.csv").open(newline="", encoding="utf-8") as f:
+        quarantined = list(csv.DictReader(f))
+    with out.open(newline="", encoding="utf-8") as f:
+        kept = list(csv.DictReader(f))
+    assert [int(r["_row"]) for r in quarantined] == headers
+    assert {r["_reason"] for r in quarantined} == {"repeated_header"}
+    assert all([r[c] for c in HEADER] == HEADER for r in quarantined)
+    assert manifest["rows"]["in"] == 300 + len(headers) == len(kept) + len(quarantined)
+    assert manifest["rows"]["out"] == len(kept) == 300 and manifest["rows"]["quarantined"] == len(headers)
+    assert manifest["quarantine_reasons"] == {"repeated_header": len(headers)}
+    assert not [r for r in kept if r["label"] == "label"]
+    assert {"step": "repeated_header", "rows_changed": 0, "rows_quarantined": len(headers)}.items() <= next(
+        s for s in manifest["steps"] if s["step"] == "repeated_header").items()
+    again = _report(invoke, [out, "--target", "label"], tmp_path, 0)
+    assert _status(again) == "passed"
+    assert {c["name"]: c["type"] for c in again["dataset"]["column_profiles"]}["size"] == "integer"
+
+
+def test_a_clean_without_a_repeated_header_lists_no_such_step(tmp_path: Path) -> None:
+    data = tmp_path / "one.csv"
+    data.write_text(_export(0, 300), encoding="utf-8")
+    invoke(["clean", data, "--target", "label", "-o", tmp_path / "clean.csv"], 0)
+    manifest = json.loads((tmp_path / "clean.manifest.json").read_text(encoding="utf-8"))
+    assert "repeated_header" not in [s["step"] for s in manifest["steps"]]
+    assert manifest["rows"] == {"in": 300, "out": 300, "quarantined": 0, "redacted": 0}
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(every=st.integers(1, 40), rows=st.integers(1, 120), chunk_rows=st.integers(1, 50))
 def test_the_count_and_the_first_rows_do_not_depend_on_the_chunk_size(tmp_path: Path, every: int, rows: int,
@@ -138,16 +172,26 @@ def test_the_command_with_two_jobs_reports_what_one_job_reports(tmp_path: Path, 
     assert _finding(reports[0])["details"] == {"rows": len(headers), "first_rows": headers}
 
 
-
 @pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
-def test_spark_finds_the_rows_the_local_engine_does(tmp_path: Path, spark) -> None:
-    """Read in several partitions, each from its own offset: the same count, the same rows."""
+def test_spark_finds_and_quarantines_the_rows_the_local_engine_does(tmp_path: Path, spark) -> None:
+    """Read in several partitions, each from its own offset: the same rows, the same reasons."""
+    pq = pytest.importorskip("pyarrow.parquet")
     data, headers = _dump(tmp_path, every=97, rows=3_000)
     conf = spark.conf
     old = conf.get("spark.sql.files.maxPartitionBytes")
     conf.set("spark.sql.files.maxPartitionBytes", "16k")
     try:
         audited = _report(invoke, [data, "--target", "label", "--engine", "spark"], tmp_path, 1)
+        invoke(["clean", data, "--target", "label", "--engine", "spark", "-o", tmp_path / "spark.parquet"], 0)
     finally:
         conf.set("spark.sql.files.maxPartitionBytes", old)
+    invoke(["clean", data, "--target", "label", "-o", tmp_path / "local.parquet"], 0)
     assert _finding(audited)["details"] == {"rows": len(headers), "first_rows": headers[:20]}
+    held = {name: pq.read_table(tmp_path / f"{name}.quarantine.parquet").sort_by("_row").to_pylist()
+            for name in ("spark", "local")}
+    assert held["spark"] == held["local"] and [r["_row"] for r in held["spark"]] == headers
+    assert {r["_reason"] for r in held["spark"]} == {"repeated_header"}
+    manifests = [json.loads((tmp_path / f"{name}.manifest.json").read_text(encoding="utf-8"))
+                 for name in ("spark", "local")]
+    assert manifests[0]["rows"] == manifests[1]["rows"] == {"in": 3_000 + len(headers), "out": 3_000,
+                                                            "quarantined": len(headers), "redacted": 0}

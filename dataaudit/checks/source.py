@@ -90,5 +90,5 @@ def _repeated_header(profile: Profile, rules: Rules, results: Results) -> None:
         f"({verb(n, 'row', 'rows')} {shown}): the header's text among the values{label}, not data.",
         observed=n, examples=rows[:20], details={"rows": n, "first_rows": rows[:20]},
         hint="Files joined with their headers (`cat a.csv b.csv`), or an export that repeats its header, leave "
-             "it among the rows: join them without it (`tail -n +2 b.csv`).",
+             "it among the rows: join them without it (`tail -n +2 b.csv`); `dataaudit clean` quarantines such rows.",
     )

@@ -351,6 +351,7 @@ def steps_run(the_plan: Plan) -> list[str]:
     config = the_plan.pack.preprocess
     target = the_plan.before.target
     ran = {
+        "repeated_header": bool(the_plan.decisions.tallies.get("repeated_header", Tally()).rows_quarantined),
         "missing_labels": config.missing_labels != "keep" and target is not None,
         "duplicates": config.duplicates != "keep",
         "conflicts": config.conflicts != "keep" and target is not None,

@@ -47,6 +47,7 @@ from dataaudit.preprocess.late_keys import refuse_taken, with_late
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
 from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, check_given, decide
+from dataaudit.profile.headers import header_rows
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
@@ -386,7 +387,7 @@ def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str]
             chunks, copied = read(reopen())
         hashes = RowHashes(target, tuple(ignored))
         for raw in _chunks(chunks, progress, copied):
-            hashes.add(*judged(raw, steps))
+            hashes.add(*judged(raw, steps), header_rows(raw))
     config = pack.preprocess
     try:
         decisions = decide(hashes, config.missing_labels, config.duplicates, config.conflicts, quarantine_rows)
@@ -427,7 +428,7 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
                 return None
         if offset + n > audited.rows:
             raise _input_changed(source, audited.rows, offset + n)
-        hashes.add_audited(raw, invalid, audited.slice(offset, n), rows, cleaned)
+        hashes.add_audited(raw, invalid, audited.slice(offset, n), rows, cleaned, header_rows(raw))
         chunks.append(rows)
         offset += n
     if offset != audited.rows:

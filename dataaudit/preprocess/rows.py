@@ -8,8 +8,9 @@ hashes of every row are kept (24 bytes a row, as in the audit) until the decisio
 then one byte a row remains. They are folded as the audit folds its own, so that a row no
 step rewrote takes the audit's hashes instead of being hashed again (`audited.py`).
 
-Steps run in order, each on the rows the earlier ones kept: values that cannot be cast,
-missing labels, duplicates (keep the first), conflicting-label groups, rows given by the caller.
+Steps run in order, each on the rows the earlier ones kept: rows that repeat the header
+(`profile.headers`, judged on the rows as read), values that cannot be cast, missing labels,
+duplicates (keep the first), conflicting-label groups, rows given by the caller.
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ from dataaudit.profile.spec import ProfileSpec
 
 KEEP = 0
 KEPT = "kept"
-REASONS = ("", "not_a_number", "missing_label", "duplicate", "label_conflict", "minority_label", "given")
-NOT_A_NUMBER, MISSING_LABEL, DUPLICATE, CONFLICT, MINORITY, GIVEN = range(1, len(REASONS))
+#: the codes in the order they were added, not the order the steps run in: a code keeps its number
+REASONS = ("", "not_a_number", "missing_label", "duplicate", "label_conflict", "minority_label", "given",
+           "repeated_header")
+NOT_A_NUMBER, MISSING_LABEL, DUPLICATE, CONFLICT, MINORITY, GIVEN, HEADER = range(1, len(REASONS))
 STEP_OF = {NOT_A_NUMBER: "coerce_numeric", MISSING_LABEL: "missing_labels", DUPLICATE: "duplicates",
-           CONFLICT: "conflicts", MINORITY: "conflicts", GIVEN: "quarantine_rows"}
+           CONFLICT: "conflicts", MINORITY: "conflicts", GIVEN: "quarantine_rows", HEADER: "repeated_header"}
 _RAW = ProfileSpec(tokens=())
 #: past this many distinct labels the target is no class label, and classes are not counted
 MAX_NAMED_CLASSES = ProfileSpec().max_tracked_labels
@@ -77,24 +80,27 @@ class RowHashes:
     label: list[np.ndarray] = field(default_factory=list)
     unlabelled: list[np.ndarray] = field(default_factory=list)
     invalid: list[np.ndarray] = field(default_factory=list)
+    #: the rows that repeat the header, found on the rows as read (cleaning trims and casts them)
+    headers: list[np.ndarray] = field(default_factory=list)
     #: each cleaned label's hash -> its text, to name a class in the row decisions
     label_names: dict[int, str] = field(default_factory=dict)
     #: rewritten rows not hashed yet, with where their identities go (`flush`)
     pending: list[_Rewritten] = field(default_factory=list)
 
-    def add(self, batch: pa.RecordBatch, invalid: np.ndarray) -> None:
-        """The identities of the chunk `batch`, as cleaned, hashed here."""
+    def add(self, batch: pa.RecordBatch, invalid: np.ndarray, headers: np.ndarray | None = None) -> None:
+        """The identities of the chunk `batch`, as cleaned, hashed here; `headers`: its rows that
+        repeat the header, as read (none when not given)."""
         # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
         n = len(invalid)
         whole, features, label = self._identities(batch, n)
-        unlabelled = self._add(whole, features, label, invalid)
+        unlabelled = self._add(whole, features, label, invalid, headers)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
             unlabelled[:] = no_label(column)
             self._name_labels(column, label, unlabelled)
 
     def add_audited(self, batch: pa.RecordBatch, invalid: np.ndarray, audited: AuditedRows,
-                    rewritten: np.ndarray, cleaned: pa.RecordBatch) -> None:
+                    rewritten: np.ndarray, cleaned: pa.RecordBatch, headers: np.ndarray | None = None) -> None:
         """The identities of the chunk `batch`, as read, given the `audited` identities of its
         rows: taken from them but for the `rewritten` rows (`cleaned` holds them as cleaned),
         which are hashed (into `audited`) with those of the next chunks, by `flush`: a few rows
@@ -104,7 +110,7 @@ class RowHashes:
         rows = np.flatnonzero(rewritten)
         if rows.size:
             self._defer(_Rewritten(cleaned, audited, rows), n)
-        unlabelled = self._add(audited.whole, audited.features, audited.label, invalid)
+        unlabelled = self._add(audited.whole, audited.features, audited.label, invalid, headers)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
             unlabelled[:] = no_label(column)
@@ -115,13 +121,15 @@ class RowHashes:
             passed[rows] = True
             self._name_labels(column, audited.label, passed)
 
-    def _add(self, whole: np.ndarray, features: np.ndarray, label: np.ndarray, invalid: np.ndarray) -> np.ndarray:
+    def _add(self, whole: np.ndarray, features: np.ndarray, label: np.ndarray, invalid: np.ndarray,
+             headers: np.ndarray | None) -> np.ndarray:
         """Keep one chunk's identities; its rows' unlabelled flags, none set, for the caller to
         set where the chunk has the label column."""
         self.whole.append(whole)
         self.features.append(features)
         self.label.append(label)
         self.invalid.append(invalid)
+        self.headers.append(np.zeros(len(invalid), dtype=bool) if headers is None else headers)
         unlabelled = np.zeros(len(invalid), dtype=bool)
         self.unlabelled.append(unlabelled)
         return unlabelled
@@ -238,7 +246,10 @@ def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str
     label = _concat(rows.label, np.uint64)
     unlabelled = _concat(rows.unlabelled, bool)
     codes = np.zeros(len(whole), dtype=np.int8)
-    codes[_concat(rows.invalid, bool)] = NOT_A_NUMBER
+    if rows.headers:
+        # first: a header's text is no number either, and the row is no data at all
+        codes[_concat(rows.headers, bool)] = HEADER
+    codes[(codes == KEEP) & _concat(rows.invalid, bool)] = NOT_A_NUMBER
     if missing_labels == "quarantine" and rows.target is not None:
         codes[(codes == KEEP) & unlabelled] = MISSING_LABEL
     # rows equal in every column, or in features and label, are equal in features: a row whose
@@ -269,8 +280,9 @@ def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str
 def _fate_of_classes(codes: np.ndarray, label: np.ndarray, unlabelled: np.ndarray,
                      names: dict[int, str]) -> dict[str, dict[str, int]]:
     """Per class, in the order the classes first appear, how many of its rows are kept and how
-    many each step takes (steps in the order of their codes)."""
-    labelled = ~unlabelled
+    many each step takes (steps in the order of their codes). A row repeating the header is of
+    no class: its label is the column's name."""
+    labelled = ~unlabelled & (codes != HEADER)
     label_code = factorize(label[labelled])
     label_hashes = label[labelled][first_of_each(label_code)]
     counts = np.bincount(label_code * len(REASONS) + codes[labelled],

@@ -65,6 +65,7 @@ from dataaudit.preprocess.pipeline import (
 from dataaudit.preprocess.rows import (
     CONFLICT,
     DUPLICATE,
+    HEADER,
     KEEP,
     KEPT,
     MAX_NAMED_CLASSES,
@@ -77,13 +78,15 @@ from dataaudit.preprocess.rows import (
 )
 from dataaudit.preprocess.summary import before_after_table, steps_table
 from dataaudit.preprocess.writers import beside, output_format
+from dataaudit.profile.headers import header_rows
 from dataaudit.profile.rows import combine
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
 from dataaudit.wording import plural
 
 #: one row per data row (`row` set) or per class name a partition met (`row` null, `name` set)
-HASHED_SCHEMA = "row long, identity long, features long, label long, unlabelled boolean, invalid boolean, name string"
+HASHED_SCHEMA = ("row long, identity long, features long, label long, unlabelled boolean, invalid boolean, "
+                 "header boolean, name string")
 TALLY_COLUMN = "_tally"
 
 
@@ -302,16 +305,17 @@ def _hash_rows(steps: list[Step], columns: list[str], chunk_rows: int, target: s
     identity duplicates are judged by is the whole row, or its features and label."""
     schema = pa.schema([("row", pa.int64()), ("identity", pa.int64()), ("features", pa.int64()),
                         ("label", pa.int64()), ("unlabelled", pa.bool_()), ("invalid", pa.bool_()),
-                        ("name", pa.string())])
+                        ("header", pa.bool_()), ("name", pa.string())])
 
     def hash_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         hashes = RowHashes(target, not_identity)
         for batch in regroup(batches, chunk_rows):
             rows = batch.column(ROW_COLUMN)
-            hashes.add(*judged(conform(narrow_strings(batch), columns), steps))
+            raw = conform(narrow_strings(batch), columns)
+            hashes.add(*judged(raw, steps), header_rows(raw))
             whole, features, label = hashes.whole.pop(), hashes.features.pop(), hashes.label.pop()
             identity = whole if exact else combine([features, label], len(whole))
-            flags = [pa.array(hashes.unlabelled.pop()), pa.array(hashes.invalid.pop())]
+            flags = [pa.array(flag.pop()) for flag in (hashes.unlabelled, hashes.invalid, hashes.headers)]
             arrays = [rows, *(pa.array(a.view(np.int64)) for a in (identity, features, label)), *flags,
                       pa.nulls(len(rows), pa.string())]
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
@@ -321,19 +325,20 @@ def _hash_rows(steps: list[Step], columns: list[str], chunk_rows: int, target: s
             yield pa.RecordBatch.from_arrays(
                 [pa.nulls(len(names), pa.int64()), pa.nulls(len(names), pa.int64()), pa.nulls(len(names), pa.int64()),
                  pa.array(keys), pa.nulls(len(names), pa.bool_()), pa.nulls(len(names), pa.bool_()),
-                 pa.array(list(names.values()), pa.string())], schema=schema)
+                 pa.nulls(len(names), pa.bool_()), pa.array(list(names.values()), pa.string())], schema=schema)
 
     return hash_rows
 
 
 def _codes(hashed: Any, pack: RulePack, has_target: bool) -> Any:
     """Each row's reason code (0: kept), by windows on the cluster in the local clean's order
-    (`rows.decide`): values that cannot be cast, missing labels, duplicates, conflicts."""
+    (`rows.decide`): rows repeating the header, values that cannot be cast, missing labels,
+    duplicates, conflicts."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     config = pack.preprocess
-    code = F.when(F.col("invalid"), NOT_A_NUMBER)
+    code = F.when(F.col("header"), HEADER).when(F.col("invalid"), NOT_A_NUMBER)
     if config.missing_labels == "quarantine" and has_target:
         code = code.when(F.col("unlabelled"), MISSING_LABEL)
     rows = hashed.where("row IS NOT NULL").select("row", "identity", "features", "label", "unlabelled",
@@ -387,7 +392,8 @@ def _summary(decided: Any, hashed: Any, rows: int, has_target: bool, name: str) 
     names = {r["label"]: r["name"] for r in named.limit(MAX_NAMED_CLASSES).collect()}
     if len(names) >= MAX_NAMED_CLASSES:  # no class label: classes are not counted, as locally
         return decisions
-    fates = decided.where(~F.col("unlabelled")).groupBy("label", "code").count().collect()
+    # a row repeating the header is of no class, as locally
+    fates = decided.where(~F.col("unlabelled") & (F.col("code") != HEADER)).groupBy("label", "code").count().collect()
     for r in fates:
         fate = decisions.classes.setdefault(names[r["label"]], {KEPT: 0})
         step = KEPT if r["code"] == KEEP else STEP_OF[int(r["code"])]

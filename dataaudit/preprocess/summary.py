@@ -12,10 +12,11 @@ from dataaudit.report.model import Report, ReportTable
 from dataaudit.wording import plural
 
 STEPS_ID, BEFORE_AFTER_ID = "clean.steps", "clean.before_after"
-ROW_STEPS = ("missing_labels", "duplicates", "conflicts", "quarantine_rows")
+ROW_STEPS = ("repeated_header", "missing_labels", "duplicates", "conflicts", "quarantine_rows")
 ROW_DETAIL = {
     "malformed_rows": "malformed rows (a field too many or too few, a line that is no JSON object), kept as their "
                       "text",
+    "repeated_header": "rows repeating the header (every cell its column's name)",
     "missing_labels": "rows without a label",
     "duplicates": "rows repeating an earlier row (the first is kept)",
     "conflicts": "rows of groups with identical features and different labels",
