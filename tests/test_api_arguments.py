@@ -108,3 +108,10 @@ def test_writing_over_a_file_names_the_keyword(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match=r"out\.csv: already exists; pass force=True to overwrite it"):
         cleaned.write_to(tmp_path / "out.csv")
     cleaned.write_to(tmp_path / "out.csv", force=True)
+
+
+@pytest.mark.parametrize("splits", [[_frame()], _frame()])
+def test_splits_that_name_no_split_are_refused(splits: object) -> None:
+    """Every split is compared under its name: a list or a lone frame names none."""
+    with pytest.raises(InputError, match=r"splits must map each split's name to its data"):
+        dataaudit.audit(_frame(), target="label", splits=splits)  # type: ignore[arg-type]

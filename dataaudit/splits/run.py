@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
 from dataaudit.engines import Engine
@@ -33,7 +33,7 @@ def name_splits(data: object, splits: dict[str, object] | None) -> dict[str, obj
             raise InputError("the mapping of splits is empty")
     else:
         named = {REFERENCE: data}
-        for name, value in (splits or {}).items():
+        for name, value in _split_items(splits):
             if name in named:
                 raise InputError(f"split name {name!r} is given twice (the first dataset is {REFERENCE!r})")
             named[name] = value
@@ -41,6 +41,17 @@ def name_splits(data: object, splits: dict[str, object] | None) -> dict[str, obj
         if not isinstance(name, str) or not name.strip():
             raise InputError(f"split names must be non-empty text, not {name!r}")
     return named
+
+
+def _split_items(splits: object) -> list[tuple[object, object]]:
+    """The other splits as (name, data) pairs: each split is compared under its name, so a list
+    or a lone dataset, which names none, is refused here rather than deep in the pass."""
+    if splits is None:
+        return []
+    if not isinstance(splits, Mapping):
+        raise InputError(f"splits must map each split's name to its data, such as {{'val': ..., 'test': ...}}, "
+                         f"not a {type(splits).__name__}")
+    return list(splits.items())
 
 
 def shared_features(sources: dict[str, Source], spec: ProfileSpec) -> tuple[str, ...]:
