@@ -89,6 +89,12 @@ def test_rows_to_quarantine_given_otherwise_are_refused(rows: dict, says: str) -
         dataaudit.clean(_frame(), target="label", quarantine_rows=rows)
 
 
+@pytest.mark.parametrize("rows", [[3, 5], {3, 5}, np.array([3, 5])])
+def test_rows_to_quarantine_without_reasons_are_refused(rows: object) -> None:
+    with pytest.raises(InputError, match=r"quarantine_rows must map each row's 0-based position to a reason"):
+        dataaudit.clean(_frame(), target="label", quarantine_rows=rows)  # type: ignore[arg-type]
+
+
 def test_rows_to_quarantine_by_position_with_a_score() -> None:
     cleaned = dataaudit.clean(_frame(), target="label", quarantine_rows={np.int64(3): ("why", 0.9), 5: "because"},
                               allow_large_quarantine=True)

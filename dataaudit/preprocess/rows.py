@@ -224,7 +224,11 @@ def _given_text(reason: str, score: float | None) -> str:
 def check_given(given: Mapping[Any, Any] | None) -> None:
     """Refuse, before any pass, rows to quarantine given otherwise than `decide` takes them: each
     key a row's 0-based position (an integer, not a label of a frame's index, not a bool), each
-    value a reason (text) or a (reason, score) pair."""
+    value a reason (text) or a (reason, score) pair. A list of rows is refused too: it gives no
+    reason, and the quarantine says why each row left."""
+    if given is not None and not isinstance(given, Mapping):
+        raise InputError(f"quarantine_rows must map each row's 0-based position to a reason, such as "
+                         f"{{17: 'mislabelled'}} or {{17: ('mislabelled', 0.93)}}, not a {type(given).__name__}")
     for row, reason in (given or {}).items():
         if isinstance(row, bool) or not isinstance(row, int | np.integer):
             raise InputError(f"quarantine_rows: {row!r} is no row position; give each row's 0-based position "
