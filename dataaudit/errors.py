@@ -31,7 +31,12 @@ class WorkerLost(DataAuditError):
     held is lost, so the run stops rather than wait for it. `how` says how it ended."""
 
     def __init__(self, how: str) -> None:
+        self.how = how
         super().__init__(f"a worker process ended unexpectedly ({how}); run again with --jobs 1 or more memory")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Rebuilt from `how`, not from the message, which would be wrapped a second time."""
+        return type(self), (self.how,)
 
     @classmethod
     def with_exit_code(cls, exit_code: int | None) -> WorkerLost:
@@ -50,6 +55,10 @@ class LargeQuarantine(DataAuditError):
     def __init__(self, message: str, summary: dict) -> None:
         super().__init__(message)
         self.summary = summary
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Both arguments, so that the error crosses a process boundary (joblib, multiprocessing)."""
+        return type(self), (self.args[0], self.summary)
 
 
 class Named(Protocol):
@@ -93,6 +102,12 @@ class AuditFailed(Exception):
             f"({plural(counts['fail'], 'failing finding')}, {plural(counts['warn'], 'warning')}"
             + (", strict: warnings fail)" if report.strict else ")")
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Rebuilt from the report: a gate failing in a worker of a parallel search
+        (`cross_val_score(..., n_jobs=2)`) reaches the caller as this error, not as a pool broken
+        by an exception it cannot unpickle."""
+        return type(self), (self.report,)
 
 
 QUOTE_LIMIT = 200

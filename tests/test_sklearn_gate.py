@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -15,6 +17,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import dataaudit
 from dataaudit.checks import FAMILIES
 from dataaudit.checks.levels import MaxLevels, MinLevels, Toggle
+from dataaudit.errors import LargeQuarantine, WorkerLost
 from dataaudit.rules.model import RulePack
 from dataaudit.sklearn import AuditGate
 from tests.conftest import DATA
@@ -72,6 +75,28 @@ def test_failing_gate_raises_audit_failed_with_the_report() -> None:
     assert not report.passed
     assert "labels.variants" in {f.check for f in report.blocking}
     assert not hasattr(pipe[0], "report_")
+
+
+def test_a_gate_failing_in_a_parallel_search_reaches_the_caller_as_audit_failed() -> None:
+    """joblib's workers hand an exception back pickled: the error must survive the round trip."""
+    X, y = iris()
+    noisy = y.where(y.index % 4 != 0, y.str.upper())
+    pipe = make_pipeline(AuditGate(target="label"), LogisticRegression(max_iter=500))
+    with pytest.raises(dataaudit.AuditFailed, match=r"labels\.variants") as caught:
+        cross_val_score(pipe, X, noisy, cv=2, n_jobs=2, error_score="raise")
+    assert not caught.value.report.passed
+
+
+def test_the_errors_that_carry_more_than_a_message_survive_pickling() -> None:
+    X, y = iris()
+    with pytest.raises(dataaudit.AuditFailed) as caught:
+        AuditGate(target="label").fit(X, y.where(y.index % 4 != 0, y.str.upper()))
+    failed = pickle.loads(pickle.dumps(caught.value))
+    assert str(failed) == str(caught.value) and failed.report.to_dict() == caught.value.report.to_dict()
+    lost = pickle.loads(pickle.dumps(WorkerLost("killed by signal 9")))
+    assert str(lost) == str(WorkerLost("killed by signal 9"))
+    large = pickle.loads(pickle.dumps(LargeQuarantine("most rows", {"rows": 10})))
+    assert (str(large), large.summary) == ("most rows", {"rows": 10})
 
 
 def test_strict_gate_fails_on_warnings_a_lenient_one_passes() -> None:
