@@ -55,3 +55,13 @@ def test_transform_before_fit_is_an_error() -> None:
 
     with pytest.raises(NotFittedError):
         dataaudit.Cleaner().transform(pd.DataFrame({"a": [1.0]}))
+
+
+@pytest.mark.parametrize(("parameter", "value"), [("impute", "bogus"), ("scale", "bogus"), ("encode", "bogus"),
+                                                  ("encode", 1)])
+def test_a_parameter_the_rule_pack_does_not_take_names_itself(parameter: str, value: object) -> None:
+    """Checked as the pack's own values are: an unknown encoding is no silent default, an
+    unknown imputation no error of scikit-learn's imputer about its `strategy`."""
+    frame = pd.DataFrame({"num": np.arange(30.0), "label": ["p", "q"] * 15})
+    with pytest.raises(ValueError, match=rf"Cleaner: {parameter} must be .*, not {value!r}"):
+        dataaudit.Cleaner(target="label", **{parameter: value}).fit(frame)

@@ -84,12 +84,12 @@ class Cleaner(TransformerMixin, BaseEstimator):
         config = pack.preprocess
         overrides: dict[str, Any] = {"coerce_numeric": True}
         if self.impute is not None:
-            overrides["impute"] = config.impute.model_copy(update={"numeric": self.impute})
+            overrides["impute"] = {**config.impute.model_dump(), "numeric": self.impute}
         if self.scale is not None:
             overrides["scale"] = self.scale
         if self.encode is not None:
-            overrides["encode"] = config.encode.model_copy(update={"method": self.encode})
-        checked = type(config).model_validate({**config.model_dump(), **overrides})
+            overrides["encode"] = {**config.encode.model_dump(), "method": self.encode}
+        checked = _validated(type(config), {**config.model_dump(), **overrides})
         return pack.model_copy(update={"preprocess": checked})
 
     def _frame(self, X: Any, reset: bool) -> Any:
@@ -151,3 +151,26 @@ class Cleaner(TransformerMixin, BaseEstimator):
         names = [n for n in batch.schema.names if n != self._label()]
         # without columns a batch has no row count: the frame keeps the input's
         return batch.select(names).to_pandas() if names else pd.DataFrame(index=range(rows))
+
+
+#: where each parameter of `Cleaner` lands in the rule pack's `preprocess:` section
+PARAMETERS = {("impute", "numeric"): "impute", ("scale",): "scale", ("encode", "method"): "encode"}
+
+
+def _validated(section: Any, settings: dict[str, Any]) -> Any:
+    """The `preprocess:` section with the parameters in it, validated as the rule pack's own: the
+    sections are given as plain values, since a model given whole is taken unchecked and an
+    unknown `encode` would pass silently. A value the pack does not take is a `ValueError` naming
+    the parameter, as scikit-learn's estimators name theirs, not the pack's field."""
+    from pydantic import ValidationError
+
+    try:
+        return section.model_validate(settings)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = PARAMETERS.get(tuple(error["loc"]))
+        if name is None:
+            raise
+        expected = error.get("ctx", {}).get("expected", "a value the rule pack takes")
+        raise ValueError(f"Cleaner: {name} must be {expected}, or None for the rule pack's own, "
+                         f"not {error['input']!r}") from None
