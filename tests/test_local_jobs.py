@@ -219,6 +219,12 @@ def test_jobs_must_be_positive_or_minus_one(jobs: str) -> None:
         dataaudit.audit(PENGUINS, target="species", jobs=int(jobs))
 
 
+@pytest.mark.parametrize("jobs", ["2", 2.5, True])
+def test_jobs_must_be_a_whole_number(jobs: object) -> None:
+    with pytest.raises(InputError, match=f"jobs must be a whole number of processes or -1 for all cores, not {jobs!r}"):
+        dataaudit.audit(PENGUINS, target="species", jobs=jobs)  # type: ignore[arg-type]
+
+
 def test_engine_options_belong_to_their_engine() -> None:
     _, err = invoke(["audit", PENGUINS, "-t", "species", "--spark-master", "local[2]"], 2)
     assert "--spark-master needs --engine spark" in err

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import numbers
 import os
 import queue
 import threading
@@ -119,7 +120,11 @@ class LocalEngine:
 
 
 def resolve_jobs(jobs: int) -> int:
-    """-1 means one worker per core; 0 or below -1 is a mistake worth a clear message."""
+    """-1 means one worker per core; 0 or below -1 is a mistake worth a clear message, and so is
+    a count that is no whole number (`"4"` from a config file, 2.5), which would fail in the pool."""
+    if isinstance(jobs, bool) or not isinstance(jobs, numbers.Integral):
+        raise InputError(f"jobs must be a whole number of processes or -1 for all cores, not {jobs!r}")
+    jobs = int(jobs)
     if jobs == -1:
         return os.cpu_count() or 1
     if jobs < 1:
