@@ -337,3 +337,17 @@ def test_a_null_beside_an_uncoercible_value_is_one_not_nullable_failure() -> Non
     frame = pd.DataFrame({"x": ["1.5", "abc", "", "2"], "label": list("abab")})
     found = schema_findings(dataaudit.audit(frame, target="label", schema=pa.DataFrameSchema({"x": pa.Column(float)})))
     assert (found[("x", "not_nullable")]["observed"], found[("x", "not_nullable")]["examples"]) == (1, [2])
+
+
+class _Penguin(pa.DataFrameModel):
+    species: str
+
+
+@pytest.mark.parametrize(("schema", "says"), [
+    (123, r"not a int$"),
+    (_Penguin, r"not the model class _Penguin \(pass _Penguin\.to_schema\(\)\)"),
+])
+def test_a_schema_of_another_kind_is_refused_naming_the_argument(schema: object, says: str) -> None:
+    with pytest.raises(dataaudit.InputError, match=r"schema must be a pandera DataFrameSchema or the path of its "
+                                                   rf"YAML file, {says}"):
+        dataaudit.audit(PENGUINS, target="species", schema=schema)

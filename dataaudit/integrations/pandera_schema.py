@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,9 @@ def load_schema(schema: str | Path | pa_schema.DataFrameSchema) -> pa_schema.Dat
     pandera = _pandera()
     if isinstance(schema, pandera.DataFrameSchema):
         return schema
+    if not isinstance(schema, str | os.PathLike):
+        raise InputError(f"schema must be a pandera DataFrameSchema or the path of its YAML file, not "
+                         f"{_kind(schema)}")
     path = Path(schema)
     try:
         text = read_bytes(path).decode("utf-8")
@@ -59,6 +63,13 @@ def load_schema(schema: str | Path | pa_schema.DataFrameSchema) -> pa_schema.Dat
         return pandera.DataFrameSchema.from_yaml(text)
     except Exception as exc:  # pandera raises yaml, key and its own errors for a malformed file
         raise InputError(f"{path}: not a pandera schema: {_one_line(exc)}") from None
+
+
+def _kind(schema: Any) -> str:
+    """What was given instead of a schema, saying how a class-based pandera model becomes one."""
+    if isinstance(schema, type) and callable(getattr(schema, "to_schema", None)):
+        return f"the model class {schema.__name__} (pass {schema.__name__}.to_schema())"
+    return f"a {type(schema).__name__}"
 
 
 def infer_schema(source: Source, missing: MissingValues, sample_rows: int | None) -> pa_schema.DataFrameSchema:
