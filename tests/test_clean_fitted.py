@@ -124,3 +124,13 @@ def test_a_state_saved_before_unicode_folding_was_a_parameter_still_folds(tmp_pa
     old = Fitted.load(tmp_path / "old.json")
     assert [s.unicode for s in old.steps if s.name == "normalize_text"] == [True]
     assert set(dataaudit.clean(data, fitted=tmp_path / "old.json").data["x"]) == {f"red {k}" for k in range(6)}
+
+
+def test_fitted_state_of_another_kind_is_refused_naming_the_argument() -> None:
+    frame = pd.DataFrame({"num": np.arange(40.0), "label": ["p", "q"] * 20})
+    result = dataaudit.clean(frame, target="label")
+    assert dataaudit.clean(frame, fitted=result.fitted).data.equals(result.data)
+    with pytest.raises(dataaudit.InputError, match=r"^fitted must be .* not a CleanResult \(pass its \.fitted\)$"):
+        dataaudit.clean(frame, fitted=result)  # type: ignore[arg-type]
+    with pytest.raises(dataaudit.InputError, match=r"^fitted must be .* not a int$"):
+        dataaudit.clean(frame, fitted=123)  # type: ignore[arg-type]

@@ -286,15 +286,26 @@ def destinations(output: Path, quarantine: str | Path | None, manifest: str | Pa
     return output, quarantine, manifest
 
 
+def _fitted_state(fitted: Any) -> Fitted | None:
+    """The state `fitted` gives: read from its file, or as it is. Anything else is refused here,
+    before the audit, rather than failing once the data has been read; a whole clean's result,
+    the likeliest slip, is told which of its parts to pass."""
+    if fitted is None or isinstance(fitted, Fitted):
+        return fitted
+    if isinstance(fitted, (str, Path)):
+        return Fitted.load(Path(fitted))
+    hint = " (pass its .fitted)" if isinstance(fitted, CleanResult) else ""
+    raise InputError(f"fitted must be the state a clean learned (a result's .fitted) or the path it was saved to, "
+                     f"not a {type(fitted).__name__}{hint}")
+
+
 def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path | None,
           ignore_columns: tuple[str, ...] | list[str], keep_columns: tuple[str, ...] | list[str],
           quarantine_rows: Mapping[int, Any] | None,
           delimiter: str | None, encoding: str | None, chunk_rows: int, model: LabelModel | None,
           jobs: int | None, progress: TextIO | None = None, text_columns: tuple[str, ...] | list[str] = (),
           bad_rows: str = "error") -> Plan:
-    if isinstance(fitted, (str, Path)):
-        fitted = Fitted.load(Path(fitted))
-    return plan(data, target=target, rules=rules, fitted=fitted, ignore_columns=tuple(ignore_columns),
+    return plan(data, target=target, rules=rules, fitted=_fitted_state(fitted), ignore_columns=tuple(ignore_columns),
                 keep_columns=tuple(keep_columns),
                 quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
                 suspected_labels=model, jobs=jobs, progress=progress, text_columns=tuple(text_columns),
