@@ -35,7 +35,7 @@ class AuditGate(TransformerMixin, BaseEstimator):
         passes through `transform` with the rest of X.
     rules : a shipped rule pack's name, a YAML path, or a `RulePack`.
     strict : warnings fail the gate too.
-    ignore_columns : columns that are not features (ids, timestamps).
+    ignore_columns : columns that are not features (ids, timestamps); one name alone is one column.
     schema, gx_suite : a pandera schema and a Great Expectations suite to validate as well.
 
     Attributes
@@ -60,7 +60,7 @@ class AuditGate(TransformerMixin, BaseEstimator):
         X = _validated(self, X, reset=True)
         frame, target = self._frame(X, y)
         report = audit(frame, target=target, rules=self.rules, strict=self.strict,
-                       ignore_columns=tuple(self.ignore_columns), schema=self.schema, gx_suite=self.gx_suite)
+                       ignore_columns=self.ignore_columns, schema=self.schema, gx_suite=self.gx_suite)
         if not report.passed:
             raise AuditFailed(report)
         self.report_: Report = report

@@ -65,3 +65,10 @@ def test_a_parameter_the_rule_pack_does_not_take_names_itself(parameter: str, va
     frame = pd.DataFrame({"num": np.arange(30.0), "label": ["p", "q"] * 15})
     with pytest.raises(ValueError, match=rf"Cleaner: {parameter} must be .*, not {value!r}"):
         dataaudit.Cleaner(target="label", **{parameter: value}).fit(frame)
+
+
+def test_one_column_to_ignore_named_alone_is_that_column() -> None:
+    frame = pd.DataFrame({"row_id": np.arange(30), "num": np.arange(30.0) % 7, "label": ["p", "q"] * 15})
+    alone = dataaudit.Cleaner(target="label", ignore_columns="row_id").fit(frame)
+    listed = dataaudit.Cleaner(target="label", ignore_columns=["row_id"]).fit(frame)
+    pd.testing.assert_frame_equal(alone.transform(frame), listed.transform(frame))

@@ -146,3 +146,11 @@ def test_the_failed_gate_names_its_failing_checks() -> None:
     failing = list(dict.fromkeys(f.check for f in caught.value.report.blocking))
     assert {"text.duplicates", "text.conflicts"} <= set(failing)
     assert str(caught.value).startswith(f"audit gate failed on {data}: {', '.join(failing)} (")
+
+
+def test_one_column_to_ignore_named_alone_is_that_column() -> None:
+    X, y = iris()
+    X = X.assign(row_id=range(len(X)))
+    alone = AuditGate(ignore_columns="row_id").fit(X, y).report_
+    listed = AuditGate(ignore_columns=["row_id"]).fit(X, y).report_
+    assert alone.to_dict()["dataset"] == listed.to_dict()["dataset"]

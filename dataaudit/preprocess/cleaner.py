@@ -46,12 +46,14 @@ class Cleaner(TransformerMixin, BaseEstimator):
         self.encode = encode
 
     def fit(self, X: Any, y: Any = None) -> Self:
+        from dataaudit.planning.options import column_names
         from dataaudit.preprocess.pipeline import plan
 
         frame = self._frame(X, reset=True)
         target = self._label() if self._label() in frame.columns else None
+        # one name alone is one column, as `audit` and `clean` read it, not its letters
         fitted = plan(frame, target=target, rules=self._pack(), fitted=None,
-                      ignore_columns=tuple(self.ignore_columns)).fitted
+                      ignore_columns=column_names(self.ignore_columns)).fitted
         self.fitted_ = fitted
         return self
 
