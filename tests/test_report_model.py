@@ -70,3 +70,15 @@ def test_conflicting_labels_are_quoted_as_written(tmp_path) -> None:
     finding = next(f for f in audit(path, target="label").findings if f.check == "labels.conflicts")
     assert "labelled '<b>Cat</b>' 1, 'Dog!' 1" in finding.message
     assert finding.details["examples"][0]["labels"] == {"<b>Cat</b>": 1, "Dog!": 1}
+
+
+def test_anything_but_a_dict_is_no_report() -> None:
+    import pytest
+
+    from dataaudit.report.model import ReportFormatError
+
+    text = json.dumps(audit(DATA / "penguins.csv", target="species").to_dict())
+    for given, kind in ((text, "str"), (None, "NoneType"), ([], "list")):
+        says = f"^a report is read from the dict its JSON holds, not from a {kind}$"
+        with pytest.raises(ReportFormatError, match=says):
+            Report.from_dict(given)  # type: ignore[arg-type]

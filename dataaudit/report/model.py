@@ -166,7 +166,10 @@ class Report:
         """Rebuild a report from its JSON form, e.g. to render a saved report again.
 
         Raises `ReportFormatError` (one line) for a schema_version of another major or a
-        document that is not this version's report."""
+        document that is not this version's report; anything but a dict is not one (JSON text
+        is read with `json.loads` first)."""
+        if not isinstance(data, dict):
+            raise ReportFormatError(f"a report is read from the dict its JSON holds, not from a {type(data).__name__}")
         version = str(data.get("schema_version", ""))
         if version.split(".")[0] != MAJOR:
             raise ReportFormatError(f"report schema_version {quoted(version, 40)} cannot be read by this dataaudit, "
