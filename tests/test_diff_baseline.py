@@ -299,3 +299,13 @@ def test_a_new_column_and_more_rows_still_compare(reports: tuple[Path, Path], tm
     grown = write_rows(tmp_path / "grown.csv", [*header, "note"], [[*row, "x"] for row in body + body[:5]])
     out, _ = invoke(["audit", grown, "-t", "species", "--baseline", reports[0]], 0)
     assert "Gate against baseline" in out
+
+
+@pytest.mark.parametrize(("baseline", "says"), [
+    ({"schema_version": "1.5"}, r"dict \(read it with Report\.from_dict\)$"),
+    (123, "int$"),
+])
+def test_a_baseline_of_another_kind_is_refused_naming_the_argument(baseline: object, says: str) -> None:
+    with pytest.raises(dataaudit.InputError, match=rf"^baseline must be a saved JSON report's path or a Report, "
+                                                   rf"not a {says}"):
+        dataaudit.audit(PENGUINS, target="species", baseline=baseline)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ grows.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -143,8 +144,11 @@ def baseline_gate(baseline: str | Path | Report | None, delta: float = DEFAULT_D
         return lambda report: report
     if isinstance(baseline, Report):
         saved, name = baseline, f"the report of {baseline.source.name or 'the data'}"
-    else:
+    elif isinstance(baseline, str | os.PathLike):
         saved, name = load_report(Path(baseline)), str(baseline)
+    else:
+        raise InputError(f"baseline must be a saved JSON report's path or a Report, not a {type(baseline).__name__}"
+                         + (" (read it with Report.from_dict)" if isinstance(baseline, dict) else ""))
     return lambda report: against_baseline(report, saved, name, delta)
 
 
