@@ -30,7 +30,7 @@ from dataaudit.planning import (
     with_time_column,
 )
 from dataaudit.planning.capabilities import TEXT_FILE
-from dataaudit.planning.options import column_name, column_names
+from dataaudit.planning.options import column_name, column_names, listed_items
 from dataaudit.report.cards import RulesInfo, SourceInfo, SplitCard, ToolInfo
 from dataaudit.report.dataset import dataset_summary
 from dataaudit.report.diff import DEFAULT_DELTA, baseline_gate
@@ -164,9 +164,10 @@ def audit(
         tokenizer=tokenizer, max_length=max_length, label_noise=label_noise, sample=sample, folds=folds,
         baseline=baseline, baseline_delta=baseline_delta, time_column=column_name(time_column), period=period,
         storage_options=storage_options,
-        language=language,
+        language=listed_items(language),
         format_profile=format_profile, epochs=epochs, price_per_million=price_per_million,
-        eval_sets=eval_sets, eval_fields=eval_fields, ngram=ngram, memory_budget=memory_budget,
+        eval_sets=listed_items(eval_sets), eval_fields=listed_items(eval_fields), ngram=ngram,
+        memory_budget=memory_budget,
     ))
     gate = baseline_gate(baseline, baseline_delta)  # read first: a bad baseline costs no pass
     runner = get_engine(engine, data, jobs=jobs)

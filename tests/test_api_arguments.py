@@ -121,3 +121,20 @@ def test_splits_that_name_no_split_are_refused(splits: object) -> None:
     """Every split is compared under its name: a list or a lone frame names none."""
     with pytest.raises(InputError, match=r"splits must map each split's name to its data"):
         dataaudit.audit(_frame(), target="label", splits=splits)  # type: ignore[arg-type]
+
+
+def test_one_evaluation_set_field_or_language_given_alone_is_one(tmp_path: Path) -> None:
+    """A path or a text alone is not taken for its letters (`/` read as an evaluation set)."""
+    evals = tmp_path / "evals.jsonl"
+    evals.write_text('{"question": "what is the capital of france and why is it there at all"}\n', encoding="utf-8")
+    frame = pd.DataFrame({"text": [f"an example text number {i} with a few words in it" for i in range(ROWS)]
+                          + ["so what is the capital of france and why is it there at all then"],
+                          "label": ["p", "q"] * (ROWS // 2) + ["p"]})
+
+    def checks(**options: object) -> list[tuple[str, str | None]]:
+        report = dataaudit.audit(frame, target="label", text_columns=["text"], **options)  # type: ignore[arg-type]
+        return sorted((f.check, f.message) for f in report.findings)
+
+    alone = checks(eval_sets=str(evals), eval_fields="question", language="en")
+    assert alone == checks(eval_sets=[evals], eval_fields=["question"], language=["en"])
+    assert any(check.startswith("contamination") for check, _ in alone)

@@ -3,6 +3,7 @@ each, and which of them the caller asked for."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -88,6 +89,17 @@ def column_names(names: Any) -> tuple[str, ...]:
     if isinstance(names, str) or not isinstance(names, Iterable):
         return (str(names),)
     return tuple(str(name) for name in names)
+
+
+def listed_items(items: Any) -> tuple[Any, ...]:
+    """Several things given as a list (evaluation sets, their fields, languages), and one given
+    alone as one: a path or a text alone is never taken for its letters, which would read `/` as
+    an evaluation set and `en` as the languages `e` and `n`."""
+    if items is None:
+        return ()
+    if isinstance(items, str | os.PathLike) or not isinstance(items, Iterable):
+        return (items,)
+    return tuple(items)
 
 
 #: what a clean's `bad_rows` may be: a malformed row stops it (the default), or is quarantined
