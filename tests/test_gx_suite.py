@@ -146,3 +146,11 @@ def test_a_broken_suite_is_one_line_and_exit_2(tmp_path: Path, content: str, say
     suite.write_text(content, encoding="utf-8")
     _, err = invoke(["audit", DATA / "penguins.csv", "--gx-suite", suite], 2)
     assert err.startswith(f"dataaudit: error: {suite}") and says in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("suite", "kind"), [({"name": "s", "expectations": []}, "dict"), (123, "int")])
+def test_a_suite_of_another_kind_is_refused_naming_the_argument(suite: object, kind: str) -> None:
+    frame = pd.DataFrame({"x": [1, 2, 3], "label": ["a", "b", "a"]})
+    with pytest.raises(dataaudit.InputError, match=rf"^gx_suite must be the path of a Great Expectations suite's "
+                                                   rf"JSON file, not a {kind}$"):
+        dataaudit.audit(frame, target="label", gx_suite=suite)  # type: ignore[arg-type]

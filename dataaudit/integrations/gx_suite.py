@@ -10,6 +10,7 @@ The context is ephemeral: nothing is written to disk and no usage statistics are
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +79,9 @@ class SuiteRunner:
     """Gathers the audit's batches and runs the suite on them; a `BatchObserver` of the audit's pass."""
 
     def __init__(self, suite: str | Path, columns: list[str], missing: MissingValues) -> None:
+        if not isinstance(suite, str | os.PathLike):  # a suite is read from its file, as GX saves it
+            raise InputError(f"gx_suite must be the path of a Great Expectations suite's JSON file, "
+                             f"not a {type(suite).__name__}")
         self.path = Path(suite)
         self.suite = load_suite(suite)
         self.columns = columns
