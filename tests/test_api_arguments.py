@@ -138,3 +138,19 @@ def test_one_evaluation_set_field_or_language_given_alone_is_one(tmp_path: Path)
     alone = checks(eval_sets=str(evals), eval_fields="question", language="en")
     assert alone == checks(eval_sets=[evals], eval_fields=["question"], language=["en"])
     assert any(check.startswith("contamination") for check, _ in alone)
+
+
+class _TokenizerInMemory:
+    def save_pretrained(self, folder: str) -> None:
+        raise AssertionError("never saved by the audit")
+
+
+@pytest.mark.parametrize(("tokenizer", "says"), [
+    (_TokenizerInMemory(), r"_TokenizerInMemory \(save it with \.save_pretrained\(folder\) and give the folder\)$"),
+    (123, r"int$"),
+])
+def test_a_tokenizer_of_another_kind_is_refused_naming_the_argument(tokenizer: object, says: str) -> None:
+    frame = pd.DataFrame({"text": ["a few words of text"] * 4, "label": ["p", "q"] * 2})
+    with pytest.raises(InputError, match=r"^tokenizer must be a model's tokenizer folder or its tokenizer\.json "
+                                         rf"on disk, not a {says}"):
+        dataaudit.audit(frame, target="label", text_columns=["text"], tokenizer=tokenizer)  # type: ignore[arg-type]

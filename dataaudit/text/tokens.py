@@ -10,6 +10,7 @@ numbers and non-Latin scripts take more tokens per character, so the estimate ru
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,9 @@ def token_counter(tokenizer: str | Path | None) -> TokenCounter:
     is named."""
     if tokenizer is None:
         return ESTIMATE
+    if not isinstance(tokenizer, str | os.PathLike):
+        raise InputError(f"tokenizer must be a model's tokenizer folder or its tokenizer.json on disk, not a "
+                         f"{type(tokenizer).__name__}{_saving_hint(tokenizer)}")
     path = Path(tokenizer)
     if path.is_dir():
         from dataaudit.text.tokenizer_folder import folder_counter
@@ -82,6 +86,16 @@ def token_counter(tokenizer: str | Path | None) -> TokenCounter:
         raise InputError(f"{path}: no such tokenizer folder or file; give a model's tokenizer folder or its "
                          "tokenizer.json saved on disk (dataaudit never downloads one)")
     return TokenCounter(f"tokenizer {path.name}", estimated=False, tokenizer=load_tokenizer(path))
+
+
+def _saving_hint(tokenizer: Any) -> str:
+    """How a tokenizer object in memory becomes what is read: its saved folder (the chat
+    template comes with it) or its tokenizer.json."""
+    if callable(getattr(tokenizer, "save_pretrained", None)):
+        return " (save it with .save_pretrained(folder) and give the folder)"
+    if callable(getattr(tokenizer, "save", None)):
+        return " (save it with .save('tokenizer.json') and give the file)"
+    return ""
 
 
 def load_tokenizer(path: Path) -> Any:
