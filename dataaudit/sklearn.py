@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from dataaudit.errors import AuditFailed
+from dataaudit.planning.options import column_name
 from dataaudit.report.model import Report
 from dataaudit.rules.model import RulePack
 
@@ -92,7 +93,7 @@ class AuditGate(TransformerMixin, BaseEstimator):
         if y is None:
             return frame, self.target
         named = self.target if self.target is not None else getattr(y, "name", None)
-        target = DEFAULT_TARGET if named is None else str(named)  # columns are read by their text (`3`: "3")
+        target = DEFAULT_TARGET if named is None else column_name(named)  # read by their text (`3`: "3")
         if target in {str(column) for column in frame.columns}:
             raise ValueError(f"AuditGate: X already has a column {target!r}; name y's column with target=")
         labels = np.asarray(y)

@@ -154,3 +154,16 @@ def test_a_tokenizer_of_another_kind_is_refused_naming_the_argument(tokenizer: o
     with pytest.raises(InputError, match=r"^tokenizer must be a model's tokenizer folder or its tokenizer\.json "
                                          rf"on disk, not a {says}"):
         dataaudit.audit(frame, target="label", text_columns=["text"], tokenizer=tokenizer)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("call", ["audit", "clean", "AuditGate", "Cleaner"])
+def test_a_target_given_as_the_labels_themselves_is_refused(call: str) -> None:
+    """`target=y`, as `fit(X, y)` takes labels: refused by name, not quoted whole as a column."""
+    frame = _frame()
+    labels = frame.pop("label")
+    says = r"^target names a column \(such as 'label', .*\), not its values: got a Series$"
+    with pytest.raises(InputError, match=says):
+        if call in ("audit", "clean"):
+            getattr(dataaudit, call)(frame, target=labels)
+        else:
+            getattr(dataaudit, call)(target=labels).fit(frame, labels)

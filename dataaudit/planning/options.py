@@ -4,11 +4,12 @@ each, and which of them the caller asked for."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.report.diff import DEFAULT_DELTA
 
@@ -75,11 +76,18 @@ class AuditOptions:
         return asked
 
 
-def column_name(name: Any) -> str | None:
+def column_name(name: Any, option: str = "target") -> str | None:
     """A column named by the caller, as the pipeline names columns: by its text. A DataFrame's
     column `3` (`read_csv(header=None)`) or `("t", "label")` is read as `"3"` or
-    `"('t', 'label')"`, so a name given as the frame has it must find it."""
-    return None if name is None else str(name)
+    `"('t', 'label')"`, so a name given as the frame has it must find it. A column's name is
+    hashable, as pandas has it; the column's values (`target=y`, as `fit(X, y)` takes them) are
+    not, and are refused under the `option` they were given as rather than quoted whole."""
+    if name is None:
+        return None
+    if not isinstance(name, Hashable) or (isinstance(name, Iterable) and not isinstance(name, str | bytes | tuple)):
+        raise InputError(f"{option} names a column (such as 'label', or 3 or ('t', 'label') as the frame names it), "
+                         f"not its values: got a {type(name).__name__}")
+    return str(name)
 
 
 def column_names(names: Any) -> tuple[str, ...]:

@@ -133,7 +133,9 @@ class Cleaner(TransformerMixin, BaseEstimator):
 
     def _label(self) -> str | None:
         """The target as the frame names columns (by their text: `2` is `"2"`)."""
-        return None if self.target is None else str(self.target)
+        from dataaudit.planning.options import column_name
+
+        return column_name(self.target)
 
     def _table(self, frame: Any) -> pa.RecordBatch:
         from dataaudit.io.frame_reader import open_frame
