@@ -329,3 +329,12 @@ def test_normalize_text_trims_every_cell_that_trimming_changes(cells: list[str |
     trimmed = pc.utf8_trim_whitespace(batch.column(0)).to_pylist()
     assert out.column(0).to_pylist() == trimmed
     assert tally.cells.get("t", 0) == sum(a != b for a, b in zip(cells, trimmed, strict=True))
+
+
+def test_a_row_step_that_took_one_row_says_row(tmp_path: Path) -> None:
+    """The steps table names one quarantined row in the singular, two in the plural."""
+    data = tmp_path / "one.csv"
+    data.write_text("a,b,label\n1,2,x\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,9,\n9,9,\n", encoding="utf-8")
+    out, _ = invoke(["clean", data, "-t", "label", "-o", tmp_path / "out.csv"], 1)  # 4 rows left fail the gate
+    assert "1 row repeating an earlier row (the first is kept)" in out
+    assert "2 rows without a label" in out

@@ -9,18 +9,19 @@ from typing import Any
 
 from dataaudit.preprocess.base import Tally
 from dataaudit.report.model import Report, ReportTable
-from dataaudit.wording import plural
+from dataaudit.wording import plural, verb
 
 STEPS_ID, BEFORE_AFTER_ID = "clean.steps", "clean.before_after"
 ROW_STEPS = ("repeated_header", "missing_labels", "duplicates", "conflicts", "quarantine_rows")
+#: what a row step's detail says of the rows it quarantined, `{rows}` the word agreeing with their count
 ROW_DETAIL = {
-    "malformed_rows": "malformed rows (a field too many or too few, a line that is no JSON object), kept as their "
-                      "text",
-    "repeated_header": "rows repeating the header (every cell its column's name)",
-    "missing_labels": "rows without a label",
-    "duplicates": "rows repeating an earlier row (the first is kept)",
-    "conflicts": "rows of groups with identical features and different labels",
-    "quarantine_rows": "rows given to quarantine",
+    "malformed_rows": "malformed {rows} (a field too many or too few, a line that is no JSON object), kept as "
+                      "their text",
+    "repeated_header": "{rows} repeating the header (every cell its column's name)",
+    "missing_labels": "{rows} without a label",
+    "duplicates": "{rows} repeating an earlier row (the first is kept)",
+    "conflicts": "{rows} of groups with identical features and different labels",
+    "quarantine_rows": "{rows} given to quarantine",
 }
 
 
@@ -31,7 +32,8 @@ def step_rows(order: list[str], tallies: dict[str, Tally]) -> list[list[Any]]:
         tally = tallies.get(name, Tally())
         detail = tally.detail()
         if name in ROW_DETAIL:
-            detail = f"{tally.rows_quarantined:,} {ROW_DETAIL[name]}" if tally.rows_quarantined else ""
+            count = tally.rows_quarantined
+            detail = f"{count:,} {ROW_DETAIL[name].format(rows=verb(count, 'row', 'rows'))}" if count else ""
         elif tally.rows_quarantined:
             detail = f"{plural(tally.rows_quarantined, 'row')} with a value that is not a number" + (
                 f"; {detail}" if detail else "")
