@@ -1,12 +1,15 @@
 """Spellings of one label fold together; different labels do not. Folding used to drop every
 mark, so `-1` and `1`, `1.5` and `15`, `C`, `C++` and `C#` were one label: `clean` rewrote a
-binary +1/-1 target to a single class, and a regression target's `3` to `-3`."""
+binary +1/-1 target to a single class, and a regression target's `3` to `-3`. Labels written
+as the same number (`1` and `1.0`, the float spelling some rows get on their way through a
+float) were two classes, and no check said so."""
 
 from __future__ import annotations
 
 import csv
 import json
 import random
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,10 +21,11 @@ from hypothesis import strategies as st
 from dataaudit.profile.values import fold_label
 from tests.cli_helpers import RUNNERS, Runner, audit_report, invoke
 
-DIFFERENT = [("-1", "1"), ("+1", "1"), ("1.5", "15"), ("-1.5", "1.5"), ("C", "C++"), ("C++", "C#"), ("C", "C#"),
+DIFFERENT = [("-1", "1"), ("01", "1"), ("9007199254740993", "9007199254740992"), ("1.5", "15"),
+             ("-1.5", "1.5"), ("C", "C++"), ("C++", "C#"), ("C", "C#"),
              ("A+", "A-"), ("A", "A+"), ("B+", "B"), ("e-mail", "email"), (".NET", "NET")]
 SAME = [("Cat", "cat ", "CAT", "CAT.", '"cat"', "cat!", "ｃａｔ"), ("not spam", "Not_Spam", "not-spam", "NOT  SPAM"),
-        ("1E3", "1e3 ")]
+        ("1E3", "1e3 ", "1000", "1000.0"), ("1", "1.0", "+1", "1e0", " 1.00"), ("0", "-0", "0.0"), ("inf", "Infinity")]
 
 
 @pytest.mark.parametrize(("first", "second"), DIFFERENT)
@@ -36,8 +40,8 @@ def test_spellings_of_one_label_fold_together(spellings: tuple[str, ...]) -> Non
 
 @given(st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False)),
        st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False)))
-def test_two_numbers_fold_together_only_when_spelled_alike(a: float, b: float) -> None:
-    assert (fold_label(str(a)) == fold_label(str(b))) == (str(a) == str(b))
+def test_two_numbers_fold_together_exactly_when_they_are_equal(a: float, b: float) -> None:
+    assert (fold_label(str(a)) == fold_label(str(b))) == (Decimal(str(a)) == Decimal(str(b)))
 
 
 #: words as labels are written: a letter first (a label written as a number folds by case and blanks alone)
@@ -106,3 +110,39 @@ def test_number_labels_of_a_parquet_and_a_json_lines_file_keep_their_signs(tmp_p
         written = (pq.read_table(out).column("label").to_pylist() if name.endswith(".parquet")
                    else [json.loads(line)["label"] for line in out.read_text().splitlines()])
         assert written == labels
+
+
+def _float_labelled(rows: int) -> list[tuple[float, str, int]]:
+    """Two classes whose last quarter of rows passed through a float: `1.0` and `0.0`."""
+    rng = random.Random(3)
+    return [(round(rng.gauss(3 * (i % 2), 1), 3), rng.choice("xyz"), i % 2) for i in range(rows)]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_labels_written_as_the_same_number_are_one_class_respelled(tmp_path: Path, runner: Runner) -> None:
+    rows = _float_labelled(80)
+    data = tmp_path / "floats.csv"
+    data.write_text("a,b,label\n" + "".join(f"{a},{b},{y}{'.0' if i >= 60 else ''}\n"
+                                             for i, (a, b, y) in enumerate(rows)))
+    report = audit_report(runner, [data, "-t", "label"], tmp_path, code=1)
+    variants = [f for f in report["findings"] if f["check"] == "labels.variants"]
+    assert sorted((f["details"]["canonical"], f["details"]["variants"]) for f in variants) == [
+        ("0", {"0.0": 10}), ("1", {"1.0": 10})]
+    assert report["dataset"]["duplicates"]["conflict_rows"] == 0
+    out = tmp_path / "out.csv"
+    runner(["clean", data, "-t", "label", "-o", out], 0)
+    assert [r["label"] for r in _rows(out)] == [str(y) for _, _, y in rows]
+
+
+def test_a_json_lines_number_label_merged_stays_a_number(tmp_path: Path) -> None:
+    """The merged spelling of a JSON number is written as a number, not as the string `"1"`."""
+    rows = _float_labelled(80)
+    data = tmp_path / "floats.jsonl"
+    data.write_text("".join(json.dumps({"a": a, "b": b, "label": float(y) if i >= 60 else y}) + "\n"
+                            for i, (a, b, y) in enumerate(rows)))
+    out = tmp_path / "out.jsonl"
+    invoke(["clean", data, "-t", "label", "-o", out], 0)
+    written = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [row["label"] for row in written] == [y for _, _, y in rows]
+    assert all(type(row["label"]) is int for row in written)
+    assert [row["a"] for row in written] == [a for a, _, _ in rows]

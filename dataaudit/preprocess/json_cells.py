@@ -75,6 +75,16 @@ class TypedCells(NamedTuple):
             return None
         return kept[1] if value == kept[0] or self._same_number(key, value) else None
 
+    def renumbered(self, key: str, value: Any) -> str | None:
+        """`value` as a JSON number, when the line wrote a number at `key` and a step made it
+        another text that spells one: a merged label (`1.0` of a column of `1`s written as `1`)
+        keeps its JSON type, not becoming the string `"1"`."""
+        kept = self.typed.get(key)
+        if (kept is None or not isinstance(value, str) or isinstance(value, JSONText)
+                or kept[1][:1] not in _NUMBER_START or _JSON_NUMBER(value) is None):
+            return None
+        return value
+
     def _same_number(self, key: str, value: Any) -> bool:
         kept = self.typed.get(key)
         return (kept is not None and isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -94,6 +104,7 @@ UNTYPED = TypedCells({}, 0, {})
 
 _NUMBER_START = "-0123456789"  # the first character of a JSON number, and of no other JSON value
 _SPACE = re.compile(r"[ \t\n\r]*").match
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?").fullmatch
 
 
 class _Int(str):
@@ -198,7 +209,7 @@ def encode_row(row: dict[str, Any], typed: TypedCells) -> str:
         value = row[key]
         if value is None and typed.lacks(key):
             continue  # no key in the input line and none filled in by a step: still missing, not null
-        text = typed.written(key, value)
+        text = typed.written(key, value) or typed.renumbered(key, value)
         if text is None:
             text = value if isinstance(value, JSONText) else data_dumps(value, default=json_default)
         parts.append(f"{typed.keys.get(key) or json.dumps(key, ensure_ascii=False)}: {text}")

@@ -16,6 +16,7 @@ Parquet split are one value.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import re
 import unicodedata
@@ -68,6 +69,8 @@ _DISTINCT_SAMPLE = 1024
 _WORD_JOINS = re.compile(r"(?<=[^\W_])[\s_-]+(?=[^\W_])")
 _SENTENCE_MARKS = ".,;:!?"
 _QUOTES = "\"'`"
+#: the largest power of ten a numeric label's key writes out in digits
+_PLAIN_EXPONENT = 30
 
 
 def fold_label(label: str) -> str:
@@ -76,12 +79,34 @@ def fold_label(label: str) -> str:
     after it (`"cat"`, `cat.`), and how its words are joined (`not spam`, `Not_Spam`,
     `not-spam`). Every other mark is kept, for it makes another label: a sign (`-1` is no `1`), a
     decimal point (`1.5` is no `15`), `C++` and `C#`, `A+` and `A-`. A label written as a
-    number is folded by its case and blanks alone (`1E3`, `1e3 `)."""
+    number folds by its value (`_number_key`)."""
     text = unicodedata.normalize("NFKC", label).casefold().strip()
     if looks_numeric(text):
-        return text
+        return _number_key(text)
     unquoted = text.strip(_QUOTES).rstrip(_SENTENCE_MARKS).strip(_QUOTES).strip()
     return _WORD_JOINS.sub(" ", unquoted) or label.strip()
+
+
+def _number_key(text: str) -> str:
+    """The key of a label written as a number (`text` casefolded and trimmed): its value, exactly,
+    so `1`, `1.0`, `+1`, `1e0` and `1.00` are one class respelled (the float `1.0` beside the
+    integer `1` a column gets when some rows passed through a float), while `-1` and `1`, `1.5`
+    and `15` stay apart. Whole values key as their digits (`10`), others in plain decimals
+    (`1.5`); a zero-padded code (`01`, `007`) keeps its spelling, its zeros meaning something.
+    Compared as decimals, not floats: `9007199254740993` is no `9007199254740992`."""
+    if _INFINITY_RE.match(text):
+        return "-inf" if text.startswith("-") else "inf"
+    digits = text.lstrip("+-")
+    if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+        return text
+    value = decimal.Decimal(text)
+    if value.is_zero():
+        return "0"
+    if abs(value.adjusted()) > _PLAIN_EXPONENT:  # no thousand-digit key for `1e999`
+        return str(value.normalize())
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
 
 
 def looks_numeric(text: str) -> bool:
