@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -213,3 +214,23 @@ def test_a_constant_target_forced_to_regression_fails_as_a_single_class_does(tmp
     assert finding["severity"] == "fail" and "a constant target" in finding["message"]
     assert "minimum" not in finding["message"] and "Tobit" not in (finding.get("hint") or "")
     _audit_json([path, "-t", "y", "-q"], 1, runner=invoke)  # read as classes: size.classes
+
+
+@pytest.mark.parametrize("runner", [run, invoke])
+def test_words_read_as_a_regression_target_fail_naming_them(tmp_path: Path, runner) -> None:
+    """`checks.target.kind: regression` on a target of words skipped every class check and every
+    target check (they read numbers alone) and passed: the model would have nothing to regress on."""
+    data = tmp_path / "pets.csv"
+    words = ["cat", "dog", "bird"]
+    data.write_text("x,b,y\n" + "".join(f"{i * 0.37:.2f},{i % 4},{words[i % 3] if i % 5 else 12.5 + i}\n"
+                                        for i in range(300)))
+    rules = tmp_path / "regression.yaml"
+    rules.write_text("checks:\n  target:\n    kind: regression\n")
+    report = _audit_json([data, "-t", "y", "--rules", rules], 1, runner)
+    [finding] = [f for f in report["findings"] if f["check"] == "target.numbers"]
+    assert finding["severity"] == "fail"
+    assert finding["observed"] == 240
+    assert finding["message"] == ("Target 'y' is read as a regression target, but 240 of its 300 values are no "
+                                  "numbers: 'bird' 80, 'cat' 80, 'dog' 80.")
+    assert finding["examples"][:4] == [1, 2, 3, 4]
+    assert _statuses(report)["target.point_mass"]["status"] != "skipped"

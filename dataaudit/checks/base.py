@@ -56,8 +56,9 @@ def _round(value: float) -> float | int:
     return value if isinstance(value, int) else round(float(value), 6)
 
 
-def quoted_counts(counts: dict[str, int], limit: int = 5) -> str:
-    """`'NA' 11, '?' 3` for a message."""
-    items = sorted(counts.items(), key=lambda kv: -kv[1])
+def quoted_counts(counts: dict[str, int], limit: int = 5, fewest_first: bool = False) -> str:
+    """`'NA' 11, '?' 3` for a message: the most frequent first, or the fewest (ties by name)."""
+    items = (sorted(counts.items(), key=lambda kv: (kv[1], kv[0])) if fewest_first
+             else sorted(counts.items(), key=lambda kv: -kv[1]))
     text = ", ".join(f"{name!r} {n:,}" for name, n in items[:limit])
     return text + (f" and {len(items) - limit} more" if len(items) > limit else "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataaudit.checks.base import Results
+from dataaudit.checks.base import Results, quoted_counts
 from dataaudit.checks.registry import CLASSES, EVERY_KIND, Check, Exports, NoEquivalent
 from dataaudit.levels import MinLevels, Section, Toggle
 from dataaudit.profile.classes import class_counts
@@ -66,7 +66,7 @@ def _classes(profile: Profile, rules: Rules, results: Results) -> None:
     small = {name: c for name, c in counts.items() if rules.min_rows_per_class.judge(c)}
     if small:
         fewest = min(small.values())
-        listed = ", ".join(f"{name!r} {c:,}" for name, c in sorted(small.items(), key=lambda kv: kv[1]))
+        listed = quoted_counts(small, limit=10, fewest_first=True)  # all of them in the details
         results.judge(
             "size.rows_per_class", rules.min_rows_per_class, fewest,
             f"{plural(len(small), 'class', 'classes')} of {label.column!r} {verb(len(small), 'has', 'have')} "

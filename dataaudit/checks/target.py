@@ -32,18 +32,22 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from dataaudit.checks.base import Results, pct
+from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.outliers import NUMERIC, fences, outside_shares
 from dataaudit.checks.registry import CLASSES, NUMBERS, Check, NoEquivalent
 from dataaudit.checks.target_copy import judge_copies
 from dataaudit.checks.target_order import judge_runs, judge_sentinels, number_counts
 from dataaudit.levels import MaxLevels, MaxShareLevels, Number, Section, Toggle, Whole
 from dataaudit.profile.model import ColumnProfile, Profile
+from dataaudit.profile.values import looks_numeric
 from dataaudit.report.model import ReportTable, Severity
-from dataaudit.wording import plural
+from dataaudit.wording import plural, verb
 
 QUANTILES = frozenset({"quantiles"})
 CHECKS = (
+    Check("target.numbers", "Every value of a regression target is a number.", "target", ("not_numbers",),
+          NoEquivalent("GX checks a column's stored type, not whether each text reads as a number"),
+          target=NUMBERS),
     Check("target.point_mass", "No single value holds a large share of a regression target (censoring).", "target",
           ("max_value_share",),
           NoEquivalent("GX has no share of a column's most common value"), needs=QUANTILES, target=NUMBERS),
@@ -72,6 +76,7 @@ class Rules(Section):
                                                     "regression target.")
     min_distinct_share: Number = Field(0.05, ge=0, le=1, description="...and, when all are whole numbers, with "
                                                                     "more than this share of rows distinct.")
+    not_numbers: Toggle = Toggle.FAIL
     max_value_share: MaxShareLevels = MaxShareLevels(warn=0.1)
     fence_iqr: Number = Field(3.0, gt=0, description="How many IQRs beyond the quartiles a value is far.")
     max_outlier_share: MaxShareLevels = MaxShareLevels(warn=0.1, fail=0.25)
@@ -122,6 +127,7 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     if kind.kind != NUMBERS:
         return
     column = profile.column(profile.label.column)
+    _not_numbers(column, rules, results)
     judge_sentinels(profile, column, rules, results)
     if not column.percentiles:
         for check in CHECKS:
@@ -134,6 +140,29 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     _outliers(column, rules, results)
     judge_runs(profile, column, rules, results)
     judge_copies(profile, rules.max_rank_correlation, results)
+
+
+def _not_numbers(column: ColumnProfile, rules: Rules, results: Results) -> None:
+    """A regression target's present values that are no numbers (`$12.50`, `12,5`, `cat`): a
+    model cannot regress on them, and every other target check reads the numbers alone, so a
+    target of text read as numbers (`checks.target.kind: regression`) would pass unseen."""
+    others = {kind: n for kind, n in column.kinds.items() if kind not in NUMERIC and n}
+    count = sum(others.values())
+    if not count:
+        return
+    counted = column.value_counts if column.value_counts is not None else dict(column.top_values or [])
+    values = {value: n for value, n in counted.items() if not looks_numeric(value)}
+    listed = f": {quoted_counts(values)}" if values else ""
+    results.add(
+        "target.numbers", rules.not_numbers.severity,
+        f"Target {column.name!r} is read as a regression target, but {count:,} of its "
+        f"{plural(column.present, 'value')} {verb(count, 'is no number', 'are no numbers')}{listed}.",
+        column=column.name, observed=count,
+        examples=sorted(row for kind in others for row in column.kind_rows.get(kind, []))[:20],
+        details={"kinds": others, "values": dict(list(values.items())[:20])},
+        hint="Write the target as numbers (no currency sign, unit or decimal comma), or read it as classes "
+             "(`checks.target.kind: classes`).",
+    )
 
 
 @dataclass(frozen=True)
