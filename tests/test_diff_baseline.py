@@ -139,6 +139,35 @@ def test_a_number_past_the_delta_the_bad_way_is_worse_and_within_it_is_not() -> 
     assert CLI_DEFAULT_DELTA == DEFAULT_DELTA
 
 
+def _suspected(rows: int, noise_rate: float) -> dict[str, object]:
+    """A labels.suspected finding as a saved report holds it: its numbers named, the rows first."""
+    return Finding("labels.suspected", Severity.FAIL, f"{rows} of 344 modelled rows look mislabelled",
+                   column="species", threshold=0.05,
+                   observed={"suspected_rows": rows, "estimated_noise_rate": noise_rate, "models": 2,
+                             "balanced_accuracy": 0.9, "chance": 0.33, "margin_over_chance": 0.57, "trusted": True},
+                   details={"estimated_noise_rate": noise_rate, "modelled_rows": 344}).to_dict()
+
+
+@pytest.mark.parametrize(("before", "after", "status", "code"), [
+    ((12, 0.06), (300, 0.6), "worsened", 1),  # 25 times the suspects, the same severity
+    ((300, 0.6), (12, 0.06), "unchanged", 0),
+    ((12, 0.06), (13, 0.062), "unchanged", 0),  # within the delta
+])
+def test_a_finding_with_named_numbers_is_worse_as_its_headline_grows(
+        reports: tuple[Path, Path], tmp_path: Path, before: tuple[int, float], after: tuple[int, float], status: str,
+        code: int) -> None:
+    saved = json.loads(reports[0].read_text(encoding="utf-8"))
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    for path, numbers in ((old, before), (new, after)):
+        path.write_text(json.dumps({**saved, "findings": [*saved["findings"], _suspected(*numbers)]}), encoding="utf-8")
+    diff = compare(Report.from_dict(json.loads(old.read_text())), Report.from_dict(json.loads(new.read_text())))
+    [change] = [c for c in diff.changes if c.finding.check == "labels.suspected"]
+    assert change.status == status
+    assert change.why == ("observed 12 -> 300" if status == "worsened" else "")
+    out, _ = invoke(["diff", old, new, "-f", "json"], code)
+    assert json.loads(out)["counts"]["worsened"] == (status == "worsened")
+
+
 # --- dataaudit diff -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("runner", RUNNERS)

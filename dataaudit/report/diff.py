@@ -6,7 +6,9 @@ the same finding. A matched finding is worse when its severity rose, or when its
 past `delta` (a share of the old value) the bad way. Which way is bad the finding itself says:
 a number that crossed a lower limit (observed below its threshold, in the old report or else the
 new) is worse as it falls, any other number (counts, shares, ratios past an upper limit) as it
-grows.
+grows. A finding that weighs several numbers at once gives them by name, its headline first
+(labels.suspected: the suspected rows, then the noise rate, the models...): the headline is its
+number, a count, worse as it grows.
 """
 
 from __future__ import annotations
@@ -115,9 +117,9 @@ def worse(old: Finding, new: Finding, delta: float) -> str:
     """How `new` is worse than `old`, or "" when it is not."""
     if new.severity.rank > old.severity.rank:
         return f"{old.severity.value} -> {new.severity.value}"
-    if new.severity.rank < old.severity.rank or not (_number(old.observed) and _number(new.observed)):
+    before, after = _headline(old.observed), _headline(new.observed)
+    if new.severity.rank < old.severity.rank or before is None or after is None:
         return ""
-    before, after = float(old.observed), float(new.observed)  # type: ignore[arg-type]
     moved = (after - before) * _bad_way(old, new)
     if moved > 0 and moved > delta * abs(before):
         return f"observed {_shown(before)} -> {_shown(after)}"
@@ -155,10 +157,18 @@ def baseline_gate(baseline: str | Path | Report | None, delta: float = DEFAULT_D
 def _bad_way(old: Finding, new: Finding) -> float:
     """-1.0 when a smaller number is worse: the finding (as it was, else as it is) lies below the
     limit it crossed; 1.0 otherwise."""
-    for finding in (old, new):
-        if _number(finding.threshold) and finding.observed != finding.threshold:
+    for finding in (old, new):  # a threshold bounds a plain number; a named headline is a count
+        if _number(finding.observed) and _number(finding.threshold) and finding.observed != finding.threshold:
             return -1.0 if float(finding.observed) < float(finding.threshold) else 1.0  # type: ignore[arg-type]
     return 1.0
+
+
+def _headline(observed: object) -> float | None:
+    """The number a comparison follows: `observed` itself, or the first of the numbers a finding
+    names (`{"suspected_rows": 40, ...}`: 40); None when it has none (a text)."""
+    if isinstance(observed, dict) and observed:
+        observed = next(iter(observed.values()))
+    return float(observed) if _number(observed) else None  # type: ignore[arg-type]
 
 
 def _number(value: object) -> bool:
