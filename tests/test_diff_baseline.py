@@ -296,6 +296,25 @@ def test_the_markdown_report_names_what_the_baseline_forgave(reports: tuple[Path
     assert "forgave 2 failing findings it had too, no worse now; 0 new, 0 worsened" in out
 
 
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_the_page_and_the_comment_say_which_failures_the_baseline_forgave(reports: tuple[Path, Path], tmp_path: Path,
+                                                                          fmt: str) -> None:
+    """A passed report listing two failing findings says why; a failed one, which finding failed it."""
+    header, body = read_rows(PENGUINS)
+    _missing(body, header.index("bill_length_mm"), 38)  # warn under --strict, new since the baseline
+    worse = write_rows(tmp_path / "worse.csv", header, body)
+    strict = ["-t", "species", "--strict", "--baseline", reports[0], "-f", fmt, "-o"]
+    invoke(["audit", PENGUINS, *strict, tmp_path / "same"], 0)
+    invoke(["audit", worse, *strict, tmp_path / "worse"], 1)
+    same, worsened = ((tmp_path / name).read_text(encoding="utf-8") for name in ("same", "worse"))
+    forgiven = "(forgiven: the baseline had it, no worse)" if fmt == "html" else "warn (forgiven)"
+    assert "forgave 2 failing findings it had too, no worse now; 0 new, 0 worsened" in same
+    assert "forgave 2 failing findings it had too, no worse now; 0 new, 1 worsened" in worsened
+    assert same.count(forgiven) == 2 and worsened.count(forgiven) == 2
+    [bill] = [line for line in worsened.splitlines() if re.search(r"Column ('|&#39;)bill\\?_length", line)]
+    assert forgiven not in bill  # the finding that failed the gate
+
+
 # --- reports of different data ------------------------------------------------------------------
 
 

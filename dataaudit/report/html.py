@@ -32,6 +32,7 @@ def render_html(report: Report) -> str:
         verdict="passed" if report.passed else "failed",
         groups=_grouped(report),
         charts=drawn,
+        forgiven=_Identities(report.forgiven),
         descriptions={c.check: c.description for c in report.checks},
         max_rows=MAX_TABLE_ROWS,
     )
@@ -63,6 +64,16 @@ def _grouped(report: Report) -> list[dict[str, Any]]:
             groups.append({"severity": severity.value, "count": sum(map(len, by_check.values())),
                            "checks": list(by_check.items())})
     return groups
+
+
+class _Identities:
+    """`finding in forgiven` by identity: two findings alike in every field are still two."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self._ids = {id(item) for item in items}
+
+    def __contains__(self, item: object) -> bool:
+        return id(item) in self._ids
 
 
 def _shown(value: object) -> object:

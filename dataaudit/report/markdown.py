@@ -59,9 +59,11 @@ def render_markdown(report: Report) -> str:
     if d.auto_text_columns:
         lines += [f"{AUTO_TEXT}: {', '.join(map(_code, d.auto_text_columns))}; {_cell(AUTO_TEXT_OFF)}", ""]
     if report.findings:
+        forgiven = {id(f) for f in report.forgiven}
         lines += ["| | Check | Column | Finding |", "|---|---|---|---|"]
         for f in report.findings[:MAX_FINDINGS]:
-            lines.append(f"| {ICON[f.severity.value]} {f.severity.value} | `{f.check}` | "
+            severity = f"{f.severity.value}{' (forgiven)' if id(f) in forgiven else ''}"
+            lines.append(f"| {ICON[f.severity.value]} {severity} | `{f.check}` | "
                          f"{_cell(f.column or '')} | {_cell(f.message)} |")
         if len(report.findings) > MAX_FINDINGS:
             lines.append(f"\n_{len(report.findings) - MAX_FINDINGS:,} more findings in the JSON report._")

@@ -139,6 +139,13 @@ class Report:
         return blocking
 
     @property
+    def forgiven(self) -> list[Finding]:
+        """The findings that would fail the gate but for the baseline: each format marks them, so
+        a passed report listing failures says why, and a failed one which finding failed it."""
+        blocking = {id(f) for f in self.blocking}
+        return [f for f in self.gating if id(f) not in blocking]
+
+    @property
     def gating(self) -> list[Finding]:
         """The findings severe enough to fail the gate, before a baseline forgives any."""
         worst = Severity.WARN if self.strict else Severity.FAIL
