@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dataaudit.report.model import SCHEMA_VERSION
 from tests.cli_helpers import invoke, run
 from tests.report_fixtures import PENGUINS
 
@@ -46,7 +47,13 @@ def test_a_report_saved_with_a_utf8_byte_order_mark_is_read(saved: Path, tmp_pat
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("{not json", "bad.json:1: not a JSON report: Expecting property name enclosed in double quotes"),
+    ("{not json", "bad.json:1:2: not a JSON report: Expecting property name enclosed in double quotes"),
+    ("", "bad.json:1:1: not a JSON report: Expecting value (the file is empty)"),
+    ('{\n  "schema_version": "1.5",\n  "tool": {"name": "data',
+     "bad.json:3:20: not a JSON report: Unterminated string starting at (the file ends before the report does: "
+     "cut short?)"),
+    ('{\n  "schema_version": "1.5",\n  "tool": ', "bad.json:3:11: not a JSON report: Expecting value (the file "
+                                                   "ends before the report does: cut short?)"),
     ("[1, 2]", "bad.json: not a dataaudit JSON report (no schema_version)"),
     ('{"schema_version": "2.0"}', "bad.json: report schema_version '2.0' cannot be read by this dataaudit, "
                                   "which reads 1.x"),
@@ -58,6 +65,24 @@ def test_an_unreadable_report_is_one_line_and_exit_2(tmp_path: Path, content: st
     bad.write_text(content, encoding="utf-8")
     _, err = invoke(["report", bad], 2)
     assert err == f"dataaudit: error: {bad.parent}/{message}\n"
+
+
+def test_a_report_of_a_newer_minor_with_a_key_unknown_here_says_to_upgrade(saved: Path, tmp_path: Path) -> None:
+    """A baseline saved by a newer dataaudit (main's CI upgraded first) is refused naming why."""
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    major, minor = SCHEMA_VERSION.split(".")
+    newer = f"{major}.{int(minor) + 1}"
+    later = tmp_path / "later.saved"  # not *.json: the schema guard would refuse what it is made to be
+    later.write_text(json.dumps({**data, "schema_version": newer, "dataset": {**data["dataset"], "later": 1}}),
+                     encoding="utf-8")
+    _, err = invoke(["diff", later, saved], 2)
+    assert err == (f"dataaudit: error: {later}: not a valid dataaudit JSON report (dataset.later: Unexpected keyword "
+                   f"argument); it is of schema '{newer}', newer than the {SCHEMA_VERSION} this dataaudit reads: "
+                   "upgrade dataaudit to read it\n")
+    same = tmp_path / "same.saved"  # this version's report with the same mistake: no upgrade would help
+    same.write_text(json.dumps({**data, "dataset": {**data["dataset"], "later": 1}}), encoding="utf-8")
+    _, err = invoke(["diff", same, saved], 2)
+    assert err.endswith("(dataset.later: Unexpected keyword argument)\n")
 
 
 def test_a_missing_report_file_is_exit_2(tmp_path: Path) -> None:

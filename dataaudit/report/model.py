@@ -184,7 +184,11 @@ class Report:
         try:
             doc = _document_adapter().validate_python(_without_fingerprints(data))
         except ValidationError as exc:
-            raise ReportFormatError(f"not a valid dataaudit JSON report ({_first_error(exc)})") from None
+            newer = _minor(version) > _minor(SCHEMA_VERSION)
+            raise ReportFormatError(
+                f"not a valid dataaudit JSON report ({_first_error(exc)})" + (
+                    f"; it is of schema {quoted(version, 40)}, newer than the {SCHEMA_VERSION} this dataaudit "
+                    "reads: upgrade dataaudit to read it" if newer else "")) from None
         return cls(source=doc.source, target=doc.target, rules=doc.rules, strict=doc.strict, dataset=doc.dataset,
                    checks=doc.checks, findings=doc.findings, tables=doc.tables, tool=doc.tool,
                    created_at=doc.created_at, schema_version=doc.schema_version, baseline=doc.baseline)
@@ -239,6 +243,12 @@ def _without_fingerprints(data: dict[str, Any]) -> dict[str, Any]:
 @cache
 def _document_adapter() -> TypeAdapter[ReportDocument]:
     return TypeAdapter(ReportDocument)
+
+
+def _minor(version: str) -> int:
+    """`5` for "1.5"; -1 for a version without a readable minor (the schema's pattern refuses it)."""
+    minor = version.partition(".")[2]
+    return int(minor) if minor.isdigit() else -1
 
 
 def _first_error(exc: ValidationError) -> str:

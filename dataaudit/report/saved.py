@@ -20,7 +20,7 @@ def load_report(path: Path) -> Report:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: not a JSON report: {exc.msg}") from None
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not a JSON report: {exc.msg}{_cut_short(exc)}") from None
     except RecursionError:
         raise InputError(f"{path}: not a JSON report: nested deeper than a report ever is") from None
     if not isinstance(data, dict) or "schema_version" not in data:
@@ -29,3 +29,13 @@ def load_report(path: Path) -> Report:
         return Report.from_dict(data)
     except ReportFormatError as exc:
         raise InputError(f"{path}: {exc}") from None
+
+
+def _cut_short(exc: json.JSONDecodeError) -> str:
+    """Why JSON that stops at its end is no report: an empty file, or one cut short (a copy or an
+    upload that did not finish), not a report with a typo in it."""
+    text = exc.doc.strip()
+    if not text:
+        return " (the file is empty)"
+    ends = exc.pos >= len(exc.doc.rstrip()) or exc.msg == "Unterminated string starting at"  # no closing quote
+    return " (the file ends before the report does: cut short?)" if ends else ""
