@@ -4,7 +4,8 @@
   only with nines: see `dataaudit.profile.placeholders`) that lies outside the range of the
   target's other numbers, below the smallest or above the largest, is a stand-in for a missing
   value (`-1` where the rest is never negative, `9999` above every real value), named with its
-  rows. Inside that range it is taken for a real value.
+  rows. Inside that range it is taken for a real value, and so is one next to it, within
+  `GAP_SHARE` of the range: `999` above counts of 0 to 998 is the top of the scale.
 - `target.runs`: the longest run of one number in row order (a sensor stuck, a default filled
   down, a file sorted by the target). In a random order, the longest run of a value that holds
   a share `p` of `n` numbers is about `log(n (1 - p)) / log(1 / p)` rows (Schilling, "The
@@ -22,8 +23,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dataaudit.checks.base import Results, pct
-from dataaudit.profile.model import ColumnProfile, Profile
+from dataaudit.profile.model import ColumnProfile, Placeholders, Profile
 from dataaudit.wording import plural
+
+#: how far past the range of the target's other numbers, as a share of that range, a candidate
+#: must lie to be a placeholder (unless it is negative below a target never negative)
+GAP_SHARE = 0.1
 
 if TYPE_CHECKING:
     from dataaudit.checks.target import Rules
@@ -47,7 +52,7 @@ def judge_sentinels(profile: Profile, column: ColumnProfile, rules: Rules, resul
     if found is None or found.others_min is None:
         results.skip("target.sentinels", "the target holds no numbers besides placeholder candidates")
         return
-    outside = {value: n for value, n in found.counts.items() if not found.others_min <= value <= found.others_max}
+    outside = {value: n for value, n in found.counts.items() if _stands_apart(value, found)}
     for value, n in outside.items():
         side = "below" if value < found.others_min else "above"
         rows = found.rows[value]
@@ -61,6 +66,19 @@ def judge_sentinels(profile: Profile, column: ColumnProfile, rules: Rules, resul
             hint="A model fits the placeholder as a real target value: treat these rows as unlabelled "
                  "(drop them, or write the target empty) before training.",
         )
+
+
+def _stands_apart(value: float, found: Placeholders) -> bool:
+    """Whether a candidate lies outside the target's other numbers as a placeholder does: below a
+    target otherwise never negative (`-1` under counts), or beyond its range by more than
+    `GAP_SHARE` of that range (`999` above ages of 18 to 90). A candidate next to the range ends a
+    scale (`999` above counts of 0 to 998, `99` above percentages up to 98): it is a value."""
+    if found.others_min is None or found.others_max is None:
+        return False
+    gap = GAP_SHARE * (found.others_max - found.others_min)
+    if value < found.others_min:
+        return value < 0 <= found.others_min or found.others_min - value > gap
+    return value - found.others_max > gap
 
 
 def expected_longest_run(share: float, numbers: int) -> float:
