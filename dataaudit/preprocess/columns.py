@@ -135,5 +135,5 @@ class DropColumns(FromProfile):
         tally.rows_changed = batch.num_rows
         for name in dropped:  # every cell of a dropped column is a changed cell
             tally.cells[name] += batch.num_rows
-        keep = [name for name in batch.schema.names if name not in dropped]
-        return pa.RecordBatch.from_arrays([batch.column(name) for name in keep], names=keep), tally
+        # selected, not rebuilt: the schema's metadata (a pandas index, a writer's keys) stays
+        return batch.select([name for name in batch.schema.names if name not in dropped]), tally
