@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataaudit.errors import InputError, quoted
 from dataaudit.preprocess.base import Step, Tally, decoded, encoded_as, is_text, note_nested, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import Profile
@@ -39,10 +40,31 @@ def _values_type(kind: pa.DataType) -> pa.DataType:
     return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
+#: every integer up to this size is a float64 exactly; past it a float rounds some
+EXACT_INTEGERS = 2 ** 53
+
+
+def rounds_as_float(array: pa.Array) -> bool:
+    """Whether an integer column holds an integer past 2^53, which a float64 would round (and
+    which Arrow refuses to cast to one, raising): a step that made the column floats to write a
+    fraction into it would change values nobody asked to change."""
+    values = decoded(array)
+    if not pa.types.is_integer(values.type) or values.null_count == len(values):
+        return False
+    bounds = pc.min_max(values)
+    return max(abs(bounds["min"].as_py()), abs(bounds["max"].as_py())) > EXACT_INTEGERS
+
+
+def _floats(array: pa.Array) -> pa.Array:
+    """A decoded column's numbers as float64, an integer past 2^53 as its nearest float: what a
+    statistic or a scaled value is made of (Arrow's checked cast raises on such an integer)."""
+    return array.cast(pa.float64(), safe=False)
+
+
 def _as_floats(array: pa.Array, column: str) -> pa.Array:
     """The column's numbers as float64, encoded again if it was: it keeps its encoding."""
     kind = array.type
-    floats = decoded(array).cast(pa.float64())
+    floats = _floats(decoded(array))
     return encoded_as(floats, pa.dictionary(kind.index_type, pa.float64(), kind.ordered)
                       if pa.types.is_dictionary(kind) else pa.float64(), column)
 
@@ -58,7 +80,7 @@ def as_matrix(batch: pa.RecordBatch, columns: list[str]) -> np.ndarray:
     column NaN once scaled or imputed with it."""
     if not columns:
         return np.zeros((batch.num_rows, 0))
-    matrix = np.column_stack([decoded(batch.column(c)).cast(pa.float64()).to_numpy(zero_copy_only=False)
+    matrix = np.column_stack([_floats(decoded(batch.column(c))).to_numpy(zero_copy_only=False)
                               for c in columns])
     matrix[np.isinf(matrix)] = np.nan
     return matrix
@@ -114,8 +136,10 @@ class Impute(Step):
         counts: dict[str, Counter] = {}
         num_cols: list[str] = []
         txt_cols: list[str] = []
+        rounded: set[str] = set()
         for batch in batches:
             num_cols = numeric_columns(batch, self.exclude) if self.numeric != "none" else []
+            rounded.update(name for name in num_cols if rounds_as_float(batch.column(name)))
             txt_cols = text_columns(batch, (*self.exclude, *self.nested)) if self.categorical != "none" else []
             numbers.append(as_matrix(batch, num_cols))
             for name in txt_cols:
@@ -132,9 +156,10 @@ class Impute(Step):
                 warnings.simplefilter("ignore", RuntimeWarning)  # an overflow: its fill is dropped below
                 imputer.fit(matrix if len(matrix) else np.full((1, len(num_cols)), np.nan))
             # a fill past the largest float (the median of numbers near it, summed on the way) would
-            # write an infinity into every null: such a column keeps its nulls
+            # write an infinity into every null, and a fraction would make floats of integers past
+            # 2^53, rounding them: such a column keeps its nulls
             self.fill_.update({c: float(s) for c, s in zip(num_cols, imputer.statistics_, strict=True)
-                               if np.isfinite(s)})
+                               if np.isfinite(s) and (c not in rounded or float(s).is_integer())})
         for name in txt_cols:
             seen = counts.get(name, Counter())
             texts = _finite_texts([self.fill_text] if self.categorical == "constant" or not seen else list(seen))
@@ -151,6 +176,10 @@ class Impute(Step):
                 continue
             array = batch.column(name)
             if pa.types.is_integer(_values_type(array.type)) and not float(value).is_integer():
+                if rounds_as_float(array):  # another split's: the fit leaves out such a column's fill
+                    raise InputError(f"column {quoted(name)} holds integers past 2^53, which its fill {value!r} "
+                                     "(a fraction, learned on the fitted split) would round, turning the column "
+                                     "into floats; fill it with median or most_frequent, or store it as text")
                 # in every chunk, with nulls or not, so the column keeps one type across chunks
                 array = _as_floats(array, name)
                 batch = replace_column(batch, name, array)
