@@ -40,10 +40,6 @@ def _values_type(kind: pa.DataType) -> pa.DataType:
     return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
-#: every integer up to this size is a float64 exactly; past it a float rounds some
-EXACT_INTEGERS = 2 ** 53
-
-
 def rounds_as_float(array: pa.Array) -> bool:
     """Whether an integer column holds an integer past 2^53, which a float64 would round (and
     which Arrow refuses to cast to one, raising): a step that made the column floats to write a
@@ -52,7 +48,14 @@ def rounds_as_float(array: pa.Array) -> bool:
     if not pa.types.is_integer(values.type) or values.null_count == len(values):
         return False
     bounds = pc.min_max(values)
-    return max(abs(bounds["min"].as_py()), abs(bounds["max"].as_py())) > EXACT_INTEGERS
+    return max(abs(bounds["min"].as_py()), abs(bounds["max"].as_py())) > v.EXACT_INTEGERS
+
+
+def _whole_in(value: float, kind: pa.DataType) -> bool:
+    """Whether `value` is a whole number the integer type holds: the mean of integers near 2^63,
+    summed as floats, can round to 2^63 itself, one past what an int64 holds."""
+    bounds = np.iinfo(kind.to_pandas_dtype())
+    return float(value).is_integer() and bounds.min <= int(value) <= bounds.max
 
 
 def _floats(array: pa.Array) -> pa.Array:
@@ -136,10 +139,11 @@ class Impute(Step):
         counts: dict[str, Counter] = {}
         num_cols: list[str] = []
         txt_cols: list[str] = []
-        rounded: set[str] = set()
+        rounded: dict[str, pa.DataType] = {}
         for batch in batches:
             num_cols = numeric_columns(batch, self.exclude) if self.numeric != "none" else []
-            rounded.update(name for name in num_cols if rounds_as_float(batch.column(name)))
+            rounded.update((name, _values_type(batch.column(name).type)) for name in num_cols
+                           if rounds_as_float(batch.column(name)))
             txt_cols = text_columns(batch, (*self.exclude, *self.nested)) if self.categorical != "none" else []
             numbers.append(as_matrix(batch, num_cols))
             for name in txt_cols:
@@ -157,9 +161,10 @@ class Impute(Step):
                 imputer.fit(matrix if len(matrix) else np.full((1, len(num_cols)), np.nan))
             # a fill past the largest float (the median of numbers near it, summed on the way) would
             # write an infinity into every null, and a fraction would make floats of integers past
-            # 2^53, rounding them: such a column keeps its nulls
+            # 2^53, rounding them (a whole fill past the column's type would not fit): such a column
+            # keeps its nulls
             self.fill_.update({c: float(s) for c, s in zip(num_cols, imputer.statistics_, strict=True)
-                               if np.isfinite(s) and (c not in rounded or float(s).is_integer())})
+                               if np.isfinite(s) and (c not in rounded or _whole_in(s, rounded[c]))})
         for name in txt_cols:
             seen = counts.get(name, Counter())
             texts = _finite_texts([self.fill_text] if self.categorical == "constant" or not seen else list(seen))
