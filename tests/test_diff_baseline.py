@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import dataaudit
 from dataaudit.cli.options import DEFAULT_DELTA as CLI_DEFAULT_DELTA
 from dataaudit.report.diff import DEFAULT_DELTA, compare
+from dataaudit.report.markdown import MAX_FINDINGS
 from dataaudit.report.model import Finding, Report, Severity
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
@@ -313,6 +314,25 @@ def test_the_page_and_the_comment_say_which_failures_the_baseline_forgave(report
     assert same.count(forgiven) == 2 and worsened.count(forgiven) == 2
     [bill] = [line for line in worsened.splitlines() if re.search(r"Column ('|&#39;)bill\\?_length", line)]
     assert forgiven not in bill  # the finding that failed the gate
+
+
+def test_the_comment_lists_the_finding_that_failed_the_gate_past_its_first_fifty(tmp_path: Path) -> None:
+    """A pull-request comment stops at MAX_FINDINGS rows, most severe first: 60 failures the
+    baseline forgave filled it, and the one new failure was cut off."""
+    names = [f"c{i:02d}" for i in range(60)]
+    rows = [[("" if (r + i) % 2 else str(r * 7 + i)) for i in range(60)] + ["ab"[r % 2]] for r in range(80)]
+    base = write_rows(tmp_path / "base.csv", [*names, "label"], rows)
+    worse = write_rows(tmp_path / "worse.csv", [*names, "zz", "label"],
+                       [[*row[:60], "" if r % 2 else "1", row[60]] for r, row in enumerate(rows)])
+    baseline = tmp_path / "base.json"
+    invoke(["audit", base, "-t", "label", "-f", "json", "-o", baseline], 1)
+    comment = tmp_path / "comment.md"
+    invoke(["audit", worse, "-t", "label", "--baseline", baseline, "-f", "markdown", "-o", comment], 1)
+    table = comment.read_text(encoding="utf-8").split("| | Check | Column | Finding |\n|---|---|---|---|\n", 1)[1]
+    rows_shown = table.split("\n\n", 1)[0].splitlines()
+    assert len(rows_shown) == MAX_FINDINGS
+    assert "(forgiven)" not in rows_shown[0] and "| zz |" in rows_shown[0]
+    assert all("(forgiven)" in row for row in rows_shown[1:])
 
 
 # --- reports of different data ------------------------------------------------------------------

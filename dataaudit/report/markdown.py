@@ -60,8 +60,11 @@ def render_markdown(report: Report) -> str:
         lines += [f"{AUTO_TEXT}: {', '.join(map(_code, d.auto_text_columns))}; {_cell(AUTO_TEXT_OFF)}", ""]
     if report.findings:
         forgiven = {id(f) for f in report.forgiven}
+        # those that failed the gate first: a comment cut at MAX_FINDINGS never hides one
+        blocking = report.blocking
+        listed = blocking + [f for f in report.findings if id(f) not in {id(b) for b in blocking}]
         lines += ["| | Check | Column | Finding |", "|---|---|---|---|"]
-        for f in report.findings[:MAX_FINDINGS]:
+        for f in listed[:MAX_FINDINGS]:
             severity = f"{f.severity.value}{' (forgiven)' if id(f) in forgiven else ''}"
             lines.append(f"| {ICON[f.severity.value]} {severity} | `{f.check}` | "
                          f"{_cell(f.column or '')} | {_cell(f.message)} |")
