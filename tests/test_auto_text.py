@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -19,6 +20,7 @@ from tests.conftest import DATA
 
 SPEECHES = DATA / "parlspeech_200.csv"
 TWEETS = DATA / "text" / "healthtweets_300.csv"
+TRUTHFULQA = DATA / "text" / "truthfulqa_bigbench.jsonl"
 CONTROLS = ["breast_cancer.csv", "penguins.csv", "iris.csv", "cars.csv", "mroz.csv", "wage_panel_800.csv"]
 ONE_LINE = ("Audited as text by themselves (long, varied texts in their first rows): 'text'; "
             "--no-auto-text audits only the --text-column columns\n")
@@ -36,6 +38,43 @@ def test_the_speeches_are_audited_as_text_and_their_copies_reported() -> None:
     (copies,) = [f for f in report["findings"] if f["check"] == "text.duplicates"]
     assert copies["column"] == "text"
     assert copies["details"]["repeats"] == [[158, 147], [185, 147]]  # "Will the hon. Gentleman give way?"
+    # the rows differ in speaker and date: clean, which drops rows repeated whole, keeps them
+    assert copies["hint"] == ("Copies over-weight some texts and leak between splits; `dataaudit clean` drops only "
+                              "rows that repeat whole (duplicates.rows), not rows that merely share this text: check "
+                              "whether they are one example written twice.")
+
+
+def test_an_answer_many_rows_share_warns_at_most_in_a_column_found_without_a_target() -> None:
+    """TruthfulQA's `best_answer` repeats "I have no comment." and a few other stock answers over
+    distinct questions: 21 copies in 299 rows, past the fail level, yet with no target nothing
+    says the column is the examples' input. Found by its values it warns and says why; named
+    with --text-column it is judged by its levels."""
+    report = _report([TRUTHFULQA], 0)
+    copies = {f["column"]: f for f in report["findings"] if f["check"] == "text.duplicates"}
+    assert copies["best_answer"]["severity"] == "warn"
+    assert copies["best_answer"]["message"] == (
+        "21 of 299 texts in 'best_answer' (7.0%) are exact copies of an earlier one. A warning, not a failure: "
+        "'best_answer' was found by its values, not named, and without a target a repeated text may be an answer "
+        "many rows share (--text-column best_answer gates on it).")
+    assert copies["true_answers"]["severity"] == "warn"  # 2.3%: a warning by its own level, said as before
+    assert "A warning, not a failure" not in copies["true_answers"]["message"]
+    named = _report([TRUTHFULQA, "--text-column", "best_answer"], 1)
+    (gated,) = [f for f in named["findings"] if f["check"] == "text.duplicates" and f["column"] == "best_answer"]
+    assert gated["severity"] == "fail" and "A warning, not a failure" not in gated["message"]
+
+
+def test_a_found_column_with_a_target_is_judged_by_its_levels(tmp_path: Path) -> None:
+    """With a target every other column is an input of the model: a text column found by its
+    values fails on its copies like a named one."""
+    sentences = [f"This is review number {i}, and it says something new about item {i}." for i in range(60)]
+    rows = sentences + [sentences[0]] * 10
+    table = tmp_path / "reviews.csv"
+    table.write_text("review,label\n" + "".join(f'"{r}",{"good" if i % 2 else "bad"}\n'
+                                                 for i, r in enumerate(rows)), encoding="utf-8")
+    report = _report([table, "--target", "label"], 1)
+    assert report["dataset"]["auto_text_columns"] == ["review"]
+    (copies,) = [f for f in report["findings"] if f["check"] == "text.duplicates"]
+    assert copies["severity"] == "fail" and "A warning, not a failure" not in copies["message"]
 
 
 def test_the_console_names_the_columns_it_took_for_text_and_the_opt_out_in_one_line() -> None:

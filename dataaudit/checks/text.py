@@ -120,13 +120,15 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
                                              "by design (preference.duplicates judges repeated pairs)")
     else:
         _duplicates(t, rules, results, column, unit, what)
+        at_most, note = _found_column(t, rules.max_near_duplicate_share, t.near_duplicates / n)
         results.judge(
             "text.near_duplicates", rules.max_near_duplicate_share, t.near_duplicates / n,
             f"{t.near_duplicates:,} of {n:,} {what} ({pct(t.near_duplicates, n)}) "
             f"{verb(t.near_duplicates, 'is a near copy', 'are near copies')} of an earlier one "
             f"(estimated Jaccard similarity of word 3-grams >= {t.near_threshold:g}), in "
-            f"{plural(t.near_duplicate_clusters, 'cluster')}.",
-            info_when_present=True, column=column, examples=[line for line, _ in t.near_duplicate_examples],
+            f"{plural(t.near_duplicate_clusters, 'cluster')}.{note}",
+            info_when_present=True, at_most=at_most, column=column,
+            examples=[line for line, _ in t.near_duplicate_examples],
             details={"examples_are": unit, unit: t.near_duplicates, "clusters": t.near_duplicate_clusters,
                      "copies": [list(p) for p in t.near_duplicate_examples]},
             hint="Near copies (templated or lightly edited texts) weigh like duplicates; review a few and deduplicate.",
@@ -169,14 +171,35 @@ def _run_one(t: TextProfile, rules: Rules, results: Results) -> None:
 
 
 def _duplicates(t: TextProfile, rules: Rules, results: Results, column: str | None, unit: str, what: str) -> None:
+    at_most, note = _found_column(t, rules.max_duplicate_share, t.duplicates / t.texts)
     results.judge(
         "text.duplicates", rules.max_duplicate_share, t.duplicates / t.texts,
         f"{t.duplicates:,} of {t.texts:,} {what} ({pct(t.duplicates, t.texts)}) "
-        f"{verb(t.duplicates, 'is an exact copy', 'are exact copies')} of an earlier one.",
-        info_when_present=True, column=column, examples=[line for line, _ in t.duplicate_examples],
+        f"{verb(t.duplicates, 'is an exact copy', 'are exact copies')} of an earlier one.{note}",
+        info_when_present=True, at_most=at_most, column=column, examples=[line for line, _ in t.duplicate_examples],
         details={"examples_are": unit, unit: t.duplicates, "repeats": [list(p) for p in t.duplicate_examples]},
-        hint="Copies over-weight some examples and leak between splits; `dataaudit clean` drops them.",
+        hint=_COLUMN_COPIES_HINT if t.kind == "column" else
+        "Copies over-weight some examples and leak between splits; `dataaudit clean` drops them.",
     )
+
+
+# clean drops a table's rows only when the whole row repeats (preprocess.duplicates), never for one shared cell
+_COLUMN_COPIES_HINT = ("Copies over-weight some texts and leak between splits; `dataaudit clean` drops only rows "
+                       "that repeat whole (duplicates.rows), not rows that merely share this text: check whether they "
+                       "are one example written twice.")
+
+
+def _found_column(t: TextProfile, levels: MaxShareLevels, observed: float) -> tuple[Severity | None, str]:
+    """The most a text column's copies may say, and the sentence saying why. A column found by
+    its values, not named, in a table without a target is not known to be the examples' input:
+    it may be an answer many rows share (an evaluation set's "I have no comment."), so its copies
+    warn at most, as a time column found rather than named does."""
+    if t.kind != "column" or not t.found or t.labelled:
+        return None, ""
+    note = (f" A warning, not a failure: {t.name!r} was found by its values, not named, and without a target a "
+            f"repeated text may be an answer many rows share (--text-column {t.name} gates on it)."
+            if levels.judge(observed) is Severity.FAIL else "")
+    return Severity.WARN, note
 
 
 def _format_errors(t: TextProfile, rules: Rules, results: Results) -> None:

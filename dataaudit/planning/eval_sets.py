@@ -44,5 +44,5 @@ def with_eval_index(plan: Plan) -> Plan:
         return replace(plan, eval_index=index)
     texts = text_column_accumulators(columns, plan.target, pack.checks.text, options.tokenizer, eval_index=index,
                                      languages=language_settings(pack), phone_regions=pack.checks.pii.phone_regions,
-                                     missing=pack.missing_values)
+                                     missing=pack.missing_values, found=plan.auto_text)
     return replace(plan, eval_index=index, spec=replace(plan.spec, texts=texts))

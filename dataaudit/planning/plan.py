@@ -223,7 +223,7 @@ def with_free_text(plan: Plan, reference: Source) -> Plan:
     texts = text_column_accumulators(found, plan.target, plan.pack.checks.text, options.tokenizer,
                                      languages=language_settings(plan.pack),
                                      phone_regions=plan.pack.checks.pii.phone_regions,
-                                     missing=plan.pack.missing_values)
+                                     missing=plan.pack.missing_values, found=found)
     return replace(plan, auto_text=tuple(found), spec=replace(plan.spec, texts=plan.spec.texts + texts))
 
 

@@ -77,6 +77,8 @@ class TextProfile:
     length_outlier_lines: list[int]
     length_bounds: tuple[int, int] | None
     labelled: bool = False
+    #: a table's text column found by its values, not named (`TextSpec.found`)
+    found: bool = False
     template: TemplateProfile | None = None
     #: tokens of every example added up (counted by `tokenizer`): what one epoch trains on
     tokens_total: int = 0

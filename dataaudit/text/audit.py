@@ -4,7 +4,7 @@ of a table profiled in the table's own pass."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -236,12 +236,14 @@ def text_column_accumulators(columns: Iterable[str], target: str | None, rules: 
                              eval_index: EvalIndex | None = None,
                              languages: LanguageSettings | None = None,
                              phone_regions: tuple[str, ...] = DEFAULT_REGIONS,
-                             missing: MissingValues | None = None) -> tuple[Callable[[], ColumnTexts], ...]:
+                             missing: MissingValues | None = None,
+                             found: Collection[str] = ()) -> tuple[Callable[[], ColumnTexts], ...]:
     """What makes the accumulators of a table's text columns (and the target, when labelled),
     carried by the table's `ProfileSpec` so that one pass profiles the table and its texts;
     `eval_index`, the evaluation sets their texts are matched against; `missing`, the rule
-    pack's missing values, whose tokens are no texts. A table without text columns loads none
-    of the text pass (a tokenizer named is still read, to refuse a bad one)."""
+    pack's missing values, whose tokens are no texts; `found`, the columns found by their
+    values rather than named, whose repeats the checks judge more gently. A table without text
+    columns loads none of the text pass (a tokenizer named is still read, to refuse a bad one)."""
     columns = tuple(columns)
     if not columns and tokenizer is None:
         return ()
@@ -253,5 +255,6 @@ def text_column_accumulators(columns: Iterable[str], target: str | None, rules: 
                                                                          labelled=target is not None,
                                                                          languages=languages,
                                                                          phone_regions=phone_regions),
-                                                               eval_index=eval_index), target, missing)
+                                                               eval_index=eval_index, found=c in found), target,
+                                   missing)
                  for c in columns)

@@ -64,6 +64,7 @@ def extract(partial: TextPartial) -> TextProfile:
         length_outlier_lines=found.length_outlier_lines,
         length_bounds=found.length_bounds,
         labelled=spec.labelled,
+        found=spec.found,
         template=None if partial.template is None else partial.template.extract(),
         tokens_total=partial.lengths["text_tokens"].total,
         format_rules=_profile_rules(partial),

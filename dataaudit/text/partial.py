@@ -63,6 +63,9 @@ class TextSpec:
     outlier_iqr: float = 3.0
     examples: int = 20
     labelled: bool = False
+    #: a table's text column found by its values, not named with --text-column: it may be an
+    #: answer many rows share rather than the examples' input
+    found: bool = False
     counter: TokenCounter = field(default=ESTIMATE, compare=False)
     #: the provider's or trainer's rules each line is judged against (`--format-profile`)
     profile: FormatProfile | None = None
