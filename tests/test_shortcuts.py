@@ -108,6 +108,15 @@ def test_healthtweets_link_hosts_and_source_ids_name_the_agency(tmp_path: Path) 
     assert ["text", "bbc.in", "bbchealth", 60, 1.0, 1.0] in table["rows"]
 
 
+def test_the_console_calls_the_tokens_of_a_text_token_finding_tokens_not_rows(tmp_path: Path) -> None:
+    report = _audit_json(tmp_path, [DATA / "healthtweets_960.csv", "-t", "agency"], 0, runner=run)
+    (token,) = [f for f in _shortcuts(report) if f["check"] == "shortcuts.text_token"]
+    assert token["examples"][0] == "bbc.in" and token["details"]["examples_are"] == "tokens"
+    out, _ = run(["audit", DATA / "healthtweets_960.csv", "-t", "agency"], 0)
+    shown = " ".join(out.split("shortcuts.text_token", 1)[1].split("e.g. ", 1)[1].split("\n\n", 1)[0].split())
+    assert shown.startswith("tokens: bbc.in, ")
+
+
 def test_mroz_wage_and_hours_give_away_who_works_and_so_does_a_written_index(tmp_path: Path) -> None:
     report = _audit_json(tmp_path, [DATA / "mroz.csv", "-t", "inlf"], 1, runner=run)  # wage: 43% missing fails
     found = {(f["check"], f["column"]) for f in _shortcuts(report)}

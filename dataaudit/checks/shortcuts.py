@@ -120,7 +120,8 @@ def _text_tokens(found: Shortcuts, rules: Rules, results: Results) -> None:
             f"in one class: {top}{more}. "
             "A shortcut the model can learn.",
             column=column, observed=len(marks), examples=[s.token for s in marks[:20]],
-            details={"tokens": [{"token": s.token, "class": s.label, "rows": s.rows, "share_of_class": s.share,
+            details={"examples_are": "tokens",  # the examples are the tokens, not rows
+                     "tokens": [{"token": s.token, "class": s.label, "rows": s.rows, "share_of_class": s.share,
                                  "purity": s.purity} for s in marks[:20]]},
             hint="Strip signatures, link hosts and boilerplate that name the source before training; the "
                  "shortcuts.text_tokens table lists every such token.",
