@@ -281,3 +281,21 @@ def test_a_token_that_is_a_piece_of_an_address_is_shown_as_its_placeholder(tmp_p
     table = next(t for t in json.loads((tmp_path / "report.json").read_text())["tables"]
                  if t["id"] == "shortcuts.text_tokens")
     assert [row[1] for row in table["rows"]] == ["[EMAIL]", "to", "write"]
+
+
+def test_a_column_empty_for_one_class_is_said_to_predict_from_whether_it_is_missing(tmp_path: Path) -> None:
+    """As Mroz's `wage` against `inlf`: the wage is recorded only for the women who work, so its
+    gaps, not its numbers, name the label; a column whose numbers do it stays "its numbers"."""
+    n = 300
+    working = np.arange(n) % 3 != 0
+    wage = np.where(working, np.round(3 + (np.arange(n) * 7 % 50) / 5, 2), np.nan)
+    data = tmp_path / "work.csv"
+    pd.DataFrame({"wage": wage, "hours": np.where(working, 100 + np.arange(n) * 5, 0),
+                  "age": 20 + np.arange(n) % 40, "inlf": working.astype(int)}).to_csv(data, index=False)
+    report = _audit_json(tmp_path, [data, "-t", "inlf"], 1)
+    by_column = {f["column"]: f for f in _shortcuts(report) if f["check"] == "shortcuts.feature"}
+    assert "(5-fold cross-validated, from whether it is missing)" in by_column["wage"]["message"]
+    assert "(5-fold cross-validated, from its numbers)" in by_column["hours"]["message"]
+    (table,) = [t for t in report["tables"] if t["id"] == "shortcuts.columns"]
+    assert {row[0]: row[1] for row in table["rows"]}["age"] == "its numbers"
+

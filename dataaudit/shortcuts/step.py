@@ -71,8 +71,9 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
     for column in (c for c in profile.features if c not in ids and c not in texts):
         numeric = profile.column(column).type in NUMERIC
         keys_of = column_keys(sample.values.column(column), numeric, missing)
-        features.append(SingleColumn(column, out_of_fold_accuracy(keys_of, y, fold, len(keys)), majority, n,
-                                     "its numbers" if numeric else "its values"))
+        accuracy = out_of_fold_accuracy(keys_of, y, fold, len(keys))
+        features.append(SingleColumn(column, accuracy, majority, n, _read_as(keys_of, y, fold, len(keys), accuracy,
+                                                                             numeric)))
     return Shortcuts(
         sample_rows=n, folds=rules.folds, features=features,
         ids=[SingleColumn(c, neighbour_accuracy(order, y), majority, n, "the order of its values")
@@ -82,6 +83,18 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
                                                           names, rules, regions)],
         text_columns=texts,
     )
+
+
+def _read_as(keys_of: np.ndarray, y: np.ndarray, fold: np.ndarray, classes: int, accuracy: float,
+             numeric: bool) -> str:
+    """What the column predicts from: whether it is missing, when that alone (key 0 against the
+    rest) predicts as well as its values do (a wage empty exactly for the women not working,
+    Mroz's `wage` against `inlf`), so the reader looks at the gaps rather than the values."""
+    gaps = np.count_nonzero(keys_of == 0)
+    if 0 < gaps < len(keys_of) and out_of_fold_accuracy((keys_of != 0).astype(np.int64), y, fold,
+                                                         classes) >= accuracy:
+        return "whether it is missing"
+    return "its numbers" if numeric else "its values"
 
 
 def _signatures(column: str, texts: list[str | None], y: np.ndarray, names: list[str], rules: Rules,
