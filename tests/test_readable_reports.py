@@ -35,7 +35,7 @@ def test_the_verdict_says_it_counts_findings_and_numeric_labels_read_as_label_co
     assert out.splitlines()[-4:] == [
         "Labels: 1: 428, 0: 325",
         "Ignored: hours (named with --ignore-column)",
-        "Checks: 25 passed, 1 failed, 1 warned, 0 informational, 53 skipped",
+        "Checks: 26 passed, 1 failed, 1 warned, 0 informational, 53 skipped",
         "FAILED: 2 fail, 2 warn, 0 info findings",  # wage and lwage give inlf away: shortcuts
     ]
 

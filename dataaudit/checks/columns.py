@@ -1,15 +1,19 @@
-"""Columns that mislead a model: constant, unique per row (an id), of mixed types, or holding
-an infinite number, which scikit-learn refuses as input ("Input X contains infinity")."""
+"""Columns that mislead a model: constant, unique per row (an id), of mixed types, of numbers
+formatted as text (`12,5`, `$1,200`), or holding an infinite number, which scikit-learn refuses
+as input ("Input X contains infinity")."""
 
 from __future__ import annotations
 
+import numpy as np
+import pyarrow as pa
 from pydantic import Field
 
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.registry import Check, Exports, NoEquivalent
 from dataaudit.levels import Number, Section, Toggle, Whole
 from dataaudit.profile.model import ColumnProfile, Profile
-from dataaudit.wording import plural
+from dataaudit.profile.values import formatted_numbers
+from dataaudit.wording import plural, verb
 
 CHECKS = (
     Check("columns.constant", "No feature column holds a single value.", "columns", ("constant",),
@@ -19,6 +23,9 @@ CHECKS = (
           NoEquivalent("the audit's id detection weighs value kinds and a minimum row count")),
     Check("columns.mixed_types", "Each feature column holds one kind of value (numbers or text).", "columns",
           ("mixed_types",), NoEquivalent("GX has no per-value kind of a column")),
+    Check("columns.formatted_numbers", "No column holds numbers as a spreadsheet formats them (`12,5`, `1,200`, "
+          "`$12`, `12%`), which readers take for text.", "columns", ("formatted_numbers", "formatted_min_share"),
+          NoEquivalent("GX matches a regular expression per column; it has no reading of formatted numbers")),
     Check("columns.infinite", "No feature column nor the target holds an infinite number (`inf`, `1e999`), which "
           "a model refuses as input.", "columns", ("infinite",),
           NoEquivalent("GX bounds a column's values but has no test that they are finite")),
@@ -32,12 +39,18 @@ class Rules(Section):
     unique_min_rows: Whole = Field(50, ge=2)
     mixed_types: Toggle = Toggle.WARN
     infinite: Toggle = Toggle.WARN
+    formatted_numbers: Toggle = Toggle.WARN
+    formatted_min_share: Number = Field(0.9, gt=0, le=1, description="A column is one of numbers when at least "
+                                                                    "this share of its values are numbers, "
+                                                                    "formatted or plain.")
 
 
 def run(profile: Profile, rules: Rules, results: Results) -> None:
     for column in profile.columns:
         if column.role != "ignored" and column.infinite:
             _infinite(column, rules, results)
+        if column.role != "ignored" and column.formatted:
+            _formatted(column, rules, results)
         if column.role != "feature" or not column.present:
             continue
         if is_constant(column):
@@ -81,6 +94,29 @@ def _infinite(column: ColumnProfile, rules: Rules, results: Results) -> None:
         f"({pct(column.infinite, column.rows)} of its rows): a model refuses them as input.",
         column=column.name, observed=column.infinite, examples=column.infinite_rows,
         hint="Replace them with a number or a missing value, or declare their spelling a missing token.",
+    )
+
+
+def _formatted(column: ColumnProfile, rules: Rules, results: Results) -> None:
+    """A column of numbers some or all of which are written as a spreadsheet shows them: a
+    reader makes the whole column text, so it reaches a model as categories, or not at all."""
+    numbers = column.formatted + column.kinds.get("integer", 0) + column.kinds.get("float", 0)
+    if numbers < rules.formatted_min_share * column.present:
+        return
+    written = column.value_counts or dict(column.top_values or [])
+    texts = pa.array(list(written), pa.string())
+    shown = {text: written[text] for text, yes in
+             zip(written, formatted_numbers(texts, np.ones(len(texts), dtype=bool)), strict=True) if yes}
+    listed = f" ({quoted_counts(shown)})" if shown else ""
+    results.add(
+        "columns.formatted_numbers", rules.formatted_numbers.severity,
+        f"Column {column.name!r}: {column.formatted:,} of its {plural(column.present, 'value')} "
+        f"{verb(column.formatted, 'is a number', 'are numbers')} as a spreadsheet formats them{listed}: "
+        "pandas, pyarrow and a training script read the column as text, not numbers.",
+        column=column.name, observed=column.formatted, examples=column.formatted_rows,
+        details={"values": dict(list(shown.items())[:20])},
+        hint="Write them as plain numbers (a decimal point, no separators or signs), or read them so: "
+             "pandas.read_csv(decimal=',', thousands='.') for 1.200,50.",
     )
 
 

@@ -161,6 +161,8 @@ class ColumnPartial:
     respelled: int = 0
     padded: int = 0
     dated: int = 0
+    formatted: int = 0
+    formatted_rows: list[int] = field(default_factory=list)
     kind_rows: dict[str, list[int]] = field(default_factory=dict)
     moments: Moments = field(default_factory=Moments)
     value_counts: Counter | None = field(default_factory=Counter)
@@ -253,6 +255,10 @@ class ColumnPartial:
         self.spaced += int(counts[table.spaced].sum())
         self.padded += int(counts[table.padded & ~token].sum())
         self.dated += int(counts[v.date_texts(table.values, (kind == v.TEXT) & (counts > 0))].sum())
+        formatted = v.formatted_numbers(table.values, (kind == v.TEXT) & (counts > 0))
+        if formatted.any():
+            self.formatted += int(counts[formatted].sum())
+            self.formatted_rows = self._note(self.formatted_rows, np.append(formatted, False)[slot], offset)
         self.respelled += int(counts[table.respelled & ~spelled].sum())
         numeric = (kind == v.INTEGER) | (kind == v.FLOAT)
         if numeric.any():
@@ -356,6 +362,8 @@ class ColumnPartial:
             respelled=self.respelled + other.respelled,
             padded=self.padded + other.padded,
             dated=self.dated + other.dated,
+            formatted=self.formatted + other.formatted,
+            formatted_rows=rows(self.formatted_rows, other.formatted_rows),
             kind_rows={
                 name: rows(self.kind_rows.get(name, []), other.kind_rows.get(name, []))
                 for name in sorted(set(self.kind_rows) | set(other.kind_rows))

@@ -107,6 +107,8 @@ def _column(col: ColumnPartial, role: str) -> ColumnProfile:
         respelled=col.respelled,
         padded=col.padded,
         dated=col.dated,
+        formatted=col.formatted,
+        formatted_rows=col.formatted_rows,
         infinite=col.infinite,
         infinite_rows=col.infinite_rows,
     )

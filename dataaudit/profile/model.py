@@ -63,6 +63,10 @@ class ColumnProfile:
     #: text cells that read as ISO 8601 dates or timestamps (`values.date_texts`): a CSV's dates,
     #: which a reader loads as the dates a typed file holds
     dated: int = 0
+    #: text cells that are numbers as a spreadsheet formats them (`12,5`, `1,200`, `$12`, `12%`:
+    #: `values.formatted_numbers`), which readers take for text, and their first rows
+    formatted: int = 0
+    formatted_rows: list[int] = field(default_factory=list)
     #: infinite numbers (`inf`, `-Infinity`, `1e999`), which a model's input refuses, and their first rows
     infinite: int = 0
     infinite_rows: list[int] = field(default_factory=list)

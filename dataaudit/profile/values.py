@@ -63,6 +63,14 @@ _DATE_TEXT = (r"^\s*\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
               r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?\s*$")
 _DATE_LENGTHS = (len("2019-10-21"), len(" 2019-10-21T08:30:00.123456789+05:00 "))
 _DATE_START = b"0123456789 \t"
+# a number as a spreadsheet shows it: a decimal comma (`12,5`), thousands separators (`1,200`,
+# `1.200,50`, `1\u202f200`), a currency sign before or after (`$12.50`, `12 €`), a percent sign
+_CURRENCY = "$€£¥"
+_GROUPED = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+            r"|\d{1,3}(?:[\x{a0}\x{202f}']\d{3})+(?:[.,]\d+)?")
+_FORMATTED_NUMBER = (rf"^\s*[+-]?[{_CURRENCY}]?\s*(?:{_GROUPED}|\d+,\d+|\d+(?:\.\d+)?)"
+                     rf"\s*(?:%|[{_CURRENCY}])?\s*$")
+_FORMATTED_START = ("0123456789+- \t" + _CURRENCY).encode()
 _NO_TOKENS = pa.array([], pa.string())
 _DISTINCT_SAMPLE = 1024
 #: what joins the words of a label (`not spam`, `not_spam`, `not-spam`), between two letters or digits
@@ -607,6 +615,15 @@ def date_texts(texts: pa.Array, mask: np.ndarray) -> np.ndarray:
         return candidate
     candidate &= first_byte_in(texts, _DATE_START)
     return _answered(texts, candidate, lambda found: pc.match_substring_regex(found, _DATE_TEXT))
+
+
+def formatted_numbers(texts: pa.Array, mask: np.ndarray) -> np.ndarray:
+    """Which `texts` where `mask` holds are numbers as a spreadsheet or a report formats them
+    (`_FORMATTED_NUMBER`): a decimal comma, thousands separators, a currency or percent sign.
+    pandas, pyarrow and a training script read them as text, not numbers. Only texts starting
+    with a digit, a sign, a currency sign or a blank are matched."""
+    candidate = mask & first_byte_in(texts, _FORMATTED_START) if mask.any() else mask
+    return _answered(texts, candidate, lambda found: pc.match_substring_regex(found, _FORMATTED_NUMBER))
 
 
 def _boolean_table(array: pa.Array) -> ValueTable:
