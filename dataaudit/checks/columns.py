@@ -49,7 +49,8 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     for column in profile.columns:
         if column.role != "ignored" and column.infinite:
             _infinite(column, rules, results)
-        if column.role != "ignored" and column.formatted:
+        formatted = column.role != "ignored" and _of_formatted_numbers(column, rules)
+        if formatted:
             _formatted(column, rules, results)
         if column.role != "feature" or not column.present:
             continue
@@ -60,7 +61,7 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
                         "non-missing rows.",
                         column=column.name, observed=1,
                         hint="A constant carries no signal: drop it (`dataaudit clean` does).")
-        elif _unique(column, rules):
+        elif _unique(column, rules) and not formatted:  # prices read as text are no id
             results.add("columns.unique", rules.unique.severity,
                         f"Column {column.name!r} is unique per row (~{column.distinct:,} distinct of "
                         f"{column.present:,}): an id? It can leak the label and hides duplicates.",
@@ -97,12 +98,15 @@ def _infinite(column: ColumnProfile, rules: Rules, results: Results) -> None:
     )
 
 
+def _of_formatted_numbers(column: ColumnProfile, rules: Rules) -> bool:
+    """Whether the column holds numbers, some or all written as a spreadsheet shows them."""
+    numbers = column.formatted + column.kinds.get("integer", 0) + column.kinds.get("float", 0)
+    return bool(column.formatted) and numbers >= rules.formatted_min_share * column.present
+
+
 def _formatted(column: ColumnProfile, rules: Rules, results: Results) -> None:
     """A column of numbers some or all of which are written as a spreadsheet shows them: a
     reader makes the whole column text, so it reaches a model as categories, or not at all."""
-    numbers = column.formatted + column.kinds.get("integer", 0) + column.kinds.get("float", 0)
-    if numbers < rules.formatted_min_share * column.present:
-        return
     written = column.value_counts or dict(column.top_values or [])
     texts = pa.array(list(written), pa.string())
     shown = {text: written[text] for text, yes in
