@@ -10,6 +10,7 @@ where two models agree and learn the labels well, still fails.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -145,3 +146,14 @@ def test_a_failure_needs_noise_two_models_and_the_margin(noise_rate: float, two:
     assert finding.severity is (Severity.FAIL if noise_rate > 0.1 and trusted else Severity.WARN)
     assert all(model in finding.message for model in models) and f"{margin:+.3f} over chance" in finding.message
     assert ("not a failure" in finding.message) is (noise_rate > 0.1 and not trusted)
+
+
+def test_a_suspect_s_score_reads_as_the_table_gives_it_not_rounded_to_certainty() -> None:
+    """0.998 printed with two decimals read 1.00 in the message, beside 0.998 in the table."""
+    quality = replace(_quality(0.02, ["logistic"], 0.9, 2),
+                      suspected=[SuspectedRow(row=297, given="a", suggested="b", score=0.998)])
+    results = Results()
+    profile = SimpleNamespace(label=SimpleNamespace(column="label"), label_quality=quality, target_residuals=None)
+    label_noise.run(profile, label_noise.Rules(), results)
+    finding = next(f for f in results.findings if f.check == "labels.suspected")
+    assert "row 297 'a' -> 'b' (0.998)" in finding.message

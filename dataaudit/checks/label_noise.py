@@ -84,7 +84,8 @@ def _suspected(quality: LabelQuality, rules: Rules, results: Results, column: st
     held_back = severity is Severity.FAIL and not trusted
     if held_back:
         severity = Severity.WARN
-    top = ", ".join(f"row {s.row} '{s.given}' -> '{s.suggested}' ({s.score:.2f})" for s in rows[:3])
+    # each score as the table shows it, to three places: 0.998 is no 1.00
+    top = ", ".join(f"row {s.row} '{s.given}' -> '{s.suggested}' ({s.score:.3f})" for s in rows[:3])
     results.add(
         "labels.suspected", severity,
         f"{len(rows):,} of {quality.modelled_rows:,} modelled rows ({pct(len(rows), quality.modelled_rows)}) look "
