@@ -234,3 +234,18 @@ def test_words_read_as_a_regression_target_fail_naming_them(tmp_path: Path, runn
                                   "numbers: 'bird' 80, 'cat' 80, 'dog' 80.")
     assert finding["examples"][:4] == [1, 2, 3, 4]
     assert _statuses(report)["target.point_mass"]["status"] != "skipped"
+
+
+@pytest.mark.parametrize("runner", [run, invoke])
+def test_many_small_classes_are_listed_ten_fewest_first_as_the_examples_are(tmp_path: Path, runner) -> None:
+    """Prices with a currency sign among numbers are classes, not numbers: 297 of them, each listed
+    in the message (a wall of text), and the examples in the opposite order."""
+    data = tmp_path / "prices.csv"
+    data.write_text("a,b,y\n" + "".join(f"{i * 0.37:.2f},{i % 4},{'$' if i % 50 == 0 else ''}{10 + i * 0.31:.2f}\n"
+                                        for i in range(300)) + "1,1,10.00\n1,2,10.00\n")
+    report = _audit_json([data, "-t", "y"], 1, runner)
+    [finding] = [f for f in report["findings"] if f["check"] == "size.rows_per_class"]
+    listed = finding["message"].split("too few rows: ", 1)[1]
+    assert listed.endswith(" and 291 more.") and listed.count("'") == 20
+    assert finding["examples"][:10] == [name.split("'")[1] for name in listed.split(", ")[:10]]
+    assert len(finding["details"]["classes"]) == 301

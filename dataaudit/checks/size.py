@@ -71,6 +71,7 @@ def _classes(profile: Profile, rules: Rules, results: Results) -> None:
             "size.rows_per_class", rules.min_rows_per_class, fewest,
             f"{plural(len(small), 'class', 'classes')} of {label.column!r} {verb(len(small), 'has', 'have')} "
             f"too few rows: {listed}.",
-            column=label.column, examples=list(small), details={"classes": small},
+            column=label.column, examples=sorted(small, key=lambda name: (small[name], name)),  # as listed
+            details={"classes": small},
             hint="Collect more examples of these classes, or merge or drop them.",
         )
