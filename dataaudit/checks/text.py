@@ -52,7 +52,7 @@ NO_TEXT = ("no text to audit: give a chat, prompt/completion or instruction JSON
 
 
 class Rules(Section):
-    allowed_roles: list[str] = Field(default_factory=lambda: ["system", "user", "assistant", "tool"])
+    allowed_roles: list[str] = Field(default_factory=lambda: ["system", "user", "assistant", "tool", "function"])
     allowed_keys: list[str] | None = Field(
         default=None, description="Top-level keys a line may carry; null: any, those the layout does not read "
                                   "being metadata (reported, kept by clean).")
@@ -62,7 +62,7 @@ class Rules(Section):
                                 description="The key holding the answer of a prompt/completion line "
                                             "(canonical_solution in HumanEval-style files).")
     allowed_message_keys: list[str] = Field(
-        default_factory=lambda: ["role", "content", "name", "tool_calls", "tool_call_id", "weight"])
+        default_factory=lambda: ["role", "content", "name", "tool_calls", "tool_call_id", "function_call", "weight"])
     max_tokens: Whole = Field(default=4096, gt=0)
     near_duplicate_threshold: Number = Field(default=0.8, gt=0, le=1)
     num_perm: Whole = Field(default=64, ge=16, le=1024)

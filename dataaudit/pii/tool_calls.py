@@ -15,8 +15,6 @@ from typing import Any
 
 from dataaudit.pii.detect import DEFAULT_REGIONS, Found, find_pii
 
-#: where a message keeps its calls (`tool_calls`, a list; the older `function_call`, one call)
-CALL_KEYS = ("tool_calls", "function_call")
 #: the name under which the place of a tool call's value is counted, after its message's role
 PLACE = "tool_calls"
 #: the key a string value sits under, None when no key holds it

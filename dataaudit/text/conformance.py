@@ -13,14 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dataaudit.profile.sketches import first_rows
-from dataaudit.text.formats import CHAT, PREFERENCE
+from dataaudit.text.formats import CHAT, PREFERENCE, calls_tool
 from dataaudit.text.profiles import FormatProfile
 from dataaudit.text.validate import Line, text_of
 
 #: Every rule a line can break, in the order reports list them.
 RULES = ("json", "required_key", "unknown_key", "value_type", "unknown_role", "system_placement", "first_role",
          "last_role", "role_order", "weight", "tool_calls", "empty_content", "example_tokens")
-TOOL_KEYS = ("tool_calls", "function_call")
 Broken = list[tuple[str, str]]
 
 
@@ -91,7 +90,7 @@ def _messages(messages: list[dict], profile: FormatProfile) -> Broken:
         if part is None:
             broken.append(("unknown_role", str(role)))
         parts.append(part or "")
-        calls = any(message.get(k) for k in TOOL_KEYS)
+        calls = calls_tool(message)
         if (calls or part == "tool") and not profile.tool_calls:
             broken.append(("tool_calls", str(role)))
         content = message.get(profile.content_key)

@@ -34,6 +34,8 @@ PROMPT_COMPLETION_KEYS = ("prompt", "completion")
 PREFERENCE_SIDES = (("chosen", "rejected"), ("preferred_output", "non_preferred_output"))
 #: The top-level keys a trainer reads in a preference line, of either shape.
 PREFERENCE_KEYS = ("prompt", "chosen", "rejected", "input", "preferred_output", "non_preferred_output")
+#: where a chat message keeps its calls (`tool_calls`, a list; the older `function_call`, one call)
+CALL_KEYS = ("tool_calls", "function_call")
 SAMPLE_LINES = 100
 #: the bytes looked at for line ends, and a record after a bare carriage return
 CR_SAMPLE = 1 << 16
@@ -54,6 +56,14 @@ def kind_of_record(record: object, pair: tuple[str, str] = PROMPT_COMPLETION_KEY
     if "instruction" in record and "output" in record:
         return INSTRUCTION
     return TABLE
+
+
+def calls_tool(message: dict) -> bool:
+    """Whether a message calls a tool: a non-empty list of `tool_calls`, or a `function_call`
+    object. Its calls then stand for its text, which OpenAI's tool-calling examples leave out
+    (an assistant message of `tool_calls` and no `content`, or a null one)."""
+    calls, call = message.get(CALL_KEYS[0]), message.get(CALL_KEYS[1])
+    return (isinstance(calls, list) and bool(calls)) or (isinstance(call, dict) and bool(call))
 
 
 def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str:

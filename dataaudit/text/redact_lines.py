@@ -16,7 +16,8 @@ from dataaudit.jsontext import loads_keeping_numbers
 from dataaudit.pii.detect import DEFAULT_REGIONS, Found
 from dataaudit.pii.json_strings import Path, decoded, found_in_strings, json_strings
 from dataaudit.pii.redact import replaced
-from dataaudit.pii.tool_calls import CALL_KEYS, PLACE, arguments_at, found_in_value
+from dataaudit.pii.tool_calls import PLACE, arguments_at, found_in_value
+from dataaudit.text.formats import CALL_KEYS
 from dataaudit.text.validate import Layout
 
 

@@ -17,7 +17,7 @@ from dataaudit.io.depth import too_deep
 from dataaudit.io.surrogates import lone_surrogate
 from dataaudit.jsontext import loads
 from dataaudit.profile.text import ERROR_KINDS
-from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_SIDES, PROMPT_COMPLETION
+from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_SIDES, PROMPT_COMPLETION, calls_tool
 from dataaudit.text.hashing import canonical
 
 
@@ -145,14 +145,13 @@ def _chat(record: dict, layout: Layout) -> Line:
             continue
         unknown.extend(f"{key}[{index}].{name}" for name in message if name not in layout.message_keys)
         role, content = message.get(layout.role_key), message.get(layout.content_key)
-        if not isinstance(role, str) or layout.content_key not in message:
+        calling = calls_tool(message)  # its calls stand for its text, the content null or left out
+        if not isinstance(role, str) or (layout.content_key not in message and not calling):
             found.add("message_missing_field")
             continue
         if role not in layout.roles:
             found.add("unknown_role")
         text = text_of(content)
-        calls = message.get("tool_calls")
-        calling = isinstance(calls, list) and bool(calls)  # a tool call stands for the text: a list of calls
         if text is None:
             if content is not None or not calling:
                 found.add("content_not_text" if content is not None else "message_missing_field")
