@@ -54,3 +54,28 @@ def test_a_tool_call_without_content_is_an_example(tmp_path: Path) -> None:
     quarantined = [json.loads(line) for line in (tmp_path / "out.quarantine.jsonl").read_text().splitlines()]
     assert [(entry["line"], entry["kinds"]) for entry in quarantined] == [(3, ["message_missing_field",
                                                                                "no_assistant"])]
+
+
+def _sharegpt(human: str, gpt: str) -> dict:
+    return {"conversations": [{"from": "human", "value": human}, {"from": "gpt", "value": gpt}]}
+
+
+def test_clean_reads_the_layout_of_the_rule_packs_format_profile(tmp_path: Path) -> None:
+    """Under a rule pack naming the sharegpt profile, the audit read `conversations` and the clean
+    read `messages`: every line of a valid ShareGPT file was quarantined as messages_missing."""
+    pack = tmp_path / "sharegpt.yaml"
+    pack.write_text("checks:\n  format:\n    profile: sharegpt\n", encoding="utf-8")
+    records = [_sharegpt(f"Question {i}?", f"Answer {i}.") for i in range(12)]
+    records[4] = records[2]
+    records[7] = {"conversations": [{"from": "human", "value": "Nobody answers."}]}
+    records[9] = _sharegpt("  Padded question?  ", "Padded answer. ")
+    data = _write(tmp_path / "sharegpt.jsonl", records)
+    out = tmp_path / "out.jsonl"
+    invoke(["clean", data, "-o", out, "-r", pack], 1)  # twelve lines are too few for the size gate
+    raw = data.read_bytes().splitlines(keepends=True)
+    kept = [raw[n] for n in range(12) if n not in (4, 7)]  # line 10 (index 7 of those kept) is trimmed
+    written = out.read_bytes().splitlines(keepends=True)
+    assert len(written) == len(kept) and written[:7] == kept[:7] and written[8:] == kept[8:]
+    assert json.loads(written[7]) == _sharegpt("Padded question?", "Padded answer.")
+    quarantined = [json.loads(line) for line in (tmp_path / "out.quarantine.jsonl").read_text().splitlines()]
+    assert [(entry["line"], entry["kinds"]) for entry in quarantined] == [(5, ["duplicate"]), (8, ["no_assistant"])]

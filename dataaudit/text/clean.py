@@ -35,7 +35,7 @@ from dataaudit.profile.siphash import hash_objects
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
-from dataaudit.text.audit import text_layout, text_spec
+from dataaudit.text.audit import format_profile, text_layout, text_spec
 from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_KEYS, PROMPT_COMPLETION
 from dataaudit.text.hashing import canonical
 from dataaudit.text.languages.settings import language_settings
@@ -110,6 +110,7 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
     trim = steps.normalize_text if trim is None else trim
     strip = steps.strip_metadata if strip_metadata is None else strip_metadata
     spec = text_spec(str(path), kind, loaded.rules.checks.text, token_counter(tokenizer), unit=unit,
+                     profile=format_profile(loaded.rules.checks.format),  # its keys and roles, as the audit reads
                      languages=language_settings(loaded.rules),  # the after report tells languages as the audit does
                      phone_regions=loaded.rules.checks.pii.phone_regions)
     layout = spec.layout
@@ -271,7 +272,7 @@ def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...])
         fields = tuple(key for key in PREFERENCE_KEYS if key != "input")
     holders = [(record, fields)]
     if layout.kind == CHAT:
-        holders += [(m, ("content",)) for m in record.get("messages", []) if isinstance(m, dict)]
+        holders += [(m, (layout.content_key,)) for m in record.get(layout.messages_key, []) if isinstance(m, dict)]
     elif layout.kind == PREFERENCE and isinstance(record.get("input"), dict):
         messages = record["input"].get("messages")
         holders += [(m, ("content",)) for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
