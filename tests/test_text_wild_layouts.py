@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli_helpers import audit_report, invoke, run
+import pytest
+
+from tests.cli_helpers import RUNNERS, audit_report, invoke, run
 
 #: OpenAI's tool-calling example (fine-tuning guide): the assistant's call has no `content` key
 TOOL_CALLING = {
@@ -79,3 +81,45 @@ def test_clean_reads_the_layout_of_the_rule_packs_format_profile(tmp_path: Path)
     assert json.loads(written[7]) == _sharegpt("Padded question?", "Padded answer.")
     quarantined = [json.loads(line) for line in (tmp_path / "out.quarantine.jsonl").read_text().splitlines()]
     assert [(entry["line"], entry["kinds"]) for entry in quarantined] == [(5, ["duplicate"]), (8, ["no_assistant"])]
+
+
+def _conversations(count: int) -> list[dict]:
+    """ShareGPT lines with the faults a trainer meets: a gpt turn first, no gpt answer, a copy."""
+    records = [_sharegpt(f"Question {i} about cats?", f"Answer {i} about cats and dogs.") for i in range(count)]
+    records[3] = {"conversations": [{"from": "gpt", "value": "Hello."}, *records[3]["conversations"]]}
+    records[7] = {"conversations": records[7]["conversations"][:1]}
+    records[9] = records[0]
+    return records
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_sharegpt_file_is_known_by_its_keys_and_read_through_its_profile(tmp_path: Path, runner) -> None:
+    """Without a named profile a ShareGPT file was a one-column table: it passed, its conversations
+    unchecked (a gpt turn first, no answer). Its keys now call the sharegpt profile, as if named."""
+    data = _write(tmp_path / "conversations.jsonl", _conversations(24))
+    detected = audit_report(runner, [data], tmp_path, code=1)
+    named = audit_report(runner, [data, "--format-profile", "sharegpt"], tmp_path, code=1)
+    assert detected["source"]["kind"] == "chat" and detected["dataset"]["roles"] == {"gpt": 24, "human": 24}
+    rules = {f["details"]["rule"]: f["examples"] for f in detected["findings"] if f["check"] == "format.rules"}
+    assert rules == {"first_role": [4], "last_role": [8]}
+    assert [(f["check"], f["message"]) for f in detected["findings"]] == [(f["check"], f["message"])
+                                                                         for f in named["findings"]]
+    forced = audit_report(runner, [data, "--format-kind", "chat"], tmp_path, code=1)
+    assert [f["message"] for f in forced["findings"]] == [f["message"] for f in detected["findings"]]
+
+
+def test_clean_reads_a_detected_sharegpt_file_as_its_audit_does(tmp_path: Path) -> None:
+    data = _write(tmp_path / "conversations.jsonl", _conversations(24))
+    out = tmp_path / "out.jsonl"
+    run(["clean", data, "-o", out], 0)
+    raw = data.read_bytes().splitlines(keepends=True)
+    assert out.read_bytes().splitlines(keepends=True) == [raw[n] for n in range(24) if n not in (7, 9)]
+    quarantined = [json.loads(line) for line in (tmp_path / "out.quarantine.jsonl").read_text().splitlines()]
+    assert [(entry["line"], entry["kinds"]) for entry in quarantined] == [(8, ["no_assistant"]), (10, ["duplicate"])]
+
+
+def test_a_table_with_a_conversations_column_of_other_keys_stays_a_table(tmp_path: Path) -> None:
+    """Only turns written with `from` make ShareGPT: a `conversations` list of ids is a table's column."""
+    data = _write(tmp_path / "rows.jsonl", [{"conversations": [i, i + 1], "label": "ab"[i % 2]} for i in range(30)])
+    report = audit_report(invoke, [data], tmp_path, code=0)
+    assert report["source"].get("kind") in (None, "table")

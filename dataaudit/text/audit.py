@@ -25,6 +25,7 @@ from dataaudit.text.formats import (
     PREFERENCE_KEYS,
     PROMPT_COMPLETION,
     PROMPT_COMPLETION_KEYS,
+    SHAREGPT,
     TABLE,
     TEXT_KINDS,
     detect_format,
@@ -75,7 +76,7 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
         raise InputError(f"{data}: --format-kind {format_kind} reads a JSONL file, and the name says "
                          f"{FORMATS[suffixes[-1]].upper()}; rename it .jsonl if it holds JSON Lines")
     if format_kind is not None:
-        return format_kind
+        return _forced(format_kind, path)
     unnamed = (not suffixes or suffixes[-1] not in FORMATS) and path.suffix.lower() not in COMPRESSED
     if unnamed and (read_once(data) or path.is_file()):  # known by its first bytes, as the reader knows a table
         path = readable_path(data)
@@ -87,8 +88,16 @@ def text_kind(data: Any, format_kind: str | None, pair: tuple[str, str] = PROMPT
             return None
     elif not path.is_file() or not suffixes or FORMATS.get(suffixes[-1]) != "jsonl":
         return None
-    kind = detect_format(path, pair=pair)
+    kind = detect_format(path, pair=pair, profiles=True)
     return None if kind == TABLE else kind
+
+
+def _forced(format_kind: str, path: Path) -> str:
+    """The kind `--format-kind` names; a chat file in ShareGPT's keys (a clean's second reading of
+    a file the audit detected as one, or a user's `--format-kind chat`) is read as ShareGPT."""
+    if format_kind == CHAT and path.is_file() and detect_format(path, profiles=True) == SHAREGPT:
+        return SHAREGPT
+    return format_kind
 
 
 def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_key: str | None = None,
@@ -127,7 +136,10 @@ def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_
     rules = loaded.rules.checks.text
     if rules.prompt_key == rules.completion_key:
         raise InputError(f"the prompt and the completion need two keys, not {rules.prompt_key!r} twice")
-    return text_kind(data, format_kind, (rules.prompt_key, rules.completion_key), storage_options), loaded
+    kind = text_kind(data, format_kind, (rules.prompt_key, rules.completion_key), storage_options)
+    if kind == SHAREGPT:  # detected by its keys: read through the profile named after it, as if named
+        return CHAT, _with_format_options(loaded, {"profile": SHAREGPT})
+    return kind, loaded
 
 
 def _with_format_options(loaded: LoadedRules, options: dict[str, Any]) -> LoadedRules:

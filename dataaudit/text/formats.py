@@ -34,6 +34,8 @@ PROMPT_COMPLETION_KEYS = ("prompt", "completion")
 PREFERENCE_SIDES = (("chosen", "rejected"), ("preferred_output", "non_preferred_output"))
 #: The top-level keys a trainer reads in a preference line, of either shape.
 PREFERENCE_KEYS = ("prompt", "chosen", "rejected", "input", "preferred_output", "non_preferred_output")
+#: ShareGPT conversations, detected by their keys: a chat read through the format profile of that name
+SHAREGPT = "sharegpt"
 #: where a chat message keeps its calls (`tool_calls`, a list; the older `function_call`, one call)
 CALL_KEYS = ("tool_calls", "function_call")
 SAMPLE_LINES = 100
@@ -58,6 +60,16 @@ def kind_of_record(record: object, pair: tuple[str, str] = PROMPT_COMPLETION_KEY
     return TABLE
 
 
+def is_sharegpt(record: object) -> bool:
+    """Whether a line is a ShareGPT conversation (`{"conversations": [{"from": "human", "value":
+    ...}, ...]}`, as FastChat and LLaMA-Factory read it): a chat under other keys and role names,
+    which the `sharegpt` format profile reads. Its first turn decides; an empty list is none."""
+    if not isinstance(record, dict) or "messages" in record:
+        return False
+    turns = record.get("conversations")
+    return isinstance(turns, list) and bool(turns) and isinstance(turns[0], dict) and "from" in turns[0]
+
+
 def calls_tool(message: dict) -> bool:
     """Whether a message calls a tool: a non-empty list of `tool_calls`, or a `function_call`
     object. Its calls then stand for its text, which OpenAI's tool-calling examples leave out
@@ -66,26 +78,28 @@ def calls_tool(message: dict) -> bool:
     return (isinstance(calls, list) and bool(calls)) or (isinstance(call, dict) and bool(call))
 
 
-def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str:
+def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS,
+                  profiles: bool = False) -> str:
     """The layout most of the first `lines` JSON objects follow (the first items of a JSON file
     holding one array); `table` when none is a fine-tuning layout (an ordinary JSONL table).
-    Lines that are not JSON get no vote."""
+    Lines that are not JSON get no vote. `profiles`: a ShareGPT line votes `SHAREGPT`, the
+    format profile that reads it, rather than `table`."""
     from dataaudit.io.json_array import array_items, is_json_array
     from dataaudit.io.lines import open_binary
 
     path = Path(path)
     if is_json_array(path):
-        return _most_voted(array_items(path)[:lines], pair)
+        return _most_voted(array_items(path)[:lines], pair, profiles)
     with open_binary(path) as handle:  # a compressed stream may not seek: read once for the line ends
         first = handle.read(CR_SAMPLE)
     if _lines_end_in_cr(first):
-        kind = _most_voted(first.split(b"\r")[:lines], pair)
+        kind = _most_voted(first.split(b"\r")[:lines], pair, profiles)
         if kind != TABLE:
             raise InputError(f"{path}: a {kind} file whose lines end in a carriage return alone (CR, as old Mac files "
                              "did), which the line-by-line audit does not split at: convert the line ends to LF "
                              "first (e.g. `tr '\\r' '\\n'`)")
     with open_binary(path) as handle:
-        return _most_voted([line for _, line in zip(range(lines), handle, strict=False)], pair)
+        return _most_voted([line for _, line in zip(range(lines), handle, strict=False)], pair, profiles)
 
 
 def _lines_end_in_cr(sample: bytes) -> bool:
@@ -95,14 +109,17 @@ def _lines_end_in_cr(sample: bytes) -> bool:
     return b"\n" not in sample and _CR_RECORD.search(sample) is not None
 
 
-def _most_voted(lines: list[bytes], pair: tuple[str, str]) -> str:
+def _most_voted(lines: list[bytes], pair: tuple[str, str], profiles: bool = False) -> str:
     votes: Counter[str] = Counter()
     for line in lines:
         try:
-            votes[kind_of_record(loads_keeping_numbers(line), pair)] += 1  # its keys decide, not its numbers
+            record = loads_keeping_numbers(line)  # its keys decide, not its numbers
         except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than the parser goes
             continue
+        kind = kind_of_record(record, pair)
+        votes[SHAREGPT if kind == TABLE and profiles and is_sharegpt(record) else kind] += 1
     text_votes = {kind: n for kind, n in votes.items() if kind != TABLE}
     if not text_votes or votes[TABLE] > sum(text_votes.values()):
         return TABLE
-    return max(text_votes, key=lambda kind: (text_votes[kind], -TEXT_KINDS.index(kind)))
+    order = (*TEXT_KINDS, SHAREGPT)
+    return max(text_votes, key=lambda kind: (text_votes[kind], -order.index(kind)))
