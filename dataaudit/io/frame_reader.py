@@ -1,5 +1,5 @@
-"""In-memory data (a pandas DataFrame, a pyarrow Table, a Hugging Face `datasets.Dataset`, a
-Polars DataFrame or LazyFrame) takes the same path as files."""
+"""In-memory data (a pandas DataFrame, a pyarrow Table or RecordBatch, a Hugging Face
+`datasets.Dataset`, a Polars DataFrame or LazyFrame) takes the same path as files."""
 
 from __future__ import annotations
 
@@ -21,18 +21,46 @@ def open_frame(data: Any, *, chunk_rows: int) -> Source:
         return open_hf_dataset(data, chunk_rows=chunk_rows)
     if is_polars_frame(data):
         return open_polars(data, chunk_rows=chunk_rows)
-    if not (hasattr(data, "columns") or hasattr(data, "column_names")):
-        raise InputError(f"cannot audit a {type(data).__name__}: give a file path, a folder, a pandas or Polars "
-                         "DataFrame, a pyarrow Table or a datasets.Dataset")
-    table = data if isinstance(data, pa.Table) else _from_pandas(data)
+    if isinstance(data, pa.RecordBatch):
+        data = pa.Table.from_batches([data])
+    if isinstance(data, pa.Table):
+        table = data
+    elif hasattr(data, "columns") and hasattr(data, "iloc"):  # pandas' DataFrame, or a subclass of it
+        table = _from_pandas(data)
+    else:
+        raise InputError(f"cannot audit {_a(type(data).__name__)}: give a file path, a folder, a pandas or Polars "
+                         f"DataFrame, a pyarrow Table or a datasets.Dataset{_hint(data)}")
     names = [str(n) for n in table.column_names]
-    if len(set(names)) != len(names):
-        raise InputError("the DataFrame has duplicate column names")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InputError(f"the table has two columns named {twice[0]!r}; rename one")
     table = table.rename_columns(names)
     source = Source("<dataframe>", "dataframe", names, lambda: iter(table.to_batches(max_chunksize=chunk_rows)),
                     schema=table.schema)
     source.info["rows"] = table.num_rows
     return source
+
+
+def _a(name: str) -> str:
+    """`a Series`, `an IterableDataset`, `a numpy array`."""
+    name = "numpy array" if name == "ndarray" else name
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _hint(data: Any) -> str:
+    """How to make a table of what notebooks hold that is not one: the columns need names, and
+    the target a column beside the features."""
+    kind = type(data).__name__
+    if kind == "Series":
+        return " (a Series is one column: give series.to_frame(), or the features' DataFrame with it as a column)"
+    if kind == "ndarray":
+        return " (an array's columns have no names: give pandas.DataFrame(array, columns=[...]))"
+    if isinstance(data, list):
+        return (" (a list of records: give pandas.DataFrame(records); a mapping is a dataset in splits, "
+                "each value one split's data)")
+    if kind == "IterableDataset":
+        return " (a streaming dataset: load it without streaming=True, or give Dataset.from_list(list(dataset)))"
+    return ""
 
 
 def _from_pandas(frame: Any) -> pa.Table:
@@ -51,12 +79,13 @@ def _from_pandas(frame: Any) -> pa.Table:
 def column_array(series: Any) -> pa.Array:
     """A pandas column as the audit reads it: Arrow's array of it, or its values' text where
     Arrow has no type for them (an object column holding several Python types, complex numbers,
-    a sparse column) or only a nested one of pandas' own (intervals, a struct of their ends)."""
+    a sparse column, Python integers past int64 or uint64) or only a nested one of pandas' own
+    (intervals, a struct of their ends)."""
     import pandas as pd
 
     try:
         array = pa.array(series, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
         pass
     else:
         if not (isinstance(array.type, pa.ExtensionType) and pa.types.is_nested(array.type.storage_type)):

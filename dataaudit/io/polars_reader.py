@@ -4,6 +4,8 @@ A DataFrame becomes Arrow with `to_arrow()`, which shares the frame's buffers. A
 collected by Polars' streaming engine in batches (`collect_batches`), each handed on as Arrow,
 so the query's result is never held whole; every pass of an audit runs the query again.
 Polars' view strings become plain Arrow strings as every reader's do (`Source.batches`).
+Polars' 128-bit integers, for which Arrow has no type (`to_arrow` fails on them), are read as
+their text, as Python integers past 64 bits in a pandas object column are.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ def is_polars_frame(data: object) -> bool:
 
 
 def open_polars(data: Any, *, chunk_rows: int) -> Source:
+    data = _without_wide_integers(data)
     if type(data).__name__ == "LazyFrame":
         def read() -> Iterator[pa.RecordBatch]:
             for frame in data.collect_batches(chunk_size=chunk_rows):
@@ -34,3 +37,13 @@ def open_polars(data: Any, *, chunk_rows: int) -> Source:
     source.info["rows"] = table.num_rows
     return source
 
+
+
+def _without_wide_integers(data: Any) -> Any:
+    """`data` with its Int128 and UInt128 columns cast to their text (exact, unlike a float, and
+    unlike a 38-digit decimal never out of range); other columns as they are."""
+    import polars as pl
+
+    wide = tuple(getattr(pl, name) for name in ("Int128", "UInt128") if hasattr(pl, name))
+    names = [name for name, dtype in data.collect_schema().items() if dtype in wide]
+    return data.with_columns(pl.col(names).cast(pl.String)) if names else data
