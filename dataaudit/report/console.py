@@ -85,8 +85,8 @@ def _header(report: Report) -> str:
     d = report.dataset
     target = f"target {report.target!r}" if report.target else "no target"
     title = click.style(f"dataaudit {report.tool.version}", bold=True)
-    fmt = report.source.format or ""
-    return (f"{title}  {inert(report.source.name or '')} ({fmt}, {shape(d)}), "
+    fmt = f"{report.source.format}, " if report.source.format else ""  # none for data in memory
+    return (f"{title}  {inert(report.source.name or '')} ({fmt}{shape(d)}), "
             f"{target}, rules {report.rules.name!r}")
 
 

@@ -98,7 +98,7 @@ class ReportTable:
         object.__setattr__(self, "rows", non_finite_as_text(self.rows))
 
 
-@dataclass
+@dataclass(repr=False)
 class Report:
     source: SourceInfo
     target: str | None
@@ -154,6 +154,33 @@ class Report:
     @property
     def passed(self) -> bool:
         return not self.blocking
+
+    def __repr__(self) -> str:
+        """One line, as a notebook cell, a log or a debugger shows a report: the verdict, what
+        was audited and the findings per severity. Every card, check and table would be tens of
+        thousands of characters; `str(report)` is the report as the terminal shows it, a notebook
+        shows it as Markdown, and `to_dict()` holds every field."""
+        from dataaudit.report.text import shape
+
+        counts = ", ".join(f"{self.counts[severity]} {severity}" for severity in ("fail", "warn", "info"))
+        target = f"target {self.target!r}" if self.target else "no target"
+        return (f"<Report {'passed' if self.passed else 'failed'}: {self.source.name or 'the data'}, "
+                f"{shape(self.dataset)}, {target}; {counts}>")
+
+    def __str__(self) -> str:
+        """The report as `dataaudit audit` prints it, without the terminal's colours (`print(report)`)."""
+        import click
+
+        from dataaudit.report.console import render_console
+
+        return click.unstyle(render_console(self))
+
+    def _repr_markdown_(self) -> str:
+        """A notebook's display of the report: the pull-request comment's Markdown, every value
+        from the data escaped, so a cell ending in `report` shows the verdict and the findings."""
+        from dataaudit.report.markdown import render_markdown
+
+        return render_markdown(self)
 
     def raise_for_gate(self) -> None:
         """Raise `AuditFailed` carrying this report when the gate fails; a pipeline's stop sign."""
