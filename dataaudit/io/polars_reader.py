@@ -38,7 +38,6 @@ def open_polars(data: Any, *, chunk_rows: int) -> Source:
     return source
 
 
-
 def _without_wide_integers(data: Any) -> Any:
     """`data` with its Int128 and UInt128 columns cast to their text (exact, unlike a float, and
     unlike a 38-digit decimal never out of range); other columns as they are."""
