@@ -368,3 +368,18 @@ def test_a_staging_folder_that_cannot_be_made_leaves_no_other(cleaned: tuple[Pat
     invoke(["clean", folder / "planted.csv", "-t", "label", "-o", folder / "leak.parquet", "--engine", "spark",
             "--quiet"], 2)
     assert _listing(folder) == before
+
+
+@pytest.mark.slow
+def test_a_table_without_feature_columns_keeps_its_rows_on_spark_as_locally(spark: object, tmp_path: Path) -> None:
+    """An id beside the label: every row's features are the same empty set, no conflict of them."""
+    from tests.test_featureless_table import _ids_and_labels
+
+    data = _ids_and_labels(tmp_path / "ids.csv")
+    with data.open("a") as handle:
+        handle.write(data.read_text().splitlines()[8] + "\n")  # one whole row again
+    for engine, out in (("local", "local.parquet"), ("spark", "spark.parquet")):
+        invoke(["clean", data, "-t", "label", "-i", "id", "-o", tmp_path / out, "--engine", engine], 0)
+    local, remote = (json.loads((tmp_path / f"{name}.manifest.json").read_text()) for name in ("local", "spark"))
+    assert remote["rows"] == local["rows"] and local["rows"]["quarantined"] == 1
+    assert remote["quarantine_reasons"] == local["quarantine_reasons"] == {"duplicate": 1}

@@ -5,7 +5,7 @@ severity at most."""
 from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct
-from dataaudit.checks.feature_space import FeatureSpace, feature_space
+from dataaudit.checks.feature_space import NO_FEATURES, FeatureSpace, feature_space
 from dataaudit.checks.registry import Check, Exports
 from dataaudit.levels import MaxLevels, MaxShareLevels, Section, Size, Toggle
 from dataaudit.profile.model import Profile
@@ -52,6 +52,9 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
                  f"{verb(d.exact_rows, 'is an exact duplicate', 'are exact duplicates')} of an earlier row.",
                  d.exact_examples)
     differing = [c for c in profile.ignored if c not in profile.keys]
+    if not profile.features:
+        results.skip("duplicates.features", NO_FEATURES)
+        return
     if not differing:
         results.skip("duplicates.features", "no ignored columns: the same as exact duplicates" if not profile.ignored
                      else "the ignored columns stay in the rows' identity: the same as exact duplicates")

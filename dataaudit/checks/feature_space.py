@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from dataaudit.profile.model import Profile
 from dataaudit.wording import plural
 
+#: why the checks comparing rows' features skip a table whose columns are all ignored or the target:
+#: every row has the same empty features, which would make every row a repeat of the first
+NO_FEATURES = "no feature columns: every column is the target or ignored"
+
 MAX_LEVELS = 20
 MAX_DISTINCT_SHARE = 0.1
 MIN_COVERAGE = 0.5

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataaudit.checks.base import Results, pct, quoted_counts
-from dataaudit.checks.feature_space import feature_space
+from dataaudit.checks.feature_space import NO_FEATURES, feature_space
 from dataaudit.checks.registry import CLASSES, Check, Exports, NoEquivalent
 from dataaudit.levels import MaxShareLevels, Section, Toggle
 from dataaudit.profile.classes import canonical_spelling
@@ -80,6 +80,9 @@ def _variants(label: LabelProfile, rules: Rules, results: Results) -> None:
 def _conflicts(profile: Profile, rules: Rules, results: Results) -> None:
     d = profile.duplicates
     if not profile.rows:
+        return
+    if not profile.features:
+        results.skip("labels.conflicts", NO_FEATURES)
         return
     folded = profile.label.folded if profile.label is not None else {}
 

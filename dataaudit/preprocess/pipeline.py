@@ -46,7 +46,7 @@ from dataaudit.preprocess.json_cells import TypedCells, line_cells
 from dataaudit.preprocess.late_keys import refuse_taken, with_late
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
-from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, check_given, decide
+from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, check_given, decide, row_steps
 from dataaudit.profile.headers import header_rows
 from dataaudit.profile.model import Profile
 from dataaudit.report.model import Report
@@ -389,8 +389,10 @@ def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str]
         for raw in _chunks(chunks, progress, copied):
             hashes.add(*judged(raw, steps), header_rows(raw))
     config = pack.preprocess
+    features = [name for name in source.columns if name != target and name not in ignored]
+    duplicates, conflicts = row_steps(config.duplicates, config.conflicts, bool(features))
     try:
-        decisions = decide(hashes, config.missing_labels, config.duplicates, config.conflicts, quarantine_rows)
+        decisions = decide(hashes, config.missing_labels, duplicates, conflicts, quarantine_rows)
     except ValueError as exc:
         raise InputError(f"{source.name}: {exc}") from None
     reread = copy_read or (copied.reader(source) if copied is not None else None)

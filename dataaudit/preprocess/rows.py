@@ -240,6 +240,16 @@ def check_given(given: Mapping[Any, Any] | None) -> None:
                              "pair")
 
 
+def row_steps(duplicates: str, conflicts: str, has_features: bool) -> tuple[str, str]:
+    """The duplicates and conflicts steps to run: as configured, but a table without a feature
+    column (every column the target or ignored, an id beside the label) has the same, empty
+    features in every row, which no row repeats and no label contradicts: only whole rows repeat,
+    and no group conflicts (each would take every row)."""
+    if has_features:
+        return duplicates, conflicts
+    return ("keep" if duplicates == "keep" else "exact"), "keep"
+
+
 def decide(rows: RowHashes, missing_labels: str, duplicates: str, conflicts: str,
            given: Mapping[int, str | tuple[str, float]] | None = None) -> Decisions:
     """Run the row steps in order over the whole dataset's hashes."""

@@ -75,6 +75,7 @@ from dataaudit.preprocess.rows import (
     REASONS,
     STEP_OF,
     RowHashes,
+    row_steps,
 )
 from dataaudit.preprocess.summary import before_after_table, steps_table
 from dataaudit.preprocess.writers import beside, output_format
@@ -159,10 +160,11 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
     job = _Job(engine, source, steps, chunk_rows)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
-    hashed = job.hashed(before.target, not_in_identity(profile), pack.preprocess.duplicates == "exact")
+    duplicates, conflicts = row_steps(pack.preprocess.duplicates, pack.preprocess.conflicts, bool(profile.features))
+    hashed = job.hashed(before.target, not_in_identity(profile), duplicates == "exact")
     decided = None
     try:
-        decided = job.run(lambda: _codes(hashed, pack, before.target is not None).persist())
+        decided = job.run(lambda: _codes(hashed, pack, duplicates, conflicts, before.target is not None).persist())
         decisions = job.run(lambda: _summary(decided, hashed, profile.rows, before.target is not None,
                                              source.name))
         the_plan = ClusterPlan(lambda: source, source, pack, rules, ignore_columns, keep_columns, before,
@@ -330,10 +332,10 @@ def _hash_rows(steps: list[Step], columns: list[str], chunk_rows: int, target: s
     return hash_rows
 
 
-def _codes(hashed: Any, pack: RulePack, has_target: bool) -> Any:
+def _codes(hashed: Any, pack: RulePack, duplicates: str, conflicts: str, has_target: bool) -> Any:
     """Each row's reason code (0: kept), by windows on the cluster in the local clean's order
     (`rows.decide`): rows repeating the header, values that cannot be cast, missing labels,
-    duplicates, conflicts."""
+    `duplicates`, `conflicts` (the steps `rows.row_steps` runs)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -344,11 +346,11 @@ def _codes(hashed: Any, pack: RulePack, has_target: bool) -> Any:
     rows = hashed.where("row IS NOT NULL").select("row", "identity", "features", "label", "unlabelled",
                                                   code.otherwise(KEEP).alias("code"))
     kept = F.col("code") == KEEP
-    if config.duplicates != "keep":
+    if duplicates != "keep":
         first = F.min(F.when(kept, F.col("row"))).over(Window.partitionBy("identity"))
         rows = rows.withColumn("code", F.when(kept & (F.col("row") > first), DUPLICATE).otherwise(F.col("code")))
-    if config.conflicts != "keep" and has_target:
-        rows = _conflicts(rows, majority=config.conflicts == "majority")
+    if conflicts != "keep" and has_target:
+        rows = _conflicts(rows, majority=conflicts == "majority")
     return rows.select("row", "code", "label", "unlabelled")
 
 
