@@ -88,3 +88,19 @@ def test_a_report_of_a_newer_minor_with_a_key_unknown_here_says_to_upgrade(saved
 def test_a_missing_report_file_is_exit_2(tmp_path: Path) -> None:
     _, err = run(["report", tmp_path / "nope.json"], 2)
     assert err == f"dataaudit: error: {tmp_path / 'nope.json'}: no such file\n"
+
+
+@pytest.mark.parametrize("runner", [run, invoke])
+def test_a_report_piped_in_is_read_from_standard_input(saved: Path, runner) -> None:
+    """`report -` and `diff - new.json` said "-: no such file", though `audit` reads `-`."""
+    piped = saved.read_bytes()
+    from_file, _ = runner(["report", saved, "-f", "markdown"], 0)
+    from_stdin, _ = runner(["report", "-", "-f", "markdown"], 0, stdin=piped)
+    assert from_stdin == from_file
+    diffed, _ = runner(["diff", "-", saved], 0, stdin=piped)
+    assert "NOT WORSE: 0 new, 0 worsened, 0 fixed" in diffed
+    _, err = runner(["report", "-"], 2, stdin=b"{")
+    assert err == ("dataaudit: error: <stdin>:1:2: not a JSON report: Expecting property name enclosed in double "
+                   "quotes (the file ends before the report does: cut short?)\n")
+    _, err = runner(["diff", "-", "-"], 2, stdin=piped)
+    assert "OLD and NEW are both '-'" in err

@@ -36,11 +36,14 @@ def diff(old: Path, new: Path, formats: tuple[str, ...], outputs: tuple[str, ...
       dataaudit diff main.json new.json
       dataaudit diff main.json new.json -f markdown > comment.md
       dataaudit diff main.json new.json -f json -o diff.json --delta 0.25
+      curl -s https://ci.example/main.json | dataaudit diff - new.json
     """
     from dataaudit.report.diff import compare, refuse_unlike
     from dataaudit.report.diff_formats import DiffFormat, render_diff
     from dataaudit.report.saved import load_report
 
+    if str(old) == str(new) == "-":
+        raise click.UsageError("OLD and NEW are both '-': standard input holds one report; give the other's path")
     destinations = checked_destinations(formats, outputs, (old, new))
     before, after = load_report(old), load_report(new)
     refuse_unlike(before, after, (str(old), str(new)))

@@ -20,7 +20,8 @@ from dataaudit.cli.options import report_options
 @reports_errors
 def report(saved: Path | None, formats: tuple[str, ...], outputs: tuple[str, ...], summary: bool,
            schema: bool) -> None:
-    """Render SAVED (a report written with `--format json`) again; the exit code is its verdict.
+    """Render SAVED (a report written with `--format json`; '-' reads it from standard input) again;
+    the exit code is its verdict.
 
     \b
     Examples:

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from dataaudit.compression import read_bytes
 from dataaudit.errors import InputError
+from dataaudit.io.spool import STDIN, STDIN_NAME
 from dataaudit.report.model import Report, ReportFormatError
 
 
 def load_report(path: Path) -> Report:
     """A saved report of this schema_version's major (a breaking change bumps the major); one
-    named `.gz`, `.bz2`, `.zst` or `.lz4` is decompressed, as dataaudit writes it so named."""
+    named `.gz`, `.bz2`, `.zst` or `.lz4` is decompressed, as dataaudit writes it so named; `-`
+    is standard input (`curl .../main.json | dataaudit diff - new.json`), named `<stdin>`."""
+    stdin = str(path) == STDIN
+    if stdin:
+        path = Path(STDIN_NAME)
     try:
-        data = json.loads(read_bytes(path).decode("utf-8-sig"))  # a BOM: saved by Notepad or PowerShell
+        raw = sys.stdin.buffer.read() if stdin else read_bytes(path)
+        data = json.loads(raw.decode("utf-8-sig"))  # a BOM: saved by Notepad or PowerShell
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
