@@ -121,8 +121,15 @@ def test_far_values_warn_with_their_share_and_fences() -> None:
     # 1 - cdf(225), interpolated between the 84th percentile (84) and the 85th (10,000)
     assert finding.observed == round(0.16 - 0.01 * (225 - 84) / (10_000 - 84), 6) and finding.threshold == 0.1
     assert finding.details["fences"] == [-125.0, 225.0] and finding.details["below"] == 0.0
+    # no value of x lies below 0, its minimum: the fence at -125 is not named
     assert finding.message == ("Column 'x': about 16% of its values lie beyond 3 IQRs from its quartiles "
-                               "(below -125: 0%, above 225: 16%).")
+                               "(above 225: 16%).")
+
+
+def test_both_fences_are_named_where_values_lie_beyond_both() -> None:
+    both = [-10_000.0] * 8 + [float(k) for k in range(85)] + [10_000.0] * 8
+    found, _ = judged(make_profile(columns=[make_column("x", percentiles=both)]))
+    assert "(below -133: 8.0%, above 217: 8.0%)" in found["numeric.outliers"].message
 
 
 def test_values_on_a_fence_are_not_beyond_it() -> None:

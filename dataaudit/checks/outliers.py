@@ -64,10 +64,15 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         below, above = fences(column.percentiles, rules.fence_iqr)
         low, high = outside_shares(column.percentiles, below, above)
         share = low + high
+        # a fence past the column's own minimum or maximum has no value beyond it to name (the
+        # negative fence of a count)
+        lowest, highest = column.percentiles[0], column.percentiles[100]
+        sides = [f"{side} {fence:.6g}: {pct(part, 1)}" for side, fence, part, reachable in (
+            ("below", below, low, below > lowest), ("above", above, high, above < highest)) if reachable]
         results.judge(
             "numeric.outliers", rules.max_outlier_share, share,
             f"Column {column.name!r}: about {pct(share, 1)} of its values lie beyond {rules.fence_iqr:g} IQRs "
-            f"from its quartiles (below {below:.6g}: {pct(low, 1)}, above {above:.6g}: {pct(high, 1)}).",
+            f"from its quartiles ({', '.join(sides)}).",
             column=column.name,
             details={"fences": [below, above], "below": round(low, 6), "above": round(high, 6),
                      "quartiles": [column.percentiles[25], column.percentiles[75]]},
