@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,6 +18,7 @@ from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.report.model import Severity
 from dataaudit.splits import measures as m
+from tests.cli_helpers import invoke
 
 COUNTS = st.lists(st.integers(0, 50), min_size=2, max_size=8).filter(lambda c: sum(c) > 0)
 
@@ -56,6 +59,41 @@ def test_drift_on_small_splits_is_only_info() -> None:
     report = dataaudit.audit({"train": frames[0], "val": frames[1]}, target="label")
     drift = [f for f in report.findings if f.check == "splits.numeric_drift"]
     assert drift and all(f.severity is Severity.INFO and "too small to tell" in f.message for f in drift)
+
+
+def test_an_empty_bin_of_a_small_sample_weighs_half_a_row() -> None:
+    """Twenty rows of the reference's own distribution that miss one decile: the empty bin is
+    what 20 rows cannot tell from a share of 1 in 40, not 1 in 10,000 (which alone gave PSI 0.69)."""
+    reference = np.linspace(0.0, 1.0, 101).tolist()  # uniform on [0, 1]
+    edges = m.bin_edges(reference)
+    counts = np.array([3, 2, 2, 2, 2, 2, 2, 2, 3, 0], dtype=float)  # 20 rows, none in the top decile
+    p, q = m.bin_shares(reference, edges), counts / counts.sum()
+    assert m.share_floor(20) == 0.025
+    assert m.psi(p, q, 5000, 20) < 3 * m.psi_noise(len(p), 5000, 20)
+    assert m.psi(p, q) > 0.69  # unsized shares keep the old floor
+    assert m.share_floor(10_000) == m.PSI_EPSILON
+
+
+def _numeric_frame(rng: np.random.Generator, rows: int, shift: float = 0.0) -> pd.DataFrame:
+    columns = {f"x{i}": rng.normal(size=rows).round(3) + shift for i in range(10)}
+    return pd.DataFrame({**columns, "label": rng.choice(["a", "b"], size=rows)})
+
+
+def test_a_twenty_row_random_test_split_does_not_drift(tmp_path: Path) -> None:
+    """A test split of 20 rows drawn from the training distribution: ten numeric columns, none of
+    which drifts, and a gate that passes; a 20-row split shifted by three standard deviations fails."""
+    rng = np.random.default_rng(0)
+    train, test, shifted = tmp_path / "train.csv", tmp_path / "test.csv", tmp_path / "shifted.csv"
+    _numeric_frame(rng, 3000).to_csv(train, index=False)
+    _numeric_frame(rng, 20).to_csv(test, index=False)
+    _numeric_frame(rng, 20, shift=3.0).to_csv(shifted, index=False)
+    out = tmp_path / "report.json"
+    invoke(["audit", train, "-t", "label", "--split", f"test={test}", "--format", "json", "-o", out], 0)
+    drift = [f for f in json.loads(out.read_text())["findings"] if f["check"] == "splits.numeric_drift"]
+    assert drift and all(f["severity"] == "info" for f in drift), [(f["severity"], f["message"]) for f in drift]
+    invoke(["audit", train, "-t", "label", "--split", f"test={shifted}", "--format", "json", "-o", out], 1)
+    drift = [f for f in json.loads(out.read_text())["findings"] if f["check"] == "splits.numeric_drift"]
+    assert sorted(f["column"] for f in drift if f["severity"] == "fail") == [f"x{i}" for i in range(10)]
 
 
 def test_a_profile_with_quantile_sketches_survives_pickling() -> None:

@@ -224,7 +224,7 @@ def numeric_drift(column: str, split: str, reference: list[float], percentiles: 
     percentiles of both."""
     edges = m.bin_edges(reference)
     p, q = m.bin_shares(reference, edges), m.bin_shares(percentiles, edges)
-    return Drift(column, split, "numeric", "psi", m.psi(p, q), m.psi_noise(len(p), n_reference, n), n, {
+    return Drift(column, split, "numeric", "psi", m.psi(p, q, n_reference, n), m.psi_noise(len(p), n_reference, n), n, {
         "bin_edges": [round(float(e), 6) for e in edges],
         "reference_shares": [round(float(x), 4) for x in p],
         "split_shares": [round(float(x), 4) for x in q],
