@@ -212,7 +212,7 @@ def test_periods_asked_for_are_widened_past_sixty(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "line"), [
     (["--time-column", "dat"], "time column 'dat' not found (did you mean 'date'?)"),
-    (["--time-column", "party"], "time column 'party' holds no dates, timestamps or years in its first rows"),
+    (["--time-column", "party"], "time column 'party' holds no dates, timestamps or years in most of its first rows"),
     (["--time-column", "party", "-t", "party"], "column 'party' is both the target and the time column"),
     (["--split", f"test={SPEECHES}", "--time-column", "date"],
      "--time-column (time_column) does not apply to a dataset in splits"),
@@ -234,6 +234,48 @@ def test_a_named_time_column_of_a_small_file_is_no_usage_error(tmp_path: Path, r
     assert {c["status"] for c in time.values()} == {"skipped"}
     if rows:
         assert f"dates 2020-01-01 to 2020-01-0{rows}" in time["time.label_drift"]["reason"]
+
+
+def _speeches_with_dates(tmp_path: Path, name: str, spoil: dict[int, str]) -> Path:
+    """The speeches with their date column renamed, and every row whose number modulo 10 is a
+    key of `spoil` given that cell instead of its date."""
+    lines = SPEECHES.read_text(encoding="utf-8").splitlines()
+    rows = [spoil.get(i % 10, line.split(",", 1)[0]) + "," + line.split(",", 1)[1] for i, line in enumerate(lines[1:])]
+    path = tmp_path / f"{name}.csv"
+    path.write_text("\n".join([f"{name}," + lines[0].split(",", 1)[1], *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_named_time_column_with_some_unknown_or_impossible_dates_is_read(tmp_path: Path) -> None:
+    """A tenth of the dates `unknown` and a tenth `2999-01-01` (a placeholder for 'never'): the
+    column still dates the other rows, whose party shares still follow the governments, and the
+    periods table counts the rows left out."""
+    path = _speeches_with_dates(tmp_path, "date", {3: "unknown", 7: "2999-01-01"})
+    out, err = invoke(["audit", path, "-t", "party", "--time-column", "date", "-f", "json"], 1)
+    report = json.loads(out)
+    label = next(c for c in report["checks"] if c["check"] == "time.label_drift")
+    assert label["status"] == "fail", label
+    assert sum(row[1] for row in _table(report)["rows"]) == 800
+    assert "200 rows without a readable time are left out." in _table(report)["note"]
+    spoiled = _speeches_with_dates(tmp_path, "date", {i: "unknown" for i in range(6)})  # 60% unknown: no time column
+    _, err = invoke(["audit", spoiled, "-t", "party", "--time-column", "date"], 2)
+    assert "time column 'date' holds no dates, timestamps or years in most of its first rows" in err
+    found = dataaudit.audit(path, target="party")  # found, not named: a tenth unreadable is no time column
+    assert found.profile.periods is None
+
+
+def test_a_named_time_column_of_epoch_seconds_needs_no_name_that_says_so(tmp_path: Path) -> None:
+    lines = SPEECHES.read_text(encoding="utf-8").splitlines()
+    epoch = date(1970, 1, 1)
+    seconds = [int((date.fromisoformat(line.split(",", 1)[0]) - epoch).total_seconds()) for line in lines[1:]]
+    path = tmp_path / "when.csv"
+    path.write_text("\n".join(["when," + lines[0].split(",", 1)[1],
+                               *(f"{s}," + line.split(",", 1)[1] for s, line in zip(seconds, lines[1:], strict=True))])
+                    + "\n", encoding="utf-8")
+    out, _ = invoke(["audit", path, "-t", "party", "--time-column", "when", "-f", "json"], 1)
+    report = json.loads(out)
+    assert _table(report)["note"].startswith("Time column 'when' (epoch seconds 1989-")
+    assert dataaudit.audit(path, target="party").profile.periods is None  # numbers alone are never a guessed time
 
 
 def test_months_of_a_year_column_or_periods_without_a_time_column_are_refused() -> None:

@@ -12,7 +12,7 @@ from dataaudit.errors import InputError
 from dataaudit.planning.capabilities import CAPABILITIES, TABLE
 from dataaudit.planning.plan import FIRST_ROWS, Plan
 from dataaudit.profile.periods import ASKED
-from dataaudit.profile.time_like import YEARS, TimeColumn, TimeLike, TimeSpec, read_time_column
+from dataaudit.profile.time_like import FIRST_YEAR, LAST_YEAR, YEARS, TimeColumn, TimeLike, TimeSpec, read_time_column
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -55,12 +55,13 @@ def with_time_column(plan: Plan, reference: Source) -> Plan:
 
 
 def _named(name: str, reference: Source, first: pa.Table) -> TimeColumn:
-    """The named time column: one readable value is enough, since the name says what it is."""
-    column = read_time_column(name, python_values(first.column(name)), least=1)
+    """The named time column: one readable value is enough, and up to half of them may be no time
+    (`dataaudit.profile.time_like.NAMED`), since the name says what it is."""
+    column = read_time_column(name, python_values(first.column(name)), named=True)
     if column is None:
-        raise InputError(f"{reference.name}: time column {name!r} holds no dates, timestamps or years in its first "
-                         f"rows (ISO dates such as 2019-10-21, dd/mm/yyyy, epoch seconds or years under a name "
-                         f"that says so)")
+        raise InputError(f"{reference.name}: time column {name!r} holds no dates, timestamps or years in most of its "
+                         f"first rows (ISO dates such as 2019-10-21, dd/mm/yyyy, epoch seconds, or years from "
+                         f"{FIRST_YEAR} to {LAST_YEAR})")
     return column
 
 

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 FIRST_YEAR, LAST_YEAR = 1800, 2100
 #: At least this many present values, and at most this share of them unreadable, make a column time-like.
 MIN_VALUES, MAX_UNREADABLE = 5, 0.05
+#: The share of a named time column's present values (`--time-column`) that may be no time of a row:
+#: an `unknown`, a `2999-01-01`; its rows are left out of the periods, and the periods table counts them.
+NAMED_MAX_UNREADABLE = 0.5
 #: A time column whose first rows hold fewer distinct values than this share of them is coarse:
 #: it hides no duplicates and stays a feature (`time_like_columns`).
 MIN_DISTINCT_SHARE = 0.5
@@ -57,6 +60,23 @@ class TimeColumn:
     kind: str
     format: str | None
     reason: str
+
+
+@dataclass(frozen=True)
+class _Bar:
+    """How many of the first rows' present values must read as times: a column guessed from its
+    values needs `MIN_VALUES` of them and at most `MAX_UNREADABLE` unreadable, or a count or an id
+    would pass for a time; a named one needs one value, and a tenth of unknown or impossible dates
+    does not make it no time column."""
+
+    least: int
+    unreadable: float
+
+    def met(self, read: int, present: int) -> bool:
+        return read >= self.least and present - read <= self.unreadable * present
+
+
+GUESSED, NAMED = _Bar(MIN_VALUES, MAX_UNREADABLE), _Bar(1, NAMED_MAX_UNREADABLE)
 
 
 @dataclass(frozen=True)
@@ -127,38 +147,37 @@ def time_like(name: str, values: Sequence[object]) -> str | None:
     return None if found is None else found.reason
 
 
-def read_time_column(name: str, values: Sequence[object], least: int = MIN_VALUES) -> TimeColumn | None:
-    """The rule of `time_like`, with how to read the column's values (`months`). `least` is the
-    number of present values a guess needs; a column the user names needs only one, since a
-    file of a few dated rows is dated all the same."""
+def read_time_column(name: str, values: Sequence[object], named: bool = False) -> TimeColumn | None:
+    """The rule of `time_like`, with how to read the column's values (`months`). A column the
+    user names (`named`) is read by the lighter bar of `NAMED`: a file of a few dated rows is
+    dated all the same, and so is one with some unknown dates; and its numbers are read as
+    epoch seconds or years whatever its name, since the name no longer has to say so."""
+    bar = NAMED if named else GUESSED
     present = [x for x in values if x is not None and not (isinstance(x, str) and x.strip().lower() in _MISSING)
                and not (isinstance(x, float) and np.isnan(x))]
-    if len(present) < max(least, 1):
+    if len(present) < max(bar.least, 1):
         return None
     words = {w.lower() for w in _WORDS.findall(name)}
-    for reader in (_dates, _epoch if words & EPOCH_WORDS else None, _years if words & YEAR_WORDS else None):
-        found = reader(name, present, least) if reader is not None else None
+    for reader in (_dates, _epoch if named or words & EPOCH_WORDS else None,
+                   _years if named or words & YEAR_WORDS else None):
+        found = reader(name, present, bar) if reader is not None else None
         if found is not None:
             return found
     return None
 
 
-def _enough(read: int, present: int, least: int) -> bool:
-    return read >= least and present - read <= MAX_UNREADABLE * present
-
-
-def _dates(name: str, present: list[object], least: int) -> TimeColumn | None:
+def _dates(name: str, present: list[object], bar: _Bar) -> TimeColumn | None:
     if all(isinstance(x, (date, datetime)) for x in present):  # a pandas Timestamp is a datetime
-        return _dated(name, _stamps(present, None), None, len(present), least)
+        return _dated(name, _stamps(present, None), None, len(present), bar)
     texts = [x.strip() for x in present if isinstance(x, str)]
     iso = [t for t in texts if _ISO.match(t)]
-    if _enough(len(iso), len(present), least):
-        return _dated(name, _stamps(iso, "ISO8601"), "ISO8601", len(present), least)
+    if bar.met(len(iso), len(present)):
+        return _dated(name, _stamps(iso, "ISO8601"), "ISO8601", len(present), bar)
     slashed = [m.groups() for t in texts if (m := _SLASHED.match(t))]
-    if _enough(len(slashed), len(present), least):
+    if bar.met(len(slashed), len(present)):
         month_first = any(int(middle) > 12 for _, middle, _ in slashed)
         fmt = "%m/%d/%Y" if month_first else "%d/%m/%Y"
-        return _dated(name, _stamps(["/".join(g) for g in slashed], fmt), fmt, len(present), least)
+        return _dated(name, _stamps(["/".join(g) for g in slashed], fmt), fmt, len(present), bar)
     return None
 
 
@@ -171,9 +190,9 @@ def _stamps(values: Sequence[object], fmt: str | None) -> pd.Series:
     return pd.to_datetime(pd.Series(values, copy=False), format=fmt, errors="coerce", utc=True)
 
 
-def _dated(name: str, stamps: pd.Series, fmt: str | None, present: int, least: int) -> TimeColumn | None:
+def _dated(name: str, stamps: pd.Series, fmt: str | None, present: int, bar: _Bar) -> TimeColumn | None:
     stamps = stamps[stamps.notna() & stamps.dt.year.between(FIRST_YEAR, LAST_YEAR)]
-    if not _enough(len(stamps), present, least):
+    if not bar.met(len(stamps), present):
         return None
     first, last = stamps.min(), stamps.max()
     timed = bool((stamps != stamps.dt.normalize()).any())
@@ -185,19 +204,19 @@ def _numbers(present: list[object]) -> np.ndarray:
     return numbers_in(pa.array([str(x) for x in present], pa.string()))
 
 
-def _epoch(name: str, present: list[object], least: int) -> TimeColumn | None:
+def _epoch(name: str, present: list[object], bar: _Bar) -> TimeColumn | None:
     numbers = _numbers(present)
     seconds = numbers[(numbers >= EPOCH_RANGE[0]) & (numbers <= EPOCH_RANGE[1])]
-    if not _enough(seconds.size, len(present), least):
+    if not bar.met(seconds.size, len(present)):
         return None
     first, last = (datetime.fromtimestamp(s, UTC).date().isoformat() for s in (seconds.min(), seconds.max()))
     return TimeColumn(name, EPOCH, None, f"epoch seconds {first} to {last}")
 
 
-def _years(name: str, present: list[object], least: int) -> TimeColumn | None:
+def _years(name: str, present: list[object], bar: _Bar) -> TimeColumn | None:
     numbers = _numbers(present)
     years = numbers[(numbers == np.floor(numbers)) & (numbers >= FIRST_YEAR) & (numbers <= LAST_YEAR)]
-    if not _enough(years.size, len(present), least):
+    if not bar.met(years.size, len(present)):
         return None
     return TimeColumn(name, YEARS, None, f"years {int(years.min())} to {int(years.max())}")
 
