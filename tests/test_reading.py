@@ -465,7 +465,7 @@ def test_a_byte_order_mark_is_skipped_and_said(tmp_path: Path, dataaudit: Runner
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbfid,label\n" + b"".join(f"{i},{'ab'[i % 2]}\n".encode() for i in range(40)))
     digest = sha256(path)
-    report = json_report(dataaudit, ["audit", path, "-t", "label", "-i", "id"], 1)
+    report = json_report(dataaudit, ["audit", path, "-t", "label", "-i", "id"], 0)  # no feature: nothing repeats
     assert report["source"]["notes"] == ["the file starts with a UTF-8 byte-order mark; it was skipped"]
     assert report["dataset"]["ignored"] == ["id"] or "id" in str(report["dataset"]["ignored"])
     jsonl = tmp_path / "excel.jsonl"

@@ -135,7 +135,8 @@ def test_class_controls_keep_their_class_checks_and_gain_no_target_finding() -> 
 def test_kind_follows_the_rule(numbers: list[int], kind: str) -> None:
     """Whole numbers, each once: distinct in every row, so past 20 of them `auto` reads a
     regression target; `classes` and `regression` force either reading."""
-    frame = pd.DataFrame({"x": range(len(numbers)), "y": [str(n) for n in numbers]})
+    # a float feature: a running number would be read as an id, leaving no feature to compare rows by
+    frame = pd.DataFrame({"x": [i * 0.37 for i in range(len(numbers))], "y": [str(n) for n in numbers]})
     report = dataaudit.audit(frame, target="y", rules=RulePack.model_validate({"checks": {"target": {"kind": kind}}}))
     statuses = {c.check: c for c in report.checks}
     regression = kind != "classes"
