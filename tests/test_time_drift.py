@@ -309,3 +309,36 @@ def test_a_period_of_years_is_named_by_the_years_its_rows_span() -> None:
     assert period_name(start, "5 years", [1986 * 12 + 3, 1988 * 12]) == "1986-1988"
     assert period_name(start, "5 years") == "1985-1989"
     assert period_name(start + 4, "quarter", [start + 4]) == "1985-Q2"
+
+
+def _us_dates(tmp_path: Path) -> Path:
+    """100 rows a day from 2018-01-01 to 2018-03-01, written month first (`03/15/2018`), sorted:
+    the first thousand rows' days are 1 to 10, which read day first as well."""
+    start = date(2018, 1, 1)
+    lines = ["when,x,label"]
+    for day in range(60):
+        when = start + timedelta(days=day)
+        lines += [f"{when:%m/%d/%Y},{(day * 100 + i) * 0.37:.2f},{'ab'[i % 2]}" for i in range(100)]
+    path = tmp_path / "us.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("runner", [invoke, run])
+def test_dates_that_read_otherwise_than_the_first_rows_make_no_periods(tmp_path: Path, runner) -> None:
+    """Read day first from their first thousand rows, 3,500 of 6,000 US dates (days past 12) were
+    dropped with a note, and twelve invented monthly periods warned of label drift in '2018-02'."""
+    out, _ = runner(["audit", _us_dates(tmp_path), "-t", "label", "--time-column", "when", "-f", "json"], 0)
+    statuses = {c["check"]: c for c in json.loads(out)["checks"]}
+    for check in ("time.label_drift", "time.feature_drift"):
+        assert statuses[check]["status"] == "skipped"
+        assert "3,500 of its 6,000 times (58%) do not read as its first rows did (dates 2018-01-01 to" in \
+            statuses[check]["reason"], statuses[check]["reason"]
+        assert statuses[check]["reason"].endswith("Write them as ISO dates (2018-03-15)")
+
+
+def test_missing_times_are_no_misread_times(tmp_path: Path) -> None:
+    """Two thirds of the times empty leave the dated third its periods: missing is not misread."""
+    path = _speeches_with_dates(tmp_path, "date", {i: "" for i in range(1, 7)})
+    report = dataaudit.audit(path, target="party", time_column="date")
+    assert report.profile.periods.skipped is None and report.profile.periods.periods

@@ -62,7 +62,8 @@ def extract(partial: PartialProfile, source: dict | None = None,
         groups=[g.extract(spec.group_reasons.get(g.column, "a group column")) for g in partial.groups],
         periods=None if partial.periods is None else extract_periods(
             partial.periods, _class_names(label, label_hash_to_key),
-            {c.name for c in columns if c.type in ("integer", "float")}),
+            {c.name for c in columns if c.type in ("integer", "float")},
+            missing=next((c.missing for c in columns if c.name == partial.periods.spec.column.name), 0)),
     )
 
 

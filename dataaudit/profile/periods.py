@@ -41,6 +41,9 @@ from dataaudit.profile.quantiles import GRID
 from dataaudit.profile.time_like import YEARS, TimeSpec, months
 
 MAX_PERIODS = 60
+#: past this share of a time column's present values that do not read as its first rows did, its
+#: periods would be those of a misreading, not the file's: the time checks skip
+MAX_UNREADABLE_SHARE = 0.5
 #: Distinct labels counted per month: past them the target is no set of classes (a regression target).
 MAX_LABELS = 10_000
 #: Distinct (month, bucket) cells a numeric column may fill before it is no longer followed.
@@ -257,12 +260,15 @@ class PeriodProfile:
     drift: list[Any] = field(default_factory=list)  # dataaudit.profile.splits.Drift, per column and period
 
 
-def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: set[str]) -> PeriodProfile:
+def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: set[str],
+                    missing: int = 0) -> PeriodProfile:
     """The periods of the file. `class_of` maps a label's value hash to its class (spellings
-    merged; a hash it lacks is a missing label); `numeric` names the numeric feature columns."""
+    merged; a hash it lacks is a missing label); `numeric` names the numeric feature columns;
+    `missing` counts the time column's missing cells, which are no unreadable times."""
     spec = partial.spec
     dated = sum(partial.rows.values())
-    size, note, skipped = choose_period(partial.rows, spec)
+    misread = _misread(dated, max(0, partial.undated - missing), spec)
+    size, note, skipped = (None, "", misread) if misread else choose_period(partial.rows, spec)
     not_compared = {c: f"more than {spec.max_values} distinct values and not numbers" if c not in numeric else
                     f"numbers too spread over time to follow (more than {MAX_BUCKET_CELLS:,} month and bucket cells)"
                     for c in partial.features if partial.values[c] is None
@@ -295,6 +301,18 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
         ))
     return PeriodProfile(spec.column.name, spec.column.reason, size, note, dated, partial.undated, periods,
                          not_compared, named=spec.named)
+
+
+def _misread(dated: int, unreadable: int, spec: TimeSpec) -> str | None:
+    """Why periods would misstate the file: most of its present times do not read the way the
+    column's first rows were read (`spec.column.reason`), as when US dates (`03/15/2018`) follow
+    first rows whose days were all 12 or less, read day first; None when most are read."""
+    present = dated + unreadable
+    if not present or unreadable <= MAX_UNREADABLE_SHARE * present:
+        return None
+    return (f"{unreadable:,} of its {present:,} times ({unreadable / present:.0%}) do not read as its first rows did "
+            f"({spec.column.reason}): written another way further on (month first, or another format)? Write them "
+            "as ISO dates (2018-03-15)")
 
 
 def choose_period(rows: Counter, spec: TimeSpec) -> tuple[str | None, str, str | None]:
