@@ -106,6 +106,9 @@ def test_a_sharegpt_file_is_known_by_its_keys_and_read_through_its_profile(tmp_p
                                                                          for f in named["findings"]]
     forced = audit_report(runner, [data, "--format-kind", "chat"], tmp_path, code=1)
     assert [f["message"] for f in forced["findings"]] == [f["message"] for f in detected["findings"]]
+    # a profile named is the one read, ShareGPT's keys or not
+    openai = audit_report(runner, [data, "--format-profile", "openai-chat"], tmp_path, code=1)
+    assert any("openai-chat" in f["message"] for f in openai["findings"] if f["check"] == "format.rules")
 
 
 def test_clean_reads_a_detected_sharegpt_file_as_its_audit_does(tmp_path: Path) -> None:

@@ -137,8 +137,8 @@ def text_layout(data: Any, format_kind: str | None, loaded: LoadedRules, prompt_
     if rules.prompt_key == rules.completion_key:
         raise InputError(f"the prompt and the completion need two keys, not {rules.prompt_key!r} twice")
     kind = text_kind(data, format_kind, (rules.prompt_key, rules.completion_key), storage_options)
-    if kind == SHAREGPT:  # detected by its keys: read through the profile named after it, as if named
-        return CHAT, _with_format_options(loaded, {"profile": SHAREGPT})
+    if kind == SHAREGPT:  # detected by its keys: read through the profile named after it, unless one is named
+        return CHAT, loaded if profile is not None else _with_format_options(loaded, {"profile": SHAREGPT})
     return kind, loaded
 
 
