@@ -126,3 +126,13 @@ def test_a_table_with_a_conversations_column_of_other_keys_stays_a_table(tmp_pat
     data = _write(tmp_path / "rows.jsonl", [{"conversations": [i, i + 1], "label": "ab"[i % 2]} for i in range(30)])
     report = audit_report(invoke, [data], tmp_path, code=0)
     assert report["source"].get("kind") in (None, "table")
+
+
+def test_a_null_content_is_named_as_such_not_as_a_missing_key(tmp_path: Path) -> None:
+    """`{"role": "user", "content": null}` was "a message without 'role' or 'content'", though both
+    keys are there."""
+    data = _write(tmp_path / "null.jsonl", [{"messages": [{"role": "user", "content": None},
+                                                           {"role": "assistant", "content": "Hello."}]}] * 3)
+    report = audit_report(invoke, [data], tmp_path, code=1)
+    [finding] = [f for f in report["findings"] if f["check"] == "text.format_errors"]
+    assert "whose 'content' is missing or null" in finding["message"]

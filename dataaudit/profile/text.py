@@ -21,7 +21,7 @@ ERROR_KINDS = {
     "field_missing": "a required key is missing (prompt/completion, instruction/output)",
     "field_not_text": "a prompt, completion, instruction, input or output that is not a string",
     "message_not_object": "a message that is not a JSON object",
-    "message_missing_field": "a message without 'role' or 'content'",
+    "message_missing_field": "a message without a 'role', or whose 'content' is missing or null (and it calls no tool)",
     "content_not_text": "message content that is neither a string nor a list of text parts",
     "unknown_key": "a key outside the allowed keys (in a message, or at the top when the rule pack lists them)",
     "unknown_role": "a role outside the allowed roles",
