@@ -250,12 +250,15 @@ def _drift(c: SplitComparison, rules: Rules, results: Results) -> None:
                             "the difference is not intended.")
     for u in c.unseen:
         if u.rows:
+            respelled = "".join(f" {new!r} is {old!r} respelled (its case, or blanks around it)."
+                                for new, old in list(u.respelled.items())[:3])
             results.judge("splits.unseen_categories", rules.max_unseen_category_share, u.rows / u.split_rows,
                           f"Column {u.column!r}: {plural(u.rows, 'row')} ({pct(u.rows, u.split_rows)}) of {u.split!r} "
                           f"{verb(u.rows, 'carries', 'carry')} "
-                          f"values {c.reference!r} never has: {quoted_counts(u.values)}.",
+                          f"values {c.reference!r} never has: {quoted_counts(u.values)}.{respelled}",
                           info_when_present=True, column=u.column,
-                          details={"split": u.split, "values": u.values})
+                          details={"split": u.split, "values": u.values,
+                                   **({"respelled": u.respelled} if u.respelled else {})})
     if not c.drift:
         for check in ("splits.numeric_drift", "splits.categorical_drift"):
             results.skip(check, "no feature column the splits share could be compared")

@@ -91,6 +91,9 @@ class UnseenCategories:
     rows: int
     split_rows: int
     values: dict[str, int]
+    #: of the values shown, those the reference has in another case or with blanks around (`'dream '`
+    #: for `Dream`): respelled, not new categories, each with the reference's spelling
+    respelled: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -251,7 +251,14 @@ def _unseen(a: ColumnProfile, b: ColumnProfile, split: str) -> UnseenCategories 
     ours, theirs = as_loaded(a.value_counts, b.value_counts)
     new = {c: n for c, n in theirs.items() if c not in ours}
     shown = dict(sorted(new.items(), key=lambda kv: (-kv[1], kv[0]))[:UNSEEN_SHOWN])
-    return UnseenCategories(a.name, split, sum(new.values()), b.rows, shown)
+    spelled = {_folded(value): value for value in sorted(ours)}
+    respelled = {value: spelled[_folded(value)] for value in shown if _folded(value) in spelled}
+    return UnseenCategories(a.name, split, sum(new.values()), b.rows, shown, respelled)
+
+
+def _folded(value: str) -> str:
+    """A category as case and blanks around it leave it: `'dream '` and `Dream` are one."""
+    return value.strip().casefold()
 
 
 def _missing(a: ColumnProfile, b: ColumnProfile, split: str) -> MissingShift:
