@@ -12,10 +12,12 @@ follows scikit-learn's conventions: `__init__` only stores parameters, learned s
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
 from dataaudit.errors import AuditFailed
@@ -93,10 +95,16 @@ class AuditGate(TransformerMixin, BaseEstimator):
         if y is None:
             return frame, self.target
         named = self.target if self.target is not None else getattr(y, "name", None)
+        if named is None and isinstance(y, pd.DataFrame) and y.shape[1] == 1:
+            named = y.columns[0]  # a one-column frame of labels: its column's name
         target = DEFAULT_TARGET if named is None else column_name(named)  # read by their text (`3`: "3")
         if target in {str(column) for column in frame.columns}:
             raise ValueError(f"AuditGate: X already has a column {target!r}; name y's column with target=")
         labels = np.asarray(y)
+        if labels.ndim == 2 and labels.shape[1] == 1:  # a column vector, flattened as scikit-learn's estimators do
+            warnings.warn("A column-vector y was passed when a 1d array was expected; it is read as one label per "
+                          "row.", DataConversionWarning, stacklevel=3)
+            labels = labels.ravel()
         if labels.ndim != 1 or len(labels) != len(frame):
             raise ValueError(f"AuditGate: y must be one label per row of X ({len(frame)}), got shape {labels.shape}")
         return frame.assign(**{target: labels}), target

@@ -154,3 +154,18 @@ def test_one_column_to_ignore_named_alone_is_that_column() -> None:
     alone = AuditGate(ignore_columns="row_id").fit(X, y).report_
     listed = AuditGate(ignore_columns=["row_id"]).fit(X, y).report_
     assert alone.to_dict()["dataset"] == listed.to_dict()["dataset"]
+
+
+def test_a_column_vector_y_is_read_as_one_label_per_row_with_scikit_learns_warning() -> None:
+    """A (n, 1) y, which scikit-learn's estimators flatten with a DataConversionWarning, was refused."""
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y = iris()
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        framed = AuditGate().fit(X, y.rename("species").to_frame())
+    with pytest.warns(DataConversionWarning):
+        array = AuditGate().fit(X, y.to_numpy().reshape(-1, 1))
+    assert framed.report_.target == "species" and array.report_.target == "target"  # the frame's column names it
+    assert framed.report_.dataset.labels.counts == array.report_.dataset.labels.counts == y.value_counts().to_dict()
+    with pytest.raises(ValueError, match="one label per row"):
+        AuditGate().fit(X, np.column_stack([y, y]))
