@@ -14,6 +14,7 @@ import pandas as pd
 import dataaudit
 from dataaudit.report.console import render_console
 from dataaudit.report.markdown import render_markdown
+from tests.cli_helpers import invoke
 
 ROWS = 200
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -56,3 +57,15 @@ def test_a_notebook_shows_the_markdown_report_with_the_data_escaped() -> None:
     assert shown.startswith("### dataaudit ❌ failed: `<dataframe>`")
     assert "missing.empty_column" in shown
     assert "<img" not in shown  # a column name is text, never markup
+
+
+def test_to_json_is_the_json_report_the_command_writes(tmp_path) -> None:
+    """`report.to_json()` did not exist; `json.dumps(report.to_dict())` escapes `é` and writes NaN."""
+    data = tmp_path / "café.csv"
+    data.write_text("x,ville,label\n" + "".join(f"{i * 0.5},{'Orléans' if i % 2 else 'Sète'},{'ab'[i % 2]}\n"
+                                                for i in range(40)), encoding="utf-8")
+    out = tmp_path / "report.json"
+    invoke(["audit", data, "-t", "label", "-f", "json", "-o", out], 0)
+    written = out.read_text(encoding="utf-8")
+    assert dataaudit.Report.from_dict(json.loads(written)).to_json() == written
+    assert "Orléans" in written and "\\u00e9" not in written

@@ -195,6 +195,13 @@ class Report:
             baseline=self.baseline,
         ))
 
+    def to_json(self) -> str:
+        """The report as `--format json` writes it, byte for byte: `json.dumps(to_dict())` would
+        spell numbers and characters otherwise (a NaN, `\u00e9`)."""
+        from dataaudit.report.formats import Format, render
+
+        return render(self, Format.JSON)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
         """Rebuild a report from its JSON form, e.g. to render a saved report again.
