@@ -112,13 +112,19 @@ def test_a_sharegpt_file_is_known_by_its_keys_and_read_through_its_profile(tmp_p
 
 
 def test_clean_reads_a_detected_sharegpt_file_as_its_audit_does(tmp_path: Path) -> None:
+    """What the audit fails under the profile, a gpt turn first, the clean quarantines with the
+    rule it breaks: its output audits clean of format findings."""
     data = _write(tmp_path / "conversations.jsonl", _conversations(24))
     out = tmp_path / "out.jsonl"
     run(["clean", data, "-o", out], 0)
     raw = data.read_bytes().splitlines(keepends=True)
-    assert out.read_bytes().splitlines(keepends=True) == [raw[n] for n in range(24) if n not in (7, 9)]
+    assert out.read_bytes().splitlines(keepends=True) == [raw[n] for n in range(24) if n not in (3, 7, 9)]
     quarantined = [json.loads(line) for line in (tmp_path / "out.quarantine.jsonl").read_text().splitlines()]
-    assert [(entry["line"], entry["kinds"]) for entry in quarantined] == [(8, ["no_assistant"]), (10, ["duplicate"])]
+    assert [(entry["line"], entry["kinds"]) for entry in quarantined] == [
+        (4, ["first_role"]), (8, ["no_assistant"]), (10, ["duplicate"])]
+    assert quarantined[0]["reason"] == "breaks the sharegpt rule 'the first turn after a system prompt is human'"
+    again = audit_report(invoke, [out], tmp_path, code=0)
+    assert not [f for f in again["findings"] if f["check"] in ("format.rules", "text.format_errors")]
 
 
 def test_a_table_with_a_conversations_column_of_other_keys_stays_a_table(tmp_path: Path) -> None:

@@ -36,14 +36,16 @@ from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
 from dataaudit.text.audit import format_profile, text_layout, text_spec
+from dataaudit.text.conformance import broken_rules, meanings
 from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_KEYS, PROMPT_COMPLETION
 from dataaudit.text.hashing import canonical
 from dataaudit.text.languages.settings import language_settings
 from dataaudit.text.lines import numbered_chunks
 from dataaudit.text.partial import TextPartial
+from dataaudit.text.profiles import FormatProfile
 from dataaudit.text.redact_lines import redact_line
 from dataaudit.text.tokens import token_counter
-from dataaudit.text.validate import Layout, Line, check_line
+from dataaudit.text.validate import Layout, Line, check_line, parse_line
 
 
 @dataclass
@@ -133,8 +135,12 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
             for number, line, result, digest in zip(numbers, raw, checked, hashes, strict=True):
                 summary.lines += 1
                 reason = None
+                broken = () if result.errors or spec.profile is None else _breaks(line, spec.profile)
                 if result.errors:
                     reason, why = result.errors[0], result.reason()
+                elif broken:
+                    reason = broken[0]
+                    why = f"breaks the {spec.profile.name} rule {meanings(spec.profile)[reason]!r}"
                 elif drop_duplicates and digest is not None:
                     first = seen.setdefault(digest, number)
                     if first != number:
@@ -143,7 +149,8 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                     summary.quarantined[reason] = summary.quarantined.get(reason, 0) + 1
                     if bad is not None:
                         bad.write(dumps(_quarantined(line, {unit: number, "reason": why,
-                                                            "kinds": result.errors or [reason]})).encode() + b"\n")
+                                                            "kinds": result.errors or list(broken) or [reason]}))
+                                  .encode() + b"\n")
                     continue
                 dropped = result.metadata if strip else ()
                 cleaned, trimmed = _rewritten(line, layout, trim, dropped)
@@ -169,6 +176,20 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
         source.update(bytes=good_file.content.stat().st_size, sha256=good_file.sha256)
     summary.report = text_report(extract(after), source, loaded)
     return summary
+
+
+#: the rules of a format profile a line is quarantined for breaking: its conversation's shape, which
+#: the trainer refuses or learns wrong; not its extra keys (`strip_metadata` removes them) nor its
+#: length (a tokenizer's count, which a clean does not cut)
+QUARANTINED_RULES = ("required_key", "value_type", "unknown_role", "system_placement", "first_role", "last_role",
+                     "role_order", "weight", "tool_calls", "empty_content")
+
+
+def _breaks(line: bytes, profile: FormatProfile) -> tuple[str, ...]:
+    """The `QUARANTINED_RULES` a line of a valid layout breaks under the format `profile`, in
+    the reports' order: the audit under that profile fails them (`format.rules`)."""
+    broken = {rule for rule, _ in broken_rules(parse_line(line), profile)}
+    return tuple(rule for rule in QUARANTINED_RULES if rule in broken)
 
 
 class KeptExamples:
