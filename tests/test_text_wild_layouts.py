@@ -142,3 +142,17 @@ def test_a_null_content_is_named_as_such_not_as_a_missing_key(tmp_path: Path) ->
     report = audit_report(invoke, [data], tmp_path, code=1)
     [finding] = [f for f in report["findings"] if f["check"] == "text.format_errors"]
     assert "whose 'content' is missing or null" in finding["message"]
+
+
+def test_an_empty_prompt_of_a_preference_pair_is_empty_content_as_a_prompt_completion_ones_is(tmp_path: Path) -> None:
+    """A prompt/completion line with an empty prompt was an `empty_content` error; a preference
+    pair's passed. A pair whose prompt is implicit in its sides has none to be empty."""
+    pairs = [{"prompt": "" if i == 2 else f"Question {i}?", "chosen": f"Good answer {i}.", "rejected": f"Bad {i}."}
+             for i in range(12)]
+    implicit = [{"chosen": [{"role": "user", "content": f"Q{i}?"}, {"role": "assistant", "content": "Yes."}],
+                 "rejected": [{"role": "user", "content": f"Q{i}?"}, {"role": "assistant", "content": "No."}]}
+                for i in range(12)]
+    report = audit_report(invoke, [_write(tmp_path / "pairs.jsonl", pairs)], tmp_path, code=1)
+    assert _format_errors(report) == {"empty_content": [3]}
+    report = audit_report(invoke, [_write(tmp_path / "implicit.jsonl", implicit)], tmp_path, code=1)
+    assert _format_errors(report) == {}

@@ -278,7 +278,10 @@ def _preference(record: dict) -> Line:
         chosen, rejected = chosen[-1:], rejected[-1:]
     chosen_text, rejected_text = ("\n".join(text for _, text in side) for side in (chosen, rejected))
     segments = [*prompt, ("chosen", chosen_text), ("rejected", rejected_text)]
-    return Line([], segments, None, pair=Pair(canonical(prompt), chosen_text, rejected_text, differs),
+    # a prompt given and empty, as in a prompt/completion line (an empty answer is preference.empty_side's)
+    empty = prompt_value is not None and not any(text.strip() for _, text in prompt)
+    return Line(["empty_content"] if empty else [], segments, None,
+                pair=Pair(canonical(prompt), chosen_text, rejected_text, differs),
                 sides=_sides(record, prompt_value, (record[chosen_key], record[rejected_key])))
 
 
