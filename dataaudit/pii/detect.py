@@ -143,7 +143,7 @@ CODE_GROUP_BEFORE = re.compile(r"(?=[A-Z]{0,3}[0-9])(?:[A-Z0-9]{4}[ -](?:[A-Z0-9
                                r"|(?=[0-9]{0,3}[A-Z])[A-Z0-9]{4}[ -])$")
 #: a group of four digits just before a card's groups: the card would be the tail of a longer
 #: number, as it would be the head of one before such a group (`CARD`'s right guard)
-DIGIT_GROUP_BEFORE = re.compile(r"[0-9]{4}[ -]$")
+DIGIT_GROUP_BEFORE = re.compile(r"[0-9]{4}[ .-]$")
 #: the characters read before a number for `CODE_GROUP_BEFORE`: a few groups
 CODE_GROUPS_READ = 40
 #: a plain decimal number: a mean or a measurement, never written for a number to call
@@ -225,14 +225,15 @@ def _phones_of(text: str, region: str) -> Spans:
 
 
 # --- card ----------------------------------------------------------------------------------
-#: as printed on cards: no separator, groups of four (4-4-4-1..7), or Amex and Diners' 4-6-4/5;
+#: as printed on cards: no separator, groups of four (4-4-4-1..7) split by blanks, dashes or dots
+#: (`4111.1111.1111.1111`, as some forms and receipts write them), or Amex and Diners' 4-6-4/5;
 #: a group of four digits more after a blank goes on a longer number (a table's row), while an
 #: expiry date or a security code (`4111 ... 1111 12/25 123`) is written after the card; digits
 #: glued to letters are a piece of a hex digest or an identifier (`...ebf4948159048301aeb...`)
-CARD = re.compile(r"(?<![\dA-Za-z.,+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})"
+CARD = re.compile(r"(?<![\dA-Za-z.,+-])(?:\d{13,19}|\d{4}([ .-])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})"
                   r"(?![\dA-Za-z-]|[.,]\d| \d{4})")
 #: a run of digits, blanks and dashes long enough for a card: the cheap scan before `CARD`
-CARD_RUN = re.compile(r"[0-9][0-9 -]{11,22}[0-9]")
+CARD_RUN = re.compile(r"[0-9][0-9 .-]{11,22}[0-9]")
 #: the prefilter of cards and IBANs: a run of four digits
 FOUR_DIGITS = re.compile(r"[0-9][0-9][0-9][0-9]")
 
@@ -255,7 +256,7 @@ def _cards_in(text: str, start: int, end: int) -> Spans:
         before = text[max(0, m.start() - CODE_GROUPS_READ):m.start()]
         if CODE_GROUP_BEFORE.search(before) or DIGIT_GROUP_BEFORE.search(before):
             continue
-        if is_card_number(m.group(0).replace(" ", "").replace("-", "")):
+        if is_card_number(re.sub(r"[ .-]", "", m.group(0))):
             yield m.span()
 
 
