@@ -1,5 +1,5 @@
 """Values written in forms other than the usual one are found, with their exact span: a card
-number in groups split by dots. The look-alikes beside them stay unfound."""
+number in groups split by dots, an IBAN in lower case or split by dashes. The look-alikes beside them stay unfound."""
 
 from __future__ import annotations
 
@@ -10,11 +10,19 @@ from dataaudit.pii.detect import find_pii
 FOUND = [
     ("pay with 4111.1111.1111.1111", "card", "4111.1111.1111.1111"),
     ("card 5500.0000.0000.0004 expires 12/27", "card", "5500.0000.0000.0004"),
+    ("iban gb82 west 1234 5698 7654 32 please", "iban", "gb82 west 1234 5698 7654 32"),
+    ("IBAN: GB82-WEST-1234-5698-7654-32", "iban", "GB82-WEST-1234-5698-7654-32"),
+    ("to de89-3704-0044-0532-0130-00.", "iban", "de89-3704-0044-0532-0130-00"),
+    ("pay gb82west12345698765432 now", "iban", "gb82west12345698765432"),
 ]
 DECOYS = [
     "card 4111.1111.1111.1112 was declined",  # a failing Luhn sum
     "row 4111.1111.1111.1111.2 of the table",  # one group more: a longer dotted number
     "id 1234.4111.1111.1111.1111",  # a group of four before: the tail of a longer number
+    "iban gb82 west 1234 5698 7654 33 is wrong",  # a failing checksum
+    "Gb82 West 1234 5698 7654 32",  # cases mixed: words, not an IBAN
+    "GB82-WEST-1234-5698-7654-32-99",  # one group more: a longer code
+    "gb82 west12 345698 765432",  # lower case not in groups of four
 ]
 
 

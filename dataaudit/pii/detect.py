@@ -19,7 +19,8 @@ where a run of seven digits is) and a validator that keeps the real ones.
   length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum, alone or
   before an expiry date or a security code (not before a group of four digits more); after
   groups of four holding a digit it is the tail of an account or IBAN, after `VISA` a card.
-- iban: a country code of the ISO 13616 registry, that country's length and the mod-97 checksum.
+- iban: a country code of the ISO 13616 registry, that country's length and the mod-97 checksum,
+  in capitals split by blanks, or in one case in groups of four split by blanks or dashes.
 - ip: an IPv4 or IPv6 address `ipaddress` accepts and calls global: private, loopback and the
   documentation ranges identify nobody. An IPv4 labelled by a word such as version, release, build
   or section (the word itself, not `server`, and not in a phrase such as `each step`), or inside a
@@ -261,8 +262,13 @@ def _cards_in(text: str, start: int, end: int) -> Spans:
 
 
 # --- iban ----------------------------------------------------------------------------------
-IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}")
-IBAN_START = re.compile(r"[A-Z][A-Z][0-9][0-9]")
+#: a country code, its check digits and the rest, in either case, split by blanks or dashes
+#: (`GB82-WEST-1234-...`, as forms print it); `_iban_form` tells which of these are written as an
+#: IBAN is
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
+IBAN_START = re.compile(r"[A-Za-z][A-Za-z][0-9][0-9]")
+#: groups of four (the last of one to four) split by one kind of separator, or none
+IBAN_GROUPS = re.compile(r"[A-Za-z0-9]+|[A-Za-z0-9]{4}(?P<sep>[ -])(?:[A-Za-z0-9]{4}(?P=sep))*[A-Za-z0-9]{1,4}")
 
 
 def _ibans(text: str) -> Spans:
@@ -270,18 +276,30 @@ def _ibans(text: str) -> Spans:
         return
     for m in IBAN.finditer(text):
         raw = m.group(0)
-        length = IBAN_LENGTHS.get(raw[:2])
+        length = IBAN_LENGTHS.get(raw[:2].upper())
         if length is None:
             continue
         end, seen = 0, 0
         for end, ch in enumerate(raw, 1):  # noqa: B007 - `end` is read after the loop
-            seen += ch != " "
+            seen += ch not in " -"
             if seen == length:
                 break
-        if seen < length or (end < len(raw) and raw[end] != " "):
+        if seen < length or (end < len(raw) and raw[end] != " ") or not _iban_form(raw[:end]):
             continue
-        if iban_valid(raw[:end].replace(" ", "")):
+        if iban_valid(re.sub(r"[ -]", "", raw[:end]).upper()):
             yield m.start(), m.start() + end
+
+
+def _iban_form(raw: str) -> bool:
+    """Whether `raw` is written as an IBAN is: in capitals split by blanks anyhow (as it always
+    was read), or in one case throughout and in groups of four split by one kind of separator
+    (`gb82 west 1234 ...`, `GB82-WEST-1234-...`). Lower case or dashes in any other layout are
+    words and codes of prose that the checksum alone would pass one time in 97."""
+    if "-" not in raw and not any(ch.islower() for ch in raw):
+        return True
+    letters = [ch for ch in raw if ch.isalpha()]
+    one_case = all(ch.islower() for ch in letters) or all(ch.isupper() for ch in letters)
+    return one_case and IBAN_GROUPS.fullmatch(raw) is not None
 
 
 # --- ip ------------------------------------------------------------------------------------
