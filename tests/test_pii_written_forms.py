@@ -1,5 +1,7 @@
 """Values written in forms other than the usual one are found, with their exact span: a card
-number in groups split by dots, an IBAN in lower case or split by dashes. The look-alikes beside them stay unfound."""
+number in groups split by dots, an IBAN in lower case or split by dashes, an address after a
+word of prose and its colon (`Quick update: 8.8.8.8`), an IPv6 address of two groups
+(`2a01::1`). The look-alikes beside them stay unfound."""
 
 from __future__ import annotations
 
@@ -14,6 +16,12 @@ FOUND = [
     ("IBAN: GB82-WEST-1234-5698-7654-32", "iban", "GB82-WEST-1234-5698-7654-32"),
     ("to de89-3704-0044-0532-0130-00.", "iban", "de89-3704-0044-0532-0130-00"),
     ("pay gb82west12345698765432 now", "iban", "gb82west12345698765432"),
+    ("Quick update: 8.8.8.8", "ip", "8.8.8.8"),
+    ("step: 8.8.8.8 answered", "ip", "8.8.8.8"),
+    ("Rule: 8.8.8.8", "ip", "8.8.8.8"),
+    ("item: 1.1.1.1 blocked", "ip", "1.1.1.1"),
+    ("server at 2a01::1 is up", "ip", "2a01::1"),
+    ("from 2c0f::53", "ip", "2c0f::53"),
 ]
 DECOYS = [
     "card 4111.1111.1111.1112 was declined",  # a failing Luhn sum
@@ -23,6 +31,9 @@ DECOYS = [
     "Gb82 West 1234 5698 7654 32",  # cases mixed: words, not an IBAN
     "GB82-WEST-1234-5698-7654-32-99",  # one group more: a longer code
     "gb82 west12 345698 765432",  # lower case not in groups of four
+    "see step 1.2.3.4", "rule 2.1.3.4 applies", "item #1.2.3.4", "update 10.0.1.2 installed",  # sections
+    "version: 1.2.3.4",  # a version's word keeps its colon
+    "x[1::2]", "a[2024::10]", "beef::1 and cafe::2", "fe80::1",  # slices, words, a link-local address
 ]
 
 

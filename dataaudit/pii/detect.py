@@ -23,8 +23,9 @@ where a run of seven digits is) and a validator that keeps the real ones.
   in capitals split by blanks, or in one case in groups of four split by blanks or dashes.
 - ip: an IPv4 or IPv6 address `ipaddress` accepts and calls global: private, loopback and the
   documentation ranges identify nobody. An IPv4 labelled by a word such as version, release, build
-  or section (the word itself, not `server`, and not in a phrase such as `each step`), or inside a
-  longer dotted number, is a version or a section number.
+  or section (the word itself, not `server`, and not in a phrase such as `each step`; update, step,
+  rule or item only without a colon), or inside a longer dotted number, is a version or a section
+  number. An IPv6 address of two groups (`2a01::1`) counts when its first is of 2000::/3.
 - url_credentials: `scheme://user:password@host`; the span is `user:password` (the user may be
   empty, the password runs to the last `@`), scheme and host stay. A placeholder password
   (`password`, `<pass>`, `${PASS}`, `xxx`) is no secret.
@@ -305,10 +306,13 @@ def _iban_form(raw: str) -> bool:
 # --- ip ------------------------------------------------------------------------------------
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
-#: a word (not the tail of one: `server`, `android`, `dispatch`) saying a version or a section follows
+#: a word (not the tail of one: `server`, `android`, `dispatch`) saying a version or a section follows;
+#: the words of prose (`update`, `step`, `rule`, `item`) only without a colon or `=`: `step 1.2.3.4`
+#: is a section's number, while `Quick update: 8.8.8.8` or a firewall's `rule: 8.8.8.8` give what
+#: the update or the rule is about, as a heading's colon does
 VERSION_BEFORE = re.compile(r"(?<![A-Za-z])(?P<word>v|version|ver\.?|release|rel\.?|build|rev\.?|revision|firmware|"
-                            r"patch|update|section|chapter|clause|§|figure|fig\.?|table|step|rule|item|oid)"
-                            r"\s*[:=#]?\s*$", re.IGNORECASE)
+                            r"patch|section|chapter|clause|§|figure|fig\.?|table|oid|(?P<prose>update|step|rule|item))"
+                            r"\s*(?(prose)#?|[:=#]?)\s*$", re.IGNORECASE)
 
 
 IPV4_START = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]")
@@ -328,10 +332,26 @@ def _ips(text: str) -> Spans:
     for m in IPV6.finditer(text):
         raw = m.group(0)
         groups = [g for g in raw.split(":") if g]
-        if len(groups) < 3 or not any(ch.isdigit() for ch in raw) or (len(groups) < 8 and "::" not in raw):
+        if not _ipv6_written(raw, groups):
             continue
         if _global(raw):
             yield m.span()
+
+
+#: the first group of an address in the global unicast block (2000::/3, every block handed to
+#: providers), holding a hex letter: a slice of decimal numbers (`a[2024::2]`) has none, and a
+#: word of hex letters (`cafe::2`) no leading digit
+GLOBAL_HEAD = re.compile(r"(?=[0-9]{0,3}[A-Fa-f])[23][0-9A-Fa-f]{3}")
+
+
+def _ipv6_written(raw: str, groups: list[str]) -> bool:
+    """Whether `raw` reads as an IPv6 address rather than a time or code: eight groups, or fewer
+    with `::`, holding a digit; with only two groups (`2a01::1`, a host of a provider's block)
+    the first must be a `GLOBAL_HEAD`, as a slice (`x[1::2]`), a word (`cafe::2`) or a C++ name
+    (`Foo::Bar`) never is."""
+    if not any(ch.isdigit() for ch in raw) or (len(groups) < 8 and "::" not in raw):
+        return False
+    return len(groups) >= 3 or (len(groups) == 2 and GLOBAL_HEAD.fullmatch(groups[0]) is not None)
 
 
 def _global(raw: str) -> bool:
