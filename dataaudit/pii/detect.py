@@ -9,7 +9,7 @@ where a run of seven digits is) and a validator that keeps the real ones.
   `git@host` and asset names such as `icon@2x.png` are placeholders, not anyone's address.
 - phone: `phonenumbers.PhoneNumberMatcher` at leniency VALID, once per region whose national
   format is read (the rule pack's `checks.pii.phone_regions`, US by default; numbers in
-  international form are found whatever the regions); a number written as a bare run of digits
+  international form, `+44 ...` or `0044 ...`, are found whatever the regions); a number written as a bare run of digits
   counts only near a word such as phone, call or tel, one labelled by order, invoice, case, ref,
   id or `#` (`case 12345`, `Case #: 12345`; the word itself, not `border` or `showcase`, and not
   after a comma nor in a phrase such as `in any case`, `in that case`, `just in case`) is an order
@@ -206,24 +206,42 @@ def _phones(text: str, regions: tuple[str, ...]) -> Spans:
                 yield span
 
 
+#: `00` dialled before a country code (`0044 20 7946 0958`), the international prefix of most of
+#: the world, which the matcher reads only in the regions that dial it; not inside a number
+INTERNATIONAL_00 = re.compile(r"(?<![\w.,+])00(?=[1-9])")
+
+
+def _dialled(text: str) -> str:
+    """`text` with each `00` before a country code written ` +`, as the matcher reads a number in
+    international form in every region; the same length, so every position stays where it was."""
+    return INTERNATIONAL_00.sub(" +", text) if "00" in text else text
+
+
 def _phones_of(text: str, region: str) -> Spans:
     import phonenumbers
 
+    readable = _dialled(text)
     ends = [m.end() for m in SENTENCE_END.finditer(text)]
     for start, end in zip([0, *ends], [*ends, len(text)], strict=True):
-        part = text[start:end]
+        part = readable[start:end]
         if not PHONE_CANDIDATE.search(part):
             continue
         for match in phonenumbers.PhoneNumberMatcher(part, region, leniency=phonenumbers.Leniency.VALID):
-            before = text[max(0, start + match.start - 30):start + match.start]
-            if (_labelled(ID_BEFORE, text, start + match.start, 30, PHRASE_BEFORE) or CODE_GROUP_BEFORE.search(before)
-                    or _in_link(text, start + match.start, start + match.end)):
+            at = start + match.start
+            at -= readable[at] != text[at]  # the first `0` of a `00` read as ` +`
+            if _not_a_phone(text, at, start + match.end):
                 continue
-            if match.raw_string.isdigit() and not PHONE_WORD.search(before):
-                continue
-            if DECIMAL.match(match.raw_string):  # a measurement such as 201.5551234
-                continue
-            yield start + match.start, start + match.end
+            yield at, start + match.end
+
+
+def _not_a_phone(text: str, start: int, end: int) -> bool:
+    """Whether the number the matcher found at `start:end` is an id, the tail of an account, a
+    link's digits, a bare run of digits with no word of a phone near, or a measurement."""
+    before = text[max(0, start - 30):start]
+    raw = text[start:end]
+    return bool(_labelled(ID_BEFORE, text, start, 30, PHRASE_BEFORE) or CODE_GROUP_BEFORE.search(before)
+                or _in_link(text, start, end) or (raw.isdigit() and not PHONE_WORD.search(before))
+                or DECIMAL.match(raw))  # a measurement such as 201.5551234
 
 
 # --- card ----------------------------------------------------------------------------------
