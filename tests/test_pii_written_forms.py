@@ -1,8 +1,8 @@
 """Values written in forms other than the usual one are found, with their exact span: a phone
-number dialled with `00` before its country code, a card number in groups split by dots, an
-IBAN in lower case or split by dashes, an address after a word of prose and its colon (`Quick
-update: 8.8.8.8`), an IPv6 address of two groups (`2a01::1`). The look-alikes beside them stay
-unfound."""
+number dialled with `00` before its country code or a bare run of digits after `my number`, a
+card number in groups split by dots, an IBAN in lower case or split by dashes, an address after
+a word of prose and its colon (`Quick update: 8.8.8.8`), an IPv6 address of two groups
+(`2a01::1`). The look-alikes beside them stay unfound."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ FOUND = [
     ("ring 0033 1 42 68 53 00 today", "phone", "0033 1 42 68 53 00"),
     ("from abroad (0044) 20 7946 0958", "phone", "(0044) 20 7946 0958"),
     ("call 00442079460958", "phone", "00442079460958"),
+    ("my number is 4155552671", "phone", "4155552671"),
+    ("Our number: 4155552671, any time", "phone", "4155552671"),
     ("pay with 4111.1111.1111.1111", "card", "4111.1111.1111.1111"),
     ("card 5500.0000.0000.0004 expires 12/27", "card", "5500.0000.0000.0004"),
     ("iban gb82 west 1234 5698 7654 32 please", "iban", "gb82 west 1234 5698 7654 32"),
@@ -32,6 +34,7 @@ DECOYS = [
     "id 00442079460958",  # a bare run of digits with no word of a phone near
     "order 0044 20 7946 0958",  # an order number
     "a share of 0.0044 20 7946 0958",  # inside a decimal number
+    "the number is 4155552671", "my order number is 4155552671",  # nobody's number, an order's
     "card 4111.1111.1111.1112 was declined",  # a failing Luhn sum
     "row 4111.1111.1111.1111.2 of the table",  # one group more: a longer dotted number
     "id 1234.4111.1111.1111.1111",  # a group of four before: the tail of a longer number

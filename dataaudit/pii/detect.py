@@ -9,8 +9,9 @@ where a run of seven digits is) and a validator that keeps the real ones.
   `git@host` and asset names such as `icon@2x.png` are placeholders, not anyone's address.
 - phone: `phonenumbers.PhoneNumberMatcher` at leniency VALID, once per region whose national
   format is read (the rule pack's `checks.pii.phone_regions`, US by default; numbers in
-  international form, `+44 ...` or `0044 ...`, are found whatever the regions); a number written as a bare run of digits
-  counts only near a word such as phone, call or tel, one labelled by order, invoice, case, ref,
+  international form, `+44 ...` or `0044 ...`, are found whatever the regions); a number
+  written as a bare run of digits counts only near a word such as phone, call or tel or after
+  `my number`, one labelled by order, invoice, case, ref,
   id or `#` (`case 12345`, `Case #: 12345`; the word itself, not `border` or `showcase`, and not
   after a comma nor in a phrase such as `in any case`, `in that case`, `just in case`) is an order
   number, one after groups of an account or IBAN (`DE00 3704 ...`; not a year alone, `2024`) their
@@ -150,7 +151,10 @@ DIGIT_GROUP_BEFORE = re.compile(r"[0-9]{4}[ .-]$")
 CODE_GROUPS_READ = 40
 #: a plain decimal number: a mean or a measurement, never written for a number to call
 DECIMAL = re.compile(r"^\d+\.\d+$")
-PHONE_WORD = re.compile(r"phone|\btel\b|call|mobile|cell|fax|whatsapp|text me|reach me|contact", re.IGNORECASE)
+#: a word near a bare run of digits saying it is a number to call; a person's number (`my number
+#: is 4155552671`) is one too, as people say it without naming the phone
+PHONE_WORD = re.compile(r"phone|\btel\b|call|mobile|cell|fax|whatsapp|text me|reach me|contact"
+                        r"|\b(?:my|our|your|his|her|their) number\b", re.IGNORECASE)
 
 
 def _labelled(label: re.Pattern[str], text: str, at: int, read: int, phrase: re.Pattern[str]) -> bool:
