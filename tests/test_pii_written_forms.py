@@ -6,15 +6,21 @@ a word of prose and its colon (`Quick update: 8.8.8.8`), an IPv6 address of two 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from dataaudit.pii.detect import find_pii
+from dataaudit.profile.pii import PII_KINDS
+from tests.cli_helpers import invoke
+from tests.pii_helpers import chat_line
 
 FOUND = [
     ("call 0044 20 7946 0958", "phone", "0044 20 7946 0958"),
     ("ring 0033 1 42 68 53 00 today", "phone", "0033 1 42 68 53 00"),
     ("from abroad (0044) 20 7946 0958", "phone", "(0044) 20 7946 0958"),
-    ("call 00442079460958", "phone", "00442079460958"),
+    ("call me on 00442079460958", "phone", "00442079460958"),
     ("my number is 4155552671", "phone", "4155552671"),
     ("Our number: 4155552671, any time", "phone", "4155552671"),
     ("pay with 4111.1111.1111.1111", "card", "4111.1111.1111.1111"),
@@ -56,3 +62,16 @@ def test_a_value_in_another_written_form_is_found(text: str, kind: str, value: s
 @pytest.mark.parametrize("text", DECOYS)
 def test_look_alikes_of_those_forms_are_not_found(text: str) -> None:
     assert find_pii(text) == []
+
+
+def test_clean_redacts_each_form_in_a_chat_file(tmp_path: Path) -> None:
+    """`clean --redact pii` replaces each of these forms in the messages it writes, and the
+    decoys beside them stay as they are."""
+    planted = [(text, text.replace(value, PII_KINDS[kind][1])) for text, kind, value in FOUND]
+    data, out = tmp_path / "chats.jsonl", tmp_path / "clean.jsonl"
+    lines = [chat_line(text, f"noted, reply {i}", f"row-{i}") for i, (text, _) in enumerate(planted)]
+    lines += [chat_line(text, f"noted, decoy {i}", f"decoy-{i}") for i, text in enumerate(DECOYS)]
+    data.write_text("".join(lines), encoding="utf-8")
+    invoke(["clean", data, "-o", out, "--redact", "pii"], 0)
+    users = [json.loads(line)["messages"][0]["content"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert users == [redacted for _, redacted in planted] + DECOYS
