@@ -19,7 +19,7 @@ import pyarrow as pa
 from dataaudit.profile.text import TextProfile
 from dataaudit.text.conformance import broken_rules
 from dataaudit.text.partial import TextPartial, TextSpec
-from dataaudit.text.validate import Line, check_record, parse_line
+from dataaudit.text.validate import Line, check_parsed, parse_line
 
 if TYPE_CHECKING:
     from dataaudit.rules.model import MissingValues
@@ -55,7 +55,7 @@ class FileLines(TextAccumulator):
         spec = self.partial.spec
         assert spec.layout is not None
         parsed = [parse_line(line) for line in _as_bytes(batch.column(0)).to_pylist()]
-        lines = [p if isinstance(p, Line) else check_record(p, spec.layout) for p in parsed]
+        lines = [check_parsed(p, spec.layout) for p in parsed]
         broken = None if spec.profile is None else [broken_rules(p, spec.profile) for p in parsed]
         start = offset + self.first
         self.partial.add(list(range(start, start + len(lines))), lines, broken=broken)

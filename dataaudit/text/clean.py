@@ -45,7 +45,7 @@ from dataaudit.text.partial import TextPartial
 from dataaudit.text.profiles import FormatProfile
 from dataaudit.text.redact_lines import redact_line
 from dataaudit.text.tokens import token_counter
-from dataaudit.text.validate import Layout, Line, check_line, parse_line
+from dataaudit.text.validate import Layout, Line, check_line, check_parsed, parse_line
 
 
 @dataclass
@@ -129,13 +129,14 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
         good = KeptExamples(None if good_file is None else good_file.handle, array)
         bad = None if bad_file is None else bad_file.handle
         for numbers, raw in numbered_chunks(path) if array is None else _item_chunks(array):
-            checked = [check_line(line, layout) for line in raw]
+            parsed = [parse_line(line) for line in raw]
+            checked = [check_parsed(value, layout) for value in parsed]
             hashes = _canonical_hashes(checked, trim)
             kept: list[Line] = []
-            for number, line, result, digest in zip(numbers, raw, checked, hashes, strict=True):
+            for number, line, value, result, digest in zip(numbers, raw, parsed, checked, hashes, strict=True):
                 summary.lines += 1
                 reason = None
-                broken = () if result.errors or spec.profile is None else _breaks(line, spec.profile)
+                broken = () if result.errors or spec.profile is None else _breaks(value, spec.profile)
                 if result.errors:
                     reason, why = result.errors[0], result.reason()
                 elif broken:
@@ -185,10 +186,10 @@ QUARANTINED_RULES = ("required_key", "value_type", "unknown_role", "system_place
                      "role_order", "weight", "tool_calls", "empty_content")
 
 
-def _breaks(line: bytes, profile: FormatProfile) -> tuple[str, ...]:
-    """The `QUARANTINED_RULES` a line of a valid layout breaks under the format `profile`, in
-    the reports' order: the audit under that profile fails them (`format.rules`)."""
-    broken = {rule for rule, _ in broken_rules(parse_line(line), profile)}
+def _breaks(parsed: object, profile: FormatProfile) -> tuple[str, ...]:
+    """The `QUARANTINED_RULES` a line of a valid layout (`parsed` by `parse_line`) breaks under
+    the format `profile`, in the reports' order: the audit under that profile fails them."""
+    broken = {rule for rule, _ in broken_rules(parsed, profile)}
     return tuple(rule for rule in QUARANTINED_RULES if rule in broken)
 
 

@@ -88,7 +88,12 @@ class Line:
 
 
 def check_line(raw: bytes, layout: Layout) -> Line:
-    parsed = parse_line(raw)
+    return check_parsed(parse_line(raw), layout)
+
+
+def check_parsed(parsed: object, layout: Layout) -> Line:
+    """A line `parse_line` read, checked against `layout`: for a caller that also reads the
+    parsed value (a format profile's rules), which is then parsed once."""
     return parsed if isinstance(parsed, Line) else check_record(parsed, layout)
 
 
