@@ -16,6 +16,7 @@ ERROR_KINDS = {
     "not_utf8": "not valid UTF-8 text",
     "not_json": "not valid JSON",
     "not_object": "not a JSON object",
+    "duplicate_key": "a key given twice in one JSON object (readers disagree on which value counts)",
     "messages_missing": "no 'messages' key",
     "messages_not_list": "'messages' is not a list",
     "field_missing": "a required key is missing (prompt/completion, instruction/output)",
@@ -30,6 +31,7 @@ ERROR_KINDS = {
     "ends_on_user": "a conversation ending on a user turn",
     "consecutive_user": "two user turns in a row",
     "system_not_first": "a system message that is not the first message",
+    "side_not_assistant": "a chosen or rejected side whose last message is not the assistant's",
 }
 
 

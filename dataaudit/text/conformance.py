@@ -25,6 +25,8 @@ Broken = list[tuple[str, str]]
 
 def broken_rules(parsed: object, profile: FormatProfile) -> Broken:
     """The (rule, what broke it) pairs of one parsed line (`parse_line`'s value or error)."""
+    if isinstance(parsed, Line) and "duplicate_key" in parsed.errors:
+        return [("json", "a key given twice")]
     if isinstance(parsed, Line) or not isinstance(parsed, dict):
         return [("json", "not one JSON object")]
     broken: Broken = [("required_key", key) for key in profile.required_keys if key not in parsed]

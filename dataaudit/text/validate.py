@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,7 +114,49 @@ def parse_line(raw: bytes) -> object:
         value = loads(text, long=float)
     except (ValueError, RecursionError):  # nested deeper than the parser goes is not JSON it can check
         return Line(["not_json"])
-    return Line(["not_utf8"]) if lone_surrogate(text, value) else value  # an escape of half a UTF-16 pair
+    if lone_surrogate(text, value):  # an escape of half a UTF-16 pair
+        return Line(["not_utf8"])
+    repeated = repeated_keys(text, value)
+    return Line(["duplicate_key"], keys={"duplicate_key": repeated}) if repeated else value
+
+
+#: the end of an object's key: its closing quote and colon
+_KEY_END = re.compile(r'"[ \t\r\n]*:')
+
+
+def repeated_keys(text: str, value: object) -> list[str]:
+    """The keys `text` gives twice in one object, each once. JSON readers disagree on such a line:
+    Python's and pandas' keep the last value, others the first or refuse the line, so what a model
+    is trained on depends on the loader (`{"messages": [...], "messages": [...]}`). Every key ends
+    in a quote and a colon, so a line holding no more of those than `value` holds keys repeats
+    none: only then is it parsed again, pair by pair."""
+    if not isinstance(value, dict | list) or len(_KEY_END.findall(text)) <= _key_count(value):
+        return []
+    repeated: dict[str, None] = {}
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                repeated[key] = None
+            seen.add(key)
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs, parse_int=str, parse_float=str, parse_constant=str)
+    return list(repeated)
+
+
+def _key_count(value: object) -> int:
+    """The keys of every object within `value`, walked with a stack of its own."""
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            count += len(item)
+            stack.extend(child for child in item.values() if isinstance(child, dict | list))
+        elif isinstance(item, list):
+            stack.extend(child for child in item if isinstance(child, dict | list))
+    return count
 
 
 def check_record(record: object, layout: Layout) -> Line:
@@ -285,9 +328,17 @@ def _preference(record: dict) -> Line:
     segments = [*prompt, ("chosen", chosen_text), ("rejected", rejected_text)]
     # a prompt given and empty, as in a prompt/completion line (an empty answer is preference.empty_side's)
     empty = prompt_value is not None and not any(text.strip() for _, text in prompt)
-    return Line(["empty_content"] if empty else [], segments, None,
+    unanswered = [key for key in (chosen_key, rejected_key) if not _answers(record[key])]
+    errors = [kind for kind, found in (("empty_content", empty), ("side_not_assistant", unanswered)) if found]
+    return Line(errors, segments, None, keys={"side_not_assistant": unanswered} if unanswered else {},
                 pair=Pair(canonical(prompt), chosen_text, rejected_text, differs),
                 sides=_sides(record, prompt_value, (record[chosen_key], record[rejected_key])))
+
+
+def _answers(side: object) -> bool:
+    """Whether a preference side answers: a string, or messages whose last is the assistant's. A
+    side ending on a user turn trains the model to prefer, or shun, a user's words."""
+    return not isinstance(side, list) or not side or side[-1].get("role") == "assistant"
 
 
 def _sides(record: dict, prompt: object, answers: tuple[object, object]) -> tuple[Any, Any] | None:
