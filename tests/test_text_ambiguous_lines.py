@@ -1,6 +1,8 @@
-"""Fine-tuning lines whose meaning depends on who reads them, or that train the wrong turn: a key
-given twice in one JSON object, and a preference side that ends on the user's words. Both are
-format errors the audit names and a clean quarantines, the lines beside them kept byte for byte."""
+"""JSON lines whose meaning depends on who reads them, or that train the wrong turn: a key given
+twice in one JSON object, and a preference side that ends on the user's words. In a fine-tuning
+file both are format errors the audit names and a clean quarantines, the lines beside them kept
+byte for byte; in a table a row holding a key twice is a malformed row, as pyarrow's reader
+refuses it."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dataaudit.io.json_keys import repeated_keys
 from dataaudit.text import clean_jsonl
-from dataaudit.text.validate import repeated_keys
 from tests.cli_helpers import RUNNERS, audit_report, invoke
 
 USER, ASSISTANT = {"role": "user", "content": "What is 2+2?"}, {"role": "assistant", "content": "4"}
@@ -113,3 +115,19 @@ def test_a_preference_side_ending_on_a_user_turn_is_a_format_error(tmp_path: Pat
     summary = clean_jsonl(data, out, quarantine)
     assert out.read_text(encoding="utf-8") == "".join(line + "\n" for line in lines)
     assert summary.quarantined == {"side_not_assistant": 2}
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_table_row_holding_a_key_twice_is_a_malformed_row(runner, tmp_path: Path) -> None:
+    """A JSON Lines table read `{"a": 3, "a": 4}` as a = 4 without a word."""
+    rows = [json.dumps({"a": i, "b": i * 2, "time": f"12:{i:02}", "label": "xy"[i % 2]}) for i in range(8)]
+    data = _lines(tmp_path / "table.jsonl", [*rows[:3], '{"a": 3, "b": 5, "a": 4, "time": "1:2", "label": "x"}',
+                                             *rows[3:]])
+    _, err = runner(["audit", data, "-t", "label"], 2)
+    assert "table.jsonl:4: the key 'a' given twice in one object" in err
+    out = tmp_path / "out.jsonl"
+    runner(["clean", data, "-t", "label", "-o", out, "--bad-rows", "quarantine"], 1)
+    quarantined = (tmp_path / "out.quarantine.jsonl").read_text(encoding="utf-8")
+    [entry] = [json.loads(line) for line in quarantined.splitlines()]
+    assert (entry["_line"], entry["_text"]) == (4, '{"a": 3, "b": 5, "a": 4, "time": "1:2", "label": "x"}')
+    assert out.read_text(encoding="utf-8") == "".join(row + "\n" for row in rows)

@@ -21,10 +21,11 @@ from typing import Any
 import pyarrow as pa
 
 from dataaudit.compression import input_stream
-from dataaudit.errors import InputError
+from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import binary_content, encoding_hint, known_codec, unreadable
 from dataaudit.io.depth import deepest, nested_too_deep, too_deep
+from dataaudit.io.json_keys import repeated_keys
 from dataaudit.io.locate import first_bytes
 from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
@@ -216,6 +217,8 @@ def _parse(line: str, decoders: tuple[json.JSONDecoder, json.JSONDecoder]) -> tu
         return {}, f"{NOT_OBJECT} {type(record).__name__}"
     if (escape := lone_surrogate(line, record)) is not None:
         return {}, f"a lone surrogate ({escape}) in a string: JSON text no UTF-8 holds"
+    if repeated := repeated_keys(line, record):
+        return {}, f"the key {quoted(repeated[0])} given twice in one object (JSON readers disagree on which counts)"
     return record, None
 
 

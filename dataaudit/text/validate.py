@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from dataaudit.io.depth import too_deep
+from dataaudit.io.json_keys import repeated_keys
 from dataaudit.io.surrogates import lone_surrogate
 from dataaudit.jsontext import loads
 from dataaudit.profile.text import ERROR_KINDS
@@ -118,45 +118,6 @@ def parse_line(raw: bytes) -> object:
         return Line(["not_utf8"])
     repeated = repeated_keys(text, value)
     return Line(["duplicate_key"], keys={"duplicate_key": repeated}) if repeated else value
-
-
-#: the end of an object's key: its closing quote and colon
-_KEY_END = re.compile(r'"[ \t\r\n]*:')
-
-
-def repeated_keys(text: str, value: object) -> list[str]:
-    """The keys `text` gives twice in one object, each once. JSON readers disagree on such a line:
-    Python's and pandas' keep the last value, others the first or refuse the line, so what a model
-    is trained on depends on the loader (`{"messages": [...], "messages": [...]}`). Every key ends
-    in a quote and a colon, so a line holding no more of those than `value` holds keys repeats
-    none: only then is it parsed again, pair by pair."""
-    if not isinstance(value, dict | list) or len(_KEY_END.findall(text)) <= _key_count(value):
-        return []
-    repeated: dict[str, None] = {}
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: set[str] = set()
-        for key, _ in items:
-            if key in seen:
-                repeated[key] = None
-            seen.add(key)
-        return dict(items)
-
-    json.loads(text, object_pairs_hook=pairs, parse_int=str, parse_float=str, parse_constant=str)
-    return list(repeated)
-
-
-def _key_count(value: object) -> int:
-    """The keys of every object within `value`, walked with a stack of its own."""
-    count, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            count += len(item)
-            stack.extend(child for child in item.values() if isinstance(child, dict | list))
-        elif isinstance(item, list):
-            stack.extend(child for child in item if isinstance(child, dict | list))
-    return count
 
 
 def check_record(record: object, layout: Layout) -> Line:
