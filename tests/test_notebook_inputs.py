@@ -5,7 +5,8 @@ what to give instead. Before:
   `OverflowError` in `audit` and `clean`;
 - a pyarrow `RecordBatch` ended in an `AttributeError` (`no attribute 'iloc'`);
 - a Polars frame with an `Int128` or `UInt128` column ended in Arrow's `ArrowInvalid`
-  (`unsupported format string: '_pli128'`);
+  (`unsupported format string: '_pli128'`), and so did one inside a struct, a list or an array
+  once a top-level one was read;
 - a streaming `datasets.IterableDataset` ended in an `AttributeError` (`no attribute 'columns'`),
   and a pyarrow Table with two columns of one name was refused without naming it.
 """
@@ -83,6 +84,33 @@ def test_a_polars_128_bit_integer_column_audits_as_the_same_integers_in_a_pandas
     report = dataaudit.audit(polars.lazy() if lazy else polars, target="label")
     assert _findings(report) == _findings(dataaudit.audit(frame, target="label"))
     assert "big" in _columns(report)
+
+
+@pytest.mark.parametrize("dtype", ["Int128", "UInt128"])
+@pytest.mark.parametrize("lazy", [False, True])
+def test_a_polars_128_bit_integer_inside_a_struct_a_list_or_an_array_is_read_as_its_text(dtype: str,
+                                                                                        lazy: bool) -> None:
+    pl = pytest.importorskip("polars")
+    if not hasattr(pl, dtype):
+        pytest.skip(f"this polars has no {dtype}")
+    values = [WIDE + i * 7 for i in range(ROWS)]
+    values[5] = values[4]
+
+    def nested(kind: Any) -> Any:
+        column = pl.Series("n", values, dtype=getattr(pl, dtype)).cast(kind)
+        return pl.from_pandas(_frame()).with_columns(column).with_columns(
+            record=pl.struct(pl.col("n"), tag=pl.lit("t")), items=pl.concat_list("n", "n"),
+            grid=pl.concat_list(pl.concat_list("n", "n").list.to_array(2)).list.to_array(1),
+        ).drop("n")
+
+    wide, text = nested(getattr(pl, dtype)), nested(pl.String)
+    assert wide.schema["grid"] == pl.Array(getattr(pl, dtype), (1, 2))
+    report = dataaudit.audit(wide.lazy() if lazy else wide, target="label")
+    assert _findings(report) == _findings(dataaudit.audit(text, target="label"))
+    assert {"record", "items", "grid"} <= set(_columns(report))
+    cleaned = dataaudit.clean(wide, target="label").data
+    pd.testing.assert_frame_equal(cleaned, dataaudit.clean(text, target="label").data)
+    assert cleaned["record"].iloc[4] == {"n": str(values[4]), "tag": "t"}
 
 
 @pytest.mark.parametrize(("data", "says"), [
