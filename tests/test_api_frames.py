@@ -116,3 +116,73 @@ def test_a_column_is_compared_as_the_audit_read_it_whole(tmp_path: Path) -> None
     manifest = result.write_to(tmp_path / "clean.csv")
     assert pd.read_csv(tmp_path / "clean.csv")["code"].tolist() == [i for i in range(N) if i != 7]
     assert manifest["files"]["output"]["sha256"]
+
+
+def _patients() -> pd.DataFrame:
+    """Two visits a patient; the visits of patients 2 and 3 alike but for the patient."""
+    frame = pd.DataFrame({"patient_id": [f"P{i // 2:03d}" for i in range(N)], "x": X, "label": LABELS})
+    frame.loc[5, "x"], frame.loc[7, "x"] = frame.loc[4, "x"], frame.loc[2, "x"]
+    frame.loc[[5, 7], "label"] = frame.loc[[4, 2], "label"].to_numpy()
+    return frame
+
+
+def _findings(report: dataaudit.Report) -> list[dict]:
+    return [finding.to_dict() for finding in report.findings]
+
+
+def _columns(report: dataaudit.Report) -> list[str]:
+    return [card.name for card in report.dataset.column_profiles]
+
+
+def test_a_named_index_is_audited_and_cleaned_as_the_column_reset_index_makes() -> None:
+    """A frame indexed by `patient_id` lost it: visit 7 was a duplicate of visit 2 (another
+    patient's), quarantined, and no check saw the ids; pandas' Parquet holds it as a column."""
+    columns = _patients()
+    indexed = columns.set_index("patient_id")
+    report = dataaudit.audit(indexed, target="label")
+    assert _columns(report) == ["patient_id", "x", "label"]
+    assert _findings(report) == _findings(dataaudit.audit(columns, target="label"))
+    result = dataaudit.clean(indexed, target="label")
+    pd.testing.assert_frame_equal(result.data, indexed.iloc[[i for i in range(N) if i != 5]])  # visit 7 kept
+    assert result.quarantine.index.tolist() == ["P002"] and result.quarantine["_row"].tolist() == [5]
+    assert result.manifest == dataaudit.clean(columns, target="label").manifest
+
+
+def test_a_multi_index_gives_its_named_levels_and_splits_see_them() -> None:
+    columns = _patients().assign(visit=[i % 2 for i in range(N)])
+    indexed = columns.set_index(["patient_id", "visit"])
+    assert _columns(dataaudit.audit(indexed, target="label"))[:2] == ["patient_id", "visit"]
+    unnamed = indexed.rename_axis(["patient_id", None])
+    assert _columns(dataaudit.audit(unnamed, target="label")) == ["patient_id", "x", "label"]
+    splits = {"train": indexed.iloc[:30], "test": indexed.iloc[29:]}  # patient P014 in both
+    report = dataaudit.audit(splits, target="label")
+    flat = {name: split.reset_index() for name, split in splits.items()}
+    assert _findings(report) == _findings(dataaudit.audit(flat, target="label"))
+    pd.testing.assert_frame_equal(dataaudit.clean(indexed, target="label").data, indexed)  # visits differ
+
+
+@pytest.mark.parametrize("index", [None, pd.RangeIndex(N, name="row"), pd.Index(np.arange(N) * 3),
+                                   pd.date_range("2020-01-01", periods=N)])
+def test_a_range_or_unnamed_index_is_no_column(index: pd.Index | None) -> None:
+    frame = _patients()
+    if index is not None:
+        frame.index = index
+    report = dataaudit.audit(frame, target="label")
+    assert _columns(report) == ["patient_id", "x", "label"]
+    assert _findings(report) == _findings(dataaudit.audit(_patients(), target="label"))
+    pd.testing.assert_frame_equal(dataaudit.clean(frame, target="label").data, frame.drop(index=frame.index[5]))
+
+
+def test_an_index_named_as_a_column_is_refused_in_one_line() -> None:
+    frame = _patients().set_index("patient_id", drop=False)
+    with pytest.raises(dataaudit.InputError, match=r"index and a column are both named 'patient_id'; rename one"):
+        dataaudit.audit(frame, target="label")
+
+
+def test_the_cleaner_reads_no_index_as_a_feature() -> None:
+    indexed = _patients().set_index("patient_id")
+    out = dataaudit.Cleaner(target="label").fit(indexed).transform(indexed)
+    plain = indexed.reset_index(drop=True)
+    flat = dataaudit.Cleaner(target="label").fit(plain).transform(plain)
+    assert out.index.equals(indexed.index)
+    pd.testing.assert_frame_equal(out.reset_index(drop=True), flat)

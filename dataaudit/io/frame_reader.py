@@ -64,16 +64,37 @@ def _hint(data: Any) -> str:
 
 
 def _from_pandas(frame: Any) -> pa.Table:
-    """The frame's columns by position, named as text: two names that are one as text (`0` and
-    `"0"`, or a name given twice) are refused, as one would be lost under the other's name."""
+    """The frame's named index levels (`index_columns`), then its columns by position, named as
+    text: two names that are one as text (`0` and `"0"`, a name given twice, an index level
+    named as a column) are refused, as one would be lost under the other's name."""
+    levels = index_columns(frame)
     names = [str(name) for name in frame.columns]
+    both = [text for text in names if text in levels]
+    if both:
+        raise InputError(f"the DataFrame's index and a column are both named {both[0]!r}; rename one "
+                         "(frame.rename_axis(...)), or give frame.reset_index(drop=True) to leave the index out")
     seen: dict[str, Any] = {}
     for name, text in zip(frame.columns, names, strict=True):
         if text in seen:
             same = "" if seen[text] == name else f" ({seen[text]!r} and {name!r} are one name as text)"
             raise InputError(f"the DataFrame has two columns named {text!r}{same}; rename one")
         seen[text] = name
-    return pa.table({text: column_array(frame.iloc[:, i]) for i, text in enumerate(names)})
+    arrays = [*(column_array(level.to_series()) for level in levels.values()),
+              *(column_array(frame.iloc[:, i]) for i in range(len(names)))]
+    return pa.table(arrays, names=[*levels, *names])
+
+
+def index_columns(frame: Any) -> dict[str, Any]:
+    """The levels of a pandas frame's index that hold data, by name as text: each named one, as
+    `frame.reset_index()` makes a column of it and pandas' `to_parquet` writes it, so that an id,
+    a group or a time kept in the index is audited as it is once written. A RangeIndex (row
+    numbers, kept as such by `to_parquet` too) and an unnamed level are no column."""
+    import pandas as pd
+
+    index = frame.index
+    if isinstance(index, pd.RangeIndex):
+        return {}
+    return {str(name): index.get_level_values(i) for i, name in enumerate(index.names) if name is not None}
 
 
 def column_array(series: Any) -> pa.Array:

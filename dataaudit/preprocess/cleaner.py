@@ -49,7 +49,7 @@ class Cleaner(TransformerMixin, BaseEstimator):
         from dataaudit.planning.options import column_names
         from dataaudit.preprocess.pipeline import plan
 
-        frame = self._frame(X, reset=True)
+        frame = self._features(self._frame(X, reset=True))
         target = self._label() if self._label() in frame.columns else None
         # one name alone is one column, as `audit` and `clean` read it, not its letters
         fitted = plan(frame, target=target, rules=self._pack(), fitted=None,
@@ -140,9 +140,15 @@ class Cleaner(TransformerMixin, BaseEstimator):
     def _table(self, frame: Any) -> pa.RecordBatch:
         from dataaudit.io.frame_reader import open_frame
 
-        source = open_frame(frame, chunk_rows=max(1, len(frame)))
+        source = open_frame(self._features(frame), chunk_rows=max(1, len(frame)))
         batches = list(source.batches())
         return self._steps(batches[0] if batches else pa.RecordBatch.from_pylist([]))
+
+    @staticmethod
+    def _features(frame: Any) -> Any:
+        """`frame` without its index: `audit` and `clean` read a named index as a column, but a
+        transformer's features are X's columns alone, as many out of `transform` as `fit` saw."""
+        return frame.reset_index(drop=True)
 
     def _steps(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         for step in self.fitted_.steps:

@@ -8,7 +8,8 @@ no step changed is the given column's own values at those rows, its dtype too. I
 step changed, the unchanged cells of an object column are the given objects, a category keeps
 its categories in their order (a new value after them), and a pandas type that holds a missing
 value (`Float64`, `boolean`, `string`, Arrow's) is kept. The rows keep their index labels, the
-columns their names.
+columns their names. A named index level, audited and cleaned as a column (`index_columns`), is
+given back as the index it was, its labels as given: they are the rows' names to join on.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.arrays import is_time_of_day_in_nanoseconds, leaves
-from dataaudit.io.frame_reader import column_array
+from dataaudit.io.frame_reader import column_array, index_columns
 from dataaudit.io.strings import narrow_strings, narrow_type
 from dataaudit.preprocess.base import changed_mask
 from dataaudit.preprocess.pipeline import ROW_COLUMN
@@ -79,6 +80,9 @@ def _as_given(frame: Any, table: pa.Table, given: Any, rows: np.ndarray) -> None
         elif isinstance(before.dtype, pd.api.extensions.ExtensionDtype):
             frame.isetitem(i, frame.iloc[:, i].astype(before.dtype).array)
     frame.columns = pd.Index([names.get(name, name) for name in frame.columns], name=given.columns.name)
+    for name in index_columns(given):
+        if name in frame.columns:
+            del frame[name]
 
 
 def _changed(before: pa.Array, after: pa.ChunkedArray) -> np.ndarray | None:
