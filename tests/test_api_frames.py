@@ -163,14 +163,17 @@ def test_a_multi_index_gives_its_named_levels_and_splits_see_them() -> None:
 
 @pytest.mark.parametrize("index", [None, pd.RangeIndex(N, name="row"), pd.Index(np.arange(N) * 3),
                                    pd.date_range("2020-01-01", periods=N)])
-def test_a_range_or_unnamed_index_is_no_column(index: pd.Index | None) -> None:
+def test_a_range_or_unnamed_index_is_no_column_and_labels_the_rows_kept_and_held(index: pd.Index | None) -> None:
     frame = _patients()
     if index is not None:
         frame.index = index
     report = dataaudit.audit(frame, target="label")
     assert _columns(report) == ["patient_id", "x", "label"]
     assert _findings(report) == _findings(dataaudit.audit(_patients(), target="label"))
-    pd.testing.assert_frame_equal(dataaudit.clean(frame, target="label").data, frame.drop(index=frame.index[5]))
+    result = dataaudit.clean(frame, target="label")
+    pd.testing.assert_frame_equal(result.data, frame.drop(index=frame.index[5]))
+    held = result.quarantine.drop(columns=["_row", "_reason"])
+    pd.testing.assert_frame_equal(held, frame.iloc[[5]], check_freq=False)  # one date has no frequency
 
 
 def test_an_index_named_as_a_column_is_refused_in_one_line() -> None:
