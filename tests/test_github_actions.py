@@ -55,7 +55,7 @@ def test_the_command_annotates_on_stderr_and_keeps_stdout_for_the_report(monkeyp
         f"::warning file={PENGUINS},title=dataaudit missing.column_share [sex]::Column 'sex': 11 of 344 values "
         "missing (3.2%25): 11 disguised ('NA' 11).%0A`dataaudit clean` turns disguised tokens into nulls; then impute "
         "or drop the rows.",
-        f"::warning file={PENGUINS},title=dataaudit missing.rows::2 rows (0.6%25) miss at least 4 of their 7 feature "
+        f"::warning file={PENGUINS},title=dataaudit missing.rows::2 rows (0.6%25) miss 5 of their 7 feature "
         "values.%0ASuch rows carry little signal: drop them or fix the source.",
     ]
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataaudit.runner import audit
-from tests.cli_helpers import RUNNERS, Runner, audit_report
+from tests.cli_helpers import RUNNERS, Runner, audit_report, invoke
 
 TOKENS = {"", "?", "na", "n/a", "null", "none", "nan", "-"}
 
@@ -73,3 +73,18 @@ def test_a_row_of_a_token_and_a_sentinel_misses_two_cells(tmp_path: Path, runner
     report = audit_report(runner, [data, "-t", "label"], tmp_path, code=0)
     found = next(f for f in report["findings"] if f["check"] == "missing.rows")
     assert found["details"]["missing_cells_per_row"] == {"0": 29, "2": 1} and found["examples"] == [0]
+
+
+def test_the_rows_counted_are_said_to_miss_the_values_they_miss(tmp_path: Path) -> None:
+    """Penguins' two rows missing 5 of 7 feature values read "miss at least 4"; rows missing 4 and
+    6 of 7 now read "4 to 6", and one count alone is said as it is."""
+    full = [[str(i % 9), str(i % 11), str(i % 5), str(i % 3), str(i % 7), str(i + 1), str(i % 4)] for i in range(40)]
+    spread = [["", "", "", "", "1", "2", "3"], ["", "", "", "", "", "", "3"]]
+    for rows, said in (([*full, *spread], "2 rows (4.8%) miss 4 to 6 of their 7 feature values."),
+                       ([*full, spread[0]], "1 row (2.4%) misses 4 of its 7 feature values.")):
+        data = tmp_path / "data.csv"
+        data.write_text("a,b,c,d,e,f,g,label\n" + "".join(",".join([*row, "ab"[i % 2]]) + "\n"
+                                                          for i, row in enumerate(rows)))
+        report = audit_report(invoke, [data, "-t", "label"], tmp_path, code=0)
+        [found] = [f for f in report["findings"] if f["check"] == "missing.rows"]
+        assert found["message"] == said

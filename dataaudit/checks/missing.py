@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from pydantic import Field
 
@@ -113,12 +114,22 @@ def _rows(profile: Profile, rules: Rules, results: Results) -> None:
     examples = sorted(r for k, rs in profile.missing_per_row_examples.items() if k >= least for r in rs)[:20]
     results.judge(
         "missing.rows", rules.max_mostly_missing_rows_share, rows / profile.rows,
-        f"{plural(rows, 'row')} ({pct(rows, profile.rows)}) {verb(rows, 'misses', 'miss')} at least {least} of "
-        f"{verb(rows, 'its', 'their')} {plural(n_features, 'feature value')}.",
+        f"{plural(rows, 'row')} ({pct(rows, profile.rows)}) {verb(rows, 'misses', 'miss')} "
+        f"{_missed(histogram, least)} of {verb(rows, 'its', 'their')} {plural(n_features, 'feature value')}.",
         info_when_present=True, examples=examples,
         details={"missing_cells_per_row": {str(k): n for k, n in enumerate(histogram) if n}},
         hint="Such rows carry little signal: drop them or fix the source.",
     )
+
+
+def _missed(histogram: Sequence[int], least: int) -> str:
+    """How many feature values the rows counted miss, as the histogram of missing cells per row
+    has it: "5" or "4 to 6" (the rows of penguins.csv missing 5 of 8 read "at least 4"), and "at
+    least 4" where none does."""
+    held = [k for k in range(least, len(histogram)) if histogram[k]]
+    if not held:
+        return f"at least {least}"
+    return str(held[0]) if held[0] == held[-1] else f"{held[0]} to {held[-1]}"
 
 
 def _target(profile: Profile, rules: Rules, results: Results) -> None:
