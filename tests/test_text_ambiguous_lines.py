@@ -77,17 +77,21 @@ def _nested(depth: int) -> st.SearchStrategy[str]:
 @settings(max_examples=300, deadline=None)
 @given(st.composite(lambda draw: _object(draw, 0))())
 def test_the_quick_count_never_misses_a_repeated_key(text: str) -> None:
-    """Law: the keys found repeated are those a pair-by-pair parse sees repeated in some object,
-    whether or not the quick count of key ends let the line through unparsed a second time."""
+    """Law: the keys found repeated are those a pair-by-pair parse sees repeated in some object
+    (in the outermost one, asked for its alone), whether or not the quick count of key ends let
+    the line through unparsed a second time."""
     expected: dict[str, None] = {}
+    outermost: list[set[str]] = []  # each object's repeats, the outermost parsed last
 
     def pairs(items: list[tuple[str, object]]) -> dict:
         keys = [key for key, _ in items]
         expected.update((key, None) for key in keys if keys.count(key) > 1)
+        outermost.append({key for key in keys if keys.count(key) > 1})
         return dict(items)
 
     json.loads(text, object_pairs_hook=pairs)
     assert sorted(repeated_keys(text, json.loads(text))) == sorted(expected)
+    assert set(repeated_keys(text, json.loads(text), nested=False)) == outermost[-1]
 
 
 def test_a_preference_side_ending_on_a_user_turn_is_a_format_error(tmp_path: Path) -> None:

@@ -217,7 +217,7 @@ def _parse(line: str, decoders: tuple[json.JSONDecoder, json.JSONDecoder]) -> tu
         return {}, f"{NOT_OBJECT} {type(record).__name__}"
     if (escape := lone_surrogate(line, record)) is not None:
         return {}, f"a lone surrogate ({escape}) in a string: JSON text no UTF-8 holds"
-    if repeated := repeated_keys(line, record):
+    if repeated := repeated_keys(line, record, nested=False):  # a nested object is kept as its text
         return {}, f"the key {quoted(repeated[0])} given twice in one object (JSON readers disagree on which counts)"
     return record, None
 
