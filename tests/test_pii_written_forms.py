@@ -2,7 +2,8 @@
 number dialled with `00` before its country code or a bare run of digits after `my number`, a
 card number in groups split by dots, an IBAN in lower case or split by dashes, an address after
 a word of prose and its colon (`Quick update: 8.8.8.8`), an IPv6 address of two groups
-(`2a01::1`). The look-alikes beside them stay unfound."""
+(`2a01::1`). The look-alikes beside them stay unfound, and so does a service's number (toll-free,
+premium-rate), which is nobody's personal data."""
 
 from __future__ import annotations
 
@@ -51,6 +52,9 @@ DECOYS = [
     "see step 1.2.3.4", "rule 2.1.3.4 applies", "item #1.2.3.4", "update 10.0.1.2 installed",  # sections
     "version: 1.2.3.4",  # a version's word keeps its colon
     "x[1::2]", "a[2024::10]", "beef::1 and cafe::2", "fe80::1",  # slices, words, a link-local address
+    # a service's line, not a person's: toll-free (a crisis line), premium-rate
+    "I really recommend calling this number 800-273-8255.", "call 1-800-273-8255 now",
+    "freephone +44 800 123 4567", "call 1-900-555-0199 for tips",
 ]
 
 

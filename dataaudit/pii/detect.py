@@ -15,7 +15,9 @@ where a run of seven digits is) and a validator that keeps the real ones.
   id or `#` (`case 12345`, `Case #: 12345`; the word itself, not `border` or `showcase`, and not
   after a comma nor in a phrase such as `in any case`, `in that case`, `just in case`) is an order
   number, one after groups of an account or IBAN (`DE00 3704 ...`; not a year alone, `2024`) their
-  tail, and a plain decimal number (`201.5551234`) is a measurement.
+  tail, and a plain decimal number (`201.5551234`) is a measurement. A toll-free, premium-rate,
+  shared-cost or universal access number (`1-800-273-8255`, `0800 123 4567`) is a service's line,
+  not a person's.
 - card: 13 to 19 digits, in groups of one separator or none, of a known scheme's prefix and
   length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay) with a valid Luhn sum, alone or
   before an expiry date or a security code (not before a group of four digits more); after
@@ -233,9 +235,19 @@ def _phones_of(text: str, region: str) -> Spans:
         for match in phonenumbers.PhoneNumberMatcher(part, region, leniency=phonenumbers.Leniency.VALID):
             at = start + match.start
             at -= readable[at] != text[at]  # the first `0` of a `00` read as ` +`
-            if _not_a_phone(text, at, start + match.end):
+            if _not_a_phone(text, at, start + match.end) or _a_service(match.number):
                 continue
             yield at, start + match.end
+
+
+def _a_service(number: object) -> bool:
+    """Whether `number` is a service's, by its numbering plan: toll-free (`1-800-273-8255`, a
+    crisis line an assistant rightly gives), premium-rate, shared-cost or a universal access
+    number is a business's or a public service's line, never a person's to redact."""
+    import phonenumbers
+
+    kinds = phonenumbers.PhoneNumberType
+    return phonenumbers.number_type(number) in (kinds.TOLL_FREE, kinds.PREMIUM_RATE, kinds.SHARED_COST, kinds.UAN)
 
 
 def _not_a_phone(text: str, start: int, end: int) -> bool:
