@@ -52,21 +52,6 @@ def test_a_delimiter_inside_quoted_fields_does_not_outvote_the_one_around_them(t
     assert (report["source"]["delimiter"], report["dataset"]["columns"]) == (",", 3)
 
 
-@pytest.mark.parametrize(("command", "first"), [("audit", "sep=;"), ("audit", "\ufeffSEP=;"), ("clean", "sep=;")])
-def test_a_spreadsheet_delimiter_line_is_named_not_read_as_the_header(tmp_path: Path, command: str,
-                                                                      first: str) -> None:
-    """Excel writes `sep=;` above the header: read as the header, the file was one column named
-    `sep=;`, audited without a word when no target was named."""
-    data = tmp_path / "export.csv"
-    data.write_bytes((first + "\r\nx;y;label\r\n1,5;2;a\r\n3,5;4;b\r\n").encode("utf-8"))
-    args = [command, data, "-q"] + (["-o", tmp_path / "out.csv"] if command == "clean" else [])
-    _, err = invoke(args, 2)
-    assert err == (f"dataaudit: error: {data}:1: the first line, {first.lstrip(chr(0xfeff))!r}, is a spreadsheet's "
-                   "note of the delimiter, not the header; delete that line (the delimiter is then detected, or pass "
-                   "--delimiter ';')\n")
-    assert not (tmp_path / "out.csv").exists()
-
-
 @pytest.mark.parametrize("command", ["audit", "clean"])
 def test_a_spreadsheets_empty_trailing_columns_are_named_by_line_and_place(tmp_path: Path, command: str) -> None:
     """A spreadsheet exports the empty columns right of the data as blank names (`a,b,label,,`):

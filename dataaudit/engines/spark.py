@@ -138,6 +138,7 @@ class SparkEngine:
             # bytes, so Spark parses it exactly as the local engine would
             probe = open_source(Path(path.removeprefix("file://")), delimiter=delimiter, encoding=encoding,
                                 chunk_rows=chunk_rows, bad_rows=bad_rows)
+            _refuse_spreadsheet_layout(probe)
             fmt, columns, info = probe.format, probe.columns, probe.info
             delimiter = probe.info.get("delimiter", delimiter)
             # a quoted field spanning lines is read whole, as the local reader reads it
@@ -274,6 +275,15 @@ class SparkEngine:
                              f"{_first_line(exc)}") from None
         self.session.sparkContext.setLogLevel("ERROR")
         return self.session
+
+
+def _refuse_spreadsheet_layout(probe: Source) -> None:
+    """Spark's CSV reader takes the first line for the header: a file whose first line names its
+    delimiter (`sep=;`) would be read as columns named `sep=`. It is refused in one line, which
+    says what to do, rather than read otherwise."""
+    if probe.separator_line:
+        raise InputError(f"{probe.name}:1: the first line names the delimiter (sep=), which the spark engine "
+                         "cannot skip; delete that line, or use the local engine")
 
 
 def _frame_source(frame: Any, name: str, info: dict[str, Any], chunk_rows: int) -> SparkSource:

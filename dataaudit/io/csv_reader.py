@@ -41,6 +41,8 @@ CHUNK_BYTES = 16 << 20
 LARGEST_BLOCK_BYTES = 256 << 20
 #: Excel's first line naming the delimiter (`sep=;`), which only spreadsheets read
 _SEPARATOR_LINE = re.compile(r"\ufeff?(sep=(.))[ \t]*(?:\r\n|\r|\n|$)", re.I)
+#: the note a report carries of a file read below its `sep=` line
+SEPARATOR_NOTE = "the first line names the delimiter (sep=), as a spreadsheet writes it; the header is line 2"
 _BAD_ROW = re.compile(r"Row #(\d+): Expected (\d+) columns, got (\d+): (.*)", re.S)
 
 
@@ -50,17 +52,22 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
     text = _decode(name, sample, encoding)
     written_in = body_codec(encoding, sample)
     delimiter = delimiter_named(name, delimiter)
-    _refuse_separator_line(name, text)
-    delimiter = delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
-    header, header_chars, header_ends_open = read_header(path, name, delimiter=delimiter, encoding=encoding)
+    named = separator_line(name, text, delimiter)
+    skip = 0 if named is None else 1  # the header is line 2, below the `sep=` line
+    delimiter = named or delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
+    header, header_chars, header_ends_open = read_header(path, name, delimiter=delimiter, encoding=encoding,
+                                                         skip=skip)
     # a quote opened in the header may never close: it runs over lines, or to the file's end
     if header_ends_open or any("\n" in column or "\r" in column for column in header):
         _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter, encoding=encoding))
-    refuse_duplicate_columns(f"{name}:1", header, "the header")
+    refuse_duplicate_columns(f"{name}:{1 + skip}", header, "the header")
     # a block holds whole rows: a file with a very wide header has rows as wide
     block_bytes = max(BLOCK_BYTES, 4 * header_chars)
     source = Source(name, "csv" if delimiter != "\t" else "tsv", header, read=lambda: iter(()))
     source.info["delimiter"] = delimiter
+    if named is not None:
+        source.separator_line = True
+        source.info.setdefault("notes", []).append(SEPARATOR_NOTE)
 
     def read(chunked: bool) -> Iterator[pa.RecordBatch]:
         # Only skipping needs a Python handler. An erroring one leaves pyarrow's reader holding
@@ -92,7 +99,9 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                     stream = pa.TransformInputStream(stream, end)
                 reader = pacsv.open_csv(
                     stream,
-                    read_options=pacsv.ReadOptions(use_threads=False, block_size=block, encoding=encoding or "utf8"),
+                    # pyarrow counts the skipped `sep=` line as a row: the rows it numbers stay the file's
+                    read_options=pacsv.ReadOptions(use_threads=False, block_size=block, encoding=encoding or "utf8",
+                                                   skip_rows=skip),
                     # quoted fields may hold line ends anywhere, also across a block boundary
                     parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                      invalid_row_handler=None if bad_rows == "error" else skip_bad_row),
@@ -315,15 +324,19 @@ def _decode(name: str, sample: bytes, encoding: str | None) -> str:
         raise unreadable(name, encoding, exc) from None
 
 
-def _refuse_separator_line(name: str, text: str) -> None:
-    """A first line `sep=;` is a spreadsheet's note of the delimiter, above the header: read as
-    the header, it made the whole file one column named `sep=;`, audited without a word when no
-    target is named."""
-    hint = _SEPARATOR_LINE.match(text)
-    if hint:
-        raise InputError(f"{name}:1: the first line, {quoted(hint.group(1))}, is a spreadsheet's note of the "
-                         f"delimiter, not the header; delete that line (the delimiter is then detected, or pass "
-                         f"--delimiter {quoted(hint.group(2))})")
+def separator_line(name: str, text: str, delimiter: str | None) -> str | None:
+    """The delimiter a first line `sep=;` names, None when the file has none. Excel writes that
+    line above the header so that a spreadsheet in any locale splits the file as it was written;
+    read as the header, the whole file was one column named `sep=;`. A `--delimiter` it
+    contradicts is refused: one of the two is wrong, and the file's rows would be split by a guess."""
+    line = _SEPARATOR_LINE.match(text)
+    if line is None:
+        return None
+    named = line.group(2)
+    if delimiter is not None and delimiter != named:
+        raise InputError(f"{name}:1: the first line, {quoted(line.group(1))}, names the delimiter {quoted(named)}, "
+                         f"but --delimiter {quoted(delimiter)} was given; leave --delimiter out, or delete that line")
+    return named
 
 
 def _sniff_delimiter(text: str, default: str) -> str:

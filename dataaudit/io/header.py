@@ -24,17 +24,22 @@ HEADER_LIMIT = 16 << 20
 
 
 def read_header(path: Path, name: str, *, delimiter: str, encoding: str | None,
-                limit: int = HEADER_LIMIT) -> tuple[list[str], int, bool]:
-    """The column names of the file's first record, the characters that record takes, and
-    whether the file ends in it with no line end (where a quote opened in it may never close:
-    the csv module ends such a field at the end of the file)."""
-    lines = _Bounded(name, limit)
+                limit: int = HEADER_LIMIT, skip: int = 0) -> tuple[list[str], int, bool]:
+    """The column names of the file's first record after its first `skip` lines (a
+    spreadsheet's `sep=;` line), the characters read, and whether the file ends in the header
+    with no line end (where a quote opened in it may never close: the csv module ends such a
+    field at the end of the file)."""
+    lines = _Bounded(name, limit, 1 + skip)
     try:
         with input_stream(path) as stream, \
                 io.TextIOWrapper(stream, encoding=text_codec(encoding), newline="") as handle:
-            header = next(csv.reader(lines.of(handle), delimiter=delimiter), [])
+            read = lines.of(handle)
+            for _ in range(skip):
+                next(read, None)
+            skipped = lines.read  # the characters of the lines before the header
+            header = next(csv.reader(read, delimiter=delimiter), [])
     except csv.Error as exc:
-        raise InputError(f"{name}:1: the header cannot be read as CSV: {exc}") from None
+        raise InputError(f"{name}:{1 + skip}: the header cannot be read as CSV: {exc}") from None
     except UnicodeDecodeError:  # in the block read ahead, maybe past the header
         raise undecodable(path, name, encoding) from None
     except UnicodeError as exc:
@@ -42,23 +47,25 @@ def read_header(path: Path, name: str, *, delimiter: str, encoding: str | None,
     except OSError as exc:
         raise read_failure(name, exc) from None
     if not header:  # the csv module reads a blank line as a record of no fields
-        raise InputError(f"{name}:1: the first line is blank; a CSV file starts with its header line" if lines.read
-                         else f"{name}: no header line")
+        blank = "the first line" if not skip else "the line after the delimiter line"
+        raise InputError(f"{name}:{1 + skip}: {blank} is blank; a CSV file starts with its header line"
+                         if lines.read > skipped else f"{name}: no header line")
     return header, lines.read, not lines.ended
 
 
 class _Bounded:
-    """The handle's lines, counting what is read and stopping at `limit` characters."""
+    """The handle's lines, counting what is read and stopping at `limit` characters; the header
+    is line `line` of the file."""
 
-    def __init__(self, name: str, limit: int) -> None:
-        self.name, self.limit, self.read = name, limit, 0
+    def __init__(self, name: str, limit: int, line: int = 1) -> None:
+        self.name, self.limit, self.read, self.line = name, limit, 0, line
         self.ended = True  # the last line read ends with a line end
 
     def of(self, handle: TextIO) -> Iterator[str]:
         while line := handle.readline(self.limit - self.read + 1):
             self.read += len(line)
             if self.read > self.limit:
-                raise InputError(f"{self.name}:1: the header is longer than {self.limit >> 20} MiB; a CSV file "
-                                 "starts with one line of column names")
+                raise InputError(f"{self.name}:{self.line}: the header is longer than {self.limit >> 20} MiB; a CSV "
+                                 "file starts with one line of column names")
             self.ended = line.endswith(("\n", "\r"))
             yield line

@@ -119,6 +119,9 @@ class Source:
     # rather than gathered into chunks: `row_at` stops after the block holding its row instead
     # of parsing a whole chunk of rows. None where the reader has no smaller batches than `read`'s.
     read_blocks: Callable[[], Iterator[pa.RecordBatch]] | None = None
+    # a CSV whose first line names its delimiter (`sep=;`, as Excel writes it) above the header:
+    # a clean writes its CSV output with such a line too, naming the output's delimiter
+    separator_line: bool = False
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         return self._stored(self.read())

@@ -39,7 +39,7 @@ from dataaudit.preprocess.pipeline import (
 from dataaudit.preprocess.redact import STEP as REDACT_STEP
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.summary import ROW_STEPS, before_after_table, steps_table
-from dataaudit.preprocess.writers import BatchWriter, beside, output_format
+from dataaudit.preprocess.writers import BatchWriter, Layout, beside, output_format
 from dataaudit.report.model import Report
 from dataaudit.rules.model import RulePack
 
@@ -96,9 +96,10 @@ class FileSink:
     """Kept rows to the output, quarantined rows to the quarantine: two files of one run, each
     compressed if its name says so."""
 
-    def __init__(self, outputs: Outputs, output: Path, quarantine: Path) -> None:
-        self.output = BatchWriter(outputs.open(output, compression_of(output)))
-        self.held = BatchWriter(outputs.open(quarantine, compression_of(quarantine)))
+    def __init__(self, outputs: Outputs, output: Path, quarantine: Path, layout: Layout | None = None) -> None:
+        """`layout`: what of the input's CSV layout both files keep, where they are CSV or TSV."""
+        self.output = BatchWriter(outputs.open(output, compression_of(output)), layout=layout)
+        self.held = BatchWriter(outputs.open(quarantine, compression_of(quarantine)), layout=layout)
 
     def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         self.output.write(batch, typed)
@@ -255,7 +256,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
         built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
                                 redaction=redaction)
         return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, False, refused)
-    with all_or_nothing() as outputs, FileSink(outputs, output, quarantine) as sink:
+    with all_or_nothing() as outputs, FileSink(outputs, output, quarantine, Layout.of(the_plan.source)) as sink:
         outcome, order, tallies = _run(the_plan, sink, str(output), fmt, redaction)
         sink.close(output_template(the_plan), quarantine_template(the_plan))
         files.update(sink.entries())

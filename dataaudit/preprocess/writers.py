@@ -9,6 +9,7 @@ the readers read such a file; Parquet compresses its own columns, so `out.parque
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from dataaudit.io.decimal_text import decimals_as_text, decimals_as_text_schema
 from dataaudit.io.durations import durations_as_text, durations_as_text_schema, spelled_inside
 from dataaudit.io.extension_text import extensions_as_written, extensions_as_written_schema, unwritable_extension
 from dataaudit.io.nested import decimal_json, holds_decimals, nested_as_json, nested_as_text
+from dataaudit.io.source import Source
 from dataaudit.io.strings import narrow_schema, narrow_strings, narrow_type, runs_as_values, runs_as_values_schema
 from dataaudit.io.zoned_times import zoned_times_as_text, zoned_times_as_text_schema
 from dataaudit.jsontext import JSONText
@@ -51,15 +53,30 @@ def beside(output: Path, role: str, suffixes: str | None = None) -> Path:
     return output.with_name(f"{plain.stem}.{role}{kept if suffixes is None else suffixes}")
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What of a CSV input's layout a CSV or TSV output keeps: a first line naming the delimiter
+    (`sep=`, the output's own: a spreadsheet that needed it to read the input needs it to read
+    the output)."""
+
+    separator_line: bool = False
+
+    @classmethod
+    def of(cls, source: Source) -> Layout:
+        """The layout of the input `source` read."""
+        return cls(source.separator_line)
+
+
 class BatchWriter:
     """Record batches to one CSV, TSV, Parquet or JSONL file; the first batch fixes the schema
     and later ones are cast to it (a chunk of a CSV column may be all null, hence typeless).
     `sha256` is the digest of the bytes the file holds (compressed, if it is), once `close` has
     finished the file."""
 
-    def __init__(self, file: AtomicFile, fmt: str | None = None) -> None:
+    def __init__(self, file: AtomicFile, fmt: str | None = None, layout: Layout | None = None) -> None:
         self.fmt = fmt or output_format(file.path)
         self.file = file
+        self.layout = layout or Layout()
         self.sink = file.handle
         self.schema: pa.Schema | None = None
         self.rows = 0
@@ -130,11 +147,14 @@ class BatchWriter:
         if self.fmt in ("csv", "tsv"):
             import pyarrow.csv as pacsv
 
-            options = pacsv.WriteOptions(delimiter="\t" if self.fmt == "tsv" else ",")
+            delimiter = "\t" if self.fmt == "tsv" else ","
+            if self.layout.separator_line:
+                self.sink.write(f"sep={delimiter}\n".encode())
             # as `write` hands it batches; an output that received none is opened with its template
             text_schema = narrow_schema(decimals_as_text_schema(zoned_times_as_text_schema(nested_as_text(
                 durations_as_text_schema(extensions_as_written_schema(schema))))))
-            self._writer = pacsv.CSVWriter(self.sink, text_schema, write_options=options)
+            self._writer = pacsv.CSVWriter(self.sink, text_schema,
+                                           write_options=pacsv.WriteOptions(delimiter=delimiter))
         elif self.fmt == "parquet":
             import pyarrow.parquet as pq
 
