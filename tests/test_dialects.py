@@ -52,17 +52,6 @@ def test_a_delimiter_inside_quoted_fields_does_not_outvote_the_one_around_them(t
     assert (report["source"]["delimiter"], report["dataset"]["columns"]) == (",", 3)
 
 
-@pytest.mark.parametrize("command", ["audit", "clean"])
-def test_a_spreadsheets_empty_trailing_columns_are_named_by_line_and_place(tmp_path: Path, command: str) -> None:
-    """A spreadsheet exports the empty columns right of the data as blank names (`a,b,label,,`):
-    the refusal named a blank name, `''`, and neither the line nor where in the header it stands."""
-    data = tmp_path / "export.csv"
-    data.write_bytes("\ufeffx,y,label,,\r\n1,2,a,,\r\n3,4,b,,\r\n".encode("utf-8"))
-    args = [command, data, "-t", "label", "-q"] + (["-o", tmp_path / "out.csv"] if command == "clean" else [])
-    _, err = invoke(args, 2)
-    assert err == f"dataaudit: error: {data}:1: duplicate column name in the header: '' (columns 4, 5)\n"
-
-
 def test_the_encoding_named_for_a_windows_export_reads_its_euro_signs(tmp_path: Path) -> None:
     """Excel on Windows writes cp1252: `€` is 0x80, `’` 0x92, control characters in latin-1. The
     refusal named latin-1, which read them so, and a clean wrote the control characters out."""

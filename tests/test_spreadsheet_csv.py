@@ -1,6 +1,7 @@
-"""A valid CSV layout a spreadsheet writes: a first line naming the delimiter (`sep=;`) above the
-header. It is read as the spreadsheet meant it, every line still named by its number in the
-file, and a clean writes it back as it came."""
+"""Two valid CSV layouts a spreadsheet writes: a first line naming the delimiter (`sep=;`) above
+the header, and blank header cells over the empty columns right of the data (`a,b,label,,,`).
+Each is read as the spreadsheet meant it, every line still named by its number in the file, and
+a clean writes them back as they came."""
 
 from __future__ import annotations
 
@@ -129,6 +130,8 @@ def test_a_clean_to_tsv_names_a_tab_and_to_parquet_has_no_such_line(tmp_path: Pa
 @pytest.mark.parametrize(("header", "expected"), [
     ("sep=;\r\nid;x;label\r\n", "{data}:1: the first line names the delimiter (sep=), which the spark engine "
                                 "cannot skip; delete that line, or use the local engine"),
+    ("id;x;label;;\r\n", "{data}:1: the header has several blank names (columns 4, 5), which the spark engine "
+                         "names otherwise; name them in the header, or use the local engine"),
 ])
 def test_the_spark_engine_refuses_a_spreadsheets_layout_in_one_line(tmp_path: Path, header: str,
                                                                     expected: str) -> None:
@@ -138,3 +141,74 @@ def test_the_spark_engine_refuses_a_spreadsheets_layout_in_one_line(tmp_path: Pa
     data.write_text(header + "".join(f"{i};{i}.5;{'ab'[i % 2]}{blanks}\r\n" for i in range(40)), encoding="utf-8")
     _, err = invoke(["audit", data, "-t", "label", "-q", "--engine", "spark"], 2)
     assert err == f"dataaudit: error: {expected.format(data=data)}\n"
+
+
+def _export(tmp_path: Path, nearly: bool = False) -> Path:
+    """A spreadsheet's export with three blank header cells right of the data, over empty
+    columns (the middle one holding two values, when `nearly`)."""
+    data = tmp_path / "export.csv"
+    lines = ["\ufeffid,x,label,,,"] + [f"{i},{i}.5,{'ab'[i % 2]},,{'uv'[i % 2] if nearly and i < 2 else ''},"
+                                       for i in range(40)]
+    data.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return data
+
+
+def test_several_blank_header_cells_are_columns_named_by_their_place(tmp_path: Path) -> None:
+    """They were refused as a duplicate name, `''`; they are the empty columns they are."""
+    report = _report(_export(tmp_path), tmp_path, code=1)
+    assert report["dataset"]["columns"] == 6
+    assert sorted(f["column"] for f in report["findings"] if f["check"] == "missing.empty_column") == [
+        "(column 4)", "(column 5)", "(column 6)"]
+    assert _read(tmp_path / "export.csv")[0] == ["id", "x", "label", "(column 4)", "(column 5)", "(column 6)"]
+
+
+def test_a_blank_named_column_is_named_on_the_command_line_by_its_place(tmp_path: Path) -> None:
+    report = _report(_export(tmp_path), tmp_path, "--ignore-column", "(column 5)", code=1)
+    assert sorted(f["column"] for f in report["findings"] if f["check"] == "missing.empty_column") == [
+        "(column 4)", "(column 6)"]
+    _, err = invoke(["audit", tmp_path / "export.csv", "-t", "label", "-q", "--ignore-column", "(column 7)"], 2)
+    assert err.endswith("'(column 7)' not found (did you mean '(column 6)'?); columns are: id, x, label, "
+                        "(column 4), (column 5), (column 6)\n")
+
+
+def test_one_blank_header_cell_keeps_its_blank_name(tmp_path: Path) -> None:
+    data = tmp_path / "one.csv"
+    data.write_text("id,x,label,\n" + "".join(f"{i},{i}.5,{'ab'[i % 2]},\n" for i in range(40)), encoding="utf-8")
+    assert _read(data)[0] == ["id", "x", "label", ""]
+
+
+def test_a_header_naming_a_column_as_a_blank_one_would_be_named_keeps_both(tmp_path: Path) -> None:
+    data = tmp_path / "odd.csv"
+    data.write_text("(column 3),x,,\n1,2,,\n", encoding="utf-8")
+    assert _read(data)[0] == ["(column 3)", "x", "(column 3)'", "(column 4)"]
+
+
+@pytest.mark.parametrize(("header", "places"), [("a,a,label", "1, 2"), ("a,b,label,,a,", "1, 5")])
+def test_a_name_other_than_blank_given_twice_is_still_refused(tmp_path: Path, header: str, places: str) -> None:
+    """A row would hold two values under one key."""
+    data = tmp_path / "twice.csv"
+    data.write_text(header + "\n" + ",".join("1" * (header.count(",") + 1)) + "\n", encoding="utf-8")
+    _, err = invoke(["audit", data, "-q"], 2)
+    assert err == f"dataaudit: error: {data}:1: duplicate column name in the header: 'a' (columns {places})\n"
+
+
+def test_a_clean_drops_the_empty_blank_columns_and_writes_the_others_header_cell_blank(tmp_path: Path) -> None:
+    data = _export(tmp_path, nearly=True)
+    out = tmp_path / "out.csv"
+    run(["clean", data, "-t", "label", "-q", "-o", out], 1)  # the nearly empty column fails missing.column_share
+    rows = "".join(f'"{i}","{i}.5","{"ab"[i % 2]}",{chr(34) + "uv"[i % 2] + chr(34) if i < 2 else ""}\n'
+                   for i in range(40))
+    assert out.read_bytes() == ('"id","x","label",""\n' + rows).encode()
+    steps = {s["step"]: s for s in json.loads((tmp_path / "out.manifest.json").read_text())["steps"]}
+    assert steps["drop_columns"]["notes"] == ["dropped (column 4) (empty), (column 6) (empty)"]
+    # the quarantine holds the rows as they came: every column, each blank header cell blank
+    assert (tmp_path / "out.quarantine.csv").read_bytes() == b'"id","x","label","","","","_row","_reason"\n'
+
+
+def test_a_clean_leaves_an_ignored_blank_column_and_writes_its_header_cell_blank(tmp_path: Path) -> None:
+    data = _export(tmp_path)
+    out = tmp_path / "out.csv"
+    invoke(["clean", data, "-t", "label", "-q", "-o", out, "-i", "(column 4)", "-i", "(column 6)"], 0)
+    rows = "".join(f'"{i}","{i}.5","{"ab"[i % 2]}",,\n' for i in range(40))
+    assert out.read_bytes() == ('"id","x","label","",""\n' + rows).encode()
+    assert _read(out)[0] == ["id", "x", "label", "(column 4)", "(column 5)"]  # places in the output

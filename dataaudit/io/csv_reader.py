@@ -23,7 +23,14 @@ from dataaudit.io.decoding import binary_content, body_codec, encoding_hint, unr
 from dataaudit.io.header import read_header
 from dataaudit.io.locate import record_lines, undecodable
 from dataaudit.io.quoted_lines import LongRecord, first_long_record
-from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, RowProblem, Source, refuse_duplicate_columns
+from dataaudit.io.source import (
+    BAD_ROW_HINT,
+    KEEP_BAD_ROWS,
+    RowProblem,
+    Source,
+    blank_columns_named,
+    refuse_duplicate_columns,
+)
 
 DELIMITERS = ",\t;|"
 #: delimiters by name, in any case: a tab is awkward to type in a shell, and `'\t'` there (as
@@ -60,11 +67,13 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
     # a quote opened in the header may never close: it runs over lines, or to the file's end
     if header_ends_open or any("\n" in column or "\r" in column for column in header):
         _refuse_unclosed(name, first_long_record(path, LARGEST_BLOCK_BYTES, delimiter, encoding=encoding))
-    refuse_duplicate_columns(f"{name}:{1 + skip}", header, "the header")
+    columns, written_names = blank_columns_named(header)
+    refuse_duplicate_columns(f"{name}:{1 + skip}", columns, "the header")
     # a block holds whole rows: a file with a very wide header has rows as wide
     block_bytes = max(BLOCK_BYTES, 4 * header_chars)
-    source = Source(name, "csv" if delimiter != "\t" else "tsv", header, read=lambda: iter(()))
+    source = Source(name, "csv" if delimiter != "\t" else "tsv", columns, read=lambda: iter(()))
     source.info["delimiter"] = delimiter
+    source.written_names = written_names
     if named is not None:
         source.separator_line = True
         source.info.setdefault("notes", []).append(SEPARATOR_NOTE)
@@ -110,7 +119,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                         strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
                     ),
                 )
-                parsed = _after(reader, rows)
+                parsed = _after(_named(reader, columns) if written_names else reader, rows)
                 for batch in regroup(parsed, chunk_rows) if chunked else parsed:
                     rows += batch.num_rows
                     last = batch
@@ -262,6 +271,13 @@ def _after(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBa
             rows = 0
         else:
             rows -= batch.num_rows
+
+
+def _named(batches: Iterator[pa.RecordBatch], columns: list[str]) -> Iterator[pa.RecordBatch]:
+    """`batches`, whose columns pyarrow names as the header does, under `columns`: the names
+    given to its blank ones (`blank_columns_named`)."""
+    for batch in batches:
+        yield batch.rename_columns(columns)
 
 
 def _row_problem(number: int | None, expected: int, actual: int, text: str, keep: bool = False) -> RowProblem:

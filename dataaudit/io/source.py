@@ -27,6 +27,9 @@ BAD_ROW_HINT = ("`dataaudit audit --bad-rows skip` lists such rows and goes on, 
 #: (`RowProblem.raw`), for a clean to quarantine; "skip" keeps only the report's cut of it
 KEEP_BAD_ROWS = "keep"
 SHOWN_TEXT = 200  # the characters of a malformed row a report quotes
+#: the name of a column whose header cell is blank, where several are: its place, counted from 1
+#: as a spreadsheet counts and as the errors naming columns by place do
+BLANK_COLUMN = "(column {})"
 
 
 def refuse_duplicate_columns(name: str, columns: list[str], where: str) -> None:
@@ -37,6 +40,24 @@ def refuse_duplicate_columns(name: str, columns: list[str], where: str) -> None:
         more = f", and {len(duplicated) - 1:,} more names" if len(duplicated) > 1 else ""
         raise InputError(f"{name}: duplicate column name in {where}: {quoted(duplicated[0])} "
                          f"({_positions(columns, duplicated[0])}{more})")
+
+
+def blank_columns_named(columns: list[str]) -> tuple[list[str], dict[str, str]]:
+    """`columns` with each blank name given one of its place, and those names mapped to the
+    blank each stands for. A spreadsheet exports the empty columns right of its data with blank
+    names (`a,b,label,,,`): as several columns named `''` they could not be told apart, named on
+    the command line, or read into a row. One blank name is a name like any other and stays."""
+    blanks = [i for i, column in enumerate(columns) if column == ""]
+    if len(blanks) < 2:
+        return columns, {}
+    named, taken = list(columns), set(columns)
+    for i in blanks:
+        name = BLANK_COLUMN.format(i + 1)
+        while name in taken:  # a header naming a column so already
+            name += "'"
+        named[i] = name
+        taken.add(name)
+    return named, {named[i]: "" for i in blanks}
 
 
 def _positions(columns: list[str], column: str, shown: int = 5) -> str:
@@ -122,6 +143,9 @@ class Source:
     # a CSV whose first line names its delimiter (`sep=;`, as Excel writes it) above the header:
     # a clean writes its CSV output with such a line too, naming the output's delimiter
     separator_line: bool = False
+    # the names given to columns whose header cell is blank (`blank_columns_named`), each with the
+    # header cell it stands for: a clean writes a CSV header back as the input had it
+    written_names: dict[str, str] = field(default_factory=dict)
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         return self._stored(self.read())

@@ -9,7 +9,9 @@ the readers read such a file; Parquet compresses its own columns, so `out.parque
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as default
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +59,16 @@ def beside(output: Path, role: str, suffixes: str | None = None) -> Path:
 class Layout:
     """What of a CSV input's layout a CSV or TSV output keeps: a first line naming the delimiter
     (`sep=`, the output's own: a spreadsheet that needed it to read the input needs it to read
-    the output)."""
+    the output), and the header cells of columns given other names to be read (`names`: a
+    blank cell, where several are)."""
 
     separator_line: bool = False
+    names: Mapping[str, str] = default(default_factory=dict)
 
     @classmethod
     def of(cls, source: Source) -> Layout:
         """The layout of the input `source` read."""
-        return cls(source.separator_line)
+        return cls(source.separator_line, dict(source.written_names))
 
 
 class BatchWriter:
@@ -77,6 +81,7 @@ class BatchWriter:
         self.fmt = fmt or output_format(file.path)
         self.file = file
         self.layout = layout or Layout()
+        self._header: list[str] | None = None  # the header cells, where they are not the columns' names
         self.sink = file.handle
         self.schema: pa.Schema | None = None
         self.rows = 0
@@ -104,7 +109,7 @@ class BatchWriter:
             lines = (encode_row(row, kept) + "\n" for row, kept in zip(rows, cells, strict=True))
             self.sink.write("".join(lines).encode("utf-8"))
         elif batch.num_rows:
-            self._writer.write_batch(batch)
+            self._writer.write_batch(batch if self._header is None else batch.rename_columns(self._header))
 
     def close(self, template: pa.Schema | None = None) -> None:
         """Finish the file (the run renames it); `template` is the schema of an output that received no batch."""
@@ -153,6 +158,9 @@ class BatchWriter:
             # as `write` hands it batches; an output that received none is opened with its template
             text_schema = narrow_schema(decimals_as_text_schema(zoned_times_as_text_schema(nested_as_text(
                 durations_as_text_schema(extensions_as_written_schema(schema))))))
+            if any(name in self.layout.names for name in schema.names):
+                self._header = [self.layout.names.get(name, name) for name in schema.names]
+                text_schema = pa.schema([f.with_name(n) for f, n in zip(text_schema, self._header, strict=True)])
             self._writer = pacsv.CSVWriter(self.sink, text_schema,
                                            write_options=pacsv.WriteOptions(delimiter=delimiter))
         elif self.fmt == "parquet":
