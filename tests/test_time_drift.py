@@ -44,7 +44,13 @@ EPOCHS = [1_000_000_000 + 86_400 * i for i in range(6)]
     ("fiscal_yr", ["2019", "2020", "2021", "2022", "2023"], "years 2019 to 2023"),
     ("period", [2001.0, 2002.0, 2003.0, 2004.0, 2005.0], "years 2001 to 2005"),
     # numbers need a name that says what they are: counts, prices and ids can look like years or epochs
+    ("ts_ms", [s * 1000 for s in EPOCHS], "epoch milliseconds 2001-09-09 to 2001-09-14"),
+    ("created", [str(s * 1000 + 999) for s in EPOCHS], "epoch milliseconds 2001-09-09 to 2001-09-14"),
+    ("timestamp", [s * 10**6 for s in EPOCHS], "epoch microseconds 2001-09-09 to 2001-09-14"),
+    ("timestamp", [s * 10**9 for s in EPOCHS], "epoch nanoseconds 2001-09-09 to 2001-09-14"),
     ("count", EPOCHS, None),
+    ("count", [s * 1000 for s in EPOCHS], None),
+    ("timestamp", [s * 50 for s in EPOCHS], None),  # between the seconds and the milliseconds of 1973 to 2100
     ("price", [1980, 1981, 1982, 1983, 1984], None),
     ("year", [1, 2, 3, 4, 5], None),
     ("year", [1980.5, 1981, 1982, 1983, 1984], None),
@@ -276,6 +282,39 @@ def test_a_named_time_column_of_epoch_seconds_needs_no_name_that_says_so(tmp_pat
     report = json.loads(out)
     assert _table(report)["note"].startswith("Time column 'when' (epoch seconds 1989-")
     assert dataaudit.audit(path, target="party").profile.periods is None  # numbers alone are never a guessed time
+
+
+def _speeches_in_epoch_units(tmp_path: Path, name: str, per_second: int) -> Path:
+    """The speeches with their dates written as times since 1970 in units of 1/`per_second` s."""
+    lines = SPEECHES.read_text(encoding="utf-8").splitlines()
+    epoch = date(1970, 1, 1)
+    times = [int((date.fromisoformat(line.split(",", 1)[0]) - epoch).total_seconds()) * per_second + 43_200_000
+             for line in lines[1:]]
+    path = tmp_path / f"{name}.csv"
+    path.write_text("\n".join([f"{name}," + lines[0].split(",", 1)[1],
+                               *(f"{t}," + line.split(",", 1)[1] for t, line in zip(times, lines[1:], strict=True))])
+                    + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("per_second", "unit"), [(1_000, "milliseconds"), (1_000_000, "microseconds")])
+def test_epoch_milliseconds_date_the_speeches_as_their_dates_do(tmp_path: Path, per_second: int, unit: str) -> None:
+    """13-digit epoch milliseconds (`pd.to_datetime(unit="ms")`) under a name such as
+    `created_ms` are found and give the periods of the dates; under another name they are
+    numbers unless named with --time-column."""
+    path = _speeches_in_epoch_units(tmp_path, "created_ms", per_second)
+    out, _ = invoke(["audit", path, "-t", "party", "-f", "json"], 1)
+    report = json.loads(out)
+    assert _table(report)["note"].startswith(f"Time column 'created_ms' (epoch {unit} 1989-")
+    assert [f["severity"] for f in report["findings"] if f["check"] == "time.label_drift"] == ["warn"]
+    expected = dataaudit.audit(SPEECHES, target="party").profile.periods
+    periods = dataaudit.audit(path, target="party").profile.periods
+    assert [(p.name, p.rows, p.classes) for p in periods.periods] == \
+        [(p.name, p.rows, p.classes) for p in expected.periods]
+    plain = _speeches_in_epoch_units(tmp_path, "amount", per_second)
+    assert dataaudit.audit(plain, target="party").profile.periods is None
+    out, _ = invoke(["audit", plain, "-t", "party", "--time-column", "amount", "-f", "json"], 1)
+    assert _table(json.loads(out))["note"].startswith(f"Time column 'amount' (epoch {unit} 1989-")
 
 
 def test_months_of_a_year_column_or_periods_without_a_time_column_are_refused() -> None:

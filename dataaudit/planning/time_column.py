@@ -60,8 +60,8 @@ def _named(name: str, reference: Source, first: pa.Table) -> TimeColumn:
     column = read_time_column(name, python_values(first.column(name)), named=True)
     if column is None:
         raise InputError(f"{reference.name}: time column {name!r} holds no dates, timestamps or years in most of its "
-                         f"first rows (ISO dates such as 2019-10-21, dd/mm/yyyy, epoch seconds, or years from "
-                         f"{FIRST_YEAR} to {LAST_YEAR})")
+                         f"first rows (ISO dates such as 2019-10-21, dd/mm/yyyy, epoch seconds or milliseconds, "
+                         f"or years from {FIRST_YEAR} to {LAST_YEAR})")
     return column
 
 

@@ -1,4 +1,5 @@
-"""Which column tells when a row happened: dates, timestamps, epoch seconds, years.
+"""Which column tells when a row happened: dates, timestamps, epoch seconds (or milli-, micro-,
+nanoseconds), years.
 
 A time-like column is no feature like the others. Its values are near-unique, so two rows that
 differ only in their date are still copies of one another; and it orders the rows, so the label
@@ -38,10 +39,16 @@ NAMED_MAX_UNREADABLE = 0.5
 MIN_DISTINCT_SHARE = 0.5
 #: Name words that make integers from FIRST_YEAR to LAST_YEAR years.
 YEAR_WORDS = frozenset({"year", "years", "yr", "yrs", "yyyy", "period"})
-#: Name words that make large integers epoch seconds.
+#: Name words that make large integers epoch seconds (or milliseconds, ...: `EPOCH_UNITS`).
 EPOCH_WORDS = frozenset({"timestamp", "ts", "epoch", "unix", "time", "created", "updated", "modified", "datetime"})
 #: Epoch seconds of 1973-03-03 and of 2100-01-01: smaller integers are durations or counts, not times.
 EPOCH_RANGE = (1.0e8, 4_102_444_800.0)
+#: The units epochs are written in, as pandas names them (`pd.to_datetime(unit=...)`), and the
+#: units in a second. A column's unit is the one whose `EPOCH_RANGE` holds its values, as a
+#: pandas user picks it by the number of digits: the ranges are apart (seconds stop at 4.1e9,
+#: milliseconds start at 1e11), so no value reads in two units.
+EPOCH_UNITS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+_UNIT_WORDS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -54,7 +61,8 @@ DATES, EPOCH, YEARS = "dates", "epoch", "years"
 @dataclass(frozen=True)
 class TimeColumn:
     """How a column tells time: `kind` is DATES (calendar dates or timestamps, read with the
-    pandas `format`), EPOCH (seconds since 1970) or YEARS (whole years); `reason` says so in words."""
+    pandas `format`), EPOCH (time since 1970 in the unit `format` names, seconds when None) or
+    YEARS (whole years); `reason` says so in words."""
 
     name: str
     kind: str
@@ -136,7 +144,9 @@ def time_like(name: str, values: Sequence[object]) -> str | None:
       `2019-10-21T08:30:00Z`) or `dd/mm/yyyy` (`mm/dd/yyyy` when a middle field is past 12):
       "dates 1989-01-11 to 2019-10-21", whatever the name; or
     - the name has a word of `EPOCH_WORDS` (`created_at`, `timestamp`) and they are numbers
-      from 1e8 to 4,102,444,800: "epoch seconds 2001-09-09 to 2001-09-10"; or
+      from 1e8 to 4,102,444,800: "epoch seconds 2001-09-09 to 2001-09-10"; or the same times
+      in milli-, micro- or nanoseconds (1e11 to 4.1e12 for milliseconds, and so on):
+      "epoch milliseconds 2001-09-09 to 2001-09-10"; or
     - the name has a word of `YEAR_WORDS` (`year`, `yr`, `period`, `fiscalYear`) and they are
       whole numbers from 1800 to 2100: "years 1980 to 1987".
 
@@ -151,7 +161,7 @@ def read_time_column(name: str, values: Sequence[object], named: bool = False) -
     """The rule of `time_like`, with how to read the column's values (`months`). A column the
     user names (`named`) is read by the lighter bar of `NAMED`: a file of a few dated rows is
     dated all the same, and so is one with some unknown dates; and its numbers are read as
-    epoch seconds or years whatever its name, since the name no longer has to say so."""
+    epoch times or years whatever its name, since the name no longer has to say so."""
     bar = NAMED if named else GUESSED
     present = [x for x in values if x is not None and not (isinstance(x, str) and x.strip().lower() in _MISSING)
                and not (isinstance(x, float) and np.isnan(x))]
@@ -205,12 +215,20 @@ def _numbers(present: list[object]) -> np.ndarray:
 
 
 def _epoch(name: str, present: list[object], bar: _Bar) -> TimeColumn | None:
+    """Epoch times in the first unit of `EPOCH_UNITS` whose range holds enough of the values
+    (seconds keep the format None they always had)."""
     numbers = _numbers(present)
-    seconds = numbers[(numbers >= EPOCH_RANGE[0]) & (numbers <= EPOCH_RANGE[1])]
-    if not bar.met(seconds.size, len(present)):
-        return None
-    first, last = (datetime.fromtimestamp(s, UTC).date().isoformat() for s in (seconds.min(), seconds.max()))
-    return TimeColumn(name, EPOCH, None, f"epoch seconds {first} to {last}")
+    for unit, per_second in EPOCH_UNITS.items():
+        seconds = numbers[_in_epoch_range(numbers / per_second)] / per_second
+        if bar.met(seconds.size, len(present)):
+            first, last = (datetime.fromtimestamp(s, UTC).date().isoformat() for s in (seconds.min(), seconds.max()))
+            return TimeColumn(name, EPOCH, None if unit == "s" else unit,
+                              f"epoch {_UNIT_WORDS[unit]} {first} to {last}")
+    return None
+
+
+def _in_epoch_range(seconds: np.ndarray) -> np.ndarray:
+    return (seconds >= EPOCH_RANGE[0]) & (seconds <= EPOCH_RANGE[1])
 
 
 def _years(name: str, present: list[object], bar: _Bar) -> TimeColumn | None:
@@ -241,7 +259,7 @@ def months(array: pa.Array, column: TimeColumn) -> np.ndarray:
         whole = (numbers == np.floor(numbers)) & (numbers >= FIRST_YEAR) & (numbers <= LAST_YEAR)
         return np.where(whole, np.nan_to_num(numbers) * 12, -1).astype(np.int64)
     if column.kind == EPOCH:
-        return _epoch_months(numbers_in(array))
+        return _epoch_months(numbers_in(array) / EPOCH_UNITS[column.format or "s"])
     if not pa.types.is_temporal(array.type) and column.format in (None, "ISO8601"):
         return _iso_months(array)
     if pa.types.is_timestamp(array.type) or pa.types.is_date(array.type):
@@ -273,6 +291,6 @@ def _typed_months(array: pa.Array) -> np.ndarray:
 def _epoch_months(seconds: np.ndarray) -> np.ndarray:
     """The month (UTC) of each second since 1970 in `EPOCH_RANGE`, -1 for any other number:
     that range lies inside the years believed in."""
-    inside = (seconds >= EPOCH_RANGE[0]) & (seconds <= EPOCH_RANGE[1])
+    inside = _in_epoch_range(seconds)
     since_1970 = np.floor(np.where(inside, seconds, 0)).astype("datetime64[s]").astype("datetime64[M]")
     return np.where(inside, since_1970.astype(np.int64) + 1970 * 12, -1).astype(np.int64)
