@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import reduce
 from pathlib import Path
@@ -19,8 +20,9 @@ import dataaudit
 from dataaudit.checks.time_drift import NO_TIME_COLUMN
 from dataaudit.profile.extract import extract
 from dataaudit.profile.partial import PartialProfile
+from dataaudit.profile.periods import PeriodProfile
 from dataaudit.profile.spec import ProfileSpec
-from dataaudit.profile.time_like import TimeSpec, read_time_column, time_like
+from dataaudit.profile.time_like import TimeSpec, in_other_order, read_time_column, time_like
 from dataaudit.rules.model import RulePack
 from tests.cli_helpers import invoke, run
 
@@ -88,9 +90,9 @@ LABELS = st.one_of(st.none(), st.sampled_from(["cat", "Cat", "dog", "?"]))
 
 
 @st.composite
-def dated_rows(draw: st.DrawFn) -> tuple[pa.RecordBatch, list[int]]:
+def dated_rows(draw: st.DrawFn, times: st.SearchStrategy = YEARS_OR_NOT) -> tuple[pa.RecordBatch, list[int]]:
     n = draw(st.integers(1, 80))
-    rows = draw(st.lists(st.tuples(YEARS_OR_NOT, CELLS, CELLS, LABELS), min_size=n, max_size=n))
+    rows = draw(st.lists(st.tuples(times, CELLS, CELLS, LABELS), min_size=n, max_size=n))
     batch = pa.RecordBatch.from_arrays(
         [pa.array([str(i) for i in range(n)]), *(pa.array([r[i] for r in rows], pa.string()) for i in range(4))],
         names=["id", "year", "a", "b", "label"])
@@ -98,10 +100,10 @@ def dated_rows(draw: st.DrawFn) -> tuple[pa.RecordBatch, list[int]]:
     return batch, [c for c in cuts if 0 < c < n]
 
 
-def _chunks(batch: pa.RecordBatch, cuts: list[int]) -> list[PartialProfile]:
+def _chunks(batch: pa.RecordBatch, cuts: list[int], spec: ProfileSpec = SPEC) -> list[PartialProfile]:
     partials = []
     for start, stop in itertools.pairwise([0, *cuts, batch.num_rows]):
-        partial = PartialProfile.create(SPEC, batch.schema.names)
+        partial = PartialProfile.create(spec, batch.schema.names)
         partial.add(batch.slice(start, stop - start), start)
         partials.append(partial)
     return partials
@@ -123,6 +125,46 @@ def test_chunking_does_not_change_the_periods(case: tuple[pa.RecordBatch, list[i
     assert expected is not None
     assert expected.dated + expected.undated == batch.num_rows
     assert sum(p.rows for p in expected.periods) == (expected.dated if expected.size is not None else 0)
+
+
+#: Slashed dates whose first rows read either way (read day first), and cells of every kind after them:
+#: some read day first only, some month first only, some either way, some neither.
+SLASHED = read_time_column("year", ["01/02/2019", "03/04/2019", "05/06/2019", "07/08/2019", "09/10/2019"])
+SLASHED_SPEC = replace(SPEC, time=replace(SPEC.time, column=SLASHED))
+SLASHED_OR_NOT = st.one_of(st.none(), st.sampled_from(
+    ["03/04/2021", "4/3/2021", "13/04/2021", "04/13/2021", "25/12/2020", "12/25/2020", "12/12/2020", "31/02/2020",
+     "NA", "", "x", "2021-04-03"]))
+
+
+def _one_order(batch: pa.RecordBatch, fmt: str) -> PeriodProfile | None:
+    """The periods of `batch` read in the one order `fmt`, the other never counted."""
+    column = replace(SLASHED if fmt == SLASHED.format else in_other_order(SLASHED), other_reason=None)
+    partial = PartialProfile.create(replace(SPEC, time=replace(SPEC.time, column=column)), batch.schema.names)
+    partial.add(batch, 0)
+    return extract(partial).periods
+
+
+@pytest.mark.slow  # over a hundred generated files, each cut and merged: several seconds
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dated_rows(SLASHED_OR_NOT))
+def test_chunking_does_not_change_the_order_of_slashed_dates(case: tuple[pa.RecordBatch, list[int]]) -> None:
+    """Both orders are counted per month and the order is chosen from the sums, so any cut of the
+    file and any order of merging reads it alike: in the order more of its dates read in only,
+    as a pass reading that order alone would."""
+    batch, cuts = case
+    whole = PartialProfile.create(SLASHED_SPEC, batch.schema.names)
+    whole.add(batch, 0)
+    expected = extract(whole).periods
+    partials = _chunks(batch, cuts, SLASHED_SPEC)
+    for merged in (reduce(lambda a, b: a.merged(b), partials), reduce(lambda a, b: b.merged(a), partials[::-1])):
+        assert extract(merged).periods == expected
+    assert expected.dated + expected.undated == batch.num_rows
+    written = batch.column("year").to_pylist()
+    day_first = sum(w in ("13/04/2021", "25/12/2020") for w in written)
+    month_first = sum(w in ("04/13/2021", "12/25/2020") for w in written)
+    if day_first != month_first:
+        alone = _one_order(batch, "%d/%m/%Y" if day_first > month_first else "%m/%d/%Y")
+        assert (expected.periods, expected.dated, expected.skipped) == (alone.periods, alone.dated, alone.skipped)
 
 
 # --------------------------------------------------------------------------- real files
@@ -350,24 +392,89 @@ def test_a_period_of_years_is_named_by_the_years_its_rows_span() -> None:
     assert period_name(start + 4, "quarter", [start + 4]) == "1985-Q2"
 
 
-def _us_dates(tmp_path: Path) -> Path:
-    """100 rows a day from 2018-01-01 to 2018-03-01, written month first (`03/15/2018`), sorted:
-    the first thousand rows' days are 1 to 10, which read day first as well."""
+def _slashed_dates(tmp_path: Path, fmt: str = "%m/%d/%Y", first: str | None = None, days: int = 60) -> Path:
+    """100 rows a day from 2018-01-01 on for `days` days, written in `fmt` (US: `03/15/2018`),
+    sorted: the first thousand rows' days are 1 to 10, which read either way; `first`, when
+    given, is the first row's date as written. `x` is spread alike every day, the labels alternate."""
     start = date(2018, 1, 1)
     lines = ["when,x,label"]
-    for day in range(60):
+    for day in range(days):
         when = start + timedelta(days=day)
-        lines += [f"{when:%m/%d/%Y},{(day * 100 + i) * 0.37:.2f},{'ab'[i % 2]}" for i in range(100)]
-    path = tmp_path / "us.csv"
+        lines += [f"{when:{fmt}},{i * 0.37:.2f},{'ab'[i % 2]}" for i in range(100)]
+    if first is not None:
+        lines[1] = first + "," + lines[1].split(",", 1)[1]
+    path = tmp_path / "dates.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 @pytest.mark.parametrize("runner", [invoke, run])
+def test_us_dates_after_first_rows_that_read_either_way_are_read_month_first(tmp_path: Path, runner) -> None:
+    """Read day first from their first thousand rows (days 1 to 10), 3,500 of 6,000 US dates (days
+    past 12) were dropped and the time checks skipped; the whole file says month first, and its
+    dates fall in their own months."""
+    out, _ = runner(["audit", _slashed_dates(tmp_path), "-t", "label", "--time-column", "when", "-f", "json"], 0)
+    report = json.loads(out)
+    statuses = {c["check"]: c["status"] for c in report["checks"]}
+    assert statuses["time.label_drift"] == statuses["time.feature_drift"] == "passed"
+    table = _table(report)
+    assert [row[:2] for row in table["rows"]] == [["2018-01", 3100], ["2018-02", 2800], ["2018-03", 100]]
+    assert table["note"].startswith("Time column 'when' (dates 2018-01-01 to 2018-01-10); periods of a month: the "
+                                    "shortest holding 100 rows on average; dates read month first (mm/dd/yyyy), as "
+                                    "3,500 of them read only so and none only day first.")
+
+
+def test_a_stray_us_date_in_the_first_rows_does_not_turn_the_file_month_first(tmp_path: Path) -> None:
+    """One 01/13/2018 first made the first rows month first, and every European date past the
+    12th unreadable; the whole file reads day first, the stray row alone undated."""
+    path = _slashed_dates(tmp_path, "%d/%m/%Y", first="01/13/2018")
+    periods = dataaudit.audit(path, target="label", time_column="when").profile.periods
+    assert periods.skipped is None
+    assert [(p.name, p.rows) for p in periods.periods] == [("2018-01", 3099), ("2018-02", 2800), ("2018-03", 100)]
+    assert periods.undated == 1
+    assert periods.note.endswith("dates read day first (dd/mm/yyyy), as 3,500 of them read only so and 1 only "
+                                 "month first")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chunk_rows=st.integers(1, 2_500), fmt=st.sampled_from(["%m/%d/%Y", "%d/%m/%Y"]))
+def test_the_order_of_slashed_dates_does_not_depend_on_the_chunking(tmp_path: Path, chunk_rows: int,
+                                                                      fmt: str) -> None:
+    """The order is chosen from the whole file's counts, so any chunk size reads it alike, in
+    either order: the periods are those of the dates."""
+    path = _slashed_dates(tmp_path, fmt, days=40)
+    periods = dataaudit.audit(path, target="label", time_column="when", chunk_rows=chunk_rows).profile.periods
+    assert [(p.name, p.rows) for p in periods.periods] == [("2018-01", 3100), ("2018-02", 900)]
+    assert periods.undated == 0
+
+
+def test_dates_that_read_either_way_in_the_whole_file_make_no_monthly_periods(tmp_path: Path) -> None:
+    """Days 1 to 12 of every month, two years of them: 03/04/2018 is 3 April or March 4, and no
+    date says which, so periods of a month would be a guess; periods of a year are not."""
+    lines = ["when,x,label"]
+    for month, day in itertools.product(range(24), range(1, 13)):
+        lines += [f"{day:02d}/{month % 12 + 1:02d}/{2018 + month // 12},{i},{'ab'[i % 2]}" for i in range(10)]
+    path = tmp_path / "either.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out, _ = invoke(["audit", path, "-t", "label", "--time-column", "when", "-f", "json"], 0)
+    reasons = {c["check"]: c.get("reason", "") for c in json.loads(out)["checks"] if c["check"].startswith("time.")}
+    for reason in reasons.values():
+        assert "2,640 of its 2,880 dates fall in other months read day first or month first (03/04/2021 is 3 April " \
+               "or March 4), and no day past 12 in the file says which order it is written in" in reason, reason
+    yearly = dataaudit.audit(path, target="label", time_column="when", period="year").profile.periods
+    assert yearly.skipped is None and [(p.name, p.rows) for p in yearly.periods] == [("2018", 1440), ("2019", 1440)]
+
+
+@pytest.mark.parametrize("runner", [invoke, run])
 def test_dates_that_read_otherwise_than_the_first_rows_make_no_periods(tmp_path: Path, runner) -> None:
-    """Read day first from their first thousand rows, 3,500 of 6,000 US dates (days past 12) were
-    dropped with a note, and twelve invented monthly periods warned of label drift in '2018-02'."""
-    out, _ = runner(["audit", _us_dates(tmp_path), "-t", "label", "--time-column", "when", "-f", "json"], 0)
+    """ISO dates in the first thousand rows, then 3,500 of 6,000 written 15.03.2018: the periods
+    would be those of the first rows' dates alone, so the time checks skip saying so."""
+    path = _slashed_dates(tmp_path, "%Y-%m-%d")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    dotted = [f"{date.fromisoformat(line[:10]):%d.%m.%Y}{line[10:]}" if i > 2500 else line
+              for i, line in enumerate(lines)]
+    path.write_text("\n".join(dotted) + "\n", encoding="utf-8")
+    out, _ = runner(["audit", path, "-t", "label", "--time-column", "when", "-f", "json"], 0)
     statuses = {c["check"]: c for c in json.loads(out)["checks"]}
     for check in ("time.label_drift", "time.feature_drift"):
         assert statuses[check]["status"] == "skipped"

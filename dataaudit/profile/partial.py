@@ -52,7 +52,7 @@ class PartialProfile:
         }
         sample = SamplePartial(spec.sample) if spec.sample is not None and spec.target in columns else None
         groups = [GroupsPartial(name) for name in spec.groups if name in columns]
-        periods = None if spec.time is None else PeriodsPartial(
+        periods = None if spec.time is None else PeriodsPartial.create(
             spec.time, tuple(c for c in column_names if spec.role(c) == "feature" and c != spec.time.column.name),
             spec.target)
         rows = RowsPartial(examples=spec.examples, hashes=BucketedHashes(spec.memory_budget, spill))

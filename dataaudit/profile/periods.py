@@ -15,7 +15,9 @@ quantile sketch such as KLL would be smaller, but what it keeps depends on how t
 chunked; bucket counts sum exactly and give the same percentiles whatever the chunking.
 Months are those of 1800 to 2100, so at most 3,612 are kept, whatever the file's size; a
 numeric column whose (month, bucket) cells pass `MAX_BUCKET_CELLS` is no longer followed (and
-named in the report); at most `MAX_PERIODS` periods are reported.
+named in the report); at most `MAX_PERIODS` periods are reported. Slashed dates (`03/04/2021`) are
+counted twice, read day first and month first, since only the whole file can say which order it
+is written in; `extract_periods` keeps the order its dates read in (`_order_read`).
 
 The period is a month, a quarter, a year, or 2, 5, 10 or 25 years: with `TimeSpec.period` the one
 asked for (widened when it would give more than `MAX_PERIODS` periods), else the shortest whose
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -38,7 +40,7 @@ import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
 from dataaudit.profile.quantiles import GRID
-from dataaudit.profile.time_like import YEARS, TimeSpec, months
+from dataaudit.profile.time_like import DAY_FIRST, YEARS, TimeSpec, in_other_order, months
 
 MAX_PERIODS = 60
 #: past this share of a time column's present values that do not read as its first rows did, its
@@ -106,6 +108,14 @@ class PeriodsPartial:
     values: dict[str, Counter | None] = field(default_factory=dict)  # column -> (month, value hash) -> rows
     names: dict[str, dict[int, str]] = field(default_factory=dict)  # column -> value hash -> value as written
     numbers: dict[str, KeyCounts | None] = field(default_factory=dict)  # column -> rows per (month, bucket) key
+    #: Slashed dates: the same rows counted with the dates read in the other day/month order
+    #: (`in_other_order`); the rows the two orders put in different months; and the rows that
+    #: read in this order only (13/04/2021 day first) and in the other only. The first rows cannot
+    #: tell 03/04/2021's order; `extract_periods` picks the order the whole file reads in.
+    other: PeriodsPartial | None = None
+    ambiguous: int = 0
+    only_this: int = 0
+    only_other: int = 0
 
     def __post_init__(self) -> None:
         for column in self.features:
@@ -113,10 +123,30 @@ class PeriodsPartial:
             self.names.setdefault(column, {})
             self.numbers.setdefault(column, KeyCounts())
 
+    @classmethod
+    def create(cls, spec: TimeSpec, features: tuple[str, ...], target: str | None) -> PeriodsPartial:
+        """An empty partial, counting slashed dates in both day/month orders."""
+        swapped = in_other_order(spec.column)
+        other = None if swapped is None else cls(replace(spec, column=swapped), features, target)
+        return cls(spec, features, target, other=other)
+
     def add(self, batch: pa.RecordBatch, hashes: dict[str, np.ndarray], numbers: dict[str, np.ndarray]) -> None:
         """Count one chunk, given each column's per-row value hashes and numbers (NaN where a cell
         is none) as the profile's pass read them."""
-        month = months(batch.column(self.spec.column.name), self.spec.column)
+        times = batch.column(self.spec.column.name)
+        month = months(times, self.spec.column)
+        if self.other is not None:
+            other_month = months(times, self.other.spec.column)
+            this, that = month >= 0, other_month >= 0
+            self.ambiguous += int(np.count_nonzero(this & that & (month != other_month)))
+            self.only_this += int(np.count_nonzero(this & ~that))
+            self.only_other += int(np.count_nonzero(that & ~this))
+            self.other._count(batch, other_month, hashes, numbers)
+        self._count(batch, month, hashes, numbers)
+
+    def _count(self, batch: pa.RecordBatch, month: np.ndarray, hashes: dict[str, np.ndarray],
+               numbers: dict[str, np.ndarray]) -> None:
+        """Count one chunk whose rows fall in `month` (-1: no readable time)."""
         dated = np.flatnonzero(month >= 0)
         self.undated += len(month) - len(dated)
         month = month[dated]
@@ -166,9 +196,11 @@ class PeriodsPartial:
             mine_numbers, their_numbers = self.numbers[column], other.numbers[column]
             summed = None if mine_numbers is None or their_numbers is None else mine_numbers.merged(their_numbers)
             numbers[column] = summed if summed is None or len(summed) <= MAX_BUCKET_CELLS else None
+        swapped = None if self.other is None or other.other is None else self.other.merged(other.other)
         return PeriodsPartial(self.spec, self.features, self.target, self.rows + other.rows,
                               self.undated + other.undated, _capped(self.labels, other.labels, MAX_LABELS), values,
-                              names, numbers)
+                              names, numbers, swapped, self.ambiguous + other.ambiguous,
+                              self.only_this + other.only_this, self.only_other + other.only_other)
 
 
 def _pair_counts(month: np.ndarray, keys: np.ndarray) -> dict[tuple[int, int], int]:
@@ -265,10 +297,13 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
     """The periods of the file. `class_of` maps a label's value hash to its class (spellings
     merged; a hash it lacks is a missing label); `numeric` names the numeric feature columns;
     `missing` counts the time column's missing cells, which are no unreadable times."""
+    undecided = _undecided(partial)
+    partial, order = _order_read(partial)
     spec = partial.spec
     dated = sum(partial.rows.values())
-    misread = _misread(dated, max(0, partial.undated - missing), spec)
+    misread = _misread(dated, max(0, partial.undated - missing), spec) or undecided
     size, note, skipped = (None, "", misread) if misread else choose_period(partial.rows, spec)
+    note += f"; {order}" if order and size is not None else ""
     not_compared = {c: f"more than {spec.max_values} distinct values and not numbers" if c not in numeric else
                     f"numbers too spread over time to follow (more than {MAX_BUCKET_CELLS:,} month and bucket cells)"
                     for c in partial.features if partial.values[c] is None
@@ -303,15 +338,49 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
                          not_compared, named=spec.named)
 
 
+def _order_read(partial: PeriodsPartial) -> tuple[PeriodsPartial, str]:
+    """The counts of the day/month order more of the file's slashed dates read in (a date with a
+    day past 12 reads one way only: 13/04/2021 day first, 04/13/2021 month first; a date that
+    reads neither way is undated either way), the first rows' order when as many read either way;
+    and, when it is not the first rows' order, a note saying so."""
+    other = partial.other
+    if other is None or partial.only_other <= partial.only_this:
+        return partial, ""
+    day_first = other.spec.column.format == DAY_FIRST
+    chosen = "day first (dd/mm/yyyy)" if day_first else "month first (mm/dd/yyyy)"
+    against = f"{partial.only_this:,}" if partial.only_this else "none"
+    return other, (f"dates read {chosen}, as {partial.only_other:,} of them read only so and {against} only "
+                   f"{'month' if day_first else 'day'} first")
+
+
+def _undecided(partial: PeriodsPartial) -> str | None:
+    """Why periods would be a guess: the file's slashed dates read as well day first as month
+    first (none has a day past 12, or as many say each order), and the two orders put some in
+    other months and give other periods; None when the order is known or changes no period (a
+    period of a year or more holds the same rows either way)."""
+    other = partial.other
+    if other is None or not partial.ambiguous or partial.only_this != partial.only_other:
+        return None
+    sizes = {choose_period(p.rows, p.spec)[0] for p in (partial, other)}
+    if sizes == {None} or (len(sizes) == 1 and SIZES[sizes.pop()] >= SIZES["year"]):
+        return None
+    untold = ("no day past 12 in the file says which order it is written in" if not partial.only_this else
+              f"as many read day first only as month first only ({partial.only_this:,} each)")
+    return (f"{partial.ambiguous:,} of its {sum(partial.rows.values()):,} dates fall in other months read day first "
+            f"or month first (03/04/2021 is 3 April or March 4), and {untold}. Write them as ISO dates (2021-04-03), "
+            "or ask for periods of a year, which both orders share")
+
+
 def _misread(dated: int, unreadable: int, spec: TimeSpec) -> str | None:
     """Why periods would misstate the file: most of its present times do not read the way the
-    column's first rows were read (`spec.column.reason`), as when US dates (`03/15/2018`) follow
-    first rows whose days were all 12 or less, read day first; None when most are read."""
+    column's first rows were read (`spec.column.reason`), as when dates written `15.03.2018`
+    follow first rows of ISO dates; None when most are read. (Slashed dates are read in the
+    day/month order the whole file reads in, `_order_read`.)"""
     present = dated + unreadable
     if not present or unreadable <= MAX_UNREADABLE_SHARE * present:
         return None
     return (f"{unreadable:,} of its {present:,} times ({unreadable / present:.0%}) do not read as its first rows did "
-            f"({spec.column.reason}): written another way further on (month first, or another format)? Write them "
+            f"({spec.column.reason}): written another way further on (another format)? Write them "
             "as ISO dates (2018-03-15)")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -56,6 +56,9 @@ _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _MISSING = frozenset(t.lower() for t in DEFAULT_MISSING_TOKENS)
 
 DATES, EPOCH, YEARS = "dates", "epoch", "years"
+#: The two orders of slashed dates (`03/04/2021`), each the other's other.
+DAY_FIRST, MONTH_FIRST = "%d/%m/%Y", "%m/%d/%Y"
+_OTHER_ORDER = {DAY_FIRST: MONTH_FIRST, MONTH_FIRST: DAY_FIRST}
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ class TimeColumn:
     kind: str
     format: str | None
     reason: str
+    #: Slashed dates only: the `reason` the first rows give read in the other day/month order,
+    #: which the pass also counts (`in_other_order`), since later rows may say which order is the file's.
+    other_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ class _Bar:
 
 
 GUESSED, NAMED = _Bar(MIN_VALUES, MAX_UNREADABLE), _Bar(1, NAMED_MAX_UNREADABLE)
+#: The bar of the other order's reason: whatever of the first rows reads that way.
+_ANY = _Bar(1, 1.0)
 
 
 @dataclass(frozen=True)
@@ -141,7 +149,8 @@ def time_like(name: str, values: Sequence[object]) -> str | None:
     left out) and at most 5% of them unreadable, and
 
     - they are dates or timestamps: typed dates, ISO 8601 text (`2019-10-21`,
-      `2019-10-21T08:30:00Z`) or `dd/mm/yyyy` (`mm/dd/yyyy` when a middle field is past 12):
+      `2019-10-21T08:30:00Z`) or `dd/mm/yyyy` (`mm/dd/yyyy` when a middle field is past 12;
+      the pass reads the rest of the file both ways and keeps the order it reads in):
       "dates 1989-01-11 to 2019-10-21", whatever the name; or
     - the name has a word of `EPOCH_WORDS` (`created_at`, `timestamp`) and they are numbers
       from 1e8 to 4,102,444,800: "epoch seconds 2001-09-09 to 2001-09-10"; or the same times
@@ -185,10 +194,30 @@ def _dates(name: str, present: list[object], bar: _Bar) -> TimeColumn | None:
         return _dated(name, _stamps(iso, "ISO8601"), "ISO8601", len(present), bar)
     slashed = [m.groups() for t in texts if (m := _SLASHED.match(t))]
     if bar.met(len(slashed), len(present)):
-        month_first = any(int(middle) > 12 for _, middle, _ in slashed)
-        fmt = "%m/%d/%Y" if month_first else "%d/%m/%Y"
-        return _dated(name, _stamps(["/".join(g) for g in slashed], fmt), fmt, len(present), bar)
+        return _slashed(name, slashed, len(present), bar)
     return None
+
+
+def _slashed(name: str, slashed: list[tuple[str, ...]], present: int, bar: _Bar) -> TimeColumn | None:
+    """Slashed dates, day first unless a middle field of the first rows is past 12; with the
+    reason of the other order too, which the rest of the file may prove right (`in_other_order`)."""
+    fmt = MONTH_FIRST if any(int(middle) > 12 for _, middle, _ in slashed) else DAY_FIRST
+    written = ["/".join(g) for g in slashed]
+    column = _dated(name, _stamps(written, fmt), fmt, present, bar)
+    if column is None:
+        return None
+    other = _dated(name, _stamps(written, _OTHER_ORDER[fmt]), _OTHER_ORDER[fmt], present, _ANY)
+    written_as = "mm/dd/yyyy" if fmt == DAY_FIRST else "dd/mm/yyyy"
+    return replace(column, other_reason=f"dates written {written_as}" if other is None else other.reason)
+
+
+def in_other_order(column: TimeColumn) -> TimeColumn | None:
+    """The slashed dates of `column` read in the other day/month order (its reasons swapped),
+    None for any other column. The first rows may all have days of 12 or less, which read either
+    way; only the whole file can say which order it is written in."""
+    if column.format not in _OTHER_ORDER or column.other_reason is None:
+        return None
+    return replace(column, format=_OTHER_ORDER[column.format], reason=column.other_reason, other_reason=column.reason)
 
 
 def _stamps(values: Sequence[object], fmt: str | None) -> pd.Series:
