@@ -126,3 +126,26 @@ def test_the_installed_command_starts_its_own_spark(tmp_path: Path) -> None:
     on_spark = json.loads(out.read_text())
     local = dataaudit.audit(PENGUINS, target="species").to_dict()
     assert _aside(on_spark) == _aside(local)
+
+
+def test_spark_reads_slashed_dates_and_epoch_milliseconds_as_the_local_engine(spark: object) -> None:
+    """US dates whose first thousand rows read either way (days 1 to 10), and the same times in epoch
+    milliseconds: each partition counts both day/month orders, and the merged counts choose
+    month first, as the local engine's chunks do."""
+    from datetime import date, timedelta
+
+    import pyarrow as pa
+
+    days = [date(2018, 1, 1) + timedelta(days=d) for d in range(60) for _ in range(100)]
+    table = pa.table({"when": [f"{d:%m/%d/%Y}" for d in days],
+                      "created_ms": [int((d - date(1970, 1, 1)).total_seconds()) * 1000 for d in days],
+                      "x": [i % 100 * 0.37 for i in range(len(days))],
+                      "label": ["ab"[i % 2] for i in range(len(days))]})
+    frame = spark.createDataFrame(table.to_pandas()).localCheckpoint()  # type: ignore[attr-defined]
+    assert frame.rdd.getNumPartitions() > 1
+    for column in ("when", "created_ms"):
+        on_spark = dataaudit.audit(frame, target="label", time_column=column)
+        assert on_spark.source.engine == "spark"
+        periods = on_spark.profile.periods
+        assert [(p.name, p.rows) for p in periods.periods] == [("2018-01", 3100), ("2018-02", 2800), ("2018-03", 100)]
+        assert periods == dataaudit.audit(table, target="label", time_column=column).profile.periods
