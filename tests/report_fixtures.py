@@ -6,12 +6,22 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from dataaudit import audit
 from dataaudit.datasets import write_dirty_classification
 from dataaudit.report.model import Report, ReportTable
 from tests.conftest import DATA
 
 PENGUINS = DATA / "penguins.csv"
+
+
+def outside_every_repository(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No GITHUB_WORKSPACE and no `.git` above `folder`: paths in it are placed from the working
+    folder. Skips where the temporary folder itself lies in a repository."""
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    if any((above / ".git").exists() for above in folder.resolve().parents):
+        pytest.skip(f"{folder} lies in a git repository")
 
 
 def penguins_report() -> Report:

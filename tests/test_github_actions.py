@@ -12,7 +12,7 @@ from dataaudit.report.cards import SourceInfo
 from dataaudit.report.github import annotations
 from dataaudit.report.model import Finding, Report, Severity
 from tests.cli_helpers import invoke, run
-from tests.report_fixtures import PENGUINS, penguins_report
+from tests.report_fixtures import PENGUINS, outside_every_repository, penguins_report
 
 
 def _report(strict: bool = False) -> Report:
@@ -46,16 +46,20 @@ def test_a_dataframe_report_has_no_file_property() -> None:
     assert annotations(report)[1] == "::warning title=dataaudit duplicates.rows::3 rows (1.5%25) repeat an earlier row."
 
 
-def test_the_command_annotates_on_stderr_and_keeps_stdout_for_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_annotates_on_stderr_and_keeps_stdout_for_the_report(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "penguins.csv"  # outside every repository: named as given
+    data.write_bytes(PENGUINS.read_bytes())
+    outside_every_repository(tmp_path, monkeypatch)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    out, err = run(["audit", PENGUINS, "-t", "species", "--format", "json"], 0)
+    out, err = run(["audit", data, "-t", "species", "--format", "json"], 0)
     assert json.loads(out)["passed"] is True
     warnings = [line for line in err.splitlines() if line.startswith("::")]
     assert warnings == [
-        f"::warning file={PENGUINS},title=dataaudit missing.column_share [sex]::Column 'sex': 11 of 344 values "
+        f"::warning file={data},title=dataaudit missing.column_share [sex]::Column 'sex': 11 of 344 values "
         "missing (3.2%25): 11 disguised ('NA' 11).%0A`dataaudit clean` turns disguised tokens into nulls; then impute "
         "or drop the rows.",
-        f"::warning file={PENGUINS},title=dataaudit missing.rows::2 rows (0.6%25) miss 5 of their 7 feature "
+        f"::warning file={data},title=dataaudit missing.rows::2 rows (0.6%25) miss 5 of their 7 feature "
         "values.%0ASuch rows carry little signal: drop them or fix the source.",
     ]
 

@@ -11,9 +11,10 @@ import pytest
 
 import dataaudit
 from dataaudit.checks import REGISTRY
-from dataaudit.report.sarif import FINGERPRINT, artifact_uri, render_sarif
+from dataaudit.report.sarif import FINGERPRINT, artifact_location, render_sarif
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA, report_files_problems, sarif_problems
+from tests.report_fixtures import outside_every_repository
 
 PENGUINS = DATA / "penguins.csv"
 CHAT = DATA / "text" / "chat_errors.jsonl"
@@ -37,7 +38,8 @@ def test_sarif_of_a_table_names_its_file_rules_levels_and_fingerprints(tmp_path:
     assert [r["id"] for r in rules] == [c["check"] for c in report["checks"]]
     for rule in rules:
         assert rule["shortDescription"]["text"] == REGISTRY[rule["id"]].description
-    assert run_["artifacts"] == [{"location": {"uri": "data/penguins.csv"}, "length": PENGUINS.stat().st_size,
+    assert run_["artifacts"] == [{"location": {"uri": "data/penguins.csv", "uriBaseId": "%SRCROOT%"},
+                                  "length": PENGUINS.stat().st_size,
                                   "hashes": {"sha-256": report["source"]["sha256"]}}]
 
     shown = [f for f in report["findings"] if f["severity"] != "info"]  # info describes, it asks for no fix
@@ -48,7 +50,8 @@ def test_sarif_of_a_table_names_its_file_rules_levels_and_fingerprints(tmp_path:
     for result in results:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         location = result["locations"][0]["physicalLocation"]
-        assert location == {"artifactLocation": {"uri": "data/penguins.csv", "index": 0}, "region": {"startLine": 1}}
+        assert location == {"artifactLocation": {"uri": "data/penguins.csv", "uriBaseId": "%SRCROOT%", "index": 0},
+                            "region": {"startLine": 1}}
     assert results[0]["properties"]["column"] == "sex" and results[0]["properties"]["examplesAre"] == "rows"
 
 
@@ -99,10 +102,12 @@ def test_a_saved_report_renders_the_same_sarif(runner: str, tmp_path: Path) -> N
 
 def test_an_absolute_path_is_made_relative_inside_the_working_folder(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    outside_every_repository(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
-    assert artifact_uri(str(tmp_path / "d" / "a b.csv")) == "d/a%20b.csv"
-    assert artifact_uri("data/x.csv") == "data/x.csv"
-    assert artifact_uri("/elsewhere/x.csv") == "file:///elsewhere/x.csv"
+    assert artifact_location(str(tmp_path / "d" / "a b.csv")) == {"uri": "d/a%20b.csv", "uriBaseId": "%SRCROOT%"}
+    assert artifact_location("data/x.csv") == {"uri": "data/x.csv", "uriBaseId": "%SRCROOT%"}
+    assert artifact_location("/elsewhere/x.csv") == {"uri": "file:///elsewhere/x.csv"}
+    assert artifact_location("../x y.csv") == {"uri": "../x%20y.csv"}  # outside every root: as given
 
 
 def test_the_guard_catches_a_broken_sarif_file(tmp_path: Path) -> None:

@@ -4,12 +4,14 @@
 findings stay in the report. Escaping follows the Actions toolkit: data escapes `%`, CR and LF;
 properties also escape `:` and `,`, so a hostile column name can neither end the command early
 nor add a property. Data shows its other control characters as escapes and carries no `::` or
-`##[` a runner could read as a command of its own (`inert`).
+`##[` a runner could read as a command of its own (`inert`). The `file` is named from the
+repository's root (`annotated_file`).
 """
 
 from __future__ import annotations
 
 from dataaudit.report.model import Report, Severity
+from dataaudit.report.repository import repository_path
 from dataaudit.report.text import inert
 
 LINE_BREAKS = "\r\n"  # the toolkit's %0D and %0A show them as line breaks in the annotation
@@ -17,7 +19,7 @@ LINE_BREAKS = "\r\n"  # the toolkit's %0D and %0A show them as line breaks in th
 
 def annotations(report: Report) -> list[str]:
     blocking = {id(f) for f in report.blocking}
-    path = report.source.path
+    path = annotated_file(report.source.path)
     lines = []
     for f in report.findings:
         if id(f) in blocking:
@@ -31,6 +33,14 @@ def annotations(report: Report) -> list[str]:
         message = "\n".join(inert(text, keep=LINE_BREAKS) for text in (f.message, f.hint) if text)
         lines.append(f"::{command} {','.join(properties)}::{escape_data(message)}")
     return lines
+
+
+def annotated_file(path: str | None) -> str | None:
+    """The `file` of an annotation: the runner places it on the file from the repository's root,
+    whatever folder the step ran in, so a file inside a repository is named from its root
+    (`repository.py`); any other keeps the path as given."""
+    inside = repository_path(path)
+    return inside.as_posix() if inside is not None else path
 
 
 def escape_data(text: str) -> str:

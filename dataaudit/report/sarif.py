@@ -6,7 +6,7 @@ One run per report. Each warn or fail finding is a result (`fail` -> `error`, `w
 result, and an info finding is a description of the data, nothing to fix. Every check the audit
 considered is a rule, with the description the check registry gave the report, so a saved report
 renders the same SARIF on any later dataaudit. A result points at the data file (its path
-relative to the working folder, which in CI is the repository's root) and at a line where the
+from the repository's root, `artifact_location`) and at a line where the
 report knows one: a fine-tuning file's line or a malformed row's; other findings of a text file
 point at line 1, where a table's header names the column. `partialFingerprints` carry the
 finding's fingerprint, so code scanning keeps one alert per problem across runs, however the
@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from dataaudit.jsontext import dumps
 from dataaudit.report.model import CheckStatus, Finding, Report, Severity
+from dataaudit.report.repository import repository_path
 from dataaudit.report.text import printable
 
 VERSION = "2.1.0"
@@ -33,6 +34,8 @@ TEXT_FORMATS = ("csv", "tsv", "jsonl")
 #: checks whose examples are lines of the file, whatever their details say
 LINE_CHECKS = ("source.bad_rows", "source.late_keys")
 MAX_EXAMPLES = 20
+#: the base of a path inside a repository: its root, as CodeQL names it and code scanning reads it
+SRCROOT = "%SRCROOT%"
 
 
 def render_sarif(report: Report) -> str:
@@ -76,7 +79,7 @@ def _artifact(report: Report) -> dict[str, Any] | None:
     path = report.source.path
     if not path or path == "<stdin>":
         return None
-    artifact: dict[str, Any] = {"location": {"uri": artifact_uri(path)}}
+    artifact: dict[str, Any] = {"location": artifact_location(path)}
     if report.source.bytes is not None:
         artifact["length"] = report.source.bytes
     if report.source.sha256:
@@ -84,16 +87,18 @@ def _artifact(report: Report) -> dict[str, Any] | None:
     return artifact
 
 
-def artifact_uri(path: str) -> str:
-    """`data/train.csv` as given; an absolute path relative to the working folder when inside it,
-    else a `file:` URI (a viewer then shows the file, code scanning cannot place it)."""
+def artifact_location(path: str) -> dict[str, Any]:
+    """Where the data file is. Inside a repository (`repository.py`): its path from the root,
+    relative to `%SRCROOT%`, which code scanning takes for the repository's root, so a job that
+    ran in a subfolder still places its results on the file. The root itself is left to the
+    viewer (no `originalUriBaseIds`): the same data gives the same SARIF on any checkout, and a
+    saved report renders it again. Outside every root: the path as given when relative, else a
+    `file:` URI (a viewer then shows the file, code scanning cannot place it)."""
+    inside = repository_path(path)
+    if inside is not None:
+        return {"uri": quote(inside.as_posix()), "uriBaseId": SRCROOT}
     named = PurePath(path)
-    if named.is_absolute():
-        try:
-            named = Path(path).resolve().relative_to(Path.cwd().resolve())
-        except ValueError:
-            return Path(path).as_uri()
-    return quote(named.as_posix())
+    return {"uri": Path(path).as_uri() if named.is_absolute() else quote(named.as_posix())}
 
 
 def _result(f: Finding, rule: int, report: Report, blocking: set[int], located: bool) -> dict[str, Any]:
@@ -102,7 +107,8 @@ def _result(f: Finding, rule: int, report: Report, blocking: set[int], located: 
         "ruleId": f.check, "ruleIndex": rule, "level": LEVEL[f.severity], "message": {"text": message},
     }
     if located:
-        location: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(report.source.path or ""), "index": 0}}
+        where = artifact_location(report.source.path or "")
+        location: dict[str, Any] = {"artifactLocation": {**where, "index": 0}}
         line = _line(f, report.source.format)
         if line is not None:
             location["region"] = {"startLine": line}
