@@ -88,3 +88,24 @@ def test_the_rows_counted_are_said_to_miss_the_values_they_miss(tmp_path: Path) 
         report = audit_report(invoke, [data, "-t", "label"], tmp_path, code=0)
         [found] = [f for f in report["findings"] if f["check"] == "missing.rows"]
         assert found["message"] == said
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_the_empty_columns_a_spreadsheet_exports_do_not_make_every_row_mostly_missing(tmp_path: Path,
+                                                                                      runner: Runner) -> None:
+    """`a,b,label,,,` made every row miss 3 of its 5 feature values, and missing.rows failed the
+    file beside the three missing.empty_column findings; the rows are now counted without them."""
+    data = tmp_path / "export.csv"
+    data.write_text("a,b,label,,,\n" + "".join(f"{i * 0.37:.2f},{i % 5 if i % 9 else ''},{'xy'[i % 2]},,,\n"
+                                                for i in range(200)))
+    report = audit_report(runner, [data, "-t", "label"], tmp_path, code=1)  # 12% of rows miss a value
+    assert [f["column"] for f in report["findings"] if f["check"] == "missing.empty_column"] == [
+        "(column 4)", "(column 5)", "(column 6)"]
+    [found] = [f for f in report["findings"] if f["check"] == "missing.rows"]
+    assert found["message"] == ("23 rows (12%) miss 1 of their 2 feature values (and 3 empty columns, each its own "
+                                "finding).")
+    assert found["details"]["missing_cells_per_row"] == {"0": 177, "1": 23}
+    assert found["examples"][:3] == [0, 9, 18]
+    data.write_text("a,b,label,,,\n" + "".join(f"{i * 0.37:.2f},{i % 5},{'xy'[i % 2]},,,\n" for i in range(200)))
+    report = audit_report(runner, [data, "-t", "label"], tmp_path, code=0)
+    assert not [f for f in report["findings"] if f["check"] == "missing.rows"]

@@ -104,22 +104,37 @@ def _token_in_numeric(column: ColumnProfile, rules: Rules, results: Results) -> 
 
 
 def _rows(profile: Profile, rules: Rules, results: Results) -> None:
-    n_features = len(profile.features)
-    if not n_features or not profile.rows:
+    empty = _empty_features(profile)
+    n_features = len(profile.features) - empty
+    if not profile.features or not profile.rows:
         results.skip("missing.rows", "no feature columns")
         return
+    if not n_features:
+        results.skip("missing.rows", "every feature column is empty (missing.empty_column)")
+        return
     least = max(1, math.ceil(rules.mostly_missing_row * n_features))
-    histogram = profile.missing_per_row
+    histogram = profile.missing_per_row[empty:]  # each row misses the empty columns' cells: not counted
     rows = sum(histogram[least:])
-    examples = sorted(r for k, rs in profile.missing_per_row_examples.items() if k >= least for r in rs)[:20]
+    examples = sorted(r for k, rs in profile.missing_per_row_examples.items() if k - empty >= least for r in rs)[:20]
+    others = f" (and {plural(empty, 'empty column')}, each its own finding)" if empty else ""
     results.judge(
         "missing.rows", rules.max_mostly_missing_rows_share, rows / profile.rows,
         f"{plural(rows, 'row')} ({pct(rows, profile.rows)}) {verb(rows, 'misses', 'miss')} "
-        f"{_missed(histogram, least)} of {verb(rows, 'its', 'their')} {plural(n_features, 'feature value')}.",
+        f"{_missed(histogram, least)} of {verb(rows, 'its', 'their')} {plural(n_features, 'feature value')}{others}.",
         info_when_present=True, examples=examples,
-        details={"missing_cells_per_row": {str(k): n for k, n in enumerate(histogram) if n}},
+        details={"missing_cells_per_row": {str(k): n for k, n in enumerate(histogram) if n},
+                 **({"empty_columns_left_out": empty} if empty else {})},
         hint="Such rows carry little signal: drop them or fix the source.",
     )
+
+
+def _empty_features(profile: Profile) -> int:
+    """The feature columns missing in every row. A spreadsheet exports the empty columns right of
+    its data (`a,b,label,,,`): each row then missed them, and every row was "mostly missing",
+    while `missing.empty_column` names each column already. As each adds one missing cell to
+    every row, the rows' counts are those less the empty columns."""
+    features = set(profile.features)
+    return sum(1 for column in profile.columns if column.name in features and column.rows and column.present == 0)
 
 
 def _missed(histogram: Sequence[int], least: int) -> str:
