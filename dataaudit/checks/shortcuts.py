@@ -13,6 +13,17 @@ Measured on the clean controls, the strongest single columns stay well below: br
 `flipper_length_mm` 0.59 (77.3% against 44.2%); the generator's planted copy of the class
 (one row in 200 changed) reaches 0.98, mroz's `hours`, `wage` and `lwage` against `inlf` 1.0.
 
+On a regression target the column has no classes to predict, but a point mass is one: the value
+`target.point_mass` warns of (more than `checks.target.max_value_share` of the numbers, hours 0
+for the women not working) splits the rows in two, and a column that alone tells the two apart
+is a consequence of the target a model learns the censoring from. `shortcuts.feature` then judges
+each column on whether the target is at that value, with the same measure and level: mroz's
+`inlf` (exactly `hours > 0`) reaches 1.0, and `wage` and `lwage` 1.0 from whether they are missing,
+while `repwage` stays at 0.65 and on the regression targets of the clean controls (cars'
+`Miles_per_Gallon`, the wage panel's `hours` and `lwage`) nothing fires. A regression target
+without a point mass skips the check, saying so; `shortcuts.id` and `shortcuts.text_token` stay
+class checks.
+
 `shortcuts.id`: an id-like column (`dataaudit.profile.id_columns`) whose values, in order, predict
 the label: sorted by the id, the next row's label is right for most rows (a file sorted by label
 and numbered, or keys that begin with the label). A model fed the id learns the order. The rows'
@@ -34,14 +45,14 @@ from dataaudit.checks.registry import CLASSES, Check, NoEquivalent
 from dataaudit.levels import MaxLevels, Number, Section, Toggle, Whole
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import SampleSpec
-from dataaudit.profile.shortcuts import Shortcuts, SingleColumn
-from dataaudit.wording import plural, verb
+from dataaudit.profile.shortcuts import PointMass, Shortcuts, SingleColumn
+from dataaudit.wording import pct, plural, verb
 
 MEASURED = NoEquivalent("a cross-validated measure on sampled rows, not a property of the values GX can state")
 NEEDS = frozenset({"sample"})
 CHECKS = (
     Check("shortcuts.feature", "No feature column alone predicts the label almost perfectly.", "shortcuts",
-          ("max_feature_skill", "sample_rows", "folds", "seed"), MEASURED, needs=NEEDS, target=CLASSES),
+          ("max_feature_skill", "sample_rows", "folds", "seed"), MEASURED, needs=NEEDS),
     Check("shortcuts.id", "No id column, and not the row order, predicts the label.", "shortcuts",
           ("max_id_skill", "row_order", "sample_rows"), MEASURED, needs=NEEDS, target=CLASSES),
     Check("shortcuts.text_token", "No word or link host of a text column marks one class.", "shortcuts",
@@ -67,7 +78,9 @@ class Rules(Section):
 def sample_spec(rules: Rules) -> SampleSpec:
     """The sample the measures ask of the pass when the label model asks for none: uniform, no
     rows kept per label, so a target of many values (a regression target, known as one only
-    after the pass) costs `sample_rows` rows, not a few of each value."""
+    after the pass) costs `sample_rows` rows, not a few of each value. A regression target's
+    point mass holds more than `checks.target.max_value_share` of the rows (10%), so a uniform
+    sample holds it in that share too: both sides of it are there to judge a column on."""
     return SampleSpec(size=rules.sample_rows, per_label=0, seed=rules.seed)
 
 
@@ -84,6 +97,9 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
     if skipped_without(profile, found, "no sampled rows with a class label", CHECKS, results):
         return
     column = profile.label.column
+    if found.point_mass is not None:
+        _at_point_mass(found, found.point_mass, rules, results)
+        return
     judged = (("shortcuts.feature", rules.max_feature_skill, found.features, _alone, _LEAVE_OUT_COLUMN),
               ("shortcuts.id", rules.max_id_skill, found.ids, _in_order, _LEAVE_OUT_ID))
     for check, levels, singles, says, hint in judged:
@@ -101,6 +117,15 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
             hint="Shuffle the rows before numbering or splitting them.",
         )
     _text_tokens(found, rules, results)
+
+
+def _at_point_mass(found: Shortcuts, mass: PointMass, rules: Rules, results: Results) -> None:
+    """Each feature column alone against whether the regression target is at its point mass,
+    judged as a column against a class label is."""
+    for single in found.features:
+        results.judge("shortcuts.feature", rules.max_feature_skill, single.skill,
+                      _tells_point_mass(single, mass, found.folds), column=single.column,
+                      details={**_numbers(single), "point_mass": mass.value}, hint=_LEAVE_OUT_POINT_MASS)
 
 
 def _text_tokens(found: Shortcuts, rules: Rules, results: Results) -> None:
@@ -130,6 +155,9 @@ def _text_tokens(found: Shortcuts, rules: Rules, results: Results) -> None:
 
 _LEAVE_OUT_COLUMN = ("Check whether this column is known when the model predicts: a copy or a consequence of the "
                      "label is a leak; leave it out (--ignore-column) or drop it.")
+_LEAVE_OUT_POINT_MASS = ("Check whether this column is known when the model predicts: a flag or a gap that "
+                         "records whether the target is at its point mass is a consequence of the target, a leak "
+                         "the model learns the censoring from; leave it out (--ignore-column) or drop it.")
 _LEAVE_OUT_ID = "Leave the id out of the features (--ignore-column); shuffle the rows before numbering them."
 
 
@@ -137,6 +165,13 @@ def _alone(single: SingleColumn, target: str, folds: int) -> str:
     return (f"Column {single.column!r} alone predicts {target!r} for {single.accuracy:.1%} of {single.rows:,} "
             f"sampled rows ({folds}-fold cross-validated, from {single.read_as}), against {single.majority:.1%} for "
             "the majority class: a shortcut the model can learn.")
+
+
+def _tells_point_mass(single: SingleColumn, mass: PointMass, folds: int) -> str:
+    return (f"Column {single.column!r} alone tells whether {mass.target!r} is {mass.value:,.6g} (its point mass, "
+            f"{pct(mass.share, 1)} of rows): skill {single.skill:.2f}, right for {single.accuracy:.1%} of "
+            f"{single.rows:,} sampled rows ({folds}-fold cross-validated, from {single.read_as}) against "
+            f"{single.majority:.1%} for the majority guess. A shortcut the model can learn.")
 
 
 def _in_order(single: SingleColumn, target: str, folds: int) -> str:

@@ -197,6 +197,23 @@ def _heaviest_value(profile: Profile, column: ColumnProfile) -> Heaviest:
     return Heaviest(float(values[top]), (int(repeats[top]) - 1) / 100, exact=False)
 
 
+def point_mass(profile: Profile, rules: Rules) -> Heaviest | str:
+    """The value `target.point_mass` warns of, its most common number past `max_value_share`, or
+    why there is none. `shortcuts.feature` asks which column tells the rows at this value from the
+    rest (hours 0, not working): a censored target's point mass is a class of its own that a
+    feature can give away, though no feature predicts the other numbers' majority."""
+    column = profile.column(profile.label.column)
+    if not column.percentiles and not number_counts(profile):
+        return "the target holds no numbers"
+    heaviest = _heaviest_value(profile, column)
+    if heaviest.share >= 1.0:
+        return "a constant target: no other value to tell its rows from"
+    if rules.max_value_share.judge(heaviest.share) is None:
+        return (f"a regression target without a point mass: its most common number, {heaviest.value:,.6g}, is "
+                f"in {heaviest.described()}, within checks.target.max_value_share")
+    return heaviest
+
+
 def distribution_table(profile: Profile, rules: Rules) -> list[ReportTable]:
     """The regression target's distribution for the report, where censoring shows as a most
     common value at the minimum; no table for class labels."""

@@ -53,11 +53,23 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class PointMass:
+    """A regression target's point mass, the label its features are judged against: whether a
+    row's `target` is `value`, which `share` of the target's numbers hold (hours 0 for the women
+    not working)."""
+
+    target: str
+    value: float
+    share: float
+
+
+@dataclass(frozen=True)
 class Shortcuts:
     """The shortcut measures of one sample. `skipped` says why none ran (no target, too few rows,
     a single class); then the lists are empty. `row_order` measures the rows' own order, `ids`
     the order of each id-like column's values, `features` every other feature column,
-    `signatures` the tokens of the `text_columns` that mark a class."""
+    `signatures` the tokens of the `text_columns` that mark a class. On a regression target the
+    label is whether the target is at its `point_mass`, and only `features` are measured."""
 
     sample_rows: int
     folds: int
@@ -67,3 +79,4 @@ class Shortcuts:
     signatures: list[Signature] = field(default_factory=list)
     text_columns: list[str] = field(default_factory=list)
     skipped: str | None = None
+    point_mass: PointMass | None = None

@@ -13,13 +13,15 @@ from dataaudit.arrays import to_numpy
 from dataaudit.checks.outliers import NUMERIC
 from dataaudit.checks.registry import NUMBERS
 from dataaudit.checks.shortcuts import Rules, feature_breaches, id_breaches
-from dataaudit.checks.target import target_kind
+from dataaudit.checks.target import Rules as TargetRules
+from dataaudit.checks.target import point_mass, target_kind
 from dataaudit.io.nested import nested_as_json, nested_as_text
 from dataaudit.pii.detect import DEFAULT_REGIONS
 from dataaudit.profile.classes import canonical_spelling
 from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import RowSample
-from dataaudit.profile.shortcuts import Shortcuts, Signature, SingleColumn
+from dataaudit.profile.shortcuts import PointMass, Shortcuts, Signature, SingleColumn
+from dataaudit.profile.text_numbers import numbers_in
 from dataaudit.profile.values import as_text, fold_label
 from dataaudit.report.model import ReportTable
 from dataaudit.rules.model import RulePack
@@ -37,29 +39,49 @@ MIN_ROWS = 50
 
 
 def with_shortcuts(profile: Profile, pack: RulePack, missing_tokens: tuple[str, ...]) -> Profile:
-    """The profile with the shortcut measures on it; unchanged without a sample or a class target
-    (a regression target has no classes for a column to predict)."""
-    if profile.label is None or profile.sample is None or not profile.label.tracked:
+    """The profile with the shortcut measures on it; unchanged without a sample. A regression
+    target has no classes for a column to predict, but its point mass is one (`point_mass_of`)."""
+    if profile.label is None or profile.sample is None:
         return profile
+    rules = pack.checks.shortcuts
     if target_kind(profile, pack.checks.target).kind == NUMBERS:
+        mass = point_mass_of(profile, pack.checks.target)
+        if isinstance(mass, str):
+            return replace(profile, shortcuts=Shortcuts(0, rules.folds, skipped=mass))
+        return replace(profile, shortcuts=measure(profile, rules, missing_tokens, mass=mass))
+    if not profile.label.tracked:
         return profile
-    return replace(profile, shortcuts=measure(profile, pack.checks.shortcuts, missing_tokens,
-                                              pack.checks.pii.phone_regions))
+    return replace(profile, shortcuts=measure(profile, rules, missing_tokens, pack.checks.pii.phone_regions))
+
+
+def point_mass_of(profile: Profile, rules: TargetRules) -> PointMass | str:
+    """The regression target's point mass as `target.point_mass` finds it, or why there is none:
+    a target piled at one value (hours 0) splits the rows in two, and a column that tells the two
+    apart alone is a consequence of the target a model learns the censoring from."""
+    heaviest = point_mass(profile, rules)
+    if isinstance(heaviest, str):
+        return heaviest
+    return PointMass(profile.label.column, heaviest.value, heaviest.share)
 
 
 def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
-            regions: tuple[str, ...] = DEFAULT_REGIONS) -> Shortcuts:
+            regions: tuple[str, ...] = DEFAULT_REGIONS, mass: PointMass | None = None) -> Shortcuts:
     """Every feature column, every id and the row order alone against the label, and the
-    signatures of the text columns, on the sampled rows."""
+    signatures of the text columns, on the sampled rows; given a regression target's
+    `mass`, the feature columns alone against whether the target is at it."""
     label = profile.label
     sample = replace(profile.sample, values=pa.Table.from_batches(  # nested cells as the JSON they read as
         [nested_as_json(b) for b in profile.sample.values.to_batches()], nested_as_text(profile.sample.values.schema)))
-    y, keys = _classes(sample, label.column)
+    if mass is None:
+        y, keys = _classes(sample, label.column)
+    else:
+        sample, y = _at_point_mass(sample, mass)
+        keys = ["elsewhere", "at the point mass"]
     n = len(y)
-    if n < MIN_ROWS or len(keys) < 2:
-        why = f"fewer than {MIN_ROWS} sampled rows" if n < MIN_ROWS else "a single class"
-        return Shortcuts(n, rules.folds, skipped=f"{why}: nothing to tell a shortcut from")
-    names = [canonical_spelling(label.folded[k], None) if k in label.folded else k for k in keys]
+    if n < MIN_ROWS or len(np.unique(y)) < 2:
+        why = f"fewer than {MIN_ROWS} sampled rows" if n < MIN_ROWS else "a single class" if mass is None \
+            else "every sampled row on one side of the point mass"
+        return Shortcuts(n, rules.folds, skipped=f"{why}: nothing to tell a shortcut from", point_mass=mass)
     majority = float(np.bincount(y).max() / n)
     texts = [t.name for t in profile.text if t.name in sample.values.column_names]
     # ids found on the first rows are no features, but the sample keeps them for this question
@@ -74,6 +96,9 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
         accuracy = out_of_fold_accuracy(keys_of, y, fold, len(keys))
         features.append(SingleColumn(column, accuracy, majority, n, _read_as(keys_of, y, fold, len(keys), accuracy,
                                                                              numeric)))
+    if mass is not None:  # the order and the text tokens are judged for classes only
+        return Shortcuts(sample_rows=n, folds=rules.folds, features=features, point_mass=mass)
+    names = [canonical_spelling(label.folded[k], None) if k in label.folded else k for k in keys]
     return Shortcuts(
         sample_rows=n, folds=rules.folds, features=features,
         ids=[SingleColumn(c, neighbour_accuracy(order, y), majority, n, "the order of its values")
@@ -83,6 +108,17 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
                                                           names, rules, regions)],
         text_columns=texts,
     )
+
+
+def _at_point_mass(sample: RowSample, point_mass: PointMass) -> tuple[RowSample, np.ndarray]:
+    """The sampled rows whose target is a number, and for each 1 where it is the point mass's
+    value, 0 elsewhere: the two classes a column alone is judged on."""
+    numbers = numbers_in(sample.values.column(point_mass.target))
+    present = np.isfinite(numbers)
+    if not present.all():
+        sample = replace(sample, rows=[r for r, kept in zip(sample.rows, present, strict=True) if kept],
+                         values=sample.values.filter(pa.array(present)))
+    return sample, (numbers[present] == point_mass.value).astype(np.int64)
 
 
 def _read_as(keys_of: np.ndarray, y: np.ndarray, fold: np.ndarray, classes: int, accuracy: float,
@@ -120,13 +156,17 @@ def tables(shortcuts: Shortcuts | None, rules: Rules) -> list[ReportTable]:
     out = []
     if feature_breaches(shortcuts, rules) or id_breaches(shortcuts, rules):
         judged = sorted(shortcuts.features + shortcuts.ids, key=lambda s: (-s.skill, s.column))
+        mass = shortcuts.point_mass
+        against = "the label" if mass is None else f"whether {mass.target!r} is {mass.value:,.6g}"
+        ids = ", an id's from the next row in its order" if mass is None else ""
         out.append(ReportTable(
-            id="shortcuts.columns", title="Each column alone against the label",
+            id="shortcuts.columns", title=f"Each column alone against {against}",
             columns=["column", "read_as", "accuracy", "majority", "skill"],
             rows=[[s.column, s.read_as, round(s.accuracy, 6), round(s.majority, 6), s.skill] for s in judged],
             note=f"On {shortcuts.sample_rows:,} sampled rows: a column's {rules.folds}-fold out-of-fold accuracy "
-                 "(the majority label of each value or quantile bin), an id's from the next row in its order; "
-                 "skill = the share of the majority guess's errors the column avoids.",
+                 f"(the majority {'label' if mass is None else 'answer'} of each value or quantile bin)"
+                 f"{ids}; skill = the share of the "
+                 "majority guess's errors the column avoids.",
         ))
     if shortcuts.signatures:
         out.append(ReportTable(
