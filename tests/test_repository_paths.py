@@ -1,4 +1,4 @@
-"""SARIF results and workflow annotations name the data file from the repository's root, the way
+"""SARIF results, workflow annotations and the JUnit suite name the data file from the repository's root, the way
 code scanning and the Actions runner place them, whatever folder the job ran in: the root is
 GITHUB_WORKSPACE when the file lies under it, else the nearest folder above it holding `.git`
 (a folder, or a file in a worktree or a submodule), else the working folder."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 import pytest
 
@@ -60,6 +61,9 @@ def test_a_job_in_a_subfolder_names_the_file_from_the_repository_root(tmp_path: 
     assert {json.dumps(loc) for loc in _sarif_locations(sarif)} == {
         json.dumps({"uri": "data/train.csv", "uriBaseId": "%SRCROOT%"})}
     assert _files_annotated(err) == {"data/train.csv"}
+    run(["audit", file.name, "-t", "label", "-f", "junit", "-o", tmp_path / "r.xml"], 1, cwd=file.parent)
+    suite = ElementTree.parse(tmp_path / "r.xml").getroot().find("testsuite")
+    assert suite is not None and suite.get("file") == "data/train.csv"  # as JUnit reporters place it
 
 
 def test_in_process_from_a_subfolder_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
