@@ -429,3 +429,72 @@ def test_a_pretty_printed_array_named_jsonl_is_still_named_one_array(tmp_path: P
         data.write_text(text, encoding="utf-8")
         _, err = invoke(["audit", data, "--format-kind", "table"], 2)
         assert err == f"dataaudit: error: {data}:1: one JSON array, not JSON Lines: one object per line expected\n"
+
+
+# --- compressed text: refused or read as the same text plain is -------------------------------------
+
+#: content that is no text in the encoding read with, or text in a wide encoding with its mark
+UNREADABLE = {
+    "utf-16": "\r\n".join(",".join(row) for row in ROWS).encode("utf-16"),
+    "utf-32": "\r\n".join(",".join(row) for row in ROWS).encode("utf-32"),
+    "program": PROGRAM,
+}
+
+
+def _outcome(runner: Runner, path: Path, args: list[str], tmp_path: Path) -> tuple[int, str]:
+    """The exit code of `audit PATH ARGS` and its error line or its JSON report's dataset and
+    findings, the file's name taken out: what the same text gives whatever its packing."""
+    report = tmp_path / "outcome.json"
+    report.unlink(missing_ok=True)
+    for code in (0, 1, 2):
+        try:
+            _, err = runner(["audit", path, *args, "-f", "json", "-o", report, "-q"], code)
+        except AssertionError as exc:
+            if f"expected {code}" in str(exc):
+                continue
+            raise
+        if code == 2:
+            return code, err.replace(str(path), "DATA")
+        read = json.loads(report.read_text(encoding="utf-8"))
+        return code, json.dumps([read["dataset"], read["findings"], read["source"].get("notes")], sort_keys=True)
+    raise AssertionError(f"audit {path}: no exit code of 0, 1 or 2")
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("content", sorted(UNREADABLE))
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl"])
+@pytest.mark.parametrize("encoding", [[], ["--encoding", "latin-1"]], ids=["utf-8", "latin-1"])
+def test_compressed_text_no_encoding_reads_is_refused_as_it_is_plain(tmp_path: Path, runner: Runner, content: str,
+                                                                     suffix: str, encoding: list[str]) -> None:
+    """Excel's Unicode text gzipped was "not valid UTF-8 text (byte 0xff); pass --encoding, e.g.
+    cp1252", and cp1252 or latin-1 then read its NULs as text (a header `ÿþi\\x00d\\x00,...`): the
+    checks of binary and wide text looked at the bytes of a plain file only."""
+    plain = tmp_path / f"data{suffix}"
+    plain.write_bytes(UNREADABLE[content])
+    expected = _outcome(runner, plain, ["-t", "label", *encoding], tmp_path)
+    assert expected[0] == 2 and ("binary content" in expected[1] or "byte-order mark" in expected[1])
+    for compress, ending in ((gzip.compress, ".gz"), (bz2.compress, ".bz2")):
+        packed = tmp_path / f"data{suffix}{ending}"
+        packed.write_bytes(compress(UNREADABLE[content]))
+        assert _outcome(runner, packed, ["-t", "label", *encoding], tmp_path) == expected
+
+
+#: pieces of text files as exporters write them: marks, line ends of three kinds, quotes, NULs,
+#: Latin-1 and UTF-8 letters, a spreadsheet's `sep=` line, a JSON line
+PIECES = [b"\xef\xbb\xbf", b"\xff\xfe", b"\r\n", b"\n", b"\r", b'"', b",", b"\t", b";", b"\x00", b"a", b"1", b" ",
+          b"label", b"\xe9", b"\xc3\xa9", b"\xc2\xa0", b"sep=;\n", b'{"a": 1, "label": 0}\n', b'x"y', b'""']
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.sampled_from([b"a,b,label\n", b"\xef\xbb\xbfa,b,label\r\n", b""]),
+       body=st.lists(st.sampled_from(PIECES), max_size=30).map(b"".join),
+       suffix=st.sampled_from([".csv", ".jsonl"]), encoding=st.sampled_from([[], ["--encoding", "latin-1"]]))
+def test_a_compressed_file_audits_as_its_plain_text(tmp_path: Path, header: bytes, body: bytes, suffix: str,
+                                                    encoding: list[str]) -> None:
+    """Whatever the bytes, a `.gz` of them gives the exit, the report or the error line (but for
+    the name) their plain file gives."""
+    plain = tmp_path / f"data{suffix}"
+    plain.write_bytes(header + body)
+    packed = tmp_path / f"data{suffix}.gz"
+    packed.write_bytes(gzip.compress(header + body))
+    assert _outcome(invoke, packed, encoding, tmp_path) == _outcome(invoke, plain, encoding, tmp_path)

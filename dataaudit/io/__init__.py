@@ -196,7 +196,12 @@ def _format_of(path: Path, sample: bytes, encoding: str | None) -> str:
             raise InputError(f"{path}: a compressed Parquet file; Parquet compresses internally, give the .parquet")
         if not suffixes or suffixes[-1] not in FORMATS:
             raise InputError(f"{path}: compressed file of unknown format; name it like data.csv.gz or data.jsonl.gz")
-        return FORMATS[suffixes[-1]]
+        fmt = FORMATS[suffixes[-1]]
+        if not sample.startswith(BINARY_SIGNATURES) and _binary(sample, encoding):
+            # `sample` is the decompressed text: what is no text there is refused as in a plain file (a
+            # compressed file inside is left to the reader, which says so without "name it .gz")
+            raise InputError(_wide_text(path, sample) or f"{path}: binary content, not a {fmt.upper()} text file")
+        return fmt
     if sample.startswith(b"PAR1"):
         return "parquet"
     if suffixes and suffixes[-1] in FORMATS:
