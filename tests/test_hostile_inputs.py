@@ -498,3 +498,20 @@ def test_a_compressed_file_audits_as_its_plain_text(tmp_path: Path, header: byte
     packed = tmp_path / f"data{suffix}.gz"
     packed.write_bytes(gzip.compress(header + body))
     assert _outcome(invoke, packed, encoding, tmp_path) == _outcome(invoke, plain, encoding, tmp_path)
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize(("suffix", "compress"), [(".jsonl", bytes), (".jsonl.gz", gzip.compress)])
+@pytest.mark.parametrize("line", [3, 70_001], ids=["first-block", "late"])
+def test_a_jsonl_byte_no_encoding_reads_is_named_by_line(tmp_path: Path, runner: Runner, suffix: str,
+                                                         compress: Callable[[bytes], bytes], line: int) -> None:
+    """A CSV's undecodable byte was named by line and value, a JSON Lines file's by the file alone:
+    a user of a file of 100,000 lines had one `é` in Latin-1 to look for."""
+    lines = [json.dumps({"a": f"x{i}", "label": "pq"[i % 2]}).encode() for i in range(100_000)]
+    lines[line - 1] = '{"a": "caf\u00e9", "label": "p"}'.encode("latin-1")
+    data = tmp_path / f"data{suffix}"
+    data.write_bytes(compress(b"\n".join(lines) + b"\n"))
+    _, err = runner(["audit", data, "-t", "label"], 2)
+    assert err == f"dataaudit: error: {data}:{line}: not valid UTF-8 text (byte 0xe9); pass --encoding, e.g. cp1252\n"
+    _, err = runner(["audit", data, "-t", "label", "--encoding", "ascii"], 2)
+    assert err == f"dataaudit: error: {data}:{line}: not valid ascii text (byte 0xe9); pass --encoding, e.g. cp1252\n"

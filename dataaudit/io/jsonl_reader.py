@@ -23,10 +23,10 @@ import pyarrow as pa
 from dataaudit.compression import input_stream
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
-from dataaudit.io.decoding import binary_content, encoding_hint, known_codec, unreadable
+from dataaudit.io.decoding import binary_content, known_codec, unreadable
 from dataaudit.io.depth import deepest, nested_too_deep, too_deep
 from dataaudit.io.json_keys import repeated_keys
-from dataaudit.io.locate import first_bytes
+from dataaudit.io.locate import first_bytes, undecodable
 from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
 from dataaudit.io.surrogates import lone_surrogate
@@ -170,7 +170,7 @@ def _records(path: Path, name: str, encoding: str | None, bad_line: Callable[[Ro
         binary = binary_content(name, first_bytes(path), "JSON Lines")
         if binary is not None:
             raise binary from None
-        raise InputError(f"{name}: not valid {encoding or 'UTF-8'} text; {encoding_hint(encoding)}") from None
+        raise undecodable(path, name, encoding) from None  # named by its line and byte, as a CSV's is
     except UnicodeError as exc:
         raise unreadable(name, encoding, exc) from None
     except OSError as exc:  # a compressed stream cut short or corrupt
