@@ -99,7 +99,33 @@ def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, 
                              "did), which the line-by-line audit does not split at: convert the line ends to LF "
                              "first (e.g. `tr '\\r' '\\n'`)")
     with open_binary(path) as handle:
-        return _most_voted([line for _, line in zip(range(lines), handle, strict=False)], pair, profiles)
+        kind = _most_voted([line for _, line in zip(range(lines), handle, strict=False)], pair, profiles)
+    if kind != TABLE:
+        _refuse_wide_text(path, first, kind)
+    return kind
+
+
+def _refuse_wide_text(path: Path, first: bytes, kind: str) -> None:
+    """A fine-tuning file in UTF-16 or UTF-32 (a Windows editor's "Unicode"), named by its
+    byte-order mark, in one line: trainers read such files as UTF-8, and its lines, split at the
+    byte of a line end, are no lines of text (each was "not valid JSON")."""
+    from dataaudit.io import WIDE_BOMS
+
+    codec = next((codec for bom, codec in WIDE_BOMS if first.startswith(bom)), None)
+    if codec is not None:
+        raise InputError(f"{path}: a {kind} file in {codec.upper()} (it starts with its byte-order mark); fine-tuning "
+                         f"files are read as UTF-8, as trainers read them: convert it first (e.g. `iconv -f "
+                         f"{codec.upper()} -t UTF-8`)")
+
+
+def _keys_of(line: bytes) -> object:
+    """A line parsed for its keys: one holding text in another encoding than UTF-8 (a Latin-1
+    `é`) votes by its keys all the same, so that a chat file of such lines is audited as one, each
+    line a `not_utf8` error, rather than read as a table of JSON columns."""
+    try:
+        return loads_keeping_numbers(line)
+    except UnicodeDecodeError:
+        return loads_keeping_numbers(line.decode("latin-1"))
 
 
 def _lines_end_in_cr(sample: bytes) -> bool:
@@ -113,8 +139,8 @@ def _most_voted(lines: list[bytes], pair: tuple[str, str], profiles: bool = Fals
     votes: Counter[str] = Counter()
     for line in lines:
         try:
-            record = loads_keeping_numbers(line)  # its keys decide, not its numbers
-        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than the parser goes
+            record = _keys_of(line)  # its keys decide, not its numbers
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             continue
         kind = kind_of_record(record, pair)
         votes[SHAREGPT if kind == TABLE and profiles and is_sharegpt(record) else kind] += 1
