@@ -372,13 +372,13 @@ def test_bad_rule_pack(tmp_path: Path, case: str, mode: str, command: str) -> No
     assert_error(invoke if mode == "in-process" else run, args, f"{pack}:{line}: ", *needles)
 
 
-def test_validate_stops_at_the_bad_file(tmp_path: Path) -> None:
+def test_validate_names_the_bad_file(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
     good.write_text("description: fine\n", encoding="utf-8")
     bad.write_text("descriptoin: typo\n", encoding="utf-8")
     out, err = invoke(["rules", "validate", good, bad], 2)
     assert out == f"{good}: valid\n"
-    assert err == f"dataaudit: error: {bad}:1: descriptoin: unknown key\n"
+    assert err == f"dataaudit: error: {bad}:1: descriptoin: unknown key; did you mean 'description'?\n"
 
 
 # --- where reports go ------------------------------------------------------------------------

@@ -145,3 +145,50 @@ def test_a_merge_key_may_be_overridden() -> None:
     size = pack.checks.size
     assert (size.min_rows_per_class.warn, size.min_rows_per_class.fail) == (40, 10)
     assert (size.min_rows_per_feature.warn, size.min_rows_per_feature.fail) == (50, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("chekcs:\n  size: {}\n", "pack.yaml:1: chekcs: unknown key; did you mean 'checks'?"),
+        ("checks:\n  misisng: {}\n", "pack.yaml:2: checks.misisng: unknown key; did you mean 'missing'?"),
+        ("checks:\n  missing:\n    max_column_share: {wran: 0.1}\n",
+         "pack.yaml:3: checks.missing.max_column_share.wran: unknown key; did you mean 'warn'?"),
+        ("checks:\n  size:\n    min_rowz: {warn: 3}\n", "checks.size.min_rowz: unknown key; did you mean 'min_rows'?"),
+        # nothing close: the keys the section takes
+        ("extends: default\n", "pack.yaml:1: extends: unknown key; a rule pack takes description, target, "
+                               "columns, missing_values, checks, preprocess"),
+        ("checks:\n  missing:\n    max_column_share: {limit: 0.1}\n",
+         "pack.yaml:3: checks.missing.max_column_share.limit: unknown key; checks.missing.max_column_share "
+         "takes warn, fail"),
+    ],
+)
+def test_an_unknown_key_names_the_key_it_is_likely_a_typo_of(text: str, says: str) -> None:
+    """A typo such as `max_mising_share` is one edit away from a key the section takes: the
+    error says which, else lists the keys there are, so the fix needs no trip to the docs."""
+    with pytest.raises(RulesError) as error:
+        parse_text(text, "pack.yaml")
+    assert says in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("checks:\n  missing:\n    max_column_share: [0.1, 0.2]\n",
+         "pack.yaml:3: checks.missing.max_column_share: takes a mapping of warn, fail, not a list"),
+        ("checks:\n  missing:\n    max_column_share: null\n",
+         "pack.yaml:3: checks.missing.max_column_share: takes a mapping of warn, fail, not null"),
+        ("preprocess: 5\n", "pack.yaml:1: preprocess: takes a mapping of missing_to_null, "),
+        ("checks:\n  labels:\n    allowed: cat\n",
+         "pack.yaml:3: checks.labels.allowed: takes a list, not the text 'cat'"),
+        ("checks:\n  labels:\n    variants: yes\n",
+         "pack.yaml:3: checks.labels.variants: Input should be 'off', 'info', 'warn' or 'fail', not the boolean true"),
+    ],
+)
+def test_a_value_of_the_wrong_shape_says_what_goes_there(text: str, says: str) -> None:
+    """A list or a scalar where a mapping goes is named as given, with the keys the mapping
+    takes, rather than as pydantic's class (`instance of MaxShareLevels`) a pack never names."""
+    with pytest.raises(RulesError) as error:
+        parse_text(text, "pack.yaml")
+    assert says in str(error.value)
+    assert "instance of" not in str(error.value)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -106,12 +108,14 @@ def _parse_bytes(data: bytes, path: Path) -> RulePack:
 
 
 def parse_text(text: str, name: str) -> RulePack:
-    return parse_config(text, name, RulePack, "a rule pack is a mapping of keys (description, target, checks, ...)")
+    return parse_config(text, name, RulePack, "a rule pack is a mapping of keys (description, target, checks, ...)",
+                        "a rule pack")
 
 
-def parse_config(text: str, name: str, model: type[Config], mapping: str) -> Config:
+def parse_config(text: str, name: str, model: type[Config], mapping: str, kind: str = "the file") -> Config:
     """YAML `text` validated as `model`; a `RulesError` naming the file `name`, the line and the
-    key of the first problem (`mapping` says what the file must be when it is no mapping)."""
+    key of the first problem (`mapping` says what the file must be when it is no mapping, `kind`
+    names the file where an unknown top-level key lists the keys it takes)."""
     from dataaudit.rules import yaml_text
 
     node, data = yaml_text.read(text, name)
@@ -126,20 +130,57 @@ def parse_config(text: str, name: str, model: type[Config], mapping: str) -> Con
         loc = error["loc"]
         line = yaml_text.line_of(node, loc)
         key = ".".join(str(part) for part in loc) or "(top level)"
-        raise RulesError(f"{name}:{line}: {key}: {_describe(error)}") from None
+        raise RulesError(f"{name}:{line}: {key}: {_describe(error, model, kind)}") from None
 
 
 #: pydantic's errors for a value of the wrong YAML type: their message also shows what was given
-_TYPE_ERRORS = frozenset({"float_type", "int_type", "bool_type", "string_type"})
+_TYPE_ERRORS = frozenset({"float_type", "int_type", "bool_type", "string_type", "enum", "literal_error"})
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: dict[str, Any], model: type[BaseModel], kind: str) -> str:
+    """One problem in words a pack's author acts on: an unknown key with the key it is likely a
+    typo of, a value of the wrong shape with what goes there, never a class name of the code."""
+    loc = tuple(error["loc"])
     if error["type"] == "extra_forbidden":
-        return "unknown key"
+        return _unknown_key(str(loc[-1]), _keys_at(model, loc[:-1]), ".".join(map(str, loc[:-1])) or kind)
+    if error["type"] in ("model_type", "dict_type") and (keys := _keys_at(model, loc)):
+        return f"takes a mapping of {', '.join(keys)}, not {_given(error['input'])}"
+    if error["type"] == "list_type":
+        return f"takes a list, not {_given(error['input'])}"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] in _TYPE_ERRORS:
         return f"{message}, not {_given(error['input'])}"
     return message
+
+
+def _unknown_key(key: str, keys: list[str], where: str) -> str:
+    """`unknown key`, with the key of the section one typo away (`max_mising_share`), else the
+    keys the section takes, so the fix needs no look at the reference."""
+    if not keys:
+        return "unknown key"
+    close = difflib.get_close_matches(key, keys, n=1)
+    if close:
+        return f"unknown key; did you mean {close[0]!r}?"
+    return f"unknown key; {where} takes {', '.join(keys)}"
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys of the section at `loc` in `model` (a path of keys as pydantic gives it), or
+    none where the path leads to no section."""
+    section: type[BaseModel] | None = model
+    for part in loc:
+        field = section.model_fields.get(str(part)) if section is not None else None
+        section = _section_of(field.annotation) if field is not None else None
+    return list(section.model_fields) if section is not None else []
+
+
+def _section_of(annotation: Any) -> type[BaseModel] | None:
+    """The section class an annotation holds: itself, or inside `Annotated` or `X | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (Annotated, Union, types.UnionType):
+        return next((s for arg in get_args(annotation) if (s := _section_of(arg)) is not None), None)
+    return None
 
 
 def _given(value: object) -> str:

@@ -112,4 +112,4 @@ def parse_profile(path: Path) -> FormatProfile:
     except UnicodeDecodeError:
         raise InputError(f"{path}: a format profile is YAML text, not UTF-8 here") from None
     return parse_config(text, str(path), FormatProfile,
-                        "a format profile is a mapping of keys (name, kind, roles, ...)")
+                        "a format profile is a mapping of keys (name, kind, roles, ...)", "a format profile")
