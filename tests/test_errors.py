@@ -407,3 +407,24 @@ def test_nothing_is_written_next_to_the_input(tmp_path: Path, monkeypatch: pytes
     run(["audit", "x.csv", "--target", "label", *options], 0, cwd=folder)
     assert sorted(os.listdir(folder)) == ["x.csv"]
     assert os.listdir(elsewhere) == []
+
+
+# --- the environment -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999999", "²", "-5", "yesterday", "1.5"])
+def test_a_source_date_epoch_that_is_no_time_is_one_line(
+        tmp_path: Path, dataaudit: Runner, monkeypatch: pytest.MonkeyPatch, epoch: str) -> None:
+    """SOURCE_DATE_EPOCH past the years a date holds (or a digit such as ² that is no ASCII
+    digit) ended the run with an internal error; a value that is no count of seconds was
+    ignored without a word, so a report meant to be reproducible was dated now. Either is named
+    as the variable to fix, as reproducible builds ask of a malformed value."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert_error(dataaudit, ["audit", clean_csv(tmp_path / "data.csv"), "-t", "label", "-q"],
+                 f"SOURCE_DATE_EPOCH={epoch!r}", "whole number of seconds since 1970-01-01")
+
+
+def test_a_source_date_epoch_dates_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", " 1767225600 ")
+    out, _ = invoke(["audit", clean_csv(tmp_path / "data.csv"), "-t", "label", "-f", "json", "-q"], 0)
+    assert json.loads(out)["created_at"] == "2026-01-01T00:00:00+00:00"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError, with_config
 
-from dataaudit.errors import AuditFailed, quoted
+from dataaudit.errors import AuditFailed, InputError, quoted
 from dataaudit.jsontext import non_finite_as_text
 from dataaudit.levels import Severity
 from dataaudit.report.cards import OMIT, STRICT, BaselineInfo, DatasetCard, RulesInfo, SourceInfo, ToolInfo, plain
@@ -296,5 +296,20 @@ def _first_error(exc: ValidationError) -> str:
 def created_now() -> str:
     """Now in UTC, or SOURCE_DATE_EPOCH when set, so sample reports render reproducibly."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    moment = _source_date(epoch) if epoch else datetime.now(UTC)
     return moment.isoformat(timespec="seconds")
+
+
+#: the last second of year 9999, the latest a date holds
+_LAST_EPOCH = 253402300799
+
+
+def _source_date(epoch: str) -> datetime:
+    """SOURCE_DATE_EPOCH as a time. A value that is no whole number of seconds up to year 9999
+    is refused, as reproducible builds ask: ignored, it would date a report meant to be
+    reproducible now; past year 9999 (or a digit such as ² that is no ASCII digit) it would end
+    the run with an internal error."""
+    if not (epoch.isascii() and epoch.isdigit() and int(epoch) <= _LAST_EPOCH):
+        raise InputError(f"SOURCE_DATE_EPOCH={quoted(epoch)}: give a whole number of seconds since "
+                         f"1970-01-01 UTC, at most {_LAST_EPOCH} (the end of year 9999), or unset it")
+    return datetime.fromtimestamp(int(epoch), UTC)
