@@ -192,3 +192,32 @@ def test_a_value_of_the_wrong_shape_says_what_goes_there(text: str, says: str) -
         parse_text(text, "pack.yaml")
     assert says in str(error.value)
     assert "instance of" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("checks:\n  balance:\n    max_imbalance_ratio: {warn: 1:10, fail: 100}\n",
+         "pack.yaml:3: checks.balance.max_imbalance_ratio.warn: 1:10 reads as the base-60 number 70 in YAML 1.1"),
+        ("checks:\n  size:\n    min_rows_per_class: {warn: 020, fail: 5}\n",
+         "pack.yaml:3: checks.size.min_rows_per_class.warn: 020 reads as the octal number 16 in YAML 1.1"),
+        ("missing_values:\n  tokens: ['', '?']\n  sentinels: [-999,\n    -0100]\n",
+         "pack.yaml:4: missing_values.sentinels.1: -0100 reads as the octal number -64"),
+        ("missing_values:\n  tokens: [NA, 007]\n",
+         "pack.yaml:2: missing_values.tokens.1: 007 reads as the octal number 7"),
+    ],
+)
+def test_a_number_yaml_reads_in_another_base_is_refused(text: str, says: str) -> None:
+    """YAML 1.1 reads `1:10` (a ratio as people write one) as the base-60 number 70 and `020`
+    as the octal 16: a pack would be audited with levels nobody wrote, without a word."""
+    with pytest.raises(RulesError) as error:
+        parse_text(text, "pack.yaml")
+    assert says in str(error.value)
+
+
+def test_numbers_as_written_are_kept() -> None:
+    """Hex, underscores, a zero and a quoted `1:10` read as they are written."""
+    pack = parse_text("checks:\n  size:\n    min_rows: {warn: 1_000, fail: 0x10}\n    min_rows_per_class: {fail: 0}\n"
+                      "missing_values:\n  tokens: ['1:10', '010']\n  sentinels: [-0.5, 0.0]\n", "pack.yaml")
+    assert (pack.checks.size.min_rows.warn, pack.checks.size.min_rows.fail) == (1000, 16)
+    assert pack.missing_values.tokens == ["1:10", "010"]

@@ -123,6 +123,9 @@ def parse_config(text: str, name: str, model: type[Config], mapping: str, kind: 
         data = {}
     if not isinstance(data, dict):
         raise RulesError(f"{name}:1: {mapping}")
+    if misread := yaml_text.misread_number(node):
+        line, key, problem = misread
+        raise RulesError(f"{name}:{line}: {key}: {problem}")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

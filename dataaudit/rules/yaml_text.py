@@ -5,6 +5,8 @@ does not import PyYAML, about 12 ms of every audit."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -104,3 +106,43 @@ def line_of(node: yaml.Node | None, loc: tuple) -> int:
         else:
             break
     return line
+
+
+#: plain scalars YAML 1.1 reads as numbers in another base: sexagesimal (`1:10` is 70) and octal
+#: (`020` is 16); hexadecimal (`0x10`) says its base, so it is read as written
+_OTHER_BASE = {"base-60": re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"),
+               "octal": re.compile(r"[-+]?0[0-7_]+")}
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def misread_number(node: yaml.Node | None) -> tuple[int, str, str] | None:
+    """The first plain scalar that YAML 1.1 reads as a number in another base, as its line, its
+    key path and what it reads as: `ratio: 1:10` would silently be 70, and `min_rows: 020` 16,
+    levels nobody wrote. Quoted, such text stays text."""
+    for line, path, scalar in _scalars(node, (), set()):
+        if scalar.tag not in _NUMBER_TAGS or scalar.style:
+            continue
+        base = next((name for name, pattern in _OTHER_BASE.items() if pattern.fullmatch(scalar.value)), None)
+        if base is not None:
+            value = yaml.constructor.SafeConstructor().construct_object(scalar)
+            meant = "a ratio of 1:10 as 10" if base == "base-60" else "the number without its leading zero"
+            return line, ".".join(map(str, path)), (
+                f"{scalar.value} reads as the {base} number {value} in YAML 1.1; write {meant}, or quote it "
+                "for text")
+    return None
+
+
+def _scalars(node: yaml.Node | None, path: tuple, seen: set[int]) -> Iterator[tuple[int, tuple, yaml.ScalarNode]]:
+    """Every scalar value under `node` with its line and key path; a node an alias repeats is
+    visited once, so an alias bomb costs no more than its text."""
+    if node is None or id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        yield node.start_mark.line + 1, path, node
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(value, (*path, key.value), seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _scalars(item, (*path, index), seen)
