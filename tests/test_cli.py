@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from dataaudit.io.digest import file_sha256
-from tests.cli_helpers import invoke, run
+from tests.cli_helpers import RUNNERS, Runner, invoke, run
 
 N = 120  # >= the default min_rows warn level (100)
 
@@ -368,6 +368,20 @@ def test_rules_validate_several_files(tmp_path: Path) -> None:
         paths[-1].write_text(text, encoding="utf-8")
     out, _ = invoke(["rules", "validate", *paths], 0)
     assert out.splitlines() == [f"{p}: valid" for p in paths]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_rules_validate_names_every_invalid_file(tmp_path: Path, runner: Runner) -> None:
+    """Several packs (as pre-commit passes them): each invalid one is one line on stderr, the
+    valid ones are said so, and the exit code is 2 once any is invalid; it used to stop at the
+    first, so the others' problems took one run each to find."""
+    typo, good, missing = tmp_path / "typo.yaml", tmp_path / "good.yaml", tmp_path / "missing.yaml"
+    typo.write_text("chekcs: {}\n", encoding="utf-8")
+    good.write_text(GOOD_PACKS["minimal"], encoding="utf-8")
+    out, err = runner(["rules", "validate", typo, good, missing], 2)
+    assert out.splitlines() == [f"{good}: valid"]
+    assert err.splitlines() == [f"dataaudit: error: {typo}:1: chekcs: unknown key; did you mean 'checks'?",
+                                f"dataaudit: error: {missing}: rule pack not found"]
 
 
 def test_custom_rule_pack_changes_the_verdict(tmp_path: Path) -> None:

@@ -58,8 +58,26 @@ def rules_show(pack: str) -> None:
 @reports_errors
 def rules_validate(paths: tuple[Path, ...]) -> None:
     """Check rule pack files; errors name the file and line."""
+    import sys
+
+    from dataaudit.cli.common import EXIT_ERROR
+
+    if not all([_validated(path) for path in paths]):  # every file, not up to the first invalid one
+        sys.exit(EXIT_ERROR)
+
+
+def _validated(path: Path) -> bool:
+    """Whether the pack at `path` is valid, said on stdout, else its error as one line on stderr:
+    of several packs (as pre-commit passes them) each is checked, and the exit code is 2 once
+    any is invalid."""
+    from dataaudit.cli.common import error_line
+    from dataaudit.errors import DataAuditError
     from dataaudit.rules.load import parse_file
 
-    for path in paths:
+    try:
         parse_file(path)
-        click.echo(f"{path}: valid")
+    except DataAuditError as exc:
+        click.echo(error_line(exc), err=True)
+        return False
+    click.echo(f"{path}: valid")
+    return True
