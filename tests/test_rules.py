@@ -221,3 +221,11 @@ def test_numbers_as_written_are_kept() -> None:
                       "missing_values:\n  tokens: ['1:10', '010']\n  sentinels: [-0.5, 0.0]\n", "pack.yaml")
     assert (pack.checks.size.min_rows.warn, pack.checks.size.min_rows.fail) == (1000, 16)
     assert pack.missing_values.tokens == ["1:10", "010"]
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_an_empty_pack_name_is_no_folder(name: str) -> None:
+    """`--rules ""` (an unset variable in a CI script) read as the path `.`, and was refused as a
+    folder that cannot be read; it names no pack, and the error says which there are."""
+    with pytest.raises(RulesError, match=r"^no rule pack named \(an empty name\); shipped packs are default"):
+        load_rules(name)

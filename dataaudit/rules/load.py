@@ -44,10 +44,13 @@ def load_rules(rules: str | Path | RulePack | None = "default") -> LoadedRules:
     packs = shipped()
     if text in packs:
         return _load_file(text, packs[text])
+    choices = f"shipped packs are {', '.join(packs)}, or give a path to a YAML file"
+    if not text.strip():  # an unset variable in a script (`--rules "$PACK"`), not the folder `.`
+        raise RulesError(f"no rule pack named (an empty name); {choices}")
     path = Path(text)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return _load_file(path.stem, path)
-    raise RulesError(f"unknown rule pack {text!r}; shipped packs are {', '.join(packs)}, or give a path to a YAML file")
+    raise RulesError(f"unknown rule pack {text!r}; {choices}")
 
 
 def pack_sha256(rules: RulePack) -> str:
