@@ -428,3 +428,31 @@ def test_a_source_date_epoch_dates_the_report(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("SOURCE_DATE_EPOCH", " 1767225600 ")
     out, _ = invoke(["audit", clean_csv(tmp_path / "data.csv"), "-t", "label", "-f", "json", "-q"], 0)
     assert json.loads(out)["created_at"] == "2026-01-01T00:00:00+00:00"
+
+
+# --- an empty path ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["audit", "{data}", "-t", "label", "-o", ""], "'-o' / '--output'"),
+    (["audit", "{data}", "-t", "label", "--schema", ""], "'--schema'"),
+    (["audit", "{data}", "-t", "label", "--baseline", ""], "'--baseline'"),
+    (["audit", "{data}", "-t", "label", "--format-profile", " "], "'--format-profile'"),
+    (["audit", "{data}", "-t", "label", "--eval-set", ""], "'--eval-set'"),
+    (["audit", ""], "'DATA...'"),
+    (["clean", "{data}", "-t", "label", "-o", ""], "'-o' / '--output'"),
+    (["clean", "{data}", "-t", "label", "-o", "{tmp}/out.csv", "--fitted", ""], "'--fitted'"),
+    (["rules", "validate", ""], "'PATHS...'"),
+    (["export", "gx", "--data", ""], "'--data'"),
+    (["schema", "infer", "{data}", "-o", ""], "'-o' / '--output'"),
+])
+def test_an_empty_path_names_its_option(tmp_path: Path, args: list[str], option: str) -> None:
+    """An empty path (an unset variable in a CI script, `-o "$REPORT"`) was read as the folder
+    `.`, and refused as `.: is a directory` without naming the option that was empty."""
+    data = clean_csv(tmp_path / "data.csv")
+    args = [arg.format(data=data, tmp=tmp_path) for arg in args]
+    for runner in (invoke, run):
+        _, err = runner(args, 2)
+        assert err.count("\n") == 1 and "Traceback" not in err, err
+        assert f"Invalid value for {option}: an empty path names no file" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]

@@ -10,6 +10,28 @@ import click
 from dataaudit.version import __version__
 
 
+class NoEmptyPaths(click.Command):
+    """A command whose paths are never empty: an empty one (an unset variable in a script,
+    `-o "$REPORT"`) would be read as the folder `.` and refused as `.: is a directory`, without
+    naming the option that was empty."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The paths as given, before `click.Path(path_type=Path)` has made `''` the folder `.`."""
+        if not set(args) & set(ctx.help_option_names):
+            given, _, _ = self.make_parser(ctx).parse_args(args=list(args))
+            for param in self.params:
+                value = given.get(param.name or "")
+                values = value if isinstance(value, list | tuple) else (value,)
+                if _takes_paths(param) and any(isinstance(v, str) and not v.strip() for v in values):
+                    raise click.BadParameter("an empty path names no file", ctx=ctx, param=param)
+        return super().parse_args(ctx, args)
+
+
+def _takes_paths(param: click.Parameter) -> bool:
+    """Paths: a `click.Path`, or an option whose metavar says PATH (`-o PATH`, `NAME|PATH`)."""
+    return isinstance(param.type, click.Path) or "PATH" in (getattr(param, "metavar", None) or "")
+
+
 class OneLineErrors(click.Group):
     """Usage errors as one line on stderr (`dataaudit audit: error: ...`), exit code 2.
 
@@ -48,6 +70,9 @@ class OneLineErrors(click.Group):
             click.echo(f"dataaudit: internal error: {type(exc).__name__}: {message} (the traceback above says where)",
                        err=True)
             sys.exit(EXIT_INTERNAL)
+
+    command_class = NoEmptyPaths
+    group_class = type  # a subgroup (`rules`, `export`) is one too, and so are its commands
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
