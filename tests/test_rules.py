@@ -229,3 +229,13 @@ def test_an_empty_pack_name_is_no_folder(name: str) -> None:
     folder that cannot be read; it names no pack, and the error says which there are."""
     with pytest.raises(RulesError, match=r"^no rule pack named \(an empty name\); shipped packs are default"):
         load_rules(name)
+
+
+@pytest.mark.parametrize("seed", [2**31, 2**32, 10**30])
+def test_a_label_model_seed_past_what_its_models_take_is_refused(seed: int) -> None:
+    """scikit-learn's models take a seed below 2**32 (and the folds' draws count up from it):
+    `--label-noise` with a larger one ended in an internal error after the pass."""
+    with pytest.raises(RulesError, match=r"^pack.yaml:3: checks.label_noise.seed: .*2147483647"):
+        parse_text(f"checks:\n  label_noise:\n    seed: {seed}\n", "pack.yaml")
+    largest = parse_text("checks:\n  label_noise:\n    seed: 2147483647\n", "pack.yaml")
+    assert largest.checks.label_noise.seed == 2**31 - 1

@@ -48,7 +48,7 @@ class Rules(Section):
     folds: Whole = Field(5, ge=2, le=50)
     sample_rows: Whole = Field(100_000, ge=10)
     sample_rows_per_class: Whole = Field(50, ge=2)
-    seed: Whole = Field(0, ge=0)
+    seed: Whole = Field(0, ge=0, le=2**31 - 1)  # scikit-learn takes below 2**32, the folds count up from it
     model: Literal["auto", "gradient_boosting", "logistic"] = "auto"
     filter_by: FilterBy = "predicted_neq_given"
     suspected: Toggle = Toggle.WARN
