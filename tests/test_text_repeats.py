@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -49,3 +52,23 @@ def test_the_ranks_asked_for_are_at_most_four_whatever_the_texts(texts: int) -> 
 
 def test_fewer_than_four_texts_have_no_fences() -> None:
     assert length_fences(3, lambda ranks: [1] * len(ranks), 3.0) is None
+
+
+def test_fences_a_rule_pack_sets_past_every_length_flag_no_long_text(tmp_path: Path) -> None:
+    """`checks.text.length_outlier_iqr: .inf` (or 1.0e+300), a pack's way of never flagging a
+    text for its length, ended the audit in an overflow; the upper fence is now every length."""
+    from tests.cli_helpers import invoke
+
+    lengths = [5, 40, 41, 42, 44, 45, 46, 900]
+    for factor in (float("inf"), 1e300):
+        fences = length_fences(len(lengths), lambda ranks: [sorted(lengths)[r] for r in ranks], factor)
+        assert fences is not None and fences.longest >= 2**62 and fences.shortest == 0
+    data = tmp_path / "chat.jsonl"
+    chats = [{"messages": [{"role": "user", "content": "word " * n}, {"role": "assistant", "content": f"ok {n}"}]}
+             for n in lengths]
+    data.write_text("".join(json.dumps(chat) + "\n" for chat in chats), encoding="utf-8")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("checks:\n  text:\n    length_outlier_iqr: .inf\n", encoding="utf-8")
+    for rules, flagged in (("default", True), (pack, False)):
+        out, _ = invoke(["audit", data, "--rules", rules, "-f", "json", "-q"], 1)  # 8 rows fail size.rows
+        assert ("text.length_outliers" in {f["check"] for f in json.loads(out)["findings"]}) is flagged

@@ -20,6 +20,8 @@ import numpy as np
 QUARTILES = (0.25, 0.75)
 #: the longest length a cluster's 64-bit column can be compared with
 _LONGEST = 2**62
+#: the largest log2 fence a 64-bit float raises 2 to
+_HIGHEST_FENCE = 1023.0
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,9 @@ def length_fences(texts: int, lengths_at: Callable[[list[int]], list[int]], iqr_
     log_at = dict(zip(ranks, np.log2(np.asarray(lengths_at(ranks), dtype=np.int64) + 1.0).tolist(), strict=True))
     q1, q3 = (_interpolated(texts, q, log_at) for q in QUARTILES)
     spread = max(q3 - q1, 1.0)
-    low, high = q1 - iqr_factor * spread, q3 + iqr_factor * spread
+    # a fence 2**1023 is past every length as much as a pack's `.inf` (or 1e300), whose 2 ** high
+    # would overflow; either way both fences hold every text, so no bound is reported
+    low, high = q1 - iqr_factor * spread, min(q3 + iqr_factor * spread, _HIGHEST_FENCE)
     bounds = (max(0, int(np.ceil(2 ** low - 1))), int(np.floor(2 ** high - 1)))
     return LengthFences(_shortest_inside(low), _longest_inside(high), bounds)
 
