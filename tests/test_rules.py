@@ -239,3 +239,15 @@ def test_a_label_model_seed_past_what_its_models_take_is_refused(seed: int) -> N
         parse_text(f"checks:\n  label_noise:\n    seed: {seed}\n", "pack.yaml")
     largest = parse_text("checks:\n  label_noise:\n    seed: 2147483647\n", "pack.yaml")
     assert largest.checks.label_noise.seed == 2**31 - 1
+
+
+@pytest.mark.parametrize(("written", "write"), [("1e-3", "1.0e-3"), ("5E-2", "5.0E-2"), ("15e-2", "15.0e-2")])
+def test_an_exponent_yaml_reads_as_text_says_how_to_write_it(written: str, write: str) -> None:
+    """YAML 1.1 reads `1e-3` as text (its exponents need a dot and a sign), so the pack was
+    refused as if a number were not one; the error now says how YAML reads it as a number."""
+    with pytest.raises(RulesError) as error:
+        parse_text(f"checks:\n  missing:\n    max_column_share: {{warn: {written}}}\n", "pack.yaml")
+    assert str(error.value) == (
+        f"pack.yaml:3: checks.missing.max_column_share.warn: Input should be a valid number, not the text "
+        f"'{written}': YAML 1.1 reads an exponent without a dot and a sign as text; write {write}")
+    assert parse_text(f"checks:\n  missing:\n    max_column_share: {{warn: {write}}}\n", "pack.yaml")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,8 +156,25 @@ def _describe(error: dict[str, Any], model: type[BaseModel], kind: str) -> str:
         return f"takes a list, not {_given(error['input'])}"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] in _TYPE_ERRORS:
-        return f"{message}, not {_given(error['input'])}"
+        return f"{message}, not {_given(error['input'])}{_as_yaml_number(error['input'])}"
     return message
+
+
+#: a number with an exponent as YAML 1.2, JSON and Python write it (`1e-3`), which YAML 1.1 reads
+#: as text unless its mantissa has a dot and its exponent a sign (`1.0e-3`)
+_EXPONENT = re.compile(r"(?P<mantissa>[-+]?[0-9]+(?:\.[0-9]*)?)(?P<e>[eE])(?P<exponent>[-+]?[0-9]+)")
+
+
+def _as_yaml_number(given: object) -> str:
+    """How to write text such as `1e-3` so that YAML reads a number: the pack's author wrote a
+    number, and would otherwise be told a number is none."""
+    match = _EXPONENT.fullmatch(given) if isinstance(given, str) else None
+    if match is None:
+        return ""
+    mantissa = match["mantissa"] if "." in match["mantissa"] else match["mantissa"] + ".0"
+    exponent = match["exponent"] if match["exponent"][0] in "+-" else "+" + match["exponent"]
+    return (f": YAML 1.1 reads an exponent without a dot and a sign as text; write "
+            f"{mantissa}{match['e']}{exponent}")
 
 
 def _unknown_key(key: str, keys: list[str], where: str) -> str:
