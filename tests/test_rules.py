@@ -251,3 +251,13 @@ def test_an_exponent_yaml_reads_as_text_says_how_to_write_it(written: str, write
         f"pack.yaml:3: checks.missing.max_column_share.warn: Input should be a valid number, not the text "
         f"'{written}': YAML 1.1 reads an exponent without a dot and a sign as text; write {write}")
     assert parse_text(f"checks:\n  missing:\n    max_column_share: {{warn: {write}}}\n", "pack.yaml")
+
+
+def test_a_shipped_pack_named_as_a_file_says_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--rules strict.yaml` from a folder without such a file means the shipped `strict`."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RulesError, match=r"^strict.yaml: rule pack not found; the shipped pack is named strict "
+                                         r"\(--rules strict\)$"):
+        load_rules("strict.yaml")
+    with pytest.raises(RulesError, match=r"^rules/mine.yaml: rule pack not found$"):
+        load_rules("rules/mine.yaml")

@@ -49,9 +49,17 @@ def load_rules(rules: str | Path | RulePack | None = "default") -> LoadedRules:
     if not text.strip():  # an unset variable in a script (`--rules "$PACK"`), not the folder `.`
         raise RulesError(f"no rule pack named (an empty name); {choices}")
     path = Path(text)
+    if _shipped_as_file(path, packs):
+        raise RulesError(f"{path}: rule pack not found; the shipped pack is named {path.stem} (--rules {path.stem})")
     if path.suffix in (".yaml", ".yml") or path.exists():
         return _load_file(path.stem, path)
     raise RulesError(f"unknown rule pack {text!r}; {choices}")
+
+
+def _shipped_as_file(path: Path, packs: dict[str, Path]) -> bool:
+    """Whether `path` is a shipped pack's file name (`strict.yaml`) with no such file here: the
+    shipped pack is meant, which is named without a suffix."""
+    return path.suffix in (".yaml", ".yml") and path.parent == Path() and path.stem in packs and not path.exists()
 
 
 def pack_sha256(rules: RulePack) -> str:
