@@ -94,3 +94,17 @@ def test_impute_writes_its_fill_into_nulls_and_changes_no_integer(values: list[i
     for before, after in zip(values, imputed.to_pylist(), strict=True):
         assert after == before if before is not None else after is None or math.isfinite(after)
     Scale("standard").fit(batch).transform(batch)  # floats as asked, never Arrow's refusal
+
+
+@pytest.mark.parametrize(("kind", "fill"), [(INT64, "1.0e+20"), (pa.int8(), "1000"), (pa.uint8(), "-1")])
+def test_a_constant_fill_past_the_column_type_makes_floats_as_a_fraction_does(
+        tmp_path: Path, kind: pa.DataType, fill: str) -> None:
+    """A pack's `fill_number` a column's integer type cannot hold ended the clean in Arrow's
+    refusal to cast it (an internal error); the column becomes floats, as for a fraction."""
+    data, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(_table([i % 7 if i != 5 else None for i in range(40)], kind), data)
+    pack = _pack(tmp_path, f"impute: {{numeric: constant, fill_number: {fill}}}")
+    invoke(["clean", data, "-t", "label", "-r", pack, "-o", out], 0)
+    filled = pq.read_table(out).column("x")
+    assert filled.type == pa.float64()
+    assert filled[5].as_py() == float(fill) and filled[4].as_py() == 4.0

@@ -180,11 +180,15 @@ class Impute(Step):
             if name not in batch.schema.names:
                 continue
             array = batch.column(name)
-            if pa.types.is_integer(_values_type(array.type)) and not float(value).is_integer():
+            kind = _values_type(array.type)
+            # a fraction, or a whole fill the type cannot hold (a pack's fill_number of 1e20, 1000
+            # in an int8 column), is written as a float
+            if pa.types.is_integer(kind) and not _whole_in(value, kind):
                 if rounds_as_float(array):  # another split's: the fit leaves out such a column's fill
                     raise InputError(f"column {quoted(name)} holds integers past 2^53, which its fill {value!r} "
-                                     "(a fraction, learned on the fitted split) would round, turning the column "
-                                     "into floats; fill it with median or most_frequent, or store it as text")
+                                     "(a fraction or past its integer type, learned on the fitted split) would "
+                                     "round, turning the column into floats; fill it with median or most_frequent, "
+                                     "or store it as text")
                 # in every chunk, with nulls or not, so the column keeps one type across chunks
                 array = _as_floats(array, name)
                 batch = replace_column(batch, name, array)
