@@ -115,3 +115,29 @@ def test_diff_offers_the_formats_a_comparison_renders_in() -> None:
 
     formats = next(p for p in cli.commands["diff"].params if p.name == "formats")
     assert list(formats.type.choices) == [f.value for f in DiffFormat] == [f.value for f in DIFF_RENDERERS]
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["audit", "{csv}", "-t", "species", "--baseline", "{report}", "--baseline-delta", "nan"], "--baseline-delta"),
+    (["diff", "{report}", "{report}", "--delta", "NaN"], "--delta"),
+    (["audit", "{jsonl}", "--price-per-million", "nan"], "--price-per-million"),
+    (["audit", "{jsonl}", "--price-per-million", "inf"], "--price-per-million"),
+])
+def test_a_number_option_that_is_no_number_is_refused(tmp_path: Path, args: list[str], option: str) -> None:
+    """click's ranges let NaN through (it compares false with every bound): a delta of NaN made
+    no number worse, so the baseline gate passed any drift, and a price of NaN or infinity costed
+    the run at that; each is now refused naming the option."""
+    report = tmp_path / "main.json"
+    invoke(["audit", DATA / "penguins.csv", "-t", "species", "-f", "json", "-o", report, "-q"], 0)
+    args = [a.format(csv=DATA / "penguins.csv", report=report, jsonl=DATA / "text" / "hhh_chat_60.jsonl")
+            for a in args]
+    _, err = invoke(args, 2)
+    assert f"Invalid value for '{option}': " in err and "is not a finite number" in err, err
+    assert len(err.splitlines()) == 1
+
+
+def test_an_infinite_delta_counts_only_severities(tmp_path: Path) -> None:
+    """`--delta inf`: no number moves far enough to be worse; a severity that rose still is."""
+    report = tmp_path / "main.json"
+    invoke(["audit", DATA / "penguins.csv", "-t", "species", "-f", "json", "-o", report, "-q"], 0)
+    invoke(["diff", report, report, "--delta", "inf"], 0)

@@ -8,8 +8,9 @@ fine-tuning layouts). Only light modules are imported: `--help` stays fast.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -81,9 +82,26 @@ report_options = stacked(
 
 
 
+class Real(click.FloatRange):
+    """A float option in a range that NaN never passes: click's range compares it false with
+    each bound, so `--baseline-delta nan` would make no number worse and `--price-per-million nan`
+    cost the run at NaN. An infinity passes only where `infinite` says it means something."""
+
+    def __init__(self, *args: Any, infinite: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.infinite = infinite
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number) or (math.isinf(number) and not self.infinite):
+            self.fail(f"{value} is not a finite number", param, ctx)
+        return number
+
+
 def delta_option(flag: str) -> Callable[[Command], Command]:
-    """How far a finding's number may move the bad way before it counts as worse (`diff`, `audit --baseline`)."""
-    return click.option(flag, type=click.FloatRange(min=0), default=DEFAULT_DELTA,
+    """How far a finding's number may move the bad way before it counts as worse (`diff`, `audit --baseline`);
+    `inf` counts only a severity that rose."""
+    return click.option(flag, type=Real(min=0, infinite=True), default=DEFAULT_DELTA,
                         show_default=True, metavar="SHARE",
                         help="A finding counts as worse when its severity rose, or its number moved more than this "
                              "share of its old value the bad way.")
@@ -150,7 +168,7 @@ finetune_options = stacked(
                       "or a profile YAML.  [default: the rule pack's checks.format.profile, none]"),
     click.option("--epochs", type=click.IntRange(min=1), metavar="N",
                  help="Epochs of the training run the token total is multiplied by.  [default: 1]"),
-    click.option("--price-per-million", type=click.FloatRange(min=0, min_open=True), metavar="PRICE",
+    click.option("--price-per-million", type=Real(min=0, min_open=True), metavar="PRICE",
                  help="Price of one million training tokens, to cost the run (no prices are built in)."),
 )
 
