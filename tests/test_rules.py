@@ -261,3 +261,14 @@ def test_a_shipped_pack_named_as_a_file_says_its_name(tmp_path: Path, monkeypatc
         load_rules("strict.yaml")
     with pytest.raises(RulesError, match=r"^rules/mine.yaml: rule pack not found$"):
         load_rules("rules/mine.yaml")
+
+
+def test_an_unknown_format_profile_in_a_pack_names_its_line() -> None:
+    """`checks.format.profile: openai_chat` passed `rules validate` and failed only the audit of a
+    fine-tuning file, in a line naming neither the pack nor its line."""
+    with pytest.raises(RulesError, match=r"^pack.yaml:4: checks.format.profile: unknown format profile "
+                                         r"'openai_chat'; did you mean 'openai-chat'\?; known profiles are "
+                                         r"bedrock-claude, "):
+        parse_text("description: x\nchecks:\n  format:\n    profile: openai_chat\n", "pack.yaml")
+    for name in ("openai-chat", "my/profile.yaml"):
+        assert parse_text(f"checks:\n  format:\n    profile: {name}\n", "pack.yaml").checks.format.profile == name

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from dataaudit.errors import RulesError
 from dataaudit.rules.model import RulePack
-from dataaudit.rules.packs import shipped
+from dataaudit.rules.packs import known_profiles, shipped
 from dataaudit.rules.parsed import parsed_pack
 
 MAX_PACK_BYTES = 1 << 20
@@ -121,13 +122,28 @@ def _parse_bytes(data: bytes, path: Path) -> RulePack:
 
 def parse_text(text: str, name: str) -> RulePack:
     return parse_config(text, name, RulePack, "a rule pack is a mapping of keys (description, target, checks, ...)",
-                        "a rule pack")
+                        "a rule pack", _unknown_profile)
 
 
-def parse_config(text: str, name: str, model: type[Config], mapping: str, kind: str = "the file") -> Config:
+def _unknown_profile(pack: RulePack) -> tuple[tuple[str, ...], str] | None:
+    """A `checks.format.profile` that is neither a shipped profile nor a path to one: found when
+    the pack is read, with its line, not only once a fine-tuning file is audited."""
+    name = pack.checks.format.profile
+    known = known_profiles()
+    if name is None or name in known or Path(name).suffix in (".yaml", ".yml") or Path(name).exists():
+        return None
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return ("checks", "format", "profile"), (f"unknown format profile {name!r}{hint}; known profiles are "
+                                             f"{', '.join(known)}, or give a path to a YAML file")
+
+
+def parse_config(text: str, name: str, model: type[Config], mapping: str, kind: str = "the file",
+                 also: Callable[[Config], tuple[tuple[str, ...], str] | None] | None = None) -> Config:
     """YAML `text` validated as `model`; a `RulesError` naming the file `name`, the line and the
     key of the first problem (`mapping` says what the file must be when it is no mapping, `kind`
-    names the file where an unknown top-level key lists the keys it takes)."""
+    names the file where an unknown top-level key lists the keys it takes; `also` finds a problem
+    the model cannot see, as its key path and its message)."""
     from dataaudit.rules import yaml_text
 
     node, data = yaml_text.read(text, name)
@@ -139,13 +155,18 @@ def parse_config(text: str, name: str, model: type[Config], mapping: str, kind: 
         line, key, problem = misread
         raise RulesError(f"{name}:{line}: {key}: {problem}")
     try:
-        return model.model_validate(data)
+        config = model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = error["loc"]
         line = yaml_text.line_of(node, loc)
         key = ".".join(str(part) for part in loc) or "(top level)"
         raise RulesError(f"{name}:{line}: {key}: {_describe(error, model, kind)}") from None
+    problem = also(config) if also is not None else None
+    if problem is not None:
+        where, message = problem
+        raise RulesError(f"{name}:{yaml_text.line_of(node, where)}: {'.'.join(where)}: {message}")
+    return config
 
 
 #: pydantic's errors for a value of the wrong YAML type: their message also shows what was given
