@@ -272,3 +272,10 @@ def test_an_unknown_format_profile_in_a_pack_names_its_line() -> None:
         parse_text("description: x\nchecks:\n  format:\n    profile: openai_chat\n", "pack.yaml")
     for name in ("openai-chat", "my/profile.yaml"):
         assert parse_text(f"checks:\n  format:\n    profile: {name}\n", "pack.yaml").checks.format.profile == name
+
+
+@pytest.mark.parametrize("nested", ["[" * 50_000 + "]" * 50_000, "{a: " * 20_000 + "1" + "}" * 20_000])
+def test_yaml_nested_past_what_a_parser_recurses_into_is_one_line(nested: str) -> None:
+    """A few hundred kilobytes of brackets ended in a RecursionError, an internal error."""
+    with pytest.raises(RulesError, match=r"^pack.yaml:2: invalid YAML: nested more than 100 levels deep"):
+        parse_text(f"description: x\ntarget: {nested}\n", "pack.yaml")

@@ -65,6 +65,32 @@ def read(text: str, name: str) -> tuple[yaml.Node | None, Any]:
         where = f"{name}:{mark.line + 1}" if mark else name
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RulesError(f"{where}: invalid YAML: {problem}") from None
+    except RecursionError:  # PyYAML composes a node tree by recursion, a level of nesting a call
+        raise RulesError(f"{name}:{_too_deep(text)}: invalid YAML: nested more than {MAX_DEPTH} levels deep; "
+                         "a config file nests a few") from None
+
+
+#: the deepest nesting a line is named for: a rule pack nests four levels (checks.missing.max_column_share.warn)
+MAX_DEPTH = 100
+
+
+def _too_deep(text: str) -> int:
+    """The line where the nesting passes `MAX_DEPTH`, from the parser's events, which it yields
+    one by one without the recursion that composing a tree takes (or where libyaml's scanner,
+    reading ahead, stops at its own limit of nesting)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return mark.line + 1 if mark else 1
+    return 1
 
 
 def dump(data: Any) -> str:
