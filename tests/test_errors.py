@@ -456,3 +456,20 @@ def test_an_empty_path_names_its_option(tmp_path: Path, args: list[str], option:
         assert err.count("\n") == 1 and "Traceback" not in err, err
         assert f"Invalid value for {option}: an empty path names no file" in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+# --- JSON a run reads beside the data ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe{\x00}\x00"])
+@pytest.mark.parametrize("option", ["--gx-suite", "--fitted"])
+def test_a_suite_or_fitted_state_that_is_no_json_is_one_line(
+        tmp_path: Path, dataaudit: Runner, content: bytes, option: str) -> None:
+    """JSON nested deeper than the parser recurses, or bytes that are no UTF-8, ended the run in
+    an internal error (RecursionError, UnicodeDecodeError) where a saved report is refused."""
+    given = tmp_path / "given.json"
+    given.write_bytes(content)
+    data = clean_csv(tmp_path / "data.csv")
+    args = (["audit", data, "-t", "label", "--gx-suite", given] if option == "--gx-suite"
+            else ["clean", data, "-t", "label", "-o", tmp_path / "out.csv", "--fitted", given])
+    assert_error(dataaudit, args, f"{given}: ")

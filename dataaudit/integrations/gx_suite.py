@@ -50,6 +50,10 @@ def load_suite(path: str | Path) -> Any:
         raise InputError(f"{path}: cannot read the suite: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not JSON: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not JSON: not UTF-8 text") from None
+    except RecursionError:  # the parser recurses into each array or object
+        raise InputError(f"{path}: not a Great Expectations suite: nested deeper than a suite ever is") from None
     try:
         suite = gx.ExpectationSuite(**data)
     except Exception as exc:  # GX raises pydantic, marshmallow and its own errors for a malformed suite

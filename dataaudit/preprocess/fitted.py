@@ -116,6 +116,8 @@ class Fitted:
             raise InputError(f"{path}: no such fitted-state file") from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"{path}: cannot read the fitted state: {exc}") from None
+        except RecursionError:  # the parser recurses into each array or object
+            raise InputError(f"{path}: not a dataaudit fitted-state file: nested deeper than one ever is") from None
         return cls.from_dict(data, str(path))
 
 
