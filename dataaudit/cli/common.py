@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any
 
@@ -73,6 +73,23 @@ def check_size(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         return None if value is None else parse_size(value)
     except ValueError as bad:
         raise click.BadParameter(str(bad)) from None
+
+
+#: the format a report's file name asks for when no --format is given (`-o audit.json`)
+FORMAT_OF_SUFFIX = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+                    ".xml": "junit", ".sarif": "sarif"}
+
+
+def formats_named(outputs: tuple[str, ...], choices: Collection[str]) -> tuple[str, ...]:
+    """With no --format, each --output's format as its name says among the command's `choices`
+    (`audit.json`: json, `audit.sarif.gz`: sarif), console for any other name and for `-`: a
+    report named `.json` holding the console's text is no JSON any reader of it takes."""
+    if not outputs:
+        return ("console",)
+    from dataaudit.compression import uncompressed_name
+
+    named = (FORMAT_OF_SUFFIX.get(uncompressed_name(out).suffix.lower()) if out != "-" else None for out in outputs)
+    return tuple(fmt if fmt in choices else "console" for fmt in named)
 
 
 def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:

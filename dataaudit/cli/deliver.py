@@ -8,12 +8,12 @@ stderr (the runner reads both streams; stdout stays the report's, e.g. clean JSO
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 import click
 
-from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, pair_outputs
+from dataaudit.cli.common import EXIT_FAILED, EXIT_PASSED, formats_named, pair_outputs
 
 if TYPE_CHECKING:
     from dataaudit.report.model import Report
@@ -21,15 +21,19 @@ if TYPE_CHECKING:
 
 def checked_destinations(formats: tuple[str, ...], outputs: tuple[str, ...],
                          inputs: Iterable[object], summary: bool = False,
-                         tools: Iterable[object] = ()) -> list[tuple[str, str | None]]:
-    """Each --format with its --output, every output checked before the run reads anything:
-    a report never overwrites one of the run's `inputs`, and a bad path costs no audit; nor
-    does a job summary (`summary`) that cannot be appended to; `tools` are inputs that are no
+                         tools: Iterable[object] = (), choices: Collection[str] | None = None,
+                         ) -> list[tuple[str, str | None]]:
+    """Each --format with its --output (with no --format, the format each output's name says,
+    among `choices`: every report format by default), every output checked before the run reads
+    anything: a report never overwrites one of the run's `inputs`, and a bad path costs no audit;
+    nor does a job summary (`summary`) that cannot be appended to; `tools` are inputs that are no
     data (see `check_destinations`)."""
     from dataaudit.errors import OutputError
     from dataaudit.output import check_destinations
+    from dataaudit.report.formats import Format
 
-    destinations = pair_outputs(formats or ("console",), outputs)
+    formats = formats or formats_named(outputs, [f.value for f in Format] if choices is None else choices)
+    destinations = pair_outputs(formats, outputs)
     inputs = list(inputs)
     check_destinations((output for _, output in destinations), inputs, tools=tools)
     target = os.environ.get("GITHUB_STEP_SUMMARY") if summary else None

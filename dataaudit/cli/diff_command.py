@@ -23,7 +23,8 @@ DIFF_FORMATS = ("console", "json", "markdown")
               help="Output format; repeat with one --output each to write several.  [default: console]")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="PATH",
               help="Write the comparison here ('-' for stdout; compressed when named .gz, .bz2, .zst or .lz4); "
-                   "one per --format, in the same order.")
+                   "one per --format, in the same order. Without --format, in the format its name says (.json, "
+                   ".md; console otherwise).")
 @delta_option("--delta")
 @reports_errors
 def diff(old: Path, new: Path, formats: tuple[str, ...], outputs: tuple[str, ...], delta: float) -> None:
@@ -44,7 +45,7 @@ def diff(old: Path, new: Path, formats: tuple[str, ...], outputs: tuple[str, ...
 
     if str(old) == str(new) == "-":
         raise click.UsageError("OLD and NEW are both '-': standard input holds one report; give the other's path")
-    destinations = checked_destinations(formats, outputs, (old, new))
+    destinations = checked_destinations(formats, outputs, (old, new), choices=DIFF_FORMATS)
     before, after = load_report(old), load_report(new)
     refuse_unlike(before, after, (str(old), str(new)))
     comparison = compare(before, after, delta)

@@ -76,7 +76,8 @@ report_options = stacked(
                  help="Report format; repeat with one --output each to write several.  [default: console]"),
     click.option("-o", "--output", "outputs", multiple=True, metavar="PATH",
                  help="Write the report here ('-' for stdout; compressed when named .gz, .bz2, .zst or .lz4, "
-                      "e.g. report.json.gz); one per --format, in the same order."),
+                      "e.g. report.json.gz); one per --format, in the same order. Without --format, in the format "
+                      "its name says (.json, .md, .html, .xml: JUnit, .sarif; console otherwise)."),
     click.option("--summary", is_flag=True, help="Also append the Markdown report to $GITHUB_STEP_SUMMARY."),
 )
 
