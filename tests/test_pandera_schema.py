@@ -130,6 +130,9 @@ def test_a_column_missing_from_the_data_is_one_finding_not_one_per_chunk(tmp_pat
 @pytest.mark.parametrize("content, says", [
     ("columns: [", "not a pandera schema"),
     ("schema_type: dataframe\ncolumns:\n  a:\n    dtype: no_such_type\n", "not a pandera schema"),
+    # pandera reads any mapping, its keys ignored: a schema checking nothing passed every file
+    ("description: my pack\ntarget: species\n", "not a pandera schema: it names no column, index or check"),
+    ("{}\n", "not a pandera schema: it names no column, index or check"),
 ])
 def test_a_broken_schema_file_is_one_line_and_exit_2(tmp_path: Path, content: str, says: str) -> None:
     schema = tmp_path / "bad.yaml"

@@ -60,9 +60,15 @@ def load_schema(schema: str | Path | pa_schema.DataFrameSchema) -> pa_schema.Dat
     except OSError as exc:
         raise InputError(f"{path}: cannot read the schema: {exc.strerror or exc}") from None
     try:
-        return pandera.DataFrameSchema.from_yaml(text)
+        loaded = pandera.DataFrameSchema.from_yaml(text)
     except Exception as exc:  # pandera raises yaml, key and its own errors for a malformed file
         raise InputError(f"{path}: not a pandera schema: {_one_line(exc)}") from None
+    if not loaded.columns and not loaded.checks and loaded.index is None:
+        # pandera reads any YAML mapping, its unknown keys ignored: a rule pack given as --schema
+        # would be a schema checking nothing, and every file would pass it
+        raise InputError(f"{path}: not a pandera schema: it names no column, index or check (pandera writes "
+                         "one with DataFrameSchema.to_yaml, or `dataaudit schema infer`)")
+    return loaded
 
 
 def _kind(schema: Any) -> str:
