@@ -1,6 +1,7 @@
 """Without --format, a report takes the format its output's name says: `-o audit.json` wrote the
 console's text into a file named .json, which no JSON reader takes. A name of no report format,
-and `-`, keep the console text; an explicit --format always wins."""
+and `-`, keep the console text; an explicit --format always wins. Standard output takes one
+report."""
 
 from __future__ import annotations
 
@@ -46,3 +47,14 @@ def test_report_and_diff_name_their_formats_too(tmp_path: Path) -> None:
     invoke(["diff", saved, saved, "-o", tmp_path / "d.json", "-o", tmp_path / "d.html"], 0)
     assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["regressed"] is False
     assert not (tmp_path / "d.html").read_text(encoding="utf-8").lstrip().startswith("<")  # diff has no HTML
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_standard_output_takes_one_report(tmp_path: Path, runner: Runner) -> None:
+    """`-f json -o - -f html -o -` wrote a JSON report and an HTML page one after the other into
+    one stream, which no reader splits."""
+    _, err = runner(["audit", PENGUINS, "-t", "species", "-f", "json", "-o", "-", "-f", "html", "-o", "-"], 2)
+    assert "--output - given 2 times: standard output takes one report; write the others to files" in err
+    out, _ = runner(["audit", PENGUINS, "-t", "species", "-f", "json", "-o", "-", "-f", "html", "-o",
+                     tmp_path / "a.html"], 0)
+    assert json.loads(out)["passed"] is True

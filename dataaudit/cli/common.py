@@ -102,6 +102,9 @@ def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tup
         return [(formats[0], outputs[0])]
     if len(outputs) != len(formats):
         raise click.UsageError(f"{len(formats)} --format but {len(outputs)} --output: give one --output per --format")
+    if outputs.count("-") > 1:  # two reports one after the other in one stream, which no reader splits
+        raise click.UsageError(f"--output - given {outputs.count('-')} times: standard output takes one report; write "
+                               "the others to files")
     return list(zip(formats, outputs, strict=True))
 
 
