@@ -36,9 +36,9 @@ def annotations(report: Report) -> list[str]:
 
 
 def annotated_file(path: str | None) -> str | None:
-    """The `file` of an annotation: the runner places it on the file from the repository's root,
-    whatever folder the step ran in, so a file inside a repository is named from its root
-    (`repository.py`); any other keeps the path as given."""
+    """The `file` of an annotation, and of a JUnit suite: the runner and CI test reporters place
+    it on the file from the repository's root, whatever folder the step ran in, so a file inside
+    a repository is named from its root (`repository.py`); any other keeps the path as given."""
     inside = repository_path(path)
     return inside.as_posix() if inside is not None else path
 

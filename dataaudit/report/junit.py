@@ -15,19 +15,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from dataaudit.report.github import annotated_file
 from dataaudit.report.model import Finding, Report, ReportTable
-from dataaudit.report.repository import repository_path
 from dataaudit.report.text import inert
 
 MAX_TABLE_ROWS = 500
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _file(path: str) -> str:
-    """The suite's `file`, named from the repository's root as SARIF and annotations name it:
-    reporters of JUnit results in CI place a file from there, whatever folder the step ran in."""
-    inside = repository_path(path)
-    return inside.as_posix() if inside is not None else path
 
 
 def render_junit(report: Report) -> str:
@@ -40,7 +33,8 @@ def render_junit(report: Report) -> str:
     counts = {"tests": str(len(checks)), "failures": str(failures), "errors": "0"}
 
     root = ET.Element("testsuites", name="dataaudit", time="0", **counts)
-    where = {"file": inert(_file(report.source.path))} if report.source.path else {}
+    # named from the repository's root, as an annotation's file: where CI test reporters place it
+    where = {"file": inert(annotated_file(report.source.path) or "")} if report.source.path else {}
     suite = ET.SubElement(root, "testsuite", _attrs(
         name=inert(report.source.name or ""), **counts, skipped=str(skipped), time="0",
         timestamp=report.created_at.removesuffix("+00:00"), package="dataaudit", **where))
