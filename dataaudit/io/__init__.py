@@ -35,7 +35,7 @@ FORMATS = {
 }
 COMPRESSED = tuple(CODECS)
 #: UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's
-WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
              (codecs.BOM_UTF16_BE, "utf-16"))
 BAD_ROWS = ("error", "skip")
 
@@ -229,12 +229,18 @@ def json_content(sample: bytes) -> bool:
     return _JSON_START.match(sample.removeprefix(codecs.BOM_UTF8)) is not None
 
 
+def wide_codec(sample: bytes) -> str | None:
+    """The UTF-16 or UTF-32 codec that the byte-order mark opening `sample` names, if any: the
+    one lookup for tables and fine-tuning files, which refuse such text each in its own words."""
+    return next((codec for bom, codec in _WIDE_BOMS if sample.startswith(bom)), None)
+
+
 def _wide_text(path: Path, sample: bytes) -> str | None:
     """What to say of text whose byte-order mark names its UTF-16 or UTF-32 encoding."""
-    for bom, codec in WIDE_BOMS:
-        if sample.startswith(bom):
-            return f"{path}: {codec.upper()} text (it starts with its byte-order mark); pass --encoding {codec}"
-    return None
+    codec = wide_codec(sample)
+    if codec is None:
+        return None
+    return f"{path}: {codec.upper()} text (it starts with its byte-order mark); pass --encoding {codec}"
 
 
 def _ascii_bytes(encoding: str | None) -> bool:

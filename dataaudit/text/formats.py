@@ -109,9 +109,9 @@ def _refuse_wide_text(path: Path, first: bytes, kind: str) -> None:
     """A fine-tuning file in UTF-16 or UTF-32 (a Windows editor's "Unicode"), named by its
     byte-order mark, in one line: trainers read such files as UTF-8, and its lines, split at the
     byte of a line end, are no lines of text (each was "not valid JSON")."""
-    from dataaudit.io import WIDE_BOMS
+    from dataaudit.io import wide_codec
 
-    codec = next((codec for bom, codec in WIDE_BOMS if first.startswith(bom)), None)
+    codec = wide_codec(first)
     if codec is not None:
         raise InputError(f"{path}: a {kind} file in {codec.upper()} (it starts with its byte-order mark); fine-tuning "
                          f"files are read as UTF-8, as trainers read them: convert it first (e.g. `iconv -f "
