@@ -231,6 +231,14 @@ def test_an_empty_pack_name_is_no_folder(name: str) -> None:
         load_rules(name)
 
 
+def test_an_empty_list_of_allowed_labels_is_refused() -> None:
+    """`labels.allowed: []` (a list emptied by a template) put every row's label outside the
+    allowed set and failed the gate on every file; null is how a pack allows any label."""
+    with pytest.raises(RulesError, match=r"^pack.yaml:3: checks.labels.allowed: List should have at least 1 item"):
+        parse_text("checks:\n  labels:\n    allowed: []\n", "pack.yaml")
+    assert parse_text("checks:\n  labels:\n    allowed: null\n", "pack.yaml").checks.labels.allowed is None
+
+
 @pytest.mark.parametrize("seed", [2**31, 2**32, 10**30])
 def test_a_label_model_seed_past_what_its_models_take_is_refused(seed: int) -> None:
     """scikit-learn's models take a seed below 2**32 (and the folds' draws count up from it):

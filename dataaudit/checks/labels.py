@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from dataaudit.checks.base import Results, pct, quoted_counts
 from dataaudit.checks.feature_space import NO_FEATURES, feature_space
 from dataaudit.checks.registry import CLASSES, Check, Exports, NoEquivalent
@@ -30,7 +32,7 @@ CHECKS = (
 
 
 class Rules(Section):
-    allowed: list[str] | None = None
+    allowed: list[str] | None = Field(None, min_length=1)  # an empty list would flag every row
     variants: Toggle = Toggle.FAIL
     max_conflicting_rows_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
     intrinsic_conflicts: Toggle = Toggle.WARN  # the most it says when the feature space is small; fail: as usual
