@@ -85,6 +85,7 @@ def audit(
     baseline_delta: float = DEFAULT_DELTA,
     time_column: str | None = None,
     period: str | None = None,
+    date_order: str | None = None,
     storage_options: dict[str, Any] | None = None,
     eval_sets: tuple[str | Path, ...] | list[str | Path] = (),
     eval_fields: tuple[str, ...] | list[str] = (),
@@ -140,7 +141,9 @@ def audit(
 
     `time_column` names the column that dates a table's rows (else a date, timestamp or year
     column is found in the first rows); the file is compared with itself period by period,
-    `period` ("year", "quarter", "month") or periods chosen from the span.
+    `period` ("year", "quarter", "month") or periods chosen from the span. `date_order`
+    ("day-first" or "month-first") says how its slashed dates are written, else the order more
+    of the file's dates read in alone is chosen (03/04/2021 reads either way, 13/04/2021 one way).
 
     `storage_options` are the keyword arguments of the fsspec filesystem an object-store URI is
     read through, e.g. `{"endpoint_url": "http://localhost:9000"}` (see docs/inputs.md).
@@ -163,7 +166,7 @@ def audit(
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
         completion_key=completion_key, text_columns=column_names(text_columns), auto_text=auto_text,
         tokenizer=tokenizer, max_length=max_length, label_noise=label_noise, sample=sample, folds=folds,
-        baseline=baseline, baseline_delta=baseline_delta, period=period,
+        baseline=baseline, baseline_delta=baseline_delta, period=period, date_order=date_order,
         time_column=column_name(time_column, "time_column"),
         storage_options=storage_options,
         language=listed_items(language),

@@ -465,6 +465,56 @@ def test_dates_that_read_either_way_in_the_whole_file_make_no_monthly_periods(tm
     assert yearly.skipped is None and [(p.name, p.rows) for p in yearly.periods] == [("2018", 1440), ("2019", 1440)]
 
 
+def _first_of_month_dates(tmp_path: Path) -> Path:
+    """A monthly file written day first, `01/03/2019` for 1 March: no day is past 12, so the
+    file alone cannot say its order (month first, every date would be in January)."""
+    lines = ["when,x,label"]
+    for year, month in itertools.product((2019, 2020), range(1, 13)):
+        lines += [f"01/{month:02d}/{year},{i},{'ab'[i % 2]}" for i in range(10)]
+    path = tmp_path / "monthly.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("runner", [invoke, run])
+def test_a_named_date_order_reads_dates_the_file_cannot_tell(tmp_path: Path, runner) -> None:
+    """A European file of first-of-month dates skipped its monthly periods as a guess; the user
+    who knows the order names it, and the periods are the file's months."""
+    path = _first_of_month_dates(tmp_path)
+    out, _ = runner(["audit", path, "-t", "label", "--time-column", "when", "-f", "json"], 0)
+    reason = next(c["reason"] for c in json.loads(out)["checks"] if c["check"] == "time.label_drift")
+    assert "Name the order (--date-order, date_order)" in reason
+    out, _ = runner(["audit", path, "-t", "label", "--time-column", "when", "--date-order", "day-first",
+                     "--period", "month", "-f", "json"], 0)
+    rows = _table(json.loads(out))["rows"]
+    assert [row[:2] for row in rows] == [[f"{year}-{month:02d}", 10] for year in (2019, 2020) for month in
+                                         range(1, 13)]
+    periods = dataaudit.audit(path, target="label", time_column="when", date_order="month-first").profile.periods
+    assert periods.skipped is None  # every date in January, as month first says
+    assert [(p.name, p.rows) for p in periods.periods] == [("2019-01", 120), ("2020-01", 120)]
+
+
+def test_a_named_date_order_is_kept_against_the_file(tmp_path: Path) -> None:
+    """Named, the order is not chosen again from the file: US dates read day first are mostly no
+    dates, and the periods are skipped as misread rather than silently read month first."""
+    path = _slashed_dates(tmp_path)
+    periods = dataaudit.audit(path, target="label", time_column="when", date_order="day-first").profile.periods
+    assert periods.skipped.startswith("3,500 of its 6,000 times (58%) do not read as its first rows did")
+    periods = dataaudit.audit(path, target="label", time_column="when", date_order="month-first").profile.periods
+    assert periods.skipped is None and periods.undated == 0 and periods.note == \
+        "periods of a month: the shortest holding 100 rows on average"
+
+
+def test_a_date_order_without_slashed_dates_is_refused() -> None:
+    _, err = invoke(["audit", WAGES, "-t", "union", "--date-order", "day-first"], 2)
+    assert err.strip() == (f"dataaudit: error: {WAGES}: time column 'year' holds years 1980 to 1987, which have one "
+                           "reading; --date-order is for dates written dd/mm/yyyy or mm/dd/yyyy")
+    _, err = invoke(["audit", DATA / "iris.csv", "-t", "target", "--date-order", "month-first"], 2)
+    assert "--date-order (date_order) needs a time column" in err and len(err.strip().splitlines()) == 1
+    with pytest.raises(dataaudit.InputError, match=r"^--date-order \(date_order\) is one of day-first, month-first"):
+        dataaudit.audit(SPEECHES, target="party", date_order="dayfirst")
+
+
 @pytest.mark.parametrize("runner", [invoke, run])
 def test_dates_that_read_otherwise_than_the_first_rows_make_no_periods(tmp_path: Path, runner) -> None:
     """ISO dates in the first thousand rows, then 3,500 of 6,000 written 15.03.2018: the periods

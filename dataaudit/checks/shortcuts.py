@@ -51,7 +51,8 @@ from dataaudit.wording import pct, plural, verb
 MEASURED = NoEquivalent("a cross-validated measure on sampled rows, not a property of the values GX can state")
 NEEDS = frozenset({"sample"})
 CHECKS = (
-    Check("shortcuts.feature", "No feature column alone predicts the label, or a regression target's point mass, almost perfectly.", "shortcuts",
+    Check("shortcuts.feature", "No feature column alone predicts the label, or a regression target's point mass, "
+          "almost perfectly.", "shortcuts",
           ("max_feature_skill", "sample_rows", "folds", "seed"), MEASURED, needs=NEEDS),
     Check("shortcuts.id", "No id column, and not the row order, predicts the label.", "shortcuts",
           ("max_id_skill", "row_order", "sample_rows"), MEASURED, needs=NEEDS, target=CLASSES),

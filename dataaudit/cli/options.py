@@ -161,6 +161,10 @@ time_options = stacked(
     click.option("--period", type=click.Choice(["year", "quarter", "month"]),
                  help="The periods of the time column.  [default: chosen from the span, each holding the rule "
                       "pack's checks.time.min_period_rows rows on average]"),
+    # `dataaudit.profile.time_like.DATE_ORDERS`, spelled out for the same reason
+    click.option("--date-order", type=click.Choice(["day-first", "month-first"]),
+                 help="How the time column's slashed dates are written: 03/04/2021 is 3 April day first, "
+                      "March 4 month first.  [default: the order more of the file's dates read in alone]"),
 )
 
 finetune_options = stacked(

@@ -102,6 +102,7 @@ CAPABILITIES: dict[str, Capability] = {
     "time_column": Capability("--time-column", "it names the time column of one table, read period by period",
                               on([TABLE])),
     "period": Capability("--period", "it sets the periods of one table's time column", on([TABLE])),
+    "date_order": Capability("--date-order", "it says how one table's slashed dates are written", on([TABLE])),
     "storage_options": Capability("--storage-option", "it configures the filesystem an s3:// (fsspec) URI is read "
                                                       "through", on(EVERY_KIND, [LOCAL]),
                                   "Spark reads object stores through its own Hadoop configuration"),

@@ -57,6 +57,7 @@ class AuditOptions:
     baseline_delta: float = DEFAULT_DELTA
     time_column: str | None = None
     period: str | None = None
+    date_order: str | None = None
     storage_options: Mapping[str, Any] | None = None
     eval_sets: tuple[str | Path, ...] | list[str | Path] = ()
     eval_fields: tuple[str, ...] | list[str] = ()

@@ -12,7 +12,17 @@ from dataaudit.errors import InputError
 from dataaudit.planning.capabilities import CAPABILITIES, TABLE
 from dataaudit.planning.plan import FIRST_ROWS, Plan
 from dataaudit.profile.periods import ASKED
-from dataaudit.profile.time_like import FIRST_YEAR, LAST_YEAR, YEARS, TimeColumn, TimeLike, TimeSpec, read_time_column
+from dataaudit.profile.time_like import (
+    DATE_ORDERS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    YEARS,
+    TimeColumn,
+    TimeLike,
+    TimeSpec,
+    in_order,
+    read_time_column,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -41,17 +51,33 @@ def with_time_column(plan: Plan, reference: Source) -> Plan:
         return plan
     column = _found(plan, first) if options.time_column is None else _named(options.time_column, reference, first)
     if column is None:
-        if options.period is not None:
-            raise InputError(f"{reference.name}: {CAPABILITIES['period'].spelled('period')} needs a time column, and "
-                             f"no column holds dates, timestamps or years in its first rows; name one with "
-                             f"{CAPABILITIES['time_column'].spelled('time_column')}")
+        for asked in ("period", "date_order"):
+            if getattr(options, asked) is not None:
+                raise InputError(f"{reference.name}: {CAPABILITIES[asked].spelled(asked)} needs a time column, and "
+                                 f"no column holds dates, timestamps or years in its first rows; name one with "
+                                 f"{CAPABILITIES['time_column'].spelled('time_column')}")
         return plan
     if column.kind == YEARS and options.period not in (None, "year"):
         raise InputError(f"{reference.name}: column {column.name!r} holds {column.reason}, which have no "
                          f"{options.period}s; leave out {CAPABILITIES['period'].flag} or give year")
+    if options.date_order is not None:
+        column = _in_order(column, options.date_order, reference)
     time = TimeSpec(column, options.period, plan.pack.checks.time.min_period_rows,
                     named=options.time_column is not None)
     return replace(plan, spec=replace(plan.spec, time=time))
+
+
+def _in_order(column: TimeColumn, order: str, reference: Source) -> TimeColumn:
+    """The time column read in the day/month order the user named; a column of other times is
+    refused, since the order would be ignored without a word."""
+    if order not in DATE_ORDERS:
+        raise InputError(f"{CAPABILITIES['date_order'].spelled('date_order')} is one of {', '.join(DATE_ORDERS)}, "
+                         f"not {order!r}")
+    ordered = in_order(column, order)
+    if ordered is None:
+        raise InputError(f"{reference.name}: time column {column.name!r} holds {column.reason}, which have one "
+                         f"reading; {CAPABILITIES['date_order'].flag} is for dates written dd/mm/yyyy or mm/dd/yyyy")
+    return ordered
 
 
 def _named(name: str, reference: Source, first: pa.Table) -> TimeColumn:

@@ -367,8 +367,8 @@ def _undecided(partial: PeriodsPartial) -> str | None:
     untold = ("no day past 12 in the file says which order it is written in" if not partial.only_this else
               f"as many read day first only as month first only ({partial.only_this:,} each)")
     return (f"{partial.ambiguous:,} of its {sum(partial.rows.values()):,} dates fall in other months read day first "
-            f"or month first (03/04/2021 is 3 April or March 4), and {untold}. Write them as ISO dates (2021-04-03), "
-            "or ask for periods of a year, which both orders share")
+            f"or month first (03/04/2021 is 3 April or March 4), and {untold}. Name the order (--date-order, "
+            "date_order), write them as ISO dates (2021-04-03), or ask for periods of a year, which both orders share")
 
 
 def _misread(dated: int, unreadable: int, spec: TimeSpec) -> str | None:

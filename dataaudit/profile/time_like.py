@@ -59,6 +59,8 @@ DATES, EPOCH, YEARS = "dates", "epoch", "years"
 #: The two orders of slashed dates (`03/04/2021`), each the other's other.
 DAY_FIRST, MONTH_FIRST = "%d/%m/%Y", "%m/%d/%Y"
 _OTHER_ORDER = {DAY_FIRST: MONTH_FIRST, MONTH_FIRST: DAY_FIRST}
+#: the day/month orders a user may name (`--date-order`)
+DATE_ORDERS = {"day-first": DAY_FIRST, "month-first": MONTH_FIRST}
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,16 @@ def in_other_order(column: TimeColumn) -> TimeColumn | None:
     if column.format not in _OTHER_ORDER or column.other_reason is None:
         return None
     return replace(column, format=_OTHER_ORDER[column.format], reason=column.other_reason, other_reason=column.reason)
+
+
+def in_order(column: TimeColumn, order: str) -> TimeColumn | None:
+    """The slashed dates of `column` read in the day/month `order` a user named (`DATE_ORDERS`),
+    and in that order only: the file's dates no longer choose it. None for a column of other
+    times, which have one reading."""
+    if column.format not in _OTHER_ORDER:
+        return None
+    asked = column if column.format == DATE_ORDERS[order] else in_other_order(column)
+    return None if asked is None else replace(asked, other_reason=None)
 
 
 def _stamps(values: Sequence[object], fmt: str | None) -> pd.Series:
