@@ -60,6 +60,10 @@ class CleanResult:
     # the rows as the clean made them, which `write_to` writes: the frames hold values Arrow
     # types no column of (an object column's several Python types, given back as they were)
     tables: tuple[pa.Table, pa.Table] = field(repr=False, compare=False)
+    # the batches as the writing pass handed them, with a JSONL input's lines, and what of a
+    # CSV input's layout the files keep: `write_to` writes what `dataaudit clean` writes
+    written: MemorySink = field(default_factory=lambda: MemorySink(), repr=False, compare=False)
+    layout: Layout = field(default_factory=lambda: Layout(), repr=False, compare=False)
 
     def write_to(self, output: str | Path, quarantine: str | Path | None = None,
                  manifest: str | Path | None = None, *, force: bool = False) -> dict[str, Any]:
@@ -69,11 +73,8 @@ class CleanResult:
         output, quarantine_path, manifest_path = destinations(Path(output), quarantine, manifest, force,
                                                               inputs=(source.get("path"),), force_option="force=True")
         kept, held = self.tables
-        with all_or_nothing() as outputs, FileSink(outputs, output, quarantine_path) as sink:
-            for batch in kept.to_batches():
-                sink.write(batch)
-            for batch in held.to_batches():
-                sink.quarantine(batch)
+        with all_or_nothing() as outputs, FileSink(outputs, output, quarantine_path, self.layout) as sink:
+            self.written.replay(sink)
             sink.close(kept.schema, held.schema)
             self.manifest["files"].update(sink.entries())
             outputs.json(manifest_path, self.manifest)
@@ -82,21 +83,32 @@ class CleanResult:
 
 @dataclass
 class MemorySink:
+    """The batches of a clean kept in memory, each with the cells of a JSONL input's lines the
+    pass gave with it, to be written later (`replay`) as the pass writes them to files."""
+
     kept: list[pa.RecordBatch] = field(default_factory=list)
     held: list[pa.RecordBatch] = field(default_factory=list)
+    calls: list[tuple[bool, pa.RecordBatch, list[TypedCells] | None]] = field(default_factory=list)
 
     def write(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         self.kept.append(batch)
+        self.calls.append((True, batch, typed))
 
     def quarantine(self, batch: pa.RecordBatch, typed: list[TypedCells] | None = None) -> None:
         self.held.append(batch)
+        self.calls.append((False, batch, typed))
+
+    def replay(self, sink: FileSink) -> None:
+        """Hand `sink` every batch, in the order and with the cells the pass gave them."""
+        for kept, batch, typed in self.calls:
+            (sink.write if kept else sink.quarantine)(batch, typed)
 
 
 class FileSink:
     """Kept rows to the output, quarantined rows to the quarantine: two files of one run, each
     compressed if its name says so."""
 
-    def __init__(self, outputs: Outputs, output: Path, quarantine: Path, layout: Layout | None = None) -> None:
+    def __init__(self, outputs: Outputs, output: Path, quarantine: Path, layout: Layout) -> None:
         """`layout`: what of the input's CSV layout both files keep, where they are CSV or TSV."""
         self.output = BatchWriter(outputs.open(output, compression_of(output)), layout=layout)
         self.held = BatchWriter(outputs.open(quarantine, compression_of(quarantine)), layout=layout)
@@ -191,14 +203,16 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
         raise refused
     sink = MemorySink()
     redaction = _redaction(the_plan, kinds)
-    outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe", redaction)
+    # as the command line's pass writing JSONL: the result may be written so (`write_to`)
+    outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe", redaction, written="jsonl")
     tables = (_table(sink.kept, output_template(the_plan)), _table(sink.held, quarantine_template(the_plan)))
     data_out, held = cleaned_frames(*tables, data)
     fitted_from = None if the_plan.fitted_here else str(fitted) if isinstance(fitted, (str, Path)) else "given"
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     manifest = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
                                redaction=redaction)
-    return CleanResult(data_out, held, manifest, outcome.after, the_plan.before, the_plan.fitted, tables)
+    return CleanResult(data_out, held, manifest, outcome.after, the_plan.before, the_plan.fitted, tables, sink,
+                       Layout.of(the_plan.source))
 
 
 @dataclass
@@ -338,10 +352,11 @@ def _redaction(the_plan: Plan, kinds: frozenset[str]) -> TableRedaction | None:
                           frozenset([*profile.json_nested, *the_plan.late]))
 
 
-def _run(the_plan: Plan, sink: Any, name: str, fmt: str,
-         redaction: TableRedaction | None = None) -> tuple[Outcome, list[str], dict[str, Tally]]:
-    """The writing pass, and the report tables on the after audit."""
-    outcome = execute(the_plan, sink, name, fmt, redaction)
+def _run(the_plan: Plan, sink: Any, name: str, fmt: str, redaction: TableRedaction | None = None,
+         written: str | None = None) -> tuple[Outcome, list[str], dict[str, Tally]]:
+    """The writing pass, and the report tables on the after audit; `written`: the format the
+    rows are written in, when `fmt` (the after audit's) is not it."""
+    outcome = execute(the_plan, sink, name, fmt, redaction, written)
     tallies = dict(outcome.tallies)
     for step, tally in the_plan.decisions.tallies.items():
         tallies.setdefault(step, Tally()).add(tally)

@@ -478,10 +478,13 @@ def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: Tex
         yield batch
 
 
-def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedaction | None = None) -> Outcome:
+def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedaction | None = None,
+            written: str | None = None) -> Outcome:
     """Pass 4: write kept and quarantined rows to `sink` while the after audit profiles them;
     `redaction` replaces personal data and secrets in the kept rows' text columns, after the
-    steps, so the after audit reads what is written."""
+    steps, so the after audit reads what is written. `written` is the format `sink` writes in
+    where the after audit's `fmt` is not it: a JSONL input's lines go with its rows to a sink
+    writing JSONL, which writes each value as the line wrote it."""
     from dataaudit.runner import audit
 
     outcome = Outcome(after=plan.before)
@@ -489,7 +492,7 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
 
     def cleaned() -> Iterator[pa.RecordBatch]:
         offset = 0
-        jsonl = plan.source.format == fmt == "jsonl" and plan.source.local_path is not None
+        jsonl = plan.source.format == (written or fmt) == "jsonl" and plan.source.local_path is not None
         late = list(plan.late)
         path = plan.source.local_path
         skipped = {row.line for row in plan.malformed}

@@ -1,0 +1,63 @@
+"""`dataaudit.clean(...).write_to(...)` writes the bytes `python -m dataaudit clean` writes for
+the same input and options: the data, the quarantine and the manifest (but for the files' own
+paths)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import dataaudit
+
+ROOT = Path(dataaudit.__file__).resolve().parent.parent
+
+
+def _cli_clean(data: Path, output: Path, *options: str) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-m", "dataaudit", "clean", str(data), "-o", str(output), *options],
+                          env=env, capture_output=True, text=True, timeout=180, check=False)
+    assert output.is_file(), proc.stderr[-2000:]
+
+
+def _without_paths(manifest: dict) -> dict:
+    for name in ("output", "quarantine"):
+        manifest["files"][name].pop("path")
+    return manifest
+
+
+def _same_files(tmp_path: Path, data: Path, suffix: str, *options: str, **kwargs: object) -> tuple[bytes, bytes]:
+    api, cli = tmp_path / f"api{suffix}", tmp_path / f"cli{suffix}"
+    written = dataaudit.clean(data, **kwargs).write_to(api)
+    _cli_clean(data, cli, *options)
+    held = api.with_name(f"api.quarantine{suffix}").read_bytes()
+    assert held == cli.with_name(f"cli.quarantine{suffix}").read_bytes()
+    assert api.read_bytes() == cli.read_bytes()
+    manifest = json.loads(cli.with_name("cli.manifest.json").read_text())
+    assert _without_paths(written) == _without_paths(manifest)
+    return api.read_bytes(), held
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_write_to_keeps_the_separator_line_and_blank_header_cells(tmp_path: Path, suffix: str) -> None:
+    data = tmp_path / "in.csv"
+    rows = "".join(f"{i};v{i};{i % 2};;\n" for i in range(20))
+    data.write_text("sep=;\nid;text;label;;\n" + rows + "0;v0;0;;\n", encoding="utf-8")
+    kept, held = _same_files(tmp_path, data, suffix, "--target", "label", target="label")
+    delimiter = "\t" if suffix == ".tsv" else ","
+    assert kept.startswith(f"sep={delimiter}\n".encode())
+    assert held.startswith(f"sep={delimiter}\n".encode())
+    assert b"(column" not in held and delimiter.join(['""', '""']).encode() in held  # the blank cells stay blank
+
+
+def test_write_to_writes_a_jsonl_inputs_values_as_its_lines_wrote_them(tmp_path: Path) -> None:
+    data = tmp_path / "in.jsonl"
+    lines = [f'{{"id": {i}, "x": {i}.50, "y": 1e{i % 3}, "label": "{"ab"[i % 2]}"}}\n' for i in range(20)]
+    data.write_text("".join(lines) + lines[0], encoding="utf-8")
+    kept, held = _same_files(tmp_path, data, ".jsonl", "--target", "label", target="label")
+    assert kept.splitlines()[0] == b'{"id": 0, "x": 0.50, "y": 1e0, "label": "a"}'
+    assert b'"x": 0.50' in held
