@@ -72,3 +72,50 @@ def test_one_column_to_ignore_named_alone_is_that_column() -> None:
     alone = dataaudit.Cleaner(target="label", ignore_columns="row_id").fit(frame)
     listed = dataaudit.Cleaner(target="label", ignore_columns=["row_id"]).fit(frame)
     pd.testing.assert_frame_equal(alone.transform(frame), listed.transform(frame))
+
+
+def _mixed(rows: int = 60) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"n": rng.normal(size=rows), "m": rng.normal(size=rows), "c": rng.choice(["a", "b"], rows)},
+                        index=pd.RangeIndex(100, 100 + rows))
+
+
+@pytest.mark.parametrize("output", ["default", "pandas", "polars"])
+def test_set_output_is_honoured_alone_and_in_a_pipeline(output: str) -> None:
+    pl = pytest.importorskip("polars")
+    from sklearn.preprocessing import FunctionTransformer
+
+    frame = _mixed()
+    expected = ["n", "m", "c=a", "c=b"]
+    alone = dataaudit.Cleaner().set_output(transform=output)
+    step = FunctionTransformer(feature_names_out="one-to-one")
+    pipe = make_pipeline(dataaudit.AuditGate(), dataaudit.Cleaner(), step).set_output(transform=output)
+    for out in (alone.fit(frame).transform(frame), alone.fit_transform(frame), pipe.fit(frame).transform(frame)):
+        assert isinstance(out, pl.DataFrame if output == "polars" else pd.DataFrame)
+        assert list(out.columns) == expected == list(alone.get_feature_names_out())
+        if output != "polars":
+            assert out.index.tolist() == frame.index.tolist()
+
+
+def test_transform_output_set_in_the_config_is_honoured() -> None:
+    pl = pytest.importorskip("polars")
+    from sklearn import config_context
+
+    frame = _mixed()
+    with config_context(transform_output="polars"):
+        out = make_pipeline(dataaudit.Cleaner()).fit_transform(frame)
+    assert isinstance(out, pl.DataFrame) and out.columns == ["n", "m", "c=a", "c=b"]
+    with config_context(transform_output="pandas"):
+        out = make_pipeline(dataaudit.Cleaner()).fit(frame).transform(frame.to_numpy())
+    assert isinstance(out, pd.DataFrame) and list(out.columns) == ["n", "m", "c=a", "c=b"]  # an array: by position
+
+
+def test_a_polars_frame_is_read_by_its_columns_names() -> None:
+    pl = pytest.importorskip("polars")
+
+    frame = _mixed()
+    cleaner = dataaudit.Cleaner().fit(pl.from_pandas(frame))
+    assert list(cleaner.feature_names_in_) == ["n", "m", "c"]
+    out = cleaner.set_output(transform="polars").transform(pl.from_pandas(frame[["c", "n", "m"]]))
+    assert out.columns == ["n", "m", "c=a", "c=b"]
+    assert np.allclose(out["n"].to_numpy(), dataaudit.Cleaner().fit(frame).transform(frame)["n"].to_numpy())

@@ -95,9 +95,13 @@ class Cleaner(TransformerMixin, BaseEstimator):
         return pack.model_copy(update={"preprocess": checked})
 
     def _frame(self, X: Any, reset: bool) -> Any:
-        """X as a DataFrame with string column names, validated as scikit-learn validates."""
+        """X as a DataFrame with string column names, validated as scikit-learn validates. A
+        Polars frame is read by its columns' names, as `audit` and `clean` read it and as
+        scikit-learn's own transformers name their features."""
         import pandas as pd
 
+        if type(X).__module__.startswith("polars") and hasattr(X, "to_pandas"):
+            X = X.to_pandas()
         check_array(X, dtype=None, ensure_all_finite=False, ensure_min_samples=1)
         if isinstance(X, pd.DataFrame):
             frame = X.rename(columns=str)
