@@ -161,6 +161,21 @@ def test_a_multi_index_gives_its_named_levels_and_splits_see_them() -> None:
     pd.testing.assert_frame_equal(dataaudit.clean(indexed, target="label").data, indexed)  # visits differ
 
 
+@pytest.mark.parametrize("levels", [["group"], ["group", "visit"]])
+def test_a_named_index_comes_back_cleaned_as_write_to_writes_it(levels: list[str], tmp_path: Path) -> None:
+    """The index level's text was normalised in the file `write_to` wrote, not in `.data`."""
+    columns = pd.DataFrame({"group": ["  grp a ", "grp b  "] * (N // 2), "visit": range(N), "x": X, "label": LABELS})
+    result = dataaudit.clean(columns.set_index(levels), target="label")
+    assert result.data.index.get_level_values("group").tolist() == ["grp a", "grp b"] * (N // 2)
+    assert result.data.index.names == levels
+    if "visit" in levels:  # a level no step changed: as given, of its dtype
+        assert result.data.index.get_level_values("visit").equals(pd.Index(range(N), name="visit"))
+    result.write_to(tmp_path / "out.parquet")
+    written = pd.read_parquet(tmp_path / "out.parquet").set_index(levels)
+    pd.testing.assert_frame_equal(result.data, written, check_index_type=False, check_dtype=False)
+    assert result.quarantine.empty
+
+
 @pytest.mark.parametrize("index", [None, pd.RangeIndex(N, name="row"), pd.Index(np.arange(N) * 3),
                                    pd.date_range("2020-01-01", periods=N)])
 def test_a_range_or_unnamed_index_is_no_column_and_labels_the_rows_kept_and_held(index: pd.Index | None) -> None:

@@ -9,7 +9,8 @@ step changed, the unchanged cells of an object column are the given objects, a c
 its categories in their order (a new value after them), and a pandas type that holds a missing
 value (`Float64`, `boolean`, `string`, Arrow's) is kept. The rows keep their index labels, the
 columns their names. A named index level, audited and cleaned as a column (`index_columns`), is
-given back as the index it was, its labels as given: they are the rows' names to join on.
+given back as the index it was, cleaned as that column is (what `write_to` writes of it): a label
+no step changed is the given one, of the index's dtype.
 """
 
 from __future__ import annotations
@@ -60,16 +61,21 @@ def _as_given(frame: Any, table: pa.Table, given: Any, rows: np.ndarray) -> None
     import pandas as pd
 
     names = {str(name): name for name in given.columns}
+    # a named index level is a column of the clean's, given back as the index once cleaned
+    levels = {name: pd.Series(values, index=given.index, name=name) for name, values in index_columns(given).items()}
     frame.index = given.index[rows]  # first: a column given back is the given one, its index the same
+    unchanged: set[str] = set()
     for i, name in enumerate(table.column_names):
-        if name not in names:  # `_row`, `_reason`
+        if name not in names and name not in levels:  # `_row`, `_reason`
             continue
-        before = given[names[name]].iloc[rows]
+        column = levels[name] if name in levels else given[names[name]]
+        before = column.iloc[rows]
         # the whole column, as the audit read it: its rows alone may read as another type
-        changed = _changed(column_array(given[names[name]]).take(pa.array(rows, pa.int64())), table.column(i))
+        changed = _changed(column_array(column).take(pa.array(rows, pa.int64())), table.column(i))
         if changed is None:
             continue
         if not changed.any():
+            unchanged.add(name)
             frame.isetitem(i, before)
         elif before.dtype == object:
             values = before.to_numpy(dtype=object, copy=True)
@@ -79,10 +85,26 @@ def _as_given(frame: Any, table: pa.Table, given: Any, rows: np.ndarray) -> None
             frame.isetitem(i, _in_categories(frame.iloc[:, i], before.dtype))
         elif isinstance(before.dtype, pd.api.extensions.ExtensionDtype):
             frame.isetitem(i, frame.iloc[:, i].astype(before.dtype).array)
+    frame.index = _cleaned_index(frame, set(levels) - unchanged, given.index[rows])
     frame.columns = pd.Index([names.get(name, name) for name in frame.columns], name=given.columns.name)
-    for name in index_columns(given):
+    for name in levels:
         if name in frame.columns:
             del frame[name]
+
+
+def _cleaned_index(frame: Any, changed: set[str], index: Any) -> Any:
+    """`index`, the given rows' labels, with each named level a step `changed` the clean's
+    column of its name in `frame`; every other level, one a step dropped too, as given."""
+    import pandas as pd
+
+    levels = [name is not None and str(name) in changed and str(name) in frame.columns for name in index.names]
+    if not any(levels):
+        return index
+    arrays = [pd.Index(frame[str(name)].array, dtype=frame[str(name)].dtype, name=name) if cleaned
+              else index.get_level_values(i) for i, (name, cleaned) in enumerate(zip(index.names, levels, strict=True))]
+    if isinstance(index, pd.MultiIndex):
+        return pd.MultiIndex.from_arrays(arrays, names=index.names)
+    return arrays[0]
 
 
 def _changed(before: pa.Array, after: pa.ChunkedArray) -> np.ndarray | None:
