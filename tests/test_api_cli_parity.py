@@ -61,3 +61,28 @@ def test_write_to_writes_a_jsonl_inputs_values_as_its_lines_wrote_them(tmp_path:
     kept, held = _same_files(tmp_path, data, ".jsonl", "--target", "label", target="label")
     assert kept.splitlines()[0] == b'{"id": 0, "x": 0.50, "y": 1e0, "label": "a"}'
     assert b'"x": 0.50' in held
+
+
+def _reviews(tmp_path: Path) -> Path:
+    """A CSV of 40 reviews, one row written twice and one malformed row."""
+    rows = ["id,note,score,label"]
+    for i in range(40):
+        score = "N/A" if i % 5 == 0 else i * 1.5
+        rows.append(f'{i},"Mail me at person{i % 7}@example.com, about review number {i}",{score},{"ab"[i % 2]}')
+    data = tmp_path / "in.csv"
+    data.write_text("\n".join([*rows, rows[3], "99,bad,row,with,too,many"]) + "\n", encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(("options", "kwargs"), [
+    pytest.param(["--bad-rows", "quarantine", "-i", "id", "-i", "note"],
+                 {"bad_rows": "quarantine", "ignore_columns": ["id", "note"]}, id="ignore-column"),
+    pytest.param(["--bad-rows", "quarantine", "--redact", "pii", "--text-column", "note", "--keep-column", "id"],
+                 {"bad_rows": "quarantine", "redact": ["pii"], "text_columns": ["note"], "keep_columns": ["id"]},
+                 id="redact"),
+])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl.gz"])
+def test_write_to_and_the_command_write_the_same_files_and_manifest(tmp_path: Path, suffix: str, options: list[str],
+                                                                     kwargs: dict) -> None:
+    _, held = _same_files(tmp_path, _reviews(tmp_path), suffix, "-t", "label", *options, target="label", **kwargs)
+    assert held  # the duplicate and the malformed row, with their reasons, in both
