@@ -68,7 +68,9 @@ class CleanResult:
     def write_to(self, output: str | Path, quarantine: str | Path | None = None,
                  manifest: str | Path | None = None, *, force: bool = False) -> dict[str, Any]:
         """Write data, quarantine and manifest (paths beside `output` by default); returns the
-        manifest with the files' SHA-256. The cleaned file, when it was one, is not a destination."""
+        manifest with the files' SHA-256. The cleaned file, when it was one, is not a destination.
+        The files are those `dataaudit clean` writes for the same input and options, byte for
+        byte: the batches go, as the pass gave them, through the command line's `FileSink`."""
         source = self.manifest["files"]["input"] or {}
         output, quarantine_path, manifest_path = destinations(Path(output), quarantine, manifest, force,
                                                               inputs=(source.get("path"),), force_option="force=True")
