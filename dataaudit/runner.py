@@ -60,6 +60,7 @@ def audit(
     strict: bool = False,
     delimiter: str | None = None,
     encoding: str | None = None,
+    decimal: str = ".",
     bad_rows: str = "error",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     splits: dict[str, Any] | None = None,
@@ -145,6 +146,10 @@ def audit(
     ("day-first" or "month-first") says how its slashed dates are written, else the order more
     of the file's dates read in alone is chosen (03/04/2021 reads either way, 13/04/2021 one way).
 
+    `decimal` is the decimal mark of a CSV or TSV file's numbers: with `","` a cell pandas'
+    `read_csv(decimal=",")` reads as a float (`12,5`, `-0,25`, `1,5e3`) is a number in every
+    check, and one spelled with a point is text; thousands separators (`1.200,5`) are not read
+    (see docs/inputs.md). Another mark than `"."` is refused for any other input.
     `storage_options` are the keyword arguments of the fsspec filesystem an object-store URI is
     read through, e.g. `{"endpoint_url": "http://localhost:9000"}` (see docs/inputs.md).
     `eval_sets` (JSONL, JSON, CSV or Parquet files) are what the texts must not contain: each
@@ -160,7 +165,7 @@ def audit(
     """
     plan = plan_audit(AuditOptions(
         data, column_name(target), rules, ignore_columns=column_names(ignore_columns), strict=strict,
-        delimiter=delimiter, encoding=encoding, keep_columns=column_names(keep_columns),
+        delimiter=delimiter, encoding=encoding, decimal=decimal, keep_columns=column_names(keep_columns),
         bad_rows=bad_rows, chunk_rows=chunk_rows, splits=splits, schema=schema,
         group_column=column_name(group_column, "group_column"),
         gx_suite=gx_suite, engine=engine, jobs=jobs, format_kind=format_kind, prompt_key=prompt_key,
@@ -220,8 +225,9 @@ def open_sources(plan: Plan, runner: Engine) -> dict[str, Source]:
     """Every table of the plan opened for its pass, by split name, the reference first."""
     o = plan.options
     remote = {"storage_options": o.storage_options} if o.storage_options else {}  # the local engine's (planned)
+    marked = {"decimal": o.decimal} if o.decimal != "." else {}  # a CSV file's decimal comma: the local engine's
     return {name: runner.open(data, delimiter=o.delimiter, encoding=o.encoding, chunk_rows=o.chunk_rows,
-                              bad_rows=o.bad_rows, **remote) for name, data in plan.datasets.items()}
+                              bad_rows=o.bad_rows, **remote, **marked) for name, data in plan.datasets.items()}
 
 
 def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]

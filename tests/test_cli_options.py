@@ -31,8 +31,8 @@ OWN_MEANING = {
     "diff": {"formats", "outputs"},       # the comparison's formats and files, not a report's
 }
 #: options that more than one command takes
-SHARED = {"target", "rules", "ignore_columns", "keep_columns", "delimiter", "encoding", "jobs", "format_kind",
-          "prompt_key", "completion_key", "sample", "folds", "formats", "outputs", "summary", "quiet",
+SHARED = {"target", "rules", "ignore_columns", "keep_columns", "delimiter", "encoding", "decimal", "jobs",
+          "format_kind", "prompt_key", "completion_key", "sample", "folds", "formats", "outputs", "summary", "quiet",
           "text_columns", "engine", "spark_master"}
 
 

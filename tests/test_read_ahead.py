@@ -26,7 +26,7 @@ from dataaudit.io import Source, open_source, parse_ahead, read_ahead
 from tests.cli_helpers import RUNNERS, Runner, audit_report
 
 CHUNK_ROWS = 1_000  # a chunk is whole 1 MiB read blocks of at least this many rows: one block each here
-KEY = (None, None, CHUNK_ROWS, "error", None)  # the options `parse_ahead(path, chunk_rows=CHUNK_ROWS)` opens with
+KEY = (None, None, CHUNK_ROWS, "error", None, ".")  # the options `parse_ahead(path, chunk_rows=CHUNK_ROWS)` opens with
 
 
 def _write_rows(path: Path, rows: int, bad_at: int | None = None) -> None:
@@ -107,7 +107,7 @@ def test_other_files_hand_on_the_same_chunks(many_chunks: Path, tmp_path: Path, 
     encoding = "latin-1" if kind.startswith("latin-1") else None
     expected = _chunks(open_source(str(path), chunk_rows=CHUNK_ROWS, encoding=encoding))
     assert len(expected) > 1
-    key = (None, encoding, CHUNK_ROWS, "error", None)
+    key = (None, encoding, CHUNK_ROWS, "error", None, ".")
     with parse_ahead(str(path), chunk_rows=CHUNK_ROWS, encoding=encoding):
         if not ahead:
             assert read_ahead.taken(path, key) is None
@@ -176,7 +176,7 @@ def test_inputs_read_another_way_are_not_read_ahead(tmp_path: Path, name: str, m
     elif name in ("rows.jsonl", "-"):
         path.write_text('{"a": 1}\n' if name == "rows.jsonl" else "a\n1\n", encoding="utf-8")
     with parse_ahead(name):  # no error here (a name too long for the system included)
-        assert read_ahead.taken(path, (None, None, 65_536, "error", None)) is None
+        assert read_ahead.taken(path, (None, None, 65_536, "error", None, ".")) is None
 
 
 @pytest.mark.parametrize("encoding", [None, "punycode", "no-such-codec"])

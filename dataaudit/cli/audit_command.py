@@ -152,7 +152,7 @@ def _audit_one(data: str, *, formats: tuple[str, ...], outputs: tuple[str, ...],
     # one DATA only: of several, the first file's source, made before the collector freezes what
     # the imports left, would be kept for the whole run; and the later ones find the code loaded
     ahead = parse_input_ahead(data, wanted=alone and engine != "spark", delimiter=read["delimiter"],
-                              encoding=read["encoding"], bad_rows=read["bad_rows"])
+                              encoding=read["encoding"], bad_rows=read["bad_rows"], decimal=read["decimal"])
     with ahead:
         with collector.loading():
             from dataaudit.api import audit as run_audit

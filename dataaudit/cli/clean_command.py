@@ -85,7 +85,8 @@ from dataaudit.wording import plural
 def clean(data: str, target: str | None, rules: str, output: Path, quarantine: Path | None, manifest: Path | None,
           save_fitted: Path | None, fitted: Path | None, ignore_columns: tuple[str, ...],
           keep_columns: tuple[str, ...], text_columns: tuple[str, ...], report: Path | None,
-          dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, quarantine_suspected_labels: bool,
+          dry_run: bool, force: bool, delimiter: str | None, encoding: str | None, decimal: str,
+          quarantine_suspected_labels: bool,
           sample: int | None, folds: int | None, jobs: int | None, format_kind: str | None,
           allow_large_quarantine: bool, prompt_key: str | None, completion_key: str | None, trim: bool | None,
           strip_metadata: bool | None, quiet: bool, redact: tuple[str, ...], engine: str | None,
@@ -138,7 +139,7 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
 
     # for the first audit, which keeps malformed rows whole to quarantine them
     with parse_input_ahead(data, wanted=engine != "spark", delimiter=delimiter, encoding=encoding,
-                           bad_rows=KEEP_BAD_ROWS if bad_rows == "quarantine" else "error"):
+                           bad_rows=KEEP_BAD_ROWS if bad_rows == "quarantine" else "error", decimal=decimal):
         with collector.loading():
             from dataaudit.planning import CleanOptions, plan_clean
             from dataaudit.preprocess.clean import clean_files
@@ -147,8 +148,8 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
         plan = plan_clean(CleanOptions(
             data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest, report=report,
             save_fitted=save_fitted, fitted=fitted, ignore_columns=ignore_columns, keep_columns=keep_columns,
-            delimiter=delimiter, encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels,
-            sample=sample, folds=folds, jobs=jobs,
+            delimiter=delimiter, encoding=encoding, decimal=decimal,
+            quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
             allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind=format_kind,
             prompt_key=prompt_key, completion_key=completion_key, trim=trim, strip_metadata=strip_metadata, quiet=quiet,
             redact=redact, text_columns=text_columns, engine=engine, spark_master=spark_master, bad_rows=bad_rows))
@@ -169,7 +170,8 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
             run = clean_files(data, output, target=target, rules=rules, quarantine=quarantine, manifest=manifest,
                               fitted=fitted, save_fitted=save_fitted, report=report, dry_run=dry_run, force=force,
                               ignore_columns=ignore_columns, keep_columns=keep_columns, delimiter=delimiter,
-                              encoding=encoding, quarantine_suspected_labels=quarantine_suspected_labels, sample=sample,
+                              encoding=encoding, decimal=decimal,
+                              quarantine_suspected_labels=quarantine_suspected_labels, sample=sample,
                               folds=folds, jobs=jobs, allow_large_quarantine=allow_large_quarantine,
                               progress=None if quiet else sys.stderr, redact=redact, text_columns=text_columns,
                               bad_rows=bad_rows)

@@ -109,7 +109,7 @@ def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tup
 
 
 def parse_input_ahead(data: str, *, wanted: bool, delimiter: str | None, encoding: str | None,
-                      bad_rows: str) -> contextlib.AbstractContextManager[None]:
+                      bad_rows: str, decimal: str = ".") -> contextlib.AbstractContextManager[None]:
     """Inside the block, a local file's first chunks are parsed while the command loads its code
     (`io/read_ahead.py`), where `wanted` (the local engine reads it), in the Arrow pool its pass
     allocates from: chosen first, so that these chunks' memory is given back as the pass's is
@@ -120,4 +120,4 @@ def parse_input_ahead(data: str, *, wanted: bool, delimiter: str | None, encodin
     from dataaudit.io import parse_ahead
 
     return parse_ahead(data, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
-                       before_parsing=return_freed_memory)
+                       before_parsing=return_freed_memory, decimal=decimal)

@@ -65,6 +65,9 @@ reading_options = stacked(
                  help="CSV field delimiter, one character or a name: tab (also '\\t'), comma, semicolon, pipe, "
                       "space (detected when not given)."),
     click.option("--encoding", help="Text encoding of CSV/JSONL files.  [default: utf-8]"),
+    click.option("--decimal", default=".", show_default=True, metavar="CHAR",
+                 help="Decimal mark of a CSV/TSV file's numbers: ',' reads 12,5 as twelve and a half, as "
+                      "pandas' read_csv(decimal=',') does (no thousands separators)."),
 )
 bad_rows_option = click.option(
     "--bad-rows", type=click.Choice(BAD_ROWS), default="error", show_default=True,

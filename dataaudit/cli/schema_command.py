@@ -27,7 +27,8 @@ def schema() -> None:
 @rules_option
 @reading_options
 @reports_errors
-def infer(data: Path, output: str, sample: int, rules: str, delimiter: str | None, encoding: str | None) -> None:
+def infer(data: Path, output: str, sample: int, rules: str, delimiter: str | None, encoding: str | None,
+          decimal: str) -> None:
     """Infer a pandera schema (dtypes, nullability, value ranges) from DATA.
 
     The rule pack's missing-value tokens (NA, ?, blanks) read as nulls.
@@ -44,7 +45,7 @@ def infer(data: Path, output: str, sample: int, rules: str, delimiter: str | Non
 
     check_destinations((output,), (data, rules))
     missing = load_rules(rules).rules.missing_values
-    source = open_source(data, delimiter=delimiter, encoding=encoding)
+    source = open_source(data, delimiter=delimiter, encoding=encoding, decimal=decimal)
     text = infer_schema(source, missing, sample).to_yaml()
     if output == "-":
         click.echo(text, nl=False)

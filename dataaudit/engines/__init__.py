@@ -39,6 +39,7 @@ class Engine(Protocol):
 
     def open(self, data: Any, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
              bad_rows: str) -> Source: ...
+    # an engine that reads a decimal mark takes `decimal=` too, given only where it is not the point
 
     def profile(self, source: Source, spec: ProfileSpec) -> Profile: ...
 

@@ -73,7 +73,7 @@ class LocalEngine:
         return_freed_memory()
 
     def open(self, data: Any, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
-             bad_rows: str, storage_options: Mapping[str, Any] | None = None) -> Source:
+             bad_rows: str, storage_options: Mapping[str, Any] | None = None, decimal: str = ".") -> Source:
         if is_spark_frame(data):
             raise InputError("a Spark DataFrame is audited by the spark engine, not the local one")
         if self.jobs > 1:
@@ -81,7 +81,7 @@ class LocalEngine:
 
             start_worker_server_for(data)
         return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
-                           storage_options=storage_options)
+                           storage_options=storage_options, decimal=decimal)
 
     def open_lines(self, path: Path, chunk_lines: int = CHUNK_LINES) -> Source:
         return line_source(path, chunk_lines)

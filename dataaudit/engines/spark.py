@@ -128,7 +128,10 @@ class SparkEngine:
     name: ClassVar[str] = "spark"
 
     def open(self, data: Any, *, delimiter: str | None, encoding: str | None, chunk_rows: int,
-             bad_rows: str) -> Source:
+             bad_rows: str, decimal: str = ".") -> Source:
+        if decimal != ".":  # Spark's CSV reader reads no decimal comma into the text the checks read
+            raise InputError("--decimal is read by the local engine only; Spark would read such numbers as text: "
+                             "use --engine local")
         if is_spark_frame(data):
             self.session = self.session or data.sparkSession
             return _frame_source(data, "<spark dataframe>", {"format": "spark"}, chunk_rows)

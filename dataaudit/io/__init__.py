@@ -20,6 +20,7 @@ from dataaudit.compression import CODECS, input_stream
 from dataaudit.errors import InputError
 from dataaudit.io import read_ahead
 from dataaudit.io.access import read_failure
+from dataaudit.io.decimal_comma import POINT, decimal_mark
 from dataaudit.io.decoding import BINARY_SIGNATURES, BOM_NOTE, ascii_bytes, is_utf8, packed, starts_with_bom
 from dataaudit.io.object_store import uri_protocol
 from dataaudit.io.source import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source
@@ -42,42 +43,51 @@ BAD_ROWS = ("error", "skip")
 
 def open_source(data: Any, *, delimiter: str | None = None, encoding: str | None = None,
                 chunk_rows: int = DEFAULT_CHUNK_ROWS, bad_rows: str = "error", fmt: str | None = None,
-                storage_options: Mapping[str, Any] | None = None) -> Source:
+                storage_options: Mapping[str, Any] | None = None, decimal: str = POINT) -> Source:
     """Open a path, a folder, a URI or an in-memory table for one streaming pass.
-    `storage_options` are the keyword arguments of a URI's fsspec filesystem (`endpoint_url`)."""
+    `storage_options` are the keyword arguments of a URI's fsspec filesystem (`endpoint_url`).
+    `decimal` is the decimal mark of a CSV or TSV file's numbers (`decimal_comma.py`); another
+    than the point is refused for any other input, which holds its numbers as numbers."""
     if bad_rows not in (*BAD_ROWS, KEEP_BAD_ROWS):
         raise InputError(f"bad_rows must be one of {', '.join(BAD_ROWS)}, not {bad_rows!r}")
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise InputError(f"chunk_rows must be a whole number of rows, at least 1, not {chunk_rows!r}")
+    decimal = decimal_mark(decimal)
     if isinstance(data, Source):  # already open: a stream another step produces
         return data
+    if decimal != POINT and not isinstance(data, (str, Path)):
+        raise InputError(f"the decimal mark (--decimal) applies to CSV and TSV files, not to a "
+                         f"{type(data).__name__}, whose numbers are numbers already")
     if not isinstance(data, (str, Path)):
         from dataaudit.io.frame_reader import open_frame
 
         return open_frame(data, chunk_rows=chunk_rows)
     if storage_options is None:  # a file `parse_ahead` began with these options (a format named, too)
-        begun = read_ahead.taken(Path(data), (delimiter, encoding, chunk_rows, bad_rows, fmt))
+        begun = read_ahead.taken(Path(data), (delimiter, encoding, chunk_rows, bad_rows, fmt, decimal))
         if begun is not None:
             return begun
     return _open_named(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
-                       fmt=fmt, storage_options=storage_options)
+                       fmt=fmt, storage_options=storage_options, decimal=decimal)
 
 
 def _open_named(data: str | Path, *, delimiter: str | None, encoding: str | None, chunk_rows: int, bad_rows: str,
-                fmt: str | None, storage_options: Mapping[str, Any] | None) -> Source:
+                fmt: str | None, storage_options: Mapping[str, Any] | None, decimal: str = POINT) -> Source:
     """A path, a folder or a URI opened for one streaming pass."""
     name = display_name(data)
     if uri_protocol(data) is not None:
         copy = remote_input(str(data), storage_options, chunk_rows)
         if isinstance(copy, Source):
-            return copy
+            return _refuse_decimal(copy, decimal)
     elif Path(data).is_dir():
-        return _folder(Path(data), name, chunk_rows)
+        return _refuse_decimal(_folder(Path(data), name, chunk_rows), decimal)
     else:
         copy = local_copy(data)
     path = copy.path if copy is not None else Path(data)
     sample = _sample(path, name)
     fmt = fmt or _format_of(Path(name), sample, encoding)
+    if decimal != POINT and fmt not in ("csv", "tsv"):
+        raise InputError(f"{name}: the decimal mark (--decimal) applies to CSV and TSV files; this is {fmt}, "
+                         "whose numbers are numbers already: leave --decimal out")
     if fmt == "parquet":
         from dataaudit.io.parquet_reader import open_parquet
 
@@ -91,7 +101,7 @@ def _open_named(data: str | Path, *, delimiter: str | None, encoding: str | None
         from dataaudit.io.csv_reader import open_csv
 
         source = open_csv(path, name, sample, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
-                          bad_rows=bad_rows, tab_default=fmt == "tsv")
+                          bad_rows=bad_rows, tab_default=fmt == "tsv", decimal=decimal)
     source.info.update({"path": name, "format": source.format, "bytes": path.stat().st_size})
     source.local_path = path
     if copy is not None:  # the copy was hashed as it was made; the input itself cannot be read again
@@ -101,10 +111,18 @@ def _open_named(data: str | Path, *, delimiter: str | None, encoding: str | None
     return source
 
 
+def _refuse_decimal(source: Source, decimal: str) -> Source:
+    """`source`, a folder's or an object store's table, which a decimal mark does not apply to."""
+    if decimal != POINT:
+        raise InputError(f"{source.name}: the decimal mark (--decimal) applies to CSV and TSV files; this is "
+                         f"{source.format}, whose numbers are numbers already: leave --decimal out")
+    return source
+
+
 @contextlib.contextmanager
 def parse_ahead(data: str, *, delimiter: str | None = None, encoding: str | None = None,
                 chunk_rows: int = DEFAULT_CHUNK_ROWS, bad_rows: str = "error",
-                before_parsing: Callable[[], None] = lambda: None) -> Iterator[None]:
+                before_parsing: Callable[[], None] = lambda: None, decimal: str = POINT) -> Iterator[None]:
     """Inside the block, a local CSV, TSV or Parquet file's first chunks are parsed on a thread,
     for the `open_source` of it with the same options that follows (`read_ahead.py`): what a
     command does while it loads its code. `before_parsing` runs once the file qualifies, before
@@ -113,7 +131,7 @@ def parse_ahead(data: str, *, delimiter: str | None = None, encoding: str | None
     other input and a file that cannot be opened, whose error that open reports. On leaving the
     block, a source no open took is dropped."""
     with contextlib.suppress(Exception):  # the audit's own open says what is wrong, where it would have
-        _begin_parsing(data, delimiter, encoding, chunk_rows, bad_rows, before_parsing)
+        _begin_parsing(data, delimiter, encoding, chunk_rows, bad_rows, before_parsing, decimal)
     try:
         yield
     finally:
@@ -121,7 +139,7 @@ def parse_ahead(data: str, *, delimiter: str | None = None, encoding: str | None
 
 
 def _begin_parsing(data: str, delimiter: str | None, encoding: str | None, chunk_rows: int, bad_rows: str,
-                   before_parsing: Callable[[], None]) -> None:
+                   before_parsing: Callable[[], None], decimal: str = POINT) -> None:
     path = Path(data)
     if data == STDIN or uri_protocol(data) is not None or not path.is_file() or path.suffix.lower() in COMPRESSED:
         return
@@ -132,8 +150,8 @@ def _begin_parsing(data: str, delimiter: str | None, encoding: str | None, chunk
     before_parsing()  # before the open: a Parquet reader keeps the Arrow pool it was opened with
     opened = read_ahead.identity(path)
     source = _open_named(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows,
-                         fmt=None, storage_options=None)
-    read_ahead.begin(path, (delimiter, encoding, chunk_rows, bad_rows, None), source, opened)
+                         fmt=None, storage_options=None, decimal=decimal)
+    read_ahead.begin(path, (delimiter, encoding, chunk_rows, bad_rows, None, decimal), source, opened)
 
 
 def remote_input(uri: str, storage_options: Mapping[str, Any] | None,

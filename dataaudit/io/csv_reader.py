@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 from dataaudit.compression import input_stream
 from dataaudit.errors import InputError, quoted
 from dataaudit.io.access import read_failure
+from dataaudit.io.decimal_comma import POINT, decimal_mark, exchanged_batch
 from dataaudit.io.decoding import binary_content, body_codec, encoding_hint, unreadable
 from dataaudit.io.header import read_header
 from dataaudit.io.locate import record_lines, undecodable
@@ -54,14 +55,20 @@ _BAD_ROW = re.compile(r"Row #(\d+): Expected (\d+) columns, got (\d+): (.*)", re
 
 
 def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, encoding: str | None,
-             chunk_rows: int, bad_rows: str, tab_default: bool) -> Source:
-    """`path` is read, `name` is what reports and errors call it (they differ for spooled stdin)."""
+             chunk_rows: int, bad_rows: str, tab_default: bool, decimal: str = POINT) -> Source:
+    """`path` is read, `name` is what reports and errors call it (they differ for spooled stdin).
+    With a `decimal` mark other than the point, the numbers written with it are handed on with a
+    point, and those written with a point with it (`decimal_comma.py`)."""
     text = _decode(name, sample, encoding)
     written_in = body_codec(encoding, sample)
     delimiter = delimiter_named(name, delimiter)
     named = separator_line(name, text, delimiter)
     skip = 0 if named is None else 1  # the header is line 2, below the `sep=` line
     delimiter = named or delimiter or _sniff_delimiter(text, "\t" if tab_default else ",")
+    try:
+        decimal = decimal_mark(decimal, delimiter)
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
     header, header_chars, header_ends_open = read_header(path, name, delimiter=delimiter, encoding=encoding,
                                                          skip=skip)
     # a quote opened in the header may never close: it runs over lines, or to the file's end
@@ -73,6 +80,8 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
     block_bytes = max(BLOCK_BYTES, 4 * header_chars)
     source = Source(name, "csv" if delimiter != "\t" else "tsv", columns, read=lambda: iter(()))
     source.info["delimiter"] = delimiter
+    if decimal != POINT:
+        source.info["decimal"] = decimal
     source.written_names = written_names
     if named is not None:
         source.separator_line = True
@@ -121,6 +130,7 @@ def open_csv(path: Path, name: str, sample: bytes, *, delimiter: str | None, enc
                 )
                 parsed = _after(_named(reader, columns) if written_names else reader, rows)
                 for batch in regroup(parsed, chunk_rows) if chunked else parsed:
+                    batch = exchanged_batch(batch, decimal)
                     rows += batch.num_rows
                     last = batch
                     yield batch

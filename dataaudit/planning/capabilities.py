@@ -64,6 +64,8 @@ CAPABILITIES: dict[str, Capability] = {
     "delimiter": Capability("--delimiter", "it splits the fields of a CSV file", on(TABLES)),
     "encoding": Capability("--encoding", "it decodes a table's text; a fine-tuning file is read as UTF-8",
                            on(TABLES)),
+    "decimal": Capability("--decimal", "it is the decimal mark of a CSV file's numbers", on(TABLES, [LOCAL]),
+                          "Spark's CSV reader would read such numbers as text"),
     "bad_rows": Capability("--bad-rows", "it says what a malformed row of a table does; a broken line of a "
                                          "fine-tuning file is a text.format_errors finding", on(TABLES)),
     "chunk_rows": Capability("", "it sizes the chunks the data is read in", on(EVERY_KIND)),
@@ -124,7 +126,8 @@ _ON_THIS_MACHINE = "clean on Spark does not run it yet; use --engine local"
 
 CLEAN_CAPABILITIES: dict[str, Capability] = {
     **{name: CAPABILITIES[name] for name in ("target", "rules", "ignore_columns", "keep_columns", "delimiter",
-                                             "encoding", "chunk_rows", "format_kind", "prompt_key", "completion_key")},
+                                             "encoding", "decimal", "chunk_rows", "format_kind", "prompt_key",
+                                             "completion_key")},
     "engine": Capability("--engine", "it chooses where a table's clean runs",
                          {TABLE: EVERY_ENGINE, TEXT_FILE: frozenset([LOCAL])},
                          "a fine-tuning file is cleaned line by line on this machine"),

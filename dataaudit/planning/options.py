@@ -32,6 +32,7 @@ class AuditOptions:
     strict: bool = False
     delimiter: str | None = None
     encoding: str | None = None
+    decimal: str = "."
     bad_rows: str = "error"
     chunk_rows: int = DEFAULT_CHUNK_ROWS
     splits: dict[str, Any] | None = None
@@ -135,6 +136,7 @@ class CleanOptions:
     quarantine_rows: Mapping[int, Any] | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    decimal: str = "."
     chunk_rows: int = DEFAULT_CHUNK_ROWS
     quarantine_suspected_labels: bool = False
     sample: int | None = None

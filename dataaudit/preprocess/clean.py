@@ -16,6 +16,7 @@ import pyarrow as pa
 from dataaudit.compression import compression_of
 from dataaudit.errors import InputError, LargeQuarantine
 from dataaudit.io import DEFAULT_CHUNK_ROWS
+from dataaudit.io.decimal_comma import POINT, exchanged_batch
 from dataaudit.output import Outputs, all_or_nothing, check_destinations
 from dataaudit.pii.redact import redact_kinds
 from dataaudit.planning.clean import CleanPlan, plan_clean
@@ -63,7 +64,7 @@ class CleanResult:
     # the batches as the writing pass handed them, with a JSONL input's lines, and what of a
     # CSV input's layout the files keep: `write_to` writes what `dataaudit clean` writes
     written: MemorySink = field(default_factory=lambda: MemorySink(), repr=False, compare=False)
-    layout: Layout = field(default_factory=lambda: Layout(), repr=False, compare=False)
+    layout: Layout = field(default_factory=Layout, repr=False, compare=False)
 
     def write_to(self, output: str | Path, quarantine: str | Path | None = None,
                  manifest: str | Path | None = None, *, force: bool = False) -> dict[str, Any]:
@@ -153,7 +154,7 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
           fitted: Fitted | str | Path | None = None, *, ignore_columns: tuple[str, ...] | list[str] = (),
           keep_columns: tuple[str, ...] | list[str] = (),
           quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
-          encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
+          encoding: str | None = None, decimal: str = ".", chunk_rows: int = DEFAULT_CHUNK_ROWS,
           quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
           jobs: int | None = None, allow_large_quarantine: bool = False,
           format_kind: str | None = None, redact: tuple[str, ...] | list[str] = (),
@@ -189,7 +190,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     planned = _check_options(data, target=target, rules=rules, fitted=fitted, ignore_columns=ignore_columns,
                              keep_columns=keep_columns,
                              quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding,
-                             chunk_rows=chunk_rows, quarantine_suspected_labels=quarantine_suspected_labels,
+                             decimal=decimal, chunk_rows=chunk_rows,
+                             quarantine_suspected_labels=quarantine_suspected_labels,
                              sample=sample, folds=folds, jobs=jobs, allow_large_quarantine=allow_large_quarantine,
                              format_kind=format_kind, redact=tuple(redact), text_columns=text_columns,
                              bad_rows=bad_rows)
@@ -199,7 +201,7 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
                          "(or `dataaudit clean`); format_kind='table' cleans it as a table")
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
-                     chunk_rows, model, jobs, text_columns=text_columns, bad_rows=bad_rows)
+                     chunk_rows, model, jobs, text_columns=text_columns, bad_rows=bad_rows, decimal=decimal)
     refused = refusal(the_plan, allow_large_quarantine, API_ALLOW)
     if refused is not None:
         raise refused
@@ -208,13 +210,15 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     # as the command line's pass writing JSONL: the result may be written so (`write_to`)
     outcome, order, tallies = _run(the_plan, sink, "<cleaned>", "dataframe", redaction, written="jsonl")
     tables = (_table(sink.kept, output_template(the_plan)), _table(sink.held, quarantine_template(the_plan)))
-    data_out, held = cleaned_frames(*tables, data)
+    # a CSV file read with a decimal comma: its text cells as it wrote them, a step's numbers as floats
+    layout = Layout.of(the_plan.source)
+    data_out, held = cleaned_frames(*(_as_written(table, layout.decimal) for table in tables), data)
     fitted_from = None if the_plan.fitted_here else str(fitted) if isinstance(fitted, (str, Path)) else "given"
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     manifest = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
                                redaction=redaction)
     return CleanResult(data_out, held, manifest, outcome.after, the_plan.before, the_plan.fitted, tables, sink,
-                       Layout.of(the_plan.source))
+                       layout)
 
 
 @dataclass
@@ -238,7 +242,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
                 save_fitted: Path | None = None, report: Path | None = None, dry_run: bool = False,
                 force: bool = False, ignore_columns: tuple[str, ...] = (), keep_columns: tuple[str, ...] = (),
                 quarantine_rows: Mapping[int, str | tuple[str, float]] | None = None, delimiter: str | None = None,
-                encoding: str | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
+                encoding: str | None = None, decimal: str = ".", chunk_rows: int = DEFAULT_CHUNK_ROWS,
                 quarantine_suspected_labels: bool = False, sample: int | None = None, folds: int | None = None,
                 jobs: int | None = None, allow_large_quarantine: bool = False,
                 progress: TextIO | None = None, redact: tuple[str, ...] = (),
@@ -252,7 +256,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
     _check_options(data, target=target, rules=rules, output=output, quarantine=quarantine, manifest=manifest,
                    report=report, save_fitted=save_fitted, fitted=fitted, ignore_columns=ignore_columns,
                    keep_columns=keep_columns, quarantine_rows=quarantine_rows, delimiter=delimiter,
-                   encoding=encoding, chunk_rows=chunk_rows,
+                   encoding=encoding, decimal=decimal, chunk_rows=chunk_rows,
                    quarantine_suspected_labels=quarantine_suspected_labels, sample=sample, folds=folds, jobs=jobs,
                    allow_large_quarantine=allow_large_quarantine, dry_run=dry_run, force=force, format_kind="table",
                    redact=redact, text_columns=text_columns, bad_rows=bad_rows)
@@ -260,7 +264,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
     fmt = output_format(output)
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
-                     chunk_rows, model, jobs, progress, text_columns, bad_rows)
+                     chunk_rows, model, jobs, progress, text_columns, bad_rows, decimal)
     refused = refusal(the_plan, allow_large_quarantine)
     if refused is not None and not dry_run:
         raise refused
@@ -321,12 +325,12 @@ def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path
           quarantine_rows: Mapping[int, Any] | None,
           delimiter: str | None, encoding: str | None, chunk_rows: int, model: LabelModel | None,
           jobs: int | None, progress: TextIO | None = None, text_columns: tuple[str, ...] | list[str] = (),
-          bad_rows: str = "error") -> Plan:
+          bad_rows: str = "error", decimal: str = ".") -> Plan:
     return plan(data, target=target, rules=rules, fitted=_fitted_state(fitted), ignore_columns=tuple(ignore_columns),
                 keep_columns=tuple(keep_columns),
                 quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
                 suspected_labels=model, jobs=jobs, progress=progress, text_columns=tuple(text_columns),
-                bad_rows=bad_rows)
+                bad_rows=bad_rows, decimal=decimal)
 
 
 def _check_options(data: Any, **options: Any) -> CleanPlan:
@@ -393,6 +397,14 @@ def steps_run(the_plan: Plan) -> list[str]:
 
 def _table(batches: list[pa.RecordBatch], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_batches(batches) if batches else schema.empty_table()
+
+
+def _as_written(table: pa.Table, decimal: str) -> pa.Table:
+    """`table` with its text cells as a CSV file read with the decimal mark `decimal` wrote them."""
+    if decimal == POINT:
+        return table
+    batches = [exchanged_batch(batch, decimal) for batch in table.to_batches()]
+    return pa.Table.from_batches(batches, schema=table.schema)
 
 
 def _input_entry(data: Any, the_plan: Plan) -> dict[str, Any] | None:

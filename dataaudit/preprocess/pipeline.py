@@ -143,7 +143,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
          delimiter: str | None = None, encoding: str | None = None,
          chunk_rows: int = DEFAULT_CHUNK_ROWS, suspected_labels: LabelModel | None = None,
          jobs: int | None = None, progress: TextIO | None = None, text_columns: tuple[str, ...] = (),
-         bad_rows: str = "error") -> Plan:
+         bad_rows: str = "error", decimal: str = ".") -> Plan:
     """Passes 1 to 3: audit, decide which rows leave, fit the steps.
 
     `jobs` are the worker processes of the first audit, the one pass that profiles every
@@ -179,7 +179,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
                            keep_bad_rows=quarantining)
     read_bad_rows = "skip" if quarantining else "error"
     before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
-                   text_columns=text_columns, delimiter=delimiter, encoding=encoding, bad_rows=read_bad_rows,
+                   text_columns=text_columns, delimiter=delimiter, encoding=encoding, decimal=decimal,
+                   bad_rows=read_bad_rows,
                    chunk_rows=chunk_rows, format_kind="table", engine=engine, **model_options)
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
@@ -188,7 +189,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
 
     def reopen() -> Source:
         return open_source(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
-                           bad_rows=read_bad_rows)
+                           bad_rows=read_bad_rows, decimal=decimal)
 
     source = reopen()
     reserved = [*QUARANTINE_COLUMNS, *(f.name for f in malformed.fields(bad_rows))]

@@ -20,6 +20,7 @@ import pyarrow as pa
 from dataaudit.arrays import leaves, python_values
 from dataaudit.compression import compression_of, uncompressed_name
 from dataaudit.errors import InputError, quoted
+from dataaudit.io.decimal_comma import POINT, exchanged_batch, written_with
 from dataaudit.io.decimal_text import decimals_as_text, decimals_as_text_schema
 from dataaudit.io.durations import durations_as_text, durations_as_text_schema, spelled_inside
 from dataaudit.io.extension_text import extensions_as_written, extensions_as_written_schema, unwritable_extension
@@ -60,15 +61,24 @@ class Layout:
     """What of a CSV input's layout a CSV or TSV output keeps: a first line naming the delimiter
     (`sep=`, the output's own: a spreadsheet that needed it to read the input needs it to read
     the output), and the header cells of columns given other names to be read (`names`: a
-    blank cell, where several are)."""
+    blank cell, where several are). A CSV input read with a decimal comma (`decimal`) had its
+    numbers handed on with a point (`decimal_comma.py`): every output writes its text cells back
+    as they were read, and a CSV or TSV output writes a step's float values with the comma too;
+    a CSV output then keeps the input's delimiter (`delimiter`, `;` for a TSV input), for a comma
+    between its fields would split its numbers."""
 
     separator_line: bool = False
     names: Mapping[str, str] = default(default_factory=dict)
+    decimal: str = POINT
+    delimiter: str = ","
 
     @classmethod
     def of(cls, source: Source) -> Layout:
         """The layout of the input `source` read."""
-        return cls(source.separator_line, dict(source.written_names))
+        decimal = source.info.get("decimal", POINT)
+        delimiter = source.info.get("delimiter", ",") if decimal != POINT else ","
+        return cls(source.separator_line, dict(source.written_names), decimal,
+                   ";" if delimiter in ("\t", decimal) else delimiter)
 
 
 class BatchWriter:
@@ -91,6 +101,8 @@ class BatchWriter:
         """`typed` (JSONL only): per row, the JSONL input's typed values, written as the input
         wrote them where no step changed them (see `json_cells`)."""
         batch = runs_as_values(batch)
+        if self.layout.decimal != POINT:  # the input's decimal mark back, before the schema is fixed
+            batch = (written_with if self.fmt in ("csv", "tsv") else exchanged_batch)(batch, self.layout.decimal)
         if self.schema is None:
             self._refuse_unwritable(batch.schema)  # before nested values become their JSON text
         if self.fmt != "parquet":  # text: a duration as its ISO 8601 text, which keeps its unit
@@ -152,7 +164,7 @@ class BatchWriter:
         if self.fmt in ("csv", "tsv"):
             import pyarrow.csv as pacsv
 
-            delimiter = "\t" if self.fmt == "tsv" else ","
+            delimiter = "\t" if self.fmt == "tsv" else self.layout.delimiter
             if self.layout.separator_line:
                 self.sink.write(f"sep={delimiter}\n".encode())
             # as `write` hands it batches; an output that received none is opened with its template

@@ -57,6 +57,8 @@ class SourceInfo:
 
     delimiter: str | None = field(default=None, metadata=OMIT)
     """The delimiter a CSV or TSV file was read with."""
+    decimal: str | None = field(default=None, metadata=OMIT)
+    """The decimal mark a CSV or TSV file's numbers were read with, where it is not the point (`,`)."""
     rows: int | None = field(default=None, metadata=OMIT)
     """Rows known before the pass: a Parquet file's metadata, an in-memory table."""
     path: str | None = field(default=None, metadata=OMIT)
