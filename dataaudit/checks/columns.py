@@ -119,7 +119,8 @@ def _formatted(column: ColumnProfile, rules: Rules, results: Results) -> None:
         "pandas, pyarrow and a training script read the column as text, not numbers.",
         column=column.name, observed=column.formatted, examples=column.formatted_rows,
         details={"values": dict(list(shown.items())[:20])},
-        hint="Write them as plain numbers (a decimal point, no separators or signs), or read them so: "
+        hint="Write them as plain numbers (a decimal point, no separators or signs), or read them so: a "
+             "decimal comma alone (12,5) with --decimal , (decimal=','); "
              "pandas.read_csv(decimal=',', thousands='.') for 1.200,50.",
     )
 
