@@ -185,7 +185,7 @@ def test_party_shares_that_follow_the_governments_fail_the_label_drift() -> None
     assert label["severity"] == "fail" and label["column"] == "party"
     assert label["details"]["time_column"] == "date"
     table = _table(report)
-    assert table["note"].startswith("Time column 'date' (dates 1989-01-11 to 2019-10-21); periods of 5 years: the "
+    assert table["note"].startswith("Time column 'date' (dates 1989-01 to 2019-10); periods of 5 years: the "
                                     "shortest holding 100 rows on average.")
     periods = {row[0]: dict(zip(table["columns"], row, strict=True)) for row in table["rows"]}
     assert list(periods) == ["1989", "1990-1994", "1995-1999", "2000-2004", "2005-2009", "2010-2014",
@@ -281,7 +281,7 @@ def test_a_named_time_column_of_a_small_file_is_no_usage_error(tmp_path: Path, r
     time = {c["check"]: c for c in json.loads(out)["checks"] if c["check"].startswith("time.")}
     assert {c["status"] for c in time.values()} == {"skipped"}
     if rows:
-        assert f"dates 2020-01-01 to 2020-01-0{rows}" in time["time.label_drift"]["reason"]
+        assert "time column 'date' (dates in 2020-01): " in time["time.label_drift"]["reason"]
 
 
 def _speeches_with_dates(tmp_path: Path, name: str, spoil: dict[int, str]) -> Path:
@@ -419,7 +419,7 @@ def test_us_dates_after_first_rows_that_read_either_way_are_read_month_first(tmp
     assert statuses["time.label_drift"] == statuses["time.feature_drift"] == "passed"
     table = _table(report)
     assert [row[:2] for row in table["rows"]] == [["2018-01", 3100], ["2018-02", 2800], ["2018-03", 100]]
-    assert table["note"].startswith("Time column 'when' (dates 2018-01-01 to 2018-01-10); periods of a month: the "
+    assert table["note"].startswith("Time column 'when' (dates 2018-01 to 2018-03); periods of a month: the "
                                     "shortest holding 100 rows on average; dates read month first (mm/dd/yyyy), as "
                                     "3,500 of them read only so and none only day first.")
 

@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
 from dataaudit.profile.quantiles import GRID
-from dataaudit.profile.time_like import DAY_FIRST, YEARS, TimeSpec, in_other_order, months
+from dataaudit.profile.time_like import DAY_FIRST, YEARS, TimeColumn, TimeSpec, in_other_order, months
 
 MAX_PERIODS = 60
 #: past this share of a time column's present values that do not read as its first rows did, its
@@ -308,7 +308,8 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
                     f"numbers too spread over time to follow (more than {MAX_BUCKET_CELLS:,} month and bucket cells)"
                     for c in partial.features if partial.values[c] is None
                     and (c not in numeric or partial.numbers[c] is None)}
-    profile = PeriodProfile(spec.column.name, spec.column.reason, size, note, dated, partial.undated, [], not_compared,
+    reason = _spanned(spec.column, partial.rows)
+    profile = PeriodProfile(spec.column.name, reason, size, note, dated, partial.undated, [], not_compared,
                             skipped, named=spec.named)
     if size is None:
         return profile
@@ -334,8 +335,20 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
             rest_numbers={c: int(n.sum()) for c, (_, n) in rest.items()},
             rest_percentiles={c: bucket_percentiles(b, n) for c, (b, n) in rest.items()},
         ))
-    return PeriodProfile(spec.column.name, spec.column.reason, size, note, dated, partial.undated, periods,
+    return PeriodProfile(spec.column.name, reason, size, note, dated, partial.undated, periods,
                          not_compared, named=spec.named)
+
+
+def _spanned(column: TimeColumn, rows: Counter) -> str:
+    """What the column holds, over the months the whole file's times fall in: its `reason` (`dates
+    2018-01-01 to 2018-01-10`) was worded from the first rows, which a file sorted by time shows
+    as its first days only."""
+    if not rows:
+        return column.reason
+    what = column.reason.rsplit(" ", 3)[0]  # `{what} {first} to {last}`, as `time_like` words it
+    first, last = (f"{m // 12}" if column.kind == YEARS else f"{m // 12:04d}-{m % 12 + 1:02d}"
+                   for m in (min(rows), max(rows)))
+    return f"{what} in {first}" if first == last else f"{what} {first} to {last}"
 
 
 def _order_read(partial: PeriodsPartial) -> tuple[PeriodsPartial, str]:
