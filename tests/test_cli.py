@@ -123,7 +123,7 @@ def test_json_report_to_a_file(tmp_path: Path, make, code: int, verdict: str) ->
     assert err.splitlines() == [f"dataaudit: {verdict}; report written to {out_path}"]
 
     report = json.loads(out_path.read_text(encoding="utf-8"))
-    assert report["schema_version"] == "1.5"
+    assert report["schema_version"] == "1.6"
     assert report["passed"] is (code == 0)
     assert report["target"] == "label"
     assert report["source"]["name"] == str(data)

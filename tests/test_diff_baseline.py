@@ -79,7 +79,7 @@ def test_a_fingerprint_names_the_problem_not_its_size() -> None:
 
 def test_the_json_report_carries_fingerprints_and_reading_it_back_keeps_them(reports: tuple[Path, Path]) -> None:
     data = json.loads(reports[0].read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.5"
+    assert data["schema_version"] == "1.6"
     written = [f["fingerprint"] for f in data["findings"]]
     assert len(set(written)) == len(written) and all(re.fullmatch("[0-9a-f]{16}", fp) for fp in written)
     assert [f.fingerprint for f in Report.from_dict(data).findings] == written

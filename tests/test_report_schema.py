@@ -18,6 +18,7 @@ import dataaudit
 from dataaudit.datasets import NO_ISSUES, make_dirty_splits
 from dataaudit.report.cards import SourceInfo, TextKind, plain
 from dataaudit.report.model import Report, ReportFormatError
+from dataaudit.report.repository import repository_path
 from dataaudit.report.schema import REGENERATE, SCHEMA_FILE, schema_text
 from dataaudit.text.formats import TEXT_KINDS
 from tests.cli_helpers import invoke, run
@@ -189,7 +190,7 @@ def test_the_report_knows_every_fine_tuning_layout() -> None:
 
 
 _SOURCE_VALUES = {
-    "delimiter": st.sampled_from([",", "\t", ";", "|"]), "rows": st.integers(0, 10**12),
+    "delimiter": st.sampled_from([",", "\t", ";", "|"]), "decimal": st.just(","), "rows": st.integers(0, 10**12),
     "path": st.text(max_size=30), "format": st.sampled_from(["csv", "tsv", "jsonl", "parquet"]),
     "kind": st.sampled_from(TEXT_KINDS), "bytes": st.integers(0, 10**15),
     "notes": st.lists(st.text(max_size=20), max_size=2), "engine": st.sampled_from(["local", "spark"]),
@@ -200,12 +201,17 @@ _SOURCE_VALUES = {
 @settings(deadline=None)  # the first example audits the penguins once
 @given(info=st.fixed_dictionaries({}, optional=_SOURCE_VALUES), name=st.none() | st.text(max_size=30))
 def test_a_source_writes_exactly_the_keys_its_reader_recorded(info: dict, name: str | None) -> None:
-    """Whatever subset of keys a reader records, the report writes those keys (and the name),
-    in one fixed order, valid against the schema, and reads them back alike."""
+    """Whatever subset of keys a reader records, the report writes those keys (and the name,
+    and a path's place in its repository), in one fixed order, valid against the schema, and
+    reads them back alike."""
     source = SourceInfo.from_info(info, name=name)
     written = plain(source)
-    assert written == info | ({"name": name} if name is not None else {})
-    assert list(written) == [k for k in [*_SOURCE_VALUES, "name"] if k in written]
+    inside = repository_path(info.get("path"))
+    assert written == info | ({"name": name} if name is not None else {}) | \
+        ({"in_repository": inside.as_posix()} if inside is not None else {})
+    keys = list(_SOURCE_VALUES)
+    order = [*keys[:keys.index("path") + 1], "in_repository", *keys[keys.index("path") + 1:], "name"]
+    assert list(written) == [k for k in order if k in written]
     data = json.loads(json.dumps(penguins_document() | {"source": written}))
     assert schema_problems(data, "source") == []
     assert Report.from_dict(data).source == source

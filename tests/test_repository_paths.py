@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from dataaudit.report.cards import SourceInfo
 from dataaudit.report.github import annotated_file
 from dataaudit.report.repository import repository_path
 from dataaudit.report.sarif import artifact_location
@@ -85,8 +86,8 @@ def test_github_workspace_is_the_root_of_a_file_under_it(tmp_path: Path, monkeyp
     monkeypatch.setenv("GITHUB_WORKSPACE", str(workspace))
     monkeypatch.chdir(file.parent)
     assert repository_path("train.csv") == PurePosixPath("vendor/sets/train.csv")
-    assert artifact_location(str(file)) == {"uri": "vendor/sets/train.csv", "uriBaseId": "%SRCROOT%"}
-    assert annotated_file(str(other)) == "data/x.csv"
+    assert artifact_location(SourceInfo(path=str(file))) == {"uri": "vendor/sets/train.csv", "uriBaseId": "%SRCROOT%"}
+    assert annotated_file(SourceInfo(path=str(other))) == "data/x.csv"
 
 
 def test_github_workspace_through_a_cli_run_in_a_subfolder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,11 +128,11 @@ def test_a_file_outside_every_root_is_named_as_today(tmp_path: Path, monkeypatch
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "work"))
     monkeypatch.chdir(tmp_path / "job")
     assert repository_path(str(file)) is None
-    assert artifact_location(str(file)) == {"uri": file.as_uri()}
-    assert annotated_file(str(file)) == str(file)
-    assert annotated_file("../elsewhere/a b.csv") == "../elsewhere/a b.csv"
+    assert artifact_location(SourceInfo(path=str(file))) == {"uri": file.as_uri()}
+    assert annotated_file(SourceInfo(path=str(file))) == str(file)
+    assert annotated_file(SourceInfo(path="../elsewhere/a b.csv")) == "../elsewhere/a b.csv"
     for named in ("<stdin>", "s3://bucket/data/x.csv", None):
-        assert repository_path(named) is None and annotated_file(named) == named
+        assert repository_path(named) is None and annotated_file(SourceInfo(path=named)) == named
 
 
 def test_a_link_in_the_repository_is_named_where_it_is_committed(tmp_path: Path,
@@ -144,3 +145,30 @@ def test_a_link_in_the_repository_is_named_where_it_is_committed(tmp_path: Path,
     link.symlink_to(target)
     monkeypatch.chdir(tmp_path)
     assert repository_path(str(link)) == PurePosixPath("data/train.csv")
+
+
+def test_a_saved_report_rendered_again_from_another_folder_names_the_file_from_the_root(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cd data && dataaudit audit train.csv -o audit.json`, then a later step at the root runs
+    `dataaudit report data/audit.json -f sarif`: the report's `train.csv` is no file there. The
+    file's place in the repository is kept in the report (`source.in_repository`) when it is
+    audited; a report written before it is placed from the working folder, as then."""
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    file = _repository(tmp_path / "repo", "data/train.csv")
+    run(["audit", file.name, "-t", "label", "-o", "audit.json"], 1, cwd=file.parent)
+    saved = json.loads((file.parent / "audit.json").read_text(encoding="utf-8"))
+    assert saved["source"]["path"] == "train.csv" and saved["source"]["in_repository"] == "data/train.csv"
+    elsewhere = tmp_path / "later"
+    elsewhere.mkdir()
+    out, err = run(["report", file.parent / "audit.json", "-f", "sarif"], 1, cwd=elsewhere)
+    assert {loc["uri"] for loc in _sarif_locations(json.loads(out))} == {"data/train.csv"}
+    assert _files_annotated(err) == {"data/train.csv"}
+    out, _ = run(["report", file.parent / "audit.json", "-f", "junit"], 1, cwd=elsewhere)
+    suite = ElementTree.fromstring(out).find("testsuite")
+    assert suite is not None and suite.get("file") == "data/train.csv"
+    del saved["source"]["in_repository"]
+    saved["schema_version"] = "1.5"
+    (tmp_path / "old.json").write_text(json.dumps(saved), encoding="utf-8")
+    out, _ = run(["report", tmp_path / "old.json", "-f", "sarif"], 1, cwd=file.parent)
+    assert {loc["uri"] for loc in _sarif_locations(json.loads(out))} == {"data/train.csv"}

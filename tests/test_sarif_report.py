@@ -11,6 +11,7 @@ import pytest
 
 import dataaudit
 from dataaudit.checks import REGISTRY
+from dataaudit.report.cards import SourceInfo
 from dataaudit.report.sarif import FINGERPRINT, artifact_location, render_sarif
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA, report_files_problems, sarif_problems
@@ -104,10 +105,11 @@ def test_an_absolute_path_is_made_relative_inside_the_working_folder(tmp_path: P
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     outside_every_repository(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
-    assert artifact_location(str(tmp_path / "d" / "a b.csv")) == {"uri": "d/a%20b.csv", "uriBaseId": "%SRCROOT%"}
-    assert artifact_location("data/x.csv") == {"uri": "data/x.csv", "uriBaseId": "%SRCROOT%"}
-    assert artifact_location("/elsewhere/x.csv") == {"uri": "file:///elsewhere/x.csv"}
-    assert artifact_location("../x y.csv") == {"uri": "../x%20y.csv"}  # outside every root: as given
+    spaced = SourceInfo(path=str(tmp_path / "d" / "a b.csv"))
+    assert artifact_location(spaced) == {"uri": "d/a%20b.csv", "uriBaseId": "%SRCROOT%"}
+    assert artifact_location(SourceInfo(path="data/x.csv")) == {"uri": "data/x.csv", "uriBaseId": "%SRCROOT%"}
+    assert artifact_location(SourceInfo(path="/elsewhere/x.csv")) == {"uri": "file:///elsewhere/x.csv"}
+    assert artifact_location(SourceInfo(path="../x y.csv")) == {"uri": "../x%20y.csv"}  # outside every root: as given
 
 
 def test_the_guard_catches_a_broken_sarif_file(tmp_path: Path) -> None:

@@ -163,6 +163,7 @@ def _report_facts(path: Path) -> dict:
     report["rules"].pop("sha256")
     report["source"].pop("path", None)
     report["source"].pop("name", None)
+    report["source"].pop("in_repository", None)  # where the clone lies in a repository, if it does
     return report
 
 

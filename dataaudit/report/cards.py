@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, with_config
 
 from dataaudit.jsontext import finite
+from dataaudit.report.repository import repository_path
 from dataaudit.wording import plural
 
 # every field without `metadata=OMIT` is written, so the schema requires it; a field's docstring
@@ -63,6 +64,10 @@ class SourceInfo:
     """Rows known before the pass: a Parquet file's metadata, an in-memory table."""
     path: str | None = field(default=None, metadata=OMIT)
     """The file as it was named (`<stdin>` for standard input)."""
+    in_repository: str | None = field(default=None, metadata=OMIT)
+    """The file's path from the root of the repository it lay in when it was audited (since
+    schema 1.6): what SARIF, annotations and JUnit name it by, from whatever folder a saved
+    report is rendered again (`repository.py`)."""
     format: str | None = field(default=None, metadata=OMIT)
     """csv, tsv, jsonl, parquet, or json for a JSON file holding one array; absent for an in-memory table."""
     kind: TextKind | None = field(default=None, metadata=OMIT)
@@ -80,8 +85,19 @@ class SourceInfo:
 
     @classmethod
     def from_info(cls, info: Mapping[str, Any], name: str | None = None) -> SourceInfo:
-        """The source part of a report from a profile's `source` dict (what its reader recorded)."""
-        return cls(**(dict(info) | ({"name": name} if name is not None else {})))
+        """The source part of a report from a profile's `source` dict (what its reader recorded),
+        with the file's place in its repository, found now, while the path names it."""
+        inside = repository_path(info.get("path"))
+        return cls(**(dict(info) | ({"name": name} if name is not None else {})
+                      | ({"in_repository": inside.as_posix()} if inside is not None else {})))
+
+    def repository_file(self) -> str | None:
+        """The file from its repository's root: as found when it was audited, else (a report of
+        schema 1.5 or before) as found from the working folder now; None outside every root."""
+        if self.in_repository is not None:
+            return self.in_repository
+        inside = repository_path(self.path)
+        return None if inside is None else inside.as_posix()
 
 
 @with_config(STRICT)

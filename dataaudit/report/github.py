@@ -10,8 +10,8 @@ repository's root (`annotated_file`).
 
 from __future__ import annotations
 
+from dataaudit.report.cards import SourceInfo
 from dataaudit.report.model import Report, Severity
-from dataaudit.report.repository import repository_path
 from dataaudit.report.text import inert
 
 LINE_BREAKS = "\r\n"  # the toolkit's %0D and %0A show them as line breaks in the annotation
@@ -19,7 +19,7 @@ LINE_BREAKS = "\r\n"  # the toolkit's %0D and %0A show them as line breaks in th
 
 def annotations(report: Report) -> list[str]:
     blocking = {id(f) for f in report.blocking}
-    path = annotated_file(report.source.path)
+    path = annotated_file(report.source)
     lines = []
     for f in report.findings:
         if id(f) in blocking:
@@ -35,12 +35,11 @@ def annotations(report: Report) -> list[str]:
     return lines
 
 
-def annotated_file(path: str | None) -> str | None:
+def annotated_file(source: SourceInfo) -> str | None:
     """The `file` of an annotation, and of a JUnit suite: the runner and CI test reporters place
     it on the file from the repository's root, whatever folder the step ran in, so a file inside
     a repository is named from its root (`repository.py`); any other keeps the path as given."""
-    inside = repository_path(path)
-    return inside.as_posix() if inside is not None else path
+    return source.repository_file() or source.path
 
 
 def escape_data(text: str) -> str:

@@ -34,7 +34,7 @@ def render_junit(report: Report) -> str:
 
     root = ET.Element("testsuites", name="dataaudit", time="0", **counts)
     # named from the repository's root, as an annotation's file: where CI test reporters place it
-    where = {"file": inert(annotated_file(report.source.path) or "")} if report.source.path else {}
+    where = {"file": inert(annotated_file(report.source) or "")} if report.source.path else {}
     suite = ET.SubElement(root, "testsuite", _attrs(
         name=inert(report.source.name or ""), **counts, skipped=str(skipped), time="0",
         timestamp=report.created_at.removesuffix("+00:00"), package="dataaudit", **where))

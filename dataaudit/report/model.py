@@ -25,7 +25,7 @@ from dataaudit.report.fingerprint import finding_fingerprint
 if TYPE_CHECKING:
     from dataaudit.profile.model import Profile
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 MAJOR = SCHEMA_VERSION.split(".")[0]
 
 

@@ -20,8 +20,8 @@ from typing import Any
 from urllib.parse import quote
 
 from dataaudit.jsontext import dumps
+from dataaudit.report.cards import SourceInfo
 from dataaudit.report.model import CheckStatus, Finding, Report, Severity
-from dataaudit.report.repository import repository_path
 from dataaudit.report.text import printable
 
 VERSION = "2.1.0"
@@ -79,7 +79,7 @@ def _artifact(report: Report) -> dict[str, Any] | None:
     path = report.source.path
     if not path or path == "<stdin>":
         return None
-    artifact: dict[str, Any] = {"location": artifact_location(path)}
+    artifact: dict[str, Any] = {"location": artifact_location(report.source)}
     if report.source.bytes is not None:
         artifact["length"] = report.source.bytes
     if report.source.sha256:
@@ -87,16 +87,17 @@ def _artifact(report: Report) -> dict[str, Any] | None:
     return artifact
 
 
-def artifact_location(path: str) -> dict[str, Any]:
+def artifact_location(source: SourceInfo) -> dict[str, Any]:
     """Where the data file is. Inside a repository (`repository.py`): its path from the root,
     relative to `%SRCROOT%`, which code scanning takes for the repository's root, so a job that
     ran in a subfolder still places its results on the file. The root itself is left to the
     viewer (no `originalUriBaseIds`): the same data gives the same SARIF on any checkout, and a
     saved report renders it again. Outside every root: the path as given when relative, else a
     `file:` URI (a viewer then shows the file, code scanning cannot place it)."""
-    inside = repository_path(path)
+    inside = source.repository_file()
     if inside is not None:
-        return {"uri": quote(inside.as_posix()), "uriBaseId": SRCROOT}
+        return {"uri": quote(inside), "uriBaseId": SRCROOT}
+    path = source.path or ""
     named = PurePath(path)
     return {"uri": Path(path).as_uri() if named.is_absolute() else quote(named.as_posix())}
 
@@ -107,7 +108,7 @@ def _result(f: Finding, rule: int, report: Report, blocking: set[int], located: 
         "ruleId": f.check, "ruleIndex": rule, "level": LEVEL[f.severity], "message": {"text": message},
     }
     if located:
-        where = artifact_location(report.source.path or "")
+        where = artifact_location(report.source)
         location: dict[str, Any] = {"artifactLocation": {**where, "index": 0}}
         line = _line(f, report.source.format)
         if line is not None:
