@@ -16,14 +16,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dataaudit.profile.siphash import hash_texts
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 SHINGLE_WORDS = 3
 SEED = 1
 WORD_GAP = r"[^\p{L}\p{N}\p{M}_]+"
+#: invisible format characters (zero-width space and joiners, U+FEFF, the soft hyphen, the
+#: direction marks): dropped before words are cut, so that one inside a word does not split it
+INVISIBLE = r"\p{Cf}+"
 _MAX32 = np.uint64((1 << 32) - 1)
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _BATCH_SHINGLES = 8192
@@ -68,14 +75,26 @@ def bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return chosen
 
 
+def folded(texts: pa.Array) -> pa.Array:
+    """`texts` as their words are read: invisible format characters (`INVISIBLE`) dropped,
+    compatibility forms folded (NFKC: full-width letters, ligatures and a non-breaking space are
+    their plain forms, a decomposed `é` the composed one), then lower-cased. Two copies that
+    differ only in such characters have the same words."""
+    import pyarrow.compute as pc
+
+    if len(texts) and not pc.all(pc.string_is_ascii(texts)).as_py():
+        texts = pc.utf8_normalize(pc.replace_substring_regex(texts, INVISIBLE, ""), "NFKC")
+    return pc.utf8_lower(texts)
+
+
 def shingle_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """32-bit hashes of each text's word 3-grams (lower-cased runs of letters, digits, marks and
-    '_', as Python's `\\w+`; a text of one or two words is one shingle), and how many shingles
-    each text has. Splitting and hashing run in pyarrow and numpy over the whole chunk."""
+    """32-bit hashes of each text's word 3-grams (runs of letters, digits, marks and '_', as
+    Python's `\\w+`, of the `folded` text; a text of one or two words is one shingle), and how
+    many shingles each text has. Splitting and hashing run in pyarrow and numpy over the whole chunk."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    split = pc.split_pattern_regex(pc.utf8_lower(pa.array(texts, pa.large_string())), WORD_GAP)
+    split = pc.split_pattern_regex(folded(pa.array(texts, pa.large_string())), WORD_GAP)
     flat = pc.list_flatten(split)
     present = pc.not_equal(pc.utf8_length(flat), 0)
     owner = pc.filter(pc.list_parent_indices(split), present).to_numpy()

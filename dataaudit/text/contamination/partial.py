@@ -254,9 +254,17 @@ class _Quotes:
 
 def word_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each word of `text`, words cut as the n-grams' are (`WORD_GAP`): runs of
-    letters, digits, marks and '_'."""
-    spans, at = [], 0
-    for is_word, run in groupby(text, _is_word):
+    letters, digits, marks and '_'; an invisible format character (dropped from the n-grams'
+    words) belongs to the run it is in, so a zero-width space inside a word does not split it."""
+    spans, at, previous = [], 0, False
+
+    def kind(ch: str) -> bool:
+        nonlocal previous
+        if unicodedata.category(ch) != "Cf":
+            previous = _is_word(ch)
+        return previous
+
+    for is_word, run in groupby(text, kind):
         n = sum(1 for _ in run)
         if is_word:
             spans.append((at, at + n))
