@@ -578,14 +578,47 @@ DETECTORS: dict[str, Callable[[str, tuple[str, ...]], Spans]] = {
 }
 
 
+#: invisible format characters (zero-width space and joiners, the soft hyphen, direction marks,
+#: U+FEFF, tag characters): written inside a key or an address they hide it from every pattern,
+#: while a model trained on the text still learns it
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+                       "\U000e0001\U000e0020-\U000e007f]")
+_VISIBLE = re.compile(INVISIBLE.pattern.replace("[", "[^", 1) + "+")
+#: full-width ASCII (`ｊａｎｅ＠ｇｍａｉｌ．ｃｏｍ`, NFKC's fold) and spaces other than the blank (a
+#: non-breaking space between a card's groups), one character for one
+_PLAIN = {**{0xFF01 + i: 0x21 + i for i in range(94)},
+          **dict.fromkeys([0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000], 0x20)}
+
+
+def readable(text: str) -> tuple[str, list[int] | None]:
+    """`text` as the patterns read it, full-width letters and odd spaces folded and invisible
+    format characters dropped, and, if any were dropped, each remaining character's position
+    in `text`."""
+    if text.isascii():
+        return text, None
+    folded = text.translate(_PLAIN)
+    if not INVISIBLE.search(folded):
+        return folded, None
+    where: list[int] = []
+    runs: list[str] = []
+    for m in _VISIBLE.finditer(folded):
+        where.extend(range(m.start(), m.end()))
+        runs.append(m.group())
+    return "".join(runs), where
+
+
 def find_pii(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> list[Found]:
     """Every personal value and secret in `text`, in text order, no two overlapping; `regions`
     are the countries (ISO 3166 two letters) whose phone numbers may be written without a
-    country code."""
+    country code. The text is read through `readable`: a key with a zero-width space inside, or
+    an address in full-width letters, is found, its span the characters of `text` it covers."""
+    read, where = readable(text)
     taken: list[Found] = []  # in text order, so a new span is checked against its two neighbours
     starts: list[int] = []
     for kind, detect in DETECTORS.items():
-        for start, end in detect(text, regions):
+        for start, end in detect(read, regions):
+            if where is not None:
+                start, end = where[start], where[end - 1] + 1
             at = bisect_right(starts, start)
             if not any(start < other.end and other.start < end for other in taken[max(at - 1, 0):at + 1]):
                 taken.insert(at, Found(kind, start, end))
