@@ -162,6 +162,10 @@ def _items(name: str, kind: str, unit: str, numbered: list[tuple[int, Any]], fie
             numbers.append(number)
             texts.append(text)
             parts.append(tuple(p for f in present for p in _parts(record.get(f)) if p))
+    if not texts and fields:
+        named = ", ".join(repr(f) for f in fields)
+        raise InputError(f"{name}: --eval-field {named} holds no text in any item (a string, a list of strings or "
+                         "of messages; a nested object's fields are not read)")
     if not texts:
         raise InputError(f"{name}: no text field in the evaluation set (name one with --eval-field)")
     return EvalItems(name, kind, tuple(present), unit, numbers, texts, parts)
