@@ -187,3 +187,20 @@ def test_real_speeches_are_english_and_short_interventions_undetermined(tmp_path
     # "Look, it's a doughnut!", "Order. I am moving on.", "One last go." ... are too short to tell
     assert counts == {"en": 191, "undetermined": 9}
     assert next(row[-1] for row in table["rows"] if row[1] == "undetermined").startswith("24, 36, 69")
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_full_width_letters_and_zero_width_spaces_are_told_as_the_letters_they_stand_for(tmp_path: Path) -> None:
+    """Full-width Latin (`Ｔｈｅ ｗｅａｔｈｅｒ`) is English to a reader; lingua tells no language
+    of it, so such an example was undetermined."""
+    english = SENTENCES["en"]
+    lines = [_chat(s, s) for s in english] + [_chat(_full_width(s), _full_width(s)) for s in english[:3]]
+    lines += [_chat(s.replace(" ", " \u200b"), s.replace("e", "e\u200b")) for s in english[3:5]]
+    path = tmp_path / "chats.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = audit_json("invoke", [path], 1, tmp_path)  # the copies are near duplicates
+    assert report["dataset"]["languages"] == {"en": len(english) + 5}
+    assert _status(report, "languages.outside") == "info"

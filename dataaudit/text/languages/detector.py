@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dataaudit.errors import InputError
+from dataaudit.pii.detect import INVISIBLE
 from dataaudit.profile.languages import MISSING, detector_installed
 
 if TYPE_CHECKING:
@@ -114,13 +116,22 @@ def chunks(text: str, min_letters: int) -> list[tuple[str, int]]:
     return out
 
 
+def plain(text: str) -> str:
+    """`text` with its compatibility forms folded (NFKC: full-width Latin letters, which lingua
+    tells no language of, are the letters they stand for) and its invisible format characters
+    (a zero-width space, which cut a word in two for the detector) dropped."""
+    if text.isascii():
+        return text
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+
+
 def judge(messages: list[str], codes: tuple[str, ...], min_letters: int, min_confidence: float,
           mixed_share: float, max_chars: int) -> Verdict:
     """The verdict on one example made of `messages` (see the module's rules)."""
     told: Counter[str] = Counter()
     found = detector(codes)
     # one text, a message a line: short messages (a greeting, "thanks") join the next into a chunk
-    words = (NOT_WORDS.sub(" ", message[:max_chars]) for message in messages)
+    words = (NOT_WORDS.sub(" ", plain(message[:max_chars])) for message in messages)
     for chunk, size in chunks("\n".join(words), min_letters):
         if size < min_letters:
             continue
