@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -231,3 +232,83 @@ def test_the_site_builds_strict_and_a_broken_anchor_fails_it(tmp_path: Path) -> 
     index.write_text(index.read_text(encoding="utf-8") + "\n[gone](checks.md#no-such-heading)\n", encoding="utf-8")
     broken = mkdocs(tmp_path / "site", copy / "mkdocs.yml")
     assert broken.returncode != 0 and "no-such-heading" in broken.stderr
+
+
+def command_of(args: list[str]) -> tuple[click.Command, list[str]] | None:
+    """The (sub)command `args` name after `dataaudit`, and the arguments left for it; None when
+    they name none (`dataaudit 0.1.0`, prose)."""
+    command: click.Command = cli
+    while isinstance(command, click.Group) and args and args[0] in command.commands:
+        command, args = command.commands[args[0]], args[1:]
+    return None if command is cli else (command, args)
+
+
+def documented_commands(text: str) -> tuple[list[str], list[str]]:
+    """The `dataaudit ...` command lines of a page's shell and text blocks (a prompt `$ ` and a
+    comment left out, cut at a pipe or a redirection), and its inline `dataaudit ...` spans."""
+    lines = [line.strip().removeprefix("$ ") for block in re.findall(r"^```(?:sh|text)\n(.*?)^```", text, re.S | re.M)
+             for line in block.splitlines()]
+    lines = [re.split(r"\s(?:\||>>?)\s", line[line.index("dataaudit "):])[0] for line in lines
+             if re.match(r"(?:\S+=\S+ +|.*\| *)?dataaudit [a-z]", line)]
+    spans = re.findall(r"`(dataaudit [a-z][^`\n]*)`", FENCE.sub("", text))
+    return lines, spans
+
+
+def wrong_command_lines(text: str) -> list[str]:
+    """The documented command lines the current CLI would refuse (an option renamed or removed,
+    a value no longer accepted), and the inline ones naming an option their command lacks."""
+    wrong = []
+    lines, spans = documented_commands(text)
+    for line in lines:
+        found = command_of(shlex.split(line, comments=True)[1:])
+        if found is None:
+            continue
+        try:
+            found[0].make_context(found[0].name or "", list(found[1]))
+        except click.exceptions.Exit:
+            pass
+        except click.ClickException as error:
+            wrong.append(f"{line}: {error.format_message()}")
+    for span in spans:
+        found = command_of(shlex.split(span, comments=True)[1:])
+        if found is None:
+            continue
+        options = {opt for param in found[0].params for opt in [*param.opts, *param.secondary_opts]}
+        wrong += [f"{span}: no option {word}" for word in found[1]
+                  if word.startswith("-") and word != "-" and word.split("=", 1)[0] not in options]
+    return wrong
+
+
+@pytest.mark.parametrize("path", [README, *(p for p in PAGES if p.parent == DOCS)],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_documented_command_line_parses_with_the_current_options(path: Path) -> None:
+    wrong = wrong_command_lines(path.read_text(encoding="utf-8"))
+    assert not wrong, wrong
+
+
+def test_a_renamed_option_in_a_documented_command_is_caught() -> None:
+    page = ("```sh\ndataaudit audit train.csv -t label --no-such-option  # a comment\n"
+            "gzip -dc a.gz | dataaudit audit - -t label -f json > out.json\n"
+            "dataaudit report a.json --format pdf\n```\n"
+            "Run `dataaudit clean --redact pii` or `dataaudit clean --redakt pii`; dataaudit audits.\n")
+    assert [w.split(":", 1)[0] for w in wrong_command_lines(page)] == [
+        "dataaudit audit train.csv -t label --no-such-option  # a comment",
+        "dataaudit report a.json --format pdf", "dataaudit clean --redakt pii"]
+
+
+def test_the_quoted_schema_version_is_the_one_reports_carry() -> None:
+    from dataaudit.report.model import SCHEMA_VERSION
+
+    assert f'(`schema_version` `"{SCHEMA_VERSION}"`;' in (DOCS / "reports.md").read_text(encoding="utf-8")
+    assert f"(`{SCHEMA_VERSION}` now," in (DOCS / "report-schema.md").read_text(encoding="utf-8")
+
+
+def test_the_quoted_gate_failure_is_what_the_bundled_chat_file_raises() -> None:
+    import dataaudit
+
+    page = (DOCS / "reports.md").read_text(encoding="utf-8")
+    quoted = re.search(r"`(audit gate failed on examples/chats\.jsonl:.*?)`", page, re.S)
+    assert quoted is not None
+    with pytest.raises(dataaudit.AuditFailed) as failed:
+        dataaudit.audit(ROOT / "examples" / "chats.jsonl").raise_for_gate()
+    assert " ".join(quoted[1].split()) == str(failed.value).replace(str(ROOT) + "/", "")
