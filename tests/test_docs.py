@@ -312,3 +312,12 @@ def test_the_quoted_gate_failure_is_what_the_bundled_chat_file_raises() -> None:
     with pytest.raises(dataaudit.AuditFailed) as failed:
         dataaudit.audit(ROOT / "examples" / "chats.jsonl").raise_for_gate()
     assert " ".join(quoted[1].split()) == str(failed.value).replace(str(ROOT) + "/", "")
+
+
+def test_the_worked_example_of_adding_a_check_is_the_code_of_numeric_outliers() -> None:
+    code = (ROOT / "dataaudit" / "checks" / "outliers.py").read_text(encoding="utf-8")
+    shown = code_blocks((DOCS / "developing.md").read_text(encoding="utf-8"), "python")[0]
+    assert [line for line in shown.splitlines() if line.strip() and '"..."' not in line
+            and line not in code.splitlines()] == []
+    page = (DOCS / "developing.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in page.split("- `needs` names", 1)[1].split("\n- ", 1)[0] for name in STATISTICS)
