@@ -321,3 +321,17 @@ def test_the_worked_example_of_adding_a_check_is_the_code_of_numeric_outliers() 
             and line not in code.splitlines()] == []
     page = (DOCS / "developing.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in page.split("- `needs` names", 1)[1].split("\n- ", 1)[0] for name in STATISTICS)
+
+
+def test_every_dependency_and_extra_is_on_the_dependencies_page() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    page = (DOCS / "dependencies.md").read_text(encoding="utf-8").lower()
+    name = re.compile(r"[A-Za-z0-9_.-]+")
+    required = [name.match(spec)[0] for spec in project["dependencies"]]  # type: ignore[index]
+    extras = {extra: [name.match(spec)[0] for spec in specs]  # type: ignore[index]
+              for extra, specs in project["optional-dependencies"].items() if extra != "dev"}
+    missing = [p for p in required + [p for specs in extras.values() for p in specs] if p.lower() not in page]
+    assert not missing, f"docs/dependencies.md says nothing of {missing}"
+    assert all(f"extra `{extra}`" in page for extra in extras), "name each extra on docs/dependencies.md"
