@@ -335,3 +335,13 @@ def test_every_dependency_and_extra_is_on_the_dependencies_page() -> None:
     missing = [p for p in required + [p for specs in extras.values() for p in specs] if p.lower() not in page]
     assert not missing, f"docs/dependencies.md says nothing of {missing}"
     assert all(f"extra `{extra}`" in page for extra in extras), "name each extra on docs/dependencies.md"
+
+
+def test_the_layer_table_names_every_module_of_the_import_contract() -> None:
+    import tomllib
+
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    modules = [m.strip() for layer in contract["contracts"][0]["layers"] for m in layer.split("|")]
+    table = (DOCS / "how-it-works.md").read_text(encoding="utf-8").split("| layer | why there |", 1)[1]
+    table = table.split("\n\n", 1)[0]
+    assert [m for m in modules if f"`{m}`" not in table] == []
