@@ -345,3 +345,40 @@ def test_the_layer_table_names_every_module_of_the_import_contract() -> None:
     table = (DOCS / "how-it-works.md").read_text(encoding="utf-8").split("| layer | why there |", 1)[1]
     table = table.split("\n\n", 1)[0]
     assert [m for m in modules if f"`{m}`" not in table] == []
+
+
+def named_things_missing(text: str) -> list[str]:
+    """The repository paths, test names and `dataaudit.` objects a page names as code that do
+    not exist."""
+    import importlib
+
+    tests = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("*.py"))
+    paths = re.findall(r"`((?:tests|dataaudit|benchmarks|rules|docs|reports|examples)/[\w./-]+)`", text)
+    missing = [path for path in paths if not (ROOT / path.rstrip("/.")).exists()]
+    missing += [name for name in re.findall(r"`(test_[a-z0-9_]+)`", text)
+                if f"def {name}(" not in tests and not (ROOT / "tests" / f"{name}.py").exists()]
+    for ref in re.findall(r"`(dataaudit(?:\.\w+)+)`", text):
+        parts = ref.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                found: object = importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                continue
+            for attribute in parts[i:]:
+                found = getattr(found, attribute, None)
+            break
+        if found is None:
+            missing.append(ref)
+    return missing
+
+
+@pytest.mark.parametrize("path", [README, *PAGES], ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_file_test_and_object_a_page_names_exists(path: Path) -> None:
+    missing = named_things_missing(path.read_text(encoding="utf-8"))
+    assert not missing, f"{path.relative_to(ROOT)} names what is not there: {missing}"
+
+
+def test_a_named_file_test_or_object_that_is_gone_is_caught() -> None:
+    page = ("`tests/test_docs.py`, `tests/test_gone.py`, `test_elisions_stand_for_lines_that_are_there`, "
+            "`test_no_such_thing`, `dataaudit.datasets.write_dirty_chat`, `dataaudit.datasets.write_gone`")
+    assert named_things_missing(page) == ["tests/test_gone.py", "test_no_such_thing", "dataaudit.datasets.write_gone"]
