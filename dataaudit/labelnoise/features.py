@@ -37,7 +37,7 @@ class Features:
 @dataclass(frozen=True)
 class ColumnEncoding:
     """How one feature column becomes a model input: `numeric`, `category` (of `levels`: any
-    other value is missing) or `text`."""
+    other value is missing) or `text`; or none, `skip` (no value present, or an id)."""
 
     name: str
     kind: str
@@ -62,7 +62,7 @@ class Encoding:
                 tabular[column.name] = _numbers(raw, self.tokens)
             elif column.kind == "category":
                 tabular[column.name] = _category(_present(raw, self.tokens), column.levels)
-            else:
+            elif column.kind == "text":
                 texts.append(_present(raw, self.tokens).fillna(""))
         text = None
         if texts:
@@ -97,14 +97,27 @@ def _encode_column(name: str, raw: pd.Series, tokens: frozenset[str]) -> ColumnE
     distinct = present.nunique()
     several_words = present.str.split().str.len().mean() >= TEXT_WORDS
     if several_words and distinct >= ID_LIKE_SHARE * len(present):
-        return ColumnEncoding(name, "text")  # nearly every value its own: a category would have nothing to share
+        # nearly every value its own: a category would have nothing to share, nor would text of one-off words
+        return ColumnEncoding(name, "text" if _words_repeat(present) else "skip")
     if distinct <= MAX_LEVELS:
         return ColumnEncoding(name, "category", tuple(sorted(present.unique())))
-    if several_words:
+    if several_words and _words_repeat(present):
         return ColumnEncoding(name, "text")
     if distinct >= ID_LIKE_SHARE * len(present):
         return ColumnEncoding(name, "skip")
     return ColumnEncoding(name, "category", tuple(sorted(present.value_counts().index[:MAX_LEVELS])))
+
+
+def _words_repeat(present: pd.Series) -> bool:
+    """Whether some word (as TF-IDF splits them) is in two rows: TF-IDF keeps only such words
+    (`min_df=2`), and text whose every word is a one-off teaches as little as an id."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    try:
+        counts = CountVectorizer(min_df=2).fit_transform(present.to_numpy())
+    except ValueError:  # no word left at two rows or more (or none at all)
+        return False
+    return counts.shape[1] > 0
 
 
 def _present(raw: pd.Series, tokens: frozenset[str]) -> pd.Series:
