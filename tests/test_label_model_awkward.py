@@ -1,21 +1,29 @@
-"""The label model on awkward feature columns: empty, ids, one-off words.
+"""The label model on awkward feature columns: empty, one-off words, infinities, huge numbers.
 
 Each of these stopped the audit with a traceback (exit 3) inside the model's fit; the model now
-leaves out a column it cannot learn from, and says why when none is left.
+leaves out a column it cannot learn from (and says why when none is left) and reads every number
+as a finite float.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dataaudit.labelnoise.features import fit_encoding
+import dataaudit
+from dataaudit.labelnoise.features import LARGEST, fit_encoding
 from tests.cli_helpers import invoke
 
+ROOT = Path(dataaudit.__file__).resolve().parent.parent
 TOKENS = ("NA", "?", "")
 
 
@@ -73,3 +81,44 @@ def test_text_of_one_off_words_is_no_feature(tmp_path: Path) -> None:
 def test_words_shared_by_rows_stay_text() -> None:
     frame = pd.DataFrame({"note": [f"row {i} says {'good' if i % 2 else 'bad'} things" for i in range(60)]})
     assert [c.kind for c in fit_encoding(pa.Table.from_pandas(frame), ["note"], TOKENS).columns] == ["text"]
+
+
+def test_infinities_and_huge_numbers_are_modelled(tmp_path: Path) -> None:
+    frame = _separable()
+    frame.loc[:4, "x1"] = np.inf
+    frame.loc[5:9, "x1"] = -np.inf
+    frame.loc[10:14, "x2"] = 1e308
+    frame.loc[15:19, "x2"] = -1.7e308
+    frame["big"] = (2**60 + np.arange(len(frame))).astype(np.int64)  # past 2**53: floats lose the last digits
+    path = tmp_path / "extremes.csv"
+    frame.to_csv(path, index=False)
+    report = _audit(path, tmp_path)
+    assert _label_check(report, "baseline.learnability")["status"] == "passed"
+
+
+def test_infinities_as_a_subprocess(tmp_path: Path) -> None:
+    frame = _separable()
+    frame.loc[:9, "x1"] = np.inf
+    path = tmp_path / "infinite.csv"
+    frame.to_csv(path, index=False)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.run([sys.executable, "-m", "dataaudit", "audit", str(path), "-t", "y", "--label-noise",
+                           "--format", "json"], capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert proc.returncode in (0, 1), proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    report = json.loads(proc.stdout)
+    assert _label_check(report, "baseline.learnability")["status"] == "passed"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=40))
+def test_numbers_reach_the_model_finite_and_in_order(values: list[float]) -> None:
+    """A number the model reads is finite (or missing, as it was), and no two swap places."""
+    table = pa.table({"x": pa.array(values, pa.float64())})
+    encoded = fit_encoding(table, ["x"], TOKENS).apply(table).tabular["x"].to_numpy()
+    given_ = np.array(values, dtype=np.float64)
+    assert np.array_equal(np.isnan(encoded), np.isnan(given_))
+    present = ~np.isnan(given_)
+    assert np.all(np.abs(encoded[present]) <= LARGEST)
+    order = np.argsort(given_[present], kind="stable")
+    assert np.all(np.diff(encoded[present][order]) >= 0)

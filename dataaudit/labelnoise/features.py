@@ -20,6 +20,9 @@ NUMERIC_SHARE = 0.9
 MAX_LEVELS = 250  # below HistGradientBoosting's 255 bins, which bound its native categories
 TEXT_WORDS = 3.0
 ID_LIKE_SHARE = 0.9
+#: numbers are clipped to this magnitude (infinities too): the linear model standardises them, and
+#: the squares of values near the float maximum (1e308) overflow to infinity where these sum safely
+LARGEST = 1e150
 
 
 @dataclass
@@ -127,9 +130,13 @@ def _present(raw: pd.Series, tokens: frozenset[str]) -> pd.Series:
 
 
 def _numbers(raw: pd.Series, tokens: frozenset[str]) -> pd.Series:
+    """Floats, clipped to +-LARGEST: an infinity (a division by zero) stays the largest value, and
+    the order of the values below it is kept; missing stays missing."""
     if pd.api.types.is_bool_dtype(raw.dtype) or pd.api.types.is_numeric_dtype(raw.dtype):
-        return raw.astype("float64")
-    return pd.to_numeric(_present(raw, tokens), errors="coerce").astype("float64")
+        numbers = raw.astype("float64")
+    else:
+        numbers = pd.to_numeric(_present(raw, tokens), errors="coerce").astype("float64")
+    return numbers.clip(-LARGEST, LARGEST)
 
 
 def _category(text: pd.Series, levels: tuple[str, ...]) -> pd.Series:
