@@ -122,3 +122,50 @@ def test_numbers_reach_the_model_finite_and_in_order(values: list[float]) -> Non
     assert np.all(np.abs(encoded[present]) <= LARGEST)
     order = np.argsort(given_[present], kind="stable")
     assert np.all(np.diff(encoded[present][order]) >= 0)
+
+
+def _classes_table(rows_per_class: list[int], seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    labels = np.repeat([f"c{i}" for i in range(len(rows_per_class))], rows_per_class)
+    return pd.DataFrame({"x1": rng.normal(size=len(labels)), "x2": rng.normal(size=len(labels)), "y": labels})
+
+
+def test_more_classes_than_early_stopping_rows_are_modelled(tmp_path: Path) -> None:
+    """60 classes of 6 rows: a training fold's default tenth (29 rows) cannot hold every class."""
+    path = tmp_path / "many_classes.csv"
+    _classes_table([6] * 60).to_csv(path, index=False)
+    report = _audit(path, tmp_path, code=0)
+    assert _label_check(report, "baseline.learnability")["status"] in ("passed", "warn")
+
+
+def test_two_folds_and_a_class_of_two_rows(tmp_path: Path) -> None:
+    """With --folds 2 a class of 2 rows is modelled, one row in each training fold."""
+    frame = _separable(200)
+    frame.loc[:1, "y"] = "c"
+    path = tmp_path / "two_folds.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "report.json"
+    invoke(["audit", path, "-t", "y", "--label-noise", "--folds", "2", "--format", "json", "-o", out], 1)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    table = next(t for t in report["tables"] if t["id"] == "labels.noise_rate")
+    assert sorted(row[0] for row in table["rows"]) == ["a", "b", "c"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(2, 12), min_size=2, max_size=80), st.integers(2, 10))
+def test_early_stopping_share_always_splits(counts: list[int], folds: int) -> None:
+    """Where a validation share is given, every stratified training fold splits by it as the
+    boosting splits it (both sides holding every class); where none is, the fits run unsplit."""
+    from sklearn.model_selection import StratifiedKFold, train_test_split
+
+    from dataaudit.labelnoise.oof import _validation_share
+
+    counts = [c for c in counts if c >= folds]  # the model leaves out classes with fewer rows than folds
+    if len(counts) < 2:
+        return
+    y = np.repeat(np.arange(len(counts)), counts)
+    share = _validation_share(y, folds)
+    if share is None:
+        return
+    for train, _ in StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
+        train_test_split(train, test_size=share, stratify=y[train], random_state=0)

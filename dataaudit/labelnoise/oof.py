@@ -6,6 +6,7 @@ worthless), and the baseline metrics come from the same probabilities, computed 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,9 @@ TEXT = "__text__"
 BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 REPEATS = 3
 REPEAT_BELOW_ROWS = 5_000
+#: the share of a training fold the boosting sets aside to stop early (scikit-learn's default)
+VALIDATION_SHARE = 0.1
+MAX_VALIDATION_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,8 @@ def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed:
     fitted: dict[str, list] = {"gradient_boosting": [], "logistic": []}
     with one_thread_per_fit(), fit_progress(progress, (use_trees + use_linear) * repeats * folds) as fits:
         for name in [name for name, used in (("gradient_boosting", use_trees), ("logistic", use_linear)) if used]:
-            estimator = _boosting(seed) if name == "gradient_boosting" else _linear(features, seed)
+            estimator = (_boosting(seed, _validation_share(y, folds)) if name == "gradient_boosting"
+                         else _linear(features, seed))
             by_model[name] = repeated_out_of_fold(estimator, model_inputs(name, features), y, folds, seed, repeats,
                                                   jobs, fits=fits, fitted=fitted[name])
     fitted = {name: fitted[name] for name in by_model}
@@ -180,11 +185,30 @@ def _blend_weight(trees: np.ndarray, linear: np.ndarray, y: np.ndarray) -> float
     return min(BLEND_WEIGHTS, key=log_loss)
 
 
-def _boosting(seed: int):
-    """Early stopping and mild regularisation: faster, and less eager to learn the wrong labels."""
+def _validation_share(y: np.ndarray, folds: int) -> float | None:
+    """The share of every training fold the boosting sets aside to stop early, or None where no
+    share can be: the split is stratified, so both sides need a row of every class (at least two
+    rows of the rarest class in a fold, and more validation rows than classes: with many classes
+    the share grows past VALIDATION_SHARE, up to MAX_VALIDATION_SHARE)."""
+    counts = np.bincount(y)
+    counts = counts[counts > 0]
+    k = len(counts)
+    rarest = int(counts.min()) - math.ceil(counts.min() / folds)
+    train = len(y) - math.ceil(len(y) / folds)
+    share = max(VALIDATION_SHARE, (k + 1) / train)
+    if rarest < 2 or share > MAX_VALIDATION_SHARE or train - math.ceil(share * train) < k:
+        return None
+    return share
+
+
+def _boosting(seed: int, validation_share: float | None = VALIDATION_SHARE):
+    """Early stopping and mild regularisation: faster, and less eager to learn the wrong labels.
+    Without a validation share (`_validation_share`), all its rounds run."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    return HistGradientBoostingClassifier(categorical_features="from_dtype", early_stopping=True,
+    return HistGradientBoostingClassifier(categorical_features="from_dtype",
+                                          early_stopping=validation_share is not None,
+                                          validation_fraction=validation_share or VALIDATION_SHARE,
                                           l2_regularization=1.0, max_leaf_nodes=15, random_state=seed)
 
 
