@@ -32,6 +32,8 @@ from dataaudit.profile.model import Profile
 from dataaudit.profile.sample import priorities
 
 MODEL = "gradient_boosting (absolute error)"
+#: the model where most rows hold the target's least (or greatest) value: see `_median_at_an_end`
+SQUARED_MODEL = "gradient_boosting (squared error)"
 #: fewer sampled rows per fold than this and a fold's residuals say more about the split than the rows
 MIN_ROWS_PER_FOLD = 10
 #: 1.4826 MAD estimates the standard deviation of normal residuals
@@ -57,12 +59,15 @@ def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str,
     if np.ptp(y) == 0:
         return TargetResiduals(len(y), **settings, skipped="the target holds one number in the sample: nothing "
                                                            "to predict")
+    if _median_at_an_end(y):
+        settings["model"] = SQUARED_MODEL
     features = prepare(values.take(numbered), profile.features, missing_tokens)
     if features.tabular.shape[1] == 0:
         return TargetResiduals(len(y), **settings, skipped="no tabular feature column the regressor can use")
     repeats = REPEATS if len(y) < REPEAT_BELOW_ROWS else 1
     with one_thread_per_fit(), fit_progress(progress, 2 * repeats * rules.folds) as fits:
-        predicted = repeated_out_of_fold(_regressor(rules.seed), features.tabular, y, rules.folds, rules.seed,
+        regressor = _regressor(rules.seed, settings["model"] == SQUARED_MODEL)
+        predicted = repeated_out_of_fold(regressor, features.tabular, y, rules.folds, rules.seed,
                                          repeats, jobs, method="predict", fits=fits)
         mean = repeated_out_of_fold(_mean(), np.zeros((len(y), 1)), y, rules.folds, rules.seed, repeats, jobs,
                                     method="predict", fits=fits)
@@ -108,10 +113,21 @@ def _r2(y: np.ndarray, predicted: np.ndarray) -> float:
     return 1.0 - float(np.sum((y - predicted) ** 2)) / total
 
 
-def _regressor(seed: int):
+def _median_at_an_end(y: np.ndarray) -> bool:
+    """Whether half the rows or more hold the target's least or greatest value (a censored target,
+    0 hours for most rows). Boosting on absolute error starts from the median and fits the sign
+    of each row's error: with the median at an end every row's sign is the same, no tree can
+    split, and the model predicts the median for every row, the largest true values then looking
+    the most doubtful. Squared error fits those rows."""
+    least, greatest = y.min(), y.max()
+    return max(np.count_nonzero(y == least), np.count_nonzero(y == greatest)) * 2 >= len(y)
+
+
+def _regressor(seed: int, squared: bool = False):
     from sklearn.ensemble import HistGradientBoostingRegressor
 
-    return HistGradientBoostingRegressor(loss="absolute_error", categorical_features="from_dtype",
+    return HistGradientBoostingRegressor(loss="squared_error" if squared else "absolute_error",
+                                         categorical_features="from_dtype",
                                          early_stopping=True, l2_regularization=1.0, max_leaf_nodes=15,
                                          random_state=seed)
 
