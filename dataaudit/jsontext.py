@@ -89,9 +89,16 @@ def loads_keeping_numbers(text: str | bytes) -> Any:
 def written_int(digits: str, long: Callable[[str], Any] = WrittenNumber) -> Any:
     """A JSON integer as an int; one of more digits than Python turns into an int
     (`sys.get_int_max_str_digits`, a guard against the conversion's quadratic time, which this
-    process leaves as it is) as `long` makes it: as written, a `WrittenNumber`, by default."""
+    process leaves as it is) as `long` makes it: as written, a `WrittenNumber`, by default; and
+    `-0` so too, which an int would make `0`."""
     limit = sys.get_int_max_str_digits()
-    return long(digits) if 0 < limit < len(digits.lstrip("-")) else int(digits)
+    return long(digits) if 0 < limit < len(digits.lstrip("-")) or digits == "-0" else int(digits)
+
+
+#: where a JSON text may hold the integer `-0` (or a string holding `-0` not followed by a digit,
+#: a point or an exponent: a false find costs a slower parse, never a value): the texts to parse
+#: with `long_ints`, which keeps it as written, where the C parser's int makes it `0`
+may_hold_negative_zero = re.compile(r"-0(?![0-9.eE])").search
 
 
 def may_hold_long_int(text: str) -> bool:

@@ -33,7 +33,7 @@ def test_each_kind_of_value_is_read_as_its_text(tmp_path: Path) -> None:
     table, problems = _read(data)
     assert problems == []
     assert table.to_pydict() == {
-        "s": ["x", ""], "i": ["12", "0"], "f": ["2.50", "-0.0"], "e": ["1E+03", "5e-324"],
+        "s": ["x", ""], "i": ["12", "-0"], "f": ["2.50", "-0.0"], "e": ["1E+03", "5e-324"],
         "b": ["true", "false"], "n": [None, None],
         "o": ['{"a": 1.5, "b": [1e-07, 2]}', '[null, 1e999, "t"]'],
     }

@@ -30,7 +30,7 @@ from dataaudit.io.locate import first_bytes, undecodable
 from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
 from dataaudit.io.surrogates import lone_surrogate
-from dataaudit.jsontext import WrittenNumber, long_ints
+from dataaudit.jsontext import WrittenNumber, long_ints, may_hold_negative_zero
 
 ARRAY = "one JSON array, not JSON Lines: one object per line expected"
 NOT_OBJECT = "expected a JSON object, found"  # a line that is JSON, but no object
@@ -203,8 +203,8 @@ def _parse(line: str, decoders: tuple[json.JSONDecoder, json.JSONDecoder]) -> tu
     try:
         if line.startswith("\ufeff"):  # refused as `json.loads` refuses it, with its message
             raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", line, 0)
-        try:
-            record = decoders[0].decode(line)
+        try:  # a line holding `-0` by the decoder keeping it as written: an int would write it `0`
+            record = decoders["-0" in line and may_hold_negative_zero(line) is not None].decode(line)
         except json.JSONDecodeError:
             raise
         except ValueError:  # the digit limit: caught here, not by `with_long_ints`, a call less a line

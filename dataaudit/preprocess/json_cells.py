@@ -33,6 +33,8 @@ from dataaudit.jsontext import (
     JSONText,
     WrittenNumber,
     data_dumps,
+    long_ints,
+    may_hold_negative_zero,
     strict_constants,
     with_long_ints,
     written_int,
@@ -149,7 +151,8 @@ def _spans(line: str) -> Iterator[tuple[str, str, Any, str]]:
         key, at = scanstring(line, at + 1)
         raw_key = line[start:at]
         at = _SPACE(line, _SPACE(line, at).end() + 1).end()  # past ":"
-        value, end = with_long_ints(lambda parser, at=at: parser.raw_decode(line, at), PLAIN)
+        value, end = (long_ints(PLAIN).raw_decode(line, at) if may_hold_negative_zero(line)  # `-0` as written
+                      else with_long_ints(lambda parser, at=at: parser.raw_decode(line, at), PLAIN))
         yield key, raw_key, value, line[at:end]
         at = _SPACE(line, end).end()
         if line[at] != ",":
