@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from collections.abc import Iterable
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -30,8 +31,20 @@ _AS_WRITTEN = ProfileSpec(tokens=())
 
 
 def numeric_columns(batch: pa.RecordBatch, exclude: tuple[str, ...]) -> list[str]:
-    return [f.name for f in batch.schema if f.name not in exclude
-            and (pa.types.is_integer(_values_type(f.type)) or pa.types.is_floating(_values_type(f.type)))]
+    """The columns of numbers: integers, floats and decimals (a Parquet decimal128 or decimal256,
+    which impute fills with a decimal of the column's scale and scale makes float64)."""
+    return [f.name for f in batch.schema if f.name not in exclude and _is_number(_values_type(f.type))]
+
+
+def _is_number(kind: pa.DataType) -> bool:
+    return pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+
+
+def _decimal_fill(value: float, kind: pa.DataType) -> Decimal | None:
+    """`value` as a decimal of the column's scale (rounded half to even, as Arrow rounds), or
+    None where it needs more digits than the column's precision holds."""
+    fill = Decimal(repr(value)).quantize(Decimal(1).scaleb(-kind.scale), rounding=ROUND_HALF_EVEN)
+    return fill if len(fill.as_tuple().digits) <= kind.precision else None
 
 
 def _values_type(kind: pa.DataType) -> pa.DataType:
@@ -181,6 +194,16 @@ class Impute(Step):
                 continue
             array = batch.column(name)
             kind = _values_type(array.type)
+            fill: object = value
+            if pa.types.is_decimal(kind):  # a decimal of the column's scale, as its other values are
+                fill = _decimal_fill(value, kind)
+                if fill is None:
+                    tally.notes.append(f"{name}: nulls kept: the fill {value!r} has more digits than the "
+                                       f"column's decimal({kind.precision}, {kind.scale}) holds")
+                    continue
+                if Decimal(repr(value)) != fill:
+                    tally.notes.append(f"{name}: filled with {fill}, the fill {value!r} rounded to the "
+                                       f"column's {plural(kind.scale, 'decimal place')}")
             # a fraction, or a whole fill the type cannot hold (a pack's fill_number of 1e20, 1000
             # in an int8 column), is written as a float
             if pa.types.is_integer(kind) and not _whole_in(value, kind):
@@ -197,9 +220,9 @@ class Impute(Step):
                 continue
             values = decoded(array)
             note_infinities(tally, name, values)
-            filled = encoded_as(pc.fill_null(values, pa.scalar(value).cast(values.type)), array.type, name)
+            filled = encoded_as(pc.fill_null(values, pa.scalar(fill).cast(values.type)), array.type, name)
             tally.cells[name] += int(null.sum())
-            tally.rewrites[f"null -> {value!r}"] += int(null.sum())
+            tally.rewrites[f"null -> {value!r}" if fill is value else f"null -> {fill}"] += int(null.sum())
             touched |= null
             batch = replace_column(batch, name, filled)
         tally.rows_changed = int(touched.sum())
@@ -253,6 +276,8 @@ class Scale(Step):
         for name, center, scale in zip(self.columns_, self.center_, self.scale_, strict=True):
             if name not in batch.schema.names:
                 continue
+            if pa.types.is_decimal(_values_type(batch.column(name).type)):
+                tally.notes.append(f"{name}: decimal values scaled as float64, each from its nearest float")
             values = _as_floats(batch.column(name), name)
             tally.cells[name] += len(values) - values.null_count
             note_infinities(tally, name, decoded(values))
