@@ -20,7 +20,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from dataaudit.cli import cli
 from tests.cli_helpers import invoke
 
 #: value steps off; the row steps (duplicates, and with a target missing labels and conflicts) as by default
@@ -180,3 +184,249 @@ def test_a_decimal_column_is_scaled_as_float64_and_the_notes_say_so(tmp_path: Pa
     scale = _steps(tmp_path / "out.manifest.json")["scale"]
     assert scale["cells"] == {"d": 3, "e": 3, "tiny": 3}
     assert "d: decimal values scaled as float64, each from its nearest float" in scale["notes"]
+
+
+# -- every kept cell, for each input format x output format ------------------------------------------
+
+FORMATS = [".csv", ".tsv", ".parquet", ".jsonl", ".csv.gz", ".tsv.gz", ".jsonl.gz"]
+COLUMNS = ["a", "b", "c"]
+#: texts likely to be read, or written back, as something else
+TRICKY = ["01234", "1e5", "1E5", "+5", " 5 ", "5.", ".5", "0x1F", "NaN", "nan", "inf", "-inf", "1_000", "TRUE",
+          "true", "True", "", "null", "None", "NA", str(2**63), str(2**64), str(10**30), "0.12345678901234567",
+          "1.0", "1", "-0", "-0.0", "2024-01-02", "2024-01-02T03:04:05+02:00", "2024-01-02 03:04:05Z",
+          "a\nb", "a\r\nb", "q\"q", "c,d", "t\te", "\ufeffx", "é", "e\u0301", '{"k": 1,  "j":[1.50]}', "\\u00e9"]
+#: JSON values a JSON Lines line may hold, as written: ("s", text) a string, ("n", text) a number,
+#: ("b", text) a boolean, ("j", text) an object or an array, None null, ABSENT no key
+ABSENT = "absent"
+JSON_TOKENS = [("n", t) for t in ["-0", "-0.0", "0", "1", "1.0", "1.50", "1e5", "1E5", "1E+03", str(2**63), str(2**64),
+                                  str(10**30), "-" + str(2**63 + 1), "0.12345678901234567", "1e999", "5e-324"]] + [
+    ("b", "true"), ("b", "false"), None, ABSENT,
+    ("j", '{"b": 1,  "a":[1.50, -0, "\\u00e9"]}'), ("j", "[]"), ("j", '{"k":{"z":null,"a":true}}')]
+
+
+def _quoted(text: str | None, delimiter: str) -> str:
+    return "" if text is None else '"' + text.replace('"', '""') + '"'
+
+
+def _write_input(path: Path, rows: list[list], bom: bool, line_end: str) -> None:
+    plain = path.name.removesuffix(".gz")
+    if plain.endswith(".parquet"):
+        import pyarrow as pa
+
+        pq.write_table(pa.table({c: pa.array([row[i] for row in rows], pa.string()) for i, c in enumerate(COLUMNS)}),
+                       path)
+        return
+    if plain.endswith(".jsonl"):
+        text = "".join("{" + ",".join(f'"{c}":{_json_token(cell)}' for c, cell in zip(COLUMNS, row, strict=True)
+                                      if cell != ABSENT) + "}" + line_end for row in rows)
+    else:
+        delimiter = "\t" if plain.endswith(".tsv") else ","
+        text = "".join(delimiter.join(_quoted(cell, delimiter) for cell in line) + line_end
+                       for line in [COLUMNS, *rows])
+    raw = ("\ufeff" if bom else "").encode() + text.encode("utf-8")
+    path.write_bytes(gzip.compress(raw, mtime=0) if path.name.endswith(".gz") else raw)
+
+
+def _json_token(cell: tuple[str, str] | None) -> str:
+    return "null" if cell is None else cell[1]
+
+
+def _text_cells(path: Path, delimiter: str) -> list[list[str | None]]:
+    """A CSV or TSV the clean wrote, each cell its text, None where it is empty and unquoted
+    (missing), `""` the empty text: the csv module tells them apart not."""
+    text, rows, row, at = _text(path), [], [], 0
+    if text.startswith("sep="):
+        text = text[text.index("\n") + 1:]
+    while at < len(text):
+        if text[at] == '"':
+            end, parts = at + 1, []
+            while True:
+                close = text.index('"', end)
+                parts.append(text[end:close])
+                if text.startswith('""', close):
+                    parts.append('"')
+                    end = close + 2
+                    continue
+                at = close + 1
+                break
+            row.append("".join(parts))
+        else:
+            stop = min((i for i in (text.find(delimiter, at), text.find("\n", at)) if i >= 0), default=len(text))
+            row.append(text[at:stop] or None)
+            at = stop
+        if at < len(text) and text[at] == delimiter:
+            at += 1
+            if at == len(text) or text[at] == "\n":
+                row.append(None)
+        if at < len(text) and text[at] == "\n":
+            rows.append(row)
+            row = []
+            at += 1
+    if row:
+        rows.append(row)
+    return rows
+
+
+def _json_cell(value: object) -> object:
+    """A value of a line parsed with its numbers as their text, as `_expected` spells a cell."""
+    if value is None or isinstance(value, bool):
+        return value if value is None else ("b", "true" if value else "false")
+    if isinstance(value, _Number):
+        return ("n", str.__str__(value))
+    if isinstance(value, str):
+        return ("s", value)
+    return ("j", value)
+
+
+class _Number(str):
+    pass
+
+
+def _cells(path: Path) -> tuple[list[str], list[list]]:
+    """The header and rows of a cleaned file or its quarantine, each cell as `_expected` spells it
+    for the format: text or None for CSV, TSV and Parquet (its `_row` an int), a `_json_cell` for JSON Lines."""
+    plain = path.name.removesuffix(".gz")
+    if plain.endswith(".parquet"):
+        table = pq.read_table(path)
+        return table.column_names, [list(row.values()) for row in table.to_pylist()]
+    if plain.endswith(".jsonl"):
+        records = [json.loads(line, parse_int=_Number, parse_float=_Number, object_pairs_hook=dict,
+                              parse_constant=_Number) for line in _text(path).splitlines()]
+        header = list(dict.fromkeys(key for record in records for key in record)) or COLUMNS
+        return header, [[_json_cell(record.get(key)) for key in header] for record in records]
+    rows = _text_cells(path, "\t" if plain.endswith(".tsv") else ",")
+    return rows[0], rows[1:]
+
+
+def _expected(cell: object, out: str) -> object:
+    """What a cell of the input is in an output of format `out` (docs/cleaning.md, "Values across
+    formats"): in JSON Lines a string stays a string and a JSON value its kind and text; in CSV,
+    TSV or Parquet every value is its text (a string its characters, a number or a boolean as
+    the line wrote it), null or no key missing."""
+    if cell is None or cell == ABSENT:
+        return None
+    if isinstance(cell, str):
+        return ("s", cell) if out == "jsonl" else cell
+    if out == "jsonl":
+        return ("j", json.loads(cell[1], parse_int=_Number, parse_float=_Number)) if cell[0] == "j" else cell
+    return cell[1]
+
+
+def _same(expected: object, got: object) -> bool:
+    if isinstance(expected, tuple) and expected[0] == "j":  # the same JSON, its numbers as written
+        return isinstance(got, tuple) and got[0] == "j" and got[1] == expected[1]
+    return expected == got
+
+
+def _fixed_rows(source: str) -> list[list]:
+    if source.startswith(".jsonl"):
+        cells = [("s", json.dumps(t, ensure_ascii=i % 2 == 0)) for i, t in enumerate(TRICKY)] + JSON_TOKENS
+        return [[cells[i], cells[(i * 7 + 3) % len(cells)], cells[(i * 5 + 1) % len(cells)]]
+                for i in range(len(cells))] + [[cells[0], cells[7], cells[1]]] * 2
+    pool: list[str | None] = [*TRICKY, None]
+    return [[pool[i], pool[(i * 7 + 3) % len(pool)], pool[(i * 5 + 1) % len(pool)]]
+            for i in range(len(pool))] + [[pool[0], pool[7], None]] * 2
+
+
+def _check_against(tmp_path: Path, data: Path, target: str, rows: list[list]) -> None:
+    digest = data.read_bytes()
+    out = tmp_path / f"out{target}"
+    _passed_or_failed(["clean", data, "-r", _pack(tmp_path), "-o", out, "--allow-large-quarantine", "--force"])
+    assert data.read_bytes() == digest
+    out_fmt = target.removesuffix(".gz").lstrip(".")
+    header, kept = _cells(out)
+    q_header, quarantined = _cells(tmp_path / f"out.quarantine{target}")
+    at = q_header.index("_row") if quarantined else 0
+    taken = {int(row[at][1] if out_fmt == "jsonl" else row[at]) for row in quarantined}
+    assert len(kept) + len(taken) == len(rows)
+    survivors = [row for i, row in enumerate(rows) if i not in taken]
+    # a JSON Lines key no line has is no column; the others in the order first met
+    assert [c for c in header if c in COLUMNS] == list(dict.fromkeys(
+        c for row in rows for c, cell in zip(COLUMNS, row, strict=True) if cell != ABSENT))
+    for want, got in zip(survivors, kept, strict=True):
+        for column, cell in zip(COLUMNS, want, strict=True):
+            if column not in header:
+                continue
+            value = got[header.index(column)]
+            if out_fmt != "jsonl" and isinstance(cell, tuple) and cell[0] == "j":  # an object as one JSON text
+                assert value is not None and json.loads(value) == json.loads(cell[1]), (column, cell, value)
+            else:
+                assert _same(_expected(cell, out_fmt), value), (column, cell, value)
+    if data.name.removesuffix(".gz").endswith(".jsonl") and out_fmt == "jsonl":  # lines as read, byte for byte
+        lines = [line for line in _text(data).splitlines() if line]
+        assert _text(out).splitlines() == [line for i, line in enumerate(lines) if i not in taken]
+
+
+def _passed_or_failed(args: list) -> None:
+    """Run the command through click's runner; the gate may pass or fail (exit 0 or 1), the
+    files are written either way."""
+    result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="dataaudit")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code in (0, 1), result.output
+
+
+def _decoded(rows: list[list]) -> list[list]:
+    """The cells the test expects of `rows` as the input writes them: a JSON Lines string, written
+    as its JSON text (its escapes), is its text."""
+    return [[json.loads(cell[1]) if isinstance(cell, tuple) and cell[0] == "s" else cell for cell in row]
+            for row in rows]
+
+
+@pytest.mark.parametrize("target", FORMATS)
+@pytest.mark.parametrize("source", FORMATS)
+def test_a_clean_with_no_value_step_keeps_every_kept_cell(tmp_path: Path, source: str, target: str) -> None:
+    """Every input format into every output format, plain or gzipped: the rows the default
+    duplicates step leaves, each cell as `_expected` says; a CSV input with a byte-order mark and
+    CRLF line ends."""
+    rows = _fixed_rows(source)
+    data = tmp_path / f"in{source}"
+    _write_input(data, rows, bom=source.startswith(".csv"), line_end="\r\n")
+    _check_against(tmp_path, data, target, _decoded(rows))
+
+
+_TEXTS = st.one_of(st.sampled_from(TRICKY), st.text(st.characters(blacklist_categories=("Cs",),
+                                                                  blacklist_characters="\x00"), max_size=6))
+_TEXT_CELLS = st.one_of(st.none(), _TEXTS)
+_JSON_CELLS = st.one_of(st.sampled_from(JSON_TOKENS),
+                        st.tuples(_TEXTS, st.booleans()).map(lambda t: ("s", json.dumps(t[0], ensure_ascii=t[1]))))
+
+
+@pytest.mark.slow  # a clean a example, 60 examples
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), source=st.sampled_from(FORMATS), target=st.sampled_from(FORMATS),
+       bom=st.booleans(), line_end=st.sampled_from(["\n", "\r\n"]))
+def test_any_cells_are_kept_whatever_the_formats(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject,
+                                                 source: str, target: str, bom: bool, line_end: str) -> None:
+    """Random rows of texts likely to be misread (and for JSON Lines, of JSON values), repeated
+    rows among them for the duplicates step, each cell kept as the mapping says."""
+    cells = _JSON_CELLS if source.startswith(".jsonl") else _TEXT_CELLS
+    row = st.lists(cells, min_size=3, max_size=3)
+    rows = data.draw(st.lists(row, min_size=1, max_size=6).flatmap(
+        lambda drawn: st.lists(st.sampled_from(drawn), min_size=len(drawn), max_size=len(drawn) + 3)))
+    if not source.startswith(".jsonl"):  # a CSV row of nulls alone on one column is a blank line; here 3 columns
+        bom = bom and not source.startswith(".parquet")
+    tmp_path = tmp_path_factory.mktemp("cells")
+    path = tmp_path / f"in{source}"
+    _write_input(path, rows, bom=bom and not source.startswith(".jsonl"), line_end=line_end)
+    _check_against(tmp_path, path, target, _decoded(rows))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_a_jsonl_object_written_into_another_format_is_said_in_the_manifest(tmp_path: Path, suffix: str) -> None:
+    """A JSON Lines object or array written into a CSV, TSV or Parquet cell is the JSON text of its
+    values (its spacing, escapes and the digits of its fractions not kept); the manifest's output
+    entry says so, naming the columns. A JSON Lines output keeps the line, and says nothing."""
+    data = tmp_path / "nested.jsonl"
+    data.write_text('{"id":1,"n":{"b": 1,  "a":[1.50, "\\u00e9"]},"m":"x"}\n{"id":2,"n":[1],"m":"y"}\n',
+                    encoding="utf-8")
+    out = tmp_path / f"out{suffix}"
+    invoke(["clean", data, "-r", _pack(tmp_path), "-o", out, "--allow-large-quarantine"], 1)
+    entry = json.loads((tmp_path / "out.manifest.json").read_text())["files"]["output"]
+    if suffix == ".jsonl":
+        assert "notes" not in entry
+        return
+    assert _column(out, "n") == ['{"b": 1, "a": [1.5, "é"]}', "[1]"]
+    assert entry["notes"] == ["n: JSON objects and arrays written as the JSON text of their values, not as the input "
+                              "spelled them (spacing and escapes not kept; a number with a fraction or an exponent "
+                              "as the float it reads as: 1.50 as 1.5)"]

@@ -280,6 +280,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
         outcome, order, tallies = _run(the_plan, sink, str(output), fmt, redaction)
         sink.close(output_template(the_plan), quarantine_template(the_plan))
         files.update(sink.entries())
+        _note_conversions(files["output"], the_plan, fmt)
         built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
                                 redaction=redaction)
         if save_fitted is not None:
@@ -290,6 +291,23 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
             outputs.text(report, render(outcome.after, Format.JSON))
         outputs.json(manifest, built)  # last: the manifest vouches for the files renamed before it
     return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
+
+
+def _note_conversions(entry: dict[str, Any] | None, plan: Plan, fmt: str) -> None:
+    """Say in the output's manifest entry (`notes`) what the output's format cannot keep as the
+    input wrote it: a JSON Lines object or array written into a CSV, TSV or Parquet cell is the
+    JSON text of its values, not the line's (its spacing and escapes, a number with a fraction
+    or an exponent as the float it reads as: `1.50` is `1.5`)."""
+    if entry is None or plan.source.format != "jsonl" or fmt == "jsonl":
+        return
+    profile = plan.before.profile
+    written = set(output_template(plan).names)
+    nested = [name for name in plan.source.columns
+              if profile is not None and name in profile.json_nested and name in written]
+    if nested:
+        entry["notes"] = [f"{', '.join(nested)}: JSON objects and arrays written as the JSON text of their values, "
+                          "not as the input spelled them (spacing and escapes not kept; a number with a fraction "
+                          "or an exponent as the float it reads as: 1.50 as 1.5)"]
 
 
 def destinations(output: Path, quarantine: str | Path | None, manifest: str | Path | None, force: bool,
