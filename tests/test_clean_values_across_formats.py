@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -430,3 +431,73 @@ def test_a_jsonl_object_written_into_another_format_is_said_in_the_manifest(tmp_
     assert entry["notes"] == ["n: JSON objects and arrays written as the JSON text of their values, not as the input "
                               "spelled them (spacing and escapes not kept; a number with a fraction or an exponent "
                               "as the float it reads as: 1.50 as 1.5)"]
+
+
+# -- Parquet types ----------------------------------------------------------------------------------
+
+def _bits(value: object) -> object:
+    """A value compared as stored: a float by its bits (`-0.0` is not `0.0`, NaN is NaN)."""
+    import struct
+
+    return struct.pack("<d", value) if isinstance(value, float) else value
+
+
+_FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([-0.0, 0.1, 0.12345678901234567]))
+
+
+@pytest.mark.slow  # a clean a example, 25 examples
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)),
+                               st.one_of(st.none(), st.integers(0, 2**64 - 1)),
+                               st.one_of(st.none(), _FLOATS),
+                               st.one_of(st.none(), st.decimals(min_value=-10**7, max_value=10**7, places=2,
+                                                                allow_nan=False)),
+                               st.one_of(st.none(), st.datetimes(timezones=st.just(UTC))),
+                               st.one_of(st.none(), st.sampled_from(TRICKY))),
+                     min_size=1, max_size=8))
+def test_parquet_to_parquet_keeps_each_type_and_value(tmp_path: Path, rows: list[tuple]) -> None:
+    import pyarrow as pa
+
+    types = [pa.int64(), pa.uint64(), pa.float64(), pa.decimal128(12, 2), pa.timestamp("us", tz="Europe/Paris"),
+             pa.large_string()]
+    names = ["i", "u", "f", "d", "t", "s"]
+    table = pa.table({n: pa.array([row[k] for row in rows], kind) for k, (n, kind) in enumerate(zip(names, types,
+                                                                                                     strict=True))})
+    data = tmp_path / "typed.parquet"
+    pq.write_table(table, data)
+    out = tmp_path / "out.parquet"
+    _passed_or_failed(["clean", data, "-r", _pack(tmp_path), "-o", out, "--allow-large-quarantine", "--force"])
+    cleaned = pq.read_table(out)
+    assert cleaned.schema.remove_metadata() == table.schema.remove_metadata()
+    quarantined = pq.read_table(tmp_path / "out.quarantine.parquet")
+    taken = set(quarantined.column("_row").to_pylist())
+    want = [[_bits(v) for v in row.values()] for i, row in enumerate(table.to_pylist()) if i not in taken]
+    assert [[_bits(v) for v in row.values()] for row in cleaned.to_pylist()] == want
+
+
+@pytest.mark.parametrize(("suffix", "expected"), [
+    (".csv", {"f": ["-0", "nan", "inf", "0.12345678901234566"], "h": ["0.1", "-0", "-inf", "1.5"],
+              "d": ["1.50", "0.01", "-2.00", None]}),
+    (".jsonl", {"f": ["-0.0", "null", "1e999", "0.12345678901234566"],
+                "h": ["0.10000000149011612", "-0.0", "-1e999", "1.5"], "d": ["1.50", "0.01", "-2.00", None]}),
+])
+def test_parquet_numbers_are_written_into_text_as_documented(tmp_path: Path, suffix: str, expected: dict) -> None:
+    """A Parquet float is written as Arrow writes it into CSV and as JSON into JSON Lines (NaN a
+    null, an infinity `1e999`, a float32 the float64 it widens to), a decimal with its scale's digits."""
+    from decimal import Decimal
+
+    import pyarrow as pa
+
+    table = pa.table({"f": pa.array([-0.0, float("nan"), float("inf"), 0.12345678901234567]),
+                      "h": pa.array([0.1, -0.0, float("-inf"), 1.5], pa.float32()),
+                      "d": pa.array([Decimal("1.50"), Decimal("0.01"), Decimal("-2.00"), None], pa.decimal128(5, 2))})
+    data = tmp_path / "numbers.parquet"
+    pq.write_table(table, data)
+    out = tmp_path / f"out{suffix}"
+    _passed_or_failed(["clean", data, "-r", _pack(tmp_path), "-o", out, "--allow-large-quarantine"])
+    header, rows = _cells(out)
+    got = {c: [row[header.index(c)] for row in rows] for c in "fhd"}
+    if suffix == ".jsonl":
+        got = {c: [None if cell is None else cell[1] for cell in cells] for c, cells in got.items()}
+        got = {c: ["null" if cell is None and c != "d" else cell for cell in cells] for c, cells in got.items()}
+    assert got == expected
