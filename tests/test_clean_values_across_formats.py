@@ -501,3 +501,22 @@ def test_parquet_numbers_are_written_into_text_as_documented(tmp_path: Path, suf
         got = {c: [None if cell is None else cell[1] for cell in cells] for c, cells in got.items()}
         got = {c: ["null" if cell is None and c != "d" else cell for cell in cells] for c, cells in got.items()}
     assert got == expected
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_a_jsonl_integer_column_holding_minus_zero_is_still_numbers_to_impute(tmp_path: Path, suffix: str) -> None:
+    """`-0`, read as written, does not print as the integer it is; a JSON integer column holding
+    it is numbers to coerce_numeric all the same (impute fills it), `-0` the integer 0 there, as
+    the step's notes say; a JSON Lines output writes it `-0` still."""
+    data = tmp_path / "ints.jsonl"
+    data.write_text('{"v":-0,"w":"a"}\n{"v":2,"w":"b"}\n{"v":null,"w":"c"}\n', encoding="utf-8")
+    pack = tmp_path / "impute.yaml"
+    pack.write_text("preprocess: {impute: {numeric: mean, categorical: none}}\n")
+    out = tmp_path / f"out{suffix}"
+    _passed_or_failed(["clean", data, "-r", pack, "-o", out, "--allow-large-quarantine"])
+    if suffix == ".jsonl":
+        assert _text(out).splitlines() == ['{"v":-0,"w":"a"}', '{"v":2,"w":"b"}', '{"v": 1, "w": "c"}']
+    else:
+        assert [str(value) for value in _column(out, "v")] == ["0", "2", "1"]
+    notes = _steps(tmp_path / "out.manifest.json")["coerce_numeric"]["notes"]
+    assert "v: -0 made the integer 0 (an int64 has no negative zero)" in notes

@@ -17,7 +17,7 @@ from dataaudit.arrays import to_numpy
 from dataaudit.checks.columns import is_constant
 from dataaudit.preprocess.base import FromProfile, Tally, decoded, is_text, replace_column
 from dataaudit.profile import values as v
-from dataaudit.profile.model import Profile
+from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.profile.spec import ProfileSpec
 
 NUMERIC_TYPES = {"integer": pa.int64(), "float": pa.float64()}
@@ -41,7 +41,7 @@ class CoerceNumeric(FromProfile):
         typed = set(profile.json_numbers)
         self.columns_ = {c.name: c.type for c in profile.columns
                          if c.role == "feature" and c.type in NUMERIC_TYPES
-                         and (not c.respelled or (c.type == "float" and c.name in typed))}
+                         and (not c.respelled or (c.name in typed and (c.type == "float" or _only_minus_zero(c))))}
 
     def invalid_rows(self, batch: pa.RecordBatch) -> dict[str, np.ndarray]:
         """Per coerced column, the rows whose value cannot become its type."""
@@ -69,6 +69,8 @@ class CoerceNumeric(FromProfile):
                 for value, n in zip(*np.unique(np.asarray(array.filter(pa.array(invalid)).to_pylist(), dtype=object),
                                                 return_counts=True), strict=True):
                     tally.rewrites[f"{value!r} -> null (not a number)"] += int(n)
+            if self.columns_[name] == "integer" and pc.any(pc.equal(array, "-0")).as_py():
+                tally.notes.append(f"{name}: -0 made the integer 0 (an int64 has no negative zero)")
             batch = replace_column(batch, name, numbers)
         if tally.cells:
             tally.notes.append("to numbers: " + ", ".join(f"{n} ({self.columns_[n]})" for n in tally.cells))
@@ -78,6 +80,13 @@ class CoerceNumeric(FromProfile):
     def _text_columns(self, batch: pa.RecordBatch) -> list[tuple[str, pa.Array]]:
         check = [(name, decoded(batch.column(name))) for name in self.columns_ if name in batch.schema.names]
         return [(name, array) for name, array in check if is_text(array)]
+
+
+def _only_minus_zero(column: ColumnProfile) -> bool:
+    """Whether a column of JSON integers is respelled only by `-0` (the int 0 prints `0`): the
+    other integers a JSON line writes print as written, up to 2^53, past which they stay text."""
+    numbers = column.numeric
+    return numbers is not None and max(abs(numbers.min), abs(numbers.max)) <= v.EXACT_INTEGERS
 
 
 def _parse(array: pa.Array, kind: str) -> tuple[pa.Array, np.ndarray]:
