@@ -520,3 +520,16 @@ def test_a_jsonl_integer_column_holding_minus_zero_is_still_numbers_to_impute(tm
         assert [str(value) for value in _column(out, "v")] == ["0", "2", "1"]
     notes = _steps(tmp_path / "out.manifest.json")["coerce_numeric"]["notes"]
     assert "v: -0 made the integer 0 (an int64 has no negative zero)" in notes
+
+
+def test_csv_cells_that_look_typed_stay_strings_in_parquet_and_jsonl(tmp_path: Path) -> None:
+    data = tmp_path / "typed.csv"
+    data.write_text("a,b,c,d\n1,1.5,true,2024-01-02\n2,2.25,false,2024-01-03\n3,1e5,true,2024-01-04\n")
+    out = tmp_path / "out.parquet"
+    _passed_or_failed(["clean", data, "-r", _pack(tmp_path), "-o", out, "--allow-large-quarantine"])
+    table = pq.read_table(out)
+    assert {str(field.type) for field in table.schema} == {"string"}
+    assert table.column("b").to_pylist() == ["1.5", "2.25", "1e5"]
+    lines = tmp_path / "out.jsonl"
+    _passed_or_failed(["clean", data, "-r", _pack(tmp_path), "-o", lines, "--allow-large-quarantine", "--force"])
+    assert json.loads(_text(lines).splitlines()[2]) == {"a": "3", "b": "1e5", "c": "true", "d": "2024-01-04"}
