@@ -533,3 +533,15 @@ def test_csv_cells_that_look_typed_stay_strings_in_parquet_and_jsonl(tmp_path: P
     lines = tmp_path / "out.jsonl"
     _passed_or_failed(["clean", data, "-r", _pack(tmp_path), "-o", lines, "--allow-large-quarantine", "--force"])
     assert json.loads(_text(lines).splitlines()[2]) == {"a": "3", "b": "1e5", "c": "true", "d": "2024-01-04"}
+
+
+def test_jsonl_cells_are_judged_by_their_text_not_their_type(tmp_path: Path) -> None:
+    """As documented: `1` and `"1"` are one cell to the duplicates step; the later line goes to
+    the quarantine with its reason, none is lost."""
+    data = tmp_path / "kinds.jsonl"
+    data.write_text('{"v":1}\n{"v":"1"}\n{"v":true}\n{"v":"true"}\n{"v":"-0"}\n{"v":-0}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    _passed_or_failed(["clean", data, "-r", _pack(tmp_path), "-o", out, "--allow-large-quarantine"])
+    assert _text(out).splitlines() == ['{"v":1}', '{"v":true}', '{"v":"-0"}']
+    quarantined = [json.loads(line) for line in _text(tmp_path / "out.quarantine.jsonl").splitlines()]
+    assert [(q["_row"], q["_reason"]) for q in quarantined] == [(1, "duplicate"), (3, "duplicate"), (5, "duplicate")]
