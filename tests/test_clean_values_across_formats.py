@@ -45,6 +45,13 @@ def _text(path: Path) -> str:
     return (gzip.decompress(raw) if path.name.endswith(".gz") else raw).decode("utf-8")
 
 
+def _lines(path: Path) -> list[str]:
+    """The lines of a JSON Lines file, split at its line ends alone (`str.splitlines` splits at
+    U+0085 and U+2028 too, which a JSON string holds as they are)."""
+    text = _text(path).replace("\r\n", "\n")
+    return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n") if text else []
+
+
 def _column(path: Path, name: str) -> list:
     """The values of column `name` of a cleaned file, as its format holds them: a CSV or TSV
     cell's text (None where it is empty and unquoted: missing), a JSON Lines line's JSON text of
@@ -53,7 +60,7 @@ def _column(path: Path, name: str) -> list:
     if plain.endswith(".parquet"):
         return pq.read_table(path).column(name).to_pylist()
     if plain.endswith(".jsonl"):
-        return [_raw_member(line, name) for line in _text(path).splitlines()]
+        return [_raw_member(line, name) for line in _lines(path)]
     return [row[name] for row in csv.DictReader(io.StringIO(_text(path), newline=""),
                                                 delimiter="\t" if plain.endswith(".tsv") else ",")]
 
@@ -83,7 +90,7 @@ def test_a_jsonl_negative_zero_is_written_as_the_line_wrote_it(tmp_path: Path, s
     out = tmp_path / f"out{suffix}"
     invoke(["clean", data, "-r", _pack(tmp_path), "-o", out, "--allow-large-quarantine"], 1)
     if suffix == ".jsonl":
-        assert _text(out).splitlines() == NEGATIVE_ZEROS
+        assert _lines(out) == NEGATIVE_ZEROS
         return
     assert _column(out, "v") == ["-0", "-0.0", "0"]
     assert _column(out, "n") == ["[-0, 1]", "[0]", '{"k": -0}']
@@ -292,7 +299,7 @@ def _cells(path: Path) -> tuple[list[str], list[list]]:
         return table.column_names, [list(row.values()) for row in table.to_pylist()]
     if plain.endswith(".jsonl"):
         records = [json.loads(line, parse_int=_Number, parse_float=_Number, object_pairs_hook=dict,
-                              parse_constant=_Number) for line in _text(path).splitlines()]
+                              parse_constant=_Number) for line in _lines(path)]
         header = list(dict.fromkeys(key for record in records for key in record)) or COLUMNS
         return header, [[_json_cell(record.get(key)) for key in header] for record in records]
     rows = _text_cells(path, "\t" if plain.endswith(".tsv") else ",")
@@ -354,8 +361,8 @@ def _check_against(tmp_path: Path, data: Path, target: str, rows: list[list]) ->
             else:
                 assert _same(_expected(cell, out_fmt), value), (column, cell, value)
     if data.name.removesuffix(".gz").endswith(".jsonl") and out_fmt == "jsonl":  # lines as read, byte for byte
-        lines = [line for line in _text(data).splitlines() if line]
-        assert _text(out).splitlines() == [line for i, line in enumerate(lines) if i not in taken]
+        lines = [line for line in _lines(data) if line]
+        assert _lines(out) == [line for i, line in enumerate(lines) if i not in taken]
 
 
 def _passed_or_failed(args: list) -> None:
@@ -515,7 +522,7 @@ def test_a_jsonl_integer_column_holding_minus_zero_is_still_numbers_to_impute(tm
     out = tmp_path / f"out{suffix}"
     _passed_or_failed(["clean", data, "-r", pack, "-o", out, "--allow-large-quarantine"])
     if suffix == ".jsonl":
-        assert _text(out).splitlines() == ['{"v":-0,"w":"a"}', '{"v":2,"w":"b"}', '{"v": 1, "w": "c"}']
+        assert _lines(out) == ['{"v":-0,"w":"a"}', '{"v":2,"w":"b"}', '{"v": 1, "w": "c"}']
     else:
         assert [str(value) for value in _column(out, "v")] == ["0", "2", "1"]
     notes = _steps(tmp_path / "out.manifest.json")["coerce_numeric"]["notes"]
@@ -542,6 +549,6 @@ def test_jsonl_cells_are_judged_by_their_text_not_their_type(tmp_path: Path) -> 
     data.write_text('{"v":1}\n{"v":"1"}\n{"v":true}\n{"v":"true"}\n{"v":"-0"}\n{"v":-0}\n', encoding="utf-8")
     out = tmp_path / "out.jsonl"
     _passed_or_failed(["clean", data, "-r", _pack(tmp_path), "-o", out, "--allow-large-quarantine"])
-    assert _text(out).splitlines() == ['{"v":1}', '{"v":true}', '{"v":"-0"}']
+    assert _lines(out) == ['{"v":1}', '{"v":true}', '{"v":"-0"}']
     quarantined = [json.loads(line) for line in _text(tmp_path / "out.quarantine.jsonl").splitlines()]
     assert [(q["_row"], q["_reason"]) for q in quarantined] == [(1, "duplicate"), (3, "duplicate"), (5, "duplicate")]
