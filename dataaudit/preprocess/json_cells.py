@@ -146,12 +146,13 @@ def _spans(line: str) -> Iterator[tuple[str, str, Any, str]]:
     at = _SPACE(line, _SPACE(line, 0).end() + 1).end()  # past "{"
     if line[at] == "}":
         return
+    negative_zero = may_hold_negative_zero(line) is not None  # `-0`, parsed to be kept as written
     while True:
         start = at
         key, at = scanstring(line, at + 1)
         raw_key = line[start:at]
         at = _SPACE(line, _SPACE(line, at).end() + 1).end()  # past ":"
-        value, end = (long_ints(PLAIN).raw_decode(line, at) if may_hold_negative_zero(line)  # `-0` as written
+        value, end = (long_ints(PLAIN).raw_decode(line, at) if negative_zero
                       else with_long_ints(lambda parser, at=at: parser.raw_decode(line, at), PLAIN))
         yield key, raw_key, value, line[at:end]
         at = _SPACE(line, end).end()
