@@ -502,7 +502,8 @@ def test_a_named_date_order_is_kept_against_the_file(tmp_path: Path) -> None:
     assert periods.skipped.startswith("3,500 of its 6,000 times (58%) do not read as its first rows did")
     periods = dataaudit.audit(path, target="label", time_column="when", date_order="month-first").profile.periods
     assert periods.skipped is None and periods.undated == 0 and periods.note == \
-        "periods of a month: the shortest holding 100 rows on average"
+        "periods of a month: the shortest holding 100 rows on average; dates read month first (mm/dd/yyyy), as named " \
+        "(--date-order)"
 
 
 def test_a_date_order_without_slashed_dates_is_refused() -> None:

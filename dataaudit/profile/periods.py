@@ -40,7 +40,16 @@ import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
 from dataaudit.profile.quantiles import GRID
-from dataaudit.profile.time_like import DAY_FIRST, YEARS, TimeColumn, TimeSpec, in_other_order, months
+from dataaudit.profile.time_like import (
+    DAY_FIRST,
+    MONTH_FIRST,
+    YEARS,
+    TimeColumn,
+    TimeSpec,
+    in_other_order,
+    months,
+    order_named,
+)
 
 MAX_PERIODS = 60
 #: past this share of a time column's present values that do not read as its first rows did, its
@@ -339,6 +348,9 @@ def extract_periods(partial: PeriodsPartial, class_of: dict[int, str], numeric: 
                          not_compared, named=spec.named)
 
 
+_ORDER_NAMES = {DAY_FIRST: "day first (dd/mm/yyyy)", MONTH_FIRST: "month first (mm/dd/yyyy)"}
+
+
 def _spanned(column: TimeColumn, rows: Counter) -> str:
     """What the column holds, over the months the whole file's times fall in: its `reason` (`dates
     2018-01-01 to 2018-01-10`) was worded from the first rows, which a file sorted by time shows
@@ -355,12 +367,15 @@ def _order_read(partial: PeriodsPartial) -> tuple[PeriodsPartial, str]:
     """The counts of the day/month order more of the file's slashed dates read in (a date with a
     day past 12 reads one way only: 13/04/2021 day first, 04/13/2021 month first; a date that
     reads neither way is undated either way), the first rows' order when as many read either way;
-    and, when it is not the first rows' order, a note saying so."""
+    and, when it is not the first rows' order, a note saying so. An order the user named is the
+    one counted, and the note says it was named."""
+    if order_named(partial.spec.column):
+        return partial, f"dates read {_ORDER_NAMES[partial.spec.column.format]}, as named (--date-order)"
     other = partial.other
     if other is None or partial.only_other <= partial.only_this:
         return partial, ""
     day_first = other.spec.column.format == DAY_FIRST
-    chosen = "day first (dd/mm/yyyy)" if day_first else "month first (mm/dd/yyyy)"
+    chosen = _ORDER_NAMES[other.spec.column.format]
     against = f"{partial.only_this:,}" if partial.only_this else "none"
     return other, (f"dates read {chosen}, as {partial.only_other:,} of them read only so and {against} only "
                    f"{'month' if day_first else 'day'} first")

@@ -232,6 +232,12 @@ def in_order(column: TimeColumn, order: str) -> TimeColumn | None:
     return None if asked is None else replace(asked, other_reason=None)
 
 
+def order_named(column: TimeColumn) -> bool:
+    """Whether `column` holds slashed dates read in an order the user named (`in_order`): the
+    one reading of slashed dates without the other order's reason."""
+    return column.format in _OTHER_ORDER and column.other_reason is None
+
+
 def _stamps(values: Sequence[object], fmt: str | None) -> pd.Series:
     """The values as UTC timestamps (NaT where unreadable) read by pandas with the `format`.
     pandas is imported here, for a column that looks like dates only: a table without one
