@@ -1,6 +1,7 @@
 """Detectors of personal data and secrets in one text, each a compiled pattern that finds
 candidates (the prefilter: clean text costs one regex scan per kind, the phone matcher runs only
-where a run of seven digits is) and a validator that keeps the real ones.
+where a run of seven digits is, never on a line that is digits alone with no letter near) and a
+validator that keeps the real ones.
 
 - email: an address, its local part and domain in letters and digits of any script (RFC 6531:
   `josé@gmail.com`, `用户@例子.广告`), whose domain ends in a letters-only top-level domain,
@@ -226,6 +227,20 @@ def _dialled(text: str) -> str:
     return INTERNATIONAL_00.sub(" +", text) if "00" in text else text
 
 
+#: a part that is one run of digits alone on its line or sentence (a table's column, a log's ids)
+BARE_DIGITS = re.compile(r"\s*[0-9]+\s*")
+#: a letter: `PHONE_WORD` needs one
+LETTER = re.compile(r"[^\W\d_]")
+
+
+def _bare_run(text: str, start: int, end: int) -> bool:
+    """Whether the part `start:end` of `text` is one run of digits with no letter in it nor in
+    the 30 characters before it: whatever the matcher finds there is a bare run of digits (`00`
+    read as ` +` included) with no word of a phone near, which `_not_a_phone` drops, so the
+    matcher need not read it. Each part has a matcher of its own, so skipping one changes no other."""
+    return bool(BARE_DIGITS.fullmatch(text, start, end)) and not LETTER.search(text, max(0, start - 30), end)
+
+
 def _phones_of(text: str, region: str) -> Spans:
     import phonenumbers
 
@@ -233,7 +248,7 @@ def _phones_of(text: str, region: str) -> Spans:
     ends = [m.end() for m in SENTENCE_END.finditer(text)]
     for start, end in zip([0, *ends], [*ends, len(text)], strict=True):
         part = readable[start:end]
-        if not PHONE_CANDIDATE.search(part):
+        if not PHONE_CANDIDATE.search(part) or _bare_run(text, start, end):
             continue
         for match in phonenumbers.PhoneNumberMatcher(part, region, leniency=phonenumbers.Leniency.VALID):
             at = start + match.start
