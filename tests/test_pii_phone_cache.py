@@ -1,5 +1,6 @@
-"""The phone scan skips parts that are a bare run of digits; it must find exactly what
-phonenumbers' matcher, asked about every part, finds. The oracle below is that plain scan."""
+"""The phone scan skips parts that are a bare run of digits and caches what the matcher's parse
+and validation give each candidate; it must find exactly what phonenumbers' matcher, asked
+about every part afresh, finds. The oracle below is that plain scan."""
 
 from __future__ import annotations
 

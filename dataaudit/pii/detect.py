@@ -1,7 +1,7 @@
 """Detectors of personal data and secrets in one text, each a compiled pattern that finds
 candidates (the prefilter: clean text costs one regex scan per kind, the phone matcher runs only
-where a run of seven digits is, never on a line that is digits alone with no letter near) and a
-validator that keeps the real ones.
+where a run of seven digits is, never on a line that is digits alone with no letter near, and
+caches its parse of each candidate) and a validator that keeps the real ones.
 
 - email: an address, its local part and domain in letters and digits of any script (RFC 6531:
   `josé@gmail.com`, `用户@例子.广告`), whose domain ends in a letters-only top-level domain,
@@ -54,12 +54,14 @@ Matches of different kinds never overlap: a span claimed by an earlier kind in `
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dataaudit.pii.checksums import IBAN_LENGTHS, entropy, iban_valid, is_card_number
 
@@ -241,16 +243,49 @@ def _bare_run(text: str, start: int, end: int) -> bool:
     return bool(BARE_DIGITS.fullmatch(text, start, end)) and not LETTER.search(text, max(0, start - 30), end)
 
 
-def _phones_of(text: str, region: str) -> Spans:
+def _matcher(part: str, region: str) -> Iterator[Any]:
+    """phonenumbers' matcher at leniency VALID over `part`, each candidate it parses and validates
+    looked up in `_verified` first: a text of numbers (`12 12 12 ...`, a table) holds the same
+    candidate many times, and parsing one costs some 50 µs."""
     import phonenumbers
 
+    matcher = phonenumbers.PhoneNumberMatcher(part, region, leniency=phonenumbers.Leniency.VALID)
+    if hasattr(phonenumbers.PhoneNumberMatcher, "_parse_and_verify"):
+        matcher._parse_and_verify = functools.partial(_parse_and_verify, part, region)
+    return iter(matcher)
+
+
+def _parse_and_verify(text: str, region: str, candidate: str, offset: int) -> Any:
+    """The matcher's own `_parse_and_verify(candidate, offset)`: it reads the candidate, the
+    region and the characters just before and after the candidate in `text` (whether a Latin
+    letter or a currency sign glues to it), nothing else, so its answer is cached on those."""
+    import phonenumbers
+
+    end = offset + len(candidate)
+    number = _verified(candidate, region, text[offset - 1] if offset > 0 else "", text[end:end + 1])
+    return None if number is None else phonenumbers.PhoneNumberMatch(offset, candidate, number)
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(candidate: str, region: str, before: str, after: str) -> Any:
+    """The number the matcher's `_parse_and_verify` finds in `candidate` between the characters
+    `before` and `after` (each empty at an end of the text), or None."""
+    import phonenumbers
+
+    context = phonenumbers.PhoneNumberMatcher(before + candidate + after, region,
+                                              leniency=phonenumbers.Leniency.VALID)
+    match = phonenumbers.PhoneNumberMatcher._parse_and_verify(context, candidate, len(before))
+    return None if match is None else match.number
+
+
+def _phones_of(text: str, region: str) -> Spans:
     readable = _dialled(text)
     ends = [m.end() for m in SENTENCE_END.finditer(text)]
     for start, end in zip([0, *ends], [*ends, len(text)], strict=True):
         part = readable[start:end]
         if not PHONE_CANDIDATE.search(part) or _bare_run(text, start, end):
             continue
-        for match in phonenumbers.PhoneNumberMatcher(part, region, leniency=phonenumbers.Leniency.VALID):
+        for match in _matcher(part, region):
             at = start + match.start
             at -= readable[at] != text[at]  # the first `0` of a `00` read as ` +`
             if _not_a_phone(text, at, start + match.end) or _a_service(match.number):
