@@ -4,12 +4,16 @@ A suspect is a row every model that ran flags. With one model (a text-only table
 near chance, the model's own errors pass for wrong labels: a text-only table of speeches
 "suspected" 40% of its party labels and failed. Such findings stay warnings that say which models
 ran and how far their balanced accuracy lies above chance; generated data with 10% flipped labels,
-where two models agree and learn the labels well, still fails.
+where two models agree and learn the labels well, still fails. A model not clearly above chance
+lists no suspects at all (tests/test_label_chance.py): the speeches (balanced accuracy 0.60 on 120
+rows) and the wage panel (0.51 on 800) are such, so generated text that a linear model learns
+weakly stands in for them here.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -58,9 +62,27 @@ def flipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def weak_text(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """600 generated text-only rows: a third carry a word of their party's, the rest common words
+    alone. One linear model learns the party clearly above chance, but far from well."""
+    rng = random.Random(3)
+    common = [f"w{i}" for i in range(40)]
+    lines = ["text,party"]
+    for _ in range(600):
+        party = rng.choice(["left", "right"])
+        words = rng.sample(common, 6)
+        if rng.random() < 0.3:
+            words[0] = "tax" if party == "right" else "welfare"
+        lines.append(f"{' '.join(words)},{party}")
+    path = tmp_path_factory.mktemp("weak_text") / "speeches.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 @RUNNERS
-def test_one_model_on_text_warns_naming_it_and_its_margin(runner, tmp_path: Path) -> None:
-    finding = _suspected([SPEECHES, "-t", "party", "--text-column", "text"], 0, runner, tmp_path)
+def test_one_model_on_text_warns_naming_it_and_its_margin(runner, weak_text: Path, tmp_path: Path) -> None:
+    finding = _suspected([weak_text, "-t", "party", "--text-column", "text"], 0, runner, tmp_path)
     observed = finding["observed"]
     assert finding["severity"] == "warn"
     assert observed["estimated_noise_rate"] > 0.1  # past the fail level: the old verdict was FAIL
@@ -74,15 +96,25 @@ def test_one_model_on_text_warns_naming_it_and_its_margin(runner, tmp_path: Path
 
 
 @RUNNERS
-def test_two_models_on_a_weak_baseline_warn_naming_the_margin(runner, tmp_path: Path) -> None:
-    finding = _suspected([WAGES, "-t", "union", "-i", "nr"], 0, runner, tmp_path)
-    observed = finding["observed"]
-    assert finding["severity"] == "warn" and observed["estimated_noise_rate"] > 0.1
-    assert observed["models"] == ["gradient_boosting", "logistic"] and observed["trusted"] is False
-    assert observed["margin_over_chance"] < 0.2
-    assert "gradient_boosting and logistic agree on every suspect" in finding["message"]
-    assert "a failure needs a balanced accuracy at least 0.20 over chance" in finding["message"]
-    assert "two models" not in finding["message"]
+@pytest.mark.parametrize(("data", "args", "ba", "rows"), [
+    (SPEECHES, ["-t", "party", "--text-column", "text"], "0.60 against 0.50", "120 rows"),
+    (WAGES, ["-t", "union", "-i", "nr"], "0.51 against 0.50", "800 rows"),
+], ids=["speeches", "wages"])
+def test_a_baseline_not_clearly_above_chance_lists_no_suspects(runner, data: Path, args: list, ba: str, rows: str,
+                                                               tmp_path: Path) -> None:
+    """These once warned of 40% and more of their rows: the models' own errors, not wrong labels."""
+    out = tmp_path / "report.json"
+    runner(["audit", data, *args, "--label-noise", "-f", "json", "-o", out], 0)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert not [f for f in report["findings"] if f["check"] in ("labels.suspected", "labels.noise_rate")]
+    checks = {c["check"]: c for c in report["checks"]}
+    for check in ("labels.suspected", "labels.noise_rate"):
+        assert checks[check]["status"] == "skipped"
+        assert "no better than chance (balanced accuracy " + ba in checks[check]["reason"]
+        assert rows in checks[check]["reason"] and "its own errors" in checks[check]["reason"]
+    assert checks["baseline.learnability"]["status"] != "skipped"
+    assert [t["id"] for t in report["tables"] if t["id"].startswith(("labels.", "baseline."))] == \
+        ["baseline.learnability"]
 
 
 @RUNNERS

@@ -70,8 +70,12 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
                        results):
         return
     column = profile.label.column
-    _suspected(quality, rules, results, column)
-    _noise_rate(quality, rules, results, column)
+    if quality.no_signal:  # the model learnt nothing: its disagreements are its own errors
+        for check in ("labels.suspected", "labels.noise_rate"):
+            results.skip(check, quality.no_signal)
+    else:
+        _suspected(quality, rules, results, column)
+        _noise_rate(quality, rules, results, column)
     _learnability(quality, rules, results, column)
 
 

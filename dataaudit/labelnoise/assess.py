@@ -32,7 +32,9 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     runs an accumulator over every row of the file (`Engine.accumulate`); given it, and a file
     with labelled rows outside the sample, the fold models score those rows in one more pass
     (`dataaudit.labelnoise.scoring`), so suspects and noise rates cover the whole file. The
-    baseline stays the sample's: out-of-fold scores are what it measures.
+    baseline stays the sample's: out-of-fold scores are what it measures. A baseline not clearly
+    above chance (`baseline.above_chance`) ends the step there, with no suspects, no noise rates
+    and no scoring pass: a model that learnt nothing would list its own errors as wrong labels.
     """
     sample, label = profile.sample, profile.label
     if not label.tracked:
@@ -58,6 +60,17 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     oof = out_of_fold(features, y, rules.model, rules.folds, rules.seed, jobs, progress)
     probs, model = oof.blended, oof.model
     names = [_display(label.folded, c) for c in classes]
+    suggested = probs.argmax(axis=1)
+    learnt = baseline.scores(y, suggested, names)
+    guessed = baseline.scores(y, baseline.majority_predictions(y, rules.folds, rules.seed), names)
+    error = baseline.chance_error(y, suggested, len(classes))
+    if not baseline.above_chance(learnt.balanced_accuracy, 1.0 / len(classes), error):
+        sampled = np.bincount(y, minlength=len(classes))
+        return LabelQuality(
+            sample_rows=len(y), folds=rules.folds, seed=rules.seed, model=model, method=quality.method,
+            classes=[ClassNoise(names[k], int(sampled[k]), 0, 0.0) for k in range(len(classes))],
+            baseline=learnt, dummy=guessed, small_classes=small, models=list(oof.by_model),
+            no_signal=_no_signal(label.column, learnt.balanced_accuracy, len(classes), error, len(y)))
     rows = np.asarray(sample.rows, dtype=np.int64)
     chosen = detect.sample_candidates(y, oof.by_model, rules.filter_by)
     found = Candidates().extended(rows[index[chosen]], probs[chosen, y[chosen]], probs[chosen].argmax(axis=1),
@@ -76,17 +89,23 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     suspected = [SuspectedRow(row=int(at[i]), given=found.spellings[spelling[i]], suggested=names[suggested_class[i]],
                               score=round(float(1.0 - confidence[i]), 6)) for i in kept]
     flagged = np.bincount(given_class[kept], minlength=len(classes))
-    suggested = probs.argmax(axis=1)
     return LabelQuality(
         sample_rows=len(y), folds=rules.folds, seed=rules.seed, model=model, method=quality.method,
         suspected=suspected,
         classes=[ClassNoise(names[k], int(class_rows[k]), int(flagged[k]), round(float(per_class[k]), 6))
                  for k in range(len(classes))],
         noise_rate=round(overall, 6),
-        baseline=baseline.scores(y, suggested, names),
-        dummy=baseline.scores(y, baseline.majority_predictions(y, rules.folds, rules.seed), names),
+        baseline=learnt, dummy=guessed,
         small_classes=small, models=list(oof.by_model), scored_rows=int(class_rows.sum()) - len(y),
     )
+
+
+def _no_signal(column: str, balanced_accuracy: float, classes: int, error: float, rows: int) -> str:
+    """Why a model that learnt nothing lists no suspects, in one line."""
+    chance = 1.0 / classes
+    return (f"the model predicts {column!r} no better than chance (balanced accuracy {balanced_accuracy:.2f} "
+            f"against {chance:.2f} of a guess, {rows:,} rows; clearly better is above "
+            f"{chance + baseline.CHANCE_SES * error:.2f}): its disagreements with the labels would be its own errors")
 
 
 def _display(folded: dict[str, dict[str, int]], key: str) -> str:

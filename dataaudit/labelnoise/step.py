@@ -78,7 +78,8 @@ def residual_tables(found: TargetResiduals | None) -> list[ReportTable]:
 
 
 def tables(quality: LabelQuality | None) -> list[ReportTable]:
-    """The suspected rows (all of them), the noise rate per class and the baseline, for the report."""
+    """The suspected rows (all of them), the noise rate per class and the baseline, for the report;
+    the baseline alone when the model learnt nothing (`LabelQuality.no_signal`)."""
     if quality is None or quality.skipped:
         return []
     about = f"{quality.folds}-fold out-of-fold probabilities ({quality.model}) on {quality.sample_rows:,} " \
@@ -92,6 +93,14 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
                ("macro recall", baseline.macro_recall, dummy.macro_recall),
                ("macro F1", baseline.macro_f1, dummy.macro_f1)]
     metrics += [(f"F1 {c!r}", f, dummy.per_class_f1[c]) for c, f in baseline.per_class_f1.items()]
+    learnability = ReportTable(
+        id="baseline.learnability", title="Cross-validated baseline",
+        columns=["metric", "model", "majority_class"],
+        rows=[[name, m, d] for name, m, d in metrics],
+        note=f"The same {about}; the majority class is a DummyClassifier fitted fold by fold.",
+    )
+    if quality.no_signal:  # no suspects and no noise rates to list, only the weak model
+        return [learnability]
     return [
         ReportTable(
             id="labels.suspected", title="Suspected label errors, most likely first",
@@ -106,10 +115,5 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
             note=f"Estimated share of wrong labels among each class's modelled rows{scored}; overall "
                  f"{quality.noise_rate:.4f}.",
         ),
-        ReportTable(
-            id="baseline.learnability", title="Cross-validated baseline",
-            columns=["metric", "model", "majority_class"],
-            rows=[[name, m, d] for name, m, d in metrics],
-            note=f"The same {about}; the majority class is a DummyClassifier fitted fold by fold.",
-        ),
+        learnability,
     ]

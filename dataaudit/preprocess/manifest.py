@@ -75,9 +75,11 @@ def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tal
 
 
 def label_model(plan: Plan) -> dict[str, Any] | None:
-    """How the suspected rows were found (None when no model ran): enough to reproduce them."""
+    """How the suspected rows were found (None when no model ran): enough to reproduce them;
+    `skipped` says why none were listed, when no model ran or it learnt nothing."""
     quality = plan.before.profile.label_quality if plan.before.profile is not None else None
     if quality is None:
         return None
     return {"model": quality.model, "folds": quality.folds, "seed": quality.seed, "sample_rows": quality.sample_rows,
-            "scored_rows": quality.scored_rows, "suspected": len(quality.suspected), "skipped": quality.skipped}
+            "scored_rows": quality.scored_rows, "suspected": len(quality.suspected),
+            "skipped": quality.skipped or quality.no_signal}

@@ -46,6 +46,9 @@ class LabelQuality:
     alone is a weaker witness than two of different kinds. `scored_rows` are the labelled rows
     outside the sample, scored by the fold models in a pass of their own: suspects and noise
     rates cover them too, the baseline is the sample's.
+    `no_signal` says why the model ran but its disagreements are not findings: its balanced
+    accuracy is not clearly above chance (`dataaudit.labelnoise.baseline.above_chance`). Then
+    there are no suspects and no noise rates; the baseline and the classes' row counts stay.
     """
 
     sample_rows: int
@@ -62,6 +65,7 @@ class LabelQuality:
     skipped: str | None = None
     models: list[str] = field(default_factory=list)
     scored_rows: int = 0
+    no_signal: str | None = None
 
     @property
     def modelled_rows(self) -> int:
