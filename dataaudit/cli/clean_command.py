@@ -197,7 +197,9 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
 def _label_model_note(model: dict[str, Any] | None) -> str:
     if model is None or model["skipped"]:
         why = "the target has no classes to model" if model is None else model["skipped"]
-        return f"dataaudit: no label model ran ({why}); no row quarantined as suspected_label"
+        ran = "no label model ran" if model is None or model.get("balanced_accuracy") is None \
+            else "the label model lists no suspects"
+        return f"dataaudit: {ran} ({why}); no row quarantined as suspected_label"
     return (f"dataaudit: the label model ({model['folds']}-fold {model['model']}, {model['sample_rows']:,} sampled "
             f"rows{_scored(model)}) suspects {model['suspected']:,} rows of a wrong label; they go to the quarantine "
             "unless an earlier step took them")

@@ -76,10 +76,13 @@ def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tal
 
 def label_model(plan: Plan) -> dict[str, Any] | None:
     """How the suspected rows were found (None when no model ran): enough to reproduce them;
-    `skipped` says why none were listed, when no model ran or it learnt nothing."""
+    `skipped` says why none were listed, when no model ran or it learnt nothing (its cross-validated
+    `balanced_accuracy` not clearly above `chance`; both None when no model ran)."""
     quality = plan.before.profile.label_quality if plan.before.profile is not None else None
     if quality is None:
         return None
     return {"model": quality.model, "folds": quality.folds, "seed": quality.seed, "sample_rows": quality.sample_rows,
             "scored_rows": quality.scored_rows, "suspected": len(quality.suspected),
-            "skipped": quality.skipped or quality.no_signal}
+            "skipped": quality.skipped or quality.no_signal,
+            "balanced_accuracy": None if quality.baseline is None else quality.baseline.balanced_accuracy,
+            "chance": None if quality.baseline is None else round(quality.chance, 6)}
