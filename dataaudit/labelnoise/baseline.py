@@ -45,8 +45,8 @@ def chance_error(y: np.ndarray, predicted: np.ndarray, classes: int) -> float:
     Shuffled, the rows of class j predicted j are hypergeometric: with n_j rows labelled j, m_j
     predicted j and N rows, their variance is n_j m_j (N - n_j)(N - m_j) / (N² (N - 1)) and two
     classes' counts covary by n_j m_j n_k m_k / (N² (N - 1)). The balanced accuracy, the mean of
-    those counts over n_j, then has mean exactly 1 / classes, whatever the model predicts, and
-    the variance below. A model that predicts one class for every row has 0: its balanced
+    those counts over n_j, then has mean exactly 1 / classes (those with rows), whatever the model
+    predicts, and the variance below. A model that predicts one class for every row has 0: its balanced
     accuracy is chance exactly, and nothing clears it.
     """
     n = np.bincount(y, minlength=classes).astype(np.float64)
@@ -58,7 +58,7 @@ def chance_error(y: np.ndarray, predicted: np.ndarray, classes: int) -> float:
     present = n > 0
     own = np.sum(m[present] * (rows - n[present]) * (rows - m[present]) / (n[present] * scale))
     shared = (m[present].sum() ** 2 - np.sum(m[present] ** 2)) / scale
-    return float(np.sqrt(max(own + shared, 0.0))) / classes
+    return float(np.sqrt(max(own + shared, 0.0))) / int(present.sum())
 
 
 def above_chance(balanced_accuracy: float, chance: float, error: float) -> bool:
