@@ -5,7 +5,7 @@ near chance, the model's own errors pass for wrong labels: a text-only table of 
 "suspected" 40% of its party labels and failed. Such findings stay warnings that say which models
 ran and how far their balanced accuracy lies above chance; generated data with 10% flipped labels,
 where two models agree and learn the labels well, still fails. A model not clearly above chance
-lists no suspects at all (tests/test_label_chance.py): the speeches (balanced accuracy 0.60 on 120
+lists no suspects at all (below, and tests/test_label_chance.py): the speeches (0.60 on 120
 rows) and the wage panel (0.51 on 800) are such, so generated text that a linear model learns
 weakly stands in for them here.
 """
