@@ -78,7 +78,10 @@ def test_no_signal_lists_no_suspects_and_says_why(noise: Path, tmp_path: Path) -
     assert reason.startswith("the model predicts 'label' no better than chance (balanced accuracy 0.3")
     assert "against 0.33 of a guess, 2,000 rows; clearly better is above 0.3" in reason
     assert reason.endswith("its disagreements with the labels would be its own errors") and "\n" not in reason
-    assert checks["baseline.learnability"]["status"] != "skipped"  # the weak model is still reported
+    # the weak model is still reported, and warns: its macro F1 over a one-class guess's is no gain
+    (learnability,) = [f for f in report["findings"] if f["check"] == "baseline.learnability"]
+    assert checks["baseline.learnability"]["status"] == "warn" and learnability["severity"] == "warn"
+    assert learnability["message"].endswith(f"; but {reason}, so it counts as no gain.")
     tables = {t["id"]: t for t in report["tables"]}
     assert "labels.suspected" not in tables and "labels.noise_rate" not in tables
     balanced = next(row for row in tables["baseline.learnability"]["rows"] if row[0] == "balanced accuracy")

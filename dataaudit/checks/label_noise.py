@@ -157,13 +157,17 @@ def _noise_rate(quality: LabelQuality, rules: Rules, results: Results, column: s
 
 
 def _learnability(quality: LabelQuality, rules: Rules, results: Results, column: str) -> None:
+    """The model's macro F1 over a majority-class guess's. A guess of one class scores a low macro
+    F1, so a model that predicts no better than chance still shows a gain over it (0.15 on three
+    balanced classes of noise): such a model's gain is counted as none, and the finding says why."""
     model, dummy = quality.baseline, quality.dummy
     gain = model.macro_f1 - dummy.macro_f1
+    judged, why = (0.0, f"; but {quality.no_signal}, so it counts as no gain") if quality.no_signal else (gain, "")
     results.judge(
-        "baseline.learnability", rules.min_f1_gain, gain,
+        "baseline.learnability", rules.min_f1_gain, judged,
         f"{quality.folds}-fold cross-validation ({quality.model}) reaches macro F1 {model.macro_f1:.3f} (accuracy "
         f"{model.accuracy:.3f}); a majority-class guess reaches {dummy.macro_f1:.3f} ({dummy.accuracy:.3f}): "
-        f"a gain of {gain:.3f}.",
+        f"a gain of {gain:.3f}{why}.",
         column=column,
         details={"model": model.__dict__, "dummy": dummy.__dict__},
         hint="Features that barely predict the label: check the target column, leaked or missing features, "
