@@ -112,3 +112,23 @@ def test_without_the_flag_or_with_classes_the_regressor_does_not_run() -> None:
     classes = _report([DATA / "iris.csv", "--target", "target", "--label-noise"], 0)
     assert _status(classes, "target.suspected")["reason"] == "the target holds class labels, not a regression target"
     assert _status(classes, "labels.suspected")["status"] != "skipped"
+
+
+def test_a_regressor_no_better_than_the_mean_lists_no_suspects(tmp_path: Path) -> None:
+    """A lognormal target drawn apart from its features: the regressor's out-of-fold R² lies below
+    the mean's, and its residuals (the target's own tail) would flag dozens of rows. None are
+    listed; the baseline table stays to say why."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=1_000).round(4), "b": rng.normal(size=1_000).round(4),
+                          "y": rng.lognormal(0, 1, 1_000).round(4)})
+    path = tmp_path / "noise.csv"
+    frame.to_csv(path, index=False)
+    report = _report([path, "--target", "y", "--label-noise"], 0)
+    status = _status(report, "target.suspected")
+    assert status["status"] == "skipped"
+    assert "is not above the mean's" in status["reason"] and "learnt nothing" in status["reason"]
+    assert not [f for f in report["findings"] if f["check"] == "target.suspected"]
+    assert [t["id"] for t in report["tables"] if t["id"] in ("target.suspected", "baseline.regression")] == [
+        "baseline.regression"]
+    r2, r2_mean = _table(report, "baseline.regression")["rows"][0][1:]
+    assert r2 <= r2_mean

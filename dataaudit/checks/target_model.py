@@ -4,7 +4,8 @@ The model step (`dataaudit.labelnoise.residuals`) predicts every sampled row's t
 fold and leaves its residuals on the profile; this judges them: any row whose residual lies more
 than `max_residual_mads` robust standard deviations from the median residual is a finding at
 the `suspected` level, with the model's out-of-fold R² next to the mean's, so a reader can weigh
-the witness (a model that barely beats the mean flags its own errors as much as wrong values).
+the witness (a model that barely beats the mean flags its own errors as much as wrong values);
+one that does not beat the mean lists none, and the check is skipped saying so.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ def judge_target_residuals(profile: Profile, rules: Rules, results: Results) -> 
     if found is None:
         results.skip(CHECK, "model-based label checks are off (--label-noise turns them on)")
         return
-    if found.skipped:
-        results.skip(CHECK, found.skipped)
+    if found.skipped or found.no_signal:  # no model, or one no better than the mean: no suspects to judge
+        results.skip(CHECK, found.skipped or found.no_signal)
         return
     if not found.suspected:
         return

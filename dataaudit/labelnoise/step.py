@@ -55,11 +55,20 @@ def with_target_residuals(profile: Profile, rules: Rules, missing_tokens: tuple[
 
 
 def residual_tables(found: TargetResiduals | None) -> list[ReportTable]:
-    """Every suspected target value, farthest first, and the regressor against the mean."""
+    """Every suspected target value, farthest first, and the regressor against the mean; the
+    latter alone when the regressor is no better than the mean (`TargetResiduals.no_signal`)."""
     if found is None or found.skipped:
         return []
     about = (f"{found.folds}-fold out-of-fold predictions ({found.model}) on {found.sample_rows:,} sampled rows "
              f"(seed {found.seed})")
+    baseline = ReportTable(
+        id="baseline.regression", title="Cross-validated regression baseline",
+        columns=["metric", "model", "mean"],
+        rows=[["R²", found.r2, found.r2_mean], ["mean absolute error", found.mae, found.mae_mean]],
+        note=f"The same {about}; the mean is the training folds' mean, fitted fold by fold.",
+    )
+    if found.no_signal:  # no suspects to list, only the weak model
+        return [baseline]
     return [
         ReportTable(
             id="target.suspected", title="Suspected target values, farthest from the prediction first",
@@ -68,12 +77,7 @@ def residual_tables(found: TargetResiduals | None) -> list[ReportTable]:
             note=f"{about}; score = |residual - median residual| / (1.4826 MAD of the residuals), suspected past "
                  f"{found.max_mads:g}. Review before changing a value.",
         ),
-        ReportTable(
-            id="baseline.regression", title="Cross-validated regression baseline",
-            columns=["metric", "model", "mean"],
-            rows=[["R²", found.r2, found.r2_mean], ["mean absolute error", found.mae, found.mae_mean]],
-            note=f"The same {about}; the mean is the training folds' mean, fitted fold by fold.",
-        ),
+        baseline,
     ]
 
 

@@ -102,6 +102,10 @@ class TargetResiduals:
     `suspected` are the rows whose residual lies more than `max_mads` robust standard deviations
     from the median residual, farthest first; `r2` is the model's out-of-fold R², `r2_mean` that
     of the training folds' mean, the baseline. `skipped` says why no model ran.
+    `no_signal` says why the model ran but its residuals are not findings: its out-of-fold R² is
+    not above the mean's, so a residual measures the model's miss as much as the value's error
+    (with no signal it is the value's distance from the mean: the target's own tail). Then there
+    are no suspects; the R², the errors and the residuals' scale stay.
     """
 
     sample_rows: int
@@ -116,3 +120,4 @@ class TargetResiduals:
     mae_mean: float = 0.0
     residual_scale: float = 0.0
     skipped: str | None = None
+    no_signal: str | None = None
