@@ -189,3 +189,16 @@ def test_a_clean_is_refused_exactly_when_it_would_take_over_half_or_a_class(reco
     else:
         assert held > len(records) / 2 or lost
         assert refused["quarantined"] == held and set(refused["vanished_classes"]) == lost
+
+
+def test_a_regression_targets_values_are_no_classes_to_vanish(tmp_path: Path) -> None:
+    """Each of 200 generated targets is its own number: quarantining 10 rows takes every row of
+    10 numbers, which is no class gone; only the share of rows counts."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("x,z,y\n" + "".join(f"{i % 7},{(i * 7919) % 1000 / 10},{i * 1.37 + 0.11:.2f}\n"
+                                          for i in range(200)), encoding="utf-8")
+    result = dataaudit.clean(path, target="y", quarantine_rows={row: "reviewed" for row in range(0, 200, 20)})
+    assert result.manifest["rows"]["quarantined"] == 10 and len(result.data) == 190
+    with pytest.raises(LargeQuarantine, match=r"clean would quarantine 101 of 200 rows \(50%; quarantine_rows "
+                                              r"101\); refused"):
+        dataaudit.clean(path, target="y", quarantine_rows={row: "reviewed" for row in range(101)})

@@ -1,5 +1,5 @@
 """The refusal of a clean that would empty a dataset: more than half of its rows, or every
-row of a class, going to the quarantine.
+row of a class, going to the quarantine (a regression target has no classes: only the share counts).
 
 Row steps judge each row on its own, so nothing in them notices when their sum wipes the data:
 on a table of a few categorical columns (Titanic's class, age and sex: 14 distinct feature
@@ -34,7 +34,8 @@ def refusal(plan: Plan, allowed: bool = False, allow: str = ALLOW) -> LargeQuara
         return None
     decisions = plan.decisions
     rows, held = plan.rows_in, plan.quarantined
-    vanished = {label: _taken(fate) for label, fate in decisions.classes.items() if fate[KEPT] == 0}
+    vanished = {} if _regression(plan) else \
+        {label: _taken(fate) for label, fate in decisions.classes.items() if fate[KEPT] == 0}
     if held <= rows * MAX_QUARANTINE_SHARE and not vanished:
         return None
     steps = {step: tally.rows_quarantined for step, tally in decisions.tallies.items() if tally.rows_quarantined}
@@ -42,6 +43,15 @@ def refusal(plan: Plan, allowed: bool = False, allow: str = ALLOW) -> LargeQuara
         steps = {malformed.STEP: len(plan.malformed), **steps}
     summary: dict[str, Any] = {"rows": rows, "quarantined": held, "steps": steps, "vanished_classes": vanished}
     return LargeQuarantine(_message(plan.source.name, summary, allow), summary)
+
+
+def _regression(plan: Plan) -> bool:
+    """Whether the target holds numbers to predict, not classes: a value held by one row is no
+    class that vanishes when the row is quarantined (a suspected target value, say)."""
+    from dataaudit.checks.target import NUMBERS, target_kind
+
+    profile = plan.before.profile
+    return profile is not None and target_kind(profile, plan.pack.checks.target).kind == NUMBERS
 
 
 def _taken(fate: dict[str, int]) -> dict[str, int]:
