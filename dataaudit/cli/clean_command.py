@@ -63,7 +63,8 @@ from dataaudit.wording import plural
                    "and `_text`, reason malformed_row (quarantine).")
 @click.option("--quarantine-suspected-labels", is_flag=True,
               help="Run the label model of `audit --label-noise` and quarantine the rows it suspects "
-                   "(reason suspected_label, with the score).")
+                   "(reason suspected_label, with the score; on a regression target the regressor's, "
+                   "reason suspected_target).")
 @label_model_options
 @jobs_option
 @engine_options
@@ -195,6 +196,8 @@ def clean(data: str, target: str | None, rules: str, output: Path, quarantine: P
 
 
 def _label_model_note(model: dict[str, Any] | None) -> str:
+    if model is not None and model.get("kind") == "regression":
+        return _regressor_note(model)
     if model is None or model["skipped"]:
         why = "the target has no classes to model" if model is None else model["skipped"]
         ran = "no label model ran" if model is None or model.get("balanced_accuracy") is None \
@@ -203,6 +206,16 @@ def _label_model_note(model: dict[str, Any] | None) -> str:
     return (f"dataaudit: the label model ({model['folds']}-fold {model['model']}, {model['sample_rows']:,} sampled "
             f"rows{_scored(model)}) suspects {model['suspected']:,} rows of a wrong label; they go to the quarantine "
             "unless an earlier step took them")
+
+
+def _regressor_note(model: dict[str, Any]) -> str:
+    if model["skipped"]:
+        ran = "no regressor ran" if model["r2"] is None else "the regressor lists no suspects"
+        return f"dataaudit: {ran} ({model['skipped']}); no row quarantined as suspected_target"
+    return (f"dataaudit: the regressor ({model['folds']}-fold {model['model']}, {model['sample_rows']:,} sampled "
+            f"rows, out-of-fold R² {model['r2']:.3f} against the mean's {model['r2_mean']:.3f}) suspects "
+            f"{model['suspected']:,} target values more than {model['max_mads']:g} robust standard deviations from "
+            "its prediction; they go to the quarantine unless an earlier step took them")
 
 
 def _scored(model: dict[str, Any]) -> str:

@@ -165,10 +165,11 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     instead of learning them here. `quarantine_rows` ({row: reason} or {row: (reason, score)})
     sends further rows to quarantine. `quarantine_suspected_labels` runs the label model of
     `audit(label_noise=True)` (on `sample` rows, `folds` folds, `jobs` at once) in the first audit
-    and quarantines the rows it suspects with reason `suspected_label` and their score.
+    and quarantines the rows it suspects with reason `suspected_label` and their score; on a
+    regression target, the rows of the audit's `target.suspected` table, reason `suspected_target`.
 
-    Raises `LargeQuarantine` when more than half of the rows, or every row of a class, would be
-    quarantined, unless `allow_large_quarantine` (or the rule pack's
+    Raises `LargeQuarantine` when more than half of the rows, or every row of a class (a regression
+    target has none), would be quarantined, unless `allow_large_quarantine` (or the rule pack's
     `preprocess.allow_large_quarantine`) allows it.
 
     `redact` names the personal data and secrets (`pii`, `personal`, `secrets` or kinds) each

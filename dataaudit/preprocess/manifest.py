@@ -15,6 +15,7 @@ from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.summary import measures
 
 if TYPE_CHECKING:
+    from dataaudit.profile.label_quality import TargetResiduals
     from dataaudit.report.cards import RulesInfo
 
 
@@ -77,12 +78,25 @@ def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tal
 def label_model(plan: Plan) -> dict[str, Any] | None:
     """How the suspected rows were found (None when no model ran): enough to reproduce them;
     `skipped` says why none were listed, when no model ran or it learnt nothing (its cross-validated
-    `balanced_accuracy` not clearly above `chance`; both None when no model ran)."""
-    quality = plan.before.profile.label_quality if plan.before.profile is not None else None
+    `balanced_accuracy` not clearly above `chance`; both None when no model ran). On a regression
+    target, the regressor's entry (`regressor`)."""
+    profile = plan.before.profile
+    quality = profile.label_quality if profile is not None else None
     if quality is None:
-        return None
+        return regressor(profile.target_residuals) if profile is not None and profile.target_residuals else None
     return {"model": quality.model, "folds": quality.folds, "seed": quality.seed, "sample_rows": quality.sample_rows,
             "scored_rows": quality.scored_rows, "suspected": len(quality.suspected),
             "skipped": quality.skipped or quality.no_signal,
             "balanced_accuracy": None if quality.baseline is None else quality.baseline.balanced_accuracy,
             "chance": None if quality.baseline is None else round(quality.chance, 6)}
+
+
+def regressor(found: TargetResiduals) -> dict[str, Any]:
+    """The regression target's label model: its out-of-fold R² beside the mean's, the residual
+    limit (`max_mads` robust standard deviations of `residual_scale`) and the suspects past it;
+    `skipped` says why none were listed, when no model ran or it was no better than the mean."""
+    return {"kind": "regression", "model": found.model, "folds": found.folds, "seed": found.seed,
+            "sample_rows": found.sample_rows, "suspected": len(found.suspected),
+            "skipped": found.skipped or found.no_signal, "r2": None if found.skipped else found.r2,
+            "r2_mean": None if found.skipped else found.r2_mean, "max_mads": found.max_mads,
+            "residual_scale": None if found.skipped else found.residual_scale}

@@ -150,7 +150,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     column (and the folds its label model fits at once); the later passes hash and transform.
     `progress` is the stream every pass (and the label model) shows its progress line on.
 
-    With `suspected_labels` the audit also runs the label model, and the rows it suspects join
+    With `suspected_labels` the audit also runs the label model (the regressor on a regression
+    target), and the rows it suspects join
     `quarantine_rows` (the caller's reason wins for a row in both): the model runs once, on the
     same pass, and its rows are judged with the others.
 
