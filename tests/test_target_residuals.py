@@ -132,3 +132,14 @@ def test_a_regressor_no_better_than_the_mean_lists_no_suspects(tmp_path: Path) -
         "baseline.regression"]
     r2, r2_mean = _table(report, "baseline.regression")["rows"][0][1:]
     assert r2 <= r2_mean
+
+
+def test_an_absolute_error_regressor_beating_the_median_is_signal() -> None:
+    """An absolute-error regressor aims at the median, whose R² on a skewed target lies below the
+    mean's: a mean absolute error under the median's is signal all the same, and its suspects stay."""
+    from dataaudit.labelnoise.residuals import _no_signal
+
+    assert _no_signal(-0.05, -0.001, mae=0.8, mae_median=1.0) is None
+    assert _no_signal(0.30, -0.001, mae=1.2, mae_median=1.0) is None
+    said = _no_signal(-0.05, -0.001, mae=1.1, mae_median=1.0)
+    assert said is not None and "nor its mean absolute error 1.1 below the median's (1)" in said

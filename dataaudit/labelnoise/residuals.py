@@ -76,7 +76,7 @@ def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str,
     scale = _robust_scale(residual, y)
     score = np.abs(residual - np.median(residual)) / scale if scale > 0 else np.zeros(len(y))
     r2, r2_mean = round(_r2(y, predicted), 6), round(_r2(y, mean), 6)
-    no_signal = _no_signal(r2, r2_mean)
+    no_signal = _no_signal(r2, r2_mean, float(np.mean(np.abs(residual))), float(np.mean(np.abs(y - np.median(y)))))
     suspects = np.flatnonzero(score > rules.max_residual_mads) if no_signal is None else np.array([], np.int64)
     suspects = suspects[np.lexsort((suspects, -score[suspects]))]
     return TargetResiduals(
@@ -89,15 +89,19 @@ def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str,
     )
 
 
-def _no_signal(r2: float, r2_mean: float) -> str | None:
+def _no_signal(r2: float, r2_mean: float, mae: float, mae_median: float) -> str | None:
     """Why the residuals are no findings, or None: a regressor whose out-of-fold R² is not above
     the training folds' mean learnt nothing the mean does not know, and its residuals are then the
     target's distance from the mean, its own tail (85 of 2,000 rows of a lognormal drawn apart
-    from its features lie past 5 robust standard deviations), not values the features contradict."""
-    if r2 > r2_mean:
+    from its features lie past 5 robust standard deviations), not values the features contradict.
+    An absolute-error regressor aims at the median, whose R² on a skewed target is below the
+    mean's: its mean absolute error under the median's (the best constant's, in sample) is signal
+    too."""
+    if r2 > r2_mean or mae < mae_median:
         return None
-    return (f"the regressor's out-of-fold R² {r2:.3f} is not above the mean's ({r2_mean:.3f}): it learnt nothing "
-            "from the features, so its residuals are the target's own spread, not doubtful values")
+    return (f"the regressor's out-of-fold R² {r2:.3f} is not above the mean's ({r2_mean:.3f}), nor its mean absolute "
+            f"error {mae:.4g} below the median's ({mae_median:.4g}): it learnt nothing from the features, so its "
+            "residuals are the target's own spread, not doubtful values")
 
 
 def _uniform(rows: np.ndarray, rules: Rules) -> np.ndarray:
