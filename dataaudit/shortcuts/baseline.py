@@ -45,6 +45,8 @@ def column_keys(column: pa.ChunkedArray, numeric: bool, missing: frozenset[str])
     (null, or a `missing` token after trimming and lower-casing) is key 0."""
     if numeric:
         return _number_keys(_numbers(column, missing))
+    if pa.types.is_dictionary(column.type):  # a categorical's own codes may be unsigned (Polars'), with unused values
+        column = column.cast(column.type.value_type)
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         column = _present_text(column, missing)
     codes = pc.dictionary_encode(column.combine_chunks()).indices
