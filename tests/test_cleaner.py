@@ -119,3 +119,19 @@ def test_a_polars_frame_is_read_by_its_columns_names() -> None:
     out = cleaner.set_output(transform="polars").transform(pl.from_pandas(frame[["c", "n", "m"]]))
     assert out.columns == ["n", "m", "c=a", "c=b"]
     assert np.allclose(out["n"].to_numpy(), dataaudit.Cleaner().fit(frame).transform(frame)["n"].to_numpy())
+
+
+def test_a_frame_with_multi_index_columns_is_read_by_their_text() -> None:
+    """`("t", "label")` is named as `audit` names it: the label out of the output, and the
+    columns of `fit` found again by `transform` (it raised a KeyError)."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({("f", "x"): rng.normal(size=60), ("f", "c"): rng.choice(list("abc"), 60),
+                          ("t", "label"): rng.choice(["p", "q"], 60)})
+    cleaner = dataaudit.Cleaner(target=("t", "label")).fit(frame)
+    out = cleaner.transform(frame)
+    assert list(out.columns) == ["('f', 'x')", "('f', 'c')=a", "('f', 'c')=b", "('f', 'c')=c"]
+    assert list(cleaner.get_feature_names_out()) == list(out.columns)
+    assert list(cleaner.transform(frame.drop(columns=[("t", "label")])).columns) == list(out.columns)
+    model = make_pipeline(dataaudit.Cleaner(), LogisticRegression()).fit(frame.drop(columns=[("t", "label")]),
+                                                                         frame[("t", "label")])
+    assert model.score(frame.drop(columns=[("t", "label")]), frame[("t", "label")]) > 0.4

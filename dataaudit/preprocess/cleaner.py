@@ -103,8 +103,8 @@ class Cleaner(TransformerMixin, BaseEstimator):
         if type(X).__module__.startswith("polars") and hasattr(X, "to_pandas"):
             X = X.to_pandas()
         check_array(X, dtype=None, ensure_all_finite=False, ensure_min_samples=1)
-        if isinstance(X, pd.DataFrame):
-            frame = X.rename(columns=str)
+        if isinstance(X, pd.DataFrame):  # a MultiIndex's column ("t", "label") by its text, as `audit` names it
+            frame = X.set_axis([str(name) for name in X.columns], axis=1)
         else:  # an array's columns are those of `fit`, in order, as scikit-learn reads them
             array = np.asarray(X)
             fitted = getattr(self, "feature_names_in_", None)
