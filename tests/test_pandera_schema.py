@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,7 +46,7 @@ def broken_penguins(path: Path) -> tuple[Path, dict[tuple[str, str], list[int]]]
     header = rows[0]
     breaks = {
         ("bill_length_mm", "coerce_dtype('float64')"): ([5, 140], "abc"),
-        ("year", "greater_than_or_equal_to(2007.0)"): ([10, 300], "1999"),
+        ("year", "greater_than_or_equal_to(2007)"): ([10, 300], "1999"),
         ("species", "not_nullable"): ([30], "NA"),
         ("island", "not_nullable"): ([200], ""),
     }
@@ -354,3 +356,26 @@ def test_a_schema_of_another_kind_is_refused_naming_the_argument(schema: object,
     with pytest.raises(dataaudit.InputError, match=r"schema must be a pandera DataFrameSchema or the path of its "
                                                    rf"YAML file, {says}"):
         dataaudit.audit(PENGUINS, target="species", schema=schema)
+
+
+def test_an_inferred_integer_range_is_the_exact_integers_past_2_to_the_53(tmp_path: Path) -> None:
+    """pandera's range ends were floats: 9007199254740993 was written 9007199254740992.0, so an id
+    one below the reference's least passed. The ends are the integers; the reference passes."""
+    reference = write_rows(tmp_path / "ids.csv", [["id", "n", "label"], ["9007199254740993", "1", "a"],
+                                                   ["9007199254740995", "", "b"], ["9223372036854775807", "3", "a"]])
+    schema = tmp_path / "ids.yaml"
+    invoke(["schema", "infer", reference, "-o", schema], 0)
+    loaded = pa.DataFrameSchema.from_yaml(schema.read_text(encoding="utf-8"))
+    assert [c.statistics for c in loaded.columns["id"].checks] == [{"min_value": 9007199254740993},
+                                                                   {"max_value": 9223372036854775807}]
+    assert [c.statistics for c in loaded.columns["n"].checks] == [{"min_value": 1}, {"max_value": 3}]
+    assert schema_findings(dataaudit.audit(reference, schema=schema)) == {}
+    lower = write_rows(tmp_path / "lower.csv", [["id", "n", "label"], ["9007199254740992", "2", "a"],
+                                                ["9007199254740995", "2", "b"]])
+    out = tmp_path / "report.json"
+    proc = subprocess.run([sys.executable, "-m", "dataaudit", "audit", str(lower), "--schema", str(schema),
+                           "-f", "json", "-o", str(out)], capture_output=True, text=True, check=False, timeout=180)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    found = [(f["column"], f["details"]["pandera_check"], f["examples"]) for f in
+             json.loads(out.read_text(encoding="utf-8"))["findings"] if f["check"] == "schema.pandera"]
+    assert found == [("id", "greater_than_or_equal_to(9007199254740993)", [0])]

@@ -100,8 +100,31 @@ def infer_schema(source: Source, missing: MissingValues, sample_rows: int | None
     frame = frame.astype({name: column.dtype.numpy_dtype for name, column in frame.items()
                           if column.dtype.name in NULLABLE.values() and not column.isna().any()})
     schema = pandera.infer_schema(frame).reset_index(drop=True)
-    return schema.update_columns({name: {"checks": _timestamps_as_text(column.checks)}
+    return schema.update_columns({name: {"checks": _exact_integers(_timestamps_as_text(column.checks), frame[name])}
                                   for name, column in schema.columns.items()})
+
+
+def _exact_integers(checks: list[pa_schema.Check], column: pd.Series) -> list[pa_schema.Check]:
+    """The checks with an integer column's range ends as its exact least and greatest values.
+
+    pandera takes them from `describe()`, as floats: past 2**53 a float is not the integer, so
+    the range of ids such as 9007199254740993 took in 9007199254740992, a value the reference
+    never held."""
+    import pandas as pd
+
+    if not pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
+        return checks
+    ends = {"min_value": column.min(), "max_value": column.max()}
+    pandera = _pandera()
+    kept = []
+    for check in checks:
+        stats = check.statistics or {}
+        if check.name and any(name in ends and pd.notna(ends[name]) for name in stats):
+            check = getattr(pandera.Check, check.name)(**{
+                name: int(ends[name]) if name in ends and pd.notna(ends[name]) else value
+                for name, value in stats.items()})
+        kept.append(check)
+    return kept
 
 
 def _timestamps_as_text(checks: list[pa_schema.Check]) -> list[pa_schema.Check]:
