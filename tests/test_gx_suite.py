@@ -154,3 +154,22 @@ def test_a_suite_of_another_kind_is_refused_naming_the_argument(suite: object, k
     with pytest.raises(dataaudit.InputError, match=rf"^gx_suite must be the path of a Great Expectations suite's "
                                                    rf"JSON file, not a {kind}$"):
         dataaudit.audit(frame, target="label", gx_suite=suite)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("case", ["empty_column", "sentinels"])
+def test_where_gx_and_the_audit_judge_missing_values_apart_the_suite_says_so(tmp_path: Path, case: str) -> None:
+    """An all-empty column is `missing.empty_column`'s alone (a warning), yet fails the critical
+    not-null expectation of `missing.column_share`; a sentinel (-999) is missing to the audit and a
+    number to GX. The suite's meta names the check and both differences, as it does the others'."""
+    change = {"empty_column": lambda f: f.assign(note=""),
+              "sentinels": lambda f: f.assign(bill_depth_mm=f["bill_depth_mm"].where(f.index % 2 == 0, "-999"))}[case]
+    data = penguins(tmp_path, f"{case}.csv", change)
+    suite = tmp_path / "suite.json"
+    invoke(["export", "gx", "-t", "species", "--data", data, "-o", suite], 0)
+    gx_passed, _ = gx_verdict(suite, data, load_rules("default").rules.missing_values.tokens)
+    share = [f for f in dataaudit.audit(data, target="species").findings if f.check == "missing.column_share"
+             and f.severity == "fail"]
+    assert gx_passed == bool(share)  # they disagree: the audit fails where GX passes, and the other way round
+    partly = json.loads(suite.read_text(encoding="utf-8"))["meta"]["dataaudit"]["no_equivalent"]
+    assert "missing.empty_column" in partly["missing.column_share"]
+    assert "-999" in partly["missing.column_share"]

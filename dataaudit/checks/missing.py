@@ -14,9 +14,12 @@ from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.wording import plural, verb
 
 NOT_NULL = Exports(("expect_column_values_to_not_be_null",))
+COLUMN_NOT_NULL = Exports(NOT_NULL.types, partly=(
+    "GX counts nulls and the tokens read as nulls, not sentinels (-999, a number to GX); and a column with every "
+    "value missing fails it, where the audit reports that column under missing.empty_column alone"))
 CHECKS = (
     Check("missing.column_share", "Each feature column has few missing values (nulls and disguised tokens).",
-          "missing", ("max_column_share",), NOT_NULL),
+          "missing", ("max_column_share",), COLUMN_NOT_NULL),
     Check("missing.empty_column", "No column is entirely empty.", "missing", ("empty_column",),
           Exports(("expect_column_unique_value_count_to_be_between",))),
     Check("missing.rows", "Few rows miss most of their fields.", "missing",
