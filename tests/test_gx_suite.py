@@ -4,6 +4,8 @@ the audit's; a given suite runs inside the audit and its failures become finding
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import great_expectations as gx
@@ -173,3 +175,19 @@ def test_where_gx_and_the_audit_judge_missing_values_apart_the_suite_says_so(tmp
     partly = json.loads(suite.read_text(encoding="utf-8"))["meta"]["dataaudit"]["no_equivalent"]
     assert "missing.empty_column" in partly["missing.column_share"]
     assert "-999" in partly["missing.column_share"]
+
+
+def test_a_target_the_data_does_not_have_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """With --data the columns are known: a target not among them wrote a suite whose expectations
+    on it could not run, where `audit` refuses the same target."""
+    data = penguins(tmp_path, "p.csv")
+    suite = tmp_path / "suite.json"
+    _, err = invoke(["export", "gx", "-t", "specie", "--data", data, "-o", suite], 2)
+    assert err.strip().splitlines() == [f"dataaudit: error: {data}: target column 'specie' not found (did you mean "
+                                        f"'species'?); columns are: species, island, bill_length_mm, bill_depth_mm, "
+                                        f"flipper_length_mm, body_mass_g, sex, year"]
+    assert not suite.exists()
+    proc = subprocess.run([sys.executable, "-m", "dataaudit", "export", "gx", "-t", "specie", "--data", str(data),
+                           "-o", str(suite)], capture_output=True, text=True, check=False, timeout=180)
+    assert (proc.returncode, proc.stderr.strip().splitlines()) == (2, err.strip().splitlines())
+    invoke(["export", "gx", "-t", "species", "--data", data, "-o", suite], 0)  # the target it has

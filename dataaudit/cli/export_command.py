@@ -44,7 +44,11 @@ def export_gx(rules: str, target: str | None, data: Path | None, name: str | Non
 
     check_destinations((output,), (data, rules))
     loaded = load_rules(rules)
-    columns = open_source(data).columns if data is not None else None
+    source = open_source(data) if data is not None else None
+    label = target if target is not None else loaded.rules.target
+    if source is not None and label is not None:  # as `audit` refuses it: the suite would check a column not there
+        source.require(label, "target column")
+    columns = source.columns if source is not None else None
     suite = export_suite(loaded.rules, name or f"dataaudit-{loaded.name}", target=target, columns=columns)
     text = dumps(suite, indent=2, ensure_ascii=True) + "\n"
     if output == "-":
