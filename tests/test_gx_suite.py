@@ -191,3 +191,22 @@ def test_a_target_the_data_does_not_have_is_one_line_and_exit_2(tmp_path: Path) 
                            "-o", str(suite)], capture_output=True, text=True, check=False, timeout=180)
     assert (proc.returncode, proc.stderr.strip().splitlines()) == (2, err.strip().splitlines())
     invoke(["export", "gx", "-t", "species", "--data", data, "-o", suite], 0)  # the target it has
+
+
+def test_integers_past_2_to_the_53_with_a_blank_stay_distinct_for_gx(tmp_path: Path) -> None:
+    """A blank made the column floats, in which ids one apart past 2**53 are one number: GX found
+    every such pair a repeated row, where there is none. The integers are given to GX exact."""
+    lines = ["code,x,label"] + [f"{'' if i == 5 else 2**53 + i},{i // 2 % 7},{'ab'[i // 2 % 2]}" for i in range(60)]
+    data = tmp_path / "ids.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    suite = tmp_path / "suite.json"
+    invoke(["export", "gx", "-r", "strict", "-t", "label", "--data", data, "-o", suite], 0)
+    out, _ = invoke(["audit", data, "-r", "strict", "-t", "label", "--gx-suite", suite, "-f", "json"], 1)
+    assert [f for f in json.loads(out)["findings"] if f["check"] == "gx.expect_compound_columns_to_be_unique"] == []
+    report = tmp_path / "report.json"
+    proc = subprocess.run([sys.executable, "-m", "dataaudit", "audit", str(data), "-r", "strict", "-t", "label",
+                           "--gx-suite", str(suite), "-f", "json", "-o", str(report)], capture_output=True, text=True,
+                          check=False, timeout=180)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "gx.expect_compound_columns_to_be_unique" not in {
+        f["check"] for f in json.loads(report.read_text(encoding="utf-8"))["findings"]}

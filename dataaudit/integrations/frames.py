@@ -61,6 +61,11 @@ def with_numbers(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         numbers = pd.to_numeric(column, errors="coerce")
         if numbers[present].notna().all():
+            if numbers.dtype.kind == "f" and numbers.abs().max() > 2**53:
+                # a null makes integers floats, which past 2**53 are not the integers (two ids one apart
+                # become one number): integers keep pandas' nullable integer dtype, exact
+                exact = pd.to_numeric(column.astype("string[pyarrow]"), errors="coerce")
+                numbers = exact if exact.dtype.kind in "iu" else numbers
             typed[name] = numbers
     return typed
 

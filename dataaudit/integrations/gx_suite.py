@@ -137,7 +137,7 @@ def _finding(result: Any) -> Finding | None:
     details["result"] = _plain({k: v for k, v in outcome.items() if not k.startswith("partial_unexpected_counts")})
     if "unexpected_count" in outcome:
         count, total = outcome["unexpected_count"], outcome.get("element_count", 0)
-        values = [v for v in outcome.get("partial_unexpected_list") or [] if v is not None and v == v]
+        values = [v for v in outcome.get("partial_unexpected_list") or [] if _present(v)]
         shown = ", ".join(repr(v) for v in list(dict.fromkeys(map(str, values)))[:5])
         mostly = f" (mostly {kwargs['mostly']})" if "mostly" in kwargs else ""
         message = (f"GX expectation {config.type}{on} failed{mostly}: {count:,} of {plural(total, 'value')} unexpected"
@@ -153,6 +153,13 @@ def _finding(result: Any) -> Finding | None:
                    observed=_plain(outcome.get("observed_value")), details=details)
 
 
+def _present(value: Any) -> bool:
+    """Not a null: None, NaN, or pandas' NA of a nullable column (whose truth cannot be asked)."""
+    import pandas as pd
+
+    return value is not None and value is not pd.NA and not (isinstance(value, float) and value != value)
+
+
 def _raised(info: dict[str, Any]) -> str | None:
     """The exception message of an expectation that could not run; GX keys it by metric, or not."""
     for entry in (info, *info.values()):
@@ -164,6 +171,6 @@ def _raised(info: dict[str, Any]) -> str | None:
 def _plain(value: Any) -> Any:
     """JSON-safe: the report is serialised; GX results hold numpy numbers and NaN."""
     def scalar(item: Any) -> Any:
-        return item.item() if hasattr(item, "item") else str(item)
+        return item.item() if hasattr(item, "item") else None if not _present(item) else str(item)
 
     return json.loads(json.dumps(value, default=scalar), parse_constant=lambda _: None)
