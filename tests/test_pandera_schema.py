@@ -379,3 +379,23 @@ def test_an_inferred_integer_range_is_the_exact_integers_past_2_to_the_53(tmp_pa
     found = [(f["column"], f["details"]["pandera_check"], f["examples"]) for f in
              json.loads(out.read_text(encoding="utf-8"))["findings"] if f["check"] == "schema.pandera"]
     assert found == [("id", "greater_than_or_equal_to(9007199254740993)", [0])]
+
+
+@pytest.mark.parametrize("name, layout", [("hhh_alignment_chat.jsonl", "chat"),
+                                          ("hhh_alignment_pairs.jsonl", "preference")])
+def test_a_text_file_audit_refuses_a_schema_for_gets_none_inferred(tmp_path: Path, name: str, layout: str) -> None:
+    """`audit --schema` refuses a chat or preference file; `schema infer` (and `export gx --data`)
+    wrote one for it all the same. Both now refuse it in the one line `audit` gives, exit 2."""
+    data = tmp_path / name
+    data.write_bytes((DATA / "text" / name).read_bytes())
+    out = tmp_path / "schema.yaml"
+    _, err = invoke(["schema", "infer", data, "-o", out], 2)
+    assert err.strip().splitlines() == [f"dataaudit: error: {data}: schema infer does not apply to a {layout} JSONL "
+                                        "file: a schema validates the columns of a table"]
+    proc = subprocess.run([sys.executable, "-m", "dataaudit", "export", "gx", "--data", str(data), "-o",
+                           str(tmp_path / "suite.json")], capture_output=True, text=True, check=False, timeout=180)
+    assert (proc.returncode, proc.stderr.strip().splitlines()) == (
+        2, [f"dataaudit: error: {data}: --data does not apply to a {layout} JSONL file: a suite validates the "
+            "columns of a table"])
+    assert not out.exists() and not (tmp_path / "suite.json").exists()
+    invoke(["schema", "infer", DATA / "text" / "truthfulqa_bigbench.jsonl", "-o", out], 0)  # a JSONL table still is one

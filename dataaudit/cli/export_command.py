@@ -36,14 +36,20 @@ def export_gx(rules: str, target: str | None, data: Path | None, name: str | Non
       dataaudit export gx -r strict -t label --data train.csv -o suite.json
       dataaudit audit new.csv --target label --gx-suite suite.json
     """
+    from dataaudit.errors import InputError
     from dataaudit.integrations.gx_export import export_suite
     from dataaudit.io import open_source
     from dataaudit.jsontext import dumps
     from dataaudit.output import check_destinations, write_text
     from dataaudit.rules.load import load_rules
+    from dataaudit.text.audit import text_layout
 
     check_destinations((output,), (data, rules))
     loaded = load_rules(rules)
+    layout = text_layout(data, None, loaded)[0] if data is not None else None
+    if layout is not None:  # `audit --gx-suite` refuses the file: its expectations would be of no use
+        raise InputError(f"{data}: --data does not apply to a {layout} JSONL file: a suite validates the "
+                         "columns of a table")
     source = open_source(data) if data is not None else None
     label = target if target is not None else loaded.rules.target
     if source is not None and label is not None:  # as `audit` refuses it: the suite would check a column not there

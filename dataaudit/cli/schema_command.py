@@ -38,13 +38,20 @@ def infer(data: Path, output: str, sample: int, rules: str, delimiter: str | Non
       dataaudit schema infer train.csv -o schema.yaml
       dataaudit audit new.csv --target label --schema schema.yaml
     """
+    from dataaudit.errors import InputError
     from dataaudit.integrations.pandera_schema import infer_schema
     from dataaudit.io import open_source
     from dataaudit.output import check_destinations, write_text
     from dataaudit.rules.load import load_rules
+    from dataaudit.text.audit import text_layout
 
     check_destinations((output,), (data, rules))
-    missing = load_rules(rules).rules.missing_values
+    loaded = load_rules(rules)
+    layout, _ = text_layout(data, None, loaded)
+    if layout is not None:  # `audit --schema` refuses the file: a schema of it would be of no use
+        raise InputError(f"{data}: schema infer does not apply to a {layout} JSONL file: a schema validates the "
+                         "columns of a table")
+    missing = loaded.rules.missing_values
     source = open_source(data, delimiter=delimiter, encoding=encoding, decimal=decimal)
     text = infer_schema(source, missing, sample).to_yaml()
     if output == "-":
