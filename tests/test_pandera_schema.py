@@ -399,3 +399,20 @@ def test_a_text_file_audit_refuses_a_schema_for_gets_none_inferred(tmp_path: Pat
             "columns of a table"])
     assert not out.exists() and not (tmp_path / "suite.json").exists()
     invoke(["schema", "infer", DATA / "text" / "truthfulqa_bigbench.jsonl", "-o", out], 0)  # a JSONL table still is one
+
+
+def test_integers_with_a_missing_cell_are_inferred_nullable_integers(tmp_path: Path) -> None:
+    """As the tools page says, and as penguins' `NA` cells among whole grams and millimetres need:
+    they were `float64`, so a mass of 3750.5 g passed. The reference passes its schema still."""
+    schema = tmp_path / "schema.yaml"
+    invoke(["schema", "infer", PENGUINS, "-o", schema], 0)
+    loaded = pa.DataFrameSchema.from_yaml(schema.read_text(encoding="utf-8"))
+    assert {name: str(loaded.columns[name].dtype) for name in ("flipper_length_mm", "body_mass_g", "year")} == {
+        "flipper_length_mm": "Int64", "body_mass_g": "Int64", "year": "int64"}
+    assert loaded.columns["body_mass_g"].nullable
+    assert schema_findings(dataaudit.audit(PENGUINS, target="species", schema=schema)) == {}
+    rows = rows_of(PENGUINS)
+    rows[8][rows[0].index("body_mass_g")] = "3750.5"
+    found = schema_findings(dataaudit.audit(write_rows(tmp_path / "half.csv", rows), target="species", schema=schema))
+    assert {key: value["examples"] for key, value in found.items()} == {
+        ("body_mass_g", "coerce_dtype('Int64')"): [7]}

@@ -61,9 +61,10 @@ def with_numbers(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         numbers = pd.to_numeric(column, errors="coerce")
         if numbers[present].notna().all():
-            if numbers.dtype.kind == "f" and numbers.abs().max() > 2**53:
-                # a null makes integers floats, which past 2**53 are not the integers (two ids one apart
-                # become one number): integers keep pandas' nullable integer dtype, exact
+            if numbers.dtype.kind == "f" and not present.all():
+                # a null makes integers floats (`1.5` would then pass as one of them), which past 2**53
+                # are not even the integers (two ids one apart become one number): integers with a null
+                # take pandas' nullable integer dtype, exact, as a typed reader of the column gives them
                 exact = pd.to_numeric(column.astype("string[pyarrow]"), errors="coerce")
                 numbers = exact if exact.dtype.kind in "iu" else numbers
             typed[name] = numbers
