@@ -16,10 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
+from dataaudit.io.decimal_comma import POINT, number_pattern
 
-_BLANKS = r"[\t\n\v\f\r ]*"
 #: A decimal number, ASCII blanks around it allowed (RE2's `\d` is ASCII only, like pandas').
-_DECIMAL = rf"^{_BLANKS}[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?{_BLANKS}$"
+_DECIMAL = number_pattern(POINT)
 #: Infinity and NaN, spelled in any case, with no blank around.
 _SPECIAL = r"^[+-]?(?i:inf|infinity|nan)$"
 
