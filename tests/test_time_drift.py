@@ -144,6 +144,11 @@ def _one_order(batch: pa.RecordBatch, fmt: str) -> PeriodProfile | None:
     return extract(partial).periods
 
 
+def _counted(skipped: str | None) -> str | None:
+    """A reason to skip the periods up to how the unread times were expected to read."""
+    return None if skipped is None else skipped.split(" do not read ")[0]
+
+
 @pytest.mark.slow  # over a hundred generated files, each cut and merged: several seconds
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dated_rows(SLASHED_OR_NOT))
@@ -164,7 +169,9 @@ def test_chunking_does_not_change_the_order_of_slashed_dates(case: tuple[pa.Reco
     month_first = sum(w in ("04/13/2021", "12/25/2020") for w in written)
     if day_first != month_first:
         alone = _one_order(batch, "%d/%m/%Y" if day_first > month_first else "%m/%d/%Y")
-        assert (expected.periods, expected.dated, expected.skipped) == (alone.periods, alone.dated, alone.skipped)
+        # the same periods and the same reason to skip them, worded for an order found, not named
+        assert (expected.periods, expected.dated, _counted(expected.skipped)) == \
+            (alone.periods, alone.dated, _counted(alone.skipped))
 
 
 # --------------------------------------------------------------------------- real files
@@ -499,7 +506,9 @@ def test_a_named_date_order_is_kept_against_the_file(tmp_path: Path) -> None:
     dates, and the periods are skipped as misread rather than silently read month first."""
     path = _slashed_dates(tmp_path)
     periods = dataaudit.audit(path, target="label", time_column="when", date_order="day-first").profile.periods
-    assert periods.skipped.startswith("3,500 of its 6,000 times (58%) do not read as its first rows did")
+    assert periods.skipped == ("3,500 of its 6,000 times (58%) do not read day first (dd/mm/yyyy), the order named "
+                               "(--date-order): written in the other order? Name that order, or write them as ISO "
+                               "dates (2018-03-15)")
     periods = dataaudit.audit(path, target="label", time_column="when", date_order="month-first").profile.periods
     assert periods.skipped is None and periods.undated == 0 and periods.note == \
         "periods of a month: the shortest holding 100 rows on average; dates read month first (mm/dd/yyyy), as named " \

@@ -402,14 +402,18 @@ def _undecided(partial: PeriodsPartial) -> str | None:
 def _misread(dated: int, unreadable: int, spec: TimeSpec) -> str | None:
     """Why periods would misstate the file: most of its present times do not read the way the
     column's first rows were read (`spec.column.reason`), as when dates written `15.03.2018`
-    follow first rows of ISO dates; None when most are read. (Slashed dates are read in the
+    follow first rows of ISO dates, or in the day/month order the user named; None when most
+    are read. (Slashed dates are read in the
     day/month order the whole file reads in, `_order_read`.)"""
     present = dated + unreadable
     if not present or unreadable <= MAX_UNREADABLE_SHARE * present:
         return None
-    return (f"{unreadable:,} of its {present:,} times ({unreadable / present:.0%}) do not read as its first rows did "
-            f"({spec.column.reason}): written another way further on (another format)? Write them "
-            "as ISO dates (2018-03-15)")
+    share = f"{unreadable:,} of its {present:,} times ({unreadable / present:.0%})"
+    if order_named(spec.column):
+        return (f"{share} do not read {_ORDER_NAMES[spec.column.format]}, the order named (--date-order): "
+                "written in the other order? Name that order, or write them as ISO dates (2018-03-15)")
+    return (f"{share} do not read as its first rows did ({spec.column.reason}): written another way further on "
+            "(another format)? Write them as ISO dates (2018-03-15)")
 
 
 def choose_period(rows: Counter, spec: TimeSpec) -> tuple[str | None, str, str | None]:
