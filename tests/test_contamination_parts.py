@@ -104,4 +104,4 @@ def test_the_finding_says_a_short_item_is_found_whole_not_in_13_word_runs(tmp_pa
     finding = next(f for f in report["findings"] if f["check"] == "contamination.eval_overlap")
     assert finding["details"]["matches"][0][:4] == [222, 1, "ngram", "prompt"]
     assert "1 by shared words (13-word runs covering at least 50% of the item or of one of its fields, or, if " \
-           "shorter than 13 words, the item or a field whole)" in finding["message"]
+           "shorter than 13 words and of 5 different words or more, the item or a field whole)" in finding["message"]

@@ -5,7 +5,8 @@ Each training example (a line of a fine-tuning file, a cell of a text column) is
 every item of every evaluation set. A copy is `exact` (the normalised texts are equal: lower
 case, punctuation and spacing dropped) or `ngram` (word n-grams of `ngram` words, 13 by default,
 shared with the item cover at least `min_item_share` of its words, or of one of its fields or
-messages on its own; an item or field shorter than `ngram` words must appear whole, and a field
+messages on its own; an item or field shorter than `ngram` words must appear whole, an item of
+fewer than 5 different words ("Paris") only as a whole text or side, an exact copy, and a field
 of fewer than 5 different words, or one that several items share, counts only within its item);
 a `near` copy is one whose estimated Jaccard similarity of word 3-grams (the MinHash the text
 audit keeps) reaches `near_duplicate_threshold` without being a copy. Each is counted once, under its
@@ -117,7 +118,7 @@ def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results) ->
 def _runs(ngram: int, min_share: float) -> str:
     """What an n-gram copy is, said so that it holds for a short item, found whole, as well."""
     return (f"{ngram}-word runs covering at least {min_share:.0%} of the item or of one of its fields, "
-            f"or, if shorter than {ngram} words, the item or a field whole")
+            f"or, if shorter than {ngram} words and of 5 different words or more, the item or a field whole")
 
 
 def _distinct(examples: Iterable[int]) -> list[int]:

@@ -5,7 +5,8 @@ in it, sorted by hash (16 bytes a gram: 16 MB per million eval n-grams), and a b
 hashes' top bits (2 bytes a gram) that turns away almost every training gram with one lookup
 before the binary search; per item, the xxh64 of its normalised text (exact copies) and its
 compact MinHash signature (near copies). An item shorter than the n-gram length is one gram:
-its whole word sequence.
+its whole word sequence, if it has `MIN_PART_WORDS` different words; a shorter one is matched
+only as an exact copy, whole text or side.
 
 An item's parts (its fields, a chat's messages) are matched on their own as well, because a copy
 often has words between them ("Question: ... Answer: ..."), which break every n-gram running from
@@ -214,7 +215,7 @@ def build_index(sets: list[EvalItems], ngram: int, min_share: float, num_perm: i
         gram_keys=key[order].astype(np.uint64), gram_item=owner[order].astype(np.uint32),
         gram_position=position[order].astype(np.uint32), gram_length=length[order].astype(np.uint32),
         part_item=alone.item, part_start=alone.start, part_words=alone.words,
-        short_lengths=tuple(sorted({int(n) for n in (*word_counts, *alone.grams[3]) if 0 < n < ngram})),
+        short_lengths=tuple(sorted({int(n) for n in np.unique(length) if n < ngram})),
         exact_keys=exact_all[by_text], exact_item=by_text.astype(np.uint32),
         near=BandedSignatures(np.concatenate(sigs) if sigs else np.zeros((0, num_perm), dtype=np.uint16),
                               near_threshold),
@@ -225,10 +226,13 @@ Found = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # hash, item, pos
 
 
 def _item_grams(w: Words, ngram: int, first: int) -> list[Found]:
-    """The n-grams of the items `w` (numbered from `first`), and each short item whole."""
+    """The n-grams of the items `w` (numbered from `first`), and each short item whole when it
+    has `MIN_PART_WORDS` different words: a shorter one ("Paris", "Yes.") is in countless texts
+    that never saw the item, so only a training text or side equal to it (an exact copy) counts."""
     long = grams(w, (ngram,))
     short = grams(w, {int(n) for n in w.per_text if 0 < n < ngram})
-    whole = (short.position == 0) & (short.length == w.per_text[short.text])
+    telling = _distinct(w) >= MIN_PART_WORDS
+    whole = (short.position == 0) & (short.length == w.per_text[short.text]) & telling[short.text]
     return [(g.hashes[keep], g.text[keep] + first, g.position[keep], g.length[keep])
             for g, keep in ((long, slice(None)), (short, whole))]
 

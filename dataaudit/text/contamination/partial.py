@@ -78,7 +78,7 @@ class ContaminationPartial:
         found: dict[tuple[int, int], EvalMatch] = {}
         where: dict[tuple[int, int], tuple[int, int, int]] = {}  # a match's example and word span
         pairs = words([chosen_pair(line, layout) for line in lines]).normalized if _pairs(layout) else []
-        self._exact(numbers, examples, [*w.normalized, *pairs], one_side, found, where)
+        self._exact(numbers, examples, [*w.normalized, *pairs], prompt_words, one_side, found, where)
         self._ngrams(numbers, examples, prompt_words, one_side, found, where)
         quotes = _Quotes(halves, examples, self.regions)
         rows, items = self.index.near.pairs(sigs)
@@ -88,10 +88,12 @@ class ContaminationPartial:
         self.matches.extend(replace(found[key], excerpt=quotes.excerpt(*where[key])) if key in found else near[key]
                             for key in sorted(found.keys() | near.keys()))
 
-    def _exact(self, numbers: np.ndarray, examples: Words, parts: list[str], one_side: bool,
-               found: dict[tuple[int, int], EvalMatch], where: dict[tuple[int, int], tuple[int, int, int]]) -> None:
+    def _exact(self, numbers: np.ndarray, examples: Words, parts: list[str], prompt_words: np.ndarray,
+               one_side: bool, found: dict[tuple[int, int], EvalMatch],
+               where: dict[tuple[int, int], tuple[int, int, int]]) -> None:
         """Exact copies: `parts` are the examples' normalised sides (prompt, answer, in turn),
-        then, for preference pairs, each pair's prompt with its chosen answer."""
+        then, for preference pairs, each pair's prompt with its chosen answer. A side's copy
+        quotes that side: a short item equal to an answer is shown as the answer, not the question."""
         n = len(examples.normalized)
         keys = text_keys([*examples.normalized, *parts])
         at, items = self.index.exact_of(keys)
@@ -102,7 +104,8 @@ class ContaminationPartial:
             key = (int(numbers[example]), item)
             if key not in found:  # the whole example's match comes first, then either side's
                 found[key] = EvalMatch(key[0], item, EXACT, side, 1.0, "")
-                where[key] = (example, 0, int(examples.per_text[example]))
+                boundary, total = int(prompt_words[example]), int(examples.per_text[example])
+                where[key] = (example, boundary if side == ANSWER else 0, boundary if side == PROMPT else total)
 
     def _ngrams(self, numbers: np.ndarray, examples: Words, prompt_words: np.ndarray, one_side: bool,
                 found: dict[tuple[int, int], EvalMatch], where: dict[tuple[int, int], tuple[int, int, int]]) -> None:
