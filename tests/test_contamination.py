@@ -210,13 +210,13 @@ def test_a_missing_eval_field_and_a_missing_file_name_the_file(tmp_path: Path) -
 
 def test_an_eval_field_holding_no_text_is_named_as_given(tmp_path: Path) -> None:
     """A field holding an object is no text: the message names the field given rather than
-    asking for one."""
+    asking for one, and says how to name a field inside it."""
     nested = tmp_path / "eval.jsonl"
     nested.write_text('{"data": {"question": "why is the sky blue", "answer": "light"}}\n', encoding="utf-8")
     _, err = invoke(["audit", CORPUS, "--eval-set", nested, "--eval-field", "data"], 2)
     assert err.strip().splitlines() == [f"dataaudit: error: {nested}: --eval-field 'data' holds no text in any item "
-                                        "(a string, a list of strings or of messages; a nested object's fields "
-                                        "are not read)"]
+                                        "(a string, a list of strings or of messages; a nested object's field is "
+                                        "named by its dotted path, data.question)"]
 
 
 def test_a_split_is_an_evaluation_set_for_a_table_s_text_columns(tmp_path: Path) -> None:

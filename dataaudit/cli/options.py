@@ -193,7 +193,8 @@ eval_set_options = stacked(
                       "fsspec URI) the training texts must not contain: exact, n-gram and near copies of its items "
                       "are found. Repeatable."),
     click.option("--eval-field", "eval_fields", multiple=True, metavar="NAME",
-                 help="A field of the evaluation sets holding an item's text. Repeatable.  [default: detected: a "
+                 help="A field of the evaluation sets holding an item's text; a dotted path (data.question) names "
+                      "one inside a nested object. Repeatable.  [default: detected: a "
                       "chat file's messages, prompt and completion, instruction, input and output, else the "
                       "text-like columns]"),
     click.option("--ngram", type=click.IntRange(min=1), metavar="N",

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dataaudit.profile.sketches import first_rows
-from dataaudit.text.formats import CHAT, PREFERENCE, calls_tool
+from dataaudit.text.formats import CHAT, PREFERENCE, calls_tool, value_at
 from dataaudit.text.profiles import FormatProfile
 from dataaudit.text.validate import Line, text_of
 
@@ -67,14 +67,12 @@ def _values(record: dict, profile: FormatProfile) -> Broken:
 def _conversation(record: dict, profile: FormatProfile) -> object:
     """The message list the role rules read: a chat's messages; a prompt as messages followed by
     its completion or chosen side; None when the line holds plain strings."""
-    path = (profile.conversation or "messages").split(".")
-    value: object = record
-    for part in path:
-        value = value.get(part) if isinstance(value, dict) else None
+    path = profile.conversation or "messages"
+    value = value_at(record, path)
     if profile.kind == CHAT:
         return value
     answer = record.get(profile.sides[0] if profile.sides else "completion")
-    if not isinstance(answer, list) or (value is None and path[0] in profile.required_keys):
+    if not isinstance(answer, list) or (value is None and path.split(".")[0] in profile.required_keys):
         return None
     if value is None:  # an implicit prompt: the chosen side holds the whole conversation
         return answer

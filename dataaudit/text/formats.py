@@ -78,6 +78,20 @@ def calls_tool(message: dict) -> bool:
     return (isinstance(calls, list) and bool(calls)) or (isinstance(call, dict) and bool(call))
 
 
+def value_at(record: dict, path: str, default: object = None) -> object:
+    """The value at a dotted `path` into nested objects (`input.messages`, `data.question`), or
+    `default` where the path leads nowhere. A key spelled with the dot itself (`"data.question"`)
+    is read first: a file may name its fields that way, and then means that key."""
+    if path in record:
+        return record[path]
+    value: object = record
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return default
+        value = value[key]
+    return value
+
+
 def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS,
                   profiles: bool = False) -> str:
     """The layout most of the first `lines` JSON objects follow (the first items of a JSON file

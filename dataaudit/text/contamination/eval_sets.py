@@ -1,6 +1,7 @@
 """An evaluation set read into items of text: what training data must not contain.
 
-Which fields make an item's text: those named (`--eval-field`), else what the file's layout
+Which fields make an item's text: those named (`--eval-field`, a dotted path such as
+`data.question` reaching into nested objects, as a format profile's `conversation` does), else what the file's layout
 says is text (a chat file's message contents, a prompt/completion file's prompt and completion,
 an instruction file's instruction, input and output, a preference file's prompt and chosen
 answer), else, for a table, its text-like columns: string columns whose values are mostly
@@ -23,7 +24,7 @@ from dataaudit.errors import InputError
 from dataaudit.io import COMPRESSED, FORMATS, Source
 from dataaudit.io.surrogates import lone_surrogate
 from dataaudit.jsontext import loads
-from dataaudit.text.formats import CHAT, INSTRUCTION, PREFERENCE, PROMPT_COMPLETION, TABLE, detect_format
+from dataaudit.text.formats import CHAT, INSTRUCTION, PREFERENCE, PROMPT_COMPLETION, TABLE, detect_format, value_at
 from dataaudit.text.validate import text_of
 
 #: the fields that hold the text of each fine-tuning layout, in the order an item joins them
@@ -33,6 +34,8 @@ LAYOUT_FIELDS = {
     INSTRUCTION: ("instruction", "input", "output"),
     PREFERENCE: ("prompt", "chosen"),
 }
+#: what `value_at` gives for a path that leads nowhere, told apart from a null value
+_ABSENT = object()
 #: a table's column is text-like when at least this share of its rows hold a string ...
 MIN_STRING_SHARE = 0.5
 #: ... and at least this share of those strings are distinct
@@ -151,21 +154,22 @@ def _items(name: str, kind: str, unit: str, numbered: list[tuple[int, Any]], fie
            required: bool) -> EvalItems:
     records = [(n, r) for n, r in numbered if isinstance(r, dict)]
     chosen = fields or LAYOUT_FIELDS.get(kind) or text_like(r for _, r in records)
-    present = [f for f in chosen if any(f in r for _, r in records)]
+    present = [f for f in chosen if any(value_at(r, f, _ABSENT) is not _ABSENT for _, r in records)]
     if fields and required and len(present) < len(fields):
         missing = ", ".join(repr(f) for f in fields if f not in present)
         raise InputError(f"{name}: no field {missing} in the evaluation set")
     numbers, texts, parts = [], [], []
     for number, record in records:
-        text = "\n".join(t for t in (_text(record.get(f)) for f in present) if t)
+        values = [value_at(record, f) for f in present]
+        text = "\n".join(t for t in map(_text, values) if t)
         if text.strip():
             numbers.append(number)
             texts.append(text)
-            parts.append(tuple(p for f in present for p in _parts(record.get(f)) if p))
+            parts.append(tuple(p for v in values for p in _parts(v) if p))
     if not texts and fields:
         named = ", ".join(repr(f) for f in fields)
         raise InputError(f"{name}: --eval-field {named} holds no text in any item (a string, a list of strings or "
-                         "of messages; a nested object's fields are not read)")
+                         "of messages; a nested object's field is named by its dotted path, data.question)")
     if not texts:
         raise InputError(f"{name}: no text field in the evaluation set (name one with --eval-field)")
     return EvalItems(name, kind, tuple(present), unit, numbers, texts, parts)
