@@ -120,7 +120,8 @@ def test_near_duplicates_read_through_unicode_forms() -> None:
 
 
 def test_exact_duplicates_stay_byte_for_byte(tmp_path: Path) -> None:
-    """An exact duplicate is the same text; one in another Unicode form is a near duplicate."""
+    """An exact duplicate is the same text; one in another Unicode form is a near duplicate, and
+    no conflicting answer to its prompt: the same answer, spelled otherwise."""
     base = "Le café était fermé, alors nous sommes allés à la boulangerie près de l'église ce matin"
     rows = [base, unicodedata.normalize("NFD", base), *(f"Unrelated line {i} about something" for i in range(20))]
     path = tmp_path / "t.jsonl"
@@ -129,8 +130,8 @@ def test_exact_duplicates_stay_byte_for_byte(tmp_path: Path) -> None:
                                                      {"role": "assistant", "content": r}]}) + "\n"
                             for p, r in zip(prompts, rows, strict=True)), "utf-8")
     out = tmp_path / "r.json"
-    invoke(["audit", path, "-f", "json", "-o", out], 1)
+    invoke(["audit", path, "-f", "json", "-o", out], 0)
     report = json.loads(out.read_text("utf-8"))
     status = {c["check"]: c["status"] for c in report["checks"]}
-    assert status["text.duplicates"] == "passed"
+    assert status["text.duplicates"] == status["text.conflicts"] == "passed"
     assert status["text.near_duplicates"] != "passed"

@@ -16,6 +16,19 @@ def canonical(segments: list[tuple[str, str]], beyond: str = "") -> str:
     return f"{texts}\x1d{beyond}" if beyond else texts
 
 
+def plain(values: list[str | None]) -> list[str | None]:
+    """`values` in their plain forms (`minhash.plain_forms`: invisible format characters dropped,
+    NFKC): what makes two prompts, or two answers, the same for the conflicts check, where a
+    zero-width space or a decomposed accent must not hide that one prompt got two answers."""
+    if all(v is None or v.isascii() for v in values):
+        return values
+    import pyarrow as pa
+
+    from dataaudit.text.minhash import plain_forms
+
+    return plain_forms(pa.array(values, pa.large_string())).to_pylist()
+
+
 def hashed(values: list[str | None]) -> np.ndarray:
     """64-bit hashes; 0 stands for "none" (a line without an answer, a missing label)."""
     present = np.array([v is not None for v in values], dtype=bool)

@@ -75,16 +75,23 @@ def bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return chosen
 
 
-def folded(texts: pa.Array) -> pa.Array:
-    """`texts` as their words are read: invisible format characters (`INVISIBLE`) dropped,
-    compatibility forms folded (NFKC: full-width letters, ligatures and a non-breaking space are
-    their plain forms, a decomposed `é` the composed one), then lower-cased. Two copies that
-    differ only in such characters have the same words."""
+def plain_forms(texts: pa.Array) -> pa.Array:
+    """`texts` with invisible format characters (`INVISIBLE`) dropped and compatibility forms
+    folded (NFKC: full-width letters, ligatures and a non-breaking space are their plain forms, a
+    decomposed `é` the composed one): what a reader sees, whatever bytes spell it."""
     import pyarrow.compute as pc
 
     if len(texts) and not pc.all(pc.string_is_ascii(texts)).as_py():
         texts = pc.utf8_normalize(pc.replace_substring_regex(texts, INVISIBLE, ""), "NFKC")
-    return pc.utf8_lower(texts)
+    return texts
+
+
+def folded(texts: pa.Array) -> pa.Array:
+    """`texts` as their words are read: `plain_forms`, then lower-cased. Two copies that differ
+    only in such characters have the same words."""
+    import pyarrow.compute as pc
+
+    return pc.utf8_lower(plain_forms(texts))
 
 
 def shingle_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ from dataaudit.text.conformance import Broken, RuleBreaks
 from dataaudit.text.contamination.index import EvalIndex
 from dataaudit.text.contamination.partial import ContaminationPartial
 from dataaudit.text.formats import CHAT
-from dataaudit.text.hashing import canonical, hashed
+from dataaudit.text.hashing import canonical, hashed, plain
 from dataaudit.text.languages.partial import LanguagePartial, LanguageSettings
 from dataaudit.text.markup import markup_kinds
 from dataaudit.text.minhash import NearSettings
@@ -276,8 +276,8 @@ class TextPartial:
         self.blocks.append(TextBlock(
             numbers=numbers,
             whole=hashed(wholes),
-            prompt=hashed(prompts),
-            answer=hashed(answers),
+            prompt=hashed(plain(prompts)),  # exact copies (`whole`) stay byte for byte, conflicts do not
+            answer=hashed(plain(answers)),
             chars=chars.astype(np.int64),
             signatures=signatures(texts, self.spec.num_perm),
         ))
