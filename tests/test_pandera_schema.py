@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import subprocess
 import sys
@@ -416,3 +417,71 @@ def test_integers_with_a_missing_cell_are_inferred_nullable_integers(tmp_path: P
     found = schema_findings(dataaudit.audit(write_rows(tmp_path / "half.csv", rows), target="species", schema=schema))
     assert {key: value["examples"] for key, value in found.items()} == {
         ("body_mass_g", "coerce_dtype('Int64')"): [7]}
+
+
+BOOLEAN_AND_DATE_ROWS = [["flag", "always", "day", "label"], ["true", "True", "2021-03-04", "x"],
+                         ["false", "FALSE", "2021-03-05", "y"], ["True", "false", "", "x"],
+                         ["", "true", "2021-03-08", "y"], ["False", "false", "2021-03-06", "x"]]
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["click", "installed"])
+def test_csv_booleans_and_iso_dates_are_inferred_as_booleans_and_timestamps(tmp_path: Path, runner) -> None:
+    """As text, the schema of a CSV's `true`/`false` column took `maybe`, and that of its dates
+    `2021-13-45`. They are typed as a Parquet file of them is, with a missing cell a null; the file
+    passes its schema, and a word, an impossible date or a date in another format fails the dtype
+    on its row, wherever in the chunk it stands."""
+    reference, schema = write_rows(tmp_path / "ref.csv", BOOLEAN_AND_DATE_ROWS), tmp_path / "schema.yaml"
+    runner(["schema", "infer", reference, "-o", schema], 0)
+    loaded = pa.DataFrameSchema.from_yaml(schema.read_text(encoding="utf-8"))
+    assert {name: (str(column.dtype), column.nullable) for name, column in loaded.columns.items()} == {
+        "flag": ("boolean", True), "always": ("bool", False), "day": ("datetime64[ns]", True),
+        "label": ("string[pyarrow]", False)}
+    assert [c.statistics for c in loaded.columns["day"].checks] == [{"min_value": pd.Timestamp("2021-03-04")},
+                                                                    {"max_value": pd.Timestamp("2021-03-08")}]
+    assert schema_cases(runner, reference, schema) == {}
+    broken = write_rows(tmp_path / "broken.csv", [
+        ["flag", "always", "day", "label"], ["maybe", "true", "03/04/2021", "x"], ["1", "yes", "2021-03-05", "y"],
+        ["TRUE ", "", "2021-13-45", "x"], ["false", "false", "2021-02-30", "y"], ["", "true", "2021-03-09", "x"]])
+    assert schema_cases(runner, broken, schema) == {
+        ("flag", "coerce_dtype('boolean')"): (2, [0, 1]),
+        ("always", "coerce_dtype('bool')"): (1, [1]),
+        ("always", "not_nullable"): (1, [2]),
+        ("day", "coerce_dtype('datetime64[ns]')"): (3, [0, 2, 3]),
+        ("day", "less_than_or_equal_to(2021-03-08 00:00:00)"): (1, [4])}
+
+
+@pytest.mark.parametrize("cells", [["2021-03-04", "2021-03-04T10:00:00+05:00"], ["1500-01-01", "2021-03-04"],
+                                   ["true", "1"], ["2021-03-04", "soon"]])
+def test_a_column_of_mixed_or_unrepresentable_times_or_booleans_stays_text(tmp_path: Path, cells: list[str]) -> None:
+    """Naive and zoned times together, a year before 1677 (beyond a timestamp) and a word among
+    booleans or dates give no typed column; the file passes its schema."""
+    reference = write_rows(tmp_path / "ref.csv",
+                           [["v", "label"], *([cell, "xy"[i % 2]] for i, cell in enumerate(cells))])
+    schema = tmp_path / "schema.yaml"
+    invoke(["schema", "infer", reference, "-o", schema], 0)
+    assert str(pa.DataFrameSchema.from_yaml(schema.read_text(encoding="utf-8")).columns["v"].dtype) == "string[pyarrow]"
+    assert schema_findings(dataaudit.audit(reference, target="label", schema=schema)) == {}
+
+
+TYPED_CELLS = st.one_of(
+    st.booleans().flatmap(lambda b: st.sampled_from([str(b).lower(), str(b), str(b).upper()])),
+    st.dates(min_value=datetime.date(1800, 1, 1), max_value=datetime.date(2200, 12, 31)).map(str),
+    st.datetimes(min_value=datetime.datetime(1800, 1, 1), max_value=datetime.datetime(2200, 1, 1)).map(str),
+    st.sampled_from(["", "NA"]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(columns=st.lists(st.lists(TYPED_CELLS, min_size=1, max_size=12), min_size=1, max_size=3),
+       chunk_rows=st.integers(1, 12))
+def test_the_schema_inferred_from_a_csv_accepts_that_csv(columns: list[list[str]], chunk_rows: int) -> None:
+    """Whatever mix of booleans, dates, timestamps and missing cells each column holds, and however
+    the file is chunked, it passes the schema inferred from it."""
+    import tempfile
+
+    rows = max(len(column) for column in columns)
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_rows(Path(folder) / "data.csv", [[f"c{i}" for i in range(len(columns))], *(
+            [column[row] if row < len(column) else "" for column in columns] for row in range(rows))])
+        schema = Path(folder) / "schema.yaml"
+        invoke(["schema", "infer", path, "-o", schema], 0)
+        assert schema_findings(dataaudit.audit(path, schema=schema, chunk_rows=chunk_rows)) == {}

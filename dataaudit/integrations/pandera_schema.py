@@ -12,21 +12,25 @@ from __future__ import annotations
 import copy
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
 
 from dataaudit.checks.base import pct
 from dataaudit.compression import read_bytes
 from dataaudit.errors import InputError
 from dataaudit.integrations.frames import NULLABLE, to_frame, with_numbers
+from dataaudit.profile.values import date_texts, is_date_text
 from dataaudit.report.model import CheckStatus, Finding, Severity
 from dataaudit.scoped import quiet_pyspark_pandas_warning
 
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa_schema
-    import pyarrow as pa
 
     from dataaudit.io import Source
     from dataaudit.rules.model import MissingValues
@@ -93,7 +97,7 @@ def infer_schema(source: Source, missing: MissingValues, sample_rows: int | None
         rows += take.num_rows
     if not rows:
         raise InputError(f"{source.name}: no rows to infer a schema from")
-    frame = with_numbers(pd.concat(frames))
+    frame = _with_booleans_and_times(with_numbers(pd.concat(frames)))
     # a column with a null keeps its nullable dtype (`Int64`, `boolean`): as a float or objects,
     # pandera inferred `float64` (a range 0..1 for booleans, which a CSV's `true` then failed);
     # the others are inferred `int64` and `bool` as before
@@ -102,6 +106,37 @@ def infer_schema(source: Source, missing: MissingValues, sample_rows: int | None
     schema = pandera.infer_schema(frame).reset_index(drop=True)
     return schema.update_columns({name: {"checks": _exact_integers(_timestamps_as_text(column.checks), frame[name])}
                                   for name, column in schema.columns.items()})
+
+
+def _with_booleans_and_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns whose every present value is `true`/`false` (any case) become booleans, and
+    those whose every present value is an ISO 8601 date or timestamp become timestamps, as a typed
+    reader (and the profile) reads them: as text, the schema accepted `maybe` in a column of
+    booleans and `2021-13-45` in a column of dates. A column of times in several zones, or beyond
+    what a timestamp holds, stays text."""
+    import pandas as pd
+
+    typed = frame.copy()
+    for name, column in frame.items():
+        if pd.api.types.infer_dtype(column, skipna=True) != "string":  # a column of dates is typed already
+            continue
+        present = column.dropna().str.strip()
+        if present.str.lower().isin(("true", "false")).all():
+            typed[name] = column.str.strip().str.lower().map({"true": True, "false": False}).astype("boolean")
+        elif date_texts(pa.array(present, pa.string()), np.ones(len(present), dtype=bool)).all():
+            typed[name] = _timestamps(column)
+    return typed
+
+
+def _timestamps(column: pd.Series) -> pd.Series:
+    """ISO 8601 texts as pandera's nanosecond timestamps, or the texts as they were where they
+    hold several zones or lie beyond 1677..2262."""
+    import pandas as pd
+
+    try:
+        return pd.to_datetime(column.str.strip(), format="ISO8601").dt.as_unit("ns")
+    except (ValueError, OverflowError):  # mixed zones, an out-of-bounds year
+        return column
 
 
 def _exact_integers(checks: list[pa_schema.Check], column: pd.Series) -> list[pa_schema.Check]:
@@ -148,17 +183,34 @@ def _timestamps_as_text(checks: list[pa_schema.Check]) -> list[pa_schema.Check]:
     return kept
 
 
-def _text_as_booleans(schema: pa_schema.DataFrameSchema) -> pa_schema.DataFrameSchema:
-    """The schema with each boolean column (`bool`, pandas' `boolean`) coercing as `_boolean` reads.
+def _reading_text_columns(schema: pa_schema.DataFrameSchema) -> pa_schema.DataFrameSchema:
+    """The schema with each boolean column (`bool`, pandas' `boolean`) coercing as `_boolean`
+    reads, and each timestamp column left to pandera's own parsing coercing as `_timestamp` reads.
 
-    pandera coerces with `astype(bool)`, for which every text but the empty one is True (`False`,
-    `no`, `maybe`) and a null is False: a CSV's booleans are text, so its column would pass
-    whatever it held."""
+    pandera coerces booleans with `astype(bool)`, for which every text but the empty one is True
+    (`False`, `no`, `maybe`) and a null is False, and timestamps with `to_datetime`, which takes the
+    format of a chunk's first text for all of it (after `03/04/2021`, every ISO date failed with
+    no row named) or mixes formats: a CSV's cells are text, so its columns passed what they held."""
     from pandera import dtypes
+    from pandera.engines import pandas_engine
 
-    booleans = {name: {"dtype": _reading_text(type(column.dtype))()}
-                for name, column in schema.columns.items() if isinstance(column.dtype, dtypes.Bool)}
-    return schema.update_columns(booleans) if booleans else schema
+    def reader(dtype: Any) -> Callable[[Any, bool], Any] | None:
+        if isinstance(dtype, dtypes.Bool):
+            return _boolean
+        if isinstance(dtype, pandas_engine.DateTime) and not dtype.to_datetime_kwargs:
+            return _timestamp
+        return None
+
+    readers = {name: reader(column.dtype) for name, column in schema.columns.items()}
+    retyped = {name: {"dtype": _reading_text(type(schema.columns[name].dtype), read)(
+        **_fields(schema.columns[name].dtype))} for name, read in readers.items() if read is not None}
+    return schema.update_columns(retyped) if retyped else schema
+
+
+def _fields(dtype: Any) -> dict[str, Any]:
+    """The arguments that make `dtype` again: a zoned timestamp's unit and zone (a naive one is in
+    nanoseconds); none for the booleans."""
+    return {"unit": dtype.unit, "tz": dtype.tz} if getattr(dtype, "tz", None) is not None else {}
 
 
 def _boolean(value: Any, keeps_nulls: bool) -> Any:
@@ -180,22 +232,38 @@ def _boolean(value: Any, keeps_nulls: bool) -> Any:
     return value
 
 
-@functools.cache
-def _reading_text(base: type) -> type:
-    """pandera's boolean dtype `base` with `_boolean`'s reading of text and nulls, and which
-    reports the values it cannot read as failures of `coerce_dtype('<its dtype>')` on their rows."""
+def _timestamp(value: Any, keeps_nulls: bool) -> Any:
+    """A cell for a timestamp column: an ISO 8601 date or timestamp (around spaces) as the profile
+    classifies one, each text read on its own; other text (`maybe`, `2021-13-45`, `03/04/2021`)
+    raises, and anything else (a null, a timestamp) is left to the dtype's own coercion, which
+    keeps nulls."""
     import pandas as pd
+
+    if not isinstance(value, str):
+        return value
+    if not is_date_text(value):
+        raise ValueError(f"not an ISO 8601 date or time: {value!r}")
+    return pd.Timestamp(value.strip())
+
+
+@functools.cache
+def _reading_text(base: type, read: Callable[[Any, bool], Any]) -> type:
+    """pandera's dtype `base` with `read`'s reading of text and nulls, and which reports the
+    values it cannot read as failures of `coerce_dtype('<its dtype>')` on their rows."""
     from pandera.engines import utils
 
     errors = _pandera().errors
 
-    class TextBoolean(base):  # type: ignore[misc,valid-type]
+    class TextReading(base):  # type: ignore[misc,valid-type]
+        def _keeps_nulls(self) -> bool:
+            return not (isinstance(self.type, np.dtype) and self.type.kind == "b")
+
         def coerce(self, data_container: Any) -> Any:
-            keeps_nulls = isinstance(self.type, pd.BooleanDtype)
-            return super().coerce(data_container.map(lambda value: _boolean(value, keeps_nulls)))
+            keeps_nulls = self._keeps_nulls()
+            return super().coerce(data_container.map(lambda value: read(value, keeps_nulls)))
 
         def coerce_value(self, value: Any) -> Any:
-            return super().coerce_value(_boolean(value, isinstance(self.type, pd.BooleanDtype)))
+            return super().coerce_value(read(value, self._keeps_nulls()))
 
         def try_coerce(self, data_container: Any) -> Any:
             try:
@@ -206,9 +274,9 @@ def _reading_text(base: type) -> type:
                     failure_cases=utils.numpy_pandas_coerce_failure_cases(data_container, self)) from exc
 
         def check(self, pandera_dtype: Any, data_container: Any = None) -> Any:
-            return base().check(pandera_dtype, data_container)
+            return base(**_fields(self)).check(pandera_dtype, data_container)
 
-    return TextBoolean
+    return TextReading
 
 
 @dataclass
@@ -231,7 +299,7 @@ class SchemaValidator:
 
     def __init__(self, schema: str | Path | pa_schema.DataFrameSchema, columns: list[str],
                  missing: MissingValues) -> None:
-        self.schema = _text_as_booleans(copy.deepcopy(load_schema(schema)))
+        self.schema = _reading_text_columns(copy.deepcopy(load_schema(schema)))
         self.schema.coerce = True
         self.columns = columns
         self.missing = missing

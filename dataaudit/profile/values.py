@@ -61,6 +61,7 @@ _BOOLEAN_TEXTS = pa.array(["true", "false"], pa.string())
 # blanks around it trimmed), and as a typed date or timestamp prints
 _DATE_TEXT = (r"^\s*\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
               r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?\s*$")
+_DATE_RE = re.compile(_DATE_TEXT, re.ASCII)
 _DATE_LENGTHS = (len("2019-10-21"), len(" 2019-10-21T08:30:00.123456789+05:00 "))
 _DATE_START = b"0123456789 \t"
 # a number as a spreadsheet shows it: a decimal comma (`12,5`), thousands separators (`1,200`,
@@ -615,6 +616,11 @@ def date_texts(texts: pa.Array, mask: np.ndarray) -> np.ndarray:
         return candidate
     candidate &= first_byte_in(texts, _DATE_START)
     return _answered(texts, candidate, lambda found: pc.match_substring_regex(found, _DATE_TEXT))
+
+
+def is_date_text(text: str) -> bool:
+    """Whether one text reads as a date or timestamp, as `date_texts` reads a column's."""
+    return _DATE_RE.match(text) is not None
 
 
 def formatted_numbers(texts: pa.Array, mask: np.ndarray) -> np.ndarray:
