@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -119,6 +121,33 @@ def test_a_polars_frame_is_read_by_its_columns_names() -> None:
     out = cleaner.set_output(transform="polars").transform(pl.from_pandas(frame[["c", "n", "m"]]))
     assert out.columns == ["n", "m", "c=a", "c=b"]
     assert np.allclose(out["n"].to_numpy(), dataaudit.Cleaner().fit(frame).transform(frame)["n"].to_numpy())
+
+
+def test_a_polars_lazy_frame_is_collected_and_cleaned_as_its_frame() -> None:
+    """`audit` takes a LazyFrame; the Cleaner gave scikit-learn's "Expected 2D array" on one."""
+    pl = pytest.importorskip("polars")
+
+    frame = pl.from_pandas(_mixed())
+    eager = dataaudit.Cleaner(target="c").fit(frame)
+    lazy = dataaudit.Cleaner(target="c").fit(frame.lazy())
+    assert list(lazy.feature_names_in_) == ["n", "m", "c"]
+    pd.testing.assert_frame_equal(lazy.transform(frame.lazy()), eager.transform(frame))
+    pd.testing.assert_frame_equal(dataaudit.Cleaner().fit_transform(frame.lazy().select("m", "n")),
+                                  dataaudit.Cleaner().fit_transform(frame.select("m", "n")))
+
+
+@pytest.mark.parametrize(("columns", "named"), [(["a", "a", "b"], "'a'"), ([0, "0", "b"], "'0'"),
+                                                (["b", "a", "b", "a"], "'a', 'b'")])
+def test_columns_of_one_name_are_refused_naming_them(columns: list[object], named: str) -> None:
+    """The steps read columns by name: scikit-learn's own error named neither the columns nor
+    `0` and `"0"`, which are one name as text."""
+    frame = pd.DataFrame([[float(i + j) for j in range(len(columns))] for i in range(6)], columns=columns)
+    message = f"Cleaner: X has more than one column named {named}; rename them so that each name is one column"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        dataaudit.Cleaner().fit(frame)
+    fitted = dataaudit.Cleaner().fit(frame.iloc[:, [0, len(columns) - 1]].set_axis(["a", "b"], axis=1))
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        fitted.transform(frame)
 
 
 def test_a_frame_with_multi_index_columns_is_read_by_their_text() -> None:
