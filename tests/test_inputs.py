@@ -246,3 +246,45 @@ def test_import_dataaudit_loads_none_of_the_input_libraries(tmp_path: Path) -> N
               "print(sorted(m for m in ('polars', 'datasets', 's3fs', 'fsspec', 'moto') if m in sys.modules))")
     shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert shown.stdout.strip() == "[]"
+
+
+def _class_labelled(labels: list[int]) -> Any:
+    """A dataset with a `ClassLabel` target, built here (no download)."""
+    datasets = pytest.importorskip("datasets", reason="a ClassLabel column needs the datasets package")
+    features = datasets.Features({"x": datasets.Value("float64"),
+                                  "label": datasets.ClassLabel(names=["neg", "pos", "mixed"])})
+    return datasets.Dataset.from_dict({"x": [float(i % 7) for i in range(len(labels))], "label": labels},
+                                      features=features)
+
+
+def test_a_class_label_target_is_audited_by_its_names(tmp_path: Path) -> None:
+    """Read as its ids, `labels.allowed: [neg, pos]` found every label unexpected and the report
+    counted `0` and `1`; by its names, the rule pack meets the labels a user sees, and the
+    dataset audits as a file of those names does. A -1 is `datasets`' "no label": a missing one."""
+    ids = [0, 1, 1, 0, 2, -1] * 10
+    dataset = _class_labelled(ids)
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("checks:\n  labels: {allowed: [neg, pos]}\n", encoding="utf-8")
+    report = dataaudit.audit(dataset, target="label", rules=pack)
+    labels = report.to_dict()["dataset"]["labels"]
+    assert (labels["counts"], labels["missing"]) == ({"pos": 20, "neg": 20, "mixed": 10}, 10)
+    unexpected = [f.to_dict() for f in report.findings if f.check == "labels.unexpected"]
+    assert [(f["observed"], f["details"].get("labels")) for f in unexpected] == [(10, {"mixed": 10})]
+    names = [None if i < 0 else ["neg", "pos", "mixed"][i] for i in ids]
+    as_file = _parquet(pa.table({"x": dataset["x"], "label": names}), tmp_path / "named.parquet")
+    assert _findings(report) == _findings(dataaudit.audit(as_file, target="label", rules=pack))
+    shuffled = dataset.shuffle(seed=1)  # a view through an indices mapping reads its names too
+    assert dataaudit.audit(shuffled, target="label", rules=pack).to_dict()["dataset"]["labels"]["counts"] == \
+        labels["counts"]
+    dataset.save_to_disk(tmp_path / "saved")  # the command line reads a saved dataset's names too
+    output = tmp_path / "saved.json"
+    run(["audit", tmp_path / "saved", "-t", "label", "-r", pack, "-f", "json", "-o", output], 1)
+    assert json.loads(output.read_text())["findings"] == _findings(report)
+
+
+def test_a_class_label_id_past_its_names_is_refused_naming_the_column() -> None:
+    dataset = _class_labelled([0, 1, 2])
+    past = type(dataset)(pa.table({"x": dataset["x"], "label": pa.array([0, 1, 7])}), info=dataset.info)
+    with pytest.raises(dataaudit.InputError, match=r"^the dataset's ClassLabel column 'label' holds the id 7, "
+                                                   r"past its 3 names$"):
+        dataaudit.audit(past, target="label")
