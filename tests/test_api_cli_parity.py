@@ -86,3 +86,53 @@ def test_write_to_and_the_command_write_the_same_files_and_manifest(tmp_path: Pa
                                                                      kwargs: dict) -> None:
     _, held = _same_files(tmp_path, _reviews(tmp_path), suffix, "-t", "label", *options, target="label", **kwargs)
     assert held  # the duplicate and the malformed row, with their reasons, in both
+
+
+NESTED_NOTE = ("JSON objects and arrays written as the JSON text of their values, not as the input spelled them "
+               "(spacing and escapes not kept; a number with a fraction or an exponent as the float it reads as: "
+               "1.50 as 1.5)")
+
+
+def _nested_lines(rows: int, late_from: int | None = None) -> str:
+    """JSONL lines with an object column `meta` spelled with extra spaces and `1.50`; from line
+    `late_from` (1-based) on, a key `extra` holding an array."""
+    lines = []
+    for i in range(rows):
+        extra = f', "extra": [{i},  2.50]' if late_from is not None and i + 1 >= late_from else ""
+        lines.append(f'{{"id": "r{i}", "x": {i * 3 % 17}, "meta": {{"a":  {i}, "w": 1.50}}{extra}, '
+                     f'"label": "{"ab"[i % 2]}"}}\n')
+    return "".join(lines)
+
+
+@pytest.mark.parametrize(("suffix", "notes"), [(".csv", [f"meta: {NESTED_NOTE}"]),
+                                               (".parquet", [f"meta: {NESTED_NOTE}"]), (".jsonl", None)])
+def test_write_to_notes_nested_values_written_into_cells_as_the_command_does(tmp_path: Path, suffix: str,
+                                                                             notes: list[str] | None) -> None:
+    """`dataaudit clean` says in the manifest that a CSV, TSV or Parquet cell holds an object's
+    JSON text, not its line's spelling; `write_to` wrote the same cells without saying so. A
+    JSONL output keeps the lines' spelling, and says nothing."""
+    data = tmp_path / "in.jsonl"
+    data.write_text(_nested_lines(30), encoding="utf-8")
+    api, cli = tmp_path / f"api{suffix}", tmp_path / f"cli{suffix}"
+    _same_files(tmp_path, data, suffix, "--target", "label", target="label")
+    assert json.loads(api.with_name("api.manifest.json").read_text())["files"]["output"].get("notes") == notes
+    assert json.loads(cli.with_name("cli.manifest.json").read_text())["files"]["output"].get("notes") == notes
+    if suffix == ".csv":
+        assert b'"{""a"": 0, ""w"": 1.5}"' in api.read_bytes()
+
+
+def test_write_to_notes_a_nested_key_first_met_late_as_the_command_does(tmp_path: Path) -> None:
+    """A key first met past the columns' lines is not profiled: neither `write_to` nor the
+    command said its arrays were written as JSON text. Both name it after the profiled columns.
+    The command's own function runs with the API's chunk size, so that the key comes late in both."""
+    from dataaudit.preprocess.clean import clean_files
+
+    data = tmp_path / "in.jsonl"
+    data.write_text(_nested_lines(30, late_from=9), encoding="utf-8")
+    api, cli = tmp_path / "api.csv", tmp_path / "cli.csv"
+    written = dataaudit.clean(data, target="label", chunk_rows=4).write_to(api)
+    run = clean_files(data, cli, target="label", chunk_rows=4)
+    assert api.read_bytes() == cli.read_bytes()
+    assert api.read_text(encoding="utf-8").splitlines()[9].endswith(',"[8, 2.5]"')
+    assert _without_paths(written) == _without_paths(run.manifest)
+    assert written["files"]["output"]["notes"] == [f"meta, extra: {NESTED_NOTE}"]

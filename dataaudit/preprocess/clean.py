@@ -65,6 +65,9 @@ class CleanResult:
     # CSV input's layout the files keep: `write_to` writes what `dataaudit clean` writes
     written: MemorySink = field(default_factory=lambda: MemorySink(), repr=False, compare=False)
     layout: Layout = field(default_factory=Layout, repr=False, compare=False)
+    # a JSONL input's columns holding objects or arrays, which a CSV, TSV or Parquet output's
+    # manifest notes as `dataaudit clean`'s does
+    nested: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def write_to(self, output: str | Path, quarantine: str | Path | None = None,
                  manifest: str | Path | None = None, *, force: bool = False) -> dict[str, Any]:
@@ -80,6 +83,7 @@ class CleanResult:
             self.written.replay(sink)
             sink.close(kept.schema, held.schema)
             self.manifest["files"].update(sink.entries())
+            _note_conversions(self.manifest["files"]["output"], self.nested, output_format(output))
             outputs.json(manifest_path, self.manifest)
         return self.manifest
 
@@ -219,7 +223,7 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     manifest = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
                                redaction=redaction)
     return CleanResult(data_out, held, manifest, outcome.after, the_plan.before, the_plan.fitted, tables, sink,
-                       layout)
+                       layout, _nested_written(the_plan, outcome))
 
 
 @dataclass
@@ -281,7 +285,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
         outcome, order, tallies = _run(the_plan, sink, str(output), fmt, redaction)
         sink.close(output_template(the_plan), quarantine_template(the_plan))
         files.update(sink.entries())
-        _note_conversions(files["output"], the_plan, fmt)
+        _note_conversions(files["output"], _nested_written(the_plan, outcome), fmt)
         built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
                                 redaction=redaction)
         if save_fitted is not None:
@@ -294,21 +298,28 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
     return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
 
 
-def _note_conversions(entry: dict[str, Any] | None, plan: Plan, fmt: str) -> None:
-    """Say in the output's manifest entry (`notes`) what the output's format cannot keep as the
-    input wrote it: a JSON Lines object or array written into a CSV, TSV or Parquet cell is the
-    JSON text of its values, not the line's (its spacing and escapes, a number with a fraction
-    or an exponent as the float it reads as: `1.50` is `1.5`)."""
-    if entry is None or plan.source.format != "jsonl" or fmt == "jsonl":
-        return
+def _nested_written(plan: Plan, outcome: Outcome) -> tuple[str, ...]:
+    """The written columns of a JSONL input holding an object or an array: those the audit
+    profiled as such, then the keys first met past the columns' lines that held one."""
+    if plan.source.format != "jsonl":
+        return ()
     profile = plan.before.profile
     written = set(output_template(plan).names)
-    nested = [name for name in plan.source.columns
-              if profile is not None and name in profile.json_nested and name in written]
-    if nested:
-        entry["notes"] = [f"{', '.join(nested)}: JSON objects and arrays written as the JSON text of their values, "
-                          "not as the input spelled them (spacing and escapes not kept; a number with a fraction "
-                          "or an exponent as the float it reads as: 1.50 as 1.5)"]
+    profiled = [name for name in plan.source.columns
+                if profile is not None and name in profile.json_nested and name in written]
+    return (*profiled, *(key for key in plan.late if key in outcome.late_nested))
+
+
+def _note_conversions(entry: dict[str, Any] | None, nested: tuple[str, ...], fmt: str) -> None:
+    """Say in the output's manifest entry (`notes`) what the output's format cannot keep as the
+    input wrote it: a JSON Lines object or array (of the `nested` columns) written into a CSV,
+    TSV or Parquet cell is the JSON text of its values, not the line's (its spacing and escapes, a
+    number with a fraction or an exponent as the float it reads as: `1.50` is `1.5`)."""
+    if entry is None or fmt == "jsonl" or not nested:
+        return
+    entry["notes"] = [f"{', '.join(nested)}: JSON objects and arrays written as the JSON text of their values, "
+                      "not as the input spelled them (spacing and escapes not kept; a number with a fraction "
+                      "or an exponent as the float it reads as: 1.50 as 1.5)"]
 
 
 def destinations(output: Path, quarantine: str | Path | None, manifest: str | Path | None, force: bool,

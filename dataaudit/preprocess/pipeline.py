@@ -135,6 +135,9 @@ class Outcome:
     after: Report
     tallies: dict[str, Tally] = field(default_factory=dict)
     rows_out: int = 0
+    #: the keys first met past a JSONL file's columns' lines that hold an object or an array on
+    #: some line: their values are not profiled, so only the writing pass sees them nested
+    late_nested: set[str] = field(default_factory=set)
 
 
 def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, fitted: Fitted | None,
@@ -510,6 +513,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
             cells = [line for line, _ in read] if lines is not None else None
             typed = cells if jsonl else None
             late_rows = [texts for _, texts in read] if late else None
+            outcome.late_nested.update(key for line, _ in read for key in late
+                                       if line.typed.get(key, ("", ""))[1][:1] in ("{", "["))
             if quarantined.any():
                 rows = np.flatnonzero(quarantined) + offset
                 batch = _with_late(raw.filter(pa.array(quarantined)), late, late_rows, quarantined)
