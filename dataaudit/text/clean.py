@@ -37,7 +37,7 @@ from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
 from dataaudit.text.audit import format_profile, text_layout, text_spec
 from dataaudit.text.conformance import broken_rules, meanings
-from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_KEYS, PROMPT_COMPLETION
+from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_KEYS, PROMPT_COMPLETION, holder_of
 from dataaudit.text.hashing import canonical
 from dataaudit.text.languages.settings import language_settings
 from dataaudit.text.lines import numbered_chunks
@@ -292,14 +292,15 @@ def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...])
     fields = (*layout.required, *layout.optional)
     if layout.kind == PREFERENCE:  # TRL's prompt, chosen and rejected; OpenAI's input.messages and outputs
         fields = tuple(key for key in PREFERENCE_KEYS if key != "input")
-    holders = [(record, fields)]
+    held = [found for found in (holder_of(record, key) for key in fields) if found is not None]
+    holders = [(holder, (key,)) for holder, key in held]  # a nested field (data.prompt) in the object holding it
     if layout.kind == CHAT:
         holders += [(m, (layout.content_key,)) for m in record.get(layout.messages_key, []) if isinstance(m, dict)]
     elif layout.kind == PREFERENCE and isinstance(record.get("input"), dict):
         messages = record["input"].get("messages")
         holders += [(m, ("content",)) for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
-    for key in fields:  # TRL's conversational prompt and completion: lists of messages
-        messages = record.get(key)
+    for holder, key in held:  # TRL's conversational prompt and completion: lists of messages
+        messages = holder[key]
         if isinstance(messages, list):
             holders += [(m, ("content",)) for m in messages if isinstance(m, dict)]
     trimmed = False

@@ -46,14 +46,14 @@ _CR_RECORD = re.compile(rb"\r[ \t]*[{\[]")
 
 def kind_of_record(record: object, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS) -> str:
     """The layout one parsed line follows (`table` for any other object); `pair` names the
-    prompt and completion keys."""
+    prompt and completion keys, each a dotted path into nested objects (`data.prompt`) or a key."""
     if not isinstance(record, dict):
         return TABLE
     if any(chosen in record and rejected in record for chosen, rejected in PREFERENCE_SIDES):
         return PREFERENCE
     if "messages" in record:
         return CHAT
-    if pair[0] in record and pair[1] in record:
+    if all(holder_of(record, key) is not None for key in pair):
         return PROMPT_COMPLETION
     if "instruction" in record and "output" in record:
         return INSTRUCTION
@@ -78,18 +78,24 @@ def calls_tool(message: dict) -> bool:
     return (isinstance(calls, list) and bool(calls)) or (isinstance(call, dict) and bool(call))
 
 
-def value_at(record: dict, path: str, default: object = None) -> object:
-    """The value at a dotted `path` into nested objects (`input.messages`, `data.question`), or
-    `default` where the path leads nowhere. A key spelled with the dot itself (`"data.question"`)
-    is read first: a file may name its fields that way, and then means that key."""
+def holder_of(record: dict, path: str) -> tuple[dict, str] | None:
+    """The object holding the value at a dotted `path` into nested objects (`input.messages`,
+    `data.question`) and its key there, or None where the path leads nowhere: what a reader of
+    the value and a writer changing it in place both walk. A key spelled with the dot itself
+    (`"data.question"`) is read first: a file may name its fields that way, and then means that key."""
     if path in record:
-        return record[path]
-    value: object = record
-    for key in path.split("."):
-        if not isinstance(value, dict) or key not in value:
-            return default
-        value = value[key]
-    return value
+        return record, path
+    *outer, last = path.split(".")
+    holder: object = record
+    for key in outer:
+        holder = holder.get(key) if isinstance(holder, dict) else None
+    return (holder, last) if isinstance(holder, dict) and last in holder else None
+
+
+def value_at(record: dict, path: str, default: object = None) -> object:
+    """The value at a dotted `path` (`holder_of`), or `default` where the path leads nowhere."""
+    found = holder_of(record, path)
+    return default if found is None else found[0][found[1]]
 
 
 def detect_format(path: str | Path, lines: int = SAMPLE_LINES, pair: tuple[str, str] = PROMPT_COMPLETION_KEYS,

@@ -45,7 +45,7 @@ def _found_in_calls(text: str, layout: Layout, kinds: frozenset[str],
     """The values of `kinds` in the string values of the tool calls' arguments, each at its span
     in `text`: inside its string, so that an argument written as a JSON string stays JSON."""
     for path, start, end, key in json_strings(text):
-        at = arguments_at(path) if not key and path and path[0] in layout.own else None
+        at = arguments_at(path) if not key and path and _folded(path, layout)[0] in layout.own else None
         if at is None:
             continue
         value, offset = decoded(text[start:end])
@@ -85,14 +85,22 @@ def _key(path: Path) -> str | None:
 def _is_text(path: Path, layout: Layout) -> bool:
     """A top-level text value, or a message's content (or a text part of it), under a key the
     layout reads; never a role, a name, a tool call or a metadata value."""
+    path = _folded(path, layout)
     if not path or path[0] not in layout.own or arguments_at(path) is not None:
         return False
     return len(path) == 1 or path[-1] == layout.content_key or (path[-1] == "text" and layout.content_key in path)
 
 
+def _folded(path: Path, layout: Layout) -> Path:
+    """`path` with the keys of a nested text key it starts with (`data`, `prompt`) as that key
+    (`data.prompt`): the one name the layout reads it by, as it reads a top-level key."""
+    steps = next((steps for steps in layout.nested if tuple(path[:len(steps)]) == steps), None)
+    return path if steps is None else (".".join(steps), *path[len(steps):])
+
+
 def _place(record: Any, path: Path, layout: Layout) -> str:
     """The role of the message the value sits in (after it, `.tool_calls` for its calls'
-    arguments), else its top-level key."""
+    arguments), else its key as the layout names it (`completion`, `data.completion`)."""
     node = record
     for step in path:
         if step in CALL_KEYS and isinstance(node, dict):
@@ -100,6 +108,6 @@ def _place(record: Any, path: Path, layout: Layout) -> str:
             return f"{role if isinstance(role, str) else 'message'}.{PLACE}"
         if step == layout.content_key and isinstance(node, dict):
             role = node.get(layout.role_key)
-            return role if isinstance(role, str) else str(path[0])
+            return role if isinstance(role, str) else str(_folded(path, layout)[0])
         node = node[step]
-    return str(path[0])
+    return str(_folded(path, layout)[0])

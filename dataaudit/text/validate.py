@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from dataaudit.io.depth import too_deep
@@ -18,7 +19,7 @@ from dataaudit.io.json_keys import repeated_keys
 from dataaudit.io.surrogates import lone_surrogate
 from dataaudit.jsontext import loads
 from dataaudit.profile.text import ERROR_KINDS
-from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_SIDES, PROMPT_COMPLETION, calls_tool
+from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_SIDES, PROMPT_COMPLETION, calls_tool, value_at
 from dataaudit.text.hashing import canonical
 
 
@@ -26,7 +27,8 @@ from dataaudit.text.hashing import canonical
 class Layout:
     """What a line must look like. `own` are the top-level keys the layout reads; `allowed`
     the keys a line may carry (None: any, and those outside `own` are metadata). `required` and
-    `optional` are the text keys of a prompt/completion or instruction line, the answer last."""
+    `optional` are the text keys of a prompt/completion or instruction line, the answer last,
+    each a key or a dotted path into nested objects (`data.prompt`, read by `value_at`)."""
 
     kind: str
     own: frozenset[str]
@@ -41,6 +43,17 @@ class Layout:
     role_key: str = "role"
     content_key: str = "content"
     parts: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def nested(self) -> tuple[tuple[str, ...], ...]:
+        """The text keys spelled as dotted paths, each as the keys walked to its value."""
+        return tuple(tuple(key.split(".")) for key in (*self.required, *self.optional) if "." in key)
+
+    @cached_property
+    def holders(self) -> frozenset[str]:
+        """The top-level keys the nested text keys start from (`data` of `data.prompt`): the
+        layout reads them, so they are neither metadata nor unknown keys."""
+        return frozenset(steps[0] for steps in self.nested)
 
 
 @dataclass(frozen=True)
@@ -124,7 +137,7 @@ def check_record(record: object, layout: Layout) -> Line:
     """A parsed line checked against `layout`."""
     if not isinstance(record, dict):
         return Line(["not_object"])
-    outside = [key for key in record if key not in layout.own]
+    outside = [key for key in record if key not in layout.own and key not in layout.holders]
     unknown = [key for key in outside if layout.allowed is not None and key not in layout.allowed]
     line = (_chat(record, layout) if layout.kind == CHAT else _preference(record) if layout.kind == PREFERENCE
             else _fields(record, layout))
@@ -221,14 +234,15 @@ def text_of(content: object) -> str | None:
 
 def _fields(record: dict, layout: Layout) -> Line:
     required, optional = layout.required, layout.optional
-    missing = [key for key in required if key not in record]
+    absent = object()
+    missing = [key for key in required if value_at(record, key, absent) is absent]
     if missing:
         return Line(["field_missing"], keys={"field_missing": missing})
     segments = []
     empty = False
     conversation = _conversation(record, required) if layout.kind == PROMPT_COMPLETION else None
     for key in (*required[:1], *optional, *required[1:]):
-        value = record.get(key)
+        value = value_at(record, key)
         if value is None and key in optional:
             continue
         messages = _side(value, key) if isinstance(value, list) and layout.kind == PROMPT_COMPLETION else None
@@ -250,7 +264,7 @@ def _conversation(record: dict, keys: tuple[str, ...]) -> tuple[list[Any], None]
     """The prompt's messages followed by the completion's, when both are message lists: the one
     conversation a trainer renders through the chat template (TRL's conversational
     prompt-completion); None for plain strings, which trainers join without a template."""
-    values = [record.get(key) for key in keys]
+    values = [value_at(record, key) for key in keys]
     if len(values) != 2 or not all(_messages(value) for value in values):
         return None
     return values[0] + values[1], None
