@@ -57,7 +57,8 @@ class Rules(Section):
         default=None, description="Top-level keys a line may carry; null: any, those the layout does not read "
                                   "being metadata (reported, kept by clean).")
     prompt_key: str = Field(default="prompt", min_length=1,
-                            description="The key holding the prompt of a prompt/completion line.")
+                            description="The key holding the prompt of a prompt/completion line, or a dotted "
+                                        "path into nested objects (data.prompt).")
     completion_key: str = Field(default="completion", min_length=1,
                                 description="The key holding the answer of a prompt/completion line "
                                             "(canonical_solution in HumanEval-style files).")
@@ -212,7 +213,8 @@ def _format_errors(t: TextProfile, rules: Rules, results: Results) -> None:
         named = f" {label} ({unit}s): {quoted_counts(keys)}." if keys else ""
         if kind == "field_missing" and t.beside_missing:  # what those lines carry instead
             named += f" Keys beside the layout's ({unit}s): {quoted_counts(t.beside_missing)}"
-            named += (": name the prompt and the answer with --prompt-key and --completion-key."
+            named += (": name the prompt and the answer with --prompt-key and --completion-key (a key inside an "
+                      "object by its dotted path, data.prompt)."
                       if t.kind == "prompt-completion" else ".")
         results.judge(
             "text.format_errors", rules.max_format_error_share, count / t.records,

@@ -52,7 +52,8 @@ ignore_columns_option = click.option(
 )
 text_columns_option = click.option(
     "--text-column", "text_columns", multiple=True, metavar="COLUMN",
-    help="A column of free text to run the text checks on (and `clean --redact` redacts). Repeatable.",
+    help="A column of free text to run the text checks on (and `clean --redact` redacts). A dotted name is a column "
+         "spelled so (CSV headers hold dots), never a field of a nested column. Repeatable.",
 )
 keep_columns_option = click.option(
     "--keep-column", "keep_columns", multiple=True, metavar="COLUMN",
@@ -149,11 +150,13 @@ layout_options = stacked(
                  help="Read a JSONL file as this fine-tuning layout, or as a table (detected from its first lines "
                       "when not given)."),
     click.option("--prompt-key", metavar="KEY",
-                 help="Read a JSONL file as prompt/completion, its prompt under KEY.  [default: the rule pack's, "
-                      "prompt]"),
+                 help="Read a JSONL file as prompt/completion, its prompt under KEY: a key, or a dotted path into "
+                      "nested objects (data.prompt; a key spelled with the dot is read first).  [default: the rule "
+                      "pack's, prompt]"),
     click.option("--completion-key", metavar="KEY",
-                 help="Read a JSONL file as prompt/completion, its answer under KEY (canonical_solution in "
-                      "HumanEval-style files).  [default: the rule pack's, completion]"),
+                 help="Read a JSONL file as prompt/completion, its answer under KEY, a key or a dotted path as for "
+                      "--prompt-key (canonical_solution in HumanEval-style files, data.completion).  [default: the "
+                      "rule pack's, completion]"),
 )
 
 time_options = stacked(

@@ -213,6 +213,7 @@ class Source:
         columns there are, so a typo is one line to fix."""
         if column in self.columns:
             return
+        self._refuse_nested(column, what)
         if not self.columns:
             raise InputError(f"{self.name}: {what} {quoted(column)} not found; the file has no columns")
         close = difflib.get_close_matches(column, self.columns, n=1)
@@ -221,6 +222,18 @@ class Source:
         shown = ", ".join(listed(c) for c in self.columns[:SHOWN_COLUMNS])
         more = f" ... ({len(self.columns):,} in all)" if len(self.columns) > SHOWN_COLUMNS else ""
         raise InputError(f"{self.name}: {what} {quoted(column)} not found{hint}; columns are: {shown}{more}")
+
+
+    def _refuse_nested(self, column: str, what: str) -> None:
+        """A dotted name that is no column but starts with one (`data.prompt`, `data` a Parquet
+        struct or a JSONL table's objects): a column is named whole, its dots spelled as written
+        (CSV headers hold dots), so that a name never means two columns. Flattening the table
+        (pyarrow's `Table.flatten`) makes `data.prompt` a column of that name."""
+        head = column.split(".")[0]
+        if "." in column and head in self.columns:
+            raise InputError(f"{self.name}: {what} {quoted(column)} not found; {quoted(head)} is a column, and the "
+                             f"fields of a column's nested objects are no columns: flatten it first (its field then "
+                             f"a column named {quoted(column)})")
 
 
 def _leading(first: list[pa.RecordBatch], later: list[pa.RecordBatch], rows: int) -> pa.Table:
