@@ -223,7 +223,6 @@ class Source:
         more = f" ... ({len(self.columns):,} in all)" if len(self.columns) > SHOWN_COLUMNS else ""
         raise InputError(f"{self.name}: {what} {quoted(column)} not found{hint}; columns are: {shown}{more}")
 
-
     def _refuse_nested(self, column: str, what: str) -> None:
         """A dotted name that is no column but starts with one (`data.prompt`, `data` a Parquet
         struct or a JSONL table's objects): a column is named whole, its dots spelled as written
