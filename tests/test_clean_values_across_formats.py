@@ -542,13 +542,26 @@ def test_csv_cells_that_look_typed_stay_strings_in_parquet_and_jsonl(tmp_path: P
     assert json.loads(_text(lines).splitlines()[2]) == {"a": "3", "b": "1e5", "c": "true", "d": "2024-01-04"}
 
 
-def test_jsonl_cells_are_judged_by_their_text_not_their_type(tmp_path: Path) -> None:
-    """As documented: `1` and `"1"` are one cell to the duplicates step; the later line goes to
-    the quarantine with its reason, none is lost."""
+def test_jsonl_cells_are_judged_by_their_text_and_type(tmp_path: Path) -> None:
+    """As documented: `1` and `"1"`, `true` and `"true"`, `"-0"` and `-0` are different cells
+    to the duplicates step; a JSONL output keeps every line, none quarantined."""
     data = tmp_path / "kinds.jsonl"
-    data.write_text('{"v":1}\n{"v":"1"}\n{"v":true}\n{"v":"true"}\n{"v":"-0"}\n{"v":-0}\n', encoding="utf-8")
+    lines = ['{"v":1}', '{"v":"1"}', '{"v":true}', '{"v":"true"}', '{"v":"-0"}', '{"v":-0}']
+    data.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     out = tmp_path / "out.jsonl"
     _passed_or_failed(["clean", data, "-r", _pack(tmp_path), "-o", out, "--allow-large-quarantine"])
-    assert _lines(out) == ['{"v":1}', '{"v":true}', '{"v":"-0"}']
-    quarantined = [json.loads(line) for line in _text(tmp_path / "out.quarantine.jsonl").splitlines()]
-    assert [(q["_row"], q["_reason"]) for q in quarantined] == [(1, "duplicate"), (3, "duplicate"), (5, "duplicate")]
+    assert _lines(out) == lines
+    assert _text(tmp_path / "out.quarantine.jsonl") == ""
+
+
+def test_jsonl_cells_written_as_csv_are_judged_as_the_csv_holds_them(tmp_path: Path) -> None:
+    """A CSV holds text without JSON types: there `1` and `"1"` are one cell, and the later line
+    goes to the quarantine with its reason, none is lost."""
+    data = tmp_path / "kinds.jsonl"
+    data.write_text('{"v":1}\n{"v":"1"}\n{"v":true}\n{"v":"true"}\n{"v":"-0"}\n{"v":-0}\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    _passed_or_failed(["clean", data, "-r", _pack(tmp_path), "-o", out, "--allow-large-quarantine"])
+    assert _column(out, "v") == ["1", "true", "-0"]
+    quarantined = list(csv.DictReader(io.StringIO(_text(tmp_path / "out.quarantine.csv"))))
+    assert [(q["_row"], q["_reason"]) for q in quarantined] == [("1", "duplicate"), ("3", "duplicate"),
+                                                               ("5", "duplicate")]

@@ -5,7 +5,9 @@ or an array as its JSON, its column noted in `Source.json_nested`), which the pr
 classifies exactly as it does CSV cells: a number with a fraction or an exponent keeps its
 digits, so `0.1` and `0.1000000000000000055511151231257827`, one float, stay two values, as `1`
 and `1.0` are. The `Infinity`, `-Infinity` and `NaN` Python's `json` takes are read as strict
-JSON spells them: `1e999`, `-1e999`, null (a missing value).
+JSON spells them: `1e999`, `-1e999`, null (a missing value). The text of the string `"1"` is
+the text of the number `1`: each column notes which of its cells were strings
+(`io.json_strings`), for the row identities to tell them apart.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataaudit.io.access import read_failure
 from dataaudit.io.decoding import binary_content, known_codec, unreadable
 from dataaudit.io.depth import deepest, nested_too_deep, too_deep
 from dataaudit.io.json_keys import repeated_keys
+from dataaudit.io.json_strings import noted_field
 from dataaudit.io.locate import first_bytes, undecodable
 from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
@@ -223,20 +226,20 @@ def _parse(line: str, decoders: tuple[json.JSONDecoder, json.JSONDecoder]) -> tu
 
 
 def _batch(rows: list[dict[str, Any]], columns: list[str], other: set[str], nested: set[str]) -> pa.RecordBatch:
-    """The rows as text columns; `other` gains the columns holding a value present that is no
-    JSON number (a string, a boolean, an object, an array), `nested` those holding an object or
-    an array."""
-    arrays = []
+    """The rows as text columns, each noting its cells that were JSON strings (`json_strings`);
+    `other` gains the columns holding a value present that is no JSON number (a string, a
+    boolean, an object, an array), `nested` those holding an object or an array."""
+    arrays, fields = [], []
     for name in columns:
         values = [row.get(name) for row in rows]
-        if name not in nested:
-            kinds = set(map(type, values))  # in C: a tenth of the time `_texts` takes
-            if not kinds.issubset(_NUMBER_OR_NULL):
-                other.add(name)
-            if not kinds.isdisjoint(_CONTAINERS):
-                nested.add(name)
+        kinds = set(map(type, values))  # in C: a tenth of the time `_texts` takes
+        if not kinds.issubset(_NUMBER_OR_NULL):
+            other.add(name)
+        if not kinds.isdisjoint(_CONTAINERS):
+            nested.add(name)
         arrays.append(pa.array(_texts(values), pa.string()))
-    return pa.RecordBatch.from_arrays(arrays, names=columns)
+        fields.append(noted_field(name, values, kinds))
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
 
 
 def _texts(values: list[Any]) -> list[str | None]:

@@ -206,7 +206,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
                          "(or `dataaudit clean`); format_kind='table' cleans it as a table")
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
-                     chunk_rows, model, jobs, text_columns=text_columns, bad_rows=bad_rows, decimal=decimal)
+                     chunk_rows, model, jobs, text_columns=text_columns, bad_rows=bad_rows, decimal=decimal,
+                     json_types=True)
     refused = refusal(the_plan, allow_large_quarantine, API_ALLOW)
     if refused is not None:
         raise refused
@@ -269,7 +270,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
     fmt = output_format(output)
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
-                     chunk_rows, model, jobs, progress, text_columns, bad_rows, decimal)
+                     chunk_rows, model, jobs, progress, text_columns, bad_rows, decimal, json_types=fmt == "jsonl")
     refused = refusal(the_plan, allow_large_quarantine)
     if refused is not None and not dry_run:
         raise refused
@@ -355,12 +356,12 @@ def _plan(data: Any, target: str | None, rules: Any, fitted: Fitted | str | Path
           quarantine_rows: Mapping[int, Any] | None,
           delimiter: str | None, encoding: str | None, chunk_rows: int, model: LabelModel | None,
           jobs: int | None, progress: TextIO | None = None, text_columns: tuple[str, ...] | list[str] = (),
-          bad_rows: str = "error", decimal: str = ".") -> Plan:
+          bad_rows: str = "error", decimal: str = ".", *, json_types: bool) -> Plan:
     return plan(data, target=target, rules=rules, fitted=_fitted_state(fitted), ignore_columns=tuple(ignore_columns),
                 keep_columns=tuple(keep_columns),
                 quarantine_rows=quarantine_rows, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows,
                 suspected_labels=model, jobs=jobs, progress=progress, text_columns=tuple(text_columns),
-                bad_rows=bad_rows, decimal=decimal)
+                bad_rows=bad_rows, decimal=decimal, json_types=json_types)
 
 
 def _check_options(data: Any, **options: Any) -> CleanPlan:

@@ -36,6 +36,9 @@ class CopiedChunks:
             self._file = tempfile.TemporaryFile(prefix="dataaudit-clean-")  # noqa: SIM115
         self._writer: pa.ipc.RecordBatchStreamWriter | None = None
         self._schema: pa.Schema | None = None
+        #: each chunk's schema: its fields' metadata (a JSONL column's string cells, `io.json_strings`)
+        #: is the chunk's own, and one stream holds the first chunk's for all
+        self._schemas: list[pa.Schema] = []
         self._rows = 0
         self._complete = False
 
@@ -85,6 +88,7 @@ class CopiedChunks:
                 self._schema = batch.schema
                 self._writer = pa.ipc.new_stream(pa.PythonFile(self._file, mode="w"), batch.schema)
             self._writer.write_batch(batch)
+            self._schemas.append(batch.schema)
         except OSError:  # no room in the temporary folder: the later passes read the input again
             self._give_up()
             return
@@ -94,10 +98,14 @@ class CopiedChunks:
         assert self._file is not None
         self._file.close()
         self._file = self._writer = None
+        self._schemas = []
 
     def _read(self) -> Iterator[pa.RecordBatch]:
         assert self._file is not None
         if self._schema is None:  # no chunk at all
             return
         self._file.seek(0)
-        yield from pa.ipc.open_stream(pa.PythonFile(self._file, mode="r"))
+        stream = pa.ipc.open_stream(pa.PythonFile(self._file, mode="r"))
+        for schema, batch in zip(self._schemas, stream, strict=True):
+            same = batch.schema.equals(schema, check_metadata=True)
+            yield batch if same else pa.RecordBatch.from_arrays(batch.columns, schema=schema)

@@ -35,6 +35,7 @@ from dataaudit.engines.local import LocalEngine, conform
 from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source, open_source
+from dataaudit.io.json_strings import string_cells, with_string_cells
 from dataaudit.io.strings import narrow_strings, restore_types, wider_columns
 from dataaudit.preprocess import malformed
 from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept
@@ -104,6 +105,8 @@ class Plan:
     #: what a malformed row does (`CLEAN_BAD_ROWS`), and those the audit set aside to quarantine
     bad_rows: str = "error"
     malformed: list[RowProblem] = field(default_factory=list)
+    #: whether the output keeps a JSONL input's JSON types, rows judged as it holds them (`plan`)
+    json_types: bool = True
 
     @property
     def rows_read(self) -> int:
@@ -146,7 +149,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
          delimiter: str | None = None, encoding: str | None = None,
          chunk_rows: int = DEFAULT_CHUNK_ROWS, suspected_labels: LabelModel | None = None,
          jobs: int | None = None, progress: TextIO | None = None, text_columns: tuple[str, ...] = (),
-         bad_rows: str = "error", decimal: str = ".") -> Plan:
+         bad_rows: str = "error", decimal: str = ".", json_types: bool = True) -> Plan:
     """Passes 1 to 3: audit, decide which rows leave, fit the steps.
 
     `jobs` are the worker processes of the first audit, the one pass that profiles every
@@ -161,6 +164,11 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     With `bad_rows="quarantine"` the audit leaves the malformed rows out and reports them
     (`source.bad_rows`), as `audit --bad-rows skip` does, and keeps their text for the writing
     pass to quarantine; every later pass reads the same well-formed rows.
+
+    `json_types`: whether the output keeps a JSONL input's JSON types (it is JSONL). Rows are
+    judged as the output holds them: where it is text without types (CSV, Parquet strings),
+    rows that differ only in a value's JSON type (`1`, `"1"`) are one row there, and the later
+    is a duplicate; the audit's hashes, which keep the types apart, are then not reused.
     """
     from dataaudit.labelnoise.quarantine import suspected_rows
     from dataaudit.runner import audit
@@ -202,9 +210,10 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     fitted, steps = fit_on_audit(pack, before, source, fitted)
     profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
     not_identity = not_in_identity(profile)
+    typed = json_types or source.format != "jsonl"  # the audit's hashes are the decisions'
     decisions, reread, rewritten = _decide(reopen, before.target, not_identity, profile_steps, pack, quarantine_rows,
-                                           progress, audited.reusable(profile, pack.missing_values.tokens),
-                                           engine.copied)
+                                           progress, audited.reusable(profile, pack.missing_values.tokens) if typed
+                                           else None, engine.copied, json_types)
     if fitted_here:
         for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
@@ -212,7 +221,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     planned = Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
                    encoding, progress, steps=steps, text_columns=text_columns,
                    rewritten=_leading(steps, value_steps(profile_steps), rewritten), bad_rows=bad_rows,
-                   malformed=list(engine.opened.problems) if quarantining and engine.opened is not None else [])
+                   malformed=list(engine.opened.problems) if quarantining and engine.opened is not None else [],
+                   json_types=json_types)
     late = _late_keys(source, engine.opened)
     refuse_taken(late, [*output_template(planned).names, *reserved], source.name)
     planned.late = late
@@ -368,14 +378,14 @@ def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.R
 
 def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
             quarantine_rows: Mapping[int, Any] | None, progress: TextIO | None = None,
-            audited: AuditedRows | None = None, audit_copy: CopiedChunks | None = None
+            audited: AuditedRows | None = None, audit_copy: CopiedChunks | None = None, json_types: bool = True
             ) -> tuple[Decisions, Callable[[], Source], np.ndarray | None]:
     """Pass 2 on the `audited` rows' hashes where it can (`_reusing_audit`), else hashing every row.
     The hashes' chunks are views of the `audited` arrays: the reference is dropped before
     `decide`, which frees each array as it joins its chunks. It reads the `audit_copy` of the
     input's chunks, else the input, which it then copies (`copied.py`); the later passes read
     that copy, else the input again. Also the rows the value steps rewrote, where the audit's
-    hashes were reused (else None)."""
+    hashes were reused (else None). `json_types`: whether JSON strings are kept apart (`plan`)."""
     source, reused = reopen(), audited is not None
     copy_read = audit_copy.reader(source) if audit_copy is not None else None
 
@@ -392,7 +402,7 @@ def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str]
             chunks, copied = read(reopen())
         hashes = RowHashes(target, tuple(ignored))
         for raw in _chunks(chunks, progress, copied):
-            hashes.add(*judged(raw, steps), header_rows(raw))
+            hashes.add(*judged(raw, steps), header_rows(raw), string_cells(raw) if json_types else {})
     config = pack.preprocess
     features = [name for name in source.columns if name != target and name not in ignored]
     duplicates, conflicts = row_steps(config.duplicates, config.conflicts, bool(features))
@@ -435,7 +445,7 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
                 return None
         if offset + n > audited.rows:
             raise _input_changed(source, audited.rows, offset + n)
-        hashes.add_audited(raw, invalid, audited.slice(offset, n), rows, cleaned, header_rows(raw))
+        hashes.add_audited(raw, invalid, audited.slice(offset, n), rows, cleaned, header_rows(raw), string_cells(raw))
         chunks.append(rows)
         offset += n
     if offset != audited.rows:
@@ -509,6 +519,7 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
         for raw in _shown(source, plan.progress, "clean, writing: "):
             n = raw.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
+            strings = string_cells(raw) if plan.json_types else {}
             read = [] if lines is None else list(itertools.islice(lines, n))
             cells = [line for line, _ in read] if lines is not None else None
             typed = cells if jsonl else None
@@ -522,7 +533,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
                 batch = batch.append_column(REASON_COLUMN, pa.array(plan.decisions.reasons(rows), pa.string()))
                 if plan.bad_rows == malformed.QUARANTINE:
                     batch = malformed.with_no_origin(batch)
-                sink.quarantine(restore_types(batch, source.stored_types), _rows_of(typed, quarantined))
+                sink.quarantine(with_string_cells(restore_types(batch, source.stored_types), {}),
+                                _rows_of(typed, quarantined))
             batch = raw.filter(pa.array(~quarantined))
             rest = steps
             if plan.rewritten is not None:
@@ -537,10 +549,11 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
             if redaction is not None:
                 batch, kept_cells = redaction.apply(batch, kept_cells, jsonl)
             batch = restore_types(batch, source.stored_types)
-            sink.write(batch, kept_cells if jsonl else None)
+            sink.write(with_string_cells(batch, {}), kept_cells if jsonl else None)
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
-            yield batch
+            # the after audit keeps JSON strings apart as an audit of the output will
+            yield with_string_cells(batch, {name: cells[~quarantined] for name, cells in strings.items()})
         if offset != plan.rows_read:
             raise _input_changed(plan.source, plan.rows_read, offset)
         if plan.malformed:  # after the rows read, in the order of their lines

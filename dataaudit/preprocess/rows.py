@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from dataaudit.errors import InputError
 from dataaudit.preprocess.audited import AuditedRows
 from dataaudit.preprocess.base import Tally
 from dataaudit.profile import values as v
+from dataaudit.profile.json_strings import strings_kept_apart
 from dataaudit.profile.rows import combine
 from dataaudit.profile.spec import ProfileSpec
 
@@ -39,6 +41,7 @@ NOT_A_NUMBER, MISSING_LABEL, DUPLICATE, CONFLICT, MINORITY, GIVEN, HEADER = rang
 STEP_OF = {NOT_A_NUMBER: "coerce_numeric", MISSING_LABEL: "missing_labels", DUPLICATE: "duplicates",
            CONFLICT: "conflicts", MINORITY: "conflicts", GIVEN: "quarantine_rows", HEADER: "repeated_header"}
 _RAW = ProfileSpec(tokens=())
+_NO_STRINGS: Mapping[str, np.ndarray] = MappingProxyType({})
 #: past this many distinct labels the target is no class label, and classes are not counted
 MAX_NAMED_CLASSES = ProfileSpec().max_tracked_labels
 
@@ -61,6 +64,15 @@ class _Rewritten:
     batch: pa.RecordBatch
     audited: AuditedRows
     rows: np.ndarray
+    strings: Mapping[str, np.ndarray]  # which of its cells were JSON strings (`io.json_strings`)
+
+
+def _joined_strings(parts: list[_Rewritten]) -> dict[str, np.ndarray]:
+    """The JSON string cells of `parts`' rows joined in order; a column one part has no note
+    for holds no string there."""
+    names = {name for part in parts for name in part.strings}
+    return {name: np.concatenate([part.strings.get(name, np.zeros(len(part.rows), dtype=bool)) for part in parts])
+            for name in names}
 
 
 def no_label(column: pa.Array) -> np.ndarray:
@@ -87,12 +99,14 @@ class RowHashes:
     #: rewritten rows not hashed yet, with where their identities go (`flush`)
     pending: list[_Rewritten] = field(default_factory=list)
 
-    def add(self, batch: pa.RecordBatch, invalid: np.ndarray, headers: np.ndarray | None = None) -> None:
+    def add(self, batch: pa.RecordBatch, invalid: np.ndarray, headers: np.ndarray | None = None,
+            strings: Mapping[str, np.ndarray] = _NO_STRINGS) -> None:
         """The identities of the chunk `batch`, as cleaned, hashed here; `headers`: its rows that
-        repeat the header, as read (none when not given)."""
+        repeat the header, as read (none when not given); `strings`: its cells that were JSON
+        strings, as read (`io.json_strings`: a step keeps a string a string)."""
         # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
         n = len(invalid)
-        whole, features, label = self._identities(batch, n)
+        whole, features, label = self._identities(batch, n, strings)
         unlabelled = self._add(whole, features, label, invalid, headers)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
@@ -100,16 +114,17 @@ class RowHashes:
             self._name_labels(column, label, unlabelled)
 
     def add_audited(self, batch: pa.RecordBatch, invalid: np.ndarray, audited: AuditedRows,
-                    rewritten: np.ndarray, cleaned: pa.RecordBatch, headers: np.ndarray | None = None) -> None:
+                    rewritten: np.ndarray, cleaned: pa.RecordBatch, headers: np.ndarray | None = None,
+                    strings: Mapping[str, np.ndarray] = _NO_STRINGS) -> None:
         """The identities of the chunk `batch`, as read, given the `audited` identities of its
         rows: taken from them but for the `rewritten` rows (`cleaned` holds them as cleaned),
         which are hashed (into `audited`) with those of the next chunks, by `flush`: a few rows
         of each chunk, hashed a column at a time, cost mostly the calls, so they are hashed
-        together, up to a chunk's rows."""
+        together, up to a chunk's rows; `strings`: the chunk's cells that were JSON strings."""
         n = len(invalid)
         rows = np.flatnonzero(rewritten)
         if rows.size:
-            self._defer(_Rewritten(cleaned, audited, rows), n)
+            self._defer(_Rewritten(cleaned, audited, rows, {name: cells[rows] for name, cells in strings.items()}), n)
         unlabelled = self._add(audited.whole, audited.features, audited.label, invalid, headers)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
@@ -151,7 +166,14 @@ class RowHashes:
         parts, self.pending = self.pending, []
         # one batch, or several where the texts joined would pass what one string array can hold
         joined = pa.Table.from_batches([p.batch for p in parts]).combine_chunks().to_batches()
-        hashed = [self._identities(batch, batch.num_rows) for batch in joined]
+        strings = _joined_strings(parts)
+        hashed = []
+        start = 0
+        for batch in joined:
+            end = start + batch.num_rows
+            hashed.append(self._identities(batch, batch.num_rows,
+                                           {name: cells[start:end] for name, cells in strings.items()}))
+            start = end
         whole, features, label = (np.concatenate([h[i] for h in hashed]) for i in range(3))
         start = 0
         for part in parts:
@@ -165,10 +187,13 @@ class RowHashes:
                 column = batch.column(self.target)
                 self._name_labels(column, labels, to_numpy(column.is_null()))
 
-    def _identities(self, batch: pa.RecordBatch, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _identities(self, batch: pa.RecordBatch, n: int,
+                    strings: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Whole-row, features and label hashes, folded as the audit folds them
-        (`PartialProfile.add`), so that they compare with the audit's own."""
-        hashes = {name: cell_hashes(batch.column(name)) for name in batch.schema.names}
+        (`PartialProfile.add`, JSON strings kept apart alike), so that they compare with the
+        audit's own."""
+        hashes = strings_kept_apart({name: cell_hashes(batch.column(name)) for name in batch.schema.names}, batch,
+                                    strings)
         identity = [c for c in batch.schema.names if c != self.target and c not in self.ignored]
         features = combine([hashes[c] for c in identity], n)
         label = hashes[self.target] if self.target in hashes else np.zeros(n, dtype=np.uint64)

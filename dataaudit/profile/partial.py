@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from dataaudit.io.json_strings import string_cells
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.groups import GroupsPartial
 from dataaudit.profile.headers import header_rows
+from dataaudit.profile.json_strings import strings_kept_apart
 from dataaudit.profile.periods import PeriodsPartial
 from dataaudit.profile.rows import RowsPartial, combine
 from dataaudit.profile.sample import SamplePartial
@@ -78,6 +80,7 @@ class PartialProfile:
                 missing += is_missing
             elif self.spec.role(name) == "target":
                 labelled = ~is_missing
+        hashes = strings_kept_apart(hashes, batch, string_cells(batch))
         identity = [c for c in self.columns if self.spec.role(c) == "feature" or c in self.spec.keys]
         features = combine([hashes[c] for c in identity], n)
         target = self.spec.target

@@ -1,0 +1,52 @@
+"""A JSON string is no other JSON value that reads as the same text.
+
+A JSON Lines reader hands the profile each value as text, so `1` and `"1"`, `2.0` and
+`"2.0"`, `true` and `"true"`, `[1]` and `"[1]"` are one text each. A cell is identified by its
+text as written, and in a JSON file the quotes are written too: the string cells whose text a
+number, a boolean, an object or an array would read as (`io.json_strings` notes which cells were
+strings) get a hash of their own, derived from their text's. Every other cell keeps the hash it
+has, so a JSON number is the same value as the CSV cell or the Parquet number it spells, a
+string such as `"cat"` the same as the CSV cell `cat`; CSV, TSV and Parquet cells have no such
+note and their hashes are as they were. A null and a missing key are both no value: one cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataaudit.arrays import to_numpy
+from dataaudit.profile.siphash import mix
+
+#: the texts the reader makes of a value that is no string: a JSON number as written (`-0`,
+#: `1E+03`, `1e999` for an infinity), `true`, `false`, or an object or an array as its JSON
+READ_AS_OTHER = r"(?s)^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|\{.*\}|\[.*\])$"
+#: what a string's hash is changed by: any odd constant, fixed so that hashes compare across runs
+_STRING = np.uint64(0x9E3779B97F4A7C15)
+
+
+def strings_kept_apart(hashes: Mapping[str, np.ndarray], batch: pa.RecordBatch | pa.Table,
+                       strings: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """`hashes` (column -> a hash per cell of `batch`) with the `strings` cells (column -> which
+    cells were JSON strings) whose text another JSON value reads as hashed apart; the arrays
+    given are not changed."""
+    out = dict(hashes)
+    for name, cells in strings.items():
+        if name in out and cells.any():
+            out[name] = _apart(out[name], batch.column(name), cells)
+    return out
+
+
+def _apart(hashes: np.ndarray, texts: pa.Array | pa.ChunkedArray, strings: np.ndarray) -> np.ndarray:
+    rows = np.flatnonzero(strings)
+    held = texts if len(rows) == len(texts) else texts.take(pa.array(rows))  # a column of strings: no copy
+    ambiguous = to_numpy(pc.match_substring_regex(held, READ_AS_OTHER).fill_null(False))
+    if not ambiguous.any():
+        return hashes
+    moved = rows[ambiguous]
+    out = hashes.copy()
+    out[moved] = mix(out[moved] ^ _STRING)
+    return out
