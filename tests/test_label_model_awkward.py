@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import dataaudit
 from dataaudit.labelnoise.features import LARGEST, fit_encoding
-from tests.cli_helpers import invoke
+from tests.cli_helpers import invoke, run
 
 ROOT = Path(dataaudit.__file__).resolve().parent.parent
 TOKENS = ("NA", "?", "")
@@ -191,3 +191,52 @@ def test_a_target_mostly_at_its_least_value_is_still_modelled(tmp_path: Path) ->
     assert r2[1] > 0.5
     found, truth = {row[0] for row in tables["target.suspected"]["rows"]}, set(raised) | set(lifted)
     assert len(found & truth) >= 27 and len(found - truth) <= 3, (sorted(found - truth), sorted(truth - found))
+
+
+def _dated(rows: int = 300, seed: int = 1) -> pd.DataFrame:
+    """A label that changed on 2021-06-01, dates over about three years, and a column of noise."""
+    rng = np.random.default_rng(seed)
+    when = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1000, rows), unit="D")
+    return pd.DataFrame({"when": when.strftime("%Y-%m-%d"), "x": rng.normal(size=rows).round(3),
+                         "y": np.where(when < pd.Timestamp("2021-06-01"), "old", "new")})
+
+
+def _baseline_table(report: dict) -> dict:
+    return next(t for t in report["tables"] if t["id"] == "baseline.learnability")
+
+
+def test_dates_are_read_as_days_since_1970() -> None:
+    frame = pd.DataFrame({"when": ["2021-03-04", "1970-01-02", "NA", "2021-03-04T12:00:00Z", "1969-12-31"] * 4})
+    encoding = fit_encoding(pa.Table.from_pandas(frame), ["when"], TOKENS)
+    assert [(c.kind, c.format) for c in encoding.columns] == [("date", "ISO8601")]
+    days = encoding.apply(pa.Table.from_pandas(frame)).tabular["when"].tolist()[:5]
+    assert days[:2] == [18690.0, 1.0] and np.isnan(days[2]) and days[3:] == [18690.5, -1.0]
+    assert encoding.left_out == {}
+
+
+def test_a_kept_date_column_teaches_the_model(tmp_path: Path) -> None:
+    """Kept among the features (`--keep-column`), the dates are numbers the trees split on: the
+    label's change of 2021-06-01 is learnt exactly, and no column goes unread."""
+    path = tmp_path / "dated.csv"
+    _dated().to_csv(path, index=False)
+    out = tmp_path / "report.json"
+    invoke(["audit", path, "-t", "y", "--label-noise", "--keep-column", "when", "--format", "json", "-o", out], 0)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert _label_check(report, "baseline.learnability")["status"] == "passed"
+    assert dict((r[0], r[1]) for r in _baseline_table(report)["rows"])["balanced accuracy"] == 1.0
+    assert "Not read by the model" not in _baseline_table(report)["note"]
+
+
+def test_the_columns_the_model_does_not_read_are_named_with_why(tmp_path: Path) -> None:
+    """The time-like column is ignored by the audit, a code unique per row left out by the model:
+    the baseline's note names both, in the JSON and on the console."""
+    frame = _dated()
+    frame.insert(0, "code", [f"k{i:04d}z" for i in range(len(frame))])
+    path = tmp_path / "dated_codes.csv"
+    frame.to_csv(path, index=False)
+    report = _audit(path, tmp_path)
+    assert _baseline_table(report)["note"].endswith(
+        " Not read by the model: 'when', ignored (time-like: dates 2020-01-06 to 2022-09-25); 'code', unique per "
+        "row, like an id.")
+    stdout, _ = run(["audit", path, "-t", "y", "--label-noise"], 0)
+    assert "Not read by" in stdout and "'code', unique per row, like an id." in " ".join(stdout.split())

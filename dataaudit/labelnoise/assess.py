@@ -11,7 +11,7 @@ import numpy as np
 
 from dataaudit.checks.label_noise import Rules
 from dataaudit.labelnoise import baseline, detect
-from dataaudit.labelnoise.features import class_codes, fit_encoding
+from dataaudit.labelnoise.features import class_codes, fit_encoding, unused_columns
 from dataaudit.labelnoise.oof import out_of_fold
 from dataaudit.labelnoise.scoring import Candidates, FoldModels, ScoringPass
 from dataaudit.profile.classes import canonical_spelling
@@ -54,6 +54,7 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     index = np.flatnonzero(keep)
     encoding = fit_encoding(sample.values.take(index), profile.features, missing_tokens)
     features = encoding.apply(sample.values.take(index))
+    unused = unused_columns(encoding, profile.ignored)
     if features.empty:
         return _skipped(quality, "no feature column the model can use")
     y, classes = class_codes([folded[i] for i in index])
@@ -69,7 +70,7 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
         return LabelQuality(
             sample_rows=len(y), folds=rules.folds, seed=rules.seed, model=model, method=quality.method,
             classes=[ClassNoise(names[k], int(sampled[k]), 0, 0.0) for k in range(len(classes))],
-            baseline=learnt, dummy=guessed, small_classes=small, models=list(oof.by_model),
+            baseline=learnt, dummy=guessed, small_classes=small, models=list(oof.by_model), unused=unused,
             no_signal=_no_signal(label.column, learnt.balanced_accuracy, len(classes), error, len(y)))
     rows = np.asarray(sample.rows, dtype=np.int64)
     chosen = detect.sample_candidates(y, oof.by_model, rules.filter_by)
@@ -96,7 +97,7 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
                  for k in range(len(classes))],
         noise_rate=round(overall, 6),
         baseline=learnt, dummy=guessed,
-        small_classes=small, models=list(oof.by_model), scored_rows=int(class_rows.sum()) - len(y),
+        small_classes=small, models=list(oof.by_model), scored_rows=int(class_rows.sum()) - len(y), unused=unused,
     )
 
 

@@ -4,8 +4,12 @@ A column is numeric when nearly all its present values parse as numbers; otherwi
 text (TF-IDF) when its values are several words long and either nearly all differ (even in a
 sample of a few dozen rows, where a category of one-off values would teach nothing) or are too
 many for a category; a category when it has few distinct values (gradient boosting splits on
-categories natively), and a category of its most frequent values otherwise. Columns unique per
-row (ids) carry no signal and are left out.
+categories natively), and a category of its most frequent values otherwise. A column of dates
+(as `dataaudit.profile.time_like` reads them: ISO 8601, `dd/mm/yyyy`, typed dates) is a number,
+its days since 1970, as AutoGluon and H2O turn dates into numbers: unique per row as dates
+are, their order still teaches (a label that changed over time), where a category of them
+would teach nothing. Columns unique per row (ids), with no value present, or of words no two rows
+share carry no signal and are left out; `Encoding.left_out` says which and why, for the report.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from dataaudit.profile.time_like import DATES, read_time_column
+
 NUMERIC_SHARE = 0.9
 MAX_LEVELS = 250  # below HistGradientBoosting's 255 bins, which bound its native categories
 TEXT_WORDS = 3.0
@@ -23,6 +29,9 @@ ID_LIKE_SHARE = 0.9
 #: numbers are clipped to this magnitude (infinities too): the linear model standardises them, and
 #: the squares of values near the float maximum (1e308) overflow to infinity where these sum safely
 LARGEST = 1e150
+#: why a column is left out of the model, by what its values look like
+NO_VALUE, ID_LIKE, ONE_OFF_WORDS = ("no value present", "unique per row, like an id",
+                                    "free text whose every word is in one row only")
 
 
 @dataclass
@@ -39,12 +48,15 @@ class Features:
 
 @dataclass(frozen=True)
 class ColumnEncoding:
-    """How one feature column becomes a model input: `numeric`, `category` (of `levels`: any
-    other value is missing) or `text`; or none, `skip` (no value present, or an id)."""
+    """How one feature column becomes a model input: `numeric`, `date` (days since 1970, read
+    with the pandas `format`), `category` (of `levels`: any other value is missing) or `text`;
+    or none, `skip`, for the `reason` it names (`NO_VALUE`, `ID_LIKE`, `ONE_OFF_WORDS`)."""
 
     name: str
     kind: str
     levels: tuple[str, ...] = ()
+    format: str | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,12 @@ class Encoding:
     columns: tuple[ColumnEncoding, ...]
     tokens: frozenset[str]
 
+    @property
+    def left_out(self) -> dict[str, str]:
+        """The columns the model does not read, each with why: a reader of the report must know
+        that a column it expected to matter taught the model nothing."""
+        return {c.name: c.reason for c in self.columns if c.kind == "skip"}
+
     def apply(self, values: pa.Table | pa.RecordBatch) -> Features:
         tabular: dict[str, pd.Series] = {}
         texts: list[pd.Series] = []
@@ -63,6 +81,8 @@ class Encoding:
             raw = values.column(column.name).to_pandas()
             if column.kind == "numeric":
                 tabular[column.name] = _numbers(raw, self.tokens)
+            elif column.kind == "date":
+                tabular[column.name] = _days(_present(raw, self.tokens), column.format)
             elif column.kind == "category":
                 tabular[column.name] = _category(_present(raw, self.tokens), column.levels)
             elif column.kind == "text":
@@ -75,16 +95,19 @@ class Encoding:
         return Features(pd.DataFrame(tabular, index=range(values.num_rows)), text)
 
 
-def prepare(values: pa.Table, columns: list[str], missing_tokens: tuple[str, ...]) -> Features:
-    """The sample's model inputs (see `fit_encoding`)."""
-    return fit_encoding(values, columns, missing_tokens).apply(values)
-
-
 def fit_encoding(values: pa.Table, columns: list[str], missing_tokens: tuple[str, ...]) -> Encoding:
     """Each column's kind, and a category's levels, as the sampled rows show them."""
     tokens = frozenset(t.strip().lower() for t in missing_tokens)
     return Encoding(tuple(_encode_column(name, values.column(name).to_pandas(), tokens) for name in columns),
                     tokens)
+
+
+def unused_columns(encoding: Encoding, ignored: dict[str, str], unread: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every column of the table the model does not read, with why: the audit's ignored columns
+    (ids, times) with their reasons, the feature columns the encoding left out, and those of the
+    `unread` kinds (the regressor reads no `text`)."""
+    return {**{name: f"ignored ({why})" for name, why in ignored.items()}, **encoding.left_out,
+            **{c.name: f"{c.kind}, which this model does not read" for c in encoding.columns if c.kind in unread}}
 
 
 def _encode_column(name: str, raw: pd.Series, tokens: frozenset[str]) -> ColumnEncoding:
@@ -93,21 +116,26 @@ def _encode_column(name: str, raw: pd.Series, tokens: frozenset[str]) -> ColumnE
     text = _present(raw, tokens)
     present = text.dropna()
     if present.empty:
-        return ColumnEncoding(name, "skip")
+        return ColumnEncoding(name, "skip", reason=NO_VALUE)
     numbers = pd.to_numeric(text, errors="coerce")
     if numbers.notna().sum() >= NUMERIC_SHARE * len(present):
         return ColumnEncoding(name, "numeric")
+    dated = read_time_column(name, present.tolist())
+    if dated is not None and dated.kind == DATES:
+        return ColumnEncoding(name, "date", format=dated.format or "ISO8601")
     distinct = present.nunique()
     several_words = present.str.split().str.len().mean() >= TEXT_WORDS
     if several_words and distinct >= ID_LIKE_SHARE * len(present):
         # nearly every value its own: a category would have nothing to share, nor would text of one-off words
-        return ColumnEncoding(name, "text" if _words_repeat(present) else "skip")
+        if _words_repeat(present):
+            return ColumnEncoding(name, "text")
+        return ColumnEncoding(name, "skip", reason=ONE_OFF_WORDS)
     if distinct <= MAX_LEVELS:
         return ColumnEncoding(name, "category", tuple(sorted(present.unique())))
     if several_words and _words_repeat(present):
         return ColumnEncoding(name, "text")
     if distinct >= ID_LIKE_SHARE * len(present):
-        return ColumnEncoding(name, "skip")
+        return ColumnEncoding(name, "skip", reason=ID_LIKE)
     return ColumnEncoding(name, "category", tuple(sorted(present.value_counts().index[:MAX_LEVELS])))
 
 
@@ -137,6 +165,13 @@ def _numbers(raw: pd.Series, tokens: frozenset[str]) -> pd.Series:
     else:
         numbers = pd.to_numeric(_present(raw, tokens), errors="coerce").astype("float64")
     return numbers.clip(-LARGEST, LARGEST)
+
+
+def _days(text: pd.Series, format: str) -> pd.Series:
+    """Days since 1970-01-01 (UTC) as floats, a time of day as its fraction; a value that does
+    not read as a date is missing."""
+    stamps = pd.to_datetime(text, format=format, errors="coerce", utc=True)
+    return (stamps - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(days=1)
 
 
 def _category(text: pd.Series, levels: tuple[str, ...]) -> pd.Series:

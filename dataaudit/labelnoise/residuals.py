@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from dataaudit.checks.label_noise import Rules
-from dataaudit.labelnoise.features import prepare
+from dataaudit.labelnoise.features import fit_encoding, unused_columns
 from dataaudit.labelnoise.oof import (
     REPEAT_BELOW_ROWS,
     REPEATS,
@@ -62,7 +62,8 @@ def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str,
                                                            "to predict")
     if _median_at_an_end(y):
         settings["model"] = SQUARED_MODEL
-    features = prepare(values.take(numbered), profile.features, missing_tokens)
+    encoding = fit_encoding(values.take(numbered), profile.features, missing_tokens)
+    features = encoding.apply(values.take(numbered))
     if features.tabular.shape[1] == 0:
         return TargetResiduals(len(y), **settings, skipped="no tabular feature column the regressor can use")
     repeats = REPEATS if len(y) < REPEAT_BELOW_ROWS else 1
@@ -85,7 +86,7 @@ def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str,
                                   round(float(score[i]), 3)) for i in suspects],
         r2=r2, r2_mean=r2_mean, no_signal=no_signal,
         mae=round(float(np.mean(np.abs(residual))), 6), mae_mean=round(float(np.mean(np.abs(y - mean))), 6),
-        residual_scale=round(scale, 6),
+        residual_scale=round(scale, 6), unused=unused_columns(encoding, profile.ignored, ("text",)),
     )
 
 

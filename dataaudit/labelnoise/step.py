@@ -65,7 +65,7 @@ def residual_tables(found: TargetResiduals | None) -> list[ReportTable]:
         id="baseline.regression", title="Cross-validated regression baseline",
         columns=["metric", "model", "mean"],
         rows=[["R²", found.r2, found.r2_mean], ["mean absolute error", found.mae, found.mae_mean]],
-        note=f"The same {about}; the mean is the training folds' mean, fitted fold by fold.",
+        note=f"The same {about}; the mean is the training folds' mean, fitted fold by fold.{_unused(found.unused)}",
     )
     if found.no_signal:  # no suspects to list, only the weak model
         return [baseline]
@@ -101,7 +101,8 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
         id="baseline.learnability", title="Cross-validated baseline",
         columns=["metric", "model", "majority_class"],
         rows=[[name, m, d] for name, m, d in metrics],
-        note=f"The same {about}; the majority class is a DummyClassifier fitted fold by fold.",
+        note=f"The same {about}; the majority class is a DummyClassifier fitted fold by fold."
+             f"{_unused(quality.unused)}",
     )
     if quality.no_signal:  # no suspects and no noise rates to list, only the weak model
         return [learnability]
@@ -121,3 +122,11 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
         ),
         learnability,
     ]
+
+
+def _unused(columns: dict[str, str]) -> str:
+    """The columns the model did not read, with why, for a table's note: a reader weighing the
+    model must know which columns it never saw (an id, a column of one-off words)."""
+    if not columns:
+        return ""
+    return " Not read by the model: " + "; ".join(f"{name!r}, {why}" for name, why in columns.items()) + "."

@@ -66,6 +66,8 @@ class LabelQuality:
     models: list[str] = field(default_factory=list)
     scored_rows: int = 0
     no_signal: str | None = None
+    #: the columns the model did not read, each with why (`features.unused_columns`)
+    unused: dict[str, str] = field(default_factory=dict)
 
     @property
     def modelled_rows(self) -> int:
@@ -121,3 +123,5 @@ class TargetResiduals:
     residual_scale: float = 0.0
     skipped: str | None = None
     no_signal: str | None = None
+    #: the columns the regressor did not read, each with why (`features.unused_columns`)
+    unused: dict[str, str] = field(default_factory=dict)
