@@ -143,3 +143,31 @@ def test_an_absolute_error_regressor_beating_the_median_is_signal() -> None:
     assert _no_signal(0.30, -0.001, mae=1.2, mae_median=1.0) is None
     said = _no_signal(-0.05, -0.001, mae=1.1, mae_median=1.0)
     assert said is not None and "nor its mean absolute error 1.1 below the median's (1)" in said
+
+
+def test_a_target_near_the_float_maximum_has_a_finite_r2(tmp_path: Path) -> None:
+    """Values of about 1e307 square past the float maximum: R² was NaN (infinity over infinity)
+    and the check skipped for a model that learnt nothing. Divided by a power of two while fitted
+    and scored, the target gives the R² of the same values a million million times smaller, and
+    the JSON holds only finite numbers."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=300)
+    frame = pd.DataFrame({"x": x.round(4), "z": rng.normal(size=300).round(3),
+                          "y": [repr(float(v)) for v in x * 1e307 + rng.normal(size=300) * 1e306]})
+    small = frame.assign(y=[repr(float(v) / 2.0**1000) for v in frame["y"].astype(float)])
+    reports = []
+    for name, table in (("huge", frame), ("small", small)):
+        path = tmp_path / f"{name}.csv"
+        table.to_csv(path, index=False)
+        stdout, _ = run(["audit", path, "--target", "y", "--label-noise", "--format", "json"], 0)
+        reports.append(json.loads(stdout, parse_constant=lambda constant: pytest.fail(f"JSON holds {constant}")))
+    huge, reference = (_table(r, "baseline.regression")["rows"] for r in reports)
+    assert huge[0] == reference[0] and 0.9 < huge[0][1] < 1.0 and -0.05 < huge[0][2] < 0.0
+    assert huge[1][1:] == pytest.approx([v * 2.0**1000 for v in reference[1][1:]])
+    assert _status(reports[0], "target.suspected")["status"] != "skipped"
+
+
+def test_the_target_is_rescaled_only_past_the_largest_number() -> None:
+    from dataaudit.labelnoise.residuals import _unit
+
+    assert _unit(np.array([-1.7e308, 3.0])) == 2.0**526 and _unit(np.array([1e150, -2.0])) == 1.0

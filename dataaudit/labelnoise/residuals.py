@@ -14,13 +14,14 @@ a regressor that does not beat it lists no suspects (`_no_signal`).
 
 from __future__ import annotations
 
+import math
 from typing import TextIO
 
 import numpy as np
 import pandas as pd
 
 from dataaudit.checks.label_noise import Rules
-from dataaudit.labelnoise.features import fit_encoding, unused_columns
+from dataaudit.labelnoise.features import LARGEST, fit_encoding, unused_columns
 from dataaudit.labelnoise.oof import (
     REPEAT_BELOW_ROWS,
     REPEATS,
@@ -52,7 +53,9 @@ def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str,
     rows, values = np.asarray(sample.rows, dtype=np.int64)[uniform], sample.values.take(uniform)
     y_all = pd.to_numeric(values.column(column).cast("string").to_pandas().str.strip(), errors="coerce")
     numbered = np.flatnonzero(np.isfinite(y_all.to_numpy(dtype=np.float64, na_value=np.nan)))
-    y = y_all.to_numpy(dtype=np.float64, na_value=np.nan)[numbered]
+    given = y_all.to_numpy(dtype=np.float64, na_value=np.nan)[numbered]
+    unit = _unit(given)
+    y = given / unit
     least = MIN_ROWS_PER_FOLD * rules.folds
     if len(y) < least:
         return TargetResiduals(len(y), **settings, skipped=f"{len(y)} sampled rows hold a target number, fewer "
@@ -77,17 +80,29 @@ def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str,
     scale = _robust_scale(residual, y)
     score = np.abs(residual - np.median(residual)) / scale if scale > 0 else np.zeros(len(y))
     r2, r2_mean = round(_r2(y, predicted), 6), round(_r2(y, mean), 6)
-    no_signal = _no_signal(r2, r2_mean, float(np.mean(np.abs(residual))), float(np.mean(np.abs(y - np.median(y)))))
+    mae, mae_median = float(np.mean(np.abs(residual))) * unit, float(np.mean(np.abs(y - np.median(y)))) * unit
+    no_signal = _no_signal(r2, r2_mean, mae, mae_median)
     suspects = np.flatnonzero(score > rules.max_residual_mads) if no_signal is None else np.array([], np.int64)
     suspects = suspects[np.lexsort((suspects, -score[suspects]))]
     return TargetResiduals(
         len(y), **settings,
-        suspected=[SuspectedValue(int(rows[numbered[i]]), float(y[i]), round(float(predicted[i]), 6),
+        suspected=[SuspectedValue(int(rows[numbered[i]]), float(given[i]), round(float(predicted[i]) * unit, 6),
                                   round(float(score[i]), 3)) for i in suspects],
         r2=r2, r2_mean=r2_mean, no_signal=no_signal,
-        mae=round(float(np.mean(np.abs(residual))), 6), mae_mean=round(float(np.mean(np.abs(y - mean))), 6),
-        residual_scale=round(scale, 6), unused=unused_columns(encoding, profile.ignored, ("text",)),
+        mae=round(mae, 6), mae_mean=round(float(np.mean(np.abs(y - mean))) * unit, 6),
+        residual_scale=round(scale * unit, 6), unused=unused_columns(encoding, profile.ignored, ("text",)),
     )
+
+
+def _unit(y: np.ndarray) -> float:
+    """What the target is divided by while it is fitted and scored: 1, unless its values pass
+    LARGEST (about 1e308, the float maximum, is a value a file can hold), whose squares and sums
+    overflow to infinity and make R² NaN. Then the least power of two that brings them below:
+    dividing by one changes only the exponent, so the values keep their digits (but for those
+    under the largest's rounding anyway), and R² and the robust scores do not depend on the
+    unit; the errors and predictions are reported back in the target's own."""
+    largest = float(np.max(np.abs(y)))
+    return 2.0 ** math.ceil(math.log2(largest / LARGEST)) if largest > LARGEST else 1.0
 
 
 def _no_signal(r2: float, r2_mean: float, mae: float, mae_median: float) -> str | None:
