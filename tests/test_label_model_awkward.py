@@ -240,3 +240,28 @@ def test_the_columns_the_model_does_not_read_are_named_with_why(tmp_path: Path) 
         "row, like an id.")
     stdout, _ = run(["audit", path, "-t", "y", "--label-noise"], 0)
     assert "Not read by" in stdout and "'code', unique per row, like an id." in " ".join(stdout.split())
+
+
+def test_classes_smaller_than_a_leaf_leave_the_linear_model_alone(tmp_path: Path) -> None:
+    """100 classes of 10 rows (8 in a training fold): boosting would grow a tree per class each
+    round for classes no leaf can hold; the linear model runs alone, and the finding and the
+    baseline's note say why."""
+    frame = _classes_table([10] * 100)
+    frame["kind"] = "k" + frame["y"]  # each class's own level: learnt from a handful of rows
+    frame.loc[::20, "y"] = frame["y"].shift(-10)[::20]  # one row in 20 takes the next class's label
+    path = tmp_path / "small_classes.csv"
+    frame.to_csv(path, index=False)
+    report = _audit(path, tmp_path)
+    why = ("gradient boosting did not run: the median class has 8 rows in a training fold, fewer than the 20 of a "
+           "tree's leaf, so its trees (one per class each round, 100 classes) would cost much and learn little")
+    (found,) = [f for f in report["findings"] if f["check"] == "labels.suspected"]
+    assert found["observed"]["models"] == ["logistic"] and f"only logistic ran ({why}); its" in found["message"]
+    assert f" {why[0].upper()}{why[1:]}." in _baseline_table(report)["note"]
+
+
+def test_the_trees_run_once_the_median_class_fills_a_leaf() -> None:
+    from dataaudit.labelnoise.oof import trees_left_out
+
+    assert trees_left_out(np.repeat([0, 1, 2], [25, 25, 4]), 5) is None  # 20 rows of the median class a fold
+    assert trees_left_out(np.repeat([0, 1, 2], [24, 24, 400]), 5).startswith(
+        "gradient boosting did not run: the median class has 19 rows")

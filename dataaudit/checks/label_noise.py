@@ -125,7 +125,8 @@ def _witnesses(quality: LabelQuality) -> str:
     if len(models) > 1:
         who = f"{' and '.join(models)} agree on every suspect; their blend's"
     else:
-        who = f"only {models[0]} ran; its"
+        why = f" ({quality.without_trees})" if quality.without_trees else ""
+        who = f"only {models[0]} ran{why}; its"
     return (f"Models: {who} cross-validated balanced accuracy {quality.baseline.balanced_accuracy:.3f} is "
             f"{quality.margin_over_chance:+.3f} over chance ({quality.chance:.3f}).")
 

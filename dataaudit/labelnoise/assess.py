@@ -71,6 +71,7 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
             sample_rows=len(y), folds=rules.folds, seed=rules.seed, model=model, method=quality.method,
             classes=[ClassNoise(names[k], int(sampled[k]), 0, 0.0) for k in range(len(classes))],
             baseline=learnt, dummy=guessed, small_classes=small, models=list(oof.by_model), unused=unused,
+            without_trees=oof.without_trees,
             no_signal=_no_signal(label.column, learnt.balanced_accuracy, len(classes), error, len(y)))
     rows = np.asarray(sample.rows, dtype=np.int64)
     chosen = detect.sample_candidates(y, oof.by_model, rules.filter_by)
@@ -98,6 +99,7 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
         noise_rate=round(overall, 6),
         baseline=learnt, dummy=guessed,
         small_classes=small, models=list(oof.by_model), scored_rows=int(class_rows.sum()) - len(y), unused=unused,
+        without_trees=oof.without_trees,
     )
 
 

@@ -27,6 +27,8 @@ REPEAT_BELOW_ROWS = 5_000
 #: the share of a training fold the boosting sets aside to stop early (scikit-learn's default)
 VALIDATION_SHARE = 0.1
 MAX_VALIDATION_SHARE = 0.5
+#: the fewest rows of a leaf of the boosted trees (scikit-learn's `min_samples_leaf`)
+LEAF_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Probabilities:
     model: str
     fitted: dict[str, list] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
+    #: why the boosted trees did not run where they were asked to (`trees_left_out`), or None
+    without_trees: str | None = None
 
 
 def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed: int,
@@ -55,9 +59,11 @@ def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed:
     line. Fits run single-threaded (`jobs` folds at once): on a busy machine OpenMP threads
     inside each fit cost more than they gain (see `one_thread_per_fit`). `progress` is the stream
     the fits are counted on (see `fit_progress`). The fold estimators are kept: they score the
-    file's rows outside the sample.
+    file's rows outside the sample. Classes too small for the trees' leaves leave the linear
+    model alone (`trees_left_out`).
     """
-    use_trees = model in ("auto", "gradient_boosting") and features.tabular.shape[1] > 0
+    without_trees = trees_left_out(y, folds) if model in ("auto", "gradient_boosting") else None
+    use_trees = model in ("auto", "gradient_boosting") and features.tabular.shape[1] > 0 and without_trees is None
     use_linear = model in ("auto", "logistic") or not use_trees
     repeats = REPEATS if len(y) < REPEAT_BELOW_ROWS else 1
     by_model: dict[str, np.ndarray] = {}
@@ -71,11 +77,28 @@ def out_of_fold(features: Features, y: np.ndarray, model: str, folds: int, seed:
     fitted = {name: fitted[name] for name in by_model}
     if len(by_model) == 1:
         name, probs = next(iter(by_model.items()))
-        return Probabilities(by_model, probs, name, fitted, {name: 1.0})
+        return Probabilities(by_model, probs, name, fitted, {name: 1.0}, without_trees)
     weight = _blend_weight(by_model["gradient_boosting"], by_model["logistic"], y)
     weights = {"gradient_boosting": weight, "logistic": 1 - weight}
     name = f"gradient_boosting {weight:.2f} + logistic {1 - weight:.2f}"
     return Probabilities(by_model, blend(by_model, weights), name, fitted, weights)
+
+
+def trees_left_out(y: np.ndarray, folds: int) -> str | None:
+    """Why the boosted trees do not run on these labels, or None when they do.
+
+    Boosting grows one tree per class each round, so its cost grows with the classes (500 classes
+    of 10 rows: about 8,000 trees a fit, 84% of an audit's time), while a class with fewer
+    training rows than a leaf holds (LEAF_ROWS) can never have a leaf of its own: its trees learn
+    little beyond the class's share. When the median class is that small, most classes are, and
+    the linear model, which learns a class from a handful of rows at the cost of one fit for all,
+    runs alone."""
+    median = float(np.median(np.bincount(y))) * (folds - 1) / folds
+    if median >= LEAF_ROWS:
+        return None
+    return (f"gradient boosting did not run: the median class has {median:.0f} rows in a training fold, fewer than "
+            f"the {LEAF_ROWS} of a tree's leaf, so its trees (one per class each round, "
+            f"{len(np.unique(y)):,} classes) would cost much and learn little")
 
 
 def blend(by_model: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:

@@ -102,7 +102,7 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
         columns=["metric", "model", "majority_class"],
         rows=[[name, m, d] for name, m, d in metrics],
         note=f"The same {about}; the majority class is a DummyClassifier fitted fold by fold."
-             f"{_unused(quality.unused)}",
+             f"{_without_trees(quality.without_trees)}{_unused(quality.unused)}",
     )
     if quality.no_signal:  # no suspects and no noise rates to list, only the weak model
         return [learnability]
@@ -122,6 +122,10 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
         ),
         learnability,
     ]
+
+
+def _without_trees(why: str | None) -> str:
+    return f" {why[0].upper()}{why[1:]}." if why else ""
 
 
 def _unused(columns: dict[str, str]) -> str:

@@ -68,6 +68,8 @@ class LabelQuality:
     no_signal: str | None = None
     #: the columns the model did not read, each with why (`features.unused_columns`)
     unused: dict[str, str] = field(default_factory=dict)
+    #: why the boosted trees did not run beside the linear model (`oof.trees_left_out`), or None
+    without_trees: str | None = None
 
     @property
     def modelled_rows(self) -> int:
