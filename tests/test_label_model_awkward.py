@@ -265,3 +265,14 @@ def test_the_trees_run_once_the_median_class_fills_a_leaf() -> None:
     assert trees_left_out(np.repeat([0, 1, 2], [25, 25, 4]), 5) is None  # 20 rows of the median class a fold
     assert trees_left_out(np.repeat([0, 1, 2], [24, 24, 400]), 5).startswith(
         "gradient boosting did not run: the median class has 19 rows")
+
+
+def test_the_regressor_names_the_text_it_does_not_read() -> None:
+    from dataaudit.labelnoise.features import unused_columns
+
+    frame = pd.DataFrame({"note": [f"row {i} says {'good' if i % 2 else 'bad'} things" for i in range(60)],
+                          "empty": [None] * 60, "x": np.arange(60.0)})
+    encoding = fit_encoding(pa.Table.from_pandas(frame), ["note", "empty", "x"], TOKENS)
+    assert unused_columns(encoding, {"id": "id-like"}, ("text",)) == {
+        "id": "ignored (id-like)", "empty": "no value present", "note": "text, which this model does not read"}
+    assert unused_columns(encoding, {}) == {"empty": "no value present"}
