@@ -29,6 +29,8 @@ from dataaudit.preprocess.frames import cleaned_frames
 from dataaudit.preprocess.guard import API_ALLOW, refusal
 from dataaudit.preprocess.json_cells import TypedCells
 from dataaudit.preprocess.pipeline import (
+    REASON_COLUMN,
+    ROW_COLUMN,
     LabelModel,
     Outcome,
     Plan,
@@ -40,9 +42,13 @@ from dataaudit.preprocess.pipeline import (
 from dataaudit.preprocess.redact import STEP as REDACT_STEP
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.summary import ROW_STEPS, before_after_table, steps_table
+from dataaudit.preprocess.typed import json_scalar_rows, typed_table
 from dataaudit.preprocess.writers import BatchWriter, Layout, beside, output_format
 from dataaudit.report.model import Report
 from dataaudit.rules.model import RulePack
+
+#: the formats whose reader hands every value on as text
+_TEXT_FORMATS = ("csv", "tsv", "jsonl", "json")
 
 
 @dataclass
@@ -218,7 +224,8 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     tables = (_table(sink.kept, output_template(the_plan)), _table(sink.held, quarantine_template(the_plan)))
     # a CSV file read with a decimal comma: its text cells as it wrote them, a step's numbers as floats
     layout = Layout.of(the_plan.source)
-    data_out, held = cleaned_frames(*(_as_written(table, layout.decimal) for table in tables), data)
+    data_out, held = cleaned_frames(*(_as_written(table, layout.decimal) for table in _typed(tables, the_plan, sink)),
+                                    data)
     fitted_from = None if the_plan.fitted_here else str(fitted) if isinstance(fitted, (str, Path)) else "given"
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     manifest = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
@@ -428,6 +435,22 @@ def steps_run(the_plan: Plan) -> list[str]:
 
 def _table(batches: list[pa.RecordBatch], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_batches(batches) if batches else schema.empty_table()
+
+
+def _typed(tables: tuple[pa.Table, pa.Table], the_plan: Plan, sink: MemorySink) -> tuple[pa.Table, pa.Table]:
+    """The kept and quarantined rows of a CSV, TSV or JSON Lines file with their columns of
+    numbers and booleans typed (`dataaudit.preprocess.typed`), each table by its own cells; the
+    rows of another input are typed already. `write_to` writes the pass's batches, not these."""
+    fmt = the_plan.source.format
+    if fmt not in _TEXT_FORMATS:
+        return tables
+    skip = (ROW_COLUMN, REASON_COLUMN)
+    if fmt in ("csv", "tsv"):
+        return typed_table(tables[0], skip=skip), typed_table(tables[1], skip=skip)
+    kept = [(batch, cells) for is_kept, batch, cells in sink.calls if is_kept]
+    held = [(batch, cells) for is_kept, batch, cells in sink.calls if not is_kept]
+    return (typed_table(tables[0], json_scalar_rows(kept), skip),
+            typed_table(tables[1], json_scalar_rows(held), skip))
 
 
 def _as_written(table: pa.Table, decimal: str) -> pa.Table:
