@@ -34,13 +34,14 @@ def cleaned_frame(table: pa.Table, given: Any = None, rows: np.ndarray | None = 
     Else, an integer column is numpy's integers where no value is missing, as Arrow gives it,
     and pandas' nullable type of its width and sign (`Int32`, `UInt64`) where one is: as floats
     it would lose a null's place and, past 2**53, the value. A boolean column holding a null is
-    pandas' nullable `boolean`, not an object column of True, False and None. A column holding times of day in
-    nanoseconds, at any depth, stays Arrow's (`pd.ArrowDtype`): pandas' own times hold
-    microseconds, and refuse a value with more."""
+    pandas' nullable `boolean`, not an object column of True, False and None. A column holding
+    times of day in nanoseconds, at any depth, stays Arrow's (`pd.ArrowDtype`): pandas' own
+    times hold microseconds, and refuse a value with more."""
     import pandas as pd
 
     table = narrow_strings(table)  # pandas has no string views, in a list neither, nor runs
-    nullable = {pa.bool_(): pd.BooleanDtype(), pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+    nullable = {pa.bool_(): pd.BooleanDtype(), pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(),
+                pa.int32(): pd.Int32Dtype(),
                 pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
                 pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
 
