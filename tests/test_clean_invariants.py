@@ -84,7 +84,7 @@ def test_given_rows_are_quarantined_with_their_reason_and_score(tmp_path: Path) 
     result = dataaudit.clean(path, target="label", quarantine_rows={1: "suspected label", 3: ("suspected label", 0.91)})
     assert result.quarantine[["_row", "_reason"]].values.tolist() == [
         [1, "suspected label"], [3, "suspected label (score 0.91)"]]
-    assert result.data["amount"].tolist() == ["1", "3"]
+    assert result.data["amount"].tolist() == [1, 3]
     steps = {row[0]: row for row in next(t for t in result.report.tables if t.id == "clean.steps").rows}
     assert steps["quarantine_rows"][2] == 2
 
