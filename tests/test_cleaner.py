@@ -13,6 +13,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import dataaudit
 from dataaudit.datasets import make_dirty_classification
+from dataaudit.errors import InputError
 from tests.conftest import DATA
 
 
@@ -136,17 +137,17 @@ def test_a_polars_lazy_frame_is_collected_and_cleaned_as_its_frame() -> None:
                                   dataaudit.Cleaner().fit_transform(frame.select("m", "n")))
 
 
-@pytest.mark.parametrize(("columns", "named"), [(["a", "a", "b"], "'a'"), ([0, "0", "b"], "'0'"),
-                                                (["b", "a", "b", "a"], "'a', 'b'")])
+@pytest.mark.parametrize(("columns", "named"), [(["a", "a", "b"], "'a'"), (["b", "a", "b", "a"], "'b'"),
+                                                ([0, "0", "b"], "'0' (0 and '0' are one name as text)")])
 def test_columns_of_one_name_are_refused_naming_them(columns: list[object], named: str) -> None:
     """The steps read columns by name: scikit-learn's own error named neither the columns nor
-    `0` and `"0"`, which are one name as text."""
+    `0` and `"0"`, which are one name as text. The Cleaner refuses them as `audit` and `clean` do."""
     frame = pd.DataFrame([[float(i + j) for j in range(len(columns))] for i in range(6)], columns=columns)
-    message = f"Cleaner: X has more than one column named {named}; rename them so that each name is one column"
-    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+    message = f"the DataFrame has two columns named {named}; rename one"
+    with pytest.raises(InputError, match=f"^{re.escape(message)}$"):
         dataaudit.Cleaner().fit(frame)
     fitted = dataaudit.Cleaner().fit(frame.iloc[:, [0, len(columns) - 1]].set_axis(["a", "b"], axis=1))
-    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+    with pytest.raises(InputError, match=f"^{re.escape(message)}$"):
         fitted.transform(frame)
 
 

@@ -63,6 +63,19 @@ def _hint(data: Any) -> str:
     return ""
 
 
+def refuse_repeated_names(frame: Any) -> None:
+    """Refuse a pandas frame with two columns whose names are one as text (`0` and `"0"`, a name
+    given twice): columns are read by their names as text, so one would be read, cleaned and
+    written as the other."""
+    seen: dict[str, Any] = {}
+    for name in frame.columns:
+        text = str(name)
+        if text in seen:
+            same = "" if seen[text] == name else f" ({seen[text]!r} and {name!r} are one name as text)"
+            raise InputError(f"the DataFrame has two columns named {text!r}{same}; rename one")
+        seen[text] = name
+
+
 def _from_pandas(frame: Any) -> pa.Table:
     """The frame's named index levels (`index_columns`), then its columns by position, named as
     text: two names that are one as text (`0` and `"0"`, a name given twice, an index level
@@ -73,12 +86,7 @@ def _from_pandas(frame: Any) -> pa.Table:
     if both:
         raise InputError(f"the DataFrame's index and a column are both named {both[0]!r}; rename one "
                          "(frame.rename_axis(...)), or give frame.reset_index(drop=True) to leave the index out")
-    seen: dict[str, Any] = {}
-    for name, text in zip(frame.columns, names, strict=True):
-        if text in seen:
-            same = "" if seen[text] == name else f" ({seen[text]!r} and {name!r} are one name as text)"
-            raise InputError(f"the DataFrame has two columns named {text!r}{same}; rename one")
-        seen[text] = name
+    refuse_repeated_names(frame)
     arrays = [*(column_array(level.to_series()) for level in levels.values()),
               *(column_array(frame.iloc[:, i]) for i in range(len(names)))]
     return pa.table(arrays, names=[*levels, *names])

@@ -101,12 +101,13 @@ class Cleaner(TransformerMixin, BaseEstimator):
         takes one (a transformer's output is in memory whole anyway)."""
         import pandas as pd
 
+        from dataaudit.io.frame_reader import refuse_repeated_names
         from dataaudit.io.polars_reader import is_polars_frame
 
         if is_polars_frame(X):
             X = (X.collect() if type(X).__name__ == "LazyFrame" else X).to_pandas()
         if isinstance(X, pd.DataFrame):
-            _refuse_repeated_names(X)
+            refuse_repeated_names(X)
         check_array(X, dtype=None, ensure_all_finite=False, ensure_min_samples=1)
         if isinstance(X, pd.DataFrame):  # a MultiIndex's column ("t", "label") by its text, as `audit` names it
             frame = X.set_axis([str(name) for name in X.columns], axis=1)
@@ -170,16 +171,6 @@ class Cleaner(TransformerMixin, BaseEstimator):
         names = [n for n in batch.schema.names if n != self._label()]
         # without columns a batch has no row count: the frame keeps the input's
         return batch.select(names).to_pandas() if names else pd.DataFrame(index=range(rows))
-
-
-def _refuse_repeated_names(frame: Any) -> None:
-    """A frame with two columns of one name as text (`a` twice, `0` and `"0"`) is refused naming
-    them: the steps read columns by name, so one would be cleaned, and output, as the other."""
-    names = [str(name) for name in frame.columns]
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise ValueError(f"Cleaner: X has more than one column named {', '.join(map(repr, repeated))}; "
-                         "rename them so that each name is one column")
 
 
 #: where each parameter of `Cleaner` lands in the rule pack's `preprocess:` section
