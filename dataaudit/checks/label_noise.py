@@ -70,9 +70,9 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
                        results):
         return
     column = profile.label.column
-    if quality.no_signal:  # the model learnt nothing: its disagreements are its own errors
+    if quality.withheld:  # the model learnt too little: its disagreements are its own errors
         for check in ("labels.suspected", "labels.noise_rate"):
-            results.skip(check, quality.no_signal)
+            results.skip(check, quality.withheld)
     else:
         _suspected(quality, rules, results, column)
         _noise_rate(quality, rules, results, column)

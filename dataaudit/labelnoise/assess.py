@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Callable
@@ -35,6 +36,8 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     baseline stays the sample's: out-of-fold scores are what it measures. A baseline not clearly
     above chance (`baseline.above_chance`) ends the step there, with no suspects, no noise rates
     and no scoring pass: a model that learnt nothing would list its own errors as wrong labels.
+    So does a model above chance whose sample's estimated noise rate exceeds its informedness
+    (`baseline.informedness`): it would call more labels wrong than it decides rows on evidence.
     """
     sample, label = profile.sample, profile.label
     if not label.tracked:
@@ -65,20 +68,21 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     learnt = baseline.scores(y, suggested, names)
     guessed = baseline.scores(y, baseline.majority_predictions(y, rules.folds, rules.seed), names)
     error = baseline.chance_error(y, suggested, len(classes))
+    joint_counts = detect.confident_counts(y, probs, detect.thresholds(y, probs))
+    class_rows = np.bincount(y, minlength=len(classes))
+    fitted = LabelQuality(sample_rows=len(y), folds=rules.folds, seed=rules.seed, model=model, method=quality.method,
+                          baseline=learnt, dummy=guessed, small_classes=small, models=list(oof.by_model),
+                          unused=unused, without_trees=oof.without_trees)
+    withheld = functools.partial(_withheld, fitted, names, class_rows)
     if not baseline.above_chance(learnt.balanced_accuracy, 1.0 / len(classes), error):
-        sampled = np.bincount(y, minlength=len(classes))
-        return LabelQuality(
-            sample_rows=len(y), folds=rules.folds, seed=rules.seed, model=model, method=quality.method,
-            classes=[ClassNoise(names[k], int(sampled[k]), 0, 0.0) for k in range(len(classes))],
-            baseline=learnt, dummy=guessed, small_classes=small, models=list(oof.by_model), unused=unused,
-            without_trees=oof.without_trees,
-            no_signal=_no_signal(label.column, learnt.balanced_accuracy, len(classes), error, len(y)))
+        return withheld(no_signal=_no_signal(label.column, learnt.balanced_accuracy, len(classes), error, len(y)))
+    claimed = detect.noise_rates(detect.calibrated_joint(joint_counts, class_rows))[1]
+    if claimed > baseline.informedness(learnt.balanced_accuracy, len(classes)):
+        return withheld(too_weak=_too_weak(learnt.balanced_accuracy, len(classes), claimed))
     rows = np.asarray(sample.rows, dtype=np.int64)
     chosen = detect.sample_candidates(y, oof.by_model, rules.filter_by)
     found = Candidates().extended(rows[index[chosen]], probs[chosen, y[chosen]], probs[chosen].argmax(axis=1),
                                   y[chosen], [given[index[i]] for i in chosen])
-    joint_counts = detect.confident_counts(y, probs, detect.thresholds(y, probs))
-    class_rows = np.bincount(y, minlength=len(classes))
     if scan is not None and profile.rows - label.missing > len(rows):
         scored = scan(functools.partial(ScoringPass, FoldModels.of(label.column, encoding, oof, y, classes,
                                                                     rules.filter_by, rows)))
@@ -91,16 +95,10 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     suspected = [SuspectedRow(row=int(at[i]), given=found.spellings[spelling[i]], suggested=names[suggested_class[i]],
                               score=round(float(1.0 - confidence[i]), 6)) for i in kept]
     flagged = np.bincount(given_class[kept], minlength=len(classes))
-    return LabelQuality(
-        sample_rows=len(y), folds=rules.folds, seed=rules.seed, model=model, method=quality.method,
-        suspected=suspected,
+    return dataclasses.replace(
+        fitted, suspected=suspected, noise_rate=round(overall, 6), scored_rows=int(class_rows.sum()) - len(y),
         classes=[ClassNoise(names[k], int(class_rows[k]), int(flagged[k]), round(float(per_class[k]), 6))
-                 for k in range(len(classes))],
-        noise_rate=round(overall, 6),
-        baseline=learnt, dummy=guessed,
-        small_classes=small, models=list(oof.by_model), scored_rows=int(class_rows.sum()) - len(y), unused=unused,
-        without_trees=oof.without_trees,
-    )
+                 for k in range(len(classes))])
 
 
 def _no_signal(column: str, balanced_accuracy: float, classes: int, error: float, rows: int) -> str:
@@ -109,6 +107,25 @@ def _no_signal(column: str, balanced_accuracy: float, classes: int, error: float
     return (f"the model predicts {column!r} no better than chance (balanced accuracy {balanced_accuracy:.2f} "
             f"against {chance:.2f} of a guess, {rows:,} rows; clearly better is above "
             f"{chance + baseline.CHANCE_SES * error:.2f}): its disagreements with the labels would be its own errors")
+
+
+def _too_weak(balanced_accuracy: float, classes: int, claimed: float) -> str:
+    """Why a model above chance but too weak for the share of wrong labels it claims lists no
+    suspects, in one line."""
+    informed = baseline.informedness(balanced_accuracy, classes)
+    return (f"the model is too weak to accuse a row: its balanced accuracy {balanced_accuracy:.3f} against "
+            f"{1.0 / classes:.3f} of a guess ({classes:,} classes) is {informed:.1%} of the way from a guess to "
+            f"always right, yet its disagreements would call {claimed:.1%} of the labels wrong: more than its "
+            f"informed predictions can explain, so they would be its own guesses")
+
+
+def _withheld(quality: LabelQuality, names: list[str], class_rows: np.ndarray, no_signal: str | None = None,
+              too_weak: str | None = None) -> LabelQuality:
+    """The model's baseline and class counts, without suspects or noise rates: its disagreements
+    are not findings (`LabelQuality.withheld`)."""
+    return dataclasses.replace(
+        quality, classes=[ClassNoise(name, int(n), 0, 0.0) for name, n in zip(names, class_rows, strict=True)],
+        no_signal=no_signal, too_weak=too_weak)
 
 
 def _display(folded: dict[str, dict[str, int]], key: str) -> str:

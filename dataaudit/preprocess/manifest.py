@@ -77,8 +77,9 @@ def build(plan: Plan, outcome: Outcome, order: list[str], tallies: dict[str, Tal
 
 def label_model(plan: Plan) -> dict[str, Any] | None:
     """How the suspected rows were found (None when no model ran): enough to reproduce them;
-    `skipped` says why none were listed, when no model ran or it learnt nothing (its cross-validated
-    `balanced_accuracy` not clearly above `chance`; both None when no model ran). On a regression
+    `skipped` says why none were listed, when no model ran or it learnt too little (its cross-validated
+    `balanced_accuracy` not clearly above `chance`, or too weak for the share of wrong labels it
+    would claim; both None when no model ran). On a regression
     target, the regressor's entry (`regressor`)."""
     profile = plan.before.profile
     quality = profile.label_quality if profile is not None else None
@@ -86,7 +87,7 @@ def label_model(plan: Plan) -> dict[str, Any] | None:
         return regressor(profile.target_residuals) if profile is not None and profile.target_residuals else None
     return {"model": quality.model, "folds": quality.folds, "seed": quality.seed, "sample_rows": quality.sample_rows,
             "scored_rows": quality.scored_rows, "suspected": len(quality.suspected),
-            "skipped": quality.skipped or quality.no_signal,
+            "skipped": quality.skipped or quality.withheld,
             "balanced_accuracy": None if quality.baseline is None else quality.baseline.balanced_accuracy,
             "chance": None if quality.baseline is None else round(quality.chance, 6)}
 

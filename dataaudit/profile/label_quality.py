@@ -49,6 +49,9 @@ class LabelQuality:
     `no_signal` says why the model ran but its disagreements are not findings: its balanced
     accuracy is not clearly above chance (`dataaudit.labelnoise.baseline.above_chance`). Then
     there are no suspects and no noise rates; the baseline and the classes' row counts stay.
+    `too_weak` says the same of a model above chance whose estimated share of wrong labels
+    exceeds its informedness (`dataaudit.labelnoise.baseline.informedness`): its gain over a
+    guess is real, its suspects would be its guesses.
     """
 
     sample_rows: int
@@ -70,6 +73,12 @@ class LabelQuality:
     unused: dict[str, str] = field(default_factory=dict)
     #: why the boosted trees did not run beside the linear model (`oof.trees_left_out`), or None
     without_trees: str | None = None
+    too_weak: str | None = None
+
+    @property
+    def withheld(self) -> str | None:
+        """Why the model's disagreements are no findings (no suspects, no noise rates), or None."""
+        return self.no_signal or self.too_weak
 
     @property
     def modelled_rows(self) -> int:
