@@ -141,6 +141,21 @@ def test_clean_keeps_nested_lines_byte_for_byte(tmp_path: Path, runner: Any) -> 
         "data.prompt", "data.completion")
 
 
+@pytest.mark.parametrize("runner", [invoke, run])
+def test_redact_leaves_the_nested_object_a_key_spelled_with_the_dot_stands_for(tmp_path: Path, runner: Any) -> None:
+    """A key spelled `"data.prompt"` is the prompt, read before the object `data` (`holder_of`): that
+    object's `prompt` is then metadata, which the redaction keeps as written, as the trim does."""
+    line = (b'{"data.prompt": "Mail alice.smith@gmail.com?", "data.completion": "Done.",'
+            b' "data": {"prompt": "bob.jones@gmail.com", "completion": "carol.white@gmail.com"}}')
+    data = tmp_path / "dotted.jsonl"
+    data.write_bytes(line + b"\n")
+    out = tmp_path / "out.jsonl"
+    runner(["clean", data, "-o", out, *NESTED_KEYS, "--redact", "email"], 1)
+    assert out.read_bytes() == line.replace(b"alice.smith@gmail.com", b"[EMAIL]") + b"\n"
+    manifest = json.loads((tmp_path / "out.manifest.json").read_text("utf-8"))
+    assert manifest["redactions"] == {"email": {"data.prompt": 1}}
+
+
 def test_clean_trims_the_nested_texts_and_strips_the_metadata_around_them(tmp_path: Path) -> None:
     data = tmp_path / "nested.jsonl"
     data.write_text(json.dumps({"id": 1, "data": {"prompt": "  Hello there ", "completion": "Hi. ",

@@ -29,23 +29,33 @@ def redact_line(raw: bytes, layout: Layout, kinds: frozenset[str],
     text = raw.decode("utf-8")
     cuts: list[Found] = []
     counts: Counter[tuple[str, str]] = Counter()
-    record: Any = None
-    texts = found_in_strings(text, kinds, regions, lambda path, key: not key and _is_text(path, layout))
-    for path, found in [*((path, found) for path, _, found in texts), *_found_in_calls(text, layout, kinds, regions)]:
+    record: Any = loads_keeping_numbers(text) if layout.nested else None
+    nested = _nested_read(record, layout)
+    texts = found_in_strings(text, kinds, regions, lambda path, key: not key and _is_text(path, layout, nested))
+    found_in = [*((path, found) for path, _, found in texts), *_found_in_calls(text, layout, kinds, regions, nested)]
+    for path, found in found_in:
         record = loads_keeping_numbers(text) if record is None else record  # its keys and roles, whatever its numbers
-        place = _place(record, path, layout)
+        place = _place(record, path, layout, nested)
         cuts += found
         for f in found:
             counts[f.kind, place] += 1
     return (replaced(text, sorted(cuts, key=lambda f: f.start)).encode("utf-8"), counts) if cuts else (raw, counts)
 
 
-def _found_in_calls(text: str, layout: Layout, kinds: frozenset[str],
-                    regions: tuple[str, ...]) -> Iterator[tuple[Path, list[Found]]]:
+def _nested_read(record: Any, layout: Layout) -> tuple[tuple[str, ...], ...]:
+    """The layout's nested text keys this line reads nested: a key spelled with the dot itself
+    (`"data.prompt"`) is read first (`holder_of`), and the object's field is then metadata."""
+    if not isinstance(record, dict):
+        return layout.nested
+    return tuple(steps for steps in layout.nested if ".".join(steps) not in record)
+
+
+def _found_in_calls(text: str, layout: Layout, kinds: frozenset[str], regions: tuple[str, ...],
+                    nested: tuple[tuple[str, ...], ...]) -> Iterator[tuple[Path, list[Found]]]:
     """The values of `kinds` in the string values of the tool calls' arguments, each at its span
     in `text`: inside its string, so that an argument written as a JSON string stays JSON."""
     for path, start, end, key in json_strings(text):
-        at = arguments_at(path) if not key and path and _folded(path, layout)[0] in layout.own else None
+        at = arguments_at(path) if not key and path and _folded(path, nested)[0] in layout.own else None
         if at is None:
             continue
         value, offset = decoded(text[start:end])
@@ -82,23 +92,24 @@ def _key(path: Path) -> str | None:
     return next((step for step in reversed(path) if isinstance(step, str)), None)
 
 
-def _is_text(path: Path, layout: Layout) -> bool:
+def _is_text(path: Path, layout: Layout, nested: tuple[tuple[str, ...], ...]) -> bool:
     """A top-level text value, or a message's content (or a text part of it), under a key the
-    layout reads; never a role, a name, a tool call or a metadata value."""
-    path = _folded(path, layout)
+    layout reads (`nested`: its nested keys this line reads so); never a role, a name, a tool
+    call or a metadata value."""
+    path = _folded(path, nested)
     if not path or path[0] not in layout.own or arguments_at(path) is not None:
         return False
     return len(path) == 1 or path[-1] == layout.content_key or (path[-1] == "text" and layout.content_key in path)
 
 
-def _folded(path: Path, layout: Layout) -> Path:
-    """`path` with the keys of a nested text key it starts with (`data`, `prompt`) as that key
+def _folded(path: Path, nested: tuple[tuple[str, ...], ...]) -> Path:
+    """`path` with the keys of a `nested` text key it starts with (`data`, `prompt`) as that key
     (`data.prompt`): the one name the layout reads it by, as it reads a top-level key."""
-    steps = next((steps for steps in layout.nested if tuple(path[:len(steps)]) == steps), None)
+    steps = next((steps for steps in nested if tuple(path[:len(steps)]) == steps), None)
     return path if steps is None else (".".join(steps), *path[len(steps):])
 
 
-def _place(record: Any, path: Path, layout: Layout) -> str:
+def _place(record: Any, path: Path, layout: Layout, nested: tuple[tuple[str, ...], ...]) -> str:
     """The role of the message the value sits in (after it, `.tool_calls` for its calls'
     arguments), else its key as the layout names it (`completion`, `data.completion`)."""
     node = record
@@ -108,6 +119,6 @@ def _place(record: Any, path: Path, layout: Layout) -> str:
             return f"{role if isinstance(role, str) else 'message'}.{PLACE}"
         if step == layout.content_key and isinstance(node, dict):
             role = node.get(layout.role_key)
-            return role if isinstance(role, str) else str(_folded(path, layout)[0])
+            return role if isinstance(role, str) else str(_folded(path, nested)[0])
         node = node[step]
-    return str(_folded(path, layout)[0])
+    return str(_folded(path, nested)[0])
