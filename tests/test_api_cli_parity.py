@@ -136,3 +136,24 @@ def test_write_to_notes_a_nested_key_first_met_late_as_the_command_does(tmp_path
     assert api.read_text(encoding="utf-8").splitlines()[9].endswith(',"[8, 2.5]"')
     assert _without_paths(written) == _without_paths(run.manifest)
     assert written["files"]["output"]["notes"] == [f"meta, extra: {NESTED_NOTE}"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_write_to_judges_a_jsonl_inputs_rows_as_its_output_holds_them(tmp_path: Path, suffix: str) -> None:
+    """Lines that differ only in a value's JSON type (`1`, `"1"`) are two rows in a JSONL file and
+    one in a CSV or Parquet file: `dataaudit clean` quarantines the second as a duplicate for those
+    outputs and keeps both for a JSONL one. The result of `clean` keeps both, as a JSONL file
+    would; `write_to` a CSV or Parquet file wrote them both, a duplicate the output's audit found."""
+    data = tmp_path / "in.jsonl"
+    data.write_text("".join(f'{{"x": {value}, "y": "v{i}", "label": "{"ab"[i % 2]}"}}\n'
+                            for i in range(12) for value in (i, f'"{i}"')), encoding="utf-8")
+    result = dataaudit.clean(data, target="label")
+    assert len(result.data) == 24 and len(result.quarantine) == 0
+    kept, _ = _same_files(tmp_path, data, suffix, "--target", "label", target="label")
+    if suffix == ".jsonl":
+        assert kept.count(b"\n") == 24
+    else:
+        manifest = json.loads((tmp_path / "api.manifest.json").read_text())
+        assert (manifest["rows"]["out"], manifest["rows"]["quarantined"]) == (12, 12), manifest["rows"]
+        statuses = {c.check: c.status for c in dataaudit.audit(tmp_path / f"api{suffix}", target="label").checks}
+        assert statuses["duplicates.rows"] == "passed"

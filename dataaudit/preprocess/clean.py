@@ -6,7 +6,8 @@ form the command line uses, writing output, quarantine and manifest chunk by chu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -74,13 +75,23 @@ class CleanResult:
     # a JSONL input's columns holding objects or arrays, which a CSV, TSV or Parquet output's
     # manifest notes as `dataaudit clean`'s does
     nested: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # a JSONL input's clean again, its rows judged as a CSV, TSV or Parquet output holds them
+    # (without JSON types, `plan`'s `json_types`), for `write_to` to such a file; None otherwise
+    untyped: Callable[[], CleanResult] | None = field(default=None, repr=False, compare=False)
 
     def write_to(self, output: str | Path, quarantine: str | Path | None = None,
                  manifest: str | Path | None = None, *, force: bool = False) -> dict[str, Any]:
         """Write data, quarantine and manifest (paths beside `output` by default); returns the
         manifest with the files' SHA-256. The cleaned file, when it was one, is not a destination.
         The files are those `dataaudit clean` writes for the same input and options, byte for
-        byte: the batches go, as the pass gave them, through the command line's `FileSink`."""
+        byte: the batches go, as the pass gave them, through the command line's `FileSink`.
+
+        A JSON Lines input's rows were judged keeping their JSON types (`1` and `"1"` two rows), as
+        a JSONL file holds them; a CSV, TSV or Parquet file holds both as one text, so for such an
+        output the input is cleaned again as `dataaudit clean` cleans it for that format, and that
+        clean's files and manifest are written and returned."""
+        if self.untyped is not None and output_format(Path(output)) != "jsonl":
+            return self.untyped().write_to(output, quarantine, manifest, force=force)
         source = self.manifest["files"]["input"] or {}
         output, quarantine_path, manifest_path = destinations(Path(output), quarantine, manifest, force,
                                                               inputs=(source.get("path"),), force_option="force=True")
@@ -196,6 +207,19 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     not apply to the input, in the words of `dataaudit clean`. Such a file is cleaned line by line
     by `dataaudit.text.clean_jsonl`, which keeps its lines byte for byte.
     """
+    return _clean(**locals(), json_types=True)
+
+
+def _clean(data: Any, target: str | None, rules: str | Path | RulePack | None, fitted: Fitted | str | Path | None, *,
+           ignore_columns: tuple[str, ...] | list[str], keep_columns: tuple[str, ...] | list[str],
+           quarantine_rows: Mapping[int, str | tuple[str, float]] | None, delimiter: str | None,
+           encoding: str | None, decimal: str, chunk_rows: int, quarantine_suspected_labels: bool,
+           sample: int | None, folds: int | None, jobs: int | None, allow_large_quarantine: bool,
+           format_kind: str | None, redact: tuple[str, ...] | list[str], text_columns: tuple[str, ...] | list[str],
+           bad_rows: str, json_types: bool) -> CleanResult:
+    """`clean`, its rows judged keeping a JSONL input's JSON types or not (`json_types`, as
+    `plan` takes it); a result that kept them can clean again without (`CleanResult.untyped`)."""
+    given = dict(locals())
     target, text_columns = column_name(target), column_names(text_columns)
     ignore_columns, keep_columns = column_names(ignore_columns), column_names(keep_columns)
     planned = _check_options(data, target=target, rules=rules, fitted=fitted, ignore_columns=ignore_columns,
@@ -213,7 +237,7 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     model = _label_model(quarantine_suspected_labels, sample, folds)
     the_plan = _plan(data, target, rules, fitted, ignore_columns, keep_columns, quarantine_rows, delimiter, encoding,
                      chunk_rows, model, jobs, text_columns=text_columns, bad_rows=bad_rows, decimal=decimal,
-                     json_types=True)
+                     json_types=json_types)
     refused = refusal(the_plan, allow_large_quarantine, API_ALLOW)
     if refused is not None:
         raise refused
@@ -230,8 +254,10 @@ def clean(data: Any, target: str | None = None, rules: str | Path | RulePack | N
     files = {"input": _input_entry(data, the_plan), "output": None, "quarantine": None}
     manifest = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
                                redaction=redaction)
+    untyped = (functools.partial(_clean, **{**given, "json_types": False})
+               if json_types and the_plan.source.format == "jsonl" else None)
     return CleanResult(data_out, held, manifest, outcome.after, the_plan.before, the_plan.fitted, tables, sink,
-                       layout, _nested_written(the_plan, outcome))
+                       layout, _nested_written(the_plan, outcome), untyped)
 
 
 @dataclass
