@@ -72,3 +72,20 @@ def test_invisible_characters_never_hide_a_conflict(hidden: list[str], data: st.
                                      (disguised, "Eight to four.")])
         text = profile_text_file(path, "chat", Rules())
     assert (text.conflict_groups, text.conflict_records, text.conflict_examples) == (1, 3, [[1, 2, 3]])
+
+
+def test_a_text_column_with_labels_of_numbers_is_compared_in_plain_forms(tmp_path: Path) -> None:
+    """A table's text column is judged against its labels, which a typed column gives as numbers:
+    folding the texts left the labels as they were (the fold read them as texts, and stopped)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import dataaudit
+
+    texts = [QUESTION, unicodedata.normalize("NFD", QUESTION), *(f"Another question, number {i}?" for i in range(30))]
+    path = tmp_path / "texts.parquet"
+    pq.write_table(pa.table({"text": texts, "label": pa.array([1, 2, *(i % 2 for i in range(30))], pa.int64())}),
+                   path)
+    report = dataaudit.audit(path, target="label", text_columns=["text"])
+    (conflict,) = [f for f in report.findings if f.check == "text.conflicts"]
+    assert conflict.message == "1 text of 'text' occurs with different labels: 2 rows (6.2%)."

@@ -16,17 +16,24 @@ def canonical(segments: list[tuple[str, str]], beyond: str = "") -> str:
     return f"{texts}\x1d{beyond}" if beyond else texts
 
 
-def plain(values: list[str | None]) -> list[str | None]:
-    """`values` in their plain forms (`minhash.plain_forms`: invisible format characters dropped,
-    NFKC): what makes two prompts, or two answers, the same for the conflicts check, where a
-    zero-width space or a decomposed accent must not hide that one prompt got two answers."""
-    if all(v is None or v.isascii() for v in values):
+def plain(values: list[object]) -> list[object]:
+    """`values` with each text in its plain form (`minhash.plain_forms`: invisible format
+    characters dropped, NFKC): what makes two prompts, or two answers, the same for the
+    conflicts check, where a zero-width space or a decomposed accent must not hide that one
+    prompt got two answers. Only texts with a non-ASCII character can change; a label that is
+    no text (a number of a typed column) is kept as it is."""
+    changing = [i for i, value in enumerate(values) if isinstance(value, str) and not value.isascii()]
+    if not changing:
         return values
     import pyarrow as pa
 
     from dataaudit.text.minhash import plain_forms
 
-    return plain_forms(pa.array(values, pa.large_string())).to_pylist()
+    out = list(values)
+    for i, text in zip(changing, plain_forms(pa.array([values[i] for i in changing], pa.large_string())).to_pylist(),
+                       strict=True):
+        out[i] = text
+    return out
 
 
 def hashed(values: list[str | None]) -> np.ndarray:
