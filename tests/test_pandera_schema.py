@@ -17,6 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dataaudit
+from dataaudit.integrations.pandera_schema import infer_schema
+from dataaudit.io import open_source
+from dataaudit.rules.load import load_rules
 from tests.cli_helpers import invoke, run
 from tests.conftest import DATA
 
@@ -106,12 +109,12 @@ def test_installed_command_infers_and_validates(tmp_path: Path) -> None:
     schema = tmp_path / "s.yaml"
     run(["schema", "infer", PENGUINS, "-o", schema, "--sample", "100"], 0)
     sampled = pa.DataFrameSchema.from_yaml(schema.read_text(encoding="utf-8"))
-    # learnt from the first 100 rows (all Adelie, 2007): later years break its range check
-    out, _ = run(["audit", PENGUINS, "-t", "species", "--schema", schema, "-f", "json"], 1)
-    year = [f for f in json.loads(out)["findings"] if f["check"] == "schema.pandera" and f["column"] == "year"]
-    later = sum(1 for row in rows_of(PENGUINS)[1:] if int(row[-1]) > sampled.columns["year"].checks[1].statistics[
-        "max_value"])
-    assert year and year[0]["observed"] == later
+    # dtypes from the first 100 rows (all Adelie, 2007), ranges and nulls from the whole file
+    years = [int(row[-1]) for row in rows_of(PENGUINS)[1:]]
+    assert [c.statistics for c in sampled.columns["year"].checks] == [{"min_value": min(years)},
+                                                                      {"max_value": max(years)}]
+    out, _ = run(["audit", PENGUINS, "-t", "species", "--schema", schema, "-f", "json"], 0)
+    assert [f for f in json.loads(out)["findings"] if f["check"] == "schema.pandera"] == []
 
 
 def test_api_takes_a_schema_object_and_a_dataframe() -> None:
@@ -485,3 +488,151 @@ def test_the_schema_inferred_from_a_csv_accepts_that_csv(columns: list[list[str]
         schema = Path(folder) / "schema.yaml"
         invoke(["schema", "infer", path, "-o", schema], 0)
         assert schema_findings(dataaudit.audit(path, schema=schema, chunk_rows=chunk_rows)) == {}
+
+
+MISSING = load_rules("default").rules.missing_values
+
+
+def inferred(path: Path, sample: int | None, chunk_rows: int) -> pa.DataFrameSchema:
+    """The schema `schema infer --sample SAMPLE` writes, read in chunks of `chunk_rows` rows."""
+    return infer_schema(open_source(path, chunk_rows=chunk_rows), MISSING, sample)
+
+
+KIND_CELLS = {
+    "int": st.integers(-10**6, 10**6).map(str),
+    "big int": st.integers(2**53, 2**64 - 1).map(str),
+    "float": st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: f"{f:.3f}"),
+    "bool": st.booleans().flatmap(lambda b: st.sampled_from([str(b).lower(), str(b), str(b).upper()])),
+    "date": st.dates(min_value=datetime.date(1800, 1, 1), max_value=datetime.date(2200, 12, 31)).map(str),
+    "time": st.tuples(st.datetimes(min_value=datetime.datetime(1800, 1, 1), max_value=datetime.datetime(2200, 1, 1)),
+                      st.sampled_from(["", "+05:00", "Z"])).map(lambda t: f"{t[0]}{t[1]}"),
+    "text": st.sampled_from(["x", "maybe", "n/a?"]),
+    "missing": st.sampled_from(["", "NA"]),
+}
+ANY_CELL = st.one_of(*KIND_CELLS.values())
+
+
+@st.composite
+def columns_with_late_values(draw: st.DrawFn) -> list[str]:
+    """A column mostly of one kind, some missing cells, and whatever else later."""
+    kind = draw(st.sampled_from(sorted(KIND_CELLS)))
+    early = draw(st.lists(st.one_of(KIND_CELLS[kind], KIND_CELLS["missing"]), min_size=1, max_size=10))
+    return early + draw(st.lists(st.one_of(KIND_CELLS[kind], ANY_CELL), max_size=10))
+
+
+def csv_of(folder: str, columns: list[list[str]]) -> tuple[Path, int]:
+    rows = max(len(column) for column in columns)
+    return write_rows(Path(folder) / "data.csv", [[f"c{i}" for i in range(len(columns))], *(
+        [column[row] if row < len(column) else "" for column in columns] for row in range(rows))]), rows
+
+
+@settings(max_examples=60, deadline=None)
+@given(columns=st.lists(columns_with_late_values(), min_size=1, max_size=3), sample=st.integers(1, 20),
+       chunk_rows=st.integers(1, 8))
+def test_a_schema_inferred_from_any_sample_accepts_the_whole_file(columns: list[list[str]], sample: int,
+                                                                  chunk_rows: int) -> None:
+    """Whatever the sample holds, and whatever comes after it (values beyond its range, its first
+    missing cell, decimals among integers, words among booleans, dates or numbers), the whole file
+    passes the schema; and it is the schema inferred from the whole file read at once."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path, rows = csv_of(folder, columns)
+        schema = inferred(path, sample, chunk_rows)
+        assert schema_findings(dataaudit.audit(path, schema=schema, chunk_rows=chunk_rows)) == {}
+        assert schema.to_yaml() == inferred(path, None, rows).to_yaml()
+
+
+@settings(max_examples=30, deadline=None)
+@given(columns=st.lists(columns_with_late_values(), min_size=1, max_size=3), sample=st.integers(1, 20),
+       data=st.data())
+def test_later_rows_adding_nothing_new_leave_the_sampled_schema_as_it_was(columns: list[list[str]], sample: int,
+                                                                          data: st.DataObject) -> None:
+    """Rows after the sample that only repeat its rows change nothing: a sample of the whole file
+    and one of its first rows give the same schema, ranges included."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        header, *rows = rows_of(csv_of(folder, columns)[0])
+        first = rows[:sample]
+        later = data.draw(st.lists(st.sampled_from(first), max_size=20))
+        path = write_rows(Path(folder) / "again.csv", [header, *first, *later])
+        assert inferred(path, len(first), 3).to_yaml() == inferred(path, len(first) + len(later), 3).to_yaml()
+
+
+def write_ids(path: Path, rows: int, broken: dict[int, tuple[str, str]] | None = None) -> Path:
+    """`id` 0..rows-1, `x` half of it, a label; `broken` sets (column, text) on some data rows."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "x", "label"])
+        for row in range(rows):
+            cells = {"id": str(row), "x": str(row / 2), "label": "ab"[row % 2]}
+            if broken and row in broken:
+                cells.__setitem__(*broken[row])
+            writer.writerow(cells.values())
+    return path
+
+
+@pytest.mark.slow
+def test_a_file_past_the_sample_passes_its_schema_and_a_broken_copy_fails_on_its_rows(tmp_path: Path) -> None:
+    """Inferred from the first 100,000 rows, the range of `id` ended at 99,999: the file it came
+    from failed 40,000 rows. The range is the file's; a copy with an id beyond it and a word among
+    the numbers fails on those rows, within the sample and past it."""
+    data, schema = write_ids(tmp_path / "ids.csv", 140_000), tmp_path / "schema.yaml"
+    run(["schema", "infer", data, "-o", schema], 0)
+    loaded = pa.DataFrameSchema.from_yaml(schema.read_text(encoding="utf-8"))
+    assert {name: (str(column.dtype), column.nullable, [c.statistics for c in column.checks])
+            for name, column in loaded.columns.items()} == {
+        "id": ("int64", False, [{"min_value": 0}, {"max_value": 139_999}]),
+        "x": ("float64", False, [{"min_value": 0.0}, {"max_value": 69_999.5}]),
+        "label": ("string[pyarrow]", False, [])}
+    out, _ = run(["audit", data, "--schema", schema, "-f", "json"], 0)
+    assert [f for f in json.loads(out)["findings"] if f["check"] == "schema.pandera"] == []
+    broken = write_ids(tmp_path / "broken.csv", 140_000, {
+        7: ("x", "abc"), 120_000: ("id", "140000"), 130_001: ("x", "n/a?"), 139_999: ("id", "-1")})
+    out, _ = run(["audit", broken, "--schema", schema, "-f", "json"], 1)
+    assert {(f["column"], f["details"]["pandera_check"]): f["examples"] for f in json.loads(out)["findings"]
+            if f["check"] == "schema.pandera"} == {
+        ("id", "less_than_or_equal_to(139999)"): [120_000], ("id", "greater_than_or_equal_to(0)"): [139_999],
+        ("x", "coerce_dtype('float64')"): [7, 130_001]}
+
+
+@pytest.mark.parametrize("sample, later, dtype, nullable, checks", [
+    (["1", "2"], ["2.5"], "float64", False, [{"min_value": 1.0}, {"max_value": 2.5}]),
+    (["1", ""], ["2.5"], "float64", True, [{"min_value": 1.0}, {"max_value": 2.5}]),
+    (["1", "2"], ["NA", "7"], "Int64", True, [{"min_value": 1}, {"max_value": 7}]),
+    (["1", "2"], ["18446744073709551615"], "uint64", False, [{"min_value": 1}, {"max_value": 18446744073709551615}]),
+    (["", "NA"], ["3", "4"], "Int64", True, [{"min_value": 3}, {"max_value": 4}]),
+    (["true", "false"], [""], "boolean", True, []),
+    (["true", "false"], ["1"], "string[pyarrow]", False, []),
+    (["1.5", "2"], ["x"], "string[pyarrow]", False, []),
+    (["2021-03-04", "2021-03-05"], ["2020-01-01 10:00:00"], "datetime64[ns]", False,
+     [{"min_value": "2020-01-01 10:00:00"}, {"max_value": "2021-03-05 00:00:00"}]),
+    (["2021-03-04", "2021-03-05"], ["soon"], "string[pyarrow]", False, []),
+    (["2021-03-04", "2021-03-05"], ["2021-03-06T00:00:00+05:00"], "string[pyarrow]", False, []),
+])
+def test_what_later_rows_widen_the_sampled_schema_to(tmp_path: Path, sample: list[str], later: list[str], dtype: str,
+                                                     nullable: bool, checks: list[dict]) -> None:
+    """Ranges take in the later values, a later missing cell makes the column nullable, and a
+    later value its dtype cannot hold widens it: integers to floats (or unsigned past int64's
+    greatest), booleans, times and numbers to text, whose ranges go."""
+    path = write_rows(tmp_path / "data.csv", [["v"], *([cell] for cell in sample + later)])
+    column = inferred(path, len(sample), 1).columns["v"]
+    assert (str(column.dtype), column.nullable, [c.statistics for c in column.checks]) == (dtype, nullable, checks)
+    assert schema_findings(dataaudit.audit(path, schema=inferred(path, len(sample), 1))) == {}
+
+
+def test_later_categories_join_the_inferred_ones(tmp_path: Path) -> None:
+    """A categorical column's inferred `isin` holds the categories of every chunk of the file."""
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "cats.parquet"
+    with pq.ParquetWriter(path, pyarrow.schema([("c", pyarrow.dictionary(pyarrow.int32(), pyarrow.string()))])) as w:
+        for values in (["a", "b"], ["b", "c"], [None, "d"]):
+            w.write_table(pyarrow.table({"c": pyarrow.array(values).dictionary_encode()}))
+    column = inferred(path, 2, 2).columns["c"]
+    assert (str(column.dtype), column.nullable, [c.statistics for c in column.checks]) == (
+        "category", True, [{"allowed_values": ["a", "b", "c", "d"]}])
+    assert schema_findings(dataaudit.audit(path, schema=inferred(path, 2, 2), chunk_rows=2)) == {}
+

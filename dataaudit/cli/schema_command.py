@@ -23,15 +23,18 @@ def schema() -> None:
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, metavar="PATH", help="Where to write the schema ('-' for stdout).")
 @click.option("--sample", type=click.IntRange(min=1), default=DEFAULT_SAMPLE, show_default=True,
-              help="Infer from the first N rows.")
+              help="Infer dtypes from the first N rows; ranges, nulls and categories come from the "
+                   "whole file.")
 @rules_option
 @reading_options
 @reports_errors
 def infer(data: Path, output: str, sample: int, rules: str, delimiter: str | None, encoding: str | None,
           decimal: str) -> None:
-    """Infer a pandera schema (dtypes, nullability, value ranges) from DATA.
+    """Infer a pandera schema (dtypes, nullability, value ranges) from DATA that DATA passes.
 
-    The rule pack's missing-value tokens (NA, ?, blanks) read as nulls.
+    Dtypes are inferred from the first --sample rows; the rest of DATA widens the ranges, the
+    nullability and a dtype that a later value does not fit (integers to floats, to text). The
+    rule pack's missing-value tokens (NA, ?, blanks) read as nulls.
 
     \b
     Examples:

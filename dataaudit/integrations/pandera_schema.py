@@ -84,20 +84,29 @@ def _kind(schema: Any) -> str:
 
 def infer_schema(source: Source, missing: MissingValues, sample_rows: int | None) -> pa_schema.DataFrameSchema:
     """pandera's own inference on the first `sample_rows` rows (all when None), typed as a reader
-    that knows numbers would type them; the index is left out, rows are numbered by the audit."""
+    that knows numbers would type them, widened to hold the whole file; the index is left out,
+    rows are numbered by the audit.
+
+    pandera needs a frame, so the dtypes come from the sample; the rest of the file is read one
+    chunk at a time, each reduced to a `_Seen`, so the schema takes in its ranges, its missing
+    cells and values its dtype cannot hold: a schema inferred from a file accepts that file."""
     import pandas as pd
 
     pandera = _pandera()
-    frames, rows = [], 0
+    frames, rest, rows = [], {name: _Seen() for name in source.columns}, 0
     for batch in source.batches():
-        if sample_rows is not None and rows >= sample_rows:
-            break
-        take = batch if sample_rows is None else batch.slice(0, sample_rows - rows)
-        frames.append(to_frame(take, source.columns, rows, missing, nullable=True))
-        rows += take.num_rows
-    if not rows:
+        cut = batch.num_rows if sample_rows is None else min(batch.num_rows, max(sample_rows - rows, 0))
+        if cut:
+            frames.append(to_frame(batch.slice(0, cut), source.columns, rows, missing, nullable=True))
+        if cut < batch.num_rows:
+            later = _typed(to_frame(batch.slice(cut), source.columns, rows + cut, missing, nullable=True))
+            rest = {name: seen | _Seen.of(later[name]) for name, seen in rest.items()}
+        rows += batch.num_rows
+    if not frames:
         raise InputError(f"{source.name}: no rows to infer a schema from")
-    frame = _with_booleans_and_times(with_numbers(pd.concat(frames)))
+    frame = _typed(pd.concat(frames))
+    if rows > len(frame):
+        frame = pd.DataFrame({name: _widened(column, _Seen.of(column) | rest[name]) for name, column in frame.items()})
     # a column with a null keeps its nullable dtype (`Int64`, `boolean`): as a float or objects,
     # pandera inferred `float64` (a range 0..1 for booleans, which a CSV's `true` then failed);
     # the others are inferred `int64` and `bool` as before
@@ -106,6 +115,116 @@ def infer_schema(source: Source, missing: MissingValues, sample_rows: int | None
     schema = pandera.infer_schema(frame).reset_index(drop=True)
     return schema.update_columns({name: {"checks": _exact_integers(_timestamps_as_text(column.checks), frame[name])}
                                   for name, column in schema.columns.items()})
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers, booleans and ISO 8601 times in text columns as a typed reader gives them."""
+    return _with_booleans_and_times(with_numbers(frame))
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What a schema needs of a column's rows: the dtype they all fit (None when no value is
+    present, which fits any), whether a cell is missing, the least and greatest value where the
+    dtype is ordered (any present value otherwise), and the categories of a categorical column.
+
+    Two `_Seen` combine with `|` as the rows they describe would be typed together, so the rest
+    of a file is folded one chunk at a time, in memory bounded by the chunk."""
+
+    dtype: Any = None
+    nulls: bool = False
+    low: Any = None
+    high: Any = None
+    categories: tuple[Any, ...] = ()
+
+    @classmethod
+    def of(cls, column: pd.Series) -> _Seen:
+        import pandas as pd
+
+        present = column.dropna()
+        nulls = len(present) < len(column)
+        if present.empty:
+            return cls(nulls=nulls)
+        dtype = _base(column.dtype)
+        low, high = (present.min(), present.max()) if _ordered(dtype) else (present.iloc[0], present.iloc[0])
+        categories = tuple(column.cat.categories) if isinstance(dtype, pd.CategoricalDtype) else ()
+        return cls(dtype, nulls, low, high, categories)
+
+    def __or__(self, other: _Seen) -> _Seen:
+        nulls = self.nulls or other.nulls
+        if self.dtype is None or other.dtype is None:
+            known = other if self.dtype is None else self
+            return _Seen(known.dtype, nulls, known.low, known.high, known.categories)
+        dtype = _joined(self.dtype, other.dtype)
+        categories = tuple(dict.fromkeys(self.categories + other.categories))
+        if not _ordered(dtype):  # text, categories, objects: any present value stands for them
+            return _Seen(dtype, nulls, self.low, self.high, categories)
+        low, high = min(self.low, other.low), max(self.high, other.high)
+        if dtype.kind == "f" and self.dtype.kind in "iu" and other.dtype.kind in "iu" and low >= 0:
+            dtype = np.dtype(np.uint64)  # integers past int64's greatest, as pandas reads them
+        return _Seen(dtype, nulls, low, high, categories)
+
+    def holding(self, fallback: Any) -> Any:
+        """The dtype that holds these rows and nulls (`fallback` when no value is present):
+        integers and booleans in pandas' nullable dtypes, categories with all of theirs."""
+        import pandas as pd
+
+        dtype = fallback if self.dtype is None else self.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            return pd.CategoricalDtype(list(self.categories))
+        return _nullable_dtypes().get(dtype, dtype)
+
+
+def _base(dtype: Any) -> Any:
+    """`dtype` without what does not change what its values are: pandas' nullable wrapper
+    (`Int64` is `int64`), a categorical column's own categories."""
+    import pandas as pd
+
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.CategoricalDtype()
+    return dtype.numpy_dtype if dtype.name in NULLABLE.values() else dtype
+
+
+def _ordered(dtype: Any) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+
+
+def _joined(one: Any, other: Any) -> Any:
+    """The dtype of a column whose rows are of `one` in part and of `other` in the rest, as the
+    typing of the whole column would give it: integers with decimals are floats, and booleans,
+    times or numbers with anything else (times in another zone too) are text."""
+    if one == other:
+        return one
+    if isinstance(one, np.dtype) and isinstance(other, np.dtype) and one.kind in "iuf" and other.kind in "iuf":
+        return np.promote_types(one, other)
+    return _text_dtype()
+
+
+@functools.cache
+def _text_dtype() -> Any:
+    """The dtype of a text column as `to_frame` reads it."""
+    return pa.array([], pa.string()).to_pandas().dtype
+
+
+@functools.cache
+def _nullable_dtypes() -> dict[Any, Any]:
+    """numpy's integer and boolean dtypes to pandas' nullable ones (`int64` to `Int64`)."""
+    import pandas as pd
+
+    return {pd.api.types.pandas_dtype(name).numpy_dtype: pd.api.types.pandas_dtype(name) for name in NULLABLE.values()}
+
+
+def _widened(column: pd.Series, seen: _Seen) -> pd.Series:
+    """The sample's column in the dtype the whole file's column fits, its least and greatest
+    value and a null (when the file has one) appended: what pandera infers from it, a range, the
+    nullability, holds for every row of the file."""
+    import pandas as pd
+
+    dtype = seen.holding(column.dtype)
+    ends = pd.Series([seen.low, seen.high, None if seen.nulls else seen.high], dtype=object)
+    return pd.concat([column.astype(dtype), ends.astype(dtype)], ignore_index=True)
 
 
 def _with_booleans_and_times(frame: pd.DataFrame) -> pd.DataFrame:
@@ -126,6 +245,7 @@ def _with_booleans_and_times(frame: pd.DataFrame) -> pd.DataFrame:
         elif date_texts(pa.array(present, pa.string()), np.ones(len(present), dtype=bool)).all():
             typed[name] = _timestamps(column)
     return typed
+
 
 
 def _timestamps(column: pd.Series) -> pd.Series:
