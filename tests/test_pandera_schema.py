@@ -636,3 +636,10 @@ def test_later_categories_join_the_inferred_ones(tmp_path: Path) -> None:
         "category", True, [{"allowed_values": ["a", "b", "c", "d"]}])
     assert schema_findings(dataaudit.audit(path, schema=inferred(path, 2, 2), chunk_rows=2)) == {}
 
+
+def test_dates_read_in_several_chunks_are_inferred_as_timestamps() -> None:
+    """The sample's chunks, concatenated, held each text column in as many Arrow chunks: reading
+    its dates crashed `schema infer` on any file whose sample spans more than one chunk."""
+    frame = pd.DataFrame({"d": [f"2021-01-0{i + 1}" for i in range(6)], "label": list("xyxyxy")})
+    schema = infer_schema(open_source(frame, chunk_rows=2), MISSING, None)
+    assert str(schema.columns["d"].dtype) == "datetime64[ns]"

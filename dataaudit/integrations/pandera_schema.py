@@ -242,10 +242,17 @@ def _with_booleans_and_times(frame: pd.DataFrame) -> pd.DataFrame:
         present = column.dropna().str.strip()
         if present.str.lower().isin(("true", "false")).all():
             typed[name] = column.str.strip().str.lower().map({"true": True, "false": False}).astype("boolean")
-        elif date_texts(pa.array(present, pa.string()), np.ones(len(present), dtype=bool)).all():
+        elif date_texts(_one_array(present), np.ones(len(present), dtype=bool)).all():
             typed[name] = _timestamps(column)
     return typed
 
+
+
+def _one_array(texts: pd.Series) -> pa.Array:
+    """The texts as one Arrow array: a column concatenated from several chunks is held in as many,
+    and `date_texts` reads an array's buffers."""
+    array = pa.array(texts, pa.string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def _timestamps(column: pd.Series) -> pd.Series:
