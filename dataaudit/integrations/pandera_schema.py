@@ -247,7 +247,6 @@ def _with_booleans_and_times(frame: pd.DataFrame) -> pd.DataFrame:
     return typed
 
 
-
 def _one_array(texts: pd.Series) -> pa.Array:
     """The texts as one Arrow array: a column concatenated from several chunks is held in as many,
     and `date_texts` reads an array's buffers."""
