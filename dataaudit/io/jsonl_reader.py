@@ -29,6 +29,7 @@ from dataaudit.io.decoding import binary_content, known_codec, unreadable
 from dataaudit.io.depth import deepest, nested_too_deep, too_deep
 from dataaudit.io.json_keys import repeated_keys
 from dataaudit.io.json_strings import noted_field
+from dataaudit.io.late_cells import with_late_cells
 from dataaudit.io.locate import first_bytes, undecodable
 from dataaudit.io.nested import parsed_json_text
 from dataaudit.io.source import BAD_ROW_HINT, KEEP_BAD_ROWS, LateKey, RowProblem, Source
@@ -57,6 +58,7 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
     def read() -> Iterator[pa.RecordBatch]:
         known = set(columns)
         rows: list[dict[str, Any]] = []
+        late: dict[str, None] = {}  # the late keys the rows hold, in the order met
         other: set[str] = set()  # the columns holding a value that is no JSON number
         nested: set[str] = set()  # the columns holding an object or an array
         source.problems.clear()  # a second read (a clean, the label model's scan) finds the bad lines again
@@ -76,14 +78,16 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
             for line_no, record in _records(path, name, encoding, set_aside, lines_only, keep, after=after):
                 if not known.issuperset(record):
                     for key in record:
-                        if key not in known and key not in source.late_keys:
-                            source.late_keys[key] = LateKey(key, line_no, chunk_rows)
+                        if key not in known:
+                            late[key] = None
+                            if key not in source.late_keys:
+                                source.late_keys[key] = LateKey(key, line_no, chunk_rows)
                 rows.append(record)
                 if len(rows) == chunk_rows:
-                    yield _batch(rows, columns, other, nested)
-                    rows = []
+                    yield _noting_late(rows, columns, other, nested, late)
+                    rows, late = [], {}
         if rows:
-            yield _batch(rows, columns, other, nested)
+            yield _noting_late(rows, columns, other, nested, late)
         source.json_numbers.clear()  # in place: a copy of the source (an observed one) shares the set
         source.json_numbers.update(set(columns) - other)
         source.json_nested.clear()
@@ -240,6 +244,14 @@ def _batch(rows: list[dict[str, Any]], columns: list[str], other: set[str], nest
         arrays.append(pa.array(_texts(values), pa.string()))
         fields.append(noted_field(name, values, kinds))
     return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _noting_late(rows: list[dict[str, Any]], columns: list[str], other: set[str], nested: set[str],
+                 late: dict[str, None]) -> pa.RecordBatch:
+    """The rows as a batch (`_batch`) noting the cells of the `late` keys they hold
+    (`io.late_cells`): the rows' identities count them."""
+    batch = _batch(rows, columns, other, nested)
+    return with_late_cells(batch, _batch(rows, list(late), set(), set())) if late else batch
 
 
 def _texts(values: list[Any]) -> list[str | None]:

@@ -36,6 +36,7 @@ from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source, open_source
 from dataaudit.io.json_strings import string_cells, with_string_cells
+from dataaudit.io.late_cells import late_cells, without_late_cells
 from dataaudit.io.strings import narrow_strings, restore_types, wider_columns
 from dataaudit.preprocess import malformed
 from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept
@@ -402,7 +403,8 @@ def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str]
             chunks, copied = read(reopen())
         hashes = RowHashes(target, tuple(ignored))
         for raw in _chunks(chunks, progress, copied):
-            hashes.add(*judged(raw, steps), header_rows(raw), string_cells(raw) if json_types else {})
+            hashes.add(*judged(raw, steps), header_rows(raw), string_cells(raw) if json_types else {},
+                       hashes.late_parts(raw, json_types))
     config = pack.preprocess
     features = [name for name in source.columns if name != target and name not in ignored]
     duplicates, conflicts = row_steps(config.duplicates, config.conflicts, bool(features))
@@ -445,7 +447,8 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
                 return None
         if offset + n > audited.rows:
             raise _input_changed(source, audited.rows, offset + n)
-        hashes.add_audited(raw, invalid, audited.slice(offset, n), rows, cleaned, header_rows(raw), string_cells(raw))
+        hashes.add_audited(raw, invalid, audited.slice(offset, n), rows, cleaned, header_rows(raw), string_cells(raw),
+                           hashes.late_parts(raw, typed=True))
         chunks.append(rows)
         offset += n
     if offset != audited.rows:
@@ -516,10 +519,10 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
         lines = (line_cells(path, plan.encoding, plan.source.columns, late, skipped)
                  if path and (jsonl or late or nested) else None)
         source = plan.open()
-        for raw in _shown(source, plan.progress, "clean, writing: "):
-            n = raw.num_rows
+        for noted in _shown(source, plan.progress, "clean, writing: "):
+            raw, n = without_late_cells(noted), noted.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
-            strings = string_cells(raw) if plan.json_types else {}
+            strings = written_strings(noted) if plan.json_types else {}
             read = [] if lines is None else list(itertools.islice(lines, n))
             cells = [line for line, _ in read] if lines is not None else None
             typed = cells if jsonl else None
@@ -565,6 +568,14 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
     outcome.after = audit(stream, plan.before.target, plan.rules, ignore_columns=plan.ignore_columns,
                           **plan.written_columns(template.names))
     return outcome
+
+
+def written_strings(batch: pa.RecordBatch) -> dict[str, np.ndarray]:
+    """The cells of a chunk as read that were JSON strings (`io.json_strings`), its late keys'
+    too: the after audit keeps them apart in the columns the late keys are written to, as the
+    row decisions kept them apart in the rows' identities (`profile.late_keys`)."""
+    late = late_cells(batch)
+    return {**string_cells(batch), **({} if late is None else string_cells(late))}
 
 
 def _rows_of(typed: list[Any] | None, mask: np.ndarray) -> list[Any] | None:

@@ -27,10 +27,11 @@ from dataaudit.arrays import factorize, first_of_each, repeated, repeats, to_num
 from dataaudit.errors import InputError
 from dataaudit.preprocess.audited import AuditedRows
 from dataaudit.preprocess.base import Tally
-from dataaudit.profile import values as v
 from dataaudit.profile.json_strings import strings_kept_apart
+from dataaudit.profile.late_keys import LateParts, features_and_whole, late_parts
 from dataaudit.profile.rows import combine
 from dataaudit.profile.spec import ProfileSpec
+from dataaudit.profile.values import cell_hashes
 
 KEEP = 0
 KEPT = "kept"
@@ -40,20 +41,9 @@ REASONS = ("", "not_a_number", "missing_label", "duplicate", "label_conflict", "
 NOT_A_NUMBER, MISSING_LABEL, DUPLICATE, CONFLICT, MINORITY, GIVEN, HEADER = range(1, len(REASONS))
 STEP_OF = {NOT_A_NUMBER: "coerce_numeric", MISSING_LABEL: "missing_labels", DUPLICATE: "duplicates",
            CONFLICT: "conflicts", MINORITY: "conflicts", GIVEN: "quarantine_rows", HEADER: "repeated_header"}
-_RAW = ProfileSpec(tokens=())
 _NO_STRINGS: Mapping[str, np.ndarray] = MappingProxyType({})
 #: past this many distinct labels the target is no class label, and classes are not counted
 MAX_NAMED_CLASSES = ProfileSpec().max_tracked_labels
-
-
-def cell_hashes(array: pa.Array) -> np.ndarray:
-    """One 64-bit hash per cell, the audit's identity of a value: text as written, typed
-    values by value."""
-    chunk = v.try_numeric(array)
-    if chunk is not None:
-        return chunk.hashes
-    table = v.value_table(array, _RAW)
-    return np.append(table.hashes, v.NULL_HASH)[np.where(table.codes < 0, len(table.hashes), table.codes)]
 
 
 @dataclass
@@ -65,6 +55,7 @@ class _Rewritten:
     audited: AuditedRows
     rows: np.ndarray
     strings: Mapping[str, np.ndarray]  # which of its cells were JSON strings (`io.json_strings`)
+    late: LateParts | None  # its late keys' pairs (`profile.late_keys`)
 
 
 def _joined_strings(parts: list[_Rewritten]) -> dict[str, np.ndarray]:
@@ -100,13 +91,14 @@ class RowHashes:
     pending: list[_Rewritten] = field(default_factory=list)
 
     def add(self, batch: pa.RecordBatch, invalid: np.ndarray, headers: np.ndarray | None = None,
-            strings: Mapping[str, np.ndarray] = _NO_STRINGS) -> None:
+            strings: Mapping[str, np.ndarray] = _NO_STRINGS, late: LateParts | None = None) -> None:
         """The identities of the chunk `batch`, as cleaned, hashed here; `headers`: its rows that
         repeat the header, as read (none when not given); `strings`: its cells that were JSON
-        strings, as read (`io.json_strings`: a step keeps a string a string)."""
+        strings, as read (`io.json_strings`: a step keeps a string a string); `late`: its late
+        keys' pairs, as read (`late_parts`: no step rewrites a late key)."""
         # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
         n = len(invalid)
-        whole, features, label = self._identities(batch, n, strings)
+        whole, features, label = self._identities(batch, n, strings, late)
         unlabelled = self._add(whole, features, label, invalid, headers)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
@@ -115,16 +107,18 @@ class RowHashes:
 
     def add_audited(self, batch: pa.RecordBatch, invalid: np.ndarray, audited: AuditedRows,
                     rewritten: np.ndarray, cleaned: pa.RecordBatch, headers: np.ndarray | None = None,
-                    strings: Mapping[str, np.ndarray] = _NO_STRINGS) -> None:
+                    strings: Mapping[str, np.ndarray] = _NO_STRINGS, late: LateParts | None = None) -> None:
         """The identities of the chunk `batch`, as read, given the `audited` identities of its
         rows: taken from them but for the `rewritten` rows (`cleaned` holds them as cleaned),
         which are hashed (into `audited`) with those of the next chunks, by `flush`: a few rows
         of each chunk, hashed a column at a time, cost mostly the calls, so they are hashed
-        together, up to a chunk's rows; `strings`: the chunk's cells that were JSON strings."""
+        together, up to a chunk's rows; `strings`: the chunk's cells that were JSON strings,
+        `late`: its late keys' pairs."""
         n = len(invalid)
         rows = np.flatnonzero(rewritten)
         if rows.size:
-            self._defer(_Rewritten(cleaned, audited, rows, {name: cells[rows] for name, cells in strings.items()}), n)
+            self._defer(_Rewritten(cleaned, audited, rows, {name: cells[rows] for name, cells in strings.items()},
+                                   None if late is None else late.take(rows)), n)
         unlabelled = self._add(audited.whole, audited.features, audited.label, invalid, headers)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
@@ -167,12 +161,14 @@ class RowHashes:
         # one batch, or several where the texts joined would pass what one string array can hold
         joined = pa.Table.from_batches([p.batch for p in parts]).combine_chunks().to_batches()
         strings = _joined_strings(parts)
+        late = LateParts.joined([p.late for p in parts], [len(p.rows) for p in parts])
         hashed = []
         start = 0
         for batch in joined:
             end = start + batch.num_rows
             hashed.append(self._identities(batch, batch.num_rows,
-                                           {name: cells[start:end] for name, cells in strings.items()}))
+                                           {name: cells[start:end] for name, cells in strings.items()},
+                                           None if late is None else late.take(np.arange(start, end))))
             start = end
         whole, features, label = (np.concatenate([h[i] for h in hashed]) for i in range(3))
         start = 0
@@ -187,17 +183,24 @@ class RowHashes:
                 column = batch.column(self.target)
                 self._name_labels(column, labels, to_numpy(column.is_null()))
 
-    def _identities(self, batch: pa.RecordBatch, n: int,
-                    strings: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def late_parts(self, batch: pa.RecordBatch, typed: bool) -> LateParts | None:
+        """The late keys' pairs of the chunk `batch` as read (`profile.late_keys`), an ignored
+        key's outside the features' identity; `typed`: whether JSON strings are kept apart."""
+        return late_parts(batch, self._in_features, typed)
+
+    def _in_features(self, column: str) -> bool:
+        return column != self.target and column not in self.ignored
+
+    def _identities(self, batch: pa.RecordBatch, n: int, strings: Mapping[str, np.ndarray],
+                    late: LateParts | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Whole-row, features and label hashes, folded as the audit folds them
-        (`PartialProfile.add`, JSON strings kept apart alike), so that they compare with the
-        audit's own."""
+        (`PartialProfile.add`, JSON strings kept apart and late keys folded in alike), so that
+        they compare with the audit's own."""
         hashes = strings_kept_apart({name: cell_hashes(batch.column(name)) for name in batch.schema.names}, batch,
                                     strings)
-        identity = [c for c in batch.schema.names if c != self.target and c not in self.ignored]
-        features = combine([hashes[c] for c in identity], n)
+        identity = [c for c in batch.schema.names if self._in_features(c)]
+        features, whole = features_and_whole(hashes, identity, n, late)
         label = hashes[self.target] if self.target in hashes else np.zeros(n, dtype=np.uint64)
-        whole = combine([features, *(h for c, h in hashes.items() if c not in identity)], n)
         return whole, features, label
 
     def _name_labels(self, column: pa.Array, hashes: np.ndarray, unlabelled: np.ndarray) -> None:

@@ -20,8 +20,9 @@ from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.groups import GroupsPartial
 from dataaudit.profile.headers import header_rows
 from dataaudit.profile.json_strings import strings_kept_apart
+from dataaudit.profile.late_keys import features_and_whole, late_parts
 from dataaudit.profile.periods import PeriodsPartial
-from dataaudit.profile.rows import RowsPartial, combine
+from dataaudit.profile.rows import RowsPartial
 from dataaudit.profile.sample import SamplePartial
 from dataaudit.profile.spec import ProfileSpec, TextColumnAccumulator
 from dataaudit.profile.spill import BucketedHashes, SpillPlan
@@ -81,12 +82,10 @@ class PartialProfile:
             elif self.spec.role(name) == "target":
                 labelled = ~is_missing
         hashes = strings_kept_apart(hashes, batch, string_cells(batch))
-        identity = [c for c in self.columns if self.spec.role(c) == "feature" or c in self.spec.keys]
-        features = combine([hashes[c] for c in identity], n)
+        identity = [c for c in self.columns if self._in_identity(c)]
+        features, whole = features_and_whole(hashes, identity, n, late_parts(batch, self._in_identity))
         target = self.spec.target
         label = hashes[target] if target in hashes else np.zeros(n, dtype=np.uint64)
-        # the whole row folds in the features' hash and the other columns', not every column again
-        whole = combine([features, *(hashes[c] for c in self.columns if c not in identity)], n)
         sentinel_cells = [((name, value), numbers[name] == value) for name in names
                           if self.spec.role(name) == "feature"
                           and sum(self.columns[name].sentinels.values()) > sentinels_before[name]
@@ -104,6 +103,11 @@ class PartialProfile:
             self.periods.add(batch, hashes, numbers)
         self.n_rows += n
         return hashes
+
+    def _in_identity(self, column: str) -> bool:
+        """Whether `column` (or a late key) is part of a row's features' identity: a feature, or
+        a key column (rows of two patients are no duplicate)."""
+        return self.spec.role(column) == "feature" or column in self.spec.keys
 
     def _add_columns(self, batch: pa.RecordBatch, offset: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Columns of a chunk are profiled side by side (pyarrow and numpy release the GIL), by

@@ -658,3 +658,17 @@ def as_text(array: pa.Array) -> pa.Array:
         return pc.cast(array, pa.string())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return pa.array([None if v is None else str(v) for v in python_values(array)], pa.string())
+
+
+#: the spec a cell's identity is hashed with: its text as written, no token a missing value
+_RAW = ProfileSpec(tokens=())
+
+
+def cell_hashes(array: pa.Array) -> np.ndarray:
+    """One 64-bit hash per cell, the audit's identity of a value: text as written, typed
+    values by value."""
+    chunk = try_numeric(array)
+    if chunk is not None:
+        return chunk.hashes
+    table = value_table(array, _RAW)
+    return np.append(table.hashes, NULL_HASH)[np.where(table.codes < 0, len(table.hashes), table.codes)]
