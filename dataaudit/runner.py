@@ -22,6 +22,7 @@ from dataaudit.labelnoise import step as model_step
 from dataaudit.planning import (
     AuditOptions,
     Plan,
+    ignored_late_keys,
     plan_audit,
     require_columns,
     with_eval_index,
@@ -200,6 +201,7 @@ def audit(
     profile = replace(label_model(plan, profile, runner, reference if rereadable else None),
                       problems=[p.reported() for p in watched.problems],
                       late_keys=[asdict(k) for k in watched.late_keys.values()],
+                      ignored={**profile.ignored, **ignored_late_keys(plan, watched)},
                       json_numbers=sorted(watched.json_numbers), json_nested=sorted(watched.json_nested))
     profile = shortcut_step.with_shortcuts(profile, plan.pack, plan.spec.tokens)
     findings, statuses = run_checks(profile, plan.pack, plan.kind)

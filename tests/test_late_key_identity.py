@@ -6,6 +6,7 @@ the command reads its columns from, which the slow test uses as a user does."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dataaudit.errors import InputError
 from dataaudit.preprocess.clean import clean, clean_files
 from dataaudit.runner import audit
 from tests.cli_helpers import RUNNERS, Runner, audit_report, invoke
@@ -149,11 +151,36 @@ def test_two_jobs_count_as_one_process_does(tmp_path: Path) -> None:
     assert (one.exact_examples, one.conflict_rows) == (two.exact_examples, two.conflict_rows)
 
 
+def test_an_ignored_late_key_leaves_the_features_identity(tmp_path: Path) -> None:
+    """`ignore_columns` may name a late key, known once the pass has read every line: rows
+    differing in it alone are feature duplicates, and a label conflict, not exact duplicates."""
+    records = [*HEAD, {"a": 2, "label": "y", "note": "keep"}, {"a": 2, "label": "y", "note": "other"},
+               {"a": 2, "label": "z", "note": "u"}]
+    data = _write(tmp_path / "late.jsonl", records)
+    report = audit(data, "label", chunk_rows=CHUNK, ignore_columns=("note",))
+    duplicates = report.profile.duplicates
+    assert (duplicates.exact_rows, duplicates.feature_rows, duplicates.conflict_rows) == (0, 1, 3)
+    assert report.profile.ignored == {"note": "named with --ignore-column"}
+    out = tmp_path / "out.csv"
+    done = clean_files(data, out, target="label", ignore_columns=("note",), chunk_rows=CHUNK,
+                       allow_large_quarantine=True)
+    rows = done.manifest["rows"]
+    assert (rows["in"], rows["out"], rows["quarantined"]) == (7, 4, 3)
+    assert done.manifest["quarantine_reasons"] == {"label_conflict": 3}
+    assert done.report.profile.duplicates.conflict_rows == 0
+
+
+def test_an_ignored_name_of_no_column_nor_late_key_is_refused_after_the_pass(tmp_path: Path) -> None:
+    data = _write(tmp_path / "late.jsonl", [*HEAD, *LATE])
+    with pytest.raises(InputError, match=r"late\.jsonl: ignored column 'nope' not found; columns are: a, label$"):
+        audit(data, "label", chunk_rows=CHUNK, ignore_columns=("nope",))
+
+
 def _late_file(tmp_path: Path) -> Path:
     """65,540 distinct lines, then two lines alike but for a late key's value and one repeating
     the first of them."""
-    lines = [json.dumps({"a": i, "label": "pq"[i % 2]}) for i in range(65_540)]
-    lines += [json.dumps({"a": 1, "label": "q", "note": note}) for note in ("keep", "other", "keep")]
+    lines = [json.dumps({"a": i % 97, "b": i % 89, "c": i % 83, "label": "pq"[i % 2]}) for i in range(65_540)]
+    lines += [json.dumps({"a": 1, "b": 1, "c": 1, "label": "q", "note": note}) for note in ("keep", "other", "keep")]
     path = tmp_path / "late.jsonl"
     path.write_text("".join(line + "\n" for line in lines))
     return path
@@ -167,8 +194,9 @@ def test_the_command_tells_lines_apart_by_a_late_key(tmp_path: Path, runner: Run
     exact = [f for f in report["findings"] if f["check"] == "duplicates.rows"]
     assert [f["examples"] for f in exact] == [[65_542]]
     out = tmp_path / "out.csv"
-    runner(["clean", data, "-t", "label", "-o", out], 0)
+    runner(["clean", data, "-t", "label", "-o", out], 1)  # the output's `note` column is nearly all missing
     manifest = json.loads((tmp_path / "out.manifest.json").read_text())
     assert (manifest["rows"]["in"], manifest["rows"]["out"], manifest["rows"]["quarantined"]) == (65_543, 65_542, 1)
-    held = (tmp_path / "out.quarantine.csv").read_text().splitlines()
-    assert held[1].split(",")[-2:] == ["65542", "duplicate"]
+    with (tmp_path / "out.quarantine.csv").open(newline="") as handle:
+        held = list(csv.DictReader(handle))
+    assert [(r["note"], r["_row"], r["_reason"]) for r in held] == [("keep", "65542", "duplicate")]

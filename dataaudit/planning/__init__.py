@@ -12,9 +12,16 @@ from dataaudit.planning.capabilities import CAPABILITIES, CLEAN_CAPABILITIES, Ca
 from dataaudit.planning.clean import CleanPlan, plan_clean
 from dataaudit.planning.eval_sets import with_eval_index
 from dataaudit.planning.options import AuditOptions, CleanOptions
-from dataaudit.planning.plan import Plan, plan_audit, require_columns, with_free_text, with_roles
+from dataaudit.planning.plan import (
+    Plan,
+    ignored_late_keys,
+    plan_audit,
+    require_columns,
+    with_free_text,
+    with_roles,
+)
 from dataaudit.planning.time_column import with_time_column
 
 __all__ = ["CAPABILITIES", "CLEAN_CAPABILITIES", "AuditOptions", "Capability", "CleanOptions", "CleanPlan", "Plan",
-           "plan_audit", "plan_clean", "require_columns", "with_eval_index", "with_free_text", "with_roles",
-           "with_time_column"]
+           "ignored_late_keys", "plan_audit", "plan_clean", "require_columns", "with_eval_index", "with_free_text",
+           "with_roles", "with_time_column"]

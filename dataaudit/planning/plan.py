@@ -227,6 +227,26 @@ def with_free_text(plan: Plan, reference: Source) -> Plan:
     return replace(plan, auto_text=tuple(found), spec=replace(plan.spec, texts=plan.spec.texts + texts))
 
 
+def _may_be_late(source: Source, column: str) -> bool:
+    """A JSON Lines file's key first met past the lines its columns are read from is known only
+    once the pass has read every line: an ignored name of no column is checked then
+    (`ignored_late_keys`)."""
+    return source.format == "jsonl" and column not in source.columns
+
+
+def ignored_late_keys(plan: Plan, source: Source) -> dict[str, str]:
+    """The ignored names of no column of the reference `source`, once its pass has met every
+    key, with why each is ignored: JSON Lines late keys, left out of the features' identity
+    (`profile.late_keys`) as an ignored column is; a name that is none is refused as a missing
+    column is, after the pass."""
+    named = {column: reason for column, reason in plan.ignored.items()
+             if column != plan.options.group_column and column not in source.columns}
+    for column in named:
+        if column not in source.late_keys:
+            source.require(column, "ignored column")
+    return named
+
+
 def require_columns(plan: Plan, sources: dict[str, Source]) -> None:
     """Every column the plan names exists where it is read; the target is no ignored column.
     Checked once the sources are open, before the pass: a typo costs no read of the data."""
@@ -234,7 +254,7 @@ def require_columns(plan: Plan, sources: dict[str, Source]) -> None:
     if plan.target is not None:
         reference.require(plan.target, "target column")
     for column in plan.ignored:
-        if column != plan.options.group_column:
+        if column != plan.options.group_column and not _may_be_late(reference, column):
             reference.require(column, "ignored column")
     if plan.options.group_column is not None:
         for source in sources.values():
