@@ -522,7 +522,7 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
         for noted in _shown(source, plan.progress, "clean, writing: "):
             raw, n = without_late_cells(noted), noted.num_rows
             quarantined = plan.decisions.codes[offset:offset + n] != 0
-            strings = written_strings(noted) if plan.json_types else {}
+            strings = _written_strings(noted) if plan.json_types else {}
             read = [] if lines is None else list(itertools.islice(lines, n))
             cells = [line for line, _ in read] if lines is not None else None
             typed = cells if jsonl else None
@@ -570,7 +570,7 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
     return outcome
 
 
-def written_strings(batch: pa.RecordBatch) -> dict[str, np.ndarray]:
+def _written_strings(batch: pa.RecordBatch) -> dict[str, np.ndarray]:
     """The cells of a chunk as read that were JSON strings (`io.json_strings`), its late keys'
     too: the after audit keeps them apart in the columns the late keys are written to, as the
     row decisions kept them apart in the rows' identities (`profile.late_keys`)."""
