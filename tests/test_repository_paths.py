@@ -172,3 +172,21 @@ def test_a_saved_report_rendered_again_from_another_folder_names_the_file_from_t
     (tmp_path / "old.json").write_text(json.dumps(saved), encoding="utf-8")
     out, _ = run(["report", tmp_path / "old.json", "-f", "sarif"], 1, cwd=file.parent)
     assert {loc["uri"] for loc in _sarif_locations(json.loads(out))} == {"data/train.csv"}
+
+
+def test_a_saved_report_whose_path_no_file_can_have_is_rendered(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A saved report is untrusted input: a source path holding a NUL names no file, and placing it
+    in a repository raised `embedded null byte` from the file system (exit 3). It is no file of
+    any repository, and the results name it as written."""
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    assert repository_path("data/tr\x00ain.csv") is None
+    file = _repository(tmp_path / "repo", "train.csv")
+    run(["audit", file.name, "-t", "label", "-o", "audit.json"], 1, cwd=file.parent)
+    saved = json.loads((file.parent / "audit.json").read_text(encoding="utf-8"))
+    del saved["source"]["in_repository"]
+    saved["schema_version"], saved["source"]["path"] = "1.5", "tr\x00ain.csv"
+    (tmp_path / "old.json").write_text(json.dumps(saved), encoding="utf-8")
+    for runner in (invoke, run):
+        out, _ = runner(["report", tmp_path / "old.json", "-f", "sarif"], 1)
+        assert {loc["uri"] for loc in _sarif_locations(json.loads(out))} == {"tr%00ain.csv"}

@@ -22,8 +22,9 @@ WORKSPACE = "GITHUB_WORKSPACE"
 
 def repository_path(path: str | None) -> PurePosixPath | None:
     """`path` relative to its repository's root (see the module), or None for standard input, an
-    object-store URI, or a file outside every root."""
-    if not path or path == "<stdin>" or URI.match(path):
+    object-store URI, a path no file can have (a NUL character, as a saved report may hold one),
+    or a file outside every root."""
+    if not path or path == "<stdin>" or "\x00" in path or URI.match(path):
         return None
     spellings = _spellings(path)
     for finder in (_under_workspace, _under_git, _under_working_folder):
