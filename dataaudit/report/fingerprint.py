@@ -5,11 +5,12 @@ so that a comparison of their reports (`dataaudit diff`, `audit --baseline`) and
 scanning (SARIF `partialFingerprints`) can tell a new problem from an old one that grew. The
 fingerprint therefore reads only what says *which* problem a finding is: its check, its column,
 and the few details that tell apart several findings of one check on one column (the split and
-the split it shares groups with, the kind of a format error, of a schema or class difference or
-of a contamination, the class, the label spelled several ways, the format rule, the evaluation
-set (by its file's name, the same on every machine), the pandera check, the sentinel value, the
-chat template's error). Counts, shares, row numbers, messages and examples change with the data
-and are left out, so the fingerprint survives reordered rows, other machines and changes
+the split it shares groups with, the kind of a format error, of a schema or class difference, of
+a contamination or of a `labels.noise_rate` finding, the class of a report written when that
+check gave each class a finding of its own, the label spelled several ways, the format rule, the
+evaluation set (by its file's name, the same on every machine), the pandera check, the sentinel
+value, the chat template's error). Counts, shares, row numbers, messages and examples change with
+the data and are left out, so the fingerprint survives reordered rows, other machines and changes
 elsewhere in the file.
 
 Two findings of one report never share a fingerprint: a gate that forgives a fingerprint would
