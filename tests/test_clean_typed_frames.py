@@ -101,6 +101,17 @@ def test_a_jsonl_columns_json_numbers_and_booleans_come_back_typed(tmp_path: Pat
     assert data["big"].tolist()[:2] == [str(2**64), str(2**64 + 1)]  # past an int64: text
 
 
+def test_json_numbers_of_one_value_in_two_spellings_stay_text(tmp_path: Path) -> None:
+    """`2.5` and `2.50`, `1` and `1.0` are two rows to the clean (a line's cells as it wrote
+    them), so a frame giving both one float would show as duplicates rows it kept apart."""
+    path = tmp_path / "n.jsonl"
+    path.write_text('{"x": 2.5, "y": 1, "z": 2.50}\n{"x": 2.50, "y": 1.0, "z": 3}\n')
+    data = dataaudit.clean(path, rules=_rules(tmp_path)).data
+    assert data["x"].tolist() == ["2.5", "2.50"]
+    assert data["y"].tolist() == ["1", "1.0"]
+    assert data["z"].dtype == np.float64 and data["z"].tolist() == [2.5, 3.0]  # one spelling per value
+
+
 def test_a_parquet_files_types_are_its_own(tmp_path: Path) -> None:
     path = tmp_path / "t.parquet"
     pq.write_table(pa.table({"s": pa.array(["1", "2"]), "i": pa.array([1, None], pa.int32())}), path)

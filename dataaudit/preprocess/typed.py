@@ -21,7 +21,9 @@ keep, and dates are text, as `pandas.read_csv` leaves them. A file read with a d
 
 A JSON Lines column is typed by its JSON types: every present cell a JSON number (its value,
 whatever its digits: `2.50` is 2.5, as `pandas.read_json` reads it) or every one a JSON boolean.
-A column holding a JSON string (`"1"` beside `1`), an object or an array stays text.
+A column holding a JSON string (`"1"` beside `1`), an object or an array stays text, as does one
+spelling a value two ways (`2.5` beside `2.50`, `1` beside `1.0`): the clean keeps such lines as
+two rows, which one float would show as duplicates.
 """
 
 from __future__ import annotations
@@ -102,15 +104,16 @@ def _integers(array: pa.Array, texts: pa.Array) -> pa.Array | None:
 
 def _floats(array: pa.Array, texts: pa.Array, *, exact: bool) -> pa.Array | None:
     """The column as float64 when every text is a number whose float loses nothing of it (an
-    integer past 2^53 would be rounded, an infinity is spelled as a finite number); `exact`,
-    for a spelled column: each float is its text's value, and no two texts one float."""
+    integer past 2^53 would be rounded, an infinity is spelled as a finite number) and no two
+    texts are one float (the rows' identities tell them apart); `exact`, for a spelled column:
+    each float is its text's value."""
     if not pc.all(pc.match_substring_regex(texts, _NUMBER)).as_py():
         return None
     numbers = to_numpy(pc.cast(texts, pa.float64()))
     whole = ~to_numpy(pc.match_substring_regex(texts, r"[.eE]"))
     if not np.isfinite(numbers).all() or (np.abs(numbers[whole]) > v.EXACT_INTEGERS).any():
         return None
-    if exact and not (_distinct_floats(numbers) and _exact(texts, numbers)):
+    if not _distinct_floats(numbers) or (exact and not _exact(texts, numbers)):
         return None
     return pc.cast(array, pa.float64())
 
