@@ -609,6 +609,10 @@ def test_a_file_past_the_sample_passes_its_schema_and_a_broken_copy_fails_on_its
     (["2021-03-04", "2021-03-05"], ["2020-01-01 10:00:00"], "datetime64[ns]", False,
      [{"min_value": "2020-01-01 10:00:00"}, {"max_value": "2021-03-05 00:00:00"}]),
     (["2021-03-04", "2021-03-05"], ["soon"], "string[pyarrow]", False, []),
+    (["", "NA"], ["2021-03-04", "2021-03-05"], "datetime64[ns]", True,
+     [{"min_value": "2021-03-04 00:00:00"}, {"max_value": "2021-03-05 00:00:00"}]),
+    (["", "NA"], ["2021-03-04T10:00:00+00:00"], "datetime64[ns, UTC]", True,
+     [{"min_value": "2021-03-04 10:00:00+00:00"}, {"max_value": "2021-03-04 10:00:00+00:00"}]),
     (["2021-03-04", "2021-03-05"], ["2021-03-06T00:00:00+05:00"], "string[pyarrow]", False, []),
 ])
 def test_what_later_rows_widen_the_sampled_schema_to(tmp_path: Path, sample: list[str], later: list[str], dtype: str,
@@ -620,6 +624,20 @@ def test_what_later_rows_widen_the_sampled_schema_to(tmp_path: Path, sample: lis
     column = inferred(path, len(sample), 1).columns["v"]
     assert (str(column.dtype), column.nullable, [c.statistics for c in column.checks]) == (dtype, nullable, checks)
     assert schema_findings(dataaudit.audit(path, schema=inferred(path, len(sample), 1))) == {}
+
+
+def test_a_column_empty_in_the_sample_takes_the_later_rows_zoned_times(tmp_path: Path) -> None:
+    """A column with no value in the sample, zoned times past it: `schema infer` stopped on an
+    internal error (exit 3). The schema it writes passes the file and fails a copy's bad time."""
+    rows = [["id", "when"], *([str(i), "" if i < 5 else f"2024-01-0{1 + i % 9}T10:00:00+00:00"] for i in range(20))]
+    data, schema = write_rows(tmp_path / "data.csv", rows), tmp_path / "schema.yaml"
+    invoke(["schema", "infer", data, "--sample", "5", "-o", schema], 0)
+    assert "datetime64[ns, UTC]" in schema.read_text(encoding="utf-8")
+    out, _ = invoke(["audit", data, "--schema", schema, "-f", "json"], 0)
+    assert [f for f in json.loads(out)["findings"] if f["check"] == "schema.pandera"] == []
+    broken = write_rows(tmp_path / "broken.csv", [*rows[:12], ["11", "2024-13-45T10:00:00+00:00"], *rows[13:]])
+    out, _ = invoke(["audit", broken, "--schema", schema, "-f", "json"], 1)
+    assert [f["examples"] for f in json.loads(out)["findings"] if f["check"] == "schema.pandera"] == [[11]]
 
 
 def test_later_categories_join_the_inferred_ones(tmp_path: Path) -> None:

@@ -219,12 +219,15 @@ def _nullable_dtypes() -> dict[Any, Any]:
 def _widened(column: pd.Series, seen: _Seen) -> pd.Series:
     """The sample's column in the dtype the whole file's column fits, its least and greatest
     value and a null (when the file has one) appended: what pandera infers from it, a range, the
-    nullability, holds for every row of the file."""
+    nullability, holds for every row of the file. A sample column with no value has the dtype its
+    typing gave an empty column (booleans), which cannot become every dtype (zoned timestamps):
+    its nulls are made in the whole file's dtype instead, as no value fits any."""
     import pandas as pd
 
     dtype = seen.holding(column.dtype)
     ends = pd.Series([seen.low, seen.high, None if seen.nulls else seen.high], dtype=object)
-    return pd.concat([column.astype(dtype), ends.astype(dtype)], ignore_index=True)
+    sampled = column.astype(dtype) if column.notna().any() else pd.Series(None, index=column.index, dtype=dtype)
+    return pd.concat([sampled, ends.astype(dtype)], ignore_index=True)
 
 
 def _with_booleans_and_times(frame: pd.DataFrame) -> pd.DataFrame:
