@@ -174,3 +174,14 @@ def test_no_two_texts_of_a_typed_column_are_one_value(tmp_path: Path, cells: lis
     assert all(len(texts) == 1 for texts in by_value.values()), by_value
     assert all(float(text.lower() == "true") == float(value) if text.lower() in ("true", "false")
                else float(text) == float(value) for text, value in zip(present, values, strict=True))
+
+
+def test_a_json_number_no_float_holds_keeps_its_column_text(tmp_path: Path) -> None:
+    """A JSON Lines number is typed by its value, as in a CSV file: one a float would round
+    (`0.1000000000000000055`, an integer past 2^53 written with a fraction) keeps its column text."""
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"a": 0.1000000000000000055, "b": 2.50, "c": 9007199254740993.0}\n'
+                    '{"a": 0.5, "b": 3, "c": 1.5}\n', encoding="utf-8")
+    data = dataaudit.clean(path).data
+    assert (str(data["a"].dtype), str(data["b"].dtype), str(data["c"].dtype)) == ("str", "float64", "str")
+    assert data["a"].tolist() == ["0.1000000000000000055", "0.5"] and data["b"].tolist() == [2.5, 3.0]

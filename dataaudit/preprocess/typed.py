@@ -20,7 +20,9 @@ keep, and dates are text, as `pandas.read_csv` leaves them. A file read with a d
 (`decimal=","`) is typed from its numbers with the point the reader gave them: `12,5` is 12.5.
 
 A JSON Lines column is typed by its JSON types: every present cell a JSON number (its value,
-whatever its digits: `2.50` is 2.5, as `pandas.read_json` reads it) or every one a JSON boolean.
+whatever its digits: `2.50` is 2.5, as `pandas.read_json` reads it, but for a number no float
+is, such as `0.1000000000000000055`, which keeps the column text as in a CSV file) or every one
+a JSON boolean.
 A column holding a JSON string (`"1"` beside `1`), an object or an array stays text, as does one
 spelling a value two ways (`2.5` beside `2.50`, `1` beside `1.0`): the clean keeps such lines as
 two rows, which one float would show as duplicates.
@@ -69,7 +71,7 @@ def typed_table(table: pa.Table, json_scalars: Mapping[str, np.ndarray] | None =
 def _spelled(array: pa.Array) -> pa.Array:
     """A CSV cell's column typed from its spellings, or as it is."""
     texts = pc.unique(array.drop_null())
-    return _booleans(array, texts) or _integers(array, texts) or _floats(array, texts, exact=True) or array
+    return _booleans(array, texts) or _integers(array, texts) or _floats(array, texts) or array
 
 
 def _json_typed(array: pa.Array, scalars: np.ndarray | None) -> pa.Array:
@@ -80,7 +82,7 @@ def _json_typed(array: pa.Array, scalars: np.ndarray | None) -> pa.Array:
     texts = pc.unique(array.drop_null())
     if set(texts.to_pylist()) <= {"true", "false"}:
         return pc.equal(array, "true")
-    return _integers(array, texts) or _floats(array, texts, exact=False) or array
+    return _integers(array, texts) or _floats(array, texts) or array
 
 
 def _booleans(array: pa.Array, texts: pa.Array) -> pa.Array | None:
@@ -102,18 +104,18 @@ def _integers(array: pa.Array, texts: pa.Array) -> pa.Array | None:
         return None
 
 
-def _floats(array: pa.Array, texts: pa.Array, *, exact: bool) -> pa.Array | None:
-    """The column as float64 when every text is a number whose float loses nothing of it (an
-    integer past 2^53 would be rounded, an infinity is spelled as a finite number) and no two
-    texts are one float (the rows' identities tell them apart); `exact`, for a spelled column:
-    each float is its text's value."""
+def _floats(array: pa.Array, texts: pa.Array) -> pa.Array | None:
+    """The column as float64 when every text is a number whose float is its value exactly (an
+    integer past 2^53 would be rounded, `0.1000000000000000055` is another float's, an infinity
+    is spelled as a finite number) and no two texts are one float (the rows' identities tell
+    them apart)."""
     if not pc.all(pc.match_substring_regex(texts, _NUMBER)).as_py():
         return None
     numbers = to_numpy(pc.cast(texts, pa.float64()))
     whole = ~to_numpy(pc.match_substring_regex(texts, r"[.eE]"))
     if not np.isfinite(numbers).all() or (np.abs(numbers[whole]) > v.EXACT_INTEGERS).any():
         return None
-    if not _distinct_floats(numbers) or (exact and not _exact(texts, numbers)):
+    if not (_distinct_floats(numbers) and _exact(texts, numbers)):
         return None
     return pc.cast(array, pa.float64())
 
