@@ -176,7 +176,9 @@ def test_the_python_result_writes_the_same_files(tmp_path: Path) -> None:
     manifest = result.write_to(tmp_path / "p.parquet")
     assert _files(tmp_path) == {"p.parquet", "p.quarantine.parquet", "p.manifest.json"}
     assert manifest["files"]["output"]["sha256"] == file_sha256(tmp_path / "p.parquet")
-    assert pd.read_parquet(tmp_path / "p.parquet").equals(result.data)
+    written = pd.read_parquet(tmp_path / "p.parquet")  # the file's cells as read; the frame's typed
+    assert written.equals(result.tables[0].to_pandas())
+    assert written["body_mass_g"].astype("Int64").equals(result.data["body_mass_g"])
     with pytest.raises(OutputError, match="already exists"):
         result.write_to(tmp_path / "p.parquet")
     source = tmp_path / "in.csv"

@@ -71,7 +71,7 @@ def test_labels_take_the_allowed_spelling(tmp_path: Path) -> None:
 def test_sentinels_inside_the_range_of_real_values_are_data(tmp_path: Path) -> None:
     data = _csv(tmp_path, "low,high,label\n-999,5,a\n-2000,-999,b\n10,7,a\n")
     result = dataaudit.clean(data, target="label")
-    assert result.data["low"].tolist() == ["-999", "-2000", "10"]  # as written: no step asked for numbers
+    assert result.data["low"].tolist() == [-999, -2000, 10]  # the values written: no step asked for numbers
     assert result.data["high"].isna().tolist() == [False, True, False]
 
 

@@ -240,12 +240,14 @@ NUMBERS = ["0.1", "0.1000000000000000055511151231257827", "1.5", "1.50", "1.5e0"
 def _identity(text: str) -> str:
     """A value as the audit tells values apart, by the json module: a number with a fraction or
     an exponent by its text as written, an integer by its value but `-0` as written (the int 0
-    has no sign, and a clean writes the `-0` back), a string by itself (`1.5` and `"1.5"` are one
-    text), an object or an array by its JSON."""
+    has no sign, and a clean writes the `-0` back), a string as a string (`1.5` and `"1.5"` are
+    two values), an object or an array by its JSON."""
     value = json.loads(text)
     if text == "-0":
         return text
-    if isinstance(value, (str, int)):
+    if isinstance(value, str):
+        return f"the string {value}"
+    if isinstance(value, int):
         return str(value)
     return text if isinstance(value, float) else json.dumps(value)
 

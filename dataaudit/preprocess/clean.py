@@ -30,8 +30,6 @@ from dataaudit.preprocess.frames import cleaned_frames
 from dataaudit.preprocess.guard import API_ALLOW, refusal
 from dataaudit.preprocess.json_cells import TypedCells
 from dataaudit.preprocess.pipeline import (
-    REASON_COLUMN,
-    ROW_COLUMN,
     LabelModel,
     Outcome,
     Plan,
@@ -464,19 +462,18 @@ def _table(batches: list[pa.RecordBatch], schema: pa.Schema) -> pa.Table:
 
 
 def _typed(tables: tuple[pa.Table, pa.Table], the_plan: Plan, sink: MemorySink) -> tuple[pa.Table, pa.Table]:
-    """The kept and quarantined rows of a CSV, TSV or JSON Lines file with their columns of
-    numbers and booleans typed (`dataaudit.preprocess.typed`), each table by its own cells; the
-    rows of another input are typed already. `write_to` writes the pass's batches, not these."""
+    """The kept rows of a CSV, TSV or JSON Lines file with their columns of numbers and booleans
+    typed (`dataaudit.preprocess.typed`); the rows of another input are typed already. The
+    quarantined rows stay as the file spelled them: they are what one reads to see what was set
+    aside. `write_to` writes the pass's batches, not these."""
     fmt = the_plan.source.format
+    kept, held = tables
     if fmt not in _TEXT_FORMATS:
         return tables
-    skip = (ROW_COLUMN, REASON_COLUMN)
     if fmt in ("csv", "tsv"):
-        return typed_table(tables[0], skip=skip), typed_table(tables[1], skip=skip)
-    kept = [(batch, cells) for is_kept, batch, cells in sink.calls if is_kept]
-    held = [(batch, cells) for is_kept, batch, cells in sink.calls if not is_kept]
-    return (typed_table(tables[0], json_scalar_rows(kept), skip),
-            typed_table(tables[1], json_scalar_rows(held), skip))
+        return typed_table(kept), held
+    written = [(batch, cells) for is_kept, batch, cells in sink.calls if is_kept]
+    return typed_table(kept, json_scalar_rows(written)), held
 
 
 def _as_written(table: pa.Table, decimal: str) -> pa.Table:

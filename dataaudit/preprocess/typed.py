@@ -50,14 +50,13 @@ _BOOLEANS = ({"true": True, "false": False}, {"True": True, "False": False}, {"T
 _JSON_SCALAR_START = "-0123456789tf"  # a JSON number's first character, or a boolean's
 
 
-def typed_table(table: pa.Table, json_scalars: Mapping[str, np.ndarray] | None = None,
-                skip: tuple[str, ...] = ()) -> pa.Table:
-    """`table` with each text column not in `skip` typed as the module's note says.
+def typed_table(table: pa.Table, json_scalars: Mapping[str, np.ndarray] | None = None) -> pa.Table:
+    """`table` with each text column typed as the module's note says.
     `json_scalars`, for a JSON Lines input: per column, which rows the line wrote as a JSON
     number or boolean, the value unchanged; None for a CSV or TSV file's spelled cells."""
     columns = []
     for name, column in zip(table.column_names, table.columns, strict=True):
-        if name in skip or not is_text(column) or column.null_count == len(column):
+        if not is_text(column) or column.null_count == len(column):
             columns.append(column)
             continue
         array = column.combine_chunks()
