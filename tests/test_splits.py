@@ -271,6 +271,22 @@ def test_a_split_that_spells_the_classes_otherwise_is_named(tmp_path: Path, runn
                                    "spellings": {"cat": ["Cat"], "dog": ["DOG "]}}
 
 
+def test_a_respelled_class_fails_the_gate_as_an_unseen_class_does(tmp_path: Path) -> None:
+    """A test split writing `ADELIE` where train writes `Adelie` is scored wrong on every such
+    row, as a class train lacks is: both fail by default, and `respelled_class` sets its level."""
+    rows = [f"{i / 60:.3f},{('Adelie', 'Gentoo', 'Chinstrap')[i % 3]}\n" for i in range(60)]
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("x,species\n" + "".join(rows))
+    test.write_text("x,species\n" + "".join(rows).replace(",Adelie", ",ADELIE"))
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("checks:\n  splits:\n    respelled_class: warn\n")
+    for rules, severity in (("default", Severity.FAIL), (pack, Severity.WARN)):
+        report = dataaudit.audit(train, target="species", splits={"test": test}, rules=rules)
+        found = [f for f in report.findings if f.check == "splits.classes"]
+        assert [(f.details["kind"], f.severity) for f in found] == [("respelled_class", severity)]
+        assert found[0].details["spellings"] == {"Adelie": ["ADELIE"]}
+
+
 def test_one_class_is_worded_as_one(tmp_path: Path) -> None:
     """Each class finding names one class in the singular, and two in the plural."""
     train = pa.table({"x": [str(i) for i in range(60)], "label": ["a"] * 30 + ["b"] * 27 + ["c"] * 3})

@@ -40,7 +40,7 @@ CHECKS = (
     _check("splits.group_leakage", "No group of the group column has rows in more than one split.",
            ("max_shared_group_row_share",)),
     _check("splits.classes", "Every split has the reference's classes and no class the reference lacks.",
-           ("missing_class", "unseen_class"), target=CLASSES),
+           ("missing_class", "respelled_class", "unseen_class"), target=CLASSES),
     _check("splits.label_shift", "Class shares of every split stay close to the reference's (Jensen-Shannon).",
            ("max_label_divergence", "significance"), target=CLASSES),
     _check("splits.numeric_drift", "Numeric features keep their distribution (PSI on the reference's decile bins).",
@@ -64,6 +64,7 @@ class Rules(Section):
     leaked_label_conflicts: Toggle = Toggle.WARN
     max_shared_group_row_share: MaxShareLevels = MaxShareLevels(warn=0, fail=0.01)
     missing_class: Toggle = Toggle.WARN
+    respelled_class: Toggle = Toggle.FAIL
     unseen_class: Toggle = Toggle.FAIL
     max_label_divergence: MaxLevels = MaxLevels(warn=0.01, fail=0.05)
     max_psi: MaxLevels = MaxLevels(warn=0.1, fail=0.25)
@@ -181,7 +182,7 @@ def _labels(c: SplitComparison, rules: Rules, results: Results) -> None:
         if shift.respelled:
             spelled = ", ".join(f"{', '.join(map(repr, theirs))} ({ours!r} in {c.reference!r})"
                                 for ours, theirs in shift.respelled.items())
-            results.add("splits.classes", rules.missing_class.severity,
+            results.add("splits.classes", rules.respelled_class.severity,
                         f"Split {shift.split!r} spells {plural(len(shift.respelled), 'class', 'classes')} otherwise "
                         f"than {c.reference!r}: {spelled}; a model trained on {c.reference!r} predicts its spelling, "
                         "which every such row's label differs from.",
