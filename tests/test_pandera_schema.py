@@ -385,6 +385,24 @@ def test_an_inferred_integer_range_is_the_exact_integers_past_2_to_the_53(tmp_pa
     assert found == [("id", "greater_than_or_equal_to(9007199254740993)", [0])]
 
 
+def test_a_parquet_integer_column_with_a_null_is_validated_as_its_exact_integers(tmp_path: Path) -> None:
+    """The validator read such a column as floats: int64's greatest failed to coerce back to the
+    `Int64` its own schema was inferred as, and 9007199254740993 passed a range ending one below."""
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    reference, schema = tmp_path / "ref.parquet", tmp_path / "schema.yaml"
+    pq.write_table(pyarrow.table({"id": pyarrow.array([1, None, 2**63 - 1], pyarrow.int64()),
+                                  "label": list("xyx")}), reference)
+    invoke(["schema", "infer", reference, "-o", schema], 0)
+    assert schema_cases(invoke, reference, schema) == {}
+    beyond = tmp_path / "beyond.parquet"
+    pq.write_table(pyarrow.table({"id": pyarrow.array([1, None, 2**53 + 1], pyarrow.int64()),
+                                  "label": list("xyx")}), beyond)
+    ranged = pa.DataFrameSchema({"id": pa.Column("Int64", pa.Check.le(2**53), nullable=True)})
+    assert schema_findings(dataaudit.audit(beyond, schema=ranged)).keys() == {("id", f"less_than_or_equal_to({2**53})")}
+
+
 @pytest.mark.parametrize("name, layout", [("hhh_alignment_chat.jsonl", "chat"),
                                           ("hhh_alignment_pairs.jsonl", "preference")])
 def test_a_text_file_audit_refuses_a_schema_for_gets_none_inferred(tmp_path: Path, name: str, layout: str) -> None:

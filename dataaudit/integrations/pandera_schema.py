@@ -436,7 +436,10 @@ class SchemaValidator:
         self.whole_table: set[tuple[str | None, str, str]] = set()
 
     def add(self, batch: pa.RecordBatch, offset: int) -> None:
-        frame = to_frame(batch, self.columns, offset, self.missing)
+        # integers with a null in pandas' nullable dtype, as inference reads them: as floats, past
+        # 2**53 they were other integers (a range passed a value beyond it) and int64's greatest
+        # failed to coerce back to `Int64`
+        frame = to_frame(batch, self.columns, offset, self.missing, nullable=True)
         cases = self._failures(frame, self.schema)
         uncoercible = cases["check"].str.startswith("coerce_dtype(") & cases["index"].notna()
         if uncoercible.any():
