@@ -403,6 +403,21 @@ def test_a_parquet_integer_column_with_a_null_is_validated_as_its_exact_integers
     assert schema_findings(dataaudit.audit(beyond, schema=ranged)).keys() == {("id", f"less_than_or_equal_to({2**53})")}
 
 
+def test_a_csv_column_of_nullable_numbers_passes_the_schema_inferred_from_it(tmp_path: Path) -> None:
+    """pandera coerced text to `Int64` with Arrow's parser, which refuses `+3` and ` 1` that the
+    inference read as numbers, and then ran the range checks on the text: the reference failed
+    its own schema with no row named. An id past 2**53 beside a null was read as a float, one
+    outside the range it set. A word is still a dtype failure on its row."""
+    rows = [["n", "id", "label"], ["+3", "9911221837182413838", "x"], [" 1", "", "y"], ["", "9911221837182413839", "x"]]
+    reference, schema = write_rows(tmp_path / "ref.csv", rows), tmp_path / "schema.yaml"
+    invoke(["schema", "infer", reference, "-o", schema], 0)
+    loaded = pa.DataFrameSchema.from_yaml(schema.read_text(encoding="utf-8"))
+    assert {name: str(loaded.columns[name].dtype) for name in ("n", "id")} == {"n": "Int64", "id": "UInt64"}
+    assert schema_cases(invoke, reference, schema) == {}
+    broken = write_rows(tmp_path / "broken.csv", [*rows, ["abc", "9911221837182413838", "y"]])
+    assert schema_cases(invoke, broken, schema) == {("n", "coerce_dtype('Int64')"): (1, [3])}
+
+
 @pytest.mark.parametrize("name, layout", [("hhh_alignment_chat.jsonl", "chat"),
                                           ("hhh_alignment_pairs.jsonl", "preference")])
 def test_a_text_file_audit_refuses_a_schema_for_gets_none_inferred(tmp_path: Path, name: str, layout: str) -> None:
