@@ -24,7 +24,7 @@ from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.quantiles import QuantileSketch, seed_of
-from dataaudit.profile.sample import SampleSpec
+from dataaudit.profile.sample import SampleSpec, priorities
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.model import RulePack
 from dataaudit.splits.keys import KeySpec, SplitPartial
@@ -223,6 +223,33 @@ def test_label_sample_is_bounded_stratified_and_chunk_free(labels: list[str | No
         kept = [r for r in sample.rows if labels[r] == label]
         assert len(kept) >= min(3, labels.count(label))
     assert all(labels[r] not in (None, "?") for r in sample.rows)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 12) | st.none(), min_size=1, max_size=80), st.integers(1, 40), st.integers(0, 2**32))
+def test_a_sample_of_more_labels_than_its_bound_is_uniform_and_chunk_free(labels: list[int | None], chunk: int,
+                                                                         seed: int) -> None:
+    """Past `max_labels` labels (a regression target's numbers, a value or two each) no rows
+    are kept per label, so the sample is the overall bottom-k, not every row of the file; at or
+    under it, every label keeps its rows. Either way the chunking changes nothing."""
+    spec = ProfileSpec(target="label", sample=SampleSpec(size=5, per_label=3, seed=seed, max_labels=4))
+    text = [None if x is None else str(x) for x in labels]
+    batch = pa.RecordBatch.from_arrays([pa.array([str(i) for i in range(len(labels))]), pa.array(text, pa.string())],
+                                       names=["x", "label"])
+    whole = PartialProfile.create(spec, batch.schema.names)
+    whole.add(batch, 0)
+    cuts = list(range(chunk, len(labels), chunk))
+    chunked = reduce(lambda a, b: a.merged(b), _partials_with(spec, batch, cuts))
+    sample = extract(whole).sample
+    assert sample == extract(chunked).sample
+    labelled = [i for i, x in enumerate(labels) if x is not None]
+    by_priority = sorted(labelled, key=lambda i: int(priorities(np.array([i]), seed)[0]))
+    present = set(labels) - {None}
+    if len(present) > 4:
+        assert sample.rows == sorted(by_priority[:5])
+    else:
+        for label in present:
+            assert len([r for r in sample.rows if labels[r] == label]) >= min(3, labels.count(label))
 
 
 @settings(max_examples=40, deadline=None)

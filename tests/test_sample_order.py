@@ -13,29 +13,35 @@ _LABELS = st.sampled_from([0, 1, 7, 2**63, 2**64 - 1])
 
 
 def _kept_by_definition(partial: SamplePartial) -> list[int]:
-    """The overall bottom-`size` by (priority, row) and each label's bottom-`per_label`, the
-    positions listed by row number, a row offered twice in the order given."""
+    """The overall bottom-`size` by (priority, row) and, unless there are more than `max_labels`
+    labels, each label's bottom-`per_label`; the positions listed by row number, a row offered
+    twice in the order given."""
     n = len(partial.rows)
     order = sorted(range(n), key=lambda i: (int(partial.priority[i]), int(partial.rows[i])))
     keep = set(order[: partial.spec.size])
-    for label in set(partial.label.tolist()):
+    labels = set(partial.label.tolist())
+    for label in labels if len(labels) <= partial.spec.max_labels else ():
         keep.update([i for i in order if partial.label[i] == label][: partial.spec.per_label])
     return sorted(keep, key=lambda i: (int(partial.rows[i]), i))
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 40), _LABELS), max_size=60), st.integers(0, 12), st.integers(0, 4),
-       st.integers(0, 3))
-@example([(3, 0), (3, 1), (5, 0), (5, 0)], 1, 1, 0)
-@example([(0, 0)] * 9, 0, 4, 0)
+       st.integers(0, 3), st.integers(1, 6))
+@example([(3, 0), (3, 1), (5, 0), (5, 0)], 1, 1, 0, 6)
+@example([(0, 0)] * 9, 0, 4, 0, 6)
+@example([(0, 0), (1, 1), (2, 7)], 1, 2, 0, 2)
 def test_kept_rows_are_those_of_the_definition(offered: list[tuple[int, int]], size: int, per_label: int,
-                                               seed: int) -> None:
+                                               seed: int, max_labels: int) -> None:
     """Rows offered twice (equal priorities) included, where the sorts fall back on row numbers
     and positions to break ties."""
     rows = np.array([row for row, _ in offered], dtype=np.int64)
     labels = np.array([label for _, label in offered], dtype=np.uint64)
-    partial = SamplePartial(SampleSpec(size=size, per_label=per_label, seed=seed), rows, priorities(rows, seed), labels)
-    assert partial._kept().tolist() == _kept_by_definition(partial)
+    spec = SampleSpec(size=size, per_label=per_label, seed=seed, max_labels=max_labels)
+    partial = SamplePartial(spec, rows, priorities(rows, seed), labels)
+    kept, uniform = partial._kept()
+    assert kept.tolist() == _kept_by_definition(partial)
+    assert uniform == (per_label == 0 or len(set(labels.tolist())) > max_labels)
 
 
 def test_labels_past_16_bit_ranks_sort_as_a_stable_sort() -> None:

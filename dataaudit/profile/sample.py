@@ -6,7 +6,9 @@ sample. Every row gets a priority, a seeded 64-bit hash of its row number; the s
 rows of smallest priority (so small classes keep enough rows for cross-validation). Both are
 bottom-k sets, which merge by union-then-truncate: the sample depends on the data and the seed,
 never on how the file was cut into chunks or in which order the partials merged. Memory is
-bounded by `size + per_label * labels` rows.
+bounded by `size + per_label * labels` rows, and by `size + per_label * max_labels`: a target
+of more labels than that (a regression target's numbers, known as one only after the pass)
+keeps the uniform sample alone, where rows per label would keep every row of the file.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class SampleSpec:
     size: int = 100_000
     per_label: int = 50
     seed: int = 0
+    # past this many labels, no rows are kept per label: a set of classes a stratified sample
+    # serves has fewer, and a column of numbers, one or a few rows per value, would be kept whole
+    max_labels: int = 1_000
 
 
 @dataclass
@@ -45,17 +50,23 @@ class SamplePartial:
     priority: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     label: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     values: pa.Table | None = None
+    # more than `max_labels` labels were offered: the uniform sample alone, from then on. Every
+    # label offered keeps a row until then, so the kept rows' labels tell, whatever the chunking
+    uniform: bool = False
 
     def add(self, batch: pa.RecordBatch, offset: int, label: np.ndarray, labelled: np.ndarray) -> None:
         """Offer one chunk's labelled rows (`labelled` is False where the label is missing)."""
         index = np.flatnonzero(labelled)
         index = index[self._admits(priorities(index.astype(np.int64) + offset, self.spec.seed), label[index])]
         rows = index.astype(np.int64) + offset
-        keep = SamplePartial(self.spec, rows, priorities(rows, self.spec.seed), label[index])._kept()
+        offered = SamplePartial(self.spec, rows, priorities(rows, self.spec.seed), label[index], uniform=self.uniform)
+        keep, uniform = offered._kept()
         taken = pa.Table.from_batches([batch.take(pa.array(index[keep], pa.int64()))], schema=batch.schema)
-        chunk = SamplePartial(self.spec, rows[keep], priorities(rows[keep], self.spec.seed), label[index][keep], taken)
+        chunk = SamplePartial(self.spec, rows[keep], priorities(rows[keep], self.spec.seed), label[index][keep], taken,
+                              uniform)
         merged = self.merged(chunk)
         self.rows, self.priority, self.label, self.values = merged.rows, merged.priority, merged.label, merged.values
+        self.uniform = merged.uniform
 
     def _admits(self, priority: np.ndarray, label: np.ndarray) -> np.ndarray:
         """Which offered rows could still enter the sample: those at or below the `size`-th
@@ -67,7 +78,7 @@ class SamplePartial:
         admit = np.ones(len(priority), dtype=bool)
         if len(self.priority) >= self.spec.size:
             admit = priority <= np.partition(self.priority, self.spec.size - 1)[self.spec.size - 1]
-        if self.spec.per_label == 0:
+        if self.spec.per_label == 0 or self.uniform:
             return admit
         # by label, then priority: the same labels and priorities in order as a sort by both keys
         order = _by_priority_then_row(self.priority, self.rows)
@@ -91,30 +102,35 @@ class SamplePartial:
             np.concatenate([self.priority, other.priority]),
             np.concatenate([self.label, other.label]),
             pa.concat_tables([self.values, other.values.select(self.values.column_names)]),
+            uniform=self.uniform or other.uniform,
         )._pruned()
 
-    def _kept(self) -> np.ndarray:
-        """Positions of the overall and per-label bottom-k, in row order (a canonical form)."""
+    def _kept(self) -> tuple[np.ndarray, bool]:
+        """Positions of the overall and per-label bottom-k, in row order (a canonical form), and
+        whether they are the overall bottom-k alone (more than `max_labels` labels)."""
         n = len(self.rows)
         keep = np.zeros(n, dtype=bool)
-        if self.spec.per_label == 0:  # the overall bottom-k alone, which needs no order of the others
-            keep[_first_by_priority(self.priority, self.rows, self.spec.size)] = True
-        else:
+        uniform = self.uniform or self.spec.per_label == 0
+        if not uniform:
             order = _by_priority_then_row(self.priority, self.rows)
-            keep[order[: self.spec.size]] = True
             by_label = order[_stable_order(self.label[order])]
             labels = self.label[by_label]
             starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if n else np.zeros(0, dtype=np.int64)
+            uniform = len(starts) > self.spec.max_labels
+        if uniform:  # the overall bottom-k alone, which needs no order of the others
+            keep[_first_by_priority(self.priority, self.rows, self.spec.size)] = True
+        else:
+            keep[order[: self.spec.size]] = True
             rank = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
             keep[by_label[rank < self.spec.per_label]] = True
         index = np.flatnonzero(keep)
-        return index[_stable_order_of_distinct(self.rows[index])]
+        return index[_stable_order_of_distinct(self.rows[index])], uniform
 
     def _pruned(self) -> SamplePartial:
-        index = self._kept()
+        index, uniform = self._kept()
         taken = pa.array(index, pa.int64())
         return SamplePartial(self.spec, self.rows[index], self.priority[index], self.label[index],
-                             None if self.values is None else self.values.take(taken))
+                             None if self.values is None else self.values.take(taken), uniform)
 
 
 def _by_priority_then_row(priority: np.ndarray, rows: np.ndarray) -> np.ndarray:
