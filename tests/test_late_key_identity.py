@@ -176,6 +176,22 @@ def test_an_ignored_name_of_no_column_nor_late_key_is_refused_after_the_pass(tmp
         audit(data, "label", chunk_rows=CHUNK, ignore_columns=("nope",))
 
 
+def test_a_target_or_column_named_before_the_pass_may_be_a_late_key_which_the_error_says(tmp_path: Path) -> None:
+    """A late key cannot be the target, and the pass that would meet it has not run: the error
+    says where the columns come from and how to make the key one, for the API and `clean` alike."""
+    data = _write(tmp_path / "late.jsonl", [*HEAD, *LATE])
+    said = (r"late\.jsonl: target column 'note' not found; columns are: a, label \(the keys of the first 4 JSON "
+            r"objects; a key first met past them is no column: give it to one of them, as null where it has no "
+            r"value\)$")
+    with pytest.raises(InputError, match=said):
+        audit(data, "note", chunk_rows=CHUNK)
+    with pytest.raises(InputError, match=said):
+        clean(data, "note", chunk_rows=CHUNK)
+    with pytest.raises(InputError, match=r"target column 'note ' not found \(did you mean 'note'\?\); columns are: "
+                                         r"a, label, note$"):
+        audit(data, "note ", chunk_rows=len(HEAD) + len(LATE) + 1)  # the columns are every line's keys: no note
+
+
 def _late_file(tmp_path: Path) -> Path:
     """65,540 distinct lines, then two lines alike but for a late key's value and one repeating
     the first of them."""

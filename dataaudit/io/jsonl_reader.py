@@ -52,7 +52,8 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
     keep = bad_rows == KEEP_BAD_ROWS
     head = _first_chunk(path, name, encoding, chunk_rows, lines_only, keep)
     columns = head.columns
-    source = Source(name, "jsonl", columns, read=lambda: iter(()))
+    source = Source(name, "jsonl", columns, read=lambda: iter(()),
+                    columns_from=None if head.last_line is None else chunk_rows)
     held = [head]  # for the first read only: later reads parse the file from its start
 
     def read() -> Iterator[pa.RecordBatch]:

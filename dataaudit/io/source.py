@@ -116,6 +116,9 @@ class Source:
     problems: list[RowProblem] = field(default_factory=list)
     # the keys met past the rows the columns are read from (JSON Lines), each once, as first met
     late_keys: dict[str, LateKey] = field(default_factory=dict)
+    # the rows the columns are the keys of, where the file holds more (JSON Lines): a key first
+    # met past them is no column, which an unknown column's error says
+    columns_from: int | None = None
     # the columns whose every value present is a JSON number (JSON Lines), known after a whole
     # read: numbers by their type, as a Parquet column's are, whatever digits their text keeps
     json_numbers: set[str] = field(default_factory=set)
@@ -208,9 +211,10 @@ class Source:
         finally:
             self.problems[:] = kept
 
-    def require(self, column: str, what: str) -> None:
+    def require(self, column: str, what: str, *, read: bool = False) -> None:
         """Raise `InputError` naming the source, the missing column, a close match and the
-        columns there are, so a typo is one line to fix."""
+        columns there are, so a typo is one line to fix; before the file is `read` through, a
+        JSON Lines file's name may be a key its columns were not read from, which it says."""
         if column in self.columns:
             return
         self._refuse_nested(column, what)
@@ -221,7 +225,9 @@ class Source:
         # a name can be as long as a header line: each is cut so the message stays one short line
         shown = ", ".join(listed(c) for c in self.columns[:SHOWN_COLUMNS])
         more = f" ... ({len(self.columns):,} in all)" if len(self.columns) > SHOWN_COLUMNS else ""
-        raise InputError(f"{self.name}: {what} {quoted(column)} not found{hint}; columns are: {shown}{more}")
+        late = (f" (the keys of the first {self.columns_from:,} JSON objects; a key first met past them is no column: "
+                "give it to one of them, as null where it has no value)" if self.columns_from and not read else "")
+        raise InputError(f"{self.name}: {what} {quoted(column)} not found{hint}; columns are: {shown}{more}{late}")
 
     def _refuse_nested(self, column: str, what: str) -> None:
         """A dotted name that is no column but starts with one (`data.prompt`, `data` a Parquet

@@ -243,7 +243,7 @@ def ignored_late_keys(plan: Plan, source: Source) -> dict[str, str]:
              if column != plan.options.group_column and column not in source.columns}
     for column in named:
         if column not in source.late_keys:
-            source.require(column, "ignored column")
+            source.require(column, "ignored column", read=True)
     return named
 
 
