@@ -112,6 +112,20 @@ def test_json_numbers_of_one_value_in_two_spellings_stay_text(tmp_path: Path) ->
     assert data["z"].dtype == np.float64 and data["z"].tolist() == [2.5, 3.0]  # one spelling per value
 
 
+@pytest.mark.parametrize("name", ["t.csv", "t.jsonl"])
+def test_a_column_named_as_text_stays_text(tmp_path: Path, name: str) -> None:
+    """`text_columns` says a column holds text, as a column of codes or of short answers does
+    whose cells happen to be digits: the caller's word stands over the typing."""
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_text("code,n\n7,1\n12,2\n")
+    else:
+        path.write_text('{"code": 7, "n": 1}\n{"code": 12, "n": 2}\n')
+    data = dataaudit.clean(path, rules=_rules(tmp_path), text_columns=["code"]).data
+    assert data["code"].tolist() == ["7", "12"]
+    assert data["n"].dtype == np.int64
+
+
 def test_a_parquet_files_types_are_its_own(tmp_path: Path) -> None:
     path = tmp_path / "t.parquet"
     pq.write_table(pa.table({"s": pa.array(["1", "2"]), "i": pa.array([1, None], pa.int32())}), path)

@@ -471,9 +471,9 @@ def _typed(tables: tuple[pa.Table, pa.Table], the_plan: Plan, sink: MemorySink) 
     if fmt not in _TEXT_FORMATS:
         return tables
     if fmt in ("csv", "tsv"):
-        return typed_table(kept), held
+        return typed_table(kept, text=the_plan.text_columns), held
     written = [(batch, cells) for is_kept, batch, cells in sink.calls if is_kept]
-    return typed_table(kept, json_scalar_rows(written)), held
+    return typed_table(kept, json_scalar_rows(written), the_plan.text_columns), held
 
 
 def _as_written(table: pa.Table, decimal: str) -> pa.Table:

@@ -50,13 +50,15 @@ _BOOLEANS = ({"true": True, "false": False}, {"True": True, "False": False}, {"T
 _JSON_SCALAR_START = "-0123456789tf"  # a JSON number's first character, or a boolean's
 
 
-def typed_table(table: pa.Table, json_scalars: Mapping[str, np.ndarray] | None = None) -> pa.Table:
-    """`table` with each text column typed as the module's note says.
+def typed_table(table: pa.Table, json_scalars: Mapping[str, np.ndarray] | None = None,
+                text: tuple[str, ...] = ()) -> pa.Table:
+    """`table` with each text column typed as the module's note says, but those named `text`
+    (`text_columns`: the caller said they hold text, digits or not, as a code or a message does).
     `json_scalars`, for a JSON Lines input: per column, which rows the line wrote as a JSON
     number or boolean, the value unchanged; None for a CSV or TSV file's spelled cells."""
     columns = []
     for name, column in zip(table.column_names, table.columns, strict=True):
-        if not is_text(column) or column.null_count == len(column):
+        if not is_text(column) or column.null_count == len(column) or name in text:
             columns.append(column)
             continue
         array = column.combine_chunks()
