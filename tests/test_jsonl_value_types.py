@@ -83,6 +83,34 @@ def test_clean_keeps_records_differing_in_a_value_type(runner: Runner, tmp_path:
     assert "duplicates.rows" not in after
 
 
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("text", ["1", "true", "[1]"])
+def test_a_column_of_one_text_in_two_types_is_no_constant(runner: Runner, tmp_path: Path, text: str) -> None:
+    """`1` beside `"1"` are two values, which tell their rows apart: a column holding both is no
+    constant to the audit, and the clean keeps it, where dropping it made two rows one and its
+    output failed on the duplicate it had written."""
+    records = [f'{{"id": 0, "x": {text}, "y": "a"}}', f'{{"id": 0, "x": {json.dumps(text)}, "y": "a"}}',
+               f'{{"id": 1, "x": {text}, "y": "b"}}', '{"id": 2, "x": "NA", "y": "c"}']
+    data = _write(tmp_path / "mixed.jsonl", records)
+    assert "columns.constant" not in _checks(audit_report(runner, [data], tmp_path))
+    out = tmp_path / "out.jsonl"
+    runner(["clean", data, "-o", out], 1)  # four rows are too few
+    assert [json.loads(line)["x"] for line in out.read_text().splitlines()] == [json.loads(text), text,
+                                                                              json.loads(text), None]
+    assert "duplicates.rows" not in _checks(audit_report(runner, [out], tmp_path))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_one_type_of_a_text_beside_a_missing_token_is_still_a_constant(tmp_path: Path, jobs: int) -> None:
+    """A string the missing-value tokens name (`"NA"`) is no value, and a column's strings that
+    are each one chunk's own still meet the numbers of the others."""
+    constant = _write(tmp_path / "one.jsonl", _lines([{"x": 1, "y": "a"}, {"x": "NA", "y": "b"}, {"x": 1, "y": "c"}]))
+    assert [f.check for f in audit(constant, chunk_rows=1, jobs=jobs).findings if f.column == "x"] == [
+        "missing.column_share", "columns.constant"]
+    mixed = _write(tmp_path / "two.jsonl", _lines([{"x": 1, "y": "a"}, {"x": 1, "y": "b"}, {"x": "1", "y": "c"}]))
+    assert audit(mixed, chunk_rows=1, jobs=jobs).profile.json_mixed == ["x"]
+
+
 def test_a_null_and_a_missing_key_are_one_cell(tmp_path: Path) -> None:
     data = _write(tmp_path / "nulls.jsonl", _lines([{"a": None, "y": "p"}, {"y": "p"}, {"a": "null", "y": "p"}]))
     duplicates = audit(data, "y").profile.duplicates

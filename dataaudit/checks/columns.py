@@ -54,7 +54,7 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
             _formatted(column, rules, results)
         if column.role != "feature" or not column.present:
             continue
-        if is_constant(column):
+        if is_constant(profile, column):
             value = column.top_values[0][0] if column.top_values else f"{column.numeric.min:g}"
             results.add("columns.constant", rules.constant.severity,
                         f"Column {column.name!r} holds one value ({value!r}) in all {column.present:,} "
@@ -71,9 +71,12 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
             _mixed(column, rules, results)
 
 
-def is_constant(column: ColumnProfile) -> bool:
+def is_constant(profile: Profile, column: ColumnProfile) -> bool:
     """One value as written: numbers equal in float64 (`007` and `7`, 2**53 and 2**53 + 1) are
-    still different values, which the distinct count (hashed as written) tells apart."""
+    still different values, which the distinct count (hashed as written) tells apart, and so are
+    a JSON number and the JSON string of its text (`1` and `"1"`, `Profile.json_mixed`)."""
+    if column.name in profile.json_mixed:
+        return False
     if column.type in ("integer", "float"):
         return column.numeric is not None and column.numeric.min == column.numeric.max and column.distinct <= 1
     return column.top_values is not None and len(column.top_values) == 1 and column.type != "mixed"

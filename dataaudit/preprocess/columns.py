@@ -130,7 +130,7 @@ class DropColumns(FromProfile):
                 continue
             if self.empty and column.present == 0:
                 self.columns_[column.name] = "empty"
-            elif self.constant and column.present and is_constant(column):
+            elif self.constant and column.present and is_constant(profile, column):
                 self.columns_[column.name] = "constant"
         if len(self.columns_) == len(profile.columns):
             self.columns_ = {}

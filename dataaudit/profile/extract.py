@@ -55,6 +55,8 @@ def extract(partial: PartialProfile, source: dict | None = None,
         missing_per_row_examples=histogram_examples,
         repeated_headers=partial.rows.headers,
         repeated_header_rows=partial.rows.header_rows,
+        json_mixed=[c.name for c in columns if c.name in partial.read_as_other
+                    and c.present > partial.json_strings.get(c.name, 0)],
         source=dict(source or {}),
         sample=None if partial.sample is None else extract_sample(
             partial.sample, [c for c in partial.columns if spec.sampled(c)]),

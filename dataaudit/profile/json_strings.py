@@ -12,7 +12,7 @@ note and their hashes are as they were. A null and a missing key are both no val
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pyarrow as pa
@@ -33,20 +33,29 @@ def strings_kept_apart(hashes: Mapping[str, np.ndarray], batch: pa.RecordBatch |
     """`hashes` (column -> a hash per cell of `batch`) with the `strings` cells (column -> which
     cells were JSON strings) whose text another JSON value reads as hashed apart; the arrays
     given are not changed."""
-    out = dict(hashes)
+    return hashed_apart(hashes, read_as_other(batch, strings, hashes))
+
+
+def read_as_other(batch: pa.RecordBatch | pa.Table, strings: Mapping[str, np.ndarray],
+                  columns: Collection[str]) -> dict[str, np.ndarray]:
+    """Per column of `columns` holding any, the positions of the `strings` cells whose text
+    another JSON value reads as (`"1"`, `"true"`): the cells a hash tells from that value's."""
+    found = {}
     for name, cells in strings.items():
-        if name in out and cells.any():
-            out[name] = _apart(out[name], batch.column(name), cells)
-    return out
+        if name in columns and cells.any():
+            rows = np.flatnonzero(cells)
+            texts = batch.column(name)
+            held = texts if len(rows) == len(texts) else texts.take(pa.array(rows))  # a column of strings: no copy
+            ambiguous = to_numpy(pc.match_substring_regex(held, READ_AS_OTHER).fill_null(False))
+            if ambiguous.any():
+                found[name] = rows[ambiguous]
+    return found
 
 
-def _apart(hashes: np.ndarray, texts: pa.Array | pa.ChunkedArray, strings: np.ndarray) -> np.ndarray:
-    rows = np.flatnonzero(strings)
-    held = texts if len(rows) == len(texts) else texts.take(pa.array(rows))  # a column of strings: no copy
-    ambiguous = to_numpy(pc.match_substring_regex(held, READ_AS_OTHER).fill_null(False))
-    if not ambiguous.any():
-        return hashes
-    moved = rows[ambiguous]
-    out = hashes.copy()
-    out[moved] = mix(out[moved] ^ _STRING)
+def hashed_apart(hashes: Mapping[str, np.ndarray], cells: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """`hashes` with the `cells` (column -> positions, `read_as_other`) hashed apart."""
+    out = dict(hashes)
+    for name, moved in cells.items():
+        out[name] = out[name].copy()
+        out[name][moved] = mix(out[name][moved] ^ _STRING)
     return out

@@ -167,6 +167,9 @@ class Profile:
     #: the columns holding an object or an array (`Source.json_nested`): nested values, which no
     #: step rewrites as text; known only after the pass
     json_nested: list[str] = field(default_factory=list)
+    #: the columns holding a JSON string that another JSON value present in them reads as (`"1"`
+    #: beside `1`): two values where their text is one (`partial.read_as_other`)
+    json_mixed: list[str] = field(default_factory=list)
     #: rows per value of the group columns (`--group-column`, or id-like columns that repeat)
     groups: list[GroupProfile] = field(default_factory=list)
     #: the file read period by period of its time column, when it has one

@@ -19,7 +19,7 @@ from dataaudit.io.json_strings import string_cells
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.groups import GroupsPartial
 from dataaudit.profile.headers import header_rows
-from dataaudit.profile.json_strings import strings_kept_apart
+from dataaudit.profile.json_strings import hashed_apart, read_as_other
 from dataaudit.profile.late_keys import features_and_whole, late_parts
 from dataaudit.profile.periods import PeriodsPartial
 from dataaudit.profile.rows import RowsPartial
@@ -42,6 +42,11 @@ class PartialProfile:
     texts: list[TextColumnAccumulator] = field(default_factory=list)
     groups: list[GroupsPartial] = field(default_factory=list)
     periods: PeriodsPartial | None = None
+    #: per JSON Lines column, its present cells that were JSON strings, and the columns where one
+    #: of them reads as another JSON value (`"1"` beside `1`): a column of one text in two types
+    #: holds two values (`json_mixed`)
+    json_strings: dict[str, int] = field(default_factory=dict)
+    read_as_other: set[str] = field(default_factory=set)
 
     @classmethod
     def create(cls, spec: ProfileSpec, column_names: list[str], spill: SpillPlan | None = None) -> PartialProfile:
@@ -81,7 +86,13 @@ class PartialProfile:
                 missing += is_missing
             elif self.spec.role(name) == "target":
                 labelled = ~is_missing
-        hashes = strings_kept_apart(hashes, batch, string_cells(batch))
+        strings = string_cells(batch)
+        apart = read_as_other(batch, strings, hashes)
+        hashes = hashed_apart(hashes, apart)
+        for name, cells in strings.items():
+            self.json_strings[name] = self.json_strings.get(name, 0) + int(np.count_nonzero(cells & ~absent[name]))
+            if name in apart and not absent[name][apart[name]].all():
+                self.read_as_other.add(name)
         identity = [c for c in self.columns if self._in_identity(c)]
         features, whole = features_and_whole(hashes, identity, n, late_parts(batch, self._in_identity))
         target = self.spec.target
@@ -144,4 +155,7 @@ class PartialProfile:
             texts=[mine.merged(theirs) for mine, theirs in zip(self.texts, other.texts, strict=True)],
             groups=[mine.merged(theirs) for mine, theirs in zip(self.groups, other.groups, strict=True)],
             periods=None if self.periods is None or other.periods is None else self.periods.merged(other.periods),
+            json_strings={name: self.json_strings.get(name, 0) + other.json_strings.get(name, 0)
+                          for name in self.json_strings.keys() | other.json_strings.keys()},
+            read_as_other=self.read_as_other | other.read_as_other,
         )
