@@ -24,7 +24,7 @@ from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.partial import PartialProfile
 from dataaudit.profile.quantiles import QuantileSketch, seed_of
-from dataaudit.profile.sample import SampleSpec, priorities
+from dataaudit.profile.sample import RowSample, SampleSpec, priorities
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.model import RulePack
 from dataaudit.splits.keys import KeySpec, SplitPartial
@@ -201,21 +201,28 @@ def test_merged_quantile_sketches_stay_within_their_rank_error() -> None:
         assert percentiles[0] == ordered[0] and percentiles[-1] == ordered[-1]
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["a", "b", "c", None, "?"]), min_size=1, max_size=80), st.integers(1, 40),
-       st.integers(0, 2**32))
-def test_label_sample_is_bounded_stratified_and_chunk_free(labels: list[str | None], chunk: int, seed: int) -> None:
-    """The sample keeps only labelled rows, at most size + per_label x labels of them, every
-    label's first `per_label` rows in the seeded order, and does not depend on the chunking."""
-    spec = ProfileSpec(target="label", sample=SampleSpec(size=5, per_label=3, seed=seed))
+def _sample_whole_and_chunked(sample: SampleSpec, labels: list[str | None], chunk: int) -> RowSample:
+    """The sample of rows `x` = their number labelled `labels`, read whole; asserted to be the
+    one the partials of `chunk`-row chunks merge to."""
+    spec = ProfileSpec(target="label", sample=sample)
     batch = pa.RecordBatch.from_arrays([pa.array([str(i) for i in range(len(labels))]), pa.array(labels, pa.string())],
                                        names=["x", "label"])
     whole = PartialProfile.create(spec, batch.schema.names)
     whole.add(batch, 0)
     cuts = list(range(chunk, len(labels), chunk))
     chunked = reduce(lambda a, b: a.merged(b), _partials_with(spec, batch, cuts))
-    sample = extract(whole).sample
-    assert sample == extract(chunked).sample
+    drawn = extract(whole).sample
+    assert drawn is not None and drawn == extract(chunked).sample
+    return drawn
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", None, "?"]), min_size=1, max_size=80), st.integers(1, 40),
+       st.integers(0, 2**32))
+def test_label_sample_is_bounded_stratified_and_chunk_free(labels: list[str | None], chunk: int, seed: int) -> None:
+    """The sample keeps only labelled rows, at most size + per_label x labels of them, every
+    label's first `per_label` rows in the seeded order, and does not depend on the chunking."""
+    sample = _sample_whole_and_chunked(SampleSpec(size=5, per_label=3, seed=seed), labels, chunk)
     present = {x for x in labels if x not in (None, "?")}
     assert len(sample.rows) <= 5 + 3 * len(present)
     assert sample.values.column("x").to_pylist() == [str(r) for r in sample.rows]
@@ -232,16 +239,8 @@ def test_a_sample_of_more_labels_than_its_bound_is_uniform_and_chunk_free(labels
     """Past `max_labels` labels (a regression target's numbers, a value or two each) no rows
     are kept per label, so the sample is the overall bottom-k, not every row of the file; at or
     under it, every label keeps its rows. Either way the chunking changes nothing."""
-    spec = ProfileSpec(target="label", sample=SampleSpec(size=5, per_label=3, seed=seed, max_labels=4))
     text = [None if x is None else str(x) for x in labels]
-    batch = pa.RecordBatch.from_arrays([pa.array([str(i) for i in range(len(labels))]), pa.array(text, pa.string())],
-                                       names=["x", "label"])
-    whole = PartialProfile.create(spec, batch.schema.names)
-    whole.add(batch, 0)
-    cuts = list(range(chunk, len(labels), chunk))
-    chunked = reduce(lambda a, b: a.merged(b), _partials_with(spec, batch, cuts))
-    sample = extract(whole).sample
-    assert sample == extract(chunked).sample
+    sample = _sample_whole_and_chunked(SampleSpec(size=5, per_label=3, seed=seed, max_labels=4), text, chunk)
     labelled = [i for i, x in enumerate(labels) if x is not None]
     by_priority = sorted(labelled, key=lambda i: int(priorities(np.array([i]), seed)[0]))
     present = set(labels) - {None}
