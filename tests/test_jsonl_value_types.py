@@ -192,3 +192,23 @@ def test_a_string_a_step_rewrote_stays_a_string(tmp_path: Path, tokens: tuple[st
     quarantined = [json.loads(line) for line in (tmp_path / "out.quarantine.jsonl").read_text().splitlines()]
     assert [(q["_row"], q["_reason"]) for q in quarantined] == [(2, "duplicate")]
     assert run.report.profile.duplicates.exact_rows == 0
+
+
+@pytest.mark.parametrize(("rules", "cells", "written"),
+                         [("preprocess: {coerce_numeric: true}\n", ["3", "4"], [3.0, 4.0]),
+                          ("preprocess: {encode: {method: ordinal}}\n", ["u", "v"], [0, 1])],
+                         ids=["coerce_numeric", "ordinal"])
+def test_a_step_that_makes_a_column_of_strings_other_than_text_is_hashed_by_value(
+        tmp_path: Path, rules: str, cells: list[str], written: list) -> None:
+    """Coerced to numbers or encoded, a column of JSON strings holds no string any more: the
+    row identities, before the writing pass and in the after audit, hash the step's values
+    instead of reading the column's cells as text."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(rules)
+    records = [{"a": cells[0], "b": "x", "y": "p"}, {"a": cells[1], "b": "x", "y": "q"},
+               {"a": cells[0], "b": "x", "y": "p"}]
+    data = _write(tmp_path / "s.jsonl", _lines(records))
+    out = tmp_path / "out.jsonl"
+    run = clean_files(data, out, target="y", rules=pack, allow_large_quarantine=True)
+    assert [json.loads(line)["a"] for line in out.read_text(encoding="utf-8").splitlines()] == written
+    assert (run.manifest["rows"]["in"], run.manifest["rows"]["out"], run.manifest["rows"]["quarantined"]) == (3, 2, 1)

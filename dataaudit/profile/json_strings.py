@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
+from dataaudit.io.strings import is_text_type
 from dataaudit.profile.siphash import mix
 
 #: the texts the reader makes of a value that is no string: a JSON number as written (`-0`,
@@ -32,7 +33,8 @@ def strings_kept_apart(hashes: Mapping[str, np.ndarray], batch: pa.RecordBatch |
                        strings: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """`hashes` (column -> a hash per cell of `batch`) with the `strings` cells (column -> which
     cells were JSON strings) whose text another JSON value reads as hashed apart; the arrays
-    given are not changed."""
+    given are not changed. A column a step made other than text (`coerce_numeric`, an ordinal
+    encoding) holds no string any more: its cells are the step's values, hashed by value."""
     return hashed_apart(hashes, read_as_other(batch, strings, hashes))
 
 
@@ -42,7 +44,7 @@ def read_as_other(batch: pa.RecordBatch | pa.Table, strings: Mapping[str, np.nda
     another JSON value reads as (`"1"`, `"true"`): the cells a hash tells from that value's."""
     found = {}
     for name, cells in strings.items():
-        if name in columns and cells.any():
+        if name in columns and cells.any() and is_text_type(batch.schema.field(name).type):
             rows = np.flatnonzero(cells)
             texts = batch.column(name)
             held = texts if len(rows) == len(texts) else texts.take(pa.array(rows))  # a column of strings: no copy
