@@ -7,6 +7,7 @@ import errno
 import io
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
@@ -15,6 +16,8 @@ from hypothesis import strategies as st
 
 from dataaudit.datasets import make_dirty_classification
 from dataaudit.io import Source
+from dataaudit.io.json_strings import string_cells, with_string_cells
+from dataaudit.io.late_cells import late_cells, with_late_cells
 from dataaudit.preprocess import copied, pipeline
 from dataaudit.preprocess.clean import MemorySink
 from dataaudit.preprocess.copied import CopiedChunks
@@ -151,3 +154,24 @@ def test_only_the_first_read_of_a_source_is_copied() -> None:
 
 def _without_date(report: dict) -> dict:
     return {key: value for key, value in report.items() if key != "created_at"}
+
+
+def test_each_chunk_s_own_notes_are_kept_in_the_file_beside_it() -> None:
+    """A JSON Lines chunk notes its late keys' cells and its string cells in its schema, which
+    differs from chunk to chunk; held in memory until the last pass, the copy would take as much
+    room as every late key's text of the file. They are written beside each chunk and read back
+    with it."""
+    text = "x" * 1_000_000
+    batches = [with_late_cells(with_string_cells(pa.RecordBatch.from_pydict({"a": ["1", "2"]}),
+                                                 {"a": np.array([i == 0, i == 1])}),
+                               pa.RecordBatch.from_pydict({"t": [f"{text}{i}", None]}))
+               for i in range(3)]
+    batches.append(pa.RecordBatch.from_pydict({"a": ["3", "4"]}))  # a chunk with no note
+    copy = _copied(batches)
+    reopen = copy.reader(_like(["a"]))
+    assert reopen is not None
+    read = list(reopen().batches())
+    assert [late_cells(b) for b in read] == [late_cells(b) for b in batches]
+    assert [{k: v.tolist() for k, v in string_cells(b).items()} for b in read] == [
+        {k: v.tolist() for k, v in string_cells(b).items()} for b in batches]
+    assert copy._file is not None and copy._file.seek(0, io.SEEK_END) > 3 * len(text)

@@ -25,6 +25,9 @@ import pyarrow as pa
 
 from dataaudit.io import Source
 
+#: the custom metadata key of a chunk's own schema, where it is not the stream's
+_SCHEMA = b"dataaudit.schema"
+
 
 class CopiedChunks:
     """A copy of one pass's chunks; `source(...)` reads it once the pass has read them all."""
@@ -36,9 +39,6 @@ class CopiedChunks:
             self._file = tempfile.TemporaryFile(prefix="dataaudit-clean-")  # noqa: SIM115
         self._writer: pa.ipc.RecordBatchStreamWriter | None = None
         self._schema: pa.Schema | None = None
-        #: each chunk's schema: its fields' metadata (a JSONL column's string cells, `io.json_strings`)
-        #: is the chunk's own, and one stream holds the first chunk's for all
-        self._schemas: list[pa.Schema] = []
         self._rows = 0
         self._complete = False
 
@@ -87,8 +87,7 @@ class CopiedChunks:
             if self._writer is None:
                 self._schema = batch.schema
                 self._writer = pa.ipc.new_stream(pa.PythonFile(self._file, mode="w"), batch.schema)
-            self._writer.write_batch(batch)
-            self._schemas.append(batch.schema)
+            self._writer.write_batch(batch, custom_metadata=_own_schema(batch.schema, self._schema))
         except OSError:  # no room in the temporary folder: the later passes read the input again
             self._give_up()
             return
@@ -98,7 +97,6 @@ class CopiedChunks:
         assert self._file is not None
         self._file.close()
         self._file = self._writer = None
-        self._schemas = []
 
     def _read(self) -> Iterator[pa.RecordBatch]:
         assert self._file is not None
@@ -106,6 +104,21 @@ class CopiedChunks:
             return
         self._file.seek(0)
         stream = pa.ipc.open_stream(pa.PythonFile(self._file, mode="r"))
-        for schema, batch in zip(self._schemas, stream, strict=True):
-            same = batch.schema.equals(schema, check_metadata=True)
-            yield batch if same else pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+        while True:
+            try:
+                batch, metadata = stream.read_next_batch_with_custom_metadata()
+            except StopIteration:
+                return
+            own = None if metadata is None else metadata.get(_SCHEMA)
+            yield batch if own is None else pa.RecordBatch.from_arrays(
+                batch.columns, schema=pa.ipc.read_schema(pa.py_buffer(own)))
+
+
+def _own_schema(schema: pa.Schema, stream: pa.Schema) -> dict[bytes, bytes] | None:
+    """A chunk's schema where its metadata is not the stream's (a JSONL chunk's string cells and
+    late keys' cells, `io.json_strings`, `io.late_cells`), to write beside the chunk: the stream
+    holds the first chunk's schema for all, and each chunk's own, held in memory until the last
+    pass, would take as much room as every late key's text of the file."""
+    if schema.equals(stream, check_metadata=True):
+        return None
+    return {_SCHEMA: schema.serialize().to_pybytes()}
