@@ -24,6 +24,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+#: a number as JSON's grammar spells it (RFC 8259): no `+`, no leading zero, no bare point, ASCII
+#: digits; a pattern for Python's `re` and Arrow's regex alike
+JSON_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
 
 
 def finite(value: Any) -> Any:

@@ -29,6 +29,7 @@ from dataaudit.compression import input_stream
 from dataaudit.io.decoding import text_codec
 from dataaudit.io.nested import json_default, json_text, parsed_json_text
 from dataaudit.jsontext import (
+    JSON_NUMBER,
     PLAIN,
     JSONText,
     WrittenNumber,
@@ -106,7 +107,7 @@ UNTYPED = TypedCells({}, 0, {})
 
 _NUMBER_START = "-0123456789"  # the first character of a JSON number, and of no other JSON value
 _SPACE = re.compile(r"[ \t\n\r]*").match
-_JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?").fullmatch
+_JSON_NUMBER = re.compile(JSON_NUMBER).fullmatch
 
 
 class _Int(str):

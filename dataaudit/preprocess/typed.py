@@ -38,14 +38,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
+from dataaudit.jsontext import JSON_NUMBER
 from dataaudit.preprocess.base import is_text
 from dataaudit.preprocess.json_cells import TypedCells
 from dataaudit.profile import values as v
 
 #: an integer as an int64 prints it (`-0` is no int64's)
 _INTEGER = r"^(0|-?[1-9][0-9]*)$"
-#: a decimal number as a float prints it, in fixed or exponent notation
-_NUMBER = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
+#: a decimal number as a float prints it, in fixed or exponent notation: as JSON spells one
+_NUMBER = rf"^{JSON_NUMBER}$"
 _BOOLEANS = ({"true": True, "false": False}, {"True": True, "False": False}, {"TRUE": True, "FALSE": False})
 _JSON_SCALAR_START = "-0123456789tf"  # a JSON number's first character, or a boolean's
 

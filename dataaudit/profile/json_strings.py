@@ -20,11 +20,12 @@ import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
 from dataaudit.io.strings import is_text_type
+from dataaudit.jsontext import JSON_NUMBER
 from dataaudit.profile.siphash import mix
 
 #: the texts the reader makes of a value that is no string: a JSON number as written (`-0`,
 #: `1E+03`, `1e999` for an infinity), `true`, `false`, or an object or an array as its JSON
-READ_AS_OTHER = r"(?s)^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|\{.*\}|\[.*\])$"
+READ_AS_OTHER = rf"(?s)^(?:{JSON_NUMBER}|true|false|\{{.*\}}|\[.*\])$"
 #: what a string's hash is changed by: any odd constant, fixed so that hashes compare across runs
 _STRING = np.uint64(0x9E3779B97F4A7C15)
 
