@@ -212,3 +212,15 @@ def test_a_step_that_makes_a_column_of_strings_other_than_text_is_hashed_by_valu
     run = clean_files(data, out, target="y", rules=pack, allow_large_quarantine=True)
     assert [json.loads(line)["a"] for line in out.read_text(encoding="utf-8").splitlines()] == written
     assert (run.manifest["rows"]["in"], run.manifest["rows"]["out"], run.manifest["rows"]["quarantined"]) == (3, 2, 1)
+
+
+def test_a_json_string_in_brackets_that_no_json_value_reads_as_is_the_csv_cell_spelling_it(tmp_path: Path) -> None:
+    """`"[citation needed]"` and `"{draft}"` are no object's or array's JSON: text, as the CSV
+    cells spelling them are, and rows holding them leak across splits; the string `"[1]"` is
+    the text the array `[1]` reads as, kept apart."""
+    train = _write(tmp_path / "train.jsonl", _lines([{"b": "[citation needed]", "y": "p"}, {"b": "{draft}", "y": "p"},
+                                                    {"b": "[1]", "y": "p"}, {"b": "cat", "y": "p"}]))
+    test = tmp_path / "test.csv"
+    test.write_text('b,y\n[citation needed],p\n{draft},p\n[1],p\ndog,p\n')
+    leakage = _checks(audit_report(invoke, [train, "-t", "y", "--split", f"test={test}"], tmp_path))
+    assert leakage["splits.leakage"]["observed"] == 0.5

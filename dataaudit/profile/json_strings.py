@@ -12,6 +12,7 @@ note and their hashes are as they were. A null and a missing key are both no val
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 
 import numpy as np
@@ -26,6 +27,9 @@ from dataaudit.profile.siphash import mix
 #: the texts the reader makes of a value that is no string: a JSON number as written (`-0`,
 #: `1E+03`, `1e999` for an infinity), `true`, `false`, or an object or an array as its JSON
 READ_AS_OTHER = rf"(?s)^(?:{JSON_NUMBER}|true|false|\{{.*\}}|\[.*\])$"
+#: the texts among those that could be an object's or an array's JSON, which only a parse tells
+#: from a text in brackets (`[citation needed]`, `{draft}`) no JSON value reads as
+_BRACKETED = r"^[\[{]"
 #: what a string's hash is changed by: any odd constant, fixed so that hashes compare across runs
 _STRING = np.uint64(0x9E3779B97F4A7C15)
 
@@ -49,10 +53,21 @@ def read_as_other(batch: pa.RecordBatch | pa.Table, strings: Mapping[str, np.nda
             rows = np.flatnonzero(cells)
             texts = batch.column(name)
             held = texts if len(rows) == len(texts) else texts.take(pa.array(rows))  # a column of strings: no copy
-            ambiguous = to_numpy(pc.match_substring_regex(held, READ_AS_OTHER).fill_null(False))
+            ambiguous = _other_values(held)
             if ambiguous.any():
                 found[name] = rows[ambiguous]
     return found
+
+
+def _other_values(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Which `texts` another JSON value reads as: by the pattern, and for a text in brackets by
+    a parse, as only a parse tells an object's or an array's JSON from words in brackets."""
+    ambiguous = to_numpy(pc.match_substring_regex(texts, READ_AS_OTHER).fill_null(False))
+    bracketed = np.flatnonzero(ambiguous & to_numpy(pc.match_substring_regex(texts, _BRACKETED).fill_null(False)))
+    if bracketed.size:
+        ambiguous = ambiguous.copy()
+        ambiguous[bracketed] = [_is_json(text) for text in texts.take(pa.array(bracketed)).to_pylist()]
+    return ambiguous
 
 
 def hashed_apart(hashes: Mapping[str, np.ndarray], cells: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -62,3 +77,12 @@ def hashed_apart(hashes: Mapping[str, np.ndarray], cells: Mapping[str, np.ndarra
         out[name] = out[name].copy()
         out[name][moved] = mix(out[name][moved] ^ _STRING)
     return out
+
+
+def _is_json(text: str) -> bool:
+    """Whether `text` parses as JSON: an object's or an array's text, not words in brackets."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
