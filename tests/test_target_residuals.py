@@ -171,3 +171,4 @@ def test_the_target_is_rescaled_only_past_the_largest_number() -> None:
     from dataaudit.labelnoise.residuals import _unit
 
     assert _unit(np.array([-1.7e308, 3.0])) == 2.0**526 and _unit(np.array([1e150, -2.0])) == 1.0
+    assert _unit(np.array([])) == 1.0  # no number sampled: the too-few-rows skip follows, not a crash

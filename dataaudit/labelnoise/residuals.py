@@ -101,7 +101,7 @@ def _unit(y: np.ndarray) -> float:
     dividing by one changes only the exponent, so the values keep their digits (but for those
     under the largest's rounding anyway), and R² and the robust scores do not depend on the
     unit; the errors and predictions are reported back in the target's own."""
-    largest = float(np.max(np.abs(y)))
+    largest = float(np.max(np.abs(y), initial=0.0))  # no number in the sample: no scale to change
     return 2.0 ** math.ceil(math.log2(largest / LARGEST)) if largest > LARGEST else 1.0
 
 
