@@ -107,6 +107,40 @@ def test_constant_and_empty_columns_are_dropped(tmp_path: Path) -> None:
     assert list(kept.data.columns) == ["c", "e", "f", "label"]
 
 
+# the first rows of cars.csv (vega-datasets==0.9.0, `vega_datasets/_data/cars.json`), as pandas
+# writes floats: `18.0`, which a float prints `18`, so the column's numbers are kept as text
+SPELLED_FLOATS = ("mpg,hp,zip,origin\n18.0,130.0,00123,USA\n15.0,,00501,USA\n,150.0,00123,Europe\n"
+                  "16.0,150.0,,USA\n17.5,140.0,00123,Japan\n")
+
+
+def test_scaling_makes_floats_kept_as_text_numbers(tmp_path: Path) -> None:
+    """A float column spelled as pandas writes floats (`18.0`) stays text where no step rewrites
+    its numbers; with `scale`, which rewrites every one, it is numbers, filled with the numeric
+    fill and scaled as scikit-learn would, where it was filled with its most frequent text and
+    passed over. A column of codes (`00123`) stays text."""
+    pack = _pack(tmp_path, "preprocess:\n  impute: {numeric: median, categorical: most_frequent}\n"
+                           "  scale: standard\n")
+    result = dataaudit.clean(_csv(tmp_path, SPELLED_FLOATS), target="origin", rules=pack)
+    mpg = np.array([18.0, 15.0, np.nan, 16.0, 17.5])
+    mpg[2] = np.nanmedian(mpg)
+    expected = StandardScaler().fit_transform(mpg.reshape(-1, 1)).ravel()
+    np.testing.assert_allclose(result.data["mpg"].to_numpy(dtype=float), expected, rtol=1e-12)
+    assert result.data["zip"].tolist() == ["00123", "00501", "00123", "00123", "00123"]
+    steps = {s["step"]: s for s in result.manifest["steps"]}
+    assert steps["scale"]["notes"] == ["standard scaling of 2 columns"]
+
+
+def test_imputing_floats_kept_as_text_fills_their_numeric_statistic_as_text(tmp_path: Path) -> None:
+    """Without `scale` the column stays text, each number as written; its nulls take the
+    median of its numbers (`16.75`, written as a float prints), not its most frequent text."""
+    pack = _pack(tmp_path, "preprocess:\n  impute: {numeric: median, categorical: most_frequent}\n")
+    result = dataaudit.clean(_csv(tmp_path, SPELLED_FLOATS), target="origin", rules=pack)
+    written = result.tables[0]  # the cells as written (the frame types `16.75` as the float it is)
+    assert written.column("mpg").to_pylist() == ["18.0", "15.0", "16.75", "16.0", "17.5"]
+    assert written.column("hp").to_pylist() == ["130.0", "145.0", "150.0", "150.0", "140.0"]
+    assert written.column("zip").to_pylist() == ["00123", "00501", "00123", "00123", "00123"]  # a code
+
+
 @pytest.mark.parametrize(("method", "reference"), [("standard", StandardScaler), ("minmax", MinMaxScaler),
                                                      ("robust", RobustScaler)])
 def test_scaling_fitted_chunk_by_chunk_equals_scikit_learn(method: str, reference: type) -> None:

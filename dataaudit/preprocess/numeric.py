@@ -153,10 +153,13 @@ class Impute(Step):
         num_cols: list[str] = []
         txt_cols: list[str] = []
         rounded: dict[str, pa.DataType] = {}
+        spelled = _SpelledFloats()
         for batch in batches:
             num_cols = numeric_columns(batch, self.exclude) if self.numeric != "none" else []
             rounded.update((name, _values_type(batch.column(name).type)) for name in num_cols
                            if rounds_as_float(batch.column(name)))
+            if self.numeric != "none":
+                spelled.add(batch, text_columns(batch, (*self.exclude, *self.nested)))
             txt_cols = text_columns(batch, (*self.exclude, *self.nested)) if self.categorical != "none" else []
             numbers.append(as_matrix(batch, num_cols))
             for name in txt_cols:
@@ -178,7 +181,13 @@ class Impute(Step):
             # keeps its nulls
             self.fill_.update({c: float(s) for c, s in zip(num_cols, imputer.statistics_, strict=True)
                                if np.isfinite(s) and (c not in rounded or _whole_in(s, rounded[c]))})
-        for name in txt_cols:
+        floats = spelled.columns()
+        if floats:  # numbers kept as text (`18.0`): the numeric fill, written as a float prints
+            imputer = SimpleImputer(strategy=self.numeric, fill_value=self.fill_number, keep_empty_features=True)
+            imputer.fit(spelled.matrix(floats))
+            self.fill_.update({c: repr(float(s)) for c, s in zip(floats, imputer.statistics_, strict=True)
+                               if np.isfinite(s)})
+        for name in (c for c in txt_cols if c not in floats):
             seen = counts.get(name, Counter())
             texts = _finite_texts([self.fill_text] if self.categorical == "constant" or not seen else list(seen))
             if texts:  # the most frequent, ties to the smallest value as scikit-learn breaks them
@@ -227,6 +236,45 @@ class Impute(Step):
             batch = replace_column(batch, name, filled)
         tally.rows_changed = int(touched.sum())
         return batch, tally
+
+
+class _SpelledFloats:
+    """The text columns whose every present value reads as a float and one as no integer
+    (`18.0`, `1.10`, `1e3`: numbers a CSV keeps as text where `coerce_numeric` would respell
+    them), with their numbers: `impute` fills them with its numeric strategy, as a number they
+    are, not their most frequent text. Columns of integers so kept (`00123`, ids past 2**53) are
+    codes: they keep the categorical fill."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, list[np.ndarray]] = {}
+        self._refused: set[str] = set()
+        self._fraction: set[str] = set()
+
+    def add(self, batch: pa.RecordBatch, names: list[str]) -> None:
+        for name in names:
+            if name in self._refused:
+                continue
+            trimmed = pc.utf8_trim_whitespace(decoded(batch.column(name)))
+            try:
+                floats = pc.cast(trimmed, pa.float64())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                self._refused.add(name)
+                self._numbers.pop(name, None)
+                continue
+            if name not in self._fraction:
+                try:
+                    pc.cast(trimmed, pa.int64())
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    self._fraction.add(name)
+            values = floats.to_numpy(zero_copy_only=False)
+            self._numbers.setdefault(name, []).append(np.where(np.isinf(values), np.nan, values))
+
+    def columns(self) -> list[str]:
+        return [name for name in self._numbers if name in self._fraction]
+
+    def matrix(self, columns: list[str]) -> np.ndarray:
+        """The columns' numbers, null and infinite as NaN (left out of the fit, as `as_matrix` does)."""
+        return np.column_stack([np.concatenate(self._numbers[name]) for name in columns])
 
 
 class Scale(Step):
