@@ -95,6 +95,7 @@ def assess(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...], jobs
     suspected = [SuspectedRow(row=int(at[i]), given=found.spellings[spelling[i]], suggested=names[suggested_class[i]],
                               score=round(float(1.0 - confidence[i]), 6)) for i in kept]
     flagged = np.bincount(given_class[kept], minlength=len(classes))
+    per_class = detect.flagged_rates(per_class, np.bincount(given_class, minlength=len(classes)), class_rows)
     return dataclasses.replace(
         fitted, suspected=suspected, noise_rate=round(overall, 6), scored_rows=int(class_rows.sum()) - len(y),
         classes=[ClassNoise(names[k], int(class_rows[k]), int(flagged[k]), round(float(per_class[k]), 6))

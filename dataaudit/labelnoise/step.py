@@ -117,8 +117,8 @@ def tables(quality: LabelQuality | None) -> list[ReportTable]:
             id="labels.noise_rate", title="Estimated label noise per class",
             columns=["class", "rows", "suspected", "noise_rate"],
             rows=[[c.label, c.rows, c.suspected, c.noise_rate] for c in quality.classes],
-            note=f"Estimated share of wrong labels among each class's modelled rows{scored}; overall "
-                 f"{quality.noise_rate:.4f}.",
+            note=f"Estimated share of wrong labels among each class's modelled rows{scored}, at most the share "
+                 f"every model flags; overall {quality.noise_rate:.4f}.",
         ),
         learnability,
     ]
