@@ -694,3 +694,38 @@ def test_dates_read_in_several_chunks_are_inferred_as_timestamps() -> None:
     frame = pd.DataFrame({"d": [f"2021-01-0{i + 1}" for i in range(6)], "label": list("xyxyxy")})
     schema = infer_schema(open_source(frame, chunk_rows=2), MISSING, None)
     assert str(schema.columns["d"].dtype) == "datetime64[ns]"
+
+
+def _one_by_one(read: Callable[[object, bool], object], cells: pd.Series, keeps_nulls: bool) -> list[object]:
+    return [read(value, keeps_nulls) for value in cells]
+
+
+def _outcome(reading: Callable[[], object]) -> object:
+    try:
+        return [(type(value), repr(value)) for value in reading()]
+    except (ValueError, TypeError) as exc:
+        return type(exc)
+
+
+READ_TEXTS = st.one_of(
+    st.none(), st.integers(-(2**70), 2**70).map(str), st.integers(0, 999).map(lambda n: f"00{n}"),
+    st.tuples(st.integers(-(2**70), 2**70), st.text(alphabet="0123456789", min_size=1, max_size=25)).map(
+        lambda pair: f"{pair[0]}.{pair[1]}"),
+    st.sampled_from(["-0", "-", "+3", " 1", "1 ", "3750.5", "1e3", "abc", "1_000", "", " ", "٣", "true", " False ",
+                     "TRUE", "yes", "2021-03-04", "2021-03-04 05:06:07+02:00", "2021-13-45", "03/04/2021", "nan"]),
+    st.text(alphabet="0123456789-+. e", max_size=6))
+
+
+@settings(max_examples=80, deadline=None)
+@given(texts=st.lists(READ_TEXTS, max_size=30), dtype=st.sampled_from(["str", "string", "object"]),
+       keeps_nulls=st.booleans())
+def test_a_text_column_is_read_as_one_cell_at_a_time_reads_it(texts: list[str | None], dtype: str,
+                                                                keeps_nulls: bool) -> None:
+    """A column of text is read once per distinct text, its plain integers by Arrow in one call:
+    the values (and their Python types), or the refusal, are those of a call per cell."""
+    from dataaudit.integrations.pandera_schema import _boolean, _number, _read_cells, _timestamp
+
+    cells = pd.Series(texts, dtype=dtype, index=range(7, 7 + len(texts)))
+    for read in (_number, _boolean, _timestamp):
+        assert _outcome(lambda read=read: _read_cells(read, cells, keeps_nulls)) == _outcome(
+            lambda read=read: _one_by_one(read, cells, keeps_nulls))
