@@ -134,3 +134,33 @@ def test_fitted_state_of_another_kind_is_refused_naming_the_argument() -> None:
         dataaudit.clean(frame, fitted=result)  # type: ignore[arg-type]
     with pytest.raises(dataaudit.InputError, match=r"^fitted must be .* not a int$"):
         dataaudit.clean(frame, fitted=123)  # type: ignore[arg-type]
+
+
+def test_a_text_fill_meets_a_numeric_column_of_another_split(tmp_path: Path) -> None:
+    """A float column a CSV keeps as text (`18.0`) is filled with its mean as a float prints
+    (`'16.5'`); a Parquet split holding the column as decimals or integers takes that number,
+    where the text ended the clean in a traceback. A text fill that is no number (`red`)
+    is refused in one line."""
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    train = tmp_path / "train.csv"
+    train.write_text("a,y\n18.0,x\n15.0,y\n,x\n16.5,y\n")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("preprocess:\n  impute: {numeric: mean, categorical: none}\n")
+    fitted = dataaudit.clean(train, target="y", rules=pack).fitted
+    test = tmp_path / "test.parquet"
+    for column, expected in [(pa.array([decimal.Decimal("1.50"), None], pa.decimal128(10, 2)),
+                              [decimal.Decimal("1.50"), decimal.Decimal("16.50")]),
+                             (pa.array([1, None], pa.int64()), [1.0, 16.5])]:
+        pq.write_table(pa.table({"a": column, "y": ["x", "y"]}), test)
+        result = dataaudit.clean(test, target="y", rules=pack, fitted=fitted)
+        assert result.tables[0].column("a").to_pylist() == expected
+    words = tmp_path / "words.csv"
+    words.write_text("a,y\nblue,x\nred,y\n,x\nblue,y\n")
+    pack.write_text("preprocess:\n  impute: {numeric: mean, categorical: most_frequent}\n")
+    fitted = dataaudit.clean(words, target="y", rules=pack).fitted
+    with pytest.raises(dataaudit.InputError, match=r"^column 'a' holds numbers, but its fill '(red|blue)', learned"):
+        dataaudit.clean(test, target="y", rules=pack, fitted=fitted)

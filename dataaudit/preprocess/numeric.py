@@ -118,6 +118,22 @@ def _finite_texts(texts: list[str]) -> list[str]:
     return [text for text, drop in zip(texts, infinite.tolist(), strict=True) if not drop]
 
 
+def _number_of(fill: str, column: str) -> float:
+    """A text fill (learned on a split where the column was text) for a split where the column
+    holds numbers: the number it spells (`16.5`, the numeric fill of a float column kept as
+    text, or a most frequent text that reads as one, as Arrow's cast of it read it); a text
+    that is no number (`red`) is no value of this column, which is refused."""
+    try:
+        number = float(fill)
+    except ValueError:
+        number = None
+    if number is None or not np.isfinite(number):
+        raise InputError(f"column {quoted(column)} holds numbers, but its fill {fill!r}, learned on the fitted "
+                         "split where it was text, is no number; clean both splits with the column of one kind, "
+                         "or fit without a categorical fill")
+    return number
+
+
 def _finite_scaling(center: np.ndarray, scale: np.ndarray, spread: np.ndarray) -> tuple[list[float], list[float]]:
     """The fitted centres and scales, with the identity (0, 1) for a column whose centre or
     `spread` (the variance or range the scale comes from: scikit-learn makes a scale of 1 of
@@ -203,6 +219,8 @@ class Impute(Step):
                 continue
             array = batch.column(name)
             kind = _values_type(array.type)
+            if isinstance(value, str) and _is_number(kind):  # a text fill, learned where the column was text
+                value = _number_of(value, name)
             fill: object = value
             if pa.types.is_decimal(kind):  # a decimal of the column's scale, as its other values are
                 fill = _decimal_fill(value, kind)
