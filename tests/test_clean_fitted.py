@@ -164,3 +164,25 @@ def test_a_text_fill_meets_a_numeric_column_of_another_split(tmp_path: Path) -> 
     fitted = dataaudit.clean(words, target="y", rules=pack).fitted
     with pytest.raises(dataaudit.InputError, match=r"^column 'a' holds numbers, but its fill '(red|blue)', learned"):
         dataaudit.clean(test, target="y", rules=pack, fitted=fitted)
+
+
+def test_a_fill_no_value_of_another_splits_column_is_refused(tmp_path: Path) -> None:
+    """A fill learned on a text column (`'16.5'`, the mean of floats kept as text) met a split
+    holding the column as booleans or times, which Arrow's cast of the fill ended in a
+    traceback: one line, exit 2."""
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    train = tmp_path / "train.csv"
+    train.write_text("a,y\n18.0,x\n15.0,y\n,x\n16.5,y\n")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("preprocess:\n  impute: {numeric: mean, categorical: none}\n")
+    fitted = dataaudit.clean(train, target="y", rules=pack).fitted
+    test = tmp_path / "test.parquet"
+    for column in (pa.array([True, None]), pa.array([datetime.datetime(2020, 1, 1), None])):
+        pq.write_table(pa.table({"a": column, "y": ["x", "y"]}), test)
+        with pytest.raises(dataaudit.InputError, match=r"^column 'a' holds (bool|timestamp\[us\]) values, but its fill "
+                                                       r"'16\.5', learned on the fitted split, is none of them"):
+            dataaudit.clean(test, target="y", rules=pack, fitted=fitted)

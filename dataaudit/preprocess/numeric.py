@@ -247,7 +247,13 @@ class Impute(Step):
                 continue
             values = decoded(array)
             note_infinities(tally, name, values)
-            filled = encoded_as(pc.fill_null(values, pa.scalar(fill).cast(values.type)), array.type, name)
+            try:  # another split's column of another kind (booleans, times) where the fit saw text
+                filler = pa.scalar(fill).cast(values.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                raise InputError(f"column {quoted(name)} holds {values.type} values, but its fill {value!r}, learned "
+                                 "on the fitted split, is none of them; clean both splits with the column of one "
+                                 "kind") from None
+            filled = encoded_as(pc.fill_null(values, filler), array.type, name)
             tally.cells[name] += int(null.sum())
             tally.rewrites[f"null -> {value!r}" if fill is value else f"null -> {fill}"] += int(null.sum())
             touched |= null
