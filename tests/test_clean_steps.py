@@ -130,6 +130,15 @@ def test_scaling_makes_floats_kept_as_text_numbers(tmp_path: Path) -> None:
     assert steps["scale"]["notes"] == ["standard scaling of 2 columns"]
 
 
+def test_encoding_takes_floats_kept_as_text_for_numbers_not_categories(tmp_path: Path) -> None:
+    """One-hot encoding makes a category of each text: a float column so kept would become a
+    column per number. With `encode` on it is numbers, filled with its median."""
+    pack = _pack(tmp_path, "preprocess:\n  impute: {numeric: median}\n  encode: {method: onehot}\n")
+    result = dataaudit.clean(_csv(tmp_path, SPELLED_FLOATS), target="origin", rules=pack)
+    assert result.data["mpg"].tolist() == [18.0, 15.0, 16.75, 16.0, 17.5]
+    assert not [c for c in result.data.columns if c.startswith("mpg_")]
+
+
 def test_imputing_floats_kept_as_text_fills_their_numeric_statistic_as_text(tmp_path: Path) -> None:
     """Without `scale` the column stays text, each number as written; its nulls take the
     median of its numbers (`16.75`, written as a float prints), not its most frequent text."""

@@ -33,24 +33,25 @@ class CoerceNumeric(FromProfile):
     of another split that is not a number is one of `invalid_rows`: `dataaudit clean`
     quarantines such rows before casting; `transform` alone makes the value null and counts it.
 
-    `rescaled`: a later step (`scale`) rewrites every number of the numeric features, so no cell
-    of a float column keeps its text whatever its spelling (`18.0`, `1.10`, `1e3`, as pandas and
-    spreadsheets write floats): such a column becomes numbers too, or the scaling would pass
-    over it. An integer column so spelled (`00123`, an id past 2**53) stays text: a code, not an
-    amount.
+    `model_input`: a later step makes the table a model's input, `scale` rewriting every number
+    of the numeric features and `encode` every text of the others into categories, so a float
+    column spelled otherwise than its floats print (`18.0`, `1.10`, `1e3`, as pandas and
+    spreadsheets write floats) becomes numbers too, or the scaling would pass over it and the
+    encoding make a category of each number. An integer column so spelled (`00123`, an id past
+    2**53) stays text: a code, not an amount.
     """
 
     name = "coerce_numeric"
     state = ("columns_",)
 
-    def __init__(self, rescaled: bool = False) -> None:
-        self.rescaled = rescaled
+    def __init__(self, model_input: bool = False) -> None:
+        self.model_input = model_input
 
     def _learn(self, profile: Profile) -> None:
         typed = set(profile.json_numbers)
         self.columns_ = {c.name: c.type for c in profile.columns
                          if c.role == "feature" and c.type in NUMERIC_TYPES
-                         and (not c.respelled or (self.rescaled and c.type == "float")
+                         and (not c.respelled or (self.model_input and c.type == "float")
                               or (c.name in typed and (c.type == "float" or _only_minus_zero(c))))}
 
     def invalid_rows(self, batch: pa.RecordBatch) -> dict[str, np.ndarray]:

@@ -48,7 +48,7 @@ def configured_steps(config: Preprocess, target: str | None, ignored: tuple[str,
     impute = config.impute
     model_ready = impute.numeric != "none" or config.scale != "none" or config.encode.method != "none"
     if config.coerce_numeric or model_ready:  # imputing, scaling and encoding need the numbers as numbers
-        steps.append(CoerceNumeric(rescaled=config.scale != "none"))
+        steps.append(CoerceNumeric(model_input=config.scale != "none" or config.encode.method != "none"))
     if config.drop_constant_columns or config.drop_empty_columns:
         steps.append(DropColumns(constant=config.drop_constant_columns, empty=config.drop_empty_columns))
     if impute.numeric != "none" or impute.categorical != "none":
