@@ -14,6 +14,7 @@ from sklearn.preprocessing import StandardScaler
 
 import dataaudit
 from dataaudit.datasets import make_dirty_classification
+from dataaudit.preprocess.fitted import Fitted
 from tests.cli_helpers import invoke, run
 
 NUMERIC = ["num_a", "num_b", "num_c", "age", "count"]
@@ -136,6 +137,16 @@ def test_fitted_state_of_another_kind_is_refused_naming_the_argument() -> None:
         dataaudit.clean(frame, fitted=123)  # type: ignore[arg-type]
 
 
+def _fitted_on_floats_kept_as_text(tmp_path: Path) -> tuple[Path, Fitted]:
+    """A pack imputing the mean, and its state fitted on a CSV whose floats stay text (`18.0`):
+    the fill `'16.5'`."""
+    train = tmp_path / "train.csv"
+    train.write_text("a,y\n18.0,x\n15.0,y\n,x\n16.5,y\n")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("preprocess:\n  impute: {numeric: mean, categorical: none}\n")
+    return pack, dataaudit.clean(train, target="y", rules=pack).fitted
+
+
 def test_a_text_fill_meets_a_numeric_column_of_another_split(tmp_path: Path) -> None:
     """A float column a CSV keeps as text (`18.0`) is filled with its mean as a float prints
     (`'16.5'`); a Parquet split holding the column as decimals or integers takes that number,
@@ -146,11 +157,7 @@ def test_a_text_fill_meets_a_numeric_column_of_another_split(tmp_path: Path) -> 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    train = tmp_path / "train.csv"
-    train.write_text("a,y\n18.0,x\n15.0,y\n,x\n16.5,y\n")
-    pack = tmp_path / "pack.yaml"
-    pack.write_text("preprocess:\n  impute: {numeric: mean, categorical: none}\n")
-    fitted = dataaudit.clean(train, target="y", rules=pack).fitted
+    pack, fitted = _fitted_on_floats_kept_as_text(tmp_path)
     test = tmp_path / "test.parquet"
     for column, expected in [(pa.array([decimal.Decimal("1.50"), None], pa.decimal128(10, 2)),
                               [decimal.Decimal("1.50"), decimal.Decimal("16.50")]),
@@ -175,11 +182,7 @@ def test_a_fill_no_value_of_another_splits_column_is_refused(tmp_path: Path) -> 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    train = tmp_path / "train.csv"
-    train.write_text("a,y\n18.0,x\n15.0,y\n,x\n16.5,y\n")
-    pack = tmp_path / "pack.yaml"
-    pack.write_text("preprocess:\n  impute: {numeric: mean, categorical: none}\n")
-    fitted = dataaudit.clean(train, target="y", rules=pack).fitted
+    pack, fitted = _fitted_on_floats_kept_as_text(tmp_path)
     test = tmp_path / "test.parquet"
     for column in (pa.array([True, None]), pa.array([datetime.datetime(2020, 1, 1), None])):
         pq.write_table(pa.table({"a": column, "y": ["x", "y"]}), test)
