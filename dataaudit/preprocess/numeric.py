@@ -174,9 +174,10 @@ class Impute(Step):
             num_cols = numeric_columns(batch, self.exclude) if self.numeric != "none" else []
             rounded.update((name, _values_type(batch.column(name).type)) for name in num_cols
                            if rounds_as_float(batch.column(name)))
+            texts = text_columns(batch, (*self.exclude, *self.nested))
             if self.numeric != "none":
-                spelled.add(batch, text_columns(batch, (*self.exclude, *self.nested)))
-            txt_cols = text_columns(batch, (*self.exclude, *self.nested)) if self.categorical != "none" else []
+                spelled.add(batch, texts)
+            txt_cols = texts if self.categorical != "none" else []
             numbers.append(as_matrix(batch, num_cols))
             for name in txt_cols:
                 column = counts.setdefault(name, Counter())
