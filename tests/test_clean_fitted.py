@@ -166,7 +166,7 @@ def test_a_text_fill_meets_a_numeric_column_of_another_split(tmp_path: Path) -> 
         result = dataaudit.clean(test, target="y", rules=pack, fitted=fitted)
         assert result.tables[0].column("a").to_pylist() == expected
     words = tmp_path / "words.csv"
-    words.write_text("a,y\nblue,x\nred,y\n,x\nblue,y\n")
+    words.write_text("a,y\nblue,x\nred,y\n,x\nblue,x\n")  # its kept rows hold blue and red
     pack.write_text("preprocess:\n  impute: {numeric: mean, categorical: most_frequent}\n")
     fitted = dataaudit.clean(words, target="y", rules=pack).fitted
     with pytest.raises(dataaudit.InputError, match=r"^column 'a' holds numbers, but its fill '(red|blue)', learned"):

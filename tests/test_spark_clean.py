@@ -383,3 +383,21 @@ def test_a_table_without_feature_columns_keeps_its_rows_on_spark_as_locally(spar
     local, remote = (json.loads((tmp_path / f"{name}.manifest.json").read_text()) for name in ("local", "spark"))
     assert remote["rows"] == local["rows"] and local["rows"]["quarantined"] == 1
     assert remote["quarantine_reasons"] == local["quarantine_reasons"] == {"duplicate": 1}
+
+
+@pytest.mark.slow
+def test_a_column_the_clean_leaves_constant_is_dropped_on_spark_as_locally(spark: object, tmp_path: Path) -> None:
+    """The rows without a label are those flagged, as parlspeech's Speaker's rows are: `flag`
+    keeps one value in the rows kept, and both engines drop it, the Spark one from two values
+    a column from each partition."""
+    data = tmp_path / "flagged.csv"
+    rows = [f"{i},{'TRUE' if i % 10 == 3 else 'FALSE'},{('red', 'green', 'blue')[i % 3]},"
+            f"{'' if i % 10 == 3 else 'ab'[i % 3 == 0]}" for i in range(300)]
+    data.write_text("x,flag,colour,label\n" + "\n".join(rows) + "\n")
+    for engine in ("local", "spark"):
+        invoke(["clean", data, "-t", "label", "-o", tmp_path / f"{engine}.parquet", "--engine", engine], 0)
+    local, remote = (json.loads((tmp_path / f"{name}.manifest.json").read_text()) for name in ("local", "spark"))
+    assert remote["steps"] == local["steps"] and remote["rows"] == local["rows"]
+    notes = [step["notes"] for step in local["steps"] if step["step"] == "drop_columns"]
+    assert notes == [["dropped flag (constant once cleaned)"]]
+    assert _parts(tmp_path / "spark.parquet").to_pylist() == pq.read_table(tmp_path / "local.parquet").to_pylist()

@@ -9,6 +9,9 @@ numbers whatever its digits, which a JSONL output writes back as the input wrote
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -120,6 +123,59 @@ def _parse(array: pa.Array, kind: str) -> tuple[pa.Array, np.ndarray]:
     return pa.array(numbers, mask=~row_ok), invalid
 
 
+@dataclass
+class LeftValues:
+    """Per column of the rows a clean keeps, up to two of its distinct values present, as the
+    audit's distinct count tells values apart (`values.present_hashes`), and whether a cell
+    holds none (null, or a missing-value token). Partials of parts of the rows merge (Spark's
+    partitions)."""
+
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    missing: dict[str, bool] = field(default_factory=dict)
+
+    def left(self, name: str) -> int:
+        """0 where no cell holds a value, 1 where every cell holds the same one, 2 otherwise."""
+        found = len(self.values[name])
+        return 2 if found == 1 and self.missing[name] else found
+
+    def add(self, batches: Iterable[pa.RecordBatch], spec: ProfileSpec) -> LeftValues:
+        """`batches` counted, read only until every column is a 2."""
+        for batch in batches:
+            for name in batch.schema.names:
+                if name not in self.values or self.left(name) < 2:
+                    hashes, absent = v.present_hashes(batch.column(name), spec)
+                    self._note(name, hashes, absent)
+            if all(self.left(name) == 2 for name in self.values):
+                break
+        return self
+
+    def merge(self, other: LeftValues) -> LeftValues:
+        for name, hashes in other.values.items():
+            self._note(name, hashes, other.missing[name])
+        return self
+
+    def counts(self) -> dict[str, int]:
+        return {name: self.left(name) for name in self.values}
+
+    def rows(self) -> list[tuple[str, int | None, bool]]:
+        """As rows of (column, a value's hash as a signed 64-bit integer or None, missing): what
+        a Spark partition hands on; `from_rows` reads them back, merged."""
+        return [(name, value, self.missing[name])
+                for name, hashes in self.values.items() for value in hashes.view(np.int64).tolist() or [None]]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, int | None, bool]]) -> LeftValues:
+        left = cls()
+        for name, value, missing in rows:
+            hashes = np.zeros(0, np.uint64) if value is None else np.array([value], np.int64).view(np.uint64)
+            left._note(name, hashes, missing)
+        return left
+
+    def _note(self, name: str, hashes: np.ndarray, absent: bool) -> None:
+        self.values[name] = np.union1d(self.values.get(name, hashes), hashes)[:2]
+        self.missing[name] = self.missing.get(name, False) or absent
+
+
 class DropColumns(FromProfile):
     """Drop feature columns that hold one value (`columns.constant`) or none
     (`missing.empty_column`). Learns `columns_`: column -> why.
@@ -145,6 +201,34 @@ class DropColumns(FromProfile):
                 self.columns_[column.name] = "constant"
         if len(self.columns_) == len(profile.columns):
             self.columns_ = {}
+
+    def left_by_cleaning(self, profile: Profile, quarantined: int, rewrites_any: bool = False) -> list[str]:
+        """The feature columns kept that the clean could leave with one value, or none, though
+        the input holds more: their other values must all be in the `quarantined` rows or in
+        cells a step before this one rewrites (a sentinel nulled, blanks trimmed, `1.0` made the
+        number 1; any text where `rewrites_any`, NFKC). Only these are read again (`LeftValues`)."""
+        def budget(column: ColumnProfile) -> int:
+            rewritten = column.present if rewrites_any else column.padded + column.respelled
+            return quarantined + rewritten + sum(column.sentinels.values())
+
+        return [c.name for c in profile.columns
+                if c.role == "feature" and c.name not in self.columns_ and c.name not in profile.json_mixed
+                and c.present and ((self.constant and 2 <= c.distinct <= budget(c) + 1)
+                                   or (self.empty and c.present <= budget(c)))]
+
+    def learn_kept(self, values: Mapping[str, int], total: int) -> None:
+        """Also drop the columns that hold one value, or none, in the rows the clean writes, as
+        the steps before this one write them (`values`: `LeftValues.counts` of the columns
+        `left_by_cleaning` names): the output's audit would find them constant or empty, and a
+        second clean drop them. `total`: the input's columns, which may not all go. Whether any is."""
+        why = {}
+        if self.empty:
+            why[0] = "empty once cleaned"
+        if self.constant:
+            why[1] = "constant once cleaned"
+        left = {name: why[count] for name, count in values.items() if count in why}
+        if len(self.columns_) + len(left) < total:
+            self.columns_.update(left)
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
         tally = Tally()

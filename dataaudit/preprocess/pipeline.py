@@ -41,7 +41,7 @@ from dataaudit.io.strings import narrow_strings, restore_types, wider_columns
 from dataaudit.preprocess import malformed
 from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept
 from dataaudit.preprocess.base import Step, Tally, is_text
-from dataaudit.preprocess.columns import DropColumns
+from dataaudit.preprocess.columns import DropColumns, LeftValues
 from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, line_cells
@@ -49,8 +49,10 @@ from dataaudit.preprocess.late_keys import refuse_taken, with_late
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
 from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, check_given, decide, row_steps
+from dataaudit.preprocess.text import NormalizeText
 from dataaudit.profile.headers import header_rows
 from dataaudit.profile.model import Profile
+from dataaudit.profile.spec import ProfileSpec
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -216,6 +218,11 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
                                            progress, audited.reusable(profile, pack.missing_values.tokens) if typed
                                            else None, engine.copied, json_types)
     if fitted_here:
+        def left_values(before: list[Step], names: list[str], spec: ProfileSpec) -> LeftValues:
+            kept = _kept(reread(), decisions, before, progress, "clean, columns left constant or empty: ")
+            return LeftValues().add((batch.select(names) for batch in kept), spec)
+
+        drop_left_by_cleaning(steps, profile, decisions.quarantined, pack, left_values)
         for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
                 step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
@@ -482,6 +489,24 @@ def _chunks(source: Source, progress: TextIO | None, copied: CopiedChunks | None
 def _input_changed(source: Source, before: int, after: int) -> InputError:
     """The passes must see the same rows, or decisions land on others."""
     return InputError(f"{source.name}: the input changed while it was cleaned ({before:,} rows, then {after:,})")
+
+
+def drop_left_by_cleaning(steps: list[Step], profile: Profile, quarantined: int, pack: RulePack,
+                          read: Callable[[list[Step], list[str], ProfileSpec], LeftValues]) -> None:
+    """`drop_columns` also learns the columns that the clean leaves constant or empty though the
+    input's audit did not find them so (`DropColumns.learn_kept`), read by `read` (of the steps
+    before it, the columns, the spec) in the rows kept as those steps clean them. Such a column
+    holds the same value in every row kept, or none: the kept rows' identities, judged with it,
+    stay apart without it."""
+    mv = pack.missing_values
+    spec = ProfileSpec(tokens=tuple(mv.tokens), case_sensitive=mv.case_sensitive)
+    nfkc = any(isinstance(step, NormalizeText) and step.unicode for step in steps)
+    for i, step in enumerate(steps):
+        if isinstance(step, DropColumns):
+            names = step.left_by_cleaning(profile, quarantined, rewrites_any=nfkc)
+            if names:
+                step.learn_kept(read(steps[:i], names, spec).counts(), len(profile.columns))
+            return
 
 
 def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: TextIO | None,

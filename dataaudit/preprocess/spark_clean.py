@@ -49,6 +49,7 @@ from dataaudit.output import Outputs, all_or_nothing, check_destinations, curren
 from dataaudit.preprocess import manifest as manifests
 from dataaudit.preprocess.base import Step, Tally
 from dataaudit.preprocess.clean import CleanRun, steps_run
+from dataaudit.preprocess.columns import LeftValues
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.guard import refusal
 from dataaudit.preprocess.pipeline import (
@@ -56,6 +57,7 @@ from dataaudit.preprocess.pipeline import (
     ROW_COLUMN,
     Outcome,
     Plan,
+    drop_left_by_cleaning,
     empty_through,
     fit_on_audit,
     judged,
@@ -81,6 +83,7 @@ from dataaudit.preprocess.summary import before_after_table, steps_table
 from dataaudit.preprocess.writers import beside, output_format
 from dataaudit.profile.headers import header_rows
 from dataaudit.profile.rows import combine
+from dataaudit.profile.spec import ProfileSpec
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
 from dataaudit.wording import plural
@@ -89,6 +92,8 @@ from dataaudit.wording import plural
 HASHED_SCHEMA = ("row long, identity long, features long, label long, unlabelled boolean, invalid boolean, "
                  "header boolean, name string")
 TALLY_COLUMN = "_tally"
+#: per partition, up to two values of each column the clean may leave constant (`LeftValues.rows`)
+LEFT_SCHEMA = "name string, value long, missing boolean"
 
 
 @dataclass
@@ -167,6 +172,9 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
         decided = job.run(lambda: _codes(hashed, pack, duplicates, conflicts, before.target is not None).persist())
         decisions = job.run(lambda: _summary(decided, hashed, profile.rows, before.target is not None,
                                              source.name))
+        if saved is None:
+            drop_left_by_cleaning(steps, profile, decisions.quarantined, pack,
+                                  lambda before, names, spec: job.left_values(decided, before, names, spec))
         the_plan = ClusterPlan(lambda: source, source, pack, rules, ignore_columns, keep_columns, before,
                                fitted_state, decisions, saved is None, encoding, steps=steps,
                                text_columns=text_columns, rows=profile.rows)
@@ -285,6 +293,30 @@ class _Job:
         function = _hash_rows(decide_steps, self.source.columns, self.chunk_rows, target, tuple(not_identity), exact)
         numbered = self.numbered()
         return self.run(lambda: numbered.mapInArrow(function, HASHED_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
+
+    def left_values(self, decided: Any, steps: list[Step], names: list[str], spec: ProfileSpec) -> LeftValues:
+        """`LeftValues` of the `names` columns in the kept rows through `steps`, counted in the
+        partitions: at most two values a column from each reach the driver."""
+        from pyspark.sql import functions as F
+
+        held = decided.where(F.col("code") != KEEP).select(F.col("row").alias(ROW_COLUMN))
+        kept = self.numbered().join(held, ROW_COLUMN, "left_anti").drop(ROW_COLUMN)
+        function = _left_values(steps, self.source.columns, self.chunk_rows, names, spec)
+        return LeftValues.from_rows(self.run(lambda: kept.mapInArrow(function, LEFT_SCHEMA).collect()))
+
+
+def _left_values(steps: list[Step], columns: list[str], chunk_rows: int, names: list[str], spec: ProfileSpec
+                 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    schema = pa.schema([("name", pa.string()), ("value", pa.int64()), ("missing", pa.bool_())])
+
+    def left_values(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        kept = (judged(conform(narrow_strings(batch), columns), steps)[0].select(names)
+                for batch in regroup(batches, chunk_rows))
+        rows = LeftValues().add(kept, spec).rows()
+        if rows:
+            yield pa.RecordBatch.from_pylist([dict(zip(schema.names, row, strict=True)) for row in rows], schema=schema)
+
+    return left_values
 
 
 def _number_rows(offsets: dict[int, tuple[int, int]]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:

@@ -664,6 +664,19 @@ def as_text(array: pa.Array) -> pa.Array:
 _RAW = ProfileSpec(tokens=())
 
 
+def present_hashes(array: pa.Array, spec: ProfileSpec) -> tuple[np.ndarray, bool]:
+    """The distinct identities of a chunk's values present, as a column's distinct count hashes
+    them (the fast numeric path and the value table give the same), and whether any cell holds
+    none (null, or a missing-value token of `spec`)."""
+    chunk = try_numeric(array, spec)
+    if chunk is not None:
+        return np.unique(chunk.hashes[chunk.valid]), not chunk.valid.all()
+    table = value_table(array, spec)
+    counts = table.counts
+    present = (table.kind != TOKEN) & (counts > 0)
+    return np.unique(table.hashes[present]), int(counts[present].sum()) < len(array)
+
+
 def cell_hashes(array: pa.Array) -> np.ndarray:
     """One 64-bit hash per cell, the audit's identity of a value: text as written, typed
     values by value."""

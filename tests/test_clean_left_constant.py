@@ -1,0 +1,105 @@
+"""A column that only quarantined rows kept from being constant (or empty) is dropped by the
+clean that quarantines them: its output's audit finds no such column, and a second clean of
+the output changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dataaudit
+from tests.cli_helpers import invoke, run
+from tests.conftest import DATA
+
+RUNNERS = {"installed": run, "click": invoke}
+# the Speaker's rows (`chair` TRUE) are 52 of the 55 with the party `NA`, a missing label
+SPEAKERS = DATA / "parlspeech_speakers.csv"
+
+
+def _dropped(out: Path) -> list[str]:
+    manifest = json.loads(out.with_name(out.stem + ".manifest.json").read_text())
+    return [note for step in manifest["steps"] if step["step"] == "drop_columns" for note in step["notes"]]
+
+
+def _findings(path: Path, tmp_path: Path, *options: str) -> list[tuple[str, str | None]]:
+    report = tmp_path / f"{path.stem}.report.json"
+    run(["audit", path, "-t", "party", *options, "--format", "json", "-o", report], 1)
+    return [(f["check"], f.get("column")) for f in json.loads(report.read_text())["findings"]]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_the_speakers_column_left_constant_is_dropped_and_a_second_clean_changes_nothing(
+        tmp_path: Path, runner: str) -> None:
+    out, again = tmp_path / "out.csv", tmp_path / "again.csv"
+    _, err = RUNNERS[runner](["clean", SPEAKERS, "-t", "party", "-o", out], 1)
+    assert "945 rows written" in err and "55 quarantined" in err
+    assert _dropped(out) == ["dropped parliament (constant), iso3country (constant), chair (constant once cleaned)"]
+    with out.open(newline="") as handle:
+        header = next(csv.reader(handle))
+    assert "chair" not in header and "speaker" in header
+    assert ("columns.constant", "chair") not in _findings(out, tmp_path)
+    _, err = RUNNERS[runner](["clean", out, "-t", "party", "-o", again], 1)
+    assert "945 rows written" in err and "0 quarantined" in err
+    assert _dropped(again) == []
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_a_column_left_empty_is_dropped_and_the_state_drops_it_in_another_split(tmp_path: Path) -> None:
+    data = tmp_path / "train.csv"
+    # `note` is written only in the two rows without a label; `colour` keeps two values
+    data.write_text("colour,note,size,label\nred,,1,a\nblue,,2,b\nred,late,3,\nblue,,4,a\ngreen,x,5,\n"
+                    "red,,6,b\n")
+    out, state = tmp_path / "out.csv", tmp_path / "state.json"
+    run(["clean", data, "-t", "label", "-o", out, "--save-fitted", state, "--allow-large-quarantine"], 1)
+    assert _dropped(out) == ["dropped note (empty once cleaned)"]
+    assert out.read_text().splitlines() == ['"colour","size","label"', '"red","1","a"', '"blue","2","b"',
+                                            '"blue","4","a"', '"red","6","b"']
+    test = tmp_path / "test.csv"
+    test.write_text("colour,note,size,label\nred,kept here,7,a\n")
+    run(["clean", test, "-o", tmp_path / "test_out.csv", "--fitted", state], 1)
+    assert (tmp_path / "test_out.csv").read_text().splitlines() == ['"colour","size","label"', '"red","7","a"']
+
+
+def test_a_value_beside_a_missing_cell_in_the_kept_rows_stays(tmp_path: Path) -> None:
+    """Where the rows kept hold one value and a missing cell (`?`, a token), dropping the column
+    would make rows differing only there one row, judged apart: it stays. One value in every
+    row kept, `b`, goes."""
+    data = tmp_path / "data.csv"
+    data.write_text("a,b,n,label\nx,k,1,p\n?,k,2,q\nx,k,3,p\nz,z,4,\n")
+    result = dataaudit.clean(data, target="label", allow_large_quarantine=True)
+    assert result.tables[0].column_names == ["a", "n", "label"]
+    drop = [step for step in result.manifest["steps"] if step["step"] == "drop_columns"]
+    assert [step["notes"] for step in drop] == [["dropped b (constant once cleaned)"]]
+
+
+def test_no_column_is_read_again_where_no_row_is_quarantined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataaudit.preprocess.columns import LeftValues
+
+    def refuse(*args: object, **kwargs: object) -> LeftValues:
+        raise AssertionError("the kept rows were read again")
+
+    monkeypatch.setattr(LeftValues, "add", refuse)
+    data = tmp_path / "data.csv"
+    data.write_text("a,label\nx,p\ny,q\nz,q\n")
+    assert dataaudit.clean(data, target="label").tables[0].column_names == ["a", "label"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b", " a", "A"]), st.sampled_from(["1", "2", "01", "1.0"]),
+                               st.sampled_from(["p", "q", "", "P", " q"])), min_size=1, max_size=12))
+def test_a_second_clean_drops_no_column_and_quarantines_no_row(tmp_path: Path, rows: list[tuple[str, ...]]) -> None:
+    """With no feature cell missing, the first clean leaves nothing for a second to do: a column
+    its duplicates, conflicts, missing labels or trimming left with one value is gone."""
+    data = tmp_path / "data.csv"
+    data.write_text("u,v,label\n" + "".join(",".join(row) + "\n" for row in rows))
+    first = dataaudit.clean(data, target="label", allow_large_quarantine=True)
+    out = tmp_path / "out.csv"
+    first.write_to(out, force=True)
+    second = dataaudit.clean(out, target="label", allow_large_quarantine=True)
+    assert second.manifest["rows"]["quarantined"] == 0
+    assert second.tables[0].column_names == first.tables[0].column_names
