@@ -93,6 +93,18 @@ def test_parquet_on_spark_matches_local(spark: object, tmp_path: Path) -> None:
     assert any(t.id == "labels.suspected" and t.rows for t in on_spark.tables)
 
 
+def test_columns_named_with_dots_and_backticks_audit_on_spark_as_locally(spark: object, tmp_path: Path) -> None:
+    """pyspark read `party.facts.id` (a parlspeech column) as a field of `party`, and a backtick
+    broke its quoting: the audit stopped before any row was read."""
+    path = tmp_path / "dots.csv"
+    path.write_text("a.b,c`d,e.f.g,label\n1,x,u,p\n2,y,v,q\n2,y,v,q\n3,x,u,\n")
+    for options in ({"target": "label"}, {"target": "e.f.g", "ignore_columns": ["a.b"]}):
+        local = dataaudit.audit(path, **options)
+        on_spark = dataaudit.audit(path, engine="spark", **options)
+        assert _aside(on_spark.to_dict()) == _aside(local.to_dict())
+    assert [f.check for f in local.findings][:1] == ["duplicates.rows"]
+
+
 def test_a_spark_dataframe_goes_to_spark_by_itself(spark: object) -> None:
     table, truth = make_dirty_classification(8_000, seed=2)
     frame = spark.createDataFrame(table).repartition(3)  # type: ignore[attr-defined]

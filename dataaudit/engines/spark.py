@@ -44,6 +44,7 @@ import pyarrow as pa
 from dataaudit.engines import is_spark_frame
 from dataaudit.engines.local import A, Accumulator, conform
 from dataaudit.engines.spark_duplicates import HASHES_SCHEMA, find_duplicates_on_cluster
+from dataaudit.engines.spark_frames import map_in_arrow, named_column
 from dataaudit.engines.spark_late_keys import late_keys_on_cluster
 from dataaudit.engines.spark_local import start_session
 from dataaudit.engines.spark_near import (
@@ -157,7 +158,7 @@ class SparkEngine:
         # Spark's JSON reader takes its columns from every line: those the first rows lack are late keys
         known = set(columns)
         late = [name for name in frame.columns if name not in known] if fmt == "jsonl" else []
-        source = _frame_source(frame.select(*[frame[f"`{name}`"] for name in columns]), path, info, chunk_rows)
+        source = _frame_source(frame.select(*[named_column(frame, name) for name in columns]), path, info, chunk_rows)
         if late:
             source.late_keys = self._run(source, lambda: late_keys_on_cluster(self.spark(), path, late, chunk_rows,
                                                                                    encoding))
@@ -217,9 +218,9 @@ class SparkEngine:
         kept = rows_of is not None
         fields = _PARTIAL_FIELDS + (_KEY_FIELDS if kept else []) + TEXT_FIELDS
         ddl = ", ".join([PARTIALS_SCHEMA, *([HASHES_SCHEMA, "group long"] if kept else []), TEXTS_SCHEMA])
-        passed = self._run(source, lambda: frame.mapInArrow(
-            _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, pa.schema(fields), rows_of),
-            ddl).persist(StorageLevel.MEMORY_AND_DISK))
+        passed = self._run(source, lambda: map_in_arrow(
+            frame, _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, pa.schema(fields),
+                                          rows_of), ddl).persist(StorageLevel.MEMORY_AND_DISK))
         try:
             partials = passed.where("partial IS NOT NULL")
             # the row counts alone first: a job over every partition at once fills the cache

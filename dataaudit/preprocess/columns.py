@@ -159,16 +159,16 @@ class LeftValues:
 
     def rows(self) -> list[tuple[str, int | None, bool]]:
         """As rows of (column, a value's hash as a signed 64-bit integer or None, missing): what
-        a Spark partition hands on; `from_rows` reads them back, merged."""
+        a Spark partition hands on."""
         return [(name, value, self.missing[name])
                 for name, hashes in self.values.items() for value in hashes.view(np.int64).tolist() or [None]]
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple[str, int | None, bool]]) -> LeftValues:
+    def from_rows(cls, rows: Iterable[tuple[str, list[int], bool]]) -> LeftValues:
+        """The partials' `rows` merged on the cluster: a column, up to two of its values, missing."""
         left = cls()
-        for name, value, missing in rows:
-            hashes = np.zeros(0, np.uint64) if value is None else np.array([value], np.int64).view(np.uint64)
-            left._note(name, hashes, missing)
+        for name, values, missing in rows:
+            left._note(name, np.array(values, np.int64).view(np.uint64), missing)
         return left
 
     def _note(self, name: str, hashes: np.ndarray, absent: bool) -> None:

@@ -40,6 +40,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.engines.local import conform
+from dataaudit.engines.spark_frames import map_in_arrow, named_column
 from dataaudit.errors import InputError, OutputError, quoted
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source
 from dataaudit.io.csv_reader import regroup
@@ -283,7 +284,7 @@ class _Job:
 
             self.offsets = self.run(lambda: partition_offsets(self.frame))
         schema = StructType([*self.frame.schema.fields, StructField(ROW_COLUMN, LongType(), False)])
-        return self.run(lambda: self.frame.mapInArrow(_number_rows(self.offsets), schema))
+        return self.run(lambda: map_in_arrow(self.frame, _number_rows(self.offsets), schema))
 
     def hashed(self, target: str | None, not_identity: list[str], exact: bool) -> Any:
         """Every row's hashes after the profile's steps, kept on the cluster."""
@@ -292,17 +293,19 @@ class _Job:
         decide_steps = [s for s in self.steps if s.name in PROFILE_STEPS]
         function = _hash_rows(decide_steps, self.source.columns, self.chunk_rows, target, tuple(not_identity), exact)
         numbered = self.numbered()
-        return self.run(lambda: numbered.mapInArrow(function, HASHED_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
+        return self.run(lambda: map_in_arrow(numbered, function, HASHED_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
 
     def left_values(self, decided: Any, steps: list[Step], names: list[str], spec: ProfileSpec) -> LeftValues:
         """`LeftValues` of the `names` columns in the kept rows through `steps`, counted in the
-        partitions: at most two values a column from each reach the driver."""
+        partitions and merged on the cluster: one row a column reaches the driver."""
         from pyspark.sql import functions as F
 
         held = decided.where(F.col("code") != KEEP).select(F.col("row").alias(ROW_COLUMN))
         kept = self.numbered().join(held, ROW_COLUMN, "left_anti").drop(ROW_COLUMN)
         function = _left_values(steps, self.source.columns, self.chunk_rows, names, spec)
-        return LeftValues.from_rows(self.run(lambda: kept.mapInArrow(function, LEFT_SCHEMA).collect()))
+        merged = map_in_arrow(kept, function, LEFT_SCHEMA).groupBy("name").agg(
+            F.slice(F.array_sort(F.collect_set("value")), 1, 2), F.max("missing"))
+        return LeftValues.from_rows(tuple(row) for row in self.run(merged.collect))
 
 
 def _left_values(steps: list[Step], columns: list[str], chunk_rows: int, names: list[str], spec: ProfileSpec
@@ -449,7 +452,7 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
     held_rows = decided.where(F.col("code") != KEEP).select(F.col("row").alias(ROW_COLUMN),
                                                             reasons.alias(REASON_COLUMN))
     joined = job.numbered().join(held_rows, ROW_COLUMN, "left")
-    quoted = [joined[f"`{c}`"] for c in columns]
+    quoted = [named_column(joined, c) for c in columns]
     parts = max(1, len(job.offsets))  # at most a part per non-empty input partition, the quarantine in proportion
     rows_in = max(1, the_plan.rows_in)
     held = _in_row_order(joined.where(F.col(REASON_COLUMN).isNotNull()).select(*quoted, ROW_COLUMN, REASON_COLUMN),
@@ -459,8 +462,8 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
     cleaned: Any = None
     staged: list[Path] = []
     try:
-        cleaned = job.run(lambda: kept.mapInArrow(
-            _clean_rows(job.steps, columns, job.chunk_rows, template),
+        cleaned = job.run(lambda: map_in_arrow(
+            kept, _clean_rows(job.steps, columns, job.chunk_rows, template),
             _spark_schema(template.append(pa.field(TALLY_COLUMN, pa.binary())))).persist(StorageLevel.MEMORY_AND_DISK))
         written = cleaned.where(F.col(TALLY_COLUMN).isNull()).drop(TALLY_COLUMN)  # cached, in row order
         for destination in (output, quarantine):
@@ -524,7 +527,7 @@ def _in_row_order(frame: Any, parts: int, rows: int) -> Any:
     keyed = frame.withColumn(bucket, F.expr(f"(`{ROW_COLUMN}` * {parts}) div {rows}")).join(
         F.broadcast(_partition_keys(frame.sparkSession, parts).toDF(bucket, key)), bucket)
     return (keyed.repartition(parts, key).sortWithinPartitions(ROW_COLUMN)
-            .select(*[keyed[f"`{c}`"] for c in frame.columns]))
+            .select(*[named_column(keyed, c) for c in frame.columns]))
 
 
 def _partition_keys(session: Any, parts: int) -> Any:
