@@ -64,6 +64,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataaudit.pii.checksums import IBAN_LENGTHS, entropy, iban_valid, is_card_number
+from dataaudit.pii.invisible import INVISIBLE
 
 #: the countries whose phone numbers may be written without a country code, unless the rule pack
 #: names others
@@ -628,11 +629,6 @@ DETECTORS: dict[str, Callable[[str, tuple[str, ...]], Spans]] = {
 }
 
 
-#: invisible format characters (zero-width space and joiners, the soft hyphen, direction marks,
-#: U+FEFF, tag characters): written inside a key or an address they hide it from every pattern,
-#: while a model trained on the text still learns it
-INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
-                       "\U000e0001\U000e0020-\U000e007f]")
 _VISIBLE = re.compile(INVISIBLE.pattern.replace("[", "[^", 1) + "+")
 #: full-width ASCII (`ｊａｎｅ＠ｇｍａｉｌ．ｃｏｍ`, NFKC's fold) and spaces other than the blank (a
 #: non-breaking space between a card's groups), one character for one

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dataaudit.pii.invisible import INVISIBLE_RUN_RE2
 from dataaudit.profile.siphash import hash_texts
 
 if TYPE_CHECKING:
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
 SHINGLE_WORDS = 3
 SEED = 1
 WORD_GAP = r"[^\p{L}\p{N}\p{M}_]+"
-#: invisible format characters (zero-width space and joiners, U+FEFF, the soft hyphen, the
-#: direction marks): dropped before words are cut, so that one inside a word does not split it
-INVISIBLE = r"\p{Cf}+"
 _MAX32 = np.uint64((1 << 32) - 1)
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _BATCH_SHINGLES = 8192
@@ -76,13 +74,13 @@ def bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def plain_forms(texts: pa.Array) -> pa.Array:
-    """`texts` with invisible format characters (`INVISIBLE`) dropped and compatibility forms
+    """`texts` with invisible format characters (`pii.invisible`) dropped and compatibility forms
     folded (NFKC: full-width letters, ligatures and a non-breaking space are their plain forms, a
     decomposed `é` the composed one): what a reader sees, whatever bytes spell it."""
     import pyarrow.compute as pc
 
     if len(texts) and not pc.all(pc.string_is_ascii(texts)).as_py():
-        texts = pc.utf8_normalize(pc.replace_substring_regex(texts, INVISIBLE, ""), "NFKC")
+        texts = pc.utf8_normalize(pc.replace_substring_regex(texts, INVISIBLE_RUN_RE2, ""), "NFKC")
     return texts
 
 

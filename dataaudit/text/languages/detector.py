@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dataaudit.errors import InputError
-from dataaudit.pii.detect import INVISIBLE
+from dataaudit.pii.invisible import INVISIBLE
 from dataaudit.profile.languages import MISSING, detector_installed
 
 if TYPE_CHECKING:
