@@ -192,6 +192,23 @@ def test_a_target_or_column_named_before_the_pass_may_be_a_late_key_which_the_er
         audit(data, "note ", chunk_rows=len(HEAD) + len(LATE) + 1)  # the columns are every line's keys: no note
 
 
+def test_a_file_that_ends_where_its_columns_are_read_gets_no_late_key_hint(tmp_path: Path) -> None:
+    """A file of exactly the rows the columns are read from, blank lines and a bad line after
+    them aside, holds no later key: its error lists the columns alone. One object more and the
+    hint is back."""
+    data = _write(tmp_path / "exact.jsonl", HEAD)
+    data.write_text(data.read_text() + "\n  \n")
+    with pytest.raises(InputError, match=r"exact\.jsonl: target column 'note' not found; columns are: a, label$"):
+        audit(data, "note", chunk_rows=len(HEAD))
+    data.write_text(data.read_text() + "{not json\n")
+    with pytest.raises(InputError, match=r"exact\.jsonl:\d+: .*"):
+        audit(data, "label", chunk_rows=len(HEAD))
+    skipped = audit(data, "label", chunk_rows=len(HEAD), bad_rows="skip")
+    assert skipped.profile.rows == len(HEAD) and "source.bad_rows" in [f.check for f in skipped.findings]
+    with pytest.raises(InputError, match=r"columns are: a, label \(the keys of the first"):
+        audit(_write(tmp_path / "more.jsonl", [*HEAD, HEAD[0]]), "note", chunk_rows=len(HEAD))
+
+
 def _late_file(tmp_path: Path) -> Path:
     """65,540 distinct lines, then two lines alike but for a late key's value and one repeating
     the first of them."""

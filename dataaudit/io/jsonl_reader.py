@@ -53,7 +53,7 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
     head = _first_chunk(path, name, encoding, chunk_rows, lines_only, keep)
     columns = head.columns
     source = Source(name, "jsonl", columns, read=lambda: iter(()),
-                    columns_from=None if head.last_line is None else chunk_rows)
+                    columns_from=None if head.next_record is None else chunk_rows)
     held = [head]  # for the first read only: later reads parse the file from its start
 
     def read() -> Iterator[pa.RecordBatch]:
@@ -65,18 +65,21 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
         source.problems.clear()  # a second read (a clean, the label model's scan) finds the bad lines again
         set_aside = _bad_lines(name, source, bad_rows)
         after: int | None = 0
+        taken: list[tuple[int, dict[str, Any]]] = []  # the first read's record past the first chunk
         if held:
             first = held.pop()
             for problem in first.problems:
                 set_aside(problem)
             other |= first.other
             nested |= first.nested
-            after, batch = first.last_line, first.batch
+            after = None if first.next_record is None else first.next_record[0]
+            taken, batch = [first.next_record] if first.next_record is not None else [], first.batch
             del first  # the batch is the consumer's once handed on, not this read's to hold to its end
             yield batch
             del batch
         if after is not None:  # None: the file ends within the first chunk
-            for line_no, record in _records(path, name, encoding, set_aside, lines_only, keep, after=after):
+            for line_no, record in itertools.chain(taken, _records(path, name, encoding, set_aside, lines_only, keep,
+                                                                     after=after)):
                 if not known.issuperset(record):
                     for key in record:
                         if key not in known:
@@ -104,35 +107,40 @@ class _Head:
     of its rows, in the order met), its rows as a batch, the columns of it holding a
     value that is no JSON number and those holding an object or an array, its bad lines (cut to
     what a report quotes unless the read keeps them whole, as `RowProblem.of` does: a file of
-    long bad lines is not held whole until its first read), and the line it ends on (None: the
-    file ends within it)."""
+    long bad lines is not held whole until its first read; those up to `next_record` too), and
+    the record after it with its line number (None: the file ends within it)."""
 
     columns: list[str]
     batch: pa.RecordBatch
     other: set[str]
     nested: set[str]
     problems: list[RowProblem]
-    last_line: int | None
+    next_record: tuple[int, dict[str, Any]] | None
 
 
 def _first_chunk(path: Path, name: str, encoding: str | None, limit: int, lines_only: bool, keep: bool) -> _Head:
     columns: dict[str, None] = {}
     rows: list[dict[str, Any]] = []
     problems: list[RowProblem] = []
-    last_line = None
-    for line_no, record in _records(path, name, encoding, problems.append, lines_only, keep):
+    full = False
+    records = _records(path, name, encoding, problems.append, lines_only, keep)
+    for _, record in records:
         columns.update(dict.fromkeys(record))
         rows.append(record)
         if len(rows) >= limit:
-            last_line = line_no
+            full = True
             break
+    # the record after the head, parsed once and handed to the first read: where there is none,
+    # no key can come later, which an unknown column's error then does not suggest
+    peeked = next(records, None) if full else None
+    records.close()
     if not columns:  # nothing to audit: say why rather than list no columns later
         if not problems:
             raise InputError(f"{name}: no JSON object with a key")
         raise InputError(f"{name}:{problems[0].line}: {problems[0].problem}")
     other: set[str] = set()
     nested: set[str] = set()
-    return _Head(list(columns), _batch(rows, list(columns), other, nested), other, nested, problems, last_line)
+    return _Head(list(columns), _batch(rows, list(columns), other, nested), other, nested, problems, peeked)
 
 
 def _bad_lines(name: str, source: Source, bad_rows: str) -> Callable[[RowProblem], None]:
