@@ -172,6 +172,28 @@ def test_the_label_model_sample_serves_the_shortcuts_too() -> None:
     assert {f.column for f in report.findings if f.check == "shortcuts.feature"} == {"hours", "wage", "lwage"}
 
 
+def test_a_regression_targets_point_mass_is_judged_on_the_uniform_part_of_the_label_models_sample(
+        tmp_path: Path) -> None:
+    """The label model's sample adds rows per value to its uniform part, for small classes; a
+    regression target of 600 values has none, and those rows put 13% of the sample at a point mass
+    holding 60% of the file. The point mass's shortcut is judged on the uniform part alone."""
+    rng = np.random.default_rng(3)
+    hours = np.where(rng.random(20_000) < 0.6, 0.0, rng.integers(1, 601, 20_000) * 0.5)
+    data = tmp_path / "hours.csv"
+    pd.DataFrame({"x": rng.random(20_000).round(4), "works": np.where(hours > 0, "yes", "no"),
+                  "hours": hours}).to_csv(data, index=False)
+    share = float((hours == 0).mean())
+    report = dataaudit.audit(data, target="hours", label_noise=True, sample=2_000)
+    shortcuts = report.profile.shortcuts
+    assert shortcuts.point_mass.share == share and len(report.profile.sample.rows) > 2_000 == shortcuts.sample_rows
+    works = next(f for f in shortcuts.features if f.column == "works")
+    assert works.accuracy == 1.0 and abs(works.majority - share) < 0.03
+    uniform = report.profile.sample.uniform()
+    assert uniform.rows == sorted(uniform.rows) and len(uniform.rows) == 2_000
+    order = np.argsort(priorities(np.array(report.profile.sample.rows), uniform.seed))
+    assert set(uniform.rows) == set(np.array(report.profile.sample.rows)[order[:2_000]].tolist())
+
+
 def test_a_column_of_unique_values_predicts_no_better_than_a_constant() -> None:
     y = np.array([0] * 60 + [1] * 30 + [2] * 10)
     fold = stratified_folds(y, 5, 0)

@@ -31,7 +31,6 @@ from dataaudit.labelnoise.oof import (
 )
 from dataaudit.profile.label_quality import SuspectedValue, TargetResiduals
 from dataaudit.profile.model import Profile
-from dataaudit.profile.sample import priorities
 
 MODEL = "gradient_boosting (absolute error)"
 #: the model where most rows hold the target's least (or greatest) value: see `_median_at_an_end`
@@ -47,10 +46,9 @@ MASS_SHARE = 0.1
 def assess_regression(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
                       jobs: int | None = None, progress: TextIO | None = None) -> TargetResiduals:
     """Out-of-fold predictions of the target on the uniform part of the audit's sample."""
-    sample, column = profile.sample, profile.label.column
+    sample, column = profile.sample.uniform(), profile.label.column
     settings = {"folds": rules.folds, "seed": rules.seed, "model": MODEL, "max_mads": rules.max_residual_mads}
-    uniform = _uniform(np.asarray(sample.rows, dtype=np.int64), rules)
-    rows, values = np.asarray(sample.rows, dtype=np.int64)[uniform], sample.values.take(uniform)
+    rows, values = np.asarray(sample.rows, dtype=np.int64), sample.values
     y_all = pd.to_numeric(values.column(column).cast("string").to_pandas().str.strip(), errors="coerce")
     numbered = np.flatnonzero(np.isfinite(y_all.to_numpy(dtype=np.float64, na_value=np.nan)))
     given = y_all.to_numpy(dtype=np.float64, na_value=np.nan)[numbered]
@@ -120,12 +118,6 @@ def _no_signal(r2: float, r2_mean: float, mae: float, mae_median: float) -> str 
             "residuals are the target's own spread, not doubtful values")
 
 
-def _uniform(rows: np.ndarray, rules: Rules) -> np.ndarray:
-    """Positions of the sample's uniform part: the `sample_rows` rows of smallest priority. The
-    rows the sample adds per label stand for classes; a regression target has none, and they
-    would over-weight its rare values."""
-    order = np.lexsort((rows, priorities(rows, rules.seed)))
-    return np.sort(order[: rules.sample_rows])
 
 
 def _robust_scale(residual: np.ndarray, y: np.ndarray) -> float:

@@ -177,15 +177,27 @@ def _stable_order(labels: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class RowSample:
-    """The drawn sample: file row numbers (0-based data rows) and the rows' values as read."""
+    """The drawn sample: file row numbers (0-based data rows) and the rows' values as read;
+    `size` is its uniform part's (`SampleSpec.size`)."""
 
     rows: list[int]
     values: pa.Table
     seed: int
+    size: int
+
+    def uniform(self) -> RowSample:
+        """The sample's uniform part: its `size` rows of smallest priority. The rows kept per
+        label stand for classes; a regression target has none, and they would over-weight its
+        rare values (a file of a million rows and 200 values would add 10,000 of them)."""
+        rows = np.asarray(self.rows, dtype=np.int64)
+        if len(rows) <= self.size:
+            return self
+        part = np.sort(np.lexsort((rows, priorities(rows, self.seed)))[: self.size])
+        return RowSample(rows[part].tolist(), self.values.take(pa.array(part)), self.seed, self.size)
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, RowSample) and self.rows == other.rows and self.seed == other.seed
-                and self.values.equals(other.values))
+                and self.size == other.size and self.values.equals(other.values))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -193,4 +205,4 @@ class RowSample:
 def extract_sample(partial: SamplePartial, columns: list[str]) -> RowSample:
     values = partial.values if partial.values is not None else pa.table(
         {c: pa.array([], pa.string()) for c in columns})
-    return RowSample(partial.rows.tolist(), values.combine_chunks(), partial.spec.seed)
+    return RowSample(partial.rows.tolist(), values.combine_chunks(), partial.spec.seed, partial.spec.size)

@@ -74,8 +74,8 @@ def measure(profile: Profile, rules: Rules, missing_tokens: tuple[str, ...],
         [nested_as_json(b) for b in profile.sample.values.to_batches()], nested_as_text(profile.sample.values.schema)))
     if mass is None:
         y, keys = _classes(sample, label.column)
-    else:
-        sample, y = _at_point_mass(sample, mass)
+    else:  # a regression target's share at its point mass, as the file holds it
+        sample, y = _at_point_mass(sample.uniform(), mass)
         keys = ["elsewhere", "at the point mass"]
     n = len(y)
     if n < MIN_ROWS or len(np.unique(y)) < 2:
