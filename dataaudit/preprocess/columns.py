@@ -127,8 +127,8 @@ def _parse(array: pa.Array, kind: str) -> tuple[pa.Array, np.ndarray]:
 class LeftValues:
     """Per column of the rows a clean keeps, up to two of its distinct values present, as the
     audit's distinct count tells values apart (`values.present_hashes`), and whether a cell
-    holds none (null, or a missing-value token). Partials of parts of the rows merge (Spark's
-    partitions)."""
+    holds none (null, or a missing-value token). Spark's partitions hand theirs on as `rows`,
+    merged on the cluster."""
 
     values: dict[str, np.ndarray] = field(default_factory=dict)
     missing: dict[str, bool] = field(default_factory=dict)
@@ -147,11 +147,6 @@ class LeftValues:
                     self._note(name, hashes, absent)
             if all(self.left(name) == 2 for name in self.values):
                 break
-        return self
-
-    def merge(self, other: LeftValues) -> LeftValues:
-        for name, hashes in other.values.items():
-            self._note(name, hashes, other.missing[name])
         return self
 
     def counts(self) -> dict[str, int]:
@@ -220,7 +215,7 @@ class DropColumns(FromProfile):
         """Also drop the columns that hold one value, or none, in the rows the clean writes, as
         the steps before this one write them (`values`: `LeftValues.counts` of the columns
         `left_by_cleaning` names): the output's audit would find them constant or empty, and a
-        second clean drop them. `total`: the input's columns, which may not all go. Whether any is."""
+        second clean drop them. `total`: the input's columns, which may not all go."""
         why = {}
         if self.empty:
             why[0] = "empty once cleaned"
