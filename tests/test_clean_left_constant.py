@@ -103,3 +103,39 @@ def test_a_second_clean_drops_no_column_and_quarantines_no_row(tmp_path: Path, r
     second = dataaudit.clean(out, target="label", allow_large_quarantine=True)
     assert second.manifest["rows"]["quarantined"] == 0
     assert second.tables[0].column_names == first.tables[0].column_names
+
+
+def _distinct(path: Path, column: str) -> int:
+    profile = dataaudit.audit(path, target="label").profile
+    assert profile is not None
+    return next(c.distinct for c in profile.columns if c.name == column)
+
+
+def test_a_column_whose_distinct_count_is_estimated_high_is_read_again(tmp_path: Path) -> None:
+    """The audit's distinct count is a HyperLogLog estimate: the 2,000 values of `c` (one kept,
+    1,999 in rows without a label) count more than 2,000, yet the clean leaves `c` constant."""
+    import random
+
+    draw = random.Random(1)
+    data = tmp_path / "data.csv"
+    rows = [f"k,{i % 60},{i // 60},{'ab'[i % 60 < 30]}" for i in range(3000)]
+    rows += [f"v{draw.random()},{j % 60},{j // 60 + 100}," for j in range(1999)]
+    data.write_text("c,n,m,label\n" + "\n".join(rows) + "\n")
+    assert _distinct(data, "c") > 2000
+    result = dataaudit.clean(data, target="label", allow_large_quarantine=True)
+    assert result.tables[0].column_names == ["n", "m", "label"]
+    out = tmp_path / "out.csv"
+    result.write_to(out)
+    assert dataaudit.clean(out, target="label").tables[0].column_names == ["n", "m", "label"]
+
+
+def test_two_values_the_distinct_count_takes_for_one_are_read_again(tmp_path: Path) -> None:
+    """`w128` and `w158` fall in one register of the audit's distinct counter, which counts
+    them as one value: the column, `w158` only in a row without a label, is still read again."""
+    data = tmp_path / "data.csv"
+    data.write_text("c,n,label\nw128,1,a\nw128,2,b\nw128,3,a\nw158,4,\nw128,5,b\n")
+    assert _distinct(data, "c") == 1
+    result = dataaudit.clean(data, target="label")
+    assert result.tables[0].column_names == ["n", "label"]
+    assert [step["notes"] for step in result.manifest["steps"] if step["step"] == "drop_columns"] == [
+        ["dropped c (constant once cleaned)"]]

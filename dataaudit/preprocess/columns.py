@@ -21,6 +21,7 @@ from dataaudit.checks.columns import is_constant
 from dataaudit.preprocess.base import FromProfile, Tally, decoded, is_text, replace_column
 from dataaudit.profile import values as v
 from dataaudit.profile.model import ColumnProfile, Profile
+from dataaudit.profile.sketches import hll_most
 from dataaudit.profile.spec import ProfileSpec
 
 NUMERIC_TYPES = {"integer": pa.int64(), "float": pa.float64()}
@@ -201,14 +202,19 @@ class DropColumns(FromProfile):
         """The feature columns kept that the clean could leave with one value, or none, though
         the input holds more: their other values must all be in the `quarantined` rows or in
         cells a step before this one rewrites (a sentinel nulled, blanks trimmed, `1.0` made the
-        number 1; any text where `rewrites_any`, NFKC). Only these are read again (`LeftValues`)."""
+        number 1; any text where `rewrites_any`, NFKC). Only these are read again (`LeftValues`).
+        The distinct count is an estimate (`sketches.hll_most`): 2,000 values may count 2,012,
+        two values 1, so a column is read where its count could be of few enough values, and
+        wherever the audit did not find it constant (a column it did is dropped, or kept with
+        every other, `_learn`)."""
         def budget(column: ColumnProfile) -> int:
             rewritten = column.present if rewrites_any else column.padded + column.respelled
             return quarantined + rewritten + sum(column.sentinels.values())
 
         return [c.name for c in profile.columns
                 if c.role == "feature" and c.name not in self.columns_ and c.name not in profile.json_mixed
-                and c.present and ((self.constant and 2 <= c.distinct <= budget(c) + 1)
+                and c.present and ((self.constant and not is_constant(profile, c)
+                                    and c.distinct <= hll_most(budget(c) + 1))
                                    or (self.empty and c.present <= budget(c)))]
 
     def learn_kept(self, values: Mapping[str, int], total: int) -> None:

@@ -49,6 +49,18 @@ def hll_add(registers: np.ndarray, hashes: np.ndarray) -> None:
     np.maximum.at(registers, index, rank)
 
 
+def hll_most(distinct: int) -> int:
+    """The largest distinct count `hll_estimate` gives, or all but never exceeds, for `distinct`
+    values or fewer: where the small-range correction counts the registers set, n values each in
+    a register of its own give the most, more than n (200 values: 201; two values in one register
+    give 1), and no estimate is more than five standard errors (1.04 / sqrt(m)) above n."""
+    m = float(_HLL_REGISTERS)
+    bound = int(np.ceil(distinct * (1 + 5 * 1.04 / np.sqrt(m)))) + 1
+    if distinct < m:
+        bound = min(bound, round(m * np.log(m / (m - distinct))))
+    return bound
+
+
 def hll_estimate(registers: np.ndarray) -> int:
     """Distinct count with the usual small-range (linear counting) correction."""
     m = float(_HLL_REGISTERS)
