@@ -139,3 +139,31 @@ def test_two_values_the_distinct_count_takes_for_one_are_read_again(tmp_path: Pa
     assert result.tables[0].column_names == ["n", "label"]
     assert [step["notes"] for step in result.manifest["steps"] if step["step"] == "drop_columns"] == [
         ["dropped c (constant once cleaned)"]]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_jsonl_column_left_one_json_value_is_dropped(tmp_path: Path, suffix: str) -> None:
+    """`c` holds the number 1 and, in a row without a label, the string "1": the rows kept hold
+    one JSON value, which a JSONL output writes as such, and a CSV one as the text 1."""
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"c":1,"n":1,"label":"a"}\n{"c":"1","n":2,"label":null}\n{"c":1,"n":3,"label":"a"}\n'
+                    '{"c":1,"n":4,"label":"b"}\n')
+    out, again = tmp_path / f"out{suffix}", tmp_path / f"again{suffix}"
+    run(["clean", data, "-t", "label", "-o", out], 1)
+    assert _dropped(out) == ["dropped c (constant once cleaned)"]
+    run(["clean", out, "-t", "label", "-o", again], 1)
+    assert _dropped(again) == []
+
+
+@pytest.mark.parametrize(("suffix", "dropped"), [(".jsonl", []), (".csv", ["dropped c (constant once cleaned)"])])
+def test_a_number_and_its_text_as_a_string_stay_two_values_in_a_jsonl_output(
+        tmp_path: Path, suffix: str, dropped: list[str]) -> None:
+    """Kept, `1` and `"1"` are two values in JSON Lines, one in a CSV file's text."""
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"c":1,"n":1,"label":"a"}\n{"c":"1","n":2,"label":"b"}\n{"c":1,"n":3,"label":"a"}\n'
+                    '{"c":1,"n":4,"label":"b"}\n')
+    out, again = tmp_path / f"out{suffix}", tmp_path / f"again{suffix}"
+    run(["clean", data, "-t", "label", "-o", out], 1)
+    assert _dropped(out) == dropped
+    run(["clean", out, "-t", "label", "-o", again], 1)
+    assert _dropped(again) == []

@@ -18,8 +18,10 @@ import pyarrow.compute as pc
 
 from dataaudit.arrays import to_numpy
 from dataaudit.checks.columns import is_constant
+from dataaudit.io.json_strings import string_cells
 from dataaudit.preprocess.base import FromProfile, Tally, decoded, is_text, replace_column
 from dataaudit.profile import values as v
+from dataaudit.profile.json_strings import hashed_apart, read_as_other
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.profile.sketches import hll_most
 from dataaudit.profile.spec import ProfileSpec
@@ -140,12 +142,22 @@ class LeftValues:
         return 2 if found == 1 and self.missing[name] else found
 
     def add(self, batches: Iterable[pa.RecordBatch], spec: ProfileSpec) -> LeftValues:
-        """`batches` counted, read only until every column is a 2."""
+        """`batches` counted, read only until every column is a 2. A JSON string noted on a
+        batch (`io.json_strings`) that another JSON value reads as (`"1"`, `"true"`) is a value
+        apart from that value's, as the audit of a JSONL output keeps it."""
         for batch in batches:
-            for name in batch.schema.names:
-                if name not in self.values or self.left(name) < 2:
-                    hashes, absent = v.present_hashes(batch.column(name), spec)
-                    self._note(name, hashes, absent)
+            names = [name for name in batch.schema.names if name not in self.values or self.left(name) < 2]
+            apart = read_as_other(batch, string_cells(batch), names) if names else {}
+            for name in names:
+                column = batch.column(name)
+                if name in apart:
+                    strings = np.zeros(len(column), dtype=bool)
+                    strings[apart[name]] = True
+                    hashes, absent = v.present_hashes(column.filter(pa.array(strings)), spec)
+                    self._note(name, hashed_apart({name: hashes}, {name: np.arange(len(hashes))})[name], absent)
+                    column = column.filter(pa.array(~strings))
+                hashes, absent = v.present_hashes(column, spec)
+                self._note(name, hashes, absent)
             if all(self.left(name) == 2 for name in self.values):
                 break
         return self
@@ -198,7 +210,8 @@ class DropColumns(FromProfile):
         if len(self.columns_) == len(profile.columns):
             self.columns_ = {}
 
-    def left_by_cleaning(self, profile: Profile, quarantined: int, rewrites_any: bool = False) -> list[str]:
+    def left_by_cleaning(self, profile: Profile, quarantined: int, rewrites_any: bool = False,
+                         strings_noted: bool = False) -> list[str]:
         """The feature columns kept that the clean could leave with one value, or none, though
         the input holds more: their other values must all be in the `quarantined` rows or in
         cells a step before this one rewrites (a sentinel nulled, blanks trimmed, `1.0` made the
@@ -206,13 +219,17 @@ class DropColumns(FromProfile):
         The distinct count is an estimate (`sketches.hll_most`): 2,000 values may count 2,012,
         two values 1, so a column is read where its count could be of few enough values, and
         wherever the audit did not find it constant (a column it did is dropped, or kept with
-        every other, `_learn`)."""
+        every other, `_learn`).
+        A JSONL column holding a number and its text as a string (`1`, `"1"`, `Profile.json_mixed`)
+        is read too where the rows read note their JSON strings (`strings_noted`), which keep
+        them apart: the rows quarantined may hold all of one, and an output of text all of both."""
         def budget(column: ColumnProfile) -> int:
             rewritten = column.present if rewrites_any else column.padded + column.respelled
             return quarantined + rewritten + sum(column.sentinels.values())
 
         return [c.name for c in profile.columns
-                if c.role == "feature" and c.name not in self.columns_ and c.name not in profile.json_mixed
+                if c.role == "feature" and c.name not in self.columns_
+                and (strings_noted or c.name not in profile.json_mixed)
                 and c.present and ((self.constant and not is_constant(profile, c)
                                     and c.distinct <= hll_most(budget(c) + 1))
                                    or (self.empty and c.present <= budget(c)))]

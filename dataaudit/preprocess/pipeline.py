@@ -219,10 +219,11 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
                                            else None, engine.copied, json_types)
     if fitted_here:
         def left_values(before: list[Step], names: list[str], spec: ProfileSpec) -> LeftValues:
-            kept = _kept(reread(), decisions, before, progress, "clean, columns left constant or empty: ")
+            kept = _kept(reread(), decisions, before, progress, "clean, columns left constant or empty: ",
+                         json_types)
             return LeftValues().add((batch.select(names) for batch in kept), spec)
 
-        drop_left_by_cleaning(steps, profile, decisions.quarantined, pack, left_values)
+        drop_left_by_cleaning(steps, profile, decisions.quarantined, pack, left_values, strings_noted=True)
         for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
                 step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
@@ -492,7 +493,8 @@ def _input_changed(source: Source, before: int, after: int) -> InputError:
 
 
 def drop_left_by_cleaning(steps: list[Step], profile: Profile, quarantined: int, pack: RulePack,
-                          read: Callable[[list[Step], list[str], ProfileSpec], LeftValues]) -> None:
+                          read: Callable[[list[Step], list[str], ProfileSpec], LeftValues],
+                          strings_noted: bool = False) -> None:
     """`drop_columns` also learns the columns that the clean leaves constant or empty though the
     input's audit did not find them so (`DropColumns.learn_kept`), read by `read` (of the steps
     before it, the columns, the spec) in the rows kept as those steps clean them. Such a column
@@ -503,22 +505,25 @@ def drop_left_by_cleaning(steps: list[Step], profile: Profile, quarantined: int,
     nfkc = any(isinstance(step, NormalizeText) and step.unicode for step in steps)
     for i, step in enumerate(steps):
         if isinstance(step, DropColumns):
-            names = step.left_by_cleaning(profile, quarantined, rewrites_any=nfkc)
+            names = step.left_by_cleaning(profile, quarantined, rewrites_any=nfkc, strings_noted=strings_noted)
             if names:
                 step.learn_kept(read(steps[:i], names, spec).counts(), len(profile.columns))
             return
 
 
 def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: TextIO | None,
-          label: str) -> Iterator[pa.RecordBatch]:
+          label: str, strings: bool | None = None) -> Iterator[pa.RecordBatch]:
+    """The kept rows through `steps`; with `strings` True, noting the cells that were JSON
+    strings as read (`io.json_strings`: a step keeps a string a string), False none."""
     offset = 0
     for batch in _shown(source, progress, label):
         keep = decisions.codes[offset:offset + batch.num_rows] == 0
         offset += batch.num_rows
+        cells = string_cells(batch) if strings else {}
         batch = batch.filter(pa.array(keep))
         for step in steps:
             batch = step.transform(batch)
-        yield batch
+        yield batch if strings is None else with_string_cells(batch, {name: c[keep] for name, c in cells.items()})
 
 
 def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedaction | None = None,
