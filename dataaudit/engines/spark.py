@@ -153,12 +153,18 @@ class SparkEngine:
             info["format"] = fmt
         frame = _read(self.spark(), path, fmt, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
                       multi_line=multi_line, line_sep=line_sep)
+        nested: list[str] = []
+        if fmt == "jsonl":
+            frame, nested = _nested_as_text(self.spark(), frame, path, bad_rows, encoding)
         if columns is None:
-            return _frame_source(frame, path, info, chunk_rows)
+            source = _frame_source(frame, path, info, chunk_rows)
+            source.json_nested.update(nested)
+            return source
         # Spark's JSON reader takes its columns from every line: those the first rows lack are late keys
         known = set(columns)
         late = [name for name in frame.columns if name not in known] if fmt == "jsonl" else []
         source = _frame_source(frame.select(*[named_column(frame, name) for name in columns]), path, info, chunk_rows)
+        source.json_nested.update(name for name in nested if name in known)
         if late:
             source.late_keys = self._run(source, lambda: late_keys_on_cluster(self.spark(), path, late, chunk_rows,
                                                                                    encoding))
@@ -354,6 +360,42 @@ def _read(spark: Any, path: str, fmt: str, *, delimiter: str | None, encoding: s
         return spark.read.parquet(path)
     except _spark_errors() as exc:
         raise _translate(exc, path) from None
+
+
+def _nested_as_text(spark: Any, frame: Any, path: str, bad_rows: str, encoding: str | None) -> tuple[Any, list[str]]:
+    """`frame` (a JSON Lines file) with its objects and arrays as the local reader's JSON text.
+
+    Spark's JSON reader makes an array a list and an object a struct, whose values the profile
+    reads as Python's spelling (`['a', 'b']`) and a clean writes as Parquet lists, where the local
+    reader keeps each as its JSON text (`["a", "b"]`, a text column): TruthfulQA's answer lists
+    lost their text checks on Spark and were written as lists. Read again with those columns as
+    text (Spark then hands on each value's JSON), each value gets the local reader's text."""
+    from pyspark.sql.types import ArrayType, MapType, StringType, StructField, StructType
+
+    nested = [f.name for f in frame.schema.fields if isinstance(f.dataType, ArrayType | MapType | StructType)]
+    if not nested:
+        return frame, []
+    mode = "DROPMALFORMED" if bad_rows == "skip" else "FAILFAST"
+    schema = StructType([StructField(f.name, StringType(), True) if f.name in nested else f
+                         for f in frame.schema.fields])
+    try:
+        texts = spark.read.json(path, schema=schema, mode=mode, encoding=encoding)
+    except _spark_errors() as exc:
+        raise _translate(exc, path) from None
+    return map_in_arrow(texts, _local_json_texts(nested), texts.schema), nested
+
+
+def _local_json_texts(names: list[str]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """Each batch with the JSON text of its columns `names` as the local reader writes it."""
+    from dataaudit.io.jsonl_reader import nested_text
+
+    def texts(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            arrays = [pa.array([nested_text(v) for v in column.to_pylist()], pa.string()) if name in names else column
+                      for name, column in zip(batch.schema.names, batch.columns, strict=True)]
+            yield pa.RecordBatch.from_arrays(arrays, schema=batch.schema)
+
+    return texts
 
 
 def partition_offsets(frame: Any) -> dict[int, tuple[int, int]]:

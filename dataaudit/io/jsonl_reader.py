@@ -271,3 +271,20 @@ def _texts(values: list[Any]) -> list[str | None]:
             else value.decode() if type(value) is bytes
             else str(value) if type(value) is int  # the digits JSON writes of it
             else parsed_json_text(value) for value in values]
+
+
+def nested_text(text: str | None) -> str | None:
+    """The text this reader makes of an object or an array written as `text` (JSON), parsed as
+    a line's values are parsed here: another JSON reader (Spark's) hands a nested value on as its
+    own spelling of it, and a value must read as the same text whichever reader read the file."""
+    if text is None:
+        return None
+    decoder = json.JSONDecoder(parse_float=_as_written, parse_constant=_STRICT.__getitem__)
+    decoders = (decoder, long_ints(decoder))
+    try:
+        value = decoders["-0" in text and may_hold_negative_zero(text) is not None].decode(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer of more digits than Python reads
+        value = decoders[1].decode(text)
+    return parsed_json_text(value)
