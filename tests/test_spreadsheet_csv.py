@@ -132,12 +132,15 @@ def test_a_clean_to_tsv_names_a_tab_and_to_parquet_has_no_such_line(tmp_path: Pa
                                 "cannot skip; delete that line, or use the local engine"),
     ("id;x;label;;\r\n", "{data}:1: the header has several blank names (columns 4, 5), which the spark engine "
                          "names otherwise; name them in the header, or use the local engine"),
+    ("id;x;label;\r\n", "{data}:1: the header has a blank name (column 4), which the spark engine names "
+                        "otherwise; name it in the header, or use the local engine"),
 ])
 def test_the_spark_engine_refuses_a_spreadsheets_layout_in_one_line(tmp_path: Path, header: str,
                                                                     expected: str) -> None:
-    """Spark reads the first line as the header: a `sep=` line became columns named `sep=`."""
+    """Spark reads the first line as the header: a `sep=` line became columns named `sep=`; one
+    blank name, which Spark calls `_c3`, stopped the engine with a traceback."""
     data = tmp_path / "export.csv"
-    blanks = ";;" if header.startswith("id") else ""
+    blanks = ";" * (len(header.rstrip()) - len(header.rstrip().rstrip(";")))  # the header's blank cells
     data.write_text(header + "".join(f"{i};{i}.5;{'ab'[i % 2]}{blanks}\r\n" for i in range(40)), encoding="utf-8")
     _, err = invoke(["audit", data, "-t", "label", "-q", "--engine", "spark"], 2)
     assert err == f"dataaudit: error: {expected.format(data=data)}\n"

@@ -291,7 +291,9 @@ def _refuse_spreadsheet_layout(probe: Source) -> None:
     """Spark's CSV reader takes the first line for the header and names blank header cells its
     own way (`_c4`): a file whose first line names its delimiter (`sep=;`) would be read as
     columns named `sep=`, and several blank header cells not as the local reader names them.
-    Either is refused in one line, which says what to do, rather than read otherwise."""
+    Either is refused in one line, which says what to do, rather than read otherwise. So is one
+    blank header cell, which the local reader keeps as the name `''` and Spark calls `_c<n>`: the
+    engine then asked Spark for a column `''` and stopped with a traceback."""
     if probe.separator_line:
         raise InputError(f"{probe.name}:1: the first line names the delimiter (sep=), which the spark engine "
                          "cannot skip; delete that line, or use the local engine")
@@ -299,6 +301,9 @@ def _refuse_spreadsheet_layout(probe: Source) -> None:
         places = ", ".join(str(i) for i, column in enumerate(probe.columns, 1) if column in probe.written_names)
         raise InputError(f"{probe.name}:1: the header has several blank names (columns {places}), which the spark "
                          "engine names otherwise; name them in the header, or use the local engine")
+    if probe.format in ("csv", "tsv") and "" in probe.columns:
+        raise InputError(f"{probe.name}:1: the header has a blank name (column {probe.columns.index('') + 1}), which "
+                         "the spark engine names otherwise; name it in the header, or use the local engine")
 
 
 def _frame_source(frame: Any, name: str, info: dict[str, Any], chunk_rows: int) -> SparkSource:
