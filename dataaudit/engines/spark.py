@@ -17,8 +17,11 @@ on the cluster (persisted) for `spark_duplicates` to find duplicates and conflic
 group-by, so the driver's memory does not grow with the rows; so do their texts' MinHash
 signatures, hashes and lengths, for `spark_near` to find near duplicates and `spark_texts` exact
 copies, conflicting answers and length outliers. A split's pass hands on its row keys the
-same way, for the split comparison's joins (`keyed_profile`). A JSON Lines file's keys first met
-past the rows its columns are read from are found on the cluster too (`spark_late_keys`).
+same way, for the split comparison's joins (`keyed_profile`). A local JSON Lines table (UTF-8) is
+read as its lines, each partition's parsed by the local reader's own parsing (`_open_jsonl`), so
+its values, its JSON strings, its late keys and its bad lines are the local engine's; one in
+another encoding is read by Spark's JSON reader, its keys first met past the rows its columns are
+read from found on the cluster (`spark_late_keys`).
 Nine modules import pyspark: this one, `spark_duplicates`, `spark_near`, `spark_texts`,
 `spark_kept`, `spark_late_keys`, `spark_local` (a session started on a local master),
 `dataaudit.preprocess.spark_clean` (a clean on Spark)
@@ -59,8 +62,10 @@ from dataaudit.engines.spark_texts import find_repeats_on_cluster
 from dataaudit.errors import InputError
 from dataaudit.io import FORMATS, Source, open_source
 from dataaudit.io.csv_reader import regroup
+from dataaudit.io.decoding import is_utf8
 from dataaudit.io.lines import CHUNK_LINES, LINE_COLUMN
 from dataaudit.io.quoted_lines import has_quoted_line_ends, row_ends
+from dataaudit.io.source import LateKey
 from dataaudit.io.strings import narrow_strings
 from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
@@ -88,6 +93,10 @@ class SparkSource(Source):
     chunk_rows: int = 65_536
     # partition -> (its first row's number, its row count), as the pass numbered the rows
     offsets: dict[int, tuple[int, int]] | None = None
+    # a JSON Lines table's lines (one text row per line) and what parses a partition's lines into
+    # the local reader's batches, notes and all (`_line_parser`); `frame` is their rows
+    lines: Any = None
+    parse: Callable[[Iterator[pa.RecordBatch], Any], Iterator[pa.RecordBatch]] | None = None
 
     def first_rows(self, rows: int) -> pa.Table:
         """The frame's leading rows, by a limit on the cluster rather than a collect of it all;
@@ -144,6 +153,8 @@ class SparkEngine:
                                 chunk_rows=chunk_rows, bad_rows=bad_rows)
             _refuse_spreadsheet_layout(probe)
             fmt, columns, info = probe.format, probe.columns, probe.info
+            if fmt == "jsonl" and is_utf8(encoding):
+                return self._open_jsonl(path, probe, chunk_rows, bad_rows)
             delimiter = probe.info.get("delimiter", delimiter)
             # a quoted field spanning lines is read whole, as the local reader reads it
             multi_line = fmt in ("csv", "tsv") and has_quoted_line_ends(Path(path.removeprefix("file://")))
@@ -168,6 +179,50 @@ class SparkEngine:
         if late:
             source.late_keys = self._run(source, lambda: late_keys_on_cluster(self.spark(), path, late, chunk_rows,
                                                                                    encoding))
+        return source
+
+    def _open_jsonl(self, path: str, probe: Source, chunk_rows: int, bad_rows: str) -> SparkSource:
+        """A JSON Lines table read as its lines, each partition's parsed by the local reader's
+        own parsing (`jsonl_reader.parsed_lines`): every value the text the local reader makes
+        of it (a number as written, `1` and `1.0` two values; an object or an array as its JSON
+        text), each string cell noted as a JSON string (`"1"` no number `1`), the late keys'
+        cells noted, a bad line the same one-line error or set aside. Spark's JSON reader instead
+        typed each column: `1`, `1.0` and `1e0` one double, integers past 2**53 rounded, and the
+        string `"3"` the number 3's text. One job at opening parses every line for what a local
+        read gives its source: the late keys with their lines, the columns of numbers alone and
+        of nested values, the bad lines set aside."""
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        from dataaudit.io.jsonl_reader import LinesSeen
+
+        columns = probe.columns
+        try:
+            with quiet_pyspark_pandas_warning():
+                lines = self.spark().read.text(path)
+                starts = {partition: start for partition, (start, _) in partition_offsets(lines).items()}
+        except _spark_errors() as exc:
+            raise _translate(exc, path) from None
+        parse = _line_parser(path, columns, chunk_rows, bad_rows, starts)
+        schema = StructType([StructField(name, StringType(), True) for name in columns])
+        with quiet_pyspark_pandas_warning():
+            frame = lines.mapInArrow(_without_notes(parse), schema)
+        source = _frame_source(frame, path, probe.info, chunk_rows)
+        source.lines, source.parse, source.columns_from = lines, parse, probe.columns_from
+        summaries = self._run(source, lambda: lines.mapInArrow(_seen_in_partition(parse), "seen binary")
+                              .collect())
+        seen = LinesSeen(set(), set(), {}, [])
+        for row in summaries:
+            part = pickle.loads(row["seen"])
+            seen.other |= part.other
+            seen.nested |= part.nested
+            for key, place in part.late.items():
+                seen.late[key] = min(place, seen.late.get(key, place))
+            seen.problems.extend(part.problems)
+        source.json_numbers.update(set(columns) - seen.other)
+        source.json_nested.update(seen.nested)
+        source.late_keys = {key: LateKey(key, line, chunk_rows)
+                            for key, (line, _) in sorted(seen.late.items(), key=lambda item: item[1])}
+        source.problems.extend(sorted(seen.problems, key=lambda problem: problem.line or 0))
         return source
 
     def open_lines(self, path: Path, chunk_lines: int = CHUNK_LINES) -> Source:
@@ -221,12 +276,15 @@ class SparkEngine:
         from pyspark import StorageLevel
 
         frame, offsets = self._frame_and_offsets(source)
+        parse = source.parse if isinstance(source, SparkSource) else None
+        if parse is not None:  # a JSON Lines table's lines, parsed in the pass as for `frame`'s rows
+            frame = source.lines
         kept = rows_of is not None
         fields = _PARTIAL_FIELDS + (_KEY_FIELDS if kept else []) + TEXT_FIELDS
         ddl = ", ".join([PARTIALS_SCHEMA, *([HASHES_SCHEMA, "group long"] if kept else []), TEXTS_SCHEMA])
         passed = self._run(source, lambda: map_in_arrow(
             frame, _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, pa.schema(fields),
-                                          rows_of), ddl).persist(StorageLevel.MEMORY_AND_DISK))
+                                          rows_of, parse), ddl).persist(StorageLevel.MEMORY_AND_DISK))
         try:
             partials = passed.where("partial IS NOT NULL")
             # the row counts alone first: a job over every partition at once fills the cache
@@ -403,6 +461,59 @@ def _local_json_texts(names: list[str]) -> Callable[[Iterator[pa.RecordBatch]], 
     return texts
 
 
+def _line_parser(name: str, columns: list[str], chunk_rows: int, bad_rows: str, starts: dict[int, int]
+                 ) -> Callable[[Iterator[pa.RecordBatch], Any], Iterator[pa.RecordBatch]]:
+    """What parses a partition's batches of lines (`spark.read.text`'s one column), each line
+    numbered from the partition's first line (`starts`: partition -> the lines before it), into
+    the local reader's batches (`parsed_lines`), adding what it meets to a `LinesSeen`."""
+
+    def parse(batches: Iterator[pa.RecordBatch], seen: Any) -> Iterator[pa.RecordBatch]:
+        from pyspark import TaskContext
+
+        from dataaudit.io.jsonl_reader import parsed_lines
+
+        first = starts.get(TaskContext.get().partitionId(), 0)
+
+        def numbered() -> Iterator[tuple[int, str | None]]:
+            line = first
+            for batch in batches:
+                for text in batch.column(0).to_pylist():
+                    line += 1
+                    yield line, text
+
+        return parsed_lines(numbered(), name, columns, chunk_rows, bad_rows, seen)
+
+    return parse
+
+
+def _without_notes(parse: Callable[[Iterator[pa.RecordBatch], Any], Iterator[pa.RecordBatch]]
+                   ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """A partition's lines as the frame's rows: the parsed batches, their notes left (Spark's
+    rows carry none)."""
+    def rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from dataaudit.io.jsonl_reader import LinesSeen
+
+        for batch in parse(batches, LinesSeen(set(), set(), {}, [])):
+            yield pa.RecordBatch.from_arrays(batch.columns, names=batch.schema.names)
+
+    return rows
+
+
+def _seen_in_partition(parse: Callable[[Iterator[pa.RecordBatch], Any], Iterator[pa.RecordBatch]]
+                       ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """A partition's lines parsed for what they hold besides rows (`LinesSeen`), one pickled row."""
+    def seen_in(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from dataaudit.io.jsonl_reader import LinesSeen
+
+        seen = LinesSeen(set(), set(), {}, [])
+        for _ in parse(batches, seen):
+            pass
+        yield pa.RecordBatch.from_pydict({"seen": [pickle.dumps(seen, protocol=5)]},
+                                         schema=pa.schema([("seen", pa.binary())]))
+
+    return seen_in
+
+
 def partition_offsets(frame: Any) -> dict[int, tuple[int, int]]:
     """partition -> (its first row's number, its row count), from a count that runs in Spark alone."""
     from pyspark.sql import functions as F
@@ -437,12 +548,14 @@ def _check_counts(profiled: dict[int, int], offsets: dict[int, tuple[int, int]],
 
 def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str], offsets: dict[int, tuple[int, int]],
                            chunk_rows: int, schema: pa.Schema,
-                           rows_of: Callable[[Any, pa.Schema], Iterator[pa.RecordBatch]] | None = None
+                           rows_of: Callable[[Any, pa.Schema], Iterator[pa.RecordBatch]] | None = None,
+                           parse: Callable[[Iterator[pa.RecordBatch], Any], Iterator[pa.RecordBatch]] | None = None
                            ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """With `rows_of` (a table's or a split's pass), each chunk's per-row hashes leave the
     partial as rows of their own as soon as they are made, so the partial shipped to the driver
     holds none; so do its texts' MinHash signatures, whatever the accumulator. `schema` holds
-    the columns of all."""
+    the columns of all. With `parse`, the partition's batches are a JSON Lines table's lines,
+    parsed into the local reader's chunks (their notes kept: not regrouped)."""
 
     def accumulate_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from pyspark import TaskContext
@@ -451,7 +564,13 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
         start = offsets.get(partition, (0, 0))[0]
         partial = create()
         rows = 0
-        for batch in regroup(batches, chunk_rows):
+        if parse is not None:
+            from dataaudit.io.jsonl_reader import LinesSeen
+
+            chunks = parse(batches, LinesSeen(set(), set(), {}, []))
+        else:
+            chunks = regroup(batches, chunk_rows)
+        for batch in chunks:
             partial.add(conform(narrow_strings(batch), columns), start + rows)
             rows += batch.num_rows
             if rows_of is not None:
@@ -525,11 +644,18 @@ def _translate(exc: Exception, name: str) -> InputError:
     if isinstance(exc, InputError):
         return exc
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    raised = next((line.removeprefix(_RAISED) for line in lines if line.startswith(_RAISED)), None)
+    if raised is not None:  # the one-line error a partition's parsing raised (a JSON Lines table's bad line)
+        return InputError(raised)
     malformed = next((line for line in lines if "Malformed" in line or "malformed" in line), None)
     if malformed is not None:
         return InputError(f"{name}: malformed row ({malformed[:200]}); "
                           "`dataaudit audit --bad-rows skip` leaves such rows out")
     return InputError(f"{name}: Spark could not read the data: {_first_line(exc)}")
+
+
+#: how a Python worker's traceback, which Spark's error holds, gives an `InputError` raised there
+_RAISED = f"{InputError.__module__}.{InputError.__qualname__}: "
 
 
 def _first_line(exc: Exception) -> str:

@@ -273,6 +273,56 @@ def _texts(values: list[Any]) -> list[str | None]:
             else parsed_json_text(value) for value in values]
 
 
+@dataclass
+class LinesSeen:
+    """What `parsed_lines` met besides its rows: the columns holding a value present that is no
+    JSON number and those holding an object or an array, each late key's first (line, place in
+    its object), and the lines set aside."""
+
+    other: set[str]
+    nested: set[str]
+    late: dict[str, tuple[int, int]]
+    problems: list[RowProblem]
+
+
+def parsed_lines(lines: Iterator[tuple[int, str | None]], name: str, columns: list[str], chunk_rows: int,
+                 bad_rows: str, seen: LinesSeen) -> Iterator[pa.RecordBatch]:
+    """The records of numbered `lines` (their line ends cut, as another reader of the file's
+    lines, Spark's, hands them on), parsed by this reader's own parsing into its batches of
+    `chunk_rows` rows: the same text, the same notes of string cells and of late keys' cells, a
+    bad line the same error or set aside the same way; `seen` gains what a read of the whole
+    file gives its source (`open_jsonl`). A leading byte-order mark of the file's first line
+    goes, as reading it as UTF-8 drops it."""
+    keep = bad_rows == KEEP_BAD_ROWS
+    decoder = json.JSONDecoder(parse_float=_as_written, parse_constant=_STRICT.__getitem__)
+    decoders = (decoder, long_ints(decoder))
+    known = set(columns)
+    rows: list[dict[str, Any]] = []
+    late: dict[str, None] = {}
+    for line_no, text in lines:
+        if text is None or not text.strip():
+            continue
+        if line_no == 1 and text.startswith("\ufeff"):
+            text = text[1:]
+        record, problem = _parse(text, decoders)
+        if problem is not None:
+            if bad_rows == "error":
+                raise InputError(f"{name}:{line_no}: {problem} ({BAD_ROW_HINT})")
+            seen.problems.append(RowProblem.of(line_no, problem, text, keep))
+            continue
+        if not known.issuperset(record):
+            for place, key in enumerate(record):
+                if key not in known:
+                    late[key] = None
+                    seen.late.setdefault(key, (line_no, place))
+        rows.append(record)
+        if len(rows) == chunk_rows:
+            yield _noting_late(rows, columns, seen.other, seen.nested, late)
+            rows, late = [], {}
+    if rows:
+        yield _noting_late(rows, columns, seen.other, seen.nested, late)
+
+
 def nested_text(text: str | None) -> str | None:
     """The text this reader makes of an object or an array written as `text` (JSON), parsed as
     a line's values are parsed here: another JSON reader (Spark's) hands a nested value on as its
