@@ -191,12 +191,11 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
 
 
 def _refuse_late_keys(source: Source) -> None:
-    """A JSON Lines key first met past the rows the columns are read from (Spark finds them as
-    it opens the file, `spark_late_keys`) is refused before the audit runs. The local clean
-    writes it as a column holding the local reader's text of each value (`late_keys.py`); Spark's
-    JSON reader gives another text (an object re-spaced) or its own type (a number's), and a row
-    of its frame no line number to re-read the line by, so its values would differ from the local
-    clean's: refused, never dropped or written otherwise."""
+    """A JSON Lines key first met past the rows the columns are read from (the Spark engine finds
+    them as it opens the file) is refused before the audit runs. The local clean
+    writes it as a column holding the local reader's text of each value (`late_keys.py`); the
+    frame the clean on Spark writes holds the columns read from the first rows alone, so it
+    would drop the key: refused, never dropped or written otherwise."""
     if not source.late_keys:
         return
     first, *more = source.late_keys.values()
