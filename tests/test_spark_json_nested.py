@@ -35,14 +35,18 @@ def _parts(folder: Path) -> pa.Table:
     return pa.concat_tables([pq.read_table(part) for part in sorted(folder.glob("*.parquet"))])
 
 
-def test_nested_values_audit_alike_on_both_engines(spark: object, tmp_path: Path) -> None:
-    data = _nested(tmp_path / "qa.jsonl")
-    reports = {}
+def reports_on_both_engines(data: Path, code: int, folder: Path) -> tuple[dict, dict]:
+    """The JSON reports of `data` audited (`-t label`) locally and on Spark, each exiting `code`."""
+    reports = []
     for engine in ("local", "spark"):
-        out = tmp_path / f"{engine}.json"
-        invoke(["audit", data, "-t", "label", "-f", "json", "-o", out, "--engine", engine], 0)
-        reports[engine] = json.loads(out.read_text())
-    local, on_spark = reports["local"], reports["spark"]
+        out = folder / f"{engine}.json"
+        invoke(["audit", data, "-t", "label", "-f", "json", "-o", out, "--engine", engine], code)
+        reports.append(json.loads(out.read_text()))
+    return reports[0], reports[1]
+
+
+def test_nested_values_audit_alike_on_both_engines(spark: object, tmp_path: Path) -> None:
+    local, on_spark = reports_on_both_engines(_nested(tmp_path / "qa.jsonl"), 0, tmp_path)
     assert local["findings"], "the file has findings to compare"
     assert on_spark["findings"] == local["findings"]
     assert on_spark["dataset"]["column_profiles"] == local["dataset"]["column_profiles"]

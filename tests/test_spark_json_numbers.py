@@ -14,6 +14,7 @@ import pytest
 
 from tests.cli_helpers import invoke
 from tests.test_spark_engine import _aside, spark
+from tests.test_spark_json_nested import reports_on_both_engines
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")]
@@ -37,13 +38,7 @@ def _numbers(path: Path) -> Path:
 
 
 def test_numbers_as_written_give_the_same_findings_on_both_engines(spark: object, tmp_path: Path) -> None:
-    data = _numbers(tmp_path / "numbers.jsonl")
-    reports = {}
-    for engine in ("local", "spark"):
-        out = tmp_path / f"{engine}.json"
-        invoke(["audit", data, "-t", "label", "-f", "json", "-o", out, "--engine", engine], 1)
-        reports[engine] = json.loads(out.read_text())
-    local, on_spark = reports["local"], reports["spark"]
+    local, on_spark = reports_on_both_engines(_numbers(tmp_path / "numbers.jsonl"), 1, tmp_path)
     found = {f["check"] for f in local["findings"]}
     assert {"duplicates.rows", "labels.conflicts"} <= found, found
     assert on_spark["findings"] == local["findings"]
