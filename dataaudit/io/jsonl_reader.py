@@ -143,6 +143,14 @@ def _first_chunk(path: Path, name: str, encoding: str | None, limit: int, lines_
     return _Head(list(columns), _batch(rows, list(columns), other, nested), other, nested, problems, peeked)
 
 
+def _decoders() -> tuple[json.JSONDecoder, json.JSONDecoder]:
+    """How a line is parsed: fractions kept as written, Python's `Infinity` and `NaN` read as a
+    strict writer gives them (`_STRICT`); the second for a line holding an integer of more digits
+    than Python reads by default."""
+    decoder = json.JSONDecoder(parse_float=_as_written, parse_constant=_STRICT.__getitem__)
+    return decoder, long_ints(decoder)
+
+
 def _bad_lines(name: str, source: Source, bad_rows: str) -> Callable[[RowProblem], None]:
     """What a read does with a line that is no record: an error (`bad_rows` "error"), or the line
     set aside in `source.problems`."""
@@ -163,8 +171,7 @@ def _records(path: Path, name: str, encoding: str | None, bad_line: Callable[[Ro
         with input_stream(path) as stream, \
                 io.TextIOWrapper(stream, encoding=known_codec(encoding), newline="") as handle:
             first = not after
-            decoder = json.JSONDecoder(parse_float=_as_written, parse_constant=_STRICT.__getitem__)
-            decoders = (decoder, long_ints(decoder))
+            decoders = _decoders()
             lines = enumerate(handle, start=1)
             for _ in itertools.islice(lines, after):  # read past, not parsed
                 pass
@@ -294,8 +301,7 @@ def parsed_lines(lines: Iterator[tuple[int, str | None]], name: str, columns: li
     file gives its source (`open_jsonl`). A leading byte-order mark of the file's first line
     goes, as reading it as UTF-8 drops it."""
     keep = bad_rows == KEEP_BAD_ROWS
-    decoder = json.JSONDecoder(parse_float=_as_written, parse_constant=_STRICT.__getitem__)
-    decoders = (decoder, long_ints(decoder))
+    decoders = _decoders()
     known = set(columns)
     rows: list[dict[str, Any]] = []
     late: dict[str, None] = {}
@@ -329,8 +335,7 @@ def nested_text(text: str | None) -> str | None:
     own spelling of it, and a value must read as the same text whichever reader read the file."""
     if text is None:
         return None
-    decoder = json.JSONDecoder(parse_float=_as_written, parse_constant=_STRICT.__getitem__)
-    decoders = (decoder, long_ints(decoder))
+    decoders = _decoders()
     try:
         value = decoders["-0" in text and may_hold_negative_zero(text) is not None].decode(text)
     except json.JSONDecodeError:
