@@ -21,7 +21,7 @@ from dataaudit.checks.columns import is_constant
 from dataaudit.io.json_strings import string_cells
 from dataaudit.preprocess.base import FromProfile, Tally, decoded, is_text, replace_column
 from dataaudit.profile import values as v
-from dataaudit.profile.json_strings import hashed_apart, read_as_other
+from dataaudit.profile.json_strings import as_strings, read_as_other
 from dataaudit.profile.model import ColumnProfile, Profile
 from dataaudit.profile.sketches import hll_most
 from dataaudit.profile.spec import ProfileSpec
@@ -154,7 +154,7 @@ class LeftValues:
                     strings = np.zeros(len(column), dtype=bool)
                     strings[apart[name]] = True
                     hashes, absent = v.present_hashes(column.filter(pa.array(strings)), spec)
-                    self._note(name, hashed_apart({name: hashes}, {name: np.arange(len(hashes))})[name], absent)
+                    self._note(name, as_strings(hashes), absent)
                     column = column.filter(pa.array(~strings))
                 hashes, absent = v.present_hashes(column, spec)
                 self._note(name, hashes, absent)

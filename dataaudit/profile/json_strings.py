@@ -75,8 +75,14 @@ def hashed_apart(hashes: Mapping[str, np.ndarray], cells: Mapping[str, np.ndarra
     out = dict(hashes)
     for name, moved in cells.items():
         out[name] = out[name].copy()
-        out[name][moved] = mix(out[name][moved] ^ _STRING)
+        out[name][moved] = as_strings(out[name][moved])
     return out
+
+
+def as_strings(hashes: np.ndarray) -> np.ndarray:
+    """The hashes of JSON strings that another JSON value reads as (`"1"`), apart from that
+    value's hashes (`1`): a new array."""
+    return mix(hashes ^ _STRING)
 
 
 def _is_json(text: str) -> bool:
