@@ -210,14 +210,9 @@ class SparkEngine:
         source.lines, source.parse, source.columns_from = lines, parse, probe.columns_from
         summaries = self._run(source, lambda: lines.mapInArrow(_seen_in_partition(parse), "seen binary")
                               .collect())
-        seen = LinesSeen(set(), set(), {}, [])
+        seen = LinesSeen()
         for row in summaries:
-            part = pickle.loads(row["seen"])
-            seen.other |= part.other
-            seen.nested |= part.nested
-            for key, place in part.late.items():
-                seen.late[key] = min(place, seen.late.get(key, place))
-            seen.problems.extend(part.problems)
+            seen.merge(pickle.loads(row["seen"]))
         source.json_numbers.update(set(columns) - seen.other)
         source.json_nested.update(seen.nested)
         source.late_keys = {key: LateKey(key, line, chunk_rows)
@@ -493,7 +488,7 @@ def _without_notes(parse: Callable[[Iterator[pa.RecordBatch], Any], Iterator[pa.
     def rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from dataaudit.io.jsonl_reader import LinesSeen
 
-        for batch in parse(batches, LinesSeen(set(), set(), {}, [])):
+        for batch in parse(batches, LinesSeen()):
             yield pa.RecordBatch.from_arrays(batch.columns, names=batch.schema.names)
 
     return rows
@@ -505,7 +500,7 @@ def _seen_in_partition(parse: Callable[[Iterator[pa.RecordBatch], Any], Iterator
     def seen_in(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from dataaudit.io.jsonl_reader import LinesSeen
 
-        seen = LinesSeen(set(), set(), {}, [])
+        seen = LinesSeen()
         for _ in parse(batches, seen):
             pass
         yield pa.RecordBatch.from_pydict({"seen": [pickle.dumps(seen, protocol=5)]},
@@ -567,7 +562,7 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
         if parse is not None:
             from dataaudit.io.jsonl_reader import LinesSeen
 
-            chunks = parse(batches, LinesSeen(set(), set(), {}, []))
+            chunks = parse(batches, LinesSeen())
         else:
             chunks = regroup(batches, chunk_rows)
         for batch in chunks:

@@ -16,7 +16,7 @@ import io
 import itertools
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -286,10 +286,18 @@ class LinesSeen:
     JSON number and those holding an object or an array, each late key's first (line, place in
     its object), and the lines set aside."""
 
-    other: set[str]
-    nested: set[str]
-    late: dict[str, tuple[int, int]]
-    problems: list[RowProblem]
+    other: set[str] = field(default_factory=set)
+    nested: set[str] = field(default_factory=set)
+    late: dict[str, tuple[int, int]] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def merge(self, other: LinesSeen) -> None:
+        """`other`'s lines' too (another part of the file): each late key's earliest place."""
+        self.other |= other.other
+        self.nested |= other.nested
+        for key, place in other.late.items():
+            self.late[key] = min(place, self.late.get(key, place))
+        self.problems.extend(other.problems)
 
 
 def parsed_lines(lines: Iterator[tuple[int, str | None]], name: str, columns: list[str], chunk_rows: int,

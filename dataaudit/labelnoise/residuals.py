@@ -118,8 +118,6 @@ def _no_signal(r2: float, r2_mean: float, mae: float, mae_median: float) -> str 
             "residuals are the target's own spread, not doubtful values")
 
 
-
-
 def _robust_scale(residual: np.ndarray, y: np.ndarray) -> float:
     """1.4826 MAD of the residuals off the target's most common value when that value holds
     more than MASS_SHARE of the rows: a model that predicts a censored target's mass (0 hours)
