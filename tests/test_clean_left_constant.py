@@ -167,3 +167,27 @@ def test_a_number_and_its_text_as_a_string_stay_two_values_in_a_jsonl_output(
     assert _dropped(out) == dropped
     run(["clean", out, "-t", "label", "-o", again], 1)
     assert _dropped(again) == []
+
+
+def test_kept_rows_carry_notes_of_their_own_rows_or_none(tmp_path: Path) -> None:
+    """The kept rows of a JSON Lines chunk, some quarantined, note the JSON strings of the rows
+    kept, or no notes at all: never the notes as read, which mark rows the filter removed."""
+    import numpy as np
+
+    from dataaudit.io import open_source
+    from dataaudit.io.json_strings import string_cells
+    from dataaudit.preprocess.pipeline import _kept
+    from dataaudit.preprocess.rows import Decisions
+
+    path = tmp_path / "mixed.jsonl"
+    values = [1, "1", 2, "2", "x", 3]
+    path.write_text("".join(json.dumps({"v": v, "label": "a"}) + "\n" for v in values), encoding="utf-8")
+    codes = np.array([0, 1, 0, 0, 1, 0], dtype=np.int8)
+    decisions = Decisions(codes)
+
+    noted = list(_kept(open_source(str(path)), decisions, [], None, "", True))
+    assert [string_cells(batch).get("v", np.zeros(batch.num_rows, bool)).tolist() for batch in noted] == \
+        [[False, False, True, False]]
+    bare = list(_kept(open_source(str(path)), decisions, [], None, "", False))
+    assert [string_cells(batch) for batch in bare] == [{}]
+    assert bare[0].column("v").to_pylist() == ["1", "2", "2", "3"]

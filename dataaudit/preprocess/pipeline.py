@@ -226,7 +226,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
         drop_left_by_cleaning(steps, profile, decisions.quarantined, pack, left_values, strings_noted=True)
         for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
-                step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: "))
+                step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: ", False))
     planned = Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
                    encoding, progress, steps=steps, text_columns=text_columns,
                    rewritten=_leading(steps, value_steps(profile_steps), rewritten), bad_rows=bad_rows,
@@ -512,9 +512,10 @@ def drop_left_by_cleaning(steps: list[Step], profile: Profile, quarantined: int,
 
 
 def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: TextIO | None,
-          label: str, strings: bool | None = None) -> Iterator[pa.RecordBatch]:
+          label: str, strings: bool) -> Iterator[pa.RecordBatch]:
     """The kept rows through `steps`; with `strings` True, noting the cells that were JSON
-    strings as read (`io.json_strings`: a step keeps a string a string), False none."""
+    strings as read (`io.json_strings`: a step keeps a string a string), False none: the
+    notes as read mark the rows before the filter, so a kept batch never carries them."""
     offset = 0
     for batch in _shown(source, progress, label):
         keep = decisions.codes[offset:offset + batch.num_rows] == 0
@@ -523,7 +524,7 @@ def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: Tex
         batch = batch.filter(pa.array(keep))
         for step in steps:
             batch = step.transform(batch)
-        yield batch if strings is None else with_string_cells(batch, {name: c[keep] for name, c in cells.items()})
+        yield with_string_cells(batch, {name: c[keep] for name, c in cells.items()})
 
 
 def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedaction | None = None,
