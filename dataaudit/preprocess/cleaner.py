@@ -161,9 +161,9 @@ class Cleaner(TransformerMixin, BaseEstimator):
         return frame.reset_index(drop=True)
 
     def _steps(self, batch: pa.RecordBatch) -> pa.RecordBatch:
-        for step in self.fitted_.steps:
-            batch = step.transform(batch)
-        return batch
+        from dataaudit.preprocess.pipeline import transformed
+
+        return transformed(batch, self.fitted_.steps)
 
     def _output(self, batch: pa.RecordBatch, rows: int) -> Any:
         import pandas as pd

@@ -312,6 +312,13 @@ def judged(batch: pa.RecordBatch, steps: list[Step]) -> tuple[pa.RecordBatch, np
     return batch, invalid
 
 
+def transformed(batch: pa.RecordBatch, steps: list[Step]) -> pa.RecordBatch:
+    """A chunk's rows through `steps`, as the clean writes them."""
+    for step in steps:
+        batch = step.transform(batch)
+    return batch
+
+
 def rewrites(batch: pa.RecordBatch, steps: list[Step]) -> tuple[np.ndarray, pa.RecordBatch, np.ndarray] | None:
     """What `judged` tells of a chunk, found by running the value `steps` on the rows they
     rewrite alone (`Step.rows_changed`, each asked of the chunk as read): those rows (or a few
@@ -521,9 +528,7 @@ def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: Tex
         keep = decisions.codes[offset:offset + batch.num_rows] == 0
         offset += batch.num_rows
         cells = string_cells(batch) if strings else {}
-        batch = batch.filter(pa.array(keep))
-        for step in steps:
-            batch = step.transform(batch)
+        batch = transformed(batch.filter(pa.array(keep)), steps)
         yield with_string_cells(batch, {name: c[keep] for name, c in cells.items()})
 
 
@@ -635,10 +640,8 @@ def empty_through(schema: pa.Schema, steps: list[Step]) -> pa.RecordBatch:
     """An empty chunk of `schema`, narrowed as a pass reads it, through `steps`: the types the
     steps make of the input's, without a row read."""
     # from arrays of no rows: Arrow builds no empty chunk of some types from Python (a dictionary of times)
-    batch = narrow_strings(pa.RecordBatch.from_arrays([pa.nulls(0, field.type) for field in schema], schema=schema))
-    for step in steps:
-        batch = step.transform(batch)
-    return batch
+    return transformed(narrow_strings(pa.RecordBatch.from_arrays([pa.nulls(0, field.type) for field in schema],
+                                                                 schema=schema)), steps)
 
 
 def quarantine_template(plan: Plan) -> pa.Schema:

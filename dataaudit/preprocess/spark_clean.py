@@ -64,6 +64,7 @@ from dataaudit.preprocess.pipeline import (
     judged,
     not_in_identity,
     refuse_reserved_columns,
+    transformed,
 )
 from dataaudit.preprocess.rows import (
     CONFLICT,
@@ -312,7 +313,7 @@ def _left_values(steps: list[Step], columns: list[str], chunk_rows: int, names: 
     schema = pa.schema([("name", pa.string()), ("value", pa.int64()), ("missing", pa.bool_())])
 
     def left_values(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        kept = (judged(conform(narrow_strings(batch), columns), steps)[0].select(names)
+        kept = (transformed(conform(narrow_strings(batch), columns), steps).select(names)
                 for batch in regroup(batches, chunk_rows))
         rows = LeftValues().add(kept, spec).rows()
         if rows:
