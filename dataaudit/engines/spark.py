@@ -59,6 +59,7 @@ from dataaudit.engines.spark_near import (
     text_batches,
 )
 from dataaudit.engines.spark_texts import find_repeats_on_cluster
+from dataaudit.engines.spark_utf8 import refuse_invalid_utf8
 from dataaudit.errors import InputError
 from dataaudit.io import FORMATS, Source, open_source
 from dataaudit.io.csv_reader import regroup
@@ -153,6 +154,7 @@ class SparkEngine:
                                 chunk_rows=chunk_rows, bad_rows=bad_rows)
             _refuse_spreadsheet_layout(probe)
             fmt, columns, info = probe.format, probe.columns, probe.info
+            self._check_utf8(path, fmt, encoding, Path(path.removeprefix("file://")))
             if fmt == "jsonl" and is_utf8(encoding):
                 return self._open_jsonl(path, probe, chunk_rows, bad_rows)
             delimiter = probe.info.get("delimiter", delimiter)
@@ -162,6 +164,7 @@ class SparkEngine:
         else:
             fmt, columns, info, multi_line, line_sep = _format_of_url(path), None, {"path": path}, False, None
             info["format"] = fmt
+            self._check_utf8(path, fmt, encoding, None)
         frame = _read(self.spark(), path, fmt, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
                       multi_line=multi_line, line_sep=line_sep)
         nested: list[str] = []
@@ -180,6 +183,17 @@ class SparkEngine:
             source.late_keys = self._run(source, lambda: late_keys_on_cluster(self.spark(), path, late, chunk_rows,
                                                                                    encoding))
         return source
+
+    def _check_utf8(self, path: str, fmt: str, encoding: str | None, local: Path | None) -> None:
+        """A UTF-8 text file refused, as the local reader refuses it, where a line is no UTF-8
+        (`spark_utf8.py`); Spark would read each such byte as U+FFFD."""
+        if fmt not in ("csv", "tsv", "jsonl") or not is_utf8(encoding):
+            return
+        try:
+            with quiet_pyspark_pandas_warning():
+                refuse_invalid_utf8(self.spark(), path, path, local)
+        except _spark_errors() as exc:
+            raise _translate(exc, path) from None
 
     def _open_jsonl(self, path: str, probe: Source, chunk_rows: int, bad_rows: str) -> SparkSource:
         """A JSON Lines table read as its lines, each partition's parsed by the local reader's
