@@ -214,3 +214,58 @@ def test_no_two_findings_of_a_report_of_the_real_datasets_share_a_fingerprint(sh
     train, others = _wage_splits(datasets / "wage_panel.csv", tmp_path)
     reports["wage_panel.csv in splits"] = dataaudit.audit(train, target="union", splits=others, group_column="nr")
     assert {name: _repeated(report) for name, report in reports.items() if _repeated(report)} == {}
+
+
+# --- one problem moving to another input or expectation of the same kind ------------------------
+
+QUESTIONS = DATA / "text" / "truthfulqa_head.jsonl"
+
+
+def _evaluation_sets(folder: Path) -> list[Path]:
+    """Two evaluation sets named alike in two folders, as benchmarks are published
+    (`gsm8k/test.jsonl`, `mmlu/test.jsonl`): the first ten TruthfulQA questions and the next ten."""
+    items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    sets = []
+    for name, part in (("gsm8k", items[:10]), ("mmlu", items[10:20])):
+        (folder / name).mkdir()
+        sets.append(folder / name / "test.jsonl")
+        sets[-1].write_text("".join(json.dumps({"question": q["question"], "answer": q["best_answer"]}) + "\n"
+                                    for q in part), encoding="utf-8")
+    return sets
+
+
+def _training(folder: Path, copied: range) -> Path:
+    """30 prompt-completion examples of their own, and the questions `copied` of `QUESTIONS`."""
+    items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    lines = [{"prompt": f"Tell me fact {i} about the sea.", "completion": f"Fact {i}: the sea is salty on day {i}."}
+             for i in range(30)]
+    lines += [{"prompt": items[i]["question"], "completion": items[i]["best_answer"]} for i in copied]
+    path = folder / f"train_{copied.start}.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_copy_of_another_evaluation_set_of_the_same_file_name_fails_the_baseline_gate(
+        runner: Runner, tmp_path: Path) -> None:
+    """The baseline copied items of `gsm8k/test.jsonl`, the new file of `mmlu/test.jsonl` instead: one
+    contamination fixed, another new, which the gate must not forgive for the first."""
+    sets = _evaluation_sets(tmp_path)
+    against = [arg for path in sets for arg in ("--eval-set", path)]
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    runner(["audit", _training(tmp_path, range(0, 3)), *against, "-f", "json", "-o", old, "-q"], 1)
+    runner(["audit", _training(tmp_path, range(12, 15)), *against, "--baseline", old, "-f", "json", "-o", new,
+            "-q"], 1)
+    report = json.loads(new.read_text(encoding="utf-8"))
+    copied = [f for f in report["findings"] if f["check"] == "contamination.eval_overlap"]
+    assert [f["details"]["eval_set"] for f in copied] == [str(sets[1])]
+    assert report["baseline"]["new"] == [copied[0]["fingerprint"]]
+    out, _ = runner(["diff", old, new, "-f", "json"], 1)
+    statuses = {c["status"] for c in json.loads(out)["changes"] if c["check"] == "contamination.eval_overlap"}
+    assert statuses == {"new", "fixed"}
+
+
+def test_two_evaluation_sets_of_the_same_file_name_copied_give_two_fingerprints(tmp_path: Path) -> None:
+    report = dataaudit.audit(_training(tmp_path, range(8, 13)), eval_sets=_evaluation_sets(tmp_path))
+    assert Counter(f.check for f in report.findings)["contamination.eval_overlap"] == 2
+    assert _repeated(report) == []

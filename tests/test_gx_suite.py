@@ -210,3 +210,37 @@ def test_integers_past_2_to_the_53_with_a_blank_stay_distinct_for_gx(tmp_path: P
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "gx.expect_compound_columns_to_be_unique" not in {
         f["check"] for f in json.loads(report.read_text(encoding="utf-8"))["findings"]}
+
+
+def _pairs(tmp_path: Path, name: str, *broken: str) -> Path:
+    """40 rows of columns a, b, c, d all equal, but for each pair of `broken` (`"ab"`), whose
+    second column differs in the first 3 rows."""
+    frame = pd.DataFrame({column: range(40) for column in "abcd"} | {"label": ["x", "y"] * 20})
+    for pair in broken:
+        frame.loc[:2, pair[1]] = -1
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_an_expectation_failing_where_another_of_its_type_failed_before_fails_the_baseline_gate(
+        tmp_path: Path) -> None:
+    """The suite expects a == b and c == d. The baseline broke the first, the new data the second:
+    one expectation met again, another broken, which the gate must not forgive for the first;
+    and data breaking both has two findings of two fingerprints."""
+    suite = tmp_path / "pairs.json"
+    suite.write_text(json.dumps({"name": "pairs", "expectations": [
+        {"type": "expect_column_pair_values_to_be_equal", "kwargs": {"column_A": a, "column_B": b}}
+        for a, b in ("ab", "cd")]}), encoding="utf-8")
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    args = ["-t", "label", "--gx-suite", suite, "-f", "json", "-q"]
+    run(["audit", _pairs(tmp_path, "old.csv", "ab"), *args, "-o", old], 1)
+    invoke(["audit", _pairs(tmp_path, "new.csv", "cd"), *args, "-o", new, "--baseline", old], 1)
+    report = json.loads(new.read_text(encoding="utf-8"))
+    broken = [f for f in report["findings"] if f["check"] == "gx.expect_column_pair_values_to_be_equal"]
+    assert [f["details"]["kwargs"]["column_A"] for f in broken] == ["c"]
+    assert report["baseline"]["new"] == [broken[0]["fingerprint"]]
+
+    both = dataaudit.audit(_pairs(tmp_path, "both.csv", "ab", "cd"), target="label", gx_suite=suite)
+    pairs = [f for f in both.findings if f.check == "gx.expect_column_pair_values_to_be_equal"]
+    assert len(pairs) == 2 and pairs[0].fingerprint != pairs[1].fingerprint

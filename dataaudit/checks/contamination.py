@@ -29,6 +29,7 @@ from pydantic import Field
 from dataaudit.checks.base import Results, pct
 from dataaudit.checks.registry import EVERY_KIND, Check, NoEquivalent
 from dataaudit.levels import MaxShareLevels, Number, Section, Whole
+from dataaudit.report.repository import repository_place
 from dataaudit.wording import plural, verb
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results) ->
     one_of_them = f"text of {t.name!r}" if column else "training example"
     copied = s.items_by_kind["exact"] + s.items_by_kind["ngram"]
     near = s.items_by_kind["near"]
-    details = {"eval_set": s.name, "fields": s.fields, "items": s.items, "examples_are": f"{t.unit}s"}
+    details = {"eval_set": s.name, "eval_file": repository_place(s.name), "fields": s.fields, "items": s.items,
+               "examples_are": f"{t.unit}s"}
     if copied or not near:
         copies = [m for m in s.examples if m.kind != "near"]
         holding = s.examples_by_kind["exact"] + s.examples_by_kind["ngram"]

@@ -35,6 +35,14 @@ def repository_path(path: str | None) -> PurePosixPath | None:
     return None
 
 
+def repository_place(path: str) -> str:
+    """`path` from its repository's root (`repository_path`), else as given: where a file lies,
+    the same on every checkout of the repository, for a fingerprint to tell apart files of one
+    name in different folders (`gsm8k/test.jsonl`, `mmlu/test.jsonl`)."""
+    inside = repository_path(path)
+    return path if inside is None else inside.as_posix()
+
+
 def _spellings(path: str) -> list[Path]:
     """The absolute path as written (`..` folded as a shell folds it), then with links resolved
     when that differs: a link inside the repository places the file by the first."""
