@@ -99,6 +99,20 @@ def test_a_summary_that_cannot_be_appended_is_refused_before_the_audit_reads(run
 
 
 @pytest.mark.parametrize("runner", [invoke, run], ids=["in-process", "installed"])
+def test_a_report_is_never_written_over_the_job_summary(runner, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-o "$GITHUB_STEP_SUMMARY" --summary` replaced what the job's earlier steps had written
+    there by the report, then appended it a second time."""
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    out, err = runner(["audit", PENGUINS, "-t", "species", "-f", "markdown", "-o", summary, "--summary"], 2)
+    assert out == "" and summary.read_text(encoding="utf-8") == "earlier step\n"
+    assert err == (f"dataaudit: error: {summary}: named for two outputs; the paths of outputs must all differ "
+                   "(GITHUB_STEP_SUMMARY, the job summary --summary appends to)\n")
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["in-process", "installed"])
 @pytest.mark.parametrize("command", ["audit", "report"])
 def test_the_summary_is_never_appended_to_an_input(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     command: str) -> None:

@@ -26,8 +26,9 @@ def checked_destinations(formats: tuple[str, ...], outputs: tuple[str, ...],
     """Each --format with its --output (with no --format, the format each output's name says,
     among `choices`: every report format by default), every output checked before the run reads
     anything: a report never overwrites one of the run's `inputs`, and a bad path costs no audit;
-    nor does a job summary (`summary`) that cannot be appended to; `tools` are inputs that are no
-    data (see `check_destinations`)."""
+    nor does a job summary (`summary`) that cannot be appended to, is an input or is a report's
+    destination too (which would replace what the job's earlier steps wrote there); `tools` are
+    inputs that are no data (see `check_destinations`)."""
     from dataaudit.errors import OutputError
     from dataaudit.output import check_destinations
     from dataaudit.report.formats import Format
@@ -42,8 +43,8 @@ def checked_destinations(formats: tuple[str, ...], outputs: tuple[str, ...],
     if not os.access(target if os.path.exists(target) else os.path.dirname(os.path.abspath(target)), os.W_OK):
         raise OutputError(f"{target}: cannot append the job summary (GITHUB_STEP_SUMMARY): not writable or "
                           "its folder does not exist")
-    try:  # the summary is appended to: never to a file the run reads
-        check_destinations((target,), inputs, tools=tools)
+    try:  # the summary is appended to: never to a file the run reads, nor one it writes a report to
+        check_destinations((*(output for _, output in destinations), target), inputs, tools=tools)
     except OutputError as exc:
         raise OutputError(f"{exc} (GITHUB_STEP_SUMMARY, the job summary --summary appends to)") from None
     return destinations
