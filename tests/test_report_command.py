@@ -104,3 +104,15 @@ def test_a_report_piped_in_is_read_from_standard_input(saved: Path, runner) -> N
                    "quotes (the file ends before the report does: cut short?)\n")
     _, err = runner(["diff", "-", "-"], 2, stdin=piped)
     assert "OLD and NEW are both '-'" in err
+
+
+@pytest.mark.parametrize("runner", [run, invoke])
+@pytest.mark.parametrize(("also", "named"), [(["-s", "test=-"], "DATA, --split test"),
+                                             (["--baseline", "-"], "DATA, --baseline")], ids=["split", "baseline"])
+def test_standard_input_is_read_by_one_input_of_an_audit(runner, also: list[str], named: str) -> None:
+    """`audit - --split test=-` audited the piped rows against themselves (every row of 'test'
+    leaked, a failed gate), `audit - --baseline -` found the baseline empty once the data had
+    taken standard input: it holds one file."""
+    out, err = runner(["audit", "-", "-t", "species", *also], 2, stdin=PENGUINS.read_bytes())
+    assert out == ""
+    assert f"'-' given for 2 inputs ({named}): standard input holds one file; give the others' paths" in err

@@ -115,6 +115,7 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
       dataaudit audit chats.jsonl --language en
       dataaudit audit train.csv -t label --label-noise --sample 200000 --folds 5 --jobs -1
     """
+    _one_reader_of_stdin(data, options["splits"], options["baseline"])
     if len(data) > 1 and options["baseline"] is not None:
         raise click.UsageError(f"--baseline takes one DATA file, not {len(data)}")
     if len(data) > 1 and outputs:
@@ -122,6 +123,18 @@ def audit(data: tuple[str, ...], outputs: tuple[str, ...], **options: Any) -> No
     if len(data) == 1:
         sys.exit(_audit_one(data[0], outputs=outputs, **options))
     sys.exit(max(_audit_each(path, **options) for path in data))
+
+
+def _one_reader_of_stdin(data: tuple[str, ...], splits: dict[str, Any], baseline: Any) -> None:
+    """Refuse '-' for two inputs: standard input holds one file. The first to read it would take
+    it all, leaving the other nothing (a baseline read as an empty file) or the same bytes (a
+    split audited against itself, all of it leaked)."""
+    readers = ["DATA" for d in data if d == "-"] + [f"--split {name}" for name, path in splits.items()
+                                                    if str(path) == "-"]
+    readers += ["--baseline"] if str(baseline) == "-" else []
+    if len(readers) > 1:
+        raise click.UsageError(f"'-' given for {len(readers)} inputs ({', '.join(readers)}): standard input holds "
+                               "one file; give the others' paths")
 
 
 def _audit_each(path: str, **options: Any) -> int:
