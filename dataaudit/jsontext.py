@@ -104,12 +104,6 @@ def written_int(digits: str, long: Callable[[str], Any] = WrittenNumber) -> Any:
 may_hold_negative_zero = re.compile(r"-0(?![0-9.eE])").search
 
 
-def may_hold_long_int(text: str) -> bool:
-    """Whether `text` is long enough to hold an integer of more digits than Python reads: a
-    shorter one (nearly every one) needs no look for such a number."""
-    return 0 < sys.get_int_max_str_digits() < len(text)
-
-
 def with_long_ints(parse: Callable[[json.JSONDecoder], T], decoder: json.JSONDecoder,
                    long: Callable[[str], Any] = WrittenNumber) -> T:
     """`parse(decoder)`; for a text holding an integer of more digits than Python turns into an

@@ -97,6 +97,25 @@ def test_a_lone_surrogate_in_a_json_array_item_is_an_item_quarantined(tmp_path: 
     assert [(q["item"], q["reason"]) for q in quarantined] == [(1, "not_utf8")]
 
 
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("twice", ['"completion": "4", "completion": "5"', '"n": 1, "n": 2'], ids=["layout", "metadata"])
+def test_a_key_given_twice_in_a_json_array_item_is_found_by_the_audit_the_clean_quarantines(
+        tmp_path: Path, runner: Runner, twice: str) -> None:
+    """The audit reads each item as the file spells it, as the clean does: a key given twice is a
+    `duplicate_key` there too, not an item whose second value silently won."""
+    data = tmp_path / "pairs.json"
+    data.write_text('[\n {"prompt": "What is 2+2?", ' + twice + '},\n {"prompt": "a", "completion": "b"}\n]\n',
+                    encoding="utf-8")
+    report = tmp_path / "report.json"
+    runner(["audit", data, "-f", "json", "-o", report], 1)
+    findings = json.loads(report.read_text())["findings"]
+    errors = [f for f in findings if f["check"] == "text.format_errors"]
+    assert [(f["details"]["kind"], f["examples"]) for f in errors] == [("duplicate_key", [0])]
+    runner(["clean", data, "-o", tmp_path / "clean.json"], 1)
+    quarantined = [json.loads(line) for line in (tmp_path / "clean.quarantine.jsonl").read_text().splitlines()]
+    assert [(q["item"], q["kinds"]) for q in quarantined] == [(0, ["duplicate_key"])]
+
+
 # --- text in UTF-16 or UTF-32: refused as such, read with --encoding ------------------------------
 
 ROWS = [["a", "b", "label"], ["1", "x\ny", "p"], ["01", "é", "q"], ["1", "x\ny", "p"], ["", "漢字", "q"]]

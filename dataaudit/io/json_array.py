@@ -12,7 +12,6 @@ items without being parsed.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +23,9 @@ from dataaudit.errors import InputError
 from dataaudit.io import named_json_lines
 from dataaudit.io.depth import deepest, nested_too_deep, too_deep
 from dataaudit.io.lines import LINE_COLUMN, open_binary
-from dataaudit.io.nested import as_floats
 from dataaudit.io.source import Source
 from dataaudit.io.spool import named
-from dataaudit.jsontext import PLAIN, loads, may_hold_long_int, with_long_ints, written_dumps
+from dataaudit.jsontext import PLAIN, loads, with_long_ints
 
 BOM = b"\xef\xbb\xbf"
 
@@ -46,29 +44,11 @@ def is_json_array(path: Path) -> bool:
 
 
 def array_items(path: Path) -> list[bytes]:
-    """The items of the array in `path`, each as one JSON text; an `InputError` naming the file
-    when it is larger than the bound, not JSON, or not one array."""
-    return [_item_text(item) for item in _parsed_array(path, _text(path))]
-
-
-def _item_text(item: Any) -> bytes:
-    text = json.dumps(item, ensure_ascii=False)
-    if may_hold_long_int(text) and isinstance(item, dict | list) and as_floats(item)[0]:
-        text = written_dumps(item)  # an integer of more digits than Python reads, written bare as it was
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate (`"\\ud800"`): kept as its escape, which the line checks name
-        return _NON_ASCII.sub(_escaped, text).encode("ascii")
-
-
-#: a character JSON text holds only inside a string, where its `\\u` escape stands for it
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def _escaped(match: re.Match[str]) -> str:
-    """The character as `json.dumps` escapes it (a pair of escapes past U+FFFF), numbers of the
-    text left as they were written, which `json.dumps` of the item would quote."""
-    return json.dumps(match.group())[1:-1]
+    """The items of the array in `path`, each as one JSON text as the file spells it, so the line
+    checks read what the clean reads (a key given twice stays given twice, which re-encoding the
+    parsed item would hide); an `InputError` naming the file when it is larger than the bound,
+    not JSON, or not one array."""
+    return array_text(path).items
 
 
 @dataclass(frozen=True)
