@@ -98,7 +98,8 @@ def test_a_lone_surrogate_in_a_json_array_item_is_an_item_quarantined(tmp_path: 
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
-@pytest.mark.parametrize("twice", ['"completion": "4", "completion": "5"', '"n": 1, "n": 2'], ids=["layout", "metadata"])
+@pytest.mark.parametrize("twice", ['"completion": "4", "completion": "5"', '"n": 1, "n": 2'],
+                         ids=["layout", "metadata"])
 def test_a_key_given_twice_in_a_json_array_item_is_found_by_the_audit_the_clean_quarantines(
         tmp_path: Path, runner: Runner, twice: str) -> None:
     """The audit reads each item as the file spells it, as the clean does: a key given twice is a
