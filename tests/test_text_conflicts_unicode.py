@@ -1,10 +1,12 @@
 """The conflicts check reads prompts and answers in their plain forms (invisible format characters
-dropped, NFKC), as contamination and near duplicates read words: one prompt spelled with a
-decomposed accent, full-width letters or a zero-width space and answered differently is a
-conflict, and two answers differing only so are one answer. Exact duplicates stay byte for byte."""
+dropped, NFKC) and without the blanks around them, which the clean trims: one prompt spelled with
+a decomposed accent, full-width letters, a zero-width space or a trailing line break and answered
+differently is a conflict, and two answers differing only so are one answer. Exact duplicates
+stay byte for byte."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -16,7 +18,7 @@ from hypothesis import strategies as st
 from dataaudit.checks.text import Rules
 from dataaudit.text.audit import profile_text_file
 from tests.test_contamination import _chat
-from tests.text_helpers import audit_json, small_pack
+from tests.text_helpers import RUNNERS, audit_json, small_pack
 
 QUESTION = "What are the café's opening hours?"
 
@@ -30,6 +32,7 @@ SPELLINGS = {
     "full-width letters": _full_width,
     "zero-width space": lambda s: s.replace("open", "op\u200ben"),
     "soft hyphen": lambda s: s.replace("hours", "hou\u00adrs"),
+    "blanks around": lambda s: f"  {s}\n",
 }
 
 
@@ -89,3 +92,17 @@ def test_a_text_column_with_labels_of_numbers_is_compared_in_plain_forms(tmp_pat
     report = dataaudit.audit(path, target="label", text_columns=["text"])
     (conflict,) = [f for f in report.findings if f.check == "text.conflicts"]
     assert conflict.message == "1 text of 'text' occurs with different labels: 2 rows (6.2%)."
+
+
+@pytest.mark.parametrize("runner", ["invoke", "run"])
+def test_answers_differing_only_in_blanks_around_them_are_no_conflict_before_or_after_the_clean(
+        tmp_path: Path, runner: str) -> None:
+    """The clean trims both answers to one and quarantines the second as a copy: the audit before it
+    must not fail the gate on a conflict the clean's own reading says is none."""
+    path = _write(tmp_path, [("When does it open?", "At nine."), ("When does it open?", " At nine.\n"),
+                             ("Is it raining?", "No.")])
+    report = audit_json(runner, [path, "--rules", small_pack(tmp_path)], 1, tmp_path)
+    assert [f["check"] for f in report["findings"] if f["severity"] != "info"] == ["text.near_duplicates"]
+    RUNNERS[runner](["clean", path, "-o", tmp_path / "clean.jsonl", "--rules", small_pack(tmp_path)], 0)
+    quarantined = [json.loads(line) for line in (tmp_path / "clean.quarantine.jsonl").read_text().splitlines()]
+    assert [(q["line"], q["reason"]) for q in quarantined] == [(2, "duplicate of line 1")]

@@ -265,9 +265,10 @@ class TextPartial:
                 answers.append(labels[i])
             elif (line.answer and not UNREAD_TEXT.intersection(line.errors)
                   and any(text.strip() for _, text in line.segments[: line.answer])):
-                # a text that is none (`content: 12345`, read as "") answers nothing: no conflict of it
-                prompts.append(canonical(line.segments[: line.answer]))
-                answers.append(line.segments[line.answer][1])
+                # a text that is none (`content: 12345`, read as "") answers nothing: no conflict of it;
+                # blanks around a text, which the clean trims, make no other prompt or answer
+                prompts.append(canonical([(role, text.strip()) for role, text in line.segments[: line.answer]]))
+                answers.append(line.segments[line.answer][1].strip())
             else:
                 prompts.append(None)
                 answers.append(None)
