@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dataaudit.text.markup import markup_kinds
+from tests.cli_helpers import run
 
 CODE = st.text(alphabet=st.characters(blacklist_characters="`~", blacklist_categories=("Cs",)))
 
@@ -39,3 +42,30 @@ def test_a_fence_closes_only_on_a_fence_at_least_as_long() -> None:
     backtick, so the fence is the whole run)."""
     assert markup_kinds("````html\n<br>\n```\n&amp;") == []
     assert markup_kinds("````html\n<br>\n````\n&amp;") == ["entity"]
+
+
+@given(st.sampled_from(["think", "thinking", "reasoning", "answer", "scratchpad", "tools", "String", "T",
+                        "MyComponent"]))
+def test_a_tag_of_no_html_element_is_no_html(name: str) -> None:
+    """Reasoning traces (`<think>...</think>`), a model's own tags and generics name no HTML
+    element: they are what the example teaches, not residue of a scraped page."""
+    assert markup_kinds(f"<{name}>\nThe sum is 4.\n</{name}>\n\nThe answer is 4.") == []
+
+
+@given(st.sampled_from(["br", "BR", "p", "div", "span", "a href='x'", "img src=x.png /", "td", "h2", "font color=red"]))
+def test_a_tag_of_an_html_element_is_found_whatever_its_case(tag: str) -> None:
+    assert markup_kinds(f"Fish and chips<{tag}>today") == ["tag"]
+
+
+def test_a_reasoning_file_passes_the_strict_gate(tmp_path: Path) -> None:
+    """200 clean chats whose answers carry a `<think>` block: the installed command's strict gate
+    passed none of them, warning that every one held HTML tags."""
+    path = tmp_path / "reasoning.jsonl"
+    path.write_text("".join(json.dumps({"messages": [
+        {"role": "user", "content": f"What is {i} plus {i + 7}? Show your reasoning, please."},
+        {"role": "assistant", "content": f"<think>\nI add {i} and {i + 7}: {2 * i + 7}.\n</think>\n\n"
+                                         f"It is {2 * i + 7}."},
+    ]}) + "\n" for i in range(200)), encoding="utf-8")
+    report = tmp_path / "report.json"
+    run(["audit", path, "--strict", "-f", "json", "-o", report], 0)
+    assert "text.markup" not in [f["check"] for f in json.loads(report.read_text())["findings"]]
