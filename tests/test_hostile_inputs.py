@@ -599,3 +599,18 @@ def test_an_input_cleans_to_the_same_bytes_whatever_its_encoding_and_packing(
         outcomes[variant] = (out.read_bytes(), out.with_name(f"out-{variant}.quarantine.csv").read_bytes())
     assert {variant: outcome for variant, outcome in outcomes.items() if outcome != outcomes["utf-8"]} == {}
     assert not outcomes["utf-8"][0].startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_first_line_holding_only_a_byte_order_mark_is_a_blank_line(tmp_path: Path, runner: Runner) -> None:
+    """An editor's byte-order mark before an empty first line shows nothing there: the line is
+    blank, not JSON that fails to parse."""
+    data = tmp_path / "chats.jsonl"
+    data.write_bytes(b"\xef\xbb\xbf\r\n" + "".join(line + "\r\n" for line in CHATS).encode())
+    report = tmp_path / "report.json"
+    runner(["audit", data, "-f", "json", "-o", report], 1)
+    errors = [f for f in json.loads(report.read_text())["findings"] if f["check"] == "text.format_errors"]
+    assert [(f["details"]["kind"], f["examples"]) for f in errors] == [("blank_line", [1])]
+    runner(["clean", data, "-o", tmp_path / "clean.jsonl"], 1)
+    quarantined = [json.loads(line) for line in (tmp_path / "clean.quarantine.jsonl").read_text().splitlines()]
+    assert [(q["line"], q["kinds"]) for q in quarantined] == [(1, ["blank_line"])]

@@ -113,7 +113,7 @@ def check_parsed(parsed: object, layout: Layout) -> Line:
 
 def parse_line(raw: bytes) -> object:
     """The JSON value of a line, or the `Line` saying why it has none."""
-    if not raw.strip():
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():  # an editor's byte-order mark alone shows a blank line
         return Line(["blank_line"])
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark before the first line
