@@ -236,6 +236,16 @@ def test_max_length_must_be_positive(chats: Path) -> None:
     assert "--max-length" in err
 
 
+def test_a_max_length_past_every_count_finds_no_example_over_it(chats: Path, folders: dict[str, Path],
+                                                                tmp_path: Path) -> None:
+    """2**63 tokens, one past the largest count a tokenizer's int64 holds: no example is over it
+    (numpy refused to compare the counts with it, an internal error)."""
+    style = next(iter(TEMPLATES))
+    report = audit_json("invoke", [chats, "--tokenizer", folders[style], "--max-length", 2**63], 1, tmp_path)
+    assert _findings(report, "text.over_max_length") == []
+    assert _rendered_tokens(report)["max length"] == 2**63
+
+
 def test_a_folder_without_a_chat_template_counts_messages_exactly(chats: Path, folders: dict[str, Path],
                                                                   tmp_path: Path) -> None:
     plain = tmp_path / "plain"

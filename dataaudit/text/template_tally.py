@@ -66,8 +66,9 @@ class TemplateTally:
         self.read += int(read[ok].sum())
         self.lengths["tokens"].add(tokens)
         self.lengths["trainable"].add(trainable)
-        over = tokens > self.max_length
-        self.lengths["over_by"].add(tokens[over] - self.max_length)
+        limit = min(self.max_length, int(np.iinfo(tokens.dtype).max))  # no count passes it: a larger one means none
+        over = tokens > limit
+        self.lengths["over_by"].add(tokens[over] - limit)
         self.over += int(over.sum())
         self.over_lines = first_rows(self.over_lines, lines[ok][over][:k].tolist(), k)
         if self.marks_assistant:
