@@ -614,3 +614,18 @@ def test_a_first_line_holding_only_a_byte_order_mark_is_a_blank_line(tmp_path: P
     runner(["clean", data, "-o", tmp_path / "clean.jsonl"], 1)
     quarantined = [json.loads(line) for line in (tmp_path / "clean.quarantine.jsonl").read_text().splitlines()]
     assert [(q["line"], q["kinds"]) for q in quarantined] == [(1, ["blank_line"])]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_a_first_line_the_clean_rewrites_keeps_the_byte_order_mark(tmp_path: Path, runner: Runner) -> None:
+    """The clean writes a first line it trims after the file's byte-order mark, as it writes a
+    first line it keeps as it was: the mark is no part of the text trimmed."""
+    padded, plain = b'{"prompt": " What? ", "completion": "Yes"}\n', b'{"prompt": "b", "completion": "c"}\n'
+    outputs = []
+    for name, first in (("trimmed", padded), ("kept", plain)):
+        data = tmp_path / f"{name}.jsonl"
+        data.write_bytes(b"\xef\xbb\xbf" + first + (plain if first is padded else padded))
+        runner(["clean", data, "-o", tmp_path / f"{name}.clean.jsonl"], 1)
+        outputs.append((tmp_path / f"{name}.clean.jsonl").read_bytes())
+    assert outputs[0] == b'\xef\xbb\xbf{"prompt": "What?", "completion": "Yes"}\n' + plain
+    assert outputs[1] == b"\xef\xbb\xbf" + plain + b'{"prompt": "What?", "completion": "Yes"}\n'

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 
 from dataaudit.compression import compression_of
 from dataaudit.errors import InputError
-from dataaudit.io.json_array import ArrayText, array_text, is_json_array
+from dataaudit.io.json_array import BOM, ArrayText, array_text, is_json_array
 from dataaudit.io.lines import CHUNK_LINES
 from dataaudit.io.spool import named, readable_path
 from dataaudit.jsontext import dumps, loads_keeping_numbers, strict_constants, written_dumps
@@ -313,4 +313,5 @@ def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...])
     if not trimmed and not dropped:
         return raw, False
     end = raw[len(raw.rstrip(b"\r\n")):]
-    return written_dumps(record).encode("utf-8") + end, trimmed
+    mark = BOM if raw.startswith(BOM) else b""  # the file's byte-order mark stays, as on a line kept as it was
+    return mark + written_dumps(record).encode("utf-8") + end, trimmed
