@@ -28,14 +28,15 @@ CHUNK = 4
 
 
 def _records() -> list[dict]:
-    """Ten rows; `extra` first on the seventh line, `note` on the eighth, and the ninth repeats the
-    eighth's features, label and late keys, in another order (an exact duplicate the default rules
+    """Ten rows; `extra` first on the seventh line, `note` on the eighth (and another value on the
+    tenth: neither key is constant, which a clean drops), and the ninth repeats the eighth's
+    features, label and late keys, in another order (an exact duplicate the default rules
     quarantine)."""
     records = [{"f": f"v{i}", "g": str(i % 3), "label": "pq"[i % 2]} for i in range(10)]
     records[6]["extra"] = "seven"
     records[7] = {"f": "v7", "g": "1", "label": "q", "extra": {"k": [1]}, "note": 2.50}
     records[8] = {"f": "v7", "g": "1", "label": "q", "note": 2.50, "extra": {"k": [1]}}
-    records[9]["extra"] = None
+    records[9].update(extra=None, note=3)
     return records
 
 
@@ -73,7 +74,7 @@ def test_a_late_key_is_a_column_of_the_cleaned_file_and_its_quarantine(tmp_path:
         assert _header(out) == ["f", "g", "label", "extra", "note"]
         assert _header(done.quarantine) == ["f", "g", "label", "extra", "note", "_row", "_reason"]
     assert [r.get("extra") for r in kept] == [None] * 6 + ["seven", '{"k": [1]}', None]
-    assert [r.get("note") for r in kept] == [None] * 7 + ["2.5", None]
+    assert [r.get("note") for r in kept] == [None] * 7 + ["2.5", "3"]
     assert (held[0]["extra"], held[0]["note"]) == ('{"k": [1]}', "2.5")
     rows = done.manifest["rows"]
     assert (rows["in"], rows["out"], rows["quarantined"]) == (10, 9, 1)

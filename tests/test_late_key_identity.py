@@ -223,11 +223,13 @@ def _late_file(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_the_command_tells_lines_apart_by_a_late_key(tmp_path: Path, runner: Runner) -> None:
     data = _late_file(tmp_path)
-    report = audit_report(runner, [data, "-t", "label", "--jobs", "2"], tmp_path, code=0)
+    # the late `note` is audited as the column the clean writes: nearly all missing, in both audits
+    report = audit_report(runner, [data, "-t", "label", "--jobs", "2"], tmp_path, code=1)
     exact = [f for f in report["findings"] if f["check"] == "duplicates.rows"]
     assert [f["examples"] for f in exact] == [[65_542]]
+    assert [f["column"] for f in report["findings"] if f["check"] == "missing.column_share"] == ["note"]
     out = tmp_path / "out.csv"
-    runner(["clean", data, "-t", "label", "-o", out], 1)  # the output's `note` column is nearly all missing
+    runner(["clean", data, "-t", "label", "-o", out], 1)
     manifest = json.loads((tmp_path / "out.manifest.json").read_text())
     assert (manifest["rows"]["in"], manifest["rows"]["out"], manifest["rows"]["quarantined"]) == (65_543, 65_542, 1)
     with (tmp_path / "out.quarantine.csv").open(newline="") as handle:

@@ -54,9 +54,11 @@ def _bad_rows(profile: Profile, rules: Rules, results: Results) -> None:
 
 
 def _late_keys(profile: Profile, rules: Rules, results: Results) -> None:
-    """A late key's rows are audited with the columns they share with the first rows; the key's
-    own values are not, which is less than the whole file but no row left out. They are part of
-    the rows' identity (`profile.late_keys`), as they are of the rows a clean writes."""
+    """A late key's rows are audited with the columns they share with the first rows, and its
+    cells as the column a clean writes it as (`profile.late_columns`), missing on the lines
+    before it; the checks that read the features together (missing cells per row, the sample's
+    models) read the first rows' columns only. Its values are part of the rows' identity
+    (`profile.late_keys`), as they are of the rows a clean writes."""
     late = profile.late_keys
     if not late:
         return
@@ -65,8 +67,9 @@ def _late_keys(profile: Profile, rules: Rules, results: Results) -> None:
         "source.late_keys", rules.late_keys.severity,
         f"{plural(len(late), 'key')} first {verb(len(late), 'appears', 'appear')} after the first "
         f"{first['columns_from']:,} rows (JSON objects), which the columns are read from: {_quoted_keys(late)}; "
-        f"{verb(len(late), 'its', 'their')} values are not audited, the rows holding them are, and tell those rows "
-        f"apart (duplicates, label conflicts).",
+        f"{verb(len(late), 'it is', 'they are')} audited as {verb(len(late), 'a column', 'columns')} missing on the "
+        f"lines before, not by the checks that read the features together (missing cells per row, models on the "
+        f"sample), and {verb(len(late), 'tells', 'tell')} rows apart (duplicates, label conflicts).",
         observed=len(late), examples=[k["line"] for k in late[:20]], details={"keys": late[:20]},
         hint="Give every line every key (null where it has no value), or put a line holding each key "
              "among the first rows, to audit these keys too.",

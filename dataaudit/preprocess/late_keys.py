@@ -16,13 +16,28 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from dataaudit.errors import InputError, quoted
+from dataaudit.io.late_cells import late_cells
 
 
-def with_late(batch: pa.RecordBatch, keys: Sequence[str], rows: list[list[str | None]]) -> pa.RecordBatch:
-    """`batch` with a text column per key of `keys`, from `rows` (one per row of `batch`)."""
+def with_late(batch: pa.RecordBatch, keys: Sequence[str], rows: list[list[str | None]],
+              written: Sequence[str] | None = None) -> pa.RecordBatch:
+    """`batch` with a text column per key of `keys` that is one of the `written` keys (None:
+    each), from `rows` (one per row of `batch`, a cell per key of `keys`)."""
     for i, key in enumerate(keys):
-        batch = batch.append_column(key, pa.array([row[i] for row in rows], pa.string()))
+        if written is None or key in written:
+            batch = batch.append_column(key, pa.array([row[i] for row in rows], pa.string()))
     return batch
+
+
+def late_columns(batch: pa.RecordBatch, keys: Sequence[str]) -> pa.RecordBatch:
+    """The `keys`' cells of the chunk `batch` as read (its note, `io.late_cells`), a text column
+    each, null on the lines without the key, noting their JSON string cells as the note does."""
+    late = late_cells(batch)
+    fields = [late.schema.field(key) if late is not None and key in late.schema.names else pa.field(key, pa.string())
+              for key in keys]
+    arrays = [late.column(key) if late is not None and key in late.schema.names
+              else pa.nulls(batch.num_rows, pa.string()) for key in keys]
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
 
 
 def refuse_taken(keys: dict[str, int], taken: Sequence[str], name: str) -> None:

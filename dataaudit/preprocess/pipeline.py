@@ -45,7 +45,7 @@ from dataaudit.preprocess.columns import DropColumns, LeftValues
 from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, line_cells
-from dataaudit.preprocess.late_keys import refuse_taken, with_late
+from dataaudit.preprocess.late_keys import late_columns, refuse_taken, with_late
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
 from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, check_given, decide, row_steps
@@ -110,6 +110,12 @@ class Plan:
     malformed: list[RowProblem] = field(default_factory=list)
     #: whether the output keeps a JSONL input's JSON types, rows judged as it holds them (`plan`)
     json_types: bool = True
+
+    @property
+    def written_late(self) -> list[str]:
+        """The late keys the output keeps: those no `drop_columns` drops (the quarantine keeps all)."""
+        dropped = dropped_columns(self.steps)
+        return [key for key in self.late if key not in dropped]
 
     @property
     def rows_read(self) -> int:
@@ -220,7 +226,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     if fitted_here:
         def left_values(before: list[Step], names: list[str], spec: ProfileSpec) -> LeftValues:
             kept = _kept(reread(), decisions, before, progress, "clean, columns left constant or empty: ",
-                         json_types)
+                         json_types, [name for name in names if name not in source.columns])
             return LeftValues().add((batch.select(names) for batch in kept), spec)
 
         drop_left_by_cleaning(steps, profile, decisions.quarantined, pack, left_values, strings_noted=True)
@@ -416,7 +422,7 @@ def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str]
     if hashes is None:
         if reused:  # that pass stopped part way: read (and copy) the input afresh
             chunks, copied = read(reopen())
-        hashes = RowHashes(target, tuple(ignored))
+        hashes = RowHashes(target, tuple(ignored), frozenset(dropped_columns(steps)))
         for raw in _chunks(chunks, progress, copied):
             hashes.add(*judged(raw, steps), header_rows(raw), string_cells(raw) if json_types else {},
                        hashes.late_parts(raw, json_types))
@@ -444,8 +450,8 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
     the steps drop stays in the identity here: that is exact when it holds one value in every
     row (constant, empty), as it is checked to; otherwise None, and the caller hashes every row
     without it."""
-    dropped = {name for step in steps if isinstance(step, DropColumns) for name in step.columns_}
-    hashes = RowHashes(target, tuple(ignored))
+    dropped = dropped_columns(steps)
+    hashes = RowHashes(target, tuple(ignored), frozenset(dropped))
     value_of: dict[str, int] = {}  # each dropped column's one value (hash), so far
     offset = 0
     chunks: list[np.ndarray] = []
@@ -460,6 +466,9 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
             distinct = _values_cleaned(raw.column(name), rows, cleaned.column(name))
             if len(distinct) > 1 or (distinct and value_of.setdefault(name, distinct[0]) != distinct[0]):
                 return None
+        late = late_cells(raw)
+        if late is not None and any(late.column(key).null_count < n for key in dropped.intersection(late.schema.names)):
+            return None  # a dropped late key's value, in the audit's identities: not in the output's
         if offset + n > audited.rows:
             raise _input_changed(source, audited.rows, offset + n)
         hashes.add_audited(raw, invalid, audited.slice(offset, n), rows, cleaned, header_rows(raw), string_cells(raw),
@@ -469,6 +478,11 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
     if offset != audited.rows:
         raise _input_changed(source, audited.rows, offset)
     return hashes, np.concatenate(chunks) if chunks else np.zeros(0, dtype=bool)
+
+
+def dropped_columns(steps: list[Step]) -> set[str]:
+    """The columns (late keys too) the `drop_columns` of `steps` drops."""
+    return {name for step in steps if isinstance(step, DropColumns) for name in step.columns_}
 
 
 def one_value(column: pa.Array) -> list[int]:
@@ -519,16 +533,21 @@ def drop_left_by_cleaning(steps: list[Step], profile: Profile, quarantined: int,
 
 
 def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: TextIO | None,
-          label: str, strings: bool) -> Iterator[pa.RecordBatch]:
-    """The kept rows through `steps`; with `strings` True, noting the cells that were JSON
-    strings as read (`io.json_strings`: a step keeps a string a string), False none: the
-    notes as read mark the rows before the filter, so a kept batch never carries them."""
+          label: str, strings: bool, late: Sequence[str] = ()) -> Iterator[pa.RecordBatch]:
+    """The kept rows through `steps`, with the `late` keys' cells as read after them, as the
+    writing pass writes them; with `strings` True, noting the cells that were JSON strings as
+    read (`io.json_strings`: a step keeps a string a string), False none: the notes as read
+    mark the rows before the filter, so a kept batch never carries them."""
     offset = 0
     for batch in _shown(source, progress, label):
         keep = decisions.codes[offset:offset + batch.num_rows] == 0
         offset += batch.num_rows
-        cells = string_cells(batch) if strings else {}
+        keys = late_columns(batch, late) if late else None
+        cells = {**string_cells(batch), **({} if keys is None else string_cells(keys))} if strings else {}
         batch = transformed(batch.filter(pa.array(keep)), steps)
+        if keys is not None:
+            for name, column in zip(keys.schema.names, keys.filter(pa.array(keep)).columns, strict=True):
+                batch = batch.append_column(name, column)
         yield with_string_cells(batch, {name: c[keep] for name, c in cells.items()})
 
 
@@ -583,7 +602,12 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
             for step in rest:
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
-            batch = _with_late(batch, late, late_rows, ~quarantined)
+            if late_rows is not None:
+                for step in steps:
+                    if isinstance(step, DropColumns):
+                        outcome.tallies.setdefault(step.name, Tally()).add(
+                            step.late_tally(late, raw.schema.names, batch.num_rows))
+            batch = _with_late(batch, late, late_rows, ~quarantined, plan.written_late)
             kept_cells = _rows_of(cells, ~quarantined)
             if redaction is not None:
                 batch, kept_cells = redaction.apply(batch, kept_cells, jsonl)
@@ -619,16 +643,17 @@ def _rows_of(typed: list[Any] | None, mask: np.ndarray) -> list[Any] | None:
 
 
 def _with_late(batch: pa.RecordBatch, keys: list[str], rows: list[list[str | None]] | None,
-               mask: np.ndarray) -> pa.RecordBatch:
-    """`batch`, the `mask`ed rows of a chunk, with the late keys' columns of those rows."""
-    return batch if rows is None else with_late(batch, keys, _rows_of(rows, mask) or [])
+               mask: np.ndarray, written: Sequence[str] | None = None) -> pa.RecordBatch:
+    """`batch`, the `mask`ed rows of a chunk, with the late keys' columns of those rows: of the
+    `written` keys (None: every one)."""
+    return batch if rows is None else with_late(batch, keys, _rows_of(rows, mask) or [], written)
 
 
 def output_template(plan: Plan) -> pa.Schema:
     """The output's columns and types, from an empty chunk through the steps: of the types the
     input stored (Parquet), restored as the pass writes them, else text."""
     stored = plan.source.schema
-    late = [pa.field(key, pa.string()) for key in plan.late]
+    late = [pa.field(key, pa.string()) for key in plan.written_late]
     if stored is None:
         batch = empty_through(pa.schema([(c, pa.string()) for c in plan.source.columns]), plan.steps)
         return pa.schema([*batch.schema, *late])

@@ -78,6 +78,8 @@ class RowHashes:
 
     target: str | None
     ignored: tuple[str, ...]
+    #: the late keys the clean drops (`DropColumns`), in no identity of the rows it writes
+    dropped_late: frozenset[str] = frozenset()
     whole: list[np.ndarray] = field(default_factory=list)
     features: list[np.ndarray] = field(default_factory=list)
     label: list[np.ndarray] = field(default_factory=list)
@@ -185,8 +187,9 @@ class RowHashes:
 
     def late_parts(self, batch: pa.RecordBatch, typed: bool) -> LateParts | None:
         """The late keys' pairs of the chunk `batch` as read (`profile.late_keys`), an ignored
-        key's outside the features' identity; `typed`: whether JSON strings are kept apart."""
-        return late_parts(batch, self._in_features, typed)
+        key's outside the features' identity, a dropped key's in none; `typed`: whether JSON
+        strings are kept apart."""
+        return late_parts(batch, self._in_features, typed, self.dropped_late)
 
     def _in_features(self, column: str) -> bool:
         return column != self.target and column not in self.ignored

@@ -32,7 +32,8 @@ def extract(partial: PartialProfile, source: dict | None = None,
     """`duplicates_of` finds duplicates and conflicts from the label hashes' folded labels where
     the row hashes are not in `partial` (Spark keeps them on the cluster); by default they are."""
     spec = partial.spec
-    columns = [_column(col.resolved(), spec.role(name)) for name, col in partial.columns.items()]
+    columns = [_column(col.resolved(), spec.role(col.name))
+               for col in [*partial.columns.values(), *partial.late.filled(partial.n_rows)]]
     label = None
     label_hash_to_key: dict[int, str] = {}
     if spec.target is not None and spec.target in partial.columns:

@@ -16,10 +16,12 @@ import numpy as np
 import pyarrow as pa
 
 from dataaudit.io.json_strings import string_cells
+from dataaudit.io.late_cells import late_cells
 from dataaudit.profile.column import ColumnPartial
 from dataaudit.profile.groups import GroupsPartial
 from dataaudit.profile.headers import header_rows
 from dataaudit.profile.json_strings import hashed_apart, read_as_other
+from dataaudit.profile.late_columns import LateColumns
 from dataaudit.profile.late_keys import features_and_whole, late_parts
 from dataaudit.profile.periods import PeriodsPartial
 from dataaudit.profile.rows import RowsPartial
@@ -47,6 +49,8 @@ class PartialProfile:
     #: holds two values (`json_mixed`)
     json_strings: dict[str, int] = field(default_factory=dict)
     read_as_other: set[str] = field(default_factory=set)
+    #: a JSON Lines table's late keys, profiled as the columns a clean writes them as
+    late: LateColumns = field(default_factory=LateColumns)
 
     @classmethod
     def create(cls, spec: ProfileSpec, column_names: list[str], spill: SpillPlan | None = None) -> PartialProfile:
@@ -86,13 +90,12 @@ class PartialProfile:
                 missing += is_missing
             elif self.spec.role(name) == "target":
                 labelled = ~is_missing
-        strings = string_cells(batch)
-        apart = read_as_other(batch, strings, hashes)
-        hashes = hashed_apart(hashes, apart)
-        for name, cells in strings.items():
-            self.json_strings[name] = self.json_strings.get(name, 0) + int(np.count_nonzero(cells & ~absent[name]))
-            if name in apart and not absent[name][apart[name]].all():
-                self.read_as_other.add(name)
+        hashes = self._strings_apart(batch, hashes, absent)
+        late = late_cells(batch)
+        if late is not None:
+            cells = self.late.add(late, offset, self.spec)
+            self._strings_apart(late, {name: h for name, (h, _) in cells.items()},
+                                {name: m for name, (_, m) in cells.items()})
         identity = [c for c in self.columns if self._in_identity(c)]
         features, whole = features_and_whole(hashes, identity, n, late_parts(batch, self._in_identity))
         target = self.spec.target
@@ -114,6 +117,18 @@ class PartialProfile:
             self.periods.add(batch, hashes, numbers)
         self.n_rows += n
         return hashes
+
+    def _strings_apart(self, batch: pa.RecordBatch, hashes: dict[str, np.ndarray],
+                       absent: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """`hashes` of `batch`'s columns with their JSON strings that read as another value
+        hashed apart; counts each column's strings present and notes those where one reads so."""
+        strings = string_cells(batch)
+        apart = read_as_other(batch, strings, hashes)
+        for name, cells in strings.items():
+            self.json_strings[name] = self.json_strings.get(name, 0) + int(np.count_nonzero(cells & ~absent[name]))
+            if name in apart and not absent[name][apart[name]].all():
+                self.read_as_other.add(name)
+        return hashed_apart(hashes, apart)
 
     def _in_identity(self, column: str) -> bool:
         """Whether `column` (or a late key) is part of a row's features' identity: a feature, or
@@ -158,4 +173,5 @@ class PartialProfile:
             json_strings={name: self.json_strings.get(name, 0) + other.json_strings.get(name, 0)
                           for name in self.json_strings.keys() | other.json_strings.keys()},
             read_as_other=self.read_as_other | other.read_as_other,
+            late=self.late.merged(other.late),
         )
