@@ -42,10 +42,9 @@ class LateColumns:
             if column is None:
                 column = self.columns[name] = ColumnPartial(name=name, count_all_values=False,
                                                             limit=spec.max_tracked_values, examples=spec.examples)
-                self.first[name] = (offset, place)
             hashes, missing, _ = column.add(array, offset, spec)
             self.spans.setdefault(name, []).append((offset, len(array)))
-            self.first[name] = min(self.first[name], (offset, place))
+            self.first[name] = min(self.first.get(name, (offset, place)), (offset, place))
             out[name] = (hashes, missing)
         return out
 
@@ -58,8 +57,8 @@ class LateColumns:
                      if name in self.columns and name in other.columns
                      else self.columns.get(name) or other.columns[name] for name in names},
             spans={name: self.spans.get(name, []) + other.spans.get(name, []) for name in names},
-            first={name: min(place for place in (self.first.get(name), other.first.get(name)) if place is not None)
-                   for name in names},
+            first={name: min(place, other.first.get(name, place))
+                   for name, place in {**other.first, **self.first}.items()},
         )
 
     def filled(self, rows: int) -> list[ColumnPartial]:
