@@ -49,9 +49,9 @@ def steps_table(order: list[str], tallies: dict[str, Tally]) -> ReportTable:
 def measures(report: Report) -> dict[str, int | None]:
     """The audit's numbers that cleaning should bring to zero, plus rows and findings."""
     d = report.dataset
-    features = set(d.features)
+    # by role: a JSON Lines late key is a feature column of the profile, not of `features`
     disguised = sum(sum(c.tokens.values()) + sum(c.sentinels.values())
-                    for c in d.column_profiles if c.name in features)
+                    for c in d.column_profiles if c.role == "feature")
     return {
         "rows": d.rows,
         "exact duplicate rows": d.duplicates.exact_rows,
