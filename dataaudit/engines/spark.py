@@ -150,21 +150,23 @@ class SparkEngine:
         if _is_local(path):
             # the local reader checks the file and finds format, delimiter and columns from its first
             # bytes, so Spark parses it exactly as the local engine would
-            probe = open_source(Path(path.removeprefix("file://")), delimiter=delimiter, encoding=encoding,
-                                chunk_rows=chunk_rows, bad_rows=bad_rows)
+            file = Path(path.removeprefix("file://"))
+            probe = open_source(file, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows=bad_rows)
             _refuse_spreadsheet_layout(probe)
             fmt, columns, info = probe.format, probe.columns, probe.info
-            self._check_utf8(path, fmt, encoding, Path(path.removeprefix("file://")))
+            local: Path | None = file
             if fmt == "jsonl" and is_utf8(encoding):
+                self._check_utf8(path, fmt, encoding, local)
                 return self._open_jsonl(path, probe, chunk_rows, bad_rows)
             delimiter = probe.info.get("delimiter", delimiter)
             # a quoted field spanning lines is read whole, as the local reader reads it
-            multi_line = fmt in ("csv", "tsv") and has_quoted_line_ends(Path(path.removeprefix("file://")))
-            line_sep = _line_separator(Path(path.removeprefix("file://"))) if multi_line else None
+            multi_line = fmt in ("csv", "tsv") and has_quoted_line_ends(file)
+            line_sep = _line_separator(file) if multi_line else None
         else:
             fmt, columns, info, multi_line, line_sep = _format_of_url(path), None, {"path": path}, False, None
             info["format"] = fmt
-            self._check_utf8(path, fmt, encoding, None)
+            local = None
+        self._check_utf8(path, fmt, encoding, local)  # once the file's refusals that need no Spark are made
         frame = _read(self.spark(), path, fmt, delimiter=delimiter, encoding=encoding, bad_rows=bad_rows,
                       multi_line=multi_line, line_sep=line_sep)
         nested: list[str] = []
