@@ -52,8 +52,9 @@ def _late_keys_as_local_finds_them(spark: Any, path: Path) -> Any:
     local = open_source(path, chunk_rows=65_536)
     for _ in local.read():
         pass
-    on_spark = SparkEngine(session=spark).open(path, delimiter=None, encoding=None, chunk_rows=65_536,
-                                               bad_rows="error")
+    engine = SparkEngine(session=spark)
+    on_spark = engine.open(path, delimiter=None, encoding=None, chunk_rows=65_536, bad_rows="error")
+    engine.read_through(on_spark)  # known to a read of every line, as locally
     assert on_spark.late_keys == local.late_keys
     return on_spark
 

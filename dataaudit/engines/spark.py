@@ -75,8 +75,10 @@ from dataaudit.profile.spec import ProfileSpec
 from dataaudit.profile.spill import ROW_HASHES
 from dataaudit.scoped import environ_default, quiet_pyspark_pandas_warning
 
-PARTIALS_SCHEMA = "partition int, rows long, partial binary"
-_PARTIAL_FIELDS = [("partition", pa.int32()), ("rows", pa.int64()), ("partial", pa.binary())]
+# a partition's row: its partial (null if it profiled no row) and, for a JSON Lines table's lines,
+# what their parsing met besides rows (`LinesSeen`, pickled)
+PARTIALS_SCHEMA = "partition int, rows long, partial binary, seen binary"
+_PARTIAL_FIELDS = [("partition", pa.int32()), ("rows", pa.int64()), ("partial", pa.binary()), ("seen", pa.binary())]
 _HASH_FIELDS = [("row", pa.int64()), ("features", pa.int64()), ("label", pa.int64()), ("whole", pa.int64())]
 HASH_COLUMNS = [name for name, _ in _HASH_FIELDS]
 # a split's pass adds one row per data row for its keys (row, features, label, group; `whole` null)
@@ -204,12 +206,13 @@ class SparkEngine:
         text), each string cell noted as a JSON string (`"1"` no number `1`), the late keys'
         cells noted, a bad line the same one-line error or set aside. Spark's JSON reader instead
         typed each column: `1`, `1.0` and `1e0` one double, integers past 2**53 rounded, and the
-        string `"3"` the number 3's text. One job at opening parses every line for what a local
-        read gives its source: the late keys with their lines, the columns of numbers alone and
-        of nested values, the bad lines set aside."""
+        string `"3"` the number 3's text. What a local read gives its source once it has read
+        every line (the late keys with their lines, the columns of numbers alone and of nested
+        values, the bad lines set aside) is known as locally: after the pass, whose partitions
+        hand it on with their partials (`_note_seen`), so every line is parsed once. Nothing
+        before the pass needs it but a clean on Spark's refusal of late keys, which reads the
+        lines for it first (`read_through`)."""
         from pyspark.sql.types import StringType, StructField, StructType
-
-        from dataaudit.io.jsonl_reader import LinesSeen
 
         columns = probe.columns
         try:
@@ -224,17 +227,17 @@ class SparkEngine:
             frame = lines.mapInArrow(_without_notes(parse), schema)
         source = _frame_source(frame, path, probe.info, chunk_rows)
         source.lines, source.parse, source.columns_from = lines, parse, probe.columns_from
-        summaries = self._run(source, lambda: lines.mapInArrow(_seen_in_partition(parse), "seen binary")
-                              .collect())
-        seen = LinesSeen()
-        for row in summaries:
-            seen.merge(pickle.loads(row["seen"]))
-        source.json_numbers.update(set(columns) - seen.other)
-        source.json_nested.update(seen.nested)
-        source.late_keys = {key: LateKey(key, line, chunk_rows)
-                            for key, (line, _) in sorted(seen.late.items(), key=lambda item: item[1])}
-        source.problems.extend(sorted(seen.problems, key=lambda problem: problem.line or 0))
         return source
+
+    def read_through(self, source: Source) -> None:
+        """A JSON Lines table's lines parsed for what a whole read gives its source, before any
+        pass: a clean on Spark refuses a late key before its audit runs, as it did when the
+        engine learned the keys at opening. Any other source is left as it is."""
+        if not isinstance(source, SparkSource) or source.parse is None:
+            return
+        parse = source.parse
+        seen = self._run(source, lambda: source.lines.mapInArrow(_seen_in_partition(parse), "seen binary").collect())
+        _note_seen(source, [row["seen"] for row in seen])
 
     def open_lines(self, path: Path, chunk_lines: int = CHUNK_LINES) -> Source:
         """A text file's raw lines, one row each, split at `\\n` alone as the local reader splits
@@ -298,9 +301,13 @@ class SparkEngine:
                                           rows_of, parse), ddl).persist(StorageLevel.MEMORY_AND_DISK))
         try:
             partials = passed.where("partial IS NOT NULL")
-            # the row counts alone first: a job over every partition at once fills the cache
-            _check_counts(dict(self._run(source, lambda: partials.select("partition", "rows").collect())),
-                          offsets, source.name)
+            # the row counts (and a JSON Lines table's `LinesSeen`) alone first: a job over every
+            # partition at once fills the cache
+            counted = self._run(source, lambda: passed.where("rows IS NOT NULL")
+                                .select("partition", "rows", "seen").collect())
+            _check_counts({row["partition"]: row["rows"] for row in counted if row["rows"]}, offsets, source.name)
+            if parse is not None:
+                _note_seen(source, [row["seen"] for row in counted])
             total = self._run(source, lambda: _merge_in_order(partials, create()))
             texts = passed.where("number IS NOT NULL").select(*TEXT_COLUMNS)
             self._run(source, lambda: find_near_on_cluster(texts, _near_texts(total)))
@@ -525,6 +532,25 @@ def _seen_in_partition(parse: Callable[[Iterator[pa.RecordBatch], Any], Iterator
     return seen_in
 
 
+def _note_seen(source: Source, parts: list[bytes]) -> None:
+    """The partitions' pickled `LinesSeen` merged into what a whole local read gives `source`,
+    in place as the local reader does (a copy of the source, an observed one, shares them): a
+    later pass (the label model's) notes the same again rather than adding to it."""
+    from dataaudit.io.jsonl_reader import LinesSeen
+
+    seen = LinesSeen()
+    for part in parts:
+        seen.merge(pickle.loads(part))
+    source.json_numbers.clear()
+    source.json_numbers.update(set(source.columns) - seen.other)
+    source.json_nested.clear()
+    source.json_nested.update(seen.nested)
+    source.late_keys.clear()
+    source.late_keys.update((key, LateKey(key, line, source.chunk_rows))
+                            for key, (line, _) in sorted(seen.late.items(), key=lambda item: item[1]))
+    source.problems[:] = sorted(seen.problems, key=lambda problem: problem.line or 0)
+
+
 def partition_offsets(frame: Any) -> dict[int, tuple[int, int]]:
     """partition -> (its first row's number, its row count), from a count that runs in Spark alone."""
     from pyspark.sql import functions as F
@@ -575,10 +601,12 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
         start = offsets.get(partition, (0, 0))[0]
         partial = create()
         rows = 0
+        seen = None
         if parse is not None:
             from dataaudit.io.jsonl_reader import LinesSeen
 
-            chunks = parse(batches, LinesSeen())
+            seen = LinesSeen()
+            chunks = parse(batches, seen)
         else:
             chunks = regroup(batches, chunk_rows)
         for batch in chunks:
@@ -587,8 +615,10 @@ def _accumulate_partitions(create: Callable[[], Accumulator], columns: list[str]
             if rows_of is not None:
                 yield from rows_of(partial, schema)
             yield from text_batches(_near_texts(partial), schema)
-        if rows:
-            fields = {"partition": [partition], "rows": [rows], "partial": [pickle.dumps(partial, protocol=5)]}
+        if rows or seen is not None:  # lines that are no rows (all bad, set aside) still have their `seen`
+            fields = {"partition": [partition], "rows": [rows],
+                      "partial": [pickle.dumps(partial, protocol=5) if rows else None],
+                      "seen": [None if seen is None else pickle.dumps(seen, protocol=5)]}
             yield pa.RecordBatch.from_pydict(
                 {name: fields.get(name, [None]) for name in schema.names}, schema=schema)
 

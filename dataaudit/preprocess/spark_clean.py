@@ -158,6 +158,7 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
     pack = load_rules(rules).rules
     _refuse_value_steps(pack, saved, output)
     source = engine.open(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows="error")
+    engine.read_through(source)  # a JSON Lines table's late keys, known to a local read only once it is through
     _refuse_late_keys(source)
     refuse_reserved_columns(source)
     before = audit(data, target, rules, ignore_columns=ignore_columns, keep_columns=keep_columns,
@@ -192,8 +193,8 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
 
 
 def _refuse_late_keys(source: Source) -> None:
-    """A JSON Lines key first met past the rows the columns are read from (the Spark engine finds
-    them as it opens the file) is refused before the audit runs. The local clean
+    """A JSON Lines key first met past the rows the columns are read from (found by the Spark
+    engine's read of the lines, `read_through`) is refused before the audit runs. The local clean
     writes it as a column holding the local reader's text of each value (`late_keys.py`); the
     frame the clean on Spark writes holds the columns read from the first rows alone, so it
     would drop the key: refused, never dropped or written otherwise."""
