@@ -123,7 +123,11 @@ def _check_writable(path: Path, exists: bool, overwrite: bool, force_option: str
         return
     folder = Path(os.path.realpath(path)).parent
     if not folder.is_dir():
-        raise OutputError(f"{path}: no such folder {str(path.parent)!r}")
+        # the folder as the user spelt it, unless `path` is a link into another one
+        named = str(path.parent) if Path(os.path.realpath(path.parent)) == folder else str(folder)
+        if folder.exists():
+            raise OutputError(f"{path}: {named!r} is a file, not a folder")
+        raise OutputError(f"{path}: no such folder {named!r}")
     try:  # the one sure test that the folder takes a new file: make one (root ignores modes, not read-only mounts)
         fd, probe = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
     except OSError as exc:

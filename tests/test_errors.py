@@ -392,6 +392,21 @@ def test_report_into_a_missing_directory(tmp_path: Path, dataaudit: Runner) -> N
     assert not (tmp_path / "no").exists()
 
 
+def test_report_under_a_file_or_through_a_broken_link_names_the_folder(tmp_path: Path, dataaudit: Runner) -> None:
+    """A report's folder that is a file is said to be one, not missing; a link into a missing
+    folder names that folder, not the link's."""
+    path = clean_csv(tmp_path / "data.csv")
+    (tmp_path / "x.json").write_text("{}", encoding="utf-8")
+    under_file = tmp_path / "x.json" / "report.json"
+    assert_error(dataaudit, ["audit", path, "-t", "label", "--format", "json", "-o", under_file],
+                 f"{under_file}: '{tmp_path / 'x.json'}' is a file, not a folder")
+    link = tmp_path / "report.json"
+    link.symlink_to(tmp_path / "gone" / "report.json")
+    assert_error(dataaudit, ["audit", path, "-t", "label", "--format", "json", "-o", link],
+                 f"{link}: no such folder '{tmp_path / 'gone'}'")
+    assert (tmp_path / "x.json").read_text(encoding="utf-8") == "{}" and not (tmp_path / "gone").exists()
+
+
 @pytest.mark.parametrize("options", [[], ["--format", "json"], ["--format", "markdown", "--strict"]],
                          ids=["console", "json", "markdown-strict"])
 def test_nothing_is_written_next_to_the_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
