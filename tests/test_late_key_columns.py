@@ -158,14 +158,13 @@ def test_a_late_key_left_empty_by_the_quarantine_is_dropped(tmp_path: Path) -> N
     assert again.manifest["rows"]["quarantined"] == 0
 
 
-def test_a_late_key_s_disguised_missing_values_are_counted_before_and_after(tmp_path: Path) -> None:
-    """The clean's value steps leave a late key's values as written (they are written after the
-    steps): its tokens are counted alike by the before and the after audit."""
+def test_a_late_key_s_disguised_missing_values_are_counted_before_and_nulled_after(tmp_path: Path) -> None:
+    """The before table counts a late key's tokens, which `missing_to_null` nulls as a column's."""
     records = [*HEAD, *_late(2, k="NA"), *_late(3, 200, k="x"), *_late(2, 300, k="y")]
     done = clean_files(_write(tmp_path / "late.jsonl", records), tmp_path / "out.csv", target="label",
                        chunk_rows=CHUNK)
     table = next(t for t in done.report.tables if t.id == "clean.before_after")
-    assert next(row[1:] for row in table.rows if row[0] == "disguised missing cells") == [2, 2]
+    assert next(row[1:] for row in table.rows if row[0] == "disguised missing cells") == [2, 0]
 
 
 def _big_late_file(tmp_path: Path) -> Path:

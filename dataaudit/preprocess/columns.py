@@ -249,26 +249,13 @@ class DropColumns(FromProfile):
             self.columns_.update(left)
 
     def _apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, Tally]:
+        tally = Tally()
         dropped = [name for name in self.columns_ if name in batch.schema.names]
         if not dropped:
-            return batch, Tally()
-        # selected, not rebuilt: the schema's metadata (a pandas index, a writer's keys) stays
-        return (batch.select([name for name in batch.schema.names if name not in dropped]),
-                self._dropped(dropped, batch.num_rows, batch.num_rows))
-
-    def late_tally(self, keys: Iterable[str], columns: Iterable[str], rows: int) -> Tally:
-        """What leaving out the late `keys` it drops changes in `rows` kept rows of a chunk of
-        `columns`: a JSON Lines table's late keys are written after the steps
-        (`preprocess.late_keys`), which leave out those this step drops; the rows are counted
-        where `_apply` dropped no column of the chunk, which counted them."""
-        dropped = [name for name in keys if name in self.columns_]
-        if not dropped:
-            return Tally()
-        return self._dropped(dropped, rows, 0 if any(name in self.columns_ for name in columns) else rows)
-
-    def _dropped(self, dropped: list[str], rows: int, changed: int) -> Tally:
-        tally = Tally(rows_changed=changed)
+            return batch, tally
         tally.notes.append("dropped " + ", ".join(f"{name} ({self.columns_[name]})" for name in dropped))
+        tally.rows_changed = batch.num_rows
         for name in dropped:  # every cell of a dropped column is a changed cell
-            tally.cells[name] += rows
-        return tally
+            tally.cells[name] += batch.num_rows
+        # selected, not rebuilt: the schema's metadata (a pandas index, a writer's keys) stays
+        return batch.select([name for name in batch.schema.names if name not in dropped]), tally

@@ -1,12 +1,13 @@
 """The keys of a JSON Lines table first met past the lines its columns are read from.
 
-The reader takes a JSONL file's columns from its first chunk of lines, and a key first met
-later is left out of the audit (its `source.late_keys` finding names it). A clean must not drop its
-values: its audit has read the whole file before the writing pass, so the output's columns can
-be every key the file has. These keys are written as the reader would have read them (text,
-JSON for numbers and nested values), in the order they first appear, after the columns, empty
-on the lines without them (read beside the batches by `json_cells.line_cells`). A JSONL output keeps
-them itself, with their JSON types and where each line has them.
+The reader takes a JSONL file's columns from its first chunk of lines, and notes a key first
+met later on each chunk holding it (`io.late_cells`); the audit profiles it as a column. A
+clean must not drop its values: its audit has read the whole file before the writing pass, so
+the output's columns can be every key the file has. Each pass of the clean holds these keys
+as columns after the file's (`as_columns`), as the reader would have read them (text, JSON for
+numbers and nested values), in the order they first appear, null on the lines without them, so
+that the steps clean them and the rows are judged on them as on any column. A JSONL output keeps
+them itself, with their JSON types where no step changed them and where each line has them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from dataaudit.errors import InputError, quoted
-from dataaudit.io.late_cells import late_cells
+from dataaudit.io.late_cells import late_cells, without_late_cells
 
 
 def with_late(batch: pa.RecordBatch, keys: Sequence[str], rows: list[list[str | None]],
@@ -38,6 +39,20 @@ def late_columns(batch: pa.RecordBatch, keys: Sequence[str]) -> pa.RecordBatch:
     arrays = [late.column(key) if late is not None and key in late.schema.names
               else pa.nulls(batch.num_rows, pa.string()) for key in keys]
     return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def as_columns(batch: pa.RecordBatch, keys: Sequence[str]) -> pa.RecordBatch:
+    """The chunk `batch` with the late `keys`' cells it notes as columns after its own (null on
+    the lines without a key, their JSON string cells noted), the note left out: the clean's
+    steps then clean them, and its rows are judged on them, as they are on every other column.
+    No `keys` (a file without late keys): `batch` itself."""
+    if not keys:
+        return batch
+    late = late_columns(batch, keys)
+    batch = without_late_cells(batch)
+    for field, column in zip(late.schema, late.columns, strict=True):
+        batch = batch.append_column(field, column)
+    return batch
 
 
 def refuse_taken(keys: dict[str, int], taken: Sequence[str], name: str) -> None:

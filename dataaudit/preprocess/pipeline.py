@@ -45,7 +45,7 @@ from dataaudit.preprocess.columns import DropColumns, LeftValues
 from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, line_cells
-from dataaudit.preprocess.late_keys import late_columns, refuse_taken, with_late
+from dataaudit.preprocess.late_keys import as_columns, refuse_taken, with_late
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
 from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, check_given, decide, row_steps
@@ -53,6 +53,7 @@ from dataaudit.preprocess.text import NormalizeText
 from dataaudit.profile.headers import header_rows
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import ProfileSpec
+from dataaudit.profile.values import NULL_HASH
 from dataaudit.report.model import Report
 from dataaudit.rules.load import load_rules
 from dataaudit.rules.model import RulePack
@@ -110,12 +111,6 @@ class Plan:
     malformed: list[RowProblem] = field(default_factory=list)
     #: whether the output keeps a JSONL input's JSON types, rows judged as it holds them (`plan`)
     json_types: bool = True
-
-    @property
-    def written_late(self) -> list[str]:
-        """The late keys the output keeps: those no `drop_columns` drops (the quarantine keeps all)."""
-        dropped = dropped_columns(self.steps)
-        return [key for key in self.late if key not in dropped]
 
     @property
     def rows_read(self) -> int:
@@ -220,25 +215,26 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
     not_identity = not_in_identity(profile)
     typed = json_types or source.format != "jsonl"  # the audit's hashes are the decisions'
+    late = _late_keys(source, engine.opened)
     decisions, reread, rewritten = _decide(reopen, before.target, not_identity, profile_steps, pack, quarantine_rows,
                                            progress, audited.reusable(profile, pack.missing_values.tokens) if typed
-                                           else None, engine.copied, json_types)
+                                           else None, engine.copied, json_types, list(late))
     if fitted_here:
         def left_values(before: list[Step], names: list[str], spec: ProfileSpec) -> LeftValues:
             kept = _kept(reread(), decisions, before, progress, "clean, columns left constant or empty: ",
-                         json_types, [name for name in names if name not in source.columns])
+                         json_types, list(late))
             return LeftValues().add((batch.select(names) for batch in kept), spec)
 
         drop_left_by_cleaning(steps, profile, decisions.quarantined, pack, left_values, strings_noted=True)
         for i, step in enumerate(steps):
             if step.name not in PROFILE_STEPS:
-                step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: ", False))
+                step.fit(_kept(reread(), decisions, steps[:i], progress, f"clean, fitting {step.name}: ", False,
+                               list(late)))
     planned = Plan(reread, source, pack, rules, ignore_columns, keep_columns, before, fitted, decisions, fitted_here,
                    encoding, progress, steps=steps, text_columns=text_columns,
                    rewritten=_leading(steps, value_steps(profile_steps), rewritten), bad_rows=bad_rows,
                    malformed=list(engine.opened.problems) if quarantining and engine.opened is not None else [],
                    json_types=json_types)
-    late = _late_keys(source, engine.opened)
     refuse_taken(late, [*output_template(planned).names, *reserved], source.name)
     planned.late = late
     return planned
@@ -400,14 +396,15 @@ def _shown(source: Source, progress: TextIO | None, label: str) -> Iterator[pa.R
 
 def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str], steps: list[Step], pack: RulePack,
             quarantine_rows: Mapping[int, Any] | None, progress: TextIO | None = None,
-            audited: AuditedRows | None = None, audit_copy: CopiedChunks | None = None, json_types: bool = True
-            ) -> tuple[Decisions, Callable[[], Source], np.ndarray | None]:
+            audited: AuditedRows | None = None, audit_copy: CopiedChunks | None = None, json_types: bool = True,
+            late: Sequence[str] = ()) -> tuple[Decisions, Callable[[], Source], np.ndarray | None]:
     """Pass 2 on the `audited` rows' hashes where it can (`_reusing_audit`), else hashing every row.
     The hashes' chunks are views of the `audited` arrays: the reference is dropped before
     `decide`, which frees each array as it joins its chunks. It reads the `audit_copy` of the
     input's chunks, else the input, which it then copies (`copied.py`); the later passes read
     that copy, else the input again. Also the rows the value steps rewrote, where the audit's
-    hashes were reused (else None). `json_types`: whether JSON strings are kept apart (`plan`)."""
+    hashes were reused (else None). `json_types`: whether JSON strings are kept apart (`plan`);
+    `late`: a JSONL input's late keys, cleaned and judged as its columns are (`late_keys.as_columns`)."""
     source, reused = reopen(), audited is not None
     copy_read = audit_copy.reader(source) if audit_copy is not None else None
 
@@ -416,16 +413,17 @@ def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str]
         return (copy_read(), None) if copy_read is not None else (fresh, _copy_of(fresh))
 
     chunks, copied = read(source)
-    reusing = _reusing_audit(chunks, target, ignored, steps, audited, progress, copied) if reused else None
+    reusing = _reusing_audit(chunks, target, ignored, steps, audited, progress, copied, late) if reused else None
     del audited  # the chunks alone keep the arrays now
     hashes, rewritten = reusing if reusing is not None else (None, None)
     if hashes is None:
         if reused:  # that pass stopped part way: read (and copy) the input afresh
             chunks, copied = read(reopen())
-        hashes = RowHashes(target, tuple(ignored), frozenset(dropped_columns(steps)))
+        hashes = RowHashes(target, tuple(ignored), tuple(late))
         for raw in _chunks(chunks, progress, copied):
-            hashes.add(*judged(raw, steps), header_rows(raw), string_cells(raw) if json_types else {},
-                       hashes.late_parts(raw, json_types))
+            batch = as_columns(raw, late)
+            hashes.add(*judged(batch, steps), header_rows(without_late_cells(raw)),
+                       string_cells(batch) if json_types else {})
     config = pack.preprocess
     features = [name for name in source.columns if name != target and name not in ignored]
     duplicates, conflicts = row_steps(config.duplicates, config.conflicts, bool(features))
@@ -443,36 +441,36 @@ def _copy_of(source: Source) -> CopiedChunks | None:
 
 
 def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps: list[Step],
-                   audited: AuditedRows, progress: TextIO | None, copied: CopiedChunks | None
-                   ) -> tuple[RowHashes, np.ndarray] | None:
+                   audited: AuditedRows, progress: TextIO | None, copied: CopiedChunks | None,
+                   late: Sequence[str] = ()) -> tuple[RowHashes, np.ndarray] | None:
     """Pass 2 hashing only the rows a value step rewrote, the others' identities being the
     audit's; with those rows, for the writing pass. The audit hashed every column, so a column
     the steps drop stays in the identity here: that is exact when it holds one value in every
-    row (constant, empty), as it is checked to; otherwise None, and the caller hashes every row
-    without it."""
+    row (constant, empty; a `late` key none, its pairs folding nothing in), as it is checked to;
+    otherwise None, and the caller hashes every row without it."""
     dropped = dropped_columns(steps)
-    hashes = RowHashes(target, tuple(ignored), frozenset(dropped))
+    hashes = RowHashes(target, tuple(ignored), tuple(late))
     value_of: dict[str, int] = {}  # each dropped column's one value (hash), so far
     offset = 0
     chunks: list[np.ndarray] = []
     values = value_steps(steps)
     for raw in _chunks(source, progress, copied):
         n = raw.num_rows
-        rewritten = rewrites(raw, values)
+        batch = as_columns(raw, late)
+        rewritten = rewrites(batch, values)
         if rewritten is None:
             return None
         rows, cleaned, invalid = rewritten
-        for name in dropped.intersection(raw.schema.names):
-            distinct = _values_cleaned(raw.column(name), rows, cleaned.column(name))
+        for name in dropped.intersection(batch.schema.names):
+            distinct = _values_cleaned(batch.column(name), rows, cleaned.column(name))
             if len(distinct) > 1 or (distinct and value_of.setdefault(name, distinct[0]) != distinct[0]):
                 return None
-        late = late_cells(raw)
-        if late is not None and any(late.column(key).null_count < n for key in dropped.intersection(late.schema.names)):
-            return None  # a dropped late key's value, in the audit's identities: not in the output's
+            if name in late and distinct != [int(NULL_HASH)]:
+                return None  # a dropped late key's value, a pair in the audit's identities: in none of the output's
         if offset + n > audited.rows:
             raise _input_changed(source, audited.rows, offset + n)
-        hashes.add_audited(raw, invalid, audited.slice(offset, n), rows, cleaned, header_rows(raw), string_cells(raw),
-                           hashes.late_parts(raw, typed=True))
+        hashes.add_audited(batch, invalid, audited.slice(offset, n), rows, cleaned,
+                           header_rows(without_late_cells(raw)), string_cells(batch))
         chunks.append(rows)
         offset += n
     if offset != audited.rows:
@@ -534,20 +532,17 @@ def drop_left_by_cleaning(steps: list[Step], profile: Profile, quarantined: int,
 
 def _kept(source: Source, decisions: Decisions, steps: list[Step], progress: TextIO | None,
           label: str, strings: bool, late: Sequence[str] = ()) -> Iterator[pa.RecordBatch]:
-    """The kept rows through `steps`, with the `late` keys' cells as read after them, as the
-    writing pass writes them; with `strings` True, noting the cells that were JSON strings as
+    """The kept rows, with the `late` keys as columns (`late_keys.as_columns`), through `steps`,
+    as the writing pass writes them; with `strings` True, noting the cells that were JSON strings as
     read (`io.json_strings`: a step keeps a string a string), False none: the notes as read
     mark the rows before the filter, so a kept batch never carries them."""
     offset = 0
     for batch in _shown(source, progress, label):
         keep = decisions.codes[offset:offset + batch.num_rows] == 0
         offset += batch.num_rows
-        keys = late_columns(batch, late) if late else None
-        cells = {**string_cells(batch), **({} if keys is None else string_cells(keys))} if strings else {}
+        batch = as_columns(batch, late)
+        cells = string_cells(batch) if strings else {}
         batch = transformed(batch.filter(pa.array(keep)), steps)
-        if keys is not None:
-            for name, column in zip(keys.schema.names, keys.filter(pa.array(keep)).columns, strict=True):
-                batch = batch.append_column(name, column)
         yield with_string_cells(batch, {name: c[keep] for name, c in cells.items()})
 
 
@@ -593,7 +588,7 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
                     batch = malformed.with_no_origin(batch)
                 sink.quarantine(with_string_cells(restore_types(batch, source.stored_types), {}),
                                 _rows_of(typed, quarantined))
-            batch = raw.filter(pa.array(~quarantined))
+            batch = as_columns(noted, late).filter(pa.array(~quarantined))
             rest = steps
             if plan.rewritten is not None:
                 rewritten = plan.rewritten.rows[offset:offset + n][~quarantined]
@@ -602,12 +597,6 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
             for step in rest:
                 batch, tally = step.transform_counted(batch)
                 outcome.tallies.setdefault(step.name, Tally()).add(tally)
-            if late_rows is not None:
-                for step in steps:
-                    if isinstance(step, DropColumns):
-                        outcome.tallies.setdefault(step.name, Tally()).add(
-                            step.late_tally(late, raw.schema.names, batch.num_rows))
-            batch = _with_late(batch, late, late_rows, ~quarantined, plan.written_late)
             kept_cells = _rows_of(cells, ~quarantined)
             if redaction is not None:
                 batch, kept_cells = redaction.apply(batch, kept_cells, jsonl)
@@ -643,22 +632,22 @@ def _rows_of(typed: list[Any] | None, mask: np.ndarray) -> list[Any] | None:
 
 
 def _with_late(batch: pa.RecordBatch, keys: list[str], rows: list[list[str | None]] | None,
-               mask: np.ndarray, written: Sequence[str] | None = None) -> pa.RecordBatch:
-    """`batch`, the `mask`ed rows of a chunk, with the late keys' columns of those rows: of the
-    `written` keys (None: every one)."""
-    return batch if rows is None else with_late(batch, keys, _rows_of(rows, mask) or [], written)
+               mask: np.ndarray) -> pa.RecordBatch:
+    """`batch`, the `mask`ed rows of a chunk, with the late keys' columns of those rows."""
+    return batch if rows is None else with_late(batch, keys, _rows_of(rows, mask) or [])
 
 
 def output_template(plan: Plan) -> pa.Schema:
     """The output's columns and types, from an empty chunk through the steps: of the types the
-    input stored (Parquet), restored as the pass writes them, else text."""
+    input stored (Parquet), restored as the pass writes them, else text; a JSONL input's late
+    keys, text columns after the input's, go through the steps with them."""
     stored = plan.source.schema
-    late = [pa.field(key, pa.string()) for key in plan.written_late]
+    late = [pa.field(key, pa.string()) for key in plan.late]
     if stored is None:
-        batch = empty_through(pa.schema([(c, pa.string()) for c in plan.source.columns]), plan.steps)
-        return pa.schema([*batch.schema, *late])
-    return pa.schema([*restore_types(empty_through(stored.remove_metadata(), plan.steps), wider_columns(stored)).schema,
-                      *late])
+        batch = empty_through(pa.schema([*((c, pa.string()) for c in plan.source.columns), *late]), plan.steps)
+        return pa.schema([*batch.schema])
+    return pa.schema([*restore_types(empty_through(pa.schema([*stored.remove_metadata(), *late]), plan.steps),
+                                     wider_columns(stored)).schema])
 
 
 def empty_through(schema: pa.Schema, steps: list[Step]) -> pa.RecordBatch:

@@ -28,7 +28,7 @@ from dataaudit.errors import InputError
 from dataaudit.preprocess.audited import AuditedRows
 from dataaudit.preprocess.base import Tally
 from dataaudit.profile.json_strings import strings_kept_apart
-from dataaudit.profile.late_keys import LateParts, features_and_whole, late_parts
+from dataaudit.profile.late_keys import features_and_whole, summed_pairs
 from dataaudit.profile.rows import combine
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.profile.values import cell_hashes
@@ -55,7 +55,6 @@ class _Rewritten:
     audited: AuditedRows
     rows: np.ndarray
     strings: Mapping[str, np.ndarray]  # which of its cells were JSON strings (`io.json_strings`)
-    late: LateParts | None  # its late keys' pairs (`profile.late_keys`)
 
 
 def _joined_strings(parts: list[_Rewritten]) -> dict[str, np.ndarray]:
@@ -78,8 +77,9 @@ class RowHashes:
 
     target: str | None
     ignored: tuple[str, ...]
-    #: the late keys the clean drops (`DropColumns`), in no identity of the rows it writes
-    dropped_late: frozenset[str] = frozenset()
+    #: a JSON Lines table's late keys, columns of the chunks as the clean's steps clean them and
+    #: folded into the identities as the audit folds them (`profile.late_keys`)
+    late: tuple[str, ...] = ()
     whole: list[np.ndarray] = field(default_factory=list)
     features: list[np.ndarray] = field(default_factory=list)
     label: list[np.ndarray] = field(default_factory=list)
@@ -93,14 +93,13 @@ class RowHashes:
     pending: list[_Rewritten] = field(default_factory=list)
 
     def add(self, batch: pa.RecordBatch, invalid: np.ndarray, headers: np.ndarray | None = None,
-            strings: Mapping[str, np.ndarray] = _NO_STRINGS, late: LateParts | None = None) -> None:
+            strings: Mapping[str, np.ndarray] = _NO_STRINGS) -> None:
         """The identities of the chunk `batch`, as cleaned, hashed here; `headers`: its rows that
         repeat the header, as read (none when not given); `strings`: its cells that were JSON
-        strings, as read (`io.json_strings`: a step keeps a string a string); `late`: its late
-        keys' pairs, as read (`late_parts`: no step rewrites a late key)."""
+        strings, as read (`io.json_strings`: a step keeps a string a string)."""
         # a batch left without columns (all dropped) has lost its row count: `invalid` keeps it
         n = len(invalid)
-        whole, features, label = self._identities(batch, n, strings, late)
+        whole, features, label = self._identities(batch, n, strings)
         unlabelled = self._add(whole, features, label, invalid, headers)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
@@ -109,18 +108,16 @@ class RowHashes:
 
     def add_audited(self, batch: pa.RecordBatch, invalid: np.ndarray, audited: AuditedRows,
                     rewritten: np.ndarray, cleaned: pa.RecordBatch, headers: np.ndarray | None = None,
-                    strings: Mapping[str, np.ndarray] = _NO_STRINGS, late: LateParts | None = None) -> None:
+                    strings: Mapping[str, np.ndarray] = _NO_STRINGS) -> None:
         """The identities of the chunk `batch`, as read, given the `audited` identities of its
         rows: taken from them but for the `rewritten` rows (`cleaned` holds them as cleaned),
         which are hashed (into `audited`) with those of the next chunks, by `flush`: a few rows
         of each chunk, hashed a column at a time, cost mostly the calls, so they are hashed
-        together, up to a chunk's rows; `strings`: the chunk's cells that were JSON strings,
-        `late`: its late keys' pairs."""
+        together, up to a chunk's rows; `strings`: the chunk's cells that were JSON strings."""
         n = len(invalid)
         rows = np.flatnonzero(rewritten)
         if rows.size:
-            self._defer(_Rewritten(cleaned, audited, rows, {name: cells[rows] for name, cells in strings.items()},
-                                   None if late is None else late.take(rows)), n)
+            self._defer(_Rewritten(cleaned, audited, rows, {name: cells[rows] for name, cells in strings.items()}), n)
         unlabelled = self._add(audited.whole, audited.features, audited.label, invalid, headers)
         if self.target in batch.schema.names:
             column = batch.column(self.target)
@@ -163,14 +160,12 @@ class RowHashes:
         # one batch, or several where the texts joined would pass what one string array can hold
         joined = pa.Table.from_batches([p.batch for p in parts]).combine_chunks().to_batches()
         strings = _joined_strings(parts)
-        late = LateParts.joined([p.late for p in parts], [len(p.rows) for p in parts])
         hashed = []
         start = 0
         for batch in joined:
             end = start + batch.num_rows
             hashed.append(self._identities(batch, batch.num_rows,
-                                           {name: cells[start:end] for name, cells in strings.items()},
-                                           None if late is None else late.take(np.arange(start, end))))
+                                           {name: cells[start:end] for name, cells in strings.items()}))
             start = end
         whole, features, label = (np.concatenate([h[i] for h in hashed]) for i in range(3))
         start = 0
@@ -185,23 +180,19 @@ class RowHashes:
                 column = batch.column(self.target)
                 self._name_labels(column, labels, to_numpy(column.is_null()))
 
-    def late_parts(self, batch: pa.RecordBatch, typed: bool) -> LateParts | None:
-        """The late keys' pairs of the chunk `batch` as read (`profile.late_keys`), an ignored
-        key's outside the features' identity, a dropped key's in none; `typed`: whether JSON
-        strings are kept apart."""
-        return late_parts(batch, self._in_features, typed, self.dropped_late)
-
     def _in_features(self, column: str) -> bool:
         return column != self.target and column not in self.ignored
 
-    def _identities(self, batch: pa.RecordBatch, n: int, strings: Mapping[str, np.ndarray],
-                    late: LateParts | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _identities(self, batch: pa.RecordBatch, n: int,
+                    strings: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Whole-row, features and label hashes, folded as the audit folds them
-        (`PartialProfile.add`, JSON strings kept apart and late keys folded in alike), so that
-        they compare with the audit's own."""
+        (`PartialProfile.add`, JSON strings kept apart and the late keys' cells folded in as
+        pairs, here as the steps cleaned them), so that they compare with the audit's own."""
         hashes = strings_kept_apart({name: cell_hashes(batch.column(name)) for name in batch.schema.names}, batch,
                                     strings)
-        identity = [c for c in batch.schema.names if self._in_features(c)]
+        late_hashes = {name: hashes.pop(name) for name in self.late if name in hashes}
+        late = summed_pairs(late_hashes, self._in_features, n) if late_hashes else None
+        identity = [c for c in hashes if self._in_features(c)]
         features, whole = features_and_whole(hashes, identity, n, late)
         label = hashes[self.target] if self.target in hashes else np.zeros(n, dtype=np.uint64)
         return whole, features, label

@@ -13,7 +13,7 @@ identity exactly when a table holding the late keys as columns holds them alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,22 +52,24 @@ def _none(rows: int) -> LateParts:
     return LateParts(np.zeros(rows, dtype=np.uint64), np.zeros(rows, dtype=np.uint64))
 
 
-def late_parts(batch: pa.RecordBatch, in_features: Callable[[str], bool], typed: bool = True,
-               dropped: Collection[str] = ()) -> LateParts | None:
+def late_parts(batch: pa.RecordBatch, in_features: Callable[[str], bool], typed: bool = True) -> LateParts | None:
     """The late pairs of `batch`'s rows (None: its lines hold no late key). `in_features` tells
     a key of the features' identity from an ignored one; `typed`: whether a JSON string is kept
-    apart from the number or literal of the same text, as the identities of the columns are;
-    `dropped`: keys a clean does not write, which are in no identity of the rows it writes."""
+    apart from the number or literal of the same text, as the identities of the columns are."""
     late = late_cells(batch)
-    if late is not None and dropped:
-        kept = [name for name in late.schema.names if name not in dropped]
-        late = late.select(kept) if kept else None
     if late is None:
         return None
     hashes = {name: cell_hashes(late.column(name)) for name in late.schema.names}
     if typed:
         hashes = strings_kept_apart(hashes, late, string_cells(late))
-    parts = _none(batch.num_rows)
+    return summed_pairs(hashes, in_features, batch.num_rows)
+
+
+def summed_pairs(hashes: Mapping[str, np.ndarray], in_features: Callable[[str], bool], n: int) -> LateParts:
+    """The late pairs of `n` rows from each late key's cell `hashes` (a column's hashes of its
+    cells, `cell_hashes`): a clean that holds the late keys as columns, cleaned, folds them as
+    the audit folds the keys' cells as read."""
+    parts = _none(n)
     for name, cells in hashes.items():
         present = cells != NULL_HASH
         pairs = mix(cells[present] ^ hash_texts(pa.array([name], pa.string()))[0])
