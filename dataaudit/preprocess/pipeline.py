@@ -422,7 +422,7 @@ def _decide(reopen: Callable[[], Source], target: str | None, ignored: list[str]
         hashes = RowHashes(target, tuple(ignored), tuple(late))
         for raw in _chunks(chunks, progress, copied):
             batch = as_columns(raw, late)
-            hashes.add(*judged(batch, steps), header_rows(without_late_cells(raw)),
+            hashes.add(*judged(batch, steps), header_rows(raw),
                        string_cells(batch) if json_types else {})
     config = pack.preprocess
     features = [name for name in source.columns if name != target and name not in ignored]
@@ -470,7 +470,7 @@ def _reusing_audit(source: Source, target: str | None, ignored: list[str], steps
         if offset + n > audited.rows:
             raise _input_changed(source, audited.rows, offset + n)
         hashes.add_audited(batch, invalid, audited.slice(offset, n), rows, cleaned,
-                           header_rows(without_late_cells(raw)), string_cells(batch))
+                           header_rows(raw), string_cells(batch))
         chunks.append(rows)
         offset += n
     if offset != audited.rows:
