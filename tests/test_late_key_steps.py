@@ -67,6 +67,18 @@ def test_a_jsonl_output_writes_a_late_key_s_untouched_values_as_the_input_wrote_
         late[3]]
 
 
+def test_a_late_key_s_objects_are_left_as_they_are_as_a_column_s(tmp_path: Path) -> None:
+    """A step that leaves a column's objects and arrays as they are (`encode`, `impute` of text)
+    leaves a late key's alike: it is known to hold them once the audit has read every line."""
+    (tmp_path / "rules.yaml").write_text("preprocess:\n  encode: {method: onehot}\n")
+    records = [*HEAD, *_late(2, k={"x": 1}), *_late(1, 200, k=[1, 2])]
+    done = clean_files(_write(tmp_path / "late.jsonl", records), tmp_path / "out.jsonl", target="label",
+                       rules=tmp_path / "rules.yaml", chunk_rows=CHUNK)
+    assert [row.get("k") for row in _rows(done.output)][CHUNK:] == [{"x": 1}, {"x": 1}, [1, 2]]
+    encode = next(step for step in done.manifest["steps"] if step["step"] == "encode")
+    assert "nested values (lists, structs) left as they are: k" in encode["notes"]
+
+
 CELLS = st.one_of(st.none(), st.sampled_from(["u", "w", " w ", "NA", "", "1", " 1"]), st.integers(0, 2))
 
 

@@ -88,10 +88,10 @@ def open_jsonl(path: Path, name: str, *, encoding: str | None, chunk_rows: int, 
                                 source.late_keys[key] = LateKey(key, line_no, chunk_rows)
                 rows.append(record)
                 if len(rows) == chunk_rows:
-                    yield _noting_late(rows, columns, other, nested, late)
+                    yield _noting_late(rows, columns, other, nested, late, source.late_nested)
                     rows, late = [], {}
         if rows:
-            yield _noting_late(rows, columns, other, nested, late)
+            yield _noting_late(rows, columns, other, nested, late, source.late_nested)
         source.json_numbers.clear()  # in place: a copy of the source (an observed one) shares the set
         source.json_numbers.update(set(columns) - other)
         source.json_nested.clear()
@@ -263,11 +263,13 @@ def _batch(rows: list[dict[str, Any]], columns: list[str], other: set[str], nest
 
 
 def _noting_late(rows: list[dict[str, Any]], columns: list[str], other: set[str], nested: set[str],
-                 late: dict[str, None]) -> pa.RecordBatch:
+                 late: dict[str, None], late_nested: set[str] | None = None) -> pa.RecordBatch:
     """The rows as a batch (`_batch`) noting the cells of the `late` keys they hold
-    (`io.late_cells`): the rows' identities count them."""
+    (`io.late_cells`): the rows' identities count them; `late_nested` gains those holding an
+    object or an array."""
     batch = _batch(rows, columns, other, nested)
-    return with_late_cells(batch, _batch(rows, list(late), set(), set())) if late else batch
+    return with_late_cells(batch, _batch(rows, list(late), set(), set() if late_nested is None else late_nested)) \
+        if late else batch
 
 
 def _texts(values: list[Any]) -> list[str | None]:

@@ -125,6 +125,9 @@ class Source:
     # the columns holding an object or an array (JSON Lines), read as its JSON text: nested
     # values, as a Parquet list or struct is, which no step rewrites as text; known after a whole read
     json_nested: set[str] = field(default_factory=set)
+    # the late keys (`late_keys`) holding an object or an array on some line, as `json_nested`
+    # holds the columns: a clean's steps leave their nested values as they leave such a column's
+    late_nested: set[str] = field(default_factory=set)
     # bytes of the file read so far, where the reader can tell (for progress and its ETA)
     position: Callable[[], int] | None = None
     # the file the reader reads: the input itself, or the copy of a read-once input (stdin, a

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -211,7 +211,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     reserved = [*QUARANTINE_COLUMNS, *(f.name for f in malformed.fields(bad_rows))]
     refuse_reserved_columns(source, reserved)
     fitted_here = fitted is None
-    fitted, steps = fit_on_audit(pack, before, source, fitted)
+    opened = engine.opened
+    fitted, steps = fit_on_audit(pack, before, source, fitted, opened.late_nested if opened is not None else ())
     profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
     not_identity = not_in_identity(profile)
     typed = json_types or source.format != "jsonl"  # the audit's hashes are the decisions'
@@ -277,20 +278,22 @@ def refuse_reserved_columns(source: Source, reserved: Sequence[str] = QUARANTINE
         raise InputError(f"{source.name}: column {taken[0]!r} is reserved for the quarantine file; rename it first")
 
 
-def fit_on_audit(pack: RulePack, before: Report, source: Source, fitted: Fitted | None) -> tuple[Fitted, list[Step]]:
+def fit_on_audit(pack: RulePack, before: Report, source: Source, fitted: Fitted | None,
+                 late_nested: Collection[str] = ()) -> tuple[Fitted, list[Step]]:
     """The fitted state and the steps as they run on `source`: the rule pack's steps, those the
     audit's profile teaches fitted on it (no second pass), or the `fitted` state given (checked
-    against the columns). The steps fitted on the kept rows are left for the caller to fit."""
+    against the columns). The steps fitted on the kept rows are left for the caller to fit.
+    `late_nested`: the late keys holding objects or arrays, which the steps leave as they are."""
     profile = before.profile
     assert profile is not None, "an in-process audit keeps its profile"
     if fitted is not None:
         fitted.check_columns(source.columns, source.name)
-        return fitted, reading(fitted.steps, profile)
+        return fitted, reading(fitted.steps, profile, late_nested)
     ignored = list(profile.ignored)
     mv = pack.missing_values
     classes = target_kind(profile, pack.checks.target).kind != NUMBERS
     steps = reading(configured_steps(pack.preprocess, before.target, tuple(ignored), mv.tokens, mv.case_sensitive,
-                                     pack.checks.labels.allowed, classes), profile)
+                                     pack.checks.labels.allowed, classes), profile, late_nested)
     for step in steps:
         if step.name in PROFILE_STEPS:
             step.fit(profile=profile)  # X's profile: the audit's, no second pass
@@ -365,13 +368,13 @@ def _leading(steps: list[Step], covered: list[Step], rows: np.ndarray | None) ->
     return RewrittenRows(covered, rows)
 
 
-def reading(steps: list[Step], profile: Profile) -> list[Step]:
-    """Copies of `steps` told which columns of the file being cleaned hold JSON objects or
-    arrays (`Profile.json_nested`): a fact of each file, not of the one the steps were fitted
-    on, so a state fitted on a split whose column held only strings leaves another split's
-    objects as they are. Copies (sharing what was fitted): a state given to several cleans at
+def reading(steps: list[Step], profile: Profile, late_nested: Collection[str] = ()) -> list[Step]:
+    """Copies of `steps` told which columns (and `late_nested` keys) of the file being cleaned
+    hold JSON objects or arrays (`Profile.json_nested`): a fact of each file, not of the one the
+    steps were fitted on, so a state fitted on a split whose column held only strings leaves
+    another split's objects as they are. Copies (sharing what was fitted): a state given to several cleans at
     once is not told one file's columns while it cleans another."""
-    nested = tuple(profile.json_nested)
+    nested = (*profile.json_nested, *sorted(late_nested))
     told = [copy.copy(step) for step in steps]
     for step in told:
         step.nested = nested
