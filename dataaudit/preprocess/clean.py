@@ -407,10 +407,10 @@ def _label_model(enabled: bool, sample: int | None, folds: int | None) -> LabelM
 
 def _redaction(the_plan: Plan, kinds: frozenset[str]) -> TableRedaction | None:
     """What `--redact` replaces: `kinds` in the columns the first audit profiled as text and in
-    a JSONL file's keys first met past the columns' lines (written as text, never profiled),
-    with the rule pack's phone regions; None when nothing is asked for. An object or an array
-    of a JSONL file's columns holding one, or of a late key (whose values are not profiled), is
-    redacted inside its JSON."""
+    a JSONL file's keys first met past the columns' lines (written as text; the audit finds its
+    text columns in the first lines), with the rule pack's phone regions; None when nothing is
+    asked for. An object or an array of a JSONL file's columns holding one, or of a late key
+    (as the writing pass finds it on the key's lines), is redacted inside its JSON."""
     if not kinds:
         return None
     profile = the_plan.before.profile

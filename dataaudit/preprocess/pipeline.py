@@ -143,7 +143,7 @@ class Outcome:
     tallies: dict[str, Tally] = field(default_factory=dict)
     rows_out: int = 0
     #: the keys first met past a JSONL file's columns' lines that hold an object or an array on
-    #: some line: their values are not profiled, so only the writing pass sees them nested
+    #: some line, as the writing pass reads their lines
     late_nested: set[str] = field(default_factory=set)
 
 
