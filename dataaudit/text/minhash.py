@@ -14,6 +14,8 @@ only once, band by band, after the pass.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -34,6 +36,10 @@ _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(
 _BATCH_SHINGLES = 8192
 _BATCH_TEXTS = 2048
 _BATCH_PAIRS = 2048
+#: the characters of text shingled at once (`signatures`)
+BATCH_CHARS = 1 << 20
+#: an ASCII character that separates words: where a long text may be cut into pieces
+_CUT = re.compile(r"[\x00-/:-@\[-^`{-\x7f]")
 
 
 @cache
@@ -96,6 +102,12 @@ def shingle_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """32-bit hashes of each text's word 3-grams (runs of letters, digits, marks and '_', as
     Python's `\\w+`, of the `folded` text; a text of one or two words is one shingle), and how
     many shingles each text has. Splitting and hashing run in pyarrow and numpy over the whole chunk."""
+    return _shingles(*word_hashes(texts))
+
+
+def word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The 64-bit hash of each word of the `folded` texts, text after text, and how many words
+    each text has."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -107,8 +119,14 @@ def shingle_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if not len(owner):
         return np.zeros(0, dtype=np.uint64), per_text
     encoded = pc.dictionary_encode(pc.filter(flat, present))
-    vocabulary = hash_texts(encoded.dictionary)
-    h = vocabulary[encoded.indices.to_numpy()]
+    return hash_texts(encoded.dictionary)[encoded.indices.to_numpy()], per_text
+
+
+def _shingles(h: np.ndarray, per_text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 32-bit hashes of the word 3-grams of texts whose word hashes are `h`, `per_text` of
+    them each (a text of one or two words is one shingle), and how many shingles each text has."""
+    if not len(h):
+        return h, per_text
     ends = np.cumsum(per_text)
     end_of = np.repeat(ends, per_text)
     position = np.arange(len(h))
@@ -161,14 +179,66 @@ def minima(hashes: np.ndarray, counts: np.ndarray, num_perm: int) -> np.ndarray:
     return out
 
 
-def signatures(texts: list[str], num_perm: int) -> np.ndarray:
-    """Compact signatures: the low 16 bits of each MinHash value (texts taken 2,048 at a time,
-    which bounds the word and shingle arrays in flight)."""
+def signatures(texts: list[str], num_perm: int, batch_chars: int = BATCH_CHARS) -> np.ndarray:
+    """Compact signatures: the low 16 bits of each MinHash value. Texts are taken 2,048 at a
+    time and about `batch_chars` characters at a time, and a longer text piece by piece, which
+    bounds the word and shingle arrays in flight (some 60 bytes a word) by the characters, not
+    by the texts: a 20 MB conversation would otherwise hold ten arrays of its 3 million words at
+    once. Each text's signature is the same however the texts are taken."""
     out = np.empty((len(texts), num_perm), dtype=np.uint16)
-    for start in range(0, len(texts), _BATCH_TEXTS):
-        hashes, counts = shingle_hashes(texts[start:start + _BATCH_TEXTS])
-        out[start:start + len(counts)] = minima(hashes, counts, num_perm) & np.uint32(0xFFFF)
+    for start, stop in _batches(texts, batch_chars):
+        if len(texts[start]) > batch_chars:  # alone in its batch
+            out[start] = _long_minima(texts[start], num_perm, batch_chars) & np.uint32(0xFFFF)
+            continue
+        hashes, counts = shingle_hashes(texts[start:stop])
+        out[start:stop] = minima(hashes, counts, num_perm) & np.uint32(0xFFFF)
     return out
+
+
+def _batches(texts: list[str], batch_chars: int) -> Iterator[tuple[int, int]]:
+    """(start, stop) of runs of at most `_BATCH_TEXTS` texts and, unless one text is longer
+    alone, of at most `batch_chars` characters."""
+    start, chars = 0, 0
+    for i, text in enumerate(texts):
+        if i > start and (i - start == _BATCH_TEXTS or chars + len(text) > batch_chars):
+            yield start, i
+            start, chars = i, 0
+        chars += len(text)
+    if start < len(texts):
+        yield start, len(texts)
+
+
+def _long_minima(text: str, num_perm: int, piece_chars: int) -> np.ndarray:
+    """The MinHash values of one long text, from its pieces of about `piece_chars` characters:
+    each piece's shingles start with the last two words of the piece before, so that every
+    shingle of the whole text is taken once, and the minima of all pieces are those of the text."""
+    out = np.full(num_perm, np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    carry, words = np.zeros(0, dtype=np.uint64), 0
+    for piece in _pieces(text, piece_chars):
+        h, _ = word_hashes([piece])
+        words += len(h)
+        h = np.concatenate((carry, h))
+        if len(h) >= SHINGLE_WORDS:
+            hashes, counts = _shingles(h, np.array([len(h)]))
+            np.minimum(out, minima(hashes, counts, num_perm)[0], out=out)
+        carry = h[-(SHINGLE_WORDS - 1):]
+    if 0 < words < SHINGLE_WORDS:  # a text of one or two words: one shingle of them all
+        hashes, counts = _shingles(carry, np.array([words]))
+        out = minima(hashes, counts, num_perm)[0]
+    return out
+
+
+def _pieces(text: str, size: int) -> Iterator[str]:
+    """`text` in consecutive pieces of at least `size` characters (the last may be shorter),
+    each cut just before an ASCII character other than a letter, a digit or '_': such a
+    character separates words, is no invisible character, and no character before it combines
+    with it under NFKC, so the pieces, folded and split, give the words of the folded text."""
+    start = 0
+    while start < len(text):
+        cut = _CUT.search(text, start + size) if start + size < len(text) else None
+        stop = cut.start() if cut else len(text)
+        yield text[start:stop]
+        start = stop
 
 
 @dataclass(frozen=True)
