@@ -9,7 +9,6 @@ ends) because a line that is not UTF-8 is a finding, not a reason to stop. Compr
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +21,9 @@ from dataaudit.errors import InputError
 from dataaudit.io.source import Source
 
 CHUNK_LINES = 8192
+#: the bytes of lines a chunk holds at most (unless one line is longer): a chunk's parsed lines,
+#: texts and hashes take several times its bytes, so 8,192 lines of 100 KB would take gigabytes
+CHUNK_BYTES = 16 << 20
 LINE_COLUMN = "line"
 
 
@@ -36,18 +38,27 @@ def open_binary(path: Path) -> Iterator[BinaryIO]:
         raise InputError(f"{path}: cannot read: {exc}") from None
 
 
-def line_chunks(path: Path, chunk_lines: int = CHUNK_LINES) -> Iterator[list[bytes]]:
-    """The raw lines of `path`, with their line ends, `chunk_lines` at a time."""
+def line_chunks(path: Path, chunk_lines: int = CHUNK_LINES, chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[bytes]]:
+    """The raw lines of `path`, with their line ends, `chunk_lines` at a time, or fewer when
+    they reach `chunk_bytes` bytes first."""
     with open_binary(path) as handle:
-        while lines := list(itertools.islice(handle, chunk_lines)):
+        lines: list[bytes] = []
+        size = 0
+        for line in handle:
+            lines.append(line)
+            size += len(line)
+            if len(lines) == chunk_lines or size >= chunk_bytes:
+                yield lines
+                lines, size = [], 0
+        if lines:
             yield lines
 
 
-def line_source(path: Path, chunk_lines: int = CHUNK_LINES) -> Source:
-    """`path` as a source of `chunk_lines`-line batches of its raw lines."""
+def line_source(path: Path, chunk_lines: int = CHUNK_LINES, chunk_bytes: int = CHUNK_BYTES) -> Source:
+    """`path` as a source of batches of its raw lines, `chunk_lines` or `chunk_bytes` at most."""
 
     def read() -> Iterator[pa.RecordBatch]:
-        for lines in line_chunks(path, chunk_lines):
+        for lines in line_chunks(path, chunk_lines, chunk_bytes):
             yield pa.RecordBatch.from_arrays([pa.array(lines, pa.binary())], names=[LINE_COLUMN])
 
     info = {"path": str(path), "format": "jsonl", "bytes": path.stat().st_size}
