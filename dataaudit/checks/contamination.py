@@ -22,6 +22,8 @@ reworded items that a person should look at before calling the benchmark spoiled
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -70,19 +72,24 @@ def run(profile: Profile, rules: Rules, results: Results) -> None:
         return
     for text in judged:
         assert text.contamination is not None
+        names = Counter(PurePath(found.name).name for found in text.contamination.sets)
         for found in text.contamination.sets:
-            _judge(text, found, rules, results)
+            _judge(text, found, rules, results, names[PurePath(found.name).name] > 1)
 
 
-def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results) -> None:
+def _judge(t: TextProfile, s: EvalSetMatches, rules: Rules, results: Results, name_shared: bool) -> None:
+    """`name_shared`: another evaluation set of the run has the file name of this one
+    (`gsm8k/test.jsonl`, `mmlu/test.jsonl`), so its finding is told apart by the file's place
+    (`eval_file`, read by the fingerprint); a set of a name of its own is known by it, the same
+    wherever the file lies (a local copy, the store's, another checkout)."""
     assert t.contamination is not None
     column = t.name if t.kind == "column" else None
     where = f"texts of {t.name!r}" if column else "training examples"
     one_of_them = f"text of {t.name!r}" if column else "training example"
     copied = s.items_by_kind["exact"] + s.items_by_kind["ngram"]
     near = s.items_by_kind["near"]
-    details = {"eval_set": s.name, "eval_file": repository_place(s.name), "fields": s.fields, "items": s.items,
-               "examples_are": f"{t.unit}s"}
+    details = {"eval_set": s.name, **({"eval_file": repository_place(s.name)} if name_shared else {}),
+               "fields": s.fields, "items": s.items, "examples_are": f"{t.unit}s"}
     if copied or not near:
         copies = [m for m in s.examples if m.kind != "near"]
         holding = s.examples_by_kind["exact"] + s.examples_by_kind["ngram"]

@@ -8,11 +8,11 @@ and the few details that tell apart several findings of one check on one column 
 the split it shares groups with, the kind of a format error, of a schema or class difference, of
 a contamination or of a `labels.noise_rate` finding, the class of a report written when that
 check gave each class a finding of its own, the label spelled several ways, the format rule, the
-evaluation set (by its file's path from the repository's root, the same on every checkout, so that
-`gsm8k/test.jsonl` and `mmlu/test.jsonl` are two), the pandera check, the sentinel value, the chat
-template's error, a Great Expectations expectation's arguments). Counts, shares, row numbers,
-messages and examples change with the data and are left out, so the fingerprint survives
-reordered rows, other machines and changes elsewhere in the file.
+evaluation set (by its file's name, the same wherever it lies, and where two sets of a run share
+one, `gsm8k/test.jsonl` and `mmlu/test.jsonl`, by its path from the repository's root), the
+pandera check, the sentinel value, the chat template's error, a Great Expectations expectation's
+arguments). Counts, shares, row numbers, messages and examples change with the data and are left
+out, so the fingerprint survives reordered rows, other machines and changes elsewhere in the file.
 
 Two findings of one report never share a fingerprint: a gate that forgives a fingerprint would
 forgive both, and a comparison could pair the wrong ones (a test holds the reports of real data
