@@ -20,13 +20,10 @@ from dataaudit.errors import InputError, quoted
 from dataaudit.io.late_cells import late_cells, without_late_cells
 
 
-def with_late(batch: pa.RecordBatch, keys: Sequence[str], rows: list[list[str | None]],
-              written: Sequence[str] | None = None) -> pa.RecordBatch:
-    """`batch` with a text column per key of `keys` that is one of the `written` keys (None:
-    each), from `rows` (one per row of `batch`, a cell per key of `keys`)."""
+def with_late(batch: pa.RecordBatch, keys: Sequence[str], rows: list[list[str | None]]) -> pa.RecordBatch:
+    """`batch` with a text column per key of `keys`, from `rows` (one per row of `batch`)."""
     for i, key in enumerate(keys):
-        if written is None or key in written:
-            batch = batch.append_column(key, pa.array([row[i] for row in rows], pa.string()))
+        batch = batch.append_column(key, pa.array([row[i] for row in rows], pa.string()))
     return batch
 
 
