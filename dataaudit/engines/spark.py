@@ -195,7 +195,7 @@ class SparkEngine:
             return
         try:
             with quiet_pyspark_pandas_warning():
-                refuse_invalid_utf8(self.spark(), path, path, local)
+                refuse_invalid_utf8(self.spark(), path, local)
         except _spark_errors() as exc:
             raise _translate(exc, path) from None
 

@@ -18,7 +18,7 @@ from dataaudit.io.decoding import encoding_hint
 from dataaudit.io.locate import undecodable
 
 
-def refuse_invalid_utf8(spark: Any, path: str, name: str, local: Path | None) -> None:
+def refuse_invalid_utf8(spark: Any, path: str, local: Path | None) -> None:
     """Raise the local reader's error when a line of the text file at `path` is no UTF-8;
     `local`: the file on the driver's disk, read again to name the line (else the file alone)."""
     from pyspark.sql import functions as F
@@ -27,5 +27,5 @@ def refuse_invalid_utf8(spark: Any, path: str, name: str, local: Path | None) ->
     if lines.where(~F.is_valid_utf8("value")).limit(1).count() == 0:
         return
     if local is not None:
-        raise undecodable(local, name, None)
-    raise InputError(f"{name}: not valid UTF-8 text; {encoding_hint(None)}")
+        raise undecodable(local, path, None)
+    raise InputError(f"{path}: not valid UTF-8 text; {encoding_hint(None)}")

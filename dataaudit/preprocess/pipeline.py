@@ -647,10 +647,9 @@ def output_template(plan: Plan) -> pa.Schema:
     stored = plan.source.schema
     late = [pa.field(key, pa.string()) for key in plan.late]
     if stored is None:
-        batch = empty_through(pa.schema([*((c, pa.string()) for c in plan.source.columns), *late]), plan.steps)
-        return pa.schema([*batch.schema])
-    return pa.schema([*restore_types(empty_through(pa.schema([*stored.remove_metadata(), *late]), plan.steps),
-                                     wider_columns(stored)).schema])
+        return empty_through(pa.schema([*((c, pa.string()) for c in plan.source.columns), *late]), plan.steps).schema
+    return restore_types(empty_through(pa.schema([*stored.remove_metadata(), *late]), plan.steps),
+                         wider_columns(stored)).schema
 
 
 def empty_through(schema: pa.Schema, steps: list[Step]) -> pa.RecordBatch:
