@@ -80,6 +80,9 @@ def test_a_late_key_is_a_column_of_the_cleaned_file_and_its_quarantine(tmp_path:
     assert (rows["in"], rows["out"], rows["quarantined"]) == (10, 9, 1)
     assert done.manifest["quarantine_reasons"] == {"duplicate": 1}
     assert {p.name for p in done.report.profile.columns} >= {"extra"}
+    # the object of the late key `extra` is written as JSON text, not as its line spelled it
+    noted = [note.split(":")[0] for note in done.manifest["files"]["output"].get("notes", [])]
+    assert noted == ([] if suffix == ".jsonl" else ["extra"])
 
 
 def test_the_python_api_keeps_a_late_key_in_its_frames(tmp_path: Path) -> None:

@@ -255,7 +255,7 @@ def _clean(data: Any, target: str | None, rules: str | Path | RulePack | None, f
     untyped = (functools.partial(_clean, **{**given, "json_types": False})
                if json_types and the_plan.source.format == "jsonl" else None)
     return CleanResult(data_out, held, manifest, outcome.after, the_plan.before, the_plan.fitted, tables, sink,
-                       layout, _nested_written(the_plan, outcome), untyped)
+                       layout, _nested_written(the_plan), untyped)
 
 
 @dataclass
@@ -317,7 +317,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
         outcome, order, tallies = _run(the_plan, sink, str(output), fmt, redaction)
         sink.close(output_template(the_plan), quarantine_template(the_plan))
         files.update(sink.entries())
-        _note_conversions(files["output"], _nested_written(the_plan, outcome), fmt)
+        _note_conversions(files["output"], _nested_written(the_plan), fmt)
         built = manifests.build(the_plan, outcome, order, tallies, files=files, fitted_from=fitted_from,
                                 redaction=redaction)
         if save_fitted is not None:
@@ -330,7 +330,7 @@ def clean_files(data: Path, output: Path, *, target: str | None = None, rules: s
     return CleanRun(outcome.after, the_plan.before, built, output, quarantine, manifest, True)
 
 
-def _nested_written(plan: Plan, outcome: Outcome) -> tuple[str, ...]:
+def _nested_written(plan: Plan) -> tuple[str, ...]:
     """The written columns of a JSONL input holding an object or an array: those the audit
     profiled as such, then the keys first met past the columns' lines that held one."""
     if plan.source.format != "jsonl":
@@ -339,7 +339,7 @@ def _nested_written(plan: Plan, outcome: Outcome) -> tuple[str, ...]:
     written = set(output_template(plan).names)
     profiled = [name for name in plan.source.columns
                 if profile is not None and name in profile.json_nested and name in written]
-    return (*profiled, *(key for key in plan.late if key in outcome.late_nested))
+    return (*profiled, *(key for key in plan.late if key in plan.late_nested))
 
 
 def _note_conversions(entry: dict[str, Any] | None, nested: tuple[str, ...], fmt: str) -> None:

@@ -163,14 +163,13 @@ def _spans(line: str) -> Iterator[tuple[str, str, Any, str]]:
 
 
 def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str], late: Sequence[str] = (),
-               skipped: Collection[int] = ()) -> Iterator[tuple[TypedCells, list[str | None]]]:
+               skipped: Collection[int] = ()) -> Iterator[TypedCells]:
     """Per data line of a JSONL file (blank lines and the `skipped` line numbers, 1-based, left
     out, as the reader leaves out blank lines and, told to, malformed ones), parsed
     once: its values JSON of their text would write otherwise, which of the columns it has no
     key for (the reader reads those as null, and a null is written back as no key, not as
-    `null`) and its keys' order; and the reader's text of each of the `late` keys (first met
-    past the reader's `columns`, `late_keys`), None where it lacks one, which the writing pass
-    adds to its rows."""
+    `null`) and its keys' order, the `late` keys (first met past the reader's `columns`,
+    `late_keys`) counted as columns after them, as the writing pass holds them."""
     positions = {key: i for i, key in enumerate([*columns, *late])}
     orders: dict[tuple[str, ...], tuple[str, ...]] = {}
     with input_stream(path) as stream, \
@@ -197,9 +196,7 @@ def line_cells(path: str | Path, encoding: str | None, columns: Sequence[str], l
             keys = tuple(texts)
             order = None if in_order else orders.setdefault(keys, keys)
             as_read = line[:-1] if line.endswith("\n") else line
-            yield (TypedCells(typed, has, positions, order, as_read, keys, tuple(texts.values()),
-                              written_keys or _NONE),
-                   [texts.get(key) for key in late])
+            yield TypedCells(typed, has, positions, order, as_read, keys, tuple(texts.values()), written_keys or _NONE)
 
 
 def encode_row(row: dict[str, Any], typed: TypedCells) -> str:

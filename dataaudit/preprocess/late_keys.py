@@ -20,13 +20,6 @@ from dataaudit.errors import InputError, quoted
 from dataaudit.io.late_cells import late_cells, without_late_cells
 
 
-def with_late(batch: pa.RecordBatch, keys: Sequence[str], rows: list[list[str | None]]) -> pa.RecordBatch:
-    """`batch` with a text column per key of `keys`, from `rows` (one per row of `batch`)."""
-    for i, key in enumerate(keys):
-        batch = batch.append_column(key, pa.array([row[i] for row in rows], pa.string()))
-    return batch
-
-
 def late_columns(batch: pa.RecordBatch, keys: Sequence[str]) -> pa.RecordBatch:
     """The `keys`' cells of the chunk `batch` as read (its note, `io.late_cells`), a text column
     each, null on the lines without the key, noting their JSON string cells as the note does."""

@@ -36,7 +36,7 @@ from dataaudit.engines.progress import ProgressLine
 from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source, open_source
 from dataaudit.io.json_strings import string_cells, with_string_cells
-from dataaudit.io.late_cells import late_cells, without_late_cells
+from dataaudit.io.late_cells import late_cells
 from dataaudit.io.strings import narrow_strings, restore_types, wider_columns
 from dataaudit.preprocess import malformed
 from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept
@@ -45,7 +45,7 @@ from dataaudit.preprocess.columns import DropColumns, LeftValues
 from dataaudit.preprocess.copied import CopiedChunks
 from dataaudit.preprocess.fitted import PROFILE_STEPS, Fitted, configured_steps
 from dataaudit.preprocess.json_cells import TypedCells, line_cells
-from dataaudit.preprocess.late_keys import as_columns, refuse_taken, with_late
+from dataaudit.preprocess.late_keys import as_columns, refuse_taken
 from dataaudit.preprocess.redact import TableRedaction
 from dataaudit.preprocess.rewritten import RewrittenRows
 from dataaudit.preprocess.rows import Decisions, RowHashes, cell_hashes, check_given, decide, row_steps
@@ -106,6 +106,8 @@ class Plan:
     #: a JSONL input's keys first met past the lines its columns are read from, with the line
     #: each first appears on: written after the columns (`late_keys.py`)
     late: dict[str, int] = field(default_factory=dict)
+    #: those of the `late` keys holding an object or an array on some line, as the audit read them
+    late_nested: set[str] = field(default_factory=set)
     #: what a malformed row does (`CLEAN_BAD_ROWS`), and those the audit set aside to quarantine
     bad_rows: str = "error"
     malformed: list[RowProblem] = field(default_factory=list)
@@ -142,9 +144,6 @@ class Outcome:
     after: Report
     tallies: dict[str, Tally] = field(default_factory=dict)
     rows_out: int = 0
-    #: the keys first met past a JSONL file's columns' lines that hold an object or an array on
-    #: some line, as the writing pass reads their lines
-    late_nested: set[str] = field(default_factory=set)
 
 
 def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, fitted: Fitted | None,
@@ -212,7 +211,8 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     refuse_reserved_columns(source, reserved)
     fitted_here = fitted is None
     opened = engine.opened
-    fitted, steps = fit_on_audit(pack, before, source, fitted, opened.late_nested if opened is not None else ())
+    late_nested = set() if opened is None else opened.late_nested
+    fitted, steps = fit_on_audit(pack, before, source, fitted, late_nested)
     profile_steps = [s for s in steps if s.name in PROFILE_STEPS]
     not_identity = not_in_identity(profile)
     typed = json_types or source.format != "jsonl"  # the audit's hashes are the decisions'
@@ -237,7 +237,7 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
                    malformed=list(engine.opened.problems) if quarantining and engine.opened is not None else [],
                    json_types=json_types)
     refuse_taken(late, [*output_template(planned).names, *reserved], source.name)
-    planned.late = late
+    planned.late, planned.late_nested = late, late_nested
     return planned
 
 
@@ -570,28 +570,24 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
         # a redacted object or array is told from a string that reads as one by its line
         nested = redaction is not None and bool(redaction.nested) and plan.source.format == "jsonl"
         lines = (line_cells(path, plan.encoding, plan.source.columns, late, skipped)
-                 if path and (jsonl or late or nested) else None)
+                 if path and (jsonl or nested) else None)
         source = plan.open()
         for noted in _shown(source, plan.progress, "clean, writing: "):
-            raw, n = without_late_cells(noted), noted.num_rows
+            n, columns = noted.num_rows, as_columns(noted, late)
             quarantined = plan.decisions.codes[offset:offset + n] != 0
             strings = _written_strings(noted) if plan.json_types else {}
-            read = [] if lines is None else list(itertools.islice(lines, n))
-            cells = [line for line, _ in read] if lines is not None else None
+            cells = None if lines is None else list(itertools.islice(lines, n))
             typed = cells if jsonl else None
-            late_rows = [texts for _, texts in read] if late else None
-            outcome.late_nested.update(key for line, _ in read for key in late
-                                       if line.typed.get(key, ("", ""))[1][:1] in ("{", "["))
             if quarantined.any():
                 rows = np.flatnonzero(quarantined) + offset
-                batch = _with_late(raw.filter(pa.array(quarantined)), late, late_rows, quarantined)
+                batch = columns.filter(pa.array(quarantined))
                 batch = batch.append_column(ROW_COLUMN, pa.array(rows, pa.int64()))
                 batch = batch.append_column(REASON_COLUMN, pa.array(plan.decisions.reasons(rows), pa.string()))
                 if plan.bad_rows == malformed.QUARANTINE:
                     batch = malformed.with_no_origin(batch)
                 sink.quarantine(with_string_cells(restore_types(batch, source.stored_types), {}),
                                 _rows_of(typed, quarantined))
-            batch = as_columns(noted, late).filter(pa.array(~quarantined))
+            batch = columns.filter(pa.array(~quarantined))
             rest = steps
             if plan.rewritten is not None:
                 rewritten = plan.rewritten.rows[offset:offset + n][~quarantined]
@@ -632,12 +628,6 @@ def _written_strings(batch: pa.RecordBatch) -> dict[str, np.ndarray]:
 
 def _rows_of(typed: list[Any] | None, mask: np.ndarray) -> list[Any] | None:
     return None if typed is None else [cells for cells, keep in zip(typed, mask, strict=True) if keep]
-
-
-def _with_late(batch: pa.RecordBatch, keys: list[str], rows: list[list[str | None]] | None,
-               mask: np.ndarray) -> pa.RecordBatch:
-    """`batch`, the `mask`ed rows of a chunk, with the late keys' columns of those rows."""
-    return batch if rows is None else with_late(batch, keys, _rows_of(rows, mask) or [])
 
 
 def output_template(plan: Plan) -> pa.Schema:
