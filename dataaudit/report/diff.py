@@ -136,7 +136,7 @@ def against_baseline(report: Report, baseline: Report, path: str, delta: float =
                  for status in ("unchanged", "new", "worsened")}
     info = BaselineInfo(path=path, created_at=baseline.created_at, delta=delta, forgiven=by_status["unchanged"],
                         new=by_status["new"], worsened=by_status["worsened"])
-    return replace(report, baseline=info)
+    return replace(report, baseline=info, saved_passed=None)  # judged again, against this baseline
 
 
 def baseline_gate(baseline: str | Path | Report | None, delta: float = DEFAULT_DELTA) -> Callable[[Report], Report]:

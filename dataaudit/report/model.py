@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -115,6 +115,9 @@ class Report:
     # the profile an in-process audit judged (None for a report read back from JSON): what
     # `dataaudit clean` fits its steps on; not part of the JSON contract
     profile: Profile | None = field(default=None, repr=False, compare=False)
+    # the verdict a saved report was written with (None for an audit run here): what its run
+    # decided, with the baseline and strictness it had, and so what every rendering of it says
+    saved_passed: bool | None = field(default=None, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -153,7 +156,8 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        return not self.blocking
+        """The gate's verdict: a saved report's as its run decided it, never judged again."""
+        return self.saved_passed if self.saved_passed is not None else not self.blocking
 
     def __repr__(self) -> str:
         """One line, as a notebook cell, a log or a debugger shows a report: the verdict, what
@@ -223,9 +227,11 @@ class Report:
                 f"not a valid dataaudit JSON report ({_first_error(exc)})" + (
                     f"; it is of schema {quoted(version, 40)}, newer than the {SCHEMA_VERSION} this dataaudit "
                     "reads: upgrade dataaudit to read it" if newer else "")) from None
+        baseline = _baseline_as_read(doc.baseline, _written_fingerprints(data), doc.findings)
         return cls(source=doc.source, target=doc.target, rules=doc.rules, strict=doc.strict, dataset=doc.dataset,
                    checks=doc.checks, findings=doc.findings, tables=doc.tables, tool=doc.tool,
-                   created_at=doc.created_at, schema_version=doc.schema_version, baseline=doc.baseline)
+                   created_at=doc.created_at, schema_version=doc.schema_version, baseline=baseline,
+                   saved_passed=doc.passed)
 
 
 class ReportFormatError(ValueError):
@@ -272,6 +278,31 @@ def _without_fingerprints(data: dict[str, Any]) -> dict[str, Any]:
         return data
     return {**data, "findings": [{k: v for k, v in f.items() if k != "fingerprint"} if isinstance(f, dict) else f
                                  for f in findings]}
+
+
+def _written_fingerprints(data: dict[str, Any]) -> list[str | None]:
+    """Each finding's fingerprint as the report was written with it (None where it has none)."""
+    return [f.get("fingerprint") if isinstance(f, dict) else None for f in data.get("findings") or []]
+
+
+def _baseline_as_read(baseline: BaselineInfo | None, written: list[str | None],
+                      findings: list[Finding]) -> BaselineInfo | None:
+    """The baseline's lists in the fingerprints computed now. The run listed the fingerprints it
+    wrote beside its findings; an earlier dataaudit may have read other details (`labels.variants`
+    folded by case alone), and a finding it forgave must stay forgiven, each as often as listed."""
+    if baseline is None:
+        return None
+    now: dict[str, list[str]] = {}
+    for saved, finding in zip(written, findings, strict=False):
+        if isinstance(saved, str):
+            now.setdefault(saved, []).append(finding.fingerprint)
+
+    def read(fingerprints: list[str]) -> list[str]:
+        pending = {saved: list(computed) for saved, computed in now.items()}
+        return [pending[f].pop(0) if pending.get(f) else f for f in fingerprints]
+
+    return replace(baseline, forgiven=read(baseline.forgiven), new=read(baseline.new),
+                   worsened=read(baseline.worsened))
 
 
 @cache
