@@ -50,9 +50,14 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def error_line(exc: Exception) -> str:
-    """A user error as the one stderr line scripts and CI logs grep for: line ends folded, and
-    capped at `ERROR_CHARS`, however much of a file or a value the message carries."""
-    text = " ".join(str(exc).splitlines())
+    """A user error as the one stderr line scripts and CI logs grep for, capped at `ERROR_CHARS`
+    however much of a file or a value the message carries. A file name is the user's, as raw as
+    any value of the data: its line ends, escape sequences and bidi overrides (U+202E) print as
+    `\\n`, `\\x1b` and `\\u202e`, as reports show data (`inert`), so the line stays one line, a
+    terminal obeys nothing in it and a CI runner reads no `##[command` from it."""
+    from dataaudit.report.text import inert
+
+    text = inert(str(exc).strip())
     if len(text) > ERROR_CHARS:
         text = text[:ERROR_CHARS] + " ..."
     return f"dataaudit: error: {text}"

@@ -14,7 +14,7 @@ from dataaudit.report.cards import SourceInfo
 from dataaudit.report.model import Report, Severity
 from dataaudit.report.text import inert
 
-LINE_BREAKS = "\r\n"  # the toolkit's %0D and %0A show them as line breaks in the annotation
+LINE_BREAKS = "\r\n"  # the toolkit's %0D and %0A: line breaks in a message, a file name's own in `file`
 
 
 def annotations(report: Report) -> list[str]:
@@ -29,7 +29,9 @@ def annotations(report: Report) -> list[str]:
         else:
             continue
         title = f"dataaudit {f.check}" + (f" [{inert(f.column)}]" if f.column else "")
-        properties = ([f"file={escape_property(inert(path))}"] if path else []) + [f"title={escape_property(title)}"]
+        # the file's line ends as the toolkit's %0D and %0A, which the runner reads back: its real name
+        named = [f"file={escape_property(inert(path, keep=LINE_BREAKS))}"] if path else []
+        properties = [*named, f"title={escape_property(title)}"]
         message = "\n".join(inert(text, keep=LINE_BREAKS) for text in (f.message, f.hint) if text)
         lines.append(f"::{command} {','.join(properties)}::{escape_data(message)}")
     return lines
