@@ -195,3 +195,24 @@ def test_spark_finds_and_quarantines_the_rows_the_local_engine_does(tmp_path: Pa
                  for name in ("spark", "local")]
     assert manifests[0]["rows"] == manifests[1]["rows"] == {"in": 3_000 + len(headers), "out": 3_000,
                                                             "quarantined": len(headers), "redacted": 0}
+
+
+_CELLS = st.sampled_from(["a", " a", "a ", "ab", "ba", " b\t", "b", "", "x", "a b", "\u00e9", " \u00e9 "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(names=st.lists(st.sampled_from(["a", " b", "a b", "\u00e9", ""]), min_size=1, max_size=3, unique=True),
+       data=st.data())
+def test_the_rows_found_are_those_whose_trimmed_cells_are_the_trimmed_names(names: list[str], data) -> None:
+    """The search that narrows the rows first finds what comparing every trimmed cell finds."""
+    import pyarrow as pa
+
+    from dataaudit.profile.headers import header_rows
+
+    rows = data.draw(st.lists(st.lists(st.one_of(st.none(), _CELLS), min_size=len(names), max_size=len(names)),
+                              max_size=12))
+    batch = pa.RecordBatch.from_arrays([pa.array([row[i] for row in rows], pa.string()) for i in range(len(names))],
+                                       names=names)
+    expected = [all(cell is not None and cell.strip() == name.strip() for cell, name in zip(row, names, strict=True))
+                for row in rows]
+    assert header_rows(batch).tolist() == expected

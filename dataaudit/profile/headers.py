@@ -20,19 +20,27 @@ _TEXT = (pa.types.is_string, pa.types.is_large_string)
 
 
 def header_rows(batch: pa.RecordBatch | pa.Table) -> np.ndarray:
-    """Per row of `batch`, whether every cell equals its column's name: one vectorised
-    comparison a column, stopped as soon as no row is left."""
+    """Per row of `batch`, whether every cell equals its column's name. A cell that does holds
+    the name, so a substring search a column (no cell copied) finds the rows that may, stopped
+    as soon as none is left; only those rows' cells are then trimmed and compared."""
     n = batch.num_rows
     names = batch.schema.names
     if not n or not names or not all(_is_text(field.type) for field in batch.schema):
         return np.zeros(n, dtype=bool)
-    matches: pa.Array | None = None
+    candidates: pa.Array | None = None
     for name, column in zip(names, batch.columns, strict=True):
-        equal = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), pa.scalar(name.strip(), column.type)), False)
-        matches = equal if matches is None else pc.and_(matches, equal)
-        if not pc.any(matches).as_py():
+        holds = pc.match_substring(column, name.strip())
+        candidates = holds if candidates is None else pc.and_(candidates, holds)
+        if not pc.any(candidates).as_py():
             return np.zeros(n, dtype=bool)
-    return np.asarray(matches.to_numpy(zero_copy_only=False), dtype=bool)
+    rows = np.flatnonzero(np.asarray(pc.fill_null(candidates, False).to_numpy(zero_copy_only=False), dtype=bool))
+    equal = np.ones(rows.size, dtype=bool)
+    for name, column in zip(names, batch.columns, strict=True):
+        cells = pc.utf8_trim_whitespace(column.take(pa.array(rows)))
+        equal &= np.asarray(pc.fill_null(pc.equal(cells, pa.scalar(name.strip(), column.type)), False), dtype=bool)
+    found = np.zeros(n, dtype=bool)
+    found[rows[equal]] = True
+    return found
 
 
 def _is_text(kind: pa.DataType) -> bool:
