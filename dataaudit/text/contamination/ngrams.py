@@ -1,9 +1,10 @@
 """Word n-grams of texts as 64-bit hashes, computed for a whole chunk of texts at once.
 
 A text is folded (invisible format characters such as a zero-width space dropped, NFKC
-compatibility forms folded, lower-cased) and cut into words at every run of characters that are
-not letters, digits, marks or '_' (the near-duplicate shingles' words), so punctuation, case,
-spacing, Unicode forms and hidden characters never tell two copies apart. Each distinct word of
+compatibility forms folded, Cyrillic and Greek letters drawn like Latin ones read as those,
+lower-cased) and cut into words at every run of characters that are not letters, digits, marks
+or '_' (the near-duplicate shingles' words), so punctuation, case, spacing, Unicode forms,
+look-alike letters and hidden characters never tell two copies apart. Each distinct word of
 a chunk is hashed once with xxhash (xxh64); an n-gram's hash folds its words' hashes in order (a
 polynomial over 2^64) and is finished with splitmix64's mixer, its length mixed in, so an 8-word
 sequence never collides with a 13-gram made of the same prefix. A gram's hash depends on its own
@@ -20,7 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit.text.minhash import WORD_GAP, folded
+from dataaudit.text.contamination.look_alikes import latin_look_alikes
+from dataaudit.text.minhash import WORD_GAP, plain_forms
 
 _FOLD = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime: odd, so folding is a bijection per step
 _LENGTH = np.uint64(0x9E3779B97F4A7C15)
@@ -42,10 +44,12 @@ class Words:
 
 
 def words(texts: list[str]) -> Words:
-    """The words of `texts`: folded (`folded`), cut at punctuation and spacing, hashed with xxh64."""
+    """The words of `texts`: in their plain forms (`plain_forms`), Cyrillic and Greek look-alikes
+    read as the Latin letters they pass for (`latin_look_alikes`), lower-cased, cut at punctuation
+    and spacing, hashed with xxh64."""
     import xxhash
 
-    lowered = folded(pa.array(texts, pa.large_string()))
+    lowered = pc.utf8_lower(latin_look_alikes(plain_forms(pa.array(texts, pa.large_string()))))
     normalized = pc.utf8_trim(pc.replace_substring_regex(lowered, WORD_GAP, " "), " ")
     split = pc.split_pattern(normalized, " ")
     flat = pc.list_flatten(split)
