@@ -24,6 +24,9 @@ ERROR_KINDS = {
     "message_not_object": "a message that is not a JSON object",
     "message_missing_field": "a message without a 'role', or whose 'content' is missing or null (and it calls no tool)",
     "content_not_text": "message content that is neither a string nor a list of text parts",
+    "tool_calls_not_list": "a message's 'tool_calls' that is not a list of call objects, or a 'function_call' that "
+                           "is not an object",
+    "tool_without_call": "a tool message that answers no call: no assistant message calling a tool comes before it",
     "unknown_key": "a key outside the allowed keys (in a message, or at the top when the rule pack lists them)",
     "unknown_role": "a role outside the allowed roles",
     "empty_content": "empty or whitespace-only content",

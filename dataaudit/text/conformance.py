@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dataaudit.profile.sketches import first_rows
-from dataaudit.text.formats import CHAT, PREFERENCE, calls_tool, value_at
+from dataaudit.text.formats import CHAT, PREFERENCE, calls_malformed, calls_tool, unanswered_tool, value_at
 from dataaudit.text.profiles import FormatProfile
 from dataaudit.text.validate import Line, text_of
 
@@ -93,6 +93,8 @@ def _messages(messages: list[dict], profile: FormatProfile) -> Broken:
         calls = calls_tool(message)
         if (calls or part == "tool") and not profile.tool_calls:
             broken.append(("tool_calls", str(role)))
+        elif calls_malformed(message):
+            broken.append(("tool_calls", f"{role} calls not a list of objects"))
         content = message.get(profile.content_key)
         text = content if isinstance(content, str) else text_of(content) if profile.content_parts else None
         if text is None and not (content is None and calls):
@@ -100,6 +102,8 @@ def _messages(messages: list[dict], profile: FormatProfile) -> Broken:
         elif text is not None and not text.strip() and not calls:
             broken.append(("empty_content", str(role)))
         broken += _weight(message, part, profile)
+    if profile.tool_calls and unanswered_tool(zip(parts, messages, strict=True)):
+        broken.append(("tool_calls", "a tool message answering no call"))
     return broken + _order(parts, profile)
 
 
@@ -149,7 +153,8 @@ def meanings(profile: FormatProfile) -> dict[str, str]:
         "role_order": "user and assistant turns alternate" if profile.alternate else "any role order",
         "weight": (f"{weight.key} is one of {', '.join(f'{v:g}' for v in weight.values)}, on "
                    f"{' or '.join(weight.roles)} messages") if weight else "no weight key",
-        "tool_calls": "tool calls and tool messages are allowed" if profile.tool_calls else "no tool calls",
+        "tool_calls": ("tool calls are lists of call objects, each tool message answering one" if profile.tool_calls
+                       else "no tool calls"),
         "empty_content": "no message is empty",
         "example_tokens": (f"an example has at most {profile.max_tokens_per_example:,} tokens"
                            if profile.max_tokens_per_example else "no token limit"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from dataaudit.errors import InputError
@@ -38,6 +39,8 @@ PREFERENCE_KEYS = ("prompt", "chosen", "rejected", "input", "preferred_output", 
 SHAREGPT = "sharegpt"
 #: where a chat message keeps its calls (`tool_calls`, a list; the older `function_call`, one call)
 CALL_KEYS = ("tool_calls", "function_call")
+#: the roles of a call's result: `tool`, and the legacy `function` that answers a `function_call`
+RESULT_ROLES = ("tool", "function")
 SAMPLE_LINES = 100
 #: the bytes looked at for line ends, and a record after a bare carriage return
 CR_SAMPLE = 1 << 16
@@ -76,6 +79,30 @@ def calls_tool(message: dict) -> bool:
     (an assistant message of `tool_calls` and no `content`, or a null one)."""
     calls, call = message.get(CALL_KEYS[0]), message.get(CALL_KEYS[1])
     return (isinstance(calls, list) and bool(calls)) or (isinstance(call, dict) and bool(call))
+
+
+def calls_malformed(message: dict) -> bool:
+    """Whether a message's calls are written so that no chat template can print them: a
+    `tool_calls` that is not a list of call objects (a string, one object), or a `function_call`
+    that is not an object. Null, or an empty list, is no call: exports put them on every message."""
+    calls, call = message.get(CALL_KEYS[0]), message.get(CALL_KEYS[1])
+    return ((calls is not None and not (isinstance(calls, list) and all(isinstance(c, dict) for c in calls)))
+            or (call is not None and not isinstance(call, dict)))
+
+
+def unanswered_tool(turns: Iterable[tuple[str | None, dict]]) -> bool:
+    """Whether a tool message, among `turns` (the part each message plays, and the message),
+    answers no call: the messages before it, past other tool results, end on no assistant
+    message calling a tool. A template prints a tool result after the call it answers (OpenAI's
+    API refuses it otherwise); one with no call before it is a result of nothing."""
+    called = False
+    for part, message in turns:
+        if part in RESULT_ROLES:
+            if not called:
+                return True
+        else:
+            called = part == "assistant" and calls_tool(message)
+    return False
 
 
 def holder_of(record: dict, path: str) -> tuple[dict, str] | None:

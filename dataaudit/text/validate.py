@@ -19,7 +19,16 @@ from dataaudit.io.json_keys import repeated_keys
 from dataaudit.io.surrogates import lone_surrogate
 from dataaudit.jsontext import loads
 from dataaudit.profile.text import ERROR_KINDS
-from dataaudit.text.formats import CHAT, PREFERENCE, PREFERENCE_SIDES, PROMPT_COMPLETION, calls_tool, value_at
+from dataaudit.text.formats import (
+    CHAT,
+    PREFERENCE,
+    PREFERENCE_SIDES,
+    PROMPT_COMPLETION,
+    calls_malformed,
+    calls_tool,
+    unanswered_tool,
+    value_at,
+)
 from dataaudit.text.hashing import canonical
 
 
@@ -161,6 +170,7 @@ def _chat(record: dict, layout: Layout) -> Line:
     segments: list[tuple[str, str]] = []
     parts = dict(layout.parts)
     played: list[str] = []
+    turns: list[tuple[str, dict]] = []  # the part each message plays, and the message
     for index, message in enumerate(messages):
         if not isinstance(message, dict):
             found.add("message_not_object")
@@ -168,6 +178,8 @@ def _chat(record: dict, layout: Layout) -> Line:
         unknown.extend(f"{key}[{index}].{name}" for name in message if name not in layout.message_keys)
         role, content = message.get(layout.role_key), message.get(layout.content_key)
         calling = calls_tool(message)  # its calls stand for its text, the content null or left out
+        if calls_malformed(message):
+            found.add("tool_calls_not_list")
         if not isinstance(role, str) or (layout.content_key not in message and not calling):
             found.add("message_missing_field")
             continue
@@ -182,7 +194,10 @@ def _chat(record: dict, layout: Layout) -> Line:
             found.add("empty_content")
         segments.append((role, text))
         played.append(parts.get(role, role))
+        turns.append((played[-1], message))
     roles = played
+    if unanswered_tool(turns):
+        found.add("tool_without_call")
     if "assistant" not in roles:
         found.add("no_assistant")
     elif roles[-1] == "user":
