@@ -131,16 +131,25 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
         for numbers, raw in numbered_chunks(path) if array is None else _item_chunks(array):
             parsed = [parse_line(line) for line in raw]
             checked = [check_parsed(value, layout) for value in parsed]
-            hashes = _canonical_hashes(checked, trim)
+            broken = [() if result.errors or spec.profile is None else _breaks(value, spec.profile)
+                      for value, result in zip(parsed, checked, strict=True)]
+            # each good line as written (trimmed, metadata stripped, strict JSON), which its identity is read
+            # from; redaction comes after, as a duplicate of an example is one whatever personal data it holds
+            written = [(line, False) if result.errors or breaks
+                       else _strict_rewritten(line, layout, trim, strip, result)
+                       for line, result, breaks in zip(raw, checked, broken, strict=True)]
+            as_written = [result if cleaned is line else check_line(cleaned, layout)
+                          for line, result, (cleaned, _) in zip(raw, checked, written, strict=True)]
+            hashes = _canonical_hashes(as_written)
             kept: list[Line] = []
-            for number, line, value, result, digest in zip(numbers, raw, parsed, checked, hashes, strict=True):
+            for number, line, result, breaks, (cleaned, trimmed), now, digest in zip(
+                    numbers, raw, checked, broken, written, as_written, hashes, strict=True):
                 summary.lines += 1
                 reason = None
-                broken = () if result.errors or spec.profile is None else _breaks(value, spec.profile)
                 if result.errors:
                     reason, why = result.errors[0], result.reason()
-                elif broken:
-                    reason = broken[0]
+                elif breaks:
+                    reason = breaks[0]
                     why = f"breaks the {spec.profile.name} rule {meanings(spec.profile)[reason]!r}"
                 elif drop_duplicates and digest is not None:
                     first = seen.setdefault(digest, number)
@@ -150,18 +159,14 @@ def clean_jsonl(path: str | Path, output: str | Path, quarantine: str | Path | N
                     summary.quarantined[reason] = summary.quarantined.get(reason, 0) + 1
                     if bad is not None:
                         bad.write(dumps(_quarantined(line, {unit: number, "reason": why,
-                                                            "kinds": result.errors or list(broken) or [reason]}))
+                                                            "kinds": result.errors or list(breaks) or [reason]}))
                                   .encode() + b"\n")
                     continue
-                dropped = result.metadata if strip else ()
-                cleaned, trimmed = _rewritten(line, layout, trim, dropped)
-                if kinds:
-                    cleaned = _redacted(cleaned, layout, kinds, summary, spec.phone_regions)
-                cleaned = _strict(cleaned)
+                redacted = _redacted(cleaned, layout, kinds, summary, spec.phone_regions) if kinds else cleaned
                 summary.trimmed += trimmed
-                summary.stripped += bool(dropped)
-                kept.append(result if cleaned is line else check_line(cleaned, layout))
-                good.write(number, cleaned)
+                summary.stripped += bool(result.metadata) and strip
+                kept.append(now if redacted is cleaned else check_line(redacted, layout))
+                good.write(number, redacted)
             first_number = summary.kept + (array is None)  # a line's number counts from 1, an item's from 0
             after.add(list(range(first_number, first_number + len(kept))), kept)
             summary.kept += len(kept)
@@ -260,11 +265,11 @@ def _quarantined(line: bytes, entry: dict[str, object]) -> dict[str, object]:
     return entry
 
 
-def _canonical_hashes(checked: list[Line], trim: bool) -> list[int | None]:
-    """Each line's identity as the clean writes it: its roles and texts (trimmed when the clean
-    trims them: two lines then written alike are one example) and what else its messages carry."""
-    forms = [canonical([(r, t.strip() if trim else t) for r, t in c.segments], c.beyond) if c.segments else None
-             for c in checked]
+def _canonical_hashes(written: list[Line]) -> list[int | None]:
+    """Each line's identity, read off the line as the clean writes it: its roles and texts (as
+    trimmed: two lines then written alike are one example, however their blanks were spread over
+    a message's text parts) and what else its messages carry."""
+    forms = [canonical(c.segments, c.beyond) if c.segments else None for c in written]
     present = [f for f in forms if f is not None]
     hashed = iter(hash_objects(present).tolist())
     return [None if f is None else next(hashed) for f in forms]
@@ -280,6 +285,30 @@ def _strict(line: bytes) -> bytes:
     return line if strict == line else strict
 
 
+def _strict_rewritten(line: bytes, layout: Layout, trim: bool, strip: bool, checked: Line) -> tuple[bytes, bool]:
+    """A good line as the clean writes it before any redaction (`_rewritten`, then `_strict`), and
+    whether a text of it was trimmed."""
+    cleaned, trimmed = _rewritten(line, layout, trim, checked.metadata if strip else ())
+    return _strict(cleaned), trimmed
+
+
+def _contents(messages: object, key: str) -> list[tuple[dict, str]]:
+    """Where the texts of a list of messages are: each message's `key`, and the `text` of each text
+    part when its content is a list of parts (`[{"type": "text", "text": ...}]`, read as
+    `validate.text_of` reads it), so a part's text is trimmed as a string content is."""
+    if not isinstance(messages, list):
+        return []
+    found: list[tuple[dict, str]] = []
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        found.append((message, key))
+        parts = message.get(key)
+        if isinstance(parts, list):
+            found += [(part, "text") for part in parts if isinstance(part, dict) and part.get("type", "text") == "text"]
+    return found
+
+
 def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...]) -> tuple[bytes, bool]:
     """The line with the texts the layout reads trimmed (when `trim`) and the metadata keys
     `dropped` left out, re-encoded only when something changed; and whether a text was trimmed.
@@ -293,23 +322,19 @@ def _rewritten(raw: bytes, layout: Layout, trim: bool, dropped: tuple[str, ...])
     if layout.kind == PREFERENCE:  # TRL's prompt, chosen and rejected; OpenAI's input.messages and outputs
         fields = tuple(key for key in PREFERENCE_KEYS if key != "input")
     held = [found for found in (holder_of(record, key) for key in fields) if found is not None]
-    holders = [(holder, (key,)) for holder, key in held]  # a nested field (data.prompt) in the object holding it
+    holders = list(held)  # a nested field (data.prompt) in the object holding it
     if layout.kind == CHAT:
-        holders += [(m, (layout.content_key,)) for m in record.get(layout.messages_key, []) if isinstance(m, dict)]
+        holders += _contents(record.get(layout.messages_key), layout.content_key)
     elif layout.kind == PREFERENCE and isinstance(record.get("input"), dict):
-        messages = record["input"].get("messages")
-        holders += [(m, ("content",)) for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+        holders += _contents(record["input"].get("messages"), "content")
     for holder, key in held:  # TRL's conversational prompt and completion: lists of messages
-        messages = holder[key]
-        if isinstance(messages, list):
-            holders += [(m, ("content",)) for m in messages if isinstance(m, dict)]
+        holders += _contents(holder[key], "content")
     trimmed = False
-    for holder, keys in holders if trim else ():
-        for key in keys:
-            value = holder.get(key)
-            if isinstance(value, str) and value != value.strip():
-                holder[key] = value.strip()
-                trimmed = True
+    for holder, key in holders if trim else ():
+        value = holder.get(key)
+        if isinstance(value, str) and value != value.strip():
+            holder[key] = value.strip()
+            trimmed = True
     if not trimmed and not dropped:
         return raw, False
     end = raw[len(raw.rstrip(b"\r\n")):]
