@@ -85,7 +85,8 @@ class TextProfile:
     #: a table's text column found by its values, not named (`TextSpec.found`)
     found: bool = False
     template: TemplateProfile | None = None
-    #: tokens of every example added up (counted by `tokenizer`): what one epoch trains on
+    #: tokens of every sequence a trainer reads added up (counted by `tokenizer`; a preference
+    #: pair's prompt with each of its answers): what one epoch trains on
     tokens_total: int = 0
     format_rules: ProfileRules | None = None
     pairs: PairProfile | None = None

@@ -66,7 +66,7 @@ def extract(partial: TextPartial) -> TextProfile:
         labelled=spec.labelled,
         found=spec.found,
         template=None if partial.template is None else partial.template.extract(),
-        tokens_total=partial.lengths["text_tokens"].total,
+        tokens_total=partial.trained_tokens,
         format_rules=_profile_rules(partial),
         pairs=partial.pairs.extract(k),
         contamination=None if partial.contamination is None

@@ -103,6 +103,8 @@ class TextPartial:
     lengths: dict[str, LengthHistogram] = field(default_factory=lambda: {k: LengthHistogram() for k in LENGTHS})
     over_limit: int = 0
     over_limit_lines: list[int] = field(default_factory=list)
+    #: the tokens of every sequence a trainer reads, a preference pair's prompt with each answer
+    trained_tokens: int = 0
     empty: int = 0
     empty_lines: list[int] = field(default_factory=list)
     markup: Counter[str] = field(default_factory=Counter)
@@ -198,6 +200,7 @@ class TextPartial:
         kept_numbers = np.array([numbers[i] for i in kept], dtype=np.int64)
         paired = [lines[i].pair is not None for i in kept]
         over = _sequence_tokens(text_tokens, message_tokens, starts, per_text, paired) > self.spec.max_tokens
+        self.trained_tokens += int(_trained_tokens(text_tokens, message_tokens, starts, per_text, paired).sum())
         self.over_limit += int(over.sum())
         self.over_limit_lines = first_rows(self.over_limit_lines, kept_numbers[over][:k].tolist(), k)
         limit = self.spec.profile.max_tokens_per_example if self.spec.profile else None
@@ -328,6 +331,7 @@ class TextPartial:
             roles=self.roles + other.roles,
             lengths={name: self.lengths[name].merged(other.lengths[name]) for name in LENGTHS},
             over_limit=self.over_limit + other.over_limit,
+            trained_tokens=self.trained_tokens + other.trained_tokens,
             over_limit_lines=first_rows(self.over_limit_lines, other.over_limit_lines, k),
             empty=self.empty + other.empty,
             empty_lines=first_rows(self.empty_lines, other.empty_lines, k),
@@ -359,6 +363,20 @@ def _sequence_tokens(text_tokens: np.ndarray, message_tokens: np.ndarray, starts
     longest = text_tokens.copy()
     longest[pairs] -= shorter
     return longest
+
+
+def _trained_tokens(text_tokens: np.ndarray, message_tokens: np.ndarray, starts: np.ndarray, per_text: list[int],
+                    paired: list[bool]) -> np.ndarray:
+    """The tokens a trainer feeds the model of each example: all its messages, but for a
+    preference pair its prompt twice, once with each answer, as DPO trains on both sequences
+    (what a chat template's rendering of the pair counts too)."""
+    if not any(paired):
+        return text_tokens
+    ends = starts + np.asarray(per_text, dtype=np.int64)
+    pairs = np.flatnonzero(np.asarray(paired))
+    trained = text_tokens.copy()
+    trained[pairs] += text_tokens[pairs] - message_tokens[ends[pairs] - 2] - message_tokens[ends[pairs] - 1]
+    return trained
 
 
 def _renderable(numbers: list[int], lines: list[Line]) -> tuple[list[int], list[Chat], list[list[str]]]:
