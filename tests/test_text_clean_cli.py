@@ -105,6 +105,15 @@ def test_dry_run_writes_nothing(runner: str, chats: Path, small: Path, tmp_path:
     assert "Texts audited" in stdout
 
 
+def test_one_line_kept_is_said_in_the_singular(small: Path, tmp_path: Path) -> None:
+    data = tmp_path / "one.jsonl"
+    data.write_bytes(LINES[0] + LINES[3])  # the second a duplicate of the first
+    _, stderr = run(["clean", data, "-r", small, "-o", tmp_path / "out.jsonl"], 0)
+    assert "dataaudit: 1 line written to" in stderr
+    _, stderr = run(["clean", data, "-r", small, "-o", tmp_path / "dry.jsonl", "--dry-run"], 0)
+    assert "dry run, nothing written: 1 line would be kept, 1 quarantined" in stderr
+
+
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_refusals_are_one_line_and_write_nothing(runner: str, chats: Path, small: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"

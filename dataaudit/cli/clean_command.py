@@ -232,15 +232,16 @@ def _clean_jsonl(data: str, output: Path, rules: str, kind: str, quarantine: Pat
                             report=report, dry_run=dry_run, force=force, **text_options)
     click.echo(render_console(run.report), nl=False)
     lines, unit = run.manifest["lines"], run.manifest["parameters"]["examples_are"]
+    kept = plural(lines["out"], unit.removesuffix("s"), unit)
     reasons = ", ".join(f"{n:,} {reason}" for reason, n in sorted(run.manifest["quarantine_reasons"].items()))
     why = f" ({reasons})" if reasons else ""
     if run.written:
         stripped = f", {lines['stripped']:,} without their metadata" if lines["stripped"] else ""
         stripped += f", {lines['redacted']:,} redacted" if lines.get("redacted") else ""
-        click.echo(f"dataaudit: {lines['out']:,} {unit} written to {run.output} ({lines['trimmed']:,} trimmed"
+        click.echo(f"dataaudit: {kept} written to {run.output} ({lines['trimmed']:,} trimmed"
                    f"{stripped}), {lines['quarantined']:,} quarantined to {run.quarantine}{why}; "
                    f"manifest {run.manifest_path}", err=True)
     else:
-        click.echo(f"dataaudit: dry run, nothing written: {lines['out']:,} {unit} would be kept, "
+        click.echo(f"dataaudit: dry run, nothing written: {kept} would be kept, "
                    f"{lines['quarantined']:,} quarantined{why}", err=True)
     return EXIT_PASSED if run.report.passed else EXIT_FAILED
