@@ -53,3 +53,16 @@ def test_an_annotation_names_the_file_with_the_toolkits_escapes(tmp_path: Path,
     assert annotations and not any(raw in err for raw in RAW), repr(err)
     for line in annotations:
         assert line.startswith("::warning file=a%2Cb%3Ac%25d%0Ae\\u202e.csv,title=dataaudit "), line
+
+
+def test_an_annotation_names_a_file_whose_name_holds_a_double_colon(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`a ::b.csv`: the colons are escaped as %3A, which is all a property needs; the name is
+    not broken with a backslash as a message's `::` is."""
+    name = "a ::b.csv"
+    (tmp_path / name).write_text("label,x\n" + "".join(f"{i % 2},1\n" for i in range(40)), encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    _, err = run(["audit", name, "-t", "label", "-o", "r.json"], 0, cwd=tmp_path)
+    annotations = [line for line in err.splitlines() if line.startswith("::")]
+    assert annotations and all(line.startswith("::warning file=a %3A%3Ab.csv,title=") for line in annotations), err

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataaudit.report.cards import SourceInfo
 from dataaudit.report.model import Report, Severity
-from dataaudit.report.text import inert
+from dataaudit.report.text import inert, printable
 
 LINE_BREAKS = "\r\n"  # the toolkit's %0D and %0A: line breaks in a message, a file name's own in `file`
 
@@ -30,7 +30,8 @@ def annotations(report: Report) -> list[str]:
             continue
         title = f"dataaudit {f.check}" + (f" [{inert(f.column)}]" if f.column else "")
         # the file's line ends as the toolkit's %0D and %0A, which the runner reads back: its real name
-        named = [f"file={escape_property(inert(path, keep=LINE_BREAKS))}"] if path else []
+        # (its `:` too, as %3A: no `::` is left for `inert` to break, which would misname the file)
+        named = [f"file={escape_property(printable(path, keep=LINE_BREAKS))}"] if path else []
         properties = [*named, f"title={escape_property(title)}"]
         message = "\n".join(inert(text, keep=LINE_BREAKS) for text in (f.message, f.hint) if text)
         lines.append(f"::{command} {','.join(properties)}::{escape_data(message)}")
