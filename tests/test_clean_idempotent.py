@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,25 +30,26 @@ from hypothesis import strategies as st
 from dataaudit.cli import cli
 from dataaudit.profile.spec import DEFAULT_MISSING_TOKENS
 
-Cell = str | int | float | None
+Cell = str | int | float | list[int] | None
 FORMATS = ["csv", "tsv", "jsonl", "parquet"]
 #: every step off: the output is the input in another format, the reference a second clean meets
 STEPS_OFF = ("preprocess: {missing_to_null: false, normalize_text: false, merge_label_variants: false, "
              "missing_labels: keep, duplicates: keep, conflicts: keep, drop_constant_columns: false, "
              "drop_empty_columns: false}\n")
 TOKENS = {token.lower() for token in DEFAULT_MISSING_TOKENS}
-SENTINEL = "-999"
+SENTINELS = (-999.0, -9999.0)
 #: the label column last; the others' values, a few of each kind of mess
 VALUES: dict[str, list[Cell]] = {
-    "id": ["01234", "1234", "007", "7", "00123", "42", 42],
-    "num": ["1", "2.5", "10", " 3 ", "1e3", "1.10", "-0", SENTINEL, -999, 2, 2.5, "?", "NA", None],
-    "text": ["red", " red", "red ", "Rouge", "é", "e\u0301", "ｒｅｄ", "漢字", "NA", "n/a", "?", "None", None, "a,b",
-             'say "hi"'],
-    "mixed": ["1", "a", "2.0", "true", 3, 1.5, True, None],
+    "id": ["01234", "1234", "007", "7", "00123", "42", 42, "-999", " 7", "1e3"],
+    "num": ["1", "2.5", "10", " 3 ", "1e3", "1.10", "-0", "-999", -999, "-9999", "-999.0", 2, 2.5, 1e3, "inf",
+            "?", "NA", " NA ", "nan", "NaN", None],
+    "text": ["red", " red", "red ", "RED", "Rouge", "é", "e\u0301", "ｒｅｄ", "red\u00a0", "漢字", "a,b", "x\ty",
+             'say "hi"', "-999", "NA", "n/a", "?", "None", "null", "\\N", "  ", None],
+    "mixed": ["1", "a", "2.0", "true", "false", "3", "0", "-0", 3, 1.5, 0, -0.0, True, False, [1], None],
     "empty": [None, "", " "],
-    "const": ["k"],
+    "const": ["k", " k"],
 }
-LABELS: list[list[Cell]] = [["cat", "Cat", "cat ", "CAT", "dog", "DOG", "Ünï", "?", None],
+LABELS: list[list[Cell]] = [["cat", "Cat", "cat ", "CAT", "dog", "DOG", "Ünï", "?", None, " ", "nan", "ｃａｔ"],
                             ["1", "1.0", "2", 1, 2, "-1", "NA", None]]
 
 
@@ -140,14 +142,20 @@ def _counts_every_row(manifest: dict, data: Path, out: Path) -> None:
     assert len(read_table(data)[1]) == rows["in"]
 
 
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
 def _fold(label: str | None) -> str | float | None:
-    """A label as `labels.variants` folds it: case and blanks aside, `1.0` is `1`."""
+    """A label as `labels.variants` folds it: case, blanks and Unicode compatibility forms aside,
+    `1.0` is `1`."""
     if label is None:
         return None
-    try:
-        return float(label)
-    except ValueError:
-        return label.strip().casefold()
+    number = _number(label)
+    return unicodedata.normalize("NFKC", label).strip().casefold() if number is None else number
 
 
 def _kept_as_written(header: list[str], rows: list[list[Cell]], out: Path) -> None:
@@ -164,7 +172,7 @@ def _kept_as_written(header: list[str], rows: list[list[Cell]], out: Path) -> No
             if cell == original:
                 continue
             assert original is not None, (name, original, cell)
-            disguised = original.strip().lower() in TOKENS or original == SENTINEL
+            disguised = original.strip().lower() in TOKENS or _number(original) in SENTINELS
             if cell is None:
                 assert disguised, (name, original)
             elif name == "label":
