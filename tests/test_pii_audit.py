@@ -36,7 +36,7 @@ def test_every_report_format_shows_planted_values_masked_only(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "chats.jsonl"
     texts, planted = write_planted_chat(path, 120, seed=3)
-    assert set(planted) == {"email", "phone", "card", "iban", "ip", "url_credentials", "private_key", "secret"}
+    assert set(planted) == set(PII_KINDS)
     values = [value for item in texts for _, value in item.planted]
     args: list[str | Path] = ["audit", path]
     for fmt in FORMATS:

@@ -118,7 +118,7 @@ def test_documented_spellings_are_accepted(tmp_path: Path, value: str) -> None:
 
 def test_redact_kinds_reads_names_families_and_lists() -> None:
     assert redact_kinds(["pii"]) == ALL
-    assert redact_kinds(["personal", "secret"]) == {"email", "phone", "card", "iban", "ip", "secret"}
+    assert redact_kinds(["personal", "secret"]) == {"email", "phone", "card", "iban", "ssn", "ip", "secret"}
     assert redact_kinds(["email, ip", "ip"]) == {"email", "ip"}
 
 

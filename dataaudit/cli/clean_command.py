@@ -79,7 +79,7 @@ from dataaudit.wording import plural
 @click.option("--redact", multiple=True, metavar="KINDS",
               help="Replace personal data and secrets in a fine-tuning file's texts, or a table's text columns, with "
                    "typed placeholders ([EMAIL], [SECRET], ...): pii (every kind), personal, secrets, or kinds (email, "
-                   "phone, card, iban, ip, url_credentials, private_key, secret); repeatable or a comma list. The "
+                   "phone, card, iban, ssn, ip, url_credentials, private_key, secret); repeatable or a comma list. The "
                    "quarantine keeps rows as read, unredacted.  "
                    "[default: none]")
 @reports_errors

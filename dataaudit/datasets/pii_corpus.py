@@ -1,6 +1,7 @@
 """A labelled corpus for the personal-data and secrets detectors: real sentences (the carriers,
 given by the caller) with planted values of every kind and decoys that look like them but are
-none: card numbers failing Luhn, IBANs failing their checksum, version strings, git SHAs and
+none: card numbers failing Luhn, IBANs failing their checksum, Social Security numbers the
+numbering rules never allow, version strings, git SHAs and
 SHA-256 digests in code, dates, times and order numbers shaped like phone numbers, private and
 documentation IP addresses, documentation placeholders (example.com addresses, AWS's EXAMPLE
 key, `<YOUR_API_KEY>`, `user:password@localhost`). Every planted value is valid by the
@@ -23,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from dataaudit.pii.detect import DEFAULT_REGIONS, find_pii
+from dataaudit.pii.ssn import issuable
 from dataaudit.profile.pii import PII_KINDS
 
 ALNUM = string.ascii_letters + string.digits
@@ -149,6 +151,20 @@ def _private_key(rng: random.Random) -> str:
     return f"-----BEGIN {label}PRIVATE KEY-----\n{body}\n-----END {label}PRIVATE KEY-----"
 
 
+def _ssn(rng: random.Random, valid: bool = True) -> str:
+    """A Social Security number, dashed, spaced or as nine digits (the phrases name it); an
+    invalid one has an area never issued (000, 666, 9xx), a group of 00 or a serial of 0000."""
+    while True:
+        parts = f"{rng.randint(1, 899):03d}", f"{rng.randint(1, 99):02d}", f"{rng.randint(1, 9999):04d}"
+        if issuable(*parts):
+            break
+    if not valid:
+        spoilt = rng.randrange(3)
+        parts = tuple((rng.choice(["000", "666", str(rng.randint(900, 999))]), "00", "0000")[i] if i == spoilt
+                      else part for i, part in enumerate(parts))
+    return rng.choice(["-", "-", " ", ""]).join(parts)
+
+
 def _email(rng: random.Random) -> str:
     local = f"{rng.choice(FIRST)}{rng.choice(['.', '_', ''])}{rng.choice(LAST)}{rng.randint(1, 99)}"
     return f"{local}@{rng.choice(DOMAINS)}"
@@ -160,6 +176,7 @@ PHRASES: dict[str, tuple[Callable[[random.Random], str], tuple[str, ...]]] = {
     "phone": (_phone, ("call me at {v}", "my phone number is {v}.", "reach us on {v} today")),
     "card": (_card, ("I paid with card {v}", "card number {v}, expiry 04/27", "charge {v} please")),
     "iban": (_iban, ("send it to IBAN {v}", "my account is {v}.", "IBAN: {v}")),
+    "ssn": (_ssn, ("my SSN is {v}", "social security number {v}.", "SSN: {v} on file")),
     "ip": (_public_ip, ("the server at {v} is down", "logged in from {v}.", "ssh root at {v}")),
 }
 
@@ -204,6 +221,7 @@ def _decoy(rng: random.Random) -> str:
         lambda: "postgres://user:password@localhost/app",
         lambda: "import it from sk-learn-compatible-transformers",
         lambda: f"ISBN 978-{rng.randint(0, 9)}-{rng.randint(10, 99)}-{rng.randint(100000, 999999)}-{rng.randint(0, 9)}",
+        lambda: f"SSN {_ssn(rng, valid=False)} was rejected",
         lambda: f"a budget of {rng.randint(1, 9)},{rng.randint(100, 999)},{rng.randint(100, 999)} pounds",
     ]
     return rng.choice(makers)()

@@ -25,6 +25,8 @@ caches its parse of each candidate) and a validator that keeps the real ones.
   groups of four holding a digit it is the tail of an account or IBAN, after `VISA` a card.
 - iban: a country code of the ISO 13616 registry, that country's length and the mod-97 checksum,
   in capitals split by blanks, or in one case in groups of four split by blanks or dashes.
+- ssn: a US Social Security number the numbering rules allow (`dataaudit.pii.ssn`), written
+  `123-45-6789`, or as nine digits after a word naming it (`SSN`, `social security`).
 - ip: an IPv4 or IPv6 address `ipaddress` accepts and calls global: private, loopback and the
   documentation ranges identify nobody. An IPv4 labelled by a word such as version, release, build
   or section (the word itself, not `server`, and not in a phrase such as `each step`; update, step,
@@ -65,6 +67,7 @@ from typing import Any
 
 from dataaudit.pii.checksums import IBAN_LENGTHS, entropy, iban_valid, is_card_number
 from dataaudit.pii.invisible import INVISIBLE
+from dataaudit.pii.ssn import find_ssns
 
 #: the countries whose phone numbers may be written without a country code, unless the rule pack
 #: names others
@@ -391,6 +394,19 @@ def _iban_form(raw: str) -> bool:
     return one_case and IBAN_GROUPS.fullmatch(raw) is not None
 
 
+# --- ssn -----------------------------------------------------------------------------------
+def _ssns(text: str) -> Spans:
+    if not _has_digit(text) or not FOUR_DIGITS.search(text):
+        return
+    yield from find_ssns(text, _id_or_link)
+
+
+def _id_or_link(text: str, start: int, end: int) -> bool:
+    """Whether the number at `start:end` is labelled as an id (`order 536-22-1234`) or is a
+    link's digits, as the phone scan reads them."""
+    return _labelled(ID_BEFORE, text, start, 30, PHRASE_BEFORE) or _in_link(text, start, end)
+
+
 # --- ip ------------------------------------------------------------------------------------
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
@@ -624,6 +640,7 @@ DETECTORS: dict[str, Callable[[str, tuple[str, ...]], Spans]] = {
     "email": lambda text, regions: _emails(text),
     "iban": lambda text, regions: _ibans(text),
     "card": lambda text, regions: _cards(text),
+    "ssn": lambda text, regions: _ssns(text),
     "ip": lambda text, regions: _ips(text),
     "phone": _phones,
 }

@@ -12,6 +12,7 @@ PII_KINDS: dict[str, tuple[str, str, str]] = {
     "phone": ("personal", "[PHONE]", "phone number"),
     "card": ("personal", "[CARD]", "payment card number (Luhn)"),
     "iban": ("personal", "[IBAN]", "IBAN (mod-97 checksum)"),
+    "ssn": ("personal", "[SSN]", "US Social Security number"),
     "ip": ("personal", "[IP]", "public IP address"),
     "url_credentials": ("secrets", "[URL_CREDENTIALS]", "URL with a user and password"),
     "private_key": ("secrets", "[PRIVATE_KEY]", "private key (PEM block)"),

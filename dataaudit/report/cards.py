@@ -341,6 +341,6 @@ class DatasetCard(TableCard):
     contamination: list[ContaminationCard] | None = field(default=None, metadata=OMIT)
     """Evaluation sets compared with the texts (--eval-set, or the other splits); only then."""
     pii: dict[str, int] | None = field(default=None, metadata=OMIT)
-    """Personal values and secrets found in the texts, per kind (email, phone, card, iban, ip,
+    """Personal values and secrets found in the texts, per kind (email, phone, card, iban, ssn, ip,
     url_credentials, private_key, secret); only when some were. The values themselves are in no
     report."""
