@@ -45,7 +45,8 @@ caches its parse of each candidate) and a validator that keeps the real ones.
   opaque token of an `Authorization: Bearer ...` (or `token ...`) header; and, like its
   KeywordDetector with its HighEntropyString plugins, a value of at least 8 characters, mixing
   letters with digits or symbols, of Shannon entropy >= 3 bits per character, assigned to or
-  said of a keyword (token, secret, password, api_key, ...). The patterns are written here rather than calling the
+  said of a keyword (token, secret, password, api_key, ...), a password of 4 or more (`hunter2`)
+  at a lower level, judged in `values`. The patterns are written here rather than calling the
   plugins because a redaction needs each value's position, which `analyze_line` does not give,
   and because one scan per kind over the whole text is faster than every plugin on every line.
   Documentation placeholders (AWS's `...EXAMPLE` keys, `<token>`, `${TOKEN}`, `xxxx`) are none.
@@ -58,16 +59,16 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import math
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dataaudit.pii.checksums import IBAN_LENGTHS, entropy, iban_valid, is_card_number
+from dataaudit.pii.checksums import IBAN_LENGTHS, iban_valid, is_card_number
 from dataaudit.pii.invisible import INVISIBLE
 from dataaudit.pii.ssn import find_ssns
+from dataaudit.pii.values import is_placeholder, keyword_secret, random_looking
 
 #: the countries whose phone numbers may be written without a country code, unless the rule pack
 #: names others
@@ -82,18 +83,6 @@ class Found:
 
 
 Spans = Iterator[tuple[int, int]]
-
-PLACEHOLDER_WORDS = frozenset({"password", "pass", "passwd", "pwd", "secret", "token", "changeme", "yourpassword",
-                               "your_password", "your-password", "mypassword", "apikey", "api_key", "redacted",
-                               "example", "placeholder", "dummy"})
-PLACEHOLDER_MARKS = ("<", ">", "${", "{{", "%(", "***", "...", "example", "EXAMPLE", "your_", "YOUR_", "your-")
-
-
-def is_placeholder(value: str) -> bool:
-    """A value documentation writes in place of a real one."""
-    return (value.lower().strip("'\"") in PLACEHOLDER_WORDS or any(mark in value for mark in PLACEHOLDER_MARKS)
-            or set(value.lower()) <= set("x*.-_0"))
-
 
 # --- email ---------------------------------------------------------------------------------
 #: an address of RFC 5321, or of RFC 6531 with letters and digits of any script in its local
@@ -539,18 +528,12 @@ KEYWORD_PREFIXES = ("api", "access", "auth", "private", "secret", "app", "client
                     "bearer", "session", "db", "user", "admin", "root", "account")
 #: the value is taken to its end, however long: a value cut at some length would leave its tail in
 #: clear after a redaction; its quotes may be escaped (`{\"password\": \"...\"}`, JSON written
-#: inside a string of code)
-KEYWORD = re.compile(r"(?:key|secret|token|passw(?:or)?d|pwd|credentials?)(?:[_-][A-Za-z0-9]+)*"
-                     r"(?:\\?[\"'])?(?:\s*(?::=|=>|[:=])\s*|\s+is\s+)(?:\\?[\"'`])?([^\s\"'`,;)]{8,})",
-                     re.IGNORECASE)
-#: code, not a value: a dotted name, in braces (JSX's `{styles.key}`) or with optional chaining
-#: (`user?.token`); a call (`os.environ.get(...)`); a snake_case name (`config_v2`); an
-#: environment variable (`$DB_PASS1`). A password may end in `!` (`Summer.2024!`): no such mark
-CODE_VALUE = re.compile(r"^\{?[A-Za-z_$][\w$]*(?:\??\.[\w$]+)+\}?$|[()\[\]]"
-                        r"|^[A-Za-z]+(?:_(?:[A-Za-z]+|[A-Za-z0-9]{1,3}))+$|^\$[A-Z_][A-Z0-9_]*$")
-#: bits per character; a short value cannot reach it (at most log2 of its length), so the level
-#: is lowered to 85% of that maximum for values under 12 characters
-MIN_ENTROPY = 3.0
+#: inside a string of code). A password's word may be followed by its value after a blank alone
+#: (`pwd hunter2`, `login admin password s3cret!`), which `values.keyword_secret` judges
+KEYWORD = re.compile(r"(?:key|secret|token|(?P<password>passw(?:or)?d|pwd)|credentials?)"
+                     r"(?:[_-][A-Za-z0-9]+)*"
+                     r"(?:\\?[\"'])?(?P<sep>\s*(?::=|=>|[:=])\s*|\s+is\s+|(?P<blank>[ \t]+))(?P<quote>\\?[\"'`])?"
+                     r"(?P<value>[^\s\"'`,;)]{4,})", re.IGNORECASE)
 
 
 def _secrets(text: str) -> Spans:
@@ -567,10 +550,10 @@ def _secrets(text: str) -> Spans:
     yield from _auth_headers(text)
     seen = set()
     for m in _keywords(text):
-        value = _unescaped_end(text, m.group(1).rstrip("."), m.end(1))
-        if m.start(1) not in seen and _random_looking(value):
-            seen.add(m.start(1))
-            yield m.start(1), m.start(1) + len(value)
+        value = _unescaped_end(text, m.group("value").rstrip("."), m.end("value"))
+        if m.start("value") not in seen and keyword_secret(text, m, value):
+            seen.add(m.start("value"))
+            yield m.start("value"), m.start("value") + len(value)
 
 
 def _has_token_mark(text: str) -> bool:
@@ -594,7 +577,7 @@ def _auth_headers(text: str) -> Spans:
     if "uthorization" not in text and "UTHORIZATION" not in text:
         return
     for m in AUTH_HEADER.finditer(text):
-        if _random_looking(m.group(1)):
+        if random_looking(m.group(1)):
             yield m.span(1)
 
 
@@ -620,16 +603,6 @@ def _keywords(text: str) -> Iterator[re.Match[str]]:
             if m:
                 yield m
             at = lowered.find(mark, at + 1)
-
-
-def _random_looking(value: str) -> bool:
-    if "://" in value or value.lower().startswith("www."):  # a link said to be key, not a key
-        return False
-    letters = any(c.isalpha() for c in value)
-    others = any(not c.isalpha() for c in value)
-    level = min(MIN_ENTROPY, 0.85 * math.log2(len(value))) if value else MIN_ENTROPY
-    return (len(value) >= 8 and letters and others and entropy(value) >= level
-            and not is_placeholder(value) and not CODE_VALUE.search(value))
 
 
 #: Kind -> detector, in the order a span is claimed (an earlier kind wins an overlap).

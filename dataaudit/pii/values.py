@@ -1,0 +1,85 @@
+"""Whether a value written after a keyword (`password: ...`, `api_key = "..."`) or in a header is
+a secret, or something that only stands where one would: a placeholder documentation writes, a
+name in code, a path or a key combination, a word of prose. The patterns that find keywords are
+in `detect`; what they find is judged here, by the value's characters and by how the keyword
+wrote it."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from dataaudit.pii.checksums import entropy
+
+PLACEHOLDER_WORDS = frozenset({"password", "pass", "passwd", "pwd", "secret", "token", "changeme", "yourpassword",
+                               "your_password", "your-password", "mypassword", "apikey", "api_key", "redacted",
+                               "example", "placeholder", "dummy"})
+PLACEHOLDER_MARKS = ("<", ">", "${", "{{", "%(", "***", "...", "example", "EXAMPLE", "your_", "YOUR_", "your-")
+
+
+def is_placeholder(value: str) -> bool:
+    """A value documentation writes in place of a real one."""
+    return (value.lower().strip("'\"") in PLACEHOLDER_WORDS or any(mark in value for mark in PLACEHOLDER_MARKS)
+            or set(value.lower()) <= set("x*.-_0"))
+
+
+#: the fewest characters of a value: 8 for a key or a token (shorter, a random-looking word is
+#: as often an id or a count), 4 for a password, which people choose short (`hunter2`, `abc123`)
+MIN_VALUE = 8
+MIN_PASSWORD = 4
+#: code, not a value: a dotted name, in braces (JSX's `{styles.key}`) or with optional chaining
+#: (`user?.token`); a call (`os.environ.get(...)`); a snake_case name (`config_v2`); an
+#: environment variable (`$DB_PASS1`). A password may end in `!` (`Summer.2024!`): no such mark
+CODE_VALUE = re.compile(r"^\{?[A-Za-z_$][\w$]*(?:\??\.[\w$]+)+\}?$|[()\[\]]"
+                        r"|^[A-Za-z]+(?:_(?:[A-Za-z]+|[A-Za-z0-9]{1,3}))+$|^\$[A-Z_][A-Z0-9_]*$")
+#: bits per character; a short value cannot reach it (at most log2 of its length), so the level
+#: is lowered to 85% of that maximum for values under 12 characters
+MIN_ENTROPY = 3.0
+#: a password's level, of the most a value of its length can reach: `P@ss1` (1.92 bits of 2.32)
+#: passes, `xxxx1` (0.72) does not
+PASSWORD_LEVEL = 0.6
+#: a version number (`v2.1`, `3.10.4`), not a password
+VERSION_LIKE = re.compile(r"^[vV]?\d+(?:\.\d+)+[a-z]?$")
+#: a name in code: a variable, when written unquoted
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def keyword_secret(text: str, m: re.Match[str], value: str) -> bool:
+    """Whether `value`, given to a keyword in `m` (`detect.KEYWORD`'s groups), is a secret:
+    random-looking and long enough for its keyword, and not a variable passed to a call
+    (`password=pwd1)`); after a blank alone only a password's word gives one."""
+    if _argument(text, m, value):
+        return False
+    password = m.group("password") is not None
+    if m.group("blank") is not None and not (password and _password_said(value)):
+        return False
+    return len(value) >= (MIN_PASSWORD if password else MIN_VALUE) and random_looking(value, password)
+
+
+def _argument(text: str, m: re.Match[str], value: str) -> bool:
+    """Whether `value` is a variable passed as a keyword argument (`connect(password=pwd1)`,
+    `f(token=tok2, ...)`): unquoted after `=`, a name, and followed by `,` or `)`."""
+    end = m.start("value") + len(value)
+    return (m.group("sep").strip() == "=" and m.group("quote") is None and text[end:end + 1] in (",", ")")
+            and IDENTIFIER.match(value) is not None)
+
+
+def _password_said(value: str) -> bool:
+    """Whether a value after a password's word and a blank (`pwd hunter2`) is one: letters with
+    digits, as a chosen password is; a word (`password protected`), a number (`password 1234`),
+    a version (`pwd v2.1`) or an option or path (`pwd -P`) is prose or a command."""
+    return (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+            and not VERSION_LIKE.match(value) and value[0] not in "-/~")
+
+
+def random_looking(value: str, password: bool = False) -> bool:
+    """Whether `value` reads as a secret rather than a word, a link or code: letters mixed with
+    digits or symbols, and enough entropy for its length. A password is chosen by a person, not
+    drawn at random (`P@ss1`, `hunter2`): its level is lower, enough to pass over `xxxx1`."""
+    if not value or "://" in value or value.lower().startswith("www."):  # a link said to be key, not a key
+        return False
+    letters = any(c.isalpha() for c in value)
+    others = any(not c.isalpha() for c in value)
+    level = min(MIN_ENTROPY, (PASSWORD_LEVEL if password else 0.85) * math.log2(len(value)))
+    return (letters and others and entropy(value) >= level
+            and not is_placeholder(value) and not CODE_VALUE.search(value))
