@@ -531,7 +531,7 @@ KEYWORD_PREFIXES = ("api", "access", "auth", "private", "secret", "app", "client
 #: inside a string of code). A password's word may be followed by its value after a blank alone
 #: (`pwd hunter2`, `login admin password s3cret!`), which `values.keyword_secret` judges
 KEYWORD = re.compile(r"(?:key|secret|token|(?P<password>passw(?:or)?d|pwd)|credentials?)"
-                     r"(?:[_-][A-Za-z0-9]+)*"
+                     r"(?P<suffix>(?:[_-][A-Za-z0-9]+)*)"
                      r"(?:\\?[\"'])?(?P<sep>\s*(?::=|=>|[:=])\s*|\s+is\s+|(?P<blank>[ \t]+))(?P<quote>\\?[\"'`])?"
                      r"(?P<value>[^\s\"'`,;)]{4,})", re.IGNORECASE)
 

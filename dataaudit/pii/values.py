@@ -27,6 +27,18 @@ def is_placeholder(value: str) -> bool:
 #: as often an id or a count), 4 for a password, which people choose short (`hunter2`, `abc123`)
 MIN_VALUE = 8
 MIN_PASSWORD = 4
+#: the last part of a keyword's name saying the value is about the secret, not the secret: its
+#: file or path (`POSTGRES_PASSWORD_FILE`, `key_file`), its name or id, its size or type
+DESCRIBED = frozenset({"file", "path", "dir", "name", "id", "size", "length", "len", "bits", "count", "limit",
+                       "type", "format", "field", "label", "env", "var", "url", "uri"})
+#: a value that says where or which, not what: a file's path (`/etc/ssl/private/server.key`,
+#: `./keys/id_rsa`, `~/.ssh/id_ed25519`, `C:\keys\a.pem`; under a root other than the system's
+#: it is no path, as a base64 key may start with `/`), the working directory of `PWD=/home/alice`,
+#: or a key combination (`ctrl+shift+p`: VS Code's keybindings.json writes `"key": "ctrl+shift+p"`)
+NOT_A_SECRET = re.compile(r"^(?:(?:~|\.\.?)/|/(?:etc|home|usr|var|run|tmp|opt|root|mnt|srv|Users|data|secrets|app|"
+                          r"certs?|keys?|private)/|[A-Za-z]:\\)"
+                          r"|^(?:(?:ctrl|control|shift|alt|option|opt|cmd|command|meta|super|win|mod)\+)+[^+\s]+$",
+                          re.IGNORECASE)
 #: code, not a value: a dotted name, in braces (JSX's `{styles.key}`) or with optional chaining
 #: (`user?.token`); a call (`os.environ.get(...)`); a snake_case name (`config_v2`); an
 #: environment variable (`$DB_PASS1`). A password may end in `!` (`Summer.2024!`): no such mark
@@ -46,9 +58,11 @@ IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def keyword_secret(text: str, m: re.Match[str], value: str) -> bool:
     """Whether `value`, given to a keyword in `m` (`detect.KEYWORD`'s groups), is a secret:
-    random-looking and long enough for its keyword, and not a variable passed to a call
-    (`password=pwd1)`); after a blank alone only a password's word gives one."""
-    if _argument(text, m, value):
+    random-looking and long enough for its keyword, not a path, a key combination, a variable
+    passed to a call (`password=pwd1)`) nor a value its keyword's name says is about the secret
+    (`key_size`, `PASSWORD_FILE`); after a blank alone only a password's word gives one."""
+    suffix = m.group("suffix").rsplit("_", 1)[-1].rsplit("-", 1)[-1].lower()
+    if suffix in DESCRIBED or NOT_A_SECRET.search(value) or _argument(text, m, value):
         return False
     password = m.group("password") is not None
     if m.group("blank") is not None and not (password and _password_said(value)):
