@@ -68,7 +68,7 @@ from typing import Any
 from dataaudit.pii.checksums import IBAN_LENGTHS, iban_valid, is_card_number
 from dataaudit.pii.invisible import INVISIBLE
 from dataaudit.pii.ssn import find_ssns
-from dataaudit.pii.values import is_placeholder, keyword_secret, random_looking
+from dataaudit.pii.values import basic_credentials, is_placeholder, keyword_secret, random_looking
 
 #: the countries whose phone numbers may be written without a country code, unless the rule pack
 #: names others
@@ -489,7 +489,7 @@ TOKEN = re.compile(r"""(?<![A-Za-z0-9_-])(?:
   | gh[pousr]_[A-Za-z0-9]{36}
   | github_pat_[A-Za-z0-9_]{50,255}
   | xox[abposr]-(?:[0-9]+-)+[A-Za-z0-9-]+
-  | https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+
+  | https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/(?P<webhook>[A-Za-z0-9_]+)
   | (?P<sk>sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-)?[A-Za-z0-9_-]{20,})
   | [rs]k_(?:live|test)_[0-9A-Za-z]{20,}
   | AIza[0-9A-Za-z_-]{35}
@@ -515,11 +515,13 @@ ISSUER_PREFIX = re.compile(r"hf_|api_org_|npm_|SG\.|SK|xapp-[0-9]-|glpat-|r8_")
 #: the fewest distinct characters in an issued token's body: a random one of 20 characters or
 #: more has a dozen, a placeholder (`hf_xxxx...`, `SK0000...`, `npm_abababab...`) a few
 MIN_DISTINCT = 8
-#: an `Authorization` header's credentials (RFC 6750's bearer token, GitHub's `token ...`), as a
-#: header, a curl option or a dict of headers writes it; a variable (`Bearer ${TOKEN}`, `$HF_TOKEN`,
+#: an `Authorization` header's credentials (RFC 6750's bearer token, GitHub's `token ...`, RFC
+#: 7617's `Basic` user and password in base64), as a header, a curl option or a dict of headers
+#: writes it; a variable (`Bearer ${TOKEN}`, `$HF_TOKEN`,
 #: `{token}`) or a placeholder (`<token>`) holds none of the token's characters and is not taken
-AUTH_HEADER = re.compile(r"\bauthorization\\?[\"']?\s*[:=]\s*\\?[\"']?\s*(?:bearer|token)\s+"
-                         r"([A-Za-z0-9._~+/-]{16,}=*)(?![\w$<{])", re.IGNORECASE)
+AUTH_HEADER = re.compile(r"\bauthorization\\?[\"']?\s*[:=]\s*\\?[\"']?\s*(?:(?:bearer|token)\s+"
+                         r"(?P<token>[A-Za-z0-9._~+/-]{16,}=*)|basic\s+(?P<basic>[A-Za-z0-9+/]{4,}={0,2}))(?![\w$<{])",
+                         re.IGNORECASE)
 #: the keywords' common stems, looked for in the lowercased text before the keyword pattern runs
 KEYWORD_MARKS = ("key", "secret", "token", "passw", "pwd", "credential")
 #: the words a keyword may be glued to (`apikey`, `accesstoken`, an Azure connection string's
@@ -545,6 +547,8 @@ def _secrets(text: str) -> Spans:
                                   and any(c.islower() for c in value[3:])):
             continue
         if m.group("issued") and _placeholder_body(value):
+            continue
+        if m.group("webhook") and _placeholder_body(m.group("webhook")):  # Slack's `.../XXXXXXXX...`
             continue
         yield m.span()
     yield from _auth_headers(text)
@@ -573,12 +577,15 @@ def _placeholder_body(token: str) -> bool:
 
 def _auth_headers(text: str) -> Spans:
     """The opaque tokens of `Authorization: Bearer ...` or `token ...` headers, whatever their
-    issuer: a header says what follows is a credential, so no prefix is needed to know it."""
+    issuer, and the user and password of a `Basic ...` header: a header says what follows is a
+    credential, so no prefix is needed to know it."""
     if "uthorization" not in text and "UTHORIZATION" not in text:
         return
     for m in AUTH_HEADER.finditer(text):
-        if random_looking(m.group(1)):
-            yield m.span(1)
+        if m.group("token") is not None and random_looking(m.group("token")):
+            yield m.span("token")
+        elif m.group("basic") is not None and basic_credentials(m.group("basic")):
+            yield m.span("basic")
 
 
 def _unescaped_end(text: str, value: str, end: int) -> str:

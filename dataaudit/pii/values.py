@@ -6,6 +6,8 @@ wrote it."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 
@@ -14,13 +16,20 @@ from dataaudit.pii.checksums import entropy
 PLACEHOLDER_WORDS = frozenset({"password", "pass", "passwd", "pwd", "secret", "token", "changeme", "yourpassword",
                                "your_password", "your-password", "mypassword", "apikey", "api_key", "redacted",
                                "example", "placeholder", "dummy"})
+#: the user and password of documentation's `Basic` header examples (RFC 7617, MDN)
+DOCUMENTED_CREDENTIALS = frozenset({"aladdin:open sesame", "aladdin:opensesame"})
 PLACEHOLDER_MARKS = ("<", ">", "${", "{{", "%(", "***", "...", "example", "EXAMPLE", "your_", "YOUR_", "your-")
 
 
+#: the signature of jwt.io's example token (`{"sub": "1234567890", "name": "John Doe", ...}`), which
+#: tutorials paste: signed with the site's own `your-256-bit-secret`, it opens nothing
+JWT_IO_SIGNATURE = ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+
+
 def is_placeholder(value: str) -> bool:
-    """A value documentation writes in place of a real one."""
+    """A value documentation writes in place of a real one, or prints as its example."""
     return (value.lower().strip("'\"") in PLACEHOLDER_WORDS or any(mark in value for mark in PLACEHOLDER_MARKS)
-            or set(value.lower()) <= set("x*.-_0"))
+            or set(value.lower()) <= set("x*.-_0") or value.endswith(JWT_IO_SIGNATURE))
 
 
 #: the fewest characters of a value: 8 for a key or a token (shorter, a random-looking word is
@@ -97,3 +106,16 @@ def random_looking(value: str, password: bool = False) -> bool:
     level = min(MIN_ENTROPY, (PASSWORD_LEVEL if password else 0.85) * math.log2(len(value)))
     return (letters and others and entropy(value) >= level
             and not is_placeholder(value) and not CODE_VALUE.search(value))
+
+
+def basic_credentials(encoded: str) -> bool:
+    """Whether `encoded`, written after `Authorization: Basic`, is a user and a password (RFC
+    7617: `user:password` in base64) whose password is no placeholder: `dXNlcjpwYXNzd29yZA==`
+    is `user:password`, and RFC 7617's and MDN's `Aladdin:open sesame` are the documentation's own."""
+    try:
+        decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    _, colon, password = decoded.partition(":")
+    return (bool(colon) and decoded.isprintable() and bool(password) and not is_placeholder(password)
+            and decoded.lower() not in DOCUMENTED_CREDENTIALS)
