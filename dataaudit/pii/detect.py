@@ -554,8 +554,8 @@ def _secrets(text: str) -> Spans:
     yield from _auth_headers(text)
     seen = set()
     for m in _keywords(text):
-        value = _unescaped_end(text, m.group("value").rstrip("."), m.end("value"))
-        if m.start("value") not in seen and keyword_secret(text, m, value):
+        value = _unescaped_end(text, m.group("value").rstrip(".:"), m.end("value"))
+        if m.start("value") not in seen and not is_placeholder(m.group("value")) and keyword_secret(text, m, value):
             seen.add(m.start("value"))
             yield m.start("value"), m.start("value") + len(value)
 

@@ -10,6 +10,7 @@ import base64
 import binascii
 import math
 import re
+import string
 
 from dataaudit.pii.checksums import entropy
 
@@ -18,7 +19,10 @@ PLACEHOLDER_WORDS = frozenset({"password", "pass", "passwd", "pwd", "secret", "t
                                "example", "placeholder", "dummy"})
 #: the user and password of documentation's `Basic` header examples (RFC 7617, MDN)
 DOCUMENTED_CREDENTIALS = frozenset({"aladdin:open sesame", "aladdin:opensesame"})
-PLACEHOLDER_MARKS = ("<", ">", "${", "{{", "%(", "***", "...", "example", "EXAMPLE", "your_", "YOUR_", "your-")
+#: a run of the digits and letters in order, in one case (`0123456789abcdef`, `ABCDEFGH`), typed in
+#: place of a key
+SEQUENCE = "0123456789abcdefghijklmnopqrstuvwxyz"
+PLACEHOLDER_MARKS = ("<", ">", "${", "{{", "%(", "***", "...", "…", "example", "EXAMPLE", "your_", "YOUR_", "your-")
 
 
 #: the signature of jwt.io's example token (`{"sub": "1234567890", "name": "John Doe", ...}`), which
@@ -29,7 +33,8 @@ JWT_IO_SIGNATURE = ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 def is_placeholder(value: str) -> bool:
     """A value documentation writes in place of a real one, or prints as its example."""
     return (value.lower().strip("'\"") in PLACEHOLDER_WORDS or any(mark in value for mark in PLACEHOLDER_MARKS)
-            or set(value.lower()) <= set("x*.-_0") or value.endswith(JWT_IO_SIGNATURE))
+            or set(value.lower()) <= set("x*.-_0") or value.endswith(JWT_IO_SIGNATURE)
+            or (len(value) >= 8 and (value in SEQUENCE or value in SEQUENCE.upper())))
 
 
 #: the fewest characters of a value: 8 for a key or a token (shorter, a random-looking word is
@@ -37,9 +42,11 @@ def is_placeholder(value: str) -> bool:
 MIN_VALUE = 8
 MIN_PASSWORD = 4
 #: the last part of a keyword's name saying the value is about the secret, not the secret: its
-#: file or path (`POSTGRES_PASSWORD_FILE`, `key_file`), its name or id, its size or type
+#: file or path (`POSTGRES_PASSWORD_FILE`, `key_file`), its name, id or prefix, its size or type,
+#: its hash (`key_sha256`)
 DESCRIBED = frozenset({"file", "path", "dir", "name", "id", "size", "length", "len", "bits", "count", "limit",
-                       "type", "format", "field", "label", "env", "var", "url", "uri"})
+                       "type", "format", "field", "label", "env", "var", "url", "uri", "prefix", "alias", "class",
+                       "hash", "digest", "fingerprint", "checksum", "md5", "sha1", "sha256"})
 #: a value that says where or which, not what: a file's path (`/etc/ssl/private/server.key`,
 #: `./keys/id_rsa`, `~/.ssh/id_ed25519`, `C:\keys\a.pem`; under a root other than the system's
 #: it is no path, as a base64 key may start with `/`), the working directory of `PWD=/home/alice`,
@@ -48,11 +55,25 @@ NOT_A_SECRET = re.compile(r"^(?:(?:~|\.\.?)/|/(?:etc|home|usr|var|run|tmp|opt|ro
                           r"certs?|keys?|private)/|[A-Za-z]:\\)"
                           r"|^(?:(?:ctrl|control|shift|alt|option|opt|cmd|command|meta|super|win|mod)\+)+[^+\s]+$",
                           re.IGNORECASE)
-#: code, not a value: a dotted name, in braces (JSX's `{styles.key}`) or with optional chaining
-#: (`user?.token`); a call (`os.environ.get(...)`); a snake_case name (`config_v2`); an
-#: environment variable (`$DB_PASS1`). A password may end in `!` (`Summer.2024!`): no such mark
-CODE_VALUE = re.compile(r"^\{?[A-Za-z_$][\w$]*(?:\??\.[\w$]+)+\}?$|[()\[\]]"
-                        r"|^[A-Za-z]+(?:_(?:[A-Za-z]+|[A-Za-z0-9]{1,3}))+$|^\$[A-Z_][A-Z0-9_]*$")
+#: code, not a value: a dotted name, with optional chaining (`user?.token`); a call
+#: (`os.environ.get(...)`), an index, a template or a format (`{password!r}`, JSX's
+#: `{styles.key}`, `{orig_key: orig_value}`, `"train_%s"`); a name in snake case, in one case or of
+#: words with short tails (`config_v2`, `s3_key_prefix`, `__parser_config__`, `MY_SECRET_KEY`,
+#: `_identity`); words joined by dashes, dots, slashes or colons (`my-secret`, `self-generated`,
+#: a time zone's `Europe/Paris`, `AWS::CloudFormation::Module`: a generated token holds digits);
+#: the `==` of a comparison (`key_length==value_length`); an environment variable (`$DB_PASS1`).
+#: A password may end in `!` (`Summer.2024!`): no such mark
+CODE_VALUE = re.compile(r"^[A-Za-z_$][\w$]*(?:\??\.[\w$]+)+$|[(){}\[\]]|%[sdr]|^="
+                        r"|^[A-Za-z]+(?:_(?:[A-Za-z]+|[A-Za-z0-9]{1,3}))+$"
+                        r"|^[~!-]?_*(?:[a-z][a-z0-9]*(?:_+[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_+[A-Z0-9]+)+)_*$"
+                        r"|^_+[A-Za-z]+_*$|^[A-Za-z]+(?:[-./_:]+[A-Za-z]+)+$|^\$[A-Z_][A-Z0-9_]*$")
+#: a word of a name in camel case (`Public`, `Key` of `X448PublicKey`)
+CAMEL_WORD = re.compile(r"[A-Z][a-z]{2,}")
+#: a keyword inside a name, not a key's: a type (`AWS::SecretsManager::Secret`, `std::key`) or an
+#: ARN or URN (`arn:aws:secretsmanager:...:secret:name`, `urn:...:token-type:id_token`)
+IN_A_NAME = re.compile(r"::\w*$|(?:^|[\s\"'(\[{,=])(?:arn|urn):\S*$", re.IGNORECASE)
+#: the characters read before a keyword for `IN_A_NAME`
+NAME_READ = 120
 #: bits per character; a short value cannot reach it (at most log2 of its length), so the level
 #: is lowered to 85% of that maximum for values under 12 characters
 MIN_ENTROPY = 3.0
@@ -69,14 +90,27 @@ def keyword_secret(text: str, m: re.Match[str], value: str) -> bool:
     """Whether `value`, given to a keyword in `m` (`detect.KEYWORD`'s groups), is a secret:
     random-looking and long enough for its keyword, not a path, a key combination, a variable
     passed to a call (`password=pwd1)`) nor a value its keyword's name says is about the secret
-    (`key_size`, `PASSWORD_FILE`); after a blank alone only a password's word gives one."""
+    (`key_size`, `PASSWORD_FILE`), the keyword not part of a type's name or an ARN; after a blank
+    alone only a password's word gives one."""
     suffix = m.group("suffix").rsplit("_", 1)[-1].rsplit("-", 1)[-1].lower()
-    if suffix in DESCRIBED or NOT_A_SECRET.search(value) or _argument(text, m, value):
+    if (suffix in DESCRIBED or NOT_A_SECRET.search(value) or _argument(text, m, value)
+            or IN_A_NAME.search(text, max(0, m.start() - NAME_READ), m.start())):
         return False
     password = m.group("password") is not None
     if m.group("blank") is not None and not (password and _password_said(value)):
         return False
+    if not password and _camel_name(value):
+        return False
     return len(value) >= (MIN_PASSWORD if password else MIN_VALUE) and random_looking(value, password)
+
+
+def _camel_name(value: str) -> bool:
+    """Whether `value` is a name in camel case, a type or a constant of code (`X448PublicKey`,
+    `PKCS7PrivateKeyTypes`, `Ipv6Pools`): two words or more of a capital and lower-case letters
+    make most of it, which random characters almost never do. A password may be such words
+    (`SummerTime2024`), so it is not read so after a password's word."""
+    words = CAMEL_WORD.findall(value)
+    return len(words) >= 2 and sum(map(len, words)) >= 0.6 * len(value)
 
 
 def _argument(text: str, m: re.Match[str], value: str) -> bool:
@@ -97,9 +131,13 @@ def _password_said(value: str) -> bool:
 
 def random_looking(value: str, password: bool = False) -> bool:
     """Whether `value` reads as a secret rather than a word, a link or code: letters mixed with
-    digits or symbols, and enough entropy for its length. A password is chosen by a person, not
+    digits or symbols (not only marks around a word or a name: `#comment`, `|SPEAKER|`, `@version`,
+    `$my_value`), and enough entropy for its length. A password is chosen by a person, not
     drawn at random (`P@ss1`, `hunter2`): its level is lower, enough to pass over `xxxx1`."""
     if not value or "://" in value or value.lower().startswith("www."):  # a link said to be key, not a key
+        return False
+    core = value.strip(string.punctuation)
+    if not core or core.isalpha() or CODE_VALUE.search(value.lstrip(string.punctuation)):  # `#comment`, `$my_value`
         return False
     letters = any(c.isalpha() for c in value)
     others = any(not c.isalpha() for c in value)
