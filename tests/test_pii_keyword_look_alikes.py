@@ -59,6 +59,8 @@ def test_a_path_a_key_combination_or_a_described_value_is_no_secret(text: str) -
     ("password: Summer.2024!", "Summer.2024!"), ("password: #hunter2", "#hunter2"),
     ('token = "Ab3_dE6-gH9"', "Ab3_dE6-gH9"),
     ('"api_key": "cachedvol112233"', "cachedvol112233"),
+    # a `%d` or `%s` inside a password is no format
+    ('client_secret = "X*x%dd6&oA7"', "X*x%dd6&oA7"), ('DB_PASSWORD = "%sM3kbYZW!GOLPTo"', "%sM3kbYZW!GOLPTo"),
 ])
 def test_a_secret_beside_them_is_found(text: str, value: str) -> None:
     assert [(f.kind, text[f.start:f.end]) for f in find_pii(text)] == [("secret", value)]

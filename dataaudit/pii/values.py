@@ -63,7 +63,7 @@ NOT_A_SECRET = re.compile(r"^(?:(?:~|\.\.?)/|/(?:etc|home|usr|var|run|tmp|opt|ro
 #: a time zone's `Europe/Paris`, `AWS::CloudFormation::Module`: a generated token holds digits);
 #: the `==` of a comparison (`key_length==value_length`); an environment variable (`$DB_PASS1`).
 #: A password may end in `!` (`Summer.2024!`): no such mark
-CODE_VALUE = re.compile(r"^[A-Za-z_$][\w$]*(?:\??\.[\w$]+)+$|[(){}\[\]]|%[sdr]|^="
+CODE_VALUE = re.compile(r"^[A-Za-z_$][\w$]*(?:\??\.[\w$]+)+$|[(){}\[\]]|%[sdr](?![A-Za-z0-9])|^="
                         r"|^[A-Za-z]+(?:_(?:[A-Za-z]+|[A-Za-z0-9]{1,3}))+$"
                         r"|^[~!-]?_*(?:[a-z][a-z0-9]*(?:_+[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_+[A-Z0-9]+)+)_*$"
                         r"|^_+[A-Za-z]+_*$|^[A-Za-z]+(?:[-./_:]+[A-Za-z]+)+$|^\$[A-Z_][A-Z0-9_]*$")
