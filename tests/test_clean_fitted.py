@@ -4,6 +4,7 @@ statistics only, and the fitted state is plain JSON that round-trips."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -189,3 +190,41 @@ def test_a_fill_no_value_of_another_splits_column_is_refused(tmp_path: Path) -> 
         with pytest.raises(dataaudit.InputError, match=r"^column 'a' holds (bool|timestamp\[us\]) values, but its fill "
                                                        r"'16\.5', learned on the fitted split, is none of them"):
             dataaudit.clean(test, target="y", rules=pack, fitted=fitted)
+
+
+def _small_split(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A train file, its fitted state, and a validation file whose `city` has blanks to trim."""
+    train, val, state = tmp_path / "train.csv", tmp_path / "val.csv", tmp_path / "prep.json"
+    train.write_text("id,city,label\n" + "".join(f"{i},{' Paris ' if i % 3 else 'Rome'},{'ab'[i % 2]}\n"
+                                                 for i in range(12)))
+    val.write_text("id,city,label,note\n1, Rome,a,x\n2,Paris ,b,y\n")
+    run(["clean", train, "-t", "label", "-o", tmp_path / "train.clean.csv", "--save-fitted", state], 1)  # too few rows
+    return train, val, state
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["-t", "city"], "the fitted state was learned with target 'label', not 'city'; "),
+    (["-t", "label", "-i", "city"], "the fitted state cleans column 'city' as a feature, which "
+                                    "--ignore-column (ignore_columns, columns.ignore) would leave as it is; "),
+])
+def test_another_split_keeps_the_target_and_features_the_state_was_fitted_with(
+        tmp_path: Path, options: list[str], message: str) -> None:
+    """The state's steps rewrite the columns they were fitted on: with another target or a
+    fitted feature ignored, `city` would be trimmed though ignored, or taken as the label."""
+    _, val, state = _small_split(tmp_path)
+    _, stderr = invoke(["clean", val, *options, "-o", tmp_path / "val.clean.csv", "--fitted", state], 2)
+    assert stderr.startswith(f"dataaudit: error: {val}: {message}") and len(stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "val.clean.csv").exists()
+    ignored = tuple(options[3:])
+    with pytest.raises(dataaudit.InputError, match=f"^{re.escape(str(val))}: the fitted state "):
+        dataaudit.clean(val, target=options[1], fitted=state, ignore_columns=ignored)
+    pack = tmp_path / "ignore.yaml"
+    pack.write_text("columns: {ignore: [city]}\n")
+    with pytest.raises(dataaudit.InputError, match="cleans column 'city' as a feature"):
+        dataaudit.clean(val, fitted=state, rules=pack)
+
+
+def test_another_split_may_ignore_a_column_the_state_does_not_clean(tmp_path: Path) -> None:
+    _, val, state = _small_split(tmp_path)
+    run(["clean", val, "-i", "note", "-o", tmp_path / "val.clean.csv", "--fitted", state], 1)
+    assert (tmp_path / "val.clean.csv").read_text().splitlines()[1:] == ['"1","Rome","a","x"', '"2","Paris","b","y"']

@@ -9,6 +9,7 @@ running code), so validation and test splits are cleaned with training statistic
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from dataaudit.preprocess.labels import MergeLabelVariants
 from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.numeric import Impute, Scale
 from dataaudit.preprocess.text import NormalizeText
+from dataaudit.rules.model import RulePack
 from dataaudit.rules.preprocess import Preprocess
 
 FORMAT = "dataaudit.fitted"
@@ -76,6 +78,25 @@ class Fitted:
         if missing:
             raise InputError(f"{name}: the fitted state was learned on columns this data lacks: "
                              f"{', '.join(map(repr, missing[:10]))}")
+
+    def target_for(self, name: str, target: str | None, ignore_columns: Sequence[str], pack: RulePack) -> str | None:
+        """The target another split is cleaned with: the state's. Its steps were fitted with the
+        target and the ignored columns (the label map reads the target's column, text, imputing
+        and scaling leave the target and ignored columns out), so a split that named another
+        target, or ignored a column the state cleans as a feature, would have that column
+        rewritten all the same, which an ignored column never is: refused."""
+        named = target if target is not None else pack.target
+        if named is not None and named != self.target:
+            fitted = f"target {self.target!r}" if self.target is not None else "no target"
+            raise InputError(f"{name}: the fitted state was learned with {fitted}, not {named!r}; clean every "
+                             f"split with the target its state was fitted with, or fit a state with this one")
+        features = [c for c in self.columns if c != self.target and c not in self.ignored]
+        cleaned = [c for c in (*pack.columns.ignore, *ignore_columns) if c in features]
+        if cleaned:
+            raise InputError(f"{name}: the fitted state cleans column {cleaned[0]!r} as a feature, which "
+                             f"--ignore-column (ignore_columns, columns.ignore) would leave as it is; "
+                             f"fit the state with it ignored")
+        return self.target
 
     def to_dict(self) -> dict[str, Any]:
         from dataaudit.version import __version__

@@ -37,6 +37,7 @@ from dataaudit.errors import InputError
 from dataaudit.io import DEFAULT_CHUNK_ROWS, KEEP_BAD_ROWS, RowProblem, Source, open_source
 from dataaudit.io.json_strings import string_cells, with_string_cells
 from dataaudit.io.late_cells import late_cells
+from dataaudit.io.spool import display_name
 from dataaudit.io.strings import narrow_strings, restore_types, wider_columns
 from dataaudit.preprocess import malformed
 from dataaudit.preprocess.audited import AuditedRows, AuditedRowsKept
@@ -176,10 +177,10 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     from dataaudit.labelnoise.quarantine import suspected_rows
     from dataaudit.runner import audit
 
-    if fitted is not None and target is None:
-        target = fitted.target
     check_given(quarantine_rows)
     pack = load_rules(rules).rules
+    if fitted is not None:
+        target = fitted.target_for(input_name(data), target, ignore_columns, pack)
     if suspected_labels is not None and target is None and pack.target is None:
         raise InputError("quarantining suspected labels needs the label column: give a target (--target)")
     if not isinstance(data, (str, Path, pa.Table, Source)):
@@ -239,6 +240,14 @@ def plan(data: Any, *, target: str | None, rules: str | Path | RulePack | None, 
     refuse_taken(late, [*output_template(planned).names, *reserved], source.name)
     planned.late, planned.late_nested = late, late_nested
     return planned
+
+
+def input_name(data: Any) -> str:
+    """How an error names the data to clean before it is opened: its path as given, or what
+    the reader of a frame names it."""
+    if isinstance(data, Source):
+        return data.name
+    return display_name(data) if isinstance(data, (str, Path)) else "<dataframe>"
 
 
 def _late_keys(source: Source, audited: Source | None) -> dict[str, int]:

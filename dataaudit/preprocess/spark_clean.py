@@ -45,6 +45,7 @@ from dataaudit.errors import InputError, OutputError, quoted
 from dataaudit.io import DEFAULT_CHUNK_ROWS, Source
 from dataaudit.io.csv_reader import regroup
 from dataaudit.io.digest import file_sha256
+from dataaudit.io.spool import display_name
 from dataaudit.io.strings import narrow_strings
 from dataaudit.output import Outputs, all_or_nothing, check_destinations, current_umask
 from dataaudit.preprocess import manifest as manifests
@@ -153,9 +154,9 @@ def clean_on_spark(data: str | Path, output: Path, *, target: str | None = None,
         raise InputError(f"{data}: clean on Spark reads a file; save the data to one first")
     engine = SparkEngine(master=master)
     saved = Fitted.load(Path(fitted)) if fitted is not None else None
-    if saved is not None and target is None:
-        target = saved.target
     pack = load_rules(rules).rules
+    if saved is not None:
+        target = saved.target_for(display_name(data), target, ignore_columns, pack)
     _refuse_value_steps(pack, saved, output)
     source = engine.open(data, delimiter=delimiter, encoding=encoding, chunk_rows=chunk_rows, bad_rows="error")
     engine.read_through(source)  # a JSON Lines table's late keys, known to a local read only once it is through
