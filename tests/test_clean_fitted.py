@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -228,3 +229,53 @@ def test_another_split_may_ignore_a_column_the_state_does_not_clean(tmp_path: Pa
     _, val, state = _small_split(tmp_path)
     run(["clean", val, "-i", "note", "-o", tmp_path / "val.clean.csv", "--fitted", state], 1)
     assert (tmp_path / "val.clean.csv").read_text().splitlines()[1:] == ['"1","Rome","a","x"', '"2","Paris","b","y"']
+
+
+def _edit(step: str, key: str, path: tuple[str | int, ...], value: object) -> Callable[[dict], None]:
+    def edit(saved: dict) -> None:
+        place = next(s for s in saved["steps"] if s["step"] == step)[key]
+        for part in path[:-1]:
+            place = place[part]
+        place[path[-1]] = value
+    return edit
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    # each of these reached the steps: a traceback, or values scaled to infinities or nulls without a word
+    (_edit("scale", "state", ("scale", 0), 0),
+     "steps[6] (scale) state['scale'][0]: Value error, a scale of 0 divides by zero"),
+    (_edit("scale", "state", ("center", 0), None),
+     "steps[6] (scale) state['center'][0]: Input should be a valid number"),
+    (_edit("scale", "state", ("scale",), [1.0, 2.0]),
+     "steps[6] (scale) state: columns, center and scale differ in length"),
+    (_edit("impute", "state", ("fill", "age"), None),
+     "steps[5] (impute) state['fill']['age']['float']: Input should be a valid number"),
+    (_edit("coerce_numeric", "state", ("columns", "age"), "number"),
+     "steps[3] (coerce_numeric) state['columns']['age']: Input should be 'integer' or 'float'"),
+    (_edit("drop_columns", "state", ("columns",), ["age"]),
+     "steps[4] (drop_columns) state['columns']: Input should be a valid dictionary"),
+    (_edit("merge_label_variants", "state", ("label_map",), ["cat"]),
+     "steps[2] (merge_label_variants) state['label_map']: Input should be a valid dictionary"),
+    (_edit("encode", "params", ("method",), "hashing"),
+     "steps[7] (encode) params['method']: Input should be 'none', 'onehot' or 'ordinal'"),
+    (_edit("missing_to_null", "params", ("tokens",), "?"),
+     "steps[0] (missing_to_null) params['tokens']: Input should be a valid list"),
+    (lambda saved: saved.update(steps={}), "steps: Input should be a valid list"),  # was read as no step at all
+    (lambda saved: saved.update(steps=[{"step": "nope"}]),
+     "steps[0]: unknown step 'nope'; known: missing_to_null, normalize_text, merge_label_variants, "
+     "coerce_numeric, drop_columns, impute, scale, encode"),
+    (lambda saved: saved.pop("ignored"), "ignored: Field required"),
+])
+def test_a_fitted_state_edited_into_a_shape_no_clean_writes_is_one_line_and_exit_2(
+        tmp_path: Path, edit: Callable[[dict], None], message: str) -> None:
+    train, state = tmp_path / "train.csv", tmp_path / "prep.json"
+    train.write_text("id,age,city,label\n" + "".join(f"{i},{20 + i * 7 % 31},{'xyz'[i % 3]},{'ab'[i % 2]}\n"
+                                                     for i in range(30)))
+    rules = _pack(tmp_path, "{impute: {numeric: median}, scale: standard, encode: {method: onehot}}")
+    run(["clean", train, "-r", rules, "-t", "label", "-o", tmp_path / "train.clean.csv", "--save-fitted", state], 0)
+    saved = json.loads(state.read_text())
+    edit(saved)
+    state.write_text(json.dumps(saved))
+    _, stderr = invoke(["clean", train, "-r", rules, "-o", tmp_path / "again.csv", "--fitted", state], 2)
+    assert stderr == f"dataaudit: error: {state}: {message}\n"
+    assert not (tmp_path / "again.csv").exists()

@@ -19,6 +19,7 @@ from dataaudit.errors import InputError
 from dataaudit.preprocess.base import Step
 from dataaudit.preprocess.columns import CoerceNumeric, DropColumns
 from dataaudit.preprocess.encode import Encode
+from dataaudit.preprocess.fitted_shapes import check_state
 from dataaudit.preprocess.labels import MergeLabelVariants
 from dataaudit.preprocess.missing import MissingToNull
 from dataaudit.preprocess.numeric import Impute, Scale
@@ -123,11 +124,9 @@ class Fitted:
         if data.get("format_version") != FORMAT_VERSION:
             raise InputError(f"{name}: fitted-state format version {data.get('format_version')!r}; this dataaudit "
                              f"reads version {FORMAT_VERSION}")
-        try:
-            steps = [STEPS[s["step"]].from_state(_saved_params(s), s["state"]) for s in data["steps"]]
-            return cls(data["target"], list(data["ignored"]), list(data["columns"]), steps)
-        except (KeyError, TypeError) as exc:
-            raise InputError(f"{name}: incomplete fitted state (missing or unknown {exc})") from None
+        check_state(data, name)  # so that each step is rebuilt from what it saved
+        steps = [STEPS[s["step"]].from_state(_saved_params(s), s["state"]) for s in data["steps"]]
+        return cls(data["target"], list(data["ignored"]), list(data["columns"]), steps)
 
     @classmethod
     def load(cls, path: Path) -> Fitted:
