@@ -279,3 +279,22 @@ def test_a_fitted_state_edited_into_a_shape_no_clean_writes_is_one_line_and_exit
     _, stderr = invoke(["clean", train, "-r", rules, "-o", tmp_path / "again.csv", "--fitted", state], 2)
     assert stderr == f"dataaudit: error: {state}: {message}\n"
     assert not (tmp_path / "again.csv").exists()
+
+
+@pytest.mark.parametrize(("method", "made"), [("onehot", "all zeros"), ("ordinal", "-1")])
+def test_values_of_no_fitted_category_are_counted(tmp_path: Path, method: str, made: str) -> None:
+    """A split's category that train never held is encoded as none of them: the steps table and
+    the manifest say which and how often, as they count every other rewrite."""
+    train, val, state = tmp_path / "train.csv", tmp_path / "val.csv", tmp_path / "prep.json"
+    train.write_text("id,n,city,label\n" + "".join(f"{i},{i * 7 % 31},{'xyz'[i % 3]},{'ab'[i // 3 % 2]}\n"
+                                                   for i in range(30)))
+    val.write_text("id,n,city,label\n1,1,x,a\n2,2,Oslo,b\n3,3,Oslo,a\n4,4,,b\n5,5,Rome,a\n")
+    rules = _pack(tmp_path, f"{{encode: {{method: {method}}}}}")
+    run(["clean", train, "-r", rules, "-t", "label", "-o", tmp_path / "train.clean.csv", "--save-fitted", state], 0)
+    stdout, _ = run(["clean", val, "-r", rules, "-o", tmp_path / "val.clean.csv", "--fitted", state], 1)
+    assert f"'Oslo' -> {made} (unknown category) 2, 'Rome' -> {made} (unknown category) 1" in stdout
+    steps = json.loads((tmp_path / "val.clean.manifest.json").read_text())["steps"]
+    assert [s["rewrites"] for s in steps if s["step"] == "encode"] == [
+        {f"'Oslo' -> {made} (unknown category)": 2, f"'Rome' -> {made} (unknown category)": 1}]
+    trained = json.loads((tmp_path / "train.clean.manifest.json").read_text())["steps"]
+    assert [s["rewrites"] for s in trained if s["step"] == "encode"] == [{}]

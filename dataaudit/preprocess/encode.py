@@ -56,8 +56,9 @@ class Encode(Step):
                 continue
             tally.cells[field.name] += len(array)
             codes = pc.index_in(decoded(array), value_set=pa.array(categories, pa.string()))
+            unknown = pc.and_(pc.is_null(codes), pc.is_valid(array))
+            _count_unknown(tally, array.filter(unknown), "-1" if self.method == "ordinal" else "all zeros")
             if self.method == "ordinal":
-                unknown = pc.and_(pc.is_null(codes), pc.is_valid(array))
                 names.append(field.name)
                 arrays.append(pc.if_else(unknown, -1, codes.cast(pa.int64())))
                 continue
@@ -71,3 +72,12 @@ class Encode(Step):
         if self.skipped_:
             tally.notes.append("left as text (too many categories): " + ", ".join(self.skipped_))
         return pa.RecordBatch.from_arrays(arrays, names=names), tally
+
+
+def _count_unknown(tally: Tally, values: pa.Array, made: str) -> None:
+    """Count the values no category was learned for (another split's, cleaned with a fitted
+    state), as the rewrites the steps table and manifest show: they are encoded as no category,
+    which a model reads as none of the known ones, and the split should say how often."""
+    if len(values):
+        for item in pc.value_counts(decoded(values)).to_pylist():
+            tally.rewrites[f"{item['values']!r} -> {made} (unknown category)"] += item["counts"]
