@@ -94,6 +94,32 @@ def test_cli_saves_and_applies_the_fitted_state(tmp_path: Path, split: tuple[Pat
     assert manifest["parameters"]["fitted_from"] == str(tmp_path / "prep.json")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_another_split_is_written_in_the_columns_order_of_the_fitting_clean(tmp_path: Path, suffix: str) -> None:
+    """A model reads a cleaned split by position: a split whose columns come in another order
+    (an extra one too) is written as the fitting clean wrote train, the extra one last; the
+    values are the same as those of the split in train's order."""
+    rows = [f"{i * 1.5},{['Rome', 'Oslo', 'Lima'][i % 3]} ,{'ab'[i % 2]},{'pq'[i % 3 == 0]}" for i in range(40)]
+    train = tmp_path / "train.csv"
+    train.write_text("n,city,code,label\n" + "\n".join(rows) + "\n")
+    rules = _pack(tmp_path, "{encode: {method: onehot}}").read_text().replace("columns: {ignore: [id]}\n", "")
+    (tmp_path / "pack.yaml").write_text(rules)
+    reordered = tmp_path / "val.csv"
+    reordered.write_text("label,extra,code,city,n\n" + "".join(
+        f"{label},x{i},{code},{city},{n}\n" for i, (n, city, code, label) in
+        enumerate(row.split(",") for row in rows[:30])))
+    run(["clean", train, "-t", "label", "-r", tmp_path / "pack.yaml", "-o", tmp_path / f"train.out{suffix}",
+         "--save-fitted", tmp_path / "prep.json"], 0)
+    run(["clean", reordered, "-t", "label", "-r", tmp_path / "pack.yaml", "-o", tmp_path / f"val.out{suffix}",
+         "--fitted", tmp_path / "prep.json"], 0)
+    read = pd.read_csv if suffix == ".csv" else pd.read_parquet
+    train_out, val_out = read(tmp_path / f"train.out{suffix}"), read(tmp_path / f"val.out{suffix}")
+    assert list(val_out.columns) == [*train_out.columns, "extra"]
+    assert any(name.startswith("city=") for name in train_out.columns)  # the encoded columns too
+    pd.testing.assert_frame_equal(val_out.drop(columns="extra"), train_out.iloc[:len(val_out)].reset_index(drop=True),
+                                  check_dtype=False)
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("not json", "cannot read the fitted state"),
     ('{"format": "something else"}', "not a dataaudit fitted-state file"),

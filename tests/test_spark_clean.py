@@ -402,3 +402,23 @@ def test_parlspeech_cleans_on_spark_as_locally(spark: object, tmp_path: Path) ->
     kept = pq.read_table(tmp_path / "local.parquet")
     assert "party.facts.id" in kept.column_names and kept.num_rows == 945
     assert _parts(tmp_path / "spark.parquet").to_pylist() == kept.to_pylist()
+
+
+@pytest.mark.slow
+def test_another_split_is_written_in_the_columns_order_of_the_fitting_clean_on_spark(spark: object,
+                                                                                   tmp_path: Path) -> None:
+    """A split whose columns come in another order is written as the fitting clean wrote train,
+    its extra column last, as the local clean writes it."""
+    rows = [(f"{i * 1.5}", ["Rome", "Oslo", "Lima"][i % 3], "ab"[i % 2], "pq"[i % 3 == 0]) for i in range(60)]
+    train, val = tmp_path / "train.csv", tmp_path / "val.csv"
+    train.write_text("n,city,code,label\n" + "".join(",".join(row) + "\n" for row in rows))
+    val.write_text("label,extra,code,city,n\n" + "".join(f"{lab},x{i},{code},{city},{n}\n"
+                                                         for i, (n, city, code, lab) in enumerate(rows[:40])))
+    invoke(["clean", train, "-t", "label", "-o", tmp_path / "train.parquet", "--save-fitted", tmp_path / "f.json"], 0)
+    for engine in ("local", "spark"):
+        invoke(["clean", val, "-t", "label", "-o", tmp_path / f"{engine}.parquet", "--fitted", tmp_path / "f.json",
+                "--engine", engine], 0)
+    expected = [*pq.read_schema(tmp_path / "train.parquet").names, "extra"]
+    assert expected == ["n", "city", "code", "label", "extra"]
+    assert pq.read_table(tmp_path / "local.parquet").column_names == expected
+    assert pq.read_table(tmp_path / "spark.parquet").column_names == expected

@@ -99,6 +99,14 @@ class Fitted:
                              f"fit the state with it ignored")
         return self.target
 
+    def ordered(self, names: Sequence[str]) -> list[str]:
+        """`names` with the columns the state was fitted on first, in their order there, then
+        the others in theirs: another split cleaned with the state writes its columns as the
+        fitting clean wrote them, for a model that reads them by position. The fitting clean's
+        own columns are its input's, in their order."""
+        given, fitted = set(names), set(self.columns)
+        return [c for c in self.columns if c in given] + [c for c in names if c not in fitted]
+
     def to_dict(self) -> dict[str, Any]:
         from dataaudit.version import __version__
 

@@ -609,6 +609,8 @@ def execute(plan: Plan, sink: Sink, name: str, fmt: str, redaction: TableRedacti
             if redaction is not None:
                 batch, kept_cells = redaction.apply(batch, kept_cells, jsonl)
             batch = restore_types(batch, source.stored_types)
+            if batch.schema.names != template.names:  # another split's columns, in the fitted state's order
+                batch = batch.select(template.names)
             sink.write(with_string_cells(batch, {}), kept_cells if jsonl else None)
             outcome.rows_out += n - int(quarantined.sum())
             offset += n
@@ -645,10 +647,11 @@ def output_template(plan: Plan) -> pa.Schema:
     keys, text columns after the input's, go through the steps with them."""
     stored = plan.source.schema
     late = [pa.field(key, pa.string()) for key in plan.late]
+    columns = plan.fitted.ordered(plan.source.columns)
     if stored is None:
-        return empty_through(pa.schema([*((c, pa.string()) for c in plan.source.columns), *late]), plan.steps).schema
-    return restore_types(empty_through(pa.schema([*stored.remove_metadata(), *late]), plan.steps),
-                         wider_columns(stored)).schema
+        return empty_through(pa.schema([*((c, pa.string()) for c in columns), *late]), plan.steps).schema
+    fields = [stored.remove_metadata().field(c) for c in columns]
+    return restore_types(empty_through(pa.schema([*fields, *late]), plan.steps), wider_columns(stored)).schema
 
 
 def empty_through(schema: pa.Schema, steps: list[Step]) -> pa.RecordBatch:

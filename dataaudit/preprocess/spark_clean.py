@@ -460,7 +460,7 @@ def _write(job: _Job, the_plan: ClusterPlan, decided: Any, output: Path, quarant
     held = _in_row_order(joined.where(F.col(REASON_COLUMN).isNotNull()).select(*quoted, ROW_COLUMN, REASON_COLUMN),
                          max(1, parts * the_plan.decisions.quarantined // rows_in), rows_in)
     kept = _in_row_order(joined.where(F.col(REASON_COLUMN).isNull()).select(*quoted, ROW_COLUMN), parts, rows_in)
-    template = _output_template(job)
+    template = _output_template(job, the_plan.fitted)
     cleaned: Any = None
     staged: list[Path] = []
     try:
@@ -555,10 +555,11 @@ def _unused_name(columns: list[str], name: str) -> str:
     return name
 
 
-def _output_template(job: _Job) -> pa.Schema:
-    """The output's columns and types: an empty chunk of the frame's own types through the steps."""
-    empty = job.run(lambda: job.frame.limit(0).toArrow())
-    return empty_through(empty.schema.remove_metadata(), job.steps).schema
+def _output_template(job: _Job, fitted: Fitted) -> pa.Schema:
+    """The output's columns and types: an empty chunk of the frame's own types through the steps,
+    its columns in the order the fitted state's clean wrote them (`Fitted.ordered`)."""
+    empty = job.run(lambda: job.frame.limit(0).toArrow()).schema.remove_metadata()
+    return empty_through(pa.schema([empty.field(c) for c in fitted.ordered(empty.names)]), job.steps).schema
 
 
 def _spark_schema(schema: pa.Schema) -> Any:
