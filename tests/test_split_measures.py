@@ -42,7 +42,7 @@ def test_cdf_of_a_discrete_column_takes_the_highest_tied_rank() -> None:
     percentiles = [0.0] * 30 + [1.0] * 50 + [2.0] * 21  # 101 values: 30% zeros, 50% ones, the rest twos
     assert m.cdf_at(percentiles, np.array([-1.0, 0.0, 0.5, 1.0, 2.0])).tolist() == [0.0, 0.29, 0.295, 0.79, 1.0]
     edges = m.bin_edges(percentiles)
-    assert edges.tolist() == [0.0, 1.0, 2.0]
+    assert edges.tolist() == [np.nextafter(0.0, -np.inf), 0.0, 1.0, 2.0]  # the zeros fill the lowest decile
     assert m.bin_shares(percentiles, edges).sum() == 1.0
 
 
@@ -103,3 +103,56 @@ def test_a_profile_with_quantile_sketches_survives_pickling() -> None:
     partial.add(pa.RecordBatch.from_arrays([pa.array(np.arange(1000.0))], names=["x"]), 0)
     again = pickle.loads(pickle.dumps(partial))
     assert extract(again).column("x").percentiles == extract(partial).column("x").percentiles
+
+
+REFERENCE_VALUES = st.lists(st.integers(-5, 5), min_size=1, max_size=60)
+
+
+@given(REFERENCE_VALUES, st.lists(st.integers(1, 5), min_size=1, max_size=60))
+def test_a_split_wholly_below_the_reference_drifts(reference: list[int], below: list[int]) -> None:
+    """Values all smaller than any of the reference's share no bin with it, whatever mass the
+    reference has at its least value (a constant column, a tenth or more of zeros)."""
+    least = min(reference)
+    split = [least - b for b in below]
+    p_grid = np.percentile(reference, range(101), method="lower").tolist()
+    q_grid = np.percentile(split, range(101), method="lower").tolist()
+    edges = m.bin_edges(p_grid)
+    p, q = m.bin_shares(p_grid, edges), m.bin_shares(q_grid, edges)
+    assert m.psi(p, q, len(reference), len(split)) > 0.25
+
+
+def test_a_sentinel_below_a_mass_at_zero_is_drift(tmp_path: Path) -> None:
+    """A third of the training rows buy nothing (0); the test split writes those rows -1. They
+    counted as zeros, PSI 0.002 and no finding; two samples of one distribution still agree."""
+    rng = np.random.default_rng(0)
+
+    def purchases() -> pd.DataFrame:
+        counts = rng.poisson(3, 2000)
+        counts[rng.random(2000) < 0.3] = 0
+        return pd.DataFrame({"purchases": counts, "label": rng.choice(["p", "q"], 2000)})
+
+    train, same, sentinel = (tmp_path / f"{name}.csv" for name in ("train", "same", "sentinel"))
+    purchases().to_csv(train, index=False)
+    purchases().to_csv(same, index=False)
+    marked = purchases()
+    marked.loc[marked["purchases"] == 0, "purchases"] = -1
+    marked.to_csv(sentinel, index=False)
+    out = tmp_path / "report.json"
+    invoke(["audit", train, "-t", "label", "--split", f"test={same}", "--split", f"marked={sentinel}",
+            "--format", "json", "-o", out], 1)
+    drift = {f["message"].split("'")[3]: f for f in json.loads(out.read_text())["findings"]
+             if f["check"] == "splits.numeric_drift"}
+    assert list(drift) == ["marked"] and drift["marked"]["severity"] == "fail", drift
+
+
+def test_a_constant_column_drifts_down_as_it_drifts_up() -> None:
+    """7 in every training row: a test split of 5 drifted by PSI 0, one of 9 by 13.8."""
+    rng = np.random.default_rng(0)
+
+    def frame(c: int) -> pd.DataFrame:
+        return pd.DataFrame({"x": rng.normal(size=500).round(3), "c": c, "label": rng.choice(["p", "q"], 500)})
+
+    report = dataaudit.audit({"train": frame(7), "down": frame(5), "up": frame(9)}, target="label")
+    failed = sorted(f.message.split("'")[3] for f in report.findings
+                    if f.check == "splits.numeric_drift" and f.column == "c" and f.severity is Severity.FAIL)
+    assert failed == ["down", "up"]

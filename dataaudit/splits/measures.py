@@ -68,10 +68,19 @@ def js_noise(categories: int, n_a: int, n_b: int) -> float:
 
 
 def bin_edges(percentiles: list[float], bins: int = 10) -> np.ndarray:
-    """The reference's quantile cut points (deciles by default), repeated values merged."""
+    """The reference's quantile cut points (deciles by default), repeated values merged.
+
+    Where the reference's least value fills the lowest bin (a constant column, or zeros in a
+    tenth of the rows or more), a cut just below it gives a split's smaller values a bin of their
+    own: in (-inf, least] they would count as that least value, and a split of 5 where the
+    reference is always 7, or of -1 where it holds 0, would not drift at all. Values above the
+    reference's greatest already fall in a bin of their own, (last cut, inf)."""
     grid = np.asarray(percentiles, dtype=np.float64)
-    cuts = grid[np.linspace(0, grid.size - 1, bins + 1).round().astype(int)[1:-1]]
-    return np.unique(cuts)
+    cuts = np.unique(grid[np.linspace(0, grid.size - 1, bins + 1).round().astype(int)[1:-1]])
+    least = grid[0]
+    if cuts.size and cuts[0] == least and np.isfinite(least):
+        cuts = np.concatenate(([np.nextafter(least, -np.inf)], cuts))
+    return cuts
 
 
 def bin_shares(percentiles: list[float], edges: np.ndarray) -> np.ndarray:
