@@ -161,7 +161,7 @@ def test_one_chunk_per_row_equals_one_chunk() -> None:
 def test_split_row_keys_merge_to_the_whole(case: tuple[pa.RecordBatch, list[int]]) -> None:
     """The per-row keys of a split (shared features, label, group) are the same however chunked."""
     batch, cuts = case
-    keys = KeySpec(features=("b", "a"), target="label", group="id")
+    keys = KeySpec(feature_sets=(("b", "a"), ("a",)), target="label", group="id")  # a reference's, for two splits
 
     def partial(start: int, stop: int) -> SplitPartial:
         p = SplitPartial.create(SPEC, keys, batch.schema.names)
@@ -174,6 +174,7 @@ def test_split_row_keys_merge_to_the_whole(case: tuple[pa.RecordBatch, list[int]
     merged = reduce(lambda a, b: b.merged(a), reversed(pieces)).keys.extract()
     for name in ("features", "label", "group"):
         assert np.array_equal(getattr(merged, name), getattr(whole, name)), name
+    assert np.array_equal(merged.keyed(1).features, whole.keyed(1).features)
 
 
 def test_merged_quantile_sketches_stay_within_their_rank_error() -> None:

@@ -137,6 +137,26 @@ def test_leaks_label_conflicts_and_shared_groups_on_spark_report_as_locally(
     assert overlaps == {("test", "train"), ("valid", "train"), ("valid", "test")}
 
 
+def test_a_split_lacking_a_column_on_spark_reports_as_locally(
+        spark: object, planted_splits: tuple[Path, Path, Path, list[int]], tmp_path: Path) -> None:
+    """A validation split without a column: the reference's rows are keyed on the cluster once
+    for each set of columns a split shares with it, so the test split's leaked rows are still
+    compared on every column, and the group counts see each reference row once."""
+    train, test, valid, _ = planted_splits
+    narrow = tmp_path / "valid.csv"
+    table = pacsv.read_csv(valid)
+    pacsv.write_csv(table.drop_columns(["num_b"]), narrow)
+    args = ("--split", f"valid={narrow}", "--group-column", "patient")
+    local = _report(train, test, tmp_path / "local.json", *args)
+    on_spark = _report(train, test, tmp_path / "spark.json", *args, "--engine", "spark", "--spark-master", "local[2]")
+    assert on_spark["source"].pop("engine") == "spark" and local["source"].pop("engine") == "local"
+    assert _drift(on_spark) == pytest.approx(_drift(local), rel=0.1, abs=SKETCH_ERROR)
+    assert on_spark == local
+    compared = {f["details"]["split"]: f["details"]["features_compared"] for f in local["findings"]
+                if f["check"] == "splits.leakage"}
+    assert "num_b" in compared["test"] and "num_b" not in compared["valid"]
+
+
 def _keys(draw: st.DrawFn, n: int) -> RowKeys:
     """Row keys from a few small values, so that features, labels and groups repeat within and
     across splits; hashes over all 64 bits, the sign bit too, as real ones are."""

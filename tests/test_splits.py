@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -167,6 +168,40 @@ def test_groups_in_more_than_one_split(tmp_path: Path) -> None:
     assert finding.details["shared_groups"] == 10  # p90 .. p99
     assert finding.observed == 40 / 200 and finding.examples == list(range(20))
     assert IgnoredColumn("patient", "the group column of the splits") in report.dataset.ignored
+
+
+def _customers(rng: np.random.Generator, rows: int) -> pd.DataFrame:
+    """Customers whose age and city repeat from row to row, and whose income never does."""
+    return pd.DataFrame({"age": rng.integers(20, 80, rows), "income": rng.normal(50_000, 10_000, rows).round(2),
+                         "city": rng.choice(["Paris", "Lyon", "Nice"], rows), "label": rng.choice(["a", "b"], rows)})
+
+
+def test_a_split_lacking_a_column_leaves_the_others_compared_on_theirs(tmp_path: Path) -> None:
+    """A validation split without `income` narrowed every split's row keys to age and city: the
+    test split, which has every column and repeats no training row, had its 200 rows of 200
+    leaked, and its income went uncompared for drift. Each split is compared on the columns it
+    shares with the reference, through the command, in process and installed."""
+    rng = np.random.default_rng(0)
+    train, test, valid = (tmp_path / f"{name}.csv" for name in ("train", "test", "valid"))
+    _customers(rng, 1000).to_csv(train, index=False)
+    shifted = _customers(rng, 200)
+    shifted["income"] += 30_000
+    shifted.to_csv(test, index=False)
+    _customers(rng, 200).drop(columns="income").to_csv(valid, index=False)
+    out = tmp_path / "report.json"
+    for runner in (invoke, run):
+        runner(["audit", train, "-t", "label", "--split", f"test={test}", "--split", f"valid={valid}",
+                "-f", "json", "-o", out], 1)
+        report = json.loads(out.read_text())
+        leaks = {f["details"]["split"]: f for f in report["findings"] if f["check"] == "splits.leakage"}
+        assert set(leaks) == {"valid"}, leaks  # age and city repeat: every validation row matches on them
+        assert leaks["valid"]["details"]["features_compared"] == ["age", "city"]
+        assert "(on the 2 feature columns it shares with 'train')" in leaks["valid"]["message"]
+        summary = {row[0]: row[3] for row in _table(report, "splits.summary")["rows"]}
+        assert summary["test"] == 0 and summary["valid"] == 200
+        drift = {(row[0], row[5]) for row in _table(report, "splits.drift")["rows"]}
+        assert ("income", "test") in drift and ("income", "valid") not in drift
+        assert any(f["check"] == "splits.numeric_drift" and f["column"] == "income" for f in report["findings"])
 
 
 def test_one_split_skips_the_split_checks() -> None:

@@ -119,10 +119,11 @@ def _leakage(c: SplitComparison, rules: Rules, results: Results) -> None:
         for check in ("splits.leakage", "splits.leakage_labels"):
             results.skip(check, "the splits share no feature column")
         return
-    differ = any(d.missing or d.extra for d in c.schema)
+    differ = {d.split for d in c.schema if d.missing or d.extra}
     for leak in c.leakage:
         n = leak.leaked_rows
-        on = f" (on the {len(leak.features)} feature columns all splits share)" if differ else ""
+        on = f" (on the {len(leak.features)} feature columns it shares with {c.reference!r})" \
+            if leak.split in differ else ""
         results.judge(
             "splits.leakage", rules.max_leaked_row_share, n / leak.rows if leak.rows else 0.0,
             f"{n:,} of {plural(leak.rows, 'row')} ({pct(n, leak.rows)}) of split {leak.split!r} "

@@ -81,9 +81,11 @@ PARTIALS_SCHEMA = "partition int, rows long, partial binary, seen binary"
 _PARTIAL_FIELDS = [("partition", pa.int32()), ("rows", pa.int64()), ("partial", pa.binary()), ("seen", pa.binary())]
 _HASH_FIELDS = [("row", pa.int64()), ("features", pa.int64()), ("label", pa.int64()), ("whole", pa.int64())]
 HASH_COLUMNS = [name for name, _ in _HASH_FIELDS]
-# a split's pass adds one row per data row for its keys (row, features, label, group; `whole` null)
-_KEY_FIELDS = [*_HASH_FIELDS, ("group", pa.int64())]
-KEY_COLUMNS = ["row", "features", "label", "group"]
+# a split's pass adds one row per data row and feature set for its keys (row, features, label,
+# group, the feature set's number; `whole` null)
+_KEY_FIELDS = [*_HASH_FIELDS, ("group", pa.int64()), ("keyset", pa.int64())]
+KEY_COLUMNS = ["row", "features", "label", "group", "keyset"]
+_KEYS_SCHEMA = "group long, keyset long"  # the Spark types of the fields `_KEY_FIELDS` adds to `_HASH_FIELDS`
 # `monotonically_increasing_id` holds a row's partition above these bits and its place in it below
 PLACE_BITS = 33
 
@@ -295,7 +297,7 @@ class SparkEngine:
             frame = source.lines
         kept = rows_of is not None
         fields = _PARTIAL_FIELDS + (_KEY_FIELDS if kept else []) + TEXT_FIELDS
-        ddl = ", ".join([PARTIALS_SCHEMA, *([HASHES_SCHEMA, "group long"] if kept else []), TEXTS_SCHEMA])
+        ddl = ", ".join([PARTIALS_SCHEMA, *([HASHES_SCHEMA, _KEYS_SCHEMA] if kept else []), TEXTS_SCHEMA])
         passed = self._run(source, lambda: map_in_arrow(
             frame, _accumulate_partitions(create, source.columns, offsets, source.chunk_rows, pa.schema(fields),
                                           rows_of, parse), ddl).persist(StorageLevel.MEMORY_AND_DISK))
@@ -634,11 +636,13 @@ def _hash_batches(partial: Any, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
 
 def _split_batches(partial: Any, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     """A split's accumulator's row hashes (of its `profile`) and row keys (of its `keys`), taken
-    out of it; a key row has no `whole` hash."""
+    out of it, each row once for each feature set it is hashed over; a key row has no `whole` hash."""
     yield from _hash_batches(partial.profile, schema)
     for block in partial.keys.take():
-        rows = np.arange(block.start, block.start + len(block.features), dtype=np.int64)
-        yield _pass_rows(schema, row=rows, features=block.features, label=block.label, group=block.group)
+        rows = np.arange(block.start, block.start + len(block.label), dtype=np.int64)
+        for keyset, features in enumerate(block.features):
+            yield _pass_rows(schema, row=rows, features=features, label=block.label, group=block.group,
+                             keyset=np.full(len(rows), keyset, dtype=np.int64))
 
 
 def _pass_rows(schema: pa.Schema, **columns: np.ndarray | None) -> pa.RecordBatch:

@@ -4,6 +4,7 @@ through `KeyTable`, wherever the engine keeps them)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from itertools import combinations
 
 import numpy as np
@@ -24,7 +25,7 @@ from dataaudit.profile.splits import (
     UnseenCategories,
 )
 from dataaudit.splits import measures as m
-from dataaudit.splits.keys import SplitProfile
+from dataaudit.splits.keys import SplitProfile, feature_sets
 from dataaudit.splits.loaded import as_loaded
 
 NUMERIC = ("integer", "float")
@@ -34,16 +35,16 @@ UNSEEN_SHOWN = 10
 ROWS_KEPT = 10_000
 
 
-def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: tuple[str, ...],
+def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: Mapping[str, tuple[str, ...]],
                    group_column: str | None = None, group_named: bool = True) -> SplitComparison:
-    """`splits[0]` is the reference; `features` the feature columns every split shares (the
-    row keys were hashed over them)."""
+    """`splits[0]` is the reference; `features` the feature columns each other split shares
+    with it, by split (its row keys, and the reference's for it, were hashed over them)."""
     reference, others = splits[0], splits[1:]
     ref = reference.profile
     class_counts = _class_counts(splits)
     drift, unseen, missing, not_compared = [], [], [], []
     for split in others:
-        for column in features:
+        for column in features[split.name]:
             a, b = ref.column(column), split.profile.column(column)
             found, skipped = _column_drift(a, b, split.name, spec.max_tracked_values)
             drift.extend(found)
@@ -116,26 +117,30 @@ def _label_folding(split: SplitProfile, spec: ProfileSpec) -> dict[int, int] | N
 
 
 def _leakage(reference: SplitProfile, others: list[SplitProfile], spec: ProfileSpec,
-             features: tuple[str, ...]) -> list[Leakage]:
-    if not features:
-        return []
-    ref = reference.keys.relabelled(_label_folding(reference, spec))
-    ref_labelled = ref.labelled()
+             features: Mapping[str, tuple[str, ...]]) -> list[Leakage]:
+    """Each split that shares a feature column with the reference, on the columns it shares:
+    against the reference's keys hashed over that set."""
+    folding = _label_folding(reference, spec)
+    sets = feature_sets(features)
     out = []
     for split in others:
+        if not features[split.name]:
+            continue
+        ref = reference.keys.keyed(sets.index(features[split.name])).relabelled(folding)
+        ref_labelled = ref.labelled()
         keys = split.keys.relabelled(_label_folding(split, spec))
         leaked = keys.semi(ref, ("features",))
         comparable = leaked.labelled().semi(ref_labelled, ("features",))
         other_label = comparable.anti(ref_labelled, ("features", "label"))
         rows, sources = leaked.first_with_sources(ref, ROWS_KEPT)
         out.append(Leakage(split.name, split.profile.rows, rows, sources, other_label.first_rows(ROWS_KEPT),
-                           features, leaked.count(), other_label.count()))
+                           features[split.name], leaked.count(), other_label.count()))
     return out
 
 
 def _groups(splits: list[SplitProfile], column: str) -> list[GroupOverlap]:
     """Every pair of splits, from the later split's side: a group must live in one split only."""
-    grouped = {s.name: s.keys.grouped() for s in splits}
+    grouped = {s.name: s.keys.keyed(0).grouped() for s in splits}  # each row once, whatever sets it is hashed over
     out = []
     for a, b in combinations(splits, 2):
         shared = grouped[b.name].semi(grouped[a.name], ("group",))

@@ -1,10 +1,12 @@
 """Per-row identities a split comparison needs beyond the profile: which rows of one split
 reappear in another, and which groups (patients, users, documents) they belong to.
 
-The feature key of a row is hashed over the feature columns every split shares, in the
-reference split's column order, so a split with an extra, missing or reordered column still
-compares row for row on what the splits have in common. Merging concatenates blocks of
-consecutive rows, so nothing is approximated and any chunking gives the same arrays.
+The feature key of a row of a split is hashed over the feature columns that split shares with
+the reference, in the reference's column order, so a split with an extra, missing or reordered
+column still compares row for row on what it has in common with the reference. The reference's
+pass hashes its rows once for each such set of columns: a validation split that lacks a column
+must not narrow the test split's comparison to the columns it keeps. Merging concatenates blocks
+of consecutive rows, so nothing is approximated and any chunking gives the same arrays.
 
 The comparison reads the keys through `KeyTable`, a few relational steps (semi and anti joins,
 counts, the first rows): `RowKeys` does them on arrays in memory, the Spark engine's key table
@@ -30,18 +32,26 @@ from dataaudit.profile.spec import ProfileSpec
 
 @dataclass(frozen=True)
 class KeySpec:
-    """What identifies a row across splits: the shared feature columns (reference order), the
+    """What identifies a row across splits: the shared feature columns (reference order) of each
+    set a row is hashed over (a split's one, the reference's one for each split's set), the
     target and the optional group column."""
 
-    features: tuple[str, ...]
+    feature_sets: tuple[tuple[str, ...], ...]
     target: str | None = None
     group: str | None = None
+
+
+def feature_sets(features: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+    """The different sets of columns the splits share with the reference (`features`: by split,
+    as `shared_features` gives them), in the splits' order: the sets the reference's rows are
+    hashed over, the first always (a reference alone is hashed over no column)."""
+    return tuple(dict.fromkeys(features.values())) or ((),)
 
 
 @dataclass
 class KeyBlock:
     start: int
-    features: np.ndarray
+    features: tuple[np.ndarray, ...]  # one hash array per feature set of the `KeySpec`
     label: np.ndarray
     group: np.ndarray | None
 
@@ -50,6 +60,11 @@ class KeyTable(Protocol):
     """One split's row keys (`row`, `features`, `label`, `group`), wherever its engine holds them.
     Every step returns a new table; only `count`, `distinct`, `first_rows` and
     `first_with_sources` bring anything back, and never more than `k` rows."""
+
+    def keyed(self, feature_set: int) -> KeyTable:
+        """The rows with `features` hashed over the `feature_set`-th set of their `KeySpec` (the
+        first, of a split's one set, is the table as its pass gave it): the first step taken."""
+        ...
 
     def relabelled(self, folded: Mapping[int, int] | None) -> KeyTable:
         """Labels as their folded hash (`folded`: raw hash -> folded hash, absent: 0, no label);
@@ -104,6 +119,13 @@ class RowKeys:
     label: np.ndarray
     group: np.ndarray | None
     row: np.ndarray | None = None
+    other_sets: tuple[np.ndarray, ...] = ()  # the features hashed over the later feature sets
+
+    def keyed(self, feature_set: int) -> RowKeys:
+        if not feature_set:
+            return self
+        assert self.row is None, "keyed before any other step"
+        return RowKeys(self.other_sets[feature_set - 1], self.label, self.group)
 
     def relabelled(self, folded: Mapping[int, int] | None) -> RowKeys:
         raw = self.label
@@ -177,7 +199,7 @@ class KeysPartial:
 
     def add(self, hashes: dict[str, np.ndarray], offset: int, n: int) -> None:
         spec = self.spec
-        features = combine([hashes[c] for c in spec.features], n)
+        features = tuple(combine([hashes[c] for c in columns], n) for columns in spec.feature_sets)
         label = hashes[spec.target] if spec.target in hashes else np.full(n, v.NULL_HASH, dtype=np.uint64)
         group = hashes[spec.group] if spec.group is not None else None
         self.blocks.append(KeyBlock(offset, features, label, group))
@@ -199,7 +221,8 @@ class KeysPartial:
             return np.concatenate(arrays) if arrays else empty
 
         group = None if self.spec.group is None else joined([b.group for b in blocks])
-        return RowKeys(joined([b.features for b in blocks]), joined([b.label for b in blocks]), group)
+        first, *others = (joined([b.features[k] for b in blocks]) for k in range(len(self.spec.feature_sets)))
+        return RowKeys(first, joined([b.label for b in blocks]), group, other_sets=tuple(others))
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataaudit.profile.extract import extract
 from dataaudit.profile.model import Profile
 from dataaudit.profile.spec import ProfileSpec
 from dataaudit.splits.compare import compare_splits
-from dataaudit.splits.keys import KeySpec, KeyTable, SplitPartial, SplitProfile
+from dataaudit.splits.keys import KeySpec, KeyTable, SplitPartial, SplitProfile, feature_sets
 
 REFERENCE = "train"
 
@@ -54,10 +54,12 @@ def _split_items(splits: object) -> list[tuple[object, object]]:
     return list(splits.items())
 
 
-def shared_features(sources: dict[str, Source], spec: ProfileSpec) -> tuple[str, ...]:
-    """The reference's feature columns that every split has, in the reference's order."""
-    first, *others = sources.values()
-    return tuple(c for c in first.columns if spec.role(c) == "feature" and all(c in s.columns for s in others))
+def shared_features(sources: dict[str, Source], spec: ProfileSpec) -> dict[str, tuple[str, ...]]:
+    """Each other split's feature columns that the reference has too, in the reference's order:
+    what its rows are compared with the reference's on, whatever columns a third split lacks."""
+    (_, reference), *others = sources.items()
+    return {name: tuple(c for c in reference.columns if spec.role(c) == "feature" and c in source.columns)
+            for name, source in others}
 
 
 def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: str | None,
@@ -70,11 +72,12 @@ def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: 
     if group_column is None:
         group_column = next((g for g in spec.groups if all(g in s.columns for s in sources.values())), None)
     features = shared_features(sources, spec)
-    keys = KeySpec(features, spec.target, group_column)
     profiles: list[SplitProfile] = []
     with contextlib.ExitStack() as kept:  # the keys an engine keeps where the rows are live until compared
         for name, source in sources.items():
             own = spec if not profiles else replace(spec, texts=())  # text columns are audited on the reference only
+            sets = feature_sets(features) if not profiles else (features[name],)
+            keys = KeySpec(sets, spec.target, group_column)
             create = functools.partial(SplitPartial.create, own, keys, source.columns)
             profile, row_keys = kept.enter_context(_split_pass(engine, source, own, create))
             profiles.append(SplitProfile(name, profile, row_keys))

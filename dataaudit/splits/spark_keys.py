@@ -23,9 +23,12 @@ from dataaudit.splits.keys import KeyTable
 @dataclass(frozen=True)
 class SparkKeys:
     """The Spark engine's `KeyTable`: a DataFrame of `row`, `features`, `label`, `group` (null
-    without a group column), one row per data row of the split."""
+    without a group column) and `keyset`, one row per data row of the split and feature set."""
 
     frame: Any
+
+    def keyed(self, feature_set: int) -> SparkKeys:
+        return SparkKeys(self.frame.where(f"keyset = {int(feature_set)}").drop("keyset"))
 
     def relabelled(self, folded: Mapping[int, int] | None) -> SparkKeys:
         from pyspark.sql import functions as F
