@@ -170,6 +170,26 @@ def test_groups_in_more_than_one_split(tmp_path: Path) -> None:
     assert IgnoredColumn("patient", "the group column of the splits") in report.dataset.ignored
 
 
+def test_a_group_in_two_earlier_splits_is_one_shared_group(tmp_path: Path) -> None:
+    """Patients p1 and p2 are in train, val and test: test shares 2 of its groups, which the
+    summary counted once per earlier split (4, of a split of 4 groups)."""
+    def patients(names: list[str], start: int, rows: int) -> pd.DataFrame:
+        return pd.DataFrame({"pid": names * (rows // 4), "x": range(start, start + rows),
+                             "label": ["a", "b"] * (rows // 2)})
+
+    paths = {name: tmp_path / f"{name}.csv" for name in ("train", "val", "test")}
+    patients(["p1", "p2", "p3", "p4"], 0, 40).to_csv(paths["train"], index=False)
+    patients(["p1", "p2", "v1", "v2"], 100, 20).to_csv(paths["val"], index=False)
+    patients(["p1", "p2", "t1", "t2"], 200, 20).to_csv(paths["test"], index=False)
+    out = tmp_path / "report.json"
+    invoke(["audit", paths["train"], "-t", "label", "--split", f"val={paths['val']}", "--split",
+            f"test={paths['test']}", "--group-column", "pid", "-f", "json", "-o", out], 1)
+    summary = _table(json.loads(out.read_text()), "splits.summary")
+    shared = {row[0]: row[summary["columns"].index("shared groups")] for row in summary["rows"]}
+    assert shared == {"train (reference)": None, "val": 2, "test": 2}
+    assert "shared groups are its groups ('pid') that a split above has too" in summary["note"]
+
+
 def _customers(rng: np.random.Generator, rows: int) -> pd.DataFrame:
     """Customers whose age and city repeat from row to row, and whose income never does."""
     return pd.DataFrame({"age": rng.integers(20, 80, rows), "income": rng.normal(50_000, 10_000, rows).round(2),

@@ -126,6 +126,9 @@ class SplitComparison:
     not_compared: list[tuple[str, str, str]]
     #: whether the group column was named (--group-column) or found: an id-like column that repeats
     group_named: bool = True
+    #: by split after the reference, how many of its groups an earlier split has too, each once
+    #: however many earlier splits have it (the pairs in `groups` count it once a pair)
+    shared_groups: dict[str, int] = field(default_factory=dict)
 
     @property
     def others(self) -> list[str]:

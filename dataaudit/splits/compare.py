@@ -62,6 +62,7 @@ def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: Mapp
         group_column=group_column,
         group_named=group_named,
         groups=_groups(splits, group_column) if group_column else [],
+        shared_groups=_shared_groups(splits) if group_column else {},
         label_shift=_label_shift(reference.name, class_counts, splits) if class_counts else [],
         drift=drift,
         unseen=unseen,
@@ -146,6 +147,19 @@ def _groups(splits: list[SplitProfile], column: str) -> list[GroupOverlap]:
         shared = grouped[b.name].semi(grouped[a.name], ("group",))
         out.append(GroupOverlap(b.name, a.name, column, shared.distinct("group"), grouped[b.name].distinct("group"),
                                 shared.first_rows(ROWS_KEPT), b.profile.rows, shared.count()))
+    return out
+
+
+def _shared_groups(splits: list[SplitProfile]) -> dict[str, int]:
+    """By split after the first, its distinct groups that some earlier split has: all of its
+    groups but those left once every earlier split's are taken out."""
+    grouped = [s.keys.keyed(0).grouped() for s in splits]
+    out = {}
+    for i, split in enumerate(splits[1:], start=1):
+        alone = grouped[i]
+        for earlier in grouped[:i]:
+            alone = alone.anti(earlier, ("group",))
+        out[split.name] = grouped[i].distinct("group") - alone.distinct("group")
     return out
 
 

@@ -53,9 +53,6 @@ def _summary(c: SplitComparison) -> ReportTable:
     total = sum(c.sizes.values())
     leaks = {leak.split: leak for leak in c.leakage}
     shifts = {s.split: s.js for s in c.label_shift}
-    groups: dict[str, int] = {}
-    for overlap in c.groups:
-        groups[overlap.split] = groups.get(overlap.split, 0) + overlap.groups
     columns = ["split", "rows", "share", "leaked rows", "leaked share", "leaked, other label", "label JS"]
     if c.group_column:
         columns.insert(6, "shared groups")
@@ -70,11 +67,12 @@ def _summary(c: SplitComparison) -> ReportTable:
             None if name not in shifts else round(shifts[name], 4),
         ]
         if c.group_column:
-            row.insert(6, groups.get(name) if name != c.reference else None)
+            row.insert(6, c.shared_groups.get(name))
         rows.append(row)
+    shared = f"; shared groups are its groups ({c.group_column!r}) that a split above has too" if c.group_column else ""
     return ReportTable(id="splits.summary", title="Splits", columns=columns, rows=rows,
                        note=f"Every split is compared with {c.reference!r}; leaked rows repeat the features of one "
-                            "of its rows.")
+                            f"of its rows{shared}.")
 
 
 def _class_shares(c: SplitComparison) -> ReportTable:
