@@ -5,6 +5,7 @@ after it cleans, so that the public API can sit above both."""
 from __future__ import annotations
 
 import functools
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from dataaudit.checks.groups import groups_table
 from dataaudit.checks.registry import CLASSES, NUMBERS
 from dataaudit.checks.target import distribution_table, target_kind
 from dataaudit.engines import get_engine
+from dataaudit.errors import InputError
 from dataaudit.integrations.observe import collect, observed, validators
 from dataaudit.io import DEFAULT_CHUNK_ROWS
 from dataaudit.io.digest import file_sha256
@@ -224,12 +226,27 @@ def audit_fine_tuning_file(plan: Plan, runner: Engine) -> Report:
 
 
 def open_sources(plan: Plan, runner: Engine) -> dict[str, Source]:
-    """Every table of the plan opened for its pass, by split name, the reference first."""
+    """Every table of the plan opened for its pass, by split name, the reference first. A file
+    names itself in an error; a split given in memory (a DataFrame, a Table) is named by its
+    split, as no two frames can be told apart by what they are (`<dataframe>`)."""
     o = plan.options
     remote = {"storage_options": o.storage_options} if o.storage_options else {}  # the local engine's (planned)
     marked = {"decimal": o.decimal} if o.decimal != "." else {}  # a CSV file's decimal comma: the local engine's
-    return {name: runner.open(data, delimiter=o.delimiter, encoding=o.encoding, chunk_rows=o.chunk_rows,
-                              bad_rows=o.bad_rows, **remote, **marked) for name, data in plan.datasets.items()}
+    several = len(plan.datasets) > 1
+    sources = {}
+    for name, data in plan.datasets.items():
+        in_memory = several and not isinstance(data, str | os.PathLike)
+        try:
+            source = runner.open(data, delimiter=o.delimiter, encoding=o.encoding, chunk_rows=o.chunk_rows,
+                                 bad_rows=o.bad_rows, **remote, **marked)
+        except InputError as error:
+            if in_memory:
+                raise InputError(f"split {name!r}: {error}") from None
+            raise
+        if in_memory and sources:  # the reference keeps the name its report goes by
+            source.name = f"{source.name} of split {name!r}"
+        sources[name] = source
+    return sources
 
 
 def profile_tables(plan: Plan, runner: Engine, sources: dict[str, Source]

@@ -224,6 +224,19 @@ def test_a_split_lacking_a_column_leaves_the_others_compared_on_theirs(tmp_path:
         assert any(f["check"] == "splits.numeric_drift" and f["column"] == "income" for f in report["findings"])
 
 
+def test_a_bad_split_given_in_memory_is_named_by_its_split() -> None:
+    """Every frame is `<dataframe>`: an error about one of several said neither which split it
+    was nor, for a frame it could not read, that it was a split at all."""
+    train = pd.DataFrame({"pid": ["a", "b", "a"], "x": [1, 2, 3], "label": ["a", "b", "a"]})
+    twice = pd.DataFrame([[1, 1, "a"]], columns=["x", "x", "label"])
+    with pytest.raises(dataaudit.InputError, match=r"^split 'test': the DataFrame has two columns named 'x'"):
+        dataaudit.audit({"train": train, "val": train, "test": twice}, target="label")
+    with pytest.raises(dataaudit.InputError, match=r"^<dataframe> of split 'val': group column 'pid' not found"):
+        dataaudit.audit({"train": train, "val": train.drop(columns="pid")}, target="label", group_column="pid")
+    report = dataaudit.audit({"train": train, "val": train}, target="label")
+    assert report.source.name == "<dataframe>"
+
+
 def test_one_split_skips_the_split_checks() -> None:
     report = dataaudit.audit(DATA / "iris.csv", target="target")
     reasons = {c.reason for c in report.checks if c.check.startswith("splits.")}
