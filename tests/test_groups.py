@@ -177,3 +177,26 @@ def test_splits_by_year_leak_every_man_and_the_found_group_warns_the_named_one_f
     assert "not named (--group-column nr gates on it)" in found[0]["message"]
     named = [f for f in _json(runner, [*args, "-g", "nr"], 1)["findings"] if f["check"] == "splits.group_leakage"]
     assert [(f["column"], f["severity"], f["observed"]) for f in named] == [("nr", "fail", 1.0)]
+
+
+@pytest.mark.parametrize("runner", [invoke, run], ids=["in-process", "installed"])
+def test_a_split_without_the_found_group_leaves_the_others_compared_and_is_named(runner, tmp_path) -> None:
+    """A found group column that one split lacks skipped the group check for every split, saying
+    no group column was given: the men of 1983-84 shared with 1980-82 went unreported. The splits
+    that have it are compared; the one without it is named, and so is each when only the
+    reference has it."""
+    header, *rows = WAGES.read_text().splitlines()
+    early, mid, late = (tmp_path / f"{name}.csv" for name in ("early", "mid", "late"))
+    for path, low, high in ((early, 1980, 1983), (mid, 1983, 1985), (late, 1985, 1988)):
+        picked = [r for r in rows if low <= int(r.split(",")[1]) < high]
+        lines = [header, *picked] if path != late else [r.split(",", 1)[1] for r in [header, *picked]]
+        path.write_text("\n".join(lines) + "\n")
+    report = _json(runner, [early, "-t", "union", "--split", f"mid={mid}", "--split", f"late={late}"], 1)
+    found = [f for f in report["findings"] if f["check"] == "splits.group_leakage"]
+    assert [(f["severity"], f["details"].get("shared_groups")) for f in found] == [("warn", 545), ("info", None)]
+    assert found[1]["details"]["splits"] == ["late"]
+    assert "Split 'late' lacks the group column 'nr' (found: id-like, its values repeat)" in found[1]["message"]
+    alone = _json(runner, [early, "-t", "union", "--split", f"late={late}"], 1)
+    status = next(c for c in alone["checks"] if c["check"] == "splits.group_leakage")
+    assert (status["status"], status["reason"]) == (
+        "skipped", "the group column 'nr' (found: id-like, its values repeat) is in 'train' only; 'late' lacks it")

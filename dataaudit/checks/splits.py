@@ -148,6 +148,20 @@ def _groups(c: SplitComparison, rules: Rules, results: Results) -> None:
     if c.group_column is None:
         results.skip("splits.group_leakage", "no group column (--group-column)")
         return
+    n = len(c.group_lacking)
+    lacking = f"{', '.join(map(repr, c.group_lacking))} {verb(n, 'lacks', 'lack')}"
+    if not c.groups:  # only the reference has the found column: no pair of splits to compare
+        results.skip("splits.group_leakage", f"the group column {c.group_column!r} (found: id-like, its values "
+                                             f"repeat) is in {c.reference!r} only; {lacking} it")
+        return
+    if n:  # the pairs below leave these splits out: say so, or they pass unchecked
+        results.add("splits.group_leakage", Severity.INFO,
+                    f"{verb(n, 'Split', 'Splits')} {lacking} the group column {c.group_column!r} (found: id-like, "
+                    f"its values repeat): whether {verb(n, 'it shares', 'they share')} groups with another split "
+                    "is not checked.",
+                    column=c.group_column, observed=n, details={"splits": c.group_lacking},
+                    hint=f"Keep {c.group_column!r} in every split, or name a group column (--group-column) "
+                         "that every split has.")
     # a column found by its values may name something other than what the rows belong to
     found = "" if c.group_named else (f" A warning at most: the group column was found (id-like, its values repeat), "
                                       f"not named (--group-column {c.group_column} gates on it).")

@@ -129,6 +129,9 @@ class SplitComparison:
     #: by split after the reference, how many of its groups an earlier split has too, each once
     #: however many earlier splits have it (the pairs in `groups` count it once a pair)
     shared_groups: dict[str, int] = field(default_factory=dict)
+    #: the splits without the group column (a found one need not be in every split): their
+    #: groups are compared with no other split's
+    group_lacking: list[str] = field(default_factory=list)
 
     @property
     def others(self) -> list[str]:

@@ -41,6 +41,8 @@ def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: Mapp
     with it, by split (its row keys, and the reference's for it, were hashed over them)."""
     reference, others = splits[0], splits[1:]
     ref = reference.profile
+    lacking = [s.name for s in splits if group_column and all(c.name != group_column for c in s.profile.columns)]
+    grouped = [s for s in splits if s.name not in lacking]
     class_counts = _class_counts(splits)
     drift, unseen, missing, not_compared = [], [], [], []
     for split in others:
@@ -61,8 +63,9 @@ def compare_splits(splits: list[SplitProfile], spec: ProfileSpec, features: Mapp
         leakage=_leakage(reference, others, spec, features),
         group_column=group_column,
         group_named=group_named,
-        groups=_groups(splits, group_column) if group_column else [],
-        shared_groups=_shared_groups(splits) if group_column else {},
+        groups=_groups(grouped, group_column) if group_column else [],
+        shared_groups=_shared_groups(grouped) if group_column else {},
+        group_lacking=lacking,
         label_shift=_label_shift(reference.name, class_counts, splits) if class_counts else [],
         drift=drift,
         unseen=unseen,
@@ -140,7 +143,8 @@ def _leakage(reference: SplitProfile, others: list[SplitProfile], spec: ProfileS
 
 
 def _groups(splits: list[SplitProfile], column: str) -> list[GroupOverlap]:
-    """Every pair of splits, from the later split's side: a group must live in one split only."""
+    """Every pair of the splits that have the group column, from the later split's side: a
+    group must live in one split only."""
     grouped = {s.name: s.keys.keyed(0).grouped() for s in splits}  # each row once, whatever sets it is hashed over
     out = []
     for a, b in combinations(splits, 2):

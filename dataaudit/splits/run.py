@@ -65,24 +65,31 @@ def shared_features(sources: dict[str, Source], spec: ProfileSpec) -> dict[str, 
 def profile_splits(sources: dict[str, Source], spec: ProfileSpec, group_column: str | None,
                    engine: Engine) -> tuple[Profile, list[SplitProfile]]:
     """The reference's profile with the comparison of all splits attached (`Profile.splits`),
-    and every split's own profile. Without a named `group_column`, the first candidate group
-    (`spec.groups`: an id-like column whose values repeat) that every split has is compared as
-    one, found rather than named."""
+    and every split's own profile. Without a named `group_column`, a candidate group
+    (`spec.groups`, see `found_group`) is compared as one, found rather than named."""
     named = group_column is not None
     if group_column is None:
-        group_column = next((g for g in spec.groups if all(g in s.columns for s in sources.values())), None)
+        group_column = found_group(sources, spec.groups)
     features = shared_features(sources, spec)
     profiles: list[SplitProfile] = []
     with contextlib.ExitStack() as kept:  # the keys an engine keeps where the rows are live until compared
         for name, source in sources.items():
             own = spec if not profiles else replace(spec, texts=())  # text columns are audited on the reference only
             sets = feature_sets(features) if not profiles else (features[name],)
-            keys = KeySpec(sets, spec.target, group_column)
+            keys = KeySpec(sets, spec.target, group_column if group_column in source.columns else None)
             create = functools.partial(SplitPartial.create, own, keys, source.columns)
             profile, row_keys = kept.enter_context(_split_pass(engine, source, own, create))
             profiles.append(SplitProfile(name, profile, row_keys))
         comparison = compare_splits(profiles, spec, features, group_column, named)
     return replace(profiles[0].profile, splits=comparison), profiles
+
+
+def found_group(sources: dict[str, Source], candidates: tuple[str, ...]) -> str | None:
+    """The candidate group (an id-like column of the reference whose values repeat) that the most
+    splits have, the first of a tie: a split that lacks it leaves the others compared on it,
+    and is named as not compared, rather than no split being compared at all."""
+    held = [sum(name in s.columns for s in sources.values()) for name in candidates]
+    return candidates[held.index(max(held))] if candidates else None
 
 
 @contextlib.contextmanager
