@@ -43,8 +43,8 @@ def _check(check: str, description: str, fields: tuple[str, ...]) -> Check:
 CHECKS = (
     _check("pii.secrets", "No text holds a secret: a private key, an API token or password, a URL with "
                           "credentials.", ("max_secret_share",)),
-    _check("pii.personal", "Few texts hold personal data: emails, phone numbers, card numbers, IBANs, public IP "
-                           "addresses.", ("max_personal_share",)),
+    _check("pii.personal", "Few texts hold personal data: emails, phone numbers, card numbers, IBANs, US Social "
+                           "Security numbers, public IP addresses.", ("max_personal_share",)),
 )
 FAMILY_OF_CHECK = {"pii.secrets": "secrets", "pii.personal": "personal"}
 NO_TEXT = "no text to scan: give a fine-tuning JSONL file, or name text columns with --text-column"
